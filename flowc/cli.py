@@ -1,0 +1,178 @@
+"""The ``flowc`` command: check, compile and run graph specs.
+
+Exit codes: 0 when all is well, 1 when a spec has errors (or, with
+``compile --check``, when generated files are stale), 2 on usage errors,
+130 when interrupted. No input, whatever its bytes, ends in a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tomllib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from flowc.dsl.diagnostics import Diagnostic, dumps, render_all
+from flowc.dsl.load import check_target
+
+__all__ = ["main"]
+
+
+class UsageError(Exception):
+    """Bad command-line use (exit 2)."""
+
+
+def _color(choice: str, stream: Any) -> bool:
+    if choice == "always":
+        return True
+    if choice == "never" or os.environ.get("NO_COLOR"):
+        return False
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+def _project_config() -> dict[str, Any]:
+    """``[tool.flowc]`` of the nearest ``pyproject.toml`` (specs, out)."""
+    for folder in (Path.cwd(), *Path.cwd().parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            try:
+                data = tomllib.loads(candidate.read_text(encoding="utf-8"))
+            except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+                return {}
+            tool = data.get("tool", {}).get("flowc", {})
+            return tool if isinstance(tool, dict) else {}
+    return {}
+
+
+def _targets(given: Sequence[str]) -> list[str]:
+    if given:
+        return list(given)
+    specs = _project_config().get("specs")
+    if isinstance(specs, list) and specs:
+        return [str(s) for s in specs]
+    raise UsageError("no spec given (and no `specs` in [tool.flowc] of pyproject.toml)")
+
+
+def _print_diagnostics(diags: Sequence[Diagnostic], texts: dict[str, list[str]], args: argparse.Namespace) -> None:
+    if not diags:
+        return
+    print(render_all(diags, texts, color=_color(args.color, sys.stderr)), file=sys.stderr)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    all_diags: list[Diagnostic] = []
+    texts: dict[str, list[str]] = {}
+    for target in _targets(args.targets):
+        result = check_target(target)
+        all_diags.extend(result.diagnostics)
+        texts.update(result.source_map.texts)
+    errors = [d for d in all_diags if d.severity.value == "error"]
+    if args.format == "json":
+        print(dumps(all_diags))
+    elif all_diags:
+        _print_diagnostics(all_diags, texts, args)
+    else:
+        n = len(_targets(args.targets))
+        print(f"all good: {n} spec{'s' if n != 1 else ''} checked")
+    return 1 if errors else 0
+
+
+def cmd_compile(args: argparse.Namespace) -> int:
+    from flowc.codegen import TemplateError, WriteError, generate, plan, write_files
+
+    out = Path(args.out or _project_config().get("out") or "flowc_generated")
+    status = 0
+    stale: list[str] = []
+    for target in _targets(args.targets):
+        result = check_target(target)
+        if result.graph is None:
+            _print_diagnostics(result.diagnostics, result.source_map.texts, args)
+            status = 1
+            continue
+        try:
+            files = generate(result.graph)
+        except TemplateError as exc:
+            print(f"flowc: internal error: {exc}", file=sys.stderr)
+            return 3
+        planned = plan(files, out)
+        if args.check:
+            stale.extend(str(p.path) for p in planned if p.status != "unchanged")
+            continue
+        try:
+            written = write_files(planned, force=args.force)
+        except WriteError as exc:
+            print(f"flowc: error: {exc}", file=sys.stderr)
+            status = 1
+            continue
+        for path in written:
+            print(f"wrote {path}")
+        if not written:
+            print(f"{target}: up to date")
+    if args.check and stale:
+        for path in stale:
+            print(f"stale: {path}", file=sys.stderr)
+        print("run `flowc compile` to regenerate", file=sys.stderr)
+        return 1
+    return status
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from flowc.runner_cli import run_command
+
+    return run_command(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="flowc", description="Check, compile and run flowc graph specs.")
+    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("check", help="check specs and report every problem")
+    p.add_argument("targets", nargs="*", metavar="SPEC", help="spec.toml or module:attribute")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("compile", help="generate runner modules")
+    p.add_argument("targets", nargs="*", metavar="SPEC")
+    p.add_argument("-o", "--out", help="output folder (a package; default: [tool.flowc] out)")
+    p.add_argument("--check", action="store_true", help="write nothing; exit 1 if files are stale")
+    p.add_argument("--force", action="store_true", help="overwrite files flowc did not generate")
+    p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    p.set_defaults(func=cmd_compile)
+
+    p = sub.add_parser("run", help="compile if stale, run, and print events as they arrive")
+    p.add_argument("target", metavar="SPEC")
+    p.add_argument("--input", required=True, help="JSON text, or @file")
+    p.add_argument("--stream-mode", action="append", dest="stream_modes", metavar="MODE")
+    p.add_argument("--subgraphs", action="store_true")
+    p.add_argument("--format", choices=("pretty", "jsonl"), default="pretty")
+    p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    p.set_defaults(func=cmd_run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``flowc`` console script."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0) if exc.code in (0, None) else 2
+    try:
+        return int(args.func(args))
+    except UsageError as exc:
+        print(f"flowc: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,25 @@
+"""Code generation: checked graph → view model → Jinja → libcst + ruff → files."""
+
+from __future__ import annotations
+
+from flowc.dsl.graph import CheckedGraph
+
+from .render import GeneratedFile, render_graph
+from .validate import TemplateError, validate
+from .write import WriteError, plan, write_files
+
+__all__ = [
+    "GeneratedFile",
+    "TemplateError",
+    "WriteError",
+    "generate",
+    "plan",
+    "render_graph",
+    "validate",
+    "write_files",
+]
+
+
+def generate(graph: CheckedGraph) -> list[GeneratedFile]:
+    """Every module of ``graph`` (and its subgraphs), rendered, checked and formatted."""
+    return validate(render_graph(graph))

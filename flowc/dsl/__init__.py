@@ -1,0 +1,28 @@
+"""Front ends and checks: TOML or decorators → :class:`GraphSpec` → checked graph."""
+
+from __future__ import annotations
+
+from .check import CheckResult, check
+from .decorators import Graph
+from .diagnostics import Diagnostic, DiagnosticError, SourceMap, Span, render, render_all
+from .graph import CheckedGraph
+from .load import check_target, load_target
+from .spec import END, START, GraphSpec
+
+__all__ = [
+    "END",
+    "START",
+    "CheckResult",
+    "CheckedGraph",
+    "Diagnostic",
+    "DiagnosticError",
+    "Graph",
+    "GraphSpec",
+    "SourceMap",
+    "Span",
+    "check",
+    "check_target",
+    "load_target",
+    "render",
+    "render_all",
+]

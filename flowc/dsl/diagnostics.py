@@ -1,0 +1,184 @@
+"""Diagnostics as data: located, gathered, rendered together.
+
+A :class:`Diagnostic` names a place in a source file (:class:`Span`), a code
+(``E101``...), a message and optionally a hint. :func:`render` prints one as
+``file:line:col: error[code]: message`` followed by the source line and a
+caret under the bad spot, the way ruff and rustc do.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "Diagnostic",
+    "DiagnosticError",
+    "Loc",
+    "Severity",
+    "SourceMap",
+    "Span",
+    "render",
+    "render_all",
+    "to_json",
+]
+
+Loc = tuple[str | int, ...]
+"""A path into a spec, as pydantic gives it: ``("nodes", "joke", "call")``."""
+
+
+class Severity(str, Enum):
+    """How bad a diagnostic is."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A place in a source file; lines and columns count from 1."""
+
+    file: str
+    line: int
+    col: int
+    end_col: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One problem found in a spec."""
+
+    severity: Severity
+    code: str
+    message: str
+    span: Span | None
+    hint: str | None = None
+
+    @classmethod
+    def error(cls, code: str, message: str, span: Span | None, hint: str | None = None) -> Diagnostic:
+        """An error diagnostic."""
+        return cls(Severity.ERROR, code, message, span, hint)
+
+
+@dataclass(slots=True)
+class SourceMap:
+    """Where each part of a spec was written, keyed by its :data:`Loc`.
+
+    A lookup falls back to the nearest enclosing part that has a position, so a
+    diagnostic about ``("nodes", "a", "call")`` points at the node's table when
+    the ``call`` key itself has no position.
+    """
+
+    file: str
+    spans: dict[Loc, Span] = field(default_factory=dict)
+    texts: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, loc: Loc, span: Span) -> None:
+        """Record where ``loc`` is written (the first record wins)."""
+        self.spans.setdefault(loc, span)
+
+    def get(self, loc: Loc) -> Span | None:
+        """The span of ``loc`` or of its nearest enclosing part."""
+        for end in range(len(loc), -1, -1):
+            span = self.spans.get(loc[:end])
+            if span is not None:
+                return span
+        return None
+
+    def merge(self, other: SourceMap) -> None:
+        """Take ``other``'s spans and texts (used for subgraph specs)."""
+        for loc, span in other.spans.items():
+            self.spans.setdefault(loc, span)
+        self.texts.update(other.texts)
+
+
+class DiagnosticError(Exception):
+    """Raised by APIs that cannot return diagnostics as values (``flowc.build``...)."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic], texts: Mapping[str, list[str]] | None = None):
+        self.diagnostics = tuple(diagnostics)
+        self.texts = dict(texts or {})
+        super().__init__(render_all(self.diagnostics, self.texts, color=False))
+
+
+def _source_line(span: Span, texts: Mapping[str, list[str]]) -> str | None:
+    lines = texts.get(span.file)
+    if lines is None:
+        try:
+            lines = Path(span.file).read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            return None
+    if 1 <= span.line <= len(lines):
+        return lines[span.line - 1]
+    return None
+
+
+def render(diag: Diagnostic, texts: Mapping[str, list[str]] | None = None, *, color: bool = False) -> str:
+    """``file:line:col: error[code]: message``, the source line, a caret, the hint."""
+    red, blue, bold, reset = ("\x1b[31m", "\x1b[34m", "\x1b[1m", "\x1b[0m") if color else ("",) * 4
+    where = f"{diag.span}: " if diag.span else ""
+    head = f"{bold}{where}{red}{diag.severity.value}[{diag.code}]{reset}{bold}: {diag.message}{reset}"
+    out = [head]
+    if diag.span is not None:
+        src = _source_line(diag.span, texts or {})
+        if src is not None:
+            gutter = str(diag.span.line)
+            pad = " " * len(gutter)
+            width = 1
+            if diag.span.end_col is not None and diag.span.end_col > diag.span.col:
+                width = diag.span.end_col - diag.span.col
+            caret = " " * (diag.span.col - 1) + "^" * width
+            out.append(f"{blue}{pad} |{reset}")
+            out.append(f"{blue}{gutter} |{reset} {src}")
+            out.append(f"{blue}{pad} |{reset} {red}{caret}{reset}")
+    if diag.hint:
+        out.append(f"  = hint: {diag.hint}")
+    return "\n".join(out)
+
+
+def sort_key(diag: Diagnostic) -> tuple[str, int, int, str, str]:
+    """Order diagnostics by place, then code."""
+    if diag.span is None:
+        return ("", 0, 0, diag.code, diag.message)
+    return (diag.span.file, diag.span.line, diag.span.col, diag.code, diag.message)
+
+
+def render_all(
+    diags: Iterable[Diagnostic], texts: Mapping[str, list[str]] | None = None, *, color: bool = False
+) -> str:
+    """Every diagnostic, in source order, separated by blank lines, with a count."""
+    ordered = sorted(diags, key=sort_key)
+    body = "\n\n".join(render(d, texts, color=color) for d in ordered)
+    errors = sum(1 for d in ordered if d.severity is Severity.ERROR)
+    tail = f"found {errors} error{'s' if errors != 1 else ''}"
+    return f"{body}\n\n{tail}" if body else tail
+
+
+def to_json(diags: Iterable[Diagnostic]) -> list[dict[str, Any]]:
+    """Diagnostics as JSON-ready dicts (``flowc check --format json``)."""
+    out: list[dict[str, Any]] = []
+    for d in sorted(diags, key=sort_key):
+        out.append(
+            {
+                "severity": d.severity.value,
+                "code": d.code,
+                "message": d.message,
+                "file": d.span.file if d.span else None,
+                "line": d.span.line if d.span else None,
+                "col": d.span.col if d.span else None,
+                "hint": d.hint,
+            }
+        )
+    return out
+
+
+def dumps(diags: Iterable[Diagnostic]) -> str:
+    """:func:`to_json` as text."""
+    return json.dumps(to_json(diags), indent=2)

@@ -1,0 +1,174 @@
+"""The checked graph: a small, frozen IR between the checker and code generation.
+
+Everything here has been resolved and validated: references are imported,
+types are rendered as code with their imports, edges are grouped per node, and
+the trigger channels of every node are known. Code generation reads only this.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .spec import GraphSpec
+from .types import Import, TypeRef
+
+__all__ = [
+    "BranchInfo",
+    "CheckedGraph",
+    "JoinInfo",
+    "NodeInfo",
+    "Ref",
+    "StateField",
+    "StateInfo",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A resolved ``module:attr`` reference and the object it names."""
+
+    module: str
+    attr: str
+    obj: Any = field(compare=False, repr=False, default=None)
+
+    @property
+    def ref(self) -> str:
+        """``module:attr``."""
+        return f"{self.module}:{self.attr}"
+
+    @property
+    def top(self) -> str:
+        """The module-level name that must be imported."""
+        return self.attr.split(".")[0]
+
+    def as_import(self, alias: str | None = None) -> Import:
+        """The import that brings the reference's top-level name in."""
+        return Import(self.module, self.top, alias)
+
+
+@dataclass(frozen=True, slots=True)
+class StateField:
+    """One resolved state field."""
+
+    name: str
+    type: TypeRef
+    reducer: Ref | None = None
+    initial: str | None = None
+    """Code of the value a reducer field starts at (``[]``, ``0``), if any."""
+    default: str | None = None
+    """Code of the value nodes see while the field is unwritten, if any."""
+    description: str | None = None
+
+
+StateKind = Literal["typeddict", "dataclass", "pydantic"]
+
+
+@dataclass(frozen=True, slots=True)
+class StateInfo:
+    """The state schema: the user's class, or fields flowc generates a class for."""
+
+    kind: StateKind
+    cls: Ref | None
+    fields: tuple[StateField, ...]
+
+    @property
+    def generated(self) -> bool:
+        """True when flowc generates the state class (TOML fields)."""
+        return self.cls is None
+
+    def field(self, name: str) -> StateField | None:
+        """The field called ``name``, if any."""
+        for f in self.fields:
+            if f.name == name:
+                return f
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class BranchInfo:
+    """A conditional edge out of a node (or out of START)."""
+
+    source: str
+    router: Ref
+    is_async: bool
+    targets: tuple[str, ...]
+    """Every node (or END) the router can lead to, in declaration order."""
+    path_map: tuple[tuple[str, str], ...] | None
+    config_arg: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class JoinInfo:
+    """A join edge: ``target`` runs once every source has finished."""
+
+    sources: tuple[str, ...]
+    target: str
+
+    @property
+    def channel(self) -> str:
+        """LangGraph's name of the join's trigger channel."""
+        return f"join:{'+'.join(self.sources)}:{self.target}"
+
+
+@dataclass(frozen=True, slots=True)
+class NodeInfo:
+    """A resolved node."""
+
+    name: str
+    call: Ref | None
+    subgraph: CheckedGraph | None
+    is_async: bool
+    writer_arg: str | None
+    config_arg: str | None
+    input_keys: tuple[str, ...] | None
+    """Keys of a node-specific input schema (a TypedDict narrower than the state)."""
+    update_type: Ref | None
+    """The user's TypedDict the node's return annotation names, if any."""
+    writes: tuple[str, ...] | None
+    """Every state key the node can write, when known."""
+    custom_type: TypeRef | None
+    tags: tuple[str, ...]
+    metadata: tuple[tuple[str, Any], ...]
+    description: str | None
+    triggers: tuple[str, ...]
+    successors: tuple[str, ...]
+    """Targets of plain edges out of this node (END left out)."""
+    branches: tuple[BranchInfo, ...]
+    joins: tuple[int, ...]
+    """Indices of the joins (in :attr:`CheckedGraph.joins`) this node is a source of."""
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedGraph:
+    """A graph that passed every check."""
+
+    name: str
+    description: str | None
+    origin: str
+    """Where the spec came from: a file path, or ``module:attribute``."""
+    digest: str
+    recursion_limit: int | None
+    state: StateInfo
+    nodes: tuple[NodeInfo, ...]
+    entry: tuple[str, ...]
+    start_branches: tuple[BranchInfo, ...]
+    joins: tuple[JoinInfo, ...]
+    custom_type: TypeRef | None
+    spec: GraphSpec = field(compare=False, repr=False)
+
+    def node(self, name: str) -> NodeInfo:
+        """The node called ``name``."""
+        for node in self.nodes:
+            if node.name == name:
+                return node
+        raise KeyError(name)
+
+    @property
+    def subgraphs(self) -> tuple[CheckedGraph, ...]:
+        """Direct subgraphs, one per graph (by name), in node order."""
+        seen: dict[str, CheckedGraph] = {}
+        for node in self.nodes:
+            if node.subgraph is not None:
+                seen.setdefault(node.subgraph.name, node.subgraph)
+        return tuple(seen.values())

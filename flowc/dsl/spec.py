@@ -1,0 +1,132 @@
+"""The graph spec: what both front ends (TOML, decorators) produce.
+
+A :class:`GraphSpec` is plain data: names, type expressions and references
+(``package.module:attribute``) as strings. Nothing is imported here; the
+checker resolves references and reports what does not resolve.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
+
+__all__ = [
+    "START",
+    "END",
+    "BranchSpec",
+    "DefaultValue",
+    "EdgeSpec",
+    "FieldSpec",
+    "GraphSpec",
+    "NodeSpec",
+    "StateSpec",
+    "REDUCER_ALIASES",
+]
+
+START = "__start__"
+"""The virtual node a run starts from (spelled ``START`` in TOML; LangGraph's value)."""
+END = "__end__"
+"""The virtual node a run ends at (spelled ``END`` in TOML; LangGraph's value)."""
+
+REDUCER_ALIASES: dict[str, str] = {
+    "add": "operator:add",
+    "operator.add": "operator:add",
+    "add_messages": "flowc.reducers:add_messages",
+}
+"""Short reducer names a spec may use instead of a ``module:function`` reference."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class DefaultValue(_Model):
+    """A field's default value (wrapped so that ``None`` can be a default)."""
+
+    value: JsonValue
+
+
+class FieldSpec(_Model):
+    """One state field."""
+
+    name: str
+    type: str = Field(description="A Python type expression, e.g. `list[str]`.")
+    default: DefaultValue | None = None
+    reducer: str | None = Field(
+        default=None, description="`module:function`, or an alias: `add`, `add_messages`."
+    )
+    description: str | None = None
+
+
+class StateSpec(_Model):
+    """The state schema: declared fields, or an existing Python class."""
+
+    class_ref: str | None = Field(default=None, alias="class")
+    kind: Literal["typeddict", "dataclass", "pydantic"] = "typeddict"
+    fields: tuple[FieldSpec, ...] = ()
+
+
+class NodeSpec(_Model):
+    """A node: an imported callable, or another graph (a subgraph)."""
+
+    name: str
+    call: str | None = None
+    subgraph: str | None = None
+    description: str | None = None
+    tags: tuple[str, ...] = ()
+    metadata: dict[str, JsonValue] = Field(default_factory=dict)
+    writer: bool | None = Field(
+        default=None, description="Pass a `writer` argument; by default, if the signature has one."
+    )
+    custom_type: str | None = None
+    writes: tuple[str, ...] | None = Field(
+        default=None, description="The state keys this node writes (for its update type)."
+    )
+
+
+class EdgeSpec(_Model):
+    """An edge; several sources make a join (wait for all), several targets a fan-out."""
+
+    sources: Annotated[tuple[str, ...], Field(min_length=1)]
+    targets: Annotated[tuple[str, ...], Field(min_length=1)]
+
+
+class BranchSpec(_Model):
+    """A conditional edge: ``router(state)`` names the next node(s)."""
+
+    source: str
+    router: str
+    targets: tuple[str, ...] | None = None
+    path_map: dict[str, str] | None = None
+
+
+class GraphSpec(_Model):
+    """A whole graph."""
+
+    name: str
+    description: str | None = None
+    recursion_limit: int | None = None
+    state: StateSpec
+    nodes: tuple[NodeSpec, ...] = ()
+    edges: tuple[EdgeSpec, ...] = ()
+    branches: tuple[BranchSpec, ...] = ()
+    custom_type: str | None = None
+
+    def digest(self) -> str:
+        """A stable hash of the spec (sha256 of its canonical JSON)."""
+        text = self.model_dump_json(by_alias=True)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def node(self, name: str) -> NodeSpec | None:
+        """The node called ``name``, if any."""
+        for node in self.nodes:
+            if node.name == name:
+                return node
+        return None
+
+
+def dump(spec: GraphSpec) -> dict[str, Any]:
+    """The spec as plain data (for JSON output and tests)."""
+    return spec.model_dump(by_alias=True, exclude_defaults=True)

@@ -1,0 +1,270 @@
+"""Type expressions and references: parsed safely, resolved, rendered.
+
+Takes the strings a spec holds (``list[str]``, ``pkg.mod:State``), gives
+resolved Python objects for the checker and :class:`TypeRef` values (code text
+plus the imports it needs) for code generation. Only names, dotted names,
+subscripts, ``|`` unions and literal constants are accepted in a type
+expression, so nothing a spec says can become arbitrary code.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import collections.abc
+import importlib
+import keyword
+import re
+import sys
+import typing
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = [
+    "Import",
+    "RefError",
+    "TypeExprError",
+    "TypeRef",
+    "is_identifier",
+    "parse_ref",
+    "resolve_ref",
+    "resolve_type",
+]
+
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_MODULE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+
+
+def is_identifier(name: str) -> bool:
+    """An ASCII Python identifier that is not a keyword."""
+    return bool(_IDENT.match(name)) and not keyword.iskeyword(name) and not keyword.issoftkeyword(name)
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Import:
+    """``from module import name [as alias]``."""
+
+    module: str
+    name: str
+    alias: str | None = None
+
+    @property
+    def local(self) -> str:
+        """The name the import binds."""
+        return self.alias or self.name
+
+
+@dataclass(frozen=True, slots=True)
+class TypeRef:
+    """A type as generated code writes it, with the imports that code needs."""
+
+    code: str
+    imports: frozenset[Import] = frozenset()
+    obj: Any = None
+
+
+class TypeExprError(ValueError):
+    """A type expression is not allowed or does not resolve."""
+
+
+class RefError(ValueError):
+    """A ``module:attribute`` reference is malformed or does not resolve."""
+
+
+def parse_ref(ref: str) -> tuple[str, str]:
+    """Split ``package.module:attr.path`` into its module and attribute path."""
+    module, sep, attr = ref.partition(":")
+    if not sep:
+        raise RefError(f"`{ref}` is not a reference; expected `package.module:name`")
+    if not _MODULE.match(module):
+        raise RefError(f"`{module}` is not a module path")
+    if not attr or not all(is_identifier(p) for p in attr.split(".")):
+        raise RefError(f"`{attr}` is not a Python name")
+    return module, attr
+
+
+def resolve_ref(ref: str) -> Any:
+    """Import ``package.module:attr.path`` and return the object."""
+    module_name, attr = parse_ref(ref)
+    try:
+        module = importlib.import_module(module_name)
+    except Exception as exc:
+        raise RefError(_import_failure(module_name, exc)) from exc
+    obj: Any = module
+    for part in attr.split("."):
+        try:
+            obj = getattr(obj, part)
+        except AttributeError:
+            raise RefError(f"module `{module_name}` has no attribute `{attr}`") from None
+    return obj
+
+
+def _import_failure(module: str, exc: BaseException) -> str:
+    if isinstance(exc, ModuleNotFoundError) and exc.name and module.startswith(exc.name):
+        return f"cannot import module `{module}`: no module named `{exc.name}`"
+    return f"cannot import module `{module}`: {type(exc).__name__}: {exc}"
+
+
+_TYPING_NAMES = {
+    "Any",
+    "Literal",
+    "Optional",
+    "Union",
+    "NotRequired",
+    "Required",
+    "Annotated",
+}
+_ABC_NAMES = {"Sequence", "Mapping", "MutableMapping", "MutableSequence", "Iterable", "Callable"}
+_BUILTIN_TYPES = {
+    "str",
+    "int",
+    "float",
+    "bool",
+    "bytes",
+    "complex",
+    "list",
+    "dict",
+    "tuple",
+    "set",
+    "frozenset",
+    "object",
+    "type",
+}
+
+
+def resolve_type(expr: str, *, local: dict[str, Any] | None = None) -> TypeRef:
+    """Parse, check and resolve a type expression.
+
+    ``local`` names (e.g. other generated types) resolve to themselves without
+    an import.
+
+    Raises:
+        TypeExprError: with a message that says what is wrong.
+    """
+    try:
+        tree = ast.parse(expr.strip(), mode="eval")
+    except SyntaxError:
+        raise TypeExprError(f"`{expr}` is not a Python type expression") from None
+    resolver = _Resolver(local or {})
+    obj = resolver.visit(tree.body)
+    code = ast.unparse(resolver.rewrite(tree.body))
+    return TypeRef(code=code, imports=frozenset(resolver.imports), obj=obj)
+
+
+class _Resolver:
+    def __init__(self, local: dict[str, Any]) -> None:
+        self.local = local
+        self.imports: set[Import] = set()
+        self.renames: dict[str, str] = {}
+
+    def visit(self, node: ast.expr) -> Any:
+        if isinstance(node, ast.Constant):
+            if node.value is None or isinstance(node.value, str | int | bool):
+                return node.value
+            raise TypeExprError(f"`{node.value!r}` is not allowed in a type expression")
+        if isinstance(node, ast.Name | ast.Attribute):
+            return self.name(node)
+        if isinstance(node, ast.Subscript):
+            base = self.visit(node.value)
+            inner = node.slice
+            if base is typing.Literal:
+                values = inner.elts if isinstance(inner, ast.Tuple) else [inner]
+                for value in values:
+                    if not (isinstance(value, ast.Constant) and isinstance(value.value, str | int | bool | None)):
+                        raise TypeExprError("`Literal[...]` takes only str, int, bool or None constants")
+                return typing.Literal[tuple(v.value for v in values if isinstance(v, ast.Constant))]
+            args = inner.elts if isinstance(inner, ast.Tuple) else [inner]
+            resolved = [self.visit_arg(a) for a in args]
+            try:
+                return base[tuple(resolved)] if len(resolved) > 1 else base[resolved[0]]
+            except TypeError as exc:
+                raise TypeExprError(f"`{ast.unparse(node)}` is not a valid type: {exc}") from None
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+            left, right = self.visit(node.left), self.visit(node.right)
+            try:
+                return left | right
+            except TypeError:
+                return typing.Union[left, right]  # noqa: UP007
+        raise TypeExprError(
+            f"`{ast.unparse(node)}` is not allowed in a type expression "
+            "(only names, subscripts, `|` and literals are)"
+        )
+
+    def visit_arg(self, node: ast.expr) -> Any:
+        if isinstance(node, ast.List):  # Callable[[A, B], R]
+            return [self.visit(e) for e in node.elts]
+        if isinstance(node, ast.Constant) and node.value is Ellipsis:
+            return ...
+        return self.visit(node)
+
+    def name(self, node: ast.Name | ast.Attribute) -> Any:
+        dotted = ast.unparse(node)
+        parts = dotted.split(".")
+        if not all(is_identifier(p) or p in ("None",) for p in parts):
+            raise TypeExprError(f"`{dotted}` is not a valid name")
+        if len(parts) == 1:
+            name = parts[0]
+            if name in self.local:
+                return self.local[name]
+            if name == "None":
+                return None
+            if name in _BUILTIN_TYPES:
+                return getattr(builtins, name)
+            if name in _TYPING_NAMES:
+                self.imports.add(Import("typing", name))
+                return getattr(typing, name)
+            if name in _ABC_NAMES:
+                self.imports.add(Import("collections.abc", name))
+                return getattr(collections.abc, name)
+            raise TypeExprError(
+                f"unknown type name `{name}`",
+            )
+        for cut in range(len(parts) - 1, 0, -1):
+            module_name = ".".join(parts[:cut])
+            try:
+                module = importlib.import_module(module_name)
+            except ModuleNotFoundError as exc:
+                if exc.name and module_name.startswith(exc.name):
+                    continue
+                raise TypeExprError(_import_failure(module_name, exc)) from exc
+            except Exception as exc:
+                raise TypeExprError(_import_failure(module_name, exc)) from exc
+            obj: Any = module
+            for attr in parts[cut:]:
+                if not hasattr(obj, attr):
+                    raise TypeExprError(f"module `{module_name}` has no attribute `{attr}`")
+                obj = getattr(obj, attr)
+            top = parts[cut]
+            self.imports.add(Import(module_name, top))
+            self.renames[dotted] = ".".join(parts[cut:])
+            return obj
+        raise TypeExprError(f"cannot import `{dotted}`: no module `{parts[0]}`")
+
+    def rewrite(self, node: ast.expr) -> ast.expr:
+        renames = self.renames
+
+        class Rewriter(ast.NodeTransformer):
+            def visit_Attribute(self, n: ast.Attribute) -> ast.expr:
+                dotted = ast.unparse(n)
+                if dotted in renames:
+                    return ast.parse(renames[dotted], mode="eval").body
+                return n
+
+        return typing.cast(ast.expr, Rewriter().visit(node))
+
+
+def import_of(obj: Any) -> Import | None:
+    """Where ``obj`` (a class or function) can be imported from, if anywhere."""
+    module = getattr(obj, "__module__", None)
+    qualname = getattr(obj, "__qualname__", None)
+    if not module or not qualname or "<" in qualname:
+        return None
+    top = qualname.split(".")[0]
+    if module.startswith("_") and module.lstrip("_") in sys.modules | {"operator": None}:
+        public = module.lstrip("_")
+        try:
+            if getattr(importlib.import_module(public), top, None) is obj:
+                module = public
+        except ImportError:
+            pass
+    return Import(module, top)

@@ -1,0 +1,43 @@
+"""The run configuration a caller passes to ``stream`` / ``invoke``."""
+
+from __future__ import annotations
+
+from typing import Any, TypedDict
+from uuid import UUID
+
+__all__ = ["DEFAULT_RECURSION_LIMIT", "Config", "NodeConfig"]
+
+DEFAULT_RECURSION_LIMIT = 10007
+"""LangGraph 1.x's default: a run may take this many supersteps minus one."""
+
+
+class Config(TypedDict, total=False):
+    """Options of one run.
+
+    Attributes:
+        recursion_limit: the most supersteps a run may take (default 10007).
+        tags: tags added to every task and every model call of the run.
+        metadata: metadata added to task events and message metadata.
+        run_id: fixes the run's id; task ids are derived from it, so a fixed
+            ``run_id`` gives the same task ids on every run.
+        configurable: free-form values for nodes that take ``config``.
+        callbacks: passed through to nodes that take ``config`` (LangChain).
+    """
+
+    recursion_limit: int
+    tags: list[str]
+    metadata: dict[str, Any]
+    run_id: str | UUID
+    configurable: dict[str, Any]
+    callbacks: Any
+
+
+class NodeConfig(TypedDict, total=False):
+    """What a node that declares a ``config`` parameter receives."""
+
+    recursion_limit: int
+    tags: list[str]
+    metadata: dict[str, Any]
+    run_id: str
+    configurable: dict[str, Any]
+    callbacks: Any

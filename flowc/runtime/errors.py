@@ -1,0 +1,37 @@
+"""Errors raised by generated runners."""
+
+from __future__ import annotations
+
+__all__ = [
+    "EmptyInputError",
+    "GraphRecursionError",
+    "InvalidInputError",
+    "InvalidUpdateError",
+    "recursion_message",
+]
+
+
+def recursion_message(limit: int) -> str:
+    """The message of :class:`GraphRecursionError`, word for word LangGraph's."""
+    return (
+        f"Recursion limit of {limit} reached without hitting a stop condition. "
+        "You can increase the limit by setting the `recursion_limit` config key.\n"
+        "For troubleshooting, visit: "
+        "https://docs.langchain.com/oss/python/langgraph/errors/GRAPH_RECURSION_LIMIT"
+    )
+
+
+class GraphRecursionError(RecursionError):
+    """A run needed more supersteps than its recursion limit allows."""
+
+
+class EmptyInputError(Exception):
+    """A run was started with ``None`` as its input."""
+
+
+class InvalidUpdateError(Exception):
+    """A node or router produced something the graph cannot apply."""
+
+
+class InvalidInputError(ValueError):
+    """The input of a run does not fit the graph's input type."""

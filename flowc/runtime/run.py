@@ -1,0 +1,620 @@
+"""Run and task context shared by generated runners.
+
+A generated module owns its superstep loop; this module gives it the few
+things every loop needs: the run's requested modes as flags, task objects
+with lazily computed ids, the stream writer, the namespace context that lets a
+graph called inside a node join its parent's stream, and the helpers that run
+a superstep's tasks on threads or asyncio tasks while streaming their events
+as they happen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import hashlib
+import queue
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
+from typing import Any, Final, TypeAlias, TypeVar
+
+from .config import DEFAULT_RECURSION_LIMIT, Config, NodeConfig
+from .errors import InvalidUpdateError
+from .events import (
+    CustomEvent,
+    DebugEvent,
+    Event,
+    Namespace,
+    StreamMode,
+    TaskEvent,
+    TaskId,
+    TaskResultEvent,
+)
+
+__all__ = [
+    "MODES",
+    "Done",
+    "Run",
+    "StreamWriter",
+    "Task",
+    "current_task",
+    "get_config",
+    "get_stream_writer",
+    "parse_modes",
+    "timestamp",
+]
+
+T = TypeVar("T")
+C = TypeVar("C")
+
+StreamWriter: TypeAlias = Callable[[C], None]
+"""What ``get_stream_writer()`` returns and what a ``writer`` parameter receives."""
+
+MODES: Final[frozenset[str]] = frozenset(
+    ("values", "updates", "custom", "messages", "tasks", "checkpoints", "debug")
+)
+
+_current: contextvars.ContextVar[Task | None] = contextvars.ContextVar(
+    "flowc_current_task", default=None
+)
+
+
+def current_task() -> Task | None:
+    """The task running in this context, or ``None`` outside a run."""
+    return _current.get()
+
+
+def _noop_writer(_: Any) -> None:
+    return None
+
+
+def get_stream_writer() -> StreamWriter[Any]:
+    """The stream writer of the task running in this context.
+
+    Calls to it become ``custom`` events of the run; when the run did not ask
+    for ``custom``, it does nothing.
+
+    Raises:
+        RuntimeError: when called outside a flowc run.
+    """
+    task = _current.get()
+    if task is None:
+        raise RuntimeError("get_stream_writer() was called outside a running flowc graph")
+    return task.writer
+
+
+def get_config() -> NodeConfig:
+    """The config of the task running in this context (as a ``config`` parameter gets it)."""
+    task = _current.get()
+    if task is None:
+        raise RuntimeError("get_config() was called outside a running flowc graph")
+    return task.node_config()
+
+
+def timestamp() -> str:
+    """Now, as LangGraph writes debug timestamps (UTC, ISO 8601, ``+00:00``)."""
+    return datetime.now(timezone.utc).isoformat()
+
+
+def parse_modes(stream_mode: StreamMode | Sequence[StreamMode]) -> frozenset[str]:
+    """The set of modes named by a ``stream_mode`` argument, validated."""
+    modes = frozenset((stream_mode,)) if isinstance(stream_mode, str) else frozenset(stream_mode)
+    unknown = modes - MODES
+    if unknown:
+        raise ValueError(
+            f"unknown stream mode {sorted(unknown)[0]!r}; expected one of {sorted(MODES)}"
+        )
+    return modes
+
+
+class Run:
+    """One run of one graph: its modes, config, namespace and resources."""
+
+    __slots__ = (
+        "_pool",
+        "_run_id",
+        "checkpoint_ns",
+        "config",
+        "custom",
+        "debug",
+        "forward",
+        "graph",
+        "limit",
+        "local",
+        "messages",
+        "modes",
+        "ns",
+        "parent",
+        "result",
+        "subgraphs",
+        "tags",
+        "tasks",
+        "updates",
+        "user_metadata",
+        "values",
+    )
+
+    def __init__(
+        self,
+        graph: str,
+        local: frozenset[str],
+        *,
+        subgraphs: bool = False,
+        config: Config | None = None,
+        ns: Namespace = (),
+        parent: Task | None = None,
+        forward: frozenset[str] = frozenset(),
+        default_limit: int = DEFAULT_RECURSION_LIMIT,
+    ) -> None:
+        cfg: Config = config if config is not None else {}
+        self.graph = graph
+        self.config = cfg
+        self.local = local
+        self.forward = forward
+        self.parent = parent
+        self.ns = ns
+        self.checkpoint_ns = "|".join(ns)
+        self.subgraphs = subgraphs
+        modes = local | forward
+        self.modes = modes
+        self.values = "values" in modes
+        self.updates = "updates" in modes
+        self.custom = "custom" in modes
+        self.messages = "messages" in modes
+        self.tasks = "tasks" in modes
+        self.debug = "debug" in modes
+        limit = cfg.get("recursion_limit", default_limit)
+        if limit < 1:
+            raise ValueError("recursion_limit must be at least 1")
+        self.limit = limit
+        self.tags: list[str] = list(cfg.get("tags", ()))
+        self.user_metadata: dict[str, Any] = dict(cfg.get("metadata", {}))
+        rid = cfg.get("run_id")
+        self._run_id = None if rid is None else str(rid)
+        self._pool: ThreadPoolExecutor | None = None
+        self.result: dict[str, Any] | None = None
+        """The final values, set by the runner when the run completes."""
+
+    @classmethod
+    def start(
+        cls,
+        graph: str,
+        stream_mode: StreamMode | Sequence[StreamMode],
+        subgraphs: bool,
+        config: Config | None,
+        default_limit: int = DEFAULT_RECURSION_LIMIT,
+    ) -> Run:
+        """A run for a ``stream`` call, nested in the current task if there is one."""
+        local = parse_modes(stream_mode)
+        parent = _current.get()
+        if parent is None:
+            return cls(
+                graph, local, subgraphs=subgraphs, config=config, default_limit=default_limit
+            )
+        return cls.nested(graph, parent, local, config)
+
+    @classmethod
+    def nested(
+        cls,
+        graph: str,
+        parent: Task,
+        local: frozenset[str] = frozenset(),
+        config: Config | None = None,
+    ) -> Run:
+        """A run of a graph inside ``parent``'s task, joining the parent's stream.
+
+        When the root run streams subgraphs, the nested run produces the root's
+        modes and hands those events to the parent task; otherwise nothing of it
+        reaches the parent's stream.
+        """
+        prun = parent.run
+        forward = prun.modes if prun.subgraphs else frozenset()
+        merged: Config = {
+            "recursion_limit": prun.limit,
+            "tags": prun.tags,
+            "metadata": prun.user_metadata,
+        }
+        if prun._run_id is not None:
+            merged["run_id"] = prun._run_id
+        if config:
+            merged.update(config)
+        return cls(
+            graph,
+            local,
+            subgraphs=prun.subgraphs,
+            config=merged,
+            ns=(*prun.ns, *parent.next_segments()),
+            parent=parent,
+            forward=forward,
+        )
+
+    @property
+    def run_id(self) -> str:
+        """The run's id (from ``config["run_id"]``, else random, made on first use)."""
+        rid = self._run_id
+        if rid is None:
+            rid = self._run_id = str(uuid.uuid4())
+        return rid
+
+    def task_id(self, step: int, name: str) -> TaskId:
+        """A uuid-shaped id for ``name``'s task in ``step``, stable for a fixed run id."""
+        key = f"{self.run_id}|{self.checkpoint_ns}|{step}|{name}".encode()
+        return TaskId(str(uuid.UUID(bytes=hashlib.blake2b(key, digest_size=16).digest())))
+
+    def task_metadata(self, task: Task) -> dict[str, Any] | None:
+        """The ``metadata`` of a task event: config metadata, node metadata, tags."""
+        if not self.user_metadata and not task.metadata and not self.tags and not task.tags:
+            return None
+        meta = dict(self.user_metadata)
+        if task.metadata:
+            meta.update(task.metadata)
+        if self.tags or task.tags:
+            meta["tags"] = [*self.tags, *task.tags]
+        return meta
+
+    def task_starts(self, tasks: Sequence[Task], inputs: Sequence[Any]) -> Iterator[Event]:
+        """``tasks``/``debug`` events for a superstep's tasks, before any runs."""
+        ns = self.ns
+        for task, inp in zip(tasks, inputs, strict=True):
+            event: TaskEvent[str, Any] = TaskEvent(
+                task.id, task.name, inp, task.triggers, self.task_metadata(task), task.step, ns
+            )
+            if self.tasks:
+                yield event
+            if self.debug:
+                yield DebugEvent(task.step, timestamp(), event, ns)
+
+    def task_result(self, task: Task, result: Any, error: BaseException | None) -> Iterator[Event]:
+        """``tasks``/``debug`` events for a finished (or failed) task."""
+        ns = self.ns
+        event: TaskResultEvent[str, Any] = TaskResultEvent(
+            task.id, task.name, error, result if result else {}, task.step, (), ns
+        )
+        if self.tasks:
+            yield event
+        if self.debug:
+            yield DebugEvent(task.step, timestamp(), event, ns)
+
+    def split(self, events: Iterator[Event]) -> Iterator[Event]:
+        """Pass a nested run's events on: forwarded ones to the parent, local ones out."""
+        parent = self.parent
+        forward = self.forward
+        local = self.local
+        for event in events:
+            if parent is not None and event.mode in forward:
+                parent.emit(event)
+            if event.mode in local:
+                yield event
+
+    async def asplit(self, events: AsyncIterator[Event]) -> AsyncIterator[Event]:
+        """Async twin of :meth:`split`."""
+        parent = self.parent
+        forward = self.forward
+        local = self.local
+        async for event in events:
+            if parent is not None and event.mode in forward:
+                parent.emit(event)
+            if event.mode in local:
+                yield event
+
+    # -- running a superstep's tasks -------------------------------------------------
+
+    def _executor(self) -> ThreadPoolExecutor:
+        pool = self._pool
+        if pool is None:
+            pool = self._pool = ThreadPoolExecutor(thread_name_prefix=f"flowc-{self.graph}")
+        return pool
+
+    def run_threads(
+        self, jobs: Sequence[tuple[Task, Callable[..., Any], tuple[Any, ...]]]
+    ) -> Iterator[Event | Done]:
+        """Run tasks on threads; yield their events live and a :class:`Done` per task.
+
+        Items come in the order they happen, so ``Done`` markers arrive in
+        completion order.
+        """
+        inbox: queue.SimpleQueue[Event | Done] = queue.SimpleQueue()
+        pool = self._executor()
+        for task, fn, args in jobs:
+            task.emit = inbox.put
+            pool.submit(contextvars.copy_context().run, _work, task, fn, args, inbox.put)
+        pending = len(jobs)
+        while pending:
+            item = inbox.get()
+            if type(item) is Done:
+                pending -= 1
+            yield item
+
+    async def run_async(
+        self, jobs: Sequence[tuple[Task, Callable[..., Any], tuple[Any, ...], bool]]
+    ) -> AsyncIterator[Event | Done]:
+        """Run tasks as asyncio tasks (async nodes) or on threads (sync nodes).
+
+        Yields their events live and a :class:`Done` per task in completion
+        order. If the consumer stops early, unfinished tasks are cancelled and
+        awaited, so that their ``finally`` blocks have run.
+        """
+        loop = asyncio.get_running_loop()
+        inbox: asyncio.Queue[Event | Done] = asyncio.Queue()
+        started: list[asyncio.Task[None]] = []
+        futures: list[asyncio.Future[None]] = []
+
+        def threadsafe_put(item: Event | Done) -> None:
+            loop.call_soon_threadsafe(inbox.put_nowait, item)
+
+        for task, fn, args, is_async in jobs:
+            ctx = contextvars.copy_context()
+            if is_async:
+                task.emit = inbox.put_nowait
+                started.append(
+                    loop.create_task(_awork(task, fn, args, inbox.put_nowait), context=ctx)
+                )
+            else:
+                task.emit = threadsafe_put
+                futures.append(
+                    loop.run_in_executor(
+                        self._executor(), ctx.run, _work, task, fn, args, threadsafe_put
+                    )
+                )
+        pending = len(jobs)
+        try:
+            while pending:
+                item = await inbox.get()
+                if type(item) is Done:
+                    pending -= 1
+                yield item
+        finally:
+            for started_task in started:
+                started_task.cancel()
+            if started or futures:
+                await asyncio.gather(*started, *futures, return_exceptions=True)
+
+    def close(self) -> None:
+        """Release the run's threads, waiting for any still running."""
+        pool = self._pool
+        if pool is not None:
+            self._pool = None
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+class Done:
+    """A task finished: with ``result`` or with ``error``."""
+
+    __slots__ = ("error", "result", "task")
+
+    def __init__(self, task: Task, result: Any, error: BaseException | None) -> None:
+        self.task = task
+        self.result = result
+        self.error = error
+
+
+def _work(
+    task: Task, fn: Callable[..., Any], args: tuple[Any, ...], put: Callable[[Any], None]
+) -> None:
+    token = _current.set(task)
+    try:
+        result = fn(task, *args)
+    except BaseException as exc:
+        put(Done(task, None, exc))
+    else:
+        put(Done(task, result, None))
+    finally:
+        _current.reset(token)
+
+
+async def _awork(
+    task: Task, fn: Callable[..., Any], args: tuple[Any, ...], put: Callable[[Any], None]
+) -> None:
+    token = _current.set(task)
+    try:
+        result = await fn(task, *args)
+    except asyncio.CancelledError:
+        raise
+    except BaseException as exc:
+        put(Done(task, None, exc))
+    else:
+        put(Done(task, result, None))
+    finally:
+        _current.reset(token)
+
+
+class Task:
+    """One node running in one superstep of one run."""
+
+    __slots__ = (
+        "_id",
+        "_writer",
+        "calls",
+        "emit",
+        "metadata",
+        "name",
+        "run",
+        "step",
+        "tags",
+        "triggers",
+    )
+
+    def __init__(
+        self,
+        run: Run,
+        name: str,
+        step: int,
+        triggers: tuple[str, ...],
+        emit: Callable[[Event], None],
+        metadata: dict[str, Any] | None = None,
+        tags: tuple[str, ...] = (),
+    ) -> None:
+        self.run = run
+        self.name = name
+        self.step = step
+        self.triggers = triggers
+        self.emit = emit
+        self.metadata = metadata
+        self.tags = tags
+        self.calls = 0
+        self._id: TaskId | None = None
+        self._writer: StreamWriter[Any] | None = None
+
+    @property
+    def id(self) -> TaskId:
+        """The task's uuid-shaped id (computed on first use)."""
+        tid = self._id
+        if tid is None:
+            tid = self._id = self.run.task_id(self.step, self.name)
+        return tid
+
+    @property
+    def checkpoint_ns(self) -> str:
+        """LangGraph's ``checkpoint_ns`` of this task: the run's, plus ``name:id``."""
+        own = f"{self.name}:{self.id}"
+        parent = self.run.checkpoint_ns
+        return f"{parent}|{own}" if parent else own
+
+    def next_segments(self) -> tuple[str, ...]:
+        """Namespace segments for the next graph this task runs (``'1'``, ``'2'``... after the first)."""
+        n = self.calls
+        self.calls = n + 1
+        own = f"{self.name}:{self.id}"
+        return (own,) if n == 0 else (own, str(n))
+
+    @property
+    def writer(self) -> StreamWriter[Any]:
+        """This task's stream writer (a no-op unless the run streams ``custom``)."""
+        writer = self._writer
+        if writer is None:
+            if self.run.custom:
+                ns = self.run.ns
+
+                def writer(chunk: Any, _task: Task = self, _ns: Namespace = ns) -> None:
+                    _task.emit(CustomEvent(chunk, _ns))
+
+            else:
+                writer = _noop_writer
+            self._writer = writer
+        return writer
+
+    def node_config(self) -> NodeConfig:
+        """The config a node that declares a ``config`` parameter receives."""
+        run = self.run
+        metadata: dict[str, Any] = dict(run.user_metadata)
+        if self.metadata:
+            metadata.update(self.metadata)
+        metadata.update(
+            langgraph_step=self.step,
+            langgraph_node=self.name,
+            langgraph_triggers=self.triggers,
+            langgraph_path=("__pregel_pull", self.name),
+            langgraph_checkpoint_ns=self.checkpoint_ns,
+        )
+        config: NodeConfig = {
+            "tags": [*run.tags, *self.tags],
+            "metadata": metadata,
+            "recursion_limit": run.limit,
+            "configurable": dict(run.config.get("configurable", {})),
+        }
+        if "callbacks" in run.config:
+            config["callbacks"] = run.config["callbacks"]
+        return config
+
+
+def enter(task: Task) -> contextvars.Token[Task | None]:
+    """Make ``task`` the current task (for tasks run inline)."""
+    return _current.set(task)
+
+
+def leave(token: contextvars.Token[Task | None]) -> None:
+    """Undo :func:`enter`."""
+    _current.reset(token)
+
+
+def drain(events: Iterator[T], sink: Callable[[T], None]) -> None:
+    """Send every item of ``events`` to ``sink``."""
+    for item in events:
+        sink(item)
+
+
+async def adrain(events: AsyncIterator[T], sink: Callable[[T], None]) -> None:
+    """Async twin of :func:`drain`."""
+    async for item in events:
+        sink(item)
+
+
+def ignore(_: Any) -> None:
+    """An ``emit`` that drops events (a task's placeholder until it is scheduled)."""
+    return None
+
+
+def default_mode() -> StreamMode:
+    """LangGraph's default ``stream_mode``: ``values`` inside a running task, else ``updates``."""
+    return "values" if _current.get() is not None else "updates"
+
+
+def check_update(node: str, update: Any, keys: frozenset[str]) -> dict[str, Any] | None:
+    """A node's return value as a dict of writes (``None`` for no writes).
+
+    Raises:
+        InvalidUpdateError: for anything but a mapping of state keys or ``None``.
+    """
+    if update is None:
+        return None
+    if type(update) is not dict:
+        if not isinstance(update, Mapping):
+            raise InvalidUpdateError(
+                f"node {node!r} returned {type(update).__name__}; "
+                "a node returns a dict of state keys, or None"
+            )
+        update = dict(update)
+    if not update:
+        return None
+    if not keys.issuperset(update):
+        unknown = sorted(str(k) for k in update if k not in keys)
+        raise InvalidUpdateError(
+            f"node {node!r} wrote {', '.join(repr(k) for k in unknown)}, "
+            f"which the state does not have (state keys: {', '.join(sorted(keys))})"
+        )
+    return update
+
+
+_END_NAMES: Final[frozenset[str]] = frozenset(("__end__", "END"))
+
+
+def route(
+    router: str,
+    result: Any,
+    targets: tuple[str, ...],
+    path_map: Mapping[str, str] | None,
+) -> tuple[str, ...]:
+    """The nodes a router's return value leads to (END left out).
+
+    Raises:
+        InvalidUpdateError: if the router named something it may not lead to.
+    """
+    picks: tuple[Any, ...] = (result,) if isinstance(result, str) else tuple(result)
+    out: list[str] = []
+    for pick in picks:
+        if path_map is not None:
+            if pick not in path_map:
+                raise InvalidUpdateError(
+                    f"router {router!r} returned {pick!r}, which its path map does not map"
+                )
+            pick = path_map[pick]
+        if pick in _END_NAMES:
+            continue
+        if pick not in targets:
+            raise InvalidUpdateError(
+                f"router {router!r} returned {pick!r}; it may lead to "
+                + ", ".join(repr(t) for t in targets)
+            )
+        out.append(pick)
+    return tuple(out)
+
+
+def no_sync(node: str) -> TypeError:
+    """LangGraph's error for an async-only node reached by a sync run."""
+    return TypeError(
+        f'No synchronous function provided to "{node}".\n'
+        "Either initialize with a synchronous function or invoke via the async API "
+        "(ainvoke, astream, etc.)"
+    )
