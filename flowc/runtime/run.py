@@ -113,6 +113,7 @@ class Run:
     """One run of one graph: its modes, config, namespace and resources."""
 
     __slots__ = (
+        "_pending",
         "_pool",
         "_run_id",
         "checkpoint_ns",
@@ -174,6 +175,7 @@ class Run:
         rid = cfg.get("run_id")
         self._run_id = None if rid is None else str(rid)
         self._pool: ThreadPoolExecutor | None = None
+        self._pending: list[asyncio.Future[Any]] = []
         self.result: dict[str, Any] | None = None
         """The final values, set by the runner when the run completes."""
 
@@ -333,12 +335,13 @@ class Run:
         """Run tasks as asyncio tasks (async nodes) or on threads (sync nodes).
 
         Yields their events live and a :class:`Done` per task in completion
-        order. If the consumer stops early, unfinished tasks are cancelled and
-        awaited, so that their ``finally`` blocks have run.
+        order. Unfinished tasks stay registered on the run: :meth:`aclose`
+        cancels and awaits them if the consumer stops early, so that their
+        ``finally`` blocks have run.
         """
         loop = asyncio.get_running_loop()
         inbox: asyncio.Queue[Event | Done] = asyncio.Queue()
-        started: list[asyncio.Task[None]] = []
+        started: list[asyncio.Future[None]] = []
         futures: list[asyncio.Future[None]] = []
 
         def threadsafe_put(item: Event | Done) -> None:
@@ -358,18 +361,24 @@ class Run:
                         self._executor(), ctx.run, _work, task, fn, args, threadsafe_put
                     )
                 )
+        self._pending.extend(started)
+        self._pending.extend(futures)
         pending = len(jobs)
-        try:
-            while pending:
-                item = await inbox.get()
-                if type(item) is Done:
-                    pending -= 1
-                yield item
-        finally:
-            for started_task in started:
-                started_task.cancel()
-            if started or futures:
-                await asyncio.gather(*started, *futures, return_exceptions=True)
+        while pending:
+            item = await inbox.get()
+            if type(item) is Done:
+                pending -= 1
+            yield item
+        self._pending.clear()
+
+    async def aclose(self) -> None:
+        """Cancel the run's unfinished asyncio tasks, await them, then release its threads."""
+        pending, self._pending = self._pending, []
+        for future in pending:
+            future.cancel()
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)
+        self.close()
 
     def close(self) -> None:
         """Release the run's threads, waiting for any still running."""

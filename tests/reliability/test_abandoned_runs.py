@@ -1,0 +1,123 @@
+"""A stream that ends, fails or is abandoned leaves no thread or task running,
+and the nodes' ``finally`` blocks have run."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import threading
+
+import pytest
+
+from .conftest import built, wait_for_threads
+from .graphs import BOOM, FINALLY
+
+
+def test_break_out_of_a_parallel_stream_joins_its_threads() -> None:
+    runner = built("slow_parallel")
+    baseline = threading.active_count()
+    stream = runner.stream({"run": "r"}, stream_mode=["custom", "updates"])
+    first = next(stream)
+    assert first.mode == "custom"
+    stream.close()
+    # close() returns only once every task of the superstep has finished
+    assert sorted(FINALLY) == ["fast", "slow_a", "slow_b"]
+    assert threading.active_count() == baseline
+
+
+def test_breaking_a_for_loop_is_the_same_as_close() -> None:
+    runner = built("slow_parallel")
+    baseline = threading.active_count()
+    for event in runner.stream({"run": "r"}, stream_mode="custom"):
+        assert event.data in ({"node": "fast"}, {"node": "slow_a"}, {"node": "slow_b"})
+        break
+    gc.collect()
+    assert wait_for_threads(baseline) == baseline
+    assert sorted(FINALLY) == ["fast", "slow_a", "slow_b"]
+
+
+def test_garbage_collected_stream_runs_finally_blocks() -> None:
+    runner = built("slow_parallel")
+    baseline = threading.active_count()
+    stream = runner.stream({"run": "r"}, stream_mode="custom")
+    next(stream)
+    del stream
+    gc.collect()
+    assert wait_for_threads(baseline) == baseline
+    assert sorted(FINALLY) == ["fast", "slow_a", "slow_b"]
+
+
+def test_a_finished_stream_leaves_no_thread() -> None:
+    runner = built("slow_parallel")
+    baseline = threading.active_count()
+    events = list(runner.stream({"run": "r"}, stream_mode="updates"))
+    assert [e.node for e in events][-1] == "after"
+    assert sorted(e.node for e in events[:3]) == ["fast", "slow_a", "slow_b"]
+    assert threading.active_count() == baseline
+
+
+def test_node_exception_propagates_unchanged_and_leaves_no_thread() -> None:
+    runner = built("failing")
+    baseline = threading.active_count()
+    seen = []
+    with pytest.raises(type(BOOM)) as caught:
+        for event in runner.stream({"run": "r"}, stream_mode=["custom", "updates"]):
+            seen.append((event.mode, event.chunk()))
+    assert caught.value is BOOM
+    assert seen == [
+        ("custom", {"run": "r"}),
+        ("updates", {"tag_run": {"log": ["r"]}}),
+        ("custom", {"before": "boom"}),
+    ]
+    assert threading.active_count() == baseline
+
+
+def _pending_tasks() -> set[asyncio.Task[object]]:
+    current = asyncio.current_task()
+    return {t for t in asyncio.all_tasks() if t is not current}
+
+
+def test_aclose_cancels_and_awaits_running_tasks() -> None:
+    runner = built("async_parallel")
+
+    async def main() -> None:
+        baseline = _pending_tasks()
+        stream = runner.astream({"run": "r"}, stream_mode="custom")
+        first = await stream.__anext__()
+        assert first.data in ({"node": "afast"}, {"node": "aslow"})
+        await stream.aclose()
+        assert _pending_tasks() == baseline
+        assert sorted(FINALLY) == ["afast", "aslow"]
+
+    asyncio.run(main())
+
+
+def test_cancelling_the_consumer_cancels_the_nodes() -> None:
+    runner = built("async_parallel")
+
+    async def consume() -> list[object]:
+        return [e async for e in runner.astream({"run": "r"}, stream_mode="custom")]
+
+    async def main() -> None:
+        baseline = _pending_tasks()
+        consumer = asyncio.create_task(consume())
+        await asyncio.sleep(0.05)
+        consumer.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await consumer
+        assert _pending_tasks() == baseline
+        assert sorted(FINALLY) == ["afast", "aslow"]
+
+    asyncio.run(main())
+
+
+def test_astream_with_sync_parallel_nodes_leaves_no_thread() -> None:
+    runner = built("slow_parallel")
+    baseline = threading.active_count()
+
+    async def main() -> list[str]:
+        return [e.node async for e in runner.astream({"run": "r"}, stream_mode="updates")]
+
+    nodes = asyncio.run(main())
+    assert sorted(nodes[:3]) == ["fast", "slow_a", "slow_b"] and nodes[3] == "after"
+    assert wait_for_threads(baseline) == baseline
