@@ -24,3 +24,7 @@ def refine_topic(state: JokeState) -> TopicUpdate:
 
 def generate_joke(state: JokeState) -> JokeUpdate:
     return {"joke": f"This is a joke about {state['topic']}"}
+
+
+EXAMPLE_INPUT = {"topic": "ice cream"}
+"""An input the example runs and tests use."""
