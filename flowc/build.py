@@ -23,12 +23,17 @@ from flowc.dsl.spec import GraphSpec
 __all__ = ["build"]
 
 
-def build(target: Graph[Any] | GraphSpec | str | Path) -> types.ModuleType:
+def build(
+    target: Graph[Any] | GraphSpec | str | Path, *, cache: bool | str | Path = False
+) -> types.ModuleType:
     """Check, generate and import a graph's runner module.
 
     Args:
         target: a decorator :class:`Graph`, a :class:`GraphSpec`, a TOML spec
             path, or ``"module:attribute"``.
+        cache: reuse generated code from a disk cache (``True``: the default
+            folder of :mod:`flowc.cache`; or a folder), generating it only
+            when the graph changed.
 
     Raises:
         DiagnosticError: with every diagnostic, if the graph does not check.
@@ -42,6 +47,10 @@ def build(target: Graph[Any] | GraphSpec | str | Path) -> types.ModuleType:
         result = check_target(str(target))
     if result.graph is None:
         raise DiagnosticError(result.diagnostics, result.source_map.texts)
+    if cache is not False:
+        from flowc.cache import load_cached
+
+        return load_cached(result.graph, None if cache is True else Path(cache))
     files = generate(result.graph)
     digest = hashlib.sha256("".join(f.name + f.text for f in files).encode()).hexdigest()[:16]
     package = f"_flowc_build_{digest}"
