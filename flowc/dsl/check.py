@@ -557,7 +557,10 @@ class _Checker:
                 "define it at module level",
             )
             return None
-        return Ref(imp.module, obj.__qualname__, obj)
+        qualname = obj.__qualname__
+        # a served object is bound under its own name, not under its qualname
+        attr = qualname if qualname.split(".")[0] == imp.name else imp.name
+        return Ref(imp.module, attr, obj)
 
     # -- nodes
 

@@ -253,8 +253,24 @@ class _Resolver:
         return typing.cast(ast.expr, Rewriter().visit(node))
 
 
+_SERVED: dict[int, tuple[Any, Import]] = {}
+
+
+def serve(obj: Any, module: str, name: str) -> None:
+    """Declare that ``from module import name`` gives ``obj``.
+
+    For objects without an importable name of their own (closures, lambdas,
+    classes defined in a function) that a module serves through its
+    ``__getattr__``, so that :func:`import_of` can name them.
+    """
+    _SERVED[id(obj)] = (obj, Import(module, name))
+
+
 def import_of(obj: Any) -> Import | None:
     """Where ``obj`` (a class or function) can be imported from, if anywhere."""
+    served = _SERVED.get(id(obj))
+    if served is not None and served[0] is obj:
+        return served[1]
     module = getattr(obj, "__module__", None)
     qualname = getattr(obj, "__qualname__", None)
     if not module or not qualname or "<" in qualname:
