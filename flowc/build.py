@@ -17,10 +17,11 @@ from flowc.codegen import generate
 from flowc.dsl.check import check
 from flowc.dsl.decorators import Graph
 from flowc.dsl.diagnostics import DiagnosticError, SourceMap
+from flowc.dsl.graph import CheckedGraph
 from flowc.dsl.load import check_target, load_subgraph
 from flowc.dsl.spec import GraphSpec
 
-__all__ = ["build"]
+__all__ = ["build", "build_checked"]
 
 
 def build(
@@ -51,10 +52,15 @@ def build(
         from flowc.cache import load_cached
 
         return load_cached(result.graph, None if cache is True else Path(cache))
-    files = generate(result.graph)
+    return build_checked(result.graph)
+
+
+def build_checked(graph: CheckedGraph) -> types.ModuleType:
+    """Generate and import the runner module of a graph that passed the checks."""
+    files = generate(graph)
     digest = hashlib.sha256("".join(f.name + f.text for f in files).encode()).hexdigest()[:16]
     package = f"_flowc_build_{digest}"
-    runner = f"{package}.{result.graph.name}"
+    runner = f"{package}.{graph.name}"
     if runner in sys.modules:
         return sys.modules[runner]
     pkg = types.ModuleType(package)
