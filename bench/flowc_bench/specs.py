@@ -1,0 +1,154 @@
+"""The benchmark graphs as TOML specs, written into a folder.
+
+Every graph runs the functions of :mod:`flowc_bench.nodes`; the LangGraph and
+hand-written versions (:mod:`flowc_bench.langgraph_graphs`,
+:mod:`flowc_bench.handwritten`) are built from the same node lists below, so
+that the three implementations run the same graph.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+NODES = "flowc_bench.nodes"
+FAN_WIDTH = 50
+SUB_CHAIN = 5
+
+
+def chain_names(n: int) -> list[str]:
+    """Node names of an ``n``-node chain, in order."""
+    width = len(str(n - 1))
+    return [f"n{i:0{width}d}" for i in range(n)]
+
+
+def fan_names() -> list[str]:
+    """Names of the parallel nodes of the fan-out graph (sorted, as LangGraph orders them)."""
+    return [f"f{i:02d}" for i in range(FAN_WIDTH)]
+
+
+PARENT = ("p0", "p1", "middle", "p3", "p4")
+"""The parent graph of the subgraph case; ``middle`` runs the 5-node subgraph."""
+
+
+def sub_names() -> list[str]:
+    """Node names of the subgraph."""
+    return [f"s{i}" for i in range(SUB_CHAIN)]
+
+
+def _quoted(names: list[str] | tuple[str, ...]) -> str:
+    return "[" + ", ".join(f'"{n}"' for n in names) + "]"
+
+
+def chain_toml(name: str, n: int, fn: str = "inc") -> str:
+    """A chain of ``n`` nodes, each calling ``fn``."""
+    names = chain_names(n)
+    lines = [
+        "[graph]",
+        f'name = "{name}"',
+        "",
+        "[state.fields]",
+        'count = "int"',
+        "",
+    ]
+    for node in names:
+        lines += [f"[nodes.{node}]", f'call = "{NODES}:{fn}"', ""]
+    lines += ["[[edges]]", f"chain = {_quoted(['START', *names, 'END'])}", ""]
+    return "\n".join(lines)
+
+
+def fan_toml() -> str:
+    """``FAN_WIDTH`` parallel nodes appending to a list, then a join node."""
+    names = fan_names()
+    lines = [
+        "[graph]",
+        'name = "fanout"',
+        "",
+        "[state.fields]",
+        'count = "int"',
+        'items = { type = "list[int]", reducer = "add" }',
+        "",
+    ]
+    for node in names:
+        lines += [f"[nodes.{node}]", f'call = "{NODES}:fan"', ""]
+    lines += [
+        "[nodes.join]",
+        f'call = "{NODES}:join"',
+        "",
+        "[[edges]]",
+        'from = "START"',
+        f"to = {_quoted(names)}",
+        "",
+        "[[edges]]",
+        f"from = {_quoted(names)}",
+        'to = "join"',
+        "",
+        "[[edges]]",
+        'from = "join"',
+        'to = "END"',
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def loop_toml() -> str:
+    """One node that routes back to itself until the count reaches the limit."""
+    return "\n".join(
+        [
+            "[graph]",
+            'name = "loop"',
+            "",
+            "[state.fields]",
+            'count = "int"',
+            "",
+            "[nodes.tick]",
+            f'call = "{NODES}:inc"',
+            "",
+            "[[edges]]",
+            'from = "START"',
+            'to = "tick"',
+            "",
+            "[[branches]]",
+            'from = "tick"',
+            f'router = "{NODES}:again"',
+            'targets = ["tick", "END"]',
+            "",
+        ]
+    )
+
+
+def parent_toml() -> str:
+    """Five nodes whose middle one is the subgraph of :func:`sub_toml`."""
+    lines = ["[graph]", 'name = "parent"', "", "[state.fields]", 'count = "int"', ""]
+    for node in PARENT:
+        if node == "middle":
+            lines += ["[nodes.middle]", 'subgraph = "sub.toml"', ""]
+        else:
+            lines += [f"[nodes.{node}]", f'call = "{NODES}:inc"', ""]
+    lines += ["[[edges]]", f"chain = {_quoted(['START', *PARENT, 'END'])}", ""]
+    return "\n".join(lines)
+
+
+def sub_toml() -> str:
+    """The subgraph: a chain of ``SUB_CHAIN`` nodes."""
+    return chain_toml("sub", SUB_CHAIN)
+
+
+def write_specs(folder: Path) -> dict[str, Path]:
+    """Write every benchmark spec into ``folder``; returns them by graph name."""
+    texts = {
+        "chain10": chain_toml("chain10", 10),
+        "chain10w": chain_toml("chain10w", 10, "inc_write"),
+        "chain100": chain_toml("chain100", 100),
+        "fanout": fan_toml(),
+        "loop": loop_toml(),
+        "parent": parent_toml(),
+        "sub": sub_toml(),
+        "chain1000": chain_toml("chain1000", 1000),
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = {}
+    for name, text in texts.items():
+        path = folder / f"{name}.toml"
+        path.write_text(text, encoding="utf-8")
+        paths[name] = path
+    return paths

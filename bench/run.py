@@ -1,0 +1,625 @@
+"""Benchmark flowc against LangGraph and a hand-written loop, in one run.
+
+Usage: ``python bench/run.py [--json FILE] [--quick]``
+
+The benchmark graphs are generated as TOML specs into a temporary folder and
+compiled with ``flowc compile``; the LangGraph and hand-written versions call
+the same node functions (``bench/flowc_bench/``). Samples are interleaved
+across implementations; every figure is a median with its min-max. A case
+that cannot run (a feature flowc does not have yet) is reported with its
+reason and the run goes on. See ``docs/performance.md`` for the method.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib
+import importlib.metadata
+import io
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(BENCH))
+
+from flowc_bench import handwritten as hand  # noqa: E402
+from flowc_bench import specs  # noqa: E402
+from flowc_bench.measure import (  # noqa: E402
+    PYTHON,
+    Impl,
+    Stats,
+    Timer,
+    child_env,
+    interleaved_processes,
+)
+
+GEN = "flowc_bench_gen"
+"""Package the benchmark's generated modules are compiled into."""
+
+IMPLS = ("flowc", "langgraph", "hand")
+INPUT = {"count": 0}
+
+
+@dataclass
+class Case:
+    """One benchmark case: a graph, a way of running it, and its node steps."""
+
+    name: str
+    steps: int
+    impls: dict[str, Impl] = field(default_factory=dict)
+    missing: dict[str, str] = field(default_factory=dict)
+    """Implementations that cannot run, with the reason."""
+    stats: dict[str, Stats] = field(default_factory=dict)
+    note: str | None = None
+
+
+@dataclass
+class Settings:
+    samples: int
+    target: float
+    """Seconds one timing sample should last (several runs when a run is short)."""
+    process_samples: int
+    compile_samples: int
+
+
+QUICK = Settings(samples=5, target=0.005, process_samples=3, compile_samples=2)
+FULL = Settings(samples=21, target=0.02, process_samples=11, compile_samples=5)
+
+
+# -- setup ------------------------------------------------------------------------------
+
+
+def _compile(paths: list[Path], out: Path) -> tuple[int, str]:
+    """``flowc compile`` in this process; its exit status and what it printed."""
+    from flowc.cli import main
+
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer):
+        status = main(["--color", "never", "compile", *map(str, paths), "-o", str(out)])
+    return status, buffer.getvalue()
+
+
+def compile_graphs(spec_paths: dict[str, Path], tmp: Path) -> dict[str, Any]:
+    """Compile every benchmark spec into the ``GEN`` package; import what compiled.
+
+    Returns each graph's module, or the reason it is not available (a string).
+    """
+    out = tmp / GEN
+    modules: dict[str, Any] = {}
+    for name in ("chain10", "chain10w", "chain100", "fanout", "loop", "parent"):
+        status, text = _compile([spec_paths[name]], out)
+        if status != 0:
+            modules[name] = f"flowc compile failed: {_first_error(text)}"
+            continue
+        try:
+            modules[name] = importlib.import_module(f"{GEN}.{name}")
+        except Exception as exc:
+            modules[name] = f"import failed: {type(exc).__name__}: {exc}"
+    return modules
+
+
+def _first_error(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    for line in lines:
+        if "error" in line:
+            return line
+    return lines[0] if lines else "no output"
+
+
+def _stream(obj: Any, **kwargs: Any) -> Impl:
+    return Impl("iter", lambda: obj.stream(dict(INPUT), **kwargs))
+
+
+def _astream(obj: Any, **kwargs: Any) -> Impl:
+    return Impl("aiter", lambda: obj.astream(dict(INPUT), **kwargs))
+
+
+def _invoke(obj: Any) -> Impl:
+    return Impl("call", lambda: obj.invoke(dict(INPUT)))
+
+
+def build_cases(modules: dict[str, Any]) -> list[Case]:
+    """Every timed case, with the implementations that could be built."""
+    try:
+        from flowc_bench import langgraph_graphs as lg
+
+        lg_error = None
+    except Exception as exc:  # LangGraph not installed: run the rest
+        lg, lg_error = None, f"langgraph unavailable: {type(exc).__name__}: {exc}"
+
+    chain10 = hand.chain_nodes(10)
+    chain100 = hand.chain_nodes(100)
+    flowc_runs: dict[str, tuple[str, Callable[[Any], Impl]]] = {
+        "chain10 updates": ("chain10", lambda m: _stream(m, stream_mode="updates")),
+        "chain10 values": ("chain10", lambda m: _stream(m, stream_mode="values")),
+        "chain10 debug": ("chain10", lambda m: _stream(m, stream_mode="debug")),
+        "chain10 custom": ("chain10w", lambda m: _stream(m, stream_mode="custom")),
+        "chain10 invoke": ("chain10", _invoke),
+        "chain100 updates": ("chain100", lambda m: _stream(m, stream_mode="updates")),
+        "fanout50+join updates": ("fanout", lambda m: _stream(m, stream_mode="updates")),
+        "loop1000 updates": ("loop", lambda m: _stream(m, stream_mode="updates")),
+        "subgraph updates": (
+            "parent",
+            lambda m: _stream(m, stream_mode="updates", subgraphs=True),
+        ),
+        "chain10 astream": ("chain10", lambda m: _astream(m, stream_mode="updates")),
+    }
+    lg_runs: dict[str, Callable[[], Impl]] = {}
+    if lg is not None:
+        g10 = lg.chain(10)
+        lg_runs = {
+            "chain10 updates": lambda: _stream(g10, stream_mode="updates"),
+            "chain10 values": lambda: _stream(g10, stream_mode="values"),
+            "chain10 debug": lambda: _stream(g10, stream_mode="debug"),
+            "chain10 custom": lambda: _stream(lg.chain(10, writer=True), stream_mode="custom"),
+            "chain10 invoke": lambda: _invoke(g10),
+            "chain100 updates": lambda: _stream(lg.chain(100), stream_mode="updates"),
+            "fanout50+join updates": lambda: _stream(lg.fanout(), stream_mode="updates"),
+            "loop1000 updates": lambda: _stream(lg.loop(), stream_mode="updates"),
+            "subgraph updates": lambda: _stream(lg.parent(), stream_mode="updates", subgraphs=True),
+            "chain10 astream": lambda: _astream(g10, stream_mode="updates"),
+        }
+    hand_runs: dict[str, Impl] = {
+        "chain10 updates": Impl("iter", lambda: hand.chain_updates(chain10, dict(INPUT))),
+        "chain10 values": Impl("iter", lambda: hand.chain_values(chain10, dict(INPUT))),
+        "chain10 debug": Impl("iter", lambda: hand.chain_debug(chain10, dict(INPUT))),
+        "chain10 custom": Impl("iter", lambda: hand.chain_custom(10, dict(INPUT))),
+        "chain10 invoke": Impl("call", lambda: hand.chain_invoke(chain10, dict(INPUT))),
+        "chain100 updates": Impl("iter", lambda: hand.chain_updates(chain100, dict(INPUT))),
+        "fanout50+join updates": Impl("iter", lambda: hand.fanout_updates(dict(INPUT))),
+        "loop1000 updates": Impl("iter", lambda: hand.loop_updates(dict(INPUT))),
+        "subgraph updates": Impl("iter", lambda: hand.subgraph_updates(dict(INPUT))),
+        "chain10 astream": Impl("aiter", lambda: hand.achain_updates(chain10, dict(INPUT))),
+    }
+    steps = {
+        "chain100 updates": 100,
+        "fanout50+join updates": specs.FAN_WIDTH + 1,
+        "loop1000 updates": 1000,
+        # four parent nodes, the subgraph node and the subgraph's five nodes
+        "subgraph updates": len(specs.PARENT) + specs.SUB_CHAIN,
+    }
+    cases = []
+    for name, (graph, make) in flowc_runs.items():
+        case = Case(name, steps.get(name, 10))
+        module = modules[graph]
+        if isinstance(module, str):
+            case.missing["flowc"] = module
+        else:
+            case.impls["flowc"] = make(module)
+        if lg is None:
+            case.missing["langgraph"] = str(lg_error)
+        else:
+            try:
+                case.impls["langgraph"] = lg_runs[name]()
+            except Exception as exc:
+                case.missing["langgraph"] = f"{type(exc).__name__}: {exc}"
+        case.impls["hand"] = hand_runs[name]
+        cases.append(case)
+    return cases
+
+
+def trial(timer: Timer, case: Case) -> None:
+    """Run each implementation once: drop those that fail, note differing event counts."""
+    counts: dict[str, int] = {}
+    for name, impl in list(case.impls.items()):
+        try:
+            counts[name] = len(timer.items(impl))
+        except Exception as exc:
+            del case.impls[name]
+            case.missing[name] = f"{type(exc).__name__}: {exc}"
+    if len(set(counts.values())) > 1:
+        case.note = "event counts differ: " + ", ".join(f"{k}={v}" for k, v in counts.items())
+
+
+# -- fresh-process measurements -----------------------------------------------------------
+
+# VmHWM, not ru_maxrss, where there is one: on Linux ru_maxrss survives exec,
+# so a child started from this (large) process would report this one's peak.
+_RSS = """
+try:
+    import re
+    with open('/proc/self/status') as f:
+        print(re.search(r'VmHWM:\\s*(\\d+)', f.read()).group(1))
+except OSError:
+    import resource, sys
+    kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(kib // 1024 if sys.platform == 'darwin' else kib)
+"""
+
+
+def measure_imports(tmp: Path, settings: Settings, modules: dict[str, Any]) -> dict[str, Any]:
+    """Wall time of a fresh interpreter importing a generated module, LangGraph, nothing."""
+    if isinstance(modules["chain10"], str):
+        return {"error": modules["chain10"]}
+    env = child_env([str(tmp), str(BENCH)])
+    commands = {
+        "bare": [PYTHON, "-c", "pass"],
+        "flowc": [PYTHON, "-c", f"import {GEN}.chain10"],
+        "langgraph": [PYTHON, "-c", "import langgraph.graph"],
+    }
+    try:
+        stats, _ = interleaved_processes(commands, env, settings.process_samples)
+    except RuntimeError as exc:
+        return {"error": str(exc)}
+    return {name: s.as_json() for name, s in stats.items()}
+
+
+def measure_memory(tmp: Path, settings: Settings, modules: dict[str, Any]) -> dict[str, Any]:
+    """Peak RSS (KiB) of a fresh process running the 1,000-step loop, per implementation."""
+    env = child_env([str(tmp), str(BENCH)])
+    scripts = {
+        "bare": _RSS,
+        "flowc": f"import collections, {GEN}.loop as m\n"
+        "collections.deque(m.stream({'count': 0}, stream_mode='updates'), 0)\n" + _RSS,
+        "langgraph": "import collections\nfrom flowc_bench import langgraph_graphs as g\n"
+        "collections.deque(g.loop().stream({'count': 0}, stream_mode='updates'), 0)\n" + _RSS,
+        "hand": "import collections\nfrom flowc_bench import handwritten as h\n"
+        "collections.deque(h.loop_updates({'count': 0}), 0)\n" + _RSS,
+    }
+    if isinstance(modules["loop"], str):
+        del scripts["flowc"]
+    out: dict[str, Any] = {}
+    stats: dict[str, Stats] = {name: Stats() for name in scripts}
+    for i in range(settings.process_samples):
+        names = list(scripts)
+        for name in names[i % len(names) :] + names[: i % len(names)]:
+            proc = subprocess.run(
+                [PYTHON, "-c", scripts[name]], env=env, capture_output=True, text=True, check=False
+            )
+            if proc.returncode != 0:
+                out[name] = {"error": (proc.stderr.strip().splitlines() or ["failed"])[-1]}
+                continue
+            stats[name].samples.append(float(proc.stdout.split()[-1]))
+    for name, s in stats.items():
+        if s.samples:
+            out[name] = s.as_json()
+    if isinstance(modules["loop"], str):
+        out["flowc"] = {"error": modules["loop"]}
+    return out
+
+
+def measure_compile(spec_paths: dict[str, Path], tmp: Path, settings: Settings) -> dict[str, Any]:
+    """``flowc compile`` times: fresh output for 10/100/1,000 nodes, then unchanged specs."""
+    sizes = {
+        "10": spec_paths["chain10"],
+        "100": spec_paths["chain100"],
+        "1000": spec_paths["chain1000"],
+    }
+    root = tmp / "compile"
+    # warm-up: templates and ruff's binary are looked up once per process
+    status, text = _compile([spec_paths["chain10"]], root / "warmup")
+    if status != 0:
+        return {"error": _first_error(text)}
+    fresh = {n: Stats() for n in sizes}
+    unchanged = {n: Stats() for n in sizes}
+    for i in range(settings.compile_samples):
+        for n, path in sizes.items():
+            out = root / f"{n}-{i}"
+            start = time.perf_counter()
+            status, text = _compile([path], out)
+            fresh[n].samples.append(time.perf_counter() - start)
+            if status != 0:
+                return {"error": f"{n} nodes: {_first_error(text)}"}
+            start = time.perf_counter()
+            status, text = _compile([path], out)
+            unchanged[n].samples.append(time.perf_counter() - start)
+            if status != 0 or "up to date" not in text:
+                return {"error": f"recompiling {n} nodes: {_first_error(text)}"}
+            shutil.rmtree(out)
+    # what a user sees: the `flowc` command in a fresh process, on an unchanged spec
+    out = root / "cli"
+    _compile([sizes["1000"]], out)
+    env = child_env([str(BENCH)])
+    cli = [PYTHON, "-m", "flowc.cli", "compile", str(sizes["1000"]), "-o", str(out)]
+    cli_stats, _ = interleaved_processes({"cli": cli}, env, settings.compile_samples)
+    return {
+        "fresh": {n: s.as_json() for n, s in fresh.items()},
+        "unchanged": {n: s.as_json() for n, s in unchanged.items()},
+        "cli_unchanged_1000": cli_stats["cli"].as_json(),
+    }
+
+
+# -- report -----------------------------------------------------------------------------
+
+
+def fmt_time(seconds: float) -> str:
+    if seconds < 1e-3:
+        return f"{seconds * 1e6:.1f} µs"
+    if seconds < 1:
+        return f"{seconds * 1e3:.2f} ms"
+    return f"{seconds:.2f} s"
+
+
+def fmt_stats(s: Stats) -> str:
+    return f"{fmt_time(s.median)} ({fmt_time(s.min)}-{fmt_time(s.max)})"
+
+
+def machine() -> dict[str, Any]:
+    cpu = platform.processor() or "unknown"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    commit = None
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
+        proc = subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        commit = proc.stdout.strip() or None
+    versions = {}
+    for dist in ("flowc", "langgraph", "langchain-core"):
+        try:
+            versions[dist] = importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            versions[dist] = None
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "versions": versions,
+        "commit": commit,
+    }
+
+
+def ratio(case: Case, a: str, b: str) -> float | None:
+    if a in case.stats and b in case.stats:
+        return case.stats[a].median / case.stats[b].median
+    return None
+
+
+def print_cases(cases: list[Case]) -> None:
+    head = f"{'case':<24}{'flowc':>30}{'LangGraph':>30}{'hand-written':>30}"
+    print(head)
+    print("-" * len(head))
+    for case in cases:
+        cells = []
+        for impl in IMPLS:
+            s = case.stats.get(impl)
+            cells.append(fmt_stats(s) if s else "n/a")
+        print(f"{case.name:<24}" + "".join(f"{c:>30}" for c in cells))
+    print()
+    head = (
+        f"{'case':<24}{'steps':>6}{'flowc/step':>12}{'LG/step':>12}{'hand/step':>12}"
+        f"{'flowc/LG':>10}{'LG÷flowc':>10}{'flowc/hand':>12}"
+    )
+    print(head)
+    print("-" * len(head))
+    for case in cases:
+        per = [
+            fmt_time(case.stats[i].median / case.steps) if i in case.stats else "n/a" for i in IMPLS
+        ]
+        lg = ratio(case, "flowc", "langgraph")
+        hw = ratio(case, "flowc", "hand")
+        print(
+            f"{case.name:<24}{case.steps:>6}{per[0]:>12}{per[1]:>12}{per[2]:>12}"
+            f"{f'{lg:.4f}' if lg else 'n/a':>10}{f'{1 / lg:.0f}x' if lg else 'n/a':>10}"
+            f"{f'{hw:.2f}' if hw else 'n/a':>12}"
+        )
+    for case in cases:
+        for impl, why in case.missing.items():
+            print(f"  {case.name}: {impl} not measured: {why}")
+        if case.note:
+            print(f"  {case.name}: {case.note}")
+    print()
+
+
+def targets(
+    cases: list[Case], imports: dict[str, Any], memory: dict[str, Any], compiled: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Each target of the performance issue, with the measured figure."""
+    out: list[dict[str, Any]] = []
+
+    def add(name: str, value: float | None, limit: float, unit: str, why: str = "") -> None:
+        out.append(
+            {
+                "target": name,
+                "measured": value,
+                "limit": limit,
+                "unit": unit,
+                "met": value is not None and value <= limit,
+                "why": why,
+            }
+        )
+
+    for case in cases:
+        if case.name.startswith(("chain", "loop")):
+            add(
+                f"{case.name}: flowc/hand-written per node step",
+                ratio(case, "flowc", "hand"),
+                2.0,
+                "x",
+                case.missing.get("flowc", ""),
+            )
+    for case in cases:
+        if "invoke" not in case.name:
+            add(
+                f"{case.name}: flowc/LangGraph",
+                ratio(case, "flowc", "langgraph"),
+                1 / 50,
+                "x",
+                case.missing.get("flowc", "") or case.missing.get("langgraph", ""),
+            )
+    if "flowc" in imports and "bare" in imports:
+        add(
+            "import time added by a generated module + runtime",
+            (imports["flowc"]["median"] - imports["bare"]["median"]) * 1e3,
+            30.0,
+            "ms",
+        )
+    else:
+        add(
+            "import time added by a generated module + runtime",
+            None,
+            30.0,
+            "ms",
+            str(imports.get("error", "")),
+        )
+    if "median" in memory.get("flowc", {}) and "median" in memory.get("bare", {}):
+        add(
+            "peak memory of loop1000 above a bare interpreter",
+            (memory["flowc"]["median"] - memory["bare"]["median"]) / 1024,
+            5.0,
+            "MiB",
+        )
+    else:
+        add(
+            "peak memory of loop1000 above a bare interpreter",
+            None,
+            5.0,
+            "MiB",
+            str(memory.get("flowc", {}).get("error", "")),
+        )
+    if "fresh" in compiled:
+        add("compile a 1,000-node spec", compiled["fresh"]["1000"]["median"], 2.0, "s")
+        worst = max(s["median"] for s in compiled["unchanged"].values())
+        add("recompile an unchanged spec (slowest size)", worst * 1e3, 100.0, "ms")
+    else:
+        add("compile a 1,000-node spec", None, 2.0, "s", str(compiled.get("error", "")))
+    return out
+
+
+def print_extras(imports: dict[str, Any], memory: dict[str, Any], compiled: dict[str, Any]) -> None:
+    print("import time (fresh interpreter, wall clock)")
+    if "error" in imports:
+        print(f"  not measured: {imports['error']}")
+    else:
+        bare = imports["bare"]["median"]
+        for name, label in (
+            ("bare", "python -c pass"),
+            ("flowc", "import generated module"),
+            ("langgraph", "import langgraph.graph"),
+        ):
+            s = Stats(imports[name]["samples"])
+            extra = "" if name == "bare" else f"   (+{(s.median - bare) * 1e3:.1f} ms)"
+            print(f"  {label:<26}{fmt_stats(s):>32}{extra}")
+    print()
+    print("peak memory, loop1000 in updates mode (fresh process, max RSS)")
+    bare_mem = memory.get("bare", {}).get("median")
+    for name, label in (
+        ("bare", "bare interpreter"),
+        ("flowc", "flowc"),
+        ("langgraph", "LangGraph"),
+        ("hand", "hand-written"),
+    ):
+        m = memory.get(name, {})
+        if "median" not in m:
+            print(f"  {label:<26}not measured: {m.get('error', '?')}")
+            continue
+        extra = (
+            ""
+            if name == "bare" or bare_mem is None
+            else f"   (+{(m['median'] - bare_mem) / 1024:.1f} MiB)"
+        )
+        print(
+            f"  {label:<26}{m['median'] / 1024:>8.1f} MiB ({m['min'] / 1024:.1f}-{m['max'] / 1024:.1f}){extra}"
+        )
+    print()
+    print("compile time (check + render + format + write, in process)")
+    if "error" in compiled:
+        print(f"  not measured: {compiled['error']}")
+    else:
+        for n in ("10", "100", "1000"):
+            fresh = Stats(compiled["fresh"][n]["samples"])
+            same = Stats(compiled["unchanged"][n]["samples"])
+            print(f"  {n:>5} nodes: {fmt_stats(fresh):>32}   unchanged: {fmt_stats(same)}")
+        cli = Stats(compiled["cli_unchanged_1000"]["samples"])
+        print(
+            f"  `flowc compile` command, unchanged 1,000-node spec, fresh process: {fmt_stats(cli)}"
+        )
+    print()
+
+
+def print_targets(rows: list[dict[str, Any]]) -> None:
+    print("targets")
+    for row in rows:
+        value = row["measured"]
+        if value is None:
+            shown = "not measured" + (f" ({row['why']})" if row["why"] else "")
+        elif row["unit"] == "x" and row["limit"] < 1:
+            shown = f"{value:.4f} (1/{1 / value:.0f}); limit 1/{1 / row['limit']:.0f}"
+        else:
+            shown = f"{value:.3g} {row['unit']}; limit {row['limit']:g} {row['unit']}"
+        print(f"  [{'met' if row['met'] else 'NOT met':>7}] {row['target']}: {shown}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", type=Path, help="write every figure to this file")
+    parser.add_argument("--quick", action="store_true", help="few samples (under a minute)")
+    args = parser.parse_args(argv)
+    settings = QUICK if args.quick else FULL
+    started = time.perf_counter()
+    info = machine()
+    print(
+        f"flowc benchmark: {info['cpu']}, {info['cores']} cores, Python {info['python']}, "
+        f"langgraph {info['versions']['langgraph']}, flowc {info['versions']['flowc']} "
+        f"({info['commit'] or 'no git'}); {settings.samples} samples per case\n"
+    )
+    with tempfile.TemporaryDirectory(prefix="flowc-bench-") as tmpname:
+        tmp = Path(tmpname)
+        sys.path.insert(0, str(tmp))
+        spec_paths = specs.write_specs(tmp / "specs")
+        modules = compile_graphs(spec_paths, tmp)
+        cases = build_cases(modules)
+        timer = Timer()
+        try:
+            for case in cases:
+                trial(timer, case)
+                case.stats = timer.interleaved(case.impls, settings.samples, settings.target)
+        finally:
+            timer.close()
+        print_cases(cases)
+        imports = measure_imports(tmp, settings, modules)
+        memory = measure_memory(tmp, settings, modules)
+        compiled = measure_compile(spec_paths, tmp, settings)
+        print_extras(imports, memory, compiled)
+        rows = targets(cases, imports, memory, compiled)
+        print_targets(rows)
+    elapsed = time.perf_counter() - started
+    print(f"\n(benchmark took {elapsed:.0f} s)")
+    if args.json:
+        data = {
+            "machine": info,
+            "settings": vars(settings),
+            "cases": {
+                c.name: {
+                    "steps": c.steps,
+                    "seconds": {k: s.as_json() for k, s in c.stats.items()},
+                    "per_step_seconds": {k: s.median / c.steps for k, s in c.stats.items()},
+                    "flowc_over_langgraph": ratio(c, "flowc", "langgraph"),
+                    "flowc_over_hand": ratio(c, "flowc", "hand"),
+                    "missing": c.missing,
+                    "note": c.note,
+                }
+                for c in cases
+            },
+            "import_seconds": imports,
+            "peak_rss_kib": memory,
+            "compile_seconds": compiled,
+            "targets": rows,
+            "elapsed_seconds": elapsed,
+        }
+        args.json.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
