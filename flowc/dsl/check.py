@@ -1080,10 +1080,8 @@ class _Checker:
         joins: Sequence[JoinInfo],
         branches: Mapping[str, Sequence[BranchInfo]],
     ) -> tuple[str, ...]:
-        direct = any(name in targets for targets in succ.values()) or any(
-            name in b.targets for bs in branches.values() for b in bs
-        )
-        out = [f"branch:to:{name}"] if direct else []
+        # LangGraph gives every node its `branch:to:` channel, even one only a join reaches
+        out = [f"branch:to:{name}"]
         out.extend(j.channel for j in joins if j.target == name)
         return tuple(out)
 
@@ -1247,28 +1245,30 @@ def _closure(graph: Mapping[str, set[str]], start: str) -> set[str]:
 
 
 def _find_cycle(graph: Mapping[str, Sequence[str]]) -> list[str] | None:
+    """One cycle of ``graph`` (as a node list), if it has any.
+
+    Iterative depth-first search, so graphs of any size are fine.
+    """
     color: dict[str, int] = {}
-    stack: list[str] = []
-
-    def visit(n: str) -> list[str] | None:
-        color[n] = 1
-        stack.append(n)
-        for m in graph.get(n, ()):
-            if color.get(m) == 1:
-                return stack[stack.index(m) :]
-            if color.get(m) is None:
-                found = visit(m)
-                if found:
-                    return found
-        color[n] = 2
-        stack.pop()
-        return None
-
-    for n in graph:
-        if color.get(n) is None:
-            found = visit(n)
-            if found:
-                return found
+    for root in graph:
+        if root in color:
+            continue
+        path: list[str] = [root]
+        children: list[Iterator[str]] = [iter(graph.get(root, ()))]
+        color[root] = 1
+        while children:
+            nxt = next(children[-1], None)
+            if nxt is None:
+                color[path.pop()] = 2
+                children.pop()
+                continue
+            state = color.get(nxt)
+            if state == 1:
+                return path[path.index(nxt) :]
+            if state is None:
+                color[nxt] = 1
+                path.append(nxt)
+                children.append(iter(graph.get(nxt, ())))
     return None
 
 
