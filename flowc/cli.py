@@ -1,4 +1,4 @@
-"""The ``flowc`` command: check, compile and run graph specs.
+"""The ``flowc`` command: check, compile, run, draw graph specs and print their schema.
 
 Exit codes: 0 when all is well, 1 when a spec has errors (or, with
 ``compile --check``, when generated files are stale), 2 on usage errors,
@@ -125,8 +125,22 @@ def cmd_run(args: argparse.Namespace) -> int:
     return run_command(args)
 
 
+def cmd_draw(args: argparse.Namespace) -> int:
+    from flowc.draw import draw_command
+
+    return draw_command(args)
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from flowc.schema import schema_command
+
+    return schema_command(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="flowc", description="Check, compile and run flowc graph specs.")
+    parser = argparse.ArgumentParser(
+        prog="flowc", description="Check, compile, run and draw flowc graph specs."
+    )
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -144,14 +158,61 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     p.set_defaults(func=cmd_compile)
 
-    p = sub.add_parser("run", help="compile if stale, run, and print events as they arrive")
-    p.add_argument("target", metavar="SPEC")
-    p.add_argument("--input", required=True, help="JSON text, or @file")
-    p.add_argument("--stream-mode", action="append", dest="stream_modes", metavar="MODE")
-    p.add_argument("--subgraphs", action="store_true")
+    from flowc.runner_cli import MODES
+
+    p = sub.add_parser(
+        "run",
+        help="compile if stale, run, and print events as they arrive",
+        description="Run a graph and print its events as they arrive (schema of jsonl: docs/cli.md).",
+    )
+    p.add_argument("target", metavar="SPEC", help="spec.toml or module:attribute")
+    p.add_argument("--input", required=True, help="the input: JSON text, @file, or - for stdin")
+    p.add_argument(
+        "--stream-mode",
+        action="append",
+        dest="stream_modes",
+        metavar="MODE",
+        choices=MODES,
+        help=f"one of {', '.join(MODES)}; repeat for several (default: updates)",
+    )
+    p.add_argument("--subgraphs", action="store_true", help="include the events of subgraphs")
+    p.add_argument(
+        "--config", help="run config as JSON, @file or -: recursion_limit, tags, metadata, run_id"
+    )
     p.add_argument("--format", choices=("pretty", "jsonl"), default="pretty")
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    p.add_argument(
+        "--async",
+        dest="use_async",
+        action="store_true",
+        help="run with astream (automatic for async graphs)",
+    )
+    p.add_argument(
+        "--traceback", action="store_true", help="print the whole traceback of a failure"
+    )
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser(
+        "draw",
+        help="draw a graph (Mermaid, or SVG/PNG with Graphviz)",
+        description="Draw a graph: Mermaid text (offline), or SVG/PNG through Graphviz's `dot`.",
+    )
+    p.add_argument("target", metavar="SPEC", help="spec.toml or module:attribute")
+    p.add_argument("--format", choices=("mermaid", "dot", "svg", "png"), default="mermaid")
+    p.add_argument("-o", "--out", metavar="FILE", help="write to FILE instead of standard output")
+    p.add_argument("--xray", action="store_true", help="draw the inside of subgraphs")
+    p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    p.set_defaults(func=cmd_draw)
+
+    p = sub.add_parser(
+        "schema",
+        help="JSON Schema of a graph's input, state, updates and events",
+        description="Print the JSON Schema of a graph's input, state, updates and stream events.",
+    )
+    p.add_argument("target", metavar="SPEC", help="spec.toml or module:attribute")
+    p.add_argument("-o", "--out", metavar="FILE", help="write to FILE instead of standard output")
+    p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    p.set_defaults(func=cmd_schema)
     return parser
 
 

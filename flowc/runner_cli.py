@@ -1,41 +1,98 @@
-"""``flowc run``: build a spec's runner, stream it, print each event as it arrives.
+"""``flowc run``: build a spec's runner (from the cache when fresh), stream it, print events.
 
-``--format jsonl`` prints one JSON object per event (schema: docs/cli.md);
-``--format pretty`` prints one line per event, indented by namespace depth.
+Takes parsed command-line arguments, gives an exit code and prints as the run
+goes: ``--format pretty`` one line per event for people, ``--format jsonl``
+one JSON object per event for programs. The jsonl schema is LangGraph's v2
+stream part, ``{"type": mode, "ns": [...], "data": chunk}``, documented in
+docs/cli.md and given as JSON Schema by ``flowc schema``.
+
+Exit codes: 0 done, 1 the spec has errors or the run failed, 2 bad arguments,
+130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import dataclasses
 import json
+import os
+import signal
 import sys
 import time
+import traceback
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
+from types import FrameType, TracebackType
+from typing import Any, TextIO
 
-from flowc.dsl.diagnostics import DiagnosticError, render_all
+from flowc.dsl.diagnostics import render_all
+from flowc.dsl.graph import CheckedGraph
 from flowc.runtime import (
     CustomEvent,
     DebugEvent,
     MessagesEvent,
+    Namespace,
     TaskEvent,
     TaskResultEvent,
     UpdatesEvent,
     ValuesEvent,
 )
 
-__all__ = ["event_json", "run_command"]
+__all__ = [
+    "EXIT_FAILED",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "MODES",
+    "event_json",
+    "run_command",
+    "to_jsonable",
+]
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+MODES = ("values", "updates", "custom", "messages", "tasks", "checkpoints", "debug")
+"""The stream modes ``--stream-mode`` accepts (LangGraph's names)."""
+
+# ANSI colours per stream mode; the body of a line stays uncoloured.
+_MODE_COLOR = {
+    "values": "34",  # blue
+    "updates": "32",  # green
+    "custom": "35",  # magenta
+    "messages": "36",  # cyan
+    "tasks": "33",  # yellow
+    "checkpoints": "33",
+    "debug": "90",  # grey
+    "error": "1;31",  # bold red
+}
+
+
+class _Usage(Exception):
+    """A bad argument (exit 2); the message says which and why."""
+
+
+# -- JSON --------------------------------------------------------------------------
 
 
 def to_jsonable(value: Any) -> Any:
-    """A JSON-ready rendering of event payloads (messages, exceptions, dataclasses)."""
-    if value is None or isinstance(value, str | int | float | bool):
+    """A JSON-ready rendering of a payload.
+
+    Dicts, lists and tuples map to objects and arrays, messages and other
+    pydantic models to their ``model_dump()``, dataclasses to objects,
+    exceptions to ``{"type", "message"}``; anything else to its ``repr``.
+    """
+    if value is None or isinstance(value, str | bool | int | float):
         return value
     if isinstance(value, dict):
         return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
+    if isinstance(value, list | tuple):
         return [to_jsonable(v) for v in value]
+    if isinstance(value, set | frozenset):
+        return [to_jsonable(v) for v in sorted(value, key=repr)]
     if isinstance(value, BaseException):
         return {"type": type(value).__name__, "message": str(value)}
     dump = getattr(value, "model_dump", None)
@@ -43,90 +100,398 @@ def to_jsonable(value: Any) -> Any:
         try:
             return to_jsonable(dump())
         except Exception:
-            pass
+            return repr(value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return to_jsonable({f.name: getattr(value, f.name) for f in dataclasses.fields(value)})
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
     return repr(value)
 
 
 def event_json(event: Any) -> dict[str, Any]:
-    """One event as the documented ``jsonl`` object."""
-    out: dict[str, Any] = {"mode": event.mode, "ns": list(event.ns)}
-    if isinstance(event, UpdatesEvent):
-        out["node"] = event.node
-        out["data"] = to_jsonable(event.data)
-    elif isinstance(event, ValuesEvent | CustomEvent):
-        out["data"] = to_jsonable(event.data)
-    elif isinstance(event, MessagesEvent):
-        out["message"] = to_jsonable(event.message)
-        out["metadata"] = to_jsonable(event.metadata)
-    elif isinstance(event, TaskEvent | TaskResultEvent):
-        out["data"] = to_jsonable(event.chunk())
-        out["step"] = event.step
-    elif isinstance(event, DebugEvent):
-        out["data"] = to_jsonable(event.chunk())
-    return out
+    """One event as a ``jsonl`` object: ``{"type": mode, "ns": [...], "data": chunk}``.
+
+    ``data`` is LangGraph's v1 chunk for the mode (so the object is LangGraph's
+    v2 stream part), with the conversions of :func:`to_jsonable`.
+    """
+    return {"type": event.mode, "ns": list(event.ns), "data": to_jsonable(event.chunk())}
 
 
-def _pretty(event: Any) -> str:
-    indent = "  " * len(event.ns)
-    mode = event.mode
-    if isinstance(event, UpdatesEvent):
-        body = f"{event.node}: {event.data!r}"
-    elif isinstance(event, TaskEvent):
-        body = f"start {event.name} (step {event.step})"
-    elif isinstance(event, TaskResultEvent):
-        body = f"done {event.name}" if event.error is None else f"failed {event.name}: {event.error!r}"
-    elif isinstance(event, DebugEvent):
-        body = f"{event.type} {event.payload.name} (step {event.step})"
-    elif isinstance(event, MessagesEvent):
-        body = repr(getattr(event.message, "content", event.message))
-    else:
-        body = repr(event.chunk())
-    return f"{indent}{mode:<8} {body}"
+# -- reading arguments -------------------------------------------------------------
+
+
+def _read_json(option: str, raw: str) -> Any:
+    """The JSON value of ``--input``/``--config``: inline text, ``@file`` or ``-`` (stdin)."""
+    source = option
+    if raw == "-":
+        raw = sys.stdin.read()
+        source = f"{option} (stdin)"
+    elif raw.startswith("@"):
+        path = raw[1:]
+        try:
+            raw = Path(path).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise _Usage(f"{option}: cannot read {path}: {exc.strerror}") from None
+        except UnicodeDecodeError:
+            raise _Usage(f"{option}: {path} is not UTF-8 text") from None
+        source = path
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as exc:
+        lines = raw.splitlines() or [""]
+        line = lines[exc.lineno - 1] if exc.lineno - 1 < len(lines) else ""
+        caret = " " * (exc.colno - 1) + "^"
+        raise _Usage(
+            f"{source}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}\n  {line}\n  {caret}"
+        ) from None
+
+
+# -- the pretty printer ------------------------------------------------------------
+
+
+def ns_label(ns: Namespace) -> str:
+    """A namespace for people: node names without task ids (``outer/inner``, ``twice#2``)."""
+    parts: list[str] = []
+    for segment in ns:
+        name, sep, _ = segment.partition(":")
+        if sep:
+            parts.append(name)
+        elif segment.isdigit() and parts:
+            # a task's 2nd, 3rd... subgraph call gets the segment "1", "2"...
+            parts[-1] = f"{parts[-1]}#{int(segment) + 1}"
+        else:
+            parts.append(segment)
+    return "/".join(parts)
+
+
+def _message_text(message: Any) -> str:
+    content = getattr(message, "content", message)
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        texts = [
+            block.get("text", "") if isinstance(block, dict) else str(block) for block in content
+        ]
+        return "".join(texts)
+    return repr(content)
+
+
+def _is_token(message: Any) -> bool:
+    """A streamed piece of a model reply (``AIMessageChunk`` and the like)."""
+    return type(message).__name__.endswith("Chunk")
+
+
+class Pretty:
+    """Prints events for people: one line each, by mode, indented by namespace depth.
+
+    Tokens of one streamed message are written on one line as they arrive.
+    """
+
+    def __init__(self, out: TextIO, *, color: bool) -> None:
+        self.out = out
+        self.color = color
+        self._open: tuple[Namespace, Any] | None = None
+        """(namespace, message id) of the token line being written, if any."""
+
+    def _paint(self, code: str, text: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if self.color else text
+
+    def _head(self, mode: str, ns: Namespace) -> str:
+        indent = "  " * len(ns)
+        label = f"[{ns_label(ns)}] " if ns else ""
+        return f"{indent}{self._paint(_MODE_COLOR[mode], f'{mode:<9}')} {label}"
+
+    def close_line(self) -> None:
+        """End a token line left open."""
+        if self._open is not None:
+            self._open = None
+            self.out.write("\n")
+
+    def event(self, event: Any) -> None:
+        """Print one event."""
+        if isinstance(event, MessagesEvent) and _is_token(event.message):
+            key = (event.ns, getattr(event.message, "id", None))
+            text = _message_text(event.message)
+            if self._open == key:
+                self.out.write(text)
+            else:
+                self.close_line()
+                node = event.metadata.get("langgraph_node", "?")
+                self.out.write(f"{self._head('messages', event.ns)}{node}: {text}")
+                self._open = key
+            self.out.flush()
+            return
+        self.close_line()
+        self.out.write(f"{self._head(event.mode, event.ns)}{self._body(event)}\n")
+        self.out.flush()
+
+    def _body(self, event: Any) -> str:
+        if isinstance(event, UpdatesEvent):
+            return f"{event.node}: {event.data!r}"
+        if isinstance(event, ValuesEvent | CustomEvent):
+            return repr(event.data)
+        if isinstance(event, MessagesEvent):
+            node = event.metadata.get("langgraph_node", "?")
+            kind = getattr(event.message, "type", type(event.message).__name__)
+            return f"{node}: [{kind}] {_message_text(event.message)}"
+        if isinstance(event, TaskEvent):
+            return f"start {event.name} (step {event.step}) input={event.input!r}"
+        if isinstance(event, TaskResultEvent):
+            if event.error is not None:
+                error = f"{type(event.error).__name__}: {event.error}"
+                return f"failed {event.name} (step {event.step}): {error}"
+            return f"done {event.name} (step {event.step}) result={event.result!r}"
+        if isinstance(event, DebugEvent):
+            return f"{event.type} {event.payload.name} (step {event.step})"
+        return repr(event.chunk())
+
+    def error(self, text: str) -> None:
+        """A failure line (on the printer's stream)."""
+        self.close_line()
+        self.out.write(f"{self._paint(_MODE_COLOR['error'], 'error')}: {text}\n")
+        self.out.flush()
+
+
+# -- following a run ---------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Progress:
+    """What a run did so far: for the summary, failures and interruptions."""
+
+    started: float = dataclasses.field(default_factory=time.perf_counter)
+    events: int = 0
+    steps: int = 0
+    nodes_run: int = 0
+    running: dict[str, TaskEvent[str, Any]] = dataclasses.field(default_factory=dict)
+    failed: TaskResultEvent[str, Any] | None = None
+
+    def see(self, event: Any) -> None:
+        """Account for one event (shown or not)."""
+        if isinstance(event, TaskEvent):
+            self.running[event.id] = event
+            if not event.ns:
+                self.steps = max(self.steps, event.step)
+        elif isinstance(event, TaskResultEvent):
+            self.running.pop(event.id, None)
+            if event.error is None:
+                self.nodes_run += 1
+            elif self.failed is None:
+                # the innermost failure comes first; parents re-raise the same error
+                self.failed = event
+
+    def summary(self) -> str:
+        """``2 steps, 2 nodes run, 5 events in 1.2 ms``."""
+        ms = (time.perf_counter() - self.started) * 1000
+        elapsed = f"{ms:.1f} ms" if ms < 1000 else f"{ms / 1000:.2f} s"
+        return (
+            f"{self.steps} step{'s' * (self.steps != 1)}, "
+            f"{self.nodes_run} node{'s' * (self.nodes_run != 1)} run, "
+            f"{self.events} event{'s' * (self.events != 1)} in {elapsed}"
+        )
+
+
+def _where(exc: BaseException) -> str | None:
+    """``file:line in function`` of the innermost frame of the user's code."""
+    import flowc
+
+    flowc_dir = str(Path(flowc.__file__).resolve().parent)
+    found: str | None = None
+    tb: TracebackType | None = exc.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        filename = code.co_filename
+        generated = "/_flowc_" in filename or filename.startswith("<flowc")
+        if not generated and not str(Path(filename).resolve()).startswith(flowc_dir):
+            try:
+                shown = os.path.relpath(filename)
+            except ValueError:
+                shown = filename
+            found = f"{shown}:{tb.tb_lineno} in {code.co_name}"
+        tb = tb.tb_next
+    return found
+
+
+def _failure_text(exc: BaseException, progress: Progress) -> str:
+    error = f"{type(exc).__name__}: {exc}"
+    failed = progress.failed
+    if failed is None or failed.error is not exc:
+        return f"run failed: {error}"
+    where = f" in subgraph {ns_label(failed.ns)}" if failed.ns else ""
+    return f"node {failed.name!r}{where} failed at step {failed.step}: {error}"
+
+
+def _error_json(exc: BaseException, progress: Progress) -> dict[str, Any]:
+    failed = progress.failed
+    mine = failed is not None and failed.error is exc
+    return {
+        "type": "error",
+        "ns": list(failed.ns) if mine and failed is not None else [],
+        "data": {
+            "node": failed.name if mine and failed is not None else None,
+            "step": failed.step if mine and failed is not None else None,
+            "error": type(exc).__name__,
+            "message": str(exc),
+        },
+    }
+
+
+def _on_interrupt(progress: Progress, printer: Pretty | None) -> Any:
+    """A SIGINT handler that reports where the run was and leaves at once.
+
+    Node functions run on worker threads that Python cannot stop; waiting for
+    them would make Ctrl-C hang until they return, so the process exits here,
+    after flushing what was printed.
+    """
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        try:
+            if printer is not None:
+                printer.close_line()
+            sys.stdout.flush()
+        except (OSError, RuntimeError, ValueError):
+            pass
+        running = sorted({(t.step, ns_label(t.ns), t.name) for t in progress.running.values()})
+        where = ""
+        if running:
+            names = ", ".join(f"{ns}/{name}" if ns else name for _, ns, name in running)
+            where = f" at step {running[0][0]} (running: {names})"
+        sys.stderr.write(f"\nflowc: interrupted{where}\n")
+        try:
+            sys.stderr.flush()
+        finally:
+            os._exit(EXIT_INTERRUPTED)
+
+    return handler
+
+
+def _uses_async(graph: CheckedGraph) -> bool:
+    for node in graph.nodes:
+        if node.is_async or any(b.is_async for b in node.branches):
+            return True
+        if node.subgraph is not None and _uses_async(node.subgraph):
+            return True
+    return any(b.is_async for b in graph.start_branches)
 
 
 def run_command(args: argparse.Namespace) -> int:
-    """Run ``flowc run`` with parsed arguments."""
-    from flowc.build import build
+    """``flowc run`` with parsed arguments; returns the exit code."""
+    from flowc.cache import load_cached
+    from flowc.dsl.load import check_target, is_toml_target
 
-    raw = args.input
-    if raw.startswith("@"):
-        try:
-            raw = Path(raw[1:]).read_text(encoding="utf-8")
-        except OSError as exc:
-            print(f"flowc: error: cannot read {raw[1:]}: {exc.strerror}", file=sys.stderr)
-            return 2
+    color = _use_color(args.color, sys.stdout)
     try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        print(f"flowc: error: --input is not JSON: {exc}", file=sys.stderr)
-        return 2
+        data = _read_json("--input", args.input)
+        config = _read_json("--config", args.config) if args.config else None
+        if config is not None and not isinstance(config, dict):
+            raise _Usage("--config: expected a JSON object (recursion_limit, tags, metadata, ...)")
+    except _Usage as exc:
+        print(f"flowc: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     target = args.target
-    if target.endswith(".toml"):
-        sys.path.insert(0, str(Path(target).resolve().parent))
+    if is_toml_target(target):
+        # node references in a TOML spec are imported relative to the spec's folder
+        folder = str(Path(target).resolve().parent)
+        if folder not in sys.path:
+            sys.path.insert(0, folder)
+    result = check_target(target)
+    if result.graph is None:
+        print(
+            render_all(
+                result.diagnostics,
+                result.source_map.texts,
+                color=_use_color(args.color, sys.stderr),
+            ),
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+    module = load_cached(result.graph)
+    modes: list[str] = list(dict.fromkeys(args.stream_modes or ["updates"]))
+    # Task events are always requested: they give the summary, the step of a
+    # failure and what was running when interrupted; only requested modes print.
+    run_modes = modes if "tasks" in modes else [*modes, "tasks"]
+    shown = frozenset(modes)
+    progress = Progress()
+    printer = Pretty(sys.stdout, color=color) if args.format == "pretty" else None
+    use_async = args.use_async or _uses_async(result.graph)
+
+    def show(event: Any) -> None:
+        progress.see(event)
+        if event.mode not in shown:
+            return
+        progress.events += 1
+        if printer is not None:
+            printer.event(event)
+        else:
+            sys.stdout.write(json.dumps(event_json(event), ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+
+    kwargs: dict[str, Any] = {"stream_mode": run_modes, "subgraphs": args.subgraphs}
+    if config is not None:
+        kwargs["config"] = config
+    previous = None
+    if _in_main_thread():
+        previous = signal.signal(signal.SIGINT, _on_interrupt(progress, printer))
     try:
-        module = build(target)
-    except DiagnosticError as exc:
-        print(render_all(exc.diagnostics, exc.texts), file=sys.stderr)
-        return 1
-    modes = args.stream_modes or ["updates"]
-    mode_arg: Any = modes[0] if len(modes) == 1 else modes
-    started = time.perf_counter()
-    count = 0
-    try:
-        for event in module.stream(data, stream_mode=mode_arg, subgraphs=args.subgraphs):
-            count += 1
-            if args.format == "jsonl":
-                print(json.dumps(event_json(event)), flush=True)
-            else:
-                print(_pretty(event), flush=True)
-    except KeyboardInterrupt:
-        raise
+        if use_async:
+            asyncio.run(_consume_async(module.astream(data, **kwargs), show))
+        else:
+            _consume(module.stream(data, **kwargs), show)
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_OK
     except Exception as exc:
-        print(f"flowc: run failed: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return 1
-    if args.format == "pretty":
-        elapsed = time.perf_counter() - started
-        print(f"-- {count} events in {elapsed * 1000:.1f} ms", file=sys.stderr)
-    return 0
+        if printer is not None:
+            printer.close_line()
+        if args.format == "jsonl":
+            sys.stdout.write(json.dumps(_error_json(exc, progress), ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+        err = Pretty(sys.stderr, color=_use_color(args.color, sys.stderr))
+        err.error(_failure_text(exc, progress))
+        if args.traceback:
+            traceback.print_exception(exc, file=sys.stderr)
+        else:
+            where = _where(exc)
+            if where is not None:
+                print(f"  at {where}", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+    if printer is not None:
+        printer.close_line()
+        print(f"-- {progress.summary()}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _consume(events: Iterator[Any], show: Any) -> None:
+    for event in events:
+        show(event)
+
+
+async def _consume_async(events: AsyncIterator[Any], show: Any) -> None:
+    async for event in events:
+        show(event)
+
+
+def _in_main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
+
+
+def _silence_stdout() -> None:
+    """After a closed pipe (``flowc run ... | head``), drop what is still buffered."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def _use_color(choice: str, stream: Any) -> bool:
+    """Colour for ``--color`` on ``stream``: always, never, or auto (a terminal, no ``NO_COLOR``)."""
+    if choice == "always":
+        return True
+    if choice == "never" or os.environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty is not None and isatty())

@@ -1,0 +1,308 @@
+"""``flowc schema``: JSON Schema of a graph's input, state, updates and stream events.
+
+Takes a checked graph and its runner module (the types come from the
+generated code itself, so the schema says what the runner does), gives one
+JSON Schema document (draft 2020-12). The document validates one line of
+``flowc run --format jsonl``; its ``$defs`` name the pieces a front end needs:
+``<Graph>Input``, ``<Graph>Values`` (the state as ``values`` events show it),
+``<Graph>Update``, ``<Node>Update`` for every node, ``<Graph>Custom`` and one
+definition per event type (``ValuesEvent``, ``UpdatesEvent``...). Subgraphs'
+types are included, since ``--subgraphs`` streams their events too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import types
+import typing
+from pathlib import Path
+from typing import Any
+
+from pydantic import TypeAdapter
+from pydantic.errors import PydanticUserError
+from pydantic.json_schema import JsonSchemaMode
+
+from flowc.dsl.check import camel
+from flowc.dsl.graph import CheckedGraph
+from flowc.runtime import MessageMetadata
+
+__all__ = ["graph_schema", "schema_command"]
+
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+_REF = "#/$defs/{model}"
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/$defs/{name}"}
+
+
+def _any_of(schemas: list[dict[str, Any]]) -> dict[str, Any]:
+    unique: list[dict[str, Any]] = []
+    for schema in schemas:
+        if schema not in unique:
+            unique.append(schema)
+    if any(s == {} for s in unique):
+        return {}
+    return unique[0] if len(unique) == 1 else {"anyOf": unique}
+
+
+class _Defs:
+    """Collects ``$defs``: generated types through pydantic, the rest by hand."""
+
+    def __init__(self) -> None:
+        self.defs: dict[str, Any] = {}
+
+    def add_type(
+        self, name: str, tp: Any, mode: JsonSchemaMode = "serialization"
+    ) -> dict[str, str]:
+        """Define ``name`` as the schema of Python type ``tp``; returns a ``$ref`` to it."""
+        if name in self.defs:
+            return _ref(name)
+        if tp is Any:
+            schema: dict[str, Any] = {"description": "Any JSON value."}
+        else:
+            try:
+                schema = TypeAdapter(tp).json_schema(mode=mode, ref_template=_REF)
+            except (PydanticUserError, TypeError, NameError, ValueError) as exc:
+                # A type pydantic cannot describe (an arbitrary class) still
+                # appears in the stream, as its repr: say so rather than fail.
+                schema = {
+                    "description": f"Not describable as JSON Schema ({type(exc).__name__}); "
+                    "sent as the value's repr when it is not JSON."
+                }
+        for key, value in schema.pop("$defs", {}).items():
+            self.defs.setdefault(key, value)
+        schema.setdefault("title", name)
+        self.defs[name] = schema
+        return _ref(name)
+
+
+def _runner_types(graph: CheckedGraph, module: types.ModuleType) -> dict[str, Any]:
+    """The Python types a graph's runner streams, read off the generated module."""
+    prefix = camel(graph.name)
+    types_module = sys.modules[f"{module.__package__}.{graph.name}_types"]
+    updates: dict[str, Any] = {}
+    union = getattr(module, f"{prefix}UpdatesEvent")
+    for cls in typing.get_args(union) or (union,):
+        node_lit, update = typing.get_args(cls.__orig_bases__[0])
+        (node,) = typing.get_args(node_lit)
+        updates[node] = update
+    (custom,) = typing.get_args(getattr(module, f"{prefix}CustomEvent"))
+    return {
+        "input": getattr(types_module, f"{prefix}Input"),
+        "values": getattr(types_module, f"{prefix}Values"),
+        "update": getattr(types_module, f"{prefix}Update"),
+        "custom": custom,
+        "updates": updates,
+    }
+
+
+def _graphs(graph: CheckedGraph) -> list[CheckedGraph]:
+    """The graph and every subgraph below it, each once, parents first."""
+    out: list[CheckedGraph] = []
+    seen: set[str] = set()
+
+    def visit(g: CheckedGraph) -> None:
+        if g.name in seen:
+            return
+        seen.add(g.name)
+        out.append(g)
+        for child in g.subgraphs:
+            visit(child)
+
+    visit(graph)
+    return out
+
+
+def _event(mode: str, data: dict[str, Any], description: str) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "description": description,
+        "properties": {"type": {"const": mode}, "ns": _ref("Namespace"), "data": data},
+        "required": ["type", "ns", "data"],
+        "additionalProperties": False,
+    }
+
+
+def graph_schema(graph: CheckedGraph, module: types.ModuleType) -> dict[str, Any]:
+    """The JSON Schema document of ``graph`` (see the module docstring)."""
+    defs = _Defs()
+    values: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    customs: list[dict[str, Any]] = []
+    nodes: list[str] = []
+    for g in _graphs(graph):
+        found = _runner_types(g, sys.modules[f"{module.__package__}.{g.name}"])
+        prefix = camel(g.name)
+        defs.add_type(f"{prefix}Input", found["input"], "validation")
+        values.append(defs.add_type(f"{prefix}Values", found["values"]))
+        defs.add_type(f"{prefix}Update", found["update"])
+        customs.append(defs.add_type(f"{prefix}Custom", found["custom"]))
+        for node, update in found["updates"].items():
+            nodes.append(node)
+            name = getattr(update, "__name__", f"{camel(node)}Update")
+            if name in defs.defs and defs.defs[name].get("title") != name:
+                name = f"{camel(node)}Update"
+            ref = defs.add_type(name, update)
+            updates.append(
+                {
+                    "type": "object",
+                    "properties": {node: {"anyOf": [ref, {"type": "null"}]}},
+                    "required": [node],
+                    "additionalProperties": False,
+                }
+            )
+    root = camel(graph.name)
+    d = defs.defs
+    d["Namespace"] = {
+        "type": "array",
+        "items": {"type": "string"},
+        "description": "The path from the root graph: `node:<task id>` segments; [] for the root.",
+    }
+    d["Error"] = {
+        "type": "object",
+        "properties": {"type": {"type": "string"}, "message": {"type": "string"}},
+        "required": ["type", "message"],
+    }
+    d["Message"] = {
+        "type": "object",
+        "description": "A chat message or message chunk (LangChain's fields: type, content, id...).",
+        "properties": {
+            "type": {"type": "string"},
+            "content": {},
+            "id": {"type": ["string", "null"]},
+        },
+        "required": ["content"],
+    }
+    defs.add_type("MessageMetadata", MessageMetadata)
+    node_name = {"enum": sorted(set(nodes))} if nodes else {"type": "string"}
+    d["TaskStart"] = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string"},
+            "name": node_name,
+            "input": {},
+            "triggers": {"type": "array", "items": {"type": "string"}},
+            "metadata": {"type": "object"},
+        },
+        "required": ["id", "name", "input", "triggers"],
+        "additionalProperties": False,
+    }
+    d["TaskResult"] = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string"},
+            "name": node_name,
+            "error": {"anyOf": [{"type": "null"}, _ref("Error")]},
+            "result": {"type": "object"},
+            "interrupts": {"type": "array"},
+        },
+        "required": ["id", "name", "error", "result", "interrupts"],
+        "additionalProperties": False,
+    }
+    task = {"oneOf": [_ref("TaskStart"), _ref("TaskResult")]}
+    d["ValuesEvent"] = _event("values", _any_of(values), "The state after a superstep.")
+    d["UpdatesEvent"] = _event(
+        "updates", {"oneOf": updates} if updates else {"type": "object"}, "What one node wrote."
+    )
+    d["CustomEvent"] = _event(
+        "custom", _any_of(customs), "What a node passed to its stream writer."
+    )
+    d["MessagesEvent"] = _event(
+        "messages",
+        {
+            "type": "array",
+            "prefixItems": [_ref("Message"), _ref("MessageMetadata")],
+            "minItems": 2,
+            "maxItems": 2,
+        },
+        "A model token, a whole model reply, or a message a node returned: [message, metadata].",
+    )
+    d["TasksEvent"] = _event(
+        "tasks", task, "A task starts, or a task finished (with its writes or error)."
+    )
+    d["DebugEvent"] = _event(
+        "debug",
+        {
+            "type": "object",
+            "properties": {
+                "step": {"type": "integer"},
+                "timestamp": {"type": "string", "format": "date-time"},
+                "type": {"enum": ["task", "task_result"]},
+                "payload": task,
+            },
+            "required": ["step", "timestamp", "type", "payload"],
+            "additionalProperties": False,
+        },
+        "A task event with its step and a UTC timestamp.",
+    )
+    d["ErrorEvent"] = _event(
+        "error",
+        {
+            "type": "object",
+            "properties": {
+                "node": {"type": ["string", "null"]},
+                "step": {"type": ["integer", "null"]},
+                "error": {"type": "string"},
+                "message": {"type": "string"},
+            },
+            "required": ["node", "step", "error", "message"],
+            "additionalProperties": False,
+        },
+        "The run failed (the last line): the node, its step and the exception, when known.",
+    )
+    events = (
+        "ValuesEvent",
+        "UpdatesEvent",
+        "CustomEvent",
+        "MessagesEvent",
+        "TasksEvent",
+        "DebugEvent",
+        "ErrorEvent",
+    )
+    return {
+        "$schema": DRAFT,
+        "title": f"{root} stream event",
+        "description": (
+            f"One line of `flowc run --format jsonl` for graph {graph.name!r}. "
+            f"The input is $defs/{root}Input, the state $defs/{root}Values, "
+            f"a node's update $defs/<Node>Update."
+        ),
+        "oneOf": [_ref(name) for name in events],
+        "$defs": dict(sorted(d.items())),
+    }
+
+
+def schema_command(args: argparse.Namespace) -> int:
+    """``flowc schema`` with parsed arguments; returns the exit code."""
+    from flowc.cache import load_cached
+    from flowc.cli import _color
+    from flowc.dsl.diagnostics import render_all
+    from flowc.dsl.load import check_target, is_toml_target
+
+    target = args.target
+    if is_toml_target(target):
+        folder = str(Path(target).resolve().parent)
+        if folder not in sys.path:
+            sys.path.insert(0, folder)
+    result = check_target(target)
+    if result.graph is None:
+        text = render_all(
+            result.diagnostics, result.source_map.texts, color=_color(args.color, sys.stderr)
+        )
+        print(text, file=sys.stderr)
+        return 1
+    module = load_cached(result.graph)
+    text = json.dumps(graph_schema(result.graph, module), indent=2, ensure_ascii=False) + "\n"
+    if args.out:
+        try:
+            Path(args.out).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            print(f"flowc: error: cannot write {args.out}: {exc.strerror}", file=sys.stderr)
+            return 1
+        print(f"wrote {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
