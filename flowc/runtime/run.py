@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import hashlib
+import itertools
 import queue
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
@@ -123,6 +124,7 @@ class Run:
         "forward",
         "graph",
         "limit",
+        "live",
         "local",
         "messages",
         "modes",
@@ -166,6 +168,8 @@ class Run:
         self.messages = "messages" in modes
         self.tasks = "tasks" in modes
         self.debug = "debug" in modes
+        # tasks run on threads (not inline) when their events must stream as they happen
+        self.live = self.custom or self.messages or subgraphs or bool(forward)
         limit = cfg.get("recursion_limit", default_limit)
         if limit < 1:
             raise ValueError("recursion_limit must be at least 1")
@@ -195,7 +199,7 @@ class Run:
             return cls(
                 graph, local, subgraphs=subgraphs, config=config, default_limit=default_limit
             )
-        return cls.nested(graph, parent, local, config)
+        return cls.nested(graph, parent, local, config, subgraphs=subgraphs)
 
     @classmethod
     def nested(
@@ -204,28 +208,49 @@ class Run:
         parent: Task,
         local: frozenset[str] = frozenset(),
         config: Config | None = None,
+        *,
+        subgraphs: bool = False,
     ) -> Run:
         """A run of a graph inside ``parent``'s task, joining the parent's stream.
 
-        When the root run streams subgraphs, the nested run produces the root's
-        modes and hands those events to the parent task; otherwise nothing of it
-        reaches the parent's stream.
+        ``local`` and ``subgraphs`` are what the code that started the nested run
+        asked for (nothing, for a subgraph node). Every run above that streams
+        subgraphs wants this run's events in its own modes too: those are
+        *forwarded* to the parent task, at any depth. So with ``subgraphs=False``
+        at the root nothing of a nested run reaches the root's stream.
+
+        The nested run inherits the task's config as LangGraph passes a task's
+        config down: recursion limit, run tags and metadata plus the node's own,
+        configurable values; ``config`` overrides them key by key.
         """
         prun = parent.run
-        forward = prun.modes if prun.subgraphs else frozenset()
+        forward = prun.forward | prun.local if prun.subgraphs else prun.forward
+        metadata = dict(prun.user_metadata)
+        if parent.metadata:
+            metadata.update(parent.metadata)
         merged: Config = {
             "recursion_limit": prun.limit,
-            "tags": prun.tags,
-            "metadata": prun.user_metadata,
+            "tags": [*prun.tags, *parent.tags],
+            "metadata": metadata,
+            "run_id": prun.run_id,
         }
-        if prun._run_id is not None:
-            merged["run_id"] = prun._run_id
+        inherited = prun.config
+        if "configurable" in inherited:
+            merged["configurable"] = inherited["configurable"]
+        if "callbacks" in inherited:
+            merged["callbacks"] = inherited["callbacks"]
         if config:
             merged.update(config)
+            # a node passing its own config on: its per-task keys describe the parent task
+            merged["metadata"] = {
+                key: value
+                for key, value in merged.get("metadata", {}).items()
+                if not key.startswith("langgraph_")
+            }
         return cls(
             graph,
             local,
-            subgraphs=prun.subgraphs,
+            subgraphs=subgraphs,
             config=merged,
             ns=(*prun.ns, *parent.next_segments()),
             parent=parent,
@@ -280,14 +305,20 @@ class Run:
             yield DebugEvent(task.step, timestamp(), event, ns)
 
     def split(self, events: Iterator[Event]) -> Iterator[Event]:
-        """Pass a nested run's events on: forwarded ones to the parent, local ones out."""
+        """Pass a nested run's events on: forwarded ones to the parent, local ones out.
+
+        Events of graphs nested deeper go out only if this run's caller asked for
+        ``subgraphs``; forwarded events keep their full namespace either way.
+        """
         parent = self.parent
         forward = self.forward
         local = self.local
+        deep = self.subgraphs
+        own = self.ns
         for event in events:
             if parent is not None and event.mode in forward:
                 parent.emit(event)
-            if event.mode in local:
+            if event.mode in local and (deep or event.ns == own):
                 yield event
 
     async def asplit(self, events: AsyncIterator[Event]) -> AsyncIterator[Event]:
@@ -295,10 +326,12 @@ class Run:
         parent = self.parent
         forward = self.forward
         local = self.local
+        deep = self.subgraphs
+        own = self.ns
         async for event in events:
             if parent is not None and event.mode in forward:
                 parent.emit(event)
-            if event.mode in local:
+            if event.mode in local and (deep or event.ns == own):
                 yield event
 
     # -- running a superstep's tasks -------------------------------------------------
@@ -462,7 +495,8 @@ class Task:
         self.emit = emit
         self.metadata = metadata
         self.tags = tags
-        self.calls = 0
+        # next() on a count is atomic, so threads a node starts may each run a graph
+        self.calls = itertools.count()
         self._id: TaskId | None = None
         self._writer: StreamWriter[Any] | None = None
 
@@ -483,8 +517,7 @@ class Task:
 
     def next_segments(self) -> tuple[str, ...]:
         """Namespace segments for the next graph this task runs (``'1'``, ``'2'``... after the first)."""
-        n = self.calls
-        self.calls = n + 1
+        n = next(self.calls)
         own = f"{self.name}:{self.id}"
         return (own,) if n == 0 else (own, str(n))
 

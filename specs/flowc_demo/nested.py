@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TypedDict
 
+from flowc_demo.children import child, chunks
+
 
 class NestedState(TypedDict, total=False):
     foo: str
@@ -45,3 +47,24 @@ def child_2(state: NestedChildState) -> NestedChildState:
 def parent_2(state: NestedState) -> NestedState:
     # the subgraph's final `steps` came back through the reducer, so it repeats the input's
     return {"foo": f"{state['foo']}|parent_2 after {len(state['steps'])} steps"}
+
+
+def stream_deep(state: NestedState) -> NestedState:
+    seen = []
+    foo = state["foo"]
+    graph = child("nested_child.toml")
+    for ns, chunk in chunks(graph, {"foo": foo}, stream_mode="updates", subgraphs=True):
+        for node, update in chunk.items():
+            seen.append(f"{len(ns)}:{node}")
+            if node == "child_2":
+                foo = update["foo"]
+    return {"foo": foo, "steps": seen}
+
+
+def stream_shallow(state: NestedState) -> NestedState:
+    graph = child("nested_child.toml")
+    seen = [
+        f"{mode}:{','.join(chunk) if mode == 'updates' else len(chunk)}"
+        for mode, chunk in chunks(graph, {"foo": state["foo"]}, stream_mode=["updates", "values"])
+    ]
+    return {"steps": seen}
