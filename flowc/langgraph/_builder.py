@@ -1,0 +1,366 @@
+"""``StateGraph``: LangGraph's builder, recording a graph for flowc to check and compile.
+
+Every method takes LangGraph's arguments and returns the builder, so builder
+code written for LangGraph runs unchanged. Each call remembers where it was
+made, so that ``compile()`` can point every problem at the user's line.
+Node options flowc cannot honour (retry and cache policies, ``defer``...)
+fail right away, in the ``add_node`` call that asks for them; everything else
+is checked at once by ``compile()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from flowc.dsl.diagnostics import Diagnostic, Span
+from flowc.dsl.spec import END, START
+
+from ._blueprint import Blueprint, BranchRecord, EdgeRecord, NodeRecord
+from ._errors import UnsupportedFeatureError, call_site
+from ._lower import UNSUPPORTED, check_blueprint, compile_blueprint, is_compiled_graph
+
+if TYPE_CHECKING:
+    from ._compiled import CompiledStateGraph
+
+__all__ = ["StateGraph"]
+
+StateT = TypeVar("StateT")
+
+_NODE_OPTIONS: dict[str, str] = {
+    "defer": "deferred nodes (`defer=True`) are",
+    "retry_policy": "retry policies (`retry_policy=`) are",
+    "retry": "retry policies (`retry=`) are",
+    "cache_policy": "cache policies (`cache_policy=`) are",
+    "error_handler": "node error handlers (`error_handler=`) are",
+    "destinations": "`destinations=` (edges of nodes that return `Command`) is",
+    "timeout": "node timeouts (`timeout=`) are",
+    "trace_policy": "trace policies (`trace_policy=`) are",
+}
+"""LangGraph's node options, each with the start of the sentence that refuses it."""
+
+_COMPILE_OPTIONS: dict[str, tuple[str, str]] = {
+    "checkpointer": (
+        "checkpointers (persistence, threads, resuming) are not supported by flowc yet",
+        "compile without a checkpointer; a flowc run keeps its state in memory",
+    ),
+    "cache": ("node caches (`cache=`) are not supported by flowc yet", "compile without `cache`"),
+    "store": ("stores (`store=`) are not supported by flowc yet", "compile without `store`"),
+    "interrupt_before": (
+        "interrupts (`interrupt_before=`) are not supported by flowc yet",
+        "flowc runs have no checkpointer to resume from",
+    ),
+    "interrupt_after": (
+        "interrupts (`interrupt_after=`) are not supported by flowc yet",
+        "flowc runs have no checkpointer to resume from",
+    ),
+    "debug": (
+        "`debug=True` (printing every step) is not supported by flowc",
+        'stream with `stream_mode="debug"`',
+    ),
+    "transformers": (
+        "stream transformers (`transformers=`) are not supported by flowc yet",
+        "compile without `transformers`",
+    ),
+}
+
+_SCHEMA_OPTIONS: dict[str, str] = {
+    "context_schema": "a run context (`context_schema=`, read through `Runtime`)",
+    "config_schema": "a config schema (`config_schema=`)",
+    "input_schema": "a graph input schema (`input_schema=`)",
+    "input": "a graph input schema (`input=`)",
+    "output_schema": "a graph output schema (`output_schema=`)",
+    "output": "a graph output schema (`output=`)",
+}
+
+
+def _unsupported_option(option: str, where: Span | None) -> UnsupportedFeatureError:
+    at = f"{where}: " if where is not None else ""
+    return UnsupportedFeatureError(
+        f"{at}{_NODE_OPTIONS[option]} not supported by flowc yet; remove `{option}=` from this call"
+    )
+
+
+def _node_name(action: Any) -> str:
+    if is_compiled_graph(action):
+        return str(action.name)
+    name = getattr(action, "__name__", None)
+    return name if isinstance(name, str) else type(action).__name__
+
+
+class StateGraph(Generic[StateT]):
+    """A graph whose nodes read and update a shared state (LangGraph's builder API).
+
+    Args:
+        state_schema: the state: a TypedDict, dataclass or pydantic model; a
+            field with a reducer is declared ``Annotated[list[str], operator.add]``.
+
+    LangGraph's ``context_schema``, graph-level ``input_schema`` and
+    ``output_schema`` are accepted as arguments but make ``compile()`` fail,
+    naming the feature: flowc does not support them yet.
+    """
+
+    def __init__(
+        self,
+        state_schema: type[StateT],
+        context_schema: Any = None,
+        *,
+        input_schema: Any = None,
+        output_schema: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        self.state_schema = state_schema
+        self._span = call_site()
+        self._nodes: list[NodeRecord] = []
+        self._edges: list[EdgeRecord] = []
+        self._branches: list[BranchRecord] = []
+        self._problems: list[Diagnostic] = []
+        given = {
+            "context_schema": context_schema,
+            "input_schema": input_schema,
+            "output_schema": output_schema,
+        }
+        given.update(kwargs)
+        for option, value in given.items():
+            if value is None or (
+                option in ("input_schema", "output_schema", "input", "output")
+                and value is state_schema
+            ):
+                continue
+            what = _SCHEMA_OPTIONS.get(option)
+            if what is None:
+                raise TypeError(f"StateGraph() got an unexpected keyword argument {option!r}")
+            self._problems.append(
+                Diagnostic.error(
+                    UNSUPPORTED,
+                    f"{what} is not supported by flowc yet",
+                    self._span,
+                    "flowc graphs take and return their state schema",
+                )
+            )
+
+    # -- introspection, as on LangGraph's builder
+
+    @property
+    def nodes(self) -> dict[str, NodeRecord]:
+        """The nodes added so far, by name."""
+        return {n.name: n for n in self._nodes}
+
+    @property
+    def edges(self) -> set[tuple[str, str]]:
+        """The plain edges added so far, as ``(source, target)``."""
+        return {(e.sources[0], e.target) for e in self._edges if not e.join}
+
+    @property
+    def waiting_edges(self) -> set[tuple[tuple[str, ...], str]]:
+        """The join edges added so far, as ``(sources, target)``."""
+        return {(e.sources, e.target) for e in self._edges if e.join}
+
+    # -- nodes
+
+    def add_node(
+        self,
+        node: str | Callable[..., Any] | CompiledStateGraph,
+        action: Callable[..., Any] | CompiledStateGraph | None = None,
+        *,
+        metadata: dict[str, Any] | None = None,
+        input_schema: Any = None,
+        **options: Any,
+    ) -> StateGraph[StateT]:
+        """Add a node: ``add_node(fn)``, ``add_node("name", fn)`` or a compiled graph as a subgraph.
+
+        Args:
+            node: the node's name, or its callable (named after it).
+            action: the callable (or compiled graph) when ``node`` is a name.
+            metadata: shown in task events and messages metadata.
+            input_schema: a narrower schema the node receives (default: the state).
+
+        Raises:
+            UnsupportedFeatureError: for LangGraph node options flowc does not
+                support yet (``defer``, ``retry_policy``, ``cache_policy``...).
+        """
+        span = call_site()
+        self._add_node(node, action, metadata, input_schema, options, span)
+        return self
+
+    def _add_node(
+        self,
+        node: Any,
+        action: Any,
+        metadata: dict[str, Any] | None,
+        input_schema: Any,
+        options: dict[str, Any],
+        span: Span | None,
+    ) -> None:
+        if "input" in options:
+            input_schema = input_schema if input_schema is not None else options.pop("input")
+        for option, value in options.items():
+            what = _NODE_OPTIONS.get(option)
+            if what is None:
+                raise TypeError(f"add_node() got an unexpected keyword argument {option!r}")
+            if value is None or value is False:
+                continue
+            raise _unsupported_option(option, span)
+        if isinstance(node, str):
+            if action is None:
+                raise TypeError(
+                    f"add_node({node!r}) needs the node's function as its second argument"
+                )
+            name = node
+        else:
+            if action is not None:
+                raise TypeError("add_node(fn) takes the node's name first when given two arguments")
+            action, name = node, _node_name(node)
+        self._nodes.append(
+            NodeRecord(name, action, dict(metadata) if metadata else None, input_schema, span)
+        )
+
+    def add_sequence(
+        self, nodes: Sequence[Callable[..., Any] | tuple[str, Callable[..., Any]]]
+    ) -> StateGraph[StateT]:
+        """Add nodes that run one after the other, each given as a callable or ``(name, callable)``."""
+        span = call_site()
+        if len(nodes) < 1:
+            raise ValueError("Sequence requires at least one node.")
+        previous: str | None = None
+        for item in nodes:
+            if isinstance(item, tuple) and len(item) == 2:
+                name, action = item
+            else:
+                name, action = _node_name(item), item
+            self._add_node(name, action, None, None, {}, span)
+            if previous is not None:
+                self._edges.append(EdgeRecord((previous,), name, False, span))
+            previous = name
+        return self
+
+    # -- edges
+
+    def add_edge(self, start_key: str | list[str], end_key: str) -> StateGraph[StateT]:
+        """An edge; with a list of sources, ``end_key`` waits for all of them (a join)."""
+        span = call_site()
+        if isinstance(start_key, str):
+            self._edges.append(EdgeRecord((start_key,), end_key, False, span))
+        else:
+            self._edges.append(EdgeRecord(tuple(start_key), end_key, True, span))
+        return self
+
+    def add_conditional_edges(
+        self,
+        source: str,
+        path: Callable[..., Any],
+        path_map: dict[Hashable, str] | list[str] | None = None,
+    ) -> StateGraph[StateT]:
+        """After ``source``, ``path(state)`` names the next node(s), or a key of ``path_map``.
+
+        Without ``path_map`` and without a ``Literal`` return annotation, the
+        router may lead to any node or END, as in LangGraph.
+        """
+        self._branches.append(BranchRecord(source, path, path_map, call_site()))
+        return self
+
+    def set_entry_point(self, key: str) -> StateGraph[StateT]:
+        """The first node: ``add_edge(START, key)``."""
+        self._edges.append(EdgeRecord((START,), key, False, call_site()))
+        return self
+
+    def set_conditional_entry_point(
+        self,
+        path: Callable[..., Any],
+        path_map: dict[Hashable, str] | list[str] | None = None,
+    ) -> StateGraph[StateT]:
+        """A router that picks the first node(s): ``add_conditional_edges(START, ...)``."""
+        self._branches.append(BranchRecord(START, path, path_map, call_site()))
+        return self
+
+    def set_finish_point(self, key: str) -> StateGraph[StateT]:
+        """A node after which the run ends: ``add_edge(key, END)``."""
+        self._edges.append(EdgeRecord((key,), END, False, call_site()))
+        return self
+
+    def set_node_defaults(self, **policies: Any) -> StateGraph[StateT]:
+        """LangGraph's default node policies, none of which flowc supports yet.
+
+        Raises:
+            UnsupportedFeatureError: for any policy given.
+        """
+        span = call_site()
+        for option, value in policies.items():
+            what = _NODE_OPTIONS.get(option)
+            if what is None:
+                raise TypeError(
+                    f"set_node_defaults() got an unexpected keyword argument {option!r}"
+                )
+            if value is not None:
+                raise _unsupported_option(option, span)
+        return self
+
+    # -- compiling
+
+    def _blueprint(
+        self, name: str | None, compile_span: Span | None, problems: list[Diagnostic]
+    ) -> Blueprint:
+        return Blueprint(
+            name=name or "LangGraph",
+            state=self.state_schema,
+            state_span=self._span,
+            compile_span=compile_span,
+            nodes=tuple(self._nodes),
+            edges=tuple(self._edges),
+            branches=tuple(self._branches),
+            problems=(*self._problems, *problems),
+        )
+
+    def validate(self) -> StateGraph[StateT]:
+        """Run flowc's checks without generating code.
+
+        Raises:
+            GraphCompileError: listing every problem, each at its line.
+        """
+        check_blueprint(self._blueprint(None, call_site(), []))
+        return self
+
+    def compile(
+        self,
+        checkpointer: Any = None,
+        *,
+        cache: Any = None,
+        store: Any = None,
+        interrupt_before: Any = None,
+        interrupt_after: Any = None,
+        debug: bool = False,
+        name: str | None = None,
+        transformers: Any = None,
+    ) -> CompiledStateGraph:
+        """Check the graph with flowc and compile it into a runner module.
+
+        Returns:
+            A graph with LangGraph's ``stream``, ``astream``, ``invoke``,
+            ``ainvoke`` and ``get_graph``.
+
+        Raises:
+            GraphCompileError: listing every problem (flowc's checks and the
+                LangGraph features flowc does not support yet), each pointing at
+                the builder call it is about.
+        """
+        from ._compiled import CompiledStateGraph
+
+        span = call_site()
+        given = {
+            "checkpointer": checkpointer not in (None, False),
+            "cache": cache is not None,
+            "store": store is not None,
+            "interrupt_before": bool(interrupt_before),
+            "interrupt_after": bool(interrupt_after),
+            "debug": bool(debug),
+            "transformers": bool(transformers),
+        }
+        problems = [
+            Diagnostic.error(
+                UNSUPPORTED, _COMPILE_OPTIONS[option][0], span, _COMPILE_OPTIONS[option][1]
+            )
+            for option, asked in given.items()
+            if asked
+        ]
+        blueprint = self._blueprint(name, span, problems)
+        return CompiledStateGraph(compile_blueprint(blueprint), blueprint, self)

@@ -1,0 +1,366 @@
+"""``get_graph()``: a compiled graph's picture, drawn as LangGraph draws it.
+
+LangGraph finds a graph's edges by a dry run from START in which every
+conditional edge with known targets is taken; a node is drawn with its
+outgoing edges only if that run reaches it, a router with unknown targets
+adds no edge, and a node that is reached but leads nowhere gets an edge to
+END. :func:`drawing` does the same over the builder's record, without
+running anything, and :meth:`DrawableGraph.draw_mermaid` writes the Mermaid
+text LangGraph's ``draw_mermaid()`` writes (header, node shapes, classes,
+escaped ids, dashed conditional edges labelled with their path-map keys,
+subgraphs expanded with ``xray``). No LangChain import is needed.
+"""
+
+from __future__ import annotations
+
+import inspect
+import string
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, get_args, get_origin
+
+from flowc.dsl.spec import END, START
+
+from ._blueprint import Blueprint, BranchRecord
+
+__all__ = ["DrawableGraph", "DrawnEdge", "DrawnNode", "drawing"]
+
+_MARKDOWN_SPECIAL = ("*", "_", "`")
+_SAFE = frozenset(string.ascii_letters + string.digits + "_-")
+_LABEL_ESCAPES = {
+    "[": "#91;",
+    "]": "#93;",
+    "(": "#40;",
+    ")": "#41;",
+    "{": "#123;",
+    "}": "#125;",
+    '"': "#quot;",
+    "<": "#60;",
+    ">": "#62;",
+    "|": "#124;",
+}
+_STYLES = (
+    ("default", "fill:#f2f0ff,line-height:1.2"),
+    ("first", "fill-opacity:0"),
+    ("last", "fill:#bfb6fc"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DrawnNode:
+    """A box: its id (``outer:inner`` inside an expanded subgraph), name and metadata."""
+
+    id: str
+    name: str
+    metadata: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DrawnEdge:
+    """An arrow; ``data`` is its label (a path-map key)."""
+
+    source: str
+    target: str
+    data: str | None = None
+    conditional: bool = False
+
+
+@dataclass(slots=True)
+class DrawableGraph:
+    """Nodes and edges in LangGraph's drawing order."""
+
+    nodes: dict[str, DrawnNode] = field(default_factory=dict)
+    edges: list[DrawnEdge] = field(default_factory=list)
+
+    def add_edge(
+        self, source: str, target: str, data: str | None = None, conditional: bool = False
+    ) -> None:
+        """Add an edge unless one joins the same nodes already; END appears with its first edge."""
+        if any(e.source == source and e.target == target for e in self.edges):
+            return
+        if target not in self.nodes and target == END:
+            self.nodes[END] = DrawnNode(END, END)
+        self.edges.append(DrawnEdge(source, target, data, conditional))
+
+    def first_node(self, exclude: tuple[str, ...] = ()) -> DrawnNode | None:
+        """The one node no edge leads to, if there is exactly one."""
+        targets = {e.target for e in self.edges if e.source not in exclude}
+        found = [n for n in self.nodes.values() if n.id not in exclude and n.id not in targets]
+        return found[0] if len(found) == 1 else None
+
+    def last_node(self, exclude: tuple[str, ...] = ()) -> DrawnNode | None:
+        """The one node no edge leaves, if there is exactly one."""
+        sources = {e.source for e in self.edges if e.target not in exclude}
+        found = [n for n in self.nodes.values() if n.id not in exclude and n.id not in sources]
+        return found[0] if len(found) == 1 else None
+
+    def _remove(self, node_id: str) -> None:
+        self.nodes.pop(node_id)
+        self.edges = [e for e in self.edges if node_id not in (e.source, e.target)]
+
+    def trim_first_node(self) -> None:
+        """Drop START when the rest still has a first node and START has one edge."""
+        first = self.first_node()
+        if (
+            first
+            and self.first_node(exclude=(first.id,))
+            and sum(e.source == first.id for e in self.edges) == 1
+        ):
+            self._remove(first.id)
+
+    def trim_last_node(self) -> None:
+        """Drop END when the rest still has a last node and END has one edge."""
+        last = self.last_node()
+        if (
+            last
+            and self.last_node(exclude=(last.id,))
+            and sum(e.target == last.id for e in self.edges) == 1
+        ):
+            self._remove(last.id)
+
+    def extend(
+        self, other: DrawableGraph, prefix: str
+    ) -> tuple[DrawnNode | None, DrawnNode | None]:
+        """Add ``other``'s nodes and edges under ``prefix:``; its first and last nodes."""
+
+        def prefixed(node_id: str) -> str:
+            return f"{prefix}:{node_id}"
+
+        for node_id, node in other.nodes.items():
+            self.nodes[prefixed(node_id)] = replace(node, id=prefixed(node_id))
+        self.edges.extend(
+            replace(e, source=prefixed(e.source), target=prefixed(e.target)) for e in other.edges
+        )
+        first, last = other.first_node(), other.last_node()
+        return (
+            replace(first, id=prefixed(first.id)) if first else None,
+            replace(last, id=prefixed(last.id)) if last else None,
+        )
+
+    def draw_mermaid(self, *, with_styles: bool = True, wrap_label_n_words: int = 9) -> str:
+        """Mermaid flowchart text, as LangGraph's ``get_graph().draw_mermaid()`` writes it."""
+        first, last = self.first_node(), self.last_node()
+        formats = {"": "{0}({1})"}
+        if first is not None:
+            formats[first.id] = "{0}([{1}]):::first"
+        if last is not None:
+            formats[last.id] = "{0}([{1}]):::last"
+        out = [
+            "---\nconfig:\n  flowchart:\n    curve: linear\n---\ngraph TD;\n"
+            if with_styles
+            else "graph TD;\n"
+        ]
+        nested: dict[str, dict[str, DrawnNode]] = {}
+        regular: dict[str, DrawnNode] = {}
+        for key, node in self.nodes.items():
+            if ":" in key:
+                nested.setdefault(key.rsplit(":", 1)[0], {})[key] = node
+            else:
+                regular[key] = node
+
+        def render(key: str, node: DrawnNode) -> str:
+            name = node.name.split(":")[-1]
+            label = (
+                f"<p>{name}</p>"
+                if name.startswith(_MARKDOWN_SPECIAL) and name.endswith(_MARKDOWN_SPECIAL)
+                else name
+            )
+            lines = _metadata_lines(node.metadata or {})
+            if lines:
+                label = f"{label}<hr/><small><em>" + "\n".join(lines) + "</em></small>"
+            return "\t" + formats.get(key, formats[""]).format(_safe_id(key), label) + "\n"
+
+        if with_styles:
+            out.extend(render(k, n) for k, n in regular.items())
+        groups: dict[str, list[DrawnEdge]] = {}
+        for edge in self.edges:
+            common = ":".join(
+                s
+                for s, t in zip(edge.source.split(":"), edge.target.split(":"), strict=False)
+                if s == t
+            )
+            groups.setdefault(common, []).append(edge)
+        seen: set[str] = set()
+
+        def group(edges: list[DrawnEdge], prefix: str) -> None:
+            self_loop = len(edges) == 1 and edges[0].source == edges[0].target
+            if prefix and not self_loop:
+                name = prefix.rsplit(":", 1)[-1]
+                if name in seen:
+                    raise ValueError(
+                        f"Found duplicate subgraph '{name}' -- this likely means that you're reusing "
+                        "a subgraph node with the same name. Please adjust your graph to have "
+                        "subgraph nodes with unique names."
+                    )
+                seen.add(name)
+                out.append(f"\tsubgraph {name}\n")
+                if with_styles and prefix in nested:
+                    out.extend(render(k, n) for k, n in nested[prefix].items())
+            for edge in edges:
+                out.append(
+                    f"\t{_safe_id(edge.source)}{_arrow(edge, wrap_label_n_words)}{_safe_id(edge.target)};\n"
+                )
+            for inner, inner_edges in groups.items():
+                if not inner.startswith(prefix + ":") or inner == prefix:
+                    continue
+                if ":" in inner[len(prefix) + 1 :]:
+                    continue
+                group(inner_edges, inner)
+            if prefix and not self_loop:
+                out.append("\tend\n")
+
+        group(groups.get("", []), "")
+        for prefix, edges in groups.items():
+            if not prefix or ":" in prefix:
+                continue
+            group(edges, prefix)
+            seen.add(prefix)
+        if with_styles:
+            for prefix, members in nested.items():
+                if ":" not in prefix and prefix not in seen:
+                    out.append(f"\tsubgraph {prefix}\n")
+                    out.extend(render(k, n) for k, n in members.items())
+                    out.append("\tend\n")
+            out.extend(f"\tclassDef {name} {style}\n" for name, style in _STYLES)
+        return "".join(out)
+
+
+def _arrow(edge: DrawnEdge, wrap: int) -> str:
+    if edge.data is None:
+        return " -.-> " if edge.conditional else " --> "
+    words = edge.data.split()
+    data = edge.data
+    if len(words) > wrap:
+        data = "&nbsp<br>&nbsp".join(
+            " ".join(words[i : i + wrap]) for i in range(0, len(words), wrap)
+        )
+    return f" -. &nbsp;{data}&nbsp; .-> " if edge.conditional else f" -- &nbsp;{data}&nbsp; --> "
+
+
+def _safe_id(label: str) -> str:
+    return "".join(ch if ch in _SAFE else "\\" + format(ord(ch), "x") for ch in label)
+
+
+def _metadata_lines(metadata: Mapping[str, Any]) -> list[str]:
+    lines = []
+    for key, value in metadata.items():
+        shown = _metadata_value(value)
+        if shown is not None:
+            text = f"{key} = {shown}".replace("#", "#35;")
+            for char, entity in _LABEL_ESCAPES.items():
+                text = text.replace(char, entity)
+            lines.append(text)
+    return lines
+
+
+def _metadata_value(value: Any) -> str | None:
+    scalars = (str, int, float, bool)
+    if isinstance(value, scalars):
+        return str(value)
+    if isinstance(value, list | tuple | set) and all(isinstance(v, scalars) for v in value):
+        items = [str(v) for v in value]
+        return ", ".join(sorted(items) if isinstance(value, set) else items)
+    return None
+
+
+# -- the dry run ------------------------------------------------------------------------
+
+_Edge = tuple[str, str, bool, str]
+"""(source, target, conditional, label; ``""`` for none): sortable, as LangGraph sorts them."""
+
+
+def _ends(branch: BranchRecord) -> list[tuple[str, str]] | None:
+    """(label, target) of each path a router may take, or ``None`` when unknown."""
+    path_map = branch.path_map
+    if isinstance(path_map, Mapping):
+        return [(str(k), str(v)) for k, v in path_map.items()]
+    if path_map is not None:
+        return [(str(t), str(t)) for t in path_map]
+    names = _literal_names(branch.path)
+    return None if names is None else [(n, n) for n in names]
+
+
+def _literal_names(fn: Any) -> list[str] | None:
+    target = fn if inspect.isfunction(fn) or inspect.ismethod(fn) else getattr(fn, "__call__", fn)  # noqa: B004
+    try:
+        ret = typing.get_type_hints(target).get("return")
+    except Exception:
+        return None
+    if ret is None or get_origin(ret) is not typing.Literal:
+        return None
+    return [str(a) for a in get_args(ret)]
+
+
+def _discover(bp: Blueprint) -> set[_Edge]:
+    """The edges LangGraph's dry run finds: out of reached nodes, into reached nodes."""
+    writes: dict[str, list[_Edge]] = {}
+    joins: list[tuple[frozenset[str], str]] = []
+    for record in bp.edges:
+        if record.join:
+            joins.append((frozenset(record.sources), record.target))
+        elif record.target != END:
+            src = record.sources[0]
+            writes.setdefault(src, []).append((src, record.target, False, ""))
+    end_edges: dict[str, list[_Edge]] = {}
+    for branch in bp.branches:
+        for label, target in _ends(branch) or ():
+            item = (branch.source, target, True, "" if label == target else label)
+            (end_edges if target == END else writes).setdefault(branch.source, []).append(item)
+    reached = {START}
+    todo = [START]
+    found: set[_Edge] = set()
+    while todo:
+        node = todo.pop()
+        found.update(end_edges.get(node, ()))
+        for _, target, _, _ in writes.get(node, ()):
+            if target not in reached:
+                reached.add(target)
+                todo.append(target)
+        for sources, target in joins:
+            if sources <= reached and target not in reached and target != END:
+                reached.add(target)
+                todo.append(target)
+    for src, edges in writes.items():
+        if src in reached:
+            found.update(e for e in edges if e[1] in reached)
+    for sources, target in joins:
+        if sources <= reached and target != END:
+            found.update((s, target, False, "") for s in sources)
+    return found
+
+
+def drawing(bp: Blueprint, *, xray: bool | int = False) -> DrawableGraph:
+    """The picture of a compiled graph (``get_graph()``)."""
+    from ._lower import is_compiled_graph
+
+    graph = DrawableGraph()
+    graph.nodes[START] = DrawnNode(START, START)
+    for record in bp.nodes:
+        graph.nodes[record.name] = DrawnNode(record.name, record.name, record.metadata)
+    edges = _discover(bp)
+    for src, dst, conditional, label in sorted(edges):
+        graph.add_edge(src, dst, label or None, conditional)
+    termini = {d for _, d, _, _ in edges if d != END} - {s for s, _, _, _ in edges}
+    for src in sorted(termini):
+        graph.add_edge(src, END)
+    if not xray:
+        return graph
+    deeper = xray if isinstance(xray, bool) or xray <= 0 else xray - 1
+    for record in bp.nodes:
+        if not is_compiled_graph(record.action) or record.name not in graph.nodes:
+            continue
+        sub = drawing(record.action.blueprint, xray=deeper)
+        if len(sub.nodes) <= 1 or not sub.first_node() or not sub.last_node():
+            continue
+        sub.trim_first_node()
+        sub.trim_last_node()
+        graph.nodes.pop(record.name)
+        first, last = graph.extend(sub, record.name)
+        for index, edge in enumerate(graph.edges):
+            if edge.source == record.name and last is not None:
+                edge = replace(edge, source=last.id)
+            if edge.target == record.name and first is not None:
+                edge = replace(edge, target=first.id)
+            graph.edges[index] = edge
+    return graph

@@ -1,0 +1,72 @@
+"""Errors of the drop-in builder, and where in the user's code a builder call was made."""
+
+from __future__ import annotations
+
+import inspect
+import linecache
+import os
+import sys
+from collections.abc import Mapping, Sequence
+
+from flowc.dsl.diagnostics import Diagnostic, DiagnosticError, Span
+
+__all__ = [
+    "GraphCompileError",
+    "UnsupportedFeatureError",
+    "call_site",
+    "source_texts",
+]
+
+
+class GraphCompileError(DiagnosticError, ValueError):
+    """``compile()`` found problems; the message lists every one, each at its line.
+
+    A :class:`ValueError` too, as LangGraph's builder raises for an invalid graph.
+    """
+
+    def __init__(
+        self, diagnostics: Sequence[Diagnostic], texts: Mapping[str, list[str]] | None = None
+    ) -> None:
+        super().__init__(diagnostics, texts)
+
+
+class UnsupportedFeatureError(NotImplementedError):
+    """A LangGraph feature that flowc does not support yet was asked for."""
+
+
+def call_site(depth: int = 2) -> Span | None:
+    """Where the caller's caller made the call (``depth`` frames up from here).
+
+    The span covers the call expression on its first line, so a diagnostic's
+    caret underlines ``.add_node("x", f)`` in a chain of builder calls.
+    """
+    try:
+        frame = sys._getframe(depth)
+    except ValueError:
+        return None
+    try:
+        info = inspect.getframeinfo(frame, context=0)
+    except (OSError, ValueError):
+        return None
+    finally:
+        del frame
+    pos = info.positions
+    if pos is None or pos.lineno is None:
+        return Span(info.filename, info.lineno, 1)
+    col = (pos.col_offset or 0) + 1
+    end = None
+    if pos.end_col_offset is not None and pos.end_lineno == pos.lineno:
+        end = pos.end_col_offset + 1
+    return Span(info.filename, pos.lineno, col, end)
+
+
+def source_texts(spans: Sequence[Span | None]) -> dict[str, list[str]]:
+    """Source lines of files that are not on disk (code run with ``exec``), from ``linecache``."""
+    texts: dict[str, list[str]] = {}
+    for span in spans:
+        if span is None or span.file in texts or os.path.exists(span.file):
+            continue
+        lines = linecache.getlines(span.file)
+        if lines:
+            texts[span.file] = [line.rstrip("\n") for line in lines]
+    return texts

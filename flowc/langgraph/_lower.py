@@ -1,0 +1,542 @@
+"""Lowering: :class:`Blueprint` → :class:`GraphSpec` → checked graph → runner module.
+
+Takes a frozen builder (and the builders of its subgraphs), gives flowc's
+spec of each graph with a source map that points every part at the user's
+builder call, runs flowc's checker over the whole tree, and generates and
+imports the runner module. Callables without an importable name are served
+by :mod:`flowc.langgraph._objects`; callables that need adapting to flowc's
+node and router conventions (a node's ``input_schema``, a path map keyed by
+something else than strings) are wrapped first. Runner modules are cached by
+the spec's digest, so compiling the same builder again costs no generation.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import inspect
+import re
+import sys
+import threading
+import types
+import typing
+from collections.abc import Callable, Hashable, Mapping
+from types import ModuleType
+from typing import Any, Literal, get_args, get_origin
+
+import pydantic
+
+from flowc.build import build_checked
+from flowc.dsl.check import CheckResult, check
+from flowc.dsl.diagnostics import Diagnostic, SourceMap, Span
+from flowc.dsl.load import load_subgraph as load_file_subgraph
+from flowc.dsl.spec import END, BranchSpec, EdgeSpec, GraphSpec, NodeSpec, StateSpec
+from flowc.dsl.types import RefError, is_identifier, parse_ref
+
+from . import _objects
+from ._blueprint import Blueprint, BranchRecord, NodeRecord
+from ._errors import GraphCompileError, source_texts
+from ._scan import unsupported_params, unsupported_uses
+
+__all__ = ["check_blueprint", "compile_blueprint", "is_compiled_graph"]
+
+UNSUPPORTED = "E601"
+"""A LangGraph feature flowc does not support yet."""
+NOT_A_NODE = "E602"
+"""Something that cannot run as a node or router."""
+BAD_METADATA = "E603"
+"""Node metadata that generated code cannot hold."""
+
+_lock = threading.Lock()
+_modules: dict[str, ModuleType] = {}
+_subgraphs: dict[str, tuple[GraphSpec, SourceMap]] = {}
+
+
+def is_compiled_graph(obj: Any) -> bool:
+    """A graph compiled by :meth:`flowc.langgraph.StateGraph.compile`."""
+    return isinstance(getattr(obj, "blueprint", None), Blueprint)
+
+
+def compile_blueprint(bp: Blueprint) -> ModuleType:
+    """The runner module of ``bp`` (generated once per distinct spec).
+
+    Raises:
+        GraphCompileError: listing every problem, each at the builder call it is about.
+    """
+    result, digest = check_blueprint(bp)
+    graph = result.graph
+    assert graph is not None
+    with _lock:
+        module = _modules.get(digest)
+    if module is None:
+        module = build_checked(graph)
+        with _lock:
+            module = _modules.setdefault(digest, module)
+    return module
+
+
+def check_blueprint(bp: Blueprint) -> tuple[CheckResult, str]:
+    """Lower and check ``bp`` and its subgraphs; the result and the root spec's digest.
+
+    Raises:
+        GraphCompileError: listing every problem, each at the builder call it is about.
+    """
+    names = _graph_names(bp)
+    refs: dict[int, str] = {}
+    diags: list[Diagnostic] = []
+
+    def child_ref(child: Blueprint) -> str:
+        known = refs.get(id(child))
+        if known is not None:
+            return known
+        spec, smap, child_diags = _lower(child, names[id(child)], child_ref)
+        diags.extend(d for d in child_diags if d not in diags)
+        ref = f"<StateGraph {spec.name} sha256:{spec.digest()[:16]}>"
+        with _lock:
+            _subgraphs[ref] = (spec, smap)
+        refs[id(child)] = ref
+        return ref
+
+    spec, smap, root_diags = _lower(bp, names[id(bp)], child_ref)
+    diags[:0] = root_diags
+    origin = _origin(bp, spec)
+    result = check(spec, smap, origin, load_subgraph=_load_subgraph)
+    problems = [*diags, *result.diagnostics]
+    if result.graph is None or any(d.severity.value == "error" for d in diags):
+        texts = dict(result.source_map.texts)
+        texts.update(source_texts([d.span for d in problems]))
+        raise GraphCompileError(_unique(problems), texts)
+    return result, spec.digest()
+
+
+def _unique(diags: list[Diagnostic]) -> list[Diagnostic]:
+    return list(dict.fromkeys(diags))
+
+
+def _origin(bp: Blueprint, spec: GraphSpec) -> str:
+    span = bp.compile_span or bp.state_span
+    where = f" at {span.file}:{span.line}" if span is not None else ""
+    return f"<StateGraph {spec.name}{where}>"
+
+
+def _load_subgraph(
+    ref: str, from_origin: str
+) -> tuple[GraphSpec | None, SourceMap, tuple[Diagnostic, ...], str]:
+    with _lock:
+        found = _subgraphs.get(ref)
+    if found is None:
+        return load_file_subgraph(ref, from_origin)
+    spec, smap = found
+    return spec, SourceMap(smap.file, dict(smap.spans), dict(smap.texts)), (), ref
+
+
+# -- names ------------------------------------------------------------------------------
+
+
+_NON_IDENT = re.compile(r"\W+")
+
+
+def _identifier(name: str) -> str:
+    """A graph's name as a Python identifier (it names generated modules)."""
+    ident = _NON_IDENT.sub("_", name).strip("_") or "graph"
+    if ident[0].isdigit():
+        ident = f"graph_{ident}"
+    return ident if is_identifier(ident) else f"{ident}_"
+
+
+def _graph_names(root: Blueprint) -> dict[int, str]:
+    """A distinct module name for every graph of the tree (the root keeps its own)."""
+    names: dict[int, str] = {}
+    taken: set[str] = set()
+
+    def visit(bp: Blueprint) -> None:
+        if id(bp) in names:
+            return
+        base = _identifier(bp.name)
+        name, n = base, 2
+        while name in taken:
+            name, n = f"{base}_{n}", n + 1
+        taken.add(name)
+        names[id(bp)] = name
+        for node in bp.nodes:
+            if is_compiled_graph(node.action):
+                visit(node.action.blueprint)
+
+    visit(root)
+    return names
+
+
+# -- references -------------------------------------------------------------------------
+
+
+def importable_ref(obj: Any) -> str | None:
+    """``module:qualname`` if importing that gives back ``obj`` itself, else ``None``.
+
+    Only modules already loaded are consulted: an object's own module is
+    loaded, and nothing is imported for its side effects here.
+    """
+    module = getattr(obj, "__module__", None)
+    qualname = getattr(obj, "__qualname__", None)
+    if not isinstance(module, str) or not isinstance(qualname, str) or "<" in qualname:
+        return None
+    found: Any = sys.modules.get(module)
+    if found is None:
+        return None
+    for part in qualname.split("."):
+        found = getattr(found, part, None)
+    if found is not obj:
+        return None
+    ref = f"{module}:{qualname}"
+    try:
+        parse_ref(ref)
+    except RefError:
+        return None
+    return ref
+
+
+def _ref(obj: Any, kind: str, hint: str) -> str:
+    return importable_ref(obj) or _objects.ref(obj, kind, hint)
+
+
+def _serve(obj: Any, kind: str) -> None:
+    if importable_ref(obj) is None:
+        _objects.register(obj, kind, getattr(obj, "__qualname__", None) or kind)
+
+
+def _name_of(obj: Any) -> str:
+    return str(
+        getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None) or type(obj).__name__
+    )
+
+
+# -- lowering ---------------------------------------------------------------------------
+
+
+class _Lowering:
+    def __init__(self, bp: Blueprint, child_ref: Callable[[Blueprint], str]) -> None:
+        self.bp = bp
+        self.child_ref = child_ref
+        first = bp.state_span or bp.compile_span
+        self.smap = SourceMap(first.file if first is not None else "<StateGraph>")
+        self.diags: list[Diagnostic] = list(bp.problems)
+
+    def error(self, code: str, message: str, span: Span | None, hint: str | None = None) -> None:
+        self.diags.append(Diagnostic.error(code, message, span, hint))
+
+    def mark(self, loc: tuple[str | int, ...], span: Span | None) -> None:
+        if span is not None:
+            self.smap.spans[loc] = span
+
+    def state(self) -> str | None:
+        bp = self.bp
+        self.mark((), bp.state_span)
+        self.mark(("state", "class"), bp.state_span)
+        self.mark(("graph", "name"), bp.compile_span or bp.state_span)
+        cls = bp.state
+        if not isinstance(cls, type):
+            self.error(
+                NOT_A_NODE,
+                f"the state schema must be a class (a TypedDict, dataclass or pydantic model), "
+                f"not {type(cls).__name__}",
+                bp.state_span,
+            )
+            return None
+        for name, tp in _annotations(cls).items():
+            for meta in _metadata(tp):
+                owner = meta if isinstance(meta, type) else type(meta)
+                module = getattr(owner, "__module__", "") or ""
+                if module.startswith(("langgraph.managed", "langgraph.channels")):
+                    self.error(
+                        UNSUPPORTED,
+                        f"state field `{name}` uses LangGraph's `{owner.__name__}` "
+                        "(a managed value or channel), which flowc does not support yet",
+                        bp.state_span,
+                        "use a plain field, with a reducer function if it accumulates",
+                    )
+                elif callable(meta) and not isinstance(meta, type):
+                    _serve(meta, "reducer")
+        return _ref(cls, "state", cls.__qualname__)
+
+    def node(self, record: NodeRecord) -> NodeSpec | None:
+        loc = ("nodes", record.name)
+        self.mark(loc, record.span)
+        action = record.action
+        common: dict[str, Any] = {"name": record.name}
+        if record.metadata:
+            common["metadata"] = record.metadata
+        if is_compiled_graph(action):
+            return self.spec_of_node(
+                record, {**common, "subgraph": self.child_ref(action.blueprint)}
+            )
+        problem = _not_runnable(action)
+        if problem is not None:
+            self.error(NOT_A_NODE, f"node `{record.name}`: {problem[0]}", record.span, problem[1])
+            return None
+        ok = self.check_callable(action, f"node `{record.name}`", record.span)
+        if not ok:
+            return None
+        fn = action
+        if record.input_schema is not None and record.input_schema is not self.bp.state:
+            fn = _with_input_schema(action, record.input_schema)
+        return self.spec_of_node(record, {**common, "call": _ref(fn, "node", record.name)})
+
+    def spec_of_node(self, record: NodeRecord, fields: dict[str, Any]) -> NodeSpec | None:
+        try:
+            return NodeSpec(**fields)
+        except pydantic.ValidationError:
+            self.error(
+                BAD_METADATA,
+                f"the metadata of node `{record.name}` must hold only JSON values "
+                "(str, int, float, bool, None, lists and dicts of them)",
+                record.span,
+                "flowc writes node metadata into the generated module",
+            )
+            return None
+
+    def check_callable(self, fn: Any, what: str, span: Span | None) -> bool:
+        ok = True
+        for use in unsupported_uses(fn):
+            self.error(UNSUPPORTED, f"{what} uses `{use.name}`: {use.message}", span, use.hint)
+            ok = False
+        for param, message, hint in unsupported_params(fn):
+            self.error(UNSUPPORTED, f"{what} takes `{param}`: {message}", span, hint)
+            ok = False
+        return ok
+
+    def branch(self, index: int, record: BranchRecord) -> BranchSpec | None:
+        self.mark(("branches", index), record.span)
+        path = record.path
+        what = f"the router of `{_show(record.source)}`"
+        problem = _not_runnable(path)
+        if problem is not None:
+            self.error(NOT_A_NODE, f"{what}: {problem[0]}", record.span, problem[1])
+            return None
+        if not self.check_callable(path, what, record.span):
+            return None
+        path_map = record.path_map
+        if path_map is None:
+            targets = _literal_targets(path)
+            if targets is None:
+                # as in LangGraph, a router that says nothing may go anywhere
+                targets = (*self.bp.node_names(), END)
+            return BranchSpec(
+                source=record.source, router=_ref(path, "router", _name_of(path)), targets=targets
+            )
+        if isinstance(path_map, Mapping):
+            if all(isinstance(k, str) for k in path_map) and all(
+                isinstance(v, str) for v in path_map.values()
+            ):
+                return BranchSpec(
+                    source=record.source,
+                    router=_ref(path, "router", _name_of(path)),
+                    path_map=dict(path_map),
+                )
+            bad = [v for v in path_map.values() if not isinstance(v, str)]
+            if bad:
+                self.error(
+                    NOT_A_NODE, f"{what}: path map value {bad[0]!r} is not a node name", record.span
+                )
+                return None
+            keyed = _keyed_router(path, dict(path_map))
+            return BranchSpec(
+                source=record.source,
+                router=_objects.ref(keyed, "router", _name_of(path)),
+                targets=tuple(dict.fromkeys(path_map.values())),
+            )
+        targets = tuple(path_map)
+        bad = [t for t in targets if not isinstance(t, str)]
+        if bad:
+            self.error(
+                NOT_A_NODE, f"{what}: path map entry {bad[0]!r} is not a node name", record.span
+            )
+            return None
+        return BranchSpec(
+            source=record.source, router=_ref(path, "router", _name_of(path)), targets=targets
+        )
+
+
+def _lower(
+    bp: Blueprint, name: str, child_ref: Callable[[Blueprint], str]
+) -> tuple[GraphSpec, SourceMap, list[Diagnostic]]:
+    low = _Lowering(bp, child_ref)
+    state_ref = low.state()
+    nodes = [node for record in bp.nodes if (node := low.node(record)) is not None]
+    edges: list[EdgeSpec] = []
+    seen: set[tuple[tuple[str, ...], str, bool]] = set()
+    for edge in bp.edges:
+        key = (edge.sources, edge.target, edge.join)
+        if key in seen:
+            continue
+        seen.add(key)
+        low.mark(("edges", len(edges)), edge.span)
+        edges.append(EdgeSpec(sources=edge.sources, targets=(edge.target,)))
+    branches: list[BranchSpec] = []
+    for branch in bp.branches:
+        lowered = low.branch(len(branches), branch)
+        if lowered is not None:
+            branches.append(lowered)
+        else:
+            # keep indices aligned with the source map
+            low.smap.spans.pop(("branches", len(branches)), None)
+    for index in range(len(edges)):
+        span = low.smap.spans.get(("edges", index))
+        if span is not None:
+            for part in ("from", "to"):
+                low.smap.spans.setdefault(("edges", index, part), span)
+    state = StateSpec.model_validate({"class": state_ref or "builtins:object"})
+    spec = GraphSpec(
+        name=name,
+        state=state,
+        nodes=tuple(nodes),
+        edges=tuple(edges),
+        branches=tuple(branches),
+    )
+    low.smap.texts.update(source_texts(list(low.smap.spans.values())))
+    return spec, low.smap, low.diags
+
+
+def _show(name: str) -> str:
+    return {"__start__": "START", "__end__": "END"}.get(name, name)
+
+
+def _not_runnable(obj: Any) -> tuple[str, str] | None:
+    """Why ``obj`` cannot be a node or router, if it cannot."""
+    module = type(obj).__module__ or ""
+    if module.startswith("langgraph.") and hasattr(obj, "stream"):
+        return (
+            "a graph compiled by LangGraph cannot run inside a flowc graph",
+            "build the subgraph with flowc.langgraph.StateGraph too",
+        )
+    if not callable(obj):
+        return f"a {type(obj).__name__} is not callable", "pass a function"
+    if module.startswith("langchain_core.") and hasattr(obj, "invoke"):
+        return (
+            f"LangChain runnables ({type(obj).__name__}) as nodes are not supported by flowc yet",
+            "wrap the call in a function: `lambda state: runnable.invoke(state)`",
+        )
+    return None
+
+
+def _annotations(cls: type) -> dict[str, Any]:
+    model_fields = getattr(cls, "model_fields", None)
+    if isinstance(model_fields, Mapping) and hasattr(cls, "model_validate"):
+        out: dict[str, Any] = {}
+        for name, info in model_fields.items():
+            metadata = tuple(getattr(info, "metadata", ()) or ())
+            out[name] = (
+                typing.Annotated[(info.annotation, *metadata)] if metadata else info.annotation
+            )
+        return out
+    try:
+        return typing.get_type_hints(cls, include_extras=True)
+    except Exception:
+        return {}
+
+
+def _metadata(tp: Any) -> tuple[Any, ...]:
+    """The ``Annotated`` extras of a field type (under ``Required``/``NotRequired`` too)."""
+    while get_origin(tp) in (typing.Required, typing.NotRequired):
+        tp = get_args(tp)[0]
+    if get_origin(tp) is typing.Annotated:
+        return tuple(getattr(tp, "__metadata__", ()))
+    return ()
+
+
+def _is_async(fn: Any) -> bool:
+    if inspect.iscoroutinefunction(fn):
+        return True
+    call = getattr(fn, "__call__", None)  # noqa: B004
+    return call is not None and inspect.iscoroutinefunction(call)
+
+
+def _with_input_schema(fn: Any, schema: Any) -> Callable[..., Any]:
+    """``fn``, declared to take ``schema``: flowc reads a node's input schema from its annotation."""
+    try:
+        sig = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return fn  # type: ignore[no-any-return]
+    params = list(sig.parameters.values())
+    if not params:
+        return fn  # type: ignore[no-any-return]
+    first = params[0].replace(annotation=schema)
+    wrapper: Callable[..., Any]
+    if _is_async(fn):
+
+        async def anode(*args: Any, **kwargs: Any) -> Any:
+            return await fn(*args, **kwargs)
+
+        wrapper = anode
+    else:
+
+        def node(*args: Any, **kwargs: Any) -> Any:
+            return fn(*args, **kwargs)
+
+        wrapper = node
+    wrapper.__signature__ = sig.replace(  # type: ignore[union-attr]
+        parameters=[first, *params[1:]], return_annotation=inspect.Signature.empty
+    )
+    wrapper.__annotations__ = {first.name: schema}
+    wrapper.__name__ = getattr(fn, "__name__", type(fn).__name__)
+    return wrapper
+
+
+def _keyed_router(fn: Any, path_map: dict[Hashable, str]) -> Callable[..., Any]:
+    """A router that maps ``fn``'s results (booleans, numbers...) through ``path_map``."""
+
+    def pick(result: Any) -> Any:
+        if isinstance(result, list | tuple):
+            return [path_map[r] for r in result]
+        return path_map[result]
+
+    wrapper: Callable[..., Any]
+    if _is_async(fn):
+
+        async def aroute(*args: Any, **kwargs: Any) -> Any:
+            return pick(await fn(*args, **kwargs))
+
+        wrapper = aroute
+    else:
+
+        def route(*args: Any, **kwargs: Any) -> Any:
+            return pick(fn(*args, **kwargs))
+
+        wrapper = route
+    with contextlib.suppress(TypeError, ValueError):
+        wrapper.__signature__ = inspect.signature(fn).replace(  # type: ignore[union-attr]
+            return_annotation=inspect.Signature.empty
+        )
+    functools.update_wrapper(wrapper, fn, assigned=("__name__", "__doc__"), updated=())
+    return wrapper
+
+
+def _literal_targets(fn: Any) -> tuple[str, ...] | None:
+    """The node names a router's ``Literal`` return annotation allows, as LangGraph reads them."""
+    target = fn if inspect.isfunction(fn) or inspect.ismethod(fn) else getattr(fn, "__call__", fn)  # noqa: B004
+    try:
+        hints = typing.get_type_hints(target)
+    except Exception:
+        return None
+    names = _literals(hints.get("return"))
+    return tuple(dict.fromkeys(names)) if names else None
+
+
+def _literals(tp: Any) -> list[str] | None:
+    if tp is None:
+        return None
+    origin = get_origin(tp)
+    if origin is Literal:
+        return [str(a) for a in get_args(tp)]
+    if origin in (typing.Union, types.UnionType):
+        out: list[str] = []
+        for arg in get_args(tp):
+            if arg is type(None):
+                continue
+            sub = _literals(arg)
+            if sub is None:
+                return None
+            out.extend(sub)
+        return out
+    if origin is not None and getattr(origin, "__name__", "") in ("list", "Sequence", "tuple"):
+        args = get_args(tp)
+        return _literals(args[0]) if args else None
+    return None

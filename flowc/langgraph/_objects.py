@@ -1,0 +1,59 @@
+"""Objects that generated code imports but that have no importable name of their own.
+
+Generated runner modules import every node, router, state class and reducer
+as ``from module import name``. Closures, lambdas, bound methods, callable
+objects and classes defined inside functions have no such name, so the
+drop-in builder registers them here and a spec names them
+``flowc.langgraph._objects:<name>``; this module's ``__getattr__`` serves
+them. A name is given once per object and never reused, so a cached runner
+module always imports the object it was generated for.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from typing import Any
+
+from flowc.dsl.types import serve
+
+__all__ = ["MODULE", "ref", "register"]
+
+MODULE = __name__
+
+_lock = threading.Lock()
+_objects: dict[str, Any] = {}
+_names: dict[int, str] = {}
+_UNSAFE = re.compile(r"[^A-Za-z0-9_]+")
+
+
+def register(obj: Any, kind: str, hint: str) -> str:
+    """The name ``obj`` is served under (registered on first use).
+
+    Args:
+        obj: any object.
+        kind: what it is (``node``, ``router``, ``state``...), the name's prefix.
+        hint: a readable part of the name (a node name, a ``__qualname__``).
+    """
+    with _lock:
+        name = _names.get(id(obj))
+        if name is not None and _objects[name] is obj:
+            return name
+        stem = _UNSAFE.sub("_", hint).strip("_")[:40] or "obj"
+        name = f"{kind}_{stem}_{len(_objects)}"
+        _objects[name] = obj
+        _names[id(obj)] = name
+    serve(obj, MODULE, name)
+    return name
+
+
+def ref(obj: Any, kind: str, hint: str) -> str:
+    """``flowc.langgraph._objects:<name>`` for ``obj``."""
+    return f"{MODULE}:{register(obj, kind, hint)}"
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        return _objects[name]
+    except KeyError:
+        raise AttributeError(f"module {MODULE!r} has no registered object {name!r}") from None

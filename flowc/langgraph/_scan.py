@@ -1,0 +1,191 @@
+"""What a node or router uses of LangGraph that flowc cannot run.
+
+A node that returns ``Command``, a router that returns ``Send``, a node that
+calls ``interrupt()``, or one that still calls LangGraph's own
+``get_stream_writer`` would only fail (or silently stream nothing) while the
+graph runs. To refuse them at ``compile()``, the names a callable's code
+refers to (and those of the module functions it calls, a few levels deep) are
+looked up in its globals and closure and compared with LangGraph's objects.
+Nothing is imported here: if a LangGraph module is not loaded, nothing can
+refer to its objects.
+"""
+
+from __future__ import annotations
+
+import builtins
+import functools
+import inspect
+import sys
+import types
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["Use", "unsupported_params", "unsupported_uses"]
+
+
+@dataclass(frozen=True, slots=True)
+class Use:
+    """Something LangGraph-specific a callable refers to."""
+
+    name: str
+    """How the code spells it (``Send``, ``langgraph.types.interrupt``...)."""
+    message: str
+    """What is wrong, for the diagnostic."""
+    hint: str
+
+
+_WATCHED: dict[tuple[str, str], tuple[str, str]] = {
+    ("langgraph.types", "Send"): (
+        "`Send` (a dynamic fan-out) is not supported by flowc yet",
+        "route to several nodes by returning a list of node names from a router",
+    ),
+    ("langgraph.types", "Command"): (
+        "`Command` (update and go to a node from inside a node) is not supported by flowc yet",
+        "return the update from the node and choose the next node with a router "
+        "(add_conditional_edges)",
+    ),
+    ("langgraph.types", "interrupt"): (
+        "`interrupt()` (human in the loop) is not supported by flowc yet",
+        "flowc runs have no checkpointer to resume from; split the graph where it waits",
+    ),
+    ("langgraph.config", "get_stream_writer"): (
+        "LangGraph's `get_stream_writer` does not write to a flowc run",
+        "import it from flowc.langgraph: `from flowc.langgraph import get_stream_writer`",
+    ),
+    ("langgraph.config", "get_config"): (
+        "LangGraph's `get_config` does not see a flowc run",
+        "take a `config` parameter, or use `flowc.langgraph.get_config`",
+    ),
+    ("langgraph.config", "get_store"): (
+        "the store (`get_store`) is not supported by flowc yet",
+        "pass what the node needs in the state or through a closure",
+    ),
+    ("langgraph.runtime", "get_runtime"): (
+        "LangGraph's `get_runtime` (context and store) is not supported by flowc yet",
+        "pass what the node needs in the state, `config['configurable']` or a closure",
+    ),
+}
+
+_PARAMS: dict[str, tuple[str, str]] = {
+    "runtime": (
+        "LangGraph's `Runtime` (context, store, previous) is not supported by flowc yet",
+        "take `config` instead and read `config['configurable']`",
+    ),
+    "store": (
+        "the store (`store` parameter) is not supported by flowc yet",
+        "pass what the node needs in the state or through a closure",
+    ),
+    "previous": (
+        "`previous` (the last return value of an entrypoint) is not supported by flowc yet",
+        "keep what the node needs in the state",
+    ),
+}
+
+_MAX_DEPTH = 3
+
+
+def _watched() -> dict[int, tuple[str, str, str]]:
+    """id of each loaded LangGraph object → (spelling, message, hint)."""
+    out: dict[int, tuple[str, str, str]] = {}
+    for (module, attr), (message, hint) in _WATCHED.items():
+        loaded = sys.modules.get(module)
+        obj = getattr(loaded, attr, None) if loaded is not None else None
+        if obj is not None:
+            out[id(obj)] = (attr, message, hint)
+    return out
+
+
+def _watched_modules() -> dict[int, str]:
+    return {id(sys.modules[m]): m for m in {m for m, _ in _WATCHED} if m in sys.modules}
+
+
+def _functions_of(obj: Any) -> Iterator[types.FunctionType]:
+    """The Python functions that run when ``obj`` is called."""
+    seen = 0
+    while seen < 5:
+        seen += 1
+        if isinstance(obj, types.FunctionType):
+            yield obj
+            return
+        if isinstance(obj, types.MethodType):
+            obj = obj.__func__
+            continue
+        if isinstance(obj, functools.partial):
+            obj = obj.func
+            continue
+        call = getattr(type(obj), "__call__", None)  # noqa: B004
+        if isinstance(call, types.FunctionType):
+            yield call
+        return
+
+
+def _code_names(code: types.CodeType) -> set[str]:
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            names |= _code_names(const)
+    return names
+
+
+def unsupported_uses(obj: Any) -> list[Use]:
+    """What ``obj``'s code (and the module functions it calls) uses that flowc cannot run."""
+    watched = _watched()
+    if not watched:
+        return []
+    modules = _watched_modules()
+    found: dict[str, Use] = {}
+    visited: set[int] = set()
+
+    def visit(fn: types.FunctionType, depth: int) -> None:
+        if id(fn) in visited or depth > _MAX_DEPTH:
+            return
+        visited.add(id(fn))
+        code = fn.__code__
+        names = _code_names(code)
+        closure: dict[str, Any] = {}
+        for var, cell in zip(code.co_freevars, fn.__closure__ or (), strict=False):
+            try:
+                closure[var] = cell.cell_contents
+            except ValueError:
+                continue
+        scope = fn.__globals__
+        for name in sorted(names | set(closure)):
+            if name in closure:
+                value = closure[name]
+            elif name in scope:
+                value = scope[name]
+            else:
+                value = getattr(builtins, name, None)
+            hit = watched.get(id(value))
+            if hit is not None:
+                found.setdefault(hit[0], Use(name, hit[1], hit[2]))
+            elif id(value) in modules:
+                # `import langgraph.types as lt` ... `lt.Send(...)`
+                module = sys.modules[modules[id(value)]]
+                for attr in sorted(names):
+                    inner = watched.get(id(getattr(module, attr, None)))
+                    if inner is not None:
+                        found.setdefault(inner[0], Use(f"{name}.{attr}", inner[1], inner[2]))
+            elif isinstance(value, types.FunctionType) and value.__globals__ is scope:
+                visit(value, depth + 1)
+
+    for fn in _functions_of(obj):
+        visit(fn, 0)
+    return list(found.values())
+
+
+def unsupported_params(obj: Any) -> list[tuple[str, str, str]]:
+    """Parameters LangGraph would inject that flowc cannot: (name, message, hint)."""
+    try:
+        params = list(inspect.signature(obj).parameters.values())
+    except (TypeError, ValueError):
+        return []
+    out = []
+    for param in params[1:]:
+        if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
+            continue
+        problem = _PARAMS.get(param.name)
+        if problem is not None:
+            out.append((param.name, *problem))
+    return out
