@@ -30,6 +30,7 @@ from .events import (
     UpdatesEvent,
     ValuesEvent,
 )
+from .messages import emit_node_output
 from .run import (
     MODES,
     Done,
@@ -83,6 +84,7 @@ __all__ = [
     "current_task",
     "default_mode",
     "drain",
+    "emit_node_output",
     "enter",
     "get_config",
     "get_stream_writer",

@@ -22,6 +22,7 @@ from datetime import datetime, timezone
 from typing import Any, Final, TypeAlias, TypeVar
 
 from .config import DEFAULT_RECURSION_LIMIT, Config, NodeConfig
+from . import messages as _messages
 from .errors import InvalidUpdateError
 from .events import (
     CustomEvent,
@@ -126,6 +127,7 @@ class Run:
         "limit",
         "live",
         "local",
+        "message_stream",
         "messages",
         "modes",
         "ns",
@@ -166,6 +168,13 @@ class Run:
         self.updates = "updates" in modes
         self.custom = "custom" in modes
         self.messages = "messages" in modes
+        # one set of streamed message ids per stream() call; a subgraph whose
+        # messages go to its parent's stream shares its parent's
+        self.message_stream: _messages.MessageStream | None = None
+        if "messages" in local:
+            self.message_stream = _messages.MessageStream()
+        elif self.messages and parent is not None:
+            self.message_stream = parent.run.message_stream
         self.tasks = "tasks" in modes
         self.debug = "debug" in modes
         # tasks run on threads (not inline) when their events must stream as they happen
@@ -437,7 +446,10 @@ def _work(
 ) -> None:
     token = _current.set(task)
     try:
-        result = fn(task, *args)
+        if task.run.messages:
+            result = _messages.run_task(task, fn, args)
+        else:
+            result = fn(task, *args)
     except BaseException as exc:
         put(Done(task, None, exc))
     else:
@@ -451,7 +463,10 @@ async def _awork(
 ) -> None:
     token = _current.set(task)
     try:
-        result = await fn(task, *args)
+        if task.run.messages:
+            result = await _messages.arun_task(task, fn, args)
+        else:
+            result = await fn(task, *args)
     except asyncio.CancelledError:
         raise
     except BaseException as exc:
@@ -540,24 +555,20 @@ class Task:
     def node_config(self) -> NodeConfig:
         """The config a node that declares a ``config`` parameter receives."""
         run = self.run
-        metadata: dict[str, Any] = dict(run.user_metadata)
-        if self.metadata:
-            metadata.update(self.metadata)
-        metadata.update(
-            langgraph_step=self.step,
-            langgraph_node=self.name,
-            langgraph_triggers=self.triggers,
-            langgraph_path=("__pregel_pull", self.name),
-            langgraph_checkpoint_ns=self.checkpoint_ns,
-        )
+        # LangChain chat models read checkpoint_ns from here into their metadata
+        configurable = dict(run.config.get("configurable", {}))
+        configurable["checkpoint_ns"] = self.checkpoint_ns
         config: NodeConfig = {
             "tags": [*run.tags, *self.tags],
-            "metadata": metadata,
+            "metadata": _messages.config_metadata(self),
             "recursion_limit": run.limit,
-            "configurable": dict(run.config.get("configurable", {})),
+            "configurable": configurable,
         }
         if "callbacks" in run.config:
             config["callbacks"] = run.config["callbacks"]
+        extras = _messages.config_extras() if run.messages else None
+        if extras:
+            config.update(extras)  # type: ignore[typeddict-item]
         return config
 
 

@@ -1,0 +1,196 @@
+"""LangChain integration: chat models called inside a node stream in ``messages`` mode.
+
+Needs ``langchain-core`` (extra ``langchain``). The runtime imports this module
+by itself the first time a run streams ``messages``; importing it registers
+
+* LangChain's ``BaseMessage`` as a message class, so that messages a node
+  returns are streamed once, by id;
+* a per-task context that does what LangGraph does around a node: it sets
+  LangChain's ``var_child_runnable_config`` to the node's config, whose
+  ``callbacks`` hold a :class:`StreamMessagesHandler` for the task. A chat
+  model called in the node, with ``invoke``, ``stream``, ``ainvoke`` or
+  ``astream``, with or without the node's ``config``, reports its tokens to
+  that handler, which streams them.
+
+The handler mirrors LangGraph's ``pregel/_messages.py``: every new token is
+streamed as its ``AIMessageChunk``; the final message only if its id was not
+streamed yet (so a model that cannot stream, or has ``disable_streaming=True``,
+gives one whole ``AIMessage``); models tagged ``nostream`` are skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator, Mapping
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
+from uuid import UUID
+
+from langchain_core.callbacks import BaseCallbackHandler, BaseCallbackManager, CallbackManager
+from langchain_core.messages import BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, LLMResult
+from langchain_core.runnables.config import var_child_runnable_config
+
+from flowc.runtime import messages
+from flowc.runtime.events import MessageMetadata
+from flowc.runtime.run import current_task
+
+if TYPE_CHECKING:
+    from langchain_core.runnables import RunnableConfig
+
+    from flowc.runtime.run import Task
+
+__all__ = ["NOSTREAM", "StreamMessagesHandler", "task_context"]
+
+T = TypeVar("T")
+
+NOSTREAM: Final = "nostream"
+"""A model tagged with this is not streamed (its reply still is, once, if the node returns it)."""
+
+
+def _user_tags(tags: list[str] | None) -> list[str] | None:
+    """Tags without LangChain's internal ``seq:step:*`` ones; ``None`` if none are left."""
+    if not tags:
+        return None
+    kept = [tag for tag in tags if not tag.startswith("seq:step")]
+    return kept or None
+
+
+class StreamMessagesHandler(BaseCallbackHandler):
+    """Streams the chat-model calls of one task as ``messages`` events.
+
+    Having ``tap_output_iter`` / ``tap_output_aiter`` makes it a streaming
+    handler to LangChain, so that ``invoke`` streams token by token too.
+    """
+
+    run_inline = True
+    """Called in the caller's thread and context, so events keep their order."""
+
+    def __init__(self, task: Task) -> None:
+        self.task = task
+        self.metadata: dict[UUID, MessageMetadata] = {}
+
+    def tap_output_aiter(self, run_id: UUID, output: AsyncIterator[T]) -> AsyncIterator[T]:
+        """Part of LangChain's streaming-handler protocol; passes ``output`` through."""
+        return output
+
+    def tap_output_iter(self, run_id: UUID, output: Iterator[T]) -> Iterator[T]:
+        """Part of LangChain's streaming-handler protocol; passes ``output`` through."""
+        return output
+
+    def on_chat_model_start(
+        self,
+        serialized: dict[str, Any],
+        messages: list[list[BaseMessage]],
+        *,
+        run_id: UUID,
+        parent_run_id: UUID | None = None,
+        tags: list[str] | None = None,
+        metadata: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """Remember the call's metadata, unless it is not to be streamed."""
+        if not metadata or (tags and NOSTREAM in tags):
+            return
+        running = current_task()
+        # a graph run inside this task that does not stream messages inherits
+        # this task's LangChain config; its model calls are not this task's
+        if running is not None and running is not self.task:
+            return
+        meta = dict(metadata)
+        user_tags = _user_tags(tags)
+        if user_tags is not None:
+            meta["tags"] = user_tags
+        self.metadata[run_id] = cast(MessageMetadata, meta)
+
+    def on_llm_new_token(
+        self,
+        token: str | list[str | dict[str, Any]],
+        *,
+        chunk: Any = None,
+        run_id: UUID,
+        parent_run_id: UUID | None = None,
+        tags: list[str] | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """Stream the token's message chunk."""
+        if not isinstance(chunk, ChatGenerationChunk):
+            return
+        meta = self.metadata.get(run_id)
+        if meta is not None:
+            messages.emit_chunk(chunk.message, meta, self.task)
+
+    def on_llm_end(
+        self,
+        response: LLMResult,
+        *,
+        run_id: UUID,
+        parent_run_id: UUID | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """Stream the whole reply if none of it was streamed."""
+        meta = self.metadata.pop(run_id, None)
+        if meta is not None and response.generations and response.generations[0]:
+            generation = response.generations[0][0]
+            if isinstance(generation, ChatGeneration):
+                messages.emit_message(generation.message, meta, self.task)
+
+    def on_llm_error(
+        self,
+        error: BaseException,
+        *,
+        run_id: UUID,
+        parent_run_id: UUID | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """Forget the failed call."""
+        self.metadata.pop(run_id, None)
+
+
+def _root_callbacks(task: Task) -> Any:
+    run = task.run
+    while run.parent is not None:
+        run = run.parent.run
+    return run.config.get("callbacks")
+
+
+def _callback_manager(task: Task, handler: StreamMessagesHandler) -> CallbackManager:
+    """The task's callbacks: the run's own, plus ``handler``, with LangGraph's run metadata."""
+    user = _root_callbacks(task)
+    if isinstance(user, BaseCallbackManager):
+        manager = CallbackManager(
+            handlers=list(user.handlers),
+            inheritable_handlers=list(user.inheritable_handlers),
+            tags=list(user.tags),
+            inheritable_tags=list(user.inheritable_tags),
+            metadata=dict(user.metadata),
+            inheritable_metadata=dict(user.inheritable_metadata),
+        )
+        manager.add_handler(handler, inherit=True)
+    else:
+        handlers = [*(user or ()), handler]
+        manager = CallbackManager(handlers=handlers, inheritable_handlers=list(handlers))
+    # first in the merged metadata, as on LangGraph's run: a model call then
+    # lists the run's metadata, thread_id and ls_integration first
+    manager.add_metadata(messages.run_metadata(task), inherit=True)
+    return manager
+
+
+@contextmanager
+def task_context(task: Task) -> Iterator[Mapping[str, Any]]:
+    """Set LangChain's child config to ``task``'s node config, with a streaming handler.
+
+    Yields the node config's ``callbacks``, so that a node that passes its
+    ``config`` to a model explicitly streams the same way.
+    """
+    manager = _callback_manager(task, StreamMessagesHandler(task))
+    config = cast("RunnableConfig", dict(task.node_config()))
+    config["callbacks"] = manager
+    token = var_child_runnable_config.set(config)
+    try:
+        yield {"callbacks": manager}
+    finally:
+        var_child_runnable_config.reset(token)
+
+
+messages.register_message_type(BaseMessage)
+messages.register_task_context(task_context)
