@@ -3,19 +3,46 @@
 Every name, type string, literal and import a template writes is computed
 here, in Python. Strings from the spec reach generated code only through
 ``repr`` (literals) or as validated identifiers.
+
+One :class:`GraphView` serves both modules of a graph: the types module
+(``<graph>_types.py``: state, input, update and values types, node Protocols)
+and the runner (``<graph>.py``: event classes, typed ``stream`` overloads and
+the superstep loop). Both share one :class:`_Scope`, so a user's type gets the
+same local name in each, and no import can shadow a generated name.
 """
 
 from __future__ import annotations
 
+import ast
+import dataclasses
+import inspect
+import typing
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from flowc.dsl.check import camel, type_code
-from flowc.dsl.graph import BranchInfo, CheckedGraph, NodeInfo, StateField
+from flowc.dsl.graph import BranchInfo, CheckedGraph, NodeInfo, Ref, StateField
 from flowc.dsl.spec import END
 from flowc.dsl.types import Import, TypeRef
 
-__all__ = ["FieldView", "GraphView", "NodeView", "RouterView", "build_view"]
+__all__ = [
+    "MODES_TYPED",
+    "AliasView",
+    "FieldView",
+    "GraphView",
+    "NodeView",
+    "OverloadView",
+    "RouterView",
+    "build_view",
+]
+
+MODES_TYPED = ("values", "updates", "custom", "messages", "tasks", "debug")
+"""The stream modes ``stream`` is overloaded on, alone and in pairs.
+
+``checkpoints`` is left to the catch-all overload: without a checkpointer it
+yields nothing.
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +60,10 @@ class FieldView:
     initial: str | None
     default: str | None
     doc: str | None
+    state_line: str
+    """The field's line in a generated state class (with its default, if any)."""
+    state_required: bool
+    """Present whenever a node runs (a default or a starting value): required in the state."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,9 +95,14 @@ class NodeView:
     input_keys: str | None
     """``repr`` of a node-specific input schema's keys, if any."""
     update_type: str
+    """The type of what the node writes: its ``updates`` events' ``data``."""
+    update_generated: bool
+    """``update_type`` is a per-node TypedDict of the types module (from ``writes``)."""
     updated_class: str
+    """The node's ``@final`` updates-event class."""
     protocol: str | None
     protocol_signature: str | None
+    protocol_doc: str | None
     successors: str
     routers: tuple[RouterView, ...]
     joins: tuple[int, ...]
@@ -81,6 +117,26 @@ class NodeView:
     writes_fields: tuple[FieldView, ...]
     """The fields of the node's own update type (when the spec declares its writes)."""
     joins_code: str
+
+
+@dataclass(frozen=True, slots=True)
+class AliasView:
+    """``name: TypeAlias = value`` in a runner module."""
+
+    name: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class OverloadView:
+    """One ``@overload`` of ``stream``/``astream``: parameter annotations and the event type."""
+
+    stream_mode: str
+    """The ``stream_mode`` annotation, with ``= ...`` when it may be left out."""
+    subgraphs: str
+    """The ``subgraphs`` annotation, with ``= ...`` when it may be left out."""
+    events: str
+    """What the iterator yields."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,11 +157,19 @@ class GraphView:
     state_type: str
     values_type: str
     input_type: str
+    input_annotation: str
+    """The ``input`` parameter's annotation (the state class too, for instance input)."""
     update_type: str
     custom_type: str
+    """The code of the custom payload type (``Any`` when the spec declares none)."""
+    custom_declared: bool
     fields: tuple[FieldView, ...]
+    state_fields: tuple[FieldView, ...]
+    """The fields in the order a generated state class declares them."""
     field_names: str
     reducer_fields: tuple[FieldView, ...]
+    required_input: str
+    """``repr`` of the keys a run's input must have (dataclass states without defaults)."""
     defaults: str | None
     nodes: tuple[NodeView, ...]
     node_names: str
@@ -113,7 +177,7 @@ class GraphView:
     entry: str
     start_routers: tuple[RouterView, ...]
     joins: tuple[tuple[str, str], ...]
-    """(``repr`` of the sources' frozenset, ``repr`` of the target) per join."""
+    """(``repr`` of the sources' tuple, ``repr`` of the target) per join."""
     has_async: bool
     has_routers: bool
     has_reducers: bool
@@ -121,43 +185,203 @@ class GraphView:
     recursion_limit: int | None
     runner_imports: tuple[str, ...]
     types_imports: tuple[str, ...]
+    types_exports: tuple[str, ...]
+    """The public names of the types module (its ``__all__``)."""
+    runner_type_imports: tuple[str, ...]
+    """Names the runner imports from the types module."""
+    runner_exports: tuple[str, ...]
+    """The runner's ``__all__``."""
     children: tuple[str, ...]
+    event_aliases: tuple[AliasView, ...]
+    """The per-mode event aliases, then (with subgraphs) their ``WithSubgraphs`` twins."""
+    event_union: str
+    """The alias of every event a run of this graph alone can yield."""
+    overloads: tuple[OverloadView, ...]
     mode_sets: tuple[tuple[str, ...], ...]
     """The stream-mode combinations ``stream`` is overloaded on."""
 
 
-_MODE_EVENT = {
-    "values": "ValuesEvent",
-    "updates": "UpdatesEvent",
-    "custom": "CustomEvent",
-    "messages": "MessagesEvent",
-    "tasks": "TasksEvent",
-    "debug": "DebugEvent",
+class _Scope:
+    """The module-level names of one graph's two modules: generated ones and imported ones.
+
+    The templates' own imports are registered first and generated names are
+    claimed next (:meth:`define`); an imported user name that would shadow
+    either gets an alias with trailing underscores, and type code that uses it
+    is rewritten to match.
+    """
+
+    def __init__(self, header: Iterable[Import], reserved: Iterable[str]) -> None:
+        self.taken: set[str] = set(reserved)
+        self.imports: dict[str, Import] = {imp.local: imp for imp in header}
+        self.used: set[Import] = set()
+        """The imports that generated code uses, beyond the templates' own."""
+
+    def define(self, *candidates: str) -> str:
+        """The first free candidate (or the last one, numbered), now taken."""
+        for name in candidates:
+            if name not in self.taken and name not in self.imports:
+                self.taken.add(name)
+                return name
+        base = candidates[-1]
+        n = 2
+        while f"{base}{n}" in self.taken or f"{base}{n}" in self.imports:
+            n += 1
+        self.taken.add(f"{base}{n}")
+        return f"{base}{n}"
+
+    def add(self, imp: Import) -> Import:
+        """``imp``, aliased if its local name is taken by something else."""
+        key = (imp.module, imp.name)
+        found = next((i for i in self.imports.values() if (i.module, i.name) == key), None)
+        if found is None:
+            local = imp.name
+            while local in self.taken or local in self.imports:
+                local += "_"
+            found = Import(imp.module, imp.name, None if local == imp.name else local)
+            self.imports[local] = found
+        self.used.add(found)
+        return found
+
+    def ref(self, ref: Ref) -> tuple[str, Import]:
+        """Code naming a user's object, and the import it needs."""
+        imp = self.add(ref.as_import())
+        rest = ref.attr.split(".", 1)[1:]
+        return ".".join([imp.local, *rest]), imp
+
+    def type(self, tref: TypeRef) -> str:
+        """A type's code, with its imports registered (and renamed where aliased)."""
+        renames = {}
+        for imp in sorted(tref.imports):
+            final = self.add(imp)
+            if final.local != imp.local:
+                renames[imp.local] = final.local
+        return _rename(tref.code, renames) if renames else tref.code
+
+
+def _rename(code: str, renames: dict[str, str]) -> str:
+    """Rename names in type code (never inside string literals)."""
+
+    class Renamer(ast.NodeTransformer):
+        def visit_Name(self, node: ast.Name) -> ast.Name:
+            if node.id in renames:
+                return ast.copy_location(ast.Name(renames[node.id], node.ctx), node)
+            return node
+
+    tree = Renamer().visit(ast.parse(code, mode="eval"))
+    return ast.unparse(tree)
+
+
+def _imports(module: str, *names: str) -> frozenset[Import]:
+    return frozenset(Import(module, name) for name in names)
+
+
+# What the templates import themselves; user names are aliased around them.
+TYPES_HEADER = (
+    _imports("collections.abc", "Awaitable")
+    | _imports("typing", "Any", "NotRequired", "Protocol", "ReadOnly", "TypeAlias", "TypedDict")
+    | _imports("flowc.runtime", "StreamWriter")
+    | _imports("dataclasses", "dataclass", "field")
+    | _imports("pydantic", "BaseModel", "Field")
+)
+RUNNER_HEADER = (
+    _imports("collections.abc", "AsyncIterator", "Callable", "Iterator", "Mapping", "Sequence")
+    | _imports("typing", "Any", "Final", "Literal", "TypeAlias", "cast", "final", "overload")
+    | _imports(
+        "flowc.runtime",
+        "Config",
+        "CustomEvent",
+        "DebugEvent",
+        "MessagesEvent",
+        "StreamMode",
+        "TaskEvent",
+        "TaskResultEvent",
+        "UpdatesEvent",
+        "ValuesEvent",
+    )
+)
+# Names the templates define (or bind otherwise) at module level.
+_TEMPLATE_NAMES = frozenset(
+    {
+        "annotations",
+        "sys",
+        "rt",
+        "Custom",
+        "NAME",
+        "NodeName",
+        "RECURSION_LIMIT",
+        "ainvoke",
+        "astream",
+        "astream_chunks",
+        "get_stream_writer",
+        "invoke",
+        "stream",
+        "stream_chunks",
+    }
+)
+
+_MODE_CLASS = {
+    "values": "Values",
+    "updates": "Updates",
+    "custom": "Custom",
+    "messages": "Messages",
+    "tasks": "Tasks",
+    "debug": "Debug",
 }
-MODES_TYPED = ("values", "updates", "custom", "messages", "tasks", "debug")
 
 
-def _imports_code(imports: set[Import]) -> tuple[str, ...]:
+def _imports_code(imports: Iterable[Import]) -> tuple[str, ...]:
     by_module: dict[str, set[str]] = {}
     for imp in imports:
         name = imp.name if imp.alias is None else f"{imp.name} as {imp.alias}"
         by_module.setdefault(imp.module, set()).add(name)
     return tuple(
-        f"from {module} import {', '.join(sorted(names))}" for module, names in sorted(by_module.items())
+        f"from {module} import {', '.join(sorted(names))}"
+        for module, names in sorted(by_module.items())
     )
 
 
-def _field_view(f: StateField) -> FieldView:
+def _field_view(f: StateField, type_code_: str, kind: str) -> FieldView:
+    value = f.default if f.default is not None else f.initial
+    if value is None or kind == "typeddict":
+        line = f"{f.name}: {type_code_}"
+    elif value[:1] in "[{" or value == "set()":
+        # a mutable default must be made afresh for every instance
+        factory = "field" if kind == "dataclass" else "Field"
+        line = f"{f.name}: {type_code_} = {factory}(default_factory=lambda: {value})"
+    else:
+        line = f"{f.name}: {type_code_} = {value}"
     return FieldView(
         name=f.name,
         literal=repr(f.name),
-        type=f.type.code,
+        type=type_code_,
         required=f.reducer is not None and f.initial is not None,
         reducer=None if f.reducer is None else f"_reduce_{f.name}",
         initial=f.initial,
         default=f.default,
-        doc=f.description,
+        doc=None if f.description is None else doc_text(f.description),
+        state_line=line,
+        state_required=value is not None,
     )
+
+
+def _custom_type(graph: CheckedGraph, scope: _Scope) -> tuple[str, bool]:
+    """The custom payload type: the graph's, joined with what nodes declare.
+
+    Without a graph-level type, the nodes' declared types make the union only
+    when every node that takes a ``writer`` declares one; otherwise ``Any``.
+    """
+    types: list[str] = []
+    if graph.custom_type is not None:
+        types.append(scope.type(graph.custom_type))
+    node_types = [n.custom_type for n in graph.nodes if n.custom_type is not None]
+    undeclared = any(n.writer_arg and n.custom_type is None for n in graph.nodes)
+    if graph.custom_type is None and (not node_types or undeclared):
+        return "Any", False
+    for tref in node_types:
+        code = scope.type(tref)
+        if code not in types:
+            types.append(code)
+    return " | ".join(types), True
 
 
 def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
@@ -166,31 +390,103 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
     module = module or graph.name
     types_module = f"{module}_types"
     state = graph.state
-    fields = tuple(_field_view(f) for f in state.fields)
-    types_imports: set[Import] = set()
+    scope = _Scope(TYPES_HEADER | RUNNER_HEADER, _TEMPLATE_NAMES)
+    state_type = scope.define(f"{prefix}State") if state.cls is None else ""
+    values_type = scope.define(f"{prefix}Values")
+    input_type = scope.define(f"{prefix}Input")
+    update_type = scope.define(f"{prefix}Update")
+    event_union = scope.define(f"{prefix}Event")
+    alias_names = {m: scope.define(f"{prefix}{_MODE_CLASS[m]}Event") for m in MODES_TYPED}
+    node_names = {
+        n.name: (
+            scope.define(f"{camel(n.name)}Updated", f"{camel(n.name)}NodeUpdated"),
+            scope.define(f"{camel(n.name)}Update", f"{camel(n.name)}NodeUpdate"),
+            scope.define(f"{camel(n.name)}Node", f"{camel(n.name)}NodeProtocol"),
+        )
+        for n in graph.nodes
+    }
+    has_subgraphs = bool(graph.subgraphs)
+    deep_names = (
+        {m: scope.define(f"{prefix}{_MODE_CLASS[m]}EventWithSubgraphs") for m in MODES_TYPED}
+        | {"": scope.define(f"{prefix}EventWithSubgraphs")}
+        if has_subgraphs
+        else {}
+    )
+    user_types: set[Import] = set()
+    if state.cls is not None:
+        state_type, imp = scope.ref(state.cls)
+        user_types.add(imp)
+
+    fields = tuple(_field_view(f, scope.type(f.type), state.kind) for f in state.fields)
     runner_imports: set[Import] = set()
     for f in state.fields:
-        types_imports |= f.type.imports
         if f.reducer is not None:
             runner_imports.add(Import(f.reducer.module, f.reducer.top, f"_reduce_{f.name}"))
-    custom: TypeRef | None = graph.custom_type
-    if custom is not None:
-        types_imports |= custom.imports
-    if state.cls is not None:
-        state_type = _import_type(state.cls, generated_names(graph), types_imports)
-    else:
-        state_type = f"{prefix}State"
-    nodes = tuple(_node_view(graph, n, prefix, runner_imports, types_imports) for n in graph.nodes)
+    custom_type, custom_declared = _custom_type(graph, scope)
+    nodes = tuple(
+        _node_view(
+            graph, n, state_type, update_type, node_names[n.name], scope, runner_imports, user_types
+        )
+        for n in graph.nodes
+    )
     start_routers = tuple(_router_view(b, runner_imports) for b in graph.start_branches)
     defaults = {f.name: f.default for f in state.fields if f.default is not None}
     children = tuple(sorted({n.subgraph for n in nodes if n.subgraph}))
     digest = graph.digest
     banner = (
-        f"Generated by flowc from {comment_text(graph.origin)} "
+        f"Generated by flowc from {comment_text(_posix(graph.origin))} "
         f"(spec sha256:{digest[:16]}). Do not edit."
     )
     mode_sets = tuple((m,) for m in MODES_TYPED) + tuple(
         (a, b) for i, a in enumerate(MODES_TYPED) for b in MODES_TYPED[i + 1 :]
+    )
+    node_literal = "Literal[" + ", ".join(repr(n.name) for n in graph.nodes) + "]"
+    takes_instance = state.kind in ("dataclass", "pydantic")
+    task_input = "Any" if any(n.input_keys is not None for n in graph.nodes) else state_type
+    aliases = {
+        "values": f"ValuesEvent[{values_type}]",
+        "updates": " | ".join(n.updated_class for n in nodes),
+        "custom": "CustomEvent[Custom]",
+        "messages": "MessagesEvent",
+        "tasks": f"TaskEvent[NodeName, {task_input}] | TaskResultEvent[NodeName, {update_type}]",
+        "debug": "DebugEvent[NodeName]",
+    }
+    event_aliases = [AliasView(alias_names[m], aliases[m]) for m in MODES_TYPED]
+    event_aliases.append(AliasView(event_union, " | ".join(alias_names[m] for m in MODES_TYPED)))
+    if has_subgraphs:
+        event_aliases.extend(_deep_aliases(graph, alias_names, deep_names))
+    generated_types = [
+        n
+        for n in (state_type if state.cls is None else "", values_type, input_type, update_type)
+        if n
+    ]
+    for n in nodes:
+        if n.update_generated:
+            generated_types.append(n.update_type)
+        if n.protocol:
+            generated_types.append(n.protocol)
+    types_exports = (
+        "Custom",
+        *generated_types,
+        *(["get_stream_writer"] if custom_declared else []),
+    )
+    runner_type_imports = ("Custom", *generated_types)
+    runner_exports = (
+        "NAME",
+        "NodeName",
+        *(n.updated_class for n in nodes),
+        *(a.name for a in event_aliases),
+        "Custom",
+        *([state_type] if state.cls is None else []),
+        values_type,
+        input_type,
+        update_type,
+        "ainvoke",
+        "astream",
+        "astream_chunks",
+        "invoke",
+        "stream",
+        "stream_chunks",
     )
     return GraphView(
         name=graph.name,
@@ -205,32 +501,97 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
         state_kind=state.kind,
         state_generated=state.generated,
         state_type=state_type,
-        values_type=f"{prefix}Values",
-        input_type=f"{prefix}Input",
-        update_type=f"{prefix}Update",
-        custom_type=custom.code if custom is not None else "Any",
+        values_type=values_type,
+        input_type=input_type,
+        input_annotation=f"{input_type} | {state_type}" if takes_instance else input_type,
+        update_type=update_type,
+        custom_type=custom_type,
+        custom_declared=custom_declared,
         fields=fields,
+        state_fields=tuple(
+            sorted(fields, key=lambda f: f.state_required) if state.kind == "dataclass" else fields
+        ),
         field_names=repr(tuple(f.name for f in fields)),
         reducer_fields=tuple(f for f in fields if f.reducer),
+        required_input=repr(_required_input(graph)),
         defaults=(
             "{" + ", ".join(f"{k!r}: {v}" for k, v in defaults.items()) + "}" if defaults else None
         ),
         nodes=nodes,
         node_names=repr(tuple(n.name for n in graph.nodes)),
-        node_literal="Literal[" + ", ".join(repr(n.name) for n in graph.nodes) + "]",
+        node_literal=node_literal,
         entry=repr(tuple(sorted(graph.entry))),
         start_routers=start_routers,
-        joins=tuple((repr(frozenset(j.sources)) if False else repr(tuple(j.sources)), repr(j.target)) for j in graph.joins),
+        joins=tuple((repr(tuple(j.sources)), repr(j.target)) for j in graph.joins),
         has_async=any(n.body_async for n in nodes) or any(r.is_async for r in start_routers),
         has_routers=any(n.routers for n in nodes) or bool(start_routers),
         has_reducers=any(f.reducer for f in fields),
-        has_subgraphs=bool(children),
+        has_subgraphs=has_subgraphs,
         recursion_limit=graph.recursion_limit,
-        runner_imports=_imports_code(runner_imports),
-        types_imports=_imports_code(types_imports),
+        runner_imports=_imports_code(runner_imports | user_types),
+        types_imports=_imports_code(scope.used - TYPES_HEADER),
+        types_exports=types_exports,
+        runner_type_imports=runner_type_imports,
+        runner_exports=tuple(dict.fromkeys(runner_exports)),
         children=children,
+        event_aliases=tuple(event_aliases),
+        event_union=event_union,
+        overloads=_overloads(alias_names, deep_names, event_union),
         mode_sets=mode_sets,
     )
+
+
+def _deep_aliases(
+    graph: CheckedGraph, own: dict[str, str], deep: dict[str, str]
+) -> list[AliasView]:
+    """``<Prefix><Mode>EventWithSubgraphs``: this graph's events and its subgraphs' (recursively)."""
+    out = []
+    for mode in MODES_TYPED:
+        parts = [own[mode]]
+        if mode != "messages":
+            for child in graph.subgraphs:
+                suffix = "EventWithSubgraphs" if child.subgraphs else "Event"
+                parts.append(f"_graph_{child.name}.{camel(child.name)}{_MODE_CLASS[mode]}{suffix}")
+        out.append(AliasView(deep[mode], " | ".join(parts)))
+    out.append(AliasView(deep[""], " | ".join(deep[m] for m in MODES_TYPED)))
+    return out
+
+
+def _overloads(
+    own: dict[str, str], deep: dict[str, str], event_union: str
+) -> tuple[OverloadView, ...]:
+    """The ``stream`` overloads: each mode alone, each pair, then any modes at all.
+
+    A single mode also matches a one-element list or tuple of it. With
+    subgraphs, each gets a twin for ``subgraphs=True`` that adds the
+    subgraphs' events.
+    """
+    out = []
+    sets = [(m,) for m in MODES_TYPED] + [
+        (a, b) for i, a in enumerate(MODES_TYPED) for b in MODES_TYPED[i + 1 :]
+    ]
+    for modes in sets:
+        literal = "Literal[" + ", ".join(f'"{m}"' for m in modes) + "]"
+        annotation = (
+            f"{literal} | Sequence[{literal}]" if len(modes) == 1 else f"Sequence[{literal}]"
+        )
+        if modes == ("updates",):
+            annotation += " = ..."
+        if deep:
+            out.append(
+                OverloadView(annotation, "Literal[False] = ...", " | ".join(own[m] for m in modes))
+            )
+            out.append(OverloadView(annotation, "bool", " | ".join(deep[m] for m in modes)))
+        else:
+            out.append(OverloadView(annotation, "bool = ...", " | ".join(own[m] for m in modes)))
+    out.append(
+        OverloadView(
+            "StreamMode | Sequence[StreamMode] = ...",
+            "bool = ...",
+            deep[""] if deep else event_union,
+        )
+    )
+    return tuple(out)
 
 
 def _router_view(b: BranchInfo, runner_imports: set[Import]) -> RouterView:
@@ -249,20 +610,25 @@ def _router_view(b: BranchInfo, runner_imports: set[Import]) -> RouterView:
 def _node_view(
     graph: CheckedGraph,
     n: NodeInfo,
-    prefix: str,
+    state_type: str,
+    graph_update: str,
+    names: tuple[str, str, str],
+    scope: _Scope,
     runner_imports: set[Import],
-    types_imports: set[Import],
+    user_types: set[Import],
 ) -> NodeView:
     ncamel = camel(n.name)
-    state_type = (
-        _import_type(graph.state.cls, generated_names(graph), set()) if graph.state.cls else f"{prefix}State"
-    )
-    if n.writes is not None and graph.state.generated and n.subgraph is None:
-        update_type = f"{ncamel}Update"
-    elif n.update_type is not None:
-        update_type = _import_type(n.update_type, generated_names(graph), types_imports)
+    updated_class, own_update, own_protocol = names
+    update_generated = False
+    if n.update_type is not None and (n.writes is None or not graph.state.generated):
+        # the user's own TypedDict (decorator specs, or a return annotation without `writes`)
+        update_type, imp = scope.ref(n.update_type)
+        user_types.add(imp)
+    elif n.writes is not None:
+        update_type = own_update
+        update_generated = True
     else:
-        update_type = f"{prefix}Update"
+        update_type = graph_update
     args = ["inp"]
     if n.writer_arg:
         args.append(f"{n.writer_arg}=task.writer")
@@ -271,7 +637,7 @@ def _node_view(
     routers = tuple(_router_view(b, runner_imports) for b in n.branches)
     subgraph = None
     local = f"_impl_{n.name}"
-    protocol = protocol_sig = None
+    protocol = protocol_sig = protocol_doc = None
     if n.subgraph is not None:
         subgraph = n.subgraph.name
         local = f"_graph_{n.subgraph.name}"
@@ -280,28 +646,10 @@ def _node_view(
         runner_imports.add(n.call.as_import(local))
         if n.call.attr != n.call.top:
             local = f"{local}.{n.call.attr.split('.', 1)[1]}"
-        protocol = f"{ncamel}Node"
-        params = [f"state: {state_type}", "/"]
-        kw = []
-        custom = n.custom_type.code if n.custom_type else ("Custom" if graph.custom_type else "Any")
-        if n.custom_type:
-            types_imports |= n.custom_type.imports
-        if n.writer_arg:
-            kw.append(f"{n.writer_arg}: StreamWriter[{custom}]")
-        if n.config_arg:
-            kw.append(f"{n.config_arg}: Any")
-        if kw:
-            params.append("*")
-            params.extend(kw)
-        ret = f"{update_type} | Mapping[str, Any] | None"
-        if n.is_async:
-            ret = f"Awaitable[{ret}]"
-        protocol_sig = f"def __call__(self, {', '.join(params)}) -> {ret}: ..."
+        protocol = own_protocol
+        protocol_sig, protocol_doc = _protocol(graph, n, state_type, update_type, scope)
     metadata = dict(n.metadata)
     meta_code = repr(metadata) if metadata or n.tags else "None"
-    if n.tags:
-        # tags of a node join the run's tags in task metadata
-        meta_code = repr(metadata)
     doc = n.description or f"`{n.name}` finished."
     return NodeView(
         name=n.name,
@@ -314,9 +662,11 @@ def _node_view(
         input_type=state_type,
         input_keys=None if n.input_keys is None else repr(tuple(n.input_keys)),
         update_type=update_type,
-        updated_class=f"{ncamel}Updated",
+        update_generated=update_generated,
+        updated_class=updated_class,
         protocol=protocol,
         protocol_signature=protocol_sig,
+        protocol_doc=protocol_doc,
         successors=repr(tuple(t for t in n.successors if t != END)),
         routers=routers,
         joins=n.joins,
@@ -327,41 +677,95 @@ def _node_view(
         subgraph=subgraph,
         shared=repr(tuple(n.writes or ())),
         writes_fields=tuple(
-            _field_view(f) for f in graph.state.fields if n.writes is not None and f.name in n.writes
+            _field_view(f, scope.type(f.type), "typeddict")
+            for f in graph.state.fields
+            if n.writes is not None and f.name in n.writes
         ),
         joins_code=repr(tuple(n.joins)),
     )
 
 
-def generated_names(graph: CheckedGraph) -> frozenset[str]:
-    """Names the types module defines itself (imports must not shadow them)."""
-    prefix = camel(graph.name)
-    names = {"Custom", f"{prefix}State", f"{prefix}Values", f"{prefix}Input", f"{prefix}Update"}
-    for n in graph.nodes:
-        names.add(f"{camel(n.name)}Update")
-        names.add(f"{camel(n.name)}Node")
-    return frozenset(names)
+def _protocol(
+    graph: CheckedGraph, n: NodeInfo, state_type: str, update_type: str, scope: _Scope
+) -> tuple[str, str]:
+    """The ``__call__`` signature of a node's Protocol, and the Protocol's docstring.
+
+    The state parameter has the state type when the node is annotated with it
+    (or not at all). A node that takes a TypedDict of its own, which the
+    checker matched against the state already, gets ``Any`` there: TypedDicts
+    that differ only in which keys are required are not interchangeable for
+    mypy. What the node returns and the payloads of its writer are checked
+    against the spec.
+    """
+    assert n.call is not None
+    takes_state = _takes_state(n.call.obj, graph, state_type)
+    params = [f"state: {state_type if takes_state else 'Any'}", "/"]
+    keywords = []
+    if n.writer_arg:
+        custom = scope.type(n.custom_type) if n.custom_type is not None else "Custom"
+        keywords.append(f"{n.writer_arg}: StreamWriter[{custom}]")
+    if n.config_arg:
+        keywords.append(f"{n.config_arg}: Any")
+    if keywords:
+        params.extend(["*", *keywords])
+    ret = f"{update_type} | dict[str, Any] | None"
+    if n.is_async:
+        ret = f"Awaitable[{ret}]"
+    signature = f"def __call__(self, {', '.join(params)}) -> {ret}: ..."
+    doc = f"The signature node {n.name!r} must have."
+    if not takes_state:
+        doc += "\n\n    It takes its own state type, which flowc checked against the graph's state."
+    return signature, doc_text(doc)
 
 
-def _import_type(ref: Any, taken: frozenset[str], imports: set[Import]) -> str:
-    """Import a user's type into the types module, aliased if its name is taken."""
-    alias = f"_user_{ref.top}" if ref.top in taken else None
-    imports.add(ref.as_import(alias))
-    local = alias or ref.top
-    return local if ref.attr == ref.top else f"{local}.{ref.attr.split('.', 1)[1]}"
+def _takes_state(fn: Any, graph: CheckedGraph, state_type: str) -> bool:
+    """Whether a node's first parameter is annotated with the graph's state type (or not at all)."""
+    # a callable object's annotations are on its __call__
+    target = fn if inspect.isfunction(fn) or inspect.ismethod(fn) else fn.__call__
+    try:
+        params = [
+            p
+            for p in inspect.signature(target).parameters.values()
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+        ]
+    except (TypeError, ValueError):
+        return False
+    if not params or params[0].annotation is inspect.Parameter.empty:
+        return True
+    raw = params[0].annotation
+    try:
+        ann = typing.get_type_hints(target).get(params[0].name, raw)
+    except Exception:
+        # annotations that name generated types (imported under TYPE_CHECKING) do not resolve
+        text = raw if isinstance(raw, str) else ""
+        return text.strip("'\"").split(".")[-1] == state_type
+    if graph.state.cls is not None:
+        return ann is graph.state.cls.obj
+    return getattr(ann, "__qualname__", None) == state_type and str(
+        getattr(ann, "__module__", "")
+    ).endswith("_types")
 
 
-def literal_union(names: tuple[str, ...]) -> str:
-    """``Literal['a', 'b']``."""
-    return "Literal[" + ", ".join(repr(n) for n in names) + "]"
+def _posix(path: str) -> str:
+    """A spec path as the banner shows it: with forward slashes on every system."""
+    return path.replace("\\", "/")
 
 
-def as_code(value: Any) -> str:
-    """A Python literal for a JSON-like value."""
-    return repr(value)
-
-
-__all__ += ["as_code", "literal_union", "type_code"]
+def _required_input(graph: CheckedGraph) -> tuple[str, ...]:
+    """Keys a dataclass state cannot be built without (no default, no starting value)."""
+    state = graph.state
+    if state.kind != "dataclass":
+        return ()
+    if state.cls is None:
+        return tuple(f.name for f in state.fields if f.default is None and f.initial is None)
+    cls = state.cls.obj
+    if not dataclasses.is_dataclass(cls):
+        return ()
+    return tuple(
+        f.name
+        for f in dataclasses.fields(cls)
+        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+    )
 
 
 def doc_text(text: str) -> str:
@@ -388,3 +792,16 @@ def comment_text(text: str) -> str:
     return "".join(
         ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
     )
+
+
+def literal_union(names: tuple[str, ...]) -> str:
+    """``Literal['a', 'b']``."""
+    return "Literal[" + ", ".join(repr(n) for n in names) + "]"
+
+
+def as_code(value: Any) -> str:
+    """A Python literal for a JSON-like value."""
+    return repr(value)
+
+
+__all__ += ["as_code", "comment_text", "doc_text", "literal_union", "type_code"]
