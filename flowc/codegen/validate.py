@@ -96,6 +96,15 @@ def _parse(file: GeneratedFile) -> None:
             f"template {file.template} rendered invalid Python for {file.name} "
             f"at line {exc.raw_line}, column {exc.raw_column}: {exc.message}\n    {line}"
         ) from None
+    # libcst accepts some code that CPython refuses to compile ('async for' outside an
+    # async function, 'return' outside a function...): compile too, so those are caught here.
+    try:
+        compile(file.text, file.name, "exec", dont_inherit=True)
+    except SyntaxError as exc:
+        raise TemplateError(
+            f"template {file.template} rendered invalid Python for {file.name} "
+            f"at line {exc.lineno}: {exc.msg}\n    {(exc.text or '').rstrip()}"
+        ) from None
 
 
 def validate(files: list[GeneratedFile]) -> list[GeneratedFile]:
