@@ -86,9 +86,15 @@ def format_source(text: str, name: str) -> str:
     return _format_all([(name, text)])[0]
 
 
+LIBCST_MAX_BYTES = 512 * 1024
+"""Above this size libcst's parser takes seconds; CPython's compiler (run on every
+module anyway, and stricter) is then the only check."""
+
+
 def _parse(file: GeneratedFile) -> None:
     try:
-        libcst.parse_module(file.text)
+        if len(file.text) <= LIBCST_MAX_BYTES:
+            libcst.parse_module(file.text)
     except libcst.ParserSyntaxError as exc:
         lines = file.text.splitlines()
         line = lines[exc.raw_line - 1] if 0 < exc.raw_line <= len(lines) else ""
