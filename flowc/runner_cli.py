@@ -7,7 +7,7 @@ stream part, ``{"type": mode, "ns": [...], "data": chunk}``, documented in
 docs/cli.md and given as JSON Schema by ``flowc schema``.
 
 Exit codes: 0 done, 1 the spec has errors or the run failed, 2 bad arguments,
-130 interrupted (Ctrl-C).
+3 internal error (a runner flowc could not generate or import), 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ from flowc.runtime import (
 
 __all__ = [
     "EXIT_FAILED",
+    "EXIT_INTERNAL",
     "EXIT_INTERRUPTED",
     "EXIT_OK",
     "EXIT_USAGE",
@@ -53,6 +54,7 @@ __all__ = [
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 130
 
 MODES = ("values", "updates", "custom", "messages", "tasks", "checkpoints", "debug")
@@ -403,7 +405,11 @@ def run_command(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_FAILED
-    module = load_cached(result.graph)
+    try:
+        module = load_cached(result.graph)
+    except Exception as exc:
+        print(f"flowc: internal error: {_import_failure(result.graph.name, exc)}", file=sys.stderr)
+        return EXIT_INTERNAL
     modes: list[str] = list(dict.fromkeys(args.stream_modes or ["updates"]))
     # Task events are always requested: they give the summary, the step of a
     # failure and what was running when interrupted; only requested modes print.
@@ -460,6 +466,14 @@ def run_command(args: argparse.Namespace) -> int:
         printer.close_line()
         print(f"-- {progress.summary()}", file=sys.stderr)
     return EXIT_OK
+
+
+def _import_failure(graph: str, exc: Exception) -> str:
+    """What to say when a runner cannot be generated or imported (a flowc bug, not the user's)."""
+    return (
+        f"cannot build the runner of graph {graph!r}: {type(exc).__name__}: "
+        f"{str(exc).strip()} (please report this)"
+    )
 
 
 def _consume(events: Iterator[Any], show: Any) -> None:

@@ -294,7 +294,13 @@ def schema_command(args: argparse.Namespace) -> int:
         )
         print(text, file=sys.stderr)
         return 1
-    module = load_cached(result.graph)
+    try:
+        module = load_cached(result.graph)
+    except Exception as exc:
+        from flowc.runner_cli import _import_failure
+
+        print(f"flowc: internal error: {_import_failure(result.graph.name, exc)}", file=sys.stderr)
+        return 3
     text = json.dumps(graph_schema(result.graph, module), indent=2, ensure_ascii=False) + "\n"
     if args.out:
         try:
