@@ -13,13 +13,16 @@ types are included, since ``--subgraphs`` streams their events too.
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import sys
 import types
 import typing
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import typing_extensions
 from pydantic import TypeAdapter
 from pydantic.errors import PydanticUserError
 from pydantic.json_schema import JsonSchemaMode
@@ -48,8 +51,23 @@ def _any_of(schemas: list[dict[str, Any]]) -> dict[str, Any]:
     return unique[0] if len(unique) == 1 else {"anyOf": unique}
 
 
+_WRAPPERS = frozenset(("Required", "NotRequired", "ReadOnly"))
+_SCALARS: dict[Any, str] = {str: "string", int: "integer", float: "number", bool: "boolean"}
+
+
+def _wrapper(origin: Any) -> str | None:
+    """``NotRequired`` / ``Required`` / ``ReadOnly`` (typing's or typing_extensions')."""
+    name = getattr(origin, "_name", None) or getattr(origin, "__name__", None)
+    return name if name in _WRAPPERS else None
+
+
 class _Defs:
-    """Collects ``$defs``: generated types through pydantic, the rest by hand."""
+    """Collects ``$defs`` while turning Python types into JSON Schema.
+
+    TypedDicts (which the generated types modules are made of) and the typing
+    forms around them are converted here; other classes (pydantic models,
+    dataclasses, messages) are described by pydantic.
+    """
 
     def __init__(self) -> None:
         self.defs: dict[str, Any] = {}
@@ -58,25 +76,90 @@ class _Defs:
         self, name: str, tp: Any, mode: JsonSchemaMode = "serialization"
     ) -> dict[str, str]:
         """Define ``name`` as the schema of Python type ``tp``; returns a ``$ref`` to it."""
-        if name in self.defs:
-            return _ref(name)
-        if tp is Any:
-            schema: dict[str, Any] = {"description": "Any JSON value."}
-        else:
-            try:
-                schema = TypeAdapter(tp).json_schema(mode=mode, ref_template=_REF)
-            except (PydanticUserError, TypeError, NameError, ValueError) as exc:
-                # A type pydantic cannot describe (an arbitrary class) still
-                # appears in the stream, as its repr: say so rather than fail.
-                schema = {
-                    "description": f"Not describable as JSON Schema ({type(exc).__name__}); "
-                    "sent as the value's repr when it is not JSON."
+        if name not in self.defs:
+            if typing_extensions.is_typeddict(tp):
+                self._typed_dict(tp, name, mode)
+            else:
+                schema = self.schema(tp, mode)
+                self.defs[name] = (
+                    {"title": name, **schema} if "$ref" not in schema else {"allOf": [schema]}
+                )
+        return _ref(name)
+
+    def schema(self, tp: Any, mode: JsonSchemaMode = "serialization") -> dict[str, Any]:
+        """The schema of ``tp`` (definitions it needs go to ``$defs``)."""
+        origin, args = typing.get_origin(tp), typing.get_args(tp)
+        if tp is Any or tp is object:
+            return {}
+        if tp is None or tp is type(None):
+            return {"type": "null"}
+        if tp in _SCALARS:
+            return {"type": _SCALARS[tp]}
+        if origin is typing.Annotated or _wrapper(origin):
+            return self.schema(args[0], mode)
+        if typing_extensions.is_typeddict(tp):
+            return self.add_type(tp.__name__, tp, mode)
+        if origin in (typing.Union, types.UnionType):
+            return {"anyOf": [self.schema(a, mode) for a in args]}
+        if origin is typing.Literal:
+            return {"enum": list(args)}
+        if origin is tuple:
+            if len(args) == 2 and args[1] is Ellipsis:
+                return {"type": "array", "items": self.schema(args[0], mode)}
+            if args:
+                items = [self.schema(a, mode) for a in args]
+                return {
+                    "type": "array",
+                    "prefixItems": items,
+                    "minItems": len(items),
+                    "maxItems": len(items),
                 }
+            return {"type": "array"}
+        if isinstance(origin, type) and issubclass(origin, dict | Mapping):
+            values = self.schema(args[1], mode) if len(args) == 2 else {}
+            return {"type": "object", "additionalProperties": values}
+        if isinstance(origin, type) and issubclass(origin, list | set | frozenset | Sequence):
+            return {"type": "array", "items": self.schema(args[0], mode) if args else {}}
+        return self._pydantic(tp, mode)
+
+    def _typed_dict(self, tp: Any, name: str, mode: JsonSchemaMode) -> None:
+        self.defs[name] = {}  # a placeholder, so that recursive types end
+        hints = typing_extensions.get_type_hints(tp, include_extras=True)
+        total = getattr(tp, "__total__", True)
+        properties: dict[str, Any] = {}
+        required: list[str] = []
+        for key, hint in hints.items():
+            wrappers: set[str] = set()
+            inner = hint
+            while (wrapper := _wrapper(typing.get_origin(inner))) is not None:
+                wrappers.add(wrapper)
+                inner = typing.get_args(inner)[0]
+            properties[key] = self.schema(inner, mode)
+            if "Required" in wrappers or (total and "NotRequired" not in wrappers):
+                required.append(key)
+        schema: dict[str, Any] = {"title": name}
+        doc = inspect.getdoc(tp)
+        if doc and doc != inspect.getdoc(dict):
+            schema["description"] = doc
+        schema["type"] = "object"
+        schema["properties"] = properties
+        if required:
+            schema["required"] = required
+        self.defs[name] = schema
+
+    def _pydantic(self, tp: Any, mode: JsonSchemaMode) -> dict[str, Any]:
+        try:
+            schema = TypeAdapter(tp).json_schema(mode=mode, ref_template=_REF)
+        except (PydanticUserError, TypeError, NameError, ValueError) as exc:
+            # A type pydantic cannot describe (an arbitrary class) still appears
+            # in the stream, as its repr: say so rather than fail.
+            return {
+                "description": f"{getattr(tp, '__name__', tp)}: not describable as JSON Schema "
+                f"({type(exc).__name__}); sent as its repr when it is not JSON."
+            }
         for key, value in schema.pop("$defs", {}).items():
             self.defs.setdefault(key, value)
-        schema.setdefault("title", name)
-        self.defs[name] = schema
-        return _ref(name)
+        return schema
 
 
 def _runner_types(graph: CheckedGraph, module: types.ModuleType) -> dict[str, Any]:
