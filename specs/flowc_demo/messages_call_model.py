@@ -15,6 +15,8 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 
 JOKE = "Why did the ice cream truck break down? It had a rocky road."
 
+EXAMPLE_INPUT = {"topic": "ice cream"}
+
 llm = GenericFakeChatModel(messages=itertools.cycle([JOKE]))
 
 

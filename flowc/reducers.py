@@ -1,0 +1,132 @@
+"""Reducers a spec can name for its state fields.
+
+``add_messages`` (spec alias ``add_messages``) merges lists of chat messages
+the way LangGraph's ``langgraph.graph.message.add_messages`` does: append,
+but replace a message that has the id of one already there, and delete on
+``RemoveMessage``. With ``langchain-core`` installed, message-like values
+(dicts with ``role`` and ``content``, ``(role, content)`` tuples, strings,
+message chunks) become LangChain messages first, exactly as in LangGraph.
+Without it, messages are any objects with an ``id`` attribute, or dicts with
+an ``"id"`` key, and are kept as they are.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import uuid
+from collections.abc import Callable
+from functools import cache
+from typing import Any, Final
+
+__all__ = ["REMOVE_ALL_MESSAGES", "add_messages"]
+
+REMOVE_ALL_MESSAGES: Final = "__remove_all__"
+"""The id of a ``RemoveMessage`` that clears the whole list (LangGraph's value)."""
+
+
+def add_messages(left: Any, right: Any) -> list[Any]:
+    """Merge ``right`` (a message or a list of them) into the list ``left``, by id.
+
+    Every message ends up with an id (a fresh uuid4 when it had none). A
+    message whose id is already in ``left`` replaces that message in place;
+    a ``RemoveMessage`` deletes it (and one with id ``REMOVE_ALL_MESSAGES``
+    drops everything before it). Other messages are appended.
+
+    Raises:
+        ValueError: when a ``RemoveMessage`` names an id that is not in the list.
+    """
+    left_list = list(left) if isinstance(left, list) else [left]
+    right_list = list(right) if isinstance(right, list) else [right]
+    coerce, is_remove = _flavour()
+    left_list = [_ensure_id(m) for m in coerce(left_list)]
+    right_list = [_ensure_id(m) for m in coerce(right_list)]
+    remove_all = None
+    for index, message in enumerate(right_list):
+        if is_remove(message) and _id(message) == REMOVE_ALL_MESSAGES:
+            remove_all = index
+    if remove_all is not None:
+        return right_list[remove_all + 1 :]
+    merged = left_list.copy()
+    position = {_id(m): i for i, m in enumerate(merged)}
+    removed: set[Any] = set()
+    for message in right_list:
+        mid = _id(message)
+        existing = position.get(mid)
+        if existing is not None:
+            if is_remove(message):
+                removed.add(mid)
+            else:
+                removed.discard(mid)
+                merged[existing] = message
+        else:
+            if is_remove(message):
+                raise ValueError(
+                    f"Attempting to delete a message with an ID that doesn't exist ('{mid}')"
+                )
+            position[mid] = len(merged)
+            merged.append(message)
+    if removed:
+        merged = [m for m in merged if _id(m) not in removed]
+    return merged
+
+
+def _id(message: Any) -> Any:
+    if isinstance(message, dict):
+        return message.get("id")
+    return getattr(message, "id", None)
+
+
+def _ensure_id(message: Any) -> Any:
+    """``message`` with an id: set on objects, added to a copy of a dict."""
+    if _id(message) is not None:
+        return message
+    new_id = str(uuid.uuid4())
+    if isinstance(message, dict):
+        return {**message, "id": new_id}
+    message.id = new_id
+    return message
+
+
+@cache
+def _flavour() -> tuple[Callable[[list[Any]], list[Any]], Callable[[Any], bool]]:
+    """How to coerce a list to messages and recognise a removal, with or without LangChain."""
+    if importlib.util.find_spec("langchain_core") is None:
+        return list, _is_plain_removal
+    from langchain_core.messages import (
+        BaseMessage,
+        BaseMessageChunk,
+        RemoveMessage,
+        convert_to_messages,
+        message_chunk_to_message,
+    )
+
+    def coerce(messages: list[Any]) -> list[Any]:
+        if all(
+            issubclass(t, BaseMessage) and not issubclass(t, BaseMessageChunk)
+            for t in set(map(type, messages))
+        ):
+            return messages
+        out: list[Any] = []
+        for message in messages:
+            if isinstance(message, BaseMessage) or not _foreign(message):
+                converted = convert_to_messages([message])[0]
+                out.append(message_chunk_to_message(converted))
+            else:
+                out.append(message)
+        return out
+
+    def is_remove(message: Any) -> bool:
+        return isinstance(message, RemoveMessage)
+
+    return coerce, is_remove
+
+
+def _foreign(message: Any) -> bool:
+    """A message object LangChain does not know (e.g. flowc's own client's), kept as it is."""
+    return not isinstance(message, dict | str | tuple | list) and hasattr(message, "id")
+
+
+def _is_plain_removal(message: Any) -> bool:
+    if isinstance(message, dict):
+        return message.get("type") == "remove"
+    return type(message).__name__ == "RemoveMessage"
