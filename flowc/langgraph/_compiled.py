@@ -28,16 +28,17 @@ _CONFIG_KEYS = ("recursion_limit", "tags", "metadata", "configurable", "run_id",
 _IGNORED_CONFIG_KEYS = ("run_name", "max_concurrency")
 
 _RUN_OPTIONS: dict[str, str] = {
-    "context": "a run context (`context=`, read through `Runtime`)",
-    "print_mode": "`print_mode=`",
-    "output_keys": "`output_keys=`",
-    "interrupt_before": "interrupts (`interrupt_before=`)",
-    "interrupt_after": "interrupts (`interrupt_after=`)",
-    "durability": "`durability=` (there is no checkpointer)",
-    "checkpoint_during": "`checkpoint_during=` (there is no checkpointer)",
-    "debug": "`debug=`",
-    "control": "run controls (`control=`)",
+    "context": "a run context (`context=`, read through `Runtime`) is",
+    "print_mode": "`print_mode=` is",
+    "output_keys": "`output_keys=` is",
+    "interrupt_before": "interrupts (`interrupt_before=`) are",
+    "interrupt_after": "interrupts (`interrupt_after=`) are",
+    "durability": "`durability=` (there is no checkpointer) is",
+    "checkpoint_during": "`checkpoint_during=` (there is no checkpointer) is",
+    "debug": "`debug=` is",
+    "control": "run controls (`control=`) are",
 }
+"""LangGraph's run options, each with the start of the sentence that refuses it."""
 
 
 def _config(config: Mapping[str, Any] | None) -> Config | None:
@@ -66,7 +67,7 @@ def _refuse(version: str, options: Mapping[str, Any]) -> None:
             raise TypeError(f"unexpected keyword argument {option!r}")
         if value is None or value is False or value == ():
             continue
-        raise UnsupportedFeatureError(f"{what} is not supported by flowc yet")
+        raise UnsupportedFeatureError(f"{what} not supported by flowc yet")
 
 
 def _refuse_input(input: Any) -> None:

@@ -84,24 +84,29 @@ def check_blueprint(bp: Blueprint) -> tuple[CheckResult, str]:
     names = _graph_names(bp)
     refs: dict[int, str] = {}
     diags: list[Diagnostic] = []
+    refused: list[str] = []
 
     def child_ref(child: Blueprint) -> str:
         known = refs.get(id(child))
         if known is not None:
             return known
-        spec, smap, child_diags = _lower(child, names[id(child)], child_ref)
-        diags.extend(d for d in child_diags if d not in diags)
+        spec, low = _lower(child, names[id(child)], child_ref)
+        diags.extend(d for d in low.diags if d not in diags)
+        refused.extend(low.refused_fields)
         ref = f"<StateGraph {spec.name} sha256:{spec.digest()[:16]}>"
         with _lock:
-            _subgraphs[ref] = (spec, smap)
+            _subgraphs[ref] = (spec, low.smap)
         refs[id(child)] = ref
         return ref
 
-    spec, smap, root_diags = _lower(bp, names[id(bp)], child_ref)
-    diags[:0] = root_diags
+    spec, low = _lower(bp, names[id(bp)], child_ref)
+    diags[:0] = low.diags
+    refused.extend(low.refused_fields)
     origin = _origin(bp, spec)
-    result = check(spec, smap, origin, load_subgraph=_load_subgraph)
-    problems = [*diags, *result.diagnostics]
+    result = check(spec, low.smap, origin, load_subgraph=_load_subgraph)
+    # what the checker says about a field refused already repeats that problem
+    noise = tuple(f"`{name}`" for name in refused)
+    problems = [*diags, *(d for d in result.diagnostics if not any(n in d.message for n in noise))]
     if result.graph is None or any(d.severity.value == "error" for d in diags):
         texts = dict(result.source_map.texts)
         texts.update(source_texts([d.span for d in problems]))
@@ -219,6 +224,8 @@ class _Lowering:
         first = bp.state_span or bp.compile_span
         self.smap = SourceMap(first.file if first is not None else "<StateGraph>")
         self.diags: list[Diagnostic] = list(bp.problems)
+        self.refused_fields: list[str] = []
+        """State fields refused here; the checker's complaints about them are noise."""
 
     def error(self, code: str, message: str, span: Span | None, hint: str | None = None) -> None:
         self.diags.append(Diagnostic.error(code, message, span, hint))
@@ -246,6 +253,7 @@ class _Lowering:
                 owner = meta if isinstance(meta, type) else type(meta)
                 module = getattr(owner, "__module__", "") or ""
                 if module.startswith(("langgraph.managed", "langgraph.channels")):
+                    self.refused_fields.append(name)
                     self.error(
                         UNSUPPORTED,
                         f"state field `{name}` uses LangGraph's `{owner.__name__}` "
@@ -257,7 +265,7 @@ class _Lowering:
                     _serve(meta, "reducer")
         return _ref(cls, "state", cls.__qualname__)
 
-    def node(self, record: NodeRecord) -> NodeSpec | None:
+    def node(self, record: NodeRecord) -> NodeSpec:
         loc = ("nodes", record.name)
         self.mark(loc, record.span)
         action = record.action
@@ -271,16 +279,15 @@ class _Lowering:
         problem = _not_runnable(action)
         if problem is not None:
             self.error(NOT_A_NODE, f"node `{record.name}`: {problem[0]}", record.span, problem[1])
-            return None
-        ok = self.check_callable(action, f"node `{record.name}`", record.span)
-        if not ok:
-            return None
+            return NodeSpec(name=record.name, call=_STAND_IN)
+        if not self.check_callable(action, f"node `{record.name}`", record.span):
+            return NodeSpec(name=record.name, call=_STAND_IN)
         fn = action
         if record.input_schema is not None and record.input_schema is not self.bp.state:
             fn = _with_input_schema(action, record.input_schema)
         return self.spec_of_node(record, {**common, "call": _ref(fn, "node", record.name)})
 
-    def spec_of_node(self, record: NodeRecord, fields: dict[str, Any]) -> NodeSpec | None:
+    def spec_of_node(self, record: NodeRecord, fields: dict[str, Any]) -> NodeSpec:
         try:
             return NodeSpec(**fields)
         except pydantic.ValidationError:
@@ -291,7 +298,7 @@ class _Lowering:
                 record.span,
                 "flowc writes node metadata into the generated module",
             )
-            return None
+            return NodeSpec(name=record.name, call=_STAND_IN)
 
     def check_callable(self, fn: Any, what: str, span: Span | None) -> bool:
         ok = True
@@ -303,40 +310,33 @@ class _Lowering:
             ok = False
         return ok
 
-    def branch(self, index: int, record: BranchRecord) -> BranchSpec | None:
+    def branch(self, index: int, record: BranchRecord) -> BranchSpec:
         self.mark(("branches", index), record.span)
         path = record.path
         what = f"the router of `{_show(record.source)}`"
+        anywhere = (*self.bp.node_names(), END)
+        stand_in = BranchSpec(source=record.source, router=_STAND_IN_ROUTER, targets=anywhere)
         problem = _not_runnable(path)
         if problem is not None:
             self.error(NOT_A_NODE, f"{what}: {problem[0]}", record.span, problem[1])
-            return None
+            return stand_in
         if not self.check_callable(path, what, record.span):
-            return None
+            return stand_in
         path_map = record.path_map
+        router = _ref(path, "router", _name_of(path))
         if path_map is None:
-            targets = _literal_targets(path)
-            if targets is None:
-                # as in LangGraph, a router that says nothing may go anywhere
-                targets = (*self.bp.node_names(), END)
-            return BranchSpec(
-                source=record.source, router=_ref(path, "router", _name_of(path)), targets=targets
-            )
+            # as in LangGraph, a router that says nothing may go anywhere
+            targets = _literal_targets(path) or anywhere
+            return BranchSpec(source=record.source, router=router, targets=targets)
         if isinstance(path_map, Mapping):
-            if all(isinstance(k, str) for k in path_map) and all(
-                isinstance(v, str) for v in path_map.values()
-            ):
-                return BranchSpec(
-                    source=record.source,
-                    router=_ref(path, "router", _name_of(path)),
-                    path_map=dict(path_map),
-                )
             bad = [v for v in path_map.values() if not isinstance(v, str)]
             if bad:
                 self.error(
                     NOT_A_NODE, f"{what}: path map value {bad[0]!r} is not a node name", record.span
                 )
-                return None
+                return stand_in
+            if all(isinstance(k, str) for k in path_map):
+                return BranchSpec(source=record.source, router=router, path_map=dict(path_map))
             keyed = _keyed_router(path, dict(path_map))
             return BranchSpec(
                 source=record.source,
@@ -349,18 +349,30 @@ class _Lowering:
             self.error(
                 NOT_A_NODE, f"{what}: path map entry {bad[0]!r} is not a node name", record.span
             )
-            return None
-        return BranchSpec(
-            source=record.source, router=_ref(path, "router", _name_of(path)), targets=targets
-        )
+            return stand_in
+        return BranchSpec(source=record.source, router=router, targets=targets)
+
+
+def _stand_in(state: Any) -> None:
+    """Takes the place of a node that cannot be lowered, so that its problem is reported once."""
+    return None
+
+
+def _stand_in_router(state: Any) -> str:
+    """Takes the place of a router that cannot be lowered."""
+    return END
+
+
+_STAND_IN = f"{__name__}:_stand_in"
+_STAND_IN_ROUTER = f"{__name__}:_stand_in_router"
 
 
 def _lower(
     bp: Blueprint, name: str, child_ref: Callable[[Blueprint], str]
-) -> tuple[GraphSpec, SourceMap, list[Diagnostic]]:
+) -> tuple[GraphSpec, _Lowering]:
     low = _Lowering(bp, child_ref)
     state_ref = low.state()
-    nodes = [node for record in bp.nodes if (node := low.node(record)) is not None]
+    nodes = [low.node(record) for record in bp.nodes]
     edges: list[EdgeSpec] = []
     seen: set[tuple[tuple[str, ...], str, bool]] = set()
     for edge in bp.edges:
@@ -368,16 +380,15 @@ def _lower(
         if key in seen:
             continue
         seen.add(key)
+        if edge.join and edge.target == END:
+            # waiting for several nodes to reach END changes nothing (LangGraph ignores it too)
+            for source in edge.sources:
+                low.mark(("edges", len(edges)), edge.span)
+                edges.append(EdgeSpec(sources=(source,), targets=(END,)))
+            continue
         low.mark(("edges", len(edges)), edge.span)
         edges.append(EdgeSpec(sources=edge.sources, targets=(edge.target,)))
-    branches: list[BranchSpec] = []
-    for branch in bp.branches:
-        lowered = low.branch(len(branches), branch)
-        if lowered is not None:
-            branches.append(lowered)
-        else:
-            # keep indices aligned with the source map
-            low.smap.spans.pop(("branches", len(branches)), None)
+    branches = [low.branch(index, branch) for index, branch in enumerate(bp.branches)]
     for index in range(len(edges)):
         span = low.smap.spans.get(("edges", index))
         if span is not None:
@@ -392,7 +403,7 @@ def _lower(
         branches=tuple(branches),
     )
     low.smap.texts.update(source_texts(list(low.smap.spans.values())))
-    return spec, low.smap, low.diags
+    return spec, low
 
 
 def _show(name: str) -> str:
@@ -407,13 +418,13 @@ def _not_runnable(obj: Any) -> tuple[str, str] | None:
             "a graph compiled by LangGraph cannot run inside a flowc graph",
             "build the subgraph with flowc.langgraph.StateGraph too",
         )
-    if not callable(obj):
-        return f"a {type(obj).__name__} is not callable", "pass a function"
     if module.startswith("langchain_core.") and hasattr(obj, "invoke"):
         return (
             f"LangChain runnables ({type(obj).__name__}) as nodes are not supported by flowc yet",
             "wrap the call in a function: `lambda state: runnable.invoke(state)`",
         )
+    if not callable(obj):
+        return f"a {type(obj).__name__} is not callable", "pass a function"
     return None
 
 

@@ -13,6 +13,7 @@ refer to its objects.
 from __future__ import annotations
 
 import builtins
+import dis
 import functools
 import inspect
 import sys
@@ -120,12 +121,25 @@ def _functions_of(obj: Any) -> Iterator[types.FunctionType]:
         return
 
 
-def _code_names(code: types.CodeType) -> set[str]:
-    names = set(code.co_names)
+_VARIABLE_LOADS = frozenset(("LOAD_GLOBAL", "LOAD_NAME", "LOAD_DEREF", "LOAD_CLASSDEREF"))
+_ATTRIBUTE_LOADS = frozenset(("LOAD_ATTR", "LOAD_METHOD"))
+
+
+def _code_names(code: types.CodeType) -> tuple[set[str], set[str]]:
+    """Global or closure names the code reads, and attribute names it reads (nested code too)."""
+    variables: set[str] = set()
+    attributes: set[str] = set()
+    for ins in dis.get_instructions(code):
+        if ins.opname in _VARIABLE_LOADS and isinstance(ins.argval, str):
+            variables.add(ins.argval)
+        elif ins.opname in _ATTRIBUTE_LOADS and isinstance(ins.argval, str):
+            attributes.add(ins.argval)
     for const in code.co_consts:
         if isinstance(const, types.CodeType):
-            names |= _code_names(const)
-    return names
+            inner_vars, inner_attrs = _code_names(const)
+            variables |= inner_vars
+            attributes |= inner_attrs
+    return variables, attributes
 
 
 def unsupported_uses(obj: Any) -> list[Use]:
@@ -142,7 +156,7 @@ def unsupported_uses(obj: Any) -> list[Use]:
             return
         visited.add(id(fn))
         code = fn.__code__
-        names = _code_names(code)
+        names, attributes = _code_names(code)
         closure: dict[str, Any] = {}
         for var, cell in zip(code.co_freevars, fn.__closure__ or (), strict=False):
             try:
@@ -150,7 +164,7 @@ def unsupported_uses(obj: Any) -> list[Use]:
             except ValueError:
                 continue
         scope = fn.__globals__
-        for name in sorted(names | set(closure)):
+        for name in sorted(names):
             if name in closure:
                 value = closure[name]
             elif name in scope:
@@ -163,7 +177,7 @@ def unsupported_uses(obj: Any) -> list[Use]:
             elif id(value) in modules:
                 # `import langgraph.types as lt` ... `lt.Send(...)`
                 module = sys.modules[modules[id(value)]]
-                for attr in sorted(names):
+                for attr in sorted(attributes):
                     inner = watched.get(id(getattr(module, attr, None)))
                     if inner is not None:
                         found.setdefault(inner[0], Use(f"{name}.{attr}", inner[1], inner[2]))

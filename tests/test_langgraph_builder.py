@@ -1,0 +1,570 @@
+"""flowc.langgraph's builder: LangGraph's argument forms, callables of every kind, checks at compile().
+
+What the same builder code streams under LangGraph and under flowc is compared
+in ``tests/conformance/test_dropin.py``; these tests pin flowc's own behaviour:
+exact outputs, where each problem is reported, and the compile-time errors for
+what flowc does not support yet (see ``tests/test_langgraph_builder_unsupported.py``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import operator
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, TypedDict
+
+import pytest
+
+import flowc.langgraph as fl
+from flowc.dsl.diagnostics import DiagnosticError
+from flowc.langgraph import (
+    END,
+    START,
+    CompiledStateGraph,
+    GraphCompileError,
+    StateGraph,
+    StreamWriter,
+    UnsupportedFeatureError,
+    get_stream_writer,
+)
+
+
+class State(TypedDict):
+    n: int
+    log: Annotated[list[str], operator.add]
+
+
+def line_of(marker: str, file: str = __file__) -> int:
+    """The line of ``file`` (by default this one) that ends with ``# <marker>``."""
+    with open(file, encoding="utf-8") as source:
+        lines = source.read().splitlines()
+    hits = [i + 1 for i, line in enumerate(lines) if line.rstrip().endswith(f"# {marker}")]
+    assert len(hits) == 1, marker
+    return hits[0]
+
+
+def bump(state: State) -> dict[str, Any]:
+    return {"n": state["n"] + 1, "log": ["bump"]}
+
+
+def chain(*nodes: tuple[str, Any]) -> CompiledStateGraph:
+    builder = StateGraph(State)
+    builder.add_sequence(list(nodes))
+    builder.add_edge(START, nodes[0][0])
+    return builder.compile()
+
+
+# -- exports --------------------------------------------------------------------------
+
+
+def test_exports_langgraph_names() -> None:
+    assert (START, END) == ("__start__", "__end__")
+    from flowc import runtime
+
+    assert get_stream_writer is runtime.get_stream_writer
+    assert StreamWriter is runtime.StreamWriter
+    assert fl.get_config is runtime.get_config
+
+
+def test_unsupported_names_fail_to_import_with_the_feature_named() -> None:
+    with pytest.raises(
+        ImportError, match=r"flowc.langgraph has no Send: `Send` \(a dynamic fan-out\)"
+    ):
+        from flowc.langgraph import Send  # noqa: F401
+    with pytest.raises(
+        ImportError, match="has no interrupt: `interrupt\\(\\)` \\(human in the loop"
+    ):
+        from flowc.langgraph import interrupt  # noqa: F401
+    with pytest.raises(ImportError, match="cannot import name 'Nonsense'"):
+        from flowc.langgraph import Nonsense  # type: ignore[attr-defined]  # noqa: F401
+
+
+# -- argument forms -------------------------------------------------------------------
+
+
+def test_node_named_after_its_function_or_given_a_name() -> None:
+    builder = StateGraph(State).add_node(bump).add_node("again", bump)
+    builder.add_edge(START, "bump").add_edge("bump", "again").add_edge("again", END)
+    graph = builder.compile()
+    assert list(builder.nodes) == ["bump", "again"]
+    assert builder.edges == {(START, "bump"), ("bump", "again"), ("again", END)}
+    assert list(graph.stream({"n": 0})) == [
+        {"bump": {"n": 1, "log": ["bump"]}},
+        {"again": {"n": 2, "log": ["bump"]}},
+    ]
+    assert graph.invoke({"n": 0}) == {"n": 2, "log": ["bump", "bump"]}
+    assert graph.name == "LangGraph"
+
+
+def test_stream_mode_as_string_list_and_tuple() -> None:
+    graph = chain(("a", bump))
+    assert list(graph.stream({"n": 0}, stream_mode="values")) == [
+        {"n": 0, "log": []},
+        {"n": 1, "log": ["bump"]},
+    ]
+    assert list(graph.stream({"n": 0}, stream_mode=["updates"])) == [
+        ("updates", {"a": {"n": 1, "log": ["bump"]}})
+    ]
+    assert list(graph.stream({"n": 0}, stream_mode=("updates", "values"))) == [
+        {"n": 0, "log": []},
+        {"a": {"n": 1, "log": ["bump"]}},
+        {"n": 1, "log": ["bump"]},
+    ]
+    assert list(graph.stream({"n": 0}, subgraphs=True)) == [((), {"a": {"n": 1, "log": ["bump"]}})]
+
+
+def test_config_positional_with_recursion_limit_tags_metadata_configurable() -> None:
+    seen: list[Any] = []
+
+    def node(state: State, config: Any) -> dict[str, Any]:
+        seen.append((config["configurable"]["k"], config["tags"], config["metadata"]["user"]))
+        return {"n": state["n"] + 1}
+
+    def again(state: State) -> Literal["node", "__end__"]:
+        return "node" if state["n"] < 5 else END
+
+    graph = (
+        StateGraph(State)
+        .add_node(node)
+        .add_edge(START, "node")
+        .add_conditional_edges("node", again)
+        .compile()
+    )
+    config = {
+        "recursion_limit": 3,
+        "tags": ["t"],
+        "metadata": {"user": "u"},
+        "configurable": {"k": 1},
+    }
+    events = []
+    with pytest.raises(RecursionError) as info:
+        for event in graph.stream({"n": 0}, config, stream_mode="debug"):
+            events.append(event)
+    assert type(info.value).__name__ == "GraphRecursionError"
+    assert str(info.value).startswith(
+        "Recursion limit of 3 reached without hitting a stop condition."
+    )
+    assert [(e["step"], e["type"], e["payload"]["name"]) for e in events] == [
+        (1, "task", "node"),
+        (1, "task_result", "node"),
+        (2, "task", "node"),
+        (2, "task_result", "node"),
+        (3, "task", "node"),
+        (3, "task_result", "node"),
+    ]
+    assert events[0]["payload"]["metadata"] == {"user": "u", "tags": ["t"]}
+    assert seen == [(1, ["t"], "u")] * 3
+    plain = chain(("a", bump))
+    assert plain.invoke({"n": 0}, {"run_name": "ignored", "max_concurrency": 2}) == {
+        "n": 1,
+        "log": ["bump"],
+    }
+
+
+def test_unknown_config_key_fails_before_running() -> None:
+    graph = chain(("a", bump))
+    with pytest.raises(
+        UnsupportedFeatureError, match="config key 'thread' is not supported by flowc"
+    ):
+        list(graph.stream({"n": 0}, {"thread": 1}))
+
+
+def test_invoke_with_another_mode_returns_the_chunks() -> None:
+    graph = chain(("a", bump), ("b", bump))
+    assert graph.invoke({"n": 0}, stream_mode="updates") == [
+        {"a": {"n": 1, "log": ["bump"]}},
+        {"b": {"n": 2, "log": ["bump"]}},
+    ]
+    assert asyncio.run(graph.ainvoke({"n": 0})) == {"n": 2, "log": ["bump", "bump"]}
+    quiet = chain(("a", lambda state: None))
+    assert quiet.invoke({}) is None  # nothing was ever written, as in LangGraph
+
+
+def test_join_edge_waits_for_every_source() -> None:
+    def tag(name: str) -> Any:
+        return lambda state: {"log": [name]}
+
+    builder = StateGraph(State)
+    builder.add_node("a", tag("a")).add_node("b", tag("b")).add_node("b2", tag("b2")).add_node(
+        "c", tag("c")
+    )
+    builder.add_edge(START, "a").add_edge(START, "b").add_edge("b", "b2")
+    builder.add_edge(["a", "b2"], "c")
+    builder.add_edge(["c"], END)
+    assert builder.waiting_edges == {(("a", "b2"), "c"), (("c",), END)}
+    graph = builder.compile()
+    assert graph.invoke({"n": 0})["log"] == ["a", "b", "b2", "c"]
+
+
+def test_conditional_edges_path_map_forms() -> None:
+    def visit(name: str) -> Any:
+        return lambda state: {"log": [name]}
+
+    def route_bool(state: State) -> bool:
+        return state["n"] > 0
+
+    def route_literal(state: State) -> Literal["x", "__end__"]:
+        return "x"
+
+    builder = StateGraph(State)
+    for name in ("pos", "neg", "x"):
+        builder.add_node(name, visit(name))
+    builder.add_conditional_edges(START, route_bool, {True: "pos", False: "neg"})
+    builder.add_conditional_edges("pos", route_literal)
+    builder.add_conditional_edges("neg", lambda state: "x", ["x"])
+    graph = builder.compile()
+    assert graph.invoke({"n": 1})["log"] == ["pos", "x"]
+    assert graph.invoke({"n": -1})["log"] == ["neg", "x"]
+
+
+def test_router_without_annotation_may_lead_anywhere() -> None:
+    builder = StateGraph(State)
+    builder.add_node("a", bump).add_node("b", bump).add_node("c", bump)
+    builder.add_edge(START, "a")
+    builder.add_conditional_edges("a", lambda state: ["b", "c"] if state["n"] == 1 else END)
+    graph = builder.compile()
+    assert [list(chunk) for chunk in graph.stream({"n": 0})] == [["a"], ["b"], ["c"]]
+    assert graph.invoke({"n": 5}) == {"n": 6, "log": ["bump"]}
+
+
+def test_subgraph_node_named_after_the_compiled_graph() -> None:
+    class Inner(TypedDict):
+        n: int
+        note: str
+
+    inner = (
+        StateGraph(Inner)
+        .add_node("deep", lambda state: {"n": state["n"] * 10, "note": "x"})
+        .add_edge(START, "deep")
+        .compile(name="inner graph")
+    )
+    outer = StateGraph(State).add_node(inner).add_edge(START, "inner graph")
+    with pytest.raises(
+        GraphCompileError, match="node name `inner graph` is not a Python identifier"
+    ):
+        outer.compile()
+    inner_ok = (
+        StateGraph(Inner)
+        .add_node("deep", lambda state: {"n": state["n"] * 10})
+        .add_edge(START, "deep")
+        .compile(name="inner")
+    )
+    graph = StateGraph(State).add_node(inner_ok).add_edge(START, "inner").compile(name="outer")
+    chunks = list(graph.stream({"n": 2}, subgraphs=True))
+    assert [(len(ns), chunk) for ns, chunk in chunks] == [
+        (1, {"deep": {"n": 20}}),
+        (0, {"inner": {"n": 20}}),
+    ]
+    assert chunks[0][0][0].startswith("inner:")
+
+
+def test_two_subgraphs_with_the_same_name_get_distinct_modules() -> None:
+    def child(factor: int) -> CompiledStateGraph:
+        return (
+            StateGraph(State)
+            .add_node("mul", lambda s: {"n": s["n"] * factor})
+            .add_edge(START, "mul")
+            .compile()
+        )
+
+    graph = (
+        StateGraph(State)
+        .add_node("first", child(2))
+        .add_node("second", child(3))
+        .add_edge(START, "first")
+        .add_edge("first", "second")
+        .compile()
+    )
+    assert graph.invoke({"n": 1}) == {"n": 6, "log": []}
+
+
+def test_input_schema_narrows_what_the_node_receives() -> None:
+    class Wide(TypedDict):
+        question: str
+        secret: str
+        answer: str
+
+    class Narrow(TypedDict):
+        question: str
+
+    received: list[Any] = []
+
+    async def respond(state: Any, writer: StreamWriter) -> dict[str, Any]:
+        received.append(dict(state))
+        writer("working")
+        return {"answer": state["question"].upper()}
+
+    graph = (
+        StateGraph(Wide)
+        .add_node("respond", respond, input_schema=Narrow)
+        .add_edge(START, "respond")
+        .compile()
+    )
+    chunks = asyncio.run(_collect(graph, {"question": "why", "secret": "s"}, ["custom", "updates"]))
+    assert chunks == [("custom", "working"), ("updates", {"respond": {"answer": "WHY"}})]
+    assert received == [{"question": "why"}]
+
+
+async def _collect(graph: Any, input: Any, mode: Any) -> list[Any]:
+    return [chunk async for chunk in graph.astream(input, stream_mode=mode)]
+
+
+def test_compiling_the_same_builder_twice_reuses_the_module() -> None:
+    builder = StateGraph(State).add_node(bump).add_edge(START, "bump")
+    assert builder.compile().module is builder.compile().module
+    assert builder.compile(name="other").module is not builder.compile().module
+
+
+def test_validate_checks_without_compiling() -> None:
+    StateGraph(State).add_node(bump).add_edge(START, "bump").validate()
+    with pytest.raises(GraphCompileError, match="unknown node `bumpp`"):
+        StateGraph(State).add_node(bump).add_edge(START, "bumpp").validate()
+
+
+# -- callables of every kind ----------------------------------------------------------
+
+
+class Scaler:
+    def __init__(self, factor: int) -> None:
+        self.factor = factor
+
+    def scale(self, state: State) -> dict[str, Any]:
+        return {"n": state["n"] * self.factor, "log": [f"x{self.factor}"]}
+
+    def __call__(self, state: State) -> dict[str, Any]:
+        return {"n": state["n"] + self.factor, "log": [f"+{self.factor}"]}
+
+    def route(self, state: State) -> str:
+        return "big" if state["n"] > 10 else "small"
+
+    @staticmethod
+    def halve(state: State) -> dict[str, Any]:
+        return {"n": state["n"] // 2, "log": ["half"]}
+
+    @classmethod
+    def reset(cls, state: State) -> dict[str, Any]:
+        return {"n": 0, "log": [cls.__name__]}
+
+
+class AsyncRouter:
+    async def __call__(self, state: State) -> str:
+        await asyncio.sleep(0)
+        return "done"
+
+
+def test_closures_lambdas_bound_methods_and_callable_objects_as_nodes() -> None:
+    offset = 7
+
+    def closure(state: State) -> dict[str, Any]:
+        return {"n": state["n"] + offset, "log": ["closure"]}
+
+    scaler = Scaler(3)
+    builder = StateGraph(State)
+    builder.add_sequence(
+        [
+            ("closure", closure),
+            ("lam", lambda state: {"n": state["n"] - 1, "log": ["lambda"]}),
+            ("bound", scaler.scale),
+            ("obj", scaler),
+            ("partial", functools.partial(_tagged, tag="partial")),
+            ("static", Scaler.halve),
+            ("cls", Scaler.reset),
+        ]
+    )
+    builder.set_entry_point("closure").set_finish_point("cls")
+    graph = builder.compile()
+    assert [next(iter(chunk.values())) for chunk in graph.stream({"n": 1})] == [
+        {"n": 8, "log": ["closure"]},
+        {"n": 7, "log": ["lambda"]},
+        {"n": 21, "log": ["x3"]},
+        {"n": 24, "log": ["+3"]},
+        {"log": ["partial"]},
+        {"n": 12, "log": ["half"]},
+        {"n": 0, "log": ["Scaler"]},
+    ]
+
+
+def _tagged(state: State, *, tag: str) -> dict[str, Any]:
+    return {"log": [tag]}
+
+
+def test_closures_lambdas_bound_methods_and_callable_objects_as_routers() -> None:
+    limit = 2
+    scaler = Scaler(10)
+
+    def closure_router(state: State) -> str:
+        return "bound_router_source" if len(state["log"]) < limit else "obj_router_source"
+
+    builder = StateGraph(State)
+    for name in ("start", "bound_router_source", "obj_router_source", "big", "small", "done"):
+        builder.add_node(name, functools.partial(_tagged, tag=name))
+    builder.add_edge(START, "start")
+    builder.add_conditional_edges(
+        "start", closure_router, ["bound_router_source", "obj_router_source"]
+    )
+    builder.add_conditional_edges(
+        "bound_router_source", scaler.route, {"big": "big", "small": "small"}
+    )
+    builder.add_conditional_edges(
+        "small", lambda state: "start" if len(state["log"]) < 4 else "obj_router_source"
+    )
+    builder.add_conditional_edges("obj_router_source", AsyncRouter(), {"done": "done"})
+    graph = builder.compile()
+    with pytest.raises(TypeError, match='No synchronous function provided to "obj_router_source"'):
+        graph.invoke({"n": 1})
+    result = asyncio.run(graph.ainvoke({"n": 1}))
+    assert result["log"] == [
+        "start",
+        "bound_router_source",
+        "small",
+        "start",
+        "obj_router_source",
+        "done",
+    ]
+
+
+def test_async_nodes_and_async_callable_objects() -> None:
+    class AsyncNode:
+        async def __call__(self, state: State) -> dict[str, Any]:
+            await asyncio.sleep(0)
+            get_stream_writer()({"at": state["n"]})
+            return {"n": state["n"] + 1}
+
+    async def afunc(state: State) -> dict[str, Any]:
+        return {"log": ["afunc"]}
+
+    graph = (
+        StateGraph(State)
+        .add_sequence([("obj", AsyncNode()), ("fn", afunc)])
+        .add_edge(START, "obj")
+        .compile()
+    )
+    chunks = asyncio.run(_collect(graph, {"n": 1}, ["custom", "values"]))
+    assert chunks == [
+        ("values", {"n": 1, "log": []}),
+        ("custom", {"at": 1}),
+        ("values", {"n": 2, "log": []}),
+        ("values", {"n": 2, "log": ["afunc"]}),
+    ]
+
+
+merge_sorted = lambda a, b: sorted(a + b)  # noqa: E731
+
+
+def test_local_state_classes_and_lambda_reducers() -> None:
+    @dataclass
+    class Local:
+        items: Annotated[list[int], merge_sorted]
+        label: str = "none"
+
+    graph = (
+        StateGraph(Local)
+        .add_node("add", lambda state: {"items": [3, 1], "label": f"{len(state.items)} items"})
+        .add_edge(START, "add")
+        .compile()
+    )
+    assert graph.invoke({"items": [2]}) == {"items": [1, 2, 3], "label": "1 items"}
+    assert graph.invoke(Local(items=[5])) == {"items": [1, 3, 5], "label": "1 items"}
+
+
+# -- one error listing every problem, each at its line ---------------------------------
+
+
+def test_compile_lists_every_problem_at_the_users_line() -> None:
+    builder = StateGraph(State)  # mark: state
+    builder.add_node(bump)
+    builder.add_node(bump)  # mark: duplicate
+    builder.add_edge(START, "bump")
+    builder.add_edge("bump", "bmup")  # mark: unknown
+    builder.add_node("no_state", lambda: {})  # mark: no state
+    with pytest.raises(GraphCompileError) as info:
+        builder.compile(checkpointer=object())  # mark: compile
+    diags = info.value.diagnostics
+    here = __file__
+    assert sorted(
+        (d.code, d.span.file if d.span else None, d.span.line if d.span else None) for d in diags
+    ) == sorted(
+        [
+            ("E103", here, line_of("mark: duplicate")),
+            ("E104", here, line_of("mark: unknown")),
+            ("E304", here, line_of("mark: no state")),
+            ("E601", here, line_of("mark: compile")),
+        ]
+    )
+    assert isinstance(info.value, ValueError) and isinstance(info.value, DiagnosticError)
+    text = str(info.value)
+    unknown = line_of("mark: unknown")
+    assert (
+        f"{here}:{unknown}:5: error[E104]: unknown node `bmup`\n"
+        f"{' ' * len(str(unknown))} |\n"
+        f'{unknown} |     builder.add_edge("bump", "bmup")  # mark: unknown\n'
+    ) in text
+    assert (
+        "error[E601]: checkpointers (persistence, threads, resuming) are not supported by flowc yet"
+        in text
+    )
+    assert text.endswith("found 4 errors")
+
+
+def test_chained_builder_calls_are_each_located() -> None:
+    with pytest.raises(GraphCompileError) as info:
+        (
+            StateGraph(State)
+            .add_node(bump)
+            .add_edge(START, "bump")
+            .add_conditional_edges("bump", lambda s: "nowhere", ["nowhere"])  # mark: router
+            .compile()
+        )
+    (diag,) = info.value.diagnostics
+    assert (diag.code, diag.message) == ("E104", "unknown node `nowhere`")
+    assert diag.span is not None and diag.span.line == line_of("mark: router")
+
+
+def test_lambda_node_without_a_name_is_a_located_error() -> None:
+    with pytest.raises(GraphCompileError) as info:
+        builder = StateGraph(State)
+        builder.add_node(lambda s: {})  # mark: lambda
+        builder.add_edge(START, "<lambda>").compile()
+    assert [
+        (d.code, d.message, d.span.line if d.span else None) for d in info.value.diagnostics
+    ] == [("E101", "node name `<lambda>` is not a Python identifier", line_of("mark: lambda"))]
+
+
+def test_node_that_is_not_callable() -> None:
+    with pytest.raises(GraphCompileError, match=r"node `x`: a int is not callable"):
+        StateGraph(State).add_node("x", 3).add_edge(START, "x").compile()  # type: ignore[arg-type]
+
+
+def test_non_json_node_metadata() -> None:
+    with pytest.raises(
+        GraphCompileError, match="the metadata of node `bump` must hold only JSON values"
+    ):
+        StateGraph(State).add_node(bump, metadata={"when": object()}).add_edge(
+            START, "bump"
+        ).compile()
+
+
+# -- drawing --------------------------------------------------------------------------
+
+
+def test_draw_mermaid() -> None:
+    def route(state: State) -> Literal["b", "__end__"]:
+        return "b"
+
+    builder = StateGraph(State).add_node("a", bump, metadata={"kind": "first"}).add_node("b", bump)
+    graph = builder.add_edge(START, "a").add_conditional_edges("a", route).compile()
+    assert graph.get_graph().draw_mermaid() == (
+        "---\nconfig:\n  flowchart:\n    curve: linear\n---\ngraph TD;\n"
+        "\t__start__([<p>__start__</p>]):::first\n"
+        "\ta(a<hr/><small><em>kind = first</em></small>)\n"
+        "\tb(b)\n"
+        "\t__end__([<p>__end__</p>]):::last\n"
+        "\t__start__ --> a;\n"
+        "\ta -.-> __end__;\n"
+        "\ta -.-> b;\n"
+        "\tb --> __end__;\n"
+        "\tclassDef default fill:#f2f0ff,line-height:1.2\n"
+        "\tclassDef first fill-opacity:0\n"
+        "\tclassDef last fill:#bfb6fc\n"
+    )

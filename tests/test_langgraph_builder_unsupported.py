@@ -1,0 +1,338 @@
+"""What flowc does not support yet fails at compile() (node options at add_node), naming the feature.
+
+Never later, never silently: each LangGraph feature below would otherwise be
+ignored or fail in the middle of a run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import operator
+import re
+from typing import Annotated, Any, TypedDict
+
+import langgraph.types as lgtypes
+import pytest
+from langchain_core.runnables import RunnableLambda
+from langgraph.checkpoint.memory import InMemorySaver
+from langgraph.config import get_stream_writer as langgraph_get_stream_writer
+from langgraph.graph import StateGraph as LangGraphStateGraph
+from langgraph.managed import RemainingSteps
+from langgraph.store.memory import InMemoryStore
+from langgraph.types import CachePolicy, Command, RetryPolicy, Send, interrupt
+
+from flowc.langgraph import START, GraphCompileError, StateGraph, UnsupportedFeatureError
+
+from .test_langgraph_builder import line_of
+
+
+class State(TypedDict):
+    n: int
+    log: Annotated[list[str], operator.add]
+
+
+def bump(state: State) -> dict[str, Any]:
+    return {"n": state["n"] + 1}
+
+
+def one_node(node: Any = bump, **state_kwargs: Any) -> StateGraph[Any]:
+    return StateGraph(State, **state_kwargs).add_node("node", node).add_edge(START, "node")
+
+
+def compile_error(builder: StateGraph[Any], **kwargs: Any) -> list[tuple[str, str, str | None]]:
+    with pytest.raises(GraphCompileError) as info:
+        builder.compile(**kwargs)
+    return [(d.code, d.message, d.hint) for d in info.value.diagnostics]
+
+
+# -- node options: at add_node ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        (
+            "defer",
+            True,
+            "deferred nodes (`defer=True`) are not supported by flowc yet; remove `defer=`",
+        ),
+        (
+            "retry_policy",
+            RetryPolicy(),
+            "retry policies (`retry_policy=`) are not supported by flowc yet",
+        ),
+        ("retry", RetryPolicy(), "retry policies (`retry=`) are not supported by flowc yet"),
+        (
+            "cache_policy",
+            CachePolicy(),
+            "cache policies (`cache_policy=`) are not supported by flowc yet",
+        ),
+        (
+            "error_handler",
+            bump,
+            "node error handlers (`error_handler=`) are not supported by flowc yet",
+        ),
+        (
+            "destinations",
+            ("a",),
+            "`destinations=` (edges of nodes that return `Command`) is not supported",
+        ),
+        ("timeout", 1.5, "node timeouts (`timeout=`) are not supported by flowc yet"),
+    ],
+)
+def test_node_options_fail_at_add_node(option: str, value: Any, message: str) -> None:
+    builder = StateGraph(State)
+    with pytest.raises(UnsupportedFeatureError) as info:
+        builder.add_node("node", bump, **{option: value})  # mark: add_node option
+    assert message in str(info.value)
+    assert str(info.value).startswith(f"{__file__}:{line_of('mark: add_node option', __file__)}:")
+    assert builder.nodes == {}
+
+
+def test_default_node_policies_fail_at_set_node_defaults() -> None:
+    with pytest.raises(
+        UnsupportedFeatureError, match=r"retry policies \(`retry_policy=`\) are not supported"
+    ):
+        StateGraph(State).set_node_defaults(retry_policy=RetryPolicy())
+    StateGraph(State).set_node_defaults()  # nothing asked, nothing refused
+
+
+# -- compile() options and graph schemas ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            {"checkpointer": InMemorySaver()},
+            "checkpointers (persistence, threads, resuming) are not supported by flowc yet",
+        ),
+        ({"store": InMemoryStore()}, "stores (`store=`) are not supported by flowc yet"),
+        ({"cache": object()}, "node caches (`cache=`) are not supported by flowc yet"),
+        (
+            {"interrupt_before": ["node"]},
+            "interrupts (`interrupt_before=`) are not supported by flowc yet",
+        ),
+        (
+            {"interrupt_after": "*"},
+            "interrupts (`interrupt_after=`) are not supported by flowc yet",
+        ),
+        ({"debug": True}, "`debug=True` (printing every step) is not supported by flowc"),
+        (
+            {"transformers": [object]},
+            "stream transformers (`transformers=`) are not supported by flowc yet",
+        ),
+    ],
+)
+def test_compile_options_fail_at_compile(kwargs: dict[str, Any], message: str) -> None:
+    assert [(code, text) for code, text, _ in compile_error(one_node(), **kwargs)] == [
+        ("E601", message)
+    ]
+
+
+def test_no_checkpointer_is_fine() -> None:
+    assert one_node().compile(checkpointer=False).invoke({"n": 1}) == {"n": 2, "log": []}
+
+
+class Context(TypedDict):
+    user: str
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            {"context_schema": Context},
+            "a run context (`context_schema=`, read through `Runtime`) is not supported by flowc yet",
+        ),
+        (
+            {"input_schema": Context},
+            "a graph input schema (`input_schema=`) is not supported by flowc yet",
+        ),
+        (
+            {"output_schema": Context},
+            "a graph output schema (`output_schema=`) is not supported by flowc yet",
+        ),
+    ],
+)
+def test_graph_schemas_fail_at_compile(kwargs: dict[str, Any], message: str) -> None:
+    assert [(code, text) for code, text, _ in compile_error(one_node(**kwargs))] == [
+        ("E601", message)
+    ]
+
+
+def test_managed_values_in_the_state_fail_at_compile() -> None:
+    class Managed(TypedDict):
+        n: int
+        remaining_steps: RemainingSteps
+
+    builder = StateGraph(Managed).add_node("node", lambda state: None).add_edge(START, "node")
+    (diag,) = compile_error(builder)
+    assert diag[:2] == (
+        "E601",
+        "state field `remaining_steps` uses LangGraph's `RemainingStepsManager` (a managed value or channel), "
+        "which flowc does not support yet",
+    )
+
+
+# -- what nodes and routers use ---------------------------------------------------------
+
+
+def returns_command(state: State) -> Any:
+    return Command(update={"n": 1}, goto="node")
+
+
+def sends(state: State) -> Any:
+    return [Send("node", {"n": i}) for i in range(3)]
+
+
+def asks(state: State) -> Any:
+    return {"n": interrupt("how many?")}
+
+
+def writes_with_langgraph(state: State) -> Any:
+    langgraph_get_stream_writer()("lost")
+    return None
+
+
+def helper_sends(state: State) -> Any:
+    return sends(state)
+
+
+def module_attribute(state: State) -> Any:
+    return lgtypes.Send("node", state)
+
+
+def takes_runtime(state: State, runtime: Any) -> Any:
+    return None
+
+
+def takes_store(state: State, store: Any = None) -> Any:
+    return None
+
+
+@pytest.mark.parametrize(
+    ("node", "message"),
+    [
+        (
+            returns_command,
+            "node `node` uses `Command`: `Command` (update and go to a node from inside a node) is not supported by flowc yet",
+        ),
+        (
+            asks,
+            "node `node` uses `interrupt`: `interrupt()` (human in the loop) is not supported by flowc yet",
+        ),
+        (
+            writes_with_langgraph,
+            "node `node` uses `langgraph_get_stream_writer`: LangGraph's `get_stream_writer` does not write to a flowc run",
+        ),
+        (
+            helper_sends,
+            "node `node` uses `Send`: `Send` (a dynamic fan-out) is not supported by flowc yet",
+        ),
+        (
+            module_attribute,
+            "node `node` uses `lgtypes.Send`: `Send` (a dynamic fan-out) is not supported by flowc yet",
+        ),
+        (
+            takes_runtime,
+            "node `node` takes `runtime`: LangGraph's `Runtime` (context, store, previous) is not supported by flowc yet",
+        ),
+        (
+            takes_store,
+            "node `node` takes `store`: the store (`store` parameter) is not supported by flowc yet",
+        ),
+    ],
+)
+def test_nodes_using_unsupported_features_fail_at_compile(node: Any, message: str) -> None:
+    assert [(code, text) for code, text, _ in compile_error(one_node(node))] == [("E601", message)]
+
+
+def test_the_hint_says_what_to_do_instead() -> None:
+    ((_, _, hint),) = compile_error(one_node(writes_with_langgraph))
+    assert hint == "import it from flowc.langgraph: `from flowc.langgraph import get_stream_writer`"
+
+
+def test_routers_returning_send_fail_at_compile() -> None:
+    builder = one_node().add_conditional_edges("node", sends)  # mark: send router
+    with pytest.raises(GraphCompileError) as info:
+        builder.compile()
+    (diag,) = info.value.diagnostics
+    assert (diag.code, diag.message) == (
+        "E601",
+        "the router of `node` uses `Send`: `Send` (a dynamic fan-out) is not supported by flowc yet",
+    )
+    assert diag.span is not None and diag.span.line == line_of("mark: send router", __file__)
+
+
+def test_closures_capturing_unsupported_objects_fail_at_compile() -> None:
+    make = Command
+
+    def node(state: State) -> Any:
+        return make(goto="node")
+
+    assert compile_error(one_node(node))[0][1].startswith("node `node` uses `make`: `Command`")
+
+
+def test_langgraph_graphs_and_runnables_cannot_be_nodes() -> None:
+    lg_graph = LangGraphStateGraph(State).add_node("x", bump).add_edge(START, "x").compile()
+    assert compile_error(one_node(lg_graph)) == [
+        (
+            "E602",
+            "node `node`: a graph compiled by LangGraph cannot run inside a flowc graph",
+            "build the subgraph with flowc.langgraph.StateGraph too",
+        )
+    ]
+    (diag,) = compile_error(one_node(RunnableLambda(bump)))
+    assert diag[:2] == (
+        "E602",
+        "node `node`: LangChain runnables (RunnableLambda) as nodes are not supported by flowc yet",
+    )
+
+
+# -- run options: before anything runs -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            {"context": {"user": "u"}},
+            "a run context (`context=`, read through `Runtime`) is not supported by flowc yet",
+        ),
+        (
+            {"interrupt_before": ["node"]},
+            "interrupts (`interrupt_before=`) are not supported by flowc yet",
+        ),
+        ({"output_keys": ["n"]}, "`output_keys=` is not supported by flowc yet"),
+        (
+            {"durability": "sync"},
+            "`durability=` (there is no checkpointer) is not supported by flowc yet",
+        ),
+        ({"version": "v2"}, "version='v2' is not supported by flowc yet"),
+    ],
+)
+def test_run_options_fail_before_running(kwargs: dict[str, Any], message: str) -> None:
+    ran: list[int] = []
+
+    def node(state: State) -> Any:
+        ran.append(1)
+        return None
+
+    graph = one_node(node).compile()
+    for call in (
+        lambda: list(graph.stream({"n": 1}, **kwargs)),
+        lambda: graph.invoke({"n": 1}, **kwargs),
+        lambda: asyncio.run(graph.ainvoke({"n": 1}, **kwargs)),
+    ):
+        with pytest.raises(UnsupportedFeatureError, match=re.escape(message)):
+            call()
+    assert ran == []
+
+
+def test_resuming_with_command_fails_before_running() -> None:
+    graph = one_node().compile()
+    with pytest.raises(
+        UnsupportedFeatureError, match=r"resuming with `Command` is not supported by flowc yet"
+    ):
+        graph.invoke(Command(resume="x"))
