@@ -1,0 +1,253 @@
+"""Every code block of README.md and docs/ runs, and shows what it really prints.
+
+The conventions, for whoever writes docs:
+
+* A ````python```` block runs (the blocks of one page share their globals, in
+  order, like a notebook). If an ````output```` block follows it, what the
+  block prints must be exactly that.
+* A ````bash```` block holds ``$ flowc ...`` lines, each followed by what the
+  command prints (stdout and stderr together); they run from the repository
+  root and must print exactly that. A last line ``[exit N]`` says the command
+  exits with N (otherwise it must exit 0). Other commands (``make``, ``pip``)
+  need the block marked ``no-run``.
+* ````toml```` and ````json```` blocks must parse.
+* ``no-run`` after the language (````python no-run````) marks a block that
+  cannot run here (it needs an API key, say): it must still compile or parse.
+* A comment line right before a block ties it to the repository:
+  ``<!-- file: specs/joke.toml -->`` means the block is a verbatim excerpt of
+  that file; ``<!-- command: flowc draw specs/joke.toml -->`` means the block
+  is exactly what that command prints (for ````mermaid```` blocks, which
+  GitHub draws as pictures).
+* Run times (``1.2 ms``) and timestamps vary and are compared as placeholders.
+* ````text```` blocks are prose (diagrams, layouts) and are not run.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import io
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+import tomllib
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from .cli_support import ROOT, cli_env, normalize
+
+DOCS = sorted([ROOT / "README.md", *(ROOT / "docs").rglob("*.md")])
+_FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,})(?P<info>[^`]*)$")
+_MARKER = re.compile(r"^<!--\s*(?P<kind>file|command):\s*(?P<value>.+?)\s*-->$")
+_TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?\+00:00")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One fenced code block of a page."""
+
+    page: Path
+    line: int
+    lang: str
+    flags: frozenset[str]
+    text: str
+    marker: tuple[str, str] | None
+
+    @property
+    def where(self) -> str:
+        page = self.page.relative_to(ROOT) if self.page.is_relative_to(ROOT) else self.page
+        return f"{page}:{self.line}"
+
+
+def blocks(page: Path) -> list[Block]:
+    """The fenced blocks of a Markdown page, with the marker comment before each."""
+    lines = page.read_text(encoding="utf-8").splitlines()
+    out: list[Block] = []
+    i = 0
+    while i < len(lines):
+        match = _FENCE.match(lines[i])
+        if not match:
+            i += 1
+            continue
+        indent, fence = match["indent"], match["fence"]
+        words = match["info"].split()
+        start = i
+        body: list[str] = []
+        i += 1
+        while i < len(lines) and lines[i].strip() != fence:
+            body.append(lines[i][len(indent) :] if lines[i].startswith(indent) else lines[i])
+            i += 1
+        assert i < len(lines), f"{page}:{start + 1}: unclosed code block"
+        i += 1
+        before = next((lines[j].strip() for j in range(start - 1, -1, -1) if lines[j].strip()), "")
+        marker = _MARKER.match(before)
+        out.append(
+            Block(
+                page,
+                start + 1,
+                words[0] if words else "",
+                frozenset(words[1:]),
+                "\n".join(body) + "\n" if body else "",
+                (marker["kind"], marker["value"]) if marker else None,
+            )
+        )
+    return out
+
+
+def _norm(text: str) -> str:
+    return _TIMESTAMP.sub("<timestamp>", normalize(text))
+
+
+def _run_python(block: Block, scope: dict[str, object]) -> str:
+    code = compile(block.text, block.where, "exec")
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(code, scope)
+    return out.getvalue()
+
+
+def _shell(command: str, env: dict[str, str]) -> tuple[int, str]:
+    proc = subprocess.run(
+        ["bash", "-c", command],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    return proc.returncode, proc.stdout
+
+
+def _bash_steps(block: Block) -> list[tuple[str, str, int]]:
+    """(command, shown output, shown exit code) of each ``$`` line of a bash block."""
+    steps: list[tuple[str, str, int]] = []
+    for line in block.text.splitlines():
+        if line.startswith("$ "):
+            steps.append((line[2:], "", 0))
+        elif steps:
+            command, shown, code = steps[-1]
+            exit_line = re.fullmatch(r"\[exit (\d+)\]", line)
+            if exit_line:
+                steps[-1] = (command, shown, int(exit_line[1]))
+            else:
+                steps[-1] = (command, shown + line + "\n", code)
+        else:
+            raise AssertionError(f"{block.where}: a bash block starts with a `$ ` command line")
+    return steps
+
+
+def _env(tmp: Path) -> dict[str, str]:
+    env = cli_env(tmp / "cache", NO_COLOR="1")
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    env["COLUMNS"] = "100"
+    return env
+
+
+def check_page(page: Path, tmp: Path) -> None:
+    """Run every block of ``page`` as the module docstring says."""
+    scope: dict[str, object] = {"__name__": f"doc_{page.stem}"}
+    env = _env(tmp)
+    items = blocks(page)
+    pending: tuple[Block, str] | None = None  # a python block's output, for an output block
+    for block in items:
+        if block.lang != "output" and pending is not None:
+            pending = None
+        if block.marker is not None:
+            kind, value = block.marker
+            if kind == "file":
+                text = (ROOT / value).read_text(encoding="utf-8")
+                assert block.text in text, f"{block.where}: not an excerpt of {value}"
+            else:
+                code, shown = _shell(value, env)
+                assert code == 0, f"{block.where}: `{value}` failed:\n{shown}"
+                assert _norm(shown) == _norm(block.text), f"{block.where}: `{value}` prints other text"
+        run = "no-run" not in block.flags
+        if block.lang == "python":
+            if run and block.marker is None:
+                pending = (block, _run_python(block, scope))
+            else:
+                ast.parse(block.text, block.where)
+        elif block.lang == "output":
+            assert pending is not None, f"{block.where}: an output block follows a python block"
+            source, printed = pending
+            assert _norm(printed) == _norm(block.text), (
+                f"{source.where} prints:\n{printed}\nbut {block.where} shows:\n{block.text}"
+            )
+            pending = None
+        elif block.lang in ("bash", "console", "shell"):
+            if not run:
+                continue
+            for command, shown, code in _bash_steps(block):
+                assert shlex.split(command)[0] == "flowc", (
+                    f"{block.where}: only `flowc` commands run; mark the block `no-run`"
+                )
+                got_code, printed = _shell(command, env)
+                assert _norm(printed) == _norm(shown), (
+                    f"{block.where}: `{command}` prints:\n{printed}\nbut the page shows:\n{shown}"
+                )
+                assert got_code == code, f"{block.where}: `{command}` exits {got_code}"
+        elif block.lang == "toml":
+            tomllib.loads(block.text)
+        elif block.lang == "json":
+            json.loads(block.text)
+        elif block.lang == "jsonl":
+            for line in block.text.splitlines():
+                json.loads(line)
+        elif block.lang == "mermaid":
+            assert block.marker is not None, f"{block.where}: a mermaid block needs a command marker"
+        elif block.lang != "text":
+            raise AssertionError(f"{block.where}: no convention for ```{block.lang} blocks")
+
+
+@pytest.mark.parametrize("page", DOCS, ids=[p.relative_to(ROOT).as_posix() for p in DOCS])
+def test_doc_page_blocks_run_and_show_their_real_output(
+    page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("FLOWC_CACHE_DIR", str(tmp_path / "cache"))
+    check_page(page, tmp_path)
+
+
+def test_pages_link_to_files_that_exist() -> None:
+    link = re.compile(r"\]\((?!https?://|#|mailto:)(?P<target>[^)#\s]+)(?:#[^)]*)?\)")
+    missing = []
+    for page in DOCS:
+        for match in link.finditer(page.read_text(encoding="utf-8")):
+            target = (page.parent / match["target"]).resolve()
+            if not target.exists():
+                missing.append(f"{page.relative_to(ROOT)}: {match['target']}")
+    assert not missing, "broken links:\n" + "\n".join(missing)
+
+
+def test_the_readme_picture_is_a_flowc_drawing_of_the_example() -> None:
+    svg = ROOT / "docs" / "img" / "joke.svg"
+    assert "docs/img/joke.svg" in (ROOT / "README.md").read_text(encoding="utf-8")
+    root = ET.parse(svg).getroot()
+    titles = {t.text for t in root.iter("{http://www.w3.org/2000/svg}title")}
+    assert titles >= {
+        "__start__", "refine_topic", "generate_joke", "__end__",
+        "__start__->refine_topic", "refine_topic->generate_joke", "generate_joke->__end__",
+    }  # fmt: skip
+
+
+def test_the_conventions_catch_drift(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text('```python\nprint("real")\n```\n\n```output\nimagined\n```\n')
+    with pytest.raises(AssertionError, match="prints"):
+        check_page(page, tmp_path)
+    page.write_text("```bash\n$ flowc --version-of-nothing\n```\n")
+    with pytest.raises(AssertionError):
+        check_page(page, tmp_path)
+    page.write_text("```bash\n$ make demo\n```\n")
+    with pytest.raises(AssertionError, match="no-run"):
+        check_page(page, tmp_path)
+    page.write_text("```bash no-run\n$ make demo\n```\n\n```python no-run\nimport openai\n```\n")
+    check_page(page, tmp_path)
