@@ -13,8 +13,10 @@ subgraphs expanded with ``xray``). No LangChain import is needed.
 
 from __future__ import annotations
 
+import dis
 import inspect
 import string
+import types
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -348,9 +350,10 @@ def drawing(bp: Blueprint, *, xray: bool | int = False) -> DrawableGraph:
         return graph
     deeper = xray if isinstance(xray, bool) or xray <= 0 else xray - 1
     for record in bp.nodes:
-        if not is_compiled_graph(record.action) or record.name not in graph.nodes:
+        inner = record.action if is_compiled_graph(record.action) else _graph_in_node(record.action)
+        if inner is None or record.name not in graph.nodes:
             continue
-        sub = drawing(record.action.blueprint, xray=deeper)
+        sub = drawing(inner.blueprint, xray=deeper)
         if len(sub.nodes) <= 1 or not sub.first_node() or not sub.last_node():
             continue
         sub.trim_first_node()
@@ -364,3 +367,55 @@ def drawing(bp: Blueprint, *, xray: bool | int = False) -> DrawableGraph:
                 edge = replace(edge, target=first.id)
             graph.edges[index] = edge
     return graph
+
+
+def _graph_in_node(action: Any) -> Any:
+    """A compiled graph a node function refers to, which LangGraph draws in the node's place."""
+    from ._lower import is_compiled_graph
+
+    for value in _nonlocals(action):
+        value = getattr(value, "__self__", value)
+        if is_compiled_graph(value):
+            return value
+    return None
+
+
+def _nonlocals(func: Any) -> list[Any]:
+    """What a function reaches outside its own scope: closure cells, globals, attribute paths.
+
+    The same walk as LangGraph's ``get_function_nonlocals``, so that the same
+    subgraphs are found.
+    """
+    func = getattr(func, "__func__", func)
+    wrapped = getattr(func, "__wrapped__", None)
+    if callable(wrapped):
+        func = getattr(wrapped, "__func__", wrapped)
+    if not isinstance(func, types.FunctionType):
+        return []
+    code = func.__code__
+    cells: dict[str, Any] = {}
+    for name, cell in zip(code.co_freevars, func.__closure__ or (), strict=False):
+        try:
+            cells[name] = cell.cell_contents
+        except ValueError:
+            continue
+    values: list[Any] = list(cells.values())
+    scope = func.__globals__
+    names = {name: scope[name] for name in code.co_names if name in scope}
+    codes = [code]
+    for current in codes:
+        codes.extend(c for c in current.co_consts if isinstance(c, types.CodeType))
+        value: Any = None
+        for ins in dis.get_instructions(current):
+            if ins.opname == "LOAD_GLOBAL":
+                value = names.get(ins.argval)
+            elif ins.opname == "LOAD_DEREF":
+                value = cells.get(ins.argval)
+            elif ins.opname in ("LOAD_ATTR", "LOAD_METHOD"):
+                value = getattr(value, ins.argval, None)
+            else:
+                value = None
+                continue
+            if value is not None:
+                values.append(value)
+    return values

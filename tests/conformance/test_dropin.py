@@ -188,3 +188,14 @@ def test_only_the_imports_differ(stem: str) -> None:
     }
     for name in flowc_module.GRAPHS:
         assert type(getattr(flowc_module, name)).__module__.startswith("flowc.langgraph")
+
+
+@pytest.mark.parametrize("stem", graph_files())
+@pytest.mark.parametrize("xray", [False, True])
+def test_same_mermaid_drawing(stem: str, xray: bool) -> None:
+    for name in load(stem, "langgraph").GRAPHS:
+        expected, actual = (
+            getattr(load(stem, impl), name).get_graph(xray=xray).draw_mermaid()
+            for impl in ("langgraph", "flowc")
+        )
+        assert actual == expected, f"{stem}.{name}"
