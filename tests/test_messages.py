@@ -14,10 +14,6 @@ import uuid
 from typing import Any
 
 import pytest
-from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage
-
-from flowc import build
-from flowc.runtime import MessagesEvent, UpdatesEvent, ValuesEvent, messages
 from flowc_demo import (
     messages_call_model,
     messages_live,
@@ -27,6 +23,10 @@ from flowc_demo import (
     messages_subgraph,
     messages_tags,
 )
+from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage
+
+from flowc import build
+from flowc.runtime import MessagesEvent, UpdatesEvent, ValuesEvent, messages
 
 from .conftest import SPECS
 
