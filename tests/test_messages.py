@@ -61,7 +61,9 @@ def is_uuid4(value: str) -> bool:
 
 
 def test_invoke_inside_a_node_streams_one_chunk_per_token() -> None:
-    events = list(graph("messages_call_model").stream({"topic": "ice cream"}, stream_mode="messages"))
+    events = list(
+        graph("messages_call_model").stream({"topic": "ice cream"}, stream_mode="messages")
+    )
     assert all(type(e) is MessagesEvent for e in events)
     assert [e.message.content for e in events] == tokens(messages_call_model.JOKE)
     assert all(type(e.message) is AIMessageChunk for e in events)

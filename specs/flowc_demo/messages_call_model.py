@@ -28,7 +28,5 @@ class MyState:
 
 def call_model(state: MyState) -> dict[str, str]:
     """Call the LLM to generate a joke about a topic."""
-    llm_response = llm.invoke(
-        [{"role": "user", "content": f"Generate a joke about {state.topic}"}]
-    )
+    llm_response = llm.invoke([{"role": "user", "content": f"Generate a joke about {state.topic}"}])
     return {"joke": llm_response.text}

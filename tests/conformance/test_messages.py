@@ -80,7 +80,9 @@ CASES = [
 
 
 @pytest.mark.parametrize(("name", "mode", "subgraphs", "use_async"), CASES)
-def test_messages_stream_like_langgraph(name: str, mode: Any, subgraphs: bool, use_async: bool) -> None:
+def test_messages_stream_like_langgraph(
+    name: str, mode: Any, subgraphs: bool, use_async: bool
+) -> None:
     assert_conforms(
         SPECS / f"{name}.toml",
         example_input(name),
