@@ -8,10 +8,11 @@ Exit codes: 0 when all is well, 1 when a spec has errors (or, with
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -80,42 +81,123 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
-def cmd_compile(args: argparse.Namespace) -> int:
-    from flowc.codegen import TemplateError, WriteError, generate, plan, write_files
+def _project() -> tuple[Path | None, dict[str, Any]]:
+    """The folder of the nearest ``pyproject.toml`` and its ``[tool.flowc]`` table."""
+    for folder in (Path.cwd(), *Path.cwd().parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            return folder, _project_config()
+    return None, {}
 
-    out = Path(args.out or _project_config().get("out") or "flowc_generated")
+
+def _configured_specs(root: Path, config: dict[str, Any]) -> list[str]:
+    """``[tool.flowc] specs``: paths (globs allowed) relative to ``root``, or ``module:attr``."""
+    specs = config.get("specs")
+    if not isinstance(specs, list) or not all(isinstance(s, str) for s in specs) or not specs:
+        raise UsageError(
+            "no spec given, and [tool.flowc] of pyproject.toml has no `specs` list "
+            '(e.g. specs = ["specs/*.toml", "app.graphs:graph"])'
+        )
+    targets: list[str] = []
+    for spec in specs:
+        if any(ch in spec for ch in "*?["):
+            found = sorted(p.relative_to(root).as_posix() for p in root.glob(spec))
+            if not found:
+                raise UsageError(f"[tool.flowc] specs: `{spec}` matches no file")
+            targets.extend(found)
+        else:
+            targets.append(spec)
+    return targets
+
+
+@contextlib.contextmanager
+def _working_dir(folder: Path) -> Iterator[None]:
+    previous = Path.cwd()
+    os.chdir(folder)
+    try:
+        yield
+    finally:
+        os.chdir(previous)
+
+
+def _shown(path: Path, start: Path) -> str:
+    """``path`` as the user would type it from ``start``."""
+    try:
+        return os.path.relpath(path, start)
+    except ValueError:  # another drive (Windows)
+        return str(path)
+
+
+def cmd_compile(args: argparse.Namespace) -> int:
+    """Generate runner modules (``--check``: only report the stale ones).
+
+    Specs named in ``[tool.flowc]`` are compiled from the folder of that
+    ``pyproject.toml``, so their banners and the default ``out`` folder do not
+    depend on where the command runs.
+    """
+    from flowc.codegen import TemplateError, WriteError, generate, plan, write_files
+    from flowc.codegen.write import Planned
+
+    start = Path.cwd()
+    root, config = _project()
+    if args.targets:
+        targets, base = list(args.targets), start
+    elif root is None:
+        raise UsageError("no spec given (and no pyproject.toml with a [tool.flowc] table)")
+    else:
+        targets, base = _configured_specs(root, config), root
+    out_setting = config.get("out")
+    if args.out:
+        out = start / args.out
+    elif isinstance(out_setting, str) and root is not None:
+        out = root / out_setting
+    else:
+        out = start / "flowc_generated"
     status = 0
-    stale: list[str] = []
-    for target in _targets(args.targets):
-        result = check_target(target)
-        if result.graph is None:
-            _print_diagnostics(result.diagnostics, result.source_map.texts, args)
-            status = 1
-            continue
-        try:
-            files = generate(result.graph)
-        except TemplateError as exc:
-            print(f"flowc: internal error: {exc}", file=sys.stderr)
-            return 3
-        planned = plan(files, out)
-        if args.check:
-            stale.extend(str(p.path) for p in planned if p.status != "unchanged")
-            continue
-        try:
-            written = write_files(planned, force=args.force)
-        except WriteError as exc:
-            print(f"flowc: error: {exc}", file=sys.stderr)
-            status = 1
-            continue
-        for path in written:
-            print(f"wrote {path}")
-        if not written:
-            print(f"{target}: up to date")
-    if args.check and stale:
-        for path in stale:
-            print(f"stale: {path}", file=sys.stderr)
-        print("run `flowc compile` to regenerate", file=sys.stderr)
+    planned: dict[Path, Planned] = {}
+    made_by: dict[Path, str] = {}
+    with _working_dir(base):
+        for target in targets:
+            result = check_target(target)
+            if result.graph is None:
+                _print_diagnostics(result.diagnostics, result.source_map.texts, args)
+                status = 1
+                continue
+            try:
+                files = generate(result.graph)
+            except TemplateError as exc:
+                print(f"flowc: internal error: {exc}", file=sys.stderr)
+                return 3
+            for item in plan(files, out):
+                other = planned.setdefault(item.path, item)
+                if other.text != item.text:
+                    print(
+                        f"flowc: error: {made_by[item.path]} and {target} both generate "
+                        f"{_shown(item.path, start)}; give one of the graphs another name",
+                        file=sys.stderr,
+                    )
+                    return 1
+                made_by.setdefault(item.path, target)
+    items = list(planned.values())
+    if args.check:
+        stale = [p for p in items if p.status != "unchanged"]
+        for item in stale:
+            print(f"stale: {_shown(item.path, start)}", file=sys.stderr)
+        if stale:
+            print("run `flowc compile` to regenerate", file=sys.stderr)
+            return 1
+        if status == 0:
+            print(f"up to date: {len(items)} files in {_shown(out, start)}")
+        return status
+    try:
+        written = write_files(items, force=args.force, show=lambda p: _shown(p, start))
+    except WriteError as exc:
+        print(f"flowc: error: {exc}", file=sys.stderr)
         return 1
+    for path in written:
+        print(f"wrote {_shown(path, start)}")
+    if not written and status == 0:
+        print(f"up to date: {len(items)} files in {_shown(out, start)}")
     return status
 
 

@@ -61,8 +61,12 @@ def render_graph(graph: CheckedGraph) -> list[GeneratedFile]:
         for child in g.subgraphs:
             visit(child)
         view = build_view(g)
-        out.append(GeneratedFile(f"{view.types_module}.py", _render("types.py.j2", view), "types.py.j2"))
-        out.append(GeneratedFile(f"{view.module}.py", _render("runner.py.j2", view), "runner.py.j2"))
+        out.append(
+            GeneratedFile(f"{view.types_module}.py", _render("types.py.j2", view), "types.py.j2")
+        )
+        out.append(
+            GeneratedFile(f"{view.module}.py", _render("runner.py.j2", view), "runner.py.j2")
+        )
 
     visit(graph)
     return out

@@ -277,7 +277,7 @@ def _imports(module: str, *names: str) -> frozenset[Import]:
 
 # What the templates import themselves; user names are aliased around them.
 TYPES_HEADER = (
-    _imports("collections.abc", "Awaitable")
+    _imports("collections.abc", "Awaitable", "Mapping")
     | _imports("typing", "Any", "NotRequired", "Protocol", "ReadOnly", "TypeAlias", "TypedDict")
     | _imports("flowc.runtime", "StreamWriter")
     | _imports("dataclasses", "dataclass", "field")
@@ -702,13 +702,18 @@ def _protocol(
     params = [f"state: {state_type if takes_state else 'Any'}", "/"]
     keywords = []
     if n.writer_arg:
-        custom = scope.type(n.custom_type) if n.custom_type is not None else "Custom"
+        # the node's own payload type, else the graph's (`Custom` may join several)
+        declared = n.custom_type if n.custom_type is not None else graph.custom_type
+        custom = scope.type(declared) if declared is not None else "Custom"
         keywords.append(f"{n.writer_arg}: StreamWriter[{custom}]")
     if n.config_arg:
         keywords.append(f"{n.config_arg}: Any")
     if keywords:
         params.extend(["*", *keywords])
-    ret = f"{update_type} | dict[str, Any] | None"
+    # Any mapping is accepted: the checker has matched the keys and value types of
+    # the TypedDicts a node declares against the state, with located errors, and
+    # mypy would reject a TypedDict that leaves out some of the keys a node writes.
+    ret = f"{update_type} | Mapping[str, Any] | None"
     if n.is_async:
         ret = f"Awaitable[{ret}]"
     signature = f"def __call__(self, {', '.join(params)}) -> {ret}: ..."

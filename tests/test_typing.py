@@ -1,0 +1,122 @@
+"""Typing: what ``mypy --strict`` says about generated modules and the code that uses them.
+
+One mypy run (``mypy.api.run``, settings in ``tests/typing/mypy.ini``) checks
+the golden modules, the consumer code of ``tests/typing/consumers.py``, the
+example nodes written against generated types, and the snippets of
+``tests/typing/errors/``, each of which holds one kind of mistake. The right
+code must give no error; every mistake must give exactly the lines below.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from mypy import api
+
+from .conftest import ROOT
+
+TYPING = Path("tests", "typing")
+CHECKED_NODES = [
+    Path("specs", "flowc_demo", name)
+    for name in (
+        "progress.py",
+        "state_dataclass.py",
+        "state_pydantic.py",
+        "state_typeddict.py",
+        "user_states.py",
+    )
+]
+
+EXPECTED: dict[str, list[str]] = {
+    "values_wrong_key.py": [
+        '10: error: TypedDict "JokeValues" has no key "jokes"  [typeddict-item]',
+        '10: note: Did you mean "joke"?',
+    ],
+    "updates_wrong_node.py": [
+        "9: error: Non-overlapping equality check (left operand type: "
+        "\"Literal['refine_topic', 'generate_joke']\", right operand type: "
+        "\"Literal['refine']\")  [comparison-overlap]",
+    ],
+    "node_wrong_signature.py": [
+        '16: error: Incompatible types in assignment (expression has type "Callable[[int], '
+        'dict[str, int]]", variable has type "TallyNode")  [assignment]',
+        '16: note: "TallyNode.__call__" has type "Callable[[StateTypeddictState], '
+        'TallyUpdate | Mapping[str, Any] | None]"',
+        "17: error: Incompatible types in assignment (expression has type "
+        '"Callable[[StateTypeddictState], str]", variable has type "TallyNode")  [assignment]',
+        '17: note: "TallyNode.__call__" has type "Callable[[StateTypeddictState], '
+        'TallyUpdate | Mapping[str, Any] | None]"',
+    ],
+    "custom_wrong_payload.py": [
+        '15: error: Incompatible types in assignment (expression has type "Callable[[ProgressState, '
+        'Callable[[int], None]], WorkUpdate]", variable has type "WorkNode")  [assignment]',
+        '15: note: "WorkNode.__call__" has type "def __call__(self, ProgressState, /, *, '
+        'writer: Callable[[Progress], None]) -> WorkUpdate | Mapping[str, Any] | None"',
+        '19: error: Argument 1 has incompatible type "dict[str, str]"; expected "Progress | str"'
+        "  [arg-type]",
+        '26: error: TypedDict "Progress" has no key "percentage"  [typeddict-item]',
+        '26: note: Did you mean "percent"?',
+    ],
+    "match_not_exhaustive.py": [
+        '17: error: Argument 1 to "assert_never" has incompatible type "GenerateJokeUpdated"; '
+        'expected "Never"  [arg-type]',
+    ],
+    "input_wrong_key.py": [
+        '9: error: Extra key "topics" for TypedDict "JokeInput"  [typeddict-unknown-key]',
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def mypy_report() -> dict[str, list[str]]:
+    """mypy's output lines per file (paths relative to the project root)."""
+    snippets = sorted((ROOT / TYPING / "errors").glob("*.py"))
+    args = [
+        "--config-file",
+        str(TYPING / "mypy.ini"),
+        str(Path("tests", "golden")),
+        str(TYPING / "consumers.py"),
+        *(str(p) for p in CHECKED_NODES),
+        *(str(p.relative_to(ROOT)) for p in snippets),
+    ]
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        stdout, stderr, status = api.run(args)
+    finally:
+        os.chdir(cwd)
+    assert stderr == "", stderr
+    report: dict[str, list[str]] = defaultdict(list)
+    for line in stdout.splitlines():
+        path, _, rest = line.partition(":")
+        report[Path(path).as_posix()].append(rest.strip())
+    assert status == (1 if report else 0)
+    return dict(report)
+
+
+def test_golden_modules_pass_mypy_strict(mypy_report: dict[str, list[str]]) -> None:
+    errors = {
+        path: lines for path, lines in mypy_report.items() if path.startswith("tests/golden/")
+    }
+    assert errors == {}
+
+
+def test_consumer_code_and_typed_nodes_pass_mypy_strict(mypy_report: dict[str, list[str]]) -> None:
+    clean = [(TYPING / "consumers.py").as_posix(), *(p.as_posix() for p in CHECKED_NODES)]
+    assert {path: mypy_report[path] for path in clean if path in mypy_report} == {}
+
+
+def test_only_the_snippets_with_mistakes_have_errors(mypy_report: dict[str, list[str]]) -> None:
+    snippets = {p.name for p in (ROOT / TYPING / "errors").glob("*.py")}
+    assert snippets == set(EXPECTED)
+    assert set(mypy_report) == {(TYPING / "errors" / name).as_posix() for name in EXPECTED}
+
+
+@pytest.mark.parametrize("snippet", sorted(EXPECTED))
+def test_each_mistake_gives_mypys_exact_error(
+    mypy_report: dict[str, list[str]], snippet: str
+) -> None:
+    assert mypy_report.get((TYPING / "errors" / snippet).as_posix()) == EXPECTED[snippet]

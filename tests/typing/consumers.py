@@ -1,0 +1,159 @@
+"""Code that uses generated runners the right way: ``mypy --strict`` accepts every line.
+
+``tests/test_typing.py`` runs mypy over this module (and over ``errors/``,
+whose every file holds one mistake). The ``assert_type`` calls pin what mypy
+infers; running this module is not needed for that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator, Mapping
+from typing import Any, Literal, assert_never, assert_type
+
+from flowc.runtime import Config, StreamWriter, ValuesEvent
+from flowc_demo.progress import Progress
+from flowc_demo.user_states import PydanticState
+from tests.golden import (
+    joke,
+    nested,
+    nested_child,
+    nested_grandchild,
+    progress,
+    progress_types,
+    state_dataclass,
+    state_dataclass_types,
+    user_pydantic,
+)
+from tests.golden.joke_types import GenerateJokeUpdate, JokeValues, RefineTopicUpdate
+
+
+def topics() -> list[str]:
+    """A ``match`` over a graph's updates events narrows ``data`` and is exhaustive."""
+    out: list[str] = []
+    for ev in joke.stream({"topic": "ice cream"}, stream_mode="updates"):
+        match ev:
+            case joke.RefineTopicUpdated(data=data):
+                assert_type(data, RefineTopicUpdate | None)
+                if data is not None:
+                    out.append(data["topic"])
+            case joke.GenerateJokeUpdated(data=data):
+                assert_type(data, GenerateJokeUpdate | None)
+            case _:
+                assert_never(ev)
+    return out
+
+
+def jokes() -> list[str]:
+    """Comparing ``node`` with a node name narrows the event too; updates is the default mode."""
+    out: list[str] = []
+    for ev in joke.stream({"topic": "ice cream"}):
+        assert_type(ev.node, Literal["refine_topic"] | Literal["generate_joke"])
+        if ev.node == "generate_joke" and ev.data is not None:
+            assert_type(ev, joke.GenerateJokeUpdated)
+            out.append(ev.data["joke"])
+    return out
+
+
+def last_values(config: Config) -> JokeValues | None:
+    """A values event carries the values TypedDict; keys never written are optional."""
+    last = None
+    for ev in joke.stream({"topic": "ice cream"}, stream_mode="values", config=config):
+        assert_type(ev, ValuesEvent[JokeValues])
+        last = ev.data
+        assert_type(ev.data.get("joke"), str | None)
+    return last
+
+
+def pair() -> Iterator[str]:
+    """A list of two modes gives the union of their events: still exhaustive."""
+    for ev in joke.stream({"topic": "ice cream"}, stream_mode=["values", "updates"]):
+        match ev:
+            case ValuesEvent(data=values):
+                yield values.get("topic", "")
+            case joke.RefineTopicUpdated() | joke.GenerateJokeUpdated():
+                yield ev.node
+            case _:
+                assert_never(ev)
+
+
+def any_modes(modes: list[Literal["values", "updates", "custom", "tasks"]]) -> int:
+    """Longer or computed lists of modes give every event of the graph."""
+    events = list(joke.stream({"topic": "ice cream"}, stream_mode=modes, subgraphs=False))
+    assert_type(events, list[joke.JokeEvent])
+    return len(events)
+
+
+def config() -> Config:
+    """The run config is a TypedDict with LangGraph's keys."""
+    return {
+        "recursion_limit": 5,
+        "tags": ["typed"],
+        "metadata": {"user": "u-1"},
+        "run_id": "00000000-0000-0000-0000-000000000001",
+        "configurable": {"thread_id": "t-1"},
+    }
+
+
+def final_joke() -> str:
+    """``invoke`` returns the final values."""
+    result = joke.invoke({"topic": "ice cream"}, config=config())
+    assert_type(result, JokeValues)
+    return result.get("joke", "")
+
+
+async def async_topics() -> AsyncIterator[str]:
+    """``astream`` is typed as ``stream`` is."""
+    async for ev in joke.astream({"topic": "ice cream"}, stream_mode="updates"):
+        if isinstance(ev, joke.RefineTopicUpdated) and ev.data is not None:
+            yield ev.data["topic"]
+
+
+def custom_payloads() -> list[int]:
+    """Declared custom payload types type the custom events."""
+    percents: list[int] = []
+    for ev in progress.stream({"items": ["a", "b"]}, stream_mode="custom"):
+        assert_type(ev.data, Progress | str)
+        if not isinstance(ev.data, str):
+            percents.append(ev.data["percent"])
+    return percents
+
+
+def work(state: progress_types.ProgressState, writer: StreamWriter[Progress]) -> Mapping[str, Any]:
+    """A node written against the generated types: it is a ``WorkNode``."""
+    writer({"item": "a", "percent": 100})
+    return {"done": state.get("items", [])}
+
+
+checked_work: progress_types.WorkNode = work
+
+
+def typed_writer() -> None:
+    """The types module's ``get_stream_writer`` is typed with the graph's payloads."""
+    writer = progress_types.get_stream_writer()
+    assert_type(writer, StreamWriter[Progress | str])
+
+
+def nested_updates() -> list[str]:
+    """With ``subgraphs=True``, the updates of every level's nodes, each exhaustive."""
+    names: list[str] = []
+    for ev in nested.stream({"foo": "x"}, stream_mode="updates", subgraphs=True):
+        match ev:
+            case nested.Parent1Updated() | nested.ChildGraphUpdated() | nested.Parent2Updated():
+                names.append(ev.node)
+            case nested_child.Child1Updated() | nested_child.GrandchildGraphUpdated():
+                names.append(ev.node)
+            case nested_child.Child2Updated():
+                names.append(ev.node)
+            case nested_grandchild.Grandchild1Updated() | nested_grandchild.Grandchild2Updated():
+                names.append(ev.node)
+            case _:
+                assert_never(ev)
+    return names
+
+
+def instance_input() -> int:
+    """Dataclass and pydantic states take an instance as input too."""
+    state = state_dataclass_types.StateDataclassState(topic="ice cream")
+    done = state_dataclass.invoke(state)
+    models = list(user_pydantic.stream(PydanticState(topic="ice cream"), stream_mode="values"))
+    return done.get("count", 0) + len(models)

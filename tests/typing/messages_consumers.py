@@ -1,0 +1,48 @@
+"""Code that consumes ``messages`` events the reference document's ways; ``mypy --strict`` accepts it.
+
+``tests/test_messages_typing.py`` runs mypy over this module and over
+``messages_errors/``, whose every file holds one mistake. ``metadata`` is a
+:class:`flowc.runtime.MessageMetadata`: LangGraph's keys, typed.
+"""
+
+from __future__ import annotations
+
+from typing import Any, assert_type
+
+from flowc.runtime import MessageMetadata, MessagesEvent
+from tests.golden import messages_parallel, messages_tags
+
+
+def poem_tokens() -> str:
+    """Filter by node: only the tokens ``write_poem`` streamed."""
+    out: list[str] = []
+    for event in messages_parallel.stream({"topic": "cats"}, stream_mode="messages"):
+        assert_type(event, MessagesEvent)
+        assert_type(event.metadata, MessageMetadata)
+        assert_type(event.metadata["langgraph_node"], str)
+        if event.message.content and event.metadata["langgraph_node"] == "write_poem":
+            out.append(event.message.content)
+    return "".join(out)
+
+
+async def joke_tokens() -> str:
+    """Filter by LLM invocation: only the tokens of the model tagged ``joke``."""
+    out: list[str] = []
+    async for event in messages_tags.astream({"topic": "cats"}, stream_mode="messages"):
+        assert_type(event.metadata.get("tags"), list[str] | None)
+        if event.metadata.get("tags") == ["joke"]:
+            out.append(event.message.content)
+    return "".join(out)
+
+
+def tokens_and_updates() -> list[tuple[str, Any]]:
+    """With several modes, each event's class says which mode it belongs to."""
+    out: list[tuple[str, Any]] = []
+    for event in messages_parallel.stream({"topic": "cats"}, stream_mode=["messages", "updates"]):
+        if isinstance(event, MessagesEvent):
+            step: int = event.metadata["langgraph_step"]
+            out.append((event.metadata["langgraph_node"], step))
+        else:
+            out.append((event.node, event.data))
+    return out
+
