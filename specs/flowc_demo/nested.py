@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from typing import TypedDict
+import operator
+from typing import Annotated, TypedDict
 
 from flowc_demo.children import child, chunks
+
+EXAMPLE_INPUT = {"foo": "foo"}
 
 
 class NestedState(TypedDict, total=False):
     foo: str
-    steps: list[str]
+    steps: Annotated[list[str], operator.add]
     note: str
 
 
 class NestedChildState(TypedDict, total=False):
     foo: str
-    steps: list[str]
+    steps: Annotated[list[str], operator.add]
     bar: str
 
 
@@ -25,7 +28,11 @@ class NestedGrandchildState(TypedDict, total=False):
 
 
 def parent_1(state: NestedState) -> NestedState:
-    return {"foo": state["foo"] + "|parent_1", "steps": ["parent_1"], "note": "seen by the parent only"}
+    return {
+        "foo": state["foo"] + "|parent_1",
+        "steps": ["parent_1"],
+        "note": "seen by the parent only",
+    }
 
 
 def child_1(state: NestedChildState) -> NestedChildState:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TypedDict
 
+EXAMPLE_INPUT = {"foo": "foo"}
+
 
 class ChildState(TypedDict, total=False):
     foo: str

@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any, TypedDict
+import operator
+from typing import Annotated, Any, TypedDict
 
 from flowc import get_stream_writer
 from flowc.runtime import StreamWriter
 
+EXAMPLE_INPUT = {"query": "Cats"}
+
 
 class SearchState(TypedDict, total=False):
     query: str
-    results: list[str]
+    results: Annotated[list[str], operator.add]
     summary: str
 
 
 class FetchState(TypedDict, total=False):
     query: str
-    results: list[str]
+    results: Annotated[list[str], operator.add]
 
 
 def plan(state: SearchState) -> SearchState:

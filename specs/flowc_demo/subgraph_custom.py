@@ -7,6 +7,8 @@ from typing import Any, TypedDict
 from flowc import get_stream_writer
 from flowc.runtime import StreamWriter
 
+EXAMPLE_INPUT = {"items": ["pear", "apple", "fig"]}
+
 
 class CustomState(TypedDict, total=False):
     items: list[str]

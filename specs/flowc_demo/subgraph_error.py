@@ -6,6 +6,8 @@ from typing import TypedDict
 
 from flowc import get_stream_writer
 
+EXAMPLE_INPUT = {"topic": "  ice cream "}
+
 
 class DraftState(TypedDict, total=False):
     topic: str

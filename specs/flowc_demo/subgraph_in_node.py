@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from typing import TypedDict
+import operator
+from typing import Annotated, TypedDict
 
 from flowc_demo.children import achunks, child, chunks
 
 CHILD = "subgraph_child.toml"
 
 
+EXAMPLE_INPUT = {"foo": "foo"}
+
+
 class InNodeState(TypedDict, total=False):
     foo: str
-    calls: list[str]
+    calls: Annotated[list[str], operator.add]
 
 
 def call_subgraph(state: InNodeState) -> InNodeState:
