@@ -45,4 +45,3 @@ def tokens_and_updates() -> list[tuple[str, Any]]:
         else:
             out.append((event.node, event.data))
     return out
-
