@@ -13,6 +13,10 @@ The conventions, for whoever writes docs:
 * ````toml```` and ````json```` blocks must parse.
 * ``no-run`` after the language (````python no-run````) marks a block that
   cannot run here (it needs an API key, say): it must still compile or parse.
+* ````python mypy```` blocks are not run but type-checked with
+  ``mypy --strict``; the ````output```` block after one is what mypy says. A
+  block may import ``gen.<name>``: the runner module of ``specs/<name>.toml``,
+  compiled into the package ``gen`` first (as ``flowc compile -o gen`` does).
 * A comment line right before a block ties it to the repository:
   ``<!-- file: specs/joke.toml -->`` means the block is a verbatim excerpt of
   that file; ``<!-- command: flowc draw specs/joke.toml -->`` means the block
@@ -34,11 +38,14 @@ import shlex
 import subprocess
 import sys
 import tomllib
+import types
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from flowc.dsl.load import check_target
 
 from .cli_support import ROOT, cli_env, normalize
 
@@ -151,9 +158,39 @@ def _env(tmp: Path) -> dict[str, str]:
     return env
 
 
+def _run_mypy(block: Block, tmp: Path) -> str:
+    """What ``mypy --strict example.py`` says about a block, next to its ``gen`` package."""
+    from flowc.codegen import generate, plan, write_files
+
+    folder = tmp / "mypy"
+    folder.mkdir(exist_ok=True)
+    for name in sorted(set(re.findall(r"\bgen\.(\w+)", block.text))):
+        result = check_target(f"specs/{name}.toml")
+        assert result.graph is not None, f"{block.where}: specs/{name}.toml does not check"
+        write_files(plan(generate(result.graph), folder / "gen"), force=True)
+    (folder / "example.py").write_text(block.text, encoding="utf-8")
+    env = dict(os.environ, MYPYPATH=os.pathsep.join([str(ROOT / "specs"), str(ROOT)]))
+    proc = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--follow-imports=silent",
+         "--no-error-summary", "--hide-error-context", "--cache-dir", str(tmp / "mypy-cache"),
+         "example.py"],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )  # fmt: skip
+    return proc.stdout + proc.stderr
+
+
 def check_page(page: Path, tmp: Path) -> None:
     """Run every block of ``page`` as the module docstring says."""
-    scope: dict[str, object] = {"__name__": f"doc_{page.stem}"}
+    # The page's blocks run as a module of their own, so that generated code can
+    # import the node functions a block defines (as from a script's __main__).
+    module = types.ModuleType(f"docs_{page.stem.replace('-', '_').lower()}")
+    sys.modules[module.__name__] = module
+    scope: dict[str, object] = module.__dict__
     env = _env(tmp)
     items = blocks(page)
     pending: tuple[Block, str] | None = None  # a python block's output, for an output block
@@ -168,10 +205,14 @@ def check_page(page: Path, tmp: Path) -> None:
             else:
                 code, shown = _shell(value, env)
                 assert code == 0, f"{block.where}: `{value}` failed:\n{shown}"
-                assert _norm(shown) == _norm(block.text), f"{block.where}: `{value}` prints other text"
+                assert _norm(shown) == _norm(block.text), (
+                    f"{block.where}: `{value}` prints other text"
+                )
         run = "no-run" not in block.flags
         if block.lang == "python":
-            if run and block.marker is None:
+            if "mypy" in block.flags:
+                pending = (block, _run_mypy(block, tmp))
+            elif run and block.marker is None:
                 pending = (block, _run_python(block, scope))
             else:
                 ast.parse(block.text, block.where)
@@ -202,7 +243,9 @@ def check_page(page: Path, tmp: Path) -> None:
             for line in block.text.splitlines():
                 json.loads(line)
         elif block.lang == "mermaid":
-            assert block.marker is not None, f"{block.where}: a mermaid block needs a command marker"
+            assert block.marker is not None, (
+                f"{block.where}: a mermaid block needs a command marker"
+            )
         elif block.lang != "text":
             raise AssertionError(f"{block.where}: no convention for ```{block.lang} blocks")
 
