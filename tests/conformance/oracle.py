@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import contextlib
 import copy
 import dataclasses
 import inspect
@@ -289,20 +290,35 @@ def collect(
         sync_fn, async_fn = graph_or_module.stream, graph_or_module.astream
     kwargs = {"stream_mode": stream_mode, "subgraphs": subgraphs, "config": config}
     items: list[Any] = []
+    under = contextlib.nullcontext() if isinstance(graph_or_module, ModuleType) else _in_langgraph()
     try:
-        if use_async:
+        with under:
+            if use_async:
 
-            async def consume() -> None:
-                async for item in async_fn(input, **kwargs):
+                async def consume() -> None:
+                    async for item in async_fn(input, **kwargs):
+                        items.append(item)
+
+                asyncio.run(consume())
+            else:
+                for item in sync_fn(input, **kwargs):
                     items.append(item)
-
-            asyncio.run(consume())
-        else:
-            for item in sync_fn(input, **kwargs):
-                items.append(item)
     except Exception as exc:
         items.append(("<raised>", type(exc).__name__, str(exc)))
     return items
+
+
+def _in_langgraph() -> contextlib.AbstractContextManager[None]:
+    """Nodes that run a graph themselves get its LangGraph twin while LangGraph runs them.
+
+    Such nodes look their graph up through ``flowc_demo.children`` (in ``specs/``).
+    """
+    try:
+        from flowc_demo import children
+    except ImportError:
+        return contextlib.nullcontext()
+    return children.resolving(lambda spec: build_pair(children.SPECS / spec)[1])
+
 
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
