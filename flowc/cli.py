@@ -262,7 +262,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--config", help="run config as JSON, @file or -: recursion_limit, tags, metadata, run_id"
     )
     p.add_argument("--format", choices=("pretty", "jsonl"), default="pretty")
-    p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    p.add_argument("--color", choices=("auto", "always", "never"), default=argparse.SUPPRESS)
     p.add_argument(
         "--async",
         dest="use_async",
@@ -283,7 +283,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("mermaid", "dot", "svg", "png"), default="mermaid")
     p.add_argument("-o", "--out", metavar="FILE", help="write to FILE instead of standard output")
     p.add_argument("--xray", action="store_true", help="draw the inside of subgraphs")
-    p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    p.add_argument("--color", choices=("auto", "always", "never"), default=argparse.SUPPRESS)
     p.set_defaults(func=cmd_draw)
 
     p = sub.add_parser(
@@ -293,7 +293,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("target", metavar="SPEC", help="spec.toml or module:attribute")
     p.add_argument("-o", "--out", metavar="FILE", help="write to FILE instead of standard output")
-    p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    p.add_argument("--color", choices=("auto", "always", "never"), default=argparse.SUPPRESS)
     p.set_defaults(func=cmd_schema)
     return parser
 
