@@ -70,11 +70,17 @@ def task_ids(events: list[Any]) -> list[str]:
 
 
 @pytest.mark.parametrize("use_async", [False, True], ids=["sync", "async"])
-def test_subgraph_updates_come_with_the_namespace_of_the_task_that_ran_them(use_async: bool) -> None:
+def test_subgraph_updates_come_with_the_namespace_of_the_task_that_ran_them(
+    use_async: bool,
+) -> None:
     parent = spec("subgraph")
     child = child_module(parent, "subgraph_child")
     events = run(
-        parent, {"foo": "foo"}, stream_mode=["updates", "tasks"], subgraphs=True, use_async=use_async
+        parent,
+        {"foo": "foo"},
+        stream_mode=["updates", "tasks"],
+        subgraphs=True,
+        use_async=use_async,
     )
     node_2 = next(e for e in events if isinstance(e, TaskEvent) and e.name == "node_2")
     ns = (f"node_2:{node_2.id}",)
@@ -118,7 +124,11 @@ def test_subgraph_values_start_with_the_shared_keys_the_child_was_given() -> Non
         (1, {"foo": "f|parent_1|grandchild@2", "steps": ["parent_1", "child_1"], "bar": "bar"}),
         (
             1,
-            {"foo": "f|parent_1|grandchild@2|bar", "steps": ["parent_1", "child_1", "child_2"], "bar": "bar"},
+            {
+                "foo": "f|parent_1|grandchild@2|bar",
+                "steps": ["parent_1", "child_1", "child_2"],
+                "bar": "bar",
+            },
         ),
         # the child's final `steps` (which repeats the parent's) goes through the parent's reducer
         (
@@ -143,9 +153,15 @@ def test_subgraph_values_start_with_the_shared_keys_the_child_was_given() -> Non
 def test_a_subgraph_node_writes_the_childs_final_values_of_the_parents_keys() -> None:
     events = run(spec("nested"), {"foo": "f"}, stream_mode="updates")
     assert [(e.node, e.data) for e in events] == [
-        ("parent_1", {"foo": "f|parent_1", "steps": ["parent_1"], "note": "seen by the parent only"}),
+        (
+            "parent_1",
+            {"foo": "f|parent_1", "steps": ["parent_1"], "note": "seen by the parent only"},
+        ),
         # `bar` is the child's own key: it is not part of the update
-        ("child_graph", {"foo": "f|parent_1|grandchild@2|bar", "steps": ["parent_1", "child_1", "child_2"]}),
+        (
+            "child_graph",
+            {"foo": "f|parent_1|grandchild@2|bar", "steps": ["parent_1", "child_1", "child_2"]},
+        ),
         ("parent_2", {"foo": "f|parent_1|grandchild@2|bar|parent_2 after 4 steps"}),
     ]
 
@@ -177,10 +193,14 @@ def test_without_subgraphs_nothing_from_inside_a_subgraph_is_streamed(
     outside = run(module, inp, stream_mode=mode, use_async=use_async)
     assert any(e.ns for e in inside)
     assert all(e.ns == () for e in outside)
+
     # what is left is exactly the root's own events
     def strip(events: list[Any]) -> list[Any]:
         return [
-            (type(e).__name__, e.payload.name if isinstance(e, DebugEvent) else getattr(e, "name", None))
+            (
+                type(e).__name__,
+                e.payload.name if isinstance(e, DebugEvent) else getattr(e, "name", None),
+            )
             for e in events
             if e.ns == ()
         ]
@@ -212,7 +232,9 @@ def test_custom_writes_inside_a_subgraph_are_dropped_without_subgraphs() -> None
 
 
 def test_each_further_call_in_one_task_adds_a_numbered_segment() -> None:
-    events = run(spec("subgraph_in_node"), {"foo": "f"}, stream_mode=["updates", "tasks"], subgraphs=True)
+    events = run(
+        spec("subgraph_in_node"), {"foo": "f"}, stream_mode=["updates", "tasks"], subgraphs=True
+    )
     ids = {e.name: e.id for e in events if isinstance(e, TaskEvent) and e.ns == ()}
     namespaces = list(dict.fromkeys(e.ns for e in events if e.ns))
     assert namespaces == [
@@ -270,7 +292,9 @@ def test_async_nodes_run_graphs_with_ainvoke_and_astream(use_async: bool) -> Non
         assert len(events) == 1 and isinstance(events[0], TypeError)
         assert str(events[0]).startswith('No synchronous function provided to "call_subgraph"')
         return
-    assert [(len(e.ns), e.ns[-1] if e.ns and len(e.ns[-1]) == 1 else "", e.node) for e in events] == [
+    assert [
+        (len(e.ns), e.ns[-1] if e.ns and len(e.ns[-1]) == 1 else "", e.node) for e in events
+    ] == [
         (1, "", "subgraph_node_1"),
         (1, "", "subgraph_node_2"),
         (0, "", "call_subgraph"),
@@ -331,7 +355,11 @@ def test_a_subgraph_with_async_nodes_fails_in_a_sync_run_at_its_first_async_node
 
 def _ids_and_namespaces(module: ModuleType, config: Any) -> list[Any]:
     events = run(
-        module, {"foo": "f"}, stream_mode=["tasks", "debug", "updates"], subgraphs=True, config=config
+        module,
+        {"foo": "f"},
+        stream_mode=["tasks", "debug", "updates"],
+        subgraphs=True,
+        config=config,
     )
     return [
         (e.ns, e.id if isinstance(e, TaskEvent | TaskResultEvent) else getattr(e, "node", None))
@@ -414,7 +442,9 @@ def test_nested_tasks_inherit_the_run_config_and_the_subgraph_nodes_tags_and_met
         "configurable": {"user": "ann"},
         "recursion_limit": 7,
     }
-    events = run(module, {"foo": "f"}, stream_mode=["tasks", "updates"], subgraphs=True, config=config)
+    events = run(
+        module, {"foo": "f"}, stream_mode=["tasks", "updates"], subgraphs=True, config=config
+    )
     starts = [(e.name, e.metadata) for e in events if isinstance(e, TaskEvent)]
     assert starts == [
         ("inner", {"user_id": "u-1", "level": "inner", "tags": ["run-tag", "node-tag"]}),
@@ -427,6 +457,8 @@ def test_the_recursion_limit_counts_each_graphs_own_supersteps() -> None:
     # `nested` and `nested_child` take three supersteps each: limit 4 is enough, 3 is not
     module = spec("nested")
     assert module.invoke({"foo": "f"}, config={"recursion_limit": 4})["foo"].endswith("4 steps")
-    events = run(module, {"foo": "f"}, stream_mode="updates", subgraphs=True, config={"recursion_limit": 3})
+    events = run(
+        module, {"foo": "f"}, stream_mode="updates", subgraphs=True, config={"recursion_limit": 3}
+    )
     assert type(events[-1]).__name__ == "GraphRecursionError"
     assert str(events[-1]).startswith("Recursion limit of 3 reached")

@@ -1,0 +1,74 @@
+"""Code that consumes the events of subgraphs; ``mypy --strict`` accepts every line.
+
+``tests/test_subgraphs_typing.py`` runs mypy over this module and over
+``subgraph_errors/``, whose every file holds one mistake. With
+``subgraphs=True`` a runner's events include its subgraphs' events (at every
+depth), each with its own graph's types: a ``match`` on the event classes
+narrows ``data`` to the subgraph node's update and can be proven exhaustive.
+"""
+
+from __future__ import annotations
+
+from typing import assert_never, assert_type
+
+from tests.golden import nested, nested_child, nested_grandchild, subgraph, subgraph_child
+from tests.golden.nested_grandchild_types import Grandchild1Update
+from tests.golden.subgraph_child_types import SubgraphNode1Update, SubgraphNode2Update
+from tests.golden.subgraph_types import Node1Update, Node2Update
+
+
+def reference_example() -> list[str]:
+    """The reference document's example: the child's updates have the child's types."""
+    out: list[str] = []
+    for ev in subgraph.stream({"foo": "foo"}, stream_mode="updates", subgraphs=True):
+        match ev:
+            case subgraph.Node1Updated(data=data):
+                assert_type(data, Node1Update | None)
+            case subgraph.Node2Updated(data=data):
+                assert_type(data, Node2Update | None)
+            case subgraph_child.SubgraphNode1Updated(data=data, ns=ns):
+                assert_type(data, SubgraphNode1Update | None)
+                assert_type(ns, tuple[str, ...])
+                if data is not None:
+                    out.append(data["bar"])
+            case subgraph_child.SubgraphNode2Updated(data=data):
+                assert_type(data, SubgraphNode2Update | None)
+                if data is not None:
+                    out.append(data["foo"])
+            case _:
+                assert_never(ev)
+    return out
+
+
+def without_subgraphs() -> list[str]:
+    """With ``subgraphs=False`` (the default) only the graph's own nodes can occur."""
+    out: list[str] = []
+    for ev in subgraph.stream({"foo": "foo"}, stream_mode="updates"):
+        match ev:
+            case subgraph.Node1Updated() | subgraph.Node2Updated():
+                out.append(ev.node)
+            case _:
+                assert_never(ev)
+    return out
+
+
+def depth_two() -> int:
+    """Three levels: the grandchild's events keep the grandchild's types."""
+    depth = 0
+    for ev in nested.stream({"foo": "x"}, stream_mode="updates", subgraphs=True):
+        if isinstance(ev, nested_grandchild.Grandchild1Updated):
+            assert_type(ev.data, Grandchild1Update | None)
+            if ev.data is not None:
+                depth = ev.data["depth"]
+        elif isinstance(ev, nested_child.Child1Updated | nested.Parent1Updated):
+            depth += len(ev.ns)
+    return depth
+
+
+async def async_child_updates() -> list[str]:
+    """``astream`` gives the same union."""
+    out: list[str] = []
+    async for ev in subgraph.astream({"foo": "foo"}, stream_mode="updates", subgraphs=True):
+        if isinstance(ev, subgraph_child.SubgraphNode1Updated) and ev.data is not None:
+            out.append(ev.data["bar"])
+    return out
