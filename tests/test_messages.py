@@ -22,6 +22,7 @@ from flowc_demo import (
     messages_state,
     messages_subgraph,
     messages_tags,
+    messages_tool,
 )
 from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage
 
@@ -199,6 +200,14 @@ def test_an_async_node_passing_its_config_streams_once() -> None:
     )
     assert events[0].metadata["tags"] == ["run-tag"]
     assert events[0].metadata["thread_id"] == "thread-1"
+
+
+def test_a_model_called_inside_a_tool_streams_with_the_nodes_metadata() -> None:
+    events = list(graph("messages_tool").stream({"place": "bedroom"}, stream_mode="messages"))
+    assert [e.message.content for e in events] == tokens(messages_tool.ITEMS)
+    assert {(e.metadata["langgraph_node"], tuple(e.metadata["tags"])) for e in events} == {
+        ("call_tool", ("items",))
+    }
 
 
 def test_sync_streaming_of_an_async_graph_says_so() -> None:

@@ -26,6 +26,7 @@ SYNC_AND_ASYNC = (
     "messages_state",
     "messages_models",
     "messages_subgraph",
+    "messages_tool",
 )
 ASYNC_ONLY = (
     "messages_tags",
