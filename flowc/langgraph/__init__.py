@@ -23,6 +23,7 @@ from __future__ import annotations
 from typing import Any
 
 from flowc.dsl.spec import END, START
+from flowc.reducers import add_messages
 from flowc.runtime import StreamWriter, get_config, get_stream_writer
 
 from ._builder import StateGraph
@@ -36,6 +37,7 @@ __all__ = [
     "CompiledStateGraph",
     "DrawableGraph",
     "GraphCompileError",
+    "MessagesState",
     "StateGraph",
     "StreamWriter",
     "UnsupportedFeatureError",
@@ -57,14 +59,10 @@ _NOT_YET: dict[str, str] = {
 
 
 def __getattr__(name: str) -> Any:
-    if name == "add_messages":
-        try:
-            from flowc.reducers import add_messages  # type: ignore[import-not-found,unused-ignore]
-        except ImportError as exc:
-            raise ImportError(
-                "add_messages needs langchain-core: pip install 'flowc[langchain]'"
-            ) from exc
-        return add_messages
+    if name == "MessagesState":
+        from ._messages import MessagesState
+
+        return MessagesState
     what = _NOT_YET.get(name)
     if what is not None:
         raise ImportError(f"flowc.langgraph has no {name}: {what} is not supported by flowc yet")

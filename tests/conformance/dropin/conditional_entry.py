@@ -49,7 +49,9 @@ by_list = (
     .compile()
 )
 
-by_literal = StateGraph(State).add_node(small).add_node(large).add_conditional_edges(START, either).compile()
+by_literal = (
+    StateGraph(State).add_node(small).add_node(large).add_conditional_edges(START, either).compile()
+)
 
 GRAPHS = ["by_dict", "by_list", "by_literal"]
 INPUTS = [{"kind": "ant"}, {"kind": "both"}, {"kind": "none"}]

@@ -18,7 +18,13 @@ def again(state: State) -> Literal["step", "__end__"]:
     return "step" if state["count"] < 3 else END
 
 
-graph = StateGraph(State).add_node(step).add_edge(START, "step").add_conditional_edges("step", again).compile()
+graph = (
+    StateGraph(State)
+    .add_node(step)
+    .add_edge(START, "step")
+    .add_conditional_edges("step", again)
+    .compile()
+)
 
 GRAPHS = ["graph"]
 INPUTS = [{"count": 0}, {"count": 5}]

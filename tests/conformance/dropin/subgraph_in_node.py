@@ -15,7 +15,13 @@ def shout(state: Inner):
     return {"text": state["text"].upper() + "!"}
 
 
-inner = StateGraph(Inner).add_node(shout).add_edge(START, "shout").add_edge("shout", END).compile(name="inner")
+inner = (
+    StateGraph(Inner)
+    .add_node(shout)
+    .add_edge(START, "shout")
+    .add_edge("shout", END)
+    .compile(name="inner")
+)
 
 
 class Outer(TypedDict):
