@@ -10,7 +10,8 @@
     for chunk in graph.stream({"topic": "ice cream"}, stream_mode="updates"):
         print(chunk)
 
-``compile()`` runs flowc's checks (one :class:`GraphCompileError` lists every
+``add_messages`` and ``MessagesState`` are flowc's (LangGraph's merge by
+message id). ``compile()`` runs flowc's checks (one :class:`GraphCompileError` lists every
 problem, each at the builder call it is about), generates a runner module and
 returns a graph whose ``stream``, ``astream``, ``invoke`` and ``ainvoke``
 produce exactly LangGraph v1's chunks and results. LangGraph features flowc

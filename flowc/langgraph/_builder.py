@@ -64,13 +64,20 @@ _COMPILE_OPTIONS: dict[str, tuple[str, str]] = {
     ),
 }
 
-_SCHEMA_OPTIONS: dict[str, str] = {
-    "context_schema": "a run context (`context_schema=`, read through `Runtime`)",
-    "config_schema": "a config schema (`config_schema=`)",
-    "input_schema": "a graph input schema (`input_schema=`)",
-    "input": "a graph input schema (`input=`)",
-    "output_schema": "a graph output schema (`output_schema=`)",
-    "output": "a graph output schema (`output=`)",
+_IO_HINT = "a flowc graph takes and returns its state schema"
+_SCHEMA_OPTIONS: dict[str, tuple[str, str]] = {
+    "context_schema": (
+        "a run context (`context_schema=`, read through `Runtime`)",
+        "pass run values in `config['configurable']` and take a `config` parameter",
+    ),
+    "config_schema": (
+        "a config schema (`config_schema=`)",
+        "pass run values in `config['configurable']` and take a `config` parameter",
+    ),
+    "input_schema": ("a graph input schema (`input_schema=`)", _IO_HINT),
+    "input": ("a graph input schema (`input=`)", _IO_HINT),
+    "output_schema": ("a graph output schema (`output_schema=`)", _IO_HINT),
+    "output": ("a graph output schema (`output=`)", _IO_HINT),
 }
 
 
@@ -127,15 +134,13 @@ class StateGraph(Generic[StateT]):
                 and value is state_schema
             ):
                 continue
-            what = _SCHEMA_OPTIONS.get(option)
-            if what is None:
+            refused = _SCHEMA_OPTIONS.get(option)
+            if refused is None:
                 raise TypeError(f"StateGraph() got an unexpected keyword argument {option!r}")
+            what, hint = refused
             self._problems.append(
                 Diagnostic.error(
-                    UNSUPPORTED,
-                    f"{what} is not supported by flowc yet",
-                    self._span,
-                    "flowc graphs take and return their state schema",
+                    UNSUPPORTED, f"{what} is not supported by flowc yet", self._span, hint
                 )
             )
 
