@@ -178,7 +178,7 @@ def cmd_compile(args: argparse.Namespace) -> int:
                     )
                     return 1
                 made_by.setdefault(item.path, target)
-    items = list(planned.values())
+    items = sorted(planned.values(), key=lambda p: p.path)
     if args.check:
         stale = [p for p in items if p.status != "unchanged"]
         for item in stale:

@@ -63,7 +63,10 @@ def plan(files: list[GeneratedFile], out_dir: Path) -> list[Planned]:
     """What writing ``files`` into ``out_dir`` would do, file by file."""
     planned = [Planned(out_dir / f.name, f.text, _status(out_dir / f.name, f.text)) for f in files]
     init = out_dir / "__init__.py"
-    if not init.exists():
+    if init.exists():
+        # any __init__.py will do, the user's own included: it is never rewritten
+        planned.append(Planned(init, PACKAGE_MARKER, "unchanged"))
+    else:
         planned.append(Planned(init, PACKAGE_MARKER, "new"))
     return planned
 
