@@ -210,6 +210,25 @@ def test_a_model_called_inside_a_tool_streams_with_the_nodes_metadata() -> None:
     }
 
 
+def test_callbacks_of_the_run_config_see_the_models_tokens_too() -> None:
+    from langchain_core.callbacks import BaseCallbackHandler
+
+    class Collect(BaseCallbackHandler):
+        def __init__(self) -> None:
+            self.tokens: list[str] = []
+
+        def on_llm_new_token(self, token: str, **kwargs: Any) -> None:
+            self.tokens.append(token)
+
+    collect = Collect()
+    events = list(
+        graph("messages_call_model").stream(
+            {"topic": "x"}, stream_mode="messages", config={"callbacks": [collect]}
+        )
+    )
+    assert collect.tokens == [e.message.content for e in events] == tokens(messages_call_model.JOKE)
+
+
 def test_sync_streaming_of_an_async_graph_says_so() -> None:
     with pytest.raises(TypeError, match='No synchronous function provided to "call_model"'):
         list(graph("messages_async_config").stream({"topic": "x"}, stream_mode="messages"))
