@@ -4,8 +4,9 @@ Every file in ``dropin/`` is LangGraph code. It is executed twice: as it is,
 and with its ``from langgraph.graph|config|types import ...`` lines changed to
 ``from flowc.langgraph import ...`` and nothing else. For every graph the file
 compiles, every input and config it lists, every ``stream_mode`` argument of
-the oracle (each mode alone, every pair as a list, one-element lists, tuples),
-``subgraphs`` off and on, sync and async, both give the same items after the
+the oracle (each mode alone, every pair as a list, one-element lists, tuples;
+with a config, each mode and all of them at once), ``subgraphs`` off and on,
+sync and async, both give the same items after the
 oracle's normalisation (task ids, timestamps, exception objects), with dict
 keys in the same order; ``invoke``/``ainvoke`` give the same result.
 """
@@ -24,13 +25,17 @@ from typing import Any
 
 import pytest
 
-from .oracle import MODE_ARGS, collect, normalize
+from .oracle import MODE_ARGS, MODES, collect, normalize
 
 pytestmark = pytest.mark.conformance
 
 DROPIN = Path(__file__).parent / "dropin"
 _LANGGRAPH_IMPORT = re.compile(r"^from langgraph\.(graph|config|types) import ", re.MULTILINE)
 FLOWC_IMPORT = "from flowc.langgraph import "
+
+
+CONFIG_MODE_ARGS: list[Any] = [*MODES, list(MODES)]
+"""The ``stream_mode`` arguments of runs with a config: each mode, and every mode at once."""
 
 
 def swap_imports(text: str) -> str:
@@ -133,7 +138,9 @@ CASES = [
 @pytest.mark.parametrize(("stem", "subgraphs", "use_async"), CASES)
 def test_same_chunks_in_every_mode(stem: str, subgraphs: bool, use_async: bool) -> None:
     for name, index, config in cases(stem):
-        for mode in MODE_ARGS:
+        # every mode argument without a config; with one, what a config changes
+        # (metadata, tags, limits) shows in each mode alone and in all at once
+        for mode in MODE_ARGS if config is None else CONFIG_MODE_ARGS:
             _compare(stem, name, index, config, mode, subgraphs, use_async)
 
 
