@@ -18,7 +18,7 @@ from flowc.dsl.check import check
 from flowc.dsl.decorators import Graph
 from flowc.dsl.diagnostics import DiagnosticError, SourceMap
 from flowc.dsl.graph import CheckedGraph
-from flowc.dsl.load import check_target, load_subgraph
+from flowc.dsl.load import check_graph, check_target, load_subgraph
 from flowc.dsl.spec import GraphSpec
 
 __all__ = ["build", "build_checked"]
@@ -40,8 +40,7 @@ def build(
         DiagnosticError: with every diagnostic, if the graph does not check.
     """
     if isinstance(target, Graph):
-        spec, smap, _ = target.to_spec()
-        result = check(spec, smap, _origin(target), load_subgraph=load_subgraph)
+        result = check_graph(target)
     elif isinstance(target, GraphSpec):
         result = check(target, SourceMap("<spec>"), f"<spec {target.name}>", load_subgraph=load_subgraph)
     else:
@@ -80,11 +79,3 @@ def build_checked(graph: CheckedGraph) -> types.ModuleType:
             raise
         setattr(pkg, file.module, module)
     return sys.modules[runner]
-
-
-def _origin(graph: Graph[Any]) -> str:
-    for name, module in list(sys.modules.items()):
-        for attr, value in list(getattr(module, "__dict__", {}).items()):
-            if value is graph:
-                return f"{name}:{attr}"
-    return f"<graph {graph.name}>"

@@ -64,18 +64,27 @@ def discover(root: Path) -> list[str]:
         if "__pycache__" not in p.parts
     )
     seen: set[int] = set()
+    # a decorator twin of a TOML spec (the same GraphSpec) makes the same modules
+    twins = [spec for t in targets if (spec := _toml_spec(root / t)) is not None]
     for name in modules:
         module = importlib.import_module(name)
         for attr, value in sorted(vars(module).items()):
             if isinstance(value, Graph) and id(value) not in seen and _defined_in(value, module):
                 seen.add(id(value))
-                targets.append(f"{name}:{attr}")
+                if value.spec() not in twins:
+                    targets.append(f"{name}:{attr}")
     return targets
+
+
+def _toml_spec(path: Path) -> object:
+    from flowc.dsl.toml_loader import load_toml
+
+    return load_toml(path.read_text(encoding="utf-8"), path.as_posix()).spec
 
 
 def _defined_in(graph: object, module: object) -> bool:
     """The graph was declared in ``module`` (not imported into it from another)."""
-    file = getattr(getattr(graph, "_smap", None), "file", None)
+    file = getattr(graph, "file", None)
     return file is None or file == getattr(module, "__file__", None)
 
 

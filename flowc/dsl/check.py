@@ -3,24 +3,33 @@
 One pass over a spec that imports what it references, inspects signatures and
 annotations, and analyses the graph (reachability, termination, which nodes
 can run in the same superstep). Diagnostics are gathered, never raised; each
-points at the place in the spec that is wrong.
+points at the place in the spec that is wrong. A mistake is reported once:
+checks whose answer depends on a part that is already wrong (the topology of a
+graph with an unknown edge target, say) are skipped rather than guessed.
+
+Diagnostic locations are :data:`Loc` paths into the spec, looked up in the
+front end's :class:`SourceMap`; the checker asks for the most precise path
+(``("nodes", "a", "call", "return")``: the return annotation of node ``a``'s
+function) and the map falls back to the nearest part it knows (the TOML
+``call`` value).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import inspect
 import keyword
 import sys
 import types
 import typing
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Coroutine, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
-from .diagnostics import Diagnostic, Loc, SourceMap, Span
+from .diagnostics import Diagnostic, Loc, Severity, SourceMap, Span
 from .graph import (
     BranchInfo,
     CheckedGraph,
@@ -30,7 +39,7 @@ from .graph import (
     StateField,
     StateInfo,
 )
-from .spec import END, START, BranchSpec, FieldSpec, GraphSpec, NodeSpec
+from .spec import END, REDUCER_ALIASES, START, BranchSpec, FieldSpec, GraphSpec, NodeSpec
 from .types import (
     RefError,
     TypeExprError,
@@ -42,13 +51,24 @@ from .types import (
     resolve_type,
 )
 
-__all__ = ["CheckResult", "SubgraphLoader", "camel", "check", "type_code"]
+__all__ = [
+    "CheckResult",
+    "SubgraphLoader",
+    "camel",
+    "check",
+    "compatible",
+    "import_root",
+    "type_code",
+]
 
-SubgraphLoader = Callable[[str, str], tuple[GraphSpec | None, SourceMap, tuple[Diagnostic, ...], str]]
+SubgraphLoader = Callable[
+    [str, str], tuple[GraphSpec | None, SourceMap, tuple[Diagnostic, ...], str]
+]
 """``(reference, from_origin) -> (spec, source map, diagnostics, origin)`` for subgraph nodes."""
 
 _RESERVED = {START, END, "START", "END"}
 _MAX_CONCURRENCY_STATES = 5000
+"""How many (running nodes, join progress) states the superstep analysis explores at most."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,10 +104,11 @@ def import_root(origin: str) -> Iterator[None]:
         yield
     finally:
         if added:
-            try:
+            with suppress(ValueError):
                 sys.path.remove(folder)  # type: ignore[arg-type]
-            except ValueError:
-                pass
+
+
+_SubgraphCache = dict[str, "CheckResult"]
 
 
 def check(
@@ -97,13 +118,27 @@ def check(
     *,
     load_subgraph: SubgraphLoader | None = None,
     _stack: tuple[str, ...] = (),
+    _cache: _SubgraphCache | None = None,
 ) -> CheckResult:
-    """Check a spec; see the module docstring."""
+    """Check a spec; see the module docstring.
+
+    Args:
+        spec: the spec, from either front end.
+        smap: where its parts were written.
+        origin: the spec's file path or ``module:attribute`` (names the graph
+            in generated code, and decides where node modules are imported from).
+        load_subgraph: loads the specs subgraph nodes name.
+    """
+    cache: _SubgraphCache = {} if _cache is None else _cache
     with import_root(origin):
-        checker = _Checker(spec, smap, origin, load_subgraph, (*_stack, origin))
+        checker = _Checker(spec, smap, origin, load_subgraph, (*_stack, origin), cache)
         graph = checker.run()
-    errors = [d for d in checker.diags if d.severity.value == "error"]
-    return CheckResult(None if errors else graph, tuple(checker.diags), smap)
+    errors = [d for d in checker.diags if d.severity is Severity.ERROR]
+    return CheckResult(None if errors else graph, tuple(_unique(checker.diags)), smap)
+
+
+def _unique(diags: Sequence[Diagnostic]) -> list[Diagnostic]:
+    return list(dict.fromkeys(diags))
 
 
 # -- type helpers ---------------------------------------------------------------------
@@ -113,9 +148,7 @@ def _unwrap(tp: Any) -> Any:
     """Strip ``Annotated``, ``Required``, ``NotRequired`` and ``ReadOnly``."""
     while True:
         origin = get_origin(tp)
-        if origin is typing.Annotated:
-            tp = get_args(tp)[0]
-        elif origin in (typing.Required, typing.NotRequired):
+        if origin is typing.Annotated or origin in (typing.Required, typing.NotRequired):
             tp = get_args(tp)[0]
         else:
             return tp
@@ -133,21 +166,24 @@ def _is_pydantic(tp: Any) -> bool:
     return isinstance(tp, type) and hasattr(tp, "model_fields") and hasattr(tp, "model_validate")
 
 
-def _typed_fields(cls: type) -> dict[str, Any]:
-    """Field name → annotation (with extras) of a TypedDict, dataclass or pydantic class."""
+def _typed_fields(cls: type) -> tuple[dict[str, Any], dict[str, str]]:
+    """Field name → annotation (with extras) of a TypedDict, dataclass or pydantic class,
+    and, for fields whose annotation does not resolve, why not."""
     if _is_pydantic(cls):
-        fields = cls.model_fields  # type: ignore[attr-defined]
         out = {}
-        for name, info in fields.items():
+        for name, info in cls.model_fields.items():  # type: ignore[attr-defined]
             tp = info.annotation
             if info.metadata:
                 tp = typing.Annotated[(tp, *info.metadata)]
             out[name] = tp
-        return out
-    hints = typing.get_type_hints(cls, include_extras=True)
+        return out, {}
+    hints, failures = resolve_annotations(cls)
     if dataclasses.is_dataclass(cls):
-        return {f.name: hints.get(f.name, Any) for f in dataclasses.fields(cls)}
-    return dict(hints)
+        names = [f.name for f in dataclasses.fields(cls)]
+        return {n: hints[n] for n in names if n in hints}, {
+            n: failures[n] for n in names if n in failures
+        }
+    return hints, failures
 
 
 def compatible(value: Any, target: Any) -> bool:
@@ -199,7 +235,7 @@ def _abc_match(value: type, target: type) -> bool:
         abc.MutableMapping: (dict,),
         abc.Iterable: (list, tuple, set, frozenset, dict),
     }
-    return value in pairs.get(target, ())
+    return value in pairs.get(target, ())  # type: ignore[arg-type]
 
 
 def type_code(tp: Any) -> TypeRef:
@@ -262,7 +298,12 @@ def _zero_code(tp: Any) -> str | None:
     zeros = {list: "[]", dict: "{}", set: "set()", int: "0", float: "0.0", str: '""', tuple: "()"}
     import collections.abc as abc
 
-    zeros_abc = {abc.Sequence: "[]", abc.MutableSequence: "[]", abc.Mapping: "{}", abc.MutableMapping: "{}"}
+    zeros_abc = {
+        abc.Sequence: "[]",
+        abc.MutableSequence: "[]",
+        abc.Mapping: "{}",
+        abc.MutableMapping: "{}",
+    }
     if base in zeros:
         return zeros[base]
     if base in zeros_abc:
@@ -290,7 +331,7 @@ def _router_literals(tp: Any) -> tuple[list[str], bool] | None:
             names.extend(sub[0])
             multi = multi or sub[1]
         return names, multi
-    if origin in (list, tuple, Sequence, typing.Sequence) or origin is not None and getattr(origin, "__name__", "") in ("Sequence", "list"):
+    if origin in (list, tuple, Sequence):
         args = get_args(tp)
         if args:
             sub = _router_literals(args[0])
@@ -300,7 +341,67 @@ def _router_literals(tp: Any) -> tuple[list[str], bool] | None:
     return None
 
 
+# -- annotations ----------------------------------------------------------------------
+
+
+def resolve_annotations(
+    obj: Any, localns: Mapping[str, Any] | None = None
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The annotations of a function or class, each resolved on its own.
+
+    Returns the ones that resolve, and for the others why not, so that one bad
+    annotation neither hides the rest nor goes unreported.
+    """
+    target = obj
+    if not (inspect.isfunction(obj) or inspect.ismethod(obj) or isinstance(obj, type)):
+        target = getattr(obj, "__call__", obj)  # noqa: B004 - a callable object's own signature
+    with suppress(ValueError):
+        target = inspect.unwrap(target)
+    try:
+        return typing.get_type_hints(target, localns=dict(localns or {}), include_extras=True), {}
+    except Exception:
+        pass
+    hints: dict[str, Any] = {}
+    failures: dict[str, str] = {}
+    if isinstance(target, type):
+        owners = [c for c in reversed(target.__mro__) if c is not object]
+        items = [(c, n, a) for c in owners for n, a in vars(c).get("__annotations__", {}).items()]
+    else:
+        items = [(target, n, a) for n, a in getattr(target, "__annotations__", {}).items()]
+    for owner, name, ann in items:
+        module = sys.modules.get(getattr(owner, "__module__", ""), None)
+        globalns = getattr(target, "__globals__", None) or (vars(module) if module else {})
+        probe = _AnnotationProbe({name: ann})
+        try:
+            hints[name] = typing.get_type_hints(
+                probe, globalns=dict(globalns), localns=dict(localns or {}), include_extras=True
+            )[name]
+            failures.pop(name, None)
+        except Exception as exc:
+            failures[name] = _exc_text(exc)
+    return hints, failures
+
+
+class _AnnotationProbe:
+    """A stand-in object carrying one annotation, to resolve it alone."""
+
+    def __init__(self, annotations: dict[str, Any]) -> None:
+        self.__annotations__ = annotations
+
+
+def _exc_text(exc: BaseException) -> str:
+    if isinstance(exc, NameError) and exc.name:
+        return f"name `{exc.name}` is not defined"
+    return f"{type(exc).__name__}: {exc}"
+
+
 # -- the checker ----------------------------------------------------------------------
+
+
+_Signature = tuple[
+    str | None, str | None, tuple[str, ...] | None, Ref | None, tuple[str, ...] | None
+]
+"""What a node's signature tells: writer and config parameters, input keys, update type, writes."""
 
 
 class _Checker:
@@ -311,16 +412,25 @@ class _Checker:
         origin: str,
         load_subgraph: SubgraphLoader | None,
         stack: tuple[str, ...],
+        cache: _SubgraphCache,
     ) -> None:
         self.spec = spec
         self.smap = smap
         self.origin = origin
         self.load_subgraph = load_subgraph
         self.stack = stack
+        self.cache = cache
         self.diags: list[Diagnostic] = []
         self.state_types: dict[str, Any] = {}
+        """Every declared state key → its type (``Any`` when the type did not resolve)."""
         self.reducer_fields: set[str] = set()
         self.node_names: set[str] = set()
+        self.definite_writes: dict[str, set[str]] = {}
+        """Per node, the keys every one of its updates writes (for the concurrency check)."""
+        self.multi_routers: set[int] = set()
+        """``id`` of the :class:`BranchInfo` of routers that can pick several targets."""
+        self.state_ok = True
+        """False when part of the state did not check (nodes are still checked against the rest)."""
 
     # -- reporting
 
@@ -330,35 +440,35 @@ class _Checker:
     def error(self, code: str, message: str, loc: Loc, hint: str | None = None) -> None:
         self.diags.append(Diagnostic.error(code, message, self.span(loc), hint))
 
+    def has_errors(self) -> bool:
+        return any(d.severity is Severity.ERROR for d in self.diags)
+
+    def has_key(self, key: str) -> bool:
+        return key in self.state_types
+
+    def keys(self) -> list[str]:
+        return list(self.state_types)
+
     # -- the pass
 
     def run(self) -> CheckedGraph | None:
         spec = self.spec
-        if not is_identifier(spec.name):
-            self.error(
-                "E101",
-                f"graph name `{spec.name}` is not a Python identifier",
-                ("graph", "name"),
-                "graph names name generated modules: use letters, digits and `_`",
-            )
+        self.check_graph_settings()
         state = self.check_state()
         self.check_node_names()
-        nodes = {n.name: n for n in spec.nodes}
-        succ, joins, bad_edges = self.check_edges(nodes)
-        branches = self.check_branches(nodes)
+        succ, joins, end_joins, edges_ok = self.check_edges()
+        branches, branches_ok = self.check_branches()
         node_infos = []
         for node in spec.nodes:
             info = self.check_node(node, state, succ, joins, branches)
             if info is not None:
                 node_infos.append(info)
-        if not bad_edges:
-            self.check_topology(succ, joins, branches)
-        if self.diags or state is None:
-            return None
-        self.check_concurrent_writes(node_infos, succ, joins, branches)
-        if self.diags:
-            return None
+        if edges_ok and branches_ok:
+            self.check_topology(succ, joins, end_joins, branches)
+            self.check_concurrent_writes(succ, joins, branches)
         custom = self.resolve_type_expr(spec.custom_type, ("graph", "custom_type"))
+        if self.has_errors() or state is None or not self.state_ok:
+            return None
         return CheckedGraph(
             name=spec.name,
             description=spec.description,
@@ -374,84 +484,135 @@ class _Checker:
             spec=spec,
         )
 
+    def check_graph_settings(self) -> None:
+        spec = self.spec
+        if not is_identifier(spec.name):
+            what = _not_identifier(spec.name)
+            self.error(
+                "E101",
+                f"graph name `{spec.name}` is {what}",
+                ("graph", "name"),
+                "a graph's name names its generated module: use letters, digits and `_`",
+            )
+        if spec.recursion_limit is not None and spec.recursion_limit < 1:
+            self.error(
+                "E004",
+                f"the recursion limit must be at least 1, not {spec.recursion_limit}",
+                ("graph", "recursion_limit"),
+            )
+
     # -- state
 
     def check_state(self) -> StateInfo | None:
         st = self.spec.state
         if st.class_ref is not None:
             if st.fields:
-                self.error("E004", "a state has either `class` or `fields`, not both", ("state", "fields"))
-                return None
-            try:
-                cls = resolve_ref(st.class_ref)
-            except RefError as exc:
-                self.error("E302", str(exc), ("state", "class"))
-                return None
-            if not isinstance(cls, type):
-                self.error("E302", f"`{st.class_ref}` is not a class", ("state", "class"))
-                return None
-            if _is_typeddict(cls):
-                kind: Literal["typeddict", "dataclass", "pydantic"] = "typeddict"
-            elif dataclasses.is_dataclass(cls):
-                kind = "dataclass"
-            elif _is_pydantic(cls):
-                kind = "pydantic"
-            else:
                 self.error(
-                    "E302",
-                    f"state class `{st.class_ref}` is not a TypedDict, dataclass or pydantic model",
-                    ("state", "class"),
+                    "E004", "a state has either `class` or `fields`, not both", ("state", "fields")
                 )
                 return None
-            try:
-                hints = _typed_fields(cls)
-            except Exception as exc:
-                self.error("E302", f"cannot read the fields of `{st.class_ref}`: {exc}", ("state", "class"))
-                return None
-            fields = []
-            defaults = _class_defaults(cls)
-            for name, tp in hints.items():
-                reducer = _reducer_of(tp)
-                ref = None
-                initial = None
-                if reducer is not None:
-                    ref = self.ref_of(reducer, ("state", "class"), f"reducer of `{name}`")
-                    if ref is None:
-                        continue
-                    self.check_reducer(reducer, _unwrap(tp), name, ("state", "class"))
-                    initial = _zero_code(tp)
-                    self.reducer_fields.add(name)
-                self.state_types[name] = _unwrap(tp)
-                fields.append(
-                    StateField(
-                        name=name,
-                        type=type_code(_unwrap(tp)),
-                        reducer=ref,
-                        initial=initial,
-                        default=defaults.get(name),
-                    )
-                )
-            ref = self.ref_of(cls, ("state", "class"), "state class")
-            if ref is None:
-                return None
-            return StateInfo(kind=kind, cls=ref, fields=tuple(fields))
+            return self.check_state_class(st.class_ref)
         if not st.fields:
-            self.error("E004", "the state declares no fields", ("state",), "add `[state.fields]` or `class`")
+            self.error(
+                "E004",
+                "the state declares no fields",
+                ("state",),
+                "declare fields under `[state.fields]`, or name a class with `class`",
+            )
             return None
         fields = []
         ok = True
+        seen: set[str] = set()
         for fs in st.fields:
+            if fs.name in seen:
+                self.error(
+                    "E103",
+                    f"state field `{fs.name}` is declared more than once",
+                    ("state", "fields", fs.name),
+                )
+                ok = False
+                continue
+            seen.add(fs.name)
             field = self.check_field(fs)
             if field is None:
                 ok = False
             else:
                 fields.append(field)
-        return StateInfo(kind=st.kind, cls=None, fields=tuple(fields)) if ok else None
+        self.state_ok = ok
+        return StateInfo(kind=st.kind, cls=None, fields=tuple(fields))
+
+    def check_state_class(self, class_ref: str) -> StateInfo | None:
+        loc: Loc = ("state", "class")
+        try:
+            cls = resolve_ref(class_ref)
+        except RefError as exc:
+            self.error("E301", f"state class: {exc}", loc)
+            return None
+        if not isinstance(cls, type):
+            self.error("E302", f"`{class_ref}` is not a class", loc)
+            return None
+        kind: Literal["typeddict", "dataclass", "pydantic"]
+        if _is_typeddict(cls):
+            kind = "typeddict"
+        elif dataclasses.is_dataclass(cls):
+            kind = "dataclass"
+        elif _is_pydantic(cls):
+            kind = "pydantic"
+        else:
+            self.error(
+                "E302",
+                f"state class `{_name_of(cls)}` is not a TypedDict, dataclass or pydantic model",
+                loc,
+            )
+            return None
+        hints, failures = _typed_fields(cls)
+        for name, why in failures.items():
+            self.state_types[name] = Any
+            self.error(
+                "E302",
+                f"the type of state field `{name}` does not resolve: {why}",
+                (*loc, "type", name),
+            )
+        fields = []
+        defaults = _class_defaults(cls)
+        ok = not failures
+        for name, tp in hints.items():
+            self.state_types[name] = _unwrap(tp)
+            reducer = _reducer_of(tp)
+            ref = None
+            initial = None
+            if reducer is not None:
+                ref = self.ref_of(reducer, (*loc, "reducer", name), f"reducer of `{name}`")
+                self.reducer_fields.add(name)
+                if ref is None:
+                    ok = False
+                    continue
+                if not self.check_reducer(reducer, _unwrap(tp), name, (*loc, "reducer", name)):
+                    ok = False
+                initial = _zero_code(tp)
+            fields.append(
+                StateField(
+                    name=name,
+                    type=type_code(_unwrap(tp)),
+                    reducer=ref,
+                    initial=initial,
+                    default=defaults.get(name),
+                )
+            )
+        ref = self.ref_of(cls, loc, "state class")
+        if ref is None:
+            return None
+        self.state_ok = ok
+        return StateInfo(kind=kind, cls=ref, fields=tuple(fields))
 
     def check_field(self, fs: FieldSpec) -> StateField | None:
         loc: Loc = ("state", "fields", fs.name)
+        self.state_types[fs.name] = Any
+        if fs.reducer is not None:
+            self.reducer_fields.add(fs.name)
         if not is_identifier(fs.name):
-            self.error("E101", f"state field `{fs.name}` is not a Python identifier", loc)
+            what = _not_identifier(fs.name)
+            self.error("E101", f"state field `{fs.name}` is {what}", loc)
             return None
         tref = self.resolve_type_expr(fs.type, (*loc, "type"))
         if tref is None:
@@ -460,8 +621,6 @@ class _Checker:
         reducer_ref = None
         initial = None
         if fs.reducer is not None:
-            from .spec import REDUCER_ALIASES
-
             target = REDUCER_ALIASES.get(fs.reducer, fs.reducer)
             try:
                 fn = resolve_ref(target)
@@ -470,21 +629,28 @@ class _Checker:
                 self.error("E301", f"reducer of `{fs.name}`: {exc}", (*loc, "reducer"))
                 return None
             if not callable(fn):
-                self.error("E303", f"reducer `{fs.reducer}` is not callable", (*loc, "reducer"))
-                return None
-            self.check_reducer(fn, tref.obj, fs.name, (*loc, "reducer"))
-            reducer_ref = Ref(module, attr, fn)
-            self.reducer_fields.add(fs.name)
-            initial = repr(fs.default.value) if fs.default is not None else _zero_code(tref.obj)
-        default = repr(fs.default.value) if fs.default is not None else None
-        if fs.default is not None and fs.default.value is not None:
-            if not compatible(type(fs.default.value), tref.obj):
                 self.error(
-                    "E307",
-                    f"default of `{fs.name}` is a {type(fs.default.value).__name__}, not `{fs.type}`",
-                    (*loc, "default"),
+                    "E303",
+                    f"reducer `{fs.reducer}` of `{fs.name}` is not callable",
+                    (*loc, "reducer"),
                 )
                 return None
+            if not self.check_reducer(fn, tref.obj, fs.name, (*loc, "reducer")):
+                return None
+            reducer_ref = Ref(module, attr, fn)
+            initial = repr(fs.default.value) if fs.default is not None else _zero_code(tref.obj)
+        default = repr(fs.default.value) if fs.default is not None else None
+        if (
+            fs.default is not None
+            and fs.default.value is not None
+            and not compatible(_json_type(fs.default.value), tref.obj)
+        ):
+            self.error(
+                "E311",
+                f"the default of `{fs.name}` is {_article(fs.default.value)}, not `{_show(tref.obj)}`",
+                (*loc, "default"),
+            )
+            return None
         return StateField(
             name=fs.name,
             type=tref,
@@ -500,52 +666,48 @@ class _Checker:
         try:
             return resolve_type(expr)
         except TypeExprError as exc:
-            self.error("E302", f"type `{expr}` does not resolve: {exc}", loc)
+            self.error("E302", f"type `{expr}` does not resolve: {exc}", loc, _type_hint(str(exc)))
             return None
 
-    def check_reducer(self, fn: Any, field_type: Any, name: str, loc: Loc) -> None:
+    def check_reducer(self, fn: Any, field_type: Any, name: str, loc: Loc) -> bool:
+        """Does ``fn(current, update)`` fit a field of ``field_type``? Reports when not."""
         try:
             sig = inspect.signature(fn)
         except (TypeError, ValueError):
-            return
-        positional = [
-            p
-            for p in sig.parameters.values()
-            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-        ]
-        required_kw = [
-            p for p in sig.parameters.values() if p.kind is p.KEYWORD_ONLY and p.default is p.empty
-        ]
-        has_var = any(p.kind is p.VAR_POSITIONAL for p in sig.parameters.values())
+            return True
+        params = list(sig.parameters.values())
+        positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        required_kw = [p for p in params if p.kind is p.KEYWORD_ONLY and p.default is p.empty]
+        has_var = any(p.kind is p.VAR_POSITIONAL for p in params)
         required = [p for p in positional if p.default is p.empty]
         if required_kw or len(required) > 2 or (len(positional) < 2 and not has_var):
             self.error(
                 "E308",
-                f"reducer `{_name_of(fn)}` of `{name}` must take two arguments (current, update); "
-                f"its signature is `{sig}`",
+                f"reducer `{_name_of(fn)}` of `{name}` must take two arguments (the current value "
+                f"and an update), not `{_plain(sig)}`",
                 loc,
             )
-            return
-        try:
-            hints = typing.get_type_hints(fn)
-        except Exception:
-            return
-        if positional and positional[0].name in hints:
-            param = hints[positional[0].name]
-            if not compatible(field_type, param):
+            return False
+        hints, _ = resolve_annotations(fn)
+        for param in positional[:2]:
+            declared = hints.get(param.name)
+            if declared is not None and not compatible(field_type, declared):
                 self.error(
                     "E308",
-                    f"reducer `{_name_of(fn)}` takes `{_show(param)}` but field `{name}` is `{_show(field_type)}`",
+                    f"reducer `{_name_of(fn)}` takes `{param.name}: {_show(declared)}`, "
+                    f"but field `{name}` is `{_show(field_type)}`",
                     loc,
                 )
-                return
+                return False
         ret = hints.get("return")
         if ret is not None and not compatible(ret, field_type):
             self.error(
                 "E308",
-                f"reducer `{_name_of(fn)}` returns `{_show(ret)}` but field `{name}` is `{_show(field_type)}`",
+                f"reducer `{_name_of(fn)}` returns `{_show(ret)}`, but field `{name}` is `{_show(field_type)}`",
                 loc,
             )
+            return False
+        return True
 
     def ref_of(self, obj: Any, loc: Loc, what: str) -> Ref | None:
         imp = import_of(obj)
@@ -569,12 +731,26 @@ class _Checker:
         for node in self.spec.nodes:
             loc: Loc = ("nodes", node.name)
             if node.name in _RESERVED:
-                self.error("E102", f"`{node.name}` is reserved and cannot name a node", loc)
+                self.error(
+                    "E102",
+                    f"`{node.name}` is reserved and cannot name a node",
+                    loc,
+                    "START and END are the graph's virtual entry and exit",
+                )
             elif not is_identifier(node.name):
-                what = "a Python keyword" if keyword.iskeyword(node.name) else "not a Python identifier"
-                self.error("E101", f"node name `{node.name}` is {what}", loc)
+                self.error(
+                    "E101",
+                    f"node name `{node.name}` is {_not_identifier(node.name)}",
+                    loc,
+                    "node names become Python names in generated code: use letters, digits and `_`",
+                )
             elif node.name.startswith("__"):
-                self.error("E101", f"node name `{node.name}` may not start with `__`", loc)
+                self.error(
+                    "E101",
+                    f"node name `{node.name}` may not start with `__`",
+                    loc,
+                    "LangGraph reserves such names",
+                )
             if node.name in seen:
                 self.error("E103", f"node `{node.name}` is declared more than once", loc)
             seen.add(node.name)
@@ -590,7 +766,12 @@ class _Checker:
     ) -> NodeInfo | None:
         loc: Loc = ("nodes", node.name)
         if (node.call is None) == (node.subgraph is None):
-            self.error("E107", f"node `{node.name}` needs exactly one of `call` and `subgraph`", loc)
+            self.error(
+                "E107",
+                f"node `{node.name}` needs exactly one of `call` and `subgraph`",
+                loc,
+                "`call` names a function (`package.module:function`), `subgraph` another spec",
+            )
             return None
         triggers = self.triggers_of(node.name, succ, joins, branches)
         common = dict(
@@ -604,11 +785,18 @@ class _Checker:
             joins=tuple(i for i, j in enumerate(joins) if node.name in j.sources),
         )
         custom = self.resolve_type_expr(node.custom_type, (*loc, "custom_type"))
+        declared_writes = self.check_declared_writes(node)
         if node.subgraph is not None:
+            for key in ("writer", "writes"):
+                if getattr(node, key) is not None:
+                    self.error(
+                        "E004", f"subgraph node `{node.name}` cannot declare `{key}`", (*loc, key)
+                    )
             sub = self.check_subgraph(node, state)
             if sub is None:
                 return None
-            shared = tuple(f.name for f in sub.state.fields if state and state.field(f.name))
+            shared = tuple(f.name for f in sub.state.fields if self.has_key(f.name))
+            self.definite_writes[node.name] = set()
             return NodeInfo(
                 call=None,
                 subgraph=sub,
@@ -626,7 +814,7 @@ class _Checker:
             fn = resolve_ref(node.call)
             module, attr = parse_ref(node.call)
         except RefError as exc:
-            self.error("E301", f"node `{node.name}`: {exc}", (*loc, "call"))
+            self.error("E301", f"node `{node.name}`: {exc}", (*loc, "call"), _ref_hint(node.call))
             return None
         if not callable(fn):
             self.error("E303", f"node `{node.name}`: `{node.call}` is not callable", (*loc, "call"))
@@ -635,28 +823,23 @@ class _Checker:
         if sig_info is None:
             return None
         writer_arg, config_arg, input_keys, update_type, writes = sig_info
-        if node.writes is not None:
-            unknown = [k for k in node.writes if state is not None and state.field(k) is None]
-            for i, key in enumerate(node.writes):
-                if key in unknown:
-                    self.error(
-                        "E306",
-                        f"node `{node.name}` declares it writes `{key}`, which the state does not have",
-                        (*loc, "writes", i),
-                        _did_you_mean(key, [f.name for f in state.fields] if state else []),
-                    )
-            if unknown:
-                return None
-            writes = tuple(node.writes)
+        if declared_writes is False:
+            return None
+        if declared_writes is not None:
+            writes = declared_writes
+            self.definite_writes[node.name] = set(declared_writes)
         if node.writer is True and writer_arg is None:
             self.error(
                 "E304",
-                f"node `{node.name}` is declared with `writer = true` but `{_name_of(fn)}` has no `writer` parameter",
+                f"node `{node.name}` is declared with `writer = true`, but `{_name_of(fn)}` has no `writer` parameter",
                 (*loc, "writer"),
+                "add a parameter `writer: StreamWriter`",
             )
             return None
         if node.writer is False:
             writer_arg = None
+        if custom is None and node.custom_type is not None:
+            return None
         return NodeInfo(
             call=Ref(module, attr, fn),
             subgraph=None,
@@ -670,9 +853,24 @@ class _Checker:
             **common,  # type: ignore[arg-type]
         )
 
+    def check_declared_writes(self, node: NodeSpec) -> tuple[str, ...] | Literal[False] | None:
+        if node.writes is None:
+            return None
+        ok = True
+        for i, key in enumerate(node.writes):
+            if not self.has_key(key):
+                self.error(
+                    "E306",
+                    f"node `{node.name}` declares that it writes `{key}`, which the state does not have",
+                    ("nodes", node.name, "writes", i),
+                    _did_you_mean(key, self.keys()),
+                )
+                ok = False
+        return tuple(node.writes) if ok else False
+
     def check_signature(
         self, node: NodeSpec, fn: Any, state: StateInfo | None
-    ) -> tuple[str | None, str | None, tuple[str, ...] | None, Ref | None, tuple[str, ...] | None] | None:
+    ) -> _Signature | None:
         loc: Loc = ("nodes", node.name, "call")
         try:
             sig = inspect.signature(fn)
@@ -685,75 +883,68 @@ class _Checker:
         if not positional and not has_var:
             self.error(
                 "E304",
-                f"node `{node.name}`: `{_name_of(fn)}{sig}` takes no argument; a node takes the state",
+                f"node `{node.name}`: `{_name_of(fn)}{_plain(sig)}` takes no argument, but a node is called with the state",
                 loc,
                 "add a first parameter `state`",
             )
             return None
-        extra_required = []
+        ok = True
         for p in params[1:] if positional else params:
             if p.name == "writer":
                 writer_arg = "writer"
             elif p.name == "config":
                 config_arg = "config"
-            elif p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+            elif p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) or p.default is not p.empty:
                 continue
-            elif p.default is p.empty:
-                extra_required.append(p.name)
-        if extra_required:
+            else:
+                self.error(
+                    "E304",
+                    f"node `{node.name}` requires an argument `{p.name}` that flowc cannot pass",
+                    (*loc, "param", p.name),
+                    "a node is called with the state, and optionally `config` and `writer`; "
+                    f"give `{p.name}` a default or remove it",
+                )
+                ok = False
+        hints, failures = resolve_annotations(fn, self.generated_names())
+        for pname, why in failures.items():
+            where = (*loc, "return") if pname == "return" else (*loc, "annotation", pname)
             self.error(
-                "E304",
-                f"node `{node.name}`: `{_name_of(fn)}{sig}` requires `{extra_required[0]}`, "
-                "which flowc cannot pass",
-                loc,
-                "a node takes the state, and optionally `config` and `writer`",
+                "E302",
+                f"node `{node.name}`: the annotation of `{pname}` does not resolve: {why}",
+                where,
             )
+            ok = False
+        if not ok:
             return None
-        hints = self.hints_of(fn)
-        input_keys = None
+        input_keys: tuple[str, ...] | None = None
         if positional and state is not None:
             ann = hints.get(positional[0].name)
             if ann is not None:
-                input_keys = self.check_input_annotation(node, fn, ann, state)
-                if input_keys is False:
+                checked = self.check_input_annotation(node, ann, state, positional[0].name)
+                if checked is False:
                     return None
+                input_keys = checked
         update_type = None
         writes = None
         ret = hints.get("return")
-        if ret is not None and state is not None:
-            result = self.check_return_annotation(node, fn, ret, state)
+        if ret is not None:
+            result = self.check_return_annotation(node, fn, ret)
             if result is False:
                 return None
             if result is not None:
                 update_type, writes = result
-        return (
-            writer_arg,
-            config_arg,
-            input_keys if isinstance(input_keys, tuple) else None,
-            update_type,
-            writes,
-        )
-
-    def hints_of(self, fn: Any) -> dict[str, Any]:
-        target = fn if inspect.isfunction(fn) or inspect.ismethod(fn) else getattr(fn, "__call__", fn)
-        try:
-            return typing.get_type_hints(target, include_extras=True)
-        except Exception:
-            pass
-        # annotations naming generated types (imported under TYPE_CHECKING) resolve
-        # against the types flowc will generate for this spec
-        try:
-            return typing.get_type_hints(target, localns=self.generated_names(), include_extras=True)
-        except Exception:
-            return {}
+        return writer_arg, config_arg, input_keys, update_type, writes
 
     def generated_names(self) -> dict[str, Any]:
+        """The types flowc generates for this spec, for annotations that name them
+        (imported under ``TYPE_CHECKING`` from the generated module)."""
         prefix = camel(self.spec.name)
         fields = {n: (tp if tp is not None else Any) for n, tp in self.state_types.items()}
         names: dict[str, Any] = {
             f"{prefix}State": typing.TypedDict(f"{prefix}State", fields, total=False),  # type: ignore[operator]
             f"{prefix}Input": typing.TypedDict(f"{prefix}Input", fields, total=False),  # type: ignore[operator]
             f"{prefix}Update": typing.TypedDict(f"{prefix}Update", fields, total=False),  # type: ignore[operator]
+            f"{prefix}Values": typing.TypedDict(f"{prefix}Values", fields, total=False),  # type: ignore[operator]
         }
         for node in self.spec.nodes:
             if node.writes:
@@ -766,29 +957,28 @@ class _Checker:
         return names
 
     def check_input_annotation(
-        self, node: NodeSpec, fn: Any, ann: Any, state: StateInfo
-    ) -> tuple[str, ...] | None | Literal[False]:
-        loc: Loc = ("nodes", node.name, "call")
+        self, node: NodeSpec, ann: Any, state: StateInfo, param: str
+    ) -> tuple[str, ...] | Literal[False] | None:
+        loc: Loc = ("nodes", node.name, "call", "annotation", param)
         ann = _unwrap(ann)
-        if ann is Any or ann in (dict, Mapping, typing.Mapping, object) or get_origin(ann) in (dict, Mapping):
+        if ann is Any or ann in (dict, Mapping, object) or get_origin(ann) in (dict, Mapping):
             return None
         state_cls = state.cls.obj if state.cls else None
         if ann is state_cls:
             return None
         if _is_typeddict(ann) or dataclasses.is_dataclass(ann) or _is_pydantic(ann):
-            try:
-                fields = _typed_fields(ann)
-            except Exception:
-                return None
-            missing = [k for k in fields if state.field(k) is None]
-            if missing:
+            fields, _ = _typed_fields(ann)
+            missing = [k for k in fields if not self.has_key(k)]
+            for key in missing:
                 self.error(
                     "E305",
-                    f"node `{node.name}` takes `{_show(ann)}`, whose key `{missing[0]}` is not in the state",
+                    f"node `{node.name}` takes `{_show(ann)}`, whose key `{key}` is not in the state",
                     loc,
-                    _did_you_mean(missing[0], [f.name for f in state.fields]),
+                    _did_you_mean(key, self.keys()),
                 )
+            if missing:
                 return False
+            ok = True
             for key, tp in fields.items():
                 declared = self.state_types.get(key)
                 if declared is not None and not compatible(declared, tp):
@@ -797,7 +987,9 @@ class _Checker:
                         f"node `{node.name}` takes `{key}` as `{_show(tp)}`, but the state has `{_show(declared)}`",
                         loc,
                     )
-                    return False
+                    ok = False
+            if not ok:
+                return False
             if state_cls is None and _is_typeddict(ann) and set(fields) == set(self.state_types):
                 return None
             if _is_typeddict(ann) and (state_cls is None or _is_typeddict(state_cls)):
@@ -805,8 +997,9 @@ class _Checker:
             if state_cls is not None and ann is not state_cls:
                 self.error(
                     "E305",
-                    f"node `{node.name}` takes `{_show(ann)}` but the state is `{_show(state_cls)}`",
+                    f"node `{node.name}` takes `{_show(ann)}`, but the state is `{_show(state_cls)}`",
                     loc,
+                    f"annotate `{param}` with `{_show(state_cls)}`",
                 )
                 return False
             return None
@@ -819,53 +1012,62 @@ class _Checker:
         return False
 
     def check_return_annotation(
-        self, node: NodeSpec, fn: Any, ret: Any, state: StateInfo
-    ) -> tuple[Ref | None, tuple[str, ...]] | None | Literal[False]:
-        loc: Loc = ("nodes", node.name, "call")
+        self, node: NodeSpec, fn: Any, ret: Any
+    ) -> tuple[Ref | None, tuple[str, ...]] | Literal[False] | None:
+        loc: Loc = ("nodes", node.name, "call", "return")
         inner = _unwrap(ret)
-        if _is_async(fn) and get_origin(inner) in (typing.Coroutine,):
+        if _is_async(fn) and get_origin(inner) is Coroutine:
             inner = get_args(inner)[-1]
-        options = [a for a in get_args(inner)] if _is_union(inner) else [inner]
+        options = list(get_args(inner)) if _is_union(inner) else [inner]
         tds = [o for o in options if _is_typeddict(o)]
-        others = [o for o in options if not _is_typeddict(o) and o is not type(None) and o is not None]
+        others = [
+            o for o in options if not _is_typeddict(o) and o is not type(None) and o is not None
+        ]
         if not tds:
-            if any(o is not Any and get_origin(o) not in (dict, Mapping) and o not in (dict, Mapping) for o in others):
-                if all(o is type(None) or o is None for o in options):
-                    return None, ()
+            if all(o is type(None) or o is None for o in options):
+                self.definite_writes[node.name] = set()
+                return None, ()
+            if any(
+                o is not Any and get_origin(o) not in (dict, Mapping) and o not in (dict, Mapping)
+                for o in others
+            ):
                 self.error(
                     "E307",
-                    f"node `{node.name}` returns `{_show(ret)}`; a node returns a dict of state keys",
+                    f"node `{node.name}` returns `{_show(ret)}`, but a node returns a dict of state keys",
                     loc,
                     "annotate the return with a TypedDict of the keys it writes",
                 )
                 return False
             return None
         keys: list[str] = []
+        ok = True
         for td in tds:
-            try:
-                fields = typing.get_type_hints(td, include_extras=True)
-            except Exception:
-                return None
+            fields, _ = _typed_fields(td)
             for key, tp in fields.items():
                 declared = self.state_types.get(key)
-                if state.field(key) is None:
+                if not self.has_key(key):
                     self.error(
                         "E306",
-                        f"node `{node.name}` returns key `{key}`, which the state does not have",
+                        f"node `{node.name}` returns key `{key}` (in `{_show(td)}`), which the state does not have",
                         loc,
-                        _did_you_mean(key, [f.name for f in state.fields])
+                        _did_you_mean(key, self.keys())
                         or "LangGraph would drop this write silently; flowc refuses it",
                     )
-                    return False
-                if declared is not None and not compatible(tp, declared):
+                    ok = False
+                elif declared is not None and not compatible(tp, declared):
                     self.error(
                         "E307",
                         f"node `{node.name}` writes `{key}` as `{_show(tp)}`, but the state has `{_show(declared)}`",
                         loc,
                     )
-                    return False
+                    ok = False
                 if key not in keys:
                     keys.append(key)
+        if not ok:
+            return False
+        if not others:
+            required = [set(getattr(td, "__required_keys__", ())) for td in tds]
+            self.definite_writes[node.name] = set.intersection(*required) if required else set()
         update_ref = None
         if len(tds) == 1 and not others:
             imp = import_of(tds[0])
@@ -881,51 +1083,81 @@ class _Checker:
         if self.load_subgraph is None:
             self.error("E504", f"node `{node.name}`: subgraphs cannot be loaded here", loc)
             return None
-        spec, smap, diags, origin = self.load_subgraph(node.subgraph, self.origin)
+        sub_spec, sub_map, diags, origin = self.load_subgraph(node.subgraph, self.origin)
         if origin in self.stack:
-            chain = " → ".join([*self.stack[self.stack.index(origin):], origin])
-            self.error("E503", f"graph contains itself: {chain}", loc)
+            chain = " → ".join(_short(o) for o in [*self.stack[self.stack.index(origin) :], origin])
+            self.error(
+                "E503",
+                f"graph contains itself: {chain}",
+                loc,
+                "a subgraph cannot include a graph it is part of",
+            )
             return None
-        if spec is None or any(d.severity.value == "error" for d in diags):
-            self.diags.extend(diags)
-            if spec is None:
-                return None
-        assert spec is not None
-        result = check(spec, smap, origin, load_subgraph=self.load_subgraph, _stack=self.stack)
-        if result.graph is None:
+        if sub_spec is None:
+            located = [d for d in diags if d.span is not None]
+            self.diags.extend(located)
+            if not located:
+                why = "; ".join(d.message for d in diags) or "it did not load"
+                self.error(
+                    "E504",
+                    f"node `{node.name}`: cannot load subgraph `{node.subgraph}`: {why}",
+                    loc,
+                )
+            return None
+        result = self.cache.get(origin)
+        if result is None:
+            checked = check(
+                sub_spec,
+                sub_map,
+                origin,
+                load_subgraph=self.load_subgraph,
+                _stack=self.stack,
+                _cache=self.cache,
+            )
+            result = CheckResult(checked.graph, (*diags, *checked.diagnostics), checked.source_map)
+            self.cache[origin] = result
             self.diags.extend(result.diagnostics)
-            if not result.diagnostics:
+        self.smap.texts.update(result.source_map.texts)
+        if result.graph is None:
+            # the subgraph's own diagnostics (in its own file) say what is wrong
+            if not any(d.severity is Severity.ERROR for d in result.diagnostics):
                 self.error("E504", f"subgraph `{node.subgraph}` did not check", loc)
             return None
         sub = result.graph
         if state is None:
             return sub
-        shared = [f for f in sub.state.fields if state.field(f.name) is not None]
+        shared = [f for f in sub.state.fields if self.has_key(f.name)]
         if not shared:
             self.error(
                 "E501",
                 f"subgraph `{sub.name}` shares no state key with graph `{self.spec.name}`",
                 loc,
-                "a subgraph node reads and writes the keys both states declare",
+                "a subgraph node passes the keys both states declare; "
+                f"`{sub.name}` has {_names(f.name for f in sub.state.fields)}; "
+                f"`{self.spec.name}` has {_names(self.keys())}",
             )
             return None
+        ok = True
         for f in shared:
             mine = self.state_types.get(f.name)
             theirs = f.type.obj
-            if mine is not None and theirs is not None and not (
-                compatible(mine, theirs) and compatible(theirs, mine)
+            if (
+                mine is not None
+                and theirs is not None
+                and not (compatible(mine, theirs) and compatible(theirs, mine))
             ):
                 self.error(
                     "E502",
                     f"key `{f.name}` is `{_show(mine)}` here but `{_show(theirs)}` in subgraph `{sub.name}`",
                     loc,
+                    "a key both graphs share must have the same type in both",
                 )
-                return None
-        return sub
+                ok = False
+        return sub if ok else None
 
     # -- edges and branches
 
-    def check_name_ref(self, name: str, loc: Loc, *, role: str) -> bool:
+    def check_name_ref(self, name: str, loc: Loc, *, role: Literal["source", "target"]) -> bool:
         if name in self.node_names:
             return True
         if name == START and role == "source":
@@ -933,25 +1165,25 @@ class _Checker:
         if name == END and role == "target":
             return True
         if name == START:
-            self.error("E106", "an edge cannot lead to START", loc)
+            self.error("E106", "an edge cannot lead to START", loc, "START is where a run begins")
             return False
         if name == END:
-            self.error("E106", "an edge cannot start at END", loc)
+            self.error("E106", "an edge cannot start at END", loc, "END is where a run stops")
             return False
-        self.error(
-            "E104",
-            f"unknown node `{name}`",
-            loc,
-            _did_you_mean(name, sorted(self.node_names)) or "declare it under `[nodes]`",
-        )
+        virtual = ["START"] if role == "source" else ["END"]
+        hint = _did_you_mean(name, [*sorted(self.node_names), *virtual])
+        if hint is None and name.upper() in ("START", "END"):
+            hint = f"write `{name.upper()}` (in Python: flowc's `{name.upper()}` constant)"
+        self.error("E104", f"unknown node `{name}`", loc, hint or "declare it as a node first")
         return False
 
     def check_edges(
-        self, nodes: Mapping[str, NodeSpec]
-    ) -> tuple[dict[str, list[str]], list[JoinInfo], bool]:
+        self,
+    ) -> tuple[dict[str, list[str]], list[JoinInfo], list[tuple[str, ...]], bool]:
         succ: dict[str, list[str]] = {}
         joins: list[JoinInfo] = []
-        bad = False
+        end_joins: list[tuple[str, ...]] = []
+        ok_all = True
         for i, edge in enumerate(self.spec.edges):
             ok = True
             for j, src in enumerate(edge.sources):
@@ -959,119 +1191,160 @@ class _Checker:
             for j, dst in enumerate(edge.targets):
                 ok &= self.check_name_ref(dst, ("edges", i, "to", j), role="target")
             if not ok:
-                bad = True
+                ok_all = False
                 continue
             if len(edge.sources) > 1:
                 if START in edge.sources:
-                    self.error("E106", "START cannot be part of a join", ("edges", i, "from"))
-                    bad = True
+                    self.error(
+                        "E106",
+                        "START cannot be part of a join",
+                        ("edges", i, "from", edge.sources.index(START)),
+                        "START's edges run at the start anyway; join the nodes after it",
+                    )
+                    ok_all = False
                     continue
                 for dst in edge.targets:
                     if dst == END:
-                        self.error("E106", "a join cannot lead to END", ("edges", i, "to"))
-                        bad = True
+                        end_joins.append(tuple(edge.sources))
                         continue
-                    joins.append(JoinInfo(tuple(edge.sources), dst))
+                    join = JoinInfo(tuple(edge.sources), dst)
+                    if join not in joins:
+                        joins.append(join)
                 continue
             src = edge.sources[0]
             for dst in edge.targets:
                 targets = succ.setdefault(src, [])
                 if dst not in targets:
                     targets.append(dst)
-        return succ, joins, bad
+        return succ, joins, end_joins, ok_all
 
-    def check_branches(self, nodes: Mapping[str, NodeSpec]) -> dict[str, list[BranchInfo]]:
+    def check_branches(self) -> tuple[dict[str, list[BranchInfo]], bool]:
         out: dict[str, list[BranchInfo]] = {}
+        ok = True
         for i, br in enumerate(self.spec.branches):
             info = self.check_branch(i, br)
-            if info is not None:
+            if info is None:
+                ok = False
+            else:
                 out.setdefault(br.source, []).append(info)
-        return out
+        return out, ok
 
     def check_branch(self, i: int, br: BranchSpec) -> BranchInfo | None:
         loc: Loc = ("branches", i)
-        if not self.check_name_ref(br.source, (*loc, "from"), role="source"):
-            return None
+        router_loc: Loc = (*loc, "router")
+        ok = self.check_name_ref(br.source, (*loc, "from"), role="source")
         try:
             fn = resolve_ref(br.router)
             module, attr = parse_ref(br.router)
         except RefError as exc:
-            self.error("E301", f"router: {exc}", (*loc, "router"))
+            self.error("E301", f"router: {exc}", router_loc, _ref_hint(br.router))
             return None
         if not callable(fn):
-            self.error("E303", f"router `{br.router}` is not callable", (*loc, "router"))
+            self.error("E303", f"router `{br.router}` is not callable", router_loc)
             return None
-        hints = self.hints_of(fn)
+        try:
+            params = list(inspect.signature(fn).parameters.values())
+        except (TypeError, ValueError):
+            params = []
+        else:
+            takes = [
+                p
+                for p in params
+                if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL)
+            ]
+            if not takes:
+                self.error(
+                    "E304",
+                    f"router `{_name_of(fn)}` takes no argument, but a router is called with the state",
+                    router_loc,
+                    "add a first parameter `state`",
+                )
+                ok = False
+        hints, failures = resolve_annotations(fn, self.generated_names())
+        for pname, why in failures.items():
+            self.error(
+                "E302",
+                f"router `{_name_of(fn)}`: the annotation of `{pname}` does not resolve: {why}",
+                (*router_loc, "return") if pname == "return" else router_loc,
+            )
+            ok = False
         literal = _router_literals(hints["return"]) if "return" in hints else None
-        declared: list[str] | None = None
+        declared: list[str] = []
+        if br.targets is not None and br.path_map is not None:
+            self.error(
+                "E004",
+                "a conditional edge has either `targets` or `path_map`, not both",
+                (*loc, "path_map"),
+            )
+            return None
         if br.path_map is not None:
-            declared = list(br.path_map.values())
-            for j, (key, dst) in enumerate(br.path_map.items()):
-                self.check_name_ref(dst, (*loc, "path_map", key), role="target")
-                del j
-            keys = list(br.path_map)
+            for key, dst in br.path_map.items():
+                ok &= self.check_name_ref(dst, (*loc, "path_map", key), role="target")
+                declared.append(dst)
             if literal is not None:
-                stray = [name for name in literal[0] if name not in keys]
-                if stray:
-                    self.error(
-                        "E309",
-                        f"router `{_name_of(fn)}` can return `{stray[0]}`, which its path map does not map",
-                        (*loc, "router"),
-                    )
-                    return None
+                for name in dict.fromkeys(literal[0]):
+                    if name not in br.path_map:
+                        self.error(
+                            "E309",
+                            f"router `{_name_of(fn)}` can return `{name}`, which its path map does not map",
+                            (*router_loc, "return", name),
+                            f"path map keys: {_names(br.path_map)}",
+                        )
+                        ok = False
         elif br.targets is not None:
-            declared = list(br.targets)
-            ok = True
             for j, dst in enumerate(br.targets):
                 ok &= self.check_name_ref(dst, (*loc, "targets", j), role="target")
-            if not ok:
-                return None
+                declared.append(dst)
             if literal is not None:
-                stray = [name for name in literal[0] if _end(name) not in declared]
-                if stray:
-                    self.error(
-                        "E309",
-                        f"router `{_name_of(fn)}` can return `{stray[0]}`, which is not among its targets",
-                        (*loc, "router"),
-                        f"declared targets: {', '.join(_show_node(t) for t in declared)}",
-                    )
-                    return None
+                for name in dict.fromkeys(literal[0]):
+                    if name not in declared:
+                        self.error(
+                            "E309",
+                            f"router `{_name_of(fn)}` can return `{_show_node(name)}`, which is not among its targets",
+                            (*router_loc, "return", name),
+                            f"declared targets: {', '.join(_show_node(t) for t in declared)}",
+                        )
+                        ok = False
         elif literal is not None:
-            declared = []
-            ok = True
-            for name in literal[0]:
-                name = _end(name)
-                if name not in self.node_names and name != END:
-                    self.error(
-                        "E309",
-                        f"router `{_name_of(fn)}` can return `{name}`, which is not a node",
-                        (*loc, "router"),
-                        _did_you_mean(name, sorted(self.node_names)),
+            for name in dict.fromkeys(literal[0]):
+                if name in self.node_names or name == END:
+                    declared.append(name)
+                    continue
+                hint = _did_you_mean(name, sorted(self.node_names))
+                if name in ("END", "START", START):
+                    hint = (
+                        'a router ends the run by returning END (`"__end__"`)'
+                        if name == "END"
+                        else "a router cannot lead to START"
                     )
-                    ok = False
-                declared.append(name)
-            if not ok:
-                return None
+                self.error(
+                    "E309",
+                    f"router `{_name_of(fn)}` can return `{name}`, which is not a node",
+                    (*router_loc, "return", name),
+                    hint,
+                )
+                ok = False
         else:
             self.error(
                 "E310",
                 f"the targets of router `{_name_of(fn)}` are unknown",
-                (*loc, "router"),
-                "annotate its return type with `Literal[...]` or declare `targets`",
+                router_loc,
+                "annotate its return type with `Literal[...]` of node names, or declare `targets`",
             )
             return None
-        try:
-            params = inspect.signature(fn).parameters
-        except (TypeError, ValueError):
-            params = {}  # type: ignore[assignment]
-        return BranchInfo(
+        if not ok:
+            return None
+        info = BranchInfo(
             source=br.source,
             router=Ref(module, attr, fn),
             is_async=_is_async(fn),
-            targets=tuple(dict.fromkeys(_end(t) for t in declared)),
+            targets=tuple(dict.fromkeys(declared)),
             path_map=None if br.path_map is None else tuple(br.path_map.items()),
-            config_arg="config" in params,
+            config_arg=any(p.name == "config" for p in params),
         )
+        if literal is not None and literal[1]:
+            self.multi_routers.add(id(info))
+        return info
 
     def triggers_of(
         self,
@@ -1091,13 +1364,14 @@ class _Checker:
         self,
         succ: Mapping[str, Sequence[str]],
         joins: Sequence[JoinInfo],
+        end_joins: Sequence[tuple[str, ...]],
         branches: Mapping[str, Sequence[BranchInfo]],
     ) -> None:
         names = [n.name for n in self.spec.nodes]
         if not succ.get(START) and not branches.get(START):
             self.error(
-                "E201",
-                "nothing starts the graph: no edge leaves START",
+                "E204",
+                f"nothing starts graph `{self.spec.name}`: no edge leaves START",
                 ("graph", "name"),
                 "add an edge from START to the first node",
             )
@@ -1108,49 +1382,61 @@ class _Checker:
         for src, bs in branches.items():
             for b in bs:
                 forward.setdefault(src, set()).update(b.targets)
+        for sources in end_joins:
+            for s in sources:
+                forward[s].add(END)
+        reached = _reachable(forward, joins)
+        for name in names:
+            if name not in reached and name not in _RESERVED:
+                waits = [j for j in joins if j.target == name and not set(j.sources) <= reached]
+                hint = "add an edge or a router target that leads to it, or remove it"
+                if waits:
+                    missing = [s for s in waits[0].sources if s not in reached]
+                    hint = f"it runs after a join that also waits for {_names(missing)}, which no run reaches"
+                self.error(
+                    "E201", f"node `{name}` is unreachable from START", ("nodes", name), hint
+                )
         for j in joins:
             for s in j.sources:
                 forward[s].add(j.target)
-        reached = _closure(forward, START)
-        for name in names:
-            if name not in reached:
-                self.error(
-                    "E201",
-                    f"node `{name}` is unreachable from START",
-                    ("nodes", name),
-                    "add an edge or router target leading to it, or remove it",
-                )
-        # a node that has no way out ends the run there (as in LangGraph)
-        terminal = {
-            n
-            for n in names
-            if not forward.get(n) or END in forward.get(n, ())
-        }
+        # plain edges always fire: a cycle made of them never stops
+        static: dict[str, list[str]] = {n: [t for t in succ.get(n, ()) if t != END] for n in names}
+        loops = _static_cycles(static)
+        for cycle in loops:
+            self.error(
+                "E203",
+                "cycle with no conditional exit: " + " → ".join([*cycle, cycle[0]]),
+                self._edge_loc(cycle[-1], cycle[0]),
+                "plain edges always fire, so this loop never stops; leave it through a router",
+            )
+        in_loops = {n for cycle in loops for n in cycle}
+        # a node with no way out ends the run there (as in LangGraph)
+        terminal = {n for n in names if not forward.get(n) or END in forward[n]}
         backward: dict[str, set[str]] = {}
         for src, dsts in forward.items():
             for d in dsts:
                 backward.setdefault(d, set()).add(src)
         can_end: set[str] = set()
-        for t in terminal:
-            can_end |= _closure(backward, t)
+        todo = list(terminal)
+        while todo:
+            n = todo.pop()
+            if n in can_end:
+                continue
+            can_end.add(n)
+            todo.extend(backward.get(n, ()))
+        dead = {n for n in names if n in reached and n not in can_end}
+        leads_to_loop = _closure_of(backward, in_loops)
         for name in names:
-            if name in reached and name not in can_end:
-                self.error(
-                    "E202",
-                    f"a run that reaches node `{name}` can never end",
-                    ("nodes", name),
-                    "every path from it loops back; add a router with an END target",
-                )
-        # plain edges always fire: a cycle made of them never stops
-        static: dict[str, list[str]] = {n: [t for t in succ.get(n, ()) if t != END] for n in names}
-        cycle = _find_cycle(static)
-        if cycle is not None:
-            where = self._edge_loc(cycle[-1], cycle[0])
+            if name not in dead or name in leads_to_loop:
+                continue
+            # report where a run enters the region it cannot leave, not every node in it
+            if backward.get(name, set()) <= dead and START not in backward.get(name, set()):
+                continue
             self.error(
-                "E203",
-                "cycle with no conditional exit: " + " → ".join([*cycle, cycle[0]]),
-                where,
-                "plain edges always fire; leave the loop through a router",
+                "E202",
+                f"a run that reaches node `{name}` can never end",
+                ("nodes", name),
+                "no path from it leads to END; give a router in its loop an END target",
             )
 
     def _edge_loc(self, src: str, dst: str) -> Loc:
@@ -1161,47 +1447,77 @@ class _Checker:
 
     def check_concurrent_writes(
         self,
-        nodes: Sequence[NodeInfo],
         succ: Mapping[str, Sequence[str]],
         joins: Sequence[JoinInfo],
         branches: Mapping[str, Sequence[BranchInfo]],
     ) -> None:
-        writes = {n.name: set(n.writes) for n in nodes if n.writes is not None}
+        writes = self.definite_writes
         last_value = {name for name in self.state_types if name not in self.reducer_fields}
-        seen_pairs: set[tuple[str, str, str]] = set()
-        for step in _possible_steps(succ, joins, branches, _MAX_CONCURRENCY_STATES):
-            members = sorted(step)
-            for a_i, a in enumerate(members):
-                for b in members[a_i + 1 :]:
-                    shared = writes.get(a, set()) & writes.get(b, set()) & last_value
-                    for key in sorted(shared):
-                        if (a, b, key) in seen_pairs:
-                            continue
-                        seen_pairs.add((a, b, key))
-                        self.error(
-                            "E401",
-                            f"nodes `{a}` and `{b}` can run in the same superstep and both write "
-                            f"`{key}`, which keeps only the last value",
-                            ("nodes", b),
-                            f"give `{key}` a reducer (e.g. `reducer = \"add\"`), or write it from one node",
-                        )
+        if not any(writes.get(n, set()) & last_value for n in self.node_names):
+            return
+        conflicts: dict[str, set[frozenset[str]]] = {}
+        for step in _possible_steps(
+            succ, joins, branches, self.multi_routers, _MAX_CONCURRENCY_STATES
+        ):
+            for key in last_value:
+                writers = frozenset(n for n in step if key in writes.get(n, ()))
+                if len(writers) > 1:
+                    conflicts.setdefault(key, set()).add(writers)
+        order = {n.name: i for i, n in enumerate(self.spec.nodes)}
+        found: list[tuple[int, int, str, list[str]]] = []
+        for key, groups in conflicts.items():
+            for group in groups:
+                if any(group < other for other in groups):
+                    continue
+                members = sorted(group, key=lambda n: order.get(n, 0))
+                found.append((order.get(members[1], 0), order.get(members[0], 0), key, members))
+        for _, _, key, members in sorted(found):
+            second = members[1]
+            node = self.spec.node(second)
+            where: Loc = ("nodes", second, "call", "return")
+            if node is not None and node.writes is not None and key in node.writes:
+                where = ("nodes", second, "writes", node.writes.index(key))
+            both = "both" if len(members) == 2 else "all"
+            self.error(
+                "E401",
+                f"nodes {_and(members)} can run in the same superstep and {both} write `{key}`, "
+                "which keeps only the last value",
+                where,
+                f"LangGraph fails at run time with InvalidUpdateError; give `{key}` a reducer, "
+                "or let only one of them write it",
+            )
+
+
+# -- graph analysis -------------------------------------------------------------------
 
 
 def _possible_steps(
     succ: Mapping[str, Sequence[str]],
     joins: Sequence[JoinInfo],
     branches: Mapping[str, Sequence[BranchInfo]],
+    multi: set[int],
     limit: int,
 ) -> Iterator[frozenset[str]]:
-    """Every set of nodes that can make up one superstep (explored up to ``limit`` states)."""
+    """Every set of nodes that can make up one superstep (explored up to ``limit`` states).
 
-    def next_steps(ran: frozenset[str], barrier: tuple[frozenset[str], ...]) -> list[tuple[frozenset[str], tuple[frozenset[str], ...]]]:
+    A state is the set of nodes that ran in a step and how far each join has
+    got; from it, plain edges always fire, each router picks one of its
+    targets (or all of them, for a router that returns a list), and a join
+    fires once all its sources have run.
+    """
+    Barrier = tuple[frozenset[str], ...]
+
+    def next_steps(ran: frozenset[str], barrier: Barrier) -> list[tuple[frozenset[str], Barrier]]:
         fixed: set[str] = set()
-        choices: list[tuple[str, ...]] = []
-        for name in ran:
+        choices: list[tuple[tuple[str, ...], ...]] = []
+        options: tuple[tuple[str, ...], ...]
+        for name in sorted(ran):
             fixed.update(t for t in succ.get(name, ()) if t != END)
             for br in branches.get(name, ()):
-                choices.append(br.targets)
+                options = tuple((t,) for t in br.targets)
+                if id(br) in multi:
+                    options = (*options, br.targets)
+                choices.append(options)
         new_barrier = list(barrier)
         for i, j in enumerate(joins):
             seen = barrier[i] | (ran & set(j.sources))
@@ -1209,21 +1525,14 @@ def _possible_steps(
                 fixed.add(j.target)
                 seen = frozenset()
             new_barrier[i] = frozenset(seen)
-        results = []
         combos: list[frozenset[str]] = [frozenset(fixed)]
         for options in choices:
-            combos = [c | {o} for c in combos for o in options]
-            if len(combos) > 64:
-                combos = combos[:64]
-        for combo in combos:
-            nodes = frozenset(t for t in combo if t != END)
-            results.append((nodes, tuple(new_barrier)))
-        return results
+            combos = list(dict.fromkeys(c | set(o) for c in combos for o in options))[:64]
+        return [(frozenset(t for t in combo if t != END), tuple(new_barrier)) for combo in combos]
 
-    start_barrier = tuple(frozenset() for _ in joins)
-    first = next_steps(frozenset({START}), start_barrier)
-    frontier = list(first)
-    seen: set[tuple[frozenset[str], tuple[frozenset[str], ...]]] = set()
+    start: Barrier = tuple(frozenset() for _ in joins)
+    frontier = next_steps(frozenset({START}), start)
+    seen: set[tuple[frozenset[str], Barrier]] = set()
     while frontier and len(seen) < limit:
         state = frontier.pop()
         if state in seen or not state[0]:
@@ -1233,15 +1542,90 @@ def _possible_steps(
         frontier.extend(next_steps(*state))
 
 
-def _closure(graph: Mapping[str, set[str]], start: str) -> set[str]:
-    seen = {start}
-    todo = [start]
+def _reachable(forward: Mapping[str, set[str]], joins: Sequence[JoinInfo]) -> set[str]:
+    """Nodes a run can reach from START; a join's target only once all its sources can run."""
+    reached: set[str] = set()
+    todo = [START]
+    pending = list(joins)
     while todo:
-        for nxt in graph.get(todo.pop(), ()):
-            if nxt not in seen:
-                seen.add(nxt)
-                todo.append(nxt)
+        while todo:
+            node = todo.pop()
+            if node in reached:
+                continue
+            reached.add(node)
+            todo.extend(forward.get(node, ()))
+        ready = [j for j in pending if set(j.sources) <= reached]
+        pending = [j for j in pending if j not in ready]
+        todo.extend(j.target for j in ready)
+    return reached
+
+
+def _closure_of(graph: Mapping[str, set[str]], starts: set[str]) -> set[str]:
+    """Every node reachable from ``starts`` (included) in ``graph``."""
+    seen: set[str] = set()
+    todo = list(starts)
+    while todo:
+        node = todo.pop()
+        if node not in seen:
+            seen.add(node)
+            todo.extend(graph.get(node, ()))
     return seen
+
+
+def _static_cycles(graph: Mapping[str, Sequence[str]]) -> list[list[str]]:
+    """One cycle for each strongly connected part of ``graph`` that has one.
+
+    Tarjan's algorithm, written without recursion so graphs of any size are fine.
+    """
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    parts: list[list[str]] = []
+    for root in graph:
+        if root in index:
+            continue
+        work: list[tuple[str, Iterator[str]]] = [(root, iter(graph.get(root, ())))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(graph.get(child, ()))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                part: list[str] = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    part.append(member)
+                    if member == node:
+                        break
+                if len(part) > 1 or node in graph.get(node, ()):
+                    parts.append(part)
+    cycles: list[list[str]] = []
+    for part in parts:
+        members = set(part)
+        sub = {
+            n: [m for m in graph.get(n, ()) if m in members]
+            for n in sorted(members, key=list(graph).index)
+        }
+        cycle = _find_cycle(sub)
+        if cycle is not None:
+            cycles.append(cycle)
+    return sorted(cycles, key=lambda c: list(graph).index(c[0]))
 
 
 def _find_cycle(graph: Mapping[str, Sequence[str]]) -> list[str] | None:
@@ -1272,10 +1656,13 @@ def _find_cycle(graph: Mapping[str, Sequence[str]]) -> list[str] | None:
     return None
 
 
+# -- small helpers --------------------------------------------------------------------
+
+
 def _is_async(fn: Any) -> bool:
     if inspect.iscoroutinefunction(fn):
         return True
-    call = getattr(fn, "__call__", None)
+    call = getattr(fn, "__call__", None)  # noqa: B004 - a callable object's own method
     return call is not None and inspect.iscoroutinefunction(call)
 
 
@@ -1296,24 +1683,87 @@ def _class_defaults(cls: type) -> dict[str, str]:
     return out
 
 
-def _end(name: str) -> str:
-    return END if name in ("END", END) else name
+def _json_type(value: Any) -> Any:
+    """The type a JSON-like default value has, element types included (``list[int]``)."""
+    if isinstance(value, list) and value:
+        inner = {_json_type(v) for v in value}
+        return list[inner.pop()] if len(inner) == 1 else list  # type: ignore[misc]
+    if isinstance(value, dict) and value:
+        inner = {_json_type(v) for v in value.values()}
+        return dict[str, inner.pop()] if len(inner) == 1 else dict  # type: ignore[misc]
+    return type(value)
+
+
+def _article(value: Any) -> str:
+    names = {
+        str: "a string",
+        bool: "a boolean",
+        int: "an integer",
+        float: "a float",
+        list: "a list",
+        dict: "a table",
+    }
+    return names.get(type(value), type(value).__name__)
 
 
 def _show_node(name: str) -> str:
     return "END" if name == END else name
 
 
+def _names(names: Iterable[str]) -> str:
+    shown = [f"`{_show_node(n)}`" for n in names]
+    return ", ".join(shown) if shown else "none"
+
+
+def _not_identifier(name: str) -> str:
+    """Why ``name`` cannot be a Python name in generated code."""
+    if keyword.iskeyword(name):
+        return "a Python keyword"
+    if keyword.issoftkeyword(name):
+        return "a Python soft keyword"
+    return "not a Python identifier"
+
+
+def _and(names: Sequence[str]) -> str:
+    shown = [f"`{n}`" for n in names]
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
+def _short(origin: str) -> str:
+    """A spec's origin as a chain of graphs shows it: a file's name, or ``module:attr``."""
+    return Path(origin).name if origin.endswith(".toml") else origin
+
+
 def _name_of(obj: Any) -> str:
-    return getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None) or type(obj).__name__
+    return (
+        getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None) or type(obj).__name__
+    )
 
 
 def _show(tp: Any) -> str:
     return type_code(tp).code
 
 
-def _did_you_mean(name: str, options: Sequence[str]) -> str | None:
-    import difflib
+def _plain(sig: inspect.Signature) -> str:
+    """A signature without its annotations: ``(state, extra)``."""
+    return (
+        "(" + ", ".join(str(p.replace(annotation=p.empty)) for p in sig.parameters.values()) + ")"
+    )
 
+
+def _did_you_mean(name: str, options: Sequence[str]) -> str | None:
     close = difflib.get_close_matches(name, list(options), n=1)
     return f"did you mean `{close[0]}`?" if close else None
+
+
+def _ref_hint(ref: str) -> str | None:
+    if ":" not in ref and "." in ref:
+        module, _, attr = ref.rpartition(".")
+        return f"write `{module}:{attr}`: a colon separates the module from the name"
+    return None
+
+
+def _type_hint(message: str) -> str | None:
+    if message.startswith("unknown type name"):
+        return "builtins, `typing` names and `collections.abc` names are known; name other types by module, e.g. `pkg.mod.Type`"
+    return None

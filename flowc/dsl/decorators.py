@@ -1,76 +1,224 @@
 """Decorator front end: declare a graph in Python, get the same :class:`GraphSpec` as TOML.
 
+Takes calls on a :class:`Graph` object; gives, through :meth:`Graph.to_spec`,
+a :class:`GraphSpec`, a :class:`SourceMap` of where each part was written (the
+call sites, and the ``def`` lines of node and router functions) and the
+diagnostics of calls that could not be recorded.
+
 .. code-block:: python
 
     from flowc import END, START, Graph
 
-    graph = Graph("joke", State)
+    graph = Graph("joke", State)          # LangGraph: StateGraph(State)
 
     @graph.node
     def refine_topic(state: State) -> TopicUpdate: ...
 
-    graph.edge(START, "refine_topic")
+    graph.add_node(generate_joke)         # or add_node("name", fn)
+    graph.add_edge(START, "refine_topic")
+    graph.add_edge("refine_topic", "generate_joke")
+    graph.add_edge("generate_joke", END)
 
+The methods a LangGraph ``StateGraph`` builder uses (``add_node``,
+``add_edge``, ``add_conditional_edges``, ``add_sequence``,
+``set_entry_point``, ``set_finish_point``, ``set_conditional_entry_point``,
+``compile``) keep their names and arguments, so porting is mechanical.
 Nodes and routers must be module-level functions (generated code imports them).
-Every call records where it was made, so diagnostics point at the user's line.
 """
 
 from __future__ import annotations
 
-import inspect
+import ast
+import dataclasses
+import itertools
 import sys
+import types
+import typing
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Generic, TypeVar, overload
+from dataclasses import dataclass
+from typing import Any, Generic, Literal, TypeVar, get_args, get_origin, overload
+
+from pydantic import ValidationError
 
 from .diagnostics import Diagnostic, Loc, SourceMap, Span
+from .pysource import CallSite, caller, class_fields, function_spans, source_of
 from .spec import (
     END,
+    REDUCER_ALIASES,
     START,
     BranchSpec,
+    DefaultValue,
     EdgeSpec,
+    FieldSpec,
     GraphSpec,
     NodeSpec,
     StateSpec,
 )
+from .types import import_of, normalize_type_expr
 
-__all__ = ["END", "START", "Graph"]
+__all__ = ["END", "START", "Graph", "field", "reference_of", "type_expr"]
 
 S = TypeVar("S")
 F = TypeVar("F", bound=Callable[..., Any])
+StateKind = Literal["typeddict", "dataclass", "pydantic"]
+
+_VIRTUAL = {"START": START, "END": END}
+_MISSING: Any = object()
+_ALIAS_OF: dict[str, str] = {}
+for _alias, _target in REDUCER_ALIASES.items():
+    _ALIAS_OF.setdefault(_target, _alias)
 
 
-def _caller_span(depth: int = 2) -> Span | None:
-    frame = sys._getframe(depth)
-    try:
-        info = inspect.getframeinfo(frame, context=0)
-    except (OSError, ValueError):
+# -- references and type expressions --------------------------------------------------
+
+
+def reference_of(obj: Any) -> str | None:
+    """``module:qualified.name`` of a module-level function or class, or None."""
+    imp = import_of(obj)
+    qualname = getattr(obj, "__qualname__", None)
+    if imp is None or not isinstance(qualname, str) or "<" in qualname:
         return None
-    pos = info.positions
-    if pos is None or pos.lineno is None:
-        return Span(info.filename, info.lineno, 1)
-    col = (pos.col_offset or 0) + 1
-    end = (pos.end_col_offset + 1) if pos.end_col_offset is not None and pos.end_lineno == pos.lineno else None
-    return Span(info.filename, pos.lineno, col, end)
+    return f"{imp.module}:{qualname}"
 
 
-def _ref(obj: Any) -> str:
-    module = getattr(obj, "__module__", None) or "<unknown>"
-    qualname = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None) or type(obj).__name__
-    return f"{module}:{qualname}"
+def type_expr(tp: Any) -> str:
+    """A type object written as a spec type expression (``list[str]``, ``pkg.mod.Cls``).
+
+    The inverse of :func:`flowc.dsl.types.resolve_type` for the types a spec
+    can name: builtins, typing and ``collections.abc`` names are written bare,
+    other classes by their dotted import path. ``Annotated`` metadata is left
+    out (a reducer is recorded separately).
+    """
+    return normalize_type_expr(_type_text(tp))
 
 
-def _type_text(tp: Any) -> str | None:
-    if tp is None:
+_BARE_MODULES = {"builtins", "typing", "typing_extensions", "collections.abc"}
+
+
+def _type_text(tp: Any) -> str:
+    if tp is None or tp is type(None):
+        return "None"
+    if tp is Any:
+        return "Any"
+    if tp is Ellipsis:
+        return "..."
+    if isinstance(tp, list):
+        return "[" + ", ".join(_type_text(t) for t in tp) + "]"
+    if isinstance(tp, str | typing.ForwardRef | typing.TypeVar):
+        return "Any"
+    origin, args = get_origin(tp), get_args(tp)
+    if origin is typing.Annotated or origin in (typing.Required, typing.NotRequired):
+        return _type_text(args[0])
+    if origin is Literal:
+        return "Literal[" + ", ".join(repr(a) for a in args) + "]"
+    if origin in (typing.Union, types.UnionType):
+        return " | ".join(_type_text(a) for a in args)
+    if origin is not None:
+        base = _type_text(origin)
+        return f"{base}[{', '.join(_type_text(a) for a in args)}]" if args else base
+    if isinstance(tp, type):
+        module = tp.__module__
+        if module in _BARE_MODULES:
+            return tp.__qualname__
+        imp = import_of(tp)
+        return f"{imp.module if imp else module}.{tp.__qualname__}"
+    return "Any"
+
+
+def _reducer_of(tp: Any) -> Any:
+    if get_origin(tp) is typing.Annotated:
+        for meta in reversed(get_args(tp)[1:]):
+            if callable(meta):
+                return meta
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class field:
+    """A state field with more than a type, for ``Graph(fields={...})``.
+
+    Args:
+        type: the field's type (``Annotated[T, reducer]`` declares a reducer too).
+        default: the value nodes see until the field is written.
+        reducer: the function that merges updates (default: last value wins).
+        description: a sentence for docs and generated docstrings.
+    """
+
+    type: Any
+    default: Any = _MISSING
+    reducer: Callable[..., Any] | None = None
+    description: str | None = None
+
+
+# -- recording where things were written ----------------------------------------------
+
+_Recipe = Callable[[ast.AST], dict[Loc, ast.AST]]
+"""From the call's syntax node, the syntax node of each part the call declared."""
+
+
+def _arg(node: ast.AST, index: int, keyword: str | None = None) -> ast.expr | None:
+    if not isinstance(node, ast.Call):
         return None
-    if isinstance(tp, str):
-        return tp
-    from .check import type_code
+    if keyword is not None:
+        for kw in node.keywords:
+            if kw.arg == keyword:
+                return kw.value
+    positional = [a for a in node.args if not isinstance(a, ast.Starred)]
+    return positional[index] if index < len(positional) else None
 
-    return type_code(tp).code
+
+def _kwarg(node: ast.AST, keyword: str) -> ast.expr | None:
+    if isinstance(node, ast.Call):
+        for kw in node.keywords:
+            if kw.arg == keyword:
+                return kw.value
+    return None
 
 
-def _names(value: str | Sequence[str]) -> tuple[str, ...]:
-    return (value,) if isinstance(value, str) else tuple(value)
+def _element(node: ast.expr | None, index: int) -> ast.expr | None:
+    """The ``index``-th element of a list/tuple literal (or the node itself if it is not one)."""
+    if isinstance(node, ast.List | ast.Tuple):
+        return node.elts[index] if index < len(node.elts) else None
+    return node if index == 0 else None
+
+
+def _dict_value(node: ast.expr | None, key: str) -> ast.expr | None:
+    if isinstance(node, ast.Dict):
+        for k, v in zip(node.keys, node.values, strict=True):
+            if isinstance(k, ast.Constant) and k.value == key:
+                return v
+    return None
+
+
+def _dict_key(node: ast.expr | None, key: str) -> ast.expr | None:
+    if isinstance(node, ast.Dict):
+        for k in node.keys:
+            if isinstance(k, ast.Constant) and k.value == key:
+                return k
+    return None
+
+
+@dataclass(slots=True)
+class _Record:
+    site: CallSite | None
+    recipe: _Recipe | None
+    fixed: dict[Loc, Span] = dataclasses.field(default_factory=dict)
+    """Spans known without the call's syntax (a function's ``def``...)."""
+
+
+def _name_list(value: object) -> tuple[str, ...] | None:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, Sequence) and value and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    return None
+
+
+def _canon(name: str) -> str:
+    return _VIRTUAL.get(name, name)
+
+
+# -- the graph ------------------------------------------------------------------------
 
 
 class Graph(Generic[S]):
@@ -78,8 +226,12 @@ class Graph(Generic[S]):
 
     Args:
         name: the graph's name (names the generated module).
-        state: the state class: a TypedDict, dataclass or pydantic model;
-            reducers are declared with ``Annotated[list[str], operator.add]``.
+        state: the state class, used as is: a TypedDict, dataclass or pydantic
+            model; reducers are declared with ``Annotated[list[str], operator.add]``.
+        fields: instead of ``state``, the fields of a state flowc generates
+            (as TOML's ``[state.fields]`` does): a TypedDict class, or a
+            mapping of names to types or :class:`field` values.
+        kind: the kind of class flowc generates for ``fields``.
         description: a sentence for docs and generated docstrings.
         recursion_limit: the graph's default recursion limit.
         custom_type: the type of the payloads nodes pass to the stream writer.
@@ -88,32 +240,92 @@ class Graph(Generic[S]):
     def __init__(
         self,
         name: str,
-        state: type[S],
+        state: type[S] | None = None,
         *,
+        fields: type | Mapping[str, Any] | None = None,
+        kind: StateKind = "typeddict",
         description: str | None = None,
         recursion_limit: int | None = None,
         custom_type: Any = None,
     ) -> None:
         self.name = name
         self.state = state
+        self.fields = fields
+        self.kind = kind
         self.description = description
         self.recursion_limit = recursion_limit
         self.custom_type = custom_type
         self._nodes: list[NodeSpec] = []
         self._edges: list[EdgeSpec] = []
         self._branches: list[BranchSpec] = []
+        self._records: list[_Record] = []
+        self._diags: list[tuple[str, str, Loc | CallSite | None, str | None]] = []
         self._subgraphs: dict[str, Graph[Any]] = {}
-        self._smap = SourceMap(_caller_span().file if _caller_span() else "<python>")
-        span = _caller_span()
-        if span is not None:
-            self._smap.add(("graph", "name"), span)
-            self._smap.add(("state", "class"), span)
-            self._smap.add((), span)
+        site = caller(1)
+        self._site = site
 
-    def _mark(self, loc: Loc, depth: int = 3) -> None:
-        span = _caller_span(depth)
-        if span is not None:
-            self._smap.spans[loc] = span
+        def recipe(call: ast.AST) -> dict[Loc, ast.AST]:
+            out: dict[Loc, ast.AST] = {(): call}
+            parts: list[tuple[Loc, ast.expr | None]] = [
+                (("graph", "name"), _arg(call, 0, "name")),
+                (("state", "class"), _arg(call, 1, "state")),
+                (("state", "fields"), _kwarg(call, "fields")),
+                (("state", "kind"), _kwarg(call, "kind")),
+                (("graph", "description"), _kwarg(call, "description")),
+                (("graph", "recursion_limit"), _kwarg(call, "recursion_limit")),
+                (("graph", "custom_type"), _kwarg(call, "custom_type")),
+            ]
+            mapping = _kwarg(call, "fields")
+            if isinstance(mapping, ast.Dict):
+                for key in mapping.keys:
+                    if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                        parts.append((("state", "fields", key.value), key))
+                        parts.append(
+                            (
+                                ("state", "fields", key.value, "type"),
+                                _dict_value(mapping, key.value),
+                            )
+                        )
+            out.update({loc: node for loc, node in parts if node is not None})
+            return out
+
+        self._records.append(_Record(site, recipe))
+        if not isinstance(name, str):
+            self._error(
+                "E004",
+                f"a graph's name must be a string, not {type(name).__name__}",
+                ("graph", "name"),
+            )
+        if state is not None and fields is not None:
+            self._error(
+                "E004",
+                "a graph has either a `state` class or `fields`, not both",
+                ("state", "fields"),
+            )
+        if state is None and fields is None:
+            self._error(
+                "E002",
+                f"graph `{name}` has no state",
+                ("graph", "name"),
+                "pass the state class (`Graph(name, State)`) or `fields={...}`",
+            )
+
+    @property
+    def file(self) -> str | None:
+        """The file the graph was declared in (as Python names it: ``module.__file__``)."""
+        return self._site.filename if self._site is not None else None
+
+    # -- diagnostics
+
+    def _error(
+        self, code: str, message: str, where: Loc | CallSite | None, hint: str | None = None
+    ) -> None:
+        self._diags.append((code, message, where, hint))
+
+    def _record(
+        self, site: CallSite | None, recipe: _Recipe | None, fixed: dict[Loc, Span] | None = None
+    ) -> None:
+        self._records.append(_Record(site, recipe, fixed or {}))
 
     # -- nodes
 
@@ -123,18 +335,7 @@ class Graph(Generic[S]):
     @overload
     def node(
         self,
-        *,
-        name: str | None = None,
-        tags: Sequence[str] = (),
-        metadata: Mapping[str, Any] | None = None,
-        description: str | None = None,
-        writer: bool | None = None,
-        custom_type: Any = None,
-    ) -> Callable[[F], F]: ...
-
-    def node(
-        self,
-        fn: F | None = None,
+        fn: str | None = None,
         /,
         *,
         name: str | None = None,
@@ -143,81 +344,392 @@ class Graph(Generic[S]):
         description: str | None = None,
         writer: bool | None = None,
         custom_type: Any = None,
+        writes: Sequence[str] | None = None,
+    ) -> Callable[[F], F]: ...
+
+    def node(
+        self,
+        fn: F | str | None = None,
+        /,
+        *,
+        name: str | None = None,
+        tags: Sequence[str] = (),
+        metadata: Mapping[str, Any] | None = None,
+        description: str | None = None,
+        writer: bool | None = None,
+        custom_type: Any = None,
+        writes: Sequence[str] | None = None,
     ) -> F | Callable[[F], F]:
-        """Declare a node (as a decorator, with or without arguments)."""
-        span = _caller_span()
+        """Declare a node; use as ``@graph.node``, ``@graph.node("name")`` or ``@graph.node(tags=...)``."""
+        site = caller(1)
+        if isinstance(fn, str):
+            name, fn = fn, None
+        options: dict[str, Any] = {
+            "tags": tags,
+            "metadata": metadata,
+            "description": description,
+            "writer": writer,
+            "custom_type": custom_type,
+            "writes": writes,
+        }
 
         def register(func: F) -> F:
-            node_name = name or func.__name__
-            self._nodes.append(
-                NodeSpec(
-                    name=node_name,
-                    call=_ref(func),
-                    description=description,
-                    tags=tuple(tags),
-                    metadata=dict(metadata or {}),
-                    writer=writer,
-                    custom_type=_type_text(custom_type),
-                )
-            )
-            if span is not None:
-                self._smap.spans[("nodes", node_name)] = span
+            self._add_function_node(name, func, options, site, decorator=True)
             return func
 
         if fn is not None:
             return register(fn)
         return register
 
-    def add_node(self, name_or_fn: str | Callable[..., Any], fn: Callable[..., Any] | None = None, **options: Any) -> Graph[S]:
-        """Declare a node without a decorator: ``add_node(fn)`` or ``add_node("name", fn)``."""
-        if isinstance(name_or_fn, str):
-            if fn is None:
-                raise TypeError("add_node(name, fn) needs a function")
-            if isinstance(fn, Graph):
-                return self.subgraph(name_or_fn, fn, **options)
-            func, node_name = fn, name_or_fn
+    def add_node(
+        self,
+        node: str | Callable[..., Any] | Graph[Any],
+        action: Callable[..., Any] | Graph[Any] | None = None,
+        *,
+        tags: Sequence[str] = (),
+        metadata: Mapping[str, Any] | None = None,
+        description: str | None = None,
+        writer: bool | None = None,
+        custom_type: Any = None,
+        writes: Sequence[str] | None = None,
+        **unsupported: Any,
+    ) -> Graph[S]:
+        """Add a node: ``add_node(fn)``, ``add_node("name", fn)`` or ``add_node("name", graph)``.
+
+        A :class:`Graph` as the action makes a subgraph node.
+        """
+        site = caller(1)
+        for option in unsupported:
+            self._error("E003", f"`add_node` option `{option}` is not supported by flowc", site)
+        options: dict[str, Any] = {
+            "tags": tags,
+            "metadata": metadata,
+            "description": description,
+            "writer": writer,
+            "custom_type": custom_type,
+            "writes": writes,
+        }
+        if isinstance(node, str):
+            if action is None:
+                self._error("E004", f"`add_node({node!r})` needs a function or a graph", site)
+                return self
+            if isinstance(action, Graph):
+                self._add_subgraph(node, action, options, site, name_arg=0, graph_arg=1)
+            else:
+                self._add_function_node(node, action, options, site, decorator=False, fn_arg=1)
+        elif isinstance(node, Graph):
+            self._add_subgraph(node.name, node, options, site, name_arg=None, graph_arg=0)
         else:
-            func, node_name = name_or_fn, None
-        span = _caller_span()
-        self.node(name=node_name, **options)(func)
-        if span is not None:
-            self._smap.spans[("nodes", node_name or func.__name__)] = span
+            self._add_function_node(None, node, options, site, decorator=False, fn_arg=0)
         return self
 
-    def subgraph(self, name: str, graph: Graph[Any], *, tags: Sequence[str] = (), metadata: Mapping[str, Any] | None = None, description: str | None = None) -> Graph[S]:
-        """Add another graph as a node."""
-        ref = getattr(graph, "_flowc_ref", None) or _find_ref(graph)
-        self._subgraphs[name] = graph
-        self._nodes.append(
-            NodeSpec(
-                name=name,
-                subgraph=ref,
-                description=description,
-                tags=tuple(tags),
-                metadata=dict(metadata or {}),
-            )
-        )
-        self._mark(("nodes", name))
+    def subgraph(
+        self,
+        name: str,
+        graph: Graph[Any],
+        *,
+        tags: Sequence[str] = (),
+        metadata: Mapping[str, Any] | None = None,
+        description: str | None = None,
+    ) -> Graph[S]:
+        """Add another graph as a node (the same as ``add_node(name, graph)``)."""
+        options: dict[str, Any] = {"tags": tags, "metadata": metadata, "description": description}
+        self._add_subgraph(name, graph, options, caller(1), name_arg=0, graph_arg=1)
         return self
+
+    def add_sequence(
+        self, nodes: Sequence[Callable[..., Any] | tuple[str, Callable[..., Any]]]
+    ) -> Graph[S]:
+        """Add nodes and the edges that run them one after the other (LangGraph's ``add_sequence``)."""
+        site = caller(1)
+        names: list[str] = []
+        for i, item in enumerate(nodes):
+            if isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str):
+                name, fn = item
+                arg = self._sequence_item(i, 0)
+                self._add_function_node(
+                    name,
+                    fn,
+                    {},
+                    site,
+                    decorator=False,
+                    name_node=arg,
+                    fn_node=self._sequence_item(i, 1),
+                )
+            else:
+                name = getattr(item, "__name__", repr(item))
+                self._add_function_node(
+                    None, item, {}, site, decorator=False, fn_node=self._sequence_item(i, None)
+                )
+            names.append(name)
+        for i, (src, dst) in enumerate(itertools.pairwise(names)):
+            self._add_edge_spec((src,), dst, site, self._sequence_edge(i))
+        return self
+
+    @staticmethod
+    def _sequence_item(index: int, part: int | None) -> _Recipe:
+        def recipe(call: ast.AST) -> dict[Loc, ast.AST]:
+            item = _element(_arg(call, 0, "nodes"), index)
+            if part is not None:
+                item = _element(item, part) if isinstance(item, ast.Tuple) else item
+            return {(): item} if item is not None else {}
+
+        return recipe
+
+    @staticmethod
+    def _sequence_edge(index: int) -> Callable[[ast.AST], dict[str, ast.AST]]:
+        def recipe(call: ast.AST) -> dict[str, ast.AST]:
+            seq = _arg(call, 0, "nodes")
+            out: dict[str, ast.AST] = {}
+            for key, i in (("from", index), ("to", index + 1)):
+                item = _element(seq, i)
+                if isinstance(item, ast.Tuple):
+                    item = _element(item, 0)
+                if item is not None:
+                    out[key] = item
+            return out
+
+        return recipe
+
+    def _add_function_node(
+        self,
+        name: str | None,
+        fn: Any,
+        options: Mapping[str, Any],
+        site: CallSite | None,
+        *,
+        decorator: bool,
+        fn_arg: int | None = None,
+        name_node: _Recipe | None = None,
+        fn_node: _Recipe | None = None,
+    ) -> None:
+        if not callable(fn):
+            self._error("E303", f"a node must be a function, not {type(fn).__name__}", site)
+            return
+        node_name = name if name is not None else getattr(fn, "__name__", None)
+        if not isinstance(node_name, str):
+            self._error(
+                "E004",
+                f"cannot name a node after {fn!r}",
+                site,
+                'pass a name: `add_node("name", fn)`',
+            )
+            return
+        loc: Loc = ("nodes", node_name)
+        spans = function_spans(fn)
+        fixed: dict[Loc, Span] = {}
+        if spans is not None:
+            defs = spans[1]
+            if decorator:
+                # the decorated `def` is where the node's callable is named
+                fixed[(*loc, "call")] = defs["def"]
+                if name is None:
+                    fixed[loc] = defs["def"]
+            if "return" in defs:
+                fixed[(*loc, "call", "return")] = defs["return"]
+            for key, span in defs.items():
+                kind, _, pname = key.partition(":")
+                if kind in ("param", "annotation"):
+                    fixed[(*loc, "call", kind, pname)] = span
+
+        def recipe(call: ast.AST) -> dict[Loc, ast.AST]:
+            out: dict[Loc, ast.AST] = {}
+            if name_node is not None:
+                for named in name_node(call).values():
+                    out[loc] = named
+            if fn_node is not None:
+                found = fn_node(call).get(())
+                if found is not None:
+                    out.setdefault(loc, found)
+                    out[(*loc, "call")] = found
+            if decorator:
+                out.setdefault(loc, _kwarg(call, "name") or _arg(call, 0) or call)
+            elif fn_arg is not None:
+                name_expr = _arg(call, 0, "node") if fn_arg == 1 else None
+                fn_expr = _arg(call, fn_arg, "action" if fn_arg == 1 else "node")
+                out[loc] = name_expr or fn_expr or call
+                if fn_expr is not None:
+                    out[(*loc, "call")] = fn_expr
+            out.setdefault(loc, call)
+            for key in ("tags", "metadata", "description", "writer", "custom_type", "writes"):
+                value = _arg(call, 99, key)
+                if value is not None:
+                    out[(*loc, key)] = value
+                    if key == "writes" and isinstance(value, ast.List | ast.Tuple):
+                        for i, elt in enumerate(value.elts):
+                            out[(*loc, key, i)] = elt
+            return out
+
+        self._record(site, recipe, fixed)
+        ref = reference_of(fn)
+        if ref is None:
+            self._error(
+                "E301",
+                f"node `{node_name}`: `{getattr(fn, '__qualname__', fn)!s}` cannot be imported by generated code",
+                (*loc, "call"),
+                "define node functions at module level",
+            )
+            return
+        self._append_node(node_name, site, call=ref, **options)
+
+    def _add_subgraph(
+        self,
+        name: str,
+        graph: Graph[Any],
+        options: Mapping[str, Any],
+        site: CallSite | None,
+        *,
+        name_arg: int | None,
+        graph_arg: int,
+    ) -> None:
+        loc: Loc = ("nodes", name)
+
+        def recipe(call: ast.AST) -> dict[Loc, ast.AST]:
+            out: dict[Loc, ast.AST] = {}
+            graph_expr = _arg(call, graph_arg, "action" if graph_arg == 1 else "node")
+            name_expr = _arg(call, name_arg, "node") if name_arg is not None else None
+            out[loc] = name_expr or graph_expr or call
+            if graph_expr is not None:
+                out[(*loc, "subgraph")] = graph_expr
+            return out
+
+        self._record(site, recipe)
+        ref = graph.reference()
+        if ref is None:
+            self._error(
+                "E504",
+                f"node `{name}`: graph `{graph.name}` must be assigned to a module-level name to be a subgraph",
+                (*loc, "subgraph"),
+            )
+            return
+        self._subgraphs[name] = graph
+        self._append_node(name, site, subgraph=ref, **options)
+
+    def _append_node(self, name: str, site: CallSite | None, **fields: Any) -> None:
+        if any(n.name == name for n in self._nodes):
+            self._error(
+                "E103",
+                f"node `{name}` is declared more than once",
+                site,
+                "each node has one name; pass another name to add the same function twice",
+            )
+            return
+        data: dict[str, Any] = {"name": name}
+        for key, value in fields.items():
+            if key == "custom_type":
+                data[key] = None if value is None else type_expr(value)
+            elif key == "tags":
+                data[key] = tuple(value or ())
+            elif key == "metadata":
+                data[key] = dict(value or {})
+            elif key == "writes":
+                data[key] = None if value is None else tuple(value)
+            elif value is not None:
+                data[key] = value
+        try:
+            self._nodes.append(NodeSpec.model_validate(data))
+        except ValidationError as exc:
+            self._error("E004", f"node `{name}`: {_first_error(exc)}", site)
 
     # -- edges
 
-    def edge(self, source: str | Sequence[str], target: str | Sequence[str]) -> Graph[S]:
-        """An edge; a list of sources is a join, a list of targets a fan-out."""
-        index = len(self._edges)
-        self._edges.append(EdgeSpec(sources=_names(source), targets=_names(target)))
-        self._mark(("edges", index))
+    def add_edge(self, start_key: str | Sequence[str], end_key: str | Sequence[str]) -> Graph[S]:
+        """An edge; a list of sources is a join (wait for all), a list of targets a fan-out."""
+        site = caller(1)
+        self._edge(start_key, end_key, site)
         return self
 
-    add_edge = edge
+    edge = add_edge
+
+    def _edge(self, start_key: object, end_key: object, site: CallSite | None) -> None:
+        sources, targets = _name_list(start_key), _name_list(end_key)
+        if sources is None or targets is None:
+            bad = "source" if sources is None else "target"
+            self._error("E004", f"an edge's {bad} must be a node name or a list of names", site)
+            return
+        for j, target in enumerate(targets):
+
+            def recipe(call: ast.AST, j: int = j) -> dict[str, ast.AST]:
+                out: dict[str, ast.AST] = {}
+                src, dst = _arg(call, 0, "start_key"), _arg(call, 1, "end_key")
+                if src is not None:
+                    out["from"] = src
+                    for i in range(len(sources)):
+                        elt = _element(src, i)
+                        if elt is not None:
+                            out[f"from.{i}"] = elt
+                elt = _element(dst, j)
+                if elt is not None:
+                    out["to"] = elt
+                return out
+
+            self._add_edge_spec(sources, target, site, recipe)
+
+    def _add_edge_spec(
+        self,
+        sources: Sequence[str],
+        target: str,
+        site: CallSite | None,
+        parts: Callable[[ast.AST], dict[str, ast.AST]],
+    ) -> None:
+        index = len(self._edges)
+        self._edges.append(EdgeSpec(sources=tuple(map(_canon, sources)), targets=(_canon(target),)))
+
+        def recipe(call: ast.AST) -> dict[Loc, ast.AST]:
+            out: dict[Loc, ast.AST] = {("edges", index): call}
+            for key, node in parts(call).items():
+                if key == "to":
+                    out[("edges", index, "to")] = node
+                    out[("edges", index, "to", 0)] = node
+                elif key == "from":
+                    out[("edges", index, "from")] = node
+                    if len(sources) == 1:
+                        out[("edges", index, "from", 0)] = node
+                else:
+                    out[("edges", index, "from", int(key.split(".")[1]))] = node
+            return out
+
+        self._record(site, recipe)
 
     def sequence(self, *names: str) -> Graph[S]:
-        """Edges ``a → b → c ...`` (``START`` and ``END`` allowed at the ends)."""
-        for src, dst in zip(names, names[1:], strict=False):
-            index = len(self._edges)
-            self._edges.append(EdgeSpec(sources=(src,), targets=(dst,)))
-            self._mark(("edges", index))
+        """Edges ``a → b → c ...`` between declared nodes (TOML's ``chain``)."""
+        site = caller(1)
+        if any(not isinstance(n, str) for n in names):
+            self._error("E004", "`sequence` takes node names", site)
+            return self
+        if len(names) < 2:
+            self._error("E005", "a sequence needs at least two nodes", site)
+            return self
+        for i, (src, dst) in enumerate(itertools.pairwise(names)):
+
+            def parts(call: ast.AST, i: int = i) -> dict[str, ast.AST]:
+                out: dict[str, ast.AST] = {}
+                for key, k in (("from", i), ("to", i + 1)):
+                    node = _arg(call, k)
+                    if node is not None:
+                        out[key] = node
+                return out
+
+            self._add_edge_spec((src,), dst, site, parts)
         return self
+
+    def set_entry_point(self, key: str) -> Graph[S]:
+        """The same as ``add_edge(START, key)``."""
+        site = caller(1)
+        self._add_edge_spec(
+            (START,), key, site, lambda call: {"to": n} if (n := _arg(call, 0, "key")) else {}
+        )
+        return self
+
+    def set_finish_point(self, key: str) -> Graph[S]:
+        """The same as ``add_edge(key, END)``."""
+        site = caller(1)
+        self._add_edge_spec(
+            (key,), END, site, lambda call: {"from": n} if (n := _arg(call, 0, "key")) else {}
+        )
+        return self
+
+    # -- conditional edges
 
     def router(
         self,
@@ -226,21 +738,15 @@ class Graph(Generic[S]):
         targets: Sequence[str] | None = None,
         path_map: Mapping[str, str] | None = None,
     ) -> Callable[[F], F]:
-        """Declare a router for the conditional edge out of ``source``."""
-        span = _caller_span()
+        """Declare the decorated function as the router of a conditional edge out of ``source``.
+
+        The targets come from ``targets``, from ``path_map`` (router result →
+        node), or from the function's ``Literal[...]`` return annotation.
+        """
+        site = caller(1)
 
         def register(fn: F) -> F:
-            index = len(self._branches)
-            self._branches.append(
-                BranchSpec(
-                    source=source,
-                    router=_ref(fn),
-                    targets=None if targets is None else tuple(targets),
-                    path_map=None if path_map is None else dict(path_map),
-                )
-            )
-            if span is not None:
-                self._smap.spans[("branches", index)] = span
+            self._branch(source, fn, targets, path_map, site, decorator=True)
             return fn
 
         return register
@@ -248,54 +754,337 @@ class Graph(Generic[S]):
     def add_conditional_edges(
         self,
         source: str,
-        router: Callable[..., Any],
+        path: Callable[..., Any],
         path_map: Mapping[str, str] | Sequence[str] | None = None,
     ) -> Graph[S]:
-        """LangGraph's form of :meth:`router`."""
-        index = len(self._branches)
+        """A conditional edge: ``path(state)`` names the next node(s); ``path_map`` maps or lists them."""
+        site = caller(1)
         if isinstance(path_map, Mapping):
-            spec = BranchSpec(source=source, router=_ref(router), path_map=dict(path_map))
+            self._branch(source, path, None, path_map, site, decorator=False)
+        elif isinstance(path_map, str):
+            self._error(
+                "E004", "`path_map` must be a list or a dict of node names, not a string", site
+            )
         else:
-            targets = None if path_map is None else tuple(path_map)
-            spec = BranchSpec(source=source, router=_ref(router), targets=targets)
-        self._branches.append(spec)
-        self._mark(("branches", index))
+            self._branch(
+                source,
+                path,
+                None if path_map is None else list(path_map),
+                None,
+                site,
+                decorator=False,
+            )
         return self
 
-    # -- spec
+    def set_conditional_entry_point(
+        self,
+        path: Callable[..., Any],
+        path_map: Mapping[str, str] | Sequence[str] | None = None,
+    ) -> Graph[S]:
+        """The same as ``add_conditional_edges(START, path, path_map)``."""
+        site = caller(1)
+        if isinstance(path_map, Mapping):
+            self._branch(START, path, None, path_map, site, decorator=False, offset=-1)
+        else:
+            targets = None if path_map is None else list(path_map)
+            self._branch(START, path, targets, None, site, decorator=False, offset=-1)
+        return self
+
+    def _branch(
+        self,
+        source: str,
+        fn: Any,
+        targets: Sequence[str] | None,
+        path_map: Mapping[str, str] | None,
+        site: CallSite | None,
+        *,
+        decorator: bool,
+        offset: int = 0,
+    ) -> None:
+        index = len(self._branches)
+        loc: Loc = ("branches", index)
+        fixed: dict[Loc, Span] = {}
+        spans = function_spans(fn) if callable(fn) else None
+        if spans is not None:
+            defs = spans[1]
+            if decorator:
+                fixed[(*loc, "router")] = defs["def"]
+            if "return" in defs:
+                fixed[(*loc, "router", "return")] = defs["return"]
+            for key, span in defs.items():
+                if key.startswith("literal:"):
+                    fixed[(*loc, "router", "return", key.partition(":")[2])] = span
+
+        def recipe(call: ast.AST) -> dict[Loc, ast.AST]:
+            out: dict[Loc, ast.AST] = {loc: call}
+            src = _arg(call, 0, "source") if offset == 0 else None
+            if src is not None:
+                out[(*loc, "from")] = src
+            if not decorator:
+                router = _arg(call, 1 + offset, "path")
+                if router is not None:
+                    out[(*loc, "router")] = router
+            listed = (
+                _arg(call, 2 + offset, "path_map") if not decorator else _kwarg(call, "targets")
+            )
+            mapping = (
+                _arg(call, 2 + offset, "path_map") if not decorator else _kwarg(call, "path_map")
+            )
+            if targets is not None and isinstance(listed, ast.List | ast.Tuple):
+                out[(*loc, "targets")] = listed
+                for j, elt in enumerate(listed.elts):
+                    out[(*loc, "targets", j)] = elt
+            if path_map is not None and isinstance(mapping, ast.Dict):
+                out[(*loc, "path_map")] = mapping
+                for key in path_map:
+                    value = _dict_value(mapping, str(key))
+                    if value is not None:
+                        out[(*loc, "path_map", str(key))] = value
+            return out
+
+        self._record(site, recipe, fixed)
+        if not isinstance(source, str):
+            self._error("E004", "a conditional edge's source must be a node name", site)
+            return
+        if not callable(fn):
+            self._error("E303", f"a router must be a function, not {type(fn).__name__}", site)
+            return
+        ref = reference_of(fn)
+        if ref is None:
+            self._error(
+                "E301",
+                f"router `{getattr(fn, '__qualname__', fn)!s}` cannot be imported by generated code",
+                (*loc, "router"),
+                "define routers at module level",
+            )
+            return
+        if targets is not None and _name_list(list(targets)) is None:
+            self._error("E004", "a router's targets must be node names", site)
+            return
+        if path_map is not None and not all(isinstance(v, str) for v in path_map.values()):
+            self._error("E004", "the values of a path map must be node names", site)
+            return
+        self._branches.append(
+            BranchSpec(
+                source=_canon(source),
+                router=ref,
+                targets=None if targets is None else tuple(map(_canon, targets)),
+                path_map=None
+                if path_map is None
+                else {str(k): _canon(v) for k, v in path_map.items()},
+            )
+        )
+
+    # -- the spec
+
+    def reference(self) -> str | None:
+        """``module:attribute`` of this graph, if a module-level name holds it.
+
+        The module the graph was declared in is looked at first, so a graph
+        another module imports keeps its own name.
+        """
+        modules = list(sys.modules.items())
+        home = self._site.filename if self._site is not None else None
+        modules.sort(key=lambda item: getattr(item[1], "__file__", None) != home)
+        found: list[str] = []
+        for module_name, module in modules:
+            namespace = getattr(module, "__dict__", None)
+            if not isinstance(namespace, dict):
+                continue
+            for attr, value in list(namespace.items()):
+                if value is self:
+                    found.append(f"{module_name}:{attr}")
+            if found:
+                return min(found, key=lambda ref: ref.partition(":")[2].startswith("_"))
+        return None
 
     def to_spec(self) -> tuple[GraphSpec, SourceMap, tuple[Diagnostic, ...]]:
-        """The graph's :class:`GraphSpec`, where it was written, and front-end diagnostics."""
+        """The graph's :class:`GraphSpec`, where each part was written, and front-end diagnostics."""
+        smap = self._source_map()
+        diags = [
+            Diagnostic.error(code, message, self._span(where, smap), hint)
+            for code, message, where, hint in self._diags
+        ]
+        state, state_diags = self._state_spec(smap)
+        diags.extend(state_diags)
         spec = GraphSpec(
-            name=self.name,
+            name=str(self.name),
             description=self.description,
             recursion_limit=self.recursion_limit,
-            state=StateSpec.model_validate({"class": _ref(self.state)}),
+            state=state,
             nodes=tuple(self._nodes),
             edges=tuple(self._edges),
             branches=tuple(self._branches),
-            custom_type=_type_text(self.custom_type),
+            custom_type=None if self.custom_type is None else type_expr(self.custom_type),
         )
-        smap = SourceMap(self._smap.file, dict(self._smap.spans))
-        for i, _ in enumerate(self._edges):
-            span = smap.spans.get(("edges", i))
-            if span is not None:
-                for key in ("from", "to"):
-                    smap.spans.setdefault(("edges", i, key), span)
-        return spec, smap, ()
+        return spec, smap, tuple(diags)
 
     def spec(self) -> GraphSpec:
         """Just the :class:`GraphSpec`."""
         return self.to_spec()[0]
 
+    def compile(self) -> types.ModuleType:
+        """Check and generate this graph's runner module, in memory (see :func:`flowc.build`)."""
+        from flowc.build import build
 
-def _find_ref(graph: Graph[Any]) -> str:
-    """``module:attribute`` of a module-level Graph object."""
-    for name, module in list(sys.modules.items()):
-        namespace = getattr(module, "__dict__", None)
-        if not namespace:
-            continue
-        for attr, value in list(namespace.items()):
-            if value is graph:
-                return f"{name}:{attr}"
-    raise ValueError(f"graph `{graph.name}` must be assigned to a module-level name to be used as a subgraph")
+        return build(self)
+
+    def _span(self, where: Loc | CallSite | None, smap: SourceMap) -> Span | None:
+        if isinstance(where, CallSite):
+            return _site_span(where)
+        if where is None:
+            return None
+        return smap.get(where)
+
+    def _source_map(self) -> SourceMap:
+        file = self._site.file if self._site is not None else "<python>"
+        smap = SourceMap(file)
+        for record in self._records:
+            for loc, span in record.fixed.items():
+                smap.spans[loc] = span
+                _add_text(smap, span.file)
+        for record in self._records:
+            if record.site is None or record.recipe is None:
+                continue
+            src = source_of(record.site.filename)
+            node = src.node_at(record.site) if src is not None else None
+            if src is None or node is None:
+                span = _site_span(record.site)
+                for loc in record.recipe(ast.Call(func=ast.Name("_"), args=[], keywords=[])):
+                    smap.spans.setdefault(loc, span)
+                continue
+            _add_text(smap, record.site.filename)
+            for loc, sub in record.recipe(node).items():
+                smap.spans.setdefault(loc, src.span(sub))
+        return smap
+
+    def _state_spec(self, smap: SourceMap) -> tuple[StateSpec, list[Diagnostic]]:
+        diags: list[Diagnostic] = []
+        if self.state is not None:
+            ref = reference_of(self.state)
+            if ref is None:
+                diags.append(
+                    Diagnostic.error(
+                        "E301",
+                        f"state class `{getattr(self.state, '__qualname__', self.state)!s}` cannot be imported by generated code",
+                        smap.get(("state", "class")),
+                        "define it at module level",
+                    )
+                )
+                return StateSpec(), diags
+            found = class_fields(self.state)
+            if found is not None:
+                src, _, spans = found
+                _add_text(smap, src.filename)
+                for key, span in spans.items():
+                    kind, _, name = key.partition(":")
+                    smap.spans.setdefault(("state", "class", kind, name), span)
+            return StateSpec.model_validate({"class": ref}), diags
+        if self.fields is None:
+            return StateSpec(), diags
+        fields, field_diags = self._field_specs(smap)
+        diags.extend(field_diags)
+        return StateSpec(kind=self.kind, fields=tuple(fields)), diags
+
+    def _field_specs(self, smap: SourceMap) -> tuple[list[FieldSpec], list[Diagnostic]]:
+        diags: list[Diagnostic] = []
+        declared: dict[str, Any]
+        if isinstance(self.fields, Mapping):
+            declared = dict(self.fields)
+        elif isinstance(self.fields, type):
+            try:
+                declared = typing.get_type_hints(self.fields, include_extras=True)
+            except Exception as exc:
+                diags.append(
+                    Diagnostic.error(
+                        "E302",
+                        f"cannot read the fields of `{self.fields.__qualname__}`: {type(exc).__name__}: {exc}",
+                        smap.get(("state", "fields")),
+                    )
+                )
+                return [], diags
+            found = class_fields(self.fields)
+            if found is not None:
+                src, _, spans = found
+                _add_text(smap, src.filename)
+                for key, span in spans.items():
+                    kind, _, name = key.partition(":")
+                    sub = {"field": (), "type": ("type",), "reducer": ("reducer",)}[kind]
+                    smap.spans.setdefault(("state", "fields", name, *sub), span)
+            if dataclasses.is_dataclass(self.fields):
+                for f in dataclasses.fields(self.fields):
+                    if f.default is not dataclasses.MISSING:
+                        declared[f.name] = field(declared[f.name], default=f.default)
+        else:
+            diags.append(
+                Diagnostic.error(
+                    "E004",
+                    f"`fields` must be a TypedDict class or a mapping, not {type(self.fields).__name__}",
+                    smap.get(("state", "fields")),
+                )
+            )
+            return [], diags
+        out: list[FieldSpec] = []
+        for name, value in declared.items():
+            spec = value if isinstance(value, field) else field(value)
+            reducer = spec.reducer or _reducer_of(spec.type)
+            reducer_ref = None
+            if reducer is not None:
+                reducer_ref = reference_of(reducer)
+                # the short name a TOML spec would use (`add`), so both front ends agree
+                reducer_ref = _ALIAS_OF.get(reducer_ref or "", reducer_ref)
+                if reducer_ref is None:
+                    diags.append(
+                        Diagnostic.error(
+                            "E301",
+                            f"reducer of `{name}` cannot be imported by generated code",
+                            smap.get(("state", "fields", str(name), "reducer")),
+                            "define reducers at module level",
+                        )
+                    )
+                    continue
+            try:
+                out.append(
+                    FieldSpec(
+                        name=str(name),
+                        type=type_expr(spec.type),
+                        default=None
+                        if spec.default is _MISSING
+                        else DefaultValue(value=spec.default),
+                        reducer=reducer_ref,
+                        description=spec.description,
+                    )
+                )
+            except ValidationError as exc:
+                diags.append(
+                    Diagnostic.error(
+                        "E004",
+                        f"field `{name}`: {_first_error(exc)}",
+                        smap.get(("state", "fields", str(name))),
+                    )
+                )
+        return out, diags
+
+
+def _site_span(site: CallSite) -> Span:
+    src = source_of(site.filename)
+    if src is not None and src.tree is not None:
+        node = src.node_at(site)
+        if node is not None:
+            return src.span(node)
+        line = src.lines[site.line - 1] if 0 < site.line <= len(src.lines) else ""
+        indent = len(line) - len(line.lstrip())
+        return Span(site.file, site.line, indent + 1, len(line.rstrip()) + 1)
+    return Span(site.file, site.line, site.col + 1)
+
+
+def _add_text(smap: SourceMap, filename: str) -> None:
+    src = source_of(filename)
+    if src is not None and src.file not in smap.texts:
+        smap.texts[src.file] = src.lines
+
+
+def _first_error(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    where = ".".join(str(p) for p in err["loc"])
+    return f"`{where}`: {err['msg'].lower()}" if where else str(err["msg"]).lower()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ Loc = tuple[str | int, ...]
 """A path into a spec, as pydantic gives it: ``("nodes", "joke", "call")``."""
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How bad a diagnostic is."""
 
     ERROR = "error"
@@ -62,7 +62,9 @@ class Diagnostic:
     hint: str | None = None
 
     @classmethod
-    def error(cls, code: str, message: str, span: Span | None, hint: str | None = None) -> Diagnostic:
+    def error(
+        cls, code: str, message: str, span: Span | None, hint: str | None = None
+    ) -> Diagnostic:
         """An error diagnostic."""
         return cls(Severity.ERROR, code, message, span, hint)
 
@@ -102,7 +104,9 @@ class SourceMap:
 class DiagnosticError(Exception):
     """Raised by APIs that cannot return diagnostics as values (``flowc.build``...)."""
 
-    def __init__(self, diagnostics: Sequence[Diagnostic], texts: Mapping[str, list[str]] | None = None):
+    def __init__(
+        self, diagnostics: Sequence[Diagnostic], texts: Mapping[str, list[str]] | None = None
+    ):
         self.diagnostics = tuple(diagnostics)
         self.texts = dict(texts or {})
         super().__init__(render_all(self.diagnostics, self.texts, color=False))
@@ -120,11 +124,15 @@ def _source_line(span: Span, texts: Mapping[str, list[str]]) -> str | None:
     return None
 
 
-def render(diag: Diagnostic, texts: Mapping[str, list[str]] | None = None, *, color: bool = False) -> str:
+def render(
+    diag: Diagnostic, texts: Mapping[str, list[str]] | None = None, *, color: bool = False
+) -> str:
     """``file:line:col: error[code]: message``, the source line, a caret, the hint."""
     red, blue, bold, reset = ("\x1b[31m", "\x1b[34m", "\x1b[1m", "\x1b[0m") if color else ("",) * 4
     where = f"{diag.span}: " if diag.span else ""
-    head = f"{bold}{where}{red}{diag.severity.value}[{diag.code}]{reset}{bold}: {diag.message}{reset}"
+    head = (
+        f"{bold}{where}{red}{diag.severity.value}[{diag.code}]{reset}{bold}: {diag.message}{reset}"
+    )
     out = [head]
     if diag.span is not None:
         src = _source_line(diag.span, texts or {})
@@ -151,7 +159,10 @@ def sort_key(diag: Diagnostic) -> tuple[str, int, int, str, str]:
 
 
 def render_all(
-    diags: Iterable[Diagnostic], texts: Mapping[str, list[str]] | None = None, *, color: bool = False
+    diags: Iterable[Diagnostic],
+    texts: Mapping[str, list[str]] | None = None,
+    *,
+    color: bool = False,
 ) -> str:
     """Every diagnostic, in source order, separated by blank lines, with a count."""
     ordered = sorted(diags, key=sort_key)

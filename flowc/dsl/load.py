@@ -1,9 +1,9 @@
 """Front-end dispatch: a target (``spec.toml`` or ``module:attribute``) → spec.
 
-This is the only place in the front half that reads files. A TOML target is
-read and handed to :mod:`flowc.dsl.toml_loader`; a ``module:attribute`` target
-is imported and must be a :class:`flowc.dsl.decorators.Graph` (or a
-:class:`GraphSpec`).
+This is where the front half reads files. A TOML target is read and handed to
+:mod:`flowc.dsl.toml_loader`; a ``module:attribute`` target is imported and
+must be a :class:`flowc.dsl.decorators.Graph` (or a :class:`GraphSpec`). A
+target that cannot be read or imported gives a diagnostic, never an exception.
 """
 
 from __future__ import annotations
@@ -11,15 +11,19 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+import traceback
 from pathlib import Path
+from typing import Any
 
 from .check import CheckResult, check
+from .decorators import Graph
 from .diagnostics import Diagnostic, SourceMap, Span
+from .pysource import display_path
 from .spec import GraphSpec
 from .toml_loader import LoadResult, load_toml
 from .types import RefError, parse_ref
 
-__all__ = ["check_target", "is_toml_target", "load_subgraph", "load_target"]
+__all__ = ["check_graph", "check_target", "is_toml_target", "load_subgraph", "load_target"]
 
 
 def is_toml_target(target: str) -> bool:
@@ -29,50 +33,102 @@ def is_toml_target(target: str) -> bool:
 
 def load_target(target: str) -> tuple[LoadResult, str]:
     """Load a spec from a path or a ``module:attribute``; returns it and its origin."""
+    if target.endswith(".py") or ".py:" in target:
+        hint = "name a Python graph by module and attribute, e.g. `flowc_demo.joke_graph:graph`"
+        diag = Diagnostic.error("E000", f"`{target}` is a Python file, not a graph", None, hint)
+        return LoadResult(None, SourceMap(target), (diag,)), target
     if is_toml_target(target):
-        path = Path(target)
-        smap = SourceMap(target)
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            return LoadResult(None, smap, (Diagnostic.error("E000", f"no such file: {target}", None),)), target
-        except OSError as exc:
-            return LoadResult(None, smap, (Diagnostic.error("E000", f"cannot read {target}: {exc.strerror}", None),)), target
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = raw[: exc.start].count(b"\n") + 1
-            col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-            diag = Diagnostic.error("E001", "invalid TOML: the file is not UTF-8 text", Span(target, line, col))
-            return LoadResult(None, smap, (diag,)), target
-        return load_toml(text, target), target
+        return _load_file(target), target
     return _load_python(target), target
 
 
-def _load_python(target: str) -> LoadResult:
-    from .decorators import Graph
+def _load_file(target: str) -> LoadResult:
+    smap = SourceMap(target)
+    try:
+        raw = Path(target).read_bytes()
+    except FileNotFoundError:
+        return LoadResult(None, smap, (Diagnostic.error("E000", f"no such file: {target}", None),))
+    except OSError as exc:
+        message = f"cannot read {target}: {exc.strerror or exc}"
+        return LoadResult(None, smap, (Diagnostic.error("E000", message, None),))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        col = len(raw[line_start : exc.start].decode("utf-8", "replace")) + 1
+        smap.texts[target] = raw.decode("utf-8", "replace").splitlines()
+        diag = Diagnostic.error(
+            "E001",
+            f"invalid TOML: byte 0x{raw[exc.start]:02x} is not UTF-8 text",
+            Span(target, line, col),
+            "TOML files are UTF-8",
+        )
+        return LoadResult(None, smap, (diag,))
+    return load_toml(text, target)
 
+
+def _load_python(target: str) -> LoadResult:
     smap = SourceMap(target)
     try:
         module_name, attr = parse_ref(target)
     except RefError as exc:
-        return LoadResult(None, smap, (Diagnostic.error("E000", str(exc), None),))
+        hint = "give a TOML file (`spec.toml`) or a Python graph (`package.module:graph`)"
+        return LoadResult(None, smap, (Diagnostic.error("E000", str(exc), None, hint),))
     if "" not in sys.path and os.getcwd() not in sys.path:
         sys.path.insert(0, os.getcwd())
     try:
         obj: object = importlib.import_module(module_name)
-        for part in attr.split("."):
-            obj = getattr(obj, part)
     except Exception as exc:
-        msg = f"cannot load `{target}`: {type(exc).__name__}: {exc}"
-        return LoadResult(None, smap, (Diagnostic.error("E000", msg, None),))
+        return LoadResult(None, smap, (_import_diagnostic(module_name, exc),))
+    for part in attr.split("."):
+        try:
+            obj = getattr(obj, part)
+        except AttributeError:
+            message = f"module `{module_name}` has no attribute `{attr}`"
+            return LoadResult(None, smap, (Diagnostic.error("E000", message, None),))
     if isinstance(obj, Graph):
         spec, gmap, diags = obj.to_spec()
         return LoadResult(spec, gmap, diags)
     if isinstance(obj, GraphSpec):
         return LoadResult(obj, smap, ())
-    msg = f"`{target}` is a {type(obj).__name__}, not a flowc Graph"
-    return LoadResult(None, smap, (Diagnostic.error("E000", msg, None),))
+    message = f"`{target}` is a {type(obj).__name__}, not a flowc Graph"
+    return LoadResult(None, smap, (Diagnostic.error("E000", message, None),))
+
+
+def _import_diagnostic(module: str, exc: Exception) -> Diagnostic:
+    """Importing a graph's module failed: say where, in the user's code."""
+    message = f"cannot import `{module}`: {type(exc).__name__}: {exc}"
+    if isinstance(exc, SyntaxError) and exc.filename and exc.lineno:
+        span = Span(display_path(exc.filename), exc.lineno, exc.offset or 1)
+        return Diagnostic.error("E000", f"cannot import `{module}`: {exc.msg}", span)
+    if isinstance(exc, ModuleNotFoundError) and exc.name and module.startswith(exc.name):
+        return Diagnostic.error(
+            "E000", f"cannot import `{module}`: no module named `{exc.name}`", None
+        )
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if not f.filename.startswith("<")]
+    user = [f for f in frames if not _is_flowc_or_stdlib(f.filename)]
+    frame = user[-1] if user else None
+    if frame is not None and frame.lineno is not None:
+        col = (frame.colno or 0) + 1
+        end = (
+            frame.end_colno + 1
+            if frame.end_colno is not None and frame.end_lineno == frame.lineno
+            else None
+        )
+        return Diagnostic.error(
+            "E000", message, Span(display_path(frame.filename), frame.lineno, col, end)
+        )
+    return Diagnostic.error("E000", message, None)
+
+
+_FLOWC_DIR = str(Path(__file__).resolve().parent.parent)
+_STDLIB_DIR = os.path.dirname(os.__file__)
+
+
+def _is_flowc_or_stdlib(filename: str) -> bool:
+    path = os.path.abspath(filename)
+    return path.startswith(_FLOWC_DIR + os.sep) or path.startswith(_STDLIB_DIR + os.sep)
 
 
 def load_subgraph(
@@ -90,5 +146,19 @@ def check_target(target: str) -> CheckResult:
     loaded, origin = load_target(target)
     if loaded.spec is None:
         return CheckResult(None, loaded.diagnostics, loaded.source_map)
+    return _check_loaded(loaded, origin)
+
+
+def check_graph(graph: Graph[Any]) -> CheckResult:
+    """Check a decorator-DSL graph object (front-end diagnostics included)."""
+    spec, smap, diags = graph.to_spec()
+    origin = graph.reference() or f"<graph {graph.name}>"
+    return _check_loaded(LoadResult(spec, smap, diags), origin)
+
+
+def _check_loaded(loaded: LoadResult, origin: str) -> CheckResult:
+    assert loaded.spec is not None
     result = check(loaded.spec, loaded.source_map, origin, load_subgraph=load_subgraph)
-    return CheckResult(result.graph, (*loaded.diagnostics, *result.diagnostics), result.source_map)
+    diags = (*loaded.diagnostics, *result.diagnostics)
+    failed = any(d.severity.value == "error" for d in loaded.diagnostics)
+    return CheckResult(None if failed else result.graph, diags, result.source_map)

@@ -13,8 +13,9 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 __all__ = [
-    "START",
     "END",
+    "REDUCER_ALIASES",
+    "START",
     "BranchSpec",
     "DefaultValue",
     "EdgeSpec",
@@ -22,7 +23,6 @@ __all__ = [
     "GraphSpec",
     "NodeSpec",
     "StateSpec",
-    "REDUCER_ALIASES",
 ]
 
 START = "__start__"

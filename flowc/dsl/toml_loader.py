@@ -9,12 +9,19 @@ table and array element is written, so that a diagnostic about
 
 from __future__ import annotations
 
+import ast
+import bisect
+import contextlib
+import difflib
+import itertools
 import re
 import tomllib
+import typing
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError, model_validator
+from pydantic_core import PydanticCustomError
 
 from .diagnostics import Diagnostic, Loc, SourceMap, Span
 from .spec import (
@@ -28,6 +35,7 @@ from .spec import (
     NodeSpec,
     StateSpec,
 )
+from .types import normalize_type_expr
 
 __all__ = ["LoadResult", "index_positions", "load_toml"]
 
@@ -72,6 +80,31 @@ class TomlEdge(_Toml):
     targets: str | list[str] | None = Field(default=None, alias="to")
     chain: list[str] | None = None
 
+    @model_validator(mode="after")
+    def _shape(self) -> TomlEdge:
+        if self.chain is not None:
+            if self.sources is not None or self.targets is not None:
+                raise PydanticCustomError(
+                    "edge_shape",
+                    "an edge has either `chain` or `from`/`to`, not both",
+                    {"key": "chain"},
+                )
+            if len(self.chain) < 2:
+                raise PydanticCustomError(
+                    "edge_shape", "a `chain` needs at least two nodes", {"key": "chain"}
+                )
+            return self
+        for key, value in (("from", self.sources), ("to", self.targets)):
+            if value is None:
+                raise PydanticCustomError(
+                    "edge_missing", "missing required key `{key}`", {"key": key}
+                )
+            if not value:
+                raise PydanticCustomError(
+                    "edge_shape", "an edge's `{key}` list is empty", {"key": key}
+                )
+        return self
+
 
 class TomlBranch(_Toml):
     source: str = Field(alias="from")
@@ -99,6 +132,7 @@ class LoadResult:
 
 _TOML_ERROR_AT = re.compile(r"^(?P<msg>.*) \(at line (?P<line>\d+), column (?P<col>\d+)\)$")
 _TOML_ERROR_EOF = re.compile(r"^(?P<msg>.*) \(at end of document\)$")
+_TOML_DECLARED_TWICE = re.compile(r"^Cannot declare \((?P<key>.*)\) twice$")
 
 
 def load_toml(text: str, file: str) -> LoadResult:
@@ -108,94 +142,266 @@ def load_toml(text: str, file: str) -> LoadResult:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        msg = str(exc)
-        match = _TOML_ERROR_AT.match(msg)
-        if match:
-            span = Span(file, int(match["line"]), int(match["col"]))
-            msg = match["msg"]
-        else:
-            eof = _TOML_ERROR_EOF.match(msg)
-            msg = eof["msg"] if eof else msg
-            span = Span(file, max(len(lines), 1), len(lines[-1]) + 1 if lines else 1)
-        diag = Diagnostic.error("E001", f"invalid TOML: {msg.lower()}", span)
-        return LoadResult(None, smap, (diag,))
+        return LoadResult(None, smap, (_syntax_diagnostic(str(exc), lines, smap),))
     index_positions(lines, smap)
     try:
         doc = TomlSpec.model_validate(raw)
     except ValidationError as exc:
-        return LoadResult(None, smap, tuple(_pydantic_diagnostics(exc, smap)))
+        return LoadResult(None, smap, tuple(_pydantic_diagnostics(exc, raw, smap)))
     spec, diags = _to_spec(doc, smap)
     return LoadResult(spec, smap, tuple(diags))
 
 
-_PYDANTIC_CODES = {
-    "missing": "E002",
-    "extra_forbidden": "E003",
+def _syntax_diagnostic(text: str, lines: list[str], smap: SourceMap) -> Diagnostic:
+    """A located diagnostic from tomllib's error message."""
+    file = smap.file
+    match = _TOML_ERROR_AT.match(text)
+    if match:
+        line, col = int(match["line"]), int(match["col"])
+        msg = match["msg"]
+    else:
+        eof = _TOML_ERROR_EOF.match(text)
+        msg = eof["msg"] if eof else text
+        line = max(len(lines), 1)
+        col = len(lines[-1]) + 1 if lines else 1
+    source = lines[line - 1] if 0 < line <= len(lines) else ""
+    twice = _TOML_DECLARED_TWICE.match(msg)
+    if twice:
+        try:
+            parts = ast.literal_eval(f"({twice['key']})")
+        except (ValueError, SyntaxError):
+            parts = ()
+        header = _TABLE.match(source) or _ARRAY_TABLE.match(source)
+        span = Span(file, line, col)
+        if header:
+            span = _last_key_span(file, line, source, header.start("key"), header["key"])
+        index_positions(lines[: line - 1], smap)
+        first = smap.spans.get(tuple(parts))
+        where = f"first declared at line {first.line}" if first is not None else None
+        if len(parts) == 2 and parts[0] == "nodes":
+            return Diagnostic.error(
+                "E103", f"node `{parts[1]}` is declared more than once", span, where
+            )
+        dotted = ".".join(str(p) for p in parts)
+        return Diagnostic.error(
+            "E001", f"invalid TOML: table `[{dotted}]` is declared twice", span, where
+        )
+    if msg == "Cannot overwrite a value":
+        key = _KEY_LINE.match(source)
+        if key:
+            col = len(key["indent"]) + 1
+            span = Span(file, line, col, col + len(key["key"]))
+            return Diagnostic.error(
+                "E001", f"invalid TOML: key `{key['key']}` is declared twice", span
+            )
+    message = msg[:1].lower() + msg[1:]
+    hint = None
+    if message == "illegal character '\\n'" and (source.count('"') % 2 or source.count("'") % 2):
+        hint = "a string is missing its closing quote"
+    elif message == "invalid value" and "=" in source:
+        hint = 'strings are quoted: `key = "value"`'
+    return Diagnostic.error("E001", f"invalid TOML: {message}", Span(file, line, col), hint)
+
+
+# -- schema errors --------------------------------------------------------------------
+
+_KINDS = {
+    str: "a string",
+    bool: "a boolean",
+    int: "an integer",
+    float: "a float",
+    list: "an array",
+    dict: "a table",
 }
 
 
-def _pydantic_diagnostics(exc: ValidationError, smap: SourceMap) -> list[Diagnostic]:
+def _kind(value: object) -> str:
+    for tp, name in _KINDS.items():
+        if isinstance(value, tp):
+            return name
+    return "a date or time" if value is not None else "nothing"
+
+
+_EXPECTED = {
+    "string_type": "a string",
+    "int_type": "an integer",
+    "int_parsing": "an integer",
+    "bool_type": "a boolean (`true` or `false`)",
+    "list_type": "an array",
+    "dict_type": "a table",
+    "model_type": "a table",
+    "model_attributes_type": "a table",
+    "float_type": "a number",
+}
+
+_UNION_MEMBERS = {"str": "a string", "list[str]": "an array of strings", "TomlField": "a table"}
+
+
+def _where(loc: Loc) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "the document"
+
+
+def _raw_at(raw: object, loc: Loc) -> object:
+    for part in loc:
+        if isinstance(raw, dict):
+            if part not in raw:
+                return None
+            raw = raw[part]
+        elif isinstance(raw, list) and isinstance(part, int) and part < len(raw):
+            raw = raw[part]
+        else:
+            return None
+    return raw
+
+
+def _member_fits(tag: str, value: object) -> bool:
+    if tag == "str":
+        return isinstance(value, str)
+    if tag.startswith("list["):
+        return isinstance(value, list)
+    return isinstance(value, dict)
+
+
+def _pydantic_diagnostics(exc: ValidationError, raw: object, smap: SourceMap) -> list[Diagnostic]:
+    # Errors inside a union (`str | TomlField`) come once per member, tagged with
+    # the member's name in their loc; keep the member the value looks like, or
+    # say once what the value should have been.
+    errors = list(exc.errors())
+    unions: dict[Loc, list[str]] = {}
+    for err in errors:
+        loc = tuple(err["loc"])
+        for i, part in enumerate(loc):
+            if isinstance(part, str) and part in _UNION_MEMBERS:
+                unions.setdefault(loc[:i], []).append(part)
+                break
     seen: set[tuple[Loc, str]] = set()
     out: list[Diagnostic] = []
-    for err in exc.errors():
-        loc = _clean_loc(err["loc"])
+    for err in errors:
+        loc = tuple(err["loc"])
+        tag_at = next(
+            (i for i, part in enumerate(loc) if isinstance(part, str) and part in _UNION_MEMBERS),
+            None,
+        )
+        if tag_at is not None:
+            union_loc, tag = loc[:tag_at], str(loc[tag_at])
+            value = _raw_at(raw, union_loc)
+            fitting = [t for t in unions[union_loc] if _member_fits(t, value)]
+            if fitting and tag != fitting[0]:
+                continue
+            if not fitting:
+                if (union_loc, "union") in seen:
+                    continue
+                seen.add((union_loc, "union"))
+                choices = " or ".join(dict.fromkeys(_UNION_MEMBERS[t] for t in unions[union_loc]))
+                message = f"`{_where(union_loc)}` must be {choices}, not {_kind(value)}"
+                out.append(Diagnostic.error("E004", message, smap.get(union_loc)))
+                continue
+            loc = union_loc + loc[tag_at + 1 :]
         kind = err["type"]
         if (loc, kind) in seen:
             continue
         seen.add((loc, kind))
-        where = ".".join(str(p) for p in loc) or "<document>"
-        if kind == "missing":
-            message = f"missing required key `{where}`"
-            span = smap.get(loc[:-1])
-            hint = None
-        elif kind == "extra_forbidden":
-            message = f"unknown key `{where}`"
-            span = smap.get(loc)
-            hint = _extra_hint(loc)
-        else:
-            message = f"`{where}`: {err['msg'].lower()}"
-            span = smap.get(loc)
-            hint = None
-        out.append(Diagnostic.error(_PYDANTIC_CODES.get(kind, "E004"), message, span, hint))
+        out.append(_schema_diagnostic(kind, loc, err, smap))
     return out
 
 
-def _clean_loc(loc: tuple[int | str, ...]) -> Loc:
-    # pydantic adds union member names ("str", "TomlField", "list[str]") to the
-    # loc of errors inside a union; they are not part of the document's path.
-    out: list[str | int] = []
-    for part in loc:
-        if isinstance(part, str) and (part[:1].isupper() or "[" in part or part in _TYPE_NAMES):
-            continue
-        out.append(part)
-    return tuple(out)
+def _schema_diagnostic(kind: str, loc: Loc, err: Any, smap: SourceMap) -> Diagnostic:
+    where = _where(loc)
+    if kind == "missing":
+        parent = loc[:-1]
+        inside = f" in `[{_where(parent)}]`" if parent else ""
+        hint = None
+        if loc[:1] == ("edges",) and loc[-1] in ("from", "to"):
+            hint = "an edge needs `from` and `to` (or a `chain` list)"
+        return Diagnostic.error(
+            "E002", f"missing required key `{loc[-1]}`{inside}", smap.get(parent), hint
+        )
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        message = (
+            f"unknown key `{key}` in `{_where(loc[:-1])}`"
+            if len(loc) > 1
+            else f"unknown table `[{key}]`"
+        )
+        return Diagnostic.error("E003", message, smap.get((*loc, KEY)), _extra_hint(loc))
+    if kind == "edge_missing":
+        return Diagnostic.error(
+            "E002",
+            f"{err['msg']} in `{where}`",
+            smap.get(loc),
+            "an edge needs `from` and `to` (or a `chain` list)",
+        )
+    if kind == "edge_shape":
+        return Diagnostic.error("E005", str(err["msg"]), smap.get((*loc, err["ctx"]["key"])))
+    value = err.get("input")
+    if kind in _EXPECTED:
+        message = f"`{where}` must be {_EXPECTED[kind]}, not {_kind(value)}"
+    elif kind == "greater_than_equal":
+        message = f"`{where}` must be at least {err['ctx']['ge']}, not {value!r}"
+    elif kind == "invalid-json-value":
+        message = f"`{where}` must be a string, number, boolean, array or table, not {_kind(value)}"
+    else:
+        message = f"`{where}`: {str(err['msg'])[:1].lower()}{str(err['msg'])[1:]}"
+    return Diagnostic.error("E004", message, smap.get(loc))
 
 
-_TYPE_NAMES = {"str", "int", "bool", "float", "list", "dict", "function-after", "json-or-python"}
+def _model_at(loc: Loc) -> type[BaseModel] | None:
+    """The model whose keys may appear at ``loc`` (``("nodes", "a")`` → TomlNode)."""
+    model: Any = TomlSpec
+    i = 0
+    while i < len(loc):
+        info = model.model_fields.get(loc[i]) if isinstance(loc[i], str) else None
+        if info is None:
+            info = next((f for f in model.model_fields.values() if f.alias == loc[i]), None)
+        if info is None:
+            return None
+        inner = _model_in(info.annotation)
+        if inner is None:
+            return None
+        model, container = inner
+        i += 2 if container else 1
+    return model if isinstance(model, type) else None
 
-_KNOWN_KEYS: dict[str, tuple[str, ...]] = {
-    "graph": ("name", "description", "recursion_limit", "custom_type"),
-    "state": ("class", "kind", "fields"),
-    "nodes": ("call", "subgraph", "description", "tags", "metadata", "writer", "custom_type", "writes"),
-    "edges": ("from", "to", "chain"),
-    "branches": ("from", "router", "targets", "path_map"),
-}
+
+def _model_in(annotation: Any) -> tuple[Any, bool] | None:
+    """The model a field holds, and whether it is inside a dict/list (one more loc part)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation, False
+    args = typing.get_args(annotation)
+    origin = typing.get_origin(annotation)
+    if origin in (dict, list):
+        for arg in args:
+            for sub in (arg, *typing.get_args(arg)):
+                if isinstance(sub, type) and issubclass(sub, BaseModel):
+                    return sub, True
+    for arg in args:
+        if isinstance(arg, type) and issubclass(arg, BaseModel):
+            return arg, False
+    return None
+
+
+def _keys_of(model: type[BaseModel]) -> list[str]:
+    return [info.alias or name for name, info in model.model_fields.items()]
 
 
 def _extra_hint(loc: Loc) -> str | None:
-    import difflib
-
     if not loc:
         return None
     key = str(loc[-1])
-    section = str(loc[0])
-    options = _KNOWN_KEYS.get(section, ()) if len(loc) > 1 else tuple(_KNOWN_KEYS)
-    close = difflib.get_close_matches(key, options, n=1)
+    model = _model_at(loc[:-1])
+    if model is None:
+        return None
+    options = _keys_of(model)
+    close = difflib.get_close_matches(key, options, n=1, cutoff=0.6)
     if close:
         return f"did you mean `{close[0]}`?"
-    if options:
-        return "expected one of: " + ", ".join(f"`{o}`" for o in options)
-    return None
+    return "expected one of: " + ", ".join(f"`{o}`" for o in options)
+
+
+# -- conversion -----------------------------------------------------------------------
 
 
 def _to_spec(doc: TomlSpec, smap: SourceMap) -> tuple[GraphSpec | None, list[Diagnostic]]:
@@ -203,13 +409,13 @@ def _to_spec(doc: TomlSpec, smap: SourceMap) -> tuple[GraphSpec | None, list[Dia
     fields: list[FieldSpec] = []
     for name, raw in doc.state.fields.items():
         if isinstance(raw, str):
-            fields.append(FieldSpec(name=name, type=raw))
+            fields.append(FieldSpec(name=name, type=normalize_type_expr(raw)))
         else:
             default = DefaultValue(value=raw.default) if "default" in raw.model_fields_set else None
             fields.append(
                 FieldSpec(
                     name=name,
-                    type=raw.type,
+                    type=normalize_type_expr(raw.type),
                     default=default,
                     reducer=raw.reducer,
                     description=raw.description,
@@ -225,6 +431,14 @@ def _to_spec(doc: TomlSpec, smap: SourceMap) -> tuple[GraphSpec | None, list[Dia
             )
         )
         return None, diags
+    if doc.state.class_ref is not None and "kind" in doc.state.model_fields_set:
+        diags.append(
+            Diagnostic.error(
+                "E004",
+                "`kind` applies to `[state.fields]`; a state `class` is used as it is",
+                smap.get(("state", "kind")),
+            )
+        )
     state = StateSpec.model_validate(
         {"class": doc.state.class_ref, "kind": doc.state.kind, "fields": tuple(fields)}
     )
@@ -237,67 +451,12 @@ def _to_spec(doc: TomlSpec, smap: SourceMap) -> tuple[GraphSpec | None, list[Dia
             tags=tuple(node.tags),
             metadata=node.metadata,
             writer=node.writer,
-            custom_type=node.custom_type,
+            custom_type=None if node.custom_type is None else normalize_type_expr(node.custom_type),
             writes=None if node.writes is None else tuple(node.writes),
         )
         for name, node in doc.nodes.items()
     )
-    edges: list[EdgeSpec] = []
-    orig = dict(smap.spans)
-    for i, edge in enumerate(doc.edges):
-        if edge.chain is not None:
-            if edge.sources is not None or edge.targets is not None:
-                diags.append(
-                    Diagnostic.error(
-                        "E005",
-                        "an edge has either `chain` or `from`/`to`, not both",
-                        smap.get(("edges", i, "chain")),
-                    )
-                )
-                continue
-            if len(edge.chain) < 2:
-                diags.append(
-                    Diagnostic.error(
-                        "E005", "a `chain` needs at least two nodes", smap.get(("edges", i, "chain"))
-                    )
-                )
-                continue
-            for j, (src, dst) in enumerate(zip(edge.chain, edge.chain[1:], strict=False)):
-                edges.append(EdgeSpec(sources=(_canon(src),), targets=(_canon(dst),)))
-                k = len(edges) - 1
-                _alias_span(smap, orig, ("edges", i, "chain", j), ("edges", k, "from", 0))
-                _alias_span(smap, orig, ("edges", i, "chain", j), ("edges", k, "from"))
-                _alias_span(smap, orig, ("edges", i, "chain", j + 1), ("edges", k, "to", 0))
-                _alias_span(smap, orig, ("edges", i, "chain", j + 1), ("edges", k, "to"))
-                _alias_span(smap, orig, ("edges", i), ("edges", k))
-            continue
-        missing = [k for k, v in (("from", edge.sources), ("to", edge.targets)) if v is None]
-        if missing:
-            diags.append(
-                Diagnostic.error(
-                    "E002",
-                    f"missing required key `edges.{i}.{missing[0]}`",
-                    smap.get(("edges", i)),
-                    "an edge needs `from` and `to` (or a `chain` list)",
-                )
-            )
-            continue
-        assert edge.sources is not None and edge.targets is not None
-        sources = tuple(map(_canon, [edge.sources] if isinstance(edge.sources, str) else edge.sources))
-        targets = tuple(map(_canon, [edge.targets] if isinstance(edge.targets, str) else edge.targets))
-        if not sources or not targets:
-            diags.append(
-                Diagnostic.error("E005", "an edge needs at least one source and one target", smap.get(("edges", i)))
-            )
-            continue
-        new_index = len(edges)
-        edges.append(EdgeSpec(sources=sources, targets=targets))
-        if new_index != i:
-            _alias_span(smap, orig, ("edges", i), ("edges", new_index))
-            for key in ("from", "to"):
-                for j in range(max(len(sources), len(targets))):
-                    _alias_span(smap, orig, ("edges", i, key, j), ("edges", new_index, key, j))
-                _alias_span(smap, orig, ("edges", i, key), ("edges", new_index, key))
+    edges = _edges(doc.edges, smap)
     branches = tuple(
         BranchSpec(
             source=_canon(b.source),
@@ -313,11 +472,60 @@ def _to_spec(doc: TomlSpec, smap: SourceMap) -> tuple[GraphSpec | None, list[Dia
         recursion_limit=doc.graph.recursion_limit,
         state=state,
         nodes=nodes,
-        edges=tuple(edges),
+        edges=edges,
         branches=branches,
-        custom_type=doc.graph.custom_type,
+        custom_type=None
+        if doc.graph.custom_type is None
+        else normalize_type_expr(doc.graph.custom_type),
     )
     return spec, diags
+
+
+def _edges(declared: list[TomlEdge], smap: SourceMap) -> tuple[EdgeSpec, ...]:
+    """Every ``[[edges]]`` entry as edges with one target each (a chain is a run of them).
+
+    A spec's edges are kept in this one form, whichever way they were written,
+    so that both front ends give equal specs; the positions of the split
+    edges point back at what was written.
+    """
+    edges: list[EdgeSpec] = []
+    orig = dict(smap.spans)
+    for loc in orig:
+        if loc[:1] == ("edges",) and len(loc) > 1:
+            del smap.spans[loc]
+
+    def alias(src: Loc, dst: Loc) -> None:
+        span = orig.get(src)
+        if span is not None:
+            smap.spans[dst] = span
+
+    for i, edge in enumerate(declared):
+        if edge.chain is not None:
+            for j, (src, dst) in enumerate(itertools.pairwise(edge.chain)):
+                k = len(edges)
+                edges.append(EdgeSpec(sources=(_canon(src),), targets=(_canon(dst),)))
+                alias(("edges", i), ("edges", k))
+                alias(("edges", i, "chain", j), ("edges", k, "from"))
+                alias(("edges", i, "chain", j), ("edges", k, "from", 0))
+                alias(("edges", i, "chain", j + 1), ("edges", k, "to"))
+                alias(("edges", i, "chain", j + 1), ("edges", k, "to", 0))
+            continue
+        assert edge.sources is not None and edge.targets is not None  # checked by TomlEdge
+        sources = [edge.sources] if isinstance(edge.sources, str) else edge.sources
+        targets = [edge.targets] if isinstance(edge.targets, str) else edge.targets
+        for j, target in enumerate(targets):
+            k = len(edges)
+            edges.append(EdgeSpec(sources=tuple(map(_canon, sources)), targets=(_canon(target),)))
+            alias(("edges", i), ("edges", k))
+            alias(("edges", i, "from"), ("edges", k, "from"))
+            for m in range(len(sources)):
+                alias(("edges", i, "from", m), ("edges", k, "from", m))
+            if isinstance(edge.sources, str):
+                alias(("edges", i, "from"), ("edges", k, "from", 0))
+            to_loc = ("edges", i, "to", j) if isinstance(edge.targets, list) else ("edges", i, "to")
+            alias(to_loc, ("edges", k, "to"))
+            alias(to_loc, ("edges", k, "to", 0))
+    return tuple(edges)
 
 
 _VIRTUAL = {"START": START, "END": END}
@@ -328,151 +536,187 @@ def _canon(name: str) -> str:
     return _VIRTUAL.get(name, name)
 
 
-def _alias_span(smap: SourceMap, orig: dict[Loc, Span], src: Loc, dst: Loc) -> None:
-    span = orig.get(src)
-    if span is not None:
-        smap.spans[dst] = span
-
-
 # -- positions -----------------------------------------------------------------------
+
+KEY = "<key>"
+"""Appended to a :data:`Loc`, names the key itself rather than its value:
+``("graph", "nmae", KEY)`` is where the misspelt key is written."""
 
 _BARE_KEY = r"[A-Za-z0-9_-]+"
 _QUOTED_KEY = r'"(?:[^"\\]|\\.)*"|\'[^\']*\''
 _KEY_PART = rf"(?:{_BARE_KEY}|{_QUOTED_KEY})"
-_DOTTED_KEY = rf"{_KEY_PART}(?:\s*\.\s*{_KEY_PART})*"
+_DOTTED_KEY = rf"{_KEY_PART}(?:[ \t]*\.[ \t]*{_KEY_PART})*"
 _KEY_LINE = re.compile(rf"^(?P<indent>\s*)(?P<key>{_DOTTED_KEY})\s*=\s*")
 _TABLE = re.compile(rf"^\s*\[\s*(?P<key>{_DOTTED_KEY})\s*\]")
 _ARRAY_TABLE = re.compile(rf"^\s*\[\[\s*(?P<key>{_DOTTED_KEY})\s*\]\]")
-_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'')
-_INLINE_KEY = re.compile(rf"(?P<key>{_DOTTED_KEY})\s*=\s*")
+_KEY_PART_RE = re.compile(_KEY_PART)
+_DOTTED_KEY_RE = re.compile(_DOTTED_KEY)
+
+
+def _unquote(part: str) -> str:
+    if part[:1] in "\"'":
+        try:
+            return str(tomllib.loads(f"k = {part}")["k"])
+        except tomllib.TOMLDecodeError:
+            return part[1:-1]
+    return part
 
 
 def _split_key(key: str) -> list[str]:
-    parts = re.findall(_KEY_PART, key)
-    return [p[1:-1] if p[:1] in "\"'" else p for p in parts]
+    return [_unquote(m.group()) for m in _KEY_PART_RE.finditer(key)]
 
 
-def _value_end(line: str, start: int) -> int:
-    """The column just past a one-line value that starts at ``start``."""
-    if start < len(line) and line[start] in "\"'":
-        match = _STRING.match(line, start)
-        if match:
-            return match.end()
-    end = line.find(" #", start)
-    return len(line.rstrip()) if end < 0 else len(line[:end].rstrip())
+def _last_key_span(file: str, lineno: int, line: str, start: int, key: str) -> Span:
+    """The span of the last part of a dotted key: `[nodes.joke]` → `joke`."""
+    parts = list(_KEY_PART_RE.finditer(key))
+    if not parts:
+        return Span(file, lineno, start + 1, start + 1 + len(key))
+    last = parts[-1]
+    return Span(file, lineno, start + last.start() + 1, start + last.end() + 1)
 
 
 def index_positions(lines: list[str], smap: SourceMap) -> None:
-    """Record the position of every table, key and array element of a TOML text."""
-    file = smap.file
-    prefix: Loc = ()
-    counters: dict[tuple[str, ...], int] = {}
-    in_multiline: str | None = None
-    array_stack: list[tuple[Loc, int]] = []  # open multi-line arrays: (loc, next index)
-    for lineno, line in enumerate(lines, start=1):
-        if in_multiline is not None:
-            if in_multiline in line:
-                in_multiline = None
-            continue
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        if array_stack:
-            loc, index = array_stack[-1]
-            for match in _STRING.finditer(line):
-                smap.add((*loc, index), Span(file, lineno, match.start() + 1, match.end() + 1))
-                index += 1
-            array_stack[-1] = (loc, index)
-            depth = line.count("[") - line.count("]")
-            if depth < 0 or stripped.startswith("]"):
-                array_stack.pop()
-            continue
-        match = _ARRAY_TABLE.match(line)
-        if match:
-            path = tuple(_split_key(match["key"]))
-            idx = counters.get(path, 0)
-            counters[path] = idx + 1
-            prefix = (*path, idx)
-            col = line.index(match["key"]) + 1
-            smap.add(prefix, Span(file, lineno, col, col + len(match["key"])))
-            continue
-        match = _TABLE.match(line)
-        if match:
-            prefix = tuple(_split_key(match["key"]))
-            col = line.index(match["key"]) + 1
-            # point a table at its last key part: `[nodes.joke]` → `joke`
-            last = match["key"].rsplit(".", 1)[-1].strip()
-            last_col = line.index(last, col - 1) + 1
-            smap.add(prefix, Span(file, lineno, last_col, last_col + len(last)))
-            continue
-        match = _KEY_LINE.match(line)
-        if not match:
-            continue
-        loc: Loc = (*prefix, *_split_key(match["key"]))
-        start = match.end()
-        key_col = len(match["indent"]) + 1
-        rest = line[start:]
-        if rest.startswith(('"""', "'''")):
-            quote = rest[:3]
-            if rest.count(quote) < 2:
-                in_multiline = quote
-            smap.add(loc, Span(file, lineno, start + 1, len(line) + 1))
-            continue
-        if rest.startswith("{"):
-            smap.add(loc, Span(file, lineno, key_col, key_col + len(match["key"])))
-            _index_inline(line, start, loc, lineno, smap)
-            continue
-        if rest.startswith("["):
-            smap.add(loc, Span(file, lineno, start + 1, _value_end(line, start) + 1))
-            index = 0
-            for smatch in _STRING.finditer(line, start):
-                smap.add((*loc, index), Span(file, lineno, smatch.start() + 1, smatch.end() + 1))
-                index += 1
-            if line.count("[", start) > line.count("]", start):
-                array_stack.append((loc, index))
-            continue
-        smap.add(loc, Span(file, lineno, start + 1, _value_end(line, start) + 1))
+    """Record where every table, key, value and array element of a TOML text is written.
+
+    The text must be valid TOML (it has been parsed already); should anything
+    still surprise the scanner, it stops, and the positions found so far stay.
+    """
+    scanner = _Scanner("\n".join(lines), smap)
+    with contextlib.suppress(IndexError, ValueError):
+        scanner.document()
 
 
-def _index_inline(line: str, start: int, loc: Loc, lineno: int, smap: SourceMap) -> None:
-    """Positions inside a one-line inline table ``{ a = 1, b = "x" }``."""
-    depth = 0
-    pos = start
-    key_start = start + 1
-    while pos < len(line):
-        ch = line[pos]
-        if ch in "\"'":
-            match = _STRING.match(line, pos)
-            pos = match.end() if match else pos + 1
-            continue
-        if ch in "{[":
-            depth += 1
-            if depth == 1:
-                key_start = pos + 1
-        elif ch in "}]":
-            depth -= 1
-            if depth == 0:
-                break
-        elif ch == "," and depth == 1:
-            key_start = pos + 1
-        elif ch == "=" and depth == 1:
-            key_text = line[key_start:pos].strip()
-            value_start = pos + 1
-            while value_start < len(line) and line[value_start] == " ":
-                value_start += 1
-            sub: Loc = (*loc, *_split_key(key_text))
-            end = _value_end(line, value_start)
-            if value_start < len(line) and line[value_start] in "\"'":
-                match = _STRING.match(line, value_start)
-                end = match.end() if match else end
+class _Scanner:
+    """A small position-recording reader of (valid) TOML text."""
+
+    def __init__(self, text: str, smap: SourceMap) -> None:
+        self.text = text
+        self.smap = smap
+        self.starts = [0, *(i + 1 for i, ch in enumerate(text) if ch == "\n")]
+
+    # -- positions
+
+    def where(self, index: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.starts, index)
+        return line, index - self.starts[line - 1] + 1
+
+    def span(self, start: int, end: int) -> Span:
+        line, col = self.where(start)
+        end_line, end_col = self.where(end)
+        if end_line != line:
+            stop = self.text.find("\n", start)
+            end_col = (stop if stop >= 0 else len(self.text)) - self.starts[line - 1] + 1
+        return Span(self.smap.file, line, col, end_col)
+
+    # -- reading
+
+    def skip(self, i: int, *, newlines: bool) -> int:
+        text = self.text
+        while i < len(text):
+            ch = text[i]
+            if ch in " \t\r" or (newlines and ch == "\n"):
+                i += 1
+            elif ch == "#":
+                stop = text.find("\n", i)
+                i = len(text) if stop < 0 else (stop + 1 if newlines else stop)
             else:
-                stop = [i for i in (line.find(",", value_start), line.find("}", value_start)) if i >= 0]
-                end = min(stop) if stop else end
-            smap.add(sub, Span(file=smap.file, line=lineno, col=value_start + 1, end_col=end + 1))
-            if value_start < len(line) and line[value_start] == "[":
-                for i, smatch in enumerate(_STRING.finditer(line[: line.find("]", value_start) + 1], value_start)):
-                    smap.add((*sub, i), Span(smap.file, lineno, smatch.start() + 1, smatch.end() + 1))
-        pos += 1
+                break
+        return i
+
+    def document(self) -> None:
+        text = self.text
+        prefix: Loc = ()
+        counters: dict[Loc, int] = {}
+        i = self.skip(0, newlines=True)
+        while i < len(text):
+            if text.startswith("[[", i):
+                match = _DOTTED_KEY_RE.match(text, self.skip(i + 2, newlines=False))
+                if match is None:
+                    return
+                path = tuple(_split_key(match.group()))
+                index = counters.get(path, 0)
+                counters[path] = index + 1
+                prefix = (*path, index)
+                self.smap.add(prefix, self.span(match.start(), match.end()))
+                i = text.index("]]", match.end()) + 2
+            elif text[i] == "[":
+                match = _DOTTED_KEY_RE.match(text, self.skip(i + 1, newlines=False))
+                if match is None:
+                    return
+                prefix = tuple(_split_key(match.group()))
+                last = list(_KEY_PART_RE.finditer(match.group()))[-1]
+                self.smap.add(
+                    prefix, self.span(match.start() + last.start(), match.start() + last.end())
+                )
+                i = text.index("]", match.end()) + 1
+            else:
+                i = self.pair(i, prefix)
+            i = self.skip(i, newlines=True)
+
+    def pair(self, i: int, prefix: Loc) -> int:
+        """A ``key = value`` pair at ``i``; returns the index just past the value."""
+        match = _DOTTED_KEY_RE.match(self.text, i)
+        if match is None:
+            raise ValueError("not a key")
+        loc: Loc = (*prefix, *_split_key(match.group()))
+        key_span = self.span(match.start(), match.end())
+        j = self.skip(match.end(), newlines=False)
+        if self.text[j] != "=":
+            raise ValueError("no `=`")
+        start = self.skip(j + 1, newlines=False)
+        end = self.value(start, loc)
+        self.smap.add((*loc, KEY), key_span)
+        # a table (inline or not) is pointed at by its name, other values by themselves
+        self.smap.add(loc, key_span if self.text[start] == "{" else self.span(start, end))
+        return end
+
+    def value(self, i: int, loc: Loc) -> int:
+        """A value at ``i``; records its parts and returns the index just past it."""
+        text = self.text
+        if text.startswith(('"""', "'''"), i):
+            quote = text[i : i + 3]
+            j = i + 3
+            while True:
+                if quote == '"""' and text[j] == "\\":
+                    j += 2
+                    continue
+                if text.startswith(quote, j):
+                    j += 3
+                    while j < len(text) and text[j] == quote[0]:
+                        j += 1
+                    return j
+                j += 1
+        if text[i] == '"':
+            j = i + 1
+            while text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+            return j + 1
+        if text[i] == "'":
+            return text.index("'", i + 1) + 1
+        if text[i] == "[":
+            j = self.skip(i + 1, newlines=True)
+            index = 0
+            while text[j] != "]":
+                end = self.value(j, (*loc, index))
+                self.smap.add((*loc, index), self.span(j, end))
+                index += 1
+                j = self.skip(end, newlines=True)
+                if text[j] == ",":
+                    j = self.skip(j + 1, newlines=True)
+            return j + 1
+        if text[i] == "{":
+            j = self.skip(i + 1, newlines=False)
+            while text[j] != "}":
+                j = self.skip(self.pair(j, loc), newlines=False)
+                if text[j] == ",":
+                    j = self.skip(j + 1, newlines=False)
+            return j + 1
+        j = i
+        while j < len(text) and text[j] not in ",]}\n#":
+            j += 1
+        while j > i and text[j - 1] in " \t\r":
+            j -= 1
+        return j
 
 
 def raw_toml(text: str) -> dict[str, Any]:

@@ -26,6 +26,7 @@ __all__ = [
     "TypeExprError",
     "TypeRef",
     "is_identifier",
+    "normalize_type_expr",
     "parse_ref",
     "resolve_ref",
     "resolve_type",
@@ -37,7 +38,9 @@ _MODULE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 
 def is_identifier(name: str) -> bool:
     """An ASCII Python identifier that is not a keyword."""
-    return bool(_IDENT.match(name)) and not keyword.iskeyword(name) and not keyword.issoftkeyword(name)
+    return (
+        bool(_IDENT.match(name)) and not keyword.iskeyword(name) and not keyword.issoftkeyword(name)
+    )
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -69,6 +72,17 @@ class TypeExprError(ValueError):
 
 class RefError(ValueError):
     """A ``module:attribute`` reference is malformed or does not resolve."""
+
+
+def normalize_type_expr(expr: str) -> str:
+    """A type expression in one canonical spelling (``Dict[str,int]`` keeps its names;
+    spacing and quotes are normalised), so that both front ends give equal specs.
+    Text that does not parse is returned unchanged, for the checker to report."""
+    try:
+        tree = ast.parse(expr.strip(), mode="eval")
+    except (SyntaxError, ValueError):
+        return expr
+    return ast.unparse(tree.body)
 
 
 def parse_ref(ref: str) -> tuple[str, str]:
@@ -170,8 +184,13 @@ class _Resolver:
             if base is typing.Literal:
                 values = inner.elts if isinstance(inner, ast.Tuple) else [inner]
                 for value in values:
-                    if not (isinstance(value, ast.Constant) and isinstance(value.value, str | int | bool | None)):
-                        raise TypeExprError("`Literal[...]` takes only str, int, bool or None constants")
+                    if not (
+                        isinstance(value, ast.Constant)
+                        and isinstance(value.value, str | int | bool | None)
+                    ):
+                        raise TypeExprError(
+                            "`Literal[...]` takes only str, int, bool or None constants"
+                        )
                 return typing.Literal[tuple(v.value for v in values if isinstance(v, ast.Constant))]
             args = inner.elts if isinstance(inner, ast.Tuple) else [inner]
             resolved = [self.visit_arg(a) for a in args]
