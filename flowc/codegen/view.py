@@ -445,7 +445,7 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
     task_input = "Any" if any(n.input_keys is not None for n in graph.nodes) else state_type
     aliases = {
         "values": f"ValuesEvent[{values_type}]",
-        "updates": " | ".join(n.updated_class for n in nodes),
+        "updates": union_code([n.updated_class for n in nodes]),
         "custom": "CustomEvent[Custom]",
         "messages": "MessagesEvent",
         "tasks": f"TaskEvent[NodeName, {task_input}] | TaskResultEvent[NodeName, {update_type}]",
@@ -771,6 +771,14 @@ def _required_input(graph: CheckedGraph) -> tuple[str, ...]:
         for f in dataclasses.fields(cls)
         if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
     )
+
+
+def union_code(members: list[str]) -> str:
+    """``A | B | C``; for very many members ``Union[A, B, ...]``, which is flat:
+    a chain of thousands of ``|`` nests too deep for CPython's compiler."""
+    if len(members) > 64:
+        return "Union[" + ", ".join(members) + "]"
+    return " | ".join(members)
 
 
 def doc_text(text: str) -> str:
