@@ -48,15 +48,6 @@ def _project_config() -> dict[str, Any]:
     return {}
 
 
-def _targets(given: Sequence[str]) -> list[str]:
-    if given:
-        return list(given)
-    specs = _project_config().get("specs")
-    if isinstance(specs, list) and specs:
-        return [str(s) for s in specs]
-    raise UsageError("no spec given (and no `specs` in [tool.flowc] of pyproject.toml)")
-
-
 def _print_diagnostics(diags: Sequence[Diagnostic], texts: dict[str, list[str]], args: argparse.Namespace) -> None:
     if not diags:
         return
@@ -64,21 +55,34 @@ def _print_diagnostics(diags: Sequence[Diagnostic], texts: dict[str, list[str]],
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    all_diags: list[Diagnostic] = []
-    texts: dict[str, list[str]] = {}
-    for target in _targets(args.targets):
-        result = check_target(target)
-        all_diags.extend(result.diagnostics)
-        texts.update(result.source_map.texts)
-    errors = [d for d in all_diags if d.severity.value == "error"]
-    if args.format == "json":
-        print(dumps(all_diags))
-    elif all_diags:
-        _print_diagnostics(all_diags, texts, args)
+    """Check specs and report every diagnostic at once (``--format json``: as a JSON list).
+
+    Exit 0 when every spec is clean, 1 when any has an error. Specs named in
+    ``[tool.flowc]`` are checked from the folder of that ``pyproject.toml``.
+    """
+    if args.targets:
+        targets, base = list(args.targets), Path.cwd()
     else:
-        n = len(_targets(args.targets))
-        print(f"all good: {n} spec{'s' if n != 1 else ''} checked")
-    return 1 if errors else 0
+        root, config = _project()
+        if root is None:
+            raise UsageError("no spec given (and no pyproject.toml with a [tool.flowc] table)")
+        targets, base = _configured_specs(root, config), root
+    diags: list[Diagnostic] = []
+    texts: dict[str, list[str]] = {}
+    with _working_dir(base):
+        for target in targets:
+            result = check_target(target)
+            diags.extend(result.diagnostics)
+            texts.update(result.source_map.texts)
+    # a subgraph shared by several targets reports its own mistakes once
+    diags = list(dict.fromkeys(diags))
+    if args.format == "json":
+        print(dumps(diags))
+    elif diags:
+        _print_diagnostics(diags, texts, args)
+    else:
+        print(f"all good: {len(targets)} spec{'s' if len(targets) != 1 else ''} checked")
+    return 1 if any(d.severity.value == "error" for d in diags) else 0
 
 
 def _project() -> tuple[Path | None, dict[str, Any]]:

@@ -546,7 +546,7 @@ class _Checker:
         try:
             cls = resolve_ref(class_ref)
         except RefError as exc:
-            self.error("E301", f"state class: {exc}", loc)
+            self.error("E301", f"state class: {exc}", loc, _ref_hint(class_ref))
             return None
         if not isinstance(cls, type):
             self.error("E302", f"`{class_ref}` is not a class", loc)
@@ -626,7 +626,9 @@ class _Checker:
                 fn = resolve_ref(target)
                 module, attr = parse_ref(target)
             except RefError as exc:
-                self.error("E301", f"reducer of `{fs.name}`: {exc}", (*loc, "reducer"))
+                self.error(
+                    "E301", f"reducer of `{fs.name}`: {exc}", (*loc, "reducer"), _ref_hint(target)
+                )
                 return None
             if not callable(fn):
                 self.error(
@@ -1424,13 +1426,12 @@ class _Checker:
                 continue
             can_end.add(n)
             todo.extend(backward.get(n, ()))
-        dead = {n for n in names if n in reached and n not in can_end}
+        # nodes that lead into a plain-edge cycle are covered by that cycle's diagnostic
         leads_to_loop = _closure_of(backward, in_loops)
+        dead = {n for n in names if n in reached and n not in can_end and n not in leads_to_loop}
         for name in names:
-            if name not in dead or name in leads_to_loop:
-                continue
             # report where a run enters the region it cannot leave, not every node in it
-            if backward.get(name, set()) <= dead and START not in backward.get(name, set()):
+            if name not in dead or backward.get(name, set()) <= dead:
                 continue
             self.error(
                 "E202",
@@ -1757,6 +1758,8 @@ def _did_you_mean(name: str, options: Sequence[str]) -> str | None:
 
 
 def _ref_hint(ref: str) -> str | None:
+    if "<" in ref:
+        return "define it at module level"
     if ":" not in ref and "." in ref:
         module, _, attr = ref.rpartition(".")
         return f"write `{module}:{attr}`: a colon separates the module from the name"

@@ -41,7 +41,7 @@ from typing import Any, Generic, Literal, TypeVar, get_args, get_origin, overloa
 from pydantic import ValidationError
 
 from .diagnostics import Diagnostic, Loc, SourceMap, Span
-from .pysource import CallSite, caller, class_fields, function_spans, source_of
+from .pysource import CallSite, annotated_metadata, caller, class_fields, function_spans, source_of
 from .spec import (
     END,
     REDUCER_ALIASES,
@@ -206,6 +206,35 @@ class _Record:
     """Spans known without the call's syntax (a function's ``def``...)."""
 
 
+@dataclass(frozen=True, slots=True)
+class _At:
+    """One argument of a recorded call (by position or keyword), for a diagnostic's caret."""
+
+    site: CallSite | None
+    index: int | None = None
+    keyword: str | None = None
+
+
+_Where = Loc | CallSite | _At | None
+
+
+def _field_parts(loc: Loc, key: ast.expr, value: ast.expr) -> list[tuple[Loc, ast.expr | None]]:
+    """Where a ``fields={...}`` entry writes its type, default and reducer."""
+    parts: list[tuple[Loc, ast.expr | None]] = [(loc, key)]
+    annotation: ast.expr | None = value
+    if isinstance(value, ast.Call):
+        annotation = _arg(value, 0, "type")
+        parts += [
+            ((*loc, "default"), _kwarg(value, "default")),
+            ((*loc, "reducer"), _kwarg(value, "reducer")),
+            ((*loc, "description"), _kwarg(value, "description")),
+        ]
+    parts.append(((*loc, "type"), annotation))
+    if annotation is not None:
+        parts.append(((*loc, "reducer"), annotated_metadata(annotation)))
+    return parts
+
+
 def _name_list(value: object) -> tuple[str, ...] | None:
     if isinstance(value, str):
         return (value,)
@@ -259,7 +288,7 @@ class Graph(Generic[S]):
         self._edges: list[EdgeSpec] = []
         self._branches: list[BranchSpec] = []
         self._records: list[_Record] = []
-        self._diags: list[tuple[str, str, Loc | CallSite | None, str | None]] = []
+        self._diags: list[tuple[str, str, _Where, str | None]] = []
         self._subgraphs: dict[str, Graph[Any]] = {}
         site = caller(1)
         self._site = site
@@ -277,15 +306,9 @@ class Graph(Generic[S]):
             ]
             mapping = _kwarg(call, "fields")
             if isinstance(mapping, ast.Dict):
-                for key in mapping.keys:
+                for key, value in zip(mapping.keys, mapping.values, strict=True):
                     if isinstance(key, ast.Constant) and isinstance(key.value, str):
-                        parts.append((("state", "fields", key.value), key))
-                        parts.append(
-                            (
-                                ("state", "fields", key.value, "type"),
-                                _dict_value(mapping, key.value),
-                            )
-                        )
+                        parts.extend(_field_parts(("state", "fields", key.value), key, value))
             out.update({loc: node for loc, node in parts if node is not None})
             return out
 
@@ -317,9 +340,7 @@ class Graph(Generic[S]):
 
     # -- diagnostics
 
-    def _error(
-        self, code: str, message: str, where: Loc | CallSite | None, hint: str | None = None
-    ) -> None:
+    def _error(self, code: str, message: str, where: _Where, hint: str | None = None) -> None:
         self._diags.append((code, message, where, hint))
 
     def _record(
@@ -400,7 +421,11 @@ class Graph(Generic[S]):
         """
         site = caller(1)
         for option in unsupported:
-            self._error("E003", f"`add_node` option `{option}` is not supported by flowc", site)
+            self._error(
+                "E003",
+                f"`add_node` option `{option}` is not supported by flowc",
+                _At(site, keyword=option),
+            )
         options: dict[str, Any] = {
             "tags": tags,
             "metadata": metadata,
@@ -411,7 +436,12 @@ class Graph(Generic[S]):
         }
         if isinstance(node, str):
             if action is None:
-                self._error("E004", f"`add_node({node!r})` needs a function or a graph", site)
+                self._error(
+                    "E004",
+                    f"`add_node({node!r})` needs a function or a graph",
+                    site,
+                    "pass the node's function too",
+                )
                 return self
             if isinstance(action, Graph):
                 self._add_subgraph(node, action, options, site, name_arg=0, graph_arg=1)
@@ -503,8 +533,12 @@ class Graph(Generic[S]):
         name_node: _Recipe | None = None,
         fn_node: _Recipe | None = None,
     ) -> None:
+        fn_at = _At(
+            site, fn_arg, ("action" if fn_arg == 1 else "node") if fn_arg is not None else None
+        )
         if not callable(fn):
-            self._error("E303", f"a node must be a function, not {type(fn).__name__}", site)
+            what = f"node `{name}`" if name is not None else "a node"
+            self._error("E303", f"{what} must be a function, not {type(fn).__name__}", fn_at)
             return
         node_name = name if name is not None else getattr(fn, "__name__", None)
         if not isinstance(node_name, str):
@@ -552,7 +586,7 @@ class Graph(Generic[S]):
                     out[(*loc, "call")] = fn_expr
             out.setdefault(loc, call)
             for key in ("tags", "metadata", "description", "writer", "custom_type", "writes"):
-                value = _arg(call, 99, key)
+                value = _kwarg(call, key)
                 if value is not None:
                     out[(*loc, key)] = value
                     if key == "writes" and isinstance(value, ast.List | ast.Tuple):
@@ -561,16 +595,16 @@ class Graph(Generic[S]):
             return out
 
         self._record(site, recipe, fixed)
-        ref = reference_of(fn)
-        if ref is None:
-            self._error(
-                "E301",
-                f"node `{node_name}`: `{getattr(fn, '__qualname__', fn)!s}` cannot be imported by generated code",
-                (*loc, "call"),
-                "define node functions at module level",
-            )
-            return
-        self._append_node(node_name, site, call=ref, **options)
+        # a function generated code cannot import keeps its name here; the checker reports it
+        ref = reference_of(fn) or _raw_ref(fn)
+        name_at = (
+            _At(site, 0, "node")
+            if fn_arg == 1
+            else fn_at
+            if not decorator
+            else _At(site, 0, "name")
+        )
+        self._append_node(node_name, site, name_at, call=ref, **options)
 
     def _add_subgraph(
         self,
@@ -603,15 +637,16 @@ class Graph(Generic[S]):
             )
             return
         self._subgraphs[name] = graph
-        self._append_node(name, site, subgraph=ref, **options)
+        name_at = _At(site, name_arg, "node") if name_arg is not None else _At(site, graph_arg)
+        self._append_node(name, site, name_at, subgraph=ref, **options)
 
-    def _append_node(self, name: str, site: CallSite | None, **fields: Any) -> None:
+    def _append_node(self, name: str, site: CallSite | None, name_at: _At, **fields: Any) -> None:
         if any(n.name == name for n in self._nodes):
             self._error(
                 "E103",
                 f"node `{name}` is declared more than once",
-                site,
-                "each node has one name; pass another name to add the same function twice",
+                name_at,
+                "a name names one node; give the second one another name",
             )
             return
         data: dict[str, Any] = {"name": name}
@@ -645,7 +680,8 @@ class Graph(Generic[S]):
         sources, targets = _name_list(start_key), _name_list(end_key)
         if sources is None or targets is None:
             bad = "source" if sources is None else "target"
-            self._error("E004", f"an edge's {bad} must be a node name or a list of names", site)
+            at = _At(site, 0, "start_key") if sources is None else _At(site, 1, "end_key")
+            self._error("E004", f"an edge's {bad} must be a node name or a list of names", at)
             return
         for j, target in enumerate(targets):
 
@@ -763,7 +799,9 @@ class Graph(Generic[S]):
             self._branch(source, path, None, path_map, site, decorator=False)
         elif isinstance(path_map, str):
             self._error(
-                "E004", "`path_map` must be a list or a dict of node names, not a string", site
+                "E004",
+                "`path_map` must be a list or a dict of node names, not a string",
+                _At(site, 2, "path_map"),
             )
         else:
             self._branch(
@@ -849,15 +887,7 @@ class Graph(Generic[S]):
         if not callable(fn):
             self._error("E303", f"a router must be a function, not {type(fn).__name__}", site)
             return
-        ref = reference_of(fn)
-        if ref is None:
-            self._error(
-                "E301",
-                f"router `{getattr(fn, '__qualname__', fn)!s}` cannot be imported by generated code",
-                (*loc, "router"),
-                "define routers at module level",
-            )
-            return
+        ref = reference_of(fn) or _raw_ref(fn)
         if targets is not None and _name_list(list(targets)) is None:
             self._error("E004", "a router's targets must be node names", site)
             return
@@ -929,9 +959,11 @@ class Graph(Generic[S]):
 
         return build(self)
 
-    def _span(self, where: Loc | CallSite | None, smap: SourceMap) -> Span | None:
+    def _span(self, where: _Where, smap: SourceMap) -> Span | None:
         if isinstance(where, CallSite):
             return _site_span(where)
+        if isinstance(where, _At):
+            return _arg_span(where) if where.site is not None else None
         if where is None:
             return None
         return smap.get(where)
@@ -961,17 +993,7 @@ class Graph(Generic[S]):
     def _state_spec(self, smap: SourceMap) -> tuple[StateSpec, list[Diagnostic]]:
         diags: list[Diagnostic] = []
         if self.state is not None:
-            ref = reference_of(self.state)
-            if ref is None:
-                diags.append(
-                    Diagnostic.error(
-                        "E301",
-                        f"state class `{getattr(self.state, '__qualname__', self.state)!s}` cannot be imported by generated code",
-                        smap.get(("state", "class")),
-                        "define it at module level",
-                    )
-                )
-                return StateSpec(), diags
+            ref = reference_of(self.state) or _raw_ref(self.state)
             found = class_fields(self.state)
             if found is not None:
                 src, _, spans = found
@@ -1030,19 +1052,9 @@ class Graph(Generic[S]):
             reducer = spec.reducer or _reducer_of(spec.type)
             reducer_ref = None
             if reducer is not None:
-                reducer_ref = reference_of(reducer)
+                reducer_ref = reference_of(reducer) or _raw_ref(reducer)
                 # the short name a TOML spec would use (`add`), so both front ends agree
-                reducer_ref = _ALIAS_OF.get(reducer_ref or "", reducer_ref)
-                if reducer_ref is None:
-                    diags.append(
-                        Diagnostic.error(
-                            "E301",
-                            f"reducer of `{name}` cannot be imported by generated code",
-                            smap.get(("state", "fields", str(name), "reducer")),
-                            "define reducers at module level",
-                        )
-                    )
-                    continue
+                reducer_ref = _ALIAS_OF.get(reducer_ref, reducer_ref)
             try:
                 out.append(
                     FieldSpec(
@@ -1066,6 +1078,13 @@ class Graph(Generic[S]):
         return out, diags
 
 
+def _raw_ref(obj: Any) -> str:
+    """``module:qualname`` even for an object generated code cannot import (for the checker to report)."""
+    module = getattr(obj, "__module__", None) or "__main__"
+    qualname = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None) or repr(obj)
+    return f"{module}:{qualname}"
+
+
 def _site_span(site: CallSite) -> Span:
     src = source_of(site.filename)
     if src is not None and src.tree is not None:
@@ -1076,6 +1095,23 @@ def _site_span(site: CallSite) -> Span:
         indent = len(line) - len(line.lstrip())
         return Span(site.file, site.line, indent + 1, len(line.rstrip()) + 1)
     return Span(site.file, site.line, site.col + 1)
+
+
+def _arg_span(at: _At) -> Span:
+    """The span of an argument of a recorded call (the whole call if it cannot be found)."""
+    assert at.site is not None
+    src = source_of(at.site.filename)
+    call = src.node_at(at.site) if src is not None else None
+    if src is not None and call is not None:
+        if at.keyword is not None:
+            node = _kwarg(call, at.keyword) or (
+                _arg(call, at.index) if at.index is not None else None
+            )
+        else:
+            node = _arg(call, at.index) if at.index is not None else None
+        if node is not None:
+            return src.span(node)
+    return _site_span(at.site)
 
 
 def _add_text(smap: SourceMap, filename: str) -> None:

@@ -173,17 +173,24 @@ def render_all(
 
 
 def to_json(diags: Iterable[Diagnostic]) -> list[dict[str, Any]]:
-    """Diagnostics as JSON-ready dicts (``flowc check --format json``)."""
+    """Diagnostics as JSON-ready dicts (``flowc check --format json``), in source order.
+
+    Each has ``file``, ``line``, ``col`` and ``end_col`` (``null`` when the
+    diagnostic has no place, ``end_col`` exclusive), ``severity``, ``code``,
+    ``message`` and ``hint``.
+    """
     out: list[dict[str, Any]] = []
     for d in sorted(diags, key=sort_key):
+        span = d.span
         out.append(
             {
+                "file": span.file if span else None,
+                "line": span.line if span else None,
+                "col": span.col if span else None,
+                "end_col": (span.end_col or span.col + 1) if span else None,
                 "severity": d.severity.value,
                 "code": d.code,
                 "message": d.message,
-                "file": d.span.file if d.span else None,
-                "line": d.span.line if d.span else None,
-                "col": d.span.col if d.span else None,
                 "hint": d.hint,
             }
         )

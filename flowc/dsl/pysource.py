@@ -24,6 +24,7 @@ from .diagnostics import Span
 __all__ = [
     "CallSite",
     "PySource",
+    "annotated_metadata",
     "caller",
     "class_fields",
     "display_path",
@@ -248,13 +249,13 @@ def class_fields(cls: Any) -> tuple[PySource, Span, dict[str, Span]] | None:
             name = stmt.target.id
             fields[f"field:{name}"] = src.span(stmt.target)
             fields[f"type:{name}"] = src.span(stmt.annotation)
-            reducer = _annotated_metadata(stmt.annotation)
+            reducer = annotated_metadata(stmt.annotation)
             if reducer is not None:
                 fields[f"reducer:{name}"] = src.span(reducer)
     return src, head, fields
 
 
-def _annotated_metadata(node: ast.expr) -> ast.expr | None:
+def annotated_metadata(node: ast.expr) -> ast.expr | None:
     """The last metadata element of ``Annotated[T, ..., reducer]``, if the annotation is one."""
     if not isinstance(node, ast.Subscript):
         return None

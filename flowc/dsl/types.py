@@ -92,6 +92,9 @@ def parse_ref(ref: str) -> tuple[str, str]:
         raise RefError(f"`{ref}` is not a reference; expected `package.module:name`")
     if not _MODULE.match(module):
         raise RefError(f"`{module}` is not a module path")
+    if "<" in attr:
+        what = "a lambda" if "<lambda>" in attr else "defined inside a function"
+        raise RefError(f"`{attr}` is {what}, so generated code cannot import it")
     if not attr or not all(is_identifier(p) for p in attr.split(".")):
         raise RefError(f"`{attr}` is not a Python name")
     return module, attr

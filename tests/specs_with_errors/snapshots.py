@@ -25,7 +25,11 @@ REGENERATE = ".venv/bin/python tests/specs_with_errors/regen.py"
 
 def cases() -> list[Path]:
     """Every bad spec of this folder, TOML and decorator modules."""
-    found = [p for p in HERE.iterdir() if p.suffix == ".toml" or (p.suffix == ".py" and p.name.startswith("deco_"))]
+    found = [
+        p
+        for p in HERE.iterdir()
+        if p.suffix == ".toml" or (p.suffix == ".py" and p.name.startswith("deco_"))
+    ]
     return sorted(found)
 
 

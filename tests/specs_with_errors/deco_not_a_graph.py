@@ -1,0 +1,3 @@
+"""A module attribute that is not a graph."""
+
+graph = {"name": "not a graph"}
