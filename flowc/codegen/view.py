@@ -183,6 +183,10 @@ class GraphView:
     has_reducers: bool
     has_subgraphs: bool
     recursion_limit: int | None
+    recursion_limit_code: str
+    """The graph's default recursion limit, as code."""
+    called_nodes: tuple[NodeView, ...]
+    """The nodes that call a function (not a subgraph): each is checked against its Protocol."""
     runner_imports: tuple[str, ...]
     types_imports: tuple[str, ...]
     types_exports: tuple[str, ...]
@@ -285,7 +289,9 @@ TYPES_HEADER = (
 )
 RUNNER_HEADER = (
     _imports("collections.abc", "AsyncIterator", "Callable", "Iterator", "Mapping", "Sequence")
-    | _imports("typing", "Any", "Final", "Literal", "TypeAlias", "cast", "final", "overload")
+    | _imports(
+        "typing", "Any", "Final", "Literal", "TypeAlias", "Union", "cast", "final", "overload"
+    )
     | _imports(
         "flowc.runtime",
         "Config",
@@ -528,6 +534,12 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
         has_reducers=any(f.reducer for f in fields),
         has_subgraphs=has_subgraphs,
         recursion_limit=graph.recursion_limit,
+        recursion_limit_code=(
+            "rt.DEFAULT_RECURSION_LIMIT"
+            if graph.recursion_limit is None
+            else repr(graph.recursion_limit)
+        ),
+        called_nodes=tuple(n for n in nodes if n.protocol),
         runner_imports=_imports_code(runner_imports | user_types),
         types_imports=_imports_code(scope.used - TYPES_HEADER),
         types_exports=types_exports,
