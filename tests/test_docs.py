@@ -19,7 +19,7 @@ The conventions, for whoever writes docs:
   compiled into the package ``gen`` first (as ``flowc compile -o gen`` does).
 * A comment line right before a block ties it to the repository:
   ``<!-- file: specs/joke.toml -->`` means the block is a verbatim excerpt of
-  that file; ``<!-- command: flowc draw specs/joke.toml -->`` means the block
+  that file (not run: it may be a fragment); ``<!-- command: flowc draw specs/joke.toml -->`` means the block
   is exactly what that command prints (for ````mermaid```` blocks, which
   GitHub draws as pictures).
 * Run times (``1.2 ms``) and timestamps vary and are compared as placeholders.
@@ -214,7 +214,7 @@ def check_page(page: Path, tmp: Path) -> None:
                 pending = (block, _run_mypy(block, tmp))
             elif run and block.marker is None:
                 pending = (block, _run_python(block, scope))
-            else:
+            elif block.marker is None:
                 ast.parse(block.text, block.where)
         elif block.lang == "output":
             assert pending is not None, f"{block.where}: an output block follows a python block"
