@@ -60,7 +60,7 @@ def test_a_spec_with_errors_exits_1_with_every_diagnostic(
 def test_one_bad_spec_among_good_ones_makes_the_run_fail(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    code, out, err = check(capsys, "specs/joke.toml", f"{ERRORS}/e204_no_start.toml")
+    code, _, err = check(capsys, "specs/joke.toml", f"{ERRORS}/e204_no_start.toml")
     assert code == 1
     assert err.endswith("found 1 error\n")
 
