@@ -16,7 +16,7 @@ import hashlib
 import itertools
 import queue
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from typing import Any, Final, TypeAlias, TypeVar
@@ -330,7 +330,7 @@ class Run:
             if event.mode in local and (deep or event.ns == own):
                 yield event
 
-    async def asplit(self, events: AsyncIterator[Event]) -> AsyncIterator[Event]:
+    async def asplit(self, events: AsyncIterator[Event]) -> AsyncGenerator[Event, None]:
         """Async twin of :meth:`split`."""
         parent = self.parent
         forward = self.forward
