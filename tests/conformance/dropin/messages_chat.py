@@ -20,4 +20,7 @@ INPUTS = [
     {"messages": [HumanMessage("tell me a joke", id="h1")]},
     {"messages": [{"role": "user", "content": "another"}]},
 ]
-CONFIGS = [None, {"tags": ["run-tag"], "metadata": {"user_id": "u-1"}}]
+CONFIGS = [
+    None,
+    {"tags": ["run-tag"], "metadata": {"user_id": "u-1"}, "configurable": {"thread_id": "t-1"}},
+]
