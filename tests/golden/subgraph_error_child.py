@@ -18,7 +18,7 @@ the union of the two, and any other combination gives ``SubgraphErrorChildEvent`
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Mapping, Sequence
 from typing import Any, Final, Literal, TypeAlias, cast, final, overload
 
 from flowc import runtime as rt
@@ -136,12 +136,22 @@ _TAGS: Final[dict[str, tuple[str, ...]]] = {
 
 def _values(values: dict[str, Any]) -> SubgraphErrorChildValues:
     """The state as a ``values`` event shows it: written keys, in declaration order."""
-    return cast(SubgraphErrorChildValues, {key: values[key] for key in _FIELDS if key in values})
+    return cast(SubgraphErrorChildValues, dict(values))
 
 
 def _apply(values: dict[str, Any], update: dict[str, Any]) -> None:
-    """Write ``update`` into ``values``."""
+    """Write ``update`` into ``values``.
+
+    ``values`` holds the written keys in declaration order, as LangGraph shows
+    them to nodes and in ``values`` chunks.
+    """
+    known = len(values)
     values.update(update)
+    if len(values) != known:
+        # a key was written for the first time: at most once per key and run
+        ordered = [(key, values[key]) for key in _FIELDS if key in values]
+        values.clear()
+        values.update(ordered)
 
 
 def _start(input: Any) -> tuple[dict[str, Any], bool]:
@@ -167,7 +177,7 @@ def _input(values: dict[str, Any]) -> Any:
 
     Typed ``Any`` because nodes and routers may declare TypedDicts of their own.
     """
-    return cast(SubgraphErrorChildState, dict(values))
+    return dict(values)
 
 
 def _run_draft(
@@ -291,7 +301,7 @@ def _execute(run: rt.Run, values: dict[str, Any], wrote: bool) -> Iterator[Any]:
         run.close()
 
 
-async def _aexecute(run: rt.Run, values: dict[str, Any], wrote: bool) -> AsyncIterator[Any]:
+async def _aexecute(run: rt.Run, values: dict[str, Any], wrote: bool) -> AsyncGenerator[Any, None]:
     """Run graph 'subgraph_error_child' superstep by superstep, yielding the requested events."""
     ns = run.ns
     want_values = run.values
@@ -631,10 +641,11 @@ def _stream(
     subgraphs: bool,
     config: Config | None,
 ) -> Iterator[Any]:
+    # a generator, as LangGraph's stream(): bad arguments raise on the first next()
     run = rt.Run.start(NAME, stream_mode, subgraphs, config, RECURSION_LIMIT)
     values, wrote = _start(input)
     events = _execute(run, values, wrote)
-    return events if run.parent is None else run.split(events)
+    yield from events if run.parent is None else run.split(events)
 
 
 @overload
@@ -868,7 +879,7 @@ def astream(
     return _astream(input, stream_mode, subgraphs, config)
 
 
-def _astream(
+async def _astream(
     input: Any,
     stream_mode: StreamMode | Sequence[StreamMode],
     subgraphs: bool,
@@ -877,7 +888,14 @@ def _astream(
     run = rt.Run.start(NAME, stream_mode, subgraphs, config, RECURSION_LIMIT)
     values, wrote = _start(input)
     events = _aexecute(run, values, wrote)
-    return events if run.parent is None else run.asplit(events)
+    if run.parent is not None:
+        events = run.asplit(events)
+    try:
+        async for event in events:
+            yield event
+    finally:
+        # an abandoned stream cancels and awaits its tasks now, not when collected
+        await events.aclose()
 
 
 def invoke(

@@ -18,7 +18,7 @@ the union of the two, and any other combination gives ``UserDataclassEvent``.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Mapping, Sequence
 from operator import add as _reduce_log
 from typing import Any, Final, Literal, TypeAlias, cast, final, overload
 
@@ -134,16 +134,26 @@ _TAGS: Final[dict[str, tuple[str, ...]]] = {
 
 def _values(values: dict[str, Any]) -> UserDataclassValues:
     """The state as a ``values`` event shows it: written keys, in declaration order."""
-    return cast(UserDataclassValues, {key: values[key] for key in _FIELDS if key in values})
+    return cast(UserDataclassValues, dict(values))
 
 
 def _apply(values: dict[str, Any], update: dict[str, Any]) -> None:
-    """Write ``update`` into ``values``, through each field's reducer."""
+    """Write ``update`` into ``values``, through each field's reducer.
+
+    ``values`` holds the written keys in declaration order, as LangGraph shows
+    them to nodes and in ``values`` chunks.
+    """
+    known = len(values)
     for key, value in update.items():
         if key == "log":
             values[key] = _reduce_log(values[key], value) if key in values else value
         else:
             values[key] = value
+    if len(values) != known:
+        # a key was written for the first time: at most once per key and run
+        ordered = [(key, values[key]) for key in _FIELDS if key in values]
+        values.clear()
+        values.update(ordered)
 
 
 def _start(input: Any) -> tuple[dict[str, Any], bool]:
@@ -161,6 +171,9 @@ def _start(input: Any) -> tuple[dict[str, Any], bool]:
         raise rt.InvalidInputError(
             f"graph {NAME!r} has no state key {unknown[0]!r} (its keys: {', '.join(_FIELDS)})"
         )
+    missing = [key for key in ("topic",) if key not in input]
+    if missing:
+        raise rt.InvalidInputError(f"graph {NAME!r} needs input key {missing[0]!r}")
     values: dict[str, Any] = {
         "log": [],
     }
@@ -297,7 +310,7 @@ def _execute(run: rt.Run, values: dict[str, Any], wrote: bool) -> Iterator[Any]:
         run.close()
 
 
-async def _aexecute(run: rt.Run, values: dict[str, Any], wrote: bool) -> AsyncIterator[Any]:
+async def _aexecute(run: rt.Run, values: dict[str, Any], wrote: bool) -> AsyncGenerator[Any, None]:
     """Run graph 'user_dataclass' superstep by superstep, yielding the requested events."""
     ns = run.ns
     want_values = run.values
@@ -637,10 +650,11 @@ def _stream(
     subgraphs: bool,
     config: Config | None,
 ) -> Iterator[Any]:
+    # a generator, as LangGraph's stream(): bad arguments raise on the first next()
     run = rt.Run.start(NAME, stream_mode, subgraphs, config, RECURSION_LIMIT)
     values, wrote = _start(input)
     events = _execute(run, values, wrote)
-    return events if run.parent is None else run.split(events)
+    yield from events if run.parent is None else run.split(events)
 
 
 @overload
@@ -874,7 +888,7 @@ def astream(
     return _astream(input, stream_mode, subgraphs, config)
 
 
-def _astream(
+async def _astream(
     input: Any,
     stream_mode: StreamMode | Sequence[StreamMode],
     subgraphs: bool,
@@ -883,7 +897,14 @@ def _astream(
     run = rt.Run.start(NAME, stream_mode, subgraphs, config, RECURSION_LIMIT)
     values, wrote = _start(input)
     events = _aexecute(run, values, wrote)
-    return events if run.parent is None else run.asplit(events)
+    if run.parent is not None:
+        events = run.asplit(events)
+    try:
+        async for event in events:
+            yield event
+    finally:
+        # an abandoned stream cancels and awaits its tasks now, not when collected
+        await events.aclose()
 
 
 def invoke(
