@@ -14,6 +14,10 @@ if TYPE_CHECKING:
     from tests.golden.progress_types import ProgressState, SummarizeUpdate, WorkUpdate
 
 
+EXAMPLE_INPUT = {"items": ["apples", "pears", "plums"]}
+"""An input the example runs and tests use."""
+
+
 class Progress(TypedDict):
     """One step of progress: which item, and how far along the run is."""
 

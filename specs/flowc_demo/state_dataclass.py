@@ -12,6 +12,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from tests.golden.state_dataclass_types import FinishUpdate, StateDataclassState, TallyUpdate
 
+EXAMPLE_INPUT = {"topic": "ice cream"}
+"""An input the example runs and tests use."""
+
 
 def tally(state: StateDataclassState) -> TallyUpdate:
     return {"count": state.count + 1, "log": [f"tally {state.count}"]}

@@ -127,7 +127,9 @@ def langgraph_of(graph: CheckedGraph) -> CompiledStateGraph[Any, Any, Any, Any]:
         if node.subgraph is not None:
             builder.add_node(node.name, langgraph_of(node.subgraph), metadata=metadata)
         else:
-            builder.add_node(node.name, _bridge(node), metadata=metadata)
+            builder.add_node(
+                node.name, _bridge(node, _typeddict_defaults(graph)), metadata=metadata
+            )
     for edge in graph.spec.edges:
         if len(edge.sources) > 1:
             for target in edge.targets:
@@ -222,10 +224,34 @@ class _BridgeTask:
         return self._config
 
 
-def _bridge(node: NodeInfo) -> Callable[..., Any]:
-    """The node's callable, wrapped so that flowc's writer and config work under LangGraph."""
+def _typeddict_defaults(graph: CheckedGraph) -> dict[str, Any]:
+    """Defaults of a generated TypedDict state, which flowc shows nodes until written."""
+    state = graph.state
+    if state.cls is not None or state.kind != "typeddict":
+        return {}
+    return {f.name: _literal(f.default) for f in state.fields if f.default is not None}
+
+
+def _bridge(node: NodeInfo, defaults: dict[str, Any]) -> Callable[..., Any]:
+    """The node's callable, wrapped so that flowc's writer and config work under LangGraph.
+
+    ``defaults`` are filled in for keys the state does not have yet.
+    """
     assert node.call is not None
-    fn = node.call.obj
+    user_fn = node.call.obj
+    if defaults:
+
+        def fn(state: Any, **kwargs: Any) -> Any:
+            return user_fn({**defaults, **state}, **kwargs)
+
+        if node.is_async:
+
+            async def afn(state: Any, **kwargs: Any) -> Any:
+                return await user_fn({**defaults, **state}, **kwargs)
+
+            fn = afn  # type: ignore[assignment]
+    else:
+        fn = user_fn
     writer_arg, config_arg = node.writer_arg, node.config_arg
 
     def extra(writer: StreamWriter, config: RunnableConfig) -> dict[str, Any]:
@@ -256,11 +282,15 @@ def _bridge(node: NodeInfo) -> Callable[..., Any]:
                 _flowc_run.leave(token)
 
         wrapper = bridge
-    wrapper.__name__ = wrapper.__qualname__ = getattr(fn, "__name__", node.name)
+    wrapper.__name__ = wrapper.__qualname__ = getattr(user_fn, "__name__", node.name)
     # LangGraph infers a node's input schema from its first parameter's annotation
     # and injects `writer` / `config` by parameter name and annotation.
-    first = next(iter(inspect.signature(fn).parameters.values()))
-    hints = typing.get_type_hints(fn)
+    first = next(iter(inspect.signature(user_fn).parameters.values()))
+    try:
+        hints = typing.get_type_hints(user_fn)
+    except NameError:
+        # annotations that name types imported only for the type checker
+        hints = {}
     annotations: dict[str, Any] = {"writer": StreamWriter, "config": RunnableConfig}
     if first.name in hints:
         annotations = {"state": hints[first.name], **annotations}
@@ -318,7 +348,6 @@ def _in_langgraph() -> contextlib.AbstractContextManager[None]:
     except ImportError:
         return contextlib.nullcontext()
     return children.resolving(lambda spec: build_pair(children.SPECS / spec)[1])
-
 
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -392,9 +421,39 @@ def assert_conforms(
     }
     expected = normalize(collect(graph, copy.deepcopy(input), **kwargs))
     actual = normalize(collect(module, copy.deepcopy(input), **kwargs))
+    defaults = _typeddict_defaults(check_spec(spec))
+    if defaults:
+        expected = _with_defaults(
+            expected, defaults, tuple(f.name for f in check_spec(spec).state.fields)
+        )
     assert actual == expected
     # dicts compare equal whatever their key order; LangGraph's order matters too
-    assert _key_order(actual) == _key_order(expected)
+    for got, want in zip(actual, expected, strict=True):
+        assert _key_order(got) == _key_order(want), f"key order differs:\n{got}\n{want}"
+
+
+def _with_defaults(value: Any, defaults: dict[str, Any], fields: tuple[str, ...]) -> Any:
+    """LangGraph's chunks with a TypedDict state's defaults filled into task inputs.
+
+    LangGraph has no defaults for TypedDict states; flowc shows a TOML field's
+    default to nodes until the field is written, and a task event's ``input``
+    is what the node receives (docs/differences-from-langgraph.md).
+    """
+    if isinstance(value, list):
+        return [_with_defaults(v, defaults, fields) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_with_defaults(v, defaults, fields) for v in value)
+    if isinstance(value, dict):
+        if {"id", "name", "input", "triggers"} <= value.keys() and isinstance(value["input"], dict):
+            given = value["input"]
+            filled = {
+                k: given[k] if k in given else defaults[k]
+                for k in fields
+                if k in given or k in defaults
+            }
+            return {**value, "input": filled}
+        return {k: _with_defaults(v, defaults, fields) for k, v in value.items()}
+    return value
 
 
 def _key_order(value: Any) -> Any:
