@@ -146,6 +146,31 @@ def _read_json(option: str, raw: str) -> Any:
         ) from None
 
 
+_CONFIG_KEYS: dict[str, tuple[type, str]] = {
+    "recursion_limit": (int, "an integer"),
+    "tags": (list, "a list of strings"),
+    "metadata": (dict, "an object"),
+    "configurable": (dict, "an object"),
+    "run_id": (str, "a string"),
+}
+
+
+def _check_config(config: Any) -> None:
+    """``--config`` must be an object of the keys a run's config has, each of its type."""
+    if not isinstance(config, dict):
+        raise _Usage("--config: expected a JSON object (recursion_limit, tags, metadata, ...)")
+    for key, value in config.items():
+        if key not in _CONFIG_KEYS:
+            known = ", ".join(_CONFIG_KEYS)
+            raise _Usage(f"--config: unknown key {key!r} (known keys: {known})")
+        kind, text = _CONFIG_KEYS[key]
+        bad = not isinstance(value, kind) or (kind is int and isinstance(value, bool))
+        if key == "tags" and not bad:
+            bad = not all(isinstance(tag, str) for tag in value)
+        if bad:
+            raise _Usage(f"--config: {key} must be {text}, not {json.dumps(value)}")
+
+
 # -- the pretty printer ------------------------------------------------------------
 
 
@@ -383,8 +408,8 @@ def run_command(args: argparse.Namespace) -> int:
     try:
         data = _read_json("--input", args.input)
         config = _read_json("--config", args.config) if args.config else None
-        if config is not None and not isinstance(config, dict):
-            raise _Usage("--config: expected a JSON object (recursion_limit, tags, metadata, ...)")
+        if config is not None:
+            _check_config(config)
     except _Usage as exc:
         print(f"flowc: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

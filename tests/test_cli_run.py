@@ -252,6 +252,38 @@ def test_config_must_be_a_json_object(inproc: Callable[..., tuple[int, str, str]
     )
 
 
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ('{"recursion_limit": "3"}', 'recursion_limit must be an integer, not "3"'),
+        ('{"tags": ["a", 1]}', 'tags must be a list of strings, not ["a", 1]'),
+        (
+            '{"recursion": 3}',
+            "unknown key 'recursion' (known keys: recursion_limit, tags, metadata, configurable, run_id)",
+        ),
+    ],
+)
+def test_config_keys_are_checked(
+    inproc: Callable[..., tuple[int, str, str]], config: str, message: str
+) -> None:
+    code, out, err = inproc("run", "specs/joke.toml", "--input", "{}", "--config", config)
+    assert (code, out, err) == (2, "", f"flowc: error: --config: {message}\n")
+
+
+def test_config_reaches_the_run(inproc: Callable[..., tuple[int, str, str]]) -> None:
+    code, out, err = inproc(
+        "run", "specs/loop.toml", "--input", '{"count": 0, "target": 5}',
+        "--config", '{"recursion_limit": 3}', "--color", "never",
+    )  # fmt: skip
+    assert code == 1
+    assert out == (
+        "updates   increment: {'count': 1, 'history': [1]}\n"
+        "updates   increment: {'count': 2, 'history': [2]}\n"
+        "updates   increment: {'count': 3, 'history': [3]}\n"
+    )
+    assert err.startswith("error: run failed: GraphRecursionError: Recursion limit of 3 reached")
+
+
 def test_a_spec_with_errors_prints_diagnostics_and_exits_1(
     inproc: Callable[..., tuple[int, str, str]], tmp_path: Path
 ) -> None:
