@@ -202,3 +202,23 @@ looping = Graph("looping", LoopState)
 looping.node(tick)
 looping.edge(START, "tick")
 looping.router("tick", targets=["tick", END])(forever)
+
+
+class DeepState(TypedDict, total=False):
+    path: str
+
+
+def leaf(state: DeepState) -> dict[str, Any]:
+    return {"path": state["path"] + "leaf"}
+
+
+DEPTH = 12
+level0 = Graph("level0", DeepState)
+level0.node(leaf)
+level0.sequence(START, "leaf", END)
+for _i in range(1, DEPTH + 1):
+    _level: Graph[DeepState] = Graph(f"level{_i}", DeepState)
+    globals()[f"level{_i}"] = _level
+    _level.subgraph("inner", globals()[f"level{_i - 1}"])
+    _level.sequence(START, "inner", END)
+deepest = globals()[f"level{DEPTH}"]

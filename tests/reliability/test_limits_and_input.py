@@ -122,3 +122,17 @@ def test_a_10000_node_spec_checks_compiles_imports_and_runs(tmp_path: Path) -> N
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.strip() == str(n)
+
+
+def test_deeply_nested_subgraphs_stream_with_their_namespaces() -> None:
+    from .graphs import DEPTH
+
+    runner = built("deepest")
+    events = list(runner.stream({"path": ">"}, stream_mode="updates", subgraphs=True))
+    # the leaf's update comes first, from the deepest namespace, then each level's
+    # `inner` node reports the child's result, innermost first
+    assert [len(e.ns) for e in events] == list(range(DEPTH, -1, -1))
+    assert events[0].chunk() == {"leaf": {"path": ">leaf"}}
+    assert all(e.chunk() == {"inner": {"path": ">leaf"}} for e in events[1:])
+    assert all(seg.startswith("inner:") for seg in events[0].ns)
+    assert runner.invoke({"path": ">"}) == {"path": ">leaf"}
