@@ -54,10 +54,18 @@ def build(
     return build_checked(result.graph)
 
 
-def build_checked(graph: CheckedGraph) -> types.ModuleType:
-    """Generate and import the runner module of a graph that passed the checks."""
+def build_checked(graph: CheckedGraph, *, salt: str = "") -> types.ModuleType:
+    """Generate and import the runner module of a graph that passed the checks.
+
+    Args:
+        graph: the checked graph.
+        salt: makes the module distinct from others with the same text (the
+            drop-in builder's runners bind the very objects they were built
+            for, which a same-named object defined again must not reuse).
+    """
     files = generate(graph)
-    digest = hashlib.sha256("".join(f.name + f.text for f in files).encode()).hexdigest()[:16]
+    text = salt + "".join(f.name + f.text for f in files)
+    digest = hashlib.sha256(text.encode()).hexdigest()[:16]
     package = f"_flowc_build_{digest}"
     runner = f"{package}.{graph.name}"
     if runner in sys.modules:

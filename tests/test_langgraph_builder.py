@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import functools
 import operator
+import sys
+import types
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, TypedDict
 
@@ -568,3 +570,42 @@ def test_draw_mermaid() -> None:
         "\tclassDef first fill-opacity:0\n"
         "\tclassDef last fill:#bfb6fc\n"
     )
+
+
+NOTEBOOK_CELL = """
+from typing import Annotated, TypedDict
+
+from flowc.langgraph import START, StateGraph
+
+
+def merge(left, right):
+    return left + right
+
+
+class State(TypedDict):
+    log: Annotated[list[str], merge]
+
+
+def node(state):
+    return {"log": ["first"]}
+
+
+graph = StateGraph(State).add_node(node).add_edge(START, "node").compile()
+"""
+
+
+def test_functions_and_classes_defined_again_give_a_fresh_runner() -> None:
+    # a notebook cell run again defines new objects under the same names
+    notebook = types.ModuleType("dropin_notebook")
+    sys.modules[notebook.__name__] = notebook
+    try:
+        exec(NOTEBOOK_CELL, notebook.__dict__)
+        first = notebook.graph
+        assert first.invoke({"log": ["x"]}) == {"log": ["x", "first"]}
+        exec(NOTEBOOK_CELL.replace('["first"]', '["second"]'), notebook.__dict__)
+        assert notebook.graph.invoke({"log": ["x"]}) == {"log": ["x", "second"]}
+        exec(NOTEBOOK_CELL.replace("left + right", "right + left"), notebook.__dict__)
+        assert notebook.graph.invoke({"log": ["x"]}) == {"log": ["first", "x"]}
+        assert first.invoke({"log": ["x"]}) == {"log": ["x", "first"]}
+    finally:
+        del sys.modules[notebook.__name__]

@@ -29,6 +29,7 @@ import pydantic
 from flowc.build import build_checked
 from flowc.dsl.check import CheckResult, check
 from flowc.dsl.diagnostics import Diagnostic, SourceMap, Span
+from flowc.dsl.graph import CheckedGraph
 from flowc.dsl.load import load_subgraph as load_file_subgraph
 from flowc.dsl.spec import END, BranchSpec, EdgeSpec, GraphSpec, NodeSpec, StateSpec
 from flowc.dsl.types import RefError, is_identifier, parse_ref
@@ -66,13 +67,33 @@ def compile_blueprint(bp: Blueprint) -> ModuleType:
     result, digest = check_blueprint(bp)
     graph = result.graph
     assert graph is not None
+    # generated code imports state classes and reducers by name: a class or
+    # reducer defined again under the same name needs a runner of its own
+    key = digest + "".join(f":{id(obj)}" for obj in _imported_objects(graph))
     with _lock:
-        module = _modules.get(digest)
+        module = _modules.get(key)
     if module is None:
-        module = build_checked(graph)
+        module = build_checked(graph, salt=key)
         with _lock:
-            module = _modules.setdefault(digest, module)
+            module = _modules.setdefault(key, module)
     return module
+
+
+def _imported_objects(graph: CheckedGraph) -> list[Any]:
+    """The state classes and reducers a graph's runner modules import by name."""
+    out: list[Any] = []
+    seen: set[str] = set()
+    todo = [graph]
+    while todo:
+        current = todo.pop()
+        if current.name in seen:
+            continue
+        seen.add(current.name)
+        if current.state.cls is not None:
+            out.append(current.state.cls.obj)
+        out.extend(f.reducer.obj for f in current.state.fields if f.reducer is not None)
+        todo.extend(current.subgraphs)
+    return out
 
 
 def check_blueprint(bp: Blueprint) -> tuple[CheckResult, str]:
@@ -199,13 +220,20 @@ def importable_ref(obj: Any) -> str | None:
     return ref
 
 
-def _ref(obj: Any, kind: str, hint: str) -> str:
-    return importable_ref(obj) or _objects.ref(obj, kind, hint)
+def _call_ref(obj: Any, kind: str, hint: str) -> str:
+    """The reference of a node or router: always to the object itself.
+
+    Even a module-level function is served by identity rather than imported
+    by name: when a notebook cell that defines it runs again, the new
+    function gets a new name, so compiling again gives a runner that calls it
+    instead of a cached one that calls the old function.
+    """
+    return _objects.ref(obj, kind, hint)
 
 
 def _serve(obj: Any, kind: str) -> None:
     if importable_ref(obj) is None:
-        _objects.register(obj, kind, getattr(obj, "__qualname__", None) or kind)
+        _objects.serve_import(obj, kind, getattr(obj, "__qualname__", None) or kind)
 
 
 def _name_of(obj: Any) -> str:
@@ -263,7 +291,11 @@ class _Lowering:
                     )
                 elif callable(meta) and not isinstance(meta, type):
                     _serve(meta, "reducer")
-        return _ref(cls, "state", cls.__qualname__)
+        ref = importable_ref(cls)
+        if ref is None:
+            _objects.serve_import(cls, "state", cls.__qualname__)
+            ref = _objects.ref(cls, "state", cls.__qualname__)
+        return ref
 
     def node(self, record: NodeRecord) -> NodeSpec:
         loc = ("nodes", record.name)
@@ -285,7 +317,7 @@ class _Lowering:
         fn = action
         if record.input_schema is not None and record.input_schema is not self.bp.state:
             fn = _with_input_schema(action, record.input_schema)
-        return self.spec_of_node(record, {**common, "call": _ref(fn, "node", record.name)})
+        return self.spec_of_node(record, {**common, "call": _call_ref(fn, "node", record.name)})
 
     def spec_of_node(self, record: NodeRecord, fields: dict[str, Any]) -> NodeSpec:
         try:
@@ -323,7 +355,7 @@ class _Lowering:
         if not self.check_callable(path, what, record.span):
             return stand_in
         path_map = record.path_map
-        router = _ref(path, "router", _name_of(path))
+        router = _call_ref(path, "router", _name_of(path))
         if path_map is None:
             # as in LangGraph, a router that says nothing may go anywhere
             targets = _literal_targets(path) or anywhere

@@ -1,12 +1,12 @@
-"""Objects that generated code imports but that have no importable name of their own.
+"""Objects that generated runner modules of drop-in graphs import from here.
 
 Generated runner modules import every node, router, state class and reducer
 as ``from module import name``. Closures, lambdas, bound methods, callable
 objects and classes defined inside functions have no such name, so the
 drop-in builder registers them here and a spec names them
 ``flowc.langgraph._objects:<name>``; this module's ``__getattr__`` serves
-them. A name is given once per object and never reused, so a cached runner
-module always imports the object it was generated for.
+them. A name is given once per object and never reused, so a runner module
+always imports the very object it was generated for.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 
 from flowc.dsl.types import serve
 
-__all__ = ["MODULE", "ref", "register"]
+__all__ = ["MODULE", "ref", "register", "serve_import"]
 
 MODULE = __name__
 
@@ -43,13 +43,21 @@ def register(obj: Any, kind: str, hint: str) -> str:
         name = f"{kind}_{stem}_{len(_objects)}"
         _objects[name] = obj
         _names[id(obj)] = name
-    serve(obj, MODULE, name)
     return name
 
 
 def ref(obj: Any, kind: str, hint: str) -> str:
     """``flowc.langgraph._objects:<name>`` for ``obj``."""
     return f"{MODULE}:{register(obj, kind, hint)}"
+
+
+def serve_import(obj: Any, kind: str, hint: str) -> None:
+    """Register ``obj`` and tell the checker's ``import_of`` where generated code finds it.
+
+    For the classes and reducers the checker reads from a state class, which
+    it names through ``import_of`` rather than through a spec reference.
+    """
+    serve(obj, MODULE, register(obj, kind, hint))
 
 
 def __getattr__(name: str) -> Any:
