@@ -3,11 +3,12 @@
 Takes a frozen builder (and the builders of its subgraphs), gives flowc's
 spec of each graph with a source map that points every part at the user's
 builder call, runs flowc's checker over the whole tree, and generates and
-imports the runner module. Callables without an importable name are served
-by :mod:`flowc.langgraph._objects`; callables that need adapting to flowc's
-node and router conventions (a node's ``input_schema``, a path map keyed by
-something else than strings) are wrapped first. Runner modules are cached by
-the spec's digest, so compiling the same builder again costs no generation.
+imports the runner module. Nodes and routers (and state classes and reducers
+without an importable name) are served by :mod:`flowc.langgraph._objects`;
+callables that need adapting to flowc's node and router conventions (a node's
+``input_schema``, a path map keyed by something else than strings) are wrapped
+first. Runner modules are cached by the spec's digest and the objects they
+import, so compiling the same builder again costs no generation.
 """
 
 from __future__ import annotations

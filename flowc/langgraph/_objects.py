@@ -2,8 +2,10 @@
 
 Generated runner modules import every node, router, state class and reducer
 as ``from module import name``. Closures, lambdas, bound methods, callable
-objects and classes defined inside functions have no such name, so the
-drop-in builder registers them here and a spec names them
+objects and classes defined inside functions have no such name, and a module
+function's name may later name another function (a notebook cell run again),
+so the drop-in builder registers every node and router here (and state
+classes and reducers that have no name), and a spec names them
 ``flowc.langgraph._objects:<name>``; this module's ``__getattr__`` serves
 them. A name is given once per object and never reused, so a runner module
 always imports the very object it was generated for.
