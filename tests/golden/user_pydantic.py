@@ -162,7 +162,8 @@ def _start(input: Any) -> tuple[dict[str, Any], bool]:
     if isinstance(input, PydanticState):
         input = {key: getattr(input, key) for key in _FIELDS}
     elif isinstance(input, Mapping):
-        checked = PydanticState.model_validate(input)
+        # validated as LangGraph validates a node's first input: reducer fields at their start
+        checked = PydanticState.model_validate({"log": [], **input})
         input = {key: getattr(checked, key) for key in input if key in _KEYS} | {
             key: value for key, value in input.items() if key not in _KEYS
         }
