@@ -14,6 +14,7 @@ import, so compiling the same builder again costs no generation.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import inspect
 import re
@@ -315,9 +316,12 @@ class _Lowering:
             return NodeSpec(name=record.name, call=_STAND_IN)
         if not self.check_callable(action, f"node `{record.name}`", record.span):
             return NodeSpec(name=record.name, call=_STAND_IN)
-        fn = action
-        if record.input_schema is not None and record.input_schema is not self.bp.state:
-            fn = _with_input_schema(action, record.input_schema)
+        schema = record.input_schema
+        if schema is self.bp.state:
+            schema = None
+        # LangGraph takes a returned state object as the update of its fields
+        keys = tuple(_annotations(self.bp.state)) if _returns_object(action) else None
+        fn = action if schema is None and keys is None else _adapted(action, schema, keys)
         return self.spec_of_node(record, {**common, "call": _call_ref(fn, "node", record.name)})
 
     def spec_of_node(self, record: NodeRecord, fields: dict[str, Any]) -> NodeSpec:
@@ -493,8 +497,17 @@ def _is_async(fn: Any) -> bool:
     return call is not None and inspect.iscoroutinefunction(call)
 
 
-def _with_input_schema(fn: Any, schema: Any) -> Callable[..., Any]:
-    """``fn``, declared to take ``schema``: flowc reads a node's input schema from its annotation."""
+def _adapted(fn: Any, schema: Any, object_keys: tuple[str, ...] | None) -> Callable[..., Any]:
+    """``fn`` adapted to flowc's node conventions.
+
+    Args:
+        fn: the node's callable.
+        schema: its input schema, if not the state: flowc reads a node's input
+            schema from the annotation of its first parameter.
+        object_keys: the state's keys, if ``fn`` may return a state object
+            (a dataclass or pydantic instance), which then becomes the update
+            of those keys, as in LangGraph.
+    """
     try:
         sig = inspect.signature(fn)
     except (TypeError, ValueError):
@@ -502,26 +515,88 @@ def _with_input_schema(fn: Any, schema: Any) -> Callable[..., Any]:
     params = list(sig.parameters.values())
     if not params:
         return fn  # type: ignore[no-any-return]
-    first = params[0].replace(annotation=schema)
+    first = params[0]
+    if schema is not None:
+        first = first.replace(annotation=schema)
+    else:
+        schema = _hints(fn).get(first.name, inspect.Parameter.empty)
+        first = first.replace(annotation=schema)
+
+    def convert(result: Any) -> Any:
+        if object_keys is None or result is None or isinstance(result, Mapping):
+            return result
+        return _object_update(result, object_keys)
+
     wrapper: Callable[..., Any]
     if _is_async(fn):
 
         async def anode(*args: Any, **kwargs: Any) -> Any:
-            return await fn(*args, **kwargs)
+            return convert(await fn(*args, **kwargs))
 
         wrapper = anode
     else:
 
         def node(*args: Any, **kwargs: Any) -> Any:
-            return fn(*args, **kwargs)
+            return convert(fn(*args, **kwargs))
 
         wrapper = node
     wrapper.__signature__ = sig.replace(  # type: ignore[union-attr]
         parameters=[first, *params[1:]], return_annotation=inspect.Signature.empty
     )
-    wrapper.__annotations__ = {first.name: schema}
+    wrapper.__annotations__ = {} if schema is inspect.Parameter.empty else {first.name: schema}
     wrapper.__name__ = getattr(fn, "__name__", type(fn).__name__)
     return wrapper
+
+
+_MISSING = object()
+
+
+def _object_update(obj: Any, keys: tuple[str, ...]) -> dict[str, Any]:
+    """The update a returned state object makes, by LangGraph's rule.
+
+    Every state key the object has, except that a pydantic model leaves out
+    ``None`` values of fields whose default is ``None`` and that were not set.
+    """
+    if isinstance(obj, pydantic.BaseModel):
+        kept: set[str] | None = obj.model_fields_set
+        defaults = {k: f.default for k, f in type(obj).model_fields.items()}
+    else:
+        kept, defaults = None, {}
+    update = {}
+    for key in keys:
+        value = getattr(obj, key, _MISSING)
+        if value is _MISSING:
+            continue
+        if (
+            value is not None
+            or defaults.get(key, _MISSING) is not None
+            or (kept is not None and key in kept)
+        ):
+            update[key] = value
+    return update
+
+
+def _hints(fn: Any) -> dict[str, Any]:
+    target = fn if inspect.isfunction(fn) or inspect.ismethod(fn) else getattr(fn, "__call__", fn)  # noqa: B004
+    try:
+        return typing.get_type_hints(target)
+    except Exception:
+        return {}
+
+
+def _returns_object(fn: Any) -> bool:
+    """Whether ``fn``'s return annotation names a dataclass or pydantic class."""
+    ret = _hints(fn).get("return")
+    if ret is None:
+        return False
+    if get_origin(ret) in (typing.Union, types.UnionType):
+        options: tuple[Any, ...] = get_args(ret)
+    else:
+        options = (ret,)
+    return any(
+        isinstance(o, type) and (dataclasses.is_dataclass(o) or issubclass(o, pydantic.BaseModel))
+        for o in options
+    )
 
 
 def _keyed_router(fn: Any, path_map: dict[Hashable, str]) -> Callable[..., Any]:
