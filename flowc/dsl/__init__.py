@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .check import CheckResult, check
-from .decorators import Graph
+from .decorators import Graph, field
 from .diagnostics import Diagnostic, DiagnosticError, SourceMap, Span, render, render_all
 from .graph import CheckedGraph
 from .load import check_target, load_target
@@ -22,6 +22,7 @@ __all__ = [
     "Span",
     "check",
     "check_target",
+    "field",
     "load_target",
     "render",
     "render_all",
