@@ -410,10 +410,8 @@ def test_builder_mistakes_are_recorded_where_they_were_made() -> None:
 def test_a_graph_without_state_says_so() -> None:
     graph = Graph("stateless")
     result = check_graph(graph)
-    assert [(d.code, d.message) for d in result.diagnostics][0] == (
-        "E002",
-        "graph `stateless` has no state",
-    )
+    first = result.diagnostics[0]
+    assert (first.code, first.message) == ("E002", "graph `stateless` has no state")
     assert not result.ok
 
 
