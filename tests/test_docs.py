@@ -45,6 +45,7 @@ from pathlib import Path
 
 import pytest
 
+from flowc.cli import main
 from flowc.dsl.load import check_target
 
 from .cli_support import ROOT, cli_env, normalize
@@ -133,6 +134,30 @@ def _shell(command: str, env: dict[str, str]) -> tuple[int, str]:
     return proc.returncode, proc.stdout
 
 
+_SHELL_SYNTAX = frozenset(("|", ">", ">>", "<", "&&", "||", ";", "&"))
+
+
+def _flowc(command: str, env: dict[str, str]) -> tuple[int, str]:
+    """Exit code and output (stdout and stderr, interleaved) of a ``flowc ...`` command line.
+
+    A plain command runs in this process, which is much faster than a new
+    interpreter per command (tests/test_cli_*.py run the real executable);
+    one with shell syntax (a pipe) runs in a shell.
+    """
+    words = shlex.split(command)
+    if _SHELL_SYNTAX & set(words):
+        return _shell(command, env)
+    raw = io.BytesIO()
+    both = io.TextIOWrapper(raw, encoding="utf-8", write_through=True)
+    saved = sys.stdout, sys.stderr
+    sys.stdout = sys.stderr = both
+    try:
+        code = main(words[1:])
+    finally:
+        sys.stdout, sys.stderr = saved
+    return code, raw.getvalue().decode("utf-8")
+
+
 def _bash_steps(block: Block) -> list[tuple[str, str, int]]:
     """(command, shown output, shown exit code) of each ``$`` line of a bash block."""
     steps: list[tuple[str, str, int]] = []
@@ -203,7 +228,7 @@ def check_page(page: Path, tmp: Path) -> None:
                 text = (ROOT / value).read_text(encoding="utf-8")
                 assert block.text in text, f"{block.where}: not an excerpt of {value}"
             else:
-                code, shown = _shell(value, env)
+                code, shown = _flowc(value, env)
                 assert code == 0, f"{block.where}: `{value}` failed:\n{shown}"
                 assert _norm(shown) == _norm(block.text), (
                     f"{block.where}: `{value}` prints other text"
@@ -230,7 +255,7 @@ def check_page(page: Path, tmp: Path) -> None:
                 assert shlex.split(command)[0] == "flowc", (
                     f"{block.where}: only `flowc` commands run; mark the block `no-run`"
                 )
-                got_code, printed = _shell(command, env)
+                got_code, printed = _flowc(command, env)
                 assert _norm(printed) == _norm(shown), (
                     f"{block.where}: `{command}` prints:\n{printed}\nbut the page shows:\n{shown}"
                 )
