@@ -23,6 +23,8 @@ The conventions, for whoever writes docs:
   is exactly what that command prints (for ````mermaid```` blocks, which
   GitHub draws as pictures).
 * Run times (``1.2 ms``) and timestamps vary and are compared as placeholders.
+* ``FLOWC_UPDATE_SNAPSHOTS=1 .venv/bin/pytest tests/test_docs.py`` rewrites the
+  shown outputs that differ (review the diff: it is the docs' drift).
 * ````text```` blocks are prose (diagrams, layouts) and are not run.
 """
 
@@ -66,6 +68,9 @@ class Block:
     flags: frozenset[str]
     text: str
     marker: tuple[str, str] | None
+    end: int = 0
+    """Line number of the closing fence."""
+    indent: str = ""
 
     @property
     def where(self) -> str:
@@ -103,6 +108,8 @@ def blocks(page: Path) -> list[Block]:
                 frozenset(words[1:]),
                 "\n".join(body) + "\n" if body else "",
                 (marker["kind"], marker["value"]) if marker else None,
+                i,
+                indent,
             )
         )
     return out
@@ -209,17 +216,30 @@ def _run_mypy(block: Block, tmp: Path) -> str:
     return proc.stdout + proc.stderr
 
 
-def check_page(page: Path, tmp: Path) -> None:
-    """Run every block of ``page`` as the module docstring says."""
+def check_page(page: Path, tmp: Path, *, update: bool = False) -> None:
+    """Run every block of ``page`` as the module docstring says.
+
+    With ``update``, shown outputs that differ are rewritten in the page
+    instead (``FLOWC_UPDATE_SNAPSHOTS=1``); review the diff before committing.
+    """
     # The page's blocks run as a module of their own, so that generated code can
     # import the node functions a block defines (as from a script's __main__).
     module = types.ModuleType(f"docs_{page.stem.replace('-', '_').lower()}")
     sys.modules[module.__name__] = module
     scope: dict[str, object] = module.__dict__
     env = _env(tmp)
-    items = blocks(page)
+    fixes: dict[int, tuple[Block, str]] = {}
+
+    def same(block: Block, got: str, shown: str, message: str) -> None:
+        if _norm(got) == _norm(shown):
+            return
+        if update:
+            fixes[block.line] = (block, got)
+            return
+        raise AssertionError(message)
+
     pending: tuple[Block, str] | None = None  # a python block's output, for an output block
-    for block in items:
+    for block in blocks(page):
         if block.lang != "output" and pending is not None:
             pending = None
         if block.marker is not None:
@@ -230,9 +250,7 @@ def check_page(page: Path, tmp: Path) -> None:
             else:
                 code, shown = _flowc(value, env)
                 assert code == 0, f"{block.where}: `{value}` failed:\n{shown}"
-                assert _norm(shown) == _norm(block.text), (
-                    f"{block.where}: `{value}` prints other text"
-                )
+                same(block, shown, block.text, f"{block.where}: `{value}` prints other text")
         run = "no-run" not in block.flags
         if block.lang == "python":
             if "mypy" in block.flags:
@@ -244,22 +262,37 @@ def check_page(page: Path, tmp: Path) -> None:
         elif block.lang == "output":
             assert pending is not None, f"{block.where}: an output block follows a python block"
             source, printed = pending
-            assert _norm(printed) == _norm(block.text), (
-                f"{source.where} prints:\n{printed}\nbut {block.where} shows:\n{block.text}"
+            same(
+                block,
+                printed,
+                block.text,
+                f"{source.where} prints:\n{printed}\nbut {block.where} shows:\n{block.text}",
             )
             pending = None
         elif block.lang in ("bash", "console", "shell"):
             if not run:
                 continue
-            for command, shown, code in _bash_steps(block):
+            steps = _bash_steps(block)
+            real: list[str] = []
+            for command, shown, code in steps:
                 assert shlex.split(command)[0] == "flowc", (
                     f"{block.where}: only `flowc` commands run; mark the block `no-run`"
                 )
                 got_code, printed = _flowc(command, env)
-                assert _norm(printed) == _norm(shown), (
-                    f"{block.where}: `{command}` prints:\n{printed}\nbut the page shows:\n{shown}"
+                real.append(
+                    f"$ {command}\n{printed}" + (f"[exit {got_code}]\n" if got_code else "")
                 )
-                assert got_code == code, f"{block.where}: `{command}` exits {got_code}"
+                same(
+                    block,
+                    printed,
+                    shown,
+                    f"{block.where}: `{command}` prints:\n{printed}\nbut the page shows:\n{shown}",
+                )
+                if got_code != code and update:
+                    fixes[block.line] = (block, "")
+                assert update or got_code == code, f"{block.where}: `{command}` exits {got_code}"
+            if block.line in fixes:
+                fixes[block.line] = (block, "".join(real))
         elif block.lang == "toml":
             tomllib.loads(block.text)
         elif block.lang == "json":
@@ -273,6 +306,16 @@ def check_page(page: Path, tmp: Path) -> None:
             )
         elif block.lang != "text":
             raise AssertionError(f"{block.where}: no convention for ```{block.lang} blocks")
+    if fixes:
+        lines = page.read_text(encoding="utf-8").splitlines(keepends=True)
+        for block, text in sorted(fixes.values(), key=lambda item: -item[0].line):
+            body = [
+                block.indent + line if line else line for line in text.splitlines(keepends=True)
+            ]
+            lines[block.line : block.end - 1] = [
+                line if line.endswith("\n") else line + "\n" for line in body
+            ]
+        page.write_text("".join(lines), encoding="utf-8")
 
 
 @pytest.mark.parametrize("page", DOCS, ids=[p.relative_to(ROOT).as_posix() for p in DOCS])
@@ -281,7 +324,7 @@ def test_doc_page_blocks_run_and_show_their_real_output(
 ) -> None:
     monkeypatch.chdir(ROOT)
     monkeypatch.setenv("FLOWC_CACHE_DIR", str(tmp_path / "cache"))
-    check_page(page, tmp_path)
+    check_page(page, tmp_path, update=os.environ.get("FLOWC_UPDATE_SNAPSHOTS") == "1")
 
 
 def test_pages_link_to_files_that_exist() -> None:
@@ -318,4 +361,23 @@ def test_the_conventions_catch_drift(tmp_path: Path) -> None:
     with pytest.raises(AssertionError, match="no-run"):
         check_page(page, tmp_path)
     page.write_text("```bash no-run\n$ make demo\n```\n\n```python no-run\nimport openai\n```\n")
+    check_page(page, tmp_path)
+
+
+def test_update_mode_rewrites_drifted_outputs(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text(
+        "Intro.\n\n```python\nprint('real')\n```\n\n```output\nimagined\nlines\n```\n\n"
+        '```bash\n$ flowc run docs/examples/bakery.toml --input \'{"dough": "rye"}\'\nwrong\n```\n'
+        "Outro.\n"
+    )
+    check_page(page, tmp_path, update=True)
+    assert page.read_text() == (
+        "Intro.\n\n```python\nprint('real')\n```\n\n```output\nreal\n```\n\n"
+        '```bash\n$ flowc run docs/examples/bakery.toml --input \'{"dough": "rye"}\'\n'
+        "updates   mix: {'dough': 'rye and water'}\n"
+        "error: node 'bake' failed at step 2: ValueError: the oven is cold\n"
+        "  at docs/examples/bakery_nodes.py:18 in bake\n"
+        "[exit 1]\n```\nOutro.\n"
+    )
     check_page(page, tmp_path)
