@@ -19,6 +19,7 @@ import json
 import os
 import signal
 import sys
+import sysconfig
 import time
 import traceback
 from collections.abc import AsyncIterator, Iterator
@@ -317,24 +318,38 @@ class Progress:
 
 
 def _where(exc: BaseException) -> str | None:
-    """``file:line in function`` of the innermost frame of the user's code."""
+    """``file:line in function`` of the innermost frame of the user's code.
+
+    Frames of flowc and of generated runners are skipped; so are those of
+    installed libraries (a LangChain model, say) when the user's own code is
+    further out, since the user's call is what they can change.
+    """
     import flowc
 
     flowc_dir = str(Path(flowc.__file__).resolve().parent)
-    found: str | None = None
+    paths = sysconfig.get_paths()
+    libraries = tuple(
+        str(Path(paths[key]).resolve()) for key in ("stdlib", "platstdlib", "purelib", "platlib")
+    )
+    own: str | None = None
+    any_frame: str | None = None
     tb: TracebackType | None = exc.__traceback__
     while tb is not None:
         code = tb.tb_frame.f_code
         filename = code.co_filename
-        generated = "/_flowc_" in filename or filename.startswith("<flowc")
-        if not generated and not str(Path(filename).resolve()).startswith(flowc_dir):
+        resolved = str(Path(filename).resolve())
+        generated = "/_flowc_" in filename or filename.startswith("<")
+        if not generated and not resolved.startswith(flowc_dir):
             try:
                 shown = os.path.relpath(filename)
             except ValueError:
                 shown = filename
             found = f"{shown}:{tb.tb_lineno} in {code.co_name}"
+            any_frame = found
+            if not resolved.startswith(libraries):
+                own = found
         tb = tb.tb_next
-    return found
+    return own or any_frame
 
 
 def _failure_text(exc: BaseException, progress: Progress) -> str:

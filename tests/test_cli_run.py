@@ -18,7 +18,7 @@ from flowc.cli import main
 from flowc.runner_cli import Pretty, event_json, ns_label
 from flowc.runtime import CustomEvent, MessagesEvent, UpdatesEvent, ValuesEvent
 
-from .cli_support import FLOWC, ROOT, assert_snapshot, cli_env, flowc, normalize
+from .cli_support import CLI_SPECS, FLOWC, ROOT, assert_snapshot, cli_env, flowc, normalize
 
 
 @pytest.fixture(scope="module")
@@ -323,6 +323,20 @@ def test_without_subgraphs_the_failing_subgraph_node_is_named(
     assert code == 1
     assert err.splitlines()[0] == (
         "error: node 'write' failed at step 2: ValueError: review of 'x' failed"
+    )
+
+
+def test_the_failure_points_at_the_node_not_inside_a_library(
+    inproc: Callable[..., tuple[int, str, str]],
+) -> None:
+    code, _, err = inproc("run", "tests/cli_specs/parse.toml", "--input", '{"text": "{oops"}')
+    source = (CLI_SPECS / "cli_nodes.py").read_text().splitlines()
+    line = next(i for i, text in enumerate(source, 1) if "json.loads(state" in text)
+    assert code == 1
+    assert err == (
+        "error: node 'parse' failed at step 1: JSONDecodeError: Expecting property name "
+        "enclosed in double quotes: line 1 column 2 (char 1)\n"
+        f"  at tests/cli_specs/cli_nodes.py:{line} in parse\n"
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Literal, TypedDict
 
@@ -53,3 +54,12 @@ def joke(state: RouteState) -> RouteState:
 
 def poem(state: RouteState) -> RouteState:
     return {"answer": f"a poem about {state['text']}"}
+
+
+class ParseState(TypedDict, total=False):
+    text: str
+    data: dict[str, object]
+
+
+def parse(state: ParseState) -> ParseState:
+    return {"data": json.loads(state["text"])}
