@@ -71,6 +71,8 @@ class RouterView:
     """A conditional edge."""
 
     local: str
+    literal: str
+    """``repr`` of the router's own name, for errors."""
     is_async: bool
     targets: str
     """``repr`` of the tuple of possible targets (END as ``'__end__'``)."""
@@ -607,6 +609,7 @@ def _router_view(b: BranchInfo, runner_imports: set[Import]) -> RouterView:
     call = local if b.router.attr == b.router.top else f"{local}.{b.router.attr.split('.', 1)[1]}"
     return RouterView(
         local=call,
+        literal=repr(b.router.attr),
         is_async=b.is_async,
         targets=repr(tuple(b.targets)),
         path_map=None if b.path_map is None else repr(dict(b.path_map)),
