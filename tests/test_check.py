@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Literal, TypedDict
 from flowc import END, START, Graph
 from flowc.dsl.check import check
 from flowc.dsl.diagnostics import SourceMap
-from flowc.dsl.load import check_graph, check_target
+from flowc.dsl.load import check_graph
 from flowc.dsl.spec import EdgeSpec, FieldSpec, GraphSpec, NodeSpec, StateSpec
 
 if TYPE_CHECKING:  # the types flowc generates for the spec of `test_generated_types...`
