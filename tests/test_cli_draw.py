@@ -180,6 +180,40 @@ def _langgraph_loop() -> Any:
     return g.compile()
 
 
+def _langgraph_route_sub() -> Any:
+    from langgraph.graph import END, START, StateGraph
+
+    sub = StateGraph(_Sub)
+    sub.add_node("subgraph_node_1", _noop)
+    sub.add_node("subgraph_node_2", _noop)
+    sub.add_edge(START, "subgraph_node_1")
+    sub.add_edge("subgraph_node_1", "subgraph_node_2")
+    g = StateGraph(_Parent)
+    g.add_node("node_1", _noop)
+    g.add_node("node_2", sub.compile())
+    g.add_edge(START, "node_1")
+    g.add_conditional_edges("node_1", lambda s: "go", {"go": "node_2", "stop": END})
+    return g.compile()
+
+
+def _langgraph_nested() -> Any:
+    from langgraph.graph import END, START, StateGraph
+
+    def chain(*names: str, inner: dict[str, Any] | None = None, end: bool = False) -> Any:
+        g = StateGraph(_Parent)
+        for name in names:
+            g.add_node(name, (inner or {}).get(name, _noop))
+        for src, dst in zip((START, *names), names, strict=False):
+            g.add_edge(src, dst)
+        if end:
+            g.add_edge(names[-1], END)
+        return g.compile()
+
+    grandchild = chain("grandchild_1", "grandchild_2")
+    child = chain("child_1", "grandchild_graph", "child_2", inner={"grandchild_graph": grandchild})
+    return chain("parent_1", "child_graph", "parent_2", inner={"child_graph": child}, end=True)
+
+
 @pytest.mark.conformance
 @pytest.mark.parametrize(
     ("spec", "langgraph", "xray"),
@@ -188,6 +222,9 @@ def _langgraph_loop() -> Any:
         ("specs/loop.toml", _langgraph_loop, False),
         ("specs/subgraph.toml", _langgraph_subgraph, False),
         ("specs/subgraph.toml", _langgraph_subgraph, True),
+        ("tests/cli_specs/route_sub.toml", _langgraph_route_sub, False),
+        ("tests/cli_specs/route_sub.toml", _langgraph_route_sub, True),
+        ("specs/nested.toml", _langgraph_nested, True),
     ],
 )
 def test_mermaid_is_langgraph_draw_mermaid_text(

@@ -63,3 +63,7 @@ class ParseState(TypedDict, total=False):
 
 def parse(state: ParseState) -> ParseState:
     return {"data": json.loads(state["text"])}
+
+
+def go_or_stop(state: object) -> Literal["go", "stop"]:
+    return "go"
