@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -120,41 +121,59 @@ class Timer:
         self.loop.close()
 
 
-def run_process(argv: Sequence[str], env: dict[str, str]) -> tuple[float, str]:
-    """Run a fresh interpreter; its wall time in seconds and its stdout.
+@dataclass(frozen=True)
+class ProcessRun:
+    """One fresh-process run: wall time, CPU time (user + system), stdout."""
+
+    wall: float
+    cpu: float
+    stdout: str
+
+
+def run_process(argv: Sequence[str], env: dict[str, str]) -> ProcessRun:
+    """Run a fresh interpreter and wait for it.
+
+    CPU time is reported next to wall time because it is far less disturbed
+    by other processes on a busy machine.
 
     Raises:
         RuntimeError: if the process fails.
     """
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
+    proc = subprocess.Popen(
+        argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    stdout, stderr = proc.communicate()
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:
         raise RuntimeError(
-            proc.stderr.strip().splitlines()[-1]
-            if proc.stderr.strip()
-            else f"exit {proc.returncode}"
+            stderr.strip().splitlines()[-1] if stderr.strip() else f"exit {proc.returncode}"
         )
-    return elapsed, proc.stdout
+    cpu = usage.ru_utime + usage.ru_stime - before.ru_utime - before.ru_stime
+    return ProcessRun(elapsed, cpu, stdout)
 
 
 def interleaved_processes(
     commands: dict[str, list[str]], env: dict[str, str], samples: int
-) -> tuple[dict[str, Stats], dict[str, list[str]]]:
-    """Wall time of each command in fresh processes, samples in rotating order.
+) -> tuple[dict[str, Stats], dict[str, Stats]]:
+    """Wall and CPU time of each command in fresh processes, in rotating order.
 
-    Returns the stats and each command's stdout lines (from its last run).
+    Each command runs once first, unmeasured, so that bytecode caches exist.
     """
-    out = {name: Stats() for name in commands}
-    stdout: dict[str, list[str]] = {}
+    for argv in commands.values():
+        run_process(argv, env)
+    wall = {name: Stats() for name in commands}
+    cpu = {name: Stats() for name in commands}
     names = list(commands)
     for i in range(samples):
         order = names[i % len(names) :] + names[: i % len(names)]
         for name in order:
-            elapsed, text = run_process(commands[name], env)
-            out[name].samples.append(elapsed)
-            stdout[name] = text.split()
-    return out, stdout
+            run = run_process(commands[name], env)
+            wall[name].samples.append(run.wall)
+            cpu[name].samples.append(run.cpu)
+    return wall, cpu
 
 
 def child_env(paths: Sequence[str]) -> dict[str, str]:
@@ -162,6 +181,8 @@ def child_env(paths: Sequence[str]) -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([*paths, *filter(None, [env.get("PYTHONPATH")])])
     env.pop("PYTHONSTARTUP", None)
+    # Measure imports as users see them after the first one: from cached bytecode.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 
