@@ -838,7 +838,19 @@ class _Checker:
                 "add a parameter `writer: StreamWriter`",
             )
             return None
-        if node.writer is False:
+        if node.writer is False and writer_arg is not None:
+            try:
+                required = inspect.signature(fn).parameters["writer"].default is inspect.Parameter.empty
+            except (TypeError, ValueError, KeyError):
+                required = False
+            if required:
+                self.error(
+                    "E304",
+                    f"node `{node.name}` is declared with `writer = false`, but `{_name_of(fn)}` requires `writer`",
+                    (*loc, "writer"),
+                    "give the `writer` parameter a default, or pass the writer",
+                )
+                return None
             writer_arg = None
         if custom is None and node.custom_type is not None:
             return None

@@ -78,9 +78,8 @@ def no_writer(state: State) -> TopicUpdate:
     return {"topic": "x"}
 
 
-def with_writer(state: State, writer: StreamWriter) -> TopicUpdate:
+def with_writer(state: State, writer: StreamWriter) -> None:
     writer("hi")
-    return {"topic": "x"}
 
 
 def takes_int(state: int) -> TopicUpdate:
