@@ -612,22 +612,25 @@ def check_update(node: str, update: Any, keys: frozenset[str]) -> dict[str, Any]
     """
     if update is None:
         return None
-    if type(update) is not dict:
-        if not isinstance(update, Mapping):
-            raise InvalidUpdateError(
-                f"node {node!r} returned {type(update).__name__}; "
-                "a node returns a dict of state keys, or None"
-            )
-        update = dict(update)
-    if not update:
+    writes: dict[str, Any]
+    if type(update) is dict:
+        writes = update
+    elif isinstance(update, Mapping):
+        writes = dict(update)
+    else:
+        raise InvalidUpdateError(
+            f"node {node!r} returned {type(update).__name__}; "
+            "a node returns a dict of state keys, or None"
+        )
+    if not writes:
         return None
-    if not keys.issuperset(update):
-        unknown = sorted(str(k) for k in update if k not in keys)
+    if not keys.issuperset(writes):
+        unknown = sorted(str(k) for k in writes if k not in keys)
         raise InvalidUpdateError(
             f"node {node!r} wrote {', '.join(repr(k) for k in unknown)}, "
             f"which the state does not have (state keys: {', '.join(sorted(keys))})"
         )
-    return update
+    return writes
 
 
 _END_NAMES: Final[frozenset[str]] = frozenset(("__end__", "END"))
