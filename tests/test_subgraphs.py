@@ -462,3 +462,33 @@ def test_the_recursion_limit_counts_each_graphs_own_supersteps() -> None:
     )
     assert type(events[-1]).__name__ == "GraphRecursionError"
     assert str(events[-1]).startswith("Recursion limit of 3 reached")
+
+
+# -- parallel subgraphs -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("use_async", [False, True], ids=["sync", "async"])
+def test_parallel_subgraphs_stream_their_events_as_they_happen(use_async: bool) -> None:
+    # the subgraph run by `right` finishes first; in an async run its sync node goes
+    # to a thread, so that `left`'s subgraph is not held up behind it
+    events = run(
+        spec("subgraph_parallel"),
+        {"topic": "t"},
+        stream_mode=["updates", "custom"],
+        subgraphs=True,
+        use_async=use_async,
+    )
+    seen = [
+        (e.ns[0].split(":")[0] if e.ns else "", e.mode, e.data if e.mode == "custom" else e.node)
+        for e in events
+    ]
+    assert seen == [
+        ("right", "custom", {"finishing": "right"}),
+        ("right", "updates", "work"),
+        ("", "updates", "right"),
+        ("left", "custom", {"finishing": "left"}),
+        ("left", "updates", "work"),
+        ("", "updates", "left"),
+        ("", "updates", "summarize"),
+    ]
+    assert events[-1].data == {"summary": "t: left after 0 / right after 0"}

@@ -604,6 +604,33 @@ def default_mode() -> StreamMode:
     return "values" if _current.get() is not None else "updates"
 
 
+def check_concurrent_writes(
+    updates: Sequence[Mapping[str, Any] | None], last_value: frozenset[str]
+) -> None:
+    """Fail as LangGraph does when tasks of one superstep wrote the same plain key.
+
+    ``updates`` are the superstep's writes in the order they are applied; the
+    key named is the first (in that order) that got a second value.
+
+    Raises:
+        InvalidUpdateError: when a key without a reducer was written twice.
+    """
+    counts: dict[str, int] = {}
+    for update in updates:
+        if update:
+            for key in update:
+                if key in last_value:
+                    counts[key] = counts.get(key, 0) + 1
+    for key, count in counts.items():
+        if count > 1:
+            raise InvalidUpdateError(
+                f"At key '{key}': Can receive only one value per step. "
+                "Use an Annotated key to handle multiple values.\n"
+                "For troubleshooting, visit: https://docs.langchain.com/oss/python/langgraph/"
+                "errors/INVALID_CONCURRENT_GRAPH_UPDATE"
+            )
+
+
 def check_update(node: str, update: Any, keys: frozenset[str]) -> dict[str, Any] | None:
     """A node's return value as a dict of writes (``None`` for no writes).
 

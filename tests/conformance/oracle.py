@@ -85,8 +85,22 @@ SpecLike = str | Path | Graph[Any] | GraphSpec
 # -- building the pair ----------------------------------------------------------------
 
 
+_CHECKED: dict[Any, CheckedGraph] = {}
+
+
 def check_spec(spec: SpecLike) -> CheckedGraph:
-    """The checked graph of a spec path, ``module:attribute``, Graph or GraphSpec."""
+    """The checked graph of a spec path, ``module:attribute``, Graph or GraphSpec (cached)."""
+    # checking imports and inspects every node: far slower than running the graph
+    key: Any = id(spec) if isinstance(spec, Graph) else spec
+    if not isinstance(spec, Graph | GraphSpec):
+        key = str(Path(spec).resolve()) if Path(str(spec)).suffix == ".toml" else str(spec)
+    checked = _CHECKED.get(key)
+    if checked is None:
+        checked = _CHECKED[key] = _check_spec(spec)
+    return checked
+
+
+def _check_spec(spec: SpecLike) -> CheckedGraph:
     if isinstance(spec, Graph):
         raw, smap, _ = spec.to_spec()
         result = check(raw, smap, f"<graph {raw.name}>", load_subgraph=load_subgraph)
