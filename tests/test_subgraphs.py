@@ -12,6 +12,7 @@ import asyncio
 import re
 import sys
 from functools import cache
+from pathlib import Path
 from types import ModuleType
 from typing import Any, TypedDict
 
@@ -492,3 +493,61 @@ def test_parallel_subgraphs_stream_their_events_as_they_happen(use_async: bool) 
         ("", "updates", "summarize"),
     ]
     assert events[-1].data == {"summary": "t: left after 0 / right after 0"}
+
+
+# -- checks ------------------------------------------------------------------------------------
+
+
+def _diagnostics(target: str) -> list[tuple[str, str]]:
+    from flowc.dsl.load import check_target
+
+    result = check_target(target)
+    return [(d.code, d.message) for d in result.diagnostics]
+
+
+def test_a_graph_that_names_itself_by_another_path_still_contains_itself(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "again.toml").write_text(
+        "[graph]\nname = 'again'\n[state.fields]\nfoo = 'str'\n"
+        f"[nodes.inner]\nsubgraph = {str(tmp_path / 'again.toml')!r}\n"
+        "[[edges]]\nchain = ['START', 'inner', 'END']\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    assert _diagnostics("again.toml") == [
+        ("E503", "graph contains itself: again.toml → again.toml")
+    ]
+
+
+def test_two_different_subgraphs_with_one_name_are_an_error_not_a_mixup(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # both would be generated as module `child` of the parent's package
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "child.toml").write_text(
+            "[graph]\nname = 'child'\n[state.fields]\nfoo = 'str'\n"
+            "[nodes.work]\ncall = 'flowc_demo.subgraph:node_1'\n"
+            "[[edges]]\nchain = ['START', 'work', 'END']\n"
+            + ("" if folder == "a" else "# the other one\n"),
+            encoding="utf-8",
+        )
+    (tmp_path / "parent.toml").write_text(
+        "[graph]\nname = 'parent'\n[state.fields]\nfoo = 'str'\n"
+        "[nodes.first]\nsubgraph = 'a/child.toml'\n[nodes.second]\nsubgraph = 'b/child.toml'\n"
+        "[[edges]]\nchain = ['START', 'first', 'second', 'END']\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    assert _diagnostics("parent.toml") == [
+        (
+            "E505",
+            "graphs `child` (a/child.toml) and `child` (b/child.toml) would both be compiled "
+            "to module `child`",
+        )
+    ]
+    # the same child twice is one module
+    text = (tmp_path / "parent.toml").read_text(encoding="utf-8")
+    (tmp_path / "parent.toml").write_text(text.replace("b/child.toml", "a/child.toml"))
+    assert _diagnostics("parent.toml") == []

@@ -20,6 +20,7 @@ import dataclasses
 import difflib
 import inspect
 import keyword
+import os
 import sys
 import types
 import typing
@@ -431,6 +432,10 @@ class _Checker:
         """``id`` of the :class:`BranchInfo` of routers that can pick several targets."""
         self.state_ok = True
         """False when part of the state did not check (nodes are still checked against the rest)."""
+        self.modules: dict[str, CheckedGraph | _Root] = {
+            module: _Root(spec.name, origin) for module in (spec.name, f"{spec.name}_types")
+        }
+        """Module name → the graph compiled to it, for this graph's whole tree."""
 
     # -- reporting
 
@@ -1098,8 +1103,11 @@ class _Checker:
             self.error("E504", f"node `{node.name}`: subgraphs cannot be loaded here", loc)
             return None
         sub_spec, sub_map, diags, origin = self.load_subgraph(node.subgraph, self.origin)
-        if origin in self.stack:
-            chain = " → ".join(_short(o) for o in [*self.stack[self.stack.index(origin) :], origin])
+        # the same file may be named by different paths (relative, absolute, via links)
+        same = [_origin_key(o) for o in self.stack]
+        if _origin_key(origin) in same:
+            start = same.index(_origin_key(origin))
+            chain = " → ".join(_short(o) for o in [*self.stack[start:], origin])
             self.error(
                 "E503",
                 f"graph contains itself: {chain}",
@@ -1138,6 +1146,8 @@ class _Checker:
                 self.error("E504", f"subgraph `{node.subgraph}` did not check", loc)
             return None
         sub = result.graph
+        if not self.check_module_names(sub, loc):
+            return None
         if state is None:
             return sub
         shared = [f for f in sub.state.fields if self.has_key(f.name)]
@@ -1168,6 +1178,23 @@ class _Checker:
                 )
                 ok = False
         return sub if ok else None
+
+    def check_module_names(self, sub: CheckedGraph, loc: Loc) -> bool:
+        """Every graph of a tree is compiled into one package, as modules named after it."""
+        for graph in _graph_tree(sub):
+            for module in (graph.name, f"{graph.name}_types"):
+                first = self.modules.setdefault(module, graph)
+                if _origin_key(first.origin) != _origin_key(graph.origin):
+                    self.error(
+                        "E505",
+                        f"graphs `{first.name}` ({first.origin}) and `{graph.name}` ({graph.origin}) "
+                        f"would both be compiled to module `{module}`",
+                        loc,
+                        "the graphs of one tree become modules of one package, each named after "
+                        "its graph: give one of them another name",
+                    )
+                    return False
+        return True
 
     # -- edges and branches
 
@@ -1740,6 +1767,26 @@ def _not_identifier(name: str) -> str:
 def _and(names: Sequence[str]) -> str:
     shown = [f"`{n}`" for n in names]
     return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
+@dataclass(frozen=True, slots=True)
+class _Root:
+    """The graph being checked, as :meth:`_Checker.check_module_names` needs it."""
+
+    name: str
+    origin: str
+
+
+def _graph_tree(graph: CheckedGraph) -> Iterator[CheckedGraph]:
+    """``graph`` and every graph below it."""
+    yield graph
+    for sub in graph.subgraphs:
+        yield from _graph_tree(sub)
+
+
+def _origin_key(origin: str) -> str:
+    """What makes two origins the same spec: the real path of a file, else the reference."""
+    return os.path.realpath(origin) if origin.endswith(".toml") else origin
 
 
 def _short(origin: str) -> str:
