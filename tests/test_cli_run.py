@@ -206,6 +206,22 @@ def test_colour_follows_the_color_option_and_no_color(
     assert "\x1b[" in inproc(*args, "--color", "always")[1]
 
 
+def test_a_global_color_option_applies_to_run(
+    inproc: Callable[..., tuple[int, str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    args = ("run", "specs/joke.toml", "--input", '{"topic": "x"}')
+    assert "\x1b[" not in inproc("--color", "never", *args)[1]
+    assert "\x1b[" in inproc(*args)[1]
+
+
+def test_errors_are_red_with_color_always(inproc: Callable[..., tuple[int, str, str]]) -> None:
+    code, _, err = inproc("run", "docs/examples/bakery.toml", "--input", '{"dough": "x"}',
+                          "--color", "always")  # fmt: skip
+    assert code == 1
+    assert err.startswith("\x1b[1;31merror\x1b[0m: node 'bake' failed at step 2")
+
+
 # -- inputs ------------------------------------------------------------------------------
 
 
