@@ -128,7 +128,7 @@ def check(
         smap: where its parts were written.
         origin: the spec's file path or ``module:attribute`` (names the graph
             in generated code, and decides where node modules are imported from).
-        load_subgraph: loads the specs subgraph nodes name.
+        load_subgraph: loads the specs that subgraph nodes name.
     """
     cache: _SubgraphCache = {} if _cache is None else _cache
     with import_root(origin):

@@ -73,12 +73,14 @@ for _alias, _target in REDUCER_ALIASES.items():
 
 
 def reference_of(obj: Any) -> str | None:
-    """``module:qualified.name`` of a module-level function or class, or None."""
+    """``module:qualified.name`` of a function or class generated code can import, or None."""
     imp = import_of(obj)
     qualname = getattr(obj, "__qualname__", None)
-    if imp is None or not isinstance(qualname, str) or "<" in qualname:
+    if imp is None or not isinstance(qualname, str):
         return None
-    return f"{imp.module}:{qualname}"
+    # an object a module serves under a name of its own (types.serve) is imported by that name
+    attr = qualname if qualname.split(".")[0] == imp.name else imp.name
+    return None if "<" in attr else f"{imp.module}:{attr}"
 
 
 def type_expr(tp: Any) -> str:

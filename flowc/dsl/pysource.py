@@ -155,7 +155,8 @@ class PySource:
 
 
 @cache
-def _parse(filename: str) -> PySource:
+def _parse(filename: str, stamp: tuple[int, int]) -> PySource:
+    del stamp  # part of the cache key only: an edited file is read again
     try:
         with open(filename, encoding="utf-8") as handle:
             text = handle.read()
@@ -169,10 +170,14 @@ def _parse(filename: str) -> PySource:
 
 
 def source_of(filename: str | None) -> PySource | None:
-    """The parsed file (cached per file name), or None for code without a file."""
+    """The parsed file (cached while it is unchanged), or None for code without a file."""
     if not filename or filename.startswith("<"):
         return None
-    return _parse(filename)
+    try:
+        info = os.stat(filename)
+    except OSError:
+        return None
+    return _parse(filename, (info.st_mtime_ns, info.st_size))
 
 
 def _unwrap(fn: Any) -> Any:
