@@ -309,7 +309,9 @@ async def _aexecute(run: rt.Run, values: dict[str, Any], wrote: bool) -> AsyncGe
                 for event in run.task_starts(tasks, inputs):
                     yield event
             done: dict[str, tuple[dict[str, Any] | None, tuple[str, ...]]] = {}
-            if len(tasks) == 1 and not live:
+            # a nested graph's lone sync node still goes to a thread: inline, it would
+            # block the event loop, and with it the graph's parallel siblings
+            if len(tasks) == 1 and not live and (run.parent is None or _ABODIES[tasks[0].name]):
                 task = tasks[0]
                 buffer: list[Any] = []
                 task.emit = buffer.append

@@ -116,6 +116,7 @@ StatePydanticEvent: TypeAlias = (
 
 _FIELDS: Final = ("topic", "count", "log")
 _KEYS: Final = frozenset(_FIELDS)
+_LAST_VALUE: Final = frozenset({"topic", "count"})
 _DEFAULTS: Final[dict[str, Any]] = {"count": 0}
 _UPDATED: Final[dict[str, type[UpdatesEvent[str, Any]]]] = {
     "tally": TallyUpdated,
@@ -298,6 +299,10 @@ def _execute(run: rt.Run, values: dict[str, Any], wrote: bool) -> Iterator[Any]:
                     if want_tasks:
                         for event in run.task_result(item.task, item.result[0], None):
                             yield event
+            if len(ready) > 1:
+                # a plain key written by two tasks of one superstep (say, two subgraph
+                # nodes sharing it) fails as in LangGraph, however the checker missed it
+                rt.check_concurrent_writes([done[name][0] for name in ready], _LAST_VALUE)
             # writes are applied in node-name order, whatever order the tasks finished in
             wrote = False
             triggered: set[str] = set()
@@ -343,7 +348,9 @@ async def _aexecute(run: rt.Run, values: dict[str, Any], wrote: bool) -> AsyncGe
                 for event in run.task_starts(tasks, inputs):
                     yield event
             done: dict[str, tuple[dict[str, Any] | None, tuple[str, ...]]] = {}
-            if len(tasks) == 1 and not live:
+            # a nested graph's lone sync node still goes to a thread: inline, it would
+            # block the event loop, and with it the graph's parallel siblings
+            if len(tasks) == 1 and not live and (run.parent is None or _ABODIES[tasks[0].name]):
                 task = tasks[0]
                 buffer: list[Any] = []
                 task.emit = buffer.append
@@ -394,6 +401,10 @@ async def _aexecute(run: rt.Run, values: dict[str, Any], wrote: bool) -> AsyncGe
                     if want_tasks:
                         for event in run.task_result(item.task, item.result[0], None):
                             yield event
+            if len(ready) > 1:
+                # a plain key written by two tasks of one superstep (say, two subgraph
+                # nodes sharing it) fails as in LangGraph, however the checker missed it
+                rt.check_concurrent_writes([done[name][0] for name in ready], _LAST_VALUE)
             # writes are applied in node-name order, whatever order the tasks finished in
             wrote = False
             triggered: set[str] = set()
