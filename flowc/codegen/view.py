@@ -73,6 +73,8 @@ class RouterView:
     local: str
     literal: str
     """``repr`` of the router's own name, for errors."""
+    node_targets: str
+    """``repr`` of the tuple of the nodes among its targets (END left out)."""
     is_async: bool
     targets: str
     """``repr`` of the tuple of possible targets (END as ``'__end__'``)."""
@@ -610,6 +612,7 @@ def _router_view(b: BranchInfo, runner_imports: set[Import]) -> RouterView:
     return RouterView(
         local=call,
         literal=repr(b.router.attr),
+        node_targets=repr(tuple(t for t in b.targets if t != END)),
         is_async=b.is_async,
         targets=repr(tuple(b.targets)),
         path_map=None if b.path_map is None else repr(dict(b.path_map)),
