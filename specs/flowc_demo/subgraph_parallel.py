@@ -8,6 +8,7 @@ finishes first, so that the stream is the same on every run.
 from __future__ import annotations
 
 import operator
+import time
 from typing import Annotated, TypedDict
 
 from flowc import get_config, get_stream_writer
@@ -36,6 +37,9 @@ def work(state: WorkState) -> WorkState:
     if side is None:
         return {"log": [f"work after {len(state['log'])}"]}
     _relay.wait_turn(side)
+    if side == "left":
+        # `right`'s result still has to come up through its subgraph's loop and its parent's
+        time.sleep(0.04)
     try:
         get_stream_writer()({"finishing": side})
         return {"log": [f"{side} after {len(state['log'])}"]}
