@@ -321,6 +321,20 @@ class Graph(Generic[S]):
                 f"a graph's name must be a string, not {type(name).__name__}",
                 ("graph", "name"),
             )
+        if recursion_limit is not None and (
+            not isinstance(recursion_limit, int) or isinstance(recursion_limit, bool)
+        ):
+            self._error("E004", "`recursion_limit` must be an integer", ("graph", "recursion_limit"))
+            self.recursion_limit = None
+        if description is not None and not isinstance(description, str):
+            self._error("E004", "`description` must be a string", ("graph", "description"))
+            self.description = None
+        if state is not None and not isinstance(state, type):
+            self._error(
+                "E004",
+                f"the state must be a class (a TypedDict, dataclass or pydantic model), not {type(state).__name__}",
+                ("state", "class"),
+            )
         if state is not None and fields is not None:
             self._error(
                 "E004",
