@@ -48,7 +48,9 @@ def _project_config() -> dict[str, Any]:
     return {}
 
 
-def _print_diagnostics(diags: Sequence[Diagnostic], texts: dict[str, list[str]], args: argparse.Namespace) -> None:
+def _print_diagnostics(
+    diags: Sequence[Diagnostic], texts: dict[str, list[str]], args: argparse.Namespace
+) -> None:
     if not diags:
         return
     print(render_all(diags, texts, color=_color(args.color, sys.stderr)), file=sys.stderr)

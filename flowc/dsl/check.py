@@ -845,7 +845,9 @@ class _Checker:
             return None
         if node.writer is False and writer_arg is not None:
             try:
-                required = inspect.signature(fn).parameters["writer"].default is inspect.Parameter.empty
+                required = (
+                    inspect.signature(fn).parameters["writer"].default is inspect.Parameter.empty
+                )
             except (TypeError, ValueError, KeyError):
                 required = False
             if required:

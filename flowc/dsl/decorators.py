@@ -324,7 +324,9 @@ class Graph(Generic[S]):
         if recursion_limit is not None and (
             not isinstance(recursion_limit, int) or isinstance(recursion_limit, bool)
         ):
-            self._error("E004", "`recursion_limit` must be an integer", ("graph", "recursion_limit"))
+            self._error(
+                "E004", "`recursion_limit` must be an integer", ("graph", "recursion_limit")
+            )
             self.recursion_limit = None
         if description is not None and not isinstance(description, str):
             self._error("E004", "`description` must be a string", ("graph", "description"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import operator
 from typing import Annotated, Any
 
-from flowc import END, START, Graph
+from flowc import Graph
 from flowc_demo.any_llm import call_tool
 
 graph = Graph(

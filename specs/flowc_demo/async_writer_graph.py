@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flowc import END, START, Graph
+from flowc import Graph
 from flowc_demo.async_writer import generate_joke
 
 graph = Graph(

@@ -8,7 +8,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "specs"))
 
-from tests.specs_with_errors.snapshots import cases, expected_path, render_case  # noqa: E402
+from tests.specs_with_errors.snapshots import cases, expected_path, render_case
 
 
 def main() -> None:
