@@ -51,6 +51,7 @@ from .run import (
     no_sync,
     parse_modes,
     route,
+    shared_input,
     timestamp,
 )
 
@@ -95,6 +96,7 @@ __all__ = [
     "no_sync",
     "parse_modes",
     "route",
+    "shared_input",
     "recursion_message",
     "shape_chunks",
     "timestamp",

@@ -604,6 +604,28 @@ def default_mode() -> StreamMode:
     return "values" if _current.get() is not None else "updates"
 
 
+_MISSING: Final = object()
+
+
+def shared_input(state: Any, keys: tuple[str, ...]) -> dict[str, Any]:
+    """The keys of a dataclass or pydantic state that a subgraph node passes to its graph.
+
+    LangGraph reads them from the instance the node receives: every field of a
+    dataclass; of a pydantic model, the fields that are not ``None`` unless set
+    or defaulted to something else.
+    """
+    fields_set = getattr(state, "model_fields_set", None)
+    if fields_set is None:
+        return {key: value for key in keys if (value := getattr(state, key, _MISSING)) is not _MISSING}
+    defaults = {name: info.default for name, info in type(state).model_fields.items()}
+    return {
+        key: value
+        for key in keys
+        if (value := getattr(state, key, _MISSING)) is not _MISSING
+        and (value is not None or defaults.get(key, _MISSING) is not None or key in fields_set)
+    }
+
+
 def check_concurrent_writes(
     updates: Sequence[Mapping[str, Any] | None], last_value: frozenset[str]
 ) -> None:

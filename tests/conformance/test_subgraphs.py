@@ -168,6 +168,30 @@ def test_parallel_subgraphs_writing_one_plain_key_fail_as_in_langgraph(use_async
         assert len(items) == 6
 
 
+STATE_KINDS = (
+    "flowc_demo.subgraph_states:dataclass_parent",
+    "flowc_demo.subgraph_states:pydantic_parent",
+    "flowc_demo.subgraph_states:typeddict_parent",
+)
+
+
+@pytest.mark.parametrize("name", STATE_KINDS, ids=lambda n: n.split(":")[-1])
+@pytest.mark.parametrize("mode", [["values", "updates", "tasks"], "debug", "values"], ids=_mode_id)
+@pytest.mark.parametrize("subgraphs", [False, True])
+@pytest.mark.parametrize("use_async", [False, True], ids=["sync", "async"])
+def test_a_subgraph_gets_the_shared_keys_of_its_nodes_input_whatever_the_state_class(
+    name: str, mode: Any, subgraphs: bool, use_async: bool
+) -> None:
+    # a dataclass or pydantic parent hands over defaulted fields it never wrote
+    assert_conforms(
+        target(name),
+        example_input(name),
+        stream_mode=mode,
+        subgraphs=subgraphs,
+        use_async=use_async,
+    )
+
+
 CONFIG = {"metadata": {"user_id": "u-1"}, "tags": ["run-tag"]}
 
 

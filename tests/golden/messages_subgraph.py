@@ -240,9 +240,8 @@ def _run_joke_graph(
 ) -> tuple[dict[str, Any] | None, tuple[str, ...]]:
     """Run node 'joke_graph'; return its writes and the nodes it triggers."""
     child = rt.Run.nested(_graph_messages_subgraph_child.NAME, task)
-    child_values, child_wrote = _graph_messages_subgraph_child._start(
-        {key: values[key] for key in ("topic", "joke") if key in values}
-    )
+    shared = {key: values[key] for key in ("topic", "joke") if key in values}
+    child_values, child_wrote = _graph_messages_subgraph_child._start(shared)
     rt.drain(_graph_messages_subgraph_child._execute(child, child_values, child_wrote), task.emit)
     final = cast(dict[str, Any], child.result)
     # LangGraph streams the messages of the subgraph's whole output, not only the shared keys
@@ -258,9 +257,8 @@ async def _arun_joke_graph(
 ) -> tuple[dict[str, Any] | None, tuple[str, ...]]:
     """Run node 'joke_graph' (async); return its writes and the nodes it triggers."""
     child = rt.Run.nested(_graph_messages_subgraph_child.NAME, task)
-    child_values, child_wrote = _graph_messages_subgraph_child._start(
-        {key: values[key] for key in ("topic", "joke") if key in values}
-    )
+    shared = {key: values[key] for key in ("topic", "joke") if key in values}
+    child_values, child_wrote = _graph_messages_subgraph_child._start(shared)
     await rt.adrain(
         _graph_messages_subgraph_child._aexecute(child, child_values, child_wrote), task.emit
     )

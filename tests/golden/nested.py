@@ -247,9 +247,8 @@ def _run_child_graph(
 ) -> tuple[dict[str, Any] | None, tuple[str, ...]]:
     """Run node 'child_graph'; return its writes and the nodes it triggers."""
     child = rt.Run.nested(_graph_nested_child.NAME, task)
-    child_values, child_wrote = _graph_nested_child._start(
-        {key: values[key] for key in ("foo", "steps") if key in values}
-    )
+    shared = {key: values[key] for key in ("foo", "steps") if key in values}
+    child_values, child_wrote = _graph_nested_child._start(shared)
     rt.drain(_graph_nested_child._execute(child, child_values, child_wrote), task.emit)
     final = cast(dict[str, Any], child.result)
     # LangGraph streams the messages of the subgraph's whole output, not only the shared keys
@@ -265,9 +264,8 @@ async def _arun_child_graph(
 ) -> tuple[dict[str, Any] | None, tuple[str, ...]]:
     """Run node 'child_graph' (async); return its writes and the nodes it triggers."""
     child = rt.Run.nested(_graph_nested_child.NAME, task)
-    child_values, child_wrote = _graph_nested_child._start(
-        {key: values[key] for key in ("foo", "steps") if key in values}
-    )
+    shared = {key: values[key] for key in ("foo", "steps") if key in values}
+    child_values, child_wrote = _graph_nested_child._start(shared)
     await rt.adrain(_graph_nested_child._aexecute(child, child_values, child_wrote), task.emit)
     final = cast(dict[str, Any], child.result)
     # LangGraph streams the messages of the subgraph's whole output, not only the shared keys

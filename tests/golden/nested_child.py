@@ -247,9 +247,8 @@ def _run_grandchild_graph(
 ) -> tuple[dict[str, Any] | None, tuple[str, ...]]:
     """Run node 'grandchild_graph'; return its writes and the nodes it triggers."""
     child = rt.Run.nested(_graph_nested_grandchild.NAME, task)
-    child_values, child_wrote = _graph_nested_grandchild._start(
-        {key: values[key] for key in ("foo",) if key in values}
-    )
+    shared = {key: values[key] for key in ("foo",) if key in values}
+    child_values, child_wrote = _graph_nested_grandchild._start(shared)
     rt.drain(_graph_nested_grandchild._execute(child, child_values, child_wrote), task.emit)
     final = cast(dict[str, Any], child.result)
     # LangGraph streams the messages of the subgraph's whole output, not only the shared keys
@@ -263,9 +262,8 @@ async def _arun_grandchild_graph(
 ) -> tuple[dict[str, Any] | None, tuple[str, ...]]:
     """Run node 'grandchild_graph' (async); return its writes and the nodes it triggers."""
     child = rt.Run.nested(_graph_nested_grandchild.NAME, task)
-    child_values, child_wrote = _graph_nested_grandchild._start(
-        {key: values[key] for key in ("foo",) if key in values}
-    )
+    shared = {key: values[key] for key in ("foo",) if key in values}
+    child_values, child_wrote = _graph_nested_grandchild._start(shared)
     await rt.adrain(_graph_nested_grandchild._aexecute(child, child_values, child_wrote), task.emit)
     final = cast(dict[str, Any], child.result)
     # LangGraph streams the messages of the subgraph's whole output, not only the shared keys

@@ -244,9 +244,8 @@ def _run_left(
 ) -> tuple[dict[str, Any] | None, tuple[str, ...]]:
     """Run node 'left'; return its writes and the nodes it triggers."""
     child = rt.Run.nested(_graph_subgraph_parallel_child.NAME, task)
-    child_values, child_wrote = _graph_subgraph_parallel_child._start(
-        {key: values[key] for key in ("log",) if key in values}
-    )
+    shared = {key: values[key] for key in ("log",) if key in values}
+    child_values, child_wrote = _graph_subgraph_parallel_child._start(shared)
     rt.drain(_graph_subgraph_parallel_child._execute(child, child_values, child_wrote), task.emit)
     final = cast(dict[str, Any], child.result)
     # LangGraph streams the messages of the subgraph's whole output, not only the shared keys
@@ -260,9 +259,8 @@ async def _arun_left(
 ) -> tuple[dict[str, Any] | None, tuple[str, ...]]:
     """Run node 'left' (async); return its writes and the nodes it triggers."""
     child = rt.Run.nested(_graph_subgraph_parallel_child.NAME, task)
-    child_values, child_wrote = _graph_subgraph_parallel_child._start(
-        {key: values[key] for key in ("log",) if key in values}
-    )
+    shared = {key: values[key] for key in ("log",) if key in values}
+    child_values, child_wrote = _graph_subgraph_parallel_child._start(shared)
     await rt.adrain(
         _graph_subgraph_parallel_child._aexecute(child, child_values, child_wrote), task.emit
     )
@@ -278,9 +276,8 @@ def _run_right(
 ) -> tuple[dict[str, Any] | None, tuple[str, ...]]:
     """Run node 'right'; return its writes and the nodes it triggers."""
     child = rt.Run.nested(_graph_subgraph_parallel_child.NAME, task)
-    child_values, child_wrote = _graph_subgraph_parallel_child._start(
-        {key: values[key] for key in ("log",) if key in values}
-    )
+    shared = {key: values[key] for key in ("log",) if key in values}
+    child_values, child_wrote = _graph_subgraph_parallel_child._start(shared)
     rt.drain(_graph_subgraph_parallel_child._execute(child, child_values, child_wrote), task.emit)
     final = cast(dict[str, Any], child.result)
     # LangGraph streams the messages of the subgraph's whole output, not only the shared keys
@@ -294,9 +291,8 @@ async def _arun_right(
 ) -> tuple[dict[str, Any] | None, tuple[str, ...]]:
     """Run node 'right' (async); return its writes and the nodes it triggers."""
     child = rt.Run.nested(_graph_subgraph_parallel_child.NAME, task)
-    child_values, child_wrote = _graph_subgraph_parallel_child._start(
-        {key: values[key] for key in ("log",) if key in values}
-    )
+    shared = {key: values[key] for key in ("log",) if key in values}
+    child_values, child_wrote = _graph_subgraph_parallel_child._start(shared)
     await rt.adrain(
         _graph_subgraph_parallel_child._aexecute(child, child_values, child_wrote), task.emit
     )
