@@ -50,6 +50,7 @@ CHECKS = {
     "E502": "a subgraph sharing a key with another type",
     "E503": "a graph that contains itself",
     "E504": "a subgraph that cannot be loaded",
+    "E505": "two graphs of one tree compiled to the same module",
 }
 
 

@@ -18,7 +18,7 @@ import re
 import tomllib
 import typing
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
@@ -60,8 +60,18 @@ class TomlField(_Toml):
 
 class TomlState(_Toml):
     class_ref: str | None = Field(default=None, alias="class")
-    kind: str = "typeddict"
+    kind: Literal["typeddict", "dataclass", "pydantic"] = "typeddict"
     fields: dict[str, str | TomlField] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _kind_needs_fields(self) -> TomlState:
+        if self.class_ref is not None and "kind" in self.model_fields_set:
+            raise PydanticCustomError(
+                "kind_with_class",
+                "`kind` applies to `[state.fields]`; a state `class` is used as it is",
+                {"key": "kind"},
+            )
+        return self
 
 
 class TomlNode(_Toml):
@@ -334,6 +344,18 @@ def _schema_diagnostic(kind: str, loc: Loc, err: Any, smap: SourceMap) -> Diagno
             smap.get(loc),
             "an edge needs `from` and `to` (or a `chain` list)",
         )
+    if kind == "kind_with_class":
+        return Diagnostic.error("E004", str(err["msg"]), smap.get((*loc, err["ctx"]["key"])))
+    if kind == "literal_error":
+        choices = ", ".join(
+            f"`{c.strip(chr(39))}`"
+            for c in str(err["ctx"]["expected"]).replace(" or ", ", ").split(", ")
+        )
+        return Diagnostic.error(
+            "E004",
+            f"`{where}` must be one of {choices}, not {_shown(err.get('input'))}",
+            smap.get(loc),
+        )
     if kind == "edge_shape":
         return Diagnostic.error("E005", str(err["msg"]), smap.get((*loc, err["ctx"]["key"])))
     value = err.get("input")
@@ -346,6 +368,10 @@ def _schema_diagnostic(kind: str, loc: Loc, err: Any, smap: SourceMap) -> Diagno
     else:
         message = f"`{where}`: {str(err['msg'])[:1].lower()}{str(err['msg'])[1:]}"
     return Diagnostic.error("E004", message, smap.get(loc))
+
+
+def _shown(value: object) -> str:
+    return f"`{value}`" if isinstance(value, str) else _kind(value)
 
 
 def _model_at(loc: Loc) -> type[BaseModel] | None:
@@ -421,24 +447,6 @@ def _to_spec(doc: TomlSpec, smap: SourceMap) -> tuple[GraphSpec | None, list[Dia
                     description=raw.description,
                 )
             )
-    if doc.state.kind not in ("typeddict", "dataclass", "pydantic"):
-        diags.append(
-            Diagnostic.error(
-                "E004",
-                f"unknown state kind `{doc.state.kind}`",
-                smap.get(("state", "kind")),
-                "expected `typeddict`, `dataclass` or `pydantic`",
-            )
-        )
-        return None, diags
-    if doc.state.class_ref is not None and "kind" in doc.state.model_fields_set:
-        diags.append(
-            Diagnostic.error(
-                "E004",
-                "`kind` applies to `[state.fields]`; a state `class` is used as it is",
-                smap.get(("state", "kind")),
-            )
-        )
     state = StateSpec.model_validate(
         {"class": doc.state.class_ref, "kind": doc.state.kind, "fields": tuple(fields)}
     )
