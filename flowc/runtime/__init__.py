@@ -32,6 +32,7 @@ from .events import (
 )
 from .messages import emit_node_output
 from .run import (
+    CURRENT_TASK,
     MODES,
     Done,
     Run,
@@ -56,6 +57,7 @@ from .run import (
 )
 
 __all__ = [
+    "CURRENT_TASK",
     "DEFAULT_RECURSION_LIMIT",
     "MODES",
     "Config",

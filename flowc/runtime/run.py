@@ -15,6 +15,7 @@ import contextvars
 import hashlib
 import itertools
 import queue
+import threading
 import uuid
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -36,6 +37,7 @@ from .events import (
 )
 
 __all__ = [
+    "CURRENT_TASK",
     "MODES",
     "Done",
     "Run",
@@ -61,6 +63,9 @@ MODES: Final[frozenset[str]] = frozenset(
 _current: contextvars.ContextVar[Task | None] = contextvars.ContextVar(
     "flowc_current_task", default=None
 )
+_calls_lock = threading.Lock()
+CURRENT_TASK: Final = _current
+"""The context variable holding the running task; runners set it around inline calls."""
 
 
 def current_task() -> Task | None:
@@ -510,10 +515,15 @@ class Task:
         self.emit = emit
         self.metadata = metadata
         self.tags = tags
-        # next() on a count is atomic, so threads a node starts may each run a graph
-        self.calls = itertools.count()
+        self.calls: itertools.count[int] | None = None
         self._id: TaskId | None = None
         self._writer: StreamWriter[Any] | None = None
+
+    def renew(self, step: int) -> None:
+        """Make this task the same node's task of a later superstep (runners reuse inline tasks)."""
+        self.step = step
+        self._id = None
+        self.calls = None
 
     @property
     def id(self) -> TaskId:
@@ -532,7 +542,14 @@ class Task:
 
     def next_segments(self) -> tuple[str, ...]:
         """Namespace segments for the next graph this task runs (``'1'``, ``'2'``... after the first)."""
-        n = next(self.calls)
+        calls = self.calls
+        if calls is None:
+            with _calls_lock:
+                calls = self.calls
+                if calls is None:
+                    # next() on a count is atomic: threads a node starts may each run a graph
+                    calls = self.calls = itertools.count()
+        n = next(calls)
         own = f"{self.name}:{self.id}"
         return (own,) if n == 0 else (own, str(n))
 
