@@ -432,6 +432,8 @@ class _Checker:
         """``id`` of the :class:`BranchInfo` of routers that can pick several targets."""
         self.state_ok = True
         """False when part of the state did not check (nodes are still checked against the rest)."""
+        self.update_types: dict[str, Any] = {}
+        """The type a reducer field's reducer takes as its update, when it says."""
         self.modules: dict[str, CheckedGraph | _Root] = {
             module: _Root(spec.name, origin) for module in (spec.name, f"{spec.name}_types")
         }
@@ -589,6 +591,7 @@ class _Checker:
             if reducer is not None:
                 ref = self.ref_of(reducer, (*loc, "reducer", name), f"reducer of `{name}`")
                 self.reducer_fields.add(name)
+                self.update_types[name] = _update_type(reducer)
                 if ref is None:
                     ok = False
                     continue
@@ -642,6 +645,7 @@ class _Checker:
                     (*loc, "reducer"),
                 )
                 return None
+            self.update_types[fs.name] = _update_type(fn)
             if not self.check_reducer(fn, tref.obj, fs.name, (*loc, "reducer")):
                 return None
             reducer_ref = Ref(module, attr, fn)
@@ -707,7 +711,12 @@ class _Checker:
                 )
                 return False
         ret = hints.get("return")
-        if ret is not None and not compatible(ret, field_type):
+        # a reducer may declare a wider return than the field (add_messages returns `Messages`):
+        # it fits as long as one of its return types does
+        returns = get_args(_unwrap(ret)) if ret is not None and _is_union(_unwrap(ret)) else (ret,)
+        if ret is not None and not any(
+            compatible(r, field_type) or compatible(field_type, r) for r in returns
+        ):
             self.error(
                 "E308",
                 f"reducer `{_name_of(fn)}` returns `{_show(ret)}`, but field `{name}` is `{_show(field_type)}`",
@@ -1075,10 +1084,20 @@ class _Checker:
                         or "LangGraph would drop this write silently; flowc refuses it",
                     )
                     ok = False
-                elif declared is not None and not compatible(tp, declared):
+                elif declared is not None and not compatible(
+                    tp, self.update_types.get(key) or declared
+                ):
+                    # a reducer may take updates of another type than the field's (`add_messages`
+                    # takes one message or a list); without annotations, the field's type it is
+                    expected = self.update_types.get(key)
                     self.error(
                         "E307",
-                        f"node `{node.name}` writes `{key}` as `{_show(tp)}`, but the state has `{_show(declared)}`",
+                        f"node `{node.name}` writes `{key}` as `{_show(tp)}`, but "
+                        + (
+                            f"its reducer takes `{_show(expected)}`"
+                            if expected is not None
+                            else f"the state has `{_show(declared)}`"
+                        ),
                         loc,
                     )
                     ok = False
@@ -1714,6 +1733,22 @@ def _reducer_of(tp: Any) -> Any:
             if callable(meta):
                 return meta
     return None
+
+
+def _update_type(reducer: Any) -> Any:
+    """The annotation of a reducer's second parameter (the update), if it has one."""
+    try:
+        params = [
+            p
+            for p in inspect.signature(reducer).parameters.values()
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+        ]
+    except (TypeError, ValueError):
+        return None
+    if len(params) < 2:
+        return None
+    hints, _ = resolve_annotations(reducer)
+    return hints.get(params[1].name)
 
 
 def _class_defaults(cls: type) -> dict[str, str]:

@@ -295,8 +295,15 @@ def import_of(obj: Any) -> Import | None:
         return served[1]
     module = getattr(obj, "__module__", None)
     qualname = getattr(obj, "__qualname__", None)
-    if not module or not qualname or "<" in qualname:
+    if not module or not qualname:
         return None
+    if "<" in qualname:
+        # made by a factory (a decorator's wrapper), but perhaps bound to a name of its module,
+        # as LangGraph's `add_messages` is
+        namespace = getattr(sys.modules.get(module), "__dict__", {})
+        names = sorted(name for name, value in namespace.items() if value is obj)
+        public = [name for name in names if not name.startswith("_")]
+        return Import(module, (public or names)[0]) if names else None
     top = qualname.split(".")[0]
     if module.startswith("_") and module.lstrip("_") in sys.modules | {"operator": None}:
         public = module.lstrip("_")
