@@ -70,6 +70,7 @@ __all__ = [
 ]
 
 NAME: Final = "messages_tool"
+_CURRENT: Final = rt.CURRENT_TASK
 NodeName: TypeAlias = Literal["call_tool"]
 RECURSION_LIMIT: Final = rt.DEFAULT_RECURSION_LIMIT
 
@@ -163,14 +164,38 @@ def _input(values: dict[str, Any]) -> Any:
     return dict(values)
 
 
+def _call_call_tool(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
+    """Run node 'call_tool'; return its writes."""
+    update = _node_call_tool(inp)
+    # the common case, a non-empty dict of state keys, needs no call
+    if type(update) is not dict or not update or not _KEYS.issuperset(update):
+        update = rt.check_update("call_tool", update, _KEYS)
+    return update
+
+
 def _run_call_tool(
     task: rt.Task, inp: Any, values: dict[str, Any]
 ) -> tuple[dict[str, Any] | None, tuple[str, ...]]:
-    """Run node 'call_tool'; return its writes and the nodes it triggers."""
-    update = rt.check_update("call_tool", _node_call_tool(inp), _KEYS)
+    """Run node 'call_tool' as a task of a parallel superstep: its writes and next nodes."""
+    update = _call_call_tool(task, inp, values)
     return update, ()
 
 
+_CALLS: Final[dict[str, Callable[[rt.Task, Any, dict[str, Any]], dict[str, Any] | None]]] = {
+    "call_tool": _call_call_tool,
+}
+_ACALLS: Final[dict[str, Any]] = {
+    "call_tool": None,
+}
+_ROUTES: Final[dict[str, Callable[[dict[str, Any]], tuple[str, ...]] | None]] = {
+    "call_tool": None,
+}
+_AROUTES: Final[dict[str, Any]] = {
+    "call_tool": None,
+}
+_NEXT: Final[dict[str, tuple[str, ...]]] = {
+    "call_tool": (),
+}
 _BODIES: Final[
     dict[
         str, Callable[[rt.Task, Any, dict[str, Any]], tuple[dict[str, Any] | None, tuple[str, ...]]]
@@ -198,12 +223,54 @@ def _execute(run: rt.Run, values: dict[str, Any], wrote: bool) -> Iterator[Any]:
         if wrote and want_values:
             yield ValuesEvent(_values(values), ns)
         ready: tuple[str, ...] = ("call_tool",)
+        inline: dict[str, rt.Task] = {}
         step = 1
         while True:
+            # LangGraph checks the limit before it looks for work: limit N allows N supersteps
             if step > limit:
                 raise rt.GraphRecursionError(rt.recursion_message(limit))
             if not ready:
                 break
+            if len(ready) == 1 and not live:
+                # one task and nothing to stream while it runs: call it right here
+                name = ready[0]
+                # one task object per node serves every inline step of this run
+                task = inline.get(name)
+                if task is None:
+                    task = inline[name] = rt.Task(
+                        run, name, step, _TRIGGERS[name], rt.ignore, _METADATA[name], _TAGS[name]
+                    )
+                else:
+                    task.renew(step)
+                inp = dict(values)
+                if want_tasks:
+                    for event in run.task_starts((task,), (inp,)):
+                        yield event
+                token = _CURRENT.set(task)
+                try:
+                    update = _CALLS[name](task, inp, values)
+                    # the only task of its superstep: its writes go straight into the state,
+                    # which is then what its routers see
+                    if update:
+                        _apply(values, update)
+                    goto = _NEXT[name]
+                except BaseException as exc:
+                    _CURRENT.reset(token)
+                    if want_tasks:
+                        for event in run.task_result(task, None, exc):
+                            yield event
+                    raise
+                _CURRENT.reset(token)
+                if want_updates:
+                    yield _UPDATED[name](name, update, ns)
+                if want_tasks:
+                    for event in run.task_result(task, update, None):
+                        yield event
+                if update and want_values:
+                    yield ValuesEvent(_values(values), ns)
+                ready = goto if len(goto) < 2 else tuple(sorted(set(goto)))
+                step += 1
+                continue
             tasks = [
                 rt.Task(run, name, step, _TRIGGERS[name], rt.ignore, _METADATA[name], _TAGS[name])
                 for name in ready
@@ -213,51 +280,27 @@ def _execute(run: rt.Run, values: dict[str, Any], wrote: bool) -> Iterator[Any]:
                 for event in run.task_starts(tasks, inputs):
                     yield event
             done: dict[str, tuple[dict[str, Any] | None, tuple[str, ...]]] = {}
-            if len(tasks) == 1 and not live:
-                task = tasks[0]
-                buffer: list[Any] = []
-                task.emit = buffer.append
-                token = rt.enter(task)
-                try:
-                    result = _BODIES[task.name](task, inputs[0], values)
-                except BaseException as exc:
-                    rt.leave(token)
-                    for event in buffer:
+            jobs = [
+                (task, _BODIES[task.name], (inp, values))
+                for task, inp in zip(tasks, inputs, strict=True)
+            ]
+            for item in run.run_threads(jobs):
+                if type(item) is not rt.Done:
+                    yield item
+                    continue
+                if item.error is not None:
+                    for event in run.task_result(item.task, None, item.error):
                         yield event
-                    for event in run.task_result(task, None, exc):
-                        yield event
-                    raise
-                rt.leave(token)
-                for event in buffer:
-                    yield event
-                done[task.name] = result
+                    raise item.error
+                done[item.task.name] = item.result
                 if want_updates:
-                    yield _UPDATED[task.name](task.name, result[0], ns)
+                    yield _UPDATED[item.task.name](item.task.name, item.result[0], ns)
                 if want_tasks:
-                    for event in run.task_result(task, result[0], None):
+                    for event in run.task_result(item.task, item.result[0], None):
                         yield event
-            else:
-                jobs = [
-                    (task, _BODIES[task.name], (inp, values))
-                    for task, inp in zip(tasks, inputs, strict=True)
-                ]
-                for item in run.run_threads(jobs):
-                    if type(item) is not rt.Done:
-                        yield item
-                        continue
-                    if item.error is not None:
-                        for event in run.task_result(item.task, None, item.error):
-                            yield event
-                        raise item.error
-                    done[item.task.name] = item.result
-                    if want_updates:
-                        yield _UPDATED[item.task.name](item.task.name, item.result[0], ns)
-                    if want_tasks:
-                        for event in run.task_result(item.task, item.result[0], None):
-                            yield event
             # writes are applied in node-name order, whatever order the tasks finished in
             wrote = False
-            triggered: set[str] = set()
+            triggered = set[str]()
             for name in ready:
                 update, goto = done[name]
                 if update:
@@ -285,12 +328,64 @@ async def _aexecute(run: rt.Run, values: dict[str, Any], wrote: bool) -> AsyncGe
         if wrote and want_values:
             yield ValuesEvent(_values(values), ns)
         ready: tuple[str, ...] = ("call_tool",)
+        inline: dict[str, rt.Task] = {}
         step = 1
         while True:
+            # LangGraph checks the limit before it looks for work: limit N allows N supersteps
             if step > limit:
                 raise rt.GraphRecursionError(rt.recursion_message(limit))
             if not ready:
                 break
+            # a nested graph's lone sync node still goes to a thread: inline, it would
+            # block the event loop, and with it the graph's parallel siblings
+            if (
+                len(ready) == 1
+                and not live
+                and (run.parent is None or _ABODIES[ready[0]] is not None)
+            ):
+                # one task and nothing to stream while it runs: call it right here
+                name = ready[0]
+                # one task object per node serves every inline step of this run
+                task = inline.get(name)
+                if task is None:
+                    task = inline[name] = rt.Task(
+                        run, name, step, _TRIGGERS[name], rt.ignore, _METADATA[name], _TAGS[name]
+                    )
+                else:
+                    task.renew(step)
+                inp = dict(values)
+                if want_tasks:
+                    for event in run.task_starts((task,), (inp,)):
+                        yield event
+                token = _CURRENT.set(task)
+                try:
+                    acall = _ACALLS[name]
+                    if acall is not None:
+                        update = await acall(task, inp, values)
+                    else:
+                        update = _CALLS[name](task, inp, values)
+                    # the only task of its superstep: its writes go straight into the state,
+                    # which is then what its routers see
+                    if update:
+                        _apply(values, update)
+                    goto = _NEXT[name]
+                except BaseException as exc:
+                    _CURRENT.reset(token)
+                    if want_tasks:
+                        for event in run.task_result(task, None, exc):
+                            yield event
+                    raise
+                _CURRENT.reset(token)
+                if want_updates:
+                    yield _UPDATED[name](name, update, ns)
+                if want_tasks:
+                    for event in run.task_result(task, update, None):
+                        yield event
+                if update and want_values:
+                    yield ValuesEvent(_values(values), ns)
+                ready = goto if len(goto) < 2 else tuple(sorted(set(goto)))
+                step += 1
+                continue
             tasks = [
                 rt.Task(run, name, step, _TRIGGERS[name], rt.ignore, _METADATA[name], _TAGS[name])
                 for name in ready
@@ -300,62 +395,32 @@ async def _aexecute(run: rt.Run, values: dict[str, Any], wrote: bool) -> AsyncGe
                 for event in run.task_starts(tasks, inputs):
                     yield event
             done: dict[str, tuple[dict[str, Any] | None, tuple[str, ...]]] = {}
-            # a nested graph's lone sync node still goes to a thread: inline, it would
-            # block the event loop, and with it the graph's parallel siblings
-            if len(tasks) == 1 and not live and (run.parent is None or _ABODIES[tasks[0].name]):
-                task = tasks[0]
-                buffer: list[Any] = []
-                task.emit = buffer.append
-                token = rt.enter(task)
-                try:
-                    abody = _ABODIES[task.name]
-                    if abody is not None:
-                        result = await abody(task, inputs[0], values)
-                    else:
-                        result = _BODIES[task.name](task, inputs[0], values)
-                except BaseException as exc:
-                    rt.leave(token)
-                    for event in buffer:
+            jobs = [
+                (
+                    task,
+                    _ABODIES[task.name] or _BODIES[task.name],
+                    (inp, values),
+                    _ABODIES[task.name] is not None,
+                )
+                for task, inp in zip(tasks, inputs, strict=True)
+            ]
+            async for item in run.run_async(jobs):
+                if type(item) is not rt.Done:
+                    yield item
+                    continue
+                if item.error is not None:
+                    for event in run.task_result(item.task, None, item.error):
                         yield event
-                    for event in run.task_result(task, None, exc):
-                        yield event
-                    raise
-                rt.leave(token)
-                for event in buffer:
-                    yield event
-                done[task.name] = result
+                    raise item.error
+                done[item.task.name] = item.result
                 if want_updates:
-                    yield _UPDATED[task.name](task.name, result[0], ns)
+                    yield _UPDATED[item.task.name](item.task.name, item.result[0], ns)
                 if want_tasks:
-                    for event in run.task_result(task, result[0], None):
+                    for event in run.task_result(item.task, item.result[0], None):
                         yield event
-            else:
-                jobs = [
-                    (
-                        task,
-                        _ABODIES[task.name] or _BODIES[task.name],
-                        (inp, values),
-                        _ABODIES[task.name] is not None,
-                    )
-                    for task, inp in zip(tasks, inputs, strict=True)
-                ]
-                async for item in run.run_async(jobs):
-                    if type(item) is not rt.Done:
-                        yield item
-                        continue
-                    if item.error is not None:
-                        for event in run.task_result(item.task, None, item.error):
-                            yield event
-                        raise item.error
-                    done[item.task.name] = item.result
-                    if want_updates:
-                        yield _UPDATED[item.task.name](item.task.name, item.result[0], ns)
-                    if want_tasks:
-                        for event in run.task_result(item.task, item.result[0], None):
-                            yield event
             # writes are applied in node-name order, whatever order the tasks finished in
             wrote = False
-            triggered: set[str] = set()
+            triggered = set[str]()
             for name in ready:
                 update, goto = done[name]
                 if update:

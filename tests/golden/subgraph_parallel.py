@@ -85,6 +85,7 @@ __all__ = [
 ]
 
 NAME: Final = "subgraph_parallel"
+_CURRENT: Final = rt.CURRENT_TASK
 NodeName: TypeAlias = Literal["left", "right", "summarize"]
 RECURSION_LIMIT: Final = rt.DEFAULT_RECURSION_LIMIT
 
@@ -239,10 +240,8 @@ def _input(values: dict[str, Any]) -> Any:
     return dict(values)
 
 
-def _run_left(
-    task: rt.Task, inp: Any, values: dict[str, Any]
-) -> tuple[dict[str, Any] | None, tuple[str, ...]]:
-    """Run node 'left'; return its writes and the nodes it triggers."""
+def _call_left(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
+    """Run node 'left'; return its writes."""
     child = rt.Run.nested(_graph_subgraph_parallel_child.NAME, task)
     shared = {key: values[key] for key in ("log",) if key in values}
     child_values, child_wrote = _graph_subgraph_parallel_child._start(shared)
@@ -251,30 +250,42 @@ def _run_left(
     # LangGraph streams the messages of the subgraph's whole output, not only the shared keys
     rt.emit_node_output(task, final)
     update: dict[str, Any] | None = {key: final[key] for key in ("log",) if key in final} or None
+    return update
+
+
+async def _acall_left(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
+    """Run node 'left' (async); return its writes."""
+    child = rt.Run.nested(_graph_subgraph_parallel_child.NAME, task)
+    shared = {key: values[key] for key in ("log",) if key in values}
+    child_values, child_wrote = _graph_subgraph_parallel_child._start(shared)
+    await rt.adrain(
+        _graph_subgraph_parallel_child._aexecute(child, child_values, child_wrote), task.emit
+    )
+    final = cast(dict[str, Any], child.result)
+    # LangGraph streams the messages of the subgraph's whole output, not only the shared keys
+    rt.emit_node_output(task, final)
+    update: dict[str, Any] | None = {key: final[key] for key in ("log",) if key in final} or None
+    return update
+
+
+def _run_left(
+    task: rt.Task, inp: Any, values: dict[str, Any]
+) -> tuple[dict[str, Any] | None, tuple[str, ...]]:
+    """Run node 'left' as a task of a parallel superstep: its writes and next nodes."""
+    update = _call_left(task, inp, values)
     return update, ()
 
 
 async def _arun_left(
     task: rt.Task, inp: Any, values: dict[str, Any]
 ) -> tuple[dict[str, Any] | None, tuple[str, ...]]:
-    """Run node 'left' (async); return its writes and the nodes it triggers."""
-    child = rt.Run.nested(_graph_subgraph_parallel_child.NAME, task)
-    shared = {key: values[key] for key in ("log",) if key in values}
-    child_values, child_wrote = _graph_subgraph_parallel_child._start(shared)
-    await rt.adrain(
-        _graph_subgraph_parallel_child._aexecute(child, child_values, child_wrote), task.emit
-    )
-    final = cast(dict[str, Any], child.result)
-    # LangGraph streams the messages of the subgraph's whole output, not only the shared keys
-    rt.emit_node_output(task, final)
-    update: dict[str, Any] | None = {key: final[key] for key in ("log",) if key in final} or None
+    """Async twin of :func:`_run_left`."""
+    update = await _acall_left(task, inp, values)
     return update, ()
 
 
-def _run_right(
-    task: rt.Task, inp: Any, values: dict[str, Any]
-) -> tuple[dict[str, Any] | None, tuple[str, ...]]:
-    """Run node 'right'; return its writes and the nodes it triggers."""
+def _call_right(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
+    """Run node 'right'; return its writes."""
     child = rt.Run.nested(_graph_subgraph_parallel_child.NAME, task)
     shared = {key: values[key] for key in ("log",) if key in values}
     child_values, child_wrote = _graph_subgraph_parallel_child._start(shared)
@@ -283,13 +294,11 @@ def _run_right(
     # LangGraph streams the messages of the subgraph's whole output, not only the shared keys
     rt.emit_node_output(task, final)
     update: dict[str, Any] | None = {key: final[key] for key in ("log",) if key in final} or None
-    return update, ()
+    return update
 
 
-async def _arun_right(
-    task: rt.Task, inp: Any, values: dict[str, Any]
-) -> tuple[dict[str, Any] | None, tuple[str, ...]]:
-    """Run node 'right' (async); return its writes and the nodes it triggers."""
+async def _acall_right(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
+    """Run node 'right' (async); return its writes."""
     child = rt.Run.nested(_graph_subgraph_parallel_child.NAME, task)
     shared = {key: values[key] for key in ("log",) if key in values}
     child_values, child_wrote = _graph_subgraph_parallel_child._start(shared)
@@ -300,17 +309,67 @@ async def _arun_right(
     # LangGraph streams the messages of the subgraph's whole output, not only the shared keys
     rt.emit_node_output(task, final)
     update: dict[str, Any] | None = {key: final[key] for key in ("log",) if key in final} or None
+    return update
+
+
+def _run_right(
+    task: rt.Task, inp: Any, values: dict[str, Any]
+) -> tuple[dict[str, Any] | None, tuple[str, ...]]:
+    """Run node 'right' as a task of a parallel superstep: its writes and next nodes."""
+    update = _call_right(task, inp, values)
     return update, ()
+
+
+async def _arun_right(
+    task: rt.Task, inp: Any, values: dict[str, Any]
+) -> tuple[dict[str, Any] | None, tuple[str, ...]]:
+    """Async twin of :func:`_run_right`."""
+    update = await _acall_right(task, inp, values)
+    return update, ()
+
+
+def _call_summarize(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
+    """Run node 'summarize'; return its writes."""
+    update = _node_summarize(inp)
+    # the common case, a non-empty dict of state keys, needs no call
+    if type(update) is not dict or not update or not _KEYS.issuperset(update):
+        update = rt.check_update("summarize", update, _KEYS)
+    return update
 
 
 def _run_summarize(
     task: rt.Task, inp: Any, values: dict[str, Any]
 ) -> tuple[dict[str, Any] | None, tuple[str, ...]]:
-    """Run node 'summarize'; return its writes and the nodes it triggers."""
-    update = rt.check_update("summarize", _node_summarize(inp), _KEYS)
+    """Run node 'summarize' as a task of a parallel superstep: its writes and next nodes."""
+    update = _call_summarize(task, inp, values)
     return update, ()
 
 
+_CALLS: Final[dict[str, Callable[[rt.Task, Any, dict[str, Any]], dict[str, Any] | None]]] = {
+    "left": _call_left,
+    "right": _call_right,
+    "summarize": _call_summarize,
+}
+_ACALLS: Final[dict[str, Any]] = {
+    "left": _acall_left,
+    "right": _acall_right,
+    "summarize": None,
+}
+_ROUTES: Final[dict[str, Callable[[dict[str, Any]], tuple[str, ...]] | None]] = {
+    "left": None,
+    "right": None,
+    "summarize": None,
+}
+_AROUTES: Final[dict[str, Any]] = {
+    "left": None,
+    "right": None,
+    "summarize": None,
+}
+_NEXT: Final[dict[str, tuple[str, ...]]] = {
+    "left": (),
+    "right": (),
+    "summarize": (),
+}
 _BODIES: Final[
     dict[
         str, Callable[[rt.Task, Any, dict[str, Any]], tuple[dict[str, Any] | None, tuple[str, ...]]]
@@ -345,12 +404,61 @@ def _execute(run: rt.Run, values: dict[str, Any], wrote: bool) -> Iterator[Any]:
             yield ValuesEvent(_values(values), ns)
         ready: tuple[str, ...] = ("left", "right")
         seen: list[set[str]] = [set() for _ in _JOINS]
+        inline: dict[str, rt.Task] = {}
         step = 1
         while True:
+            # LangGraph checks the limit before it looks for work: limit N allows N supersteps
             if step > limit:
                 raise rt.GraphRecursionError(rt.recursion_message(limit))
             if not ready:
                 break
+            if len(ready) == 1 and not live:
+                # one task and nothing to stream while it runs: call it right here
+                name = ready[0]
+                # one task object per node serves every inline step of this run
+                task = inline.get(name)
+                if task is None:
+                    task = inline[name] = rt.Task(
+                        run, name, step, _TRIGGERS[name], rt.ignore, _METADATA[name], _TAGS[name]
+                    )
+                else:
+                    task.renew(step)
+                inp = dict(values)
+                if want_tasks:
+                    for event in run.task_starts((task,), (inp,)):
+                        yield event
+                token = _CURRENT.set(task)
+                try:
+                    update = _CALLS[name](task, inp, values)
+                    # the only task of its superstep: its writes go straight into the state,
+                    # which is then what its routers see
+                    if update:
+                        _apply(values, update)
+                    goto = _NEXT[name]
+                except BaseException as exc:
+                    _CURRENT.reset(token)
+                    if want_tasks:
+                        for event in run.task_result(task, None, exc):
+                            yield event
+                    raise
+                _CURRENT.reset(token)
+                if want_updates:
+                    yield _UPDATED[name](name, update, ns)
+                if want_tasks:
+                    for event in run.task_result(task, update, None):
+                        yield event
+                if update and want_values:
+                    yield ValuesEvent(_values(values), ns)
+                triggered = set(goto)
+                for index in _JOINS_OF[name]:
+                    seen[index].add(name)
+                    sources, target = _JOINS[index]
+                    if seen[index] >= sources:
+                        triggered.add(target)
+                        seen[index].clear()
+                ready = tuple(sorted(triggered))
+                step += 1
+                continue
             tasks = [
                 rt.Task(run, name, step, _TRIGGERS[name], rt.ignore, _METADATA[name], _TAGS[name])
                 for name in ready
@@ -360,55 +468,31 @@ def _execute(run: rt.Run, values: dict[str, Any], wrote: bool) -> Iterator[Any]:
                 for event in run.task_starts(tasks, inputs):
                     yield event
             done: dict[str, tuple[dict[str, Any] | None, tuple[str, ...]]] = {}
-            if len(tasks) == 1 and not live:
-                task = tasks[0]
-                buffer: list[Any] = []
-                task.emit = buffer.append
-                token = rt.enter(task)
-                try:
-                    result = _BODIES[task.name](task, inputs[0], values)
-                except BaseException as exc:
-                    rt.leave(token)
-                    for event in buffer:
+            jobs = [
+                (task, _BODIES[task.name], (inp, values))
+                for task, inp in zip(tasks, inputs, strict=True)
+            ]
+            for item in run.run_threads(jobs):
+                if type(item) is not rt.Done:
+                    yield item
+                    continue
+                if item.error is not None:
+                    for event in run.task_result(item.task, None, item.error):
                         yield event
-                    for event in run.task_result(task, None, exc):
-                        yield event
-                    raise
-                rt.leave(token)
-                for event in buffer:
-                    yield event
-                done[task.name] = result
+                    raise item.error
+                done[item.task.name] = item.result
                 if want_updates:
-                    yield _UPDATED[task.name](task.name, result[0], ns)
+                    yield _UPDATED[item.task.name](item.task.name, item.result[0], ns)
                 if want_tasks:
-                    for event in run.task_result(task, result[0], None):
+                    for event in run.task_result(item.task, item.result[0], None):
                         yield event
-            else:
-                jobs = [
-                    (task, _BODIES[task.name], (inp, values))
-                    for task, inp in zip(tasks, inputs, strict=True)
-                ]
-                for item in run.run_threads(jobs):
-                    if type(item) is not rt.Done:
-                        yield item
-                        continue
-                    if item.error is not None:
-                        for event in run.task_result(item.task, None, item.error):
-                            yield event
-                        raise item.error
-                    done[item.task.name] = item.result
-                    if want_updates:
-                        yield _UPDATED[item.task.name](item.task.name, item.result[0], ns)
-                    if want_tasks:
-                        for event in run.task_result(item.task, item.result[0], None):
-                            yield event
             if len(ready) > 1:
                 # a plain key written by two tasks of one superstep (say, two subgraph
                 # nodes sharing it) fails as in LangGraph, however the checker missed it
                 rt.check_concurrent_writes([done[name][0] for name in ready], _LAST_VALUE)
             # writes are applied in node-name order, whatever order the tasks finished in
             wrote = False
-            triggered: set[str] = set()
+            triggered = set[str]()
             for name in ready:
                 update, goto = done[name]
                 if update:
@@ -443,12 +527,71 @@ async def _aexecute(run: rt.Run, values: dict[str, Any], wrote: bool) -> AsyncGe
             yield ValuesEvent(_values(values), ns)
         ready: tuple[str, ...] = ("left", "right")
         seen: list[set[str]] = [set() for _ in _JOINS]
+        inline: dict[str, rt.Task] = {}
         step = 1
         while True:
+            # LangGraph checks the limit before it looks for work: limit N allows N supersteps
             if step > limit:
                 raise rt.GraphRecursionError(rt.recursion_message(limit))
             if not ready:
                 break
+            # a nested graph's lone sync node still goes to a thread: inline, it would
+            # block the event loop, and with it the graph's parallel siblings
+            if (
+                len(ready) == 1
+                and not live
+                and (run.parent is None or _ABODIES[ready[0]] is not None)
+            ):
+                # one task and nothing to stream while it runs: call it right here
+                name = ready[0]
+                # one task object per node serves every inline step of this run
+                task = inline.get(name)
+                if task is None:
+                    task = inline[name] = rt.Task(
+                        run, name, step, _TRIGGERS[name], rt.ignore, _METADATA[name], _TAGS[name]
+                    )
+                else:
+                    task.renew(step)
+                inp = dict(values)
+                if want_tasks:
+                    for event in run.task_starts((task,), (inp,)):
+                        yield event
+                token = _CURRENT.set(task)
+                try:
+                    acall = _ACALLS[name]
+                    if acall is not None:
+                        update = await acall(task, inp, values)
+                    else:
+                        update = _CALLS[name](task, inp, values)
+                    # the only task of its superstep: its writes go straight into the state,
+                    # which is then what its routers see
+                    if update:
+                        _apply(values, update)
+                    goto = _NEXT[name]
+                except BaseException as exc:
+                    _CURRENT.reset(token)
+                    if want_tasks:
+                        for event in run.task_result(task, None, exc):
+                            yield event
+                    raise
+                _CURRENT.reset(token)
+                if want_updates:
+                    yield _UPDATED[name](name, update, ns)
+                if want_tasks:
+                    for event in run.task_result(task, update, None):
+                        yield event
+                if update and want_values:
+                    yield ValuesEvent(_values(values), ns)
+                triggered = set(goto)
+                for index in _JOINS_OF[name]:
+                    seen[index].add(name)
+                    sources, target = _JOINS[index]
+                    if seen[index] >= sources:
+                        triggered.add(target)
+                        seen[index].clear()
+                ready = tuple(sorted(triggered))
+                step += 1
+                continue
             tasks = [
                 rt.Task(run, name, step, _TRIGGERS[name], rt.ignore, _METADATA[name], _TAGS[name])
                 for name in ready
@@ -458,66 +601,36 @@ async def _aexecute(run: rt.Run, values: dict[str, Any], wrote: bool) -> AsyncGe
                 for event in run.task_starts(tasks, inputs):
                     yield event
             done: dict[str, tuple[dict[str, Any] | None, tuple[str, ...]]] = {}
-            # a nested graph's lone sync node still goes to a thread: inline, it would
-            # block the event loop, and with it the graph's parallel siblings
-            if len(tasks) == 1 and not live and (run.parent is None or _ABODIES[tasks[0].name]):
-                task = tasks[0]
-                buffer: list[Any] = []
-                task.emit = buffer.append
-                token = rt.enter(task)
-                try:
-                    abody = _ABODIES[task.name]
-                    if abody is not None:
-                        result = await abody(task, inputs[0], values)
-                    else:
-                        result = _BODIES[task.name](task, inputs[0], values)
-                except BaseException as exc:
-                    rt.leave(token)
-                    for event in buffer:
+            jobs = [
+                (
+                    task,
+                    _ABODIES[task.name] or _BODIES[task.name],
+                    (inp, values),
+                    _ABODIES[task.name] is not None,
+                )
+                for task, inp in zip(tasks, inputs, strict=True)
+            ]
+            async for item in run.run_async(jobs):
+                if type(item) is not rt.Done:
+                    yield item
+                    continue
+                if item.error is not None:
+                    for event in run.task_result(item.task, None, item.error):
                         yield event
-                    for event in run.task_result(task, None, exc):
-                        yield event
-                    raise
-                rt.leave(token)
-                for event in buffer:
-                    yield event
-                done[task.name] = result
+                    raise item.error
+                done[item.task.name] = item.result
                 if want_updates:
-                    yield _UPDATED[task.name](task.name, result[0], ns)
+                    yield _UPDATED[item.task.name](item.task.name, item.result[0], ns)
                 if want_tasks:
-                    for event in run.task_result(task, result[0], None):
+                    for event in run.task_result(item.task, item.result[0], None):
                         yield event
-            else:
-                jobs = [
-                    (
-                        task,
-                        _ABODIES[task.name] or _BODIES[task.name],
-                        (inp, values),
-                        _ABODIES[task.name] is not None,
-                    )
-                    for task, inp in zip(tasks, inputs, strict=True)
-                ]
-                async for item in run.run_async(jobs):
-                    if type(item) is not rt.Done:
-                        yield item
-                        continue
-                    if item.error is not None:
-                        for event in run.task_result(item.task, None, item.error):
-                            yield event
-                        raise item.error
-                    done[item.task.name] = item.result
-                    if want_updates:
-                        yield _UPDATED[item.task.name](item.task.name, item.result[0], ns)
-                    if want_tasks:
-                        for event in run.task_result(item.task, item.result[0], None):
-                            yield event
             if len(ready) > 1:
                 # a plain key written by two tasks of one superstep (say, two subgraph
                 # nodes sharing it) fails as in LangGraph, however the checker missed it
                 rt.check_concurrent_writes([done[name][0] for name in ready], _LAST_VALUE)
             # writes are applied in node-name order, whatever order the tasks finished in
             wrote = False
-            triggered: set[str] = set()
+            triggered = set[str]()
             for name in ready:
                 update, goto = done[name]
                 if update:
