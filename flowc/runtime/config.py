@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, TypedDict
-from uuid import UUID
+from typing import TYPE_CHECKING, Any, TypedDict
+
+if TYPE_CHECKING:
+    from uuid import UUID
 
 __all__ = ["DEFAULT_RECURSION_LIMIT", "Config", "NodeConfig"]
 

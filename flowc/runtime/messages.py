@@ -27,7 +27,6 @@ import contextvars
 import importlib
 import importlib.util
 import threading
-import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, ExitStack
 from dataclasses import fields, is_dataclass
@@ -259,6 +258,8 @@ def _stream_of(task: Task) -> MessageStream:
 def _ensure_id(message: Any) -> Any:
     message_id = getattr(message, "id", None)
     if message_id is None:
+        import uuid
+
         message_id = str(uuid.uuid4())
         message.id = message_id
     return message_id

@@ -10,17 +10,13 @@ as they happen.
 
 from __future__ import annotations
 
-import asyncio
 import contextvars
-import hashlib
 import itertools
 import queue
 import threading
-import uuid
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
-from typing import Any, Final, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeAlias, TypeVar
 
 from .config import DEFAULT_RECURSION_LIMIT, Config, NodeConfig
 from . import messages as _messages
@@ -35,6 +31,13 @@ from .events import (
     TaskId,
     TaskResultEvent,
 )
+
+# asyncio, concurrent.futures, hashlib and uuid are imported where they are
+# used: together they would double what importing a generated module costs,
+# and a sync run of a graph without parallel steps needs none of them.
+if TYPE_CHECKING:
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
 __all__ = [
     "CURRENT_TASK",
@@ -276,13 +279,18 @@ class Run:
         """The run's id (from ``config["run_id"]``, else random, made on first use)."""
         rid = self._run_id
         if rid is None:
+            import uuid
+
             rid = self._run_id = str(uuid.uuid4())
         return rid
 
     def task_id(self, step: int, name: str) -> TaskId:
         """A uuid-shaped id for ``name``'s task in ``step``, stable for a fixed run id."""
+        from hashlib import blake2b
+
         key = f"{self.run_id}|{self.checkpoint_ns}|{step}|{name}".encode()
-        return TaskId(str(uuid.UUID(bytes=hashlib.blake2b(key, digest_size=16).digest())))
+        h = blake2b(key, digest_size=16).hexdigest()
+        return TaskId(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
 
     def task_metadata(self, task: Task) -> dict[str, Any] | None:
         """The ``metadata`` of a task event: config metadata, node metadata, tags."""
@@ -353,6 +361,8 @@ class Run:
     def _executor(self) -> ThreadPoolExecutor:
         pool = self._pool
         if pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+
             pool = self._pool = ThreadPoolExecutor(thread_name_prefix=f"flowc-{self.graph}")
         return pool
 
@@ -386,6 +396,8 @@ class Run:
         cancels and awaits them if the consumer stops early, so that their
         ``finally`` blocks have run.
         """
+        import asyncio
+
         loop = asyncio.get_running_loop()
         inbox: asyncio.Queue[Event | Done] = asyncio.Queue()
         started: list[asyncio.Future[None]] = []
@@ -424,6 +436,8 @@ class Run:
         for future in pending:
             future.cancel()
         if pending:
+            import asyncio
+
             await asyncio.gather(*pending, return_exceptions=True)
         self.close()
 
@@ -472,9 +486,11 @@ async def _awork(
             result = await _messages.arun_task(task, fn, args)
         else:
             result = await fn(task, *args)
-    except asyncio.CancelledError:
-        raise
     except BaseException as exc:
+        import asyncio
+
+        if isinstance(exc, asyncio.CancelledError):
+            raise
         put(Done(task, None, exc))
     else:
         put(Done(task, result, None))
