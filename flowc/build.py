@@ -13,7 +13,6 @@ import types
 from pathlib import Path
 from typing import Any
 
-from flowc.codegen import generate
 from flowc.dsl.check import check
 from flowc.dsl.decorators import Graph
 from flowc.dsl.diagnostics import DiagnosticError, SourceMap
@@ -63,6 +62,10 @@ def build_checked(graph: CheckedGraph, *, salt: str = "") -> types.ModuleType:
             drop-in builder's runners bind the very objects they were built
             for, which a same-named object defined again must not reuse).
     """
+    # imported here: the code generator (libcst, Jinja) is slow to import, and
+    # `flowc run` of an unchanged spec never needs it
+    from flowc.codegen import generate
+
     files = generate(graph)
     text = salt + "".join(f.name + f.text for f in files)
     digest = hashlib.sha256(text.encode()).hexdigest()[:16]
