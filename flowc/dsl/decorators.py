@@ -192,14 +192,6 @@ def _dict_value(node: ast.expr | None, key: str) -> ast.expr | None:
     return None
 
 
-def _dict_key(node: ast.expr | None, key: str) -> ast.expr | None:
-    if isinstance(node, ast.Dict):
-        for k in node.keys:
-            if isinstance(k, ast.Constant) and k.value == key:
-                return k
-    return None
-
-
 @dataclass(slots=True)
 class _Record:
     site: CallSite | None
@@ -291,7 +283,6 @@ class Graph(Generic[S]):
         self._branches: list[BranchSpec] = []
         self._records: list[_Record] = []
         self._diags: list[tuple[str, str, _Where, str | None]] = []
-        self._subgraphs: dict[str, Graph[Any]] = {}
         site = caller(1)
         self._site = site
 
@@ -654,7 +645,6 @@ class Graph(Generic[S]):
                 (*loc, "subgraph"),
             )
             return
-        self._subgraphs[name] = graph
         name_at = _At(site, name_arg, "node") if name_arg is not None else _At(site, graph_arg)
         self._append_node(name, site, name_at, subgraph=ref, **options)
 
