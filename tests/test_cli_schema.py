@@ -114,6 +114,10 @@ RUNS = [
     ("specs/subgraph.toml", '{"foo": "foo"}', ("values", "updates", "tasks", "debug"), True),
     ("specs/nested.toml", '{"foo": "foo"}', ("values", "updates", "custom"), True),
     ("specs/subgraph_error.toml", '{"topic": "x"}', ("values", "updates", "custom", "tasks"), True),
+    ("specs/messages_state.toml", '{"messages": [{"role": "user", "content": "hi"}]}',
+     ("values", "updates", "messages"), False),
+    ("specs/messages_call_model.toml", '{"topic": "ice cream"}', ("values", "messages", "debug"), False),
+    ("specs/progress.toml", '{"items": ["a", "b"]}', ("custom", "updates"), False),
 ]  # fmt: skip
 
 
