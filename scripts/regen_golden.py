@@ -164,7 +164,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"stale: {GOLDEN / name}", file=sys.stderr)
             if names:
                 print(f"run `{COMMAND}` to regenerate", file=sys.stderr)
-            return 1 if names else 0
+                return 1
+            print(f"{GOLDEN}: {len(files)} files up to date")
+            return 0
         changed = write(ROOT, files)
     except GoldenError as exc:
         print(f"regen_golden: error: {exc}", file=sys.stderr)
