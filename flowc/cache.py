@@ -8,11 +8,13 @@ written earlier; a miss generates it, writes it atomically (a temporary
 folder renamed into place) and imports it.
 
 The cache lives in ``$FLOWC_CACHE_DIR``, else ``$XDG_CACHE_HOME/flowc``, else
-``~/.cache/flowc``. Deleting it at any time is safe.
+``~/.cache/flowc``. Deleting it at any time is safe; packages unused for
+:data:`UNUSED_DAYS` days are deleted when something new is compiled.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib
 import os
@@ -20,15 +22,19 @@ import re
 import shutil
 import sys
 import tempfile
+import time
 import types
 from functools import cache
 from pathlib import Path
 
 from flowc.dsl.graph import CheckedGraph
 
-__all__ = ["cache_dir", "cache_key", "load_cached"]
+__all__ = ["cache_dir", "cache_key", "load_cached", "prune"]
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+UNUSED_DAYS = 30
+"""Cached packages not used for this long are deleted (on the next compile)."""
+_STAGING_HOURS = 1
 
 
 def cache_dir() -> Path:
@@ -75,9 +81,12 @@ def load_cached(graph: CheckedGraph, root: Path | None = None) -> types.ModuleTy
     if runner in sys.modules:
         return sys.modules[runner]
     folder = root / package
-    if not (folder / f"{graph.name}.py").is_file():
+    if (folder / f"{graph.name}.py").is_file():
+        _touch(folder)
+    else:
         files = generate(graph)
         root.mkdir(parents=True, exist_ok=True)
+        prune(root)
         staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=root))
         try:
             pkg_dir = staging / package
@@ -101,3 +110,38 @@ def load_cached(graph: CheckedGraph, root: Path | None = None) -> types.ModuleTy
         sys.path.insert(0, entry)
     importlib.invalidate_caches()
     return importlib.import_module(runner)
+
+
+def _touch(folder: Path) -> None:
+    """Mark a cached package as used (its folder's mtime), for :func:`prune`."""
+    with contextlib.suppress(OSError):
+        os.utime(folder)
+
+
+def prune(root: Path, *, now: float | None = None) -> list[str]:
+    """Delete cached packages unused for :data:`UNUSED_DAYS` days, and staging left behind.
+
+    Returns the names of what was deleted.
+    """
+    now = time.time() if now is None else now
+    deleted: list[str] = []
+    try:
+        entries = list(root.iterdir())
+    except OSError:
+        return deleted
+    for entry in entries:
+        try:
+            age = now - entry.stat().st_mtime
+        except OSError:
+            continue
+        if entry.name.startswith("_flowc_"):
+            old = age > UNUSED_DAYS * 86400
+        elif entry.name.startswith(".staging-"):
+            # a compile that was killed half-way; a live one finishes in seconds
+            old = age > _STAGING_HOURS * 3600
+        else:
+            continue
+        if old:
+            shutil.rmtree(entry, ignore_errors=True)
+            deleted.append(entry.name)
+    return sorted(deleted)

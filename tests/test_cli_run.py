@@ -438,6 +438,28 @@ def test_runs_compile_only_when_the_spec_changed(tmp_path: Path) -> None:
     assert not list(cache.glob(".staging-*"))
 
 
+def test_the_cache_forgets_packages_unused_for_a_month(tmp_path: Path) -> None:
+    import time as clock
+
+    from flowc.cache import UNUSED_DAYS, prune
+
+    cache = tmp_path / "cache"
+    for name in ("_flowc_old", "_flowc_recent", ".staging-dead", ".staging-live", "unrelated"):
+        (cache / name).mkdir(parents=True)
+    now = clock.time()
+    month = UNUSED_DAYS * 86400
+    os.utime(cache / "_flowc_old", (now - month - 60, now - month - 60))
+    os.utime(cache / "_flowc_recent", (now - month + 3600, now - month + 3600))
+    os.utime(cache / ".staging-dead", (now - 7200, now - 7200))
+    os.utime(cache / "unrelated", (now - 2 * month, now - 2 * month))
+    assert prune(cache, now=now) == [".staging-dead", "_flowc_old"]
+    assert sorted(p.name for p in cache.iterdir()) == [
+        ".staging-live",
+        "_flowc_recent",
+        "unrelated",
+    ]
+
+
 # -- Ctrl-C -------------------------------------------------------------------------------
 
 
