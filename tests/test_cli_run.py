@@ -468,6 +468,7 @@ def test_the_cache_forgets_packages_unused_for_a_month(tmp_path: Path) -> None:
     [
         ("tests/cli_specs/sleepy.toml", "pretty", "nap"),
         ("tests/cli_specs/sleepy_parallel.toml", "jsonl", "nap, nap_too"),
+        ("tests/cli_specs/sleepy_async.toml", "pretty", "nap"),
     ],
 )
 def test_ctrl_c_stops_the_run_with_exit_130(cache: Path, spec: str, fmt: str, running: str) -> None:

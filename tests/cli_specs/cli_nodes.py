@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from typing import Literal, TypedDict
@@ -67,3 +68,8 @@ def parse(state: ParseState) -> ParseState:
 
 def go_or_stop(state: object) -> Literal["go", "stop"]:
     return "go"
+
+
+async def nap_async(state: SleepyState) -> SleepyState:
+    await asyncio.sleep(120)
+    return {"done": "yes"}
