@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import pytest
+import tomli_w
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from flowc import build
 from flowc.codegen import GeneratedFile, TemplateError, generate, render_graph, validate
@@ -168,3 +172,56 @@ def test_rendered_modules_are_cleaned_and_formatted() -> None:
         assert text.endswith("\n") and not text.endswith("\n\n")
         assert "\t" not in text
         assert max(len(line) for line in text.splitlines()) <= 100
+
+
+names = st.sampled_from(["tally", "a_b", "aB", "a__b", "custom", "stream", "node", "Update", "x1"])
+field_types = st.sampled_from(
+    ["int", "str", "list[str]", "dict[str, int] | None", "Literal['a', 'b']"]
+)
+
+
+@st.composite
+def chain_specs(draw: st.DrawFn) -> str:
+    """A chain of nodes whose names are picked to clash once camel-cased."""
+    graph: dict[str, Any] = {"name": draw(names)}
+    if draw(st.booleans()):
+        graph["custom_type"] = "tests.codegen_support.Custom"
+    nodes = draw(st.lists(names, min_size=1, max_size=4, unique=True))
+    fields = draw(st.dictionaries(st.sampled_from(["n", "log", "topic"]), field_types, min_size=1))
+    spec = {
+        "graph": graph,
+        "state": {"fields": fields},
+        "nodes": {
+            node: {
+                "call": "tests.codegen_support:step",
+                "writes": draw(st.lists(st.sampled_from(sorted(fields)), unique=True)),
+            }
+            for node in nodes
+        },
+        "edges": [{"chain": ["START", *nodes, "END"]}],
+    }
+    return tomli_w.dumps(spec)
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=chain_specs())
+def test_any_chain_renders_the_same_valid_modules_with_distinct_names(
+    tmp_path: Path, text: str
+) -> None:
+    graph = checked(tmp_path, text)
+    first = render_graph(graph)
+    assert [(f.name, f.text) for f in first] == [(f.name, f.text) for f in render_graph(graph)]
+    for file in first:
+        tree = ast.parse(file.text)
+        compile(tree, file.name, "exec")
+        defined = [
+            n.name if isinstance(n, ast.ClassDef | ast.FunctionDef) else ast.unparse(n.target)
+            for n in tree.body
+            if isinstance(n, ast.ClassDef | ast.FunctionDef)
+            or (isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name))
+        ]
+        overloaded = {"stream", "astream"}
+        repeated = {name for name in defined if defined.count(name) > 1} - overloaded
+        assert not repeated, (file.name, repeated)
