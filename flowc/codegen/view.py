@@ -605,13 +605,20 @@ def _overloads(
     return tuple(out)
 
 
+def _router_name(b: BranchInfo) -> str:
+    """The router's name in errors: its ``__name__``, as LangGraph names it (``None`` if it has none)."""
+    if b.router.obj is None:
+        return b.router.attr
+    return str(getattr(b.router.obj, "__name__", None))
+
+
 def _router_view(b: BranchInfo, runner_imports: set[Import]) -> RouterView:
     local = f"_router_{b.router.top}"
     runner_imports.add(b.router.as_import(local))
     call = local if b.router.attr == b.router.top else f"{local}.{b.router.attr.split('.', 1)[1]}"
     return RouterView(
         local=call,
-        literal=repr(b.router.attr),
+        literal=repr(_router_name(b)),
         node_targets=repr(tuple(t for t in b.targets if t != END)),
         is_async=b.is_async,
         targets=repr(tuple(b.targets)),

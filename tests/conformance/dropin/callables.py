@@ -65,13 +65,18 @@ builder.add_conditional_edges("obj", counter.is_big, {"big": "big", "small": "sm
 builder.add_conditional_edges("small", lambda state: END if state["n"] > threshold else "closure")
 graph = builder.compile()
 
+
+async def async_route(state: State):
+    return "obj" if state["n"] < 10 else END
+
+
 sync_and_async = (
     StateGraph(State)
     .add_node("obj", Doubler())
     .add_node("aobj", AsyncTripler())
     .add_edge(START, "obj")
     .add_edge("obj", "aobj")
-    .add_edge("aobj", END)
+    .add_conditional_edges("aobj", async_route, ["obj", END])
     .compile()
 )
 
