@@ -313,3 +313,69 @@ def test_the_console_script_on_fuzzed_files(
         timeout=60,
     )
     _assert_clean_exit(done.returncode, done.stdout + done.stderr)
+
+
+# -- the decorator DSL ------------------------------------------------------------------
+
+_BUILDER_METHODS = [
+    "add_node", "add_edge", "add_conditional_edges", "sequence", "set_entry_point",
+    "set_finish_point", "node", "router", "add_sequence", "subgraph", "set_conditional_entry_point",
+]  # fmt: skip
+
+
+@st.composite
+def builder_calls(draw: st.DrawFn) -> list[tuple[str, list[object]]]:
+    """Calls on a Graph builder with arguments of every kind, right and wrong."""
+    import decostate
+    import errnodes
+
+    things = st.one_of(
+        st.none(),
+        st.integers(),
+        st.text(max_size=5),
+        _NAMES,
+        st.lists(_NAMES, max_size=3),
+        st.dictionaries(st.sampled_from(["x", "y"]), _NAMES, max_size=2),
+        st.sampled_from(
+            [
+                errnodes.ok,
+                errnodes.count,
+                errnodes.route_ab,
+                errnodes.NOT_CALLABLE,
+                decostate.State,
+                3.5,
+            ]
+        ),
+    )
+    return draw(
+        st.lists(
+            st.tuples(st.sampled_from(_BUILDER_METHODS), st.lists(things, max_size=3)), max_size=6
+        )
+    )
+
+
+@FUZZ
+@given(calls=builder_calls())
+def test_decorator_builder_mistakes_are_diagnostics(
+    calls: list[tuple[str, list[object]]], guarded: None
+) -> None:
+    import decostate
+    import errnodes
+
+    from flowc import Graph
+    from flowc.dsl.load import check_graph
+
+    graph = Graph("fuzz", decostate.State)
+    for method, args in calls:
+        try:
+            result = getattr(graph, method)(*args)
+        except TypeError as exc:
+            # a call Python itself refuses (too many arguments) never reaches the builder
+            assert "argument" in str(exc), exc
+            continue
+        if (
+            getattr(result, "__name__", "") == "register"
+        ):  # `@graph.node(...)` / `@graph.router(...)`
+            result(errnodes.ok)
+    result = check_graph(graph)
+    assert all(d.code.startswith("E") for d in result.diagnostics)

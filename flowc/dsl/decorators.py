@@ -473,7 +473,11 @@ class Graph(Generic[S]):
     ) -> Graph[S]:
         """Add another graph as a node (the same as ``add_node(name, graph)``)."""
         options: dict[str, Any] = {"tags": tags, "metadata": metadata, "description": description}
-        self._add_subgraph(name, graph, options, caller(1), name_arg=0, graph_arg=1)
+        site = caller(1)
+        if not isinstance(name, str) or not isinstance(graph, Graph):
+            self._error("E004", "`subgraph` takes a node name and a Graph", site)
+            return self
+        self._add_subgraph(name, graph, options, site, name_arg=0, graph_arg=1)
         return self
 
     def add_sequence(
@@ -482,6 +486,11 @@ class Graph(Generic[S]):
         """Add nodes and the edges that run them one after the other (LangGraph's ``add_sequence``)."""
         site = caller(1)
         names: list[str] = []
+        if isinstance(nodes, str | bytes) or not isinstance(nodes, Sequence):
+            self._error(
+                "E004", "`add_sequence` takes a list of functions or (name, function) pairs", site
+            )
+            return self
         for i, item in enumerate(nodes):
             if isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str):
                 name, fn = item
@@ -496,10 +505,12 @@ class Graph(Generic[S]):
                     fn_node=self._sequence_item(i, 1),
                 )
             else:
-                name = getattr(item, "__name__", repr(item))
+                name = getattr(item, "__name__", None)  # type: ignore[assignment]
                 self._add_function_node(
                     None, item, {}, site, decorator=False, fn_node=self._sequence_item(i, None)
                 )
+            if not isinstance(name, str):
+                return self
             names.append(name)
         for i, (src, dst) in enumerate(itertools.pairwise(names)):
             self._add_edge_spec((src,), dst, site, self._sequence_edge(i))
@@ -716,6 +727,9 @@ class Graph(Generic[S]):
         site: CallSite | None,
         parts: Callable[[ast.AST], dict[str, ast.AST]],
     ) -> None:
+        if not sources or not all(isinstance(n, str) for n in (*sources, target)):
+            self._error("E004", "an edge joins node names (strings)", site)
+            return
         index = len(self._edges)
         self._edges.append(EdgeSpec(sources=tuple(map(_canon, sources)), targets=(_canon(target),)))
 
@@ -802,24 +816,7 @@ class Graph(Generic[S]):
         path_map: Mapping[str, str] | Sequence[str] | None = None,
     ) -> Graph[S]:
         """A conditional edge: ``path(state)`` names the next node(s); ``path_map`` maps or lists them."""
-        site = caller(1)
-        if isinstance(path_map, Mapping):
-            self._branch(source, path, None, path_map, site, decorator=False)
-        elif isinstance(path_map, str):
-            self._error(
-                "E004",
-                "`path_map` must be a list or a dict of node names, not a string",
-                _At(site, 2, "path_map"),
-            )
-        else:
-            self._branch(
-                source,
-                path,
-                None if path_map is None else list(path_map),
-                None,
-                site,
-                decorator=False,
-            )
+        self._conditional(source, path, path_map, caller(1), offset=0)
         return self
 
     def set_conditional_entry_point(
@@ -828,13 +825,24 @@ class Graph(Generic[S]):
         path_map: Mapping[str, str] | Sequence[str] | None = None,
     ) -> Graph[S]:
         """The same as ``add_conditional_edges(START, path, path_map)``."""
-        site = caller(1)
-        if isinstance(path_map, Mapping):
-            self._branch(START, path, None, path_map, site, decorator=False, offset=-1)
-        else:
-            targets = None if path_map is None else list(path_map)
-            self._branch(START, path, targets, None, site, decorator=False, offset=-1)
+        self._conditional(START, path, path_map, caller(1), offset=-1)
         return self
+
+    def _conditional(
+        self, source: str, path: Any, path_map: object, site: CallSite | None, *, offset: int
+    ) -> None:
+        if path_map is None:
+            self._branch(source, path, None, None, site, decorator=False, offset=offset)
+        elif isinstance(path_map, Mapping):
+            self._branch(source, path, None, path_map, site, decorator=False, offset=offset)
+        elif isinstance(path_map, Sequence) and not isinstance(path_map, str | bytes):
+            self._branch(source, path, list(path_map), None, site, decorator=False, offset=offset)
+        else:
+            self._error(
+                "E004",
+                f"`path_map` must be a list or a dict of node names, not {_a(path_map)}",
+                _At(site, 2 + offset, "path_map"),
+            )
 
     def _branch(
         self,
@@ -1084,6 +1092,12 @@ class Graph(Generic[S]):
                     )
                 )
         return out, diags
+
+
+def _a(value: object) -> str:
+    """``value``'s type with an article: `a string`, `an integer`."""
+    names = {str: "a string", bytes: "bytes", int: "an integer", float: "a float", bool: "a boolean"}
+    return names.get(type(value), f"a {type(value).__name__}")
 
 
 def _raw_ref(obj: Any) -> str:
