@@ -157,12 +157,12 @@ def _start(input: Any) -> tuple[dict[str, Any], bool]:
     """The state after the input is applied, and whether the input wrote anything."""
     if input is None:
         raise rt.EmptyInputError("Received no input for __start__")
-    if not isinstance(input, Mapping):
+    if type(input) is not dict and not isinstance(input, Mapping):
         raise rt.InvalidInputError(
             f"graph {NAME!r} takes a mapping of state keys as input, not {type(input).__name__}"
         )
-    unknown = [key for key in input if key not in _KEYS]
-    if unknown:
+    if not _KEYS.issuperset(input):
+        unknown = [key for key in input if key not in _KEYS]
         raise rt.InvalidInputError(
             f"graph {NAME!r} has no state key {unknown[0]!r} (its keys: {', '.join(_FIELDS)})"
         )
@@ -355,7 +355,7 @@ def _execute(run: rt.Run, values: dict[str, Any], wrote: bool) -> Iterator[Any]:
                 yield ValuesEvent(_values(values), ns)
             ready = tuple(sorted(triggered))
             step += 1
-        run.result = dict(_values(values))
+        run.result = dict(values)
     finally:
         run.close()
 
@@ -479,7 +479,7 @@ async def _aexecute(run: rt.Run, values: dict[str, Any], wrote: bool) -> AsyncGe
                 yield ValuesEvent(_values(values), ns)
             ready = tuple(sorted(triggered))
             step += 1
-        run.result = dict(_values(values))
+        run.result = dict(values)
     finally:
         await run.aclose()
 
@@ -1007,7 +1007,9 @@ def invoke(
     """Run the graph to the end and return its final values."""
     run = rt.Run.start(NAME, (), False, config, RECURSION_LIMIT)
     values, wrote = _start(input)
-    for _ in run.split(_execute(run, values, wrote)):
+    events = _execute(run, values, wrote)
+    # a root run streams nothing here; a nested one hands its parent what it wants
+    for _ in events if run.parent is None else run.split(events):
         pass
     return cast(NestedDecoratedGrandchildValues, run.result)
 
@@ -1020,7 +1022,8 @@ async def ainvoke(
     """Async twin of :func:`invoke`."""
     run = rt.Run.start(NAME, (), False, config, RECURSION_LIMIT)
     values, wrote = _start(input)
-    async for _ in run.asplit(_aexecute(run, values, wrote)):
+    events = _aexecute(run, values, wrote)
+    async for _ in events if run.parent is None else run.asplit(events):
         pass
     return cast(NestedDecoratedGrandchildValues, run.result)
 

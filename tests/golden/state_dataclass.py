@@ -167,12 +167,12 @@ def _start(input: Any) -> tuple[dict[str, Any], bool]:
         raise rt.EmptyInputError("Received no input for __start__")
     if isinstance(input, StateDataclassState):
         input = {key: getattr(input, key) for key in _FIELDS}
-    if not isinstance(input, Mapping):
+    if type(input) is not dict and not isinstance(input, Mapping):
         raise rt.InvalidInputError(
             f"graph {NAME!r} takes a mapping of state keys as input, not {type(input).__name__}"
         )
-    unknown = [key for key in input if key not in _KEYS]
-    if unknown:
+    if not _KEYS.issuperset(input):
+        unknown = [key for key in input if key not in _KEYS]
         raise rt.InvalidInputError(
             f"graph {NAME!r} has no state key {unknown[0]!r} (its keys: {', '.join(_FIELDS)})"
         )
@@ -370,7 +370,7 @@ def _execute(run: rt.Run, values: dict[str, Any], wrote: bool) -> Iterator[Any]:
                 yield ValuesEvent(_values(values), ns)
             ready = tuple(sorted(triggered))
             step += 1
-        run.result = dict(_values(values))
+        run.result = dict(values)
     finally:
         run.close()
 
@@ -494,7 +494,7 @@ async def _aexecute(run: rt.Run, values: dict[str, Any], wrote: bool) -> AsyncGe
                 yield ValuesEvent(_values(values), ns)
             ready = tuple(sorted(triggered))
             step += 1
-        run.result = dict(_values(values))
+        run.result = dict(values)
     finally:
         await run.aclose()
 
@@ -1008,7 +1008,9 @@ def invoke(
     """Run the graph to the end and return its final values."""
     run = rt.Run.start(NAME, (), False, config, RECURSION_LIMIT)
     values, wrote = _start(input)
-    for _ in run.split(_execute(run, values, wrote)):
+    events = _execute(run, values, wrote)
+    # a root run streams nothing here; a nested one hands its parent what it wants
+    for _ in events if run.parent is None else run.split(events):
         pass
     return cast(StateDataclassValues, run.result)
 
@@ -1021,7 +1023,8 @@ async def ainvoke(
     """Async twin of :func:`invoke`."""
     run = rt.Run.start(NAME, (), False, config, RECURSION_LIMIT)
     values, wrote = _start(input)
-    async for _ in run.asplit(_aexecute(run, values, wrote)):
+    events = _aexecute(run, values, wrote)
+    async for _ in events if run.parent is None else run.asplit(events):
         pass
     return cast(StateDataclassValues, run.result)
 
