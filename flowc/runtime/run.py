@@ -729,7 +729,14 @@ def route(
     Raises:
         InvalidUpdateError: if the router named something it may not lead to.
     """
-    picks: tuple[Any, ...] = (result,) if isinstance(result, str) else tuple(result)
+    if isinstance(result, str):
+        picks: tuple[Any, ...] = (result,)
+    elif isinstance(result, list | tuple):
+        picks = tuple(result)
+    else:
+        raise InvalidUpdateError(
+            f"router {router!r} returned {result!r}; a router returns a node name or a list of them"
+        )
     out: list[str] = []
     for pick in picks:
         if path_map is not None:
