@@ -294,8 +294,16 @@ def _literal_names(fn: Any) -> list[str] | None:
     return [str(a) for a in get_args(ret)]
 
 
-def _discover(bp: Blueprint) -> set[_Edge]:
-    """The edges LangGraph's dry run finds: out of reached nodes, into reached nodes."""
+_DRY_RUN_STEPS = 251
+"""How many steps LangGraph's dry run takes at most (from step -1 to its limit of 250)."""
+
+
+def _discover(bp: Blueprint) -> tuple[set[_Edge], set[str]]:
+    """The edges LangGraph's dry run finds, and the nodes of its last step.
+
+    An edge goes out of a node the run reaches into a node it reaches; in each
+    step every known path of every router is taken.
+    """
     writes: dict[str, list[_Edge]] = {}
     joins: list[tuple[frozenset[str], str]] = []
     for record in bp.edges:
@@ -329,7 +337,26 @@ def _discover(bp: Blueprint) -> set[_Edge]:
     for sources, target in joins:
         if sources <= reached and target != END:
             found.update((s, target, False, "") for s in sources)
-    return found
+    return found, _last_step(writes, joins)
+
+
+def _last_step(writes: dict[str, list[_Edge]], joins: list[tuple[frozenset[str], str]]) -> set[str]:
+    """The nodes of the last step of LangGraph's dry run."""
+    step: set[str] = {START}
+    waiting: list[set[str]] = [set() for _ in joins]
+    last = step
+    for _ in range(_DRY_RUN_STEPS):
+        if not step:
+            break
+        last = step
+        following = {target for node in step for _, target, _, _ in writes.get(node, ())}
+        for index, (sources, target) in enumerate(joins):
+            waiting[index] |= step & sources
+            if waiting[index] >= sources and target != END:
+                following.add(target)
+                waiting[index] = set()
+        step = following
+    return last
 
 
 def drawing(bp: Blueprint, *, xray: bool | int = False) -> DrawableGraph:
@@ -340,12 +367,15 @@ def drawing(bp: Blueprint, *, xray: bool | int = False) -> DrawableGraph:
     graph.nodes[START] = DrawnNode(START, START)
     for record in bp.nodes:
         graph.nodes[record.name] = DrawnNode(record.name, record.name, record.metadata)
-    edges = _discover(bp)
+    edges, last_step = _discover(bp)
     for src, dst, conditional, label in sorted(edges):
         graph.add_edge(src, dst, label or None, conditional)
     termini = {d for _, d, _, _ in edges if d != END} - {s for s, _, _, _ in edges}
     for src in sorted(termini):
         graph.add_edge(src, END)
+    if not termini and len(last_step) == 1 and not any(d == END for _, d, _, _ in edges):
+        # a run that stops after one node may well end there
+        graph.add_edge(next(iter(last_step)), END, conditional=True)
     if not xray:
         return graph
     deeper = xray if isinstance(xray, bool) or xray <= 0 else xray - 1

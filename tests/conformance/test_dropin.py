@@ -79,13 +79,22 @@ def _mode_id(mode: Any) -> str:
     return f"[{inner}]" if isinstance(mode, list) else f"({inner})"
 
 
+def inputs(module: types.ModuleType, name: str) -> list[Any]:
+    """The inputs to run graph ``name`` of a drop-in file on.
+
+    ``INPUTS`` is a list for every graph of the file, or a dict of lists by graph name.
+    """
+    given = module.INPUTS
+    return list(given[name] if isinstance(given, dict) else given)
+
+
 def cases(stem: str) -> list[tuple[str, int, Any]]:
     """(graph name, input index, config) of every run a drop-in file asks for."""
     module = load(stem, "langgraph")
     return [
         (name, index, config)
         for name in module.GRAPHS
-        for index in range(len(module.INPUTS))
+        for index in range(len(inputs(module, name)))
         for config in getattr(module, "CONFIGS", [None])
     ]
 
@@ -101,7 +110,7 @@ def run_both(
     out = []
     for impl in ("langgraph", "flowc"):
         module = load(stem, impl)
-        input = copy.deepcopy(module.INPUTS[index])
+        input = copy.deepcopy(inputs(module, name)[index])
         out.append(
             normalize(collect(getattr(module, name), input, config=copy.deepcopy(config), **kwargs))
         )
@@ -114,7 +123,7 @@ def _compare(
     expected, actual = run_both(
         stem, name, index, config, stream_mode=mode, subgraphs=subgraphs, use_async=use_async
     )
-    input = load(stem, "langgraph").INPUTS[index]
+    input = inputs(load(stem, "langgraph"), name)[index]
     where = f"{stem}.{name} input={input!r} config={config!r} stream_mode={_mode_id(mode)}"
     assert actual == expected, f"{where}\n  flowc:     {actual}\n  langgraph: {expected}"
     assert key_order(actual) == key_order(expected), (
@@ -165,7 +174,7 @@ def test_same_invoke_results(stem: str) -> None:
     for name, index, config in cases(stem):
         for mode in ("values", "updates", "debug"):
             expected, actual = (
-                invoke_outcomes(getattr(module, name), module.INPUTS[index], config, mode)
+                invoke_outcomes(getattr(module, name), inputs(module, name)[index], config, mode)
                 for module in (load(stem, "langgraph"), load(stem, "flowc"))
             )
             assert actual == expected, (

@@ -1,9 +1,11 @@
 """Routers in every form LangGraph takes: a ``Literal`` annotation, a list path map, a dict
 path map (with labels and with boolean keys), and none at all (any node or END; here a
-fan-out to two nodes that a join edge to END closes).
+fan-out to two nodes that a join edge to END closes, and one to two nodes that clash).
 """
 
 import operator
+import threading
+import time
 from typing import Annotated, Literal, TypedDict
 
 from langgraph.graph import END, START, StateGraph
@@ -58,5 +60,36 @@ builder.add_conditional_edges("h", anywhere)
 builder.add_edge(["f", "g"], END)
 graph = builder.compile()
 
-GRAPHS = ["graph"]
-INPUTS = [{"start": 0}, {"start": 1, "path": ["x"]}, {"start": 8}]
+
+first_done = threading.Event()
+
+
+def first_writer(state: State):
+    try:
+        return {"start": 100}
+    finally:
+        first_done.set()
+
+
+def second_writer(state: State):
+    # finish second, so that both runtimes stream the two updates in one order
+    first_done.wait(timeout=5)
+    first_done.clear()
+    time.sleep(0.005)
+    return {"start": 200}
+
+
+# two nodes of one superstep write a key without a reducer: InvalidUpdateError
+clash = (
+    StateGraph(State)
+    .add_node(first_writer)
+    .add_node(second_writer)
+    .add_conditional_edges(START, lambda state: ["first_writer", "second_writer"])
+    .compile()
+)
+
+GRAPHS = ["graph", "clash"]
+INPUTS = {
+    "graph": [{"start": 0}, {"start": 1, "path": ["x"]}, {"start": 8}],
+    "clash": [{"start": 0}],
+}
