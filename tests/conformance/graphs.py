@@ -341,3 +341,24 @@ meta = Graph("meta", JokeState)
 meta.node(metadata={"node_meta": "gj"})(tagged)
 meta.node(narrow)
 meta.sequence(START, "tagged", "narrow", END)
+
+
+# -- async routers --------------------------------------------------------------------------
+
+
+async def apick_start(state: RouteState) -> Literal["left", "right"]:
+    await asyncio.sleep(0)
+    return "right" if state["topic"] == "right" else "left"
+
+
+async def aafter_left(state: RouteState) -> Literal["right", "__end__"]:
+    await asyncio.sleep(0)
+    return "right" if len(state["log"]) < 2 else "__end__"
+
+
+async_routed = Graph("async_routed", RouteState)
+for _fn in (left, right):
+    async_routed.node(_fn)
+async_routed.add_conditional_edges(START, apick_start)
+async_routed.add_conditional_edges("left", aafter_left)
+async_routed.edge("right", END)

@@ -199,6 +199,34 @@ def test_a_graph_with_routers_streams_like_langgraph_in_every_mode(mode: Any) ->
     assert_conforms(graphs.routed, {"topic": "one"}, stream_mode=mode)
 
 
+@SYNC_ASYNC
+@pytest.mark.parametrize("topic", ["one", "right"])
+def test_async_routers_run_in_async_streams_and_refuse_sync_ones(
+    topic: str, use_async: bool
+) -> None:
+    items = both(
+        graphs.async_routed,
+        {"topic": topic},
+        stream_mode=["values", "updates"],
+        use_async=use_async,
+    )
+    if not use_async:
+        # START's router runs before anything, even the input's values chunk
+        assert items == [
+            (
+                "<raised>",
+                "TypeError",
+                'No synchronous function provided to "apick_start".\n'
+                "Either initialize with a synchronous function or invoke via the async API "
+                "(ainvoke, astream, etc.)",
+            )
+        ]
+    elif topic == "one":
+        assert [next(iter(i[1])) for i in items if i[0] == "updates"] == ["left", "right"]
+    else:
+        assert [next(iter(i[1])) for i in items if i[0] == "updates"] == ["right"]
+
+
 # -- dataclass and pydantic states --------------------------------------------------------
 
 
