@@ -13,7 +13,10 @@ from flowc.dsl.load import check_graph
 from flowc.dsl.spec import EdgeSpec, FieldSpec, GraphSpec, NodeSpec, StateSpec
 
 if TYPE_CHECKING:  # the types flowc generates for the spec of `test_generated_types...`
-    from generated.typed_types import RefineUpdate, TypedState
+    from generated.typed_types import (  # type: ignore[import-not-found]
+        RefineUpdate,
+        TypedState,
+    )
 
 HERE = "tests.test_check"
 
@@ -68,8 +71,8 @@ def any_state(state: dict[str, object]) -> None:
     return None
 
 
-def _graph(nodes: dict[str, object], *edges: tuple[str, str], state: type = State) -> Graph[State]:
-    graph = Graph("g", state)
+def _graph(nodes: dict[str, object], *edges: tuple[str, str]) -> Graph[State]:
+    graph = Graph("g", State)
     for name, fn in nodes.items():
         graph.add_node(name, fn)  # type: ignore[arg-type]
     for src, dst in edges:

@@ -393,7 +393,7 @@ def test_a_graph_object_is_a_subgraph_node() -> None:
 
 def test_builder_mistakes_are_recorded_where_they_were_made() -> None:
     graph = Graph("mistakes", State)
-    graph.add_node("lonely")  # type: ignore[call-overload]
+    graph.add_node("lonely")
     graph.add_edge(
         "refine",
         42,  # type: ignore[arg-type]
@@ -408,7 +408,7 @@ def test_builder_mistakes_are_recorded_where_they_were_made() -> None:
 
 
 def test_a_graph_without_state_says_so() -> None:
-    graph = Graph("stateless")
+    graph = Graph("stateless")  # type: ignore[call-overload]
     result = check_graph(graph)
     first = result.diagnostics[0]
     assert (first.code, first.message) == ("E002", "graph `stateless` has no state")

@@ -260,6 +260,30 @@ class Graph(Generic[S]):
         custom_type: the type of the payloads nodes pass to the stream writer.
     """
 
+    @overload
+    def __init__(
+        self: Graph[S],
+        name: str,
+        state: type[S],
+        *,
+        description: str | None = None,
+        recursion_limit: int | None = None,
+        custom_type: Any = None,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self: Graph[dict[str, Any]],
+        name: str,
+        state: None = None,
+        *,
+        fields: type | Mapping[str, Any],
+        kind: StateKind = "typeddict",
+        description: str | None = None,
+        recursion_limit: int | None = None,
+        custom_type: Any = None,
+    ) -> None: ...
+
     def __init__(
         self,
         name: str,
