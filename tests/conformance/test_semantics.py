@@ -570,3 +570,42 @@ def test_stream_raises_bad_arguments_on_the_first_next_as_langgraph_does() -> No
         events = target(None, config={"recursion_limit": 0})
         with pytest.raises(ValueError, match="recursion_limit must be at least 1"):
             next(iter(events))
+
+
+# -- the order of everything -----------------------------------------------------------------
+
+
+@SYNC_ASYNC
+def test_all_modes_come_in_langgraphs_order_within_a_superstep(use_async: bool) -> None:
+    items = both(
+        SPECS / "custom_writer.toml",
+        {"query": "q"},
+        stream_mode=["values", "updates", "custom", "messages", "tasks", "checkpoints", "debug"],
+        use_async=use_async,
+    )
+    kinds = []
+    for mode, chunk in items:
+        if mode == "tasks":
+            kinds.append(("tasks", "result" if "result" in chunk else "start"))
+        elif mode == "debug":
+            kinds.append(("debug", chunk["type"]))
+        else:
+            kinds.append((mode, ""))
+    per_step = [
+        ("tasks", "start"),
+        ("debug", "task"),
+        ("custom", ""),
+        ("updates", ""),
+        ("tasks", "result"),
+        ("debug", "task_result"),
+        ("values", ""),
+    ]
+    # node `node` writes one custom chunk, node `call_tool` two; no checkpointer, no checkpoints
+    assert kinds == [("values", ""), *per_step, *per_step[:3], ("custom", ""), *per_step[3:]]
+    debug = [chunk for mode, chunk in items if mode == "debug"]
+    assert [(d["step"], d["timestamp"], d["payload"]["name"]) for d in debug] == [
+        (1, "<ts>", "node"),
+        (1, "<ts>", "node"),
+        (2, "<ts>", "call_tool"),
+        (2, "<ts>", "call_tool"),
+    ]
