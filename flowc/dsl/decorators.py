@@ -1120,7 +1120,13 @@ class Graph(Generic[S]):
 
 def _a(value: object) -> str:
     """``value``'s type with an article: `a string`, `an integer`."""
-    names = {str: "a string", bytes: "bytes", int: "an integer", float: "a float", bool: "a boolean"}
+    names = {
+        str: "a string",
+        bytes: "bytes",
+        int: "an integer",
+        float: "a float",
+        bool: "a boolean",
+    }
     return names.get(type(value), f"a {type(value).__name__}")
 
 
