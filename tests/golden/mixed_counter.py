@@ -218,9 +218,9 @@ def _execute(run: rt.Run, values: dict[str, Any], wrote: bool) -> Iterator[Any]:
     live = run.live
     limit = run.limit
     try:
+        ready: tuple[str, ...] = ("count_up",)
         if wrote and want_values:
             yield ValuesEvent(_values(values), ns)
-        ready: tuple[str, ...] = ("count_up",)
         inline: dict[str, rt.Task] = {}
         step = 1
         while True:
@@ -323,9 +323,9 @@ async def _aexecute(run: rt.Run, values: dict[str, Any], wrote: bool) -> AsyncGe
     live = run.live
     limit = run.limit
     try:
+        ready: tuple[str, ...] = ("count_up",)
         if wrote and want_values:
             yield ValuesEvent(_values(values), ns)
-        ready: tuple[str, ...] = ("count_up",)
         inline: dict[str, rt.Task] = {}
         step = 1
         while True:

@@ -360,9 +360,9 @@ def _execute(run: rt.Run, values: dict[str, Any], wrote: bool) -> Iterator[Any]:
     live = run.live
     limit = run.limit
     try:
+        ready: tuple[str, ...] = ("alpha", "mid", "zeta")
         if wrote and want_values:
             yield ValuesEvent(_values(values), ns)
-        ready: tuple[str, ...] = ("alpha", "mid", "zeta")
         seen: list[set[str]] = [set() for _ in _JOINS]
         inline: dict[str, rt.Task] = {}
         step = 1
@@ -483,9 +483,9 @@ async def _aexecute(run: rt.Run, values: dict[str, Any], wrote: bool) -> AsyncGe
     live = run.live
     limit = run.limit
     try:
+        ready: tuple[str, ...] = ("alpha", "mid", "zeta")
         if wrote and want_values:
             yield ValuesEvent(_values(values), ns)
-        ready: tuple[str, ...] = ("alpha", "mid", "zeta")
         seen: list[set[str]] = [set() for _ in _JOINS]
         inline: dict[str, rt.Task] = {}
         step = 1

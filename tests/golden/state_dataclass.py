@@ -275,9 +275,9 @@ def _execute(run: rt.Run, values: dict[str, Any], wrote: bool) -> Iterator[Any]:
     live = run.live
     limit = run.limit
     try:
+        ready: tuple[str, ...] = ("tally",)
         if wrote and want_values:
             yield ValuesEvent(_values(values), ns)
-        ready: tuple[str, ...] = ("tally",)
         inline: dict[str, rt.Task] = {}
         step = 1
         while True:
@@ -384,9 +384,9 @@ async def _aexecute(run: rt.Run, values: dict[str, Any], wrote: bool) -> AsyncGe
     live = run.live
     limit = run.limit
     try:
+        ready: tuple[str, ...] = ("tally",)
         if wrote and want_values:
             yield ValuesEvent(_values(values), ns)
-        ready: tuple[str, ...] = ("tally",)
         inline: dict[str, rt.Task] = {}
         step = 1
         while True:

@@ -400,9 +400,9 @@ def _execute(run: rt.Run, values: dict[str, Any], wrote: bool) -> Iterator[Any]:
     live = run.live
     limit = run.limit
     try:
+        ready: tuple[str, ...] = ("left", "right")
         if wrote and want_values:
             yield ValuesEvent(_values(values), ns)
-        ready: tuple[str, ...] = ("left", "right")
         seen: list[set[str]] = [set() for _ in _JOINS]
         inline: dict[str, rt.Task] = {}
         step = 1
@@ -523,9 +523,9 @@ async def _aexecute(run: rt.Run, values: dict[str, Any], wrote: bool) -> AsyncGe
     live = run.live
     limit = run.limit
     try:
+        ready: tuple[str, ...] = ("left", "right")
         if wrote and want_values:
             yield ValuesEvent(_values(values), ns)
-        ready: tuple[str, ...] = ("left", "right")
         seen: list[set[str]] = [set() for _ in _JOINS]
         inline: dict[str, rt.Task] = {}
         step = 1
