@@ -116,16 +116,17 @@ def _check_spec(spec: SpecLike) -> CheckedGraph:
 
 
 _PAIRS: dict[Any, tuple[ModuleType, CompiledStateGraph[Any, Any, Any, Any]]] = {}
+_KEEP: list[Any] = []
 
 
 def build_pair(spec: SpecLike) -> tuple[ModuleType, CompiledStateGraph[Any, Any, Any, Any]]:
     """flowc's runner module and the equivalent compiled LangGraph graph (cached per spec)."""
-    key: Any = spec if isinstance(spec, Graph | GraphSpec) else str(Path(spec).resolve())
-    if isinstance(spec, Graph):
-        key = id(spec)
+    # Graph and GraphSpec objects by identity (a spec with metadata is not hashable)
+    key: Any = id(spec) if isinstance(spec, Graph | GraphSpec) else str(Path(spec).resolve())
     pair = _PAIRS.get(key)
     if pair is None:
         pair = _PAIRS[key] = (flowc.build(spec), langgraph_of(check_spec(spec)))
+        _KEEP.append(spec)  # an id stays this object's while the object lives
     return pair
 
 
