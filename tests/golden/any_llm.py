@@ -180,7 +180,8 @@ async def _acall_call_tool(
     task: rt.Task, inp: Any, values: dict[str, Any]
 ) -> dict[str, Any] | None:
     """Run node 'call_tool' (async); return its writes."""
-    update = await _node_call_tool(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = await _node_call_tool(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("call_tool", update, _KEYS)

@@ -173,7 +173,8 @@ async def _acall_generate_joke(
     task: rt.Task, inp: Any, values: dict[str, Any]
 ) -> dict[str, Any] | None:
     """Run node 'generate_joke' (async); return its writes."""
-    update = await _node_generate_joke(inp, writer=task.writer)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = await _node_generate_joke(inp, writer=task.writer)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("generate_joke", update, _KEYS)

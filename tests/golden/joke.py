@@ -181,7 +181,8 @@ def _input(values: dict[str, Any]) -> Any:
 
 def _call_refine_topic(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'refine_topic'; return its writes."""
-    update = _node_refine_topic(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = _node_refine_topic(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("refine_topic", update, _KEYS)
@@ -198,7 +199,8 @@ def _run_refine_topic(
 
 def _call_generate_joke(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'generate_joke'; return its writes."""
-    update = _node_generate_joke(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = _node_generate_joke(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("generate_joke", update, _KEYS)

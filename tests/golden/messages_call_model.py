@@ -170,7 +170,8 @@ def _input(values: dict[str, Any]) -> Any:
 
 def _call_call_model(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'call_model'; return its writes."""
-    update = _node_call_model(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = _node_call_model(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("call_model", update, _KEYS)

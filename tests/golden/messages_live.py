@@ -183,7 +183,8 @@ def _input(values: dict[str, Any]) -> Any:
 
 def _call_left(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'left'; return its writes."""
-    update = _node_left(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = _node_left(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("left", update, _KEYS)
@@ -200,7 +201,8 @@ def _run_left(
 
 def _call_right(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'right'; return its writes."""
-    update = _node_right(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = _node_right(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("right", update, _KEYS)

@@ -188,7 +188,8 @@ def _call_left(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any
 
 async def _acall_left(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'left' (async); return its writes."""
-    update = await _node_left(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = await _node_left(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("left", update, _KEYS)
@@ -218,7 +219,8 @@ def _call_right(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, An
 
 async def _acall_right(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'right' (async); return its writes."""
-    update = await _node_right(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = await _node_right(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("right", update, _KEYS)

@@ -199,7 +199,8 @@ def _input(values: dict[str, Any]) -> Any:
 
 def _call_streamed(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'streamed'; return its writes."""
-    update = _node_streamed(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = _node_streamed(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("streamed", update, _KEYS)
@@ -216,7 +217,8 @@ def _run_streamed(
 
 def _call_whole(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'whole'; return its writes."""
-    update = _node_whole(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = _node_whole(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("whole", update, _KEYS)
@@ -233,7 +235,8 @@ def _run_whole(
 
 def _call_disabled(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'disabled'; return its writes."""
-    update = _node_disabled(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = _node_disabled(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("disabled", update, _KEYS)

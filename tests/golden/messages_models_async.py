@@ -205,7 +205,8 @@ def _call_streamed(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str,
 
 async def _acall_streamed(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'streamed' (async); return its writes."""
-    update = await _node_streamed(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = await _node_streamed(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("streamed", update, _KEYS)
@@ -235,7 +236,8 @@ def _call_whole(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, An
 
 async def _acall_whole(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'whole' (async); return its writes."""
-    update = await _node_whole(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = await _node_whole(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("whole", update, _KEYS)
@@ -265,7 +267,8 @@ def _call_disabled(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str,
 
 async def _acall_disabled(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'disabled' (async); return its writes."""
-    update = await _node_disabled(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = await _node_disabled(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("disabled", update, _KEYS)

@@ -183,7 +183,8 @@ def _input(values: dict[str, Any]) -> Any:
 
 def _call_write_joke(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'write_joke'; return its writes."""
-    update = _node_write_joke(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = _node_write_joke(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("write_joke", update, _KEYS)
@@ -200,7 +201,8 @@ def _run_write_joke(
 
 def _call_write_poem(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'write_poem'; return its writes."""
-    update = _node_write_poem(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = _node_write_poem(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("write_poem", update, _KEYS)

@@ -205,7 +205,8 @@ def _input(values: dict[str, Any]) -> Any:
 
 def _call_chat(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'chat'; return its writes."""
-    update = _node_chat(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = _node_chat(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("chat", update, _KEYS)
@@ -222,7 +223,8 @@ def _run_chat(
 
 def _call_echo(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'echo'; return its writes."""
-    update = _node_echo(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = _node_echo(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("echo", update, _KEYS)
@@ -239,7 +241,8 @@ def _run_echo(
 
 def _call_quiet(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'quiet'; return its writes."""
-    update = _node_quiet(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = _node_quiet(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("quiet", update, _KEYS)

@@ -230,7 +230,8 @@ def _input(values: dict[str, Any]) -> Any:
 
 def _call_refine_topic(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'refine_topic'; return its writes."""
-    update = _node_refine_topic(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = _node_refine_topic(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("refine_topic", update, _KEYS)
@@ -297,7 +298,8 @@ async def _arun_joke_graph(
 
 def _call_retell(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'retell'; return its writes."""
-    update = _node_retell(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = _node_retell(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("retell", update, _KEYS)

@@ -164,7 +164,8 @@ def _input(values: dict[str, Any]) -> Any:
 
 def _call_count_up(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'count_up'; return its writes."""
-    update = _node_count_up(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = _node_count_up(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("count_up", update, _KEYS)

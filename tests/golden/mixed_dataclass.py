@@ -215,7 +215,8 @@ def _input(values: dict[str, Any]) -> Any:
 
 def _call_shout(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'shout'; return its writes."""
-    update = _node_shout(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = _node_shout(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("shout", update, _KEYS)

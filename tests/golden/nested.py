@@ -237,7 +237,8 @@ def _input(values: dict[str, Any]) -> Any:
 
 def _call_parent_1(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'parent_1'; return its writes."""
-    update = _node_parent_1(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = _node_parent_1(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("parent_1", update, _KEYS)
@@ -302,7 +303,8 @@ async def _arun_child_graph(
 
 def _call_parent_2(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'parent_2'; return its writes."""
-    update = _node_parent_2(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = _node_parent_2(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("parent_2", update, _KEYS)

@@ -239,7 +239,8 @@ def _input(values: dict[str, Any]) -> Any:
 
 def _call_child_1(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'child_1'; return its writes."""
-    update = _node_child_1(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = _node_child_1(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("child_1", update, _KEYS)
@@ -306,7 +307,8 @@ async def _arun_grandchild_graph(
 
 def _call_child_2(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'child_2'; return its writes."""
-    update = _node_child_2(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = _node_child_2(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("child_2", update, _KEYS)

@@ -183,7 +183,8 @@ def _input(values: dict[str, Any]) -> Any:
 
 def _call_grandchild_1(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'grandchild_1'; return its writes."""
-    update = _node_grandchild_1(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = _node_grandchild_1(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("grandchild_1", update, _KEYS)
@@ -200,7 +201,8 @@ def _run_grandchild_1(
 
 def _call_grandchild_2(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'grandchild_2'; return its writes."""
-    update = _node_grandchild_2(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = _node_grandchild_2(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("grandchild_2", update, _KEYS)

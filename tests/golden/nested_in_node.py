@@ -190,7 +190,8 @@ def _input(values: dict[str, Any]) -> Any:
 
 def _call_deep(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'deep'; return its writes."""
-    update = _node_deep(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = _node_deep(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("deep", update, _KEYS)
@@ -207,7 +208,8 @@ def _run_deep(
 
 def _call_shallow(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'shallow'; return its writes."""
-    update = _node_shallow(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = _node_shallow(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("shallow", update, _KEYS)

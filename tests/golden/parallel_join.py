@@ -231,7 +231,8 @@ def _input(values: dict[str, Any]) -> Any:
 
 def _call_alpha(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'alpha'; return its writes."""
-    update = _node_alpha(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = _node_alpha(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("alpha", update, _KEYS)
@@ -248,7 +249,8 @@ def _run_alpha(
 
 def _call_mid(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'mid'; return its writes."""
-    update = _node_mid(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = _node_mid(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("mid", update, _KEYS)
@@ -265,7 +267,8 @@ def _run_mid(
 
 def _call_zeta(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'zeta'; return its writes."""
-    update = _node_zeta(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = _node_zeta(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("zeta", update, _KEYS)
@@ -282,7 +285,8 @@ def _run_zeta(
 
 def _call_summarize(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'summarize'; return its writes."""
-    update = _node_summarize(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = _node_summarize(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("summarize", update, _KEYS)

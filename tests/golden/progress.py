@@ -190,7 +190,8 @@ def _input(values: dict[str, Any]) -> Any:
 
 def _call_work(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'work'; return its writes."""
-    update = _node_work(inp, writer=task.writer)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = _node_work(inp, writer=task.writer)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("work", update, _KEYS)
@@ -207,7 +208,8 @@ def _run_work(
 
 def _call_summarize(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'summarize'; return its writes."""
-    update = _node_summarize(inp, writer=task.writer)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = _node_summarize(inp, writer=task.writer)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("summarize", update, _KEYS)

@@ -198,7 +198,8 @@ def _input(values: dict[str, Any]) -> Any:
 
 def _call_tally(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'tally'; return its writes."""
-    update = _node_tally(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = _node_tally(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("tally", update, _KEYS)
@@ -215,7 +216,8 @@ def _run_tally(
 
 def _call_finish(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'finish'; return its writes."""
-    update = _node_finish(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = _node_finish(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("finish", update, _KEYS)

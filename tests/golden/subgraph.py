@@ -214,7 +214,8 @@ def _input(values: dict[str, Any]) -> Any:
 
 def _call_node_1(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'node_1'; return its writes."""
-    update = _node_node_1(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = _node_node_1(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("node_1", update, _KEYS)

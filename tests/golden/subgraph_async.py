@@ -237,7 +237,8 @@ def _input(values: dict[str, Any]) -> Any:
 
 def _call_plan(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'plan'; return its writes."""
-    update = _node_plan(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = _node_plan(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("plan", update, _KEYS)
@@ -309,7 +310,8 @@ async def _acall_summarise(
     task: rt.Task, inp: Any, values: dict[str, Any]
 ) -> dict[str, Any] | None:
     """Run node 'summarise' (async); return its writes."""
-    update = await _node_summarise(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = await _node_summarise(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("summarise", update, _KEYS)

@@ -198,7 +198,8 @@ async def _acall_fetch_first(
     task: rt.Task, inp: Any, values: dict[str, Any]
 ) -> dict[str, Any] | None:
     """Run node 'fetch_first' (async); return its writes."""
-    update = await _node_fetch_first(inp, writer=task.writer)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = await _node_fetch_first(inp, writer=task.writer)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("fetch_first", update, _KEYS)
@@ -230,7 +231,8 @@ async def _acall_fetch_second(
     task: rt.Task, inp: Any, values: dict[str, Any]
 ) -> dict[str, Any] | None:
     """Run node 'fetch_second' (async); return its writes."""
-    update = await _node_fetch_second(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = await _node_fetch_second(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("fetch_second", update, _KEYS)

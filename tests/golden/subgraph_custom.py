@@ -230,7 +230,8 @@ def _input(values: dict[str, Any]) -> Any:
 
 def _call_prepare(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'prepare'; return its writes."""
-    update = _node_prepare(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = _node_prepare(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("prepare", update, _KEYS)
@@ -295,7 +296,8 @@ async def _arun_work(
 
 def _call_report(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'report'; return its writes."""
-    update = _node_report(inp, writer=task.writer)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = _node_report(inp, writer=task.writer)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("report", update, _KEYS)

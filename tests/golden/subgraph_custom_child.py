@@ -184,7 +184,8 @@ def _input(values: dict[str, Any]) -> Any:
 
 def _call_count(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'count'; return its writes."""
-    update = _node_count(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = _node_count(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("count", update, _KEYS)
@@ -201,7 +202,8 @@ def _run_count(
 
 def _call_announce(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'announce'; return its writes."""
-    update = _node_announce(inp, writer=task.writer)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = _node_announce(inp, writer=task.writer)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("announce", update, _KEYS)

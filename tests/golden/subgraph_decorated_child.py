@@ -180,7 +180,8 @@ def _input(values: dict[str, Any]) -> Any:
 
 def _call_subgraph_node_1(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'subgraph_node_1'; return its writes."""
-    update = _node_subgraph_node_1(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = _node_subgraph_node_1(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("subgraph_node_1", update, _KEYS)
@@ -197,7 +198,8 @@ def _run_subgraph_node_1(
 
 def _call_subgraph_node_2(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'subgraph_node_2'; return its writes."""
-    update = _node_subgraph_node_2(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = _node_subgraph_node_2(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("subgraph_node_2", update, _KEYS)

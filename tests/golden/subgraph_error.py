@@ -230,7 +230,8 @@ def _input(values: dict[str, Any]) -> Any:
 
 def _call_outline(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'outline'; return its writes."""
-    update = _node_outline(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = _node_outline(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("outline", update, _KEYS)
@@ -295,7 +296,8 @@ async def _arun_write(
 
 def _call_publish(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'publish'; return its writes."""
-    update = _node_publish(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = _node_publish(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("publish", update, _KEYS)

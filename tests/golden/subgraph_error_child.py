@@ -184,7 +184,8 @@ def _input(values: dict[str, Any]) -> Any:
 
 def _call_draft(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'draft'; return its writes."""
-    update = _node_draft(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = _node_draft(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("draft", update, _KEYS)
@@ -201,7 +202,8 @@ def _run_draft(
 
 def _call_review(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'review'; return its writes."""
-    update = _node_review(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = _node_review(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("review", update, _KEYS)

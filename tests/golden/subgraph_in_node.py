@@ -206,7 +206,8 @@ def _input(values: dict[str, Any]) -> Any:
 
 def _call_call_subgraph(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'call_subgraph'; return its writes."""
-    update = _node_call_subgraph(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = _node_call_subgraph(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("call_subgraph", update, _KEYS)
@@ -223,7 +224,8 @@ def _run_call_subgraph(
 
 def _call_twice(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'twice'; return its writes."""
-    update = _node_twice(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = _node_twice(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("twice", update, _KEYS)
@@ -240,7 +242,8 @@ def _run_twice(
 
 def _call_three_times(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'three_times'; return its writes."""
-    update = _node_three_times(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = _node_three_times(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("three_times", update, _KEYS)

@@ -198,7 +198,8 @@ async def _acall_call_subgraph(
     task: rt.Task, inp: Any, values: dict[str, Any]
 ) -> dict[str, Any] | None:
     """Run node 'call_subgraph' (async); return its writes."""
-    update = await _node_call_subgraph(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = await _node_call_subgraph(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("call_subgraph", update, _KEYS)
@@ -228,7 +229,8 @@ def _call_twice(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, An
 
 async def _acall_twice(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'twice' (async); return its writes."""
-    update = await _node_twice(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = await _node_twice(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("twice", update, _KEYS)

@@ -330,7 +330,8 @@ async def _arun_right(
 
 def _call_summarize(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'summarize'; return its writes."""
-    update = _node_summarize(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = _node_summarize(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("summarize", update, _KEYS)

@@ -193,7 +193,8 @@ def _input(values: dict[str, Any]) -> Any:
 
 def _call_tally_data(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'tally_data'; return its writes."""
-    update = _node_tally_data(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = _node_tally_data(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("tally_data", update, _KEYS)
@@ -210,7 +211,8 @@ def _run_tally_data(
 
 def _call_finish_data(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'finish_data'; return its writes."""
-    update = _node_finish_data(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = _node_finish_data(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("finish_data", update, _KEYS)

@@ -195,7 +195,8 @@ def _input(values: dict[str, Any]) -> Any:
 
 def _call_tally_model(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'tally_model'; return its writes."""
-    update = _node_tally_model(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = _node_tally_model(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("tally_model", update, _KEYS)
@@ -212,7 +213,8 @@ def _run_tally_model(
 
 def _call_finish_model(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'finish_model'; return its writes."""
-    update = _node_finish_model(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = _node_finish_model(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("finish_model", update, _KEYS)

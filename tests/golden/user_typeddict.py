@@ -187,7 +187,8 @@ def _input(values: dict[str, Any]) -> Any:
 
 def _call_tally_typed(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'tally_typed'; return its writes."""
-    update = _node_tally_typed(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = _node_tally_typed(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("tally_typed", update, _KEYS)
@@ -204,7 +205,8 @@ def _run_tally_typed(
 
 def _call_finish_typed(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'finish_typed'; return its writes."""
-    update = _node_finish_typed(inp)
+    # `object`: a node may return any mapping, and the check below narrows it to a dict
+    update: object = _node_finish_typed(inp)
     # the common case, a non-empty dict of state keys, needs no call
     if type(update) is not dict or not update or not _KEYS.issuperset(update):
         update = rt.check_update("finish_typed", update, _KEYS)
