@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import Any, Literal, assert_never, assert_type
 
-from flowc.runtime import Config, StreamWriter, ValuesEvent
 from flowc_demo.progress import Progress
 from flowc_demo.user_states import PydanticState
+
+from flowc.runtime import Config, StreamWriter, ValuesEvent
 from tests.golden import (
     joke,
     nested,
