@@ -41,16 +41,6 @@ def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/$defs/{name}"}
 
 
-def _any_of(schemas: list[dict[str, Any]]) -> dict[str, Any]:
-    unique: list[dict[str, Any]] = []
-    for schema in schemas:
-        if schema not in unique:
-            unique.append(schema)
-    if any(s == {} for s in unique):
-        return {}
-    return unique[0] if len(unique) == 1 else {"anyOf": unique}
-
-
 _WRAPPERS = frozenset(("Required", "NotRequired", "ReadOnly"))
 _SCALARS: dict[Any, str] = {str: "string", int: "integer", float: "number", bool: "boolean"}
 
@@ -199,24 +189,60 @@ def _graphs(graph: CheckedGraph) -> list[CheckedGraph]:
     return out
 
 
-def _event(mode: str, data: dict[str, Any], description: str) -> dict[str, Any]:
-    return {
+def _event(
+    mode: str, root: dict[str, Any], nested: dict[str, Any], description: str
+) -> dict[str, Any]:
+    """An event line: ``data`` is ``root`` for the root graph's events, else ``nested``."""
+    schema: dict[str, Any] = {
         "type": "object",
         "description": description,
-        "properties": {"type": {"const": mode}, "ns": _ref("Namespace"), "data": data},
+        "properties": {"type": {"const": mode}, "ns": _ref("Namespace"), "data": {}},
         "required": ["type", "ns", "data"],
         "additionalProperties": False,
     }
+    if root == nested:
+        schema["properties"]["data"] = root
+    else:
+        schema["if"] = {"properties": {"ns": {"maxItems": 0}}}
+        schema["then"] = {"properties": {"data": root}}
+        schema["else"] = {"properties": {"data": nested}}
+    return schema
+
+
+def _updates(nodes: list[tuple[str, dict[str, str]]]) -> dict[str, Any]:
+    """``{node: update}`` for one of ``nodes``."""
+    options = [
+        {
+            "type": "object",
+            "properties": {node: {"anyOf": [ref, {"type": "null"}]}},
+            "required": [node],
+            "additionalProperties": False,
+        }
+        for node, ref in nodes
+    ]
+    if not options:
+        return {"type": "object", "maxProperties": 1}
+    return options[0] if len(options) == 1 else {"oneOf": options}
+
+
+_ANY_UPDATE: dict[str, Any] = {"type": "object", "minProperties": 1, "maxProperties": 1}
 
 
 def graph_schema(graph: CheckedGraph, module: types.ModuleType) -> dict[str, Any]:
-    """The JSON Schema document of ``graph`` (see the module docstring)."""
+    """The JSON Schema document of ``graph`` (see the module docstring).
+
+    Events of the root graph (``ns == []``) are described exactly. Nested events
+    may come from the graph's subgraphs, whose types are included, but also from
+    graphs that a node runs from its own code, which no spec names: their
+    ``data`` is described loosely.
+    """
     defs = _Defs()
+    graphs = _graphs(graph)
+    root_nodes: list[tuple[str, dict[str, str]]] = []
+    nested_nodes: list[tuple[str, dict[str, str]]] = []
     values: list[dict[str, Any]] = []
-    updates: list[dict[str, Any]] = []
     customs: list[dict[str, Any]] = []
-    nodes: list[str] = []
-    for g in _graphs(graph):
+    for g in graphs:
         found = _runner_types(g, sys.modules[f"{module.__package__}.{g.name}"])
         prefix = camel(g.name)
         defs.add_type(f"{prefix}Input", found["input"], "validation")
@@ -224,19 +250,11 @@ def graph_schema(graph: CheckedGraph, module: types.ModuleType) -> dict[str, Any
         defs.add_type(f"{prefix}Update", found["update"])
         customs.append(defs.add_type(f"{prefix}Custom", found["custom"]))
         for node, update in found["updates"].items():
-            nodes.append(node)
             name = getattr(update, "__name__", f"{camel(node)}Update")
             if name in defs.defs and defs.defs[name].get("title") != name:
                 name = f"{camel(node)}Update"
             ref = defs.add_type(name, update)
-            updates.append(
-                {
-                    "type": "object",
-                    "properties": {node: {"anyOf": [ref, {"type": "null"}]}},
-                    "required": [node],
-                    "additionalProperties": False,
-                }
-            )
+            (root_nodes if g is graph else nested_nodes).append((node, ref))
     root = camel(graph.name)
     d = defs.defs
     d["Namespace"] = {
@@ -260,12 +278,11 @@ def graph_schema(graph: CheckedGraph, module: types.ModuleType) -> dict[str, Any
         "required": ["content"],
     }
     defs.add_type("MessageMetadata", MessageMetadata)
-    node_name = {"enum": sorted(set(nodes))} if nodes else {"type": "string"}
     d["TaskStart"] = {
         "type": "object",
         "properties": {
             "id": {"type": "string"},
-            "name": node_name,
+            "name": {"type": "string"},
             "input": {},
             "triggers": {"type": "array", "items": {"type": "string"}},
             "metadata": {"type": "object"},
@@ -277,7 +294,7 @@ def graph_schema(graph: CheckedGraph, module: types.ModuleType) -> dict[str, Any
         "type": "object",
         "properties": {
             "id": {"type": "string"},
-            "name": node_name,
+            "name": {"type": "string"},
             "error": {"anyOf": [{"type": "null"}, _ref("Error")]},
             "result": {"type": "object"},
             "interrupts": {"type": "array"},
@@ -285,55 +302,72 @@ def graph_schema(graph: CheckedGraph, module: types.ModuleType) -> dict[str, Any
         "required": ["id", "name", "error", "result", "interrupts"],
         "additionalProperties": False,
     }
+    d["NodeName"] = {
+        "enum": [node for node, _ in root_nodes],
+        "description": f"A node of graph {graph.name!r}.",
+    }
     task = {"oneOf": [_ref("TaskStart"), _ref("TaskResult")]}
-    d["ValuesEvent"] = _event("values", _any_of(values), "The state after a superstep.")
+    root_task = {"allOf": [task, {"properties": {"name": _ref("NodeName")}}]}
+    d["ValuesEvent"] = _event(
+        "values",
+        values[0],
+        {"anyOf": [*values[1:], {"type": "object"}]},
+        "The state after a superstep.",
+    )
     d["UpdatesEvent"] = _event(
-        "updates", {"oneOf": updates} if updates else {"type": "object"}, "What one node wrote."
+        "updates",
+        _updates(root_nodes),
+        {"anyOf": [*([_updates(nested_nodes)] if nested_nodes else []), _ANY_UPDATE]},
+        "What one node wrote.",
     )
-    d["CustomEvent"] = _event(
-        "custom", _any_of(customs), "What a node passed to its stream writer."
-    )
+    d["CustomEvent"] = _event("custom", customs[0], {}, "What a node passed to its stream writer.")
+    messages = {
+        "type": "array",
+        "prefixItems": [_ref("Message"), _ref("MessageMetadata")],
+        "minItems": 2,
+        "maxItems": 2,
+    }
     d["MessagesEvent"] = _event(
         "messages",
-        {
-            "type": "array",
-            "prefixItems": [_ref("Message"), _ref("MessageMetadata")],
-            "minItems": 2,
-            "maxItems": 2,
-        },
+        messages,
+        messages,
         "A model token, a whole model reply, or a message a node returned: [message, metadata].",
     )
     d["TasksEvent"] = _event(
-        "tasks", task, "A task starts, or a task finished (with its writes or error)."
+        "tasks", root_task, task, "A task starts, or a task finished (with its writes or error)."
     )
-    d["DebugEvent"] = _event(
-        "debug",
-        {
+
+    def debug(payload: dict[str, Any]) -> dict[str, Any]:
+        return {
             "type": "object",
             "properties": {
                 "step": {"type": "integer"},
                 "timestamp": {"type": "string", "format": "date-time"},
                 "type": {"enum": ["task", "task_result"]},
-                "payload": task,
+                "payload": payload,
             },
             "required": ["step", "timestamp", "type", "payload"],
             "additionalProperties": False,
-        },
-        "A task event with its step and a UTC timestamp.",
+        }
+
+    d["DebugEvent"] = _event(
+        "debug", debug(root_task), debug(task), "A task event with its step and a UTC timestamp."
     )
+    error = {
+        "type": "object",
+        "properties": {
+            "node": {"type": ["string", "null"]},
+            "step": {"type": ["integer", "null"]},
+            "error": {"type": "string"},
+            "message": {"type": "string"},
+        },
+        "required": ["node", "step", "error", "message"],
+        "additionalProperties": False,
+    }
     d["ErrorEvent"] = _event(
         "error",
-        {
-            "type": "object",
-            "properties": {
-                "node": {"type": ["string", "null"]},
-                "step": {"type": ["integer", "null"]},
-                "error": {"type": "string"},
-                "message": {"type": "string"},
-            },
-            "required": ["node", "step", "error", "message"],
-            "additionalProperties": False,
-        },
+        error,
+        error,
         "The run failed (the last line): the node, its step and the exception, when known.",
     )
     events = (
