@@ -423,6 +423,7 @@ class _Checker:
         self.cache = cache
         self.diags: list[Diagnostic] = []
         self.state_types: dict[str, Any] = {}
+        self._generated_names: dict[str, Any] | None = None
         """Every declared state key → its type (``Any`` when the type did not resolve)."""
         self.reducer_fields: set[str] = set()
         self.node_names: set[str] = set()
@@ -968,6 +969,12 @@ class _Checker:
     def generated_names(self) -> dict[str, Any]:
         """The types flowc generates for this spec, for annotations that name them
         (imported under ``TYPE_CHECKING`` from the generated module)."""
+        # made once per graph: every node asks, and the dict has an entry per node
+        if self._generated_names is None:
+            self._generated_names = self._make_generated_names()
+        return self._generated_names
+
+    def _make_generated_names(self) -> dict[str, Any]:
         prefix = camel(self.spec.name)
         fields = {n: (tp if tp is not None else Any) for n, tp in self.state_types.items()}
         names: dict[str, Any] = {
