@@ -86,9 +86,10 @@ def format_source(text: str, name: str) -> str:
     return _format_all([(name, text)])[0]
 
 
-LIBCST_MAX_BYTES = 512 * 1024
-"""Above this size libcst's parser takes seconds; CPython's compiler (run on every
-module anyway, and stricter) is then the only check."""
+LIBCST_MAX_BYTES = 64 * 1024
+"""Above this size (a graph of about a hundred nodes) libcst's parser takes a second
+or more, most of a compile; CPython's compiler (run on every module anyway, and
+stricter) is then the only check."""
 
 
 def _parse(file: GeneratedFile) -> None:
