@@ -142,6 +142,7 @@ def cmd_compile(args: argparse.Namespace) -> int:
     depend on where the command runs.
     """
     from flowc.codegen import TemplateError, WriteError, generate, plan, write_files
+    from flowc.codegen.fresh import current_files, mark_current
     from flowc.codegen.write import Planned
 
     start = Path.cwd()
@@ -162,8 +163,15 @@ def cmd_compile(args: argparse.Namespace) -> int:
     status = 0
     planned: dict[Path, Planned] = {}
     made_by: dict[Path, str] = {}
+    current: dict[Path, str] = {}
+    recheck: list[Path] = []
     with _working_dir(base):
         for target in targets:
+            found = None if args.check or args.force else current_files(target, out)
+            if found is not None and found.current:
+                # its modules are current: the spec is not checked, rendered nor formatted
+                current.update((path, target) for path in found.files)
+                continue
             result = check_target(target)
             if result.graph is None:
                 _print_diagnostics(result.diagnostics, result.source_map.texts, args)
@@ -175,6 +183,10 @@ def cmd_compile(args: argparse.Namespace) -> int:
                 print(f"flowc: internal error: {exc}", file=sys.stderr)
                 return 3
             for item in plan(files, out):
+                if item.path in current and item.status != "unchanged":
+                    # a spec found current made this module, and its text is not this one
+                    planned.setdefault(item.path, Planned(item.path, "", "unchanged"))
+                    made_by.setdefault(item.path, current[item.path])
                 other = planned.setdefault(item.path, item)
                 if other.text != item.text:
                     print(
@@ -184,6 +196,10 @@ def cmd_compile(args: argparse.Namespace) -> int:
                     )
                     return 1
                 made_by.setdefault(item.path, target)
+            if found is not None:
+                # what its modules are made from changed since they were written: if they
+                # come out the same, they are dated now, so that the next compile skips them
+                recheck.extend(found.files)
     items = sorted(planned.values(), key=lambda p: p.path)
     if args.check:
         stale = [p for p in items if p.status != "unchanged"]
@@ -200,10 +216,12 @@ def cmd_compile(args: argparse.Namespace) -> int:
     except WriteError as exc:
         print(f"flowc: error: {exc}", file=sys.stderr)
         return 1
+    mark_current(path for path in recheck if path not in written)
     for path in written:
         print(f"wrote {_shown(path, start)}")
     if not written and status == 0:
-        print(f"up to date: {len(items)} files in {_shown(out, start)}")
+        count = len(items) + len(current.keys() - planned.keys())
+        print(f"up to date: {count} files in {_shown(out, start)}")
     return status
 
 
@@ -242,7 +260,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("targets", nargs="*", metavar="SPEC")
     p.add_argument("-o", "--out", help="output folder (a package; default: [tool.flowc] out)")
     p.add_argument("--check", action="store_true", help="write nothing; exit 1 if files are stale")
-    p.add_argument("--force", action="store_true", help="overwrite files flowc did not generate")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="overwrite files flowc did not generate; regenerate current ones too",
+    )
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     p.set_defaults(func=cmd_compile)
 
