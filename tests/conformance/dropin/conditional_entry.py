@@ -1,6 +1,8 @@
 """``set_conditional_entry_point`` with a dict path map, with a list path map (a fan-out), and ``Literal``."""
 
 import operator
+import threading
+import time
 from typing import Annotated, Literal, TypedDict
 
 from langgraph.graph import END, START, StateGraph
@@ -16,6 +18,25 @@ def small(state: State):
 
 
 def large(state: State):
+    return {"seen": ["large"]}
+
+
+small_done = threading.Event()
+
+
+def small_first(state: State):
+    try:
+        return {"seen": ["small"]}
+    finally:
+        if state["kind"] == "both":
+            small_done.set()
+
+
+def large_second(state: State):
+    # runs only next to `small`: finish second, so that both runtimes stream one order
+    small_done.wait(timeout=5)
+    small_done.clear()
+    time.sleep(0.005)
     return {"seen": ["large"]}
 
 
@@ -43,8 +64,8 @@ by_dict = (
 
 by_list = (
     StateGraph(State)
-    .add_node(small)
-    .add_node(large)
+    .add_node("small", small_first)
+    .add_node("large", large_second)
     .set_conditional_entry_point(both, ["small", "large"])
     .compile()
 )

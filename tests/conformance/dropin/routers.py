@@ -47,9 +47,29 @@ def anywhere(state: State):
     return ["f", "g"] if n(state) < 9 else END
 
 
+f_done = threading.Event()
+
+
+def f(state: State):
+    try:
+        return {"path": ["f"]}
+    finally:
+        f_done.set()
+
+
+def g(state: State):
+    # runs only next to `f`: finish second, so that both runtimes stream one order
+    f_done.wait(timeout=5)
+    f_done.clear()
+    time.sleep(0.005)
+    return {"path": ["g"]}
+
+
 builder = StateGraph(State)
-for name in "abcdefgh":
+for name in "abcdeh":
     builder.add_node(name, visit(name))
+builder.add_node(f)
+builder.add_node(g)
 builder.add_edge(START, "a")
 builder.add_conditional_edges("a", by_literal)
 builder.add_conditional_edges("b", by_list, ["d", "e"])
