@@ -988,6 +988,9 @@ class _Checker:
                 sub = {k: fields.get(k, Any) for k in node.writes}
                 name = f"{camel(node.name)}Update"
                 names[name] = typing.TypedDict(name, sub, total=False)  # type: ignore[operator]
+        for value in names.values():
+            # stand-ins for types the generated module defines: never imported from here
+            value.__flowc_stand_in__ = True
         from flowc.runtime import StreamWriter
 
         names["StreamWriter"] = StreamWriter
@@ -1116,7 +1119,7 @@ class _Checker:
             required = [set(getattr(td, "__required_keys__", ())) for td in tds]
             self.definite_writes[node.name] = set.intersection(*required) if required else set()
         update_ref = None
-        if len(tds) == 1 and not others:
+        if len(tds) == 1 and not others and not getattr(tds[0], "__flowc_stand_in__", False):
             imp = import_of(tds[0])
             if imp is not None:
                 update_ref = Ref(imp.module, tds[0].__qualname__, tds[0])
