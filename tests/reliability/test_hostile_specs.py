@@ -42,15 +42,33 @@ NASTY = [
     "__import__('os').system('echo pwned')",
     '"; import os; x = "',
     '"""\nimport os\n"""',
-    "\\\"\"\"",
-    "ｉｍｐｏｒｔ",
+    '\\"""',
+    "\uff49\uff4d\uff50\uff4f\uff52\uff54",  # full-width look-alikes of "import"
     "class",
     "None",
     "lambda: 0",
     "x" * 300,
 ]
-free_text = st.lists(st.sampled_from(NASTY) | st.text(max_size=12), min_size=1, max_size=4).map("".join)
-ident_like = st.sampled_from(["ok_name", "class", "def", "None", "ｎａｍｅ", "a-b", "1abc", "a b", "x" * 200, "__start__", "END", "_ok", "ünïcode"])
+free_text = st.lists(st.sampled_from(NASTY) | st.text(max_size=12), min_size=1, max_size=4).map(
+    "".join
+)
+ident_like = st.sampled_from(
+    [
+        "ok_name",
+        "class",
+        "def",
+        "None",
+        "\uff4e\uff41\uff4d\uff45",
+        "a-b",
+        "1abc",
+        "a b",
+        "x" * 200,
+        "__start__",
+        "END",
+        "_ok",
+        "ünïcode",
+    ]
+)
 type_exprs = st.sampled_from(
     [
         "str",
@@ -116,7 +134,9 @@ def hostile_specs(draw: st.DrawFn) -> dict[str, Any]:
         "branches": [
             {
                 "from": "second_node",
-                "router": mostly("tests.reliability.hostile_nodes:first", refs).replace(":first", ":route"),
+                "router": mostly("tests.reliability.hostile_nodes:first", refs).replace(
+                    ":first", ":route"
+                ),
                 "targets": ["END"],
             }
         ],
@@ -161,10 +181,18 @@ class _Blank(ast.NodeTransformer):
         return ast.Constant(value="dict")
 
     def visit_List(self, node: ast.List) -> ast.AST:
-        return ast.Constant(value="list") if all(isinstance(e, ast.Constant) for e in node.elts) else self.generic_visit(node)
+        return (
+            ast.Constant(value="list")
+            if all(isinstance(e, ast.Constant) for e in node.elts)
+            else self.generic_visit(node)
+        )
 
     def visit_Tuple(self, node: ast.Tuple) -> ast.AST:
-        return ast.Constant(value="tuple") if all(isinstance(e, ast.Constant) for e in node.elts) else self.generic_visit(node)
+        return (
+            ast.Constant(value="tuple")
+            if all(isinstance(e, ast.Constant) for e in node.elts)
+            else self.generic_visit(node)
+        )
 
 
 def _shape(text: str) -> str:
@@ -181,7 +209,11 @@ def _compile(spec: dict[str, Any], folder: Path) -> list[str] | None:
     return [f.text for f in render_graph(result.graph)]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(spec=hostile_specs())
 def test_hostile_spec_text_never_becomes_code(spec: dict[str, Any], tmp_path_factory: Any) -> None:
     folder = tmp_path_factory.mktemp("hostile")

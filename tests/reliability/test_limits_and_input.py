@@ -25,7 +25,9 @@ def test_recursion_limit_error_names_the_limit() -> None:
     with pytest.raises(GraphRecursionError) as caught:
         for event in runner.stream({}, config={"recursion_limit": 4}):
             seen.append(event.chunk())
-    assert str(caught.value).startswith("Recursion limit of 4 reached without hitting a stop condition.")
+    assert str(caught.value).startswith(
+        "Recursion limit of 4 reached without hitting a stop condition."
+    )
     assert seen == [{"tick": {"n": 1}}, {"tick": {"n": 2}}, {"tick": {"n": 3}}, {"tick": {"n": 4}}]
 
 
@@ -103,7 +105,10 @@ def test_a_10000_node_spec_checks_compiles_imports_and_runs(tmp_path: Path) -> N
     ]
     for i in range(n):
         lines += [f"[nodes.n{i}]", 'call = "huge_nodes:step"']
-    lines += ["[[edges]]", "chain = [" + ", ".join(['"START"', *(f'"n{i}"' for i in range(n)), '"END"']) + "]"]
+    lines += [
+        "[[edges]]",
+        "chain = [" + ", ".join(['"START"', *(f'"n{i}"' for i in range(n)), '"END"']) + "]",
+    ]
     (tmp_path / "huge.toml").write_text("\n".join(lines) + "\n")
     (tmp_path / "huge_nodes.py").write_text(
         "def step(state: dict[str, int]) -> dict[str, int]:\n    return {'count': 1}\n"

@@ -16,13 +16,24 @@ FLOWC = [sys.executable, "-m", "flowc.cli"]
 
 
 def _spec(folder: Path, nodes: int, description: str) -> Path:
-    lines = ["[graph]", 'name = "grown"', f'description = "{description}"', "[state.fields]", 'n = "int"']
+    lines = [
+        "[graph]",
+        'name = "grown"',
+        f'description = "{description}"',
+        "[state.fields]",
+        'n = "int"',
+    ]
     for i in range(nodes):
         lines += [f"[nodes.n{i}]", 'call = "grown_nodes:step"']
-    lines += ["[[edges]]", "chain = [" + ", ".join(['"START"', *(f'"n{i}"' for i in range(nodes))]) + "]"]
+    lines += [
+        "[[edges]]",
+        "chain = [" + ", ".join(['"START"', *(f'"n{i}"' for i in range(nodes))]) + "]",
+    ]
     path = folder / "grown.toml"
     path.write_text("\n".join(lines) + "\n")
-    (folder / "grown_nodes.py").write_text("def step(state: dict[str, int]) -> None:\n    return None\n")
+    (folder / "grown_nodes.py").write_text(
+        "def step(state: dict[str, int]) -> None:\n    return None\n"
+    )
     return path
 
 
