@@ -15,7 +15,6 @@ import itertools
 import queue
 import threading
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Mapping, Sequence
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Final, TypeAlias, TypeVar
 
 from .config import DEFAULT_RECURSION_LIMIT, Config, NodeConfig
@@ -32,7 +31,7 @@ from .events import (
     TaskResultEvent,
 )
 
-# asyncio, concurrent.futures, hashlib and uuid are imported where they are
+# asyncio, concurrent.futures, datetime, hashlib and uuid are imported where they are
 # used: together they would double what importing a generated module costs,
 # and a sync run of a graph without parallel steps needs none of them.
 if TYPE_CHECKING:
@@ -105,7 +104,10 @@ def get_config() -> NodeConfig:
 
 def timestamp() -> str:
     """Now, as LangGraph writes debug timestamps (UTC, ISO 8601, ``+00:00``)."""
-    return datetime.now(timezone.utc).isoformat()
+    # imported here: only runs that stream debug events need it
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).isoformat()
 
 
 def parse_modes(stream_mode: StreamMode | Sequence[StreamMode]) -> frozenset[str]:
