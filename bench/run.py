@@ -356,15 +356,27 @@ def machine() -> dict[str, Any]:
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
+    import flowc
+
+    # the flowc measured is the one imported, which need not be this checkout's
+    source = Path(flowc.__file__).resolve().parent.parent
     commit = None
     with contextlib.suppress(OSError, subprocess.SubprocessError):
         proc = subprocess.run(
-            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+            ["git", "-C", str(source), "rev-parse", "--short", "HEAD"],
             capture_output=True,
             text=True,
             check=False,
         )
         commit = proc.stdout.strip() or None
+        if commit:
+            dirty = subprocess.run(
+                ["git", "-C", str(source), "status", "--porcelain", "--untracked-files=no"],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            commit += "+changes" if dirty.stdout.strip() else ""
     versions = {}
     for dist in ("flowc", "langgraph", "langchain-core"):
         try:
@@ -377,6 +389,7 @@ def machine() -> dict[str, Any]:
         "platform": platform.platform(),
         "python": platform.python_version(),
         "versions": versions,
+        "flowc_source": str(source),
         "commit": commit,
     }
 
@@ -614,7 +627,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"flowc benchmark: {info['cpu']}, {info['cores']} cores, Python {info['python']}, "
         f"langgraph {info['versions']['langgraph']}, flowc {info['versions']['flowc']} "
-        f"({info['commit'] or 'no git'}); {settings.samples} samples per case\n"
+        f"({info['commit'] or info['flowc_source']}); {settings.samples} samples per case\n"
     )
     with tempfile.TemporaryDirectory(prefix="flowc-bench-") as tmpname:
         tmp = Path(tmpname)
