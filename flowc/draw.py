@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from flowc.dsl.diagnostics import render_all
 from flowc.dsl.graph import CheckedGraph
 from flowc.dsl.spec import END, START
 
@@ -342,21 +341,12 @@ def render_with_dot(dot_text: str, fmt: Literal["svg", "png"]) -> bytes:
 def draw_command(args: argparse.Namespace) -> int:
     """``flowc draw`` with parsed arguments; returns the exit code."""
     from flowc.cli import _color
-    from flowc.dsl.load import check_target, is_toml_target
+    from flowc.dsl.load import check_for_command
 
-    target = args.target
-    if is_toml_target(target):
-        folder = str(Path(target).resolve().parent)
-        if folder not in sys.path:
-            sys.path.insert(0, folder)
-    result = check_target(target)
-    if result.graph is None:
-        text = render_all(
-            result.diagnostics, result.source_map.texts, color=_color(args.color, sys.stderr)
-        )
-        print(text, file=sys.stderr)
+    graph = check_for_command(args.target, color=_color(args.color, sys.stderr))
+    if graph is None:
         return 1
-    pic = picture(result.graph, xray=args.xray)
+    pic = picture(graph, xray=args.xray)
     data: bytes
     if args.format == "mermaid":
         data = to_mermaid(pic).encode("utf-8")

@@ -27,7 +27,6 @@ from pathlib import Path
 from types import FrameType, TracebackType
 from typing import Any, TextIO
 
-from flowc.dsl.diagnostics import render_all
 from flowc.dsl.graph import CheckedGraph
 from flowc.runtime import (
     CustomEvent,
@@ -417,7 +416,7 @@ def _uses_async(graph: CheckedGraph) -> bool:
 def run_command(args: argparse.Namespace) -> int:
     """``flowc run`` with parsed arguments; returns the exit code."""
     from flowc.cache import load_cached
-    from flowc.dsl.load import check_target, is_toml_target
+    from flowc.dsl.load import check_for_command
 
     color = _use_color(args.color, sys.stdout)
     try:
@@ -428,27 +427,13 @@ def run_command(args: argparse.Namespace) -> int:
     except _Usage as exc:
         print(f"flowc: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    target = args.target
-    if is_toml_target(target):
-        # node references in a TOML spec are imported relative to the spec's folder
-        folder = str(Path(target).resolve().parent)
-        if folder not in sys.path:
-            sys.path.insert(0, folder)
-    result = check_target(target)
-    if result.graph is None:
-        print(
-            render_all(
-                result.diagnostics,
-                result.source_map.texts,
-                color=_use_color(args.color, sys.stderr),
-            ),
-            file=sys.stderr,
-        )
+    graph = check_for_command(args.target, color=_use_color(args.color, sys.stderr))
+    if graph is None:
         return EXIT_FAILED
     try:
-        module = load_cached(result.graph)
+        module = load_cached(graph)
     except Exception as exc:
-        print(f"flowc: internal error: {_import_failure(result.graph.name, exc)}", file=sys.stderr)
+        print(f"flowc: internal error: {_import_failure(graph.name, exc)}", file=sys.stderr)
         return EXIT_INTERNAL
     modes: list[str] = list(dict.fromkeys(args.stream_modes or ["updates"]))
     # Task events are always requested: they give the summary, the step of a
@@ -457,7 +442,7 @@ def run_command(args: argparse.Namespace) -> int:
     shown = frozenset(modes)
     progress = Progress()
     printer = Pretty(sys.stdout, color=color) if args.format == "pretty" else None
-    use_async = args.use_async or _uses_async(result.graph)
+    use_async = args.use_async or _uses_async(graph)
 
     def show(event: Any) -> None:
         progress.see(event)

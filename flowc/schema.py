@@ -396,29 +396,19 @@ def schema_command(args: argparse.Namespace) -> int:
     """``flowc schema`` with parsed arguments; returns the exit code."""
     from flowc.cache import load_cached
     from flowc.cli import _color
-    from flowc.dsl.diagnostics import render_all
-    from flowc.dsl.load import check_target, is_toml_target
+    from flowc.dsl.load import check_for_command
 
-    target = args.target
-    if is_toml_target(target):
-        folder = str(Path(target).resolve().parent)
-        if folder not in sys.path:
-            sys.path.insert(0, folder)
-    result = check_target(target)
-    if result.graph is None:
-        text = render_all(
-            result.diagnostics, result.source_map.texts, color=_color(args.color, sys.stderr)
-        )
-        print(text, file=sys.stderr)
+    graph = check_for_command(args.target, color=_color(args.color, sys.stderr))
+    if graph is None:
         return 1
     try:
-        module = load_cached(result.graph)
+        module = load_cached(graph)
     except Exception as exc:
         from flowc.runner_cli import _import_failure
 
-        print(f"flowc: internal error: {_import_failure(result.graph.name, exc)}", file=sys.stderr)
+        print(f"flowc: internal error: {_import_failure(graph.name, exc)}", file=sys.stderr)
         return 3
-    text = json.dumps(graph_schema(result.graph, module), indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(graph_schema(graph, module), indent=2, ensure_ascii=False) + "\n"
     if args.out:
         try:
             Path(args.out).write_text(text, encoding="utf-8")

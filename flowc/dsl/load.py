@@ -18,12 +18,20 @@ from typing import Any
 from .check import CheckResult, check
 from .decorators import Graph
 from .diagnostics import Diagnostic, SourceMap, Span
+from .graph import CheckedGraph
 from .pysource import display_path
 from .spec import GraphSpec
 from .toml_loader import LoadResult, load_toml
 from .types import RefError, parse_ref
 
-__all__ = ["check_graph", "check_target", "is_toml_target", "load_subgraph", "load_target"]
+__all__ = [
+    "check_for_command",
+    "check_graph",
+    "check_target",
+    "is_toml_target",
+    "load_subgraph",
+    "load_target",
+]
 
 
 def is_toml_target(target: str) -> bool:
@@ -162,3 +170,23 @@ def _check_loaded(loaded: LoadResult, origin: str) -> CheckResult:
     diags = (*loaded.diagnostics, *result.diagnostics)
     failed = any(d.severity.value == "error" for d in loaded.diagnostics)
     return CheckResult(None if failed else result.graph, diags, result.source_map)
+
+
+def check_for_command(target: str, *, color: bool) -> CheckedGraph | None:
+    """Check ``target`` for a CLI command: the graph, or ``None`` after printing
+    its diagnostics to stderr.
+
+    Node references in a TOML spec are imported relative to the spec's folder,
+    so that folder stays importable for the rest of the command (which imports
+    the generated runner and, through it, the nodes).
+    """
+    from .diagnostics import render_all
+
+    if is_toml_target(target):
+        folder = str(Path(target).resolve().parent)
+        if folder not in sys.path:
+            sys.path.insert(0, folder)
+    result = check_target(target)
+    if result.graph is None:
+        print(render_all(result.diagnostics, result.source_map.texts, color=color), file=sys.stderr)
+    return result.graph
