@@ -404,7 +404,7 @@ def ratio(case: Case, a: str, b: str, *, best: bool = False) -> float | None:
 
 
 def print_cases(cases: list[Case]) -> None:
-    head = f"{'case':<24}{'flowc':>30}{'LangGraph':>30}{'hand-written':>30}"
+    head = f"{'case':<24}{'flowc':>33}{'LangGraph':>33}{'hand-written':>33}"
     print(head)
     print("-" * len(head))
     for case in cases:
@@ -412,7 +412,7 @@ def print_cases(cases: list[Case]) -> None:
         for impl in IMPLS:
             s = case.stats.get(impl)
             cells.append(fmt_stats(s) if s else "n/a")
-        print(f"{case.name:<24}" + "".join(f"{c:>30}" for c in cells))
+        print(f"{case.name:<24}" + "".join(f"{c:>33}" for c in cells))
     print()
     head = (
         f"{'case':<24}{'steps':>6}{'flowc/step':>12}{'LG/step':>12}{'hand/step':>12}"
