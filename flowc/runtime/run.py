@@ -15,6 +15,7 @@ import itertools
 import queue
 import threading
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Mapping, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any, Final, TypeAlias, TypeVar
 
 from .config import DEFAULT_RECURSION_LIMIT, Config, NodeConfig
@@ -37,6 +38,7 @@ from .events import (
 if TYPE_CHECKING:
     import asyncio
     from concurrent.futures import ThreadPoolExecutor
+    from datetime import datetime
 
 __all__ = [
     "CURRENT_TASK",
@@ -104,10 +106,21 @@ def get_config() -> NodeConfig:
 
 def timestamp() -> str:
     """Now, as LangGraph writes debug timestamps (UTC, ISO 8601, ``+00:00``)."""
-    # imported here: only runs that stream debug events need it
+    now = _now or _load_now()
+    return now().isoformat()
+
+
+_now: Callable[[], datetime] | None = None
+
+
+def _load_now() -> Callable[[], datetime]:
+    # datetime is imported on first use, since only runs that stream debug events need it,
+    # and once: an import statement would cost more than the timestamp itself
+    global _now
     from datetime import UTC, datetime
 
-    return datetime.now(UTC).isoformat()
+    _now = partial(datetime.now, UTC)
+    return _now
 
 
 def parse_modes(stream_mode: StreamMode | Sequence[StreamMode]) -> frozenset[str]:
