@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     import asyncio
     from concurrent.futures import ThreadPoolExecutor
     from datetime import datetime
+    from hashlib import blake2b
 
 __all__ = [
     "CURRENT_TASK",
@@ -111,6 +112,7 @@ def timestamp() -> str:
 
 
 _now: Callable[[], datetime] | None = None
+_blake2b: type[blake2b] | None = None
 
 
 def _load_now() -> Callable[[], datetime]:
@@ -121,6 +123,15 @@ def _load_now() -> Callable[[], datetime]:
 
     _now = partial(datetime.now, UTC)
     return _now
+
+
+def _load_blake2b() -> type[blake2b]:
+    # hashlib, which loads OpenSSL, is imported the first time a run needs a task id
+    global _blake2b
+    from hashlib import blake2b
+
+    _blake2b = blake2b
+    return blake2b
 
 
 def parse_modes(stream_mode: StreamMode | Sequence[StreamMode]) -> frozenset[str]:
@@ -301,10 +312,8 @@ class Run:
 
     def task_id(self, step: int, name: str) -> TaskId:
         """A uuid-shaped id for ``name``'s task in ``step``, stable for a fixed run id."""
-        from hashlib import blake2b
-
         key = f"{self.run_id}|{self.checkpoint_ns}|{step}|{name}".encode()
-        h = blake2b(key, digest_size=16).hexdigest()
+        h = (_blake2b or _load_blake2b())(key, digest_size=16).hexdigest()
         return TaskId(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
 
     def task_metadata(self, task: Task) -> dict[str, Any] | None:
