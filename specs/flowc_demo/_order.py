@@ -14,8 +14,12 @@ from collections.abc import Sequence
 
 __all__ = ["Relay"]
 
-_GAP = 0.01
-"""How long a node waits after its turn comes, so the previous node's return is seen first."""
+_GAP = 0.02
+"""How long a node waits after its turn comes, so the previous node's return is seen first.
+
+The previous node hands the turn on just before it returns; its thread needs
+this long, even on a busy machine, to return and be reported finished.
+"""
 _PATIENCE = 5.0
 """Longest wait for a turn; a run that never gives the turn (run sequentially) still ends."""
 
