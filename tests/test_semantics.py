@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import operator
 import threading
+from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal, TypedDict
 
 import pytest
@@ -163,3 +164,34 @@ def test_a_lone_sync_task_runs_inline_unless_custom_data_streams_live(mode: str)
 async def _consume(events: Any) -> None:
     async for _ in events:
         pass
+
+
+@dataclass
+class Needy:
+    topic: str
+    log: Annotated[list[str], operator.add] = field(default_factory=list)
+
+
+def needy_node(state: Needy) -> dict[str, Any]:
+    return {"log": [state.topic]}
+
+
+needy = Graph("needy", Needy)
+needy.node(needy_node)
+needy.sequence(START, "needy_node", END)
+
+
+def test_a_dataclass_input_without_a_required_field_is_refused_naming_it() -> None:
+    # LangGraph: TypeError("Needy.__init__() missing 1 required positional argument: 'topic'")
+    module = flowc.build(needy)
+    with pytest.raises(InvalidInputError, match="graph 'needy' needs input key 'topic'"):
+        next(module.stream_chunks({}, stream_mode="values"))
+
+
+def test_an_input_that_is_not_a_mapping_is_refused_naming_its_type() -> None:
+    # LangGraph: InvalidUpdateError("Expected dict, got hello ...")
+    joke = flowc.build(SPECS / "joke.toml")
+    with pytest.raises(
+        InvalidInputError, match="graph 'joke' takes a mapping of state keys as input, not str"
+    ):
+        list(joke.stream_chunks("hello", stream_mode="values"))
