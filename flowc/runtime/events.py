@@ -8,6 +8,7 @@ on the class narrows the payload type.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, Literal, NewType, TypeAlias, TypedDict, TypeVar
@@ -194,6 +195,48 @@ class DebugEvent(Generic[N_co]):
             "type": self.type,
             "payload": self.payload.chunk(),
         }
+
+
+def _fast_init(cls: type[Any]) -> None:
+    """Give a frozen, slotted dataclass an ``__init__`` that fills its slots directly.
+
+    A frozen dataclass's own ``__init__`` goes through ``object.__setattr__``
+    for every field; writing through the slots' descriptors is a third faster,
+    and events are made once per node step. Assignment after construction
+    still raises ``FrozenInstanceError``.
+    """
+    fields = dataclasses.fields(cls)
+    scope: dict[str, Any] = {}
+    params = []
+    for f in fields:
+        # the events' defaults are plain immutable values; a factory would need more
+        assert f.default_factory is dataclasses.MISSING, f"{cls.__name__}.{f.name}"
+        scope[f"_set_{f.name}"] = getattr(cls, f.name).__set__
+        if f.default is dataclasses.MISSING:
+            params.append(f.name)
+        else:
+            scope[f"_default_{f.name}"] = f.default
+            params.append(f"{f.name}=_default_{f.name}")
+    body = "".join(f"    _set_{f.name}(self, {f.name})\n" for f in fields)
+    namespace: dict[str, Any] = {}
+    exec(f"def __init__(self, {', '.join(params)}):\n{body}", scope, namespace)
+    init = namespace["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__doc__ = cls.__init__.__doc__
+    cls.__init__ = init
+
+
+for _cls in (
+    ValuesEvent,
+    UpdatesEvent,
+    CustomEvent,
+    MessagesEvent,
+    TaskEvent,
+    TaskResultEvent,
+    DebugEvent,
+):
+    _fast_init(_cls)
+del _cls
 
 
 Event: TypeAlias = (
