@@ -182,14 +182,10 @@ def _call_increment(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str
 
 def _route_increment(state: dict[str, Any]) -> tuple[str, ...]:
     """The nodes 'increment' leads to, from the state with its writes applied."""
-    goto: tuple[str, ...] = ()
     picked = _router_keep_going(_input(state))
-    goto += (
-        (picked,)
-        if picked in ("increment",)
-        else rt.route("keep_going", picked, ("increment", "__end__"), None)
-    )
-    return goto
+    if isinstance(picked, str) and picked in ("increment",):
+        return (picked,)
+    return rt.route("keep_going", picked, ("increment", "__end__"), None)
 
 
 def _run_increment(
