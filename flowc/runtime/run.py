@@ -134,9 +134,19 @@ def _load_blake2b() -> type[blake2b]:
     return blake2b
 
 
+_ONE_MODE: Final[dict[str, frozenset[str]]] = {mode: frozenset((mode,)) for mode in MODES}
+
+
 def parse_modes(stream_mode: StreamMode | Sequence[StreamMode]) -> frozenset[str]:
     """The set of modes named by a ``stream_mode`` argument, validated."""
-    modes = frozenset((stream_mode,)) if isinstance(stream_mode, str) else frozenset(stream_mode)
+    if isinstance(stream_mode, str):
+        # the common call names one mode: its set is made once, at import
+        one = _ONE_MODE.get(stream_mode)
+        if one is not None:
+            return one
+        modes = frozenset((stream_mode,))
+    else:
+        modes = frozenset(stream_mode)
     unknown = modes - MODES
     if unknown:
         raise ValueError(
@@ -213,14 +223,22 @@ class Run:
         self.debug = "debug" in modes
         # tasks run on threads (not inline) when their events must stream as they happen
         self.live = self.custom or self.messages or subgraphs or bool(forward)
-        limit = cfg.get("recursion_limit", default_limit)
+        self.tags: list[str]
+        self.user_metadata: dict[str, Any]
+        if config is None:
+            limit = default_limit
+            self.tags = []
+            self.user_metadata = {}
+            self._run_id = None
+        else:
+            limit = cfg.get("recursion_limit", default_limit)
+            self.tags = list(cfg.get("tags", ()))
+            self.user_metadata = dict(cfg.get("metadata", {}))
+            rid = cfg.get("run_id")
+            self._run_id = None if rid is None else str(rid)
         if limit < 1:
             raise ValueError("recursion_limit must be at least 1")
         self.limit = limit
-        self.tags: list[str] = list(cfg.get("tags", ()))
-        self.user_metadata: dict[str, Any] = dict(cfg.get("metadata", {}))
-        rid = cfg.get("run_id")
-        self._run_id = None if rid is None else str(rid)
         self._pool: ThreadPoolExecutor | None = None
         self._pending: list[asyncio.Future[Any]] = []
         self.result: dict[str, Any] | None = None
