@@ -1,6 +1,6 @@
 """Benchmark flowc against LangGraph and a hand-written loop, in one run.
 
-Usage: ``python bench/run.py [--json FILE] [--quick]``
+Usage: ``python bench/run.py [--json FILE] [--quick] [--only PART]... [--case TEXT]``
 
 The benchmark graphs are generated as TOML specs into a temporary folder and
 compiled with ``flowc compile``; the LangGraph and hand-written versions call
@@ -31,7 +31,6 @@ from pathlib import Path
 from typing import Any
 
 BENCH = Path(__file__).resolve().parent
-ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
 
 from flowc_bench import handwritten as hand  # noqa: E402
