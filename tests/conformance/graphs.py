@@ -362,3 +362,24 @@ for _fn in (left, right):
 async_routed.add_conditional_edges(START, apick_start)
 async_routed.add_conditional_edges("left", aafter_left)
 async_routed.edge("right", END)
+
+
+# -- a graph with its own recursion limit -----------------------------------------------------
+
+
+class Counter(TypedDict, total=False):
+    count: int
+
+
+def count_up(state: Counter) -> dict[str, Any]:
+    return {"count": state["count"] + 1}
+
+
+def below_five(state: Counter) -> Literal["count_up", "__end__"]:
+    return "count_up" if state["count"] < 5 else "__end__"
+
+
+limited = Graph("limited", Counter, recursion_limit=3)
+limited.node(count_up)
+limited.edge(START, "count_up")
+limited.add_conditional_edges("count_up", below_five)

@@ -157,7 +157,11 @@ def langgraph_of(graph: CheckedGraph) -> CompiledStateGraph[Any, Any, Any, Any]:
     for node in graph.nodes:
         for branch in node.branches:
             _add_branch(builder, branch)
-    return builder.compile()
+    compiled = builder.compile()
+    if graph.recursion_limit is not None:
+        # a graph's own default limit is LangGraph's with_config(recursion_limit=...)
+        return compiled.with_config(recursion_limit=graph.recursion_limit)  # type: ignore[return-value]
+    return compiled
 
 
 def _add_branch(builder: StateGraph[Any, Any, Any, Any], branch: BranchInfo) -> None:

@@ -609,3 +609,19 @@ def test_all_modes_come_in_langgraphs_order_within_a_superstep(use_async: bool) 
         (2, "<ts>", "call_tool"),
         (2, "<ts>", "call_tool"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("config", "raised"),
+    [(None, True), ({"recursion_limit": 5}, True), ({"recursion_limit": 6}, False)],
+    ids=["graph_limit_3", "run_limit_5", "run_limit_6"],
+)
+def test_a_graphs_own_recursion_limit_applies_unless_the_run_sets_one(
+    config: Any, raised: bool
+) -> None:
+    # five supersteps: the graph's limit of 3 stops it, a run's own limit of 6 lets it end
+    items = both(graphs.limited, {"count": 0}, stream_mode="updates", config=config)
+    assert (isinstance(items[-1], tuple) and items[-1][0] == "<raised>") is raised
+    if raised:
+        limit = 3 if config is None else config["recursion_limit"]
+        assert items[-1][2].startswith(f"Recursion limit of {limit} reached")
