@@ -97,9 +97,9 @@ __all__ = [
     "leave",
     "no_sync",
     "parse_modes",
-    "route",
-    "shared_input",
     "recursion_message",
+    "route",
     "shape_chunks",
+    "shared_input",
     "timestamp",
 ]

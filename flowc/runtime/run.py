@@ -18,8 +18,8 @@ from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, M
 from functools import partial
 from typing import TYPE_CHECKING, Any, Final, TypeAlias, TypeVar
 
-from .config import DEFAULT_RECURSION_LIMIT, Config, NodeConfig
 from . import messages as _messages
+from .config import DEFAULT_RECURSION_LIMIT, Config, NodeConfig
 from .errors import InvalidUpdateError
 from .events import (
     CustomEvent,
@@ -507,10 +507,7 @@ def _work(
 ) -> None:
     token = _current.set(task)
     try:
-        if task.run.messages:
-            result = _messages.run_task(task, fn, args)
-        else:
-            result = fn(task, *args)
+        result = _messages.run_task(task, fn, args) if task.run.messages else fn(task, *args)
     except BaseException as exc:
         put(Done(task, None, exc))
     else:
@@ -691,7 +688,9 @@ def shared_input(state: Any, keys: tuple[str, ...]) -> dict[str, Any]:
     """
     fields_set = getattr(state, "model_fields_set", None)
     if fields_set is None:
-        return {key: value for key in keys if (value := getattr(state, key, _MISSING)) is not _MISSING}
+        return {
+            key: value for key in keys if (value := getattr(state, key, _MISSING)) is not _MISSING
+        }
     defaults = {name: info.default for name, info in type(state).model_fields.items()}
     return {
         key: value
