@@ -27,6 +27,7 @@ SYNC_AND_ASYNC = (
     "messages_models",
     "messages_subgraph",
     "messages_tool",
+    "agent",
 )
 ASYNC_ONLY = (
     "messages_tags",
