@@ -580,6 +580,27 @@ class Task:
         self._id = None
         self.calls = None
 
+    def retarget(
+        self,
+        name: str,
+        step: int,
+        triggers: tuple[str, ...],
+        metadata: dict[str, Any] | None,
+        tags: tuple[str, ...],
+    ) -> None:
+        """Make this task another node's task of a later superstep (a run reuses one inline task).
+
+        Only a task that streams nothing while it runs is reused, so its writer
+        is the no-op writer whatever the node.
+        """
+        self.name = name
+        self.step = step
+        self.triggers = triggers
+        self.metadata = metadata
+        self.tags = tags
+        self._id = None
+        self.calls = None
+
     @property
     def id(self) -> TaskId:
         """The task's uuid-shaped id (computed on first use)."""

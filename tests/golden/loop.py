@@ -242,7 +242,7 @@ def _execute(run: rt.Run, values: dict[str, Any], wrote: bool) -> Iterator[Any]:
         ready: tuple[str, ...] = ("increment",)
         if wrote and want_values:
             yield ValuesEvent(_values(values), ns)
-        inline: dict[str, rt.Task] = {}
+        inline: rt.Task | None = None
         step = 1
         while True:
             # LangGraph checks the limit before it looks for work: limit N allows N supersteps
@@ -253,14 +253,16 @@ def _execute(run: rt.Run, values: dict[str, Any], wrote: bool) -> Iterator[Any]:
             if len(ready) == 1 and not live:
                 # one task and nothing to stream while it runs: call it right here
                 name = ready[0]
-                # one task object per node serves every inline step of this run
-                task = inline.get(name)
+                # one task object serves every inline step of this run
+                task = inline
                 if task is None:
-                    task = inline[name] = rt.Task(
+                    task = inline = rt.Task(
                         run, name, step, _TRIGGERS[name], rt.ignore, _METADATA[name], _TAGS[name]
                     )
-                else:
+                elif task.name == name:
                     task.renew(step)
+                else:
+                    task.retarget(name, step, _TRIGGERS[name], _METADATA[name], _TAGS[name])
                 inp = dict(values)
                 if want_tasks:
                     for event in run.task_starts((task,), (inp,)):
@@ -348,7 +350,7 @@ async def _aexecute(run: rt.Run, values: dict[str, Any], wrote: bool) -> AsyncGe
         ready: tuple[str, ...] = ("increment",)
         if wrote and want_values:
             yield ValuesEvent(_values(values), ns)
-        inline: dict[str, rt.Task] = {}
+        inline: rt.Task | None = None
         step = 1
         while True:
             # LangGraph checks the limit before it looks for work: limit N allows N supersteps
@@ -365,14 +367,16 @@ async def _aexecute(run: rt.Run, values: dict[str, Any], wrote: bool) -> AsyncGe
             ):
                 # one task and nothing to stream while it runs: call it right here
                 name = ready[0]
-                # one task object per node serves every inline step of this run
-                task = inline.get(name)
+                # one task object serves every inline step of this run
+                task = inline
                 if task is None:
-                    task = inline[name] = rt.Task(
+                    task = inline = rt.Task(
                         run, name, step, _TRIGGERS[name], rt.ignore, _METADATA[name], _TAGS[name]
                     )
-                else:
+                elif task.name == name:
                     task.renew(step)
+                else:
+                    task.retarget(name, step, _TRIGGERS[name], _METADATA[name], _TAGS[name])
                 inp = dict(values)
                 if want_tasks:
                     for event in run.task_starts((task,), (inp,)):
