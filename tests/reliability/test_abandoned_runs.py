@@ -10,7 +10,7 @@ import threading
 import pytest
 
 from .conftest import built, wait_for_threads
-from .graphs import BOOM, FINALLY
+from .graphs import BOOM, CALLS, FINALLY
 
 
 def test_break_out_of_a_parallel_stream_joins_its_threads() -> None:
@@ -22,7 +22,7 @@ def test_break_out_of_a_parallel_stream_joins_its_threads() -> None:
     stream.close()
     # close() returns only once every task of the superstep has finished
     assert sorted(FINALLY) == ["fast", "slow_a", "slow_b"]
-    assert threading.active_count() == baseline
+    assert wait_for_threads(baseline) <= baseline
 
 
 def test_breaking_a_for_loop_is_the_same_as_close() -> None:
@@ -32,7 +32,7 @@ def test_breaking_a_for_loop_is_the_same_as_close() -> None:
         assert event.data in ({"node": "fast"}, {"node": "slow_a"}, {"node": "slow_b"})
         break
     gc.collect()
-    assert wait_for_threads(baseline) == baseline
+    assert wait_for_threads(baseline) <= baseline
     assert sorted(FINALLY) == ["fast", "slow_a", "slow_b"]
 
 
@@ -43,7 +43,7 @@ def test_garbage_collected_stream_runs_finally_blocks() -> None:
     next(stream)
     del stream
     gc.collect()
-    assert wait_for_threads(baseline) == baseline
+    assert wait_for_threads(baseline) <= baseline
     assert sorted(FINALLY) == ["fast", "slow_a", "slow_b"]
 
 
@@ -53,7 +53,7 @@ def test_a_finished_stream_leaves_no_thread() -> None:
     events = list(runner.stream({"run": "r"}, stream_mode="updates"))
     assert [e.node for e in events][-1] == "after"
     assert sorted(e.node for e in events[:3]) == ["fast", "slow_a", "slow_b"]
-    assert threading.active_count() == baseline
+    assert wait_for_threads(baseline) <= baseline
 
 
 def test_node_exception_propagates_unchanged_and_leaves_no_thread() -> None:
@@ -69,7 +69,7 @@ def test_node_exception_propagates_unchanged_and_leaves_no_thread() -> None:
         ("updates", {"tag_run": {"log": ["r"]}}),
         ("custom", {"before": "boom"}),
     ]
-    assert threading.active_count() == baseline
+    assert wait_for_threads(baseline) <= baseline
 
 
 def _pending_tasks() -> set[asyncio.Task[object]]:
@@ -101,7 +101,9 @@ def test_cancelling_the_consumer_cancels_the_nodes() -> None:
     async def main() -> None:
         baseline = _pending_tasks()
         consumer = asyncio.create_task(consume())
-        await asyncio.sleep(0.05)
+        # cancel once both nodes are running, however busy the machine is
+        while sorted(CALLS) != ["afast", "aslow"]:
+            await asyncio.sleep(0.005)
         consumer.cancel()
         with pytest.raises(asyncio.CancelledError):
             await consumer
@@ -120,4 +122,4 @@ def test_astream_with_sync_parallel_nodes_leaves_no_thread() -> None:
 
     nodes = asyncio.run(main())
     assert sorted(nodes[:3]) == ["fast", "slow_a", "slow_b"] and nodes[3] == "after"
-    assert wait_for_threads(baseline) == baseline
+    assert wait_for_threads(baseline) <= baseline
