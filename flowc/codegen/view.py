@@ -95,6 +95,8 @@ class NodeView:
     body_async: bool
     """The task body awaits something (an async node or router)."""
     call_args: str
+    plain: bool
+    """A sync node called with the state alone, which inline steps call directly."""
     input_type: str
     input_keys: str | None
     """``repr`` of a node-specific input schema's keys, if any."""
@@ -676,6 +678,7 @@ def _node_view(
         is_async=n.is_async,
         body_async=n.is_async or any(r.is_async for r in routers),
         call_args=", ".join(args),
+        plain=subgraph is None and not n.is_async and args == ["inp"],
         input_type=state_type,
         input_keys=None if n.input_keys is None else repr(tuple(n.input_keys)),
         update_type=update_type,

@@ -74,8 +74,18 @@ CURRENT_TASK: Final = _current
 
 
 def current_task() -> Task | None:
-    """The task running in this context, or ``None`` outside a run."""
-    return _current.get()
+    """The task running in this context, or ``None`` outside a run.
+
+    Runners set the context variable once for the inline task they reuse and
+    mark that task active only while its node runs, instead of setting and
+    resetting the variable around every node. Between two of a run's steps the
+    variable may still hold its task, inactive: the code running then is the
+    run's consumer, which runs in the run's parent task (or in no task).
+    """
+    task = _current.get()
+    while task is not None and not task.active:
+        task = task.run.parent
+    return task
 
 
 def _noop_writer(_: Any) -> None:
@@ -91,7 +101,7 @@ def get_stream_writer() -> StreamWriter[Any]:
     Raises:
         RuntimeError: when called outside a flowc run.
     """
-    task = _current.get()
+    task = current_task()
     if task is None:
         raise RuntimeError("get_stream_writer() was called outside a running flowc graph")
     return task.writer
@@ -99,7 +109,7 @@ def get_stream_writer() -> StreamWriter[Any]:
 
 def get_config() -> NodeConfig:
     """The config of the task running in this context (as a ``config`` parameter gets it)."""
-    task = _current.get()
+    task = current_task()
     if task is None:
         raise RuntimeError("get_config() was called outside a running flowc graph")
     return task.node_config()
@@ -255,7 +265,7 @@ class Run:
     ) -> Run:
         """A run for a ``stream`` call, nested in the current task if there is one."""
         local = parse_modes(stream_mode)
-        parent = _current.get()
+        parent = current_task()
         if parent is None:
             return cls(
                 graph, local, subgraphs=subgraphs, config=config, default_limit=default_limit
@@ -543,6 +553,7 @@ class Task:
     __slots__ = (
         "_id",
         "_writer",
+        "active",
         "calls",
         "emit",
         "metadata",
@@ -571,6 +582,8 @@ class Task:
         self.metadata = metadata
         self.tags = tags
         self.calls: itertools.count[int] | None = None
+        self.active = True
+        """Whether the node runs now (runners clear it between the steps of a reused task)."""
         self._id: TaskId | None = None
         self._writer: StreamWriter[Any] | None = None
 
@@ -694,7 +707,7 @@ def ignore(_: Any) -> None:
 
 def default_mode() -> StreamMode:
     """LangGraph's default ``stream_mode``: ``values`` inside a running task, else ``updates``."""
-    return "values" if _current.get() is not None else "updates"
+    return "values" if current_task() is not None else "updates"
 
 
 _MISSING: Final = object()

@@ -235,6 +235,9 @@ class _BridgeTask:
 
     __slots__ = ("_config", "writer")
 
+    active = True
+    """Always running, as far as flowc's ``current_task()`` is concerned."""
+
     def __init__(self, writer: StreamWriter, config: RunnableConfig) -> None:
         self.writer = writer
         self._config = config

@@ -155,10 +155,17 @@ def _apply(values: dict[str, Any], update: dict[str, Any]) -> None:
         else:
             values[key] = value
     if len(values) != known:
-        # a key was written for the first time: at most once per key and run
-        ordered = [(key, values[key]) for key in _FIELDS if key in values]
-        values.clear()
-        values.update(ordered)
+        _reorder(values)
+
+
+def _reorder(values: dict[str, Any]) -> None:
+    """Put the keys back in declaration order after a key was written for the first time.
+
+    That happens at most once per key and run.
+    """
+    ordered = [(key, values[key]) for key in _FIELDS if key in values]
+    values.clear()
+    values.update(ordered)
 
 
 def _start(input: Any) -> tuple[dict[str, Any], bool]:
@@ -257,6 +264,11 @@ _CALLS: Final[dict[str, Callable[[rt.Task, Any, dict[str, Any]], dict[str, Any] 
     "call_subgraph": _call_call_subgraph,
     "twice": _call_twice,
 }
+# the nodes that take the state alone, which inline steps call directly
+_PLAIN: Final[dict[str, Callable[[Any], object] | None]] = {
+    "call_subgraph": None,
+    "twice": None,
+}
 _ACALLS: Final[dict[str, Any]] = {
     "call_subgraph": _acall_call_subgraph,
     "twice": _acall_twice,
@@ -299,11 +311,12 @@ def _execute(run: rt.Run, values: dict[str, Any], wrote: bool) -> Iterator[Any]:
     want_tasks = run.tasks or run.debug
     live = run.live
     limit = run.limit
+    get_current = _CURRENT.get
+    inline: rt.Task | None = None
     try:
         ready: tuple[str, ...] = ("call_subgraph",)
         if wrote and want_values:
             yield ValuesEvent(_values(values), ns)
-        inline: rt.Task | None = None
         step = 1
         while True:
             # LangGraph checks the limit before it looks for work: limit N allows N supersteps
@@ -328,21 +341,35 @@ def _execute(run: rt.Run, values: dict[str, Any], wrote: bool) -> Iterator[Any]:
                 if want_tasks:
                     for event in run.task_starts((task,), (inp,)):
                         yield event
-                token = _CURRENT.set(task)
+                # the context variable is set once for the reused task, which is active only
+                # while its node runs: cheaper than setting and resetting it around every node
+                if get_current() is not task:
+                    _CURRENT.set(task)
+                task.active = True
                 try:
-                    update = _CALLS[name](task, inp, values)
+                    node = _PLAIN[name]
+                    update: dict[str, Any] | None
+                    if node is not None:
+                        result = node(inp)
+                        # the common case, a non-empty dict of state keys, needs no call
+                        if type(result) is dict and result and _KEYS.issuperset(result):
+                            update = result
+                        else:
+                            update = rt.check_update(name, result, _KEYS)
+                    else:
+                        update = _CALLS[name](task, inp, values)
                     # the only task of its superstep: its writes go straight into the state,
                     # which is then what its routers see
                     if update:
                         _apply(values, update)
                     goto = _NEXT[name]
                 except BaseException as exc:
-                    _CURRENT.reset(token)
+                    task.active = False
                     if want_tasks:
                         for event in run.task_result(task, None, exc):
                             yield event
                     raise
-                _CURRENT.reset(token)
+                task.active = False
                 if want_updates:
                     yield _UPDATED[name](name, update, ns)
                 if want_tasks:
@@ -399,6 +426,9 @@ def _execute(run: rt.Run, values: dict[str, Any], wrote: bool) -> Iterator[Any]:
             step += 1
         run.result = dict(values)
     finally:
+        if inline is not None and get_current() is inline:
+            # hand the context back to the task this run started in (or to none)
+            _CURRENT.set(run.parent)
         run.close()
 
 
@@ -410,11 +440,12 @@ async def _aexecute(run: rt.Run, values: dict[str, Any], wrote: bool) -> AsyncGe
     want_tasks = run.tasks or run.debug
     live = run.live
     limit = run.limit
+    get_current = _CURRENT.get
+    inline: rt.Task | None = None
     try:
         ready: tuple[str, ...] = ("call_subgraph",)
         if wrote and want_values:
             yield ValuesEvent(_values(values), ns)
-        inline: rt.Task | None = None
         step = 1
         while True:
             # LangGraph checks the limit before it looks for work: limit N allows N supersteps
@@ -445,10 +476,22 @@ async def _aexecute(run: rt.Run, values: dict[str, Any], wrote: bool) -> AsyncGe
                 if want_tasks:
                     for event in run.task_starts((task,), (inp,)):
                         yield event
-                token = _CURRENT.set(task)
+                # the context variable is set once for the reused task, which is active only
+                # while its node runs: cheaper than setting and resetting it around every node
+                if get_current() is not task:
+                    _CURRENT.set(task)
+                task.active = True
                 try:
-                    acall = _ACALLS[name]
-                    if acall is not None:
+                    node = _PLAIN[name]
+                    update: dict[str, Any] | None
+                    if node is not None:
+                        result = node(inp)
+                        # the common case, a non-empty dict of state keys, needs no call
+                        if type(result) is dict and result and _KEYS.issuperset(result):
+                            update = result
+                        else:
+                            update = rt.check_update(name, result, _KEYS)
+                    elif (acall := _ACALLS[name]) is not None:
                         update = await acall(task, inp, values)
                     else:
                         update = _CALLS[name](task, inp, values)
@@ -458,12 +501,12 @@ async def _aexecute(run: rt.Run, values: dict[str, Any], wrote: bool) -> AsyncGe
                         _apply(values, update)
                     goto = _NEXT[name]
                 except BaseException as exc:
-                    _CURRENT.reset(token)
+                    task.active = False
                     if want_tasks:
                         for event in run.task_result(task, None, exc):
                             yield event
                     raise
-                _CURRENT.reset(token)
+                task.active = False
                 if want_updates:
                     yield _UPDATED[name](name, update, ns)
                 if want_tasks:
@@ -525,6 +568,9 @@ async def _aexecute(run: rt.Run, values: dict[str, Any], wrote: bool) -> AsyncGe
             step += 1
         run.result = dict(values)
     finally:
+        if inline is not None and get_current() is inline:
+            # hand the context back to the task this run started in (or to none)
+            _CURRENT.set(run.parent)
         await run.aclose()
 
 
