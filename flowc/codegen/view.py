@@ -187,6 +187,8 @@ class GraphView:
     has_async: bool
     has_routers: bool
     has_reducers: bool
+    has_initials: bool
+    """Some reducer field starts from a value of its own (the state is not empty at the start)."""
     has_subgraphs: bool
     recursion_limit: int | None
     recursion_limit_code: str
@@ -531,6 +533,7 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
         has_async=any(n.body_async for n in nodes) or any(r.is_async for r in start_routers),
         has_routers=any(n.routers for n in nodes) or bool(start_routers),
         has_reducers=any(f.reducer for f in fields),
+        has_initials=any(f.reducer and f.initial is not None for f in fields),
         has_subgraphs=has_subgraphs,
         recursion_limit=graph.recursion_limit,
         recursion_limit_code=(

@@ -152,11 +152,6 @@ _TAGS: Final[dict[str, tuple[str, ...]]] = {
 }
 
 
-def _values(values: dict[str, Any]) -> MessagesModelsAsyncValues:
-    """The state as a ``values`` event shows it: written keys, in declaration order."""
-    return cast(MessagesModelsAsyncValues, dict(values))
-
-
 def _apply(values: dict[str, Any], update: dict[str, Any]) -> None:
     """Write ``update`` into ``values``.
 
@@ -192,8 +187,8 @@ def _start(input: Any) -> tuple[dict[str, Any], bool]:
         raise rt.InvalidInputError(
             f"graph {NAME!r} has no state key {unknown[0]!r} (its keys: {', '.join(_FIELDS)})"
         )
-    values: dict[str, Any] = {}
-    _apply(values, dict(input))
+    # into an empty state every key is written as it is, in declaration order
+    values = {key: input[key] for key in _FIELDS if key in input}
     return values, bool(input)
 
 
@@ -363,7 +358,7 @@ def _execute(run: rt.Run, values: dict[str, Any], wrote: bool) -> Iterator[Any]:
     try:
         ready: tuple[str, ...] = ("streamed",)
         if wrote and want_values:
-            yield ValuesEvent(_values(values), ns)
+            yield ValuesEvent(dict(values), ns)
         step = 1
         while True:
             # LangGraph checks the limit before it looks for work: limit N allows N supersteps
@@ -426,7 +421,7 @@ def _execute(run: rt.Run, values: dict[str, Any], wrote: bool) -> Iterator[Any]:
                     for event in run.task_result(task, update, None):
                         yield event
                 if update and want_values:
-                    yield ValuesEvent(_values(values), ns)
+                    yield ValuesEvent(dict(values), ns)
                 ready = goto if len(goto) < 2 else tuple(sorted(set(goto)))
                 step += 1
                 continue
@@ -471,7 +466,7 @@ def _execute(run: rt.Run, values: dict[str, Any], wrote: bool) -> Iterator[Any]:
                     wrote = True
                 triggered.update(goto)
             if wrote and want_values:
-                yield ValuesEvent(_values(values), ns)
+                yield ValuesEvent(dict(values), ns)
             ready = tuple(sorted(triggered))
             step += 1
         run.result = dict(values)
@@ -495,7 +490,7 @@ async def _aexecute(run: rt.Run, values: dict[str, Any], wrote: bool) -> AsyncGe
     try:
         ready: tuple[str, ...] = ("streamed",)
         if wrote and want_values:
-            yield ValuesEvent(_values(values), ns)
+            yield ValuesEvent(dict(values), ns)
         step = 1
         while True:
             # LangGraph checks the limit before it looks for work: limit N allows N supersteps
@@ -566,7 +561,7 @@ async def _aexecute(run: rt.Run, values: dict[str, Any], wrote: bool) -> AsyncGe
                     for event in run.task_result(task, update, None):
                         yield event
                 if update and want_values:
-                    yield ValuesEvent(_values(values), ns)
+                    yield ValuesEvent(dict(values), ns)
                 ready = goto if len(goto) < 2 else tuple(sorted(set(goto)))
                 step += 1
                 continue
@@ -616,7 +611,7 @@ async def _aexecute(run: rt.Run, values: dict[str, Any], wrote: bool) -> AsyncGe
                     wrote = True
                 triggered.update(goto)
             if wrote and want_values:
-                yield ValuesEvent(_values(values), ns)
+                yield ValuesEvent(dict(values), ns)
             ready = tuple(sorted(triggered))
             step += 1
         run.result = dict(values)

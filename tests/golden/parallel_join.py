@@ -177,11 +177,6 @@ _JOINS_OF: Final[dict[str, tuple[int, ...]]] = {
 }
 
 
-def _values(values: dict[str, Any]) -> ParallelJoinValues:
-    """The state as a ``values`` event shows it: written keys, in declaration order."""
-    return cast(ParallelJoinValues, dict(values))
-
-
 def _apply(values: dict[str, Any], update: dict[str, Any]) -> None:
     """Write ``update`` into ``values``, through each field's reducer.
 
@@ -382,7 +377,7 @@ def _execute(run: rt.Run, values: dict[str, Any], wrote: bool) -> Iterator[Any]:
     try:
         ready: tuple[str, ...] = ("alpha", "mid", "zeta")
         if wrote and want_values:
-            yield ValuesEvent(_values(values), ns)
+            yield ValuesEvent(dict(values), ns)
         seen: list[set[str]] = [set() for _ in _JOINS]
         step = 1
         while True:
@@ -443,7 +438,7 @@ def _execute(run: rt.Run, values: dict[str, Any], wrote: bool) -> Iterator[Any]:
                     for event in run.task_result(task, update, None):
                         yield event
                 if update and want_values:
-                    yield ValuesEvent(_values(values), ns)
+                    yield ValuesEvent(dict(values), ns)
                 triggered = set(goto)
                 for index in _JOINS_OF[name]:
                     seen[index].add(name)
@@ -501,7 +496,7 @@ def _execute(run: rt.Run, values: dict[str, Any], wrote: bool) -> Iterator[Any]:
                     triggered.add(target)
                     seen[index].clear()
             if wrote and want_values:
-                yield ValuesEvent(_values(values), ns)
+                yield ValuesEvent(dict(values), ns)
             ready = tuple(sorted(triggered))
             step += 1
         run.result = dict(values)
@@ -525,7 +520,7 @@ async def _aexecute(run: rt.Run, values: dict[str, Any], wrote: bool) -> AsyncGe
     try:
         ready: tuple[str, ...] = ("alpha", "mid", "zeta")
         if wrote and want_values:
-            yield ValuesEvent(_values(values), ns)
+            yield ValuesEvent(dict(values), ns)
         seen: list[set[str]] = [set() for _ in _JOINS]
         step = 1
         while True:
@@ -594,7 +589,7 @@ async def _aexecute(run: rt.Run, values: dict[str, Any], wrote: bool) -> AsyncGe
                     for event in run.task_result(task, update, None):
                         yield event
                 if update and want_values:
-                    yield ValuesEvent(_values(values), ns)
+                    yield ValuesEvent(dict(values), ns)
                 triggered = set(goto)
                 for index in _JOINS_OF[name]:
                     seen[index].add(name)
@@ -657,7 +652,7 @@ async def _aexecute(run: rt.Run, values: dict[str, Any], wrote: bool) -> AsyncGe
                     triggered.add(target)
                     seen[index].clear()
             if wrote and want_values:
-                yield ValuesEvent(_values(values), ns)
+                yield ValuesEvent(dict(values), ns)
             ready = tuple(sorted(triggered))
             step += 1
         run.result = dict(values)

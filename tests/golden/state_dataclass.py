@@ -137,11 +137,6 @@ _TAGS: Final[dict[str, tuple[str, ...]]] = {
 }
 
 
-def _values(values: dict[str, Any]) -> StateDataclassValues:
-    """The state as a ``values`` event shows it: written keys, in declaration order."""
-    return cast(StateDataclassValues, dict(values))
-
-
 def _apply(values: dict[str, Any], update: dict[str, Any]) -> None:
     """Write ``update`` into ``values``, through each field's reducer.
 
@@ -293,7 +288,7 @@ def _execute(run: rt.Run, values: dict[str, Any], wrote: bool) -> Iterator[Any]:
     try:
         ready: tuple[str, ...] = ("tally",)
         if wrote and want_values:
-            yield ValuesEvent(_values(values), ns)
+            yield ValuesEvent(dict(values), ns)
         step = 1
         while True:
             # LangGraph checks the limit before it looks for work: limit N allows N supersteps
@@ -353,7 +348,7 @@ def _execute(run: rt.Run, values: dict[str, Any], wrote: bool) -> Iterator[Any]:
                     for event in run.task_result(task, update, None):
                         yield event
                 if update and want_values:
-                    yield ValuesEvent(_values(values), ns)
+                    yield ValuesEvent(dict(values), ns)
                 ready = goto if len(goto) < 2 else tuple(sorted(set(goto)))
                 step += 1
                 continue
@@ -398,7 +393,7 @@ def _execute(run: rt.Run, values: dict[str, Any], wrote: bool) -> Iterator[Any]:
                     wrote = True
                 triggered.update(goto)
             if wrote and want_values:
-                yield ValuesEvent(_values(values), ns)
+                yield ValuesEvent(dict(values), ns)
             ready = tuple(sorted(triggered))
             step += 1
         run.result = dict(values)
@@ -422,7 +417,7 @@ async def _aexecute(run: rt.Run, values: dict[str, Any], wrote: bool) -> AsyncGe
     try:
         ready: tuple[str, ...] = ("tally",)
         if wrote and want_values:
-            yield ValuesEvent(_values(values), ns)
+            yield ValuesEvent(dict(values), ns)
         step = 1
         while True:
             # LangGraph checks the limit before it looks for work: limit N allows N supersteps
@@ -490,7 +485,7 @@ async def _aexecute(run: rt.Run, values: dict[str, Any], wrote: bool) -> AsyncGe
                     for event in run.task_result(task, update, None):
                         yield event
                 if update and want_values:
-                    yield ValuesEvent(_values(values), ns)
+                    yield ValuesEvent(dict(values), ns)
                 ready = goto if len(goto) < 2 else tuple(sorted(set(goto)))
                 step += 1
                 continue
@@ -540,7 +535,7 @@ async def _aexecute(run: rt.Run, values: dict[str, Any], wrote: bool) -> AsyncGe
                     wrote = True
                 triggered.update(goto)
             if wrote and want_values:
-                yield ValuesEvent(_values(values), ns)
+                yield ValuesEvent(dict(values), ns)
             ready = tuple(sorted(triggered))
             step += 1
         run.result = dict(values)

@@ -188,11 +188,6 @@ _JOINS_OF: Final[dict[str, tuple[int, ...]]] = {
 }
 
 
-def _values(values: dict[str, Any]) -> SubgraphParallelValues:
-    """The state as a ``values`` event shows it: written keys, in declaration order."""
-    return cast(SubgraphParallelValues, dict(values))
-
-
 def _apply(values: dict[str, Any], update: dict[str, Any]) -> None:
     """Write ``update`` into ``values``, through each field's reducer.
 
@@ -418,7 +413,7 @@ def _execute(run: rt.Run, values: dict[str, Any], wrote: bool) -> Iterator[Any]:
     try:
         ready: tuple[str, ...] = ("left", "right")
         if wrote and want_values:
-            yield ValuesEvent(_values(values), ns)
+            yield ValuesEvent(dict(values), ns)
         seen: list[set[str]] = [set() for _ in _JOINS]
         step = 1
         while True:
@@ -479,7 +474,7 @@ def _execute(run: rt.Run, values: dict[str, Any], wrote: bool) -> Iterator[Any]:
                     for event in run.task_result(task, update, None):
                         yield event
                 if update and want_values:
-                    yield ValuesEvent(_values(values), ns)
+                    yield ValuesEvent(dict(values), ns)
                 triggered = set(goto)
                 for index in _JOINS_OF[name]:
                     seen[index].add(name)
@@ -537,7 +532,7 @@ def _execute(run: rt.Run, values: dict[str, Any], wrote: bool) -> Iterator[Any]:
                     triggered.add(target)
                     seen[index].clear()
             if wrote and want_values:
-                yield ValuesEvent(_values(values), ns)
+                yield ValuesEvent(dict(values), ns)
             ready = tuple(sorted(triggered))
             step += 1
         run.result = dict(values)
@@ -561,7 +556,7 @@ async def _aexecute(run: rt.Run, values: dict[str, Any], wrote: bool) -> AsyncGe
     try:
         ready: tuple[str, ...] = ("left", "right")
         if wrote and want_values:
-            yield ValuesEvent(_values(values), ns)
+            yield ValuesEvent(dict(values), ns)
         seen: list[set[str]] = [set() for _ in _JOINS]
         step = 1
         while True:
@@ -630,7 +625,7 @@ async def _aexecute(run: rt.Run, values: dict[str, Any], wrote: bool) -> AsyncGe
                     for event in run.task_result(task, update, None):
                         yield event
                 if update and want_values:
-                    yield ValuesEvent(_values(values), ns)
+                    yield ValuesEvent(dict(values), ns)
                 triggered = set(goto)
                 for index in _JOINS_OF[name]:
                     seen[index].add(name)
@@ -693,7 +688,7 @@ async def _aexecute(run: rt.Run, values: dict[str, Any], wrote: bool) -> AsyncGe
                     triggered.add(target)
                     seen[index].clear()
             if wrote and want_values:
-                yield ValuesEvent(_values(values), ns)
+                yield ValuesEvent(dict(values), ns)
             ready = tuple(sorted(triggered))
             step += 1
         run.result = dict(values)

@@ -120,11 +120,6 @@ _TAGS: Final[dict[str, tuple[str, ...]]] = {
 }
 
 
-def _values(values: dict[str, Any]) -> SubgraphParallelChildValues:
-    """The state as a ``values`` event shows it: written keys, in declaration order."""
-    return cast(SubgraphParallelChildValues, dict(values))
-
-
 def _apply(values: dict[str, Any], update: dict[str, Any]) -> None:
     """Write ``update`` into ``values``, through each field's reducer.
 
@@ -244,7 +239,7 @@ def _execute(run: rt.Run, values: dict[str, Any], wrote: bool) -> Iterator[Any]:
     try:
         ready: tuple[str, ...] = ("work",)
         if wrote and want_values:
-            yield ValuesEvent(_values(values), ns)
+            yield ValuesEvent(dict(values), ns)
         step = 1
         while True:
             # LangGraph checks the limit before it looks for work: limit N allows N supersteps
@@ -304,7 +299,7 @@ def _execute(run: rt.Run, values: dict[str, Any], wrote: bool) -> Iterator[Any]:
                     for event in run.task_result(task, update, None):
                         yield event
                 if update and want_values:
-                    yield ValuesEvent(_values(values), ns)
+                    yield ValuesEvent(dict(values), ns)
                 ready = goto if len(goto) < 2 else tuple(sorted(set(goto)))
                 step += 1
                 continue
@@ -345,7 +340,7 @@ def _execute(run: rt.Run, values: dict[str, Any], wrote: bool) -> Iterator[Any]:
                     wrote = True
                 triggered.update(goto)
             if wrote and want_values:
-                yield ValuesEvent(_values(values), ns)
+                yield ValuesEvent(dict(values), ns)
             ready = tuple(sorted(triggered))
             step += 1
         run.result = dict(values)
@@ -369,7 +364,7 @@ async def _aexecute(run: rt.Run, values: dict[str, Any], wrote: bool) -> AsyncGe
     try:
         ready: tuple[str, ...] = ("work",)
         if wrote and want_values:
-            yield ValuesEvent(_values(values), ns)
+            yield ValuesEvent(dict(values), ns)
         step = 1
         while True:
             # LangGraph checks the limit before it looks for work: limit N allows N supersteps
@@ -437,7 +432,7 @@ async def _aexecute(run: rt.Run, values: dict[str, Any], wrote: bool) -> AsyncGe
                     for event in run.task_result(task, update, None):
                         yield event
                 if update and want_values:
-                    yield ValuesEvent(_values(values), ns)
+                    yield ValuesEvent(dict(values), ns)
                 ready = goto if len(goto) < 2 else tuple(sorted(set(goto)))
                 step += 1
                 continue
@@ -483,7 +478,7 @@ async def _aexecute(run: rt.Run, values: dict[str, Any], wrote: bool) -> AsyncGe
                     wrote = True
                 triggered.update(goto)
             if wrote and want_values:
-                yield ValuesEvent(_values(values), ns)
+                yield ValuesEvent(dict(values), ns)
             ready = tuple(sorted(triggered))
             step += 1
         run.result = dict(values)

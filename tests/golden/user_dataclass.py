@@ -134,11 +134,6 @@ _TAGS: Final[dict[str, tuple[str, ...]]] = {
 }
 
 
-def _values(values: dict[str, Any]) -> UserDataclassValues:
-    """The state as a ``values`` event shows it: written keys, in declaration order."""
-    return cast(UserDataclassValues, dict(values))
-
-
 def _apply(values: dict[str, Any], update: dict[str, Any]) -> None:
     """Write ``update`` into ``values``, through each field's reducer.
 
@@ -290,7 +285,7 @@ def _execute(run: rt.Run, values: dict[str, Any], wrote: bool) -> Iterator[Any]:
     try:
         ready: tuple[str, ...] = ("tally_data",)
         if wrote and want_values:
-            yield ValuesEvent(_values(values), ns)
+            yield ValuesEvent(dict(values), ns)
         step = 1
         while True:
             # LangGraph checks the limit before it looks for work: limit N allows N supersteps
@@ -350,7 +345,7 @@ def _execute(run: rt.Run, values: dict[str, Any], wrote: bool) -> Iterator[Any]:
                     for event in run.task_result(task, update, None):
                         yield event
                 if update and want_values:
-                    yield ValuesEvent(_values(values), ns)
+                    yield ValuesEvent(dict(values), ns)
                 ready = goto if len(goto) < 2 else tuple(sorted(set(goto)))
                 step += 1
                 continue
@@ -395,7 +390,7 @@ def _execute(run: rt.Run, values: dict[str, Any], wrote: bool) -> Iterator[Any]:
                     wrote = True
                 triggered.update(goto)
             if wrote and want_values:
-                yield ValuesEvent(_values(values), ns)
+                yield ValuesEvent(dict(values), ns)
             ready = tuple(sorted(triggered))
             step += 1
         run.result = dict(values)
@@ -419,7 +414,7 @@ async def _aexecute(run: rt.Run, values: dict[str, Any], wrote: bool) -> AsyncGe
     try:
         ready: tuple[str, ...] = ("tally_data",)
         if wrote and want_values:
-            yield ValuesEvent(_values(values), ns)
+            yield ValuesEvent(dict(values), ns)
         step = 1
         while True:
             # LangGraph checks the limit before it looks for work: limit N allows N supersteps
@@ -487,7 +482,7 @@ async def _aexecute(run: rt.Run, values: dict[str, Any], wrote: bool) -> AsyncGe
                     for event in run.task_result(task, update, None):
                         yield event
                 if update and want_values:
-                    yield ValuesEvent(_values(values), ns)
+                    yield ValuesEvent(dict(values), ns)
                 ready = goto if len(goto) < 2 else tuple(sorted(set(goto)))
                 step += 1
                 continue
@@ -537,7 +532,7 @@ async def _aexecute(run: rt.Run, values: dict[str, Any], wrote: bool) -> AsyncGe
                     wrote = True
                 triggered.update(goto)
             if wrote and want_values:
-                yield ValuesEvent(_values(values), ns)
+                yield ValuesEvent(dict(values), ns)
             ready = tuple(sorted(triggered))
             step += 1
         run.result = dict(values)
