@@ -19,6 +19,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, Final, TypeAlias, TypeVar
 
 from . import messages as _messages
+from . import pool as _workers
 from .config import DEFAULT_RECURSION_LIMIT, Config, NodeConfig
 from .errors import InvalidUpdateError
 from .events import (
@@ -32,12 +33,11 @@ from .events import (
     TaskResultEvent,
 )
 
-# asyncio, concurrent.futures, datetime, hashlib and uuid are imported where they are
+# asyncio, datetime, hashlib and uuid are imported where they are
 # used: together they would double what importing a generated module costs,
 # and a sync run of a graph without parallel steps needs none of them.
 if TYPE_CHECKING:
     import asyncio
-    from concurrent.futures import ThreadPoolExecutor
     from datetime import datetime
     from hashlib import blake2b
 
@@ -169,8 +169,8 @@ class Run:
     """One run of one graph: its modes, config, namespace and resources."""
 
     __slots__ = (
+        "_jobs",
         "_pending",
-        "_pool",
         "_run_id",
         "checkpoint_ns",
         "config",
@@ -249,7 +249,7 @@ class Run:
         if limit < 1:
             raise ValueError("recursion_limit must be at least 1")
         self.limit = limit
-        self._pool: ThreadPoolExecutor | None = None
+        self._jobs: _workers.Group | None = None
         self._pending: list[asyncio.Future[Any]] = []
         self.result: dict[str, Any] | None = None
         """The final values, set by the runner when the run completes."""
@@ -410,30 +410,40 @@ class Run:
 
     # -- running a superstep's tasks -------------------------------------------------
 
-    def _executor(self) -> ThreadPoolExecutor:
-        pool = self._pool
-        if pool is None:
-            from concurrent.futures import ThreadPoolExecutor
-
-            pool = self._pool = ThreadPoolExecutor(thread_name_prefix=f"flowc-{self.graph}")
-        return pool
+    def _group(self) -> _workers.Group:
+        group = self._jobs
+        if group is None:
+            group = self._jobs = _workers.Group()
+        return group
 
     def run_threads(
         self, jobs: Sequence[tuple[Task, Callable[..., Any], tuple[Any, ...]]]
     ) -> Iterator[Event | Done]:
-        """Run tasks on threads; yield their events live and a :class:`Done` per task.
+        """Run tasks on the worker pool; yield their events live and a :class:`Done` per task.
 
         Items come in the order they happen, so ``Done`` markers arrive in
         completion order.
         """
         inbox: queue.SimpleQueue[Event | Done] = queue.SimpleQueue()
-        pool = self._executor()
+        put = inbox.put
+        group = self._group()
+        submit = _workers.submit
         for task, fn, args in jobs:
-            task.emit = inbox.put
-            pool.submit(contextvars.copy_context().run, _work, task, fn, args, inbox.put)
+            task.emit = put
+            submit(group, _work, task, fn, args, put)
         pending = len(jobs)
+        # a worker waiting for the tasks it queued (a graph run inside a node) lets
+        # another worker start meanwhile, so that nested graphs never run out of workers
+        nested = _workers.in_worker()
         while pending:
-            item = inbox.get()
+            if nested:
+                _workers.block()
+                try:
+                    item = inbox.get()
+                finally:
+                    _workers.unblock()
+            else:
+                item = inbox.get()
             if type(item) is Done:
                 pending -= 1
             yield item
@@ -441,7 +451,7 @@ class Run:
     async def run_async(
         self, jobs: Sequence[tuple[Task, Callable[..., Any], tuple[Any, ...], bool]]
     ) -> AsyncIterator[Event | Done]:
-        """Run tasks as asyncio tasks (async nodes) or on threads (sync nodes).
+        """Run tasks as asyncio tasks (async nodes) or on the worker pool (sync nodes).
 
         Yields their events live and a :class:`Done` per task in completion
         order. Unfinished tasks stay registered on the run: :meth:`aclose`
@@ -453,52 +463,96 @@ class Run:
         loop = asyncio.get_running_loop()
         inbox: asyncio.Queue[Event | Done] = asyncio.Queue()
         started: list[asyncio.Future[None]] = []
-        futures: list[asyncio.Future[None]] = []
+        threaded = False
 
         def threadsafe_put(item: Event | Done) -> None:
             loop.call_soon_threadsafe(inbox.put_nowait, item)
 
         for task, fn, args, is_async in jobs:
-            ctx = contextvars.copy_context()
             if is_async:
                 task.emit = inbox.put_nowait
                 started.append(
-                    loop.create_task(_awork(task, fn, args, inbox.put_nowait), context=ctx)
+                    loop.create_task(
+                        _awork(task, fn, args, inbox.put_nowait),
+                        context=contextvars.copy_context(),
+                    )
                 )
             else:
                 task.emit = threadsafe_put
-                futures.append(
-                    loop.run_in_executor(
-                        self._executor(), ctx.run, _work, task, fn, args, threadsafe_put
-                    )
-                )
+                _workers.submit(self._group(), _work, task, fn, args, threadsafe_put)
+                threaded = True
         self._pending.extend(started)
-        self._pending.extend(futures)
         pending = len(jobs)
-        while pending:
-            item = await inbox.get()
-            if type(item) is Done:
-                pending -= 1
-            yield item
+        # an event loop on a worker (a node running a graph with asyncio.run) waits
+        # for its sync tasks as run_threads does
+        nested = threaded and _workers.in_worker()
+        if nested:
+            _workers.block()
+        try:
+            while pending:
+                item = await inbox.get()
+                if type(item) is Done:
+                    pending -= 1
+                yield item
+        finally:
+            if nested:
+                _workers.unblock()
         self._pending.clear()
 
     async def aclose(self) -> None:
-        """Cancel the run's unfinished asyncio tasks, await them, then release its threads."""
+        """Stop the run's unfinished tasks and wait until none of them is running.
+
+        Sync tasks still queued never start; asyncio tasks are cancelled and
+        awaited; sync tasks already running on workers are waited for without
+        blocking the event loop.
+        """
+        group = self._jobs
+        if group is not None:
+            group.cancel()
         pending, self._pending = self._pending, []
         for future in pending:
             future.cancel()
-        if pending:
-            import asyncio
+        import asyncio
 
+        if pending:
             await asyncio.gather(*pending, return_exceptions=True)
-        self.close()
+        if group is None:
+            return
+        loop = asyncio.get_running_loop()
+        idle: asyncio.Future[None] = loop.create_future()
+        if not group.on_idle(partial(_resolve_soon, loop, idle)):
+            return
+        # a running node cannot be stopped: wait for it even if the waiting task is
+        # cancelled again meanwhile, and let that cancellation through afterwards
+        interrupted = False
+        while True:
+            try:
+                await asyncio.shield(idle)
+                break
+            except asyncio.CancelledError:
+                interrupted = True
+        if interrupted:
+            raise asyncio.CancelledError
 
     def close(self) -> None:
-        """Release the run's threads, waiting for any still running."""
-        pool = self._pool
-        if pool is not None:
-            self._pool = None
-            pool.shutdown(wait=True, cancel_futures=True)
+        """Cancel the run's queued tasks and wait until none of its tasks is running."""
+        group = self._jobs
+        if group is not None:
+            group.cancel()
+            group.wait()
+
+
+def _resolve_soon(loop: asyncio.AbstractEventLoop, future: asyncio.Future[None]) -> None:
+    # called on a worker: the future belongs to the loop's thread
+    try:
+        loop.call_soon_threadsafe(_resolve, future)
+    except RuntimeError:  # the loop is closed: nothing waits any more
+        return
+
+
+def _resolve(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
 
 
 class Done:

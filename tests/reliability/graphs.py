@@ -19,7 +19,11 @@ from flowc import END, START, Graph, get_stream_writer
 
 FINALLY: list[str] = []
 CALLS: list[str] = []
+RELEASED: list[str] = []
+"""Nodes that stopped waiting because RELEASE was set (not because they ran out of patience)."""
 RELEASE = threading.Event()
+PATIENCE = 5.0
+"""How long a patient node waits for RELEASE."""
 
 
 class LogState(TypedDict, total=False):
@@ -61,6 +65,35 @@ for _fn in (fast, slow_a, slow_b, after):
 slow_parallel.edge(START, ["fast", "slow_a", "slow_b"])
 slow_parallel.edge(["fast", "slow_a", "slow_b"], "after")
 slow_parallel.edge("after", END)
+
+
+def _patient(name: str) -> dict[str, Any]:
+    try:
+        CALLS.append(name)
+        get_stream_writer()({"node": name})
+        if RELEASE.wait(PATIENCE):
+            RELEASED.append(name)
+        return {"log": [name]}
+    finally:
+        FINALLY.append(name)
+
+
+def wait_a(state: LogState) -> dict[str, Any]:
+    return _patient("wait_a")
+
+
+def wait_b(state: LogState) -> dict[str, Any]:
+    return _patient("wait_b")
+
+
+def wait_c(state: LogState) -> dict[str, Any]:
+    return _patient("wait_c")
+
+
+patient = Graph("patient", LogState)
+for _fn in (wait_a, wait_b, wait_c):
+    patient.node(_fn)
+patient.edge(START, ["wait_a", "wait_b", "wait_c"])
 
 
 async def afast(state: LogState) -> dict[str, Any]:

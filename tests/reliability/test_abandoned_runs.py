@@ -1,65 +1,82 @@
-"""A stream that ends, fails or is abandoned leaves no thread or task running,
-and the nodes' ``finally`` blocks have run."""
+"""A stream that ends, fails or is abandoned leaves no task of its run running
+or queued, and the nodes' ``finally`` blocks have run; the pool's idle workers
+then exit, so the thread count returns to where it was."""
 
 from __future__ import annotations
 
 import asyncio
 import gc
 import threading
+from collections.abc import Iterator
 
 import pytest
 
-from .conftest import built, wait_for_threads
-from .graphs import BOOM, CALLS, FINALLY
+from flowc.runtime import pool
+
+from .conftest import assert_no_job_left, built, quiet_baseline, wait_for_threads
+from .graphs import BOOM, CALLS, FINALLY, RELEASE, RELEASED
+
+
+@pytest.fixture
+def one_worker() -> Iterator[None]:
+    """At most one worker runs jobs, so that a superstep's later tasks stay queued."""
+    previous = pool.set_max_workers(1)
+    yield
+    pool.set_max_workers(previous)
 
 
 def test_break_out_of_a_parallel_stream_joins_its_threads() -> None:
     runner = built("slow_parallel")
-    baseline = threading.active_count()
+    baseline = quiet_baseline()
     stream = runner.stream({"run": "r"}, stream_mode=["custom", "updates"])
     first = next(stream)
     assert first.mode == "custom"
     stream.close()
     # close() returns only once every task of the superstep that started has
     # finished (a task still queued when the stream closes never starts)
+    assert_no_job_left()
     assert FINALLY and sorted(FINALLY) == sorted(CALLS)
     assert wait_for_threads(baseline) <= baseline
 
 
 def test_breaking_a_for_loop_is_the_same_as_close() -> None:
     runner = built("slow_parallel")
-    baseline = threading.active_count()
+    baseline = quiet_baseline()
     for event in runner.stream({"run": "r"}, stream_mode="custom"):
         assert event.data in ({"node": "fast"}, {"node": "slow_a"}, {"node": "slow_b"})
         break
     gc.collect()
-    assert wait_for_threads(baseline) <= baseline
+    assert_no_job_left()
     assert FINALLY and sorted(FINALLY) == sorted(CALLS)
+    assert wait_for_threads(baseline) <= baseline
 
 
 def test_garbage_collected_stream_runs_finally_blocks() -> None:
     runner = built("slow_parallel")
-    baseline = threading.active_count()
+    baseline = quiet_baseline()
     stream = runner.stream({"run": "r"}, stream_mode="custom")
     next(stream)
     del stream
     gc.collect()
-    assert wait_for_threads(baseline) <= baseline
+    assert_no_job_left()
     assert FINALLY and sorted(FINALLY) == sorted(CALLS)
+    assert wait_for_threads(baseline) <= baseline
 
 
 def test_a_finished_stream_leaves_no_thread() -> None:
     runner = built("slow_parallel")
-    baseline = threading.active_count()
+    baseline = quiet_baseline()
     events = list(runner.stream({"run": "r"}, stream_mode="updates"))
     assert [e.node for e in events][-1] == "after"
     assert sorted(e.node for e in events[:3]) == ["fast", "slow_a", "slow_b"]
+    assert_no_job_left()
+    assert sorted(FINALLY) == ["after", "fast", "slow_a", "slow_b"]
     assert wait_for_threads(baseline) <= baseline
 
 
 def test_node_exception_propagates_unchanged_and_leaves_no_thread() -> None:
     runner = built("failing")
-    baseline = threading.active_count()
+    baseline = quiet_baseline()
     seen = []
     with pytest.raises(type(BOOM)) as caught:
         for event in runner.stream({"run": "r"}, stream_mode=["custom", "updates"]):
@@ -70,6 +87,7 @@ def test_node_exception_propagates_unchanged_and_leaves_no_thread() -> None:
         ("updates", {"tag_run": {"log": ["r"]}}),
         ("custom", {"before": "boom"}),
     ]
+    assert_no_job_left()
     assert wait_for_threads(baseline) <= baseline
 
 
@@ -116,11 +134,58 @@ def test_cancelling_the_consumer_cancels_the_nodes() -> None:
 
 def test_astream_with_sync_parallel_nodes_leaves_no_thread() -> None:
     runner = built("slow_parallel")
-    baseline = threading.active_count()
+    baseline = quiet_baseline()
 
     async def main() -> list[str]:
         return [e.node async for e in runner.astream({"run": "r"}, stream_mode="updates")]
 
     nodes = asyncio.run(main())
     assert sorted(nodes[:3]) == ["fast", "slow_a", "slow_b"] and nodes[3] == "after"
+    assert_no_job_left()
+    assert wait_for_threads(baseline) <= baseline
+
+
+def test_closing_cancels_queued_tasks_and_waits_for_the_running_one(one_worker: None) -> None:
+    runner = built("patient")
+    baseline = quiet_baseline()
+    stream = runner.stream({"run": "r"}, stream_mode="custom")
+    # one worker: wait_a runs (until released), wait_b and wait_c are queued behind it
+    assert next(stream).data == {"node": "wait_a"}
+    assert pool.stats().queued == 2
+
+    def release_once_cancelled() -> None:
+        # close() cancels the queued tasks first, then waits for the running one
+        while pool.stats().queued:
+            threading.Event().wait(0.001)
+        RELEASE.set()
+
+    releaser = threading.Thread(target=release_once_cancelled)
+    releaser.start()
+    stream.close()
+    releaser.join()
+    assert_no_job_left()
+    assert CALLS == FINALLY == RELEASED == ["wait_a"]
+    assert wait_for_threads(baseline) <= baseline
+
+
+def test_aclose_waits_for_running_sync_nodes_without_blocking_the_event_loop() -> None:
+    runner = built("patient")
+    baseline = quiet_baseline()
+
+    async def release() -> None:
+        RELEASE.set()
+
+    async def main() -> None:
+        stream = runner.astream({"run": "r"}, stream_mode="custom")
+        first = await stream.__anext__()
+        assert first.data["node"] in ("wait_a", "wait_b", "wait_c")
+        # the nodes wait for RELEASE, which this task sets: it can run only while
+        # aclose() awaits the nodes, not if aclose() blocked the event loop
+        releaser = asyncio.create_task(release())
+        await stream.aclose()
+        assert releaser.done()
+        assert_no_job_left()
+
+    asyncio.run(main())
+    assert CALLS and sorted(FINALLY) == sorted(RELEASED) == sorted(CALLS)
     assert wait_for_threads(baseline) <= baseline

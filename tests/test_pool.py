@@ -1,0 +1,308 @@
+"""The process-wide worker pool: runs share its threads, which start on demand up
+to a maximum, serve run after run, and exit when idle."""
+
+from __future__ import annotations
+
+import asyncio
+import operator
+import os
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from typing import Annotated, Any, TypedDict
+
+import pytest
+
+from flowc import START, Graph, build
+from flowc.runtime import current_task, pool
+
+
+class LogState(TypedDict, total=False):
+    log: Annotated[list[str], operator.add]
+
+
+SEEN: list[tuple[str, threading.Thread]] = []
+"""(node, thread) for every node that ran."""
+GO = threading.Event()
+PATIENCE = 5.0
+_running = 0
+_most_running = 0
+_count_lock = threading.Lock()
+
+
+def _node_name() -> str:
+    task = current_task()
+    assert task is not None
+    return task.name
+
+
+def record(state: LogState) -> dict[str, Any]:
+    """Note the node and its thread, and wait for GO while others run too."""
+    global _running, _most_running
+    name = _node_name()
+    SEEN.append((name, threading.current_thread()))
+    with _count_lock:
+        _running += 1
+        _most_running = max(_most_running, _running)
+    try:
+        GO.wait(PATIENCE)
+    finally:
+        with _count_lock:
+            _running -= 1
+    return {"log": [name]}
+
+
+WIDTH = 50
+wide = Graph("wide", LogState)
+for _i in range(WIDTH):
+    wide.node(record, name=f"n{_i:02d}")
+wide.edge(START, [f"n{_i:02d}" for _i in range(WIDTH)])
+
+TRIO = threading.Barrier(3)
+
+
+def meet(state: LogState) -> dict[str, Any]:
+    """Note the node and its thread once all three nodes run at the same time."""
+    name = _node_name()
+    SEEN.append((name, threading.current_thread()))
+    TRIO.wait(PATIENCE)
+    return {"log": [name]}
+
+
+trio = Graph("trio", LogState)
+for _name in ("a", "b", "c"):
+    trio.node(meet, name=_name)
+trio.edge(START, ["a", "b", "c"])
+
+
+class Failure(Exception):
+    """What the failing node raises."""
+
+
+FAILURE = Failure("node failed")
+
+
+def fine(state: LogState) -> dict[str, Any]:
+    return {"log": ["fine"]}
+
+
+def fail(state: LogState) -> dict[str, Any]:
+    raise FAILURE
+
+
+failing = Graph("failing_parallel", LogState)
+failing.node(fine)
+failing.node(fail)
+failing.edge(START, ["fine", "fail"])
+
+
+@pytest.fixture(autouse=True)
+def _clean_pool() -> Iterator[None]:
+    """Each test starts with no worker and with the recorders empty; settings are restored."""
+    global _most_running
+    max_workers = pool.max_workers()
+    idle_timeout = pool.set_idle_timeout(0.05)
+    _wait_for(lambda: pool.stats().workers == 0)
+    pool.set_idle_timeout(idle_timeout)
+    SEEN.clear()
+    GO.clear()
+    TRIO.reset()
+    _most_running = 0
+    yield
+    GO.set()
+    pool.set_max_workers(max_workers)
+    pool.set_idle_timeout(idle_timeout)
+
+
+def _wait_for(condition: Any, timeout: float = 5.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.005)
+    return bool(condition())
+
+
+def _updates(runner: Any) -> list[str]:
+    return sorted(name for event in runner.stream({}) for name in event.chunk())
+
+
+def test_the_default_maximum_is_thread_pool_executors() -> None:
+    assert pool.max_workers() == min(32, (os.cpu_count() or 1) + 4)
+
+
+def test_workers_are_started_on_demand_and_named() -> None:
+    assert pool.stats() == pool.PoolStats(workers=0, idle=0, running=0, queued=0)
+    assert _updates(build(trio)) == ["a", "b", "c"]
+    threads = {thread for _, thread in SEEN}
+    # the three nodes met at a barrier, so each had a worker of its own
+    assert len(threads) == 3
+    assert all(t.name.startswith("flowc-worker-") and t.daemon for t in threads)
+    assert threading.main_thread() not in threads
+    assert pool.stats() == pool.PoolStats(workers=3, idle=3, running=0, queued=0)
+
+
+def test_consecutive_runs_reuse_the_same_workers() -> None:
+    runner = build(trio)
+    idents = []
+    for _ in range(3):
+        SEEN.clear()
+        TRIO.reset()
+        assert _updates(runner) == ["a", "b", "c"]
+        idents.append({thread.ident for _, thread in SEEN})
+    assert len(idents[0]) == 3
+    assert idents[1] == idents[0] and idents[2] == idents[0]
+    assert pool.stats().workers == 3
+
+
+def test_workers_grow_to_the_maximum_and_no_further() -> None:
+    pool.set_max_workers(4)
+    runner = build(wide)
+    events: list[Any] = []
+    consumer = threading.Thread(target=lambda: events.extend(runner.stream({})))
+    consumer.start()
+    try:
+        # four nodes run (and wait for GO); the other 46 are queued, with no worker started for them
+        assert _wait_for(lambda: pool.stats().running == 4)
+        assert pool.stats() == pool.PoolStats(workers=4, idle=0, running=4, queued=WIDTH - 4)
+    finally:
+        GO.set()
+        consumer.join(PATIENCE * 2)
+    assert sorted(name for event in events for name in event.chunk()) == [
+        f"n{i:02d}" for i in range(WIDTH)
+    ]
+    assert len({thread for _, thread in SEEN}) == 4
+    assert _most_running == 4
+    assert pool.stats() == pool.PoolStats(workers=4, idle=4, running=0, queued=0)
+
+
+def test_idle_workers_exit_and_the_thread_count_returns() -> None:
+    baseline = threading.active_count()
+    pool.set_idle_timeout(0.05)
+    assert _updates(build(trio)) == ["a", "b", "c"]
+    threads = {thread for _, thread in SEEN}
+    assert len(threads) == 3
+    assert _wait_for(lambda: not any(t.is_alive() for t in threads))
+    assert pool.stats() == pool.PoolStats(workers=0, idle=0, running=0, queued=0)
+    assert threading.active_count() == baseline
+
+
+def test_a_changed_idle_timeout_applies_to_workers_already_idle() -> None:
+    pool.set_idle_timeout(60.0)
+    assert _updates(build(trio)) == ["a", "b", "c"]
+    threads = {thread for _, thread in SEEN}
+    pool.set_idle_timeout(0.05)
+    assert _wait_for(lambda: not any(t.is_alive() for t in threads))
+    assert pool.stats().workers == 0
+
+
+def test_a_node_exception_reaches_its_run_and_the_workers_serve_on() -> None:
+    runner = build(failing)
+    for _ in range(2):
+        with pytest.raises(Failure) as caught:
+            list(runner.stream({}))
+        assert caught.value is FAILURE
+        assert (pool.stats().running, pool.stats().queued) == (0, 0)
+    assert _updates(build(trio)) == ["a", "b", "c"]
+
+
+def test_a_node_exception_reaches_its_async_run() -> None:
+    runner = build(failing)
+
+    async def main() -> None:
+        with pytest.raises(Failure) as caught:
+            async for _ in runner.astream({}):
+                pass
+        assert caught.value is FAILURE
+
+    asyncio.run(main())
+    assert (pool.stats().running, pool.stats().queued) == (0, 0)
+
+
+def test_an_exception_escaping_a_job_goes_to_the_thread_excepthook(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    reported: list[BaseException | None] = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: reported.append(args.exc_value))
+    group = pool.Group()
+    done = threading.Event()
+
+    def broken() -> None:
+        raise FAILURE
+
+    pool.submit(group, broken)
+    pool.submit(group, done.set)
+    assert done.wait(PATIENCE)
+    assert _wait_for(lambda: pool.stats().running == 0)
+    assert reported == [FAILURE]
+
+
+def test_cancelled_jobs_never_run_and_running_ones_are_waited_for() -> None:
+    pool.set_max_workers(1)
+    group = pool.Group()
+    started = threading.Event()
+    ran: list[str] = []
+
+    def hold() -> None:
+        started.set()
+        GO.wait(PATIENCE)
+        ran.append("hold")
+
+    pool.submit(group, hold)
+    pool.submit(group, ran.append, "queued")
+    assert started.wait(PATIENCE)
+    assert (len(group.queued), group.running) == (1, 1)
+    assert group.cancel() == 1
+    assert pool.stats().queued == 0
+    threading.Timer(0.01, GO.set).start()
+    group.wait()
+    assert group.running == 0
+    assert ran == ["hold"]
+
+
+def test_nested_graphs_find_workers_when_the_pool_is_full() -> None:
+    from tests.reliability.graphs import DEPTH, deepest
+
+    # every level's node waits on a worker for the level below it, twelve deep
+    pool.set_max_workers(2)
+    runner = build(deepest)
+    events = list(runner.stream({"path": ">"}, stream_mode="updates", subgraphs=True))
+    assert [len(e.ns) for e in events] == list(range(DEPTH, -1, -1))
+    assert events[-1].chunk() == {"inner": {"path": ">leaf"}}
+    assert (pool.stats().running, pool.stats().queued) == (0, 0)
+
+
+def test_nested_async_graphs_find_workers_when_the_pool_is_full() -> None:
+    from tests.reliability.graphs import DEPTH, deepest
+
+    pool.set_max_workers(2)
+    runner = build(deepest)
+
+    async def main() -> list[Any]:
+        return [e async for e in runner.astream({"path": ">"}, subgraphs=True)]
+
+    events = asyncio.run(main())
+    assert [len(e.ns) for e in events] == list(range(DEPTH, -1, -1))
+    assert (pool.stats().running, pool.stats().queued) == (0, 0)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="os.fork is POSIX only")
+def test_a_forked_child_starts_with_an_empty_pool() -> None:
+    runner = build(trio)
+    assert _updates(runner) == ["a", "b", "c"]
+    assert pool.stats().workers == 3  # threads that do not exist in the child
+    pid = os.fork()
+    if pid == 0:  # the child: report through the exit code only
+        code = 1
+        try:
+            signal.alarm(20)  # a hang kills the child, which the parent sees
+            fresh = pool.stats() == pool.PoolStats(workers=0, idle=0, running=0, queued=0)
+            SEEN.clear()
+            TRIO.reset()
+            ran = _updates(runner) == ["a", "b", "c"]
+            workers = {thread for _, thread in SEEN}
+            if fresh and ran and len(workers) == 3 and pool.stats().workers == 3:
+                code = 0
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
