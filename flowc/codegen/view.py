@@ -289,8 +289,17 @@ def _imports(module: str, *names: str) -> frozenset[Import]:
 # What the templates import themselves; user names are aliased around them.
 TYPES_HEADER = (
     _imports("collections.abc", "Awaitable", "Mapping")
-    | _imports("typing", "Any", "NotRequired", "Protocol", "ReadOnly", "TypeAlias", "TypedDict")
-    | _imports("flowc.runtime", "StreamWriter")
+    | _imports(
+        "typing",
+        "TYPE_CHECKING",
+        "Any",
+        "NotRequired",
+        "Protocol",
+        "ReadOnly",
+        "TypeAlias",
+        "TypedDict",
+    )
+    | _imports("flowc.runtime", "StreamWriter", "deferred_form")
     | _imports("dataclasses", "dataclass", "field")
     | _imports("pydantic", "BaseModel", "Field")
 )

@@ -7,6 +7,8 @@ and the errors.
 
 from __future__ import annotations
 
+from typing import Any
+
 from .chunks import ashape_chunks, shape_chunks
 from .config import DEFAULT_RECURSION_LIMIT, Config, NodeConfig
 from .errors import (
@@ -88,6 +90,7 @@ __all__ = [
     "check_update",
     "current_task",
     "default_mode",
+    "deferred_form",
     "drain",
     "emit_node_output",
     "enter",
@@ -103,3 +106,31 @@ __all__ = [
     "shared_input",
     "timestamp",
 ]
+
+
+class _DeferredForm:
+    __slots__ = ("_module", "_name")
+
+    def __init__(self, module: str, name: str) -> None:
+        self._module = module
+        self._name = name
+
+    def __getitem__(self, parameters: Any) -> Any:
+        import importlib
+
+        return getattr(importlib.import_module(self._module), self._name)[parameters]
+
+    def __repr__(self) -> str:
+        return f"deferred_form({self._module!r}, {self._name!r})"
+
+
+def deferred_form(module: str, name: str) -> Any:
+    """``module.name``, a typing form such as ``ReadOnly``, imported when first subscripted.
+
+    Generated types modules use it for ``typing_extensions.ReadOnly`` before
+    Python 3.13: only type checkers and code that evaluates annotations
+    (``typing.get_type_hints``, pydantic) need it, and they get the real form,
+    while importing the module does not import ``typing_extensions`` (and the
+    ``inspect`` it imports).
+    """
+    return _DeferredForm(module, name)

@@ -29,7 +29,6 @@ import importlib.util
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, ExitStack
-from dataclasses import fields, is_dataclass
 from typing import TYPE_CHECKING, Any, Final, TypeAlias, TypeVar, cast
 
 from .events import MessageMetadata, MessagesEvent
@@ -306,7 +305,9 @@ def _state_values(value: Any) -> Sequence[Any]:
     model_fields = getattr(type(value), "model_fields", None)
     if isinstance(model_fields, dict) and hasattr(value, "model_dump"):
         return [getattr(value, name) for name in model_fields]
-    if is_dataclass(value) and not isinstance(value, type):
+    if hasattr(type(value), "__dataclass_fields__"):  # dataclasses.is_dataclass, unimported
+        from dataclasses import fields
+
         return [getattr(value, f.name) for f in fields(value)]
     return ()
 

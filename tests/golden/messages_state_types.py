@@ -11,16 +11,21 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping
-from typing import Any, Protocol, TypeAlias, TypedDict
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, TypedDict
 
+from flowc.runtime import deferred_form
 from langchain_core.messages import AnyMessage
 
 # Update and input payloads are read-only: then a TypedDict with the same keys
 # and types is accepted where they are, whether its keys are required or not.
+# Before Python 3.13 ReadOnly is typing_extensions', imported only when the
+# annotations are evaluated (typing.get_type_hints, pydantic), not with this module.
 if sys.version_info >= (3, 13):
     from typing import ReadOnly
-else:
+elif TYPE_CHECKING:
     from typing_extensions import ReadOnly
+else:
+    ReadOnly = deferred_form("typing_extensions", "ReadOnly")
 
 __all__ = [
     "Custom",
