@@ -229,8 +229,8 @@ def test_an_exception_escaping_a_job_goes_to_the_thread_excepthook(
     def broken() -> None:
         raise FAILURE
 
-    pool.submit(group, broken)
-    pool.submit(group, done.set)
+    group.submit(broken)
+    group.submit(done.set)
     assert done.wait(PATIENCE)
     assert _wait_for(lambda: pool.stats().running == 0)
     assert reported == [FAILURE]
@@ -247,8 +247,8 @@ def test_cancelled_jobs_never_run_and_running_ones_are_waited_for() -> None:
         GO.wait(PATIENCE)
         ran.append("hold")
 
-    pool.submit(group, hold)
-    pool.submit(group, ran.append, "queued")
+    group.submit(hold)
+    group.submit(ran.append, "queued")
     assert started.wait(PATIENCE)
     assert (len(group.queued), group.running) == (1, 1)
     assert group.cancel() == 1

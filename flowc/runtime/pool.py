@@ -8,7 +8,7 @@ and no worker is idle, up to :func:`max_workers`, and a worker leaves after
 for those still running without touching other runs' jobs.
 
 A worker that waits for jobs it queued itself (a graph running inside a node)
-says so with :func:`block`: while it waits it does not count against the
+says so with :meth:`Group.block`: while it waits it does not count against the
 maximum, so nested graphs always find a worker.
 
 After ``os.fork()`` the child starts with an empty pool.
@@ -22,21 +22,17 @@ import os
 import threading
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 __all__ = [
     "Group",
     "PoolStats",
-    "block",
     "idle_timeout",
     "in_worker",
     "max_workers",
     "set_idle_timeout",
     "set_max_workers",
     "stats",
-    "submit",
-    "unblock",
 ]
 
 _QUEUED: Final = 0
@@ -86,6 +82,31 @@ class Group:
         """How many of the group's jobs are running now."""
         self._notify: Callable[[], object] | None = None
 
+    def submit(self, fn: Callable[..., object], *args: Any) -> None:
+        """Run ``fn(*args)`` on a worker, in a copy of the caller's context.
+
+        ``fn`` reports its own result and errors (an exception that escapes it
+        is passed to :func:`threading.excepthook`).
+        """
+        (_pool or _make_pool()).submit(self, fn, args)
+
+    def block(self) -> bool:
+        """The calling thread starts waiting for the group's jobs.
+
+        A worker that waits for jobs it queued (a graph running inside a node)
+        does not count against the maximum meanwhile, so that nested graphs
+        always find a worker. Returns whether the caller is a worker: then call
+        :meth:`unblock` when the wait is over.
+        """
+        if getattr(_local, "worker", False) is not True:
+            return False
+        _shared().block()
+        return True
+
+    def unblock(self) -> None:
+        """The wait that :meth:`block` announced is over."""
+        _shared().unblock()
+
     def cancel(self) -> int:
         """Cancel the group's jobs that have not started (they never will); how many."""
         return _shared().cancel(self)
@@ -105,9 +126,8 @@ class Group:
             waiter.acquire()
 
 
-@dataclass(frozen=True, slots=True)
-class PoolStats:
-    """What the pool is doing, at one moment."""
+class PoolStats(NamedTuple):
+    """What the pool is doing, at one moment (a named tuple: dataclasses cost import time)."""
 
     workers: int
     """Worker threads alive (idle ones included)."""
@@ -322,31 +342,9 @@ def _make_pool() -> _Pool:
         return _pool
 
 
-def submit(group: Group, fn: Callable[..., object], *args: Any) -> None:
-    """Run ``fn(*args)`` on a worker, in a copy of the caller's context, as one of ``group``'s jobs.
-
-    ``fn`` reports its own result and errors (an exception that escapes it is
-    passed to :func:`threading.excepthook`).
-    """
-    (_pool or _make_pool()).submit(group, fn, args)
-
-
 def in_worker() -> bool:
     """Whether the calling thread is one of the pool's workers."""
     return getattr(_local, "worker", False) is True
-
-
-def block() -> None:
-    """A worker starts waiting for jobs it queued: the pool may start another worker meanwhile.
-
-    Call :func:`unblock` when the wait is over.
-    """
-    _shared().block()
-
-
-def unblock() -> None:
-    """The wait that :func:`block` announced is over."""
-    _shared().unblock()
 
 
 def stats() -> PoolStats:

@@ -19,7 +19,6 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, Final, TypeAlias, TypeVar
 
 from . import messages as _messages
-from . import pool as _workers
 from .config import DEFAULT_RECURSION_LIMIT, Config, NodeConfig
 from .errors import InvalidUpdateError
 from .events import (
@@ -33,13 +32,15 @@ from .events import (
     TaskResultEvent,
 )
 
-# asyncio, datetime, hashlib and uuid are imported where they are
+# asyncio, datetime, hashlib, uuid and the worker pool are imported where they are
 # used: together they would double what importing a generated module costs,
 # and a sync run of a graph without parallel steps needs none of them.
 if TYPE_CHECKING:
     import asyncio
     from datetime import datetime
     from hashlib import blake2b
+
+    from .pool import Group
 
 __all__ = [
     "CURRENT_TASK",
@@ -249,7 +250,7 @@ class Run:
         if limit < 1:
             raise ValueError("recursion_limit must be at least 1")
         self.limit = limit
-        self._jobs: _workers.Group | None = None
+        self._jobs: Group | None = None
         self._pending: list[asyncio.Future[Any]] = []
         self.result: dict[str, Any] | None = None
         """The final values, set by the runner when the run completes."""
@@ -410,10 +411,13 @@ class Run:
 
     # -- running a superstep's tasks -------------------------------------------------
 
-    def _group(self) -> _workers.Group:
+    def _group(self) -> Group:
         group = self._jobs
         if group is None:
-            group = self._jobs = _workers.Group()
+            # the pool is imported by the first run that puts a task on a thread
+            from .pool import Group
+
+            group = self._jobs = Group()
         return group
 
     def run_threads(
@@ -427,21 +431,19 @@ class Run:
         inbox: queue.SimpleQueue[Event | Done] = queue.SimpleQueue()
         put = inbox.put
         group = self._group()
-        submit = _workers.submit
+        submit = group.submit
         for task, fn, args in jobs:
             task.emit = put
-            submit(group, _work, task, fn, args, put)
+            submit(_work, task, fn, args, put)
         pending = len(jobs)
-        # a worker waiting for the tasks it queued (a graph run inside a node) lets
-        # another worker start meanwhile, so that nested graphs never run out of workers
-        nested = _workers.in_worker()
         while pending:
-            if nested:
-                _workers.block()
+            # a worker waiting for the tasks it queued (a graph run inside a node) lets
+            # another worker start meanwhile, so that nested graphs never run out of workers
+            if group.block():
                 try:
                     item = inbox.get()
                 finally:
-                    _workers.unblock()
+                    group.unblock()
             else:
                 item = inbox.get()
             if type(item) is Done:
@@ -463,7 +465,7 @@ class Run:
         loop = asyncio.get_running_loop()
         inbox: asyncio.Queue[Event | Done] = asyncio.Queue()
         started: list[asyncio.Future[None]] = []
-        threaded = False
+        group: Group | None = None
 
         def threadsafe_put(item: Event | Done) -> None:
             loop.call_soon_threadsafe(inbox.put_nowait, item)
@@ -479,15 +481,13 @@ class Run:
                 )
             else:
                 task.emit = threadsafe_put
-                _workers.submit(self._group(), _work, task, fn, args, threadsafe_put)
-                threaded = True
+                group = self._group()
+                group.submit(_work, task, fn, args, threadsafe_put)
         self._pending.extend(started)
         pending = len(jobs)
         # an event loop on a worker (a node running a graph with asyncio.run) waits
         # for its sync tasks as run_threads does
-        nested = threaded and _workers.in_worker()
-        if nested:
-            _workers.block()
+        nested = group is not None and group.block()
         try:
             while pending:
                 item = await inbox.get()
@@ -495,8 +495,8 @@ class Run:
                     pending -= 1
                 yield item
         finally:
-            if nested:
-                _workers.unblock()
+            if nested and group is not None:
+                group.unblock()
         self._pending.clear()
 
     async def aclose(self) -> None:
