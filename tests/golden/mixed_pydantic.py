@@ -20,7 +20,15 @@ the subgraphs.
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Mapping, Sequence
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Callable,
+    Generator,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from typing import Any, Final, Literal, TypeAlias, cast, final, overload
 
 from flowc import runtime as rt
@@ -254,6 +262,22 @@ def _call_count(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, An
     return update
 
 
+def _stream_count(
+    task: rt.Task, inp: Any, values: dict[str, Any]
+) -> Generator[Any, None, dict[str, Any] | None]:
+    """Run subgraph node 'count' as the lone task of its superstep.
+
+    Its graph's events are yielded as they happen, with no thread in between;
+    returns the node's writes.
+    """
+    child = rt.Run.nested(_graph_mixed_counter.NAME, task)
+    shared = rt.shared_input(inp, ("topic", "count", "note"))
+    child_values, child_wrote = _graph_mixed_counter._start(shared)
+    yield from _graph_mixed_counter._execute(child, child_values, child_wrote)
+    final = cast(dict[str, Any], child.result)
+    return {key: final[key] for key in ("topic", "count", "note") if key in final} or None
+
+
 async def _acall_count(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'count' (async); return its writes."""
     child = rt.Run.nested(_graph_mixed_counter.NAME, task)
@@ -289,6 +313,17 @@ async def _arun_count(
 _CALLS: Final[dict[str, Callable[[rt.Task, Any, dict[str, Any]], dict[str, Any] | None]]] = {
     "whisper": _call_whisper,
     "count": _call_count,
+}
+# the subgraph nodes, whose graph a lone task runs right in the superstep loop
+_SUBGRAPHS: Final[
+    dict[
+        str,
+        Callable[[rt.Task, Any, dict[str, Any]], Generator[Any, None, dict[str, Any] | None]]
+        | None,
+    ]
+] = {
+    "whisper": None,
+    "count": _stream_count,
 }
 # the nodes that take the state alone, which inline steps call directly
 _PLAIN: Final[dict[str, Callable[[Any], object] | None]] = {
@@ -350,7 +385,11 @@ def _execute(run: rt.Run, values: dict[str, Any], wrote: bool) -> Iterator[Any]:
                 raise rt.GraphRecursionError(rt.recursion_message(limit))
             if not ready:
                 break
-            if len(ready) == 1 and not live:
+            # a lone subgraph node runs its graph right here even when events stream live:
+            # the graph's events come out of its own loop as they happen
+            if len(ready) == 1 and (
+                not live or (_SUBGRAPHS[ready[0]] is not None and not run.messages)
+            ):
                 # one task and nothing to stream while it runs: call it right here
                 name = ready[0]
                 # one task object serves every inline step of this run
@@ -382,6 +421,10 @@ def _execute(run: rt.Run, values: dict[str, Any], wrote: bool) -> Iterator[Any]:
                             update = result
                         else:
                             update = rt.check_update(name, result, _KEYS)
+                    elif (sub := _SUBGRAPHS[name]) is not None:
+                        # while it yields, the code running is this run's consumer, not the node
+                        task.active = False
+                        update = yield from sub(task, inp, values)
                     else:
                         update = _CALLS[name](task, inp, values)
                     # the only task of its superstep: its writes go straight into the state,
@@ -427,8 +470,9 @@ def _execute(run: rt.Run, values: dict[str, Any], wrote: bool) -> Iterator[Any]:
                     yield item
                     continue
                 if item.error is not None:
-                    for event in run.task_result(item.task, None, item.error):
-                        yield event
+                    if want_tasks:
+                        for event in run.task_result(item.task, None, item.error):
+                            yield event
                     raise item.error
                 done[item.task.name] = item.result
                 if want_updates:
@@ -572,8 +616,9 @@ async def _aexecute(run: rt.Run, values: dict[str, Any], wrote: bool) -> AsyncGe
                     yield item
                     continue
                 if item.error is not None:
-                    for event in run.task_result(item.task, None, item.error):
-                        yield event
+                    if want_tasks:
+                        for event in run.task_result(item.task, None, item.error):
+                            yield event
                     raise item.error
                 done[item.task.name] = item.result
                 if want_updates:

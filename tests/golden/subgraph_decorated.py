@@ -20,7 +20,15 @@ the subgraphs.
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Mapping, Sequence
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Callable,
+    Generator,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from typing import Any, Final, Literal, TypeAlias, cast, final, overload
 
 from flowc import runtime as rt
@@ -244,6 +252,22 @@ def _call_node_2(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, A
     return update
 
 
+def _stream_node_2(
+    task: rt.Task, inp: Any, values: dict[str, Any]
+) -> Generator[Any, None, dict[str, Any] | None]:
+    """Run subgraph node 'node_2' as the lone task of its superstep.
+
+    Its graph's events are yielded as they happen, with no thread in between;
+    returns the node's writes.
+    """
+    child = rt.Run.nested(_graph_subgraph_decorated_child.NAME, task)
+    shared = {key: values[key] for key in ("foo",) if key in values}
+    child_values, child_wrote = _graph_subgraph_decorated_child._start(shared)
+    yield from _graph_subgraph_decorated_child._execute(child, child_values, child_wrote)
+    final = cast(dict[str, Any], child.result)
+    return {key: final[key] for key in ("foo",) if key in final} or None
+
+
 async def _acall_node_2(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'node_2' (async); return its writes."""
     child = rt.Run.nested(_graph_subgraph_decorated_child.NAME, task)
@@ -278,6 +302,17 @@ async def _arun_node_2(
 _CALLS: Final[dict[str, Callable[[rt.Task, Any, dict[str, Any]], dict[str, Any] | None]]] = {
     "node_1": _call_node_1,
     "node_2": _call_node_2,
+}
+# the subgraph nodes, whose graph a lone task runs right in the superstep loop
+_SUBGRAPHS: Final[
+    dict[
+        str,
+        Callable[[rt.Task, Any, dict[str, Any]], Generator[Any, None, dict[str, Any] | None]]
+        | None,
+    ]
+] = {
+    "node_1": None,
+    "node_2": _stream_node_2,
 }
 # the nodes that take the state alone, which inline steps call directly
 _PLAIN: Final[dict[str, Callable[[Any], object] | None]] = {
@@ -339,7 +374,11 @@ def _execute(run: rt.Run, values: dict[str, Any], wrote: bool) -> Iterator[Any]:
                 raise rt.GraphRecursionError(rt.recursion_message(limit))
             if not ready:
                 break
-            if len(ready) == 1 and not live:
+            # a lone subgraph node runs its graph right here even when events stream live:
+            # the graph's events come out of its own loop as they happen
+            if len(ready) == 1 and (
+                not live or (_SUBGRAPHS[ready[0]] is not None and not run.messages)
+            ):
                 # one task and nothing to stream while it runs: call it right here
                 name = ready[0]
                 # one task object serves every inline step of this run
@@ -371,6 +410,10 @@ def _execute(run: rt.Run, values: dict[str, Any], wrote: bool) -> Iterator[Any]:
                             update = result
                         else:
                             update = rt.check_update(name, result, _KEYS)
+                    elif (sub := _SUBGRAPHS[name]) is not None:
+                        # while it yields, the code running is this run's consumer, not the node
+                        task.active = False
+                        update = yield from sub(task, inp, values)
                     else:
                         update = _CALLS[name](task, inp, values)
                     # the only task of its superstep: its writes go straight into the state,
@@ -416,8 +459,9 @@ def _execute(run: rt.Run, values: dict[str, Any], wrote: bool) -> Iterator[Any]:
                     yield item
                     continue
                 if item.error is not None:
-                    for event in run.task_result(item.task, None, item.error):
-                        yield event
+                    if want_tasks:
+                        for event in run.task_result(item.task, None, item.error):
+                            yield event
                     raise item.error
                 done[item.task.name] = item.result
                 if want_updates:
@@ -561,8 +605,9 @@ async def _aexecute(run: rt.Run, values: dict[str, Any], wrote: bool) -> AsyncGe
                     yield item
                     continue
                 if item.error is not None:
-                    for event in run.task_result(item.task, None, item.error):
-                        yield event
+                    if want_tasks:
+                        for event in run.task_result(item.task, None, item.error):
+                            yield event
                     raise item.error
                 done[item.task.name] = item.result
                 if want_updates:

@@ -361,8 +361,9 @@ def _execute(run: rt.Run, values: dict[str, Any], wrote: bool) -> Iterator[Any]:
                     yield item
                     continue
                 if item.error is not None:
-                    for event in run.task_result(item.task, None, item.error):
-                        yield event
+                    if want_tasks:
+                        for event in run.task_result(item.task, None, item.error):
+                            yield event
                     raise item.error
                 done[item.task.name] = item.result
                 if want_updates:
@@ -503,8 +504,9 @@ async def _aexecute(run: rt.Run, values: dict[str, Any], wrote: bool) -> AsyncGe
                     yield item
                     continue
                 if item.error is not None:
-                    for event in run.task_result(item.task, None, item.error):
-                        yield event
+                    if want_tasks:
+                        for event in run.task_result(item.task, None, item.error):
+                            yield event
                     raise item.error
                 done[item.task.name] = item.result
                 if want_updates:
