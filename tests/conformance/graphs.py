@@ -66,7 +66,8 @@ def a(state: LogState) -> dict[str, Any]:
 
 def a2(state: LogState) -> dict[str, Any]:
     # finish after `c`, which runs in the same superstep in the graph with separate edges
-    time.sleep(0.05)
+    # (with room for a busy machine to be slow in starting `c`)
+    time.sleep(0.15)
     return {"log": ["a2"]}
 
 
@@ -297,7 +298,8 @@ def pick_start(state: RouteState) -> list[Literal["left", "right"]]:
 def left(state: RouteState) -> dict[str, Any]:
     if state["topic"] == "both":
         # finish after `right`, so that the two updates come in a known order
-        time.sleep(0.05)
+        # (with room for a busy machine to be slow in starting `right`)
+        time.sleep(0.15)
     return {"log": ["left"]}
 
 
