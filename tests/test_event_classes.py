@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import os
 import pickle
+import subprocess
 import sys
 import typing
 from typing import Any
 
 import pytest
 
+from flowc import runtime as rt
 from flowc.runtime import (
     CustomEvent,
     DebugEvent,
@@ -26,6 +29,14 @@ from flowc.runtime import (
     UpdatesEvent,
     ValuesEvent,
 )
+from flowc.runtime.events import (
+    iso_timestamp,
+    pending_task_event,
+    pending_task_result_event,
+    stamped_debug_event,
+)
+
+from .conftest import ROOT
 
 FIELDS = {
     ValuesEvent: ["data", "ns"],
@@ -56,7 +67,11 @@ def test_event_classes_are_frozen_slotted_dataclasses(cls: Any) -> None:
     assert is_dataclass
     assert [f.name for f in dataclasses.fields(cls)] == FIELDS[cls]
     assert cls.__dataclass_params__.frozen is True
-    assert cls.__slots__ == tuple(FIELDS[cls])
+    # fields made when first read (a debug event's timestamp, a task event's id) keep
+    # what they are made from in a slot of their own
+    made = {"timestamp", "id"}
+    slots = [f"_{name}" if name in made else name for name in FIELDS[cls]]
+    assert cls.__slots__ == tuple(slots)
     assert cls.__match_args__ == tuple(FIELDS[cls])
     defaults = {
         f.name: f.default for f in dataclasses.fields(cls) if f.default is not dataclasses.MISSING
@@ -159,6 +174,106 @@ def test_a_dataclass_can_extend_an_event() -> None:
         event.total = 1  # type: ignore[misc]
 
 
+# -- what runs stream: debug timestamps and task ids made when first read ------------
+
+
+def test_iso_timestamps_are_those_of_datetime() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)
+    for time_ns in (
+        1_767_225_600_000_000_000,  # 2026-01-01T00:00:00, no fraction
+        1_767_225_600_000_000_999,  # under a microsecond: no fraction either
+        1_767_225_600_123_456_789,
+        1_767_225_659_999_999_000,
+        1_767_225_660_000_001_000,
+        951_782_400_500_000_000,  # 2000-02-29
+    ):
+        expected = (epoch + timedelta(microseconds=time_ns // 1000)).isoformat()
+        assert iso_timestamp(time_ns) == expected
+    assert iso_timestamp(1_767_225_600_123_456_789) == "2026-01-01T00:00:00.123456+00:00"
+    assert iso_timestamp(1_767_225_600_000_000_000) == "2026-01-01T00:00:00+00:00"
+
+
+def test_the_runtime_timestamp_is_now() -> None:
+    from datetime import UTC, datetime
+
+    before = datetime.now(UTC)
+    stamp = rt.timestamp()
+    after = datetime.now(UTC)
+    # to the microsecond, as datetime.now(UTC).isoformat() would have written it
+    assert before.replace(microsecond=0) <= datetime.fromisoformat(stamp) <= after
+
+
+def test_a_stamped_debug_event_formats_its_timestamp_when_read() -> None:
+    time_ns = 1_767_225_600_123_456_789
+    event = stamped_debug_event(2, time_ns, START, ())
+    expected = DebugEvent(2, "2026-01-01T00:00:00.123456+00:00", START)
+    assert event == expected
+    assert repr(event) == repr(expected)
+    assert event.timestamp == "2026-01-01T00:00:00.123456+00:00"
+    assert event.chunk()["timestamp"] == "2026-01-01T00:00:00.123456+00:00"
+    assert dataclasses.asdict(stamped_debug_event(2, time_ns, START, ())) == dataclasses.asdict(
+        expected
+    )
+    fresh = stamped_debug_event(2, time_ns, START, ())
+    assert pickle.loads(pickle.dumps(fresh)) == expected
+    assert fresh.__getstate__() == [2, "2026-01-01T00:00:00.123456+00:00", START, ()]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fresh.timestamp = "now"  # type: ignore[misc]
+
+
+def test_a_pending_task_id_is_made_when_read_and_is_the_runs_id() -> None:
+    run = rt.Run("g", frozenset({"tasks"}), config={"run_id": "r"})
+    start = pending_task_event((run, 3, "n"), "n", {"a": 1}, (), None, 3, ())
+    result = pending_task_result_event((run, 3, "n"), "n", None, {"a": 2}, 3, (), ())
+    expected_id = run.task_id(3, "n")
+    assert start.id == result.id == expected_id
+    assert start == TaskEvent(expected_id, "n", {"a": 1}, (), None, 3)
+    assert pickle.loads(pickle.dumps(result)) == TaskResultEvent(
+        expected_id, "n", None, {"a": 2}, 3
+    )
+    unread = pending_task_event((run, 3, "n"), "n", {}, (), None, 3, ())
+    assert dataclasses.asdict(unread)["id"] == expected_id
+
+
+def test_streamed_task_events_carry_the_ids_of_their_tasks() -> None:
+    from tests.golden import joke
+
+    config: rt.Config = {"run_id": "4b1c8f7e-0f4d-4d6e-9f55-0d7f4a3a2b10"}
+    events = list(joke.stream({"topic": "x"}, stream_mode=["tasks", "debug"], config=config))
+    run = rt.Run("joke", frozenset(), config=config)
+    ids = {
+        "refine_topic": run.task_id(1, "refine_topic"),
+        "generate_joke": run.task_id(2, "generate_joke"),
+    }
+    assert [
+        (type(e).__name__, e.payload.id if isinstance(e, DebugEvent) else e.id) for e in events
+    ] == [
+        ("TaskEvent", ids["refine_topic"]),
+        ("DebugEvent", ids["refine_topic"]),
+        ("TaskResultEvent", ids["refine_topic"]),
+        ("DebugEvent", ids["refine_topic"]),
+        ("TaskEvent", ids["generate_joke"]),
+        ("DebugEvent", ids["generate_joke"]),
+        ("TaskResultEvent", ids["generate_joke"]),
+        ("DebugEvent", ids["generate_joke"]),
+    ]
+    debug = [e for e in events if isinstance(e, DebugEvent)]
+    assert [e.timestamp for e in debug] == sorted(e.timestamp for e in debug)
+
+
+def test_task_ids_differ_for_every_node_step_and_namespace() -> None:
+    run = rt.Run("g", frozenset(), config={"run_id": "r"})
+    nested = rt.Run("g", frozenset(), config={"run_id": "r"}, ns=("p:1",))
+    names = [f"n{i}" for i in range(50)]
+    ids = {run.task_id(step, name) for step in range(1, 201) for name in names}
+    ids |= {nested.task_id(step, name) for step in range(1, 201) for name in names}
+    assert len(ids) == 2 * 200 * 50
+    again = rt.Run("other graph", frozenset(), config={"run_id": "r"})
+    assert again.task_id(7, "n3") == run.task_id(7, "n3")
+
+
 # -- types modules -------------------------------------------------------------------
 
 
@@ -177,3 +292,24 @@ def test_read_only_annotations_of_a_types_module_resolve_to_read_only() -> None:
     assert typing.get_type_hints(joke_types.RefineTopicUpdate, include_extras=True) == {
         "topic": ReadOnly[str]
     }
+
+
+# -- what importing a runner loads ---------------------------------------------------
+
+
+def test_importing_a_runner_loads_neither_dataclasses_nor_typing_extensions() -> None:
+    # dataclasses imports inspect, ast, dis and tokenize; typing_extensions imports
+    # inspect too: together more than a third of what a runner's import cost
+    code = (
+        "import sys\n"
+        "import tests.golden.joke as joke\n"
+        "heavy = ('dataclasses', 'inspect', 'typing_extensions', 'asyncio', 'hashlib')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+        "joke.invoke({'topic': 'x'})\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(["specs", "."])}
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    assert proc.stdout.splitlines() == ["[]", "[]"]

@@ -19,6 +19,7 @@ from typing import (
     Generic,
     Literal,
     NewType,
+    Protocol,
     TypeAlias,
     TypedDict,
     TypeVar,
@@ -31,12 +32,18 @@ __all__ = [
     "MessageMetadata",
     "MessagesEvent",
     "Namespace",
+    "PendingTaskId",
     "StreamMode",
     "TaskEvent",
     "TaskId",
+    "TaskIds",
     "TaskResultEvent",
     "UpdatesEvent",
     "ValuesEvent",
+    "iso_timestamp",
+    "pending_task_event",
+    "pending_task_result_event",
+    "stamped_debug_event",
 ]
 
 StreamMode: TypeAlias = Literal[
@@ -92,11 +99,20 @@ def _frozen_slotted(cls: type[Any]) -> type[Any]:
     two differences: ``__init__`` fills the slots directly, a third cheaper
     than through ``object.__setattr__`` (events are made once per node step),
     and the fields are made on first use (:class:`_DataclassAttribute`).
+
+    A class may name fields whose value is made when first read
+    (``_made_on_read``: field name to a raw type and the function that turns
+    a raw value into the field's): ``__init__`` accepts either, a property
+    makes the value from a raw one on first read and keeps it. Everything
+    that reads fields (equality, ``repr``, pickling, ``dataclasses.asdict``)
+    sees only made values.
     """
     body = dict(cls.__dict__)
     annotations: dict[str, str] = body.get("__annotations__", {})
     # the events' annotations are strings (``from __future__ import annotations``)
     names = tuple(name for name, ann in annotations.items() if not ann.startswith("ClassVar["))
+    made: Mapping[str, tuple[type[Any], Callable[[Any], Any]]] = body.get("_made_on_read", {})
+    slots = tuple(f"_{name}" if name in made else name for name in names)
     twin: dict[str, Any] = {
         "__module__": cls.__module__,
         "__qualname__": cls.__qualname__,
@@ -110,7 +126,7 @@ def _frozen_slotted(cls: type[Any]) -> type[Any]:
                 defaults[name] = body.pop(name)
     body.pop("__dict__", None)
     body.pop("__weakref__", None)
-    body["__slots__"] = names
+    body["__slots__"] = slots
     body["__match_args__"] = names
     body["__dataclass_fields__"] = _DataclassAttribute(twin)
     body["__dataclass_params__"] = _DataclassAttribute(twin)
@@ -149,8 +165,8 @@ def _frozen_slotted(cls: type[Any]) -> type[Any]:
         return list(values(self))
 
     def __setstate__(self: Any, state: list[Any]) -> None:
-        for name, value in zip(names, state, strict=True):
-            object.__setattr__(self, name, value)
+        for slot, value in zip(slots, state, strict=True):
+            object.__setattr__(self, slot, value)
 
     methods: list[Callable[..., Any]] = [
         __repr__,
@@ -175,11 +191,14 @@ def _frozen_slotted(cls: type[Any]) -> type[Any]:
     metaclass: Any = type(cls)
     frozen = metaclass(cls.__name__, cls.__bases__, body)
 
+    for name, (raw, make) in made.items():
+        setattr(frozen, name, _made_on_read(getattr(frozen, f"_{name}"), raw, make))
+
     # __init__ writes through the slots' descriptors, which exist only now
     scope: dict[str, Any] = {}
     params = []
-    for name in names:
-        scope[f"_set_{name}"] = getattr(frozen, name).__set__
+    for name, slot in zip(names, slots, strict=True):
+        scope[f"_set_{name}"] = getattr(frozen, slot).__set__
         if name in defaults:
             scope[f"_default_{name}"] = defaults[name]
             params.append(f"{name}=_default_{name}")
@@ -192,6 +211,21 @@ def _frozen_slotted(cls: type[Any]) -> type[Any]:
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     frozen.__init__ = init
     return frozen
+
+
+def _made_on_read(slot: Any, raw: type[Any], make: Callable[[Any], Any]) -> property:
+    """A field whose slot holds its value, or a raw value it is made from when first read."""
+    get = slot.__get__
+    keep = slot.__set__
+
+    def read(self: Any) -> Any:
+        value = get(self)
+        if type(value) is raw:
+            value = make(value)
+            keep(self, value)
+        return value
+
+    return property(read)
 
 
 if TYPE_CHECKING:
@@ -207,6 +241,26 @@ else:
         """``dataclasses.dataclass(frozen=True, slots=True)`` for the event classes."""
         assert frozen and slots
         return _frozen_slotted
+
+
+_second: tuple[int, str] = (-1, "")
+
+
+def iso_timestamp(time_ns: int) -> str:
+    """``time_ns`` as LangGraph writes debug timestamps: ``datetime.now(UTC).isoformat()``.
+
+    That is ``YYYY-MM-DDTHH:MM:SS.ffffff+00:00``, without the fraction when it
+    is zero; the text of the second is made once per second.
+    """
+    global _second
+    seconds, nanos = divmod(time_ns, 1_000_000_000)
+    second = _second
+    if second[0] != seconds:
+        import time
+
+        second = _second = (seconds, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)))
+    micros = nanos // 1000
+    return f"{second[1]}.{micros:06d}+00:00" if micros else f"{second[1]}+00:00"
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,6 +344,23 @@ class MessagesEvent:
         return (self.message, self.metadata)
 
 
+class TaskIds(Protocol):
+    """What makes task ids: a run (``flowc.runtime.Run``)."""
+
+    def task_id(self, step: int, name: str) -> TaskId:
+        """The id of ``name``'s task in ``step``."""
+        ...
+
+
+PendingTaskId: TypeAlias = tuple[TaskIds, int, str]
+"""A task id not made yet: the run, the step and the node whose task it is."""
+
+
+def _made_task_id(pending: PendingTaskId) -> TaskId:
+    ids, step, name = pending
+    return ids.task_id(step, name)
+
+
 @dataclass(frozen=True, slots=True)
 class TaskEvent(Generic[N_co, I_co]):
     """A task is about to run (``tasks`` mode; wrapped in ``debug`` mode)."""
@@ -302,6 +373,10 @@ class TaskEvent(Generic[N_co, I_co]):
     step: int
     ns: Namespace = ()
     mode: ClassVar[Literal["tasks"]] = "tasks"
+    # runs give a task's id as (run, step, node) (see pending_task_event): it is made when read
+    _made_on_read: ClassVar[Mapping[str, tuple[type[Any], Callable[[Any], Any]]]] = {
+        "id": (tuple, _made_task_id)
+    }
 
     def chunk(self) -> Any:
         """LangGraph's payload: ``{'id', 'name', 'input', 'triggers'[, 'metadata']}``."""
@@ -328,6 +403,9 @@ class TaskResultEvent(Generic[N_co, U_co]):
     interrupts: tuple[Any, ...] = ()
     ns: Namespace = ()
     mode: ClassVar[Literal["tasks"]] = "tasks"
+    _made_on_read: ClassVar[Mapping[str, tuple[type[Any], Callable[[Any], Any]]]] = {
+        "id": (tuple, _made_task_id)
+    }
 
     def chunk(self) -> Any:
         """LangGraph's payload: ``{'id', 'name', 'error', 'result', 'interrupts'}``."""
@@ -349,6 +427,11 @@ class DebugEvent(Generic[N_co]):
     payload: TaskEvent[N_co, Any] | TaskResultEvent[N_co, Any]
     ns: Namespace = ()
     mode: ClassVar[Literal["debug"]] = "debug"
+    # runs stamp their debug events with time.time_ns() (see stamped_debug_event):
+    # the ISO string is made when an event's timestamp is first read
+    _made_on_read: ClassVar[Mapping[str, tuple[type[Any], Callable[[Any], Any]]]] = {
+        "timestamp": (int, iso_timestamp)
+    }
 
     @property
     def type(self) -> Literal["task", "task_result"]:
@@ -363,6 +446,46 @@ class DebugEvent(Generic[N_co]):
             "type": self.type,
             "payload": self.payload.chunk(),
         }
+
+
+# What runs make the events of the tasks and debug modes with: the events'
+# own classes, whose __init__ takes raw values where a field is made on read.
+if TYPE_CHECKING:
+
+    def pending_task_event(
+        id: TaskId | PendingTaskId,
+        name: str,
+        input: Any,
+        triggers: tuple[str, ...],
+        metadata: Mapping[str, Any] | None,
+        step: int,
+        ns: Namespace,
+    ) -> TaskEvent[str, Any]:
+        """A task event whose id, if pending, is made when first read."""
+
+    def pending_task_result_event(
+        id: TaskId | PendingTaskId,
+        name: str,
+        error: BaseException | None,
+        result: Any,
+        step: int,
+        interrupts: tuple[Any, ...],
+        ns: Namespace,
+    ) -> TaskResultEvent[str, Any]:
+        """A task result event whose id, if pending, is made when first read."""
+
+    def stamped_debug_event(
+        step: int,
+        time_ns: int,
+        payload: TaskEvent[str, Any] | TaskResultEvent[str, Any],
+        ns: Namespace,
+    ) -> DebugEvent[str]:
+        """A debug event whose timestamp is ``time_ns`` (``time.time_ns()``), formatted when read."""
+
+else:
+    pending_task_event = TaskEvent
+    pending_task_result_event = TaskResultEvent
+    stamped_debug_event = DebugEvent
 
 
 Event: TypeAlias = (

@@ -23,21 +23,21 @@ from .config import DEFAULT_RECURSION_LIMIT, Config, NodeConfig
 from .errors import InvalidUpdateError
 from .events import (
     CustomEvent,
-    DebugEvent,
     Event,
     Namespace,
     StreamMode,
-    TaskEvent,
     TaskId,
-    TaskResultEvent,
+    iso_timestamp,
+    pending_task_event,
+    pending_task_result_event,
+    stamped_debug_event,
 )
 
-# asyncio, datetime, hashlib, uuid and the worker pool are imported where they are
+# asyncio, hashlib, uuid and the worker pool are imported where they are
 # used: together they would double what importing a generated module costs,
 # and a sync run of a graph without parallel steps needs none of them.
 if TYPE_CHECKING:
     import asyncio
-    from datetime import datetime
     from hashlib import blake2b
 
     from .pool import Group
@@ -118,22 +118,20 @@ def get_config() -> NodeConfig:
 
 def timestamp() -> str:
     """Now, as LangGraph writes debug timestamps (UTC, ISO 8601, ``+00:00``)."""
-    now = _now or _load_now()
-    return now().isoformat()
+    return iso_timestamp((_now or _load_now())())
 
 
-_now: Callable[[], datetime] | None = None
+_now: Callable[[], int] | None = None
 _blake2b: type[blake2b] | None = None
 
 
-def _load_now() -> Callable[[], datetime]:
-    # datetime is imported on first use, since only runs that stream debug events need it,
-    # and once: an import statement would cost more than the timestamp itself
+def _load_now() -> Callable[[], int]:
+    # the clock of debug events: time.time_ns (their ISO text is made when first read)
     global _now
-    from datetime import UTC, datetime
+    from time import time_ns
 
-    _now = partial(datetime.now, UTC)
-    return _now
+    _now = time_ns
+    return time_ns
 
 
 def _load_blake2b() -> type[blake2b]:
@@ -143,6 +141,32 @@ def _load_blake2b() -> type[blake2b]:
 
     _blake2b = blake2b
     return blake2b
+
+
+_MASK64: Final = (1 << 64) - 1
+_STEP_MIX: Final = 0x9E3779B97F4A7C15
+"""An odd 64-bit constant: ``step * _STEP_MIX`` differs for every step (mod 2**64)."""
+_id_prefixes: dict[tuple[str, str], str] = {}
+"""The first three groups of the task ids of a run id and namespace."""
+_node_keys: dict[str, int] = {}
+"""A 64-bit hash of each node name."""
+
+
+def _id_prefix(run_id: str, checkpoint_ns: str) -> str:
+    if len(_id_prefixes) >= 1024:  # many runs without a fixed id: forget the old ones
+        _id_prefixes.clear()
+    key = f"{run_id}|{checkpoint_ns}".encode()
+    h = (_blake2b or _load_blake2b())(key, digest_size=8).hexdigest()
+    prefix = _id_prefixes[run_id, checkpoint_ns] = f"{h[:8]}-{h[8:12]}-{h[12:]}-"
+    return prefix
+
+
+def _node_key(name: str) -> int:
+    if len(_node_keys) >= 4096:
+        _node_keys.clear()
+    digest = (_blake2b or _load_blake2b())(name.encode(), digest_size=8).digest()
+    key = _node_keys[name] = int.from_bytes(digest)
+    return key
 
 
 _ONE_MODE: Final[dict[str, frozenset[str]]] = {mode: frozenset((mode,)) for mode in MODES}
@@ -340,10 +364,25 @@ class Run:
         return rid
 
     def task_id(self, step: int, name: str) -> TaskId:
-        """A uuid-shaped id for ``name``'s task in ``step``, stable for a fixed run id."""
-        key = f"{self.run_id}|{self.checkpoint_ns}|{step}|{name}".encode()
-        h = (_blake2b or _load_blake2b())(key, digest_size=16).hexdigest()
-        return TaskId(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
+        """A uuid-shaped id for ``name``'s task in ``step``, stable for a fixed run id.
+
+        The first three groups hash the run id and the namespace (BLAKE2b, made
+        once per run); the last two add ``step`` times an odd constant to a
+        hash of the node's name (made once per process). So a node's tasks in
+        different steps never share an id, and two nodes' tasks share one only
+        if the hashes of their names differ by the constant times a difference
+        of steps: for two given nodes, about one chance in 10**15 within the
+        default recursion limit. Formatting an id this way costs a third of
+        hashing every id whole.
+        """
+        run_id = self.run_id
+        ns = self.checkpoint_ns
+        prefix = _id_prefixes.get((run_id, ns)) or _id_prefix(run_id, ns)
+        node = _node_keys.get(name)
+        if node is None:
+            node = _node_key(name)
+        tail = ((node + step * _STEP_MIX) & _MASK64).to_bytes(8).hex()
+        return TaskId(f"{prefix}{tail[:4]}-{tail[4:]}")
 
     def task_metadata(self, task: Task) -> dict[str, Any] | None:
         """The ``metadata`` of a task event: config metadata, node metadata, tags."""
@@ -356,28 +395,55 @@ class Run:
             meta["tags"] = [*self.tags, *task.tags]
         return meta
 
-    def task_starts(self, tasks: Sequence[Task], inputs: Sequence[Any]) -> Iterator[Event]:
-        """``tasks``/``debug`` events for a superstep's tasks, before any runs."""
-        ns = self.ns
-        for task, inp in zip(tasks, inputs, strict=True):
-            event: TaskEvent[str, Any] = TaskEvent(
-                task.id, task.name, inp, task.triggers, self.task_metadata(task), task.step, ns
-            )
-            if self.tasks:
-                yield event
-            if self.debug:
-                yield DebugEvent(task.step, timestamp(), event, ns)
+    def task_starts(self, tasks: Sequence[Task], inputs: Sequence[Any]) -> list[Event]:
+        """``tasks``/``debug`` events for a superstep's tasks, before any runs.
 
-    def task_result(self, task: Task, result: Any, error: BaseException | None) -> Iterator[Event]:
+        A task's id goes into its events pending unless it was already made,
+        and debug events get the clock's reading: both are made into text when
+        first read (:func:`~flowc.runtime.events.pending_task_event`), so that
+        a consumer that does not read them does not pay for them.
+        """
+        if len(tasks) != 1:
+            return [
+                event
+                for task, inp in zip(tasks, inputs, strict=True)
+                for event in self.task_starts((task,), (inp,))
+            ]
+        # one task: the steps that run inline, where these events cost most
+        task = tasks[0]
+        step = task.step
+        name = task.name
+        ns = self.ns
+        event = pending_task_event(
+            task._id or (self, step, name),
+            name,
+            inputs[0],
+            task.triggers,
+            self.task_metadata(task)
+            if self.user_metadata or self.tags or task.metadata or task.tags
+            else None,
+            step,
+            ns,
+        )
+        if not self.debug:
+            return [event]
+        debug = stamped_debug_event(step, (_now or _load_now())(), event, ns)
+        return [event, debug] if self.tasks else [debug]
+
+    def task_result(
+        self, task: Task, result: Any, error: BaseException | None
+    ) -> tuple[Event, ...]:
         """``tasks``/``debug`` events for a finished (or failed) task."""
         ns = self.ns
-        event: TaskResultEvent[str, Any] = TaskResultEvent(
-            task.id, task.name, error, result if result else {}, task.step, (), ns
+        step = task.step
+        name = task.name
+        event = pending_task_result_event(
+            task._id or (self, step, name), name, error, result if result else {}, step, (), ns
         )
-        if self.tasks:
-            yield event
-        if self.debug:
-            yield DebugEvent(task.step, timestamp(), event, ns)
+        if not self.debug:
+            return (event,)
+        debug = stamped_debug_event(step, (_now or _load_now())(), event, ns)
+        return (event, debug) if self.tasks else (debug,)
 
     def split(self, events: Iterator[Event]) -> Iterator[Event]:
         """Pass a nested run's events on: forwarded ones to the parent, local ones out.
