@@ -190,6 +190,22 @@ def parse_modes(stream_mode: StreamMode | Sequence[StreamMode]) -> frozenset[str
     return modes
 
 
+def _mode_flags(modes: frozenset[str]) -> tuple[bool, bool, bool, bool, bool, bool]:
+    """Whether ``modes`` has values, updates, custom, messages, tasks and debug."""
+    return (
+        "values" in modes,
+        "updates" in modes,
+        "custom" in modes,
+        "messages" in modes,
+        "tasks" in modes,
+        "debug" in modes,
+    )
+
+
+_FLAGS: dict[frozenset[str], tuple[bool, bool, bool, bool, bool, bool]] = {}
+"""The flags of each set of modes met so far (at most 128 sets)."""
+
+
 class Run:
     """One run of one graph: its modes, config, namespace and resources."""
 
@@ -239,23 +255,22 @@ class Run:
         self.forward = forward
         self.parent = parent
         self.ns = ns
-        self.checkpoint_ns = "|".join(ns)
+        self.checkpoint_ns = "|".join(ns) if ns else ""
         self.subgraphs = subgraphs
-        modes = local | forward
+        modes = local | forward if forward else local
         self.modes = modes
-        self.values = "values" in modes
-        self.updates = "updates" in modes
-        self.custom = "custom" in modes
-        self.messages = "messages" in modes
+        flags = _FLAGS.get(modes)
+        if flags is None:
+            flags = _FLAGS[modes] = _mode_flags(modes)
+        self.values, self.updates, self.custom, self.messages, self.tasks, self.debug = flags
         # one set of streamed message ids per stream() call; a subgraph whose
         # messages go to its parent's stream shares its parent's
         self.message_stream: _messages.MessageStream | None = None
-        if "messages" in local:
-            self.message_stream = _messages.MessageStream()
-        elif self.messages and parent is not None:
-            self.message_stream = parent.run.message_stream
-        self.tasks = "tasks" in modes
-        self.debug = "debug" in modes
+        if self.messages:
+            if "messages" in local:
+                self.message_stream = _messages.MessageStream()
+            elif parent is not None:
+                self.message_stream = parent.run.message_stream
         # tasks run on threads (not inline) when their events must stream as they happen
         self.live = self.custom or self.messages or subgraphs or bool(forward)
         self.tags: list[str]
@@ -671,7 +686,9 @@ class Task:
     """One node running in one superstep of one run."""
 
     __slots__ = (
+        "_calls_step",
         "_id",
+        "_id_step",
         "_writer",
         "active",
         "calls",
@@ -704,14 +721,19 @@ class Task:
         self.calls: itertools.count[int] | None = None
         self.active = True
         """Whether the node runs now (runners clear it between the steps of a reused task)."""
+        self._calls_step = step
         self._id: TaskId | None = None
+        self._id_step = step
         self._writer: StreamWriter[Any] | None = None
+
+    # A runner reuses one task object for the inline steps of a run by assigning
+    # ``step`` (and, for another node, ``name``, ``triggers``, ``metadata`` and
+    # ``tags``): the id and the namespace count belong to a step, so a new step
+    # makes them anew.
 
     def renew(self, step: int) -> None:
         """Make this task the same node's task of a later superstep (runners reuse inline tasks)."""
         self.step = step
-        self._id = None
-        self.calls = None
 
     def retarget(
         self,
@@ -731,15 +753,15 @@ class Task:
         self.triggers = triggers
         self.metadata = metadata
         self.tags = tags
-        self._id = None
-        self.calls = None
 
     @property
     def id(self) -> TaskId:
         """The task's uuid-shaped id (computed on first use)."""
         tid = self._id
-        if tid is None:
-            tid = self._id = self.run.task_id(self.step, self.name)
+        step = self.step
+        if tid is None or self._id_step != step:
+            tid = self._id = self.run.task_id(step, self.name)
+            self._id_step = step
         return tid
 
     @property
@@ -752,12 +774,14 @@ class Task:
     def next_segments(self) -> tuple[str, ...]:
         """Namespace segments for the next graph this task runs (``'1'``, ``'2'``... after the first)."""
         calls = self.calls
-        if calls is None:
+        step = self.step
+        if calls is None or self._calls_step != step:
             with _calls_lock:
                 calls = self.calls
-                if calls is None:
+                if calls is None or self._calls_step != step:
                     # next() on a count is atomic: threads a node starts may each run a graph
                     calls = self.calls = itertools.count()
+                    self._calls_step = step
         n = next(calls)
         own = f"{self.name}:{self.id}"
         return (own,) if n == 0 else (own, str(n))

@@ -459,9 +459,14 @@ def _execute(run: rt.Run, values: dict[str, Any], wrote: bool) -> Iterator[Any]:
                         run, name, step, _TRIGGERS[name], rt.ignore, _METADATA[name], _TAGS[name]
                     )
                 elif task.name == name:
-                    task.renew(step)
+                    task.step = step
                 else:
-                    task.retarget(name, step, _TRIGGERS[name], _METADATA[name], _TAGS[name])
+                    # now another node's task (its id and namespaces follow its step)
+                    task.name = name
+                    task.step = step
+                    task.triggers = _TRIGGERS[name]
+                    task.metadata = _METADATA[name]
+                    task.tags = _TAGS[name]
                 inp = dict(values)
                 if want_tasks:
                     for event in run.task_starts((task,), (inp,)):
@@ -599,9 +604,14 @@ async def _aexecute(run: rt.Run, values: dict[str, Any], wrote: bool) -> AsyncGe
                         run, name, step, _TRIGGERS[name], rt.ignore, _METADATA[name], _TAGS[name]
                     )
                 elif task.name == name:
-                    task.renew(step)
+                    task.step = step
                 else:
-                    task.retarget(name, step, _TRIGGERS[name], _METADATA[name], _TAGS[name])
+                    # now another node's task (its id and namespaces follow its step)
+                    task.name = name
+                    task.step = step
+                    task.triggers = _TRIGGERS[name]
+                    task.metadata = _METADATA[name]
+                    task.tags = _TAGS[name]
                 inp = dict(values)
                 if want_tasks:
                     for event in run.task_starts((task,), (inp,)):
