@@ -259,6 +259,22 @@ def test_cancelled_jobs_never_run_and_running_ones_are_waited_for() -> None:
     assert ran == ["hold"]
 
 
+def test_queued_jobs_start_in_the_order_they_were_submitted() -> None:
+    pool.set_max_workers(1)
+    group = pool.Group()
+    started = threading.Event()
+    order: list[int] = []
+    group.submit(lambda: (started.set(), GO.wait(PATIENCE)))
+    assert started.wait(PATIENCE)
+    for i in range(5):
+        group.submit(order.append, i)
+    assert pool.stats().queued == 5
+    GO.set()
+    assert _wait_for(lambda: len(order) == 5)
+    group.wait()
+    assert order == [0, 1, 2, 3, 4]
+
+
 def test_nested_graphs_find_workers_when_the_pool_is_full() -> None:
     from tests.reliability.graphs import DEPTH, deepest
 

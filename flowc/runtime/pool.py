@@ -140,12 +140,11 @@ class PoolStats(NamedTuple):
 
 
 class _Worker:
-    """A worker thread's mailbox: the pool hands it a job and releases ``wake``."""
+    """A parked worker's wake-up call: the pool releases ``wake`` when there is work."""
 
-    __slots__ = ("job", "wake")
+    __slots__ = ("wake",)
 
     def __init__(self) -> None:
-        self.job: _Job | None = None
         self.wake = threading.Lock()
         self.wake.acquire()  # held while the worker is parked
 
@@ -156,9 +155,9 @@ _names = itertools.count(1)
 
 class _Pool:
     __slots__ = (
-        "_backlog",
         "_blocked",
         "_idle",
+        "_jobs",
         "_lock",
         "_queued",
         "_running",
@@ -174,11 +173,11 @@ class _Pool:
         self.forked = False
         """Set in a forked child: this pool's threads do not exist there."""
         self._lock = threading.Lock()
-        # parked workers, the most recently parked last: it gets the next job, so
-        # that workers a lighter load does not need stay idle and exit
+        # one queue: jobs start in the order they were submitted, whichever worker takes them
+        self._jobs: deque[_Job] = deque()
+        # parked workers, the most recently parked last: it is woken first, so that
+        # workers that a lighter load no longer needs stay parked and exit
         self._idle: list[_Worker] = []
-        # jobs waiting for a worker when every worker is busy and no more may start
-        self._backlog: deque[_Job] = deque()
         self._workers = 0
         self._blocked = 0  # workers waiting for jobs they queued (not counted against the max)
         self._queued = 0
@@ -189,24 +188,23 @@ class _Pool:
         with self._lock:
             group.queued.add(job)
             self._queued += 1
+            self._jobs.append(job)
             if self._idle:
-                worker = self._idle.pop()
-                worker.job = job
-                worker.wake.release()
+                self._idle.pop().wake.release()
                 return
             if self._workers - self._blocked >= self.max_workers:
-                self._backlog.append(job)
-                return
+                return  # a busy worker takes it when it is done
             self._workers += 1
         self._start(job)
 
     def _start(self, job: _Job) -> None:
         thread = threading.Thread(
-            target=self._work, args=(job,), name=f"flowc-worker-{next(_names)}", daemon=True
+            target=self._work, name=f"flowc-worker-{next(_names)}", daemon=True
         )
         try:
             thread.start()
         except BaseException:
+            # the job the thread was started for would wait for a worker forever
             with self._lock:
                 self._workers -= 1
                 if job.state == _QUEUED:
@@ -215,71 +213,67 @@ class _Pool:
                     self._queued -= 1
             raise
 
-    def _work(self, first: _Job) -> None:
+    def _work(self) -> None:
         _local.worker = True
         lock = self._lock
+        jobs = self._jobs
         idle = self._idle
-        backlog = self._backlog
         me = _Worker()
-        job: _Job | None = first
-        del first
+        job: _Job | None = None
+        group: Group | None = None
         while True:
-            if job is None:
-                # parked in ``idle``, until a job is handed over or the timeout passes
-                if not me.wake.acquire(timeout=self.idle_timeout):
-                    with lock:
-                        if me in idle:
-                            idle.remove(me)
-                            self._workers -= 1
-                            return
-                    # a job was handed over as the wait timed out: wake is released
-                    me.wake.acquire()
-                job = me.job
-                me.job = None
-                if job is None:  # woken to wait again with a new timeout
-                    with lock:
-                        idle.append(me)
-                    continue
-            group = job.group
-            with lock:
-                run = job.state == _QUEUED
-                if run:
-                    job.state = _RUNNING
-                    group.queued.discard(job)
-                    group.running += 1
-                    self._queued -= 1
-                    self._running += 1
-            if run:
-                try:
-                    job.ctx.run(job.fn, *job.args)
-                except BaseException as exc:  # a job reports its own errors; this is a bug
-                    _report(exc)
             notify = None
             with lock:
-                if run:
+                if job is not None and group is not None:  # the job just run
                     job.state = _FINISHED
                     group.running -= 1
                     self._running -= 1
                     if not group.running:
                         notify = group._notify
                         group._notify = None
-                job = backlog.popleft() if backlog else None
+                job = group = None
+                while jobs:
+                    job = jobs.popleft()
+                    if job.state == _QUEUED:
+                        job.state = _RUNNING
+                        group = job.group
+                        group.queued.discard(job)
+                        group.running += 1
+                        self._queued -= 1
+                        self._running += 1
+                        break
+                    job = None  # cancelled: dropped
                 if job is None:
                     idle.append(me)
-            del group
             if notify is not None:
                 notify()
             if self.forked:
                 return
+            if job is None:
+                # parked until woken for a job or the idle timeout passes
+                if not me.wake.acquire(timeout=self.idle_timeout):
+                    with lock:
+                        if me in idle:
+                            idle.remove(me)
+                            self._workers -= 1
+                            return
+                    # woken just as the wait timed out
+                    me.wake.acquire()
+                continue
+            try:
+                job.ctx.run(job.fn, *job.args)
+            except BaseException as exc:  # a job reports its own errors; this is a bug
+                _report(exc)
 
     def cancel(self, group: Group) -> int:
+        # cancelled jobs stay in the queue, where workers drop them
         with self._lock:
-            jobs = group.queued
-            for job in jobs:
+            cancelled = group.queued
+            for job in cancelled:
                 job.state = _CANCELLED
-            count = len(jobs)
+            count = len(cancelled)
             self._queued -= count
-            jobs.clear()
+            cancelled.clear()
         return count
 
     def on_idle(self, group: Group, notify: Callable[[], object]) -> bool:
@@ -293,8 +287,8 @@ class _Pool:
         job = None
         with self._lock:
             self._blocked += 1
-            if self._backlog and self._workers - self._blocked < self.max_workers:
-                job = self._backlog.popleft()
+            if self._queued and not self._idle and self._workers - self._blocked < self.max_workers:
+                job = next(j for j in self._jobs if j.state == _QUEUED)
                 self._workers += 1
         if job is not None:
             self._start(job)
@@ -304,7 +298,7 @@ class _Pool:
             self._blocked -= 1
 
     def rewait(self) -> None:
-        # idle workers start a new wait, so that a changed idle timeout applies now
+        # parked workers start a new wait, so that a changed idle timeout applies now
         with self._lock:
             for worker in self._idle:
                 worker.wake.release()
