@@ -263,6 +263,17 @@ def test_streamed_task_events_carry_the_ids_of_their_tasks() -> None:
     assert [e.timestamp for e in debug] == sorted(e.timestamp for e in debug)
 
 
+def test_a_reused_task_streams_the_id_of_its_current_step() -> None:
+    run = rt.Run("g", frozenset({"tasks"}), config={"run_id": "r"})
+    task = rt.Task(run, "n", 1, (), rt.ignore)
+    first = task.id  # made in step 1 (a node that reads its config makes it)
+    task.step = 2  # runners move a reused task to its next step by assignment
+    start, result = [*run.task_starts((task,), ({},)), *run.task_result(task, None, None)]
+    assert isinstance(start, TaskEvent) and isinstance(result, TaskResultEvent)
+    assert start.id == result.id == run.task_id(2, "n") != first
+    assert task.id == run.task_id(2, "n")
+
+
 def test_task_ids_differ_for_every_node_step_and_namespace() -> None:
     run = rt.Run("g", frozenset(), config={"run_id": "r"})
     nested = rt.Run("g", frozenset(), config={"run_id": "r"}, ns=("p:1",))

@@ -429,8 +429,9 @@ class Run:
         step = task.step
         name = task.name
         ns = self.ns
+        tid = task._id
         event = pending_task_event(
-            task._id or (self, step, name),
+            tid if tid is not None and task._id_step == step else (self, step, name),
             name,
             inputs[0],
             task.triggers,
@@ -452,8 +453,15 @@ class Run:
         ns = self.ns
         step = task.step
         name = task.name
+        tid = task._id
         event = pending_task_result_event(
-            task._id or (self, step, name), name, error, result if result else {}, step, (), ns
+            tid if tid is not None and task._id_step == step else (self, step, name),
+            name,
+            error,
+            result if result else {},
+            step,
+            (),
+            ns,
         )
         if not self.debug:
             return (event,)
