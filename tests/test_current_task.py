@@ -42,17 +42,13 @@ def b2(state: State) -> dict[str, Any]:
 
 
 graph_a = Graph("current_a", State)
-graph_a.node(a1)
-graph_a.node(a2)
+graph_a.add_sequence([a1, a2])
 graph_a.add_edge(START, "a1")
-graph_a.add_edge("a1", "a2")
 graph_a.add_edge("a2", END)
 
 graph_b = Graph("current_b", State)
-graph_b.node(b1)
-graph_b.node(b2)
+graph_b.add_sequence([b1, b2])
 graph_b.add_edge(START, "b1")
-graph_b.add_edge("b1", "b2")
 graph_b.add_edge("b2", END)
 
 
@@ -74,17 +70,13 @@ def a2_fails(state: State) -> dict[str, Any]:
 
 
 graph_fail = Graph("current_fail", State)
-graph_fail.node(a1)
-graph_fail.add_node("a2", a2_fails)
+graph_fail.add_sequence([a1, ("a2", a2_fails)])
 graph_fail.add_edge(START, "a1")
-graph_fail.add_edge("a1", "a2")
 graph_fail.add_edge("a2", END)
 
 graph_outer = Graph("current_outer", State)
-graph_outer.node(outer)
-graph_outer.node(last)
+graph_outer.add_sequence([outer, last])
 graph_outer.add_edge(START, "outer")
-graph_outer.add_edge("outer", "last")
 graph_outer.add_edge("last", END)
 
 
