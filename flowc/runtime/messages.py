@@ -305,7 +305,8 @@ def _state_values(value: Any) -> Sequence[Any]:
     model_fields = getattr(type(value), "model_fields", None)
     if isinstance(model_fields, dict) and hasattr(value, "model_dump"):
         return [getattr(value, name) for name in model_fields]
-    if hasattr(type(value), "__dataclass_fields__"):  # dataclasses.is_dataclass, unimported
+    # dataclasses.is_dataclass(value), without importing dataclasses for values that are not
+    if hasattr(type(value), "__dataclass_fields__"):
         from dataclasses import fields
 
         return [getattr(value, f.name) for f in fields(value)]
