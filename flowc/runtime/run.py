@@ -146,19 +146,19 @@ def _load_blake2b() -> type[blake2b]:
 _MASK64: Final = (1 << 64) - 1
 _STEP_MIX: Final = 0x9E3779B97F4A7C15
 """An odd 64-bit constant: ``step * _STEP_MIX`` differs for every step (mod 2**64)."""
-_id_prefixes: dict[tuple[str, str], str] = {}
-"""The first three groups of the task ids of a run id and namespace."""
+_id_suffixes: dict[tuple[str, str], str] = {}
+"""The last two groups of the task ids of a run id and namespace."""
 _node_keys: dict[str, int] = {}
 """A 64-bit hash of each node name."""
 
 
-def _id_prefix(run_id: str, checkpoint_ns: str) -> str:
-    if len(_id_prefixes) >= 1024:  # many runs without a fixed id: forget the old ones
-        _id_prefixes.clear()
+def _id_suffix(run_id: str, checkpoint_ns: str) -> str:
+    if len(_id_suffixes) >= 1024:  # many runs without a fixed id: forget the old ones
+        _id_suffixes.clear()
     key = f"{run_id}|{checkpoint_ns}".encode()
     h = (_blake2b or _load_blake2b())(key, digest_size=8).hexdigest()
-    prefix = _id_prefixes[run_id, checkpoint_ns] = f"{h[:8]}-{h[8:12]}-{h[12:]}-"
-    return prefix
+    suffix = _id_suffixes[run_id, checkpoint_ns] = f"-{h[:4]}-{h[4:]}"
+    return suffix
 
 
 def _node_key(name: str) -> int:
@@ -381,9 +381,10 @@ class Run:
     def task_id(self, step: int, name: str) -> TaskId:
         """A uuid-shaped id for ``name``'s task in ``step``, stable for a fixed run id.
 
-        The first three groups hash the run id and the namespace (BLAKE2b, made
-        once per run); the last two add ``step`` times an odd constant to a
-        hash of the node's name (made once per process). So a node's tasks in
+        The first three groups add ``step`` times an odd constant to a hash of
+        the node's name (made once per process), so that ids shortened to their
+        first group still tell tasks apart; the last two hash the run id and the
+        namespace (BLAKE2b, made once per run). So a node's tasks in
         different steps never share an id, and two nodes' tasks share one only
         if the hashes of their names differ by the constant times a difference
         of steps: for two given nodes, about one chance in 10**15 within the
@@ -392,12 +393,12 @@ class Run:
         """
         run_id = self.run_id
         ns = self.checkpoint_ns
-        prefix = _id_prefixes.get((run_id, ns)) or _id_prefix(run_id, ns)
+        suffix = _id_suffixes.get((run_id, ns)) or _id_suffix(run_id, ns)
         node = _node_keys.get(name)
         if node is None:
             node = _node_key(name)
-        tail = ((node + step * _STEP_MIX) & _MASK64).to_bytes(8).hex()
-        return TaskId(f"{prefix}{tail[:4]}-{tail[4:]}")
+        head = ((node + step * _STEP_MIX) & _MASK64).to_bytes(8).hex()
+        return TaskId(f"{head[:8]}-{head[8:12]}-{head[12:]}{suffix}")
 
     def task_metadata(self, task: Task) -> dict[str, Any] | None:
         """The ``metadata`` of a task event: config metadata, node metadata, tags."""
