@@ -245,9 +245,9 @@ def measure_imports(tmp: Path, settings: Settings, modules: dict[str, Any]) -> d
         return {"error": modules["chain10"]}
     env = child_env([str(tmp), str(BENCH)])
     commands = {
-        "bare": [PYTHON, "-c", "pass"],
-        "flowc": [PYTHON, "-c", f"import {GEN}.chain10"],
-        "langgraph": [PYTHON, "-c", "import langgraph.graph"],
+        "bare": [PYTHON, "-P", "-c", "pass"],
+        "flowc": [PYTHON, "-P", "-c", f"import {GEN}.chain10"],
+        "langgraph": [PYTHON, "-P", "-c", "import langgraph.graph"],
     }
     try:
         wall, cpu = interleaved_processes(commands, env, settings.process_samples)
@@ -273,12 +273,16 @@ def measure_memory(tmp: Path, settings: Settings, modules: dict[str, Any]) -> di
     out: dict[str, Any] = {}
     stats: dict[str, Stats] = {name: Stats() for name in scripts}
     for script in scripts.values():  # unmeasured: write the bytecode caches
-        subprocess.run([PYTHON, "-c", script], env=env, capture_output=True, check=False)
+        subprocess.run([PYTHON, "-P", "-c", script], env=env, capture_output=True, check=False)
     for i in range(settings.process_samples):
         names = list(scripts)
         for name in names[i % len(names) :] + names[: i % len(names)]:
             proc = subprocess.run(
-                [PYTHON, "-c", scripts[name]], env=env, capture_output=True, text=True, check=False
+                [PYTHON, "-P", "-c", scripts[name]],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=False,
             )
             if proc.returncode != 0:
                 out[name] = {"error": (proc.stderr.strip().splitlines() or ["failed"])[-1]}
