@@ -841,6 +841,25 @@ def leave(token: contextvars.Token[Task | None]) -> None:
     _current.reset(token)
 
 
+def failing(error: Exception) -> Iterator[Any]:
+    """A stream that raises ``error`` when it is first asked for an event.
+
+    A runner starts a run when ``stream()`` is called, and hands back its
+    superstep loop itself; arguments it refuses raise here instead, on the
+    first ``next()``, as they do in LangGraph.
+    """
+    yield from ()
+    raise error
+
+
+async def afailing(error: Exception) -> AsyncGenerator[Any, None]:
+    """Async twin of :func:`failing`: raises ``error`` on the first ``anext()``."""
+    nothing: tuple[Any, ...] = ()
+    for item in nothing:
+        yield item
+    raise error
+
+
 def drain(events: Iterator[T], sink: Callable[[T], None]) -> None:
     """Send every item of ``events`` to ``sink``."""
     for item in events:

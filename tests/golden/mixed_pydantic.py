@@ -1115,11 +1115,14 @@ def _stream(
     subgraphs: bool,
     config: Config | None,
 ) -> Iterator[Any]:
-    # a generator, as LangGraph's stream(): bad arguments raise on the first next()
-    run = rt.Run.start(NAME, stream_mode, subgraphs, config, RECURSION_LIMIT)
-    values, wrote = _start(input)
+    try:
+        run = rt.Run.start(NAME, stream_mode, subgraphs, config, RECURSION_LIMIT)
+        values, wrote = _start(input)
+    except Exception as exc:
+        # as LangGraph's stream(), a bad argument raises on the first next()
+        return rt.failing(exc)
     events = _execute(run, values, wrote)
-    yield from events if run.parent is None else run.split(events)
+    return events if run.parent is None else run.split(events)
 
 
 @overload
@@ -1591,23 +1594,20 @@ def astream(
     return _astream(input, stream_mode, subgraphs, config)
 
 
-async def _astream(
+def _astream(
     input: Any,
     stream_mode: StreamMode | Sequence[StreamMode],
     subgraphs: bool,
     config: Config | None,
 ) -> AsyncIterator[Any]:
-    run = rt.Run.start(NAME, stream_mode, subgraphs, config, RECURSION_LIMIT)
-    values, wrote = _start(input)
-    events = _aexecute(run, values, wrote)
-    if run.parent is not None:
-        events = run.asplit(events)
     try:
-        async for event in events:
-            yield event
-    finally:
-        # an abandoned stream cancels and awaits its tasks now, not when collected
-        await events.aclose()
+        run = rt.Run.start(NAME, stream_mode, subgraphs, config, RECURSION_LIMIT)
+        values, wrote = _start(input)
+    except Exception as exc:
+        # as LangGraph's astream(), a bad argument raises on the first anext()
+        return rt.afailing(exc)
+    events = _aexecute(run, values, wrote)
+    return events if run.parent is None else run.asplit(events)
 
 
 def invoke(

@@ -3,10 +3,12 @@ each works or fails with a clear error before anything runs; nothing hangs."""
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pydantic
 import pytest
@@ -51,6 +53,29 @@ def test_none_input_is_an_empty_input_error() -> None:
     runner = built("tagged")
     with pytest.raises(EmptyInputError, match="Received no input for __start__"):
         list(runner.stream(None))
+
+
+def test_bad_arguments_raise_on_the_first_next_not_at_the_call() -> None:
+    # as LangGraph's stream() and astream(): the call hands back a stream, which then fails
+    runner = built("tagged")
+    streams = [
+        (runner.stream(None), EmptyInputError, "Received no input for __start__"),
+        (runner.stream({"run": "r"}, stream_mode="bogus"), ValueError, "unknown stream mode"),
+        (runner.stream({"run": "r"}, config={"recursion_limit": 0}), ValueError, "at least 1"),
+    ]
+    for events, error, message in streams:
+        with pytest.raises(error, match=message):
+            next(events)
+
+    async def first(events: Any) -> Any:
+        return await anext(events)
+
+    no_input = runner.astream(None)
+    bad_mode = runner.astream({"run": "r"}, stream_mode="bogus")
+    with pytest.raises(EmptyInputError, match="Received no input for __start__"):
+        asyncio.run(first(no_input))
+    with pytest.raises(ValueError, match="unknown stream mode"):
+        asyncio.run(first(bad_mode))
 
 
 def test_unknown_input_key_is_refused_before_any_node_runs() -> None:
