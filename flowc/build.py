@@ -41,7 +41,9 @@ def build(
     if isinstance(target, Graph):
         result = check_graph(target)
     elif isinstance(target, GraphSpec):
-        result = check(target, SourceMap("<spec>"), f"<spec {target.name}>", load_subgraph=load_subgraph)
+        result = check(
+            target, SourceMap("<spec>"), f"<spec {target.name}>", load_subgraph=load_subgraph
+        )
     else:
         result = check_target(str(target))
     if result.graph is None:

@@ -27,5 +27,7 @@ def test_joke_chain_values_and_invoke() -> None:
         {"topic": "ice cream and cats"},
         {"topic": "ice cream and cats", "joke": "This is a joke about ice cream and cats"},
     ]
-    assert all(isinstance(e, ValuesEvent) for e in joke.stream({"topic": "x"}, stream_mode="values"))
+    assert all(
+        isinstance(e, ValuesEvent) for e in joke.stream({"topic": "x"}, stream_mode="values")
+    )
     assert joke.invoke({"topic": "ice cream"}) == values[-1]
