@@ -14,7 +14,15 @@ import contextvars
 import itertools
 import queue
 import threading
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Mapping, Sequence
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Callable,
+    Generator,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from functools import partial
 from typing import TYPE_CHECKING, Any, Final, TypeAlias, TypeVar
 
@@ -25,6 +33,7 @@ from .events import (
     CustomEvent,
     Event,
     Namespace,
+    PendingTaskId,
     StreamMode,
     TaskId,
     iso_timestamp,
@@ -58,6 +67,7 @@ __all__ = [
 
 T = TypeVar("T")
 C = TypeVar("C")
+R = TypeVar("R")
 
 StreamWriter: TypeAlias = Callable[[C], None]
 """What ``get_stream_writer()`` returns and what a ``writer`` parameter receives."""
@@ -430,9 +440,8 @@ class Run:
         step = task.step
         name = task.name
         ns = self.ns
-        tid = task._id
         event = pending_task_event(
-            tid if tid is not None and task._id_step == step else (self, step, name),
+            task.id_or_pending(),
             name,
             inputs[0],
             task.triggers,
@@ -453,11 +462,9 @@ class Run:
         """``tasks``/``debug`` events for a finished (or failed) task."""
         ns = self.ns
         step = task.step
-        name = task.name
-        tid = task._id
         event = pending_task_result_event(
-            tid if tid is not None and task._id_step == step else (self, step, name),
-            name,
+            task.id_or_pending(),
+            task.name,
             error,
             result if result else {},
             step,
@@ -744,24 +751,11 @@ class Task:
         """Make this task the same node's task of a later superstep (runners reuse inline tasks)."""
         self.step = step
 
-    def retarget(
-        self,
-        name: str,
-        step: int,
-        triggers: tuple[str, ...],
-        metadata: dict[str, Any] | None,
-        tags: tuple[str, ...],
-    ) -> None:
-        """Make this task another node's task of a later superstep (a run reuses one inline task).
-
-        Only a task that streams nothing while it runs is reused, so its writer
-        is the no-op writer whatever the node.
-        """
-        self.name = name
-        self.step = step
-        self.triggers = triggers
-        self.metadata = metadata
-        self.tags = tags
+    def id_or_pending(self) -> TaskId | PendingTaskId:
+        """The id if this step's was made, else the run, step and node it is made from when read."""
+        tid = self._id
+        step = self.step
+        return tid if tid is not None and self._id_step == step else (self.run, step, self.name)
 
     @property
     def id(self) -> TaskId:
@@ -860,9 +854,14 @@ async def afailing(error: Exception) -> AsyncGenerator[Any, None]:
     raise error
 
 
-def drain(events: Iterator[T], sink: Callable[[T], None]) -> None:
-    """Send every item of ``events`` to ``sink``."""
-    for item in events:
+def drain(events: Generator[T, None, R], sink: Callable[[T], None]) -> R:
+    """Send every item of ``events`` to ``sink``; return what the generator returns."""
+    while True:
+        try:
+            item = next(events)
+        except StopIteration as stop:
+            result: R = stop.value
+            return result
         sink(item)
 
 

@@ -258,10 +258,21 @@ def _run_refine_topic(
 
 def _call_joke_graph(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'joke_graph'; return its writes."""
+    return rt.drain(_stream_joke_graph(task, inp, values), task.emit)
+
+
+def _stream_joke_graph(
+    task: rt.Task, inp: Any, values: dict[str, Any]
+) -> Generator[Any, None, dict[str, Any] | None]:
+    """Run subgraph node 'joke_graph': yield its graph's events as they happen; return its writes.
+
+    The lone task of a superstep runs it right in the superstep loop; a task on
+    a worker drains it into the task's stream.
+    """
     child = rt.Run.nested(_graph_messages_subgraph_child.NAME, task)
     shared = {key: values[key] for key in ("topic", "joke") if key in values}
     child_values, child_wrote = _graph_messages_subgraph_child._start(shared)
-    rt.drain(_graph_messages_subgraph_child._execute(child, child_values, child_wrote), task.emit)
+    yield from _graph_messages_subgraph_child._execute(child, child_values, child_wrote)
     final = cast(dict[str, Any], child.result)
     # LangGraph streams the messages of the subgraph's whole output, not only the shared keys
     rt.emit_node_output(task, final)
@@ -269,22 +280,6 @@ def _call_joke_graph(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[st
         key: final[key] for key in ("topic", "joke") if key in final
     } or None
     return update
-
-
-def _stream_joke_graph(
-    task: rt.Task, inp: Any, values: dict[str, Any]
-) -> Generator[Any, None, dict[str, Any] | None]:
-    """Run subgraph node 'joke_graph' as the lone task of its superstep.
-
-    Its graph's events are yielded as they happen, with no thread in between;
-    returns the node's writes.
-    """
-    child = rt.Run.nested(_graph_messages_subgraph_child.NAME, task)
-    shared = {key: values[key] for key in ("topic", "joke") if key in values}
-    child_values, child_wrote = _graph_messages_subgraph_child._start(shared)
-    yield from _graph_messages_subgraph_child._execute(child, child_values, child_wrote)
-    final = cast(dict[str, Any], child.result)
-    return {key: final[key] for key in ("topic", "joke") if key in final} or None
 
 
 async def _acall_joke_graph(

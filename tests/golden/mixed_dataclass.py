@@ -243,11 +243,22 @@ def _run_shout(
 
 def _call_count(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'count'; return its writes."""
+    return rt.drain(_stream_count(task, inp, values), task.emit)
+
+
+def _stream_count(
+    task: rt.Task, inp: Any, values: dict[str, Any]
+) -> Generator[Any, None, dict[str, Any] | None]:
+    """Run subgraph node 'count': yield its graph's events as they happen; return its writes.
+
+    The lone task of a superstep runs it right in the superstep loop; a task on
+    a worker drains it into the task's stream.
+    """
     child = rt.Run.nested(_graph_mixed_counter.NAME, task)
     # LangGraph hands the subgraph the node's input: an instance, defaults filled in
     shared = rt.shared_input(inp, ("topic", "count", "note"))
     child_values, child_wrote = _graph_mixed_counter._start(shared)
-    rt.drain(_graph_mixed_counter._execute(child, child_values, child_wrote), task.emit)
+    yield from _graph_mixed_counter._execute(child, child_values, child_wrote)
     final = cast(dict[str, Any], child.result)
     # LangGraph streams the messages of the subgraph's whole output, not only the shared keys
     rt.emit_node_output(task, final)
@@ -255,22 +266,6 @@ def _call_count(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, An
         key: final[key] for key in ("topic", "count", "note") if key in final
     } or None
     return update
-
-
-def _stream_count(
-    task: rt.Task, inp: Any, values: dict[str, Any]
-) -> Generator[Any, None, dict[str, Any] | None]:
-    """Run subgraph node 'count' as the lone task of its superstep.
-
-    Its graph's events are yielded as they happen, with no thread in between;
-    returns the node's writes.
-    """
-    child = rt.Run.nested(_graph_mixed_counter.NAME, task)
-    shared = rt.shared_input(inp, ("topic", "count", "note"))
-    child_values, child_wrote = _graph_mixed_counter._start(shared)
-    yield from _graph_mixed_counter._execute(child, child_values, child_wrote)
-    final = cast(dict[str, Any], child.result)
-    return {key: final[key] for key in ("topic", "count", "note") if key in final} or None
 
 
 async def _acall_count(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:

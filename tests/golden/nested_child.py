@@ -267,31 +267,26 @@ def _call_grandchild_graph(
     task: rt.Task, inp: Any, values: dict[str, Any]
 ) -> dict[str, Any] | None:
     """Run node 'grandchild_graph'; return its writes."""
-    child = rt.Run.nested(_graph_nested_grandchild.NAME, task)
-    shared = {key: values[key] for key in ("foo",) if key in values}
-    child_values, child_wrote = _graph_nested_grandchild._start(shared)
-    rt.drain(_graph_nested_grandchild._execute(child, child_values, child_wrote), task.emit)
-    final = cast(dict[str, Any], child.result)
-    # LangGraph streams the messages of the subgraph's whole output, not only the shared keys
-    rt.emit_node_output(task, final)
-    update: dict[str, Any] | None = {key: final[key] for key in ("foo",) if key in final} or None
-    return update
+    return rt.drain(_stream_grandchild_graph(task, inp, values), task.emit)
 
 
 def _stream_grandchild_graph(
     task: rt.Task, inp: Any, values: dict[str, Any]
 ) -> Generator[Any, None, dict[str, Any] | None]:
-    """Run subgraph node 'grandchild_graph' as the lone task of its superstep.
+    """Run subgraph node 'grandchild_graph': yield its graph's events as they happen; return its writes.
 
-    Its graph's events are yielded as they happen, with no thread in between;
-    returns the node's writes.
+    The lone task of a superstep runs it right in the superstep loop; a task on
+    a worker drains it into the task's stream.
     """
     child = rt.Run.nested(_graph_nested_grandchild.NAME, task)
     shared = {key: values[key] for key in ("foo",) if key in values}
     child_values, child_wrote = _graph_nested_grandchild._start(shared)
     yield from _graph_nested_grandchild._execute(child, child_values, child_wrote)
     final = cast(dict[str, Any], child.result)
-    return {key: final[key] for key in ("foo",) if key in final} or None
+    # LangGraph streams the messages of the subgraph's whole output, not only the shared keys
+    rt.emit_node_output(task, final)
+    update: dict[str, Any] | None = {key: final[key] for key in ("foo",) if key in final} or None
+    return update
 
 
 async def _acall_grandchild_graph(

@@ -252,31 +252,26 @@ def _input(values: dict[str, Any]) -> Any:
 
 def _call_left(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'left'; return its writes."""
-    child = rt.Run.nested(_graph_subgraph_parallel_child.NAME, task)
-    shared = {key: values[key] for key in ("log",) if key in values}
-    child_values, child_wrote = _graph_subgraph_parallel_child._start(shared)
-    rt.drain(_graph_subgraph_parallel_child._execute(child, child_values, child_wrote), task.emit)
-    final = cast(dict[str, Any], child.result)
-    # LangGraph streams the messages of the subgraph's whole output, not only the shared keys
-    rt.emit_node_output(task, final)
-    update: dict[str, Any] | None = {key: final[key] for key in ("log",) if key in final} or None
-    return update
+    return rt.drain(_stream_left(task, inp, values), task.emit)
 
 
 def _stream_left(
     task: rt.Task, inp: Any, values: dict[str, Any]
 ) -> Generator[Any, None, dict[str, Any] | None]:
-    """Run subgraph node 'left' as the lone task of its superstep.
+    """Run subgraph node 'left': yield its graph's events as they happen; return its writes.
 
-    Its graph's events are yielded as they happen, with no thread in between;
-    returns the node's writes.
+    The lone task of a superstep runs it right in the superstep loop; a task on
+    a worker drains it into the task's stream.
     """
     child = rt.Run.nested(_graph_subgraph_parallel_child.NAME, task)
     shared = {key: values[key] for key in ("log",) if key in values}
     child_values, child_wrote = _graph_subgraph_parallel_child._start(shared)
     yield from _graph_subgraph_parallel_child._execute(child, child_values, child_wrote)
     final = cast(dict[str, Any], child.result)
-    return {key: final[key] for key in ("log",) if key in final} or None
+    # LangGraph streams the messages of the subgraph's whole output, not only the shared keys
+    rt.emit_node_output(task, final)
+    update: dict[str, Any] | None = {key: final[key] for key in ("log",) if key in final} or None
+    return update
 
 
 async def _acall_left(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
@@ -312,31 +307,26 @@ async def _arun_left(
 
 def _call_right(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
     """Run node 'right'; return its writes."""
-    child = rt.Run.nested(_graph_subgraph_parallel_child.NAME, task)
-    shared = {key: values[key] for key in ("log",) if key in values}
-    child_values, child_wrote = _graph_subgraph_parallel_child._start(shared)
-    rt.drain(_graph_subgraph_parallel_child._execute(child, child_values, child_wrote), task.emit)
-    final = cast(dict[str, Any], child.result)
-    # LangGraph streams the messages of the subgraph's whole output, not only the shared keys
-    rt.emit_node_output(task, final)
-    update: dict[str, Any] | None = {key: final[key] for key in ("log",) if key in final} or None
-    return update
+    return rt.drain(_stream_right(task, inp, values), task.emit)
 
 
 def _stream_right(
     task: rt.Task, inp: Any, values: dict[str, Any]
 ) -> Generator[Any, None, dict[str, Any] | None]:
-    """Run subgraph node 'right' as the lone task of its superstep.
+    """Run subgraph node 'right': yield its graph's events as they happen; return its writes.
 
-    Its graph's events are yielded as they happen, with no thread in between;
-    returns the node's writes.
+    The lone task of a superstep runs it right in the superstep loop; a task on
+    a worker drains it into the task's stream.
     """
     child = rt.Run.nested(_graph_subgraph_parallel_child.NAME, task)
     shared = {key: values[key] for key in ("log",) if key in values}
     child_values, child_wrote = _graph_subgraph_parallel_child._start(shared)
     yield from _graph_subgraph_parallel_child._execute(child, child_values, child_wrote)
     final = cast(dict[str, Any], child.result)
-    return {key: final[key] for key in ("log",) if key in final} or None
+    # LangGraph streams the messages of the subgraph's whole output, not only the shared keys
+    rt.emit_node_output(task, final)
+    update: dict[str, Any] | None = {key: final[key] for key in ("log",) if key in final} or None
+    return update
 
 
 async def _acall_right(task: rt.Task, inp: Any, values: dict[str, Any]) -> dict[str, Any] | None:
