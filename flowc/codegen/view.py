@@ -32,7 +32,7 @@ __all__ = [
     "FieldView",
     "GraphView",
     "NodeView",
-    "OverloadView",
+    "RouteFunctionView",
     "RouterView",
     "build_view",
 ]
@@ -83,6 +83,24 @@ class RouterView:
 
 
 @dataclass(frozen=True, slots=True)
+class RouteFunctionView:
+    """A function of routing: a node's routers (``_route_<node>``) or START's (``_first``)."""
+
+    prefix: str
+    """``""`` for the sync function, ``"a"`` for its async twin."""
+    is_async: bool
+    refuse: str | None
+    """The sync twin of a function with async routers raises: the router named here."""
+    routers: tuple[RouterView, ...]
+    successors: str | None
+    """The node's plain edges (a tuple's code), which routers add to; ``None`` if it has none."""
+    single: bool
+    """One router and no plain edges: the router's pick is the answer."""
+    state_arg: str
+    """What routers receive, made from ``state``."""
+
+
+@dataclass(frozen=True, slots=True)
 class NodeView:
     """One node as the templates write it."""
 
@@ -123,6 +141,13 @@ class NodeView:
     writes_fields: tuple[FieldView, ...]
     """The fields of the node's own update type (when the spec declares its writes)."""
     joins_code: str
+    wrapper: bool
+    """The node is called with more than the state (a writer, a config) or awaited:
+    it gets a ``_call_<name>`` function."""
+    route_functions: tuple[RouteFunctionView, ...]
+    """Its ``_route_<name>`` function (and ``_aroute_<name>`` when a router is async)."""
+    plan_entry: str
+    """The node's entry in the plan: a ``Node(...)`` (or ``subgraph_node(...)``) call."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,18 +156,6 @@ class AliasView:
 
     name: str
     value: str
-
-
-@dataclass(frozen=True, slots=True)
-class OverloadView:
-    """One ``@overload`` of ``stream``/``astream``: parameter annotations and the event type."""
-
-    stream_mode: str
-    """The ``stream_mode`` annotation, with ``= ...`` when it may be left out."""
-    subgraphs: str
-    """The ``subgraphs`` annotation, with ``= ...`` when it may be left out."""
-    events: str
-    """What the iterator yields."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,8 +221,20 @@ class GraphView:
     """The per-mode event aliases, then (with subgraphs) their ``WithSubgraphs`` twins."""
     event_union: str
     """The alias of every event a run of this graph alone can yield."""
-    overloads: tuple[OverloadView, ...]
-    """``stream``'s overloads: each mode alone, each pair, then any combination."""
+    graph_class: str
+    """``Graph``, or ``GraphWithSubgraphs`` for a graph with subgraphs."""
+    graph_type: str
+    """The typed facade's class subscripted with this graph's types."""
+    custom_start: bool
+    """The input needs more than the engine's check (an instance, required keys, starting values)."""
+    custom_input: bool
+    """Nodes receive more than a copy of the state (defaults, or an instance)."""
+    initial_code: str
+    """The state before the input: a dict of the reducer fields' starting values."""
+    first_functions: tuple[RouteFunctionView, ...]
+    """``_first`` (and ``_afirst``) when START has routers."""
+    plan_args: tuple[str, ...]
+    """The plan's keyword arguments after its nodes."""
 
 
 class _Scope:
@@ -304,22 +329,21 @@ TYPES_HEADER = (
     | _imports("pydantic", "BaseModel", "Field")
 )
 RUNNER_HEADER = (
-    _imports("collections.abc", "AsyncIterator", "Callable", "Iterator", "Mapping", "Sequence")
-    | _imports(
-        "typing", "Any", "Final", "Literal", "TypeAlias", "Union", "cast", "final", "overload"
-    )
+    _imports("collections.abc", "Mapping")
+    | _imports("typing", "Any", "Final", "Literal", "TypeAlias", "Union", "final")
     | _imports(
         "flowc.runtime",
-        "Config",
         "CustomEvent",
         "DebugEvent",
         "MessagesEvent",
-        "StreamMode",
         "TaskEvent",
         "TaskResultEvent",
         "UpdatesEvent",
         "ValuesEvent",
     )
+    | _imports("flowc.runtime._drive", "subgraph_node")
+    | _imports("flowc.runtime._engine", "Node", "Plan", "keyed_input")
+    | _imports("flowc.runtime._graph", "Graph", "GraphWithSubgraphs")
 )
 # Names the templates define (or bind otherwise) at module level.
 _TEMPLATE_NAMES = frozenset(
@@ -328,6 +352,14 @@ _TEMPLATE_NAMES = frozenset(
         "sys",
         "rt",
         "Custom",
+        "PLAN",
+        "graph",
+        "_DEFAULTS",
+        "_input",
+        "_start",
+        "_merge",
+        "_first",
+        "_afirst",
         "NAME",
         "NodeName",
         "RECURSION_LIMIT",
@@ -451,7 +483,10 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
         )
         for n in graph.nodes
     )
-    start_routers = tuple(_router_view(b, runner_imports) for b in graph.start_branches)
+    start_routers = tuple(
+        dataclasses.replace(r, call_args=r.call_args.replace("rt.get_config()", "{}"))
+        for r in (_router_view(b, runner_imports) for b in graph.start_branches)
+    )
     defaults = {f.name: f.default for f in state.fields if f.default is not None}
     children = tuple(sorted({n.subgraph for n in nodes if n.subgraph}))
     digest = graph.digest
@@ -497,6 +532,8 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
         values_type,
         input_type,
         update_type,
+        "PLAN",
+        "graph",
         "ainvoke",
         "astream",
         "astream_chunks",
@@ -504,6 +541,46 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
         "stream",
         "stream_chunks",
     )
+    has_reducers = any(f.reducer for f in fields)
+    has_initials = any(f.reducer and f.initial is not None for f in fields)
+    required = _required_input(graph)
+    custom_input = _custom_input(graph)
+    initial_code = (
+        "{"
+        + ", ".join(f"{f.literal}: {f.initial}" for f in fields if f.reducer and f.initial is not None)
+        + "}"
+    )
+    first_functions = _route_functions(None, start_routers, (), _state_arg(graph))
+    plain_keys = [f.name for f in fields if not f.reducer]
+    plan_args = [f"entry={tuple(sorted(graph.entry))!r}"]
+    custom_start = state.kind != "typeddict" or bool(required) or has_initials
+    if custom_start:
+        plan_args.append("start=_start")
+    if custom_input:
+        plan_args.append("input=_input")
+    if has_reducers:
+        plan_args.append("merge=_merge")
+    if first_functions:
+        plan_args.append("first=_first")
+        if len(first_functions) > 1:
+            plan_args.append("afirst=_afirst")
+    if graph.joins:
+        joins = ", ".join(f"(frozenset({tuple(j.sources)!r}), {j.target!r})" for j in graph.joins)
+        plan_args.append(f"joins=({joins},)")
+    if plain_keys and len(nodes) > 1:
+        plan_args.append(f"last_value=frozenset({tuple(plain_keys)!r})")
+    if graph.recursion_limit is not None:
+        plan_args.append(f"recursion_limit={graph.recursion_limit!r}")
+    graph_class = "GraphWithSubgraphs" if has_subgraphs else "Graph"
+    type_args = [
+        f"{input_type} | {state_type}" if takes_instance else input_type,
+        values_type,
+        *(alias_names[m] for m in MODES_TYPED),
+        event_union,
+    ]
+    if has_subgraphs:
+        type_args += [*(deep_names[m] for m in MODES_TYPED), deep_names[""]]
+    graph_type = f"{graph_class}[{', '.join(type_args)}]"
     return GraphView(
         name=graph.name,
         literal=repr(graph.name),
@@ -529,7 +606,7 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
         ),
         field_names=repr(tuple(f.name for f in fields)),
         reducer_fields=tuple(f for f in fields if f.reducer),
-        required_input=repr(_required_input(graph)),
+        required_input=repr(required) if required else "",
         defaults=(
             "{" + ", ".join(f"{k!r}: {v}" for k, v in defaults.items()) + "}" if defaults else None
         ),
@@ -541,8 +618,8 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
         joins=tuple((repr(tuple(j.sources)), repr(j.target)) for j in graph.joins),
         has_async=any(n.body_async for n in nodes) or any(r.is_async for r in start_routers),
         has_routers=any(n.routers for n in nodes) or bool(start_routers),
-        has_reducers=any(f.reducer for f in fields),
-        has_initials=any(f.reducer and f.initial is not None for f in fields),
+        has_reducers=has_reducers,
+        has_initials=has_initials,
         has_subgraphs=has_subgraphs,
         recursion_limit=graph.recursion_limit,
         recursion_limit_code=(
@@ -559,7 +636,13 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
         children=children,
         event_aliases=tuple(event_aliases),
         event_union=event_union,
-        overloads=_overloads(alias_names, deep_names, event_union),
+        graph_class=graph_class,
+        graph_type=graph_type,
+        custom_start=custom_start,
+        custom_input=custom_input,
+        initial_code=initial_code,
+        first_functions=first_functions,
+        plan_args=tuple(plan_args),
     )
 
 
@@ -577,43 +660,6 @@ def _deep_aliases(
         out.append(AliasView(deep[mode], " | ".join(parts)))
     out.append(AliasView(deep[""], " | ".join(deep[m] for m in MODES_TYPED)))
     return out
-
-
-def _overloads(
-    own: dict[str, str], deep: dict[str, str], event_union: str
-) -> tuple[OverloadView, ...]:
-    """The ``stream`` overloads: each mode alone, each pair, then any modes at all.
-
-    A single mode also matches a one-element list or tuple of it. With
-    subgraphs, each gets a twin for ``subgraphs=True`` that adds the
-    subgraphs' events.
-    """
-    out = []
-    sets = [(m,) for m in MODES_TYPED] + [
-        (a, b) for i, a in enumerate(MODES_TYPED) for b in MODES_TYPED[i + 1 :]
-    ]
-    for modes in sets:
-        literal = "Literal[" + ", ".join(f'"{m}"' for m in modes) + "]"
-        annotation = (
-            f"{literal} | Sequence[{literal}]" if len(modes) == 1 else f"Sequence[{literal}]"
-        )
-        if modes == ("updates",):
-            annotation += " = ..."
-        if deep:
-            out.append(
-                OverloadView(annotation, "Literal[False] = ...", " | ".join(own[m] for m in modes))
-            )
-            out.append(OverloadView(annotation, "bool", " | ".join(deep[m] for m in modes)))
-        else:
-            out.append(OverloadView(annotation, "bool = ...", " | ".join(own[m] for m in modes)))
-    out.append(
-        OverloadView(
-            "StreamMode | Sequence[StreamMode] = ...",
-            "bool = ...",
-            deep[""] if deep else event_union,
-        )
-    )
-    return tuple(out)
 
 
 def _router_name(b: BranchInfo) -> str:
@@ -634,7 +680,7 @@ def _router_view(b: BranchInfo, runner_imports: set[Import]) -> RouterView:
         is_async=b.is_async,
         targets=repr(tuple(b.targets)),
         path_map=None if b.path_map is None else repr(dict(b.path_map)),
-        call_args=", config=task.node_config()" if b.config_arg else "",
+        call_args=", config=rt.get_config()" if b.config_arg else "",
     )
 
 
@@ -682,6 +728,38 @@ def _node_view(
     metadata = dict(n.metadata)
     meta_code = repr(metadata) if metadata or n.tags else "None"
     doc = n.description or f"`{n.name}` finished."
+    plain = subgraph is None and not n.is_async and args == ["inp"]
+    successors = tuple(t for t in n.successors if t != END)
+    route_functions = _route_functions(n.name, routers, successors, _state_arg(graph))
+    kwargs: list[str] = []
+    if subgraph is not None:
+        head = f"subgraph_node({n.name!r}, {updated_class}, _graph_{subgraph}.PLAN, {tuple(n.writes or ())!r}"
+        if graph.state.kind != "typeddict":
+            head += ", instance=True"
+    elif plain:
+        head = f"Node({n.name!r}, {updated_class}, plain=_node_{n.name}"
+    elif n.is_async:
+        head = f"Node({n.name!r}, {updated_class}, acall=_call_{n.name}"
+    else:
+        head = f"Node({n.name!r}, {updated_class}, _call_{n.name}"
+    if routers:
+        kwargs.append(f"route=_route_{n.name}")
+        if any(r.is_async for r in routers):
+            kwargs.append(f"aroute=_aroute_{n.name}")
+    elif successors:
+        kwargs.append(f"then={successors!r}")
+    if n.input_keys is not None:
+        defaults = ", _DEFAULTS" if any(f.default is not None for f in graph.state.fields) else ""
+        kwargs.append(f"input=keyed_input({tuple(n.input_keys)!r}{defaults})")
+    if tuple(n.triggers) != (f"branch:to:{n.name}",):
+        kwargs.append(f"triggers={tuple(n.triggers)!r}")
+    if meta_code != "None":
+        kwargs.append(f"metadata={meta_code}")
+    if n.tags:
+        kwargs.append(f"tags={tuple(n.tags)!r}")
+    if n.joins:
+        kwargs.append(f"joins={tuple(n.joins)!r}")
+    plan_entry = ", ".join([head, *kwargs]) + ")"
     return NodeView(
         name=n.name,
         literal=repr(n.name),
@@ -714,7 +792,39 @@ def _node_view(
             if n.writes is not None and f.name in n.writes
         ),
         joins_code=repr(tuple(n.joins)),
+        wrapper=subgraph is None and not plain,
+        route_functions=route_functions,
+        plan_entry=plan_entry,
     )
+
+
+def _state_arg(graph: CheckedGraph) -> str:
+    """What routers receive, made from ``state``: what nodes receive."""
+    if _custom_input(graph):
+        return "_input(state)"
+    return "dict(state)"
+
+
+def _custom_input(graph: CheckedGraph) -> bool:
+    """Nodes receive more than a copy of the state: defaults filled in, or an instance."""
+    state = graph.state
+    return state.kind != "typeddict" or any(f.default is not None for f in state.fields)
+
+
+def _route_functions(
+    node: str | None, routers: tuple[RouterView, ...], successors: tuple[str, ...], state_arg: str
+) -> tuple[RouteFunctionView, ...]:
+    """A node's routing functions (``node`` ``None``: START's), sync and, if needed, async."""
+    if not routers:
+        return ()
+    single = node is not None and len(routers) == 1 and not successors
+    edges = None if node is None or single else repr(successors)
+    asynchronous = [r for r in routers if r.is_async]
+    refuse = asynchronous[0].literal if asynchronous else None
+    out = [RouteFunctionView("", False, refuse, routers, edges, single, state_arg)]
+    if asynchronous:
+        out.append(RouteFunctionView("a", True, None, routers, edges, single, state_arg))
+    return tuple(out)
 
 
 def _protocol(

@@ -1,0 +1,1543 @@
+# Written by scripts/gen_graph_types.py; run it after changing it. Do not edit.
+"""The typed facade of a compiled graph: ``stream`` and friends, overloaded once for all graphs.
+
+A generated module describes its graph as a :class:`~._engine.Plan` and
+states its types by subscripting :class:`Graph` (or, for a graph with
+subgraphs, :class:`GraphWithSubgraphs`) with them: the input, the final
+values, and the events of each mode. mypy then types ``stream(input,
+stream_mode="updates")`` as an iterator of that graph's updates events, a
+pair of modes as the union of the two, and any other combination as every
+event of the graph. With subgraphs, ``subgraphs=True`` adds the subgraphs'
+events (the ``Sub...`` parameters).
+
+The overloads overlap on purpose: mypy takes the first that matches, which
+is the most precise one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator, Sequence
+from typing import Any, Generic, Literal, TypeVar, overload
+
+from . import _drive
+from ._engine import Plan
+from .chunks import ashape_chunks, shape_chunks
+from .config import Config
+from .events import StreamMode
+from .run import default_mode
+
+__all__ = ["Graph", "GraphWithSubgraphs"]
+
+InputT = TypeVar("InputT")
+OutputT = TypeVar("OutputT")
+ValuesT = TypeVar("ValuesT")
+UpdatesT = TypeVar("UpdatesT")
+CustomT = TypeVar("CustomT")
+MessagesT = TypeVar("MessagesT")
+TasksT = TypeVar("TasksT")
+DebugT = TypeVar("DebugT")
+EventT = TypeVar("EventT")
+SubValuesT = TypeVar("SubValuesT")
+SubUpdatesT = TypeVar("SubUpdatesT")
+SubCustomT = TypeVar("SubCustomT")
+SubMessagesT = TypeVar("SubMessagesT")
+SubTasksT = TypeVar("SubTasksT")
+SubDebugT = TypeVar("SubDebugT")
+SubEventT = TypeVar("SubEventT")
+
+
+class Graph(
+    Generic[InputT, OutputT, ValuesT, UpdatesT, CustomT, MessagesT, TasksT, DebugT, EventT]
+):
+    """A compiled graph: typed entry points over its plan."""
+
+    __slots__ = ("plan",)
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        """The graph as the engine runs it."""
+
+    def __repr__(self) -> str:
+        return f"<graph {self.plan.name!r}>"
+
+    def invoke(self, input: InputT, *, config: Config | None = None) -> OutputT:
+        """Run the graph to the end and return its final values."""
+        return _drive.invoke(self.plan, input, config)  # type: ignore[return-value]
+
+    async def ainvoke(self, input: InputT, *, config: Config | None = None) -> OutputT:
+        """Async twin of :meth:`invoke`."""
+        return await _drive.ainvoke(self.plan, input, config)  # type: ignore[return-value]
+
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: StreamMode | Sequence[StreamMode] | None = None,
+        subgraphs: bool = False,
+        config: Config | None = None,
+    ) -> Iterator[Any]:
+        """LangGraph v1's chunks, exactly as ``CompiledStateGraph.stream`` yields them."""
+        mode = default_mode() if stream_mode is None else stream_mode
+        return shape_chunks(
+            _drive.stream(self.plan, input, mode, subgraphs, config), mode, subgraphs
+        )
+
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: StreamMode | Sequence[StreamMode] | None = None,
+        subgraphs: bool = False,
+        config: Config | None = None,
+    ) -> AsyncIterator[Any]:
+        """Async twin of :meth:`stream_chunks`."""
+        mode = default_mode() if stream_mode is None else stream_mode
+        return ashape_chunks(
+            _drive.astream(self.plan, input, mode, subgraphs, config), mode, subgraphs
+        )
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Literal["values"] | Sequence[Literal["values"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+    ) -> Iterator[ValuesT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Literal["updates"] | Sequence[Literal["updates"]] = ...,
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+    ) -> Iterator[UpdatesT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Literal["custom"] | Sequence[Literal["custom"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+    ) -> Iterator[CustomT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Literal["messages"] | Sequence[Literal["messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+    ) -> Iterator[MessagesT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Literal["tasks"] | Sequence[Literal["tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+    ) -> Iterator[TasksT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Literal["debug"] | Sequence[Literal["debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+    ) -> Iterator[DebugT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["values", "updates"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+    ) -> Iterator[ValuesT | UpdatesT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["values", "custom"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+    ) -> Iterator[ValuesT | CustomT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["values", "messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+    ) -> Iterator[ValuesT | MessagesT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["values", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+    ) -> Iterator[ValuesT | TasksT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["values", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+    ) -> Iterator[ValuesT | DebugT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["updates", "custom"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+    ) -> Iterator[UpdatesT | CustomT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["updates", "messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+    ) -> Iterator[UpdatesT | MessagesT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["updates", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+    ) -> Iterator[UpdatesT | TasksT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["updates", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+    ) -> Iterator[UpdatesT | DebugT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["custom", "messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+    ) -> Iterator[CustomT | MessagesT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["custom", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+    ) -> Iterator[CustomT | TasksT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["custom", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+    ) -> Iterator[CustomT | DebugT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["messages", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+    ) -> Iterator[MessagesT | TasksT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["messages", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+    ) -> Iterator[MessagesT | DebugT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["tasks", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+    ) -> Iterator[TasksT | DebugT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: StreamMode | Sequence[StreamMode] = ...,
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+    ) -> Iterator[EventT]: ...
+
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: StreamMode | Sequence[StreamMode] = "updates",
+        subgraphs: bool = False,
+        config: Config | None = None,
+    ) -> Iterator[Any]:
+        """Run the graph, yielding the events of the requested stream modes.
+
+        Args:
+            input: the state keys to start from.
+            stream_mode: one mode, or several (a list or tuple).
+            subgraphs: include the events of subgraphs, each with its namespace.
+            config: recursion limit, tags, metadata, run id, configurable values.
+        """
+        return _drive.stream(self.plan, input, stream_mode, subgraphs, config)
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Literal["values"] | Sequence[Literal["values"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+    ) -> AsyncIterator[ValuesT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Literal["updates"] | Sequence[Literal["updates"]] = ...,
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+    ) -> AsyncIterator[UpdatesT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Literal["custom"] | Sequence[Literal["custom"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+    ) -> AsyncIterator[CustomT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Literal["messages"] | Sequence[Literal["messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+    ) -> AsyncIterator[MessagesT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Literal["tasks"] | Sequence[Literal["tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+    ) -> AsyncIterator[TasksT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Literal["debug"] | Sequence[Literal["debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+    ) -> AsyncIterator[DebugT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["values", "updates"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+    ) -> AsyncIterator[ValuesT | UpdatesT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["values", "custom"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+    ) -> AsyncIterator[ValuesT | CustomT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["values", "messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+    ) -> AsyncIterator[ValuesT | MessagesT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["values", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+    ) -> AsyncIterator[ValuesT | TasksT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["values", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+    ) -> AsyncIterator[ValuesT | DebugT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["updates", "custom"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+    ) -> AsyncIterator[UpdatesT | CustomT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["updates", "messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+    ) -> AsyncIterator[UpdatesT | MessagesT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["updates", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+    ) -> AsyncIterator[UpdatesT | TasksT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["updates", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+    ) -> AsyncIterator[UpdatesT | DebugT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["custom", "messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+    ) -> AsyncIterator[CustomT | MessagesT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["custom", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+    ) -> AsyncIterator[CustomT | TasksT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["custom", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+    ) -> AsyncIterator[CustomT | DebugT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["messages", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+    ) -> AsyncIterator[MessagesT | TasksT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["messages", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+    ) -> AsyncIterator[MessagesT | DebugT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["tasks", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+    ) -> AsyncIterator[TasksT | DebugT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: StreamMode | Sequence[StreamMode] = ...,
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+    ) -> AsyncIterator[EventT]: ...
+
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: StreamMode | Sequence[StreamMode] = "updates",
+        subgraphs: bool = False,
+        config: Config | None = None,
+    ) -> AsyncIterator[Any]:
+        """Async twin of :meth:`stream`."""
+        return _drive.astream(self.plan, input, stream_mode, subgraphs, config)
+
+
+class GraphWithSubgraphs(
+    Generic[
+        InputT,
+        OutputT,
+        ValuesT,
+        UpdatesT,
+        CustomT,
+        MessagesT,
+        TasksT,
+        DebugT,
+        EventT,
+        SubValuesT,
+        SubUpdatesT,
+        SubCustomT,
+        SubMessagesT,
+        SubTasksT,
+        SubDebugT,
+        SubEventT,
+    ]
+):
+    """A compiled graph with subgraphs: ``subgraphs=True`` adds their events."""
+
+    __slots__ = ("plan",)
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        """The graph as the engine runs it."""
+
+    def __repr__(self) -> str:
+        return f"<graph {self.plan.name!r}>"
+
+    def invoke(self, input: InputT, *, config: Config | None = None) -> OutputT:
+        """Run the graph to the end and return its final values."""
+        return _drive.invoke(self.plan, input, config)  # type: ignore[return-value]
+
+    async def ainvoke(self, input: InputT, *, config: Config | None = None) -> OutputT:
+        """Async twin of :meth:`invoke`."""
+        return await _drive.ainvoke(self.plan, input, config)  # type: ignore[return-value]
+
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: StreamMode | Sequence[StreamMode] | None = None,
+        subgraphs: bool = False,
+        config: Config | None = None,
+    ) -> Iterator[Any]:
+        """LangGraph v1's chunks, exactly as ``CompiledStateGraph.stream`` yields them."""
+        mode = default_mode() if stream_mode is None else stream_mode
+        return shape_chunks(
+            _drive.stream(self.plan, input, mode, subgraphs, config), mode, subgraphs
+        )
+
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: StreamMode | Sequence[StreamMode] | None = None,
+        subgraphs: bool = False,
+        config: Config | None = None,
+    ) -> AsyncIterator[Any]:
+        """Async twin of :meth:`stream_chunks`."""
+        mode = default_mode() if stream_mode is None else stream_mode
+        return ashape_chunks(
+            _drive.astream(self.plan, input, mode, subgraphs, config), mode, subgraphs
+        )
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Literal["values"] | Sequence[Literal["values"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+    ) -> Iterator[ValuesT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Literal["values"] | Sequence[Literal["values"]],
+        subgraphs: bool,
+        config: Config | None = ...,
+    ) -> Iterator[SubValuesT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Literal["updates"] | Sequence[Literal["updates"]] = ...,
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+    ) -> Iterator[UpdatesT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Literal["updates"] | Sequence[Literal["updates"]] = ...,
+        subgraphs: bool,
+        config: Config | None = ...,
+    ) -> Iterator[SubUpdatesT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Literal["custom"] | Sequence[Literal["custom"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+    ) -> Iterator[CustomT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Literal["custom"] | Sequence[Literal["custom"]],
+        subgraphs: bool,
+        config: Config | None = ...,
+    ) -> Iterator[SubCustomT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Literal["messages"] | Sequence[Literal["messages"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+    ) -> Iterator[MessagesT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Literal["messages"] | Sequence[Literal["messages"]],
+        subgraphs: bool,
+        config: Config | None = ...,
+    ) -> Iterator[SubMessagesT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Literal["tasks"] | Sequence[Literal["tasks"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+    ) -> Iterator[TasksT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Literal["tasks"] | Sequence[Literal["tasks"]],
+        subgraphs: bool,
+        config: Config | None = ...,
+    ) -> Iterator[SubTasksT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Literal["debug"] | Sequence[Literal["debug"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+    ) -> Iterator[DebugT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Literal["debug"] | Sequence[Literal["debug"]],
+        subgraphs: bool,
+        config: Config | None = ...,
+    ) -> Iterator[SubDebugT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["values", "updates"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+    ) -> Iterator[ValuesT | UpdatesT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["values", "updates"]],
+        subgraphs: bool,
+        config: Config | None = ...,
+    ) -> Iterator[SubValuesT | SubUpdatesT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["values", "custom"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+    ) -> Iterator[ValuesT | CustomT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["values", "custom"]],
+        subgraphs: bool,
+        config: Config | None = ...,
+    ) -> Iterator[SubValuesT | SubCustomT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["values", "messages"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+    ) -> Iterator[ValuesT | MessagesT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["values", "messages"]],
+        subgraphs: bool,
+        config: Config | None = ...,
+    ) -> Iterator[SubValuesT | SubMessagesT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["values", "tasks"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+    ) -> Iterator[ValuesT | TasksT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["values", "tasks"]],
+        subgraphs: bool,
+        config: Config | None = ...,
+    ) -> Iterator[SubValuesT | SubTasksT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["values", "debug"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+    ) -> Iterator[ValuesT | DebugT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["values", "debug"]],
+        subgraphs: bool,
+        config: Config | None = ...,
+    ) -> Iterator[SubValuesT | SubDebugT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["updates", "custom"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+    ) -> Iterator[UpdatesT | CustomT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["updates", "custom"]],
+        subgraphs: bool,
+        config: Config | None = ...,
+    ) -> Iterator[SubUpdatesT | SubCustomT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["updates", "messages"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+    ) -> Iterator[UpdatesT | MessagesT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["updates", "messages"]],
+        subgraphs: bool,
+        config: Config | None = ...,
+    ) -> Iterator[SubUpdatesT | SubMessagesT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["updates", "tasks"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+    ) -> Iterator[UpdatesT | TasksT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["updates", "tasks"]],
+        subgraphs: bool,
+        config: Config | None = ...,
+    ) -> Iterator[SubUpdatesT | SubTasksT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["updates", "debug"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+    ) -> Iterator[UpdatesT | DebugT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["updates", "debug"]],
+        subgraphs: bool,
+        config: Config | None = ...,
+    ) -> Iterator[SubUpdatesT | SubDebugT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["custom", "messages"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+    ) -> Iterator[CustomT | MessagesT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["custom", "messages"]],
+        subgraphs: bool,
+        config: Config | None = ...,
+    ) -> Iterator[SubCustomT | SubMessagesT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["custom", "tasks"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+    ) -> Iterator[CustomT | TasksT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["custom", "tasks"]],
+        subgraphs: bool,
+        config: Config | None = ...,
+    ) -> Iterator[SubCustomT | SubTasksT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["custom", "debug"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+    ) -> Iterator[CustomT | DebugT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["custom", "debug"]],
+        subgraphs: bool,
+        config: Config | None = ...,
+    ) -> Iterator[SubCustomT | SubDebugT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["messages", "tasks"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+    ) -> Iterator[MessagesT | TasksT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["messages", "tasks"]],
+        subgraphs: bool,
+        config: Config | None = ...,
+    ) -> Iterator[SubMessagesT | SubTasksT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["messages", "debug"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+    ) -> Iterator[MessagesT | DebugT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["messages", "debug"]],
+        subgraphs: bool,
+        config: Config | None = ...,
+    ) -> Iterator[SubMessagesT | SubDebugT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["tasks", "debug"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+    ) -> Iterator[TasksT | DebugT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["tasks", "debug"]],
+        subgraphs: bool,
+        config: Config | None = ...,
+    ) -> Iterator[SubTasksT | SubDebugT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: StreamMode | Sequence[StreamMode] = ...,
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+    ) -> Iterator[EventT]: ...
+
+    @overload
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: StreamMode | Sequence[StreamMode] = ...,
+        subgraphs: bool,
+        config: Config | None = ...,
+    ) -> Iterator[SubEventT]: ...
+
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: StreamMode | Sequence[StreamMode] = "updates",
+        subgraphs: bool = False,
+        config: Config | None = None,
+    ) -> Iterator[Any]:
+        """Run the graph, yielding the events of the requested stream modes.
+
+        Args:
+            input: the state keys to start from.
+            stream_mode: one mode, or several (a list or tuple).
+            subgraphs: include the events of subgraphs, each with its namespace.
+            config: recursion limit, tags, metadata, run id, configurable values.
+        """
+        return _drive.stream(self.plan, input, stream_mode, subgraphs, config)
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Literal["values"] | Sequence[Literal["values"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+    ) -> AsyncIterator[ValuesT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Literal["values"] | Sequence[Literal["values"]],
+        subgraphs: bool,
+        config: Config | None = ...,
+    ) -> AsyncIterator[SubValuesT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Literal["updates"] | Sequence[Literal["updates"]] = ...,
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+    ) -> AsyncIterator[UpdatesT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Literal["updates"] | Sequence[Literal["updates"]] = ...,
+        subgraphs: bool,
+        config: Config | None = ...,
+    ) -> AsyncIterator[SubUpdatesT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Literal["custom"] | Sequence[Literal["custom"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+    ) -> AsyncIterator[CustomT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Literal["custom"] | Sequence[Literal["custom"]],
+        subgraphs: bool,
+        config: Config | None = ...,
+    ) -> AsyncIterator[SubCustomT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Literal["messages"] | Sequence[Literal["messages"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+    ) -> AsyncIterator[MessagesT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Literal["messages"] | Sequence[Literal["messages"]],
+        subgraphs: bool,
+        config: Config | None = ...,
+    ) -> AsyncIterator[SubMessagesT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Literal["tasks"] | Sequence[Literal["tasks"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+    ) -> AsyncIterator[TasksT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Literal["tasks"] | Sequence[Literal["tasks"]],
+        subgraphs: bool,
+        config: Config | None = ...,
+    ) -> AsyncIterator[SubTasksT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Literal["debug"] | Sequence[Literal["debug"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+    ) -> AsyncIterator[DebugT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Literal["debug"] | Sequence[Literal["debug"]],
+        subgraphs: bool,
+        config: Config | None = ...,
+    ) -> AsyncIterator[SubDebugT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["values", "updates"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+    ) -> AsyncIterator[ValuesT | UpdatesT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["values", "updates"]],
+        subgraphs: bool,
+        config: Config | None = ...,
+    ) -> AsyncIterator[SubValuesT | SubUpdatesT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["values", "custom"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+    ) -> AsyncIterator[ValuesT | CustomT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["values", "custom"]],
+        subgraphs: bool,
+        config: Config | None = ...,
+    ) -> AsyncIterator[SubValuesT | SubCustomT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["values", "messages"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+    ) -> AsyncIterator[ValuesT | MessagesT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["values", "messages"]],
+        subgraphs: bool,
+        config: Config | None = ...,
+    ) -> AsyncIterator[SubValuesT | SubMessagesT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["values", "tasks"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+    ) -> AsyncIterator[ValuesT | TasksT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["values", "tasks"]],
+        subgraphs: bool,
+        config: Config | None = ...,
+    ) -> AsyncIterator[SubValuesT | SubTasksT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["values", "debug"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+    ) -> AsyncIterator[ValuesT | DebugT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["values", "debug"]],
+        subgraphs: bool,
+        config: Config | None = ...,
+    ) -> AsyncIterator[SubValuesT | SubDebugT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["updates", "custom"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+    ) -> AsyncIterator[UpdatesT | CustomT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["updates", "custom"]],
+        subgraphs: bool,
+        config: Config | None = ...,
+    ) -> AsyncIterator[SubUpdatesT | SubCustomT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["updates", "messages"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+    ) -> AsyncIterator[UpdatesT | MessagesT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["updates", "messages"]],
+        subgraphs: bool,
+        config: Config | None = ...,
+    ) -> AsyncIterator[SubUpdatesT | SubMessagesT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["updates", "tasks"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+    ) -> AsyncIterator[UpdatesT | TasksT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["updates", "tasks"]],
+        subgraphs: bool,
+        config: Config | None = ...,
+    ) -> AsyncIterator[SubUpdatesT | SubTasksT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["updates", "debug"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+    ) -> AsyncIterator[UpdatesT | DebugT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["updates", "debug"]],
+        subgraphs: bool,
+        config: Config | None = ...,
+    ) -> AsyncIterator[SubUpdatesT | SubDebugT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["custom", "messages"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+    ) -> AsyncIterator[CustomT | MessagesT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["custom", "messages"]],
+        subgraphs: bool,
+        config: Config | None = ...,
+    ) -> AsyncIterator[SubCustomT | SubMessagesT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["custom", "tasks"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+    ) -> AsyncIterator[CustomT | TasksT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["custom", "tasks"]],
+        subgraphs: bool,
+        config: Config | None = ...,
+    ) -> AsyncIterator[SubCustomT | SubTasksT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["custom", "debug"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+    ) -> AsyncIterator[CustomT | DebugT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["custom", "debug"]],
+        subgraphs: bool,
+        config: Config | None = ...,
+    ) -> AsyncIterator[SubCustomT | SubDebugT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["messages", "tasks"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+    ) -> AsyncIterator[MessagesT | TasksT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["messages", "tasks"]],
+        subgraphs: bool,
+        config: Config | None = ...,
+    ) -> AsyncIterator[SubMessagesT | SubTasksT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["messages", "debug"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+    ) -> AsyncIterator[MessagesT | DebugT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["messages", "debug"]],
+        subgraphs: bool,
+        config: Config | None = ...,
+    ) -> AsyncIterator[SubMessagesT | SubDebugT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["tasks", "debug"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+    ) -> AsyncIterator[TasksT | DebugT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: Sequence[Literal["tasks", "debug"]],
+        subgraphs: bool,
+        config: Config | None = ...,
+    ) -> AsyncIterator[SubTasksT | SubDebugT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: StreamMode | Sequence[StreamMode] = ...,
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+    ) -> AsyncIterator[EventT]: ...
+
+    @overload
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: StreamMode | Sequence[StreamMode] = ...,
+        subgraphs: bool,
+        config: Config | None = ...,
+    ) -> AsyncIterator[SubEventT]: ...
+
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: StreamMode | Sequence[StreamMode] = "updates",
+        subgraphs: bool = False,
+        config: Config | None = None,
+    ) -> AsyncIterator[Any]:
+        """Async twin of :meth:`stream`."""
+        return _drive.astream(self.plan, input, stream_mode, subgraphs, config)

@@ -1,0 +1,238 @@
+"""Write flowc/runtime/_graph.py: the typed facade every generated module states its types with.
+
+Usage: ``python scripts/gen_graph_types.py [--check]``
+
+``stream``/``astream`` are overloaded on the stream modes, alone and in
+pairs: mypy's only way to map a literal argument to a type. The overload
+table is the same for every graph, so it is written once, as generic classes
+over a graph's event types, and this script writes it (``--check`` fails if
+the file is not what it would write; tests/test_engine.py runs that).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET = ROOT / "flowc" / "runtime" / "_graph.py"
+
+MODES = ("values", "updates", "custom", "messages", "tasks", "debug")
+OWN = {m: f"{m[0].upper()}{m[1:]}T" for m in MODES}
+DEEP = {m: f"Sub{m[0].upper()}{m[1:]}T" for m in MODES}
+
+HEADER = '''\
+# Written by scripts/gen_graph_types.py; run it after changing it. Do not edit.
+"""The typed facade of a compiled graph: ``stream`` and friends, overloaded once for all graphs.
+
+A generated module describes its graph as a :class:`~._engine.Plan` and
+states its types by subscripting :class:`Graph` (or, for a graph with
+subgraphs, :class:`GraphWithSubgraphs`) with them: the input, the final
+values, and the events of each mode. mypy then types ``stream(input,
+stream_mode="updates")`` as an iterator of that graph's updates events, a
+pair of modes as the union of the two, and any other combination as every
+event of the graph. With subgraphs, ``subgraphs=True`` adds the subgraphs'
+events (the ``Sub...`` parameters).
+
+The overloads overlap on purpose: mypy takes the first that matches, which
+is the most precise one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator, Sequence
+from typing import Any, Generic, Literal, TypeVar, overload
+
+from . import _drive
+from ._engine import Plan
+from .chunks import ashape_chunks, shape_chunks
+from .config import Config
+from .events import StreamMode
+from .run import default_mode
+
+__all__ = ["Graph", "GraphWithSubgraphs"]
+
+InputT = TypeVar("InputT")
+OutputT = TypeVar("OutputT")
+'''
+
+
+def _sets() -> list[tuple[str, ...]]:
+    singles = [(m,) for m in MODES]
+    pairs = [(a, b) for i, a in enumerate(MODES) for b in MODES[i + 1 :]]
+    return singles + pairs
+
+
+def _mode_annotation(modes: tuple[str, ...]) -> str:
+    literal = "Literal[" + ", ".join(f'"{m}"' for m in modes) + "]"
+    annotation = f"{literal} | Sequence[{literal}]" if len(modes) == 1 else f"Sequence[{literal}]"
+    if modes == ("updates",):
+        annotation += " = ..."
+    return annotation
+
+
+def _overload(fn: str, iterator: str, mode: str, subgraphs: str, events: str) -> str:
+    return f'''
+    @overload
+    def {fn}(
+        self,
+        input: InputT,
+        *,
+        stream_mode: {mode},
+        subgraphs: {subgraphs},
+        config: Config | None = ...,
+    ) -> {iterator}[{events}]: ...
+'''
+
+
+def _methods(deep: bool) -> str:
+    out = []
+    for fn, iterator in (("stream", "Iterator"), ("astream", "AsyncIterator")):
+        for modes in _sets():
+            mode = _mode_annotation(modes)
+            own = " | ".join(OWN[m] for m in modes)
+            if deep:
+                out.append(_overload(fn, iterator, mode, "Literal[False] = ...", own))
+                out.append(_overload(fn, iterator, mode, "bool", " | ".join(DEEP[m] for m in modes)))
+            else:
+                out.append(_overload(fn, iterator, mode, "bool = ...", own))
+        catch_all = "StreamMode | Sequence[StreamMode] = ..."
+        if deep:
+            out.append(_overload(fn, iterator, catch_all, "Literal[False] = ...", "EventT"))
+            out.append(_overload(fn, iterator, catch_all, "bool", "SubEventT"))
+        else:
+            out.append(_overload(fn, iterator, catch_all, "bool = ...", "EventT"))
+        if fn == "stream":
+            out.append(STREAM_IMPL)
+        else:
+            out.append(ASTREAM_IMPL)
+    return "".join(out)
+
+
+STREAM_IMPL = '''
+    def stream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: StreamMode | Sequence[StreamMode] = "updates",
+        subgraphs: bool = False,
+        config: Config | None = None,
+    ) -> Iterator[Any]:
+        """Run the graph, yielding the events of the requested stream modes.
+
+        Args:
+            input: the state keys to start from.
+            stream_mode: one mode, or several (a list or tuple).
+            subgraphs: include the events of subgraphs, each with its namespace.
+            config: recursion limit, tags, metadata, run id, configurable values.
+        """
+        return _drive.stream(self.plan, input, stream_mode, subgraphs, config)
+'''
+
+ASTREAM_IMPL = '''
+    def astream(
+        self,
+        input: InputT,
+        *,
+        stream_mode: StreamMode | Sequence[StreamMode] = "updates",
+        subgraphs: bool = False,
+        config: Config | None = None,
+    ) -> AsyncIterator[Any]:
+        """Async twin of :meth:`stream`."""
+        return _drive.astream(self.plan, input, stream_mode, subgraphs, config)
+'''
+
+COMMON = '''
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        """The graph as the engine runs it."""
+
+    def __repr__(self) -> str:
+        return f"<graph {self.plan.name!r}>"
+
+    def invoke(self, input: InputT, *, config: Config | None = None) -> OutputT:
+        """Run the graph to the end and return its final values."""
+        return _drive.invoke(self.plan, input, config)  # type: ignore[return-value]
+
+    async def ainvoke(self, input: InputT, *, config: Config | None = None) -> OutputT:
+        """Async twin of :meth:`invoke`."""
+        return await _drive.ainvoke(self.plan, input, config)  # type: ignore[return-value]
+
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: StreamMode | Sequence[StreamMode] | None = None,
+        subgraphs: bool = False,
+        config: Config | None = None,
+    ) -> Iterator[Any]:
+        """LangGraph v1's chunks, exactly as ``CompiledStateGraph.stream`` yields them."""
+        mode = default_mode() if stream_mode is None else stream_mode
+        return shape_chunks(
+            _drive.stream(self.plan, input, mode, subgraphs, config), mode, subgraphs
+        )
+
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: StreamMode | Sequence[StreamMode] | None = None,
+        subgraphs: bool = False,
+        config: Config | None = None,
+    ) -> AsyncIterator[Any]:
+        """Async twin of :meth:`stream_chunks`."""
+        mode = default_mode() if stream_mode is None else stream_mode
+        return ashape_chunks(
+            _drive.astream(self.plan, input, mode, subgraphs, config), mode, subgraphs
+        )
+'''
+
+
+def _class(name: str, deep: bool) -> str:
+    params = ["InputT", "OutputT", *OWN.values(), "EventT"]
+    if deep:
+        params += [*DEEP.values(), "SubEventT"]
+    doc = (
+        "A compiled graph with subgraphs: ``subgraphs=True`` adds their events."
+        if deep
+        else "A compiled graph: typed entry points over its plan."
+    )
+    return (
+        f"\n\nclass {name}(Generic[{', '.join(params)}]):\n"
+        f'    """{doc}"""\n\n    __slots__ = ("plan",)\n'
+        + COMMON
+        + _methods(deep)
+    )
+
+
+def render() -> str:
+    typevars = "".join(
+        f'{v} = TypeVar("{v}")\n'
+        for v in [*OWN.values(), "EventT", *DEEP.values(), "SubEventT"]
+    )
+    return HEADER + typevars + _class("Graph", False) + _class("GraphWithSubgraphs", True)
+
+
+def main() -> int:
+    import subprocess
+
+    text = render()
+    formatted = subprocess.run(
+        [sys.executable, "-m", "ruff", "format", "--stdin-filename", str(TARGET), "-"],
+        input=text,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    ).stdout
+    if "--check" in sys.argv[1:]:
+        if TARGET.read_text() != formatted:
+            print(f"{TARGET} is stale: run python scripts/gen_graph_types.py", file=sys.stderr)
+            return 1
+        return 0
+    TARGET.write_text(formatted)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
