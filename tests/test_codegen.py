@@ -98,41 +98,26 @@ def test_rename_touches_names_not_strings() -> None:
     )
 
 
-def test_stream_is_overloaded_on_each_mode_and_each_pair() -> None:
+def test_a_module_states_its_types_to_the_typed_facade() -> None:
     joke = check_target(str(SPECS / "joke.toml")).graph
     assert joke is not None
-    overloads = build_view(joke).overloads
-    assert len(overloads) == 6 + 15 + 1
-    assert [(o.stream_mode, o.subgraphs, o.events) for o in overloads[:2]] == [
-        (
-            'Literal["values"] | Sequence[Literal["values"]]',
-            "bool = ...",
-            "JokeValuesEvent",
-        ),
-        (
-            'Literal["updates"] | Sequence[Literal["updates"]] = ...',
-            "bool = ...",
-            "JokeUpdatesEvent",
-        ),
-    ]
-    assert (overloads[6].stream_mode, overloads[6].events) == (
-        'Sequence[Literal["values", "updates"]]',
-        "JokeValuesEvent | JokeUpdatesEvent",
-    )
-    assert (overloads[-1].stream_mode, overloads[-1].events) == (
-        "StreamMode | Sequence[StreamMode] = ...",
-        "JokeEvent",
+    assert build_view(joke).graph_type == (
+        "Graph[JokeInput, JokeValues, JokeValuesEvent, JokeUpdatesEvent, JokeCustomEvent, "
+        "JokeMessagesEvent, JokeTasksEvent, JokeDebugEvent, JokeEvent]"
     )
 
 
-def test_a_graph_with_subgraphs_has_a_subgraphs_true_twin_of_each_overload() -> None:
+def test_a_graph_with_subgraphs_states_its_subgraphs_events_too() -> None:
     nested = check_target(str(SPECS / "nested.toml")).graph
     assert nested is not None
     view = build_view(nested)
-    assert len(view.overloads) == 2 * (6 + 15) + 1
-    first, twin = view.overloads[0], view.overloads[1]
-    assert (first.subgraphs, first.events) == ("Literal[False] = ...", "NestedValuesEvent")
-    assert (twin.subgraphs, twin.events) == ("bool", "NestedValuesEventWithSubgraphs")
+    assert view.graph_type == (
+        "GraphWithSubgraphs[NestedInput, NestedValues, NestedValuesEvent, NestedUpdatesEvent, "
+        "NestedCustomEvent, NestedMessagesEvent, NestedTasksEvent, NestedDebugEvent, NestedEvent, "
+        "NestedValuesEventWithSubgraphs, NestedUpdatesEventWithSubgraphs, "
+        "NestedCustomEventWithSubgraphs, NestedMessagesEventWithSubgraphs, "
+        "NestedTasksEventWithSubgraphs, NestedDebugEventWithSubgraphs, NestedEventWithSubgraphs]"
+    )
     aliases = {a.name: a.value for a in view.event_aliases}
     assert aliases["NestedUpdatesEventWithSubgraphs"] == (
         "NestedUpdatesEvent | _graph_nested_child.NestedChildUpdatesEventWithSubgraphs"

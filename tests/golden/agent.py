@@ -134,7 +134,8 @@ def _merge(values: dict[str, Any], update: dict[str, Any]) -> None:
 
 def _route_agent(state: dict[str, Any]) -> tuple[str, ...]:
     """Where 'agent' leads, from the state with its writes applied."""
-    picked = _router_should_continue(dict(state))
+    inp: Any = dict(state)
+    picked = _router_should_continue(inp)
     if isinstance(picked, str) and picked in ("tools",):
         return (picked,)
     return rt.route("should_continue", picked, ("tools", "__end__"), None)

@@ -120,7 +120,8 @@ def _merge(values: dict[str, Any], update: dict[str, Any]) -> None:
 
 def _route_increment(state: dict[str, Any]) -> tuple[str, ...]:
     """Where 'increment' leads, from the state with its writes applied."""
-    picked = _router_keep_going(dict(state))
+    inp: Any = dict(state)
+    picked = _router_keep_going(inp)
     if isinstance(picked, str) and picked in ("increment",):
         return (picked,)
     return rt.route("keep_going", picked, ("increment", "__end__"), None)
