@@ -72,7 +72,7 @@ def _mode_annotation(modes: tuple[str, ...]) -> str:
 
 
 def _overload(fn: str, iterator: str, mode: str, subgraphs: str, events: str) -> str:
-    return f'''
+    return f"""
     @overload
     def {fn}(
         self,
@@ -82,7 +82,7 @@ def _overload(fn: str, iterator: str, mode: str, subgraphs: str, events: str) ->
         subgraphs: {subgraphs},
         config: Config | None = ...,
     ) -> {iterator}[{events}]: ...
-'''
+"""
 
 
 def _methods(deep: bool) -> str:
@@ -93,7 +93,9 @@ def _methods(deep: bool) -> str:
             own = " | ".join(OWN[m] for m in modes)
             if deep:
                 out.append(_overload(fn, iterator, mode, "Literal[False] = ...", own))
-                out.append(_overload(fn, iterator, mode, "bool", " | ".join(DEEP[m] for m in modes)))
+                out.append(
+                    _overload(fn, iterator, mode, "bool", " | ".join(DEEP[m] for m in modes))
+                )
             else:
                 out.append(_overload(fn, iterator, mode, "bool = ...", own))
         catch_all = "StreamMode | Sequence[StreamMode] = ..."
@@ -199,16 +201,13 @@ def _class(name: str, deep: bool) -> str:
     )
     return (
         f"\n\nclass {name}(Generic[{', '.join(params)}]):\n"
-        f'    """{doc}"""\n\n    __slots__ = ("plan",)\n'
-        + COMMON
-        + _methods(deep)
+        f'    """{doc}"""\n\n    __slots__ = ("plan",)\n' + COMMON + _methods(deep)
     )
 
 
 def render() -> str:
     typevars = "".join(
-        f'{v} = TypeVar("{v}")\n'
-        for v in [*OWN.values(), "EventT", *DEEP.values(), "SubEventT"]
+        f'{v} = TypeVar("{v}")\n' for v in [*OWN.values(), "EventT", *DEEP.values(), "SubEventT"]
     )
     return HEADER + typevars + _class("Graph", False) + _class("GraphWithSubgraphs", True)
 

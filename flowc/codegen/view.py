@@ -547,7 +547,9 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
     custom_input = _custom_input(graph)
     initial_code = (
         "{"
-        + ", ".join(f"{f.literal}: {f.initial}" for f in fields if f.reducer and f.initial is not None)
+        + ", ".join(
+            f"{f.literal}: {f.initial}" for f in fields if f.reducer and f.initial is not None
+        )
         + "}"
     )
     first_functions = _route_functions(None, start_routers, (), _state_arg(graph))

@@ -47,7 +47,9 @@ __all__ = [
 ]
 
 
-def drive(plan: Plan, run: Run, values: dict[str, Any], wrote: bool) -> Generator[Event, None, None]:
+def drive(
+    plan: Plan, run: Run, values: dict[str, Any], wrote: bool
+) -> Generator[Event, None, None]:
     """Run ``plan`` superstep by superstep in this thread, yielding the requested events."""
     get_current = CURRENT_TASK.get
     engine: Engine | None = None
@@ -131,9 +133,7 @@ def drive(plan: Plan, run: Run, values: dict[str, Any], wrote: bool) -> Generato
         run.close()
 
 
-async def adrive(
-    plan: Plan, run: Run, values: dict[str, Any], wrote: bool
-) -> AsyncIterator[Event]:
+async def adrive(plan: Plan, run: Run, values: dict[str, Any], wrote: bool) -> AsyncIterator[Event]:
     """Async twin of :func:`drive`: async nodes are awaited, sync ones run on the pool."""
     get_current = CURRENT_TASK.get
     engine: Engine | None = None

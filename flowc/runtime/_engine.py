@@ -34,9 +34,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Generator, Mapping
 from typing import Any, Final
 
-from .errors import EmptyInputError, GraphRecursionError, recursion_message
+from .errors import EmptyInputError, GraphRecursionError, InvalidInputError, recursion_message
 from .events import Event, UpdatesEvent, ValuesEvent
-from .errors import InvalidInputError
 from .run import Run, Task, check_concurrent_writes, check_update, ignore, no_sync
 
 __all__ = ["Engine", "Node", "Plan", "abody", "body", "keyed_input"]
@@ -98,8 +97,7 @@ class Node:
         then: Goto = (),
         plain: Callable[[Any], object] | None = None,
         acall: Callable[[Task, Any, dict[str, Any]], Awaitable[object]] | None = None,
-        stream: Callable[[Task, Any, dict[str, Any]], Generator[Event, None, Writes]]
-        | None = None,
+        stream: Callable[[Task, Any, dict[str, Any]], Generator[Event, None, Writes]] | None = None,
         route: Callable[[dict[str, Any]], Goto] | None = None,
         aroute: Callable[[dict[str, Any]], Awaitable[Goto]] | None = None,
         input: Callable[[dict[str, Any]], Any] | None = None,
@@ -277,9 +275,9 @@ class Plan:
         values.update(ordered)
 
 
-def keyed_input(keys: tuple[str, ...], defaults: Mapping[str, Any] | None = None) -> Callable[
-    [dict[str, Any]], dict[str, Any]
-]:
+def keyed_input(
+    keys: tuple[str, ...], defaults: Mapping[str, Any] | None = None
+) -> Callable[[dict[str, Any]], dict[str, Any]]:
     """What a node with an input schema of its own receives: only those keys."""
     if defaults:
 

@@ -1,0 +1,384 @@
+"""The superstep engine on its own: hand-built plans, no codegen.
+
+The engine (``flowc.runtime._engine``) plans supersteps, takes outcomes and
+makes events without calling a node; these tests drive it by hand, the way
+the drivers do, and then through the drivers (``flowc.runtime._drive``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+from operator import add
+from typing import Any
+
+import pytest
+
+from flowc.runtime import (
+    CURRENT_TASK,
+    GraphRecursionError,
+    InvalidInputError,
+    InvalidUpdateError,
+    Run,
+    TaskEvent,
+    TaskResultEvent,
+    UpdatesEvent,
+    ValuesEvent,
+    current_task,
+)
+from flowc.runtime._drive import adrive, drive, invoke, stream, subgraph_node
+from flowc.runtime._engine import Engine, Node, Plan, keyed_input
+
+from .conftest import ROOT
+
+
+def _merge_log(values: dict[str, Any], update: dict[str, Any]) -> None:
+    for key, value in update.items():
+        values[key] = add(values[key], value) if key == "log" and key in values else value
+
+
+def _node(name: str, **kwargs: Any) -> Node:
+    """A node that appends its name to ``log``."""
+    return Node(name, UpdatesEvent, plain=lambda state: {"log": [name]}, **kwargs)
+
+
+def fan_plan(**kwargs: Any) -> Plan:
+    """a -> (c, b) -> d, with d joining b and c; ``log`` appends."""
+    return Plan(
+        "fan",
+        ("log", "x"),
+        (
+            _node("a", then=("c", "b")),
+            _node("b", joins=(0,)),
+            _node("c", joins=(0,)),
+            _node("d"),
+        ),
+        entry=("a",),
+        merge=_merge_log,
+        joins=((frozenset(("b", "c")), "d"),),
+        **kwargs,
+    )
+
+
+def engine_for(plan: Plan, modes: set[str], values: dict[str, Any] | None = None) -> Engine:
+    return Engine(plan, Run(plan.name, frozenset(modes)), values or {}, plan.entry)
+
+
+# -- planning ----------------------------------------------------------------------------
+
+
+def test_a_superstep_of_several_tasks_is_planned_in_node_name_order() -> None:
+    engine = engine_for(fan_plan(), {"updates"})
+    [a] = engine.tick() or []
+    assert (a.name, a.step) == ("a", 1)
+    engine.commit({"log": ["a"]})
+    engine.finish(a, {"log": ["a"]}, ("c", "b"))
+    tasks = engine.tick() or []
+    assert [(t.name, t.step) for t in tasks] == [("b", 2), ("c", 2)]
+
+
+def test_a_lone_task_object_is_reused_from_step_to_step() -> None:
+    plan = Plan("chain", ("log",), (_node("a", then=("b",)), _node("b")), ("a",), merge=_merge_log)
+    engine = engine_for(plan, {"updates"})
+    [first] = engine.tick() or []
+    engine.finish(first, None, ("b",))
+    [second] = engine.tick() or []
+    assert second is first is engine.lone
+    assert (second.name, second.step, second.triggers) == ("b", 2, ("branch:to:b",))
+
+
+def test_the_run_ends_when_no_node_is_triggered_and_its_result_is_the_state() -> None:
+    plan = Plan("one", ("log",), (_node("a"),), ("a",))
+    engine = engine_for(plan, set())
+    [task] = engine.tick() or []
+    engine.commit({"log": ["a"]})
+    engine.finish(task, {"log": ["a"]}, ())
+    assert engine.tick() is None
+    assert engine.run.result == {"log": ["a"]}
+
+
+# -- writes ------------------------------------------------------------------------------
+
+
+def test_writes_are_applied_in_node_name_order_whatever_order_tasks_finish_in() -> None:
+    engine = engine_for(fan_plan(), {"updates"}, {"log": ["a"]})
+    engine.ready = (engine.plan.nodes["b"], engine.plan.nodes["c"])
+    b, c = engine.tick() or []
+    engine.record(c, {"log": ["c"]}, ())
+    engine.record(b, {"log": ["b"]}, ())
+    assert set(engine.writes) == {"b", "c"}
+    assert engine.values == {"log": ["a"]}, "writes wait for the end of the superstep"
+    engine.settle()
+    assert engine.values == {"log": ["a", "b", "c"]}
+    assert engine.writes == {}
+
+
+def test_keys_stay_in_declaration_order_when_first_written() -> None:
+    plan = Plan("order", ("a", "b", "c"), (_node("n"),), ("n",))
+    values = {"c": 3}
+    plan.apply(values, {"a": 1})
+    assert list(values) == ["a", "c"]
+
+
+def test_two_tasks_writing_one_plain_key_fail_as_in_langgraph() -> None:
+    plan = Plan(
+        "clash",
+        ("x",),
+        (_node("a"), _node("b")),
+        ("a", "b"),
+        last_value=frozenset(("x",)),
+    )
+    engine = engine_for(plan, set())
+    a, b = engine.tick() or []
+    engine.record(a, {"x": 1}, ())
+    engine.record(b, {"x": 2}, ())
+    with pytest.raises(InvalidUpdateError, match="At key 'x': Can receive only one value per step"):
+        engine.settle()
+
+
+def test_what_a_node_returns_is_checked_against_the_state_keys() -> None:
+    plan = Plan("keys", ("x",), (_node("a"),), ("a",))
+    assert plan.check("a", {"x": 1}) == {"x": 1}
+    assert plan.check("a", None) is None
+    assert plan.check("a", {}) is None
+    with pytest.raises(
+        InvalidUpdateError, match="node 'a' wrote 'y', which the state does not have"
+    ):
+        plan.check("a", {"y": 1})
+    with pytest.raises(InvalidUpdateError, match="node 'a' returned int"):
+        plan.check("a", 3)
+
+
+def test_the_input_is_checked_before_the_run_starts() -> None:
+    plan = Plan("in", ("x", "y"), (_node("a"),), ("a",))
+    assert plan.start({"y": 2, "x": 1}) == ({"x": 1, "y": 2}, True)
+    assert plan.start({}) == ({}, False)
+    with pytest.raises(InvalidInputError, match="graph 'in' has no state key 'z'"):
+        plan.start({"z": 1})
+    with pytest.raises(InvalidInputError, match="takes a mapping of state keys as input, not list"):
+        plan.start([1])
+
+
+def test_a_node_with_an_input_schema_receives_only_its_keys() -> None:
+    shape = keyed_input(("b",), {"b": 0})
+    assert shape({"a": 1}) == {"b": 0}
+    assert shape({"a": 1, "b": 2}) == {"b": 2}
+    assert keyed_input(("b",))({"a": 1}) == {}
+
+
+# -- triggers, joins, routing ------------------------------------------------------------
+
+
+def test_a_join_runs_once_all_its_sources_have_run() -> None:
+    engine = engine_for(fan_plan(), {"updates"})
+    nodes = engine.plan.nodes
+    engine.ready = (nodes["b"],)
+    [b] = engine.tick() or []
+    engine.finish(b, None, ())
+    assert engine.ready == (), "d waits for c"
+    engine.ready = (nodes["c"],)
+    [c] = engine.tick() or []
+    engine.finish(c, None, ())
+    assert engine.ready == (nodes["d"],)
+    assert engine.seen == [set()]
+
+
+def test_a_join_fed_in_one_superstep_triggers_its_target_in_the_next() -> None:
+    engine = engine_for(fan_plan(), set())
+    nodes = engine.plan.nodes
+    engine.ready = (nodes["b"], nodes["c"])
+    b, c = engine.tick() or []
+    engine.record(b, None, ())
+    engine.record(c, None, ())
+    engine.settle()
+    assert engine.ready == (nodes["d"],)
+
+
+def test_where_tasks_lead_is_deduplicated_and_sorted() -> None:
+    engine = engine_for(fan_plan(), set())
+    [a] = engine.tick() or []
+    engine.finish(a, None, ("c", "b", "c"))
+    assert [n.name for n in engine.ready] == ["b", "c"]
+
+
+def test_routers_of_a_parallel_task_see_its_own_writes_only() -> None:
+    seen: list[dict[str, Any]] = []
+
+    def route(state: dict[str, Any]) -> tuple[str, ...]:
+        seen.append(dict(state))
+        return ()
+
+    plan = Plan(
+        "routes",
+        ("log", "x"),
+        (
+            Node("a", UpdatesEvent, plain=lambda s: {"x": 1}, route=route),
+            Node("b", UpdatesEvent, plain=lambda s: {"log": ["b"]}),
+        ),
+        ("a", "b"),
+        merge=_merge_log,
+    )
+    events = list(stream(plan, {"log": []}, "values", False, None))
+    assert seen == [{"log": [], "x": 1}]
+    assert events[-1] == ValuesEvent({"log": ["b"], "x": 1})
+
+
+# -- limits, errors, cancellation --------------------------------------------------------
+
+
+def test_a_recursion_limit_of_n_allows_n_supersteps() -> None:
+    loop = Plan("loop", ("log",), (_node("a", then=("a",)),), ("a",), merge=_merge_log)
+    with pytest.raises(GraphRecursionError, match="Recursion limit of 3 reached"):
+        invoke(loop, {"log": []}, {"recursion_limit": 3})
+    three = Plan(
+        "three",
+        ("log",),
+        (_node("a", then=("b",)), _node("b", then=("c",)), _node("c")),
+        ("a",),
+        merge=_merge_log,
+    )
+    assert invoke(three, {"log": []}, {"recursion_limit": 4}) == {"log": ["a", "b", "c"]}
+    with pytest.raises(GraphRecursionError):
+        invoke(three, {"log": []}, {"recursion_limit": 3})
+
+
+def test_a_failed_task_gets_its_result_event_and_the_error_goes_through() -> None:
+    def boom(state: dict[str, Any]) -> None:
+        raise ValueError("boom")
+
+    plan = Plan("fails", ("x",), (Node("a", UpdatesEvent, plain=boom),), ("a",))
+    events: list[Any] = []
+    with pytest.raises(ValueError, match="boom"):
+        events.extend(stream(plan, {"x": 1}, "tasks", False, None))
+    start, result = events
+    assert isinstance(start, TaskEvent) and start.name == "a"
+    assert isinstance(result, TaskResultEvent) and repr(result.error) == "ValueError('boom')"
+    assert current_task() is None
+    assert CURRENT_TASK.get() is None
+
+
+def test_a_stream_closed_early_runs_no_further_node_and_leaves_no_current_task() -> None:
+    ran: list[str] = []
+
+    def visit(name: str) -> Node:
+        return Node(name, UpdatesEvent, plain=lambda s: ran.append(name) or {"log": [name]})
+
+    nodes = (visit("a"), visit("b"), visit("c"))
+    nodes[0].then, nodes[1].then = ("b",), ("c",)
+    plan = Plan("stop", ("log",), nodes, ("a",), merge=_merge_log)
+    events = stream(plan, {"log": []}, "updates", False, None)
+    assert next(events) == UpdatesEvent("a", {"log": ["a"]})
+    events.close()  # type: ignore[attr-defined]
+    assert ran == ["a"]
+    assert CURRENT_TASK.get() is None
+
+
+# -- events per mode ---------------------------------------------------------------------
+
+
+def test_events_of_each_mode_for_a_lone_task() -> None:
+    plan = Plan("one", ("x",), (_node("a"),), ("a",))
+    for modes, kinds in (
+        ({"updates"}, [UpdatesEvent]),
+        ({"values"}, [ValuesEvent]),
+        ({"updates", "values"}, [UpdatesEvent, ValuesEvent]),
+        ({"tasks"}, [TaskResultEvent]),
+        (set(), []),
+    ):
+        engine = engine_for(plan, modes)
+        [task] = engine.tick() or []
+        engine.commit({"x": 1})
+        events = engine.finish(task, {"x": 1}, ())
+        assert [type(e) for e in events] == kinds, modes
+
+
+def test_the_input_values_event_comes_only_when_the_input_wrote_something() -> None:
+    plan = Plan("one", ("x",), (_node("a"),), ("a",))
+    assert engine_for(plan, {"values"}, {"x": 1}).started(True) == ValuesEvent({"x": 1})
+    assert engine_for(plan, {"values"}).started(False) is None
+    assert engine_for(plan, {"updates"}, {"x": 1}).started(True) is None
+
+
+def test_a_superstep_of_several_tasks_gives_one_values_event_after_its_writes() -> None:
+    engine = engine_for(fan_plan(), {"updates", "values"}, {"log": []})
+    nodes = engine.plan.nodes
+    engine.ready = (nodes["b"], nodes["c"])
+    b, c = engine.tick() or []
+    assert engine.record(c, {"log": ["c"]}, ()) == (UpdatesEvent("c", {"log": ["c"]}),)
+    assert engine.record(b, {"log": ["b"]}, ()) == (UpdatesEvent("b", {"log": ["b"]}),)
+    assert engine.settle() == (ValuesEvent({"log": ["b", "c"]}),)
+
+
+# -- the drivers -------------------------------------------------------------------------
+
+
+def _collect_async(plan: Plan, modes: Any) -> list[Any]:
+    async def main() -> list[Any]:
+        run = Run(plan.name, frozenset(modes))
+        values, wrote = plan.start({"log": []})
+        return [event async for event in adrive(plan, run, values, wrote)]
+
+    return asyncio.run(main())
+
+
+def test_the_sync_and_async_drivers_give_the_same_events() -> None:
+    plan = fan_plan()
+    run = Run(plan.name, frozenset({"updates", "values"}))
+    values, wrote = plan.start({"log": []})
+    sync = list(drive(plan, run, values, wrote))
+    assert sync == _collect_async(plan, {"updates", "values"})
+    assert [e.chunk() for e in sync] == [
+        {"log": []},
+        {"a": {"log": ["a"]}},
+        {"log": ["a"]},
+        {"b": {"log": ["b"]}},
+        {"c": {"log": ["c"]}},
+        {"log": ["a", "b", "c"]},
+        {"d": {"log": ["d"]}},
+        {"log": ["a", "b", "c", "d"]},
+    ]
+
+
+def test_async_nodes_are_awaited_and_refused_by_a_sync_run() -> None:
+    async def slow(task: Any, inp: Any, values: Any) -> dict[str, Any]:
+        await asyncio.sleep(0)
+        return {"log": ["slow"]}
+
+    plan = Plan("aio", ("log",), (Node("slow", UpdatesEvent, acall=slow),), ("slow",))
+    assert [e.chunk() for e in _collect_async(plan, {"updates"})] == [{"slow": {"log": ["slow"]}}]
+    with pytest.raises(TypeError, match='No synchronous function provided to "slow"'):
+        invoke(plan, {"log": []}, None)
+
+
+def test_a_subgraph_node_runs_its_plan_on_the_shared_keys() -> None:
+    child = Plan(
+        "child",
+        ("log", "private"),
+        (Node("inner", UpdatesEvent, plain=lambda s: {"log": ["inner"], "private": 1}),),
+        ("inner",),
+        merge=_merge_log,
+    )
+    parent = Plan(
+        "parent",
+        ("log",),
+        (subgraph_node("sub", UpdatesEvent, child, ("log",)),),
+        ("sub",),
+        merge=_merge_log,
+    )
+    assert invoke(parent, {"log": ["start"]}, None) == {"log": ["start", "start", "inner"]}
+    deep = list(stream(parent, {"log": []}, "updates", True, None))
+    assert [(e.ns[0].split(":")[0] if e.ns else "", e.chunk()) for e in deep] == [
+        ("sub", {"inner": {"log": ["inner"], "private": 1}}),
+        ("", {"sub": {"log": ["inner"]}}),
+    ]
+
+
+def test_the_typed_facade_is_what_its_script_writes() -> None:
+    proc = subprocess.run(
+        [sys.executable, "scripts/gen_graph_types.py", "--check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stderr
