@@ -70,20 +70,19 @@ def engine_for(plan: Plan, modes: set[str], values: dict[str, Any] | None = None
 
 def test_a_superstep_of_several_tasks_is_planned_in_node_name_order() -> None:
     engine = engine_for(fan_plan(), {"updates"})
-    [a] = engine.tick() or []
+    [a] = engine.tasks or ()
     assert (a.name, a.step) == ("a", 1)
-    engine.commit({"log": ["a"]})
     engine.finish(a, {"log": ["a"]}, ("c", "b"))
-    tasks = engine.tick() or []
+    tasks = engine.tasks or ()
     assert [(t.name, t.step) for t in tasks] == [("b", 2), ("c", 2)]
 
 
 def test_a_lone_task_object_is_reused_from_step_to_step() -> None:
     plan = Plan("chain", ("log",), (_node("a", then=("b",)), _node("b")), ("a",), merge=_merge_log)
     engine = engine_for(plan, {"updates"})
-    [first] = engine.tick() or []
+    [first] = engine.tasks or ()
     engine.finish(first, None, ("b",))
-    [second] = engine.tick() or []
+    [second] = engine.tasks or ()
     assert second is first is engine.lone
     assert (second.name, second.step, second.triggers) == ("b", 2, ("branch:to:b",))
 
@@ -91,10 +90,10 @@ def test_a_lone_task_object_is_reused_from_step_to_step() -> None:
 def test_the_run_ends_when_no_node_is_triggered_and_its_result_is_the_state() -> None:
     plan = Plan("one", ("log",), (_node("a"),), ("a",))
     engine = engine_for(plan, set())
-    [task] = engine.tick() or []
-    engine.commit({"log": ["a"]})
+    [task] = engine.tasks or ()
     engine.finish(task, {"log": ["a"]}, ())
-    assert engine.tick() is None
+    assert engine.tasks is None
+    engine.end()
     assert engine.run.result == {"log": ["a"]}
 
 
@@ -104,7 +103,8 @@ def test_the_run_ends_when_no_node_is_triggered_and_its_result_is_the_state() ->
 def test_writes_are_applied_in_node_name_order_whatever_order_tasks_finish_in() -> None:
     engine = engine_for(fan_plan(), {"updates"}, {"log": ["a"]})
     engine.ready = (engine.plan.nodes["b"], engine.plan.nodes["c"])
-    b, c = engine.tick() or []
+    engine._plan_step()
+    b, c = engine.tasks or ()
     engine.record(c, {"log": ["c"]}, ())
     engine.record(b, {"log": ["b"]}, ())
     assert set(engine.writes) == {"b", "c"}
@@ -130,7 +130,7 @@ def test_two_tasks_writing_one_plain_key_fail_as_in_langgraph() -> None:
         last_value=frozenset(("x",)),
     )
     engine = engine_for(plan, set())
-    a, b = engine.tick() or []
+    a, b = engine.tasks or ()
     engine.record(a, {"x": 1}, ())
     engine.record(b, {"x": 2}, ())
     with pytest.raises(InvalidUpdateError, match="At key 'x': Can receive only one value per step"):
@@ -174,11 +174,13 @@ def test_a_join_runs_once_all_its_sources_have_run() -> None:
     engine = engine_for(fan_plan(), {"updates"})
     nodes = engine.plan.nodes
     engine.ready = (nodes["b"],)
-    [b] = engine.tick() or []
+    engine._plan_step()
+    [b] = engine.tasks or ()
     engine.finish(b, None, ())
     assert engine.ready == (), "d waits for c"
     engine.ready = (nodes["c"],)
-    [c] = engine.tick() or []
+    engine._plan_step()
+    [c] = engine.tasks or ()
     engine.finish(c, None, ())
     assert engine.ready == (nodes["d"],)
     assert engine.seen == [set()]
@@ -188,7 +190,8 @@ def test_a_join_fed_in_one_superstep_triggers_its_target_in_the_next() -> None:
     engine = engine_for(fan_plan(), set())
     nodes = engine.plan.nodes
     engine.ready = (nodes["b"], nodes["c"])
-    b, c = engine.tick() or []
+    engine._plan_step()
+    b, c = engine.tasks or ()
     engine.record(b, None, ())
     engine.record(c, None, ())
     engine.settle()
@@ -197,7 +200,7 @@ def test_a_join_fed_in_one_superstep_triggers_its_target_in_the_next() -> None:
 
 def test_where_tasks_lead_is_deduplicated_and_sorted() -> None:
     engine = engine_for(fan_plan(), set())
-    [a] = engine.tick() or []
+    [a] = engine.tasks or ()
     engine.finish(a, None, ("c", "b", "c"))
     assert [n.name for n in engine.ready] == ["b", "c"]
 
@@ -287,8 +290,7 @@ def test_events_of_each_mode_for_a_lone_task() -> None:
         (set(), []),
     ):
         engine = engine_for(plan, modes)
-        [task] = engine.tick() or []
-        engine.commit({"x": 1})
+        [task] = engine.tasks or ()
         events = engine.finish(task, {"x": 1}, ())
         assert [type(e) for e in events] == kinds, modes
 
@@ -304,7 +306,8 @@ def test_a_superstep_of_several_tasks_gives_one_values_event_after_its_writes() 
     engine = engine_for(fan_plan(), {"updates", "values"}, {"log": []})
     nodes = engine.plan.nodes
     engine.ready = (nodes["b"], nodes["c"])
-    b, c = engine.tick() or []
+    engine._plan_step()
+    b, c = engine.tasks or ()
     assert engine.record(c, {"log": ["c"]}, ()) == (UpdatesEvent("c", {"log": ["c"]}),)
     assert engine.record(b, {"log": ["b"]}, ()) == (UpdatesEvent("b", {"log": ["b"]}),)
     assert engine.settle() == (ValuesEvent({"log": ["b", "c"]}),)

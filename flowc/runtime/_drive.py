@@ -65,7 +65,7 @@ def drive(
         want_tasks = engine.want_tasks
         check = engine.check
         keys = plan.keys
-        while (tasks := engine.tick()) is not None:
+        while (tasks := engine.tasks) is not None:
             node = engine.ready[0]
             # one task and nothing to stream while it runs: call it right here; a lone
             # subgraph node too, whose graph's events come out of its own loop as they happen
@@ -96,16 +96,22 @@ def drive(
                         update = result
                     else:
                         update = check(task, result)
-                    if update:
-                        engine.commit(update)
                     route = node.route
-                    goto = node.then if route is None else route(values)
+                    if route is None:
+                        goto = node.then
+                        committed = False
+                    else:
+                        # its routers see the state with its writes applied
+                        if update:
+                            engine.commit(update)
+                        goto = route(values)
+                        committed = True
                 except BaseException as exc:
                     task.active = False
                     yield from engine.failed(task, exc)
                     raise
                 task.active = False
-                yield from engine.finish(task, update, goto)
+                yield from engine.finish(task, update, goto, committed)
                 continue
             nodes = engine.ready
             inputs = [n.input(values) for n in nodes]
@@ -125,6 +131,7 @@ def drive(
                 update, goto = item.result
                 yield from engine.record(item.task, update, goto)
             yield from engine.settle()
+        engine.end()
     finally:
         lone = engine.lone if engine is not None else None
         if lone is not None and get_current() is lone:
@@ -153,7 +160,7 @@ async def adrive(plan: Plan, run: Run, values: dict[str, Any], wrote: bool) -> A
         want_tasks = engine.want_tasks
         check = engine.check
         keys = plan.keys
-        while (tasks := engine.tick()) is not None:
+        while (tasks := engine.tasks) is not None:
             node = engine.ready[0]
             # a nested graph's lone sync node still goes to a thread: inline, it would
             # block the event loop, and with it the graph's parallel siblings
@@ -180,21 +187,27 @@ async def adrive(plan: Plan, run: Run, values: dict[str, Any], wrote: bool) -> A
                         update = result
                     else:
                         update = check(task, result)
-                    if update:
-                        engine.commit(update)
                     goto: Goto
-                    if node.aroute is not None:
-                        goto = await node.aroute(values)
+                    route = node.route
+                    if route is None and node.aroute is None:
+                        goto = node.then
+                        committed = False
                     else:
-                        route = node.route
-                        goto = node.then if route is None else route(values)
+                        if update:
+                            engine.commit(update)
+                        if node.aroute is not None:
+                            goto = await node.aroute(values)
+                        else:
+                            assert route is not None
+                            goto = route(values)
+                        committed = True
                 except BaseException as exc:
                     task.active = False
                     for event in engine.failed(task, exc):
                         yield event
                     raise
                 task.active = False
-                for event in engine.finish(task, update, goto):
+                for event in engine.finish(task, update, goto, committed):
                     yield event
                 continue
             nodes = engine.ready
@@ -219,6 +232,7 @@ async def adrive(plan: Plan, run: Run, values: dict[str, Any], wrote: bool) -> A
                     yield event
             for event in engine.settle():
                 yield event
+        engine.end()
     finally:
         lone = engine.lone if engine is not None else None
         if lone is not None and get_current() is lone:

@@ -72,6 +72,7 @@ class Node:
 
     __slots__ = (
         "acall",
+        "after",
         "aroute",
         "call",
         "input",
@@ -127,6 +128,8 @@ class Node:
         self.metadata = metadata
         self.tags = tags
         self.joins = joins
+        self.after: tuple[Node, ...] = ()
+        """The nodes of ``then``, sorted (the plan resolves them)."""
         self.is_async = acall is not None or aroute is not None
         """Whether the node's task awaits something (an async node, subgraph or router)."""
 
@@ -185,6 +188,7 @@ class Plan:
         "keys",
         "last_value",
         "merge",
+        "merge_writes",
         "name",
         "nodes",
         "recursion_limit",
@@ -213,6 +217,10 @@ class Plan:
         self.nodes: Mapping[str, Node] = {node.name: node for node in nodes}
         self.entry = entry
         self.merge = merge or _merge
+        self.merge_writes = merge
+        """The graph's own merge; ``None`` when writes are a plain ``update``."""
+        for node in nodes:
+            node.after = tuple(self.nodes[name] for name in sorted(set(node.then)))
         self.first = first
         self.afirst = afirst
         self.joins = joins
@@ -336,6 +344,11 @@ _NOTHING: Final[tuple[Event, ...]] = ()
 class Engine:
     """One run of one plan, superstep by superstep, without I/O.
 
+    The engine plans the first superstep when it is made; :attr:`tasks` is
+    always the next superstep's tasks (``None`` once the run is over), and
+    :meth:`finish` (one task) or :meth:`record` and :meth:`settle` (several)
+    end a superstep and plan the next. :meth:`end` closes the run.
+
     Args:
         plan: the graph.
         run: the run (its modes, config and namespace).
@@ -346,7 +359,7 @@ class Engine:
 
     __slots__ = (
         "_lone",
-        "keys",
+        "_over",
         "limit",
         "ns",
         "plan",
@@ -354,6 +367,7 @@ class Engine:
         "run",
         "seen",
         "step",
+        "tasks",
         "values",
         "want_tasks",
         "want_updates",
@@ -365,19 +379,22 @@ class Engine:
         self.plan = plan
         self.run = run
         self.values = values
-        self.keys = plan.keys
         self.ns = run.ns
         self.limit = run.limit
         self.want_values = run.values
         self.want_updates = run.updates
         self.want_tasks = run.tasks or run.debug
-        self.step = 1
-        nodes = plan.nodes
-        self.ready: tuple[Node, ...] = tuple(nodes[name] for name in first)
+        self.step = 0
         self.seen: list[set[str]] = [set() for _ in plan.joins]
         self.writes: dict[str, tuple[Task, Writes, Goto]] = {}
         """This superstep's recorded writes, by node, until :meth:`settle` applies them."""
         self._lone: Task | None = None
+        self._over = False
+        self.ready: tuple[Node, ...] = self._nodes(first)
+        """The nodes of :attr:`tasks`, in order."""
+        self.tasks: tuple[Task, ...] | None = None
+        """The next superstep's tasks; ``None`` when there is none to run."""
+        self._plan_step()
 
     @property
     def lone(self) -> Task | None:
@@ -388,30 +405,30 @@ class Engine:
         """The ``values`` event of the input, if it wrote something and values are streamed."""
         return ValuesEvent(dict(self.values), self.ns) if wrote and self.want_values else None
 
-    def tick(self) -> list[Task] | None:
-        """The next superstep's tasks, or ``None`` when the run is over.
+    def _plan_step(self) -> None:
+        """Make the next superstep's tasks from :attr:`ready`.
 
         LangGraph checks the recursion limit before it looks for work: limit N
-        allows N supersteps. A superstep of one task reuses one task object
-        (its id and namespaces follow its step and node).
-
-        Raises:
-            GraphRecursionError: past the recursion limit.
+        allows N supersteps, and the step after the Nth fails even with
+        nothing left to run (:meth:`end` raises). A superstep of one task
+        reuses one task object (its id and namespaces follow its step and
+        node).
         """
-        step = self.step
-        if step > self.limit:
-            raise GraphRecursionError(recursion_message(self.limit))
+        step = self.step = self.step + 1
         ready = self.ready
-        if not ready:
-            self.run.result = dict(self.values)
-            return None
-        if len(ready) == 1:
+        if step > self.limit:
+            self._over = True
+            self.tasks = None
+        elif not ready:
+            self.tasks = None
+        elif len(ready) == 1:
             node = ready[0]
             task = self._lone
             if task is None:
                 task = self._lone = Task(
                     self.run, node.name, step, node.triggers, ignore, node.metadata, node.tags
                 )
+                self.tasks = (task,)
             elif task.name == node.name:
                 task.step = step
             else:
@@ -420,56 +437,106 @@ class Engine:
                 task.triggers = node.triggers
                 task.metadata = node.metadata
                 task.tags = node.tags
-            return [task]
-        run = self.run
-        return [
-            Task(run, node.name, step, node.triggers, ignore, node.metadata, node.tags)
-            for node in ready
-        ]
+            if self.tasks is None or self.tasks[0] is not task:
+                self.tasks = (task,)
+        else:
+            run = self.run
+            self.tasks = tuple(
+                Task(run, node.name, step, node.triggers, ignore, node.metadata, node.tags)
+                for node in ready
+            )
 
-    def node(self, task: Task) -> Node:
-        """The node ``task`` runs."""
-        return self.plan.nodes[task.name]
+    def end(self) -> None:
+        """Close a run that has no superstep left: its result is the state.
+
+        Raises:
+            GraphRecursionError: if the run stopped at the recursion limit.
+        """
+        if self._over:
+            raise GraphRecursionError(recursion_message(self.limit))
+        self.run.result = dict(self.values)
 
     def check(self, task: Task, result: object) -> Writes:
         """What ``task``'s node returned, as its writes (see :meth:`Plan.check`)."""
         return self.plan.check(task.name, result)
 
-    def commit(self, update: Writes) -> None:
-        """Write the writes of a superstep's only task into the state at once.
+    def commit(self, update: dict[str, Any]) -> None:
+        """Write the writes of a superstep's only task into the state before it routes.
 
-        Its routers then see the state with them applied.
+        Its routers then see the state with them applied; :meth:`finish` is
+        then told so.
         """
-        if update:
-            self.plan.apply(self.values, update)
-
-    def finish(self, task: Task, update: Writes, goto: Goto) -> tuple[Event, ...]:
-        """End a superstep of one task (its writes committed): its events; plan the next step."""
-        node = self.ready[0]
-        if self.plan.joins:
-            goto = self._joined(node, goto)
-        if len(goto) < 2:
-            nodes = self.plan.nodes
-            self.ready = (nodes[goto[0]],) if goto else ()
+        values = self.values
+        known = len(values)
+        merge = self.plan.merge_writes
+        if merge is None:
+            values.update(update)
         else:
-            self.ready = self._nodes(goto)
-        self.step += 1
+            merge(values, update)
+        if len(values) != known:
+            self.plan.reorder(values)
+
+    def finish(
+        self, task: Task, update: Writes, goto: Goto, committed: bool = False
+    ) -> tuple[Event, ...]:
+        """End a superstep of one task: apply its writes (unless ``committed``); its events.
+
+        The next superstep is then planned from where the task leads. This is
+        the step most runs take most often, so it is written out in full here
+        rather than through :meth:`_plan_step`.
+        """
+        node = self.ready[0]
+        values = self.values
+        if update and not committed:
+            known = len(values)
+            merge = self.plan.merge_writes
+            if merge is None:
+                values.update(update)
+            else:
+                merge(values, update)
+            if len(values) != known:
+                self.plan.reorder(values)
+        events: tuple[Event, ...]
         if not self.want_tasks:
             if self.want_updates:
                 event = node.updated(node.name, update, self.ns)
                 if update and self.want_values:
-                    return (event, ValuesEvent(dict(self.values), self.ns))
-                return (event,)
+                    events = (event, ValuesEvent(dict(values), self.ns))
+                else:
+                    events = (event,)
+            elif update and self.want_values:
+                events = (ValuesEvent(dict(values), self.ns),)
+            else:
+                events = _NOTHING
+        else:
+            # made before the task object moves on to the next superstep
+            out: list[Event] = []
+            if self.want_updates:
+                out.append(node.updated(node.name, update, self.ns))
+            out.extend(self.run.task_result(task, update, None))
             if update and self.want_values:
-                return (ValuesEvent(dict(self.values), self.ns),)
-            return _NOTHING
-        events: list[Event] = []
-        if self.want_updates:
-            events.append(node.updated(node.name, update, self.ns))
-        events.extend(self.run.task_result(task, update, None))
-        if update and self.want_values:
-            events.append(ValuesEvent(dict(self.values), self.ns))
-        return tuple(events)
+                out.append(ValuesEvent(dict(values), self.ns))
+            events = tuple(out)
+        if goto is node.then and not node.joins:
+            ready = self.ready = node.after
+        else:
+            if node.joins:
+                goto = self._joined(node, goto)
+            ready = self.ready = self._nodes(goto)
+        step = self.step = self.step + 1
+        if len(ready) == 1 and step <= self.limit:
+            # the common case: one task again, which is the same task object
+            after = ready[0]
+            if task.name != after.name:
+                task.name = after.name
+                task.triggers = after.triggers
+                task.metadata = after.metadata
+                task.tags = after.tags
+            task.step = step
+        else:
+            self.step = step - 1
+            self._plan_step()
+        return events
 
     def record(self, task: Task, update: Writes, goto: Goto) -> tuple[Event, ...]:
         """Take one task's outcome in a superstep of several: record its writes; its events."""
@@ -520,7 +587,7 @@ class Engine:
                     self.seen[index].clear()
         writes.clear()
         self.ready = self._nodes(triggered)
-        self.step += 1
+        self._plan_step()
         if wrote and self.want_values:
             return (ValuesEvent(dict(values), self.ns),)
         return _NOTHING
@@ -539,4 +606,7 @@ class Engine:
 
     def _nodes(self, names: Goto | set[str]) -> tuple[Node, ...]:
         nodes = self.plan.nodes
+        if len(names) == 1:
+            for name in names:
+                return (nodes[name],)
         return tuple(nodes[name] for name in sorted(set(names)))
