@@ -14,7 +14,8 @@ reason and the run goes on. See ``docs/performance.md`` for the method.
 compiled and run by the flowc of git revision ``REV`` of this repository
 (``flowc_bench/baseline.py`` says how both live in one process), timed in the
 same rotation as the others. The report then gives flowc/base per case and
-names every case more than 5% slower than at ``REV``.
+names every case more than 5% slower than at ``REV`` (in the medians or in
+the fastest samples).
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ IMPLS = ("flowc", "langgraph", "hand")
 GRAPHS = ("chain10", "chain10w", "chain100", "fanout", "loop", "parent")
 """The compiled graphs the timed cases run."""
 SLOWER = 1.05
-"""flowc/base above this is reported: more than 5% slower than the baseline."""
+"""flowc/base above this, in medians or fastest samples, is reported: more than 5% slower."""
 PARTS = ("cases", "import", "memory", "compile")
 INPUT = {"count": 0}
 
@@ -484,18 +485,27 @@ def print_cases(cases: list[Case], base: str | None = None) -> None:
 
 
 def print_slower(cases: list[Case], base: str) -> None:
-    """A line per case where flowc's median is more than 5% above the baseline's."""
+    """A line per case where flowc is more than 5% slower than the baseline.
+
+    Either ratio counts, of the medians or of the fastest samples: a change is
+    not slower only if neither says it is.
+    """
     compared = [c for c in cases if ratio(c, "flowc", "base") is not None]
-    slower = [c for c in compared if (ratio(c, "flowc", "base") or 0) > SLOWER]
-    for case in slower:
-        median = ratio(case, "flowc", "base") or 0
-        best = ratio(case, "flowc", "base", best=True) or 0
-        print(
-            f"  {case.name}: flowc is {(median - 1) * 100:.1f}% slower than flowc at {base} "
-            f"(flowc/base {median:.3f}; fastest samples {best:.3f})"
-        )
+    slower = 0
+    for case in compared:
+        median = ratio(case, "flowc", "base") or 0.0
+        best = ratio(case, "flowc", "base", best=True) or 0.0
+        if max(median, best) > SLOWER:
+            slower += 1
+            print(
+                f"  {case.name}: flowc more than 5% slower than flowc at {base}: "
+                f"flowc/base {median:.3f} (medians), {best:.3f} (fastest samples)"
+            )
     if compared and not slower:
-        print(f"  no case is more than 5% slower than flowc at {base} ({len(compared)} compared)")
+        print(
+            f"  no case is more than 5% slower than flowc at {base}, in medians or fastest "
+            f"samples ({len(compared)} compared)"
+        )
 
 
 def targets(

@@ -197,3 +197,31 @@ def test_resolve_names_a_revision_that_is_not_there(tmp_path: Path) -> None:
     with pytest.raises(BaselineError) as info:
         resolve(repo, "no-such-rev")
     assert str(info.value) == f"--baseline no-such-rev: not a revision of the repository at {repo}"
+
+
+def test_a_case_counts_as_slower_when_its_medians_or_its_fastest_samples_are(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from bench import run  # puts bench/ on sys.path, as running it does
+
+    def case(name: str, flowc: list[float], base: list[float]) -> run.Case:
+        return run.Case(name, 10, stats={"flowc": run.Stats(flowc), "base": run.Stats(base)})
+
+    cases = [
+        case("even", [1.0, 1.1, 1.2], [1.0, 1.1, 1.2]),
+        case("medians", [1.0, 1.2, 1.3], [1.0, 1.1, 1.2]),  # 1.2/1.1; fastest equal
+        case("fastest", [1.1, 1.1, 1.1], [1.0, 1.1, 1.2]),  # medians equal; 1.1/1.0
+        run.Case("no base", 10, stats={"flowc": run.Stats([1.0])}),
+    ]
+    run.print_slower(cases, "abc123")
+    assert capsys.readouterr().out == (
+        "  medians: flowc more than 5% slower than flowc at abc123: "
+        "flowc/base 1.091 (medians), 1.000 (fastest samples)\n"
+        "  fastest: flowc more than 5% slower than flowc at abc123: "
+        "flowc/base 1.000 (medians), 1.100 (fastest samples)\n"
+    )
+    run.print_slower(cases[:1], "abc123")
+    assert capsys.readouterr().out == (
+        "  no case is more than 5% slower than flowc at abc123, in medians or fastest samples"
+        " (1 compared)\n"
+    )
