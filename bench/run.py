@@ -1,6 +1,7 @@
 """Benchmark flowc against LangGraph and a hand-written loop, in one run.
 
-Usage: ``python bench/run.py [--json FILE] [--quick] [--only PART]... [--case TEXT]``
+Usage: ``python bench/run.py [--json FILE] [--quick] [--only PART]... [--case TEXT]
+[--baseline REV]``
 
 The benchmark graphs are generated as TOML specs into a temporary folder and
 compiled with ``flowc compile``; the LangGraph and hand-written versions call
@@ -8,6 +9,13 @@ the same node functions (``bench/flowc_bench/``). Samples are interleaved
 across implementations; every figure is a median with its min-max. A case
 that cannot run (a feature flowc does not have yet) is reported with its
 reason and the run goes on. See ``docs/performance.md`` for the method.
+
+``--baseline REV`` adds a fourth implementation, ``base``: the same graphs
+compiled and run by the flowc of git revision ``REV`` of this repository
+(``flowc_bench/baseline.py`` says how both live in one process), timed in the
+same rotation as the others. The report then gives flowc/base per case and
+names every case more than 5% slower than at ``REV`` (in the medians or in
+the fastest samples).
 """
 
 from __future__ import annotations
@@ -33,8 +41,8 @@ from typing import Any
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
+from flowc_bench import baseline, specs  # noqa: E402
 from flowc_bench import handwritten as hand  # noqa: E402
-from flowc_bench import specs  # noqa: E402
 from flowc_bench.measure import (  # noqa: E402
     PYTHON,
     Impl,
@@ -48,6 +56,10 @@ GEN = "flowc_bench_gen"
 """Package the benchmark's generated modules are compiled into."""
 
 IMPLS = ("flowc", "langgraph", "hand")
+GRAPHS = ("chain10", "chain10w", "chain100", "fanout", "loop", "parent")
+"""The compiled graphs the timed cases run."""
+SLOWER = 1.05
+"""flowc/base above this, in medians or fastest samples, is reported: more than 5% slower."""
 PARTS = ("cases", "import", "memory", "compile")
 INPUT = {"count": 0}
 
@@ -98,24 +110,37 @@ def compile_graphs(spec_paths: dict[str, Path], tmp: Path) -> dict[str, Any]:
     """
     out = tmp / GEN
     modules: dict[str, Any] = {}
-    for name in ("chain10", "chain10w", "chain100", "fanout", "loop", "parent"):
+    for name in GRAPHS:
         status, text = _compile([spec_paths[name]], out)
         if status != 0:
             modules[name] = f"flowc compile failed: {_first_error(text)}"
             continue
-        try:
-            modules[name] = importlib.import_module(f"{GEN}.{name}")
-        except Exception as exc:
-            modules[name] = f"import failed: {type(exc).__name__}: {exc}"
+        modules[name] = _import(f"{GEN}.{name}")
     return modules
 
 
-def _first_error(text: str) -> str:
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    for line in lines:
-        if "error" in line:
-            return line
-    return lines[0] if lines else "no output"
+def compile_baseline(commit: str, spec_paths: dict[str, Path], tmp: Path) -> dict[str, Any]:
+    """The graphs compiled by the flowc of ``commit``, like :func:`compile_graphs`.
+
+    Raises:
+        baseline.BaselineError: if that flowc cannot compile anything.
+    """
+    built = baseline.build(BENCH.parent, commit, spec_paths, GRAPHS, tmp, BENCH)
+    return {
+        name: why if why is not None else _import(f"{baseline.GEN}.{name}")
+        for name, why in built.items()
+    }
+
+
+def _import(name: str) -> Any:
+    """The module, or why it cannot be imported."""
+    try:
+        return importlib.import_module(name)
+    except Exception as exc:
+        return f"import failed: {type(exc).__name__}: {exc}"
+
+
+_first_error = baseline.first_error
 
 
 def _stream(obj: Any, **kwargs: Any) -> Impl:
@@ -130,8 +155,12 @@ def _invoke(obj: Any) -> Impl:
     return Impl("call", lambda: obj.invoke(dict(INPUT)))
 
 
-def build_cases(modules: dict[str, Any]) -> list[Case]:
-    """Every timed case, with the implementations that could be built."""
+def build_cases(modules: dict[str, Any], base: dict[str, Any] | None = None) -> list[Case]:
+    """Every timed case, with the implementations that could be built.
+
+    ``base``: the baseline's modules (as :func:`compile_baseline` gives them),
+    timed as the implementation ``"base"``.
+    """
     try:
         from flowc_bench import langgraph_graphs as lg
 
@@ -193,11 +222,14 @@ def build_cases(modules: dict[str, Any]) -> list[Case]:
     cases = []
     for name, (graph, make) in flowc_runs.items():
         case = Case(name, steps.get(name, 10))
-        module = modules[graph]
-        if isinstance(module, str):
-            case.missing["flowc"] = module
-        else:
-            case.impls["flowc"] = make(module)
+        for impl, graphs in (("flowc", modules), ("base", base)):
+            if graphs is None:
+                continue
+            module = graphs[graph]
+            if isinstance(module, str):
+                case.missing[impl] = module
+            else:
+                case.impls[impl] = make(module)
         if lg is None:
             case.missing["langgraph"] = str(lg_error)
         else:
@@ -406,13 +438,17 @@ def ratio(case: Case, a: str, b: str, *, best: bool = False) -> float | None:
     return None
 
 
-def print_cases(cases: list[Case]) -> None:
-    head = f"{'case':<24}{'flowc':>33}{'LangGraph':>33}{'hand-written':>33}"
+def print_cases(cases: list[Case], base: str | None = None) -> None:
+    """The cases' tables; ``base`` names the baseline revision, if one was measured."""
+    impls = (*IMPLS, "base") if base else IMPLS
+    labels = {"flowc": "flowc", "langgraph": "LangGraph", "hand": "hand-written"}
+    labels["base"] = f"flowc at {base}"
+    head = f"{'case':<24}" + "".join(f"{labels[i]:>33}" for i in impls)
     print(head)
     print("-" * len(head))
     for case in cases:
         cells = []
-        for impl in IMPLS:
+        for impl in impls:
             s = case.stats.get(impl)
             cells.append(fmt_stats(s) if s else "n/a")
         print(f"{case.name:<24}" + "".join(f"{c:>33}" for c in cells))
@@ -420,26 +456,56 @@ def print_cases(cases: list[Case]) -> None:
     head = (
         f"{'case':<24}{'steps':>6}{'flowc/step':>12}{'LG/step':>12}{'hand/step':>12}"
         f"{'flowc/LG':>10}{'LG÷flowc':>10}{'flowc/hand':>12}"
-    )
+    ) + (f"{'base/step':>12}{'flowc/base':>12}" if base else "")
     print(head)
     print("-" * len(head))
     for case in cases:
         per = [
-            fmt_time(case.stats[i].median / case.steps) if i in case.stats else "n/a" for i in IMPLS
+            fmt_time(case.stats[i].median / case.steps) if i in case.stats else "n/a" for i in impls
         ]
         lg = ratio(case, "flowc", "langgraph")
         hw = ratio(case, "flowc", "hand")
-        print(
+        line = (
             f"{case.name:<24}{case.steps:>6}{per[0]:>12}{per[1]:>12}{per[2]:>12}"
             f"{f'{lg:.4f}' if lg else 'n/a':>10}{f'{1 / lg:.0f}x' if lg else 'n/a':>10}"
             f"{f'{hw:.2f}' if hw else 'n/a':>12}"
         )
+        if base:
+            fb = ratio(case, "flowc", "base")
+            line += f"{per[3]:>12}{f'{fb:.3f}' if fb else 'n/a':>12}"
+        print(line)
     for case in cases:
         for impl, why in case.missing.items():
             print(f"  {case.name}: {impl} not measured: {why}")
         if case.note:
             print(f"  {case.name}: {case.note}")
+    if base:
+        print_slower(cases, base)
     print()
+
+
+def print_slower(cases: list[Case], base: str) -> None:
+    """A line per case where flowc is more than 5% slower than the baseline.
+
+    Either ratio counts, of the medians or of the fastest samples: a change is
+    not slower only if neither says it is.
+    """
+    compared = [c for c in cases if ratio(c, "flowc", "base") is not None]
+    slower = 0
+    for case in compared:
+        median = ratio(case, "flowc", "base") or 0.0
+        best = ratio(case, "flowc", "base", best=True) or 0.0
+        if max(median, best) > SLOWER:
+            slower += 1
+            print(
+                f"  {case.name}: flowc more than 5% slower than flowc at {base}: "
+                f"flowc/base {median:.3f} (medians), {best:.3f} (fastest samples)"
+            )
+    if compared and not slower:
+        print(
+            f"  no case is more than 5% slower than flowc at {base}, in medians or fastest "
+            f"samples ({len(compared)} compared)"
+        )
 
 
 def targets(
@@ -622,15 +688,30 @@ def main(argv: list[str] | None = None) -> int:
         help="run only this part (repeatable; default: all)",
     )
     parser.add_argument("--case", help="time only the cases whose name contains this")
+    parser.add_argument(
+        "--baseline",
+        metavar="REV",
+        help="also time the graphs compiled and run by flowc at this git revision",
+    )
     args = parser.parse_args(argv)
     parts = set(args.only or PARTS)
     settings = QUICK if args.quick else FULL
     started = time.perf_counter()
     info = machine()
+    base_commit = None
+    if args.baseline is not None:
+        try:
+            base_commit = baseline.resolve(BENCH.parent, args.baseline)
+        except baseline.BaselineError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        info["baseline"] = {"revision": args.baseline, "commit": base_commit}
     print(
         f"flowc benchmark: {info['cpu']}, {info['cores']} cores, Python {info['python']}, "
         f"langgraph {info['versions']['langgraph']}, flowc {info['versions']['flowc']} "
-        f"({info['commit'] or info['flowc_source']}); {settings.samples} samples per case\n"
+        f"({info['commit'] or info['flowc_source']}); {settings.samples} samples per case"
+        + (f"; baseline: flowc at {args.baseline} ({base_commit[:12]})" if base_commit else "")
+        + "\n"
     )
     with tempfile.TemporaryDirectory(prefix="flowc-bench-") as tmpname:
         tmp = Path(tmpname)
@@ -639,7 +720,15 @@ def main(argv: list[str] | None = None) -> int:
         modules = compile_graphs(spec_paths, tmp)
         cases = []
         if "cases" in parts:
-            cases = [c for c in build_cases(modules) if args.case is None or args.case in c.name]
+            base = None
+            if base_commit is not None:
+                try:
+                    base = compile_baseline(base_commit, spec_paths, tmp)
+                except baseline.BaselineError as exc:
+                    base = dict.fromkeys(GRAPHS, str(exc))
+            cases = [
+                c for c in build_cases(modules, base) if args.case is None or args.case in c.name
+            ]
             timer = Timer()
             try:
                 for case in cases:
@@ -647,7 +736,7 @@ def main(argv: list[str] | None = None) -> int:
                     case.stats = timer.interleaved(case.impls, settings.samples, settings.target)
             finally:
                 timer.close()
-            print_cases(cases)
+            print_cases(cases, args.baseline)
         imports = measure_imports(tmp, settings, modules) if "import" in parts else {}
         memory = measure_memory(tmp, settings, modules) if "memory" in parts else {}
         compiled = measure_compile(spec_paths, tmp, settings) if "compile" in parts else {}
@@ -670,6 +759,14 @@ def main(argv: list[str] | None = None) -> int:
                     # the fastest samples are the least disturbed by other processes
                     "flowc_over_langgraph_min": ratio(c, "flowc", "langgraph", best=True),
                     "flowc_over_hand_min": ratio(c, "flowc", "hand", best=True),
+                    **(
+                        {
+                            "flowc_over_base": ratio(c, "flowc", "base"),
+                            "flowc_over_base_min": ratio(c, "flowc", "base", best=True),
+                        }
+                        if base_commit
+                        else {}
+                    ),
                     "missing": c.missing,
                     "note": c.note,
                 }
