@@ -385,3 +385,15 @@ def test_the_typed_facade_is_what_its_script_writes() -> None:
         text=True,
     )
     assert proc.returncode == 0, proc.stderr
+
+
+def test_each_lone_step_reports_its_own_node_though_one_task_object_serves_them_all() -> None:
+    plan = Plan("chain", ("log",), (_node("a", then=("b",)), _node("b")), ("a",), merge=_merge_log)
+    events = [e for e in stream(plan, {"log": []}, "tasks", False, None)]
+    assert [(type(e).__name__, e.name, e.step) for e in events] == [
+        ("TaskEvent", "a", 1),
+        ("TaskResultEvent", "a", 1),
+        ("TaskEvent", "b", 2),
+        ("TaskResultEvent", "b", 2),
+    ]
+    assert events[0].id == events[1].id != events[2].id == events[3].id
