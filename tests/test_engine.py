@@ -62,7 +62,19 @@ def fan_plan(**kwargs: Any) -> Plan:
 
 
 def engine_for(plan: Plan, modes: set[str], values: dict[str, Any] | None = None) -> Engine:
-    return Engine(plan, Run(plan.name, frozenset(modes)), values or {}, plan.entry)
+    return Engine(plan, Run(plan.name, frozenset(modes)), values or {})
+
+
+def superstep(engine: Engine, *names: str, step: int = 2) -> tuple[Any, ...]:
+    """The tasks of a superstep of ``names``, as the loop plans it."""
+    engine.ready = engine.nodes(names)
+    return engine.tasks_of(engine.ready, step)
+
+
+def run_steps(plan: Plan, modes: set[str], values: dict[str, Any]) -> tuple[list[Any], Engine]:
+    """Every event of a sync run of ``plan`` from ``values``, and its engine."""
+    engine = engine_for(plan, modes, values)
+    return list(engine.steps(bool(values))), engine
 
 
 # -- planning ----------------------------------------------------------------------------
@@ -70,31 +82,34 @@ def engine_for(plan: Plan, modes: set[str], values: dict[str, Any] | None = None
 
 def test_a_superstep_of_several_tasks_is_planned_in_node_name_order() -> None:
     engine = engine_for(fan_plan(), {"updates"})
-    [a] = engine.tasks or ()
-    assert (a.name, a.step) == ("a", 1)
-    engine.finish(a, {"log": ["a"]}, ("c", "b"))
-    tasks = engine.tasks or ()
+    tasks = superstep(engine, "c", "b", "c")
     assert [(t.name, t.step) for t in tasks] == [("b", 2), ("c", 2)]
+    events, _ = run_steps(fan_plan(), {"tasks"}, {"log": []})
+    started = [(e.step, e.name) for e in events if isinstance(e, TaskEvent)]
+    assert started == [(1, "a"), (2, "b"), (2, "c"), (3, "d")]
 
 
 def test_a_lone_task_object_is_reused_from_step_to_step() -> None:
-    plan = Plan("chain", ("log",), (_node("a", then=("b",)), _node("b")), ("a",), merge=_merge_log)
-    engine = engine_for(plan, {"updates"})
-    [first] = engine.tasks or ()
-    engine.finish(first, None, ("b",))
-    [second] = engine.tasks or ()
-    assert second is first is engine.lone
-    assert (second.name, second.step, second.triggers) == ("b", 2, ("branch:to:b",))
+    seen: list[Any] = []
+
+    def visit(name: str) -> Node:
+        return Node(name, UpdatesEvent, plain=lambda s: seen.append(current_task()) or None)
+
+    first, second = visit("a"), visit("b")
+    first.then = ("b",)
+    plan = Plan("chain", ("log",), (first, second), ("a",))
+    _, engine = run_steps(plan, set(), {"log": []})
+    assert seen[0] is seen[1] is engine.lone
+    assert engine.lone is not None
+    assert (engine.lone.name, engine.lone.step, engine.lone.triggers) == ("b", 2, ("branch:to:b",))
 
 
 def test_the_run_ends_when_no_node_is_triggered_and_its_result_is_the_state() -> None:
     plan = Plan("one", ("log",), (_node("a"),), ("a",))
-    engine = engine_for(plan, set())
-    [task] = engine.tasks or ()
-    engine.finish(task, {"log": ["a"]}, ())
-    assert engine.tasks is None
-    engine.end()
+    events, engine = run_steps(plan, {"updates"}, {"log": []})
+    assert events == [UpdatesEvent("a", {"log": ["a"]})]
     assert engine.run.result == {"log": ["a"]}
+    assert engine.step == 2
 
 
 # -- writes ------------------------------------------------------------------------------
@@ -102,9 +117,7 @@ def test_the_run_ends_when_no_node_is_triggered_and_its_result_is_the_state() ->
 
 def test_writes_are_applied_in_node_name_order_whatever_order_tasks_finish_in() -> None:
     engine = engine_for(fan_plan(), {"updates"}, {"log": ["a"]})
-    engine.ready = (engine.plan.nodes["b"], engine.plan.nodes["c"])
-    engine._plan_step()
-    b, c = engine.tasks or ()
+    b, c = superstep(engine, "b", "c")
     engine.record(c, {"log": ["c"]}, ())
     engine.record(b, {"log": ["b"]}, ())
     assert set(engine.writes) == {"b", "c"}
@@ -130,7 +143,7 @@ def test_two_tasks_writing_one_plain_key_fail_as_in_langgraph() -> None:
         last_value=frozenset(("x",)),
     )
     engine = engine_for(plan, set())
-    a, b = engine.tasks or ()
+    a, b = superstep(engine, "a", "b")
     engine.record(a, {"x": 1}, ())
     engine.record(b, {"x": 2}, ())
     with pytest.raises(InvalidUpdateError, match="At key 'x': Can receive only one value per step"):
@@ -171,38 +184,38 @@ def test_a_node_with_an_input_schema_receives_only_its_keys() -> None:
 
 
 def test_a_join_runs_once_all_its_sources_have_run() -> None:
-    engine = engine_for(fan_plan(), {"updates"})
-    nodes = engine.plan.nodes
-    engine.ready = (nodes["b"],)
-    engine._plan_step()
-    [b] = engine.tasks or ()
-    engine.finish(b, None, ())
-    assert engine.ready == (), "d waits for c"
-    engine.ready = (nodes["c"],)
-    engine._plan_step()
-    [c] = engine.tasks or ()
-    engine.finish(c, None, ())
-    assert engine.ready == (nodes["d"],)
-    assert engine.seen == [set()]
+    ran: list[str] = []
+    plan = fan_plan()
+    for node in plan.nodes.values():
+        node.plain = (lambda name: lambda state: ran.append(name) or None)(node.name)
+    # a leads to b alone, b back to a; a second time, a leads to c: d waits for both
+    plan.nodes["a"].route = lambda state: ("b",) if ran.count("a") == 1 else ("c",)
+    plan.nodes["a"].routed = True
+    plan.nodes["a"].after = None
+    plan.nodes["b"].then = ("a",)
+    plan.nodes["b"].after = None
+    run_steps(plan, set(), {"log": []})
+    assert ran == ["a", "b", "a", "c", "d"]
 
 
 def test_a_join_fed_in_one_superstep_triggers_its_target_in_the_next() -> None:
     engine = engine_for(fan_plan(), set())
-    nodes = engine.plan.nodes
-    engine.ready = (nodes["b"], nodes["c"])
-    engine._plan_step()
-    b, c = engine.tasks or ()
+    b, c = superstep(engine, "b", "c")
     engine.record(b, None, ())
     engine.record(c, None, ())
     engine.settle()
-    assert engine.ready == (nodes["d"],)
+    assert engine.ready == (engine.plan.nodes["d"],)
+    assert engine.seen == [set()]
 
 
 def test_where_tasks_lead_is_deduplicated_and_sorted() -> None:
     engine = engine_for(fan_plan(), set())
-    [a] = engine.tasks or ()
-    engine.finish(a, None, ("c", "b", "c"))
-    assert [n.name for n in engine.ready] == ["b", "c"]
+    assert [n.name for n in engine.nodes(("c", "b", "c"))] == ["b", "c"]
+    b, c = superstep(engine, "b", "c")
+    engine.record(b, None, ("d", "b"))
+    engine.record(c, None, ("b",))
+    engine.settle()
+    assert [n.name for n in engine.ready] == ["b", "d"]
 
 
 def test_routers_of_a_parallel_task_see_its_own_writes_only() -> None:
@@ -281,33 +294,28 @@ def test_a_stream_closed_early_runs_no_further_node_and_leaves_no_current_task()
 
 
 def test_events_of_each_mode_for_a_lone_task() -> None:
-    plan = Plan("one", ("x",), (_node("a"),), ("a",))
+    plan = Plan("one", ("x",), (Node("a", UpdatesEvent, plain=lambda s: {"x": 1}),), ("a",))
     for modes, kinds in (
         ({"updates"}, [UpdatesEvent]),
         ({"values"}, [ValuesEvent]),
         ({"updates", "values"}, [UpdatesEvent, ValuesEvent]),
-        ({"tasks"}, [TaskResultEvent]),
+        ({"tasks"}, [TaskEvent, TaskResultEvent]),
         (set(), []),
     ):
-        engine = engine_for(plan, modes)
-        [task] = engine.tasks or ()
-        events = engine.finish(task, {"x": 1}, ())
+        events, _ = run_steps(plan, modes, {})
         assert [type(e) for e in events] == kinds, modes
 
 
 def test_the_input_values_event_comes_only_when_the_input_wrote_something() -> None:
-    plan = Plan("one", ("x",), (_node("a"),), ("a",))
-    assert engine_for(plan, {"values"}, {"x": 1}).started(True) == ValuesEvent({"x": 1})
-    assert engine_for(plan, {"values"}).started(False) is None
-    assert engine_for(plan, {"updates"}, {"x": 1}).started(True) is None
+    plan = Plan("one", ("x",), (Node("a", UpdatesEvent, plain=lambda s: None),), ("a",))
+    assert run_steps(plan, {"values"}, {"x": 1})[0] == [ValuesEvent({"x": 1})]
+    assert run_steps(plan, {"values"}, {})[0] == []
+    assert run_steps(plan, {"updates"}, {"x": 1})[0] == [UpdatesEvent("a", None)]
 
 
 def test_a_superstep_of_several_tasks_gives_one_values_event_after_its_writes() -> None:
     engine = engine_for(fan_plan(), {"updates", "values"}, {"log": []})
-    nodes = engine.plan.nodes
-    engine.ready = (nodes["b"], nodes["c"])
-    engine._plan_step()
-    b, c = engine.tasks or ()
+    b, c = superstep(engine, "b", "c")
     assert engine.record(c, {"log": ["c"]}, ()) == (UpdatesEvent("c", {"log": ["c"]}),)
     assert engine.record(b, {"log": ["b"]}, ()) == (UpdatesEvent("b", {"log": ["b"]}),)
     assert engine.settle() == (ValuesEvent({"log": ["b", "c"]}),)

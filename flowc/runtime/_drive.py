@@ -19,12 +19,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Generator, Iterator, Sequence
 from typing import Any, cast
 
-from ._engine import Engine, Goto, Node, Plan, Writes, abody, body
-from .config import DEFAULT_RECURSION_LIMIT, Config
+from ._engine import Engine, Node, Plan, Request, Writes
+from .config import Config
 from .events import Event, StreamMode, UpdatesEvent
 from .messages import emit_node_output
 from .run import (
-    CURRENT_TASK,
     Done,
     Run,
     Task,
@@ -50,100 +49,21 @@ __all__ = [
 def drive(
     plan: Plan, run: Run, values: dict[str, Any], wrote: bool
 ) -> Generator[Event, None, None]:
-    """Run ``plan`` superstep by superstep in this thread, yielding the requested events."""
-    get_current = CURRENT_TASK.get
-    engine: Engine | None = None
-    try:
-        # START's routers run in LangGraph's hidden first task: before the input's values
-        first = plan.entry if plan.first is None else plan.first(values)
-        engine = Engine(plan, run, values, first)
-        event = engine.started(wrote)
-        if event is not None:
-            yield event
-        live = run.live
-        messages = run.messages
-        want_tasks = engine.want_tasks
-        check = engine.check
-        keys = plan.keys
-        while (tasks := engine.tasks) is not None:
-            node = engine.ready[0]
-            # one task and nothing to stream while it runs: call it right here; a lone
-            # subgraph node too, whose graph's events come out of its own loop as they happen
-            if len(tasks) == 1 and (not live or (node.stream is not None and not messages)):
-                task = tasks[0]
-                inp = node.input(values)
-                if want_tasks:
-                    yield from run.task_starts(tasks, (inp,))
-                # the context variable is set once for the reused task, which is active only
-                # while its node runs: cheaper than setting and resetting it around every node
-                if get_current() is not task:
-                    CURRENT_TASK.set(task)
-                task.active = True
-                try:
-                    plain = node.plain
-                    result: object
-                    if plain is not None:
-                        result = plain(inp)
-                    elif node.stream is not None:
-                        # while it yields, the code running is this run's consumer, not the node
-                        task.active = False
-                        result = yield from node.stream(task, inp, values)
-                    else:
-                        result = node.call(task, inp, values)
-                    update: Writes
-                    # the common case, a non-empty dict of state keys, needs no call
-                    if type(result) is dict and result and keys.issuperset(result):
-                        update = result
-                    else:
-                        update = check(task, result)
-                    route = node.route
-                    if route is None:
-                        goto = node.then
-                        committed = False
-                    else:
-                        # its routers see the state with its writes applied
-                        if update:
-                            engine.commit(update)
-                        goto = route(values)
-                        committed = True
-                except BaseException as exc:
-                    task.active = False
-                    yield from engine.failed(task, exc)
-                    raise
-                task.active = False
-                yield from engine.finish(task, update, goto, committed)
-                continue
-            nodes = engine.ready
-            inputs = [n.input(values) for n in nodes]
-            if want_tasks:
-                yield from run.task_starts(tasks, inputs)
-            jobs = [
-                (task, body, (inp, values, n, plan))
-                for task, n, inp in zip(tasks, nodes, inputs, strict=True)
-            ]
-            for item in run.run_threads(jobs):
-                if not isinstance(item, Done):
-                    yield item
-                    continue
-                if item.error is not None:
-                    yield from engine.failed(item.task, item.error)
-                    raise item.error
-                update, goto = item.result
-                yield from engine.record(item.task, update, goto)
-            yield from engine.settle()
-        engine.end()
-    finally:
-        lone = engine.lone if engine is not None else None
-        if lone is not None and get_current() is lone:
-            # hand the context back to the task this run started in (or to none)
-            CURRENT_TASK.set(run.parent)
-        run.close()
+    """Run ``plan`` superstep by superstep in this thread, yielding the requested events.
+
+    The engine's loop is the whole of a sync run: it calls lone tasks itself
+    and hands other supersteps to the run's worker pool.
+    """
+    return Engine(plan, run, values).steps(wrote)
 
 
 async def adrive(plan: Plan, run: Run, values: dict[str, Any], wrote: bool) -> AsyncIterator[Event]:
-    """Async twin of :func:`drive`: async nodes are awaited, sync ones run on the pool."""
-    get_current = CURRENT_TASK.get
-    engine: Engine | None = None
+    """Async twin of :func:`drive`: does what the engine asks between its events.
+
+    It awaits lone async nodes and routers, and runs supersteps of several
+    tasks as asyncio tasks (async nodes) or on the worker pool (sync ones).
+    """
+    steps: Generator[Any, Any, None] | None = None
     try:
         if plan.afirst is not None:
             first = await plan.afirst(values)
@@ -151,98 +71,39 @@ async def adrive(plan: Plan, run: Run, values: dict[str, Any], wrote: bool) -> A
             first = plan.first(values)
         else:
             first = plan.entry
-        engine = Engine(plan, run, values, first)
-        event = engine.started(wrote)
-        if event is not None:
-            yield event
-        live = run.live
-        root = run.parent is None
-        want_tasks = engine.want_tasks
-        check = engine.check
-        keys = plan.keys
-        while (tasks := engine.tasks) is not None:
-            node = engine.ready[0]
-            # a nested graph's lone sync node still goes to a thread: inline, it would
-            # block the event loop, and with it the graph's parallel siblings
-            if len(tasks) == 1 and not live and (root or node.is_async):
-                task = tasks[0]
-                inp = node.input(values)
-                if want_tasks:
-                    for event in run.task_starts(tasks, (inp,)):
-                        yield event
-                if get_current() is not task:
-                    CURRENT_TASK.set(task)
-                task.active = True
+        engine = Engine(plan, run, values)
+        steps = engine.steps(wrote, first, asynchronous=True)
+        reply: Any = None
+        error: BaseException | None = None
+        while True:
+            try:
+                item = steps.send(reply) if error is None else steps.throw(error)
+            except StopIteration:
+                break
+            reply = error = None
+            if type(item) is not Request:
+                yield item
+            elif item.kind == "await":
                 try:
-                    plain = node.plain
-                    result: object
-                    if plain is not None:
-                        result = plain(inp)
-                    elif node.acall is not None:
-                        result = await node.acall(task, inp, values)
-                    else:
-                        result = node.call(task, inp, values)
-                    update: Writes
-                    if type(result) is dict and result and keys.issuperset(result):
-                        update = result
-                    else:
-                        update = check(task, result)
-                    goto: Goto
-                    route = node.route
-                    if route is None and node.aroute is None:
-                        goto = node.then
-                        committed = False
-                    else:
-                        if update:
-                            engine.commit(update)
-                        if node.aroute is not None:
-                            goto = await node.aroute(values)
-                        else:
-                            assert route is not None
-                            goto = route(values)
-                        committed = True
+                    reply = await item.work
                 except BaseException as exc:
-                    task.active = False
-                    for event in engine.failed(task, exc):
-                        yield event
-                    raise
-                task.active = False
-                for event in engine.finish(task, update, goto, committed):
-                    yield event
-                continue
-            nodes = engine.ready
-            inputs = [n.input(values) for n in nodes]
-            if want_tasks:
-                for event in run.task_starts(tasks, inputs):
-                    yield event
-            jobs = [
-                (task, abody if n.is_async else body, (inp, values, n, plan), n.is_async)
-                for task, n, inp in zip(tasks, nodes, inputs, strict=True)
-            ]
-            async for item in run.run_async(jobs):
-                if not isinstance(item, Done):
-                    yield item
-                    continue
-                if item.error is not None:
-                    for event in engine.failed(item.task, item.error):
-                        yield event
-                    raise item.error
-                update, goto = item.result
-                for event in engine.record(item.task, update, goto):
-                    yield event
-            for event in engine.settle():
-                yield event
-        engine.end()
+                    error = exc
+            else:
+                async for done in run.run_async(item.work):
+                    if not isinstance(done, Done):
+                        yield done
+                    elif done.error is not None:
+                        for event in engine.failed(done.task, done.error):
+                            yield event
+                        raise done.error
+                    else:
+                        for event in engine.record(done.task, *done.result):
+                            yield event
     finally:
-        lone = engine.lone if engine is not None else None
-        if lone is not None and get_current() is lone:
-            CURRENT_TASK.set(run.parent)
+        if steps is not None:
+            # its own finally hands the current task back
+            steps.close()
         await run.aclose()
-
-
-def _limit(plan: Plan) -> int:
-    limit = plan.recursion_limit
-    return DEFAULT_RECURSION_LIMIT if limit is None else limit
 
 
 def stream(
@@ -258,7 +119,7 @@ def stream(
     an argument it refuses raises on the first ``next()``, as in LangGraph.
     """
     try:
-        run = Run.start(plan.name, stream_mode, subgraphs, config, _limit(plan))
+        run = Run.start(plan.name, stream_mode, subgraphs, config, plan.limit)
         values, wrote = plan.start(input)
     except Exception as exc:
         return failing(exc)
@@ -275,7 +136,7 @@ def astream(
 ) -> AsyncIterator[Event]:
     """Async twin of :func:`stream`: a refused argument raises on the first ``anext()``."""
     try:
-        run = Run.start(plan.name, stream_mode, subgraphs, config, _limit(plan))
+        run = Run.start(plan.name, stream_mode, subgraphs, config, plan.limit)
         values, wrote = plan.start(input)
     except Exception as exc:
         return afailing(exc)
@@ -285,7 +146,7 @@ def astream(
 
 def invoke(plan: Plan, input: Any, config: Config | None) -> dict[str, Any]:
     """Run ``plan`` to the end; its final values."""
-    run = Run.start(plan.name, (), False, config, _limit(plan))
+    run = Run.start(plan.name, (), False, config, plan.limit)
     values, wrote = plan.start(input)
     events = drive(plan, run, values, wrote)
     # a root run streams nothing here; a nested one hands its parent what it wants
@@ -296,7 +157,7 @@ def invoke(plan: Plan, input: Any, config: Config | None) -> dict[str, Any]:
 
 async def ainvoke(plan: Plan, input: Any, config: Config | None) -> dict[str, Any]:
     """Async twin of :func:`invoke`."""
-    run = Run.start(plan.name, (), False, config, _limit(plan))
+    run = Run.start(plan.name, (), False, config, plan.limit)
     values, wrote = plan.start(input)
     events = adrive(plan, run, values, wrote)
     async for _ in events if run.parent is None else run.asplit(events):

@@ -1,44 +1,52 @@
-"""The superstep engine: LangGraph's step semantics, written once, without I/O.
+"""The superstep engine: LangGraph's step semantics, written once.
 
 A generated module describes its graph as a :class:`Plan` of :class:`Node`
 objects (its functions: what a node receives, what it does, where it leads).
-An :class:`Engine` runs one plan for one run, in the manner of h11 and of
-LangGraph's ``PregelLoop``: it plans each superstep's tasks, takes each
-task's outcome, records its writes, applies them with the reducers in
-node-name order, decides the next step and enforces the recursion limit, and
-makes the events of the requested modes. It never calls a node, starts a
-thread or awaits anything: the drivers (:mod:`._drive`) do that and feed
-outcomes back, so one set of rules serves ``stream``, ``astream``,
-``invoke``, ``ainvoke`` and nested graphs.
+An :class:`Engine` runs one plan for one run, in the manner of LangGraph's
+``PregelLoop``: it plans each superstep's tasks in LangGraph's order, takes
+each task's outcome, records its writes, applies them with the reducers in
+node-name order, decides the next step, enforces the recursion limit and
+makes the events of the requested modes.
 
-A superstep, as the drivers walk it::
+It knows no threads and no asyncio. What needs an executor it hands out: a
+sync run's supersteps of several tasks go to the run's worker pool
+(:meth:`Run.run_threads`, the executor interface), and an async run asks
+its driver (:mod:`._drive`) through a :class:`Request` for what must be
+awaited. Only a lone sync task, which needs no executor, is called right in
+the superstep loop: a step of one task is what most runs take most often,
+and a call into an engine object and back per step would cost more than the
+step itself (docs/design.md). So one loop, :meth:`Engine.steps`, serves
+``stream``, ``astream``, ``invoke``, ``ainvoke`` and nested graphs.
 
-    tasks = engine.tick()            # None when the run is over
-    # lone task: run it, then
-    engine.commit(task, update)      # its writes go into the state at once
-    engine.finish(task, update, goto)
-    # several tasks: run them, record each as it ends, then
-    engine.record(task, update, goto)
-    engine.settle()                  # writes applied in node-name order
-
-The seams of what comes next are here: the step boundary (:meth:`tick`) is
-where a checkpoint will be taken and a resumed run start; writes are recorded
-per task (:attr:`Engine.writes`) before :meth:`settle` applies them; a task's
-outcome is handed in whole, so an interrupt, a retry or a timeout is one more
-kind of outcome; push tasks (``Send``) join :meth:`tick`'s plan ahead of the
-triggered ones.
+The seams of what comes next: the step boundary (the top of the loop) is
+where a checkpoint will be taken and a resumed run start; writes of a
+superstep of several tasks are recorded per task (:attr:`Engine.writes`)
+before :meth:`Engine.settle` applies them; a task's outcome comes in whole
+(a result, or an error thrown in), so an interrupt, a retry or a timeout is
+one more kind of outcome; push tasks (``Send``) join the planned nodes ahead
+of the triggered ones.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Generator, Mapping
-from typing import Any, Final
+from typing import Any, Final, Literal
 
+from .config import DEFAULT_RECURSION_LIMIT
 from .errors import EmptyInputError, GraphRecursionError, InvalidInputError, recursion_message
 from .events import Event, UpdatesEvent, ValuesEvent
-from .run import Run, Task, check_concurrent_writes, check_update, ignore, no_sync
+from .run import (
+    CURRENT_TASK,
+    Done,
+    Run,
+    Task,
+    check_concurrent_writes,
+    check_update,
+    ignore,
+    no_sync,
+)
 
-__all__ = ["Engine", "Node", "Plan", "abody", "body", "keyed_input"]
+__all__ = ["Engine", "Node", "Plan", "Request", "abody", "body", "keyed_input"]
 
 Writes = dict[str, Any] | None
 """What a task wrote: a dict of state keys, or ``None`` for nothing."""
@@ -82,6 +90,7 @@ class Node:
         "name",
         "plain",
         "route",
+        "routed",
         "stream",
         "tags",
         "then",
@@ -128,9 +137,12 @@ class Node:
         self.metadata = metadata
         self.tags = tags
         self.joins = joins
-        self.after: tuple[Node, ...] = ()
-        """The nodes of ``then``, sorted (the plan resolves them)."""
+        self.after: tuple[Node, ...] | None = None
+        """The nodes of ``then``, sorted, when they alone decide where the node leads
+        (no routers, no joins): the plan resolves them."""
         self.is_async = acall is not None or aroute is not None
+        self.routed = route is not None or aroute is not None
+        """Whether routers decide where the node leads (else its plain edges do)."""
         """Whether the node's task awaits something (an async node, subgraph or router)."""
 
     def __repr__(self) -> str:
@@ -180,6 +192,7 @@ class Plan:
 
     __slots__ = (
         "afirst",
+        "alone",
         "entry",
         "fields",
         "first",
@@ -187,6 +200,7 @@ class Plan:
         "joins",
         "keys",
         "last_value",
+        "limit",
         "merge",
         "merge_writes",
         "name",
@@ -217,16 +231,21 @@ class Plan:
         self.nodes: Mapping[str, Node] = {node.name: node for node in nodes}
         self.entry = entry
         self.merge = merge or _merge
+        self.alone = {node.name: (node,) for node in nodes}
+        """Each node as a superstep of its own (a tuple made once)."""
         self.merge_writes = merge
         """The graph's own merge; ``None`` when writes are a plain ``update``."""
         for node in nodes:
-            node.after = tuple(self.nodes[name] for name in sorted(set(node.then)))
+            if not node.routed and not node.joins:
+                node.after = tuple(self.nodes[name] for name in sorted(set(node.then)))
         self.first = first
         self.afirst = afirst
         self.joins = joins
         self.last_value = last_value if len(nodes) > 1 else frozenset()
         self.input = input
         self.recursion_limit = recursion_limit
+        self.limit = DEFAULT_RECURSION_LIMIT if recursion_limit is None else recursion_limit
+        """The recursion limit of a run that sets none."""
         self.start = start or self._start
         if input is not None:
             for node in nodes:
@@ -234,8 +253,10 @@ class Plan:
                     node.input = input
 
     def _start(self, input: Any) -> tuple[dict[str, Any], bool]:
+        # the common input, a dict of state keys, needs no call
+        if type(input) is not dict or not self.keys.issuperset(input):
+            input = self.checked_input(input)
         # into an empty state every key is written as it is, in declaration order
-        input = self.checked_input(input)
         return {key: input[key] for key in self.fields if key in input}, bool(input)
 
     def checked_input(self, input: Any) -> Mapping[str, Any]:
@@ -341,33 +362,50 @@ async def abody(
 _NOTHING: Final[tuple[Event, ...]] = ()
 
 
-class Engine:
-    """One run of one plan, superstep by superstep, without I/O.
+class Request:
+    """What the engine asks of an async driver, between the events it yields.
 
-    The engine plans the first superstep when it is made; :attr:`tasks` is
-    always the next superstep's tasks (``None`` once the run is over), and
-    :meth:`finish` (one task) or :meth:`record` and :meth:`settle` (several)
-    end a superstep and plan the next. :meth:`end` closes the run.
+    ``await``: await :attr:`work` (a lone async node or router) and send the
+    result back, or throw its error in. ``superstep``: run :attr:`work`, the
+    jobs of a superstep, with :meth:`Run.run_async`; pass their live events
+    on, give each finished task to :meth:`Engine.record` (or its error to
+    :meth:`Engine.failed`, then raise it), and send ``None`` back.
+    """
+
+    __slots__ = ("kind", "work")
+
+    def __init__(self, kind: Literal["await", "superstep"], work: Any) -> None:
+        self.kind = kind
+        self.work = work
+
+
+class Engine:
+    """One run of one plan, superstep by superstep.
+
+    :meth:`steps` is the superstep loop. A superstep of one task that needs
+    no executor (a sync node whose events need not stream while it runs) is
+    called right in the loop's frame, through one task object reused from
+    step to step; every other superstep is handed to an executor: the sync
+    run's worker pool (:meth:`Run.run_threads`), or the async driver, which
+    the loop asks through :class:`Request`. The rules of a superstep of
+    several tasks are also methods of their own (:meth:`record`,
+    :meth:`settle`), which the drivers and tests call.
 
     Args:
         plan: the graph.
         run: the run (its modes, config and namespace).
         values: the state after the input was applied; the engine updates it
             in place.
-        first: the nodes of the first superstep.
     """
 
     __slots__ = (
         "_lone",
-        "_over",
-        "limit",
         "ns",
         "plan",
         "ready",
         "run",
         "seen",
         "step",
-        "tasks",
         "values",
         "want_tasks",
         "want_updates",
@@ -375,26 +413,23 @@ class Engine:
         "writes",
     )
 
-    def __init__(self, plan: Plan, run: Run, values: dict[str, Any], first: Goto) -> None:
+    def __init__(self, plan: Plan, run: Run, values: dict[str, Any]) -> None:
         self.plan = plan
         self.run = run
         self.values = values
         self.ns = run.ns
-        self.limit = run.limit
         self.want_values = run.values
         self.want_updates = run.updates
         self.want_tasks = run.tasks or run.debug
         self.step = 0
-        self.seen: list[set[str]] = [set() for _ in plan.joins]
+        """The superstep running now (0 before the first)."""
+        self.seen: list[set[str]] = [set() for _ in plan.joins] if plan.joins else []
+        """Per join, the sources that ran since its target last ran."""
         self.writes: dict[str, tuple[Task, Writes, Goto]] = {}
         """This superstep's recorded writes, by node, until :meth:`settle` applies them."""
         self._lone: Task | None = None
-        self._over = False
-        self.ready: tuple[Node, ...] = self._nodes(first)
-        """The nodes of :attr:`tasks`, in order."""
-        self.tasks: tuple[Task, ...] | None = None
-        """The next superstep's tasks; ``None`` when there is none to run."""
-        self._plan_step()
+        self.ready: tuple[Node, ...] = ()
+        """The next superstep's nodes, in order."""
 
     @property
     def lone(self) -> Task | None:
@@ -405,138 +440,196 @@ class Engine:
         """The ``values`` event of the input, if it wrote something and values are streamed."""
         return ValuesEvent(dict(self.values), self.ns) if wrote and self.want_values else None
 
-    def _plan_step(self) -> None:
-        """Make the next superstep's tasks from :attr:`ready`.
+    def steps(
+        self, wrote: bool, first: Goto | None = None, asynchronous: bool = False
+    ) -> Generator[Any, Any, None]:
+        """Run the supersteps, yielding the requested events (and, if ``asynchronous``, requests).
+
+        Args:
+            wrote: whether the input wrote something (then ``values`` streams it first).
+            first: the nodes of the first superstep; if not given, START's
+                edges and (sync) routers, which run in LangGraph's hidden
+                first task, before the input's values.
+            asynchronous: the run is an async driver's, which does what the
+                loop asks of it.
 
         LangGraph checks the recursion limit before it looks for work: limit N
         allows N supersteps, and the step after the Nth fails even with
-        nothing left to run (:meth:`end` raises). A superstep of one task
-        reuses one task object (its id and namespaces follow its step and
-        node).
-        """
-        step = self.step = self.step + 1
-        ready = self.ready
-        if step > self.limit:
-            self._over = True
-            self.tasks = None
-        elif not ready:
-            self.tasks = None
-        elif len(ready) == 1:
-            node = ready[0]
-            task = self._lone
-            if task is None:
-                task = self._lone = Task(
-                    self.run, node.name, step, node.triggers, ignore, node.metadata, node.tags
-                )
-                self.tasks = (task,)
-            elif task.name == node.name:
-                task.step = step
-            else:
-                task.name = node.name
-                task.step = step
-                task.triggers = node.triggers
-                task.metadata = node.metadata
-                task.tags = node.tags
-            if self.tasks is None or self.tasks[0] is not task:
-                self.tasks = (task,)
-        else:
-            run = self.run
-            self.tasks = tuple(
-                Task(run, node.name, step, node.triggers, ignore, node.metadata, node.tags)
-                for node in ready
-            )
+        nothing left to run. When the run ends, ``run.result`` is the state.
 
-    def end(self) -> None:
-        """Close a run that has no superstep left: its result is the state.
+        A sync run (``asynchronous`` false) yields only events: it calls its
+        lone tasks here and hands other supersteps to the worker pool. An
+        async run calls its lone sync tasks here only at the root (nested, a
+        sync node would block the event loop, and with it the graph's
+        parallel siblings) and asks its driver for the rest.
 
         Raises:
-            GraphRecursionError: if the run stopped at the recursion limit.
+            GraphRecursionError: past the recursion limit.
         """
-        if self._over:
-            raise GraphRecursionError(recursion_message(self.limit))
-        self.run.result = dict(self.values)
-
-    def check(self, task: Task, result: object) -> Writes:
-        """What ``task``'s node returned, as its writes (see :meth:`Plan.check`)."""
-        return self.plan.check(task.name, result)
-
-    def commit(self, update: dict[str, Any]) -> None:
-        """Write the writes of a superstep's only task into the state before it routes.
-
-        Its routers then see the state with them applied; :meth:`finish` is
-        then told so.
-        """
+        plan = self.plan
+        run = self.run
         values = self.values
-        known = len(values)
-        merge = self.plan.merge_writes
-        if merge is None:
-            values.update(update)
-        else:
-            merge(values, update)
-        if len(values) != known:
-            self.plan.reorder(values)
-
-    def finish(
-        self, task: Task, update: Writes, goto: Goto, committed: bool = False
-    ) -> tuple[Event, ...]:
-        """End a superstep of one task: apply its writes (unless ``committed``); its events.
-
-        The next superstep is then planned from where the task leads. This is
-        the step most runs take most often, so it is written out in full here
-        rather than through :meth:`_plan_step`.
-        """
-        node = self.ready[0]
-        values = self.values
-        if update and not committed:
-            known = len(values)
-            merge = self.plan.merge_writes
-            if merge is None:
-                values.update(update)
-            else:
-                merge(values, update)
-            if len(values) != known:
-                self.plan.reorder(values)
-        events: tuple[Event, ...]
-        if not self.want_tasks:
-            if self.want_updates:
-                event = node.updated(node.name, update, self.ns)
-                if update and self.want_values:
-                    events = (event, ValuesEvent(dict(values), self.ns))
+        ns = self.ns
+        want_values = self.want_values
+        want_updates = self.want_updates
+        want_tasks = self.want_tasks
+        live = run.live
+        messages = run.messages
+        root = run.parent is None
+        limit = run.limit
+        keys = plan.keys
+        merge = plan.merge_writes
+        reorder = plan.reorder
+        get_current = CURRENT_TASK.get
+        alone = plan.alone
+        lone = self._lone
+        ready = self.ready
+        step = self.step
+        try:
+            if first is None:
+                first = plan.entry if plan.first is None else plan.first(values)
+            ready = self.ready = self.nodes(first)
+            if wrote and want_values:
+                yield ValuesEvent(dict(values), ns)
+            while True:
+                step += 1
+                if step > limit:
+                    raise GraphRecursionError(recursion_message(limit))
+                if not ready:
+                    break
+                node = ready[0]
+                if len(ready) == 1 and (
+                    (not live and (root or node.is_async))
+                    if asynchronous
+                    # a lone subgraph node runs its graph right here even when events
+                    # stream live: the graph's events come out of its own loop as they happen
+                    else (not live or (node.stream is not None and not messages))
+                ):
+                    # one task and nothing to stream while it runs: call it right here,
+                    # through the one task object every such step of the run reuses
+                    task = lone
+                    if task is None:
+                        task = lone = self._lone = Task(
+                            run, node.name, step, node.triggers, ignore, node.metadata, node.tags
+                        )
+                    else:
+                        if task.name != node.name:
+                            task.name = node.name
+                            task.triggers = node.triggers
+                            task.metadata = node.metadata
+                            task.tags = node.tags
+                        task.step = step
+                    inp = node.input(values)
+                    if want_tasks:
+                        yield from run.task_starts((task,), (inp,))
+                    # the context variable is set once for the reused task, which is active
+                    # only while its node runs: cheaper than setting it around every node
+                    if get_current() is not task:
+                        CURRENT_TASK.set(task)
+                    task.active = True
+                    try:
+                        plain = node.plain
+                        result: object
+                        if plain is not None:
+                            result = plain(inp)
+                        elif asynchronous and node.acall is not None:
+                            result = yield Request("await", node.acall(task, inp, values))
+                        elif not asynchronous and node.stream is not None:
+                            # while it yields, the code running is the run's consumer
+                            task.active = False
+                            result = yield from node.stream(task, inp, values)
+                        else:
+                            result = node.call(task, inp, values)
+                        update: Writes
+                        # the common case, a non-empty dict of state keys, needs no call
+                        if type(result) is dict and result and keys.issuperset(result):
+                            update = result
+                        else:
+                            update = plan.check(node.name, result)
+                        # the only task of its superstep: its writes go straight into the
+                        # state, which is then what its routers see
+                        if update:
+                            known = len(values)
+                            if merge is None:
+                                values.update(update)
+                            else:
+                                merge(values, update)
+                            if len(values) != known:
+                                reorder(values)
+                        after = node.after
+                        goto: Goto = node.then
+                        if after is None and node.routed:
+                            if asynchronous and node.aroute is not None:
+                                goto = yield Request("await", node.aroute(values))
+                            else:
+                                goto = node.route(values)  # type: ignore[misc]
+                    except BaseException as exc:
+                        task.active = False
+                        if want_tasks:
+                            yield from run.task_result(task, None, exc)
+                        raise
+                    task.active = False
+                    if want_updates:
+                        yield node.updated(node.name, update, ns)
+                    if want_tasks:
+                        yield from run.task_result(task, update, None)
+                    if update and want_values:
+                        yield ValuesEvent(dict(values), ns)
+                    if after is not None:
+                        ready = after
+                    elif node.joins:
+                        ready = self.nodes(self._joined(node, goto))
+                    elif len(goto) == 1:
+                        ready = alone[goto[0]]
+                    else:
+                        ready = self.nodes(goto)
+                    continue
+                # several tasks, or one whose events stream as they happen
+                self.step = step
+                self.ready = ready
+                tasks = self.tasks_of(ready, step)
+                inputs = [n.input(values) for n in ready]
+                if want_tasks:
+                    yield from run.task_starts(tasks, inputs)
+                if asynchronous:
+                    jobs: Any = [
+                        (task, abody if n.is_async else body, (inp, values, n, plan), n.is_async)
+                        for task, n, inp in zip(tasks, ready, inputs, strict=True)
+                    ]
+                    yield Request("superstep", jobs)
                 else:
-                    events = (event,)
-            elif update and self.want_values:
-                events = (ValuesEvent(dict(values), self.ns),)
-            else:
-                events = _NOTHING
-        else:
-            # made before the task object moves on to the next superstep
-            out: list[Event] = []
-            if self.want_updates:
-                out.append(node.updated(node.name, update, self.ns))
-            out.extend(self.run.task_result(task, update, None))
-            if update and self.want_values:
-                out.append(ValuesEvent(dict(values), self.ns))
-            events = tuple(out)
-        if goto is node.then and not node.joins:
-            ready = self.ready = node.after
-        else:
-            if node.joins:
-                goto = self._joined(node, goto)
-            ready = self.ready = self._nodes(goto)
-        step = self.step = self.step + 1
-        if len(ready) == 1 and step <= self.limit:
-            # the common case: one task again, which is the same task object
-            after = ready[0]
-            if task.name != after.name:
-                task.name = after.name
-                task.triggers = after.triggers
-                task.metadata = after.metadata
-                task.tags = after.tags
-            task.step = step
-        else:
-            self.step = step - 1
-            self._plan_step()
-        return events
+                    jobs = [
+                        (task, body, (inp, values, n, plan))
+                        for task, n, inp in zip(tasks, ready, inputs, strict=True)
+                    ]
+                    for item in run.run_threads(jobs):
+                        if not isinstance(item, Done):
+                            yield item
+                            continue
+                        if item.error is not None:
+                            yield from self.failed(item.task, item.error)
+                            raise item.error
+                        yield from self.record(item.task, *item.result)
+                yield from self.settle()
+                ready = self.ready
+            run.result = dict(values)
+        finally:
+            self.step = step
+            self.ready = ready
+            if lone is not None and get_current() is lone:
+                # hand the context back to the task this run started in (or to none)
+                CURRENT_TASK.set(run.parent)
+            if not asynchronous:
+                # the async driver waits for its tasks itself, without blocking its loop
+                run.close()
+
+    def tasks_of(self, ready: tuple[Node, ...], step: int) -> tuple[Task, ...]:
+        """The tasks of a superstep of ``ready`` (each one new)."""
+        run = self.run
+        return tuple(
+            Task(run, node.name, step, node.triggers, ignore, node.metadata, node.tags)
+            for node in ready
+        )
 
     def record(self, task: Task, update: Writes, goto: Goto) -> tuple[Event, ...]:
         """Take one task's outcome in a superstep of several: record its writes; its events."""
@@ -552,16 +645,17 @@ class Engine:
         return tuple(events)
 
     def failed(self, task: Task, error: BaseException) -> tuple[Event, ...]:
-        """A task raised ``error``: its events (the driver then lets the error through)."""
+        """A task raised ``error``: its events (the error then goes through)."""
         if self.want_tasks:
             return self.run.task_result(task, None, error)
         return _NOTHING
 
     def settle(self) -> tuple[Event, ...]:
-        """End a superstep of several tasks: apply their writes; its events; plan the next step.
+        """End a superstep of several tasks: apply their writes; its events; its successors.
 
         Writes are applied in node-name order, whatever order the tasks finished
-        in. A plain key written by two tasks fails as in LangGraph.
+        in. A plain key written by two tasks fails as in LangGraph. The next
+        superstep's nodes are then :attr:`ready`.
         """
         writes = self.writes
         ready = self.ready
@@ -586,8 +680,7 @@ class Engine:
                     triggered.add(target)
                     self.seen[index].clear()
         writes.clear()
-        self.ready = self._nodes(triggered)
-        self._plan_step()
+        self.ready = self.nodes(triggered)
         if wrote and self.want_values:
             return (ValuesEvent(dict(values), self.ns),)
         return _NOTHING
@@ -604,7 +697,8 @@ class Engine:
                 seen.clear()
         return tuple(triggered)
 
-    def _nodes(self, names: Goto | set[str]) -> tuple[Node, ...]:
+    def nodes(self, names: Goto | set[str]) -> tuple[Node, ...]:
+        """The nodes of ``names``, once each, in name order (LangGraph's order of tasks)."""
         nodes = self.plan.nodes
         if len(names) == 1:
             for name in names:
