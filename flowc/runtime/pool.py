@@ -1,11 +1,15 @@
 """One process-wide pool of worker threads for the tasks that runs put on threads.
 
 Runs hand their parallel and live tasks to this pool instead of each starting
-(and joining) threads of its own: a job goes to an idle worker if there is one,
-and otherwise a new worker starts for it, so that a run whose nodes block holds
-only the workers running them and never delays another run's jobs. A worker
-leaves after :func:`idle_timeout` seconds without a job, so after a burst the
-thread count returns to where it was.
+(and joining) threads of its own. A job never waits for a busy worker: an idle
+worker is woken for it, or a new one starts, so that a run whose nodes block
+holds only the workers running them and never delays another run's jobs.
+Workers are called one after another (a worker woken for a job wakes the next
+while jobs still wait), so that blocking jobs all start while quick ones are
+mostly taken by the few workers already awake; a worker hands a job's result
+over (:meth:`Group.submit_then`) only once it is free again. A worker leaves
+after :func:`idle_timeout` seconds without a job, so after a burst the thread
+count returns to where it was.
 
 A run gives its jobs a :class:`Group`, so that when it ends it can cancel those
 still queued and wait for those still running without touching other runs'
