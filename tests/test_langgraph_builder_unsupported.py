@@ -290,6 +290,99 @@ def test_langgraph_graphs_and_runnables_cannot_be_nodes() -> None:
     )
 
 
+_TOOL_NODE_WAY = (
+    "write the tool node as a function: run the tool calls of the last AI message "
+    "and return their `ToolMessage`s as the update"
+)
+
+
+def get_weather(city: str) -> str:
+    """Get the weather of a city."""
+    return f"sunny in {city}"
+
+
+@pytest.mark.filterwarnings("ignore:ValidationNode is deprecated")
+def test_a_prebuilt_tool_node_as_a_node_is_named_with_the_flowc_way() -> None:
+    from langgraph.prebuilt import ToolNode, ValidationNode
+
+    assert compile_error(one_node(ToolNode([get_weather]))) == [
+        (
+            "E602",
+            "node `node`: LangGraph's prebuilt `ToolNode` is not supported by flowc yet",
+            _TOOL_NODE_WAY,
+        )
+    ]
+    assert compile_error(one_node(ValidationNode([get_weather]))) == [
+        (
+            "E602",
+            "node `node`: LangGraph's prebuilt `ValidationNode` is not supported by flowc yet",
+            "write the node as a function that validates the tool calls of the last AI message "
+            "and returns `ToolMessage`s as the update",
+        )
+    ]
+
+
+_AGENT_WAY = (
+    "build the agent with StateGraph: a node that calls the model, a node that runs the "
+    "tool calls of its last message, and add_conditional_edges between them"
+)
+
+
+@pytest.mark.parametrize("module", ["flowc.langgraph", "flowc.langgraph.prebuilt"])
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        (
+            "create_react_agent",
+            "LangGraph's prebuilt agents (`create_react_agent`) are not supported by flowc yet; "
+            + _AGENT_WAY,
+        ),
+        (
+            "ToolNode",
+            "LangGraph's prebuilt `ToolNode` is not supported by flowc yet; " + _TOOL_NODE_WAY,
+        ),
+        (
+            "tools_condition",
+            "LangGraph's prebuilt `tools_condition` is not supported by flowc yet; "
+            'write the router as a function: return "tools" when the last AI message has tool '
+            "calls, else END",
+        ),
+    ],
+)
+def test_prebuilt_agents_and_tool_nodes_fail_to_import_with_the_flowc_way(
+    module: str, name: str, message: str
+) -> None:
+    with pytest.raises(ImportError) as info:
+        exec(f"from {module} import {name}", {})
+    assert str(info.value) == f"{module} has no {name}: {message}"
+    assert info.value.name == name
+
+
+def test_names_only_langgraph_prebuilt_has_fail_to_import_naming_the_feature() -> None:
+    with pytest.raises(ImportError) as info:
+        from flowc.langgraph.prebuilt import InjectedState  # noqa: F401
+    assert str(info.value) == (
+        "flowc.langgraph.prebuilt has no InjectedState: tool arguments injected from the "
+        "state (`InjectedState`) are not supported by flowc yet"
+    )
+    with pytest.raises(ImportError, match="cannot import name 'Nothing'"):
+        from flowc.langgraph.prebuilt import Nothing  # noqa: F401
+
+
+def test_the_import_errors_of_other_missing_features_name_them_in_one_sentence() -> None:
+    with pytest.raises(ImportError) as info:
+        from flowc.langgraph import Send  # noqa: F401
+    assert str(info.value) == (
+        "flowc.langgraph has no Send: `Send` (a dynamic fan-out) is not supported by flowc yet; "
+        "return a list of node names from a router instead"
+    )
+    with pytest.raises(ImportError) as info:
+        from flowc.langgraph import RetryPolicy  # noqa: F401
+    assert str(info.value) == (
+        "flowc.langgraph has no RetryPolicy: retry policies are not supported by flowc yet"
+    )
+
+
 # -- run options: before anything runs -----------------------------------------------
 
 

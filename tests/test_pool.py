@@ -1,5 +1,6 @@
-"""The process-wide worker pool: runs share its threads, which start on demand up
-to a maximum, serve run after run, and exit when idle."""
+"""The process-wide worker pool: runs share its threads, which start on demand
+whenever every worker is busy (or up to a cap, if one is set), serve run after
+run, and exit when idle; a group's limit holds its other jobs back."""
 
 from __future__ import annotations
 
@@ -102,6 +103,7 @@ def _clean_pool() -> Iterator[None]:
     """Each test starts with no worker and with the recorders empty; settings are restored."""
     global _most_running
     max_workers = pool.max_workers()
+    GO.set()  # jobs a failed test left waiting end
     idle_timeout = pool.set_idle_timeout(0.05)
     _wait_for(lambda: pool.stats().workers == 0)
     pool.set_idle_timeout(idle_timeout)
@@ -126,8 +128,92 @@ def _updates(runner: Any) -> list[str]:
     return sorted(name for event in runner.stream({}) for name in event.chunk())
 
 
-def test_the_default_maximum_is_thread_pool_executors() -> None:
-    assert pool.max_workers() == min(32, (os.cpu_count() or 1) + 4)
+def test_there_is_no_cap_on_workers_by_default() -> None:
+    assert pool.max_workers() is None
+
+
+def test_a_job_starts_while_another_groups_jobs_block_every_worker() -> None:
+    blocked = pool.Group()
+    started = threading.Semaphore(0)
+
+    def hold() -> None:
+        started.release()
+        GO.wait(PATIENCE)
+
+    for _ in range(WIDTH):
+        blocked.submit(hold)
+    for _ in range(WIDTH):
+        assert started.acquire(timeout=PATIENCE)
+    other = pool.Group()
+    ran = threading.Event()
+    other.submit(ran.set)
+    # it ran on a worker of its own while all fifty others still wait for GO
+    assert ran.wait(PATIENCE)
+    assert blocked.running == WIDTH
+    GO.set()
+    blocked.wait()
+    other.wait()
+    assert pool.stats().running == 0
+
+
+def test_a_groups_limit_holds_its_other_jobs_back_and_starts_them_in_order() -> None:
+    group = pool.Group(limit=2)
+    order: list[int] = []
+    two = threading.Barrier(3)
+
+    def hold(i: int) -> None:
+        order.append(i)
+        if i < 2:
+            two.wait(PATIENCE)
+            GO.wait(PATIENCE)
+
+    for i in range(6):
+        group.submit(hold, i)
+    two.wait(PATIENCE)  # both jobs the limit lets through run
+    # the four others are queued in the group: no worker was started for them
+    assert pool.stats() == pool.PoolStats(workers=2, idle=0, running=2, queued=4)
+    assert sorted(order) == [0, 1]
+    GO.set()
+    assert _wait_for(lambda: len(order) == 6)
+    group.wait()
+    assert order[2:] == [2, 3, 4, 5]
+    assert pool.stats().workers == 2
+
+
+def test_cancel_drops_the_jobs_a_limit_held_back() -> None:
+    group = pool.Group(limit=1)
+    started = threading.Event()
+    ran: list[str] = []
+
+    def hold() -> None:
+        started.set()
+        GO.wait(PATIENCE)
+        ran.append("hold")
+
+    group.submit(hold)
+    group.submit(ran.append, "held back")
+    assert started.wait(PATIENCE)
+    assert group.cancel() == 1
+    assert pool.stats().queued == 0
+    GO.set()
+    group.wait()
+    assert ran == ["hold"]
+    group.submit(ran.append, "after")  # the group serves on
+    assert _wait_for(lambda: ran == ["hold", "after"])
+
+
+def test_a_limit_below_one_is_refused() -> None:
+    with pytest.raises(ValueError, match="a group's limit must be at least 1"):
+        pool.Group(limit=0)
+
+
+def test_submit_then_hands_the_result_over_once_the_worker_is_idle() -> None:
+    group = pool.Group()
+    seen: list[tuple[int, pool.PoolStats]] = []
+    group.submit_then(lambda result: seen.append((result, pool.stats())), lambda: 42)
+    assert _wait_for(lambda: bool(seen))
+    # the worker had parked: a job the result sets off finds it instead of a new thread
+    assert seen == [(42, pool.PoolStats(workers=1, idle=1, running=0, queued=0))]
 
 
 def test_workers_are_started_on_demand_and_named() -> None:
@@ -154,7 +240,7 @@ def test_consecutive_runs_reuse_the_same_workers() -> None:
     assert pool.stats().workers == 3
 
 
-def test_workers_grow_to_the_maximum_and_no_further() -> None:
+def test_workers_grow_to_a_cap_and_no_further() -> None:
     pool.set_max_workers(4)
     runner = build(wide)
     events: list[Any] = []

@@ -8,7 +8,7 @@ checker resolves references and reports what does not resolve.
 from __future__ import annotations
 
 import hashlib
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
@@ -25,9 +25,10 @@ __all__ = [
     "StateSpec",
 ]
 
-START = "__start__"
+# Final literals, so that a router annotated `-> Literal["tools", "__end__"]` may return END
+START: Final = "__start__"
 """The virtual node a run starts from (spelled ``START`` in TOML; LangGraph's value)."""
-END = "__end__"
+END: Final = "__end__"
 """The virtual node a run ends at (spelled ``END`` in TOML; LangGraph's value)."""
 
 REDUCER_ALIASES: dict[str, str] = {

@@ -47,16 +47,46 @@ __all__ = [
     "get_stream_writer",
 ]
 
-_NOT_YET: dict[str, str] = {
-    "Send": "`Send` (a dynamic fan-out); return a list of node names from a router instead",
-    "Command": "`Command`; return the update from the node and route with add_conditional_edges",
-    "interrupt": "`interrupt()` (human in the loop needs a checkpointer)",
-    "RetryPolicy": "retry policies",
-    "CachePolicy": "cache policies",
-    "MessageGraph": "`MessageGraph` (removed from LangGraph 1.x too); use StateGraph",
-    "InMemorySaver": "checkpointers",
-    "MemorySaver": "checkpointers",
+_AGENT = (
+    "build the agent with StateGraph: a node that calls the model, a node that runs the "
+    "tool calls of its last message, and add_conditional_edges between them"
+)
+_TOOL_NODE = (
+    "write the tool node as a function: run the tool calls of the last AI message and "
+    "return their `ToolMessage`s as the update"
+)
+_TOOLS_CONDITION = (
+    'write the router as a function: return "tools" when the last AI message has tool '
+    "calls, else END"
+)
+
+_NOT_YET: dict[str, tuple[str, str | None]] = {
+    "Send": (
+        "`Send` (a dynamic fan-out) is",
+        "return a list of node names from a router instead",
+    ),
+    "Command": (
+        "`Command` is",
+        "return the update from the node and route with add_conditional_edges",
+    ),
+    "interrupt": ("`interrupt()` (human in the loop needs a checkpointer) is", None),
+    "RetryPolicy": ("retry policies are", None),
+    "CachePolicy": ("cache policies are", None),
+    "MessageGraph": ("`MessageGraph` (removed from LangGraph 1.x too) is", "use StateGraph"),
+    "InMemorySaver": ("checkpointers are", None),
+    "MemorySaver": ("checkpointers are", None),
+    "create_react_agent": ("LangGraph's prebuilt agents (`create_react_agent`) are", _AGENT),
+    "ToolNode": ("LangGraph's prebuilt `ToolNode` is", _TOOL_NODE),
+    "tools_condition": ("LangGraph's prebuilt `tools_condition` is", _TOOLS_CONDITION),
 }
+"""LangGraph names flowc does not offer: the start of the sentence that refuses the
+feature, and the flowc way if there is one."""
+
+
+def _not_yet(module: str, name: str, feature: str, hint: str | None) -> ImportError:
+    # the error of importing `name` from `module`: the feature, then the flowc way
+    message = f"{module} has no {name}: {feature} not supported by flowc yet"
+    return ImportError(message if hint is None else f"{message}; {hint}", name=name)
 
 
 def __getattr__(name: str) -> Any:
@@ -66,5 +96,5 @@ def __getattr__(name: str) -> Any:
         return MessagesState
     what = _NOT_YET.get(name)
     if what is not None:
-        raise ImportError(f"flowc.langgraph has no {name}: {what} is not supported by flowc yet")
+        raise _not_yet(__name__, name, *what)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

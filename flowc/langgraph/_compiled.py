@@ -23,9 +23,17 @@ if TYPE_CHECKING:
 
 __all__ = ["CompiledStateGraph"]
 
-_CONFIG_KEYS = ("recursion_limit", "tags", "metadata", "configurable", "run_id", "callbacks")
+_CONFIG_KEYS = (
+    "recursion_limit",
+    "tags",
+    "metadata",
+    "configurable",
+    "run_id",
+    "callbacks",
+    "max_concurrency",
+)
 # keys of a LangChain RunnableConfig that change nothing in a flowc run
-_IGNORED_CONFIG_KEYS = ("run_name", "max_concurrency")
+_IGNORED_CONFIG_KEYS = ("run_name",)
 
 _RUN_OPTIONS: dict[str, str] = {
     "context": "a run context (`context=`, read through `Runtime`) is",
@@ -114,7 +122,8 @@ class CompiledStateGraph:
 
         Args:
             input: the state keys to start from (or a state instance).
-            config: ``recursion_limit``, ``tags``, ``metadata``, ``configurable``, ``run_id``.
+            config: ``recursion_limit``, ``tags``, ``metadata``, ``configurable``,
+                ``run_id``, ``callbacks``, ``max_concurrency``.
             stream_mode: a mode, or a list (chunks tagged with their mode) or
                 tuple of modes; by default ``"updates"``.
             subgraphs: include subgraphs' chunks, each with its namespace.

@@ -447,13 +447,39 @@ def _show(name: str) -> str:
     return {"__start__": "START", "__end__": "END"}.get(name, name)
 
 
+_PREBUILT_NODES: dict[str, tuple[str, str]] = {
+    "ToolNode": (
+        "LangGraph's prebuilt `ToolNode` is not supported by flowc yet",
+        "write the tool node as a function: run the tool calls of the last AI message "
+        "and return their `ToolMessage`s as the update",
+    ),
+    "ValidationNode": (
+        "LangGraph's prebuilt `ValidationNode` is not supported by flowc yet",
+        "write the node as a function that validates the tool calls of the last AI message "
+        "and returns `ToolMessage`s as the update",
+    ),
+}
+"""The messages for LangGraph's prebuilt nodes (``langgraph.prebuilt``) used as nodes."""
+
+
 def _not_runnable(obj: Any) -> tuple[str, str] | None:
     """Why ``obj`` cannot be a node or router, if it cannot."""
     module = type(obj).__module__ or ""
     if module.startswith("langgraph.") and hasattr(obj, "stream"):
+        if any(
+            cls.__name__ == "Pregel" and cls.__module__.startswith("langgraph.")
+            for cls in type(obj).__mro__
+        ):
+            return (
+                "a graph compiled by LangGraph cannot run inside a flowc graph",
+                "build the subgraph with flowc.langgraph.StateGraph too",
+            )
+        prebuilt = _PREBUILT_NODES.get(type(obj).__name__)
+        if module.startswith("langgraph.prebuilt.") and prebuilt is not None:
+            return prebuilt
         return (
-            "a graph compiled by LangGraph cannot run inside a flowc graph",
-            "build the subgraph with flowc.langgraph.StateGraph too",
+            f"LangGraph's {type(obj).__name__} as a node is not supported by flowc yet",
+            "write the node as a function of the state that returns its update",
         )
     if module.startswith("langchain_core.") and hasattr(obj, "invoke"):
         return (

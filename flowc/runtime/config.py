@@ -24,6 +24,10 @@ class Config(TypedDict, total=False):
             ``run_id`` gives the same task ids on every run.
         configurable: free-form values for nodes that take ``config``.
         callbacks: passed through to nodes that take ``config`` (LangChain).
+        max_concurrency: the most tasks of one superstep that run at once
+            (default: all of them); the others start, in order, as those
+            finish. Graphs run inside the run's nodes get the same limit for
+            their own tasks, unless their own config sets another.
     """
 
     recursion_limit: int
@@ -32,6 +36,7 @@ class Config(TypedDict, total=False):
     run_id: str | UUID
     configurable: dict[str, Any]
     callbacks: Any
+    max_concurrency: int
 
 
 class NodeConfig(TypedDict, total=False):

@@ -1,15 +1,26 @@
 """One process-wide pool of worker threads for the tasks that runs put on threads.
 
 Runs hand their parallel and live tasks to this pool instead of each starting
-(and joining) threads of its own: a thread is started only when a job is queued
-and no worker is idle, up to :func:`max_workers`, and a worker leaves after
-:func:`idle_timeout` seconds without a job. A run gives its jobs a
-:class:`Group`, so that when it ends it can cancel those still queued and wait
-for those still running without touching other runs' jobs.
+(and joining) threads of its own. A job never waits for a busy worker: an idle
+worker is woken for it, or a new one starts, so that a run whose nodes block
+holds only the workers running them and never delays another run's jobs.
+Workers are called one after another (a worker woken for a job wakes the next
+while jobs still wait), so that blocking jobs all start while quick ones are
+mostly taken by the few workers already awake; a worker hands a job's result
+over (:meth:`Group.submit_then`) only once it is free again. A worker leaves
+after :func:`idle_timeout` seconds without a job, so after a burst the thread
+count returns to where it was.
 
-A worker that waits for jobs it queued itself (a graph running inside a node)
+A run gives its jobs a :class:`Group`, so that when it ends it can cancel those
+still queued and wait for those still running without touching other runs'
+jobs. A group's ``limit`` (a run's ``max_concurrency``) caps how many of its
+jobs run at once; the others wait, in order, in the group.
+
+:func:`set_max_workers` can cap the whole pool's workers (there is no cap by
+default): jobs then wait for a busy worker, whichever run they belong to. A
+worker that waits for jobs it queued itself (a graph running inside a node)
 says so with :meth:`Group.block`: while it waits it does not count against the
-maximum, so nested graphs always find a worker.
+cap, so nested graphs always find a worker.
 
 After ``os.fork()`` the child starts with an empty pool.
 """
@@ -22,7 +33,7 @@ import os
 import threading
 from collections import deque
 from collections.abc import Callable
-from typing import Any, Final, NamedTuple
+from typing import Any, Final, NamedTuple, TypeVar
 
 __all__ = [
     "Group",
@@ -35,6 +46,8 @@ __all__ = [
     "stats",
 ]
 
+T = TypeVar("T")
+
 _QUEUED: Final = 0
 _RUNNING: Final = 1
 _FINISHED: Final = 2
@@ -44,42 +57,51 @@ DEFAULT_IDLE_TIMEOUT: Final = 1.0
 """Seconds an idle worker waits for a job before it exits."""
 
 
-def _default_max_workers() -> int:
-    # as concurrent.futures.ThreadPoolExecutor
-    return min(32, (os.cpu_count() or 1) + 4)
-
-
 class _Job:
-    __slots__ = ("args", "ctx", "fn", "group", "state")
+    __slots__ = ("args", "ctx", "fn", "group", "state", "then")
 
     def __init__(
         self,
         group: Group,
-        fn: Callable[..., object],
+        fn: Callable[..., Any],
         args: tuple[Any, ...],
         ctx: contextvars.Context,
+        then: Callable[[Any], object] | None,
     ) -> None:
         self.group = group
         self.fn = fn
         self.args = args
         self.ctx = ctx
+        self.then = then
         self.state = _QUEUED
 
 
 class Group:
     """The jobs of one owner (a run): cancel the queued ones, wait for the running ones.
 
+    Args:
+        limit: the most of the group's jobs that run at once (``None``: no
+            limit). Jobs beyond it wait in the group, in the order they were
+            submitted, and start as the group's running jobs finish.
+
     Its counts change under the pool's lock; read outside it they are a
     snapshot.
     """
 
-    __slots__ = ("_notify", "queued", "running")
+    __slots__ = ("_active", "_backlog", "_notify", "limit", "queued", "running")
 
-    def __init__(self) -> None:
+    def __init__(self, limit: int | None = None) -> None:
+        if limit is not None and limit < 1:
+            raise ValueError("a group's limit must be at least 1")
+        self.limit = limit
         self.queued: set[_Job] = set()
         """Jobs submitted and not yet started."""
         self.running = 0
         """How many of the group's jobs are running now."""
+        self._active = 0
+        """Jobs in the pool's queue or running: at most ``limit``."""
+        self._backlog: deque[_Job] = deque()
+        """Jobs the limit holds back, oldest first."""
         self._notify: Callable[[], object] | None = None
 
     def submit(self, fn: Callable[..., object], *args: Any) -> None:
@@ -88,15 +110,25 @@ class Group:
         ``fn`` reports its own result and errors (an exception that escapes it
         is passed to :func:`threading.excepthook`).
         """
-        (_pool or _make_pool()).submit(self, fn, args)
+        (_pool or _make_pool()).submit(self, fn, args, None)
+
+    def submit_then(self, then: Callable[[T], object], fn: Callable[..., T], *args: Any) -> None:
+        """Run ``fn(*args)`` on a worker, then ``then(result)`` once the worker is free.
+
+        The worker has parked, or taken its next job, before ``then`` runs: work
+        that the result sets off (the next superstep's jobs) finds it there
+        instead of starting a thread. An exception escaping ``fn`` or ``then``
+        is passed to :func:`threading.excepthook` (and ``then`` is not called).
+        """
+        (_pool or _make_pool()).submit(self, fn, args, then)
 
     def block(self) -> bool:
         """The calling thread starts waiting for the group's jobs.
 
         A worker that waits for jobs it queued (a graph running inside a node)
-        does not count against the maximum meanwhile, so that nested graphs
-        always find a worker. Returns whether the caller is a worker: then call
-        :meth:`unblock` when the wait is over.
+        does not count against :func:`max_workers` meanwhile, so that nested
+        graphs always find a worker. Returns whether the caller is a worker:
+        then call :meth:`unblock` when the wait is over.
         """
         if getattr(_local, "worker", False) is not True:
             return False
@@ -108,7 +140,10 @@ class Group:
         _shared().unblock()
 
     def cancel(self) -> int:
-        """Cancel the group's jobs that have not started (they never will); how many."""
+        """Cancel the group's jobs that have not started (they never will); how many.
+
+        Jobs submitted afterwards run as usual.
+        """
         return _shared().cancel(self)
 
     def on_idle(self, notify: Callable[[], object]) -> bool:
@@ -136,17 +171,20 @@ class PoolStats(NamedTuple):
     running: int
     """Jobs running."""
     queued: int
-    """Jobs submitted and not yet started (cancelled ones excluded)."""
+    """Jobs submitted and not yet started (cancelled ones excluded), held back by
+    their group's limit or waiting for a worker."""
 
 
 class _Worker:
     """A parked worker's wake-up call: the pool releases ``wake`` when there is work."""
 
-    __slots__ = ("wake",)
+    __slots__ = ("coming", "wake")
 
     def __init__(self) -> None:
         self.wake = threading.Lock()
         self.wake.acquire()  # held while the worker is parked
+        self.coming = True
+        """Woken (or started) for a job and not yet back at the queue."""
 
 
 _local = threading.local()
@@ -156,18 +194,20 @@ _names = itertools.count(1)
 class _Pool:
     __slots__ = (
         "_blocked",
+        "_coming",
         "_idle",
         "_jobs",
         "_lock",
         "_queued",
         "_running",
+        "_waiting",
         "_workers",
         "forked",
         "idle_timeout",
         "max_workers",
     )
 
-    def __init__(self, max_workers: int, idle_timeout: float) -> None:
+    def __init__(self, max_workers: int | None, idle_timeout: float) -> None:
         self.max_workers = max_workers
         self.idle_timeout = idle_timeout
         self.forked = False
@@ -180,37 +220,81 @@ class _Pool:
         self._idle: list[_Worker] = []
         self._workers = 0
         self._blocked = 0  # workers waiting for jobs they queued (not counted against the max)
-        self._queued = 0
+        self._queued = 0  # jobs not started: in the queue or held back by their group's limit
+        self._waiting = 0  # jobs not started in the queue
+        # workers woken or started for a job and not yet back at the queue: a job
+        # queued while as many are on their way as jobs wait needs no other worker
+        # (a worker done with its job may have taken the one another was woken for)
+        self._coming = 0
         self._running = 0
 
-    def submit(self, group: Group, fn: Callable[..., object], args: tuple[Any, ...]) -> None:
-        job = _Job(group, fn, args, contextvars.copy_context())
+    def submit(
+        self,
+        group: Group,
+        fn: Callable[..., Any],
+        args: tuple[Any, ...],
+        then: Callable[[Any], object] | None,
+    ) -> None:
+        job = _Job(group, fn, args, contextvars.copy_context(), then)
         with self._lock:
             group.queued.add(job)
             self._queued += 1
-            self._jobs.append(job)
-            if self._idle:
-                self._idle.pop().wake.release()
+            limit = group.limit
+            if limit is not None and group._active >= limit:
+                # one of the group's jobs that finishes hands its worker to this one
+                group._backlog.append(job)
                 return
-            if self._workers - self._blocked >= self.max_workers:
-                return  # a busy worker takes it when it is done
-            self._workers += 1
+            group._active += 1
+            self._waiting += 1
+            self._jobs.append(job)
+            if self._coming or not self._call_worker():
+                return  # a worker on its way calls the next one if more jobs wait
         self._start(job)
 
-    def _start(self, job: _Job) -> None:
+    def _call_worker(self) -> bool:
+        """Wake an idle worker for a waiting job; whether a new one must start (under the lock).
+
+        Every worker is busy, then: a job never waits for another run's jobs to
+        finish, unless the pool is capped.
+        """
+        self._coming += 1
+        if self._idle:
+            worker = self._idle.pop()
+            worker.coming = True
+            worker.wake.release()
+            return False
+        cap = self.max_workers
+        if cap is not None and self._workers - self._blocked >= cap:
+            self._coming -= 1
+            return False  # a busy worker takes the job when it is done
+        self._workers += 1
+        return True
+
+    def _start(self, job: _Job | None) -> None:
+        """Start a worker (counted already) for ``job``, or, from a worker, for the queue.
+
+        A worker that cannot start fails the submit of the job it was for: that
+        job is cancelled. Called from a worker, nothing fails: the calling worker
+        takes the waiting jobs itself once its job is done.
+        """
         thread = threading.Thread(
             target=self._work, name=f"flowc-worker-{next(_names)}", daemon=True
         )
         try:
             thread.start()
         except BaseException:
-            # the job the thread was started for would wait for a worker forever
             with self._lock:
                 self._workers -= 1
+                self._coming -= 1
+                if job is None:
+                    return
+                # the job the thread was started for would wait for a worker forever
                 if job.state == _QUEUED:
                     job.state = _CANCELLED
                     job.group.queued.discard(job)
+                    job.group._active -= 1
                     self._queued -= 1
+                    self._waiting -= 1
             raise
 
     def _work(self) -> None:
@@ -221,13 +305,27 @@ class _Pool:
         me = _Worker()
         job: _Job | None = None
         group: Group | None = None
+        then: Callable[[Any], object] | None = None
+        result: Any = None
         while True:
             notify = None
+            start = False
             with lock:
+                arrived = me.coming
+                if arrived:
+                    me.coming = False
+                    self._coming -= 1
                 if job is not None and group is not None:  # the job just run
                     job.state = _FINISHED
                     group.running -= 1
+                    group._active -= 1
                     self._running -= 1
+                    if group._backlog:
+                        # the group's next job takes the finished one's place, at the back
+                        # of the queue: this worker is there for it
+                        group._active += 1
+                        self._waiting += 1
+                        jobs.append(group._backlog.popleft())
                     if not group.running:
                         notify = group._notify
                         group._notify = None
@@ -240,13 +338,27 @@ class _Pool:
                         group.queued.discard(job)
                         group.running += 1
                         self._queued -= 1
+                        self._waiting -= 1
                         self._running += 1
                         break
                     job = None  # cancelled: dropped
                 if job is None:
                     idle.append(me)
+                elif arrived and self._waiting > self._coming:
+                    # a worker just woken for a job calls the next one while jobs still
+                    # wait: a superstep's blocking tasks all start, one wake-up after
+                    # another, while quick ones are taken by the few workers awake
+                    start = self._call_worker()
+            if start:
+                self._start(None)
             if notify is not None:
                 notify()
+            if then is not None:
+                try:
+                    then(result)
+                except BaseException as exc:  # a bug in the caller's callback
+                    _report(exc)
+                then = result = None
             if self.forked:
                 return
             if job is None:
@@ -260,9 +372,11 @@ class _Pool:
                     # woken just as the wait timed out
                     me.wake.acquire()
                 continue
+            then = job.then
             try:
-                job.ctx.run(job.fn, *job.args)
+                result = job.ctx.run(job.fn, *job.args)
             except BaseException as exc:  # a job reports its own errors; this is a bug
+                then = None
                 _report(exc)
 
     def cancel(self, group: Group) -> int:
@@ -272,7 +386,11 @@ class _Pool:
             for job in cancelled:
                 job.state = _CANCELLED
             count = len(cancelled)
+            held = len(group._backlog)
+            group._backlog.clear()
+            group._active -= count - held
             self._queued -= count
+            self._waiting -= count - held
             cancelled.clear()
         return count
 
@@ -287,9 +405,10 @@ class _Pool:
         job = None
         with self._lock:
             self._blocked += 1
-            if self._queued and not self._idle and self._workers - self._blocked < self.max_workers:
+            # under a cap, a job may wait for the place this worker leaves (without
+            # one, a worker is always on its way while jobs wait)
+            if self._waiting > self._coming and self._call_worker():
                 job = next(j for j in self._jobs if j.state == _QUEUED)
-                self._workers += 1
         if job is not None:
             self._start(job)
 
@@ -317,7 +436,7 @@ def _report(exc: BaseException) -> None:
 
 _pool: _Pool | None = None
 _pool_lock = threading.Lock()
-_max_workers = _default_max_workers()
+_max_workers: int | None = None
 _idle_timeout = DEFAULT_IDLE_TIMEOUT
 
 
@@ -347,18 +466,20 @@ def stats() -> PoolStats:
     return PoolStats(0, 0, 0, 0) if pool is None else pool.stats()
 
 
-def max_workers() -> int:
-    """The most workers that may run jobs at once."""
+def max_workers() -> int | None:
+    """The most workers that may run jobs at once (``None``, the default: no cap)."""
     return _max_workers
 
 
-def set_max_workers(count: int) -> int:
-    """Change the most workers that may run jobs at once; returns the previous value.
+def set_max_workers(count: int | None) -> int | None:
+    """Cap the workers that may run jobs at once (``None``: no cap); returns the previous cap.
 
-    The maximum is checked when a worker would start: lowering it stops no worker.
+    Under a cap, a job waits for a busy worker once the cap is reached, whichever
+    run that worker serves: runs whose nodes block can then hold up other runs.
+    The cap is checked when a worker would start: lowering it stops no worker.
     """
     global _max_workers
-    if count < 1:
+    if count is not None and count < 1:
         raise ValueError("max_workers must be at least 1")
     previous, _max_workers = _max_workers, count
     if _pool is not None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextvars
 import itertools
 import queue
+import sys
 import threading
 from collections.abc import (
     AsyncGenerator,
@@ -514,7 +515,7 @@ class Run:
             # the pool is imported by the first run that puts a task on a thread
             from .pool import Group
 
-            group = self._jobs = Group()
+            group = self._jobs = Group(_max_concurrency(self))
         return group
 
     def run_threads(
@@ -522,16 +523,18 @@ class Run:
     ) -> Iterator[Event | Done]:
         """Run tasks on the worker pool; yield their events live and a :class:`Done` per task.
 
-        Items come in the order they happen, so ``Done`` markers arrive in
-        completion order.
+        All of them run at once, each on a worker of its own, unless the run's
+        ``max_concurrency`` is lower: then the rest start, in order, as others
+        finish. Items come in the order they happen, so ``Done`` markers arrive
+        in completion order.
         """
         inbox: queue.SimpleQueue[Event | Done] = queue.SimpleQueue()
         put = inbox.put
         group = self._group()
-        submit = group.submit
+        submit = group.submit_then
         for task, fn, args in jobs:
             task.emit = put
-            submit(_work, task, fn, args, put)
+            submit(put, _work, task, fn, args)
         pending = len(jobs)
         while pending:
             # a worker waiting for the tasks it queued (a graph run inside a node) lets
@@ -553,9 +556,11 @@ class Run:
         """Run tasks as asyncio tasks (async nodes) or on the worker pool (sync nodes).
 
         Yields their events live and a :class:`Done` per task in completion
-        order. Unfinished tasks stay registered on the run: :meth:`aclose`
-        cancels and awaits them if the consumer stops early, so that their
-        ``finally`` blocks have run.
+        order. All of them run at once unless the run's ``max_concurrency`` is
+        lower: then the rest start, in order, as others finish (async and sync
+        tasks count alike). Unfinished tasks stay registered on the run:
+        :meth:`aclose` cancels and awaits them if the consumer stops early, so
+        that their ``finally`` blocks have run.
         """
         import asyncio
 
@@ -567,8 +572,21 @@ class Run:
         def threadsafe_put(item: Event | Done) -> None:
             loop.call_soon_threadsafe(inbox.put_nowait, item)
 
+        limit = _max_concurrency(self) if len(jobs) > 1 else None
+        gate = asyncio.Semaphore(limit) if limit is not None and limit < len(jobs) else None
         for task, fn, args, is_async in jobs:
-            if is_async:
+            if gate is not None:
+                # every task waits for a slot as LangGraph's gated tasks do: the
+                # semaphore wakes them in order, and aclose() cancels those still waiting
+                if is_async:
+                    task.emit = inbox.put_nowait
+                    gated = _agated(gate, task, fn, args, inbox.put_nowait)
+                else:
+                    task.emit = threadsafe_put
+                    group = self._group()
+                    gated = _athread(gate, group, task, fn, args, inbox.put_nowait)
+                started.append(loop.create_task(gated, context=contextvars.copy_context()))
+            elif is_async:
                 task.emit = inbox.put_nowait
                 started.append(
                     loop.create_task(
@@ -579,7 +597,7 @@ class Run:
             else:
                 task.emit = threadsafe_put
                 group = self._group()
-                group.submit(_work, task, fn, args, threadsafe_put)
+                group.submit_then(threadsafe_put, _work, task, fn, args)
         self._pending.extend(started)
         pending = len(jobs)
         # an event loop on a worker (a node running a graph with asyncio.run) waits
@@ -632,11 +650,45 @@ class Run:
             raise asyncio.CancelledError
 
     def close(self) -> None:
-        """Cancel the run's queued tasks and wait until none of its tasks is running."""
+        """Cancel the run's queued tasks and wait until none of its tasks is running.
+
+        On a thread that runs an event loop it does not wait: a sync stream
+        closed there (by its consumer or by the garbage collector, at any
+        ``gc.collect()``) must not freeze the loop. Its running tasks then finish
+        on their workers, and their ``finally`` blocks run there.
+        """
         group = self._jobs
         if group is not None:
             group.cancel()
-            group.wait()
+            if not _on_event_loop():
+                group.wait()
+
+
+def _max_concurrency(run: Run) -> int | None:
+    """The run's ``max_concurrency``: its config's, else that of the run it is nested in.
+
+    LangGraph passes a run's config down to the graphs its nodes run, and each
+    of those runs gets the same limit for its own tasks.
+
+    Raises:
+        ValueError: for a limit that is not a positive integer.
+    """
+    current: Run | None = run
+    while current is not None:
+        limit = current.config.get("max_concurrency")
+        if limit is not None:
+            if type(limit) is not int or limit < 1:
+                raise ValueError(f"max_concurrency must be a positive integer, not {limit!r}")
+            return limit
+        parent = current.parent
+        current = None if parent is None else parent.run
+    return None
+
+
+def _on_event_loop() -> bool:
+    # asyncio is not imported for a run that never needed it, and then no loop runs
+    asyncio = sys.modules.get("asyncio")
+    return asyncio is not None and asyncio._get_running_loop() is not None
 
 
 def _resolve_soon(loop: asyncio.AbstractEventLoop, future: asyncio.Future[None]) -> None:
@@ -663,18 +715,61 @@ class Done:
         self.error = error
 
 
-def _work(
-    task: Task, fn: Callable[..., Any], args: tuple[Any, ...], put: Callable[[Any], None]
-) -> None:
+def _work(task: Task, fn: Callable[..., Any], args: tuple[Any, ...]) -> Done:
+    # the pool hands the Done to the run once the worker is free (Group.submit_then)
     token = _current.set(task)
     try:
         result = _messages.run_task(task, fn, args) if task.run.messages else fn(task, *args)
     except BaseException as exc:
-        put(Done(task, None, exc))
+        return Done(task, None, exc)
     else:
-        put(Done(task, result, None))
+        return Done(task, result, None)
     finally:
         _current.reset(token)
+
+
+async def _agated(
+    gate: asyncio.Semaphore,
+    task: Task,
+    fn: Callable[..., Any],
+    args: tuple[Any, ...],
+    put: Callable[[Any], None],
+) -> None:
+    async with gate:
+        await _awork(task, fn, args, put)
+
+
+async def _athread(
+    gate: asyncio.Semaphore,
+    group: Group,
+    task: Task,
+    fn: Callable[..., Any],
+    args: tuple[Any, ...],
+    put: Callable[[Any], None],
+) -> None:
+    # a sync task that holds a slot of the gate while it runs on a worker
+    import asyncio
+
+    async with gate:
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[Done] = loop.create_future()
+        group.submit_then(partial(_deliver_soon, loop, done), _work, task, fn, args)
+        put(await done)
+
+
+def _deliver_soon(
+    loop: asyncio.AbstractEventLoop, future: asyncio.Future[Done], item: Done
+) -> None:
+    # called on a worker with the task's Done
+    try:
+        loop.call_soon_threadsafe(_deliver, future, item)
+    except RuntimeError:  # the loop is closed: nothing waits any more
+        return
+
+
+def _deliver(future: asyncio.Future[Done], item: Done) -> None:
+    if not future.done():
+        future.set_result(item)
 
 
 async def _awork(

@@ -13,6 +13,9 @@ from typing import Any, Literal, assert_never, assert_type
 from flowc_demo.progress import Progress
 from flowc_demo.user_states import PydanticState
 
+from flowc import END, START
+from flowc.langgraph import END as langgraph_end
+from flowc.langgraph import START as langgraph_start
 from flowc.runtime import Config, StreamWriter, ValuesEvent
 from tests.golden import (
     joke,
@@ -158,3 +161,21 @@ def instance_input() -> int:
     done = state_dataclass.invoke(state)
     models = list(user_pydantic.stream(PydanticState(topic="ice cream"), stream_mode="values"))
     return done.get("count", 0) + len(models)
+
+
+def route_with_end(calls: int) -> Literal["tools", "__end__"]:
+    """``flowc.END`` is the literal a router's return annotation names."""
+    return "tools" if calls else END
+
+
+def route_with_the_drop_ins_end(calls: int) -> Literal["tools", "__end__"]:
+    """So is the drop-in's ``END``."""
+    return "tools" if calls else langgraph_end
+
+
+def start_and_end_are_literals() -> None:
+    """``START`` and ``END`` (flowc's and the drop-in's, the same objects) are ``Final`` literals."""
+    assert_type(START, Literal["__start__"])
+    assert_type(END, Literal["__end__"])
+    assert_type(langgraph_start, Literal["__start__"])
+    assert_type(langgraph_end, Literal["__end__"])
