@@ -123,7 +123,7 @@ def stream(
         values, wrote = plan.start(input)
     except Exception as exc:
         return failing(exc)
-    events = drive(plan, run, values, wrote)
+    events = Engine(plan, run, values).steps(wrote)
     return events if run.parent is None else run.split(events)
 
 
@@ -148,7 +148,7 @@ def invoke(plan: Plan, input: Any, config: Config | None) -> dict[str, Any]:
     """Run ``plan`` to the end; its final values."""
     run = Run.start(plan.name, (), False, config, plan.limit)
     values, wrote = plan.start(input)
-    events = drive(plan, run, values, wrote)
+    events = Engine(plan, run, values).steps(wrote)
     # a root run streams nothing here; a nested one hands its parent what it wants
     for _ in events if run.parent is None else run.split(events):
         pass

@@ -400,16 +400,12 @@ class Engine:
 
     __slots__ = (
         "_lone",
-        "ns",
         "plan",
         "ready",
         "run",
         "seen",
         "step",
         "values",
-        "want_tasks",
-        "want_updates",
-        "want_values",
         "writes",
     )
 
@@ -417,10 +413,6 @@ class Engine:
         self.plan = plan
         self.run = run
         self.values = values
-        self.ns = run.ns
-        self.want_values = run.values
-        self.want_updates = run.updates
-        self.want_tasks = run.tasks or run.debug
         self.step = 0
         """The superstep running now (0 before the first)."""
         self.seen: list[set[str]] = [set() for _ in plan.joins] if plan.joins else []
@@ -438,7 +430,8 @@ class Engine:
 
     def started(self, wrote: bool) -> Event | None:
         """The ``values`` event of the input, if it wrote something and values are streamed."""
-        return ValuesEvent(dict(self.values), self.ns) if wrote and self.want_values else None
+        run = self.run
+        return ValuesEvent(dict(self.values), run.ns) if wrote and run.values else None
 
     def steps(
         self, wrote: bool, first: Goto | None = None, asynchronous: bool = False
@@ -469,10 +462,10 @@ class Engine:
         plan = self.plan
         run = self.run
         values = self.values
-        ns = self.ns
-        want_values = self.want_values
-        want_updates = self.want_updates
-        want_tasks = self.want_tasks
+        ns = run.ns
+        want_values = run.values
+        want_updates = run.updates
+        want_tasks = run.tasks or run.debug
         live = run.live
         messages = run.messages
         root = run.parent is None
@@ -482,6 +475,9 @@ class Engine:
         reorder = plan.reorder
         get_current = CURRENT_TASK.get
         alone = plan.alone
+        # every lone task is called in the loop: a sync run streaming nothing live, or an
+        # async one at the root streaming nothing live (else, see the step's own test)
+        inline = not live and (root or not asynchronous)
         lone = self._lone
         ready = self.ready
         step = self.step
@@ -499,11 +495,16 @@ class Engine:
                     break
                 node = ready[0]
                 if len(ready) == 1 and (
-                    (not live and (root or node.is_async))
-                    if asynchronous
-                    # a lone subgraph node runs its graph right here even when events
-                    # stream live: the graph's events come out of its own loop as they happen
-                    else (not live or (node.stream is not None and not messages))
+                    inline
+                    or (
+                        # a nested async run's lone sync node goes to a thread: here, it
+                        # would block the event loop, and with it the graph's parallel siblings
+                        (not live and node.is_async)
+                        if asynchronous
+                        # a lone subgraph node runs its graph right here even when events
+                        # stream live: the graph's events come out of its own loop as they happen
+                        else (node.stream is not None and not messages)
+                    )
                 ):
                     # one task and nothing to stream while it runs: call it right here,
                     # through the one task object every such step of the run reuses
@@ -557,9 +558,11 @@ class Engine:
                             if len(values) != known:
                                 reorder(values)
                         after = node.after
-                        goto: Goto = node.then
-                        if after is None and node.routed:
-                            if asynchronous and node.aroute is not None:
+                        goto: Goto = ()
+                        if after is None:
+                            if not node.routed:
+                                goto = node.then
+                            elif asynchronous and node.aroute is not None:
                                 goto = yield Request("await", node.aroute(values))
                             else:
                                 goto = node.route(values)  # type: ignore[misc]
@@ -577,10 +580,10 @@ class Engine:
                         yield ValuesEvent(dict(values), ns)
                     if after is not None:
                         ready = after
+                    elif len(goto) == 1 and not node.joins:
+                        ready = alone[goto[0]]
                     elif node.joins:
                         ready = self.nodes(self._joined(node, goto))
-                    elif len(goto) == 1:
-                        ready = alone[goto[0]]
                     else:
                         ready = self.nodes(goto)
                     continue
@@ -634,20 +637,22 @@ class Engine:
     def record(self, task: Task, update: Writes, goto: Goto) -> tuple[Event, ...]:
         """Take one task's outcome in a superstep of several: record its writes; its events."""
         self.writes[task.name] = (task, update, goto)
-        if not self.want_tasks:
-            if self.want_updates:
-                return (self.plan.nodes[task.name].updated(task.name, update, self.ns),)
+        run = self.run
+        if not run.tasks and not run.debug:
+            if run.updates:
+                return (self.plan.nodes[task.name].updated(task.name, update, run.ns),)
             return _NOTHING
         events: list[Event] = []
-        if self.want_updates:
-            events.append(self.plan.nodes[task.name].updated(task.name, update, self.ns))
-        events.extend(self.run.task_result(task, update, None))
+        if run.updates:
+            events.append(self.plan.nodes[task.name].updated(task.name, update, run.ns))
+        events.extend(run.task_result(task, update, None))
         return tuple(events)
 
     def failed(self, task: Task, error: BaseException) -> tuple[Event, ...]:
         """A task raised ``error``: its events (the error then goes through)."""
-        if self.want_tasks:
-            return self.run.task_result(task, None, error)
+        run = self.run
+        if run.tasks or run.debug:
+            return run.task_result(task, None, error)
         return _NOTHING
 
     def settle(self) -> tuple[Event, ...]:
@@ -681,8 +686,8 @@ class Engine:
                     self.seen[index].clear()
         writes.clear()
         self.ready = self.nodes(triggered)
-        if wrote and self.want_values:
-            return (ValuesEvent(dict(values), self.ns),)
+        if wrote and self.run.values:
+            return (ValuesEvent(dict(values), self.run.ns),)
         return _NOTHING
 
     def _joined(self, node: Node, goto: Goto) -> Goto:
