@@ -73,32 +73,34 @@ async def adrive(plan: Plan, run: Run, values: dict[str, Any], wrote: bool) -> A
             first = plan.entry
         engine = Engine(plan, run, values)
         steps = engine.steps(wrote, first, asynchronous=True)
-        reply: Any = None
-        error: BaseException | None = None
-        while True:
-            try:
-                item = steps.send(reply) if error is None else steps.throw(error)
-            except StopIteration:
-                break
-            reply = error = None
-            if type(item) is not Request:
-                yield item
-            elif item.kind == "await":
+        # the loop yields events, and now and then a request: what it asks is done here and
+        # the answer sent back, which gives the loop's next item
+        for item in steps:
+            while type(item) is Request:
+                reply: Any = None
+                error: BaseException | None = None
+                if item.kind == "await":
+                    try:
+                        reply = await item.work
+                    except BaseException as exc:
+                        error = exc
+                else:
+                    async for done in run.run_async(item.work):
+                        if not isinstance(done, Done):
+                            yield done
+                        elif done.error is not None:
+                            for event in engine.failed(done.task, done.error):
+                                yield event
+                            raise done.error
+                        else:
+                            for event in engine.record(done.task, *done.result):
+                                yield event
                 try:
-                    reply = await item.work
-                except BaseException as exc:
-                    error = exc
+                    item = steps.send(reply) if error is None else steps.throw(error)
+                except StopIteration:
+                    break
             else:
-                async for done in run.run_async(item.work):
-                    if not isinstance(done, Done):
-                        yield done
-                    elif done.error is not None:
-                        for event in engine.failed(done.task, done.error):
-                            yield event
-                        raise done.error
-                    else:
-                        for event in engine.record(done.task, *done.result):
-                            yield event
+                yield item
     finally:
         if steps is not None:
             # its own finally hands the current task back

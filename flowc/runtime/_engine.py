@@ -330,7 +330,13 @@ def body(
     Its routers see the state with this task's own writes applied, not its
     siblings' (those are applied later, in node-name order).
     """
-    update = plan.check(node.name, node.call(task, inp, values))
+    plain = node.plain
+    result = plain(inp) if plain is not None else node.call(task, inp, values)
+    # the common case, a non-empty dict of state keys, needs no call
+    if type(result) is dict and result and plan.keys.issuperset(result):
+        update: Writes = result
+    else:
+        update = plan.check(node.name, result)
     route = node.route
     if route is None:
         return update, node.then
@@ -665,7 +671,7 @@ class Engine:
         writes = self.writes
         ready = self.ready
         plan = self.plan
-        if plan.last_value:
+        if plan.last_value and len(ready) > 1:
             check_concurrent_writes([writes[node.name][1] for node in ready], plan.last_value)
         values = self.values
         wrote = False
