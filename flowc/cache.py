@@ -29,7 +29,7 @@ from pathlib import Path
 
 from flowc.dsl.graph import CheckedGraph
 
-__all__ = ["cache_dir", "cache_key", "load_cached", "prune"]
+__all__ = ["cache_dir", "cache_key", "generator_fingerprint", "load_cached", "prune"]
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 UNUSED_DAYS = 30
@@ -48,7 +48,7 @@ def cache_dir() -> Path:
 
 
 @cache
-def _generator_fingerprint() -> str:
+def generator_fingerprint() -> str:
     """A hash of the code generator's source: a new flowc must not reuse old output."""
     import flowc
 
@@ -67,7 +67,7 @@ def cache_key(graph: CheckedGraph) -> str:
     # The repr covers subgraphs and every fact the checker resolved (async nodes,
     # writer parameters, update types); object addresses are not part of it.
     described = _ADDRESS.sub("", repr(graph))
-    text = f"{_generator_fingerprint()}\n{graph.digest}\n{described}"
+    text = f"{generator_fingerprint()}\n{graph.digest}\n{described}"
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 

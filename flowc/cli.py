@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from flowc.dsl.diagnostics import Diagnostic, dumps, render_all
-from flowc.dsl.load import check_target
+from flowc.dsl.load import check_target, is_toml_target
 
 __all__ = ["main"]
 
@@ -134,25 +134,44 @@ def _shown(path: Path, start: Path) -> str:
         return str(path)
 
 
+def _spec_base(target: str, start: Path) -> tuple[str, Path]:
+    """A TOML target spelled one way whatever way it was given, and the folder it is read from.
+
+    That folder is the nearest one above the spec holding a ``pyproject.toml``
+    (else the spec's own): banners, and so freshness, do not depend on whether
+    the path was absolute, relative, or typed from another folder.
+    """
+    if not is_toml_target(target):
+        return target, start
+    path = Path(os.path.abspath(start / target))
+    for folder in path.parents:
+        if (folder / "pyproject.toml").is_file():
+            return path.relative_to(folder).as_posix(), folder
+    return path.name, path.parent
+
+
 def cmd_compile(args: argparse.Namespace) -> int:
     """Generate runner modules (``--check``: only report the stale ones).
 
     Specs named in ``[tool.flowc]`` are compiled from the folder of that
     ``pyproject.toml``, so their banners and the default ``out`` folder do not
-    depend on where the command runs.
+    depend on where the command runs; a TOML spec given on the command line is
+    compiled from the nearest folder above it that holds a ``pyproject.toml``.
+    ``compile`` and ``compile --check`` decide what is current in the same way
+    (:mod:`flowc.codegen.fresh`): ``--check`` exits 1 exactly when ``compile``
+    would write something.
     """
-    from flowc.codegen import TemplateError, WriteError, generate, plan, write_files
-    from flowc.codegen.fresh import current_files, mark_current
+    from flowc.codegen import TemplateError, WriteError, fresh, generate, plan, write_files
     from flowc.codegen.write import Planned
 
     start = Path.cwd()
     root, config = _project()
     if args.targets:
-        targets, base = list(args.targets), start
+        targets = [_spec_base(t, start) for t in args.targets]
     elif root is None:
         raise UsageError("no spec given (and no pyproject.toml with a [tool.flowc] table)")
     else:
-        targets, base = _configured_specs(root, config), root
+        targets = [(t, root) for t in _configured_specs(root, config)]
     out_setting = config.get("out")
     if args.out:
         out = start / args.out
@@ -160,18 +179,20 @@ def cmd_compile(args: argparse.Namespace) -> int:
         out = root / out_setting
     else:
         out = start / "flowc_generated"
+    out = Path(os.path.abspath(out))
     status = 0
     planned: dict[Path, Planned] = {}
     made_by: dict[Path, str] = {}
     current: dict[Path, str] = {}
-    recheck: list[Path] = []
-    with _working_dir(base):
-        for target in targets:
-            found = None if args.check or args.force else current_files(target, out)
-            if found is not None and found.current:
-                # its modules are current: the spec is not checked, rendered nor formatted
-                current.update((path, target) for path in found.files)
-                continue
+    records: list[tuple[str, dict[str, str], list[Path]]] = []
+    for target, base in targets:
+        key = fresh.spec_key(target, base)
+        found = None if args.force or not is_toml_target(target) else fresh.current(key, out)
+        if found is not None:
+            # its modules and all they were made from are as recorded: not checked nor rendered
+            current.update((path, target) for path in found)
+            continue
+        with _working_dir(base):
             result = check_target(target)
             if result.graph is None:
                 _print_diagnostics(result.diagnostics, result.source_map.texts, args)
@@ -182,24 +203,26 @@ def cmd_compile(args: argparse.Namespace) -> int:
             except TemplateError as exc:
                 print(f"flowc: internal error: {exc}", file=sys.stderr)
                 return 3
-            for item in plan(files, out):
-                if item.path in current and item.status != "unchanged":
-                    # a spec found current made this module, and its text is not this one
-                    planned.setdefault(item.path, Planned(item.path, "", "unchanged"))
-                    made_by.setdefault(item.path, current[item.path])
-                other = planned.setdefault(item.path, item)
-                if other.text != item.text:
-                    print(
-                        f"flowc: error: {made_by[item.path]} and {target} both generate "
-                        f"{_shown(item.path, start)}; give one of the graphs another name",
-                        file=sys.stderr,
-                    )
-                    return 1
-                made_by.setdefault(item.path, target)
-            if found is not None:
-                # what its modules are made from changed since they were written: if they
-                # come out the same, they are dated now, so that the next compile skips them
-                recheck.extend(found.files)
+            spec_files = [g.origin for g in (result.graph, *_tree(result.graph))]
+            inputs = fresh.sources(o for o in spec_files if is_toml_target(o))
+        mine: list[Path] = []
+        for item in plan(files, out):
+            if item.role != "package":
+                mine.append(item.path)
+            if item.path in current and item.status != "unchanged":
+                # a spec found current made this module, and its text is not this one
+                planned.setdefault(item.path, Planned(item.path, "", "unchanged"))
+                made_by.setdefault(item.path, current[item.path])
+            other = planned.setdefault(item.path, item)
+            if other.text != item.text:
+                print(
+                    f"flowc: error: {made_by[item.path]} and {target} both generate "
+                    f"{_shown(item.path, start)}; give one of the graphs another name",
+                    file=sys.stderr,
+                )
+                return 1
+            made_by.setdefault(item.path, target)
+        records.append((key, inputs, mine))
     items = sorted(planned.values(), key=lambda p: p.path)
     if args.check:
         stale = [p for p in items if p.status != "unchanged"]
@@ -208,21 +231,46 @@ def cmd_compile(args: argparse.Namespace) -> int:
         if stale:
             print("run `flowc compile` to regenerate", file=sys.stderr)
             return 1
+        _record(records, planned, out)
         if status == 0:
-            print(f"up to date: {len(items)} files in {_shown(out, start)}")
+            count = len(items) + len(current.keys() - planned.keys()) + _package_files(items)
+            print(f"up to date: {count} files in {_shown(out, start)}")
         return status
     try:
         written = write_files(items, force=args.force, show=lambda p: _shown(p, start))
     except WriteError as exc:
         print(f"flowc: error: {exc}", file=sys.stderr)
         return 1
-    mark_current(path for path in recheck if path not in written)
+    _record(records, planned, out)
     for path in written:
         print(f"wrote {_shown(path, start)}")
     if not written and status == 0:
-        count = len(items) + len(current.keys() - planned.keys())
+        count = len(items) + len(current.keys() - planned.keys()) + _package_files(items)
         print(f"up to date: {count} files in {_shown(out, start)}")
     return status
+
+
+def _package_files(items: Sequence[Any]) -> int:
+    """``__init__.py`` and ``py.typed`` when no spec was rendered (and so none planned them)."""
+    return 0 if items else 2
+
+
+def _tree(graph: Any) -> list[Any]:
+    """Every subgraph of ``graph``, at any depth."""
+    out: list[Any] = []
+    for sub in graph.subgraphs:
+        out += [sub, *_tree(sub)]
+    return out
+
+
+def _record(
+    records: list[tuple[str, dict[str, str], list[Path]]], planned: dict[Path, Any], out: Path
+) -> None:
+    """Remember what each rendered spec's modules were made from, now that they are on disk."""
+    from flowc.codegen import fresh
+
+    for key, inputs, paths in records:
+        fresh.record(out, key, inputs, {path: planned[path].text for path in paths})
 
 
 def cmd_run(args: argparse.Namespace) -> int:
