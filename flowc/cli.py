@@ -16,8 +16,13 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from flowc.dsl.diagnostics import Diagnostic, dumps, render_all
-from flowc.dsl.load import check_target, is_toml_target
+from flowc.dsl.diagnostics import Diagnostic, Severity, Span, dumps, render, render_all
+from flowc.dsl.load import (
+    check_target,
+    importable,
+    is_toml_target,
+    spec_folder_modules_forgotten,
+)
 
 __all__ = ["main"]
 
@@ -34,18 +39,53 @@ def _color(choice: str, stream: Any) -> bool:
     return bool(getattr(stream, "isatty", lambda: False)())
 
 
-def _project_config() -> dict[str, Any]:
-    """``[tool.flowc]`` of the nearest ``pyproject.toml`` (specs, out)."""
-    for folder in (Path.cwd(), *Path.cwd().parents):
-        candidate = folder / "pyproject.toml"
-        if candidate.is_file():
-            try:
-                data = tomllib.loads(candidate.read_text(encoding="utf-8"))
-            except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
-                return {}
-            tool = data.get("tool", {}).get("flowc", {})
-            return tool if isinstance(tool, dict) else {}
-    return {}
+def _python_path(targets: Sequence[str]) -> list[str]:
+    """Folders your modules are imported from, besides ``sys.path``: ``[tool.flowc] python-path``
+    of the nearest ``pyproject.toml`` (above the working folder, and above each TOML spec),
+    else its ``src/`` folder when there is one (the src layout), and a ``src/`` beside a spec.
+
+    Raises:
+        UsageError: if ``python-path`` is not a list of folders.
+    """
+    roots: list[Path] = []
+    folders: list[Path] = []
+    for start in [Path.cwd(), *(Path(t).resolve().parent for t in targets if is_toml_target(t))]:
+        root = next((f for f in (start, *start.parents) if (f / "pyproject.toml").is_file()), None)
+        if root is not None and root not in roots:
+            roots.append(root)
+        if start != Path.cwd() and (start / "src").is_dir():
+            folders.append(start / "src")
+    for root in roots:
+        config = _config_of(root / "pyproject.toml")
+        setting = config.get("python-path")
+        if setting is None:
+            if (root / "src").is_dir():
+                folders.append(root / "src")
+            continue
+        if not isinstance(setting, list) or not all(isinstance(p, str) for p in setting):
+            raise UsageError(
+                f"{root / 'pyproject.toml'}: [tool.flowc] python-path must be a list of folders, "
+                'e.g. python-path = ["src"]'
+            )
+        for entry in setting:
+            folder = root / entry
+            if not folder.is_dir():
+                raise UsageError(
+                    f"{root / 'pyproject.toml'}: [tool.flowc] python-path: `{entry}` is not a folder"
+                )
+            folders.append(folder)
+    found = list(dict.fromkeys(str(f.resolve()) for f in folders))
+    return [f for f in found if f not in sys.path]
+
+
+def _config_of(pyproject: Path) -> dict[str, Any]:
+    """The ``[tool.flowc]`` table of one ``pyproject.toml`` (empty if it has none)."""
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return {}
+    tool = data.get("tool", {}).get("flowc", {})
+    return tool if isinstance(tool, dict) else {}
 
 
 def _print_diagnostics(
@@ -73,7 +113,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     texts: dict[str, list[str]] = {}
     with _working_dir(base):
         for target in targets:
-            result = check_target(target)
+            with spec_folder_modules_forgotten():
+                result = check_target(target)
             diags.extend(result.diagnostics)
             texts.update(result.source_map.texts)
     # a subgraph shared by several targets reports its own mistakes once
@@ -92,7 +133,7 @@ def _project() -> tuple[Path | None, dict[str, Any]]:
     for folder in (Path.cwd(), *Path.cwd().parents):
         candidate = folder / "pyproject.toml"
         if candidate.is_file():
-            return folder, _project_config()
+            return folder, _config_of(candidate)
     return None, {}
 
 
@@ -192,7 +233,7 @@ def cmd_compile(args: argparse.Namespace) -> int:
             # its modules and all they were made from are as recorded: not checked nor rendered
             current.update((path, target) for path in found)
             continue
-        with _working_dir(base):
+        with _working_dir(base), spec_folder_modules_forgotten():
             result = check_target(target)
             if result.graph is None:
                 _print_diagnostics(result.diagnostics, result.source_map.texts, args)
@@ -205,6 +246,9 @@ def cmd_compile(args: argparse.Namespace) -> int:
                 return 3
             spec_files = [g.origin for g in (result.graph, *_tree(result.graph))]
             inputs = fresh.sources(o for o in spec_files if is_toml_target(o))
+            color = _color(args.color, sys.stderr)
+            for warning in _unimportable(result.graph, result.source_map, base):
+                print(render(warning, result.source_map.texts, color=color), file=sys.stderr)
         mine: list[Path] = []
         for item in plan(files, out):
             if item.role != "package":
@@ -248,6 +292,43 @@ def cmd_compile(args: argparse.Namespace) -> int:
         count = len(items) + len(current.keys() - planned.keys()) + _package_files(items)
         print(f"up to date: {count} files in {_shown(out, start)}")
     return status
+
+
+def _unimportable(graph: Any, smap: Any, base: Path) -> list[Diagnostic]:
+    """A warning for each module the runner imports that only the spec's folder made
+    importable: ``flowc run`` finds it, a program importing the package does not."""
+    out: list[Diagnostic] = []
+    for g in (graph, *_tree(graph)):
+        spec = g.spec
+        refs: list[tuple[str, tuple[str | int, ...]]] = [
+            (node.call, ("nodes", node.name, "call")) for node in spec.nodes if node.call
+        ]
+        refs += [(b.router, ("branches", i, "router")) for i, b in enumerate(spec.branches)]
+        if spec.state.class_ref:
+            refs.append((spec.state.class_ref, ("state", "class")))
+        seen: set[str] = set()
+        for ref, loc in refs:
+            module = ref.partition(":")[0]
+            top = module.partition(".")[0]
+            if not top or top in seen or importable(module, [str(base)]):
+                continue
+            seen.add(top)
+            where = getattr(sys.modules.get(top), "__file__", None) or top
+            folder = _shown(Path(where).parent, base)
+            out.append(
+                Diagnostic(
+                    Severity.WARNING,
+                    "W001",
+                    f"`{top}` is imported from the spec's folder ({folder}), which programs "
+                    f"importing the compiled package do not have on their path: they will fail "
+                    f"with `No module named '{top}'`",
+                    smap.get(loc) if g is graph else Span(g.origin, 1, 1),
+                    "make it importable from the project (a package of yours, or a folder "
+                    'named in [tool.flowc] python-path = ["..."] of pyproject.toml and on '
+                    "your program's path)",
+                )
+            )
+    return out
 
 
 def _package_files(items: Sequence[Any]) -> int:
@@ -296,6 +377,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="flowc", description="Check, compile, run and draw flowc graph specs."
     )
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    parser.add_argument("--version", action="version", version=f"flowc {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("check", help="check specs and report every problem")
@@ -331,11 +413,14 @@ def build_parser() -> argparse.ArgumentParser:
         dest="stream_modes",
         metavar="MODE",
         choices=MODES,
-        help=f"one of {', '.join(MODES)}; repeat for several (default: updates)",
+        help=f"one of {', '.join(MODES)}; repeat for several (default: updates; "
+        "checkpoints needs durable runs, which flowc does not have yet)",
     )
     p.add_argument("--subgraphs", action="store_true", help="include the events of subgraphs")
     p.add_argument(
-        "--config", help="run config as JSON, @file or -: recursion_limit, tags, metadata, run_id"
+        "--config",
+        help="run config as JSON, @file or -: recursion_limit, tags, metadata, configurable, "
+        "run_id",
     )
     p.add_argument("--format", choices=("pretty", "jsonl"), default="pretty")
     p.add_argument("--color", choices=("auto", "always", "never"), default=argparse.SUPPRESS)
@@ -374,14 +459,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _version() -> str:
+    from flowc import __version__
+
+    return __version__
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``flowc`` console script."""
+    """Entry point of the ``flowc`` console script (and of ``python -m flowc``)."""
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0) if exc.code in (0, None) else 2
+    added: list[str] = []
     try:
+        targets = getattr(args, "targets", None) or [getattr(args, "target", None) or ""]
+        added = _python_path([t for t in targets if t])
+        sys.path[:0] = added
         return int(args.func(args))
     except UsageError as exc:
         print(f"flowc: error: {exc}", file=sys.stderr)
@@ -391,6 +486,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    finally:
+        for folder in added:
+            with contextlib.suppress(ValueError):
+                sys.path.remove(folder)
 
 
 if __name__ == "__main__":
