@@ -174,15 +174,17 @@ def write_files(
         raise ValueError("write_files writes into one folder")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        with _folder_lock(out.parent):
-            _remove_leftovers(out)
+        # a folder reached through a symbolic link is swapped where it really is
+        real = out.resolve()
+        with _folder_lock(real.parent):
+            _remove_leftovers(real)
             planned = [_replan(p) for p in planned]
             _refuse(planned, force=force, show=show)
             changed = [p for p in planned if p.status != "unchanged"]
             if not changed:
                 return []
-            if not _write_whole(out, planned):
-                _write_each(out, changed)
+            if not _write_whole(real, planned):
+                _write_each(real, changed)
     except OSError as exc:
         where = show(Path(exc.filename)) if exc.filename else show(out)
         raise WriteError(f"cannot write {where}: {exc.strerror or exc}") from exc
@@ -246,7 +248,11 @@ def _write_whole(out: Path, planned: list[Planned]) -> bool:
             carried.append(entry)
     missing = [p for p in planned if p.role == "package" and not p.path.exists()]
     staging = out.parent / _tmp_name(out.name)
-    os.mkdir(staging, 0o777)
+    try:
+        os.mkdir(staging, 0o777)
+    except PermissionError:
+        return False  # the folder is writable, its parent is not: file by file, then
+
     try:
         write_point()
         if out.exists():
@@ -301,7 +307,7 @@ def _write_each(out: Path, changed: list[Planned]) -> None:
         for item in ordered:
             tmp = out / _tmp_name(item.path.name)
             _create(tmp, item.text)
-            temps.append((tmp, item.path))
+            temps.append((tmp, out / item.path.name))
             write_point()
         for tmp, path in temps:
             os.replace(tmp, path)

@@ -241,8 +241,11 @@ def spec_folder_modules_forgotten() -> Iterator[None]:
     try:
         yield
     finally:
-        for name in [n for n in set(sys.modules) - before if not importable(n)]:
-            del sys.modules[name]
+        found: dict[str, bool] = {}  # by top-level package: one search of the path each
+        for name in sorted(set(sys.modules) - before):
+            top = name.partition(".")[0]
+            if found.setdefault(top, importable(top)) is False:
+                del sys.modules[name]
 
 
 def check_for_command(target: str, *, color: bool) -> CheckedGraph | None:

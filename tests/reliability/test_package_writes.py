@@ -345,3 +345,17 @@ def test_a_folder_shared_with_your_files_is_written_file_by_file_and_keeps_them(
         "py.typed",
     ]
     assert _run(tmp_path) == "x old old"
+
+
+def test_a_folder_reached_through_a_symbolic_link_is_swapped_where_it_is(tmp_path: Path) -> None:
+    (tmp_path / "pair_nodes.py").write_text(NODES)
+    (tmp_path / "real").mkdir()
+    (tmp_path / "out").symlink_to("real")
+    _write_specs(tmp_path, "v1")
+    assert _compile(tmp_path, "pair.toml", "-o", "out").returncode == 0
+    _write_specs(tmp_path, "v2")
+    done = _compile(tmp_path, "pair.toml", "-o", "out")
+    assert done.returncode == 0, done.stderr
+    assert os.readlink(tmp_path / "out") == "real"
+    assert "'pair': v2" in (tmp_path / "real" / "pair.py").read_text()
+    assert _run(tmp_path) == "x new new"
