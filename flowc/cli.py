@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import os
 import sys
 import tomllib
@@ -236,7 +237,8 @@ def cmd_compile(args: argparse.Namespace) -> int:
         with _working_dir(base), spec_folder_modules_forgotten():
             result = check_target(target)
             if result.graph is None:
-                _print_diagnostics(result.diagnostics, result.source_map.texts, args)
+                diags, texts = _as_seen_from(result.diagnostics, result.source_map.texts, start)
+                _print_diagnostics(diags, texts, args)
                 status = 1
                 continue
             try:
@@ -247,8 +249,13 @@ def cmd_compile(args: argparse.Namespace) -> int:
             spec_files = [g.origin for g in (result.graph, *_tree(result.graph))]
             inputs = fresh.sources(o for o in spec_files if is_toml_target(o))
             color = _color(args.color, sys.stderr)
-            for warning in _unimportable(result.graph, result.source_map, base):
-                print(render(warning, result.source_map.texts, color=color), file=sys.stderr)
+            warnings, texts = _as_seen_from(
+                _unimportable(result.graph, result.source_map, base),
+                result.source_map.texts,
+                start,
+            )
+            for warning in warnings:
+                print(render(warning, texts, color=color), file=sys.stderr)
         mine: list[Path] = []
         for item in plan(files, out):
             if item.role != "package":
@@ -292,6 +299,27 @@ def cmd_compile(args: argparse.Namespace) -> int:
         count = len(items) + len(current.keys() - planned.keys()) + _package_files(items)
         print(f"up to date: {count} files in {_shown(out, start)}")
     return status
+
+
+def _as_seen_from(
+    diags: Sequence[Diagnostic], texts: dict[str, list[str]], start: Path
+) -> tuple[list[Diagnostic], dict[str, list[str]]]:
+    """Diagnostics whose files are named from ``start`` (the folder the command was run in),
+    as the user typed them, although the spec was read from its project's folder."""
+
+    def seen(file: str) -> str:
+        path = Path(file)
+        if file.startswith("<") or path.is_absolute() or not path.exists():
+            return file
+        return _shown(path.resolve(), start)
+
+    moved = [
+        dataclasses.replace(d, span=dataclasses.replace(d.span, file=seen(d.span.file)))
+        if d.span is not None
+        else d
+        for d in diags
+    ]
+    return moved, {seen(file): lines for file, lines in texts.items()}
 
 
 def _unimportable(graph: Any, smap: Any, base: Path) -> list[Diagnostic]:

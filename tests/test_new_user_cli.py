@@ -250,3 +250,16 @@ def test_tool_call_tokens_show_the_call_as_it_streams() -> None:
         pretty.event(MessagesEvent(chunk, meta))  # type: ignore[arg-type]
     pretty.close_line()
     assert out.getvalue() == 'messages  call_model: [tool call search] {"q": "weather"}\n'
+
+
+def test_compile_names_a_spec_as_typed_from_another_folder(tmp_path: Path) -> None:
+    project = _src_project(tmp_path)
+    spec = project / "specs" / "hello.toml"
+    spec.write_text(spec.read_text().replace("myapp.nodes:greet", "myapp.nodes:gret"))
+    (project / "elsewhere").mkdir()
+    status, out, err = run(project / "elsewhere", "compile", "../specs/hello.toml", "-o", "gen")
+    assert (status, out) == (1, "")
+    assert err.startswith(
+        "../specs/hello.toml:9:8: error[E301]: node `greet`: module `myapp.nodes` has no "
+        "attribute `gret`\n"
+    ), err
