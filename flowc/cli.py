@@ -15,15 +15,27 @@ import sys
 import tomllib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flowc.dsl.diagnostics import Diagnostic, Severity, Span, dumps, render, render_all
+from flowc.dsl.diagnostics import (
+    Diagnostic,
+    Severity,
+    SourceMap,
+    Span,
+    dumps,
+    render,
+    render_all,
+)
+from flowc.dsl.graph import CheckedGraph
 from flowc.dsl.load import (
     check_target,
     importable,
     is_toml_target,
     spec_folder_modules_forgotten,
 )
+
+if TYPE_CHECKING:
+    from flowc.codegen.write import Planned
 
 __all__ = ["main"]
 
@@ -322,7 +334,7 @@ def _as_seen_from(
     return moved, {seen(file): lines for file, lines in texts.items()}
 
 
-def _unimportable(graph: Any, smap: Any, base: Path) -> list[Diagnostic]:
+def _unimportable(graph: CheckedGraph, smap: SourceMap, base: Path) -> list[Diagnostic]:
     """A warning for each module the runner imports that only the spec's folder made
     importable: ``flowc run`` finds it, a program importing the package does not."""
     out: list[Diagnostic] = []
@@ -359,21 +371,23 @@ def _unimportable(graph: Any, smap: Any, base: Path) -> list[Diagnostic]:
     return out
 
 
-def _package_files(items: Sequence[Any]) -> int:
+def _package_files(items: Sequence[Planned]) -> int:
     """``__init__.py`` and ``py.typed`` when no spec was rendered (and so none planned them)."""
     return 0 if items else 2
 
 
-def _tree(graph: Any) -> list[Any]:
+def _tree(graph: CheckedGraph) -> list[CheckedGraph]:
     """Every subgraph of ``graph``, at any depth."""
-    out: list[Any] = []
+    out: list[CheckedGraph] = []
     for sub in graph.subgraphs:
         out += [sub, *_tree(sub)]
     return out
 
 
 def _record(
-    records: list[tuple[str, dict[str, str], list[Path]]], planned: dict[Path, Any], out: Path
+    records: list[tuple[str, dict[str, str], list[Path]]],
+    planned: dict[Path, Planned],
+    out: Path,
 ) -> None:
     """Remember what each rendered spec's modules were made from, now that they are on disk."""
     from flowc.codegen import fresh
