@@ -186,6 +186,37 @@ def test_a_compile_killed_at_any_write_leaves_the_package_all_old_or_all_new(
     assert _files(out) == new
 
 
+def test_a_first_compile_killed_at_any_write_leaves_no_package_or_a_whole_one(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "pair_nodes.py").write_text(NODES)
+    _write_specs(tmp_path, "v1")
+    env = cli_env(tmp_path / "cache", POINTS=str(tmp_path / "points"))
+    whole = _compile(tmp_path, "pair.toml", "-o", "whole", env=env)
+    assert whole.returncode == 0, whole.stderr
+    complete = _files(tmp_path / "whole")
+    points = int((tmp_path / "points").read_text())
+    assert points == 9  # the staging folder, its six files, the rename and the clean-up
+    seen = []
+    for kill_at in range(1, points + 1):
+        out = tmp_path / "out"
+        if out.exists():
+            shutil.rmtree(out)
+        killed = _compile(
+            tmp_path,
+            "pair.toml",
+            "-o",
+            "out",
+            env=cli_env(tmp_path / "cache", KILL_AT=str(kill_at)),
+        )
+        assert killed.returncode == -9, (kill_at, killed.stderr)
+        if out.exists():
+            assert _files(out) == complete, kill_at
+            assert _run(tmp_path) == "x old old"
+        seen.append(out.exists())
+    assert seen == [False] * 7 + [True] * 2
+
+
 SAME_NAME = """\
 [graph]
 name = "same"
