@@ -28,6 +28,10 @@ def build(
 ) -> types.ModuleType:
     """Check, generate and import a graph's runner module.
 
+    The module is made at run time, so type checkers know it only as a
+    ``ModuleType`` (its events are ``Any``); for typed events, compile the
+    graph with ``flowc compile`` and import the generated module.
+
     Args:
         target: a decorator :class:`Graph`, a :class:`GraphSpec`, a TOML spec
             path, or ``"module:attribute"``.

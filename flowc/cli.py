@@ -9,15 +9,33 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import os
 import sys
 import tomllib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flowc.dsl.diagnostics import Diagnostic, dumps, render_all
-from flowc.dsl.load import check_target
+from flowc.dsl.diagnostics import (
+    Diagnostic,
+    Severity,
+    SourceMap,
+    Span,
+    dumps,
+    render,
+    render_all,
+)
+from flowc.dsl.graph import CheckedGraph
+from flowc.dsl.load import (
+    check_target,
+    importable,
+    is_toml_target,
+    spec_folder_modules_forgotten,
+)
+
+if TYPE_CHECKING:
+    from flowc.codegen.write import Planned
 
 __all__ = ["main"]
 
@@ -34,18 +52,53 @@ def _color(choice: str, stream: Any) -> bool:
     return bool(getattr(stream, "isatty", lambda: False)())
 
 
-def _project_config() -> dict[str, Any]:
-    """``[tool.flowc]`` of the nearest ``pyproject.toml`` (specs, out)."""
-    for folder in (Path.cwd(), *Path.cwd().parents):
-        candidate = folder / "pyproject.toml"
-        if candidate.is_file():
-            try:
-                data = tomllib.loads(candidate.read_text(encoding="utf-8"))
-            except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
-                return {}
-            tool = data.get("tool", {}).get("flowc", {})
-            return tool if isinstance(tool, dict) else {}
-    return {}
+def _python_path(targets: Sequence[str]) -> list[str]:
+    """Folders your modules are imported from, besides ``sys.path``: ``[tool.flowc] python-path``
+    of the nearest ``pyproject.toml`` (above the working folder, and above each TOML spec),
+    else its ``src/`` folder when there is one (the src layout), and a ``src/`` beside a spec.
+
+    Raises:
+        UsageError: if ``python-path`` is not a list of folders.
+    """
+    roots: list[Path] = []
+    folders: list[Path] = []
+    for start in [Path.cwd(), *(Path(t).resolve().parent for t in targets if is_toml_target(t))]:
+        root = next((f for f in (start, *start.parents) if (f / "pyproject.toml").is_file()), None)
+        if root is not None and root not in roots:
+            roots.append(root)
+        if start != Path.cwd() and (start / "src").is_dir():
+            folders.append(start / "src")
+    for root in roots:
+        config = _config_of(root / "pyproject.toml")
+        setting = config.get("python-path")
+        if setting is None:
+            if (root / "src").is_dir():
+                folders.append(root / "src")
+            continue
+        if not isinstance(setting, list) or not all(isinstance(p, str) for p in setting):
+            raise UsageError(
+                f"{root / 'pyproject.toml'}: [tool.flowc] python-path must be a list of folders, "
+                'e.g. python-path = ["src"]'
+            )
+        for entry in setting:
+            folder = root / entry
+            if not folder.is_dir():
+                raise UsageError(
+                    f"{root / 'pyproject.toml'}: [tool.flowc] python-path: `{entry}` is not a folder"
+                )
+            folders.append(folder)
+    found = list(dict.fromkeys(str(f.resolve()) for f in folders))
+    return [f for f in found if f not in sys.path]
+
+
+def _config_of(pyproject: Path) -> dict[str, Any]:
+    """The ``[tool.flowc]`` table of one ``pyproject.toml`` (empty if it has none)."""
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return {}
+    tool = data.get("tool", {}).get("flowc", {})
+    return tool if isinstance(tool, dict) else {}
 
 
 def _print_diagnostics(
@@ -73,7 +126,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     texts: dict[str, list[str]] = {}
     with _working_dir(base):
         for target in targets:
-            result = check_target(target)
+            with spec_folder_modules_forgotten():
+                result = check_target(target)
             diags.extend(result.diagnostics)
             texts.update(result.source_map.texts)
     # a subgraph shared by several targets reports its own mistakes once
@@ -92,7 +146,7 @@ def _project() -> tuple[Path | None, dict[str, Any]]:
     for folder in (Path.cwd(), *Path.cwd().parents):
         candidate = folder / "pyproject.toml"
         if candidate.is_file():
-            return folder, _project_config()
+            return folder, _config_of(candidate)
     return None, {}
 
 
@@ -134,25 +188,44 @@ def _shown(path: Path, start: Path) -> str:
         return str(path)
 
 
+def _spec_base(target: str, start: Path) -> tuple[str, Path]:
+    """A TOML target spelled one way whatever way it was given, and the folder it is read from.
+
+    That folder is the nearest one above the spec holding a ``pyproject.toml``
+    (else the spec's own): banners, and so freshness, do not depend on whether
+    the path was absolute, relative, or typed from another folder.
+    """
+    if not is_toml_target(target):
+        return target, start
+    path = Path(os.path.abspath(start / target))
+    for folder in path.parents:
+        if (folder / "pyproject.toml").is_file():
+            return path.relative_to(folder).as_posix(), folder
+    return path.name, path.parent
+
+
 def cmd_compile(args: argparse.Namespace) -> int:
     """Generate runner modules (``--check``: only report the stale ones).
 
     Specs named in ``[tool.flowc]`` are compiled from the folder of that
     ``pyproject.toml``, so their banners and the default ``out`` folder do not
-    depend on where the command runs.
+    depend on where the command runs; a TOML spec given on the command line is
+    compiled from the nearest folder above it that holds a ``pyproject.toml``.
+    ``compile`` and ``compile --check`` decide what is current in the same way
+    (:mod:`flowc.codegen.fresh`): ``--check`` exits 1 exactly when ``compile``
+    would write something.
     """
-    from flowc.codegen import TemplateError, WriteError, generate, plan, write_files
-    from flowc.codegen.fresh import current_files, mark_current
+    from flowc.codegen import TemplateError, WriteError, fresh, generate, plan, write_files
     from flowc.codegen.write import Planned
 
     start = Path.cwd()
     root, config = _project()
     if args.targets:
-        targets, base = list(args.targets), start
+        targets = [_spec_base(t, start) for t in args.targets]
     elif root is None:
         raise UsageError("no spec given (and no pyproject.toml with a [tool.flowc] table)")
     else:
-        targets, base = _configured_specs(root, config), root
+        targets = [(t, root) for t in _configured_specs(root, config)]
     out_setting = config.get("out")
     if args.out:
         out = start / args.out
@@ -160,21 +233,24 @@ def cmd_compile(args: argparse.Namespace) -> int:
         out = root / out_setting
     else:
         out = start / "flowc_generated"
+    out = Path(os.path.abspath(out))
     status = 0
     planned: dict[Path, Planned] = {}
     made_by: dict[Path, str] = {}
     current: dict[Path, str] = {}
-    recheck: list[Path] = []
-    with _working_dir(base):
-        for target in targets:
-            found = None if args.check or args.force else current_files(target, out)
-            if found is not None and found.current:
-                # its modules are current: the spec is not checked, rendered nor formatted
-                current.update((path, target) for path in found.files)
-                continue
+    records: list[tuple[str, dict[str, str], list[Path]]] = []
+    for target, base in targets:
+        key = fresh.spec_key(target, base)
+        found = None if args.force or not is_toml_target(target) else fresh.current(key, out)
+        if found is not None:
+            # its modules and all they were made from are as recorded: not checked nor rendered
+            current.update((path, target) for path in found)
+            continue
+        with _working_dir(base), spec_folder_modules_forgotten():
             result = check_target(target)
             if result.graph is None:
-                _print_diagnostics(result.diagnostics, result.source_map.texts, args)
+                diags, texts = _as_seen_from(result.diagnostics, result.source_map.texts, start)
+                _print_diagnostics(diags, texts, args)
                 status = 1
                 continue
             try:
@@ -182,24 +258,34 @@ def cmd_compile(args: argparse.Namespace) -> int:
             except TemplateError as exc:
                 print(f"flowc: internal error: {exc}", file=sys.stderr)
                 return 3
-            for item in plan(files, out):
-                if item.path in current and item.status != "unchanged":
-                    # a spec found current made this module, and its text is not this one
-                    planned.setdefault(item.path, Planned(item.path, "", "unchanged"))
-                    made_by.setdefault(item.path, current[item.path])
-                other = planned.setdefault(item.path, item)
-                if other.text != item.text:
-                    print(
-                        f"flowc: error: {made_by[item.path]} and {target} both generate "
-                        f"{_shown(item.path, start)}; give one of the graphs another name",
-                        file=sys.stderr,
-                    )
-                    return 1
-                made_by.setdefault(item.path, target)
-            if found is not None:
-                # what its modules are made from changed since they were written: if they
-                # come out the same, they are dated now, so that the next compile skips them
-                recheck.extend(found.files)
+            spec_files = [g.origin for g in (result.graph, *_tree(result.graph))]
+            inputs = fresh.sources(o for o in spec_files if is_toml_target(o))
+            color = _color(args.color, sys.stderr)
+            warnings, texts = _as_seen_from(
+                _unimportable(result.graph, result.source_map, base),
+                result.source_map.texts,
+                start,
+            )
+            for warning in warnings:
+                print(render(warning, texts, color=color), file=sys.stderr)
+        mine: list[Path] = []
+        for item in plan(files, out):
+            if item.role != "package":
+                mine.append(item.path)
+            if item.path in current and item.status != "unchanged":
+                # a spec found current made this module, and its text is not this one
+                planned.setdefault(item.path, Planned(item.path, "", "unchanged"))
+                made_by.setdefault(item.path, current[item.path])
+            other = planned.setdefault(item.path, item)
+            if other.text != item.text:
+                print(
+                    f"flowc: error: {made_by[item.path]} and {target} both generate "
+                    f"{_shown(item.path, start)}; give one of the graphs another name",
+                    file=sys.stderr,
+                )
+                return 1
+            made_by.setdefault(item.path, target)
+        records.append((key, inputs, mine))
     items = sorted(planned.values(), key=lambda p: p.path)
     if args.check:
         stale = [p for p in items if p.status != "unchanged"]
@@ -208,21 +294,106 @@ def cmd_compile(args: argparse.Namespace) -> int:
         if stale:
             print("run `flowc compile` to regenerate", file=sys.stderr)
             return 1
+        _record(records, planned, out)
         if status == 0:
-            print(f"up to date: {len(items)} files in {_shown(out, start)}")
+            count = len(items) + len(current.keys() - planned.keys()) + _package_files(items)
+            print(f"up to date: {count} files in {_shown(out, start)}")
         return status
     try:
         written = write_files(items, force=args.force, show=lambda p: _shown(p, start))
     except WriteError as exc:
         print(f"flowc: error: {exc}", file=sys.stderr)
         return 1
-    mark_current(path for path in recheck if path not in written)
+    _record(records, planned, out)
     for path in written:
         print(f"wrote {_shown(path, start)}")
     if not written and status == 0:
-        count = len(items) + len(current.keys() - planned.keys())
+        count = len(items) + len(current.keys() - planned.keys()) + _package_files(items)
         print(f"up to date: {count} files in {_shown(out, start)}")
     return status
+
+
+def _as_seen_from(
+    diags: Sequence[Diagnostic], texts: dict[str, list[str]], start: Path
+) -> tuple[list[Diagnostic], dict[str, list[str]]]:
+    """Diagnostics whose files are named from ``start`` (the folder the command was run in),
+    as the user typed them, although the spec was read from its project's folder."""
+
+    def seen(file: str) -> str:
+        path = Path(file)
+        if file.startswith("<") or path.is_absolute() or not path.exists():
+            return file
+        return _shown(path.resolve(), start)
+
+    moved = [
+        dataclasses.replace(d, span=dataclasses.replace(d.span, file=seen(d.span.file)))
+        if d.span is not None
+        else d
+        for d in diags
+    ]
+    return moved, {seen(file): lines for file, lines in texts.items()}
+
+
+def _unimportable(graph: CheckedGraph, smap: SourceMap, base: Path) -> list[Diagnostic]:
+    """A warning for each module the runner imports that only the spec's folder made
+    importable: ``flowc run`` finds it, a program importing the package does not."""
+    out: list[Diagnostic] = []
+    for g in (graph, *_tree(graph)):
+        spec = g.spec
+        refs: list[tuple[str, tuple[str | int, ...]]] = [
+            (node.call, ("nodes", node.name, "call")) for node in spec.nodes if node.call
+        ]
+        refs += [(b.router, ("branches", i, "router")) for i, b in enumerate(spec.branches)]
+        if spec.state.class_ref:
+            refs.append((spec.state.class_ref, ("state", "class")))
+        seen: set[str] = set()
+        for ref, loc in refs:
+            module = ref.partition(":")[0]
+            top = module.partition(".")[0]
+            if not top or top in seen or importable(module, [str(base)]):
+                continue
+            seen.add(top)
+            where = getattr(sys.modules.get(top), "__file__", None) or top
+            folder = _shown(Path(where).parent, base)
+            out.append(
+                Diagnostic(
+                    Severity.WARNING,
+                    "W001",
+                    f"`{top}` is imported from the spec's folder ({folder}), which programs "
+                    f"importing the compiled package do not have on their path: they will fail "
+                    f"with `No module named '{top}'`",
+                    smap.get(loc) if g is graph else Span(g.origin, 1, 1),
+                    "make it importable from the project (a package of yours, or a folder "
+                    'named in [tool.flowc] python-path = ["..."] of pyproject.toml and on '
+                    "your program's path)",
+                )
+            )
+    return out
+
+
+def _package_files(items: Sequence[Planned]) -> int:
+    """``__init__.py`` and ``py.typed`` when no spec was rendered (and so none planned them)."""
+    return 0 if items else 2
+
+
+def _tree(graph: CheckedGraph) -> list[CheckedGraph]:
+    """Every subgraph of ``graph``, at any depth."""
+    out: list[CheckedGraph] = []
+    for sub in graph.subgraphs:
+        out += [sub, *_tree(sub)]
+    return out
+
+
+def _record(
+    records: list[tuple[str, dict[str, str], list[Path]]],
+    planned: dict[Path, Planned],
+    out: Path,
+) -> None:
+    """Remember what each rendered spec's modules were made from, now that they are on disk."""
+    from flowc.codegen import fresh
+
+    for key, inputs, paths in records:
+        fresh.record(out, key, inputs, {path: planned[path].text for path in paths})
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -248,6 +419,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="flowc", description="Check, compile, run and draw flowc graph specs."
     )
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    parser.add_argument("--version", action="version", version=f"flowc {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("check", help="check specs and report every problem")
@@ -283,11 +455,14 @@ def build_parser() -> argparse.ArgumentParser:
         dest="stream_modes",
         metavar="MODE",
         choices=MODES,
-        help=f"one of {', '.join(MODES)}; repeat for several (default: updates)",
+        help=f"one of {', '.join(MODES)}; repeat for several (default: updates; "
+        "checkpoints needs durable runs, which flowc does not have yet)",
     )
     p.add_argument("--subgraphs", action="store_true", help="include the events of subgraphs")
     p.add_argument(
-        "--config", help="run config as JSON, @file or -: recursion_limit, tags, metadata, run_id"
+        "--config",
+        help="run config as JSON, @file or -: recursion_limit, tags, metadata, configurable, "
+        "run_id",
     )
     p.add_argument("--format", choices=("pretty", "jsonl"), default="pretty")
     p.add_argument("--color", choices=("auto", "always", "never"), default=argparse.SUPPRESS)
@@ -326,14 +501,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _version() -> str:
+    from flowc import __version__
+
+    return __version__
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``flowc`` console script."""
+    """Entry point of the ``flowc`` console script (and of ``python -m flowc``)."""
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0) if exc.code in (0, None) else 2
+    added: list[str] = []
     try:
+        targets = getattr(args, "targets", None) or [getattr(args, "target", None) or ""]
+        added = _python_path([t for t in targets if t])
+        sys.path[:0] = added
         return int(args.func(args))
     except UsageError as exc:
         print(f"flowc: error: {exc}", file=sys.stderr)
@@ -343,6 +528,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    finally:
+        for folder in added:
+            with contextlib.suppress(ValueError):
+                sys.path.remove(folder)
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ __all__ = [
     "Node",
     "Picture",
     "draw_command",
+    "mermaid_text",
     "picture",
     "render_with_dot",
     "to_dot",
@@ -179,25 +180,36 @@ def _mermaid_id(node_id: str) -> str:
     return _UNSAFE.sub(lambda m: f"\\{ord(m.group(0)):x}", node_id)
 
 
+def mermaid_text(text: str) -> str:
+    """Text made safe inside a Mermaid label: only letters, digits, ``_``, ``-`` and spaces stay.
+
+    Anything else becomes Mermaid's entity code (``#59;`` for ``;``, ``#10;``
+    for a line break), which Mermaid shows as the character itself: a path-map
+    key cannot end the statement it is in and start another (``click ...``).
+    """
+    return "".join(ch if ch.isalnum() or ch in "_- " else f"#{ord(ch)};" for ch in text)
+
+
 def _mermaid_node(node: Node) -> str:
-    nid = _mermaid_id(node.id)
+    nid, label = _mermaid_id(node.id), mermaid_text(node.label)
     if node.kind == "start":
-        return f"\t{nid}([<p>{node.label}</p>]):::first\n"
+        return f"\t{nid}([<p>{label}</p>]):::first\n"
     if node.kind == "end":
-        return f"\t{nid}([<p>{node.label}</p>]):::last\n"
-    return f"\t{nid}({node.label})\n"
+        return f"\t{nid}([<p>{label}</p>]):::last\n"
+    return f"\t{nid}({label})\n"
 
 
 def _mermaid_edge(edge: Edge) -> str:
     src, dst = _mermaid_id(edge.source), _mermaid_id(edge.target)
+    label = mermaid_text(edge.label) if edge.label else None
     if edge.kind == "conditional":
-        if edge.label:
-            return f"\t{src} -. &nbsp;{edge.label}&nbsp; .-> {dst};\n"
+        if label:
+            return f"\t{src} -. &nbsp;{label}&nbsp; .-> {dst};\n"
         return f"\t{src} -.-> {dst};\n"
     if edge.kind == "join":
-        return f"\t{src} == &nbsp;{edge.label or 'join'}&nbsp; ==> {dst};\n"
-    if edge.label:
-        return f"\t{src} -- &nbsp;{edge.label}&nbsp; --> {dst};\n"
+        return f"\t{src} == &nbsp;{label or 'join'}&nbsp; ==> {dst};\n"
+    if label:
+        return f"\t{src} -- &nbsp;{label}&nbsp; --> {dst};\n"
     return f"\t{src} --> {dst};\n"
 
 
@@ -220,7 +232,7 @@ def to_mermaid(pic: Picture) -> str:
     labels = dict(pic.clusters)
 
     def block(cluster_id: str, path: tuple[str, ...]) -> Iterator[str]:
-        yield f"\tsubgraph {labels[cluster_id]}\n"
+        yield f"\tsubgraph {mermaid_text(labels[cluster_id])}\n"
         for node in pic.nodes:
             if node.cluster == path:
                 yield _mermaid_node(node)

@@ -201,6 +201,28 @@ def _message_text(message: Any) -> str:
     return repr(content)
 
 
+def _tool_call_text(message: Any) -> str:
+    """The tool calls of a message (whole, or streamed in pieces), as they are shown.
+
+    A streamed call arrives as chunks: the first names the tool, the next ones
+    carry pieces of its JSON arguments; each is shown as it comes.
+    """
+    parts = []
+    for chunk in getattr(message, "tool_call_chunks", None) or ():
+        name, args = _get(chunk, "name"), _get(chunk, "args")
+        parts.append((f"[tool call {name}] " if name else "") + (args or ""))
+    if parts:
+        return "".join(parts)
+    for call in getattr(message, "tool_calls", None) or ():
+        args = json.dumps(_get(call, "args") or {}, ensure_ascii=False, default=repr)
+        parts.append(f"[tool call {_get(call, 'name')}] {args}")
+    return " ".join(parts)
+
+
+def _get(item: Any, key: str) -> Any:
+    return item.get(key) if isinstance(item, dict) else getattr(item, key, None)
+
+
 def _is_token(message: Any) -> bool:
     """A streamed piece of a model reply (``AIMessageChunk`` and the like)."""
     return type(message).__name__.endswith("Chunk")
@@ -236,7 +258,7 @@ class Pretty:
         """Print one event."""
         if isinstance(event, MessagesEvent) and _is_token(event.message):
             key = (event.ns, getattr(event.message, "id", None))
-            text = _message_text(event.message)
+            text = _message_text(event.message) + _tool_call_text(event.message)
             if self._open == key:
                 self.out.write(text)
             else:
@@ -258,7 +280,10 @@ class Pretty:
         if isinstance(event, MessagesEvent):
             node = event.metadata.get("langgraph_node", "?")
             kind = getattr(event.message, "type", type(event.message).__name__)
-            return f"{node}: [{kind}] {_message_text(event.message)}"
+            text = " ".join(
+                t for t in (_message_text(event.message), _tool_call_text(event.message)) if t
+            )
+            return f"{node}: [{kind}] {text}"
         if isinstance(event, TaskEvent):
             return f"start {event.name} (step {event.step}) input={event.input!r}"
         if isinstance(event, TaskResultEvent):
@@ -419,6 +444,15 @@ def run_command(args: argparse.Namespace) -> int:
     from flowc.dsl.load import check_for_command
 
     color = _use_color(args.color, sys.stdout)
+    if "checkpoints" in (args.stream_modes or ()):
+        # LangGraph emits checkpoints only with a checkpointer: a run printing none would
+        # look like a run that saved nothing
+        print(
+            "flowc: error: --stream-mode checkpoints: checkpoint events come from durable runs "
+            "(a checkpointer saving the state after each step), which flowc does not have yet",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     try:
         data = _read_json("--input", args.input)
         config = _read_json("--config", args.config) if args.config else None

@@ -172,7 +172,8 @@ def test_a_python_file_path_is_refused_with_the_form_to_use(
     assert code == 1
     assert err == (
         "error[E000]: `specs/flowc_demo/joke_graph.py` is a Python file, not a graph\n"
-        "  = hint: name a Python graph by module and attribute, e.g. `flowc_demo.joke_graph:graph`\n"
+        "  = hint: name the graph in it (`specs/flowc_demo/joke_graph.py:graph`), "
+        "or by module (`package.module:graph`)\n"
         "\n"
         "found 1 error\n"
     )

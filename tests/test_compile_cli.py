@@ -83,6 +83,7 @@ GENERATED = [
     "gen/__init__.py",
     "gen/greet.py",
     "gen/greet_types.py",
+    "gen/py.typed",
     "gen/shout.py",
     "gen/shout_types.py",
 ]
@@ -137,7 +138,8 @@ def flowc(project: Path, *args: str, cwd: Path | None = None) -> subprocess.Comp
 def contents(project: Path) -> dict[str, str]:
     return {
         p.relative_to(project).as_posix(): p.read_text(encoding="utf-8")
-        for p in sorted((project / "gen").glob("*.py"))
+        for p in sorted((project / "gen").iterdir())
+        if p.name != "__pycache__"
     }
 
 
@@ -171,9 +173,9 @@ def test_up_to_date_files_are_not_written_again(compiled: Path) -> None:
     project = compiled
     stamps = {p: p.stat().st_mtime_ns for p in (project / "gen").iterdir()}
     check = flowc(project, "--check")
-    assert (check.returncode, check.stdout, check.stderr) == (0, "up to date: 5 files in gen\n", "")
+    assert (check.returncode, check.stdout, check.stderr) == (0, "up to date: 6 files in gen\n", "")
     again = flowc(project)
-    assert (again.returncode, again.stdout, again.stderr) == (0, "up to date: 5 files in gen\n", "")
+    assert (again.returncode, again.stdout, again.stderr) == (0, "up to date: 6 files in gen\n", "")
     assert {p: p.stat().st_mtime_ns for p in (project / "gen").iterdir()} == stamps
 
 
@@ -237,6 +239,7 @@ def test_explicit_targets_and_out_override_the_project(project: Path) -> None:
         "__init__.py",
         "greet.py",
         "greet_types.py",
+        "py.typed",
     ]
     assert not (project / "gen").exists()
 
@@ -310,4 +313,5 @@ def test_compile_prints_paths_as_given(project: Path) -> None:
         "wrote out dir/__init__.py",
         "wrote out dir/greet.py",
         "wrote out dir/greet_types.py",
+        "wrote out dir/py.typed",
     ]

@@ -1,9 +1,11 @@
 """``flowc compile`` skips a spec whose modules are current, and only such a spec.
 
-Current means: every module of the spec and of its subgraphs opens with the
-banner of the spec's present hash, and is newer than flowc's code generator
-and than the modules the spec names. The tests count how often modules are
-generated, in one process, with the node modules under fresh names per test.
+Current means: the spec, its subgraph specs, the modules of the user's that
+checking it loaded, flowc's code generator and the modules it made all have
+the content they had when it was last compiled (modification times do not
+count). ``compile --check`` decides in the same way. The tests count how often
+modules are generated, in one process, with the node modules under fresh
+names per test.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ import pytest
 
 import flowc.codegen
 from flowc.cli import main
-from flowc.codegen import fresh
 
 _names = itertools.count()
 
@@ -116,6 +117,7 @@ def project(
     assert status == 0, text
     assert sorted(p.name for p in project.out.iterdir()) == [
         "__init__.py",
+        "py.typed",
         f"{graph}.py",
         f"{graph}_sub.py",
         f"{graph}_sub_types.py",
@@ -141,7 +143,7 @@ def test_an_unchanged_spec_is_neither_checked_nor_rendered(
         raise AssertionError(f"{target} was checked")
 
     monkeypatch.setattr("flowc.cli.check_target", no_check)
-    assert project.compile(capsys=capsys) == (0, "up to date: 5 files in out\n")
+    assert project.compile(capsys=capsys) == (0, "up to date: 6 files in out\n")
     assert project.generated == []
     assert project.stamps() == before
 
@@ -156,7 +158,7 @@ def test_a_changed_spec_is_compiled_again(
         f"wrote out/{project.graph}.py",
         f"wrote out/{project.graph}_types.py",
     ]
-    assert project.compile(capsys=capsys) == (0, "up to date: 5 files in out\n")
+    assert project.compile(capsys=capsys) == (0, "up to date: 6 files in out\n")
     assert project.generated == [1]
 
 
@@ -174,39 +176,86 @@ def test_a_changed_subgraph_spec_is_compiled_again(
     ]
 
 
-def test_a_newer_node_module_is_checked_once_then_skipped(
+def test_a_touched_node_module_is_still_current(
     project: Project, capsys: pytest.CaptureFixture[str]
 ) -> None:
     before = project.stamps()
     _age(project.nodes, 10)
-    # the module is newer than the modules made from it: checked and rendered again,
-    # found the same, and dated now
-    assert project.compile(capsys=capsys) == (0, "up to date: 5 files in out\n")
-    assert project.generated == [1]
-    after = project.stamps()
-    assert {k: v[0] for k, v in after.items()} == {k: v[0] for k, v in before.items()}
-    _age(project.nodes, -20)
-    assert project.compile(capsys=capsys) == (0, "up to date: 5 files in out\n")
-    assert project.generated == [1]
+    _age(project.spec, 10)
+    assert project.compile(capsys=capsys) == (0, "up to date: 6 files in out\n")
+    assert project.generated == []
+    assert project.stamps() == before
 
 
-def test_a_newer_code_generator_regenerates(
-    project: Project, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    newer = project.folder / "runner.py.j2"
-    newer.write_text("")
-    _age(newer, 10)
-    monkeypatch.setattr(fresh, "_generator_sources", lambda: (newer,))
-    assert project.compile(capsys=capsys) == (0, "up to date: 5 files in out\n")
-    assert project.generated == [1]
-
-
-def test_force_and_check_always_render(
+def test_an_edited_node_module_is_checked_once_then_skipped(
     project: Project, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert project.compile("--force", capsys=capsys) == (0, "up to date: 5 files in out\n")
-    assert project.compile("--check", capsys=capsys) == (0, "up to date: 5 files in out\n")
-    assert project.generated == [1, 1]
+    before = project.stamps()
+    project.nodes.write_text(NODES + "\n# a comment changes nothing the modules say\n")
+    _age(project.nodes, -20)  # older than the modules: the content decides, not the date
+    sys.modules.pop(project.nodes.stem, None)
+    # checked and rendered again, found the same, and recorded
+    assert project.compile(capsys=capsys) == (0, "up to date: 6 files in out\n")
+    assert project.generated == [1]
+    assert project.stamps() == before
+    assert project.compile(capsys=capsys) == (0, "up to date: 6 files in out\n")
+    assert project.generated == [1]
+
+
+def test_a_new_code_generator_regenerates(
+    project: Project, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("flowc.cache.generator_fingerprint", lambda: "another flowc")
+    assert project.compile(capsys=capsys) == (0, "up to date: 6 files in out\n")
+    assert project.generated == [1]
+
+
+def test_a_hand_edited_module_is_stale_for_check_and_compile_alike(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    runner = project.out / f"{project.graph}.py"
+    generated = runner.read_text()
+    runner.write_text(generated + "HAND_EDIT = 1\n")
+    _age(runner, 3600)
+    status, text = project.compile("--check", capsys=capsys)
+    assert (status, text) == (
+        1,
+        f"stale: out/{project.graph}.py\nrun `flowc compile` to regenerate\n",
+    )
+    assert project.compile(capsys=capsys) == (0, f"wrote out/{project.graph}.py\n")
+    assert runner.read_text() == generated
+    assert project.compile("--check", capsys=capsys) == (0, "up to date: 6 files in out\n")
+
+
+def test_any_spelling_of_the_spec_path_is_the_same_spec(
+    project: Project, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = project.stamps()
+    out = str(project.out)
+    elsewhere = project.folder / "elsewhere"
+    elsewhere.mkdir()
+    for cwd, spec in (
+        (project.folder, str(project.spec)),
+        (elsewhere, f"../{project.spec.name}"),
+        (project.folder.parent, f"{project.folder.name}/{project.spec.name}"),
+    ):
+        monkeypatch.chdir(cwd)
+        for check in ((), ("--check",)):
+            status = main(["--color", "never", "compile", spec, "-o", out, *check])
+            captured = capsys.readouterr()
+            assert (status, captured.err) == (0, ""), (cwd, spec, check)
+            assert captured.out.startswith("up to date: 6 files in "), (cwd, spec, check)
+    assert project.stamps() == before
+    # rendered for none of them: every spelling names the record of the first compile
+    assert project.generated == []
+
+
+def test_force_always_renders_and_check_asks_what_compile_asks(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert project.compile("--force", capsys=capsys) == (0, "up to date: 6 files in out\n")
+    assert project.compile("--check", capsys=capsys) == (0, "up to date: 6 files in out\n")
+    assert project.generated == [1]
 
 
 def test_a_missing_module_or_another_banner_is_regenerated(

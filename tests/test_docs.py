@@ -185,6 +185,9 @@ def _bash_steps(block: Block) -> list[tuple[str, str, int]]:
 
 def _env(tmp: Path) -> dict[str, str]:
     env = cli_env(tmp / "cache", NO_COLOR="1")
+    # commands run in a shell find modules as a newcomer's do: no PYTHONPATH
+    # (tests/test_docs_newcomer.py runs every command and Python block that way)
+    del env["PYTHONPATH"]
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     env["COLUMNS"] = "100"
     return env

@@ -1,158 +1,141 @@
-"""Up to date: whether ``flowc compile`` may skip a spec whose modules are current.
+"""Up to date: whether a spec's modules in a folder are current, by the content of their sources.
 
-Takes a spec target and the output folder, tells without checking or
-rendering anything whether the spec's modules are current: every module of
-the spec and of each of its subgraphs exists, opens with the banner of the
-spec's current hash, and is dated after the last change to flowc's code
-generator and to the modules the spec names (nodes, routers, reducers, state
-and types). A spec that does not load, or that is not a TOML file, is never
-known to be current: the caller compiles it. What the named modules import in
-turn is not followed; ``flowc compile --force`` regenerates everything.
+After ``flowc compile`` writes a spec's modules, or finds them as they should
+be, it records (:func:`record`), for that folder and that spec, the sha256 of
+everything the modules were made from: the spec and its subgraph specs, the
+source files of your modules that were loaded when the spec was checked (nodes,
+routers, types and what they import), and flowc's code generator; and the
+sha256 of each module it made. A later ``flowc compile`` or ``flowc compile
+--check`` of the spec (:func:`current`) skips checking and rendering it only
+when every one of those hashes is the same now. Nothing is decided by
+modification times: a touched file is still current, an edited one is not, and
+a module edited by hand is stale for both commands.
+
+The records live in flowc's cache folder (``compiled/`` under
+:func:`flowc.cache.cache_dir`), one JSON file per output folder. They are
+only a cache: without one (a fresh clone, a CI job) the spec is checked,
+rendered and compared byte for byte with the files. Modules of the standard
+library and of ``site-packages`` are not hashed; after upgrading a package that
+a spec's types come from, ``flowc compile --force`` regenerates everything.
 """
 
 from __future__ import annotations
 
-import importlib.util
+import contextlib
+import hashlib
+import json
 import os
-import re
 import sys
+import sysconfig
 from collections.abc import Iterable
-from contextlib import suppress
-from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
+from typing import Any
 
-from flowc.dsl.load import is_toml_target, load_subgraph, load_target
-from flowc.dsl.spec import REDUCER_ALIASES, GraphSpec
+__all__ = ["current", "record", "sources", "spec_key"]
 
-from .view import banner_text
-
-__all__ = ["Found", "current_files", "mark_current"]
-
-_REF = re.compile(r"([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*):[A-Za-z_]")
+_VERSION = 1
 
 
-@dataclass(frozen=True, slots=True)
-class Found:
-    """The modules of a spec whose banners carry its current hash (and ``__init__.py``)."""
-
-    files: tuple[Path, ...]
-    current: bool
-    """Whether they are also newer than everything they were made from."""
+def spec_key(target: str, base: Path) -> str:
+    """The name a spec's record is kept under: the target as compiled, from ``base``."""
+    return f"{base}\n{target}"
 
 
-def current_files(target: str, out: Path) -> Found | None:
-    """The modules ``target`` makes in ``out``, if their banners match the spec."""
-    if not is_toml_target(target):
+def current(key: str, out: Path) -> tuple[Path, ...] | None:
+    """The modules of a spec in ``out``, if they and their sources are as last recorded."""
+    entry = _read(out).get(key)
+    if not isinstance(entry, dict) or entry.get("generator") != _generator():
         return None
-    loaded, origin = load_target(target)
-    if loaded.spec is None or loaded.diagnostics:
+    inputs, outputs = entry.get("inputs"), entry.get("outputs")
+    if not isinstance(inputs, dict) or not isinstance(outputs, dict) or not outputs:
         return None
-    files: list[Path] = []
-    sources: list[Path] = [*_generator_sources()]
-    if not _collect(loaded.spec, origin, out, files, sources, set()):
+    for path, digest in (*inputs.items(), *outputs.items()):
+        if _hash_file(path) != digest:
+            return None
+    if not all((out / name).is_file() for name in ("__init__.py", "py.typed")):
         return None
-    init = out / "__init__.py"
-    if not init.is_file():
-        return None
+    return tuple(Path(path) for path in outputs)
+
+
+def record(out: Path, key: str, inputs: dict[str, str], outputs: dict[Path, str]) -> None:
+    """Remember what a spec's modules (path → text) in ``out`` were made from."""
+    entries = _read(out)
+    entries[key] = {
+        "generator": _generator(),
+        "inputs": inputs,
+        "outputs": {
+            os.path.abspath(path): hashlib.sha256(text.encode()).hexdigest()
+            for path, text in outputs.items()
+        },
+    }
+    path = _record_file(out)
+    data = {"version": _VERSION, "folder": str(out.resolve()), "specs": entries}
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        newest_source = max(os.stat(path).st_mtime_ns for path in sources)
-        oldest_output = min(os.stat(path).st_mtime_ns for path in files)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        os.replace(tmp, path)  # a compile running beside this one reads either record whole
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def sources(spec_files: Iterable[str]) -> dict[str, str]:
+    """The sha256 of the spec files and of every loaded module of yours (path → hash).
+
+    Every module outside the standard library, ``site-packages`` and flowc
+    itself counts: more than a spec needs, never less, since what its nodes
+    import is not known without importing them.
+    """
+    paths = {os.path.abspath(p) for p in spec_files}
+    skip = _not_hashed()
+    for module in list(sys.modules.values()):
+        file = getattr(module, "__file__", None)
+        if not isinstance(file, str) or not file.endswith(".py"):
+            continue
+        file = os.path.abspath(file)
+        if not file.startswith(skip) and os.path.isfile(file):
+            paths.add(file)
+    hashes = {path: _hash_file(path) for path in sorted(paths)}
+    return {path: digest for path, digest in hashes.items() if digest is not None}
+
+
+def _not_hashed() -> tuple[str, ...]:
+    import flowc
+
+    folders = {Path(flowc.__file__).resolve().parent}
+    for name in ("stdlib", "platstdlib", "purelib", "platlib"):
+        with contextlib.suppress(KeyError):
+            folders.add(Path(sysconfig.get_paths()[name]).resolve())
+    return tuple(str(folder) + os.sep for folder in folders)
+
+
+def _hash_file(path: str) -> str | None:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
     except OSError:
         return None
-    # the package's __init__.py is part of the output, but never rewritten: not dated
-    return Found((*files, init), oldest_output > newest_source)
 
 
-def mark_current(files: Iterable[Path]) -> None:
-    """Date modules now that a compile found them unchanged, so the next may skip them."""
-    for path in files:
-        with suppress(OSError):
-            os.utime(path)
+def _generator() -> str:
+    from flowc.cache import generator_fingerprint
+
+    return generator_fingerprint()
 
 
-def _collect(
-    spec: GraphSpec,
-    origin: str,
-    out: Path,
-    files: list[Path],
-    sources: list[Path],
-    seen: set[str],
-) -> bool:
-    """Add the modules of ``spec`` and its subgraphs, and the files they depend on."""
-    if spec.name in seen:
-        return True
-    seen.add(spec.name)
-    expected = "# " + banner_text(origin, spec.digest()) + "\n"
-    for name in (f"{spec.name}_types.py", f"{spec.name}.py"):
-        path = out / name
-        try:
-            with path.open(encoding="utf-8") as handle:
-                if handle.readline() != expected:
-                    return False
-        except (OSError, UnicodeDecodeError):
-            return False
-        files.append(path)
-    for module in _modules_named(spec):
-        try:
-            source = _module_file(module)
-        except LookupError:
-            return False
-        if source is not None:
-            sources.append(source)
-    for node in spec.nodes:
-        if node.subgraph is None:
-            continue
-        if not is_toml_target(node.subgraph):
-            return False
-        sub, _, diags, sub_origin = load_subgraph(node.subgraph, origin)
-        if sub is None or diags:
-            return False
-        if not _collect(sub, sub_origin, out, files, sources, seen):
-            return False
-    return True
+def _record_file(out: Path) -> Path:
+    from flowc.cache import cache_dir
+
+    name = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:24]
+    return cache_dir() / "compiled" / f"{name}.json"
 
 
-def _modules_named(spec: GraphSpec) -> set[str]:
-    """Every module that a reference of the spec names (``module:name``, in types too)."""
-    texts = [spec.state.class_ref or "", spec.custom_type or ""]
-    for f in spec.state.fields:
-        texts += [f.type, REDUCER_ALIASES.get(f.reducer or "", f.reducer or "")]
-    for node in spec.nodes:
-        texts += [node.call or "", node.custom_type or ""]
-    texts += [branch.router for branch in spec.branches]
-    return {match.group(1) for text in texts for match in _REF.finditer(text)}
-
-
-def _module_file(module: str) -> Path | None:
-    """The source file of ``module`` (``None`` if it has none), found without
-    importing it where that can be done.
-
-    Raises:
-        LookupError: if there is no such module.
-    """
-    loaded = sys.modules.get(module)
-    origin = getattr(loaded, "__file__", None) if loaded is not None else None
-    if loaded is None:
-        try:
-            found = importlib.util.find_spec(module)
-        except (ImportError, ValueError) as exc:
-            raise LookupError(module) from exc
-        if found is None:
-            raise LookupError(module)
-        origin = found.origin
-    if origin is None or not os.path.isfile(origin):
-        return None  # built in, or a namespace package: no file an edit could change
-    return Path(origin)
-
-
-@cache
-def _generator_sources() -> tuple[Path, ...]:
-    """flowc's code generator: a newer flowc regenerates everything."""
-    root = Path(__file__).resolve().parent.parent
-    return tuple(
-        path
-        for folder in ("codegen", "dsl")
-        for path in (root / folder).rglob("*")
-        if path.suffix in (".py", ".j2")
-    )
+def _read(out: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(_record_file(out).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("version") != _VERSION:
+        return {}
+    specs = data.get("specs")
+    return specs if isinstance(specs, dict) else {}

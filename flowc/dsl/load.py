@@ -9,9 +9,12 @@ target that cannot be read or imported gives a diagnostic, never an exception.
 from __future__ import annotations
 
 import importlib
+import importlib.machinery
 import os
 import sys
 import traceback
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -28,26 +31,61 @@ __all__ = [
     "check_for_command",
     "check_graph",
     "check_target",
+    "importable",
     "is_toml_target",
     "load_subgraph",
     "load_target",
+    "spec_folder_modules_forgotten",
 ]
 
 
 def is_toml_target(target: str) -> bool:
     """True for a TOML spec path (as opposed to ``module:attribute``)."""
+    if ".py:" in target:
+        return False  # path/file.py:graph
     return target.endswith(".toml") or os.sep in target or Path(target).is_file()
 
 
 def load_target(target: str) -> tuple[LoadResult, str]:
     """Load a spec from a path or a ``module:attribute``; returns it and its origin."""
-    if target.endswith(".py") or ".py:" in target:
-        hint = "name a Python graph by module and attribute, e.g. `flowc_demo.joke_graph:graph`"
+    if ".py:" in target:
+        path = target.rpartition(":")[0]
+        if not Path(path).is_file():
+            diag = Diagnostic.error("E000", f"no such file: {path}", None)
+            return LoadResult(None, SourceMap(target), (diag,)), target
+        reference = _module_of_file(target)
+        return _load_python(reference), reference
+    if target.endswith(".py"):
+        hint = f"name the graph in it (`{target}:graph`), or by module (`package.module:graph`)"
         diag = Diagnostic.error("E000", f"`{target}` is a Python file, not a graph", None, hint)
         return LoadResult(None, SourceMap(target), (diag,)), target
     if is_toml_target(target):
         return _load_file(target), target
     return _load_python(target), target
+
+
+def _module_of_file(target: str) -> str:
+    """``path/file.py:attr`` → ``module:attr``, the module named as ``sys.path`` finds it.
+
+    The deepest folder of ``sys.path`` (or the working folder) that holds the
+    file gives the name (``src/app/graphs.py`` is ``app.graphs`` when ``src`` is
+    on the path); a file under none of them is imported from its own folder.
+    """
+    path, _, attr = target.rpartition(":")
+    file = Path(path).resolve()
+    best: tuple[str, ...] | None = None
+    for entry in [os.getcwd(), *sys.path]:
+        root = Path(entry or os.getcwd()).resolve()
+        if file.is_relative_to(root):
+            parts = file.relative_to(root).with_suffix("").parts
+            if all(p.isidentifier() for p in parts) and (best is None or len(parts) < len(best)):
+                best = parts
+    if best is None:
+        folder = str(file.parent)
+        if folder not in sys.path:
+            sys.path.insert(0, folder)
+        best = (file.stem,)
+    return ".".join(best).removesuffix(".__init__") + ":" + attr
 
 
 def _load_file(target: str) -> LoadResult:
@@ -170,6 +208,44 @@ def _check_loaded(loaded: LoadResult, origin: str) -> CheckResult:
     diags = (*loaded.diagnostics, *result.diagnostics)
     failed = any(d.severity.value == "error" for d in loaded.diagnostics)
     return CheckResult(None if failed else result.graph, diags, result.source_map)
+
+
+def importable(module: str, extra: Iterable[str] = ()) -> bool:
+    """Whether ``module`` (imported already) is found on ``sys.path`` (and ``extra``) as it was.
+
+    A module found only because a TOML spec's folder was on the path while the
+    spec was checked is not: a program importing the compiled package does not
+    have that folder on its path.
+    """
+    top = module.partition(".")[0]
+    loaded = sys.modules.get(top)
+    file = getattr(loaded, "__file__", None)
+    if loaded is None or not isinstance(file, str):
+        return True  # built in, or not a file: nothing a folder decides
+    found = importlib.machinery.PathFinder.find_spec(top, [*sys.path, *extra])
+    if found is None or found.origin is None:
+        return False
+    return os.path.abspath(found.origin) == os.path.abspath(file)
+
+
+@contextmanager
+def spec_folder_modules_forgotten() -> Iterator[None]:
+    """Afterwards, forget the modules that only a TOML spec's folder made importable.
+
+    Checking a TOML spec imports its node modules with the spec's folder on
+    ``sys.path`` (and then takes the folder off it); forgetting them too means
+    a later target of the same command finds only what it would find alone, so
+    the order of targets does not matter.
+    """
+    before = set(sys.modules)
+    try:
+        yield
+    finally:
+        found: dict[str, bool] = {}  # by top-level package: one search of the path each
+        for name in sorted(set(sys.modules) - before):
+            top = name.partition(".")[0]
+            if found.setdefault(top, importable(top)) is False:
+                del sys.modules[name]
 
 
 def check_for_command(target: str, *, color: bool) -> CheckedGraph | None:

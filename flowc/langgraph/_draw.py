@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, get_args, get_origin
 
+from flowc.draw import mermaid_text
 from flowc.dsl.spec import END, START
 
 from ._blueprint import Blueprint, BranchRecord
@@ -162,7 +163,7 @@ class DrawableGraph:
                 regular[key] = node
 
         def render(key: str, node: DrawnNode) -> str:
-            name = node.name.split(":")[-1]
+            name = mermaid_text(node.name.split(":")[-1])
             label = (
                 f"<p>{name}</p>"
                 if name.startswith(_MARKDOWN_SPECIAL) and name.endswith(_MARKDOWN_SPECIAL)
@@ -196,7 +197,7 @@ class DrawableGraph:
                         "subgraph nodes with unique names."
                     )
                 seen.add(name)
-                out.append(f"\tsubgraph {name}\n")
+                out.append(f"\tsubgraph {mermaid_text(name)}\n")
                 if with_styles and prefix in nested:
                     out.extend(render(k, n) for k, n in nested[prefix].items())
             for edge in edges:
@@ -221,7 +222,7 @@ class DrawableGraph:
         if with_styles:
             for prefix, members in nested.items():
                 if ":" not in prefix and prefix not in seen:
-                    out.append(f"\tsubgraph {prefix}\n")
+                    out.append(f"\tsubgraph {mermaid_text(prefix)}\n")
                     out.extend(render(k, n) for k, n in members.items())
                     out.append("\tend\n")
             out.extend(f"\tclassDef {name} {style}\n" for name, style in _STYLES)
@@ -231,8 +232,9 @@ class DrawableGraph:
 def _arrow(edge: DrawnEdge, wrap: int) -> str:
     if edge.data is None:
         return " -.-> " if edge.conditional else " --> "
-    words = edge.data.split()
-    data = edge.data
+    # a path-map key is any text: escaped, it cannot end its statement and start another
+    words = [mermaid_text(word) for word in edge.data.split()]
+    data = mermaid_text(edge.data)
     if len(words) > wrap:
         data = "&nbsp<br>&nbsp".join(
             " ".join(words[i : i + wrap]) for i in range(0, len(words), wrap)
