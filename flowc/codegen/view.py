@@ -342,7 +342,7 @@ RUNNER_HEADER = (
         "ValuesEvent",
     )
     | _imports("flowc.runtime._drive", "subgraph_node")
-    | _imports("flowc.runtime._engine", "Node", "Plan", "keyed_input")
+    | _imports("flowc.runtime._engine", "Node", "Plan", "Task", "keyed_input", "no_sync", "route")
     | _imports("flowc.runtime._graph", "Graph", "GraphWithSubgraphs")
 )
 # Names the templates define (or bind otherwise) at module level.

@@ -1,8 +1,10 @@
-"""What generated runner modules import at run time (standard library only).
+"""flowc's runtime (standard library only): what compiled graphs and their users share.
 
 Application code uses the event classes (for ``match`` and annotations),
-:func:`get_stream_writer` / :data:`StreamWriter` inside nodes, :class:`Config`
-and the errors.
+:func:`get_stream_writer` / :data:`StreamWriter` and :func:`get_config` inside
+nodes, :class:`Config` and the errors. The superstep engine that runs a
+compiled graph lives in private modules (``_engine``, ``_drive``, ``_graph``)
+that generated modules import explicitly.
 """
 
 from __future__ import annotations
@@ -61,13 +63,10 @@ from .run import (
 )
 
 __all__ = [
-    "CURRENT_TASK",
     "DEFAULT_RECURSION_LIMIT",
-    "MODES",
     "Config",
     "CustomEvent",
     "DebugEvent",
-    "Done",
     "EmptyInputError",
     "Event",
     "GraphRecursionError",
@@ -77,39 +76,23 @@ __all__ = [
     "MessagesEvent",
     "Namespace",
     "NodeConfig",
-    "Run",
     "StreamMode",
     "StreamWriter",
-    "Task",
     "TaskEvent",
     "TaskId",
     "TaskResultEvent",
     "UpdatesEvent",
     "ValuesEvent",
-    "adrain",
-    "afailing",
     "ashape_chunks",
-    "check_concurrent_writes",
-    "check_update",
     "current_task",
-    "default_mode",
     "deferred_form",
-    "drain",
-    "emit_node_output",
-    "enter",
-    "failing",
     "get_config",
     "get_stream_writer",
-    "ignore",
-    "leave",
-    "no_sync",
-    "parse_modes",
-    "recursion_message",
-    "route",
     "shape_chunks",
-    "shared_input",
-    "timestamp",
 ]
+"""What application code and node modules use. The names imported above and not
+listed here are the engine's (runs, tasks, the checks a run makes): generated modules
+and flowc's own modules reach them, not users, and they may change."""
 
 
 class _DeferredForm:

@@ -44,9 +44,21 @@ from .run import (
     check_update,
     ignore,
     no_sync,
+    route,
 )
 
-__all__ = ["Engine", "Node", "Plan", "Request", "abody", "body", "keyed_input"]
+__all__ = [
+    "Engine",
+    "Node",
+    "Plan",
+    "Request",
+    "Task",
+    "abody",
+    "body",
+    "keyed_input",
+    "no_sync",
+    "route",
+]
 
 Writes = dict[str, Any] | None
 """What a task wrote: a dict of state keys, or ``None`` for nothing."""

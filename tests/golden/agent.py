@@ -29,7 +29,7 @@ from flowc.runtime import (
     UpdatesEvent,
     ValuesEvent,
 )
-from flowc.runtime._engine import Node, Plan
+from flowc.runtime._engine import Node, Plan, route
 from flowc.runtime._graph import Graph
 from flowc_demo.agent import agent as _impl_agent
 from flowc_demo.agent import should_continue as _router_should_continue
@@ -138,7 +138,7 @@ def _route_agent(state: dict[str, Any]) -> tuple[str, ...]:
     picked = _router_should_continue(inp)
     if isinstance(picked, str) and picked in ("tools",):
         return (picked,)
-    return rt.route("should_continue", picked, ("tools", "__end__"), None)
+    return route("should_continue", picked, ("tools", "__end__"), None)
 
 
 PLAN: Final = Plan(

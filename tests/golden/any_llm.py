@@ -29,7 +29,7 @@ from flowc.runtime import (
     UpdatesEvent,
     ValuesEvent,
 )
-from flowc.runtime._engine import Node, Plan
+from flowc.runtime._engine import Node, Plan, Task
 from flowc.runtime._graph import Graph
 from flowc_demo.any_llm import call_tool as _impl_call_tool
 
@@ -119,7 +119,7 @@ def _merge(values: dict[str, Any], update: dict[str, Any]) -> None:
             values[key] = value
 
 
-async def _call_call_tool(task: rt.Task, inp: Any, values: dict[str, Any]) -> object:
+async def _call_call_tool(task: Task, inp: Any, values: dict[str, Any]) -> object:
     """Node 'call_tool', with what it asks for besides the state."""
     return await _node_call_tool(inp)
 

@@ -28,7 +28,7 @@ from flowc.runtime import (
     UpdatesEvent,
     ValuesEvent,
 )
-from flowc.runtime._engine import Node, Plan
+from flowc.runtime._engine import Node, Plan, Task
 from flowc.runtime._graph import Graph
 from flowc_demo.async_writer import generate_joke as _impl_generate_joke
 
@@ -101,7 +101,7 @@ AsyncWriterEvent: TypeAlias = (
 )
 
 
-async def _call_generate_joke(task: rt.Task, inp: Any, values: dict[str, Any]) -> object:
+async def _call_generate_joke(task: Task, inp: Any, values: dict[str, Any]) -> object:
     """Node 'generate_joke', with what it asks for besides the state."""
     return await _node_generate_joke(inp, writer=task.writer)
 

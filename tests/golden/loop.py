@@ -29,7 +29,7 @@ from flowc.runtime import (
     UpdatesEvent,
     ValuesEvent,
 )
-from flowc.runtime._engine import Node, Plan
+from flowc.runtime._engine import Node, Plan, route
 from flowc.runtime._graph import Graph
 from flowc_demo.loop import increment as _impl_increment
 from flowc_demo.loop import keep_going as _router_keep_going
@@ -124,7 +124,7 @@ def _route_increment(state: dict[str, Any]) -> tuple[str, ...]:
     picked = _router_keep_going(inp)
     if isinstance(picked, str) and picked in ("increment",):
         return (picked,)
-    return rt.route("keep_going", picked, ("increment", "__end__"), None)
+    return route("keep_going", picked, ("increment", "__end__"), None)
 
 
 PLAN: Final = Plan(

@@ -28,7 +28,7 @@ from flowc.runtime import (
     UpdatesEvent,
     ValuesEvent,
 )
-from flowc.runtime._engine import Node, Plan
+from flowc.runtime._engine import Node, Plan, Task
 from flowc.runtime._graph import Graph
 from flowc_demo.messages_http import stream_answer as _impl_stream_answer
 
@@ -101,7 +101,7 @@ MessagesHttpAsyncEvent: TypeAlias = (
 )
 
 
-async def _call_stream_answer(task: rt.Task, inp: Any, values: dict[str, Any]) -> object:
+async def _call_stream_answer(task: Task, inp: Any, values: dict[str, Any]) -> object:
     """Node 'stream_answer', with what it asks for besides the state."""
     return await _node_stream_answer(inp, writer=task.writer)
 

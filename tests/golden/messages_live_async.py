@@ -28,7 +28,7 @@ from flowc.runtime import (
     UpdatesEvent,
     ValuesEvent,
 )
-from flowc.runtime._engine import Node, Plan
+from flowc.runtime._engine import Node, Plan, Task
 from flowc.runtime._graph import Graph
 from flowc_demo.messages_live import aleft as _impl_left
 from flowc_demo.messages_live import aright as _impl_right
@@ -113,12 +113,12 @@ MessagesLiveAsyncEvent: TypeAlias = (
 )
 
 
-async def _call_left(task: rt.Task, inp: Any, values: dict[str, Any]) -> object:
+async def _call_left(task: Task, inp: Any, values: dict[str, Any]) -> object:
     """Node 'left', with what it asks for besides the state."""
     return await _node_left(inp)
 
 
-async def _call_right(task: rt.Task, inp: Any, values: dict[str, Any]) -> object:
+async def _call_right(task: Task, inp: Any, values: dict[str, Any]) -> object:
     """Node 'right', with what it asks for besides the state."""
     return await _node_right(inp)
 

@@ -28,7 +28,7 @@ from flowc.runtime import (
     UpdatesEvent,
     ValuesEvent,
 )
-from flowc.runtime._engine import Node, Plan
+from flowc.runtime._engine import Node, Plan, Task
 from flowc.runtime._graph import Graph
 from flowc_demo.messages_models import ainvoked as _impl_disabled
 from flowc_demo.messages_models import astreamed as _impl_streamed
@@ -126,17 +126,17 @@ MessagesModelsAsyncEvent: TypeAlias = (
 )
 
 
-async def _call_streamed(task: rt.Task, inp: Any, values: dict[str, Any]) -> object:
+async def _call_streamed(task: Task, inp: Any, values: dict[str, Any]) -> object:
     """Node 'streamed', with what it asks for besides the state."""
     return await _node_streamed(inp)
 
 
-async def _call_whole(task: rt.Task, inp: Any, values: dict[str, Any]) -> object:
+async def _call_whole(task: Task, inp: Any, values: dict[str, Any]) -> object:
     """Node 'whole', with what it asks for besides the state."""
     return await _node_whole(inp)
 
 
-async def _call_disabled(task: rt.Task, inp: Any, values: dict[str, Any]) -> object:
+async def _call_disabled(task: Task, inp: Any, values: dict[str, Any]) -> object:
     """Node 'disabled', with what it asks for besides the state."""
     return await _node_disabled(inp)
 

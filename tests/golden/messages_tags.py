@@ -28,7 +28,7 @@ from flowc.runtime import (
     UpdatesEvent,
     ValuesEvent,
 )
-from flowc.runtime._engine import Node, Plan
+from flowc.runtime._engine import Node, Plan, Task
 from flowc.runtime._graph import Graph
 from flowc_demo.messages_tags import call_model as _impl_call_model
 
@@ -101,7 +101,7 @@ MessagesTagsEvent: TypeAlias = (
 )
 
 
-async def _call_call_model(task: rt.Task, inp: Any, values: dict[str, Any]) -> object:
+async def _call_call_model(task: Task, inp: Any, values: dict[str, Any]) -> object:
     """Node 'call_model', with what it asks for besides the state."""
     return await _node_call_model(inp, config=task.node_config())
 

@@ -29,7 +29,7 @@ from flowc.runtime import (
     UpdatesEvent,
     ValuesEvent,
 )
-from flowc.runtime._engine import Node, Plan
+from flowc.runtime._engine import Node, Plan, Task
 from flowc.runtime._graph import Graph
 from flowc_demo.progress import summarize as _impl_summarize
 from flowc_demo.progress import work as _impl_work
@@ -131,12 +131,12 @@ def _merge(values: dict[str, Any], update: dict[str, Any]) -> None:
             values[key] = value
 
 
-def _call_work(task: rt.Task, inp: Any, values: dict[str, Any]) -> object:
+def _call_work(task: Task, inp: Any, values: dict[str, Any]) -> object:
     """Node 'work', with what it asks for besides the state."""
     return _node_work(inp, writer=task.writer)
 
 
-def _call_summarize(task: rt.Task, inp: Any, values: dict[str, Any]) -> object:
+def _call_summarize(task: Task, inp: Any, values: dict[str, Any]) -> object:
     """Node 'summarize', with what it asks for besides the state."""
     return _node_summarize(inp, writer=task.writer)
 

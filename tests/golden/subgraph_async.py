@@ -32,7 +32,7 @@ from flowc.runtime import (
     ValuesEvent,
 )
 from flowc.runtime._drive import subgraph_node
-from flowc.runtime._engine import Node, Plan
+from flowc.runtime._engine import Node, Plan, Task
 from flowc.runtime._graph import GraphWithSubgraphs
 from flowc_demo.subgraph_async import plan as _impl_plan
 from flowc_demo.subgraph_async import summarise as _impl_summarise
@@ -175,7 +175,7 @@ def _merge(values: dict[str, Any], update: dict[str, Any]) -> None:
             values[key] = value
 
 
-async def _call_summarise(task: rt.Task, inp: Any, values: dict[str, Any]) -> object:
+async def _call_summarise(task: Task, inp: Any, values: dict[str, Any]) -> object:
     """Node 'summarise', with what it asks for besides the state."""
     return await _node_summarise(inp)
 

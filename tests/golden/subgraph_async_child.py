@@ -29,7 +29,7 @@ from flowc.runtime import (
     UpdatesEvent,
     ValuesEvent,
 )
-from flowc.runtime._engine import Node, Plan
+from flowc.runtime._engine import Node, Plan, Task
 from flowc.runtime._graph import Graph
 from flowc_demo.subgraph_async import fetch_first as _impl_fetch_first
 from flowc_demo.subgraph_async import fetch_second as _impl_fetch_second
@@ -132,12 +132,12 @@ def _merge(values: dict[str, Any], update: dict[str, Any]) -> None:
             values[key] = value
 
 
-async def _call_fetch_first(task: rt.Task, inp: Any, values: dict[str, Any]) -> object:
+async def _call_fetch_first(task: Task, inp: Any, values: dict[str, Any]) -> object:
     """Node 'fetch_first', with what it asks for besides the state."""
     return await _node_fetch_first(inp, writer=task.writer)
 
 
-async def _call_fetch_second(task: rt.Task, inp: Any, values: dict[str, Any]) -> object:
+async def _call_fetch_second(task: Task, inp: Any, values: dict[str, Any]) -> object:
     """Node 'fetch_second', with what it asks for besides the state."""
     return await _node_fetch_second(inp)
 

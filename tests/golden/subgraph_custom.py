@@ -31,7 +31,7 @@ from flowc.runtime import (
     ValuesEvent,
 )
 from flowc.runtime._drive import subgraph_node
-from flowc.runtime._engine import Node, Plan
+from flowc.runtime._engine import Node, Plan, Task
 from flowc.runtime._graph import GraphWithSubgraphs
 from flowc_demo.subgraph_custom import prepare as _impl_prepare
 from flowc_demo.subgraph_custom import report as _impl_report
@@ -157,7 +157,7 @@ SubgraphCustomEventWithSubgraphs: TypeAlias = (
 )
 
 
-def _call_report(task: rt.Task, inp: Any, values: dict[str, Any]) -> object:
+def _call_report(task: Task, inp: Any, values: dict[str, Any]) -> object:
     """Node 'report', with what it asks for besides the state."""
     return _node_report(inp, writer=task.writer)
 

@@ -28,7 +28,7 @@ from flowc.runtime import (
     UpdatesEvent,
     ValuesEvent,
 )
-from flowc.runtime._engine import Node, Plan
+from flowc.runtime._engine import Node, Plan, Task
 from flowc.runtime._graph import Graph
 from flowc_demo.subgraph_custom import announce as _impl_announce
 from flowc_demo.subgraph_custom import count as _impl_count
@@ -114,7 +114,7 @@ SubgraphCustomChildEvent: TypeAlias = (
 )
 
 
-def _call_announce(task: rt.Task, inp: Any, values: dict[str, Any]) -> object:
+def _call_announce(task: Task, inp: Any, values: dict[str, Any]) -> object:
     """Node 'announce', with what it asks for besides the state."""
     return _node_announce(inp, writer=task.writer)
 

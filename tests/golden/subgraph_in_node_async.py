@@ -29,7 +29,7 @@ from flowc.runtime import (
     UpdatesEvent,
     ValuesEvent,
 )
-from flowc.runtime._engine import Node, Plan
+from flowc.runtime._engine import Node, Plan, Task
 from flowc.runtime._graph import Graph
 from flowc_demo.subgraph_in_node import acall_subgraph as _impl_call_subgraph
 from flowc_demo.subgraph_in_node import atwice as _impl_twice
@@ -132,12 +132,12 @@ def _merge(values: dict[str, Any], update: dict[str, Any]) -> None:
             values[key] = value
 
 
-async def _call_call_subgraph(task: rt.Task, inp: Any, values: dict[str, Any]) -> object:
+async def _call_call_subgraph(task: Task, inp: Any, values: dict[str, Any]) -> object:
     """Node 'call_subgraph', with what it asks for besides the state."""
     return await _node_call_subgraph(inp)
 
 
-async def _call_twice(task: rt.Task, inp: Any, values: dict[str, Any]) -> object:
+async def _call_twice(task: Task, inp: Any, values: dict[str, Any]) -> object:
     """Node 'twice', with what it asks for besides the state."""
     return await _node_twice(inp)
 
