@@ -100,7 +100,7 @@ def test_between_a_streams_events_no_task_is_current() -> None:
             get_config()
     assert rt.current_task() is None
     # nothing of the finished run is left in the context
-    assert rt.CURRENT_TASK.get() is None
+    assert rt.run.CURRENT_TASK.get() is None
 
 
 def test_a_graph_run_between_another_streams_events_is_a_root_run() -> None:
@@ -115,21 +115,21 @@ def test_a_graph_run_between_another_streams_events_is_a_root_run() -> None:
 def test_a_node_walking_a_nested_stream_stays_the_current_task_between_its_events() -> None:
     result = build(graph_outer).invoke({})
     assert result == {"seen": ["a1 in outer", "a2 in outer", "O:last"]}
-    assert rt.CURRENT_TASK.get() is None
+    assert rt.run.CURRENT_TASK.get() is None
 
 
 def test_a_failing_node_leaves_no_current_task() -> None:
     with pytest.raises(ValueError, match="fails in a2"):
         for _ in build(graph_fail).stream({}, stream_mode="updates"):
             assert rt.current_task() is None
-    assert rt.CURRENT_TASK.get() is None
+    assert rt.run.CURRENT_TASK.get() is None
 
 
 def test_a_stream_closed_early_leaves_no_current_task() -> None:
     run = build(graph_a).stream({}, stream_mode="updates")
     assert next(run).node == "a1"
     run.close()
-    assert rt.CURRENT_TASK.get() is None
+    assert rt.run.CURRENT_TASK.get() is None
 
 
 def test_interleaved_async_streams_each_see_their_own_nodes() -> None:

@@ -16,11 +16,9 @@ from typing import Any
 import pytest
 
 from flowc.runtime import (
-    CURRENT_TASK,
     GraphRecursionError,
     InvalidInputError,
     InvalidUpdateError,
-    Run,
     TaskEvent,
     TaskResultEvent,
     UpdatesEvent,
@@ -29,6 +27,7 @@ from flowc.runtime import (
 )
 from flowc.runtime._drive import adrive, drive, invoke, stream, subgraph_node
 from flowc.runtime._engine import Engine, Node, Plan, keyed_input
+from flowc.runtime.run import CURRENT_TASK, Run
 
 from .conftest import ROOT
 
@@ -405,3 +404,81 @@ def test_each_lone_step_reports_its_own_node_though_one_task_object_serves_them_
         ("TaskResultEvent", "b", 2),
     ]
     assert events[0].id == events[1].id != events[2].id == events[3].id
+
+
+def test_a_failing_task_of_a_parallel_superstep_fails_the_run_with_its_events() -> None:
+    def boom(state: dict[str, Any]) -> None:
+        raise KeyError("b broke")
+
+    plan = Plan(
+        "fails",
+        ("log",),
+        (_node("a"), Node("b", UpdatesEvent, plain=boom)),
+        ("a", "b"),
+        merge=_merge_log,
+    )
+    events: list[Any] = []
+    with pytest.raises(KeyError, match="b broke"):
+        events.extend(stream(plan, {"log": []}, ["tasks", "values"], False, None))
+    failed = [e for e in events if isinstance(e, TaskResultEvent) and e.error is not None]
+    assert [(e.name, repr(e.error)) for e in failed] == [("b", "KeyError('b broke')")]
+    # the writes of a failed superstep are never applied: only the input's values came out
+    assert [e.data for e in events if isinstance(e, ValuesEvent)] == [{"log": []}]
+    assert CURRENT_TASK.get() is None
+
+
+def test_an_async_run_cancelled_mid_node_runs_no_further_node() -> None:
+    ran: list[str] = []
+    started = asyncio.Event()
+
+    async def hang(task: Any, inp: Any, values: Any) -> dict[str, Any]:
+        ran.append("hang")
+        started.set()
+        await asyncio.sleep(10)
+        return {"log": ["hang"]}
+
+    plan = Plan(
+        "cancel",
+        ("log",),
+        (Node("hang", UpdatesEvent, acall=hang, then=("after",)), _node("after")),
+        ("hang",),
+        merge=_merge_log,
+    )
+
+    async def main() -> None:
+        async def consume() -> None:
+            run = Run(plan.name, frozenset({"updates"}))
+            async for _ in adrive(plan, run, {"log": []}, False):
+                ran.append("event")
+
+        job = asyncio.ensure_future(consume())
+        await started.wait()
+        job.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await job
+
+    asyncio.run(main())
+    assert ran == ["hang"]
+    assert CURRENT_TASK.get() is None
+
+
+def test_an_async_run_gives_a_lone_async_nodes_error_its_task_events() -> None:
+    async def boom(task: Any, inp: Any, values: Any) -> None:
+        raise RuntimeError("async boom")
+
+    plan = Plan("aboom", ("log",), (Node("n", UpdatesEvent, acall=boom),), ("n",))
+
+    async def main() -> list[Any]:
+        run = Run(plan.name, frozenset({"tasks"}))
+        out: list[Any] = []
+        with pytest.raises(RuntimeError, match="async boom"):
+            async for event in adrive(plan, run, {"log": []}, False):
+                out.append(event)
+        return out
+
+    events = asyncio.run(main())
+    assert [(type(e).__name__, e.name) for e in events] == [
+        ("TaskEvent", "n"),
+        ("TaskResultEvent", "n"),
+    ]
+    assert repr(events[1].error) == "RuntimeError('async boom')"

@@ -199,7 +199,7 @@ def test_the_runtime_timestamp_is_now() -> None:
     from datetime import UTC, datetime
 
     before = datetime.now(UTC)
-    stamp = rt.timestamp()
+    stamp = rt.run.timestamp()
     after = datetime.now(UTC)
     # to the microsecond, as datetime.now(UTC).isoformat() would have written it
     assert before.replace(microsecond=0) <= datetime.fromisoformat(stamp) <= after
@@ -224,7 +224,7 @@ def test_a_stamped_debug_event_formats_its_timestamp_when_read() -> None:
 
 
 def test_a_pending_task_id_is_made_when_read_and_is_the_runs_id() -> None:
-    run = rt.Run("g", frozenset({"tasks"}), config={"run_id": "r"})
+    run = rt.run.Run("g", frozenset({"tasks"}), config={"run_id": "r"})
     start = pending_task_event((run, 3, "n"), "n", {"a": 1}, (), None, 3, ())
     result = pending_task_result_event((run, 3, "n"), "n", None, {"a": 2}, 3, (), ())
     expected_id = run.task_id(3, "n")
@@ -242,7 +242,7 @@ def test_streamed_task_events_carry_the_ids_of_their_tasks() -> None:
 
     config: rt.Config = {"run_id": "4b1c8f7e-0f4d-4d6e-9f55-0d7f4a3a2b10"}
     events = list(joke.stream({"topic": "x"}, stream_mode=["tasks", "debug"], config=config))
-    run = rt.Run("joke", frozenset(), config=config)
+    run = rt.run.Run("joke", frozenset(), config=config)
     ids = {
         "refine_topic": run.task_id(1, "refine_topic"),
         "generate_joke": run.task_id(2, "generate_joke"),
@@ -264,8 +264,8 @@ def test_streamed_task_events_carry_the_ids_of_their_tasks() -> None:
 
 
 def test_a_reused_task_streams_the_id_of_its_current_step() -> None:
-    run = rt.Run("g", frozenset({"tasks"}), config={"run_id": "r"})
-    task = rt.Task(run, "n", 1, (), rt.ignore)
+    run = rt.run.Run("g", frozenset({"tasks"}), config={"run_id": "r"})
+    task = rt.run.Task(run, "n", 1, (), rt.run.ignore)
     first = task.id  # made in step 1 (a node that reads its config makes it)
     task.step = 2  # runners move a reused task to its next step by assignment
     start, result = [*run.task_starts((task,), ({},)), *run.task_result(task, None, None)]
@@ -275,13 +275,13 @@ def test_a_reused_task_streams_the_id_of_its_current_step() -> None:
 
 
 def test_task_ids_differ_for_every_node_step_and_namespace() -> None:
-    run = rt.Run("g", frozenset(), config={"run_id": "r"})
-    nested = rt.Run("g", frozenset(), config={"run_id": "r"}, ns=("p:1",))
+    run = rt.run.Run("g", frozenset(), config={"run_id": "r"})
+    nested = rt.run.Run("g", frozenset(), config={"run_id": "r"}, ns=("p:1",))
     names = [f"n{i}" for i in range(50)]
     ids = {run.task_id(step, name) for step in range(1, 201) for name in names}
     ids |= {nested.task_id(step, name) for step in range(1, 201) for name in names}
     assert len(ids) == 2 * 200 * 50
-    again = rt.Run("other graph", frozenset(), config={"run_id": "r"})
+    again = rt.run.Run("other graph", frozenset(), config={"run_id": "r"})
     assert again.task_id(7, "n3") == run.task_id(7, "n3")
 
 

@@ -114,26 +114,26 @@ def test_chunks_are_shaped_as_langgraph_shapes_them(
 
 
 def test_modes_are_parsed_from_a_string_a_list_or_a_tuple() -> None:
-    assert rt.parse_modes("values") == {"values"}
-    assert rt.parse_modes(["values", "debug"]) == {"values", "debug"}
-    assert rt.parse_modes(("tasks",)) == {"tasks"}
-    assert rt.parse_modes([]) == frozenset()
+    assert rt.run.parse_modes("values") == {"values"}
+    assert rt.run.parse_modes(["values", "debug"]) == {"values", "debug"}
+    assert rt.run.parse_modes(("tasks",)) == {"tasks"}
+    assert rt.run.parse_modes([]) == frozenset()
 
 
 def test_an_unknown_mode_is_named() -> None:
     with pytest.raises(ValueError, match="unknown stream mode 'value'; expected one of"):
-        rt.parse_modes(["updates", "value"])
+        rt.run.parse_modes(["updates", "value"])
 
 
 def test_the_default_mode_is_updates_outside_a_task_and_values_inside() -> None:
-    assert rt.default_mode() == "updates"
-    run = rt.Run("g", frozenset())
-    task = rt.Task(run, "n", 1, (), rt.ignore)
-    token = rt.enter(task)
+    assert rt.run.default_mode() == "updates"
+    run = rt.run.Run("g", frozenset())
+    task = rt.run.Task(run, "n", 1, (), rt.run.ignore)
+    token = rt.run.enter(task)
     try:
-        assert rt.default_mode() == "values"
+        assert rt.run.default_mode() == "values"
     finally:
-        rt.leave(token)
+        rt.run.leave(token)
 
 
 # -- the stream writer and the task context -------------------------------------------------
@@ -152,21 +152,23 @@ def test_the_writer_emits_custom_events_only_when_custom_is_streamed() -> None:
         (frozenset({"updates"}), []),
     ):
         seen: list[object] = []
-        run = rt.Run("g", modes)
-        task = rt.Task(run, "n", 1, (), seen.append)
-        token = rt.enter(task)
+        run = rt.run.Run("g", modes)
+        task = rt.run.Task(run, "n", 1, (), seen.append)
+        token = rt.run.enter(task)
         try:
             rt.get_stream_writer()({"k": 1})
         finally:
-            rt.leave(token)
+            rt.run.leave(token)
         assert seen == expected
 
 
 def test_a_task_config_has_langgraphs_metadata() -> None:
-    run = rt.Run(
+    run = rt.run.Run(
         "g", frozenset(), config={"tags": ["t"], "metadata": {"user": "u"}, "recursion_limit": 7}
     )
-    task = rt.Task(run, "node", 3, ("branch:to:node",), rt.ignore, {"node_meta": 1}, ("nt",))
+    task = rt.run.Task(
+        run, "node", 3, ("branch:to:node",), rt.run.ignore, {"node_meta": 1}, ("nt",)
+    )
     config = task.node_config()
     assert config["tags"] == ["t", "nt"]
     assert config["recursion_limit"] == 7
@@ -184,18 +186,18 @@ def test_a_task_config_has_langgraphs_metadata() -> None:
 
 
 def test_task_ids_are_uuid_shaped_and_depend_on_run_step_and_node() -> None:
-    run = rt.Run("g", frozenset(), config={"run_id": "r"})
-    same = rt.Run("g", frozenset(), config={"run_id": "r"})
+    run = rt.run.Run("g", frozenset(), config={"run_id": "r"})
+    same = rt.run.Run("g", frozenset(), config={"run_id": "r"})
     ids = {run.task_id(1, "a"), run.task_id(2, "a"), run.task_id(1, "b")}
     assert len(ids) == 3
     assert all(UUID_SHAPE.match(i) for i in ids)
     assert same.task_id(1, "a") == run.task_id(1, "a")
-    assert rt.Run("g", frozenset()).task_id(1, "a") != run.task_id(1, "a")
+    assert rt.run.Run("g", frozenset()).task_id(1, "a") != run.task_id(1, "a")
 
 
 def test_a_renewed_task_gets_the_id_of_its_new_step_and_a_fresh_namespace_count() -> None:
-    run = rt.Run("g", frozenset(), config={"run_id": "r"})
-    task = rt.Task(run, "n", 1, (), rt.ignore)
+    run = rt.run.Run("g", frozenset(), config={"run_id": "r"})
+    task = rt.run.Task(run, "n", 1, (), rt.run.ignore)
     first = task.id
     assert task.next_segments() == (f"n:{first}",)
     assert task.next_segments() == (f"n:{first}", "1")
@@ -205,8 +207,8 @@ def test_a_renewed_task_gets_the_id_of_its_new_step_and_a_fresh_namespace_count(
 
 
 def test_namespace_segments_are_counted_safely_across_threads() -> None:
-    run = rt.Run("g", frozenset(), config={"run_id": "r"})
-    task = rt.Task(run, "n", 1, (), rt.ignore)
+    run = rt.run.Run("g", frozenset(), config={"run_id": "r"})
+    task = rt.run.Task(run, "n", 1, (), rt.run.ignore)
     got: list[tuple[str, ...]] = []
     lock = threading.Lock()
 
@@ -230,11 +232,11 @@ def test_namespace_segments_are_counted_safely_across_threads() -> None:
 
 def test_route_maps_names_lists_path_maps_and_end() -> None:
     targets = ("a", "b", "__end__")
-    assert rt.route("r", "a", targets, None) == ("a",)
-    assert rt.route("r", ["a", "b"], targets, None) == ("a", "b")
-    assert rt.route("r", "__end__", targets, None) == ()
-    assert rt.route("r", "yes", ("a", "__end__"), {"yes": "a", "no": "__end__"}) == ("a",)
-    assert rt.route("r", "no", ("a", "__end__"), {"yes": "a", "no": "__end__"}) == ()
+    assert rt.run.route("r", "a", targets, None) == ("a",)
+    assert rt.run.route("r", ["a", "b"], targets, None) == ("a", "b")
+    assert rt.run.route("r", "__end__", targets, None) == ()
+    assert rt.run.route("r", "yes", ("a", "__end__"), {"yes": "a", "no": "__end__"}) == ("a",)
+    assert rt.run.route("r", "no", ("a", "__end__"), {"yes": "a", "no": "__end__"}) == ()
 
 
 @pytest.mark.parametrize(
@@ -249,23 +251,23 @@ def test_route_refuses_what_the_router_may_not_return(
     result: object, path_map: dict[str, str] | None, message: str
 ) -> None:
     with pytest.raises(InvalidUpdateError) as caught:
-        rt.route("r", result, ("a", "__end__"), path_map)
+        rt.run.route("r", result, ("a", "__end__"), path_map)
     assert str(caught.value) == message
 
 
 def test_check_update_accepts_dicts_mappings_and_nothing() -> None:
     keys = frozenset({"a", "b"})
     update = {"a": 1}
-    assert rt.check_update("n", update, keys) is update
-    assert rt.check_update("n", None, keys) is None
-    assert rt.check_update("n", {}, keys) is None
+    assert rt.run.check_update("n", update, keys) is update
+    assert rt.run.check_update("n", None, keys) is None
+    assert rt.run.check_update("n", {}, keys) is None
     from types import MappingProxyType
 
-    assert rt.check_update("n", MappingProxyType({"b": 2}), keys) == {"b": 2}
+    assert rt.run.check_update("n", MappingProxyType({"b": 2}), keys) == {"b": 2}
 
 
 def test_the_recursion_error_is_langgraphs() -> None:
-    error = GraphRecursionError(rt.recursion_message(3))
+    error = GraphRecursionError(rt.errors.recursion_message(3))
     assert isinstance(error, RecursionError)
     assert str(error) == (
         "Recursion limit of 3 reached without hitting a stop condition. "
@@ -277,12 +279,12 @@ def test_the_recursion_error_is_langgraphs() -> None:
 
 def test_a_recursion_limit_below_one_is_refused() -> None:
     with pytest.raises(ValueError, match="recursion_limit must be at least 1"):
-        rt.Run("g", frozenset(), config={"recursion_limit": 0})
-    assert rt.Run("g", frozenset()).limit == rt.DEFAULT_RECURSION_LIMIT == 10007
+        rt.run.Run("g", frozenset(), config={"recursion_limit": 0})
+    assert rt.run.Run("g", frozenset()).limit == rt.DEFAULT_RECURSION_LIMIT == 10007
 
 
 def test_timestamps_are_utc_iso_8601() -> None:
-    assert re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$", rt.timestamp())
+    assert re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$", rt.run.timestamp())
 
 
 def test_the_runtime_imports_only_the_standard_library() -> None:

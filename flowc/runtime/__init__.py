@@ -18,7 +18,6 @@ from .errors import (
     GraphRecursionError,
     InvalidInputError,
     InvalidUpdateError,
-    recursion_message,
 )
 from .events import (
     CustomEvent,
@@ -34,33 +33,7 @@ from .events import (
     UpdatesEvent,
     ValuesEvent,
 )
-from .messages import emit_node_output
-from .run import (
-    CURRENT_TASK,
-    MODES,
-    Done,
-    Run,
-    StreamWriter,
-    Task,
-    adrain,
-    afailing,
-    check_concurrent_writes,
-    check_update,
-    current_task,
-    default_mode,
-    drain,
-    enter,
-    failing,
-    get_config,
-    get_stream_writer,
-    ignore,
-    leave,
-    no_sync,
-    parse_modes,
-    route,
-    shared_input,
-    timestamp,
-)
+from .run import StreamWriter, current_task, get_config, get_stream_writer
 
 __all__ = [
     "DEFAULT_RECURSION_LIMIT",
@@ -90,9 +63,6 @@ __all__ = [
     "get_stream_writer",
     "shape_chunks",
 ]
-"""What application code and node modules use. The names imported above and not
-listed here are the engine's (runs, tasks, the checks a run makes): generated modules
-and flowc's own modules reach them, not users, and they may change."""
 
 
 class _DeferredForm:

@@ -1,17 +1,17 @@
-"""The drivers of the superstep engine: where nodes run, sync and async.
+"""The entry points of a compiled graph, and the async driver of the engine's loop.
 
-:func:`drive` runs a plan's supersteps in the calling thread: a superstep of
-one task whose events need not stream while it runs is called right here,
-others go to the worker pool (:meth:`Run.run_threads`), which hands their
-events back as they happen. :func:`adrive` is its async twin: async nodes run
-as asyncio tasks, sync ones on the pool. Both only execute what the
-:class:`~._engine.Engine` plans and feed the outcomes back; every rule of a
-superstep is the engine's.
+A sync run is the engine's loop itself (:meth:`Engine.steps`): it calls
+lone tasks in its own frame and hands other supersteps to the run's worker
+pool. :func:`adrive` drives the same loop for an async run: it passes the
+loop's events on and does what the loop asks between them (awaits a lone
+async node or router; runs a superstep's tasks as asyncio tasks or on the
+pool, feeding each outcome back to the engine). Every rule of a superstep is
+the engine's.
 
-The entry points (:func:`stream`, :func:`astream`, :func:`invoke`,
-:func:`ainvoke`) start a run of a plan, nested in the current task if a node
-is running, and :func:`subgraph_node` makes the node that runs a plan as a
-subgraph. The typed facade over them is :class:`~._graph.Graph`.
+:func:`stream`, :func:`astream`, :func:`invoke` and :func:`ainvoke` start a
+run of a plan, nested in the current task if a node is running, and
+:func:`subgraph_node` makes the node that runs a plan as a subgraph. The
+typed facade over them is :class:`~._graph.Graph`.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ from .run import (
     afailing,
     drain,
     failing,
-    no_sync,
     shared_input,
 )
 
@@ -218,12 +217,3 @@ def subgraph_node(
         return end(task, run)
 
     return Node(name, updated, call, stream=events, acall=acall, **node)
-
-
-def async_only(name: str) -> Any:
-    """The sync ``call`` of an async node: LangGraph's error for a sync run that reaches it."""
-
-    def call(task: Task, inp: Any, values: dict[str, Any]) -> Writes:
-        raise no_sync(name)
-
-    return call
