@@ -72,3 +72,20 @@ async def async_child_updates() -> list[str]:
         if isinstance(ev, subgraph_child.SubgraphNode1Updated) and ev.data is not None:
             out.append(ev.data["bar"])
     return out
+
+
+def three_modes_without_subgraphs() -> int:
+    """Three modes or more, subgraphs off: the graph's own events, not its subgraphs' too."""
+    count = 0
+    for ev in nested.stream({"foo": "x"}, stream_mode=["values", "updates", "debug"]):
+        assert_type(ev, nested.NestedEvent)
+        count += 1
+    for own in nested.stream(
+        {"foo": "x"}, stream_mode=["values", "updates", "debug"], subgraphs=False
+    ):
+        assert_type(own, nested.NestedEvent)
+    for deep in nested.stream(
+        {"foo": "x"}, stream_mode=["values", "updates", "debug"], subgraphs=True
+    ):
+        assert_type(deep, nested.NestedEventWithSubgraphs)
+    return count
