@@ -261,7 +261,7 @@ def test_concurrent_compiles_of_two_specs_with_one_graph_name_never_mix_them(
         types = (tmp_path / "out" / "same_types.py").read_text()
         # both modules come from one spec: the same banner (and so spec hash), its state key
         assert runner.splitlines()[0] == types.splitlines()[0]
-        key = "left" if "Runner of graph 'same': a" in runner else "right"
+        key = "left" if "Graph 'same': a" in runner else "right"
         assert f"    {key}: NotRequired[str]" in types
 
 
