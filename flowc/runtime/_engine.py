@@ -378,6 +378,8 @@ async def abody(
 
 
 _NOTHING: Final[tuple[Event, ...]] = ()
+_NO_JOINS: Final[list[set[str]]] = []
+"""The joins' progress of every plan without joins (never written to)."""
 
 
 class Request:
@@ -433,7 +435,7 @@ class Engine:
         self.values = values
         self.step = 0
         """The superstep running now (0 before the first)."""
-        self.seen: list[set[str]] = [set() for _ in plan.joins] if plan.joins else []
+        self.seen: list[set[str]] = [set() for _ in plan.joins] if plan.joins else _NO_JOINS
         """Per join, the sources that ran since its target last ran."""
         self.writes: dict[str, tuple[Task, Writes, Goto]] = {}
         """This superstep's recorded writes, by node, until :meth:`settle` applies them."""
@@ -485,24 +487,21 @@ class Engine:
         want_updates = run.updates
         want_tasks = run.tasks or run.debug
         live = run.live
-        messages = run.messages
-        root = run.parent is None
         limit = run.limit
         keys = plan.keys
         merge = plan.merge_writes
-        reorder = plan.reorder
         get_current = CURRENT_TASK.get
         alone = plan.alone
         # every lone task is called in the loop: a sync run streaming nothing live, or an
         # async one at the root streaming nothing live (else, see the step's own test)
-        inline = not live and (root or not asynchronous)
+        inline = not live and (not asynchronous or run.parent is None)
         lone = self._lone
         ready = self.ready
         step = self.step
         try:
             if first is None:
                 first = plan.entry if plan.first is None else plan.first(values)
-            ready = self.ready = self.nodes(first)
+            ready = self.ready = alone[first[0]] if len(first) == 1 else self.nodes(first)
             if wrote and want_values:
                 yield ValuesEvent(dict(values), ns)
             while True:
@@ -521,7 +520,7 @@ class Engine:
                         if asynchronous
                         # a lone subgraph node runs its graph right here even when events
                         # stream live: the graph's events come out of its own loop as they happen
-                        else (node.stream is not None and not messages)
+                        else (node.stream is not None and not run.messages)
                     )
                 ):
                     # one task and nothing to stream while it runs: call it right here,
@@ -574,7 +573,7 @@ class Engine:
                             else:
                                 merge(values, update)
                             if len(values) != known:
-                                reorder(values)
+                                plan.reorder(values)
                         after = node.after
                         goto: Goto = ()
                         if after is None:
