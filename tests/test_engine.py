@@ -119,7 +119,7 @@ def test_writes_are_applied_in_node_name_order_whatever_order_tasks_finish_in() 
     b, c = superstep(engine, "b", "c")
     engine.record(c, {"log": ["c"]}, ())
     engine.record(b, {"log": ["b"]}, ())
-    assert set(engine.writes) == {"b", "c"}
+    assert [t.name for t in engine.writes] == ["c", "b"], "recorded as they finish"
     assert engine.values == {"log": ["a"]}, "writes wait for the end of the superstep"
     engine.settle()
     assert engine.values == {"log": ["a", "b", "c"]}

@@ -26,6 +26,7 @@ from typing import Any
 from flowc.dsl.spec import END, START
 from flowc.reducers import add_messages
 from flowc.runtime import StreamWriter, get_config, get_stream_writer
+from flowc.runtime.control import Command, Send
 
 from ._builder import StateGraph
 from ._compiled import CompiledStateGraph
@@ -35,10 +36,12 @@ from ._errors import GraphCompileError, UnsupportedFeatureError
 __all__ = [
     "END",
     "START",
+    "Command",
     "CompiledStateGraph",
     "DrawableGraph",
     "GraphCompileError",
     "MessagesState",
+    "Send",
     "StateGraph",
     "StreamWriter",
     "UnsupportedFeatureError",
@@ -61,14 +64,6 @@ _TOOLS_CONDITION = (
 )
 
 _NOT_YET: dict[str, tuple[str, str | None]] = {
-    "Send": (
-        "`Send` (a dynamic fan-out) is",
-        "return a list of node names from a router instead",
-    ),
-    "Command": (
-        "`Command` is",
-        "return the update from the node and route with add_conditional_edges",
-    ),
     "interrupt": ("`interrupt()` (human in the loop needs a checkpointer) is", None),
     "RetryPolicy": ("retry policies are", None),
     "CachePolicy": ("cache policies are", None),

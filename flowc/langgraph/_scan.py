@@ -37,15 +37,6 @@ class Use:
 
 
 _WATCHED: dict[tuple[str, str], tuple[str, str]] = {
-    ("langgraph.types", "Send"): (
-        "`Send` (a dynamic fan-out) is not supported by flowc yet",
-        "route to several nodes by returning a list of node names from a router",
-    ),
-    ("langgraph.types", "Command"): (
-        "`Command` (update and go to a node from inside a node) is not supported by flowc yet",
-        "return the update from the node and choose the next node with a router "
-        "(add_conditional_edges)",
-    ),
     ("langgraph.types", "interrupt"): (
         "`interrupt()` (human in the loop) is not supported by flowc yet",
         "flowc runs have no checkpointer to resume from; split the graph where it waits",

@@ -33,7 +33,14 @@ from collections.abc import Awaitable, Callable, Generator, Mapping
 from typing import Any, Final, Literal
 
 from .config import DEFAULT_RECURSION_LIMIT
-from .errors import EmptyInputError, GraphRecursionError, InvalidInputError, recursion_message
+from .control import Send, as_command, as_send
+from .errors import (
+    EmptyInputError,
+    GraphRecursionError,
+    InvalidInputError,
+    InvalidUpdateError,
+    recursion_message,
+)
 from .events import Event, UpdatesEvent, ValuesEvent
 from .run import (
     CURRENT_TASK,
@@ -299,6 +306,46 @@ class Plan:
             return result
         return check_update(node, result, self.keys)
 
+    def outcome(self, node: str, result: object) -> tuple[Writes, Goto]:
+        """What ``node`` returned, as its writes and where it sends the run besides its edges.
+
+        A :class:`~.control.Command` gives both (its ``update`` and its
+        ``goto``: node names and ``Send``s); anything else is writes alone.
+        """
+        command = as_command(result)
+        if command is None:
+            return self.check(node, result), ()
+        if command.graph is not None:
+            raise InvalidUpdateError(
+                f"node {node!r} returned a Command for graph {command.graph!r}: "
+                "commands to a parent graph are not supported by flowc yet"
+            )
+        if command.resume is not None:
+            raise InvalidUpdateError(
+                f"node {node!r} returned a Command with resume: resuming needs a checkpointer, "
+                "which flowc runs do not have yet"
+            )
+        update = command.update
+        if isinstance(update, list | tuple):
+            update = dict(update)
+        goto = command.goto
+        targets: tuple[Any, ...] = (
+            tuple(goto) if isinstance(goto, list | tuple) else (goto,) if goto else ()
+        )
+        out: list[Any] = []
+        for target in targets:
+            send = as_send(target) if not isinstance(target, str) else None
+            if send is not None:
+                out.append(send)
+            elif target not in ("__end__", "END"):
+                if target not in self.nodes:
+                    raise InvalidUpdateError(
+                        f"node {node!r} returned a Command to go to {target!r}, "
+                        "which is not a node of the graph"
+                    )
+                out.append(target)
+        return self.check(node, update), tuple(out)
+
     def apply(self, values: dict[str, Any], update: dict[str, Any]) -> None:
         """Write ``update`` into ``values``, keeping ``values`` in declaration order."""
         known = len(values)
@@ -344,18 +391,19 @@ def body(
     """
     plain = node.plain
     result = plain(inp) if plain is not None else node.call(task, inp, values)
+    sent: Goto = ()
     # the common case, a non-empty dict of state keys, needs no call
     if type(result) is dict and result and plan.keys.issuperset(result):
         update: Writes = result
     else:
-        update = plan.check(node.name, result)
+        update, sent = plan.outcome(node.name, result)
     route = node.route
     if route is None:
-        return update, node.then
+        return update, node.then + sent if sent else node.then
     local = dict(values)
     if update:
         plan.apply(local, update)
-    return update, route(local)
+    return update, route(local) + sent
 
 
 async def abody(
@@ -364,21 +412,23 @@ async def abody(
     """Async twin of :func:`body`."""
     acall = node.acall
     result = await acall(task, inp, values) if acall is not None else node.call(task, inp, values)
-    update = plan.check(node.name, result)
+    update, sent = plan.outcome(node.name, result)
     if node.route is None and node.aroute is None:
-        return update, node.then
+        return update, node.then + sent
     local = dict(values)
     if update:
         plan.apply(local, update)
     aroute = node.aroute
     if aroute is not None:
-        return update, await aroute(local)
+        return update, await aroute(local) + sent
     assert node.route is not None
-    return update, node.route(local)
+    return update, node.route(local) + sent
 
 
 _NOTHING: Final[tuple[Event, ...]] = ()
 _NO_JOINS: Final[list[set[str]]] = []
+_PUSH: Final = ("__pregel_push",)
+"""The triggers of a ``Send`` task, as LangGraph shows them."""
 """The joins' progress of every plan without joins (never written to)."""
 
 
@@ -420,9 +470,12 @@ class Engine:
 
     __slots__ = (
         "_lone",
+        "order",
         "plan",
+        "pushes",
         "ready",
         "run",
+        "running",
         "seen",
         "step",
         "values",
@@ -437,8 +490,14 @@ class Engine:
         """The superstep running now (0 before the first)."""
         self.seen: list[set[str]] = [set() for _ in plan.joins] if plan.joins else _NO_JOINS
         """Per join, the sources that ran since its target last ran."""
-        self.writes: dict[str, tuple[Task, Writes, Goto]] = {}
-        """This superstep's recorded writes, by node, until :meth:`settle` applies them."""
+        self.writes: dict[Task, tuple[Task, Writes, Goto]] = {}
+        """This superstep's recorded writes, by task, until :meth:`settle` applies them."""
+        self.pushes: list[Send] = []
+        """The next superstep's ``Send``s, in the order they were sent."""
+        self.order: tuple[Task, ...] = ()
+        """The tasks of a superstep of several, in LangGraph's order."""
+        self.running: tuple[Node, ...] = ()
+        """The node of each task of :attr:`order`."""
         self._lone: Task | None = None
         self.ready: tuple[Node, ...] = ()
         """The next superstep's nodes, in order."""
@@ -497,32 +556,42 @@ class Engine:
         inline = not live and (not asynchronous or run.parent is None)
         lone = self._lone
         ready = self.ready
+        pushes = self.pushes
         step = self.step
         try:
             if first is None:
                 first = plan.entry if plan.first is None else plan.first(values)
-            ready = self.ready = alone[first[0]] if len(first) == 1 else self.nodes(first)
+            if len(first) == 1 and type(first[0]) is str:
+                ready = self.ready = alone[first[0]]
+            else:
+                # START's routers may send tasks too
+                ready = self.ready = self._successors(((None, first),))
+                pushes = self.pushes
             if wrote and want_values:
                 yield ValuesEvent(dict(values), ns)
             while True:
                 step += 1
                 if step > limit:
                     raise GraphRecursionError(recursion_message(limit))
-                if not ready:
+                if not ready and not pushes:
                     break
-                node = ready[0]
-                if len(ready) == 1 and (
-                    inline
-                    or (
-                        # a nested async run's lone sync node goes to a thread: here, it
-                        # would block the event loop, and with it the graph's parallel siblings
-                        (not live and node.is_async)
-                        if asynchronous
-                        # a lone subgraph node runs its graph right here even when events
-                        # stream live: the graph's events come out of its own loop as they happen
-                        else (node.stream is not None and not run.messages)
+                if (
+                    len(ready) == 1
+                    and not pushes
+                    and (
+                        inline
+                        or (
+                            # a nested async run's lone sync node goes to a thread: here, it
+                            # would block the event loop, and with it the graph's parallel siblings
+                            (not live and ready[0].is_async)
+                            if asynchronous
+                            # a lone subgraph node runs its graph right here even when events
+                            # stream live: the graph's events come out of its own loop as they happen
+                            else (ready[0].stream is not None and not run.messages)
+                        )
                     )
                 ):
+                    node = ready[0]
                     # one task and nothing to stream while it runs: call it right here,
                     # through the one task object every such step of the run reuses
                     task = lone
@@ -559,11 +628,12 @@ class Engine:
                         else:
                             result = node.call(task, inp, values)
                         update: Writes
+                        sent: Goto = ()
                         # the common case, a non-empty dict of state keys, needs no call
                         if type(result) is dict and result and keys.issuperset(result):
                             update = result
                         else:
-                            update = plan.check(node.name, result)
+                            update, sent = plan.outcome(node.name, result)
                         # the only task of its superstep: its writes go straight into the
                         # state, which is then what its routers see
                         if update:
@@ -576,13 +646,17 @@ class Engine:
                                 plan.reorder(values)
                         after = node.after
                         goto: Goto = ()
-                        if after is None:
+                        if after is None or sent:
                             if not node.routed:
                                 goto = node.then
                             elif asynchronous and node.aroute is not None:
                                 goto = yield Request("await", node.aroute(values))
                             else:
                                 goto = node.route(values)  # type: ignore[misc]
+                            if sent:
+                                # a Command's goto adds to the node's edges
+                                after = None
+                                goto += sent
                     except BaseException as exc:
                         task.active = False
                         if want_tasks:
@@ -597,30 +671,30 @@ class Engine:
                         yield ValuesEvent(dict(values), ns)
                     if after is not None:
                         ready = after
-                    elif len(goto) == 1 and not node.joins:
+                    elif len(goto) == 1 and not node.joins and type(goto[0]) is str:
                         ready = alone[goto[0]]
-                    elif node.joins:
-                        ready = self.nodes(self._joined(node, goto))
                     else:
-                        ready = self.nodes(goto)
+                        ready = self._successors(((node, goto),))
+                        pushes = self.pushes
                     continue
                 # several tasks, or one whose events stream as they happen
                 self.step = step
                 self.ready = ready
                 tasks = self.tasks_of(ready, step)
-                inputs = [n.input(values) for n in ready]
+                nodes = self.running
+                inputs = self.inputs(values)
                 if want_tasks:
                     yield from run.task_starts(tasks, inputs)
                 if asynchronous:
                     jobs: Any = [
                         (task, abody if n.is_async else body, (inp, values, n, plan), n.is_async)
-                        for task, n, inp in zip(tasks, ready, inputs, strict=True)
+                        for task, n, inp in zip(tasks, nodes, inputs, strict=True)
                     ]
                     yield Request("superstep", jobs)
                 else:
                     jobs = [
                         (task, body, (inp, values, n, plan))
-                        for task, n, inp in zip(tasks, ready, inputs, strict=True)
+                        for task, n, inp in zip(tasks, nodes, inputs, strict=True)
                     ]
                     for item in run.run_threads(jobs):
                         if not isinstance(item, Done):
@@ -632,6 +706,7 @@ class Engine:
                         yield from self.record(item.task, *item.result)
                 yield from self.settle()
                 ready = self.ready
+                pushes = self.pushes
             run.result = dict(values)
         finally:
             self.step = step
@@ -644,16 +719,73 @@ class Engine:
                 run.close()
 
     def tasks_of(self, ready: tuple[Node, ...], step: int) -> tuple[Task, ...]:
-        """The tasks of a superstep of ``ready`` (each one new)."""
+        """The tasks of a superstep of ``ready`` (each one new), after those of its ``Send``s.
+
+        Send tasks come first, in the order they were sent, then the
+        triggered nodes' in name order: LangGraph's order of tasks, of their
+        start events and of their writes. :attr:`running` then holds each
+        task's node, in the same order.
+        """
         run = self.run
-        return tuple(
-            Task(run, node.name, step, node.triggers, ignore, node.metadata, node.tags)
-            for node in ready
-        )
+        nodes = self.plan.nodes
+        tasks: list[Task] = []
+        running: list[Node] = []
+        for index, send in enumerate(self.pushes):
+            node = nodes[send.node]
+            task = Task(run, node.name, step, _PUSH, ignore, node.metadata, node.tags)
+            # tasks of one node sent twice in a step have ids of their own
+            task.pin_id(run.task_id(step, f"{node.name}\x00push:{index}"))
+            tasks.append(task)
+            running.append(node)
+        for node in ready:
+            tasks.append(
+                Task(run, node.name, step, node.triggers, ignore, node.metadata, node.tags)
+            )
+            running.append(node)
+        self.running = tuple(running)
+        self.order = tuple(tasks)
+        return self.order
+
+    def inputs(self, values: dict[str, Any]) -> list[Any]:
+        """What each task of :meth:`tasks_of` receives: a ``Send``'s argument, or its node's input."""
+        pushes = self.pushes
+        inputs = [send.arg for send in pushes]
+        inputs.extend(node.input(values) for node in self.running[len(pushes) :])
+        return inputs
+
+    def _successors(self, outcomes: Any) -> tuple[Node, ...]:
+        """The next superstep's nodes from each task's ``goto``, in task order.
+
+        Names trigger nodes (joins counted); ``Send``s become :attr:`pushes`.
+        """
+        triggered: set[str] = set()
+        pushes: list[Send] = []
+        nodes = self.plan.nodes
+        for node, goto in outcomes:
+            for target in goto:
+                if type(target) is str:
+                    triggered.add(target)
+                else:
+                    if target.node not in nodes:
+                        raise InvalidUpdateError(
+                            f"{'START' if node is None else repr(node.name)} sent a task to "
+                            f"{target.node!r}, which is not a node of the graph"
+                        )
+                    pushes.append(target)
+            if node is None:
+                continue
+            for index in node.joins:
+                self.seen[index].add(node.name)
+        for index, (sources, target) in enumerate(self.plan.joins):
+            if self.seen[index] >= sources:
+                triggered.add(target)
+                self.seen[index].clear()
+        self.pushes = pushes
+        return self.nodes(triggered)
 
     def record(self, task: Task, update: Writes, goto: Goto) -> tuple[Event, ...]:
         """Take one task's outcome in a superstep of several: record its writes; its events."""
-        self.writes[task.name] = (task, update, goto)
+        self.writes[task] = (task, update, goto)
         run = self.run
         if not run.tasks and not run.debug:
             if run.updates:
@@ -675,34 +807,27 @@ class Engine:
     def settle(self) -> tuple[Event, ...]:
         """End a superstep of several tasks: apply their writes; its events; its successors.
 
-        Writes are applied in node-name order, whatever order the tasks finished
+        Writes are applied in task order (``Send`` tasks in the order sent, then
+        the triggered nodes' in name order), whatever order the tasks finished
         in. A plain key written by two tasks fails as in LangGraph. The next
-        superstep's nodes are then :attr:`ready`.
+        superstep's nodes are then :attr:`ready` (and its ``Send``s :attr:`pushes`).
         """
         writes = self.writes
-        ready = self.ready
+        order = self.order
         plan = self.plan
-        if plan.last_value and len(ready) > 1:
-            check_concurrent_writes([writes[node.name][1] for node in ready], plan.last_value)
+        if plan.last_value and len(order) > 1:
+            check_concurrent_writes([writes[task][1] for task in order], plan.last_value)
         values = self.values
         wrote = False
-        triggered: set[str] = set()
-        joins = plan.joins
-        for node in ready:
-            _, update, goto = writes[node.name]
+        outcomes = []
+        for task, node in zip(order, self.running, strict=True):
+            _, update, goto = writes[task]
             if update:
                 plan.apply(values, update)
                 wrote = True
-            triggered.update(goto)
-            for index in node.joins:
-                self.seen[index].add(node.name)
-        if joins:
-            for index, (sources, target) in enumerate(joins):
-                if self.seen[index] >= sources:
-                    triggered.add(target)
-                    self.seen[index].clear()
+            outcomes.append((node, goto))
         writes.clear()
-        self.ready = self.nodes(triggered)
+        self.ready = self._successors(outcomes)
         if wrote and self.run.values:
             return (ValuesEvent(dict(values), self.run.ns),)
         return _NOTHING

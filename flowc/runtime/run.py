@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeAlias, TypeVar
 
 from . import messages as _messages
 from .config import DEFAULT_RECURSION_LIMIT, Config, NodeConfig
+from .control import as_send
 from .errors import InvalidUpdateError
 from .events import (
     CustomEvent,
@@ -846,6 +847,11 @@ class Task:
         """Make this task the same node's task of a later superstep (runners reuse inline tasks)."""
         self.step = step
 
+    def pin_id(self, tid: TaskId) -> None:
+        """Give this step's task the id ``tid`` (a ``Send`` task's, made from its index)."""
+        self._id = tid
+        self._id_step = self.step
+
     def id_or_pending(self) -> TaskId | PendingTaskId:
         """The id if this step's was made, else the run, step and node it is made from when read."""
         tid = self._id
@@ -1064,8 +1070,8 @@ def route(
     result: Any,
     targets: tuple[str, ...],
     path_map: Mapping[str, str] | None,
-) -> tuple[str, ...]:
-    """The nodes a router's return value leads to (END left out).
+) -> tuple[Any, ...]:
+    """The nodes a router's return value leads to (END left out), and the ``Send``s it made.
 
     Raises:
         InvalidUpdateError: if the router named something it may not lead to.
@@ -1074,12 +1080,19 @@ def route(
         picks: tuple[Any, ...] = (result,)
     elif isinstance(result, list | tuple):
         picks = tuple(result)
+    elif (one := as_send(result)) is not None:
+        picks = (one,)
     else:
         raise InvalidUpdateError(
             f"router {router!r} returned {result!r}; a router returns a node name or a list of them"
         )
-    out: list[str] = []
+    out: list[Any] = []
     for pick in picks:
+        send = as_send(pick) if not isinstance(pick, str) else None
+        if send is not None:
+            # a Send names its node itself, whatever the path map (the engine checks it)
+            out.append(send)
+            continue
         if path_map is not None:
             if pick not in path_map:
                 raise InvalidUpdateError(

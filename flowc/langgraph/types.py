@@ -1,0 +1,22 @@
+"""``langgraph.types`` on flowc: ``Send`` and ``Command``.
+
+``from langgraph.types import Send, Command`` becomes ``from flowc.langgraph.types import
+Send, Command``. LangGraph's other types refuse to import with the feature named.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flowc.runtime.control import Command, Send
+
+__all__ = ["Command", "Send"]
+
+
+def __getattr__(name: str) -> Any:
+    from . import _NOT_YET, _not_yet
+
+    what = _NOT_YET.get(name)
+    if what is not None:
+        raise _not_yet(__name__, name, *what)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

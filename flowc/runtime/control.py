@@ -1,0 +1,109 @@
+"""What a node or router returns to steer a run: :class:`Send` and :class:`Command`.
+
+They mean what LangGraph's ``langgraph.types.Send`` and ``Command`` mean, and
+the engine accepts LangGraph's own objects as well (the drop-in runs code
+written for LangGraph unchanged).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, ClassVar, Final, Generic, TypeVar
+
+__all__ = ["PARENT", "Command", "Send", "as_command", "as_send"]
+
+N = TypeVar("N", bound=str)
+
+PARENT: Final = "__parent__"
+"""``Command(graph=PARENT)``: the command is for the graph that runs this one as a subgraph."""
+
+
+class Send:
+    """Run ``node`` once more in the next superstep, on ``arg`` instead of the state.
+
+    A router returns a list of them to fan out (map-reduce): each is a task of
+    its own, and the tasks of one superstep's ``Send``s run before the nodes
+    its edges trigger, in the order they were sent; their writes are applied
+    in that order too.
+    """
+
+    __slots__ = ("arg", "node")
+
+    def __init__(self, node: str, arg: Any) -> None:
+        self.node = node
+        self.arg = arg
+
+    def __repr__(self) -> str:
+        return f"Send(node={self.node!r}, arg={self.arg!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Send) and other.node == self.node and other.arg == self.arg
+
+    def __hash__(self) -> int:
+        return hash((self.node, repr(self.arg)))
+
+
+class Command(Generic[N]):
+    """What a node returns to write ``update`` and go to ``goto`` (besides its edges).
+
+    ``goto`` is a node's name, a :class:`Send`, or a sequence of them; ``update``
+    is a dict of state keys (or a list of ``(key, value)`` pairs).
+    """
+
+    __slots__ = ("goto", "graph", "resume", "update")
+
+    PARENT: ClassVar[str] = PARENT
+
+    def __init__(
+        self,
+        *,
+        graph: str | None = None,
+        update: Any | None = None,
+        resume: Any | None = None,
+        goto: Send | Sequence[Send | N] | N = (),
+    ) -> None:
+        self.graph = graph
+        self.update = update
+        self.resume = resume
+        self.goto = goto
+
+    def __repr__(self) -> str:
+        parts = [
+            f"{name}={value!r}"
+            for name in ("graph", "update", "resume", "goto")
+            if (value := getattr(self, name)) not in (None, ())
+        ]
+        return f"Command({', '.join(parts)})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Command) and all(
+            getattr(self, name) == getattr(other, name)
+            for name in ("graph", "update", "resume", "goto")
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def as_send(value: object) -> Send | None:
+    """``value`` as a :class:`Send` if it is one (flowc's or LangGraph's), else ``None``."""
+    if type(value) is Send:
+        return value
+    cls = type(value)
+    if cls.__name__ == "Send" and hasattr(value, "node") and hasattr(value, "arg"):
+        return Send(value.node, value.arg)
+    return None
+
+
+def as_command(value: object) -> Command[str] | None:
+    """``value`` as a :class:`Command` if it is one (flowc's or LangGraph's), else ``None``."""
+    if type(value) is Command:
+        return value
+    cls = type(value)
+    if cls.__name__ == "Command" and hasattr(value, "goto") and hasattr(value, "update"):
+        return Command(
+            graph=getattr(value, "graph", None),
+            update=value.update,
+            resume=getattr(value, "resume", None),
+            goto=value.goto,
+        )
+    return None
