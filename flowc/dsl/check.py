@@ -19,7 +19,6 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import inspect
-import keyword
 import os
 import sys
 import types
@@ -40,13 +39,20 @@ from .graph import (
     StateField,
     StateInfo,
 )
+from .names import (
+    LiteralError,
+    field_name_problem,
+    graph_name_problem,
+    identifier_problem,
+    literal_code,
+)
 from .spec import END, REDUCER_ALIASES, START, BranchSpec, FieldSpec, GraphSpec, NodeSpec
+from .toml_loader import KEY
 from .types import (
     RefError,
     TypeExprError,
     TypeRef,
     import_of,
-    is_identifier,
     parse_ref,
     resolve_ref,
     resolve_type,
@@ -494,14 +500,10 @@ class _Checker:
 
     def check_graph_settings(self) -> None:
         spec = self.spec
-        if not is_identifier(spec.name):
-            what = _not_identifier(spec.name)
-            self.error(
-                "E101",
-                f"graph name `{spec.name}` is {what}",
-                ("graph", "name"),
-                "a graph's name names its generated module: use letters, digits and `_`",
-            )
+        problem = graph_name_problem(spec.name)
+        if problem is not None:
+            why, hint = problem
+            self.error("E101", f"graph name `{spec.name}` {why}", ("graph", "name"), hint)
         if spec.recursion_limit is not None and spec.recursion_limit < 1:
             self.error(
                 "E004",
@@ -619,9 +621,10 @@ class _Checker:
         self.state_types[fs.name] = Any
         if fs.reducer is not None:
             self.reducer_fields.add(fs.name)
-        if not is_identifier(fs.name):
-            what = _not_identifier(fs.name)
-            self.error("E101", f"state field `{fs.name}` is {what}", loc)
+        problem = field_name_problem(fs.name, self.spec.state.kind)
+        if problem is not None:
+            why, hint = problem
+            self.error("E101", f"state field `{fs.name}` {why}", (*loc, KEY), hint)
             return None
         tref = self.resolve_type_expr(fs.type, (*loc, "type"))
         if tref is None:
@@ -650,8 +653,10 @@ class _Checker:
             if not self.check_reducer(fn, tref.obj, fs.name, (*loc, "reducer")):
                 return None
             reducer_ref = Ref(module, attr, fn)
-            initial = repr(fs.default.value) if fs.default is not None else _zero_code(tref.obj)
-        default = repr(fs.default.value) if fs.default is not None else None
+            initial = (
+                literal_code(fs.default.value) if fs.default is not None else _zero_code(tref.obj)
+            )
+        default = literal_code(fs.default.value) if fs.default is not None else None
         if (
             fs.default is not None
             and fs.default.value is not None
@@ -754,10 +759,10 @@ class _Checker:
                     loc,
                     "START and END are the graph's virtual entry and exit",
                 )
-            elif not is_identifier(node.name):
+            elif (why := identifier_problem(node.name)) is not None:
                 self.error(
                     "E101",
-                    f"node name `{node.name}` is {_not_identifier(node.name)}",
+                    f"node name `{node.name}` {why}",
                     loc,
                     "node names become Python names in generated code: use letters, digits and `_`",
                 )
@@ -1766,7 +1771,9 @@ def _class_defaults(cls: type) -> dict[str, str]:
     if dataclasses.is_dataclass(cls):
         for f in dataclasses.fields(cls):
             if f.default is not dataclasses.MISSING:
-                out[f.name] = repr(f.default)
+                # a default with no literal (an object) is left to the class itself
+                with suppress(LiteralError):
+                    out[f.name] = literal_code(f.default)
     return out
 
 
@@ -1800,15 +1807,6 @@ def _show_node(name: str) -> str:
 def _names(names: Iterable[str]) -> str:
     shown = [f"`{_show_node(n)}`" for n in names]
     return ", ".join(shown) if shown else "none"
-
-
-def _not_identifier(name: str) -> str:
-    """Why ``name`` cannot be a Python name in generated code."""
-    if keyword.iskeyword(name):
-        return "a Python keyword"
-    if keyword.issoftkeyword(name):
-        return "a Python soft keyword"
-    return "not a Python identifier"
 
 
 def _and(names: Sequence[str]) -> str:
