@@ -24,6 +24,7 @@ CHECKS = {
     "E003": "an unknown key, table or option",
     "E004": "a value of the wrong type, or a builder call flowc cannot record",
     "E005": "an edge written in a shape flowc does not accept",
+    "E006": "a spec beyond a limit flowc sets (size, nesting, subgraph depth)",
     "E101": "a name that cannot be a Python name",
     "E102": "a reserved name (START, END)",
     "E103": "a node declared twice",

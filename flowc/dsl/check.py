@@ -74,6 +74,8 @@ SubgraphLoader = Callable[
 """``(reference, from_origin) -> (spec, source map, diagnostics, origin)`` for subgraph nodes."""
 
 _RESERVED = {START, END, "START", "END"}
+MAX_SUBGRAPH_DEPTH = 32
+"""How many graphs deep a tree of subgraphs may nest (the root counts one)."""
 _MAX_CONCURRENCY_STATES = 5000
 """How many (running nodes, join progress) states the superstep analysis explores at most."""
 
@@ -660,7 +662,7 @@ class _Checker:
         if (
             fs.default is not None
             and fs.default.value is not None
-            and not compatible(_json_type(fs.default.value), tref.obj)
+            and not _value_fits(fs.default.value, tref.obj)
         ):
             self.error(
                 "E311",
@@ -683,7 +685,8 @@ class _Checker:
         try:
             return resolve_type(expr)
         except TypeExprError as exc:
-            self.error("E302", f"type `{expr}` does not resolve: {exc}", loc, _type_hint(str(exc)))
+            shown = expr if len(expr) <= 80 else f"{expr[:60]}... ({len(expr)} characters)"
+            self.error("E302", f"type `{shown}` does not resolve: {exc}", loc, _type_hint(str(exc)))
             return None
 
     def check_reducer(self, fn: Any, field_type: Any, name: str, loc: Loc) -> bool:
@@ -1138,6 +1141,15 @@ class _Checker:
         if self.load_subgraph is None:
             self.error("E504", f"node `{node.name}`: subgraphs cannot be loaded here", loc)
             return None
+        if len(self.stack) >= MAX_SUBGRAPH_DEPTH:
+            self.error(
+                "E006",
+                f"subgraphs nest more than {MAX_SUBGRAPH_DEPTH} levels deep here, the limit",
+                loc,
+                f"{_short(self.stack[0])} down to graph `{self.spec.name}` is {len(self.stack)} "
+                "graphs deep already; each level is a module that imports the next",
+            )
+            return None
         sub_spec, sub_map, diags, origin = self.load_subgraph(node.subgraph, self.origin)
         # the same file may be named by different paths (relative, absolute, via links)
         same = [_origin_key(o) for o in self.stack]
@@ -1152,7 +1164,7 @@ class _Checker:
             )
             return None
         if sub_spec is None:
-            located = [d for d in diags if d.span is not None]
+            located = [d for d in diags if d.span is not None and d.span.has_line]
             self.diags.extend(located)
             if not located:
                 why = "; ".join(d.message for d in diags) or "it did not load"
@@ -1775,6 +1787,16 @@ def _class_defaults(cls: type) -> dict[str, str]:
                 with suppress(LiteralError):
                     out[f.name] = literal_code(f.default)
     return out
+
+
+def _value_fits(value: Any, tp: Any) -> bool:
+    """Can a field of type ``tp`` hold ``value`` (a default)? A ``Literal`` by its values."""
+    tp = _unwrap(tp)
+    if get_origin(tp) is Literal:
+        return any(value == arg and type(value) is type(arg) for arg in get_args(tp))
+    if _is_union(tp):
+        return any(_value_fits(value, arg) for arg in get_args(tp))
+    return compatible(_json_type(value), tp)
 
 
 def _json_type(value: Any) -> Any:

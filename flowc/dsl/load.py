@@ -17,7 +17,7 @@ from typing import Any
 
 from .check import CheckResult, check
 from .decorators import Graph
-from .diagnostics import Diagnostic, SourceMap, Span
+from .diagnostics import Diagnostic, SourceMap, Span, text_lines
 from .graph import CheckedGraph
 from .pysource import display_path
 from .spec import GraphSpec
@@ -50,22 +50,32 @@ def load_target(target: str) -> tuple[LoadResult, str]:
     return _load_python(target), target
 
 
+MAX_SPEC_BYTES = 8 * 1024 * 1024
+"""The largest spec file flowc reads (8 MiB): a bigger one is refused, never read whole."""
+
+
 def _load_file(target: str) -> LoadResult:
     smap = SourceMap(target)
+    whole = Span.whole(target)
     try:
-        raw = Path(target).read_bytes()
+        with open(target, "rb") as handle:
+            raw = handle.read(MAX_SPEC_BYTES + 1)
     except FileNotFoundError:
-        return LoadResult(None, smap, (Diagnostic.error("E000", f"no such file: {target}", None),))
+        return LoadResult(None, smap, (Diagnostic.error("E000", f"no such file: {target}", whole),))
     except OSError as exc:
         message = f"cannot read {target}: {exc.strerror or exc}"
-        return LoadResult(None, smap, (Diagnostic.error("E000", message, None),))
+        return LoadResult(None, smap, (Diagnostic.error("E000", message, whole),))
+    if len(raw) > MAX_SPEC_BYTES:
+        message = f"the spec is larger than {MAX_SPEC_BYTES // (1024 * 1024)} MiB, the limit"
+        hint = "a spec is a small TOML file; is this the right path?"
+        return LoadResult(None, smap, (Diagnostic.error("E006", message, whole, hint),))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         line_start = raw.rfind(b"\n", 0, exc.start) + 1
         col = len(raw[line_start : exc.start].decode("utf-8", "replace")) + 1
-        smap.texts[target] = raw.decode("utf-8", "replace").splitlines()
+        smap.texts[target] = text_lines(raw.decode("utf-8", "replace"))
         diag = Diagnostic.error(
             "E001",
             f"invalid TOML: byte 0x{raw[exc.start]:02x} is not UTF-8 text",

@@ -13,9 +13,11 @@ import ast
 import builtins
 import collections.abc
 import importlib
+import inspect
 import keyword
 import re
 import sys
+import types
 import typing
 from dataclasses import dataclass
 from typing import Any
@@ -25,7 +27,9 @@ __all__ = [
     "RefError",
     "TypeExprError",
     "TypeRef",
+    "import_module",
     "is_identifier",
+    "is_type",
     "normalize_type_expr",
     "parse_ref",
     "resolve_ref",
@@ -74,15 +78,59 @@ class RefError(ValueError):
     """A ``module:attribute`` reference is malformed or does not resolve."""
 
 
+MAX_TYPE_LENGTH = 5000
+"""The longest type expression flowc reads, in characters."""
+MAX_TYPE_DEPTH = 64
+"""How deeply a type expression may nest (subscripts and ``|`` operands each count one)."""
+
+
 def normalize_type_expr(expr: str) -> str:
     """A type expression in one canonical spelling (``Dict[str,int]`` keeps its names;
     spacing and quotes are normalised), so that both front ends give equal specs.
-    Text that does not parse is returned unchanged, for the checker to report."""
+    Text that does not parse (or is over the limits) is returned unchanged, for the
+    checker to report."""
+    if len(expr) > MAX_TYPE_LENGTH:
+        return expr
+    try:
+        tree = ast.parse(expr.strip(), mode="eval")
+        if _depth(tree.body) > MAX_TYPE_DEPTH:
+            return expr
+        return ast.unparse(tree.body)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return expr
+
+
+def _depth(node: ast.AST) -> int:
+    """How deeply ``node`` nests, counted without recursion (a deep tree cannot overflow)."""
+    deepest = 0
+    todo = [(node, 1)]
+    while todo:
+        current, depth = todo.pop()
+        deepest = max(deepest, depth)
+        todo.extend((child, depth + 1) for child in ast.iter_child_nodes(current))
+    return deepest
+
+
+def _parse_type(expr: str) -> ast.expr:
+    """The expression's tree, within the limits on size and depth."""
+    if len(expr) > MAX_TYPE_LENGTH:
+        raise TypeExprError(
+            f"the type expression is {len(expr)} characters long; the limit is {MAX_TYPE_LENGTH}"
+        )
+    too_deep = TypeExprError(
+        f"the type expression nests more than {MAX_TYPE_DEPTH} levels deep, the limit "
+        "(write a long union as `Union[A, B, ...]`)"
+    )
     try:
         tree = ast.parse(expr.strip(), mode="eval")
     except (SyntaxError, ValueError):
-        return expr
-    return ast.unparse(tree.body)
+        raise TypeExprError(f"`{expr}` is not a Python type expression") from None
+    except (RecursionError, MemoryError):
+        raise too_deep from None
+    # Python's own notion of depth counts an expression's nodes, not their levels
+    if _depth(tree.body) > MAX_TYPE_DEPTH * 2:
+        raise too_deep
+    return tree.body
 
 
 def parse_ref(ref: str) -> tuple[str, str]:
@@ -104,7 +152,7 @@ def resolve_ref(ref: str) -> Any:
     """Import ``package.module:attr.path`` and return the object."""
     module_name, attr = parse_ref(ref)
     try:
-        module = importlib.import_module(module_name)
+        module = import_module(module_name)
     except Exception as exc:
         raise RefError(_import_failure(module_name, exc)) from exc
     obj: Any = module
@@ -117,6 +165,8 @@ def resolve_ref(ref: str) -> Any:
 
 
 def _import_failure(module: str, exc: BaseException) -> str:
+    if isinstance(exc, RefusedImport):
+        return str(exc)
     if isinstance(exc, ModuleNotFoundError) and exc.name and module.startswith(exc.name):
         return f"cannot import module `{module}`: no module named `{exc.name}`"
     return f"cannot import module `{module}`: {type(exc).__name__}: {exc}"
@@ -158,14 +208,55 @@ def resolve_type(expr: str, *, local: dict[str, Any] | None = None) -> TypeRef:
     Raises:
         TypeExprError: with a message that says what is wrong.
     """
-    try:
-        tree = ast.parse(expr.strip(), mode="eval")
-    except SyntaxError:
-        raise TypeExprError(f"`{expr}` is not a Python type expression") from None
+    body = _parse_type(expr)
     resolver = _Resolver(local or {})
-    obj = resolver.visit(tree.body)
-    code = ast.unparse(resolver.rewrite(tree.body))
+    obj = resolver.visit(body)
+    if not is_type(obj):
+        raise TypeExprError(f"`{expr}` is {_what(obj)}, not a type")
+    code = ast.unparse(resolver.rewrite(body))
     return TypeRef(code=code, imports=frozenset(resolver.imports), obj=obj)
+
+
+def is_type(obj: Any) -> bool:
+    """A class, a generic alias or union, ``None``, or a typing construct (``Any``, a TypeVar)."""
+    return (
+        obj is None
+        or isinstance(obj, type)
+        or typing.get_origin(obj) is not None
+        or isinstance(obj, typing.TypeVar | typing.NewType | typing.ForwardRef)
+        or type(obj).__module__ == "typing"
+    )
+
+
+def _what(obj: Any) -> str:
+    if isinstance(obj, types.ModuleType):
+        return "a module"
+    if inspect.isroutine(obj):
+        return "a function"
+    return f"a value ({type(obj).__name__})"
+
+
+class RefusedImport(ImportError):
+    """A module flowc does not import for a spec."""
+
+
+# Standard-library modules whose import does something (prints, opens a browser or a
+# window): a type expression or reference never imports them.
+_ACTING_MODULES = frozenset(
+    {"this", "antigravity", "__hello__", "__phello__", "idlelib", "turtle", "turtledemo", "tkinter"}
+)
+
+
+def import_module(name: str) -> types.ModuleType:
+    """``importlib.import_module``, but never of a module that acts when imported.
+
+    Raises:
+        ImportError: for such a module, unless it is imported already.
+    """
+    top = name.partition(".")[0]
+    if top in _ACTING_MODULES and name not in sys.modules:
+        raise RefusedImport(f"module `{top}` acts when it is imported, so flowc does not import it")
+    return importlib.import_module(name)
 
 
 class _Resolver:
@@ -176,9 +267,11 @@ class _Resolver:
 
     def visit(self, node: ast.expr) -> Any:
         if isinstance(node, ast.Constant):
-            if node.value is None or isinstance(node.value, str | int | bool):
-                return node.value
-            raise TypeExprError(f"`{node.value!r}` is not allowed in a type expression")
+            if node.value is None:
+                return None
+            raise TypeExprError(
+                f"`{ast.unparse(node)}` is a value, not a type; only `Literal[...]` takes values"
+            )
         if isinstance(node, ast.Name | ast.Attribute):
             return self.name(node)
         if isinstance(node, ast.Subscript):
@@ -244,7 +337,7 @@ class _Resolver:
         for cut in range(len(parts) - 1, 0, -1):
             module_name = ".".join(parts[:cut])
             try:
-                module = importlib.import_module(module_name)
+                module = import_module(module_name)
             except ModuleNotFoundError as exc:
                 if exc.name and module_name.startswith(exc.name):
                     continue
@@ -256,6 +349,8 @@ class _Resolver:
                 if not hasattr(obj, attr):
                     raise TypeExprError(f"module `{module_name}` has no attribute `{attr}`")
                 obj = getattr(obj, attr)
+            if not is_type(obj):
+                raise TypeExprError(f"`{dotted}` is {_what(obj)}, not a type")
             top = parts[cut]
             self.imports.add(Import(module_name, top))
             self.renames[dotted] = ".".join(parts[cut:])
