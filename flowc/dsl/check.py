@@ -558,7 +558,7 @@ class _Checker:
         try:
             cls = resolve_ref(class_ref)
         except RefError as exc:
-            self.error("E301", f"state class: {exc}", loc, _ref_hint(class_ref))
+            self.error("E301", f"state class: {exc}", loc, exc.hint or _ref_hint(class_ref))
             return None
         if not isinstance(cls, type):
             self.error("E302", f"`{class_ref}` is not a class", loc)
@@ -641,7 +641,10 @@ class _Checker:
                 module, attr = parse_ref(target)
             except RefError as exc:
                 self.error(
-                    "E301", f"reducer of `{fs.name}`: {exc}", (*loc, "reducer"), _ref_hint(target)
+                    "E301",
+                    f"reducer of `{fs.name}`: {exc}",
+                    (*loc, "reducer"),
+                    exc.hint or _ref_hint(target),
                 )
                 return None
             if not callable(fn):
@@ -839,7 +842,8 @@ class _Checker:
             fn = resolve_ref(node.call)
             module, attr = parse_ref(node.call)
         except RefError as exc:
-            self.error("E301", f"node `{node.name}`: {exc}", (*loc, "call"), _ref_hint(node.call))
+            hint = exc.hint or _ref_hint(node.call)
+            self.error("E301", f"node `{node.name}`: {exc}", (*loc, "call"), hint)
             return None
         if not callable(fn):
             self.error("E303", f"node `{node.name}`: `{node.call}` is not callable", (*loc, "call"))
@@ -1326,7 +1330,7 @@ class _Checker:
             fn = resolve_ref(br.router)
             module, attr = parse_ref(br.router)
         except RefError as exc:
-            self.error("E301", f"router: {exc}", router_loc, _ref_hint(br.router))
+            self.error("E301", f"router: {exc}", router_loc, exc.hint or _ref_hint(br.router))
             return None
         if not callable(fn):
             self.error("E303", f"router `{br.router}` is not callable", router_loc)

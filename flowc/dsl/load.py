@@ -22,7 +22,7 @@ from .graph import CheckedGraph
 from .pysource import display_path
 from .spec import GraphSpec
 from .toml_loader import LoadResult, load_toml
-from .types import RefError, parse_ref
+from .types import RefError, attribute_hint, module_hint, parse_ref
 
 __all__ = [
     "check_for_command",
@@ -104,7 +104,8 @@ def _load_python(target: str) -> LoadResult:
             obj = getattr(obj, part)
         except AttributeError:
             message = f"module `{module_name}` has no attribute `{attr}`"
-            return LoadResult(None, smap, (Diagnostic.error("E000", message, None),))
+            close = attribute_hint(obj, part)
+            return LoadResult(None, smap, (Diagnostic.error("E000", message, None, close),))
     if isinstance(obj, Graph):
         spec, gmap, diags = obj.to_spec()
         return LoadResult(spec, gmap, diags)
@@ -122,7 +123,10 @@ def _import_diagnostic(module: str, exc: Exception) -> Diagnostic:
         return Diagnostic.error("E000", f"cannot import `{module}`: {exc.msg}", span)
     if isinstance(exc, ModuleNotFoundError) and exc.name and module.startswith(exc.name):
         return Diagnostic.error(
-            "E000", f"cannot import `{module}`: no module named `{exc.name}`", None
+            "E000",
+            f"cannot import `{module}`: no module named `{exc.name}`",
+            None,
+            module_hint(exc.name),
         )
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if not f.filename.startswith("<")]
     user = [f for f in frames if not _is_flowc_or_stdlib(f.filename)]

@@ -15,6 +15,7 @@ import collections.abc
 import importlib
 import inspect
 import keyword
+import pkgutil
 import re
 import sys
 import types
@@ -27,9 +28,11 @@ __all__ = [
     "RefError",
     "TypeExprError",
     "TypeRef",
+    "attribute_hint",
     "import_module",
     "is_identifier",
     "is_type",
+    "module_hint",
     "normalize_type_expr",
     "parse_ref",
     "resolve_ref",
@@ -75,7 +78,14 @@ class TypeExprError(ValueError):
 
 
 class RefError(ValueError):
-    """A ``module:attribute`` reference is malformed or does not resolve."""
+    """A ``module:attribute`` reference is malformed or does not resolve.
+
+    ``hint`` says what was probably meant (``did you mean `greet`?``), if anything.
+    """
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.hint = hint
 
 
 MAX_TYPE_LENGTH = 5000
@@ -154,14 +164,73 @@ def resolve_ref(ref: str) -> Any:
     try:
         module = import_module(module_name)
     except Exception as exc:
-        raise RefError(_import_failure(module_name, exc)) from exc
+        hint = None
+        if isinstance(exc, ModuleNotFoundError) and exc.name and module_name.startswith(exc.name):
+            hint = module_hint(exc.name)
+        raise RefError(_import_failure(module_name, exc), hint) from exc
     obj: Any = module
     for part in attr.split("."):
         try:
             obj = getattr(obj, part)
         except AttributeError:
-            raise RefError(f"module `{module_name}` has no attribute `{attr}`") from None
+            hint = attribute_hint(obj, part)
+            raise RefError(f"module `{module_name}` has no attribute `{attr}`", hint) from None
     return obj
+
+
+def module_hint(missing: str) -> str | None:
+    """``did you mean `pkg.mod`?`` for a module that was not found, if one is close."""
+    parent, dot, last = missing.rpartition(".")
+    hint = _did_you_mean(last, _sibling_modules(missing))
+    return None if hint is None else hint.replace("`", f"`{parent}{dot}", 1)
+
+
+def attribute_hint(obj: Any, name: str) -> str | None:
+    """``did you mean `greet`?`` for a missing attribute, among ``obj``'s public names."""
+    return _did_you_mean(name, [n for n in dir(obj) if not n.startswith("_")])
+
+
+def _did_you_mean(name: str, options: list[str]) -> str | None:
+    """The closest option, if it is close the way Python's own "Did you mean" is close."""
+    best: tuple[int, str] | None = None
+    for option in options:
+        # Python's rule: at most (both lengths + 3) / 3 edits, a case change costing half
+        limit = (len(name) + len(option) + 3) * 2 // 6
+        distance = _edit_distance(name, option, limit)
+        if distance <= limit and (best is None or distance < best[0]):
+            best = (distance, option)
+    return None if best is None else f"did you mean `{best[1]}`?"
+
+
+def _edit_distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance with moves costing 2 and case-only changes 1 (above ``limit``,
+    any number above it)."""
+    if abs(len(a) - len(b)) * 2 > limit:
+        return limit + 1
+    row = list(range(0, 2 * len(b) + 1, 2))
+    for i, ca in enumerate(a, 1):
+        prev, row[0] = row[0], 2 * i
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1 if ca.lower() == cb.lower() else 2
+            prev, row[j] = row[j], min(row[j] + 2, row[j - 1] + 2, prev + cost)
+    return row[-1]
+
+
+def _sibling_modules(missing: str) -> list[str]:
+    """The modules that could have been meant instead of ``missing`` (``pkg.modd``): the
+    other modules of its package, or the top-level modules on ``sys.path``."""
+    parent, _, _ = missing.rpartition(".")
+    try:
+        if parent:
+            path = getattr(sys.modules.get(parent), "__path__", None)
+            if path is None:
+                return []
+            found = pkgutil.iter_modules(path)
+        else:
+            found = pkgutil.iter_modules()
+        return sorted({m.name for m in found if not m.name.startswith("_")})
+    except (OSError, ImportError, ValueError):
+        return []
 
 
 def _import_failure(module: str, exc: BaseException) -> str:
