@@ -46,6 +46,7 @@ CHECKS = {
     "E309": "a router Literal naming an undeclared or missing target",
     "E310": "a router whose targets are unknown",
     "E311": "a default of the wrong type",
+    "E312": "a node whose return type writes keys its `writes` leaves out",
     "E401": "two nodes of one superstep writing a last-value field",
     "E501": "a subgraph sharing no key with its parent",
     "E502": "a subgraph sharing a key with another type",

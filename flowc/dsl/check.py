@@ -1000,9 +1000,11 @@ class _Checker:
                 sub = {k: fields.get(k, Any) for k in node.writes}
                 name = f"{camel(node.name)}Update"
                 names[name] = typing.TypedDict(name, sub, total=False)  # type: ignore[operator]
-        for value in names.values():
+        for name, value in names.items():
             # stand-ins for types the generated module defines: never imported from here
             value.__flowc_stand_in__ = True
+            # the graph-wide ones allow every key: they do not say what one node writes
+            value.__flowc_graph_wide__ = not name.endswith("Update") or name == f"{prefix}Update"
         from flowc.runtime import StreamWriter
 
         names["StreamWriter"] = StreamWriter
@@ -1093,8 +1095,18 @@ class _Checker:
             return None
         keys: list[str] = []
         ok = True
+        shown: list[str] = []
         for td in tds:
             fields, _ = _typed_fields(td)
+            # a type with every state key (the state itself, total=False) says only that its
+            # required keys are written; a narrower one names what the node writes
+            wide = getattr(td, "__flowc_graph_wide__", False) or set(fields) >= set(
+                self.state_types
+            )
+            named: Iterable[str] = (
+                getattr(td, "__required_keys__", frozenset()) if wide else fields.keys()
+            )
+            shown.extend(k for k in fields if k in named and k not in shown)
             for key, tp in fields.items():
                 declared = self.state_types.get(key)
                 if not self.has_key(key):
@@ -1127,6 +1139,20 @@ class _Checker:
                     keys.append(key)
         if not ok:
             return False
+        if node.writes is not None:
+            undeclared = [k for k in shown if k not in node.writes]
+            if undeclared:
+                names = _and(undeclared)
+                self.error(
+                    "E312",
+                    f"node `{node.name}` returns `{_show(ret)}`, which writes {names}, "
+                    "but its `writes` does not list " + ("it" if len(undeclared) == 1 else "them"),
+                    ("nodes", node.name, "writes"),
+                    f"add {names} to `writes`, or take "
+                    + ("it" if len(undeclared) == 1 else "them")
+                    + " out of the return type",
+                )
+                return False
         if not others:
             required = [set(getattr(td, "__required_keys__", ())) for td in tds]
             self.definite_writes[node.name] = set.intersection(*required) if required else set()

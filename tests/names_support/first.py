@@ -24,3 +24,20 @@ def step_c(state: Any) -> dict[str, Any]:
 
 def to_next(state: Any) -> Literal["b"]:
     return "b"
+
+
+class Wide(TypedDict, total=False):
+    log: Annotated[list[str], operator.add]
+    note: str
+
+
+class NoteUpdate(TypedDict):
+    note: str
+
+
+def writes_note(state: Any) -> NoteUpdate:
+    return {"note": "n"}
+
+
+def returns_wide(state: Any) -> Wide:
+    return {"log": ["w"]}
