@@ -380,3 +380,62 @@ def test_a_decorator_dsl_node_option_of_the_wrong_kind_is_a_located_error(
     assert (diag.span.file, diag.span.line) == ("tests/test_names.py", line)
     source = Path(__file__).read_text(encoding="utf-8").splitlines()[line - 1]
     assert source[diag.span.col - 1 : diag.span.end_col - 1] == written.partition("=")[2]
+
+
+@pytest.mark.parametrize("kind", ["dataclass", "pydantic"])
+def test_a_field_whose_default_would_hide_a_name_another_fields_type_uses_is_a_located_error(
+    tmp_path: Path, kind: str
+) -> None:
+    # `list = 0` in the class body would make `log: list[str]` mean `0[str]`
+    fields = 'n = "int"\nlist = { type = "int", default = 0 }\nlog = { type = "list[str]", reducer = "add" }'
+    result = check_target(_spec(tmp_path, _field_spec(kind, fields)))
+    assert result.graph is None
+    [diag] = result.diagnostics
+    what = "dataclass" if kind == "dataclass" else "pydantic model"
+    assert (diag.code, diag.message) == (
+        "E101",
+        f"state field `list` has a default, so in the generated {what} it would hide `list` "
+        "from the type of field `log` (`list[str]`)",
+    )
+    assert diag.span is not None and (diag.span.line, diag.span.col) == (9, 1)
+
+
+def test_a_field_named_like_a_type_without_a_default_is_fine(tmp_path: Path) -> None:
+    fields = 'n = "int"\nlist = "int"\nlog = { type = "list[str]", default = ["x"] }'
+    text = _field_spec("pydantic", fields).replace("kinds", "typenamed")
+    runner = build(_spec(tmp_path, text))
+    assert runner.invoke({"n": 1, "list": 2}) == {"n": 1, "list": 2}
+
+
+@pytest.mark.parametrize("kind", ["typeddict", "dataclass", "pydantic"])
+@pytest.mark.parametrize("field", ["__x", "__init__", "__class__"])
+def test_a_field_starting_with_two_underscores_is_a_located_error(
+    tmp_path: Path, kind: str, field: str
+) -> None:
+    fields = f'n = "int"\n{field} = "int"'
+    result = check_target(_spec(tmp_path, _field_spec(kind, fields)))
+    assert result.graph is None
+    [diag] = result.diagnostics
+    assert diag.code == "E101"
+    assert diag.message == (
+        f"state field `{field}` starts with `__`: in a generated class Python would rename it "
+        "(`__x` becomes `_<Class>__x`) or take it for the class's own attribute"
+    )
+
+
+def test_a_pydantic_field_of_a_type_pydantic_cannot_validate_is_a_located_error(
+    tmp_path: Path,
+) -> None:
+    fields = 'n = "int"\nthing = "tests.names_support.clash._input | None"'
+    result = check_target(_spec(tmp_path, _field_spec("pydantic", fields)))
+    assert result.graph is None
+    [diag] = result.diagnostics
+    assert diag.code == "E302"
+    assert diag.message.startswith(
+        "the type of state field `thing`, `_input | None`, cannot be a field of a pydantic model: "
+        "Unable to generate pydantic-core schema for <class 'tests.names_support.clash._input'>"
+    )
+    assert diag.span is not None and (diag.span.line, diag.span.col) == (9, 9)
+    # the same field is fine in a TypedDict state
+    typed = _field_spec("typeddict", fields).replace("kinds", "arbitrary")
+    assert build(_spec(tmp_path, typed, "typed.toml")).invoke({"n": 1}) == {"n": 1}

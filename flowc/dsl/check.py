@@ -16,6 +16,7 @@ function) and the map falls back to the nearest part it knows (the TOML
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import difflib
 import inspect
@@ -550,8 +551,37 @@ class _Checker:
                 ok = False
             else:
                 fields.append(field)
+        if st.kind != "typeddict" and not self.check_shadowing(fields):
+            ok = False
         self.state_ok = ok
         return StateInfo(kind=st.kind, cls=None, fields=tuple(fields))
+
+    def check_shadowing(self, fields: Sequence[StateField]) -> bool:
+        """No field of a generated class binds a name that the fields' types use.
+
+        A field with a default is a name in the class body, and pydantic (like
+        ``typing.get_type_hints``) reads the annotations with that namespace: a
+        field ``list = 0`` makes another field's ``list[str]`` mean ``0[str]``.
+        """
+        used: dict[str, StateField] = {}
+        for f in fields:
+            for name in _names_in(f.type.code):
+                used.setdefault(name, f)
+        ok = True
+        for f in fields:
+            user = used.get(f.name)
+            if user is None or (f.default is None and f.initial is None):
+                continue
+            kind = "dataclass" if self.spec.state.kind == "dataclass" else "pydantic model"
+            self.error(
+                "E101",
+                f"state field `{f.name}` has a default, so in the generated {kind} it would "
+                f"hide `{f.name}` from the type of field `{user.name}` (`{user.type.code}`)",
+                ("state", "fields", f.name, KEY),
+                'rename the field, or declare `kind = "typeddict"`',
+            )
+            ok = False
+        return ok
 
     def check_state_class(self, class_ref: str) -> StateInfo | None:
         loc: Loc = ("state", "class")
@@ -632,6 +662,8 @@ class _Checker:
         if tref is None:
             return None
         self.state_types[fs.name] = tref.obj
+        if self.spec.state.kind == "pydantic" and not self.check_pydantic_type(fs, tref):
+            return None
         reducer_ref = None
         initial = None
         if fs.reducer is not None:
@@ -681,6 +713,24 @@ class _Checker:
             default=default,
             description=fs.description,
         )
+
+    def check_pydantic_type(self, fs: FieldSpec, tref: TypeRef) -> bool:
+        """Can a generated pydantic model have a field of this type? (pydantic decides)"""
+        import pydantic
+
+        try:
+            pydantic.TypeAdapter(tref.obj)
+        except Exception as exc:  # whatever pydantic raises, the model would raise at import
+            why = str(exc).split("\n", 1)[0].rstrip(".")
+            self.error(
+                "E302",
+                f"the type of state field `{fs.name}`, `{tref.code}`, cannot be a field of a "
+                f"pydantic model: {why}",
+                ("state", "fields", fs.name, "type"),
+                'declare `kind = "typeddict"` or `"dataclass"`, or give the type pydantic support',
+            )
+            return False
+        return True
 
     def resolve_type_expr(self, expr: str | None, loc: Loc) -> TypeRef | None:
         if expr is None:
@@ -1817,6 +1867,13 @@ def _class_defaults(cls: type) -> dict[str, str]:
                 with suppress(LiteralError):
                     out[f.name] = literal_code(f.default)
     return out
+
+
+def _names_in(code: str) -> set[str]:
+    """The bare names a type's code uses (``list[int] | None`` → list, int, None)."""
+    return {
+        node.id for node in ast.walk(ast.parse(code, mode="eval")) if isinstance(node, ast.Name)
+    }
 
 
 def _value_fits(value: Any, tp: Any) -> bool:

@@ -95,6 +95,14 @@ def field_name_problem(name: str, kind: StateKind) -> tuple[str, str] | None:
             why,
             "state fields become Python names in generated code: use letters, digits and `_`",
         )
+    if name.startswith("__"):
+        # in a class body Python renames `__x` to `_State__x`; `__init__`, `__class__`... are
+        # the class's own
+        return (
+            "starts with `__`: in a generated class Python would rename it "
+            "(`__x` becomes `_<Class>__x`) or take it for the class's own attribute",
+            "rename it without the leading `__`",
+        )
     if kind == "pydantic":
         other_kinds = 'rename it, or declare `kind = "typeddict"` or `"dataclass"`'
         if name.startswith("_"):
