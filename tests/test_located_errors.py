@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from flowc.cli import main
+from flowc.dsl.diagnostics import render
 from flowc.dsl.load import MAX_SPEC_BYTES, check_target
 
 BODY = """
@@ -217,3 +218,26 @@ def test_a_literal_default_outside_its_values_is_e311(tmp_path: Path, default: s
     target = _spec(tmp_path, f"""n = {{ type = "Literal['a', 1]", default = {default} }}""")
     code, _, line, _ = _only(target)
     assert (code, line) == ("E311", 5)
+
+
+def test_line_separators_in_a_decorator_graphs_module_do_not_shift_line_numbers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    module = tmp_path / "sep_graph_module.py"
+    module.write_text(
+        "# a comment\u2028with\u2029separators\u0085in it\n"
+        "from tests.names_support.first import State, step_a\n"
+        "from flowc import START, Graph\n"
+        'graph = Graph("sep", State)\n'
+        'graph.add_node("a", step_a)\n'
+        'graph.add_edge(START, "nope")\n',
+        encoding="utf-8",
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    result = check_target("sep_graph_module:graph")
+    [diag] = [d for d in result.diagnostics if d.code == "E104"]
+    assert diag.span is not None
+    assert (diag.span.file, diag.span.line, diag.span.col) == ("sep_graph_module.py", 6, 23)
+    shown = render(diag, result.source_map.texts).splitlines()
+    assert shown[2] == '6 | graph.add_edge(START, "nope")'
