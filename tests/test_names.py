@@ -439,3 +439,16 @@ def test_a_pydantic_field_of_a_type_pydantic_cannot_validate_is_a_located_error(
     # the same field is fine in a TypedDict state
     typed = _field_spec("typeddict", fields).replace("kinds", "arbitrary")
     assert build(_spec(tmp_path, typed, "typed.toml")).invoke({"n": 1}) == {"n": 1}
+
+
+def test_a_state_class_whose_keys_are_not_python_names_is_a_located_error(tmp_path: Path) -> None:
+    text = (
+        '[graph]\nname = "keyed"\n\n[state]\nclass = "tests.names_support.first:KeywordState"\n'
+        '\n[nodes.a]\ncall = "tests.names_support.clash:step"\n\n[[edges]]\nchain = ["START", "a", "END"]\n'
+    )
+    result = check_target(_spec(tmp_path, text))
+    assert result.graph is None
+    assert [(d.code, d.message, d.span.line if d.span else None) for d in result.diagnostics] == [
+        ("E101", "state field `class` of `KeywordState` is a Python keyword", 5),
+        ("E101", "state field `a-b` of `KeywordState` is not a Python identifier", 5),
+    ]

@@ -618,6 +618,19 @@ class _Checker:
         fields = []
         defaults = _class_defaults(cls)
         ok = not failures
+        for name in list(hints):
+            # the generated TypedDicts (values, input, updates) declare every key as a name
+            problem = field_name_problem(name, "typeddict")
+            if problem is not None:
+                self.state_types[name] = Any
+                self.error(
+                    "E101",
+                    f"state field `{name}` of `{_name_of(cls)}` {problem[0]}",
+                    (*loc, "field", name),
+                    "generated code declares each state key as a Python name: rename the key",
+                )
+                del hints[name]
+                ok = False
         for name, tp in hints.items():
             self.state_types[name] = _unwrap(tp)
             reducer = _reducer_of(tp)

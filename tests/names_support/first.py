@@ -41,3 +41,7 @@ def writes_note(state: Any) -> NoteUpdate:
 
 def returns_wide(state: Any) -> Wide:
     return {"log": ["w"]}
+
+
+# keys that are not Python names, which the functional syntax allows
+KeywordState = TypedDict("KeywordState", {"class": int, "a-b": str, "ok": int}, total=False)
