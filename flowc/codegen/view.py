@@ -1,8 +1,10 @@
 """View model: :class:`CheckedGraph` → the frozen data the templates place.
 
 Every name, type string, literal and import a template writes is computed
-here, in Python. Strings from the spec reach generated code only through
-``repr`` (literals) or as validated identifiers.
+here, in Python. Text from the spec reaches generated code only through
+``repr`` (strings), :func:`flowc.dsl.names.literal_code` (values) or as
+:data:`flowc.dsl.names.Identifier` names, and every import's local name is
+claimed in one :class:`_Scope`, so none can collide.
 
 One :class:`GraphView` serves both modules of a graph: the types module
 (``<graph>_types.py``: state, input, update and values types, node Protocols)

@@ -44,6 +44,7 @@ from .names import (
     LiteralError,
     field_name_problem,
     graph_name_problem,
+    identifier,
     identifier_problem,
     literal_code,
 )
@@ -484,10 +485,11 @@ class _Checker:
             self.check_topology(succ, joins, end_joins, branches)
             self.check_concurrent_writes(succ, joins, branches)
         custom = self.resolve_type_expr(spec.custom_type, ("graph", "custom_type"))
-        if self.has_errors() or state is None or not self.state_ok:
+        name = identifier(spec.name)
+        if self.has_errors() or state is None or not self.state_ok or name is None:
             return None
         return CheckedGraph(
-            name=spec.name,
+            name=name,
             description=spec.description,
             origin=self.origin,
             digest=spec.digest(),
@@ -646,9 +648,12 @@ class _Checker:
                 if not self.check_reducer(reducer, _unwrap(tp), name, (*loc, "reducer", name)):
                     ok = False
                 initial = _zero_code(tp)
+            ident = identifier(name)
+            if ident is None:  # reported above
+                continue
             fields.append(
                 StateField(
-                    name=name,
+                    name=ident,
                     type=type_code(_unwrap(tp)),
                     reducer=ref,
                     initial=initial,
@@ -718,8 +723,11 @@ class _Checker:
                 (*loc, "default"),
             )
             return None
+        ident = identifier(fs.name)
+        if ident is None:  # reported at the top
+            return None
         return StateField(
-            name=fs.name,
+            name=ident,
             type=tref,
             reducer=reducer_ref,
             initial=initial,
@@ -865,8 +873,10 @@ class _Checker:
             )
             return None
         triggers = self.triggers_of(node.name, succ, joins, branches)
+        # a node whose name is refused (check_node_names) is still checked, never built
+        name = identifier(node.name)
         common = dict(
-            name=node.name,
+            name=name,
             tags=node.tags,
             metadata=tuple(node.metadata.items()),
             description=node.description,
@@ -888,6 +898,8 @@ class _Checker:
                 return None
             shared = tuple(f.name for f in sub.state.fields if self.has_key(f.name))
             self.definite_writes[node.name] = set()
+            if name is None:
+                return None
             return NodeInfo(
                 call=None,
                 subgraph=sub,
@@ -944,7 +956,7 @@ class _Checker:
                 )
                 return None
             writer_arg = None
-        if custom is None and node.custom_type is not None:
+        if (custom is None and node.custom_type is not None) or name is None:
             return None
         return NodeInfo(
             call=Ref(module, attr, fn),

@@ -14,12 +14,14 @@ from __future__ import annotations
 import keyword
 import math
 import re
-from typing import Any, Literal
+from typing import Any, Literal, NewType
 
 __all__ = [
+    "Identifier",
     "LiteralError",
     "field_name_problem",
     "graph_name_problem",
+    "identifier",
     "identifier_problem",
     "literal_code",
 ]
@@ -54,6 +56,17 @@ _CLASS_BODY_CALLS: dict[str, frozenset[str]] = {
     "dataclass": frozenset({"field"}),
     "pydantic": frozenset({"Field"}),
 }
+
+
+Identifier = NewType("Identifier", str)
+"""A spec's name that passed :func:`identifier`: the only kind of name the checked graph
+(:mod:`flowc.dsl.graph`) holds for graphs, nodes and state fields."""
+
+
+def identifier(name: str) -> Identifier | None:
+    """``name`` as an :data:`Identifier`, or ``None`` when it cannot be a Python name (the
+    checker reports why, with :func:`identifier_problem` and the rules of its place)."""
+    return None if identifier_problem(name) is not None else Identifier(name)
 
 
 def identifier_problem(name: str) -> str | None:
