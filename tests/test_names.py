@@ -452,3 +452,17 @@ def test_a_state_class_whose_keys_are_not_python_names_is_a_located_error(tmp_pa
         ("E101", "state field `class` of `KeywordState` is a Python keyword", 5),
         ("E101", "state field `a-b` of `KeywordState` is not a Python identifier", 5),
     ]
+
+
+def test_a_decorator_graph_custom_type_that_is_not_a_type_is_a_located_error() -> None:
+    graph = Graph("custom_deco", _Typed, custom_type=5)  # type: ignore[call-overload]
+    graph.add_node("a", first.step_a)
+    graph.add_edge(START, "a")
+    result = check_graph(graph)
+    assert result.graph is None
+    [diag] = result.diagnostics
+    assert (diag.code, diag.message) == ("E004", "`custom_type` must be a type, not an integer")
+    assert diag.span is not None
+    lines = Path(__file__).read_text(encoding="utf-8").splitlines()
+    line = next(i for i, text in enumerate(lines, 1) if 'Graph("custom_deco"' in text)
+    assert (diag.span.file, diag.span.line) == ("tests/test_names.py", line)

@@ -1021,6 +1021,12 @@ class Graph(Generic[S]):
         ]
         state, state_diags = self._state_spec(smap)
         diags.extend(state_diags)
+        custom = self.custom_type
+        if custom is not None and not _is_type(custom):
+            where = smap.get(("graph", "custom_type"))
+            message = f"`custom_type` must be a type, not {_a(custom)}"
+            diags.append(Diagnostic.error("E004", message, where))
+            custom = None
         spec = GraphSpec(
             name=str(self.name),
             description=self.description,
@@ -1029,7 +1035,7 @@ class Graph(Generic[S]):
             nodes=tuple(self._nodes),
             edges=tuple(self._edges),
             branches=tuple(self._branches),
-            custom_type=None if self.custom_type is None else type_expr(self.custom_type),
+            custom_type=None if custom is None else type_expr(custom),
         )
         return spec, smap, tuple(diags)
 
