@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
+from pydantic import TypeAdapter
+
 from .diagnostics import Diagnostic, Loc, Severity, SourceMap, Span
 from .graph import (
     BranchInfo,
@@ -737,10 +739,8 @@ class _Checker:
 
     def check_pydantic_type(self, fs: FieldSpec, tref: TypeRef) -> bool:
         """Can a generated pydantic model have a field of this type? (pydantic decides)"""
-        import pydantic
-
         try:
-            pydantic.TypeAdapter(tref.obj)
+            TypeAdapter(tref.obj)
         except Exception as exc:  # whatever pydantic raises, the model would raise at import
             why = str(exc).split("\n", 1)[0].rstrip(".")
             self.error(
