@@ -136,14 +136,14 @@ def test_json_format_of_a_clean_spec_is_an_empty_list(capsys: pytest.CaptureFixt
     assert check(capsys, "--format", "json", "specs/joke.toml") == (0, "[]\n", "")
 
 
-def test_json_gives_null_places_for_diagnostics_without_one(
+def test_json_gives_the_file_and_null_line_for_a_diagnostic_about_a_whole_file(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     code, out, _ = check(capsys, "--format", "json", "no/such/spec.toml")
     assert code == 1
     assert json.loads(out) == [
         {
-            "file": None,
+            "file": "no/such/spec.toml",
             "line": None,
             "col": None,
             "end_col": None,
@@ -161,7 +161,7 @@ def test_a_missing_file_is_a_diagnostic_not_a_usage_error(
     assert check(capsys, "no/such/spec.toml") == (
         1,
         "",
-        "error[E000]: no such file: no/such/spec.toml\n\nfound 1 error\n",
+        "no/such/spec.toml: error[E000]: no such file: no/such/spec.toml\n\nfound 1 error\n",
     )
 
 

@@ -143,12 +143,19 @@ _TYPES = st.sampled_from(
         "os.path",
         "1 + 1",
         "",
+        "os.sep",
+        "sys.maxsize",
+        "this.s",
+        "list[os.sep, int]",
+        " | ".join(["int"] * 3000),
+        "|".join(["int"] * 100),
     ]
 )
 _SCALARS = st.one_of(
     st.integers(min_value=-(2**70), max_value=2**70).map(str),
     st.booleans().map(lambda b: "true" if b else "false"),
     st.floats(allow_nan=False).map(repr).filter(lambda s: "inf" not in s),
+    st.sampled_from(["inf", "-inf", "+inf", "nan", "-nan", "9" * 5000, "[" * 3000 + "]" * 3000]),
     st.text(max_size=12).map(
         lambda s: '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
     ),

@@ -1,8 +1,10 @@
 """View model: :class:`CheckedGraph` → the frozen data the templates place.
 
 Every name, type string, literal and import a template writes is computed
-here, in Python. Strings from the spec reach generated code only through
-``repr`` (literals) or as validated identifiers.
+here, in Python. Text from the spec reaches generated code only through
+``repr`` (strings), :func:`flowc.dsl.names.literal_code` (values) or as
+:data:`flowc.dsl.names.Identifier` names, and every import's local name is
+claimed in one :class:`_Scope`, so none can collide.
 
 One :class:`GraphView` serves both modules of a graph: the types module
 (``<graph>_types.py``: state, input, update and values types, node Protocols)
@@ -23,6 +25,7 @@ from typing import Any
 
 from flowc.dsl.check import camel, type_code
 from flowc.dsl.graph import BranchInfo, CheckedGraph, NodeInfo, Ref, StateField
+from flowc.dsl.names import literal_code
 from flowc.dsl.spec import END
 from flowc.dsl.types import Import, TypeRef
 
@@ -251,6 +254,25 @@ class _Scope:
         self.imports: dict[str, Import] = {imp.local: imp for imp in header}
         self.used: set[Import] = set()
         """The imports that generated code uses, beyond the templates' own."""
+        self.bound: dict[tuple[str, ...], Import] = {}
+
+    def _free(self, name: str) -> bool:
+        return name not in self.taken and name not in self.imports and not _template_private(name)
+
+    def bind(self, key: tuple[str, ...], imp: Import, local: str) -> Import:
+        """``imp`` under a local name of flowc's choosing (``_router_to_b``), the same for
+        the same ``key``; ``local_2``, ``local_3``... when another name has it already."""
+        found = self.bound.get(key)
+        if found is not None:
+            return found
+        name, n = local, 1
+        while not self._free(name):
+            n += 1
+            name = f"{local}_{n}"
+        self.taken.add(name)
+        found = Import(imp.module, imp.name, name)
+        self.bound[key] = found
+        return found
 
     def define(self, *candidates: str) -> str:
         """The first free candidate (or the last one, numbered), now taken."""
@@ -270,8 +292,9 @@ class _Scope:
         key = (imp.module, imp.name)
         found = next((i for i in self.imports.values() if (i.module, i.name) == key), None)
         if found is None:
-            local = imp.name
-            while local in self.taken or local in self.imports:
+            # a template's private prefix (`_input_`) stays one whatever is appended
+            local = f"_u{imp.name}" if _template_private(imp.name) else imp.name
+            while not self._free(local):
                 local += "_"
             found = Import(imp.module, imp.name, None if local == imp.name else local)
             self.imports[local] = found
@@ -373,6 +396,18 @@ _TEMPLATE_NAMES = frozenset(
     }
 )
 
+# Private names the runner template binds at module level: fixed ones, and ones
+# made of a prefix and a node's name. An import never takes one of them.
+_TEMPLATE_PRIVATE = frozenset(
+    {"_DEFAULTS", "_afirst", "_first", "_get_stream_writer", "_input", "_merge", "_start"}
+)
+_TEMPLATE_PREFIXES = ("_aroute_", "_call_", "_graph_", "_node_", "_route_")
+
+
+def _template_private(name: str) -> bool:
+    return name in _TEMPLATE_PRIVATE or name.startswith(_TEMPLATE_PREFIXES)
+
+
 _MODE_CLASS = {
     "values": "Values",
     "updates": "Updates",
@@ -394,7 +429,20 @@ def _imports_code(imports: Iterable[Import]) -> tuple[str, ...]:
     )
 
 
-def _field_view(f: StateField, type_code_: str, kind: str) -> FieldView:
+def _reducer_imports(fields: Iterable[StateField], scope: _Scope) -> dict[str, Import]:
+    """Field name → the import of its reducer, as ``_reduce_<field>``."""
+    return {
+        f.name: scope.bind(
+            ("reduce", f.name), Import(f.reducer.module, f.reducer.top), f"_reduce_{f.name}"
+        )
+        for f in fields
+        if f.reducer is not None
+    }
+
+
+def _field_view(
+    f: StateField, type_code_: str, kind: str, reducer: Import | None = None
+) -> FieldView:
     value = f.default if f.default is not None else f.initial
     if value is None or kind == "typeddict":
         line = f"{f.name}: {type_code_}"
@@ -409,7 +457,7 @@ def _field_view(f: StateField, type_code_: str, kind: str) -> FieldView:
         literal=repr(f.name),
         type=type_code_,
         required=f.reducer is not None and f.initial is not None,
-        reducer=None if f.reducer is None else f"_reduce_{f.name}",
+        reducer=None if reducer is None else _local_ref(reducer, f.reducer),
         initial=f.initial,
         default=f.default,
         doc=None if f.description is None else doc_text(f.description),
@@ -466,16 +514,19 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
         if has_subgraphs
         else {}
     )
+    for child in graph.subgraphs:
+        # the runner template imports each child module as `_graph_<child>`
+        scope.define(f"_graph_{child.name}")
     user_types: set[Import] = set()
     if state.cls is not None:
         state_type, imp = scope.ref(state.cls)
         user_types.add(imp)
 
-    fields = tuple(_field_view(f, scope.type(f.type), state.kind) for f in state.fields)
-    runner_imports: set[Import] = set()
-    for f in state.fields:
-        if f.reducer is not None:
-            runner_imports.add(Import(f.reducer.module, f.reducer.top, f"_reduce_{f.name}"))
+    reducers = _reducer_imports(state.fields, scope)
+    fields = tuple(
+        _field_view(f, scope.type(f.type), state.kind, reducers.get(f.name)) for f in state.fields
+    )
+    runner_imports: set[Import] = set(reducers.values())
     custom_type, custom_declared = _custom_type(graph, scope)
     nodes = tuple(
         _node_view(
@@ -485,7 +536,7 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
     )
     start_routers = tuple(
         dataclasses.replace(r, call_args=r.call_args.replace("rt.get_config()", "{}"))
-        for r in (_router_view(b, runner_imports) for b in graph.start_branches)
+        for r in (_router_view(b, scope, runner_imports) for b in graph.start_branches)
     )
     defaults = {f.name: f.default for f in state.fields if f.default is not None}
     children = tuple(sorted({n.subgraph for n in nodes if n.subgraph}))
@@ -671,12 +722,20 @@ def _router_name(b: BranchInfo) -> str:
     return str(getattr(b.router.obj, "__name__", None))
 
 
-def _router_view(b: BranchInfo, runner_imports: set[Import]) -> RouterView:
-    local = f"_router_{b.router.top}"
-    runner_imports.add(b.router.as_import(local))
-    call = local if b.router.attr == b.router.top else f"{local}.{b.router.attr.split('.', 1)[1]}"
+def _local_ref(imp: Import, ref: Ref | None) -> str:
+    """Code naming ``ref`` through the import of its top-level name."""
+    rest = [] if ref is None else ref.attr.split(".")[1:]
+    return ".".join([imp.local, *rest])
+
+
+def _router_view(b: BranchInfo, scope: _Scope, runner_imports: set[Import]) -> RouterView:
+    # one local name per imported function: two modules' `to_b` are two names
+    imp = scope.bind(
+        ("router", b.router.module, b.router.top), b.router.as_import(), f"_router_{b.router.top}"
+    )
+    runner_imports.add(imp)
     return RouterView(
-        local=call,
+        local=_local_ref(imp, b.router),
         literal=repr(_router_name(b)),
         node_targets=repr(tuple(t for t in b.targets if t != END)),
         is_async=b.is_async,
@@ -713,22 +772,21 @@ def _node_view(
         args.append(f"{n.writer_arg}=task.writer")
     if n.config_arg:
         args.append(f"{n.config_arg}=task.node_config()")
-    routers = tuple(_router_view(b, runner_imports) for b in n.branches)
+    routers = tuple(_router_view(b, scope, runner_imports) for b in n.branches)
     subgraph = None
-    local = f"_impl_{n.name}"
     protocol = protocol_sig = protocol_doc = None
     if n.subgraph is not None:
         subgraph = n.subgraph.name
         local = f"_graph_{n.subgraph.name}"
     else:
         assert n.call is not None
-        runner_imports.add(n.call.as_import(local))
-        if n.call.attr != n.call.top:
-            local = f"{local}.{n.call.attr.split('.', 1)[1]}"
+        imp = scope.bind(("impl", n.name), n.call.as_import(), f"_impl_{n.name}")
+        runner_imports.add(imp)
+        local = _local_ref(imp, n.call)
         protocol = own_protocol
         protocol_sig, protocol_doc = _protocol(graph, n, state_type, update_type, scope)
     metadata = dict(n.metadata)
-    meta_code = repr(metadata) if metadata or n.tags else "None"
+    meta_code = literal_code(metadata) if metadata or n.tags else "None"
     doc = n.description or f"`{n.name}` finished."
     plain = subgraph is None and not n.is_async and args == ["inp"]
     successors = tuple(t for t in n.successors if t != END)
@@ -965,8 +1023,8 @@ def literal_union(names: tuple[str, ...]) -> str:
 
 
 def as_code(value: Any) -> str:
-    """A Python literal for a JSON-like value."""
-    return repr(value)
+    """A Python literal for a JSON-like value (infinities and NaN included)."""
+    return literal_code(value)
 
 
 __all__ += ["as_code", "comment_text", "doc_text", "literal_union", "type_code"]

@@ -16,10 +16,10 @@ function) and the map falls back to the nearest part it knows (the TOML
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import difflib
 import inspect
-import keyword
 import os
 import sys
 import types
@@ -29,6 +29,8 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
+
+from pydantic import TypeAdapter
 
 from .diagnostics import Diagnostic, Loc, Severity, SourceMap, Span
 from .graph import (
@@ -40,13 +42,21 @@ from .graph import (
     StateField,
     StateInfo,
 )
+from .names import (
+    LiteralError,
+    field_name_problem,
+    graph_name_problem,
+    identifier,
+    identifier_problem,
+    literal_code,
+)
 from .spec import END, REDUCER_ALIASES, START, BranchSpec, FieldSpec, GraphSpec, NodeSpec
+from .toml_loader import KEY
 from .types import (
     RefError,
     TypeExprError,
     TypeRef,
     import_of,
-    is_identifier,
     parse_ref,
     resolve_ref,
     resolve_type,
@@ -68,6 +78,8 @@ SubgraphLoader = Callable[
 """``(reference, from_origin) -> (spec, source map, diagnostics, origin)`` for subgraph nodes."""
 
 _RESERVED = {START, END, "START", "END"}
+MAX_SUBGRAPH_DEPTH = 32
+"""How many graphs deep a tree of subgraphs may nest (the root counts one)."""
 _MAX_CONCURRENCY_STATES = 5000
 """How many (running nodes, join progress) states the superstep analysis explores at most."""
 
@@ -475,10 +487,11 @@ class _Checker:
             self.check_topology(succ, joins, end_joins, branches)
             self.check_concurrent_writes(succ, joins, branches)
         custom = self.resolve_type_expr(spec.custom_type, ("graph", "custom_type"))
-        if self.has_errors() or state is None or not self.state_ok:
+        name = identifier(spec.name)
+        if self.has_errors() or state is None or not self.state_ok or name is None:
             return None
         return CheckedGraph(
-            name=spec.name,
+            name=name,
             description=spec.description,
             origin=self.origin,
             digest=spec.digest(),
@@ -494,14 +507,10 @@ class _Checker:
 
     def check_graph_settings(self) -> None:
         spec = self.spec
-        if not is_identifier(spec.name):
-            what = _not_identifier(spec.name)
-            self.error(
-                "E101",
-                f"graph name `{spec.name}` is {what}",
-                ("graph", "name"),
-                "a graph's name names its generated module: use letters, digits and `_`",
-            )
+        problem = graph_name_problem(spec.name)
+        if problem is not None:
+            why, hint = problem
+            self.error("E101", f"graph name `{spec.name}` {why}", ("graph", "name"), hint)
         if spec.recursion_limit is not None and spec.recursion_limit < 1:
             self.error(
                 "E004",
@@ -546,15 +555,44 @@ class _Checker:
                 ok = False
             else:
                 fields.append(field)
+        if st.kind != "typeddict" and not self.check_shadowing(fields):
+            ok = False
         self.state_ok = ok
         return StateInfo(kind=st.kind, cls=None, fields=tuple(fields))
+
+    def check_shadowing(self, fields: Sequence[StateField]) -> bool:
+        """No field of a generated class binds a name that the fields' types use.
+
+        A field with a default is a name in the class body, and pydantic (like
+        ``typing.get_type_hints``) reads the annotations with that namespace: a
+        field ``list = 0`` makes another field's ``list[str]`` mean ``0[str]``.
+        """
+        used: dict[str, StateField] = {}
+        for f in fields:
+            for name in _names_in(f.type.code):
+                used.setdefault(name, f)
+        ok = True
+        for f in fields:
+            user = used.get(f.name)
+            if user is None or (f.default is None and f.initial is None):
+                continue
+            kind = "dataclass" if self.spec.state.kind == "dataclass" else "pydantic model"
+            self.error(
+                "E101",
+                f"state field `{f.name}` has a default, so in the generated {kind} it would "
+                f"hide `{f.name}` from the type of field `{user.name}` (`{user.type.code}`)",
+                ("state", "fields", f.name, KEY),
+                'rename the field, or declare `kind = "typeddict"`',
+            )
+            ok = False
+        return ok
 
     def check_state_class(self, class_ref: str) -> StateInfo | None:
         loc: Loc = ("state", "class")
         try:
             cls = resolve_ref(class_ref)
         except RefError as exc:
-            self.error("E301", f"state class: {exc}", loc, _ref_hint(class_ref))
+            self.error("E301", f"state class: {exc}", loc, exc.hint or _ref_hint(class_ref))
             return None
         if not isinstance(cls, type):
             self.error("E302", f"`{class_ref}` is not a class", loc)
@@ -584,6 +622,19 @@ class _Checker:
         fields = []
         defaults = _class_defaults(cls)
         ok = not failures
+        for name in list(hints):
+            # the generated TypedDicts (values, input, updates) declare every key as a name
+            problem = field_name_problem(name, "typeddict")
+            if problem is not None:
+                self.state_types[name] = Any
+                self.error(
+                    "E101",
+                    f"state field `{name}` of `{_name_of(cls)}` {problem[0]}",
+                    (*loc, "field", name),
+                    "generated code declares each state key as a Python name: rename the key",
+                )
+                del hints[name]
+                ok = False
         for name, tp in hints.items():
             self.state_types[name] = _unwrap(tp)
             reducer = _reducer_of(tp)
@@ -599,9 +650,12 @@ class _Checker:
                 if not self.check_reducer(reducer, _unwrap(tp), name, (*loc, "reducer", name)):
                     ok = False
                 initial = _zero_code(tp)
+            ident = identifier(name)
+            if ident is None:  # reported above
+                continue
             fields.append(
                 StateField(
-                    name=name,
+                    name=ident,
                     type=type_code(_unwrap(tp)),
                     reducer=ref,
                     initial=initial,
@@ -619,14 +673,17 @@ class _Checker:
         self.state_types[fs.name] = Any
         if fs.reducer is not None:
             self.reducer_fields.add(fs.name)
-        if not is_identifier(fs.name):
-            what = _not_identifier(fs.name)
-            self.error("E101", f"state field `{fs.name}` is {what}", loc)
+        problem = field_name_problem(fs.name, self.spec.state.kind)
+        if problem is not None:
+            why, hint = problem
+            self.error("E101", f"state field `{fs.name}` {why}", (*loc, KEY), hint)
             return None
         tref = self.resolve_type_expr(fs.type, (*loc, "type"))
         if tref is None:
             return None
         self.state_types[fs.name] = tref.obj
+        if self.spec.state.kind == "pydantic" and not self.check_pydantic_type(fs, tref):
+            return None
         reducer_ref = None
         initial = None
         if fs.reducer is not None:
@@ -636,7 +693,10 @@ class _Checker:
                 module, attr = parse_ref(target)
             except RefError as exc:
                 self.error(
-                    "E301", f"reducer of `{fs.name}`: {exc}", (*loc, "reducer"), _ref_hint(target)
+                    "E301",
+                    f"reducer of `{fs.name}`: {exc}",
+                    (*loc, "reducer"),
+                    exc.hint or _ref_hint(target),
                 )
                 return None
             if not callable(fn):
@@ -650,12 +710,14 @@ class _Checker:
             if not self.check_reducer(fn, tref.obj, fs.name, (*loc, "reducer")):
                 return None
             reducer_ref = Ref(module, attr, fn)
-            initial = repr(fs.default.value) if fs.default is not None else _zero_code(tref.obj)
-        default = repr(fs.default.value) if fs.default is not None else None
+            initial = (
+                literal_code(fs.default.value) if fs.default is not None else _zero_code(tref.obj)
+            )
+        default = literal_code(fs.default.value) if fs.default is not None else None
         if (
             fs.default is not None
             and fs.default.value is not None
-            and not compatible(_json_type(fs.default.value), tref.obj)
+            and not _value_fits(fs.default.value, tref.obj)
         ):
             self.error(
                 "E311",
@@ -663,8 +725,11 @@ class _Checker:
                 (*loc, "default"),
             )
             return None
+        ident = identifier(fs.name)
+        if ident is None:  # reported at the top
+            return None
         return StateField(
-            name=fs.name,
+            name=ident,
             type=tref,
             reducer=reducer_ref,
             initial=initial,
@@ -672,13 +737,30 @@ class _Checker:
             description=fs.description,
         )
 
+    def check_pydantic_type(self, fs: FieldSpec, tref: TypeRef) -> bool:
+        """Can a generated pydantic model have a field of this type? (pydantic decides)"""
+        try:
+            TypeAdapter(tref.obj)
+        except Exception as exc:  # whatever pydantic raises, the model would raise at import
+            why = str(exc).split("\n", 1)[0].rstrip(".")
+            self.error(
+                "E302",
+                f"the type of state field `{fs.name}`, `{tref.code}`, cannot be a field of a "
+                f"pydantic model: {why}",
+                ("state", "fields", fs.name, "type"),
+                'declare `kind = "typeddict"` or `"dataclass"`, or give the type pydantic support',
+            )
+            return False
+        return True
+
     def resolve_type_expr(self, expr: str | None, loc: Loc) -> TypeRef | None:
         if expr is None:
             return None
         try:
             return resolve_type(expr)
         except TypeExprError as exc:
-            self.error("E302", f"type `{expr}` does not resolve: {exc}", loc, _type_hint(str(exc)))
+            shown = expr if len(expr) <= 80 else f"{expr[:60]}... ({len(expr)} characters)"
+            self.error("E302", f"type `{shown}` does not resolve: {exc}", loc, _type_hint(str(exc)))
             return None
 
     def check_reducer(self, fn: Any, field_type: Any, name: str, loc: Loc) -> bool:
@@ -754,10 +836,10 @@ class _Checker:
                     loc,
                     "START and END are the graph's virtual entry and exit",
                 )
-            elif not is_identifier(node.name):
+            elif (why := identifier_problem(node.name)) is not None:
                 self.error(
                     "E101",
-                    f"node name `{node.name}` is {_not_identifier(node.name)}",
+                    f"node name `{node.name}` {why}",
                     loc,
                     "node names become Python names in generated code: use letters, digits and `_`",
                 )
@@ -791,8 +873,10 @@ class _Checker:
             )
             return None
         triggers = self.triggers_of(node.name, succ, joins, branches)
+        # a node whose name is refused (check_node_names) is still checked, never built
+        name = identifier(node.name)
         common = dict(
-            name=node.name,
+            name=name,
             tags=node.tags,
             metadata=tuple(node.metadata.items()),
             description=node.description,
@@ -814,6 +898,8 @@ class _Checker:
                 return None
             shared = tuple(f.name for f in sub.state.fields if self.has_key(f.name))
             self.definite_writes[node.name] = set()
+            if name is None:
+                return None
             return NodeInfo(
                 call=None,
                 subgraph=sub,
@@ -831,7 +917,8 @@ class _Checker:
             fn = resolve_ref(node.call)
             module, attr = parse_ref(node.call)
         except RefError as exc:
-            self.error("E301", f"node `{node.name}`: {exc}", (*loc, "call"), _ref_hint(node.call))
+            hint = exc.hint or _ref_hint(node.call)
+            self.error("E301", f"node `{node.name}`: {exc}", (*loc, "call"), hint)
             return None
         if not callable(fn):
             self.error("E303", f"node `{node.name}`: `{node.call}` is not callable", (*loc, "call"))
@@ -869,7 +956,7 @@ class _Checker:
                 )
                 return None
             writer_arg = None
-        if custom is None and node.custom_type is not None:
+        if (custom is None and node.custom_type is not None) or name is None:
             return None
         return NodeInfo(
             call=Ref(module, attr, fn),
@@ -988,9 +1075,11 @@ class _Checker:
                 sub = {k: fields.get(k, Any) for k in node.writes}
                 name = f"{camel(node.name)}Update"
                 names[name] = typing.TypedDict(name, sub, total=False)  # type: ignore[operator]
-        for value in names.values():
+        for name, value in names.items():
             # stand-ins for types the generated module defines: never imported from here
             value.__flowc_stand_in__ = True
+            # the graph-wide ones allow every key: they do not say what one node writes
+            value.__flowc_graph_wide__ = not name.endswith("Update") or name == f"{prefix}Update"
         from flowc.runtime import StreamWriter
 
         names["StreamWriter"] = StreamWriter
@@ -1081,8 +1170,18 @@ class _Checker:
             return None
         keys: list[str] = []
         ok = True
+        shown: list[str] = []
         for td in tds:
             fields, _ = _typed_fields(td)
+            # a type with every state key (the state itself, total=False) says only that its
+            # required keys are written; a narrower one names what the node writes
+            wide = getattr(td, "__flowc_graph_wide__", False) or set(fields) >= set(
+                self.state_types
+            )
+            named: Iterable[str] = (
+                getattr(td, "__required_keys__", frozenset()) if wide else fields.keys()
+            )
+            shown.extend(k for k in fields if k in named and k not in shown)
             for key, tp in fields.items():
                 declared = self.state_types.get(key)
                 if not self.has_key(key):
@@ -1115,6 +1214,20 @@ class _Checker:
                     keys.append(key)
         if not ok:
             return False
+        if node.writes is not None:
+            undeclared = [k for k in shown if k not in node.writes]
+            if undeclared:
+                names = _and(undeclared)
+                self.error(
+                    "E312",
+                    f"node `{node.name}` returns `{_show(ret)}`, which writes {names}, "
+                    "but its `writes` does not list " + ("it" if len(undeclared) == 1 else "them"),
+                    ("nodes", node.name, "writes"),
+                    f"add {names} to `writes`, or take "
+                    + ("it" if len(undeclared) == 1 else "them")
+                    + " out of the return type",
+                )
+                return False
         if not others:
             required = [set(getattr(td, "__required_keys__", ())) for td in tds]
             self.definite_writes[node.name] = set.intersection(*required) if required else set()
@@ -1133,6 +1246,15 @@ class _Checker:
         if self.load_subgraph is None:
             self.error("E504", f"node `{node.name}`: subgraphs cannot be loaded here", loc)
             return None
+        if len(self.stack) >= MAX_SUBGRAPH_DEPTH:
+            self.error(
+                "E006",
+                f"subgraphs nest more than {MAX_SUBGRAPH_DEPTH} levels deep here, the limit",
+                loc,
+                f"{_short(self.stack[0])} down to graph `{self.spec.name}` is {len(self.stack)} "
+                "graphs deep already; each level is a module that imports the next",
+            )
+            return None
         sub_spec, sub_map, diags, origin = self.load_subgraph(node.subgraph, self.origin)
         # the same file may be named by different paths (relative, absolute, via links)
         same = [_origin_key(o) for o in self.stack]
@@ -1147,7 +1269,7 @@ class _Checker:
             )
             return None
         if sub_spec is None:
-            located = [d for d in diags if d.span is not None]
+            located = [d for d in diags if d.span is not None and d.span.has_line]
             self.diags.extend(located)
             if not located:
                 why = "; ".join(d.message for d in diags) or "it did not load"
@@ -1309,7 +1431,7 @@ class _Checker:
             fn = resolve_ref(br.router)
             module, attr = parse_ref(br.router)
         except RefError as exc:
-            self.error("E301", f"router: {exc}", router_loc, _ref_hint(br.router))
+            self.error("E301", f"router: {exc}", router_loc, exc.hint or _ref_hint(br.router))
             return None
         if not callable(fn):
             self.error("E303", f"router `{br.router}` is not callable", router_loc)
@@ -1766,8 +1888,27 @@ def _class_defaults(cls: type) -> dict[str, str]:
     if dataclasses.is_dataclass(cls):
         for f in dataclasses.fields(cls):
             if f.default is not dataclasses.MISSING:
-                out[f.name] = repr(f.default)
+                # a default with no literal (an object) is left to the class itself
+                with suppress(LiteralError):
+                    out[f.name] = literal_code(f.default)
     return out
+
+
+def _names_in(code: str) -> set[str]:
+    """The bare names a type's code uses (``list[int] | None`` → list, int, None)."""
+    return {
+        node.id for node in ast.walk(ast.parse(code, mode="eval")) if isinstance(node, ast.Name)
+    }
+
+
+def _value_fits(value: Any, tp: Any) -> bool:
+    """Can a field of type ``tp`` hold ``value`` (a default)? A ``Literal`` by its values."""
+    tp = _unwrap(tp)
+    if get_origin(tp) is Literal:
+        return any(value == arg and type(value) is type(arg) for arg in get_args(tp))
+    if _is_union(tp):
+        return any(_value_fits(value, arg) for arg in get_args(tp))
+    return compatible(_json_type(value), tp)
 
 
 def _json_type(value: Any) -> Any:
@@ -1800,15 +1941,6 @@ def _show_node(name: str) -> str:
 def _names(names: Iterable[str]) -> str:
     shown = [f"`{_show_node(n)}`" for n in names]
     return ", ".join(shown) if shown else "none"
-
-
-def _not_identifier(name: str) -> str:
-    """Why ``name`` cannot be a Python name in generated code."""
-    if keyword.iskeyword(name):
-        return "a Python keyword"
-    if keyword.issoftkeyword(name):
-        return "a Python soft keyword"
-    return "not a Python identifier"
 
 
 def _and(names: Sequence[str]) -> str:

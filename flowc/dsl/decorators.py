@@ -127,6 +127,45 @@ def _type_text(tp: Any) -> str:
     return "Any"
 
 
+def _is_type(value: Any) -> bool:
+    """A class, a generic alias (``list[str]``), a union or a typing special form."""
+    return (
+        isinstance(value, type)
+        or get_origin(value) is not None
+        or value is Any
+        or isinstance(value, typing.TypeVar)
+    )
+
+
+def _option_problem(options: Mapping[str, Any]) -> tuple[str, str] | None:
+    """The first node option whose value is of the wrong kind, and what is wrong with it.
+
+    Python would take a string for a list of tags (each letter a tag) and
+    ``dict()`` a list of pairs for metadata; a type that is not a type would
+    become ``Any``. Each is refused instead.
+    """
+    tags = options.get("tags")
+    if isinstance(tags, str | bytes) or not (
+        tags is None
+        or (isinstance(tags, Sequence | set | frozenset) and all(isinstance(t, str) for t in tags))
+    ):
+        return "tags", f"`tags` must be a list of strings, not {_a(tags)}"
+    metadata = options.get("metadata")
+    if metadata is not None and not isinstance(metadata, Mapping):
+        return "metadata", f"`metadata` must be a dict, not {_a(metadata)}"
+    custom = options.get("custom_type")
+    if custom is not None and not _is_type(custom):
+        return "custom_type", f"`custom_type` must be a type, not {_a(custom)}"
+    writes = options.get("writes")
+    if writes is not None and (
+        isinstance(writes, str | bytes)
+        or not isinstance(writes, Sequence)
+        or not all(isinstance(w, str) for w in writes)
+    ):
+        return "writes", f"`writes` must be a list of state keys, not {_a(writes)}"
+    return None
+
+
 def _reducer_of(tp: Any) -> Any:
     if get_origin(tp) is typing.Annotated:
         for meta in reversed(get_args(tp)[1:]):
@@ -693,6 +732,11 @@ class Graph(Generic[S]):
             )
             return
         data: dict[str, Any] = {"name": name}
+        wrong = _option_problem(fields)
+        if wrong is not None:
+            key, message = wrong
+            self._error("E004", f"node `{name}`: {message}", ("nodes", name, key))
+            return
         for key, value in fields.items():
             if key == "custom_type":
                 data[key] = None if value is None else type_expr(value)
@@ -977,6 +1021,12 @@ class Graph(Generic[S]):
         ]
         state, state_diags = self._state_spec(smap)
         diags.extend(state_diags)
+        custom = self.custom_type
+        if custom is not None and not _is_type(custom):
+            where = smap.get(("graph", "custom_type"))
+            message = f"`custom_type` must be a type, not {_a(custom)}"
+            diags.append(Diagnostic.error("E004", message, where))
+            custom = None
         spec = GraphSpec(
             name=str(self.name),
             description=self.description,
@@ -985,7 +1035,7 @@ class Graph(Generic[S]):
             nodes=tuple(self._nodes),
             edges=tuple(self._edges),
             branches=tuple(self._branches),
-            custom_type=None if self.custom_type is None else type_expr(self.custom_type),
+            custom_type=None if custom is None else type_expr(custom),
         )
         return spec, smap, tuple(diags)
 

@@ -24,6 +24,7 @@ __all__ = [
     "Span",
     "render",
     "render_all",
+    "text_lines",
     "to_json",
 ]
 
@@ -48,7 +49,31 @@ class Span:
     end_col: int | None = None
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}"
+        return self.file if self.line == 0 else f"{self.file}:{self.line}:{self.col}"
+
+    @classmethod
+    def whole(cls, file: str) -> Span:
+        """A whole file: for a diagnostic about a file (too large) or something it lacks
+        (a missing key), which has no line of its own. Its line and column are 0."""
+        return cls(file, 0, 0)
+
+    @property
+    def has_line(self) -> bool:
+        """True unless the span is a :meth:`whole` file."""
+        return self.line > 0
+
+
+def text_lines(text: str) -> list[str]:
+    """The lines of ``text`` as TOML and Python count them: ended by ``\n`` or ``\r\n`` only.
+
+    ``str.splitlines`` also ends a line at U+2028, U+2029, U+0085 and other
+    characters that TOML strings and comments may hold, which would shift every
+    later line number.
+    """
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line.removesuffix("\r") for line in lines]
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,11 +112,14 @@ class SourceMap:
         self.spans.setdefault(loc, span)
 
     def get(self, loc: Loc) -> Span | None:
-        """The span of ``loc`` or of its nearest enclosing part."""
+        """The span of ``loc`` or of its nearest enclosing part; else the whole spec file
+        (``None`` only for specs that have no file)."""
         for end in range(len(loc), -1, -1):
             span = self.spans.get(loc[:end])
             if span is not None:
                 return span
+        if Path(self.file).suffix in (".toml", ".py") and not self.file.startswith("<"):
+            return Span.whole(self.file)
         return None
 
     def merge(self, other: SourceMap) -> None:
@@ -116,7 +144,7 @@ def _source_line(span: Span, texts: Mapping[str, list[str]]) -> str | None:
     lines = texts.get(span.file)
     if lines is None:
         try:
-            lines = Path(span.file).read_text(encoding="utf-8", errors="replace").splitlines()
+            lines = text_lines(Path(span.file).read_text(encoding="utf-8", errors="replace"))
         except OSError:
             return None
     if 1 <= span.line <= len(lines):
@@ -134,7 +162,7 @@ def render(
         f"{bold}{where}{red}{diag.severity.value}[{diag.code}]{reset}{bold}: {diag.message}{reset}"
     )
     out = [head]
-    if diag.span is not None:
+    if diag.span is not None and diag.span.has_line:
         src = _source_line(diag.span, texts or {})
         if src is not None:
             gutter = str(diag.span.line)
@@ -176,18 +204,20 @@ def to_json(diags: Iterable[Diagnostic]) -> list[dict[str, Any]]:
     """Diagnostics as JSON-ready dicts (``flowc check --format json``), in source order.
 
     Each has ``file``, ``line``, ``col`` and ``end_col`` (``null`` when the
-    diagnostic has no place, ``end_col`` exclusive), ``severity``, ``code``,
+    diagnostic has no place; ``line``, ``col`` and ``end_col`` are ``null`` for
+    one about a whole file; ``end_col`` is exclusive), ``severity``, ``code``,
     ``message`` and ``hint``.
     """
     out: list[dict[str, Any]] = []
     for d in sorted(diags, key=sort_key):
         span = d.span
+        lined = span is not None and span.has_line
         out.append(
             {
                 "file": span.file if span else None,
-                "line": span.line if span else None,
-                "col": span.col if span else None,
-                "end_col": (span.end_col or span.col + 1) if span else None,
+                "line": span.line if span and lined else None,
+                "col": span.col if span and lined else None,
+                "end_col": (span.end_col or span.col + 1) if span and lined else None,
                 "severity": d.severity.value,
                 "code": d.code,
                 "message": d.message,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .names import Identifier
 from .spec import GraphSpec
 from .types import Import, TypeRef
 
@@ -51,7 +52,7 @@ class Ref:
 class StateField:
     """One resolved state field."""
 
-    name: str
+    name: Identifier
     type: TypeRef
     reducer: Ref | None = None
     initial: str | None = None
@@ -115,7 +116,7 @@ class JoinInfo:
 class NodeInfo:
     """A resolved node."""
 
-    name: str
+    name: Identifier
     call: Ref | None
     subgraph: CheckedGraph | None
     is_async: bool
@@ -143,7 +144,7 @@ class NodeInfo:
 class CheckedGraph:
     """A graph that passed every check."""
 
-    name: str
+    name: Identifier
     description: str | None
     origin: str
     """Where the spec came from: a file path, or ``module:attribute``."""

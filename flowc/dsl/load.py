@@ -20,12 +20,12 @@ from typing import Any
 
 from .check import CheckResult, check
 from .decorators import Graph
-from .diagnostics import Diagnostic, SourceMap, Span
+from .diagnostics import Diagnostic, SourceMap, Span, text_lines
 from .graph import CheckedGraph
 from .pysource import display_path
 from .spec import GraphSpec
 from .toml_loader import LoadResult, load_toml
-from .types import RefError, parse_ref
+from .types import RefError, attribute_hint, module_hint, parse_ref
 
 __all__ = [
     "check_for_command",
@@ -88,22 +88,32 @@ def _module_of_file(target: str) -> str:
     return ".".join(best).removesuffix(".__init__") + ":" + attr
 
 
+MAX_SPEC_BYTES = 8 * 1024 * 1024
+"""The largest spec file flowc reads (8 MiB): a bigger one is refused, never read whole."""
+
+
 def _load_file(target: str) -> LoadResult:
     smap = SourceMap(target)
+    whole = Span.whole(target)
     try:
-        raw = Path(target).read_bytes()
+        with open(target, "rb") as handle:
+            raw = handle.read(MAX_SPEC_BYTES + 1)
     except FileNotFoundError:
-        return LoadResult(None, smap, (Diagnostic.error("E000", f"no such file: {target}", None),))
+        return LoadResult(None, smap, (Diagnostic.error("E000", f"no such file: {target}", whole),))
     except OSError as exc:
         message = f"cannot read {target}: {exc.strerror or exc}"
-        return LoadResult(None, smap, (Diagnostic.error("E000", message, None),))
+        return LoadResult(None, smap, (Diagnostic.error("E000", message, whole),))
+    if len(raw) > MAX_SPEC_BYTES:
+        message = f"the spec is larger than {MAX_SPEC_BYTES // (1024 * 1024)} MiB, the limit"
+        hint = "a spec is a small TOML file; is this the right path?"
+        return LoadResult(None, smap, (Diagnostic.error("E006", message, whole, hint),))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         line_start = raw.rfind(b"\n", 0, exc.start) + 1
         col = len(raw[line_start : exc.start].decode("utf-8", "replace")) + 1
-        smap.texts[target] = raw.decode("utf-8", "replace").splitlines()
+        smap.texts[target] = text_lines(raw.decode("utf-8", "replace"))
         diag = Diagnostic.error(
             "E001",
             f"invalid TOML: byte 0x{raw[exc.start]:02x} is not UTF-8 text",
@@ -132,7 +142,8 @@ def _load_python(target: str) -> LoadResult:
             obj = getattr(obj, part)
         except AttributeError:
             message = f"module `{module_name}` has no attribute `{attr}`"
-            return LoadResult(None, smap, (Diagnostic.error("E000", message, None),))
+            close = attribute_hint(obj, part)
+            return LoadResult(None, smap, (Diagnostic.error("E000", message, None, close),))
     if isinstance(obj, Graph):
         spec, gmap, diags = obj.to_spec()
         return LoadResult(spec, gmap, diags)
@@ -150,7 +161,10 @@ def _import_diagnostic(module: str, exc: Exception) -> Diagnostic:
         return Diagnostic.error("E000", f"cannot import `{module}`: {exc.msg}", span)
     if isinstance(exc, ModuleNotFoundError) and exc.name and module.startswith(exc.name):
         return Diagnostic.error(
-            "E000", f"cannot import `{module}`: no module named `{exc.name}`", None
+            "E000",
+            f"cannot import `{module}`: no module named `{exc.name}`",
+            None,
+            module_hint(exc.name),
         )
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if not f.filename.startswith("<")]
     user = [f for f in frames if not _is_flowc_or_stdlib(f.filename)]

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from .diagnostics import Span
+from .diagnostics import Span, text_lines
 
 __all__ = [
     "CallSite",
@@ -166,7 +166,7 @@ def _parse(filename: str, stamp: tuple[int, int]) -> PySource:
         tree: ast.Module | None = ast.parse(text, filename)
     except (SyntaxError, ValueError):
         tree = None
-    return PySource(filename, text.splitlines(), tree)
+    return PySource(filename, text_lines(text), tree)
 
 
 def source_of(filename: str | None) -> PySource | None:

@@ -15,15 +15,18 @@ import contextlib
 import difflib
 import itertools
 import re
+import sys
 import tomllib
 import typing
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
-from .diagnostics import Diagnostic, Loc, SourceMap, Span
+from .diagnostics import Diagnostic, Loc, SourceMap, Span, text_lines
+from .names import graph_name_problem
 from .spec import (
     END,
     START,
@@ -145,21 +148,122 @@ _TOML_ERROR_EOF = re.compile(r"^(?P<msg>.*) \(at end of document\)$")
 _TOML_DECLARED_TWICE = re.compile(r"^Cannot declare \((?P<key>.*)\) twice$")
 
 
+MAX_NESTING = 50
+"""How deeply arrays and inline tables may nest in a spec."""
+
+
 def load_toml(text: str, file: str) -> LoadResult:
     """Parse and validate a TOML spec."""
-    lines = text.splitlines()
+    lines = text_lines(text)
     smap = SourceMap(file, texts={file: lines})
+    limit = _over_the_limits(text, smap)
+    if limit is not None:
+        return LoadResult(None, smap, (limit,))
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         return LoadResult(None, smap, (_syntax_diagnostic(str(exc), lines, smap),))
+    except (ValueError, RecursionError, MemoryError) as exc:
+        # what tomllib does not turn into a TOMLDecodeError (the scan above finds the known cases)
+        message = f"the spec is beyond what can be read: {type(exc).__name__}"
+        return LoadResult(None, smap, (Diagnostic.error("E006", message, Span.whole(file)),))
     index_positions(lines, smap)
     try:
         doc = TomlSpec.model_validate(raw)
     except ValidationError as exc:
-        return LoadResult(None, smap, tuple(_pydantic_diagnostics(exc, raw, smap)))
+        diags = _pydantic_diagnostics(exc, raw, smap) + _name_diagnostics(raw, smap)
+        return LoadResult(None, smap, tuple(diags))
     spec, diags = _to_spec(doc, smap)
     return LoadResult(spec, smap, tuple(diags))
+
+
+def _name_diagnostics(raw: dict[str, Any], smap: SourceMap) -> list[Diagnostic]:
+    """The graph name's problem, reported even when the rest of the spec does not validate."""
+    graph = raw.get("graph")
+    name = graph.get("name") if isinstance(graph, dict) else None
+    problem = graph_name_problem(name) if isinstance(name, str) else None
+    if problem is None:
+        return []
+    why, hint = problem
+    return [
+        Diagnostic.error("E101", f"graph name `{name}` {why}", smap.get(("graph", "name")), hint)
+    ]
+
+
+def _over_the_limits(text: str, smap: SourceMap) -> Diagnostic | None:
+    """A diagnostic for what is too deep or too long to read, at the place it starts."""
+    scan = _Scanner(text, smap)
+    deep = _nesting_overflow(text, MAX_NESTING)
+    if deep is not None:
+        line, col = scan.where(deep)
+        return Diagnostic.error(
+            "E006",
+            f"arrays and inline tables nest more than {MAX_NESTING} levels deep here, the limit",
+            Span(smap.file, line, col, col + 1),
+        )
+    digits = sys.get_int_max_str_digits()
+    if digits:
+        long_int = re.compile(rf"(?<![\w.])[+-]?[0-9][0-9_]{{{digits},}}")
+        for match in long_int.finditer(text):
+            if _in_string_or_comment(text, match.start()):
+                continue
+            line, col = scan.where(match.start())
+            return Diagnostic.error(
+                "E006",
+                f"an integer with more than {digits} digits, the limit",
+                Span(smap.file, line, col, col + min(len(match.group()), 20)),
+                "write very large numbers as strings",
+            )
+    return None
+
+
+def _string_spans(text: str) -> Iterator[tuple[int, int]]:
+    """Where strings and comments run in TOML text (as ``(start, end)``), in order."""
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "#":
+            stop = text.find("\n", i)
+            end = n if stop < 0 else stop
+        elif text.startswith(('"""', "'''"), i):
+            quote = text[i : i + 3]
+            j = i + 3
+            while j < n and not text.startswith(quote, j):
+                j += 2 if quote == '"""' and text[j] == "\\" else 1
+            end = min(n, j + 3)
+        elif ch in "\"'":
+            j = i + 1
+            while j < n and text[j] not in (ch, "\n"):
+                j += 2 if ch == '"' and text[j] == "\\" else 1
+            end = min(n, j + 1)
+        else:
+            i += 1
+            continue
+        yield i, end
+        i = end
+
+
+def _in_string_or_comment(text: str, index: int) -> bool:
+    return any(start <= index < end for start, end in _string_spans(text[: index + 1]))
+
+
+def _nesting_overflow(text: str, limit: int) -> int | None:
+    """The index of the first ``[`` or ``{`` outside strings nested deeper than ``limit``."""
+    depth = 0
+    spans = _string_spans(text)
+    skip = next(spans, None)
+    for i, ch in enumerate(text):
+        while skip is not None and i >= skip[1]:
+            skip = next(spans, None)
+        if skip is not None and skip[0] <= i:
+            continue
+        if ch in "[{":
+            depth += 1
+            if depth > limit:
+                return i
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+    return None
 
 
 def _syntax_diagnostic(text: str, lines: list[str], smap: SourceMap) -> Diagnostic:

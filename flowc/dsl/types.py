@@ -13,9 +13,12 @@ import ast
 import builtins
 import collections.abc
 import importlib
+import inspect
 import keyword
+import pkgutil
 import re
 import sys
+import types
 import typing
 from dataclasses import dataclass
 from typing import Any
@@ -25,7 +28,11 @@ __all__ = [
     "RefError",
     "TypeExprError",
     "TypeRef",
+    "attribute_hint",
+    "import_module",
     "is_identifier",
+    "is_type",
+    "module_hint",
     "normalize_type_expr",
     "parse_ref",
     "resolve_ref",
@@ -71,18 +78,69 @@ class TypeExprError(ValueError):
 
 
 class RefError(ValueError):
-    """A ``module:attribute`` reference is malformed or does not resolve."""
+    """A ``module:attribute`` reference is malformed or does not resolve.
+
+    ``hint`` says what was probably meant (``did you mean `greet`?``), if anything.
+    """
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+MAX_TYPE_LENGTH = 5000
+"""The longest type expression flowc reads, in characters."""
+MAX_TYPE_DEPTH = 64
+"""How deeply a type expression may nest (subscripts and ``|`` operands each count one)."""
 
 
 def normalize_type_expr(expr: str) -> str:
     """A type expression in one canonical spelling (``Dict[str,int]`` keeps its names;
     spacing and quotes are normalised), so that both front ends give equal specs.
-    Text that does not parse is returned unchanged, for the checker to report."""
+    Text that does not parse (or is over the limits) is returned unchanged, for the
+    checker to report."""
+    if len(expr) > MAX_TYPE_LENGTH:
+        return expr
+    try:
+        tree = ast.parse(expr.strip(), mode="eval")
+        if _depth(tree.body) > MAX_TYPE_DEPTH:
+            return expr
+        return ast.unparse(tree.body)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return expr
+
+
+def _depth(node: ast.AST) -> int:
+    """How deeply ``node`` nests, counted without recursion (a deep tree cannot overflow)."""
+    deepest = 0
+    todo = [(node, 1)]
+    while todo:
+        current, depth = todo.pop()
+        deepest = max(deepest, depth)
+        todo.extend((child, depth + 1) for child in ast.iter_child_nodes(current))
+    return deepest
+
+
+def _parse_type(expr: str) -> ast.expr:
+    """The expression's tree, within the limits on size and depth."""
+    if len(expr) > MAX_TYPE_LENGTH:
+        raise TypeExprError(
+            f"the type expression is {len(expr)} characters long; the limit is {MAX_TYPE_LENGTH}"
+        )
+    too_deep = TypeExprError(
+        f"the type expression nests more than {MAX_TYPE_DEPTH} levels deep, the limit "
+        "(write a long union as `Union[A, B, ...]`)"
+    )
     try:
         tree = ast.parse(expr.strip(), mode="eval")
     except (SyntaxError, ValueError):
-        return expr
-    return ast.unparse(tree.body)
+        raise TypeExprError(f"`{expr}` is not a Python type expression") from None
+    except (RecursionError, MemoryError):
+        raise too_deep from None
+    # Python's own notion of depth counts an expression's nodes, not their levels
+    if _depth(tree.body) > MAX_TYPE_DEPTH * 2:
+        raise too_deep
+    return tree.body
 
 
 def parse_ref(ref: str) -> tuple[str, str]:
@@ -104,19 +162,80 @@ def resolve_ref(ref: str) -> Any:
     """Import ``package.module:attr.path`` and return the object."""
     module_name, attr = parse_ref(ref)
     try:
-        module = importlib.import_module(module_name)
+        module = import_module(module_name)
     except Exception as exc:
-        raise RefError(_import_failure(module_name, exc)) from exc
+        hint = None
+        if isinstance(exc, ModuleNotFoundError) and exc.name and module_name.startswith(exc.name):
+            hint = module_hint(exc.name)
+        raise RefError(_import_failure(module_name, exc), hint) from exc
     obj: Any = module
     for part in attr.split("."):
         try:
             obj = getattr(obj, part)
         except AttributeError:
-            raise RefError(f"module `{module_name}` has no attribute `{attr}`") from None
+            hint = attribute_hint(obj, part)
+            raise RefError(f"module `{module_name}` has no attribute `{attr}`", hint) from None
     return obj
 
 
+def module_hint(missing: str) -> str | None:
+    """``did you mean `pkg.mod`?`` for a module that was not found, if one is close."""
+    parent, dot, last = missing.rpartition(".")
+    hint = _did_you_mean(last, _sibling_modules(missing))
+    return None if hint is None else hint.replace("`", f"`{parent}{dot}", 1)
+
+
+def attribute_hint(obj: Any, name: str) -> str | None:
+    """``did you mean `greet`?`` for a missing attribute, among ``obj``'s public names."""
+    return _did_you_mean(name, [n for n in dir(obj) if not n.startswith("_")])
+
+
+def _did_you_mean(name: str, options: list[str]) -> str | None:
+    """The closest option, if it is close the way Python's own "Did you mean" is close."""
+    best: tuple[int, str] | None = None
+    for option in options:
+        # Python's rule: at most (both lengths + 3) / 3 edits, a case change costing half
+        limit = (len(name) + len(option) + 3) * 2 // 6
+        distance = _edit_distance(name, option, limit)
+        if distance <= limit and (best is None or distance < best[0]):
+            best = (distance, option)
+    return None if best is None else f"did you mean `{best[1]}`?"
+
+
+def _edit_distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance with moves costing 2 and case-only changes 1 (above ``limit``,
+    any number above it)."""
+    if abs(len(a) - len(b)) * 2 > limit:
+        return limit + 1
+    row = list(range(0, 2 * len(b) + 1, 2))
+    for i, ca in enumerate(a, 1):
+        prev, row[0] = row[0], 2 * i
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1 if ca.lower() == cb.lower() else 2
+            prev, row[j] = row[j], min(row[j] + 2, row[j - 1] + 2, prev + cost)
+    return row[-1]
+
+
+def _sibling_modules(missing: str) -> list[str]:
+    """The modules that could have been meant instead of ``missing`` (``pkg.modd``): the
+    other modules of its package, or the top-level modules on ``sys.path``."""
+    parent, _, _ = missing.rpartition(".")
+    try:
+        if parent:
+            path = getattr(sys.modules.get(parent), "__path__", None)
+            if path is None:
+                return []
+            found = pkgutil.iter_modules(path)
+        else:
+            found = pkgutil.iter_modules()
+        return sorted({m.name for m in found if not m.name.startswith("_")})
+    except (OSError, ImportError, ValueError):
+        return []
+
+
 def _import_failure(module: str, exc: BaseException) -> str:
+    if isinstance(exc, RefusedImport):
+        return str(exc)
     if isinstance(exc, ModuleNotFoundError) and exc.name and module.startswith(exc.name):
         return f"cannot import module `{module}`: no module named `{exc.name}`"
     return f"cannot import module `{module}`: {type(exc).__name__}: {exc}"
@@ -158,14 +277,55 @@ def resolve_type(expr: str, *, local: dict[str, Any] | None = None) -> TypeRef:
     Raises:
         TypeExprError: with a message that says what is wrong.
     """
-    try:
-        tree = ast.parse(expr.strip(), mode="eval")
-    except SyntaxError:
-        raise TypeExprError(f"`{expr}` is not a Python type expression") from None
+    body = _parse_type(expr)
     resolver = _Resolver(local or {})
-    obj = resolver.visit(tree.body)
-    code = ast.unparse(resolver.rewrite(tree.body))
+    obj = resolver.visit(body)
+    if not is_type(obj):
+        raise TypeExprError(f"`{expr}` is {_what(obj)}, not a type")
+    code = ast.unparse(resolver.rewrite(body))
     return TypeRef(code=code, imports=frozenset(resolver.imports), obj=obj)
+
+
+def is_type(obj: Any) -> bool:
+    """A class, a generic alias or union, ``None``, or a typing construct (``Any``, a TypeVar)."""
+    return (
+        obj is None
+        or isinstance(obj, type)
+        or typing.get_origin(obj) is not None
+        or isinstance(obj, typing.TypeVar | typing.NewType | typing.ForwardRef)
+        or type(obj).__module__ == "typing"
+    )
+
+
+def _what(obj: Any) -> str:
+    if isinstance(obj, types.ModuleType):
+        return "a module"
+    if inspect.isroutine(obj):
+        return "a function"
+    return f"a value ({type(obj).__name__})"
+
+
+class RefusedImport(ImportError):
+    """A module flowc does not import for a spec."""
+
+
+# Standard-library modules whose import does something (prints, opens a browser or a
+# window): a type expression or reference never imports them.
+_ACTING_MODULES = frozenset(
+    {"this", "antigravity", "__hello__", "__phello__", "idlelib", "turtle", "turtledemo", "tkinter"}
+)
+
+
+def import_module(name: str) -> types.ModuleType:
+    """``importlib.import_module``, but never of a module that acts when imported.
+
+    Raises:
+        ImportError: for such a module, unless it is imported already.
+    """
+    top = name.partition(".")[0]
+    if top in _ACTING_MODULES and name not in sys.modules:
+        raise RefusedImport(f"module `{top}` acts when it is imported, so flowc does not import it")
+    return importlib.import_module(name)
 
 
 class _Resolver:
@@ -176,9 +336,11 @@ class _Resolver:
 
     def visit(self, node: ast.expr) -> Any:
         if isinstance(node, ast.Constant):
-            if node.value is None or isinstance(node.value, str | int | bool):
-                return node.value
-            raise TypeExprError(f"`{node.value!r}` is not allowed in a type expression")
+            if node.value is None:
+                return None
+            raise TypeExprError(
+                f"`{ast.unparse(node)}` is a value, not a type; only `Literal[...]` takes values"
+            )
         if isinstance(node, ast.Name | ast.Attribute):
             return self.name(node)
         if isinstance(node, ast.Subscript):
@@ -244,7 +406,7 @@ class _Resolver:
         for cut in range(len(parts) - 1, 0, -1):
             module_name = ".".join(parts[:cut])
             try:
-                module = importlib.import_module(module_name)
+                module = import_module(module_name)
             except ModuleNotFoundError as exc:
                 if exc.name and module_name.startswith(exc.name):
                     continue
@@ -256,6 +418,8 @@ class _Resolver:
                 if not hasattr(obj, attr):
                     raise TypeExprError(f"module `{module_name}` has no attribute `{attr}`")
                 obj = getattr(obj, attr)
+            if not is_type(obj):
+                raise TypeExprError(f"`{dotted}` is {_what(obj)}, not a type")
             top = parts[cut]
             self.imports.add(Import(module_name, top))
             self.renames[dotted] = ".".join(parts[cut:])
