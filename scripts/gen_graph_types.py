@@ -45,7 +45,21 @@ from typing import Any, Generic, Literal, TypeVar, overload
 
 from . import _drive
 from ._engine import Plan
-from .chunks import ashape_chunks, shape_chunks
+from .chunks import (
+    CustomPart,
+    DebugPart,
+    MessagesPart,
+    StreamPart,
+    TasksPart,
+    UpdatesPart,
+    ValuesMapper,
+    ValuesPart,
+    Version,
+    ashape_chunks,
+    ashape_parts,
+    shape_chunks,
+    shape_parts,
+)
 from .config import Config
 from .events import StreamMode
 from .run import default_mode
@@ -54,7 +68,34 @@ __all__ = ["Graph", "GraphWithSubgraphs"]
 
 InputT = TypeVar("InputT")
 OutputT = TypeVar("OutputT")
+
+
+def _values_mapper(plan: Plan) -> ValuesMapper | None:
+    """What a root ``values`` part carries: the state as the class nodes receive, or the dict.
+
+    LangGraph's v2 parts give a dataclass or pydantic state as an instance of
+    its class (``State(**values)``), which is what ``plan.input`` makes for
+    such states; a TypedDict state stays the dict.
+    """
+    make = plan.input
+    if make is None:
+        return None
+
+    def values(data: dict[str, Any]) -> Any:
+        made = make(data)
+        return data if isinstance(made, dict) else made
+
+    return values
 '''
+
+PART = {
+    "values": "ValuesPart[Any]",
+    "updates": "UpdatesPart",
+    "custom": "CustomPart",
+    "messages": "MessagesPart",
+    "tasks": "TasksPart",
+    "debug": "DebugPart",
+}
 
 
 def _sets() -> list[tuple[str, ...]]:
@@ -160,6 +201,25 @@ COMMON = '''
         """Async twin of :meth:`invoke`."""
         return await _drive.ainvoke(self.plan, input, config)  # type: ignore[return-value]
 
+'''
+
+
+def _chunk_overload(fn: str, iterator: str, mode: str, version: str, items: str) -> str:
+    return f"""
+    @overload
+    def {fn}(
+        self,
+        input: Any,
+        *,
+        stream_mode: {mode},
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: {version},
+    ) -> {iterator}[{items}]: ...
+"""
+
+
+CHUNKS_IMPL = '''
     def stream_chunks(
         self,
         input: Any,
@@ -167,13 +227,21 @@ COMMON = '''
         stream_mode: StreamMode | Sequence[StreamMode] | None = None,
         subgraphs: bool = False,
         config: Config | None = None,
+        version: Version = "v1",
     ) -> Iterator[Any]:
-        """LangGraph v1's chunks, exactly as ``CompiledStateGraph.stream`` yields them."""
-        mode = default_mode() if stream_mode is None else stream_mode
-        return shape_chunks(
-            _drive.stream(self.plan, input, mode, subgraphs, config), mode, subgraphs
-        )
+        """LangGraph's items, exactly as ``CompiledStateGraph.stream`` yields them.
 
+        ``version="v1"`` gives v1's chunk shapes; ``version="v2"`` gives v2's
+        stream parts (``{"type", "ns", "data"}`` dicts, see :mod:`.chunks`).
+        """
+        mode = default_mode() if stream_mode is None else stream_mode
+        events = _drive.stream(self.plan, input, mode, subgraphs, config)
+        if version == "v2":
+            return shape_parts(events, _values_mapper(self.plan))
+        return shape_chunks(events, mode, subgraphs)
+'''
+
+ACHUNKS_IMPL = '''
     def astream_chunks(
         self,
         input: Any,
@@ -181,13 +249,34 @@ COMMON = '''
         stream_mode: StreamMode | Sequence[StreamMode] | None = None,
         subgraphs: bool = False,
         config: Config | None = None,
+        version: Version = "v1",
     ) -> AsyncIterator[Any]:
         """Async twin of :meth:`stream_chunks`."""
         mode = default_mode() if stream_mode is None else stream_mode
-        return ashape_chunks(
-            _drive.astream(self.plan, input, mode, subgraphs, config), mode, subgraphs
-        )
+        events = _drive.astream(self.plan, input, mode, subgraphs, config)
+        if version == "v2":
+            return ashape_parts(events, _values_mapper(self.plan))
+        return ashape_chunks(events, mode, subgraphs)
 '''
+
+
+def _chunk_methods() -> str:
+    """``stream_chunks`` / ``astream_chunks``: v2's parts typed by mode, v1's chunks as Any."""
+    out = []
+    for fn, iterator, impl in (
+        ("stream_chunks", "Iterator", CHUNKS_IMPL),
+        ("astream_chunks", "AsyncIterator", ACHUNKS_IMPL),
+    ):
+        for modes in _sets():
+            literal = "Literal[" + ", ".join(f'"{m}"' for m in modes) + "]"
+            mode = f"{literal} | Sequence[{literal}]" if len(modes) == 1 else f"Sequence[{literal}]"
+            parts = " | ".join(PART[m] for m in modes)
+            out.append(_chunk_overload(fn, iterator, mode, 'Literal["v2"]', parts))
+        catch_all = "StreamMode | Sequence[StreamMode] | None = ..."
+        out.append(_chunk_overload(fn, iterator, catch_all, 'Literal["v2"]', "StreamPart"))
+        out.append(_chunk_overload(fn, iterator, catch_all, 'Literal["v1"] = ...', "Any"))
+        out.append(impl)
+    return "".join(out)
 
 
 def _class(name: str, deep: bool) -> str:
@@ -201,7 +290,7 @@ def _class(name: str, deep: bool) -> str:
     )
     return (
         f"\n\nclass {name}(Generic[{', '.join(params)}]):\n"
-        f'    """{doc}"""\n\n    __slots__ = ("plan",)\n' + COMMON + _methods(deep)
+        f'    """{doc}"""\n\n    __slots__ = ("plan",)\n' + COMMON + _chunk_methods() + _methods(deep)
     )
 
 

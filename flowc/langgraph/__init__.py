@@ -28,7 +28,7 @@ from flowc.reducers import add_messages
 from flowc.runtime import StreamWriter, get_config, get_stream_writer
 
 from ._builder import StateGraph
-from ._compiled import CompiledStateGraph
+from ._compiled import CompiledStateGraph, GraphOutput
 from ._draw import DrawableGraph
 from ._errors import GraphCompileError, UnsupportedFeatureError
 
@@ -38,6 +38,7 @@ __all__ = [
     "CompiledStateGraph",
     "DrawableGraph",
     "GraphCompileError",
+    "GraphOutput",
     "MessagesState",
     "StateGraph",
     "StreamWriter",

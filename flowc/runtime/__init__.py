@@ -9,7 +9,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from .chunks import ashape_chunks, shape_chunks
+from .chunks import (
+    CustomPart,
+    DebugPart,
+    MessagesPart,
+    StreamPart,
+    TasksPart,
+    UpdatesPart,
+    ValuesPart,
+    Version,
+    ashape_chunks,
+    ashape_parts,
+    shape_chunks,
+    shape_parts,
+)
 from .config import DEFAULT_RECURSION_LIMIT, Config, NodeConfig
 from .errors import (
     EmptyInputError,
@@ -66,7 +79,9 @@ __all__ = [
     "MODES",
     "Config",
     "CustomEvent",
+    "CustomPart",
     "DebugEvent",
+    "DebugPart",
     "Done",
     "EmptyInputError",
     "Event",
@@ -75,20 +90,27 @@ __all__ = [
     "InvalidUpdateError",
     "MessageMetadata",
     "MessagesEvent",
+    "MessagesPart",
     "Namespace",
     "NodeConfig",
     "Run",
     "StreamMode",
+    "StreamPart",
     "StreamWriter",
     "Task",
     "TaskEvent",
     "TaskId",
     "TaskResultEvent",
+    "TasksPart",
     "UpdatesEvent",
+    "UpdatesPart",
     "ValuesEvent",
+    "ValuesPart",
+    "Version",
     "adrain",
     "afailing",
     "ashape_chunks",
+    "ashape_parts",
     "check_concurrent_writes",
     "check_update",
     "current_task",
@@ -107,6 +129,7 @@ __all__ = [
     "recursion_message",
     "route",
     "shape_chunks",
+    "shape_parts",
     "shared_input",
     "timestamp",
 ]

@@ -21,7 +21,21 @@ from typing import Any, Generic, Literal, TypeVar, overload
 
 from . import _drive
 from ._engine import Plan
-from .chunks import ashape_chunks, shape_chunks
+from .chunks import (
+    CustomPart,
+    DebugPart,
+    MessagesPart,
+    StreamPart,
+    TasksPart,
+    UpdatesPart,
+    ValuesMapper,
+    ValuesPart,
+    Version,
+    ashape_chunks,
+    ashape_parts,
+    shape_chunks,
+    shape_parts,
+)
 from .config import Config
 from .events import StreamMode
 from .run import default_mode
@@ -30,6 +44,26 @@ __all__ = ["Graph", "GraphWithSubgraphs"]
 
 InputT = TypeVar("InputT")
 OutputT = TypeVar("OutputT")
+
+
+def _values_mapper(plan: Plan) -> ValuesMapper | None:
+    """What a root ``values`` part carries: the state as the class nodes receive, or the dict.
+
+    LangGraph's v2 parts give a dataclass or pydantic state as an instance of
+    its class (``State(**values)``), which is what ``plan.input`` makes for
+    such states; a TypedDict state stays the dict.
+    """
+    make = plan.input
+    if make is None:
+        return None
+
+    def values(data: dict[str, Any]) -> Any:
+        made = make(data)
+        return data if isinstance(made, dict) else made
+
+    return values
+
+
 ValuesT = TypeVar("ValuesT")
 UpdatesT = TypeVar("UpdatesT")
 CustomT = TypeVar("CustomT")
@@ -68,6 +102,259 @@ class Graph(
         """Async twin of :meth:`invoke`."""
         return await _drive.ainvoke(self.plan, input, config)  # type: ignore[return-value]
 
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Literal["values"] | Sequence[Literal["values"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[ValuesPart[Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Literal["updates"] | Sequence[Literal["updates"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[UpdatesPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Literal["custom"] | Sequence[Literal["custom"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[CustomPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Literal["messages"] | Sequence[Literal["messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[MessagesPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Literal["tasks"] | Sequence[Literal["tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[TasksPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Literal["debug"] | Sequence[Literal["debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[DebugPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "updates"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[ValuesPart[Any] | UpdatesPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "custom"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[ValuesPart[Any] | CustomPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[ValuesPart[Any] | MessagesPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[ValuesPart[Any] | TasksPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[ValuesPart[Any] | DebugPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "custom"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[UpdatesPart | CustomPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[UpdatesPart | MessagesPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[UpdatesPart | TasksPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[UpdatesPart | DebugPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["custom", "messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[CustomPart | MessagesPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["custom", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[CustomPart | TasksPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["custom", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[CustomPart | DebugPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["messages", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[MessagesPart | TasksPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["messages", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[MessagesPart | DebugPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["tasks", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[TasksPart | DebugPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: StreamMode | Sequence[StreamMode] | None = ...,
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[StreamPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: StreamMode | Sequence[StreamMode] | None = ...,
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v1"] = ...,
+    ) -> Iterator[Any]: ...
+
     def stream_chunks(
         self,
         input: Any,
@@ -75,12 +362,271 @@ class Graph(
         stream_mode: StreamMode | Sequence[StreamMode] | None = None,
         subgraphs: bool = False,
         config: Config | None = None,
+        version: Version = "v1",
     ) -> Iterator[Any]:
-        """LangGraph v1's chunks, exactly as ``CompiledStateGraph.stream`` yields them."""
+        """LangGraph's items, exactly as ``CompiledStateGraph.stream`` yields them.
+
+        ``version="v1"`` gives v1's chunk shapes; ``version="v2"`` gives v2's
+        stream parts (``{"type", "ns", "data"}`` dicts, see :mod:`.chunks`).
+        """
         mode = default_mode() if stream_mode is None else stream_mode
-        return shape_chunks(
-            _drive.stream(self.plan, input, mode, subgraphs, config), mode, subgraphs
-        )
+        events = _drive.stream(self.plan, input, mode, subgraphs, config)
+        if version == "v2":
+            return shape_parts(events, _values_mapper(self.plan))
+        return shape_chunks(events, mode, subgraphs)
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Literal["values"] | Sequence[Literal["values"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[ValuesPart[Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Literal["updates"] | Sequence[Literal["updates"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[UpdatesPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Literal["custom"] | Sequence[Literal["custom"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[CustomPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Literal["messages"] | Sequence[Literal["messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[MessagesPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Literal["tasks"] | Sequence[Literal["tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[TasksPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Literal["debug"] | Sequence[Literal["debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[DebugPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "updates"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[ValuesPart[Any] | UpdatesPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "custom"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[ValuesPart[Any] | CustomPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[ValuesPart[Any] | MessagesPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[ValuesPart[Any] | TasksPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[ValuesPart[Any] | DebugPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "custom"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[UpdatesPart | CustomPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[UpdatesPart | MessagesPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[UpdatesPart | TasksPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[UpdatesPart | DebugPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["custom", "messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[CustomPart | MessagesPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["custom", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[CustomPart | TasksPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["custom", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[CustomPart | DebugPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["messages", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[MessagesPart | TasksPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["messages", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[MessagesPart | DebugPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["tasks", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[TasksPart | DebugPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: StreamMode | Sequence[StreamMode] | None = ...,
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[StreamPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: StreamMode | Sequence[StreamMode] | None = ...,
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v1"] = ...,
+    ) -> AsyncIterator[Any]: ...
 
     def astream_chunks(
         self,
@@ -89,12 +635,14 @@ class Graph(
         stream_mode: StreamMode | Sequence[StreamMode] | None = None,
         subgraphs: bool = False,
         config: Config | None = None,
+        version: Version = "v1",
     ) -> AsyncIterator[Any]:
         """Async twin of :meth:`stream_chunks`."""
         mode = default_mode() if stream_mode is None else stream_mode
-        return ashape_chunks(
-            _drive.astream(self.plan, input, mode, subgraphs, config), mode, subgraphs
-        )
+        events = _drive.astream(self.plan, input, mode, subgraphs, config)
+        if version == "v2":
+            return ashape_parts(events, _values_mapper(self.plan))
+        return ashape_chunks(events, mode, subgraphs)
 
     @overload
     def stream(
@@ -605,6 +1153,259 @@ class GraphWithSubgraphs(
         """Async twin of :meth:`invoke`."""
         return await _drive.ainvoke(self.plan, input, config)  # type: ignore[return-value]
 
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Literal["values"] | Sequence[Literal["values"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[ValuesPart[Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Literal["updates"] | Sequence[Literal["updates"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[UpdatesPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Literal["custom"] | Sequence[Literal["custom"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[CustomPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Literal["messages"] | Sequence[Literal["messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[MessagesPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Literal["tasks"] | Sequence[Literal["tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[TasksPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Literal["debug"] | Sequence[Literal["debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[DebugPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "updates"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[ValuesPart[Any] | UpdatesPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "custom"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[ValuesPart[Any] | CustomPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[ValuesPart[Any] | MessagesPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[ValuesPart[Any] | TasksPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[ValuesPart[Any] | DebugPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "custom"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[UpdatesPart | CustomPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[UpdatesPart | MessagesPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[UpdatesPart | TasksPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[UpdatesPart | DebugPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["custom", "messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[CustomPart | MessagesPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["custom", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[CustomPart | TasksPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["custom", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[CustomPart | DebugPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["messages", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[MessagesPart | TasksPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["messages", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[MessagesPart | DebugPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["tasks", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[TasksPart | DebugPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: StreamMode | Sequence[StreamMode] | None = ...,
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[StreamPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: StreamMode | Sequence[StreamMode] | None = ...,
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v1"] = ...,
+    ) -> Iterator[Any]: ...
+
     def stream_chunks(
         self,
         input: Any,
@@ -612,12 +1413,271 @@ class GraphWithSubgraphs(
         stream_mode: StreamMode | Sequence[StreamMode] | None = None,
         subgraphs: bool = False,
         config: Config | None = None,
+        version: Version = "v1",
     ) -> Iterator[Any]:
-        """LangGraph v1's chunks, exactly as ``CompiledStateGraph.stream`` yields them."""
+        """LangGraph's items, exactly as ``CompiledStateGraph.stream`` yields them.
+
+        ``version="v1"`` gives v1's chunk shapes; ``version="v2"`` gives v2's
+        stream parts (``{"type", "ns", "data"}`` dicts, see :mod:`.chunks`).
+        """
         mode = default_mode() if stream_mode is None else stream_mode
-        return shape_chunks(
-            _drive.stream(self.plan, input, mode, subgraphs, config), mode, subgraphs
-        )
+        events = _drive.stream(self.plan, input, mode, subgraphs, config)
+        if version == "v2":
+            return shape_parts(events, _values_mapper(self.plan))
+        return shape_chunks(events, mode, subgraphs)
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Literal["values"] | Sequence[Literal["values"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[ValuesPart[Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Literal["updates"] | Sequence[Literal["updates"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[UpdatesPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Literal["custom"] | Sequence[Literal["custom"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[CustomPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Literal["messages"] | Sequence[Literal["messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[MessagesPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Literal["tasks"] | Sequence[Literal["tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[TasksPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Literal["debug"] | Sequence[Literal["debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[DebugPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "updates"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[ValuesPart[Any] | UpdatesPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "custom"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[ValuesPart[Any] | CustomPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[ValuesPart[Any] | MessagesPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[ValuesPart[Any] | TasksPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[ValuesPart[Any] | DebugPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "custom"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[UpdatesPart | CustomPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[UpdatesPart | MessagesPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[UpdatesPart | TasksPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[UpdatesPart | DebugPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["custom", "messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[CustomPart | MessagesPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["custom", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[CustomPart | TasksPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["custom", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[CustomPart | DebugPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["messages", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[MessagesPart | TasksPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["messages", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[MessagesPart | DebugPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["tasks", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[TasksPart | DebugPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: StreamMode | Sequence[StreamMode] | None = ...,
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[StreamPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: StreamMode | Sequence[StreamMode] | None = ...,
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v1"] = ...,
+    ) -> AsyncIterator[Any]: ...
 
     def astream_chunks(
         self,
@@ -626,12 +1686,14 @@ class GraphWithSubgraphs(
         stream_mode: StreamMode | Sequence[StreamMode] | None = None,
         subgraphs: bool = False,
         config: Config | None = None,
+        version: Version = "v1",
     ) -> AsyncIterator[Any]:
         """Async twin of :meth:`stream_chunks`."""
         mode = default_mode() if stream_mode is None else stream_mode
-        return ashape_chunks(
-            _drive.astream(self.plan, input, mode, subgraphs, config), mode, subgraphs
-        )
+        events = _drive.astream(self.plan, input, mode, subgraphs, config)
+        if version == "v2":
+            return ashape_parts(events, _values_mapper(self.plan))
+        return ashape_chunks(events, mode, subgraphs)
 
     @overload
     def stream(

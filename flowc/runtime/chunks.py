@@ -1,6 +1,7 @@
 """LangGraph's chunk shapes for flowc events, for code that migrates call sites.
 
-LangGraph's ``stream()`` shapes each item by how ``stream_mode`` was given:
+With ``version="v1"`` (LangGraph's default), ``stream()`` shapes each item by
+how ``stream_mode`` was given:
 
 =========================  ===================  ======================
 ``stream_mode``            ``subgraphs=False``  ``subgraphs=True``
@@ -9,16 +10,143 @@ a string                   ``chunk``            ``(ns, chunk)``
 a list                     ``(mode, chunk)``    ``(ns, mode, chunk)``
 a tuple / other sequence   ``chunk``            ``(ns, chunk)``
 =========================  ===================  ======================
+
+With ``version="v2"`` every item is a :data:`StreamPart`, a dict
+``{"type": mode, "ns": ns, "data": chunk}`` whatever the shape of
+``stream_mode`` and ``subgraphs`` (``values`` parts add ``"interrupts"``).
+A ``values`` part of the root graph carries the state as the graph's state
+class when that is a dataclass or pydantic model (``values`` maps the dict
+to it), as LangGraph's v2 parts do.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
-from typing import Any
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Generic, Literal, TypeAlias, TypedDict, TypeVar
 
-from .events import Event, StreamMode
+from .events import Event, MessageMetadata, Namespace, StreamMode
 
-__all__ = ["ashape_chunks", "shape_chunks"]
+__all__ = [
+    "CustomPart",
+    "DebugPart",
+    "DebugTaskPayload",
+    "DebugTaskResultPayload",
+    "MessagesPart",
+    "StreamPart",
+    "TaskPayload",
+    "TaskResultPayload",
+    "TasksPart",
+    "UpdatesPart",
+    "ValuesMapper",
+    "ValuesPart",
+    "Version",
+    "ashape_chunks",
+    "ashape_parts",
+    "shape_chunks",
+    "shape_parts",
+]
+
+Version: TypeAlias = Literal["v1", "v2"]
+"""LangGraph's ``version=`` of ``stream``: v1's chunk shapes or v2's stream parts."""
+
+S = TypeVar("S")
+
+
+class ValuesPart(TypedDict, Generic[S]):
+    """A ``values`` stream part: the whole state after a superstep."""
+
+    type: Literal["values"]
+    ns: Namespace
+    data: S
+    interrupts: tuple[Any, ...]
+    """Always ``()``: flowc has no interrupts."""
+
+
+class UpdatesPart(TypedDict):
+    """An ``updates`` stream part: ``{node: what it wrote}``."""
+
+    type: Literal["updates"]
+    ns: Namespace
+    data: dict[str, Any]
+
+
+class CustomPart(TypedDict):
+    """A ``custom`` stream part: what a node passed to its stream writer."""
+
+    type: Literal["custom"]
+    ns: Namespace
+    data: Any
+
+
+class MessagesPart(TypedDict):
+    """A ``messages`` stream part: ``(message, metadata)``."""
+
+    type: Literal["messages"]
+    ns: Namespace
+    data: tuple[Any, MessageMetadata]
+
+
+class _TaskPayloadBase(TypedDict):
+    id: str
+    name: str
+    input: Any
+    triggers: tuple[str, ...]
+
+
+class TaskPayload(_TaskPayloadBase, total=False):
+    """A task about to run; ``metadata`` only when the node has some."""
+
+    metadata: Mapping[str, Any]
+
+
+class TaskResultPayload(TypedDict):
+    """A task that finished: its writes (``result``) or its ``error``."""
+
+    id: str
+    name: str
+    error: BaseException | None
+    result: Any
+    interrupts: list[Any]
+
+
+class TasksPart(TypedDict):
+    """A ``tasks`` stream part: a task start or a task result."""
+
+    type: Literal["tasks"]
+    ns: Namespace
+    data: TaskPayload | TaskResultPayload
+
+
+class DebugTaskPayload(TypedDict):
+    """A task start as the ``debug`` mode wraps it."""
+
+    step: int
+    timestamp: str
+    type: Literal["task"]
+    payload: TaskPayload
+
+
+class DebugTaskResultPayload(TypedDict):
+    """A task result as the ``debug`` mode wraps it."""
+
+    step: int
+    timestamp: str
+    type: Literal["task_result"]
+    payload: TaskResultPayload
+
+
+class DebugPart(TypedDict):
+    """A ``debug`` stream part (flowc has no checkpointer, hence no checkpoint payloads)."""
+
+    type: Literal["debug"]
+    ns: Namespace
+    data: DebugTaskPayload | DebugTaskResultPayload
+
+
+StreamPart: TypeAlias = (
+    ValuesPart[Any] | UpdatesPart | CustomPart | MessagesPart | TasksPart | DebugPart
+)
+"""Any v2 stream part; ``part["type"]`` narrows it."""
 
 
 def _shaper(stream_mode: StreamMode | Sequence[StreamMode], subgraphs: bool) -> Any:
@@ -47,3 +175,43 @@ async def ashape_chunks(
     shape = _shaper(stream_mode, subgraphs)
     async for event in events:
         yield shape(event)
+
+
+ValuesMapper: TypeAlias = Callable[[dict[str, Any]], Any]
+"""What makes a root ``values`` part's ``data`` from the state dict."""
+
+
+def _part(event: Event, values: ValuesMapper | None) -> StreamPart:
+    mode = event.mode
+    if mode == "values":
+        data = event.chunk()
+        # a subgraph's values stay a dict: LangGraph maps them with the root's
+        # class too, which drops the subgraph's own keys or fails
+        # (docs/differences-from-langgraph.md)
+        if values is not None and not event.ns:
+            data = values(data)
+        return {"type": "values", "ns": event.ns, "data": data, "interrupts": ()}
+    return {"type": mode, "ns": event.ns, "data": event.chunk()}  # type: ignore[return-value,misc]
+
+
+def shape_parts(
+    events: Iterable[Event], values: ValuesMapper | None = None
+) -> Iterator[StreamPart]:
+    """LangGraph v2's stream parts for ``events``.
+
+    Args:
+        events: a run's events.
+        values: makes a root ``values`` part's ``data`` from the state dict
+            (the state class of a dataclass or pydantic state); ``None``
+            keeps the dict.
+    """
+    for event in events:
+        yield _part(event, values)
+
+
+async def ashape_parts(
+    events: AsyncIterator[Event], values: ValuesMapper | None = None
+) -> AsyncIterator[StreamPart]:
+    """Async twin of :func:`shape_parts`."""
+    async for event in events:
+        yield _part(event, values)

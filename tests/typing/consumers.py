@@ -16,7 +16,17 @@ from flowc_demo.user_states import PydanticState
 from flowc import END, START
 from flowc.langgraph import END as langgraph_end
 from flowc.langgraph import START as langgraph_start
-from flowc.runtime import Config, StreamWriter, ValuesEvent
+from flowc.runtime import (
+    Config,
+    DebugPart,
+    MessagesPart,
+    StreamPart,
+    StreamWriter,
+    TasksPart,
+    UpdatesPart,
+    ValuesEvent,
+    ValuesPart,
+)
 from tests.golden import (
     joke,
     nested,
@@ -179,3 +189,31 @@ def start_and_end_are_literals() -> None:
     assert_type(END, Literal["__end__"])
     assert_type(langgraph_start, Literal["__start__"])
     assert_type(langgraph_end, Literal["__end__"])
+
+
+def v2_parts() -> list[str]:
+    """``version="v2"`` parts are typed by mode; ``part["type"]`` narrows the union."""
+    names: list[str] = []
+    for update in joke.stream_chunks({"topic": "t"}, stream_mode="updates", version="v2"):
+        assert_type(update, UpdatesPart)
+        assert_type(update["ns"], tuple[str, ...])
+        names.extend(update["data"])
+    for part in joke.stream_chunks({"topic": "t"}, stream_mode=["values", "tasks"], version="v2"):
+        assert_type(part, ValuesPart[Any] | TasksPart)
+        if part["type"] == "values":
+            assert_type(part["interrupts"], tuple[Any, ...])
+        else:
+            names.append(part["data"]["name"])
+    for any_part in joke.stream_chunks({"topic": "t"}, version="v2"):
+        assert_type(any_part, StreamPart)
+        if any_part["type"] == "debug":
+            assert_type(any_part, DebugPart)
+            names.append(any_part["data"]["type"])
+    assert_type(joke.stream_chunks({"topic": "t"}), Iterator[Any])
+    return names
+
+
+async def av2_parts() -> list[MessagesPart]:
+    """The async twin, typed the same way."""
+    chunks = joke.astream_chunks({"topic": "t"}, stream_mode="messages", version="v2")
+    return [part async for part in chunks]
