@@ -20,6 +20,7 @@ from flowc.runtime import Config
 from ._blueprint import Blueprint
 from ._draw import DrawableGraph, drawing
 from ._errors import UnsupportedFeatureError
+from ._schema import schema_name, state_json_schema
 
 if TYPE_CHECKING:
     from ._builder import StateGraph
@@ -273,9 +274,19 @@ class CompiledStateGraph:
             latest = event.data
         return latest
 
+    def get_input_jsonschema(self, config: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """The JSON Schema of the graph's input, as LangGraph gives it (the state's)."""
+        del config
+        return state_json_schema(self.builder.state_schema, schema_name(self.name, "Input"))
+
+    def get_output_jsonschema(self, config: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """The JSON Schema of the graph's output, as LangGraph gives it (the state's)."""
+        del config
+        return state_json_schema(self.builder.state_schema, schema_name(self.name, "Output"))
+
     def get_graph(
         self, config: Mapping[str, Any] | None = None, *, xray: bool | int = False
     ) -> DrawableGraph:
-        """The graph's nodes and edges, drawn as LangGraph draws them (``draw_mermaid()``)."""
+        """The graph's nodes and edges as LangGraph gives them (``to_json()``, ``draw_mermaid()``)."""
         del config
         return drawing(self.blueprint, xray=xray)
