@@ -70,6 +70,12 @@ InputT = TypeVar("InputT")
 OutputT = TypeVar("OutputT")
 
 
+def _check_version(version: str) -> None:
+    # LangGraph takes any other version for "v1"; a typo should not pass silently
+    if version not in ("v1", "v2"):
+        raise ValueError(f'version={version!r}: expected "v1" or "v2"')
+
+
 def _values_mapper(plan: Plan) -> ValuesMapper | None:
     """What a root ``values`` part carries: the state as the class nodes receive, or the dict.
 
@@ -234,6 +240,7 @@ CHUNKS_IMPL = '''
         ``version="v1"`` gives v1's chunk shapes; ``version="v2"`` gives v2's
         stream parts (``{"type", "ns", "data"}`` dicts, see :mod:`.chunks`).
         """
+        _check_version(version)
         mode = default_mode() if stream_mode is None else stream_mode
         events = _drive.stream(self.plan, input, mode, subgraphs, config)
         if version == "v2":
@@ -252,6 +259,7 @@ ACHUNKS_IMPL = '''
         version: Version = "v1",
     ) -> AsyncIterator[Any]:
         """Async twin of :meth:`stream_chunks`."""
+        _check_version(version)
         mode = default_mode() if stream_mode is None else stream_mode
         events = _drive.astream(self.plan, input, mode, subgraphs, config)
         if version == "v2":

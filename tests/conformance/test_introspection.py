@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import sys
 import types
-from typing import Any
+from pathlib import Path
+from typing import Annotated, Any, TypedDict
 
 import pytest
-from langchain_core.messages import AIMessage, HumanMessage, RemoveMessage
+from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, RemoveMessage
+from langgraph.graph import START, StateGraph
 from langgraph.graph.message import add_messages as langgraph_add_messages
 
+import flowc
 from flowc.reducers import add_messages, add_messages_openai_format
 
 from .oracle import normalize
@@ -369,3 +372,48 @@ def test_a_formatted_messages_field_compiles_with_and_without_string_annotations
         ("HumanMessage", "hi"),
         ("AIMessage", "seen"),
     ]
+
+
+def _describe(state: dict[str, Any]) -> dict[str, Any]:
+    """The node of the TOML twin below."""
+    return {"messages": [AIMessage([{"type": "text", "text": "a cat"}], id="a-1")]}
+
+
+_FORMATTED_TOML = """
+[graph]
+name = "formatted"
+
+[state.fields]
+messages = { type = "list[langchain_core.messages.AnyMessage]", reducer = "flowc.reducers:add_messages_openai_format" }
+
+[nodes.describe]
+call = "tests.conformance.test_introspection:_describe"
+
+[[edges]]
+chain = ["START", "describe", "END"]
+"""
+
+
+def test_a_toml_spec_formats_messages_with_the_same_reducer(tmp_path: Path) -> None:
+    spec = tmp_path / "formatted.toml"
+    spec.write_text(_FORMATTED_TOML, encoding="utf-8")
+    module = flowc.build(spec)
+    state = {"messages": [_image_message()]}
+    expected = _langgraph_formatted_graph().invoke(state)
+    actual = module.invoke(state)
+    assert normalize([actual]) == normalize([expected])
+    assert actual["messages"][0].content[1] == {
+        "type": "image_url",
+        "image_url": {"url": "data:image/jpeg;base64,1234"},
+    }
+
+
+class _Formatted(TypedDict):
+    messages: Annotated[list[AnyMessage], langgraph_add_messages(format="langchain-openai")]
+
+
+def _langgraph_formatted_graph() -> Any:
+    builder = StateGraph(_Formatted)
+    builder.add_node("describe", _describe)
+    builder.add_edge(START, "describe")
+    return builder.compile()

@@ -346,3 +346,11 @@ def test_subgraph_values_parts_stay_dicts_where_langgraph_casts_them_to_the_pare
         {"type": "values", "ns": child_ns, "data": {"inner": "xt", "topic": "t"}, "interrupts": ()},
         expected[4],
     ]
+
+
+@pytest.mark.parametrize("use_async", [False, True], ids=["sync", "async"])
+def test_stream_chunks_refuses_an_unknown_version_at_the_call(use_async: bool) -> None:
+    module, _ = build_pair(SPECS / "joke.toml")
+    call = module.astream_chunks if use_async else module.stream_chunks
+    with pytest.raises(ValueError, match=r"^version='v3': expected \"v1\" or \"v2\"$"):
+        call({"topic": "t"}, version="v3")

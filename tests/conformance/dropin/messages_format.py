@@ -15,9 +15,7 @@ class State(TypedDict):
 def describe(state: State):
     return {
         "messages": [
-            AIMessage(
-                [{"type": "text", "text": f"seen {len(state['messages'])}"}], id="a-1"
-            )
+            AIMessage([{"type": "text", "text": f"seen {len(state['messages'])}"}], id="a-1")
         ]
     }
 
