@@ -61,13 +61,19 @@ from .chunks import (
     shape_parts,
 )
 from .config import Config
-from .events import StreamMode
+from .events import CustomEvent, StreamMode, TaskEvent, TaskResultEvent, ValuesEvent
 from .run import default_mode
 
 __all__ = ["Graph", "GraphWithSubgraphs"]
 
 InputT = TypeVar("InputT")
 OutputT = TypeVar("OutputT")
+# a graph's payload types, bound by the typed v2 overloads' ``self``
+_S = TypeVar("_S")
+_C = TypeVar("_C")
+_N = TypeVar("_N", bound=str)
+_I = TypeVar("_I")
+_U = TypeVar("_U")
 
 
 def _check_version(version: str) -> None:
@@ -97,11 +103,33 @@ def _values_mapper(plan: Plan) -> ValuesMapper | None:
 PART = {
     "values": "ValuesPart[Any]",
     "updates": "UpdatesPart",
-    "custom": "CustomPart",
+    "custom": "CustomPart[Any]",
     "messages": "MessagesPart",
-    "tasks": "TasksPart",
-    "debug": "DebugPart",
+    "tasks": "TasksPart[Any, Any, Any]",
+    "debug": "DebugPart[Any, Any, Any]",
 }
+"""Each mode's v2 part, typed as LangGraph types it."""
+
+TYPED_PART = {
+    "values": "ValuesPart[_S | _I]",
+    "updates": "UpdatesPart",
+    "custom": "CustomPart[_C]",
+    "messages": "MessagesPart",
+    "tasks": "TasksPart[_N, _I, _U]",
+    "debug": "DebugPart[_N, _I, _U]",
+}
+"""Each mode's v2 part with the graph's own types, read off its event types by ``self``.
+
+A root ``values`` part holds the values dict (``_S``, a TypedDict state) or
+the state class (``_I``, what nodes receive: a dataclass or pydantic state).
+"""
+
+OWN_PATTERN = {
+    "ValuesT": "ValuesEvent[_S]",
+    "CustomT": "CustomEvent[_C]",
+    "TasksT": "TaskEvent[_N, _I] | TaskResultEvent[_N, _U]",
+}
+"""The event types a typed part's ``self`` matches, binding the payload types."""
 
 
 def _sets() -> list[tuple[str, ...]]:
@@ -210,15 +238,24 @@ COMMON = '''
 '''
 
 
-def _chunk_overload(fn: str, iterator: str, mode: str, version: str, items: str) -> str:
+def _chunk_overload(
+    fn: str,
+    iterator: str,
+    mode: str,
+    version: str,
+    items: str,
+    self_type: str = "",
+    subgraphs: str = "bool = ...",
+) -> str:
+    self_arg = f"self: {self_type}" if self_type else "self"
     return f"""
     @overload
     def {fn}(
-        self,
+        {self_arg},
         input: Any,
         *,
         stream_mode: {mode},
-        subgraphs: bool = ...,
+        subgraphs: {subgraphs},
         config: Config | None = ...,
         version: {version},
     ) -> {iterator}[{items}]: ...
@@ -268,8 +305,22 @@ ACHUNKS_IMPL = '''
 '''
 
 
-def _chunk_methods() -> str:
-    """``stream_chunks`` / ``astream_chunks``: v2's parts typed by mode, v1's chunks as Any."""
+def _self_pattern(name: str, deep: bool) -> str:
+    params = ["InputT", "OutputT", *OWN.values(), "EventT"]
+    if deep:
+        params += [*DEEP.values(), "SubEventT"]
+    return f"{name}[{', '.join(OWN_PATTERN.get(p, 'Any') for p in params)}]"
+
+
+def _chunk_methods(name: str, deep: bool) -> str:
+    """``stream_chunks`` / ``astream_chunks``: v2's parts typed by mode, v1's chunks as Any.
+
+    A mode (or pair) first gets its parts with the graph's own types (bound
+    through ``self``; a subgraph's parts are of other types, hence only with
+    ``subgraphs=False`` when there are subgraphs), then LangGraph's typing.
+    """
+    own_subgraphs = "Literal[False] = ..." if deep else "bool = ..."
+    pattern = _self_pattern(name, deep)
     out = []
     for fn, iterator, impl in (
         ("stream_chunks", "Iterator", CHUNKS_IMPL),
@@ -278,6 +329,12 @@ def _chunk_methods() -> str:
         for modes in _sets():
             literal = "Literal[" + ", ".join(f'"{m}"' for m in modes) + "]"
             mode = f"{literal} | Sequence[{literal}]" if len(modes) == 1 else f"Sequence[{literal}]"
+            typed = " | ".join(TYPED_PART[m] for m in modes)
+            out.append(
+                _chunk_overload(
+                    fn, iterator, mode, 'Literal["v2"]', typed, pattern, own_subgraphs
+                )
+            )
             parts = " | ".join(PART[m] for m in modes)
             out.append(_chunk_overload(fn, iterator, mode, 'Literal["v2"]', parts))
         catch_all = "StreamMode | Sequence[StreamMode] | None = ..."
@@ -298,7 +355,7 @@ def _class(name: str, deep: bool) -> str:
     )
     return (
         f"\n\nclass {name}(Generic[{', '.join(params)}]):\n"
-        f'    """{doc}"""\n\n    __slots__ = ("plan",)\n' + COMMON + _chunk_methods() + _methods(deep)
+        f'    """{doc}"""\n\n    __slots__ = ("plan",)\n' + COMMON + _chunk_methods(name, deep) + _methods(deep)
     )
 
 

@@ -37,13 +37,19 @@ from .chunks import (
     shape_parts,
 )
 from .config import Config
-from .events import StreamMode
+from .events import CustomEvent, StreamMode, TaskEvent, TaskResultEvent, ValuesEvent
 from .run import default_mode
 
 __all__ = ["Graph", "GraphWithSubgraphs"]
 
 InputT = TypeVar("InputT")
 OutputT = TypeVar("OutputT")
+# a graph's payload types, bound by the typed v2 overloads' ``self``
+_S = TypeVar("_S")
+_C = TypeVar("_C")
+_N = TypeVar("_N", bound=str)
+_I = TypeVar("_I")
+_U = TypeVar("_U")
 
 
 def _check_version(version: str) -> None:
@@ -110,6 +116,27 @@ class Graph(
 
     @overload
     def stream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Literal["values"] | Sequence[Literal["values"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[ValuesPart[_S | _I]]: ...
+
+    @overload
+    def stream_chunks(
         self,
         input: Any,
         *,
@@ -118,6 +145,27 @@ class Graph(
         config: Config | None = ...,
         version: Literal["v2"],
     ) -> Iterator[ValuesPart[Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Literal["updates"] | Sequence[Literal["updates"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[UpdatesPart]: ...
 
     @overload
     def stream_chunks(
@@ -132,6 +180,27 @@ class Graph(
 
     @overload
     def stream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Literal["custom"] | Sequence[Literal["custom"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[CustomPart[_C]]: ...
+
+    @overload
+    def stream_chunks(
         self,
         input: Any,
         *,
@@ -139,7 +208,28 @@ class Graph(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> Iterator[CustomPart]: ...
+    ) -> Iterator[CustomPart[Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Literal["messages"] | Sequence[Literal["messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[MessagesPart]: ...
 
     @overload
     def stream_chunks(
@@ -154,6 +244,27 @@ class Graph(
 
     @overload
     def stream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Literal["tasks"] | Sequence[Literal["tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[TasksPart[_N, _I, _U]]: ...
+
+    @overload
+    def stream_chunks(
         self,
         input: Any,
         *,
@@ -161,7 +272,28 @@ class Graph(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> Iterator[TasksPart]: ...
+    ) -> Iterator[TasksPart[Any, Any, Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Literal["debug"] | Sequence[Literal["debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[DebugPart[_N, _I, _U]]: ...
 
     @overload
     def stream_chunks(
@@ -172,7 +304,28 @@ class Graph(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> Iterator[DebugPart]: ...
+    ) -> Iterator[DebugPart[Any, Any, Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "updates"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[ValuesPart[_S | _I] | UpdatesPart]: ...
 
     @overload
     def stream_chunks(
@@ -187,6 +340,27 @@ class Graph(
 
     @overload
     def stream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "custom"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[ValuesPart[_S | _I] | CustomPart[_C]]: ...
+
+    @overload
+    def stream_chunks(
         self,
         input: Any,
         *,
@@ -194,7 +368,28 @@ class Graph(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> Iterator[ValuesPart[Any] | CustomPart]: ...
+    ) -> Iterator[ValuesPart[Any] | CustomPart[Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[ValuesPart[_S | _I] | MessagesPart]: ...
 
     @overload
     def stream_chunks(
@@ -209,6 +404,27 @@ class Graph(
 
     @overload
     def stream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[ValuesPart[_S | _I] | TasksPart[_N, _I, _U]]: ...
+
+    @overload
+    def stream_chunks(
         self,
         input: Any,
         *,
@@ -216,7 +432,28 @@ class Graph(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> Iterator[ValuesPart[Any] | TasksPart]: ...
+    ) -> Iterator[ValuesPart[Any] | TasksPart[Any, Any, Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[ValuesPart[_S | _I] | DebugPart[_N, _I, _U]]: ...
 
     @overload
     def stream_chunks(
@@ -227,7 +464,28 @@ class Graph(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> Iterator[ValuesPart[Any] | DebugPart]: ...
+    ) -> Iterator[ValuesPart[Any] | DebugPart[Any, Any, Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "custom"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[UpdatesPart | CustomPart[_C]]: ...
 
     @overload
     def stream_chunks(
@@ -238,7 +496,28 @@ class Graph(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> Iterator[UpdatesPart | CustomPart]: ...
+    ) -> Iterator[UpdatesPart | CustomPart[Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[UpdatesPart | MessagesPart]: ...
 
     @overload
     def stream_chunks(
@@ -253,6 +532,27 @@ class Graph(
 
     @overload
     def stream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[UpdatesPart | TasksPart[_N, _I, _U]]: ...
+
+    @overload
+    def stream_chunks(
         self,
         input: Any,
         *,
@@ -260,7 +560,28 @@ class Graph(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> Iterator[UpdatesPart | TasksPart]: ...
+    ) -> Iterator[UpdatesPart | TasksPart[Any, Any, Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[UpdatesPart | DebugPart[_N, _I, _U]]: ...
 
     @overload
     def stream_chunks(
@@ -271,7 +592,28 @@ class Graph(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> Iterator[UpdatesPart | DebugPart]: ...
+    ) -> Iterator[UpdatesPart | DebugPart[Any, Any, Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["custom", "messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[CustomPart[_C] | MessagesPart]: ...
 
     @overload
     def stream_chunks(
@@ -282,7 +624,28 @@ class Graph(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> Iterator[CustomPart | MessagesPart]: ...
+    ) -> Iterator[CustomPart[Any] | MessagesPart]: ...
+
+    @overload
+    def stream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["custom", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[CustomPart[_C] | TasksPart[_N, _I, _U]]: ...
 
     @overload
     def stream_chunks(
@@ -293,7 +656,28 @@ class Graph(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> Iterator[CustomPart | TasksPart]: ...
+    ) -> Iterator[CustomPart[Any] | TasksPart[Any, Any, Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["custom", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[CustomPart[_C] | DebugPart[_N, _I, _U]]: ...
 
     @overload
     def stream_chunks(
@@ -304,7 +688,28 @@ class Graph(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> Iterator[CustomPart | DebugPart]: ...
+    ) -> Iterator[CustomPart[Any] | DebugPart[Any, Any, Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["messages", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[MessagesPart | TasksPart[_N, _I, _U]]: ...
 
     @overload
     def stream_chunks(
@@ -315,7 +720,28 @@ class Graph(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> Iterator[MessagesPart | TasksPart]: ...
+    ) -> Iterator[MessagesPart | TasksPart[Any, Any, Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["messages", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[MessagesPart | DebugPart[_N, _I, _U]]: ...
 
     @overload
     def stream_chunks(
@@ -326,7 +752,28 @@ class Graph(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> Iterator[MessagesPart | DebugPart]: ...
+    ) -> Iterator[MessagesPart | DebugPart[Any, Any, Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["tasks", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[TasksPart[_N, _I, _U] | DebugPart[_N, _I, _U]]: ...
 
     @overload
     def stream_chunks(
@@ -337,7 +784,7 @@ class Graph(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> Iterator[TasksPart | DebugPart]: ...
+    ) -> Iterator[TasksPart[Any, Any, Any] | DebugPart[Any, Any, Any]]: ...
 
     @overload
     def stream_chunks(
@@ -384,6 +831,27 @@ class Graph(
 
     @overload
     def astream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Literal["values"] | Sequence[Literal["values"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[ValuesPart[_S | _I]]: ...
+
+    @overload
+    def astream_chunks(
         self,
         input: Any,
         *,
@@ -392,6 +860,27 @@ class Graph(
         config: Config | None = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[ValuesPart[Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Literal["updates"] | Sequence[Literal["updates"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[UpdatesPart]: ...
 
     @overload
     def astream_chunks(
@@ -406,6 +895,27 @@ class Graph(
 
     @overload
     def astream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Literal["custom"] | Sequence[Literal["custom"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[CustomPart[_C]]: ...
+
+    @overload
+    def astream_chunks(
         self,
         input: Any,
         *,
@@ -413,7 +923,28 @@ class Graph(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> AsyncIterator[CustomPart]: ...
+    ) -> AsyncIterator[CustomPart[Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Literal["messages"] | Sequence[Literal["messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[MessagesPart]: ...
 
     @overload
     def astream_chunks(
@@ -428,6 +959,27 @@ class Graph(
 
     @overload
     def astream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Literal["tasks"] | Sequence[Literal["tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[TasksPart[_N, _I, _U]]: ...
+
+    @overload
+    def astream_chunks(
         self,
         input: Any,
         *,
@@ -435,7 +987,28 @@ class Graph(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> AsyncIterator[TasksPart]: ...
+    ) -> AsyncIterator[TasksPart[Any, Any, Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Literal["debug"] | Sequence[Literal["debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[DebugPart[_N, _I, _U]]: ...
 
     @overload
     def astream_chunks(
@@ -446,7 +1019,28 @@ class Graph(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> AsyncIterator[DebugPart]: ...
+    ) -> AsyncIterator[DebugPart[Any, Any, Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "updates"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[ValuesPart[_S | _I] | UpdatesPart]: ...
 
     @overload
     def astream_chunks(
@@ -461,6 +1055,27 @@ class Graph(
 
     @overload
     def astream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "custom"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[ValuesPart[_S | _I] | CustomPart[_C]]: ...
+
+    @overload
+    def astream_chunks(
         self,
         input: Any,
         *,
@@ -468,7 +1083,28 @@ class Graph(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> AsyncIterator[ValuesPart[Any] | CustomPart]: ...
+    ) -> AsyncIterator[ValuesPart[Any] | CustomPart[Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[ValuesPart[_S | _I] | MessagesPart]: ...
 
     @overload
     def astream_chunks(
@@ -483,6 +1119,27 @@ class Graph(
 
     @overload
     def astream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[ValuesPart[_S | _I] | TasksPart[_N, _I, _U]]: ...
+
+    @overload
+    def astream_chunks(
         self,
         input: Any,
         *,
@@ -490,7 +1147,28 @@ class Graph(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> AsyncIterator[ValuesPart[Any] | TasksPart]: ...
+    ) -> AsyncIterator[ValuesPart[Any] | TasksPart[Any, Any, Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[ValuesPart[_S | _I] | DebugPart[_N, _I, _U]]: ...
 
     @overload
     def astream_chunks(
@@ -501,7 +1179,28 @@ class Graph(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> AsyncIterator[ValuesPart[Any] | DebugPart]: ...
+    ) -> AsyncIterator[ValuesPart[Any] | DebugPart[Any, Any, Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "custom"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[UpdatesPart | CustomPart[_C]]: ...
 
     @overload
     def astream_chunks(
@@ -512,7 +1211,28 @@ class Graph(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> AsyncIterator[UpdatesPart | CustomPart]: ...
+    ) -> AsyncIterator[UpdatesPart | CustomPart[Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[UpdatesPart | MessagesPart]: ...
 
     @overload
     def astream_chunks(
@@ -527,6 +1247,27 @@ class Graph(
 
     @overload
     def astream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[UpdatesPart | TasksPart[_N, _I, _U]]: ...
+
+    @overload
+    def astream_chunks(
         self,
         input: Any,
         *,
@@ -534,7 +1275,28 @@ class Graph(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> AsyncIterator[UpdatesPart | TasksPart]: ...
+    ) -> AsyncIterator[UpdatesPart | TasksPart[Any, Any, Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[UpdatesPart | DebugPart[_N, _I, _U]]: ...
 
     @overload
     def astream_chunks(
@@ -545,7 +1307,28 @@ class Graph(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> AsyncIterator[UpdatesPart | DebugPart]: ...
+    ) -> AsyncIterator[UpdatesPart | DebugPart[Any, Any, Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["custom", "messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[CustomPart[_C] | MessagesPart]: ...
 
     @overload
     def astream_chunks(
@@ -556,7 +1339,28 @@ class Graph(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> AsyncIterator[CustomPart | MessagesPart]: ...
+    ) -> AsyncIterator[CustomPart[Any] | MessagesPart]: ...
+
+    @overload
+    def astream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["custom", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[CustomPart[_C] | TasksPart[_N, _I, _U]]: ...
 
     @overload
     def astream_chunks(
@@ -567,7 +1371,28 @@ class Graph(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> AsyncIterator[CustomPart | TasksPart]: ...
+    ) -> AsyncIterator[CustomPart[Any] | TasksPart[Any, Any, Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["custom", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[CustomPart[_C] | DebugPart[_N, _I, _U]]: ...
 
     @overload
     def astream_chunks(
@@ -578,7 +1403,28 @@ class Graph(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> AsyncIterator[CustomPart | DebugPart]: ...
+    ) -> AsyncIterator[CustomPart[Any] | DebugPart[Any, Any, Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["messages", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[MessagesPart | TasksPart[_N, _I, _U]]: ...
 
     @overload
     def astream_chunks(
@@ -589,7 +1435,28 @@ class Graph(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> AsyncIterator[MessagesPart | TasksPart]: ...
+    ) -> AsyncIterator[MessagesPart | TasksPart[Any, Any, Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["messages", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[MessagesPart | DebugPart[_N, _I, _U]]: ...
 
     @overload
     def astream_chunks(
@@ -600,7 +1467,28 @@ class Graph(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> AsyncIterator[MessagesPart | DebugPart]: ...
+    ) -> AsyncIterator[MessagesPart | DebugPart[Any, Any, Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["tasks", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[TasksPart[_N, _I, _U] | DebugPart[_N, _I, _U]]: ...
 
     @overload
     def astream_chunks(
@@ -611,7 +1499,7 @@ class Graph(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> AsyncIterator[TasksPart | DebugPart]: ...
+    ) -> AsyncIterator[TasksPart[Any, Any, Any] | DebugPart[Any, Any, Any]]: ...
 
     @overload
     def astream_chunks(
@@ -1163,6 +2051,34 @@ class GraphWithSubgraphs(
 
     @overload
     def stream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Literal["values"] | Sequence[Literal["values"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[ValuesPart[_S | _I]]: ...
+
+    @overload
+    def stream_chunks(
         self,
         input: Any,
         *,
@@ -1171,6 +2087,34 @@ class GraphWithSubgraphs(
         config: Config | None = ...,
         version: Literal["v2"],
     ) -> Iterator[ValuesPart[Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Literal["updates"] | Sequence[Literal["updates"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[UpdatesPart]: ...
 
     @overload
     def stream_chunks(
@@ -1185,6 +2129,34 @@ class GraphWithSubgraphs(
 
     @overload
     def stream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Literal["custom"] | Sequence[Literal["custom"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[CustomPart[_C]]: ...
+
+    @overload
+    def stream_chunks(
         self,
         input: Any,
         *,
@@ -1192,7 +2164,35 @@ class GraphWithSubgraphs(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> Iterator[CustomPart]: ...
+    ) -> Iterator[CustomPart[Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Literal["messages"] | Sequence[Literal["messages"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[MessagesPart]: ...
 
     @overload
     def stream_chunks(
@@ -1207,6 +2207,34 @@ class GraphWithSubgraphs(
 
     @overload
     def stream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Literal["tasks"] | Sequence[Literal["tasks"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[TasksPart[_N, _I, _U]]: ...
+
+    @overload
+    def stream_chunks(
         self,
         input: Any,
         *,
@@ -1214,7 +2242,35 @@ class GraphWithSubgraphs(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> Iterator[TasksPart]: ...
+    ) -> Iterator[TasksPart[Any, Any, Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Literal["debug"] | Sequence[Literal["debug"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[DebugPart[_N, _I, _U]]: ...
 
     @overload
     def stream_chunks(
@@ -1225,7 +2281,35 @@ class GraphWithSubgraphs(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> Iterator[DebugPart]: ...
+    ) -> Iterator[DebugPart[Any, Any, Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "updates"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[ValuesPart[_S | _I] | UpdatesPart]: ...
 
     @overload
     def stream_chunks(
@@ -1240,6 +2324,34 @@ class GraphWithSubgraphs(
 
     @overload
     def stream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "custom"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[ValuesPart[_S | _I] | CustomPart[_C]]: ...
+
+    @overload
+    def stream_chunks(
         self,
         input: Any,
         *,
@@ -1247,7 +2359,35 @@ class GraphWithSubgraphs(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> Iterator[ValuesPart[Any] | CustomPart]: ...
+    ) -> Iterator[ValuesPart[Any] | CustomPart[Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "messages"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[ValuesPart[_S | _I] | MessagesPart]: ...
 
     @overload
     def stream_chunks(
@@ -1262,6 +2402,34 @@ class GraphWithSubgraphs(
 
     @overload
     def stream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "tasks"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[ValuesPart[_S | _I] | TasksPart[_N, _I, _U]]: ...
+
+    @overload
+    def stream_chunks(
         self,
         input: Any,
         *,
@@ -1269,7 +2437,35 @@ class GraphWithSubgraphs(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> Iterator[ValuesPart[Any] | TasksPart]: ...
+    ) -> Iterator[ValuesPart[Any] | TasksPart[Any, Any, Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "debug"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[ValuesPart[_S | _I] | DebugPart[_N, _I, _U]]: ...
 
     @overload
     def stream_chunks(
@@ -1280,7 +2476,35 @@ class GraphWithSubgraphs(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> Iterator[ValuesPart[Any] | DebugPart]: ...
+    ) -> Iterator[ValuesPart[Any] | DebugPart[Any, Any, Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "custom"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[UpdatesPart | CustomPart[_C]]: ...
 
     @overload
     def stream_chunks(
@@ -1291,7 +2515,35 @@ class GraphWithSubgraphs(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> Iterator[UpdatesPart | CustomPart]: ...
+    ) -> Iterator[UpdatesPart | CustomPart[Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "messages"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[UpdatesPart | MessagesPart]: ...
 
     @overload
     def stream_chunks(
@@ -1306,6 +2558,34 @@ class GraphWithSubgraphs(
 
     @overload
     def stream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "tasks"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[UpdatesPart | TasksPart[_N, _I, _U]]: ...
+
+    @overload
+    def stream_chunks(
         self,
         input: Any,
         *,
@@ -1313,7 +2593,35 @@ class GraphWithSubgraphs(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> Iterator[UpdatesPart | TasksPart]: ...
+    ) -> Iterator[UpdatesPart | TasksPart[Any, Any, Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "debug"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[UpdatesPart | DebugPart[_N, _I, _U]]: ...
 
     @overload
     def stream_chunks(
@@ -1324,7 +2632,35 @@ class GraphWithSubgraphs(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> Iterator[UpdatesPart | DebugPart]: ...
+    ) -> Iterator[UpdatesPart | DebugPart[Any, Any, Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["custom", "messages"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[CustomPart[_C] | MessagesPart]: ...
 
     @overload
     def stream_chunks(
@@ -1335,7 +2671,35 @@ class GraphWithSubgraphs(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> Iterator[CustomPart | MessagesPart]: ...
+    ) -> Iterator[CustomPart[Any] | MessagesPart]: ...
+
+    @overload
+    def stream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["custom", "tasks"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[CustomPart[_C] | TasksPart[_N, _I, _U]]: ...
 
     @overload
     def stream_chunks(
@@ -1346,7 +2710,35 @@ class GraphWithSubgraphs(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> Iterator[CustomPart | TasksPart]: ...
+    ) -> Iterator[CustomPart[Any] | TasksPart[Any, Any, Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["custom", "debug"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[CustomPart[_C] | DebugPart[_N, _I, _U]]: ...
 
     @overload
     def stream_chunks(
@@ -1357,7 +2749,35 @@ class GraphWithSubgraphs(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> Iterator[CustomPart | DebugPart]: ...
+    ) -> Iterator[CustomPart[Any] | DebugPart[Any, Any, Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["messages", "tasks"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[MessagesPart | TasksPart[_N, _I, _U]]: ...
 
     @overload
     def stream_chunks(
@@ -1368,7 +2788,35 @@ class GraphWithSubgraphs(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> Iterator[MessagesPart | TasksPart]: ...
+    ) -> Iterator[MessagesPart | TasksPart[Any, Any, Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["messages", "debug"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[MessagesPart | DebugPart[_N, _I, _U]]: ...
 
     @overload
     def stream_chunks(
@@ -1379,7 +2827,35 @@ class GraphWithSubgraphs(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> Iterator[MessagesPart | DebugPart]: ...
+    ) -> Iterator[MessagesPart | DebugPart[Any, Any, Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["tasks", "debug"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[TasksPart[_N, _I, _U] | DebugPart[_N, _I, _U]]: ...
 
     @overload
     def stream_chunks(
@@ -1390,7 +2866,7 @@ class GraphWithSubgraphs(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> Iterator[TasksPart | DebugPart]: ...
+    ) -> Iterator[TasksPart[Any, Any, Any] | DebugPart[Any, Any, Any]]: ...
 
     @overload
     def stream_chunks(
@@ -1437,6 +2913,34 @@ class GraphWithSubgraphs(
 
     @overload
     def astream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Literal["values"] | Sequence[Literal["values"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[ValuesPart[_S | _I]]: ...
+
+    @overload
+    def astream_chunks(
         self,
         input: Any,
         *,
@@ -1445,6 +2949,34 @@ class GraphWithSubgraphs(
         config: Config | None = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[ValuesPart[Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Literal["updates"] | Sequence[Literal["updates"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[UpdatesPart]: ...
 
     @overload
     def astream_chunks(
@@ -1459,6 +2991,34 @@ class GraphWithSubgraphs(
 
     @overload
     def astream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Literal["custom"] | Sequence[Literal["custom"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[CustomPart[_C]]: ...
+
+    @overload
+    def astream_chunks(
         self,
         input: Any,
         *,
@@ -1466,7 +3026,35 @@ class GraphWithSubgraphs(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> AsyncIterator[CustomPart]: ...
+    ) -> AsyncIterator[CustomPart[Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Literal["messages"] | Sequence[Literal["messages"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[MessagesPart]: ...
 
     @overload
     def astream_chunks(
@@ -1481,6 +3069,34 @@ class GraphWithSubgraphs(
 
     @overload
     def astream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Literal["tasks"] | Sequence[Literal["tasks"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[TasksPart[_N, _I, _U]]: ...
+
+    @overload
+    def astream_chunks(
         self,
         input: Any,
         *,
@@ -1488,7 +3104,35 @@ class GraphWithSubgraphs(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> AsyncIterator[TasksPart]: ...
+    ) -> AsyncIterator[TasksPart[Any, Any, Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Literal["debug"] | Sequence[Literal["debug"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[DebugPart[_N, _I, _U]]: ...
 
     @overload
     def astream_chunks(
@@ -1499,7 +3143,35 @@ class GraphWithSubgraphs(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> AsyncIterator[DebugPart]: ...
+    ) -> AsyncIterator[DebugPart[Any, Any, Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "updates"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[ValuesPart[_S | _I] | UpdatesPart]: ...
 
     @overload
     def astream_chunks(
@@ -1514,6 +3186,34 @@ class GraphWithSubgraphs(
 
     @overload
     def astream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "custom"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[ValuesPart[_S | _I] | CustomPart[_C]]: ...
+
+    @overload
+    def astream_chunks(
         self,
         input: Any,
         *,
@@ -1521,7 +3221,35 @@ class GraphWithSubgraphs(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> AsyncIterator[ValuesPart[Any] | CustomPart]: ...
+    ) -> AsyncIterator[ValuesPart[Any] | CustomPart[Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "messages"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[ValuesPart[_S | _I] | MessagesPart]: ...
 
     @overload
     def astream_chunks(
@@ -1536,6 +3264,34 @@ class GraphWithSubgraphs(
 
     @overload
     def astream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "tasks"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[ValuesPart[_S | _I] | TasksPart[_N, _I, _U]]: ...
+
+    @overload
+    def astream_chunks(
         self,
         input: Any,
         *,
@@ -1543,7 +3299,35 @@ class GraphWithSubgraphs(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> AsyncIterator[ValuesPart[Any] | TasksPart]: ...
+    ) -> AsyncIterator[ValuesPart[Any] | TasksPart[Any, Any, Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "debug"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[ValuesPart[_S | _I] | DebugPart[_N, _I, _U]]: ...
 
     @overload
     def astream_chunks(
@@ -1554,7 +3338,35 @@ class GraphWithSubgraphs(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> AsyncIterator[ValuesPart[Any] | DebugPart]: ...
+    ) -> AsyncIterator[ValuesPart[Any] | DebugPart[Any, Any, Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "custom"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[UpdatesPart | CustomPart[_C]]: ...
 
     @overload
     def astream_chunks(
@@ -1565,7 +3377,35 @@ class GraphWithSubgraphs(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> AsyncIterator[UpdatesPart | CustomPart]: ...
+    ) -> AsyncIterator[UpdatesPart | CustomPart[Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "messages"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[UpdatesPart | MessagesPart]: ...
 
     @overload
     def astream_chunks(
@@ -1580,6 +3420,34 @@ class GraphWithSubgraphs(
 
     @overload
     def astream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "tasks"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[UpdatesPart | TasksPart[_N, _I, _U]]: ...
+
+    @overload
+    def astream_chunks(
         self,
         input: Any,
         *,
@@ -1587,7 +3455,35 @@ class GraphWithSubgraphs(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> AsyncIterator[UpdatesPart | TasksPart]: ...
+    ) -> AsyncIterator[UpdatesPart | TasksPart[Any, Any, Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "debug"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[UpdatesPart | DebugPart[_N, _I, _U]]: ...
 
     @overload
     def astream_chunks(
@@ -1598,7 +3494,35 @@ class GraphWithSubgraphs(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> AsyncIterator[UpdatesPart | DebugPart]: ...
+    ) -> AsyncIterator[UpdatesPart | DebugPart[Any, Any, Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["custom", "messages"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[CustomPart[_C] | MessagesPart]: ...
 
     @overload
     def astream_chunks(
@@ -1609,7 +3533,35 @@ class GraphWithSubgraphs(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> AsyncIterator[CustomPart | MessagesPart]: ...
+    ) -> AsyncIterator[CustomPart[Any] | MessagesPart]: ...
+
+    @overload
+    def astream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["custom", "tasks"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[CustomPart[_C] | TasksPart[_N, _I, _U]]: ...
 
     @overload
     def astream_chunks(
@@ -1620,7 +3572,35 @@ class GraphWithSubgraphs(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> AsyncIterator[CustomPart | TasksPart]: ...
+    ) -> AsyncIterator[CustomPart[Any] | TasksPart[Any, Any, Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["custom", "debug"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[CustomPart[_C] | DebugPart[_N, _I, _U]]: ...
 
     @overload
     def astream_chunks(
@@ -1631,7 +3611,35 @@ class GraphWithSubgraphs(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> AsyncIterator[CustomPart | DebugPart]: ...
+    ) -> AsyncIterator[CustomPart[Any] | DebugPart[Any, Any, Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["messages", "tasks"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[MessagesPart | TasksPart[_N, _I, _U]]: ...
 
     @overload
     def astream_chunks(
@@ -1642,7 +3650,35 @@ class GraphWithSubgraphs(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> AsyncIterator[MessagesPart | TasksPart]: ...
+    ) -> AsyncIterator[MessagesPart | TasksPart[Any, Any, Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["messages", "debug"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[MessagesPart | DebugPart[_N, _I, _U]]: ...
 
     @overload
     def astream_chunks(
@@ -1653,7 +3689,35 @@ class GraphWithSubgraphs(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> AsyncIterator[MessagesPart | DebugPart]: ...
+    ) -> AsyncIterator[MessagesPart | DebugPart[Any, Any, Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["tasks", "debug"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[TasksPart[_N, _I, _U] | DebugPart[_N, _I, _U]]: ...
 
     @overload
     def astream_chunks(
@@ -1664,7 +3728,7 @@ class GraphWithSubgraphs(
         subgraphs: bool = ...,
         config: Config | None = ...,
         version: Literal["v2"],
-    ) -> AsyncIterator[TasksPart | DebugPart]: ...
+    ) -> AsyncIterator[TasksPart[Any, Any, Any] | DebugPart[Any, Any, Any]]: ...
 
     @overload
     def astream_chunks(

@@ -22,7 +22,7 @@ to it), as LangGraph's v2 parts do.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, Generic, Literal, TypeAlias, TypedDict, TypeVar
+from typing import Any, Generic, Literal, NotRequired, TypeAlias, TypedDict, TypeVar
 
 from .events import Event, MessageMetadata, Namespace, StreamMode
 
@@ -49,7 +49,14 @@ __all__ = [
 Version: TypeAlias = Literal["v1", "v2"]
 """LangGraph's ``version=`` of ``stream``: v1's chunk shapes or v2's stream parts."""
 
+# The parts are generic over what flowc knows of a graph's payloads: a
+# generated module's ``stream_chunks(..., version="v2")`` fills them in with
+# the graph's own types (docs/events.md), ``Any`` gives LangGraph's typing.
 S = TypeVar("S")
+C = TypeVar("C")
+N = TypeVar("N", bound=str)
+I = TypeVar("I")  # noqa: E741 - the input, as in TaskEvent
+U = TypeVar("U")
 
 
 class ValuesPart(TypedDict, Generic[S]):
@@ -70,12 +77,12 @@ class UpdatesPart(TypedDict):
     data: dict[str, Any]
 
 
-class CustomPart(TypedDict):
+class CustomPart(TypedDict, Generic[C]):
     """A ``custom`` stream part: what a node passed to its stream writer."""
 
     type: Literal["custom"]
     ns: Namespace
-    data: Any
+    data: C
 
 
 class MessagesPart(TypedDict):
@@ -86,65 +93,67 @@ class MessagesPart(TypedDict):
     data: tuple[Any, MessageMetadata]
 
 
-class _TaskPayloadBase(TypedDict):
-    id: str
-    name: str
-    input: Any
-    triggers: tuple[str, ...]
-
-
-class TaskPayload(_TaskPayloadBase, total=False):
+class TaskPayload(TypedDict, Generic[N, I]):
     """A task about to run; ``metadata`` only when the node has some."""
 
-    metadata: Mapping[str, Any]
+    id: str
+    name: N
+    input: I
+    triggers: tuple[str, ...]
+    metadata: NotRequired[Mapping[str, Any]]
 
 
-class TaskResultPayload(TypedDict):
+class TaskResultPayload(TypedDict, Generic[N, U]):
     """A task that finished: its writes (``result``) or its ``error``."""
 
     id: str
-    name: str
+    name: N
     error: BaseException | None
-    result: Any
+    result: U
     interrupts: list[Any]
 
 
-class TasksPart(TypedDict):
+class TasksPart(TypedDict, Generic[N, I, U]):
     """A ``tasks`` stream part: a task start or a task result."""
 
     type: Literal["tasks"]
     ns: Namespace
-    data: TaskPayload | TaskResultPayload
+    data: TaskPayload[N, I] | TaskResultPayload[N, U]
 
 
-class DebugTaskPayload(TypedDict):
+class DebugTaskPayload(TypedDict, Generic[N, I]):
     """A task start as the ``debug`` mode wraps it."""
 
     step: int
     timestamp: str
     type: Literal["task"]
-    payload: TaskPayload
+    payload: TaskPayload[N, I]
 
 
-class DebugTaskResultPayload(TypedDict):
+class DebugTaskResultPayload(TypedDict, Generic[N, U]):
     """A task result as the ``debug`` mode wraps it."""
 
     step: int
     timestamp: str
     type: Literal["task_result"]
-    payload: TaskResultPayload
+    payload: TaskResultPayload[N, U]
 
 
-class DebugPart(TypedDict):
+class DebugPart(TypedDict, Generic[N, I, U]):
     """A ``debug`` stream part (flowc has no checkpointer, hence no checkpoint payloads)."""
 
     type: Literal["debug"]
     ns: Namespace
-    data: DebugTaskPayload | DebugTaskResultPayload
+    data: DebugTaskPayload[N, I] | DebugTaskResultPayload[N, U]
 
 
 StreamPart: TypeAlias = (
-    ValuesPart[Any] | UpdatesPart | CustomPart | MessagesPart | TasksPart | DebugPart
+    ValuesPart[Any]
+    | UpdatesPart
+    | CustomPart[Any]
+    | MessagesPart
+    | TasksPart[Any, Any, Any]
+    | DebugPart[Any, Any, Any]
 )
 """Any v2 stream part; ``part["type"]`` narrows it."""
 
