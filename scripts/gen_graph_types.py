@@ -41,19 +41,12 @@ is the most precise one.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator, Sequence
-from typing import Any, Generic, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 
 from . import _drive
 from ._engine import Plan
 from .chunks import (
-    CustomPart,
-    DebugPart,
-    MessagesPart,
-    StreamPart,
-    TasksPart,
-    UpdatesPart,
     ValuesMapper,
-    ValuesPart,
     Version,
     ashape_chunks,
     ashape_parts,
@@ -61,7 +54,19 @@ from .chunks import (
     shape_parts,
 )
 from .config import Config
-from .events import CustomEvent, StreamMode, TaskEvent, TaskResultEvent, ValuesEvent
+from .events import StreamMode
+
+if TYPE_CHECKING:
+    from .events import CustomEvent, TaskEvent, TaskResultEvent, ValuesEvent
+    from .parts import (
+        CustomPart,
+        DebugPart,
+        MessagesPart,
+        StreamPart,
+        TasksPart,
+        UpdatesPart,
+        ValuesPart,
+    )
 from .run import default_mode
 
 __all__ = ["Graph", "GraphWithSubgraphs"]

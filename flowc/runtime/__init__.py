@@ -7,22 +7,9 @@ and the errors.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .chunks import (
-    CustomPart,
-    DebugPart,
-    MessagesPart,
-    StreamPart,
-    TasksPart,
-    UpdatesPart,
-    ValuesPart,
-    Version,
-    ashape_chunks,
-    ashape_parts,
-    shape_chunks,
-    shape_parts,
-)
+from .chunks import Version, ashape_chunks, ashape_parts, shape_chunks, shape_parts
 from .config import DEFAULT_RECURSION_LIMIT, Config, NodeConfig
 from .errors import (
     EmptyInputError,
@@ -46,6 +33,17 @@ from .events import (
     ValuesEvent,
 )
 from .messages import emit_node_output
+
+if TYPE_CHECKING:
+    from .parts import (
+        CustomPart,
+        DebugPart,
+        MessagesPart,
+        StreamPart,
+        TasksPart,
+        UpdatesPart,
+        ValuesPart,
+    )
 from .run import (
     CURRENT_TASK,
     MODES,
@@ -161,3 +159,27 @@ def deferred_form(module: str, name: str) -> Any:
     ``inspect`` it imports).
     """
     return _DeferredForm(module, name)
+
+
+_PARTS = frozenset(
+    (
+        "CustomPart",
+        "DebugPart",
+        "MessagesPart",
+        "StreamPart",
+        "TasksPart",
+        "UpdatesPart",
+        "ValuesPart",
+    )
+)
+
+
+def __getattr__(name: str) -> Any:
+    # the v2 parts' TypedDicts (.parts), made on first use: runners never need them
+    if name in _PARTS:
+        from . import parts
+
+        value = getattr(parts, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
