@@ -97,10 +97,18 @@ def _values_mapper(plan: Plan) -> ValuesMapper | None:
     make = plan.input
     if make is None:
         return None
+    plain = False
 
     def values(data: dict[str, Any]) -> Any:
+        nonlocal plain
+        if plain:
+            return data
         made = make(data)
-        return data if isinstance(made, dict) else made
+        if isinstance(made, dict):
+            # a TypedDict state: nodes get a dict, and so does every part
+            plain = True
+            return data
+        return made
 
     return values
 '''
