@@ -41,20 +41,108 @@ is the most precise one.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator, Sequence
-from typing import Any, Generic, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 
 from . import _drive
 from ._engine import Engine, Plan
-from .chunks import ashape_chunks, shape_chunks
+from .chunks import (
+    ValuesMapper,
+    Version,
+    ashape_chunks,
+    ashape_parts,
+    shape_chunks,
+    shape_parts,
+)
 from .config import Config
 from .events import StreamMode
+
+if TYPE_CHECKING:
+    from .events import CustomEvent, TaskEvent, TaskResultEvent, ValuesEvent
+    from .parts import (
+        CustomPart,
+        DebugPart,
+        MessagesPart,
+        StreamPart,
+        TasksPart,
+        UpdatesPart,
+        ValuesPart,
+    )
 from .run import Run, default_mode
 
 __all__ = ["Graph", "GraphWithSubgraphs"]
 
 InputT = TypeVar("InputT")
 OutputT = TypeVar("OutputT")
+# a graph's payload types, bound by the typed v2 overloads' ``self``
+_S = TypeVar("_S")
+_C = TypeVar("_C")
+_N = TypeVar("_N", bound=str)
+_I = TypeVar("_I")
+_U = TypeVar("_U")
+
+
+def _check_version(version: str) -> None:
+    # LangGraph takes any other version for "v1"; a typo should not pass silently
+    if version not in ("v1", "v2"):
+        raise ValueError(f'version={version!r}: expected "v1" or "v2"')
+
+
+def _values_mapper(plan: Plan) -> ValuesMapper | None:
+    """What a root ``values`` part carries: the state as the class nodes receive, or the dict.
+
+    LangGraph's v2 parts give a dataclass or pydantic state as an instance of
+    its class (``State(**values)``), which is what ``plan.input`` makes for
+    such states; a TypedDict state stays the dict.
+    """
+    make = plan.input
+    if make is None:
+        return None
+    plain = False
+
+    def values(data: dict[str, Any]) -> Any:
+        nonlocal plain
+        if plain:
+            return data
+        made = make(data)
+        if isinstance(made, dict):
+            # a TypedDict state: nodes get a dict, and so does every part
+            plain = True
+            return data
+        return made
+
+    return values
 '''
+
+PART = {
+    "values": "ValuesPart[Any]",
+    "updates": "UpdatesPart",
+    "custom": "CustomPart[Any]",
+    "messages": "MessagesPart",
+    "tasks": "TasksPart[Any, Any, Any]",
+    "debug": "DebugPart[Any, Any, Any]",
+}
+"""Each mode's v2 part, typed as LangGraph types it."""
+
+TYPED_PART = {
+    "values": "ValuesPart[_S | _I]",
+    "updates": "UpdatesPart",
+    "custom": "CustomPart[_C]",
+    "messages": "MessagesPart",
+    "tasks": "TasksPart[_N, _I, _U]",
+    "debug": "DebugPart[_N, _I, _U]",
+}
+"""Each mode's v2 part with the graph's own types, read off its event types by ``self``.
+
+A root ``values`` part holds the values dict (``_S``, a TypedDict state) or
+the state class (``_I``, what nodes receive: a dataclass or pydantic state).
+"""
+
+OWN_PATTERN = {
+    "ValuesT": "ValuesEvent[_S]",
+    "CustomT": "CustomEvent[_C]",
+    "TasksT": "TaskEvent[_N, _I] | TaskResultEvent[_N, _U]",
+}
+"""The event types a typed part's ``self`` matches, binding the payload types."""
 
 
 def _sets() -> list[tuple[str, ...]]:
@@ -168,6 +256,34 @@ COMMON = '''
         """Async twin of :meth:`invoke`."""
         return await _drive.ainvoke(self.plan, input, config)  # type: ignore[return-value]
 
+'''
+
+
+def _chunk_overload(
+    fn: str,
+    iterator: str,
+    mode: str,
+    version: str,
+    items: str,
+    self_type: str = "",
+    subgraphs: str = "bool = ...",
+) -> str:
+    self_arg = f"self: {self_type}" if self_type else "self"
+    return f"""
+    @overload
+    def {fn}(
+        {self_arg},
+        input: Any,
+        *,
+        stream_mode: {mode},
+        subgraphs: {subgraphs},
+        config: Config | None = ...,
+        version: {version},
+    ) -> {iterator}[{items}]: ...
+"""
+
+
+CHUNKS_IMPL = '''
     def stream_chunks(
         self,
         input: Any,
@@ -175,13 +291,22 @@ COMMON = '''
         stream_mode: StreamMode | Sequence[StreamMode] | None = None,
         subgraphs: bool = False,
         config: Config | None = None,
+        version: Version = "v1",
     ) -> Iterator[Any]:
-        """LangGraph v1's chunks, exactly as ``CompiledStateGraph.stream`` yields them."""
-        mode = default_mode() if stream_mode is None else stream_mode
-        return shape_chunks(
-            _drive.stream(self.plan, input, mode, subgraphs, config), mode, subgraphs
-        )
+        """LangGraph's items, exactly as ``CompiledStateGraph.stream`` yields them.
 
+        ``version="v1"`` gives v1's chunk shapes; ``version="v2"`` gives v2's
+        stream parts (``{"type", "ns", "data"}`` dicts, see :mod:`.chunks`).
+        """
+        _check_version(version)
+        mode = default_mode() if stream_mode is None else stream_mode
+        events = _drive.stream(self.plan, input, mode, subgraphs, config)
+        if version == "v2":
+            return shape_parts(events, _values_mapper(self.plan))
+        return shape_chunks(events, mode, subgraphs)
+'''
+
+ACHUNKS_IMPL = '''
     def astream_chunks(
         self,
         input: Any,
@@ -189,13 +314,55 @@ COMMON = '''
         stream_mode: StreamMode | Sequence[StreamMode] | None = None,
         subgraphs: bool = False,
         config: Config | None = None,
+        version: Version = "v1",
     ) -> AsyncIterator[Any]:
         """Async twin of :meth:`stream_chunks`."""
+        _check_version(version)
         mode = default_mode() if stream_mode is None else stream_mode
-        return ashape_chunks(
-            _drive.astream(self.plan, input, mode, subgraphs, config), mode, subgraphs
-        )
+        events = _drive.astream(self.plan, input, mode, subgraphs, config)
+        if version == "v2":
+            return ashape_parts(events, _values_mapper(self.plan))
+        return ashape_chunks(events, mode, subgraphs)
 '''
+
+
+def _self_pattern(name: str, deep: bool) -> str:
+    params = ["InputT", "OutputT", *OWN.values(), "EventT"]
+    if deep:
+        params += [*DEEP.values(), "SubEventT"]
+    return f"{name}[{', '.join(OWN_PATTERN.get(p, 'Any') for p in params)}]"
+
+
+def _chunk_methods(name: str, deep: bool) -> str:
+    """``stream_chunks`` / ``astream_chunks``: v2's parts typed by mode, v1's chunks as Any.
+
+    A mode (or pair) first gets its parts with the graph's own types (bound
+    through ``self``; a subgraph's parts are of other types, hence only with
+    ``subgraphs=False`` when there are subgraphs), then LangGraph's typing.
+    """
+    own_subgraphs = "Literal[False] = ..." if deep else "bool = ..."
+    pattern = _self_pattern(name, deep)
+    out = []
+    for fn, iterator, impl in (
+        ("stream_chunks", "Iterator", CHUNKS_IMPL),
+        ("astream_chunks", "AsyncIterator", ACHUNKS_IMPL),
+    ):
+        for modes in _sets():
+            literal = "Literal[" + ", ".join(f'"{m}"' for m in modes) + "]"
+            mode = f"{literal} | Sequence[{literal}]" if len(modes) == 1 else f"Sequence[{literal}]"
+            typed = " | ".join(TYPED_PART[m] for m in modes)
+            out.append(
+                _chunk_overload(
+                    fn, iterator, mode, 'Literal["v2"]', typed, pattern, own_subgraphs
+                )
+            )
+            parts = " | ".join(PART[m] for m in modes)
+            out.append(_chunk_overload(fn, iterator, mode, 'Literal["v2"]', parts))
+        catch_all = "StreamMode | Sequence[StreamMode] | None = ..."
+        out.append(_chunk_overload(fn, iterator, catch_all, 'Literal["v2"]', "StreamPart"))
+        out.append(_chunk_overload(fn, iterator, catch_all, 'Literal["v1"] = ...', "Any"))
+        out.append(impl)
+    return "".join(out)
 
 
 def _class(name: str, deep: bool) -> str:
@@ -209,7 +376,7 @@ def _class(name: str, deep: bool) -> str:
     )
     return (
         f"\n\nclass {name}(Generic[{', '.join(params)}]):\n"
-        f'    """{doc}"""\n\n    __slots__ = ("plan",)\n' + COMMON + _methods(deep)
+        f'    """{doc}"""\n\n    __slots__ = ("plan",)\n' + COMMON + _chunk_methods(name, deep) + _methods(deep)
     )
 
 

@@ -64,6 +64,13 @@ EXPECTED: dict[str, list[str]] = {
         '17: error: Argument 1 to "assert_never" has incompatible type "GenerateJokeUpdated"; '
         'expected "Never"  [arg-type]',
     ],
+    "v2_custom_wrong_key.py": [
+        '12: error: TypedDict "Progress" has no key "percentage"  [typeddict-item]',
+        '12: note: Did you mean "percent"?',
+    ],
+    "v2_part_wrong_key.py": [
+        '10: error: TypedDict "UpdatesPart" has no key "update"  [typeddict-item]',
+    ],
     "input_wrong_key.py": [
         '9: error: Extra key "topics" for TypedDict "JokeInput"  [typeddict-unknown-key]',
     ],

@@ -14,7 +14,10 @@
 message id). ``compile()`` runs flowc's checks (one :class:`GraphCompileError` lists every
 problem, each at the builder call it is about), generates a runner module and
 returns a graph whose ``stream``, ``astream``, ``invoke`` and ``ainvoke``
-produce exactly LangGraph v1's chunks and results. LangGraph features flowc
+produce exactly LangGraph's chunks and results (v1's, or with ``version="v2"``
+its stream parts and :class:`GraphOutput`), and whose ``get_graph()``,
+``get_input_jsonschema()`` and ``get_output_jsonschema()`` describe it as
+LangGraph does. LangGraph features flowc
 does not support yet fail at ``compile()`` (node options at ``add_node``) with
 an :class:`UnsupportedFeatureError` or a diagnostic naming the feature.
 """
@@ -29,7 +32,7 @@ from flowc.runtime import StreamWriter, get_config, get_stream_writer
 from flowc.runtime.control import Command, Send
 
 from ._builder import StateGraph
-from ._compiled import CompiledStateGraph
+from ._compiled import CompiledStateGraph, GraphOutput
 from ._draw import DrawableGraph
 from ._errors import GraphCompileError, UnsupportedFeatureError
 
@@ -40,6 +43,7 @@ __all__ = [
     "CompiledStateGraph",
     "DrawableGraph",
     "GraphCompileError",
+    "GraphOutput",
     "MessagesState",
     "Send",
     "StateGraph",

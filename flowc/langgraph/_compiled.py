@@ -1,27 +1,79 @@
 """``CompiledStateGraph``: a compiled flowc runner behind LangGraph's run API.
 
-``stream`` / ``astream`` yield exactly the chunks LangGraph v1 yields (the
-generated module's ``stream_chunks`` / ``astream_chunks`` shape them);
-``invoke`` / ``ainvoke`` return what LangGraph returns. LangGraph run options
+``stream`` / ``astream`` yield exactly the chunks LangGraph yields, v1's
+shapes or, with ``version="v2"``, v2's stream parts (the generated module's
+``stream_chunks`` / ``astream_chunks`` shape them); ``invoke`` / ``ainvoke``
+return what LangGraph returns (with ``version="v2"``, a :class:`GraphOutput`). LangGraph run options
 that flowc does not support fail before anything runs, naming the option.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from flowc.runtime import Config
 
 from ._blueprint import Blueprint
 from ._draw import DrawableGraph, drawing
 from ._errors import UnsupportedFeatureError
+from ._schema import schema_name, state_json_schema
 
 if TYPE_CHECKING:
     from ._builder import StateGraph
 
-__all__ = ["CompiledStateGraph"]
+__all__ = ["CompiledStateGraph", "GraphOutput"]
+
+OutputT = TypeVar("OutputT")
+_INTERRUPT = "__interrupt__"
+
+
+@dataclass(frozen=True)
+class GraphOutput(Generic[OutputT]):
+    """What ``invoke`` / ``ainvoke`` return with ``version="v2"``: LangGraph's ``GraphOutput``.
+
+    Attributes:
+        value: the final state (a dict, or the dataclass / pydantic state's class).
+        interrupts: always ``()``: flowc has no interrupts.
+    """
+
+    value: OutputT
+    interrupts: tuple[Any, ...] = ()
+
+    def __getitem__(self, key: str) -> Any:
+        """Deprecated in LangGraph too: ``result[key]`` reads ``value`` (or the interrupts)."""
+        warnings.warn(_KEY_ACCESS, DeprecationWarning, stacklevel=2)
+        if key == _INTERRUPT:
+            return self.interrupts
+        if isinstance(self.value, dict):
+            return self.value[key]
+        try:
+            return getattr(self.value, key)
+        except AttributeError:
+            raise KeyError(key) from None
+
+    def __contains__(self, key: object) -> bool:
+        """Deprecated in LangGraph too: ``key in result`` looks in ``value``."""
+        warnings.warn(
+            _KEY_ACCESS.replace("`result[key]`", "`key in result`"),
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        if key == _INTERRUPT:
+            return bool(self.interrupts)
+        if isinstance(self.value, dict):
+            return key in self.value
+        return isinstance(key, str) and hasattr(self.value, key)
+
+
+_KEY_ACCESS = (
+    "Accessing GraphOutput via `result[key]` is deprecated. "
+    "Use `result.value` to access the output value directly, "
+    "or `result.interrupts` for interrupts."
+)
 
 _CONFIG_KEYS = (
     "recursion_limit",
@@ -64,10 +116,9 @@ def _config(config: Mapping[str, Any] | None) -> Config | None:
 
 
 def _refuse(version: str, options: Mapping[str, Any]) -> None:
-    if version != "v1":
+    if version not in ("v1", "v2"):
         raise UnsupportedFeatureError(
-            f'version={version!r} is not supported by flowc yet; stream with version="v1" '
-            "or use the generated module's typed events (`graph.module.stream`)"
+            f'version={version!r} is not supported by flowc; use "v1" or "v2"'
         )
     for option, value in options.items():
         what = _RUN_OPTIONS.get(option)
@@ -84,6 +135,15 @@ def _refuse_input(input: Any) -> None:
         raise UnsupportedFeatureError(
             "resuming with `Command` is not supported by flowc yet (there is no checkpointer)"
         )
+
+
+def _result(chunks: list[Any], stream_mode: str, version: str) -> Any:
+    """What ``invoke`` returns, given every chunk of its run."""
+    if stream_mode != "values":
+        return chunks
+    # v2 (a v1 run in "values" mode reads events, not chunks)
+    latest = chunks[-1]["data"] if chunks else None
+    return GraphOutput(latest)
 
 
 class CompiledStateGraph:
@@ -127,11 +187,17 @@ class CompiledStateGraph:
             stream_mode: a mode, or a list (chunks tagged with their mode) or
                 tuple of modes; by default ``"updates"``.
             subgraphs: include subgraphs' chunks, each with its namespace.
+            version: ``"v1"``'s chunk shapes, or ``"v2"``'s stream parts
+                (``{"type", "ns", "data"}`` dicts).
         """
         _refuse(version, options)
         _refuse_input(input)
         yield from self.module.stream_chunks(
-            input, stream_mode=stream_mode, subgraphs=subgraphs, config=_config(config)
+            input,
+            stream_mode=stream_mode,
+            subgraphs=subgraphs,
+            config=_config(config),
+            version=version,
         )
 
     async def astream(
@@ -148,7 +214,11 @@ class CompiledStateGraph:
         _refuse(version, options)
         _refuse_input(input)
         chunks = self.module.astream_chunks(
-            input, stream_mode=stream_mode, subgraphs=subgraphs, config=_config(config)
+            input,
+            stream_mode=stream_mode,
+            subgraphs=subgraphs,
+            config=_config(config),
+            version=version,
         )
         try:
             async for chunk in chunks:
@@ -165,13 +235,18 @@ class CompiledStateGraph:
         version: str = "v1",
         **options: Any,
     ) -> Any:
-        """Run the graph to the end: the last state (a dict), or the list of chunks of another mode."""
+        """Run the graph to the end: the last state, or the list of chunks of another mode.
+
+        With ``version="v2"`` the last state comes as a :class:`GraphOutput`
+        and other modes' chunks as stream parts.
+        """
         _refuse(version, options)
         _refuse_input(input)
-        if stream_mode != "values":
-            return list(
-                self.module.stream_chunks(input, stream_mode=stream_mode, config=_config(config))
+        if stream_mode != "values" or version == "v2":
+            chunks = self.module.stream_chunks(
+                input, stream_mode=stream_mode, config=_config(config), version=version
             )
+            return _result(list(chunks), stream_mode, version)
         latest = None
         for event in self.module.stream(input, stream_mode="values", config=_config(config)):
             latest = event.data
@@ -189,21 +264,29 @@ class CompiledStateGraph:
         """Async twin of :meth:`invoke`."""
         _refuse(version, options)
         _refuse_input(input)
-        if stream_mode != "values":
-            return [
-                chunk
-                async for chunk in self.module.astream_chunks(
-                    input, stream_mode=stream_mode, config=_config(config)
-                )
-            ]
+        if stream_mode != "values" or version == "v2":
+            chunks = self.module.astream_chunks(
+                input, stream_mode=stream_mode, config=_config(config), version=version
+            )
+            return _result([chunk async for chunk in chunks], stream_mode, version)
         latest = None
         async for event in self.module.astream(input, stream_mode="values", config=_config(config)):
             latest = event.data
         return latest
 
+    def get_input_jsonschema(self, config: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """The JSON Schema of the graph's input, as LangGraph gives it (the state's)."""
+        del config
+        return state_json_schema(self.builder.state_schema, schema_name(self.name, "Input"))
+
+    def get_output_jsonschema(self, config: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """The JSON Schema of the graph's output, as LangGraph gives it (the state's)."""
+        del config
+        return state_json_schema(self.builder.state_schema, schema_name(self.name, "Output"))
+
     def get_graph(
         self, config: Mapping[str, Any] | None = None, *, xray: bool | int = False
     ) -> DrawableGraph:
-        """The graph's nodes and edges, drawn as LangGraph draws them (``draw_mermaid()``)."""
+        """The graph's nodes and edges as LangGraph gives them (``to_json()``, ``draw_mermaid()``)."""
         del config
         return drawing(self.blueprint, xray=xray)

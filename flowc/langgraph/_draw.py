@@ -43,6 +43,10 @@ _LABEL_ESCAPES = {
     ">": "#62;",
     "|": "#124;",
 }
+_CALLABLE = ("langgraph", "_internal", "_runnable", "RunnableCallable")
+_SUBGRAPH = ("langgraph", "graph", "state", "CompiledStateGraph")
+"""How LangGraph's ``to_json()`` names what a node runs: the class of the node's runnable."""
+
 _STYLES = (
     ("default", "fill:#f2f0ff,line-height:1.2"),
     ("first", "fill-opacity:0"),
@@ -52,11 +56,17 @@ _STYLES = (
 
 @dataclass(frozen=True, slots=True)
 class DrawnNode:
-    """A box: its id (``outer:inner`` inside an expanded subgraph), name and metadata."""
+    """A box: its id (``outer:inner`` inside an expanded subgraph), name and metadata.
+
+    ``kind`` is the LangChain id of the class LangGraph runs the node as (a
+    function's ``RunnableCallable``, a subgraph's ``CompiledStateGraph``);
+    ``None`` for END, which LangGraph gives no data.
+    """
 
     id: str
     name: str
     metadata: Mapping[str, Any] | None = None
+    kind: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +150,32 @@ class DrawableGraph:
             replace(first, id=prefixed(first.id)) if first else None,
             replace(last, id=prefixed(last.id)) if last else None,
         )
+
+    def to_json(self, *, with_schemas: bool = False) -> dict[str, list[dict[str, Any]]]:
+        """The nodes and edges as LangGraph's ``get_graph().to_json()`` gives them.
+
+        ``with_schemas`` changes nothing, as in LangGraph: it is about schema
+        nodes, which a compiled graph's picture has none of.
+        """
+        del with_schemas
+        nodes: list[dict[str, Any]] = []
+        for node in self.nodes.values():
+            item: dict[str, Any] = {"id": node.id}
+            if node.kind is not None:
+                item["type"] = "runnable"
+                item["data"] = {"id": list(node.kind), "name": node.id}
+            if node.metadata is not None:
+                item["metadata"] = node.metadata
+            nodes.append(item)
+        edges: list[dict[str, Any]] = []
+        for edge in self.edges:
+            out: dict[str, Any] = {"source": edge.source, "target": edge.target}
+            if edge.data is not None:
+                out["data"] = edge.data
+            if edge.conditional:
+                out["conditional"] = True
+            edges.append(out)
+        return {"nodes": nodes, "edges": edges}
 
     def draw_mermaid(self, *, with_styles: bool = True, wrap_label_n_words: int = 9) -> str:
         """Mermaid flowchart text, as LangGraph's ``get_graph().draw_mermaid()`` writes it."""
@@ -366,9 +402,10 @@ def drawing(bp: Blueprint, *, xray: bool | int = False) -> DrawableGraph:
     from ._lower import is_compiled_graph
 
     graph = DrawableGraph()
-    graph.nodes[START] = DrawnNode(START, START)
+    graph.nodes[START] = DrawnNode(START, START, kind=_CALLABLE)
     for record in bp.nodes:
-        graph.nodes[record.name] = DrawnNode(record.name, record.name, record.metadata)
+        kind = _SUBGRAPH if is_compiled_graph(record.action) else _CALLABLE
+        graph.nodes[record.name] = DrawnNode(record.name, record.name, record.metadata, kind)
     edges, last_step = _discover(bp)
     for src, dst, conditional, label in sorted(edges):
         graph.add_edge(src, dst, label or None, conditional)

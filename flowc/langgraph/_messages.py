@@ -23,3 +23,8 @@ class MessagesState(TypedDict):
     """A state with one field, ``messages``, merged by id with :func:`add_messages`."""
 
     messages: Annotated[list[AnyMessage], add_messages]
+
+
+# LangGraph's MessagesState has no docstring, and a TypedDict's docstring is the
+# "description" of its JSON Schema (get_input_jsonschema()): keep them equal
+MessagesState.__doc__ = None

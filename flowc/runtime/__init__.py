@@ -9,9 +9,9 @@ that generated modules import explicitly.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .chunks import ashape_chunks, shape_chunks
+from .chunks import Version, ashape_chunks, ashape_parts, shape_chunks, shape_parts
 from .config import DEFAULT_RECURSION_LIMIT, Config, NodeConfig
 from .errors import (
     EmptyInputError,
@@ -35,11 +35,24 @@ from .events import (
 )
 from .run import StreamWriter, current_task, get_config, get_stream_writer
 
+if TYPE_CHECKING:
+    from .parts import (
+        CustomPart,
+        DebugPart,
+        MessagesPart,
+        StreamPart,
+        TasksPart,
+        UpdatesPart,
+        ValuesPart,
+    )
+
 __all__ = [
     "DEFAULT_RECURSION_LIMIT",
     "Config",
     "CustomEvent",
+    "CustomPart",
     "DebugEvent",
+    "DebugPart",
     "EmptyInputError",
     "Event",
     "GraphRecursionError",
@@ -47,21 +60,29 @@ __all__ = [
     "InvalidUpdateError",
     "MessageMetadata",
     "MessagesEvent",
+    "MessagesPart",
     "Namespace",
     "NodeConfig",
     "StreamMode",
+    "StreamPart",
     "StreamWriter",
     "TaskEvent",
     "TaskId",
     "TaskResultEvent",
+    "TasksPart",
     "UpdatesEvent",
+    "UpdatesPart",
     "ValuesEvent",
+    "ValuesPart",
+    "Version",
     "ashape_chunks",
+    "ashape_parts",
     "current_task",
     "deferred_form",
     "get_config",
     "get_stream_writer",
     "shape_chunks",
+    "shape_parts",
 ]
 
 
@@ -91,3 +112,27 @@ def deferred_form(module: str, name: str) -> Any:
     ``inspect`` it imports).
     """
     return _DeferredForm(module, name)
+
+
+_PARTS = frozenset(
+    (
+        "CustomPart",
+        "DebugPart",
+        "MessagesPart",
+        "StreamPart",
+        "TasksPart",
+        "UpdatesPart",
+        "ValuesPart",
+    )
+)
+
+
+def __getattr__(name: str) -> Any:
+    # the v2 parts' TypedDicts (.parts), made on first use: runners never need them
+    if name in _PARTS:
+        from . import parts
+
+        value = getattr(parts, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

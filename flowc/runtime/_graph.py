@@ -17,19 +17,78 @@ is the most precise one.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator, Sequence
-from typing import Any, Generic, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 
 from . import _drive
 from ._engine import Engine, Plan
-from .chunks import ashape_chunks, shape_chunks
+from .chunks import (
+    ValuesMapper,
+    Version,
+    ashape_chunks,
+    ashape_parts,
+    shape_chunks,
+    shape_parts,
+)
 from .config import Config
 from .events import StreamMode
+
+if TYPE_CHECKING:
+    from .events import CustomEvent, TaskEvent, TaskResultEvent, ValuesEvent
+    from .parts import (
+        CustomPart,
+        DebugPart,
+        MessagesPart,
+        StreamPart,
+        TasksPart,
+        UpdatesPart,
+        ValuesPart,
+    )
 from .run import Run, default_mode
 
 __all__ = ["Graph", "GraphWithSubgraphs"]
 
 InputT = TypeVar("InputT")
 OutputT = TypeVar("OutputT")
+# a graph's payload types, bound by the typed v2 overloads' ``self``
+_S = TypeVar("_S")
+_C = TypeVar("_C")
+_N = TypeVar("_N", bound=str)
+_I = TypeVar("_I")
+_U = TypeVar("_U")
+
+
+def _check_version(version: str) -> None:
+    # LangGraph takes any other version for "v1"; a typo should not pass silently
+    if version not in ("v1", "v2"):
+        raise ValueError(f'version={version!r}: expected "v1" or "v2"')
+
+
+def _values_mapper(plan: Plan) -> ValuesMapper | None:
+    """What a root ``values`` part carries: the state as the class nodes receive, or the dict.
+
+    LangGraph's v2 parts give a dataclass or pydantic state as an instance of
+    its class (``State(**values)``), which is what ``plan.input`` makes for
+    such states; a TypedDict state stays the dict.
+    """
+    make = plan.input
+    if make is None:
+        return None
+    plain = False
+
+    def values(data: dict[str, Any]) -> Any:
+        nonlocal plain
+        if plain:
+            return data
+        made = make(data)
+        if isinstance(made, dict):
+            # a TypedDict state: nodes get a dict, and so does every part
+            plain = True
+            return data
+        return made
+
+    return values
+
+
 ValuesT = TypeVar("ValuesT")
 UpdatesT = TypeVar("UpdatesT")
 CustomT = TypeVar("CustomT")
@@ -76,6 +135,700 @@ class Graph(
         """Async twin of :meth:`invoke`."""
         return await _drive.ainvoke(self.plan, input, config)  # type: ignore[return-value]
 
+    @overload
+    def stream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Literal["values"] | Sequence[Literal["values"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[ValuesPart[_S | _I]]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Literal["values"] | Sequence[Literal["values"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[ValuesPart[Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Literal["updates"] | Sequence[Literal["updates"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[UpdatesPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Literal["updates"] | Sequence[Literal["updates"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[UpdatesPart]: ...
+
+    @overload
+    def stream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Literal["custom"] | Sequence[Literal["custom"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[CustomPart[_C]]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Literal["custom"] | Sequence[Literal["custom"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[CustomPart[Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Literal["messages"] | Sequence[Literal["messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[MessagesPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Literal["messages"] | Sequence[Literal["messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[MessagesPart]: ...
+
+    @overload
+    def stream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Literal["tasks"] | Sequence[Literal["tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[TasksPart[_N, _I, _U]]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Literal["tasks"] | Sequence[Literal["tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[TasksPart[Any, Any, Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Literal["debug"] | Sequence[Literal["debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[DebugPart[_N, _I, _U]]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Literal["debug"] | Sequence[Literal["debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[DebugPart[Any, Any, Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "updates"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[ValuesPart[_S | _I] | UpdatesPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "updates"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[ValuesPart[Any] | UpdatesPart]: ...
+
+    @overload
+    def stream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "custom"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[ValuesPart[_S | _I] | CustomPart[_C]]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "custom"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[ValuesPart[Any] | CustomPart[Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[ValuesPart[_S | _I] | MessagesPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[ValuesPart[Any] | MessagesPart]: ...
+
+    @overload
+    def stream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[ValuesPart[_S | _I] | TasksPart[_N, _I, _U]]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[ValuesPart[Any] | TasksPart[Any, Any, Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[ValuesPart[_S | _I] | DebugPart[_N, _I, _U]]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[ValuesPart[Any] | DebugPart[Any, Any, Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "custom"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[UpdatesPart | CustomPart[_C]]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "custom"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[UpdatesPart | CustomPart[Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[UpdatesPart | MessagesPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[UpdatesPart | MessagesPart]: ...
+
+    @overload
+    def stream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[UpdatesPart | TasksPart[_N, _I, _U]]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[UpdatesPart | TasksPart[Any, Any, Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[UpdatesPart | DebugPart[_N, _I, _U]]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[UpdatesPart | DebugPart[Any, Any, Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["custom", "messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[CustomPart[_C] | MessagesPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["custom", "messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[CustomPart[Any] | MessagesPart]: ...
+
+    @overload
+    def stream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["custom", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[CustomPart[_C] | TasksPart[_N, _I, _U]]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["custom", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[CustomPart[Any] | TasksPart[Any, Any, Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["custom", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[CustomPart[_C] | DebugPart[_N, _I, _U]]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["custom", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[CustomPart[Any] | DebugPart[Any, Any, Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["messages", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[MessagesPart | TasksPart[_N, _I, _U]]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["messages", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[MessagesPart | TasksPart[Any, Any, Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["messages", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[MessagesPart | DebugPart[_N, _I, _U]]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["messages", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[MessagesPart | DebugPart[Any, Any, Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["tasks", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[TasksPart[_N, _I, _U] | DebugPart[_N, _I, _U]]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["tasks", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[TasksPart[Any, Any, Any] | DebugPart[Any, Any, Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: StreamMode | Sequence[StreamMode] | None = ...,
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[StreamPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: StreamMode | Sequence[StreamMode] | None = ...,
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v1"] = ...,
+    ) -> Iterator[Any]: ...
+
     def stream_chunks(
         self,
         input: Any,
@@ -83,12 +836,713 @@ class Graph(
         stream_mode: StreamMode | Sequence[StreamMode] | None = None,
         subgraphs: bool = False,
         config: Config | None = None,
+        version: Version = "v1",
     ) -> Iterator[Any]:
-        """LangGraph v1's chunks, exactly as ``CompiledStateGraph.stream`` yields them."""
+        """LangGraph's items, exactly as ``CompiledStateGraph.stream`` yields them.
+
+        ``version="v1"`` gives v1's chunk shapes; ``version="v2"`` gives v2's
+        stream parts (``{"type", "ns", "data"}`` dicts, see :mod:`.chunks`).
+        """
+        _check_version(version)
         mode = default_mode() if stream_mode is None else stream_mode
-        return shape_chunks(
-            _drive.stream(self.plan, input, mode, subgraphs, config), mode, subgraphs
-        )
+        events = _drive.stream(self.plan, input, mode, subgraphs, config)
+        if version == "v2":
+            return shape_parts(events, _values_mapper(self.plan))
+        return shape_chunks(events, mode, subgraphs)
+
+    @overload
+    def astream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Literal["values"] | Sequence[Literal["values"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[ValuesPart[_S | _I]]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Literal["values"] | Sequence[Literal["values"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[ValuesPart[Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Literal["updates"] | Sequence[Literal["updates"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[UpdatesPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Literal["updates"] | Sequence[Literal["updates"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[UpdatesPart]: ...
+
+    @overload
+    def astream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Literal["custom"] | Sequence[Literal["custom"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[CustomPart[_C]]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Literal["custom"] | Sequence[Literal["custom"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[CustomPart[Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Literal["messages"] | Sequence[Literal["messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[MessagesPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Literal["messages"] | Sequence[Literal["messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[MessagesPart]: ...
+
+    @overload
+    def astream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Literal["tasks"] | Sequence[Literal["tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[TasksPart[_N, _I, _U]]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Literal["tasks"] | Sequence[Literal["tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[TasksPart[Any, Any, Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Literal["debug"] | Sequence[Literal["debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[DebugPart[_N, _I, _U]]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Literal["debug"] | Sequence[Literal["debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[DebugPart[Any, Any, Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "updates"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[ValuesPart[_S | _I] | UpdatesPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "updates"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[ValuesPart[Any] | UpdatesPart]: ...
+
+    @overload
+    def astream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "custom"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[ValuesPart[_S | _I] | CustomPart[_C]]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "custom"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[ValuesPart[Any] | CustomPart[Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[ValuesPart[_S | _I] | MessagesPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[ValuesPart[Any] | MessagesPart]: ...
+
+    @overload
+    def astream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[ValuesPart[_S | _I] | TasksPart[_N, _I, _U]]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[ValuesPart[Any] | TasksPart[Any, Any, Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[ValuesPart[_S | _I] | DebugPart[_N, _I, _U]]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[ValuesPart[Any] | DebugPart[Any, Any, Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "custom"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[UpdatesPart | CustomPart[_C]]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "custom"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[UpdatesPart | CustomPart[Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[UpdatesPart | MessagesPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[UpdatesPart | MessagesPart]: ...
+
+    @overload
+    def astream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[UpdatesPart | TasksPart[_N, _I, _U]]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[UpdatesPart | TasksPart[Any, Any, Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[UpdatesPart | DebugPart[_N, _I, _U]]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[UpdatesPart | DebugPart[Any, Any, Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["custom", "messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[CustomPart[_C] | MessagesPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["custom", "messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[CustomPart[Any] | MessagesPart]: ...
+
+    @overload
+    def astream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["custom", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[CustomPart[_C] | TasksPart[_N, _I, _U]]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["custom", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[CustomPart[Any] | TasksPart[Any, Any, Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["custom", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[CustomPart[_C] | DebugPart[_N, _I, _U]]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["custom", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[CustomPart[Any] | DebugPart[Any, Any, Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["messages", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[MessagesPart | TasksPart[_N, _I, _U]]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["messages", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[MessagesPart | TasksPart[Any, Any, Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["messages", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[MessagesPart | DebugPart[_N, _I, _U]]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["messages", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[MessagesPart | DebugPart[Any, Any, Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: Graph[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["tasks", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[TasksPart[_N, _I, _U] | DebugPart[_N, _I, _U]]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["tasks", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[TasksPart[Any, Any, Any] | DebugPart[Any, Any, Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: StreamMode | Sequence[StreamMode] | None = ...,
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[StreamPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: StreamMode | Sequence[StreamMode] | None = ...,
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v1"] = ...,
+    ) -> AsyncIterator[Any]: ...
 
     def astream_chunks(
         self,
@@ -97,12 +1551,15 @@ class Graph(
         stream_mode: StreamMode | Sequence[StreamMode] | None = None,
         subgraphs: bool = False,
         config: Config | None = None,
+        version: Version = "v1",
     ) -> AsyncIterator[Any]:
         """Async twin of :meth:`stream_chunks`."""
+        _check_version(version)
         mode = default_mode() if stream_mode is None else stream_mode
-        return ashape_chunks(
-            _drive.astream(self.plan, input, mode, subgraphs, config), mode, subgraphs
-        )
+        events = _drive.astream(self.plan, input, mode, subgraphs, config)
+        if version == "v2":
+            return ashape_parts(events, _values_mapper(self.plan))
+        return ashape_chunks(events, mode, subgraphs)
 
     @overload
     def stream(
@@ -621,6 +2078,847 @@ class GraphWithSubgraphs(
         """Async twin of :meth:`invoke`."""
         return await _drive.ainvoke(self.plan, input, config)  # type: ignore[return-value]
 
+    @overload
+    def stream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Literal["values"] | Sequence[Literal["values"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[ValuesPart[_S | _I]]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Literal["values"] | Sequence[Literal["values"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[ValuesPart[Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Literal["updates"] | Sequence[Literal["updates"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[UpdatesPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Literal["updates"] | Sequence[Literal["updates"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[UpdatesPart]: ...
+
+    @overload
+    def stream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Literal["custom"] | Sequence[Literal["custom"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[CustomPart[_C]]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Literal["custom"] | Sequence[Literal["custom"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[CustomPart[Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Literal["messages"] | Sequence[Literal["messages"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[MessagesPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Literal["messages"] | Sequence[Literal["messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[MessagesPart]: ...
+
+    @overload
+    def stream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Literal["tasks"] | Sequence[Literal["tasks"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[TasksPart[_N, _I, _U]]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Literal["tasks"] | Sequence[Literal["tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[TasksPart[Any, Any, Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Literal["debug"] | Sequence[Literal["debug"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[DebugPart[_N, _I, _U]]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Literal["debug"] | Sequence[Literal["debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[DebugPart[Any, Any, Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "updates"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[ValuesPart[_S | _I] | UpdatesPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "updates"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[ValuesPart[Any] | UpdatesPart]: ...
+
+    @overload
+    def stream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "custom"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[ValuesPart[_S | _I] | CustomPart[_C]]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "custom"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[ValuesPart[Any] | CustomPart[Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "messages"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[ValuesPart[_S | _I] | MessagesPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[ValuesPart[Any] | MessagesPart]: ...
+
+    @overload
+    def stream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "tasks"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[ValuesPart[_S | _I] | TasksPart[_N, _I, _U]]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[ValuesPart[Any] | TasksPart[Any, Any, Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "debug"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[ValuesPart[_S | _I] | DebugPart[_N, _I, _U]]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[ValuesPart[Any] | DebugPart[Any, Any, Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "custom"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[UpdatesPart | CustomPart[_C]]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "custom"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[UpdatesPart | CustomPart[Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "messages"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[UpdatesPart | MessagesPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[UpdatesPart | MessagesPart]: ...
+
+    @overload
+    def stream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "tasks"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[UpdatesPart | TasksPart[_N, _I, _U]]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[UpdatesPart | TasksPart[Any, Any, Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "debug"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[UpdatesPart | DebugPart[_N, _I, _U]]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[UpdatesPart | DebugPart[Any, Any, Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["custom", "messages"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[CustomPart[_C] | MessagesPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["custom", "messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[CustomPart[Any] | MessagesPart]: ...
+
+    @overload
+    def stream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["custom", "tasks"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[CustomPart[_C] | TasksPart[_N, _I, _U]]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["custom", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[CustomPart[Any] | TasksPart[Any, Any, Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["custom", "debug"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[CustomPart[_C] | DebugPart[_N, _I, _U]]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["custom", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[CustomPart[Any] | DebugPart[Any, Any, Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["messages", "tasks"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[MessagesPart | TasksPart[_N, _I, _U]]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["messages", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[MessagesPart | TasksPart[Any, Any, Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["messages", "debug"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[MessagesPart | DebugPart[_N, _I, _U]]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["messages", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[MessagesPart | DebugPart[Any, Any, Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["tasks", "debug"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[TasksPart[_N, _I, _U] | DebugPart[_N, _I, _U]]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["tasks", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[TasksPart[Any, Any, Any] | DebugPart[Any, Any, Any]]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: StreamMode | Sequence[StreamMode] | None = ...,
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> Iterator[StreamPart]: ...
+
+    @overload
+    def stream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: StreamMode | Sequence[StreamMode] | None = ...,
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v1"] = ...,
+    ) -> Iterator[Any]: ...
+
     def stream_chunks(
         self,
         input: Any,
@@ -628,12 +2926,860 @@ class GraphWithSubgraphs(
         stream_mode: StreamMode | Sequence[StreamMode] | None = None,
         subgraphs: bool = False,
         config: Config | None = None,
+        version: Version = "v1",
     ) -> Iterator[Any]:
-        """LangGraph v1's chunks, exactly as ``CompiledStateGraph.stream`` yields them."""
+        """LangGraph's items, exactly as ``CompiledStateGraph.stream`` yields them.
+
+        ``version="v1"`` gives v1's chunk shapes; ``version="v2"`` gives v2's
+        stream parts (``{"type", "ns", "data"}`` dicts, see :mod:`.chunks`).
+        """
+        _check_version(version)
         mode = default_mode() if stream_mode is None else stream_mode
-        return shape_chunks(
-            _drive.stream(self.plan, input, mode, subgraphs, config), mode, subgraphs
-        )
+        events = _drive.stream(self.plan, input, mode, subgraphs, config)
+        if version == "v2":
+            return shape_parts(events, _values_mapper(self.plan))
+        return shape_chunks(events, mode, subgraphs)
+
+    @overload
+    def astream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Literal["values"] | Sequence[Literal["values"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[ValuesPart[_S | _I]]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Literal["values"] | Sequence[Literal["values"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[ValuesPart[Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Literal["updates"] | Sequence[Literal["updates"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[UpdatesPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Literal["updates"] | Sequence[Literal["updates"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[UpdatesPart]: ...
+
+    @overload
+    def astream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Literal["custom"] | Sequence[Literal["custom"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[CustomPart[_C]]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Literal["custom"] | Sequence[Literal["custom"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[CustomPart[Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Literal["messages"] | Sequence[Literal["messages"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[MessagesPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Literal["messages"] | Sequence[Literal["messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[MessagesPart]: ...
+
+    @overload
+    def astream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Literal["tasks"] | Sequence[Literal["tasks"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[TasksPart[_N, _I, _U]]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Literal["tasks"] | Sequence[Literal["tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[TasksPart[Any, Any, Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Literal["debug"] | Sequence[Literal["debug"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[DebugPart[_N, _I, _U]]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Literal["debug"] | Sequence[Literal["debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[DebugPart[Any, Any, Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "updates"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[ValuesPart[_S | _I] | UpdatesPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "updates"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[ValuesPart[Any] | UpdatesPart]: ...
+
+    @overload
+    def astream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "custom"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[ValuesPart[_S | _I] | CustomPart[_C]]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "custom"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[ValuesPart[Any] | CustomPart[Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "messages"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[ValuesPart[_S | _I] | MessagesPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[ValuesPart[Any] | MessagesPart]: ...
+
+    @overload
+    def astream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "tasks"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[ValuesPart[_S | _I] | TasksPart[_N, _I, _U]]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[ValuesPart[Any] | TasksPart[Any, Any, Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "debug"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[ValuesPart[_S | _I] | DebugPart[_N, _I, _U]]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["values", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[ValuesPart[Any] | DebugPart[Any, Any, Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "custom"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[UpdatesPart | CustomPart[_C]]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "custom"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[UpdatesPart | CustomPart[Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "messages"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[UpdatesPart | MessagesPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[UpdatesPart | MessagesPart]: ...
+
+    @overload
+    def astream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "tasks"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[UpdatesPart | TasksPart[_N, _I, _U]]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[UpdatesPart | TasksPart[Any, Any, Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "debug"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[UpdatesPart | DebugPart[_N, _I, _U]]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["updates", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[UpdatesPart | DebugPart[Any, Any, Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["custom", "messages"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[CustomPart[_C] | MessagesPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["custom", "messages"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[CustomPart[Any] | MessagesPart]: ...
+
+    @overload
+    def astream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["custom", "tasks"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[CustomPart[_C] | TasksPart[_N, _I, _U]]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["custom", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[CustomPart[Any] | TasksPart[Any, Any, Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["custom", "debug"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[CustomPart[_C] | DebugPart[_N, _I, _U]]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["custom", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[CustomPart[Any] | DebugPart[Any, Any, Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["messages", "tasks"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[MessagesPart | TasksPart[_N, _I, _U]]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["messages", "tasks"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[MessagesPart | TasksPart[Any, Any, Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["messages", "debug"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[MessagesPart | DebugPart[_N, _I, _U]]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["messages", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[MessagesPart | DebugPart[Any, Any, Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self: GraphWithSubgraphs[
+            Any,
+            Any,
+            ValuesEvent[_S],
+            Any,
+            CustomEvent[_C],
+            Any,
+            TaskEvent[_N, _I] | TaskResultEvent[_N, _U],
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+            Any,
+        ],
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["tasks", "debug"]],
+        subgraphs: Literal[False] = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[TasksPart[_N, _I, _U] | DebugPart[_N, _I, _U]]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: Sequence[Literal["tasks", "debug"]],
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[TasksPart[Any, Any, Any] | DebugPart[Any, Any, Any]]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: StreamMode | Sequence[StreamMode] | None = ...,
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v2"],
+    ) -> AsyncIterator[StreamPart]: ...
+
+    @overload
+    def astream_chunks(
+        self,
+        input: Any,
+        *,
+        stream_mode: StreamMode | Sequence[StreamMode] | None = ...,
+        subgraphs: bool = ...,
+        config: Config | None = ...,
+        version: Literal["v1"] = ...,
+    ) -> AsyncIterator[Any]: ...
 
     def astream_chunks(
         self,
@@ -642,12 +3788,15 @@ class GraphWithSubgraphs(
         stream_mode: StreamMode | Sequence[StreamMode] | None = None,
         subgraphs: bool = False,
         config: Config | None = None,
+        version: Version = "v1",
     ) -> AsyncIterator[Any]:
         """Async twin of :meth:`stream_chunks`."""
+        _check_version(version)
         mode = default_mode() if stream_mode is None else stream_mode
-        return ashape_chunks(
-            _drive.astream(self.plan, input, mode, subgraphs, config), mode, subgraphs
-        )
+        events = _drive.astream(self.plan, input, mode, subgraphs, config)
+        if version == "v2":
+            return ashape_parts(events, _values_mapper(self.plan))
+        return ashape_chunks(events, mode, subgraphs)
 
     @overload
     def stream(

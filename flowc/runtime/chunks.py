@@ -1,6 +1,7 @@
 """LangGraph's chunk shapes for flowc events, for code that migrates call sites.
 
-LangGraph's ``stream()`` shapes each item by how ``stream_mode`` was given:
+With ``version="v1"`` (LangGraph's default), ``stream()`` shapes each item by
+how ``stream_mode`` was given:
 
 =========================  ===================  ======================
 ``stream_mode``            ``subgraphs=False``  ``subgraphs=True``
@@ -9,16 +10,37 @@ a string                   ``chunk``            ``(ns, chunk)``
 a list                     ``(mode, chunk)``    ``(ns, mode, chunk)``
 a tuple / other sequence   ``chunk``            ``(ns, chunk)``
 =========================  ===================  ======================
+
+With ``version="v2"`` every item is a :data:`StreamPart`, a dict
+``{"type": mode, "ns": ns, "data": chunk}`` whatever the shape of
+``stream_mode`` and ``subgraphs`` (``values`` parts add ``"interrupts"``).
+A ``values`` part of the root graph carries the state as the graph's state
+class when that is a dataclass or pydantic model (``values`` maps the dict
+to it), as LangGraph's v2 parts do. The parts' types are in :mod:`.parts`.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
-from typing import Any
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from .events import Event, StreamMode
 
-__all__ = ["ashape_chunks", "shape_chunks"]
+if TYPE_CHECKING:
+    # the parts' TypedDicts cost a runner's import a few milliseconds: loaded when asked for
+    from .parts import StreamPart
+
+__all__ = [
+    "ValuesMapper",
+    "Version",
+    "ashape_chunks",
+    "ashape_parts",
+    "shape_chunks",
+    "shape_parts",
+]
+
+Version: TypeAlias = Literal["v1", "v2"]
+"""LangGraph's ``version=`` of ``stream``: v1's chunk shapes or v2's stream parts."""
 
 
 def _shaper(stream_mode: StreamMode | Sequence[StreamMode], subgraphs: bool) -> Any:
@@ -47,3 +69,43 @@ async def ashape_chunks(
     shape = _shaper(stream_mode, subgraphs)
     async for event in events:
         yield shape(event)
+
+
+ValuesMapper: TypeAlias = Callable[[dict[str, Any]], Any]
+"""What makes a root ``values`` part's ``data`` from the state dict."""
+
+
+def _part(event: Event, values: ValuesMapper | None) -> StreamPart:
+    mode = event.mode
+    if mode == "values":
+        data = event.chunk()
+        # a subgraph's values stay a dict: LangGraph maps them with the root's
+        # class too, which drops the subgraph's own keys or fails
+        # (docs/differences-from-langgraph.md)
+        if values is not None and not event.ns:
+            data = values(data)
+        return {"type": "values", "ns": event.ns, "data": data, "interrupts": ()}
+    return {"type": mode, "ns": event.ns, "data": event.chunk()}  # type: ignore[return-value,misc]
+
+
+def shape_parts(
+    events: Iterable[Event], values: ValuesMapper | None = None
+) -> Iterator[StreamPart]:
+    """LangGraph v2's stream parts for ``events``.
+
+    Args:
+        events: a run's events.
+        values: makes a root ``values`` part's ``data`` from the state dict
+            (the state class of a dataclass or pydantic state); ``None``
+            keeps the dict.
+    """
+    for event in events:
+        yield _part(event, values)
+
+
+async def ashape_parts(
+    events: AsyncIterator[Event], values: ValuesMapper | None = None
+) -> AsyncIterator[StreamPart]:
+    """Async twin of :func:`shape_parts`."""
+    async for event in events:
+        yield _part(event, values)

@@ -331,16 +331,20 @@ def collect(
     subgraphs: bool = False,
     config: Any = None,
     use_async: bool = False,
+    version: str | None = None,
 ) -> list[Any]:
     """Every item LangGraph's ``stream`` (or flowc's ``stream_chunks``) yields.
 
-    If the run raised, the last item is ``('<raised>', type name, message)``.
+    ``version`` is passed on when given. If the run raised, the last item is
+    ``('<raised>', type name, message)``.
     """
     if isinstance(graph_or_module, ModuleType):
         sync_fn, async_fn = graph_or_module.stream_chunks, graph_or_module.astream_chunks
     else:
         sync_fn, async_fn = graph_or_module.stream, graph_or_module.astream
     kwargs = {"stream_mode": stream_mode, "subgraphs": subgraphs, "config": config}
+    if version is not None:
+        kwargs["version"] = version
     items: list[Any] = []
     under = contextlib.nullcontext() if isinstance(graph_or_module, ModuleType) else _in_langgraph()
     try:
@@ -432,6 +436,7 @@ def assert_conforms(
     subgraphs: bool = False,
     config: Any = None,
     use_async: bool = False,
+    version: str | None = None,
 ) -> None:
     """Run ``spec`` in LangGraph and in flowc with these arguments; assert equal chunks."""
     module, graph = build_pair(spec)
@@ -440,6 +445,7 @@ def assert_conforms(
         "subgraphs": subgraphs,
         "config": config,
         "use_async": use_async,
+        "version": version,
     }
     expected = normalize(collect(graph, copy.deepcopy(input), **kwargs))
     actual = normalize(collect(module, copy.deepcopy(input), **kwargs))

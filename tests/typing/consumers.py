@@ -16,7 +16,16 @@ from flowc_demo.user_states import PydanticState
 from flowc import END, START
 from flowc.langgraph import END as langgraph_end
 from flowc.langgraph import START as langgraph_start
-from flowc.runtime import Config, StreamWriter, ValuesEvent
+from flowc.runtime import (
+    Config,
+    CustomPart,
+    MessagesPart,
+    StreamPart,
+    StreamWriter,
+    TasksPart,
+    UpdatesPart,
+    ValuesEvent,
+)
 from tests.golden import (
     joke,
     nested,
@@ -26,9 +35,20 @@ from tests.golden import (
     progress_types,
     state_dataclass,
     state_dataclass_types,
+    state_pydantic,
+    subgraph,
+    subgraph_types,
     user_pydantic,
 )
-from tests.golden.joke_types import GenerateJokeUpdate, JokeValues, RefineTopicUpdate
+from tests.golden.joke_types import (
+    GenerateJokeUpdate,
+    JokeState,
+    JokeUpdate,
+    JokeValues,
+    RefineTopicUpdate,
+)
+from tests.golden.progress_types import ProgressState, ProgressUpdate, ProgressValues
+from tests.golden.state_pydantic_types import StatePydanticState
 
 
 def topics() -> list[str]:
@@ -179,3 +199,54 @@ def start_and_end_are_literals() -> None:
     assert_type(END, Literal["__end__"])
     assert_type(langgraph_start, Literal["__start__"])
     assert_type(langgraph_end, Literal["__end__"])
+
+
+def v2_parts() -> list[str]:
+    """``version="v2"`` parts are typed by mode, with the graph's own payload types."""
+    names: list[str] = []
+    for update in joke.stream_chunks({"topic": "t"}, stream_mode="updates", version="v2"):
+        assert_type(update, UpdatesPart)
+        assert_type(update["ns"], tuple[str, ...])
+        names.extend(update["data"])
+    for part in progress.stream_chunks(
+        {"topic": "t"}, stream_mode=["custom", "tasks"], version="v2"
+    ):
+        # `part["type"]` narrows the union
+        if part["type"] == "custom":
+            assert_type(part["data"], Progress | str)
+        else:
+            assert_type(part, TasksPart[progress.NodeName, ProgressState, ProgressUpdate])
+            names.append(part["data"]["name"])
+    for values in progress.stream_chunks({"topic": "t"}, stream_mode="values", version="v2"):
+        # a TypedDict state's values dict (or, for a class state, the class)
+        assert_type(values["data"], ProgressValues | ProgressState)
+        assert_type(values["interrupts"], tuple[Any, ...])
+    for model in state_pydantic.stream_chunks({"topic": "t"}, stream_mode="values", version="v2"):
+        data = model["data"]
+        if isinstance(data, StatePydanticState):
+            names.append(data.topic)
+    for debug in joke.stream_chunks({"topic": "t"}, stream_mode="debug", version="v2"):
+        if debug["data"]["type"] == "task":
+            assert_type(debug["data"]["payload"]["name"], Literal["refine_topic", "generate_joke"])
+    for any_part in joke.stream_chunks({"topic": "t"}, stream_mode=("tasks",), version="v2"):
+        assert_type(any_part, TasksPart[joke.NodeName, JokeState, JokeUpdate])
+    for anything in joke.stream_chunks({"topic": "t"}, version="v2"):
+        assert_type(anything, StreamPart)
+    assert_type(joke.stream_chunks({"topic": "t"}), Iterator[Any])
+    return names
+
+
+def v2_parts_of_subgraphs() -> None:
+    """With ``subgraphs=True`` the parts come from graphs of other types: LangGraph's typing."""
+    for own in subgraph.stream_chunks({"foo": "f"}, stream_mode="custom", version="v2"):
+        assert_type(own, CustomPart[subgraph_types.Custom])
+    for deep in subgraph.stream_chunks(
+        {"foo": "f"}, stream_mode="custom", subgraphs=True, version="v2"
+    ):
+        assert_type(deep, CustomPart[Any])
+
+
+async def av2_parts() -> list[MessagesPart]:
+    """The async twin, typed the same way."""
+    chunks = joke.astream_chunks({"topic": "t"}, stream_mode="messages", version="v2")
+    return [part async for part in chunks]
