@@ -171,6 +171,24 @@ def _is_union(tp: Any) -> bool:
     return get_origin(tp) in (typing.Union, types.UnionType)
 
 
+def _is_command(tp: Any) -> bool:
+    """Whether ``tp`` is ``Command`` or ``Command[...]`` (flowc's or LangGraph's)."""
+    origin = get_origin(tp) or tp
+    return isinstance(origin, type) and origin.__name__ == "Command" and (
+        origin.__module__.startswith(("flowc.", "langgraph."))
+    )
+
+
+def _command_destinations(tp: Any) -> list[str]:
+    """The node names of ``Command[Literal["a", "b"]]`` (none for a bare ``Command``)."""
+    out: list[str] = []
+    for arg in get_args(tp):
+        for option in get_args(arg) if _is_union(arg) else [arg]:
+            if get_origin(option) is Literal:
+                out.extend(str(v) for v in get_args(option))
+    return out
+
+
 def _is_typeddict(tp: Any) -> bool:
     return isinstance(tp, type) and typing.is_typeddict(tp)
 
@@ -443,6 +461,8 @@ class _Checker:
         """Per node, the keys every one of its updates writes (for the concurrency check)."""
         self.multi_routers: set[int] = set()
         """``id`` of the :class:`BranchInfo` of routers that can pick several targets."""
+        self.destinations: dict[str, tuple[str, ...]] = {}
+        """Per node returning ``Command[Literal[...]]``, where its commands may go."""
         self.state_ok = True
         """False when part of the state did not check (nodes are still checked against the rest)."""
         self.update_types: dict[str, Any] = {}
@@ -1148,6 +1168,25 @@ class _Checker:
         if _is_async(fn) and get_origin(inner) is Coroutine:
             inner = get_args(inner)[-1]
         options = list(get_args(inner)) if _is_union(inner) else [inner]
+        commands = [o for o in options if _is_command(o)]
+        if commands:
+            # a Command's update and goto are checked when the node returns one; its
+            # `Command[Literal[...]]` names where it may go, for the graph's topology
+            goto = [t for c in commands for t in _command_destinations(c)]
+            unknown = [t for t in goto if t != END and t not in self.node_names]
+            if unknown:
+                self.error(
+                    "E310",
+                    f"node `{node.name}` returns a Command that may go to `{unknown[0]}`, "
+                    "which is not a node of the graph",
+                    loc,
+                    _did_you_mean(unknown[0], sorted(self.node_names)),
+                )
+                return False
+            self.destinations[node.name] = tuple(goto)
+            options = [o for o in options if not _is_command(o)]
+            if not options:
+                return None
         tds = [o for o in options if _is_typeddict(o)]
         others = [
             o for o in options if not _is_typeddict(o) and o is not type(None) and o is not None
@@ -1576,6 +1615,8 @@ class _Checker:
         for src, bs in branches.items():
             for b in bs:
                 forward.setdefault(src, set()).update(b.targets)
+        for src, goto in self.destinations.items():
+            forward.setdefault(src, set()).update(goto)
         for sources in end_joins:
             for s in sources:
                 forward[s].add(END)
