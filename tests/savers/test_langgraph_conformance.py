@@ -1,0 +1,89 @@
+"""LangGraph's own checkpointer conformance suite passes against flowc's savers.
+
+``langgraph-checkpoint-conformance`` (the ``conformance`` extra) drives a
+``BaseCheckpointSaver`` through its async methods; flowc's savers are
+presented to it by :class:`flowc.savers.langgraph_adapter.LangGraphSaver`.
+Every base capability (put, put_writes, get_tuple, list, delete_thread) must
+be detected and pass; the extended ones (delete_for_runs, copy_thread, prune)
+are not implemented yet and are reported as not detected.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("langgraph.checkpoint.conformance", reason="needs the conformance extra")
+
+from langgraph.checkpoint.conformance import checkpointer_test, validate  # noqa: E402
+from langgraph.checkpoint.conformance.report import CapabilityReport  # noqa: E402
+
+from flowc.runtime.checkpoint import BaseCheckpointSaver  # noqa: E402
+from flowc.savers.langgraph_adapter import LangGraphSaver  # noqa: E402
+
+BASE = {"put", "put_writes", "get_tuple", "list", "delete_thread"}
+pytestmark = pytest.mark.conformance
+
+
+def _run(name: str, fresh: Callable[[], BaseCheckpointSaver]) -> CapabilityReport:
+    @checkpointer_test(name=name)
+    async def factory() -> AsyncIterator[LangGraphSaver]:
+        saver = fresh()
+        try:
+            yield LangGraphSaver(saver)
+        finally:
+            aclose = getattr(saver, "aclose", None)
+            if aclose is not None:
+                await aclose()
+            else:
+                getattr(saver, "close", lambda: None)()
+
+    report = asyncio.run(validate(factory))
+    report.print_report()  # shown with -s, or in a failure's captured output
+    return report
+
+
+def _assert_base_passes(report: CapabilityReport) -> None:
+    failures = {
+        cap: result.failures
+        for cap, result in report.results.items()
+        if cap in BASE and not result.passed
+    }
+    assert failures == {}
+    assert {cap for cap, r in report.results.items() if r.detected} == BASE
+    passed = sum(r.tests_passed for r in report.results.values())
+    failed = sum(r.tests_failed for r in report.results.values())
+    # the suite's base tests, all run and all passed (0.0.2 has 58 of them)
+    assert (passed, failed) == (58, 0)
+
+
+def test_in_memory_saver_passes_langgraph_conformance() -> None:
+    from flowc.savers.memory import InMemorySaver
+
+    _assert_base_passes(_run("flowc InMemorySaver", InMemorySaver))
+
+
+def test_sqlite_saver_passes_langgraph_conformance(tmp_path: Path) -> None:
+    from flowc.savers.sqlite import SqliteSaver
+
+    _assert_base_passes(
+        _run("flowc SqliteSaver", lambda: SqliteSaver(tmp_path / f"{uuid.uuid4().hex}.db"))
+    )
+
+
+def test_postgres_saver_passes_langgraph_conformance(postgres) -> None:  # type: ignore[no-untyped-def]
+    import psycopg
+
+    from flowc.savers.postgres import PostgresSaver
+
+    def fresh() -> PostgresSaver:
+        schema = f"c_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(postgres.conninfo(), autocommit=True) as conn:
+            conn.execute(f"CREATE SCHEMA {schema}")
+        return PostgresSaver(f"{postgres.conninfo()} options='-c search_path={schema}'")
+
+    _assert_base_passes(_run("flowc PostgresSaver", fresh))
