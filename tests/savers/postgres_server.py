@@ -71,7 +71,14 @@ def _server_user() -> str | None:
         except KeyError:
             continue
     made = subprocess.run(
-        ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", "flowc-postgres"],
+        [
+            "useradd",
+            "--system",
+            "--no-create-home",
+            "--shell",
+            "/usr/sbin/nologin",
+            "flowc-postgres",
+        ],
         capture_output=True,
         text=True,
         check=False,

@@ -19,11 +19,11 @@ import pytest
 
 pytest.importorskip("langgraph.checkpoint.conformance", reason="needs the conformance extra")
 
-from langgraph.checkpoint.conformance import checkpointer_test, validate  # noqa: E402
-from langgraph.checkpoint.conformance.report import CapabilityReport  # noqa: E402
+from langgraph.checkpoint.conformance import checkpointer_test, validate
+from langgraph.checkpoint.conformance.report import CapabilityReport
 
-from flowc.runtime.checkpoint import BaseCheckpointSaver  # noqa: E402
-from flowc.savers.langgraph_adapter import LangGraphSaver  # noqa: E402
+from flowc.runtime.checkpoint import BaseCheckpointSaver
+from flowc.savers.langgraph_adapter import LangGraphSaver
 
 BASE = {"put", "put_writes", "get_tuple", "list", "delete_thread"}
 pytestmark = pytest.mark.conformance
