@@ -54,6 +54,10 @@ class PostgresServer:
 
 
 def _binaries() -> Path | None:
+    # FLOWC_POSTGRES_BIN names the folder of initdb and pg_ctl when they are elsewhere
+    chosen = os.environ.get("FLOWC_POSTGRES_BIN")
+    if chosen:
+        return Path(chosen)
     found = shutil.which("pg_ctl")
     if found:
         return Path(os.path.realpath(found)).parent
@@ -93,7 +97,8 @@ def start() -> PostgresServer:
     bin_dir = _binaries()
     if bin_dir is None or not (bin_dir / "initdb").exists():
         raise PostgresUnavailable(
-            "Postgres is not installed (no pg_ctl/initdb on PATH or in /usr/lib/postgresql/*/bin): "
+            f"Postgres is not installed (no initdb in {bin_dir}, on PATH or in "
+            "/usr/lib/postgresql/*/bin): "
             "run `make setup-test` (it installs Debian's postgresql package), or set "
             "FLOWC_NO_POSTGRES=1 to leave the Postgres tests out knowingly"
         )

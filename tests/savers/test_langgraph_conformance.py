@@ -16,9 +16,6 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
-
-pytest.importorskip("langgraph.checkpoint.conformance", reason="needs the conformance extra")
-
 from langgraph.checkpoint.conformance import checkpointer_test, validate
 from langgraph.checkpoint.conformance.report import CapabilityReport
 
