@@ -166,10 +166,12 @@ def assemble(
     back in :func:`writes_sort_key` order, the order a superstep applies them.
     """
     cid = row.checkpoint_id
+    found = {channel: (kind, data) for channel, kind, data in blobs if kind != EMPTY}
+    # in the checkpoint's own channel order, whatever order the store gave the blobs in
     values = {
-        channel: decode_value(serde, (kind, data), channel=channel, checkpoint_id=cid)
-        for channel, kind, data in blobs
-        if kind != EMPTY
+        channel: decode_value(serde, found[channel], channel=channel, checkpoint_id=cid)
+        for channel in body["channel_versions"]
+        if channel in found
     }
     checkpoint: dict[str, Any] = {**body, "channel_values": values}
     checkpoint.setdefault("updated_channels", None)

@@ -77,6 +77,8 @@ def test_put_then_get_tuple_gives_back_the_checkpoint_exactly(make_saver: SaverF
         parent_config=None,
         pending_writes=[],
     )
+    # the channels come back in the checkpoint's order, not the store's
+    assert list(found.checkpoint["channel_values"]) == ["topic", "jokes"]  # type: ignore[union-attr]
     # without a checkpoint_id: the thread's latest
     assert saver.get_tuple({"configurable": {"thread_id": "t1"}}) == found
     assert saver.get(stored) == cp
