@@ -16,6 +16,7 @@ import contextlib
 import os
 import sqlite3
 import threading
+import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Literal
 
@@ -48,6 +49,10 @@ __all__ = ["SqliteSaver"]
 _CHUNK = 200
 
 
+class _Connection(sqlite3.Connection):
+    """A connection that can be weakly referenced (the base class cannot)."""
+
+
 class SqliteSaver(BaseCheckpointSaver):
     """Checkpoints in one SQLite file (created with its tables when missing).
 
@@ -72,7 +77,8 @@ class SqliteSaver(BaseCheckpointSaver):
         self.timeout = timeout
         self.synchronous = synchronous
         self._local = threading.local()
-        self._all: list[sqlite3.Connection] = []
+        # weak: a thread that ends drops its connection (threading.local), which closes it
+        self._all: weakref.WeakSet[sqlite3.Connection] = weakref.WeakSet()
         self._all_lock = threading.Lock()
         self._closed = False
         self._shared: sqlite3.Connection | None = None
@@ -97,14 +103,18 @@ class SqliteSaver(BaseCheckpointSaver):
         if self._closed:
             raise RuntimeError(f"{self.path}: this SqliteSaver is closed")
         conn = sqlite3.connect(
-            self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False
+            self.path,
+            timeout=self.timeout,
+            isolation_level=None,
+            check_same_thread=False,
+            factory=_Connection,
         )
         conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
         if self._shared is None and self.path != ":memory:":
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute(f"PRAGMA synchronous = {self.synchronous}")
         with self._all_lock:
-            self._all.append(conn)
+            self._all.add(conn)
         return conn
 
     def _connection(self) -> sqlite3.Connection:
@@ -125,16 +135,18 @@ class SqliteSaver(BaseCheckpointSaver):
             conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             try:
                 yield conn
+                conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
                 raise
-            conn.execute("COMMIT")
 
     def close(self) -> None:
         """Close every connection this saver opened (on any thread)."""
         self._closed = True
         with self._all_lock:
-            conns, self._all = self._all, []
+            conns = list(self._all)
+            self._all.clear()
         for conn in conns:
             conn.close()
 

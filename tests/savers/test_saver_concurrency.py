@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -87,18 +89,25 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path: Path) -> None:
         assert conn.execute("PRAGMA synchronous").fetchone() == (2,)  # FULL
 
 
-def test_sqlite_gives_each_thread_its_own_connection(tmp_path: Path) -> None:
+def test_sqlite_gives_each_thread_its_own_connection_and_closes_it_when_the_thread_ends(
+    tmp_path: Path,
+) -> None:
     with SqliteSaver(tmp_path / "c.db") as saver:
-        seen: list[int] = []
+        seen: list[sqlite3.Connection] = []
         threads = [
-            threading.Thread(target=lambda: seen.append(id(saver._connection()))) for _ in range(3)
+            threading.Thread(target=lambda: seen.append(saver._connection())) for _ in range(3)
         ]
         for t in threads:
             t.start()
         for t in threads:
             t.join()
-        assert len(set(seen)) == 3
-        assert id(saver._connection()) == id(saver._connection())
+        assert len({id(c) for c in seen}) == 3
+        assert saver._connection() is saver._connection()
+        assert saver._connection() not in seen
+        # the ended threads' connections are dropped once nothing else holds them
+        seen.clear()
+        gc.collect()
+        assert len(saver._all) == 1
 
 
 def test_an_in_memory_sqlite_database_is_shared_by_threads() -> None:
