@@ -332,8 +332,8 @@ class JsonSerializer:
 
     A value made only of ``dict`` (string keys), ``list``, ``str``, ``int``,
     ``float``, ``bool`` and ``None`` is stored as plain JSON (type ``"json"``),
-    so a checkpoint can be read with any JSON tool. Tuples, sets, bytes,
-    datetimes, UUIDs, Decimals, enums, dataclasses and pydantic models are
+    so a checkpoint can be read with any JSON tool. Tuples, named tuples, sets,
+    bytes, datetimes, UUIDs, Decimals, enums, dataclasses and pydantic models are
     stored as JSON objects tagged ``{"__flowc__": kind, ...}`` (type
     ``"json+typed"``) and come back as their own types. A class is found by its
     module and name among the modules already imported: decoding never
@@ -435,8 +435,20 @@ class JsonSerializer:
             return {_TAG: "uuid", "hex": obj.hex}
         if type(obj) is decimal.Decimal:
             return {_TAG: "decimal", "str": str(obj)}
+        if isinstance(obj, tuple) and hasattr(type(obj), "_fields"):
+            names: tuple[str, ...] = getattr(type(obj), "_fields")  # noqa: B009
+            return {
+                _TAG: "namedtuple",
+                "cls": _class_path(type(obj)),
+                "fields": {
+                    k: self._encode(v, f"{path}.{k}", typed)
+                    for k, v in zip(names, obj, strict=True)
+                },
+            }
         if _is_pydantic_model(obj):
             fields = {name: getattr(obj, name) for name in type(obj).model_fields}
+            # extra fields of a model with extra="allow" are part of its value too
+            fields.update(getattr(obj, "model_extra", None) or {})
             return {
                 _TAG: "pydantic",
                 "cls": _class_path(type(obj)),
@@ -487,7 +499,7 @@ class JsonSerializer:
             return decimal.Decimal(tree["str"])
         if kind == "enum":
             return _loaded_class(tree["cls"], path)(self._decode(tree["value"], path))
-        if kind in ("pydantic", "dataclass"):
+        if kind in ("pydantic", "dataclass", "namedtuple"):
             cls = _loaded_class(tree["cls"], path)
             fields = {k: self._decode(v, f"{path}.{k}") for k, v in tree["fields"].items()}
             if kind == "pydantic":

@@ -8,6 +8,7 @@ import decimal
 import enum
 import json
 import uuid
+from typing import NamedTuple
 
 import pydantic
 import pytest
@@ -29,6 +30,15 @@ class Mood(enum.Enum):
 class Joke:
     text: str
     tags: tuple[str, ...]
+
+
+class Point(NamedTuple):
+    x: int
+    y: int
+
+
+class Loose(pydantic.BaseModel, extra="allow"):
+    name: str
 
 
 class Topic(pydantic.BaseModel):
@@ -68,6 +78,8 @@ def test_json_values_are_stored_as_plain_json() -> None:
         {1: "int key", (2, 3): "tuple key"},
         {"__flowc__": "a user key that looks like a tag"},
         Joke("why", ("pun",)),
+        Point(1, 2),
+        Loose(name="x", colour="red"),  # type: ignore[call-arg]
         Topic(name="cats", when=dt.date(2026, 1, 1), jokes=[Joke("meow", ())]),
     ],
     ids=repr,
