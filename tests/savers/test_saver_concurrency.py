@@ -21,7 +21,7 @@ from flowc.runtime.checkpoint import BaseCheckpointSaver
 from flowc.savers.sqlite import SqliteSaver
 
 from .conftest import SaverFactory
-from .test_savers import checkpoint, meta
+from .test_savers import THREAD, checkpoint, meta
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -116,6 +116,30 @@ def test_an_in_memory_sqlite_database_is_shared_by_threads() -> None:
             list(pool.map(lambda i: write_thread(saver, f"run-{i}", 5), range(8)))
         for i in range(8):
             assert_thread_complete(saver, f"run-{i}", 5)
+
+
+def test_sqlite_async_methods_wait_for_a_locked_file_without_blocking_the_loop(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "c.db"
+
+    async def main() -> None:
+        with SqliteSaver(path, timeout=10) as saver:
+            holder = sqlite3.connect(path, isolation_level=None)
+            holder.execute("BEGIN IMMEDIATE")  # another writer holds the file
+            put = asyncio.create_task(saver.aput(THREAD, checkpoint({}, {}), meta(0), {}))
+            started = time.monotonic()
+            for _ in range(20):
+                await asyncio.sleep(0.01)
+            # the loop kept running (a put blocking it would hold it for the busy timeout)
+            assert time.monotonic() - started < 2
+            assert not put.done()  # it waits for the lock, in a worker thread
+            holder.execute("COMMIT")
+            holder.close()
+            stored = await asyncio.wait_for(put, 30)
+            assert (await saver.aget_tuple(stored)) is not None
+
+    asyncio.run(main())
 
 
 _CHILD = textwrap.dedent(
