@@ -9,7 +9,7 @@ records live.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -203,3 +203,52 @@ def decode_body(serde: SerializerProtocol, row: CheckpointRow) -> dict[str, Any]
 def versions_of(body: Mapping[str, Any]) -> dict[str, str]:
     """Channel → the version (as stored) of its value in a checkpoint body."""
     return {channel: str(version) for channel, version in body["channel_versions"].items()}
+
+
+BlobFetch = Callable[[str, str, list[tuple[str, str]]], Iterable[tuple[str, str, str, bytes]]]
+"""``(thread_id, ns, [(channel, version)])`` → ``(channel, version, type, data)`` rows."""
+
+WriteFetch = Callable[[str, str, list[str]], Iterable[tuple[str, str, str, str, bytes, str, int]]]
+"""``(thread_id, ns, [checkpoint_id])`` → ``(checkpoint_id, task_id, channel, type, data, path, idx)``."""
+
+
+def assemble_many(
+    serde: SerializerProtocol,
+    found: Sequence[tuple[CheckpointRow, Mapping[str, Any]]],
+    fetch_blobs: BlobFetch,
+    fetch_writes: WriteFetch,
+) -> list[CheckpointTuple]:
+    """The tuples of many stored checkpoints, with one blob and one write query per namespace.
+
+    ``list`` over a long thread would otherwise make two queries per checkpoint.
+    """
+    bodies = [decode_body(serde, row) for row, _ in found]
+    wanted: dict[tuple[str, str], set[tuple[str, str]]] = {}
+    ids: dict[tuple[str, str], list[str]] = {}
+    for (row, _), body in zip(found, bodies, strict=True):
+        key = (row.thread_id, row.checkpoint_ns)
+        wanted.setdefault(key, set()).update(versions_of(body).items())
+        ids.setdefault(key, []).append(row.checkpoint_id)
+    blobs: dict[tuple[str, str, str, str], tuple[str, bytes]] = {}
+    writes: dict[tuple[str, str, str], list[tuple[str, str, str, bytes, str, int]]] = {}
+    for (thread_id, ns), pairs in wanted.items():
+        for channel, version, kind, data in fetch_blobs(thread_id, ns, sorted(pairs)):
+            blobs[(thread_id, ns, channel, version)] = (kind, data)
+    for (thread_id, ns), checkpoint_ids in ids.items():
+        for cid, task_id, channel, kind, data, path, idx in fetch_writes(
+            thread_id, ns, checkpoint_ids
+        ):
+            writes.setdefault((thread_id, ns, cid), []).append(
+                (task_id, channel, kind, data, path, idx)
+            )
+    out = []
+    for (row, metadata), body in zip(found, bodies, strict=True):
+        key = (row.thread_id, row.checkpoint_ns)
+        own = [
+            (channel, *blobs[(*key, channel, version)])
+            for channel, version in versions_of(body).items()
+            if (*key, channel, version) in blobs
+        ]
+        own_writes = writes.get((*key, row.checkpoint_id), [])
+        out.append(assemble(serde, row, body, own, own_writes, metadata))
+    return out

@@ -37,6 +37,7 @@ from ._shared import (
     CheckpointRow,
     WriteRow,
     assemble,
+    assemble_many,
     decode_body,
     metadata_of,
     split_checkpoint,
@@ -66,6 +67,14 @@ _GET_ONE = (
 _GET_BLOBS = (
     "SELECT channel, type, blob FROM checkpoint_blobs WHERE thread_id = %s AND checkpoint_ns = %s "
     "AND (channel, version) IN (SELECT * FROM unnest(%s::text[], %s::text[]))"
+)
+_GET_MANY_BLOBS = (
+    "SELECT channel, version, type, blob FROM checkpoint_blobs WHERE thread_id = %s "
+    "AND checkpoint_ns = %s AND (channel, version) IN (SELECT * FROM unnest(%s::text[], %s::text[]))"
+)
+_GET_MANY_WRITES = (
+    "SELECT checkpoint_id, task_id, channel, type, value, task_path, idx FROM checkpoint_writes "
+    "WHERE thread_id = %s AND checkpoint_ns = %s AND checkpoint_id = ANY(%s)"
 )
 _GET_WRITES = (
     "SELECT task_id, channel, type, value, task_path, idx FROM checkpoint_writes "
@@ -303,16 +312,19 @@ class PostgresSaver(BaseCheckpointSaver):
     ) -> Iterator[CheckpointTuple]:
         """Checkpoints newest first (see :meth:`BaseCheckpointSaver.list`)."""
         query, args = _list_query(config, before, limit, bool(filter))
-        out: list[CheckpointTuple] = []
         with self._sync_pool().connection() as conn, conn.transaction():
-            for found in conn.execute(query, args).fetchall():
-                if limit is not None and len(out) >= limit:
-                    break
-                row = _row(found)
-                metadata = metadata_of(self.serde, row)
-                if metadata_matches(metadata, filter):
-                    out.append(self._load(conn, row, metadata))
-        yield from out
+            found = _matching(self.serde, conn.execute(query, args).fetchall(), filter, limit)
+            blobs: dict[tuple[str, str], list[Any]] = {}
+            writes: dict[tuple[str, str], list[Any]] = {}
+            for (thread_id, ns), (pairs, ids) in _wanted(self.serde, found).items():
+                channels, versions = [p[0] for p in pairs], [p[1] for p in pairs]
+                blobs[(thread_id, ns)] = conn.execute(
+                    _GET_MANY_BLOBS, (thread_id, ns, channels, versions)
+                ).fetchall()
+                writes[(thread_id, ns)] = conn.execute(
+                    _GET_MANY_WRITES, (thread_id, ns, ids)
+                ).fetchall()
+        yield from _assemble_fetched(self.serde, found, blobs, writes)
 
     def put(
         self,
@@ -400,18 +412,19 @@ class PostgresSaver(BaseCheckpointSaver):
     ) -> AsyncIterator[CheckpointTuple]:
         """Async :meth:`list`, on the async pool."""
         query, args = _list_query(config, before, limit, bool(filter))
-        out: list[CheckpointTuple] = []
         pool = await self._async_pool()
         async with pool.connection() as conn, conn.transaction():
             cur = await conn.execute(query, args)
-            for found in await cur.fetchall():
-                if limit is not None and len(out) >= limit:
-                    break
-                row = _row(found)
-                metadata = metadata_of(self.serde, row)
-                if metadata_matches(metadata, filter):
-                    out.append(await self._aload(conn, row, metadata))
-        for item in out:
+            found = _matching(self.serde, await cur.fetchall(), filter, limit)
+            blobs: dict[tuple[str, str], list[Any]] = {}
+            writes: dict[tuple[str, str], list[Any]] = {}
+            for (thread_id, ns), (pairs, ids) in _wanted(self.serde, found).items():
+                channels, versions = [p[0] for p in pairs], [p[1] for p in pairs]
+                cur = await conn.execute(_GET_MANY_BLOBS, (thread_id, ns, channels, versions))
+                blobs[(thread_id, ns)] = await cur.fetchall()
+                cur = await conn.execute(_GET_MANY_WRITES, (thread_id, ns, ids))
+                writes[(thread_id, ns)] = await cur.fetchall()
+        for item in _assemble_fetched(self.serde, found, blobs, writes):
             yield item
 
     async def aput(
@@ -481,6 +494,52 @@ class PostgresSaver(BaseCheckpointSaver):
             ((t, c, k, bytes(d), p, i) for t, c, k, d, p, i in writes),
             metadata,
         )
+
+
+def _matching(
+    serde: SerializerProtocol,
+    rows: Sequence[Sequence[Any]],
+    filter: Mapping[str, Any] | None,
+    limit: int | None,
+) -> list[tuple[CheckpointRow, dict[str, Any]]]:
+    found: list[tuple[CheckpointRow, dict[str, Any]]] = []
+    for values in rows:
+        if limit is not None and len(found) >= limit:
+            break
+        row = _row(values)
+        metadata = metadata_of(serde, row)
+        if metadata_matches(metadata, filter):
+            found.append((row, metadata))
+    return found
+
+
+def _wanted(
+    serde: SerializerProtocol, found: Sequence[tuple[CheckpointRow, Mapping[str, Any]]]
+) -> dict[tuple[str, str], tuple[list[tuple[str, str]], list[str]]]:
+    """Per (thread, namespace): the (channel, version) pairs and checkpoint ids to load."""
+    pairs: dict[tuple[str, str], set[tuple[str, str]]] = {}
+    ids: dict[tuple[str, str], list[str]] = {}
+    for row, _ in found:
+        key = (row.thread_id, row.checkpoint_ns)
+        pairs.setdefault(key, set()).update(versions_of(decode_body(serde, row)).items())
+        ids.setdefault(key, []).append(row.checkpoint_id)
+    return {key: (sorted(pairs[key]), ids[key]) for key in ids}
+
+
+def _assemble_fetched(
+    serde: SerializerProtocol,
+    found: Sequence[tuple[CheckpointRow, Mapping[str, Any]]],
+    blobs: Mapping[tuple[str, str], Sequence[Sequence[Any]]],
+    writes: Mapping[tuple[str, str], Sequence[Sequence[Any]]],
+) -> list[CheckpointTuple]:
+    return assemble_many(
+        serde,
+        found,
+        lambda t, ns, _pairs: ((c, v, k, bytes(d)) for c, v, k, d in blobs[(t, ns)]),
+        lambda t, ns, _ids: (
+            (cid, task, c, k, bytes(d), p, i) for cid, task, c, k, d, p, i in writes[(t, ns)]
+        ),
+    )
 
 
 def _checkpoint_args(row: CheckpointRow) -> tuple[Any, ...]:

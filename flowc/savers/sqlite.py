@@ -35,6 +35,7 @@ from flowc.runtime.checkpoint import (
 from ._shared import (
     CheckpointRow,
     assemble,
+    assemble_many,
     decode_body,
     metadata_of,
     split_checkpoint,
@@ -208,16 +209,46 @@ class SqliteSaver(BaseCheckpointSaver):
         query += " ORDER BY checkpoint_id DESC"
         if limit is not None and not filter:
             query += f" LIMIT {int(limit)}"
-        out: list[CheckpointTuple] = []
         with self._session(write=False) as conn:
-            for found in conn.execute(query, args).fetchall():
-                if limit is not None and len(out) >= limit:
+            found: list[tuple[CheckpointRow, dict[str, Any]]] = []
+            for values in conn.execute(query, args):
+                if limit is not None and len(found) >= limit:
                     break
-                row = CheckpointRow(*found)
+                row = CheckpointRow(*values)
                 metadata = metadata_of(self.serde, row)
                 if metadata_matches(metadata, filter):
-                    out.append(self._load(conn, row, metadata))
-        yield from out
+                    found.append((row, metadata))
+
+            def blobs(
+                thread_id: str, ns: str, pairs: list[tuple[str, str]]
+            ) -> list[tuple[str, str, str, bytes]]:
+                out = []
+                for start in range(0, len(pairs), _CHUNK):
+                    chunk = pairs[start : start + _CHUNK]
+                    out += conn.execute(
+                        "SELECT channel, version, type, blob FROM checkpoint_blobs "
+                        "WHERE thread_id = ? AND checkpoint_ns = ? AND (channel, version) IN "
+                        "(VALUES " + ", ".join("(?, ?)" for _ in chunk) + ")",
+                        [thread_id, ns, *(x for pair in chunk for x in pair)],
+                    ).fetchall()
+                return out
+
+            def writes(
+                thread_id: str, ns: str, ids: list[str]
+            ) -> list[tuple[str, str, str, str, bytes, str, int]]:
+                out = []
+                for start in range(0, len(ids), _CHUNK):
+                    chunk = ids[start : start + _CHUNK]
+                    out += conn.execute(
+                        "SELECT checkpoint_id, task_id, channel, type, value, task_path, idx "
+                        "FROM checkpoint_writes WHERE thread_id = ? AND checkpoint_ns = ? AND "
+                        "checkpoint_id IN (" + ", ".join("?" for _ in chunk) + ")",
+                        [thread_id, ns, *chunk],
+                    ).fetchall()
+                return out
+
+            loaded = assemble_many(self.serde, found, blobs, writes)
+        yield from loaded
 
     def put(
         self,
