@@ -84,19 +84,25 @@ class SqliteSaver(BaseCheckpointSaver):
         self._closed = False
         self._shared: sqlite3.Connection | None = None
         self._shared_lock: threading.Lock | None = None
-        if self.path == ":memory:" or self.path.startswith("file::memory:"):
+        if self.path == ":memory:":
             self._shared = self._connect()
             self._shared_lock = threading.Lock()
-        with self._session(write=True) as conn:
-            if conn.execute("PRAGMA user_version").fetchone()[0] > SCHEMA_VERSION:
-                raise RuntimeError(
-                    f"{self.path}: the checkpoint database was written by a newer flowc "
-                    f"(schema {conn.execute('PRAGMA user_version').fetchone()[0]}, this one "
-                    f"knows {SCHEMA_VERSION})"
-                )
-            for statement in schema("BLOB"):
-                conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        try:
+            with self._session(write=True) as conn:
+                (found,) = conn.execute("PRAGMA user_version").fetchone()
+                if found > SCHEMA_VERSION:
+                    raise RuntimeError(
+                        f"{self.path}: the checkpoint database was written by a newer flowc "
+                        f"(schema {found}; this one knows {SCHEMA_VERSION})"
+                    )
+                for statement in schema("BLOB"):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except sqlite3.DatabaseError as exc:
+            self.close()
+            raise sqlite3.DatabaseError(
+                f"{self.path}: cannot use as a checkpoint database: {exc}"
+            ) from exc
 
     # connections -------------------------------------------------------------------------
 
@@ -111,7 +117,7 @@ class SqliteSaver(BaseCheckpointSaver):
             factory=_Connection,
         )
         conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
-        if self._shared is None and self.path != ":memory:":
+        if self.path != ":memory:":
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute(f"PRAGMA synchronous = {self.synchronous}")
         with self._all_lock:
@@ -130,6 +136,8 @@ class SqliteSaver(BaseCheckpointSaver):
     @contextlib.contextmanager
     def _session(self, *, write: bool) -> Iterator[sqlite3.Connection]:
         """A transaction: ``BEGIN IMMEDIATE`` for writes, a consistent snapshot for reads."""
+        if self._closed:
+            raise RuntimeError(f"{self.path}: this SqliteSaver is closed")
         lock = self._shared_lock or contextlib.nullcontext()
         with lock:
             conn = self._shared or self._connection()

@@ -304,3 +304,28 @@ def test_postgres_async_pool_refuses_a_second_event_loop_clearly(postgres_connin
         loop.run_until_complete(saver.aclose())
     finally:
         loop.close()
+
+
+def test_a_file_that_cannot_be_a_checkpoint_database_is_named_in_the_error(tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-folder" / "c.db"
+    with pytest.raises(
+        sqlite3.DatabaseError,
+        match=f"{missing}: cannot use as a checkpoint database: unable to open",
+    ):
+        SqliteSaver(missing)
+    not_sqlite = tmp_path / "notes.txt"
+    not_sqlite.write_text("my notes, not a database\n" * 100)
+    with pytest.raises(
+        sqlite3.DatabaseError,
+        match=f"{not_sqlite}: cannot use as a checkpoint database: file is not a database",
+    ):
+        SqliteSaver(not_sqlite)
+    # nothing the user had is changed
+    assert not_sqlite.read_text() == "my notes, not a database\n" * 100
+
+
+def test_a_closed_sqlite_saver_says_so(tmp_path: Path) -> None:
+    saver = SqliteSaver(tmp_path / "c.db")
+    saver.close()
+    with pytest.raises(RuntimeError, match="this SqliteSaver is closed"):
+        saver.get_tuple(THREAD)
