@@ -351,6 +351,10 @@ class JsonSerializer:
         """Encode ``obj`` as ``("json" | "json+typed" | "bytes" | "pickle", data)``."""
         if isinstance(obj, bytes):
             return "bytes", obj
+        if _is_plain(obj):
+            # the common case, checked without building paths or a copy of the value
+            text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=True)
+            return "json", text.encode("utf-8")
         typed = [False]
         try:
             tree = self._encode(obj, "$", typed)
@@ -506,6 +510,22 @@ class JsonSerializer:
                 return cls.model_validate(fields)
             return cls(**fields)
         raise TypeError(f"at {path}: unknown tagged kind {kind!r}")
+
+
+def _is_plain(obj: Any) -> bool:
+    """Whether ``obj`` is made only of JSON types (so ``json.dumps`` round-trips it exactly)."""
+    kind = type(obj)
+    if kind is str or kind is int or kind is float or kind is bool or obj is None:
+        return True
+    if kind is list:
+        return all(map(_is_plain, obj))
+    if kind is dict:
+        return (
+            _TAG not in obj
+            and all(type(key) is str for key in obj)
+            and all(map(_is_plain, obj.values()))
+        )
+    return False
 
 
 def _class_path(cls: type) -> str:
