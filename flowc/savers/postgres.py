@@ -173,6 +173,8 @@ class PostgresSaver(BaseCheckpointSaver):
         max_size: The most connections each pool (sync, async) opens: the most
             operations that run at once.
         min_size: Connections each pool keeps open.
+        timeout: Seconds to wait for a connection (the pool's first ones included)
+            before :class:`psycopg_pool.PoolTimeout`.
         serde: How values are encoded (default :class:`~flowc.runtime.checkpoint.JsonSerializer`).
     """
 
@@ -182,12 +184,14 @@ class PostgresSaver(BaseCheckpointSaver):
         *,
         max_size: int = 10,
         min_size: int = 1,
+        timeout: float = 30.0,
         serde: SerializerProtocol | None = None,
     ) -> None:
         super().__init__(serde=serde)
         self.conninfo = conninfo
         self.max_size = max_size
         self.min_size = min_size
+        self.timeout = timeout
         self._pool: ConnectionPool[Connection[Any]] | None = None
         self._pool_lock = threading.Lock()
         self._apool: AsyncConnectionPool[AsyncConnection[Any]] | None = None
@@ -207,11 +211,16 @@ class PostgresSaver(BaseCheckpointSaver):
                     min_size=self.min_size,
                     max_size=self.max_size,
                     kwargs={"autocommit": True},
+                    timeout=self.timeout,
                     open=False,
                 )
-                pool.open(wait=True)
-                with pool.connection() as conn, conn.transaction():
-                    self._setup(conn)
+                try:
+                    pool.open(wait=True, timeout=self.timeout)
+                    with pool.connection() as conn, conn.transaction():
+                        self._setup(conn)
+                except BaseException:
+                    pool.close()
+                    raise
                 self._pool = pool
             return self._pool
 
@@ -231,6 +240,7 @@ class PostgresSaver(BaseCheckpointSaver):
                 min_size=self.min_size,
                 max_size=self.max_size,
                 kwargs={"autocommit": True},
+                timeout=self.timeout,
                 open=False,
             )
             self._apool, self._aloop = pool, loop
@@ -241,12 +251,21 @@ class PostgresSaver(BaseCheckpointSaver):
                 "this PostgresSaver's async pool belongs to another event loop; make one "
                 "saver per event loop (or close it with aclose() first)"
             )
-        await self._aopen
+        opening = self._aopen
+        try:
+            await opening
+        except BaseException:
+            # a failed start is not kept: the next call tries again (the server may be back)
+            if self._aopen is opening:
+                failed, self._apool, self._aopen, self._aloop = self._apool, None, None, None
+                if failed is not None:
+                    await failed.close()
+            raise
         assert self._apool is not None
         return self._apool
 
     async def _open_async(self, pool: AsyncConnectionPool[AsyncConnection[Any]]) -> None:
-        await pool.open(wait=True)
+        await pool.open(wait=True, timeout=self.timeout)
         async with pool.connection() as conn, conn.transaction():
             for statement in _SETUP:
                 await conn.execute(statement)

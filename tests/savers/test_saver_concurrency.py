@@ -329,3 +329,31 @@ def test_a_closed_sqlite_saver_says_so(tmp_path: Path) -> None:
     saver.close()
     with pytest.raises(RuntimeError, match="this SqliteSaver is closed"):
         saver.get_tuple(THREAD)
+
+
+def test_postgres_saver_reports_an_unreachable_server_and_retries_once_it_is_there(
+    tmp_path: Path, postgres_conninfo: str
+) -> None:
+    import psycopg_pool
+
+    from flowc.savers.postgres import PostgresSaver
+
+    nowhere = f"host={tmp_path} port=5432 dbname=postgres user=flowc connect_timeout=1"
+    saver = PostgresSaver(nowhere, timeout=1.0)
+
+    async def main() -> None:
+        with pytest.raises(psycopg_pool.PoolTimeout):
+            await asyncio.wait_for(saver.aget_tuple(THREAD), 20)
+        assert saver._apool is None  # the failed pool is not kept
+        saver.conninfo = postgres_conninfo
+        assert await saver.aget_tuple(THREAD) is None
+        await saver.aclose()
+
+    asyncio.run(main())
+    # the sync pool likewise
+    sync = PostgresSaver(nowhere, timeout=1.0)
+    with pytest.raises(psycopg_pool.PoolTimeout):
+        sync.get_tuple(THREAD)
+    sync.conninfo = postgres_conninfo
+    assert sync.get_tuple(THREAD) is None
+    sync.close()
