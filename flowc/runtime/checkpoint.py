@@ -53,6 +53,7 @@ __all__ = [
     "JsonSerializer",
     "PendingWrite",
     "SerializerProtocol",
+    "check_prune_strategy",
     "checkpoint_config",
     "checkpoint_metadata",
     "decode_value",
@@ -658,6 +659,22 @@ class BaseCheckpointSaver:
         """Delete every checkpoint and write of a thread, in every namespace."""
         raise NotImplementedError
 
+    def delete_for_runs(self, run_ids: Sequence[str]) -> None:
+        """Delete the checkpoints (and their writes) whose metadata's ``run_id`` is one of these."""
+        raise NotImplementedError
+
+    def copy_thread(self, source_thread_id: str, target_thread_id: str) -> None:
+        """Copy a thread's checkpoints and writes, every namespace, to another thread id.
+
+        What the target already holds is kept: a checkpoint it has is not overwritten.
+        """
+        raise NotImplementedError
+
+    def prune(self, thread_ids: Sequence[str], *, strategy: str = "keep_latest") -> None:
+        """Thin out threads: ``"keep_latest"`` keeps each namespace's newest checkpoint
+        (and its writes), ``"delete"`` deletes the threads."""
+        raise NotImplementedError
+
     def get_next_version(self, current: str | int | float | None, channel: None = None) -> str:
         """The version after ``current`` (see :func:`next_version`)."""
         return next_version(current)
@@ -712,3 +729,24 @@ class BaseCheckpointSaver:
     async def adelete_thread(self, thread_id: str) -> None:
         """Async :meth:`delete_thread`."""
         await asyncio.to_thread(self.delete_thread, thread_id)
+
+    async def adelete_for_runs(self, run_ids: Sequence[str]) -> None:
+        """Async :meth:`delete_for_runs`."""
+        await asyncio.to_thread(self.delete_for_runs, run_ids)
+
+    async def acopy_thread(self, source_thread_id: str, target_thread_id: str) -> None:
+        """Async :meth:`copy_thread`."""
+        await asyncio.to_thread(self.copy_thread, source_thread_id, target_thread_id)
+
+    async def aprune(self, thread_ids: Sequence[str], *, strategy: str = "keep_latest") -> None:
+        """Async :meth:`prune`."""
+        await asyncio.to_thread(lambda: self.prune(thread_ids, strategy=strategy))
+
+
+PRUNE_STRATEGIES = ("keep_latest", "delete")
+
+
+def check_prune_strategy(strategy: str) -> None:
+    """A clear error for a strategy :meth:`BaseCheckpointSaver.prune` does not know."""
+    if strategy not in PRUNE_STRATEGIES:
+        raise ValueError(f"unknown prune strategy {strategy!r}: use 'keep_latest' or 'delete'")

@@ -58,6 +58,8 @@ class CheckpointRow:
     body: bytes
     metadata_type: str
     metadata: bytes
+    run_id: str | None = None
+    """The metadata's ``run_id`` (a column of its own, for ``delete_for_runs``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,9 +97,11 @@ def split_checkpoint(
         blobs.append(BlobRow(channel, str(version), kind, data))
     body = {key: value for key, value in checkpoint.items() if key != "channel_values"}
     body_type, body_data = encode_value(serde, body, channel=_BODY, checkpoint_id=checkpoint_id)
+    stored_metadata = checkpoint_metadata(config, metadata)
     meta_type, meta_data = encode_value(
-        serde, checkpoint_metadata(config, metadata), channel=_METADATA, checkpoint_id=checkpoint_id
+        serde, stored_metadata, channel=_METADATA, checkpoint_id=checkpoint_id
     )
+    run_id = stored_metadata.get("run_id")
     row = CheckpointRow(
         thread_id,
         checkpoint_ns,
@@ -107,6 +111,7 @@ def split_checkpoint(
         body_data,
         meta_type,
         meta_data,
+        str(run_id) if run_id is not None else None,
     )
     return row, blobs
 

@@ -7,6 +7,7 @@ and a value that could not be saved to disk fails here too.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -19,6 +20,7 @@ from flowc.runtime.checkpoint import (
     CheckpointMetadata,
     CheckpointTuple,
     SerializerProtocol,
+    check_prune_strategy,
     metadata_matches,
     thread_of,
 )
@@ -148,6 +150,70 @@ class InMemorySaver(BaseCheckpointSaver):
             self._checkpoints = {k: v for k, v in self._checkpoints.items() if k[0] != thread_id}
             self._blobs = {k: v for k, v in self._blobs.items() if k[0] != thread_id}
             self._writes = {k: v for k, v in self._writes.items() if k[0] != thread_id}
+
+    def delete_for_runs(self, run_ids: Sequence[str]) -> None:
+        """Forget the checkpoints (and their writes) of these runs."""
+        runs = set(run_ids)
+        if not runs:
+            return
+        with self._lock:
+            rows = [row for table in self._checkpoints.values() for row in table.values()]
+        doomed = [row for row in rows if metadata_of(self.serde, row).get("run_id") in runs]
+        with self._lock:
+            for row in doomed:
+                self._checkpoints.get((row.thread_id, row.checkpoint_ns), {}).pop(
+                    row.checkpoint_id, None
+                )
+                self._writes.pop((row.thread_id, row.checkpoint_ns, row.checkpoint_id), None)
+            self._drop_unused_blobs({(row.thread_id, row.checkpoint_ns) for row in doomed})
+
+    def copy_thread(self, source_thread_id: str, target_thread_id: str) -> None:
+        """Copy a thread to another id; what the target has is kept."""
+        with self._lock:
+            for (thread_id, ns), rows in list(self._checkpoints.items()):
+                if thread_id != source_thread_id:
+                    continue
+                target = self._checkpoints.setdefault((target_thread_id, ns), {})
+                for cid, row in rows.items():
+                    target.setdefault(cid, dataclasses.replace(row, thread_id=target_thread_id))
+            for key, blob in list(self._blobs.items()):
+                if key[0] == source_thread_id:
+                    self._blobs.setdefault((target_thread_id, *key[1:]), blob)
+            for wkey, writes in list(self._writes.items()):
+                if wkey[0] == source_thread_id:
+                    stored = self._writes.setdefault((target_thread_id, *wkey[1:]), {})
+                    for index, write in writes.items():
+                        stored.setdefault(index, write)
+
+    def prune(self, thread_ids: Sequence[str], *, strategy: str = "keep_latest") -> None:
+        """Keep each namespace's newest checkpoint (``keep_latest``), or delete the threads."""
+        check_prune_strategy(strategy)
+        for thread_id in thread_ids:
+            if strategy == "delete":
+                self.delete_thread(thread_id)
+                continue
+            with self._lock:
+                touched = set()
+                for (tid, ns), rows in self._checkpoints.items():
+                    if tid != thread_id or not rows:
+                        continue
+                    latest = max(rows)
+                    for cid in [c for c in rows if c != latest]:
+                        del rows[cid]
+                        self._writes.pop((tid, ns, cid), None)
+                    touched.add((tid, ns))
+                self._drop_unused_blobs(touched)
+
+    def _drop_unused_blobs(self, namespaces: set[tuple[str, str]]) -> None:
+        """Delete the blobs no checkpoint left in these namespaces refers to (lock held)."""
+        for key in namespaces:
+            used = {
+                (channel, version)
+                for row in self._checkpoints.get(key, {}).values()
+                for channel, version in versions_of(decode_body(self.serde, row)).items()
+            }
+            for blob_key in [k for k in self._blobs if k[:2] == key and (k[2], k[3]) not in used]:
+                del self._blobs[blob_key]
 
     def _load(
         self, row: CheckpointRow, metadata: Mapping[str, Any] | None = None

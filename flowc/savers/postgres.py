@@ -29,10 +29,12 @@ from flowc.runtime.checkpoint import (
     CheckpointMetadata,
     CheckpointTuple,
     SerializerProtocol,
+    check_prune_strategy,
     metadata_matches,
     thread_of,
 )
 
+from . import _sql
 from ._shared import (
     CheckpointRow,
     WriteRow,
@@ -85,11 +87,12 @@ _PUT_BLOB = (
     "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING"
 )
 _PUT_CHECKPOINT = (
-    f"INSERT INTO checkpoints ({CHECKPOINT_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
+    f"INSERT INTO checkpoints ({CHECKPOINT_COLUMNS}, run_id) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
     "ON CONFLICT (thread_id, checkpoint_ns, checkpoint_id) DO UPDATE SET "
     "parent_checkpoint_id = EXCLUDED.parent_checkpoint_id, type = EXCLUDED.type, "
     "checkpoint = EXCLUDED.checkpoint, metadata_type = EXCLUDED.metadata_type, "
-    "metadata = EXCLUDED.metadata"
+    "metadata = EXCLUDED.metadata, run_id = EXCLUDED.run_id"
 )
 _WRITE_COLUMNS = (
     "INSERT INTO checkpoint_writes (thread_id, checkpoint_ns, checkpoint_id, task_id, idx, "
@@ -385,6 +388,27 @@ class PostgresSaver(BaseCheckpointSaver):
             for statement in _DELETES:
                 conn.execute(statement, (thread_id,))
 
+    def delete_for_runs(self, run_ids: Sequence[str]) -> None:
+        """Delete these runs' checkpoints, their writes and the blobs left unused, in one transaction."""
+        with self._sync_pool().connection() as conn, conn.transaction():
+            _sql.delete_for_runs(conn.execute, self.serde, run_ids)
+
+    def copy_thread(self, source_thread_id: str, target_thread_id: str) -> None:
+        """Copy a thread to another id in one transaction; what the target has is kept."""
+        with self._sync_pool().connection() as conn, conn.transaction():
+            _sql.copy_thread(conn.execute, source_thread_id, target_thread_id)
+
+    def prune(self, thread_ids: Sequence[str], *, strategy: str = "keep_latest") -> None:
+        """Keep each namespace's newest checkpoint (``keep_latest``), or delete the threads."""
+        check_prune_strategy(strategy)
+        with self._sync_pool().connection() as conn, conn.transaction():
+            for thread_id in thread_ids:
+                if strategy == "delete":
+                    for statement in _DELETES:
+                        conn.execute(statement, (thread_id,))
+                else:
+                    _sql.prune_keep_latest(conn.execute, self.serde, thread_id)
+
     def _load(
         self, conn: Connection[Any], row: CheckpointRow, metadata: Mapping[str, Any] | None = None
     ) -> CheckpointTuple:
@@ -571,6 +595,7 @@ def _checkpoint_args(row: CheckpointRow) -> tuple[Any, ...]:
         row.body,
         row.metadata_type,
         row.metadata,
+        row.run_id,
     )
 
 

@@ -28,10 +28,12 @@ from flowc.runtime.checkpoint import (
     CheckpointMetadata,
     CheckpointTuple,
     SerializerProtocol,
+    check_prune_strategy,
     metadata_matches,
     thread_of,
 )
 
+from . import _sql
 from ._shared import (
     CheckpointRow,
     assemble,
@@ -277,8 +279,8 @@ class SqliteSaver(BaseCheckpointSaver):
                 ],
             )
             conn.execute(
-                f"INSERT OR REPLACE INTO checkpoints ({CHECKPOINT_COLUMNS}) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT OR REPLACE INTO checkpoints ({CHECKPOINT_COLUMNS}, run_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     row.thread_id,
                     row.checkpoint_ns,
@@ -288,6 +290,7 @@ class SqliteSaver(BaseCheckpointSaver):
                     row.body,
                     row.metadata_type,
                     row.metadata,
+                    row.run_id,
                 ),
             )
         return {
@@ -335,6 +338,27 @@ class SqliteSaver(BaseCheckpointSaver):
             for table in ("checkpoints", "checkpoint_blobs", "checkpoint_writes"):
                 conn.execute(f"DELETE FROM {table} WHERE thread_id = ?", (thread_id,))
 
+    def delete_for_runs(self, run_ids: Sequence[str]) -> None:
+        """Delete these runs' checkpoints, their writes and the blobs left unused, in one transaction."""
+        with self._session(write=True) as conn:
+            _sql.delete_for_runs(_qmark(conn), self.serde, run_ids)
+
+    def copy_thread(self, source_thread_id: str, target_thread_id: str) -> None:
+        """Copy a thread to another id in one transaction; what the target has is kept."""
+        with self._session(write=True) as conn:
+            _sql.copy_thread(_qmark(conn), source_thread_id, target_thread_id)
+
+    def prune(self, thread_ids: Sequence[str], *, strategy: str = "keep_latest") -> None:
+        """Keep each namespace's newest checkpoint (``keep_latest``), or delete the threads."""
+        check_prune_strategy(strategy)
+        with self._session(write=True) as conn:
+            for thread_id in thread_ids:
+                if strategy == "delete":
+                    for table in ("checkpoints", "checkpoint_blobs", "checkpoint_writes"):
+                        conn.execute(f"DELETE FROM {table} WHERE thread_id = ?", (thread_id,))
+                else:
+                    _sql.prune_keep_latest(_qmark(conn), self.serde, thread_id)
+
     def _load(
         self,
         conn: sqlite3.Connection,
@@ -359,3 +383,8 @@ class SqliteSaver(BaseCheckpointSaver):
             (row.thread_id, row.checkpoint_ns, row.checkpoint_id),
         ).fetchall()
         return assemble(self.serde, row, body, blobs, writes, metadata)
+
+
+def _qmark(conn: sqlite3.Connection) -> _sql.Execute:
+    """``conn.execute`` taking the ``%s`` placeholders of the shared SQL."""
+    return lambda query, args: conn.execute(query.replace("%s", "?"), args)

@@ -310,3 +310,114 @@ def test_configs_without_a_thread_or_checkpoint_get_a_clear_error(make_saver: Sa
         saver.put({}, checkpoint({}, {}), meta(0), {})
     with pytest.raises(ValueError, match="put_writes needs the config of a stored checkpoint"):
         saver.put_writes(THREAD, [("x", 1)], "t")
+
+
+def two_runs(saver: BaseCheckpointSaver) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Run A stores channels a and b; run B's checkpoint changes only a (b stays at A's blob)."""
+    one = saver.put(
+        THREAD,
+        checkpoint({"a": "a1", "b": "b1"}, {"a": 1, "b": 1}),
+        meta(0, run_id="run-A"),
+        {"a": 1, "b": 1},
+    )
+    saver.put_writes(one, [("a", "from A")], "task-A")
+    two = saver.put(
+        one, checkpoint({"a": "a2"}, {"a": 2, "b": 1}), meta(1, run_id="run-B"), {"a": 2}
+    )
+    saver.put_writes(two, [("a", "from B")], "task-B")
+    return one, two
+
+
+def test_delete_for_runs_keeps_other_runs_and_the_values_they_still_use(
+    make_saver: SaverFactory,
+) -> None:
+    saver = make_saver()
+    one, two = two_runs(saver)
+    [other] = chain(saver, 1, thread="other")
+
+    saver.delete_for_runs(["run-A", "run-that-never-was"])
+    saver.delete_for_runs([])
+
+    assert saver.get_tuple(one) is None
+    kept = saver.get_tuple(two)
+    assert kept is not None
+    # b's value was stored by run A's checkpoint: B's still needs it
+    assert kept.checkpoint["channel_values"] == {"a": "a2", "b": "b1"}
+    assert kept.pending_writes == [("task-B", "a", "from B")]
+    assert saver.get_tuple(other) is not None
+
+
+def test_prune_keeps_each_namespaces_newest_checkpoint_with_its_writes_and_values(
+    make_saver: SaverFactory,
+) -> None:
+    saver = make_saver()
+    _, two = two_runs(saver)
+    child = chain(saver, 3, ns="child:1")
+    [other] = chain(saver, 2, thread="other")[-1:]
+
+    saver.prune(["t1"], strategy="keep_latest")
+
+    assert ids(list(saver.list(THREAD))) == [two["configurable"]["checkpoint_id"]]
+    kept = saver.get_tuple(two)
+    assert kept is not None
+    assert kept.checkpoint["channel_values"] == {"a": "a2", "b": "b1"}
+    assert kept.pending_writes == [("task-B", "a", "from B")]
+    child_left = list(saver.list({"configurable": {"thread_id": "t1", "checkpoint_ns": "child:1"}}))
+    assert ids(child_left) == [child[-1]["configurable"]["checkpoint_id"]]
+    assert len(list(saver.list({"configurable": {"thread_id": "other"}}))) == 2
+
+    saver.prune(["t1", "other"], strategy="delete")
+    assert list(saver.list(None)) == []
+    with pytest.raises(ValueError, match="unknown prune strategy 'oldest'"):
+        saver.prune(["t1"], strategy="oldest")
+    assert saver.get_tuple(other) is None
+
+
+def test_copy_thread_copies_every_checkpoint_and_write_and_keeps_what_the_target_has(
+    make_saver: SaverFactory,
+) -> None:
+    saver = make_saver()
+    one, two = two_runs(saver)
+    chain(saver, 1, ns="child:1")
+    [own] = chain(saver, 1, thread="copy")
+
+    saver.copy_thread("t1", "copy")
+    saver.copy_thread("no-such-thread", "copy")
+
+    def as_copy(config: dict[str, Any]) -> dict[str, Any]:
+        return {"configurable": {**config["configurable"], "thread_id": "copy"}}
+
+    for config in (one, two):
+        original, copied = saver.get_tuple(config), saver.get_tuple(as_copy(config))
+        assert original is not None and copied is not None
+        assert copied.checkpoint == original.checkpoint
+        assert copied.metadata == original.metadata
+        assert copied.pending_writes == original.pending_writes
+        assert copied.parent_config == (
+            as_copy(original.parent_config) if original.parent_config else None
+        )
+    copied_all = list(saver.list({"configurable": {"thread_id": "copy"}}))
+    assert len(copied_all) == 4  # its own checkpoint, and the three copied
+    assert saver.get_tuple(own) is not None
+    assert len(list(saver.list({"configurable": {"thread_id": "t1"}}))) == 3  # source unchanged
+
+
+def test_async_maintenance_twins_do_what_the_sync_methods_do(make_saver: SaverFactory) -> None:
+    saver = make_saver()
+    one, two = two_runs(saver)
+
+    async def scenario() -> None:
+        await saver.acopy_thread("t1", "copy")
+        await saver.aprune(["copy"], strategy="keep_latest")
+        left = [t.config async for t in saver.alist({"configurable": {"thread_id": "copy"}})]
+        assert left == [{"configurable": {**two["configurable"], "thread_id": "copy"}}]
+        # a run's checkpoints go in every thread: the original and the copy
+        await saver.adelete_for_runs(["run-B"])
+        assert await saver.aget_tuple(two) is None
+        assert (await saver.aget_tuple(one)) is not None
+        assert [t.config async for t in saver.alist({"configurable": {"thread_id": "copy"}})] == []
+        aclose = getattr(saver, "aclose", None)
+        if aclose is not None:
+            await aclose()
+
+    asyncio.run(scenario())
