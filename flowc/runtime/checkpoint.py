@@ -1,0 +1,752 @@
+"""The checkpointer protocol: what a durable run stores, and the interface of a saver.
+
+The data has LangGraph's shape (``Checkpoint``, ``CheckpointMetadata``,
+``CheckpointTuple`` with its pending writes) so that a LangGraph program's
+state and a saver written for LangGraph map one to one. :class:`BaseCheckpointSaver`
+is what every saver of :mod:`flowc.savers` implements: the sync methods are
+the contract, and the async twins run them in a worker thread unless a saver
+has a native async path (Postgres does).
+
+Serialisation is pluggable (:class:`SerializerProtocol`, LangGraph's
+``dumps_typed``/``loads_typed`` shape). The default, :class:`JsonSerializer`,
+writes JSON for JSON values and a tagged JSON form for the rest; it unpickles
+nothing unless pickle was opted into. A value that cannot be encoded or
+decoded raises :class:`CheckpointSerializationError` naming the channel and the
+checkpoint, never a silent ``None``.
+
+Standard library only, like the rest of the runtime. The superstep engine does
+not write checkpoints yet; this module is the storage side of that work.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import dataclasses
+import datetime as _dt
+import decimal
+import enum
+import json
+import random
+import sys
+import threading
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, NotRequired, Protocol, TypedDict, runtime_checkable
+
+__all__ = [
+    "ERROR",
+    "INTERRUPT",
+    "RESUME",
+    "SCHEDULED",
+    "WRITES_IDX_MAP",
+    "BaseCheckpointSaver",
+    "ChannelVersions",
+    "Checkpoint",
+    "CheckpointConfig",
+    "CheckpointMetadata",
+    "CheckpointSerializationError",
+    "CheckpointSource",
+    "CheckpointTuple",
+    "JsonSerializer",
+    "PendingWrite",
+    "SerializerProtocol",
+    "check_prune_strategy",
+    "checkpoint_config",
+    "checkpoint_metadata",
+    "decode_value",
+    "empty_checkpoint",
+    "encode_json",
+    "encode_value",
+    "metadata_matches",
+    "next_version",
+    "thread_of",
+    "uuid6",
+    "write_index",
+    "writes_sort_key",
+]
+
+ChannelVersions = dict[str, str | int | float]
+"""Channel name → its version (monotonically increasing within a thread)."""
+
+PendingWrite = tuple[str, str, Any]
+"""``(task_id, channel, value)``: one write a task made after a checkpoint."""
+
+CheckpointConfig = Mapping[str, Any]
+"""A run config: its ``configurable`` holds ``thread_id``, ``checkpoint_ns``, ``checkpoint_id``."""
+
+CheckpointSource = Literal["input", "loop", "update", "fork"]
+
+ERROR = "__error__"
+SCHEDULED = "__scheduled__"
+INTERRUPT = "__interrupt__"
+RESUME = "__resume__"
+
+WRITES_IDX_MAP: Mapping[str, int] = {ERROR: -1, SCHEDULED: -2, INTERRUPT: -3, RESUME: -4}
+"""The fixed (negative) index of each special write.
+
+A special write replaces an earlier one of its task (an upsert): a retried
+task records its latest error or interrupt. A normal write is stored at its
+position in the task's list and never replaced, so a task retried after a
+crash cannot double a write.
+"""
+
+
+class Checkpoint(TypedDict):
+    """The state of a thread at one step: channel values and versions."""
+
+    v: int
+    """Format version of the checkpoint (1)."""
+    id: str
+    """Unique and monotonically increasing (a uuid6): sorting ids sorts checkpoints."""
+    ts: str
+    """ISO 8601 time of the checkpoint."""
+    channel_values: dict[str, Any]
+    channel_versions: ChannelVersions
+    versions_seen: dict[str, ChannelVersions]
+    """Node → channel → the version of that channel the node last ran on."""
+    updated_channels: list[str] | None
+    pending_sends: NotRequired[list[Any]]
+    """Legacy (LangGraph < 0.4); kept when present."""
+
+
+class CheckpointMetadata(TypedDict, total=False):
+    """What is known about a checkpoint besides the state."""
+
+    source: CheckpointSource
+    """``input`` (from a run's input), ``loop`` (a superstep), ``update`` (``update_state``), ``fork``."""
+    step: int
+    """-1 for the input checkpoint, then 0, 1, …"""
+    parents: dict[str, str]
+    """Checkpoint namespace → id of the parent graph's checkpoint (subgraphs)."""
+    run_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class CheckpointTuple:
+    """A stored checkpoint with its config, metadata, parent and pending writes."""
+
+    config: dict[str, Any]
+    checkpoint: Checkpoint
+    metadata: CheckpointMetadata
+    parent_config: dict[str, Any] | None = None
+    pending_writes: list[PendingWrite] | None = None
+
+
+def writes_sort_key(task_path: str, task_id: str = "", idx: int = 0) -> tuple[str, str, int]:
+    """The order a superstep applies its tasks' writes in; ``pending_writes`` follow it."""
+    return (task_path, task_id, idx)
+
+
+def write_index(channel: str, position: int) -> int:
+    """Index a write is stored under: its position, or the special channel's fixed index."""
+    return WRITES_IDX_MAP.get(channel, position)
+
+
+# --- ids and versions --------------------------------------------------------------------
+
+_UUID_EPOCH_100NS = 0x01B21DD213814000  # 1582-10-15 → 1970-01-01 in 100 ns units
+_last_timestamp = 0
+_id_lock = threading.Lock()
+
+
+def uuid6(clock_seq: int | None = None) -> uuid.UUID:
+    """A version 6 UUID (RFC 9562): time-ordered, so its string sorts by creation.
+
+    Within a process the timestamp strictly increases, even for ids made in the
+    same 100 ns, so ids made one after the other always sort in that order.
+    """
+    global _last_timestamp
+    with _id_lock:
+        timestamp = time.time_ns() // 100 + _UUID_EPOCH_100NS
+        if timestamp <= _last_timestamp:
+            timestamp = _last_timestamp + 1
+        _last_timestamp = timestamp
+    if clock_seq is None:
+        clock_seq = random.getrandbits(14)
+    node = random.getrandbits(48)
+    time_high_mid = (timestamp >> 12) & 0xFFFF_FFFF_FFFF
+    time_low = timestamp & 0x0FFF
+    value = (time_high_mid << 80) | (0x6 << 76) | (time_low << 64)
+    value |= (0b10 << 62) | ((clock_seq & 0x3FFF) << 48) | node
+    return uuid.UUID(int=value)
+
+
+def next_version(current: str | int | float | None) -> str:
+    """The version after ``current``: a zero-padded counter and a random tie-break.
+
+    Strings compare like the counters they start with, so versions sort
+    correctly in SQL too; the random part keeps two forks of one thread from
+    reusing a version for different values.
+    """
+    if current is None:
+        counter = 0
+    elif isinstance(current, (int, float)):
+        counter = int(current)
+    else:
+        counter = int(current.split(".")[0])
+    return f"{counter + 1:032}.{random.random():016}"
+
+
+def empty_checkpoint() -> Checkpoint:
+    """A checkpoint with no channels, a new id and the current time."""
+    return Checkpoint(
+        v=1,
+        id=str(uuid6(clock_seq=-2)),
+        ts=_dt.datetime.now(_dt.UTC).isoformat(),
+        channel_values={},
+        channel_versions={},
+        versions_seen={},
+        updated_channels=None,
+    )
+
+
+# --- configs and metadata ----------------------------------------------------------------
+
+_CONFIG_KEYS_NOT_METADATA = frozenset(
+    {
+        "thread_id",
+        "checkpoint_id",
+        "checkpoint_ns",
+        "checkpoint_map",
+        "langgraph_step",
+        "langgraph_node",
+        "langgraph_triggers",
+        "langgraph_path",
+        "langgraph_checkpoint_ns",
+    }
+)
+
+
+def checkpoint_config(
+    thread_id: str, checkpoint_ns: str, checkpoint_id: str | None
+) -> dict[str, Any]:
+    """The config that names one checkpoint (or the latest of a thread, without an id)."""
+    configurable: dict[str, Any] = {"thread_id": thread_id, "checkpoint_ns": checkpoint_ns}
+    if checkpoint_id is not None:
+        configurable["checkpoint_id"] = checkpoint_id
+    return {"configurable": configurable}
+
+
+def _configurable(config: CheckpointConfig) -> Mapping[str, Any]:
+    configurable = config.get("configurable")
+    if not isinstance(configurable, Mapping):
+        raise ValueError(
+            "a checkpointer needs a config with a 'configurable' mapping holding a thread_id, "
+            f"as {{'configurable': {{'thread_id': '1'}}}}; got {dict(config)!r}"
+        )
+    return configurable
+
+
+def thread_of(config: CheckpointConfig) -> tuple[str, str, str | None]:
+    """``(thread_id, checkpoint_ns, checkpoint_id)`` of a config; a clear error without a thread."""
+    configurable = _configurable(config)
+    thread_id = configurable.get("thread_id")
+    if thread_id is None or thread_id == "":
+        raise ValueError(
+            "a checkpointer needs a thread_id: pass config={'configurable': {'thread_id': ...}}"
+        )
+    checkpoint_id = configurable.get("checkpoint_id")
+    return str(thread_id), str(configurable.get("checkpoint_ns", "")), checkpoint_id or None
+
+
+def checkpoint_metadata(config: CheckpointConfig, metadata: CheckpointMetadata) -> dict[str, Any]:
+    """The metadata stored with a checkpoint: ``metadata`` plus the run's scalar config keys.
+
+    As LangGraph does, a config's ``metadata`` and ``configurable`` keys that are
+    strings, numbers or booleans are kept (except the checkpointer's own and
+    ``__``-prefixed ones), so ``list(filter=...)`` can find runs by them. NUL
+    characters are dropped from strings: Postgres cannot store them in text.
+    """
+    out: dict[str, Any] = {
+        key: value.replace("\x00", "") if isinstance(value, str) else value
+        for key, value in metadata.items()
+        if key != "writes"
+    }
+    for source in (config.get("metadata"), config.get("configurable")):
+        if not isinstance(source, Mapping):
+            continue
+        for key, value in source.items():
+            if key in out or key in _CONFIG_KEYS_NOT_METADATA or key.startswith("__"):
+                continue
+            if isinstance(value, str):
+                out[key] = value.replace("\x00", "")
+            elif isinstance(value, (int, float, bool)):
+                out[key] = value
+    return out
+
+
+def metadata_matches(metadata: Mapping[str, Any], filter: Mapping[str, Any] | None) -> bool:
+    """Whether every key of ``filter`` is in ``metadata`` with an equal value."""
+    if not filter:
+        return True
+    return all(key in metadata and metadata[key] == value for key, value in filter.items())
+
+
+# --- serialisation -----------------------------------------------------------------------
+
+
+class CheckpointSerializationError(ValueError):
+    """A value of a checkpoint or write could not be encoded or decoded.
+
+    The message names the channel, the checkpoint and, inside the value, the
+    path to the part that failed (``messages[3].content``).
+    """
+
+
+@runtime_checkable
+class SerializerProtocol(Protocol):
+    """Turns a value into ``(type tag, bytes)`` and back (LangGraph's typed shape)."""
+
+    def dumps_typed(self, obj: Any) -> tuple[str, bytes]:
+        """Encode ``obj``; raise ``TypeError`` (with the path) when it cannot be."""
+        ...
+
+    def loads_typed(self, data: tuple[str, bytes]) -> Any:
+        """Decode what :meth:`dumps_typed` gave."""
+        ...
+
+
+_TAG = "__flowc__"
+
+
+class _Unencodable(TypeError):
+    def __init__(self, path: str, value: object) -> None:
+        self.path = path
+        self.value = value
+        super().__init__(
+            f"at {path}: a value of type {type(value).__module__}.{type(value).__qualname__} "
+            "cannot be stored (JSON values, tuples, sets, bytes, datetimes, UUIDs, Decimals, "
+            "enums, dataclasses and pydantic models can; pickle is opt-in: "
+            "JsonSerializer(pickle_fallback=True))"
+        )
+
+
+def _is_pydantic_model(obj: object) -> bool:
+    return hasattr(type(obj), "model_fields") and hasattr(obj, "model_dump")
+
+
+class JsonSerializer:
+    """JSON for JSON values; a tagged JSON form for the rest; pickle only when asked.
+
+    A value made only of ``dict`` (string keys), ``list``, ``str``, ``int``,
+    ``float``, ``bool`` and ``None`` is stored as plain JSON (type ``"json"``),
+    so a checkpoint can be read with any JSON tool. Tuples, named tuples, sets,
+    bytes, datetimes, UUIDs, Decimals, enums, dataclasses and pydantic models are
+    stored as JSON objects tagged ``{"__flowc__": kind, ...}`` (type
+    ``"json+typed"``) and come back as their own types. A class is found by its
+    module and name among the modules already imported: decoding never
+    imports a module, so stored data cannot make code run.
+
+    With ``pickle_fallback=True`` anything else is pickled (type ``"pickle"``);
+    without it, such a value is an error naming where it is, and stored pickles
+    are refused on load.
+    """
+
+    def __init__(self, *, pickle_fallback: bool = False) -> None:
+        self.pickle_fallback = pickle_fallback
+
+    def dumps_typed(self, obj: Any) -> tuple[str, bytes]:
+        """Encode ``obj`` as ``("json" | "json+typed" | "bytes" | "pickle", data)``."""
+        if isinstance(obj, bytes):
+            return "bytes", obj
+        if _is_plain(obj):
+            # the common case, checked without building paths or a copy of the value
+            text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=True)
+            return "json", text.encode("utf-8")
+        typed = [False]
+        try:
+            tree = self._encode(obj, "$", typed)
+        except _Unencodable:
+            if not self.pickle_fallback:
+                raise
+            import pickle
+
+            return "pickle", pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+        text = json.dumps(tree, ensure_ascii=False, separators=(",", ":"), allow_nan=True)
+        return ("json+typed" if typed[0] else "json"), text.encode("utf-8")
+
+    def loads_typed(self, data: tuple[str, bytes]) -> Any:
+        """Decode what :meth:`dumps_typed` gave; refuses pickles unless opted into."""
+        kind, payload = data
+        if kind == "json":
+            return json.loads(payload)
+        if kind == "json+typed":
+            return self._decode(json.loads(payload), "$")
+        if kind == "bytes":
+            return bytes(payload)
+        if kind == "pickle":
+            if not self.pickle_fallback:
+                raise TypeError(
+                    "the value is stored as a pickle, and loading pickles is off (unpickling "
+                    "runs code); opt in with JsonSerializer(pickle_fallback=True)"
+                )
+            import pickle
+
+            return pickle.loads(payload)
+        if kind == "empty":
+            raise TypeError("the value is an empty channel marker, not a value")
+        raise TypeError(f"unknown stored type {kind!r} (written by another serializer?)")
+
+    def _encode(self, obj: Any, path: str, typed: list[bool]) -> Any:
+        if obj is None or type(obj) in (str, bool, int, float):
+            return obj
+        if type(obj) is list:
+            return [self._encode(item, f"{path}[{i}]", typed) for i, item in enumerate(obj)]
+        if type(obj) is dict:
+            if all(type(key) is str for key in obj) and _TAG not in obj:
+                return {
+                    key: self._encode(value, f"{path}.{key}", typed) for key, value in obj.items()
+                }
+            typed[0] = True
+            return {
+                _TAG: "dict",
+                "items": [
+                    [
+                        self._encode(key, f"{path}<key {i}>", typed),
+                        self._encode(value, f"{path}[{key!r}]", typed),
+                    ]
+                    for i, (key, value) in enumerate(obj.items())
+                ],
+            }
+        typed[0] = True
+        if isinstance(obj, enum.Enum):
+            return {
+                _TAG: "enum",
+                "cls": _class_path(type(obj)),
+                "value": self._encode(obj.value, f"{path}.value", typed),
+            }
+        if type(obj) is tuple:
+            return {
+                _TAG: "tuple",
+                "items": [self._encode(v, f"{path}[{i}]", typed) for i, v in enumerate(obj)],
+            }
+        if type(obj) in (set, frozenset):
+            items = [self._encode(v, f"{path}<item>", typed) for v in obj]
+            return {_TAG: type(obj).__name__, "items": items}
+        if isinstance(obj, (bytes, bytearray)):
+            return {_TAG: type(obj).__name__, "b64": base64.b64encode(bytes(obj)).decode("ascii")}
+        if type(obj) is _dt.datetime:
+            return {_TAG: "datetime", "iso": obj.isoformat()}
+        if type(obj) is _dt.date:
+            return {_TAG: "date", "iso": obj.isoformat()}
+        if type(obj) is _dt.time:
+            return {_TAG: "time", "iso": obj.isoformat()}
+        if type(obj) is _dt.timedelta:
+            return {_TAG: "timedelta", "args": [obj.days, obj.seconds, obj.microseconds]}
+        if type(obj) is uuid.UUID:
+            return {_TAG: "uuid", "hex": obj.hex}
+        if type(obj) is decimal.Decimal:
+            return {_TAG: "decimal", "str": str(obj)}
+        if isinstance(obj, tuple) and hasattr(type(obj), "_fields"):
+            names: tuple[str, ...] = getattr(type(obj), "_fields")  # noqa: B009
+            return {
+                _TAG: "namedtuple",
+                "cls": _class_path(type(obj)),
+                "fields": {
+                    k: self._encode(v, f"{path}.{k}", typed)
+                    for k, v in zip(names, obj, strict=True)
+                },
+            }
+        if _is_pydantic_model(obj):
+            fields = {name: getattr(obj, name) for name in type(obj).model_fields}
+            # extra fields of a model with extra="allow" are part of its value too
+            fields.update(getattr(obj, "model_extra", None) or {})
+            return {
+                _TAG: "pydantic",
+                "cls": _class_path(type(obj)),
+                "fields": {k: self._encode(v, f"{path}.{k}", typed) for k, v in fields.items()},
+            }
+        if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+            fields = {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj) if f.init}
+            return {
+                _TAG: "dataclass",
+                "cls": _class_path(type(obj)),
+                "fields": {k: self._encode(v, f"{path}.{k}", typed) for k, v in fields.items()},
+            }
+        raise _Unencodable(path, obj)
+
+    def _decode(self, tree: Any, path: str) -> Any:
+        if isinstance(tree, list):
+            return [self._decode(item, f"{path}[{i}]") for i, item in enumerate(tree)]
+        if not isinstance(tree, dict):
+            return tree
+        kind = tree.get(_TAG)
+        if kind is None:
+            return {key: self._decode(value, f"{path}.{key}") for key, value in tree.items()}
+        if kind == "dict":
+            return {
+                self._decode(key, f"{path}<key>"): self._decode(value, f"{path}[{key!r}]")
+                for key, value in tree["items"]
+            }
+        if kind == "tuple":
+            return tuple(self._decode(v, path) for v in tree["items"])
+        if kind == "set":
+            return {self._decode(v, path) for v in tree["items"]}
+        if kind == "frozenset":
+            return frozenset(self._decode(v, path) for v in tree["items"])
+        if kind in ("bytes", "bytearray"):
+            raw = base64.b64decode(tree["b64"])
+            return raw if kind == "bytes" else bytearray(raw)
+        if kind == "datetime":
+            return _dt.datetime.fromisoformat(tree["iso"])
+        if kind == "date":
+            return _dt.date.fromisoformat(tree["iso"])
+        if kind == "time":
+            return _dt.time.fromisoformat(tree["iso"])
+        if kind == "timedelta":
+            return _dt.timedelta(*tree["args"])
+        if kind == "uuid":
+            return uuid.UUID(hex=tree["hex"])
+        if kind == "decimal":
+            return decimal.Decimal(tree["str"])
+        if kind == "enum":
+            return _loaded_class(tree["cls"], path)(self._decode(tree["value"], path))
+        if kind in ("pydantic", "dataclass", "namedtuple"):
+            cls = _loaded_class(tree["cls"], path)
+            fields = {k: self._decode(v, f"{path}.{k}") for k, v in tree["fields"].items()}
+            if kind == "pydantic":
+                return cls.model_validate(fields)
+            return cls(**fields)
+        raise TypeError(f"at {path}: unknown tagged kind {kind!r}")
+
+
+def _is_plain(obj: Any) -> bool:
+    """Whether ``obj`` is made only of JSON types (so ``json.dumps`` round-trips it exactly)."""
+    kind = type(obj)
+    if kind is str or kind is int or kind is float or kind is bool or obj is None:
+        return True
+    if kind is list:
+        return all(map(_is_plain, obj))
+    if kind is dict:
+        return (
+            _TAG not in obj
+            and all(type(key) is str for key in obj)
+            and all(map(_is_plain, obj.values()))
+        )
+    return False
+
+
+def _class_path(cls: type) -> str:
+    return f"{cls.__module__}:{cls.__qualname__}"
+
+
+def _loaded_class(name: str, path: str) -> Any:
+    module_name, _, qualname = name.partition(":")
+    module = sys.modules.get(module_name)
+    target: Any = module
+    for part in qualname.split("."):
+        target = getattr(target, part, None) if target is not None else None
+    if not isinstance(target, type):
+        raise TypeError(
+            f"at {path}: the stored value is a {name}, and that class is not loaded "
+            f"(import {module_name} before reading the checkpoint; decoding never imports)"
+        )
+    return target
+
+
+def encode_value(
+    serde: SerializerProtocol, value: Any, *, channel: str, checkpoint_id: str
+) -> tuple[str, bytes]:
+    """``serde.dumps_typed(value)``, or an error naming the channel and the checkpoint."""
+    try:
+        return serde.dumps_typed(value)
+    except Exception as exc:
+        raise CheckpointSerializationError(
+            f"cannot encode channel {channel!r} of checkpoint {checkpoint_id}: {exc}"
+        ) from exc
+
+
+def decode_value(
+    serde: SerializerProtocol, data: tuple[str, bytes], *, channel: str, checkpoint_id: str
+) -> Any:
+    """``serde.loads_typed(data)``, or an error naming the channel and the checkpoint."""
+    try:
+        return serde.loads_typed(data)
+    except Exception as exc:
+        raise CheckpointSerializationError(
+            f"cannot decode channel {channel!r} of checkpoint {checkpoint_id}: {exc}"
+        ) from exc
+
+
+def encode_json(value: Any, *, what: str, checkpoint_id: str) -> str:
+    """Plain JSON for a checkpoint's bookkeeping (versions, metadata), or a clear error."""
+    try:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    except (TypeError, ValueError) as exc:
+        raise CheckpointSerializationError(
+            f"cannot encode the {what} of checkpoint {checkpoint_id} as JSON: {exc}"
+        ) from exc
+
+
+# --- the saver interface -----------------------------------------------------------------
+
+
+class BaseCheckpointSaver:
+    """What a checkpointer does: store checkpoints and writes per thread, list and delete them.
+
+    Subclasses implement the sync methods; the async twins run those in a
+    worker thread (so they never block the event loop) unless overridden.
+    """
+
+    serde: SerializerProtocol
+
+    def __init__(self, *, serde: SerializerProtocol | None = None) -> None:
+        self.serde = serde if serde is not None else JsonSerializer()
+
+    # sync --------------------------------------------------------------------------------
+
+    def get_tuple(self, config: CheckpointConfig) -> CheckpointTuple | None:
+        """The checkpoint ``config`` names (the thread's latest without a ``checkpoint_id``)."""
+        raise NotImplementedError
+
+    def get(self, config: CheckpointConfig) -> Checkpoint | None:
+        """The checkpoint alone of :meth:`get_tuple`."""
+        found = self.get_tuple(config)
+        return found.checkpoint if found is not None else None
+
+    def list(
+        self,
+        config: CheckpointConfig | None,
+        *,
+        filter: Mapping[str, Any] | None = None,
+        before: CheckpointConfig | None = None,
+        limit: int | None = None,
+    ) -> Iterator[CheckpointTuple]:
+        """Checkpoints newest first: of ``config``'s thread (and namespace, if given), or all.
+
+        Args:
+            config: Whose checkpoints: ``thread_id``, optionally ``checkpoint_ns``
+                and ``checkpoint_id``; ``None`` lists every thread's.
+            filter: Metadata keys and the values they must equal.
+            before: Only checkpoints older than the one this config names.
+            limit: At most this many.
+        """
+        raise NotImplementedError
+
+    def put(
+        self,
+        config: CheckpointConfig,
+        checkpoint: Checkpoint,
+        metadata: CheckpointMetadata,
+        new_versions: ChannelVersions,
+    ) -> dict[str, Any]:
+        """Store ``checkpoint`` as the child of the one ``config`` names; its config.
+
+        Only the channels in ``new_versions`` have new values to store; the
+        others are found by their version in earlier checkpoints.
+        """
+        raise NotImplementedError
+
+    def put_writes(
+        self,
+        config: CheckpointConfig,
+        writes: Sequence[tuple[str, Any]],
+        task_id: str,
+        task_path: str = "",
+    ) -> None:
+        """Store a task's writes against the checkpoint ``config`` names.
+
+        Special writes (``__error__``, ``__interrupt__``, ``__resume__``,
+        ``__scheduled__``) replace the task's earlier one; normal writes are kept
+        once per (thread, namespace, checkpoint, task, index).
+        """
+        raise NotImplementedError
+
+    def delete_thread(self, thread_id: str) -> None:
+        """Delete every checkpoint and write of a thread, in every namespace."""
+        raise NotImplementedError
+
+    def delete_for_runs(self, run_ids: Sequence[str]) -> None:
+        """Delete the checkpoints (and their writes) whose metadata's ``run_id`` is one of these."""
+        raise NotImplementedError
+
+    def copy_thread(self, source_thread_id: str, target_thread_id: str) -> None:
+        """Copy a thread's checkpoints and writes, every namespace, to another thread id.
+
+        What the target already holds is kept: a checkpoint it has is not overwritten.
+        """
+        raise NotImplementedError
+
+    def prune(self, thread_ids: Sequence[str], *, strategy: str = "keep_latest") -> None:
+        """Thin out threads: ``"keep_latest"`` keeps each namespace's newest checkpoint
+        (and its writes), ``"delete"`` deletes the threads."""
+        raise NotImplementedError
+
+    def get_next_version(self, current: str | int | float | None, channel: None = None) -> str:
+        """The version after ``current`` (see :func:`next_version`)."""
+        return next_version(current)
+
+    # async -------------------------------------------------------------------------------
+
+    async def aget_tuple(self, config: CheckpointConfig) -> CheckpointTuple | None:
+        """Async :meth:`get_tuple`."""
+        return await asyncio.to_thread(self.get_tuple, config)
+
+    async def aget(self, config: CheckpointConfig) -> Checkpoint | None:
+        """Async :meth:`get`."""
+        found = await self.aget_tuple(config)
+        return found.checkpoint if found is not None else None
+
+    async def alist(
+        self,
+        config: CheckpointConfig | None,
+        *,
+        filter: Mapping[str, Any] | None = None,
+        before: CheckpointConfig | None = None,
+        limit: int | None = None,
+    ) -> AsyncIterator[CheckpointTuple]:
+        """Async :meth:`list`."""
+
+        def collect() -> list[CheckpointTuple]:
+            return list(self.list(config, filter=filter, before=before, limit=limit))
+
+        for item in await asyncio.to_thread(collect):
+            yield item
+
+    async def aput(
+        self,
+        config: CheckpointConfig,
+        checkpoint: Checkpoint,
+        metadata: CheckpointMetadata,
+        new_versions: ChannelVersions,
+    ) -> dict[str, Any]:
+        """Async :meth:`put`."""
+        return await asyncio.to_thread(self.put, config, checkpoint, metadata, new_versions)
+
+    async def aput_writes(
+        self,
+        config: CheckpointConfig,
+        writes: Sequence[tuple[str, Any]],
+        task_id: str,
+        task_path: str = "",
+    ) -> None:
+        """Async :meth:`put_writes`."""
+        await asyncio.to_thread(self.put_writes, config, writes, task_id, task_path)
+
+    async def adelete_thread(self, thread_id: str) -> None:
+        """Async :meth:`delete_thread`."""
+        await asyncio.to_thread(self.delete_thread, thread_id)
+
+    async def adelete_for_runs(self, run_ids: Sequence[str]) -> None:
+        """Async :meth:`delete_for_runs`."""
+        await asyncio.to_thread(self.delete_for_runs, run_ids)
+
+    async def acopy_thread(self, source_thread_id: str, target_thread_id: str) -> None:
+        """Async :meth:`copy_thread`."""
+        await asyncio.to_thread(self.copy_thread, source_thread_id, target_thread_id)
+
+    async def aprune(self, thread_ids: Sequence[str], *, strategy: str = "keep_latest") -> None:
+        """Async :meth:`prune`."""
+        await asyncio.to_thread(lambda: self.prune(thread_ids, strategy=strategy))
+
+
+PRUNE_STRATEGIES = ("keep_latest", "delete")
+
+
+def check_prune_strategy(strategy: str) -> None:
+    """A clear error for a strategy :meth:`BaseCheckpointSaver.prune` does not know."""
+    if strategy not in PRUNE_STRATEGIES:
+        raise ValueError(f"unknown prune strategy {strategy!r}: use 'keep_latest' or 'delete'")

@@ -1,0 +1,390 @@
+"""The SQLite saver: one file, the standard library's ``sqlite3``, safe across threads and processes.
+
+The database runs in WAL mode, so readers never wait for the writer and a
+second process can read a thread while the first writes it. Each thread gets
+its own connection (an in-memory database, which cannot be shared that way,
+has one connection and a lock), writes take the write lock at the start of
+their transaction (``BEGIN IMMEDIATE``) so two writers never deadlock, and a
+busy database is waited for up to ``timeout`` seconds before an error. The
+async methods run the sync ones in worker threads: the event loop is never
+blocked on the disk.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import threading
+import weakref
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, Literal
+
+from flowc.runtime.checkpoint import (
+    BaseCheckpointSaver,
+    ChannelVersions,
+    Checkpoint,
+    CheckpointConfig,
+    CheckpointMetadata,
+    CheckpointTuple,
+    SerializerProtocol,
+    check_prune_strategy,
+    metadata_matches,
+    thread_of,
+)
+
+from . import _sql
+from ._shared import (
+    CheckpointRow,
+    assemble,
+    assemble_many,
+    decode_body,
+    metadata_of,
+    split_checkpoint,
+    split_writes,
+    versions_of,
+)
+from ._sql import CHECKPOINT_COLUMNS, SCHEMA_VERSION, schema
+
+__all__ = ["SqliteSaver"]
+
+# how many (channel, version) pairs one query looks up: well under SQLite's variable limit
+_CHUNK = 200
+
+
+class _Connection(sqlite3.Connection):
+    """A connection that can be weakly referenced (the base class cannot)."""
+
+
+class SqliteSaver(BaseCheckpointSaver):
+    """Checkpoints in one SQLite file (created with its tables when missing).
+
+    Args:
+        path: The database file, or ``":memory:"`` for a private in-memory one.
+        timeout: Seconds to wait for another connection's write lock.
+        synchronous: ``"FULL"`` (the default) makes each commit survive a power
+            loss; ``"NORMAL"`` is faster and still survives a crash of the process.
+        serde: How values are encoded (default :class:`~flowc.runtime.checkpoint.JsonSerializer`).
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        timeout: float = 30.0,
+        synchronous: Literal["FULL", "NORMAL"] = "FULL",
+        serde: SerializerProtocol | None = None,
+    ) -> None:
+        super().__init__(serde=serde)
+        self.path = str(path)
+        self.timeout = timeout
+        self.synchronous = synchronous
+        self._local = threading.local()
+        # weak: a thread that ends drops its connection (threading.local), which closes it
+        self._all: weakref.WeakSet[sqlite3.Connection] = weakref.WeakSet()
+        self._all_lock = threading.Lock()
+        self._closed = False
+        self._shared: sqlite3.Connection | None = None
+        self._shared_lock: threading.Lock | None = None
+        if self.path == ":memory:":
+            self._shared = self._connect()
+            self._shared_lock = threading.Lock()
+        try:
+            with self._session(write=True) as conn:
+                (found,) = conn.execute("PRAGMA user_version").fetchone()
+                if found > SCHEMA_VERSION:
+                    raise RuntimeError(
+                        f"{self.path}: the checkpoint database was written by a newer flowc "
+                        f"(schema {found}; this one knows {SCHEMA_VERSION})"
+                    )
+                for statement in schema("BLOB"):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except sqlite3.DatabaseError as exc:
+            self.close()
+            raise sqlite3.DatabaseError(
+                f"{self.path}: cannot use as a checkpoint database: {exc}"
+            ) from exc
+
+    # connections -------------------------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._closed:
+            raise RuntimeError(f"{self.path}: this SqliteSaver is closed")
+        conn = sqlite3.connect(
+            self.path,
+            timeout=self.timeout,
+            isolation_level=None,
+            check_same_thread=False,
+            factory=_Connection,
+        )
+        conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
+        if self.path != ":memory:":
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute(f"PRAGMA synchronous = {self.synchronous}")
+        with self._all_lock:
+            self._all.add(conn)
+        return conn
+
+    def _connection(self) -> sqlite3.Connection:
+        # a connection made before a fork belongs to the parent: the child opens its own
+        pid = os.getpid()
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None or self._local.pid != pid:
+            conn = self._connect()
+            self._local.conn, self._local.pid = conn, pid
+        return conn
+
+    @contextlib.contextmanager
+    def _session(self, *, write: bool) -> Iterator[sqlite3.Connection]:
+        """A transaction: ``BEGIN IMMEDIATE`` for writes, a consistent snapshot for reads."""
+        if self._closed:
+            raise RuntimeError(f"{self.path}: this SqliteSaver is closed")
+        lock = self._shared_lock or contextlib.nullcontext()
+        with lock:
+            conn = self._shared or self._connection()
+            conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+
+    def close(self) -> None:
+        """Close every connection this saver opened (on any thread)."""
+        self._closed = True
+        with self._all_lock:
+            conns = list(self._all)
+            self._all.clear()
+        for conn in conns:
+            conn.close()
+
+    def __enter__(self) -> SqliteSaver:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # the protocol ------------------------------------------------------------------------
+
+    def get_tuple(self, config: CheckpointConfig) -> CheckpointTuple | None:
+        """The checkpoint ``config`` names, or the thread's latest."""
+        thread_id, ns, checkpoint_id = thread_of(config)
+        with self._session(write=False) as conn:
+            if checkpoint_id is None:
+                found = conn.execute(
+                    f"SELECT {CHECKPOINT_COLUMNS} FROM checkpoints WHERE thread_id = ? AND "
+                    "checkpoint_ns = ? ORDER BY checkpoint_id DESC LIMIT 1",
+                    (thread_id, ns),
+                ).fetchone()
+            else:
+                found = conn.execute(
+                    f"SELECT {CHECKPOINT_COLUMNS} FROM checkpoints WHERE thread_id = ? AND "
+                    "checkpoint_ns = ? AND checkpoint_id = ?",
+                    (thread_id, ns, checkpoint_id),
+                ).fetchone()
+            if found is None:
+                return None
+            return self._load(conn, CheckpointRow(*found))
+
+    def list(
+        self,
+        config: CheckpointConfig | None,
+        *,
+        filter: Mapping[str, Any] | None = None,
+        before: CheckpointConfig | None = None,
+        limit: int | None = None,
+    ) -> Iterator[CheckpointTuple]:
+        """Checkpoints newest first (see :meth:`BaseCheckpointSaver.list`)."""
+        where: list[str] = []
+        args: list[Any] = []
+        if config is not None:
+            thread_id, ns, checkpoint_id = thread_of(config)
+            where.append("thread_id = ?")
+            args.append(thread_id)
+            if "checkpoint_ns" in config.get("configurable", {}):
+                where.append("checkpoint_ns = ?")
+                args.append(ns)
+            if checkpoint_id is not None:
+                where.append("checkpoint_id = ?")
+                args.append(checkpoint_id)
+        if before is not None and (before_id := thread_of(before)[2]) is not None:
+            where.append("checkpoint_id < ?")
+            args.append(before_id)
+        query = f"SELECT {CHECKPOINT_COLUMNS} FROM checkpoints"
+        if where:
+            query += " WHERE " + " AND ".join(where)
+        query += " ORDER BY checkpoint_id DESC"
+        if limit is not None and not filter:
+            query += f" LIMIT {int(limit)}"
+        with self._session(write=False) as conn:
+            found: list[tuple[CheckpointRow, dict[str, Any]]] = []
+            for values in conn.execute(query, args):
+                if limit is not None and len(found) >= limit:
+                    break
+                row = CheckpointRow(*values)
+                metadata = metadata_of(self.serde, row)
+                if metadata_matches(metadata, filter):
+                    found.append((row, metadata))
+
+            def blobs(
+                thread_id: str, ns: str, pairs: list[tuple[str, str]]
+            ) -> list[tuple[str, str, str, bytes]]:
+                out = []
+                for start in range(0, len(pairs), _CHUNK):
+                    chunk = pairs[start : start + _CHUNK]
+                    out += conn.execute(
+                        "SELECT channel, version, type, blob FROM checkpoint_blobs "
+                        "WHERE thread_id = ? AND checkpoint_ns = ? AND (channel, version) IN "
+                        "(VALUES " + ", ".join("(?, ?)" for _ in chunk) + ")",
+                        [thread_id, ns, *(x for pair in chunk for x in pair)],
+                    ).fetchall()
+                return out
+
+            def writes(
+                thread_id: str, ns: str, ids: list[str]
+            ) -> list[tuple[str, str, str, str, bytes, str, int]]:
+                out = []
+                for start in range(0, len(ids), _CHUNK):
+                    chunk = ids[start : start + _CHUNK]
+                    out += conn.execute(
+                        "SELECT checkpoint_id, task_id, channel, type, value, task_path, idx "
+                        "FROM checkpoint_writes WHERE thread_id = ? AND checkpoint_ns = ? AND "
+                        "checkpoint_id IN (" + ", ".join("?" for _ in chunk) + ")",
+                        [thread_id, ns, *chunk],
+                    ).fetchall()
+                return out
+
+            loaded = assemble_many(self.serde, found, blobs, writes)
+        yield from loaded
+
+    def put(
+        self,
+        config: CheckpointConfig,
+        checkpoint: Checkpoint,
+        metadata: CheckpointMetadata,
+        new_versions: ChannelVersions,
+    ) -> dict[str, Any]:
+        """Store a checkpoint and its new channel values in one transaction; its config."""
+        row, blobs = split_checkpoint(self.serde, config, checkpoint, metadata, new_versions)
+        with self._session(write=True) as conn:
+            conn.executemany(
+                "INSERT OR IGNORE INTO checkpoint_blobs (thread_id, checkpoint_ns, channel, "
+                "version, type, blob) VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (row.thread_id, row.checkpoint_ns, b.channel, b.version, b.type, b.data)
+                    for b in blobs
+                ],
+            )
+            conn.execute(
+                f"INSERT OR REPLACE INTO checkpoints ({CHECKPOINT_COLUMNS}, run_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    row.thread_id,
+                    row.checkpoint_ns,
+                    row.checkpoint_id,
+                    row.parent_checkpoint_id,
+                    row.type,
+                    row.body,
+                    row.metadata_type,
+                    row.metadata,
+                    row.run_id,
+                ),
+            )
+        return {
+            "configurable": {
+                "thread_id": row.thread_id,
+                "checkpoint_ns": row.checkpoint_ns,
+                "checkpoint_id": row.checkpoint_id,
+            }
+        }
+
+    def put_writes(
+        self,
+        config: CheckpointConfig,
+        writes: Sequence[tuple[str, Any]],
+        task_id: str,
+        task_path: str = "",
+    ) -> None:
+        """Store a task's writes in one transaction: special ones replace, normal ones are kept once."""
+        (thread_id, ns, checkpoint_id), rows = split_writes(
+            self.serde, config, writes, task_id, task_path
+        )
+        with self._session(write=True) as conn:
+            for w in rows:
+                verb = "INSERT OR REPLACE" if w.upsert else "INSERT OR IGNORE"
+                conn.execute(
+                    f"{verb} INTO checkpoint_writes (thread_id, checkpoint_ns, checkpoint_id, "
+                    "task_id, idx, channel, type, value, task_path) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        thread_id,
+                        ns,
+                        checkpoint_id,
+                        w.task_id,
+                        w.idx,
+                        w.channel,
+                        w.type,
+                        w.data,
+                        w.task_path,
+                    ),
+                )
+
+    def delete_thread(self, thread_id: str) -> None:
+        """Delete a thread's checkpoints, blobs and writes, in every namespace, in one transaction."""
+        with self._session(write=True) as conn:
+            for table in ("checkpoints", "checkpoint_blobs", "checkpoint_writes"):
+                conn.execute(f"DELETE FROM {table} WHERE thread_id = ?", (thread_id,))
+
+    def delete_for_runs(self, run_ids: Sequence[str]) -> None:
+        """Delete these runs' checkpoints, their writes and the blobs left unused, in one transaction."""
+        with self._session(write=True) as conn:
+            _sql.delete_for_runs(_qmark(conn), self.serde, run_ids)
+
+    def copy_thread(self, source_thread_id: str, target_thread_id: str) -> None:
+        """Copy a thread to another id in one transaction; what the target has is kept."""
+        with self._session(write=True) as conn:
+            _sql.copy_thread(_qmark(conn), source_thread_id, target_thread_id)
+
+    def prune(self, thread_ids: Sequence[str], *, strategy: str = "keep_latest") -> None:
+        """Keep each namespace's newest checkpoint (``keep_latest``), or delete the threads."""
+        check_prune_strategy(strategy)
+        with self._session(write=True) as conn:
+            for thread_id in thread_ids:
+                if strategy == "delete":
+                    for table in ("checkpoints", "checkpoint_blobs", "checkpoint_writes"):
+                        conn.execute(f"DELETE FROM {table} WHERE thread_id = ?", (thread_id,))
+                else:
+                    _sql.prune_keep_latest(_qmark(conn), self.serde, thread_id)
+
+    def _load(
+        self,
+        conn: sqlite3.Connection,
+        row: CheckpointRow,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> CheckpointTuple:
+        body = decode_body(self.serde, row)
+        pairs = list(versions_of(body).items())
+        blobs: list[tuple[str, str, bytes]] = []
+        for start in range(0, len(pairs), _CHUNK):
+            chunk = pairs[start : start + _CHUNK]
+            blobs += conn.execute(
+                "SELECT channel, type, blob FROM checkpoint_blobs WHERE thread_id = ? AND "
+                "checkpoint_ns = ? AND (channel, version) IN (VALUES "
+                + ", ".join("(?, ?)" for _ in chunk)
+                + ")",
+                [row.thread_id, row.checkpoint_ns, *(x for pair in chunk for x in pair)],
+            ).fetchall()
+        writes = conn.execute(
+            "SELECT task_id, channel, type, value, task_path, idx FROM checkpoint_writes "
+            "WHERE thread_id = ? AND checkpoint_ns = ? AND checkpoint_id = ?",
+            (row.thread_id, row.checkpoint_ns, row.checkpoint_id),
+        ).fetchall()
+        return assemble(self.serde, row, body, blobs, writes, metadata)
+
+
+def _qmark(conn: sqlite3.Connection) -> _sql.Execute:
+    """``conn.execute`` taking the ``%s`` placeholders of the shared SQL."""
+    return lambda query, args: conn.execute(query.replace("%s", "?"), args)
