@@ -482,3 +482,64 @@ def test_an_async_run_gives_a_lone_async_nodes_error_its_task_events() -> None:
         ("TaskResultEvent", "n"),
     ]
     assert repr(events[1].error) == "RuntimeError('async boom')"
+
+
+def test_send_tasks_start_first_and_their_writes_apply_after_the_triggered_nodes() -> None:
+    from flowc.runtime.control import Send
+
+    def fan(state: dict[str, Any]) -> tuple[Any, ...]:
+        return (Send("work", 1), "zed", Send("work", 2), "tally")
+
+    plan = Plan(
+        "push",
+        ("log",),
+        (
+            Node("a", UpdatesEvent, plain=lambda s: {"log": ["a"]}, route=fan),
+            Node("work", UpdatesEvent, plain=lambda i: {"log": [f"w{i}"]}),
+            _node("tally"),
+            _node("zed"),
+        ),
+        ("a",),
+        merge=_merge_log,
+    )
+    events = list(stream(plan, {"log": []}, ["tasks", "values"], False, None))
+    started = [(e.name, e.input, e.triggers) for e in events if isinstance(e, TaskEvent)]
+    assert started[1:] == [
+        ("work", 1, ("__pregel_push",)),
+        ("work", 2, ("__pregel_push",)),
+        ("tally", {"log": ["a"]}, ("branch:to:tally",)),
+        ("zed", {"log": ["a"]}, ("branch:to:zed",)),
+    ]
+    ids = [e.id for e in events if isinstance(e, TaskEvent)]
+    assert len(set(ids)) == 5, "two Sends to one node are two tasks with ids of their own"
+    assert invoke(plan, {"log": []}, None) == {"log": ["a", "tally", "zed", "w1", "w2"]}
+
+
+def test_a_command_writes_its_update_and_adds_its_goto_to_the_nodes_edges() -> None:
+    from flowc.runtime.control import Command
+
+    plan = Plan(
+        "cmd",
+        ("log",),
+        (
+            Node(
+                "a",
+                UpdatesEvent,
+                plain=lambda s: Command(update={"log": ["a"]}, goto=["c"]),
+                then=("b",),
+            ),
+            _node("b"),
+            _node("c"),
+        ),
+        ("a",),
+        merge=_merge_log,
+    )
+    assert [e.chunk() for e in stream(plan, {"log": []}, "updates", False, None)][0] == {
+        "a": {"log": ["a"]}
+    }
+    assert invoke(plan, {"log": []}, None) == {"log": ["a", "b", "c"]}
+    bad = Plan(
+        "bad", ("log",), (Node("a", UpdatesEvent, plain=lambda s: Command(goto="x")),), ("a",)
+    )
+    with pytest.raises(InvalidUpdateError, match="Command to go to 'x', which is not a node"):
+        invoke(bad, {"log": []}, None)

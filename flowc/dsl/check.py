@@ -67,8 +67,10 @@ __all__ = [
     "SubgraphLoader",
     "camel",
     "check",
+    "command_destinations",
     "compatible",
     "import_root",
+    "is_command",
     "type_code",
 ]
 
@@ -171,15 +173,17 @@ def _is_union(tp: Any) -> bool:
     return get_origin(tp) in (typing.Union, types.UnionType)
 
 
-def _is_command(tp: Any) -> bool:
+def is_command(tp: Any) -> bool:
     """Whether ``tp`` is ``Command`` or ``Command[...]`` (flowc's or LangGraph's)."""
     origin = get_origin(tp) or tp
-    return isinstance(origin, type) and origin.__name__ == "Command" and (
-        origin.__module__.startswith(("flowc.", "langgraph."))
+    return (
+        isinstance(origin, type)
+        and origin.__name__ == "Command"
+        and (origin.__module__.startswith(("flowc.", "langgraph.")))
     )
 
 
-def _command_destinations(tp: Any) -> list[str]:
+def command_destinations(tp: Any) -> list[str]:
     """The node names of ``Command[Literal["a", "b"]]`` (none for a bare ``Command``)."""
     out: list[str] = []
     for arg in get_args(tp):
@@ -1168,11 +1172,11 @@ class _Checker:
         if _is_async(fn) and get_origin(inner) is Coroutine:
             inner = get_args(inner)[-1]
         options = list(get_args(inner)) if _is_union(inner) else [inner]
-        commands = [o for o in options if _is_command(o)]
+        commands = [o for o in options if is_command(o)]
         if commands:
             # a Command's update and goto are checked when the node returns one; its
             # `Command[Literal[...]]` names where it may go, for the graph's topology
-            goto = [t for c in commands for t in _command_destinations(c)]
+            goto = [t for c in commands for t in command_destinations(c)]
             unknown = [t for t in goto if t != END and t not in self.node_names]
             if unknown:
                 self.error(
@@ -1184,7 +1188,7 @@ class _Checker:
                 )
                 return False
             self.destinations[node.name] = tuple(goto)
-            options = [o for o in options if not _is_command(o)]
+            options = [o for o in options if not is_command(o)]
             if not options:
                 return None
         tds = [o for o in options if _is_typeddict(o)]

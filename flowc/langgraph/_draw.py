@@ -355,6 +355,11 @@ def _discover(bp: Blueprint) -> tuple[set[_Edge], set[str]]:
         for label, target in _ends(branch) or ():
             item = (branch.source, target, True, "" if label == target else label)
             (end_edges if target == END else writes).setdefault(branch.source, []).append(item)
+    for node_record in bp.nodes:
+        # a node annotated `-> Command[Literal[...]]` may go to those nodes, as a router does
+        for target in _command_ends(node_record.action):
+            item = (node_record.name, target, True, "")
+            (end_edges if target == END else writes).setdefault(node_record.name, []).append(item)
     reached = {START}
     todo = [START]
     found: set[_Edge] = set()
@@ -376,6 +381,29 @@ def _discover(bp: Blueprint) -> tuple[set[_Edge], set[str]]:
         if sources <= reached and target != END:
             found.update((s, target, False, "") for s in sources)
     return found, _last_step(writes, joins)
+
+
+def _command_ends(action: Any) -> tuple[str, ...]:
+    """Where a node's ``Command[Literal[...]]`` return annotation says it may go."""
+    import typing
+
+    from flowc.dsl.check import command_destinations, is_command
+
+    target = action if inspect.isfunction(action) or inspect.ismethod(action) else None
+    if target is None:
+        return ()
+    try:
+        ret = typing.get_type_hints(target).get("return")
+    except Exception:
+        return ()
+    if ret is None:
+        return ()
+    options = (
+        typing.get_args(ret)
+        if typing.get_origin(ret) in (typing.Union, types.UnionType)
+        else (ret,)
+    )
+    return tuple(t for o in options if is_command(o) for t in command_destinations(o))
 
 
 def _last_step(writes: dict[str, list[_Edge]], joins: list[tuple[frozenset[str], str]]) -> set[str]:

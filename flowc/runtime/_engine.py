@@ -473,6 +473,7 @@ class Engine:
         "order",
         "plan",
         "pushes",
+        "pushes_running",
         "ready",
         "run",
         "running",
@@ -494,6 +495,8 @@ class Engine:
         """This superstep's recorded writes, by task, until :meth:`settle` applies them."""
         self.pushes: list[Send] = []
         """The next superstep's ``Send``s, in the order they were sent."""
+        self.pushes_running: list[Send] = []
+        """The ``Send``s of the superstep of several tasks that runs now."""
         self.order: tuple[Task, ...] = ()
         """The tasks of a superstep of several, in LangGraph's order."""
         self.running: tuple[Node, ...] = ()
@@ -744,6 +747,7 @@ class Engine:
             running.append(node)
         self.running = tuple(running)
         self.order = tuple(tasks)
+        self.pushes_running = self.pushes
         return self.order
 
     def inputs(self, values: dict[str, Any]) -> list[Any]:
@@ -807,20 +811,25 @@ class Engine:
     def settle(self) -> tuple[Event, ...]:
         """End a superstep of several tasks: apply their writes; its events; its successors.
 
-        Writes are applied in task order (``Send`` tasks in the order sent, then
-        the triggered nodes' in name order), whatever order the tasks finished
-        in. A plain key written by two tasks fails as in LangGraph. The next
+        Writes are applied in LangGraph's order of task paths (the triggered
+        nodes' in name order, then the ``Send`` tasks' in the order sent),
+        whatever order the tasks finished in. A plain key written by two tasks fails as in LangGraph. The next
         superstep's nodes are then :attr:`ready` (and its ``Send``s :attr:`pushes`).
         """
         writes = self.writes
-        order = self.order
+        # LangGraph applies writes by task path: its triggered nodes' (`__pregel_pull`, by
+        # name) before its Sends' (`__pregel_push`, in the order sent), though the Send
+        # tasks start first
+        pushed = len(self.pushes_running)
+        order = self.order[pushed:] + self.order[:pushed]
+        running = self.running[pushed:] + self.running[:pushed]
         plan = self.plan
         if plan.last_value and len(order) > 1:
             check_concurrent_writes([writes[task][1] for task in order], plan.last_value)
         values = self.values
         wrote = False
         outcomes = []
-        for task, node in zip(order, self.running, strict=True):
+        for task, node in zip(order, running, strict=True):
             _, update, goto = writes[task]
             if update:
                 plan.apply(values, update)
