@@ -47,19 +47,6 @@ __all__ = [
     "get_stream_writer",
 ]
 
-_AGENT = (
-    "build the agent with StateGraph: a node that calls the model, a node that runs the "
-    "tool calls of its last message, and add_conditional_edges between them"
-)
-_TOOL_NODE = (
-    "write the tool node as a function: run the tool calls of the last AI message and "
-    "return their `ToolMessage`s as the update"
-)
-_TOOLS_CONDITION = (
-    'write the router as a function: return "tools" when the last AI message has tool '
-    "calls, else END"
-)
-
 _NOT_YET: dict[str, tuple[str, str | None]] = {
     "Send": (
         "`Send` (a dynamic fan-out) is",
@@ -75,9 +62,6 @@ _NOT_YET: dict[str, tuple[str, str | None]] = {
     "MessageGraph": ("`MessageGraph` (removed from LangGraph 1.x too) is", "use StateGraph"),
     "InMemorySaver": ("checkpointers are", None),
     "MemorySaver": ("checkpointers are", None),
-    "create_react_agent": ("LangGraph's prebuilt agents (`create_react_agent`) are", _AGENT),
-    "ToolNode": ("LangGraph's prebuilt `ToolNode` is", _TOOL_NODE),
-    "tools_condition": ("LangGraph's prebuilt `tools_condition` is", _TOOLS_CONDITION),
 }
 """LangGraph names flowc does not offer: the start of the sentence that refuses the
 feature, and the flowc way if there is one."""
@@ -89,7 +73,17 @@ def _not_yet(module: str, name: str, feature: str, hint: str | None) -> ImportEr
     return ImportError(message if hint is None else f"{message}; {hint}", name=name)
 
 
+_PREBUILT = frozenset(("create_react_agent", "ToolNode", "tools_condition"))
+"""Names LangGraph has in ``langgraph.prebuilt``, where flowc has them too."""
+
+
 def __getattr__(name: str) -> Any:
+    if name in _PREBUILT:
+        raise ImportError(
+            f"{__name__} has no {name}: import it from flowc.langgraph.prebuilt, "
+            "as LangGraph's is imported from langgraph.prebuilt",
+            name=name,
+        )
     if name == "MessagesState":
         from ._messages import MessagesState
 
