@@ -322,8 +322,12 @@ class _Lowering:
             return NodeSpec(name=record.name, call=_STAND_IN)
         if not self.check_callable(action, f"node `{record.name}`", record.span):
             return NodeSpec(name=record.name, call=_STAND_IN)
-        if is_tool_node(action) and not self.check_tools(action, record):
-            return NodeSpec(name=record.name, call=_STAND_IN)
+        if is_tool_node(action):
+            if not self.check_tools(action, record):
+                return NodeSpec(name=record.name, call=_STAND_IN)
+            if action.needs_async:
+                # async-only tools: the node is async, as LangGraph's runs them under astream
+                action = action.ainvoke
         schema = record.input_schema
         if schema is self.bp.state:
             schema = None

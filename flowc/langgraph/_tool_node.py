@@ -164,6 +164,14 @@ class ToolNode:
         """The tools, by name."""
         return self._tools_by_name
 
+    @property
+    def needs_async(self) -> bool:
+        """Whether a tool can only run asynchronously (then the node is :meth:`ainvoke`)."""
+        return any(
+            getattr(t, "coroutine", None) is not None and getattr(t, "func", None) is None
+            for t in self._tools_by_name.values()
+        )
+
     def __repr__(self) -> str:
         return f"ToolNode(tools=[{', '.join(self._tools_by_name)}])"
 

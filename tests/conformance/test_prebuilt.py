@@ -258,3 +258,86 @@ def check_limit(limit: int) -> None:
         for _, fields in update["agent"]["messages"]
     ]
     assert texts[-1] == "Sorry, need more steps to process this request."
+
+
+ASYNC_TOOLS = '''
+from flowc_demo.fake_chat import weather_model
+from langgraph.config import get_stream_writer
+from langgraph.prebuilt import create_react_agent
+
+
+async def get_weather(city: str) -> str:
+    """Get weather for a given city."""
+    get_stream_writer()(f"Looking up data for city: {city}")
+    return f"It's always sunny in {city}!"
+
+
+agent = create_react_agent(model=weather_model(), tools=[get_weather], version="v1")
+'''
+
+
+@pytest.mark.parametrize("subgraphs", [False, True])
+def test_async_tools_run_under_astream(subgraphs: bool) -> None:
+    agents = []
+    for text in (ASYNC_TOOLS, swap_imports(ASYNC_TOOLS)):
+        scope: dict[str, Any] = {}
+        exec(compile(text, "<async tools>", "exec"), scope)
+        agents.append(scope["agent"])
+    for mode in ["updates", "custom", "messages", ["updates", "messages", "custom"], "values"]:
+        expected, actual = (
+            normalize(collect(agent, INPUT, stream_mode=mode, subgraphs=subgraphs, use_async=True))
+            for agent in agents
+        )
+        assert actual == expected, mode
+        if mode == "custom":
+            wrote = "Looking up data for city: sf"
+            assert actual == ([((), wrote)] if subgraphs else [wrote])
+
+
+DEFAULT_VERSION = '''
+import warnings
+
+from flowc_demo.fake_chat import weather_model
+from langgraph.config import get_stream_writer
+from langgraph.prebuilt import create_react_agent
+
+
+def get_weather(city: str) -> str:
+    """Get weather for a given city."""
+    get_stream_writer()(f"Looking up data for city: {city}")
+    return f"It's always sunny in {city}!"
+
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    agent = create_react_agent(model=weather_model(), tools=[get_weather])
+'''
+
+
+@pytest.mark.parametrize("use_async", [False, True])
+def test_the_documents_agent_as_written_differs_only_in_the_tool_tasks_metadata(
+    use_async: bool,
+) -> None:
+    # the reference document passes no version: LangGraph's default is v2, which
+    # sends each tool call as its own task (`Send`); flowc's is v1, one `tools` task
+    agents = []
+    for text in (DEFAULT_VERSION, swap_imports(DEFAULT_VERSION)):
+        scope: dict[str, Any] = {}
+        exec(compile(text, "<document agent>", "exec"), scope)
+        agents.append(scope["agent"])
+    for mode in ["updates", "custom", "values"]:
+        expected, actual = (
+            normalize(collect(agent, INPUT, stream_mode=mode, use_async=use_async))
+            for agent in agents
+        )
+        assert actual == expected, mode
+    expected, actual = (
+        normalize(collect(agent, INPUT, stream_mode="messages", use_async=use_async))
+        for agent in agents
+    )
+    tool_meta = [(m["langgraph_triggers"], m["langgraph_path"]) for _, m in expected[1:2]]
+    assert tool_meta == [(("__pregel_push",), ("__pregel_push", 0, False))]
+    expected[1][1].update(
+        langgraph_triggers=("branch:to:tools",), langgraph_path=("__pregel_pull", "tools")
+    )
+    assert actual == expected
