@@ -365,8 +365,14 @@ def create_react_agent(
     graph_state = state_schema
     if pre_model_hook is not None:
         graph_state = _with_llm_input(state_schema, pydantic_state)
+    structured_node = (
+        agenerate_structured_response if asynchronous else generate_structured_response
+    )
+    # nodes in LangGraph's order: it is the order of get_graph()'s boxes
     workflow: StateGraph[Any] = StateGraph(graph_state)
     workflow.add_node("agent", aagent if asynchronous else agent)
+    if calls_tools:
+        workflow.add_node("tools", tool_node)
     if pre_model_hook is not None:
         workflow.add_node("pre_model_hook", _as_node(pre_model_hook))
         workflow.add_edge("pre_model_hook", "agent")
@@ -374,11 +380,6 @@ def create_react_agent(
     else:
         entry = "agent"
     workflow.set_entry_point(entry)
-    if response_format is not None:
-        workflow.add_node(
-            "generate_structured_response",
-            agenerate_structured_response if asynchronous else generate_structured_response,
-        )
     if not calls_tools:
         last = "agent"
         if post_model_hook is not None:
@@ -386,10 +387,12 @@ def create_react_agent(
             workflow.add_edge("agent", "post_model_hook")
             last = "post_model_hook"
         if response_format is not None:
+            workflow.add_node("generate_structured_response", structured_node)
             workflow.add_edge(last, "generate_structured_response")
         return workflow.compile(name=name)
 
-    workflow.add_node("tools", tool_node)
+    if response_format is not None:
+        workflow.add_node("generate_structured_response", structured_node)
     final = "generate_structured_response" if response_format is not None else END
 
     def should_continue(state: Any) -> str:

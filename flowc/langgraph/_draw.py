@@ -368,7 +368,12 @@ def drawing(bp: Blueprint, *, xray: bool | int = False) -> DrawableGraph:
     graph = DrawableGraph()
     graph.nodes[START] = DrawnNode(START, START)
     for record in bp.nodes:
-        graph.nodes[record.name] = DrawnNode(record.name, record.name, record.metadata)
+        metadata = record.metadata
+        tools = getattr(record.action, "tools_by_name", None)
+        if isinstance(tools, Mapping) and tools:
+            # LangGraph lists a tool node's tools in its box
+            metadata = {**(metadata or {}), "__tools": list(tools)}
+        graph.nodes[record.name] = DrawnNode(record.name, record.name, metadata)
     edges, last_step = _discover(bp)
     for src, dst, conditional, label in sorted(edges):
         graph.add_edge(src, dst, label or None, conditional)

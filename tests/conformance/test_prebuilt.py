@@ -341,3 +341,14 @@ def test_the_documents_agent_as_written_differs_only_in_the_tool_tasks_metadata(
         langgraph_triggers=("branch:to:tools",), langgraph_path=("__pregel_pull", "tools")
     )
     assert actual == expected
+
+
+@pytest.mark.parametrize("stem", files())
+@pytest.mark.parametrize("xray", [False, True])
+def test_same_mermaid_drawing(stem: str, xray: bool) -> None:
+    for name in load(stem, "langgraph").GRAPHS:
+        expected, actual = (
+            getattr(load(stem, impl), name).get_graph(xray=xray).draw_mermaid()
+            for impl in ("langgraph", "flowc")
+        )
+        assert actual == expected, f"{stem}.{name}"

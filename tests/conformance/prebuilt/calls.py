@@ -17,7 +17,7 @@ def get_weather(city: str) -> str:
 @tool
 def get_time(city: str) -> dict:
     """Get the local time of a city."""
-    get_stream_writer()({"time_for": city})
+    # only one of the parallel tools writes: two would write in either order
     return {"city": city, "time": "12:00"}
 
 

@@ -3,6 +3,8 @@ and a post-model hook of an agent without tools."""
 
 from flowc_demo.fake_chat import ToolCallingFakeModel, weather_model
 from langchain_core.messages import AIMessage, SystemMessage
+from langchain_core.prompts import ChatPromptTemplate, MessagesPlaceholder
+from langchain_core.runnables import RunnableLambda
 from langgraph.prebuilt import create_react_agent
 
 
@@ -40,5 +42,15 @@ reviewed = create_react_agent(
     version="v1",
 )
 
-GRAPHS = ["trimmed", "reminded", "reviewed"]
+as_runnables = create_react_agent(
+    model=weather_model(),
+    tools=[get_weather],
+    pre_model_hook=RunnableLambda(remind),
+    prompt=ChatPromptTemplate.from_messages(
+        [("system", "You are a weather bot."), MessagesPlaceholder("messages")]
+    ),
+    version="v1",
+)
+
+GRAPHS = ["trimmed", "reminded", "reviewed", "as_runnables"]
 INPUTS = [{"messages": [{"role": "user", "content": "what is the weather in sf"}]}]

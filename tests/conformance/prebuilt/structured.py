@@ -47,5 +47,12 @@ with_prompt = create_react_agent(
     version="v1",
 )
 
-GRAPHS = ["schema", "with_prompt"]
+as_json_schema = create_react_agent(
+    model=ToolCallingFakeModel(responses=replies()),
+    tools=[get_weather],
+    response_format=Weather.model_json_schema(),
+    version="v1",
+)
+
+GRAPHS = ["schema", "with_prompt", "as_json_schema"]
 INPUTS = [{"messages": [{"role": "user", "content": "what is the weather in sf"}]}]
