@@ -24,7 +24,14 @@ from typing import Annotated, Any, Literal, NotRequired, TypedDict, cast
 
 import pydantic
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, AnyMessage, BaseMessage, SystemMessage, ToolMessage
+from langchain_core.messages import (
+    AIMessage,
+    AnyMessage,
+    BaseMessage,
+    SystemMessage,
+    ToolMessage,
+    convert_to_messages,
+)
 from langchain_core.runnables import Runnable, RunnableBinding, RunnableConfig, RunnableLambda
 from langchain_core.tools import BaseTool
 
@@ -58,10 +65,19 @@ class AgentStateWithStructuredResponse(AgentState):
     structured_response: NotRequired[StructuredResponse]
 
 
-class AgentStatePydantic(pydantic.BaseModel):
-    """The agent's state as a pydantic model."""
+def _as_messages(value: Any) -> Any:
+    """Message dicts, tuples and strings as LangChain messages (a run's input may hold them)."""
+    return convert_to_messages(value) if isinstance(value, list | tuple) else value
 
-    messages: Annotated[list[AnyMessage], add_messages]
+
+class AgentStatePydantic(pydantic.BaseModel):
+    """The agent's state as a pydantic model.
+
+    Its ``messages`` accept what ``add_messages`` accepts (``{"role": "user", ...}``...):
+    flowc validates a pydantic state's input before merging it.
+    """
+
+    messages: Annotated[list[AnyMessage], pydantic.BeforeValidator(_as_messages), add_messages]
 
 
 class AgentStateWithStructuredResponsePydantic(AgentStatePydantic):

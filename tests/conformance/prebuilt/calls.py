@@ -5,7 +5,7 @@ from langchain_core.messages import AIMessage, SystemMessage
 from langchain_core.tools import tool
 from langgraph.config import get_stream_writer
 from langgraph.prebuilt import create_react_agent
-from langgraph.prebuilt.chat_agent_executor import AgentState
+from langgraph.prebuilt.chat_agent_executor import AgentState, AgentStatePydantic
 
 
 def get_weather(city: str) -> str:
@@ -90,7 +90,29 @@ custom_state = create_react_agent(
     version="v1",
 )
 
-GRAPHS = [*GRAPHS, "custom_state"]
+
+
+class PydanticState(AgentStatePydantic):
+    user_name: str = "Ada"
+
+
+pydantic_state = create_react_agent(
+    model=ToolCallingFakeModel(
+        responses=[
+            AIMessage(
+                "",
+                id="p-1",
+                tool_calls=[{"name": "get_weather", "args": {"city": "sf"}, "id": "call-1"}],
+            ),
+            AIMessage("Sunny.", id="p-2"),
+        ]
+    ),
+    tools=[get_weather],
+    state_schema=PydanticState,
+    version="v1",
+)
+
+GRAPHS = [*GRAPHS, "custom_state", "pydantic_state"]
 INPUTS = {
     name: [{"messages": [{"role": "user", "content": "hi"}], "user_name": "Ada"}]
     if name == "custom_state"
