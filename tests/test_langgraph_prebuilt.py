@@ -159,3 +159,14 @@ def test_tools_condition_routes_on_the_last_message() -> None:
     assert tools_condition({"messages": [AIMessage("done")]}) == "__end__"
     with pytest.raises(ValueError, match="No messages found in input state to tool_edge"):
         tools_condition({"messages": []})
+
+
+def test_async_only_tools_make_an_async_tool_node_that_stream_refuses() -> None:
+    async def get_weather_async(city: str) -> str:
+        """Get weather for a given city."""
+        return f"It's always sunny in {city}!"
+
+    agent = create_react_agent(weather_model(), [get_weather_async])
+    with pytest.raises(TypeError) as info:
+        list(agent.stream({"messages": [("user", "hi")]}, stream_mode="updates"))
+    assert str(info.value).startswith('No synchronous function provided to "tools".')

@@ -14,7 +14,9 @@
 message id). ``compile()`` runs flowc's checks (one :class:`GraphCompileError` lists every
 problem, each at the builder call it is about), generates a runner module and
 returns a graph whose ``stream``, ``astream``, ``invoke`` and ``ainvoke``
-produce exactly LangGraph v1's chunks and results. LangGraph features flowc
+produce exactly LangGraph v1's chunks and results. LangGraph's prebuilt agent
+and tool node (``create_react_agent``, ``ToolNode``, ``tools_condition``) are in
+:mod:`flowc.langgraph.prebuilt`, as in ``langgraph.prebuilt``. LangGraph features flowc
 does not support yet fail at ``compile()`` (node options at ``add_node``) with
 an :class:`UnsupportedFeatureError` or a diagnostic naming the feature.
 """
