@@ -209,15 +209,29 @@ def _as_node(hook: Any) -> Callable[..., Any]:
     return cast("Callable[..., Any]", hook)
 
 
+Prompt: typing.TypeAlias = str | SystemMessage | Callable[[Any], Any] | Runnable[Any, Any]
+"""A system prompt, or what turns the state into the model's input (LangGraph's ``Prompt``)."""
+
+ResponseFormat: typing.TypeAlias = (
+    type[pydantic.BaseModel]
+    | dict[str, Any]
+    | tuple[str, type[pydantic.BaseModel] | dict[str, Any]]
+)
+"""A structured response's schema, or ``(system prompt, schema)``."""
+
+Hook: typing.TypeAlias = Callable[..., Any] | Runnable[Any, Any]
+"""A node run before or after the model: a function of the state, or a runnable."""
+
+
 def create_react_agent(
-    model: Any,
+    model: str | Runnable[Any, Any],
     tools: Sequence[BaseTool | Callable[..., Any] | dict[str, Any]] | ToolNode,
     *,
-    prompt: Any = None,
-    response_format: Any = None,
-    pre_model_hook: Any = None,
-    post_model_hook: Any = None,
-    state_schema: Any = None,
+    prompt: Prompt | None = None,
+    response_format: ResponseFormat | None = None,
+    pre_model_hook: Hook | None = None,
+    post_model_hook: Hook | None = None,
+    state_schema: type[Any] | None = None,
     context_schema: Any = None,
     checkpointer: Any = None,
     store: Any = None,
@@ -361,19 +375,24 @@ def create_react_agent(
         response = await call.ainvoke(model_input(state, config), config)
         return reply(state, response, config)
 
-    schema, system = response_format, None
+    schema: type[pydantic.BaseModel] | dict[str, Any] | None
+    system: str | None = None
     if isinstance(response_format, tuple):
         system, schema = response_format
+    else:
+        schema = response_format
 
     def structured_input(state: Any) -> list[Any]:
         messages = list(_get(state, "messages"))
         return [SystemMessage(content=system), *messages] if system is not None else messages
 
     def generate_structured_response(state: Any, config: RunnableConfig) -> dict[str, Any]:
+        assert schema is not None  # the node exists only with a response_format
         structured = _bound_model(chat_model).with_structured_output(schema)
         return {"structured_response": structured.invoke(structured_input(state), config)}
 
     async def agenerate_structured_response(state: Any, config: RunnableConfig) -> dict[str, Any]:
+        assert schema is not None
         structured = _bound_model(chat_model).with_structured_output(schema)
         return {"structured_response": await structured.ainvoke(structured_input(state), config)}
 
