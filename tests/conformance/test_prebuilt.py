@@ -352,3 +352,31 @@ def test_same_mermaid_drawing(stem: str, xray: bool) -> None:
             for impl in ("langgraph", "flowc")
         )
         assert actual == expected, f"{stem}.{name}"
+
+
+RUN_CONFIG = {
+    "tags": ["run-tag"],
+    "metadata": {"user_id": "u-1"},
+    "configurable": {"thread_id": "thread-1"},
+    "recursion_limit": 12,
+}
+
+
+@pytest.mark.parametrize("use_async", [False, True])
+@pytest.mark.parametrize("subgraphs", [False, True])
+def test_a_run_config_reaches_the_model_and_the_tools_as_in_langgraph(
+    subgraphs: bool, use_async: bool
+) -> None:
+    for stem, name in (("weather", "agent"), ("weather", "assistant"), ("tool_node", "graph")):
+        for mode in ["messages", ["messages", "updates", "custom"], "values"]:
+            expected, actual = run_both(
+                stem,
+                name,
+                0,
+                stream_mode=mode,
+                subgraphs=subgraphs,
+                use_async=use_async,
+                config=copy.deepcopy(RUN_CONFIG),
+            )
+            assert actual == expected, f"{stem}.{name} {mode}"
+            assert key_order(actual) == key_order(expected), f"{stem}.{name} {mode}"
