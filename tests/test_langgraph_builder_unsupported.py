@@ -290,26 +290,20 @@ def test_langgraph_graphs_and_runnables_cannot_be_nodes() -> None:
     )
 
 
-_TOOL_NODE_WAY = (
-    "write the tool node as a function: run the tool calls of the last AI message "
-    "and return their `ToolMessage`s as the update"
-)
-
-
 def get_weather(city: str) -> str:
     """Get the weather of a city."""
     return f"sunny in {city}"
 
 
 @pytest.mark.filterwarnings("ignore:ValidationNode is deprecated")
-def test_a_prebuilt_tool_node_as_a_node_is_named_with_the_flowc_way() -> None:
+def test_langgraphs_own_tool_node_as_a_node_says_to_import_flowcs() -> None:
     from langgraph.prebuilt import ToolNode, ValidationNode
 
     assert compile_error(one_node(ToolNode([get_weather]))) == [
         (
             "E602",
-            "node `node`: LangGraph's prebuilt `ToolNode` is not supported by flowc yet",
-            _TOOL_NODE_WAY,
+            "node `node`: LangGraph's own `ToolNode` cannot run in a flowc graph",
+            "import ToolNode from flowc.langgraph.prebuilt (LangGraph's signature and behaviour)",
         )
     ]
     assert compile_error(one_node(ValidationNode([get_weather]))) == [
@@ -322,40 +316,24 @@ def test_a_prebuilt_tool_node_as_a_node_is_named_with_the_flowc_way() -> None:
     ]
 
 
-_AGENT_WAY = (
-    "build the agent with StateGraph: a node that calls the model, a node that runs the "
-    "tool calls of its last message, and add_conditional_edges between them"
-)
-
-
-@pytest.mark.parametrize("module", ["flowc.langgraph", "flowc.langgraph.prebuilt"])
-@pytest.mark.parametrize(
-    ("name", "message"),
-    [
-        (
-            "create_react_agent",
-            "LangGraph's prebuilt agents (`create_react_agent`) are not supported by flowc yet; "
-            + _AGENT_WAY,
-        ),
-        (
-            "ToolNode",
-            "LangGraph's prebuilt `ToolNode` is not supported by flowc yet; " + _TOOL_NODE_WAY,
-        ),
-        (
-            "tools_condition",
-            "LangGraph's prebuilt `tools_condition` is not supported by flowc yet; "
-            'write the router as a function: return "tools" when the last AI message has tool '
-            "calls, else END",
-        ),
-    ],
-)
-def test_prebuilt_agents_and_tool_nodes_fail_to_import_with_the_flowc_way(
-    module: str, name: str, message: str
-) -> None:
+@pytest.mark.parametrize("name", ["create_react_agent", "ToolNode", "tools_condition"])
+def test_prebuilt_names_imported_from_flowc_langgraph_point_at_prebuilt(name: str) -> None:
     with pytest.raises(ImportError) as info:
-        exec(f"from {module} import {name}", {})
-    assert str(info.value) == f"{module} has no {name}: {message}"
+        exec(f"from flowc.langgraph import {name}", {})
+    assert str(info.value) == (
+        f"flowc.langgraph has no {name}: import it from flowc.langgraph.prebuilt, "
+        "as LangGraph's is imported from langgraph.prebuilt"
+    )
     assert info.value.name == name
+
+
+def test_prebuilt_agents_and_tool_nodes_import_from_flowc_langgraph_prebuilt() -> None:
+    from flowc.langgraph._agent import create_react_agent as agent
+    from flowc.langgraph._tool_node import ToolNode as node
+    from flowc.langgraph._tool_node import tools_condition as condition
+    from flowc.langgraph.prebuilt import ToolNode, create_react_agent, tools_condition
+
+    assert (create_react_agent, ToolNode, tools_condition) == (agent, node, condition)
 
 
 def test_names_only_langgraph_prebuilt_has_fail_to_import_naming_the_feature() -> None:

@@ -1,9 +1,10 @@
-"""flowc's own client for OpenAI-compatible chat-completions endpoints (extra ``http``).
+"""Chat models behind any OpenAI-compatible endpoint, on the official ``openai`` SDK (extra ``openai``).
 
-No LangChain needed: :class:`ChatClient` talks to ``POST {base_url}/chat/completions``
-with httpx, streams the reply as server-sent events, and, called inside a node
-of a run that streams ``messages``, streams every token as a ``messages``
-event, with LangGraph's metadata::
+No LangChain needed: :class:`ChatClient` calls ``chat.completions.create`` with
+the SDK's sync and async clients (any ``base_url``: OpenAI, vLLM, llama.cpp's
+server, Ollama, LiteLLM...) and, called inside a node of a run that streams
+``messages``, streams every token as a ``messages`` event, with LangGraph's
+metadata::
 
     from flowc.integrations.openai_compat import ChatClient
 
@@ -13,31 +14,34 @@ event, with LangGraph's metadata::
         reply = llm.invoke([{"role": "user", "content": f"A joke about {state['topic']}"}])
         return {"joke": reply.content}
 
-``invoke`` / ``ainvoke`` stream under the hood when the run streams
-``messages`` (so tokens arrive as they are made) and make one plain request
-otherwise; ``stream`` / ``astream`` yield :class:`ChatMessageChunk` objects.
+The SDK does the HTTP, the server-sent events and the retries (connection
+failures and ``408``/``409``/``429``/``5xx`` answers, with its backoff and the
+server's ``Retry-After``; never once a token has been streamed). flowc's own
+parts are the ``messages`` events and the typed messages: ``invoke`` /
+``ainvoke`` stream under the hood when the run streams ``messages`` (so tokens
+arrive as they are made) and make one plain request otherwise; ``stream`` /
+``astream`` yield :class:`ChatMessageChunk` objects.
 
 Failures are exceptions of :class:`ChatError`'s family: :class:`ChatHTTPError`
 (an error status), :class:`ChatTimeoutError`, :class:`ChatStreamError` (the
 server reported an error, or the connection ended, part-way through a reply:
 everything streamed before it was delivered, and ``.partial`` holds it) and
-:class:`ChatProtocolError` (a malformed event). Connection failures and
-``408``/``409``/``429``/``5xx`` answers are retried, with backoff, but never
-once a token has been streamed.
+:class:`ChatProtocolError` (event data that is not JSON, an answer that is no
+completion).
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
-import time
+import threading
 import uuid
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any, Final, TypeAlias
 
-import httpx
+import openai
 
 from flowc.runtime import messages as _messages
 from flowc.runtime.events import MessageMetadata
@@ -58,8 +62,6 @@ __all__ = [
 ]
 
 DEFAULT_BASE_URL: Final = "https://api.openai.com/v1"
-RETRY_STATUSES: Final = frozenset({408, 409, 429, 500, 502, 503, 504})
-_MAX_BACKOFF: Final = 30.0
 
 
 # -- errors -----------------------------------------------------------------------------
@@ -97,12 +99,11 @@ class ChatStreamError(ChatError):
 
 
 class ChatProtocolError(ChatError):
-    """The server sent something that is not an OpenAI chat-completions stream."""
+    """The server sent something that is not an OpenAI chat completion."""
 
-    def __init__(self, message: str, line: int, text: str, partial: ChatMessage) -> None:
+    def __init__(self, message: str, text: str, partial: ChatMessage) -> None:
         excerpt = text if len(text) <= 120 else text[:117] + "..."
-        super().__init__(f"{message} (event line {line}: {excerpt!r})")
-        self.line = line
+        super().__init__(f"{message} ({excerpt!r})")
         self.partial = partial
 
 
@@ -249,103 +250,55 @@ class _Reply:
         )
 
 
-# -- server-sent events -----------------------------------------------------------------
+class _Chunks:
+    """Turns the SDK's ``ChatCompletionChunk`` objects into flowc's chunks."""
 
-
-class _Events:
-    """Turns the lines of an SSE body into chat chunks (OpenAI's streaming format)."""
-
-    __slots__ = ("_data", "_event", "_role", "done", "line", "reply")
+    __slots__ = ("received", "reply", "role")
 
     def __init__(self, reply: _Reply) -> None:
         self.reply = reply
-        self.line = 0
-        self.done = False
-        self._data: list[str] = []
-        self._event = "message"
-        self._role = "assistant"
+        self.role = "assistant"
+        self.received = 0
+        """How many events arrived (a timeout after the first is a stalled reply)."""
 
-    def feed(self, text: str) -> ChatMessageChunk | None:
-        """Take one line; return the chunk an event it completes carries, if any."""
-        self.line += 1
-        if text == "":
-            return self._dispatch()
-        if text.startswith(":"):
-            return None  # a comment (keep-alive)
-        name, _, value = text.partition(":")
-        value = value.removeprefix(" ")
-        if name == "data":
-            self._data.append(value)
-        elif name == "event":
-            self._event = value
-        elif name not in ("id", "retry"):
-            raise ChatProtocolError("malformed event line", self.line, text, self.reply.message())
-        return None
-
-    def close(self) -> ChatMessageChunk | None:
-        """The body ended: dispatch what is pending."""
-        return self._dispatch()
-
-    def _dispatch(self) -> ChatMessageChunk | None:
-        if not self._data:
-            self._event = "message"
-            return None
-        data = "\n".join(self._data)
-        event = self._event
-        self._data = []
-        self._event = "message"
-        if data.strip() == "[DONE]":
-            self.done = True
-            return None
-        try:
-            payload = json.loads(data)
-        except json.JSONDecodeError as exc:
-            raise ChatProtocolError(
-                f"event data is not JSON ({exc.msg})", self.line, data, self.reply.message()
-            ) from None
-        if not isinstance(payload, dict):
-            raise ChatProtocolError(
-                "event data is not a JSON object", self.line, data, self.reply.message()
-            )
-        if event == "error" or "error" in payload:
-            raise ChatStreamError(
-                f"the server reported an error mid-stream: {_error_text(payload)}",
-                self.reply.message(),
-            )
-        return self._chunk(payload, data)
-
-    def _chunk(self, payload: dict[str, Any], data: str) -> ChatMessageChunk | None:
+    def chunk(self, event: Any) -> ChatMessageChunk | None:
+        self.received += 1
         reply = self.reply
-        if isinstance(payload.get("id"), str) and payload["id"]:
-            reply.id = payload["id"]
-        if isinstance(payload.get("model"), str):
-            reply.model = payload["model"]
-        if isinstance(payload.get("usage"), dict):
-            reply.usage = payload["usage"]
-        choices = payload.get("choices")
+        if isinstance(getattr(event, "id", None), str) and event.id:
+            reply.id = event.id
+        if isinstance(getattr(event, "model", None), str):
+            reply.model = event.model
+        usage = getattr(event, "usage", None)
+        if usage is not None:
+            reply.usage = _plain(usage)
+        choices = getattr(event, "choices", None)
         if not isinstance(choices, list):
-            raise ChatProtocolError("event has no `choices` list", self.line, data, reply.message())
+            raise ChatProtocolError(
+                "event has no `choices` list", json.dumps(_plain(event)), reply.message()
+            )
         if not choices:
             return None  # e.g. the final usage-only event
         choice = choices[0]
-        delta = choice.get("delta") if isinstance(choice, dict) else None
-        if not isinstance(delta, dict):
-            raise ChatProtocolError("choice has no `delta`", self.line, data, reply.message())
-        if isinstance(delta.get("role"), str):
-            self._role = delta["role"]
+        delta = getattr(choice, "delta", None)
+        if delta is None:
+            raise ChatProtocolError(
+                "choice has no `delta`", json.dumps(_plain(event)), reply.message()
+            )
+        if isinstance(delta.role, str):
+            self.role = delta.role
         pieces = [
             ToolCallChunk(
-                index=int(call.get("index", i)),
-                id=call.get("id"),
-                name=(call.get("function") or {}).get("name"),
-                arguments=(call.get("function") or {}).get("arguments") or "",
+                index=int(call.index if call.index is not None else i),
+                id=call.id,
+                name=call.function.name if call.function is not None else None,
+                arguments=(call.function.arguments or "") if call.function is not None else "",
             )
-            for i, call in enumerate(delta.get("tool_calls") or ())
+            for i, call in enumerate(delta.tool_calls or ())
         ]
-        finish = choice.get("finish_reason")
+        finish = choice.finish_reason
         return ChatMessageChunk(
-            content=delta.get("content") or "",
-            role=self._role,
+            content=delta.content or "",
+            role=self.role,
             id=reply.id,
             tool_call_chunks=pieces,
             finish_reason=finish if isinstance(finish, str) else None,
@@ -354,15 +307,19 @@ class _Events:
         )
 
 
-def _error_text(payload: Any) -> str:
-    error = payload.get("error") if isinstance(payload, dict) else None
-    if isinstance(error, dict):
-        message = error.get("message") or json.dumps(error)
+def _plain(obj: Any) -> Any:
+    """An SDK object as plain JSON values."""
+    dump = getattr(obj, "model_dump", None)
+    return dump(mode="json", exclude_unset=True) if callable(dump) else obj
+
+
+def _error_text(body: Any) -> str:
+    error = body.get("error", body) if isinstance(body, Mapping) else body
+    if isinstance(error, Mapping):
+        message = error.get("message") or json.dumps(dict(error))
         kind = error.get("type") or error.get("code")
         return f"{message} ({kind})" if kind else str(message)
-    if error is not None:
-        return str(error)
-    return json.dumps(payload) if isinstance(payload, dict) else str(payload)
+    return str(error) if error is not None else "(no body)"
 
 
 # -- the client -------------------------------------------------------------------------
@@ -378,14 +335,17 @@ class ChatClient:
             ``Authorization`` header when there is none (local servers).
         api_key_env: where to look for the key (``OPENAI_API_KEY``).
         timeout: seconds to connect, and to wait for each piece of the answer.
-        max_retries: how many times to retry a failed connection or a
+        max_retries: how many times the SDK retries a failed connection or a
             retryable status (``408``, ``409``, ``429``, ``5xx``).
-        backoff: the first retry's delay in seconds, doubled each time
-            (a ``Retry-After`` header wins).
         tags: added to ``metadata["tags"]`` of this model's ``messages`` events.
         disable_streaming: never stream; in ``messages`` mode a reply comes as
             one whole message.
         provider: ``metadata["ls_provider"]`` of the events.
+        headers: sent with every request.
+        client: an ``openai.OpenAI`` client to use for sync calls (then
+            ``base_url``, ``api_key``, ``timeout``, ``max_retries`` and
+            ``headers`` are the client's).
+        async_client: an ``openai.AsyncOpenAI`` client for async calls.
         params: sent with every request (``temperature``, ``max_tokens``...).
     """
 
@@ -398,11 +358,12 @@ class ChatClient:
         api_key_env: str = "OPENAI_API_KEY",
         timeout: float = 60.0,
         max_retries: int = 2,
-        backoff: float = 0.5,
         tags: Sequence[str] = (),
         disable_streaming: bool = False,
         provider: str = "openai",
         headers: Mapping[str, str] | None = None,
+        client: openai.OpenAI | None = None,
+        async_client: openai.AsyncOpenAI | None = None,
         **params: Any,
     ) -> None:
         self.model = model
@@ -411,14 +372,17 @@ class ChatClient:
         self.api_key_env = api_key_env
         self.timeout = timeout
         self.max_retries = max_retries
-        self.backoff = backoff
         self.tags = tuple(tags)
         self.disable_streaming = disable_streaming
         self.provider = provider
         self.headers = dict(headers or {})
         self.params = params
+        self._client = client
+        self._async_client = async_client
+        self._clients: dict[tuple[Any, ...], openai.OpenAI] = {}
+        self._lock = threading.Lock()
 
-    # -- request pieces, resolved at call time so the environment can change ---------
+    # -- settings, resolved at call time so the environment can change ------------------
 
     def _model(self) -> str:
         model = self.model or os.environ.get("OPENAI_MODEL")
@@ -426,60 +390,86 @@ class ChatClient:
             raise ChatError("no model: pass ChatClient(model=...) or set OPENAI_MODEL")
         return model
 
-    def _url(self) -> str:
+    def _base(self) -> str:
+        if self._client is not None:
+            return str(self._client.base_url).rstrip("/")
         base = self.base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL
-        return base.rstrip("/") + "/chat/completions"
+        return base.rstrip("/")
 
-    def _headers(self, stream: bool) -> dict[str, str]:
-        headers = {"Content-Type": "application/json", **self.headers}
-        if stream:
-            headers["Accept"] = "text/event-stream"
-        key = self.api_key or os.environ.get(self.api_key_env)
-        if key:
-            headers["Authorization"] = f"Bearer {key}"
-        return headers
+    def _url(self) -> str:
+        return self._base() + "/chat/completions"
 
-    def _body(
+    def _key(self) -> str | None:
+        return self.api_key or os.environ.get(self.api_key_env) or None
+
+    def _options(self) -> dict[str, Any]:
+        return {
+            "base_url": self._base(),
+            # a local server wants no key, the SDK one: requests then omit the header
+            "api_key": self._key() or "unused",
+            "timeout": self.timeout,
+            "max_retries": self.max_retries,
+            "default_headers": dict(self.headers),
+        }
+
+    def _sync(self) -> openai.OpenAI:
+        if self._client is not None:
+            return self._client
+        options = self._options()
+        cache_key = (
+            options["base_url"],
+            options["api_key"],
+            self.timeout,
+            self.max_retries,
+            tuple(sorted(self.headers.items())),
+        )
+        with self._lock:
+            found = self._clients.get(cache_key)
+            if found is None:
+                found = self._clients[cache_key] = openai.OpenAI(**options)
+        return found
+
+    def _async(self) -> AbstractAsyncContextManager[openai.AsyncOpenAI]:
+        # an async client is bound to the event loop it first ran on: one per call
+        if self._async_client is not None:
+            return nullcontext(self._async_client)
+        return openai.AsyncOpenAI(**self._options())
+
+    def _request(
         self, messages: Iterable[MessageInput], stream: bool, params: dict[str, Any]
     ) -> dict[str, Any]:
-        body: dict[str, Any] = {
+        request: dict[str, Any] = {
             "model": self._model(),
             "messages": [_to_openai(m) for m in messages],
             **self.params,
             **params,
             "stream": stream,
         }
-        return body
+        headers: dict[str, Any] = {}
+        if stream:
+            headers["Accept"] = "text/event-stream"
+        if self._client is None and self._key() is None:
+            headers["Authorization"] = openai.omit
+        if headers:
+            request["extra_headers"] = headers
+        return request
 
-    def _timeout(self) -> httpx.Timeout:
-        return httpx.Timeout(self.timeout)
-
-    def _delay(self, attempt: int, response: httpx.Response | None) -> float:
-        if response is not None:
-            after = response.headers.get("retry-after")
-            if after is not None:
-                try:
-                    return min(max(float(after), 0.0), _MAX_BACKOFF)
-                except ValueError:
-                    pass
-        return min(self.backoff * 2.0**attempt, _MAX_BACKOFF)
-
-    def _metadata(self, body: Mapping[str, Any]) -> MessageMetadata | None:
+    def _metadata(self, request: Mapping[str, Any]) -> MessageMetadata | None:
         task = _messages.streaming_task()
         if task is None:
             return None
         ls: dict[str, Any] = {
             "ls_integration": "flowc_openai_compat",
             "ls_provider": self.provider,
-            "ls_model_name": body["model"],
+            "ls_model_name": request["model"],
             "ls_model_type": "chat",
         }
-        if isinstance(body.get("temperature"), int | float):
-            ls["ls_temperature"] = body["temperature"]
-        if isinstance(body.get("max_tokens"), int):
-            ls["ls_max_tokens"] = body["max_tokens"]
-        if body.get("stop"):
-            stop = body["stop"]
+        if isinstance(request.get("temperature"), int | float):
+            ls["ls_temperature"] = request["temperature"]
+        if isinstance(request.get("max_tokens"), int):
+            ls["ls_max_tokens"] = request["max_tokens"]
+        if request.get("stop"):
+            stop = request["stop"]
             ls["ls_stop"] = [stop] if isinstance(stop, str) else list(stop)
         return _messages.model_metadata(task, ls, self.tags)
 
@@ -489,15 +479,20 @@ class ChatClient:
         """The model's reply to ``messages`` (streamed as it comes in ``messages`` mode)."""
         messages = list(messages)
         if not self.disable_streaming and _messages.streaming_task() is not None:
-            body = self._body(messages, True, params)
-            meta = self._metadata(body)
+            request = self._request(messages, True, params)
+            meta = self._metadata(request)
             reply = _Reply(_fresh_id())
-            for chunk in self._stream(body, reply, meta):
+            for chunk in self._stream(request, reply, meta):
                 reply.add(chunk)
             return _finish(reply.message(), meta)
-        body = self._body(messages, False, params)
-        meta = self._metadata(body)
-        message = _parse_completion(self._post(body))
+        request = self._request(messages, False, params)
+        meta = self._metadata(request)
+        url = self._url()
+        try:
+            completion = self._sync().chat.completions.create(**request)
+        except openai.APIError as exc:
+            raise _request_error(exc, url, self.timeout) from exc
+        message = _parse_completion(completion)
         if meta is not None:
             _messages.emit_message(message, meta)
         return message
@@ -509,10 +504,10 @@ class ChatClient:
             whole = self.invoke(messages, **params)
             yield _as_chunk(whole)
             return
-        body = self._body(messages, True, params)
-        meta = self._metadata(body)
+        request = self._request(messages, True, params)
+        meta = self._metadata(request)
         reply = _Reply(_fresh_id())
-        for chunk in self._stream(body, reply, meta):
+        for chunk in self._stream(request, reply, meta):
             reply.add(chunk)
             yield chunk
         _finish(reply.message(), meta)
@@ -521,15 +516,21 @@ class ChatClient:
         """Async twin of :meth:`invoke`."""
         messages = list(messages)
         if not self.disable_streaming and _messages.streaming_task() is not None:
-            body = self._body(messages, True, params)
-            meta = self._metadata(body)
+            request = self._request(messages, True, params)
+            meta = self._metadata(request)
             reply = _Reply(_fresh_id())
-            async for chunk in self._astream(body, reply, meta):
+            async for chunk in self._astream(request, reply, meta):
                 reply.add(chunk)
             return _finish(reply.message(), meta)
-        body = self._body(messages, False, params)
-        meta = self._metadata(body)
-        message = _parse_completion(await self._apost(body))
+        request = self._request(messages, False, params)
+        meta = self._metadata(request)
+        url = self._url()
+        async with self._async() as client:
+            try:
+                completion = await client.chat.completions.create(**request)
+            except openai.APIError as exc:
+                raise _request_error(exc, url, self.timeout) from exc
+        message = _parse_completion(completion)
         if meta is not None:
             _messages.emit_message(message, meta)
         return message
@@ -543,179 +544,103 @@ class ChatClient:
             whole = await self.ainvoke(messages, **params)
             yield _as_chunk(whole)
             return
-        body = self._body(messages, True, params)
-        meta = self._metadata(body)
+        request = self._request(messages, True, params)
+        meta = self._metadata(request)
         reply = _Reply(_fresh_id())
-        async for chunk in self._astream(body, reply, meta):
+        async for chunk in self._astream(request, reply, meta):
             reply.add(chunk)
             yield chunk
         _finish(reply.message(), meta)
 
-    # -- plumbing -----------------------------------------------------------------------
-
-    def _post(self, body: dict[str, Any]) -> Any:
-        url = self._url()
-        attempt = 0
-        with httpx.Client(timeout=self._timeout()) as client:
-            while True:
-                try:
-                    response = client.post(url, json=body, headers=self._headers(False))
-                except httpx.TimeoutException as exc:
-                    if attempt < self.max_retries:
-                        time.sleep(self._delay(attempt, None))
-                        attempt += 1
-                        continue
-                    raise ChatTimeoutError(f"{url} did not answer within {self.timeout} s") from exc
-                except httpx.TransportError as exc:
-                    if attempt < self.max_retries:
-                        time.sleep(self._delay(attempt, None))
-                        attempt += 1
-                        continue
-                    raise ChatError(f"cannot reach {url}: {exc}") from exc
-                if response.status_code in RETRY_STATUSES and attempt < self.max_retries:
-                    time.sleep(self._delay(attempt, response))
-                    attempt += 1
-                    continue
-                if response.status_code >= 400:
-                    raise ChatHTTPError(response.status_code, _body_error(response.text), url)
-                try:
-                    return response.json()
-                except ValueError:
-                    raise ChatProtocolError(
-                        "the answer is not JSON", 1, response.text, ChatMessage()
-                    ) from None
-
-    async def _apost(self, body: dict[str, Any]) -> Any:
-        url = self._url()
-        attempt = 0
-        async with httpx.AsyncClient(timeout=self._timeout()) as client:
-            while True:
-                try:
-                    response = await client.post(url, json=body, headers=self._headers(False))
-                except httpx.TimeoutException as exc:
-                    if attempt < self.max_retries:
-                        await asyncio.sleep(self._delay(attempt, None))
-                        attempt += 1
-                        continue
-                    raise ChatTimeoutError(f"{url} did not answer within {self.timeout} s") from exc
-                except httpx.TransportError as exc:
-                    if attempt < self.max_retries:
-                        await asyncio.sleep(self._delay(attempt, None))
-                        attempt += 1
-                        continue
-                    raise ChatError(f"cannot reach {url}: {exc}") from exc
-                if response.status_code in RETRY_STATUSES and attempt < self.max_retries:
-                    await asyncio.sleep(self._delay(attempt, response))
-                    attempt += 1
-                    continue
-                if response.status_code >= 400:
-                    raise ChatHTTPError(response.status_code, _body_error(response.text), url)
-                try:
-                    return response.json()
-                except ValueError:
-                    raise ChatProtocolError(
-                        "the answer is not JSON", 1, response.text, ChatMessage()
-                    ) from None
+    # -- streaming ----------------------------------------------------------------------
 
     def _stream(
-        self, body: dict[str, Any], reply: _Reply, meta: MessageMetadata | None
+        self, request: dict[str, Any], reply: _Reply, meta: MessageMetadata | None
     ) -> Iterator[ChatMessageChunk]:
         url = self._url()
-        events = _Events(reply)
-        attempt = 0
-        with httpx.Client(timeout=self._timeout()) as client:
-            while True:
-                try:
-                    with client.stream(
-                        "POST", url, json=body, headers=self._headers(True)
-                    ) as response:
-                        if response.status_code in RETRY_STATUSES and attempt < self.max_retries:
-                            delay = self._delay(attempt, response)
-                        elif response.status_code >= 400:
-                            response.read()
-                            raise ChatHTTPError(
-                                response.status_code, _body_error(response.text), url
-                            )
-                        else:
-                            for line in response.iter_lines():
-                                chunk = events.feed(line)
-                                if chunk is not None:
-                                    if meta is not None:
-                                        _messages.emit_chunk(chunk, meta)
-                                    yield chunk
-                            chunk = events.close()
-                            if chunk is not None:
-                                if meta is not None:
-                                    _messages.emit_chunk(chunk, meta)
-                                yield chunk
-                            _check_complete(events, url)
-                            return
-                except httpx.TimeoutException as exc:
-                    if events.line == 0 and attempt < self.max_retries:
-                        delay = self._delay(attempt, None)
-                    else:
-                        raise _timeout(url, self.timeout, events, exc) from exc
-                except httpx.TransportError as exc:
-                    if events.line == 0 and attempt < self.max_retries:
-                        delay = self._delay(attempt, None)
-                    elif events.line == 0:
-                        raise ChatError(f"cannot reach {url}: {exc}") from exc
-                    else:
-                        raise ChatStreamError(
-                            f"the connection to {url} broke mid-stream: {exc}", reply.message()
-                        ) from exc
-                time.sleep(delay)
-                attempt += 1
+        chunks = _Chunks(reply)
+        try:
+            events = self._sync().chat.completions.create(**request)
+            with events:
+                for event in events:
+                    chunk = chunks.chunk(event)
+                    if chunk is not None:
+                        if meta is not None:
+                            _messages.emit_chunk(chunk, meta)
+                        yield chunk
+        except openai.APIError as exc:
+            raise _stream_error(exc, url, self.timeout, chunks) from exc
+        except json.JSONDecodeError as exc:
+            raise _bad_json(exc, chunks) from None
+        _check_complete(chunks, url)
 
     async def _astream(
-        self, body: dict[str, Any], reply: _Reply, meta: MessageMetadata | None
+        self, request: dict[str, Any], reply: _Reply, meta: MessageMetadata | None
     ) -> AsyncIterator[ChatMessageChunk]:
         url = self._url()
-        events = _Events(reply)
-        attempt = 0
-        async with httpx.AsyncClient(timeout=self._timeout()) as client:
-            while True:
-                try:
-                    async with client.stream(
-                        "POST", url, json=body, headers=self._headers(True)
-                    ) as response:
-                        if response.status_code in RETRY_STATUSES and attempt < self.max_retries:
-                            delay = self._delay(attempt, response)
-                        elif response.status_code >= 400:
-                            await response.aread()
-                            raise ChatHTTPError(
-                                response.status_code, _body_error(response.text), url
-                            )
-                        else:
-                            async for line in response.aiter_lines():
-                                chunk = events.feed(line)
-                                if chunk is not None:
-                                    if meta is not None:
-                                        _messages.emit_chunk(chunk, meta)
-                                    yield chunk
-                            chunk = events.close()
-                            if chunk is not None:
-                                if meta is not None:
-                                    _messages.emit_chunk(chunk, meta)
-                                yield chunk
-                            _check_complete(events, url)
-                            return
-                except httpx.TimeoutException as exc:
-                    if events.line == 0 and attempt < self.max_retries:
-                        delay = self._delay(attempt, None)
-                    else:
-                        raise _timeout(url, self.timeout, events, exc) from exc
-                except httpx.TransportError as exc:
-                    if events.line == 0 and attempt < self.max_retries:
-                        delay = self._delay(attempt, None)
-                    elif events.line == 0:
-                        raise ChatError(f"cannot reach {url}: {exc}") from exc
-                    else:
-                        raise ChatStreamError(
-                            f"the connection to {url} broke mid-stream: {exc}", reply.message()
-                        ) from exc
-                await asyncio.sleep(delay)
-                attempt += 1
+        chunks = _Chunks(reply)
+        async with self._async() as client:
+            try:
+                events = await client.chat.completions.create(**request)
+                async with events:
+                    async for event in events:
+                        chunk = chunks.chunk(event)
+                        if chunk is not None:
+                            if meta is not None:
+                                _messages.emit_chunk(chunk, meta)
+                            yield chunk
+            except openai.APIError as exc:
+                raise _stream_error(exc, url, self.timeout, chunks) from exc
+            except json.JSONDecodeError as exc:
+                raise _bad_json(exc, chunks) from None
+        _check_complete(chunks, url)
+
+
+# -- errors, from the SDK's ---------------------------------------------------------------
+
+
+def _request_error(exc: openai.APIError, url: str, timeout: float) -> ChatError:
+    """flowc's error for a request that failed before any reply."""
+    if isinstance(exc, openai.APIStatusError):
+        return ChatHTTPError(exc.status_code, _error_text(exc.body), url)
+    if isinstance(exc, openai.APITimeoutError):
+        return ChatTimeoutError(f"{url} did not answer within {timeout} s")
+    if isinstance(exc, openai.APIConnectionError):
+        return ChatError(f"cannot reach {url}: {exc}")
+    return ChatError(f"{url}: {_error_text(exc.body) if exc.body is not None else exc}")
+
+
+def _stream_error(exc: openai.APIError, url: str, timeout: float, chunks: _Chunks) -> ChatError:
+    """flowc's error for a streamed request that failed, before or during the reply."""
+    if chunks.received == 0 and not isinstance(exc, openai.APIResponseValidationError):
+        if isinstance(exc, openai.APIStatusError | openai.APITimeoutError):
+            return _request_error(exc, url, timeout)
+        if isinstance(exc, openai.APIConnectionError):
+            return _request_error(exc, url, timeout)
+    partial = chunks.reply.message()
+    if isinstance(exc, openai.APITimeoutError):
+        return ChatTimeoutError(
+            f"{url} sent nothing for {timeout} s in the middle of a reply "
+            f"({len(partial.content)} characters received)",
+            partial,
+        )
+    if isinstance(exc, openai.APIConnectionError):
+        return ChatStreamError(f"the connection to {url} broke mid-stream: {exc}", partial)
+    text = _error_text(exc.body) if exc.body is not None else str(exc)
+    return ChatStreamError(f"the server reported an error mid-stream: {text}", partial)
+
+
+def _bad_json(exc: json.JSONDecodeError, chunks: _Chunks) -> ChatProtocolError:
+    return ChatProtocolError(f"event data is not JSON ({exc.msg})", exc.doc, chunks.reply.message())
+
+
+def _check_complete(chunks: _Chunks, url: str) -> None:
+    """A reply must end with a finish reason (a hang-up before it is no short reply)."""
+    if chunks.reply.finish_reason is None:
+        raise ChatStreamError(
+            f"the stream from {url} ended before the reply was complete",
+            chunks.reply.message(),
+        )
 
 
 def _finish(message: ChatMessage, meta: MessageMetadata | None) -> ChatMessage:
@@ -759,64 +684,40 @@ def _as_chunk(message: ChatMessage) -> ChatMessageChunk:
     )
 
 
-def _check_complete(events: _Events, url: str) -> None:
-    """A stream must end with ``[DONE]``, or at least with a finish reason."""
-    if not events.done and events.reply.finish_reason is None:
-        raise ChatStreamError(
-            f"the stream from {url} ended before the reply was complete",
-            events.reply.message(),
-        )
-
-
-def _timeout(url: str, seconds: float, events: _Events, exc: Exception) -> ChatTimeoutError:
-    if events.line == 0:
-        return ChatTimeoutError(f"{url} did not answer within {seconds} s")
-    partial = events.reply.message()
-    return ChatTimeoutError(
-        f"{url} sent nothing for {seconds} s in the middle of a reply "
-        f"({len(partial.content)} characters received)",
-        partial,
-    )
-
-
-def _body_error(text: str) -> str:
-    try:
-        payload = json.loads(text)
-    except ValueError:
-        return text.strip()[:500] or "(no body)"
-    return _error_text(payload) if isinstance(payload, dict) else text.strip()[:500]
-
-
-def _parse_completion(payload: Any) -> ChatMessage:
+def _parse_completion(completion: Any) -> ChatMessage:
     """The reply of a non-streaming completion."""
-    text = json.dumps(payload)[:500]
-    if not isinstance(payload, dict):
-        raise ChatProtocolError("the answer is not a JSON object", 1, text, ChatMessage())
-    choices = payload.get("choices")
-    if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
-        raise ChatProtocolError("the answer has no `choices`", 1, text, ChatMessage())
-    message = choices[0].get("message")
-    if not isinstance(message, dict):
-        raise ChatProtocolError("the answer's choice has no `message`", 1, text, ChatMessage())
+    choices = getattr(completion, "choices", None)
+    if not isinstance(choices, list) or not choices:
+        raise ChatProtocolError(
+            "the answer has no `choices`", json.dumps(_plain(completion))[:500], ChatMessage()
+        )
+    choice = choices[0]
+    message = getattr(choice, "message", None)
+    if message is None:
+        raise ChatProtocolError(
+            "the answer's choice has no `message`",
+            json.dumps(_plain(completion))[:500],
+            ChatMessage(),
+        )
     calls = [
         ToolCall(
-            str(call.get("id", "")),
-            str((call.get("function") or {}).get("name", "")),
-            str((call.get("function") or {}).get("arguments", "")),
+            str(call.id or ""),
+            str(getattr(call.function, "name", "") or ""),
+            str(getattr(call.function, "arguments", "") or ""),
         )
-        for call in message.get("tool_calls") or ()
-        if isinstance(call, dict)
+        for call in message.tool_calls or ()
     ]
-    reply_id = payload.get("id")
-    usage = payload.get("usage")
+    reply_id = getattr(completion, "id", None)
+    usage = getattr(completion, "usage", None)
+    model = getattr(completion, "model", None)
     return ChatMessage(
-        content=message.get("content") or "",
-        role=str(message.get("role") or "assistant"),
+        content=message.content or "",
+        role=str(message.role or "assistant"),
         id=reply_id if isinstance(reply_id, str) and reply_id else _fresh_id(),
         tool_calls=calls,
-        finish_reason=choices[0].get("finish_reason"),
-        model=payload.get("model") if isinstance(payload.get("model"), str) else None,
-        usage=usage if isinstance(usage, dict) else None,
+        finish_reason=choice.finish_reason,
+        model=model if isinstance(model, str) else None,
+        usage=_plain(usage) if usage is not None else None,
     )
 
 

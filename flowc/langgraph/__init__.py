@@ -17,7 +17,10 @@ returns a graph whose ``stream``, ``astream``, ``invoke`` and ``ainvoke``
 produce exactly LangGraph's chunks and results (v1's, or with ``version="v2"``
 its stream parts and :class:`GraphOutput`), and whose ``get_graph()``,
 ``get_input_jsonschema()`` and ``get_output_jsonschema()`` describe it as
-LangGraph does. LangGraph features flowc
+LangGraph does. ``Send`` and ``Command`` are flowc's (also in
+:mod:`flowc.langgraph.types`). LangGraph's prebuilt agent and tool node
+(``create_react_agent``, ``ToolNode``, ``tools_condition``) are in
+:mod:`flowc.langgraph.prebuilt`, as in ``langgraph.prebuilt``. LangGraph features flowc
 does not support yet fail at ``compile()`` (node options at ``add_node``) with
 an :class:`UnsupportedFeatureError` or a diagnostic naming the feature.
 """
@@ -54,19 +57,6 @@ __all__ = [
     "get_stream_writer",
 ]
 
-_AGENT = (
-    "build the agent with StateGraph: a node that calls the model, a node that runs the "
-    "tool calls of its last message, and add_conditional_edges between them"
-)
-_TOOL_NODE = (
-    "write the tool node as a function: run the tool calls of the last AI message and "
-    "return their `ToolMessage`s as the update"
-)
-_TOOLS_CONDITION = (
-    'write the router as a function: return "tools" when the last AI message has tool '
-    "calls, else END"
-)
-
 _NOT_YET: dict[str, tuple[str, str | None]] = {
     "interrupt": ("`interrupt()` (human in the loop needs a checkpointer) is", None),
     "RetryPolicy": ("retry policies are", None),
@@ -74,9 +64,6 @@ _NOT_YET: dict[str, tuple[str, str | None]] = {
     "MessageGraph": ("`MessageGraph` (removed from LangGraph 1.x too) is", "use StateGraph"),
     "InMemorySaver": ("checkpointers are", None),
     "MemorySaver": ("checkpointers are", None),
-    "create_react_agent": ("LangGraph's prebuilt agents (`create_react_agent`) are", _AGENT),
-    "ToolNode": ("LangGraph's prebuilt `ToolNode` is", _TOOL_NODE),
-    "tools_condition": ("LangGraph's prebuilt `tools_condition` is", _TOOLS_CONDITION),
 }
 """LangGraph names flowc does not offer: the start of the sentence that refuses the
 feature, and the flowc way if there is one."""
@@ -88,7 +75,17 @@ def _not_yet(module: str, name: str, feature: str, hint: str | None) -> ImportEr
     return ImportError(message if hint is None else f"{message}; {hint}", name=name)
 
 
+_PREBUILT = frozenset(("create_react_agent", "ToolNode", "tools_condition"))
+"""Names LangGraph has in ``langgraph.prebuilt``, where flowc has them too."""
+
+
 def __getattr__(name: str) -> Any:
+    if name in _PREBUILT:
+        raise ImportError(
+            f"{__name__} has no {name}: import it from flowc.langgraph.prebuilt, "
+            "as LangGraph's is imported from langgraph.prebuilt",
+            name=name,
+        )
     if name == "MessagesState":
         from ._messages import MessagesState
 

@@ -18,7 +18,13 @@ from flowc.dsl.spec import END, START
 
 from ._blueprint import Blueprint, BranchRecord, EdgeRecord, NodeRecord
 from ._errors import UnsupportedFeatureError, call_site
-from ._lower import UNSUPPORTED, check_blueprint, compile_blueprint, is_compiled_graph
+from ._lower import (
+    UNSUPPORTED,
+    check_blueprint,
+    compile_blueprint,
+    is_compiled_graph,
+    is_tool_node,
+)
 
 if TYPE_CHECKING:
     from ._compiled import CompiledStateGraph
@@ -90,6 +96,8 @@ def _unsupported_option(option: str, where: Span | None) -> UnsupportedFeatureEr
 
 def _node_name(action: Any) -> str:
     if is_compiled_graph(action):
+        return str(action.name)
+    if is_tool_node(action):
         return str(action.name)
     name = getattr(action, "__name__", None)
     return name if isinstance(name, str) else type(action).__name__

@@ -433,7 +433,12 @@ def drawing(bp: Blueprint, *, xray: bool | int = False) -> DrawableGraph:
     graph.nodes[START] = DrawnNode(START, START, kind=_CALLABLE)
     for record in bp.nodes:
         kind = _SUBGRAPH if is_compiled_graph(record.action) else _CALLABLE
-        graph.nodes[record.name] = DrawnNode(record.name, record.name, record.metadata, kind)
+        metadata = record.metadata
+        tools = getattr(record.action, "tools_by_name", None)
+        if isinstance(tools, Mapping) and tools:
+            # LangGraph lists a tool node's tools in its box
+            metadata = {**(metadata or {}), "__tools": list(tools)}
+        graph.nodes[record.name] = DrawnNode(record.name, record.name, metadata, kind)
     edges, last_step = _discover(bp)
     for src, dst, conditional, label in sorted(edges):
         graph.add_edge(src, dst, label or None, conditional)

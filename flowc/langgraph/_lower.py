@@ -55,6 +55,12 @@ _modules: dict[str, ModuleType] = {}
 _subgraphs: dict[str, tuple[GraphSpec, SourceMap]] = {}
 
 
+def is_tool_node(obj: Any) -> bool:
+    """A :class:`flowc.langgraph.prebuilt.ToolNode` (checked without importing LangChain)."""
+    module = sys.modules.get("flowc.langgraph._tool_node")
+    return module is not None and isinstance(obj, module.ToolNode)
+
+
 def is_compiled_graph(obj: Any) -> bool:
     """A graph compiled by :meth:`flowc.langgraph.StateGraph.compile`."""
     return isinstance(getattr(obj, "blueprint", None), Blueprint)
@@ -316,6 +322,12 @@ class _Lowering:
             return NodeSpec(name=record.name, call=_STAND_IN)
         if not self.check_callable(action, f"node `{record.name}`", record.span):
             return NodeSpec(name=record.name, call=_STAND_IN)
+        if is_tool_node(action):
+            if not self.check_tools(action, record):
+                return NodeSpec(name=record.name, call=_STAND_IN)
+            if action.needs_async:
+                # async-only tools: the node is async, as LangGraph's runs them under astream
+                action = action.ainvoke
         schema = record.input_schema
         if schema is self.bp.state:
             schema = None
@@ -345,6 +357,18 @@ class _Lowering:
         for param, message, hint in unsupported_params(fn):
             self.error(UNSUPPORTED, f"{what} takes `{param}`: {message}", span, hint)
             ok = False
+        return ok
+
+    def check_tools(self, node: Any, record: NodeRecord) -> bool:
+        """The functions of a tool node's tools use nothing flowc cannot run."""
+        ok = True
+        for name, tool in node.tools_by_name.items():
+            fn = getattr(tool, "func", None) or getattr(tool, "coroutine", None)
+            if fn is not None:
+                ok = (
+                    self.check_callable(fn, f"tool `{name}` of node `{record.name}`", record.span)
+                    and ok
+                )
         return ok
 
     def branch(self, index: int, record: BranchRecord) -> BranchSpec:
@@ -449,9 +473,8 @@ def _show(name: str) -> str:
 
 _PREBUILT_NODES: dict[str, tuple[str, str]] = {
     "ToolNode": (
-        "LangGraph's prebuilt `ToolNode` is not supported by flowc yet",
-        "write the tool node as a function: run the tool calls of the last AI message "
-        "and return their `ToolMessage`s as the update",
+        "LangGraph's own `ToolNode` cannot run in a flowc graph",
+        "import ToolNode from flowc.langgraph.prebuilt (LangGraph's signature and behaviour)",
     ),
     "ValidationNode": (
         "LangGraph's prebuilt `ValidationNode` is not supported by flowc yet",

@@ -1,0 +1,304 @@
+"""``ToolNode`` and ``tools_condition``: LangGraph's prebuilt tool node and router, on flowc.
+
+A :class:`ToolNode` is a node of a flowc graph like any function: called with
+the state and its ``config``, it runs the tool calls of the last AI message,
+in parallel (on LangChain's executor, which copies the context, so a tool that
+calls ``flowc.langgraph.get_stream_writer()`` writes to the run), and returns
+their ``ToolMessage``s as the update, in the order of the calls. Its error
+handling follows LangGraph's ``handle_tool_errors``: by default only invalid
+arguments become an error ``ToolMessage`` for the model to read; any other
+failure fails the run.
+
+Needs ``langchain-core`` (extra ``langchain``).
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import types
+import typing
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Literal, TypeAlias, Union, cast
+
+from langchain_core.messages import AIMessage, AnyMessage, ToolCall, ToolMessage
+from langchain_core.runnables import RunnableConfig
+from langchain_core.runnables.config import get_config_list, get_executor_for_config
+from langchain_core.tools import BaseTool, ToolException
+from langchain_core.tools import tool as as_tool
+from pydantic import ValidationError
+
+__all__ = ["ToolInvocationError", "ToolNode", "tools_condition"]
+
+ErrorHandling: TypeAlias = (
+    bool | str | Callable[..., str] | type[Exception] | tuple[type[Exception], ...]
+)
+"""What ``handle_tool_errors`` may be (LangGraph's options)."""
+
+_UNKNOWN_TOOL = "Error: {requested_tool} is not a valid tool, try one of [{available_tools}]."
+_CAUGHT = "Error: {error}\n Please fix your mistakes."
+_BAD_ARGUMENTS = (
+    "Error invoking tool '{tool_name}' with kwargs {tool_kwargs} with error:\n"
+    " {error}\n"
+    " Please fix the error and try again."
+)
+_CONTENT_BLOCKS = frozenset(("text", "image_url", "image", "json", "search_result", "custom"))
+
+
+class ToolInvocationError(ToolException):
+    """The model called a tool with arguments its schema rejects."""
+
+    def __init__(
+        self, tool_name: str, source: ValidationError, tool_kwargs: dict[str, Any]
+    ) -> None:
+        details = "\n".join(
+            f"{'.'.join(str(part) for part in error.get('loc', ()))}: "
+            f"{error.get('msg', 'Unknown error')}"
+            for error in source.errors()
+            if error["loc"]
+        )
+        self.message = _BAD_ARGUMENTS.format(
+            tool_name=tool_name, tool_kwargs=tool_kwargs, error=details
+        )
+        self.tool_name = tool_name
+        self.tool_kwargs = tool_kwargs
+        self.source = source
+        super().__init__(self.message)
+
+
+def _default_handler(error: Exception) -> str:
+    """LangGraph's default: tell the model about bad arguments, fail on anything else."""
+    if isinstance(error, ToolInvocationError):
+        return error.message
+    raise error
+
+
+def _handled_types(handler: Callable[..., str]) -> tuple[type[Exception], ...]:
+    """The exception types a handler's annotation names (all of them if it names none)."""
+    params = list(inspect.signature(handler).parameters.values())
+    if not params:
+        return (Exception,)
+    first = params[1] if params[0].name in ("self", "cls") and len(params) == 2 else params[0]
+    hints = typing.get_type_hints(handler)
+    if first.name not in hints:
+        return (Exception,)
+    hint = hints[first.name]
+    options = (
+        typing.get_args(hint) if typing.get_origin(hint) in (Union, types.UnionType) else (hint,)
+    )
+    if all(isinstance(o, type) and issubclass(o, Exception) for o in options):
+        return tuple(options)
+    raise ValueError(
+        "the error handler's first parameter must be annotated with an Exception type or a "
+        f"union of them (`def handler(e: ValueError) -> str`), not {hint!r}"
+    )
+
+
+def _content(output: Any) -> Any:
+    """A tool's output as ``ToolMessage`` content: text, content blocks, else JSON."""
+    if isinstance(output, str) or (
+        isinstance(output, list)
+        and all(isinstance(x, dict) and x.get("type") in _CONTENT_BLOCKS for x in output)
+    ):
+        return output
+    try:
+        return json.dumps(output, ensure_ascii=False)
+    except Exception:
+        return str(output)
+
+
+def _messages_of(state: Any, key: str) -> list[Any]:
+    if isinstance(state, list):
+        return state
+    found = state.get(key) if isinstance(state, Mapping) else getattr(state, key, None)
+    return list(found or ())
+
+
+class ToolNode:
+    """Runs the tool calls of the last AI message; its update is their ``ToolMessage``s.
+
+    Args:
+        tools: functions (made into LangChain tools) or LangChain tools.
+        name: the node's name when added with ``add_node(tool_node)``.
+        tags: kept for LangGraph's signature.
+        handle_tool_errors: ``True`` (every failure becomes an error
+            ``ToolMessage``), ``False`` (every failure fails the run), a
+            message, an exception type or tuple of them (those are caught),
+            or a function from the exception to the message (the exception
+            types its first parameter names are caught). The default catches
+            only invalid arguments.
+        messages_key: the state key that holds the messages.
+    """
+
+    def __init__(
+        self,
+        tools: Sequence[BaseTool | Callable[..., Any]],
+        *,
+        name: str = "tools",
+        tags: list[str] | None = None,
+        handle_tool_errors: ErrorHandling = _default_handler,
+        messages_key: str = "messages",
+        **options: Any,
+    ) -> None:
+        for option in ("wrap_tool_call", "awrap_tool_call"):
+            if options.pop(option, None) is not None:
+                raise NotImplementedError(
+                    f"ToolNode({option}=...) (tool-call interceptors) is not supported by "
+                    "flowc yet; wrap the tool function itself"
+                )
+        if options:
+            raise TypeError(
+                f"ToolNode() got an unexpected keyword argument {next(iter(options))!r}"
+            )
+        self.name = name
+        self.tags = list(tags or ())
+        self._handle_tool_errors = handle_tool_errors
+        self._messages_key = messages_key
+        self._tools_by_name: dict[str, BaseTool] = {}
+        for tool in tools:
+            made = tool if isinstance(tool, BaseTool) else as_tool(tool)
+            self._tools_by_name[made.name] = made
+
+    @property
+    def tools_by_name(self) -> dict[str, BaseTool]:
+        """The tools, by name."""
+        return self._tools_by_name
+
+    @property
+    def needs_async(self) -> bool:
+        """Whether a tool can only run asynchronously (then the node is :meth:`ainvoke`)."""
+        return any(
+            getattr(t, "coroutine", None) is not None and getattr(t, "func", None) is None
+            for t in self._tools_by_name.values()
+        )
+
+    def __repr__(self) -> str:
+        return f"ToolNode(tools=[{', '.join(self._tools_by_name)}])"
+
+    def __call__(self, state: Any, config: RunnableConfig) -> Any:
+        """Run the tool calls of the last AI message in ``state``, in parallel."""
+        calls, as_list = self._tool_calls(state)
+        configs = get_config_list(config, len(calls))
+        with get_executor_for_config(config) as executor:
+            outputs = list(executor.map(self._run_one, calls, configs))
+        return outputs if as_list else {self._messages_key: outputs}
+
+    async def ainvoke(self, state: Any, config: RunnableConfig) -> Any:
+        """Async twin of calling the node (tools run with their ``ainvoke``)."""
+        import asyncio
+
+        calls, as_list = self._tool_calls(state)
+        configs = get_config_list(config, len(calls))
+        outputs = await asyncio.gather(
+            *(self._arun_one(call, cfg) for call, cfg in zip(calls, configs, strict=True))
+        )
+        return list(outputs) if as_list else {self._messages_key: list(outputs)}
+
+    def invoke(self, state: Any, config: RunnableConfig | None = None) -> Any:
+        """Run the node outside a graph (as LangGraph's runnable ``invoke``)."""
+        return self(state, config or {})
+
+    # -- one call -------------------------------------------------------------------------
+
+    def _tool_calls(self, state: Any) -> tuple[list[ToolCall], bool]:
+        if (
+            isinstance(state, list)
+            and state
+            and isinstance(state[-1], dict)
+            and state[-1].get("type") == "tool_call"
+        ):
+            return cast("list[ToolCall]", state), True
+        messages = _messages_of(state, self._messages_key)
+        if not messages:
+            raise ValueError("No message found in input")
+        last = next((m for m in reversed(messages) if isinstance(m, AIMessage)), None)
+        if last is None:
+            raise ValueError("No AIMessage found in input")
+        return list(last.tool_calls), isinstance(state, list)
+
+    def _unknown(self, call: ToolCall) -> ToolMessage:
+        return ToolMessage(
+            _UNKNOWN_TOOL.format(
+                requested_tool=call["name"], available_tools=", ".join(self._tools_by_name)
+            ),
+            name=call["name"],
+            tool_call_id=call["id"],
+            status="error",
+        )
+
+    def _run_one(self, call: ToolCall, config: RunnableConfig) -> ToolMessage:
+        tool = self._tools_by_name.get(call["name"])
+        if tool is None:
+            return self._unknown(call)
+        try:
+            try:
+                response = tool.invoke({**call, "type": "tool_call"}, config)
+            except ValidationError as exc:
+                raise ToolInvocationError(call["name"], exc, call["args"]) from exc
+            return self._tool_message(response, call)
+        except Exception as exc:
+            return self._failed(exc, call)
+
+    async def _arun_one(self, call: ToolCall, config: RunnableConfig) -> ToolMessage:
+        tool = self._tools_by_name.get(call["name"])
+        if tool is None:
+            return self._unknown(call)
+        try:
+            try:
+                response = await tool.ainvoke({**call, "type": "tool_call"}, config)
+            except ValidationError as exc:
+                raise ToolInvocationError(call["name"], exc, call["args"]) from exc
+            return self._tool_message(response, call)
+        except Exception as exc:
+            return self._failed(exc, call)
+
+    def _tool_message(self, response: Any, call: ToolCall) -> ToolMessage:
+        if isinstance(response, ToolMessage):
+            response.content = _content(response.content)
+            return response
+        type_name = type(response).__module__ + "." + type(response).__qualname__
+        if type_name == "langgraph.types.Command" or (isinstance(response, list) and response):
+            raise NotImplementedError(
+                f"tool {call['name']} returned {type(response).__name__}: tools that return "
+                "`Command` are not supported by flowc yet; return the tool's result"
+            )
+        raise TypeError(f"Tool {call['name']} returned unexpected type: {type(response)}")
+
+    def _failed(self, error: Exception, call: ToolCall) -> ToolMessage:
+        """The error ``ToolMessage`` for a failed call, or ``error`` raised if not handled."""
+        flag = self._handle_tool_errors
+        if isinstance(flag, type) and issubclass(flag, Exception):
+            handled: tuple[type[Exception], ...] = (flag,)
+        elif isinstance(flag, tuple):
+            handled = flag
+        elif callable(flag) and not isinstance(flag, type):
+            handled = _handled_types(flag)
+        else:
+            handled = (Exception,)
+        if not flag or not isinstance(error, handled):
+            raise error
+        if isinstance(flag, str):
+            content = flag
+        elif callable(flag) and not isinstance(flag, type):
+            content = flag(error)
+        else:
+            content = _CAUGHT.format(error=repr(error))
+        return ToolMessage(
+            content=content, name=call["name"], tool_call_id=call["id"], status="error"
+        )
+
+
+def tools_condition(
+    state: list[AnyMessage] | dict[str, Any] | Any, messages_key: str = "messages"
+) -> Literal["tools", "__end__"]:
+    """``"tools"`` if the last message has tool calls, else ``"__end__"`` (END)."""
+    if isinstance(state, list):
+        last = state[-1] if state else None
+    else:
+        messages = _messages_of(state, messages_key)
+        last = messages[-1] if messages else None
+    if last is None:
+        raise ValueError(f"No messages found in input state to tool_edge: {state}")
+    if getattr(last, "tool_calls", None):
+        return "tools"
+    return "__end__"
