@@ -534,9 +534,8 @@ def test_a_command_writes_its_update_and_adds_its_goto_to_the_nodes_edges() -> N
         ("a",),
         merge=_merge_log,
     )
-    assert [e.chunk() for e in stream(plan, {"log": []}, "updates", False, None)][0] == {
-        "a": {"log": ["a"]}
-    }
+    first = next(iter(stream(plan, {"log": []}, "updates", False, None)))
+    assert first.chunk() == {"a": {"log": ["a"]}}
     assert invoke(plan, {"log": []}, None) == {"log": ["a", "b", "c"]}
     bad = Plan(
         "bad", ("log",), (Node("a", UpdatesEvent, plain=lambda s: Command(goto="x")),), ("a",)
