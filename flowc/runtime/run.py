@@ -185,7 +185,12 @@ _ONE_MODE: Final[dict[str, frozenset[str]]] = {mode: frozenset((mode,)) for mode
 
 
 def parse_modes(stream_mode: StreamMode | Sequence[StreamMode]) -> frozenset[str]:
-    """The set of modes named by a ``stream_mode`` argument, validated."""
+    """The set of modes named by a ``stream_mode`` argument, validated.
+
+    ``None`` means the default, ``updates``, as in LangGraph.
+    """
+    if stream_mode is None:
+        return _ONE_MODE["updates"]
     if isinstance(stream_mode, str):
         # the common call names one mode: its set is made once, at import
         one = _ONE_MODE.get(stream_mode)
@@ -298,6 +303,9 @@ class Run:
             self.user_metadata = dict(cfg.get("metadata", {}))
             rid = cfg.get("run_id")
             self._run_id = None if rid is None else str(rid)
+        if type(limit) is not int:
+            # LangGraph fails later with a bare comparison error ("3") or takes True for 1
+            raise TypeError(f"recursion_limit must be an int, not {type(limit).__name__}")
         if limit < 1:
             raise ValueError("recursion_limit must be at least 1")
         self.limit = limit

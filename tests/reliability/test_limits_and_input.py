@@ -166,3 +166,20 @@ def test_deeply_nested_subgraphs_stream_with_their_namespaces() -> None:
     assert all(e.chunk() == {"inner": {"path": ">leaf"}} for e in events[1:])
     assert all(seg.startswith("inner:") for seg in events[0].ns)
     assert runner.invoke({"path": ">"}) == {"path": ">leaf"}
+
+
+def test_a_recursion_limit_that_is_not_an_int_is_refused_by_name() -> None:
+    from tests.golden import joke
+
+    for bad, kind in (("3", "str"), (True, "bool"), (2.0, "float")):
+        with pytest.raises(TypeError, match=f"recursion_limit must be an int, not {kind}"):
+            joke.invoke({"topic": "t"}, config={"recursion_limit": bad})  # type: ignore[typeddict-item]
+
+
+def test_stream_mode_none_means_the_default_updates() -> None:
+    from tests.golden import joke
+
+    chunks = list(joke.stream_chunks({"topic": "t"}, stream_mode=None))
+    assert chunks == list(joke.stream_chunks({"topic": "t"}, stream_mode="updates"))
+    events = list(joke.stream({"topic": "t"}, stream_mode=None))  # type: ignore[call-overload]
+    assert [type(e).__name__ for e in events] == ["RefineTopicUpdated", "GenerateJokeUpdated"]
