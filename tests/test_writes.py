@@ -67,3 +67,26 @@ def test_a_decorator_node_whose_return_type_writes_outside_its_writes_is_a_locat
     assert diag.code == "E312"
     assert diag.span is not None
     assert (diag.span.file, diag.span.line) == ("tests/test_writes.py", 63)
+
+
+def test_a_node_writing_outside_its_writes_without_a_return_type_fails_at_run_time(
+    tmp_path: Path,
+) -> None:
+    import pytest
+
+    from flowc import build
+    from flowc.runtime import InvalidUpdateError
+
+    path = tmp_path / "spec.toml"
+    path.write_text(SPEC.format(call="writes_note_untyped", writes='["log"]'), encoding="utf-8")
+    assert check_target(str(path)).diagnostics == ()
+    graph = build(str(path))
+    with pytest.raises(
+        InvalidUpdateError,
+        match=r"node 'a' wrote 'note', which its spec does not declare in `writes` \(it writes log\)",
+    ):
+        graph.invoke({"log": []})
+    path.write_text(
+        SPEC.format(call="writes_note_untyped", writes='["log", "note"]'), encoding="utf-8"
+    )
+    assert build(str(path)).invoke({"log": []}) == {"log": ["a"], "note": "n"}

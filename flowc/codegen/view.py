@@ -819,6 +819,10 @@ def _node_view(
         kwargs.append(f"tags={tuple(n.tags)!r}")
     if n.joins:
         kwargs.append(f"joins={tuple(n.joins)!r}")
+    declared = next((s.writes for s in graph.spec.nodes if s.name == n.name), None)
+    if subgraph is None and declared is not None:
+        # what the spec declares is what the node may write, at run time too
+        kwargs.append(f"writes={tuple(declared)!r}")
     plan_entry = ", ".join([head, *kwargs]) + ")"
     return NodeView(
         name=n.name,

@@ -95,6 +95,8 @@ class Node:
             ``input`` if not given).
         triggers, metadata, tags: what ``tasks`` and ``debug`` events show.
         joins: the indices of the plan's joins this node feeds.
+        writes: the keys the spec declares the node writes: writing another
+            is an error at run time (else any of the state's keys).
     """
 
     __slots__ = (
@@ -105,6 +107,7 @@ class Node:
         "input",
         "is_async",
         "joins",
+        "keys",
         "metadata",
         "name",
         "plain",
@@ -115,6 +118,7 @@ class Node:
         "then",
         "triggers",
         "updated",
+        "writes",
     )
 
     def __init__(
@@ -134,6 +138,7 @@ class Node:
         metadata: dict[str, Any] | None = None,
         tags: tuple[str, ...] = (),
         joins: tuple[int, ...] = (),
+        writes: tuple[str, ...] | None = None,
     ) -> None:
         self.name = name
         self.updated = updated
@@ -156,6 +161,10 @@ class Node:
         self.metadata = metadata
         self.tags = tags
         self.joins = joins
+        self.writes = None if writes is None else frozenset(writes)
+        """The keys the spec declares the node writes; it may write no other."""
+        self.keys: frozenset[str] = self.writes or frozenset()
+        """The keys the node may write (its declared writes, else the plan's state keys)."""
         self.after: tuple[Node, ...] | None = None
         """The nodes of ``then``, sorted, when they alone decide where the node leads
         (no routers, no joins): the plan resolves them."""
@@ -255,6 +264,8 @@ class Plan:
         self.merge_writes = merge
         """The graph's own merge; ``None`` when writes are a plain ``update``."""
         for node in nodes:
+            if node.writes is None:
+                node.keys = self.keys
             if not node.routed and not node.joins:
                 node.after = tuple(self.nodes[name] for name in sorted(set(node.then)))
         self.first = first
@@ -302,9 +313,17 @@ class Plan:
 
     def check(self, node: str, result: object) -> Writes:
         """What ``node`` returned, as its writes (see :func:`check_update`)."""
-        if type(result) is dict and result and self.keys.issuperset(result):
+        declared = self.nodes[node].writes
+        if type(result) is dict and result and (declared or self.keys).issuperset(result):
             return result
-        return check_update(node, result, self.keys)
+        writes = check_update(node, result, self.keys)
+        if writes and declared is not None and not declared.issuperset(writes):
+            extra = sorted(str(k) for k in writes if k not in declared)
+            raise InvalidUpdateError(
+                f"node {node!r} wrote {', '.join(repr(k) for k in extra)}, which its spec "
+                f"does not declare in `writes` (it writes {', '.join(sorted(declared))})"
+            )
+        return writes
 
     def outcome(self, node: str, result: object) -> tuple[Writes, Goto]:
         """What ``node`` returned, as its writes and where it sends the run besides its edges.
@@ -393,7 +412,7 @@ def body(
     result = plain(inp) if plain is not None else node.call(task, inp, values)
     sent: Goto = ()
     # the common case, a non-empty dict of state keys, needs no call
-    if type(result) is dict and result and plan.keys.issuperset(result):
+    if type(result) is dict and result and node.keys.issuperset(result):
         update: Writes = result
     else:
         update, sent = plan.outcome(node.name, result)
@@ -550,7 +569,6 @@ class Engine:
         want_tasks = run.tasks or run.debug
         live = run.live
         limit = run.limit
-        keys = plan.keys
         merge = plan.merge_writes
         get_current = CURRENT_TASK.get
         alone = plan.alone
@@ -633,7 +651,7 @@ class Engine:
                         update: Writes
                         sent: Goto = ()
                         # the common case, a non-empty dict of state keys, needs no call
-                        if type(result) is dict and result and keys.issuperset(result):
+                        if type(result) is dict and result and node.keys.issuperset(result):
                             update = result
                         else:
                             update, sent = plan.outcome(node.name, result)

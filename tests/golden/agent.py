@@ -145,8 +145,8 @@ PLAN: Final = Plan(
     NAME,
     ("messages",),
     (
-        Node("agent", AgentUpdated, plain=_node_agent, route=_route_agent),
-        Node("tools", ToolsUpdated, plain=_node_tools, then=("agent",)),
+        Node("agent", AgentUpdated, plain=_node_agent, route=_route_agent, writes=("messages",)),
+        Node("tools", ToolsUpdated, plain=_node_tools, then=("agent",), writes=("messages",)),
     ),
     entry=("agent",),
     start=_start,

@@ -127,7 +127,7 @@ async def _call_call_tool(task: Task, inp: Any, values: dict[str, Any]) -> objec
 PLAN: Final = Plan(
     NAME,
     ("messages",),
-    (Node("call_tool", CallToolUpdated, acall=_call_call_tool),),
+    (Node("call_tool", CallToolUpdated, acall=_call_call_tool, writes=("messages",)),),
     entry=("call_tool",),
     start=_start,
     merge=_merge,

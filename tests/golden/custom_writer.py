@@ -117,8 +117,8 @@ PLAN: Final = Plan(
     NAME,
     ("query", "answer", "records"),
     (
-        Node("node", NodeUpdated, plain=_node_node, then=("call_tool",)),
-        Node("call_tool", CallToolUpdated, plain=_node_call_tool),
+        Node("node", NodeUpdated, plain=_node_node, then=("call_tool",), writes=("answer",)),
+        Node("call_tool", CallToolUpdated, plain=_node_call_tool, writes=("records",)),
     ),
     entry=("node",),
     last_value=frozenset(("query", "answer", "records")),

@@ -110,7 +110,7 @@ async def _call_call_model(task: Task, inp: Any, values: dict[str, Any]) -> obje
 PLAN: Final = Plan(
     NAME,
     ("topic", "joke"),
-    (Node("call_model", CallModelUpdated, acall=_call_call_model),),
+    (Node("call_model", CallModelUpdated, acall=_call_call_model, writes=("joke",)),),
     entry=("call_model",),
 )
 """Graph 'messages_async_config' as the engine runs it."""

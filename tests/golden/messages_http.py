@@ -104,7 +104,7 @@ MessagesHttpEvent: TypeAlias = (
 PLAN: Final = Plan(
     NAME,
     ("topic", "answer"),
-    (Node("call_model", CallModelUpdated, plain=_node_call_model),),
+    (Node("call_model", CallModelUpdated, plain=_node_call_model, writes=("answer",)),),
     entry=("call_model",),
 )
 """Graph 'messages_http' as the engine runs it."""

@@ -109,7 +109,7 @@ async def _call_stream_answer(task: Task, inp: Any, values: dict[str, Any]) -> o
 PLAN: Final = Plan(
     NAME,
     ("topic", "answer"),
-    (Node("stream_answer", StreamAnswerUpdated, acall=_call_stream_answer),),
+    (Node("stream_answer", StreamAnswerUpdated, acall=_call_stream_answer, writes=("answer",)),),
     entry=("stream_answer",),
 )
 """Graph 'messages_http_async' as the engine runs it."""

@@ -117,8 +117,8 @@ PLAN: Final = Plan(
     NAME,
     ("topic", "left", "right"),
     (
-        Node("left", LeftUpdated, plain=_node_left),
-        Node("right", RightUpdated, plain=_node_right),
+        Node("left", LeftUpdated, plain=_node_left, writes=("left",)),
+        Node("right", RightUpdated, plain=_node_right, writes=("right",)),
     ),
     entry=("left", "right"),
     last_value=frozenset(("topic", "left", "right")),

@@ -127,8 +127,8 @@ PLAN: Final = Plan(
     NAME,
     ("topic", "left", "right"),
     (
-        Node("left", LeftUpdated, acall=_call_left),
-        Node("right", RightUpdated, acall=_call_right),
+        Node("left", LeftUpdated, acall=_call_left, writes=("left",)),
+        Node("right", RightUpdated, acall=_call_right, writes=("right",)),
     ),
     entry=("left", "right"),
     last_value=frozenset(("topic", "left", "right")),

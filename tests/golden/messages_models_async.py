@@ -145,9 +145,11 @@ PLAN: Final = Plan(
     NAME,
     ("topic", "streamed", "whole", "disabled"),
     (
-        Node("streamed", StreamedUpdated, acall=_call_streamed, then=("whole",)),
-        Node("whole", WholeUpdated, acall=_call_whole, then=("disabled",)),
-        Node("disabled", DisabledUpdated, acall=_call_disabled),
+        Node(
+            "streamed", StreamedUpdated, acall=_call_streamed, then=("whole",), writes=("streamed",)
+        ),
+        Node("whole", WholeUpdated, acall=_call_whole, then=("disabled",), writes=("whole",)),
+        Node("disabled", DisabledUpdated, acall=_call_disabled, writes=("disabled",)),
     ),
     entry=("streamed",),
     last_value=frozenset(("topic", "streamed", "whole", "disabled")),

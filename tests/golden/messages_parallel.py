@@ -117,8 +117,8 @@ PLAN: Final = Plan(
     NAME,
     ("topic", "joke", "poem"),
     (
-        Node("write_joke", WriteJokeUpdated, plain=_node_write_joke),
-        Node("write_poem", WritePoemUpdated, plain=_node_write_poem),
+        Node("write_joke", WriteJokeUpdated, plain=_node_write_joke, writes=("joke",)),
+        Node("write_poem", WritePoemUpdated, plain=_node_write_poem, writes=("poem",)),
     ),
     entry=("write_joke", "write_poem"),
     last_value=frozenset(("topic", "joke", "poem")),

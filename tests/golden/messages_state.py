@@ -147,9 +147,9 @@ PLAN: Final = Plan(
     NAME,
     ("messages",),
     (
-        Node("chat", ChatUpdated, plain=_node_chat, then=("echo",)),
-        Node("echo", EchoUpdated, plain=_node_echo, then=("quiet",)),
-        Node("quiet", QuietUpdated, plain=_node_quiet),
+        Node("chat", ChatUpdated, plain=_node_chat, then=("echo",), writes=("messages",)),
+        Node("echo", EchoUpdated, plain=_node_echo, then=("quiet",), writes=("messages",)),
+        Node("quiet", QuietUpdated, plain=_node_quiet, writes=("messages",)),
     ),
     entry=("chat",),
     start=_start,

@@ -161,7 +161,13 @@ PLAN: Final = Plan(
     NAME,
     ("topic", "joke"),
     (
-        Node("refine_topic", RefineTopicUpdated, plain=_node_refine_topic, then=("joke_graph",)),
+        Node(
+            "refine_topic",
+            RefineTopicUpdated,
+            plain=_node_refine_topic,
+            then=("joke_graph",),
+            writes=("topic",),
+        ),
         subgraph_node(
             "joke_graph",
             JokeGraphUpdated,
@@ -169,7 +175,7 @@ PLAN: Final = Plan(
             ("topic", "joke"),
             then=("retell",),
         ),
-        Node("retell", RetellUpdated, plain=_node_retell),
+        Node("retell", RetellUpdated, plain=_node_retell, writes=("joke",)),
     ),
     entry=("refine_topic",),
     last_value=frozenset(("topic", "joke")),

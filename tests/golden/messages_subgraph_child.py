@@ -123,7 +123,7 @@ def _merge(values: dict[str, Any], update: dict[str, Any]) -> None:
 PLAN: Final = Plan(
     NAME,
     ("topic", "joke", "notes"),
-    (Node("call_model", CallModelUpdated, plain=_node_call_model),),
+    (Node("call_model", CallModelUpdated, plain=_node_call_model, writes=("joke", "notes")),),
     entry=("call_model",),
     start=_start,
     merge=_merge,

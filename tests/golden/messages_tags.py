@@ -109,7 +109,7 @@ async def _call_call_model(task: Task, inp: Any, values: dict[str, Any]) -> obje
 PLAN: Final = Plan(
     NAME,
     ("topic", "joke", "poem"),
-    (Node("call_model", CallModelUpdated, acall=_call_call_model),),
+    (Node("call_model", CallModelUpdated, acall=_call_call_model, writes=("joke", "poem")),),
     entry=("call_model",),
 )
 """Graph 'messages_tags' as the engine runs it."""

@@ -104,7 +104,7 @@ MessagesToolEvent: TypeAlias = (
 PLAN: Final = Plan(
     NAME,
     ("place", "items"),
-    (Node("call_tool", CallToolUpdated, plain=_node_call_tool),),
+    (Node("call_tool", CallToolUpdated, plain=_node_call_tool, writes=("items",)),),
     entry=("call_tool",),
 )
 """Graph 'messages_tool' as the engine runs it."""

@@ -179,7 +179,13 @@ PLAN: Final = Plan(
     NAME,
     ("foo", "steps", "bar"),
     (
-        Node("child_1", Child1Updated, plain=_node_child_1, then=("grandchild_graph",)),
+        Node(
+            "child_1",
+            Child1Updated,
+            plain=_node_child_1,
+            then=("grandchild_graph",),
+            writes=("bar", "steps"),
+        ),
         subgraph_node(
             "grandchild_graph",
             GrandchildGraphUpdated,
@@ -187,7 +193,7 @@ PLAN: Final = Plan(
             ("foo",),
             then=("child_2",),
         ),
-        Node("child_2", Child2Updated, plain=_node_child_2),
+        Node("child_2", Child2Updated, plain=_node_child_2, writes=("foo", "steps")),
     ),
     entry=("child_1",),
     start=_start,

@@ -135,8 +135,8 @@ PLAN: Final = Plan(
     NAME,
     ("foo", "steps", "note"),
     (
-        Node("deep", DeepUpdated, plain=_node_deep, then=("shallow",)),
-        Node("shallow", ShallowUpdated, plain=_node_shallow),
+        Node("deep", DeepUpdated, plain=_node_deep, then=("shallow",), writes=("foo", "steps")),
+        Node("shallow", ShallowUpdated, plain=_node_shallow, writes=("steps",)),
     ),
     entry=("deep",),
     start=_start,

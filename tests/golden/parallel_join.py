@@ -159,14 +159,15 @@ PLAN: Final = Plan(
     NAME,
     ("topic", "log", "summary"),
     (
-        Node("alpha", AlphaUpdated, plain=_node_alpha, joins=(0,)),
-        Node("mid", MidUpdated, plain=_node_mid, joins=(0,)),
-        Node("zeta", ZetaUpdated, plain=_node_zeta, joins=(0,)),
+        Node("alpha", AlphaUpdated, plain=_node_alpha, joins=(0,), writes=("log",)),
+        Node("mid", MidUpdated, plain=_node_mid, joins=(0,), writes=("log",)),
+        Node("zeta", ZetaUpdated, plain=_node_zeta, joins=(0,), writes=("log",)),
         Node(
             "summarize",
             SummarizeUpdated,
             plain=_node_summarize,
             triggers=("branch:to:summarize", "join:alpha+mid+zeta:summarize"),
+            writes=("summary",),
         ),
     ),
     entry=("alpha", "mid", "zeta"),

@@ -145,8 +145,8 @@ PLAN: Final = Plan(
     NAME,
     ("items", "done", "summary"),
     (
-        Node("work", WorkUpdated, _call_work, then=("summarize",)),
-        Node("summarize", SummarizeUpdated, _call_summarize),
+        Node("work", WorkUpdated, _call_work, then=("summarize",), writes=("done",)),
+        Node("summarize", SummarizeUpdated, _call_summarize, writes=("summary",)),
     ),
     entry=("work",),
     start=_start,

@@ -147,8 +147,8 @@ PLAN: Final = Plan(
     NAME,
     ("topic", "count", "log"),
     (
-        Node("tally", TallyUpdated, plain=_node_tally, then=("finish",)),
-        Node("finish", FinishUpdated, plain=_node_finish),
+        Node("tally", TallyUpdated, plain=_node_tally, then=("finish",), writes=("count", "log")),
+        Node("finish", FinishUpdated, plain=_node_finish, writes=("topic", "log")),
     ),
     entry=("tally",),
     start=_start,

@@ -146,8 +146,14 @@ PLAN: Final = Plan(
     NAME,
     ("query", "results"),
     (
-        Node("fetch_first", FetchFirstUpdated, acall=_call_fetch_first, then=("fetch_second",)),
-        Node("fetch_second", FetchSecondUpdated, acall=_call_fetch_second),
+        Node(
+            "fetch_first",
+            FetchFirstUpdated,
+            acall=_call_fetch_first,
+            then=("fetch_second",),
+            writes=("results",),
+        ),
+        Node("fetch_second", FetchSecondUpdated, acall=_call_fetch_second, writes=("results",)),
     ),
     entry=("fetch_first",),
     start=_start,

@@ -166,7 +166,7 @@ PLAN: Final = Plan(
     NAME,
     ("items", "total"),
     (
-        Node("prepare", PrepareUpdated, plain=_node_prepare, then=("work",)),
+        Node("prepare", PrepareUpdated, plain=_node_prepare, then=("work",), writes=("items",)),
         subgraph_node(
             "work",
             WorkUpdated,
@@ -174,7 +174,7 @@ PLAN: Final = Plan(
             ("items", "total"),
             then=("report",),
         ),
-        Node("report", ReportUpdated, _call_report),
+        Node("report", ReportUpdated, _call_report, writes=()),
     ),
     entry=("prepare",),
     last_value=frozenset(("items", "total")),

@@ -123,8 +123,8 @@ PLAN: Final = Plan(
     NAME,
     ("items", "total"),
     (
-        Node("count", CountUpdated, plain=_node_count, then=("announce",)),
-        Node("announce", AnnounceUpdated, _call_announce),
+        Node("count", CountUpdated, plain=_node_count, then=("announce",), writes=("total",)),
+        Node("announce", AnnounceUpdated, _call_announce, writes=()),
     ),
     entry=("count",),
     last_value=frozenset(("items", "total")),

@@ -118,8 +118,8 @@ PLAN: Final = Plan(
     NAME,
     ("topic", "draft"),
     (
-        Node("draft", DraftUpdated, plain=_node_draft, then=("review",)),
-        Node("review", ReviewUpdated, plain=_node_review),
+        Node("draft", DraftUpdated, plain=_node_draft, then=("review",), writes=("draft",)),
+        Node("review", ReviewUpdated, plain=_node_review, writes=("draft",)),
     ),
     entry=("draft",),
     last_value=frozenset(("topic", "draft")),

@@ -147,9 +147,17 @@ PLAN: Final = Plan(
     NAME,
     ("foo", "calls"),
     (
-        Node("call_subgraph", CallSubgraphUpdated, plain=_node_call_subgraph, then=("twice",)),
-        Node("twice", TwiceUpdated, plain=_node_twice, then=("three_times",)),
-        Node("three_times", ThreeTimesUpdated, plain=_node_three_times),
+        Node(
+            "call_subgraph",
+            CallSubgraphUpdated,
+            plain=_node_call_subgraph,
+            then=("twice",),
+            writes=("foo", "calls"),
+        ),
+        Node(
+            "twice", TwiceUpdated, plain=_node_twice, then=("three_times",), writes=("foo", "calls")
+        ),
+        Node("three_times", ThreeTimesUpdated, plain=_node_three_times, writes=("foo", "calls")),
     ),
     entry=("call_subgraph",),
     start=_start,

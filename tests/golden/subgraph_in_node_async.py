@@ -146,8 +146,14 @@ PLAN: Final = Plan(
     NAME,
     ("foo", "calls"),
     (
-        Node("call_subgraph", CallSubgraphUpdated, acall=_call_call_subgraph, then=("twice",)),
-        Node("twice", TwiceUpdated, acall=_call_twice),
+        Node(
+            "call_subgraph",
+            CallSubgraphUpdated,
+            acall=_call_call_subgraph,
+            then=("twice",),
+            writes=("foo", "calls"),
+        ),
+        Node("twice", TwiceUpdated, acall=_call_twice, writes=("foo", "calls")),
     ),
     entry=("call_subgraph",),
     start=_start,

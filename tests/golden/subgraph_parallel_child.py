@@ -123,7 +123,7 @@ def _merge(values: dict[str, Any], update: dict[str, Any]) -> None:
 PLAN: Final = Plan(
     NAME,
     ("log",),
-    (Node("work", WorkUpdated, plain=_node_work),),
+    (Node("work", WorkUpdated, plain=_node_work, writes=("log",)),),
     entry=("work",),
     start=_start,
     merge=_merge,

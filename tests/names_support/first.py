@@ -45,3 +45,8 @@ def returns_wide(state: Any) -> Wide:
 
 # keys that are not Python names, which the functional syntax allows
 KeywordState = TypedDict("KeywordState", {"class": int, "a-b": str, "ok": int}, total=False)
+
+
+def writes_note_untyped(state: Any):  # type: ignore[no-untyped-def]
+    """Writes `note` without saying so in a return type."""
+    return {"log": ["a"], "note": "n"}
