@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import operator
 import re
-from typing import Annotated, Any, TypedDict
+from typing import Annotated, Any, Literal, TypedDict
 
 import langgraph.types as lgtypes
 import pytest
@@ -21,7 +21,7 @@ from langgraph.managed import RemainingSteps
 from langgraph.store.memory import InMemoryStore
 from langgraph.types import CachePolicy, Command, RetryPolicy, Send, interrupt
 
-from flowc.langgraph import START, GraphCompileError, StateGraph, UnsupportedFeatureError
+from flowc.langgraph import END, START, GraphCompileError, StateGraph, UnsupportedFeatureError
 
 from .test_langgraph_builder import line_of
 
@@ -215,24 +215,12 @@ def takes_store(state: State, store: Any = None) -> Any:
     ("node", "message"),
     [
         (
-            returns_command,
-            "node `node` uses `Command`: `Command` (update and go to a node from inside a node) is not supported by flowc yet",
-        ),
-        (
             asks,
             "node `node` uses `interrupt`: `interrupt()` (human in the loop) is not supported by flowc yet",
         ),
         (
             writes_with_langgraph,
             "node `node` uses `langgraph_get_stream_writer`: LangGraph's `get_stream_writer` does not write to a flowc run",
-        ),
-        (
-            helper_sends,
-            "node `node` uses `Send`: `Send` (a dynamic fan-out) is not supported by flowc yet",
-        ),
-        (
-            module_attribute,
-            "node `node` uses `lgtypes.Send`: `Send` (a dynamic fan-out) is not supported by flowc yet",
         ),
         (
             takes_runtime,
@@ -253,25 +241,37 @@ def test_the_hint_says_what_to_do_instead() -> None:
     assert hint == "import it from flowc.langgraph: `from flowc.langgraph import get_stream_writer`"
 
 
-def test_routers_returning_send_fail_at_compile() -> None:
-    builder = one_node().add_conditional_edges("node", sends)  # mark: send router
-    with pytest.raises(GraphCompileError) as info:
-        builder.compile()
-    (diag,) = info.value.diagnostics
-    assert (diag.code, diag.message) == (
-        "E601",
-        "the router of `node` uses `Send`: `Send` (a dynamic fan-out) is not supported by flowc yet",
+def test_langgraphs_own_send_and_command_objects_run_in_a_flowc_graph() -> None:
+    # code that still imports Send and Command from langgraph.types runs unchanged
+    def fan(state: State) -> Any:
+        return [Send("count", {"n": i, "log": []}) for i in range(3)] if state["n"] == 0 else []
+
+    def count(state: State) -> Any:
+        return {"log": [f"sent {state['n']}"]}
+
+    def decide(state: State) -> Command[Literal["count"]]:
+        return Command(update={"log": ["decided"]}, goto=lgtypes.Send("count", {"n": 9, "log": []}))
+
+    graph = (
+        StateGraph(State)
+        .add_node("decide", decide)
+        .add_node("count", count)
+        .add_edge(START, "decide")
+        .add_conditional_edges("count", fan, ["count", END])
+        .compile()
     )
-    assert diag.span is not None and diag.span.line == line_of("mark: send router", __file__)
+    assert graph.invoke({"n": 0, "log": []}) == {"n": 0, "log": ["decided", "sent 9"]}
+    sent = StateGraph(State).add_node("count", count).add_conditional_edges(START, fan, ["count"])
+    assert sent.compile().invoke({"n": 0, "log": []})["log"] == ["sent 0", "sent 1", "sent 2"]
 
 
 def test_closures_capturing_unsupported_objects_fail_at_compile() -> None:
-    make = Command
+    make = interrupt
 
     def node(state: State) -> Any:
-        return make(goto="node")
+        return {"n": make("how many?")}
 
-    assert compile_error(one_node(node))[0][1].startswith("node `node` uses `make`: `Command`")
+    assert compile_error(one_node(node))[0][1].startswith("node `node` uses `make`: `interrupt()`")
 
 
 def test_langgraph_graphs_and_runnables_cannot_be_nodes() -> None:
@@ -349,10 +349,10 @@ def test_names_only_langgraph_prebuilt_has_fail_to_import_naming_the_feature() -
 
 def test_the_import_errors_of_other_missing_features_name_them_in_one_sentence() -> None:
     with pytest.raises(ImportError) as info:
-        from flowc.langgraph import Send  # noqa: F401
+        from flowc.langgraph import MessageGraph  # noqa: F401
     assert str(info.value) == (
-        "flowc.langgraph has no Send: `Send` (a dynamic fan-out) is not supported by flowc yet; "
-        "return a list of node names from a router instead"
+        "flowc.langgraph has no MessageGraph: `MessageGraph` (removed from LangGraph 1.x too) "
+        "is not supported by flowc yet; use StateGraph"
     )
     with pytest.raises(ImportError) as info:
         from flowc.langgraph import RetryPolicy  # noqa: F401
@@ -381,7 +381,7 @@ def test_the_import_errors_of_other_missing_features_name_them_in_one_sentence()
             "`durability=` (there is no checkpointer) is not supported by flowc yet",
         ),
         # LangGraph streams v1's chunks for any version but "v2"
-        ({"version": "v3"}, "version='v3' is not supported by flowc; use \"v1\" or \"v2\""),
+        ({"version": "v3"}, 'version=\'v3\' is not supported by flowc; use "v1" or "v2"'),
     ],
 )
 def test_run_options_fail_before_running(kwargs: dict[str, Any], message: str) -> None:
