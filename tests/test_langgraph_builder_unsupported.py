@@ -103,10 +103,6 @@ def test_default_node_policies_fail_at_set_node_defaults() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        (
-            {"checkpointer": InMemorySaver()},
-            "checkpointers (persistence, threads, resuming) are not supported by flowc yet",
-        ),
         ({"store": InMemoryStore()}, "stores (`store=`) are not supported by flowc yet"),
         ({"cache": object()}, "node caches (`cache=`) are not supported by flowc yet"),
         (
@@ -128,6 +124,18 @@ def test_compile_options_fail_at_compile(kwargs: dict[str, Any], message: str) -
     assert [(code, text) for code, text, _ in compile_error(one_node(), **kwargs)] == [
         ("E601", message)
     ]
+
+
+def test_langgraphs_own_saver_keeps_a_threads_state() -> None:
+    graph = one_node().compile(checkpointer=InMemorySaver())
+    config: Any = {"configurable": {"thread_id": "t1"}}
+    assert graph.invoke({"n": 1}, config) == {"n": 2, "log": []}
+    snapshot = graph.get_state(config)
+    assert (snapshot.values, snapshot.next, snapshot.metadata) == (
+        {"n": 2, "log": []},
+        (),
+        {"source": "loop", "step": 1, "parents": {}},
+    )
 
 
 def test_no_checkpointer_is_fine() -> None:

@@ -64,13 +64,15 @@ async def adrive(plan: Plan, run: Run, values: dict[str, Any], wrote: bool) -> A
     """
     steps: Generator[Any, Any, None] | None = None
     try:
+        engine = Engine(plan, run, values)
+        # on a thread, START's routers see the thread's state with the input applied
+        engine.on_thread()
         if plan.afirst is not None:
             first = await plan.afirst(values)
         elif plan.first is not None:
             first = plan.first(values)
         else:
             first = plan.entry
-        engine = Engine(plan, run, values)
         steps = engine.steps(wrote, first, asynchronous=True)
         # the loop yields events, and now and then a request: what it asks is done here and
         # the answer sent back, which gives the loop's next item

@@ -32,6 +32,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Generator, Mapping
 from typing import Any, Final, Literal
 
+from ._persist import CHECKPOINTER, START, Thread, task_id
 from .config import DEFAULT_RECURSION_LIMIT
 from .control import Send, as_command, as_send
 from .errors import (
@@ -479,6 +480,7 @@ class Engine:
         "running",
         "seen",
         "step",
+        "thread",
         "values",
         "writes",
     )
@@ -504,11 +506,71 @@ class Engine:
         self._lone: Task | None = None
         self.ready: tuple[Node, ...] = ()
         """The next superstep's nodes, in order."""
+        self.thread: Thread | None = None
+        """The run's thread, when it runs on one with a checkpointer (see :meth:`on_thread`)."""
 
     @property
     def lone(self) -> Task | None:
         """The one task object the run reuses for its supersteps of a single task."""
         return self._lone
+
+    def on_thread(self) -> Thread | None:
+        """Put the run on its thread, if its config names one and carries a checkpointer.
+
+        The thread's latest state becomes the run's, with the input applied
+        on top of it through the reducers (as LangGraph applies it), and the
+        step numbers go on from the thread's. Nested runs keep no thread of
+        their own.
+        """
+        run = self.run
+        if run.parent is not None:
+            return None
+        configurable = run.config.get("configurable")
+        if not configurable or configurable.get(CHECKPOINTER) is None:
+            return None
+        if configurable.get("thread_id") is None:
+            raise ValueError(
+                "a graph with a checkpointer needs a thread to run on: pass "
+                'config={"configurable": {"thread_id": ...}}'
+            )
+        thread = self.thread = Thread(
+            configurable[CHECKPOINTER],
+            run.config,
+            self.plan.fields,
+            stream="checkpoints" in run.modes,
+            debug=run.debug,
+        )
+        saved, step = thread.load()
+        self.step = step + 2
+        values = self.values
+        thread.given = dict(values)
+        thread.saved = dict(saved)
+        values.clear()
+        values.update(saved)
+        if thread.given:
+            self.plan.apply(values, thread.given)
+        return thread
+
+    def begin(self, thread: Thread, first: Goto) -> tuple[Event, ...]:
+        """The input checkpoint and the hidden ``__start__`` task's writes (where START leads)."""
+        checkpoint_id, events = thread.checkpoint(
+            "input", self.step - 1, thread.saved, (), start=thread.given
+        )
+        thread.ran_task(START, (START,))
+        thread.put_writes(task_id(checkpoint_id, "", START), thread.given, first)
+        return events
+
+    def save(self, thread: Thread, step: int) -> tuple[Event, ...]:
+        """The checkpoint after superstep ``step``; it names the next superstep's tasks."""
+        checkpoint_id, events = thread.checkpoint(
+            "loop",
+            step,
+            self.values,
+            tuple(node.name for node in self.ready),
+            tuple(send.node for send in self.pushes),
+        )
+        del checkpoint_id
+        return events
 
     def started(self, wrote: bool) -> Event | None:
         """The ``values`` event of the input, if it wrote something and values are streamed."""
@@ -561,8 +623,10 @@ class Engine:
         ready = self.ready
         pushes = self.pushes
         step = self.step
+        thread = self.thread
         try:
             if first is None:
+                thread = self.on_thread()
                 first = plan.entry if plan.first is None else plan.first(values)
             if len(first) == 1 and type(first[0]) is str:
                 ready = self.ready = alone[first[0]]
@@ -570,8 +634,17 @@ class Engine:
                 # START's routers may send tasks too
                 ready = self.ready = self._successors(((None, first),))
                 pushes = self.pushes
+            # a run on a thread takes every step through record and settle, which store
+            # its writes before they are applied: the lone-task path stays as it was
+            saving = thread is not None
+            if thread is not None:
+                step = self.step
+                limit += step
+                yield from self.begin(thread, first)
             if wrote and want_values:
                 yield ValuesEvent(dict(values), ns)
+            if thread is not None:
+                yield from self.save(thread, step)
             while True:
                 step += 1
                 if step > limit:
@@ -581,6 +654,7 @@ class Engine:
                 if (
                     len(ready) == 1
                     and not pushes
+                    and not saving
                     and (
                         inline
                         or (
@@ -684,6 +758,8 @@ class Engine:
                 self.step = step
                 self.ready = ready
                 tasks = self.tasks_of(ready, step)
+                if thread is not None:
+                    thread.started(tasks, self.pushes_running)
                 nodes = self.running
                 inputs = self.inputs(values)
                 if want_tasks:
@@ -710,6 +786,8 @@ class Engine:
                 yield from self.settle()
                 ready = self.ready
                 pushes = self.pushes
+                if thread is not None:
+                    yield from self.save(thread, step)
             run.result = dict(values)
         finally:
             self.step = step
@@ -790,6 +868,9 @@ class Engine:
     def record(self, task: Task, update: Writes, goto: Goto) -> tuple[Event, ...]:
         """Take one task's outcome in a superstep of several: record its writes; its events."""
         self.writes[task] = (task, update, goto)
+        thread = self.thread
+        if thread is not None:
+            thread.put_writes(task.id, update, goto)
         run = self.run
         if not run.tasks and not run.debug:
             if run.updates:
@@ -804,6 +885,9 @@ class Engine:
     def failed(self, task: Task, error: BaseException) -> tuple[Event, ...]:
         """A task raised ``error``: its events (the error then goes through)."""
         run = self.run
+        thread = self.thread
+        if thread is not None:
+            thread.put_error(task.id, error)
         if run.tasks or run.debug:
             return run.task_result(task, None, error)
         return _NOTHING
