@@ -264,8 +264,7 @@ class CompiledStateGraph:
             return StateSnapshot({}, (), dict(config), None, None, None, (), ())
         checkpoint = saved.checkpoint
         stored = checkpoint["channel_values"]
-        fields = self.module.PLAN.fields
-        values = {key: stored[key] for key in fields if key in stored}
+        values = self.module.PLAN.stored(stored)
         due = next_of(stored)
         checkpoint_id = checkpoint["id"]
         ns = saved.config["configurable"].get("checkpoint_ns", "")

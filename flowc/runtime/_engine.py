@@ -272,6 +272,20 @@ class Plan:
                 if node.input is dict:
                     node.input = input
 
+    def stored(self, channels: Mapping[str, Any]) -> dict[str, Any]:
+        """The state a checkpoint's ``channels`` hold, in declaration order.
+
+        A key never written has the value an empty input starts it with (an
+        empty list for a list reducer, as LangGraph's channels start), if any.
+        """
+        try:
+            state = self.start({})[0]
+        except (EmptyInputError, InvalidInputError, TypeError, ValueError):
+            # a state whose class requires fields has no empty start
+            state = {}
+        state.update((key, channels[key]) for key in self.fields if key in channels)
+        return {key: state[key] for key in self.fields if key in state}
+
     def _start(self, input: Any) -> tuple[dict[str, Any], bool]:
         # the common input, a dict of state keys, needs no call
         if type(input) is not dict or not self.keys.issuperset(input):
@@ -471,6 +485,7 @@ class Engine:
 
     __slots__ = (
         "_lone",
+        "given",
         "order",
         "plan",
         "pushes",
@@ -485,8 +500,10 @@ class Engine:
         "writes",
     )
 
-    def __init__(self, plan: Plan, run: Run, values: dict[str, Any]) -> None:
+    def __init__(self, plan: Plan, run: Run, values: dict[str, Any], given: Any = None) -> None:
         self.plan = plan
+        self.given = given
+        """The run's input as given (on a thread, only its keys are written over the state)."""
         self.run = run
         self.values = values
         self.step = 0
@@ -543,7 +560,15 @@ class Engine:
         saved, step = thread.load()
         self.step = step + 2
         values = self.values
-        thread.given = dict(values)
+        given = self.given
+        # the input writes the keys it has; `values` also holds the defaults it starts a state with
+        thread.given = (
+            {key: value for key, value in values.items() if key in given}
+            if isinstance(given, Mapping)
+            else dict(values)
+        )
+        # savers keep only channels that were written: the others have their start values
+        saved = self.plan.stored(saved)
         thread.saved = dict(saved)
         values.clear()
         values.update(saved)

@@ -139,6 +139,9 @@ class Thread:
         self.seen = {node: dict(seen) for node, seen in checkpoint["versions_seen"].items()}
         stored = checkpoint["channel_values"]
         values = {key: stored[key] for key in self.fields if key in stored}
+        # new input discards the tasks the thread still had due (a run that failed or
+        # stopped): as in LangGraph, their triggers are consumed by the input checkpoint
+        self.ran = [(name, (BRANCH + name,)) for name in next_of(stored) if name != START]
         return values, int(saved.metadata.get("step", -1))
 
     def _bump(self, channels: set[str]) -> None:
@@ -196,15 +199,13 @@ class Thread:
         versions = self.versions
         if source == "input":
             self.seen.setdefault(INPUT, {})
-            self._bump({START})
-            updated = [START]
-        else:
-            consumed: set[str] = set()
-            for name, triggers in self.ran:
-                self.seen[name] = {ch: versions[ch] for ch in triggers if ch in versions}
-                consumed.update(ch for ch in triggers if ch in versions)
-            updated = sorted(self.written)
-            self._bump(consumed | self.written)
+            self.written.add(START)
+        consumed: set[str] = set()
+        for name, triggers in self.ran:
+            self.seen[name] = {ch: versions[ch] for ch in triggers if ch in versions}
+            consumed.update(ch for ch in triggers if ch in versions)
+        updated = sorted(self.written)
+        self._bump(consumed | self.written)
         self.ran.clear()
         self.written.clear()
         channel_values: dict[str, Any] = dict(values)
