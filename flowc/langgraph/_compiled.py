@@ -16,7 +16,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
 from flowc.runtime import Config
-from flowc.runtime._persist import BRANCH, CHECKPOINTER, START, next_of, task_id
+from flowc.runtime._persist import BRANCH, CHECKPOINTER, DURABILITY, START, next_of, task_id
 from flowc.runtime.checkpoint import ERROR
 
 from ._blueprint import Blueprint
@@ -120,8 +120,7 @@ _RUN_OPTIONS: dict[str, str] = {
     "output_keys": "`output_keys=` is",
     "interrupt_before": "interrupts (`interrupt_before=`) are",
     "interrupt_after": "interrupts (`interrupt_after=`) are",
-    "durability": "`durability=` (there is no checkpointer) is",
-    "checkpoint_during": "`checkpoint_during=` (there is no checkpointer) is",
+    "checkpoint_during": "`checkpoint_during=` (LangGraph's older name of `durability=`) is",
     "debug": "`debug=` is",
     "control": "run controls (`control=`) are",
 }
@@ -209,8 +208,19 @@ class CompiledStateGraph:
         self.checkpointer = checkpointer
         """The saver runs on a thread keep their checkpoints in (flowc's or LangGraph's)."""
 
-    def _config(self, config: Mapping[str, Any] | None) -> Config | None:
-        return _config(config, self.checkpointer)
+    def _config(
+        self, config: Mapping[str, Any] | None, options: dict[str, Any] | None = None
+    ) -> Config | None:
+        durability = options.pop("durability", None) if options else None
+        out = _config(config, self.checkpointer)
+        if durability is not None:
+            if durability not in ("sync", "async", "exit"):
+                raise ValueError(
+                    f"durability={durability!r}: use 'sync', 'async' (the default) or 'exit'"
+                )
+            if out is not None and self.checkpointer is not None:
+                out["configurable"] = {**out["configurable"], DURABILITY: durability}
+        return out
 
     def _saver(self) -> Any:
         if self.checkpointer is None:
@@ -328,13 +338,14 @@ class CompiledStateGraph:
             version: ``"v1"``'s chunk shapes, or ``"v2"``'s stream parts
                 (``{"type", "ns", "data"}`` dicts).
         """
+        run_config = self._config(config, options)
         _refuse(version, options)
         _refuse_input(input)
         yield from self.module.stream_chunks(
             input,
             stream_mode=stream_mode,
             subgraphs=subgraphs,
-            config=self._config(config),
+            config=run_config,
             version=version,
         )
 
@@ -349,13 +360,14 @@ class CompiledStateGraph:
         **options: Any,
     ) -> AsyncIterator[Any]:
         """Async twin of :meth:`stream`."""
+        run_config = self._config(config, options)
         _refuse(version, options)
         _refuse_input(input)
         chunks = self.module.astream_chunks(
             input,
             stream_mode=stream_mode,
             subgraphs=subgraphs,
-            config=self._config(config),
+            config=run_config,
             version=version,
         )
         try:
@@ -378,15 +390,16 @@ class CompiledStateGraph:
         With ``version="v2"`` the last state comes as a :class:`GraphOutput`
         and other modes' chunks as stream parts.
         """
+        run_config = self._config(config, options)
         _refuse(version, options)
         _refuse_input(input)
         if stream_mode != "values" or version == "v2":
             chunks = self.module.stream_chunks(
-                input, stream_mode=stream_mode, config=self._config(config), version=version
+                input, stream_mode=stream_mode, config=run_config, version=version
             )
             return _result(list(chunks), stream_mode, version)
         latest = None
-        for event in self.module.stream(input, stream_mode="values", config=self._config(config)):
+        for event in self.module.stream(input, stream_mode="values", config=run_config):
             latest = event.data
         return latest
 
@@ -400,17 +413,16 @@ class CompiledStateGraph:
         **options: Any,
     ) -> Any:
         """Async twin of :meth:`invoke`."""
+        run_config = self._config(config, options)
         _refuse(version, options)
         _refuse_input(input)
         if stream_mode != "values" or version == "v2":
             chunks = self.module.astream_chunks(
-                input, stream_mode=stream_mode, config=self._config(config), version=version
+                input, stream_mode=stream_mode, config=run_config, version=version
             )
             return _result([chunk async for chunk in chunks], stream_mode, version)
         latest = None
-        async for event in self.module.astream(
-            input, stream_mode="values", config=self._config(config)
-        ):
+        async for event in self.module.astream(input, stream_mode="values", config=run_config):
             latest = event.data
         return latest
 

@@ -32,7 +32,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Generator, Mapping
 from typing import Any, Final, Literal
 
-from ._persist import CHECKPOINTER, START, Thread, task_id
+from ._persist import CHECKPOINTER, DURABILITY, START, Thread, task_id
 from .config import DEFAULT_RECURSION_LIMIT
 from .control import Send, as_command, as_send
 from .errors import (
@@ -556,6 +556,7 @@ class Engine:
             self.plan.fields,
             stream="checkpoints" in run.modes,
             debug=run.debug,
+            durability=configurable.get(DURABILITY) or "async",
         )
         saved, step = thread.load()
         self.step = step + 2
@@ -817,6 +818,9 @@ class Engine:
         finally:
             self.step = step
             self.ready = ready
+            if thread is not None and thread.deferred is not None:
+                # durability "exit": the run's last checkpoint is stored as it ends, however
+                thread.flush()
             if lone is not None and get_current() is lone:
                 # hand the context back to the task this run started in (or to none)
                 CURRENT_TASK.set(run.parent)

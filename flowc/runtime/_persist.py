@@ -31,10 +31,12 @@ from typing import Any, Final
 from .checkpoint import ERROR, uuid6
 from .events import CheckpointDebugEvent, CheckpointEvent, Event, TaskId
 
-__all__ = ["CHECKPOINTER", "START", "Thread", "next_of", "task_id"]
+__all__ = ["CHECKPOINTER", "DURABILITY", "START", "Thread", "next_of", "task_id"]
 
 CHECKPOINTER: Final = "__pregel_checkpointer"
 """The ``configurable`` key of a run's checkpointer (LangGraph's ``CONFIG_KEY_CHECKPOINTER``)."""
+DURABILITY: Final = "__pregel_durability"
+"""The ``configurable`` key of a run's durability (LangGraph's ``CONFIG_KEY_DURABILITY``)."""
 START: Final = "__start__"
 INPUT: Final = "__input__"
 BRANCH: Final = "branch:to:"
@@ -82,6 +84,9 @@ class Thread:
     __slots__ = (
         "config",
         "debug",
+        "deferred",
+        "deferred_writes",
+        "durability",
         "fields",
         "given",
         "ns",
@@ -90,6 +95,8 @@ class Thread:
         "saved",
         "saver",
         "seen",
+        "stored",
+        "stored_versions",
         "stream",
         "thread_id",
         "versions",
@@ -104,6 +111,7 @@ class Thread:
         *,
         stream: bool,
         debug: bool,
+        durability: str = "async",
     ) -> None:
         configurable = config["configurable"]
         self.saver = saver
@@ -116,6 +124,19 @@ class Thread:
             "configurable": {"thread_id": self.thread_id, "checkpoint_ns": self.ns}
         }
         """The config of the latest checkpoint (the parent of the next one)."""
+        self.stored = self.config
+        """The config of the thread's latest stored checkpoint (the parent of the next one stored)."""
+        self.stored_versions: dict[str, Any] = {}
+        """The channel versions of that checkpoint: what a new one must store is what differs."""
+        if durability not in ("sync", "async", "exit"):
+            raise ValueError(
+                f"durability={durability!r}: use 'sync', 'async' (the default) or 'exit'"
+            )
+        self.durability = durability
+        self.deferred: tuple[dict[str, Any], dict[str, Any]] | None = None
+        """Under ``"exit"``: the run's latest checkpoint and metadata, stored when the run ends."""
+        self.deferred_writes: list[tuple[list[tuple[str, Any]], str]] = []
+        """Under ``"exit"``: the writes made against it, stored with it."""
         self.parent: dict[str, Any] | None = None
         self.versions: dict[str, Any] = {}
         self.seen: dict[str, dict[str, Any]] = {}
@@ -134,8 +155,9 @@ class Thread:
         if saved is None:
             return {}, -2
         checkpoint = saved.checkpoint
-        self.config = dict(saved.config)
+        self.config = self.stored = dict(saved.config)
         self.versions = dict(checkpoint["channel_versions"])
+        self.stored_versions = dict(self.versions)
         self.seen = {node: dict(seen) for node, seen in checkpoint["versions_seen"].items()}
         stored = checkpoint["channel_values"]
         values = {key: stored[key] for key in self.fields if key in stored}
@@ -166,16 +188,43 @@ class Thread:
                 writes.append((BRANCH + target, None))
         self.written.update(channel for channel, _ in writes)
         if writes:
+            self._put_writes(writes, tid)
+
+    def _put_writes(self, writes: list[tuple[str, Any]], tid: str) -> None:
+        if self.durability == "exit":
+            self.deferred_writes.append((writes, tid))
+        else:
             self.saver.put_writes(self.config, writes, tid, "")
 
     def put_error(self, tid: str, error: BaseException) -> None:
         """Store that a task failed (LangGraph's ``__error__`` write)."""
         # LangGraph's snapshots show a failed task's error as its repr
-        self.saver.put_writes(self.config, [(ERROR, repr(error))], tid, "")
+        self._put_writes([(ERROR, repr(error))], tid)
 
     def ran_task(self, name: str, triggers: tuple[str, ...]) -> None:
         """Note a task of this superstep: its node and what triggered it."""
         self.ran.append((name, triggers))
+
+    def _put(self, checkpoint: dict[str, Any], metadata: dict[str, Any]) -> dict[str, Any]:
+        versions = checkpoint["channel_versions"]
+        stored = self.stored_versions
+        # what changed since the stored parent: under "exit", all that changed in the run
+        new_versions = {ch: v for ch, v in versions.items() if stored.get(ch) != v}
+        saved = dict(self.saver.put(self.stored, checkpoint, metadata, new_versions))
+        self.stored = saved
+        self.stored_versions = dict(versions)
+        return saved
+
+    def flush(self) -> None:
+        """Under ``"exit"``: store the run's latest checkpoint and its writes (the run ended)."""
+        deferred = self.deferred
+        if deferred is None:
+            return
+        self.deferred = None
+        saved = self._put(*deferred)
+        for writes, tid in self.deferred_writes:
+            self.saver.put_writes(saved, writes, tid, "")
+        self.deferred_writes.clear()
 
     def checkpoint(
         self,
@@ -224,11 +273,21 @@ class Thread:
             "updated_channels": updated,
         }
         metadata: dict[str, Any] = {"source": source, "step": step, "parents": {}}
-        new_versions = {ch: versions[ch] for ch in updated if ch in versions}
         parent = self.config if "checkpoint_id" in self.config["configurable"] else None
-        saved = self.saver.put(self.config, checkpoint, dict(metadata), new_versions)
         self.parent = parent
-        self.config = dict(saved)
+        if self.durability == "exit":
+            # stored when the run ends, with the writes made against it (see `flush`)
+            self.deferred = (checkpoint, dict(metadata))
+            self.deferred_writes.clear()
+            self.config = {
+                "configurable": {
+                    "thread_id": self.thread_id,
+                    "checkpoint_ns": self.ns,
+                    "checkpoint_id": checkpoint_id,
+                }
+            }
+        else:
+            self.config = self._put(checkpoint, dict(metadata))
         if not self.stream and not self.debug:
             return checkpoint_id, ()
         names = (START,) if source == "input" else (*pushed, *due)

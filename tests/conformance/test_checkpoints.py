@@ -114,13 +114,15 @@ def snapshot(state: Any) -> dict[str, Any]:
     return dict(fields)
 
 
-def run_thread(graph: Any, inputs: list[Any], stream_mode: Any, use_async: bool) -> list[Any]:
+def run_thread(
+    graph: Any, inputs: list[Any], stream_mode: Any, use_async: bool, **options: Any
+) -> list[Any]:
     """Every chunk of each run on thread ``t``, what each raised, then the thread's snapshots."""
     config: Any = {"configurable": {"thread_id": "t"}}
     items: list[Any] = []
 
     async def arun(input: Any) -> None:
-        async for chunk in graph.astream(input, config, stream_mode=stream_mode):
+        async for chunk in graph.astream(input, config, stream_mode=stream_mode, **options):
             items.append(chunk)
 
     for input in inputs:
@@ -129,7 +131,7 @@ def run_thread(graph: Any, inputs: list[Any], stream_mode: Any, use_async: bool)
             if use_async:
                 asyncio.run(arun(input))
             else:
-                items.extend(graph.stream(input, config, stream_mode=stream_mode))
+                items.extend(graph.stream(input, config, stream_mode=stream_mode, **options))
         except Exception as exc:
             items.append(("<raised>", type(exc).__name__, str(exc)))
     if use_async:
@@ -195,3 +197,30 @@ def test_a_new_thread_has_an_empty_state_as_in_langgraph() -> None:
             "interrupts": (),
         }
     )
+
+
+@pytest.mark.parametrize("use_async", [False, True], ids=["sync", "async"])
+@pytest.mark.parametrize("durability", ["sync", "async", "exit"])
+@pytest.mark.parametrize("name", ["chain", "error_midway"])
+def test_each_durability_leaves_the_thread_langgraph_leaves(
+    name: str, durability: str, use_async: bool
+) -> None:
+    # under "exit" only each run's last checkpoint is stored (with a failed task's error)
+    build, inputs = GRAPHS[name]
+
+    def stored(builder: type[Any], saver: Any) -> list[Any]:
+        graph = build(builder).compile(checkpointer=saver)
+        items = run_thread(graph, inputs, "updates", use_async, durability=durability)
+        return normalize([item for item in items if isinstance(item, tuple)])
+
+    expected = stored(LangGraphStateGraph, LangGraphSaver())
+    assert stored(FlowcStateGraph, LangGraphSaver()) == expected
+    assert stored(FlowcStateGraph, FlowcSaver()) == expected
+
+
+def test_an_unknown_durability_is_refused_before_anything_runs() -> None:
+    graph = chain(FlowcStateGraph).compile(checkpointer=FlowcSaver())
+    config: Any = {"configurable": {"thread_id": "t"}}
+    with pytest.raises(ValueError, match="durability='never': use 'sync', 'async'"):
+        graph.invoke({"topic": "cats"}, config, durability="never")
+    assert graph.get_state(config).values == {}
