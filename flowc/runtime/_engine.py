@@ -652,7 +652,9 @@ class Engine:
         thread = self.thread
         try:
             if first is None:
-                thread = self.on_thread()
+                # only a run given a config can be on a thread: others skip the call
+                if run.config:
+                    thread = self.on_thread()
                 first = plan.entry if plan.first is None else plan.first(values)
             if len(first) == 1 and type(first[0]) is str:
                 ready = self.ready = alone[first[0]]
