@@ -224,3 +224,19 @@ def test_an_unknown_durability_is_refused_before_anything_runs() -> None:
     with pytest.raises(ValueError, match="durability='never': use 'sync', 'async'"):
         graph.invoke({"topic": "cats"}, config, durability="never")
     assert graph.get_state(config).values == {}
+
+
+def test_v2_parts_and_invoke_on_a_thread_are_langgraphs() -> None:
+    def outputs(builder: type[Any], saver: Any) -> list[Any]:
+        graph = chain(builder).compile(checkpointer=saver)
+        config: Any = {"configurable": {"thread_id": "t"}}
+        out: list[Any] = list(
+            graph.stream({"topic": "a"}, config, stream_mode=["checkpoints", "debug"], version="v2")
+        )
+        out.append(graph.invoke({"topic": "b"}, config, stream_mode="checkpoints"))
+        out.append(graph.invoke({"topic": "c"}, config, version="v2"))
+        return normalize(out)
+
+    expected = outputs(LangGraphStateGraph, LangGraphSaver())
+    assert outputs(FlowcStateGraph, FlowcSaver()) == expected
+    assert outputs(FlowcStateGraph, LangGraphSaver()) == expected
