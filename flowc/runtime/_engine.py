@@ -18,8 +18,13 @@ and a call into an engine object and back per step would cost more than the
 step itself (docs/design.md). So one loop, :meth:`Engine.steps`, serves
 ``stream``, ``astream``, ``invoke``, ``ainvoke`` and nested graphs.
 
-The seams of what comes next: the step boundary (the top of the loop) is
-where a checkpoint will be taken and a resumed run start; writes of a
+A run on a thread (its config names a ``thread_id`` and carries a
+checkpointer) starts from the thread's state and takes LangGraph's
+checkpoints at the step boundaries (:mod:`._persist`); its supersteps all go
+through :meth:`Engine.record` and :meth:`Engine.settle`, which store each
+task's writes before they are applied, so the lone-task path costs a run
+without a checkpointer nothing more. The seams of what comes next: a resumed
+run starts at the step boundary (the top of the loop); writes of a
 superstep of several tasks are recorded per task (:attr:`Engine.writes`)
 before :meth:`Engine.settle` applies them; a task's outcome comes in whole
 (a result, or an error thrown in), so an interrupt, a retry or a timeout is
