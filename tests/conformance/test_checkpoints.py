@@ -240,3 +240,36 @@ def test_v2_parts_and_invoke_on_a_thread_are_langgraphs() -> None:
     expected = outputs(LangGraphStateGraph, LangGraphSaver())
     assert outputs(FlowcStateGraph, FlowcSaver()) == expected
     assert outputs(FlowcStateGraph, LangGraphSaver()) == expected
+
+
+async def arefine(state: Joke) -> dict[str, Any]:
+    await asyncio.sleep(0)
+    return {"topic": state["topic"] + "?"}
+
+
+def async_chain(builder: type[Any]) -> Any:
+    graph = builder(Joke)
+    graph.add_node("refine", arefine)
+    graph.add_node("tell", tell)
+    graph.add_edge("__start__", "refine")
+    graph.add_edge("refine", "tell")
+    return graph
+
+
+def test_an_async_node_on_a_thread_checkpoints_as_in_langgraph() -> None:
+    inputs = [{"topic": "a"}, {"topic": "b"}]
+    modes = ["checkpoints", "updates", "debug"]
+    expected = normalize(
+        run_thread(
+            async_chain(LangGraphStateGraph).compile(checkpointer=LangGraphSaver()),
+            inputs,
+            modes,
+            True,
+        )
+    )
+    actual = normalize(
+        run_thread(
+            async_chain(FlowcStateGraph).compile(checkpointer=FlowcSaver()), inputs, modes, True
+        )
+    )
+    assert actual == expected
