@@ -510,7 +510,7 @@ def test_compile_lists_every_problem_at_the_users_line() -> None:
         f'{unknown} |     builder.add_edge("bump", "bmup")  # mark: unknown\n'
     ) in text
     assert (
-        "error[E601]: checkpointers (persistence, threads, resuming) are not supported by flowc yet"
+        "error[E601]: `checkpointer=` takes a checkpoint saver; a object has no `get_tuple`"
         in text
     )
     assert text.endswith("found 4 errors")

@@ -103,10 +103,6 @@ def test_default_node_policies_fail_at_set_node_defaults() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        (
-            {"checkpointer": InMemorySaver()},
-            "checkpointers (persistence, threads, resuming) are not supported by flowc yet",
-        ),
         ({"store": InMemoryStore()}, "stores (`store=`) are not supported by flowc yet"),
         ({"cache": object()}, "node caches (`cache=`) are not supported by flowc yet"),
         (
@@ -128,6 +124,18 @@ def test_compile_options_fail_at_compile(kwargs: dict[str, Any], message: str) -
     assert [(code, text) for code, text, _ in compile_error(one_node(), **kwargs)] == [
         ("E601", message)
     ]
+
+
+def test_langgraphs_own_saver_keeps_a_threads_state() -> None:
+    graph = one_node().compile(checkpointer=InMemorySaver())
+    config: Any = {"configurable": {"thread_id": "t1"}}
+    assert graph.invoke({"n": 1}, config) == {"n": 2, "log": []}
+    snapshot = graph.get_state(config)
+    assert (snapshot.values, snapshot.next, snapshot.metadata) == (
+        {"n": 2, "log": []},
+        (),
+        {"source": "loop", "step": 1, "parents": {}},
+    )
 
 
 def test_no_checkpointer_is_fine() -> None:
@@ -377,8 +385,9 @@ def test_the_import_errors_of_other_missing_features_name_them_in_one_sentence()
         ),
         ({"output_keys": ["n"]}, "`output_keys=` is not supported by flowc yet"),
         (
-            {"durability": "sync"},
-            "`durability=` (there is no checkpointer) is not supported by flowc yet",
+            {"checkpoint_during": True},
+            "`checkpoint_during=` (LangGraph's older name of `durability=`) is not supported "
+            "by flowc yet",
         ),
         # LangGraph streams v1's chunks for any version but "v2"
         ({"version": "v3"}, 'version=\'v3\' is not supported by flowc; use "v1" or "v2"'),

@@ -62,8 +62,6 @@ _NOT_YET: dict[str, tuple[str, str | None]] = {
     "RetryPolicy": ("retry policies are", None),
     "CachePolicy": ("cache policies are", None),
     "MessageGraph": ("`MessageGraph` (removed from LangGraph 1.x too) is", "use StateGraph"),
-    "InMemorySaver": ("checkpointers are", None),
-    "MemorySaver": ("checkpointers are", None),
 }
 """LangGraph names flowc does not offer: the start of the sentence that refuses the
 feature, and the flowc way if there is one."""
@@ -75,6 +73,9 @@ def _not_yet(module: str, name: str, feature: str, hint: str | None) -> ImportEr
     return ImportError(message if hint is None else f"{message}; {hint}", name=name)
 
 
+_SAVERS = frozenset(("InMemorySaver", "MemorySaver"))
+"""Checkpointers: LangGraph has them in ``langgraph.checkpoint``, not here."""
+
 _PREBUILT = frozenset(("create_react_agent", "ToolNode", "tools_condition"))
 """Names LangGraph has in ``langgraph.prebuilt``, where flowc has them too."""
 
@@ -84,6 +85,13 @@ def __getattr__(name: str) -> Any:
         raise ImportError(
             f"{__name__} has no {name}: import it from flowc.langgraph.prebuilt, "
             "as LangGraph's is imported from langgraph.prebuilt",
+            name=name,
+        )
+    if name in _SAVERS:
+        raise ImportError(
+            f"{__name__} has no {name}: LangGraph has it in langgraph.checkpoint.memory; "
+            "keep that import, or use flowc's own savers (flowc.savers.memory.InMemorySaver, "
+            "flowc.savers.sqlite.SqliteSaver, flowc.savers.postgres.PostgresSaver)",
             name=name,
         )
     if name == "MessagesState":

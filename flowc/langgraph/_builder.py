@@ -45,11 +45,10 @@ _NODE_OPTIONS: dict[str, str] = {
 }
 """LangGraph's node options, each with the start of the sentence that refuses it."""
 
+_SAVER_METHODS = ("get_tuple", "list", "put", "put_writes", "get_next_version")
+"""What a run on a thread calls on its checkpointer (LangGraph's ``BaseCheckpointSaver``)."""
+
 _COMPILE_OPTIONS: dict[str, tuple[str, str]] = {
-    "checkpointer": (
-        "checkpointers (persistence, threads, resuming) are not supported by flowc yet",
-        "compile without a checkpointer; a flowc run keeps its state in memory",
-    ),
     "cache": ("node caches (`cache=`) are not supported by flowc yet", "compile without `cache`"),
     "store": ("stores (`store=`) are not supported by flowc yet", "compile without `store`"),
     "interrupt_before": (
@@ -360,7 +359,6 @@ class StateGraph(Generic[StateT]):
 
         span = call_site()
         given = {
-            "checkpointer": checkpointer not in (None, False),
             "cache": cache is not None,
             "store": store is not None,
             "interrupt_before": bool(interrupt_before),
@@ -375,5 +373,23 @@ class StateGraph(Generic[StateT]):
             for option, asked in given.items()
             if asked
         ]
+        if checkpointer not in (None, False, True):
+            missing = [m for m in _SAVER_METHODS if not callable(getattr(checkpointer, m, None))]
+            if missing:
+                problems.append(
+                    Diagnostic.error(
+                        UNSUPPORTED,
+                        f"`checkpointer=` takes a checkpoint saver; a "
+                        f"{type(checkpointer).__name__} has no `{missing[0]}`",
+                        span,
+                        "pass one of flowc.savers (InMemorySaver, SqliteSaver, PostgresSaver) "
+                        "or a LangGraph saver",
+                    )
+                )
         blueprint = self._blueprint(name, span, problems)
-        return CompiledStateGraph(compile_blueprint(blueprint), blueprint, self)
+        return CompiledStateGraph(
+            compile_blueprint(blueprint),
+            blueprint,
+            self,
+            checkpointer=None if checkpointer in (None, False, True) else checkpointer,
+        )

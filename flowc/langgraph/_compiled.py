@@ -13,9 +13,11 @@ import warnings
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
 from flowc.runtime import Config
+from flowc.runtime._persist import BRANCH, CHECKPOINTER, DURABILITY, START, next_of, task_id
+from flowc.runtime.checkpoint import ERROR
 
 from ._blueprint import Blueprint
 from ._draw import DrawableGraph, drawing
@@ -25,7 +27,7 @@ from ._schema import schema_name, state_json_schema
 if TYPE_CHECKING:
     from ._builder import StateGraph
 
-__all__ = ["CompiledStateGraph", "GraphOutput"]
+__all__ = ["CompiledStateGraph", "GraphOutput", "PregelTask", "StateSnapshot"]
 
 OutputT = TypeVar("OutputT")
 _INTERRUPT = "__interrupt__"
@@ -69,6 +71,31 @@ class GraphOutput(Generic[OutputT]):
         return isinstance(key, str) and hasattr(self.value, key)
 
 
+class PregelTask(NamedTuple):
+    """A task of a :class:`StateSnapshot`: LangGraph's ``PregelTask``."""
+
+    id: str
+    name: str
+    path: tuple[Any, ...]
+    error: Any = None
+    interrupts: tuple[Any, ...] = ()
+    state: Any = None
+    result: Any = None
+
+
+class StateSnapshot(NamedTuple):
+    """A thread's state at one checkpoint: LangGraph's ``StateSnapshot``."""
+
+    values: dict[str, Any] | Any
+    next: tuple[str, ...]
+    config: dict[str, Any]
+    metadata: dict[str, Any] | None
+    created_at: str | None
+    parent_config: dict[str, Any] | None
+    tasks: tuple[PregelTask, ...]
+    interrupts: tuple[Any, ...]
+
+
 _KEY_ACCESS = (
     "Accessing GraphOutput via `result[key]` is deprecated. "
     "Use `result.value` to access the output value directly, "
@@ -93,16 +120,19 @@ _RUN_OPTIONS: dict[str, str] = {
     "output_keys": "`output_keys=` is",
     "interrupt_before": "interrupts (`interrupt_before=`) are",
     "interrupt_after": "interrupts (`interrupt_after=`) are",
-    "durability": "`durability=` (there is no checkpointer) is",
-    "checkpoint_during": "`checkpoint_during=` (there is no checkpointer) is",
+    "checkpoint_during": "`checkpoint_during=` (LangGraph's older name of `durability=`) is",
     "debug": "`debug=` is",
     "control": "run controls (`control=`) are",
 }
 """LangGraph's run options, each with the start of the sentence that refuses it."""
 
 
-def _config(config: Mapping[str, Any] | None) -> Config | None:
-    """LangGraph's ``RunnableConfig`` as flowc's run config."""
+def _config(config: Mapping[str, Any] | None, checkpointer: Any = None) -> Config | None:
+    """LangGraph's ``RunnableConfig`` as flowc's run config (carrying the graph's checkpointer)."""
+    if checkpointer is not None:
+        # the run reads its checkpointer where LangGraph keeps it, in `configurable`
+        config = dict(config or {})
+        config["configurable"] = {**config.get("configurable", {}), CHECKPOINTER: checkpointer}
     if not config:
         return None
     unknown = [k for k in config if k not in _CONFIG_KEYS and k not in _IGNORED_CONFIG_KEYS]
@@ -113,6 +143,14 @@ def _config(config: Mapping[str, Any] | None) -> Config | None:
         )
     out: dict[str, Any] = {k: config[k] for k in _CONFIG_KEYS if config.get(k) is not None}
     return out  # type: ignore[return-value]
+
+
+def _thread_config(config: Mapping[str, Any]) -> dict[str, Any]:
+    configurable = dict(config.get("configurable") or {})
+    if configurable.get("thread_id") is None:
+        raise ValueError("get_state needs a thread: config={'configurable': {'thread_id': ...}}")
+    configurable.setdefault("checkpoint_ns", "")
+    return {"configurable": configurable}
 
 
 def _refuse(version: str, options: Mapping[str, Any]) -> None:
@@ -155,11 +193,121 @@ class CompiledStateGraph:
         builder: the builder it was compiled from.
     """
 
-    def __init__(self, module: ModuleType, blueprint: Blueprint, builder: StateGraph[Any]) -> None:
+    def __init__(
+        self,
+        module: ModuleType,
+        blueprint: Blueprint,
+        builder: StateGraph[Any],
+        *,
+        checkpointer: Any = None,
+    ) -> None:
         self.module = module
         self.blueprint = blueprint
         self.builder = builder
         self.name = blueprint.name
+        self.checkpointer = checkpointer
+        """The saver runs on a thread keep their checkpoints in (flowc's or LangGraph's)."""
+
+    def _config(
+        self, config: Mapping[str, Any] | None, options: dict[str, Any] | None = None
+    ) -> Config | None:
+        durability = options.pop("durability", None) if options else None
+        out = _config(config, self.checkpointer)
+        if durability is not None:
+            if durability not in ("sync", "async", "exit"):
+                raise ValueError(
+                    f"durability={durability!r}: use 'sync', 'async' (the default) or 'exit'"
+                )
+            if out is not None and self.checkpointer is not None:
+                out["configurable"] = {**out["configurable"], DURABILITY: durability}
+        return out
+
+    def _saver(self) -> Any:
+        if self.checkpointer is None:
+            raise ValueError("No checkpointer set")
+        return self.checkpointer
+
+    def get_state(self, config: Mapping[str, Any], *, subgraphs: bool = False) -> StateSnapshot:
+        """The thread's state at its latest checkpoint (or at the one ``config`` names)."""
+        del subgraphs
+        saved = self._saver().get_tuple(_thread_config(config))
+        return self._snapshot(config, saved)
+
+    async def aget_state(
+        self, config: Mapping[str, Any], *, subgraphs: bool = False
+    ) -> StateSnapshot:
+        """Async twin of :meth:`get_state`."""
+        del subgraphs
+        saved = await self._saver().aget_tuple(_thread_config(config))
+        return self._snapshot(config, saved)
+
+    def get_state_history(
+        self,
+        config: Mapping[str, Any],
+        *,
+        filter: Mapping[str, Any] | None = None,
+        before: Mapping[str, Any] | None = None,
+        limit: int | None = None,
+    ) -> Iterator[StateSnapshot]:
+        """The thread's snapshots, newest first."""
+        for saved in self._saver().list(
+            _thread_config(config), filter=filter, before=before, limit=limit
+        ):
+            yield self._snapshot(config, saved)
+
+    async def aget_state_history(
+        self,
+        config: Mapping[str, Any],
+        *,
+        filter: Mapping[str, Any] | None = None,
+        before: Mapping[str, Any] | None = None,
+        limit: int | None = None,
+    ) -> AsyncIterator[StateSnapshot]:
+        """Async twin of :meth:`get_state_history`."""
+        async for saved in self._saver().alist(
+            _thread_config(config), filter=filter, before=before, limit=limit
+        ):
+            yield self._snapshot(config, saved)
+
+    def _snapshot(self, config: Mapping[str, Any], saved: Any) -> StateSnapshot:
+        if saved is None:
+            return StateSnapshot({}, (), dict(config), None, None, None, (), ())
+        checkpoint = saved.checkpoint
+        stored = checkpoint["channel_values"]
+        values = self.module.PLAN.stored(stored)
+        due = next_of(stored)
+        checkpoint_id = checkpoint["id"]
+        ns = saved.config["configurable"].get("checkpoint_ns", "")
+        writes: dict[str, list[tuple[str, Any]]] = {}
+        for tid, channel, value in saved.pending_writes or ():
+            writes.setdefault(tid, []).append((channel, value))
+        tasks = []
+        for name in due:
+            tid = task_id(checkpoint_id, ns, name)
+            written = writes.get(tid)
+            error = None
+            result = None
+            if written is not None:
+                for channel, value in written:
+                    if channel == ERROR:
+                        error = value
+                if error is None:
+                    result = {
+                        channel: value
+                        for channel, value in written
+                        if not channel.startswith(BRANCH) and channel != START
+                    }
+            tasks.append(PregelTask(tid, name, ("__pregel_pull", name), error, (), None, result))
+        return StateSnapshot(
+            values,
+            due,
+            dict(saved.config),
+            dict(saved.metadata),
+            checkpoint["ts"],
+            None if saved.parent_config is None else dict(saved.parent_config),
+            tuple(tasks),
+            (),
+        )
 
     def __repr__(self) -> str:
         return f"<flowc CompiledStateGraph {self.name!r} ({len(self.blueprint.nodes)} nodes)>"
@@ -190,13 +338,14 @@ class CompiledStateGraph:
             version: ``"v1"``'s chunk shapes, or ``"v2"``'s stream parts
                 (``{"type", "ns", "data"}`` dicts).
         """
+        run_config = self._config(config, options)
         _refuse(version, options)
         _refuse_input(input)
         yield from self.module.stream_chunks(
             input,
             stream_mode=stream_mode,
             subgraphs=subgraphs,
-            config=_config(config),
+            config=run_config,
             version=version,
         )
 
@@ -211,13 +360,14 @@ class CompiledStateGraph:
         **options: Any,
     ) -> AsyncIterator[Any]:
         """Async twin of :meth:`stream`."""
+        run_config = self._config(config, options)
         _refuse(version, options)
         _refuse_input(input)
         chunks = self.module.astream_chunks(
             input,
             stream_mode=stream_mode,
             subgraphs=subgraphs,
-            config=_config(config),
+            config=run_config,
             version=version,
         )
         try:
@@ -240,15 +390,16 @@ class CompiledStateGraph:
         With ``version="v2"`` the last state comes as a :class:`GraphOutput`
         and other modes' chunks as stream parts.
         """
+        run_config = self._config(config, options)
         _refuse(version, options)
         _refuse_input(input)
         if stream_mode != "values" or version == "v2":
             chunks = self.module.stream_chunks(
-                input, stream_mode=stream_mode, config=_config(config), version=version
+                input, stream_mode=stream_mode, config=run_config, version=version
             )
             return _result(list(chunks), stream_mode, version)
         latest = None
-        for event in self.module.stream(input, stream_mode="values", config=_config(config)):
+        for event in self.module.stream(input, stream_mode="values", config=run_config):
             latest = event.data
         return latest
 
@@ -262,15 +413,16 @@ class CompiledStateGraph:
         **options: Any,
     ) -> Any:
         """Async twin of :meth:`invoke`."""
+        run_config = self._config(config, options)
         _refuse(version, options)
         _refuse_input(input)
         if stream_mode != "values" or version == "v2":
             chunks = self.module.astream_chunks(
-                input, stream_mode=stream_mode, config=_config(config), version=version
+                input, stream_mode=stream_mode, config=run_config, version=version
             )
             return _result([chunk async for chunk in chunks], stream_mode, version)
         latest = None
-        async for event in self.module.astream(input, stream_mode="values", config=_config(config)):
+        async for event in self.module.astream(input, stream_mode="values", config=run_config):
             latest = event.data
         return latest
 

@@ -1,4 +1,4 @@
-"""``langgraph.types`` on flowc: ``Send`` and ``Command``.
+"""``langgraph.types`` on flowc: ``Send``, ``Command``, ``StateSnapshot`` and ``PregelTask``.
 
 ``from langgraph.types import Send, Command`` becomes ``from flowc.langgraph.types import
 Send, Command``. LangGraph's other types refuse to import with the feature named.
@@ -10,7 +10,9 @@ from typing import Any
 
 from flowc.runtime.control import Command, Send
 
-__all__ = ["Command", "Send"]
+from ._compiled import PregelTask, StateSnapshot
+
+__all__ = ["Command", "PregelTask", "Send", "StateSnapshot"]
 
 
 def __getattr__(name: str) -> Any:

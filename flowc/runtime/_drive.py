@@ -56,7 +56,9 @@ def drive(
     return Engine(plan, run, values).steps(wrote)
 
 
-async def adrive(plan: Plan, run: Run, values: dict[str, Any], wrote: bool) -> AsyncIterator[Event]:
+async def adrive(
+    plan: Plan, run: Run, values: dict[str, Any], wrote: bool, input: Any = None
+) -> AsyncIterator[Event]:
     """Async twin of :func:`drive`: does what the engine asks between its events.
 
     It awaits lone async nodes and routers, and runs supersteps of several
@@ -64,13 +66,15 @@ async def adrive(plan: Plan, run: Run, values: dict[str, Any], wrote: bool) -> A
     """
     steps: Generator[Any, Any, None] | None = None
     try:
+        engine = Engine(plan, run, values, input)
+        # on a thread, START's routers see the thread's state with the input applied
+        engine.on_thread()
         if plan.afirst is not None:
             first = await plan.afirst(values)
         elif plan.first is not None:
             first = plan.first(values)
         else:
             first = plan.entry
-        engine = Engine(plan, run, values)
         steps = engine.steps(wrote, first, asynchronous=True)
         # the loop yields events, and now and then a request: what it asks is done here and
         # the answer sent back, which gives the loop's next item
@@ -124,7 +128,7 @@ def stream(
         values, wrote = plan.start(input)
     except Exception as exc:
         return failing(exc)
-    events = Engine(plan, run, values).steps(wrote)
+    events = Engine(plan, run, values, input).steps(wrote)
     return events if run.parent is None else run.split(events)
 
 
@@ -141,7 +145,7 @@ def astream(
         values, wrote = plan.start(input)
     except Exception as exc:
         return afailing(exc)
-    events = adrive(plan, run, values, wrote)
+    events = adrive(plan, run, values, wrote, input)
     return events if run.parent is None else run.asplit(events)
 
 
@@ -149,7 +153,7 @@ def invoke(plan: Plan, input: Any, config: Config | None) -> dict[str, Any]:
     """Run ``plan`` to the end; its final values."""
     run = Run.start(plan.name, (), False, config, plan.limit)
     values, wrote = plan.start(input)
-    events = Engine(plan, run, values).steps(wrote)
+    events = Engine(plan, run, values, input).steps(wrote)
     # a root run streams nothing here; a nested one hands its parent what it wants
     for _ in events if run.parent is None else run.split(events):
         pass
@@ -160,7 +164,7 @@ async def ainvoke(plan: Plan, input: Any, config: Config | None) -> dict[str, An
     """Async twin of :func:`invoke`."""
     run = Run.start(plan.name, (), False, config, plan.limit)
     values, wrote = plan.start(input)
-    events = adrive(plan, run, values, wrote)
+    events = adrive(plan, run, values, wrote, input)
     async for _ in events if run.parent is None else run.asplit(events):
         pass
     return cast(dict[str, Any], run.result)

@@ -18,8 +18,13 @@ and a call into an engine object and back per step would cost more than the
 step itself (docs/design.md). So one loop, :meth:`Engine.steps`, serves
 ``stream``, ``astream``, ``invoke``, ``ainvoke`` and nested graphs.
 
-The seams of what comes next: the step boundary (the top of the loop) is
-where a checkpoint will be taken and a resumed run start; writes of a
+A run on a thread (its config names a ``thread_id`` and carries a
+checkpointer) starts from the thread's state and takes LangGraph's
+checkpoints at the step boundaries (:mod:`._persist`); its supersteps all go
+through :meth:`Engine.record` and :meth:`Engine.settle`, which store each
+task's writes before they are applied, so the lone-task path costs a run
+without a checkpointer nothing more. The seams of what comes next: a resumed
+run starts at the step boundary (the top of the loop); writes of a
 superstep of several tasks are recorded per task (:attr:`Engine.writes`)
 before :meth:`Engine.settle` applies them; a task's outcome comes in whole
 (a result, or an error thrown in), so an interrupt, a retry or a timeout is
@@ -32,6 +37,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Generator, Mapping
 from typing import Any, Final, Literal
 
+from ._persist import CHECKPOINTER, DURABILITY, START, Thread, task_id
 from .config import DEFAULT_RECURSION_LIMIT
 from .control import Send, as_command, as_send
 from .errors import (
@@ -282,6 +288,20 @@ class Plan:
                 if node.input is dict:
                     node.input = input
 
+    def stored(self, channels: Mapping[str, Any]) -> dict[str, Any]:
+        """The state a checkpoint's ``channels`` hold, in declaration order.
+
+        A key never written has the value an empty input starts it with (an
+        empty list for a list reducer, as LangGraph's channels start), if any.
+        """
+        try:
+            state = self.start({})[0]
+        except (EmptyInputError, InvalidInputError, TypeError, ValueError):
+            # a state whose class requires fields has no empty start
+            state = {}
+        state.update((key, channels[key]) for key in self.fields if key in channels)
+        return {key: state[key] for key in self.fields if key in state}
+
     def _start(self, input: Any) -> tuple[dict[str, Any], bool]:
         # the common input, a dict of state keys, needs no call
         if type(input) is not dict or not self.keys.issuperset(input):
@@ -489,6 +509,7 @@ class Engine:
 
     __slots__ = (
         "_lone",
+        "given",
         "order",
         "plan",
         "pushes",
@@ -498,12 +519,15 @@ class Engine:
         "running",
         "seen",
         "step",
+        "thread",
         "values",
         "writes",
     )
 
-    def __init__(self, plan: Plan, run: Run, values: dict[str, Any]) -> None:
+    def __init__(self, plan: Plan, run: Run, values: dict[str, Any], given: Any = None) -> None:
         self.plan = plan
+        self.given = given
+        """The run's input as given (on a thread, only its keys are written over the state)."""
         self.run = run
         self.values = values
         self.step = 0
@@ -523,11 +547,80 @@ class Engine:
         self._lone: Task | None = None
         self.ready: tuple[Node, ...] = ()
         """The next superstep's nodes, in order."""
+        self.thread: Thread | None = None
+        """The run's thread, when it runs on one with a checkpointer (see :meth:`on_thread`)."""
 
     @property
     def lone(self) -> Task | None:
         """The one task object the run reuses for its supersteps of a single task."""
         return self._lone
+
+    def on_thread(self) -> Thread | None:
+        """Put the run on its thread, if its config names one and carries a checkpointer.
+
+        The thread's latest state becomes the run's, with the input applied
+        on top of it through the reducers (as LangGraph applies it), and the
+        step numbers go on from the thread's. Nested runs keep no thread of
+        their own.
+        """
+        run = self.run
+        if run.parent is not None:
+            return None
+        configurable = run.config.get("configurable")
+        if not configurable or configurable.get(CHECKPOINTER) is None:
+            return None
+        if configurable.get("thread_id") is None:
+            raise ValueError(
+                "a graph with a checkpointer needs a thread to run on: pass "
+                'config={"configurable": {"thread_id": ...}}'
+            )
+        thread = self.thread = Thread(
+            configurable[CHECKPOINTER],
+            run.config,
+            self.plan.fields,
+            stream="checkpoints" in run.modes,
+            debug=run.debug,
+            durability=configurable.get(DURABILITY) or "async",
+        )
+        saved, step = thread.load()
+        self.step = step + 2
+        values = self.values
+        given = self.given
+        # the input writes the keys it has; `values` also holds the defaults it starts a state with
+        thread.given = (
+            {key: value for key, value in values.items() if key in given}
+            if isinstance(given, Mapping)
+            else dict(values)
+        )
+        # savers keep only channels that were written: the others have their start values
+        saved = self.plan.stored(saved)
+        thread.saved = dict(saved)
+        values.clear()
+        values.update(saved)
+        if thread.given:
+            self.plan.apply(values, thread.given)
+        return thread
+
+    def begin(self, thread: Thread, first: Goto) -> tuple[Event, ...]:
+        """The input checkpoint and the hidden ``__start__`` task's writes (where START leads)."""
+        checkpoint_id, events = thread.checkpoint(
+            "input", self.step - 1, thread.saved, (), start=thread.given
+        )
+        thread.ran_task(START, (START,))
+        thread.put_writes(task_id(checkpoint_id, "", START), thread.given, first)
+        return events
+
+    def save(self, thread: Thread, step: int) -> tuple[Event, ...]:
+        """The checkpoint after superstep ``step``; it names the next superstep's tasks."""
+        checkpoint_id, events = thread.checkpoint(
+            "loop",
+            step,
+            self.values,
+            tuple(node.name for node in self.ready),
+            tuple(send.node for send in self.pushes),
+        )
+        del checkpoint_id
+        return events
 
     def started(self, wrote: bool) -> Event | None:
         """The ``values`` event of the input, if it wrote something and values are streamed."""
@@ -579,8 +672,12 @@ class Engine:
         ready = self.ready
         pushes = self.pushes
         step = self.step
+        thread = self.thread
         try:
             if first is None:
+                # only a run given a config can be on a thread: others skip the call
+                if run.config:
+                    thread = self.on_thread()
                 first = plan.entry if plan.first is None else plan.first(values)
             if len(first) == 1 and type(first[0]) is str:
                 ready = self.ready = alone[first[0]]
@@ -588,8 +685,17 @@ class Engine:
                 # START's routers may send tasks too
                 ready = self.ready = self._successors(((None, first),))
                 pushes = self.pushes
+            # a run on a thread takes every step through record and settle, which store
+            # its writes before they are applied: the lone-task path stays as it was
+            saving = thread is not None
+            if thread is not None:
+                step = self.step
+                limit += step
+                yield from self.begin(thread, first)
             if wrote and want_values:
                 yield ValuesEvent(dict(values), ns)
+            if thread is not None:
+                yield from self.save(thread, step)
             while True:
                 step += 1
                 if step > limit:
@@ -599,6 +705,7 @@ class Engine:
                 if (
                     len(ready) == 1
                     and not pushes
+                    and not saving
                     and (
                         inline
                         or (
@@ -702,6 +809,8 @@ class Engine:
                 self.step = step
                 self.ready = ready
                 tasks = self.tasks_of(ready, step)
+                if thread is not None:
+                    thread.started(tasks, self.pushes_running)
                 nodes = self.running
                 inputs = self.inputs(values)
                 if want_tasks:
@@ -728,10 +837,15 @@ class Engine:
                 yield from self.settle()
                 ready = self.ready
                 pushes = self.pushes
+                if thread is not None:
+                    yield from self.save(thread, step)
             run.result = dict(values)
         finally:
             self.step = step
             self.ready = ready
+            if thread is not None and thread.deferred is not None:
+                # durability "exit": the run's last checkpoint is stored as it ends, however
+                thread.flush()
             if lone is not None and get_current() is lone:
                 # hand the context back to the task this run started in (or to none)
                 CURRENT_TASK.set(run.parent)
@@ -808,6 +922,9 @@ class Engine:
     def record(self, task: Task, update: Writes, goto: Goto) -> tuple[Event, ...]:
         """Take one task's outcome in a superstep of several: record its writes; its events."""
         self.writes[task] = (task, update, goto)
+        thread = self.thread
+        if thread is not None:
+            thread.put_writes(task.id, update, goto)
         run = self.run
         if not run.tasks and not run.debug:
             if run.updates:
@@ -822,6 +939,9 @@ class Engine:
     def failed(self, task: Task, error: BaseException) -> tuple[Event, ...]:
         """A task raised ``error``: its events (the error then goes through)."""
         run = self.run
+        thread = self.thread
+        if thread is not None:
+            thread.put_error(task.id, error)
         if run.tasks or run.debug:
             return run.task_result(task, None, error)
         return _NOTHING

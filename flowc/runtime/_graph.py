@@ -125,7 +125,7 @@ class Graph(
         plan = self.plan
         run = Run.start(plan.name, (), False, config, plan.limit)
         values, wrote = plan.start(input)
-        events = Engine(plan, run, values).steps(wrote)
+        events = Engine(plan, run, values, input).steps(wrote)
         # a root run streams nothing here; a nested one hands its parent what it wants
         for _ in events if run.parent is None else run.split(events):
             pass
@@ -2068,7 +2068,7 @@ class GraphWithSubgraphs(
         plan = self.plan
         run = Run.start(plan.name, (), False, config, plan.limit)
         values, wrote = plan.start(input)
-        events = Engine(plan, run, values).steps(wrote)
+        events = Engine(plan, run, values, input).steps(wrote)
         # a root run streams nothing here; a nested one hands its parent what it wants
         for _ in events if run.parent is None else run.split(events):
             pass

@@ -14,8 +14,8 @@ nothing unless pickle was opted into. A value that cannot be encoded or
 decoded raises :class:`CheckpointSerializationError` naming the channel and the
 checkpoint, never a silent ``None``.
 
-Standard library only, like the rest of the runtime. The superstep engine does
-not write checkpoints yet; this module is the storage side of that work.
+Standard library only, like the rest of the runtime. The superstep engine
+writes checkpoints through this interface on runs on a thread (:mod:`._persist`).
 """
 
 from __future__ import annotations

@@ -26,6 +26,8 @@ from typing import (
 )
 
 __all__ = [
+    "CheckpointDebugEvent",
+    "CheckpointEvent",
     "CustomEvent",
     "DebugEvent",
     "Event",
@@ -419,6 +421,35 @@ class TaskResultEvent(Generic[N_co, U_co]):
 
 
 @dataclass(frozen=True, slots=True)
+class CheckpointEvent:
+    """A checkpoint was saved (``checkpoints`` mode; wrapped in ``debug`` mode).
+
+    Only runs on a thread of a graph compiled with a checkpointer have them.
+    """
+
+    config: Mapping[str, Any]
+    parent_config: Mapping[str, Any] | None
+    values: Mapping[str, Any]
+    metadata: Mapping[str, Any]
+    next: tuple[str, ...]
+    tasks: tuple[Mapping[str, Any], ...]
+    step: int
+    ns: Namespace = ()
+    mode: ClassVar[Literal["checkpoints"]] = "checkpoints"
+
+    def chunk(self) -> Any:
+        """LangGraph's payload: ``{'config', 'parent_config', 'values', 'metadata', 'next', 'tasks'}``."""
+        return {
+            "config": self.config,
+            "parent_config": self.parent_config,
+            "values": self.values,
+            "metadata": self.metadata,
+            "next": list(self.next),
+            "tasks": list(self.tasks),
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class DebugEvent(Generic[N_co]):
     """A task event wrapped with its step and a UTC timestamp (``debug`` mode)."""
 
@@ -444,6 +475,34 @@ class DebugEvent(Generic[N_co]):
             "step": self.step,
             "timestamp": self.timestamp,
             "type": self.type,
+            "payload": self.payload.chunk(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CheckpointDebugEvent:
+    """A checkpoint event wrapped with its step and a UTC timestamp (``debug`` mode)."""
+
+    step: int
+    timestamp: str
+    payload: CheckpointEvent
+    ns: Namespace = ()
+    mode: ClassVar[Literal["debug"]] = "debug"
+    _made_on_read: ClassVar[Mapping[str, tuple[type[Any], Callable[[Any], Any]]]] = {
+        "timestamp": (int, iso_timestamp)
+    }
+
+    @property
+    def type(self) -> Literal["checkpoint"]:
+        """Always ``"checkpoint"``."""
+        return "checkpoint"
+
+    def chunk(self) -> Any:
+        """LangGraph's chunk: ``{'step', 'timestamp', 'type': 'checkpoint', 'payload'}``."""
+        return {
+            "step": self.step,
+            "timestamp": self.timestamp,
+            "type": "checkpoint",
             "payload": self.payload.chunk(),
         }
 
@@ -496,4 +555,6 @@ Event: TypeAlias = (
     | TaskEvent[str, Any]
     | TaskResultEvent[str, Any]
     | DebugEvent[str]
+    | CheckpointEvent
+    | CheckpointDebugEvent
 )

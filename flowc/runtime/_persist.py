@@ -1,0 +1,323 @@
+"""A run on a thread: the checkpoints the engine takes, LangGraph's way.
+
+:class:`Thread` is what :class:`~._engine.Engine` holds when a run's config
+names a ``thread_id`` and carries a checkpointer (``configurable`` key
+``__pregel_checkpointer``, LangGraph's own key for it). It loads the
+thread's latest checkpoint, records each task's writes with ``put_writes``
+before they are applied, and saves a checkpoint at the step boundaries
+LangGraph saves them: the input (``source: "input"``, the step before the
+hidden ``__start__`` task), then one after every superstep (``"loop"``).
+
+Channels and versions follow LangGraph's: the state's keys, ``__start__``
+(the input, until the first superstep takes it) and ``branch:to:<node>``
+(a node is due); every channel written or consumed in a superstep gets the
+one new version of that superstep, and a node's ``versions_seen`` records
+the versions of the channels that triggered it. So a checkpoint says by
+itself which nodes run next, and a saver written for LangGraph reads it.
+
+A saver is anything with LangGraph's ``BaseCheckpointSaver`` methods
+(``get_tuple``, ``put``, ``put_writes``, ``get_next_version``): flowc's
+savers and LangGraph's own alike. Standard library only.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import time
+from collections.abc import Mapping, Sequence
+from hashlib import blake2b
+from typing import Any, Final
+
+from .checkpoint import ERROR, uuid6
+from .events import CheckpointDebugEvent, CheckpointEvent, Event, TaskId
+
+__all__ = ["CHECKPOINTER", "DURABILITY", "START", "Thread", "next_of", "task_id"]
+
+CHECKPOINTER: Final = "__pregel_checkpointer"
+"""The ``configurable`` key of a run's checkpointer (LangGraph's ``CONFIG_KEY_CHECKPOINTER``)."""
+DURABILITY: Final = "__pregel_durability"
+"""The ``configurable`` key of a run's durability (LangGraph's ``CONFIG_KEY_DURABILITY``)."""
+START: Final = "__start__"
+INPUT: Final = "__input__"
+BRANCH: Final = "branch:to:"
+
+
+def task_id(checkpoint_id: str, ns: str, name: str, kind: str = "pull") -> TaskId:
+    """The id of ``name``'s task scheduled by checkpoint ``checkpoint_id``.
+
+    LangGraph makes a task's id from the checkpoint that scheduled it, so
+    ``get_state`` gives a due task the id its run streamed; so does this.
+    """
+    digest = blake2b(f"{checkpoint_id}|{ns}|{name}|{kind}".encode(), digest_size=16).hexdigest()
+    return TaskId(f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:]}")
+
+
+def next_of(channel_values: Mapping[str, Any]) -> tuple[str, ...]:
+    """The nodes a stored checkpoint says are due, in LangGraph's order (by name)."""
+    due = [key[len(BRANCH) :] for key in channel_values if key.startswith(BRANCH)]
+    if START in channel_values:
+        due.append(START)
+    return tuple(sorted(due))
+
+
+def _config(thread_id: str, ns: str, checkpoint_id: str) -> dict[str, Any]:
+    return {
+        "configurable": {
+            "checkpoint_ns": ns,
+            "thread_id": thread_id,
+            "checkpoint_id": checkpoint_id,
+        }
+    }
+
+
+class Thread:
+    """One run's checkpoints on one thread (see the module's docstring).
+
+    Args:
+        saver: the checkpointer.
+        config: the run's config (its ``configurable`` has the ``thread_id``).
+        fields: the state's keys: what of a checkpoint's channels is state.
+        stream: whether the run streams ``checkpoints`` events.
+        debug: whether it streams ``debug`` events.
+    """
+
+    __slots__ = (
+        "config",
+        "debug",
+        "deferred",
+        "deferred_writes",
+        "durability",
+        "fields",
+        "given",
+        "ns",
+        "parent",
+        "ran",
+        "saved",
+        "saver",
+        "seen",
+        "stored",
+        "stored_versions",
+        "stream",
+        "thread_id",
+        "versions",
+        "written",
+    )
+
+    def __init__(
+        self,
+        saver: Any,
+        config: Mapping[str, Any],
+        fields: Sequence[str],
+        *,
+        stream: bool,
+        debug: bool,
+        durability: str = "async",
+    ) -> None:
+        configurable = config["configurable"]
+        self.saver = saver
+        self.thread_id = str(configurable["thread_id"])
+        self.ns = ""
+        self.fields = fields
+        self.stream = stream
+        self.debug = debug
+        self.config: dict[str, Any] = {
+            "configurable": {"thread_id": self.thread_id, "checkpoint_ns": self.ns}
+        }
+        """The config of the latest checkpoint (the parent of the next one)."""
+        self.stored = self.config
+        """The config of the thread's latest stored checkpoint (the parent of the next one stored)."""
+        self.stored_versions: dict[str, Any] = {}
+        """The channel versions of that checkpoint: what a new one must store is what differs."""
+        if durability not in ("sync", "async", "exit"):
+            raise ValueError(
+                f"durability={durability!r}: use 'sync', 'async' (the default) or 'exit'"
+            )
+        self.durability = durability
+        self.deferred: tuple[dict[str, Any], dict[str, Any]] | None = None
+        """Under ``"exit"``: the run's latest checkpoint and metadata, stored when the run ends."""
+        self.deferred_writes: list[tuple[list[tuple[str, Any]], str]] = []
+        """Under ``"exit"``: the writes made against it, stored with it."""
+        self.parent: dict[str, Any] | None = None
+        self.versions: dict[str, Any] = {}
+        self.seen: dict[str, dict[str, Any]] = {}
+        self.written: set[str] = set()
+        """The channels this superstep's tasks wrote."""
+        self.given: dict[str, Any] = {}
+        """The run's input."""
+        self.saved: dict[str, Any] = {}
+        """The thread's state before the input."""
+        self.ran: list[tuple[str, tuple[str, ...]]] = []
+        """This superstep's tasks: each one's node and the channels that triggered it."""
+
+    def load(self) -> tuple[dict[str, Any], int]:
+        """The thread's state and step: its latest checkpoint's (``{}`` and -2 on a new thread)."""
+        saved = self.saver.get_tuple(self.config)
+        if saved is None:
+            return {}, -2
+        checkpoint = saved.checkpoint
+        self.config = self.stored = dict(saved.config)
+        self.versions = dict(checkpoint["channel_versions"])
+        self.stored_versions = dict(self.versions)
+        self.seen = {node: dict(seen) for node, seen in checkpoint["versions_seen"].items()}
+        stored = checkpoint["channel_values"]
+        values = {key: stored[key] for key in self.fields if key in stored}
+        # new input discards the tasks the thread still had due (a run that failed or
+        # stopped): as in LangGraph, their triggers are consumed by the input checkpoint
+        self.ran = [(name, (BRANCH + name,)) for name in next_of(stored) if name != START]
+        return values, int(saved.metadata.get("step", -1))
+
+    def _bump(self, channels: set[str]) -> None:
+        latest = max(self.versions.values()) if self.versions else None
+        version = self.saver.get_next_version(latest, None)
+        for channel in channels:
+            self.versions[channel] = version
+
+    def started(self, tasks: Sequence[Any], pushed: Sequence[Any]) -> None:
+        """A superstep's tasks start: give them the ids the latest checkpoint named them by."""
+        checkpoint_id = self.config["configurable"]["checkpoint_id"]
+        for index, task in enumerate(tasks):
+            kind = f"push:{index}" if index < len(pushed) else "pull"
+            task.pin_id(task_id(checkpoint_id, self.ns, task.name, kind))
+            self.ran.append((task.name, task.triggers))
+
+    def put_writes(self, tid: str, update: Mapping[str, Any] | None, goto: Sequence[Any]) -> None:
+        """Store a task's writes against the latest checkpoint, before they are applied."""
+        writes: list[tuple[str, Any]] = list(update.items()) if update else []
+        for target in goto:
+            if type(target) is str:
+                writes.append((BRANCH + target, None))
+        self.written.update(channel for channel, _ in writes)
+        if writes:
+            self._put_writes(writes, tid)
+
+    def _put_writes(self, writes: list[tuple[str, Any]], tid: str) -> None:
+        if self.durability == "exit":
+            self.deferred_writes.append((writes, tid))
+        else:
+            self.saver.put_writes(self.config, writes, tid, "")
+
+    def put_error(self, tid: str, error: BaseException) -> None:
+        """Store that a task failed (LangGraph's ``__error__`` write)."""
+        # LangGraph's snapshots show a failed task's error as its repr
+        self._put_writes([(ERROR, repr(error))], tid)
+
+    def ran_task(self, name: str, triggers: tuple[str, ...]) -> None:
+        """Note a task of this superstep: its node and what triggered it."""
+        self.ran.append((name, triggers))
+
+    def _put(self, checkpoint: dict[str, Any], metadata: dict[str, Any]) -> dict[str, Any]:
+        versions = checkpoint["channel_versions"]
+        stored = self.stored_versions
+        # what changed since the stored parent: under "exit", all that changed in the run
+        new_versions = {ch: v for ch, v in versions.items() if stored.get(ch) != v}
+        saved = dict(self.saver.put(self.stored, checkpoint, metadata, new_versions))
+        self.stored = saved
+        self.stored_versions = dict(versions)
+        return saved
+
+    def flush(self) -> None:
+        """Under ``"exit"``: store the run's latest checkpoint and its writes (the run ended)."""
+        deferred = self.deferred
+        if deferred is None:
+            return
+        self.deferred = None
+        saved = self._put(*deferred)
+        for writes, tid in self.deferred_writes:
+            self.saver.put_writes(saved, writes, tid, "")
+        self.deferred_writes.clear()
+
+    def checkpoint(
+        self,
+        source: str,
+        step: int,
+        values: Mapping[str, Any],
+        due: Sequence[str],
+        pushed: Sequence[str] = (),
+        start: Mapping[str, Any] | None = None,
+    ) -> tuple[str, tuple[Event, ...]]:
+        """Save the checkpoint after a superstep (or of the input); its id and events.
+
+        Args:
+            source: ``"input"`` or ``"loop"``.
+            step: the checkpoint's step.
+            values: the state now.
+            due: the nodes of the next superstep (by name).
+            pushed: the nodes of its ``Send`` tasks, in the order sent.
+            start: the input, for the input checkpoint.
+        """
+        versions = self.versions
+        if source == "input":
+            self.seen.setdefault(INPUT, {})
+            self.written.add(START)
+        consumed: set[str] = set()
+        for name, triggers in self.ran:
+            self.seen[name] = {ch: versions[ch] for ch in triggers if ch in versions}
+            consumed.update(ch for ch in triggers if ch in versions)
+        updated = sorted(self.written)
+        self._bump(consumed | self.written)
+        self.ran.clear()
+        self.written.clear()
+        channel_values: dict[str, Any] = dict(values)
+        if start is not None:
+            channel_values[START] = dict(start)
+        for name in due:
+            channel_values[BRANCH + name] = None
+        checkpoint_id = str(uuid6(clock_seq=step))
+        checkpoint = {
+            "v": 4,
+            "id": checkpoint_id,
+            "ts": _dt.datetime.now(_dt.UTC).isoformat(),
+            "channel_values": channel_values,
+            "channel_versions": dict(versions),
+            "versions_seen": {node: dict(seen) for node, seen in self.seen.items()},
+            "updated_channels": updated,
+        }
+        metadata: dict[str, Any] = {"source": source, "step": step, "parents": {}}
+        parent = self.config if "checkpoint_id" in self.config["configurable"] else None
+        self.parent = parent
+        if self.durability == "exit":
+            # stored when the run ends, with the writes made against it (see `flush`)
+            self.deferred = (checkpoint, dict(metadata))
+            self.deferred_writes.clear()
+            self.config = {
+                "configurable": {
+                    "thread_id": self.thread_id,
+                    "checkpoint_ns": self.ns,
+                    "checkpoint_id": checkpoint_id,
+                }
+            }
+        else:
+            self.config = self._put(checkpoint, dict(metadata))
+        if not self.stream and not self.debug:
+            return checkpoint_id, ()
+        names = (START,) if source == "input" else (*pushed, *due)
+        kinds = ["pull"] * len(names)
+        for index in range(len(pushed)):
+            kinds[index] = f"push:{index}"
+        tasks = tuple(
+            {
+                "id": task_id(checkpoint_id, self.ns, name, kind),
+                "name": name,
+                "interrupts": (),
+                "state": None,
+            }
+            for name, kind in zip(names, kinds, strict=True)
+        )
+        event = CheckpointEvent(
+            _config(self.thread_id, self.ns, checkpoint_id),
+            None
+            if parent is None
+            else _config(self.thread_id, self.ns, parent["configurable"]["checkpoint_id"]),
+            {key: values[key] for key in self.fields if key in values},
+            metadata,
+            names,
+            tasks,
+            step,
+        )
+        out: list[Event] = []
+        if self.stream:
+            out.append(event)
+        if self.debug:
+            # the clock's reading is made into text when first read, as for task events
+            out.append(CheckpointDebugEvent(step, time.time_ns(), event))  # type: ignore[arg-type]
+        return checkpoint_id, tuple(out)
