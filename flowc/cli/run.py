@@ -27,6 +27,8 @@ from pathlib import Path
 from types import FrameType, TracebackType
 from typing import Any, TextIO
 
+from flowc.cache import load_cached
+from flowc.cli._output import check_for_command, color, error, import_failure, internal_error
 from flowc.dsl.graph import CheckedGraph
 from flowc.runtime import (
     CustomEvent,
@@ -46,6 +48,7 @@ __all__ = [
     "EXIT_OK",
     "EXIT_USAGE",
     "MODES",
+    "add_parser",
     "event_json",
     "run_command",
     "to_jsonable",
@@ -75,6 +78,44 @@ _MODE_COLOR = {
 
 class _Usage(Exception):
     """A bad argument (exit 2); the message says which and why."""
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The ``run`` subcommand and its options."""
+    p = sub.add_parser(
+        "run",
+        help="compile if stale, run, and print events as they arrive",
+        description="Run a graph and print its events as they arrive (schema of jsonl: docs/cli.md).",
+    )
+    p.add_argument("target", metavar="SPEC", help="spec.toml or module:attribute")
+    p.add_argument("--input", required=True, help="the input: JSON text, @file, or - for stdin")
+    p.add_argument(
+        "--stream-mode",
+        action="append",
+        dest="stream_modes",
+        metavar="MODE",
+        choices=MODES,
+        help=f"one of {', '.join(MODES)}; repeat for several (default: updates; "
+        "checkpoints needs durable runs, which flowc does not have yet)",
+    )
+    p.add_argument("--subgraphs", action="store_true", help="include the events of subgraphs")
+    p.add_argument(
+        "--config",
+        help="run config as JSON, @file or -: recursion_limit, tags, metadata, configurable, "
+        "run_id",
+    )
+    p.add_argument("--format", choices=("pretty", "jsonl"), default="pretty")
+    p.add_argument("--color", choices=("auto", "always", "never"), default=argparse.SUPPRESS)
+    p.add_argument(
+        "--async",
+        dest="use_async",
+        action="store_true",
+        help="run with astream (automatic for async graphs)",
+    )
+    p.add_argument(
+        "--traceback", action="store_true", help="print the whole traceback of a failure"
+    )
+    p.set_defaults(func=run_command)
 
 
 # -- JSON --------------------------------------------------------------------------
@@ -440,17 +481,13 @@ def _uses_async(graph: CheckedGraph) -> bool:
 
 def run_command(args: argparse.Namespace) -> int:
     """``flowc run`` with parsed arguments; returns the exit code."""
-    from flowc.cache import load_cached
-    from flowc.dsl.load import check_for_command
-
-    color = _use_color(args.color, sys.stdout)
+    use_color = color(args.color, sys.stdout)
     if "checkpoints" in (args.stream_modes or ()):
         # LangGraph emits checkpoints only with a checkpointer: a run printing none would
         # look like a run that saved nothing
-        print(
-            "flowc: error: --stream-mode checkpoints: checkpoint events come from durable runs "
-            "(a checkpointer saving the state after each step), which flowc does not have yet",
-            file=sys.stderr,
+        error(
+            "--stream-mode checkpoints: checkpoint events come from durable runs "
+            "(a checkpointer saving the state after each step), which flowc does not have yet"
         )
         return EXIT_USAGE
     try:
@@ -459,15 +496,15 @@ def run_command(args: argparse.Namespace) -> int:
         if config is not None:
             _check_config(config)
     except _Usage as exc:
-        print(f"flowc: error: {exc}", file=sys.stderr)
+        error(str(exc))
         return EXIT_USAGE
-    graph = check_for_command(args.target, color=_use_color(args.color, sys.stderr))
+    graph = check_for_command(args.target, choice=args.color)
     if graph is None:
         return EXIT_FAILED
     try:
         module = load_cached(graph)
     except Exception as exc:
-        print(f"flowc: internal error: {_import_failure(graph.name, exc)}", file=sys.stderr)
+        internal_error(import_failure(graph.name, exc))
         return EXIT_INTERNAL
     modes: list[str] = list(dict.fromkeys(args.stream_modes or ["updates"]))
     # Task events are always requested: they give the summary, the step of a
@@ -475,7 +512,7 @@ def run_command(args: argparse.Namespace) -> int:
     run_modes = modes if "tasks" in modes else [*modes, "tasks"]
     shown = frozenset(modes)
     progress = Progress()
-    printer = Pretty(sys.stdout, color=color) if args.format == "pretty" else None
+    printer = Pretty(sys.stdout, color=use_color) if args.format == "pretty" else None
     use_async = args.use_async or _uses_async(graph)
 
     def show(event: Any) -> None:
@@ -509,7 +546,7 @@ def run_command(args: argparse.Namespace) -> int:
         if args.format == "jsonl":
             sys.stdout.write(json.dumps(_error_json(exc, progress), ensure_ascii=False) + "\n")
             sys.stdout.flush()
-        err = Pretty(sys.stderr, color=_use_color(args.color, sys.stderr))
+        err = Pretty(sys.stderr, color=color(args.color, sys.stderr))
         err.error(_failure_text(exc, progress))
         if args.traceback:
             traceback.print_exception(exc, file=sys.stderr)
@@ -525,14 +562,6 @@ def run_command(args: argparse.Namespace) -> int:
         printer.close_line()
         print(f"-- {progress.summary()}", file=sys.stderr)
     return EXIT_OK
-
-
-def _import_failure(graph: str, exc: Exception) -> str:
-    """What to say when a runner cannot be generated or imported (a flowc bug, not the user's)."""
-    return (
-        f"cannot build the runner of graph {graph!r}: {type(exc).__name__}: "
-        f"{str(exc).strip()} (please report this)"
-    )
 
 
 def _consume(events: Iterator[Any], show: Any) -> None:
@@ -558,13 +587,3 @@ def _silence_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError):
         pass
-
-
-def _use_color(choice: str, stream: Any) -> bool:
-    """Colour for ``--color`` on ``stream``: always, never, or auto (a terminal, no ``NO_COLOR``)."""
-    if choice == "always":
-        return True
-    if choice == "never" or os.environ.get("NO_COLOR"):
-        return False
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty is not None and isatty())
