@@ -17,7 +17,7 @@ import contextlib
 import sys
 from collections.abc import Sequence
 
-from flowc.cli import check, compile, draw, run, schema
+from flowc.cli import check, compile, draw, explain, run, schema
 from flowc.cli._output import UsageError, error
 from flowc.cli._project import python_path
 
@@ -32,7 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     parser.add_argument("--version", action="version", version=f"flowc {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
-    for command in (check, compile, run, draw, schema):
+    for command in (check, compile, run, draw, schema, explain):
         command.add_parser(sub)
     return parser
 
