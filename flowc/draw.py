@@ -1,4 +1,4 @@
-"""``flowc draw``: a checked graph → a picture (Mermaid text, Graphviz DOT, SVG, PNG).
+"""A checked graph → a picture (Mermaid text, Graphviz DOT, SVG, PNG): ``flowc draw``'s back end.
 
 Takes a :class:`CheckedGraph`, gives a small frozen :class:`Picture` (nodes,
 edges, subgraph clusters), and renders it. Mermaid follows LangGraph's
@@ -10,14 +10,11 @@ show. SVG and PNG come from Graphviz's ``dot``, run on the DOT text.
 
 from __future__ import annotations
 
-import argparse
 import re
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Literal
 
 from flowc.dsl.graph import CheckedGraph
@@ -28,7 +25,6 @@ __all__ = [
     "Edge",
     "Node",
     "Picture",
-    "draw_command",
     "mermaid_text",
     "picture",
     "render_with_dot",
@@ -348,36 +344,3 @@ def render_with_dot(dot_text: str, fmt: Literal["svg", "png"]) -> bytes:
     if proc.returncode != 0:
         raise RuntimeError(f"dot failed: {proc.stderr.decode('utf-8', 'replace').strip()}")
     return proc.stdout
-
-
-def draw_command(args: argparse.Namespace) -> int:
-    """``flowc draw`` with parsed arguments; returns the exit code."""
-    from flowc.cli import _color
-    from flowc.dsl.load import check_for_command
-
-    graph = check_for_command(args.target, color=_color(args.color, sys.stderr))
-    if graph is None:
-        return 1
-    pic = picture(graph, xray=args.xray)
-    data: bytes
-    if args.format == "mermaid":
-        data = to_mermaid(pic).encode("utf-8")
-    elif args.format == "dot":
-        data = to_dot(pic).encode("utf-8")
-    else:
-        try:
-            data = render_with_dot(to_dot(pic), args.format)
-        except (DotMissing, RuntimeError) as exc:
-            print(f"flowc: error: {exc}", file=sys.stderr)
-            return 1
-    if args.out:
-        try:
-            Path(args.out).write_bytes(data)
-        except OSError as exc:
-            print(f"flowc: error: cannot write {args.out}: {exc.strerror}", file=sys.stderr)
-            return 1
-        print(f"wrote {args.out}", file=sys.stderr)
-    else:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-    return 0

@@ -1,4 +1,4 @@
-"""``flowc schema``: JSON Schema of a graph's input, state, updates and stream events.
+"""JSON Schema of a graph's input, state, updates and stream events: ``flowc schema``'s back end.
 
 Takes a checked graph and its runner module (the types come from the
 generated code itself, so the schema says what the runner does), gives one
@@ -12,14 +12,11 @@ types are included, since ``--subgraphs`` streams their events too.
 
 from __future__ import annotations
 
-import argparse
 import inspect
-import json
 import sys
 import types
 import typing
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import typing_extensions
@@ -31,7 +28,7 @@ from flowc.dsl.check import camel
 from flowc.dsl.graph import CheckedGraph
 from flowc.runtime import MessageMetadata
 
-__all__ = ["graph_schema", "schema_command"]
+__all__ = ["graph_schema"]
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 _REF = "#/$defs/{model}"
@@ -390,32 +387,3 @@ def graph_schema(graph: CheckedGraph, module: types.ModuleType) -> dict[str, Any
         "oneOf": [_ref(name) for name in events],
         "$defs": dict(sorted(d.items())),
     }
-
-
-def schema_command(args: argparse.Namespace) -> int:
-    """``flowc schema`` with parsed arguments; returns the exit code."""
-    from flowc.cache import load_cached
-    from flowc.cli import _color
-    from flowc.dsl.load import check_for_command
-
-    graph = check_for_command(args.target, color=_color(args.color, sys.stderr))
-    if graph is None:
-        return 1
-    try:
-        module = load_cached(graph)
-    except Exception as exc:
-        from flowc.runner_cli import _import_failure
-
-        print(f"flowc: internal error: {_import_failure(graph.name, exc)}", file=sys.stderr)
-        return 3
-    text = json.dumps(graph_schema(graph, module), indent=2, ensure_ascii=False) + "\n"
-    if args.out:
-        try:
-            Path(args.out).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            print(f"flowc: error: cannot write {args.out}: {exc.strerror}", file=sys.stderr)
-            return 1
-        print(f"wrote {args.out}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
-    return 0

@@ -15,7 +15,7 @@ import pytest
 from langchain_core.messages import AIMessage, AIMessageChunk
 
 from flowc.cli import main
-from flowc.runner_cli import Pretty, event_json, ns_label
+from flowc.cli.run import Pretty, event_json, ns_label
 from flowc.runtime import CustomEvent, MessagesEvent, UpdatesEvent, ValuesEvent
 
 from .cli_support import CLI_SPECS, FLOWC, ROOT, assert_snapshot, cli_env, flowc, normalize

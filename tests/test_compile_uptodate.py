@@ -142,7 +142,7 @@ def test_an_unchanged_spec_is_neither_checked_nor_rendered(
     def no_check(target: str) -> None:
         raise AssertionError(f"{target} was checked")
 
-    monkeypatch.setattr("flowc.cli.check_target", no_check)
+    monkeypatch.setattr("flowc.cli.compile.check_target", no_check)
     assert project.compile(capsys=capsys) == (0, "up to date: 6 files in out\n")
     assert project.generated == []
     assert project.stamps() == before

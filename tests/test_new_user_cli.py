@@ -14,7 +14,7 @@ from pathlib import Path
 
 from langchain_core.messages import AIMessageChunk
 
-from flowc.runner_cli import Pretty
+from flowc.cli.run import Pretty
 from flowc.runtime import MessagesEvent
 
 from .cli_support import FLOWC, ROOT

@@ -15,6 +15,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from .codes import CODES, Code
+
 __all__ = [
     "Diagnostic",
     "DiagnosticError",
@@ -82,16 +84,25 @@ class Diagnostic:
 
     severity: Severity
     code: str
+    """A code of :data:`flowc.dsl.codes.CODES` (``E306``)."""
     message: str
     span: Span | None
     hint: str | None = None
 
+    def __post_init__(self) -> None:
+        # a code the registry lacks has no explanation, no doc entry and no `flowc explain`
+        if self.code not in CODES:
+            raise ValueError(
+                f"diagnostic code {self.code!r} is not registered; add it to flowc/dsl/codes.py "
+                "(and to the table of docs/spec-format.md)"
+            )
+
     @classmethod
     def error(
-        cls, code: str, message: str, span: Span | None, hint: str | None = None
+        cls, code: str | Code, message: str, span: Span | None, hint: str | None = None
     ) -> Diagnostic:
-        """An error diagnostic."""
-        return cls(Severity.ERROR, code, message, span, hint)
+        """An error diagnostic (``code`` as a registered :class:`Code` or its name)."""
+        return cls(Severity.ERROR, str(code), message, span, hint)
 
 
 @dataclass(slots=True)

@@ -21,14 +21,12 @@ from typing import Any
 from .check import CheckResult, check
 from .decorators import Graph
 from .diagnostics import Diagnostic, SourceMap, Span, text_lines
-from .graph import CheckedGraph
 from .pysource import display_path
 from .spec import GraphSpec
 from .toml_loader import LoadResult, load_toml
 from .types import RefError, attribute_hint, module_hint, parse_ref
 
 __all__ = [
-    "check_for_command",
     "check_graph",
     "check_target",
     "importable",
@@ -260,23 +258,3 @@ def spec_folder_modules_forgotten() -> Iterator[None]:
             top = name.partition(".")[0]
             if found.setdefault(top, importable(top)) is False:
                 del sys.modules[name]
-
-
-def check_for_command(target: str, *, color: bool) -> CheckedGraph | None:
-    """Check ``target`` for a CLI command: the graph, or ``None`` after printing
-    its diagnostics to stderr.
-
-    Node references in a TOML spec are imported relative to the spec's folder,
-    so that folder stays importable for the rest of the command (which imports
-    the generated runner and, through it, the nodes).
-    """
-    from .diagnostics import render_all
-
-    if is_toml_target(target):
-        folder = str(Path(target).resolve().parent)
-        if folder not in sys.path:
-            sys.path.insert(0, folder)
-    result = check_target(target)
-    if result.graph is None:
-        print(render_all(result.diagnostics, result.source_map.texts, color=color), file=sys.stderr)
-    return result.graph

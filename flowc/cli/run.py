@@ -25,18 +25,15 @@ import traceback
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from types import FrameType, TracebackType
-from typing import Any, TextIO
+from typing import Any
 
+from flowc.cache import load_cached
+from flowc.cli._output import check_for_command, color, error, import_failure, internal_error
+from flowc.cli._pretty import Pretty, ns_label
 from flowc.dsl.graph import CheckedGraph
 from flowc.runtime import (
-    CustomEvent,
-    DebugEvent,
-    MessagesEvent,
-    Namespace,
     TaskEvent,
     TaskResultEvent,
-    UpdatesEvent,
-    ValuesEvent,
 )
 
 __all__ = [
@@ -46,7 +43,10 @@ __all__ = [
     "EXIT_OK",
     "EXIT_USAGE",
     "MODES",
+    "Pretty",
+    "add_parser",
     "event_json",
+    "ns_label",
     "run_command",
     "to_jsonable",
 ]
@@ -60,21 +60,47 @@ EXIT_INTERRUPTED = 130
 MODES = ("values", "updates", "custom", "messages", "tasks", "checkpoints", "debug")
 """The stream modes ``--stream-mode`` accepts (LangGraph's names)."""
 
-# ANSI colours per stream mode; the body of a line stays uncoloured.
-_MODE_COLOR = {
-    "values": "34",  # blue
-    "updates": "32",  # green
-    "custom": "35",  # magenta
-    "messages": "36",  # cyan
-    "tasks": "33",  # yellow
-    "checkpoints": "33",
-    "debug": "90",  # grey
-    "error": "1;31",  # bold red
-}
-
 
 class _Usage(Exception):
     """A bad argument (exit 2); the message says which and why."""
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The ``run`` subcommand and its options."""
+    p = sub.add_parser(
+        "run",
+        help="compile if stale, run, and print events as they arrive",
+        description="Run a graph and print its events as they arrive (schema of jsonl: docs/cli.md).",
+    )
+    p.add_argument("target", metavar="SPEC", help="spec.toml or module:attribute")
+    p.add_argument("--input", required=True, help="the input: JSON text, @file, or - for stdin")
+    p.add_argument(
+        "--stream-mode",
+        action="append",
+        dest="stream_modes",
+        metavar="MODE",
+        choices=MODES,
+        help=f"one of {', '.join(MODES)}; repeat for several (default: updates; "
+        "checkpoints needs durable runs, which flowc does not have yet)",
+    )
+    p.add_argument("--subgraphs", action="store_true", help="include the events of subgraphs")
+    p.add_argument(
+        "--config",
+        help="run config as JSON, @file or -: recursion_limit, tags, metadata, configurable, "
+        "run_id",
+    )
+    p.add_argument("--format", choices=("pretty", "jsonl"), default="pretty")
+    p.add_argument("--color", choices=("auto", "always", "never"), default=argparse.SUPPRESS)
+    p.add_argument(
+        "--async",
+        dest="use_async",
+        action="store_true",
+        help="run with astream (automatic for async graphs)",
+    )
+    p.add_argument(
+        "--traceback", action="store_true", help="print the whole traceback of a failure"
+    )
+    p.set_defaults(func=run_command)
 
 
 # -- JSON --------------------------------------------------------------------------
@@ -169,137 +195,6 @@ def _check_config(config: Any) -> None:
             bad = not all(isinstance(tag, str) for tag in value)
         if bad:
             raise _Usage(f"--config: {key} must be {text}, not {json.dumps(value)}")
-
-
-# -- the pretty printer ------------------------------------------------------------
-
-
-def ns_label(ns: Namespace) -> str:
-    """A namespace for people: node names without task ids (``outer/inner``, ``twice#2``)."""
-    parts: list[str] = []
-    for segment in ns:
-        name, sep, _ = segment.partition(":")
-        if sep:
-            parts.append(name)
-        elif segment.isdigit() and parts:
-            # a task's 2nd, 3rd... subgraph call gets the segment "1", "2"...
-            parts[-1] = f"{parts[-1]}#{int(segment) + 1}"
-        else:
-            parts.append(segment)
-    return "/".join(parts)
-
-
-def _message_text(message: Any) -> str:
-    content = getattr(message, "content", message)
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        texts = [
-            block.get("text", "") if isinstance(block, dict) else str(block) for block in content
-        ]
-        return "".join(texts)
-    return repr(content)
-
-
-def _tool_call_text(message: Any) -> str:
-    """The tool calls of a message (whole, or streamed in pieces), as they are shown.
-
-    A streamed call arrives as chunks: the first names the tool, the next ones
-    carry pieces of its JSON arguments; each is shown as it comes.
-    """
-    parts = []
-    for chunk in getattr(message, "tool_call_chunks", None) or ():
-        name, args = _get(chunk, "name"), _get(chunk, "args")
-        parts.append((f"[tool call {name}] " if name else "") + (args or ""))
-    if parts:
-        return "".join(parts)
-    for call in getattr(message, "tool_calls", None) or ():
-        args = json.dumps(_get(call, "args") or {}, ensure_ascii=False, default=repr)
-        parts.append(f"[tool call {_get(call, 'name')}] {args}")
-    return " ".join(parts)
-
-
-def _get(item: Any, key: str) -> Any:
-    return item.get(key) if isinstance(item, dict) else getattr(item, key, None)
-
-
-def _is_token(message: Any) -> bool:
-    """A streamed piece of a model reply (``AIMessageChunk`` and the like)."""
-    return type(message).__name__.endswith("Chunk")
-
-
-class Pretty:
-    """Prints events for people: one line each, by mode, indented by namespace depth.
-
-    Tokens of one streamed message are written on one line as they arrive.
-    """
-
-    def __init__(self, out: TextIO, *, color: bool) -> None:
-        self.out = out
-        self.color = color
-        self._open: tuple[Namespace, Any] | None = None
-        """(namespace, message id) of the token line being written, if any."""
-
-    def _paint(self, code: str, text: str) -> str:
-        return f"\x1b[{code}m{text}\x1b[0m" if self.color else text
-
-    def _head(self, mode: str, ns: Namespace) -> str:
-        indent = "  " * len(ns)
-        label = f"[{ns_label(ns)}] " if ns else ""
-        return f"{indent}{self._paint(_MODE_COLOR[mode], f'{mode:<9}')} {label}"
-
-    def close_line(self) -> None:
-        """End a token line left open."""
-        if self._open is not None:
-            self._open = None
-            self.out.write("\n")
-
-    def event(self, event: Any) -> None:
-        """Print one event."""
-        if isinstance(event, MessagesEvent) and _is_token(event.message):
-            key = (event.ns, getattr(event.message, "id", None))
-            text = _message_text(event.message) + _tool_call_text(event.message)
-            if self._open == key:
-                self.out.write(text)
-            else:
-                self.close_line()
-                node = event.metadata.get("langgraph_node", "?")
-                self.out.write(f"{self._head('messages', event.ns)}{node}: {text}")
-                self._open = key
-            self.out.flush()
-            return
-        self.close_line()
-        self.out.write(f"{self._head(event.mode, event.ns)}{self._body(event)}\n")
-        self.out.flush()
-
-    def _body(self, event: Any) -> str:
-        if isinstance(event, UpdatesEvent):
-            return f"{event.node}: {event.data!r}"
-        if isinstance(event, ValuesEvent | CustomEvent):
-            return repr(event.data)
-        if isinstance(event, MessagesEvent):
-            node = event.metadata.get("langgraph_node", "?")
-            kind = getattr(event.message, "type", type(event.message).__name__)
-            text = " ".join(
-                t for t in (_message_text(event.message), _tool_call_text(event.message)) if t
-            )
-            return f"{node}: [{kind}] {text}"
-        if isinstance(event, TaskEvent):
-            return f"start {event.name} (step {event.step}) input={event.input!r}"
-        if isinstance(event, TaskResultEvent):
-            if event.error is not None:
-                error = f"{type(event.error).__name__}: {event.error}"
-                return f"failed {event.name} (step {event.step}): {error}"
-            return f"done {event.name} (step {event.step}) result={event.result!r}"
-        if isinstance(event, DebugEvent):
-            return f"{event.type} {event.payload.name} (step {event.step})"
-        return repr(event.chunk())
-
-    def error(self, text: str) -> None:
-        """A failure line (on the printer's stream)."""
-        self.close_line()
-        self.out.write(f"{self._paint(_MODE_COLOR['error'], 'error')}: {text}\n")
-        self.out.flush()
 
 
 # -- following a run ---------------------------------------------------------------
@@ -440,17 +335,13 @@ def _uses_async(graph: CheckedGraph) -> bool:
 
 def run_command(args: argparse.Namespace) -> int:
     """``flowc run`` with parsed arguments; returns the exit code."""
-    from flowc.cache import load_cached
-    from flowc.dsl.load import check_for_command
-
-    color = _use_color(args.color, sys.stdout)
+    use_color = color(args.color, sys.stdout)
     if "checkpoints" in (args.stream_modes or ()):
         # LangGraph emits checkpoints only with a checkpointer: a run printing none would
         # look like a run that saved nothing
-        print(
-            "flowc: error: --stream-mode checkpoints: checkpoint events come from durable runs "
-            "(a checkpointer saving the state after each step), which flowc does not have yet",
-            file=sys.stderr,
+        error(
+            "--stream-mode checkpoints: checkpoint events come from durable runs "
+            "(a checkpointer saving the state after each step), which flowc does not have yet"
         )
         return EXIT_USAGE
     try:
@@ -459,15 +350,15 @@ def run_command(args: argparse.Namespace) -> int:
         if config is not None:
             _check_config(config)
     except _Usage as exc:
-        print(f"flowc: error: {exc}", file=sys.stderr)
+        error(str(exc))
         return EXIT_USAGE
-    graph = check_for_command(args.target, color=_use_color(args.color, sys.stderr))
+    graph = check_for_command(args.target, choice=args.color)
     if graph is None:
         return EXIT_FAILED
     try:
         module = load_cached(graph)
     except Exception as exc:
-        print(f"flowc: internal error: {_import_failure(graph.name, exc)}", file=sys.stderr)
+        internal_error(import_failure(graph.name, exc))
         return EXIT_INTERNAL
     modes: list[str] = list(dict.fromkeys(args.stream_modes or ["updates"]))
     # Task events are always requested: they give the summary, the step of a
@@ -475,7 +366,7 @@ def run_command(args: argparse.Namespace) -> int:
     run_modes = modes if "tasks" in modes else [*modes, "tasks"]
     shown = frozenset(modes)
     progress = Progress()
-    printer = Pretty(sys.stdout, color=color) if args.format == "pretty" else None
+    printer = Pretty(sys.stdout, color=use_color) if args.format == "pretty" else None
     use_async = args.use_async or _uses_async(graph)
 
     def show(event: Any) -> None:
@@ -509,7 +400,7 @@ def run_command(args: argparse.Namespace) -> int:
         if args.format == "jsonl":
             sys.stdout.write(json.dumps(_error_json(exc, progress), ensure_ascii=False) + "\n")
             sys.stdout.flush()
-        err = Pretty(sys.stderr, color=_use_color(args.color, sys.stderr))
+        err = Pretty(sys.stderr, color=color(args.color, sys.stderr))
         err.error(_failure_text(exc, progress))
         if args.traceback:
             traceback.print_exception(exc, file=sys.stderr)
@@ -525,14 +416,6 @@ def run_command(args: argparse.Namespace) -> int:
         printer.close_line()
         print(f"-- {progress.summary()}", file=sys.stderr)
     return EXIT_OK
-
-
-def _import_failure(graph: str, exc: Exception) -> str:
-    """What to say when a runner cannot be generated or imported (a flowc bug, not the user's)."""
-    return (
-        f"cannot build the runner of graph {graph!r}: {type(exc).__name__}: "
-        f"{str(exc).strip()} (please report this)"
-    )
 
 
 def _consume(events: Iterator[Any], show: Any) -> None:
@@ -558,13 +441,3 @@ def _silence_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError):
         pass
-
-
-def _use_color(choice: str, stream: Any) -> bool:
-    """Colour for ``--color`` on ``stream``: always, never, or auto (a terminal, no ``NO_COLOR``)."""
-    if choice == "always":
-        return True
-    if choice == "never" or os.environ.get("NO_COLOR"):
-        return False
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty is not None and isatty())

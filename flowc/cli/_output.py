@@ -1,0 +1,114 @@
+"""What every command prints the same way: colour, errors, diagnostics, ``--out`` files.
+
+The layers below the CLI return values (diagnostics, checked graphs, pictures,
+schemas); this module is where they become text on stdout and stderr.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from flowc.dsl.diagnostics import Diagnostic, render_all
+from flowc.dsl.graph import CheckedGraph
+from flowc.dsl.load import check_target, is_toml_target
+
+__all__ = [
+    "UsageError",
+    "check_for_command",
+    "color",
+    "error",
+    "import_failure",
+    "internal_error",
+    "print_diagnostics",
+    "write_out",
+]
+
+
+class UsageError(Exception):
+    """Bad command-line use (exit 2)."""
+
+
+def color(choice: str, stream: Any) -> bool:
+    """Colour for ``--color`` on ``stream``: always, never, or auto (a terminal, no ``NO_COLOR``)."""
+    if choice == "always":
+        return True
+    if choice == "never" or os.environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty is not None and isatty())
+
+
+def error(text: str) -> None:
+    """``flowc: error: text`` on stderr."""
+    print(f"flowc: error: {text}", file=sys.stderr)
+
+
+def internal_error(text: str) -> None:
+    """``flowc: internal error: text`` on stderr: a flowc bug, not the user's mistake."""
+    print(f"flowc: internal error: {text}", file=sys.stderr)
+
+
+def print_diagnostics(
+    diags: Sequence[Diagnostic], texts: dict[str, list[str]], choice: str
+) -> None:
+    """Every diagnostic, with a count, on stderr (nothing when there are none)."""
+    if not diags:
+        return
+    print(render_all(diags, texts, color=color(choice, sys.stderr)), file=sys.stderr)
+
+
+def check_for_command(target: str, *, choice: str) -> CheckedGraph | None:
+    """Check ``target`` for a command: the graph, or ``None`` after printing
+    its diagnostics to stderr.
+
+    Node references in a TOML spec are imported relative to the spec's folder,
+    so that folder stays importable for the rest of the command (which imports
+    the generated runner and, through it, the nodes).
+    """
+    if is_toml_target(target):
+        folder = str(Path(target).resolve().parent)
+        if folder not in sys.path:
+            sys.path.insert(0, folder)
+    result = check_target(target)
+    if result.graph is None:
+        text = render_all(
+            result.diagnostics, result.source_map.texts, color=color(choice, sys.stderr)
+        )
+        print(text, file=sys.stderr)
+    return result.graph
+
+
+def import_failure(graph: str, exc: Exception) -> str:
+    """What to say when a runner cannot be generated or imported (a flowc bug, not the user's)."""
+    return (
+        f"cannot build the runner of graph {graph!r}: {type(exc).__name__}: "
+        f"{str(exc).strip()} (please report this)"
+    )
+
+
+def write_out(out: str | None, data: str | bytes) -> int:
+    """``data`` to the file ``--out`` names (saying so on stderr), else to stdout; the exit code.
+
+    Text goes to stdout as text (so a redirected ``sys.stdout`` gets it), bytes
+    (a PNG) to its binary buffer.
+    """
+    if out:
+        try:
+            if isinstance(data, str):
+                Path(out).write_text(data, encoding="utf-8")
+            else:
+                Path(out).write_bytes(data)
+        except OSError as exc:
+            error(f"cannot write {out}: {exc.strerror}")
+            return 1
+        print(f"wrote {out}", file=sys.stderr)
+    elif isinstance(data, str):
+        sys.stdout.write(data)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    return 0
