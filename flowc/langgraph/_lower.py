@@ -27,6 +27,7 @@ from types import ModuleType
 from typing import Any, Literal, get_args, get_origin
 
 import pydantic
+import typing_extensions
 
 from flowc.build import build_checked
 from flowc.dsl.check import CheckResult, check
@@ -532,7 +533,7 @@ def _annotations(cls: type) -> dict[str, Any]:
 
 def _metadata(tp: Any) -> tuple[Any, ...]:
     """The ``Annotated`` extras of a field type (under ``Required``/``NotRequired`` too)."""
-    while get_origin(tp) in (typing.Required, typing.NotRequired):
+    while get_origin(tp) in (typing.Required, typing.NotRequired, typing_extensions.ReadOnly):
         tp = get_args(tp)[0]
     if get_origin(tp) is typing.Annotated:
         return tuple(getattr(tp, "__metadata__", ()))
