@@ -262,6 +262,8 @@ class _Lowering:
         self.smap = SourceMap(first.file if first is not None else "<StateGraph>")
         self.diags: list[Diagnostic] = list(bp.problems)
         self.refused_fields: list[str] = []
+        self.private: dict[str, Any] = {}
+        """Private channels: keys of node schemas that the state has not, with their types."""
         """State fields refused here; the checker's complaints about them are noise."""
 
     def error(self, code: str, message: str, span: Span | None, hint: str | None = None) -> None:
@@ -300,6 +302,9 @@ class _Lowering:
                     )
                 elif callable(meta) and not isinstance(meta, type):
                     _serve(meta, "reducer")
+        self.private = _private_channels(bp)
+        if self.private:
+            cls = _with_channels(cls, self.private)
         ref = importable_ref(cls)
         if ref is None:
             _objects.serve_import(cls, "state", cls.__qualname__)
@@ -332,6 +337,10 @@ class _Lowering:
         schema = record.input_schema
         if schema is self.bp.state:
             schema = None
+        if schema is None and self.private and _node_schema(record) is None:
+            # the private channels are not the state's: LangGraph gives them only to a node
+            # whose schema has them
+            schema = self.bp.state
         # LangGraph takes a returned state object as the update of its fields
         keys = tuple(_annotations(self.bp.state)) if _returns_object(action) else None
         fn = action if schema is None and keys is None else _adapted(action, schema, keys)
@@ -413,6 +422,75 @@ class _Lowering:
             )
             return stand_in
         return BranchSpec(source=record.source, router=router, targets=targets)
+
+
+def _node_schema(record: NodeRecord) -> Any:
+    """The schema a node reads, if not the state: ``input_schema=`` or its first
+    parameter's annotation, as LangGraph infers it."""
+    if record.input_schema is not None:
+        return record.input_schema
+    action = record.action
+    if is_compiled_graph(action) or not callable(action):
+        return None
+    try:
+        first = next(iter(inspect.signature(action).parameters), None)
+    except (TypeError, ValueError):
+        return None
+    hint = _hints(action).get(first) if first is not None else None
+    return hint if isinstance(hint, type) and _annotations(hint) else None
+
+
+def _private_channels(bp: Blueprint) -> dict[str, Any]:
+    """The keys of node schemas (TypedDicts) that a TypedDict state has not, with their types.
+
+    LangGraph makes each a channel of the graph: written and read like a state key, streamed
+    in ``values``, but not in the graph's output.
+    """
+    state = bp.state
+    if not (isinstance(state, type) and typing_extensions.is_typeddict(state)):
+        return {}
+    keys = _annotations(state)
+    out: dict[str, Any] = {}
+    for record in bp.nodes:
+        schema = _node_schema(record)
+        if schema is None or schema is state or not typing_extensions.is_typeddict(schema):
+            continue
+        for key, tp in _annotations(schema).items():
+            if key not in keys and key not in out:
+                out[key] = tp
+    return out
+
+
+def _strip_qualifiers(tp: Any) -> Any:
+    while get_origin(tp) in (typing.Required, typing.NotRequired, typing_extensions.ReadOnly):
+        tp = get_args(tp)[0]
+    return tp
+
+
+_combined: dict[tuple[int, tuple[tuple[str, int], ...]], tuple[type, dict[str, Any], type]] = {}
+"""The combined classes made so far, so that compiling a builder again reuses its runner."""
+
+
+def _with_channels(state: type, private: dict[str, Any]) -> type:
+    """``state`` with the private channels as keys no input needs (the graph's channels)."""
+    memo = (id(state), tuple((k, id(tp)) for k, tp in private.items()))
+    with _lock:
+        known = _combined.get(memo)
+    if known is not None and known[0] is state and known[1] == private:
+        return known[2]
+    required: frozenset[str] = getattr(state, "__required_keys__", frozenset())
+    fields: dict[str, Any] = {}
+    for key, tp in _annotations(state).items():
+        wrap = typing.Required if key in required else typing.NotRequired
+        fields[key] = wrap[_strip_qualifiers(tp)]
+    for key, tp in private.items():
+        fields[key] = typing.NotRequired[_strip_qualifiers(tp)]
+    combined: type = typing_extensions.TypedDict(state.__name__, fields)  # type: ignore[misc]
+    combined.__module__ = _objects.MODULE
+    combined.__qualname__ = state.__qualname__
+    with _lock:
+        _combined[memo] = (state, dict(private), combined)
+    return combined
 
 
 def _stand_in(state: Any) -> None:
