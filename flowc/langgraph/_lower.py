@@ -343,6 +343,10 @@ class _Lowering:
             schema = self.bp.state
         # LangGraph takes a returned state object as the update of its fields
         keys = tuple(_annotations(self.bp.state)) if _returns_object(action) else None
+        if not _annotations_resolve(action):
+            # LangGraph ignores annotations it cannot resolve (a class defined in the function
+            # that made the node, under `from __future__ import annotations`): so does flowc
+            action = _unannotated(action)
         fn = action if schema is None and keys is None else _adapted(action, schema, keys)
         return self.spec_of_node(record, {**common, "call": _call_ref(fn, "node", record.name)})
 
@@ -710,6 +714,45 @@ def _hints(fn: Any) -> dict[str, Any]:
         return typing.get_type_hints(target)
     except Exception:
         return {}
+
+
+def _annotations_resolve(fn: Any) -> bool:
+    """Whether ``fn``'s annotations, if it has any, all resolve."""
+    target = fn if inspect.isfunction(fn) or inspect.ismethod(fn) else getattr(fn, "__call__", fn)  # noqa: B004
+    if not getattr(target, "__annotations__", None):
+        return True
+    try:
+        typing.get_type_hints(target)
+    except Exception:
+        return False
+    return True
+
+
+def _unannotated(fn: Any) -> Callable[..., Any]:
+    """``fn`` with no annotations (its parameters and their defaults kept)."""
+    sig = inspect.signature(fn)
+    bare = sig.replace(
+        parameters=[p.replace(annotation=inspect.Parameter.empty) for p in sig.parameters.values()],
+        return_annotation=inspect.Signature.empty,
+    )
+    wrapper: Callable[..., Any]
+    if _is_async(fn):
+
+        async def anode(*args: Any, **kwargs: Any) -> Any:
+            return await fn(*args, **kwargs)
+
+        wrapper = anode
+    else:
+
+        def node(*args: Any, **kwargs: Any) -> Any:
+            return fn(*args, **kwargs)
+
+        wrapper = node
+    wrapper.__signature__ = bare  # type: ignore[union-attr]
+    wrapper.__annotations__ = {}
+    wrapper.__name__ = getattr(fn, "__name__", type(fn).__name__)
+    wrapper.__qualname__ = getattr(fn, "__qualname__", wrapper.__name__)
+    return wrapper
 
 
 def _returns_object(fn: Any) -> bool:
