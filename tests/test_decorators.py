@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal, Optional, TypedDict
 
 import pytest
+import typing_extensions
 from pydantic import BaseModel
 
 from flowc import END, START, Graph
@@ -418,3 +419,33 @@ def test_a_graph_without_state_says_so() -> None:
 def test_reference_names_the_module_that_declares_the_graph() -> None:
     assert ported.reference() == f"{HERE}:ported"
     assert Graph("nowhere", State).reference() is None
+
+
+# -- typing_extensions TypedDicts ----------------------------------------------------
+
+
+class ExtState(typing_extensions.TypedDict, total=False):
+    topic: str
+    count: typing_extensions.Required[Annotated[int, operator.add]]
+
+
+class ExtCount(typing_extensions.TypedDict):
+    count: int
+
+
+extension_typed = Graph("extension_typed", ExtState)
+
+
+@extension_typed.node
+def bump(state: ExtState) -> ExtCount:
+    return {"count": 1}
+
+
+extension_typed.add_edge(START, "bump")
+extension_typed.add_edge("bump", END)
+
+
+def test_typing_extensions_typeddicts_are_states_and_update_types() -> None:
+    module = extension_typed.compile()
+    assert module.invoke({"count": 1, "topic": "t"}) == {"count": 2, "topic": "t"}
+    assert [(e.node, e.data) for e in module.stream({"count": 5})] == [("bump", {"count": 1})]
