@@ -279,6 +279,19 @@ class _Lowering:
         self.mark(("state", "class"), bp.state_span)
         self.mark(("graph", "name"), bp.compile_span or bp.state_span)
         cls = bp.state
+        if cls is dict or get_origin(cls) is typing.Annotated:
+            shown = "dict" if cls is dict else "Annotated[...]"
+            self.error(
+                UNSUPPORTED,
+                f"a root state (`StateGraph({shown})`: one value that each node replaces"
+                + ("" if cls is dict else " or reduces")
+                + ") is not supported by flowc yet",
+                bp.state_span,
+                "use a TypedDict state with one key for the value",
+            )
+            # the checker's complaint about the stand-in state class repeats this
+            self.refused_fields.append("object")
+            return None
         if not isinstance(cls, type):
             self.error(
                 NOT_A_NODE,
