@@ -446,7 +446,11 @@ def _node_schema(record: NodeRecord) -> Any:
     parameter's annotation, as LangGraph infers it."""
     if record.input_schema is not None:
         return record.input_schema
-    action = record.action
+    return _param_schema(record.action)
+
+
+def _param_schema(action: Any) -> Any:
+    """The class annotating ``action``'s first parameter, if it is one with fields."""
     if is_compiled_graph(action) or not callable(action):
         return None
     try:
@@ -468,8 +472,9 @@ def _private_channels(bp: Blueprint) -> dict[str, Any]:
         return {}
     keys = _annotations(state)
     out: dict[str, Any] = {}
-    for record in bp.nodes:
-        schema = _node_schema(record)
+    # a router's schema makes channels too, as in LangGraph's add_conditional_edges
+    schemas = [_node_schema(r) for r in bp.nodes] + [_param_schema(b.path) for b in bp.branches]
+    for schema in schemas:
         if schema is None or schema is state or not typing_extensions.is_typeddict(schema):
             continue
         for key, tp in _annotations(schema).items():

@@ -22,6 +22,7 @@ from .test_dropin import swap_imports
 pytestmark = pytest.mark.conformance
 
 SOURCE = Path(__file__).parent / "streams_only" / "private_channels.py"
+GRAPHS = ("graph", "routed")
 
 
 @cache
@@ -39,12 +40,13 @@ def load(impl: str) -> types.ModuleType:
 @pytest.mark.parametrize("use_async", [False, True], ids=["sync", "async"])
 @pytest.mark.parametrize("subgraphs", [False, True], ids=["root", "sub"])
 def test_private_channels_stream_as_in_langgraph(subgraphs: bool, use_async: bool) -> None:
-    for index in range(len(load("langgraph").INPUTS)):
+    cases = [(name, index) for name in GRAPHS for index in range(len(load("langgraph").INPUTS))]
+    for name, index in cases:
         for mode in MODE_ARGS:
             expected, actual = (
                 normalize(
                     collect(
-                        module.graph,
+                        getattr(module, name),
                         copy.deepcopy(module.INPUTS[index]),
                         stream_mode=mode,
                         subgraphs=subgraphs,
@@ -53,7 +55,7 @@ def test_private_channels_stream_as_in_langgraph(subgraphs: bool, use_async: boo
                 )
                 for module in (load("langgraph"), load("flowc"))
             )
-            assert actual == expected, f"input #{index} stream_mode={mode}"
+            assert actual == expected, f"{name} input #{index} stream_mode={mode}"
 
 
 def test_a_private_channel_is_written_read_and_streamed_but_hidden_from_plain_nodes() -> None:

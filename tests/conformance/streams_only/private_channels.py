@@ -1,7 +1,8 @@
 """Private channels: keys of a node's schema that the graph's state has not.
 
 One node writes ``secret`` (its return type says so), another reads only it (its parameter's
-TypedDict), and a node without an annotation reads the state alone. LangGraph streams the
+TypedDict), and a node without an annotation reads the state alone; in ``routed`` only a
+router's TypedDict names the private channel. LangGraph streams the
 private channel in ``values`` but leaves it out of ``invoke``'s result; flowc streams it the
 same, so this graph is compared stream by stream (see docs/differences-from-langgraph.md).
 """
@@ -46,5 +47,21 @@ graph = (
     .compile()
 )
 
-GRAPHS = ["graph"]
+
+def check(state: Secret):
+    return "plain" if state["hops"] == 1 else END
+
+
+# only a router reads the private channels that `hide` writes
+routed = (
+    StateGraph(State)
+    .add_node(hide)
+    .add_node(plain)
+    .add_edge(START, "hide")
+    .add_conditional_edges("hide", check, ["plain", END])
+    .add_edge("plain", END)
+    .compile()
+)
+
+GRAPHS = ["graph", "routed"]
 INPUTS = [{"topic": "x", "log": []}, {"topic": "y", "log": ["start"]}]
