@@ -6,6 +6,7 @@ import dataclasses
 import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, Any, Literal, Optional, TypedDict
 
 import pytest
@@ -14,7 +15,7 @@ from pydantic import BaseModel
 
 from flowc import END, START, Graph
 from flowc.dsl.decorators import field, type_expr
-from flowc.dsl.load import check_graph
+from flowc.dsl.load import check_graph, check_target
 from flowc.dsl.spec import BranchSpec, EdgeSpec, FieldSpec, NodeSpec
 from flowc.runtime import UpdatesEvent
 
@@ -449,3 +450,20 @@ def test_typing_extensions_typeddicts_are_states_and_update_types() -> None:
     module = extension_typed.compile()
     assert module.invoke({"count": 1, "topic": "t"}) == {"count": 2, "topic": "t"}
     assert [(e.node, e.data) for e in module.stream({"count": 5})] == [("bump", {"count": 1})]
+
+
+def test_a_toml_spec_takes_a_typing_extensions_typeddict_state(tmp_path: Path) -> None:
+    spec = tmp_path / "ext.toml"
+    spec.write_text(
+        '[graph]\nname = "ext"\n\n[state]\nclass = "tests.test_decorators:ExtState"\n\n'
+        '[nodes.bump]\ncall = "tests.test_decorators:bump"\n\n'
+        '[[edges]]\nchain = ["START", "bump", "END"]\n',
+        encoding="utf-8",
+    )
+    result = check_target(str(spec))
+    assert [d.code for d in result.diagnostics] == []
+    assert result.graph is not None
+    assert [(f.name, f.reducer is not None) for f in result.graph.state.fields] == [
+        ("topic", False),
+        ("count", True),
+    ]
