@@ -269,7 +269,7 @@ def compatible(value: Any, target: Any) -> bool:
     return all(compatible(a, b) for a, b in zip(vargs, targs, strict=True))
 
 
-def code_name(obj: Any, imp: Import) -> str:
+def _code_name(obj: Any, imp: Import) -> str:
     """How code that ran ``from imp.module import imp.name`` names ``obj``.
 
     A class nested in a module-level class is ``Outer.Inner``; an object
@@ -336,7 +336,7 @@ def type_code(tp: Any) -> TypeRef:
                 imports.add(Import("typing", "Any"))
                 return "Any"
             imports.add(imp)
-            return code_name(t, imp)
+            return _code_name(t, imp)
         imports.add(Import("typing", "Any"))
         return "Any"
 
@@ -859,7 +859,7 @@ class _Checker:
                 "define it at module level",
             )
             return None
-        return Ref(imp.module, code_name(obj, imp), obj)
+        return Ref(imp.module, _code_name(obj, imp), obj)
 
     # -- nodes
 
@@ -1292,7 +1292,7 @@ class _Checker:
         if len(tds) == 1 and not others and not getattr(tds[0], "__flowc_stand_in__", False):
             imp = import_of(tds[0])
             if imp is not None:
-                update_ref = Ref(imp.module, code_name(tds[0], imp), tds[0])
+                update_ref = Ref(imp.module, _code_name(tds[0], imp), tds[0])
         return update_ref, tuple(keys)
 
     # -- subgraphs

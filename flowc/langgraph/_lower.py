@@ -262,9 +262,10 @@ class _Lowering:
         self.smap = SourceMap(first.file if first is not None else "<StateGraph>")
         self.diags: list[Diagnostic] = list(bp.problems)
         self.refused_fields: list[str] = []
-        self.private: dict[str, Any] = {}
-        """Private channels: keys of node schemas that the state has not, with their types."""
         """State fields refused here; the checker's complaints about them are noise."""
+        self.private: dict[str, Any] = {}
+        """Private channels: keys of node and router schemas that the state has not, with
+        their types."""
 
     def error(self, code: str, message: str, span: Span | None, hint: str | None = None) -> None:
         self.diags.append(Diagnostic.error(code, message, span, hint))
@@ -462,7 +463,8 @@ def _param_schema(action: Any) -> Any:
 
 
 def _private_channels(bp: Blueprint) -> dict[str, Any]:
-    """The keys of node schemas (TypedDicts) that a TypedDict state has not, with their types.
+    """The keys of node and router schemas (TypedDicts) that a TypedDict state has not, with
+    their types.
 
     LangGraph makes each a channel of the graph: written and read like a state key, streamed
     in ``values``, but not in the graph's output.
