@@ -6,14 +6,16 @@ import dataclasses
 import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, Any, Literal, Optional, TypedDict
 
 import pytest
+import typing_extensions
 from pydantic import BaseModel
 
 from flowc import END, START, Graph
 from flowc.dsl.decorators import field, type_expr
-from flowc.dsl.load import check_graph
+from flowc.dsl.load import check_graph, check_target
 from flowc.dsl.spec import BranchSpec, EdgeSpec, FieldSpec, NodeSpec
 from flowc.runtime import UpdatesEvent
 
@@ -418,3 +420,50 @@ def test_a_graph_without_state_says_so() -> None:
 def test_reference_names_the_module_that_declares_the_graph() -> None:
     assert ported.reference() == f"{HERE}:ported"
     assert Graph("nowhere", State).reference() is None
+
+
+# -- typing_extensions TypedDicts ----------------------------------------------------
+
+
+class ExtState(typing_extensions.TypedDict, total=False):
+    topic: str
+    count: typing_extensions.Required[Annotated[int, operator.add]]
+
+
+class ExtCount(typing_extensions.TypedDict):
+    count: int
+
+
+extension_typed = Graph("extension_typed", ExtState)
+
+
+@extension_typed.node
+def bump(state: ExtState) -> ExtCount:
+    return {"count": 1}
+
+
+extension_typed.add_edge(START, "bump")
+extension_typed.add_edge("bump", END)
+
+
+def test_typing_extensions_typeddicts_are_states_and_update_types() -> None:
+    module = extension_typed.compile()
+    assert module.invoke({"count": 1, "topic": "t"}) == {"count": 2, "topic": "t"}
+    assert [(e.node, e.data) for e in module.stream({"count": 5})] == [("bump", {"count": 1})]
+
+
+def test_a_toml_spec_takes_a_typing_extensions_typeddict_state(tmp_path: Path) -> None:
+    spec = tmp_path / "ext.toml"
+    spec.write_text(
+        '[graph]\nname = "ext"\n\n[state]\nclass = "tests.test_decorators:ExtState"\n\n'
+        '[nodes.bump]\ncall = "tests.test_decorators:bump"\n\n'
+        '[[edges]]\nchain = ["START", "bump", "END"]\n',
+        encoding="utf-8",
+    )
+    result = check_target(str(spec))
+    assert [d.code for d in result.diagnostics] == []
+    assert result.graph is not None
+    assert [(f.name, f.reducer is not None) for f in result.graph.state.fields] == [
+        ("topic", False),
+        ("count", True),
+    ]

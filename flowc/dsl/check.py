@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
+import typing_extensions
 from pydantic import TypeAdapter
 
 from .diagnostics import Diagnostic, Loc, Severity, SourceMap, Span
@@ -53,6 +54,7 @@ from .names import (
 from .spec import END, REDUCER_ALIASES, START, BranchSpec, FieldSpec, GraphSpec, NodeSpec
 from .toml_loader import KEY
 from .types import (
+    Import,
     RefError,
     TypeExprError,
     TypeRef,
@@ -159,11 +161,16 @@ def _unique(diags: Sequence[Diagnostic]) -> list[Diagnostic]:
 # -- type helpers ---------------------------------------------------------------------
 
 
+_KEY_QUALIFIERS = (typing.Required, typing.NotRequired, typing_extensions.ReadOnly)
+"""What may wrap a TypedDict key's type (typing's or typing_extensions', the same on 3.11 but
+``ReadOnly``)."""
+
+
 def _unwrap(tp: Any) -> Any:
     """Strip ``Annotated``, ``Required``, ``NotRequired`` and ``ReadOnly``."""
     while True:
         origin = get_origin(tp)
-        if origin is typing.Annotated or origin in (typing.Required, typing.NotRequired):
+        if origin is typing.Annotated or origin in _KEY_QUALIFIERS:
             tp = get_args(tp)[0]
         else:
             return tp
@@ -194,7 +201,9 @@ def command_destinations(tp: Any) -> list[str]:
 
 
 def _is_typeddict(tp: Any) -> bool:
-    return isinstance(tp, type) and typing.is_typeddict(tp)
+    # typing_extensions.TypedDict classes (what LangGraph code mostly uses) are not
+    # typing TypedDicts before Python 3.13; both are dicts with declared keys
+    return isinstance(tp, type) and typing_extensions.is_typeddict(tp)
 
 
 def _is_pydantic(tp: Any) -> bool:
@@ -260,6 +269,19 @@ def compatible(value: Any, target: Any) -> bool:
     return all(compatible(a, b) for a, b in zip(vargs, targs, strict=True))
 
 
+def _code_name(obj: Any, imp: Import) -> str:
+    """How code that ran ``from imp.module import imp.name`` names ``obj``.
+
+    A class nested in a module-level class is ``Outer.Inner``; an object
+    served under a name of its own (a class defined inside a function, whose
+    qualname ``build.<locals>.State`` is no expression) goes by that name.
+    """
+    qualname = getattr(obj, "__qualname__", None)
+    if isinstance(qualname, str) and "<" not in qualname and qualname.split(".")[0] == imp.name:
+        return qualname
+    return imp.name
+
+
 def _abc_match(value: type, target: type) -> bool:
     import collections.abc as abc
 
@@ -275,8 +297,6 @@ def _abc_match(value: type, target: type) -> bool:
 
 def type_code(tp: Any) -> TypeRef:
     """Render a resolved type object as code plus imports (for user-declared types)."""
-    from .types import Import
-
     imports: set[Import] = set()
 
     def render(t: Any) -> str:
@@ -293,7 +313,7 @@ def type_code(tp: Any) -> TypeRef:
         args = get_args(t)
         if origin is typing.Annotated:
             return render(args[0])
-        if origin in (typing.Required, typing.NotRequired):
+        if origin in _KEY_QUALIFIERS:
             return render(args[0])
         if origin is Literal:
             imports.add(Import("typing", "Literal"))
@@ -315,11 +335,8 @@ def type_code(tp: Any) -> TypeRef:
             if imp is None:
                 imports.add(Import("typing", "Any"))
                 return "Any"
-            if imp.module == "collections.abc" or imp.module == "typing":
-                imports.add(imp)
-                return t.__qualname__
             imports.add(imp)
-            return t.__qualname__
+            return _code_name(t, imp)
         imports.add(Import("typing", "Any"))
         return "Any"
 
@@ -842,10 +859,7 @@ class _Checker:
                 "define it at module level",
             )
             return None
-        qualname = obj.__qualname__
-        # a served object is bound under its own name, not under its qualname
-        attr = qualname if qualname.split(".")[0] == imp.name else imp.name
-        return Ref(imp.module, attr, obj)
+        return Ref(imp.module, _code_name(obj, imp), obj)
 
     # -- nodes
 
@@ -1278,7 +1292,7 @@ class _Checker:
         if len(tds) == 1 and not others and not getattr(tds[0], "__flowc_stand_in__", False):
             imp = import_of(tds[0])
             if imp is not None:
-                update_ref = Ref(imp.module, tds[0].__qualname__, tds[0])
+                update_ref = Ref(imp.module, _code_name(tds[0], imp), tds[0])
         return update_ref, tuple(keys)
 
     # -- subgraphs
@@ -1905,6 +1919,9 @@ def _is_async(fn: Any) -> bool:
 
 
 def _reducer_of(tp: Any) -> Any:
+    # `Required[Annotated[int, add]]` has its reducer one level down, as LangGraph finds it
+    while get_origin(tp) in _KEY_QUALIFIERS:
+        tp = get_args(tp)[0]
     if get_origin(tp) is typing.Annotated:
         for meta in reversed(get_args(tp)[1:]):
             if callable(meta):

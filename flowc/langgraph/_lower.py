@@ -27,6 +27,7 @@ from types import ModuleType
 from typing import Any, Literal, get_args, get_origin
 
 import pydantic
+import typing_extensions
 
 from flowc.build import build_checked
 from flowc.dsl.check import CheckResult, check
@@ -262,6 +263,9 @@ class _Lowering:
         self.diags: list[Diagnostic] = list(bp.problems)
         self.refused_fields: list[str] = []
         """State fields refused here; the checker's complaints about them are noise."""
+        self.private: dict[str, Any] = {}
+        """Private channels: keys of node and router schemas that the state has not, with
+        their types."""
 
     def error(self, code: str, message: str, span: Span | None, hint: str | None = None) -> None:
         self.diags.append(Diagnostic.error(code, message, span, hint))
@@ -276,6 +280,19 @@ class _Lowering:
         self.mark(("state", "class"), bp.state_span)
         self.mark(("graph", "name"), bp.compile_span or bp.state_span)
         cls = bp.state
+        if cls is dict or get_origin(cls) is typing.Annotated:
+            shown = "dict" if cls is dict else "Annotated[...]"
+            self.error(
+                UNSUPPORTED,
+                f"a root state (`StateGraph({shown})`: one value that each node replaces"
+                + ("" if cls is dict else " or reduces")
+                + ") is not supported by flowc yet",
+                bp.state_span,
+                "use a TypedDict state with one key for the value",
+            )
+            # the checker's complaint about the stand-in state class repeats this
+            self.refused_fields.append("object")
+            return None
         if not isinstance(cls, type):
             self.error(
                 NOT_A_NODE,
@@ -299,6 +316,9 @@ class _Lowering:
                     )
                 elif callable(meta) and not isinstance(meta, type):
                     _serve(meta, "reducer")
+        self.private = _private_channels(bp)
+        if self.private:
+            cls = _with_channels(cls, self.private)
         ref = importable_ref(cls)
         if ref is None:
             _objects.serve_import(cls, "state", cls.__qualname__)
@@ -331,8 +351,16 @@ class _Lowering:
         schema = record.input_schema
         if schema is self.bp.state:
             schema = None
+        if schema is None and self.private and _node_schema(record) is None:
+            # the private channels are not the state's: LangGraph gives them only to a node
+            # whose schema has them
+            schema = self.bp.state
         # LangGraph takes a returned state object as the update of its fields
         keys = tuple(_annotations(self.bp.state)) if _returns_object(action) else None
+        if not _annotations_resolve(action):
+            # LangGraph ignores annotations it cannot resolve (a class defined in the function
+            # that made the node, under `from __future__ import annotations`): so does flowc
+            action = _unannotated(action)
         fn = action if schema is None and keys is None else _adapted(action, schema, keys)
         return self.spec_of_node(record, {**common, "call": _call_ref(fn, "node", record.name)})
 
@@ -412,6 +440,81 @@ class _Lowering:
             )
             return stand_in
         return BranchSpec(source=record.source, router=router, targets=targets)
+
+
+def _node_schema(record: NodeRecord) -> Any:
+    """The schema a node reads, if not the state: ``input_schema=`` or its first
+    parameter's annotation, as LangGraph infers it."""
+    if record.input_schema is not None:
+        return record.input_schema
+    return _param_schema(record.action)
+
+
+def _param_schema(action: Any) -> Any:
+    """The class annotating ``action``'s first parameter, if it is one with fields."""
+    if is_compiled_graph(action) or not callable(action):
+        return None
+    try:
+        first = next(iter(inspect.signature(action).parameters), None)
+    except (TypeError, ValueError):
+        return None
+    hint = _hints(action).get(first) if first is not None else None
+    return hint if isinstance(hint, type) and _annotations(hint) else None
+
+
+def _private_channels(bp: Blueprint) -> dict[str, Any]:
+    """The keys of node and router schemas (TypedDicts) that a TypedDict state has not, with
+    their types.
+
+    LangGraph makes each a channel of the graph: written and read like a state key, streamed
+    in ``values``, but not in the graph's output.
+    """
+    state = bp.state
+    if not (isinstance(state, type) and typing_extensions.is_typeddict(state)):
+        return {}
+    keys = _annotations(state)
+    out: dict[str, Any] = {}
+    # a router's schema makes channels too, as in LangGraph's add_conditional_edges
+    schemas = [_node_schema(r) for r in bp.nodes] + [_param_schema(b.path) for b in bp.branches]
+    for schema in schemas:
+        if schema is None or schema is state or not typing_extensions.is_typeddict(schema):
+            continue
+        for key, tp in _annotations(schema).items():
+            if key not in keys and key not in out:
+                out[key] = tp
+    return out
+
+
+def _strip_qualifiers(tp: Any) -> Any:
+    while get_origin(tp) in (typing.Required, typing.NotRequired, typing_extensions.ReadOnly):
+        tp = get_args(tp)[0]
+    return tp
+
+
+_combined: dict[tuple[int, tuple[tuple[str, int], ...]], tuple[type, dict[str, Any], type]] = {}
+"""The combined classes made so far, so that compiling a builder again reuses its runner."""
+
+
+def _with_channels(state: type, private: dict[str, Any]) -> type:
+    """``state`` with the private channels as keys no input needs (the graph's channels)."""
+    memo = (id(state), tuple((k, id(tp)) for k, tp in private.items()))
+    with _lock:
+        known = _combined.get(memo)
+    if known is not None and known[0] is state and known[1] == private:
+        return known[2]
+    required: frozenset[str] = getattr(state, "__required_keys__", frozenset())
+    fields: dict[str, Any] = {}
+    for key, tp in _annotations(state).items():
+        wrap = typing.Required if key in required else typing.NotRequired
+        fields[key] = wrap[_strip_qualifiers(tp)]
+    for key, tp in private.items():
+        fields[key] = typing.NotRequired[_strip_qualifiers(tp)]
+    combined: type = typing_extensions.TypedDict(state.__name__, fields)  # type: ignore[misc]
+    combined.__module__ = _objects.MODULE
+    combined.__qualname__ = state.__qualname__
+    with _lock:
+        _combined[memo] = (state, dict(private), combined)
+    return combined
 
 
 def _stand_in(state: Any) -> None:
@@ -532,7 +635,7 @@ def _annotations(cls: type) -> dict[str, Any]:
 
 def _metadata(tp: Any) -> tuple[Any, ...]:
     """The ``Annotated`` extras of a field type (under ``Required``/``NotRequired`` too)."""
-    while get_origin(tp) in (typing.Required, typing.NotRequired):
+    while get_origin(tp) in (typing.Required, typing.NotRequired, typing_extensions.ReadOnly):
         tp = get_args(tp)[0]
     if get_origin(tp) is typing.Annotated:
         return tuple(getattr(tp, "__metadata__", ()))
@@ -631,6 +734,45 @@ def _hints(fn: Any) -> dict[str, Any]:
         return typing.get_type_hints(target)
     except Exception:
         return {}
+
+
+def _annotations_resolve(fn: Any) -> bool:
+    """Whether ``fn``'s annotations, if it has any, all resolve."""
+    target = fn if inspect.isfunction(fn) or inspect.ismethod(fn) else getattr(fn, "__call__", fn)  # noqa: B004
+    if not getattr(target, "__annotations__", None):
+        return True
+    try:
+        typing.get_type_hints(target)
+    except Exception:
+        return False
+    return True
+
+
+def _unannotated(fn: Any) -> Callable[..., Any]:
+    """``fn`` with no annotations (its parameters and their defaults kept)."""
+    sig = inspect.signature(fn)
+    bare = sig.replace(
+        parameters=[p.replace(annotation=inspect.Parameter.empty) for p in sig.parameters.values()],
+        return_annotation=inspect.Signature.empty,
+    )
+    wrapper: Callable[..., Any]
+    if _is_async(fn):
+
+        async def anode(*args: Any, **kwargs: Any) -> Any:
+            return await fn(*args, **kwargs)
+
+        wrapper = anode
+    else:
+
+        def node(*args: Any, **kwargs: Any) -> Any:
+            return fn(*args, **kwargs)
+
+        wrapper = node
+    wrapper.__signature__ = bare  # type: ignore[union-attr]
+    wrapper.__annotations__ = {}
+    wrapper.__name__ = getattr(fn, "__name__", type(fn).__name__)
+    wrapper.__qualname__ = getattr(fn, "__qualname__", wrapper.__name__)
+    return wrapper
 
 
 def _returns_object(fn: Any) -> bool:

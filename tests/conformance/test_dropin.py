@@ -54,7 +54,8 @@ def load(stem: str, impl: str) -> types.ModuleType:
     module = types.ModuleType(name)
     module.__file__ = str(path)
     sys.modules[name] = module
-    exec(compile(text, str(path), "exec"), module.__dict__)
+    # dont_inherit: the file runs as written, not under this module's `from __future__` imports
+    exec(compile(text, str(path), "exec", dont_inherit=True), module.__dict__)
     return module
 
 

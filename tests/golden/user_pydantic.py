@@ -16,7 +16,6 @@ writes merge into the state.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from operator import add as _reduce_log
 from typing import Any, Final, Literal, TypeAlias, final
 
@@ -114,17 +113,15 @@ UserPydanticEvent: TypeAlias = (
 
 def _start(input: Any) -> tuple[dict[str, Any], bool]:
     """The state a run starts from, and whether the input wrote anything."""
+    # a dict is written as given, as LangGraph writes it: the model validates what a node reads
     if isinstance(input, PydanticState):
         input = {key: getattr(input, key) for key in PLAN.fields}
-    elif isinstance(input, Mapping):
-        # validated as LangGraph validates a node's first input: reducer fields at their start
-        checked = PydanticState.model_validate({"log": []} | dict(input))
-        input = {key: getattr(checked, key) for key in input if key in PLAN.keys} | {
-            key: value for key, value in input.items() if key not in PLAN.keys
-        }
     input = PLAN.checked_input(input)
     values: dict[str, Any] = {"log": []}
     PLAN.apply(values, dict(input))
+    # LangGraph builds the first node's model before the first chunk: an input it refuses
+    # fails before anything streams (the model is built again, as LangGraph does, for the node)
+    PydanticState(**values)
     return values, bool(input)
 
 
