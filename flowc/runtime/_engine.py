@@ -466,6 +466,9 @@ async def abody(
 
 _NOTHING: Final[tuple[Event, ...]] = ()
 _NO_JOINS: Final[list[set[str]]] = []
+_NO_WRITES: Final[dict[Any, Any]] = {}
+_NO_PUSHES: Final[list[Any]] = []
+"""Shared by every engine until it needs its own (never written to)."""
 _PUSH: Final = ("__pregel_push",)
 """The triggers of a ``Send`` task, as LangGraph shows them."""
 """The joins' progress of every plan without joins (never written to)."""
@@ -534,11 +537,12 @@ class Engine:
         """The superstep running now (0 before the first)."""
         self.seen: list[set[str]] = [set() for _ in plan.joins] if plan.joins else _NO_JOINS
         """Per join, the sources that ran since its target last ran."""
-        self.writes: dict[Task, tuple[Task, Writes, Goto]] = {}
+        # made by the first superstep of several tasks: a run of lone tasks needs none
+        self.writes: dict[Task, tuple[Task, Writes, Goto]] = _NO_WRITES
         """This superstep's recorded writes, by task, until :meth:`settle` applies them."""
-        self.pushes: list[Send] = []
+        self.pushes: list[Send] = _NO_PUSHES
         """The next superstep's ``Send``s, in the order they were sent."""
-        self.pushes_running: list[Send] = []
+        self.pushes_running: list[Send] = _NO_PUSHES
         """The ``Send``s of the superstep of several tasks that runs now."""
         self.order: tuple[Task, ...] = ()
         """The tasks of a superstep of several, in LangGraph's order."""
@@ -880,6 +884,8 @@ class Engine:
         self.running = tuple(running)
         self.order = tuple(tasks)
         self.pushes_running = self.pushes
+        if self.writes is _NO_WRITES:
+            self.writes = {}
         return self.order
 
     def inputs(self, values: dict[str, Any]) -> list[Any]:
