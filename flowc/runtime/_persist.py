@@ -25,10 +25,8 @@ from __future__ import annotations
 import datetime as _dt
 import time
 from collections.abc import Mapping, Sequence
-from hashlib import blake2b
 from typing import Any, Final
 
-from .checkpoint import ERROR, uuid6
 from .events import CheckpointDebugEvent, CheckpointEvent, Event, TaskId
 
 __all__ = ["CHECKPOINTER", "DURABILITY", "START", "Thread", "next_of", "task_id"]
@@ -48,6 +46,9 @@ def task_id(checkpoint_id: str, ns: str, name: str, kind: str = "pull") -> TaskI
     LangGraph makes a task's id from the checkpoint that scheduled it, so
     ``get_state`` gives a due task the id its run streamed; so does this.
     """
+    # hashlib (OpenSSL) is imported by the first run on a thread, not with every runner
+    from hashlib import blake2b
+
     digest = blake2b(f"{checkpoint_id}|{ns}|{name}|{kind}".encode(), digest_size=16).hexdigest()
     return TaskId(f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:]}")
 
@@ -199,6 +200,8 @@ class Thread:
     def put_error(self, tid: str, error: BaseException) -> None:
         """Store that a task failed (LangGraph's ``__error__`` write)."""
         # LangGraph's snapshots show a failed task's error as its repr
+        from .checkpoint import ERROR
+
         self._put_writes([(ERROR, repr(error))], tid)
 
     def ran_task(self, name: str, triggers: tuple[str, ...]) -> None:
@@ -262,6 +265,8 @@ class Thread:
             channel_values[START] = dict(start)
         for name in due:
             channel_values[BRANCH + name] = None
+        from .checkpoint import uuid6
+
         checkpoint_id = str(uuid6(clock_seq=step))
         checkpoint = {
             "v": 4,
