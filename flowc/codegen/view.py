@@ -622,6 +622,15 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
         plan_args.append(f"joins=({joins},)")
     if plain_keys and len(nodes) > 1:
         plan_args.append(f"last_value=frozenset({tuple(plain_keys)!r})")
+    # what the spec declares a node writes is what it may write, at run time too
+    declared = {
+        s.name: tuple(s.writes)
+        for s in graph.spec.nodes
+        if s.writes is not None and s.subgraph is None
+    }
+    if declared:
+        entries = ", ".join(f"{name!r}: {keys!r}" for name, keys in declared.items())
+        plan_args.append(f"writes={{{entries}}}")
     if graph.recursion_limit is not None:
         plan_args.append(f"recursion_limit={graph.recursion_limit!r}")
     graph_class = "GraphWithSubgraphs" if has_subgraphs else "Graph"
@@ -819,10 +828,6 @@ def _node_view(
         kwargs.append(f"tags={tuple(n.tags)!r}")
     if n.joins:
         kwargs.append(f"joins={tuple(n.joins)!r}")
-    declared = next((s.writes for s in graph.spec.nodes if s.name == n.name), None)
-    if subgraph is None and declared is not None:
-        # what the spec declares is what the node may write, at run time too
-        kwargs.append(f"writes={tuple(declared)!r}")
     plan_entry = ", ".join([head, *kwargs]) + ")"
     return NodeView(
         name=n.name,

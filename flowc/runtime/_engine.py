@@ -222,6 +222,7 @@ class Plan:
             may not both write one.
         input: what a node receives by default, made from the state.
         recursion_limit: the graph's default recursion limit.
+        writes: per node, the keys its spec declares it writes (see :class:`Node`).
     """
 
     __slots__ = (
@@ -258,6 +259,7 @@ class Plan:
         last_value: frozenset[str] = frozenset(),
         input: Callable[[dict[str, Any]], Any] | None = None,
         recursion_limit: int | None = None,
+        writes: Mapping[str, tuple[str, ...]] | None = None,
     ) -> None:
         self.name = name
         self.fields = fields
@@ -270,7 +272,10 @@ class Plan:
         self.merge_writes = merge
         """The graph's own merge; ``None`` when writes are a plain ``update``."""
         for node in nodes:
-            if node.writes is None:
+            if writes and node.name in writes:
+                node.writes = frozenset(writes[node.name])
+                node.keys = node.writes
+            elif node.writes is None:
                 node.keys = self.keys
             if not node.routed and not node.joins:
                 node.after = tuple(self.nodes[name] for name in sorted(set(node.then)))

@@ -145,12 +145,13 @@ PLAN: Final = Plan(
     NAME,
     ("messages",),
     (
-        Node("agent", AgentUpdated, plain=_node_agent, route=_route_agent, writes=("messages",)),
-        Node("tools", ToolsUpdated, plain=_node_tools, then=("agent",), writes=("messages",)),
+        Node("agent", AgentUpdated, plain=_node_agent, route=_route_agent),
+        Node("tools", ToolsUpdated, plain=_node_tools, then=("agent",)),
     ),
     entry=("agent",),
     start=_start,
     merge=_merge,
+    writes={"agent": ("messages",), "tools": ("messages",)},
 )
 """Graph 'agent' as the engine runs it."""
 

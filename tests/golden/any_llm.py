@@ -127,10 +127,11 @@ async def _call_call_tool(task: Task, inp: Any, values: dict[str, Any]) -> objec
 PLAN: Final = Plan(
     NAME,
     ("messages",),
-    (Node("call_tool", CallToolUpdated, acall=_call_call_tool, writes=("messages",)),),
+    (Node("call_tool", CallToolUpdated, acall=_call_call_tool),),
     entry=("call_tool",),
     start=_start,
     merge=_merge,
+    writes={"call_tool": ("messages",)},
 )
 """Graph 'any_llm' as the engine runs it."""
 

@@ -109,8 +109,9 @@ async def _call_generate_joke(task: Task, inp: Any, values: dict[str, Any]) -> o
 PLAN: Final = Plan(
     NAME,
     ("topic", "joke"),
-    (Node("generate_joke", GenerateJokeUpdated, acall=_call_generate_joke, writes=("joke",)),),
+    (Node("generate_joke", GenerateJokeUpdated, acall=_call_generate_joke),),
     entry=("generate_joke",),
+    writes={"generate_joke": ("joke",)},
 )
 """Graph 'async_writer' as the engine runs it."""
 

@@ -117,11 +117,12 @@ PLAN: Final = Plan(
     NAME,
     ("query", "answer", "records"),
     (
-        Node("node", NodeUpdated, plain=_node_node, then=("call_tool",), writes=("answer",)),
-        Node("call_tool", CallToolUpdated, plain=_node_call_tool, writes=("records",)),
+        Node("node", NodeUpdated, plain=_node_node, then=("call_tool",)),
+        Node("call_tool", CallToolUpdated, plain=_node_call_tool),
     ),
     entry=("node",),
     last_value=frozenset(("query", "answer", "records")),
+    writes={"node": ("answer",), "call_tool": ("records",)},
 )
 """Graph 'custom_writer' as the engine runs it."""
 

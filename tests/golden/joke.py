@@ -115,17 +115,12 @@ PLAN: Final = Plan(
     NAME,
     ("topic", "joke"),
     (
-        Node(
-            "refine_topic",
-            RefineTopicUpdated,
-            plain=_node_refine_topic,
-            then=("generate_joke",),
-            writes=("topic",),
-        ),
-        Node("generate_joke", GenerateJokeUpdated, plain=_node_generate_joke, writes=("joke",)),
+        Node("refine_topic", RefineTopicUpdated, plain=_node_refine_topic, then=("generate_joke",)),
+        Node("generate_joke", GenerateJokeUpdated, plain=_node_generate_joke),
     ),
     entry=("refine_topic",),
     last_value=frozenset(("topic", "joke")),
+    writes={"refine_topic": ("topic",), "generate_joke": ("joke",)},
 )
 """Graph 'joke' as the engine runs it."""
 

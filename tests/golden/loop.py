@@ -130,18 +130,11 @@ def _route_increment(state: dict[str, Any]) -> tuple[str, ...]:
 PLAN: Final = Plan(
     NAME,
     ("count", "target", "history"),
-    (
-        Node(
-            "increment",
-            IncrementUpdated,
-            plain=_node_increment,
-            route=_route_increment,
-            writes=("count", "history"),
-        ),
-    ),
+    (Node("increment", IncrementUpdated, plain=_node_increment, route=_route_increment),),
     entry=("increment",),
     start=_start,
     merge=_merge,
+    writes={"increment": ("count", "history")},
 )
 """Graph 'loop' as the engine runs it."""
 

@@ -110,8 +110,9 @@ async def _call_call_model(task: Task, inp: Any, values: dict[str, Any]) -> obje
 PLAN: Final = Plan(
     NAME,
     ("topic", "joke"),
-    (Node("call_model", CallModelUpdated, acall=_call_call_model, writes=("joke",)),),
+    (Node("call_model", CallModelUpdated, acall=_call_call_model),),
     entry=("call_model",),
+    writes={"call_model": ("joke",)},
 )
 """Graph 'messages_async_config' as the engine runs it."""
 

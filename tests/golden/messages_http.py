@@ -104,8 +104,9 @@ MessagesHttpEvent: TypeAlias = (
 PLAN: Final = Plan(
     NAME,
     ("topic", "answer"),
-    (Node("call_model", CallModelUpdated, plain=_node_call_model, writes=("answer",)),),
+    (Node("call_model", CallModelUpdated, plain=_node_call_model),),
     entry=("call_model",),
+    writes={"call_model": ("answer",)},
 )
 """Graph 'messages_http' as the engine runs it."""
 

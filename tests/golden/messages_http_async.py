@@ -109,8 +109,9 @@ async def _call_stream_answer(task: Task, inp: Any, values: dict[str, Any]) -> o
 PLAN: Final = Plan(
     NAME,
     ("topic", "answer"),
-    (Node("stream_answer", StreamAnswerUpdated, acall=_call_stream_answer, writes=("answer",)),),
+    (Node("stream_answer", StreamAnswerUpdated, acall=_call_stream_answer),),
     entry=("stream_answer",),
+    writes={"stream_answer": ("answer",)},
 )
 """Graph 'messages_http_async' as the engine runs it."""
 

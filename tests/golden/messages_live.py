@@ -117,11 +117,12 @@ PLAN: Final = Plan(
     NAME,
     ("topic", "left", "right"),
     (
-        Node("left", LeftUpdated, plain=_node_left, writes=("left",)),
-        Node("right", RightUpdated, plain=_node_right, writes=("right",)),
+        Node("left", LeftUpdated, plain=_node_left),
+        Node("right", RightUpdated, plain=_node_right),
     ),
     entry=("left", "right"),
     last_value=frozenset(("topic", "left", "right")),
+    writes={"left": ("left",), "right": ("right",)},
 )
 """Graph 'messages_live' as the engine runs it."""
 

@@ -127,11 +127,12 @@ PLAN: Final = Plan(
     NAME,
     ("topic", "left", "right"),
     (
-        Node("left", LeftUpdated, acall=_call_left, writes=("left",)),
-        Node("right", RightUpdated, acall=_call_right, writes=("right",)),
+        Node("left", LeftUpdated, acall=_call_left),
+        Node("right", RightUpdated, acall=_call_right),
     ),
     entry=("left", "right"),
     last_value=frozenset(("topic", "left", "right")),
+    writes={"left": ("left",), "right": ("right",)},
 )
 """Graph 'messages_live_async' as the engine runs it."""
 

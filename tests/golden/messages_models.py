@@ -129,14 +129,13 @@ PLAN: Final = Plan(
     NAME,
     ("topic", "streamed", "whole", "disabled"),
     (
-        Node(
-            "streamed", StreamedUpdated, plain=_node_streamed, then=("whole",), writes=("streamed",)
-        ),
-        Node("whole", WholeUpdated, plain=_node_whole, then=("disabled",), writes=("whole",)),
-        Node("disabled", DisabledUpdated, plain=_node_disabled, writes=("disabled",)),
+        Node("streamed", StreamedUpdated, plain=_node_streamed, then=("whole",)),
+        Node("whole", WholeUpdated, plain=_node_whole, then=("disabled",)),
+        Node("disabled", DisabledUpdated, plain=_node_disabled),
     ),
     entry=("streamed",),
     last_value=frozenset(("topic", "streamed", "whole", "disabled")),
+    writes={"streamed": ("streamed",), "whole": ("whole",), "disabled": ("disabled",)},
 )
 """Graph 'messages_models' as the engine runs it."""
 

@@ -145,14 +145,13 @@ PLAN: Final = Plan(
     NAME,
     ("topic", "streamed", "whole", "disabled"),
     (
-        Node(
-            "streamed", StreamedUpdated, acall=_call_streamed, then=("whole",), writes=("streamed",)
-        ),
-        Node("whole", WholeUpdated, acall=_call_whole, then=("disabled",), writes=("whole",)),
-        Node("disabled", DisabledUpdated, acall=_call_disabled, writes=("disabled",)),
+        Node("streamed", StreamedUpdated, acall=_call_streamed, then=("whole",)),
+        Node("whole", WholeUpdated, acall=_call_whole, then=("disabled",)),
+        Node("disabled", DisabledUpdated, acall=_call_disabled),
     ),
     entry=("streamed",),
     last_value=frozenset(("topic", "streamed", "whole", "disabled")),
+    writes={"streamed": ("streamed",), "whole": ("whole",), "disabled": ("disabled",)},
 )
 """Graph 'messages_models_async' as the engine runs it."""
 

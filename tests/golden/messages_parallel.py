@@ -117,11 +117,12 @@ PLAN: Final = Plan(
     NAME,
     ("topic", "joke", "poem"),
     (
-        Node("write_joke", WriteJokeUpdated, plain=_node_write_joke, writes=("joke",)),
-        Node("write_poem", WritePoemUpdated, plain=_node_write_poem, writes=("poem",)),
+        Node("write_joke", WriteJokeUpdated, plain=_node_write_joke),
+        Node("write_poem", WritePoemUpdated, plain=_node_write_poem),
     ),
     entry=("write_joke", "write_poem"),
     last_value=frozenset(("topic", "joke", "poem")),
+    writes={"write_joke": ("joke",), "write_poem": ("poem",)},
 )
 """Graph 'messages_parallel' as the engine runs it."""
 

@@ -147,13 +147,14 @@ PLAN: Final = Plan(
     NAME,
     ("messages",),
     (
-        Node("chat", ChatUpdated, plain=_node_chat, then=("echo",), writes=("messages",)),
-        Node("echo", EchoUpdated, plain=_node_echo, then=("quiet",), writes=("messages",)),
-        Node("quiet", QuietUpdated, plain=_node_quiet, writes=("messages",)),
+        Node("chat", ChatUpdated, plain=_node_chat, then=("echo",)),
+        Node("echo", EchoUpdated, plain=_node_echo, then=("quiet",)),
+        Node("quiet", QuietUpdated, plain=_node_quiet),
     ),
     entry=("chat",),
     start=_start,
     merge=_merge,
+    writes={"chat": ("messages",), "echo": ("messages",), "quiet": ("messages",)},
 )
 """Graph 'messages_state' as the engine runs it."""
 

@@ -161,13 +161,7 @@ PLAN: Final = Plan(
     NAME,
     ("topic", "joke"),
     (
-        Node(
-            "refine_topic",
-            RefineTopicUpdated,
-            plain=_node_refine_topic,
-            then=("joke_graph",),
-            writes=("topic",),
-        ),
+        Node("refine_topic", RefineTopicUpdated, plain=_node_refine_topic, then=("joke_graph",)),
         subgraph_node(
             "joke_graph",
             JokeGraphUpdated,
@@ -175,10 +169,11 @@ PLAN: Final = Plan(
             ("topic", "joke"),
             then=("retell",),
         ),
-        Node("retell", RetellUpdated, plain=_node_retell, writes=("joke",)),
+        Node("retell", RetellUpdated, plain=_node_retell),
     ),
     entry=("refine_topic",),
     last_value=frozenset(("topic", "joke")),
+    writes={"refine_topic": ("topic",), "retell": ("joke",)},
 )
 """Graph 'messages_subgraph' as the engine runs it."""
 

@@ -123,10 +123,11 @@ def _merge(values: dict[str, Any], update: dict[str, Any]) -> None:
 PLAN: Final = Plan(
     NAME,
     ("topic", "joke", "notes"),
-    (Node("call_model", CallModelUpdated, plain=_node_call_model, writes=("joke", "notes")),),
+    (Node("call_model", CallModelUpdated, plain=_node_call_model),),
     entry=("call_model",),
     start=_start,
     merge=_merge,
+    writes={"call_model": ("joke", "notes")},
 )
 """Graph 'messages_subgraph_child' as the engine runs it."""
 

@@ -109,8 +109,9 @@ async def _call_call_model(task: Task, inp: Any, values: dict[str, Any]) -> obje
 PLAN: Final = Plan(
     NAME,
     ("topic", "joke", "poem"),
-    (Node("call_model", CallModelUpdated, acall=_call_call_model, writes=("joke", "poem")),),
+    (Node("call_model", CallModelUpdated, acall=_call_call_model),),
     entry=("call_model",),
+    writes={"call_model": ("joke", "poem")},
 )
 """Graph 'messages_tags' as the engine runs it."""
 

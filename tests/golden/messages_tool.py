@@ -104,8 +104,9 @@ MessagesToolEvent: TypeAlias = (
 PLAN: Final = Plan(
     NAME,
     ("place", "items"),
-    (Node("call_tool", CallToolUpdated, plain=_node_call_tool, writes=("items",)),),
+    (Node("call_tool", CallToolUpdated, plain=_node_call_tool),),
     entry=("call_tool",),
+    writes={"call_tool": ("items",)},
 )
 """Graph 'messages_tool' as the engine runs it."""
 

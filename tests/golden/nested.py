@@ -179,13 +179,7 @@ PLAN: Final = Plan(
     NAME,
     ("foo", "steps", "note"),
     (
-        Node(
-            "parent_1",
-            Parent1Updated,
-            plain=_node_parent_1,
-            then=("child_graph",),
-            writes=("foo", "steps", "note"),
-        ),
+        Node("parent_1", Parent1Updated, plain=_node_parent_1, then=("child_graph",)),
         subgraph_node(
             "child_graph",
             ChildGraphUpdated,
@@ -194,12 +188,13 @@ PLAN: Final = Plan(
             then=("parent_2",),
             metadata={"level": "child"},
         ),
-        Node("parent_2", Parent2Updated, plain=_node_parent_2, writes=("foo",)),
+        Node("parent_2", Parent2Updated, plain=_node_parent_2),
     ),
     entry=("parent_1",),
     start=_start,
     merge=_merge,
     last_value=frozenset(("foo", "note")),
+    writes={"parent_1": ("foo", "steps", "note"), "parent_2": ("foo",)},
 )
 """Graph 'nested' as the engine runs it."""
 

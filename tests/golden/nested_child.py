@@ -179,13 +179,7 @@ PLAN: Final = Plan(
     NAME,
     ("foo", "steps", "bar"),
     (
-        Node(
-            "child_1",
-            Child1Updated,
-            plain=_node_child_1,
-            then=("grandchild_graph",),
-            writes=("bar", "steps"),
-        ),
+        Node("child_1", Child1Updated, plain=_node_child_1, then=("grandchild_graph",)),
         subgraph_node(
             "grandchild_graph",
             GrandchildGraphUpdated,
@@ -193,12 +187,13 @@ PLAN: Final = Plan(
             ("foo",),
             then=("child_2",),
         ),
-        Node("child_2", Child2Updated, plain=_node_child_2, writes=("foo", "steps")),
+        Node("child_2", Child2Updated, plain=_node_child_2),
     ),
     entry=("child_1",),
     start=_start,
     merge=_merge,
     last_value=frozenset(("foo", "bar")),
+    writes={"child_1": ("bar", "steps"), "child_2": ("foo", "steps")},
 )
 """Graph 'nested_child' as the engine runs it."""
 

@@ -117,17 +117,12 @@ PLAN: Final = Plan(
     NAME,
     ("foo", "depth"),
     (
-        Node(
-            "grandchild_1",
-            Grandchild1Updated,
-            plain=_node_grandchild_1,
-            then=("grandchild_2",),
-            writes=("depth",),
-        ),
-        Node("grandchild_2", Grandchild2Updated, plain=_node_grandchild_2, writes=("foo",)),
+        Node("grandchild_1", Grandchild1Updated, plain=_node_grandchild_1, then=("grandchild_2",)),
+        Node("grandchild_2", Grandchild2Updated, plain=_node_grandchild_2),
     ),
     entry=("grandchild_1",),
     last_value=frozenset(("foo", "depth")),
+    writes={"grandchild_1": ("depth",), "grandchild_2": ("foo",)},
 )
 """Graph 'nested_grandchild' as the engine runs it."""
 

@@ -135,13 +135,14 @@ PLAN: Final = Plan(
     NAME,
     ("foo", "steps", "note"),
     (
-        Node("deep", DeepUpdated, plain=_node_deep, then=("shallow",), writes=("foo", "steps")),
-        Node("shallow", ShallowUpdated, plain=_node_shallow, writes=("steps",)),
+        Node("deep", DeepUpdated, plain=_node_deep, then=("shallow",)),
+        Node("shallow", ShallowUpdated, plain=_node_shallow),
     ),
     entry=("deep",),
     start=_start,
     merge=_merge,
     last_value=frozenset(("foo", "note")),
+    writes={"deep": ("foo", "steps"), "shallow": ("steps",)},
 )
 """Graph 'nested_in_node' as the engine runs it."""
 

@@ -159,15 +159,14 @@ PLAN: Final = Plan(
     NAME,
     ("topic", "log", "summary"),
     (
-        Node("alpha", AlphaUpdated, plain=_node_alpha, joins=(0,), writes=("log",)),
-        Node("mid", MidUpdated, plain=_node_mid, joins=(0,), writes=("log",)),
-        Node("zeta", ZetaUpdated, plain=_node_zeta, joins=(0,), writes=("log",)),
+        Node("alpha", AlphaUpdated, plain=_node_alpha, joins=(0,)),
+        Node("mid", MidUpdated, plain=_node_mid, joins=(0,)),
+        Node("zeta", ZetaUpdated, plain=_node_zeta, joins=(0,)),
         Node(
             "summarize",
             SummarizeUpdated,
             plain=_node_summarize,
             triggers=("branch:to:summarize", "join:alpha+mid+zeta:summarize"),
-            writes=("summary",),
         ),
     ),
     entry=("alpha", "mid", "zeta"),
@@ -175,6 +174,7 @@ PLAN: Final = Plan(
     merge=_merge,
     joins=((frozenset(("alpha", "mid", "zeta")), "summarize"),),
     last_value=frozenset(("topic", "summary")),
+    writes={"alpha": ("log",), "mid": ("log",), "zeta": ("log",), "summarize": ("summary",)},
 )
 """Graph 'parallel_join' as the engine runs it."""
 

@@ -145,13 +145,14 @@ PLAN: Final = Plan(
     NAME,
     ("items", "done", "summary"),
     (
-        Node("work", WorkUpdated, _call_work, then=("summarize",), writes=("done",)),
-        Node("summarize", SummarizeUpdated, _call_summarize, writes=("summary",)),
+        Node("work", WorkUpdated, _call_work, then=("summarize",)),
+        Node("summarize", SummarizeUpdated, _call_summarize),
     ),
     entry=("work",),
     start=_start,
     merge=_merge,
     last_value=frozenset(("items", "summary")),
+    writes={"work": ("done",), "summarize": ("summary",)},
 )
 """Graph 'progress' as the engine runs it."""
 

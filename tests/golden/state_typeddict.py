@@ -149,14 +149,15 @@ PLAN: Final = Plan(
     NAME,
     ("topic", "count", "log"),
     (
-        Node("tally", TallyUpdated, plain=_node_tally, then=("finish",), writes=("count", "log")),
-        Node("finish", FinishUpdated, plain=_node_finish, writes=("topic", "log")),
+        Node("tally", TallyUpdated, plain=_node_tally, then=("finish",)),
+        Node("finish", FinishUpdated, plain=_node_finish),
     ),
     entry=("tally",),
     start=_start,
     input=_input,
     merge=_merge,
     last_value=frozenset(("topic", "count")),
+    writes={"tally": ("count", "log"), "finish": ("topic", "log")},
 )
 """Graph 'state_typeddict' as the engine runs it."""
 

@@ -149,11 +149,12 @@ PLAN: Final = Plan(
     NAME,
     ("foo",),
     (
-        Node("node_1", Node1Updated, plain=_node_node_1, then=("node_2",), writes=("foo",)),
+        Node("node_1", Node1Updated, plain=_node_node_1, then=("node_2",)),
         subgraph_node("node_2", Node2Updated, _graph_subgraph_child.PLAN, ("foo",)),
     ),
     entry=("node_1",),
     last_value=frozenset(("foo",)),
+    writes={"node_1": ("foo",)},
 )
 """Graph 'subgraph' as the engine runs it."""
 

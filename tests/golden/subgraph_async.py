@@ -184,7 +184,7 @@ PLAN: Final = Plan(
     NAME,
     ("query", "results", "summary"),
     (
-        Node("plan", PlanUpdated, plain=_node_plan, then=("search",), writes=("query",)),
+        Node("plan", PlanUpdated, plain=_node_plan, then=("search",)),
         subgraph_node(
             "search",
             SearchUpdated,
@@ -192,12 +192,13 @@ PLAN: Final = Plan(
             ("query", "results"),
             then=("summarise",),
         ),
-        Node("summarise", SummariseUpdated, acall=_call_summarise, writes=("summary",)),
+        Node("summarise", SummariseUpdated, acall=_call_summarise),
     ),
     entry=("plan",),
     start=_start,
     merge=_merge,
     last_value=frozenset(("query", "summary")),
+    writes={"plan": ("query",), "summarise": ("summary",)},
 )
 """Graph 'subgraph_async' as the engine runs it."""
 

@@ -146,19 +146,14 @@ PLAN: Final = Plan(
     NAME,
     ("query", "results"),
     (
-        Node(
-            "fetch_first",
-            FetchFirstUpdated,
-            acall=_call_fetch_first,
-            then=("fetch_second",),
-            writes=("results",),
-        ),
-        Node("fetch_second", FetchSecondUpdated, acall=_call_fetch_second, writes=("results",)),
+        Node("fetch_first", FetchFirstUpdated, acall=_call_fetch_first, then=("fetch_second",)),
+        Node("fetch_second", FetchSecondUpdated, acall=_call_fetch_second),
     ),
     entry=("fetch_first",),
     start=_start,
     merge=_merge,
     last_value=frozenset(("query",)),
+    writes={"fetch_first": ("results",), "fetch_second": ("results",)},
 )
 """Graph 'subgraph_async_child' as the engine runs it."""
 

@@ -122,12 +122,12 @@ PLAN: Final = Plan(
             SubgraphNode1Updated,
             plain=_node_subgraph_node_1,
             then=("subgraph_node_2",),
-            writes=("bar",),
         ),
-        Node("subgraph_node_2", SubgraphNode2Updated, plain=_node_subgraph_node_2, writes=("foo",)),
+        Node("subgraph_node_2", SubgraphNode2Updated, plain=_node_subgraph_node_2),
     ),
     entry=("subgraph_node_1",),
     last_value=frozenset(("foo", "bar")),
+    writes={"subgraph_node_1": ("bar",), "subgraph_node_2": ("foo",)},
 )
 """Graph 'subgraph_child' as the engine runs it."""
 

@@ -166,7 +166,7 @@ PLAN: Final = Plan(
     NAME,
     ("items", "total"),
     (
-        Node("prepare", PrepareUpdated, plain=_node_prepare, then=("work",), writes=("items",)),
+        Node("prepare", PrepareUpdated, plain=_node_prepare, then=("work",)),
         subgraph_node(
             "work",
             WorkUpdated,
@@ -174,10 +174,11 @@ PLAN: Final = Plan(
             ("items", "total"),
             then=("report",),
         ),
-        Node("report", ReportUpdated, _call_report, writes=()),
+        Node("report", ReportUpdated, _call_report),
     ),
     entry=("prepare",),
     last_value=frozenset(("items", "total")),
+    writes={"prepare": ("items",), "report": ()},
 )
 """Graph 'subgraph_custom' as the engine runs it."""
 

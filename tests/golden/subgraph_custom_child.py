@@ -123,11 +123,12 @@ PLAN: Final = Plan(
     NAME,
     ("items", "total"),
     (
-        Node("count", CountUpdated, plain=_node_count, then=("announce",), writes=("total",)),
-        Node("announce", AnnounceUpdated, _call_announce, writes=()),
+        Node("count", CountUpdated, plain=_node_count, then=("announce",)),
+        Node("announce", AnnounceUpdated, _call_announce),
     ),
     entry=("count",),
     last_value=frozenset(("items", "total")),
+    writes={"count": ("total",), "announce": ()},
 )
 """Graph 'subgraph_custom_child' as the engine runs it."""
 

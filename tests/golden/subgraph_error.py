@@ -161,7 +161,7 @@ PLAN: Final = Plan(
     NAME,
     ("topic", "draft"),
     (
-        Node("outline", OutlineUpdated, plain=_node_outline, then=("write",), writes=("topic",)),
+        Node("outline", OutlineUpdated, plain=_node_outline, then=("write",)),
         subgraph_node(
             "write",
             WriteUpdated,
@@ -169,10 +169,11 @@ PLAN: Final = Plan(
             ("topic", "draft"),
             then=("publish",),
         ),
-        Node("publish", PublishUpdated, plain=_node_publish, writes=("draft",)),
+        Node("publish", PublishUpdated, plain=_node_publish),
     ),
     entry=("outline",),
     last_value=frozenset(("topic", "draft")),
+    writes={"outline": ("topic",), "publish": ("draft",)},
 )
 """Graph 'subgraph_error' as the engine runs it."""
 

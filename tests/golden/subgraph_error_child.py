@@ -118,11 +118,12 @@ PLAN: Final = Plan(
     NAME,
     ("topic", "draft"),
     (
-        Node("draft", DraftUpdated, plain=_node_draft, then=("review",), writes=("draft",)),
-        Node("review", ReviewUpdated, plain=_node_review, writes=("draft",)),
+        Node("draft", DraftUpdated, plain=_node_draft, then=("review",)),
+        Node("review", ReviewUpdated, plain=_node_review),
     ),
     entry=("draft",),
     last_value=frozenset(("topic", "draft")),
+    writes={"draft": ("draft",), "review": ("draft",)},
 )
 """Graph 'subgraph_error_child' as the engine runs it."""
 

@@ -147,22 +147,19 @@ PLAN: Final = Plan(
     NAME,
     ("foo", "calls"),
     (
-        Node(
-            "call_subgraph",
-            CallSubgraphUpdated,
-            plain=_node_call_subgraph,
-            then=("twice",),
-            writes=("foo", "calls"),
-        ),
-        Node(
-            "twice", TwiceUpdated, plain=_node_twice, then=("three_times",), writes=("foo", "calls")
-        ),
-        Node("three_times", ThreeTimesUpdated, plain=_node_three_times, writes=("foo", "calls")),
+        Node("call_subgraph", CallSubgraphUpdated, plain=_node_call_subgraph, then=("twice",)),
+        Node("twice", TwiceUpdated, plain=_node_twice, then=("three_times",)),
+        Node("three_times", ThreeTimesUpdated, plain=_node_three_times),
     ),
     entry=("call_subgraph",),
     start=_start,
     merge=_merge,
     last_value=frozenset(("foo",)),
+    writes={
+        "call_subgraph": ("foo", "calls"),
+        "twice": ("foo", "calls"),
+        "three_times": ("foo", "calls"),
+    },
 )
 """Graph 'subgraph_in_node' as the engine runs it."""
 

@@ -146,19 +146,14 @@ PLAN: Final = Plan(
     NAME,
     ("foo", "calls"),
     (
-        Node(
-            "call_subgraph",
-            CallSubgraphUpdated,
-            acall=_call_call_subgraph,
-            then=("twice",),
-            writes=("foo", "calls"),
-        ),
-        Node("twice", TwiceUpdated, acall=_call_twice, writes=("foo", "calls")),
+        Node("call_subgraph", CallSubgraphUpdated, acall=_call_call_subgraph, then=("twice",)),
+        Node("twice", TwiceUpdated, acall=_call_twice),
     ),
     entry=("call_subgraph",),
     start=_start,
     merge=_merge,
     last_value=frozenset(("foo",)),
+    writes={"call_subgraph": ("foo", "calls"), "twice": ("foo", "calls")},
 )
 """Graph 'subgraph_in_node_async' as the engine runs it."""
 

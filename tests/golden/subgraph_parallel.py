@@ -187,7 +187,6 @@ PLAN: Final = Plan(
             SummarizeUpdated,
             plain=_node_summarize,
             triggers=("branch:to:summarize", "join:left+right:summarize"),
-            writes=("summary",),
         ),
     ),
     entry=("left", "right"),
@@ -195,6 +194,7 @@ PLAN: Final = Plan(
     merge=_merge,
     joins=((frozenset(("left", "right")), "summarize"),),
     last_value=frozenset(("topic", "summary")),
+    writes={"summarize": ("summary",)},
 )
 """Graph 'subgraph_parallel' as the engine runs it."""
 

@@ -123,10 +123,11 @@ def _merge(values: dict[str, Any], update: dict[str, Any]) -> None:
 PLAN: Final = Plan(
     NAME,
     ("log",),
-    (Node("work", WorkUpdated, plain=_node_work, writes=("log",)),),
+    (Node("work", WorkUpdated, plain=_node_work),),
     entry=("work",),
     start=_start,
     merge=_merge,
+    writes={"work": ("log",)},
 )
 """Graph 'subgraph_parallel_child' as the engine runs it."""
 
