@@ -697,6 +697,8 @@ class Engine:
             # a run on a thread takes every step through record and settle, which store
             # its writes before they are applied: the lone-task path stays as it was
             saving = thread is not None
+            if saving:
+                inline = False
             if thread is not None:
                 step = self.step
                 limit += step
@@ -714,17 +716,19 @@ class Engine:
                 if (
                     len(ready) == 1
                     and not pushes
-                    and not saving
                     and (
                         inline
                         or (
-                            # a nested async run's lone sync node goes to a thread: here, it
-                            # would block the event loop, and with it the graph's parallel siblings
-                            (not live and ready[0].is_async)
-                            if asynchronous
-                            # a lone subgraph node runs its graph right here even when events
-                            # stream live: the graph's events come out of its own loop as they happen
-                            else (ready[0].stream is not None and not run.messages)
+                            not saving
+                            and (
+                                # a nested async run's lone sync node goes to a thread: here, it
+                                # would block the event loop, and with it the graph's parallel siblings
+                                (not live and ready[0].is_async)
+                                if asynchronous
+                                # a lone subgraph node runs its graph right here even when events
+                                # stream live: the graph's events come out of its own loop as they happen
+                                else (ready[0].stream is not None and not run.messages)
+                            )
                         )
                     )
                 ):
@@ -808,7 +812,7 @@ class Engine:
                         yield ValuesEvent(dict(values), ns)
                     if after is not None:
                         ready = after
-                    elif len(goto) == 1 and not node.joins and type(goto[0]) is str:
+                    elif len(goto) == 1 and type(goto[0]) is str and not node.joins:
                         ready = alone[goto[0]]
                     else:
                         ready = self._successors(((node, goto),))
