@@ -580,3 +580,18 @@ def test_help_lists_every_command() -> None:
     assert proc.returncode == 0
     for command in ("check", "compile", "run", "draw", "schema"):
         assert command in proc.stdout
+
+
+def test_jsonl_writes_a_lone_surrogate_in_the_state_as_an_escape(cache: Path) -> None:
+    proc = flowc(
+        "run", "specs/joke.toml", "--input", '{"topic": "\\ud800"}', "--format", "jsonl",
+        cache=cache,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0] == (
+        '{"type": "updates", "ns": [], "data": {"refine_topic": {"topic": "\\ud800 and cats"}}}'
+    )
+    assert json.loads(lines[1])["data"]["generate_joke"]["joke"] == (
+        "This is a joke about \ud800 and cats"
+    )

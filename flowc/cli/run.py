@@ -377,7 +377,7 @@ def run_command(args: argparse.Namespace) -> int:
         if printer is not None:
             printer.event(event)
         else:
-            sys.stdout.write(json.dumps(event_json(event), ensure_ascii=False) + "\n")
+            sys.stdout.write(_json_line(event_json(event)))
             sys.stdout.flush()
 
     kwargs: dict[str, Any] = {"stream_mode": run_modes, "subgraphs": args.subgraphs}
@@ -398,7 +398,7 @@ def run_command(args: argparse.Namespace) -> int:
         if printer is not None:
             printer.close_line()
         if args.format == "jsonl":
-            sys.stdout.write(json.dumps(_error_json(exc, progress), ensure_ascii=False) + "\n")
+            sys.stdout.write(_json_line(_error_json(exc, progress)))
             sys.stdout.flush()
         err = Pretty(sys.stderr, color=color(args.color, sys.stderr))
         err.error(_failure_text(exc, progress))
@@ -441,3 +441,18 @@ def _silence_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError):
         pass
+
+
+def _json_line(obj: Any) -> str:
+    """``obj`` as one line of JSON, readable text where UTF-8 can hold it.
+
+    A lone surrogate (from an input like ``"\\ud800"``) cannot be written as UTF-8:
+    that line is written with escapes instead, which JSON readers turn back into the
+    same string.
+    """
+    line = json.dumps(obj, ensure_ascii=False)
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        line = json.dumps(obj)
+    return line + "\n"
