@@ -631,11 +631,6 @@ class Engine:
         del checkpoint_id
         return events
 
-    def started(self, wrote: bool) -> Event | None:
-        """The ``values`` event of the input, if it wrote something and values are streamed."""
-        run = self.run
-        return ValuesEvent(dict(self.values), run.ns) if wrote and run.values else None
-
     def steps(
         self, wrote: bool, first: Goto | None = None, asynchronous: bool = False
     ) -> Generator[Any, Any, None]:
@@ -993,18 +988,6 @@ class Engine:
         if wrote and self.run.values:
             return (ValuesEvent(dict(values), self.run.ns),)
         return _NOTHING
-
-    def _joined(self, node: Node, goto: Goto) -> Goto:
-        """``goto`` plus the joins ``node`` completes."""
-        triggered = set(goto)
-        for index in node.joins:
-            seen = self.seen[index]
-            seen.add(node.name)
-            sources, target = self.plan.joins[index]
-            if seen >= sources:
-                triggered.add(target)
-                seen.clear()
-        return tuple(triggered)
 
     def nodes(self, names: Goto | set[str]) -> tuple[Node, ...]:
         """The nodes of ``names``, once each, in name order (LangGraph's order of tasks)."""
