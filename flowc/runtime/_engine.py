@@ -101,6 +101,8 @@ class Node:
             ``input`` if not given).
         triggers, metadata, tags: what ``tasks`` and ``debug`` events show.
         joins: the indices of the plan's joins this node feeds.
+        streams: the node may emit while it runs (the safe default); ``False``
+            when the compiler proved it quiet.
         writes: the keys the spec declares the node writes: writing another
             is an error at run time (else any of the state's keys).
     """
@@ -121,6 +123,7 @@ class Node:
         "route",
         "routed",
         "stream",
+        "streams",
         "tags",
         "then",
         "triggers",
@@ -146,6 +149,7 @@ class Node:
         tags: tuple[str, ...] = (),
         joins: tuple[int, ...] = (),
         writes: tuple[str, ...] | None = None,
+        streams: bool = True,
     ) -> None:
         self.name = name
         self.updated = updated
@@ -169,6 +173,10 @@ class Node:
         self.tags = tags
         self.joins = joins
         self.writes = None if writes is None else frozenset(writes)
+        self.streams = streams
+        """Whether the node (or a router of it) may emit while it runs: custom events,
+        a graph's events. ``False`` (proven by the compiler) lets it run in the loop in
+        every mode; a subgraph node streams."""
         """The keys the spec declares the node writes; it may write no other."""
         self.keys: frozenset[str] = self.writes or frozenset()
         """The keys the node may write (its declared writes, else the plan's state keys)."""
@@ -679,6 +687,7 @@ class Engine:
         # async one at the root streaming nothing live (else, see the step's own test)
         inline = not live and (not asynchronous or run.parent is None)
         lone = self._lone
+        held: list[Event] = []
         ready = self.ready
         pushes = self.pushes
         step = self.step
@@ -700,6 +709,9 @@ class Engine:
             saving = thread is not None
             if saving:
                 inline = False
+            # a node that cannot stream runs right here in every mode but messages (whose
+            # events of the node's output are made around a task that runs live)
+            calm = not saving and (not asynchronous or run.parent is None) and not run.messages
             if thread is not None:
                 step = self.step
                 limit += step
@@ -717,6 +729,7 @@ class Engine:
                     and not pushes
                     and (
                         inline
+                        or (calm and not ready[0].streams)
                         or (
                             not saving
                             and (
@@ -736,8 +749,16 @@ class Engine:
                     # through the one task object every such step of the run reuses
                     task = lone
                     if task is None:
+                        # in a live run, what a node runs here emits anyway (a node the analysis
+                        # took for quiet) comes out as the node ends: late, but never lost
                         task = lone = self._lone = Task(
-                            run, node.name, step, node.triggers, ignore, node.metadata, node.tags
+                            run,
+                            node.name,
+                            step,
+                            node.triggers,
+                            held.append if live else ignore,
+                            node.metadata,
+                            node.tags,
                         )
                     else:
                         if task.name != node.name:
@@ -808,10 +829,16 @@ class Engine:
                                 goto += sent
                     except BaseException as exc:
                         task.active = False
+                        if held:
+                            yield from held
+                            held.clear()
                         if want_tasks:
                             yield from run.task_result(task, None, exc)
                         raise
                     task.active = False
+                    if held:
+                        yield from held
+                        held.clear()
                     if want_updates:
                         updated = node.updated
                         yield updated(node.name, update, ns)
