@@ -5,6 +5,7 @@ run, and exit when idle; a group's limit holds its other jobs back."""
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import operator
 import os
 import signal
@@ -16,7 +17,7 @@ from typing import Annotated, Any, TypedDict
 import pytest
 
 from flowc import START, Graph, build
-from flowc.runtime import current_task, pool
+from flowc.runtime import current_task, get_stream_writer, pool
 
 
 class LogState(TypedDict, total=False):
@@ -408,3 +409,87 @@ def test_a_forked_child_starts_with_an_empty_pool() -> None:
             os._exit(code)
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+# -- lanes: the worker a live stream keeps for its lone steps ----------------------------
+
+
+_LANE_VAR: contextvars.ContextVar[str] = contextvars.ContextVar("lane_var", default="unset")
+
+
+def test_a_lanes_jobs_run_in_order_on_one_worker_in_the_callers_context() -> None:
+    pool.set_idle_timeout(5.0)
+    lane = pool.Lane()
+    seen: list[tuple[int, str, threading.Thread]] = []
+    done = threading.Event()
+
+    def job(i: int) -> None:
+        seen.append((i, _LANE_VAR.get(), threading.current_thread()))
+        if i == 4:
+            done.set()
+
+    for i in range(5):
+        _LANE_VAR.set(f"v{i}")
+        lane.submit(job, i)
+    assert done.wait(PATIENCE)
+    lane.close()
+    assert [(i, value) for i, value, _ in seen] == [(i, f"v{i}") for i in range(5)]
+    assert len({thread for _, _, thread in seen}) == 1
+    assert seen[0][2] is not threading.current_thread()
+    assert pool.stats().running == 0
+
+
+def test_closing_a_lane_waits_for_its_running_job_and_frees_the_worker() -> None:
+    pool.set_idle_timeout(5.0)
+    lane = pool.Lane()
+    started = threading.Event()
+    finished: list[bool] = []
+
+    def slow() -> None:
+        started.set()
+        time.sleep(0.1)
+        finished.append(True)
+
+    lane.submit(slow)
+    assert started.wait(PATIENCE)
+    lane.close()
+    assert finished == [True]
+    assert _wait_for(lambda: pool.stats().running == 0)
+    assert pool.stats().idle == pool.stats().workers
+
+
+def test_an_idle_lane_lets_its_worker_go_and_serves_again_when_given_a_job() -> None:
+    pool.set_idle_timeout(0.05)
+    lane = pool.Lane()
+    threads: list[threading.Thread] = []
+    lane.submit(lambda: threads.append(threading.current_thread()))
+    assert _wait_for(lambda: len(threads) == 1)
+    # the lane's wait times out: its worker goes back to the pool, then exits as idle
+    assert _wait_for(lambda: pool.stats().workers == 0)
+    lane.submit(lambda: threads.append(threading.current_thread()))
+    assert _wait_for(lambda: len(threads) == 2)
+    lane.close()
+    assert pool.stats().running == 0
+
+
+def write_and_count(state: LogState) -> dict[str, Any]:
+    name = _node_name()
+    SEEN.append((name, threading.current_thread()))
+    get_stream_writer()(name)
+    return {"log": [name]}
+
+
+streaming_chain = Graph("streaming_chain", LogState)
+for _name in ("s1", "s2", "s3"):
+    streaming_chain.node(write_and_count, name=_name)
+streaming_chain.sequence(START, "s1", "s2", "s3")
+
+
+def test_a_live_streams_lone_steps_share_one_worker_which_the_run_frees_at_its_end() -> None:
+    pool.set_idle_timeout(5.0)
+    runner = build(streaming_chain)
+    chunks = list(runner.stream_chunks({}, stream_mode="custom"))
+    assert chunks == ["s1", "s2", "s3"]
+    assert [name for name, _ in SEEN] == ["s1", "s2", "s3"]
+    assert len({thread for _, thread in SEEN}) == 1
+    assert pool.stats() == pool.PoolStats(workers=1, idle=1, running=0, queued=0)

@@ -856,6 +856,45 @@ class Engine:
                     continue
                 if not ready and not pushes:
                     break
+                if thread is None and not asynchronous and len(ready) == 1 and not pushes:
+                    # one task that streams while it runs: on the run's worker, its outcome
+                    # taken right here (a superstep of one needs none of settle's ordering)
+                    node = ready[0]
+                    task = Task(
+                        run, node.name, step, node.triggers, ignore, node.metadata, node.tags
+                    )
+                    input_of = node.input
+                    inp = input_of(values)
+                    if want_tasks:
+                        yield from run.task_starts((task,), (inp,))
+                    update = None
+                    goto = ()
+                    for item in run.run_threads(((task, body, (inp, values, node, plan)),)):
+                        if type(item) is not Done:
+                            yield item
+                            continue
+                        if item.error is not None:
+                            yield from self.failed(task, item.error)
+                            raise item.error
+                        update, goto = item.result
+                    if update:
+                        plan.apply(values, update)
+                    if want_updates:
+                        updated = node.updated
+                        yield updated(node.name, update, ns)
+                    if want_tasks:
+                        yield from run.task_result(task, update, None)
+                    if update and want_values:
+                        yield ValuesEvent(dict(values), ns)
+                    after = node.after
+                    if after is not None and goto is node.then:
+                        ready = after
+                    elif len(goto) == 1 and type(goto[0]) is str and not node.joins:
+                        ready = alone[goto[0]]
+                    else:
+                        ready = self._successors(((node, goto),))
+                        pushes = self.pushes
+                    continue
                 # several tasks, or one whose events stream as they happen
                 self.step = step
                 self.ready = ready

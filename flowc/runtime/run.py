@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     import asyncio
     from hashlib import blake2b
 
-    from .pool import Group
+    from .pool import Group, Lane
 
 __all__ = [
     "CURRENT_TASK",
@@ -228,6 +228,7 @@ class Run:
 
     __slots__ = (
         "_jobs",
+        "_lane",
         "_pending",
         "_run_id",
         "checkpoint_ns",
@@ -310,6 +311,7 @@ class Run:
             raise ValueError("recursion_limit must be at least 1")
         self.limit = limit
         self._jobs: Group | None = None
+        self._lane: Lane | None = None
         self._pending: list[asyncio.Future[Any]] = []
         self.result: dict[str, Any] | None = None
         """The final values, set by the runner when the run completes."""
@@ -540,10 +542,21 @@ class Run:
         inbox: queue.SimpleQueue[Event | Done] = queue.SimpleQueue()
         put = inbox.put
         group = self._group()
-        submit = group.submit_then
-        for task, fn, args in jobs:
+        if len(jobs) == 1:
+            # a lone task (one that streams live): on the worker the run keeps for them
+            lane = self._lane
+            if lane is None:
+                from .pool import Lane
+
+                lane = self._lane = Lane()
+            task, fn, args = jobs[0]
             task.emit = put
-            submit(put, _work, task, fn, args)
+            lane.submit(_work_then, put, task, fn, args)
+        else:
+            submit = group.submit_then
+            for task, fn, args in jobs:
+                task.emit = put
+                submit(put, _work, task, fn, args)
         pending = len(jobs)
         while pending:
             # a worker waiting for the tasks it queued (a graph run inside a node) lets
@@ -674,6 +687,10 @@ class Run:
         on their workers, and their ``finally`` blocks run there.
         """
         group = self._jobs
+        lane = self._lane
+        if lane is not None:
+            self._lane = None
+            lane.close(wait=not _on_event_loop())
         if group is not None:
             group.cancel()
             if not _on_event_loop():
@@ -729,6 +746,12 @@ class Done:
         self.task = task
         self.result = result
         self.error = error
+
+
+def _work_then(
+    put: Callable[[Done], object], task: Task, fn: Callable[..., Any], args: tuple[Any, ...]
+) -> None:
+    put(_work(task, fn, args))
 
 
 def _work(task: Task, fn: Callable[..., Any], args: tuple[Any, ...]) -> Done:
