@@ -23,10 +23,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from flowc.dsl.check import camel, type_code
 from flowc.dsl.graph import BranchInfo, CheckedGraph, NodeInfo, Ref, StateField
-from flowc.dsl.names import literal_code
+from flowc.dsl.names import camel, literal_code
 from flowc.dsl.spec import END
+from flowc.dsl.typerules import type_code
 from flowc.dsl.types import Import, TypeRef
 
 __all__ = [

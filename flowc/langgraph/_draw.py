@@ -387,7 +387,7 @@ def _command_ends(action: Any) -> tuple[str, ...]:
     """Where a node's ``Command[Literal[...]]`` return annotation says it may go."""
     import typing
 
-    from flowc.dsl.check import command_destinations, is_command
+    from flowc.dsl.typerules import command_destinations, is_command
 
     target = action if inspect.isfunction(action) or inspect.ismethod(action) else None
     if target is None:

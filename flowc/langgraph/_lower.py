@@ -30,9 +30,9 @@ import pydantic
 import typing_extensions
 
 from flowc.build import build_checked
-from flowc.dsl.check import CheckResult, check
+from flowc.dsl.check import check
 from flowc.dsl.diagnostics import Diagnostic, SourceMap, Span
-from flowc.dsl.graph import CheckedGraph
+from flowc.dsl.graph import CheckedGraph, CheckResult
 from flowc.dsl.load import load_subgraph as load_file_subgraph
 from flowc.dsl.spec import END, BranchSpec, EdgeSpec, GraphSpec, NodeSpec, StateSpec
 from flowc.dsl.types import RefError, is_identifier, parse_ref
