@@ -24,9 +24,9 @@ import sys
 import tempfile
 import time
 import types
-from functools import cache
 from pathlib import Path
 
+from flowc.codegen.cachedir import cache_dir, generator_fingerprint
 from flowc.dsl.graph import CheckedGraph
 
 __all__ = ["cache_dir", "cache_key", "generator_fingerprint", "load_cached", "prune"]
@@ -35,31 +35,6 @@ _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 UNUSED_DAYS = 30
 """Cached packages not used for this long are deleted (on the next compile)."""
 _STAGING_HOURS = 1
-
-
-def cache_dir() -> Path:
-    """Where generated packages are cached (see the module docstring)."""
-    explicit = os.environ.get("FLOWC_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg) if xdg else Path.home() / ".cache"
-    return base / "flowc"
-
-
-@cache
-def generator_fingerprint() -> str:
-    """A hash of the code generator's source: a new flowc must not reuse old output."""
-    import flowc
-
-    root = Path(flowc.__file__).parent
-    digest = hashlib.sha256(getattr(flowc, "__version__", "").encode())
-    for folder in ("codegen", "dsl"):
-        for path in sorted((root / folder).rglob("*")):
-            if path.is_file() and path.suffix in (".py", ".j2"):
-                digest.update(path.relative_to(root).as_posix().encode())
-                digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def cache_key(graph: CheckedGraph) -> str:

@@ -40,11 +40,6 @@ KNOWN: dict[tuple[str, str], str] = {
         "Graph.compile() builds its runner through flowc.build; the builder core of "
         "issue 15 (item 3) rewrites flowc/dsl/decorators.py, which is another change's"
     ),
-    ("flowc.codegen.fresh", "flowc.cache"): (
-        "freshness records live in the run cache's folder and use the generator "
-        "fingerprint, both defined in flowc/cache.py; moving them into flowc/codegen "
-        "touches the compile cache, which is another change's"
-    ),
 }
 """Violations that exist on purpose for now, each with why it is not fixed here."""
 
