@@ -18,7 +18,6 @@ import contextlib
 import hashlib
 import importlib
 import os
-import re
 import shutil
 import sys
 import tempfile
@@ -27,11 +26,11 @@ import types
 from pathlib import Path
 
 from flowc.codegen.cachedir import cache_dir, generator_fingerprint
+from flowc.dsl.canonical import canonical_json
 from flowc.dsl.graph import CheckedGraph
 
 __all__ = ["cache_dir", "cache_key", "generator_fingerprint", "load_cached", "prune"]
 
-_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 UNUSED_DAYS = 30
 """Cached packages not used for this long are deleted (on the next compile)."""
 _STAGING_HOURS = 1
@@ -39,10 +38,9 @@ _STAGING_HOURS = 1
 
 def cache_key(graph: CheckedGraph) -> str:
     """The key of ``graph``'s generated package (hex, 24 characters)."""
-    # The repr covers subgraphs and every fact the checker resolved (async nodes,
-    # writer parameters, update types); object addresses are not part of it.
-    described = _ADDRESS.sub("", repr(graph))
-    text = f"{generator_fingerprint()}\n{graph.digest}\n{described}"
+    # every fact the checker resolved (subgraphs, async nodes, writer parameters, update
+    # types) and what the generator reads off the user's objects, by content
+    text = f"{generator_fingerprint()}\n{graph.digest}\n{canonical_json(graph)}"
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
