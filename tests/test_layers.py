@@ -31,13 +31,13 @@ _LAYERS: dict[str, tuple[int, str]] = {
     "__main__": (5, "cli"),
 }
 _API = (3, "api")
-"""The package root and its top-level modules (build, cache, draw, schema, reducers)."""
+"""The package root and its top-level modules (inmemory, cache, draw, schema, reducers)."""
 
 LAYER_NAMES = {0: "runtime", 1: "dsl", 2: "codegen", 3: "build/api", 4: "langgraph", 5: "cli"}
 
 KNOWN: dict[tuple[str, str], str] = {
-    ("flowc.dsl.decorators", "flowc.build"): (
-        "Graph.compile() builds its runner through flowc.build; the builder core of "
+    ("flowc.dsl.decorators", "flowc.inmemory"): (
+        "Graph.compile() builds its runner through flowc.inmemory (flowc.build); the builder core of "
         "issue 15 (item 3) rewrites flowc/dsl/decorators.py, which is another change's"
     ),
 }
@@ -159,11 +159,11 @@ def test_relative_and_root_imports_are_resolved_to_the_modules_they_load() -> No
         ("flowc.dsl", 2),
         ("flowc.codegen", 3),
         ("flowc.dsl", 5),
-        ("flowc.build", 5),
+        ("flowc.inmemory", 5),
     ]
     assert violations(found) == {
         ("flowc.dsl.load", "flowc.codegen"): 3,
-        ("flowc.dsl.load", "flowc.build"): 5,
+        ("flowc.dsl.load", "flowc.inmemory"): 5,
     }
 
 

@@ -1045,7 +1045,7 @@ class Graph(Generic[S]):
 
     def compile(self) -> types.ModuleType:
         """Check and generate this graph's runner module, in memory (see :func:`flowc.build`)."""
-        from flowc.build import build
+        from flowc.inmemory import build
 
         return build(self)
 

@@ -29,13 +29,13 @@ from typing import Any, Literal, get_args, get_origin
 import pydantic
 import typing_extensions
 
-from flowc.build import build_checked
 from flowc.dsl.check import check
 from flowc.dsl.diagnostics import Diagnostic, SourceMap, Span
 from flowc.dsl.graph import CheckedGraph, CheckResult
 from flowc.dsl.load import load_subgraph as load_file_subgraph
 from flowc.dsl.spec import END, BranchSpec, EdgeSpec, GraphSpec, NodeSpec, StateSpec
 from flowc.dsl.types import RefError, is_identifier, parse_ref
+from flowc.inmemory import build_checked
 
 from . import _objects
 from ._blueprint import Blueprint, BranchRecord, NodeRecord
