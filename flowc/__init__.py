@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 from flowc.runtime import StreamWriter, get_config, get_stream_writer
 
 if TYPE_CHECKING:
-    from flowc.dsl import END, START, Graph, GraphSpec
+    from flowc.dsl import END, START, GraphSpec
+    from flowc.graph import Graph
     from flowc.inmemory import build
 
 __all__ = [
@@ -36,7 +37,7 @@ _LAZY = {
     "build": "flowc.inmemory",
     "END": "flowc.dsl",
     "START": "flowc.dsl",
-    "Graph": "flowc.dsl",
+    "Graph": "flowc.graph",
     "GraphSpec": "flowc.dsl",
 }
 
