@@ -35,6 +35,7 @@ __all__ = [
     "reducer_of",
     "router_literals",
     "show_type",
+    "strip_qualifiers",
     "type_code",
     "typed_fields",
     "unwrap",
@@ -277,11 +278,17 @@ def router_literals(tp: Any) -> tuple[list[str], bool] | None:
     return None
 
 
+def strip_qualifiers(tp: Any) -> Any:
+    """``tp`` without the ``Required``, ``NotRequired`` and ``ReadOnly`` around it."""
+    while get_origin(tp) in KEY_QUALIFIERS:
+        tp = get_args(tp)[0]
+    return tp
+
+
 def reducer_of(tp: Any) -> Any:
     """The reducer an ``Annotated`` state key names (its last callable extra), if any."""
     # `Required[Annotated[int, add]]` has its reducer one level down, as LangGraph finds it
-    while get_origin(tp) in KEY_QUALIFIERS:
-        tp = get_args(tp)[0]
+    tp = strip_qualifiers(tp)
     if get_origin(tp) is typing.Annotated:
         for meta in reversed(get_args(tp)[1:]):
             if callable(meta):
