@@ -83,7 +83,6 @@ class GeneratedNames:
 
     def __call__(self) -> dict[str, Any]:
         """The names, made on the first call."""
-        # made once per graph: every node asks, and the dict has an entry per node
         if self._generated_names is None:
             self._generated_names = self._make_generated_names()
         return self._generated_names
@@ -138,7 +137,7 @@ def inspect_signature(
 
 
 class _SignatureCheck(Pass):
-    """The checks of one node's signature (the methods read as the one checker had them)."""
+    """The checks of one node's signature: a new one per node, so nothing carries over."""
 
     def __init__(
         self,

@@ -74,7 +74,7 @@ class Subgraphs:
 
 
 class _SubgraphCheck(Pass):
-    """The checks of one subgraph node (the methods read as the one checker had them)."""
+    """The checks of one subgraph node; what lasts across nodes is in its :class:`Subgraphs`."""
 
     def __init__(self, tree: Subgraphs, checked_state: CheckedState) -> None:
         super().__init__(tree.smap)
