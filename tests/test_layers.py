@@ -207,3 +207,55 @@ def test_a_print_or_an_exit_is_found_wherever_it_is() -> None:
         "    os._exit(1)\n"
     )
     assert prints_or_exits(source) == [(4, "print"), (5, "sys.stderr"), (6, "os._exit")]
+
+
+_LIST_EDITS = {"insert", "append", "extend", "remove", "pop", "clear"}
+
+
+def edits_sys_path(source: str) -> list[int]:
+    """Lines that change ``sys.path``: a call of a method that edits it, or an assignment."""
+    out: list[int] = []
+    for node in ast.walk(ast.parse(source)):
+        target = None
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in _LIST_EDITS
+        ):
+            target = node.func.value
+        elif isinstance(node, ast.Assign | ast.AugAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            target = next((t.value for t in targets if isinstance(t, ast.Subscript)), None)
+        if (
+            isinstance(target, ast.Attribute)
+            and target.attr == "path"
+            and isinstance(target.value, ast.Name)
+            and target.value.id == "sys"
+        ):
+            out.append(node.lineno)
+    return sorted(out)
+
+
+def test_only_the_user_code_module_edits_sys_path_below_the_api() -> None:
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        module = module_name(path)
+        if layer_of(module)[0] >= _API[0] or module == "flowc.dsl.usercode":
+            continue
+        found.extend(f"{module}:{line}" for line in edits_sys_path(path.read_text("utf-8")))
+    assert found == []
+    usercode = (PACKAGE / "dsl" / "usercode.py").read_text(encoding="utf-8")
+    assert len(edits_sys_path(usercode)) == 3
+
+
+def test_a_sys_path_edit_is_found_in_any_form() -> None:
+    source = (
+        "import sys\n"
+        "sys.path.insert(0, 'a')\n"
+        "sys.path[:0] = ['b']\n"
+        "sys.path.remove('a')\n"
+        "print(sys.path.index('b'))\n"
+        "x = sys.path\n"
+    )
+    # reading it (`index`, another name for it) is no edit
+    assert edits_sys_path(source) == [2, 3, 4]

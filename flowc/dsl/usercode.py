@@ -1,4 +1,4 @@
-"""Importing the user's code: the only part of flowc that edits ``sys.path``.
+"""Importing the user's code: the only module of the front end that edits ``sys.path``.
 
 Takes a spec's origin and the objects a spec names; gives the folders that
 make a spec's modules importable (for as long as it is checked, or, for a
@@ -6,7 +6,9 @@ graph named by file, from then on), the annotations of a function or class
 resolved one by one (so that one bad annotation neither hides the others nor
 goes unreported), and whether a callable is async. Resolving a ``module:name``
 reference is :func:`flowc.dsl.types.resolve_ref`'s job; this module decides
-where it looks.
+where it looks. (Above the front end, the command line adds a project's
+``python-path`` folders for the length of a command, and the run cache its
+own folder.)
 """
 
 from __future__ import annotations
