@@ -1,9 +1,11 @@
 """A disk cache of generated runner packages, so that ``flowc run`` compiles only when stale.
 
 Takes a :class:`CheckedGraph`, gives its imported runner module. The cache key
-is a hash of everything the generated text depends on: the checked graph
-(spec, subgraphs and what the checker learnt from the node functions), the
-flowc version and the code generator's own source. A hit imports the package
+is a hash of everything the generated text depends on: the view models the
+templates render (:func:`flowc.codegen.view.tree_views`: the graph and its
+subgraphs, with what the checker and the generator learnt from the node
+functions), as canonical JSON, and the flowc version and the code
+generator's own source (templates included). A hit imports the package
 written earlier; a miss generates it, writes it atomically (a temporary
 folder renamed into place) and imports it.
 
@@ -26,7 +28,6 @@ import types
 from pathlib import Path
 
 from flowc.codegen.cachedir import cache_dir, generator_fingerprint
-from flowc.dsl.canonical import canonical_json
 from flowc.dsl.graph import CheckedGraph
 
 __all__ = ["cache_dir", "cache_key", "generator_fingerprint", "load_cached", "prune"]
@@ -38,9 +39,12 @@ _STAGING_HOURS = 1
 
 def cache_key(graph: CheckedGraph) -> str:
     """The key of ``graph``'s generated package (hex, 24 characters)."""
-    # every fact the checker resolved (subgraphs, async nodes, writer parameters, update
-    # types) and what the generator reads off the user's objects, by content
-    text = f"{generator_fingerprint()}\n{graph.digest}\n{canonical_json(graph)}"
+    from flowc.codegen.canonical import canonical_json
+    from flowc.codegen.view import tree_views
+
+    # the views are all the templates render (the graph and its subgraphs, with what the
+    # generator read off the user's objects), and the fingerprint covers the templates
+    text = f"{generator_fingerprint()}\n{graph.digest}\n{canonical_json(tree_views(graph))}"
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 

@@ -2,9 +2,10 @@
 
 ``flowc run`` and ``flowc.build(cache=True)`` reuse a generated runner package
 when the key of the checked graph is the one it was stored under
-(:func:`flowc.cache.cache_key`, over :func:`flowc.dsl.canonical.canonical_json`).
-Equal specs must hit, also from another process, where every object has
-another address; any change to what the generated code is made from must miss.
+(:func:`flowc.cache.cache_key`: the view models the templates render, as
+:func:`flowc.codegen.canonical.canonical_json`). Equal specs must hit, also
+from another process, where every object has another address; any change to
+what the generated code is made from must miss.
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from flowc.cache import cache_key
-from flowc.dsl.canonical import canonical_json
+from flowc.codegen.canonical import canonical_json
+from flowc.codegen.view import tree_views
 from flowc.dsl.load import check_target
 
 NODES = """\
@@ -105,7 +108,11 @@ CHANGES = {
         None,
     ),
     "a field's type": ("topic: str", "topic: int", None),
-    "a node's return type": ("-> dict[str, str]:", "-> dict[str, object]:", None),
+    "a node that takes the config": (
+        "work(state: State)",
+        "work(state: State, config: object)",
+        None,
+    ),
     "the graph's description": (
         None,
         None,
@@ -135,14 +142,44 @@ def test_any_change_to_the_graph_changes_the_key(project: tuple[Path, str], chan
     assert key_of(folder, module, nodes, spec) != before
 
 
-def test_the_canonical_text_names_objects_by_what_they_are_not_by_address(
-    project: tuple[Path, str],
-) -> None:
+def test_the_key_is_over_plain_data_with_no_address_in_it(project: tuple[Path, str]) -> None:
     folder, module = project
     key_of(folder, module)
     graph = check_target(str(folder / "keyed.toml")).graph
     assert graph is not None
-    text = canonical_json(graph)
+    text = canonical_json(tree_views(graph))
     assert " at 0x" not in text
-    assert f'"callable":"{module}:work"' in text
-    assert '"fields":[["topic",false,false],["items",false,true]]' in text
+    # the dataclass field without a default is what a run must be given
+    assert '"required_input":"(\'topic\',)"' in text
+
+
+def test_a_view_holding_an_object_is_refused_not_keyed_by_its_address() -> None:
+    @dataclass(frozen=True)
+    class View:
+        name: str
+        thing: object
+
+    assert (
+        canonical_json(View("a", ("b", 1, None))) == '{"":"View","name":"a","thing":["b",1,null]}'
+    )
+    with pytest.raises(TypeError, match="a view holds only plain data, not function"):
+        canonical_json(View("a", lambda: None))
+
+
+def test_a_change_that_generates_the_same_modules_keeps_the_key(
+    project: tuple[Path, str],
+) -> None:
+    from flowc.codegen import generate
+
+    folder, module = project
+
+    def key_and_files(nodes: str) -> tuple[str, list[tuple[str, str]]]:
+        key = key_of(folder, module, nodes)
+        graph = check_target(str(folder / "keyed.toml")).graph
+        assert graph is not None
+        return key, [(f.name, f.text) for f in generate(graph)]
+
+    before = key_and_files(NODES)
+    # the return type is a plain dict either way: the generated modules do not change
+    after = key_and_files(NODES.replace("-> dict[str, str]:", "-> dict[str, object]:"))
+    assert after == before

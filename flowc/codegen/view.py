@@ -486,6 +486,24 @@ def _custom_type(graph: CheckedGraph, scope: _Scope) -> tuple[str, bool]:
     return " | ".join(types), True
 
 
+def tree_views(graph: CheckedGraph) -> tuple[GraphView, ...]:
+    """The views of ``graph`` and of every graph below it, once each, children first:
+    what the templates render, module by module."""
+    out: list[GraphView] = []
+    seen: set[str] = set()
+
+    def visit(g: CheckedGraph) -> None:
+        if g.name in seen:
+            return
+        seen.add(g.name)
+        for child in g.subgraphs:
+            visit(child)
+        out.append(build_view(g))
+
+    visit(graph)
+    return tuple(out)
+
+
 def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
     """The view model of one graph (its subgraphs get their own views)."""
     prefix = camel(graph.name)
