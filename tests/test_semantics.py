@@ -16,7 +16,7 @@ import pytest
 
 import flowc
 from flowc import END, START, Graph
-from flowc.runtime import InvalidInputError, InvalidUpdateError
+from flowc.runtime import InvalidInputError, InvalidUpdateError, StreamWriter
 
 from .conftest import SPECS
 
@@ -145,14 +145,37 @@ def where(state: State) -> dict[str, Any]:
     return {"log": ["where"]}
 
 
+def where_writing(state: State, writer: StreamWriter[Any]) -> dict[str, Any]:
+    THREADS.append(threading.current_thread() is not threading.main_thread())
+    writer("here")
+    return {"log": ["where"]}
+
+
 thread_graph = Graph("thread_graph", State)
 thread_graph.node(where)
 thread_graph.sequence(START, "where", END)
 
+writing_graph = Graph("writing_graph", State)
+writing_graph.node(where_writing)
+writing_graph.sequence(START, "where_writing", END)
+
 
 @pytest.mark.parametrize("mode", ["updates", "custom"])
-def test_a_lone_sync_task_runs_inline_unless_custom_data_streams_live(mode: str) -> None:
+def test_a_lone_sync_task_that_cannot_stream_runs_inline_in_every_mode(mode: str) -> None:
     module = flowc.build(thread_graph)
+    THREADS.clear()
+    list(module.stream({"topic": "t"}, stream_mode=mode))
+    assert THREADS == [False]
+    THREADS.clear()
+    asyncio.run(_consume(module.astream({"topic": "t"}, stream_mode=mode)))
+    assert THREADS == [False]
+
+
+@pytest.mark.parametrize("mode", ["updates", "custom"])
+def test_a_lone_sync_task_that_writes_runs_on_a_worker_while_custom_data_streams(
+    mode: str,
+) -> None:
+    module = flowc.build(writing_graph)
     THREADS.clear()
     list(module.stream({"topic": "t"}, stream_mode=mode))
     assert [mode == "custom"] == THREADS

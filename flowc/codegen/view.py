@@ -26,6 +26,7 @@ from typing import Any
 from flowc.dsl.graph import BranchInfo, CheckedGraph, NodeInfo, Ref, StateField
 from flowc.dsl.names import camel, literal_code
 from flowc.dsl.spec import END
+from flowc.dsl.streams import may_stream
 from flowc.dsl.typerules import type_code
 from flowc.dsl.types import Import, TypeRef
 
@@ -846,6 +847,8 @@ def _node_view(
         kwargs.append(f"tags={tuple(n.tags)!r}")
     if n.joins:
         kwargs.append(f"joins={tuple(n.joins)!r}")
+    if subgraph is None and not _may_stream(n):
+        kwargs.append("streams=False")
     plan_entry = ", ".join([head, *kwargs]) + ")"
     return NodeView(
         name=n.name,
@@ -883,6 +886,18 @@ def _node_view(
         route_functions=route_functions,
         plan_entry=plan_entry,
     )
+
+
+def _may_stream(n: NodeInfo) -> bool:
+    """Whether node ``n`` may emit while it runs (else the engine runs it inline in any mode).
+
+    A ``writer`` parameter streams; otherwise the node's function and its
+    routers are read by :func:`~flowc.dsl.streams.may_stream`.
+    """
+    if n.writer_arg or n.call is None or n.call.obj is None:
+        return True
+    routers = [b.router.obj for b in n.branches]
+    return None in routers or may_stream(n.call.obj, *routers)
 
 
 def _state_arg(graph: CheckedGraph) -> str:

@@ -67,8 +67,10 @@ async def adrive(
     steps: Generator[Any, Any, None] | None = None
     try:
         engine = Engine(plan, run, values, input)
-        # on a thread, START's routers see the thread's state with the input applied
-        engine.on_thread()
+        # on a thread, START's routers see the thread's state with the input applied (only
+        # a run given a config can be on one)
+        if run.config:
+            engine.on_thread()
         if plan.afirst is not None:
             first = await plan.afirst(values)
         elif plan.first is not None:
@@ -108,7 +110,8 @@ async def adrive(
         if steps is not None:
             # its own finally hands the current task back
             steps.close()
-        await run.aclose()
+        if not run.settled:
+            await run.aclose()
 
 
 def stream(

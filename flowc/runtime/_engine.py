@@ -34,7 +34,7 @@ of the triggered ones.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Generator, Mapping
+from collections.abc import Awaitable, Callable, Generator, Mapping, Sequence
 from typing import Any, Final, Literal
 
 from ._persist import CHECKPOINTER, DURABILITY, START, Thread, task_id
@@ -101,6 +101,8 @@ class Node:
             ``input`` if not given).
         triggers, metadata, tags: what ``tasks`` and ``debug`` events show.
         joins: the indices of the plan's joins this node feeds.
+        streams: the node may emit while it runs (the safe default); ``False``
+            when the compiler proved it quiet.
         writes: the keys the spec declares the node writes: writing another
             is an error at run time (else any of the state's keys).
     """
@@ -110,6 +112,7 @@ class Node:
         "after",
         "aroute",
         "call",
+        "direct",
         "input",
         "is_async",
         "joins",
@@ -120,6 +123,7 @@ class Node:
         "route",
         "routed",
         "stream",
+        "streams",
         "tags",
         "then",
         "triggers",
@@ -145,6 +149,7 @@ class Node:
         tags: tuple[str, ...] = (),
         joins: tuple[int, ...] = (),
         writes: tuple[str, ...] | None = None,
+        streams: bool = True,
     ) -> None:
         self.name = name
         self.updated = updated
@@ -168,6 +173,10 @@ class Node:
         self.tags = tags
         self.joins = joins
         self.writes = None if writes is None else frozenset(writes)
+        self.streams = streams
+        """Whether the node (or a router of it) may emit while it runs: custom events,
+        a graph's events. ``False`` (proven by the compiler) lets it run in the loop in
+        every mode; a subgraph node streams."""
         """The keys the spec declares the node writes; it may write no other."""
         self.keys: frozenset[str] = self.writes or frozenset()
         """The keys the node may write (its declared writes, else the plan's state keys)."""
@@ -176,6 +185,9 @@ class Node:
         (no routers, no joins): the plan resolves them."""
         self.is_async = acall is not None or aroute is not None
         self.routed = route is not None or aroute is not None
+        self.direct: Callable[[dict[str, Any]], Goto] | None = None
+        """``route`` when it alone decides where the node leads (a sync router, no
+        joins): a lone task's next superstep is then the one node it names."""
         """Whether routers decide where the node leads (else its plain edges do)."""
         """Whether the node's task awaits something (an async node, subgraph or router)."""
 
@@ -279,6 +291,8 @@ class Plan:
                 node.keys = self.keys
             if not node.routed and not node.joins:
                 node.after = tuple(self.nodes[name] for name in sorted(set(node.then)))
+            elif node.aroute is None and not node.joins:
+                node.direct = node.route
         self.first = first
         self.afirst = afirst
         self.joins = joins
@@ -673,6 +687,7 @@ class Engine:
         # async one at the root streaming nothing live (else, see the step's own test)
         inline = not live and (not asynchronous or run.parent is None)
         lone = self._lone
+        held: list[Event] = []
         ready = self.ready
         pushes = self.pushes
         step = self.step
@@ -694,6 +709,9 @@ class Engine:
             saving = thread is not None
             if saving:
                 inline = False
+            # a node that cannot stream runs right here in every mode but messages (whose
+            # events of the node's output are made around a task that runs live)
+            calm = not saving and (not asynchronous or run.parent is None) and not run.messages
             if thread is not None:
                 step = self.step
                 limit += step
@@ -706,13 +724,12 @@ class Engine:
                 step += 1
                 if step > limit:
                     raise GraphRecursionError(recursion_message(limit))
-                if not ready and not pushes:
-                    break
                 if (
                     len(ready) == 1
                     and not pushes
                     and (
                         inline
+                        or (calm and not ready[0].streams)
                         or (
                             not saving
                             and (
@@ -732,8 +749,16 @@ class Engine:
                     # through the one task object every such step of the run reuses
                     task = lone
                     if task is None:
+                        # in a live run, what a node runs here emits anyway (a node the analysis
+                        # took for quiet) comes out as the node ends: late, but never lost
                         task = lone = self._lone = Task(
-                            run, node.name, step, node.triggers, ignore, node.metadata, node.tags
+                            run,
+                            node.name,
+                            step,
+                            node.triggers,
+                            held.append if live else ignore,
+                            node.metadata,
+                            node.tags,
                         )
                     else:
                         if task.name != node.name:
@@ -742,7 +767,10 @@ class Engine:
                             task.metadata = node.metadata
                             task.tags = node.tags
                         task.step = step
-                    inp = node.input(values)
+                    # a callable in a slot is loaded, then called: Python 3.11 does not
+                    # specialise a method-style call of an instance attribute
+                    input_of = node.input
+                    inp = input_of(values)
                     if want_tasks:
                         yield from run.task_starts((task,), (inp,))
                     # the context variable is set once for the reused task, which is active
@@ -780,27 +808,40 @@ class Engine:
                                 merge(values, update)
                             if len(values) != known:
                                 plan.reorder(values)
-                        after = node.after
                         goto: Goto = ()
+                        after = node.after
                         if after is None or sent:
-                            if not node.routed:
-                                goto = node.then
-                            elif asynchronous and node.aroute is not None:
-                                goto = yield Request("await", node.aroute(values))
+                            direct = node.direct
+                            if direct is not None and not sent:
+                                # a sync router that names one node: that node alone is next
+                                goto = direct(values)
+                                if len(goto) == 1 and type(goto[0]) is str:
+                                    after = alone[goto[0]]
                             else:
-                                goto = node.route(values)  # type: ignore[misc]
-                            if sent:
-                                # a Command's goto adds to the node's edges
                                 after = None
+                                if not node.routed:
+                                    goto = node.then
+                                elif asynchronous and node.aroute is not None:
+                                    goto = yield Request("await", node.aroute(values))
+                                else:
+                                    goto = node.route(values)  # type: ignore[misc]
+                                # a Command's goto adds to the node's edges
                                 goto += sent
                     except BaseException as exc:
                         task.active = False
+                        if held:
+                            yield from held
+                            held.clear()
                         if want_tasks:
                             yield from run.task_result(task, None, exc)
                         raise
                     task.active = False
+                    if held:
+                        yield from held
+                        held.clear()
                     if want_updates:
-                        yield node.updated(node.name, update, ns)
+                        updated = node.updated
+                        yield updated(node.name, update, ns)
                     if want_tasks:
                         yield from run.task_result(task, update, None)
                     if update and want_values:
@@ -813,6 +854,8 @@ class Engine:
                         ready = self._successors(((node, goto),))
                         pushes = self.pushes
                     continue
+                if not ready and not pushes:
+                    break
                 # several tasks, or one whose events stream as they happen
                 self.step = step
                 self.ready = ready
@@ -824,17 +867,9 @@ class Engine:
                 if want_tasks:
                     yield from run.task_starts(tasks, inputs)
                 if asynchronous:
-                    jobs: Any = [
-                        (task, abody if n.is_async else body, (inp, values, n, plan), n.is_async)
-                        for task, n, inp in zip(tasks, nodes, inputs, strict=True)
-                    ]
-                    yield Request("superstep", jobs)
+                    yield Request("superstep", self.jobs(tasks, nodes, inputs, True))
                 else:
-                    jobs = [
-                        (task, body, (inp, values, n, plan))
-                        for task, n, inp in zip(tasks, nodes, inputs, strict=True)
-                    ]
-                    for item in run.run_threads(jobs):
+                    for item in run.run_threads(self.jobs(tasks, nodes, inputs, False)):
                         if not isinstance(item, Done):
                             yield item
                             continue
@@ -860,6 +895,26 @@ class Engine:
             if not asynchronous:
                 # the async driver waits for its tasks itself, without blocking its loop
                 run.close()
+
+    def jobs(
+        self,
+        tasks: Sequence[Task],
+        nodes: Sequence[Node],
+        inputs: Sequence[Any],
+        asynchronous: bool,
+    ) -> list[Any]:
+        """A superstep's tasks as its driver runs them, each with its body and arguments."""
+        values = self.values
+        plan = self.plan
+        if asynchronous:
+            return [
+                (task, abody if n.is_async else body, (inp, values, n, plan), n.is_async)
+                for task, n, inp in zip(tasks, nodes, inputs, strict=True)
+            ]
+        return [
+            (task, body, (inp, values, n, plan))
+            for task, n, inp in zip(tasks, nodes, inputs, strict=True)
+        ]
 
     def tasks_of(self, ready: tuple[Node, ...], step: int) -> tuple[Task, ...]:
         """The tasks of a superstep of ``ready`` (each one new), after those of its ``Send``s.

@@ -623,6 +623,11 @@ class Run:
                 group.unblock()
         self._pending.clear()
 
+    @property
+    def settled(self) -> bool:
+        """Whether the run has started no task that may still be queued or running."""
+        return self._jobs is None and not self._pending
+
     async def aclose(self) -> None:
         """Stop the run's unfinished tasks and wait until none of them is running.
 
@@ -631,6 +636,8 @@ class Run:
         blocking the event loop.
         """
         group = self._jobs
+        if group is None and not self._pending:
+            return
         if group is not None:
             group.cancel()
         pending, self._pending = self._pending, []

@@ -115,8 +115,14 @@ PLAN: Final = Plan(
     NAME,
     ("topic", "joke"),
     (
-        Node("refine_topic", RefineTopicUpdated, plain=_node_refine_topic, then=("generate_joke",)),
-        Node("generate_joke", GenerateJokeUpdated, plain=_node_generate_joke),
+        Node(
+            "refine_topic",
+            RefineTopicUpdated,
+            plain=_node_refine_topic,
+            then=("generate_joke",),
+            streams=False,
+        ),
+        Node("generate_joke", GenerateJokeUpdated, plain=_node_generate_joke, streams=False),
     ),
     entry=("refine_topic",),
     last_value=frozenset(("topic", "joke")),

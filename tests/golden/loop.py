@@ -130,7 +130,15 @@ def _route_increment(state: dict[str, Any]) -> tuple[str, ...]:
 PLAN: Final = Plan(
     NAME,
     ("count", "target", "history"),
-    (Node("increment", IncrementUpdated, plain=_node_increment, route=_route_increment),),
+    (
+        Node(
+            "increment",
+            IncrementUpdated,
+            plain=_node_increment,
+            route=_route_increment,
+            streams=False,
+        ),
+    ),
     entry=("increment",),
     start=_start,
     merge=_merge,

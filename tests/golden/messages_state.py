@@ -148,7 +148,7 @@ PLAN: Final = Plan(
     ("messages",),
     (
         Node("chat", ChatUpdated, plain=_node_chat, then=("echo",)),
-        Node("echo", EchoUpdated, plain=_node_echo, then=("quiet",)),
+        Node("echo", EchoUpdated, plain=_node_echo, then=("quiet",), streams=False),
         Node("quiet", QuietUpdated, plain=_node_quiet),
     ),
     entry=("chat",),

@@ -161,7 +161,13 @@ PLAN: Final = Plan(
     NAME,
     ("topic", "joke"),
     (
-        Node("refine_topic", RefineTopicUpdated, plain=_node_refine_topic, then=("joke_graph",)),
+        Node(
+            "refine_topic",
+            RefineTopicUpdated,
+            plain=_node_refine_topic,
+            then=("joke_graph",),
+            streams=False,
+        ),
         subgraph_node(
             "joke_graph",
             JokeGraphUpdated,

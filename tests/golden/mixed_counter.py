@@ -102,7 +102,7 @@ MixedCounterEvent: TypeAlias = (
 PLAN: Final = Plan(
     NAME,
     ("topic", "count", "note"),
-    (Node("count_up", CountUpUpdated, plain=_node_count_up),),
+    (Node("count_up", CountUpUpdated, plain=_node_count_up, streams=False),),
     entry=("count_up",),
 )
 """Graph 'mixed_counter' as the engine runs it."""

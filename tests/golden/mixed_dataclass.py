@@ -162,7 +162,7 @@ PLAN: Final = Plan(
     NAME,
     ("topic", "count", "note"),
     (
-        Node("shout", ShoutUpdated, plain=_node_shout, then=("count",)),
+        Node("shout", ShoutUpdated, plain=_node_shout, then=("count",), streams=False),
         subgraph_node(
             "count",
             CountUpdated,

@@ -165,7 +165,7 @@ PLAN: Final = Plan(
     NAME,
     ("topic", "count", "note"),
     (
-        Node("whisper", WhisperUpdated, plain=_node_whisper, then=("count",)),
+        Node("whisper", WhisperUpdated, plain=_node_whisper, then=("count",), streams=False),
         subgraph_node(
             "count",
             CountUpdated,

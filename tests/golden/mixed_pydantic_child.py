@@ -120,7 +120,7 @@ def _input(values: dict[str, Any]) -> Any:
 PLAN: Final = Plan(
     NAME,
     ("topic", "count"),
-    (Node("add_one", AddOneUpdated, plain=_node_add_one),),
+    (Node("add_one", AddOneUpdated, plain=_node_add_one, streams=False),),
     entry=("add_one",),
     start=_start,
     input=_input,

@@ -147,7 +147,13 @@ PLAN: Final = Plan(
     NAME,
     ("topic", "count", "note"),
     (
-        Node("first_count", FirstCountUpdated, plain=_node_first_count, then=("validated",)),
+        Node(
+            "first_count",
+            FirstCountUpdated,
+            plain=_node_first_count,
+            then=("validated",),
+            streams=False,
+        ),
         subgraph_node(
             "validated", ValidatedUpdated, _graph_mixed_pydantic_child.PLAN, ("topic", "count")
         ),

@@ -179,7 +179,9 @@ PLAN: Final = Plan(
     NAME,
     ("foo", "steps", "note"),
     (
-        Node("parent_1", Parent1Updated, plain=_node_parent_1, then=("child_graph",)),
+        Node(
+            "parent_1", Parent1Updated, plain=_node_parent_1, then=("child_graph",), streams=False
+        ),
         subgraph_node(
             "child_graph",
             ChildGraphUpdated,
@@ -188,7 +190,7 @@ PLAN: Final = Plan(
             then=("parent_2",),
             metadata={"level": "child"},
         ),
-        Node("parent_2", Parent2Updated, plain=_node_parent_2),
+        Node("parent_2", Parent2Updated, plain=_node_parent_2, streams=False),
     ),
     entry=("parent_1",),
     start=_start,

@@ -181,7 +181,9 @@ PLAN: Final = Plan(
     NAME,
     ("foo", "steps", "bar"),
     (
-        Node("child_1", Child1Updated, plain=_node_child_1, then=("grandchild_graph",)),
+        Node(
+            "child_1", Child1Updated, plain=_node_child_1, then=("grandchild_graph",), streams=False
+        ),
         subgraph_node(
             "grandchild_graph",
             GrandchildGraphUpdated,
@@ -189,7 +191,7 @@ PLAN: Final = Plan(
             ("foo",),
             then=("child_2",),
         ),
-        Node("child_2", Child2Updated, plain=_node_child_2),
+        Node("child_2", Child2Updated, plain=_node_child_2, streams=False),
     ),
     entry=("child_1",),
     start=_start,

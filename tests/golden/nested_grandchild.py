@@ -117,8 +117,14 @@ PLAN: Final = Plan(
     NAME,
     ("foo", "depth"),
     (
-        Node("grandchild_1", Grandchild1Updated, plain=_node_grandchild_1, then=("grandchild_2",)),
-        Node("grandchild_2", Grandchild2Updated, plain=_node_grandchild_2),
+        Node(
+            "grandchild_1",
+            Grandchild1Updated,
+            plain=_node_grandchild_1,
+            then=("grandchild_2",),
+            streams=False,
+        ),
+        Node("grandchild_2", Grandchild2Updated, plain=_node_grandchild_2, streams=False),
     ),
     entry=("grandchild_1",),
     last_value=frozenset(("foo", "depth")),

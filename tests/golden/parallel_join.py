@@ -167,6 +167,7 @@ PLAN: Final = Plan(
             SummarizeUpdated,
             plain=_node_summarize,
             triggers=("branch:to:summarize", "join:alpha+mid+zeta:summarize"),
+            streams=False,
         ),
     ),
     entry=("alpha", "mid", "zeta"),

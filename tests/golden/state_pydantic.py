@@ -148,8 +148,8 @@ PLAN: Final = Plan(
     NAME,
     ("topic", "count", "log"),
     (
-        Node("tally", TallyUpdated, plain=_node_tally, then=("finish",)),
-        Node("finish", FinishUpdated, plain=_node_finish),
+        Node("tally", TallyUpdated, plain=_node_tally, then=("finish",), streams=False),
+        Node("finish", FinishUpdated, plain=_node_finish, streams=False),
     ),
     entry=("tally",),
     start=_start,

@@ -184,7 +184,7 @@ PLAN: Final = Plan(
     NAME,
     ("query", "results", "summary"),
     (
-        Node("plan", PlanUpdated, plain=_node_plan, then=("search",)),
+        Node("plan", PlanUpdated, plain=_node_plan, then=("search",), streams=False),
         subgraph_node(
             "search",
             SearchUpdated,
@@ -192,7 +192,7 @@ PLAN: Final = Plan(
             ("query", "results"),
             then=("summarise",),
         ),
-        Node("summarise", SummariseUpdated, acall=_call_summarise),
+        Node("summarise", SummariseUpdated, acall=_call_summarise, streams=False),
     ),
     entry=("plan",),
     start=_start,

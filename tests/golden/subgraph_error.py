@@ -161,7 +161,7 @@ PLAN: Final = Plan(
     NAME,
     ("topic", "draft"),
     (
-        Node("outline", OutlineUpdated, plain=_node_outline, then=("write",)),
+        Node("outline", OutlineUpdated, plain=_node_outline, then=("write",), streams=False),
         subgraph_node(
             "write",
             WriteUpdated,
@@ -169,7 +169,7 @@ PLAN: Final = Plan(
             ("topic", "draft"),
             then=("publish",),
         ),
-        Node("publish", PublishUpdated, plain=_node_publish),
+        Node("publish", PublishUpdated, plain=_node_publish, streams=False),
     ),
     entry=("outline",),
     last_value=frozenset(("topic", "draft")),

@@ -187,6 +187,7 @@ PLAN: Final = Plan(
             SummarizeUpdated,
             plain=_node_summarize,
             triggers=("branch:to:summarize", "join:left+right:summarize"),
+            streams=False,
         ),
     ),
     entry=("left", "right"),

@@ -144,8 +144,14 @@ PLAN: Final = Plan(
     NAME,
     ("topic", "count", "log"),
     (
-        Node("tally_data", TallyDataUpdated, plain=_node_tally_data, then=("finish_data",)),
-        Node("finish_data", FinishDataUpdated, plain=_node_finish_data),
+        Node(
+            "tally_data",
+            TallyDataUpdated,
+            plain=_node_tally_data,
+            then=("finish_data",),
+            streams=False,
+        ),
+        Node("finish_data", FinishDataUpdated, plain=_node_finish_data, streams=False),
     ),
     entry=("tally_data",),
     start=_start,

@@ -143,8 +143,14 @@ PLAN: Final = Plan(
     NAME,
     ("topic", "count", "log"),
     (
-        Node("tally_model", TallyModelUpdated, plain=_node_tally_model, then=("finish_model",)),
-        Node("finish_model", FinishModelUpdated, plain=_node_finish_model),
+        Node(
+            "tally_model",
+            TallyModelUpdated,
+            plain=_node_tally_model,
+            then=("finish_model",),
+            streams=False,
+        ),
+        Node("finish_model", FinishModelUpdated, plain=_node_finish_model, streams=False),
     ),
     entry=("tally_model",),
     start=_start,

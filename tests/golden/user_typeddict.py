@@ -132,8 +132,14 @@ PLAN: Final = Plan(
     NAME,
     ("topic", "count", "log"),
     (
-        Node("tally_typed", TallyTypedUpdated, plain=_node_tally_typed, then=("finish_typed",)),
-        Node("finish_typed", FinishTypedUpdated, plain=_node_finish_typed),
+        Node(
+            "tally_typed",
+            TallyTypedUpdated,
+            plain=_node_tally_typed,
+            then=("finish_typed",),
+            streams=False,
+        ),
+        Node("finish_typed", FinishTypedUpdated, plain=_node_finish_typed, streams=False),
     ),
     entry=("tally_typed",),
     start=_start,

@@ -1,0 +1,301 @@
+"""Whether a node can stream while it runs: the analysis behind running it inline.
+
+A sync stream delivers a node's custom events (and the events of a graph the
+node runs) while the node still runs only if the node runs on another
+thread: the caller's code runs between the stream's ``next()`` calls. A
+thread hand-over costs tens of microseconds, so a node that can never emit
+anything while it runs is better called right in the superstep loop, in
+every mode.
+
+:func:`may_stream` proves a node quiet from its source: every call it makes,
+followed through the functions it refers to, is to something known not to
+stream (builtins, the standard library, methods of builtin values, state
+classes, other functions proven quiet). Anything it cannot see through — a
+call of a parameter, a method of an unknown object, a third-party function,
+code without source, dynamic lookups — counts as streaming: the node then
+runs live, as before. So the analysis can make a node slower than it could
+be, never deliver an event late.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import dataclasses
+import functools
+import inspect
+import sys
+import textwrap
+import types
+from typing import is_typeddict
+
+__all__ = ["may_stream"]
+
+_MAX_DEPTH = 8
+"""How many functions deep calls are followed before the analysis gives up."""
+
+_DYNAMIC = frozenset(
+    {
+        "__import__",
+        "breakpoint",
+        "compile",
+        "eval",
+        "exec",
+        "getattr",
+        "globals",
+        "input",
+        "locals",
+        "vars",
+    }
+)
+"""Builtins through which code can reach anything: a call of one counts as streaming."""
+
+_METHODS = frozenset(
+    """
+    add append appendleft as_integer_ratio bit_length capitalize casefold center clear conjugate
+    copy count decode difference difference_update discard encode endswith expandtabs extend
+    extendleft find findall finditer format format_map fromkeys fullmatch get group groupdict
+    groups hex index insert intersection intersection_update is_integer isalnum isalpha isascii
+    isdecimal isdigit isdisjoint isidentifier islower isnumeric isoformat isprintable isspace
+    issubset issuperset istitle isupper items join keys ljust lower lstrip match model_copy
+    model_dump model_dump_json most_common partition pop popitem popleft remove removeprefix
+    removesuffix replace reverse rfind rindex rjust rpartition rsplit rstrip search setdefault
+    sort split splitlines startswith strftime strip sub subn swapcase symmetric_difference
+    symmetric_difference_update timestamp title to_bytes total_seconds translate union update
+    upper values zfill
+    """.split()  # noqa: SIM905 (a list literal would take a hundred lines)
+)
+"""Methods of builtin values (and of regular expressions, dates, pydantic models)
+that run no code of the caller's: a call of another method of an unknown
+object counts as streaming."""
+
+_STDLIB = frozenset(sys.stdlib_module_names)
+
+_QUIET_FLOWC = frozenset({"flowc.runtime.control", "flowc.langgraph.types"})
+"""flowc modules whose classes only hold values (``Send``, ``Command``)."""
+
+
+def may_stream(*functions: object) -> bool:
+    """Whether any of ``functions`` (a node and its routers) might emit while running.
+
+    ``True`` unless each is proven quiet; see the module docstring.
+    """
+    scan = _Scan()
+    return not all(scan.quiet_callable(fn, 0) for fn in functions)
+
+
+class _Scan:
+    """One analysis: functions already proven quiet (or being proven) are not read twice."""
+
+    def __init__(self) -> None:
+        self._done: set[types.CodeType] = set()
+
+    def quiet_callable(self, obj: object, depth: int) -> bool:
+        """Whether calling ``obj`` surely emits nothing."""
+        if depth > _MAX_DEPTH:
+            return False
+        if isinstance(obj, types.BuiltinFunctionType | types.BuiltinMethodType):
+            module = getattr(obj, "__module__", None) or ""
+            if module == "builtins":
+                return obj.__name__ not in _DYNAMIC
+            return module.partition(".")[0] in _STDLIB
+        if isinstance(obj, functools.partial):
+            return self.quiet_callable(obj.func, depth + 1) and all(
+                self.quiet_value(arg, depth + 1) for arg in (*obj.args, *obj.keywords.values())
+            )
+        if isinstance(obj, types.MethodType):
+            return self.quiet_callable(obj.__func__, depth)
+        if isinstance(obj, type):
+            return self.quiet_class(obj, depth)
+        if isinstance(obj, types.FunctionType):
+            return self.quiet_function(obj, depth)
+        return False
+
+    def quiet_value(self, obj: object, depth: int) -> bool:
+        """Whether ``obj``, handed to code that may call it, surely emits nothing."""
+        if isinstance(obj, types.ModuleType) or not callable(obj):
+            return True
+        return self.quiet_callable(obj, depth)
+
+    def quiet_class(self, cls: type, depth: int) -> bool:
+        """Whether making an instance of ``cls`` surely emits nothing."""
+        root = (cls.__module__ or "").partition(".")[0]
+        if root in _STDLIB or is_typeddict(cls) or cls.__module__ in _QUIET_FLOWC:
+            return True
+        generated = dataclasses.is_dataclass(cls) or any(
+            base.__module__.partition(".")[0] == "pydantic" for base in cls.__mro__[1:]
+        )
+        for name in ("__new__", "__init__", "__post_init__"):
+            for base in cls.__mro__:
+                if name not in vars(base):
+                    continue
+                if base.__module__.partition(".")[0] in _STDLIB | {"pydantic", "typing_extensions"}:
+                    break
+                method = vars(base)[name]
+                if isinstance(method, staticmethod | classmethod):
+                    method = method.__func__
+                if generated and name == "__init__" and base is cls:
+                    break  # written by dataclasses or pydantic from the fields
+                if not self.quiet_callable(method, depth + 1):
+                    return False
+                break
+        return True
+
+    def quiet_function(self, fn: types.FunctionType, depth: int) -> bool:
+        """Whether ``fn``'s own code surely emits nothing (and calls only quiet things)."""
+        code = fn.__code__
+        if code in self._done:
+            return True
+        root = (fn.__module__ or "").partition(".")[0]
+        if root in _STDLIB:
+            return True
+        if root == "flowc" or code.co_flags & (inspect.CO_GENERATOR | inspect.CO_ASYNC_GENERATOR):
+            return False
+        tree = _definition(fn)
+        if tree is None:
+            return False
+        self._done.add(code)
+        if not self._quiet_body(fn, tree, depth):
+            self._done.discard(code)
+            return False
+        return True
+
+    def _quiet_body(self, fn: types.FunctionType, tree: ast.AST, depth: int) -> bool:
+        local = _local_names(tree)
+        nested = {
+            node.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node is not tree
+        }
+        for node in (node for part in _body(tree) for node in ast.walk(part)):
+            if isinstance(node, ast.Yield | ast.YieldFrom | ast.Import | ast.ImportFrom):
+                return False
+            if isinstance(node, ast.Call):
+                if not self._quiet_call(fn, node.func, local, nested, depth):
+                    return False
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                if node.id in local:
+                    continue
+                found, value = _lookup(fn, node.id)
+                if found and not self.quiet_value(value, depth + 1):
+                    return False
+        return True
+
+    def _quiet_call(
+        self,
+        fn: types.FunctionType,
+        func: ast.expr,
+        local: set[str],
+        nested: set[str],
+        depth: int,
+    ) -> bool:
+        if isinstance(func, ast.Name):
+            if func.id in local:
+                # a function defined right here is read with the rest; a parameter is unknown
+                return func.id in nested
+            found, value = _lookup(fn, func.id)
+            return found and self.quiet_callable(value, depth + 1)
+        if isinstance(func, ast.Attribute):
+            path = _dotted(func)
+            if path is not None and path[0] not in local:
+                found, value = _lookup(fn, path[0])
+                if found and isinstance(value, types.ModuleType | type):
+                    for attr in path[1:]:
+                        value = getattr(value, attr, _MISSING)
+                        if value is _MISSING:
+                            return False
+                    return self.quiet_callable(value, depth + 1)
+            return func.attr in _METHODS
+        return False
+
+
+_MISSING = object()
+
+
+def _definition(fn: types.FunctionType) -> ast.AST | None:
+    """The ``def`` or ``lambda`` of ``fn`` in its source file, or ``None`` if not found for sure."""
+    try:
+        lines, first = inspect.getsourcelines(fn)
+        tree = ast.parse(textwrap.dedent("".join(lines)))
+    except (OSError, TypeError, SyntaxError):
+        return None
+    ast.increment_lineno(tree, first - 1)
+    code = fn.__code__
+    found: list[ast.AST] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            lines_of = [node.lineno, *(d.lineno for d in node.decorator_list)]
+            if node.name == code.co_name and code.co_firstlineno in lines_of:
+                found.append(node)
+        elif (
+            isinstance(node, ast.Lambda)
+            and code.co_name == "<lambda>"
+            and node.lineno == code.co_firstlineno
+        ):
+            found.append(node)
+    return found[0] if len(found) == 1 else None
+
+
+def _local_names(tree: ast.AST) -> set[str]:
+    """Every name the function (or a function inside it) binds: parameters, assignments, defs."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        bound: str | None = None
+        if node is tree:
+            continue  # its own name is a global (or a cell) in its body
+        if isinstance(node, ast.arg):
+            bound = node.arg
+        elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            bound = node.id
+        elif isinstance(
+            node,
+            ast.FunctionDef
+            | ast.AsyncFunctionDef
+            | ast.ClassDef
+            | ast.ExceptHandler
+            | ast.MatchAs
+            | ast.MatchStar,
+        ):
+            bound = node.name
+        elif isinstance(node, ast.Global | ast.Nonlocal):
+            names.update(node.names)
+        if bound:
+            names.add(bound)
+    return names
+
+
+def _body(tree: ast.AST) -> list[ast.AST]:
+    """What runs when the function is called: its body (not its decorators or defaults)."""
+    if isinstance(tree, ast.Lambda):
+        return [tree.body]
+    if isinstance(tree, ast.FunctionDef | ast.AsyncFunctionDef):
+        return list(tree.body)
+    return [tree]
+
+
+def _lookup(fn: types.FunctionType, name: str) -> tuple[bool, object]:
+    """What ``name`` is when ``fn`` runs: a closure's cell, a global or a builtin."""
+    code = fn.__code__
+    if fn.__closure__ and name in code.co_freevars:
+        cell = fn.__closure__[code.co_freevars.index(name)]
+        try:
+            return True, cell.cell_contents
+        except ValueError:
+            return False, None
+    if name in fn.__globals__:
+        return True, fn.__globals__[name]
+    if hasattr(builtins, name):
+        return True, getattr(builtins, name)
+    return False, None
+
+
+def _dotted(node: ast.expr) -> list[str] | None:
+    """``a.b.c`` as ``["a", "b", "c"]``; ``None`` for anything but names and attributes."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return parts[::-1]
