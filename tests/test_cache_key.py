@@ -108,6 +108,12 @@ CHANGES = {
         None,
     ),
     "a field's type": ("topic: str", "topic: int", None),
+    # the generator reads the body (a node that calls what it cannot see through may stream)
+    "a node's body": (
+        'return {"topic": state.topic}',
+        'return {"topic": state.topic, **getattr(state, "extra")()}',
+        None,
+    ),
     "a node that takes the config": (
         "work(state: State)",
         "work(state: State, config: object)",
