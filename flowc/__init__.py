@@ -8,15 +8,14 @@ compile it (``flowc compile``) and import the generated module, whose
 from __future__ import annotations
 
 import importlib
-import sys
-import types
 from typing import TYPE_CHECKING, Any
 
 from flowc.runtime import StreamWriter, get_config, get_stream_writer
 
 if TYPE_CHECKING:
-    from flowc.build import build
-    from flowc.dsl import END, START, Graph, GraphSpec
+    from flowc.dsl import END, START, GraphSpec
+    from flowc.graph import Graph
+    from flowc.inmemory import build
 
 __all__ = [
     "END",
@@ -35,10 +34,10 @@ __version__ = "0.1.0"
 # first: the compiler's names (pydantic, Jinja, libcst behind them) load on
 # first use, so that a runner's import costs only the runtime's.
 _LAZY = {
-    "build": "flowc.build",
+    "build": "flowc.inmemory",
     "END": "flowc.dsl",
     "START": "flowc.dsl",
-    "Graph": "flowc.dsl",
+    "Graph": "flowc.graph",
     "GraphSpec": "flowc.dsl",
 }
 
@@ -54,15 +53,3 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted({*globals(), *_LAZY})
-
-
-class _Package(types.ModuleType):
-    def __setattr__(self, name: str, value: Any) -> None:
-        # Importing the submodule `flowc.build` binds it here; `flowc.build`
-        # stays the function, as it was when this package imported it eagerly.
-        if name == "build" and isinstance(value, types.ModuleType):
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package

@@ -1,9 +1,11 @@
 """A disk cache of generated runner packages, so that ``flowc run`` compiles only when stale.
 
 Takes a :class:`CheckedGraph`, gives its imported runner module. The cache key
-is a hash of everything the generated text depends on: the checked graph
-(spec, subgraphs and what the checker learnt from the node functions), the
-flowc version and the code generator's own source. A hit imports the package
+is a hash of everything the generated text depends on: the view models the
+templates render (:func:`flowc.codegen.view.tree_views`: the graph and its
+subgraphs, with what the checker and the generator learnt from the node
+functions), as canonical JSON, and the flowc version and the code
+generator's own source (templates included). A hit imports the package
 written earlier; a miss generates it, writes it atomically (a temporary
 folder renamed into place) and imports it.
 
@@ -18,56 +20,31 @@ import contextlib
 import hashlib
 import importlib
 import os
-import re
 import shutil
 import sys
 import tempfile
 import time
 import types
-from functools import cache
 from pathlib import Path
 
+from flowc.codegen.cachedir import cache_dir, generator_fingerprint
 from flowc.dsl.graph import CheckedGraph
 
 __all__ = ["cache_dir", "cache_key", "generator_fingerprint", "load_cached", "prune"]
 
-_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 UNUSED_DAYS = 30
 """Cached packages not used for this long are deleted (on the next compile)."""
 _STAGING_HOURS = 1
 
 
-def cache_dir() -> Path:
-    """Where generated packages are cached (see the module docstring)."""
-    explicit = os.environ.get("FLOWC_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg) if xdg else Path.home() / ".cache"
-    return base / "flowc"
-
-
-@cache
-def generator_fingerprint() -> str:
-    """A hash of the code generator's source: a new flowc must not reuse old output."""
-    import flowc
-
-    root = Path(flowc.__file__).parent
-    digest = hashlib.sha256(getattr(flowc, "__version__", "").encode())
-    for folder in ("codegen", "dsl"):
-        for path in sorted((root / folder).rglob("*")):
-            if path.is_file() and path.suffix in (".py", ".j2"):
-                digest.update(path.relative_to(root).as_posix().encode())
-                digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
 def cache_key(graph: CheckedGraph) -> str:
     """The key of ``graph``'s generated package (hex, 24 characters)."""
-    # The repr covers subgraphs and every fact the checker resolved (async nodes,
-    # writer parameters, update types); object addresses are not part of it.
-    described = _ADDRESS.sub("", repr(graph))
-    text = f"{generator_fingerprint()}\n{graph.digest}\n{described}"
+    from flowc.codegen.canonical import canonical_json
+    from flowc.codegen.view import tree_views
+
+    # the views are all the templates render (the graph and its subgraphs, with what the
+    # generator read off the user's objects), and the fingerprint covers the templates
+    text = f"{generator_fingerprint()}\n{graph.digest}\n{canonical_json(tree_views(graph))}"
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 

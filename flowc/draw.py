@@ -10,7 +10,6 @@ show. SVG and PNG come from Graphviz's ``dot``, run on the DOT text.
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -19,6 +18,14 @@ from typing import Literal
 
 from flowc.dsl.graph import CheckedGraph
 from flowc.dsl.spec import END, START
+from flowc.mermaid import (
+    FRONT_MATTER,
+    STYLES,
+    mermaid_arrow,
+    mermaid_id,
+    mermaid_label,
+    mermaid_text,
+)
 
 __all__ = [
     "DotMissing",
@@ -162,56 +169,29 @@ def _expand(graph: CheckedGraph, prefix: str, cluster: tuple[str, ...], xray: bo
 
 # -- Mermaid ----------------------------------------------------------------------
 
-_MERMAID_HEAD = "---\nconfig:\n  flowchart:\n    curve: linear\n---\ngraph TD;\n"
-_MERMAID_TAIL = (
-    "\tclassDef default fill:#f2f0ff,line-height:1.2\n"
-    "\tclassDef first fill-opacity:0\n"
-    "\tclassDef last fill:#bfb6fc\n"
-)
-_UNSAFE = re.compile(r"[^a-zA-Z0-9_-]")
-
-
-def _mermaid_id(node_id: str) -> str:
-    """LangGraph's escaping of a node id: ``sub:x`` → ``sub\\3ax``."""
-    return _UNSAFE.sub(lambda m: f"\\{ord(m.group(0)):x}", node_id)
-
-
-def mermaid_text(text: str) -> str:
-    """Text made safe inside a Mermaid label: only letters, digits, ``_``, ``-`` and spaces stay.
-
-    Anything else becomes Mermaid's entity code (``#59;`` for ``;``, ``#10;``
-    for a line break), which Mermaid shows as the character itself: a path-map
-    key cannot end the statement it is in and start another (``click ...``).
-    """
-    return "".join(ch if ch.isalnum() or ch in "_- " else f"#{ord(ch)};" for ch in text)
-
 
 def _mermaid_node(node: Node) -> str:
-    nid, label = _mermaid_id(node.id), mermaid_text(node.label)
+    nid, label = mermaid_id(node.id), mermaid_label(node.label)
     if node.kind == "start":
-        return f"\t{nid}([<p>{label}</p>]):::first\n"
+        return f"\t{nid}([{label}]):::first\n"
     if node.kind == "end":
-        return f"\t{nid}([<p>{label}</p>]):::last\n"
+        return f"\t{nid}([{label}]):::last\n"
     return f"\t{nid}({label})\n"
 
 
 def _mermaid_edge(edge: Edge) -> str:
-    src, dst = _mermaid_id(edge.source), _mermaid_id(edge.target)
-    label = mermaid_text(edge.label) if edge.label else None
-    if edge.kind == "conditional":
-        if label:
-            return f"\t{src} -. &nbsp;{label}&nbsp; .-> {dst};\n"
-        return f"\t{src} -.-> {dst};\n"
+    src, dst = mermaid_id(edge.source), mermaid_id(edge.target)
     if edge.kind == "join":
-        return f"\t{src} == &nbsp;{label or 'join'}&nbsp; ==> {dst};\n"
-    if label:
-        return f"\t{src} -- &nbsp;{label}&nbsp; --> {dst};\n"
-    return f"\t{src} --> {dst};\n"
+        # LangGraph draws no joins: a thick arrow of flowc's own
+        label = mermaid_text(edge.label) if edge.label else "join"
+        return f"\t{src} == &nbsp;{label}&nbsp; ==> {dst};\n"
+    arrow = mermaid_arrow(edge.label or None, conditional=edge.kind == "conditional")
+    return f"\t{src}{arrow}{dst};\n"
 
 
 def to_mermaid(pic: Picture) -> str:
     """Mermaid flowchart text, as LangGraph's ``draw_mermaid()`` writes it."""
-    out = [_MERMAID_HEAD]
+    out = [FRONT_MATTER, "graph TD;\n"]
     by_id = {n.id: n for n in pic.nodes}
     out.extend(_mermaid_node(n) for n in pic.nodes if not n.cluster and n.kind != "end")
 
@@ -243,7 +223,7 @@ def to_mermaid(pic: Picture) -> str:
     for cluster_id, _ in pic.clusters:
         if _parent(pic, cluster_id) == ():
             out.extend(block(cluster_id, (cluster_id,)))
-    out.append(_MERMAID_TAIL)
+    out.append(STYLES)
     return "".join(out)
 
 

@@ -24,8 +24,8 @@ from pydantic import TypeAdapter
 from pydantic.errors import PydanticUserError
 from pydantic.json_schema import JsonSchemaMode
 
-from flowc.dsl.check import camel
 from flowc.dsl.graph import CheckedGraph
+from flowc.dsl.names import camel
 from flowc.runtime import MessageMetadata
 
 __all__ = ["graph_schema"]

@@ -214,11 +214,25 @@ def _langgraph_nested() -> Any:
     return chain("parent_1", "child_graph", "parent_2", inner={"child_graph": child}, end=True)
 
 
+def _langgraph_markdown_names() -> Any:
+    from langgraph.graph import END, START, StateGraph
+
+    g = StateGraph(_Route)
+    g.add_node("_draft_", _noop)
+    g.add_node("poem", _noop)
+    g.add_edge(START, "_draft_")
+    g.add_edge("_draft_", "poem")
+    g.add_edge("poem", END)
+    return g.compile()
+
+
 @pytest.mark.conformance
 @pytest.mark.parametrize(
     ("spec", "langgraph", "xray"),
     [
         ("tests/cli_specs/route.toml", _langgraph_route, False),
+        # LangGraph writes a name Markdown would read as emphasis in a paragraph
+        ("tests/cli_specs/markdown_names.toml", _langgraph_markdown_names, False),
         ("specs/loop.toml", _langgraph_loop, False),
         ("specs/subgraph.toml", _langgraph_subgraph, False),
         ("specs/subgraph.toml", _langgraph_subgraph, True),

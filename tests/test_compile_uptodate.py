@@ -205,7 +205,7 @@ def test_an_edited_node_module_is_checked_once_then_skipped(
 def test_a_new_code_generator_regenerates(
     project: Project, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("flowc.cache.generator_fingerprint", lambda: "another flowc")
+    monkeypatch.setattr("flowc.codegen.cachedir.generator_fingerprint", lambda: "another flowc")
     assert project.compile(capsys=capsys) == (0, "up to date: 6 files in out\n")
     assert project.generated == [1]
 

@@ -14,6 +14,7 @@ import operator
 import sys
 import types
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, Any, Literal, TypedDict
 
 import pytest
@@ -528,6 +529,10 @@ def test_chained_builder_calls_are_each_located() -> None:
     (diag,) = info.value.diagnostics
     assert (diag.code, diag.message) == ("E104", "unknown node `nowhere`")
     assert diag.span is not None and diag.span.line == line_of("mark: router")
+    # the caret is under this call of the chain: from the method's name to its parenthesis
+    text = Path(__file__).read_text(encoding="utf-8").splitlines()[diag.span.line - 1]
+    start = text.index("add_conditional_edges")
+    assert (diag.span.col, diag.span.end_col) == (start + 1, text.index("  # mark") + 1)
 
 
 def test_lambda_node_without_a_name_is_a_located_error() -> None:

@@ -31,21 +31,11 @@ _LAYERS: dict[str, tuple[int, str]] = {
     "__main__": (5, "cli"),
 }
 _API = (3, "api")
-"""The package root and its top-level modules (build, cache, draw, schema, reducers)."""
+"""The package root and its top-level modules (inmemory, cache, draw, schema, reducers)."""
 
 LAYER_NAMES = {0: "runtime", 1: "dsl", 2: "codegen", 3: "build/api", 4: "langgraph", 5: "cli"}
 
-KNOWN: dict[tuple[str, str], str] = {
-    ("flowc.dsl.decorators", "flowc.build"): (
-        "Graph.compile() builds its runner through flowc.build; the builder core of "
-        "issue 15 (item 3) rewrites flowc/dsl/decorators.py, which is another change's"
-    ),
-    ("flowc.codegen.fresh", "flowc.cache"): (
-        "freshness records live in the run cache's folder and use the generator "
-        "fingerprint, both defined in flowc/cache.py; moving them into flowc/codegen "
-        "touches the compile cache, which is another change's"
-    ),
-}
+KNOWN: dict[tuple[str, str], str] = {}
 """Violations that exist on purpose for now, each with why it is not fixed here."""
 
 
@@ -163,12 +153,13 @@ def test_relative_and_root_imports_are_resolved_to_the_modules_they_load() -> No
     assert [(i.target, i.line) for i in found] == [
         ("flowc.dsl", 2),
         ("flowc.codegen", 3),
-        ("flowc.dsl", 5),
-        ("flowc.build", 5),
+        ("flowc.graph", 5),
+        ("flowc.inmemory", 5),
     ]
     assert violations(found) == {
         ("flowc.dsl.load", "flowc.codegen"): 3,
-        ("flowc.dsl.load", "flowc.build"): 5,
+        ("flowc.dsl.load", "flowc.graph"): 5,
+        ("flowc.dsl.load", "flowc.inmemory"): 5,
     }
 
 
@@ -216,3 +207,55 @@ def test_a_print_or_an_exit_is_found_wherever_it_is() -> None:
         "    os._exit(1)\n"
     )
     assert prints_or_exits(source) == [(4, "print"), (5, "sys.stderr"), (6, "os._exit")]
+
+
+_LIST_EDITS = {"insert", "append", "extend", "remove", "pop", "clear"}
+
+
+def edits_sys_path(source: str) -> list[int]:
+    """Lines that change ``sys.path``: a call of a method that edits it, or an assignment."""
+    out: list[int] = []
+    for node in ast.walk(ast.parse(source)):
+        target = None
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in _LIST_EDITS
+        ):
+            target = node.func.value
+        elif isinstance(node, ast.Assign | ast.AugAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            target = next((t.value for t in targets if isinstance(t, ast.Subscript)), None)
+        if (
+            isinstance(target, ast.Attribute)
+            and target.attr == "path"
+            and isinstance(target.value, ast.Name)
+            and target.value.id == "sys"
+        ):
+            out.append(node.lineno)
+    return sorted(out)
+
+
+def test_only_the_user_code_module_edits_sys_path_below_the_api() -> None:
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        module = module_name(path)
+        if layer_of(module)[0] >= _API[0] or module == "flowc.dsl.usercode":
+            continue
+        found.extend(f"{module}:{line}" for line in edits_sys_path(path.read_text("utf-8")))
+    assert found == []
+    usercode = (PACKAGE / "dsl" / "usercode.py").read_text(encoding="utf-8")
+    assert len(edits_sys_path(usercode)) == 3
+
+
+def test_a_sys_path_edit_is_found_in_any_form() -> None:
+    source = (
+        "import sys\n"
+        "sys.path.insert(0, 'a')\n"
+        "sys.path[:0] = ['b']\n"
+        "sys.path.remove('a')\n"
+        "print(sys.path.index('b'))\n"
+        "x = sys.path\n"
+    )
+    # reading it (`index`, another name for it) is no edit
+    assert edits_sys_path(source) == [2, 3, 4]

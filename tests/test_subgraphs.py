@@ -551,3 +551,37 @@ def test_two_different_subgraphs_with_one_name_are_an_error_not_a_mixup(
     text = (tmp_path / "parent.toml").read_text(encoding="utf-8")
     (tmp_path / "parent.toml").write_text(text.replace("b/child.toml", "a/child.toml"))
     assert _diagnostics("parent.toml") == []
+
+
+def test_checking_a_subgraph_leaves_the_callers_source_map_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flowc.dsl.check import check
+    from flowc.dsl.load import load_subgraph, load_target
+
+    (tmp_path / "child.toml").write_text(
+        "[graph]\nname = 'child'\n[state.fields]\nfoo = 'int'\n"
+        "[nodes.work]\ncall = 'flowc_demo.subgraph:node_1'\n"
+        "[[edges]]\nchain = ['START', 'work', 'END']\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "parent.toml").write_text(
+        "[graph]\nname = 'parent'\n[state.fields]\nfoo = 'str'\n"
+        "[nodes.inner]\nsubgraph = 'child.toml'\n"
+        "[[edges]]\nchain = ['START', 'inner', 'END']\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    loaded, origin = load_target("parent.toml")
+    assert loaded.spec is not None
+    smap = loaded.source_map
+    spans, texts = dict(smap.spans), {k: list(v) for k, v in smap.texts.items()}
+    result = check(loaded.spec, smap, origin, load_subgraph=load_subgraph)
+    # the child's node takes `str`, its state says `int`: an error in the child's file
+    assert [(d.code, d.span and d.span.file) for d in result.diagnostics] == [
+        ("E305", "child.toml")
+    ]
+    # the caller's map is unchanged; the result's adds the child's text, to show that error
+    assert (smap.spans, smap.texts) == (spans, texts)
+    assert sorted(result.source_map.texts) == ["child.toml", "parent.toml"]
+    assert result.source_map.spans == spans

@@ -12,7 +12,7 @@ modification times: a touched file is still current, an edited one is not, and
 a module edited by hand is stale for both commands.
 
 The records live in flowc's cache folder (``compiled/`` under
-:func:`flowc.cache.cache_dir`), one JSON file per output folder. They are
+:func:`flowc.codegen.cachedir.cache_dir`), one JSON file per output folder. They are
 only a cache: without one (a fresh clone, a CI job) the spec is checked,
 rendered and compared byte for byte with the files. Modules of the standard
 library and of ``site-packages`` are not hashed; after upgrading a package that
@@ -30,6 +30,8 @@ import sysconfig
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+
+from . import cachedir
 
 __all__ = ["current", "record", "sources", "spec_key"]
 
@@ -118,16 +120,12 @@ def _hash_file(path: str) -> str | None:
 
 
 def _generator() -> str:
-    from flowc.cache import generator_fingerprint
-
-    return generator_fingerprint()
+    return cachedir.generator_fingerprint()
 
 
 def _record_file(out: Path) -> Path:
-    from flowc.cache import cache_dir
-
     name = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:24]
-    return cache_dir() / "compiled" / f"{name}.json"
+    return cachedir.cache_dir() / "compiled" / f"{name}.json"
 
 
 def _read(out: Path) -> dict[str, Any]:

@@ -14,7 +14,7 @@ import jinja2
 
 from flowc.dsl.graph import CheckedGraph
 
-from .view import GraphView, build_view
+from .view import GraphView, tree_views
 
 __all__ = ["GeneratedFile", "render_graph"]
 
@@ -52,21 +52,11 @@ def _render(template: str, view: GraphView) -> str:
 def render_graph(graph: CheckedGraph) -> list[GeneratedFile]:
     """Every module of ``graph`` and of its subgraphs (children first)."""
     out: list[GeneratedFile] = []
-    seen: set[str] = set()
-
-    def visit(g: CheckedGraph) -> None:
-        if g.name in seen:
-            return
-        seen.add(g.name)
-        for child in g.subgraphs:
-            visit(child)
-        view = build_view(g)
+    for view in tree_views(graph):
         out.append(
             GeneratedFile(f"{view.types_module}.py", _render("types.py.j2", view), "types.py.j2")
         )
         out.append(
             GeneratedFile(f"{view.module}.py", _render("runner.py.j2", view), "runner.py.j2")
         )
-
-    visit(graph)
     return out

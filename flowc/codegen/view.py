@@ -23,11 +23,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from flowc.dsl.check import camel, type_code
 from flowc.dsl.graph import BranchInfo, CheckedGraph, NodeInfo, Ref, StateField
-from flowc.dsl.names import literal_code
+from flowc.dsl.names import camel, literal_code
 from flowc.dsl.spec import END
 from flowc.dsl.streams import may_stream
+from flowc.dsl.typerules import type_code
 from flowc.dsl.types import Import, TypeRef
 
 __all__ = [
@@ -485,6 +485,24 @@ def _custom_type(graph: CheckedGraph, scope: _Scope) -> tuple[str, bool]:
         if code not in types:
             types.append(code)
     return " | ".join(types), True
+
+
+def tree_views(graph: CheckedGraph) -> tuple[GraphView, ...]:
+    """The views of ``graph`` and of every graph below it, once each, children first:
+    what the templates render, module by module."""
+    out: list[GraphView] = []
+    seen: set[str] = set()
+
+    def visit(g: CheckedGraph) -> None:
+        if g.name in seen:
+            return
+        seen.add(g.name)
+        for child in g.subgraphs:
+            visit(child)
+        out.append(build_view(g))
+
+    visit(graph)
+    return tuple(out)
 
 
 def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:

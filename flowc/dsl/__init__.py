@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from .check import CheckResult, check
+from .check import check
 from .decorators import Graph, field
 from .diagnostics import Diagnostic, DiagnosticError, SourceMap, Span, render, render_all
-from .graph import CheckedGraph
+from .graph import CheckedGraph, CheckResult
 from .load import check_target, load_target
 from .spec import END, START, GraphSpec
 

@@ -24,6 +24,10 @@ The methods a LangGraph ``StateGraph`` builder uses (``add_node``,
 ``set_entry_point``, ``set_finish_point``, ``set_conditional_entry_point``,
 ``compile``) keep their names and arguments, so porting is mechanical.
 Nodes and routers must be module-level functions (generated code imports them).
+
+``compile`` needs the code generator, a layer above this one: it is a method of
+:class:`flowc.Graph` (:mod:`flowc.graph`), the subclass the package exports;
+the :class:`Graph` here records the calls and lowers them.
 """
 
 from __future__ import annotations
@@ -36,9 +40,10 @@ import types
 import typing
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, Literal, TypeVar, get_args, get_origin, overload
+from typing import Any, Generic, Literal, Self, get_args, get_origin, overload
 
 from pydantic import ValidationError
+from typing_extensions import TypeVar
 
 from .diagnostics import Diagnostic, Loc, SourceMap, Span
 from .pysource import CallSite, annotated_metadata, caller, class_fields, function_spans, source_of
@@ -58,7 +63,8 @@ from .types import import_of, normalize_type_expr
 
 __all__ = ["END", "START", "Graph", "field", "reference_of", "type_expr"]
 
-S = TypeVar("S")
+S = TypeVar("S", default=dict[str, Any])
+"""The state type; a graph declared with ``fields={...}`` has ``dict[str, Any]``."""
 F = TypeVar("F", bound=Callable[..., Any])
 StateKind = Literal["typeddict", "dataclass", "pydantic"]
 
@@ -301,7 +307,7 @@ class Graph(Generic[S]):
 
     @overload
     def __init__(
-        self: Graph[S],
+        self,
         name: str,
         state: type[S],
         *,
@@ -312,7 +318,7 @@ class Graph(Generic[S]):
 
     @overload
     def __init__(
-        self: Graph[dict[str, Any]],
+        self,
         name: str,
         state: None = None,
         *,
@@ -486,7 +492,7 @@ class Graph(Generic[S]):
         custom_type: Any = None,
         writes: Sequence[str] | None = None,
         **unsupported: Any,
-    ) -> Graph[S]:
+    ) -> Self:
         """Add a node: ``add_node(fn)``, ``add_node("name", fn)`` or ``add_node("name", graph)``.
 
         A :class:`Graph` as the action makes a subgraph node.
@@ -533,7 +539,7 @@ class Graph(Generic[S]):
         tags: Sequence[str] = (),
         metadata: Mapping[str, Any] | None = None,
         description: str | None = None,
-    ) -> Graph[S]:
+    ) -> Self:
         """Add another graph as a node (the same as ``add_node(name, graph)``)."""
         options: dict[str, Any] = {"tags": tags, "metadata": metadata, "description": description}
         site = caller(1)
@@ -545,7 +551,7 @@ class Graph(Generic[S]):
 
     def add_sequence(
         self, nodes: Sequence[Callable[..., Any] | tuple[str, Callable[..., Any]]]
-    ) -> Graph[S]:
+    ) -> Self:
         """Add nodes and the edges that run them one after the other (LangGraph's ``add_sequence``)."""
         site = caller(1)
         names: list[str] = []
@@ -755,7 +761,7 @@ class Graph(Generic[S]):
 
     # -- edges
 
-    def add_edge(self, start_key: str | Sequence[str], end_key: str | Sequence[str]) -> Graph[S]:
+    def add_edge(self, start_key: str | Sequence[str], end_key: str | Sequence[str]) -> Self:
         """An edge; a list of sources is a join (wait for all), a list of targets a fan-out."""
         site = caller(1)
         self._edge(start_key, end_key, site)
@@ -817,7 +823,7 @@ class Graph(Generic[S]):
 
         self._record(site, recipe)
 
-    def sequence(self, *names: str) -> Graph[S]:
+    def sequence(self, *names: str) -> Self:
         """Edges ``a → b → c ...`` between declared nodes (TOML's ``chain``)."""
         site = caller(1)
         if any(not isinstance(n, str) for n in names):
@@ -839,7 +845,7 @@ class Graph(Generic[S]):
             self._add_edge_spec((src,), dst, site, parts)
         return self
 
-    def set_entry_point(self, key: str) -> Graph[S]:
+    def set_entry_point(self, key: str) -> Self:
         """The same as ``add_edge(START, key)``."""
         site = caller(1)
         self._add_edge_spec(
@@ -847,7 +853,7 @@ class Graph(Generic[S]):
         )
         return self
 
-    def set_finish_point(self, key: str) -> Graph[S]:
+    def set_finish_point(self, key: str) -> Self:
         """The same as ``add_edge(key, END)``."""
         site = caller(1)
         self._add_edge_spec(
@@ -882,7 +888,7 @@ class Graph(Generic[S]):
         source: str,
         path: Callable[..., Any],
         path_map: Mapping[str, str] | Sequence[str] | None = None,
-    ) -> Graph[S]:
+    ) -> Self:
         """A conditional edge: ``path(state)`` names the next node(s); ``path_map`` maps or lists them."""
         self._conditional(source, path, path_map, caller(1), offset=0)
         return self
@@ -891,7 +897,7 @@ class Graph(Generic[S]):
         self,
         path: Callable[..., Any],
         path_map: Mapping[str, str] | Sequence[str] | None = None,
-    ) -> Graph[S]:
+    ) -> Self:
         """The same as ``add_conditional_edges(START, path, path_map)``."""
         self._conditional(START, path, path_map, caller(1), offset=-1)
         return self
@@ -1042,12 +1048,6 @@ class Graph(Generic[S]):
     def spec(self) -> GraphSpec:
         """Just the :class:`GraphSpec`."""
         return self.to_spec()[0]
-
-    def compile(self) -> types.ModuleType:
-        """Check and generate this graph's runner module, in memory (see :func:`flowc.build`)."""
-        from flowc.build import build
-
-        return build(self)
 
     def _span(self, where: _Where, smap: SourceMap) -> Span | None:
         if isinstance(where, CallSite):

@@ -10,12 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .diagnostics import Diagnostic, SourceMap
 from .names import Identifier
 from .spec import GraphSpec
 from .types import Import, TypeRef
 
 __all__ = [
     "BranchInfo",
+    "CheckResult",
     "CheckedGraph",
     "JoinInfo",
     "NodeInfo",
@@ -173,3 +175,17 @@ class CheckedGraph:
             if node.subgraph is not None:
                 seen.setdefault(node.subgraph.name, node.subgraph)
         return tuple(seen.values())
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """A checked graph, or the diagnostics that stop it."""
+
+    graph: CheckedGraph | None
+    diagnostics: tuple[Diagnostic, ...]
+    source_map: SourceMap
+
+    @property
+    def ok(self) -> bool:
+        """True when there is a graph and no error."""
+        return self.graph is not None

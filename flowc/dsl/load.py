@@ -18,13 +18,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .check import CheckResult, check
+from .check import check
 from .decorators import Graph
 from .diagnostics import Diagnostic, SourceMap, Span, text_lines
+from .graph import CheckResult
 from .pysource import display_path
 from .spec import GraphSpec
 from .toml_loader import LoadResult, load_toml
 from .types import RefError, attribute_hint, module_hint, parse_ref
+from .usercode import add_to_path
 
 __all__ = [
     "check_graph",
@@ -79,9 +81,7 @@ def _module_of_file(target: str) -> str:
             if all(p.isidentifier() for p in parts) and (best is None or len(parts) < len(best)):
                 best = parts
     if best is None:
-        folder = str(file.parent)
-        if folder not in sys.path:
-            sys.path.insert(0, folder)
+        add_to_path(str(file.parent))
         best = (file.stem,)
     return ".".join(best).removesuffix(".__init__") + ":" + attr
 
@@ -129,8 +129,8 @@ def _load_python(target: str) -> LoadResult:
     except RefError as exc:
         hint = "give a TOML file (`spec.toml`) or a Python graph (`package.module:graph`)"
         return LoadResult(None, smap, (Diagnostic.error("E000", str(exc), None, hint),))
-    if "" not in sys.path and os.getcwd() not in sys.path:
-        sys.path.insert(0, os.getcwd())
+    if "" not in sys.path:
+        add_to_path(os.getcwd())
     try:
         obj: object = importlib.import_module(module_name)
     except Exception as exc:

@@ -19,6 +19,7 @@ from typing import Any, Literal, NewType
 __all__ = [
     "Identifier",
     "LiteralError",
+    "camel",
     "field_name_problem",
     "graph_name_problem",
     "identifier",
@@ -180,3 +181,9 @@ def literal_code(value: Any) -> str:
             "{" + ", ".join(f"{literal_code(k)}: {literal_code(v)}" for k, v in value.items()) + "}"
         )
     raise LiteralError(f"{type(value).__name__} values cannot be written in generated code")
+
+
+def camel(name: str) -> str:
+    """``refine_topic`` → ``RefineTopic`` (for generated class names)."""
+    out = "".join(part[:1].upper() + part[1:] for part in name.split("_") if part)
+    return out or "Graph"

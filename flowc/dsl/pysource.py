@@ -52,15 +52,28 @@ class CallSite:
     """0-based UTF-8 byte offset, as Python's code positions give it."""
     end_line: int
     end_col: int
+    exact: bool = True
+    """False when Python gave only the line (``-X no_debug_ranges``): the columns are 0."""
 
     @property
     def file(self) -> str:
         """The file name as diagnostics show it."""
         return display_path(self.filename)
 
+    def first_line_span(self) -> Span:
+        """The call on its first line, without reading the file (byte columns, from 1)."""
+        if not self.exact:
+            return Span(self.filename, self.line, 1)
+        end = self.end_col + 1 if self.end_line == self.line else None
+        return Span(self.filename, self.line, self.col + 1, end)
+
 
 def caller(depth: int) -> CallSite | None:
-    """The position of the call ``depth`` frames up (1: the caller of the caller)."""
+    """The position of the call ``depth`` frames up (1: the caller of the caller).
+
+    The one place the front ends read a frame: the decorator DSL's calls and
+    the drop-in builder's (:func:`flowc.langgraph._errors.call_site`) alike.
+    """
     try:
         frame = sys._getframe(depth + 1)
     except ValueError:
@@ -69,9 +82,11 @@ def caller(depth: int) -> CallSite | None:
         info = inspect.getframeinfo(frame, context=0)
     except (OSError, ValueError):  # pragma: no cover - frames always have an info
         return None
+    finally:
+        del frame  # a frame held by a local makes a reference cycle
     pos = info.positions
     if pos is None or pos.lineno is None or pos.col_offset is None:
-        return CallSite(info.filename, info.lineno, 0, info.lineno, 0)
+        return CallSite(info.filename, info.lineno, 0, info.lineno, 0, exact=False)
     end_line = pos.end_lineno if pos.end_lineno is not None else pos.lineno
     end_col = pos.end_col_offset if pos.end_col_offset is not None else pos.col_offset
     return CallSite(info.filename, pos.lineno, pos.col_offset, end_line, end_col)

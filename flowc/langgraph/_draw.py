@@ -15,22 +15,26 @@ from __future__ import annotations
 
 import dis
 import inspect
-import string
 import types
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, get_args, get_origin
 
-from flowc.draw import mermaid_text
 from flowc.dsl.spec import END, START
+from flowc.mermaid import (
+    FRONT_MATTER,
+    STYLES,
+    mermaid_arrow,
+    mermaid_id,
+    mermaid_label,
+    mermaid_text,
+)
 
 from ._blueprint import Blueprint, BranchRecord
 
 __all__ = ["DrawableGraph", "DrawnEdge", "DrawnNode", "drawing"]
 
-_MARKDOWN_SPECIAL = ("*", "_", "`")
-_SAFE = frozenset(string.ascii_letters + string.digits + "_-")
 _LABEL_ESCAPES = {
     "[": "#91;",
     "]": "#93;",
@@ -46,12 +50,6 @@ _LABEL_ESCAPES = {
 _CALLABLE = ("langgraph", "_internal", "_runnable", "RunnableCallable")
 _SUBGRAPH = ("langgraph", "graph", "state", "CompiledStateGraph")
 """How LangGraph's ``to_json()`` names what a node runs: the class of the node's runnable."""
-
-_STYLES = (
-    ("default", "fill:#f2f0ff,line-height:1.2"),
-    ("first", "fill-opacity:0"),
-    ("last", "fill:#bfb6fc"),
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,11 +183,7 @@ class DrawableGraph:
             formats[first.id] = "{0}([{1}]):::first"
         if last is not None:
             formats[last.id] = "{0}([{1}]):::last"
-        out = [
-            "---\nconfig:\n  flowchart:\n    curve: linear\n---\ngraph TD;\n"
-            if with_styles
-            else "graph TD;\n"
-        ]
+        out = [FRONT_MATTER + "graph TD;\n" if with_styles else "graph TD;\n"]
         nested: dict[str, dict[str, DrawnNode]] = {}
         regular: dict[str, DrawnNode] = {}
         for key, node in self.nodes.items():
@@ -199,16 +193,11 @@ class DrawableGraph:
                 regular[key] = node
 
         def render(key: str, node: DrawnNode) -> str:
-            name = mermaid_text(node.name.split(":")[-1])
-            label = (
-                f"<p>{name}</p>"
-                if name.startswith(_MARKDOWN_SPECIAL) and name.endswith(_MARKDOWN_SPECIAL)
-                else name
-            )
+            label = mermaid_label(node.name.split(":")[-1])
             lines = _metadata_lines(node.metadata or {})
             if lines:
                 label = f"{label}<hr/><small><em>" + "\n".join(lines) + "</em></small>"
-            return "\t" + formats.get(key, formats[""]).format(_safe_id(key), label) + "\n"
+            return "\t" + formats.get(key, formats[""]).format(mermaid_id(key), label) + "\n"
 
         if with_styles:
             out.extend(render(k, n) for k, n in regular.items())
@@ -237,9 +226,10 @@ class DrawableGraph:
                 if with_styles and prefix in nested:
                     out.extend(render(k, n) for k, n in nested[prefix].items())
             for edge in edges:
-                out.append(
-                    f"\t{_safe_id(edge.source)}{_arrow(edge, wrap_label_n_words)}{_safe_id(edge.target)};\n"
+                arrow = mermaid_arrow(
+                    edge.data, conditional=edge.conditional, wrap=wrap_label_n_words
                 )
+                out.append(f"\t{mermaid_id(edge.source)}{arrow}{mermaid_id(edge.target)};\n")
             for inner, inner_edges in groups.items():
                 if not inner.startswith(prefix + ":") or inner == prefix:
                     continue
@@ -261,25 +251,8 @@ class DrawableGraph:
                     out.append(f"\tsubgraph {mermaid_text(prefix)}\n")
                     out.extend(render(k, n) for k, n in members.items())
                     out.append("\tend\n")
-            out.extend(f"\tclassDef {name} {style}\n" for name, style in _STYLES)
+            out.append(STYLES)
         return "".join(out)
-
-
-def _arrow(edge: DrawnEdge, wrap: int) -> str:
-    if edge.data is None:
-        return " -.-> " if edge.conditional else " --> "
-    # a path-map key is any text: escaped, it cannot end its statement and start another
-    words = [mermaid_text(word) for word in edge.data.split()]
-    data = mermaid_text(edge.data)
-    if len(words) > wrap:
-        data = "&nbsp<br>&nbsp".join(
-            " ".join(words[i : i + wrap]) for i in range(0, len(words), wrap)
-        )
-    return f" -. &nbsp;{data}&nbsp; .-> " if edge.conditional else f" -- &nbsp;{data}&nbsp; --> "
-
-
-def _safe_id(label: str) -> str:
-    return "".join(ch if ch in _SAFE else "\\" + format(ord(ch), "x") for ch in label)
 
 
 def _metadata_lines(metadata: Mapping[str, Any]) -> list[str]:
@@ -387,7 +360,7 @@ def _command_ends(action: Any) -> tuple[str, ...]:
     """Where a node's ``Command[Literal[...]]`` return annotation says it may go."""
     import typing
 
-    from flowc.dsl.check import command_destinations, is_command
+    from flowc.dsl.typerules import command_destinations, is_command
 
     target = action if inspect.isfunction(action) or inspect.ismethod(action) else None
     if target is None:

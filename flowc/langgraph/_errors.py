@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import inspect
 import linecache
 import os
-import sys
 from collections.abc import Mapping, Sequence
 
 from flowc.dsl.diagnostics import Diagnostic, DiagnosticError, Span
+from flowc.dsl.pysource import caller
 
 __all__ = [
     "GraphCompileError",
@@ -40,24 +39,8 @@ def call_site(depth: int = 2) -> Span | None:
     The span covers the call expression on its first line, so a diagnostic's
     caret underlines ``.add_node("x", f)`` in a chain of builder calls.
     """
-    try:
-        frame = sys._getframe(depth)
-    except ValueError:
-        return None
-    try:
-        info = inspect.getframeinfo(frame, context=0)
-    except (OSError, ValueError):
-        return None
-    finally:
-        del frame
-    pos = info.positions
-    if pos is None or pos.lineno is None:
-        return Span(info.filename, info.lineno, 1)
-    col = (pos.col_offset or 0) + 1
-    end = None
-    if pos.end_col_offset is not None and pos.end_lineno == pos.lineno:
-        end = pos.end_col_offset + 1
-    return Span(info.filename, pos.lineno, col, end)
+    site = caller(depth)
+    return None if site is None else site.first_line_span()
 
 
 def source_texts(spans: Sequence[Span | None]) -> dict[str, list[str]]:

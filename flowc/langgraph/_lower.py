@@ -29,13 +29,15 @@ from typing import Any, Literal, get_args, get_origin
 import pydantic
 import typing_extensions
 
-from flowc.build import build_checked
-from flowc.dsl.check import CheckResult, check
+from flowc.dsl.check import check
 from flowc.dsl.diagnostics import Diagnostic, SourceMap, Span
-from flowc.dsl.graph import CheckedGraph
+from flowc.dsl.graph import CheckedGraph, CheckResult
 from flowc.dsl.load import load_subgraph as load_file_subgraph
 from flowc.dsl.spec import END, BranchSpec, EdgeSpec, GraphSpec, NodeSpec, StateSpec
+from flowc.dsl.typerules import strip_qualifiers
 from flowc.dsl.types import RefError, is_identifier, parse_ref
+from flowc.dsl.usercode import is_async
+from flowc.inmemory import build_checked
 
 from . import _objects
 from ._blueprint import Blueprint, BranchRecord, NodeRecord
@@ -485,12 +487,6 @@ def _private_channels(bp: Blueprint) -> dict[str, Any]:
     return out
 
 
-def _strip_qualifiers(tp: Any) -> Any:
-    while get_origin(tp) in (typing.Required, typing.NotRequired, typing_extensions.ReadOnly):
-        tp = get_args(tp)[0]
-    return tp
-
-
 _combined: dict[tuple[int, tuple[tuple[str, int], ...]], tuple[type, dict[str, Any], type]] = {}
 """The combined classes made so far, so that compiling a builder again reuses its runner."""
 
@@ -506,9 +502,9 @@ def _with_channels(state: type, private: dict[str, Any]) -> type:
     fields: dict[str, Any] = {}
     for key, tp in _annotations(state).items():
         wrap = typing.Required if key in required else typing.NotRequired
-        fields[key] = wrap[_strip_qualifiers(tp)]
+        fields[key] = wrap[strip_qualifiers(tp)]
     for key, tp in private.items():
-        fields[key] = typing.NotRequired[_strip_qualifiers(tp)]
+        fields[key] = typing.NotRequired[strip_qualifiers(tp)]
     combined: type = typing_extensions.TypedDict(state.__name__, fields)  # type: ignore[misc]
     combined.__module__ = _objects.MODULE
     combined.__qualname__ = state.__qualname__
@@ -642,13 +638,6 @@ def _metadata(tp: Any) -> tuple[Any, ...]:
     return ()
 
 
-def _is_async(fn: Any) -> bool:
-    if inspect.iscoroutinefunction(fn):
-        return True
-    call = getattr(fn, "__call__", None)  # noqa: B004
-    return call is not None and inspect.iscoroutinefunction(call)
-
-
 def _adapted(fn: Any, schema: Any, object_keys: tuple[str, ...] | None) -> Callable[..., Any]:
     """``fn`` adapted to flowc's node conventions.
 
@@ -680,7 +669,7 @@ def _adapted(fn: Any, schema: Any, object_keys: tuple[str, ...] | None) -> Calla
         return _object_update(result, object_keys)
 
     wrapper: Callable[..., Any]
-    if _is_async(fn):
+    if is_async(fn):
 
         async def anode(*args: Any, **kwargs: Any) -> Any:
             return convert(await fn(*args, **kwargs))
@@ -756,7 +745,7 @@ def _unannotated(fn: Any) -> Callable[..., Any]:
         return_annotation=inspect.Signature.empty,
     )
     wrapper: Callable[..., Any]
-    if _is_async(fn):
+    if is_async(fn):
 
         async def anode(*args: Any, **kwargs: Any) -> Any:
             return await fn(*args, **kwargs)
@@ -799,7 +788,7 @@ def _keyed_router(fn: Any, path_map: dict[Hashable, str]) -> Callable[..., Any]:
         return path_map[result]
 
     wrapper: Callable[..., Any]
-    if _is_async(fn):
+    if is_async(fn):
 
         async def aroute(*args: Any, **kwargs: Any) -> Any:
             return pick(await fn(*args, **kwargs))

@@ -7,13 +7,14 @@ infers; running this module is not needed for that.
 
 from __future__ import annotations
 
+import types
 from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import Any, Literal, assert_never, assert_type
 
 from flowc_demo.progress import Progress
 from flowc_demo.user_states import PydanticState
 
-from flowc import END, START
+from flowc import END, START, Graph
 from flowc.langgraph import END as langgraph_end
 from flowc.langgraph import START as langgraph_start
 from flowc.runtime import (
@@ -49,6 +50,16 @@ from tests.golden.joke_types import (
 )
 from tests.golden.progress_types import ProgressState, ProgressUpdate, ProgressValues
 from tests.golden.state_pydantic_types import StatePydanticState
+
+
+def builders() -> None:
+    """``flowc.Graph`` keeps its state type through chained builder calls, up to ``compile()``."""
+    typed = Graph("typed", JokeState)
+    assert_type(typed, Graph[JokeState])
+    assert_type(typed.add_edge(START, "a").set_finish_point("a"), Graph[JokeState])
+    loose = Graph("loose", fields={"topic": str})
+    assert_type(loose, Graph[dict[str, Any]])
+    assert_type(loose.add_edge(START, "a").compile(), types.ModuleType)
 
 
 def topics() -> list[str]:

@@ -1,5 +1,8 @@
 """``flowc.build``: compile a graph in memory and import its runner module.
 
+The module is ``flowc.inmemory``, not ``flowc.build``, so that the package's
+name ``build`` is only ever the function.
+
 For notebooks and tests: no files are written. The generated modules live in
 a package of their own in ``sys.modules``, named after a hash of their text,
 so building the same graph twice returns the same module.
