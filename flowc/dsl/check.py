@@ -134,6 +134,7 @@ def check(
     origin: str,
     *,
     load_subgraph: SubgraphLoader | None = None,
+    warn_only: frozenset[str] = frozenset(),
     _stack: tuple[str, ...] = (),
     _cache: _SubgraphCache | None = None,
 ) -> CheckResult:
@@ -145,10 +146,13 @@ def check(
         origin: the spec's file path or ``module:attribute`` (names the graph
             in generated code, and decides where node modules are imported from).
         load_subgraph: loads the specs that subgraph nodes name.
+        warn_only: codes reported as warnings, in this graph and its subgraphs (the drop-in
+            builder accepts what LangGraph accepts, such as a node only a `Command` reaches).
     """
     cache: _SubgraphCache = {} if _cache is None else _cache
     with import_root(origin):
         checker = _Checker(spec, smap, origin, load_subgraph, (*_stack, origin), cache)
+        checker.warn_only = warn_only
         graph = checker.run()
     errors = [d for d in checker.diags if d.severity is Severity.ERROR]
     return CheckResult(None if errors else graph, tuple(_unique(checker.diags)), smap)
@@ -473,6 +477,7 @@ class _Checker:
         self.stack = stack
         self.cache = cache
         self.diags: list[Diagnostic] = []
+        self.warn_only: frozenset[str] = frozenset()
         self.state_types: dict[str, Any] = {}
         self._generated_names: dict[str, Any] | None = None
         """Every declared state key → its type (``Any`` when the type did not resolve)."""
@@ -499,7 +504,8 @@ class _Checker:
         return self.smap.get(loc)
 
     def error(self, code: str, message: str, loc: Loc, hint: str | None = None) -> None:
-        self.diags.append(Diagnostic.error(code, message, self.span(loc), hint))
+        severity = Severity.WARNING if code in self.warn_only else Severity.ERROR
+        self.diags.append(Diagnostic(severity, code, message, self.span(loc), hint))
 
     def has_errors(self) -> bool:
         return any(d.severity is Severity.ERROR for d in self.diags)
@@ -1343,6 +1349,7 @@ class _Checker:
                 sub_map,
                 origin,
                 load_subgraph=self.load_subgraph,
+                warn_only=self.warn_only,
                 _stack=self.stack,
                 _cache=self.cache,
             )

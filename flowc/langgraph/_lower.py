@@ -51,6 +51,10 @@ NOT_A_NODE = "E602"
 BAD_METADATA = "E603"
 """Node metadata that generated code cannot hold."""
 
+_LANGGRAPH_ACCEPTS = frozenset({"E201"})
+"""Checks that are errors in flowc's own specs but that LangGraph's builder passes: a node
+nothing leads to may still be reached by a ``Command`` or a ``Send``."""
+
 _lock = threading.Lock()
 _modules: dict[str, ModuleType] = {}
 _subgraphs: dict[str, tuple[GraphSpec, SourceMap]] = {}
@@ -133,7 +137,9 @@ def check_blueprint(bp: Blueprint) -> tuple[CheckResult, str]:
     diags[:0] = low.diags
     refused.extend(low.refused_fields)
     origin = _origin(bp, spec)
-    result = check(spec, low.smap, origin, load_subgraph=_load_subgraph)
+    result = check(
+        spec, low.smap, origin, load_subgraph=_load_subgraph, warn_only=_LANGGRAPH_ACCEPTS
+    )
     # what the checker says about a field refused already repeats that problem
     noise = tuple(f"`{name}`" for name in refused)
     problems = [*diags, *(d for d in result.diagnostics if not any(n in d.message for n in noise))]
