@@ -616,3 +616,69 @@ def test_functions_and_classes_defined_again_give_a_fresh_runner() -> None:
         assert first.invoke({"log": ["x"]}) == {"log": ["x", "first"]}
     finally:
         del sys.modules[notebook.__name__]
+
+
+# -- graph schemas and LangGraph's deprecated arguments -----------------------------------
+
+
+class Question(TypedDict):
+    n: int
+
+
+class Tally(TypedDict):
+    log: list[str]
+
+
+def test_input_and_output_schemas_pick_the_keys_read_and_returned() -> None:
+    builder = StateGraph(State, input_schema=Question, output_schema=Tally)
+    assert (builder.input_schema, builder.output_schema, builder.context_schema) == (
+        Question,
+        Tally,
+        None,
+    )
+    graph = builder.add_node("bump", bump).add_edge(START, "bump").compile()
+    # `log` is no key of the input schema: the input's `log` is ignored
+    assert graph.invoke({"n": 1, "log": ["given"]}) == {"log": ["bump"]}
+    assert graph.invoke({"n": 1}, stream_mode="updates") == [{"bump": {"log": ["bump"]}}]
+    assert list(graph.stream({"n": 1, "log": ["given"]}, stream_mode="values")) == [
+        {"n": 1, "log": []},
+        {"n": 2, "log": ["bump"]},
+    ]
+    assert graph.get_input_jsonschema()["title"] == "Question"
+    assert graph.get_output_jsonschema()["title"] == "Tally"
+
+
+def test_the_schemas_default_to_the_state() -> None:
+    builder = StateGraph(State)
+    assert (builder.input_schema, builder.output_schema) == (State, State)
+
+
+def test_deprecated_schema_arguments_warn_with_langgraphs_category_and_still_apply() -> None:
+    from langgraph.graph import StateGraph as LangGraphStateGraph
+    from langgraph.warnings import LangGraphDeprecatedSinceV05, LangGraphDeprecatedSinceV10
+
+    with pytest.warns(LangGraphDeprecatedSinceV05) as theirs:
+        LangGraphStateGraph(State, input=Question, output=Tally)
+    with pytest.warns(LangGraphDeprecatedSinceV05) as caught:
+        builder = StateGraph(State, input=Question, output=Tally)
+    assert [str(w.message) for w in caught] == [str(w.message) for w in theirs]
+    assert str(caught[0].message).startswith(
+        "`input` is deprecated and will be removed. Please use `input_schema` instead."
+    )
+    assert {w.filename for w in caught} == {__file__}
+    assert (builder.input_schema, builder.output_schema) == (Question, Tally)
+    with pytest.warns(LangGraphDeprecatedSinceV05, match="Please use `input_schema`") as caught:
+        builder.add_node("bump", bump, input=State)
+    assert caught[0].filename == __file__
+    assert builder.nodes["bump"].input_schema is State
+    with pytest.warns(LangGraphDeprecatedSinceV10, match="Please use `context_schema`"):
+        StateGraph(State, config_schema=Question)
+
+
+def test_without_langgraph_loaded_a_deprecation_is_a_plain_deprecation_warning(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delitem(sys.modules, "langgraph.warnings", raising=False)
+    with pytest.warns(DeprecationWarning) as caught:
+        StateGraph(State, input=Question)
+    assert type(caught[0].message) is DeprecationWarning

@@ -61,6 +61,10 @@ class Blueprint:
     branches: tuple[BranchRecord, ...]
     problems: tuple[Diagnostic, ...]
     """Unsupported features asked for in the builder and ``compile()`` calls."""
+    input_schema: Any = None
+    """``StateGraph(input_schema=...)``, if not the state: the keys an input may set."""
+    output_schema: Any = None
+    """``StateGraph(output_schema=...)``, if not the state: the keys ``invoke`` returns."""
 
     def node_names(self) -> tuple[str, ...]:
         """Node names in the order they were added (without duplicates)."""

@@ -17,7 +17,7 @@ from flowc.dsl.diagnostics import Diagnostic, Span
 from flowc.dsl.spec import END, START
 
 from ._blueprint import Blueprint, BranchRecord, EdgeRecord, NodeRecord
-from ._errors import UnsupportedFeatureError, call_site
+from ._errors import UnsupportedFeatureError, call_site, deprecated
 from ._lower import (
     UNSUPPORTED,
     check_blueprint,
@@ -69,21 +69,20 @@ _COMPILE_OPTIONS: dict[str, tuple[str, str]] = {
     ),
 }
 
-_IO_HINT = "a flowc graph takes and returns its state schema"
 _SCHEMA_OPTIONS: dict[str, tuple[str, str]] = {
     "context_schema": (
         "a run context (`context_schema=`, read through `Runtime`)",
         "pass run values in `config['configurable']` and take a `config` parameter",
     ),
-    "config_schema": (
-        "a config schema (`config_schema=`)",
-        "pass run values in `config['configurable']` and take a `config` parameter",
-    ),
-    "input_schema": ("a graph input schema (`input_schema=`)", _IO_HINT),
-    "input": ("a graph input schema (`input=`)", _IO_HINT),
-    "output_schema": ("a graph output schema (`output_schema=`)", _IO_HINT),
-    "output": ("a graph output schema (`output=`)", _IO_HINT),
 }
+
+_RENAMED_SCHEMAS = (
+    ("input", "input_schema", "V05"),
+    ("output", "output_schema", "V05"),
+    ("config_schema", "context_schema", "V10"),
+)
+"""LangGraph's deprecated ``StateGraph`` arguments: the old name, the new one, and the
+LangGraph version since which the old one warns."""
 
 
 def _unsupported_option(option: str, where: Span | None) -> UnsupportedFeatureError:
@@ -108,10 +107,14 @@ class StateGraph(Generic[StateT]):
     Args:
         state_schema: the state: a TypedDict, dataclass or pydantic model; a
             field with a reducer is declared ``Annotated[list[str], operator.add]``.
+        context_schema: LangGraph's run context; not supported yet (``compile()``
+            fails, naming it).
+        input_schema: the keys an input may set (default: the state's); other keys
+            of an input are ignored, as in LangGraph.
+        output_schema: the keys ``invoke`` returns (default: the state's).
 
-    LangGraph's ``context_schema``, graph-level ``input_schema`` and
-    ``output_schema`` are accepted as arguments but make ``compile()`` fail,
-    naming the feature: flowc does not support them yet.
+    Keys of the input and output schemas that the state has not are channels of the
+    graph, as keys of a node's own schema are (LangGraph's private channels).
     """
 
     def __init__(
@@ -123,23 +126,31 @@ class StateGraph(Generic[StateT]):
         output_schema: Any = None,
         **kwargs: Any,
     ) -> None:
+        for old, new, since in _RENAMED_SCHEMAS:
+            if old not in kwargs:
+                continue
+            deprecated(
+                f"`{old}` is deprecated and will be removed. Please use `{new}` instead.", since
+            )
+            value = kwargs.pop(old)
+            if new == "input_schema":
+                input_schema = value if input_schema is None else input_schema
+            elif new == "output_schema":
+                output_schema = value if output_schema is None else output_schema
+            else:
+                context_schema = value if context_schema is None else context_schema
         self.state_schema = state_schema
+        self.input_schema: Any = input_schema or state_schema
+        self.output_schema: Any = output_schema or state_schema
+        self.context_schema: Any = context_schema
         self._span = call_site()
         self._nodes: list[NodeRecord] = []
         self._edges: list[EdgeRecord] = []
         self._branches: list[BranchRecord] = []
         self._problems: list[Diagnostic] = []
-        given = {
-            "context_schema": context_schema,
-            "input_schema": input_schema,
-            "output_schema": output_schema,
-        }
-        given.update(kwargs)
+        given = {"context_schema": context_schema, **kwargs}
         for option, value in given.items():
-            if value is None or (
-                option in ("input_schema", "output_schema", "input", "output")
-                and value is state_schema
-            ):
+            if value is None:
                 continue
             refused = _SCHEMA_OPTIONS.get(option)
             if refused is None:
@@ -204,7 +215,18 @@ class StateGraph(Generic[StateT]):
         options: dict[str, Any],
         span: Span | None,
     ) -> None:
+        if "retry" in options:
+            deprecated(
+                "`retry` is deprecated and will be removed. Please use `retry_policy` instead.",
+                "V05",
+                stacklevel=4,
+            )
         if "input" in options:
+            deprecated(
+                "`input` is deprecated and will be removed. Please use `input_schema` instead.",
+                "V05",
+                stacklevel=4,
+            )
             input_schema = input_schema if input_schema is not None else options.pop("input")
         for option, value in options.items():
             what = _NODE_OPTIONS.get(option)
@@ -321,6 +343,8 @@ class StateGraph(Generic[StateT]):
             edges=tuple(self._edges),
             branches=tuple(self._branches),
             problems=(*self._problems, *problems),
+            input_schema=None if self.input_schema is self.state_schema else self.input_schema,
+            output_schema=None if self.output_schema is self.state_schema else self.output_schema,
         )
 
     def validate(self) -> StateGraph[StateT]:

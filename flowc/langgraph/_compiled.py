@@ -175,13 +175,87 @@ def _refuse_input(input: Any) -> None:
         )
 
 
-def _result(chunks: list[Any], stream_mode: str, version: str) -> Any:
-    """What ``invoke`` returns, given every chunk of its run."""
+def _io_keys(bp: Blueprint) -> tuple[frozenset[str] | None, tuple[str, ...] | None]:
+    """The keys an input may set and the keys ``invoke`` returns, when they are not simply
+    the state's (``None``): a graph with input or output schemas, or with private channels."""
+    from ._lower import _annotations, _private_channels
+
+    private = _private_channels(bp)
+    state_keys = tuple(_annotations(bp.state)) if isinstance(bp.state, type) else ()
+    given_in = bp.input_schema
+    given_out = bp.output_schema
+    inputs = (
+        frozenset(_annotations(given_in))
+        if isinstance(given_in, type)
+        else frozenset(state_keys)
+        if private
+        else None
+    )
+    outputs = (
+        tuple(_annotations(given_out))
+        if isinstance(given_out, type)
+        else state_keys
+        if private
+        else None
+    )
+    return inputs, outputs
+
+
+_UNSET = object()
+
+
+def _output_chunks(
+    chunks: Iterator[Any], stream_mode: Any, version: str, keys: tuple[str, ...], input: Any
+) -> Iterator[Any]:
+    """The chunks ``invoke`` returns when the output keys are not the state's, as LangGraph
+    reads them: an update shows the output keys it wrote (``None`` if none), and a values
+    chunk comes only after a step that wrote an output key, with those keys only.
+
+    Whether a step wrote an output key is seen from the values themselves: a key whose value
+    is the same object as in the chunk before was not written (a node that writes back the
+    very object it read is the one case this misses).
+    """
+    written = set(input) if isinstance(input, Mapping) else set(keys)
+    previous: dict[str, Any] | None = None
+    for chunk in chunks:
+        if version == "v2":
+            mode, data = chunk["type"], chunk["data"]
+        elif isinstance(stream_mode, str):
+            mode, data = stream_mode, chunk
+        else:
+            mode, data = chunk
+        if mode == "updates" and isinstance(data, dict):
+            data = {
+                node: {k: v for k, v in update.items() if k in keys} or None
+                if isinstance(update, dict)
+                else update
+                for node, update in data.items()
+            }
+        elif mode == "values" and isinstance(data, dict):
+            if previous is None:
+                fresh = any(k in written for k in keys)
+            else:
+                fresh = any(data.get(k, _UNSET) is not previous.get(k, _UNSET) for k in keys)
+            previous = data
+            if not fresh:
+                continue
+            data = {k: data[k] for k in keys if k in data}
+        if version == "v2":
+            yield {**chunk, "data": data}
+        elif isinstance(stream_mode, str):
+            yield data
+        else:
+            yield (mode, data)
+
+
+def _result(chunks: list[Any], stream_mode: str, version: str, output: Any) -> Any:
+    """What ``invoke`` returns, given every chunk of its run (``output`` picks the returned keys
+    of the last state)."""
     if stream_mode != "values":
         return chunks
     # v2 (a v1 run in "values" mode reads events, not chunks)
     latest = chunks[-1]["data"] if chunks else None
-    return GraphOutput(latest)
+    return GraphOutput(output(latest))
 
 
 class CompiledStateGraph:
@@ -207,6 +281,21 @@ class CompiledStateGraph:
         self.name = blueprint.name
         self.checkpointer = checkpointer
         """The saver runs on a thread keep their checkpoints in (flowc's or LangGraph's)."""
+        self._input_keys, self._output_keys = _io_keys(blueprint)
+
+    def _input(self, input: Any) -> Any:
+        # LangGraph reads an input's keys of the input schema only, and ignores the others
+        keys = self._input_keys
+        if keys is None or not isinstance(input, Mapping) or all(k in keys for k in input):
+            return input
+        return {k: v for k, v in input.items() if k in keys}
+
+    def _output(self, state: Any) -> Any:
+        # what invoke returns: the output schema's keys, in its order, as LangGraph reads them
+        keys = self._output_keys
+        if keys is None or not isinstance(state, dict):
+            return state
+        return {k: state[k] for k in keys if k in state}
 
     def _config(
         self, config: Mapping[str, Any] | None, options: dict[str, Any] | None = None
@@ -342,7 +431,7 @@ class CompiledStateGraph:
         _refuse(version, options)
         _refuse_input(input)
         yield from self.module.stream_chunks(
-            input,
+            self._input(input),
             stream_mode=stream_mode,
             subgraphs=subgraphs,
             config=run_config,
@@ -364,7 +453,7 @@ class CompiledStateGraph:
         _refuse(version, options)
         _refuse_input(input)
         chunks = self.module.astream_chunks(
-            input,
+            self._input(input),
             stream_mode=stream_mode,
             subgraphs=subgraphs,
             config=run_config,
@@ -393,15 +482,18 @@ class CompiledStateGraph:
         run_config = self._config(config, options)
         _refuse(version, options)
         _refuse_input(input)
+        input = self._input(input)
         if stream_mode != "values" or version == "v2":
             chunks = self.module.stream_chunks(
                 input, stream_mode=stream_mode, config=run_config, version=version
             )
-            return _result(list(chunks), stream_mode, version)
+            if self._output_keys is not None:
+                chunks = _output_chunks(chunks, stream_mode, version, self._output_keys, input)
+            return _result(list(chunks), stream_mode, version, self._output)
         latest = None
         for event in self.module.stream(input, stream_mode="values", config=run_config):
             latest = event.data
-        return latest
+        return self._output(latest)
 
     async def ainvoke(
         self,
@@ -416,25 +508,31 @@ class CompiledStateGraph:
         run_config = self._config(config, options)
         _refuse(version, options)
         _refuse_input(input)
+        input = self._input(input)
         if stream_mode != "values" or version == "v2":
             chunks = self.module.astream_chunks(
                 input, stream_mode=stream_mode, config=run_config, version=version
             )
-            return _result([chunk async for chunk in chunks], stream_mode, version)
+            got = [chunk async for chunk in chunks]
+            if self._output_keys is not None:
+                got = list(
+                    _output_chunks(iter(got), stream_mode, version, self._output_keys, input)
+                )
+            return _result(got, stream_mode, version, self._output)
         latest = None
         async for event in self.module.astream(input, stream_mode="values", config=run_config):
             latest = event.data
-        return latest
+        return self._output(latest)
 
     def get_input_jsonschema(self, config: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        """The JSON Schema of the graph's input, as LangGraph gives it (the state's)."""
+        """The JSON Schema of the graph's input, as LangGraph gives it (the input schema's)."""
         del config
-        return state_json_schema(self.builder.state_schema, schema_name(self.name, "Input"))
+        return state_json_schema(self.builder.input_schema, schema_name(self.name, "Input"))
 
     def get_output_jsonschema(self, config: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        """The JSON Schema of the graph's output, as LangGraph gives it (the state's)."""
+        """The JSON Schema of the graph's output, as LangGraph gives it (the output schema's)."""
         del config
-        return state_json_schema(self.builder.state_schema, schema_name(self.name, "Output"))
+        return state_json_schema(self.builder.output_schema, schema_name(self.name, "Output"))
 
     def get_graph(
         self, config: Mapping[str, Any] | None = None, *, xray: bool | int = False

@@ -339,6 +339,18 @@ class _Lowering:
         if record.metadata:
             common["metadata"] = record.metadata
         if is_compiled_graph(action):
+            narrowed = _narrowing_schema(action.blueprint)
+            if narrowed is not None:
+                self.error(
+                    UNSUPPORTED,
+                    f"node `{record.name}`: a subgraph with its own {narrowed} is not "
+                    "supported by flowc yet (flowc passes a subgraph the keys both states "
+                    "declare, and takes all of them back)",
+                    record.span,
+                    f"compile the subgraph without `{narrowed}=`, or call it from a node "
+                    "function and return the keys the parent should get",
+                )
+                return NodeSpec(name=record.name, call=_STAND_IN)
             return self.spec_of_node(
                 record, {**common, "subgraph": self.child_ref(action.blueprint)}
             )
@@ -448,6 +460,15 @@ class _Lowering:
         return BranchSpec(source=record.source, router=router, targets=targets)
 
 
+def _narrowing_schema(bp: Blueprint) -> str | None:
+    """``input_schema`` or ``output_schema`` if ``bp`` has one whose keys are not its state's."""
+    state = set(_annotations(bp.state)) if isinstance(bp.state, type) else set()
+    for option, schema in (("input_schema", bp.input_schema), ("output_schema", bp.output_schema)):
+        if schema is not None and set(_annotations(schema)) != state:
+            return option
+    return None
+
+
 def _node_schema(record: NodeRecord) -> Any:
     """The schema a node reads, if not the state: ``input_schema=`` or its first
     parameter's annotation, as LangGraph infers it."""
@@ -469,8 +490,8 @@ def _param_schema(action: Any) -> Any:
 
 
 def _private_channels(bp: Blueprint) -> dict[str, Any]:
-    """The keys of node and router schemas (TypedDicts) that a TypedDict state has not, with
-    their types.
+    """The keys of the graph's input and output schemas and of node and router schemas
+    (TypedDicts) that a TypedDict state has not, with their types.
 
     LangGraph makes each a channel of the graph: written and read like a state key, streamed
     in ``values``, but not in the graph's output.
@@ -480,8 +501,14 @@ def _private_channels(bp: Blueprint) -> dict[str, Any]:
         return {}
     keys = _annotations(state)
     out: dict[str, Any] = {}
-    # a router's schema makes channels too, as in LangGraph's add_conditional_edges
-    schemas = [_node_schema(r) for r in bp.nodes] + [_param_schema(b.path) for b in bp.branches]
+    # the graph's input and output schemas and a router's schema make channels too, as in
+    # LangGraph's StateGraph() and add_conditional_edges
+    schemas = [
+        bp.input_schema,
+        bp.output_schema,
+        *(_node_schema(r) for r in bp.nodes),
+        *(_param_schema(b.path) for b in bp.branches),
+    ]
     for schema in schemas:
         if schema is None or schema is state or not typing_extensions.is_typeddict(schema):
             continue
