@@ -483,8 +483,10 @@ def test_local_state_classes_and_lambda_reducers() -> None:
 def test_compile_lists_every_problem_at_the_users_line() -> None:
     builder = StateGraph(State)  # mark: state
     builder.add_node(bump)
-    builder.add_node(bump)  # mark: duplicate
+    builder.add_node("twice", bump)
     builder.add_edge(START, "bump")
+    builder.add_edge("bump", "twice")
+    builder.add_edge("twice", "twice")  # mark: endless
     builder.add_edge("bump", "bmup")  # mark: unknown
     builder.add_node("no_state", lambda: {})  # mark: no state
     with pytest.raises(GraphCompileError) as info:
@@ -495,7 +497,7 @@ def test_compile_lists_every_problem_at_the_users_line() -> None:
         (d.code, d.span.file if d.span else None, d.span.line if d.span else None) for d in diags
     ) == sorted(
         [
-            ("E103", here, line_of("mark: duplicate")),
+            ("E203", here, line_of("mark: endless")),
             ("E104", here, line_of("mark: unknown")),
             ("E304", here, line_of("mark: no state")),
             ("E601", here, line_of("mark: compile")),
@@ -505,7 +507,7 @@ def test_compile_lists_every_problem_at_the_users_line() -> None:
     text = str(info.value)
     unknown = line_of("mark: unknown")
     assert (
-        f"{here}:{unknown}:5: error[E104]: unknown node `bmup`\n"
+        f"{here}:{unknown}:5: error[E104]: Found edge ending at unknown node `bmup`\n"
         f"{' ' * len(str(unknown))} |\n"
         f'{unknown} |     builder.add_edge("bump", "bmup")  # mark: unknown\n'
     ) in text
@@ -526,7 +528,10 @@ def test_chained_builder_calls_are_each_located() -> None:
             .compile()
         )
     (diag,) = info.value.diagnostics
-    assert (diag.code, diag.message) == ("E104", "unknown node `nowhere`")
+    assert (diag.code, diag.message) == (
+        "E104",
+        "At 'bump' node, 'condition' branch found unknown target 'nowhere'",
+    )
     assert diag.span is not None and diag.span.line == line_of("mark: router")
 
 
@@ -682,3 +687,48 @@ def test_without_langgraph_loaded_a_deprecation_is_a_plain_deprecation_warning(
     with pytest.warns(DeprecationWarning) as caught:
         StateGraph(State, input=Question)
     assert type(caught[0].message) is DeprecationWarning
+
+
+# -- LangGraph's module paths --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("module", "names"),
+    [
+        ("graph", ["END", "START", "StateGraph", "MessagesState", "add_messages"]),
+        ("graph.state", ["StateGraph", "CompiledStateGraph"]),
+        ("graph.message", ["MessagesState", "add_messages"]),
+        ("constants", ["END", "START"]),
+        ("config", ["get_stream_writer", "get_config"]),
+        ("types", ["Command", "Send"]),
+    ],
+)
+def test_langgraphs_module_paths_give_the_drop_ins_objects(module: str, names: list[str]) -> None:
+    # `from langgraph.X import n` becomes `from flowc.langgraph.X import n`, nothing else
+    import importlib
+
+    mirror = importlib.import_module(f"flowc.langgraph.{module}")
+    assert [getattr(mirror, n) is getattr(fl, n) for n in names] == [True] * len(names)
+
+
+def test_langgraphs_error_module_has_the_errors_flowc_runs_raise() -> None:
+    import langgraph.graph.message as lg_message
+
+    from flowc.langgraph.errors import GraphRecursionError, InvalidUpdateError
+    from flowc.langgraph.graph.message import REMOVE_ALL_MESSAGES
+    from flowc.runtime import errors
+
+    assert (GraphRecursionError, InvalidUpdateError) == (
+        errors.GraphRecursionError,
+        errors.InvalidUpdateError,
+    )
+    assert REMOVE_ALL_MESSAGES == lg_message.REMOVE_ALL_MESSAGES
+    graph = StateGraph(State).add_node("again", bump).add_edge(START, "again")
+    graph = graph.add_conditional_edges("again", lambda state: "again", ["again", END]).compile()
+    with pytest.raises(GraphRecursionError, match="Recursion limit of 3 reached"):
+        graph.invoke({"n": 0}, {"recursion_limit": 3})
+
+
+def test_what_langgraph_graph_has_and_flowc_not_refuses_to_import_naming_it() -> None:
+    with pytest.raises(ImportError, match=r"flowc.langgraph.graph has no MessageGraph: "):
+        from flowc.langgraph.graph import MessageGraph  # noqa: F401

@@ -10,6 +10,7 @@ is checked at once by ``compile()``.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Hashable, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -20,6 +21,8 @@ from ._blueprint import Blueprint, BranchRecord, EdgeRecord, NodeRecord
 from ._errors import UnsupportedFeatureError, call_site, deprecated
 from ._lower import (
     UNSUPPORTED,
+    _annotations,
+    _metadata,
     check_blueprint,
     compile_blueprint,
     is_compiled_graph,
@@ -101,6 +104,49 @@ def _node_name(action: Any) -> str:
     return name if isinstance(name, str) else type(action).__name__
 
 
+_RESERVED_CHARACTERS = ("|", ":")
+"""What LangGraph's namespaces use to join node names (``parent|child:task``)."""
+
+
+def _check_node_name(name: str, taken: set[str]) -> None:
+    """LangGraph's ``add_node`` checks of a node's name, with its errors."""
+    if name in taken:
+        raise ValueError(f"Node `{name}` already present.")
+    if name in (START, END):
+        raise ValueError(f"Node `{name}` is reserved.")
+    for character in _RESERVED_CHARACTERS:
+        if character in name:
+            raise ValueError(
+                f"'{character}' is a reserved character and is not allowed in the node names."
+            )
+
+
+def router_name(path: Any) -> str | None:
+    """The name LangGraph gives a router: its function's (none for a lambda)."""
+    name = getattr(path, "__name__", None)
+    if not isinstance(name, str):
+        name = type(path).__name__
+    return None if name == "<lambda>" else name
+
+
+def _check_reducers(state: Any) -> None:
+    """A reducer must take two arguments: LangGraph refuses the state at ``StateGraph()``."""
+    if not isinstance(state, type):
+        return
+    for tp in _annotations(state).values():
+        extras = _metadata(tp)
+        reducer = extras[-1] if extras else None
+        if reducer is None or not callable(reducer) or isinstance(reducer, type):
+            continue
+        try:
+            sig = inspect.signature(reducer)
+        except (TypeError, ValueError):
+            continue
+        positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+        if sum(p.kind in positional for p in sig.parameters.values()) != 2:
+            raise ValueError(f"Invalid reducer signature. Expected (a, b) -> c. Got {sig}")
+
+
 class StateGraph(Generic[StateT]):
     """A graph whose nodes read and update a shared state (LangGraph's builder API).
 
@@ -148,6 +194,8 @@ class StateGraph(Generic[StateT]):
         self._edges: list[EdgeRecord] = []
         self._branches: list[BranchRecord] = []
         self._problems: list[Diagnostic] = []
+        self._names: set[str] = set()
+        _check_reducers(state_schema)
         given = {"context_schema": context_schema, **kwargs}
         for option, value in given.items():
             if value is None:
@@ -245,6 +293,8 @@ class StateGraph(Generic[StateT]):
             if action is not None:
                 raise TypeError("add_node(fn) takes the node's name first when given two arguments")
             action, name = node, _node_name(node)
+        _check_node_name(name, self._names)
+        self._names.add(name)
         self._nodes.append(
             NodeRecord(name, action, dict(metadata) if metadata else None, input_schema, span)
         )
@@ -262,6 +312,13 @@ class StateGraph(Generic[StateT]):
                 name, action = item
             else:
                 name, action = _node_name(item), item
+            if name in self._names:
+                raise ValueError(
+                    f"Node names must be unique: node with the name '{name}' already exists. "
+                    "If you need to use two different runnables/callables with the same name "
+                    "(for example, using `lambda`), please provide them as tuples "
+                    "(name, runnable/callable)."
+                )
             self._add_node(name, action, None, None, {}, span)
             if previous is not None:
                 self._edges.append(EdgeRecord((previous,), name, False, span))
@@ -274,9 +331,23 @@ class StateGraph(Generic[StateT]):
         """An edge; with a list of sources, ``end_key`` waits for all of them (a join)."""
         span = call_site()
         if isinstance(start_key, str):
+            if start_key == END:
+                raise ValueError("END cannot be a start node")
+            if end_key == START:
+                raise ValueError("START cannot be an end node")
             self._edges.append(EdgeRecord((start_key,), end_key, False, span))
-        else:
-            self._edges.append(EdgeRecord(tuple(start_key), end_key, True, span))
+            return self
+        # a join's nodes must be there already, as LangGraph's builder requires
+        for start in start_key:
+            if start == END:
+                raise ValueError("END cannot be a start node")
+            if start not in self._names:
+                raise ValueError(f"Need to add_node `{start}` first")
+        if end_key == START:
+            raise ValueError("START cannot be an end node")
+        if end_key != END and end_key not in self._names:
+            raise ValueError(f"Need to add_node `{end_key}` first")
+        self._edges.append(EdgeRecord(tuple(start_key), end_key, True, span))
         return self
 
     def add_conditional_edges(
@@ -289,9 +360,19 @@ class StateGraph(Generic[StateT]):
 
         Without ``path_map`` and without a ``Literal`` return annotation, the
         router may lead to any node or END, as in LangGraph.
+
+        Raises:
+            ValueError: ``source`` has a router of the same name already (LangGraph's
+                error: a router is named after its function).
         """
-        self._branches.append(BranchRecord(source, path, path_map, call_site()))
+        self._add_branch(source, path, path_map, call_site())
         return self
+
+    def _add_branch(self, source: str, path: Any, path_map: Any, span: Span | None) -> None:
+        name = router_name(path)
+        if any(b.source == source and router_name(b.path) == name for b in self._branches):
+            raise ValueError(f"Branch with name `{name}` already exists for node `{source}`")
+        self._branches.append(BranchRecord(source, path, path_map, span))
 
     def set_entry_point(self, key: str) -> StateGraph[StateT]:
         """The first node: ``add_edge(START, key)``."""
@@ -304,7 +385,7 @@ class StateGraph(Generic[StateT]):
         path_map: dict[Hashable, str] | list[str] | None = None,
     ) -> StateGraph[StateT]:
         """A router that picks the first node(s): ``add_conditional_edges(START, ...)``."""
-        self._branches.append(BranchRecord(START, path, path_map, call_site()))
+        self._add_branch(START, path, path_map, call_site())
         return self
 
     def set_finish_point(self, key: str) -> StateGraph[StateT]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import difflib
 import functools
 import inspect
 import re
@@ -34,7 +35,7 @@ from flowc.dsl.check import CheckResult, check
 from flowc.dsl.diagnostics import Diagnostic, SourceMap, Span
 from flowc.dsl.graph import CheckedGraph
 from flowc.dsl.load import load_subgraph as load_file_subgraph
-from flowc.dsl.spec import END, BranchSpec, EdgeSpec, GraphSpec, NodeSpec, StateSpec
+from flowc.dsl.spec import END, START, BranchSpec, EdgeSpec, GraphSpec, NodeSpec, StateSpec
 from flowc.dsl.types import RefError, is_identifier, parse_ref
 
 from . import _objects
@@ -119,6 +120,7 @@ def check_blueprint(bp: Blueprint) -> tuple[CheckResult, str]:
     refs: dict[int, str] = {}
     diags: list[Diagnostic] = []
     refused: list[str] = []
+    superseded: list[tuple[str, str]] = []
 
     def child_ref(child: Blueprint) -> str:
         known = refs.get(id(child))
@@ -127,6 +129,7 @@ def check_blueprint(bp: Blueprint) -> tuple[CheckResult, str]:
         spec, low = _lower(child, names[id(child)], child_ref)
         diags.extend(d for d in low.diags if d not in diags)
         refused.extend(low.refused_fields)
+        superseded.extend(low.superseded)
         ref = f"<StateGraph {spec.name} sha256:{spec.digest()[:16]}>"
         with _lock:
             _subgraphs[ref] = (spec, low.smap)
@@ -136,13 +139,23 @@ def check_blueprint(bp: Blueprint) -> tuple[CheckResult, str]:
     spec, low = _lower(bp, names[id(bp)], child_ref)
     diags[:0] = low.diags
     refused.extend(low.refused_fields)
+    superseded.extend(low.superseded)
     origin = _origin(bp, spec)
     result = check(
         spec, low.smap, origin, load_subgraph=_load_subgraph, warn_only=_LANGGRAPH_ACCEPTS
     )
     # what the checker says about a field refused already repeats that problem
     noise = tuple(f"`{name}`" for name in refused)
-    problems = [*diags, *(d for d in result.diagnostics if not any(n in d.message for n in noise))]
+    problems = [
+        *diags,
+        *(
+            d
+            for d in result.diagnostics
+            if not any(n in d.message for n in noise)
+            and not any(d.code == code and text in d.message for code, text in superseded)
+            and d.code not in _LANGGRAPH_ACCEPTS
+        ),
+    ]
     if result.graph is None or any(d.severity.value == "error" for d in diags):
         texts = dict(result.source_map.texts)
         texts.update(source_texts([d.span for d in problems]))
@@ -267,6 +280,8 @@ class _Lowering:
         first = bp.state_span or bp.compile_span
         self.smap = SourceMap(first.file if first is not None else "<StateGraph>")
         self.diags: list[Diagnostic] = list(bp.problems)
+        self.superseded: list[tuple[str, str]] = []
+        """(code, text) of the checker's diagnostics that repeat a problem reported here."""
         self.refused_fields: list[str] = []
         """State fields refused here; the checker's complaints about them are noise."""
         self.private: dict[str, Any] = {}
@@ -570,9 +585,12 @@ def _lower(
     low = _Lowering(bp, child_ref)
     state_ref = low.state()
     nodes = [low.node(record) for record in bp.nodes]
+    bad_edges, bad_branches = _validate(low, name)
     edges: list[EdgeSpec] = []
     seen: set[tuple[tuple[str, ...], str, bool]] = set()
-    for edge in bp.edges:
+    for index, edge in enumerate(bp.edges):
+        if index in bad_edges:
+            continue
         key = (edge.sources, edge.target, edge.join)
         if key in seen:
             continue
@@ -585,7 +603,15 @@ def _lower(
             continue
         low.mark(("edges", len(edges)), edge.span)
         edges.append(EdgeSpec(sources=edge.sources, targets=(edge.target,)))
-    branches = [low.branch(index, branch) for index, branch in enumerate(bp.branches)]
+    branches = [
+        low.branch(index, branch)
+        if index not in bad_branches
+        else BranchSpec(
+            source=branch.source, router=_STAND_IN_ROUTER, targets=(*bp.node_names(), END)
+        )
+        for index, branch in enumerate(bp.branches)
+        if branch.source == START or branch.source in bp.node_names()
+    ]
     for index in range(len(edges)):
         span = low.smap.spans.get(("edges", index))
         if span is not None:
@@ -601,6 +627,108 @@ def _lower(
     )
     low.smap.texts.update(source_texts(list(low.smap.spans.values())))
     return spec, low
+
+
+def _validate(low: _Lowering, graph: str) -> tuple[set[int], set[int]]:
+    """LangGraph's ``compile()`` checks of edges and routers, with its messages.
+
+    Every problem is reported (LangGraph raises the first: its messages come in its order),
+    at the call that made the edge or router; the edges and routers in question are left
+    out of the spec, so that flowc's checker does not report them again. Returns the
+    indexes of those edges and routers.
+    """
+    bp = low.bp
+    known = set(bp.node_names())
+    sources: list[Diagnostic] = []
+    targets: list[Diagnostic] = []
+    ends: list[Diagnostic] = []
+    bad_edges: set[int] = set()
+    bad_branches: set[int] = set()
+    for index, edge in enumerate(bp.edges):
+        for source in edge.sources:
+            if source != START and source not in known:
+                bad_edges.add(index)
+                sources.append(
+                    Diagnostic.error(
+                        "E104",
+                        f"Found edge starting at unknown node '{source}'",
+                        edge.span,
+                        _did_you_mean(source, [*sorted(known), "START"]),
+                    )
+                )
+        if edge.target != END and edge.target not in known:
+            bad_edges.add(index)
+            ends.append(
+                Diagnostic.error(
+                    "E104",
+                    f"Found edge ending at unknown node `{edge.target}`",
+                    edge.span,
+                    _did_you_mean(edge.target, [*sorted(known), "END"]),
+                )
+            )
+    for index, branch in enumerate(bp.branches):
+        if branch.source != START and branch.source not in known:
+            bad_branches.add(index)
+            sources.append(
+                Diagnostic.error(
+                    "E104",
+                    f"Found edge starting at unknown node '{branch.source}'",
+                    branch.span,
+                    _did_you_mean(branch.source, [*sorted(known), "START"]),
+                )
+            )
+        name = _router_name(branch.path) or "condition"
+        for target in _branch_ends(branch):
+            if target != END and target not in known:
+                bad_branches.add(index)
+                targets.append(
+                    Diagnostic.error(
+                        "E104",
+                        f"At '{branch.source}' node, '{name}' branch found unknown target "
+                        f"'{target}'",
+                        branch.span,
+                        _did_you_mean(target, [*sorted(known), "END"]),
+                    )
+                )
+    entry: list[Diagnostic] = []
+    if any(START in bp.edges[i].sources for i in bad_edges):
+        # the edge from START is reported: that nothing leaves START repeats it
+        low.superseded.append(("E204", f"graph `{graph}`"))
+    if not any(START in e.sources for e in bp.edges) and not any(
+        b.source == START for b in bp.branches
+    ):
+        entry.append(
+            Diagnostic.error(
+                "E204",
+                "Graph must have an entrypoint: add at least one edge from START to another node",
+                bp.compile_span or bp.state_span,
+                "add an edge from START to the first node",
+            )
+        )
+        low.superseded.append(("E204", f"graph `{graph}`"))
+    low.diags.extend([*sources, *entry, *targets, *ends])
+    return bad_edges, bad_branches
+
+
+def _router_name(path: Any) -> str | None:
+    from ._builder import router_name
+
+    return router_name(path)
+
+
+def _branch_ends(branch: BranchRecord) -> tuple[str, ...]:
+    """The nodes a router may lead to, as LangGraph reads them (none if it does not say)."""
+    path_map = branch.path_map
+    if isinstance(path_map, Mapping):
+        return tuple(v for v in path_map.values() if isinstance(v, str))
+    if path_map is not None:
+        return tuple(t for t in path_map if isinstance(t, str))
+    return _literal_targets(branch.path) or ()
+
+
+def _did_you_mean(name: str, options: list[str]) -> str | None:
+    close = difflib.get_close_matches(name, options, n=1)
+    return f"did you mean `{close[0]}`?" if close else None
 
 
 def _show(name: str) -> str:
