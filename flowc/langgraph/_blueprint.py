@@ -25,6 +25,9 @@ class NodeRecord:
     metadata: dict[str, Any] | None
     input_schema: Any
     span: Span | None
+    destinations: tuple[tuple[str, str], ...] | None = None
+    """``add_node(destinations=...)``: where a node's ``Command`` may go, each with the label
+    of its edge in drawings (``""`` for none)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ is checked at once by ``compile()``.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from flowc.dsl.diagnostics import Diagnostic, Span
@@ -42,7 +42,6 @@ _NODE_OPTIONS: dict[str, str] = {
     "retry": "retry policies (`retry=`) are",
     "cache_policy": "cache policies (`cache_policy=`) are",
     "error_handler": "node error handlers (`error_handler=`) are",
-    "destinations": "`destinations=` (edges of nodes that return `Command`) is",
     "timeout": "node timeouts (`timeout=`) are",
     "trace_policy": "trace policies (`trace_policy=`) are",
 }
@@ -119,6 +118,27 @@ def _check_node_name(name: str, taken: set[str]) -> None:
             raise ValueError(
                 f"'{character}' is a reserved character and is not allowed in the node names."
             )
+
+
+def _destinations(given: Any) -> tuple[tuple[str, str], ...] | None:
+    """``destinations=`` as (node, edge label) pairs: a tuple of names, or names to labels."""
+    if given is None:
+        return None
+    if isinstance(given, Mapping):
+        pairs = tuple(given.items())
+    elif isinstance(given, list | tuple):
+        pairs = tuple((name, "") for name in given)
+    else:
+        raise TypeError(
+            "add_node(destinations=...) takes a tuple of node names or a dict of node names "
+            f"to edge labels, not {type(given).__name__}"
+        )
+    for name, label in pairs:
+        if not isinstance(name, str) or not isinstance(label, str):
+            raise TypeError(
+                f"add_node(destinations=...): {name!r}: {label!r} is not a node name and its label"
+            )
+    return pairs
 
 
 def router_name(path: Any) -> str | None:
@@ -276,6 +296,7 @@ class StateGraph(Generic[StateT]):
                 stacklevel=4,
             )
             input_schema = input_schema if input_schema is not None else options.pop("input")
+        destinations = _destinations(options.pop("destinations", None))
         for option, value in options.items():
             what = _NODE_OPTIONS.get(option)
             if what is None:
@@ -296,7 +317,14 @@ class StateGraph(Generic[StateT]):
         _check_node_name(name, self._names)
         self._names.add(name)
         self._nodes.append(
-            NodeRecord(name, action, dict(metadata) if metadata else None, input_schema, span)
+            NodeRecord(
+                name,
+                action,
+                dict(metadata) if metadata else None,
+                input_schema,
+                span,
+                destinations,
+            )
         )
 
     def add_sequence(

@@ -690,6 +690,25 @@ def _validate(low: _Lowering, graph: str) -> tuple[set[int], set[int]]:
                         _did_you_mean(target, [*sorted(known), "END"]),
                     )
                 )
+    for record in bp.nodes:
+        # where a node's Command may go (`destinations=`, or `-> Command[Literal[...]]`)
+        named = (
+            [t for t, _ in record.destinations]
+            if record.destinations is not None
+            else list(_command_ends(record.action))
+        )
+        unknown = [t for t in named if t != END and t not in known]
+        for target in unknown:
+            ends.append(
+                Diagnostic.error(
+                    "E104",
+                    f"Found edge ending at unknown node `{target}`",
+                    record.span,
+                    _did_you_mean(target, [*sorted(known), "END"]),
+                )
+            )
+        if unknown:
+            low.superseded.append(("E310", f"node `{record.name}` returns a Command"))
     entry: list[Diagnostic] = []
     if any(START in bp.edges[i].sources for i in bad_edges):
         # the edge from START is reported: that nothing leaves START repeats it
@@ -708,6 +727,12 @@ def _validate(low: _Lowering, graph: str) -> tuple[set[int], set[int]]:
         low.superseded.append(("E204", f"graph `{graph}`"))
     low.diags.extend([*sources, *entry, *targets, *ends])
     return bad_edges, bad_branches
+
+
+def _command_ends(action: Any) -> tuple[str, ...]:
+    from ._draw import _command_ends as ends
+
+    return ends(action)
 
 
 def _router_name(path: Any) -> str | None:

@@ -89,6 +89,9 @@ AT_THE_CALL: dict[str, Build] = {
 }
 
 AT_COMPILE: dict[str, Build] = {
+    "destination that is no node": lambda G: (
+        G(State).add_node("a", step, destinations=("b", END)).add_edge(START, "a").compile()
+    ),
     "edge from an unknown node": lambda G: (
         G(State).add_node("a", step).add_edge(START, "a").add_edge("nowhere", "a").compile()
     ),
