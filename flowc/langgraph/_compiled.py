@@ -205,7 +205,12 @@ _UNSET = object()
 
 
 def _output_chunks(
-    chunks: Iterator[Any], stream_mode: Any, version: str, keys: tuple[str, ...], input: Any
+    chunks: Iterator[Any],
+    stream_mode: Any,
+    version: str,
+    keys: tuple[str, ...],
+    input: Any,
+    subgraphs: bool = False,
 ) -> Iterator[Any]:
     """The chunks ``invoke`` returns when the output keys are not the state's, as LangGraph
     reads them: an update shows the output keys it wrote (``None`` if none), and a values
@@ -213,18 +218,25 @@ def _output_chunks(
 
     Whether a step wrote an output key is seen from the values themselves: a key whose value
     is the same object as in the chunk before was not written (a node that writes back the
-    very object it read is the one case this misses).
+    very object it read is the one case this misses). A subgraph's chunks (``subgraphs=True``)
+    are its own, and kept as they are.
     """
     written = set(input) if isinstance(input, Mapping) else set(keys)
     previous: dict[str, Any] | None = None
     for chunk in chunks:
+        ns: tuple[str, ...] = ()
         if version == "v2":
-            mode, data = chunk["type"], chunk["data"]
+            ns, mode, data = chunk["ns"], chunk["type"], chunk["data"]
+        elif subgraphs:
+            ns, *rest = chunk
+            mode, data = (stream_mode, rest[0]) if isinstance(stream_mode, str) else rest
         elif isinstance(stream_mode, str):
             mode, data = stream_mode, chunk
         else:
             mode, data = chunk
-        if mode == "updates" and isinstance(data, dict):
+        if ns:
+            yield chunk
+        elif mode == "updates" and isinstance(data, dict):
             data = {
                 node: {k: v for k, v in update.items() if k in keys} or None
                 if isinstance(update, dict)
@@ -240,8 +252,12 @@ def _output_chunks(
             if not fresh:
                 continue
             data = {k: data[k] for k in keys if k in data}
+        if ns:
+            continue
         if version == "v2":
             yield {**chunk, "data": data}
+        elif subgraphs:
+            yield (ns, data) if isinstance(stream_mode, str) else (ns, mode, data)
         elif isinstance(stream_mode, str):
             yield data
         else:
@@ -472,12 +488,14 @@ class CompiledStateGraph:
         *,
         stream_mode: str = "values",
         version: str = "v1",
+        subgraphs: bool = False,
         **options: Any,
     ) -> Any:
         """Run the graph to the end: the last state, or the list of chunks of another mode.
 
         With ``version="v2"`` the last state comes as a :class:`GraphOutput`
-        and other modes' chunks as stream parts.
+        and other modes' chunks as stream parts; with ``subgraphs=True`` those chunks
+        include the subgraphs' (the last state is the graph's own either way).
         """
         run_config = self._config(config, options)
         _refuse(version, options)
@@ -485,10 +503,16 @@ class CompiledStateGraph:
         input = self._input(input)
         if stream_mode != "values" or version == "v2":
             chunks = self.module.stream_chunks(
-                input, stream_mode=stream_mode, config=run_config, version=version
+                input,
+                stream_mode=stream_mode,
+                config=run_config,
+                version=version,
+                subgraphs=subgraphs and stream_mode != "values",
             )
             if self._output_keys is not None:
-                chunks = _output_chunks(chunks, stream_mode, version, self._output_keys, input)
+                chunks = _output_chunks(
+                    chunks, stream_mode, version, self._output_keys, input, subgraphs
+                )
             return _result(list(chunks), stream_mode, version, self._output)
         latest = None
         for event in self.module.stream(input, stream_mode="values", config=run_config):
@@ -502,6 +526,7 @@ class CompiledStateGraph:
         *,
         stream_mode: str = "values",
         version: str = "v1",
+        subgraphs: bool = False,
         **options: Any,
     ) -> Any:
         """Async twin of :meth:`invoke`."""
@@ -511,12 +536,18 @@ class CompiledStateGraph:
         input = self._input(input)
         if stream_mode != "values" or version == "v2":
             chunks = self.module.astream_chunks(
-                input, stream_mode=stream_mode, config=run_config, version=version
+                input,
+                stream_mode=stream_mode,
+                config=run_config,
+                version=version,
+                subgraphs=subgraphs and stream_mode != "values",
             )
             got = [chunk async for chunk in chunks]
             if self._output_keys is not None:
                 got = list(
-                    _output_chunks(iter(got), stream_mode, version, self._output_keys, input)
+                    _output_chunks(
+                        iter(got), stream_mode, version, self._output_keys, input, subgraphs
+                    )
                 )
             return _result(got, stream_mode, version, self._output)
         latest = None
