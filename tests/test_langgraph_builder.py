@@ -512,8 +512,7 @@ def test_compile_lists_every_problem_at_the_users_line() -> None:
         f'{unknown} |     builder.add_edge("bump", "bmup")  # mark: unknown\n'
     ) in text
     assert (
-        "error[E601]: `checkpointer=` takes a checkpoint saver; a object has no `get_tuple`"
-        in text
+        "error[E601]: `checkpointer=` takes a checkpoint saver; a object has no `get_tuple`" in text
     )
     assert text.endswith("found 4 errors")
 
@@ -732,3 +731,45 @@ def test_langgraphs_error_module_has_the_errors_flowc_runs_raise() -> None:
 def test_what_langgraph_graph_has_and_flowc_not_refuses_to_import_naming_it() -> None:
     with pytest.raises(ImportError, match=r"flowc.langgraph.graph has no MessageGraph: "):
         from flowc.langgraph.graph import MessageGraph  # noqa: F401
+
+
+# -- root states ----------------------------------------------------------------------------
+
+
+def test_a_root_state_is_one_value_that_nodes_replace_or_reduce() -> None:
+    from langgraph.checkpoint.memory import InMemorySaver
+
+    replaced = (
+        StateGraph(dict)
+        .add_node("a", lambda state: {"seen": sorted(state)})
+        .add_edge(START, "a")
+        .compile()
+    )
+    assert replaced.invoke({"x": 0}) == {"seen": ["x"]}
+    reduced = (
+        StateGraph(Annotated[list, operator.add])
+        .add_node("a", lambda items: [len(items)])
+        .add_node("quiet", lambda items: None)
+        .add_edge(START, "a")
+        .add_edge("a", "quiet")
+        .compile(checkpointer=InMemorySaver())
+    )
+    config: Any = {"configurable": {"thread_id": "t"}}
+    assert list(reduced.stream(["in"], config, stream_mode=["values", "updates"])) == [
+        ("values", ["in"]),
+        ("updates", {"a": [1]}),
+        ("values", ["in", 1]),
+        ("updates", {"quiet": None}),
+    ]
+    assert reduced.get_state(config).values == ["in", 1]
+    tasks = list(
+        reduced.stream(["again"], {"configurable": {"thread_id": "u"}}, stream_mode="tasks")
+    )
+    # LangGraph names the one channel `__root__` in a task's writes
+    assert [t.get("result") for t in tasks] == [None, {"__root__": [1]}, None, {}]
+    assert reduced.get_input_jsonschema() == {
+        "default": None,
+        "items": {},
+        "title": "LangGraphInput",
+        "type": "array",
+    }

@@ -419,27 +419,3 @@ def test_resuming_with_command_fails_before_running() -> None:
         UnsupportedFeatureError, match=r"resuming with `Command` is not supported by flowc yet"
     ):
         graph.invoke(Command(resume="x"))
-
-
-# -- root states ----------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("schema", "shown", "reduces"),
-    [(dict, "dict", ""), (Annotated[list, operator.add], "Annotated[...]", " or reduces")],
-    ids=["dict", "annotated"],
-)
-def test_a_root_state_is_refused_once_naming_the_feature(
-    schema: Any, shown: str, reduces: str
-) -> None:
-    builder = StateGraph(schema)
-    builder.add_node("a", lambda state: state)
-    builder.add_edge(START, "a")
-    assert compile_error(builder) == [
-        (
-            "E601",
-            f"a root state (`StateGraph({shown})`: one value that each node replaces{reduces}) "
-            "is not supported by flowc yet",
-            "use a TypedDict state with one key for the value",
-        )
-    ]

@@ -22,6 +22,7 @@ from flowc.runtime.checkpoint import ERROR
 from ._blueprint import Blueprint
 from ._draw import DrawableGraph, drawing
 from ._errors import UnsupportedFeatureError
+from ._lower import ROOT, is_root_state
 from ._schema import schema_name, state_json_schema
 
 if TYPE_CHECKING:
@@ -264,14 +265,92 @@ def _output_chunks(
             yield (mode, data)
 
 
-def _result(chunks: list[Any], stream_mode: str, version: str, output: Any) -> Any:
-    """What ``invoke`` returns, given every chunk of its run (``output`` picks the returned keys
-    of the last state)."""
+def _root_value(state: Any) -> Any:
+    return state.get(ROOT) if isinstance(state, dict) else state
+
+
+def _root_result(result: Any) -> Any:
+    # a task's writes: LangGraph names the root channel `__root__`
+    if isinstance(result, dict) and ROOT in result:
+        return {"__root__": result[ROOT], **{k: v for k, v in result.items() if k != ROOT}}
+    return result
+
+
+def _root_task(payload: Any) -> Any:
+    """A tasks (or debug) payload of a root-state graph, as LangGraph shows it."""
+    if not isinstance(payload, dict):
+        return payload
+    out = dict(payload)
+    if "input" in out:
+        out["input"] = _root_value(out["input"])
+    if "result" in out:
+        out["result"] = _root_result(out["result"])
+    if "values" in out:
+        out["values"] = _root_value(out["values"])
+    if isinstance(out.get("tasks"), list):
+        out["tasks"] = [_root_task(t) for t in out["tasks"]]
+    return out
+
+
+def _root_data(mode: str, data: Any) -> Any:
+    """A chunk's data of a root-state graph: the value where flowc has its one key."""
+    if mode == "values":
+        return _root_value(data)
+    if mode == "updates" and isinstance(data, dict):
+        return {node: _root_value(update) for node, update in data.items()}
+    if mode in ("tasks", "checkpoints"):
+        return _root_task(data)
+    if mode == "debug" and isinstance(data, dict) and "payload" in data:
+        return {**data, "payload": _root_task(data["payload"])}
+    return data
+
+
+def _root_chunks(
+    chunks: Iterator[Any], stream_mode: Any, version: str, subgraphs: bool
+) -> Iterator[Any]:
+    """The chunks of a root-state graph, in every shape ``stream`` gives them.
+
+    With a tuple of modes LangGraph's chunks carry no mode: they were asked for as a list
+    (see :func:`_tagged`), and lose their mode here.
+    """
+    single = "updates" if stream_mode is None else stream_mode
+    untag = isinstance(stream_mode, tuple)
+    for chunk in chunks:
+        if version == "v2":
+            yield {**chunk, "data": _root_data(chunk["type"], chunk["data"])}
+        elif subgraphs and isinstance(single, str):
+            yield (chunk[0], _root_data(single, chunk[1]))
+        elif subgraphs:
+            data = _root_data(chunk[1], chunk[2])
+            yield (chunk[0], data) if untag else (chunk[0], chunk[1], data)
+        elif isinstance(single, str):
+            yield _root_data(single, chunk)
+        else:
+            data = _root_data(chunk[0], chunk[1])
+            yield data if untag else (chunk[0], data)
+
+
+def _tagged(stream_mode: Any, root: bool) -> Any:
+    """The modes to ask the runner for: a tuple as a list for a root state, whose chunks are
+    reshaped by mode."""
+    return list(stream_mode) if root and isinstance(stream_mode, tuple) else stream_mode
+
+
+async def _aroot_chunks(
+    chunks: AsyncIterator[Any], stream_mode: Any, version: str, subgraphs: bool
+) -> AsyncIterator[Any]:
+    async for chunk in chunks:
+        for out in _root_chunks(iter((chunk,)), stream_mode, version, subgraphs):
+            yield out
+
+
+def _result(chunks: list[Any], stream_mode: str, version: str) -> Any:
+    """What ``invoke`` returns, given every chunk of its run (already shaped for the output)."""
     if stream_mode != "values":
         return chunks
     # v2 (a v1 run in "values" mode reads events, not chunks)
     latest = chunks[-1]["data"] if chunks else None
-    return GraphOutput(output(latest))
+    return GraphOutput(latest)
 
 
 class CompiledStateGraph:
@@ -298,8 +377,11 @@ class CompiledStateGraph:
         self.checkpointer = checkpointer
         """The saver runs on a thread keep their checkpoints in (flowc's or LangGraph's)."""
         self._input_keys, self._output_keys = _io_keys(blueprint)
+        self._root = is_root_state(blueprint.state)
 
     def _input(self, input: Any) -> Any:
+        if self._root:
+            return {ROOT: input}
         # LangGraph reads an input's keys of the input schema only, and ignores the others
         keys = self._input_keys
         if keys is None or not isinstance(input, Mapping) or all(k in keys for k in input):
@@ -308,6 +390,8 @@ class CompiledStateGraph:
 
     def _output(self, state: Any) -> Any:
         # what invoke returns: the output schema's keys, in its order, as LangGraph reads them
+        if self._root:
+            return _root_value(state)
         keys = self._output_keys
         if keys is None or not isinstance(state, dict):
             return state
@@ -380,6 +464,8 @@ class CompiledStateGraph:
         checkpoint = saved.checkpoint
         stored = checkpoint["channel_values"]
         values = self.module.PLAN.stored(stored)
+        if self._root:
+            values = _root_value(values)
         due = next_of(stored)
         checkpoint_id = checkpoint["id"]
         ns = saved.config["configurable"].get("checkpoint_ns", "")
@@ -402,6 +488,8 @@ class CompiledStateGraph:
                         for channel, value in written
                         if not channel.startswith(BRANCH) and channel != START
                     }
+                    if self._root:
+                        result = _root_result(result)
             tasks.append(PregelTask(tid, name, ("__pregel_pull", name), error, (), None, result))
         return StateSnapshot(
             values,
@@ -446,13 +534,16 @@ class CompiledStateGraph:
         run_config = self._config(config, options)
         _refuse(version, options)
         _refuse_input(input)
-        yield from self.module.stream_chunks(
+        chunks = self.module.stream_chunks(
             self._input(input),
-            stream_mode=stream_mode,
+            stream_mode=_tagged(stream_mode, self._root),
             subgraphs=subgraphs,
             config=run_config,
             version=version,
         )
+        if self._root:
+            chunks = _root_chunks(chunks, stream_mode, version, subgraphs)
+        yield from chunks
 
     async def astream(
         self,
@@ -470,13 +561,14 @@ class CompiledStateGraph:
         _refuse_input(input)
         chunks = self.module.astream_chunks(
             self._input(input),
-            stream_mode=stream_mode,
+            stream_mode=_tagged(stream_mode, self._root),
             subgraphs=subgraphs,
             config=run_config,
             version=version,
         )
+        shaped = _aroot_chunks(chunks, stream_mode, version, subgraphs) if self._root else chunks
         try:
-            async for chunk in chunks:
+            async for chunk in shaped:
                 yield chunk
         finally:
             await chunks.aclose()
@@ -513,7 +605,11 @@ class CompiledStateGraph:
                 chunks = _output_chunks(
                     chunks, stream_mode, version, self._output_keys, input, subgraphs
                 )
-            return _result(list(chunks), stream_mode, version, self._output)
+            if self._root:
+                chunks = _root_chunks(
+                    chunks, stream_mode, version, subgraphs and stream_mode != "values"
+                )
+            return _result(list(chunks), stream_mode, version)
         latest = None
         for event in self.module.stream(input, stream_mode="values", config=run_config):
             latest = event.data
@@ -543,13 +639,19 @@ class CompiledStateGraph:
                 subgraphs=subgraphs and stream_mode != "values",
             )
             got = [chunk async for chunk in chunks]
+            if self._root:
+                got = list(
+                    _root_chunks(
+                        iter(got), stream_mode, version, subgraphs and stream_mode != "values"
+                    )
+                )
             if self._output_keys is not None:
                 got = list(
                     _output_chunks(
                         iter(got), stream_mode, version, self._output_keys, input, subgraphs
                     )
                 )
-            return _result(got, stream_mode, version, self._output)
+            return _result(got, stream_mode, version)
         latest = None
         async for event in self.module.astream(input, stream_mode="values", config=run_config):
             latest = event.data

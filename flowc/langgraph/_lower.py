@@ -37,6 +37,7 @@ from flowc.dsl.graph import CheckedGraph
 from flowc.dsl.load import load_subgraph as load_file_subgraph
 from flowc.dsl.spec import END, START, BranchSpec, EdgeSpec, GraphSpec, NodeSpec, StateSpec
 from flowc.dsl.types import RefError, is_identifier, parse_ref
+from flowc.runtime.control import Command, Send, as_command, as_send
 
 from . import _objects
 from ._blueprint import Blueprint, BranchRecord, NodeRecord
@@ -284,6 +285,8 @@ class _Lowering:
         """(code, text) of the checker's diagnostics that repeat a problem reported here."""
         self.refused_fields: list[str] = []
         """State fields refused here; the checker's complaints about them are noise."""
+        self.root = False
+        """The state is one value (``StateGraph(dict)``, ``Annotated[list, add]``...)."""
         self.private: dict[str, Any] = {}
         """Private channels: keys of node and router schemas that the state has not, with
         their types."""
@@ -301,19 +304,16 @@ class _Lowering:
         self.mark(("state", "class"), bp.state_span)
         self.mark(("graph", "name"), bp.compile_span or bp.state_span)
         cls = bp.state
-        if cls is dict or get_origin(cls) is typing.Annotated:
-            shown = "dict" if cls is dict else "Annotated[...]"
-            self.error(
-                UNSUPPORTED,
-                f"a root state (`StateGraph({shown})`: one value that each node replaces"
-                + ("" if cls is dict else " or reduces")
-                + ") is not supported by flowc yet",
-                bp.state_span,
-                "use a TypedDict state with one key for the value",
-            )
-            # the checker's complaint about the stand-in state class repeats this
-            self.refused_fields.append("object")
-            return None
+        if is_root_state(cls):
+            # LangGraph's one `__root__` channel: a state of one key, nodes and routers
+            # adapted to take and return its value, the compiled graph showing the value
+            self.root = True
+            for meta in _metadata(cls):
+                if callable(meta) and not isinstance(meta, type):
+                    _serve(meta, "reducer")
+            root = _root_class(cls)
+            _objects.serve_import(root, "state", "Root")
+            return _objects.ref(root, "state", "Root")
         if not isinstance(cls, type):
             self.error(
                 NOT_A_NODE,
@@ -381,6 +381,11 @@ class _Lowering:
             if action.needs_async:
                 # async-only tools: the node is async, as LangGraph's runs them under astream
                 action = action.ainvoke
+        if self.root:
+            root_node = _root_node(action)
+            return self.spec_of_node(
+                record, {**common, "call": _call_ref(root_node, "node", record.name)}
+            )
         schema = record.input_schema
         if schema is self.bp.state:
             schema = None
@@ -445,7 +450,8 @@ class _Lowering:
         if not self.check_callable(path, what, record.span):
             return stand_in
         path_map = record.path_map
-        router = _call_ref(path, "router", _name_of(path))
+        call = _root_router(path) if self.root else path
+        router = _call_ref(call, "router", _name_of(path))
         if path_map is None:
             # as in LangGraph, a router that says nothing may go anywhere
             targets = _literal_targets(path) or anywhere
@@ -459,7 +465,7 @@ class _Lowering:
                 return stand_in
             if all(isinstance(k, str) for k in path_map):
                 return BranchSpec(source=record.source, router=router, path_map=dict(path_map))
-            keyed = _keyed_router(path, dict(path_map))
+            keyed = _keyed_router(call, dict(path_map))
             return BranchSpec(
                 source=record.source,
                 router=_objects.ref(keyed, "router", _name_of(path)),
@@ -473,6 +479,116 @@ class _Lowering:
             )
             return stand_in
         return BranchSpec(source=record.source, router=router, targets=targets)
+
+
+ROOT = "root"
+"""The one key of the state a root-state graph is lowered to."""
+
+
+def is_root_state(schema: Any) -> bool:
+    """LangGraph's rule: a state schema without annotations (``dict``, ``list[str]``,
+    ``Annotated[list, operator.add]``) is one value, its ``__root__`` channel."""
+    return not hasattr(schema, "__annotations__")
+
+
+_roots: dict[int, tuple[Any, type]] = {}
+"""The state classes made for root states so far, so that compiling again reuses a runner."""
+
+
+def _root_class(schema: Any) -> type:
+    """A TypedDict of the one key :data:`ROOT`, typed (and reduced) as the root state."""
+    with _lock:
+        known = _roots.get(id(schema))
+    if known is not None and known[0] is schema:
+        return known[1]
+    make: Any = typing_extensions.TypedDict
+    root: type = make("Root", {ROOT: schema})
+    root.__module__ = _objects.MODULE
+    with _lock:
+        _roots[id(schema)] = (schema, root)
+    return root
+
+
+def _rooted(value: Any) -> Any:
+    """A Send's argument, a Command's update and Sends, as the root state's key."""
+    send = as_send(value)
+    if send is not None:
+        return Send(send.node, {ROOT: send.arg})
+    command = as_command(value)
+    if command is not None:
+        goto = command.goto
+        if isinstance(goto, list | tuple):
+            goto = [_rooted(g) for g in goto]
+        elif goto is not None and not isinstance(goto, str):
+            goto = _rooted(goto)
+        update = command.update
+        return Command(
+            graph=command.graph,
+            update=None if update is None else {ROOT: update},
+            resume=command.resume,
+            goto=goto,
+        )
+    return value
+
+
+def _root_call(fn: Any, result: Callable[[Any], Any]) -> Callable[..., Any]:
+    """``fn`` called with the root state's value, its result passed through ``result``."""
+    try:
+        sig: inspect.Signature | None = inspect.signature(fn)
+    except (TypeError, ValueError):
+        sig = None
+
+    def value_of(state: Any) -> Any:
+        return state[ROOT] if isinstance(state, Mapping) and ROOT in state else None
+
+    wrapper: Callable[..., Any]
+    if _is_async(fn):
+
+        async def anode(state: Any, *args: Any, **kwargs: Any) -> Any:
+            return result(await fn(value_of(state), *args, **kwargs))
+
+        wrapper = anode
+    else:
+
+        def node(state: Any, *args: Any, **kwargs: Any) -> Any:
+            return result(fn(value_of(state), *args, **kwargs))
+
+        wrapper = node
+    if sig is not None and sig.parameters:
+        params = list(sig.parameters.values())
+        bare = [p.replace(annotation=inspect.Parameter.empty) for p in params]
+        wrapper.__signature__ = sig.replace(  # type: ignore[union-attr]
+            parameters=bare, return_annotation=inspect.Signature.empty
+        )
+    wrapper.__annotations__ = {}
+    wrapper.__name__ = getattr(fn, "__name__", type(fn).__name__)
+    return wrapper
+
+
+def _root_node(fn: Any) -> Callable[..., Any]:
+    """A node of a root-state graph: takes the value, returns the new value (or a Command)."""
+
+    def update(result: Any) -> Any:
+        if result is None:
+            return None
+        if as_command(result) is not None:
+            return _rooted(result)
+        if isinstance(result, list | tuple) and any(as_command(r) is not None for r in result):
+            return [_rooted(r) for r in result]
+        return {ROOT: result}
+
+    return _root_call(fn, update)
+
+
+def _root_router(fn: Any) -> Callable[..., Any]:
+    """A router of a root-state graph: takes the value; its Sends carry values."""
+
+    def route(result: Any) -> Any:
+        if isinstance(result, list | tuple):
+            return [_rooted(r) for r in result]
+        return _rooted(result)
+
+    return _root_call(fn, route)
 
 
 def _narrowing_schema(bp: Blueprint) -> str | None:
