@@ -22,7 +22,7 @@ from flowc.runtime.checkpoint import ERROR
 from ._blueprint import Blueprint
 from ._draw import DrawableGraph, drawing
 from ._errors import UnsupportedFeatureError
-from ._lower import ROOT, is_root_state
+from ._lower import ROOT, _object_update, is_root_state
 from ._schema import schema_name, state_json_schema
 
 if TYPE_CHECKING:
@@ -177,19 +177,21 @@ def _refuse_input(input: Any) -> None:
 
 
 def _io_keys(bp: Blueprint) -> tuple[frozenset[str] | None, tuple[str, ...] | None]:
-    """The keys an input may set and the keys ``invoke`` returns, when they are not simply
-    the state's (``None``): a graph with input or output schemas, or with private channels."""
+    """The keys an input may set (``None`` for a root state) and the keys ``invoke`` returns,
+    when they are not simply the state's (``None``: a graph without input or output schemas
+    or private channels)."""
     from ._lower import _annotations, _private_channels
 
     private = _private_channels(bp)
     state_keys = tuple(_annotations(bp.state)) if isinstance(bp.state, type) else ()
     given_in = bp.input_schema
     given_out = bp.output_schema
+    # LangGraph ignores an input's keys that are no channel of the input schema
     inputs = (
         frozenset(_annotations(given_in))
         if isinstance(given_in, type)
         else frozenset(state_keys)
-        if private
+        if state_keys
         else None
     )
     outputs = (
@@ -384,6 +386,15 @@ class CompiledStateGraph:
             return {ROOT: input}
         # LangGraph reads an input's keys of the input schema only, and ignores the others
         keys = self._input_keys
+        schema = self.blueprint.input_schema
+        if (
+            keys is not None
+            and not isinstance(input, Mapping)
+            and isinstance(schema, type)
+            and type(input) is schema
+        ):
+            # an instance of an input schema that is not the state: its keys, by LangGraph's rule
+            return _object_update(input, tuple(keys))
         if keys is None or not isinstance(input, Mapping) or all(k in keys for k in input):
             return input
         return {k: v for k, v in input.items() if k in keys}

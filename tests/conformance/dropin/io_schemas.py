@@ -8,6 +8,7 @@ import operator
 from typing import Annotated, NotRequired
 
 from langgraph.graph import END, START, StateGraph
+from pydantic import BaseModel
 from typing_extensions import TypedDict
 
 
@@ -67,9 +68,35 @@ private = (
     .compile()
 )
 
-GRAPHS = ["schemas", "private"]
-INPUTS = [
-    {"question": "why"},
-    # keys the input schema has not (the state's too) are ignored
-    {"question": "how", "notes": ["given"], "answer": "ignored", "draft": "ignored"},
-]
+
+class Profile(BaseModel):
+    name: str
+    visits: int = 0
+
+
+class Visitor(BaseModel):
+    name: str
+
+
+def visit(state: Profile):
+    return {"visits": state.visits + 1}
+
+
+validated = (
+    StateGraph(Profile, input_schema=Visitor)
+    .add_node("visit", visit)
+    .add_edge(START, "visit")
+    .compile()
+)
+
+GRAPHS = ["schemas", "private", "validated"]
+INPUTS = {
+    "schemas": [
+        {"question": "why"},
+        # keys the input schema has not (the state's too) are ignored
+        {"question": "how", "notes": ["given"], "answer": "ignored", "draft": "ignored"},
+    ],
+    "private": [{"question": "why"}, {"question": "how", "draft": "ignored", "nonsense": 1}],
+    # an instance of the input schema, and a dict with a key no schema has
+    "validated": [Visitor(name="ada"), {"name": "bob", "nonsense": 1}],
+}
