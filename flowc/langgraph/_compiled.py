@@ -9,6 +9,7 @@ that flowc does not support fail before anything runs, naming the option.
 
 from __future__ import annotations
 
+import copy
 import warnings
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -144,6 +145,27 @@ def _config(config: Mapping[str, Any] | None, checkpointer: Any = None) -> Confi
         )
     out: dict[str, Any] = {k: config[k] for k in _CONFIG_KEYS if config.get(k) is not None}
     return out  # type: ignore[return-value]
+
+
+def merge_configs(
+    bound: Mapping[str, Any] | None, given: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """``given`` over ``bound``, as LangChain's ``merge_configs``: ``configurable`` and
+    ``metadata`` merged key by key, ``tags`` and ``callbacks`` (lists) added, others replaced."""
+    out = dict(bound or {})
+    for key, value in (given or {}).items():
+        if value is None:
+            continue
+        old = out.get(key)
+        if key in ("configurable", "metadata") and isinstance(old, Mapping):
+            out[key] = {**old, **value}
+        elif key == "tags" and isinstance(old, list | tuple):
+            out[key] = sorted({*old, *value})
+        elif key == "callbacks" and isinstance(old, list) and isinstance(value, list):
+            out[key] = [*old, *value]
+        else:
+            out[key] = value
+    return out
 
 
 def _thread_config(config: Mapping[str, Any]) -> dict[str, Any]:
@@ -378,6 +400,8 @@ class CompiledStateGraph:
         self.name = blueprint.name
         self.checkpointer = checkpointer
         """The saver runs on a thread keep their checkpoints in (flowc's or LangGraph's)."""
+        self.config: dict[str, Any] | None = None
+        """The config every run starts from (``with_config``), merged with the run's own."""
         self._input_keys, self._output_keys = _io_keys(blueprint)
         self._root = is_root_state(blueprint.state)
 
@@ -412,6 +436,8 @@ class CompiledStateGraph:
         self, config: Mapping[str, Any] | None, options: dict[str, Any] | None = None
     ) -> Config | None:
         durability = options.pop("durability", None) if options else None
+        if self.config:
+            config = merge_configs(self.config, config)
         out = _config(config, self.checkpointer)
         if durability is not None:
             if durability not in ("sync", "async", "exit"):
@@ -519,6 +545,25 @@ class CompiledStateGraph:
     def get_name(self) -> str:
         """The graph's name."""
         return self.name
+
+    def with_config(
+        self, config: Mapping[str, Any] | None = None, **kwargs: Any
+    ) -> CompiledStateGraph:
+        """The same graph, whose runs start from ``config`` (and ``kwargs``), as LangGraph's.
+
+        A run's own config is merged into it as LangChain merges configs: ``configurable``
+        and ``metadata`` key by key, ``tags`` added, anything else replaced.
+        """
+        clone = copy.copy(self)
+        clone.config = merge_configs(self.config, {**(config or {}), **kwargs})
+        return clone
+
+    def copy(self, update: Mapping[str, Any] | None = None) -> CompiledStateGraph:
+        """A shallow copy, with the attributes in ``update`` replaced (LangGraph's ``copy``)."""
+        clone = copy.copy(self)
+        for attr, value in (update or {}).items():
+            setattr(clone, attr, value)
+        return clone
 
     def stream(
         self,
