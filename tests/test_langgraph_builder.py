@@ -484,8 +484,10 @@ def test_local_state_classes_and_lambda_reducers() -> None:
 def test_compile_lists_every_problem_at_the_users_line() -> None:
     builder = StateGraph(State)  # mark: state
     builder.add_node(bump)
-    builder.add_node(bump)  # mark: duplicate
+    builder.add_node("twice", bump)
     builder.add_edge(START, "bump")
+    builder.add_edge("bump", "twice")
+    builder.add_edge("twice", "twice")  # mark: endless
     builder.add_edge("bump", "bmup")  # mark: unknown
     builder.add_node("no_state", lambda: {})  # mark: no state
     with pytest.raises(GraphCompileError) as info:
@@ -496,7 +498,7 @@ def test_compile_lists_every_problem_at_the_users_line() -> None:
         (d.code, d.span.file if d.span else None, d.span.line if d.span else None) for d in diags
     ) == sorted(
         [
-            ("E103", here, line_of("mark: duplicate")),
+            ("E203", here, line_of("mark: endless")),
             ("E104", here, line_of("mark: unknown")),
             ("E304", here, line_of("mark: no state")),
             ("E601", here, line_of("mark: compile")),
@@ -506,13 +508,12 @@ def test_compile_lists_every_problem_at_the_users_line() -> None:
     text = str(info.value)
     unknown = line_of("mark: unknown")
     assert (
-        f"{here}:{unknown}:5: error[E104]: unknown node `bmup`\n"
+        f"{here}:{unknown}:5: error[E104]: Found edge ending at unknown node `bmup`\n"
         f"{' ' * len(str(unknown))} |\n"
         f'{unknown} |     builder.add_edge("bump", "bmup")  # mark: unknown\n'
     ) in text
     assert (
-        "error[E601]: `checkpointer=` takes a checkpoint saver; a object has no `get_tuple`"
-        in text
+        "error[E601]: `checkpointer=` takes a checkpoint saver; a object has no `get_tuple`" in text
     )
     assert text.endswith("found 4 errors")
 
@@ -527,7 +528,10 @@ def test_chained_builder_calls_are_each_located() -> None:
             .compile()
         )
     (diag,) = info.value.diagnostics
-    assert (diag.code, diag.message) == ("E104", "unknown node `nowhere`")
+    assert (diag.code, diag.message) == (
+        "E104",
+        "At 'bump' node, 'condition' branch found unknown target 'nowhere'",
+    )
     assert diag.span is not None and diag.span.line == line_of("mark: router")
     # the caret is under this call of the chain: from the method's name to its parenthesis
     text = Path(__file__).read_text(encoding="utf-8").splitlines()[diag.span.line - 1]
@@ -621,3 +625,156 @@ def test_functions_and_classes_defined_again_give_a_fresh_runner() -> None:
         assert first.invoke({"log": ["x"]}) == {"log": ["x", "first"]}
     finally:
         del sys.modules[notebook.__name__]
+
+
+# -- graph schemas and LangGraph's deprecated arguments -----------------------------------
+
+
+class Question(TypedDict):
+    n: int
+
+
+class Tally(TypedDict):
+    log: list[str]
+
+
+def test_input_and_output_schemas_pick_the_keys_read_and_returned() -> None:
+    builder = StateGraph(State, input_schema=Question, output_schema=Tally)
+    assert (builder.input_schema, builder.output_schema, builder.context_schema) == (
+        Question,
+        Tally,
+        None,
+    )
+    graph = builder.add_node("bump", bump).add_edge(START, "bump").compile()
+    # `log` is no key of the input schema: the input's `log` is ignored
+    assert graph.invoke({"n": 1, "log": ["given"]}) == {"log": ["bump"]}
+    assert graph.invoke({"n": 1}, stream_mode="updates") == [{"bump": {"log": ["bump"]}}]
+    assert list(graph.stream({"n": 1, "log": ["given"]}, stream_mode="values")) == [
+        {"n": 1, "log": []},
+        {"n": 2, "log": ["bump"]},
+    ]
+    assert graph.get_input_jsonschema()["title"] == "Question"
+    assert graph.get_output_jsonschema()["title"] == "Tally"
+
+
+def test_the_schemas_default_to_the_state() -> None:
+    builder = StateGraph(State)
+    assert (builder.input_schema, builder.output_schema) == (State, State)
+
+
+def test_deprecated_schema_arguments_warn_with_langgraphs_category_and_still_apply() -> None:
+    from langgraph.graph import StateGraph as LangGraphStateGraph
+    from langgraph.warnings import LangGraphDeprecatedSinceV05, LangGraphDeprecatedSinceV10
+
+    with pytest.warns(LangGraphDeprecatedSinceV05) as theirs:
+        LangGraphStateGraph(State, input=Question, output=Tally)
+    with pytest.warns(LangGraphDeprecatedSinceV05) as caught:
+        builder = StateGraph(State, input=Question, output=Tally)
+    assert [str(w.message) for w in caught] == [str(w.message) for w in theirs]
+    assert str(caught[0].message).startswith(
+        "`input` is deprecated and will be removed. Please use `input_schema` instead."
+    )
+    assert {w.filename for w in caught} == {__file__}
+    assert (builder.input_schema, builder.output_schema) == (Question, Tally)
+    with pytest.warns(LangGraphDeprecatedSinceV05, match="Please use `input_schema`") as caught:
+        builder.add_node("bump", bump, input=State)
+    assert caught[0].filename == __file__
+    assert builder.nodes["bump"].input_schema is State
+    with pytest.warns(LangGraphDeprecatedSinceV10, match="Please use `context_schema`"):
+        StateGraph(State, config_schema=Question)
+
+
+def test_without_langgraph_loaded_a_deprecation_is_a_plain_deprecation_warning(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delitem(sys.modules, "langgraph.warnings", raising=False)
+    with pytest.warns(DeprecationWarning) as caught:
+        StateGraph(State, input=Question)
+    assert type(caught[0].message) is DeprecationWarning
+
+
+# -- LangGraph's module paths --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("module", "names"),
+    [
+        ("graph", ["END", "START", "StateGraph", "MessagesState", "add_messages"]),
+        ("graph.state", ["StateGraph", "CompiledStateGraph"]),
+        ("graph.message", ["MessagesState", "add_messages"]),
+        ("constants", ["END", "START"]),
+        ("config", ["get_stream_writer", "get_config"]),
+        ("types", ["Command", "Send"]),
+    ],
+)
+def test_langgraphs_module_paths_give_the_drop_ins_objects(module: str, names: list[str]) -> None:
+    # `from langgraph.X import n` becomes `from flowc.langgraph.X import n`, nothing else
+    import importlib
+
+    mirror = importlib.import_module(f"flowc.langgraph.{module}")
+    assert [getattr(mirror, n) is getattr(fl, n) for n in names] == [True] * len(names)
+
+
+def test_langgraphs_error_module_has_the_errors_flowc_runs_raise() -> None:
+    import langgraph.graph.message as lg_message
+
+    from flowc.langgraph.errors import GraphRecursionError, InvalidUpdateError
+    from flowc.langgraph.graph.message import REMOVE_ALL_MESSAGES
+    from flowc.runtime import errors
+
+    assert (GraphRecursionError, InvalidUpdateError) == (
+        errors.GraphRecursionError,
+        errors.InvalidUpdateError,
+    )
+    assert REMOVE_ALL_MESSAGES == lg_message.REMOVE_ALL_MESSAGES
+    graph = StateGraph(State).add_node("again", bump).add_edge(START, "again")
+    graph = graph.add_conditional_edges("again", lambda state: "again", ["again", END]).compile()
+    with pytest.raises(GraphRecursionError, match="Recursion limit of 3 reached"):
+        graph.invoke({"n": 0}, {"recursion_limit": 3})
+
+
+def test_what_langgraph_graph_has_and_flowc_not_refuses_to_import_naming_it() -> None:
+    with pytest.raises(ImportError, match=r"flowc.langgraph.graph has no MessageGraph: "):
+        from flowc.langgraph.graph import MessageGraph  # noqa: F401
+
+
+# -- root states ----------------------------------------------------------------------------
+
+
+def test_a_root_state_is_one_value_that_nodes_replace_or_reduce() -> None:
+    from langgraph.checkpoint.memory import InMemorySaver
+
+    replaced = (
+        StateGraph(dict)
+        .add_node("a", lambda state: {"seen": sorted(state)})
+        .add_edge(START, "a")
+        .compile()
+    )
+    assert replaced.invoke({"x": 0}) == {"seen": ["x"]}
+    reduced = (
+        StateGraph(Annotated[list, operator.add])
+        .add_node("a", lambda items: [len(items)])
+        .add_node("quiet", lambda items: None)
+        .add_edge(START, "a")
+        .add_edge("a", "quiet")
+        .compile(checkpointer=InMemorySaver())
+    )
+    config: Any = {"configurable": {"thread_id": "t"}}
+    assert list(reduced.stream(["in"], config, stream_mode=["values", "updates"])) == [
+        ("values", ["in"]),
+        ("updates", {"a": [1]}),
+        ("values", ["in", 1]),
+        ("updates", {"quiet": None}),
+    ]
+    assert reduced.get_state(config).values == ["in", 1]
+    tasks = list(
+        reduced.stream(["again"], {"configurable": {"thread_id": "u"}}, stream_mode="tasks")
+    )
+    # LangGraph names the one channel `__root__` in a task's writes
+    assert [t.get("result") for t in tasks] == [None, {"__root__": [1]}, None, {}]
+    assert reduced.get_input_jsonschema() == {
+        "default": None,
+        "items": {},
+        "title": "LangGraphInput",
+        "type": "array",
+    }

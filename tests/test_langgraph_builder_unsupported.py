@@ -72,11 +72,6 @@ def compile_error(builder: StateGraph[Any], **kwargs: Any) -> list[tuple[str, st
             bump,
             "node error handlers (`error_handler=`) are not supported by flowc yet",
         ),
-        (
-            "destinations",
-            ("a",),
-            "`destinations=` (edges of nodes that return `Command`) is not supported",
-        ),
         ("timeout", 1.5, "node timeouts (`timeout=`) are not supported by flowc yet"),
     ],
 )
@@ -146,27 +141,34 @@ class Context(TypedDict):
     user: str
 
 
-@pytest.mark.parametrize(
-    ("kwargs", "message"),
-    [
+def test_a_context_schema_fails_at_compile() -> None:
+    assert [(code, text) for code, text, _ in compile_error(one_node(context_schema=Context))] == [
         (
-            {"context_schema": Context},
+            "E601",
             "a run context (`context_schema=`, read through `Runtime`) is not supported by flowc yet",
-        ),
-        (
-            {"input_schema": Context},
-            "a graph input schema (`input_schema=`) is not supported by flowc yet",
-        ),
-        (
-            {"output_schema": Context},
-            "a graph output schema (`output_schema=`) is not supported by flowc yet",
-        ),
-    ],
-)
-def test_graph_schemas_fail_at_compile(kwargs: dict[str, Any], message: str) -> None:
-    assert [(code, text) for code, text, _ in compile_error(one_node(**kwargs))] == [
-        ("E601", message)
+        )
     ]
+
+
+class Answer(TypedDict):
+    n: int
+
+
+@pytest.mark.parametrize("option", ["input_schema", "output_schema"])
+def test_a_subgraph_with_its_own_input_or_output_schema_fails_at_compile(option: str) -> None:
+    # LangGraph passes such a subgraph its input keys only and takes back its output keys;
+    # flowc would pass and take back every key the two states share
+    sub = one_node(**{option: Answer}).compile()
+    parent = StateGraph(State).add_node("sub", sub).add_edge(START, "sub")  # subgraph node
+    with pytest.raises(GraphCompileError) as info:
+        parent.compile()
+    (diag,) = info.value.diagnostics
+    assert (diag.code, diag.message, diag.span and diag.span.line) == (
+        "E601",
+        f"node `sub`: a subgraph with its own {option} is not supported by flowc yet "
+        "(flowc passes a subgraph the keys both states declare, and takes all of them back)",
+        line_of("subgraph node", __file__),
+    )
 
 
 def test_managed_values_in_the_state_fail_at_compile() -> None:
@@ -417,27 +419,3 @@ def test_resuming_with_command_fails_before_running() -> None:
         UnsupportedFeatureError, match=r"resuming with `Command` is not supported by flowc yet"
     ):
         graph.invoke(Command(resume="x"))
-
-
-# -- root states ----------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("schema", "shown", "reduces"),
-    [(dict, "dict", ""), (Annotated[list, operator.add], "Annotated[...]", " or reduces")],
-    ids=["dict", "annotated"],
-)
-def test_a_root_state_is_refused_once_naming_the_feature(
-    schema: Any, shown: str, reduces: str
-) -> None:
-    builder = StateGraph(schema)
-    builder.add_node("a", lambda state: state)
-    builder.add_edge(START, "a")
-    assert compile_error(builder) == [
-        (
-            "E601",
-            f"a root state (`StateGraph({shown})`: one value that each node replaces{reduces}) "
-            "is not supported by flowc yet",
-            "use a TypedDict state with one key for the value",
-        )
-    ]

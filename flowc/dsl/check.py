@@ -24,6 +24,8 @@ carries a map that adds the subgraphs' source texts.
 
 from __future__ import annotations
 
+import dataclasses
+
 from collections.abc import Sequence
 
 from .diagnostics import Diagnostic, Severity, SourceMap
@@ -63,6 +65,7 @@ def check(
     origin: str,
     *,
     load_subgraph: SubgraphLoader | None = None,
+    warn_only: frozenset[str] = frozenset(),
     _stack: tuple[str, ...] = (),
     _cache: SubgraphCache | None = None,
 ) -> CheckResult:
@@ -74,6 +77,8 @@ def check(
         origin: the spec's file path or ``module:attribute`` (names the graph
             in generated code, and decides where node modules are imported from).
         load_subgraph: loads the specs that subgraph nodes name.
+        warn_only: codes reported as warnings, in this graph and its subgraphs (the drop-in
+            builder accepts what LangGraph accepts, such as a node only a `Command` reaches).
     """
     cache: SubgraphCache = {} if _cache is None else _cache
     stack = (*_stack, origin)
@@ -84,13 +89,14 @@ def check(
             sub_map,
             sub_origin,
             load_subgraph=load_subgraph,
+            warn_only=warn_only,
             _stack=stack,
             _cache=cache,
         )
 
     subgraphs = Subgraphs(spec, smap, origin, load_subgraph, stack, cache, check_child)
     with import_root(origin):
-        graph, diags = _run(spec, smap, origin, subgraphs)
+        graph, diags = _run(spec, smap, origin, subgraphs, warn_only)
     errors = [d for d in diags if d.severity is Severity.ERROR]
     texts = subgraphs.texts
     result_map = SourceMap(smap.file, dict(smap.spans), {**smap.texts, **texts}) if texts else smap
@@ -98,7 +104,11 @@ def check(
 
 
 def _run(
-    spec: GraphSpec, smap: SourceMap, origin: str, subgraphs: Subgraphs
+    spec: GraphSpec,
+    smap: SourceMap,
+    origin: str,
+    subgraphs: Subgraphs,
+    warn_only: frozenset[str] = frozenset(),
 ) -> tuple[CheckedGraph | None, list[Diagnostic]]:
     """Run the passes in order; the graph, when nothing is wrong, and every diagnostic."""
     diags = _check_graph_settings(spec, smap)
@@ -120,6 +130,11 @@ def _run(
     custom = custom_pass.resolve_type_expr(spec.custom_type, ("graph", "custom_type"))
     diags += custom_pass.diags
     name = identifier(spec.name)
+    if warn_only:
+        diags = [
+            dataclasses.replace(d, severity=Severity.WARNING) if d.code in warn_only else d
+            for d in diags
+        ]
     failed = any(d.severity is Severity.ERROR for d in diags)
     if failed or state.info is None or not state.ok or name is None:
         return None, diags

@@ -25,6 +25,9 @@ class NodeRecord:
     metadata: dict[str, Any] | None
     input_schema: Any
     span: Span | None
+    destinations: tuple[tuple[str, str], ...] | None = None
+    """``add_node(destinations=...)``: where a node's ``Command`` may go, each with the label
+    of its edge in drawings (``""`` for none)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +64,10 @@ class Blueprint:
     branches: tuple[BranchRecord, ...]
     problems: tuple[Diagnostic, ...]
     """Unsupported features asked for in the builder and ``compile()`` calls."""
+    input_schema: Any = None
+    """``StateGraph(input_schema=...)``, if not the state: the keys an input may set."""
+    output_schema: Any = None
+    """``StateGraph(output_schema=...)``, if not the state: the keys ``invoke`` returns."""
 
     def node_names(self) -> tuple[str, ...]:
         """Node names in the order they were added (without duplicates)."""

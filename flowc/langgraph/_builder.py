@@ -10,16 +10,19 @@ is checked at once by ``compile()``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+import inspect
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from flowc.dsl.diagnostics import Diagnostic, Span
 from flowc.dsl.spec import END, START
 
 from ._blueprint import Blueprint, BranchRecord, EdgeRecord, NodeRecord
-from ._errors import UnsupportedFeatureError, call_site
+from ._errors import UnsupportedFeatureError, call_site, deprecated
 from ._lower import (
     UNSUPPORTED,
+    _annotations,
+    _metadata,
     check_blueprint,
     compile_blueprint,
     is_compiled_graph,
@@ -39,7 +42,6 @@ _NODE_OPTIONS: dict[str, str] = {
     "retry": "retry policies (`retry=`) are",
     "cache_policy": "cache policies (`cache_policy=`) are",
     "error_handler": "node error handlers (`error_handler=`) are",
-    "destinations": "`destinations=` (edges of nodes that return `Command`) is",
     "timeout": "node timeouts (`timeout=`) are",
     "trace_policy": "trace policies (`trace_policy=`) are",
 }
@@ -69,21 +71,20 @@ _COMPILE_OPTIONS: dict[str, tuple[str, str]] = {
     ),
 }
 
-_IO_HINT = "a flowc graph takes and returns its state schema"
 _SCHEMA_OPTIONS: dict[str, tuple[str, str]] = {
     "context_schema": (
         "a run context (`context_schema=`, read through `Runtime`)",
         "pass run values in `config['configurable']` and take a `config` parameter",
     ),
-    "config_schema": (
-        "a config schema (`config_schema=`)",
-        "pass run values in `config['configurable']` and take a `config` parameter",
-    ),
-    "input_schema": ("a graph input schema (`input_schema=`)", _IO_HINT),
-    "input": ("a graph input schema (`input=`)", _IO_HINT),
-    "output_schema": ("a graph output schema (`output_schema=`)", _IO_HINT),
-    "output": ("a graph output schema (`output=`)", _IO_HINT),
 }
+
+_RENAMED_SCHEMAS = (
+    ("input", "input_schema", "V05"),
+    ("output", "output_schema", "V05"),
+    ("config_schema", "context_schema", "V10"),
+)
+"""LangGraph's deprecated ``StateGraph`` arguments: the old name, the new one, and the
+LangGraph version since which the old one warns."""
 
 
 def _unsupported_option(option: str, where: Span | None) -> UnsupportedFeatureError:
@@ -102,16 +103,84 @@ def _node_name(action: Any) -> str:
     return name if isinstance(name, str) else type(action).__name__
 
 
+_RESERVED_CHARACTERS = ("|", ":")
+"""What LangGraph's namespaces use to join node names (``parent|child:task``)."""
+
+
+def _check_node_name(name: str, taken: set[str]) -> None:
+    """LangGraph's ``add_node`` checks of a node's name, with its errors."""
+    if name in taken:
+        raise ValueError(f"Node `{name}` already present.")
+    if name in (START, END):
+        raise ValueError(f"Node `{name}` is reserved.")
+    for character in _RESERVED_CHARACTERS:
+        if character in name:
+            raise ValueError(
+                f"'{character}' is a reserved character and is not allowed in the node names."
+            )
+
+
+def _destinations(given: Any) -> tuple[tuple[str, str], ...] | None:
+    """``destinations=`` as (node, edge label) pairs: a tuple of names, or names to labels."""
+    if given is None:
+        return None
+    if isinstance(given, Mapping):
+        pairs = tuple(given.items())
+    elif isinstance(given, list | tuple):
+        pairs = tuple((name, "") for name in given)
+    else:
+        raise TypeError(
+            "add_node(destinations=...) takes a tuple of node names or a dict of node names "
+            f"to edge labels, not {type(given).__name__}"
+        )
+    for name, label in pairs:
+        if not isinstance(name, str) or not isinstance(label, str):
+            raise TypeError(
+                f"add_node(destinations=...): {name!r}: {label!r} is not a node name and its label"
+            )
+    return pairs
+
+
+def router_name(path: Any) -> str | None:
+    """The name LangGraph gives a router: its function's (none for a lambda)."""
+    name = getattr(path, "__name__", None)
+    if not isinstance(name, str):
+        name = type(path).__name__
+    return None if name == "<lambda>" else name
+
+
+def _check_reducers(state: Any) -> None:
+    """A reducer must take two arguments: LangGraph refuses the state at ``StateGraph()``."""
+    if not isinstance(state, type):
+        return
+    for tp in _annotations(state).values():
+        extras = _metadata(tp)
+        reducer = extras[-1] if extras else None
+        if reducer is None or not callable(reducer) or isinstance(reducer, type):
+            continue
+        try:
+            sig = inspect.signature(reducer)
+        except (TypeError, ValueError):
+            continue
+        positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+        if sum(p.kind in positional for p in sig.parameters.values()) != 2:
+            raise ValueError(f"Invalid reducer signature. Expected (a, b) -> c. Got {sig}")
+
+
 class StateGraph(Generic[StateT]):
     """A graph whose nodes read and update a shared state (LangGraph's builder API).
 
     Args:
         state_schema: the state: a TypedDict, dataclass or pydantic model; a
             field with a reducer is declared ``Annotated[list[str], operator.add]``.
+        context_schema: LangGraph's run context; not supported yet (``compile()``
+            fails, naming it).
+        input_schema: the keys an input may set (default: the state's); other keys
+            of an input are ignored, as in LangGraph.
+        output_schema: the keys ``invoke`` returns (default: the state's).
 
-    LangGraph's ``context_schema``, graph-level ``input_schema`` and
-    ``output_schema`` are accepted as arguments but make ``compile()`` fail,
-    naming the feature: flowc does not support them yet.
+    Keys of the input and output schemas that the state has not are channels of the
+    graph, as keys of a node's own schema are (LangGraph's private channels).
     """
 
     def __init__(
@@ -123,23 +192,33 @@ class StateGraph(Generic[StateT]):
         output_schema: Any = None,
         **kwargs: Any,
     ) -> None:
+        for old, new, since in _RENAMED_SCHEMAS:
+            if old not in kwargs:
+                continue
+            deprecated(
+                f"`{old}` is deprecated and will be removed. Please use `{new}` instead.", since
+            )
+            value = kwargs.pop(old)
+            if new == "input_schema":
+                input_schema = value if input_schema is None else input_schema
+            elif new == "output_schema":
+                output_schema = value if output_schema is None else output_schema
+            else:
+                context_schema = value if context_schema is None else context_schema
         self.state_schema = state_schema
+        self.input_schema: Any = input_schema or state_schema
+        self.output_schema: Any = output_schema or state_schema
+        self.context_schema: Any = context_schema
         self._span = call_site()
         self._nodes: list[NodeRecord] = []
         self._edges: list[EdgeRecord] = []
         self._branches: list[BranchRecord] = []
         self._problems: list[Diagnostic] = []
-        given = {
-            "context_schema": context_schema,
-            "input_schema": input_schema,
-            "output_schema": output_schema,
-        }
-        given.update(kwargs)
+        self._names: set[str] = set()
+        _check_reducers(state_schema)
+        given = {"context_schema": context_schema, **kwargs}
         for option, value in given.items():
-            if value is None or (
-                option in ("input_schema", "output_schema", "input", "output")
-                and value is state_schema
-            ):
+            if value is None:
                 continue
             refused = _SCHEMA_OPTIONS.get(option)
             if refused is None:
@@ -204,8 +283,20 @@ class StateGraph(Generic[StateT]):
         options: dict[str, Any],
         span: Span | None,
     ) -> None:
+        if "retry" in options:
+            deprecated(
+                "`retry` is deprecated and will be removed. Please use `retry_policy` instead.",
+                "V05",
+                stacklevel=4,
+            )
         if "input" in options:
+            deprecated(
+                "`input` is deprecated and will be removed. Please use `input_schema` instead.",
+                "V05",
+                stacklevel=4,
+            )
             input_schema = input_schema if input_schema is not None else options.pop("input")
+        destinations = _destinations(options.pop("destinations", None))
         for option, value in options.items():
             what = _NODE_OPTIONS.get(option)
             if what is None:
@@ -223,8 +314,17 @@ class StateGraph(Generic[StateT]):
             if action is not None:
                 raise TypeError("add_node(fn) takes the node's name first when given two arguments")
             action, name = node, _node_name(node)
+        _check_node_name(name, self._names)
+        self._names.add(name)
         self._nodes.append(
-            NodeRecord(name, action, dict(metadata) if metadata else None, input_schema, span)
+            NodeRecord(
+                name,
+                action,
+                dict(metadata) if metadata else None,
+                input_schema,
+                span,
+                destinations,
+            )
         )
 
     def add_sequence(
@@ -240,6 +340,13 @@ class StateGraph(Generic[StateT]):
                 name, action = item
             else:
                 name, action = _node_name(item), item
+            if name in self._names:
+                raise ValueError(
+                    f"Node names must be unique: node with the name '{name}' already exists. "
+                    "If you need to use two different runnables/callables with the same name "
+                    "(for example, using `lambda`), please provide them as tuples "
+                    "(name, runnable/callable)."
+                )
             self._add_node(name, action, None, None, {}, span)
             if previous is not None:
                 self._edges.append(EdgeRecord((previous,), name, False, span))
@@ -252,9 +359,23 @@ class StateGraph(Generic[StateT]):
         """An edge; with a list of sources, ``end_key`` waits for all of them (a join)."""
         span = call_site()
         if isinstance(start_key, str):
+            if start_key == END:
+                raise ValueError("END cannot be a start node")
+            if end_key == START:
+                raise ValueError("START cannot be an end node")
             self._edges.append(EdgeRecord((start_key,), end_key, False, span))
-        else:
-            self._edges.append(EdgeRecord(tuple(start_key), end_key, True, span))
+            return self
+        # a join's nodes must be there already, as LangGraph's builder requires
+        for start in start_key:
+            if start == END:
+                raise ValueError("END cannot be a start node")
+            if start not in self._names:
+                raise ValueError(f"Need to add_node `{start}` first")
+        if end_key == START:
+            raise ValueError("START cannot be an end node")
+        if end_key != END and end_key not in self._names:
+            raise ValueError(f"Need to add_node `{end_key}` first")
+        self._edges.append(EdgeRecord(tuple(start_key), end_key, True, span))
         return self
 
     def add_conditional_edges(
@@ -267,9 +388,19 @@ class StateGraph(Generic[StateT]):
 
         Without ``path_map`` and without a ``Literal`` return annotation, the
         router may lead to any node or END, as in LangGraph.
+
+        Raises:
+            ValueError: ``source`` has a router of the same name already (LangGraph's
+                error: a router is named after its function).
         """
-        self._branches.append(BranchRecord(source, path, path_map, call_site()))
+        self._add_branch(source, path, path_map, call_site())
         return self
+
+    def _add_branch(self, source: str, path: Any, path_map: Any, span: Span | None) -> None:
+        name = router_name(path)
+        if any(b.source == source and router_name(b.path) == name for b in self._branches):
+            raise ValueError(f"Branch with name `{name}` already exists for node `{source}`")
+        self._branches.append(BranchRecord(source, path, path_map, span))
 
     def set_entry_point(self, key: str) -> StateGraph[StateT]:
         """The first node: ``add_edge(START, key)``."""
@@ -282,7 +413,7 @@ class StateGraph(Generic[StateT]):
         path_map: dict[Hashable, str] | list[str] | None = None,
     ) -> StateGraph[StateT]:
         """A router that picks the first node(s): ``add_conditional_edges(START, ...)``."""
-        self._branches.append(BranchRecord(START, path, path_map, call_site()))
+        self._add_branch(START, path, path_map, call_site())
         return self
 
     def set_finish_point(self, key: str) -> StateGraph[StateT]:
@@ -321,6 +452,8 @@ class StateGraph(Generic[StateT]):
             edges=tuple(self._edges),
             branches=tuple(self._branches),
             problems=(*self._problems, *problems),
+            input_schema=None if self.input_schema is self.state_schema else self.input_schema,
+            output_schema=None if self.output_schema is self.state_schema else self.output_schema,
         )
 
     def validate(self) -> StateGraph[StateT]:

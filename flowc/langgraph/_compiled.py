@@ -9,6 +9,7 @@ that flowc does not support fail before anything runs, naming the option.
 
 from __future__ import annotations
 
+import copy
 import warnings
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from flowc.runtime.checkpoint import ERROR
 from ._blueprint import Blueprint
 from ._draw import DrawableGraph, drawing
 from ._errors import UnsupportedFeatureError
+from ._lower import ROOT, _object_update, is_root_state
 from ._schema import schema_name, state_json_schema
 
 if TYPE_CHECKING:
@@ -145,6 +147,27 @@ def _config(config: Mapping[str, Any] | None, checkpointer: Any = None) -> Confi
     return out  # type: ignore[return-value]
 
 
+def merge_configs(
+    bound: Mapping[str, Any] | None, given: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """``given`` over ``bound``, as LangChain's ``merge_configs``: ``configurable`` and
+    ``metadata`` merged key by key, ``tags`` and ``callbacks`` (lists) added, others replaced."""
+    out = dict(bound or {})
+    for key, value in (given or {}).items():
+        if value is None:
+            continue
+        old = out.get(key)
+        if key in ("configurable", "metadata") and isinstance(old, Mapping):
+            out[key] = {**old, **value}
+        elif key == "tags" and isinstance(old, list | tuple):
+            out[key] = sorted({*old, *value})
+        elif key == "callbacks" and isinstance(old, list) and isinstance(value, list):
+            out[key] = [*old, *value]
+        else:
+            out[key] = value
+    return out
+
+
 def _thread_config(config: Mapping[str, Any]) -> dict[str, Any]:
     configurable = dict(config.get("configurable") or {})
     if configurable.get("thread_id") is None:
@@ -175,8 +198,178 @@ def _refuse_input(input: Any) -> None:
         )
 
 
+def _io_keys(bp: Blueprint) -> tuple[frozenset[str] | None, tuple[str, ...] | None]:
+    """The keys an input may set (``None`` for a root state) and the keys ``invoke`` returns,
+    when they are not simply the state's (``None``: a graph without input or output schemas
+    or private channels)."""
+    from ._lower import _annotations, _private_channels
+
+    private = _private_channels(bp)
+    state_keys = tuple(_annotations(bp.state)) if isinstance(bp.state, type) else ()
+    given_in = bp.input_schema
+    given_out = bp.output_schema
+    # LangGraph ignores an input's keys that are no channel of the input schema
+    inputs = (
+        frozenset(_annotations(given_in))
+        if isinstance(given_in, type)
+        else frozenset(state_keys)
+        if state_keys
+        else None
+    )
+    outputs = (
+        tuple(_annotations(given_out))
+        if isinstance(given_out, type)
+        else state_keys
+        if private
+        else None
+    )
+    return inputs, outputs
+
+
+_UNSET = object()
+
+
+def _output_chunks(
+    chunks: Iterator[Any],
+    stream_mode: Any,
+    version: str,
+    keys: tuple[str, ...],
+    input: Any,
+    subgraphs: bool = False,
+) -> Iterator[Any]:
+    """The chunks ``invoke`` returns when the output keys are not the state's, as LangGraph
+    reads them: an update shows the output keys it wrote (``None`` if none), and a values
+    chunk comes only after a step that wrote an output key, with those keys only.
+
+    Whether a step wrote an output key is seen from the values themselves: a key whose value
+    is the same object as in the chunk before was not written (a node that writes back the
+    very object it read is the one case this misses). A subgraph's chunks (``subgraphs=True``)
+    are its own, and kept as they are.
+    """
+    written = set(input) if isinstance(input, Mapping) else set(keys)
+    previous: dict[str, Any] | None = None
+    for chunk in chunks:
+        ns: tuple[str, ...] = ()
+        if version == "v2":
+            ns, mode, data = chunk["ns"], chunk["type"], chunk["data"]
+        elif subgraphs:
+            ns, *rest = chunk
+            mode, data = (stream_mode, rest[0]) if isinstance(stream_mode, str) else rest
+        elif isinstance(stream_mode, str):
+            mode, data = stream_mode, chunk
+        else:
+            mode, data = chunk
+        if ns:
+            yield chunk
+        elif mode == "updates" and isinstance(data, dict):
+            data = {
+                node: {k: v for k, v in update.items() if k in keys} or None
+                if isinstance(update, dict)
+                else update
+                for node, update in data.items()
+            }
+        elif mode == "values" and isinstance(data, dict):
+            if previous is None:
+                fresh = any(k in written for k in keys)
+            else:
+                fresh = any(data.get(k, _UNSET) is not previous.get(k, _UNSET) for k in keys)
+            previous = data
+            if not fresh:
+                continue
+            data = {k: data[k] for k in keys if k in data}
+        if ns:
+            continue
+        if version == "v2":
+            yield {**chunk, "data": data}
+        elif subgraphs:
+            yield (ns, data) if isinstance(stream_mode, str) else (ns, mode, data)
+        elif isinstance(stream_mode, str):
+            yield data
+        else:
+            yield (mode, data)
+
+
+def _root_value(state: Any) -> Any:
+    return state.get(ROOT) if isinstance(state, dict) else state
+
+
+def _root_result(result: Any) -> Any:
+    # a task's writes: LangGraph names the root channel `__root__`
+    if isinstance(result, dict) and ROOT in result:
+        return {"__root__": result[ROOT], **{k: v for k, v in result.items() if k != ROOT}}
+    return result
+
+
+def _root_task(payload: Any) -> Any:
+    """A tasks (or debug) payload of a root-state graph, as LangGraph shows it."""
+    if not isinstance(payload, dict):
+        return payload
+    out = dict(payload)
+    if "input" in out:
+        out["input"] = _root_value(out["input"])
+    if "result" in out:
+        out["result"] = _root_result(out["result"])
+    if "values" in out:
+        out["values"] = _root_value(out["values"])
+    if isinstance(out.get("tasks"), list):
+        out["tasks"] = [_root_task(t) for t in out["tasks"]]
+    return out
+
+
+def _root_data(mode: str, data: Any) -> Any:
+    """A chunk's data of a root-state graph: the value where flowc has its one key."""
+    if mode == "values":
+        return _root_value(data)
+    if mode == "updates" and isinstance(data, dict):
+        return {node: _root_value(update) for node, update in data.items()}
+    if mode in ("tasks", "checkpoints"):
+        return _root_task(data)
+    if mode == "debug" and isinstance(data, dict) and "payload" in data:
+        return {**data, "payload": _root_task(data["payload"])}
+    return data
+
+
+def _root_chunks(
+    chunks: Iterator[Any], stream_mode: Any, version: str, subgraphs: bool
+) -> Iterator[Any]:
+    """The chunks of a root-state graph, in every shape ``stream`` gives them.
+
+    With a tuple of modes LangGraph's chunks carry no mode: they were asked for as a list
+    (see :func:`_tagged`), and lose their mode here.
+    """
+    single = "updates" if stream_mode is None else stream_mode
+    untag = isinstance(stream_mode, tuple)
+    for chunk in chunks:
+        if version == "v2":
+            yield {**chunk, "data": _root_data(chunk["type"], chunk["data"])}
+        elif subgraphs and isinstance(single, str):
+            yield (chunk[0], _root_data(single, chunk[1]))
+        elif subgraphs:
+            data = _root_data(chunk[1], chunk[2])
+            yield (chunk[0], data) if untag else (chunk[0], chunk[1], data)
+        elif isinstance(single, str):
+            yield _root_data(single, chunk)
+        else:
+            data = _root_data(chunk[0], chunk[1])
+            yield data if untag else (chunk[0], data)
+
+
+def _tagged(stream_mode: Any, root: bool) -> Any:
+    """The modes to ask the runner for: a tuple as a list for a root state, whose chunks are
+    reshaped by mode."""
+    return list(stream_mode) if root and isinstance(stream_mode, tuple) else stream_mode
+
+
+async def _aroot_chunks(
+    chunks: AsyncIterator[Any], stream_mode: Any, version: str, subgraphs: bool
+) -> AsyncIterator[Any]:
+    async for chunk in chunks:
+        for out in _root_chunks(iter((chunk,)), stream_mode, version, subgraphs):
+            yield out
+
+
 def _result(chunks: list[Any], stream_mode: str, version: str) -> Any:
-    """What ``invoke`` returns, given every chunk of its run."""
+    """What ``invoke`` returns, given every chunk of its run (already shaped for the output)."""
     if stream_mode != "values":
         return chunks
     # v2 (a v1 run in "values" mode reads events, not chunks)
@@ -207,11 +400,44 @@ class CompiledStateGraph:
         self.name = blueprint.name
         self.checkpointer = checkpointer
         """The saver runs on a thread keep their checkpoints in (flowc's or LangGraph's)."""
+        self.config: dict[str, Any] | None = None
+        """The config every run starts from (``with_config``), merged with the run's own."""
+        self._input_keys, self._output_keys = _io_keys(blueprint)
+        self._root = is_root_state(blueprint.state)
+
+    def _input(self, input: Any) -> Any:
+        if self._root:
+            return {ROOT: input}
+        # LangGraph reads an input's keys of the input schema only, and ignores the others
+        keys = self._input_keys
+        schema = self.blueprint.input_schema
+        if (
+            keys is not None
+            and not isinstance(input, Mapping)
+            and isinstance(schema, type)
+            and type(input) is schema
+        ):
+            # an instance of an input schema that is not the state: its keys, by LangGraph's rule
+            return _object_update(input, tuple(keys))
+        if keys is None or not isinstance(input, Mapping) or all(k in keys for k in input):
+            return input
+        return {k: v for k, v in input.items() if k in keys}
+
+    def _output(self, state: Any) -> Any:
+        # what invoke returns: the output schema's keys, in its order, as LangGraph reads them
+        if self._root:
+            return _root_value(state)
+        keys = self._output_keys
+        if keys is None or not isinstance(state, dict):
+            return state
+        return {k: state[k] for k in keys if k in state}
 
     def _config(
         self, config: Mapping[str, Any] | None, options: dict[str, Any] | None = None
     ) -> Config | None:
         durability = options.pop("durability", None) if options else None
+        if self.config:
+            config = merge_configs(self.config, config)
         out = _config(config, self.checkpointer)
         if durability is not None:
             if durability not in ("sync", "async", "exit"):
@@ -275,6 +501,8 @@ class CompiledStateGraph:
         checkpoint = saved.checkpoint
         stored = checkpoint["channel_values"]
         values = self.module.PLAN.stored(stored)
+        if self._root:
+            values = _root_value(values)
         due = next_of(stored)
         checkpoint_id = checkpoint["id"]
         ns = saved.config["configurable"].get("checkpoint_ns", "")
@@ -297,6 +525,8 @@ class CompiledStateGraph:
                         for channel, value in written
                         if not channel.startswith(BRANCH) and channel != START
                     }
+                    if self._root:
+                        result = _root_result(result)
             tasks.append(PregelTask(tid, name, ("__pregel_pull", name), error, (), None, result))
         return StateSnapshot(
             values,
@@ -315,6 +545,25 @@ class CompiledStateGraph:
     def get_name(self) -> str:
         """The graph's name."""
         return self.name
+
+    def with_config(
+        self, config: Mapping[str, Any] | None = None, **kwargs: Any
+    ) -> CompiledStateGraph:
+        """The same graph, whose runs start from ``config`` (and ``kwargs``), as LangGraph's.
+
+        A run's own config is merged into it as LangChain merges configs: ``configurable``
+        and ``metadata`` key by key, ``tags`` added, anything else replaced.
+        """
+        clone = copy.copy(self)
+        clone.config = merge_configs(self.config, {**(config or {}), **kwargs})
+        return clone
+
+    def copy(self, update: Mapping[str, Any] | None = None) -> CompiledStateGraph:
+        """A shallow copy, with the attributes in ``update`` replaced (LangGraph's ``copy``)."""
+        clone = copy.copy(self)
+        for attr, value in (update or {}).items():
+            setattr(clone, attr, value)
+        return clone
 
     def stream(
         self,
@@ -341,13 +590,16 @@ class CompiledStateGraph:
         run_config = self._config(config, options)
         _refuse(version, options)
         _refuse_input(input)
-        yield from self.module.stream_chunks(
-            input,
-            stream_mode=stream_mode,
+        chunks = self.module.stream_chunks(
+            self._input(input),
+            stream_mode=_tagged(stream_mode, self._root),
             subgraphs=subgraphs,
             config=run_config,
             version=version,
         )
+        if self._root:
+            chunks = _root_chunks(chunks, stream_mode, version, subgraphs)
+        yield from chunks
 
     async def astream(
         self,
@@ -364,14 +616,15 @@ class CompiledStateGraph:
         _refuse(version, options)
         _refuse_input(input)
         chunks = self.module.astream_chunks(
-            input,
-            stream_mode=stream_mode,
+            self._input(input),
+            stream_mode=_tagged(stream_mode, self._root),
             subgraphs=subgraphs,
             config=run_config,
             version=version,
         )
+        shaped = _aroot_chunks(chunks, stream_mode, version, subgraphs) if self._root else chunks
         try:
-            async for chunk in chunks:
+            async for chunk in shaped:
                 yield chunk
         finally:
             await chunks.aclose()
@@ -383,25 +636,40 @@ class CompiledStateGraph:
         *,
         stream_mode: str = "values",
         version: str = "v1",
+        subgraphs: bool = False,
         **options: Any,
     ) -> Any:
         """Run the graph to the end: the last state, or the list of chunks of another mode.
 
         With ``version="v2"`` the last state comes as a :class:`GraphOutput`
-        and other modes' chunks as stream parts.
+        and other modes' chunks as stream parts; with ``subgraphs=True`` those chunks
+        include the subgraphs' (the last state is the graph's own either way).
         """
         run_config = self._config(config, options)
         _refuse(version, options)
         _refuse_input(input)
+        input = self._input(input)
         if stream_mode != "values" or version == "v2":
             chunks = self.module.stream_chunks(
-                input, stream_mode=stream_mode, config=run_config, version=version
+                input,
+                stream_mode=stream_mode,
+                config=run_config,
+                version=version,
+                subgraphs=subgraphs and stream_mode != "values",
             )
+            if self._output_keys is not None:
+                chunks = _output_chunks(
+                    chunks, stream_mode, version, self._output_keys, input, subgraphs
+                )
+            if self._root:
+                chunks = _root_chunks(
+                    chunks, stream_mode, version, subgraphs and stream_mode != "values"
+                )
             return _result(list(chunks), stream_mode, version)
         latest = None
         for event in self.module.stream(input, stream_mode="values", config=run_config):
             latest = event.data
-        return latest
+        return self._output(latest)
 
     async def ainvoke(
         self,
@@ -410,31 +678,50 @@ class CompiledStateGraph:
         *,
         stream_mode: str = "values",
         version: str = "v1",
+        subgraphs: bool = False,
         **options: Any,
     ) -> Any:
         """Async twin of :meth:`invoke`."""
         run_config = self._config(config, options)
         _refuse(version, options)
         _refuse_input(input)
+        input = self._input(input)
         if stream_mode != "values" or version == "v2":
             chunks = self.module.astream_chunks(
-                input, stream_mode=stream_mode, config=run_config, version=version
+                input,
+                stream_mode=stream_mode,
+                config=run_config,
+                version=version,
+                subgraphs=subgraphs and stream_mode != "values",
             )
-            return _result([chunk async for chunk in chunks], stream_mode, version)
+            got = [chunk async for chunk in chunks]
+            if self._root:
+                got = list(
+                    _root_chunks(
+                        iter(got), stream_mode, version, subgraphs and stream_mode != "values"
+                    )
+                )
+            if self._output_keys is not None:
+                got = list(
+                    _output_chunks(
+                        iter(got), stream_mode, version, self._output_keys, input, subgraphs
+                    )
+                )
+            return _result(got, stream_mode, version)
         latest = None
         async for event in self.module.astream(input, stream_mode="values", config=run_config):
             latest = event.data
-        return latest
+        return self._output(latest)
 
     def get_input_jsonschema(self, config: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        """The JSON Schema of the graph's input, as LangGraph gives it (the state's)."""
+        """The JSON Schema of the graph's input, as LangGraph gives it (the input schema's)."""
         del config
-        return state_json_schema(self.builder.state_schema, schema_name(self.name, "Input"))
+        return state_json_schema(self.builder.input_schema, schema_name(self.name, "Input"))
 
     def get_output_jsonschema(self, config: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        """The JSON Schema of the graph's output, as LangGraph gives it (the state's)."""
+        """The JSON Schema of the graph's output, as LangGraph gives it (the output schema's)."""
         del config
-        return state_json_schema(self.builder.state_schema, schema_name(self.name, "Output"))
+        return state_json_schema(self.builder.output_schema, schema_name(self.name, "Output"))
 
     def get_graph(
         self, config: Mapping[str, Any] | None = None, *, xray: bool | int = False

@@ -329,9 +329,13 @@ def _discover(bp: Blueprint) -> tuple[set[_Edge], set[str]]:
             item = (branch.source, target, True, "" if label == target else label)
             (end_edges if target == END else writes).setdefault(branch.source, []).append(item)
     for node_record in bp.nodes:
-        # a node annotated `-> Command[Literal[...]]` may go to those nodes, as a router does
-        for target in _command_ends(node_record.action):
-            item = (node_record.name, target, True, "")
+        # a node annotated `-> Command[Literal[...]]` (or given `destinations=`) may go to
+        # those nodes, as a router does
+        ends = node_record.destinations
+        if ends is None:
+            ends = tuple((t, "") for t in _command_ends(node_record.action))
+        for target, label in ends:
+            item = (node_record.name, target, True, label)
             (end_edges if target == END else writes).setdefault(node_record.name, []).append(item)
     reached = {START}
     todo = [START]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import linecache
 import os
+import sys
+import warnings
 from collections.abc import Mapping, Sequence
 
 from flowc.dsl.diagnostics import Diagnostic, DiagnosticError, Span
@@ -13,6 +15,7 @@ __all__ = [
     "GraphCompileError",
     "UnsupportedFeatureError",
     "call_site",
+    "deprecated",
     "source_texts",
 ]
 
@@ -31,6 +34,17 @@ class GraphCompileError(DiagnosticError, ValueError):
 
 class UnsupportedFeatureError(NotImplementedError):
     """A LangGraph feature that flowc does not support yet was asked for."""
+
+
+def deprecated(message: str, since: str, stacklevel: int = 3) -> None:
+    """Warn that a LangGraph argument is deprecated, with LangGraph's category if LangGraph is
+    loaded (``LangGraphDeprecatedSinceV05``...: code that filters or expects those warnings sees
+    them), else as a :class:`DeprecationWarning`. Nothing is imported for it."""
+    module = sys.modules.get("langgraph.warnings")
+    category = getattr(module, f"LangGraphDeprecatedSince{since}", None)
+    if not (isinstance(category, type) and issubclass(category, Warning)):
+        category = DeprecationWarning
+    warnings.warn(message, category, stacklevel=stacklevel)
 
 
 def call_site(depth: int = 2) -> Span | None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import difflib
 import functools
 import inspect
 import re
@@ -33,11 +34,12 @@ from flowc.dsl.check import check
 from flowc.dsl.diagnostics import Diagnostic, SourceMap, Span
 from flowc.dsl.graph import CheckedGraph, CheckResult
 from flowc.dsl.load import load_subgraph as load_file_subgraph
-from flowc.dsl.spec import END, BranchSpec, EdgeSpec, GraphSpec, NodeSpec, StateSpec
+from flowc.dsl.spec import END, START, BranchSpec, EdgeSpec, GraphSpec, NodeSpec, StateSpec
 from flowc.dsl.typerules import strip_qualifiers
 from flowc.dsl.types import RefError, is_identifier, parse_ref
 from flowc.dsl.usercode import is_async
 from flowc.inmemory import build_checked
+from flowc.runtime.control import Command, Send, as_command, as_send
 
 from . import _objects
 from ._blueprint import Blueprint, BranchRecord, NodeRecord
@@ -52,6 +54,10 @@ NOT_A_NODE = "E602"
 """Something that cannot run as a node or router."""
 BAD_METADATA = "E603"
 """Node metadata that generated code cannot hold."""
+
+_LANGGRAPH_ACCEPTS = frozenset({"E201"})
+"""Checks that are errors in flowc's own specs but that LangGraph's builder passes: a node
+nothing leads to may still be reached by a ``Command`` or a ``Send``."""
 
 _lock = threading.Lock()
 _modules: dict[str, ModuleType] = {}
@@ -117,6 +123,7 @@ def check_blueprint(bp: Blueprint) -> tuple[CheckResult, str]:
     refs: dict[int, str] = {}
     diags: list[Diagnostic] = []
     refused: list[str] = []
+    superseded: list[tuple[str, str]] = []
 
     def child_ref(child: Blueprint) -> str:
         known = refs.get(id(child))
@@ -125,6 +132,7 @@ def check_blueprint(bp: Blueprint) -> tuple[CheckResult, str]:
         spec, low = _lower(child, names[id(child)], child_ref)
         diags.extend(d for d in low.diags if d not in diags)
         refused.extend(low.refused_fields)
+        superseded.extend(low.superseded)
         ref = f"<StateGraph {spec.name} sha256:{spec.digest()[:16]}>"
         with _lock:
             _subgraphs[ref] = (spec, low.smap)
@@ -134,11 +142,23 @@ def check_blueprint(bp: Blueprint) -> tuple[CheckResult, str]:
     spec, low = _lower(bp, names[id(bp)], child_ref)
     diags[:0] = low.diags
     refused.extend(low.refused_fields)
+    superseded.extend(low.superseded)
     origin = _origin(bp, spec)
-    result = check(spec, low.smap, origin, load_subgraph=_load_subgraph)
+    result = check(
+        spec, low.smap, origin, load_subgraph=_load_subgraph, warn_only=_LANGGRAPH_ACCEPTS
+    )
     # what the checker says about a field refused already repeats that problem
     noise = tuple(f"`{name}`" for name in refused)
-    problems = [*diags, *(d for d in result.diagnostics if not any(n in d.message for n in noise))]
+    problems = [
+        *diags,
+        *(
+            d
+            for d in result.diagnostics
+            if not any(n in d.message for n in noise)
+            and not any(d.code == code and text in d.message for code, text in superseded)
+            and d.code not in _LANGGRAPH_ACCEPTS
+        ),
+    ]
     if result.graph is None or any(d.severity.value == "error" for d in diags):
         texts = dict(result.source_map.texts)
         texts.update(source_texts([d.span for d in problems]))
@@ -263,8 +283,12 @@ class _Lowering:
         first = bp.state_span or bp.compile_span
         self.smap = SourceMap(first.file if first is not None else "<StateGraph>")
         self.diags: list[Diagnostic] = list(bp.problems)
+        self.superseded: list[tuple[str, str]] = []
+        """(code, text) of the checker's diagnostics that repeat a problem reported here."""
         self.refused_fields: list[str] = []
         """State fields refused here; the checker's complaints about them are noise."""
+        self.root = False
+        """The state is one value (``StateGraph(dict)``, ``Annotated[list, add]``...)."""
         self.private: dict[str, Any] = {}
         """Private channels: keys of node and router schemas that the state has not, with
         their types."""
@@ -282,19 +306,16 @@ class _Lowering:
         self.mark(("state", "class"), bp.state_span)
         self.mark(("graph", "name"), bp.compile_span or bp.state_span)
         cls = bp.state
-        if cls is dict or get_origin(cls) is typing.Annotated:
-            shown = "dict" if cls is dict else "Annotated[...]"
-            self.error(
-                UNSUPPORTED,
-                f"a root state (`StateGraph({shown})`: one value that each node replaces"
-                + ("" if cls is dict else " or reduces")
-                + ") is not supported by flowc yet",
-                bp.state_span,
-                "use a TypedDict state with one key for the value",
-            )
-            # the checker's complaint about the stand-in state class repeats this
-            self.refused_fields.append("object")
-            return None
+        if is_root_state(cls):
+            # LangGraph's one `__root__` channel: a state of one key, nodes and routers
+            # adapted to take and return its value, the compiled graph showing the value
+            self.root = True
+            for meta in _metadata(cls):
+                if callable(meta) and not isinstance(meta, type):
+                    _serve(meta, "reducer")
+            root = _root_class(cls)
+            _objects.serve_import(root, "state", "Root")
+            return _objects.ref(root, "state", "Root")
         if not isinstance(cls, type):
             self.error(
                 NOT_A_NODE,
@@ -335,6 +356,18 @@ class _Lowering:
         if record.metadata:
             common["metadata"] = record.metadata
         if is_compiled_graph(action):
+            narrowed = _narrowing_schema(action.blueprint)
+            if narrowed is not None:
+                self.error(
+                    UNSUPPORTED,
+                    f"node `{record.name}`: a subgraph with its own {narrowed} is not "
+                    "supported by flowc yet (flowc passes a subgraph the keys both states "
+                    "declare, and takes all of them back)",
+                    record.span,
+                    f"compile the subgraph without `{narrowed}=`, or call it from a node "
+                    "function and return the keys the parent should get",
+                )
+                return NodeSpec(name=record.name, call=_STAND_IN)
             return self.spec_of_node(
                 record, {**common, "subgraph": self.child_ref(action.blueprint)}
             )
@@ -350,6 +383,11 @@ class _Lowering:
             if action.needs_async:
                 # async-only tools: the node is async, as LangGraph's runs them under astream
                 action = action.ainvoke
+        if self.root:
+            root_node = _root_node(action)
+            return self.spec_of_node(
+                record, {**common, "call": _call_ref(root_node, "node", record.name)}
+            )
         schema = record.input_schema
         if schema is self.bp.state:
             schema = None
@@ -414,7 +452,8 @@ class _Lowering:
         if not self.check_callable(path, what, record.span):
             return stand_in
         path_map = record.path_map
-        router = _call_ref(path, "router", _name_of(path))
+        call = _root_router(path) if self.root else path
+        router = _call_ref(call, "router", _name_of(path))
         if path_map is None:
             # as in LangGraph, a router that says nothing may go anywhere
             targets = _literal_targets(path) or anywhere
@@ -428,7 +467,7 @@ class _Lowering:
                 return stand_in
             if all(isinstance(k, str) for k in path_map):
                 return BranchSpec(source=record.source, router=router, path_map=dict(path_map))
-            keyed = _keyed_router(path, dict(path_map))
+            keyed = _keyed_router(call, dict(path_map))
             return BranchSpec(
                 source=record.source,
                 router=_objects.ref(keyed, "router", _name_of(path)),
@@ -442,6 +481,125 @@ class _Lowering:
             )
             return stand_in
         return BranchSpec(source=record.source, router=router, targets=targets)
+
+
+ROOT = "root"
+"""The one key of the state a root-state graph is lowered to."""
+
+
+def is_root_state(schema: Any) -> bool:
+    """LangGraph's rule: a state schema without annotations (``dict``, ``list[str]``,
+    ``Annotated[list, operator.add]``) is one value, its ``__root__`` channel."""
+    return not hasattr(schema, "__annotations__")
+
+
+_roots: dict[int, tuple[Any, type]] = {}
+"""The state classes made for root states so far, so that compiling again reuses a runner."""
+
+
+def _root_class(schema: Any) -> type:
+    """A TypedDict of the one key :data:`ROOT`, typed (and reduced) as the root state."""
+    with _lock:
+        known = _roots.get(id(schema))
+    if known is not None and known[0] is schema:
+        return known[1]
+    make: Any = typing_extensions.TypedDict
+    root: type = make("Root", {ROOT: schema})
+    root.__module__ = _objects.MODULE
+    with _lock:
+        _roots[id(schema)] = (schema, root)
+    return root
+
+
+def _rooted(value: Any) -> Any:
+    """A Send's argument, a Command's update and Sends, as the root state's key."""
+    send = as_send(value)
+    if send is not None:
+        return Send(send.node, {ROOT: send.arg})
+    command = as_command(value)
+    if command is not None:
+        goto = command.goto
+        if isinstance(goto, list | tuple):
+            goto = [_rooted(g) for g in goto]
+        elif goto is not None and not isinstance(goto, str):
+            goto = _rooted(goto)
+        update = command.update
+        return Command(
+            graph=command.graph,
+            update=None if update is None else {ROOT: update},
+            resume=command.resume,
+            goto=goto,
+        )
+    return value
+
+
+def _root_call(fn: Any, result: Callable[[Any], Any]) -> Callable[..., Any]:
+    """``fn`` called with the root state's value, its result passed through ``result``."""
+    try:
+        sig: inspect.Signature | None = inspect.signature(fn)
+    except (TypeError, ValueError):
+        sig = None
+
+    def value_of(state: Any) -> Any:
+        return state[ROOT] if isinstance(state, Mapping) and ROOT in state else None
+
+    wrapper: Callable[..., Any]
+    if _is_async(fn):
+
+        async def anode(state: Any, *args: Any, **kwargs: Any) -> Any:
+            return result(await fn(value_of(state), *args, **kwargs))
+
+        wrapper = anode
+    else:
+
+        def node(state: Any, *args: Any, **kwargs: Any) -> Any:
+            return result(fn(value_of(state), *args, **kwargs))
+
+        wrapper = node
+    if sig is not None and sig.parameters:
+        params = list(sig.parameters.values())
+        bare = [p.replace(annotation=inspect.Parameter.empty) for p in params]
+        wrapper.__signature__ = sig.replace(  # type: ignore[union-attr]
+            parameters=bare, return_annotation=inspect.Signature.empty
+        )
+    wrapper.__annotations__ = {}
+    wrapper.__name__ = getattr(fn, "__name__", type(fn).__name__)
+    return wrapper
+
+
+def _root_node(fn: Any) -> Callable[..., Any]:
+    """A node of a root-state graph: takes the value, returns the new value (or a Command)."""
+
+    def update(result: Any) -> Any:
+        if result is None:
+            return None
+        if as_command(result) is not None:
+            return _rooted(result)
+        if isinstance(result, list | tuple) and any(as_command(r) is not None for r in result):
+            return [_rooted(r) for r in result]
+        return {ROOT: result}
+
+    return _root_call(fn, update)
+
+
+def _root_router(fn: Any) -> Callable[..., Any]:
+    """A router of a root-state graph: takes the value; its Sends carry values."""
+
+    def route(result: Any) -> Any:
+        if isinstance(result, list | tuple):
+            return [_rooted(r) for r in result]
+        return _rooted(result)
+
+    return _root_call(fn, route)
+
+
+def _narrowing_schema(bp: Blueprint) -> str | None:
+    """``input_schema`` or ``output_schema`` if ``bp`` has one whose keys are not its state's."""
+    state = set(_annotations(bp.state)) if isinstance(bp.state, type) else set()
+    for option, schema in (("input_schema", bp.input_schema), ("output_schema", bp.output_schema)):
+        if schema is not None and set(_annotations(schema)) != state:
+            return option
+    return None
 
 
 def _node_schema(record: NodeRecord) -> Any:
@@ -465,8 +623,8 @@ def _param_schema(action: Any) -> Any:
 
 
 def _private_channels(bp: Blueprint) -> dict[str, Any]:
-    """The keys of node and router schemas (TypedDicts) that a TypedDict state has not, with
-    their types.
+    """The keys of the graph's input and output schemas and of node and router schemas
+    (TypedDicts) that a TypedDict state has not, with their types.
 
     LangGraph makes each a channel of the graph: written and read like a state key, streamed
     in ``values``, but not in the graph's output.
@@ -476,8 +634,14 @@ def _private_channels(bp: Blueprint) -> dict[str, Any]:
         return {}
     keys = _annotations(state)
     out: dict[str, Any] = {}
-    # a router's schema makes channels too, as in LangGraph's add_conditional_edges
-    schemas = [_node_schema(r) for r in bp.nodes] + [_param_schema(b.path) for b in bp.branches]
+    # the graph's input and output schemas and a router's schema make channels too, as in
+    # LangGraph's StateGraph() and add_conditional_edges
+    schemas = [
+        bp.input_schema,
+        bp.output_schema,
+        *(_node_schema(r) for r in bp.nodes),
+        *(_param_schema(b.path) for b in bp.branches),
+    ]
     for schema in schemas:
         if schema is None or schema is state or not typing_extensions.is_typeddict(schema):
             continue
@@ -533,9 +697,12 @@ def _lower(
     low = _Lowering(bp, child_ref)
     state_ref = low.state()
     nodes = [low.node(record) for record in bp.nodes]
+    bad_edges, bad_branches = _validate(low, name)
     edges: list[EdgeSpec] = []
     seen: set[tuple[tuple[str, ...], str, bool]] = set()
-    for edge in bp.edges:
+    for index, edge in enumerate(bp.edges):
+        if index in bad_edges:
+            continue
         key = (edge.sources, edge.target, edge.join)
         if key in seen:
             continue
@@ -548,7 +715,15 @@ def _lower(
             continue
         low.mark(("edges", len(edges)), edge.span)
         edges.append(EdgeSpec(sources=edge.sources, targets=(edge.target,)))
-    branches = [low.branch(index, branch) for index, branch in enumerate(bp.branches)]
+    branches = [
+        low.branch(index, branch)
+        if index not in bad_branches
+        else BranchSpec(
+            source=branch.source, router=_STAND_IN_ROUTER, targets=(*bp.node_names(), END)
+        )
+        for index, branch in enumerate(bp.branches)
+        if branch.source == START or branch.source in bp.node_names()
+    ]
     for index in range(len(edges)):
         span = low.smap.spans.get(("edges", index))
         if span is not None:
@@ -564,6 +739,133 @@ def _lower(
     )
     low.smap.texts.update(source_texts(list(low.smap.spans.values())))
     return spec, low
+
+
+def _validate(low: _Lowering, graph: str) -> tuple[set[int], set[int]]:
+    """LangGraph's ``compile()`` checks of edges and routers, with its messages.
+
+    Every problem is reported (LangGraph raises the first: its messages come in its order),
+    at the call that made the edge or router; the edges and routers in question are left
+    out of the spec, so that flowc's checker does not report them again. Returns the
+    indexes of those edges and routers.
+    """
+    bp = low.bp
+    known = set(bp.node_names())
+    sources: list[Diagnostic] = []
+    targets: list[Diagnostic] = []
+    ends: list[Diagnostic] = []
+    bad_edges: set[int] = set()
+    bad_branches: set[int] = set()
+    for index, edge in enumerate(bp.edges):
+        for source in edge.sources:
+            if source != START and source not in known:
+                bad_edges.add(index)
+                sources.append(
+                    Diagnostic.error(
+                        "E104",
+                        f"Found edge starting at unknown node '{source}'",
+                        edge.span,
+                        _did_you_mean(source, [*sorted(known), "START"]),
+                    )
+                )
+        if edge.target != END and edge.target not in known:
+            bad_edges.add(index)
+            ends.append(
+                Diagnostic.error(
+                    "E104",
+                    f"Found edge ending at unknown node `{edge.target}`",
+                    edge.span,
+                    _did_you_mean(edge.target, [*sorted(known), "END"]),
+                )
+            )
+    for index, branch in enumerate(bp.branches):
+        if branch.source != START and branch.source not in known:
+            bad_branches.add(index)
+            sources.append(
+                Diagnostic.error(
+                    "E104",
+                    f"Found edge starting at unknown node '{branch.source}'",
+                    branch.span,
+                    _did_you_mean(branch.source, [*sorted(known), "START"]),
+                )
+            )
+        name = _router_name(branch.path) or "condition"
+        for target in _branch_ends(branch):
+            if target != END and target not in known:
+                bad_branches.add(index)
+                targets.append(
+                    Diagnostic.error(
+                        "E104",
+                        f"At '{branch.source}' node, '{name}' branch found unknown target "
+                        f"'{target}'",
+                        branch.span,
+                        _did_you_mean(target, [*sorted(known), "END"]),
+                    )
+                )
+    for record in bp.nodes:
+        # where a node's Command may go (`destinations=`, or `-> Command[Literal[...]]`)
+        named = (
+            [t for t, _ in record.destinations]
+            if record.destinations is not None
+            else list(_command_ends(record.action))
+        )
+        unknown = [t for t in named if t != END and t not in known]
+        for target in unknown:
+            ends.append(
+                Diagnostic.error(
+                    "E104",
+                    f"Found edge ending at unknown node `{target}`",
+                    record.span,
+                    _did_you_mean(target, [*sorted(known), "END"]),
+                )
+            )
+        if unknown:
+            low.superseded.append(("E310", f"node `{record.name}` returns a Command"))
+    entry: list[Diagnostic] = []
+    if any(START in bp.edges[i].sources for i in bad_edges):
+        # the edge from START is reported: that nothing leaves START repeats it
+        low.superseded.append(("E204", f"graph `{graph}`"))
+    if not any(START in e.sources for e in bp.edges) and not any(
+        b.source == START for b in bp.branches
+    ):
+        entry.append(
+            Diagnostic.error(
+                "E204",
+                "Graph must have an entrypoint: add at least one edge from START to another node",
+                bp.compile_span or bp.state_span,
+                "add an edge from START to the first node",
+            )
+        )
+        low.superseded.append(("E204", f"graph `{graph}`"))
+    low.diags.extend([*sources, *entry, *targets, *ends])
+    return bad_edges, bad_branches
+
+
+def _command_ends(action: Any) -> tuple[str, ...]:
+    from ._draw import _command_ends as ends
+
+    return ends(action)
+
+
+def _router_name(path: Any) -> str | None:
+    from ._builder import router_name
+
+    return router_name(path)
+
+
+def _branch_ends(branch: BranchRecord) -> tuple[str, ...]:
+    """The nodes a router may lead to, as LangGraph reads them (none if it does not say)."""
+    path_map = branch.path_map
+    if isinstance(path_map, Mapping):
+        return tuple(v for v in path_map.values() if isinstance(v, str))
+    if path_map is not None:
+        return tuple(t for t in path_map if isinstance(t, str))
+    return _literal_targets(branch.path) or ()
+
+
+def _did_you_mean(name: str, options: list[str]) -> str | None:
+    close = difflib.get_close_matches(name, options, n=1)
+    return f"did you mean `{close[0]}`?" if close else None
 
 
 def _show(name: str) -> str:

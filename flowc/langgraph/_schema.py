@@ -20,7 +20,7 @@ from inspect import isclass
 from typing import Any
 
 import typing_extensions
-from pydantic import BaseModel, TypeAdapter, create_model
+from pydantic import BaseModel, RootModel, TypeAdapter, create_model
 
 __all__ = ["schema_name", "state_json_schema"]
 
@@ -44,6 +44,12 @@ def state_json_schema(state: Any, name: str) -> dict[str, Any]:
     """
     if isclass(state) and issubclass(state, BaseModel):
         return state.model_json_schema()
+    if not hasattr(state, "__annotations__"):
+        # a root state (`dict`, `Annotated[list, add]`): LangGraph's root model of its type
+        root = typing.get_args(state)[0] if typing.get_origin(state) is typing.Annotated else state
+        base: Any = RootModel[root]  # type: ignore[valid-type]
+        rooted: type[BaseModel] = create_model(name, __base__=base, root=(root, None))
+        return rooted.model_json_schema()
     if typing_extensions.is_typeddict(state):
         return TypeAdapter(_pydantic_typeddict(state)).json_schema()
     hints = typing.get_type_hints(state, include_extras=True)

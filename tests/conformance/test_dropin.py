@@ -216,3 +216,21 @@ def test_same_mermaid_drawing(stem: str, xray: bool) -> None:
             for impl in ("langgraph", "flowc")
         )
         assert actual == expected, f"{stem}.{name}"
+
+
+@pytest.mark.parametrize("stem", ["subgraph", "subgraph_in_node", "io_schemas"])
+@pytest.mark.parametrize("version", ["v1", "v2"])
+def test_invoke_with_subgraphs_returns_what_langgraph_returns(stem: str, version: str) -> None:
+    # LangGraph's invoke passes `subgraphs` on to stream: the chunks of other modes carry the
+    # subgraphs' too, the last state is the graph's own
+    for name, index, config in cases(stem):
+        for mode in ("values", "updates", ["updates", "values"]):
+            outcomes = []
+            for module in (load(stem, "langgraph"), load(stem, "flowc")):
+                args = (copy.deepcopy(inputs(module, name)[index]), copy.deepcopy(config))
+                graph = getattr(module, name)
+                kwargs: dict[str, Any] = {"stream_mode": mode, "version": version}
+                result = graph.invoke(*args, subgraphs=True, **kwargs)
+                aresult = asyncio.run(graph.ainvoke(*args, subgraphs=True, **kwargs))
+                outcomes.append(normalize([result, aresult]))
+            assert outcomes[1] == outcomes[0], f"{stem}.{name} #{index} {mode} {version}"

@@ -1,8 +1,8 @@
 """Private channels stream as in LangGraph 1.2.22, in every mode, sync and async.
 
 The graph is LangGraph code run as it is and with its imports swapped, as the
-drop-in graphs are; it lives outside ``dropin/`` because ``invoke`` differs
-(LangGraph leaves private channels out of the result, flowc does not yet).
+drop-in graphs are; ``invoke`` leaves the private channels out of its result, in every mode,
+as LangGraph does.
 """
 
 from __future__ import annotations
@@ -65,3 +65,20 @@ def test_a_private_channel_is_written_read_and_streamed_but_hidden_from_plain_no
         {"reveal": {"topic": "x!x!", "log": ["hops=1"]}},
         {"plain": {"log": ["keys=['log', 'topic']"]}},
     ]
+
+
+@pytest.mark.parametrize("mode", ["values", "updates"])
+def test_invoke_leaves_private_channels_out_as_in_langgraph(mode: str) -> None:
+    for name in GRAPHS:
+        for index in range(len(load("langgraph").INPUTS)):
+            expected, actual = (
+                normalize(
+                    [
+                        getattr(module, name).invoke(
+                            copy.deepcopy(module.INPUTS[index]), stream_mode=mode
+                        )
+                    ]
+                )
+                for module in (load("langgraph"), load("flowc"))
+            )
+            assert actual == expected, f"{name} input #{index} stream_mode={mode}"

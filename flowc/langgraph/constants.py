@@ -1,0 +1,7 @@
+"""``langgraph.constants`` on flowc: ``START`` and ``END`` (the same strings as LangGraph's)."""
+
+from __future__ import annotations
+
+from flowc.dsl.spec import END, START
+
+__all__ = ["END", "START"]

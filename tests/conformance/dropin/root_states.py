@@ -1,0 +1,79 @@
+"""Root states: `StateGraph(dict)`, `StateGraph(list[str])`, `StateGraph(Annotated[list, add])`.
+
+The state is one value (LangGraph's `__root__` channel): nodes and routers receive it, a
+node's return replaces it or goes through the reducer, a Send carries a value, and every
+chunk shows the value itself.
+"""
+
+import operator
+import time
+from typing import Annotated
+
+from langgraph.graph import END, START, StateGraph
+from langgraph.types import Command, Send
+
+
+def rename(state: dict):
+    return {"name": state.get("name", "?").upper(), "steps": state.get("steps", 0) + 1}
+
+
+def count(state: dict):
+    return {**state, "steps": state["steps"] + 1}
+
+
+def again(state: dict) -> str:
+    return "count" if state["steps"] < 3 else END
+
+
+replaced = (
+    StateGraph(dict)
+    .add_node("rename", rename)
+    .add_node("count", count)
+    .add_edge(START, "rename")
+    .add_edge("rename", "count")
+    .add_conditional_edges("count", again, ["count", END])
+    .compile()
+)
+
+
+def shout(words: list[str]) -> list[str]:
+    return [w + "!" for w in words]
+
+
+typed = StateGraph(list[str]).add_node("shout", shout).add_edge(START, "shout").compile()
+
+
+def start(items: list) -> None:
+    return None
+
+
+def fan(items: list):
+    return [Send("double", i) for i in items if isinstance(i, int)]
+
+
+def double(i: int) -> list:
+    time.sleep(0.02 * i)  # finish in the order sent, as the chunks are compared
+    return [i * 2]
+
+
+def finish(items: list):
+    return Command(update=["done"], goto=END)
+
+
+reduced = (
+    StateGraph(Annotated[list, operator.add])
+    .add_node("start", start)
+    .add_node("double", double)
+    .add_node("finish", finish)
+    .add_edge(START, "start")
+    .add_conditional_edges("start", fan, ["double"])
+    .add_edge("double", "finish")
+    .compile()
+)
+
+GRAPHS = ["replaced", "typed", "reduced"]
+INPUTS = {
+    "replaced": [{"name": "ada", "steps": 0}, {}],
+    "typed": [["a", "b"], []],
+    "reduced": [[1, 2], ["x"]],
+}

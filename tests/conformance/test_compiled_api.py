@@ -1,0 +1,75 @@
+"""The compiled graph's LangChain-style helpers behave as LangGraph 1.2.22's.
+
+``with_config`` binds a config that every run starts from (the run's own merged in, as
+LangChain merges: ``configurable`` and ``metadata`` key by key, ``tags`` added), and
+``copy`` gives a graph that runs the same.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, TypedDict
+
+import pytest
+from langchain_core.runnables import RunnableConfig
+from langgraph.graph import START
+from langgraph.graph import StateGraph as LangGraphStateGraph
+
+from flowc.langgraph import StateGraph as FlowcStateGraph
+
+pytestmark = pytest.mark.conformance
+
+
+class State(TypedDict):
+    n: int
+
+
+def seen_by_a_node(graph_class: Any, bound: dict[str, Any], given: dict[str, Any]) -> Any:
+    captured: dict[str, Any] = {}
+
+    def node(state: State, config: RunnableConfig) -> dict[str, Any]:
+        # what the bound and the given configs set (each runtime adds keys of its own)
+        captured["configurable"] = {
+            k: v for k, v in config["configurable"].items() if k in ("user", "thread")
+        }
+        captured["tags"] = config.get("tags") or []
+        captured["metadata"] = {
+            k: v for k, v in config["metadata"].items() if k in ("owner", "run")
+        }
+        return {"n": state["n"] + 1}
+
+    graph = graph_class(State).add_node("node", node).add_edge(START, "node").compile()
+    bound_graph = graph.with_config(bound)
+    result = bound_graph.invoke({"n": 1}, given)
+    sync = dict(captured)
+    aresult = asyncio.run(bound_graph.ainvoke({"n": 1}, given))
+    return result, aresult, sync, captured
+
+
+@pytest.mark.parametrize(
+    ("bound", "given"),
+    [
+        ({"configurable": {"user": "ada"}}, {"configurable": {"thread": "t1"}}),
+        ({"configurable": {"user": "ada"}}, {"configurable": {"user": "bob"}}),
+        (
+            {"tags": ["bound"], "metadata": {"owner": "x"}},
+            {"tags": ["run"], "metadata": {"run": 1}},
+        ),
+    ],
+)
+def test_with_config_binds_a_config_that_runs_merge_into(
+    bound: dict[str, Any], given: dict[str, Any]
+) -> None:
+    assert seen_by_a_node(FlowcStateGraph, bound, given) == seen_by_a_node(
+        LangGraphStateGraph, bound, given
+    )
+
+
+def test_copy_runs_the_same_graph() -> None:
+    outcomes = []
+    for graph_class in (LangGraphStateGraph, FlowcStateGraph):
+        graph = (
+            graph_class(State).add_node("node", lambda s: {"n": s["n"] * 2}).add_edge(START, "node")
+        ).compile()
+        outcomes.append((graph.copy().invoke({"n": 2}), graph.copy({}).get_name()))
+    assert outcomes[1] == outcomes[0]
