@@ -150,10 +150,6 @@ class Context(TypedDict):
     ("kwargs", "message"),
     [
         (
-            {"context_schema": Context},
-            "a run context (`context_schema=`, read through `Runtime`) is not supported by flowc yet",
-        ),
-        (
             {"input_schema": Context},
             "a graph input schema (`input_schema=`) is not supported by flowc yet",
         ),
@@ -211,10 +207,6 @@ def module_attribute(state: State) -> Any:
     return lgtypes.Send("node", state)
 
 
-def takes_runtime(state: State, runtime: Any) -> Any:
-    return None
-
-
 def takes_store(state: State, store: Any = None) -> Any:
     return None
 
@@ -229,10 +221,6 @@ def takes_store(state: State, store: Any = None) -> Any:
         (
             writes_with_langgraph,
             "node `node` uses `langgraph_get_stream_writer`: LangGraph's `get_stream_writer` does not write to a flowc run",
-        ),
-        (
-            takes_runtime,
-            "node `node` takes `runtime`: LangGraph's `Runtime` (context, store, previous) is not supported by flowc yet",
         ),
         (
             takes_store,
@@ -375,10 +363,6 @@ def test_the_import_errors_of_other_missing_features_name_them_in_one_sentence()
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        (
-            {"context": {"user": "u"}},
-            "a run context (`context=`, read through `Runtime`) is not supported by flowc yet",
-        ),
         (
             {"interrupt_before": ["node"]},
             "interrupts (`interrupt_before=`) are not supported by flowc yet",

@@ -71,14 +71,6 @@ _COMPILE_OPTIONS: dict[str, tuple[str, str]] = {
 
 _IO_HINT = "a flowc graph takes and returns its state schema"
 _SCHEMA_OPTIONS: dict[str, tuple[str, str]] = {
-    "context_schema": (
-        "a run context (`context_schema=`, read through `Runtime`)",
-        "pass run values in `config['configurable']` and take a `config` parameter",
-    ),
-    "config_schema": (
-        "a config schema (`config_schema=`)",
-        "pass run values in `config['configurable']` and take a `config` parameter",
-    ),
     "input_schema": ("a graph input schema (`input_schema=`)", _IO_HINT),
     "input": ("a graph input schema (`input=`)", _IO_HINT),
     "output_schema": ("a graph output schema (`output_schema=`)", _IO_HINT),
@@ -109,9 +101,11 @@ class StateGraph(Generic[StateT]):
         state_schema: the state: a TypedDict, dataclass or pydantic model; a
             field with a reducer is declared ``Annotated[list[str], operator.add]``.
 
-    LangGraph's ``context_schema``, graph-level ``input_schema`` and
-    ``output_schema`` are accepted as arguments but make ``compile()`` fail,
-    naming the feature: flowc does not support them yet.
+    ``context_schema`` (or its deprecated name ``config_schema``) is the
+    type of the runs' ``context=``, which nodes read through
+    :class:`~flowc.langgraph.runtime.Runtime`. LangGraph's graph-level
+    ``input_schema`` and ``output_schema`` are accepted as arguments but make
+    ``compile()`` fail, naming the feature: flowc does not support them yet.
     """
 
     def __init__(
@@ -124,13 +118,19 @@ class StateGraph(Generic[StateT]):
         **kwargs: Any,
     ) -> None:
         self.state_schema = state_schema
+        if context_schema is None:
+            context_schema = kwargs.pop("config_schema", None)
+        else:
+            kwargs.pop("config_schema", None)
+        self.context_schema = context_schema
+        """The type of a run's ``context=`` (a dict is made an instance of a dataclass or
+        pydantic model)."""
         self._span = call_site()
         self._nodes: list[NodeRecord] = []
         self._edges: list[EdgeRecord] = []
         self._branches: list[BranchRecord] = []
         self._problems: list[Diagnostic] = []
         given = {
-            "context_schema": context_schema,
             "input_schema": input_schema,
             "output_schema": output_schema,
         }
@@ -392,4 +392,5 @@ class StateGraph(Generic[StateT]):
             blueprint,
             self,
             checkpointer=None if checkpointer in (None, False, True) else checkpointer,
+            context_schema=self.context_schema,
         )

@@ -18,11 +18,13 @@ from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 from flowc.runtime import Config
 from flowc.runtime._persist import BRANCH, CHECKPOINTER, DURABILITY, START, next_of, task_id
 from flowc.runtime.checkpoint import ERROR
+from flowc.runtime.context import with_context
 
 from ._blueprint import Blueprint
 from ._draw import DrawableGraph, drawing
 from ._errors import UnsupportedFeatureError
 from ._schema import schema_name, state_json_schema
+from .runtime import coerce_context
 
 if TYPE_CHECKING:
     from ._builder import StateGraph
@@ -115,7 +117,6 @@ _CONFIG_KEYS = (
 _IGNORED_CONFIG_KEYS = ("run_name",)
 
 _RUN_OPTIONS: dict[str, str] = {
-    "context": "a run context (`context=`, read through `Runtime`) is",
     "print_mode": "`print_mode=` is",
     "output_keys": "`output_keys=` is",
     "interrupt_before": "interrupts (`interrupt_before=`) are",
@@ -200,6 +201,7 @@ class CompiledStateGraph:
         builder: StateGraph[Any],
         *,
         checkpointer: Any = None,
+        context_schema: Any = None,
     ) -> None:
         self.module = module
         self.blueprint = blueprint
@@ -207,12 +209,17 @@ class CompiledStateGraph:
         self.name = blueprint.name
         self.checkpointer = checkpointer
         """The saver runs on a thread keep their checkpoints in (flowc's or LangGraph's)."""
+        self.context_schema = context_schema
+        """The type of a run's ``context=`` (see :class:`~flowc.langgraph.runtime.Runtime`)."""
 
     def _config(
         self, config: Mapping[str, Any] | None, options: dict[str, Any] | None = None
     ) -> Config | None:
         durability = options.pop("durability", None) if options else None
+        context = options.pop("context", None) if options else None
         out = _config(config, self.checkpointer)
+        if context is not None:
+            out = with_context(out, coerce_context(self.context_schema, context))  # type: ignore[assignment]
         if durability is not None:
             if durability not in ("sync", "async", "exit"):
                 raise ValueError(

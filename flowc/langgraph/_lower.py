@@ -342,6 +342,7 @@ class _Lowering:
             return NodeSpec(name=record.name, call=_STAND_IN)
         if not self.check_callable(action, f"node `{record.name}`", record.span):
             return NodeSpec(name=record.name, call=_STAND_IN)
+        action = _with_runtime(action)
         if is_tool_node(action):
             if not self.check_tools(action, record):
                 return NodeSpec(name=record.name, call=_STAND_IN)
@@ -412,6 +413,7 @@ class _Lowering:
         if not self.check_callable(path, what, record.span):
             return stand_in
         path_map = record.path_map
+        path = _with_runtime(path)
         router = _call_ref(path, "router", _name_of(path))
         if path_map is None:
             # as in LangGraph, a router that says nothing may go anywhere
@@ -746,6 +748,65 @@ def _annotations_resolve(fn: Any) -> bool:
     except Exception:
         return False
     return True
+
+
+_RUNTIME_KINDS = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+_runtime_wrappers: dict[int, tuple[Any, Callable[..., Any]]] = {}
+"""The wrapper made for each callable that takes ``runtime``, so that compiling the same
+builder again reuses its runner module."""
+
+
+def _with_runtime(fn: Any) -> Any:
+    """``fn`` given the run's :class:`~flowc.langgraph.runtime.Runtime` when it takes a
+    ``runtime`` parameter (LangGraph injects it by that name, whatever its annotation).
+
+    The wrapper's signature is ``fn``'s without ``runtime``, so that flowc's checker sees
+    a node (or router) of the state, and of ``config`` and ``writer`` if ``fn`` takes them;
+    its annotations are ``fn``'s, resolved where ``fn`` was defined (none if one does not
+    resolve, as LangGraph then reads none).
+    """
+    if is_compiled_graph(fn) or is_tool_node(fn):
+        return fn
+    try:
+        sig = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return fn
+    param = sig.parameters.get("runtime")
+    if param is None or param.kind not in _RUNTIME_KINDS or next(iter(sig.parameters)) == "runtime":
+        return fn
+    with _lock:
+        known = _runtime_wrappers.get(id(fn))
+    if known is not None and known[0] is fn:
+        return known[1]
+    from .runtime import get_runtime
+
+    wrapper: Callable[..., Any]
+    if _is_async(fn):
+
+        async def anode(*args: Any, **kwargs: Any) -> Any:
+            return await fn(*args, runtime=get_runtime(), **kwargs)
+
+        wrapper = anode
+    else:
+
+        def node(*args: Any, **kwargs: Any) -> Any:
+            return fn(*args, runtime=get_runtime(), **kwargs)
+
+        wrapper = node
+    params = [p for p in sig.parameters.values() if p.name != "runtime"]
+    hints = _hints(fn) if _annotations_resolve(fn) else {}
+    if not hints:
+        params = [p.replace(annotation=inspect.Parameter.empty) for p in params]
+    wrapper.__signature__ = sig.replace(  # type: ignore[union-attr]
+        parameters=params,
+        return_annotation=hints.get("return", inspect.Signature.empty),
+    )
+    wrapper.__annotations__ = {k: v for k, v in hints.items() if k != "runtime"}
+    wrapper.__name__ = getattr(fn, "__name__", type(fn).__name__)
+    wrapper.__qualname__ = getattr(fn, "__qualname__", wrapper.__name__)
+    with _lock:
+        _runtime_wrappers[id(fn)] = (fn, wrapper)
+    return wrapper
 
 
 def _unannotated(fn: Any) -> Callable[..., Any]:
