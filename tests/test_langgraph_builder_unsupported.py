@@ -57,12 +57,6 @@ def compile_error(builder: StateGraph[Any], **kwargs: Any) -> list[tuple[str, st
             "deferred nodes (`defer=True`) are not supported by flowc yet; remove `defer=`",
         ),
         (
-            "retry_policy",
-            RetryPolicy(),
-            "retry policies (`retry_policy=`) are not supported by flowc yet",
-        ),
-        ("retry", RetryPolicy(), "retry policies (`retry=`) are not supported by flowc yet"),
-        (
             "cache_policy",
             CachePolicy(),
             "cache policies (`cache_policy=`) are not supported by flowc yet",
@@ -89,12 +83,13 @@ def test_node_options_fail_at_add_node(option: str, value: Any, message: str) ->
     assert builder.nodes == {}
 
 
-def test_default_node_policies_fail_at_set_node_defaults() -> None:
+def test_default_node_policies_flowc_lacks_fail_at_set_node_defaults() -> None:
     with pytest.raises(
-        UnsupportedFeatureError, match=r"retry policies \(`retry_policy=`\) are not supported"
+        UnsupportedFeatureError, match=r"node error handlers \(`error_handler=`\) are not supported"
     ):
-        StateGraph(State).set_node_defaults(retry_policy=RetryPolicy())
+        StateGraph(State).set_node_defaults(error_handler=bump)
     StateGraph(State).set_node_defaults()  # nothing asked, nothing refused
+    StateGraph(State).set_node_defaults(retry_policy=RetryPolicy())
 
 
 # -- compile() options and graph schemas ------------------------------------------------
@@ -349,11 +344,6 @@ def test_the_import_errors_of_other_missing_features_name_them_in_one_sentence()
     assert str(info.value) == (
         "flowc.langgraph has no MessageGraph: `MessageGraph` (removed from LangGraph 1.x too) "
         "is not supported by flowc yet; use StateGraph"
-    )
-    with pytest.raises(ImportError) as info:
-        from flowc.langgraph import RetryPolicy  # noqa: F401
-    assert str(info.value) == (
-        "flowc.langgraph has no RetryPolicy: retry policies are not supported by flowc yet"
     )
 
 

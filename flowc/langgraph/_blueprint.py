@@ -12,7 +12,27 @@ from typing import Any
 
 from flowc.dsl.diagnostics import Diagnostic, Span
 
-__all__ = ["Blueprint", "BranchRecord", "EdgeRecord", "NodeRecord"]
+__all__ = ["Blueprint", "BranchRecord", "EdgeRecord", "NodePolicies", "NodeRecord"]
+
+
+@dataclass(frozen=True, slots=True)
+class NodePolicies:
+    """What ``add_node`` asked of a node besides running it: flowc's policy objects."""
+
+    retry: tuple[Any, ...] | None = None
+    """Retry policies (:class:`flowc.runtime.policies.RetryPolicy`), the first matching wins;
+    ``None`` if not given (``set_node_defaults`` may then give some)."""
+
+    def key(self) -> tuple[Any, ...]:
+        """What tells these policies apart, for the cache of runner modules (functions and
+        classes by identity)."""
+        return tuple(
+            (
+                *p[:5],
+                tuple(map(id, p.retry_on)) if isinstance(p.retry_on, tuple) else id(p.retry_on),
+            )
+            for p in self.retry or ()
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +45,8 @@ class NodeRecord:
     metadata: dict[str, Any] | None
     input_schema: Any
     span: Span | None
+    policies: NodePolicies | None = None
+    """Retry policies and the like, if the call gave any."""
 
 
 @dataclass(frozen=True, slots=True)

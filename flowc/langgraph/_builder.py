@@ -10,13 +10,14 @@ is checked at once by ``compile()``.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Hashable, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from flowc.dsl.diagnostics import Diagnostic, Span
 from flowc.dsl.spec import END, START
 
-from ._blueprint import Blueprint, BranchRecord, EdgeRecord, NodeRecord
+from ._blueprint import Blueprint, BranchRecord, EdgeRecord, NodePolicies, NodeRecord
 from ._errors import UnsupportedFeatureError, call_site
 from ._lower import (
     UNSUPPORTED,
@@ -25,6 +26,7 @@ from ._lower import (
     is_compiled_graph,
     is_tool_node,
 )
+from ._policies import retry_policies
 
 if TYPE_CHECKING:
     from ._compiled import CompiledStateGraph
@@ -35,15 +37,17 @@ StateT = TypeVar("StateT")
 
 _NODE_OPTIONS: dict[str, str] = {
     "defer": "deferred nodes (`defer=True`) are",
-    "retry_policy": "retry policies (`retry_policy=`) are",
-    "retry": "retry policies (`retry=`) are",
     "cache_policy": "cache policies (`cache_policy=`) are",
     "error_handler": "node error handlers (`error_handler=`) are",
     "destinations": "`destinations=` (edges of nodes that return `Command`) is",
     "timeout": "node timeouts (`timeout=`) are",
     "trace_policy": "trace policies (`trace_policy=`) are",
 }
-"""LangGraph's node options, each with the start of the sentence that refuses it."""
+"""LangGraph's node options flowc does not offer yet, each with the start of the sentence
+that refuses it."""
+
+_POLICY_OPTIONS = ("retry_policy", "retry")
+"""Node options flowc offers (``retry`` is LangGraph's deprecated name of ``retry_policy``)."""
 
 _SAVER_METHODS = ("get_tuple", "list", "put", "put_writes", "get_next_version")
 """What a run on a thread calls on its checkpointer (LangGraph's ``BaseCheckpointSaver``)."""
@@ -130,6 +134,8 @@ class StateGraph(Generic[StateT]):
         self._edges: list[EdgeRecord] = []
         self._branches: list[BranchRecord] = []
         self._problems: list[Diagnostic] = []
+        self._defaults: dict[str, Any] = {}
+        """``set_node_defaults``' policies, applied at ``compile()`` to the nodes without their own."""
         given = {
             "input_schema": input_schema,
             "output_schema": output_schema,
@@ -206,6 +212,10 @@ class StateGraph(Generic[StateT]):
     ) -> None:
         if "input" in options:
             input_schema = input_schema if input_schema is not None else options.pop("input")
+        retry = options.pop("retry_policy", None)
+        if retry is None:
+            retry = options.pop("retry", None)
+        options.pop("retry", None)
         for option, value in options.items():
             what = _NODE_OPTIONS.get(option)
             if what is None:
@@ -223,8 +233,11 @@ class StateGraph(Generic[StateT]):
             if action is not None:
                 raise TypeError("add_node(fn) takes the node's name first when given two arguments")
             action, name = node, _node_name(node)
+        policies = NodePolicies(retry=retry_policies(retry)) if retry is not None else None
         self._nodes.append(
-            NodeRecord(name, action, dict(metadata) if metadata else None, input_schema, span)
+            NodeRecord(
+                name, action, dict(metadata) if metadata else None, input_schema, span, policies
+            )
         )
 
     def add_sequence(
@@ -291,12 +304,17 @@ class StateGraph(Generic[StateT]):
         return self
 
     def set_node_defaults(self, **policies: Any) -> StateGraph[StateT]:
-        """LangGraph's default node policies, none of which flowc supports yet.
+        """LangGraph's default node policies: for the nodes that set none of their own.
+
+        They apply at ``compile()``, and not to subgraphs, as in LangGraph.
 
         Raises:
-            UnsupportedFeatureError: for any policy given.
+            UnsupportedFeatureError: for a policy flowc does not support yet.
         """
         span = call_site()
+        retry = policies.pop("retry_policy", None)
+        if retry is not None:
+            self._defaults["retry_policy"] = retry_policies(retry)
         for option, value in policies.items():
             what = _NODE_OPTIONS.get(option)
             if what is None:
@@ -317,11 +335,18 @@ class StateGraph(Generic[StateT]):
             state=self.state_schema,
             state_span=self._span,
             compile_span=compile_span,
-            nodes=tuple(self._nodes),
+            nodes=tuple(self._with_defaults(n) for n in self._nodes),
             edges=tuple(self._edges),
             branches=tuple(self._branches),
             problems=(*self._problems, *problems),
         )
+
+    def _with_defaults(self, record: NodeRecord) -> NodeRecord:
+        retry = self._defaults.get("retry_policy")
+        own = record.policies or NodePolicies()
+        if retry is None or own.retry is not None:
+            return record
+        return dataclasses.replace(record, policies=dataclasses.replace(own, retry=retry))
 
     def validate(self) -> StateGraph[StateT]:
         """Run flowc's checks without generating code.

@@ -79,13 +79,51 @@ def compile_blueprint(bp: Blueprint) -> ModuleType:
     # generated code imports state classes and reducers by name: a class or
     # reducer defined again under the same name needs a runner of its own
     key = digest + "".join(f":{id(obj)}" for obj in _imported_objects(graph))
+    # node policies are set on the plans of the runner it generated: other policies, another runner
+    policies = _policy_key(bp)
+    if policies:
+        key += f":policies:{policies!r}"
     with _lock:
         module = _modules.get(key)
     if module is None:
         module = build_checked(graph, salt=key)
+        if policies:
+            _apply_policies(module, bp, _graph_names(bp), set())
         with _lock:
             module = _modules.setdefault(key, module)
     return module
+
+
+def _policy_key(bp: Blueprint) -> tuple[Any, ...]:
+    """The node policies of ``bp`` and of its subgraphs, as a key (empty if there are none)."""
+    out: list[Any] = []
+    for record in bp.nodes:
+        if record.policies is not None:
+            out.append((record.name, record.policies.key()))
+        if is_compiled_graph(record.action):
+            inner = _policy_key(record.action.blueprint)
+            if inner:
+                out.append((record.name, inner))
+    return tuple(out)
+
+
+def _apply_policies(
+    module: ModuleType, bp: Blueprint, names: dict[int, str], done: set[int]
+) -> None:
+    """Give the nodes of a freshly generated runner (and of its subgraphs') their policies."""
+    if id(module) in done:
+        return
+    done.add(id(module))
+    plan = module.PLAN
+    for record in bp.nodes:
+        policies = record.policies
+        if policies is not None and policies.retry:
+            plan.guard(record.name, retry=policies.retry)
+        if is_compiled_graph(record.action):
+            child_bp = record.action.blueprint
+            child = getattr(module, f"_graph_{names[id(child_bp)]}", None)
+            if child is not None:
+                _apply_policies(child, child_bp, names, done)
 
 
 def _imported_objects(graph: CheckedGraph) -> list[Any]:

@@ -34,7 +34,7 @@ of the triggered ones.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Generator, Mapping
+from collections.abc import Awaitable, Callable, Generator, Mapping, Sequence
 from typing import Any, Final, Literal
 
 from ._persist import CHECKPOINTER, DURABILITY, START, Thread, task_id
@@ -48,6 +48,7 @@ from .errors import (
     recursion_message,
 )
 from .events import Event, UpdatesEvent, ValuesEvent
+from .policies import RetryPolicy, aretrying, retrying
 from .run import (
     CURRENT_TASK,
     Done,
@@ -103,6 +104,7 @@ class Node:
         joins: the indices of the plan's joins this node feeds.
         writes: the keys the spec declares the node writes: writing another
             is an error at run time (else any of the state's keys).
+        retry: the node's retry policies (see :meth:`guard`).
     """
 
     __slots__ = (
@@ -117,6 +119,7 @@ class Node:
         "metadata",
         "name",
         "plain",
+        "retry",
         "route",
         "routed",
         "stream",
@@ -145,6 +148,7 @@ class Node:
         tags: tuple[str, ...] = (),
         joins: tuple[int, ...] = (),
         writes: tuple[str, ...] | None = None,
+        retry: Sequence[RetryPolicy] = (),
     ) -> None:
         self.name = name
         self.updated = updated
@@ -178,6 +182,26 @@ class Node:
         self.routed = route is not None or aroute is not None
         """Whether routers decide where the node leads (else its plain edges do)."""
         """Whether the node's task awaits something (an async node, subgraph or router)."""
+        self.retry: tuple[RetryPolicy, ...] = ()
+        """The node's retry policies (none: a failure fails the run)."""
+        if retry:
+            self.guard(retry=retry)
+
+    def guard(self, *, retry: Sequence[RetryPolicy] = ()) -> None:
+        """Give the node policies (before it runs): ``retry`` runs a failed attempt again.
+
+        A node with retry policies is called through its ``call`` (and ``acall``), which
+        retry within the task (:mod:`.policies`): the engine no longer calls its ``plain``
+        function or its ``stream`` directly.
+        """
+        if retry:
+            self.retry = tuple(retry)
+            if not getattr(self.call, "async_only", False):
+                self.call = retrying(self.retry, self.call)
+            if self.acall is not None:
+                self.acall = aretrying(self.retry, self.acall)
+            self.plain = None
+            self.stream = None
 
     def __repr__(self) -> str:
         return f"Node({self.name!r})"
@@ -194,6 +218,7 @@ def _async_only(name: str) -> Callable[[Task, Any, dict[str, Any]], object]:
     def call(task: Task, inp: Any, values: dict[str, Any]) -> object:
         raise no_sync(name)
 
+    call.async_only = True  # type: ignore[attr-defined]
     return call
 
 
@@ -231,6 +256,7 @@ class Plan:
         "entry",
         "fields",
         "first",
+        "guarded",
         "input",
         "joins",
         "keys",
@@ -292,6 +318,14 @@ class Plan:
             for node in nodes:
                 if node.input is dict:
                     node.input = input
+        self.guarded = any(node.retry for node in nodes)
+        """Whether a node has a policy: then an async run's lone sync tasks run on a worker
+        (a retry's wait would block the event loop)."""
+
+    def guard(self, node: str, *, retry: Sequence[RetryPolicy] = ()) -> None:
+        """Give ``node`` policies, before the plan runs (see :meth:`Node.guard`)."""
+        self.nodes[node].guard(retry=retry)
+        self.guarded = self.guarded or bool(retry)
 
     def stored(self, channels: Mapping[str, Any]) -> dict[str, Any]:
         """The state a checkpoint's ``channels`` hold, in declaration order.
@@ -672,6 +706,9 @@ class Engine:
         # every lone task is called in the loop: a sync run streaming nothing live, or an
         # async one at the root streaming nothing live (else, see the step's own test)
         inline = not live and (not asynchronous or run.parent is None)
+        if asynchronous and plan.guarded:
+            # a retry waits between attempts: not on the event loop
+            inline = False
         lone = self._lone
         ready = self.ready
         pushes = self.pushes

@@ -1,0 +1,235 @@
+"""Node policies in the runtime: retries (hand-built plans, no codegen)."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from typing import Any
+
+import pytest
+
+from flowc.runtime import TaskEvent, TaskResultEvent, UpdatesEvent
+from flowc.runtime._drive import ainvoke, invoke, stream
+from flowc.runtime._engine import Node, Plan
+from flowc.runtime.policies import (
+    RetryPolicy,
+    default_retry_on,
+    matching_policy,
+    retry_delay,
+    retrying,
+)
+
+
+class Flaky(Exception):
+    pass
+
+
+def failing_then(result: Any, failures: int, error: type[Exception] = Flaky) -> Any:
+    """A node function that raises ``error`` ``failures`` times, then returns ``result``."""
+    calls: list[str] = []
+
+    def node(state: Any) -> Any:
+        calls.append(threading.current_thread().name)
+        if len(calls) <= failures:
+            raise error(f"attempt {len(calls)}")
+        return result
+
+    node.calls = calls  # type: ignore[attr-defined]
+    return node
+
+
+FAST = RetryPolicy(initial_interval=0.0, jitter=False)
+
+
+def test_a_failed_attempt_is_run_again_up_to_max_attempts() -> None:
+    fn = failing_then("ok", 2)
+    assert retrying((FAST,), fn)(None) == "ok"
+    assert len(fn.calls) == 3
+    fn = failing_then("ok", 3)
+    with pytest.raises(Flaky, match="attempt 3"):
+        retrying((FAST,), fn)(None)
+    assert len(fn.calls) == 3
+
+
+def test_the_waits_grow_by_the_backoff_factor_up_to_max_interval() -> None:
+    slept: list[float] = []
+    policy = RetryPolicy(
+        initial_interval=1.0, backoff_factor=2.0, max_interval=3.0, max_attempts=5, jitter=False
+    )
+    with pytest.raises(Flaky):
+        retrying((policy,), failing_then("ok", 9), sleep=slept.append)(None)
+    assert slept == [1.0, 2.0, 3.0, 3.0]
+
+
+def test_jitter_adds_less_than_a_second() -> None:
+    policy = RetryPolicy(initial_interval=2.0, jitter=True)
+    delays = [retry_delay(policy, 1) for _ in range(50)]
+    assert all(2.0 <= d < 3.0 for d in delays)
+    assert len(set(delays)) > 1
+
+
+def test_retry_on_takes_a_class_a_sequence_of_classes_or_a_function() -> None:
+    key, value = KeyError("k"), ValueError("v")
+    assert matching_policy((RetryPolicy(retry_on=KeyError),), key) is not None
+    assert matching_policy((RetryPolicy(retry_on=KeyError),), value) is None
+    assert matching_policy((RetryPolicy(retry_on=(KeyError, ValueError)),), value) is not None
+    assert matching_policy((RetryPolicy(retry_on=lambda e: "v" in str(e)),), value) is not None
+    assert matching_policy((RetryPolicy(retry_on=lambda e: False),), value) is None
+    with pytest.raises(TypeError, match="retry_on must be an Exception class"):
+        matching_policy((RetryPolicy(retry_on=3),), value)  # type: ignore[arg-type]
+
+
+def test_the_first_matching_policy_decides_and_failures_count_across_policies() -> None:
+    first = RetryPolicy(retry_on=ValueError, max_attempts=5, initial_interval=0.0, jitter=False)
+    second = RetryPolicy(retry_on=KeyError, max_attempts=2, initial_interval=0.0, jitter=False)
+    fn = failing_then("ok", 9, KeyError)
+    with pytest.raises(KeyError):
+        retrying((first, second), fn)(None)
+    assert len(fn.calls) == 2
+
+
+def test_an_interrupting_base_exception_is_never_retried() -> None:
+    calls = []
+
+    def stop(state: Any) -> Any:
+        calls.append(1)
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        retrying((RetryPolicy(retry_on=lambda e: True, initial_interval=0.0),), stop)(None)
+    assert calls == [1]
+
+
+@pytest.mark.parametrize(
+    ("error", "retried"),
+    [
+        (ConnectionError(), True),
+        (ConnectionResetError(), True),
+        (Flaky(), True),
+        (TimeoutError(), False),  # an OSError
+        (ValueError(), False),
+        (TypeError(), False),
+        (KeyError(), False),
+        (ZeroDivisionError(), False),
+        (RuntimeError(), False),
+        (NameError(), False),
+        (ImportError(), False),
+    ],
+)
+def test_the_default_retries_what_langgraphs_default_retries(
+    error: Exception, retried: bool
+) -> None:
+    assert default_retry_on(error) is retried
+
+
+def test_http_errors_are_retried_only_for_a_5xx_status() -> None:
+    import httpx
+
+    request = httpx.Request("GET", "http://x")
+
+    def status(code: int) -> httpx.HTTPStatusError:
+        return httpx.HTTPStatusError("e", request=request, response=httpx.Response(code))
+
+    assert default_retry_on(status(503)) is True
+    assert default_retry_on(status(404)) is False
+
+
+def _plan(fn: Any, *, retry: tuple[RetryPolicy, ...] = (FAST,), sibling: bool = False) -> Plan:
+    nodes = [Node("flaky", UpdatesEvent, plain=fn, retry=retry)]
+    entry: tuple[str, ...] = ("flaky",)
+    if sibling:
+        nodes.append(Node("other", UpdatesEvent, plain=lambda state: {"other": 1}))
+        entry = ("flaky", "other")
+    return Plan("retry", ("x", "other"), tuple(nodes), entry=entry)
+
+
+def test_a_retried_lone_task_starts_and_ends_once_with_the_last_attempts_writes() -> None:
+    fn = failing_then({"x": 3}, 2)
+    events = list(stream(_plan(fn), {}, ("tasks", "updates"), False, None))
+    assert [type(e).__name__ for e in events] == ["TaskEvent", "UpdatesEvent", "TaskResultEvent"]
+    assert isinstance(events[2], TaskResultEvent)
+    assert events[2].result == {"x": 3}
+    assert len(fn.calls) == 3
+
+
+def test_a_retried_task_in_a_superstep_of_several() -> None:
+    fn = failing_then({"x": 3}, 2)
+    assert invoke(_plan(fn, sibling=True), {}, None) == {"x": 3, "other": 1}
+    assert len(fn.calls) == 3
+
+
+def test_an_exhausted_retry_ends_the_task_with_the_last_error() -> None:
+    fn = failing_then({"x": 3}, 5)
+    events: list[Any] = []
+    with pytest.raises(Flaky, match="attempt 3"):
+        events.extend(stream(_plan(fn), {}, "tasks", False, None))
+    assert [type(e) for e in events] == [TaskEvent, TaskResultEvent]
+    assert str(events[1].error) == "attempt 3"
+
+
+def test_an_async_run_retries_a_lone_sync_node_on_a_worker_not_on_the_event_loop() -> None:
+    fn = failing_then({"x": 1}, 1)
+    loop_thread = threading.current_thread().name
+    assert asyncio.run(ainvoke(_plan(fn), {}, None)) == {"x": 1}
+    assert len(fn.calls) == 2
+    assert loop_thread not in fn.calls
+
+
+def test_an_async_node_is_retried_with_asyncio_sleep() -> None:
+    calls = []
+
+    async def node(state: Any) -> Any:
+        calls.append(1)
+        if len(calls) < 3:
+            raise Flaky("again")
+        return {"x": len(calls)}
+
+    plan = Plan(
+        "retry",
+        ("x",),
+        (Node("a", UpdatesEvent, acall=lambda t, i, v: node(i), retry=(FAST,)),),
+        entry=("a",),
+    )
+    assert asyncio.run(ainvoke(plan, {}, None)) == {"x": 3}
+
+
+def test_a_plan_without_policies_keeps_its_lone_sync_tasks_inline_in_async_runs() -> None:
+    threads: list[str] = []
+    plan = Plan(
+        "plain",
+        ("x",),
+        (Node("a", UpdatesEvent, plain=lambda s: threads.append(threading.current_thread().name)),),
+        entry=("a",),
+    )
+    assert not plan.guarded
+    asyncio.run(ainvoke(plan, {}, None))
+    assert threads == [threading.current_thread().name]
+
+
+def test_guard_gives_a_built_plans_node_its_retry_policies() -> None:
+    fn = failing_then({"x": 2}, 1)
+    plan = Plan("later", ("x",), (Node("flaky", UpdatesEvent, plain=fn),), entry=("flaky",))
+    assert not plan.guarded
+    plan.guard("flaky", retry=(FAST,))
+    assert plan.guarded
+    assert plan.nodes["flaky"].plain is None
+    assert invoke(plan, {}, None) == {"x": 2}
+
+
+def test_a_router_error_is_not_retried_with_its_node() -> None:
+    fn = failing_then({"x": 1}, 0)
+    routes: list[int] = []
+
+    def route(values: dict[str, Any]) -> tuple[str, ...]:
+        routes.append(1)
+        raise Flaky("router")
+
+    plan = Plan(
+        "routed",
+        ("x",),
+        (Node("flaky", UpdatesEvent, plain=fn, route=route, retry=(FAST,)),),
+        entry=("flaky",),
+    )
+    with pytest.raises(Flaky, match="router"):
+        invoke(plan, {}, None)
+    assert (len(fn.calls), len(routes)) == (1, 1)
