@@ -233,3 +233,71 @@ def test_a_router_error_is_not_retried_with_its_node() -> None:
     with pytest.raises(Flaky, match="router"):
         invoke(plan, {}, None)
     assert (len(fn.calls), len(routes)) == (1, 1)
+
+
+# -- deferred nodes
+
+
+def _logging(name: str, **kwargs: Any) -> Node:
+    return Node(name, UpdatesEvent, plain=lambda state: {"log": [name]}, **kwargs)
+
+
+def _merge_log(values: dict[str, Any], update: dict[str, Any]) -> None:
+    for key, value in update.items():
+        values[key] = values.get(key, []) + value if key == "log" else value
+
+
+def test_a_deferred_node_waits_until_no_other_node_is_left() -> None:
+    plan = Plan(
+        "deferred",
+        ("log",),
+        (
+            _logging("a", then=("b", "summary")),
+            _logging("b", then=("c",)),
+            _logging("c", then=("summary",)),
+            _logging("summary", defer=True),
+        ),
+        entry=("a",),
+        merge=_merge_log,
+    )
+    assert plan.deferring
+    events = list(stream(plan, {"log": []}, "debug", False, None))
+    steps = [(e.step, e.payload.name) for e in events if e.type == "task"]
+    assert steps == [(1, "a"), (2, "b"), (3, "c"), (4, "summary")]
+    assert invoke(plan, {"log": []}, None) == {"log": ["a", "b", "c", "summary"]}
+    assert asyncio.run(ainvoke(plan, {"log": []}, None)) == {"log": ["a", "b", "c", "summary"]}
+
+
+def test_a_deferred_node_reached_alone_runs_at_once() -> None:
+    plan = Plan(
+        "deferred",
+        ("log",),
+        (_logging("a", then=("summary",)), _logging("summary", defer=True)),
+        entry=("a",),
+        merge=_merge_log,
+    )
+    assert invoke(plan, {"log": []}, None) == {"log": ["a", "summary"]}
+
+
+def test_guard_defers_a_built_plans_node() -> None:
+    plan = Plan(
+        "later",
+        ("log",),
+        (_logging("a", then=("b", "d")), _logging("b"), _logging("d")),
+        entry=("a",),
+        merge=_merge_log,
+    )
+    assert invoke(plan, {"log": []}, None) == {"log": ["a", "b", "d"]}
+    plan.guard("b", defer=True)
+    assert (plan.deferring, plan.guarded) == (True, False)
+    assert invoke(plan, {"log": []}, None) == {"log": ["a", "d", "b"]}
+
+
+def test_a_deferred_nodes_drawing_lacks_langgraphs_dotted_edges_from_the_step_before() -> None:
+    from tests.conformance.test_dropin import load
+
+    graph = load("defer", "flowc").two_deferred.get_graph()
+    edges = sorted((e.source, e.target, e.conditional) for e in graph.edges)
+    # LangGraph draws c -.-> first and c -.-> second instead of c --> __end__
+    assert ("c", "__end__", False) in edges
+    assert ("c", "first", True) not in edges

@@ -22,6 +22,8 @@ class NodePolicies:
     retry: tuple[Any, ...] | None = None
     """Retry policies (:class:`flowc.runtime.policies.RetryPolicy`), the first matching wins;
     ``None`` if not given (``set_node_defaults`` may then give some)."""
+    defer: bool = False
+    """Run the node only when nothing else is left to run."""
 
     def key(self) -> tuple[Any, ...]:
         """What tells these policies apart, for the cache of runner modules (functions and

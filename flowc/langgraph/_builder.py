@@ -36,7 +36,6 @@ __all__ = ["StateGraph"]
 StateT = TypeVar("StateT")
 
 _NODE_OPTIONS: dict[str, str] = {
-    "defer": "deferred nodes (`defer=True`) are",
     "cache_policy": "cache policies (`cache_policy=`) are",
     "error_handler": "node error handlers (`error_handler=`) are",
     "destinations": "`destinations=` (edges of nodes that return `Command`) is",
@@ -216,6 +215,7 @@ class StateGraph(Generic[StateT]):
         if retry is None:
             retry = options.pop("retry", None)
         options.pop("retry", None)
+        defer = bool(options.pop("defer", False))
         for option, value in options.items():
             what = _NODE_OPTIONS.get(option)
             if what is None:
@@ -233,7 +233,11 @@ class StateGraph(Generic[StateT]):
             if action is not None:
                 raise TypeError("add_node(fn) takes the node's name first when given two arguments")
             action, name = node, _node_name(node)
-        policies = NodePolicies(retry=retry_policies(retry)) if retry is not None else None
+        policies = (
+            NodePolicies(retry=None if retry is None else retry_policies(retry), defer=defer)
+            if retry is not None or defer
+            else None
+        )
         self._nodes.append(
             NodeRecord(
                 name, action, dict(metadata) if metadata else None, input_schema, span, policies

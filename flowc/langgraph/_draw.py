@@ -438,6 +438,8 @@ def drawing(bp: Blueprint, *, xray: bool | int = False) -> DrawableGraph:
         if isinstance(tools, Mapping) and tools:
             # LangGraph lists a tool node's tools in its box
             metadata = {**(metadata or {}), "__tools": list(tools)}
+        if record.policies is not None and record.policies.defer:
+            metadata = {**(metadata or {}), "defer": True}
         graph.nodes[record.name] = DrawnNode(record.name, record.name, metadata, kind)
     edges, last_step = _discover(bp)
     for src, dst, conditional, label in sorted(edges):

@@ -117,8 +117,8 @@ def _apply_policies(
     plan = module.PLAN
     for record in bp.nodes:
         policies = record.policies
-        if policies is not None and policies.retry:
-            plan.guard(record.name, retry=policies.retry)
+        if policies is not None:
+            plan.guard(record.name, retry=policies.retry or (), defer=policies.defer)
         if is_compiled_graph(record.action):
             child_bp = record.action.blueprint
             child = getattr(module, f"_graph_{names[id(child_bp)]}", None)

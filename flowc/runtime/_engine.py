@@ -105,6 +105,7 @@ class Node:
         writes: the keys the spec declares the node writes: writing another
             is an error at run time (else any of the state's keys).
         retry: the node's retry policies (see :meth:`guard`).
+        defer: the node waits until nothing else is left to run (see :meth:`guard`).
     """
 
     __slots__ = (
@@ -112,6 +113,7 @@ class Node:
         "after",
         "aroute",
         "call",
+        "defer",
         "input",
         "is_async",
         "joins",
@@ -149,6 +151,7 @@ class Node:
         joins: tuple[int, ...] = (),
         writes: tuple[str, ...] | None = None,
         retry: Sequence[RetryPolicy] = (),
+        defer: bool = False,
     ) -> None:
         self.name = name
         self.updated = updated
@@ -184,11 +187,15 @@ class Node:
         """Whether the node's task awaits something (an async node, subgraph or router)."""
         self.retry: tuple[RetryPolicy, ...] = ()
         """The node's retry policies (none: a failure fails the run)."""
+        self.defer = defer
+        """Whether the node, once triggered, waits until no other node is triggered (LangGraph's
+        ``defer=True``): it then runs, with the ``Send`` tasks of that step if any."""
         if retry:
             self.guard(retry=retry)
 
-    def guard(self, *, retry: Sequence[RetryPolicy] = ()) -> None:
-        """Give the node policies (before it runs): ``retry`` runs a failed attempt again.
+    def guard(self, *, retry: Sequence[RetryPolicy] = (), defer: bool = False) -> None:
+        """Give the node policies (before it runs): ``retry`` runs a failed attempt again;
+        ``defer`` makes it wait until nothing else is left to run.
 
         A node with retry policies is called through its ``call`` (and ``acall``), which
         retry within the task (:mod:`.policies`): the engine no longer calls its ``plain``
@@ -202,6 +209,8 @@ class Node:
                 self.acall = aretrying(self.retry, self.acall)
             self.plain = None
             self.stream = None
+        if defer:
+            self.defer = True
 
     def __repr__(self) -> str:
         return f"Node({self.name!r})"
@@ -253,6 +262,7 @@ class Plan:
     __slots__ = (
         "afirst",
         "alone",
+        "deferring",
         "entry",
         "fields",
         "first",
@@ -321,11 +331,14 @@ class Plan:
         self.guarded = any(node.retry for node in nodes)
         """Whether a node has a policy: then an async run's lone sync tasks run on a worker
         (a retry's wait would block the event loop)."""
+        self.deferring = any(node.defer for node in nodes)
+        """Whether a node is deferred (see :meth:`Engine.hold`)."""
 
-    def guard(self, node: str, *, retry: Sequence[RetryPolicy] = ()) -> None:
+    def guard(self, node: str, *, retry: Sequence[RetryPolicy] = (), defer: bool = False) -> None:
         """Give ``node`` policies, before the plan runs (see :meth:`Node.guard`)."""
-        self.nodes[node].guard(retry=retry)
+        self.nodes[node].guard(retry=retry, defer=defer)
         self.guarded = self.guarded or bool(retry)
+        self.deferring = self.deferring or defer
 
     def stored(self, channels: Mapping[str, Any]) -> dict[str, Any]:
         """The state a checkpoint's ``channels`` hold, in declaration order.
@@ -552,6 +565,7 @@ class Engine:
     __slots__ = (
         "_lone",
         "given",
+        "held",
         "order",
         "plan",
         "pushes",
@@ -592,6 +606,8 @@ class Engine:
         """The next superstep's nodes, in order."""
         self.thread: Thread | None = None
         """The run's thread, when it runs on one with a checkpointer (see :meth:`on_thread`)."""
+        self.held: frozenset[str] = frozenset()
+        """Deferred nodes triggered while other nodes still run (see :meth:`hold`)."""
 
     @property
     def lone(self) -> Task | None:
@@ -852,6 +868,8 @@ class Engine:
                     continue
                 # several tasks, or one whose events stream as they happen
                 self.step = step
+                if plan.deferring:
+                    ready = self.hold(ready)
                 self.ready = ready
                 tasks = self.tasks_of(ready, step)
                 if thread is not None:
@@ -1022,9 +1040,27 @@ class Engine:
             outcomes.append((node, goto))
         writes.clear()
         self.ready = self._successors(outcomes)
+        if self.held:
+            # the next superstep decides again which of them still wait
+            self.ready = self.nodes({node.name for node in self.ready} | self.held)
+            self.held = frozenset()
         if wrote and self.run.values:
             return (ValuesEvent(dict(values), self.run.ns),)
         return _NOTHING
+
+    def hold(self, ready: tuple[Node, ...]) -> tuple[Node, ...]:
+        """The nodes of a superstep of several, deferred ones held back while others run.
+
+        As LangGraph's deferred channels, which become available only in a step that
+        triggers no other node: the held nodes join the next superstep's nodes
+        (:meth:`settle`), and so on until one has no other (its ``Send`` tasks aside).
+        """
+        waiting = frozenset(node.name for node in ready if node.defer)
+        if not waiting or len(waiting) == len(ready):
+            self.held = frozenset()
+            return ready
+        self.held = waiting
+        return tuple(node for node in ready if not node.defer)
 
     def nodes(self, names: Goto | set[str]) -> tuple[Node, ...]:
         """The nodes of ``names``, once each, in name order (LangGraph's order of tasks)."""

@@ -238,7 +238,9 @@ def test_only_the_imports_differ(stem: str) -> None:
 @pytest.mark.parametrize("stem", graph_files())
 @pytest.mark.parametrize("xray", [False, True])
 def test_same_mermaid_drawing(stem: str, xray: bool) -> None:
-    for name in load(stem, "langgraph").GRAPHS:
+    # DRAWN: the graphs whose drawings match (docs/differences-from-langgraph.md names the others)
+    module = load(stem, "langgraph")
+    for name in getattr(module, "DRAWN", module.GRAPHS):
         expected, actual = (
             getattr(load(stem, impl), name).get_graph(xray=xray).draw_mermaid()
             for impl in ("langgraph", "flowc")
