@@ -301,3 +301,153 @@ def test_a_deferred_nodes_drawing_lacks_langgraphs_dotted_edges_from_the_step_be
     # LangGraph draws c -.-> first and c -.-> second instead of c --> __end__
     assert ("c", "__end__", False) in edges
     assert ("c", "first", True) not in edges
+
+
+# -- caches
+
+
+from flowc.runtime.caches import InMemoryCache, SqliteCache  # noqa: E402
+from flowc.runtime.policies import CACHE, CachePolicy, cache_key, default_cache_key  # noqa: E402
+
+
+def _cached_plan(calls: list[Any], **policy: Any) -> Plan:
+    def node(state: Any) -> Any:
+        calls.append(state["x"])
+        return {"y": state["x"] * 2}
+
+    plan = Plan(
+        "cached", ("x", "y"), (Node("double", UpdatesEvent, plain=node),), entry=("double",)
+    )
+    plan.guard("double", cache=CachePolicy(**policy))
+    return plan
+
+
+def _with_cache(cache: Any) -> Any:
+    return {"configurable": {CACHE: cache}}
+
+
+@pytest.mark.parametrize("make", [InMemoryCache, SqliteCache], ids=["memory", "sqlite"])
+def test_a_cached_node_runs_once_per_input(make: Any) -> None:
+    calls: list[Any] = []
+    plan, config = _cached_plan(calls), _with_cache(make())
+    assert invoke(plan, {"x": 1}, config) == {"x": 1, "y": 2}
+    assert invoke(plan, {"x": 1}, config) == {"x": 1, "y": 2}
+    assert asyncio.run(ainvoke(plan, {"x": 1}, config)) == {"x": 1, "y": 2}
+    assert invoke(plan, {"x": 2}, config) == {"x": 2, "y": 4}
+    assert calls == [1, 2]
+
+
+def test_a_hit_streams_its_update_marked_cached_and_no_task_result() -> None:
+    plan, config = _cached_plan([]), _with_cache(InMemoryCache())
+    first = list(stream(plan, {"x": 1}, ["tasks", "updates"], False, config))
+    again = list(stream(plan, {"x": 1}, ["tasks", "updates"], False, config))
+    assert [type(e).__name__ for e in first] == ["TaskEvent", "UpdatesEvent", "TaskResultEvent"]
+    assert [type(e).__name__ for e in again] == ["TaskEvent", "CachedUpdates"]
+    assert again[1].chunk() == {"double": {"y": 2}, "__metadata__": {"cached": True}}
+    assert (again[1].mode, again[1].node, again[1].data) == ("updates", "double", {"y": 2})
+
+
+def test_a_run_without_a_cache_runs_a_cached_node_every_time() -> None:
+    calls: list[Any] = []
+    plan = _cached_plan(calls)
+    invoke(plan, {"x": 1}, None)
+    invoke(plan, {"x": 1}, None)
+    assert calls == [1, 1]
+
+
+def test_an_entry_expires_after_its_ttl(monkeypatch: pytest.MonkeyPatch) -> None:
+    import flowc.runtime.caches as caches
+
+    now = [1000.0]
+    monkeypatch.setattr(caches.time, "time", lambda: now[0])
+    for cache in (InMemoryCache(), SqliteCache()):
+        key = (("ns",), "k")
+        cache.set({key: ({"v": 1}, 10)})
+        now[0] += 9.9
+        assert cache.get([key]) == {key: {"v": 1}}
+        now[0] += 0.1
+        assert cache.get([key]) == {}
+        now[0] = 1000.0
+
+
+def test_a_sqlite_cache_keeps_its_entries_across_instances(tmp_path: Any) -> None:
+    path = tmp_path / "cache.db"
+    calls: list[Any] = []
+    plan = _cached_plan(calls)
+    first = SqliteCache(path)
+    invoke(plan, {"x": 3}, _with_cache(first))
+    first.close()
+    invoke(plan, {"x": 3}, _with_cache(SqliteCache(path)))
+    assert calls == [3]
+
+
+def test_clear_drops_the_entries_of_the_namespaces_given() -> None:
+    for cache in (InMemoryCache(), SqliteCache()):
+        a, b = (("a",), "k"), (("b",), "k")
+        cache.set({a: (1, None), b: (2, None)})
+        cache.clear([("a",)])
+        assert cache.get([a, b]) == {b: 2}
+        cache.clear()
+        assert cache.get([a, b]) == {}
+
+
+def test_a_value_the_cache_cannot_encode_is_not_cached_and_the_run_goes_on() -> None:
+    calls: list[Any] = []
+
+    def node(state: Any) -> Any:
+        calls.append(1)
+        return {"y": object()}
+
+    plan = Plan("odd", ("x", "y"), (Node("n", UpdatesEvent, plain=node),), entry=("n",))
+    plan.guard("n", cache=CachePolicy())
+    config = _with_cache(InMemoryCache())
+    with pytest.warns(RuntimeWarning, match="not caching an entry of 'n'"):
+        invoke(plan, {"x": 1}, config)
+    with pytest.warns(RuntimeWarning):
+        invoke(plan, {"x": 1}, config)
+    assert calls == [1, 1]
+
+
+def test_reading_a_cache_file_runs_no_code(tmp_path: Any) -> None:
+    import pickle
+
+    cache = SqliteCache(tmp_path / "c.db")
+    cache._conn.execute(
+        "INSERT INTO flowc_node_cache VALUES (?, ?, 'pickle', ?, NULL)",
+        ('["ns"]', "k", pickle.dumps(1)),
+    )
+    with pytest.raises(TypeError, match="loading pickles is off"):
+        cache.get([(("ns",), "k")])
+
+
+def test_the_default_key_is_langgraphs_byte_for_byte() -> None:
+    from langgraph._internal._cache import default_cache_key as langgraphs
+
+    for value in ({"a": 1, "b": [1, 2]}, {"b": [1, 2], "a": 1}, "text", [{"x": {1, 2}}]):
+        assert default_cache_key(value) == langgraphs(value)
+        assert default_cache_key(state=value) == langgraphs(state=value)
+    policy = CachePolicy()
+    assert cache_key(policy, ("ns",), {"a": 1}) != cache_key(policy, ("ns",), {"a": 2})
+    text, data = CachePolicy(key_func=lambda s: "same"), CachePolicy(key_func=lambda s: b"same")
+    assert cache_key(text, ("ns",), {"a": 1}) == cache_key(data, ("ns",), {"a": 2})
+
+
+def test_a_cache_hit_replays_where_the_node_led_without_calling_its_router() -> None:
+    routes: list[int] = []
+
+    def route(values: dict[str, Any]) -> tuple[str, ...]:
+        routes.append(1)
+        return ("b",)
+
+    plan = Plan(
+        "routed",
+        ("log",),
+        (_logging("a", route=route), _logging("b")),
+        entry=("a",),
+        merge=_merge_log,
+    )
+    plan.guard("a", cache=CachePolicy())
+    config = _with_cache(InMemoryCache())
+    assert invoke(plan, {"log": []}, config) == {"log": ["a", "b"]}
+    assert invoke(plan, {"log": []}, config) == {"log": ["a", "b"]}
+    assert routes == [1]

@@ -35,7 +35,7 @@ of the triggered ones.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Generator, Mapping, Sequence
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from ._persist import CHECKPOINTER, DURABILITY, START, Thread, task_id
 from .config import DEFAULT_RECURSION_LIMIT
@@ -48,7 +48,6 @@ from .errors import (
     recursion_message,
 )
 from .events import Event, UpdatesEvent, ValuesEvent
-from .policies import RetryPolicy, aretrying, retrying
 from .run import (
     CURRENT_TASK,
     Done,
@@ -60,6 +59,9 @@ from .run import (
     no_sync,
     route,
 )
+
+if TYPE_CHECKING:
+    from .policies import CachePolicy, RetryPolicy
 
 __all__ = [
     "Engine",
@@ -112,6 +114,8 @@ class Node:
         "acall",
         "after",
         "aroute",
+        "cache",
+        "cache_ns",
         "call",
         "defer",
         "input",
@@ -187,21 +191,37 @@ class Node:
         """Whether the node's task awaits something (an async node, subgraph or router)."""
         self.retry: tuple[RetryPolicy, ...] = ()
         """The node's retry policies (none: a failure fails the run)."""
+        self.cache: CachePolicy | None = None
+        """The node's cache policy, if any (see :meth:`Engine.look_up`)."""
+        self.cache_ns: tuple[str, ...] = ()
+        """Where the node's cache entries live."""
         self.defer = defer
         """Whether the node, once triggered, waits until no other node is triggered (LangGraph's
         ``defer=True``): it then runs, with the ``Send`` tasks of that step if any."""
         if retry:
             self.guard(retry=retry)
 
-    def guard(self, *, retry: Sequence[RetryPolicy] = (), defer: bool = False) -> None:
+    def guard(
+        self,
+        *,
+        retry: Sequence[RetryPolicy] = (),
+        defer: bool = False,
+        cache: CachePolicy | None = None,
+        cache_ns: tuple[str, ...] = (),
+    ) -> None:
         """Give the node policies (before it runs): ``retry`` runs a failed attempt again;
-        ``defer`` makes it wait until nothing else is left to run.
+        ``defer`` makes it wait until nothing else is left to run; ``cache`` takes what it
+        wrote from the run's cache when its input was seen before (its entries under
+        ``cache_ns``, by default ``("__flowc_writes", node name)``).
 
         A node with retry policies is called through its ``call`` (and ``acall``), which
         retry within the task (:mod:`.policies`): the engine no longer calls its ``plain``
         function or its ``stream`` directly.
         """
         if retry:
+            # only graphs with policies load them
+            from .policies import aretrying, retrying
+
             self.retry = tuple(retry)
             if not getattr(self.call, "async_only", False):
                 self.call = retrying(self.retry, self.call)
@@ -211,6 +231,9 @@ class Node:
             self.stream = None
         if defer:
             self.defer = True
+        if cache is not None:
+            self.cache = cache
+            self.cache_ns = cache_ns or ("__flowc_writes", self.name)
 
     def __repr__(self) -> str:
         return f"Node({self.name!r})"
@@ -262,6 +285,7 @@ class Plan:
     __slots__ = (
         "afirst",
         "alone",
+        "caching",
         "deferring",
         "entry",
         "fields",
@@ -333,12 +357,23 @@ class Plan:
         (a retry's wait would block the event loop)."""
         self.deferring = any(node.defer for node in nodes)
         """Whether a node is deferred (see :meth:`Engine.hold`)."""
+        self.caching = False
+        """Whether a node has a cache policy (see :meth:`Engine.look_up`)."""
 
-    def guard(self, node: str, *, retry: Sequence[RetryPolicy] = (), defer: bool = False) -> None:
+    def guard(
+        self,
+        node: str,
+        *,
+        retry: Sequence[RetryPolicy] = (),
+        defer: bool = False,
+        cache: CachePolicy | None = None,
+        cache_ns: tuple[str, ...] = (),
+    ) -> None:
         """Give ``node`` policies, before the plan runs (see :meth:`Node.guard`)."""
-        self.nodes[node].guard(retry=retry, defer=defer)
+        self.nodes[node].guard(retry=retry, defer=defer, cache=cache, cache_ns=cache_ns)
         self.guarded = self.guarded or bool(retry)
         self.deferring = self.deferring or defer
+        self.caching = self.caching or cache is not None
 
     def stored(self, channels: Mapping[str, Any]) -> dict[str, Any]:
         """The state a checkpoint's ``channels`` hold, in declaration order.
@@ -526,6 +561,52 @@ _PUSH: Final = ("__pregel_push",)
 """The joins' progress of every plan without joins (never written to)."""
 
 
+def _to_cache(update: Writes, goto: tuple[Any, ...]) -> dict[str, Any]:
+    # a Send is stored as its node and argument
+    return {
+        "update": update,
+        "goto": [t if type(t) is str else {"send": t.node, "arg": t.arg} for t in goto],
+    }
+
+
+def _from_cache(value: Mapping[str, Any]) -> tuple[Writes, Any]:
+    goto = tuple(t if type(t) is str else Send(t["send"], t["arg"]) for t in value["goto"])
+    return value["update"], goto
+
+
+class CachedUpdates:
+    """The ``updates`` event of a task whose writes came from the cache.
+
+    Its chunk is the node's, with LangGraph's ``"__metadata__": {"cached": True}``;
+    :attr:`event` is the node's own updates event.
+    """
+
+    __slots__ = ("event",)
+    mode: Final = "updates"
+
+    def __init__(self, event: UpdatesEvent[Any, Any]) -> None:
+        self.event = event
+
+    @property
+    def ns(self) -> Any:
+        """The namespace of the graph the task ran in."""
+        return self.event.ns
+
+    @property
+    def node(self) -> Any:
+        """The node's name."""
+        return self.event.node
+
+    @property
+    def data(self) -> Any:
+        """What the node wrote (from the cache)."""
+        return self.event.data
+
+    def chunk(self) -> Any:
+        """LangGraph's chunk: ``{node: update, "__metadata__": {"cached": True}}``."""
+        return {self.event.node: self.event.data, "__metadata__": {"cached": True}}
+
+
 class Request:
     """What the engine asks of an async driver, between the events it yields.
 
@@ -564,6 +645,8 @@ class Engine:
 
     __slots__ = (
         "_lone",
+        "cache",
+        "cache_keys",
         "given",
         "held",
         "order",
@@ -608,6 +691,10 @@ class Engine:
         """The run's thread, when it runs on one with a checkpointer (see :meth:`on_thread`)."""
         self.held: frozenset[str] = frozenset()
         """Deferred nodes triggered while other nodes still run (see :meth:`hold`)."""
+        self.cache: Any = None
+        """The run's node cache, when its plan caches and its config carries one."""
+        self.cache_keys: dict[Task, Any] = {}
+        """The cache keys of this superstep's cached tasks that missed, until they finish."""
 
     @property
     def lone(self) -> Task | None:
@@ -747,6 +834,10 @@ class Engine:
             saving = thread is not None
             if saving:
                 inline = False
+            if plan.caching and self.use_cache():
+                # cached tasks are looked up with their superstep's others: no lone-task path
+                saving = True
+                inline = False
             if thread is not None:
                 step = self.step
                 limit += step
@@ -878,17 +969,24 @@ class Engine:
                 inputs = self.inputs(values)
                 if want_tasks:
                     yield from run.task_starts(tasks, inputs)
+                hits: Any = None
+                if self.cache is not None:
+                    hits = yield from self.look_up(tasks, nodes, inputs)
                 if asynchronous:
                     jobs: Any = [
                         (task, abody if n.is_async else body, (inp, values, n, plan), n.is_async)
                         for task, n, inp in zip(tasks, nodes, inputs, strict=True)
                     ]
+                    if hits:
+                        jobs = [job for job in jobs if job[0] not in hits]
                     yield Request("superstep", jobs)
                 else:
                     jobs = [
                         (task, body, (inp, values, n, plan))
                         for task, n, inp in zip(tasks, nodes, inputs, strict=True)
                     ]
+                    if hits:
+                        jobs = [job for job in jobs if job[0] not in hits]
                     for item in run.run_threads(jobs):
                         if not isinstance(item, Done):
                             yield item
@@ -990,6 +1088,8 @@ class Engine:
         thread = self.thread
         if thread is not None:
             thread.put_writes(task.id, update, goto)
+        if self.cache_keys:
+            self.remember(task, update, goto)
         run = self.run
         if not run.tasks and not run.debug:
             if run.updates:
@@ -1000,6 +1100,57 @@ class Engine:
             events.append(self.plan.nodes[task.name].updated(task.name, update, run.ns))
         events.extend(run.task_result(task, update, None))
         return tuple(events)
+
+    def use_cache(self) -> bool:
+        """Take the run's node cache (its config's), if it has one: :attr:`cache`."""
+        from .policies import CACHE
+
+        configurable = self.run.config.get("configurable")
+        self.cache = None if not configurable else configurable.get(CACHE)
+        return self.cache is not None
+
+    def look_up(
+        self, tasks: tuple[Task, ...], nodes: tuple[Node, ...], inputs: list[Any]
+    ) -> Generator[Any, None, set[Task]]:
+        """Take the writes of this superstep's cached tasks from the cache: the tasks it had.
+
+        A hit is recorded as the task's outcome without running it, and streams its
+        ``updates`` at once (marked cached, as LangGraph does), and no task result; the
+        others' keys wait in :attr:`cache_keys` for their writes (:meth:`remember`).
+        """
+        from .policies import cache_key
+
+        keys: dict[Any, Task] = {}
+        for task, node, inp in zip(tasks, nodes, inputs, strict=True):
+            if node.cache is not None:
+                keys[cache_key(node.cache, node.cache_ns, inp)] = task
+        if not keys:
+            return set()
+        found = self.cache.get(tuple(keys))
+        hits: set[Task] = set()
+        run = self.run
+        for key, task in keys.items():
+            value = found.get(key)
+            if value is None:
+                self.cache_keys[task] = key
+                continue
+            update, goto = _from_cache(value)
+            hits.add(task)
+            self.writes[task] = (task, update, goto)
+            if self.thread is not None:
+                self.thread.put_writes(task.id, update, goto)
+            if run.updates:
+                yield CachedUpdates(self.plan.nodes[task.name].updated(task.name, update, run.ns))
+        return hits
+
+    def remember(self, task: Task, update: Writes, goto: Goto) -> None:
+        """Store a cached task's writes and where it led, once it finished."""
+        key = self.cache_keys.pop(task, None)
+        if key is None:
+            return
+        node = self.plan.nodes[task.name]
+        assert node.cache is not None
+        self.cache.set({key: (_to_cache(update, goto), node.cache.ttl)})
 
     def failed(self, task: Task, error: BaseException) -> tuple[Event, ...]:
         """A task raised ``error``: its events (the error then goes through)."""

@@ -1,4 +1,4 @@
-"""Node policies: retries (LangGraph's ``RetryPolicy``), written once for every run.
+"""Node policies: retries and caching (LangGraph's ``RetryPolicy`` and ``CachePolicy``).
 
 A node with retry policies runs through :func:`retrying` (or :func:`aretrying`
 in async runs): a failed attempt whose error a policy retries on is run
@@ -7,19 +7,27 @@ again after that policy's interval, within the task, as LangGraph's
 ``tasks`` and ``debug`` streams, whatever the number of attempts; a failed
 attempt writes nothing (a node's writes are what it returns); what an
 attempt streamed while it ran (``custom`` chunks, messages) stays streamed.
+
+A node with a :class:`CachePolicy`, in a run given a cache (:mod:`.caches`),
+is looked up by its input before it runs: the engine's
+:meth:`~._engine.Engine.look_up`. A hit skips the node and its routers: what
+it wrote and where it led come from the cache.
 """
 
 from __future__ import annotations
 
-import random
 import sys
 import time
-from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, NamedTuple, TypeVar
+from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
+from typing import Any, Final, NamedTuple, TypeVar
 
 __all__ = [
+    "CACHE",
+    "CachePolicy",
     "RetryPolicy",
     "aretrying",
+    "cache_key",
+    "default_cache_key",
     "default_retry_on",
     "matching_policy",
     "retry_delay",
@@ -119,7 +127,11 @@ def retry_delay(policy: RetryPolicy, failures: int) -> float:
     interval = min(
         policy.max_interval, policy.initial_interval * policy.backoff_factor ** (failures - 1)
     )
-    return interval + random.uniform(0, 1) if policy.jitter else interval
+    if not policy.jitter:
+        return interval
+    import random
+
+    return interval + random.uniform(0, 1)
 
 
 def retrying(
@@ -176,3 +188,50 @@ def aretrying(
                 await asyncio.sleep(retry_delay(policy, failures))
 
     return attempt
+
+
+CACHE: Final = "__flowc_cache"
+"""The ``configurable`` key of a run's node cache (a subgraph's runs use their parent's)."""
+
+
+def _freeze(obj: Any, depth: int = 10) -> Any:
+    # a mapping's items sorted, sequences as tuples: equal inputs make equal keys
+    if depth <= 0 or isinstance(obj, Hashable):
+        return obj
+    if isinstance(obj, Mapping):
+        return tuple(sorted((k, _freeze(v, depth - 1)) for k, v in obj.items()))
+    if isinstance(obj, Sequence):
+        return tuple(_freeze(x, depth - 1) for x in obj)
+    if hasattr(obj, "tobytes"):
+        return (type(obj).__name__, obj.tobytes(), getattr(obj, "shape", None))
+    return obj
+
+
+def default_cache_key(*args: Any, **kwargs: Any) -> bytes:
+    """LangGraph's default cache key: the pickled input, dicts taken in sorted key order."""
+    import pickle
+
+    return pickle.dumps((_freeze(args), _freeze(kwargs)), protocol=5, fix_imports=False)
+
+
+class CachePolicy(NamedTuple):
+    """How to cache a node's writes: LangGraph's ``CachePolicy``.
+
+    Attributes:
+        key_func: makes the key of a node's input (bytes or text, hashed).
+        ttl: seconds an entry lives (``None``: for good).
+    """
+
+    key_func: Callable[..., str | bytes] = default_cache_key
+    ttl: int | None = None
+
+
+def cache_key(
+    policy: CachePolicy, namespace: tuple[str, ...], input: Any
+) -> tuple[tuple[str, ...], str]:
+    """The cache's key of a node's ``input``: its namespace and the hash of ``key_func(input)``."""
+    import hashlib
+
+    key = policy.key_func(input)
+    data = key.encode() if isinstance(key, str) else key
+    return namespace, hashlib.blake2b(data, digest_size=16).hexdigest()
