@@ -19,7 +19,7 @@ from langgraph.config import get_stream_writer as langgraph_get_stream_writer
 from langgraph.graph import StateGraph as LangGraphStateGraph
 from langgraph.managed import RemainingSteps
 from langgraph.store.memory import InMemoryStore
-from langgraph.types import CachePolicy, Command, RetryPolicy, Send, interrupt
+from langgraph.types import Command, RetryPolicy, Send, interrupt
 
 from flowc.langgraph import END, START, GraphCompileError, StateGraph, UnsupportedFeatureError
 
@@ -51,16 +51,6 @@ def compile_error(builder: StateGraph[Any], **kwargs: Any) -> list[tuple[str, st
 @pytest.mark.parametrize(
     ("option", "value", "message"),
     [
-        (
-            "defer",
-            True,
-            "deferred nodes (`defer=True`) are not supported by flowc yet; remove `defer=`",
-        ),
-        (
-            "cache_policy",
-            CachePolicy(),
-            "cache policies (`cache_policy=`) are not supported by flowc yet",
-        ),
         (
             "error_handler",
             bump,
@@ -99,7 +89,6 @@ def test_default_node_policies_flowc_lacks_fail_at_set_node_defaults() -> None:
     ("kwargs", "message"),
     [
         ({"store": InMemoryStore()}, "stores (`store=`) are not supported by flowc yet"),
-        ({"cache": object()}, "node caches (`cache=`) are not supported by flowc yet"),
         (
             {"interrupt_before": ["node"]},
             "interrupts (`interrupt_before=`) are not supported by flowc yet",

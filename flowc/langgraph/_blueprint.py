@@ -24,17 +24,21 @@ class NodePolicies:
     ``None`` if not given (``set_node_defaults`` may then give some)."""
     defer: bool = False
     """Run the node only when nothing else is left to run."""
+    cache: Any = None
+    """A cache policy (:class:`flowc.runtime.policies.CachePolicy`); ``None`` if not given."""
 
     def key(self) -> tuple[Any, ...]:
         """What tells these policies apart, for the cache of runner modules (functions and
         classes by identity)."""
-        return tuple(
+        retry = tuple(
             (
                 *p[:5],
                 tuple(map(id, p.retry_on)) if isinstance(p.retry_on, tuple) else id(p.retry_on),
             )
             for p in self.retry or ()
         )
+        cache = None if self.cache is None else (id(self.cache.key_func), self.cache.ttl)
+        return (retry, self.defer, cache)
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,7 @@ from ._lower import (
     is_compiled_graph,
     is_tool_node,
 )
-from ._policies import retry_policies
+from ._policies import cache_policy, retry_policies
 
 if TYPE_CHECKING:
     from ._compiled import CompiledStateGraph
@@ -36,7 +36,6 @@ __all__ = ["StateGraph"]
 StateT = TypeVar("StateT")
 
 _NODE_OPTIONS: dict[str, str] = {
-    "cache_policy": "cache policies (`cache_policy=`) are",
     "error_handler": "node error handlers (`error_handler=`) are",
     "destinations": "`destinations=` (edges of nodes that return `Command`) is",
     "timeout": "node timeouts (`timeout=`) are",
@@ -52,7 +51,6 @@ _SAVER_METHODS = ("get_tuple", "list", "put", "put_writes", "get_next_version")
 """What a run on a thread calls on its checkpointer (LangGraph's ``BaseCheckpointSaver``)."""
 
 _COMPILE_OPTIONS: dict[str, tuple[str, str]] = {
-    "cache": ("node caches (`cache=`) are not supported by flowc yet", "compile without `cache`"),
     "store": ("stores (`store=`) are not supported by flowc yet", "compile without `store`"),
     "interrupt_before": (
         "interrupts (`interrupt_before=`) are not supported by flowc yet",
@@ -216,6 +214,7 @@ class StateGraph(Generic[StateT]):
             retry = options.pop("retry", None)
         options.pop("retry", None)
         defer = bool(options.pop("defer", False))
+        cache = options.pop("cache_policy", None)
         for option, value in options.items():
             what = _NODE_OPTIONS.get(option)
             if what is None:
@@ -234,8 +233,12 @@ class StateGraph(Generic[StateT]):
                 raise TypeError("add_node(fn) takes the node's name first when given two arguments")
             action, name = node, _node_name(node)
         policies = (
-            NodePolicies(retry=None if retry is None else retry_policies(retry), defer=defer)
-            if retry is not None or defer
+            NodePolicies(
+                retry=None if retry is None else retry_policies(retry),
+                defer=defer,
+                cache=None if cache is None else cache_policy(cache),
+            )
+            if retry is not None or defer or cache is not None
             else None
         )
         self._nodes.append(
@@ -319,6 +322,9 @@ class StateGraph(Generic[StateT]):
         retry = policies.pop("retry_policy", None)
         if retry is not None:
             self._defaults["retry_policy"] = retry_policies(retry)
+        cache = policies.pop("cache_policy", None)
+        if cache is not None:
+            self._defaults["cache_policy"] = cache_policy(cache)
         for option, value in policies.items():
             what = _NODE_OPTIONS.get(option)
             if what is None:
@@ -346,11 +352,14 @@ class StateGraph(Generic[StateT]):
         )
 
     def _with_defaults(self, record: NodeRecord) -> NodeRecord:
-        retry = self._defaults.get("retry_policy")
         own = record.policies or NodePolicies()
-        if retry is None or own.retry is not None:
+        retry = self._defaults.get("retry_policy") if own.retry is None else own.retry
+        cache = self._defaults.get("cache_policy") if own.cache is None else own.cache
+        if retry is own.retry and cache is own.cache:
             return record
-        return dataclasses.replace(record, policies=dataclasses.replace(own, retry=retry))
+        return dataclasses.replace(
+            record, policies=dataclasses.replace(own, retry=retry, cache=cache)
+        )
 
     def validate(self) -> StateGraph[StateT]:
         """Run flowc's checks without generating code.
@@ -388,7 +397,6 @@ class StateGraph(Generic[StateT]):
 
         span = call_site()
         given = {
-            "cache": cache is not None,
             "store": store is not None,
             "interrupt_before": bool(interrupt_before),
             "interrupt_after": bool(interrupt_after),
@@ -422,4 +430,5 @@ class StateGraph(Generic[StateT]):
             self,
             checkpointer=None if checkpointer in (None, False, True) else checkpointer,
             context_schema=self.context_schema,
+            cache=cache,
         )

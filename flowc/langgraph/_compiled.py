@@ -19,6 +19,7 @@ from flowc.runtime import Config
 from flowc.runtime._persist import BRANCH, CHECKPOINTER, DURABILITY, START, next_of, task_id
 from flowc.runtime.checkpoint import ERROR
 from flowc.runtime.context import with_context
+from flowc.runtime.policies import CACHE
 
 from ._blueprint import Blueprint
 from ._draw import DrawableGraph, drawing
@@ -202,6 +203,7 @@ class CompiledStateGraph:
         *,
         checkpointer: Any = None,
         context_schema: Any = None,
+        cache: Any = None,
     ) -> None:
         self.module = module
         self.blueprint = blueprint
@@ -211,6 +213,8 @@ class CompiledStateGraph:
         """The saver runs on a thread keep their checkpoints in (flowc's or LangGraph's)."""
         self.context_schema = context_schema
         """The type of a run's ``context=`` (see :class:`~flowc.langgraph.runtime.Runtime`)."""
+        self.cache = cache
+        """Where nodes with a cache policy keep their writes (``compile(cache=...)``)."""
 
     def _config(
         self, config: Mapping[str, Any] | None, options: dict[str, Any] | None = None
@@ -218,6 +222,10 @@ class CompiledStateGraph:
         durability = options.pop("durability", None) if options else None
         context = options.pop("context", None) if options else None
         out = _config(config, self.checkpointer)
+        if self.cache is not None:
+            # the run reads its cache where LangGraph keeps it, in `configurable`
+            out = dict(out or {})  # type: ignore[assignment]
+            out["configurable"] = {**out.get("configurable", {}), CACHE: self.cache}  # type: ignore[union-attr,index]
         if context is not None:
             out = with_context(out, coerce_context(self.context_schema, context))  # type: ignore[assignment]
         if durability is not None:
@@ -318,6 +326,28 @@ class CompiledStateGraph:
 
     def __repr__(self) -> str:
         return f"<flowc CompiledStateGraph {self.name!r} ({len(self.blueprint.nodes)} nodes)>"
+
+    def _cache_namespaces(self, nodes: Sequence[str] | None) -> list[tuple[str, ...]]:
+        if self.cache is None:
+            raise ValueError("No cache is set for this graph. Cannot clear cache.")
+        from ._policies import cache_namespace
+
+        records = {record.name: record for record in self.blueprint.nodes}
+        return [
+            cache_namespace(records[name].action, name)
+            for name in (nodes or records)
+            if name in records
+        ]
+
+    def clear_cache(self, nodes: Sequence[str] | None = None) -> None:
+        """Drop the cache entries of ``nodes`` (of every node by default), as LangGraph's."""
+        namespaces = self._cache_namespaces(nodes)
+        self.cache.clear(namespaces)
+
+    async def aclear_cache(self, nodes: Sequence[str] | None = None) -> None:
+        """Async twin of :meth:`clear_cache`."""
+        namespaces = self._cache_namespaces(nodes)
+        await self.cache.aclear(namespaces)
 
     def get_name(self) -> str:
         """The graph's name."""

@@ -40,6 +40,7 @@ from flowc.dsl.types import RefError, is_identifier, parse_ref
 from . import _objects
 from ._blueprint import Blueprint, BranchRecord, NodeRecord
 from ._errors import GraphCompileError, source_texts
+from ._policies import cache_namespace
 from ._scan import unsupported_params, unsupported_uses
 
 __all__ = ["check_blueprint", "compile_blueprint", "is_compiled_graph"]
@@ -118,7 +119,13 @@ def _apply_policies(
     for record in bp.nodes:
         policies = record.policies
         if policies is not None:
-            plan.guard(record.name, retry=policies.retry or (), defer=policies.defer)
+            plan.guard(
+                record.name,
+                retry=policies.retry or (),
+                defer=policies.defer,
+                cache=policies.cache,
+                cache_ns=cache_namespace(record.action, record.name),
+            )
         if is_compiled_graph(record.action):
             child_bp = record.action.blueprint
             child = getattr(module, f"_graph_{names[id(child_bp)]}", None)

@@ -4,6 +4,8 @@
 ``flowc.langgraph.types`` exports as ``RetryPolicy``), a list of them, or
 LangGraph's own (``langgraph.types.RetryPolicy``, read field by field, its
 ``default_retry_on`` taken as flowc's, which follows the same rules).
+``cache_policy=`` takes a :class:`~flowc.runtime.policies.CachePolicy` or
+LangGraph's (its ``default_cache_key`` taken as flowc's, the same function).
 """
 
 from __future__ import annotations
@@ -11,11 +13,42 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from flowc.runtime.policies import RetryPolicy, default_retry_on
+from flowc.runtime.policies import CachePolicy, RetryPolicy, default_cache_key, default_retry_on
 
-__all__ = ["retry_policies"]
+__all__ = ["cache_namespace", "cache_policy", "retry_policies"]
 
 _FIELDS = RetryPolicy._fields
+
+
+def _is_langgraphs(fn: Any, name: str) -> bool:
+    return getattr(fn, "__name__", None) == name and (
+        getattr(fn, "__module__", None) or ""
+    ).startswith("langgraph.")
+
+
+def cache_policy(value: Any) -> CachePolicy:
+    """``cache_policy=`` as flowc's policy.
+
+    Raises:
+        TypeError: for anything but a cache policy.
+    """
+    if isinstance(value, CachePolicy):
+        return value
+    if not (hasattr(value, "key_func") and hasattr(value, "ttl")):
+        raise TypeError(f"cache_policy takes a CachePolicy, not {type(value).__name__}")
+    key_func = value.key_func
+    if _is_langgraphs(key_func, "default_cache_key"):
+        key_func = default_cache_key
+    return CachePolicy(key_func, value.ttl)
+
+
+def cache_namespace(action: Any, node: str) -> tuple[str, ...]:
+    """Where a node's cache entries live: its function's ``module.qualname`` and its name, so
+    that graphs sharing a cache (one file, say) keep apart nodes of the same name."""
+    module = getattr(action, "__module__", None)
+    name = getattr(action, "__qualname__", None) or getattr(action, "name", None)
+    where = f"{module}.{name}" if module and name else "__dynamic__"
+    return ("__flowc_writes", where, node)
 
 
 def _retry_policy(value: Any) -> RetryPolicy:

@@ -1,5 +1,5 @@
-"""``langgraph.types`` on flowc: ``Send``, ``Command``, ``RetryPolicy``, ``StateSnapshot`` and
-``PregelTask``.
+"""``langgraph.types`` on flowc: ``Send``, ``Command``, ``RetryPolicy``, ``CachePolicy``,
+``StateSnapshot`` and ``PregelTask``.
 
 ``from langgraph.types import Send, Command`` becomes ``from flowc.langgraph.types import
 Send, Command``. LangGraph's other types refuse to import with the feature named.
@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from flowc.runtime.control import Command, Send
-from flowc.runtime.policies import RetryPolicy
+from flowc.runtime.policies import CachePolicy, RetryPolicy
 
 from ._compiled import PregelTask, StateSnapshot
 
-__all__ = ["Command", "PregelTask", "RetryPolicy", "Send", "StateSnapshot"]
+__all__ = ["CachePolicy", "Command", "PregelTask", "RetryPolicy", "Send", "StateSnapshot"]
 
 
 def __getattr__(name: str) -> Any:
