@@ -451,3 +451,75 @@ def test_a_cache_hit_replays_where_the_node_led_without_calling_its_router() -> 
     assert invoke(plan, {"log": []}, config) == {"log": ["a", "b"]}
     assert invoke(plan, {"log": []}, config) == {"log": ["a", "b"]}
     assert routes == [1]
+
+
+# -- step timeouts
+
+
+import time  # noqa: E402
+
+from flowc.runtime._engine import STEP_TIMEOUT  # noqa: E402
+
+
+def _timed_plan(seconds: float) -> Plan:
+    def slow(state: Any) -> Any:
+        time.sleep(seconds)
+        return {"x": 1}
+
+    plan = Plan("timed", ("x",), (Node("slow", UpdatesEvent, plain=slow),), entry=("slow",))
+    plan.timing = True
+    return plan
+
+
+def _timeout(plan: Plan, seconds: float) -> Any:
+    return {"configurable": {STEP_TIMEOUT: (plan, seconds)}}
+
+
+def test_a_superstep_past_the_step_timeout_raises_timeout_error() -> None:
+    plan = _timed_plan(0.3)
+    started = time.monotonic()
+    with pytest.raises(TimeoutError, match=r"^Timed out$"):
+        invoke(plan, {}, _timeout(plan, 0.05))
+    # the run ends once its late task has (nothing is left running)
+    assert time.monotonic() - started >= 0.3
+    with pytest.raises(TimeoutError) as info:
+        asyncio.run(ainvoke(plan, {}, _timeout(plan, 0.05)))
+    assert str(info.value) == ""
+
+
+def test_an_async_task_past_the_step_timeout_is_cancelled() -> None:
+    finished: list[str] = []
+
+    async def slow(task: Any, inp: Any, values: Any) -> Any:
+        try:
+            await asyncio.sleep(5)
+        finally:
+            finished.append("cleaned up")
+        return {"x": 1}
+
+    plan = Plan("timed", ("x",), (Node("slow", UpdatesEvent, acall=slow),), entry=("slow",))
+    plan.timing = True
+    started = time.monotonic()
+    with pytest.raises(TimeoutError):
+        asyncio.run(ainvoke(plan, {}, _timeout(plan, 0.05)))
+    assert time.monotonic() - started < 2
+    assert finished == ["cleaned up"]
+
+
+def test_supersteps_within_the_step_timeout_run_as_without_one() -> None:
+    plan = _timed_plan(0.0)
+    assert invoke(plan, {}, _timeout(plan, 5)) == {"x": 1}
+    assert asyncio.run(ainvoke(plan, {}, _timeout(plan, 5))) == {"x": 1}
+
+
+def test_a_step_timeout_applies_to_its_own_plan_only_and_zero_means_none() -> None:
+    plan = _timed_plan(0.1)
+    other = _timed_plan(0.0)
+    assert invoke(plan, {}, _timeout(other, 0.01)) == {"x": 1}
+    assert invoke(plan, {}, _timeout(plan, 0)) == {"x": 1}
+
+
+def test_a_plan_that_never_times_ignores_a_step_timeout_in_its_config() -> None:
+    plan = _timed_plan(0.1)
+    plan.timing = False
+    assert invoke(plan, {}, _timeout(plan, 0.01)) == {"x": 1}

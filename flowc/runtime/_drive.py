@@ -88,7 +88,7 @@ async def adrive(
                     except BaseException as exc:
                         error = exc
                 else:
-                    async for done in run.run_async(item.work):
+                    async for done in run.run_async(item.work, item.timeout):
                         if not isinstance(done, Done):
                             yield done
                         elif done.error is not None:

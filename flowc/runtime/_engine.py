@@ -302,6 +302,7 @@ class Plan:
         "nodes",
         "recursion_limit",
         "start",
+        "timing",
     )
 
     def __init__(
@@ -359,6 +360,8 @@ class Plan:
         """Whether a node is deferred (see :meth:`Engine.hold`)."""
         self.caching = False
         """Whether a node has a cache policy (see :meth:`Engine.look_up`)."""
+        self.timing = False
+        """Whether runs may limit the time of a superstep (see :meth:`Engine.use_timeout`)."""
 
     def guard(
         self,
@@ -555,7 +558,10 @@ _NOTHING: Final[tuple[Event, ...]] = ()
 _NO_JOINS: Final[list[set[str]]] = []
 _NO_WRITES: Final[dict[Any, Any]] = {}
 _NO_PUSHES: Final[list[Any]] = []
+_NONE_HELD: Final[frozenset[str]] = frozenset()
 """Shared by every engine until it needs its own (never written to)."""
+STEP_TIMEOUT: Final = "__flowc_step_timeout"
+"""The ``configurable`` key of a run's step timeout: ``(plan, seconds)``."""
 _PUSH: Final = ("__pregel_push",)
 """The triggers of a ``Send`` task, as LangGraph shows them."""
 """The joins' progress of every plan without joins (never written to)."""
@@ -617,11 +623,15 @@ class Request:
     :meth:`Engine.failed`, then raise it), and send ``None`` back.
     """
 
-    __slots__ = ("kind", "work")
+    __slots__ = ("kind", "timeout", "work")
 
-    def __init__(self, kind: Literal["await", "superstep"], work: Any) -> None:
+    def __init__(
+        self, kind: Literal["await", "superstep"], work: Any, timeout: float | None = None
+    ) -> None:
         self.kind = kind
         self.work = work
+        self.timeout = timeout
+        """Seconds the superstep's tasks may take (the run's step timeout), if limited."""
 
 
 class Engine:
@@ -659,6 +669,7 @@ class Engine:
         "seen",
         "step",
         "thread",
+        "timeout",
         "values",
         "writes",
     )
@@ -689,12 +700,15 @@ class Engine:
         """The next superstep's nodes, in order."""
         self.thread: Thread | None = None
         """The run's thread, when it runs on one with a checkpointer (see :meth:`on_thread`)."""
-        self.held: frozenset[str] = frozenset()
+        # what only plans with policies use, shared until a run needs its own
+        self.held: frozenset[str] = _NONE_HELD
         """Deferred nodes triggered while other nodes still run (see :meth:`hold`)."""
         self.cache: Any = None
         """The run's node cache, when its plan caches and its config carries one."""
-        self.cache_keys: dict[Task, Any] = {}
+        self.cache_keys: dict[Task, Any] = _NO_WRITES
         """The cache keys of this superstep's cached tasks that missed, until they finish."""
+        self.timeout: float | None = None
+        """The seconds a superstep may take, if the run limits them (see :meth:`use_timeout`)."""
 
     @property
     def lone(self) -> Task | None:
@@ -838,6 +852,11 @@ class Engine:
                 # cached tasks are looked up with their superstep's others: no lone-task path
                 saving = True
                 inline = False
+            if plan.timing and self.use_timeout():
+                # a task that takes too long is given up on: it runs on a worker
+                saving = True
+                inline = False
+            timeout = self.timeout
             if thread is not None:
                 step = self.step
                 limit += step
@@ -979,7 +998,7 @@ class Engine:
                     ]
                     if hits:
                         jobs = [job for job in jobs if job[0] not in hits]
-                    yield Request("superstep", jobs)
+                    yield Request("superstep", jobs, timeout)
                 else:
                     jobs = [
                         (task, body, (inp, values, n, plan))
@@ -987,7 +1006,7 @@ class Engine:
                     ]
                     if hits:
                         jobs = [job for job in jobs if job[0] not in hits]
-                    for item in run.run_threads(jobs):
+                    for item in run.run_threads(jobs, timeout):
                         if not isinstance(item, Done):
                             yield item
                             continue
@@ -1109,6 +1128,18 @@ class Engine:
         self.cache = None if not configurable else configurable.get(CACHE)
         return self.cache is not None
 
+    def use_timeout(self) -> bool:
+        """Take the run's step timeout (its config's, for this plan), if it has one: :attr:`timeout`.
+
+        The config names the plan it is for, so that the graphs a task runs (a subgraph)
+        keep their own.
+        """
+        configurable = self.run.config.get("configurable")
+        given = None if not configurable else configurable.get(STEP_TIMEOUT)
+        if given is not None and given[0] is self.plan and given[1]:
+            self.timeout = float(given[1])
+        return self.timeout is not None
+
     def look_up(
         self, tasks: tuple[Task, ...], nodes: tuple[Node, ...], inputs: list[Any]
     ) -> Generator[Any, None, set[Task]]:
@@ -1132,6 +1163,8 @@ class Engine:
         for key, task in keys.items():
             value = found.get(key)
             if value is None:
+                if self.cache_keys is _NO_WRITES:
+                    self.cache_keys = {}
                 self.cache_keys[task] = key
                 continue
             update, goto = _from_cache(value)
@@ -1194,7 +1227,7 @@ class Engine:
         if self.held:
             # the next superstep decides again which of them still wait
             self.ready = self.nodes({node.name for node in self.ready} | self.held)
-            self.held = frozenset()
+            self.held = _NONE_HELD
         if wrote and self.run.values:
             return (ValuesEvent(dict(values), self.run.ns),)
         return _NOTHING
@@ -1208,7 +1241,7 @@ class Engine:
         """
         waiting = frozenset(node.name for node in ready if node.defer)
         if not waiting or len(waiting) == len(ready):
-            self.held = frozenset()
+            self.held = _NONE_HELD
             return ready
         self.held = waiting
         return tuple(node for node in ready if not node.defer)
