@@ -139,3 +139,19 @@ def test_a_retry_policy_of_another_type_fails_at_add_node() -> None:
         StateGraph(State).add_node("first", first, retry_policy=3)
     with pytest.raises(TypeError, match="cache_policy takes a CachePolicy"):
         StateGraph(State).add_node("first", first, cache_policy="yes")
+
+
+def test_step_timeout_set_after_compile_fails_a_slow_run() -> None:
+    import time
+
+    def slow(state: State) -> dict[str, Any]:
+        time.sleep(0.3)
+        return {"n": 1}
+
+    graph = StateGraph(State).add_node("slow", slow).add_edge(START, "slow").compile()
+    assert graph.step_timeout is None
+    graph.step_timeout = 0.05
+    with pytest.raises(TimeoutError, match="Timed out"):
+        graph.invoke({"n": 0})
+    graph.step_timeout = None
+    assert graph.invoke({"n": 0}) == {"n": 1, "log": []}

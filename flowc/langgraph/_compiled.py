@@ -16,6 +16,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
 from flowc.runtime import Config
+from flowc.runtime._engine import STEP_TIMEOUT
 from flowc.runtime._persist import BRANCH, CHECKPOINTER, DURABILITY, START, next_of, task_id
 from flowc.runtime.checkpoint import ERROR
 from flowc.runtime.context import with_context
@@ -215,6 +216,23 @@ class CompiledStateGraph:
         """The type of a run's ``context=`` (see :class:`~flowc.langgraph.runtime.Runtime`)."""
         self.cache = cache
         """Where nodes with a cache policy keep their writes (``compile(cache=...)``)."""
+        self._step_timeout: float | None = None
+
+    @property
+    def step_timeout(self) -> float | None:
+        """Seconds each superstep may take (``None``: no limit), as LangGraph's.
+
+        A superstep whose tasks are not all done by then raises ``TimeoutError``;
+        set it after ``compile()``: ``graph.step_timeout = 5``.
+        """
+        return self._step_timeout
+
+    @step_timeout.setter
+    def step_timeout(self, seconds: float | None) -> None:
+        if seconds is not None:
+            # runs of this graph's plan look for a step timeout in their config
+            self.module.PLAN.timing = True
+        self._step_timeout = seconds
 
     def _config(
         self, config: Mapping[str, Any] | None, options: dict[str, Any] | None = None
@@ -222,10 +240,15 @@ class CompiledStateGraph:
         durability = options.pop("durability", None) if options else None
         context = options.pop("context", None) if options else None
         out = _config(config, self.checkpointer)
+        extra: dict[str, Any] = {}
         if self.cache is not None:
             # the run reads its cache where LangGraph keeps it, in `configurable`
+            extra[CACHE] = self.cache
+        if self._step_timeout:
+            extra[STEP_TIMEOUT] = (self.module.PLAN, self._step_timeout)
+        if extra:
             out = dict(out or {})  # type: ignore[assignment]
-            out["configurable"] = {**out.get("configurable", {}), CACHE: self.cache}  # type: ignore[union-attr,index]
+            out["configurable"] = {**out.get("configurable", {}), **extra}  # type: ignore[union-attr,index]
         if context is not None:
             out = with_context(out, coerce_context(self.context_schema, context))  # type: ignore[assignment]
         if durability is not None:
