@@ -1,18 +1,26 @@
-"""Node policies in the runtime: retries (hand-built plans, no codegen)."""
+"""Node policies in the runtime: retries, deferred nodes, caches, step timeouts and error
+handlers (hand-built plans, no codegen)."""
 
 from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from typing import Any
 
 import pytest
 
 from flowc.runtime import TaskEvent, TaskResultEvent, UpdatesEvent
 from flowc.runtime._drive import ainvoke, invoke, stream
-from flowc.runtime._engine import Node, Plan
+from flowc.runtime._engine import STEP_TIMEOUT, Node, Plan
+from flowc.runtime.caches import InMemoryCache, SqliteCache
+from flowc.runtime.control import Command
 from flowc.runtime.policies import (
+    CACHE,
+    CachePolicy,
     RetryPolicy,
+    cache_key,
+    default_cache_key,
     default_retry_on,
     matching_policy,
     retry_delay,
@@ -306,10 +314,6 @@ def test_a_deferred_nodes_drawing_lacks_langgraphs_dotted_edges_from_the_step_be
 # -- caches
 
 
-from flowc.runtime.caches import InMemoryCache, SqliteCache  # noqa: E402
-from flowc.runtime.policies import CACHE, CachePolicy, cache_key, default_cache_key  # noqa: E402
-
-
 def _cached_plan(calls: list[Any], **policy: Any) -> Plan:
     def node(state: Any) -> Any:
         calls.append(state["x"])
@@ -456,11 +460,6 @@ def test_a_cache_hit_replays_where_the_node_led_without_calling_its_router() -> 
 # -- step timeouts
 
 
-import time  # noqa: E402
-
-from flowc.runtime._engine import STEP_TIMEOUT  # noqa: E402
-
-
 def _timed_plan(seconds: float) -> Plan:
     def slow(state: Any) -> Any:
         time.sleep(seconds)
@@ -523,3 +522,104 @@ def test_a_plan_that_never_times_ignores_a_step_timeout_in_its_config() -> None:
     plan = _timed_plan(0.1)
     plan.timing = False
     assert invoke(plan, {}, _timeout(plan, 0.01)) == {"x": 1}
+
+
+# -- error handlers
+
+
+HANDLED: dict[str, list[Any]] = {}
+"""What each handler made by _handler was called with, by handler node id."""
+
+
+def _handler(result: Any = None, name: str = "__error_handler__bad") -> Node:
+    seen: list[Any] = []
+
+    def call(task: Any, inp: Any, values: Any, failure: Any) -> Any:
+        seen.append((inp, failure[0], str(failure[1])))
+        if isinstance(result, Exception):
+            raise result
+        return result if result is not None else {"log": [f"handled {failure[0]}"]}
+
+    node = Node(name, UpdatesEvent, call)  # type: ignore[arg-type]
+    HANDLED[str(id(node))] = seen
+    return node
+
+
+def _failing(name: str = "bad", error: BaseException | None = None, **kwargs: Any) -> Node:
+    def fail(state: Any) -> Any:
+        raise error if error is not None else ValueError(f"{name} failed")
+
+    return Node(name, UpdatesEvent, plain=fail, **kwargs)
+
+
+def _handled_plan(handler: Node, *nodes: Node, entry: tuple[str, ...] = ("bad",)) -> Plan:
+    plan = Plan(
+        "handled",
+        ("log",),
+        (_failing(then=("after",)), _logging("after"), *nodes),
+        entry=entry,
+        merge=_merge_log,
+    )
+    plan.guard("bad", error_handler=handler)
+    return plan
+
+
+def test_a_failed_nodes_handler_writes_in_its_place_and_its_edges_are_not_followed() -> None:
+    handler = _handler()
+    plan = _handled_plan(handler)
+    assert plan.handling
+    events = list(stream(plan, {"log": []}, ["tasks", "updates"], False, None))
+    shown = [(type(e).__name__, getattr(e, "name", getattr(e, "node", None))) for e in events]
+    assert shown == [
+        ("TaskEvent", "bad"),
+        ("TaskResultEvent", "bad"),
+        ("UpdatesEvent", "__error_handler__bad"),
+        ("TaskResultEvent", "__error_handler__bad"),
+    ]
+    assert str(events[1].error) == "bad failed"
+    assert HANDLED[str(id(handler))] == [({"log": []}, "bad", "bad failed")]
+    assert invoke(plan, {"log": []}, None) == {"log": ["handled bad"]}
+    assert asyncio.run(ainvoke(plan, {"log": []}, None)) == {"log": ["handled bad"]}
+
+
+def test_a_handlers_command_goes_where_it_says() -> None:
+    plan = _handled_plan(_handler(Command(update={"log": ["recovered"]}, goto="after")))
+    assert invoke(plan, {"log": []}, None) == {"log": ["recovered", "after"]}
+    assert asyncio.run(ainvoke(plan, {"log": []}, None)) == {"log": ["recovered", "after"]}
+
+
+def test_a_handler_that_fails_fails_the_run() -> None:
+    plan = _handled_plan(_handler(RuntimeError("handler failed")))
+    with pytest.raises(RuntimeError, match="handler failed"):
+        invoke(plan, {"log": []}, None)
+    with pytest.raises(RuntimeError, match="handler failed"):
+        asyncio.run(ainvoke(plan, {"log": []}, None))
+
+
+def test_only_an_exception_is_handled() -> None:
+    plan = Plan("stop", ("log",), (_failing(error=KeyboardInterrupt()),), entry=("bad",))
+    handler = _handler()
+    plan.guard("bad", error_handler=handler)
+    with pytest.raises(KeyboardInterrupt):
+        invoke(plan, {"log": []}, None)
+    assert HANDLED[str(id(handler))] == []
+
+
+def test_a_handled_failure_runs_its_handler_next_to_the_steps_other_tasks() -> None:
+    plan = _handled_plan(_handler(), _logging("other"), entry=("bad", "other"))
+    assert invoke(plan, {"log": []}, None) == {"log": ["handled bad", "other"]}
+    assert asyncio.run(ainvoke(plan, {"log": []}, None)) == {"log": ["handled bad", "other"]}
+
+
+def test_a_failed_node_does_not_count_for_its_join() -> None:
+    plan = Plan(
+        "joined",
+        ("log",),
+        (_failing(joins=(0,)), _logging("b", joins=(0,)), _logging("d")),
+        entry=("bad", "b"),
+        merge=_merge_log,
+        joins=((frozenset(("bad", "b")), "d"),),
+    )
+    plan.guard("bad", error_handler=_handler())
+    # d never runs: its join waits for bad, whose handler stands in for its writes only
+    assert invoke(plan, {"log": []}, None) == {"log": ["b", "handled bad"]}

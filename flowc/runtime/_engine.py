@@ -47,7 +47,7 @@ from .errors import (
     InvalidUpdateError,
     recursion_message,
 )
-from .events import Event, UpdatesEvent, ValuesEvent
+from .events import CustomEvent, Event, UpdatesEvent, ValuesEvent
 from .run import (
     CURRENT_TASK,
     Done,
@@ -118,6 +118,7 @@ class Node:
         "cache_ns",
         "call",
         "defer",
+        "handler",
         "input",
         "is_async",
         "joins",
@@ -195,6 +196,8 @@ class Node:
         """The node's cache policy, if any (see :meth:`Engine.look_up`)."""
         self.cache_ns: tuple[str, ...] = ()
         """Where the node's cache entries live."""
+        self.handler: Node | None = None
+        """The node that runs in this node's place when it fails (see :meth:`Engine.rescue`)."""
         self.defer = defer
         """Whether the node, once triggered, waits until no other node is triggered (LangGraph's
         ``defer=True``): it then runs, with the ``Send`` tasks of that step if any."""
@@ -208,11 +211,13 @@ class Node:
         defer: bool = False,
         cache: CachePolicy | None = None,
         cache_ns: tuple[str, ...] = (),
+        error_handler: Node | None = None,
     ) -> None:
         """Give the node policies (before it runs): ``retry`` runs a failed attempt again;
         ``defer`` makes it wait until nothing else is left to run; ``cache`` takes what it
         wrote from the run's cache when its input was seen before (its entries under
-        ``cache_ns``, by default ``("__flowc_writes", node name)``).
+        ``cache_ns``, by default ``("__flowc_writes", node name)``); ``error_handler``
+        runs when the node fails, in its place (see :meth:`Engine.rescue`).
 
         A node with retry policies is called through its ``call`` (and ``acall``), which
         retry within the task (:mod:`.policies`): the engine no longer calls its ``plain``
@@ -234,6 +239,8 @@ class Node:
         if cache is not None:
             self.cache = cache
             self.cache_ns = cache_ns or ("__flowc_writes", self.name)
+        if error_handler is not None:
+            self.handler = error_handler
 
     def __repr__(self) -> str:
         return f"Node({self.name!r})"
@@ -291,6 +298,7 @@ class Plan:
         "fields",
         "first",
         "guarded",
+        "handling",
         "input",
         "joins",
         "keys",
@@ -362,6 +370,8 @@ class Plan:
         """Whether a node has a cache policy (see :meth:`Engine.look_up`)."""
         self.timing = False
         """Whether runs may limit the time of a superstep (see :meth:`Engine.use_timeout`)."""
+        self.handling = False
+        """Whether a node has an error handler (see :meth:`Engine.rescue`)."""
 
     def guard(
         self,
@@ -371,9 +381,20 @@ class Plan:
         defer: bool = False,
         cache: CachePolicy | None = None,
         cache_ns: tuple[str, ...] = (),
+        error_handler: Node | None = None,
     ) -> None:
-        """Give ``node`` policies, before the plan runs (see :meth:`Node.guard`)."""
-        self.nodes[node].guard(retry=retry, defer=defer, cache=cache, cache_ns=cache_ns)
+        """Give ``node`` policies, before the plan runs (see :meth:`Node.guard`).
+
+        An error handler becomes one of the plan's nodes (its updates and task results
+        name it), which no edge leads to.
+        """
+        self.nodes[node].guard(
+            retry=retry, defer=defer, cache=cache, cache_ns=cache_ns, error_handler=error_handler
+        )
+        if error_handler is not None:
+            error_handler.keys = error_handler.writes or self.keys
+            self.nodes[error_handler.name] = error_handler  # type: ignore[index]
+            self.handling = True
         self.guarded = self.guarded or bool(retry)
         self.deferring = self.deferring or defer
         self.caching = self.caching or cache is not None
@@ -535,6 +556,38 @@ def body(
     return update, route(local) + sent
 
 
+def rescue_body(
+    task: Task,
+    inp: Any,
+    values: dict[str, Any],
+    node: Node,
+    plan: Plan,
+    failed: str,
+    error: BaseException,
+) -> tuple[Writes, Goto]:
+    """Run error handler ``node`` for the failed node ``failed``: its writes and its goto.
+
+    A handler's ``call`` takes the failure as a fourth argument: ``(failed, error)``.
+    """
+    result = node.call(task, inp, values, (failed, error))  # type: ignore[call-arg]
+    return plan.outcome(node.name, result)
+
+
+async def arescue_body(
+    task: Task,
+    inp: Any,
+    values: dict[str, Any],
+    node: Node,
+    plan: Plan,
+    failed: str,
+    error: BaseException,
+) -> tuple[Writes, Goto]:
+    """Async twin of :func:`rescue_body`."""
+    assert node.acall is not None
+    result = await node.acall(task, inp, values, (failed, error))  # type: ignore[call-arg]
+    return plan.outcome(node.name, result)
+
+
 async def abody(
     task: Task, inp: Any, values: dict[str, Any], node: Node, plan: Plan
 ) -> tuple[Writes, Goto]:
@@ -623,15 +676,21 @@ class Request:
     :meth:`Engine.failed`, then raise it), and send ``None`` back.
     """
 
-    __slots__ = ("kind", "timeout", "work")
+    __slots__ = ("kind", "more", "timeout", "work")
 
     def __init__(
-        self, kind: Literal["await", "superstep"], work: Any, timeout: float | None = None
+        self,
+        kind: Literal["await", "superstep"],
+        work: Any,
+        timeout: float | None = None,
+        more: list[Any] | None = None,
     ) -> None:
         self.kind = kind
         self.work = work
         self.timeout = timeout
         """Seconds the superstep's tasks may take (the run's step timeout), if limited."""
+        self.more = more
+        """Jobs that join the superstep while it runs (error handlers), if it may have any."""
 
 
 class Engine:
@@ -664,6 +723,8 @@ class Engine:
         "pushes",
         "pushes_running",
         "ready",
+        "rescued",
+        "rescues",
         "run",
         "running",
         "seen",
@@ -709,6 +770,11 @@ class Engine:
         """The cache keys of this superstep's cached tasks that missed, until they finish."""
         self.timeout: float | None = None
         """The seconds a superstep may take, if the run limits them (see :meth:`use_timeout`)."""
+        self.rescues: list[Any] | None = None
+        """The jobs of the error handlers of this superstep's failed tasks, for the executor to
+        start (a list in runs of plans with error handlers, see :meth:`rescue`)."""
+        self.rescued: dict[Task, Task] = _NO_WRITES
+        """Each handler's task of this superstep, and the failed task it stands in for."""
 
     @property
     def lone(self) -> Task | None:
@@ -852,6 +918,11 @@ class Engine:
                 # cached tasks are looked up with their superstep's others: no lone-task path
                 saving = True
                 inline = False
+            if plan.handling:
+                # a failed task's handler runs in its superstep, next to the others
+                saving = True
+                inline = False
+                self.rescues = []
             if plan.timing and self.use_timeout():
                 # a task that takes too long is given up on: it runs on a worker
                 saving = True
@@ -998,7 +1069,7 @@ class Engine:
                     ]
                     if hits:
                         jobs = [job for job in jobs if job[0] not in hits]
-                    yield Request("superstep", jobs, timeout)
+                    yield Request("superstep", jobs, timeout, self.rescues)
                 else:
                     jobs = [
                         (task, body, (inp, values, n, plan))
@@ -1006,13 +1077,15 @@ class Engine:
                     ]
                     if hits:
                         jobs = [job for job in jobs if job[0] not in hits]
-                    for item in run.run_threads(jobs, timeout):
+                    for item in run.run_threads(jobs, timeout, self.rescues):
                         if not isinstance(item, Done):
                             yield item
                             continue
                         if item.error is not None:
                             yield from self.failed(item.task, item.error)
-                            raise item.error
+                            if not self.rescue(item.task, item.error):
+                                raise item.error
+                            continue
                         yield from self.record(item.task, *item.result)
                 yield from self.settle()
                 ready = self.ready
@@ -1128,6 +1201,51 @@ class Engine:
         self.cache = None if not configurable else configurable.get(CACHE)
         return self.cache is not None
 
+    def rescue(self, task: Task, error: BaseException, asynchronous: bool = False) -> bool:
+        """Whether a failed task's node has an error handler, which then runs in this superstep.
+
+        The handler's job joins :attr:`rescues`, which the executor running the superstep
+        starts at once, next to the superstep's tasks still running.
+
+        As LangGraph's node error handlers: the handler gets the task's input and the
+        error; its task streams its updates and its result (no start); its writes and its
+        ``Command``'s goto stand in for the failed task's, whose edges are not followed.
+        Only an ``Exception`` is handled, and a handler's own failure fails the run.
+        """
+        node = self.plan.nodes[task.name]
+        handler = node.handler
+        if handler is None or not isinstance(error, Exception):
+            return False
+        index = self.order.index(task)
+        pushed = self.pushes_running
+        inp = pushed[index].arg if index < len(pushed) else node.input(self.values)
+        rescuer = Task(
+            self.run, handler.name, self.step, _PUSH, ignore, handler.metadata, handler.tags
+        )
+        # the handlers of two tasks of one node have ids of their own
+        rescuer.pin_id(self.run.task_id(self.step, f"{handler.name}\x00{task.id}"))
+        if self.run.custom:
+            # LangGraph runs a handler in its failed task's config: what it writes comes
+            # from that task's namespace
+            ns = (*self.run.ns, f"{task.name}:{task.id}")
+
+            def writer(chunk: Any) -> None:
+                rescuer.emit(CustomEvent(chunk, ns))
+
+            rescuer._writer = writer
+        args = (inp, self.values, handler, self.plan, task.name, error)
+        assert self.rescues is not None
+        if not asynchronous:
+            self.rescues.append((rescuer, rescue_body, args))
+        elif handler.is_async:
+            self.rescues.append((rescuer, arescue_body, args, True))
+        else:
+            self.rescues.append((rescuer, rescue_body, args, False))
+        if self.rescued is _NO_WRITES:
+            self.rescued = {}
+        self.rescued[rescuer] = task
+        return True
+
     def use_timeout(self) -> bool:
         """Take the run's step timeout (its config's, for this plan), if it has one: :attr:`timeout`.
 
@@ -1204,6 +1322,11 @@ class Engine:
         superstep's nodes are then :attr:`ready` (and its ``Send``s :attr:`pushes`).
         """
         writes = self.writes
+        if self.rescued:
+            # a handler's writes take the place of those its failed task did not make
+            for rescuer, failed in self.rescued.items():
+                writes[failed] = writes.pop(rescuer)
+            self.rescued = {}
         # LangGraph applies writes by task path: its triggered nodes' (`__pregel_pull`, by
         # name) before its Sends' (`__pregel_push`, in the order sent), though the Send
         # tasks start first
@@ -1217,11 +1340,12 @@ class Engine:
         wrote = False
         outcomes = []
         for task, node in zip(order, running, strict=True):
-            _, update, goto = writes[task]
+            owner, update, goto = writes[task]
             if update:
                 plan.apply(values, update)
                 wrote = True
-            outcomes.append((node, goto))
+            # a failed task's joins wait on: only its handler's goto counts
+            outcomes.append((node if owner is task else None, goto))
         writes.clear()
         self.ready = self._successors(outcomes)
         if self.held:

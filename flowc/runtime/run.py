@@ -531,6 +531,7 @@ class Run:
         self,
         jobs: Sequence[tuple[Task, Callable[..., Any], tuple[Any, ...]]],
         timeout: float | None = None,
+        more: list[tuple[Task, Callable[..., Any], tuple[Any, ...]]] | None = None,
     ) -> Iterator[Event | Done]:
         """Run tasks on the worker pool; yield their events live and a :class:`Done` per task.
 
@@ -539,6 +540,8 @@ class Run:
         finish. Items come in the order they happen, so ``Done`` markers arrive
         in completion order. With a ``timeout`` (seconds), tasks not done by
         then raise ``TimeoutError("Timed out")`` (LangGraph's ``step_timeout``).
+        Jobs the consumer puts in ``more`` meanwhile (when it takes a ``Done``)
+        start at once and are waited for too.
         """
         inbox: queue.SimpleQueue[Event | Done] = queue.SimpleQueue()
         get = inbox.get if timeout is None else _until(inbox, timeout)
@@ -561,12 +564,21 @@ class Run:
                 item = get()
             if type(item) is Done:
                 pending -= 1
+                yield item
+                if more:
+                    for task, fn, args in more:
+                        task.emit = put
+                        submit(put, _work, task, fn, args)
+                    pending += len(more)
+                    more.clear()
+                continue
             yield item
 
     async def run_async(
         self,
         jobs: Sequence[tuple[Task, Callable[..., Any], tuple[Any, ...], bool]],
         timeout: float | None = None,
+        more: list[tuple[Task, Callable[..., Any], tuple[Any, ...], bool]] | None = None,
     ) -> AsyncIterator[Event | Done]:
         """Run tasks as asyncio tasks (async nodes) or on the worker pool (sync nodes).
 
@@ -577,7 +589,8 @@ class Run:
         :meth:`aclose` cancels and awaits them if the consumer stops early, so
         that their ``finally`` blocks have run. With a ``timeout`` (seconds),
         tasks not done by then raise ``TimeoutError()``, as LangGraph's
-        ``step_timeout`` does in async runs.
+        ``step_timeout`` does in async runs. Jobs the consumer puts in ``more``
+        meanwhile (when it takes a ``Done``) start at once and are waited for too.
         """
         import asyncio
 
@@ -632,6 +645,23 @@ class Run:
                         raise TimeoutError() from None
                 if type(item) is Done:
                     pending -= 1
+                    yield item
+                    if more:
+                        for task, fn, args, is_async in more:
+                            if is_async:
+                                task.emit = inbox.put_nowait
+                                work = _awork(task, fn, args, inbox.put_nowait)
+                                started.append(
+                                    loop.create_task(work, context=contextvars.copy_context())
+                                )
+                                self._pending.append(started[-1])
+                            else:
+                                task.emit = threadsafe_put
+                                group = self._group()
+                                group.submit_then(threadsafe_put, _work, task, fn, args)
+                        pending += len(more)
+                        more.clear()
+                    continue
                 yield item
         finally:
             if nested and group is not None:
