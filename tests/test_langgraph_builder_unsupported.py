@@ -52,11 +52,6 @@ def compile_error(builder: StateGraph[Any], **kwargs: Any) -> list[tuple[str, st
     ("option", "value", "message"),
     [
         (
-            "error_handler",
-            bump,
-            "node error handlers (`error_handler=`) are not supported by flowc yet",
-        ),
-        (
             "destinations",
             ("a",),
             "`destinations=` (edges of nodes that return `Command`) is not supported",
@@ -75,9 +70,9 @@ def test_node_options_fail_at_add_node(option: str, value: Any, message: str) ->
 
 def test_default_node_policies_flowc_lacks_fail_at_set_node_defaults() -> None:
     with pytest.raises(
-        UnsupportedFeatureError, match=r"node error handlers \(`error_handler=`\) are not supported"
+        UnsupportedFeatureError, match=r"node timeouts \(`timeout=`\) are not supported"
     ):
-        StateGraph(State).set_node_defaults(error_handler=bump)
+        StateGraph(State).set_node_defaults(timeout=1.5)
     StateGraph(State).set_node_defaults()  # nothing asked, nothing refused
     StateGraph(State).set_node_defaults(retry_policy=RetryPolicy())
 

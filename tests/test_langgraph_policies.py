@@ -155,3 +155,50 @@ def test_step_timeout_set_after_compile_fails_a_slow_run() -> None:
         graph.invoke({"n": 0})
     graph.step_timeout = None
     assert graph.invoke({"n": 0}) == {"n": 1, "log": []}
+
+
+def test_a_node_reached_only_through_an_error_handlers_command_is_refused_as_unreachable() -> None:
+    from flowc.langgraph import Command, GraphCompileError
+
+    def fails(state: State) -> dict[str, Any]:
+        raise ValueError("no")
+
+    def handler(state: State) -> Command:
+        return Command(goto="second")
+
+    builder = (
+        StateGraph(State)
+        .add_node("first", fails, error_handler=handler)
+        .add_node("second", second)
+        .add_edge(START, "first")
+    )
+    with pytest.raises(GraphCompileError, match="node `second` is unreachable from START"):
+        builder.compile()
+
+
+def test_an_error_handler_gets_the_error_config_and_writer_by_name() -> None:
+    from flowc.langgraph.errors import NodeError
+
+    seen: list[Any] = []
+
+    def fails(state: State) -> dict[str, Any]:
+        raise KeyError("gone")
+
+    def handler(state: State, error: NodeError, config: Any, writer: Any) -> dict[str, Any]:
+        writer({"handling": error.node})
+        seen.append((error, config["metadata"]["langgraph_node"]))
+        return {"n": -1}
+
+    graph = (
+        StateGraph(State)
+        .add_node("first", fails, error_handler=handler)
+        .add_edge(START, "first")
+        .compile()
+    )
+    chunks = list(graph.stream({"n": 0}, stream_mode=["custom", "updates"]))
+    assert chunks == [
+        ("custom", {"handling": "first"}),
+        ("updates", {"__error_handler__first": {"n": -1}}),
+    ]
+    error, node = seen[0]
+    assert (error.node, type(error.error), node) == ("first", KeyError, "__error_handler__first")

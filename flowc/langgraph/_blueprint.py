@@ -26,6 +26,8 @@ class NodePolicies:
     """Run the node only when nothing else is left to run."""
     cache: Any = None
     """A cache policy (:class:`flowc.runtime.policies.CachePolicy`); ``None`` if not given."""
+    error_handler: tuple[str, Any, tuple[Any, ...] | None] | None = None
+    """The node's error handler: its node's name, its function and its retry policies."""
 
     def key(self) -> tuple[Any, ...]:
         """What tells these policies apart, for the cache of runner modules (functions and
@@ -38,7 +40,9 @@ class NodePolicies:
             for p in self.retry or ()
         )
         cache = None if self.cache is None else (id(self.cache.key_func), self.cache.ttl)
-        return (retry, self.defer, cache)
+        handler = self.error_handler
+        handled = None if handler is None else (handler[0], id(handler[1]), handler[2])
+        return (retry, self.defer, cache, handled)
 
 
 @dataclass(frozen=True, slots=True)

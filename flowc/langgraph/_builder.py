@@ -36,7 +36,6 @@ __all__ = ["StateGraph"]
 StateT = TypeVar("StateT")
 
 _NODE_OPTIONS: dict[str, str] = {
-    "error_handler": "node error handlers (`error_handler=`) are",
     "destinations": "`destinations=` (edges of nodes that return `Command`) is",
     "timeout": "node timeouts (`timeout=`) are",
     "trace_policy": "trace policies (`trace_policy=`) are",
@@ -215,6 +214,7 @@ class StateGraph(Generic[StateT]):
         options.pop("retry", None)
         defer = bool(options.pop("defer", False))
         cache = options.pop("cache_policy", None)
+        handler = options.pop("error_handler", None)
         for option, value in options.items():
             what = _NODE_OPTIONS.get(option)
             if what is None:
@@ -237,8 +237,11 @@ class StateGraph(Generic[StateT]):
                 retry=None if retry is None else retry_policies(retry),
                 defer=defer,
                 cache=None if cache is None else cache_policy(cache),
+                error_handler=None
+                if handler is None
+                else (f"__error_handler__{name}", handler, None),
             )
-            if retry is not None or defer or cache is not None
+            if retry is not None or defer or cache is not None or handler is not None
             else None
         )
         self._nodes.append(
@@ -325,6 +328,9 @@ class StateGraph(Generic[StateT]):
         cache = policies.pop("cache_policy", None)
         if cache is not None:
             self._defaults["cache_policy"] = cache_policy(cache)
+        handler = policies.pop("error_handler", None)
+        if handler is not None:
+            self._defaults["error_handler"] = handler
         for option, value in policies.items():
             what = _NODE_OPTIONS.get(option)
             if what is None:
@@ -352,13 +358,21 @@ class StateGraph(Generic[StateT]):
         )
 
     def _with_defaults(self, record: NodeRecord) -> NodeRecord:
+        defaults = self._defaults
         own = record.policies or NodePolicies()
-        retry = self._defaults.get("retry_policy") if own.retry is None else own.retry
-        cache = self._defaults.get("cache_policy") if own.cache is None else own.cache
-        if retry is own.retry and cache is own.cache:
+        retry = defaults.get("retry_policy") if own.retry is None else own.retry
+        cache = defaults.get("cache_policy") if own.cache is None else own.cache
+        handler = own.error_handler
+        if handler is None and "error_handler" in defaults:
+            handler = ("__default_error_handler__", defaults["error_handler"], None)
+        if handler is not None:
+            # the retry defaults apply to error handlers too, as in LangGraph
+            handler = (handler[0], handler[1], defaults.get("retry_policy"))
+        if retry is own.retry and cache is own.cache and handler == own.error_handler:
             return record
         return dataclasses.replace(
-            record, policies=dataclasses.replace(own, retry=retry, cache=cache)
+            record,
+            policies=dataclasses.replace(own, retry=retry, cache=cache, error_handler=handler),
         )
 
     def validate(self) -> StateGraph[StateT]:

@@ -40,7 +40,7 @@ from flowc.dsl.types import RefError, is_identifier, parse_ref
 from . import _objects
 from ._blueprint import Blueprint, BranchRecord, NodeRecord
 from ._errors import GraphCompileError, source_texts
-from ._policies import cache_namespace
+from ._policies import cache_namespace, handler_node
 from ._scan import unsupported_params, unsupported_uses
 
 __all__ = ["check_blueprint", "compile_blueprint", "is_compiled_graph"]
@@ -116,15 +116,23 @@ def _apply_policies(
         return
     done.add(id(module))
     plan = module.PLAN
+    handlers: dict[str, Any] = {}
     for record in bp.nodes:
         policies = record.policies
         if policies is not None:
+            handler = None
+            if policies.error_handler is not None:
+                name, fn, retry = policies.error_handler
+                handler = handlers.get(name)
+                if handler is None:
+                    handler = handlers[name] = handler_node(name, fn, retry)
             plan.guard(
                 record.name,
                 retry=policies.retry or (),
                 defer=policies.defer,
                 cache=policies.cache,
                 cache_ns=cache_namespace(record.action, record.name),
+                error_handler=handler,
             )
         if is_compiled_graph(record.action):
             child_bp = record.action.blueprint
