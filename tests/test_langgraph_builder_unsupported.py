@@ -19,7 +19,7 @@ from langgraph.config import get_stream_writer as langgraph_get_stream_writer
 from langgraph.graph import StateGraph as LangGraphStateGraph
 from langgraph.managed import RemainingSteps
 from langgraph.store.memory import InMemoryStore
-from langgraph.types import CachePolicy, Command, RetryPolicy, Send, interrupt
+from langgraph.types import Command, RetryPolicy, Send, interrupt
 
 from flowc.langgraph import END, START, GraphCompileError, StateGraph, UnsupportedFeatureError
 
@@ -51,27 +51,6 @@ def compile_error(builder: StateGraph[Any], **kwargs: Any) -> list[tuple[str, st
 @pytest.mark.parametrize(
     ("option", "value", "message"),
     [
-        (
-            "defer",
-            True,
-            "deferred nodes (`defer=True`) are not supported by flowc yet; remove `defer=`",
-        ),
-        (
-            "retry_policy",
-            RetryPolicy(),
-            "retry policies (`retry_policy=`) are not supported by flowc yet",
-        ),
-        ("retry", RetryPolicy(), "retry policies (`retry=`) are not supported by flowc yet"),
-        (
-            "cache_policy",
-            CachePolicy(),
-            "cache policies (`cache_policy=`) are not supported by flowc yet",
-        ),
-        (
-            "error_handler",
-            bump,
-            "node error handlers (`error_handler=`) are not supported by flowc yet",
-        ),
         ("timeout", 1.5, "node timeouts (`timeout=`) are not supported by flowc yet"),
     ],
 )
@@ -84,12 +63,13 @@ def test_node_options_fail_at_add_node(option: str, value: Any, message: str) ->
     assert builder.nodes == {}
 
 
-def test_default_node_policies_fail_at_set_node_defaults() -> None:
+def test_default_node_policies_flowc_lacks_fail_at_set_node_defaults() -> None:
     with pytest.raises(
-        UnsupportedFeatureError, match=r"retry policies \(`retry_policy=`\) are not supported"
+        UnsupportedFeatureError, match=r"node timeouts \(`timeout=`\) are not supported"
     ):
-        StateGraph(State).set_node_defaults(retry_policy=RetryPolicy())
+        StateGraph(State).set_node_defaults(timeout=1.5)
     StateGraph(State).set_node_defaults()  # nothing asked, nothing refused
+    StateGraph(State).set_node_defaults(retry_policy=RetryPolicy())
 
 
 # -- compile() options and graph schemas ------------------------------------------------
@@ -99,7 +79,6 @@ def test_default_node_policies_fail_at_set_node_defaults() -> None:
     ("kwargs", "message"),
     [
         ({"store": InMemoryStore()}, "stores (`store=`) are not supported by flowc yet"),
-        ({"cache": object()}, "node caches (`cache=`) are not supported by flowc yet"),
         (
             {"interrupt_before": ["node"]},
             "interrupts (`interrupt_before=`) are not supported by flowc yet",
@@ -139,15 +118,6 @@ def test_no_checkpointer_is_fine() -> None:
 
 class Context(TypedDict):
     user: str
-
-
-def test_a_context_schema_fails_at_compile() -> None:
-    assert [(code, text) for code, text, _ in compile_error(one_node(context_schema=Context))] == [
-        (
-            "E601",
-            "a run context (`context_schema=`, read through `Runtime`) is not supported by flowc yet",
-        )
-    ]
 
 
 class Answer(TypedDict):
@@ -213,10 +183,6 @@ def module_attribute(state: State) -> Any:
     return lgtypes.Send("node", state)
 
 
-def takes_runtime(state: State, runtime: Any) -> Any:
-    return None
-
-
 def takes_store(state: State, store: Any = None) -> Any:
     return None
 
@@ -231,10 +197,6 @@ def takes_store(state: State, store: Any = None) -> Any:
         (
             writes_with_langgraph,
             "node `node` uses `langgraph_get_stream_writer`: LangGraph's `get_stream_writer` does not write to a flowc run",
-        ),
-        (
-            takes_runtime,
-            "node `node` takes `runtime`: LangGraph's `Runtime` (context, store, previous) is not supported by flowc yet",
         ),
         (
             takes_store,
@@ -364,11 +326,6 @@ def test_the_import_errors_of_other_missing_features_name_them_in_one_sentence()
         "flowc.langgraph has no MessageGraph: `MessageGraph` (removed from LangGraph 1.x too) "
         "is not supported by flowc yet; use StateGraph"
     )
-    with pytest.raises(ImportError) as info:
-        from flowc.langgraph import RetryPolicy  # noqa: F401
-    assert str(info.value) == (
-        "flowc.langgraph has no RetryPolicy: retry policies are not supported by flowc yet"
-    )
 
 
 # -- run options: before anything runs -----------------------------------------------
@@ -377,10 +334,6 @@ def test_the_import_errors_of_other_missing_features_name_them_in_one_sentence()
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        (
-            {"context": {"user": "u"}},
-            "a run context (`context=`, read through `Runtime`) is not supported by flowc yet",
-        ),
         (
             {"interrupt_before": ["node"]},
             "interrupts (`interrupt_before=`) are not supported by flowc yet",

@@ -25,7 +25,6 @@ carries a map that adds the subgraphs' source texts.
 from __future__ import annotations
 
 import dataclasses
-
 from collections.abc import Sequence
 
 from .diagnostics import Diagnostic, Severity, SourceMap

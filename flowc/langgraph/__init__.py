@@ -33,6 +33,7 @@ from flowc.dsl.spec import END, START
 from flowc.reducers import add_messages
 from flowc.runtime import StreamWriter, get_config, get_stream_writer
 from flowc.runtime.control import Command, Send
+from flowc.runtime.policies import CachePolicy, RetryPolicy
 
 from ._builder import StateGraph
 from ._compiled import CompiledStateGraph, GraphOutput
@@ -42,12 +43,14 @@ from ._errors import GraphCompileError, UnsupportedFeatureError
 __all__ = [
     "END",
     "START",
+    "CachePolicy",
     "Command",
     "CompiledStateGraph",
     "DrawableGraph",
     "GraphCompileError",
     "GraphOutput",
     "MessagesState",
+    "RetryPolicy",
     "Send",
     "StateGraph",
     "StreamWriter",
@@ -59,8 +62,6 @@ __all__ = [
 
 _NOT_YET: dict[str, tuple[str, str | None]] = {
     "interrupt": ("`interrupt()` (human in the loop needs a checkpointer) is", None),
-    "RetryPolicy": ("retry policies are", None),
-    "CachePolicy": ("cache policies are", None),
     "MessageGraph": ("`MessageGraph` (removed from LangGraph 1.x too) is", "use StateGraph"),
 }
 """LangGraph names flowc does not offer: the start of the sentence that refuses the

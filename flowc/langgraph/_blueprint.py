@@ -12,7 +12,37 @@ from typing import Any
 
 from flowc.dsl.diagnostics import Diagnostic, Span
 
-__all__ = ["Blueprint", "BranchRecord", "EdgeRecord", "NodeRecord"]
+__all__ = ["Blueprint", "BranchRecord", "EdgeRecord", "NodePolicies", "NodeRecord"]
+
+
+@dataclass(frozen=True, slots=True)
+class NodePolicies:
+    """What ``add_node`` asked of a node besides running it: flowc's policy objects."""
+
+    retry: tuple[Any, ...] | None = None
+    """Retry policies (:class:`flowc.runtime.policies.RetryPolicy`), the first matching wins;
+    ``None`` if not given (``set_node_defaults`` may then give some)."""
+    defer: bool = False
+    """Run the node only when nothing else is left to run."""
+    cache: Any = None
+    """A cache policy (:class:`flowc.runtime.policies.CachePolicy`); ``None`` if not given."""
+    error_handler: tuple[str, Any, tuple[Any, ...] | None] | None = None
+    """The node's error handler: its node's name, its function and its retry policies."""
+
+    def key(self) -> tuple[Any, ...]:
+        """What tells these policies apart, for the cache of runner modules (functions and
+        classes by identity)."""
+        retry = tuple(
+            (
+                *p[:5],
+                tuple(map(id, p.retry_on)) if isinstance(p.retry_on, tuple) else id(p.retry_on),
+            )
+            for p in self.retry or ()
+        )
+        cache = None if self.cache is None else (id(self.cache.key_func), self.cache.ttl)
+        handler = self.error_handler
+        handled = None if handler is None else (handler[0], id(handler[1]), handler[2])
+        return (retry, self.defer, cache, handled)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +58,8 @@ class NodeRecord:
     destinations: tuple[tuple[str, str], ...] | None = None
     """``add_node(destinations=...)``: where a node's ``Command`` may go, each with the label
     of its edge in drawings (``""`` for none)."""
+    policies: NodePolicies | None = None
+    """Retry policies and the like, if the call gave any."""
 
 
 @dataclass(frozen=True, slots=True)

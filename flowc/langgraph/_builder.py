@@ -10,6 +10,7 @@ is checked at once by ``compile()``.
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from flowc.dsl.diagnostics import Diagnostic, Span
 from flowc.dsl.spec import END, START
 
-from ._blueprint import Blueprint, BranchRecord, EdgeRecord, NodeRecord
+from ._blueprint import Blueprint, BranchRecord, EdgeRecord, NodePolicies, NodeRecord
 from ._errors import UnsupportedFeatureError, call_site, deprecated
 from ._lower import (
     UNSUPPORTED,
@@ -28,6 +29,7 @@ from ._lower import (
     is_compiled_graph,
     is_tool_node,
 )
+from ._policies import cache_policy, retry_policies
 
 if TYPE_CHECKING:
     from ._compiled import CompiledStateGraph
@@ -37,21 +39,19 @@ __all__ = ["StateGraph"]
 StateT = TypeVar("StateT")
 
 _NODE_OPTIONS: dict[str, str] = {
-    "defer": "deferred nodes (`defer=True`) are",
-    "retry_policy": "retry policies (`retry_policy=`) are",
-    "retry": "retry policies (`retry=`) are",
-    "cache_policy": "cache policies (`cache_policy=`) are",
-    "error_handler": "node error handlers (`error_handler=`) are",
     "timeout": "node timeouts (`timeout=`) are",
     "trace_policy": "trace policies (`trace_policy=`) are",
 }
-"""LangGraph's node options, each with the start of the sentence that refuses it."""
+"""LangGraph's node options flowc does not offer yet, each with the start of the sentence
+that refuses it."""
+
+_POLICY_OPTIONS = ("retry_policy", "retry")
+"""Node options flowc offers (``retry`` is LangGraph's deprecated name of ``retry_policy``)."""
 
 _SAVER_METHODS = ("get_tuple", "list", "put", "put_writes", "get_next_version")
 """What a run on a thread calls on its checkpointer (LangGraph's ``BaseCheckpointSaver``)."""
 
 _COMPILE_OPTIONS: dict[str, tuple[str, str]] = {
-    "cache": ("node caches (`cache=`) are not supported by flowc yet", "compile without `cache`"),
     "store": ("stores (`store=`) are not supported by flowc yet", "compile without `store`"),
     "interrupt_before": (
         "interrupts (`interrupt_before=`) are not supported by flowc yet",
@@ -68,13 +68,6 @@ _COMPILE_OPTIONS: dict[str, tuple[str, str]] = {
     "transformers": (
         "stream transformers (`transformers=`) are not supported by flowc yet",
         "compile without `transformers`",
-    ),
-}
-
-_SCHEMA_OPTIONS: dict[str, tuple[str, str]] = {
-    "context_schema": (
-        "a run context (`context_schema=`, read through `Runtime`)",
-        "pass run values in `config['configurable']` and take a `config` parameter",
     ),
 }
 
@@ -173,14 +166,15 @@ class StateGraph(Generic[StateT]):
     Args:
         state_schema: the state: a TypedDict, dataclass or pydantic model; a
             field with a reducer is declared ``Annotated[list[str], operator.add]``.
-        context_schema: LangGraph's run context; not supported yet (``compile()``
-            fails, naming it).
+        context_schema: the type of a run's ``context=`` (see ``Runtime``).
         input_schema: the keys an input may set (default: the state's); other keys
             of an input are ignored, as in LangGraph.
         output_schema: the keys ``invoke`` returns (default: the state's).
 
     Keys of the input and output schemas that the state has not are channels of the
     graph, as keys of a node's own schema are (LangGraph's private channels).
+    ``context_schema`` (or its deprecated name ``config_schema``) is the type of the
+    runs' ``context=``, which nodes read through :class:`~flowc.langgraph.runtime.Runtime`.
     """
 
     def __init__(
@@ -209,26 +203,19 @@ class StateGraph(Generic[StateT]):
         self.input_schema: Any = input_schema or state_schema
         self.output_schema: Any = output_schema or state_schema
         self.context_schema: Any = context_schema
+        """The type of a run's ``context=`` (a dict is made an instance of a dataclass or
+        pydantic model)."""
         self._span = call_site()
         self._nodes: list[NodeRecord] = []
         self._edges: list[EdgeRecord] = []
         self._branches: list[BranchRecord] = []
         self._problems: list[Diagnostic] = []
         self._names: set[str] = set()
+        self._defaults: dict[str, Any] = {}
+        """``set_node_defaults``' policies, applied at ``compile()`` to the nodes without their own."""
         _check_reducers(state_schema)
-        given = {"context_schema": context_schema, **kwargs}
-        for option, value in given.items():
-            if value is None:
-                continue
-            refused = _SCHEMA_OPTIONS.get(option)
-            if refused is None:
-                raise TypeError(f"StateGraph() got an unexpected keyword argument {option!r}")
-            what, hint = refused
-            self._problems.append(
-                Diagnostic.error(
-                    UNSUPPORTED, f"{what} is not supported by flowc yet", self._span, hint
-                )
-            )
+        for option in kwargs:
+            raise TypeError(f"StateGraph() got an unexpected keyword argument {option!r}")
 
     # -- introspection, as on LangGraph's builder
 
@@ -297,6 +284,13 @@ class StateGraph(Generic[StateT]):
             )
             input_schema = input_schema if input_schema is not None else options.pop("input")
         destinations = _destinations(options.pop("destinations", None))
+        retry = options.pop("retry_policy", None)
+        if retry is None:
+            retry = options.pop("retry", None)
+        options.pop("retry", None)
+        defer = bool(options.pop("defer", False))
+        cache = options.pop("cache_policy", None)
+        handler = options.pop("error_handler", None)
         for option, value in options.items():
             what = _NODE_OPTIONS.get(option)
             if what is None:
@@ -316,6 +310,18 @@ class StateGraph(Generic[StateT]):
             action, name = node, _node_name(node)
         _check_node_name(name, self._names)
         self._names.add(name)
+        policies = (
+            NodePolicies(
+                retry=None if retry is None else retry_policies(retry),
+                defer=defer,
+                cache=None if cache is None else cache_policy(cache),
+                error_handler=None
+                if handler is None
+                else (f"__error_handler__{name}", handler, None),
+            )
+            if retry is not None or defer or cache is not None or handler is not None
+            else None
+        )
         self._nodes.append(
             NodeRecord(
                 name,
@@ -324,6 +330,7 @@ class StateGraph(Generic[StateT]):
                 input_schema,
                 span,
                 destinations,
+                policies,
             )
         )
 
@@ -422,12 +429,23 @@ class StateGraph(Generic[StateT]):
         return self
 
     def set_node_defaults(self, **policies: Any) -> StateGraph[StateT]:
-        """LangGraph's default node policies, none of which flowc supports yet.
+        """LangGraph's default node policies: for the nodes that set none of their own.
+
+        They apply at ``compile()``, and not to subgraphs, as in LangGraph.
 
         Raises:
-            UnsupportedFeatureError: for any policy given.
+            UnsupportedFeatureError: for a policy flowc does not support yet.
         """
         span = call_site()
+        retry = policies.pop("retry_policy", None)
+        if retry is not None:
+            self._defaults["retry_policy"] = retry_policies(retry)
+        cache = policies.pop("cache_policy", None)
+        if cache is not None:
+            self._defaults["cache_policy"] = cache_policy(cache)
+        handler = policies.pop("error_handler", None)
+        if handler is not None:
+            self._defaults["error_handler"] = handler
         for option, value in policies.items():
             what = _NODE_OPTIONS.get(option)
             if what is None:
@@ -448,12 +466,30 @@ class StateGraph(Generic[StateT]):
             state=self.state_schema,
             state_span=self._span,
             compile_span=compile_span,
-            nodes=tuple(self._nodes),
+            nodes=tuple(self._with_defaults(n) for n in self._nodes),
             edges=tuple(self._edges),
             branches=tuple(self._branches),
             problems=(*self._problems, *problems),
             input_schema=None if self.input_schema is self.state_schema else self.input_schema,
             output_schema=None if self.output_schema is self.state_schema else self.output_schema,
+        )
+
+    def _with_defaults(self, record: NodeRecord) -> NodeRecord:
+        defaults = self._defaults
+        own = record.policies or NodePolicies()
+        retry = defaults.get("retry_policy") if own.retry is None else own.retry
+        cache = defaults.get("cache_policy") if own.cache is None else own.cache
+        handler = own.error_handler
+        if handler is None and "error_handler" in defaults:
+            handler = ("__default_error_handler__", defaults["error_handler"], None)
+        if handler is not None:
+            # the retry defaults apply to error handlers too, as in LangGraph
+            handler = (handler[0], handler[1], defaults.get("retry_policy"))
+        if retry is own.retry and cache is own.cache and handler == own.error_handler:
+            return record
+        return dataclasses.replace(
+            record,
+            policies=dataclasses.replace(own, retry=retry, cache=cache, error_handler=handler),
         )
 
     def validate(self) -> StateGraph[StateT]:
@@ -492,7 +528,6 @@ class StateGraph(Generic[StateT]):
 
         span = call_site()
         given = {
-            "cache": cache is not None,
             "store": store is not None,
             "interrupt_before": bool(interrupt_before),
             "interrupt_after": bool(interrupt_after),
@@ -525,4 +560,6 @@ class StateGraph(Generic[StateT]):
             blueprint,
             self,
             checkpointer=None if checkpointer in (None, False, True) else checkpointer,
+            context_schema=self.context_schema,
+            cache=cache,
         )

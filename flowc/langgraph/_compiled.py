@@ -17,14 +17,18 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
 from flowc.runtime import Config
+from flowc.runtime._engine import STEP_TIMEOUT
 from flowc.runtime._persist import BRANCH, CHECKPOINTER, DURABILITY, START, next_of, task_id
 from flowc.runtime.checkpoint import ERROR
+from flowc.runtime.context import with_context
+from flowc.runtime.policies import CACHE
 
 from ._blueprint import Blueprint
 from ._draw import DrawableGraph, drawing
 from ._errors import UnsupportedFeatureError
 from ._lower import ROOT, _object_update, is_root_state
 from ._schema import schema_name, state_json_schema
+from .runtime import coerce_context
 
 if TYPE_CHECKING:
     from ._builder import StateGraph
@@ -117,7 +121,6 @@ _CONFIG_KEYS = (
 _IGNORED_CONFIG_KEYS = ("run_name",)
 
 _RUN_OPTIONS: dict[str, str] = {
-    "context": "a run context (`context=`, read through `Runtime`) is",
     "print_mode": "`print_mode=` is",
     "output_keys": "`output_keys=` is",
     "interrupt_before": "interrupts (`interrupt_before=`) are",
@@ -393,6 +396,8 @@ class CompiledStateGraph:
         builder: StateGraph[Any],
         *,
         checkpointer: Any = None,
+        context_schema: Any = None,
+        cache: Any = None,
     ) -> None:
         self.module = module
         self.blueprint = blueprint
@@ -404,6 +409,11 @@ class CompiledStateGraph:
         """The config every run starts from (``with_config``), merged with the run's own."""
         self._input_keys, self._output_keys = _io_keys(blueprint)
         self._root = is_root_state(blueprint.state)
+        self.context_schema = context_schema
+        """The type of a run's ``context=`` (see :class:`~flowc.langgraph.runtime.Runtime`)."""
+        self.cache = cache
+        """Where nodes with a cache policy keep their writes (``compile(cache=...)``)."""
+        self._step_timeout: float | None = None
 
     def _input(self, input: Any) -> Any:
         if self._root:
@@ -432,13 +442,41 @@ class CompiledStateGraph:
             return state
         return {k: state[k] for k in keys if k in state}
 
+    @property
+    def step_timeout(self) -> float | None:
+        """Seconds each superstep may take (``None``: no limit), as LangGraph's.
+
+        A superstep whose tasks are not all done by then raises ``TimeoutError``;
+        set it after ``compile()``: ``graph.step_timeout = 5``.
+        """
+        return self._step_timeout
+
+    @step_timeout.setter
+    def step_timeout(self, seconds: float | None) -> None:
+        if seconds is not None:
+            # runs of this graph's plan look for a step timeout in their config
+            self.module.PLAN.timing = True
+        self._step_timeout = seconds
+
     def _config(
         self, config: Mapping[str, Any] | None, options: dict[str, Any] | None = None
     ) -> Config | None:
         durability = options.pop("durability", None) if options else None
         if self.config:
             config = merge_configs(self.config, config)
+        context = options.pop("context", None) if options else None
         out = _config(config, self.checkpointer)
+        extra: dict[str, Any] = {}
+        if self.cache is not None:
+            # the run reads its cache where LangGraph keeps it, in `configurable`
+            extra[CACHE] = self.cache
+        if self._step_timeout:
+            extra[STEP_TIMEOUT] = (self.module.PLAN, self._step_timeout)
+        if extra:
+            out = dict(out or {})  # type: ignore[assignment]
+            out["configurable"] = {**out.get("configurable", {}), **extra}  # type: ignore[union-attr,index]
+        if context is not None:
+            out = with_context(out, coerce_context(self.context_schema, context))  # type: ignore[assignment]
         if durability is not None:
             if durability not in ("sync", "async", "exit"):
                 raise ValueError(
@@ -541,6 +579,28 @@ class CompiledStateGraph:
 
     def __repr__(self) -> str:
         return f"<flowc CompiledStateGraph {self.name!r} ({len(self.blueprint.nodes)} nodes)>"
+
+    def _cache_namespaces(self, nodes: Sequence[str] | None) -> list[tuple[str, ...]]:
+        if self.cache is None:
+            raise ValueError("No cache is set for this graph. Cannot clear cache.")
+        from ._policies import cache_namespace
+
+        records = {record.name: record for record in self.blueprint.nodes}
+        return [
+            cache_namespace(records[name].action, name)
+            for name in (nodes or records)
+            if name in records
+        ]
+
+    def clear_cache(self, nodes: Sequence[str] | None = None) -> None:
+        """Drop the cache entries of ``nodes`` (of every node by default), as LangGraph's."""
+        namespaces = self._cache_namespaces(nodes)
+        self.cache.clear(namespaces)
+
+    async def aclear_cache(self, nodes: Sequence[str] | None = None) -> None:
+        """Async twin of :meth:`clear_cache`."""
+        namespaces = self._cache_namespaces(nodes)
+        await self.cache.aclear(namespaces)
 
     def get_name(self) -> str:
         """The graph's name."""

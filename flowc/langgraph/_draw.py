@@ -408,14 +408,26 @@ def drawing(bp: Blueprint, *, xray: bool | int = False) -> DrawableGraph:
 
     graph = DrawableGraph()
     graph.nodes[START] = DrawnNode(START, START, kind=_CALLABLE)
+    default_handler: str | None = None
     for record in bp.nodes:
+        handler = record.policies.error_handler if record.policies is not None else None
+        if handler is not None:
+            # LangGraph adds a node's own handler right before it, and the default one last
+            if handler[0].startswith("__error_handler__"):
+                graph.nodes[handler[0]] = DrawnNode(handler[0], handler[0], kind=_CALLABLE)
+            else:
+                default_handler = handler[0]
         kind = _SUBGRAPH if is_compiled_graph(record.action) else _CALLABLE
         metadata = record.metadata
         tools = getattr(record.action, "tools_by_name", None)
         if isinstance(tools, Mapping) and tools:
             # LangGraph lists a tool node's tools in its box
             metadata = {**(metadata or {}), "__tools": list(tools)}
+        if record.policies is not None and record.policies.defer:
+            metadata = {**(metadata or {}), "defer": True}
         graph.nodes[record.name] = DrawnNode(record.name, record.name, metadata, kind)
+    if default_handler is not None:
+        graph.nodes[default_handler] = DrawnNode(default_handler, default_handler, kind=_CALLABLE)
     edges, last_step = _discover(bp)
     for src, dst, conditional, label in sorted(edges):
         graph.add_edge(src, dst, label or None, conditional)

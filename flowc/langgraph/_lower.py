@@ -44,6 +44,7 @@ from flowc.runtime.control import Command, Send, as_command, as_send
 from . import _objects
 from ._blueprint import Blueprint, BranchRecord, NodeRecord
 from ._errors import GraphCompileError, source_texts
+from ._policies import cache_namespace, handler_node
 from ._scan import unsupported_params, unsupported_uses
 
 __all__ = ["check_blueprint", "compile_blueprint", "is_compiled_graph"]
@@ -87,13 +88,65 @@ def compile_blueprint(bp: Blueprint) -> ModuleType:
     # generated code imports state classes and reducers by name: a class or
     # reducer defined again under the same name needs a runner of its own
     key = digest + "".join(f":{id(obj)}" for obj in _imported_objects(graph))
+    # node policies are set on the plans of the runner it generated: other policies, another runner
+    policies = _policy_key(bp)
+    if policies:
+        key += f":policies:{policies!r}"
     with _lock:
         module = _modules.get(key)
     if module is None:
         module = build_checked(graph, salt=key)
+        if policies:
+            _apply_policies(module, bp, _graph_names(bp), set())
         with _lock:
             module = _modules.setdefault(key, module)
     return module
+
+
+def _policy_key(bp: Blueprint) -> tuple[Any, ...]:
+    """The node policies of ``bp`` and of its subgraphs, as a key (empty if there are none)."""
+    out: list[Any] = []
+    for record in bp.nodes:
+        if record.policies is not None:
+            out.append((record.name, record.policies.key()))
+        if is_compiled_graph(record.action):
+            inner = _policy_key(record.action.blueprint)
+            if inner:
+                out.append((record.name, inner))
+    return tuple(out)
+
+
+def _apply_policies(
+    module: ModuleType, bp: Blueprint, names: dict[int, str], done: set[int]
+) -> None:
+    """Give the nodes of a freshly generated runner (and of its subgraphs') their policies."""
+    if id(module) in done:
+        return
+    done.add(id(module))
+    plan = module.PLAN
+    handlers: dict[str, Any] = {}
+    for record in bp.nodes:
+        policies = record.policies
+        if policies is not None:
+            handler = None
+            if policies.error_handler is not None:
+                name, fn, retry = policies.error_handler
+                handler = handlers.get(name)
+                if handler is None:
+                    handler = handlers[name] = handler_node(name, fn, retry)
+            plan.guard(
+                record.name,
+                retry=policies.retry or (),
+                defer=policies.defer,
+                cache=policies.cache,
+                cache_ns=cache_namespace(record.action, record.name),
+                error_handler=handler,
+            )
+        if is_compiled_graph(record.action):
+            child_bp = record.action.blueprint
+            child = getattr(module, f"_graph_{names[id(child_bp)]}", None)
+            if child is not None:
+                _apply_policies(child, child_bp, names, done)
 
 
 def _imported_objects(graph: CheckedGraph) -> list[Any]:
@@ -377,6 +430,7 @@ class _Lowering:
             return NodeSpec(name=record.name, call=_STAND_IN)
         if not self.check_callable(action, f"node `{record.name}`", record.span):
             return NodeSpec(name=record.name, call=_STAND_IN)
+        action = _with_runtime(action)
         if is_tool_node(action):
             if not self.check_tools(action, record):
                 return NodeSpec(name=record.name, call=_STAND_IN)
@@ -452,6 +506,7 @@ class _Lowering:
         if not self.check_callable(path, what, record.span):
             return stand_in
         path_map = record.path_map
+        path = _with_runtime(path)
         call = _root_router(path) if self.root else path
         router = _call_ref(call, "router", _name_of(path))
         if path_map is None:
@@ -544,7 +599,7 @@ def _root_call(fn: Any, result: Callable[[Any], Any]) -> Callable[..., Any]:
         return state[ROOT] if isinstance(state, Mapping) and ROOT in state else None
 
     wrapper: Callable[..., Any]
-    if _is_async(fn):
+    if is_async(fn):
 
         async def anode(state: Any, *args: Any, **kwargs: Any) -> Any:
             return result(await fn(value_of(state), *args, **kwargs))
@@ -1037,6 +1092,65 @@ def _annotations_resolve(fn: Any) -> bool:
     except Exception:
         return False
     return True
+
+
+_RUNTIME_KINDS = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+_runtime_wrappers: dict[int, tuple[Any, Callable[..., Any]]] = {}
+"""The wrapper made for each callable that takes ``runtime``, so that compiling the same
+builder again reuses its runner module."""
+
+
+def _with_runtime(fn: Any) -> Any:
+    """``fn`` given the run's :class:`~flowc.langgraph.runtime.Runtime` when it takes a
+    ``runtime`` parameter (LangGraph injects it by that name, whatever its annotation).
+
+    The wrapper's signature is ``fn``'s without ``runtime``, so that flowc's checker sees
+    a node (or router) of the state, and of ``config`` and ``writer`` if ``fn`` takes them;
+    its annotations are ``fn``'s, resolved where ``fn`` was defined (none if one does not
+    resolve, as LangGraph then reads none).
+    """
+    if is_compiled_graph(fn) or is_tool_node(fn):
+        return fn
+    try:
+        sig = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return fn
+    param = sig.parameters.get("runtime")
+    if param is None or param.kind not in _RUNTIME_KINDS or next(iter(sig.parameters)) == "runtime":
+        return fn
+    with _lock:
+        known = _runtime_wrappers.get(id(fn))
+    if known is not None and known[0] is fn:
+        return known[1]
+    from .runtime import get_runtime
+
+    wrapper: Callable[..., Any]
+    if is_async(fn):
+
+        async def anode(*args: Any, **kwargs: Any) -> Any:
+            return await fn(*args, runtime=get_runtime(), **kwargs)
+
+        wrapper = anode
+    else:
+
+        def node(*args: Any, **kwargs: Any) -> Any:
+            return fn(*args, runtime=get_runtime(), **kwargs)
+
+        wrapper = node
+    params = [p for p in sig.parameters.values() if p.name != "runtime"]
+    hints = _hints(fn) if _annotations_resolve(fn) else {}
+    if not hints:
+        params = [p.replace(annotation=inspect.Parameter.empty) for p in params]
+    wrapper.__signature__ = sig.replace(  # type: ignore[union-attr]
+        parameters=params,
+        return_annotation=hints.get("return", inspect.Signature.empty),
+    )
+    wrapper.__annotations__ = {k: v for k, v in hints.items() if k != "runtime"}
+    wrapper.__name__ = getattr(fn, "__name__", type(fn).__name__)
+    wrapper.__qualname__ = getattr(fn, "__qualname__", wrapper.__name__)
+    with _lock:
+        _runtime_wrappers[id(fn)] = (fn, wrapper)
+    return wrapper
 
 
 def _unannotated(fn: Any) -> Callable[..., Any]:

@@ -54,16 +54,12 @@ _WATCHED: dict[tuple[str, str], tuple[str, str]] = {
         "pass what the node needs in the state or through a closure",
     ),
     ("langgraph.runtime", "get_runtime"): (
-        "LangGraph's `get_runtime` (context and store) is not supported by flowc yet",
-        "pass what the node needs in the state, `config['configurable']` or a closure",
+        "LangGraph's `get_runtime` does not see a flowc run",
+        "import it from flowc.langgraph.runtime: `from flowc.langgraph.runtime import get_runtime`",
     ),
 }
 
 _PARAMS: dict[str, tuple[str, str]] = {
-    "runtime": (
-        "LangGraph's `Runtime` (context, store, previous) is not supported by flowc yet",
-        "take `config` instead and read `config['configurable']`",
-    ),
     "store": (
         "the store (`store` parameter) is not supported by flowc yet",
         "pass what the node needs in the state or through a closure",

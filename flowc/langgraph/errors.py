@@ -1,12 +1,29 @@
-"""``langgraph.errors`` on flowc: the errors a flowc run raises where LangGraph raises these.
+"""``langgraph.errors`` on flowc: :class:`NodeError` and the errors a run raises.
 
-``GraphRecursionError`` (a :class:`RecursionError`, with LangGraph's message),
-``InvalidUpdateError`` and ``EmptyInputError``; LangGraph's other errors (interrupts, parent
-commands) belong to features flowc does not have yet.
+``from langgraph.errors import NodeError`` becomes ``from flowc.langgraph.errors import
+NodeError``. ``GraphRecursionError``, ``InvalidUpdateError`` and ``EmptyInputError`` are
+flowc's own (what flowc runs raise).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flowc.runtime.errors import EmptyInputError, GraphRecursionError, InvalidUpdateError
 
-__all__ = ["EmptyInputError", "GraphRecursionError", "InvalidUpdateError"]
+__all__ = ["EmptyInputError", "GraphRecursionError", "InvalidUpdateError", "NodeError"]
+
+
+@dataclass(frozen=True, slots=True)
+class NodeError:
+    """What a node's error handler is told of the failure (LangGraph's ``NodeError``).
+
+    A handler receives it through a parameter ``error: NodeError``.
+
+    Attributes:
+        node: the name of the node that failed.
+        error: what it raised.
+    """
+
+    node: str
+    error: BaseException

@@ -1,4 +1,5 @@
-"""``langgraph.types`` on flowc: ``Send``, ``Command``, ``StateSnapshot`` and ``PregelTask``.
+"""``langgraph.types`` on flowc: ``Send``, ``Command``, ``RetryPolicy``, ``CachePolicy``,
+``StateSnapshot`` and ``PregelTask``.
 
 ``from langgraph.types import Send, Command`` becomes ``from flowc.langgraph.types import
 Send, Command``. LangGraph's other types refuse to import with the feature named.
@@ -9,10 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from flowc.runtime.control import Command, Send
+from flowc.runtime.policies import CachePolicy, RetryPolicy
 
 from ._compiled import PregelTask, StateSnapshot
 
-__all__ = ["Command", "PregelTask", "Send", "StateSnapshot"]
+__all__ = ["CachePolicy", "Command", "PregelTask", "RetryPolicy", "Send", "StateSnapshot"]
 
 
 def __getattr__(name: str) -> Any:

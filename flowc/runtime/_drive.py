@@ -90,13 +90,14 @@ async def adrive(
                     except BaseException as exc:
                         error = exc
                 else:
-                    async for done in run.run_async(item.work):
+                    async for done in run.run_async(item.work, item.timeout, item.more):
                         if not isinstance(done, Done):
                             yield done
                         elif done.error is not None:
                             for event in engine.failed(done.task, done.error):
                                 yield event
-                            raise done.error
+                            if not engine.rescue(done.task, done.error, asynchronous=True):
+                                raise done.error
                         else:
                             for event in engine.record(done.task, *done.result):
                                 yield event

@@ -35,7 +35,7 @@ of the triggered ones.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Generator, Mapping, Sequence
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from ._persist import CHECKPOINTER, DURABILITY, START, Thread, task_id
 from .config import DEFAULT_RECURSION_LIMIT
@@ -47,7 +47,7 @@ from .errors import (
     InvalidUpdateError,
     recursion_message,
 )
-from .events import Event, UpdatesEvent, ValuesEvent
+from .events import CustomEvent, Event, UpdatesEvent, ValuesEvent
 from .run import (
     CURRENT_TASK,
     Done,
@@ -59,6 +59,9 @@ from .run import (
     no_sync,
     route,
 )
+
+if TYPE_CHECKING:
+    from .policies import CachePolicy, RetryPolicy
 
 __all__ = [
     "Engine",
@@ -105,14 +108,20 @@ class Node:
             when the compiler proved it quiet.
         writes: the keys the spec declares the node writes: writing another
             is an error at run time (else any of the state's keys).
+        retry: the node's retry policies (see :meth:`guard`).
+        defer: the node waits until nothing else is left to run (see :meth:`guard`).
     """
 
     __slots__ = (
         "acall",
         "after",
         "aroute",
+        "cache",
+        "cache_ns",
         "call",
+        "defer",
         "direct",
+        "handler",
         "input",
         "is_async",
         "joins",
@@ -120,6 +129,7 @@ class Node:
         "metadata",
         "name",
         "plain",
+        "retry",
         "route",
         "routed",
         "stream",
@@ -150,6 +160,8 @@ class Node:
         joins: tuple[int, ...] = (),
         writes: tuple[str, ...] | None = None,
         streams: bool = True,
+        retry: Sequence[RetryPolicy] = (),
+        defer: bool = False,
     ) -> None:
         self.name = name
         self.updated = updated
@@ -190,6 +202,57 @@ class Node:
         joins): a lone task's next superstep is then the one node it names."""
         """Whether routers decide where the node leads (else its plain edges do)."""
         """Whether the node's task awaits something (an async node, subgraph or router)."""
+        self.retry: tuple[RetryPolicy, ...] = ()
+        """The node's retry policies (none: a failure fails the run)."""
+        self.cache: CachePolicy | None = None
+        """The node's cache policy, if any (see :meth:`Engine.look_up`)."""
+        self.cache_ns: tuple[str, ...] = ()
+        """Where the node's cache entries live."""
+        self.handler: Node | None = None
+        """The node that runs in this node's place when it fails (see :meth:`Engine.rescue`)."""
+        self.defer = defer
+        """Whether the node, once triggered, waits until no other node is triggered (LangGraph's
+        ``defer=True``): it then runs, with the ``Send`` tasks of that step if any."""
+        if retry:
+            self.guard(retry=retry)
+
+    def guard(
+        self,
+        *,
+        retry: Sequence[RetryPolicy] = (),
+        defer: bool = False,
+        cache: CachePolicy | None = None,
+        cache_ns: tuple[str, ...] = (),
+        error_handler: Node | None = None,
+    ) -> None:
+        """Give the node policies (before it runs): ``retry`` runs a failed attempt again;
+        ``defer`` makes it wait until nothing else is left to run; ``cache`` takes what it
+        wrote from the run's cache when its input was seen before (its entries under
+        ``cache_ns``, by default ``("__flowc_writes", node name)``); ``error_handler``
+        runs when the node fails, in its place (see :meth:`Engine.rescue`).
+
+        A node with retry policies is called through its ``call`` (and ``acall``), which
+        retry within the task (:mod:`.policies`): the engine no longer calls its ``plain``
+        function or its ``stream`` directly.
+        """
+        if retry:
+            # only graphs with policies load them
+            from .policies import aretrying, retrying
+
+            self.retry = tuple(retry)
+            if not getattr(self.call, "async_only", False):
+                self.call = retrying(self.retry, self.call)
+            if self.acall is not None:
+                self.acall = aretrying(self.retry, self.acall)
+            self.plain = None
+            self.stream = None
+        if defer:
+            self.defer = True
+        if cache is not None:
+            self.cache = cache
+            self.cache_ns = cache_ns or ("__flowc_writes", self.name)
+        if error_handler is not None:
+            self.handler = error_handler
 
     def __repr__(self) -> str:
         return f"Node({self.name!r})"
@@ -206,6 +269,7 @@ def _async_only(name: str) -> Callable[[Task, Any, dict[str, Any]], object]:
     def call(task: Task, inp: Any, values: dict[str, Any]) -> object:
         raise no_sync(name)
 
+    call.async_only = True  # type: ignore[attr-defined]
     return call
 
 
@@ -240,9 +304,13 @@ class Plan:
     __slots__ = (
         "afirst",
         "alone",
+        "caching",
+        "deferring",
         "entry",
         "fields",
         "first",
+        "guarded",
+        "handling",
         "input",
         "joins",
         "keys",
@@ -254,6 +322,7 @@ class Plan:
         "nodes",
         "recursion_limit",
         "start",
+        "timing",
     )
 
     def __init__(
@@ -306,6 +375,43 @@ class Plan:
             for node in nodes:
                 if node.input is dict:
                     node.input = input
+        self.guarded = any(node.retry for node in nodes)
+        """Whether a node has a policy: then an async run's lone sync tasks run on a worker
+        (a retry's wait would block the event loop)."""
+        self.deferring = any(node.defer for node in nodes)
+        """Whether a node is deferred (see :meth:`Engine.hold`)."""
+        self.caching = False
+        """Whether a node has a cache policy (see :meth:`Engine.look_up`)."""
+        self.timing = False
+        """Whether runs may limit the time of a superstep (see :meth:`Engine.use_timeout`)."""
+        self.handling = False
+        """Whether a node has an error handler (see :meth:`Engine.rescue`)."""
+
+    def guard(
+        self,
+        node: str,
+        *,
+        retry: Sequence[RetryPolicy] = (),
+        defer: bool = False,
+        cache: CachePolicy | None = None,
+        cache_ns: tuple[str, ...] = (),
+        error_handler: Node | None = None,
+    ) -> None:
+        """Give ``node`` policies, before the plan runs (see :meth:`Node.guard`).
+
+        An error handler becomes one of the plan's nodes (its updates and task results
+        name it), which no edge leads to.
+        """
+        self.nodes[node].guard(
+            retry=retry, defer=defer, cache=cache, cache_ns=cache_ns, error_handler=error_handler
+        )
+        if error_handler is not None:
+            error_handler.keys = error_handler.writes or self.keys
+            self.nodes[error_handler.name] = error_handler  # type: ignore[index]
+            self.handling = True
+        self.guarded = self.guarded or bool(retry)
+        self.deferring = self.deferring or defer
+        self.caching = self.caching or cache is not None
 
     def stored(self, channels: Mapping[str, Any]) -> dict[str, Any]:
         """The state a checkpoint's ``channels`` hold, in declaration order.
@@ -464,6 +570,38 @@ def body(
     return update, route(local) + sent
 
 
+def rescue_body(
+    task: Task,
+    inp: Any,
+    values: dict[str, Any],
+    node: Node,
+    plan: Plan,
+    failed: str,
+    error: BaseException,
+) -> tuple[Writes, Goto]:
+    """Run error handler ``node`` for the failed node ``failed``: its writes and its goto.
+
+    A handler's ``call`` takes the failure as a fourth argument: ``(failed, error)``.
+    """
+    result = node.call(task, inp, values, (failed, error))  # type: ignore[call-arg]
+    return plan.outcome(node.name, result)
+
+
+async def arescue_body(
+    task: Task,
+    inp: Any,
+    values: dict[str, Any],
+    node: Node,
+    plan: Plan,
+    failed: str,
+    error: BaseException,
+) -> tuple[Writes, Goto]:
+    """Async twin of :func:`rescue_body`."""
+    assert node.acall is not None
+    result = await node.acall(task, inp, values, (failed, error))  # type: ignore[call-arg]
+    return plan.outcome(node.name, result)
+
+
 async def abody(
     task: Task, inp: Any, values: dict[str, Any], node: Node, plan: Plan
 ) -> tuple[Writes, Goto]:
@@ -487,10 +625,59 @@ _NOTHING: Final[tuple[Event, ...]] = ()
 _NO_JOINS: Final[list[set[str]]] = []
 _NO_WRITES: Final[dict[Any, Any]] = {}
 _NO_PUSHES: Final[list[Any]] = []
+_NONE_HELD: Final[frozenset[str]] = frozenset()
 """Shared by every engine until it needs its own (never written to)."""
+STEP_TIMEOUT: Final = "__flowc_step_timeout"
+"""The ``configurable`` key of a run's step timeout: ``(plan, seconds)``."""
 _PUSH: Final = ("__pregel_push",)
 """The triggers of a ``Send`` task, as LangGraph shows them."""
 """The joins' progress of every plan without joins (never written to)."""
+
+
+def _to_cache(update: Writes, goto: tuple[Any, ...]) -> dict[str, Any]:
+    # a Send is stored as its node and argument
+    return {
+        "update": update,
+        "goto": [t if type(t) is str else {"send": t.node, "arg": t.arg} for t in goto],
+    }
+
+
+def _from_cache(value: Mapping[str, Any]) -> tuple[Writes, Any]:
+    goto = tuple(t if type(t) is str else Send(t["send"], t["arg"]) for t in value["goto"])
+    return value["update"], goto
+
+
+class CachedUpdates:
+    """The ``updates`` event of a task whose writes came from the cache.
+
+    Its chunk is the node's, with LangGraph's ``"__metadata__": {"cached": True}``;
+    :attr:`event` is the node's own updates event.
+    """
+
+    __slots__ = ("event",)
+    mode: Final = "updates"
+
+    def __init__(self, event: UpdatesEvent[Any, Any]) -> None:
+        self.event = event
+
+    @property
+    def ns(self) -> Any:
+        """The namespace of the graph the task ran in."""
+        return self.event.ns
+
+    @property
+    def node(self) -> Any:
+        """The node's name."""
+        return self.event.node
+
+    @property
+    def data(self) -> Any:
+        """What the node wrote (from the cache)."""
+        return self.event.data
+
+    def chunk(self) -> Any:
+        """LangGraph's chunk: ``{node: update, "__metadata__": {"cached": True}}``."""
+        return {self.event.node: self.event.data, "__metadata__": {"cached": True}}
 
 
 class Request:
@@ -503,11 +690,21 @@ class Request:
     :meth:`Engine.failed`, then raise it), and send ``None`` back.
     """
 
-    __slots__ = ("kind", "work")
+    __slots__ = ("kind", "more", "timeout", "work")
 
-    def __init__(self, kind: Literal["await", "superstep"], work: Any) -> None:
+    def __init__(
+        self,
+        kind: Literal["await", "superstep"],
+        work: Any,
+        timeout: float | None = None,
+        more: list[Any] | None = None,
+    ) -> None:
         self.kind = kind
         self.work = work
+        self.timeout = timeout
+        """Seconds the superstep's tasks may take (the run's step timeout), if limited."""
+        self.more = more
+        """Jobs that join the superstep while it runs (error handlers), if it may have any."""
 
 
 class Engine:
@@ -531,17 +728,23 @@ class Engine:
 
     __slots__ = (
         "_lone",
+        "cache",
+        "cache_keys",
         "given",
+        "held",
         "order",
         "plan",
         "pushes",
         "pushes_running",
         "ready",
+        "rescued",
+        "rescues",
         "run",
         "running",
         "seen",
         "step",
         "thread",
+        "timeout",
         "values",
         "writes",
     )
@@ -572,6 +775,20 @@ class Engine:
         """The next superstep's nodes, in order."""
         self.thread: Thread | None = None
         """The run's thread, when it runs on one with a checkpointer (see :meth:`on_thread`)."""
+        # what only plans with policies use, shared until a run needs its own
+        self.held: frozenset[str] = _NONE_HELD
+        """Deferred nodes triggered while other nodes still run (see :meth:`hold`)."""
+        self.cache: Any = None
+        """The run's node cache, when its plan caches and its config carries one."""
+        self.cache_keys: dict[Task, Any] = _NO_WRITES
+        """The cache keys of this superstep's cached tasks that missed, until they finish."""
+        self.timeout: float | None = None
+        """The seconds a superstep may take, if the run limits them (see :meth:`use_timeout`)."""
+        self.rescues: list[Any] | None = None
+        """The jobs of the error handlers of this superstep's failed tasks, for the executor to
+        start (a list in runs of plans with error handlers, see :meth:`rescue`)."""
+        self.rescued: dict[Task, Task] = _NO_WRITES
+        """Each handler's task of this superstep, and the failed task it stands in for."""
 
     @property
     def lone(self) -> Task | None:
@@ -686,6 +903,9 @@ class Engine:
         # every lone task is called in the loop: a sync run streaming nothing live, or an
         # async one at the root streaming nothing live (else, see the step's own test)
         inline = not live and (not asynchronous or run.parent is None)
+        if asynchronous and plan.guarded:
+            # a retry waits between attempts: not on the event loop
+            inline = False
         lone = self._lone
         held: list[Event] = []
         ready = self.ready
@@ -709,6 +929,20 @@ class Engine:
             saving = thread is not None
             if saving:
                 inline = False
+            if plan.caching and self.use_cache():
+                # cached tasks are looked up with their superstep's others: no lone-task path
+                saving = True
+                inline = False
+            if plan.handling:
+                # a failed task's handler runs in its superstep, next to the others
+                saving = True
+                inline = False
+                self.rescues = []
+            if plan.timing and self.use_timeout():
+                # a task that takes too long is given up on: it runs on a worker
+                saving = True
+                inline = False
+            timeout = self.timeout
             # a node that cannot stream runs right here in every mode but messages (whose
             # events of the node's output are made around a task that runs live)
             calm = not saving and (not asynchronous or run.parent is None) and not run.messages
@@ -856,7 +1090,7 @@ class Engine:
                     continue
                 if not ready and not pushes:
                     break
-                if thread is None and not asynchronous and len(ready) == 1 and not pushes:
+                if not saving and not asynchronous and len(ready) == 1 and not pushes:
                     # one task that streams while it runs: on the run's worker, its outcome
                     # taken right here (a superstep of one needs none of settle's ordering)
                     node = ready[0]
@@ -897,6 +1131,8 @@ class Engine:
                     continue
                 # several tasks, or one whose events stream as they happen
                 self.step = step
+                if plan.deferring:
+                    ready = self.hold(ready)
                 self.ready = ready
                 tasks = self.tasks_of(ready, step)
                 if thread is not None:
@@ -905,16 +1141,27 @@ class Engine:
                 inputs = self.inputs(values)
                 if want_tasks:
                     yield from run.task_starts(tasks, inputs)
+                hits: Any = None
+                if self.cache is not None:
+                    hits = yield from self.look_up(tasks, nodes, inputs)
                 if asynchronous:
-                    yield Request("superstep", self.jobs(tasks, nodes, inputs, True))
+                    jobs: Any = self.jobs(tasks, nodes, inputs, True)
+                    if hits:
+                        jobs = [job for job in jobs if job[0] not in hits]
+                    yield Request("superstep", jobs, timeout, self.rescues)
                 else:
-                    for item in run.run_threads(self.jobs(tasks, nodes, inputs, False)):
+                    jobs = self.jobs(tasks, nodes, inputs, False)
+                    if hits:
+                        jobs = [job for job in jobs if job[0] not in hits]
+                    for item in run.run_threads(jobs, timeout, self.rescues):
                         if not isinstance(item, Done):
                             yield item
                             continue
                         if item.error is not None:
                             yield from self.failed(item.task, item.error)
-                            raise item.error
+                            if not self.rescue(item.task, item.error):
+                                raise item.error
+                            continue
                         yield from self.record(item.task, *item.result)
                 yield from self.settle()
                 ready = self.ready
@@ -1029,6 +1276,8 @@ class Engine:
         thread = self.thread
         if thread is not None:
             thread.put_writes(task.id, update, goto)
+        if self.cache_keys:
+            self.remember(task, update, goto)
         run = self.run
         if not run.tasks and not run.debug:
             if run.updates:
@@ -1039,6 +1288,116 @@ class Engine:
             events.append(self.plan.nodes[task.name].updated(task.name, update, run.ns))
         events.extend(run.task_result(task, update, None))
         return tuple(events)
+
+    def use_cache(self) -> bool:
+        """Take the run's node cache (its config's), if it has one: :attr:`cache`."""
+        from .policies import CACHE
+
+        configurable = self.run.config.get("configurable")
+        self.cache = None if not configurable else configurable.get(CACHE)
+        return self.cache is not None
+
+    def rescue(self, task: Task, error: BaseException, asynchronous: bool = False) -> bool:
+        """Whether a failed task's node has an error handler, which then runs in this superstep.
+
+        The handler's job joins :attr:`rescues`, which the executor running the superstep
+        starts at once, next to the superstep's tasks still running.
+
+        As LangGraph's node error handlers: the handler gets the task's input and the
+        error; its task streams its updates and its result (no start); its writes and its
+        ``Command``'s goto stand in for the failed task's, whose edges are not followed.
+        Only an ``Exception`` is handled, and a handler's own failure fails the run.
+        """
+        node = self.plan.nodes[task.name]
+        handler = node.handler
+        if handler is None or not isinstance(error, Exception):
+            return False
+        index = self.order.index(task)
+        pushed = self.pushes_running
+        inp = pushed[index].arg if index < len(pushed) else node.input(self.values)
+        rescuer = Task(
+            self.run, handler.name, self.step, _PUSH, ignore, handler.metadata, handler.tags
+        )
+        # the handlers of two tasks of one node have ids of their own
+        rescuer.pin_id(self.run.task_id(self.step, f"{handler.name}\x00{task.id}"))
+        if self.run.custom:
+            # LangGraph runs a handler in its failed task's config: what it writes comes
+            # from that task's namespace
+            ns = (*self.run.ns, f"{task.name}:{task.id}")
+
+            def writer(chunk: Any) -> None:
+                rescuer.emit(CustomEvent(chunk, ns))
+
+            rescuer._writer = writer
+        args = (inp, self.values, handler, self.plan, task.name, error)
+        assert self.rescues is not None
+        if not asynchronous:
+            self.rescues.append((rescuer, rescue_body, args))
+        elif handler.is_async:
+            self.rescues.append((rescuer, arescue_body, args, True))
+        else:
+            self.rescues.append((rescuer, rescue_body, args, False))
+        if self.rescued is _NO_WRITES:
+            self.rescued = {}
+        self.rescued[rescuer] = task
+        return True
+
+    def use_timeout(self) -> bool:
+        """Take the run's step timeout (its config's, for this plan), if it has one: :attr:`timeout`.
+
+        The config names the plan it is for, so that the graphs a task runs (a subgraph)
+        keep their own.
+        """
+        configurable = self.run.config.get("configurable")
+        given = None if not configurable else configurable.get(STEP_TIMEOUT)
+        if given is not None and given[0] is self.plan and given[1]:
+            self.timeout = float(given[1])
+        return self.timeout is not None
+
+    def look_up(
+        self, tasks: tuple[Task, ...], nodes: tuple[Node, ...], inputs: list[Any]
+    ) -> Generator[Any, None, set[Task]]:
+        """Take the writes of this superstep's cached tasks from the cache: the tasks it had.
+
+        A hit is recorded as the task's outcome without running it, and streams its
+        ``updates`` at once (marked cached, as LangGraph does), and no task result; the
+        others' keys wait in :attr:`cache_keys` for their writes (:meth:`remember`).
+        """
+        from .policies import cache_key
+
+        keys: dict[Any, Task] = {}
+        for task, node, inp in zip(tasks, nodes, inputs, strict=True):
+            if node.cache is not None:
+                keys[cache_key(node.cache, node.cache_ns, inp)] = task
+        if not keys:
+            return set()
+        found = self.cache.get(tuple(keys))
+        hits: set[Task] = set()
+        run = self.run
+        for key, task in keys.items():
+            value = found.get(key)
+            if value is None:
+                if self.cache_keys is _NO_WRITES:
+                    self.cache_keys = {}
+                self.cache_keys[task] = key
+                continue
+            update, goto = _from_cache(value)
+            hits.add(task)
+            self.writes[task] = (task, update, goto)
+            if self.thread is not None:
+                self.thread.put_writes(task.id, update, goto)
+            if run.updates:
+                yield CachedUpdates(self.plan.nodes[task.name].updated(task.name, update, run.ns))
+        return hits
+
+    def remember(self, task: Task, update: Writes, goto: Goto) -> None:
+        """Store a cached task's writes and where it led, once it finished."""
+        key = self.cache_keys.pop(task, None)
+        if key is None:
+            return
+        node = self.plan.nodes[task.name]
+        assert node.cache is not None
+        self.cache.set({key: (_to_cache(update, goto), node.cache.ttl)})
 
     def failed(self, task: Task, error: BaseException) -> tuple[Event, ...]:
         """A task raised ``error``: its events (the error then goes through)."""
@@ -1059,6 +1418,11 @@ class Engine:
         superstep's nodes are then :attr:`ready` (and its ``Send``s :attr:`pushes`).
         """
         writes = self.writes
+        if self.rescued:
+            # a handler's writes take the place of those its failed task did not make
+            for rescuer, failed in self.rescued.items():
+                writes[failed] = writes.pop(rescuer)
+            self.rescued = {}
         # LangGraph applies writes by task path: its triggered nodes' (`__pregel_pull`, by
         # name) before its Sends' (`__pregel_push`, in the order sent), though the Send
         # tasks start first
@@ -1072,16 +1436,35 @@ class Engine:
         wrote = False
         outcomes = []
         for task, node in zip(order, running, strict=True):
-            _, update, goto = writes[task]
+            owner, update, goto = writes[task]
             if update:
                 plan.apply(values, update)
                 wrote = True
-            outcomes.append((node, goto))
+            # a failed task's joins wait on: only its handler's goto counts
+            outcomes.append((node if owner is task else None, goto))
         writes.clear()
         self.ready = self._successors(outcomes)
+        if self.held:
+            # the next superstep decides again which of them still wait
+            self.ready = self.nodes({node.name for node in self.ready} | self.held)
+            self.held = _NONE_HELD
         if wrote and self.run.values:
             return (ValuesEvent(dict(values), self.run.ns),)
         return _NOTHING
+
+    def hold(self, ready: tuple[Node, ...]) -> tuple[Node, ...]:
+        """The nodes of a superstep of several, deferred ones held back while others run.
+
+        As LangGraph's deferred channels, which become available only in a step that
+        triggers no other node: the held nodes join the next superstep's nodes
+        (:meth:`settle`), and so on until one has no other (its ``Send`` tasks aside).
+        """
+        waiting = frozenset(node.name for node in ready if node.defer)
+        if not waiting or len(waiting) == len(ready):
+            self.held = _NONE_HELD
+            return ready
+        self.held = waiting
+        return tuple(node for node in ready if not node.defer)
 
     def nodes(self, names: Goto | set[str]) -> tuple[Node, ...]:
         """The nodes of ``names``, once each, in name order (LangGraph's order of tasks)."""

@@ -530,18 +530,26 @@ class Run:
         return group
 
     def run_threads(
-        self, jobs: Sequence[tuple[Task, Callable[..., Any], tuple[Any, ...]]]
+        self,
+        jobs: Sequence[tuple[Task, Callable[..., Any], tuple[Any, ...]]],
+        timeout: float | None = None,
+        more: list[tuple[Task, Callable[..., Any], tuple[Any, ...]]] | None = None,
     ) -> Iterator[Event | Done]:
         """Run tasks on the worker pool; yield their events live and a :class:`Done` per task.
 
         All of them run at once, each on a worker of its own, unless the run's
         ``max_concurrency`` is lower: then the rest start, in order, as others
         finish. Items come in the order they happen, so ``Done`` markers arrive
-        in completion order.
+        in completion order. With a ``timeout`` (seconds), tasks not done by
+        then raise ``TimeoutError("Timed out")`` (LangGraph's ``step_timeout``).
+        Jobs the consumer puts in ``more`` meanwhile (when it takes a ``Done``)
+        start at once and are waited for too.
         """
         inbox: queue.SimpleQueue[Event | Done] = queue.SimpleQueue()
+        get = inbox.get if timeout is None else _until(inbox, timeout)
         put = inbox.put
         group = self._group()
+        submit = group.submit_then
         if len(jobs) == 1:
             # a lone task (one that streams live): on the worker the run keeps for them
             lane = self._lane
@@ -553,7 +561,6 @@ class Run:
             task.emit = put
             lane.submit(_work_then, put, task, fn, args)
         else:
-            submit = group.submit_then
             for task, fn, args in jobs:
                 task.emit = put
                 submit(put, _work, task, fn, args)
@@ -563,17 +570,28 @@ class Run:
             # another worker start meanwhile, so that nested graphs never run out of workers
             if group.block():
                 try:
-                    item = inbox.get()
+                    item = get()
                 finally:
                     group.unblock()
             else:
-                item = inbox.get()
+                item = get()
             if type(item) is Done:
                 pending -= 1
+                yield item
+                if more:
+                    for task, fn, args in more:
+                        task.emit = put
+                        submit(put, _work, task, fn, args)
+                    pending += len(more)
+                    more.clear()
+                continue
             yield item
 
     async def run_async(
-        self, jobs: Sequence[tuple[Task, Callable[..., Any], tuple[Any, ...], bool]]
+        self,
+        jobs: Sequence[tuple[Task, Callable[..., Any], tuple[Any, ...], bool]],
+        timeout: float | None = None,
+        more: list[tuple[Task, Callable[..., Any], tuple[Any, ...], bool]] | None = None,
     ) -> AsyncIterator[Event | Done]:
         """Run tasks as asyncio tasks (async nodes) or on the worker pool (sync nodes).
 
@@ -582,11 +600,15 @@ class Run:
         lower: then the rest start, in order, as others finish (async and sync
         tasks count alike). Unfinished tasks stay registered on the run:
         :meth:`aclose` cancels and awaits them if the consumer stops early, so
-        that their ``finally`` blocks have run.
+        that their ``finally`` blocks have run. With a ``timeout`` (seconds),
+        tasks not done by then raise ``TimeoutError()``, as LangGraph's
+        ``step_timeout`` does in async runs. Jobs the consumer puts in ``more``
+        meanwhile (when it takes a ``Done``) start at once and are waited for too.
         """
         import asyncio
 
         loop = asyncio.get_running_loop()
+        deadline = None if timeout is None else loop.time() + timeout
         inbox: asyncio.Queue[Event | Done] = asyncio.Queue()
         started: list[asyncio.Future[None]] = []
         group: Group | None = None
@@ -627,9 +649,32 @@ class Run:
         nested = group is not None and group.block()
         try:
             while pending:
-                item = await inbox.get()
+                if deadline is None:
+                    item = await inbox.get()
+                else:
+                    try:
+                        item = await asyncio.wait_for(inbox.get(), max(0, deadline - loop.time()))
+                    except TimeoutError:
+                        raise TimeoutError() from None
                 if type(item) is Done:
                     pending -= 1
+                    yield item
+                    if more:
+                        for task, fn, args, is_async in more:
+                            if is_async:
+                                task.emit = inbox.put_nowait
+                                work = _awork(task, fn, args, inbox.put_nowait)
+                                started.append(
+                                    loop.create_task(work, context=contextvars.copy_context())
+                                )
+                                self._pending.append(started[-1])
+                            else:
+                                task.emit = threadsafe_put
+                                group = self._group()
+                                group.submit_then(threadsafe_put, _work, task, fn, args)
+                        pending += len(more)
+                        more.clear()
+                    continue
                 yield item
         finally:
             if nested and group is not None:
@@ -695,6 +740,21 @@ class Run:
             group.cancel()
             if not _on_event_loop():
                 group.wait()
+
+
+def _until(inbox: queue.SimpleQueue[Any], timeout: float) -> Callable[[], Any]:
+    """``inbox.get`` that raises ``TimeoutError("Timed out")`` once ``timeout`` seconds passed."""
+    import time
+
+    deadline = time.monotonic() + timeout
+
+    def get() -> Any:
+        try:
+            return inbox.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            raise TimeoutError("Timed out") from None
+
+    return get
 
 
 def _max_concurrency(run: Run) -> int | None:

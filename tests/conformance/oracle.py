@@ -332,10 +332,11 @@ def collect(
     config: Any = None,
     use_async: bool = False,
     version: str | None = None,
+    context: Any = None,
 ) -> list[Any]:
     """Every item LangGraph's ``stream`` (or flowc's ``stream_chunks``) yields.
 
-    ``version`` is passed on when given. If the run raised, the last item is
+    ``version`` and ``context`` are passed on when given. If the run raised, the last item is
     ``('<raised>', type name, message)``.
     """
     if isinstance(graph_or_module, ModuleType):
@@ -345,6 +346,8 @@ def collect(
     kwargs = {"stream_mode": stream_mode, "subgraphs": subgraphs, "config": config}
     if version is not None:
         kwargs["version"] = version
+    if context is not None:
+        kwargs["context"] = context
     items: list[Any] = []
     under = contextlib.nullcontext() if isinstance(graph_or_module, ModuleType) else _in_langgraph()
     try:

@@ -1,0 +1,1 @@
+"""``langgraph.cache`` on flowc: node caches (``memory.InMemoryCache``, ``sqlite.SqliteCache``)."""

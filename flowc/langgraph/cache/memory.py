@@ -1,0 +1,5 @@
+"""``langgraph.cache.memory`` on flowc: :class:`InMemoryCache`."""
+
+from flowc.runtime.caches import InMemoryCache
+
+__all__ = ["InMemoryCache"]

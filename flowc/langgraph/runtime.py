@@ -1,0 +1,73 @@
+"""``langgraph.runtime`` on flowc: :class:`Runtime` and :func:`get_runtime`.
+
+``from langgraph.runtime import Runtime, get_runtime`` becomes ``from
+flowc.langgraph.runtime import Runtime, get_runtime``. A node that takes a
+``runtime`` parameter (``def node(state: State, runtime: Runtime[Context])``)
+receives the run's runtime, whose ``context`` is what the run was given as
+``context=`` (made an instance of the graph's ``context_schema`` when it is a
+dataclass or pydantic model given as a dict, as in LangGraph).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from flowc.runtime import StreamWriter, current_task
+from flowc.runtime.context import get_context
+
+__all__ = ["Runtime", "get_runtime"]
+
+ContextT = TypeVar("ContextT")
+
+
+def _no_writer(chunk: Any) -> None:
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Runtime(Generic[ContextT]):
+    """What a node learns of its run besides the state: LangGraph's ``Runtime``.
+
+    Attributes:
+        context: the run's ``context=`` argument (``None`` if it was given none).
+        store: always ``None``: flowc has no store.
+        stream_writer: the task's stream writer (``custom`` events).
+        previous: always ``None``: flowc has no functional API.
+    """
+
+    context: ContextT = field(default=None)  # type: ignore[assignment]
+    store: Any = None
+    stream_writer: StreamWriter[Any] = field(default=_no_writer)
+    previous: Any = None
+
+    def override(self, **overrides: Any) -> Runtime[ContextT]:
+        """A copy with the given fields replaced."""
+        return dataclasses.replace(self, **overrides)
+
+
+def get_runtime(context_schema: type[ContextT] | None = None) -> Runtime[ContextT]:
+    """The runtime of the task running in this context.
+
+    Args:
+        context_schema: only for the type checker (the type of ``context``).
+
+    Raises:
+        RuntimeError: when called outside a flowc run.
+    """
+    del context_schema
+    task = current_task()
+    if task is None:
+        raise RuntimeError("get_runtime() was called outside a running flowc graph")
+    return Runtime(context=get_context(), stream_writer=task.writer)
+
+
+def coerce_context(context_schema: Any, context: Any) -> Any:
+    """``context`` as LangGraph gives it to nodes: a dict made an instance of a dataclass or
+    pydantic ``context_schema``, anything else as it is."""
+    if context is None or context_schema is None or not isinstance(context, dict):
+        return context
+    if dataclasses.is_dataclass(context_schema) or hasattr(context_schema, "model_validate"):
+        return context_schema(**context)
+    return context

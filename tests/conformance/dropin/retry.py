@@ -1,0 +1,136 @@
+"""Retry policies: a node that fails twice and then succeeds, under each form of `retry_on`.
+
+Each failing node counts its attempts: it fails until its third attempt of a run (a
+retried task starts and ends once in `tasks`/`debug`; the `custom` chunks of its failed
+attempts stay streamed), or always. Intervals are short and without jitter.
+"""
+
+import operator
+from typing import Annotated, TypedDict
+
+from langgraph.config import get_stream_writer
+from langgraph.graph import START, StateGraph
+from langgraph.types import RetryPolicy
+
+
+class State(TypedDict):
+    topic: str
+    log: Annotated[list[str], operator.add]
+
+
+class Flaky(Exception):
+    """Retried by LangGraph's default rules (not one of the errors that say the code is wrong)."""
+
+
+FAST = {"initial_interval": 0.001, "jitter": False}
+counts = {"third": 0, "always": 0, "value": 0}
+
+
+def third_time(error):
+    """A node that raises ``error`` on its first two attempts of each run."""
+
+    def node(state: State):
+        counts["third"] += 1
+        attempt = (counts["third"] - 1) % 3 + 1
+        get_stream_writer()({"attempt": attempt})
+        if attempt < 3:
+            raise error(f"attempt {attempt}")
+        return {"log": [f"ok on attempt {attempt}"]}
+
+    return node
+
+
+def always_fails(state: State):
+    counts["always"] += 1
+    raise Flaky("always")
+
+
+def value_error(state: State):
+    counts["value"] += 1
+    raise ValueError("not retried by default")
+
+
+def other(state: State):
+    return {"log": ["other"]}
+
+
+async def async_flaky(state: State):
+    return third_time(ConnectionError)(state)
+
+
+def single(node, policy, *, sibling=False):
+    builder = StateGraph(State).add_node("node", node, retry_policy=policy)
+    builder.add_edge(START, "node")
+    if sibling:
+        builder.add_node("other", other).add_edge(START, "other")
+    else:
+        builder.add_node("other", other).add_edge("node", "other")
+    return builder.compile()
+
+
+default_rules = single(third_time(ConnectionError), RetryPolicy(**FAST))
+custom_error = single(third_time(Flaky), RetryPolicy(**FAST))
+class_given = single(third_time(KeyError), RetryPolicy(retry_on=KeyError, **FAST))
+classes_given = single(third_time(KeyError), RetryPolicy(retry_on=[ValueError, KeyError], **FAST))
+callable_given = single(
+    third_time(ValueError), RetryPolicy(retry_on=lambda e: "attempt" in str(e), **FAST)
+)
+policy_list = single(
+    third_time(KeyError),
+    [
+        RetryPolicy(retry_on=ValueError, max_attempts=1, **FAST),
+        RetryPolicy(retry_on=KeyError, **FAST),
+    ],
+)
+exhausted = single(always_fails, RetryPolicy(max_attempts=2, **FAST))
+not_retried = single(value_error, RetryPolicy(**FAST))
+# the sibling finishes while the retried node waits for its second attempt
+parallel = single(
+    third_time(ConnectionError),
+    RetryPolicy(initial_interval=0.05, backoff_factor=0.02, jitter=False),
+    sibling=True,
+)
+asynchronous = single(async_flaky, RetryPolicy(**FAST))
+defaults = (
+    StateGraph(State)
+    .set_node_defaults(retry_policy=RetryPolicy(**FAST))
+    .add_node("node", third_time(ConnectionError))
+    .add_node("other", other)
+    .add_edge(START, "node")
+    .add_edge("node", "other")
+    .compile()
+)
+
+child = StateGraph(State).add_node("inner", third_time(Flaky)).add_edge(START, "inner").compile()
+retried_subgraph = (
+    StateGraph(State)
+    .add_node("child", child, retry_policy=RetryPolicy(**FAST))
+    .add_edge(START, "child")
+    .compile()
+)
+retrying_child = (
+    StateGraph(State)
+    .add_node("inner", third_time(Flaky), retry_policy=RetryPolicy(**FAST))
+    .add_edge(START, "inner")
+    .compile()
+)
+subgraph_retries = (
+    StateGraph(State).add_node("child", retrying_child).add_edge(START, "child").compile()
+)
+
+GRAPHS = [
+    "default_rules",
+    "custom_error",
+    "class_given",
+    "classes_given",
+    "callable_given",
+    "policy_list",
+    "exhausted",
+    "not_retried",
+    "parallel",
+    "asynchronous",
+    "defaults",
+    "retried_subgraph",
+    "subgraph_retries",
+]
+INPUTS = [{"topic": "cats", "log": []}]
