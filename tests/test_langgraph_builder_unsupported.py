@@ -105,14 +105,6 @@ def test_default_node_policies_fail_at_set_node_defaults() -> None:
     [
         ({"store": InMemoryStore()}, "stores (`store=`) are not supported by flowc yet"),
         ({"cache": object()}, "node caches (`cache=`) are not supported by flowc yet"),
-        (
-            {"interrupt_before": ["node"]},
-            "interrupts (`interrupt_before=`) are not supported by flowc yet",
-        ),
-        (
-            {"interrupt_after": "*"},
-            "interrupts (`interrupt_after=`) are not supported by flowc yet",
-        ),
         ({"debug": True}, "`debug=True` (printing every step) is not supported by flowc"),
         (
             {"transformers": [object]},
@@ -224,7 +216,7 @@ def takes_store(state: State, store: Any = None) -> Any:
     [
         (
             asks,
-            "node `node` uses `interrupt`: `interrupt()` (human in the loop) is not supported by flowc yet",
+            "node `node` uses `interrupt`: LangGraph's `interrupt()` does not see a flowc run",
         ),
         (
             writes_with_langgraph,
@@ -279,7 +271,9 @@ def test_closures_capturing_unsupported_objects_fail_at_compile() -> None:
     def node(state: State) -> Any:
         return {"n": make("how many?")}
 
-    assert compile_error(one_node(node))[0][1].startswith("node `node` uses `make`: `interrupt()`")
+    assert compile_error(one_node(node))[0][1].startswith(
+        "node `node` uses `make`: LangGraph's `interrupt()`"
+    )
 
 
 def test_langgraph_graphs_and_runnables_cannot_be_nodes() -> None:
@@ -379,10 +373,6 @@ def test_the_import_errors_of_other_missing_features_name_them_in_one_sentence()
             {"context": {"user": "u"}},
             "a run context (`context=`, read through `Runtime`) is not supported by flowc yet",
         ),
-        (
-            {"interrupt_before": ["node"]},
-            "interrupts (`interrupt_before=`) are not supported by flowc yet",
-        ),
         ({"output_keys": ["n"]}, "`output_keys=` is not supported by flowc yet"),
         (
             {"checkpoint_during": True},
@@ -411,10 +401,10 @@ def test_run_options_fail_before_running(kwargs: dict[str, Any], message: str) -
     assert ran == []
 
 
-def test_resuming_with_command_fails_before_running() -> None:
+def test_resuming_without_a_checkpointer_fails_before_running_as_in_langgraph() -> None:
     graph = one_node().compile()
     with pytest.raises(
-        UnsupportedFeatureError, match=r"resuming with `Command` is not supported by flowc yet"
+        RuntimeError, match=r"^Cannot use Command\(resume=...\) without checkpointer$"
     ):
         graph.invoke(Command(resume="x"))
 

@@ -51,14 +51,6 @@ _SAVER_METHODS = ("get_tuple", "list", "put", "put_writes", "get_next_version")
 _COMPILE_OPTIONS: dict[str, tuple[str, str]] = {
     "cache": ("node caches (`cache=`) are not supported by flowc yet", "compile without `cache`"),
     "store": ("stores (`store=`) are not supported by flowc yet", "compile without `store`"),
-    "interrupt_before": (
-        "interrupts (`interrupt_before=`) are not supported by flowc yet",
-        "flowc runs have no checkpointer to resume from",
-    ),
-    "interrupt_after": (
-        "interrupts (`interrupt_after=`) are not supported by flowc yet",
-        "flowc runs have no checkpointer to resume from",
-    ),
     "debug": (
         "`debug=True` (printing every step) is not supported by flowc",
         'stream with `stream_mode="debug"`',
@@ -361,8 +353,6 @@ class StateGraph(Generic[StateT]):
         given = {
             "cache": cache is not None,
             "store": store is not None,
-            "interrupt_before": bool(interrupt_before),
-            "interrupt_after": bool(interrupt_after),
             "debug": bool(debug),
             "transformers": bool(transformers),
         }
@@ -392,4 +382,6 @@ class StateGraph(Generic[StateT]):
             blueprint,
             self,
             checkpointer=None if checkpointer in (None, False, True) else checkpointer,
+            interrupt_before=interrupt_before,
+            interrupt_after=interrupt_after,
         )

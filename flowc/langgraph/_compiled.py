@@ -16,8 +16,9 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
 from flowc.runtime import Config
-from flowc.runtime._persist import BRANCH, CHECKPOINTER, DURABILITY, START, next_of, task_id
-from flowc.runtime.checkpoint import ERROR
+from flowc.runtime._engine import BREAKPOINTS
+from flowc.runtime._persist import CHECKPOINTER, DURABILITY, next_of, task_id
+from flowc.runtime.events import InterruptEvent
 
 from ._blueprint import Blueprint
 from ._draw import DrawableGraph, drawing
@@ -39,7 +40,7 @@ class GraphOutput(Generic[OutputT]):
 
     Attributes:
         value: the final state (a dict, or the dataclass / pydantic state's class).
-        interrupts: always ``()``: flowc has no interrupts.
+        interrupts: the interrupts the run stopped at (``Interrupt`` s), else ``()``.
     """
 
     value: OutputT
@@ -118,8 +119,6 @@ _RUN_OPTIONS: dict[str, str] = {
     "context": "a run context (`context=`, read through `Runtime`) is",
     "print_mode": "`print_mode=` is",
     "output_keys": "`output_keys=` is",
-    "interrupt_before": "interrupts (`interrupt_before=`) are",
-    "interrupt_after": "interrupts (`interrupt_after=`) are",
     "checkpoint_during": "`checkpoint_during=` (LangGraph's older name of `durability=`) is",
     "debug": "`debug=` is",
     "control": "run controls (`control=`) are",
@@ -145,6 +144,20 @@ def _config(config: Mapping[str, Any] | None, checkpointer: Any = None) -> Confi
     return out  # type: ignore[return-value]
 
 
+def _live(config: Mapping[str, Any]) -> bool:
+    # LangGraph's snapshot of a thread's latest checkpoint shows its current status
+    return "checkpoint_id" not in (config.get("configurable") or {})
+
+
+def _nodes(given: Any) -> tuple[str, ...]:
+    """``interrupt_before`` / ``interrupt_after`` as a tuple of node names (``"*"``: every node)."""
+    if not given:
+        return ()
+    if given == "*":
+        return ("*",)
+    return tuple(given)
+
+
 def _thread_config(config: Mapping[str, Any]) -> dict[str, Any]:
     configurable = dict(config.get("configurable") or {})
     if configurable.get("thread_id") is None:
@@ -167,21 +180,48 @@ def _refuse(version: str, options: Mapping[str, Any]) -> None:
         raise UnsupportedFeatureError(f"{what} not supported by flowc yet")
 
 
-def _refuse_input(input: Any) -> None:
-    cls = type(input)
-    if cls.__name__ == "Command" and (cls.__module__ or "").startswith("langgraph."):
-        raise UnsupportedFeatureError(
-            "resuming with `Command` is not supported by flowc yet (there is no checkpointer)"
-        )
-
-
 def _result(chunks: list[Any], stream_mode: str, version: str) -> Any:
     """What ``invoke`` returns, given every chunk of its run."""
     if stream_mode != "values":
         return chunks
-    # v2 (a v1 run in "values" mode reads events, not chunks)
+    # v2 (a v1 run in "values" mode reads events, not chunks): values parts carry interrupts
     latest = chunks[-1]["data"] if chunks else None
-    return GraphOutput(latest)
+    interrupts = tuple(i for chunk in chunks for i in chunk.get("interrupts", ()))
+    return GraphOutput(latest, interrupts)
+
+
+def _latest(events: list[Any]) -> Any:
+    """What a v1 ``invoke`` in ``values`` mode returns: the last state, with its interrupts.
+
+    As LangGraph's: the interrupts of every ``{"__interrupt__": ...}`` update,
+    as a list under ``"__interrupt__"`` (none for a breakpoint's empty one).
+    """
+    latest = None
+    interrupts: list[Any] = []
+    for event in events:
+        if event.mode == "values":
+            latest = event.chunk()
+        elif type(event) is InterruptEvent:
+            interrupts.extend(event.interrupts)
+    if interrupts:
+        return (
+            {**latest, _INTERRUPT: interrupts}
+            if isinstance(latest, dict)
+            else {_INTERRUPT: interrupts}
+        )
+    return latest
+
+
+def _task_result(output: Sequence[tuple[str, Any]], keys: frozenset[str]) -> dict[str, Any]:
+    """A finished task's result as LangGraph's snapshots give it: its writes of state keys.
+
+    A key written twice shows as ``{"$writes": [first, second]}``.
+    """
+    written: dict[str, list[Any]] = {}
+    for channel, value in output:
+        if channel in keys:
+            written.setdefault(channel, []).append(value)
+    return {k: v[0] if len(v) == 1 else {"$writes": v} for k, v in written.items()}
 
 
 class CompiledStateGraph:
@@ -200,6 +240,8 @@ class CompiledStateGraph:
         builder: StateGraph[Any],
         *,
         checkpointer: Any = None,
+        interrupt_before: Any = None,
+        interrupt_after: Any = None,
     ) -> None:
         self.module = module
         self.blueprint = blueprint
@@ -207,12 +249,32 @@ class CompiledStateGraph:
         self.name = blueprint.name
         self.checkpointer = checkpointer
         """The saver runs on a thread keep their checkpoints in (flowc's or LangGraph's)."""
+        self.interrupt_before_nodes = _nodes(interrupt_before)
+        """The nodes a run stops before (``("*",)``: every node), unless a call names others."""
+        self.interrupt_after_nodes = _nodes(interrupt_after)
+        """The nodes a run stops after, unless a call names others."""
 
     def _config(
         self, config: Mapping[str, Any] | None, options: dict[str, Any] | None = None
     ) -> Config | None:
         durability = options.pop("durability", None) if options else None
+        before = options.pop("interrupt_before", None) if options else None
+        after = options.pop("interrupt_after", None) if options else None
         out = _config(config, self.checkpointer)
+        breaks = (
+            _nodes(before) if before is not None else self.interrupt_before_nodes,
+            _nodes(after) if after is not None else self.interrupt_after_nodes,
+        )
+        if breaks[0] or breaks[1]:
+            if out is None or self.checkpointer is None:
+                raise ValueError(
+                    "interrupt_before / interrupt_after need a checkpointer: compile the graph "
+                    "with checkpointer=... and run it on a thread, so that the run can be resumed"
+                )
+            out["configurable"] = {
+                **out["configurable"],
+                **{key: nodes for key, nodes in zip(BREAKPOINTS, breaks, strict=True) if nodes},
+            }
         if durability is not None:
             if durability not in ("sync", "async", "exit"):
                 raise ValueError(
@@ -231,7 +293,7 @@ class CompiledStateGraph:
         """The thread's state at its latest checkpoint (or at the one ``config`` names)."""
         del subgraphs
         saved = self._saver().get_tuple(_thread_config(config))
-        return self._snapshot(config, saved)
+        return self._snapshot(config, saved, _live(config))
 
     async def aget_state(
         self, config: Mapping[str, Any], *, subgraphs: bool = False
@@ -239,7 +301,7 @@ class CompiledStateGraph:
         """Async twin of :meth:`get_state`."""
         del subgraphs
         saved = await self._saver().aget_tuple(_thread_config(config))
-        return self._snapshot(config, saved)
+        return self._snapshot(config, saved, _live(config))
 
     def get_state_history(
         self,
@@ -253,7 +315,7 @@ class CompiledStateGraph:
         for saved in self._saver().list(
             _thread_config(config), filter=filter, before=before, limit=limit
         ):
-            yield self._snapshot(config, saved)
+            yield self._snapshot(config, saved, live=False)
 
     async def aget_state_history(
         self,
@@ -267,46 +329,61 @@ class CompiledStateGraph:
         async for saved in self._saver().alist(
             _thread_config(config), filter=filter, before=before, limit=limit
         ):
-            yield self._snapshot(config, saved)
+            yield self._snapshot(config, saved, live=False)
 
-    def _snapshot(self, config: Mapping[str, Any], saved: Any) -> StateSnapshot:
+    def _snapshot(self, config: Mapping[str, Any], saved: Any, live: bool) -> StateSnapshot:
+        """The snapshot of a stored checkpoint, as LangGraph makes it.
+
+        ``live`` (the thread's latest, not a named checkpoint): the writes of
+        the tasks that finished are applied to ``values``, ``next`` names only
+        the tasks still to run, and tasks show only unanswered interrupts.
+        Otherwise it is a record of the step.
+        """
         if saved is None:
             return StateSnapshot({}, (), dict(config), None, None, None, (), ())
+        from flowc.runtime._resume import task_statuses
+
         checkpoint = saved.checkpoint
         stored = checkpoint["channel_values"]
-        values = self.module.PLAN.stored(stored)
-        due = next_of(stored)
+        plan = self.module.PLAN
+        values = plan.stored(stored)
+        # outside a run LangGraph lists a checkpoint's tasks in the order nodes were added
+        order = {name: index for index, name in enumerate(("__start__", *plan.nodes))}
+        due = tuple(sorted(next_of(stored), key=lambda name: order.get(name, len(order))))
         checkpoint_id = checkpoint["id"]
         ns = saved.config["configurable"].get("checkpoint_ns", "")
-        writes: dict[str, list[tuple[str, Any]]] = {}
-        for tid, channel, value in saved.pending_writes or ():
-            writes.setdefault(tid, []).append((channel, value))
+        statuses = task_statuses(saved.pending_writes or ())
         tasks = []
+        still = []
         for name in due:
             tid = task_id(checkpoint_id, ns, name)
-            written = writes.get(tid)
-            error = None
+            status = statuses.get(tid)
+            if status is None:
+                tasks.append(PregelTask(tid, name, ("__pregel_pull", name)))
+                still.append(name)
+                continue
             result = None
-            if written is not None:
-                for channel, value in written:
-                    if channel == ERROR:
-                        error = value
-                if error is None:
-                    result = {
-                        channel: value
-                        for channel, value in written
-                        if not channel.startswith(BRANCH) and channel != START
-                    }
-            tasks.append(PregelTask(tid, name, ("__pregel_pull", name), error, (), None, result))
+            if status.finished:
+                result = _task_result(status.output, plan.keys)
+                if live:
+                    update = {k: v for k, v in status.output if k in plan.keys}
+                    if update:
+                        plan.apply(values, update)
+            else:
+                still.append(name)
+            raised = status.pending if live else status.interrupts
+            tasks.append(
+                PregelTask(tid, name, ("__pregel_pull", name), status.error, raised, None, result)
+            )
         return StateSnapshot(
             values,
-            due,
+            tuple(still) if live else due,
             dict(saved.config),
             dict(saved.metadata),
             checkpoint["ts"],
             None if saved.parent_config is None else dict(saved.parent_config),
             tuple(tasks),
-            (),
+            tuple(i for task in tasks for i in task.interrupts),
         )
 
     def __repr__(self) -> str:
@@ -340,7 +417,6 @@ class CompiledStateGraph:
         """
         run_config = self._config(config, options)
         _refuse(version, options)
-        _refuse_input(input)
         yield from self.module.stream_chunks(
             input,
             stream_mode=stream_mode,
@@ -362,7 +438,6 @@ class CompiledStateGraph:
         """Async twin of :meth:`stream`."""
         run_config = self._config(config, options)
         _refuse(version, options)
-        _refuse_input(input)
         chunks = self.module.astream_chunks(
             input,
             stream_mode=stream_mode,
@@ -392,12 +467,14 @@ class CompiledStateGraph:
         """
         run_config = self._config(config, options)
         _refuse(version, options)
-        _refuse_input(input)
         if stream_mode != "values" or version == "v2":
             chunks = self.module.stream_chunks(
                 input, stream_mode=stream_mode, config=run_config, version=version
             )
             return _result(list(chunks), stream_mode, version)
+        if self.checkpointer is not None:
+            modes = ["updates", "values"]
+            return _latest(list(self.module.stream(input, stream_mode=modes, config=run_config)))
         latest = None
         for event in self.module.stream(input, stream_mode="values", config=run_config):
             latest = event.data
@@ -415,12 +492,15 @@ class CompiledStateGraph:
         """Async twin of :meth:`invoke`."""
         run_config = self._config(config, options)
         _refuse(version, options)
-        _refuse_input(input)
         if stream_mode != "values" or version == "v2":
             chunks = self.module.astream_chunks(
                 input, stream_mode=stream_mode, config=run_config, version=version
             )
             return _result([chunk async for chunk in chunks], stream_mode, version)
+        if self.checkpointer is not None:
+            modes = ["updates", "values"]
+            events = self.module.astream(input, stream_mode=modes, config=run_config)
+            return _latest([event async for event in events])
         latest = None
         async for event in self.module.astream(input, stream_mode="values", config=run_config):
             latest = event.data

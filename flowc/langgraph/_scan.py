@@ -1,7 +1,6 @@
 """What a node or router uses of LangGraph that flowc cannot run.
 
-A node that returns ``Command``, a router that returns ``Send``, a node that
-calls ``interrupt()``, or one that still calls LangGraph's own
+A node that still calls LangGraph's own ``interrupt()`` or
 ``get_stream_writer`` would only fail (or silently stream nothing) while the
 graph runs. To refuse them at ``compile()``, the names a callable's code
 refers to (and those of the module functions it calls, a few levels deep) are
@@ -38,8 +37,8 @@ class Use:
 
 _WATCHED: dict[tuple[str, str], tuple[str, str]] = {
     ("langgraph.types", "interrupt"): (
-        "`interrupt()` (human in the loop) is not supported by flowc yet",
-        "flowc runs have no checkpointer to resume from; split the graph where it waits",
+        "LangGraph's `interrupt()` does not see a flowc run",
+        "import it from flowc.langgraph: `from flowc.langgraph import interrupt`",
     ),
     ("langgraph.config", "get_stream_writer"): (
         "LangGraph's `get_stream_writer` does not write to a flowc run",

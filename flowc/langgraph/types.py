@@ -1,7 +1,8 @@
-"""``langgraph.types`` on flowc: ``Send``, ``Command``, ``StateSnapshot`` and ``PregelTask``.
+"""``langgraph.types`` on flowc: ``Send``, ``Command``, ``interrupt``, ``Interrupt``,
+``StateSnapshot`` and ``PregelTask``.
 
-``from langgraph.types import Send, Command`` becomes ``from flowc.langgraph.types import
-Send, Command``. LangGraph's other types refuse to import with the feature named.
+``from langgraph.types import Send, Command, interrupt`` becomes ``from flowc.langgraph.types
+import Send, Command, interrupt``. LangGraph's other types refuse to import with the feature named.
 """
 
 from __future__ import annotations
@@ -9,10 +10,19 @@ from __future__ import annotations
 from typing import Any
 
 from flowc.runtime.control import Command, Send
+from flowc.runtime.interrupts import GraphInterrupt, Interrupt, interrupt
 
 from ._compiled import PregelTask, StateSnapshot
 
-__all__ = ["Command", "PregelTask", "Send", "StateSnapshot"]
+__all__ = [
+    "Command",
+    "GraphInterrupt",
+    "Interrupt",
+    "PregelTask",
+    "Send",
+    "StateSnapshot",
+    "interrupt",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -20,8 +20,11 @@ from collections.abc import AsyncIterator, Generator, Iterator, Sequence
 from typing import Any, cast
 
 from ._engine import Engine, Node, Plan, Request, Writes
+from ._persist import CHECKPOINTER
 from .config import Config
+from .control import as_command
 from .events import Event, StreamMode, UpdatesEvent
+from .interrupts import GraphInterrupt
 from .messages import emit_node_output
 from .run import (
     Done,
@@ -69,7 +72,9 @@ async def adrive(
         engine = Engine(plan, run, values, input)
         # on a thread, START's routers see the thread's state with the input applied
         engine.on_thread()
-        if plan.afirst is not None:
+        if engine.resumed is not None:
+            first: Any = ()
+        elif plan.afirst is not None:
             first = await plan.afirst(values)
         elif plan.first is not None:
             first = plan.first(values)
@@ -92,6 +97,10 @@ async def adrive(
                         if not isinstance(done, Done):
                             yield done
                         elif done.error is not None:
+                            if type(done.error) is GraphInterrupt and engine.thread is not None:
+                                for event in engine.interrupted(done.task, done.error):
+                                    yield event
+                                continue
                             for event in engine.failed(done.task, done.error):
                                 yield event
                             raise done.error
@@ -125,7 +134,7 @@ def stream(
     """
     try:
         run = Run.start(plan.name, stream_mode, subgraphs, config, plan.limit)
-        values, wrote = plan.start(input)
+        values, wrote = start(plan, run, input)
     except Exception as exc:
         return failing(exc)
     events = Engine(plan, run, values, input).steps(wrote)
@@ -142,7 +151,7 @@ def astream(
     """Async twin of :func:`stream`: a refused argument raises on the first ``anext()``."""
     try:
         run = Run.start(plan.name, stream_mode, subgraphs, config, plan.limit)
-        values, wrote = plan.start(input)
+        values, wrote = start(plan, run, input)
     except Exception as exc:
         return afailing(exc)
     events = adrive(plan, run, values, wrote, input)
@@ -152,7 +161,7 @@ def astream(
 def invoke(plan: Plan, input: Any, config: Config | None) -> dict[str, Any]:
     """Run ``plan`` to the end; its final values."""
     run = Run.start(plan.name, (), False, config, plan.limit)
-    values, wrote = plan.start(input)
+    values, wrote = start(plan, run, input)
     events = Engine(plan, run, values, input).steps(wrote)
     # a root run streams nothing here; a nested one hands its parent what it wants
     for _ in events if run.parent is None else run.split(events):
@@ -163,11 +172,36 @@ def invoke(plan: Plan, input: Any, config: Config | None) -> dict[str, Any]:
 async def ainvoke(plan: Plan, input: Any, config: Config | None) -> dict[str, Any]:
     """Async twin of :func:`invoke`."""
     run = Run.start(plan.name, (), False, config, plan.limit)
-    values, wrote = plan.start(input)
+    values, wrote = start(plan, run, input)
     events = adrive(plan, run, values, wrote, input)
     async for _ in events if run.parent is None else run.asplit(events):
         pass
     return cast(dict[str, Any], run.result)
+
+
+def start(plan: Plan, run: Run, input: Any) -> tuple[dict[str, Any], bool]:
+    """The state a run starts from and whether its input wrote (see :meth:`Plan.start`).
+
+    On a thread, ``None`` or a ``Command`` goes on from the thread's
+    checkpoint, whose state the engine loads: the run starts empty here.
+
+    Raises:
+        RuntimeError: for a ``Command(resume=...)`` without a checkpointer.
+    """
+    if input is None or (type(input) is not dict and as_command(input) is not None):
+        configurable = run.config.get("configurable") if run.parent is None else None
+        if configurable and configurable.get(CHECKPOINTER) is not None:
+            return {}, False
+        if input is not None:
+            command = as_command(input)
+            if command is not None and command.resume is not None:
+                # LangGraph's words
+                raise RuntimeError("Cannot use Command(resume=...) without checkpointer")
+            raise RuntimeError(
+                "Command as input needs a checkpointer: compile the graph with "
+                "checkpointer=... and run it on a thread"
+            )
+    return plan.start(input)
 
 
 def subgraph_node(

@@ -23,6 +23,7 @@ savers and LangGraph's own alike. Standard library only.
 from __future__ import annotations
 
 import datetime as _dt
+import sys
 import time
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
@@ -37,6 +38,12 @@ DURABILITY: Final = "__pregel_durability"
 """The ``configurable`` key of a run's durability (LangGraph's ``CONFIG_KEY_DURABILITY``)."""
 START: Final = "__start__"
 INPUT: Final = "__input__"
+NO_WRITES: Final = "__no_writes__"
+"""What a finished task that wrote nothing stores (LangGraph's marker: the task finished)."""
+NULL_TASK_ID: Final = "00000000-0000-0000-0000-000000000000"
+"""The task id of a run's own writes (LangGraph's null task)."""
+INTERRUPT: Final = "__interrupt__"
+RESUME: Final = "__resume__"
 BRANCH: Final = "branch:to:"
 
 
@@ -90,6 +97,7 @@ class Thread:
         "durability",
         "fields",
         "given",
+        "loaded",
         "ns",
         "parent",
         "ran",
@@ -149,6 +157,8 @@ class Thread:
         """The thread's state before the input."""
         self.ran: list[tuple[str, tuple[str, ...]]] = []
         """This superstep's tasks: each one's node and the channels that triggered it."""
+        self.loaded: Any = None
+        """The thread's latest checkpoint tuple as :meth:`load` found it (with its pending writes)."""
 
     def load(self) -> tuple[dict[str, Any], int]:
         """The thread's state and step: its latest checkpoint's (``{}`` and -2 on a new thread)."""
@@ -156,6 +166,7 @@ class Thread:
         if saved is None:
             return {}, -2
         checkpoint = saved.checkpoint
+        self.loaded = saved
         self.config = self.stored = dict(saved.config)
         self.versions = dict(checkpoint["channel_versions"])
         self.stored_versions = dict(self.versions)
@@ -181,15 +192,48 @@ class Thread:
             task.pin_id(task_id(checkpoint_id, self.ns, task.name, kind))
             self.ran.append((task.name, task.triggers))
 
-    def put_writes(self, tid: str, update: Mapping[str, Any] | None, goto: Sequence[Any]) -> None:
-        """Store a task's writes against the latest checkpoint, before they are applied."""
+    def put_writes(
+        self,
+        tid: str,
+        update: Mapping[str, Any] | None,
+        goto: Sequence[Any],
+        resume: list[Any] | None = None,
+    ) -> None:
+        """Store a task's writes against the latest checkpoint, before they are applied.
+
+        ``resume`` is the answers the task's ``interrupt()`` calls took (its
+        ``__resume__`` write). A task that wrote nothing stores LangGraph's
+        ``__no_writes__``, which says it finished.
+        """
         writes: list[tuple[str, Any]] = list(update.items()) if update else []
         for target in goto:
             if type(target) is str:
                 writes.append((BRANCH + target, None))
         self.written.update(channel for channel, _ in writes)
-        if writes:
-            self._put_writes(writes, tid)
+        if not writes:
+            writes.append((NO_WRITES, None))
+        if resume:
+            writes.insert(0, (RESUME, resume))
+        self._put_writes(writes, tid)
+
+    def put_null_writes(self, writes: list[tuple[str, Any]]) -> None:
+        """Store writes of the run itself (LangGraph's null task): a resume value, a Command's update."""
+        self._put_writes(writes, NULL_TASK_ID)
+
+    def put_interrupt(
+        self, tid: str, interrupts: tuple[Any, ...], resume: list[Any] | None
+    ) -> None:
+        """Store that a task stopped at ``interrupts``, with the answers it took before them."""
+        if type(self.saver).__module__.startswith("langgraph."):
+            # a LangGraph saver stores LangGraph's own Interrupt (its serializer knows that
+            # class), so that LangGraph reads the thread as its own
+            types = sys.modules.get("langgraph.types")
+            if types is not None:
+                interrupts = tuple(types.Interrupt(value=i.value, id=i.id) for i in interrupts)
+        writes: list[tuple[str, Any]] = [(INTERRUPT, interrupts)]
+        if resume:
+            writes.append((RESUME, resume))
+        self._put_writes(writes, tid)
 
     def _put_writes(self, writes: list[tuple[str, Any]], tid: str) -> None:
         if self.durability == "exit":
@@ -252,6 +296,8 @@ class Thread:
         if source == "input":
             self.seen.setdefault(INPUT, {})
             self.written.add(START)
+        # a node a join makes due has no branch write of its own: its channel is new here
+        self.written.update(BRANCH + name for name in due)
         consumed: set[str] = set()
         for name, triggers in self.ran:
             self.seen[name] = {ch: versions[ch] for ch in triggers if ch in versions}
