@@ -286,3 +286,39 @@ def test_breakpoints_stop_before_and_after_the_named_nodes() -> None:
     # the resumed run passes the breakpoint it stopped at, and the node then interrupts itself
     found = events(plan, None, config, False)
     assert [i.value for i in raised_by(found)] == ["go on?"]
+
+
+@both
+def test_interrupt_in_a_send_task_is_refused_instead_of_lost(use_async: bool) -> None:
+    # a checkpoint does not keep its Send tasks yet: a resume would silently drop this one
+    from flowc.runtime.control import Send
+
+    def ask(state: Any) -> Any:
+        return {"log": [interrupt("sent?")]}
+
+    plan = plan_of(
+        Node("fan", UpdatesEvent, plain=lambda s: Command(goto=[Send("ask", {"log": []})])),
+        Node("ask", UpdatesEvent, plain=ask),
+        entry=("fan",),
+    )
+    found = events(plan, {"log": []}, on_thread(InMemorySaver()), use_async)
+    assert found[-1] == (
+        "raised",
+        "RuntimeError",
+        "node 'ask' called interrupt() in a task a Send started, which flowc does not support "
+        "yet: interrupt in a node its edges lead to",
+    )
+
+
+def test_interrupt_in_a_subgraph_is_refused_naming_the_subgraph() -> None:
+    from flowc.runtime._drive import subgraph_node
+
+    def ask(state: Any) -> Any:
+        return {"log": [interrupt("deep?")]}
+
+    child = Plan("child", ("log",), (Node("ask", UpdatesEvent, plain=ask),), entry=("ask",))
+    plan = plan_of(subgraph_node("sub", UpdatesEvent, child, ("log",)), entry=("sub",))
+    with pytest.raises(
+        RuntimeError, match="node 'ask' of graph 'child' called interrupt\\(\\) inside"
+    ):
+        invoke(plan, {"log": []}, on_thread(InMemorySaver()))

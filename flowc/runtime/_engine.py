@@ -773,6 +773,13 @@ class Engine:
 
     def interrupted(self, task: Task, error: GraphInterrupt) -> tuple[Event, ...]:
         """A task stopped at an interrupt: record it (the run stops after the superstep); its events."""
+        if task.triggers is _PUSH:
+            # a checkpoint does not keep the Send tasks it names yet: resumed, this task
+            # would be lost instead of run again
+            raise RuntimeError(
+                f"node {task.name!r} called interrupt() in a task a Send started, which flowc "
+                "does not support yet: interrupt in a node its edges lead to"
+            ) from error
         raised = error.interrupts
         self.interrupts.extend(raised)
         resumes = task.resumes

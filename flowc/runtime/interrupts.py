@@ -164,6 +164,12 @@ def interrupt(value: Any) -> Any:
         raise RuntimeError("interrupt() was called outside a running flowc graph")
     resumes = task.resumes
     if resumes is None:
+        if task.run.parent is not None:
+            raise RuntimeError(
+                f"node {task.name!r} of graph {task.run.graph!r} called interrupt() inside a "
+                "subgraph, which flowc does not support yet: interrupt in a node of the "
+                "graph run on the thread"
+            )
         raise RuntimeError(
             f"node {task.name!r} called interrupt(), which needs a checkpointer: compile the "
             "graph with checkpointer=... and run it on a thread "
