@@ -322,3 +322,30 @@ def test_interrupt_in_a_subgraph_is_refused_naming_the_subgraph() -> None:
         RuntimeError, match="node 'ask' of graph 'child' called interrupt\\(\\) inside"
     ):
         invoke(plan, {"log": []}, on_thread(InMemorySaver()))
+
+
+def test_an_empty_command_as_input_is_refused_as_empty_input() -> None:
+    # LangGraph 1.2.22 fails here with an UnboundLocalError (docs/differences-from-langgraph.md)
+    from flowc.runtime.errors import EmptyInputError
+
+    saver = InMemorySaver()
+    plan = asking_plan([])
+    invoke(plan, {"log": []}, on_thread(saver))
+    with pytest.raises(EmptyInputError, match="^Received empty Command input$"):
+        invoke(plan, Command(), on_thread(saver))
+
+
+@both
+def test_a_command_updates_the_paused_state_and_adds_the_nodes_it_goes_to(use_async: bool) -> None:
+    saver = InMemorySaver()
+    calls: list[str] = []
+    plan = asking_plan(calls)
+    events(plan, {"log": []}, on_thread(saver), use_async)
+    found = events(
+        plan, Command(update={"log": ["upd"]}, goto="after"), on_thread(saver), use_async
+    )
+    # `after` runs with the interrupted `ask`, on the updated state; `ask` asks again
+    assert chunks(found)[0] == {"after": {"log": ["after"]}}
+    assert [i.value for i in raised_by(found)] == ["go on?"]
+    final = invoke(plan, Command(resume="ok"), on_thread(saver))
+    assert final == {"log": ["pre", "upd", "after", "ask:ok", "after"]}

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
 from flowc.runtime import Config
 from flowc.runtime._engine import BREAKPOINTS
-from flowc.runtime._persist import CHECKPOINTER, DURABILITY, next_of, task_id
+from flowc.runtime._persist import CHECKPOINTER, DURABILITY, NULL_TASK_ID, next_of, task_id
 from flowc.runtime.events import InterruptEvent
 
 from ._blueprint import Blueprint
@@ -353,6 +353,14 @@ class CompiledStateGraph:
         checkpoint_id = checkpoint["id"]
         ns = saved.config["configurable"].get("checkpoint_ns", "")
         statuses = task_statuses(saved.pending_writes or ())
+        # the run's own writes (a Command's update) are the state's, as LangGraph shows them
+        null = {
+            channel: value
+            for tid, channel, value in saved.pending_writes or ()
+            if tid == NULL_TASK_ID and channel in plan.keys
+        }
+        if null:
+            plan.apply(values, null)
         tasks = []
         still = []
         for name in due:

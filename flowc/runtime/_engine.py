@@ -668,7 +668,16 @@ class Engine:
         values.update(self.plan.stored(saved))
         # the due tasks run now: none of them is discarded, as a new input would
         thread.ran.clear()
-        self.resumed = Resumed(thread, loaded.pending_writes or (), self.given, self.plan.fields)
+        resumed = self.resumed = Resumed(
+            thread, loaded.pending_writes or (), self.given, self.plan.fields
+        )
+        for target in resumed.goto:
+            if target not in self.plan.nodes:
+                raise InvalidUpdateError(
+                    f"Command(goto={target!r}) as input: {target!r} is not a node of the graph"
+                )
+        for key, value in resumed.update:
+            self.plan.apply(values, {key: value})
         return thread
 
     def resume(self, thread: Thread) -> Generator[Event, None, None]:
@@ -679,7 +688,8 @@ class Engine:
         if self.run.values:
             yield ValuesEvent(dict(self.values), self.run.ns)
         stored = loaded.checkpoint["channel_values"]
-        due = tuple(name for name in next_of(stored) if name in self.plan.nodes)
+        due = {name for name in next_of(stored) if name in self.plan.nodes}
+        due.update(self.resumed.goto)
         self.ready = self.nodes(due) if due else ()
         if thread.stream or thread.debug:
             yield from self.resumed_checkpoint(thread, loaded)

@@ -26,7 +26,7 @@ from typing import Any, Final
 
 from ._persist import BRANCH, INTERRUPT, NULL_TASK_ID, RESUME, Thread
 from .control import as_command
-from .errors import EmptyInputError
+from .errors import EmptyInputError, InvalidUpdateError
 from .interrupts import Interrupt, as_interrupt
 
 __all__ = ["CONTROL", "Resumed", "TaskStatus", "is_resume", "task_statuses"]
@@ -104,7 +104,7 @@ class Resumed:
         RuntimeError: for a scalar resume value while several interrupts are pending.
     """
 
-    __slots__ = ("by_id", "finished", "given", "statuses")
+    __slots__ = ("by_id", "finished", "given", "goto", "statuses", "update")
 
     def __init__(
         self,
@@ -113,13 +113,30 @@ class Resumed:
         input: Any,
         fields: Sequence[str],
     ) -> None:
-        del fields
         self.statuses = task_statuses(pending_writes)
         command = None if input is None else as_command(input)
+        # the null task's writes accumulate at a checkpoint: those of earlier resumes stay
+        stale = [
+            (channel, value)
+            for tid, channel, value in pending_writes
+            if tid == NULL_TASK_ID and channel not in CONTROL
+        ]
+        self.update: list[tuple[str, Any]] = []
+        """The run's writes of state keys (a ``Command``'s ``update``, and those an earlier
+        resume at this checkpoint stored), applied in order before the tasks run."""
+        self.goto: tuple[str, ...] = ()
+        """Nodes that run with the checkpoint's due tasks (a ``Command``'s ``goto``)."""
         self.given: list[Any] = []
         """The run's scalar resume value (a one-item list, emptied by the call that takes it)."""
         self.by_id: Mapping[str, Any] | None = None
         """The run's resume map, ``{interrupt_id: value}``."""
+        # LangGraph's null-task writes of the Command, in its order: goto, update, then resume
+        null: list[tuple[str, Any]] = []
+        answer: list[tuple[str, Any]] = []
+        if command is not None:
+            if command.resume is None and not command.update and not command.goto:
+                raise EmptyInputError("Received empty Command input")
+            null.extend((BRANCH + node, "__start__") for node in _goto(command.goto))
         resume = None if command is None else command.resume
         if resume is not None:
             if isinstance(resume, Mapping) and resume and all(_is_id(k) for k in resume):
@@ -129,8 +146,26 @@ class Resumed:
                 if len(pending) > 1:
                     raise RuntimeError(_MULTIPLE)
                 self.given = [resume]
-                # LangGraph's null-task write: a later run at this checkpoint finds the value
-                thread.put_null_writes([(RESUME, resume)])
+                answer.append((RESUME, resume))
+        if command is not None and command.update:
+            update = command.update
+            pairs = list(update.items()) if isinstance(update, Mapping) else list(update)
+            unknown = [key for key, _ in pairs if key not in fields]
+            if unknown:
+                raise InvalidUpdateError(
+                    f"Command(update=...) wrote {unknown[0]!r}, which the state does not have "
+                    f"(state keys: {', '.join(fields)})"
+                )
+            null.extend(pairs)
+        if null or answer:
+            thread.put_null_writes(stale + null + answer)
+            thread.written.update(channel for channel, _ in null)
+        keys = frozenset(fields)
+        written = stale + null
+        self.update = [(channel, value) for channel, value in written if channel in keys]
+        self.goto = tuple(
+            dict.fromkeys(c[len(BRANCH) :] for c, _ in written if c.startswith(BRANCH))
+        )
         self.finished = {
             tid: status.output for tid, status in self.statuses.items() if status.finished
         }
@@ -159,6 +194,21 @@ def stored_update(
 def no_checkpoint() -> EmptyInputError:
     """The error of resuming a thread that has no checkpoint (LangGraph's)."""
     return EmptyInputError("Received no input for __start__")
+
+
+def _goto(goto: Any) -> tuple[str, ...]:
+    """A ``Command``'s ``goto`` as node names (END left out); ``Send`` s are refused."""
+    targets = goto if isinstance(goto, list | tuple) else (goto,) if goto else ()
+    out = []
+    for target in targets:
+        if not isinstance(target, str):
+            raise InvalidUpdateError(
+                "Command(goto=Send(...)) as a run's input is not supported by flowc yet: "
+                "go to the node by name"
+            )
+        if target not in ("__end__", "END"):
+            out.append(target)
+    return tuple(out)
 
 
 def _is_id(key: object) -> bool:
