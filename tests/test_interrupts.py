@@ -331,7 +331,7 @@ def test_an_empty_command_as_input_is_refused_as_empty_input() -> None:
     saver = InMemorySaver()
     plan = asking_plan([])
     invoke(plan, {"log": []}, on_thread(saver))
-    with pytest.raises(EmptyInputError, match="^Received empty Command input$"):
+    with pytest.raises(EmptyInputError, match=r"^Received empty Command input$"):
         invoke(plan, Command(), on_thread(saver))
 
 
