@@ -289,25 +289,31 @@ def test_breakpoints_stop_before_and_after_the_named_nodes() -> None:
 
 
 @both
-def test_interrupt_in_a_send_task_is_refused_instead_of_lost(use_async: bool) -> None:
-    # a checkpoint does not keep its Send tasks yet: a resume would silently drop this one
+def test_send_tasks_interrupt_with_ids_of_their_own_and_resume(use_async: bool) -> None:
+    # LangGraph #6533/#6534: parallel tool calls (one Send each) got identical interrupt ids
     from flowc.runtime.control import Send
 
-    def ask(state: Any) -> Any:
-        return {"log": [interrupt("sent?")]}
+    def tool(state: Any) -> Any:
+        (item,) = state["log"]
+        return {"log": [f"{item}:{interrupt(f'approve {item}?')}"]}
 
     plan = plan_of(
-        Node("fan", UpdatesEvent, plain=lambda s: Command(goto=[Send("ask", {"log": []})])),
-        Node("ask", UpdatesEvent, plain=ask),
+        Node(
+            "fan",
+            UpdatesEvent,
+            plain=lambda s: Command(goto=[Send("tool", {"log": [i]}) for i in "ab"]),
+        ),
+        Node("tool", UpdatesEvent, plain=tool),
         entry=("fan",),
     )
-    found = events(plan, {"log": []}, on_thread(InMemorySaver()), use_async)
-    assert found[-1] == (
-        "raised",
-        "RuntimeError",
-        "node 'ask' called interrupt() in a task a Send started, which flowc does not support "
-        "yet: interrupt in a node its edges lead to",
-    )
+    saver = InMemorySaver()
+    raised = raised_by(events(plan, {"log": []}, on_thread(saver), use_async))
+    assert sorted(i.value for i in raised) == ["approve a?", "approve b?"]
+    assert len({i.id for i in raised}) == 2
+    # the checkpoint keeps the Send tasks it names, so the resumed run has them
+    answers = {i.id: i.value.split()[1] for i in raised}
+    final = invoke(plan, Command(resume=answers), on_thread(saver))
+    assert final == {"log": ["a:a?", "b:b?"]}
 
 
 def test_interrupt_in_a_subgraph_is_refused_naming_the_subgraph() -> None:
@@ -349,3 +355,25 @@ def test_a_command_updates_the_paused_state_and_adds_the_nodes_it_goes_to(use_as
     assert [i.value for i in raised_by(found)] == ["go on?"]
     final = invoke(plan, Command(resume="ok"), on_thread(saver))
     assert final == {"log": ["pre", "upd", "after", "ask:ok", "after"]}
+
+
+def test_an_update_given_to_a_run_that_stopped_again_is_stored_by_the_next_checkpoint() -> None:
+    # the Command's write stays pending at the checkpoint while the node asks again; the
+    # checkpoint the answered run saves must hold it (it once kept the older value)
+    def ask(state: Any) -> Any:
+        return {"log": [f"{interrupt('go on?')}:{state.get('topic')}"]}
+
+    plan = Plan(
+        "p",
+        ("log", "topic"),
+        (Node("ask", UpdatesEvent, plain=ask),),
+        entry=("ask",),
+        merge=_append,
+    )
+    saver = InMemorySaver()
+    invoke(plan, {"log": [], "topic": "x"}, on_thread(saver))
+    invoke(plan, Command(update={"topic": "t2"}), on_thread(saver))
+    assert invoke(plan, Command(resume="ok"), on_thread(saver)) == {"log": ["ok:t2"], "topic": "t2"}
+    saved = saver.get_tuple({"configurable": {"thread_id": "t", "checkpoint_ns": ""}})
+    assert saved is not None
+    assert saved.checkpoint["channel_values"] == {"log": ["ok:t2"], "topic": "t2"}

@@ -17,7 +17,15 @@ from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
 from flowc.runtime import Config
 from flowc.runtime._engine import BREAKPOINTS
-from flowc.runtime._persist import CHECKPOINTER, DURABILITY, NULL_TASK_ID, next_of, task_id
+from flowc.runtime._persist import (
+    CHECKPOINTER,
+    DURABILITY,
+    NULL_TASK_ID,
+    TASKS,
+    next_of,
+    task_id,
+)
+from flowc.runtime.control import as_send
 from flowc.runtime.events import InterruptEvent
 
 from ._blueprint import Blueprint
@@ -32,6 +40,8 @@ __all__ = ["CompiledStateGraph", "GraphOutput", "PregelTask", "StateSnapshot"]
 
 OutputT = TypeVar("OutputT")
 _INTERRUPT = "__interrupt__"
+PUSH = "__pregel_push"
+PULL = "__pregel_pull"
 
 
 @dataclass(frozen=True)
@@ -363,11 +373,15 @@ class CompiledStateGraph:
             plan.apply(values, null)
         tasks = []
         still = []
-        for name in due:
-            tid = task_id(checkpoint_id, ns, name)
+        # the checkpoint's Send tasks come first, as LangGraph lists them
+        sends = [send for send in map(as_send, stored.get(TASKS) or ()) if send is not None]
+        paths: list[tuple[Any, ...]] = [(PUSH, index, False) for index in range(len(sends))]
+        paths.extend((PULL, name) for name in due)
+        for path, name in zip(paths, [*(send.node for send in sends), *due], strict=True):
+            tid = task_id(checkpoint_id, ns, name, f"push:{path[1]}" if path[0] == PUSH else "pull")
             status = statuses.get(tid)
             if status is None:
-                tasks.append(PregelTask(tid, name, ("__pregel_pull", name)))
+                tasks.append(PregelTask(tid, name, path))
                 still.append(name)
                 continue
             result = None
@@ -380,12 +394,10 @@ class CompiledStateGraph:
             else:
                 still.append(name)
             raised = status.pending if live else status.interrupts
-            tasks.append(
-                PregelTask(tid, name, ("__pregel_pull", name), status.error, raised, None, result)
-            )
+            tasks.append(PregelTask(tid, name, path, status.error, raised, None, result))
         return StateSnapshot(
             values,
-            tuple(still) if live else due,
+            tuple(still) if live else tuple(task.name for task in tasks),
             dict(saved.config),
             dict(saved.metadata),
             checkpoint["ts"],

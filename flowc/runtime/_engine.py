@@ -37,7 +37,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Generator, Mapping
 from typing import Any, Final, Literal
 
-from ._persist import CHECKPOINTER, DURABILITY, START, Thread, task_id
+from ._persist import CHECKPOINTER, DURABILITY, START, TASKS, Thread, task_id
 from .config import DEFAULT_RECURSION_LIMIT
 from .control import Send, as_command, as_send
 from .errors import (
@@ -691,6 +691,8 @@ class Engine:
         due = {name for name in next_of(stored) if name in self.plan.nodes}
         due.update(self.resumed.goto)
         self.ready = self.nodes(due) if due else ()
+        sends = [as_send(send) for send in stored.get(TASKS) or ()]
+        self.pushes = [send for send in sends if send is not None]
         if thread.stream or thread.debug:
             yield from self.resumed_checkpoint(thread, loaded)
 
@@ -704,12 +706,15 @@ class Engine:
         ns = thread.ns
         statuses = self.resumed.statuses
         tasks = []
-        for node in self.ready:
-            tid = task_id(checkpoint_id, ns, node.name)
+        pushed = [send.node for send in self.pushes]
+        names = (*pushed, *(node.name for node in self.ready))
+        for index, name in enumerate(names):
+            kind = f"push:{index}" if index < len(pushed) else "pull"
+            tid = task_id(checkpoint_id, ns, name, kind)
             status = statuses.get(tid)
             raised = tuple(_interrupt_dict(i) for i in status.interrupts) if status else ()
             if status is not None and status.error is not None:
-                tasks.append({"id": tid, "name": node.name, "error": status.error, "state": None})
+                tasks.append({"id": tid, "name": name, "error": status.error, "state": None})
                 continue
             result = None
             if status is not None and status.finished:
@@ -718,14 +723,14 @@ class Engine:
                 tasks.append(
                     {
                         "id": tid,
-                        "name": node.name,
+                        "name": name,
                         "result": result,
                         "interrupts": raised,
                         "state": None,
                     }
                 )
             else:
-                tasks.append({"id": tid, "name": node.name, "interrupts": raised, "state": None})
+                tasks.append({"id": tid, "name": name, "interrupts": raised, "state": None})
         parent = loaded.parent_config
         event = CheckpointEvent(
             {
@@ -738,7 +743,7 @@ class Engine:
             None if parent is None else dict(parent),
             dict(self.values),
             dict(loaded.metadata),
-            tuple(node.name for node in self.ready),
+            names,
             tuple(tasks),
             self.step,
         )
@@ -783,13 +788,6 @@ class Engine:
 
     def interrupted(self, task: Task, error: GraphInterrupt) -> tuple[Event, ...]:
         """A task stopped at an interrupt: record it (the run stops after the superstep); its events."""
-        if task.triggers is _PUSH:
-            # a checkpoint does not keep the Send tasks it names yet: resumed, this task
-            # would be lost instead of run again
-            raise RuntimeError(
-                f"node {task.name!r} called interrupt() in a task a Send started, which flowc "
-                "does not support yet: interrupt in a node its edges lead to"
-            ) from error
         raised = error.interrupts
         self.interrupts.extend(raised)
         resumes = task.resumes
@@ -852,6 +850,7 @@ class Engine:
             self.values,
             tuple(node.name for node in self.ready),
             tuple(send.node for send in self.pushes),
+            sends=self.pushes,
         )
         del checkpoint_id
         return events
@@ -929,6 +928,7 @@ class Engine:
                 if resuming:
                     yield from self.resume(thread)
                     ready = self.ready
+                    pushes = self.pushes
                 else:
                     yield from self.begin(thread, first)
             if wrote and want_values:

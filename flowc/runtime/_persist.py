@@ -44,6 +44,8 @@ NULL_TASK_ID: Final = "00000000-0000-0000-0000-000000000000"
 """The task id of a run's own writes (LangGraph's null task)."""
 INTERRUPT: Final = "__interrupt__"
 RESUME: Final = "__resume__"
+TASKS: Final = "__pregel_tasks"
+"""The channel of a checkpoint's ``Send`` tasks (LangGraph's)."""
 BRANCH: Final = "branch:to:"
 
 
@@ -104,6 +106,7 @@ class Thread:
         "saved",
         "saver",
         "seen",
+        "sent",
         "stored",
         "stored_versions",
         "stream",
@@ -157,6 +160,8 @@ class Thread:
         """The thread's state before the input."""
         self.ran: list[tuple[str, tuple[str, ...]]] = []
         """This superstep's tasks: each one's node and the channels that triggered it."""
+        self.sent = False
+        """Whether the latest checkpoint names ``Send`` tasks (its ``__pregel_tasks`` has a value)."""
         self.loaded: Any = None
         """The thread's latest checkpoint tuple as :meth:`load` found it (with its pending writes)."""
 
@@ -172,6 +177,7 @@ class Thread:
         self.stored_versions = dict(self.versions)
         self.seen = {node: dict(seen) for node, seen in checkpoint["versions_seen"].items()}
         stored = checkpoint["channel_values"]
+        self.sent = TASKS in stored
         values = {key: stored[key] for key in self.fields if key in stored}
         # new input discards the tasks the thread still had due (a run that failed or
         # stopped): as in LangGraph, their triggers are consumed by the input checkpoint
@@ -215,6 +221,14 @@ class Thread:
         if resume:
             writes.insert(0, (RESUME, resume))
         self._put_writes(writes, tid)
+
+    def _sends(self, sends: Sequence[Any]) -> list[Any]:
+        if type(self.saver).__module__.startswith("langgraph."):
+            # LangGraph's saver stores LangGraph's own Send, which its serializer knows
+            types = sys.modules.get("langgraph.types")
+            if types is not None:
+                return [types.Send(send.node, send.arg) for send in sends]
+        return list(sends)
 
     def put_null_writes(self, writes: list[tuple[str, Any]]) -> None:
         """Store writes of the run itself (LangGraph's null task): a resume value, a Command's update."""
@@ -281,6 +295,7 @@ class Thread:
         due: Sequence[str],
         pushed: Sequence[str] = (),
         start: Mapping[str, Any] | None = None,
+        sends: Sequence[Any] = (),
     ) -> tuple[str, tuple[Event, ...]]:
         """Save the checkpoint after a superstep (or of the input); its id and events.
 
@@ -291,6 +306,9 @@ class Thread:
             due: the nodes of the next superstep (by name).
             pushed: the nodes of its ``Send`` tasks, in the order sent.
             start: the input, for the input checkpoint.
+            sends: the ``Send`` s of the next superstep's push tasks, which the
+                checkpoint stores (LangGraph's ``__pregel_tasks``) so that a resumed
+                run has them.
         """
         versions = self.versions
         if source == "input":
@@ -299,6 +317,12 @@ class Thread:
         # a node a join makes due has no branch write of its own: its channel is new here
         self.written.update(BRANCH + name for name in due)
         consumed: set[str] = set()
+        if sends:
+            self.written.add(TASKS)
+        elif self.sent:
+            # the Send tasks ran: the channel's new version has no value
+            consumed.add(TASKS)
+        self.sent = bool(sends)
         for name, triggers in self.ran:
             self.seen[name] = {ch: versions[ch] for ch in triggers if ch in versions}
             consumed.update(ch for ch in triggers if ch in versions)
@@ -311,6 +335,8 @@ class Thread:
             channel_values[START] = dict(start)
         for name in due:
             channel_values[BRANCH + name] = None
+        if sends:
+            channel_values[TASKS] = self._sends(sends)
         from .checkpoint import uuid6
 
         checkpoint_id = str(uuid6(clock_seq=step))

@@ -159,9 +159,10 @@ class Resumed:
             null.extend(pairs)
         if null or answer:
             thread.put_null_writes(stale + null + answer)
-            thread.written.update(channel for channel, _ in null)
         keys = frozenset(fields)
         written = stale + null
+        # the next checkpoint stores what they wrote, as it stores what tasks wrote
+        thread.written.update(channel for channel, _ in written)
         self.update = [(channel, value) for channel, value in written if channel in keys]
         self.goto = tuple(
             dict.fromkeys(c[len(BRANCH) :] for c, _ in written if c.startswith(BRANCH))
