@@ -72,11 +72,6 @@ def compile_error(builder: StateGraph[Any], **kwargs: Any) -> list[tuple[str, st
             bump,
             "node error handlers (`error_handler=`) are not supported by flowc yet",
         ),
-        (
-            "destinations",
-            ("a",),
-            "`destinations=` (edges of nodes that return `Command`) is not supported",
-        ),
         ("timeout", 1.5, "node timeouts (`timeout=`) are not supported by flowc yet"),
     ],
 )

@@ -517,6 +517,7 @@ class _Checker:
         self.check_graph_settings()
         state = self.check_state()
         self.check_node_names()
+        self.check_destinations()
         succ, joins, end_joins, edges_ok = self.check_edges()
         branches, branches_ok = self.check_branches()
         node_infos = []
@@ -893,6 +894,26 @@ class _Checker:
             seen.add(node.name)
         self.node_names = seen
 
+    def check_destinations(self) -> None:
+        """A node's declared ``destinations`` (where its Commands may go) must be nodes."""
+        for node in self.spec.nodes:
+            if not node.destinations:
+                continue
+            unknown = [t for t in node.destinations if t != END and t not in self.node_names]
+            if unknown:
+                self.error(
+                    "E310",
+                    f"node `{node.name}` may go to `{unknown[0]}` (its destinations), "
+                    "which is not a node of the graph",
+                    ("nodes", node.name, "destinations"),
+                    _did_you_mean(unknown[0], sorted(self.node_names)),
+                )
+                continue
+            self.destinations[node.name] = (
+                *self.destinations.get(node.name, ()),
+                *node.destinations,
+            )
+
     def check_node(
         self,
         node: NodeSpec,
@@ -1201,7 +1222,7 @@ class _Checker:
                     _did_you_mean(unknown[0], sorted(self.node_names)),
                 )
                 return False
-            self.destinations[node.name] = tuple(goto)
+            self.destinations[node.name] = (*self.destinations.get(node.name, ()), *goto)
             options = [o for o in options if not is_command(o)]
             if not options:
                 return None

@@ -261,7 +261,9 @@ E310 = _code(
     "a router whose targets are unknown",
     (
         "A router whose targets are unknown: no `targets`, no path map, no `Literal` "
-        "return annotation."
+        "return annotation. Also a node whose `Command` may go to something that is not a "
+        "node of the graph (its `Command[Literal[...]]` return annotation, or its "
+        "`destinations`)."
     ),
 )
 E311 = _code(

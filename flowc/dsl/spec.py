@@ -85,6 +85,10 @@ class NodeSpec(_Model):
     writes: tuple[str, ...] | None = Field(
         default=None, description="The state keys this node writes (for its update type)."
     )
+    destinations: tuple[str, ...] | None = Field(
+        default=None,
+        description="Where the node may go when it returns a Command (for checking and drawing).",
+    )
 
 
 class EdgeSpec(_Model):

@@ -25,6 +25,9 @@ class NodeRecord:
     metadata: dict[str, Any] | None
     input_schema: Any
     span: Span | None
+    destinations: tuple[tuple[str, str], ...] = ()
+    """``add_node(destinations=...)``: where a node that returns ``Command`` may go, each
+    with the label its drawn edge shows (the name itself when not given)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ is checked at once by ``compile()``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from flowc.dsl.diagnostics import Diagnostic, Span
@@ -39,7 +39,6 @@ _NODE_OPTIONS: dict[str, str] = {
     "retry": "retry policies (`retry=`) are",
     "cache_policy": "cache policies (`cache_policy=`) are",
     "error_handler": "node error handlers (`error_handler=`) are",
-    "destinations": "`destinations=` (edges of nodes that return `Command`) is",
     "timeout": "node timeouts (`timeout=`) are",
     "trace_policy": "trace policies (`trace_policy=`) are",
 }
@@ -92,6 +91,17 @@ def _node_name(action: Any) -> str:
         return str(action.name)
     name = getattr(action, "__name__", None)
     return name if isinstance(name, str) else type(action).__name__
+
+
+def _destinations(given: Any) -> tuple[tuple[str, str], ...]:
+    """``destinations=`` as (node, label) pairs: a tuple of names, or a dict of names to labels."""
+    if not given:
+        return ()
+    if isinstance(given, Mapping):
+        return tuple((str(name), str(label)) for name, label in given.items())
+    if isinstance(given, str):
+        raise TypeError("destinations= takes a tuple of node names (or a dict of names to labels)")
+    return tuple((str(name), str(name)) for name in given)
 
 
 class StateGraph(Generic[StateT]):
@@ -198,6 +208,7 @@ class StateGraph(Generic[StateT]):
     ) -> None:
         if "input" in options:
             input_schema = input_schema if input_schema is not None else options.pop("input")
+        destinations = _destinations(options.pop("destinations", None))
         for option, value in options.items():
             what = _NODE_OPTIONS.get(option)
             if what is None:
@@ -216,7 +227,14 @@ class StateGraph(Generic[StateT]):
                 raise TypeError("add_node(fn) takes the node's name first when given two arguments")
             action, name = node, _node_name(node)
         self._nodes.append(
-            NodeRecord(name, action, dict(metadata) if metadata else None, input_schema, span)
+            NodeRecord(
+                name,
+                action,
+                dict(metadata) if metadata else None,
+                input_schema,
+                span,
+                destinations,
+            )
         )
 
     def add_sequence(

@@ -357,8 +357,9 @@ def _discover(bp: Blueprint) -> tuple[set[_Edge], set[str]]:
             (end_edges if target == END else writes).setdefault(branch.source, []).append(item)
     for node_record in bp.nodes:
         # a node annotated `-> Command[Literal[...]]` may go to those nodes, as a router does
-        for target in _command_ends(node_record.action):
-            item = (node_record.name, target, True, "")
+        declared = [(t, "" if label == t else label) for t, label in node_record.destinations]
+        for target, label in [*((t, "") for t in _command_ends(node_record.action)), *declared]:
+            item = (node_record.name, target, True, label)
             (end_edges if target == END else writes).setdefault(node_record.name, []).append(item)
     reached = {START}
     todo = [START]

@@ -332,6 +332,8 @@ class _Lowering:
         common: dict[str, Any] = {"name": record.name}
         if record.metadata:
             common["metadata"] = record.metadata
+        if record.destinations:
+            common["destinations"] = tuple(name for name, _ in record.destinations)
         if is_compiled_graph(action):
             return self.spec_of_node(
                 record, {**common, "subgraph": self.child_ref(action.blueprint)}

@@ -22,7 +22,7 @@ from typing import Any, cast
 from ._engine import Engine, Node, Plan, Request, Writes
 from ._persist import CHECKPOINTER
 from .config import Config
-from .control import as_command
+from .control import Command, ParentCommand, as_command
 from .events import Event, StreamMode, UpdatesEvent
 from .interrupts import GraphInterrupt
 from .messages import emit_node_output
@@ -227,7 +227,7 @@ def subgraph_node(
         node: the rest of :class:`~._engine.Node`'s arguments.
     """
 
-    def start(task: Task, inp: Any, values: dict[str, Any]) -> tuple[Run, dict[str, Any], bool]:
+    def begin(task: Task, inp: Any, values: dict[str, Any]) -> tuple[Run, dict[str, Any], bool]:
         run = Run.nested(child.name, task)
         if instance:
             state = shared_input(inp, shared)
@@ -241,17 +241,29 @@ def subgraph_node(
         emit_node_output(task, final)
         return {key: final[key] for key in shared if key in final} or None
 
-    def events(task: Task, inp: Any, values: dict[str, Any]) -> Generator[Event, None, Writes]:
-        run, state, wrote = start(task, inp, values)
-        yield from drive(child, run, state, wrote)
+    def events(task: Task, inp: Any, values: dict[str, Any]) -> Generator[Event, None, Any]:
+        run, state, wrote = begin(task, inp, values)
+        try:
+            yield from drive(child, run, state, wrote)
+        except ParentCommand as sent:
+            return up(sent)
         return end(task, run)
 
-    def call(task: Task, inp: Any, values: dict[str, Any]) -> Writes:
+    def call(task: Task, inp: Any, values: dict[str, Any]) -> Any:
         return drain(events(task, inp, values), task.emit)
 
-    async def acall(task: Task, inp: Any, values: dict[str, Any]) -> Writes:
-        run, state, wrote = start(task, inp, values)
-        await adrain(adrive(child, run, state, wrote), task.emit)
+    async def acall(task: Task, inp: Any, values: dict[str, Any]) -> Any:
+        run, state, wrote = begin(task, inp, values)
+        try:
+            await adrain(adrive(child, run, state, wrote), task.emit)
+        except ParentCommand as sent:
+            return up(sent)
         return end(task, run)
+
+    def up(sent: ParentCommand) -> Command[str]:
+        # a node of the subgraph returned Command(graph=PARENT): the graph stopped there,
+        # and the command is this node's outcome here (the subgraph's state is not written)
+        command = sent.command
+        return Command(update=command.update, goto=command.goto)
 
     return Node(name, updated, call, stream=events, acall=acall, **node)

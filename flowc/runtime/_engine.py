@@ -39,7 +39,7 @@ from typing import Any, Final, Literal
 
 from ._persist import CHECKPOINTER, DURABILITY, START, TASKS, Thread, task_id
 from .config import DEFAULT_RECURSION_LIMIT
-from .control import Send, as_command, as_send
+from .control import PARENT, ParentCommand, Send, as_command, as_send
 from .errors import (
     EmptyInputError,
     GraphRecursionError,
@@ -370,6 +370,8 @@ class Plan:
         command = as_command(result)
         if command is None:
             return self.check(node, result), ()
+        if command.graph == PARENT:
+            raise ParentCommand(node, command)
         if command.graph is not None:
             raise InvalidUpdateError(
                 f"node {node!r} returned a Command for graph {command.graph!r}: "
@@ -1028,7 +1030,8 @@ class Engine:
                                 goto += sent
                     except BaseException as exc:
                         task.active = False
-                        if want_tasks:
+                        # a command for the parent graph ends this graph, not the task
+                        if want_tasks and type(exc) is not ParentCommand:
                             yield from run.task_result(task, None, exc)
                         raise
                     task.active = False
@@ -1206,6 +1209,9 @@ class Engine:
 
     def failed(self, task: Task, error: BaseException) -> tuple[Event, ...]:
         """A task raised ``error``: its events (the error then goes through)."""
+        if type(error) is ParentCommand:
+            # the task handed a command to the parent graph: it did not fail
+            return _NOTHING
         run = self.run
         thread = self.thread
         if thread is not None:

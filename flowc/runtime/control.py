@@ -16,7 +16,7 @@ else:
     # the events' own decorator: the same frozen, slotted dataclass without importing dataclasses
     from .events import dataclass
 
-__all__ = ["PARENT", "Command", "Send", "as_command", "as_send"]
+__all__ = ["PARENT", "Command", "ParentCommand", "Send", "as_command", "as_send"]
 
 N = TypeVar("N", bound=str)
 
@@ -86,6 +86,22 @@ class Command(Generic[N]):
         )
 
     __hash__ = None  # type: ignore[assignment]
+
+
+class ParentCommand(Exception):
+    """A node returned ``Command(graph=PARENT)``: its graph stops, and the command goes up.
+
+    The subgraph node that runs the graph takes the command as its own
+    outcome (its ``update`` and ``goto``) in the parent graph.
+    """
+
+    def __init__(self, node: str, command: Command[str]) -> None:
+        super().__init__(
+            f"node {node!r} returned Command(graph=Command.PARENT), but its graph is not run "
+            "as a subgraph: there is no parent graph to send the command to"
+        )
+        self.node = node
+        self.command = command
 
 
 def as_send(value: object) -> Send | None:
