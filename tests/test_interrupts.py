@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any
+from typing import Any, TypedDict
 
 import pytest
 
@@ -377,3 +377,38 @@ def test_an_update_given_to_a_run_that_stopped_again_is_stored_by_the_next_check
     saved = saver.get_tuple({"configurable": {"thread_id": "t", "checkpoint_ns": ""}})
     assert saved is not None
     assert saved.checkpoint["channel_values"] == {"log": ["ok:t2"], "topic": "t2"}
+
+
+class LogState(TypedDict, total=False):
+    log: list[str]
+
+
+def _asks_through_a_helper(state: Any) -> Any:
+    return {"log": [_ask_helper()]}
+
+
+def _ask_helper() -> Any:
+    return interrupt("through a helper?")
+
+
+def test_compiling_an_interrupting_node_without_a_checkpointer_is_a_located_error() -> None:
+    from flowc.langgraph import START, GraphCompileError, StateGraph
+
+    def build() -> Any:
+        builder = StateGraph(LogState)
+        builder.add_node("ask", _asks_through_a_helper)
+        builder.add_edge(START, "ask")
+        return builder
+
+    with pytest.raises(GraphCompileError) as info:
+        build().compile()
+    ((diagnostic),) = info.value.diagnostics
+    assert (diagnostic.code, diagnostic.message) == (
+        "E604",
+        "node `ask` calls `interrupt()`, but the graph is compiled without a checkpointer: "
+        "nothing could resume the run it stops",
+    )
+    assert diagnostic.span is not None and diagnostic.span.file == __file__
+    graph = build().compile(checkpointer=InMemorySaver())
+    config = {"configurable": {"thread_id": "t"}}
+    assert graph.invoke({"log": []}, config)["__interrupt__"][0].value == "through a helper?"

@@ -333,6 +333,28 @@ class StateGraph(Generic[StateT]):
             problems=(*self._problems, *problems),
         )
 
+    def _unresumable(self) -> list[Diagnostic]:
+        """Nodes that call ``interrupt()`` in a graph compiled without a checkpointer (E604)."""
+        from ._scan import calls_interrupt
+
+        out = []
+        for record in self._nodes:
+            if is_compiled_graph(record.action) or not callable(record.action):
+                continue
+            spelled = calls_interrupt(record.action)
+            if spelled is not None:
+                out.append(
+                    Diagnostic.error(
+                        "E604",
+                        f"node `{record.name}` calls `{spelled}()`, but the graph is compiled "
+                        "without a checkpointer: nothing could resume the run it stops",
+                        record.span,
+                        "compile with checkpointer=... (flowc.savers or a LangGraph saver) and "
+                        "run on a thread; a subgraph that interrupts is not supported yet",
+                    )
+                )
+        return out
+
     def validate(self) -> StateGraph[StateT]:
         """Run flowc's checks without generating code.
 
@@ -394,6 +416,8 @@ class StateGraph(Generic[StateT]):
                         "or a LangGraph saver",
                     )
                 )
+        if checkpointer in (None, False):
+            problems.extend(self._unresumable())
         blueprint = self._blueprint(name, span, problems)
         return CompiledStateGraph(
             compile_blueprint(blueprint),

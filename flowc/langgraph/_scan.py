@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Use", "unsupported_params", "unsupported_uses"]
+__all__ = ["Use", "calls_interrupt", "unsupported_params", "unsupported_uses"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +137,22 @@ def unsupported_uses(obj: Any) -> list[Use]:
     watched = _watched()
     if not watched:
         return []
-    modules = _watched_modules()
+    return _uses(obj, watched, _watched_modules())
+
+
+def calls_interrupt(obj: Any) -> str | None:
+    """How ``obj``'s code (or a module function it calls) spells flowc's ``interrupt``, if it does."""
+    from flowc.runtime import interrupts
+
+    found = _uses(
+        obj,
+        {id(interrupts.interrupt): ("interrupt", "", "")},
+        {id(interrupts): interrupts.__name__},
+    )
+    return found[0].name if found else None
+
+
+def _uses(obj: Any, watched: dict[int, tuple[str, str, str]], modules: dict[int, str]) -> list[Use]:
     found: dict[str, Use] = {}
     visited: set[int] = set()
 
