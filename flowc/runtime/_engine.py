@@ -27,9 +27,10 @@ without a checkpointer nothing more. The seams of what comes next: a resumed
 run starts at the step boundary (the top of the loop); writes of a
 superstep of several tasks are recorded per task (:attr:`Engine.writes`)
 before :meth:`Engine.settle` applies them; a task's outcome comes in whole
-(a result, or an error thrown in), so an interrupt, a retry or a timeout is
-one more kind of outcome; push tasks (``Send``) join the planned nodes ahead
-of the triggered ones.
+(a result, or an error thrown in), so a retry or a timeout is one more kind
+of outcome, as an interrupt is (:meth:`Engine.interrupted`, then
+:meth:`Engine.halt` ends the run after the superstep); push tasks (``Send``)
+join the planned nodes ahead of the triggered ones.
 """
 
 from __future__ import annotations
