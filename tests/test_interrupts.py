@@ -412,3 +412,25 @@ def test_compiling_an_interrupting_node_without_a_checkpointer_is_a_located_erro
     graph = build().compile(checkpointer=InMemorySaver())
     config = {"configurable": {"thread_id": "t"}}
     assert graph.invoke({"log": []}, config)["__interrupt__"][0].value == "through a helper?"
+
+
+def test_breakpoints_without_a_checkpointer_fail_before_anything_runs() -> None:
+    # LangGraph stops such a run at the breakpoint, and nothing can resume it
+    from flowc.langgraph import START, StateGraph
+
+    ran: list[str] = []
+
+    def one(state: LogState) -> Any:
+        ran.append("one")
+        return {"log": ["one"]}
+
+    builder = StateGraph(LogState)
+    builder.add_node("one", one)
+    builder.add_edge(START, "one")
+    for graph, options in (
+        (builder.compile(interrupt_before=["one"]), {}),
+        (builder.compile(), {"interrupt_after": "*"}),
+    ):
+        with pytest.raises(ValueError, match=r"^interrupt_before / interrupt_after need a checkp"):
+            list(graph.stream({"log": []}, **options))
+    assert ran == []
