@@ -76,10 +76,8 @@ def test_unsupported_names_fail_to_import_with_the_feature_named() -> None:
     from flowc.langgraph.types import Send as TypesSend
 
     assert (Send, Command) == (TypesSend, TypesCommand)
-    with pytest.raises(
-        ImportError, match="has no interrupt: `interrupt\\(\\)` \\(human in the loop"
-    ):
-        from flowc.langgraph import interrupt  # noqa: F401
+    with pytest.raises(ImportError, match="has no RetryPolicy: retry policies are not supported"):
+        from flowc.langgraph import RetryPolicy  # noqa: F401
     with pytest.raises(ImportError, match="cannot import name 'Nonsense'"):
         from flowc.langgraph import Nonsense  # type: ignore[attr-defined]  # noqa: F401
 

@@ -79,14 +79,6 @@ def test_default_node_policies_flowc_lacks_fail_at_set_node_defaults() -> None:
     ("kwargs", "message"),
     [
         ({"store": InMemoryStore()}, "stores (`store=`) are not supported by flowc yet"),
-        (
-            {"interrupt_before": ["node"]},
-            "interrupts (`interrupt_before=`) are not supported by flowc yet",
-        ),
-        (
-            {"interrupt_after": "*"},
-            "interrupts (`interrupt_after=`) are not supported by flowc yet",
-        ),
         ({"debug": True}, "`debug=True` (printing every step) is not supported by flowc"),
         (
             {"transformers": [object]},
@@ -192,7 +184,7 @@ def takes_store(state: State, store: Any = None) -> Any:
     [
         (
             asks,
-            "node `node` uses `interrupt`: `interrupt()` (human in the loop) is not supported by flowc yet",
+            "node `node` uses `interrupt`: LangGraph's `interrupt()` does not see a flowc run",
         ),
         (
             writes_with_langgraph,
@@ -243,7 +235,9 @@ def test_closures_capturing_unsupported_objects_fail_at_compile() -> None:
     def node(state: State) -> Any:
         return {"n": make("how many?")}
 
-    assert compile_error(one_node(node))[0][1].startswith("node `node` uses `make`: `interrupt()`")
+    assert compile_error(one_node(node))[0][1].startswith(
+        "node `node` uses `make`: LangGraph's `interrupt()`"
+    )
 
 
 def test_langgraph_graphs_and_runnables_cannot_be_nodes() -> None:
@@ -334,10 +328,6 @@ def test_the_import_errors_of_other_missing_features_name_them_in_one_sentence()
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        (
-            {"interrupt_before": ["node"]},
-            "interrupts (`interrupt_before=`) are not supported by flowc yet",
-        ),
         ({"output_keys": ["n"]}, "`output_keys=` is not supported by flowc yet"),
         (
             {"checkpoint_during": True},
@@ -366,9 +356,9 @@ def test_run_options_fail_before_running(kwargs: dict[str, Any], message: str) -
     assert ran == []
 
 
-def test_resuming_with_command_fails_before_running() -> None:
+def test_resuming_without_a_checkpointer_fails_before_running_as_in_langgraph() -> None:
     graph = one_node().compile()
     with pytest.raises(
-        UnsupportedFeatureError, match=r"resuming with `Command` is not supported by flowc yet"
+        RuntimeError, match=r"^Cannot use Command\(resume=...\) without checkpointer$"
     ):
         graph.invoke(Command(resume="x"))

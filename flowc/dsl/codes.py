@@ -261,7 +261,9 @@ E310 = _code(
     "a router whose targets are unknown",
     (
         "A router whose targets are unknown: no `targets`, no path map, no `Literal` "
-        "return annotation."
+        "return annotation. Also a node whose `Command` may go to something that is not a "
+        "node of the graph (its `Command[Literal[...]]` return annotation, or its "
+        "`destinations`)."
     ),
 )
 E311 = _code(
@@ -329,8 +331,8 @@ E601 = _code(
     "a LangGraph feature flowc does not support yet",
     (
         "A LangGraph feature flowc does not support yet, named in the message with the call, "
-        "node or router that uses it: `interrupt()`, a checkpointer, store, cache or "
-        "`interrupt_before`/`interrupt_after` given to `compile()`, a `StateGraph` schema "
+        "node or router that uses it: LangGraph's own `interrupt()`, a store or cache given "
+        "to `compile()`, a `StateGraph` schema "
         "option, a managed value or channel in the state, a node parameter flowc cannot pass."
     ),
 )
@@ -350,6 +352,16 @@ E603 = _code(
     (
         "Node metadata that is not JSON values (str, int, float, bool, None, lists and "
         "dicts of them): flowc writes it into the generated module."
+    ),
+)
+E604 = _code(
+    "E604",
+    "interrupt() in a graph compiled without a checkpointer",
+    (
+        "A node that calls `interrupt()` in a graph compiled without a checkpointer: nothing "
+        "could resume the run it stops, so flowc refuses it when the graph is compiled. "
+        "Compile with `checkpointer=` (one of `flowc.savers`, or a LangGraph saver) and run on "
+        "a thread."
     ),
 )
 W001 = _code(

@@ -85,6 +85,10 @@ class NodeSpec(_Model):
     writes: tuple[str, ...] | None = Field(
         default=None, description="The state keys this node writes (for its update type)."
     )
+    destinations: tuple[str, ...] | None = Field(
+        default=None,
+        description="Where the node may go when it returns a Command (for checking and drawing).",
+    )
 
 
 class EdgeSpec(_Model):
@@ -117,7 +121,10 @@ class GraphSpec(_Model):
 
     def digest(self) -> str:
         """A stable hash of the spec (sha256 of its canonical JSON)."""
-        text = self.model_dump_json(by_alias=True)
+        # a spec that declares no node destinations hashes as it did before the field existed
+        unset = all(node.destinations is None for node in self.nodes)
+        exclude: Any = {"nodes": {"__all__": {"destinations"}}} if unset else None
+        text = self.model_dump_json(by_alias=True, exclude=exclude)
         return hashlib.sha256(text.encode()).hexdigest()
 
     def node(self, name: str) -> NodeSpec | None:

@@ -17,7 +17,7 @@ returns a graph whose ``stream``, ``astream``, ``invoke`` and ``ainvoke``
 produce exactly LangGraph's chunks and results (v1's, or with ``version="v2"``
 its stream parts and :class:`GraphOutput`), and whose ``get_graph()``,
 ``get_input_jsonschema()`` and ``get_output_jsonschema()`` describe it as
-LangGraph does. ``Send`` and ``Command`` are flowc's (also in
+LangGraph does. ``Send``, ``Command``, ``interrupt`` and ``Interrupt`` are flowc's (also in
 :mod:`flowc.langgraph.types`). LangGraph's prebuilt agent and tool node
 (``create_react_agent``, ``ToolNode``, ``tools_condition``) are in
 :mod:`flowc.langgraph.prebuilt`, as in ``langgraph.prebuilt``. LangGraph features flowc
@@ -33,6 +33,7 @@ from flowc.dsl.spec import END, START
 from flowc.reducers import add_messages
 from flowc.runtime import StreamWriter, get_config, get_stream_writer
 from flowc.runtime.control import Command, Send
+from flowc.runtime.interrupts import Interrupt, interrupt
 from flowc.runtime.policies import CachePolicy, RetryPolicy
 
 from ._builder import StateGraph
@@ -49,6 +50,7 @@ __all__ = [
     "DrawableGraph",
     "GraphCompileError",
     "GraphOutput",
+    "Interrupt",
     "MessagesState",
     "RetryPolicy",
     "Send",
@@ -58,10 +60,10 @@ __all__ = [
     "add_messages",
     "get_config",
     "get_stream_writer",
+    "interrupt",
 ]
 
 _NOT_YET: dict[str, tuple[str, str | None]] = {
-    "interrupt": ("`interrupt()` (human in the loop needs a checkpointer) is", None),
     "MessageGraph": ("`MessageGraph` (removed from LangGraph 1.x too) is", "use StateGraph"),
 }
 """LangGraph names flowc does not offer: the start of the sentence that refuses the

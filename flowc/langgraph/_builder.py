@@ -53,14 +53,6 @@ _SAVER_METHODS = ("get_tuple", "list", "put", "put_writes", "get_next_version")
 
 _COMPILE_OPTIONS: dict[str, tuple[str, str]] = {
     "store": ("stores (`store=`) are not supported by flowc yet", "compile without `store`"),
-    "interrupt_before": (
-        "interrupts (`interrupt_before=`) are not supported by flowc yet",
-        "flowc runs have no checkpointer to resume from",
-    ),
-    "interrupt_after": (
-        "interrupts (`interrupt_after=`) are not supported by flowc yet",
-        "flowc runs have no checkpointer to resume from",
-    ),
     "debug": (
         "`debug=True` (printing every step) is not supported by flowc",
         'stream with `stream_mode="debug"`',
@@ -492,6 +484,28 @@ class StateGraph(Generic[StateT]):
             policies=dataclasses.replace(own, retry=retry, cache=cache, error_handler=handler),
         )
 
+    def _unresumable(self) -> list[Diagnostic]:
+        """Nodes that call ``interrupt()`` in a graph compiled without a checkpointer (E604)."""
+        from ._scan import calls_interrupt
+
+        out = []
+        for record in self._nodes:
+            if is_compiled_graph(record.action) or not callable(record.action):
+                continue
+            spelled = calls_interrupt(record.action)
+            if spelled is not None:
+                out.append(
+                    Diagnostic.error(
+                        "E604",
+                        f"node `{record.name}` calls `{spelled}()`, but the graph is compiled "
+                        "without a checkpointer: nothing could resume the run it stops",
+                        record.span,
+                        "compile with checkpointer=... (flowc.savers or a LangGraph saver) and "
+                        "run on a thread; a subgraph that interrupts is not supported yet",
+                    )
+                )
+        return out
+
     def validate(self) -> StateGraph[StateT]:
         """Run flowc's checks without generating code.
 
@@ -529,8 +543,6 @@ class StateGraph(Generic[StateT]):
         span = call_site()
         given = {
             "store": store is not None,
-            "interrupt_before": bool(interrupt_before),
-            "interrupt_after": bool(interrupt_after),
             "debug": bool(debug),
             "transformers": bool(transformers),
         }
@@ -554,6 +566,8 @@ class StateGraph(Generic[StateT]):
                         "or a LangGraph saver",
                     )
                 )
+        if checkpointer in (None, False):
+            problems.extend(self._unresumable())
         blueprint = self._blueprint(name, span, problems)
         return CompiledStateGraph(
             compile_blueprint(blueprint),
@@ -562,4 +576,6 @@ class StateGraph(Generic[StateT]):
             checkpointer=None if checkpointer in (None, False, True) else checkpointer,
             context_schema=self.context_schema,
             cache=cache,
+            interrupt_before=interrupt_before,
+            interrupt_after=interrupt_after,
         )

@@ -17,10 +17,18 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
 from flowc.runtime import Config
-from flowc.runtime._engine import STEP_TIMEOUT
-from flowc.runtime._persist import BRANCH, CHECKPOINTER, DURABILITY, START, next_of, task_id
-from flowc.runtime.checkpoint import ERROR
+from flowc.runtime._engine import BREAKPOINTS, STEP_TIMEOUT
+from flowc.runtime._persist import (
+    CHECKPOINTER,
+    DURABILITY,
+    NULL_TASK_ID,
+    TASKS,
+    next_of,
+    task_id,
+)
 from flowc.runtime.context import with_context
+from flowc.runtime.control import as_send
+from flowc.runtime.events import InterruptEvent
 from flowc.runtime.policies import CACHE
 
 from ._blueprint import Blueprint
@@ -37,6 +45,8 @@ __all__ = ["CompiledStateGraph", "GraphOutput", "PregelTask", "StateSnapshot"]
 
 OutputT = TypeVar("OutputT")
 _INTERRUPT = "__interrupt__"
+PUSH = "__pregel_push"
+PULL = "__pregel_pull"
 
 
 @dataclass(frozen=True)
@@ -45,7 +55,7 @@ class GraphOutput(Generic[OutputT]):
 
     Attributes:
         value: the final state (a dict, or the dataclass / pydantic state's class).
-        interrupts: always ``()``: flowc has no interrupts.
+        interrupts: the interrupts the run stopped at (``Interrupt`` s), else ``()``.
     """
 
     value: OutputT
@@ -123,8 +133,6 @@ _IGNORED_CONFIG_KEYS = ("run_name",)
 _RUN_OPTIONS: dict[str, str] = {
     "print_mode": "`print_mode=` is",
     "output_keys": "`output_keys=` is",
-    "interrupt_before": "interrupts (`interrupt_before=`) are",
-    "interrupt_after": "interrupts (`interrupt_after=`) are",
     "checkpoint_during": "`checkpoint_during=` (LangGraph's older name of `durability=`) is",
     "debug": "`debug=` is",
     "control": "run controls (`control=`) are",
@@ -171,6 +179,20 @@ def merge_configs(
     return out
 
 
+def _live(config: Mapping[str, Any]) -> bool:
+    # LangGraph's snapshot of a thread's latest checkpoint shows its current status
+    return "checkpoint_id" not in (config.get("configurable") or {})
+
+
+def _nodes(given: Any) -> tuple[str, ...]:
+    """``interrupt_before`` / ``interrupt_after`` as a tuple of node names (``"*"``: every node)."""
+    if not given:
+        return ()
+    if given == "*":
+        return ("*",)
+    return tuple(given)
+
+
 def _thread_config(config: Mapping[str, Any]) -> dict[str, Any]:
     configurable = dict(config.get("configurable") or {})
     if configurable.get("thread_id") is None:
@@ -191,14 +213,6 @@ def _refuse(version: str, options: Mapping[str, Any]) -> None:
         if value is None or value is False or value == ():
             continue
         raise UnsupportedFeatureError(f"{what} not supported by flowc yet")
-
-
-def _refuse_input(input: Any) -> None:
-    cls = type(input)
-    if cls.__name__ == "Command" and (cls.__module__ or "").startswith("langgraph."):
-        raise UnsupportedFeatureError(
-            "resuming with `Command` is not supported by flowc yet (there is no checkpointer)"
-        )
 
 
 def _io_keys(bp: Blueprint) -> tuple[frozenset[str] | None, tuple[str, ...] | None]:
@@ -375,9 +389,44 @@ def _result(chunks: list[Any], stream_mode: str, version: str) -> Any:
     """What ``invoke`` returns, given every chunk of its run (already shaped for the output)."""
     if stream_mode != "values":
         return chunks
-    # v2 (a v1 run in "values" mode reads events, not chunks)
+    # v2 (a v1 run in "values" mode reads events, not chunks): values parts carry interrupts
     latest = chunks[-1]["data"] if chunks else None
-    return GraphOutput(latest)
+    interrupts = tuple(i for chunk in chunks for i in chunk.get("interrupts", ()))
+    return GraphOutput(latest, interrupts)
+
+
+def _latest(events: list[Any]) -> Any:
+    """What a v1 ``invoke`` in ``values`` mode returns: the last state, with its interrupts.
+
+    As LangGraph's: the interrupts of every ``{"__interrupt__": ...}`` update,
+    as a list under ``"__interrupt__"`` (none for a breakpoint's empty one).
+    """
+    latest = None
+    interrupts: list[Any] = []
+    for event in events:
+        if event.mode == "values":
+            latest = event.chunk()
+        elif type(event) is InterruptEvent:
+            interrupts.extend(event.interrupts)
+    if interrupts:
+        return (
+            {**latest, _INTERRUPT: interrupts}
+            if isinstance(latest, dict)
+            else {_INTERRUPT: interrupts}
+        )
+    return latest
+
+
+def _task_result(output: Sequence[tuple[str, Any]], keys: frozenset[str]) -> dict[str, Any]:
+    """A finished task's result as LangGraph's snapshots give it: its writes of state keys.
+
+    A key written twice shows as ``{"$writes": [first, second]}``.
+    """
+    written: dict[str, list[Any]] = {}
+    for channel, value in output:
+        if channel in keys:
+            written.setdefault(channel, []).append(value)
+    return {k: v[0] if len(v) == 1 else {"$writes": v} for k, v in written.items()}
 
 
 class CompiledStateGraph:
@@ -398,6 +447,8 @@ class CompiledStateGraph:
         checkpointer: Any = None,
         context_schema: Any = None,
         cache: Any = None,
+        interrupt_before: Any = None,
+        interrupt_after: Any = None,
     ) -> None:
         self.module = module
         self.blueprint = blueprint
@@ -414,8 +465,14 @@ class CompiledStateGraph:
         self.cache = cache
         """Where nodes with a cache policy keep their writes (``compile(cache=...)``)."""
         self._step_timeout: float | None = None
+        self.interrupt_before_nodes = _nodes(interrupt_before)
+        """The nodes a run stops before (``("*",)``: every node), unless a call names others."""
+        self.interrupt_after_nodes = _nodes(interrupt_after)
+        """The nodes a run stops after, unless a call names others."""
 
     def _input(self, input: Any) -> Any:
+        if type(input).__name__ == "Command":
+            return input  # resuming or steering a run on a thread (flowc's or LangGraph's)
         if self._root:
             return {ROOT: input}
         # LangGraph reads an input's keys of the input schema only, and ignores the others
@@ -432,6 +489,17 @@ class CompiledStateGraph:
         if keys is None or not isinstance(input, Mapping) or all(k in keys for k in input):
             return input
         return {k: v for k, v in input.items() if k in keys}
+
+    def _final(self, latest: Any) -> Any:
+        """What ``invoke`` returns of a run on a thread: :meth:`_output`, with the
+        run's interrupts kept under ``__interrupt__``."""
+        if isinstance(latest, dict) and _INTERRUPT in latest:
+            state = {k: v for k, v in latest.items() if k != _INTERRUPT}
+            out = self._output(state) if state else state
+            if isinstance(out, dict):
+                return {**out, _INTERRUPT: latest[_INTERRUPT]}
+            return {_INTERRUPT: latest[_INTERRUPT]}
+        return self._output(latest)
 
     def _output(self, state: Any) -> Any:
         # what invoke returns: the output schema's keys, in its order, as LangGraph reads them
@@ -465,6 +533,8 @@ class CompiledStateGraph:
         if self.config:
             config = merge_configs(self.config, config)
         context = options.pop("context", None) if options else None
+        before = options.pop("interrupt_before", None) if options else None
+        after = options.pop("interrupt_after", None) if options else None
         out = _config(config, self.checkpointer)
         extra: dict[str, Any] = {}
         if self.cache is not None:
@@ -477,6 +547,20 @@ class CompiledStateGraph:
             out["configurable"] = {**out.get("configurable", {}), **extra}  # type: ignore[union-attr,index]
         if context is not None:
             out = with_context(out, coerce_context(self.context_schema, context))  # type: ignore[assignment]
+        breaks = (
+            _nodes(before) if before is not None else self.interrupt_before_nodes,
+            _nodes(after) if after is not None else self.interrupt_after_nodes,
+        )
+        if breaks[0] or breaks[1]:
+            if out is None or self.checkpointer is None:
+                raise ValueError(
+                    "interrupt_before / interrupt_after need a checkpointer: compile the graph "
+                    "with checkpointer=... and run it on a thread, so that the run can be resumed"
+                )
+            out["configurable"] = {
+                **out["configurable"],
+                **{key: nodes for key, nodes in zip(BREAKPOINTS, breaks, strict=True) if nodes},
+            }
         if durability is not None:
             if durability not in ("sync", "async", "exit"):
                 raise ValueError(
@@ -495,7 +579,7 @@ class CompiledStateGraph:
         """The thread's state at its latest checkpoint (or at the one ``config`` names)."""
         del subgraphs
         saved = self._saver().get_tuple(_thread_config(config))
-        return self._snapshot(config, saved)
+        return self._snapshot(config, saved, _live(config))
 
     async def aget_state(
         self, config: Mapping[str, Any], *, subgraphs: bool = False
@@ -503,7 +587,7 @@ class CompiledStateGraph:
         """Async twin of :meth:`get_state`."""
         del subgraphs
         saved = await self._saver().aget_tuple(_thread_config(config))
-        return self._snapshot(config, saved)
+        return self._snapshot(config, saved, _live(config))
 
     def get_state_history(
         self,
@@ -517,7 +601,7 @@ class CompiledStateGraph:
         for saved in self._saver().list(
             _thread_config(config), filter=filter, before=before, limit=limit
         ):
-            yield self._snapshot(config, saved)
+            yield self._snapshot(config, saved, live=False)
 
     async def aget_state_history(
         self,
@@ -531,50 +615,73 @@ class CompiledStateGraph:
         async for saved in self._saver().alist(
             _thread_config(config), filter=filter, before=before, limit=limit
         ):
-            yield self._snapshot(config, saved)
+            yield self._snapshot(config, saved, live=False)
 
-    def _snapshot(self, config: Mapping[str, Any], saved: Any) -> StateSnapshot:
+    def _snapshot(self, config: Mapping[str, Any], saved: Any, live: bool) -> StateSnapshot:
+        """The snapshot of a stored checkpoint, as LangGraph makes it.
+
+        ``live`` (the thread's latest, not a named checkpoint): the writes of
+        the tasks that finished are applied to ``values``, ``next`` names only
+        the tasks still to run, and tasks show only unanswered interrupts.
+        Otherwise it is a record of the step.
+        """
         if saved is None:
             return StateSnapshot({}, (), dict(config), None, None, None, (), ())
+        from flowc.runtime._resume import task_statuses
+
         checkpoint = saved.checkpoint
         stored = checkpoint["channel_values"]
-        values = self.module.PLAN.stored(stored)
-        if self._root:
-            values = _root_value(values)
-        due = next_of(stored)
+        plan = self.module.PLAN
+        values = plan.stored(stored)
+        # outside a run LangGraph lists a checkpoint's tasks in the order nodes were added
+        order = {name: index for index, name in enumerate(("__start__", *plan.nodes))}
+        due = tuple(sorted(next_of(stored), key=lambda name: order.get(name, len(order))))
         checkpoint_id = checkpoint["id"]
         ns = saved.config["configurable"].get("checkpoint_ns", "")
-        writes: dict[str, list[tuple[str, Any]]] = {}
-        for tid, channel, value in saved.pending_writes or ():
-            writes.setdefault(tid, []).append((channel, value))
+        statuses = task_statuses(saved.pending_writes or ())
+        # the run's own writes (a Command's update) are the state's, as LangGraph shows them
+        null = {
+            channel: value
+            for tid, channel, value in saved.pending_writes or ()
+            if tid == NULL_TASK_ID and channel in plan.keys
+        }
+        if null:
+            plan.apply(values, null)
         tasks = []
-        for name in due:
-            tid = task_id(checkpoint_id, ns, name)
-            written = writes.get(tid)
-            error = None
+        still = []
+        # the checkpoint's Send tasks come first, as LangGraph lists them
+        sends = [send for send in map(as_send, stored.get(TASKS) or ()) if send is not None]
+        paths: list[tuple[Any, ...]] = [(PUSH, index, False) for index in range(len(sends))]
+        paths.extend((PULL, name) for name in due)
+        for path, name in zip(paths, [*(send.node for send in sends), *due], strict=True):
+            tid = task_id(checkpoint_id, ns, name, f"push:{path[1]}" if path[0] == PUSH else "pull")
+            status = statuses.get(tid)
+            if status is None:
+                tasks.append(PregelTask(tid, name, path))
+                still.append(name)
+                continue
             result = None
-            if written is not None:
-                for channel, value in written:
-                    if channel == ERROR:
-                        error = value
-                if error is None:
-                    result = {
-                        channel: value
-                        for channel, value in written
-                        if not channel.startswith(BRANCH) and channel != START
-                    }
-                    if self._root:
-                        result = _root_result(result)
-            tasks.append(PregelTask(tid, name, ("__pregel_pull", name), error, (), None, result))
+            if status.finished:
+                result = _task_result(status.output, plan.keys)
+                if self._root:
+                    result = _root_result(result)
+                if live:
+                    update = {k: v for k, v in status.output if k in plan.keys}
+                    if update:
+                        plan.apply(values, update)
+            else:
+                still.append(name)
+            raised = status.pending if live else status.interrupts
+            tasks.append(PregelTask(tid, name, path, status.error, raised, None, result))
         return StateSnapshot(
-            values,
-            due,
+            _root_value(values) if self._root else values,
+            tuple(still) if live else tuple(task.name for task in tasks),
             dict(saved.config),
             dict(saved.metadata),
             checkpoint["ts"],
             None if saved.parent_config is None else dict(saved.parent_config),
             tuple(tasks),
-            (),
+            tuple(i for task in tasks for i in task.interrupts),
         )
 
     def __repr__(self) -> str:
@@ -649,7 +756,6 @@ class CompiledStateGraph:
         """
         run_config = self._config(config, options)
         _refuse(version, options)
-        _refuse_input(input)
         chunks = self.module.stream_chunks(
             self._input(input),
             stream_mode=_tagged(stream_mode, self._root),
@@ -674,7 +780,6 @@ class CompiledStateGraph:
         """Async twin of :meth:`stream`."""
         run_config = self._config(config, options)
         _refuse(version, options)
-        _refuse_input(input)
         chunks = self.module.astream_chunks(
             self._input(input),
             stream_mode=_tagged(stream_mode, self._root),
@@ -707,7 +812,6 @@ class CompiledStateGraph:
         """
         run_config = self._config(config, options)
         _refuse(version, options)
-        _refuse_input(input)
         input = self._input(input)
         if stream_mode != "values" or version == "v2":
             chunks = self.module.stream_chunks(
@@ -726,6 +830,11 @@ class CompiledStateGraph:
                     chunks, stream_mode, version, subgraphs and stream_mode != "values"
                 )
             return _result(list(chunks), stream_mode, version)
+        if self.checkpointer is not None:
+            modes = ["updates", "values"]
+            return self._final(
+                _latest(list(self.module.stream(input, stream_mode=modes, config=run_config)))
+            )
         latest = None
         for event in self.module.stream(input, stream_mode="values", config=run_config):
             latest = event.data
@@ -744,7 +853,6 @@ class CompiledStateGraph:
         """Async twin of :meth:`invoke`."""
         run_config = self._config(config, options)
         _refuse(version, options)
-        _refuse_input(input)
         input = self._input(input)
         if stream_mode != "values" or version == "v2":
             chunks = self.module.astream_chunks(
@@ -768,6 +876,10 @@ class CompiledStateGraph:
                     )
                 )
             return _result(got, stream_mode, version)
+        if self.checkpointer is not None:
+            modes = ["updates", "values"]
+            events = self.module.astream(input, stream_mode=modes, config=run_config)
+            return self._final(_latest([event async for event in events]))
         latest = None
         async for event in self.module.astream(input, stream_mode="values", config=run_config):
             latest = event.data

@@ -408,6 +408,8 @@ class _Lowering:
         common: dict[str, Any] = {"name": record.name}
         if record.metadata:
             common["metadata"] = record.metadata
+        if record.destinations:
+            common["destinations"] = tuple(name for name, _ in record.destinations)
         if is_compiled_graph(action):
             narrowed = _narrowing_schema(action.blueprint)
             if narrowed is not None:

@@ -1,7 +1,6 @@
 """What a node or router uses of LangGraph that flowc cannot run.
 
-A node that returns ``Command``, a router that returns ``Send``, a node that
-calls ``interrupt()``, or one that still calls LangGraph's own
+A node that still calls LangGraph's own ``interrupt()`` or
 ``get_stream_writer`` would only fail (or silently stream nothing) while the
 graph runs. To refuse them at ``compile()``, the names a callable's code
 refers to (and those of the module functions it calls, a few levels deep) are
@@ -22,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Use", "unsupported_params", "unsupported_uses"]
+__all__ = ["Use", "calls_interrupt", "unsupported_params", "unsupported_uses"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,8 +37,8 @@ class Use:
 
 _WATCHED: dict[tuple[str, str], tuple[str, str]] = {
     ("langgraph.types", "interrupt"): (
-        "`interrupt()` (human in the loop) is not supported by flowc yet",
-        "flowc runs have no checkpointer to resume from; split the graph where it waits",
+        "LangGraph's `interrupt()` does not see a flowc run",
+        "import it from flowc.langgraph: `from flowc.langgraph import interrupt`",
     ),
     ("langgraph.config", "get_stream_writer"): (
         "LangGraph's `get_stream_writer` does not write to a flowc run",
@@ -134,7 +133,22 @@ def unsupported_uses(obj: Any) -> list[Use]:
     watched = _watched()
     if not watched:
         return []
-    modules = _watched_modules()
+    return _uses(obj, watched, _watched_modules())
+
+
+def calls_interrupt(obj: Any) -> str | None:
+    """How ``obj``'s code (or a module function it calls) spells flowc's ``interrupt``, if it does."""
+    from flowc.runtime import interrupts
+
+    found = _uses(
+        obj,
+        {id(interrupts.interrupt): ("interrupt", "", "")},
+        {id(interrupts): interrupts.__name__},
+    )
+    return found[0].name if found else None
+
+
+def _uses(obj: Any, watched: dict[int, tuple[str, str, str]], modules: dict[int, str]) -> list[Use]:
     found: dict[str, Use] = {}
     visited: set[int] = set()
 

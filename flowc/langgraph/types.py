@@ -1,8 +1,8 @@
-"""``langgraph.types`` on flowc: ``Send``, ``Command``, ``RetryPolicy``, ``CachePolicy``,
-``StateSnapshot`` and ``PregelTask``.
+"""``langgraph.types`` on flowc: ``Send``, ``Command``, ``interrupt``, ``Interrupt``,
+``RetryPolicy``, ``CachePolicy``, ``StateSnapshot`` and ``PregelTask``.
 
-``from langgraph.types import Send, Command`` becomes ``from flowc.langgraph.types import
-Send, Command``. LangGraph's other types refuse to import with the feature named.
+``from langgraph.types import Send, Command, interrupt`` becomes ``from flowc.langgraph.types
+import Send, Command, interrupt``. LangGraph's other types refuse to import with the feature named.
 """
 
 from __future__ import annotations
@@ -10,11 +10,22 @@ from __future__ import annotations
 from typing import Any
 
 from flowc.runtime.control import Command, Send
+from flowc.runtime.interrupts import GraphInterrupt, Interrupt, interrupt
 from flowc.runtime.policies import CachePolicy, RetryPolicy
 
 from ._compiled import PregelTask, StateSnapshot
 
-__all__ = ["CachePolicy", "Command", "PregelTask", "RetryPolicy", "Send", "StateSnapshot"]
+__all__ = [
+    "CachePolicy",
+    "Command",
+    "GraphInterrupt",
+    "Interrupt",
+    "PregelTask",
+    "RetryPolicy",
+    "Send",
+    "StateSnapshot",
+    "interrupt",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -1,8 +1,8 @@
 """flowc's runtime (standard library only): what compiled graphs and their users share.
 
 Application code uses the event classes (for ``match`` and annotations),
-:func:`get_stream_writer` / :data:`StreamWriter` and :func:`get_config` inside
-nodes, :class:`Config` and the errors. The superstep engine that runs a
+:func:`get_stream_writer` / :data:`StreamWriter`, :func:`get_config` and
+:func:`interrupt` inside nodes, :class:`Config` and the errors. The superstep engine that runs a
 compiled graph lives in private modules (``_engine``, ``_drive``, ``_graph``)
 that generated modules import explicitly.
 """
@@ -23,9 +23,12 @@ from .events import (
     CustomEvent,
     DebugEvent,
     Event,
+    InterruptEvent,
+    InterruptValuesEvent,
     MessageMetadata,
     MessagesEvent,
     Namespace,
+    ReplayedUpdatesEvent,
     StreamMode,
     TaskEvent,
     TaskId,
@@ -33,6 +36,7 @@ from .events import (
     UpdatesEvent,
     ValuesEvent,
 )
+from .interrupts import GraphInterrupt, Interrupt, interrupt
 from .run import StreamWriter, current_task, get_config, get_stream_writer
 
 if TYPE_CHECKING:
@@ -55,7 +59,11 @@ __all__ = [
     "DebugPart",
     "EmptyInputError",
     "Event",
+    "GraphInterrupt",
     "GraphRecursionError",
+    "Interrupt",
+    "InterruptEvent",
+    "InterruptValuesEvent",
     "InvalidInputError",
     "InvalidUpdateError",
     "MessageMetadata",
@@ -63,6 +71,7 @@ __all__ = [
     "MessagesPart",
     "Namespace",
     "NodeConfig",
+    "ReplayedUpdatesEvent",
     "StreamMode",
     "StreamPart",
     "StreamWriter",
@@ -81,6 +90,7 @@ __all__ = [
     "deferred_form",
     "get_config",
     "get_stream_writer",
+    "interrupt",
     "shape_chunks",
     "shape_parts",
 ]

@@ -20,8 +20,11 @@ from collections.abc import AsyncIterator, Generator, Iterator, Sequence
 from typing import Any, cast
 
 from ._engine import Engine, Node, Plan, Request, Writes
+from ._persist import CHECKPOINTER
 from .config import Config
+from .control import Command, ParentCommand, as_command
 from .events import Event, StreamMode, UpdatesEvent
+from .interrupts import GraphInterrupt
 from .messages import emit_node_output
 from .run import (
     Done,
@@ -71,7 +74,9 @@ async def adrive(
         # a run given a config can be on one)
         if run.config:
             engine.on_thread()
-        if plan.afirst is not None:
+        if engine.resumed is not None:
+            first: Any = ()
+        elif plan.afirst is not None:
             first = await plan.afirst(values)
         elif plan.first is not None:
             first = plan.first(values)
@@ -94,6 +99,10 @@ async def adrive(
                         if not isinstance(done, Done):
                             yield done
                         elif done.error is not None:
+                            if type(done.error) is GraphInterrupt and engine.thread is not None:
+                                for event in engine.interrupted(done.task, done.error):
+                                    yield event
+                                continue
                             for event in engine.failed(done.task, done.error):
                                 yield event
                             if not engine.rescue(done.task, done.error, asynchronous=True):
@@ -129,7 +138,7 @@ def stream(
     """
     try:
         run = Run.start(plan.name, stream_mode, subgraphs, config, plan.limit)
-        values, wrote = plan.start(input)
+        values, wrote = start(plan, run, input)
     except Exception as exc:
         return failing(exc)
     events = Engine(plan, run, values, input).steps(wrote)
@@ -146,7 +155,7 @@ def astream(
     """Async twin of :func:`stream`: a refused argument raises on the first ``anext()``."""
     try:
         run = Run.start(plan.name, stream_mode, subgraphs, config, plan.limit)
-        values, wrote = plan.start(input)
+        values, wrote = start(plan, run, input)
     except Exception as exc:
         return afailing(exc)
     events = adrive(plan, run, values, wrote, input)
@@ -156,7 +165,7 @@ def astream(
 def invoke(plan: Plan, input: Any, config: Config | None) -> dict[str, Any]:
     """Run ``plan`` to the end; its final values."""
     run = Run.start(plan.name, (), False, config, plan.limit)
-    values, wrote = plan.start(input)
+    values, wrote = start(plan, run, input)
     events = Engine(plan, run, values, input).steps(wrote)
     # a root run streams nothing here; a nested one hands its parent what it wants
     for _ in events if run.parent is None else run.split(events):
@@ -167,11 +176,36 @@ def invoke(plan: Plan, input: Any, config: Config | None) -> dict[str, Any]:
 async def ainvoke(plan: Plan, input: Any, config: Config | None) -> dict[str, Any]:
     """Async twin of :func:`invoke`."""
     run = Run.start(plan.name, (), False, config, plan.limit)
-    values, wrote = plan.start(input)
+    values, wrote = start(plan, run, input)
     events = adrive(plan, run, values, wrote, input)
     async for _ in events if run.parent is None else run.asplit(events):
         pass
     return cast(dict[str, Any], run.result)
+
+
+def start(plan: Plan, run: Run, input: Any) -> tuple[dict[str, Any], bool]:
+    """The state a run starts from and whether its input wrote (see :meth:`Plan.start`).
+
+    On a thread, ``None`` or a ``Command`` goes on from the thread's
+    checkpoint, whose state the engine loads: the run starts empty here.
+
+    Raises:
+        RuntimeError: for a ``Command(resume=...)`` without a checkpointer.
+    """
+    if input is None or (type(input) is not dict and as_command(input) is not None):
+        configurable = run.config.get("configurable") if run.parent is None else None
+        if configurable and configurable.get(CHECKPOINTER) is not None:
+            return {}, False
+        if input is not None:
+            command = as_command(input)
+            if command is not None and command.resume is not None:
+                # LangGraph's words
+                raise RuntimeError("Cannot use Command(resume=...) without checkpointer")
+            raise RuntimeError(
+                "Command as input needs a checkpointer: compile the graph with "
+                "checkpointer=... and run it on a thread"
+            )
+    return plan.start(input)
 
 
 def subgraph_node(
@@ -197,7 +231,7 @@ def subgraph_node(
         node: the rest of :class:`~._engine.Node`'s arguments.
     """
 
-    def start(task: Task, inp: Any, values: dict[str, Any]) -> tuple[Run, dict[str, Any], bool]:
+    def begin(task: Task, inp: Any, values: dict[str, Any]) -> tuple[Run, dict[str, Any], bool]:
         run = Run.nested(child.name, task)
         if instance:
             state = shared_input(inp, shared)
@@ -211,17 +245,29 @@ def subgraph_node(
         emit_node_output(task, final)
         return {key: final[key] for key in shared if key in final} or None
 
-    def events(task: Task, inp: Any, values: dict[str, Any]) -> Generator[Event, None, Writes]:
-        run, state, wrote = start(task, inp, values)
-        yield from drive(child, run, state, wrote)
+    def events(task: Task, inp: Any, values: dict[str, Any]) -> Generator[Event, None, Any]:
+        run, state, wrote = begin(task, inp, values)
+        try:
+            yield from drive(child, run, state, wrote)
+        except ParentCommand as sent:
+            return up(sent)
         return end(task, run)
 
-    def call(task: Task, inp: Any, values: dict[str, Any]) -> Writes:
+    def call(task: Task, inp: Any, values: dict[str, Any]) -> Any:
         return drain(events(task, inp, values), task.emit)
 
-    async def acall(task: Task, inp: Any, values: dict[str, Any]) -> Writes:
-        run, state, wrote = start(task, inp, values)
-        await adrain(adrive(child, run, state, wrote), task.emit)
+    async def acall(task: Task, inp: Any, values: dict[str, Any]) -> Any:
+        run, state, wrote = begin(task, inp, values)
+        try:
+            await adrain(adrive(child, run, state, wrote), task.emit)
+        except ParentCommand as sent:
+            return up(sent)
         return end(task, run)
+
+    def up(sent: ParentCommand) -> Command[str]:
+        # a node of the subgraph returned Command(graph=PARENT): the graph stopped there,
+        # and the command is this node's outcome here (the subgraph's state is not written)
+        command = sent.command
+        return Command(update=command.update, goto=command.goto)
 
     return Node(name, updated, call, stream=events, acall=acall, **node)

@@ -27,9 +27,10 @@ without a checkpointer nothing more. The seams of what comes next: a resumed
 run starts at the step boundary (the top of the loop); writes of a
 superstep of several tasks are recorded per task (:attr:`Engine.writes`)
 before :meth:`Engine.settle` applies them; a task's outcome comes in whole
-(a result, or an error thrown in), so an interrupt, a retry or a timeout is
-one more kind of outcome; push tasks (``Send``) join the planned nodes ahead
-of the triggered ones.
+(a result, or an error thrown in), so a retry or a timeout is one more kind
+of outcome, as an interrupt is (:meth:`Engine.interrupted`, then
+:meth:`Engine.halt` ends the run after the superstep); push tasks (``Send``)
+join the planned nodes ahead of the triggered ones.
 """
 
 from __future__ import annotations
@@ -37,9 +38,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Generator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, Literal
 
-from ._persist import CHECKPOINTER, DURABILITY, START, Thread, task_id
+from ._persist import CHECKPOINTER, DURABILITY, START, TASKS, Thread, task_id
 from .config import DEFAULT_RECURSION_LIMIT
-from .control import Send, as_command, as_send
+from .control import PARENT, ParentCommand, Send, as_command, as_send
 from .errors import (
     EmptyInputError,
     GraphRecursionError,
@@ -47,7 +48,18 @@ from .errors import (
     InvalidUpdateError,
     recursion_message,
 )
-from .events import CustomEvent, Event, UpdatesEvent, ValuesEvent
+from .events import (
+    CheckpointDebugEvent,
+    CheckpointEvent,
+    CustomEvent,
+    Event,
+    InterruptEvent,
+    InterruptValuesEvent,
+    ReplayedUpdatesEvent,
+    UpdatesEvent,
+    ValuesEvent,
+)
+from .interrupts import GraphInterrupt, Interrupt, Resumes
 from .run import (
     CURRENT_TASK,
     Done,
@@ -64,6 +76,7 @@ if TYPE_CHECKING:
     from .policies import CachePolicy, RetryPolicy
 
 __all__ = [
+    "BREAKPOINTS",
     "Engine",
     "Node",
     "Plan",
@@ -479,6 +492,8 @@ class Plan:
         command = as_command(result)
         if command is None:
             return self.check(node, result), ()
+        if command.graph == PARENT:
+            raise ParentCommand(node, command)
         if command.graph is not None:
             raise InvalidUpdateError(
                 f"node {node!r} returned a Command for graph {command.graph!r}: "
@@ -621,7 +636,25 @@ async def abody(
     return update, node.route(local) + sent
 
 
+def _skipped(task: Task, hits: Any, done: Any) -> bool:
+    """Whether a superstep's task needs no job: a cache hit, or done before a resume."""
+    return bool(hits and task in hits) or bool(done and task in done)
+
+
 _NOTHING: Final[tuple[Event, ...]] = ()
+_NO_ANSWER: Final[list[Any]] = []
+"""The scalar resume value of a superstep that has none (never added to)."""
+
+
+def _interrupt_dict(interrupt: Interrupt[Any]) -> dict[str, Any]:
+    # LangGraph's tasks and checkpoint payloads show interrupts as dataclasses.asdict does
+    return {
+        "value": interrupt.value,
+        "id": interrupt.id,
+        "response_schema": interrupt.response_schema,
+    }
+
+
 _NO_JOINS: Final[list[set[str]]] = []
 _NO_WRITES: Final[dict[Any, Any]] = {}
 _NO_PUSHES: Final[list[Any]] = []
@@ -629,6 +662,9 @@ _NONE_HELD: Final[frozenset[str]] = frozenset()
 """Shared by every engine until it needs its own (never written to)."""
 STEP_TIMEOUT: Final = "__flowc_step_timeout"
 """The ``configurable`` key of a run's step timeout: ``(plan, seconds)``."""
+
+BREAKPOINTS: Final = ("__flowc_interrupt_before", "__flowc_interrupt_after")
+"""The ``configurable`` keys of a run's ``interrupt_before`` and ``interrupt_after`` nodes."""
 _PUSH: Final = ("__pregel_push",)
 """The triggers of a ``Send`` task, as LangGraph shows them."""
 """The joins' progress of every plan without joins (never written to)."""
@@ -728,10 +764,12 @@ class Engine:
 
     __slots__ = (
         "_lone",
+        "breaks",
         "cache",
         "cache_keys",
         "given",
         "held",
+        "interrupts",
         "order",
         "plan",
         "pushes",
@@ -739,6 +777,7 @@ class Engine:
         "ready",
         "rescued",
         "rescues",
+        "resumed",
         "run",
         "running",
         "seen",
@@ -789,6 +828,13 @@ class Engine:
         start (a list in runs of plans with error handlers, see :meth:`rescue`)."""
         self.rescued: dict[Task, Task] = _NO_WRITES
         """Each handler's task of this superstep, and the failed task it stands in for."""
+        self.resumed: Any = None
+        """A run that goes on from its thread's checkpoint: what it takes from it
+        (a :class:`~._resume.Resumed`, until its first superstep has started)."""
+        self.interrupts: list[Interrupt[Any]] = []
+        """The interrupts this superstep's tasks raised: the run stops after it."""
+        self.breaks: tuple[frozenset[str], frozenset[str]] | None = None
+        """The run's ``interrupt_before`` and ``interrupt_after`` nodes (``"*"``: all)."""
 
     @property
     def lone(self) -> Task | None:
@@ -822,10 +868,15 @@ class Engine:
             debug=run.debug,
             durability=configurable.get(DURABILITY) or "async",
         )
+        before, after = (configurable.get(key) for key in BREAKPOINTS)
+        if before or after:
+            self.breaks = (frozenset(before or ()), frozenset(after or ()))
         saved, step = thread.load()
-        self.step = step + 2
         values = self.values
         given = self.given
+        if given is None or (type(given) is not dict and as_command(given) is not None):
+            return self.resume_thread(thread, saved, step)
+        self.step = step + 2
         # the input writes the keys it has; `values` also holds the defaults it starts a state with
         thread.given = (
             {key: value for key, value in values.items() if key in given}
@@ -840,6 +891,188 @@ class Engine:
         if thread.given:
             self.plan.apply(values, thread.given)
         return thread
+
+    def resume_thread(self, thread: Thread, saved: dict[str, Any], step: int) -> Thread:
+        """Go on from the thread's checkpoint (the input is ``None`` or a ``Command``).
+
+        The run's state is the checkpoint's, its first superstep the one the
+        checkpoint names, numbered after it; nothing is written for the input.
+        """
+        from ._resume import Resumed, no_checkpoint
+
+        loaded = thread.loaded
+        if loaded is None:
+            raise no_checkpoint()
+        self.step = step
+        values = self.values
+        values.clear()
+        values.update(self.plan.stored(saved))
+        # the due tasks run now: none of them is discarded, as a new input would
+        thread.ran.clear()
+        resumed = self.resumed = Resumed(
+            thread, loaded.pending_writes or (), self.given, self.plan.fields
+        )
+        for target in resumed.goto:
+            if target not in self.plan.nodes:
+                raise InvalidUpdateError(
+                    f"Command(goto={target!r}) as input: {target!r} is not a node of the graph"
+                )
+        for key, value in resumed.update:
+            self.plan.apply(values, {key: value})
+        return thread
+
+    def resume(self, thread: Thread) -> Generator[Event, None, None]:
+        """A resumed run's start: the state it goes on from, its checkpoint's event; its tasks."""
+        from ._persist import next_of
+
+        loaded = thread.loaded
+        if self.run.values:
+            yield ValuesEvent(dict(self.values), self.run.ns)
+        stored = loaded.checkpoint["channel_values"]
+        due = {name for name in next_of(stored) if name in self.plan.nodes}
+        due.update(self.resumed.goto)
+        self.ready = self.nodes(due) if due else ()
+        sends = [as_send(send) for send in stored.get(TASKS) or ()]
+        self.pushes = [send for send in sends if send is not None]
+        if thread.stream or thread.debug:
+            yield from self.resumed_checkpoint(thread, loaded)
+
+    def resumed_checkpoint(self, thread: Thread, loaded: Any) -> tuple[Event, ...]:
+        """The event of the checkpoint a resumed run goes on from, as LangGraph streams it again.
+
+        Its tasks show what their stored writes say: a finished task's
+        result, an interrupted task's interrupts.
+        """
+        checkpoint_id = loaded.checkpoint["id"]
+        ns = thread.ns
+        statuses = self.resumed.statuses
+        tasks = []
+        pushed = [send.node for send in self.pushes]
+        names = (*pushed, *(node.name for node in self.ready))
+        for index, name in enumerate(names):
+            kind = f"push:{index}" if index < len(pushed) else "pull"
+            tid = task_id(checkpoint_id, ns, name, kind)
+            status = statuses.get(tid)
+            raised = tuple(_interrupt_dict(i) for i in status.interrupts) if status else ()
+            if status is not None and status.error is not None:
+                tasks.append({"id": tid, "name": name, "error": status.error, "state": None})
+                continue
+            result = None
+            if status is not None and status.finished:
+                result = {k: v for k, v in status.output if k in self.plan.keys}
+            if result:
+                tasks.append(
+                    {
+                        "id": tid,
+                        "name": name,
+                        "result": result,
+                        "interrupts": raised,
+                        "state": None,
+                    }
+                )
+            else:
+                tasks.append({"id": tid, "name": name, "interrupts": raised, "state": None})
+        parent = loaded.parent_config
+        event = CheckpointEvent(
+            {
+                "configurable": {
+                    "checkpoint_ns": ns,
+                    "thread_id": thread.thread_id,
+                    "checkpoint_id": checkpoint_id,
+                }
+            },
+            None if parent is None else dict(parent),
+            dict(self.values),
+            dict(loaded.metadata),
+            names,
+            tuple(tasks),
+            self.step,
+        )
+        out: list[Event] = []
+        if thread.stream:
+            out.append(event)
+        if thread.debug:
+            import time
+
+            out.append(CheckpointDebugEvent(self.step, time.time_ns(), event))  # type: ignore[arg-type]
+        return tuple(out)
+
+    def prepare(self, tasks: tuple[Task, ...]) -> Generator[Event, None, None]:
+        """Ready a superstep's tasks on a thread for ``interrupt()``; hand back finished ones' writes.
+
+        Every task gets its :class:`~.interrupts.Resumes`. In the first
+        superstep of a resumed run, a task that finished before the run
+        stopped does not run again: its stored writes are its outcome, and
+        its update streams marked as cached, as LangGraph streams it.
+        """
+        resumed = self.resumed
+        if resumed is None:
+            for task in tasks:
+                task.resumes = Resumes(task.checkpoint_ns, [], _NO_ANSWER)
+            return
+        self.resumed = None
+        from ._resume import stored_goto, stored_update
+
+        fields = self.plan.fields
+        run = self.run
+        for task in tasks:
+            output = resumed.finished.get(task.id)
+            if output is None:
+                task.resumes = Resumes(
+                    task.checkpoint_ns, resumed.answers(task.id), resumed.given, resumed.by_id
+                )
+                continue
+            update = stored_update(output, fields)
+            self.writes[task] = (task, update, stored_goto(output))
+            if run.updates:
+                yield ReplayedUpdatesEvent(task.name, update, run.ns)
+
+    def interrupted(self, task: Task, error: GraphInterrupt) -> tuple[Event, ...]:
+        """A task stopped at an interrupt: record it (the run stops after the superstep); its events."""
+        raised = error.interrupts
+        self.interrupts.extend(raised)
+        resumes = task.resumes
+        thread = self.thread
+        assert thread is not None
+        thread.put_interrupt(task.id, raised, None if resumes is None else resumes.written())
+        run = self.run
+        events: list[Event] = []
+        if run.updates:
+            events.append(InterruptEvent(raised, run.ns))
+        if run.values:
+            events.append(InterruptValuesEvent(dict(self.values), raised, run.ns))
+        if run.tasks or run.debug:
+            events.extend(
+                run.task_result_interrupted(task, tuple(_interrupt_dict(i) for i in raised))
+            )
+        return tuple(events)
+
+    def halt(self) -> tuple[Event, ...]:
+        """End a superstep that raised interrupts: the run stops here.
+
+        The writes of the tasks that finished are stored (they are not run
+        again on resume) and applied to the state the run ends with; if they
+        wrote state keys, ``values`` streams it, as LangGraph does.
+        """
+        writes = self.writes
+        pushed = len(self.pushes_running)
+        order = self.order[pushed:] + self.order[:pushed]
+        wrote = False
+        for task in order:
+            done = writes.get(task)
+            if done is not None and done[1]:
+                self.plan.apply(self.values, done[1])
+                wrote = True
+        writes.clear()
+        self.ready = ()
+        self.pushes = _NO_PUSHES
+        if wrote and self.run.values:
+            return (ValuesEvent(dict(self.values), self.run.ns),)
+        return _NOTHING
+
+    def breakpoint(self, names: frozenset[str], nodes: tuple[Node, ...]) -> bool:
+        """Whether a breakpoint (``interrupt_before`` / ``interrupt_after``) names one of ``nodes``."""
+        return bool(names) and ("*" in names or any(node.name in names for node in nodes))
 
     def begin(self, thread: Thread, first: Goto) -> tuple[Event, ...]:
         """The input checkpoint and the hidden ``__start__`` task's writes (where START leads)."""
@@ -858,6 +1091,7 @@ class Engine:
             self.values,
             tuple(node.name for node in self.ready),
             tuple(send.node for send in self.pushes),
+            sends=self.pushes,
         )
         del checkpoint_id
         return events
@@ -917,7 +1151,10 @@ class Engine:
                 # only a run given a config can be on a thread: others skip the call
                 if run.config:
                     thread = self.on_thread()
-                first = plan.entry if plan.first is None else plan.first(values)
+                if self.resumed is None:
+                    first = plan.entry if plan.first is None else plan.first(values)
+                else:
+                    first = ()
             if len(first) == 1 and type(first[0]) is str:
                 ready = self.ready = alone[first[0]]
             else:
@@ -945,14 +1182,24 @@ class Engine:
             timeout = self.timeout
             # a node that cannot stream runs right here in every mode but messages (whose
             # events of the node's output are made around a task that runs live)
-            calm = not saving and (not asynchronous or run.parent is None) and not run.messages
+            calm = (
+                not saving
+                and (not asynchronous or (run.parent is None and not plan.guarded))
+                and not run.messages
+            )
+            resuming = self.resumed is not None
             if thread is not None:
                 step = self.step
                 limit += step
-                yield from self.begin(thread, first)
+                if resuming:
+                    yield from self.resume(thread)
+                    ready = self.ready
+                    pushes = self.pushes
+                else:
+                    yield from self.begin(thread, first)
             if wrote and want_values:
                 yield ValuesEvent(dict(values), ns)
-            if thread is not None:
+            if thread is not None and not resuming:
                 yield from self.save(thread, step)
             while True:
                 step += 1
@@ -1066,7 +1313,8 @@ class Engine:
                         if held:
                             yield from held
                             held.clear()
-                        if want_tasks:
+                        # a command for the parent graph ends this graph, not the task
+                        if want_tasks and type(exc) is not ParentCommand:
                             yield from run.task_result(task, None, exc)
                         raise
                     task.active = False
@@ -1130,6 +1378,12 @@ class Engine:
                         pushes = self.pushes
                     continue
                 # several tasks, or one whose events stream as they happen
+                breaks = self.breaks
+                if breaks is not None and not resuming and self.breakpoint(breaks[0], ready):
+                    # interrupt_before: the checkpoint that names these tasks is saved
+                    if want_updates:
+                        yield InterruptEvent((), ns)
+                    break
                 self.step = step
                 if plan.deferring:
                     ready = self.hold(ready)
@@ -1141,33 +1395,49 @@ class Engine:
                 inputs = self.inputs(values)
                 if want_tasks:
                     yield from run.task_starts(tasks, inputs)
+                if thread is not None:
+                    yield from self.prepare(tasks)
                 hits: Any = None
                 if self.cache is not None:
                     hits = yield from self.look_up(tasks, nodes, inputs)
+                # on a resumed thread, tasks whose writes were saved are not run again
+                done = self.writes if thread is not None and self.writes else None
                 if asynchronous:
                     jobs: Any = self.jobs(tasks, nodes, inputs, True)
-                    if hits:
-                        jobs = [job for job in jobs if job[0] not in hits]
+                    if hits or done:
+                        jobs = [job for job in jobs if not _skipped(job[0], hits, done)]
                     yield Request("superstep", jobs, timeout, self.rescues)
                 else:
                     jobs = self.jobs(tasks, nodes, inputs, False)
-                    if hits:
-                        jobs = [job for job in jobs if job[0] not in hits]
+                    if hits or done:
+                        jobs = [job for job in jobs if not _skipped(job[0], hits, done)]
                     for item in run.run_threads(jobs, timeout, self.rescues):
                         if not isinstance(item, Done):
                             yield item
                             continue
                         if item.error is not None:
+                            if type(item.error) is GraphInterrupt and thread is not None:
+                                yield from self.interrupted(item.task, item.error)
+                                continue
                             yield from self.failed(item.task, item.error)
                             if not self.rescue(item.task, item.error):
                                 raise item.error
                             continue
                         yield from self.record(item.task, *item.result)
+                resuming = False
+                if thread is not None and self.interrupts:
+                    yield from self.halt()
+                    break
                 yield from self.settle()
                 ready = self.ready
                 pushes = self.pushes
                 if thread is not None:
                     yield from self.save(thread, step)
+                    if breaks is not None and self.breakpoint(breaks[1], nodes):
+                        # interrupt_after: the checkpoint after these tasks is saved
+                        if want_updates:
+                            yield InterruptEvent((), ns)
+                        break
             run.result = dict(values)
         finally:
             self.step = step
@@ -1275,7 +1545,8 @@ class Engine:
         self.writes[task] = (task, update, goto)
         thread = self.thread
         if thread is not None:
-            thread.put_writes(task.id, update, goto)
+            resumes = task.resumes
+            thread.put_writes(task.id, update, goto, None if resumes is None else resumes.written())
         if self.cache_keys:
             self.remember(task, update, goto)
         run = self.run
@@ -1401,6 +1672,9 @@ class Engine:
 
     def failed(self, task: Task, error: BaseException) -> tuple[Event, ...]:
         """A task raised ``error``: its events (the error then goes through)."""
+        if type(error) is ParentCommand:
+            # the task handed a command to the parent graph: it did not fail
+            return _NOTHING
         run = self.run
         thread = self.thread
         if thread is not None:

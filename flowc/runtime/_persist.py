@@ -23,6 +23,7 @@ savers and LangGraph's own alike. Standard library only.
 from __future__ import annotations
 
 import datetime as _dt
+import sys
 import time
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
@@ -37,6 +38,14 @@ DURABILITY: Final = "__pregel_durability"
 """The ``configurable`` key of a run's durability (LangGraph's ``CONFIG_KEY_DURABILITY``)."""
 START: Final = "__start__"
 INPUT: Final = "__input__"
+NO_WRITES: Final = "__no_writes__"
+"""What a finished task that wrote nothing stores (LangGraph's marker: the task finished)."""
+NULL_TASK_ID: Final = "00000000-0000-0000-0000-000000000000"
+"""The task id of a run's own writes (LangGraph's null task)."""
+INTERRUPT: Final = "__interrupt__"
+RESUME: Final = "__resume__"
+TASKS: Final = "__pregel_tasks"
+"""The channel of a checkpoint's ``Send`` tasks (LangGraph's)."""
 BRANCH: Final = "branch:to:"
 
 
@@ -90,12 +99,14 @@ class Thread:
         "durability",
         "fields",
         "given",
+        "loaded",
         "ns",
         "parent",
         "ran",
         "saved",
         "saver",
         "seen",
+        "sent",
         "stored",
         "stored_versions",
         "stream",
@@ -149,6 +160,10 @@ class Thread:
         """The thread's state before the input."""
         self.ran: list[tuple[str, tuple[str, ...]]] = []
         """This superstep's tasks: each one's node and the channels that triggered it."""
+        self.sent = False
+        """Whether the latest checkpoint names ``Send`` tasks (its ``__pregel_tasks`` has a value)."""
+        self.loaded: Any = None
+        """The thread's latest checkpoint tuple as :meth:`load` found it (with its pending writes)."""
 
     def load(self) -> tuple[dict[str, Any], int]:
         """The thread's state and step: its latest checkpoint's (``{}`` and -2 on a new thread)."""
@@ -156,11 +171,13 @@ class Thread:
         if saved is None:
             return {}, -2
         checkpoint = saved.checkpoint
+        self.loaded = saved
         self.config = self.stored = dict(saved.config)
         self.versions = dict(checkpoint["channel_versions"])
         self.stored_versions = dict(self.versions)
         self.seen = {node: dict(seen) for node, seen in checkpoint["versions_seen"].items()}
         stored = checkpoint["channel_values"]
+        self.sent = TASKS in stored
         values = {key: stored[key] for key in self.fields if key in stored}
         # new input discards the tasks the thread still had due (a run that failed or
         # stopped): as in LangGraph, their triggers are consumed by the input checkpoint
@@ -181,15 +198,56 @@ class Thread:
             task.pin_id(task_id(checkpoint_id, self.ns, task.name, kind))
             self.ran.append((task.name, task.triggers))
 
-    def put_writes(self, tid: str, update: Mapping[str, Any] | None, goto: Sequence[Any]) -> None:
-        """Store a task's writes against the latest checkpoint, before they are applied."""
+    def put_writes(
+        self,
+        tid: str,
+        update: Mapping[str, Any] | None,
+        goto: Sequence[Any],
+        resume: list[Any] | None = None,
+    ) -> None:
+        """Store a task's writes against the latest checkpoint, before they are applied.
+
+        ``resume`` is the answers the task's ``interrupt()`` calls took (its
+        ``__resume__`` write). A task that wrote nothing stores LangGraph's
+        ``__no_writes__``, which says it finished.
+        """
         writes: list[tuple[str, Any]] = list(update.items()) if update else []
         for target in goto:
             if type(target) is str:
                 writes.append((BRANCH + target, None))
         self.written.update(channel for channel, _ in writes)
-        if writes:
-            self._put_writes(writes, tid)
+        if not writes:
+            writes.append((NO_WRITES, None))
+        if resume:
+            writes.insert(0, (RESUME, resume))
+        self._put_writes(writes, tid)
+
+    def _sends(self, sends: Sequence[Any]) -> list[Any]:
+        if type(self.saver).__module__.startswith("langgraph."):
+            # LangGraph's saver stores LangGraph's own Send, which its serializer knows
+            types = sys.modules.get("langgraph.types")
+            if types is not None:
+                return [types.Send(send.node, send.arg) for send in sends]
+        return list(sends)
+
+    def put_null_writes(self, writes: list[tuple[str, Any]]) -> None:
+        """Store writes of the run itself (LangGraph's null task): a resume value, a Command's update."""
+        self._put_writes(writes, NULL_TASK_ID)
+
+    def put_interrupt(
+        self, tid: str, interrupts: tuple[Any, ...], resume: list[Any] | None
+    ) -> None:
+        """Store that a task stopped at ``interrupts``, with the answers it took before them."""
+        if type(self.saver).__module__.startswith("langgraph."):
+            # a LangGraph saver stores LangGraph's own Interrupt (its serializer knows that
+            # class), so that LangGraph reads the thread as its own
+            types = sys.modules.get("langgraph.types")
+            if types is not None:
+                interrupts = tuple(types.Interrupt(value=i.value, id=i.id) for i in interrupts)
+        writes: list[tuple[str, Any]] = [(INTERRUPT, interrupts)]
+        if resume:
+            writes.append((RESUME, resume))
+        self._put_writes(writes, tid)
 
     def _put_writes(self, writes: list[tuple[str, Any]], tid: str) -> None:
         if self.durability == "exit":
@@ -237,6 +295,7 @@ class Thread:
         due: Sequence[str],
         pushed: Sequence[str] = (),
         start: Mapping[str, Any] | None = None,
+        sends: Sequence[Any] = (),
     ) -> tuple[str, tuple[Event, ...]]:
         """Save the checkpoint after a superstep (or of the input); its id and events.
 
@@ -247,12 +306,23 @@ class Thread:
             due: the nodes of the next superstep (by name).
             pushed: the nodes of its ``Send`` tasks, in the order sent.
             start: the input, for the input checkpoint.
+            sends: the ``Send`` s of the next superstep's push tasks, which the
+                checkpoint stores (LangGraph's ``__pregel_tasks``) so that a resumed
+                run has them.
         """
         versions = self.versions
         if source == "input":
             self.seen.setdefault(INPUT, {})
             self.written.add(START)
+        # a node a join makes due has no branch write of its own: its channel is new here
+        self.written.update(BRANCH + name for name in due)
         consumed: set[str] = set()
+        if sends:
+            self.written.add(TASKS)
+        elif self.sent:
+            # the Send tasks ran: the channel's new version has no value
+            consumed.add(TASKS)
+        self.sent = bool(sends)
         for name, triggers in self.ran:
             self.seen[name] = {ch: versions[ch] for ch in triggers if ch in versions}
             consumed.update(ch for ch in triggers if ch in versions)
@@ -265,6 +335,8 @@ class Thread:
             channel_values[START] = dict(start)
         for name in due:
             channel_values[BRANCH + name] = None
+        if sends:
+            channel_values[TASKS] = self._sends(sends)
         from .checkpoint import uuid6
 
         checkpoint_id = str(uuid6(clock_seq=step))

@@ -78,13 +78,15 @@ ValuesMapper: TypeAlias = Callable[[dict[str, Any]], Any]
 def _part(event: Event, values: ValuesMapper | None) -> StreamPart:
     mode = event.mode
     if mode == "values":
-        data = event.chunk()
+        data: Any = event.data  # type: ignore[union-attr]
         # a subgraph's values stay a dict: LangGraph maps them with the root's
         # class too, which drops the subgraph's own keys or fails
         # (docs/differences-from-langgraph.md)
         if values is not None and not event.ns:
             data = values(data)
-        return {"type": "values", "ns": event.ns, "data": data, "interrupts": ()}
+        # the state when a task raised an interrupt carries it, as LangGraph's parts do
+        interrupts = getattr(event, "interrupts", ())
+        return {"type": "values", "ns": event.ns, "data": data, "interrupts": interrupts}
     return {"type": mode, "ns": event.ns, "data": event.chunk()}  # type: ignore[return-value,misc]
 
 

@@ -8,9 +8,15 @@ written for LangGraph unchanged).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, ClassVar, Final, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Generic, TypeVar
 
-__all__ = ["PARENT", "Command", "Send", "as_command", "as_send"]
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+else:
+    # the events' own decorator: the same frozen, slotted dataclass without importing dataclasses
+    from .events import dataclass
+
+__all__ = ["PARENT", "Command", "ParentCommand", "Send", "as_command", "as_send"]
 
 N = TypeVar("N", bound=str)
 
@@ -18,29 +24,27 @@ PARENT: Final = "__parent__"
 """``Command(graph=PARENT)``: the command is for the graph that runs this one as a subgraph."""
 
 
+@dataclass(frozen=True, slots=True)
 class Send:
     """Run ``node`` once more in the next superstep, on ``arg`` instead of the state.
 
     A router returns a list of them to fan out (map-reduce): each is a task of
     its own, and the tasks of one superstep's ``Send``s run before the nodes
     its edges trigger, in the order they were sent; their writes are applied
-    in that order too.
+    in that order too. A frozen dataclass, so that a checkpoint that names
+    the next superstep's ``Send`` tasks can store them.
     """
 
-    __slots__ = ("arg", "node")
+    node: str
+    arg: Any
 
-    def __init__(self, node: str, arg: Any) -> None:
-        self.node = node
-        self.arg = arg
 
-    def __repr__(self) -> str:
-        return f"Send(node={self.node!r}, arg={self.arg!r})"
+def _send_hash(self: Send) -> int:
+    # an argument is often a dict: hashed by its repr, as before
+    return hash((self.node, repr(self.arg)))
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Send) and other.node == self.node and other.arg == self.arg
 
-    def __hash__(self) -> int:
-        return hash((self.node, repr(self.arg)))
+Send.__hash__ = _send_hash  # type: ignore[method-assign,assignment]
 
 
 class Command(Generic[N]):
@@ -82,6 +86,22 @@ class Command(Generic[N]):
         )
 
     __hash__ = None  # type: ignore[assignment]
+
+
+class ParentCommand(Exception):
+    """A node returned ``Command(graph=PARENT)``: its graph stops, and the command goes up.
+
+    The subgraph node that runs the graph takes the command as its own
+    outcome (its ``update`` and ``goto``) in the parent graph.
+    """
+
+    def __init__(self, node: str, command: Command[str]) -> None:
+        super().__init__(
+            f"node {node!r} returned Command(graph=Command.PARENT), but its graph is not run "
+            "as a subgraph: there is no parent graph to send the command to"
+        )
+        self.node = node
+        self.command = command
 
 
 def as_send(value: object) -> Send | None:

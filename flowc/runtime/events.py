@@ -31,10 +31,13 @@ __all__ = [
     "CustomEvent",
     "DebugEvent",
     "Event",
+    "InterruptEvent",
+    "InterruptValuesEvent",
     "MessageMetadata",
     "MessagesEvent",
     "Namespace",
     "PendingTaskId",
+    "ReplayedUpdatesEvent",
     "StreamMode",
     "TaskEvent",
     "TaskId",
@@ -293,6 +296,61 @@ class UpdatesEvent(Generic[N_co, U_co]):
     def chunk(self) -> Any:
         """LangGraph's chunk: ``{node: update}``."""
         return {self.node: self.data}
+
+
+@dataclass(frozen=True, slots=True)
+class InterruptEvent:
+    """A run stopped at interrupts (``updates`` mode): LangGraph's ``{"__interrupt__": ...}`` chunk.
+
+    ``interrupts`` are the :class:`~flowc.runtime.interrupts.Interrupt` s a task
+    raised, or ``()`` when the run stopped at an ``interrupt_before`` /
+    ``interrupt_after`` breakpoint.
+    """
+
+    interrupts: tuple[Any, ...]
+    ns: Namespace = ()
+    mode: ClassVar[Literal["updates"]] = "updates"
+
+    def chunk(self) -> Any:
+        """LangGraph's chunk: ``{"__interrupt__": interrupts}``."""
+        return {"__interrupt__": self.interrupts}
+
+
+@dataclass(frozen=True, slots=True)
+class InterruptValuesEvent(Generic[S_co]):
+    """The state when a task raised an interrupt (``values`` mode), with the interrupts.
+
+    ``data`` is the state before the superstep's writes are applied, as in
+    LangGraph, whose chunk is that state plus an ``"__interrupt__"`` key.
+    """
+
+    data: S_co
+    interrupts: tuple[Any, ...]
+    ns: Namespace = ()
+    mode: ClassVar[Literal["values"]] = "values"
+
+    def chunk(self) -> Any:
+        """LangGraph's chunk: the state dict with ``"__interrupt__"`` added."""
+        return {**self.data, "__interrupt__": self.interrupts}  # type: ignore[dict-item]
+
+
+@dataclass(frozen=True, slots=True)
+class ReplayedUpdatesEvent(Generic[N_co, U_co]):
+    """What a task wrote before its run stopped, handed back to it on resume (``updates`` mode).
+
+    A resumed superstep does not run again the tasks that finished before
+    the interrupt: their stored writes are applied, and streamed as LangGraph
+    streams them, marked ``"__metadata__": {"cached": True}``.
+    """
+
+    node: N_co
+    data: U_co | None
+    ns: Namespace = ()
+    mode: ClassVar[Literal["updates"]] = "updates"
+
+    def chunk(self) -> Any:
+        """LangGraph's chunk: ``{node: update, "__metadata__": {"cached": True}}``."""
+        return {self.node: self.data, "__metadata__": {"cached": True}}
 
 
 @dataclass(frozen=True, slots=True)
@@ -557,4 +615,7 @@ Event: TypeAlias = (
     | DebugEvent[str]
     | CheckpointEvent
     | CheckpointDebugEvent
+    | InterruptEvent
+    | InterruptValuesEvent[Any]
+    | ReplayedUpdatesEvent[str, Any]
 )

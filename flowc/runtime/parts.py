@@ -41,7 +41,7 @@ class ValuesPart(TypedDict, Generic[S]):
     ns: Namespace
     data: S
     interrupts: tuple[Any, ...]
-    """Always ``()``: flowc has no interrupts."""
+    """The interrupts a task raised in this superstep (its ``Interrupt`` s), else ``()``."""
 
 
 class UpdatesPart(TypedDict):

@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     import asyncio
     from hashlib import blake2b
 
+    from .interrupts import Resumes
     from .pool import Group, Lane
 
 __all__ = [
@@ -488,6 +489,18 @@ class Run:
         debug = stamped_debug_event(step, (_now or _load_now())(), event, ns)
         return (event, debug) if self.tasks else (debug,)
 
+    def task_result_interrupted(self, task: Task, interrupts: tuple[Any, ...]) -> tuple[Event, ...]:
+        """``tasks``/``debug`` events for a task that stopped at ``interrupts``."""
+        ns = self.ns
+        step = task.step
+        event = pending_task_result_event(
+            task.id_or_pending(), task.name, None, {}, step, interrupts, ns
+        )
+        if not self.debug:
+            return (event,)
+        debug = stamped_debug_event(step, (_now or _load_now())(), event, ns)
+        return (event, debug) if self.tasks else (debug,)
+
     def split(self, events: Iterator[Event]) -> Iterator[Event]:
         """Pass a nested run's events on: forwarded ones to the parent, local ones out.
 
@@ -905,6 +918,7 @@ class Task:
         "emit",
         "metadata",
         "name",
+        "resumes",
         "run",
         "step",
         "tags",
@@ -935,6 +949,8 @@ class Task:
         self._id: TaskId | None = None
         self._id_step = step
         self._writer: StreamWriter[Any] | None = None
+        self.resumes: Resumes | None = None
+        """The task's answers to ``interrupt()`` (set on runs on a thread, else ``None``)."""
 
     # A runner reuses one task object for the inline steps of a run by assigning
     # ``step`` (and, for another node, ``name``, ``triggers``, ``metadata`` and

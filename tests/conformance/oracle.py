@@ -381,6 +381,7 @@ def _in_langgraph() -> contextlib.AbstractContextManager[None]:
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _MSG_ID = re.compile(r"lc_run--" + _UUID.pattern)
+_INTERRUPT_ID = re.compile(r"[0-9a-f]{32}")
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(\+00:00|Z)")
 
 
@@ -394,6 +395,9 @@ class _Normalizer:
             return "<ts>"
         if _MSG_ID.fullmatch(value):
             return self.msgs.setdefault(value, f"<msg{len(self.msgs)}>")
+        if _INTERRUPT_ID.fullmatch(value):
+            # interrupt ids: 32 hex digits (LangGraph hashes with xxh3, flowc with BLAKE2b)
+            return self.ids.setdefault(value, f"<iid{len(self.ids)}>")
         return _UUID.sub(lambda m: self.ids.setdefault(m[0], f"<id{len(self.ids)}>"), value)
 
     def __call__(self, value: Any) -> Any:
@@ -424,7 +428,8 @@ def normalize(items: list[Any]) -> list[Any]:
     Task ids (uuid-shaped, also inside ``'node:<uuid>'`` namespace segments and
     ``checkpoint_ns`` strings) become ``'<id0>'``, ``'<id1>'``... in order of first
     appearance; ISO timestamps ``'<ts>'``; LangChain run message ids
-    ``'lc_run--<uuid>'`` ``'<msg0>'``...; exception objects
+    ``'lc_run--<uuid>'`` ``'<msg0>'``...; interrupt ids (32 hex digits) ``'<iidN>'``
+    (numbered with the task ids); exception objects
     ``('<error>', type name, message)``; dataclass and pydantic instances
     ``(class name, {field: value})``.
     """

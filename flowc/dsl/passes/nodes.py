@@ -70,6 +70,7 @@ class NodePass(Pass):
     def run(self) -> CheckedNodes:
         """Check the nodes (see the module docstring)."""
         w = self.wiring
+        self.check_destinations()
         node_infos = []
         for node in self.spec.nodes:
             info = self.check_node(node, self.checked_state.info, w.succ, w.joins, w.branches)
@@ -82,6 +83,26 @@ class NodePass(Pass):
             ),
             destinations=MappingProxyType(dict(self.destinations)),
         )
+
+    def check_destinations(self) -> None:
+        """A node's declared ``destinations`` (where its Commands may go) must be nodes."""
+        for node in self.spec.nodes:
+            if not node.destinations:
+                continue
+            unknown = [t for t in node.destinations if t != END and t not in self.node_names]
+            if unknown:
+                self.error(
+                    "E310",
+                    f"node `{node.name}` may go to `{unknown[0]}` (its destinations), "
+                    "which is not a node of the graph",
+                    ("nodes", node.name, "destinations"),
+                    did_you_mean(unknown[0], sorted(self.node_names)),
+                )
+                continue
+            self.destinations[node.name] = (
+                *self.destinations.get(node.name, ()),
+                *node.destinations,
+            )
 
     def check_node(
         self,
@@ -166,7 +187,10 @@ class NodePass(Pass):
         if sig.definite_writes is not None:
             self.definite_writes[node.name] = set(sig.definite_writes)
         if sig.destinations is not None:
-            self.destinations[node.name] = sig.destinations
+            self.destinations[node.name] = (
+                *self.destinations.get(node.name, ()),
+                *sig.destinations,
+            )
         sig_info = sig.signature
         if sig_info is None:
             return None

@@ -1,0 +1,178 @@
+"""Human in the loop: :func:`interrupt` inside a node, and the answers a resumed run gives it.
+
+A node calls ``interrupt(value)`` to ask for something only a person (or
+another program) can give. On a run on a thread (a checkpointer and a
+``thread_id``), the first call raises :class:`GraphInterrupt`: the engine
+records the :class:`Interrupt` as the task's ``__interrupt__`` write, keeps
+the other tasks' writes of that superstep, and the run stops after the
+superstep. A later run given ``Command(resume=...)`` runs the task again, and
+there the n-th ``interrupt()`` call of the task returns the n-th answer: a
+scalar answers the one pending interrupt, a map ``{interrupt_id: value}``
+answers interrupts by id. This is LangGraph's protocol (its writes,
+``__resume__`` and the null task's resume value), so a thread a LangGraph
+program paused can be resumed here, and the other way round.
+
+An interrupt's id is made from the task's namespace (``node:task_id``, which
+names one task of one checkpoint) and the number of answers the task already
+has: the tasks of one superstep never share one, and a task asks each of its
+questions under an id of its own.
+
+Standard library only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from .run import current_task
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+
+    from .run import Task
+else:
+    # the events' own decorator: the same frozen, slotted dataclass without importing dataclasses
+    from .events import dataclass
+
+__all__ = [
+    "GraphInterrupt",
+    "Interrupt",
+    "Resumes",
+    "as_interrupt",
+    "interrupt",
+    "interrupt_id",
+]
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Interrupt(Generic[T]):
+    """An interrupt a node raised: what it asks (``value``) and the ``id`` to answer it by.
+
+    LangGraph's ``langgraph.types.Interrupt``, with the same fields.
+    """
+
+    value: T
+    id: str
+    response_schema: Any = None
+
+
+class GraphInterrupt(Exception):
+    """Raised by :func:`interrupt` when no answer is there yet: the engine stops the run.
+
+    ``args[0]`` is the tuple of the task's :class:`Interrupt` (one).
+    """
+
+    @property
+    def interrupts(self) -> tuple[Interrupt[Any], ...]:
+        """The interrupts raised."""
+        return tuple(self.args[0]) if self.args else ()
+
+
+def as_interrupt(value: Any) -> Interrupt[Any]:
+    """A stored interrupt as flowc's :class:`Interrupt` (LangGraph's own, or its dict form, too)."""
+    if type(value) is Interrupt:
+        return value
+    if isinstance(value, Mapping):
+        return Interrupt(value.get("value"), str(value.get("id", "")), value.get("response_schema"))
+    return Interrupt(
+        getattr(value, "value", value),
+        str(getattr(value, "id", "")),
+        getattr(value, "response_schema", None),
+    )
+
+
+def interrupt_id(ns: str, answered: int) -> str:
+    """The id of the interrupt a task of namespace ``ns`` raises after ``answered`` answers.
+
+    32 hex digits, as LangGraph's (which hashes the same text with xxh3).
+    """
+    from hashlib import blake2b
+
+    text = f"{ns}|{answered}" if answered else ns
+    return blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+class Resumes:
+    """One task's answers to its ``interrupt()`` calls, as a resumed run gives them.
+
+    Args:
+        ns: the task's namespace (``node:task_id``): its interrupts' ids are made from it.
+        answers: the answers the task was given before (its stored ``__resume__``).
+        given: the run's scalar resume value, shared by the run's tasks: the first
+            ``interrupt()`` call without an answer takes it (a one-item list, or empty).
+        by_id: the run's resume map (``{interrupt_id: value}``).
+    """
+
+    __slots__ = ("answers", "calls", "given", "ns", "used")
+
+    def __init__(
+        self,
+        ns: str,
+        answers: list[Any],
+        given: list[Any],
+        by_id: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.ns = ns
+        self.answers = answers
+        self.given = given
+        self.calls = 0
+        self.used = 0
+        """How many answers the task's calls took: what its ``__resume__`` write keeps."""
+        if by_id:
+            next_id = interrupt_id(ns, len(answers))
+            if next_id in by_id:
+                answers.append(by_id[next_id])
+
+    def ask(self, value: Any) -> Any:
+        """The answer to the task's next ``interrupt(value)`` call, or :class:`GraphInterrupt`."""
+        index = self.calls
+        self.calls += 1
+        answers = self.answers
+        if index < len(answers):
+            self.used = index + 1
+            return answers[index]
+        try:
+            answer = self.given.pop()
+        except IndexError:
+            raise GraphInterrupt((Interrupt(value, interrupt_id(self.ns, len(answers))),)) from None
+        answers.append(answer)
+        self.used = len(answers)
+        return answer
+
+    def written(self) -> list[Any] | None:
+        """The task's ``__resume__`` write: the answers its calls took (``None`` for none)."""
+        return self.answers[: self.used] if self.used else None
+
+
+def interrupt(value: Any) -> Any:
+    """Stop the run here and ask for ``value``'s answer; a resumed run returns it.
+
+    The first call raises :class:`GraphInterrupt`, which ends the run after its
+    superstep with the interrupt recorded on the thread. A run resumed with
+    ``Command(resume=answer)`` runs the node again from its start, and there
+    this call returns ``answer`` (the n-th call of the task the n-th answer).
+
+    Raises:
+        RuntimeError: outside a running graph, or in a run without a
+            checkpointer (an interrupt there could never be answered).
+    """
+    task: Task | None = current_task()
+    if task is None:
+        raise RuntimeError("interrupt() was called outside a running flowc graph")
+    resumes = task.resumes
+    if resumes is None:
+        if task.run.parent is not None:
+            raise RuntimeError(
+                f"node {task.name!r} of graph {task.run.graph!r} called interrupt() inside a "
+                "subgraph, which flowc does not support yet: interrupt in a node of the "
+                "graph run on the thread"
+            )
+        raise RuntimeError(
+            f"node {task.name!r} called interrupt(), which needs a checkpointer: compile the "
+            "graph with checkpointer=... and run it on a thread "
+            "(config={'configurable': {'thread_id': ...}}) so that the run can be resumed"
+        )
+    return resumes.ask(value)

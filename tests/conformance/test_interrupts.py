@@ -1,0 +1,196 @@
+"""Human in the loop streams, stores and resumes as in LangGraph 1.2.22.
+
+Every file in ``hitl/`` is LangGraph builder code (see its README). It is
+executed twice, as it is and with its ``from langgraph.graph|types import``
+lines changed to ``from flowc.langgraph import``; each graph is compiled with
+its options and a checkpointer: LangGraph's ``InMemorySaver`` for LangGraph,
+and for flowc both LangGraph's and flowc's own. Each graph's script (its runs
+one after the other on one thread) is run in every ``stream_mode`` argument
+of the oracle (every mode, every pair, one-element lists, tuples), with
+``subgraphs`` off and on, sync and async; every chunk, every error, then
+``get_state`` and ``get_state_history`` of the thread must be equal after the
+oracle's normalisation (task, checkpoint and interrupt ids become ``<idN>`` /
+``<iidN>`` in order of first appearance, so an id must appear at the same
+places on both sides), with dict keys in the same order. ``invoke`` and
+``ainvoke`` (v1 and v2) of each script return the same results.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import types
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+from langgraph.checkpoint.memory import InMemorySaver as LangGraphSaver
+
+from flowc.savers.memory import InMemorySaver as FlowcSaver
+
+from .oracle import MODE_ARGS, _key_order, normalize
+from .test_dropin import swap_imports
+
+pytestmark = pytest.mark.conformance
+
+HITL = Path(__file__).parent / "hitl"
+SAVERS = {"langgraph": LangGraphSaver, "flowc": FlowcSaver}
+
+
+@cache
+def load(stem: str, impl: str) -> types.ModuleType:
+    """``hitl/<stem>.py`` executed as a module, with LangGraph's or flowc's imports."""
+    path = HITL / f"{stem}.py"
+    text = path.read_text(encoding="utf-8")
+    if impl == "flowc":
+        text = swap_imports(text)
+    name = f"hitl_{impl}_{stem}"
+    module = types.ModuleType(name)
+    module.__file__ = str(path)
+    sys.modules[name] = module
+    exec(compile(text, str(path), "exec", dont_inherit=True), module.__dict__)
+    return module
+
+
+@cache
+def compiled(stem: str, impl: str, saver: str, name: str) -> Any:
+    """Graph ``name`` of ``hitl/<stem>.py``, compiled once per implementation and saver."""
+    builder, options = load(stem, impl).GRAPHS[name]
+    return builder.compile(checkpointer=SAVERS[saver](), **options)
+
+
+def snapshot(state: Any) -> dict[str, Any]:
+    """A ``StateSnapshot`` as a dict of its fields (tasks as dicts too)."""
+    fields = state._asdict()
+    fields["tasks"] = [task._asdict() for task in state.tasks]
+    return dict(fields)
+
+
+def _step(entry: Any, graph: Any, config: Any) -> tuple[Any, dict[str, Any]]:
+    if isinstance(entry, tuple):
+        return entry[0], dict(entry[1])
+    if callable(entry):
+        return entry(graph, config), {}
+    return entry, {}
+
+
+def run_script(
+    graph: Any,
+    script: list[Any],
+    stream_mode: Any,
+    subgraphs: bool,
+    use_async: bool,
+    thread: str,
+) -> list[Any]:
+    """Every chunk of each run of ``script`` on a new thread, what each raised, then its snapshots."""
+    config: Any = {"configurable": {"thread_id": thread}}
+    items: list[Any] = []
+    for index, entry in enumerate(script):
+        items.append(("<run>", index))
+        input, options = _step(entry, graph, config)
+        kwargs = {"stream_mode": stream_mode, "subgraphs": subgraphs, **options}
+        try:
+            if use_async:
+
+                async def arun() -> None:
+                    async for chunk in graph.astream(input, config, **kwargs):  # noqa: B023
+                        items.append(chunk)
+
+                asyncio.run(arun())
+            else:
+                items.extend(graph.stream(input, config, **kwargs))
+        except Exception as exc:
+            items.append(("<raised>", type(exc).__name__, str(exc)))
+    found = [graph.get_state(config), *graph.get_state_history(config)]
+    items.append(("<state>", snapshot(found[0])))
+    items.append(("<history>", [snapshot(state) for state in found[1:]]))
+    return items
+
+
+def invoke_script(
+    graph: Any, script: list[Any], use_async: bool, thread: str, **kwargs: Any
+) -> list[Any]:
+    """What ``invoke`` (or ``ainvoke``) returns or raises for each run of ``script``."""
+    config: Any = {"configurable": {"thread_id": thread}}
+    out: list[Any] = []
+    for entry in script:
+        input, options = _step(entry, graph, config)
+        try:
+            if use_async:
+                result = asyncio.run(graph.ainvoke(input, config, **kwargs, **options))
+            else:
+                result = graph.invoke(input, config, **kwargs, **options)
+            out.append(("returned", result))
+        except Exception as exc:
+            out.append(("raised", type(exc).__name__, str(exc)))
+    return out
+
+
+def cases() -> list[Any]:
+    out = []
+    for path in sorted(HITL.glob("*.py")):
+        for name in load(path.stem, "langgraph").GRAPHS:
+            out.append(pytest.param(path.stem, name, id=f"{path.stem}.{name}"))
+    return out
+
+
+def _assert_same(actual: list[Any], expected: list[Any], where: str) -> None:
+    assert actual == expected, where
+    for got, want in zip(actual, expected, strict=True):
+        assert _key_order(got) == _key_order(want), f"{where}: key order differs:\n{got}\n{want}"
+
+
+MODES_ONLY: dict[tuple[str, str], list[Any]] = {("approval", "on_exit"): ["updates", "values"]}
+"""Scripts compared in some modes only (each says why)."""
+
+
+@pytest.mark.parametrize("use_async", [False, True], ids=["sync", "async"])
+@pytest.mark.parametrize("subgraphs", [False, True], ids=["root", "sub"])
+@pytest.mark.parametrize("saver", sorted(SAVERS))
+@pytest.mark.parametrize(("stem", "name"), cases())
+def test_a_script_streams_and_keeps_what_langgraph_does(
+    stem: str, name: str, saver: str, subgraphs: bool, use_async: bool
+) -> None:
+    script_of = {impl: load(stem, impl).SCRIPTS[name] for impl in ("langgraph", "flowc")}
+    want = compiled(stem, "langgraph", "langgraph", name)
+    got = compiled(stem, "flowc", saver, name)
+    for mode in MODES_ONLY.get((stem, name), MODE_ARGS):
+        # each run on a thread of its own, named alike on both sides
+        thread = f"{saver}-{subgraphs}-{use_async}-{mode!r}"
+        expected = normalize(
+            run_script(want, script_of["langgraph"], mode, subgraphs, use_async, thread)
+        )
+        actual = normalize(run_script(got, script_of["flowc"], mode, subgraphs, use_async, thread))
+        _assert_same(actual, expected, f"{stem}.{name} stream_mode={mode!r}")
+
+
+@pytest.mark.parametrize("version", ["v1", "v2"])
+@pytest.mark.parametrize("saver", sorted(SAVERS))
+@pytest.mark.parametrize(("stem", "name"), cases())
+def test_invoke_returns_what_langgraph_returns(
+    stem: str, name: str, saver: str, version: str
+) -> None:
+    for use_async in (False, True):
+        for mode in ("values", "updates"):
+            expected = normalize(
+                invoke_script(
+                    compiled(stem, "langgraph", "langgraph", name),
+                    load(stem, "langgraph").SCRIPTS[name],
+                    use_async,
+                    f"{saver}-{version}-{mode}-{use_async}",
+                    stream_mode=mode,
+                    version=version,
+                )
+            )
+            actual = normalize(
+                invoke_script(
+                    compiled(stem, "flowc", saver, name),
+                    load(stem, "flowc").SCRIPTS[name],
+                    use_async,
+                    f"{saver}-{version}-{mode}-{use_async}",
+                    stream_mode=mode,
+                    version=version,
+                )
+            )
+            _assert_same(actual, expected, f"{stem}.{name} {mode} {version} async={use_async}")

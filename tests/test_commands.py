@@ -1,0 +1,74 @@
+"""Command's static side: ``destinations=`` for checking and drawing, and PARENT without a parent."""
+
+from __future__ import annotations
+
+import operator
+from typing import Annotated, Any, TypedDict
+
+import pytest
+from langgraph.graph import StateGraph as LangGraphStateGraph
+from langgraph.types import Command as LangGraphCommand
+
+from flowc.langgraph import START, Command, GraphCompileError, StateGraph
+from flowc.runtime.control import ParentCommand
+
+
+class State(TypedDict):
+    log: Annotated[list[str], operator.add]
+
+
+def decide(state: State) -> Any:
+    return Command(goto="done", update={"log": ["decide"]})
+
+
+def done(state: State) -> Any:
+    return {"log": ["done"]}
+
+
+def chooser(builder: type[Any], destinations: Any) -> Any:
+    graph = builder(State)
+    graph.add_node("decide", decide, destinations=destinations)
+    graph.add_node("done", done)
+    graph.add_edge(START, "decide")
+    return graph
+
+
+def test_destinations_make_the_nodes_a_command_goes_to_reachable() -> None:
+    # without them, `done` is unreachable (E201); with them the graph checks and runs
+    with pytest.raises(GraphCompileError, match="node `done` is unreachable from START"):
+        chooser(StateGraph, None).compile()
+    graph = chooser(StateGraph, ("done",)).compile()
+    assert graph.invoke({"log": []}) == {"log": ["decide", "done"]}
+
+
+def test_a_destination_that_is_no_node_is_a_located_error() -> None:
+    with pytest.raises(GraphCompileError) as info:
+        chooser(StateGraph, ("dne",)).compile()
+    assert [(d.code, d.message) for d in info.value.diagnostics] == [
+        (
+            "E310",
+            "node `decide` may go to `dne` (its destinations), which is not a node of the graph",
+        ),
+        ("E201", "node `done` is unreachable from START"),
+    ]
+
+
+@pytest.mark.parametrize("destinations", [("done",), {"done": "finish"}], ids=["names", "labels"])
+def test_destinations_are_drawn_as_langgraph_draws_them(destinations: Any) -> None:
+    expected = chooser(LangGraphStateGraph, destinations).compile().get_graph()
+    actual = chooser(StateGraph, destinations).compile().get_graph()
+    assert actual.draw_mermaid() == expected.draw_mermaid()
+    assert actual.to_json() == expected.to_json()
+
+
+def test_a_parent_command_from_the_root_graph_fails_naming_the_node() -> None:
+    def up(state: State) -> Any:
+        return Command(graph=Command.PARENT, goto="x")
+
+    graph = StateGraph(State).add_node("up", up).add_edge(START, "up").compile()
+    # LangGraph raises its ParentCommand too, with the command as the whole message
+    with pytest.raises(
+        ParentCommand, match=r"node 'up' returned Command\(graph=Command.PARENT\), "
+    ):
+        graph.invoke({"log": []})
+    assert LangGraphCommand.PARENT == Command.PARENT
