@@ -68,5 +68,33 @@ unknown_tool = create_react_agent(
     version="v1",
 )
 
-GRAPHS = ["fails", "caught", "message", "by_type", "bad_arguments", "unknown_tool"]
+exception_type = create_react_agent(
+    model=ToolCallingFakeModel(responses=asks(("flaky", {"city": "sf"}))),
+    tools=ToolNode([flaky], handle_tool_errors=RuntimeError),
+    version="v1",
+)
+other_types = create_react_agent(
+    # RuntimeError is not among them: the run fails
+    model=ToolCallingFakeModel(responses=asks(("flaky", {"city": "sf"}))[:1]),
+    tools=ToolNode([flaky], handle_tool_errors=(ValueError, KeyError)),
+    version="v1",
+)
+never = create_react_agent(
+    # not even invalid arguments are caught
+    model=ToolCallingFakeModel(responses=asks(("count", {"n": "three"}))[:1]),
+    tools=ToolNode([count], handle_tool_errors=False),
+    version="v1",
+)
+
+GRAPHS = [
+    "fails",
+    "caught",
+    "message",
+    "by_type",
+    "bad_arguments",
+    "unknown_tool",
+    "exception_type",
+    "other_types",
+    "never",
+]
 INPUTS = [{"messages": [{"role": "user", "content": "go"}]}]
