@@ -364,6 +364,7 @@ RUNNER_HEADER = (
         "UpdatesEvent",
         "ValuesEvent",
     )
+    | _imports("flowc.integrations", "Message")
     | _imports("flowc.runtime._drive", "subgraph_node")
     | _imports("flowc.runtime._engine", "Node", "Plan", "Task", "keyed_input", "no_sync", "route")
     | _imports("flowc.runtime._graph", "Graph", "GraphWithSubgraphs")
@@ -549,7 +550,7 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
         "values": f"ValuesEvent[{values_type}]",
         "updates": union_code([n.updated_class for n in nodes]),
         "custom": "CustomEvent[Custom]",
-        "messages": "MessagesEvent",
+        "messages": "MessagesEvent[Message, NodeName]",
         "tasks": f"TaskEvent[NodeName, {task_input}] | TaskResultEvent[NodeName, {update_type}]",
         "debug": "DebugEvent[NodeName]",
     }
@@ -715,10 +716,9 @@ def _deep_aliases(
     out = []
     for mode in MODES_TYPED:
         parts = [own[mode]]
-        if mode != "messages":
-            for child in graph.subgraphs:
-                suffix = "EventWithSubgraphs" if child.subgraphs else "Event"
-                parts.append(f"_graph_{child.name}.{camel(child.name)}{_MODE_CLASS[mode]}{suffix}")
+        for child in graph.subgraphs:
+            suffix = "EventWithSubgraphs" if child.subgraphs else "Event"
+            parts.append(f"_graph_{child.name}.{camel(child.name)}{_MODE_CLASS[mode]}{suffix}")
         out.append(AliasView(deep[mode], " | ".join(parts)))
     out.append(AliasView(deep[""], " | ".join(deep[m] for m in MODES_TYPED)))
     return out
