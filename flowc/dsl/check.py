@@ -33,6 +33,7 @@ from typing import Any, Literal, get_args, get_origin
 import typing_extensions
 from pydantic import TypeAdapter
 
+from .agent import check_agent
 from .diagnostics import Diagnostic, Loc, Severity, SourceMap, Span
 from .graph import (
     BranchInfo,
@@ -515,6 +516,8 @@ class _Checker:
     def run(self) -> CheckedGraph | None:
         spec = self.spec
         self.check_graph_settings()
+        if spec.agent is not None:
+            return check_agent(self, spec.agent)
         state = self.check_state()
         self.check_node_names()
         succ, joins, end_joins, edges_ok = self.check_edges()

@@ -15,6 +15,7 @@ from .spec import GraphSpec
 from .types import Import, TypeRef
 
 __all__ = [
+    "AgentInfo",
     "BranchInfo",
     "CheckedGraph",
     "JoinInfo",
@@ -22,6 +23,7 @@ __all__ = [
     "Ref",
     "StateField",
     "StateInfo",
+    "ToolInfo",
 ]
 
 
@@ -113,6 +115,25 @@ class JoinInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class ToolInfo:
+    """A resolved tool of an agent: its reference and the arguments the model sends."""
+
+    ref: Ref
+    name: str
+    args: tuple[tuple[str, TypeRef], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AgentInfo:
+    """A resolved prebuilt agent (:class:`flowc.dsl.spec.AgentSpec`)."""
+
+    model: Ref
+    tools: tuple[ToolInfo, ...]
+    prompt: str | None
+    response_format: TypeRef | None
+
+
+@dataclass(frozen=True, slots=True)
 class NodeInfo:
     """A resolved node."""
 
@@ -157,6 +178,8 @@ class CheckedGraph:
     joins: tuple[JoinInfo, ...]
     custom_type: TypeRef | None
     spec: GraphSpec = field(compare=False, repr=False)
+    agent: AgentInfo | None = None
+    """The prebuilt agent the graph is, if it is one (its nodes are the agent's)."""
 
     def node(self, name: str) -> NodeInfo:
         """The node called ``name``."""

@@ -16,6 +16,7 @@ __all__ = [
     "END",
     "REDUCER_ALIASES",
     "START",
+    "AgentSpec",
     "BranchSpec",
     "DefaultValue",
     "EdgeSpec",
@@ -103,6 +104,22 @@ class BranchSpec(_Model):
     path_map: dict[str, str] | None = None
 
 
+class AgentSpec(_Model):
+    """A prebuilt agent: a chat model that calls tools until it answers.
+
+    The graph it makes has LangGraph's agent nodes (``agent``, ``tools``, and
+    ``generate_structured_response`` with a response type) and state
+    (``messages``, and ``structured_response``).
+    """
+
+    model: str = Field(description="`module:attribute` of a LangChain chat model object.")
+    tools: tuple[str, ...] = Field(default=(), description="`module:attribute` of each tool.")
+    prompt: str | None = Field(default=None, description="A system prompt.")
+    response_format: str | None = Field(
+        default=None, description="A type expression: the structured response's pydantic model."
+    )
+
+
 class GraphSpec(_Model):
     """A whole graph."""
 
@@ -114,10 +131,14 @@ class GraphSpec(_Model):
     edges: tuple[EdgeSpec, ...] = ()
     branches: tuple[BranchSpec, ...] = ()
     custom_type: str | None = None
+    agent: AgentSpec | None = None
 
     def digest(self) -> str:
         """A stable hash of the spec (sha256 of its canonical JSON)."""
-        text = self.model_dump_json(by_alias=True)
+        # specs without an agent hash as they did before agents existed
+        text = self.model_dump_json(
+            by_alias=True, exclude={"agent"} if self.agent is None else None
+        )
         return hashlib.sha256(text.encode()).hexdigest()
 
     def node(self, name: str) -> NodeSpec | None:
