@@ -49,21 +49,23 @@ _SKIPPED_PARAMS = frozenset({"config", "callbacks", "run_manager"})
 def check_agent(checker: _Checker, agent: AgentSpec) -> CheckedGraph | None:
     """The graph of the agent ``agent`` of ``checker.spec``, or ``None`` after reporting why."""
     spec = checker.spec
-    declared = [
-        key
-        for key, given in (
-            ("nodes", spec.nodes),
-            ("edges", spec.edges),
-            ("branches", spec.branches),
-            ("state", spec.state.fields or spec.state.class_ref),
-        )
-        if given
-    ]
-    for key in declared:
+    # each at its first line: a table of its own, or its first entry
+    declared: list[tuple[str, tuple[Any, ...]]] = []
+    if spec.state.fields:
+        declared.append(("state", ("state", "fields")))
+    elif spec.state.class_ref:
+        declared.append(("state", ("state", "class")))
+    if spec.nodes:
+        declared.append(("nodes", ("nodes", spec.nodes[0].name)))
+    if spec.edges:
+        declared.append(("edges", ("edges", 0)))
+    if spec.branches:
+        declared.append(("branches", ("branches", 0)))
+    for key, loc in declared:
         checker.error(
             "E704",
             f"an agent spec cannot declare `{key}`: the agent's graph is made by flowc",
-            (key,),
+            loc,
             "remove it; the agent has the nodes `agent` and `tools` and the state `messages`",
         )
     model = _model(checker, agent)
@@ -258,7 +260,7 @@ def _tool(checker: _Checker, given: str, i: int) -> ToolInfo | None:
         try:
             TypeAdapter(hint).json_schema()
         except Exception as exc:
-            why = str(exc).split("\n", 1)[0].rstrip(".")
+            why = str(exc).split("\n", 1)[0].split(". ", 1)[0].rstrip(".")
             checker.error(
                 "E702",
                 f"tool `{given}`: parameter `{param.name}` has no JSON schema for the model: {why}",
@@ -310,4 +312,4 @@ def _kind(obj: Any) -> str:
         return f"the class `{obj.__name__}`"
     if inspect.isfunction(obj):
         return f"the function `{obj.__name__}`"
-    return f"a `{type(obj).__name__}`"
+    return f"a value of type `{type(obj).__name__}`"
