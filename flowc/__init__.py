@@ -16,11 +16,12 @@ from flowc.runtime import StreamWriter, get_config, get_stream_writer
 
 if TYPE_CHECKING:
     from flowc.build import build
-    from flowc.dsl import END, START, Graph, GraphSpec
+    from flowc.dsl import END, START, Agent, Graph, GraphSpec
 
 __all__ = [
     "END",
     "START",
+    "Agent",
     "Graph",
     "GraphSpec",
     "StreamWriter",
@@ -38,6 +39,7 @@ _LAZY = {
     "build": "flowc.build",
     "END": "flowc.dsl",
     "START": "flowc.dsl",
+    "Agent": "flowc.dsl",
     "Graph": "flowc.dsl",
     "GraphSpec": "flowc.dsl",
 }

@@ -23,7 +23,7 @@ from pydantic import BaseModel, TypeAdapter
 
 from .graph import AgentInfo, BranchInfo, CheckedGraph, NodeInfo, Ref, StateInfo, ToolInfo
 from .names import identifier
-from .spec import END, AgentSpec, FieldSpec
+from .spec import END, UNNAMED, AgentSpec, FieldSpec
 from .types import RefError, TypeRef, parse_ref, resolve_ref, resolve_type
 
 if TYPE_CHECKING:
@@ -182,6 +182,8 @@ def _nodes(info: AgentInfo) -> tuple[NodeInfo, ...]:
 
 
 def _resolved(checker: _Checker, ref: str, loc: tuple[Any, ...], what: str) -> Ref | None:
+    if ref == UNNAMED:  # reported by the front end
+        return None
     try:
         obj = resolve_ref(ref)
         module, attr = parse_ref(ref)

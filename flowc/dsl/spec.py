@@ -32,6 +32,10 @@ START: Final = "__start__"
 END: Final = "__end__"
 """The virtual node a run ends at (spelled ``END`` in TOML; LangGraph's value)."""
 
+UNNAMED: Final = "<unnamed>:object"
+"""The reference a front end writes for an object no module-level name holds, after
+reporting it (the checker does not report it again)."""
+
 REDUCER_ALIASES: dict[str, str] = {
     "add": "operator:add",
     "operator.add": "operator:add",

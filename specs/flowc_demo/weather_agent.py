@@ -43,3 +43,4 @@ model = ToolCallingFakeModel(
         ),
     ]
 )
+

@@ -91,3 +91,26 @@ def test_the_agent_spec_ends_in_langgraphs_state_with_the_structured_response() 
     final = asyncio.run(weather_agent.ainvoke(copy.deepcopy(parts.EXAMPLE_INPUT)))
     assert final["structured_response"] == parts.Weather(city="sf", sunny=True)
     assert [m.type for m in final["messages"]] == ["human", "ai", "tool", "ai"]
+
+
+@pytest.mark.parametrize("use_async", [False, True], ids=["sync", "async"])
+def test_the_agent_declared_in_python_streams_what_the_toml_agent_streams(
+    use_async: bool,
+) -> None:
+    from flowc_demo.typed_agent import graph
+
+    module = graph.compile()
+    assert module.NodeName.__args__ == ("agent", "tools", "generate_structured_response")
+    for mode in COMPARED:
+        expected, actual = (
+            normalize(
+                collect(
+                    runner,
+                    copy.deepcopy(parts.EXAMPLE_INPUT),
+                    stream_mode=mode,
+                    use_async=use_async,
+                )
+            )
+            for runner in (weather_agent, module)
+        )
+        assert actual == expected, mode
