@@ -23,7 +23,7 @@ from pydantic import BaseModel, TypeAdapter
 
 from .graph import AgentInfo, BranchInfo, CheckedGraph, NodeInfo, Ref, StateInfo, ToolInfo
 from .names import identifier
-from .spec import END, UNNAMED, AgentSpec, FieldSpec
+from .spec import END, START, UNNAMED, AgentSpec, EdgeSpec, FieldSpec
 from .types import RefError, TypeRef, parse_ref, resolve_ref, resolve_type
 
 if TYPE_CHECKING:
@@ -109,9 +109,17 @@ def check_agent(checker: _Checker, agent: AgentSpec) -> CheckedGraph | None:
         start_branches=(),
         joins=(),
         custom_type=checker.resolve_type_expr(spec.custom_type, ("graph", "custom_type")),
-        spec=spec,
+        # the agent's plain edges, for what reads them from the spec (drawings)
+        spec=spec.model_copy(update={"edges": _edges(info)}),
         agent=info,
     )
+
+
+def _edges(info: AgentInfo) -> tuple[EdgeSpec, ...]:
+    edges = [EdgeSpec(sources=(START,), targets=("agent",))]
+    if info.tools:
+        edges.append(EdgeSpec(sources=("tools",), targets=("agent",)))
+    return tuple(edges)
 
 
 def _method(node: str) -> Ref:

@@ -114,3 +114,25 @@ def test_the_agent_declared_in_python_streams_what_the_toml_agent_streams(
             for runner in (weather_agent, module)
         )
         assert actual == expected, mode
+
+
+def test_the_agent_spec_draws_langgraphs_edges() -> None:
+    from flowc.draw import picture, to_mermaid
+    from flowc.dsl import check_target
+    from tests.conftest import ROOT
+
+    checked = check_target(str(ROOT / "specs" / "weather_agent.toml")).graph
+    assert checked is not None
+
+    def edges(text: str) -> set[str]:
+        return {line.strip() for line in text.splitlines() if "-->" in line or "-.->" in line}
+
+    drawn = edges(to_mermaid(picture(checked)))
+    assert drawn == edges(langgraph_agent().get_graph().draw_mermaid())
+    assert drawn == {
+        "__start__ --> agent;",
+        "agent -.-> generate_structured_response;",
+        "agent -.-> tools;",
+        "tools --> agent;",
+        "generate_structured_response --> __end__;",
+    }
