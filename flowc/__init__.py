@@ -13,13 +13,14 @@ from typing import TYPE_CHECKING, Any
 from flowc.runtime import StreamWriter, get_config, get_stream_writer
 
 if TYPE_CHECKING:
-    from flowc.dsl import END, START, GraphSpec
+    from flowc.dsl import END, START, Agent, GraphSpec
     from flowc.graph import Graph
     from flowc.inmemory import build
 
 __all__ = [
     "END",
     "START",
+    "Agent",
     "Graph",
     "GraphSpec",
     "StreamWriter",
@@ -37,6 +38,7 @@ _LAZY = {
     "build": "flowc.inmemory",
     "END": "flowc.dsl",
     "START": "flowc.dsl",
+    "Agent": "flowc.dsl",
     "Graph": "flowc.graph",
     "GraphSpec": "flowc.dsl",
 }

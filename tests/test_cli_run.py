@@ -595,3 +595,22 @@ def test_jsonl_writes_a_lone_surrogate_in_the_state_as_an_escape(cache: Path) ->
     assert json.loads(lines[1])["data"]["generate_joke"]["joke"] == (
         "This is a joke about \ud800 and cats"
     )
+
+
+def test_an_agents_tool_call_chunks_show_as_calls(
+    cache: Path,
+) -> None:
+    proc = flowc(
+        "run", "specs/weather_agent.toml",
+        "--input", '{"messages": [{"role": "user", "content": "what is the weather in sf"}]}',
+        "--stream-mode", "messages", "--color", "never",
+        cache=cache, merge=True,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout
+    assert normalize(proc.stdout) == (
+        'messages  agent: [tool call get_weather] {"city": "sf"}\n'
+        "messages  tools: [tool] It's always sunny in sf!\n"
+        "messages  agent: It's always sunny in sf!\n"
+        'messages  generate_structured_response: [tool call Weather] {"city": "sf", "sunny": true}\n'
+        "-- 4 steps, 4 nodes run, 12 events in <time>\n"
+    )

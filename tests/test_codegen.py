@@ -122,7 +122,11 @@ def test_a_graph_with_subgraphs_states_its_subgraphs_events_too() -> None:
     assert aliases["NestedUpdatesEventWithSubgraphs"] == (
         "NestedUpdatesEvent | _graph_nested_child.NestedChildUpdatesEventWithSubgraphs"
     )
-    assert aliases["NestedMessagesEventWithSubgraphs"] == "NestedMessagesEvent"
+    # a subgraph's messages name its own nodes in their metadata
+    assert aliases["NestedMessagesEventWithSubgraphs"] == (
+        "NestedMessagesEvent | _graph_nested_child.NestedChildMessagesEventWithSubgraphs"
+    )
+    assert aliases["NestedMessagesEvent"] == "MessagesEvent[Message, NodeName]"
 
 
 def test_templates_refuse_undefined_names() -> None:

@@ -304,10 +304,10 @@ def test_prebuilt_agents_and_tool_nodes_import_from_flowc_langgraph_prebuilt() -
 
 def test_names_only_langgraph_prebuilt_has_fail_to_import_naming_the_feature() -> None:
     with pytest.raises(ImportError) as info:
-        from flowc.langgraph.prebuilt import InjectedState  # noqa: F401
+        from flowc.langgraph.prebuilt import ToolRuntime  # noqa: F401
     assert str(info.value) == (
-        "flowc.langgraph.prebuilt has no InjectedState: tool arguments injected from the "
-        "state (`InjectedState`) are not supported by flowc yet"
+        "flowc.langgraph.prebuilt has no ToolRuntime: the tool runtime (`ToolRuntime`) is "
+        "not supported by flowc yet"
     )
     with pytest.raises(ImportError, match="cannot import name 'Nothing'"):
         from flowc.langgraph.prebuilt import Nothing  # noqa: F401

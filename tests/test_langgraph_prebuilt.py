@@ -8,14 +8,21 @@ from __future__ import annotations
 
 import sys
 import types
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
-from flowc_demo.fake_chat import weather_model
+from flowc_demo.fake_chat import ToolCallingFakeModel, weather_model
 from langchain_core.messages import AIMessage, ToolMessage
+from langgraph.prebuilt import ToolRuntime
 
 from flowc.langgraph import GraphCompileError, UnsupportedFeatureError
-from flowc.langgraph.prebuilt import ToolNode, create_react_agent, tools_condition
+from flowc.langgraph.prebuilt import (
+    InjectedState,
+    InjectedStore,
+    ToolNode,
+    create_react_agent,
+    tools_condition,
+)
 
 
 def get_weather(city: str) -> str:
@@ -29,54 +36,79 @@ def refusal(**kwargs: Any) -> str:
     return str(info.value)
 
 
-def test_version_v2_is_refused_naming_send() -> None:
-    assert refusal(version="v2") == (
-        'create_react_agent(version="v2") is not supported by flowc yet; v2 sends each tool '
-        'call to the tool node as its own task (`Send`); use version="v1", where one `tools` '
-        "task runs all the calls of a reply"
-    )
-
-
 @pytest.mark.parametrize(
     ("option", "value", "message"),
     [
         (
-            "checkpointer",
-            object(),
-            "create_react_agent(checkpointer=...) is not supported by flowc yet; "
-            "durable runs (threads, resuming) do not exist yet",
-        ),
-        (
             "interrupt_before",
             ["tools"],
-            "create_react_agent(interrupt_before=...) is not supported by flowc yet; "
-            "flowc runs have no checkpointer to resume from",
+            "create_react_agent(interrupt_before=...): interrupts (`interrupt_before=`) are not "
+            "supported by flowc yet; flowc runs have no checkpointer to resume from",
         ),
         (
             "interrupt_after",
             ["agent"],
-            "create_react_agent(interrupt_after=...) is not supported by flowc yet; "
-            "flowc runs have no checkpointer to resume from",
+            "create_react_agent(interrupt_after=...): interrupts (`interrupt_after=`) are not "
+            "supported by flowc yet; flowc runs have no checkpointer to resume from",
         ),
         (
             "store",
             object(),
-            "create_react_agent(store=...) is not supported by flowc yet; "
-            "pass what the tools need through a closure",
+            "create_react_agent(store=...): stores (`store=`) are not supported by flowc yet; "
+            "compile without `store`",
         ),
     ],
 )
-def test_durable_run_options_are_refused_naming_the_feature(
+def test_compile_options_the_builder_refuses_are_refused_at_the_agents_call(
     option: str, value: Any, message: str
 ) -> None:
     assert refusal(**{option: value}) == message
 
 
-def test_a_post_model_hook_with_tools_is_refused_naming_send() -> None:
-    assert refusal(post_model_hook=lambda state: {}) == (
-        "create_react_agent(post_model_hook=..., tools=[...]) is not supported by flowc yet; "
-        "after the hook, LangGraph sends each pending tool call to the tool node as its own "
-        "task (`Send`); run the hook's logic in a pre_model_hook or in the tools"
+def test_a_checkpointer_keeps_the_conversation_of_a_thread_as_langgraphs_agent_does() -> None:
+    from langgraph.checkpoint.memory import InMemorySaver as LangGraphSaver
+    from langgraph.prebuilt import create_react_agent as langgraph_agent
+
+    from flowc.savers.memory import InMemorySaver
+
+    def model() -> ToolCallingFakeModel:
+        replies = []
+        for i, city in enumerate(("sf", "nyc")):
+            call = {"name": "get_weather", "args": {"city": city}, "id": f"call-{i}"}
+            replies += [
+                AIMessage("", id=f"ask-{i}", tool_calls=[call]),
+                AIMessage(city, id=f"a-{i}"),
+            ]
+        return ToolCallingFakeModel(responses=replies)
+
+    config = {"configurable": {"thread_id": "t-1"}}
+    runs = []
+    for make, saver in ((langgraph_agent, LangGraphSaver()), (create_react_agent, InMemorySaver())):
+        agent = make(model(), [get_weather], checkpointer=saver)
+        for question in ("weather in sf?", "and in nyc?"):
+            result = agent.invoke({"messages": [("user", question)]}, config)
+        runs.append([(m.type, m.content) for m in result["messages"]])
+    assert runs[1] == runs[0]
+    assert runs[1] == [
+        ("human", "weather in sf?"),
+        ("ai", ""),
+        ("tool", "It's always sunny in sf!"),
+        ("ai", "sf"),
+        ("human", "and in nyc?"),
+        ("ai", ""),
+        ("tool", "It's always sunny in nyc!"),
+        ("ai", "nyc"),
+    ]
+
+
+def test_a_v1_agent_with_a_post_model_hook_and_tools_is_refused_naming_v2() -> None:
+    with pytest.raises(ValueError) as info:
+        create_react_agent(
+            weather_model(), [get_weather], post_model_hook=lambda state: {}, version="v1"
+        )
+    assert str(info.value) == (
+        'create_react_agent(version="v1") cannot run tools after a post_model_hook: the v1 '
+        'agent has no route from the hook to the tools; use version="v2"'
     )
 
 
@@ -170,3 +202,45 @@ def test_async_only_tools_make_an_async_tool_node_that_stream_refuses() -> None:
     with pytest.raises(TypeError) as info:
         list(agent.stream({"messages": [("user", "hi")]}, stream_mode="updates"))
     assert str(info.value).startswith('No synchronous function provided to "tools".')
+
+
+def test_a_tool_that_takes_the_tool_runtime_is_refused_when_the_node_is_made() -> None:
+    def shout(city: str, runtime: ToolRuntime) -> str:
+        """Shout."""
+        return city
+
+    with pytest.raises(NotImplementedError) as info:
+        ToolNode([shout])
+    assert str(info.value).startswith(
+        "tool shout: the tool runtime (`ToolRuntime`) is not supported by flowc yet"
+    )
+
+
+def test_a_tool_that_takes_the_store_fails_with_langgraphs_message() -> None:
+    def remember(city: str, store: Annotated[Any, InjectedStore()]) -> str:
+        """Remember."""
+        return city
+
+    node = ToolNode([remember])
+    call = AIMessage("", tool_calls=[{"name": "remember", "args": {"city": "sf"}, "id": "1"}])
+    with pytest.raises(ValueError) as info:
+        node.invoke({"messages": [call]})
+    assert str(info.value) == (
+        "Cannot inject store into tools with InjectedStore annotations - "
+        "please compile your graph with a store."
+    )
+
+
+def test_a_tool_node_sent_one_call_with_its_state_runs_that_call_on_that_state() -> None:
+    def topic(subject: Annotated[str, InjectedState("topic")]) -> str:
+        """The topic."""
+        return subject
+
+    node = ToolNode([topic])
+    sent = {
+        "__type": "tool_call_with_context",
+        "tool_call": {"name": "topic", "args": {}, "id": "c-1", "type": "tool_call"},
+        "state": {"messages": [], "topic": "cats"},
+    }
+    out = node.invoke(sent)
+    assert [(m.tool_call_id, m.content) for m in out["messages"]] == [("c-1", "cats")]

@@ -48,8 +48,14 @@ follow_imports = skip
 """
 
 EXPECTED: dict[str, list[str]] = {
+    "node_name_misspelt.py": [
+        '8: error: Non-overlapping equality check (left operand type: '
+        "\"Literal['write_joke', 'write_poem']\", right operand type: "
+        "\"Literal['write_poems']\")  [comparison-overlap]",
+    ],
     "metadata_wrong_key.py": [
-        '8: error: TypedDict "MessageMetadata" has no key "langgraph_nodes"  [typeddict-item]',
+        '8: error: TypedDict "MessageMetadata[Literal[\'write_joke\', \'write_poem\']]" has no '
+        'key "langgraph_nodes"  [typeddict-item]',
         '8: note: Did you mean "langgraph_node" or "langgraph_step"?',
     ],
     "tags_compared_to_a_string.py": [
@@ -102,3 +108,31 @@ def test_each_mistake_gives_mypys_exact_error(
     mypy_report: dict[str, list[str]], snippet: str
 ) -> None:
     assert mypy_report.get((TYPING / "messages_errors" / snippet).as_posix()) == EXPECTED[snippet]
+
+
+LANGCHAIN_REVEALED = [
+    '13: note: Revealed type is "langchain_core.messages.base.BaseMessage | '
+    'flowc.integrations.openai_compat.ChatMessage"',
+    "14: note: Revealed type is \"Literal['agent'] | Literal['tools']\"",
+    '16: note: Revealed type is "str | None"',
+    "19: note: Revealed type is \"Literal['refine_topic'] | Literal['joke_graph'] | "
+    "Literal['retell'] | Literal['call_model']\"",
+]
+
+
+def test_with_langchain_a_message_is_langchains_and_node_names_are_the_graphs(
+    tmp_path: Path,
+) -> None:
+    config = tmp_path / "mypy.ini"
+    # LangChain followed this time: its message classes are what is shown
+    config.write_text(MYPY_INI.split("# the example nodes")[0], encoding="utf-8")
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        stdout, stderr, _ = api.run(
+            ["--config-file", str(config), str(TYPING / "messages_langchain.py")]
+        )
+    finally:
+        os.chdir(cwd)
+    assert stderr == "", stderr
+    assert [line.partition(":")[2].strip() for line in stdout.splitlines()] == LANGCHAIN_REVEALED

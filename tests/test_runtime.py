@@ -296,6 +296,16 @@ def test_the_runtime_imports_only_the_standard_library() -> None:
     allowed = set(sys.stdlib_module_names) | {"flowc"}
     for path in sorted(folder.glob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
+        # typing_extensions only for a type checker (typeshed always has it), never run
+        checking_only = {
+            id(inner)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.If)
+            and isinstance(node.test, ast.Name)
+            and node.test.id == "TYPE_CHECKING"
+            for statement in node.body
+            for inner in ast.walk(statement)
+        }
         for node in ast.walk(tree):
             names: list[str] = []
             if isinstance(node, ast.Import):
@@ -303,4 +313,19 @@ def test_the_runtime_imports_only_the_standard_library() -> None:
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 names = [node.module]
             for name in names:
+                if name == "typing_extensions" and id(node) in checking_only:
+                    continue
                 assert name.split(".")[0] in allowed, f"{path.name} imports {name}"
+
+
+def test_importing_the_runtime_and_a_runner_loads_no_third_party_module() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, flowc.runtime, tests.golden.joke\n"
+        "print(sorted(m for m in ('typing_extensions', 'langchain_core', 'pydantic', 'openai') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout == "[]\n"

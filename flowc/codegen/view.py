@@ -23,12 +23,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from flowc.dsl.graph import BranchInfo, CheckedGraph, NodeInfo, Ref, StateField
+from flowc.dsl.graph import AgentInfo, BranchInfo, CheckedGraph, NodeInfo, Ref, StateField
 from flowc.dsl.names import camel, literal_code
 from flowc.dsl.spec import END
 from flowc.dsl.streams import may_stream
 from flowc.dsl.typerules import type_code
-from flowc.dsl.types import Import, TypeRef
+from flowc.dsl.types import Import, TypeRef, import_of
 
 __all__ = [
     "MODES_TYPED",
@@ -163,6 +163,15 @@ class AliasView:
 
 
 @dataclass(frozen=True, slots=True)
+class ToolArgsView:
+    """The TypedDict of the arguments an agent's model sends one of its tools."""
+
+    name: str
+    doc: str
+    fields: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class GraphView:
     """Everything the runner and types templates need for one graph."""
 
@@ -235,6 +244,11 @@ class GraphView:
     """Nodes receive more than a copy of the state (defaults, or an instance)."""
     initial_code: str
     """The state before the input: a dict of the reducer fields' starting values."""
+    agent_code: str | None
+    """For an agent spec: the statement that makes the runner's ``_AGENT``, whose methods are
+    the nodes."""
+    tool_args: tuple[ToolArgsView, ...]
+    """For an agent spec: the arguments of each of its tools (types module)."""
     first_functions: tuple[RouteFunctionView, ...]
     """``_first`` (and ``_afirst``) when START has routers."""
     plan_args: tuple[str, ...]
@@ -365,6 +379,7 @@ RUNNER_HEADER = (
         "UpdatesEvent",
         "ValuesEvent",
     )
+    | _imports("flowc.integrations", "Message")
     | _imports("flowc.runtime._drive", "subgraph_node")
     | _imports("flowc.runtime._engine", "Node", "Plan", "Task", "keyed_input", "no_sync", "route")
     | _imports("flowc.runtime._graph", "Graph", "GraphWithSubgraphs")
@@ -400,7 +415,7 @@ _TEMPLATE_NAMES = frozenset(
 # Private names the runner template binds at module level: fixed ones, and ones
 # made of a prefix and a node's name. An import never takes one of them.
 _TEMPLATE_PRIVATE = frozenset(
-    {"_DEFAULTS", "_afirst", "_first", "_get_stream_writer", "_input", "_merge", "_start"}
+    {"_AGENT", "_DEFAULTS", "_afirst", "_first", "_get_stream_writer", "_input", "_merge", "_start"}
 )
 _TEMPLATE_PREFIXES = ("_aroute_", "_call_", "_graph_", "_node_", "_route_")
 
@@ -547,6 +562,9 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
     )
     runner_imports: set[Import] = set(reducers.values())
     custom_type, custom_declared = _custom_type(graph, scope)
+    agent_code, tool_args = (
+        _agent_view(graph.agent, scope, runner_imports) if graph.agent is not None else (None, ())
+    )
     nodes = tuple(
         _node_view(
             graph, n, state_type, update_type, node_names[n.name], scope, runner_imports, user_types
@@ -568,7 +586,7 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
         "values": f"ValuesEvent[{values_type}]",
         "updates": union_code([n.updated_class for n in nodes]),
         "custom": "CustomEvent[Custom]",
-        "messages": "MessagesEvent",
+        "messages": "MessagesEvent[Message, NodeName]",
         "tasks": f"TaskEvent[NodeName, {task_input}] | TaskResultEvent[NodeName, {update_type}]",
         "debug": "DebugEvent[NodeName]",
     }
@@ -588,6 +606,7 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
             generated_types.append(n.protocol)
     types_exports = (
         "Custom",
+        *(t.name for t in tool_args),
         *generated_types,
         *(["get_stream_writer"] if custom_declared else []),
     )
@@ -724,6 +743,8 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
         initial_code=initial_code,
         first_functions=first_functions,
         plan_args=tuple(plan_args),
+        agent_code=agent_code,
+        tool_args=tool_args,
     )
 
 
@@ -734,13 +755,53 @@ def _deep_aliases(
     out = []
     for mode in MODES_TYPED:
         parts = [own[mode]]
-        if mode != "messages":
-            for child in graph.subgraphs:
-                suffix = "EventWithSubgraphs" if child.subgraphs else "Event"
-                parts.append(f"_graph_{child.name}.{camel(child.name)}{_MODE_CLASS[mode]}{suffix}")
+        for child in graph.subgraphs:
+            suffix = "EventWithSubgraphs" if child.subgraphs else "Event"
+            parts.append(f"_graph_{child.name}.{camel(child.name)}{_MODE_CLASS[mode]}{suffix}")
         out.append(AliasView(deep[mode], " | ".join(parts)))
     out.append(AliasView(deep[""], " | ".join(deep[m] for m in MODES_TYPED)))
     return out
+
+
+def _agent_local(ref: Ref) -> str:
+    """``_AGENT.call_model`` for ``ReactAgent.call_model``: the runner's agent's method."""
+    return f"_AGENT.{ref.attr.rsplit('.', 1)[-1]}"
+
+
+def _agent_view(
+    info: AgentInfo, scope: _Scope, runner_imports: set[Import]
+) -> tuple[str, tuple[ToolArgsView, ...]]:
+    """The statement that makes the runner's agent, and the TypedDicts of its tools' arguments."""
+    agent_class = scope.bind(
+        ("agent", "class"), Import("flowc.integrations.agent", "ReactAgent"), "_ReactAgent"
+    )
+    model = scope.bind(("agent", "model"), info.model.as_import(), "_agent_model")
+    runner_imports |= {agent_class, model}
+    tools = []
+    args_views = []
+    for tool in info.tools:
+        imp = scope.bind(("agent", "tool", tool.name), tool.ref.as_import(), f"_tool_{tool.name}")
+        runner_imports.add(imp)
+        tools.append(_local_ref(imp, tool.ref))
+        if tool.args:
+            args_views.append(
+                ToolArgsView(
+                    name=scope.define(f"{camel(tool.name)}Args"),
+                    doc=f"The arguments of tool ``{tool.name}``, as the model sends them.",
+                    fields=tuple((arg, scope.type(tref)) for arg, tref in tool.args),
+                )
+            )
+    options = [f"[{', '.join(tools)}]"]
+    if info.prompt is not None:
+        options.append(f"prompt={info.prompt!r}")
+    if info.response_format is not None:
+        found = import_of(info.response_format.obj)
+        assert found is not None  # a class the checker resolved by its import path
+        response = scope.bind(("agent", "response"), found, "_agent_response")
+        runner_imports.add(response)
+        options.append(f"response_format={_local_ref(response, None)}")
+    code = f"_AGENT: Final = {_local_ref(agent_class, None)}({_local_ref(model, info.model)}, "
+    return code + ", ".join(options) + ")", tuple(args_views)
 
 
 def _router_name(b: BranchInfo) -> str:
@@ -756,14 +817,22 @@ def _local_ref(imp: Import, ref: Ref | None) -> str:
     return ".".join([imp.local, *rest])
 
 
-def _router_view(b: BranchInfo, scope: _Scope, runner_imports: set[Import]) -> RouterView:
-    # one local name per imported function: two modules' `to_b` are two names
-    imp = scope.bind(
-        ("router", b.router.module, b.router.top), b.router.as_import(), f"_router_{b.router.top}"
-    )
-    runner_imports.add(imp)
+def _router_view(
+    b: BranchInfo, scope: _Scope, runner_imports: set[Import], *, agent: bool = False
+) -> RouterView:
+    if agent:
+        local = _agent_local(b.router)
+    else:
+        # one local name per imported function: two modules' `to_b` are two names
+        imp = scope.bind(
+            ("router", b.router.module, b.router.top),
+            b.router.as_import(),
+            f"_router_{b.router.top}",
+        )
+        runner_imports.add(imp)
+        local = _local_ref(imp, b.router)
     return RouterView(
-        local=_local_ref(imp, b.router),
+        local=local,
         literal=repr(_router_name(b)),
         node_targets=repr(tuple(t for t in b.targets if t != END)),
         is_async=b.is_async,
@@ -800,12 +869,19 @@ def _node_view(
         args.append(f"{n.writer_arg}=task.writer")
     if n.config_arg:
         args.append(f"{n.config_arg}=task.node_config()")
-    routers = tuple(_router_view(b, scope, runner_imports) for b in n.branches)
+    agent = graph.agent is not None
+    routers = tuple(_router_view(b, scope, runner_imports, agent=agent) for b in n.branches)
     subgraph = None
     protocol = protocol_sig = protocol_doc = None
     if n.subgraph is not None:
         subgraph = n.subgraph.name
         local = f"_graph_{n.subgraph.name}"
+    elif agent:
+        # an agent's nodes are the methods of the runner's `_AGENT`
+        assert n.call is not None
+        local = _agent_local(n.call)
+        protocol = own_protocol
+        protocol_sig, protocol_doc = _protocol(graph, n, state_type, update_type, scope)
     else:
         assert n.call is not None
         imp = scope.bind(("impl", n.name), n.call.as_import(), f"_impl_{n.name}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .check import check
-from .decorators import Graph, field
+from .decorators import Agent, Graph, field
 from .diagnostics import Diagnostic, DiagnosticError, SourceMap, Span, render, render_all
 from .graph import CheckedGraph, CheckResult
 from .load import check_target, load_target
@@ -12,6 +12,7 @@ from .spec import END, START, GraphSpec
 __all__ = [
     "END",
     "START",
+    "Agent",
     "CheckResult",
     "CheckedGraph",
     "Diagnostic",

@@ -27,6 +27,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
+from .agent import check_agent
 from .diagnostics import Diagnostic, Severity, SourceMap
 from .graph import CheckedGraph, CheckResult
 from .names import camel, graph_name_problem, identifier
@@ -111,6 +112,19 @@ def _run(
 ) -> tuple[CheckedGraph | None, list[Diagnostic]]:
     """Run the passes in order; the graph, when nothing is wrong, and every diagnostic."""
     diags = _check_graph_settings(spec, smap)
+    if spec.agent is not None:
+        # a prebuilt agent: flowc makes its state and nodes
+        agent_pass = StatePass(spec, smap)
+        agent = check_agent(agent_pass, origin, spec.agent)
+        diags += agent_pass.diags
+        if warn_only:
+            diags = [
+                dataclasses.replace(d, severity=Severity.WARNING) if d.code in warn_only else d
+                for d in diags
+            ]
+        if any(d.severity is Severity.ERROR for d in diags):
+            return None, diags
+        return agent, diags
     state_pass = StatePass(spec, smap)
     state = state_pass.run()
     diags += state_pass.diags

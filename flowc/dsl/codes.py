@@ -37,6 +37,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("E4", "supersteps"),
     ("E5", "subgraphs"),
     ("E6", "the LangGraph drop-in"),
+    ("E7", "prebuilt agents"),
     ("W0", "warnings of `flowc compile`"),
 )
 """The families of codes, by the first two characters of their code, as the docs group them."""
@@ -362,6 +363,34 @@ E604 = _code(
         "could resume the run it stops, so flowc refuses it when the graph is compiled. "
         "Compile with `checkpointer=` (one of `flowc.savers`, or a LangGraph saver) and run on "
         "a thread."
+    ),
+)
+E701 = _code(
+    "E701",
+    "a model that is not a chat model",
+    (
+        "The `[agent]` table's `model` names something that is not a LangChain chat model object (a `BaseChatModel`, e.g. `ChatOpenAI(...)` assigned to a module-level name): the agent binds its tools to it and streams its tokens."
+    ),
+)
+E702 = _code(
+    "E702",
+    "a tool the model cannot be told about",
+    (
+        "An `[agent]` tool that is not a function or LangChain tool, or one whose parameters the model cannot be given a JSON schema for: a parameter without a type annotation, or whose type pydantic has no JSON schema for (the message names the parameter)."
+    ),
+)
+E703 = _code(
+    "E703",
+    "a response type that is not a model",
+    (
+        "The `[agent]` table's `response_format` is not a pydantic model or TypedDict: the structured response is validated as one and typed as one in the generated state."
+    ),
+)
+E704 = _code(
+    "E704",
+    "an agent spec that also declares the graph",
+    (
+        "A spec with an `[agent]` table also declares nodes, edges, branches or a state: the agent's graph is LangGraph's prebuilt agent (`agent`, `tools`, `generate_structured_response`; `messages`, `structured_response`), made by flowc."
     ),
 )
 W001 = _code(

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import inspect
 import itertools
 import sys
 import types
@@ -51,6 +52,8 @@ from .spec import (
     END,
     REDUCER_ALIASES,
     START,
+    UNNAMED,
+    AgentSpec,
     BranchSpec,
     DefaultValue,
     EdgeSpec,
@@ -61,7 +64,7 @@ from .spec import (
 )
 from .types import import_of, normalize_type_expr
 
-__all__ = ["END", "START", "Graph", "field", "reference_of", "type_expr"]
+__all__ = ["END", "START", "Agent", "Graph", "field", "reference_of", "type_expr"]
 
 S = TypeVar("S", default=dict[str, Any])
 """The state type; a graph declared with ``fields={...}`` has ``dict[str, Any]``."""
@@ -289,6 +292,25 @@ def _canon(name: str) -> str:
 # -- the graph ------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Agent:
+    """A prebuilt agent, for ``Graph(name, agent=Agent(...))`` (TOML's ``[agent]`` table).
+
+    Args:
+        model: a LangChain chat model held by a module-level name, or its
+            ``module:attribute``.
+        tools: functions or LangChain tools (module-level), or their
+            ``module:attribute``.
+        prompt: a system prompt.
+        response_format: a pydantic model or TypedDict: the structured response.
+    """
+
+    model: Any
+    tools: Sequence[Any] = ()
+    prompt: str | None = None
+    response_format: Any = None
+
+
 class Graph(Generic[S]):
     """A graph declared in Python.
 
@@ -303,6 +325,8 @@ class Graph(Generic[S]):
         description: a sentence for docs and generated docstrings.
         recursion_limit: the graph's default recursion limit.
         custom_type: the type of the payloads nodes pass to the stream writer.
+        agent: instead of a state and nodes, a prebuilt :class:`Agent`, whose
+            graph flowc makes.
     """
 
     @overload
@@ -319,6 +343,18 @@ class Graph(Generic[S]):
     @overload
     def __init__(
         self,
+        name: str,
+        state: None = None,
+        *,
+        agent: Agent,
+        description: str | None = None,
+        recursion_limit: int | None = None,
+        custom_type: Any = None,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self: Graph[dict[str, Any]],
         name: str,
         state: None = None,
         *,
@@ -339,8 +375,10 @@ class Graph(Generic[S]):
         description: str | None = None,
         recursion_limit: int | None = None,
         custom_type: Any = None,
+        agent: Agent | None = None,
     ) -> None:
         self.name = name
+        self.agent = agent
         self.state = state
         self.fields = fields
         self.kind = kind
@@ -365,6 +403,7 @@ class Graph(Generic[S]):
                 (("graph", "description"), _kwarg(call, "description")),
                 (("graph", "recursion_limit"), _kwarg(call, "recursion_limit")),
                 (("graph", "custom_type"), _kwarg(call, "custom_type")),
+                *_agent_parts(_kwarg(call, "agent")),
             ]
             mapping = _kwarg(call, "fields")
             if isinstance(mapping, ast.Dict):
@@ -403,7 +442,7 @@ class Graph(Generic[S]):
                 "a graph has either a `state` class or `fields`, not both",
                 ("state", "fields"),
             )
-        if state is None and fields is None:
+        if state is None and fields is None and agent is None:
             self._error(
                 "E002",
                 f"graph `{name}` has no state",
@@ -1042,8 +1081,39 @@ class Graph(Generic[S]):
             edges=tuple(self._edges),
             branches=tuple(self._branches),
             custom_type=None if custom is None else type_expr(custom),
+            agent=None if self.agent is None else self._agent_spec(self.agent, smap, diags),
         )
         return spec, smap, tuple(diags)
+
+    def _agent_spec(self, agent: Agent, smap: SourceMap, diags: list[Diagnostic]) -> AgentSpec:
+        def ref(value: Any, loc: Loc, what: str) -> str:
+            if isinstance(value, str):
+                return value
+            found = reference_of(value) if inspect.isfunction(value) else _module_name_of(value)
+            if found is None:
+                diags.append(
+                    Diagnostic.error(
+                        "E301",
+                        f"the agent's {what} is not held by a module-level name flowc can import",
+                        smap.get(loc),
+                        "assign it to a name at the top of a module, or pass `module:attribute`",
+                    )
+                )
+                return UNNAMED
+            return found
+
+        response = agent.response_format
+        return AgentSpec(
+            model=ref(agent.model, ("agent", "model"), "model"),
+            tools=tuple(
+                ref(tool, ("agent", "tools", i), f"tool #{i + 1}")
+                for i, tool in enumerate(agent.tools)
+            ),
+            prompt=agent.prompt,
+            response_format=None
+            if response is None
+            else (response if isinstance(response, str) else type_expr(response)),
+        )
 
     def spec(self) -> GraphSpec:
         """Just the :class:`GraphSpec`."""
@@ -1166,6 +1236,33 @@ class Graph(Generic[S]):
                     )
                 )
         return out, diags
+
+
+def _agent_parts(call: ast.expr | None) -> list[tuple[Loc, ast.expr | None]]:
+    """Where ``Agent(model=..., tools=[...], ...)`` writes each of its parts."""
+    if not isinstance(call, ast.Call):
+        return [(("agent", "model"), call)] if call is not None else []
+    parts: list[tuple[Loc, ast.expr | None]] = [
+        (("agent", "model"), _arg(call, 0, "model")),
+        (("agent", "response_format"), _kwarg(call, "response_format")),
+    ]
+    tools = _arg(call, 1, "tools")
+    if isinstance(tools, ast.List | ast.Tuple):
+        parts.extend((("agent", "tools", i), item) for i, item in enumerate(tools.elts))
+    return parts
+
+
+def _module_name_of(obj: Any) -> str | None:
+    """``module:attribute`` of a module-level name holding ``obj`` (a model object has no
+    qualified name of its own)."""
+    for module_name, module in list(sys.modules.items()):
+        namespace = getattr(module, "__dict__", None)
+        if not isinstance(namespace, dict) or module_name.startswith(("flowc.", "_")):
+            continue
+        for attr, value in list(namespace.items()):
+            if value is obj and not attr.startswith("_"):
+                return f"{module_name}:{attr}"
+    return None
 
 
 def _a(value: object) -> str:

@@ -16,6 +16,7 @@ from .spec import GraphSpec
 from .types import Import, TypeRef
 
 __all__ = [
+    "AgentInfo",
     "BranchInfo",
     "CheckResult",
     "CheckedGraph",
@@ -24,6 +25,7 @@ __all__ = [
     "Ref",
     "StateField",
     "StateInfo",
+    "ToolInfo",
 ]
 
 
@@ -115,6 +117,25 @@ class JoinInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class ToolInfo:
+    """A resolved tool of an agent: its reference and the arguments the model sends."""
+
+    ref: Ref
+    name: str
+    args: tuple[tuple[str, TypeRef], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AgentInfo:
+    """A resolved prebuilt agent (:class:`flowc.dsl.spec.AgentSpec`)."""
+
+    model: Ref
+    tools: tuple[ToolInfo, ...]
+    prompt: str | None
+    response_format: TypeRef | None
+
+
+@dataclass(frozen=True, slots=True)
 class NodeInfo:
     """A resolved node."""
 
@@ -159,6 +180,8 @@ class CheckedGraph:
     joins: tuple[JoinInfo, ...]
     custom_type: TypeRef | None
     spec: GraphSpec = field(compare=False, repr=False)
+    agent: AgentInfo | None = None
+    """The prebuilt agent the graph is, if it is one (its nodes are the agent's)."""
 
     def node(self, name: str) -> NodeInfo:
         """The node called ``name``."""

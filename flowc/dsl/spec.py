@@ -16,6 +16,7 @@ __all__ = [
     "END",
     "REDUCER_ALIASES",
     "START",
+    "AgentSpec",
     "BranchSpec",
     "DefaultValue",
     "EdgeSpec",
@@ -30,6 +31,10 @@ START: Final = "__start__"
 """The virtual node a run starts from (spelled ``START`` in TOML; LangGraph's value)."""
 END: Final = "__end__"
 """The virtual node a run ends at (spelled ``END`` in TOML; LangGraph's value)."""
+
+UNNAMED: Final = "<unnamed>:object"
+"""The reference a front end writes for an object no module-level name holds, after
+reporting it (the checker does not report it again)."""
 
 REDUCER_ALIASES: dict[str, str] = {
     "add": "operator:add",
@@ -107,6 +112,22 @@ class BranchSpec(_Model):
     path_map: dict[str, str] | None = None
 
 
+class AgentSpec(_Model):
+    """A prebuilt agent: a chat model that calls tools until it answers.
+
+    The graph it makes has LangGraph's agent nodes (``agent``, ``tools``, and
+    ``generate_structured_response`` with a response type) and state
+    (``messages``, and ``structured_response``).
+    """
+
+    model: str = Field(description="`module:attribute` of a LangChain chat model object.")
+    tools: tuple[str, ...] = Field(default=(), description="`module:attribute` of each tool.")
+    prompt: str | None = Field(default=None, description="A system prompt.")
+    response_format: str | None = Field(
+        default=None, description="A type expression: the structured response's pydantic model."
+    )
+
+
 class GraphSpec(_Model):
     """A whole graph."""
 
@@ -118,13 +139,17 @@ class GraphSpec(_Model):
     edges: tuple[EdgeSpec, ...] = ()
     branches: tuple[BranchSpec, ...] = ()
     custom_type: str | None = None
+    agent: AgentSpec | None = None
 
     def digest(self) -> str:
         """A stable hash of the spec (sha256 of its canonical JSON)."""
-        # a spec that declares no node destinations hashes as it did before the field existed
+        # a spec that declares no node destinations, and no agent, hashes as it did before
+        # those fields existed
         unset = all(node.destinations is None for node in self.nodes)
-        exclude: Any = {"nodes": {"__all__": {"destinations"}}} if unset else None
-        text = self.model_dump_json(by_alias=True, exclude=exclude)
+        exclude: Any = {"nodes": {"__all__": {"destinations"}}} if unset else {}
+        if self.agent is None:
+            exclude["agent"] = True
+        text = self.model_dump_json(by_alias=True, exclude=exclude or None)
         return hashlib.sha256(text.encode()).hexdigest()
 
     def node(self, name: str) -> NodeSpec | None:

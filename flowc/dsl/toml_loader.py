@@ -30,6 +30,7 @@ from .names import graph_name_problem
 from .spec import (
     END,
     START,
+    AgentSpec,
     BranchSpec,
     DefaultValue,
     EdgeSpec,
@@ -126,12 +127,27 @@ class TomlBranch(_Toml):
     path_map: dict[str, str] | None = None
 
 
+class TomlAgent(_Toml):
+    model: str
+    tools: list[str] = Field(default_factory=list)
+    prompt: str | None = None
+    response_format: str | None = None
+
+
 class TomlSpec(_Toml):
     graph: TomlGraph
-    state: TomlState
+    # an agent spec has no [state]: the agent's is made by flowc
+    state: TomlState | None = None
     nodes: dict[str, TomlNode] = Field(default_factory=dict)
     edges: list[TomlEdge] = Field(default_factory=list)
     branches: list[TomlBranch] = Field(default_factory=list)
+    agent: TomlAgent | None = None
+
+    @model_validator(mode="after")
+    def _state_unless_agent(self) -> TomlSpec:
+        if self.state is None and self.agent is None:
+            raise PydanticCustomError("missing", "missing required table `[state]`", {})
+        return self
 
 
 @dataclass(frozen=True, slots=True)
@@ -537,7 +553,8 @@ def _extra_hint(loc: Loc) -> str | None:
 def _to_spec(doc: TomlSpec, smap: SourceMap) -> tuple[GraphSpec | None, list[Diagnostic]]:
     diags: list[Diagnostic] = []
     fields: list[FieldSpec] = []
-    for name, raw in doc.state.fields.items():
+    declared_state = doc.state or TomlState()
+    for name, raw in declared_state.fields.items():
         if isinstance(raw, str):
             fields.append(FieldSpec(name=name, type=normalize_type_expr(raw)))
         else:
@@ -552,7 +569,11 @@ def _to_spec(doc: TomlSpec, smap: SourceMap) -> tuple[GraphSpec | None, list[Dia
                 )
             )
     state = StateSpec.model_validate(
-        {"class": doc.state.class_ref, "kind": doc.state.kind, "fields": tuple(fields)}
+        {
+            "class": declared_state.class_ref,
+            "kind": declared_state.kind,
+            "fields": tuple(fields),
+        }
     )
     nodes = tuple(
         NodeSpec(
@@ -589,6 +610,16 @@ def _to_spec(doc: TomlSpec, smap: SourceMap) -> tuple[GraphSpec | None, list[Dia
         custom_type=None
         if doc.graph.custom_type is None
         else normalize_type_expr(doc.graph.custom_type),
+        agent=None
+        if doc.agent is None
+        else AgentSpec(
+            model=doc.agent.model,
+            tools=tuple(doc.agent.tools),
+            prompt=doc.agent.prompt,
+            response_format=None
+            if doc.agent.response_format is None
+            else normalize_type_expr(doc.agent.response_format),
+        ),
     )
     return spec, diags
 

@@ -6,7 +6,9 @@ prompt) and a node ``tools`` (a :class:`~flowc.langgraph.prebuilt.ToolNode`)
 that runs the tool calls of its reply, looping until the model answers without
 one; optionally ``pre_model_hook`` before the model, ``post_model_hook`` after
 it, and ``generate_structured_response`` at the end. Node names, state,
-messages and stream chunks are LangGraph's ``version="v1"`` agent's.
+messages and stream chunks are LangGraph's, for ``version="v2"`` (a ``tools``
+task per tool call, sent with ``Send``) and ``version="v1"`` (one ``tools`` task
+for all the calls of a reply).
 
 LangGraph's ``remaining_steps`` managed value is not a state field here: the
 ``agent`` node computes it (the run's recursion limit minus the step) and
@@ -29,6 +31,7 @@ from langchain_core.messages import (
     AnyMessage,
     BaseMessage,
     SystemMessage,
+    ToolCall,
     ToolMessage,
     convert_to_messages,
 )
@@ -37,8 +40,9 @@ from langchain_core.tools import BaseTool
 
 from flowc.dsl.spec import END
 from flowc.reducers import add_messages
+from flowc.runtime.control import Send
 
-from ._builder import StateGraph
+from ._builder import _COMPILE_OPTIONS, StateGraph
 from ._compiled import CompiledStateGraph
 from ._errors import UnsupportedFeatureError
 from ._tool_node import ToolNode
@@ -238,7 +242,7 @@ def create_react_agent(
     interrupt_before: list[str] | None = None,
     interrupt_after: list[str] | None = None,
     debug: bool = False,
-    version: Literal["v1", "v2"] = "v1",
+    version: Literal["v1", "v2"] = "v2",
     name: str | None = None,
 ) -> CompiledStateGraph:
     """A graph that calls ``model`` and runs the tools it asks for, until it answers.
@@ -258,40 +262,38 @@ def create_react_agent(
         pre_model_hook: a node run before every model call; its update may
             hold ``llm_input_messages``, which the model reads instead of
             ``messages``.
-        post_model_hook: a node run after every model call (an agent without
-            tools only: with tools it routes each tool call with ``Send``).
+        post_model_hook: a node run after every model call; after it, each
+            pending tool call is sent to ``tools`` as a task of its own.
         state_schema: the state; it must have ``messages`` (and
             ``structured_response`` with a ``response_format``).
-        version: ``"v1"``, one ``tools`` task runs all the tool calls of a
-            reply (flowc's default; LangGraph's ``"v2"``, a task per call, needs
-            ``Send``, which flowc does not support yet).
+        version: ``"v2"`` (the default), each tool call of a reply is a
+            ``tools`` task of its own, sent with ``Send`` with the state it was
+            made in; ``"v1"``, one ``tools`` task runs all the calls of a reply.
+        checkpointer: a checkpoint saver: runs with a ``thread_id`` keep the
+            conversation.
         name: the graph's name, also set as the ``name`` of the model's replies.
 
     Raises:
         UnsupportedFeatureError: for what flowc does not support yet:
-            ``checkpointer``, ``store``, ``interrupt_before``/``after``,
-            ``context_schema``, ``version="v2"``, a model function, a
-            ``post_model_hook`` with tools.
+            ``store``, ``context_schema``, a model function, and the compile
+            options flowc's ``StateGraph.compile`` refuses (``interrupt_before``
+            / ``interrupt_after`` until interrupts exist, ``debug``).
     """
     if version not in ("v1", "v2"):
         raise ValueError(f"Invalid version {version}. Supported versions are 'v1' and 'v2'.")
-    if version == "v2":
-        raise _refuse(
-            'version="v2"',
-            "v2 sends each tool call to the tool node as its own task (`Send`); "
-            'use version="v1", where one `tools` task runs all the calls of a reply',
-        )
-    for option, given, hint in (
-        ("checkpointer=", checkpointer, "durable runs (threads, resuming) do not exist yet"),
-        ("store=", store, "pass what the tools need through a closure"),
-        ("interrupt_before=", interrupt_before, "flowc runs have no checkpointer to resume from"),
-        ("interrupt_after=", interrupt_after, "flowc runs have no checkpointer to resume from"),
-        ("context_schema=", context_schema, "pass run values in `config['configurable']`"),
+    if context_schema is not None:
+        raise _refuse("context_schema=...", "pass run values in `config['configurable']`")
+    # compile options the builder does not take yet are refused here, where the user
+    # called (the builder would point at this module); the others pass through to it
+    for option, given in (
+        ("store", store),
+        ("interrupt_before", interrupt_before),
+        ("interrupt_after", interrupt_after),
+        ("debug", debug),
     ):
-        if given not in (None, False, []):
-            raise _refuse(option + "...", hint)
-    if debug:
-        raise _refuse("debug=True", 'stream with `stream_mode="debug"`')
+        if given not in (None, False, []) and option in _COMPILE_OPTIONS:
+            sentence, hint = _COMPILE_OPTIONS[option]
+            raise UnsupportedFeatureError(f"create_react_agent({option}=...): {sentence}; {hint}")
 
     if state_schema is not None:
         required = {"messages"} | (
@@ -314,11 +316,12 @@ def create_react_agent(
         tool_node = ToolNode([t for t in tools if not isinstance(t, dict)])
     tool_list = list(tool_node.tools_by_name.values())
     calls_tools = bool(tool_list)
-    if post_model_hook is not None and calls_tools:
-        raise _refuse(
-            "post_model_hook=..., tools=[...]",
-            "after the hook, LangGraph sends each pending tool call to the tool node as its "
-            "own task (`Send`); run the hook's logic in a pre_model_hook or in the tools",
+    if post_model_hook is not None and calls_tools and version == "v1":
+        # LangGraph's v1 agent routes a tool call to `tools`, which its hook's path map
+        # lacks: its runs fail with a KeyError when the model first calls a tool
+        raise ValueError(
+            'create_react_agent(version="v1") cannot run tools after a post_model_hook: '
+            'the v1 agent has no route from the hook to the tools; use version="v2"'
         )
 
     resolved = _resolve(model)
@@ -403,6 +406,14 @@ def create_react_agent(
     structured_node = (
         agenerate_structured_response if asynchronous else generate_structured_response
     )
+    compile_options: dict[str, Any] = {
+        "checkpointer": checkpointer,
+        "store": store,
+        "interrupt_before": interrupt_before,
+        "interrupt_after": interrupt_after,
+        "debug": debug,
+        "name": name,
+    }
     # nodes in LangGraph's order: it is the order of get_graph()'s boxes
     workflow: StateGraph[Any] = StateGraph(graph_state)
     workflow.add_node("agent", aagent if asynchronous else agent)
@@ -424,19 +435,51 @@ def create_react_agent(
         if response_format is not None:
             workflow.add_node("generate_structured_response", structured_node)
             workflow.add_edge(last, "generate_structured_response")
-        return workflow.compile(name=name)
+        return workflow.compile(**compile_options)
 
+    final = "generate_structured_response" if response_format is not None else END
+    agent_paths = ["post_model_hook"] if post_model_hook is not None else ["tools", final]
+    if post_model_hook is not None:
+        workflow.add_node("post_model_hook", _as_node(post_model_hook))
+        workflow.add_edge("agent", "post_model_hook")
     if response_format is not None:
         workflow.add_node("generate_structured_response", structured_node)
-    final = "generate_structured_response" if response_format is not None else END
 
-    def should_continue(state: Any) -> str:
+    def send_calls(state: Any, calls: Sequence[ToolCall]) -> list[Send]:
+        # v2: a task per call, given the state it was made in (LangGraph's ToolCallWithContext)
+        return [
+            Send("tools", {"__type": "tool_call_with_context", "tool_call": call, "state": state})
+            for call in calls
+        ]
+
+    def should_continue(state: Any) -> str | list[Send]:
         last = _get(state, "messages")[-1]
-        if isinstance(last, AIMessage) and last.tool_calls:
+        if not isinstance(last, AIMessage) or not last.tool_calls:
+            return "post_model_hook" if post_model_hook is not None else final
+        if version == "v1":
             return "tools"
-        return final
+        if post_model_hook is not None:
+            return "post_model_hook"
+        return send_calls(state, last.tool_calls)
 
-    workflow.add_conditional_edges("agent", should_continue, ["tools", final])
+    if post_model_hook is not None:
+
+        def post_model_hook_router(state: Any) -> str | list[Send]:
+            """The pending tool calls (a task each), else back to the model or the end."""
+            messages = _get(state, "messages")
+            answered = {m.tool_call_id for m in messages if isinstance(m, ToolMessage)}
+            last_ai = next(m for m in reversed(messages) if isinstance(m, AIMessage))
+            pending = [c for c in last_ai.tool_calls if c["id"] not in answered]
+            if pending:
+                return send_calls(state, pending)
+            if isinstance(messages[-1], ToolMessage):
+                return entry
+            return final
+
+        workflow.add_conditional_edges(
+            "post_model_hook", post_model_hook_router, [entry, "tools", final]
+        )
+    workflow.add_conditional_edges("agent", should_continue, agent_paths)
     if return_direct:
 
         def route_tool_responses(state: Any) -> str:
@@ -446,6 +489,7 @@ def create_react_agent(
                     break
                 if message.name in return_direct:
                     return END
+            # with v2, a return-direct tool may have run in another task of the superstep
             if isinstance(message, AIMessage) and any(
                 c["name"] in return_direct for c in message.tool_calls
             ):
@@ -455,7 +499,7 @@ def create_react_agent(
         workflow.add_conditional_edges("tools", route_tool_responses, [entry, END])
     else:
         workflow.add_edge("tools", entry)
-    return workflow.compile(name=name)
+    return workflow.compile(**compile_options)
 
 
 def _remaining_steps(config: RunnableConfig) -> int | None:

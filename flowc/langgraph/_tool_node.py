@@ -7,7 +7,9 @@ calls ``flowc.langgraph.get_stream_writer()`` writes to the run), and returns
 their ``ToolMessage``s as the update, in the order of the calls. Its error
 handling follows LangGraph's ``handle_tool_errors``: by default only invalid
 arguments become an error ``ToolMessage`` for the model to read; any other
-failure fails the run.
+failure fails the run. Sent one call with the state it was made in (what a
+``version="v2"`` agent sends), it runs that call. Tool arguments marked
+:class:`InjectedState` are filled from the state, hidden from the model.
 
 Needs ``langchain-core`` (extra ``langchain``).
 """
@@ -24,11 +26,12 @@ from typing import Any, Literal, TypeAlias, Union, cast
 from langchain_core.messages import AIMessage, AnyMessage, ToolCall, ToolMessage
 from langchain_core.runnables import RunnableConfig
 from langchain_core.runnables.config import get_config_list, get_executor_for_config
-from langchain_core.tools import BaseTool, ToolException
+from langchain_core.tools import BaseTool, InjectedToolArg, ToolException
 from langchain_core.tools import tool as as_tool
+from langchain_core.tools.base import get_all_basemodel_annotations
 from pydantic import ValidationError
 
-__all__ = ["ToolInvocationError", "ToolNode", "tools_condition"]
+__all__ = ["InjectedState", "InjectedStore", "ToolInvocationError", "ToolNode", "tools_condition"]
 
 ErrorHandling: TypeAlias = (
     bool | str | Callable[..., str] | type[Exception] | tuple[type[Exception], ...]
@@ -43,18 +46,152 @@ _BAD_ARGUMENTS = (
     " Please fix the error and try again."
 )
 _CONTENT_BLOCKS = frozenset(("text", "image_url", "image", "json", "search_result", "custom"))
+_NO_STORE = (
+    "Cannot inject store into tools with InjectedStore annotations - "
+    "please compile your graph with a store."
+)
+_WITH_CONTEXT = "tool_call_with_context"
+"""The ``__type`` of what ``create_react_agent(version="v2")`` sends the tool node: one
+tool call and the state it was made in (LangGraph's ``ToolCallWithContext``)."""
+
+
+class InjectedState(InjectedToolArg):
+    """Marks a tool argument the tool node fills from the graph's state, hidden from the model.
+
+    ``Annotated[dict, InjectedState]`` receives the whole state,
+    ``Annotated[list, InjectedState("messages")]`` one of its fields.
+    """
+
+    def __init__(self, field: str | None = None) -> None:
+        self.field = field
+
+
+class InjectedStore(InjectedToolArg):
+    """Marks a tool argument for the graph's store (flowc graphs have none yet: the call fails
+    with LangGraph's message)."""
+
+
+def _marker(hint: Any, name: str) -> Any:
+    """The ``InjectedState``/``InjectedStore`` (flowc's or LangGraph's) ``hint`` carries, if any.
+
+    Returns the marker instance, ``True`` for the bare class, or ``None``.
+    """
+
+    def named(value: Any) -> bool:
+        cls = value if isinstance(value, type) else type(value)
+        # LangGraph's ToolRuntime is injected without being an InjectedToolArg
+        return any(
+            base.__name__ == name and (name == "ToolRuntime" or issubclass(base, InjectedToolArg))
+            for base in cls.__mro__
+        )
+
+    if named(hint):
+        return hint if not isinstance(hint, type) else True
+    origin = typing.get_origin(hint)
+    if isinstance(origin, type) and named(origin):
+        return True
+    if origin in (typing.Annotated, Union, types.UnionType):
+        for inner in typing.get_args(hint):
+            found = _marker(inner, name)
+            if found is not None:
+                return found
+    return None
+
+
+class _Injected:
+    """What a tool's hidden arguments take from the run: state fields and the store."""
+
+    __slots__ = ("hidden", "optional", "state", "store")
+
+    def __init__(self, tool: BaseTool) -> None:
+        schema = tool.get_input_schema()
+        func = getattr(tool, "func", None) or getattr(tool, "coroutine", None)
+        hints = typing.get_type_hints(func, include_extras=True) if func is not None else {}
+        hints.update(get_all_basemodel_annotations(schema))
+        self.state: dict[str, str | None] = {}
+        self.store: str | None = None
+        self.hidden: set[str] = set()
+        self.optional: set[str] = set()
+        fields = getattr(schema, "model_fields", {})
+        for arg, hint in hints.items():
+            if _marker(hint, "ToolRuntime") is not None:
+                raise NotImplementedError(
+                    f"tool {tool.name}: the tool runtime (`ToolRuntime`) is not supported by "
+                    "flowc yet; take the state with `InjectedState` and the config with a "
+                    "`config: RunnableConfig` argument"
+                )
+            if _marker(hint, "InjectedToolArg") is not None:
+                self.hidden.add(arg)
+            state = _marker(hint, "InjectedState")
+            if state is not None:
+                self.state[arg] = getattr(state, "field", None) or None
+                if arg in fields and not fields[arg].is_required() and self.state[arg]:
+                    self.optional.add(arg)
+            if _marker(hint, "InjectedStore") is not None:
+                self.store = arg
+
+    def __bool__(self) -> bool:
+        return bool(self.state or self.store)
+
+    def call(self, call: ToolCall, state: Any, messages_key: str) -> ToolCall:
+        """``call`` with its hidden arguments filled in (any the model sent are dropped)."""
+        if self.store is not None:
+            raise ValueError(_NO_STORE)
+        given: dict[str, Any] = {}
+        if isinstance(state, list):
+            wanted = list(self.state.values())
+            if (len(wanted) == 1 and wanted[0] == messages_key) or wanted[0] is None:
+                state = {messages_key: state}
+            else:
+                message = (
+                    f"Invalid input to ToolNode. Tool {call['name']} requires graph state "
+                    "dict as input."
+                )
+                if any(wanted):
+                    message += f" State should contain fields {', '.join(f for f in wanted if f)}."
+                raise ValueError(message)
+        for arg, field in self.state.items():
+            if field is None:
+                given[arg] = state
+            elif isinstance(state, Mapping):
+                if field in state:
+                    given[arg] = state[field]
+                elif arg not in self.optional:
+                    raise KeyError(field)
+            elif hasattr(state, field):
+                given[arg] = getattr(state, field)
+            elif arg not in self.optional:
+                raise AttributeError(field)
+        kept = {k: v for k, v in call["args"].items() if k not in self.hidden}
+        return {**call, "args": {**kept, **given}}
+
+    def errors(self, source: ValidationError) -> list[Any]:
+        """The validation errors about the model's own arguments (not the injected ones)."""
+        injected = set(self.state) | ({self.store} if self.store else set())
+        kept = []
+        for error in source.errors():
+            if error["loc"] and error["loc"][0] not in injected:
+                error = {**error}
+                if isinstance(error.get("input"), dict):
+                    error["input"] = {k: v for k, v in error["input"].items() if k not in injected}
+                kept.append(error)
+        return kept
 
 
 class ToolInvocationError(ToolException):
     """The model called a tool with arguments its schema rejects."""
 
     def __init__(
-        self, tool_name: str, source: ValidationError, tool_kwargs: dict[str, Any]
+        self,
+        tool_name: str,
+        source: ValidationError,
+        tool_kwargs: dict[str, Any],
+        filtered_errors: list[Any] | None = None,
     ) -> None:
         details = "\n".join(
             f"{'.'.join(str(part) for part in error.get('loc', ()))}: "
             f"{error.get('msg', 'Unknown error')}"
-            for error in source.errors()
+            for error in (source.errors() if filtered_errors is None else filtered_errors)
             if error["loc"]
         )
         self.message = _BAD_ARGUMENTS.format(
@@ -155,9 +292,11 @@ class ToolNode:
         self._handle_tool_errors = handle_tool_errors
         self._messages_key = messages_key
         self._tools_by_name: dict[str, BaseTool] = {}
+        self._injected: dict[str, _Injected] = {}
         for tool in tools:
             made = tool if isinstance(tool, BaseTool) else as_tool(tool)
             self._tools_by_name[made.name] = made
+            self._injected[made.name] = _Injected(made)
 
     @property
     def tools_by_name(self) -> dict[str, BaseTool]:
@@ -177,20 +316,21 @@ class ToolNode:
 
     def __call__(self, state: Any, config: RunnableConfig) -> Any:
         """Run the tool calls of the last AI message in ``state``, in parallel."""
-        calls, as_list = self._tool_calls(state)
+        calls, as_list, context = self._tool_calls(state)
         configs = get_config_list(config, len(calls))
+        contexts = [context] * len(calls)
         with get_executor_for_config(config) as executor:
-            outputs = list(executor.map(self._run_one, calls, configs))
+            outputs = list(executor.map(self._run_one, calls, configs, contexts))
         return outputs if as_list else {self._messages_key: outputs}
 
     async def ainvoke(self, state: Any, config: RunnableConfig) -> Any:
         """Async twin of calling the node (tools run with their ``ainvoke``)."""
         import asyncio
 
-        calls, as_list = self._tool_calls(state)
+        calls, as_list, context = self._tool_calls(state)
         configs = get_config_list(config, len(calls))
         outputs = await asyncio.gather(
-            *(self._arun_one(call, cfg) for call, cfg in zip(calls, configs, strict=True))
+            *(self._arun_one(call, cfg, context) for call, cfg in zip(calls, configs, strict=True))
         )
         return list(outputs) if as_list else {self._messages_key: list(outputs)}
 
@@ -200,21 +340,39 @@ class ToolNode:
 
     # -- one call -------------------------------------------------------------------------
 
-    def _tool_calls(self, state: Any) -> tuple[list[ToolCall], bool]:
+    def _tool_calls(self, state: Any) -> tuple[list[ToolCall], bool, Any]:
+        """The calls to run, whether the update is a bare list, and the state tools may read."""
         if (
             isinstance(state, list)
             and state
             and isinstance(state[-1], dict)
             and state[-1].get("type") == "tool_call"
         ):
-            return cast("list[ToolCall]", state), True
+            # a list of calls gives its tools no state (LangGraph reads the run's; flowc
+            # does not look the state up from inside a node)
+            return cast("list[ToolCall]", state), True, {}
+        if isinstance(state, dict) and state.get("__type") == _WITH_CONTEXT:
+            return [state["tool_call"]], False, state["state"]
         messages = _messages_of(state, self._messages_key)
         if not messages:
             raise ValueError("No message found in input")
         last = next((m for m in reversed(messages) if isinstance(m, AIMessage)), None)
         if last is None:
             raise ValueError("No AIMessage found in input")
-        return list(last.tool_calls), isinstance(state, list)
+        return list(last.tool_calls), isinstance(state, list), state
+
+    def _prepared(self, call: ToolCall, context: Any) -> tuple[BaseTool | None, dict[str, Any]]:
+        tool = self._tools_by_name.get(call["name"])
+        if tool is None:
+            return None, {}
+        injected = self._injected[call["name"]]
+        if injected:
+            call = injected.call(call, context, self._messages_key)
+        return tool, {**call, "type": "tool_call"}
+
+    def _invalid(self, call: ToolCall, exc: ValidationError) -> ToolInvocationError:
+        errors = self._injected[call["name"]].errors(exc)
+        return ToolInvocationError(call["name"], exc, call["args"], errors)
 
     def _unknown(self, call: ToolCall) -> ToolMessage:
         return ToolMessage(
@@ -226,28 +384,28 @@ class ToolNode:
             status="error",
         )
 
-    def _run_one(self, call: ToolCall, config: RunnableConfig) -> ToolMessage:
-        tool = self._tools_by_name.get(call["name"])
+    def _run_one(self, call: ToolCall, config: RunnableConfig, context: Any) -> ToolMessage:
+        tool, given = self._prepared(call, context)
         if tool is None:
             return self._unknown(call)
         try:
             try:
-                response = tool.invoke({**call, "type": "tool_call"}, config)
+                response = tool.invoke(given, config)
             except ValidationError as exc:
-                raise ToolInvocationError(call["name"], exc, call["args"]) from exc
+                raise self._invalid(call, exc) from exc
             return self._tool_message(response, call)
         except Exception as exc:
             return self._failed(exc, call)
 
-    async def _arun_one(self, call: ToolCall, config: RunnableConfig) -> ToolMessage:
-        tool = self._tools_by_name.get(call["name"])
+    async def _arun_one(self, call: ToolCall, config: RunnableConfig, context: Any) -> ToolMessage:
+        tool, given = self._prepared(call, context)
         if tool is None:
             return self._unknown(call)
         try:
             try:
-                response = await tool.ainvoke({**call, "type": "tool_call"}, config)
+                response = await tool.ainvoke(given, config)
             except ValidationError as exc:
-                raise ToolInvocationError(call["name"], exc, call["args"]) from exc
+                raise self._invalid(call, exc) from exc
             return self._tool_message(response, call)
         except Exception as exc:
             return self._failed(exc, call)

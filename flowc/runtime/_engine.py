@@ -666,6 +666,17 @@ STEP_TIMEOUT: Final = "__flowc_step_timeout"
 BREAKPOINTS: Final = ("__flowc_interrupt_before", "__flowc_interrupt_after")
 """The ``configurable`` keys of a run's ``interrupt_before`` and ``interrupt_after`` nodes."""
 _PUSH: Final = ("__pregel_push",)
+
+
+class _PushTask(Task):
+    """A ``Send``'s task; its ``path`` is LangGraph's, naming the Send by its index in the step
+    (``("__pregel_push", 0, False)``), which the messages' metadata shows."""
+
+    __slots__ = ("path",)
+
+    path: tuple[str, int, bool]
+
+
 """The triggers of a ``Send`` task, as LangGraph shows them."""
 """The joins' progress of every plan without joins (never written to)."""
 
@@ -1486,7 +1497,8 @@ class Engine:
         running: list[Node] = []
         for index, send in enumerate(self.pushes):
             node = nodes[send.node]
-            task = Task(run, node.name, step, _PUSH, ignore, node.metadata, node.tags)
+            task = _PushTask(run, node.name, step, _PUSH, ignore, node.metadata, node.tags)
+            task.path = ("__pregel_push", index, False)
             # tasks of one node sent twice in a step have ids of their own
             task.pin_id(run.task_id(step, f"{node.name}\x00push:{index}"))
             tasks.append(task)

@@ -59,6 +59,19 @@ TaskId = NewType("TaskId", str)
 
 S_co = TypeVar("S_co", covariant=True)
 N_co = TypeVar("N_co", bound=str, covariant=True)
+if TYPE_CHECKING:
+    # defaults keep a bare `MessagesEvent` / `MessageMetadata` valid under --strict (as
+    # `MessagesEvent[Any, str]`); typing.TypeVar takes `default` from 3.13 only, and
+    # typeshed's typing_extensions is always there for a type checker
+    from typing_extensions import TypeVar as DefaultTypeVar
+
+    M_co = DefaultTypeVar("M_co", covariant=True, default=Any)
+    MN_co = DefaultTypeVar("MN_co", bound=str, covariant=True, default=str)
+    MN = DefaultTypeVar("MN", bound=str, default=str)
+else:
+    M_co = TypeVar("M_co", covariant=True)
+    MN_co = TypeVar("MN_co", bound=str, covariant=True)
+    MN = TypeVar("MN", bound=str)
 U_co = TypeVar("U_co", covariant=True)
 C_co = TypeVar("C_co", covariant=True)
 I_co = TypeVar("I_co", covariant=True)
@@ -366,16 +379,19 @@ class CustomEvent(Generic[C_co]):
         return self.data
 
 
-class MessageMetadata(TypedDict, total=False):
+class MessageMetadata(TypedDict, Generic[MN], total=False):
     """Metadata of a ``messages`` event, with LangGraph's keys.
 
-    User metadata (from the run config or the node) is merged in as extra keys.
+    Generic over the node names (``MessageMetadata[NodeName]`` in a graph's
+    runner module, where ``langgraph_node`` is the node-name literal; a bare
+    ``MessageMetadata`` has ``str``). User metadata (from the run config or the
+    node) is merged in as extra keys.
     """
 
     thread_id: str
     ls_integration: str
     langgraph_step: int
-    langgraph_node: str
+    langgraph_node: MN
     langgraph_triggers: tuple[str, ...]
     langgraph_path: tuple[str, ...]
     langgraph_checkpoint_ns: str
@@ -391,11 +407,18 @@ class MessageMetadata(TypedDict, total=False):
 
 
 @dataclass(frozen=True, slots=True)
-class MessagesEvent:
-    """A chat-model token, a whole model reply, or a message a node returned."""
+class MessagesEvent(Generic[M_co, MN_co]):
+    """A chat-model token, a whole model reply, or a message a node returned.
 
-    message: Any
-    metadata: MessageMetadata
+    Generic over the message type and the node names: a runner module's
+    ``<Graph>MessagesEvent`` is ``MessagesEvent[Message, NodeName]``, with
+    :data:`flowc.integrations.Message` (LangChain's ``BaseMessage`` and flowc's
+    OpenAI-client messages, when installed). A bare ``MessagesEvent`` is
+    ``MessagesEvent[Any, str]``.
+    """
+
+    message: M_co
+    metadata: MessageMetadata[MN_co]
     ns: Namespace = ()
     mode: ClassVar[Literal["messages"]] = "messages"
 

@@ -198,7 +198,8 @@ def config_metadata(task: Task) -> dict[str, Any]:
     meta["langgraph_step"] = task.step
     meta["langgraph_node"] = task.name
     meta["langgraph_triggers"] = task.triggers
-    meta["langgraph_path"] = ("__pregel_pull", task.name)
+    # a Send's task carries its path; any other task is the pull of its node
+    meta["langgraph_path"] = getattr(task, "path", None) or ("__pregel_pull", task.name)
     meta["langgraph_checkpoint_ns"] = task.checkpoint_ns
     if task.metadata:
         meta.update(task.metadata)

@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any, Final, Literal, TypeAlias, final
 
 from flowc import runtime as rt
+from flowc.integrations import Message
 from flowc.reducers import add_messages as _reduce_messages
 from flowc.runtime import (
     CustomEvent,
@@ -100,7 +101,7 @@ class ToolsUpdated(UpdatesEvent[Literal["tools"], ToolsUpdate]):
 AgentValuesEvent: TypeAlias = ValuesEvent[AgentValues]
 AgentUpdatesEvent: TypeAlias = AgentUpdated | ToolsUpdated
 AgentCustomEvent: TypeAlias = CustomEvent[Custom]
-AgentMessagesEvent: TypeAlias = MessagesEvent
+AgentMessagesEvent: TypeAlias = MessagesEvent[Message, NodeName]
 AgentTasksEvent: TypeAlias = (
     TaskEvent[NodeName, AgentState] | TaskResultEvent[NodeName, AgentUpdate]
 )

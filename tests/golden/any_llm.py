@@ -20,6 +20,7 @@ from operator import add as _reduce_messages
 from typing import Any, Final, Literal, TypeAlias, final
 
 from flowc import runtime as rt
+from flowc.integrations import Message
 from flowc.runtime import (
     CustomEvent,
     DebugEvent,
@@ -87,7 +88,7 @@ class CallToolUpdated(UpdatesEvent[Literal["call_tool"], CallToolUpdate]):
 AnyLlmValuesEvent: TypeAlias = ValuesEvent[AnyLlmValues]
 AnyLlmUpdatesEvent: TypeAlias = CallToolUpdated
 AnyLlmCustomEvent: TypeAlias = CustomEvent[Custom]
-AnyLlmMessagesEvent: TypeAlias = MessagesEvent
+AnyLlmMessagesEvent: TypeAlias = MessagesEvent[Message, NodeName]
 AnyLlmTasksEvent: TypeAlias = (
     TaskEvent[NodeName, AnyLlmState] | TaskResultEvent[NodeName, AnyLlmUpdate]
 )

@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any, Final, Literal, TypeAlias, final
 
 from flowc import runtime as rt
+from flowc.integrations import Message
 from flowc.runtime import (
     CustomEvent,
     DebugEvent,
@@ -86,7 +87,7 @@ class GenerateJokeUpdated(UpdatesEvent[Literal["generate_joke"], GenerateJokeUpd
 AsyncWriterValuesEvent: TypeAlias = ValuesEvent[AsyncWriterValues]
 AsyncWriterUpdatesEvent: TypeAlias = GenerateJokeUpdated
 AsyncWriterCustomEvent: TypeAlias = CustomEvent[Custom]
-AsyncWriterMessagesEvent: TypeAlias = MessagesEvent
+AsyncWriterMessagesEvent: TypeAlias = MessagesEvent[Message, NodeName]
 AsyncWriterTasksEvent: TypeAlias = (
     TaskEvent[NodeName, AsyncWriterState] | TaskResultEvent[NodeName, AsyncWriterUpdate]
 )

@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Final, Literal, TypeAlias, final
 
 from flowc import runtime as rt
+from flowc.integrations import Message
 from flowc.runtime import (
     CustomEvent,
     DebugEvent,
@@ -98,7 +99,7 @@ class CallToolUpdated(UpdatesEvent[Literal["call_tool"], CallToolUpdate]):
 CustomWriterValuesEvent: TypeAlias = ValuesEvent[CustomWriterValues]
 CustomWriterUpdatesEvent: TypeAlias = NodeUpdated | CallToolUpdated
 CustomWriterCustomEvent: TypeAlias = CustomEvent[Custom]
-CustomWriterMessagesEvent: TypeAlias = MessagesEvent
+CustomWriterMessagesEvent: TypeAlias = MessagesEvent[Message, NodeName]
 CustomWriterTasksEvent: TypeAlias = (
     TaskEvent[NodeName, CustomWriterState] | TaskResultEvent[NodeName, CustomWriterUpdate]
 )

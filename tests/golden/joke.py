@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Final, Literal, TypeAlias, final
 
 from flowc import runtime as rt
+from flowc.integrations import Message
 from flowc.runtime import (
     CustomEvent,
     DebugEvent,
@@ -98,7 +99,7 @@ class GenerateJokeUpdated(UpdatesEvent[Literal["generate_joke"], GenerateJokeUpd
 JokeValuesEvent: TypeAlias = ValuesEvent[JokeValues]
 JokeUpdatesEvent: TypeAlias = RefineTopicUpdated | GenerateJokeUpdated
 JokeCustomEvent: TypeAlias = CustomEvent[Custom]
-JokeMessagesEvent: TypeAlias = MessagesEvent
+JokeMessagesEvent: TypeAlias = MessagesEvent[Message, NodeName]
 JokeTasksEvent: TypeAlias = TaskEvent[NodeName, JokeState] | TaskResultEvent[NodeName, JokeUpdate]
 JokeDebugEvent: TypeAlias = DebugEvent[NodeName]
 JokeEvent: TypeAlias = (

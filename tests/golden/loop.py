@@ -20,6 +20,7 @@ from operator import add as _reduce_history
 from typing import Any, Final, Literal, TypeAlias, final
 
 from flowc import runtime as rt
+from flowc.integrations import Message
 from flowc.runtime import (
     CustomEvent,
     DebugEvent,
@@ -88,7 +89,7 @@ class IncrementUpdated(UpdatesEvent[Literal["increment"], IncrementUpdate]):
 LoopValuesEvent: TypeAlias = ValuesEvent[LoopValues]
 LoopUpdatesEvent: TypeAlias = IncrementUpdated
 LoopCustomEvent: TypeAlias = CustomEvent[Custom]
-LoopMessagesEvent: TypeAlias = MessagesEvent
+LoopMessagesEvent: TypeAlias = MessagesEvent[Message, NodeName]
 LoopTasksEvent: TypeAlias = TaskEvent[NodeName, LoopState] | TaskResultEvent[NodeName, LoopUpdate]
 LoopDebugEvent: TypeAlias = DebugEvent[NodeName]
 LoopEvent: TypeAlias = (

@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any, Final, Literal, TypeAlias, final
 
 from flowc import runtime as rt
+from flowc.integrations import Message
 from flowc.runtime import (
     CustomEvent,
     DebugEvent,
@@ -86,7 +87,7 @@ class CallModelUpdated(UpdatesEvent[Literal["call_model"], CallModelUpdate]):
 MessagesAsyncConfigValuesEvent: TypeAlias = ValuesEvent[MessagesAsyncConfigValues]
 MessagesAsyncConfigUpdatesEvent: TypeAlias = CallModelUpdated
 MessagesAsyncConfigCustomEvent: TypeAlias = CustomEvent[Custom]
-MessagesAsyncConfigMessagesEvent: TypeAlias = MessagesEvent
+MessagesAsyncConfigMessagesEvent: TypeAlias = MessagesEvent[Message, NodeName]
 MessagesAsyncConfigTasksEvent: TypeAlias = (
     TaskEvent[NodeName, MessagesAsyncConfigState]
     | TaskResultEvent[NodeName, MessagesAsyncConfigUpdate]

@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any, Final, Literal, TypeAlias, final
 
 from flowc import runtime as rt
+from flowc.integrations import Message
 from flowc.runtime import (
     CustomEvent,
     DebugEvent,
@@ -84,7 +85,7 @@ class CallModelUpdated(UpdatesEvent[Literal["call_model"], MessagesCallModelUpda
 MessagesCallModelValuesEvent: TypeAlias = ValuesEvent[MessagesCallModelValues]
 MessagesCallModelUpdatesEvent: TypeAlias = CallModelUpdated
 MessagesCallModelCustomEvent: TypeAlias = CustomEvent[Custom]
-MessagesCallModelMessagesEvent: TypeAlias = MessagesEvent
+MessagesCallModelMessagesEvent: TypeAlias = MessagesEvent[Message, NodeName]
 MessagesCallModelTasksEvent: TypeAlias = (
     TaskEvent[NodeName, MyState] | TaskResultEvent[NodeName, MessagesCallModelUpdate]
 )

@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Final, Literal, TypeAlias, final
 
 from flowc import runtime as rt
+from flowc.integrations import Message
 from flowc.runtime import (
     CustomEvent,
     DebugEvent,
@@ -86,7 +87,7 @@ class CallModelUpdated(UpdatesEvent[Literal["call_model"], CallModelUpdate]):
 MessagesHttpValuesEvent: TypeAlias = ValuesEvent[MessagesHttpValues]
 MessagesHttpUpdatesEvent: TypeAlias = CallModelUpdated
 MessagesHttpCustomEvent: TypeAlias = CustomEvent[Custom]
-MessagesHttpMessagesEvent: TypeAlias = MessagesEvent
+MessagesHttpMessagesEvent: TypeAlias = MessagesEvent[Message, NodeName]
 MessagesHttpTasksEvent: TypeAlias = (
     TaskEvent[NodeName, MessagesHttpState] | TaskResultEvent[NodeName, MessagesHttpUpdate]
 )

@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any, Final, Literal, TypeAlias, final
 
 from flowc import runtime as rt
+from flowc.integrations import Message
 from flowc.runtime import (
     CustomEvent,
     DebugEvent,
@@ -86,7 +87,7 @@ class StreamAnswerUpdated(UpdatesEvent[Literal["stream_answer"], StreamAnswerUpd
 MessagesHttpAsyncValuesEvent: TypeAlias = ValuesEvent[MessagesHttpAsyncValues]
 MessagesHttpAsyncUpdatesEvent: TypeAlias = StreamAnswerUpdated
 MessagesHttpAsyncCustomEvent: TypeAlias = CustomEvent[Custom]
-MessagesHttpAsyncMessagesEvent: TypeAlias = MessagesEvent
+MessagesHttpAsyncMessagesEvent: TypeAlias = MessagesEvent[Message, NodeName]
 MessagesHttpAsyncTasksEvent: TypeAlias = (
     TaskEvent[NodeName, MessagesHttpAsyncState] | TaskResultEvent[NodeName, MessagesHttpAsyncUpdate]
 )

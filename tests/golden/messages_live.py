@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Final, Literal, TypeAlias, final
 
 from flowc import runtime as rt
+from flowc.integrations import Message
 from flowc.runtime import (
     CustomEvent,
     DebugEvent,
@@ -98,7 +99,7 @@ class RightUpdated(UpdatesEvent[Literal["right"], RightUpdate]):
 MessagesLiveValuesEvent: TypeAlias = ValuesEvent[MessagesLiveValues]
 MessagesLiveUpdatesEvent: TypeAlias = LeftUpdated | RightUpdated
 MessagesLiveCustomEvent: TypeAlias = CustomEvent[Custom]
-MessagesLiveMessagesEvent: TypeAlias = MessagesEvent
+MessagesLiveMessagesEvent: TypeAlias = MessagesEvent[Message, NodeName]
 MessagesLiveTasksEvent: TypeAlias = (
     TaskEvent[NodeName, MessagesLiveState] | TaskResultEvent[NodeName, MessagesLiveUpdate]
 )

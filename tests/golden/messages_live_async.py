@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any, Final, Literal, TypeAlias, final
 
 from flowc import runtime as rt
+from flowc.integrations import Message
 from flowc.runtime import (
     CustomEvent,
     DebugEvent,
@@ -98,7 +99,7 @@ class RightUpdated(UpdatesEvent[Literal["right"], RightUpdate]):
 MessagesLiveAsyncValuesEvent: TypeAlias = ValuesEvent[MessagesLiveAsyncValues]
 MessagesLiveAsyncUpdatesEvent: TypeAlias = LeftUpdated | RightUpdated
 MessagesLiveAsyncCustomEvent: TypeAlias = CustomEvent[Custom]
-MessagesLiveAsyncMessagesEvent: TypeAlias = MessagesEvent
+MessagesLiveAsyncMessagesEvent: TypeAlias = MessagesEvent[Message, NodeName]
 MessagesLiveAsyncTasksEvent: TypeAlias = (
     TaskEvent[NodeName, MessagesLiveAsyncState] | TaskResultEvent[NodeName, MessagesLiveAsyncUpdate]
 )

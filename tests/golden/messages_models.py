@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Final, Literal, TypeAlias, final
 
 from flowc import runtime as rt
+from flowc.integrations import Message
 from flowc.runtime import (
     CustomEvent,
     DebugEvent,
@@ -110,7 +111,7 @@ class DisabledUpdated(UpdatesEvent[Literal["disabled"], DisabledUpdate]):
 MessagesModelsValuesEvent: TypeAlias = ValuesEvent[MessagesModelsValues]
 MessagesModelsUpdatesEvent: TypeAlias = StreamedUpdated | WholeUpdated | DisabledUpdated
 MessagesModelsCustomEvent: TypeAlias = CustomEvent[Custom]
-MessagesModelsMessagesEvent: TypeAlias = MessagesEvent
+MessagesModelsMessagesEvent: TypeAlias = MessagesEvent[Message, NodeName]
 MessagesModelsTasksEvent: TypeAlias = (
     TaskEvent[NodeName, MessagesModelsState] | TaskResultEvent[NodeName, MessagesModelsUpdate]
 )

@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any, Final, Literal, TypeAlias, final
 
 from flowc import runtime as rt
+from flowc.integrations import Message
 from flowc.runtime import (
     CustomEvent,
     DebugEvent,
@@ -110,7 +111,7 @@ class DisabledUpdated(UpdatesEvent[Literal["disabled"], DisabledUpdate]):
 MessagesModelsAsyncValuesEvent: TypeAlias = ValuesEvent[MessagesModelsAsyncValues]
 MessagesModelsAsyncUpdatesEvent: TypeAlias = StreamedUpdated | WholeUpdated | DisabledUpdated
 MessagesModelsAsyncCustomEvent: TypeAlias = CustomEvent[Custom]
-MessagesModelsAsyncMessagesEvent: TypeAlias = MessagesEvent
+MessagesModelsAsyncMessagesEvent: TypeAlias = MessagesEvent[Message, NodeName]
 MessagesModelsAsyncTasksEvent: TypeAlias = (
     TaskEvent[NodeName, MessagesModelsAsyncState]
     | TaskResultEvent[NodeName, MessagesModelsAsyncUpdate]

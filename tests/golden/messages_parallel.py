@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Final, Literal, TypeAlias, final
 
 from flowc import runtime as rt
+from flowc.integrations import Message
 from flowc.runtime import (
     CustomEvent,
     DebugEvent,
@@ -98,7 +99,7 @@ class WritePoemUpdated(UpdatesEvent[Literal["write_poem"], WritePoemUpdate]):
 MessagesParallelValuesEvent: TypeAlias = ValuesEvent[MessagesParallelValues]
 MessagesParallelUpdatesEvent: TypeAlias = WriteJokeUpdated | WritePoemUpdated
 MessagesParallelCustomEvent: TypeAlias = CustomEvent[Custom]
-MessagesParallelMessagesEvent: TypeAlias = MessagesEvent
+MessagesParallelMessagesEvent: TypeAlias = MessagesEvent[Message, NodeName]
 MessagesParallelTasksEvent: TypeAlias = (
     TaskEvent[NodeName, MessagesParallelState] | TaskResultEvent[NodeName, MessagesParallelUpdate]
 )

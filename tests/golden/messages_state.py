@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any, Final, Literal, TypeAlias, final
 
 from flowc import runtime as rt
+from flowc.integrations import Message
 from flowc.reducers import add_messages as _reduce_messages
 from flowc.runtime import (
     CustomEvent,
@@ -111,7 +112,7 @@ class QuietUpdated(UpdatesEvent[Literal["quiet"], QuietUpdate]):
 MessagesStateValuesEvent: TypeAlias = ValuesEvent[MessagesStateValues]
 MessagesStateUpdatesEvent: TypeAlias = ChatUpdated | EchoUpdated | QuietUpdated
 MessagesStateCustomEvent: TypeAlias = CustomEvent[Custom]
-MessagesStateMessagesEvent: TypeAlias = MessagesEvent
+MessagesStateMessagesEvent: TypeAlias = MessagesEvent[Message, NodeName]
 MessagesStateTasksEvent: TypeAlias = (
     TaskEvent[NodeName, MessagesStateState] | TaskResultEvent[NodeName, MessagesStateUpdate]
 )

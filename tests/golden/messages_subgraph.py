@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import Final, Literal, TypeAlias, final
 
 from flowc import runtime as rt
+from flowc.integrations import Message
 from flowc.runtime import (
     CustomEvent,
     DebugEvent,
@@ -118,7 +119,7 @@ class RetellUpdated(UpdatesEvent[Literal["retell"], RetellUpdate]):
 MessagesSubgraphValuesEvent: TypeAlias = ValuesEvent[MessagesSubgraphValues]
 MessagesSubgraphUpdatesEvent: TypeAlias = RefineTopicUpdated | JokeGraphUpdated | RetellUpdated
 MessagesSubgraphCustomEvent: TypeAlias = CustomEvent[Custom]
-MessagesSubgraphMessagesEvent: TypeAlias = MessagesEvent
+MessagesSubgraphMessagesEvent: TypeAlias = MessagesEvent[Message, NodeName]
 MessagesSubgraphTasksEvent: TypeAlias = (
     TaskEvent[NodeName, MessagesSubgraphState] | TaskResultEvent[NodeName, MessagesSubgraphUpdate]
 )
@@ -140,7 +141,10 @@ MessagesSubgraphUpdatesEventWithSubgraphs: TypeAlias = (
 MessagesSubgraphCustomEventWithSubgraphs: TypeAlias = (
     MessagesSubgraphCustomEvent | _graph_messages_subgraph_child.MessagesSubgraphChildCustomEvent
 )
-MessagesSubgraphMessagesEventWithSubgraphs: TypeAlias = MessagesSubgraphMessagesEvent
+MessagesSubgraphMessagesEventWithSubgraphs: TypeAlias = (
+    MessagesSubgraphMessagesEvent
+    | _graph_messages_subgraph_child.MessagesSubgraphChildMessagesEvent
+)
 MessagesSubgraphTasksEventWithSubgraphs: TypeAlias = (
     MessagesSubgraphTasksEvent | _graph_messages_subgraph_child.MessagesSubgraphChildTasksEvent
 )

@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any, Final, Literal, TypeAlias, final
 
 from flowc import runtime as rt
+from flowc.integrations import Message
 from flowc.reducers import add_messages as _reduce_notes
 from flowc.runtime import (
     CustomEvent,
@@ -87,7 +88,7 @@ class CallModelUpdated(UpdatesEvent[Literal["call_model"], CallModelUpdate]):
 MessagesSubgraphChildValuesEvent: TypeAlias = ValuesEvent[MessagesSubgraphChildValues]
 MessagesSubgraphChildUpdatesEvent: TypeAlias = CallModelUpdated
 MessagesSubgraphChildCustomEvent: TypeAlias = CustomEvent[Custom]
-MessagesSubgraphChildMessagesEvent: TypeAlias = MessagesEvent
+MessagesSubgraphChildMessagesEvent: TypeAlias = MessagesEvent[Message, NodeName]
 MessagesSubgraphChildTasksEvent: TypeAlias = (
     TaskEvent[NodeName, MessagesSubgraphChildState]
     | TaskResultEvent[NodeName, MessagesSubgraphChildUpdate]

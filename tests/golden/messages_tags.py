@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any, Final, Literal, TypeAlias, final
 
 from flowc import runtime as rt
+from flowc.integrations import Message
 from flowc.runtime import (
     CustomEvent,
     DebugEvent,
@@ -86,7 +87,7 @@ class CallModelUpdated(UpdatesEvent[Literal["call_model"], CallModelUpdate]):
 MessagesTagsValuesEvent: TypeAlias = ValuesEvent[MessagesTagsValues]
 MessagesTagsUpdatesEvent: TypeAlias = CallModelUpdated
 MessagesTagsCustomEvent: TypeAlias = CustomEvent[Custom]
-MessagesTagsMessagesEvent: TypeAlias = MessagesEvent
+MessagesTagsMessagesEvent: TypeAlias = MessagesEvent[Message, NodeName]
 MessagesTagsTasksEvent: TypeAlias = (
     TaskEvent[NodeName, MessagesTagsState] | TaskResultEvent[NodeName, MessagesTagsUpdate]
 )

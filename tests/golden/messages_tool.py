@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Final, Literal, TypeAlias, final
 
 from flowc import runtime as rt
+from flowc.integrations import Message
 from flowc.runtime import (
     CustomEvent,
     DebugEvent,
@@ -86,7 +87,7 @@ class CallToolUpdated(UpdatesEvent[Literal["call_tool"], CallToolUpdate]):
 MessagesToolValuesEvent: TypeAlias = ValuesEvent[MessagesToolValues]
 MessagesToolUpdatesEvent: TypeAlias = CallToolUpdated
 MessagesToolCustomEvent: TypeAlias = CustomEvent[Custom]
-MessagesToolMessagesEvent: TypeAlias = MessagesEvent
+MessagesToolMessagesEvent: TypeAlias = MessagesEvent[Message, NodeName]
 MessagesToolTasksEvent: TypeAlias = (
     TaskEvent[NodeName, MessagesToolState] | TaskResultEvent[NodeName, MessagesToolUpdate]
 )

@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Final, Literal, TypeAlias, final
 
 from flowc import runtime as rt
+from flowc.integrations import Message
 from flowc.runtime import (
     CustomEvent,
     DebugEvent,
@@ -84,7 +85,7 @@ class CountUpUpdated(UpdatesEvent[Literal["count_up"], Counted]):
 MixedCounterValuesEvent: TypeAlias = ValuesEvent[MixedCounterValues]
 MixedCounterUpdatesEvent: TypeAlias = CountUpUpdated
 MixedCounterCustomEvent: TypeAlias = CustomEvent[Custom]
-MixedCounterMessagesEvent: TypeAlias = MessagesEvent
+MixedCounterMessagesEvent: TypeAlias = MessagesEvent[Message, NodeName]
 MixedCounterTasksEvent: TypeAlias = (
     TaskEvent[NodeName, Counted] | TaskResultEvent[NodeName, MixedCounterUpdate]
 )

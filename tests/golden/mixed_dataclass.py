@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import Any, Final, Literal, TypeAlias, final
 
 from flowc import runtime as rt
+from flowc.integrations import Message
 from flowc.runtime import (
     CustomEvent,
     DebugEvent,
@@ -104,7 +105,7 @@ class CountUpdated(UpdatesEvent[Literal["count"], CountUpdate]):
 MixedDataclassValuesEvent: TypeAlias = ValuesEvent[MixedDataclassValues]
 MixedDataclassUpdatesEvent: TypeAlias = ShoutUpdated | CountUpdated
 MixedDataclassCustomEvent: TypeAlias = CustomEvent[Custom]
-MixedDataclassMessagesEvent: TypeAlias = MessagesEvent
+MixedDataclassMessagesEvent: TypeAlias = MessagesEvent[Message, NodeName]
 MixedDataclassTasksEvent: TypeAlias = (
     TaskEvent[NodeName, DataclassParent] | TaskResultEvent[NodeName, MixedDataclassUpdate]
 )
@@ -126,7 +127,9 @@ MixedDataclassUpdatesEventWithSubgraphs: TypeAlias = (
 MixedDataclassCustomEventWithSubgraphs: TypeAlias = (
     MixedDataclassCustomEvent | _graph_mixed_counter.MixedCounterCustomEvent
 )
-MixedDataclassMessagesEventWithSubgraphs: TypeAlias = MixedDataclassMessagesEvent
+MixedDataclassMessagesEventWithSubgraphs: TypeAlias = (
+    MixedDataclassMessagesEvent | _graph_mixed_counter.MixedCounterMessagesEvent
+)
 MixedDataclassTasksEventWithSubgraphs: TypeAlias = (
     MixedDataclassTasksEvent | _graph_mixed_counter.MixedCounterTasksEvent
 )

@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import Any, Final, Literal, TypeAlias, final
 
 from flowc import runtime as rt
+from flowc.integrations import Message
 from flowc.runtime import (
     CustomEvent,
     DebugEvent,
@@ -104,7 +105,7 @@ class CountUpdated(UpdatesEvent[Literal["count"], CountUpdate]):
 MixedPydanticValuesEvent: TypeAlias = ValuesEvent[MixedPydanticValues]
 MixedPydanticUpdatesEvent: TypeAlias = WhisperUpdated | CountUpdated
 MixedPydanticCustomEvent: TypeAlias = CustomEvent[Custom]
-MixedPydanticMessagesEvent: TypeAlias = MessagesEvent
+MixedPydanticMessagesEvent: TypeAlias = MessagesEvent[Message, NodeName]
 MixedPydanticTasksEvent: TypeAlias = (
     TaskEvent[NodeName, PydanticParent] | TaskResultEvent[NodeName, MixedPydanticUpdate]
 )
@@ -126,7 +127,9 @@ MixedPydanticUpdatesEventWithSubgraphs: TypeAlias = (
 MixedPydanticCustomEventWithSubgraphs: TypeAlias = (
     MixedPydanticCustomEvent | _graph_mixed_counter.MixedCounterCustomEvent
 )
-MixedPydanticMessagesEventWithSubgraphs: TypeAlias = MixedPydanticMessagesEvent
+MixedPydanticMessagesEventWithSubgraphs: TypeAlias = (
+    MixedPydanticMessagesEvent | _graph_mixed_counter.MixedCounterMessagesEvent
+)
 MixedPydanticTasksEventWithSubgraphs: TypeAlias = (
     MixedPydanticTasksEvent | _graph_mixed_counter.MixedCounterTasksEvent
 )

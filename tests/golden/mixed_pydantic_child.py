@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any, Final, Literal, TypeAlias, final
 
 from flowc import runtime as rt
+from flowc.integrations import Message
 from flowc.runtime import (
     CustomEvent,
     DebugEvent,
@@ -84,7 +85,7 @@ class AddOneUpdated(UpdatesEvent[Literal["add_one"], CountUpdate]):
 MixedPydanticChildValuesEvent: TypeAlias = ValuesEvent[MixedPydanticChildValues]
 MixedPydanticChildUpdatesEvent: TypeAlias = AddOneUpdated
 MixedPydanticChildCustomEvent: TypeAlias = CustomEvent[Custom]
-MixedPydanticChildMessagesEvent: TypeAlias = MessagesEvent
+MixedPydanticChildMessagesEvent: TypeAlias = MessagesEvent[Message, NodeName]
 MixedPydanticChildTasksEvent: TypeAlias = (
     TaskEvent[NodeName, PydanticChild] | TaskResultEvent[NodeName, MixedPydanticChildUpdate]
 )

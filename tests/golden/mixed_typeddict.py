@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import Final, Literal, TypeAlias, final
 
 from flowc import runtime as rt
+from flowc.integrations import Message
 from flowc.runtime import (
     CustomEvent,
     DebugEvent,
@@ -104,7 +105,7 @@ class ValidatedUpdated(UpdatesEvent[Literal["validated"], ValidatedUpdate]):
 MixedTypeddictValuesEvent: TypeAlias = ValuesEvent[MixedTypeddictValues]
 MixedTypeddictUpdatesEvent: TypeAlias = FirstCountUpdated | ValidatedUpdated
 MixedTypeddictCustomEvent: TypeAlias = CustomEvent[Custom]
-MixedTypeddictMessagesEvent: TypeAlias = MessagesEvent
+MixedTypeddictMessagesEvent: TypeAlias = MessagesEvent[Message, NodeName]
 MixedTypeddictTasksEvent: TypeAlias = (
     TaskEvent[NodeName, Counted] | TaskResultEvent[NodeName, MixedTypeddictUpdate]
 )
@@ -126,7 +127,9 @@ MixedTypeddictUpdatesEventWithSubgraphs: TypeAlias = (
 MixedTypeddictCustomEventWithSubgraphs: TypeAlias = (
     MixedTypeddictCustomEvent | _graph_mixed_pydantic_child.MixedPydanticChildCustomEvent
 )
-MixedTypeddictMessagesEventWithSubgraphs: TypeAlias = MixedTypeddictMessagesEvent
+MixedTypeddictMessagesEventWithSubgraphs: TypeAlias = (
+    MixedTypeddictMessagesEvent | _graph_mixed_pydantic_child.MixedPydanticChildMessagesEvent
+)
 MixedTypeddictTasksEventWithSubgraphs: TypeAlias = (
     MixedTypeddictTasksEvent | _graph_mixed_pydantic_child.MixedPydanticChildTasksEvent
 )

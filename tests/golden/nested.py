@@ -22,6 +22,7 @@ from operator import add as _reduce_steps
 from typing import Any, Final, Literal, TypeAlias, final
 
 from flowc import runtime as rt
+from flowc.integrations import Message
 from flowc.runtime import (
     CustomEvent,
     DebugEvent,
@@ -119,7 +120,7 @@ class Parent2Updated(UpdatesEvent[Literal["parent_2"], Parent2Update]):
 NestedValuesEvent: TypeAlias = ValuesEvent[NestedValues]
 NestedUpdatesEvent: TypeAlias = Parent1Updated | ChildGraphUpdated | Parent2Updated
 NestedCustomEvent: TypeAlias = CustomEvent[Custom]
-NestedMessagesEvent: TypeAlias = MessagesEvent
+NestedMessagesEvent: TypeAlias = MessagesEvent[Message, NodeName]
 NestedTasksEvent: TypeAlias = (
     TaskEvent[NodeName, NestedState] | TaskResultEvent[NodeName, NestedUpdate]
 )
@@ -141,7 +142,9 @@ NestedUpdatesEventWithSubgraphs: TypeAlias = (
 NestedCustomEventWithSubgraphs: TypeAlias = (
     NestedCustomEvent | _graph_nested_child.NestedChildCustomEventWithSubgraphs
 )
-NestedMessagesEventWithSubgraphs: TypeAlias = NestedMessagesEvent
+NestedMessagesEventWithSubgraphs: TypeAlias = (
+    NestedMessagesEvent | _graph_nested_child.NestedChildMessagesEventWithSubgraphs
+)
 NestedTasksEventWithSubgraphs: TypeAlias = (
     NestedTasksEvent | _graph_nested_child.NestedChildTasksEventWithSubgraphs
 )

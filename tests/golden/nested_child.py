@@ -22,6 +22,7 @@ from operator import add as _reduce_steps
 from typing import Any, Final, Literal, TypeAlias, final
 
 from flowc import runtime as rt
+from flowc.integrations import Message
 from flowc.runtime import (
     CustomEvent,
     DebugEvent,
@@ -119,7 +120,7 @@ class Child2Updated(UpdatesEvent[Literal["child_2"], Child2Update]):
 NestedChildValuesEvent: TypeAlias = ValuesEvent[NestedChildValues]
 NestedChildUpdatesEvent: TypeAlias = Child1Updated | GrandchildGraphUpdated | Child2Updated
 NestedChildCustomEvent: TypeAlias = CustomEvent[Custom]
-NestedChildMessagesEvent: TypeAlias = MessagesEvent
+NestedChildMessagesEvent: TypeAlias = MessagesEvent[Message, NodeName]
 NestedChildTasksEvent: TypeAlias = (
     TaskEvent[NodeName, NestedChildState] | TaskResultEvent[NodeName, NestedChildUpdate]
 )
@@ -141,7 +142,9 @@ NestedChildUpdatesEventWithSubgraphs: TypeAlias = (
 NestedChildCustomEventWithSubgraphs: TypeAlias = (
     NestedChildCustomEvent | _graph_nested_grandchild.NestedGrandchildCustomEvent
 )
-NestedChildMessagesEventWithSubgraphs: TypeAlias = NestedChildMessagesEvent
+NestedChildMessagesEventWithSubgraphs: TypeAlias = (
+    NestedChildMessagesEvent | _graph_nested_grandchild.NestedGrandchildMessagesEvent
+)
 NestedChildTasksEventWithSubgraphs: TypeAlias = (
     NestedChildTasksEvent | _graph_nested_grandchild.NestedGrandchildTasksEvent
 )

@@ -22,6 +22,7 @@ from operator import add as _reduce_steps
 from typing import Any, Final, Literal, TypeAlias, final
 
 from flowc import runtime as rt
+from flowc.integrations import Message
 from flowc.runtime import (
     CustomEvent,
     DebugEvent,
@@ -116,7 +117,7 @@ class Parent2Updated(UpdatesEvent[Literal["parent_2"], NestedState]):
 NestedDecoratedValuesEvent: TypeAlias = ValuesEvent[NestedDecoratedValues]
 NestedDecoratedUpdatesEvent: TypeAlias = Parent1Updated | ChildGraphUpdated | Parent2Updated
 NestedDecoratedCustomEvent: TypeAlias = CustomEvent[Custom]
-NestedDecoratedMessagesEvent: TypeAlias = MessagesEvent
+NestedDecoratedMessagesEvent: TypeAlias = MessagesEvent[Message, NodeName]
 NestedDecoratedTasksEvent: TypeAlias = (
     TaskEvent[NodeName, NestedState] | TaskResultEvent[NodeName, NestedDecoratedUpdate]
 )
@@ -141,7 +142,10 @@ NestedDecoratedCustomEventWithSubgraphs: TypeAlias = (
     NestedDecoratedCustomEvent
     | _graph_nested_decorated_child.NestedDecoratedChildCustomEventWithSubgraphs
 )
-NestedDecoratedMessagesEventWithSubgraphs: TypeAlias = NestedDecoratedMessagesEvent
+NestedDecoratedMessagesEventWithSubgraphs: TypeAlias = (
+    NestedDecoratedMessagesEvent
+    | _graph_nested_decorated_child.NestedDecoratedChildMessagesEventWithSubgraphs
+)
 NestedDecoratedTasksEventWithSubgraphs: TypeAlias = (
     NestedDecoratedTasksEvent
     | _graph_nested_decorated_child.NestedDecoratedChildTasksEventWithSubgraphs

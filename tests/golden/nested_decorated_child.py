@@ -22,6 +22,7 @@ from operator import add as _reduce_steps
 from typing import Any, Final, Literal, TypeAlias, final
 
 from flowc import runtime as rt
+from flowc.integrations import Message
 from flowc.runtime import (
     CustomEvent,
     DebugEvent,
@@ -116,7 +117,7 @@ class Child2Updated(UpdatesEvent[Literal["child_2"], NestedChildState]):
 NestedDecoratedChildValuesEvent: TypeAlias = ValuesEvent[NestedDecoratedChildValues]
 NestedDecoratedChildUpdatesEvent: TypeAlias = Child1Updated | GrandchildGraphUpdated | Child2Updated
 NestedDecoratedChildCustomEvent: TypeAlias = CustomEvent[Custom]
-NestedDecoratedChildMessagesEvent: TypeAlias = MessagesEvent
+NestedDecoratedChildMessagesEvent: TypeAlias = MessagesEvent[Message, NodeName]
 NestedDecoratedChildTasksEvent: TypeAlias = (
     TaskEvent[NodeName, NestedChildState] | TaskResultEvent[NodeName, NestedDecoratedChildUpdate]
 )
@@ -141,7 +142,10 @@ NestedDecoratedChildCustomEventWithSubgraphs: TypeAlias = (
     NestedDecoratedChildCustomEvent
     | _graph_nested_decorated_grandchild.NestedDecoratedGrandchildCustomEvent
 )
-NestedDecoratedChildMessagesEventWithSubgraphs: TypeAlias = NestedDecoratedChildMessagesEvent
+NestedDecoratedChildMessagesEventWithSubgraphs: TypeAlias = (
+    NestedDecoratedChildMessagesEvent
+    | _graph_nested_decorated_grandchild.NestedDecoratedGrandchildMessagesEvent
+)
 NestedDecoratedChildTasksEventWithSubgraphs: TypeAlias = (
     NestedDecoratedChildTasksEvent
     | _graph_nested_decorated_grandchild.NestedDecoratedGrandchildTasksEvent

@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Final, Literal, TypeAlias, final
 
 from flowc import runtime as rt
+from flowc.integrations import Message
 from flowc.runtime import (
     CustomEvent,
     DebugEvent,
@@ -95,7 +96,7 @@ class Grandchild2Updated(UpdatesEvent[Literal["grandchild_2"], NestedGrandchildS
 NestedDecoratedGrandchildValuesEvent: TypeAlias = ValuesEvent[NestedDecoratedGrandchildValues]
 NestedDecoratedGrandchildUpdatesEvent: TypeAlias = Grandchild1Updated | Grandchild2Updated
 NestedDecoratedGrandchildCustomEvent: TypeAlias = CustomEvent[Custom]
-NestedDecoratedGrandchildMessagesEvent: TypeAlias = MessagesEvent
+NestedDecoratedGrandchildMessagesEvent: TypeAlias = MessagesEvent[Message, NodeName]
 NestedDecoratedGrandchildTasksEvent: TypeAlias = (
     TaskEvent[NodeName, NestedGrandchildState]
     | TaskResultEvent[NodeName, NestedDecoratedGrandchildUpdate]

@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Final, Literal, TypeAlias, final
 
 from flowc import runtime as rt
+from flowc.integrations import Message
 from flowc.runtime import (
     CustomEvent,
     DebugEvent,
@@ -98,7 +99,7 @@ class Grandchild2Updated(UpdatesEvent[Literal["grandchild_2"], Grandchild2Update
 NestedGrandchildValuesEvent: TypeAlias = ValuesEvent[NestedGrandchildValues]
 NestedGrandchildUpdatesEvent: TypeAlias = Grandchild1Updated | Grandchild2Updated
 NestedGrandchildCustomEvent: TypeAlias = CustomEvent[Custom]
-NestedGrandchildMessagesEvent: TypeAlias = MessagesEvent
+NestedGrandchildMessagesEvent: TypeAlias = MessagesEvent[Message, NodeName]
 NestedGrandchildTasksEvent: TypeAlias = (
     TaskEvent[NodeName, NestedGrandchildState] | TaskResultEvent[NodeName, NestedGrandchildUpdate]
 )

@@ -20,6 +20,7 @@ from operator import add as _reduce_steps
 from typing import Any, Final, Literal, TypeAlias, final
 
 from flowc import runtime as rt
+from flowc.integrations import Message
 from flowc.runtime import (
     CustomEvent,
     DebugEvent,
@@ -99,7 +100,7 @@ class ShallowUpdated(UpdatesEvent[Literal["shallow"], ShallowUpdate]):
 NestedInNodeValuesEvent: TypeAlias = ValuesEvent[NestedInNodeValues]
 NestedInNodeUpdatesEvent: TypeAlias = DeepUpdated | ShallowUpdated
 NestedInNodeCustomEvent: TypeAlias = CustomEvent[Custom]
-NestedInNodeMessagesEvent: TypeAlias = MessagesEvent
+NestedInNodeMessagesEvent: TypeAlias = MessagesEvent[Message, NodeName]
 NestedInNodeTasksEvent: TypeAlias = (
     TaskEvent[NodeName, NestedInNodeState] | TaskResultEvent[NodeName, NestedInNodeUpdate]
 )

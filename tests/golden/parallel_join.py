@@ -20,6 +20,7 @@ from operator import add as _reduce_log
 from typing import Any, Final, Literal, TypeAlias, final
 
 from flowc import runtime as rt
+from flowc.integrations import Message
 from flowc.runtime import (
     CustomEvent,
     DebugEvent,
@@ -123,7 +124,7 @@ class SummarizeUpdated(UpdatesEvent[Literal["summarize"], SummarizeUpdate]):
 ParallelJoinValuesEvent: TypeAlias = ValuesEvent[ParallelJoinValues]
 ParallelJoinUpdatesEvent: TypeAlias = AlphaUpdated | MidUpdated | ZetaUpdated | SummarizeUpdated
 ParallelJoinCustomEvent: TypeAlias = CustomEvent[Custom]
-ParallelJoinMessagesEvent: TypeAlias = MessagesEvent
+ParallelJoinMessagesEvent: TypeAlias = MessagesEvent[Message, NodeName]
 ParallelJoinTasksEvent: TypeAlias = (
     TaskEvent[NodeName, ParallelJoinState] | TaskResultEvent[NodeName, ParallelJoinUpdate]
 )

@@ -20,6 +20,7 @@ from operator import add as _reduce_done
 from typing import Any, Final, Literal, TypeAlias, final
 
 from flowc import runtime as rt
+from flowc.integrations import Message
 from flowc.runtime import (
     CustomEvent,
     DebugEvent,
@@ -99,7 +100,7 @@ class SummarizeUpdated(UpdatesEvent[Literal["summarize"], SummarizeUpdate]):
 ProgressValuesEvent: TypeAlias = ValuesEvent[ProgressValues]
 ProgressUpdatesEvent: TypeAlias = WorkUpdated | SummarizeUpdated
 ProgressCustomEvent: TypeAlias = CustomEvent[Custom]
-ProgressMessagesEvent: TypeAlias = MessagesEvent
+ProgressMessagesEvent: TypeAlias = MessagesEvent[Message, NodeName]
 ProgressTasksEvent: TypeAlias = (
     TaskEvent[NodeName, ProgressState] | TaskResultEvent[NodeName, ProgressUpdate]
 )

@@ -20,6 +20,7 @@ from operator import add as _reduce_log
 from typing import Any, Final, Literal, TypeAlias, final
 
 from flowc import runtime as rt
+from flowc.integrations import Message
 from flowc.runtime import (
     CustomEvent,
     DebugEvent,
@@ -99,7 +100,7 @@ class FinishUpdated(UpdatesEvent[Literal["finish"], FinishUpdate]):
 StateDataclassValuesEvent: TypeAlias = ValuesEvent[StateDataclassValues]
 StateDataclassUpdatesEvent: TypeAlias = TallyUpdated | FinishUpdated
 StateDataclassCustomEvent: TypeAlias = CustomEvent[Custom]
-StateDataclassMessagesEvent: TypeAlias = MessagesEvent
+StateDataclassMessagesEvent: TypeAlias = MessagesEvent[Message, NodeName]
 StateDataclassTasksEvent: TypeAlias = (
     TaskEvent[NodeName, StateDataclassState] | TaskResultEvent[NodeName, StateDataclassUpdate]
 )

@@ -20,6 +20,7 @@ from operator import add as _reduce_log
 from typing import Any, Final, Literal, TypeAlias, final
 
 from flowc import runtime as rt
+from flowc.integrations import Message
 from flowc.runtime import (
     CustomEvent,
     DebugEvent,
@@ -99,7 +100,7 @@ class FinishUpdated(UpdatesEvent[Literal["finish"], FinishUpdate]):
 StatePydanticValuesEvent: TypeAlias = ValuesEvent[StatePydanticValues]
 StatePydanticUpdatesEvent: TypeAlias = TallyUpdated | FinishUpdated
 StatePydanticCustomEvent: TypeAlias = CustomEvent[Custom]
-StatePydanticMessagesEvent: TypeAlias = MessagesEvent
+StatePydanticMessagesEvent: TypeAlias = MessagesEvent[Message, NodeName]
 StatePydanticTasksEvent: TypeAlias = (
     TaskEvent[NodeName, StatePydanticState] | TaskResultEvent[NodeName, StatePydanticUpdate]
 )

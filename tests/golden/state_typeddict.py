@@ -20,6 +20,7 @@ from operator import add as _reduce_log
 from typing import Any, Final, Literal, TypeAlias, final
 
 from flowc import runtime as rt
+from flowc.integrations import Message
 from flowc.runtime import (
     CustomEvent,
     DebugEvent,
@@ -99,7 +100,7 @@ class FinishUpdated(UpdatesEvent[Literal["finish"], FinishUpdate]):
 StateTypeddictValuesEvent: TypeAlias = ValuesEvent[StateTypeddictValues]
 StateTypeddictUpdatesEvent: TypeAlias = TallyUpdated | FinishUpdated
 StateTypeddictCustomEvent: TypeAlias = CustomEvent[Custom]
-StateTypeddictMessagesEvent: TypeAlias = MessagesEvent
+StateTypeddictMessagesEvent: TypeAlias = MessagesEvent[Message, NodeName]
 StateTypeddictTasksEvent: TypeAlias = (
     TaskEvent[NodeName, StateTypeddictState] | TaskResultEvent[NodeName, StateTypeddictUpdate]
 )

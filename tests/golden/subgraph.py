@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import Final, Literal, TypeAlias, final
 
 from flowc import runtime as rt
+from flowc.integrations import Message
 from flowc.runtime import (
     CustomEvent,
     DebugEvent,
@@ -106,7 +107,7 @@ class Node2Updated(UpdatesEvent[Literal["node_2"], Node2Update]):
 SubgraphValuesEvent: TypeAlias = ValuesEvent[SubgraphValues]
 SubgraphUpdatesEvent: TypeAlias = Node1Updated | Node2Updated
 SubgraphCustomEvent: TypeAlias = CustomEvent[Custom]
-SubgraphMessagesEvent: TypeAlias = MessagesEvent
+SubgraphMessagesEvent: TypeAlias = MessagesEvent[Message, NodeName]
 SubgraphTasksEvent: TypeAlias = (
     TaskEvent[NodeName, SubgraphState] | TaskResultEvent[NodeName, SubgraphUpdate]
 )
@@ -128,7 +129,9 @@ SubgraphUpdatesEventWithSubgraphs: TypeAlias = (
 SubgraphCustomEventWithSubgraphs: TypeAlias = (
     SubgraphCustomEvent | _graph_subgraph_child.SubgraphChildCustomEvent
 )
-SubgraphMessagesEventWithSubgraphs: TypeAlias = SubgraphMessagesEvent
+SubgraphMessagesEventWithSubgraphs: TypeAlias = (
+    SubgraphMessagesEvent | _graph_subgraph_child.SubgraphChildMessagesEvent
+)
 SubgraphTasksEventWithSubgraphs: TypeAlias = (
     SubgraphTasksEvent | _graph_subgraph_child.SubgraphChildTasksEvent
 )

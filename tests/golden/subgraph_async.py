@@ -22,6 +22,7 @@ from operator import add as _reduce_results
 from typing import Any, Final, Literal, TypeAlias, final
 
 from flowc import runtime as rt
+from flowc.integrations import Message
 from flowc.runtime import (
     CustomEvent,
     DebugEvent,
@@ -119,7 +120,7 @@ class SummariseUpdated(UpdatesEvent[Literal["summarise"], SummariseUpdate]):
 SubgraphAsyncValuesEvent: TypeAlias = ValuesEvent[SubgraphAsyncValues]
 SubgraphAsyncUpdatesEvent: TypeAlias = PlanUpdated | SearchUpdated | SummariseUpdated
 SubgraphAsyncCustomEvent: TypeAlias = CustomEvent[Custom]
-SubgraphAsyncMessagesEvent: TypeAlias = MessagesEvent
+SubgraphAsyncMessagesEvent: TypeAlias = MessagesEvent[Message, NodeName]
 SubgraphAsyncTasksEvent: TypeAlias = (
     TaskEvent[NodeName, SubgraphAsyncState] | TaskResultEvent[NodeName, SubgraphAsyncUpdate]
 )
@@ -141,7 +142,9 @@ SubgraphAsyncUpdatesEventWithSubgraphs: TypeAlias = (
 SubgraphAsyncCustomEventWithSubgraphs: TypeAlias = (
     SubgraphAsyncCustomEvent | _graph_subgraph_async_child.SubgraphAsyncChildCustomEvent
 )
-SubgraphAsyncMessagesEventWithSubgraphs: TypeAlias = SubgraphAsyncMessagesEvent
+SubgraphAsyncMessagesEventWithSubgraphs: TypeAlias = (
+    SubgraphAsyncMessagesEvent | _graph_subgraph_async_child.SubgraphAsyncChildMessagesEvent
+)
 SubgraphAsyncTasksEventWithSubgraphs: TypeAlias = (
     SubgraphAsyncTasksEvent | _graph_subgraph_async_child.SubgraphAsyncChildTasksEvent
 )

@@ -20,6 +20,7 @@ from operator import add as _reduce_results
 from typing import Any, Final, Literal, TypeAlias, final
 
 from flowc import runtime as rt
+from flowc.integrations import Message
 from flowc.runtime import (
     CustomEvent,
     DebugEvent,
@@ -99,7 +100,7 @@ class FetchSecondUpdated(UpdatesEvent[Literal["fetch_second"], FetchSecondUpdate
 SubgraphAsyncChildValuesEvent: TypeAlias = ValuesEvent[SubgraphAsyncChildValues]
 SubgraphAsyncChildUpdatesEvent: TypeAlias = FetchFirstUpdated | FetchSecondUpdated
 SubgraphAsyncChildCustomEvent: TypeAlias = CustomEvent[Custom]
-SubgraphAsyncChildMessagesEvent: TypeAlias = MessagesEvent
+SubgraphAsyncChildMessagesEvent: TypeAlias = MessagesEvent[Message, NodeName]
 SubgraphAsyncChildTasksEvent: TypeAlias = (
     TaskEvent[NodeName, SubgraphAsyncChildState]
     | TaskResultEvent[NodeName, SubgraphAsyncChildUpdate]

@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Final, Literal, TypeAlias, final
 
 from flowc import runtime as rt
+from flowc.integrations import Message
 from flowc.runtime import (
     CustomEvent,
     DebugEvent,
@@ -98,7 +99,7 @@ class SubgraphNode2Updated(UpdatesEvent[Literal["subgraph_node_2"], SubgraphNode
 SubgraphChildValuesEvent: TypeAlias = ValuesEvent[SubgraphChildValues]
 SubgraphChildUpdatesEvent: TypeAlias = SubgraphNode1Updated | SubgraphNode2Updated
 SubgraphChildCustomEvent: TypeAlias = CustomEvent[Custom]
-SubgraphChildMessagesEvent: TypeAlias = MessagesEvent
+SubgraphChildMessagesEvent: TypeAlias = MessagesEvent[Message, NodeName]
 SubgraphChildTasksEvent: TypeAlias = (
     TaskEvent[NodeName, SubgraphChildState] | TaskResultEvent[NodeName, SubgraphChildUpdate]
 )

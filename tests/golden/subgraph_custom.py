@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import Any, Final, Literal, TypeAlias, final
 
 from flowc import runtime as rt
+from flowc.integrations import Message
 from flowc.runtime import (
     CustomEvent,
     DebugEvent,
@@ -118,7 +119,7 @@ class ReportUpdated(UpdatesEvent[Literal["report"], ReportUpdate]):
 SubgraphCustomValuesEvent: TypeAlias = ValuesEvent[SubgraphCustomValues]
 SubgraphCustomUpdatesEvent: TypeAlias = PrepareUpdated | WorkUpdated | ReportUpdated
 SubgraphCustomCustomEvent: TypeAlias = CustomEvent[Custom]
-SubgraphCustomMessagesEvent: TypeAlias = MessagesEvent
+SubgraphCustomMessagesEvent: TypeAlias = MessagesEvent[Message, NodeName]
 SubgraphCustomTasksEvent: TypeAlias = (
     TaskEvent[NodeName, SubgraphCustomState] | TaskResultEvent[NodeName, SubgraphCustomUpdate]
 )
@@ -140,7 +141,9 @@ SubgraphCustomUpdatesEventWithSubgraphs: TypeAlias = (
 SubgraphCustomCustomEventWithSubgraphs: TypeAlias = (
     SubgraphCustomCustomEvent | _graph_subgraph_custom_child.SubgraphCustomChildCustomEvent
 )
-SubgraphCustomMessagesEventWithSubgraphs: TypeAlias = SubgraphCustomMessagesEvent
+SubgraphCustomMessagesEventWithSubgraphs: TypeAlias = (
+    SubgraphCustomMessagesEvent | _graph_subgraph_custom_child.SubgraphCustomChildMessagesEvent
+)
 SubgraphCustomTasksEventWithSubgraphs: TypeAlias = (
     SubgraphCustomTasksEvent | _graph_subgraph_custom_child.SubgraphCustomChildTasksEvent
 )

@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any, Final, Literal, TypeAlias, final
 
 from flowc import runtime as rt
+from flowc.integrations import Message
 from flowc.runtime import (
     CustomEvent,
     DebugEvent,
@@ -98,7 +99,7 @@ class AnnounceUpdated(UpdatesEvent[Literal["announce"], AnnounceUpdate]):
 SubgraphCustomChildValuesEvent: TypeAlias = ValuesEvent[SubgraphCustomChildValues]
 SubgraphCustomChildUpdatesEvent: TypeAlias = CountUpdated | AnnounceUpdated
 SubgraphCustomChildCustomEvent: TypeAlias = CustomEvent[Custom]
-SubgraphCustomChildMessagesEvent: TypeAlias = MessagesEvent
+SubgraphCustomChildMessagesEvent: TypeAlias = MessagesEvent[Message, NodeName]
 SubgraphCustomChildTasksEvent: TypeAlias = (
     TaskEvent[NodeName, SubgraphCustomChildState]
     | TaskResultEvent[NodeName, SubgraphCustomChildUpdate]

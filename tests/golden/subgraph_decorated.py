@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import Final, Literal, TypeAlias, final
 
 from flowc import runtime as rt
+from flowc.integrations import Message
 from flowc.runtime import (
     CustomEvent,
     DebugEvent,
@@ -104,7 +105,7 @@ class Node2Updated(UpdatesEvent[Literal["node_2"], Node2Update]):
 SubgraphDecoratedValuesEvent: TypeAlias = ValuesEvent[SubgraphDecoratedValues]
 SubgraphDecoratedUpdatesEvent: TypeAlias = Node1Updated | Node2Updated
 SubgraphDecoratedCustomEvent: TypeAlias = CustomEvent[Custom]
-SubgraphDecoratedMessagesEvent: TypeAlias = MessagesEvent
+SubgraphDecoratedMessagesEvent: TypeAlias = MessagesEvent[Message, NodeName]
 SubgraphDecoratedTasksEvent: TypeAlias = (
     TaskEvent[NodeName, ParentState] | TaskResultEvent[NodeName, SubgraphDecoratedUpdate]
 )
@@ -127,7 +128,10 @@ SubgraphDecoratedUpdatesEventWithSubgraphs: TypeAlias = (
 SubgraphDecoratedCustomEventWithSubgraphs: TypeAlias = (
     SubgraphDecoratedCustomEvent | _graph_subgraph_decorated_child.SubgraphDecoratedChildCustomEvent
 )
-SubgraphDecoratedMessagesEventWithSubgraphs: TypeAlias = SubgraphDecoratedMessagesEvent
+SubgraphDecoratedMessagesEventWithSubgraphs: TypeAlias = (
+    SubgraphDecoratedMessagesEvent
+    | _graph_subgraph_decorated_child.SubgraphDecoratedChildMessagesEvent
+)
 SubgraphDecoratedTasksEventWithSubgraphs: TypeAlias = (
     SubgraphDecoratedTasksEvent | _graph_subgraph_decorated_child.SubgraphDecoratedChildTasksEvent
 )

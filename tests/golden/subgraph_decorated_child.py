@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Final, Literal, TypeAlias, final
 
 from flowc import runtime as rt
+from flowc.integrations import Message
 from flowc.runtime import (
     CustomEvent,
     DebugEvent,
@@ -95,7 +96,7 @@ class SubgraphNode2Updated(UpdatesEvent[Literal["subgraph_node_2"], ChildState])
 SubgraphDecoratedChildValuesEvent: TypeAlias = ValuesEvent[SubgraphDecoratedChildValues]
 SubgraphDecoratedChildUpdatesEvent: TypeAlias = SubgraphNode1Updated | SubgraphNode2Updated
 SubgraphDecoratedChildCustomEvent: TypeAlias = CustomEvent[Custom]
-SubgraphDecoratedChildMessagesEvent: TypeAlias = MessagesEvent
+SubgraphDecoratedChildMessagesEvent: TypeAlias = MessagesEvent[Message, NodeName]
 SubgraphDecoratedChildTasksEvent: TypeAlias = (
     TaskEvent[NodeName, ChildState] | TaskResultEvent[NodeName, SubgraphDecoratedChildUpdate]
 )

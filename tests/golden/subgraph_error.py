@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import Final, Literal, TypeAlias, final
 
 from flowc import runtime as rt
+from flowc.integrations import Message
 from flowc.runtime import (
     CustomEvent,
     DebugEvent,
@@ -118,7 +119,7 @@ class PublishUpdated(UpdatesEvent[Literal["publish"], PublishUpdate]):
 SubgraphErrorValuesEvent: TypeAlias = ValuesEvent[SubgraphErrorValues]
 SubgraphErrorUpdatesEvent: TypeAlias = OutlineUpdated | WriteUpdated | PublishUpdated
 SubgraphErrorCustomEvent: TypeAlias = CustomEvent[Custom]
-SubgraphErrorMessagesEvent: TypeAlias = MessagesEvent
+SubgraphErrorMessagesEvent: TypeAlias = MessagesEvent[Message, NodeName]
 SubgraphErrorTasksEvent: TypeAlias = (
     TaskEvent[NodeName, SubgraphErrorState] | TaskResultEvent[NodeName, SubgraphErrorUpdate]
 )
@@ -140,7 +141,9 @@ SubgraphErrorUpdatesEventWithSubgraphs: TypeAlias = (
 SubgraphErrorCustomEventWithSubgraphs: TypeAlias = (
     SubgraphErrorCustomEvent | _graph_subgraph_error_child.SubgraphErrorChildCustomEvent
 )
-SubgraphErrorMessagesEventWithSubgraphs: TypeAlias = SubgraphErrorMessagesEvent
+SubgraphErrorMessagesEventWithSubgraphs: TypeAlias = (
+    SubgraphErrorMessagesEvent | _graph_subgraph_error_child.SubgraphErrorChildMessagesEvent
+)
 SubgraphErrorTasksEventWithSubgraphs: TypeAlias = (
     SubgraphErrorTasksEvent | _graph_subgraph_error_child.SubgraphErrorChildTasksEvent
 )

@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Final, Literal, TypeAlias, final
 
 from flowc import runtime as rt
+from flowc.integrations import Message
 from flowc.runtime import (
     CustomEvent,
     DebugEvent,
@@ -98,7 +99,7 @@ class ReviewUpdated(UpdatesEvent[Literal["review"], ReviewUpdate]):
 SubgraphErrorChildValuesEvent: TypeAlias = ValuesEvent[SubgraphErrorChildValues]
 SubgraphErrorChildUpdatesEvent: TypeAlias = DraftUpdated | ReviewUpdated
 SubgraphErrorChildCustomEvent: TypeAlias = CustomEvent[Custom]
-SubgraphErrorChildMessagesEvent: TypeAlias = MessagesEvent
+SubgraphErrorChildMessagesEvent: TypeAlias = MessagesEvent[Message, NodeName]
 SubgraphErrorChildTasksEvent: TypeAlias = (
     TaskEvent[NodeName, SubgraphErrorChildState]
     | TaskResultEvent[NodeName, SubgraphErrorChildUpdate]

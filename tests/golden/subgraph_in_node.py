@@ -20,6 +20,7 @@ from operator import add as _reduce_calls
 from typing import Any, Final, Literal, TypeAlias, final
 
 from flowc import runtime as rt
+from flowc.integrations import Message
 from flowc.runtime import (
     CustomEvent,
     DebugEvent,
@@ -111,7 +112,7 @@ class ThreeTimesUpdated(UpdatesEvent[Literal["three_times"], ThreeTimesUpdate]):
 SubgraphInNodeValuesEvent: TypeAlias = ValuesEvent[SubgraphInNodeValues]
 SubgraphInNodeUpdatesEvent: TypeAlias = CallSubgraphUpdated | TwiceUpdated | ThreeTimesUpdated
 SubgraphInNodeCustomEvent: TypeAlias = CustomEvent[Custom]
-SubgraphInNodeMessagesEvent: TypeAlias = MessagesEvent
+SubgraphInNodeMessagesEvent: TypeAlias = MessagesEvent[Message, NodeName]
 SubgraphInNodeTasksEvent: TypeAlias = (
     TaskEvent[NodeName, SubgraphInNodeState] | TaskResultEvent[NodeName, SubgraphInNodeUpdate]
 )

@@ -20,6 +20,7 @@ from operator import add as _reduce_calls
 from typing import Any, Final, Literal, TypeAlias, final
 
 from flowc import runtime as rt
+from flowc.integrations import Message
 from flowc.runtime import (
     CustomEvent,
     DebugEvent,
@@ -99,7 +100,7 @@ class TwiceUpdated(UpdatesEvent[Literal["twice"], TwiceUpdate]):
 SubgraphInNodeAsyncValuesEvent: TypeAlias = ValuesEvent[SubgraphInNodeAsyncValues]
 SubgraphInNodeAsyncUpdatesEvent: TypeAlias = CallSubgraphUpdated | TwiceUpdated
 SubgraphInNodeAsyncCustomEvent: TypeAlias = CustomEvent[Custom]
-SubgraphInNodeAsyncMessagesEvent: TypeAlias = MessagesEvent
+SubgraphInNodeAsyncMessagesEvent: TypeAlias = MessagesEvent[Message, NodeName]
 SubgraphInNodeAsyncTasksEvent: TypeAlias = (
     TaskEvent[NodeName, SubgraphInNodeAsyncState]
     | TaskResultEvent[NodeName, SubgraphInNodeAsyncUpdate]

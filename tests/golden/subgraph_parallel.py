@@ -22,6 +22,7 @@ from operator import add as _reduce_log
 from typing import Any, Final, Literal, TypeAlias, final
 
 from flowc import runtime as rt
+from flowc.integrations import Message
 from flowc.runtime import (
     CustomEvent,
     DebugEvent,
@@ -116,7 +117,7 @@ class SummarizeUpdated(UpdatesEvent[Literal["summarize"], SummarizeUpdate]):
 SubgraphParallelValuesEvent: TypeAlias = ValuesEvent[SubgraphParallelValues]
 SubgraphParallelUpdatesEvent: TypeAlias = LeftUpdated | RightUpdated | SummarizeUpdated
 SubgraphParallelCustomEvent: TypeAlias = CustomEvent[Custom]
-SubgraphParallelMessagesEvent: TypeAlias = MessagesEvent
+SubgraphParallelMessagesEvent: TypeAlias = MessagesEvent[Message, NodeName]
 SubgraphParallelTasksEvent: TypeAlias = (
     TaskEvent[NodeName, SubgraphParallelState] | TaskResultEvent[NodeName, SubgraphParallelUpdate]
 )
@@ -138,7 +139,10 @@ SubgraphParallelUpdatesEventWithSubgraphs: TypeAlias = (
 SubgraphParallelCustomEventWithSubgraphs: TypeAlias = (
     SubgraphParallelCustomEvent | _graph_subgraph_parallel_child.SubgraphParallelChildCustomEvent
 )
-SubgraphParallelMessagesEventWithSubgraphs: TypeAlias = SubgraphParallelMessagesEvent
+SubgraphParallelMessagesEventWithSubgraphs: TypeAlias = (
+    SubgraphParallelMessagesEvent
+    | _graph_subgraph_parallel_child.SubgraphParallelChildMessagesEvent
+)
 SubgraphParallelTasksEventWithSubgraphs: TypeAlias = (
     SubgraphParallelTasksEvent | _graph_subgraph_parallel_child.SubgraphParallelChildTasksEvent
 )

@@ -20,6 +20,7 @@ from operator import add as _reduce_log
 from typing import Any, Final, Literal, TypeAlias, final
 
 from flowc import runtime as rt
+from flowc.integrations import Message
 from flowc.runtime import (
     CustomEvent,
     DebugEvent,
@@ -87,7 +88,7 @@ class WorkUpdated(UpdatesEvent[Literal["work"], WorkUpdate]):
 SubgraphParallelChildValuesEvent: TypeAlias = ValuesEvent[SubgraphParallelChildValues]
 SubgraphParallelChildUpdatesEvent: TypeAlias = WorkUpdated
 SubgraphParallelChildCustomEvent: TypeAlias = CustomEvent[Custom]
-SubgraphParallelChildMessagesEvent: TypeAlias = MessagesEvent
+SubgraphParallelChildMessagesEvent: TypeAlias = MessagesEvent[Message, NodeName]
 SubgraphParallelChildTasksEvent: TypeAlias = (
     TaskEvent[NodeName, SubgraphParallelChildState]
     | TaskResultEvent[NodeName, SubgraphParallelChildUpdate]

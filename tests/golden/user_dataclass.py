@@ -20,6 +20,7 @@ from operator import add as _reduce_log
 from typing import Any, Final, Literal, TypeAlias, final
 
 from flowc import runtime as rt
+from flowc.integrations import Message
 from flowc.runtime import (
     CustomEvent,
     DebugEvent,
@@ -96,7 +97,7 @@ class FinishDataUpdated(UpdatesEvent[Literal["finish_data"], FinishUpdate]):
 UserDataclassValuesEvent: TypeAlias = ValuesEvent[UserDataclassValues]
 UserDataclassUpdatesEvent: TypeAlias = TallyDataUpdated | FinishDataUpdated
 UserDataclassCustomEvent: TypeAlias = CustomEvent[Custom]
-UserDataclassMessagesEvent: TypeAlias = MessagesEvent
+UserDataclassMessagesEvent: TypeAlias = MessagesEvent[Message, NodeName]
 UserDataclassTasksEvent: TypeAlias = (
     TaskEvent[NodeName, DataState] | TaskResultEvent[NodeName, UserDataclassUpdate]
 )

@@ -20,6 +20,7 @@ from operator import add as _reduce_log
 from typing import Any, Final, Literal, TypeAlias, final
 
 from flowc import runtime as rt
+from flowc.integrations import Message
 from flowc.runtime import (
     CustomEvent,
     DebugEvent,
@@ -96,7 +97,7 @@ class FinishModelUpdated(UpdatesEvent[Literal["finish_model"], FinishUpdate]):
 UserPydanticValuesEvent: TypeAlias = ValuesEvent[UserPydanticValues]
 UserPydanticUpdatesEvent: TypeAlias = TallyModelUpdated | FinishModelUpdated
 UserPydanticCustomEvent: TypeAlias = CustomEvent[Custom]
-UserPydanticMessagesEvent: TypeAlias = MessagesEvent
+UserPydanticMessagesEvent: TypeAlias = MessagesEvent[Message, NodeName]
 UserPydanticTasksEvent: TypeAlias = (
     TaskEvent[NodeName, PydanticState] | TaskResultEvent[NodeName, UserPydanticUpdate]
 )

@@ -20,6 +20,7 @@ from operator import add as _reduce_log
 from typing import Any, Final, Literal, TypeAlias, final
 
 from flowc import runtime as rt
+from flowc.integrations import Message
 from flowc.runtime import (
     CustomEvent,
     DebugEvent,
@@ -96,7 +97,7 @@ class FinishTypedUpdated(UpdatesEvent[Literal["finish_typed"], FinishUpdate]):
 UserTypeddictValuesEvent: TypeAlias = ValuesEvent[UserTypeddictValues]
 UserTypeddictUpdatesEvent: TypeAlias = TallyTypedUpdated | FinishTypedUpdated
 UserTypeddictCustomEvent: TypeAlias = CustomEvent[Custom]
-UserTypeddictMessagesEvent: TypeAlias = MessagesEvent
+UserTypeddictMessagesEvent: TypeAlias = MessagesEvent[Message, NodeName]
 UserTypeddictTasksEvent: TypeAlias = (
     TaskEvent[NodeName, TypedState] | TaskResultEvent[NodeName, UserTypeddictUpdate]
 )

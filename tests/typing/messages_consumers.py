@@ -2,12 +2,13 @@
 
 ``tests/test_messages_typing.py`` runs mypy over this module and over
 ``messages_errors/``, whose every file holds one mistake. ``metadata`` is a
-:class:`flowc.runtime.MessageMetadata`: LangGraph's keys, typed.
+:class:`flowc.runtime.MessageMetadata` of the graph's node names: LangGraph's
+keys, typed, with ``langgraph_node`` the graph's node-name literal.
 """
 
 from __future__ import annotations
 
-from typing import Any, assert_type
+from typing import Any, Literal, assert_type
 
 from flowc.runtime import MessageMetadata, MessagesEvent
 from tests.golden import messages_parallel, messages_tags
@@ -17,9 +18,9 @@ def poem_tokens() -> str:
     """Filter by node: only the tokens ``write_poem`` streamed."""
     out: list[str] = []
     for event in messages_parallel.stream({"topic": "cats"}, stream_mode="messages"):
-        assert_type(event, MessagesEvent)
-        assert_type(event.metadata, MessageMetadata)
-        assert_type(event.metadata["langgraph_node"], str)
+        assert_type(event, messages_parallel.MessagesParallelMessagesEvent)
+        assert_type(event.metadata, MessageMetadata[Literal["write_joke", "write_poem"]])
+        assert_type(event.metadata["langgraph_node"], Literal["write_joke", "write_poem"])
         if event.message.content and event.metadata["langgraph_node"] == "write_poem":
             out.append(event.message.content)
     return "".join(out)
@@ -45,3 +46,10 @@ def tokens_and_updates() -> list[tuple[str, Any]]:
         else:
             out.append((event.node, event.data))
     return out
+
+
+def any_graphs_tokens(event: MessagesEvent) -> str:
+    """A bare ``MessagesEvent`` is any graph's: ``MessagesEvent[Any, str]``."""
+    assert_type(event.metadata["langgraph_node"], str)
+    node: str = event.metadata["langgraph_node"]
+    return node

@@ -1,8 +1,9 @@
 """Where ``langgraph.prebuilt`` is imported from after the drop-in's import change.
 
 ``create_react_agent``, ``ToolNode`` and ``tools_condition`` build flowc graphs
-with LangGraph's node names, state, messages and stream chunks (LangGraph's
-``version="v1"`` agent; they need the ``langchain`` extra). The other names of
+with LangGraph's node names, state, messages and stream chunks (``version="v2"``
+and ``"v1"`` agents; they need the ``langchain`` extra). ``InjectedState`` marks a
+tool argument the tool node fills from the state. The other names of
 ``langgraph.prebuilt`` fail to import with an :class:`ImportError` that names
 the feature flowc does not support yet (mypy, which sees no such names here,
 says so too).
@@ -17,6 +18,8 @@ __all__ = [
     "AgentStatePydantic",
     "AgentStateWithStructuredResponse",
     "AgentStateWithStructuredResponsePydantic",
+    "InjectedState",
+    "InjectedStore",
     "ToolNode",
     "create_react_agent",
     "tools_condition",
@@ -30,7 +33,7 @@ if TYPE_CHECKING:
         AgentStateWithStructuredResponsePydantic,
         create_react_agent,
     )
-    from .._tool_node import ToolNode, tools_condition
+    from .._tool_node import InjectedState, InjectedStore, ToolNode, tools_condition
 
 # names of langgraph.prebuilt flowc does not offer: the start of the sentence that
 # refuses each, and the flowc way
@@ -39,8 +42,6 @@ _PREBUILT: dict[str, tuple[str, str | None]] = {
         "LangGraph's prebuilt `ValidationNode` is",
         "write the node as a function that validates the tool calls of the last AI message",
     ),
-    "InjectedState": ("tool arguments injected from the state (`InjectedState`) are", None),
-    "InjectedStore": ("stores (`InjectedStore`) are", None),
     "ToolRuntime": ("the tool runtime (`ToolRuntime`) is", None),
     "ToolCallTransformer": ("LangGraph's prebuilt `ToolCallTransformer` is", None),
 }
@@ -52,6 +53,8 @@ _OFFERED = {
     "AgentStateWithStructuredResponsePydantic": "chat_agent_executor",
     "create_react_agent": "chat_agent_executor",
     "create_tool_calling_executor": "chat_agent_executor",
+    "InjectedState": "tool_node",
+    "InjectedStore": "tool_node",
     "ToolNode": "tool_node",
     "tools_condition": "tool_node",
 }

@@ -1,5 +1,11 @@
 """Where ``langgraph.prebuilt.tool_node`` is imported from after the import change."""
 
-from flowc.langgraph._tool_node import ToolInvocationError, ToolNode, tools_condition
+from flowc.langgraph._tool_node import (
+    InjectedState,
+    InjectedStore,
+    ToolInvocationError,
+    ToolNode,
+    tools_condition,
+)
 
-__all__ = ["ToolInvocationError", "ToolNode", "tools_condition"]
+__all__ = ["InjectedState", "InjectedStore", "ToolInvocationError", "ToolNode", "tools_condition"]

@@ -1,5 +1,7 @@
 """No tool call (the model answers at once) and two parallel tool calls in one reply."""
 
+import time
+
 from flowc_demo.fake_chat import ToolCallingFakeModel
 from langchain_core.messages import AIMessage, SystemMessage
 from langchain_core.tools import tool
@@ -17,7 +19,9 @@ def get_weather(city: str) -> str:
 @tool
 def get_time(city: str) -> dict:
     """Get the local time of a city."""
-    # only one of the parallel tools writes: two would write in either order
+    # only one of the parallel tools writes: two would write in either order; and it
+    # finishes last, so that with a task per call (v2) the updates come in call order
+    time.sleep(0.05)
     return {"city": city, "time": "12:00"}
 
 
@@ -89,7 +93,6 @@ custom_state = create_react_agent(
     state_schema=State,
     version="v1",
 )
-
 
 
 class PydanticState(AgentStatePydantic):

@@ -52,5 +52,12 @@ as_runnables = create_react_agent(
     version="v1",
 )
 
-GRAPHS = ["trimmed", "reminded", "reviewed", "as_runnables"]
+as_system_message = create_react_agent(
+    model=weather_model(),
+    tools=[get_weather],
+    prompt=SystemMessage("You are a weather bot."),
+    version="v1",
+)
+
+GRAPHS = ["trimmed", "reminded", "reviewed", "as_runnables", "as_system_message"]
 INPUTS = [{"messages": [{"role": "user", "content": "what is the weather in sf"}]}]
