@@ -136,18 +136,19 @@ class TomlAgent(_Toml):
 
 class TomlSpec(_Toml):
     graph: TomlGraph
-    # an agent spec has no [state]: the agent's is made by flowc
-    state: TomlState | None = None
+    state: TomlState
     nodes: dict[str, TomlNode] = Field(default_factory=dict)
     edges: list[TomlEdge] = Field(default_factory=list)
     branches: list[TomlBranch] = Field(default_factory=list)
     agent: TomlAgent | None = None
 
-    @model_validator(mode="after")
-    def _state_unless_agent(self) -> TomlSpec:
-        if self.state is None and self.agent is None:
-            raise PydanticCustomError("missing", "missing required table `[state]`", {})
-        return self
+    @model_validator(mode="before")
+    @classmethod
+    def _agent_state(cls, data: Any) -> Any:
+        # an agent spec has no [state]: the agent's is made by flowc
+        if isinstance(data, dict) and "agent" in data and "state" not in data:
+            return {**data, "state": {}}
+        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -553,7 +554,7 @@ def _extra_hint(loc: Loc) -> str | None:
 def _to_spec(doc: TomlSpec, smap: SourceMap) -> tuple[GraphSpec | None, list[Diagnostic]]:
     diags: list[Diagnostic] = []
     fields: list[FieldSpec] = []
-    declared_state = doc.state or TomlState()
+    declared_state = doc.state
     for name, raw in declared_state.fields.items():
         if isinstance(raw, str):
             fields.append(FieldSpec(name=name, type=normalize_type_expr(raw)))
