@@ -54,6 +54,19 @@ _STYLES = (
 )
 
 
+def _runnable_kind(action: Any) -> tuple[str, ...]:
+    """The LangChain id LangGraph gives a node: a runnable's own, else RunnableCallable's."""
+    lc_id = getattr(action, "lc_id", None)
+    if callable(lc_id) and (type(action).__module__ or "").startswith("langchain"):
+        try:
+            found = lc_id()
+        except Exception:
+            return _CALLABLE
+        if isinstance(found, list) and all(isinstance(part, str) for part in found):
+            return tuple(found)
+    return _CALLABLE
+
+
 @dataclass(frozen=True, slots=True)
 class DrawnNode:
     """A box: its id (``outer:inner`` inside an expanded subgraph), name and metadata.
@@ -436,7 +449,7 @@ def drawing(bp: Blueprint, *, xray: bool | int = False) -> DrawableGraph:
     graph = DrawableGraph()
     graph.nodes[START] = DrawnNode(START, START, kind=_CALLABLE)
     for record in bp.nodes:
-        kind = _SUBGRAPH if is_compiled_graph(record.action) else _CALLABLE
+        kind = _SUBGRAPH if is_compiled_graph(record.action) else _runnable_kind(record.action)
         metadata = record.metadata
         tools = getattr(record.action, "tools_by_name", None)
         if isinstance(tools, Mapping) and tools:

@@ -369,6 +369,8 @@ class _Lowering:
             return self.spec_of_node(
                 record, {**common, "subgraph": self.child_ref(action.blueprint)}
             )
+        if is_runnable(action):
+            action = _runnable_call(action)
         problem = _not_runnable(action)
         if problem is not None:
             self.error(NOT_A_NODE, f"node `{record.name}`: {problem[0]}", record.span, problem[1])
@@ -439,7 +441,7 @@ class _Lowering:
 
     def branch(self, index: int, record: BranchRecord) -> BranchSpec:
         self.mark(("branches", index), record.span)
-        path = record.path
+        path = _runnable_call(record.path) if is_runnable(record.path) else record.path
         what = f"the router of `{_show(record.source)}`"
         anywhere = (*self.bp.node_names(), END)
         stand_in = BranchSpec(source=record.source, router=_STAND_IN_ROUTER, targets=anywhere)
@@ -909,14 +911,44 @@ def _not_runnable(obj: Any) -> tuple[str, str] | None:
             f"LangGraph's {type(obj).__name__} as a node is not supported by flowc yet",
             "write the node as a function of the state that returns its update",
         )
-    if module.startswith("langchain_core.") and hasattr(obj, "invoke"):
-        return (
-            f"LangChain runnables ({type(obj).__name__}) as nodes are not supported by flowc yet",
-            "wrap the call in a function: `lambda state: runnable.invoke(state)`",
-        )
     if not callable(obj):
         return f"a {type(obj).__name__} is not callable", "pass a function"
     return None
+
+
+def is_runnable(obj: Any) -> bool:
+    """A LangChain runnable (a chain, a ``RunnableLambda``, a tool), checked without importing
+    LangChain; LangGraph's own objects are not (they are refused by name)."""
+    module = type(obj).__module__ or ""
+    return (
+        module.startswith(("langchain_core.", "langchain."))
+        and callable(getattr(obj, "invoke", None))
+        and callable(getattr(obj, "ainvoke", None))
+    )
+
+
+def _runnable_call(runnable: Any) -> Callable[..., Any]:
+    """A LangChain runnable as a node or router, called as LangGraph calls it: ``invoke``
+    (``ainvoke`` for one made of an async function only) with the state and the run's config."""
+    only_async = getattr(runnable, "afunc", None) is not None and (
+        getattr(runnable, "func", None) is None
+    )
+    wrapper: Callable[..., Any]
+    if only_async:
+
+        async def arunnable(state: Any, config: Any) -> Any:
+            return await runnable.ainvoke(state, config)
+
+        wrapper = arunnable
+    else:
+
+        def call_runnable(state: Any, config: Any) -> Any:
+            return runnable.invoke(state, config)
+
+        wrapper = call_runnable
+    name = getattr(runnable, "name", None)
+    wrapper.__name__ = name if isinstance(name, str) and name.isidentifier() else "runnable"
+    return wrapper
 
 
 def _annotations(cls: type) -> dict[str, Any]:
