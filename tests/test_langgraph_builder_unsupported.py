@@ -380,11 +380,6 @@ def test_the_import_errors_of_other_missing_features_name_them_in_one_sentence()
             "interrupts (`interrupt_before=`) are not supported by flowc yet",
         ),
         ({"output_keys": ["n"]}, "`output_keys=` is not supported by flowc yet"),
-        (
-            {"checkpoint_during": True},
-            "`checkpoint_during=` (LangGraph's older name of `durability=`) is not supported "
-            "by flowc yet",
-        ),
         # LangGraph streams v1's chunks for any version but "v2"
         ({"version": "v3"}, 'version=\'v3\' is not supported by flowc; use "v1" or "v2"'),
     ],

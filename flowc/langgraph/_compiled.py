@@ -22,7 +22,7 @@ from flowc.runtime.checkpoint import ERROR
 
 from ._blueprint import Blueprint
 from ._draw import DrawableGraph, drawing
-from ._errors import UnsupportedFeatureError
+from ._errors import UnsupportedFeatureError, deprecated
 from ._lower import ROOT, _object_update, is_root_state
 from ._schema import schema_name, state_json_schema
 
@@ -122,7 +122,6 @@ _RUN_OPTIONS: dict[str, str] = {
     "output_keys": "`output_keys=` is",
     "interrupt_before": "interrupts (`interrupt_before=`) are",
     "interrupt_after": "interrupts (`interrupt_after=`) are",
-    "checkpoint_during": "`checkpoint_during=` (LangGraph's older name of `durability=`) is",
     "debug": "`debug=` is",
     "control": "run controls (`control=`) are",
 }
@@ -436,6 +435,20 @@ class CompiledStateGraph:
         self, config: Mapping[str, Any] | None, options: dict[str, Any] | None = None
     ) -> Config | None:
         durability = options.pop("durability", None) if options else None
+        during = options.pop("checkpoint_during", None) if options else None
+        if during is not None:
+            deprecated(
+                "`checkpoint_during` is deprecated and will be removed. "
+                "Please use `durability` instead.",
+                "V10",
+                stacklevel=4,
+            )
+            if durability is not None:
+                raise ValueError(
+                    "Cannot use both `checkpoint_during` and `durability` parameters. "
+                    "Please use `durability` instead."
+                )
+            durability = "async" if during else "exit"
         if self.config:
             config = merge_configs(self.config, config)
         out = _config(config, self.checkpointer)
