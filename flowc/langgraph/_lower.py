@@ -453,6 +453,14 @@ class _Lowering:
             return stand_in
         path_map = record.path_map
         call = _root_router(path) if self.root else path
+        schema = None if self.root else _param_schema(path)
+        if (
+            schema is not None
+            and schema is not self.bp.state
+            and typing_extensions.is_typeddict(schema)
+        ):
+            # LangGraph gives a router the keys of its own schema only
+            call = _narrowed_router(call, tuple(_annotations(schema)))
         router = _call_ref(call, "router", _name_of(path))
         if path_map is None:
             # as in LangGraph, a router that says nothing may go anywhere
@@ -533,15 +541,24 @@ def _rooted(value: Any) -> Any:
     return value
 
 
+def _root_value(state: Any) -> Any:
+    return state[ROOT] if isinstance(state, Mapping) and ROOT in state else None
+
+
 def _root_call(fn: Any, result: Callable[[Any], Any]) -> Callable[..., Any]:
     """``fn`` called with the root state's value, its result passed through ``result``."""
+    return _called_with(fn, _root_value, result)
+
+
+def _called_with(
+    fn: Any, value_of: Callable[[Any], Any], result: Callable[[Any], Any]
+) -> Callable[..., Any]:
+    """``fn`` called with ``value_of(state)`` and its other arguments, its result passed
+    through ``result``; the signature kept, without annotations."""
     try:
         sig: inspect.Signature | None = inspect.signature(fn)
     except (TypeError, ValueError):
         sig = None
-
-    def value_of(state: Any) -> Any:
-        return state[ROOT] if isinstance(state, Mapping) and ROOT in state else None
 
     wrapper: Callable[..., Any]
     if _is_async(fn):
@@ -565,6 +582,17 @@ def _root_call(fn: Any, result: Callable[[Any], Any]) -> Callable[..., Any]:
     wrapper.__annotations__ = {}
     wrapper.__name__ = getattr(fn, "__name__", type(fn).__name__)
     return wrapper
+
+
+def _narrowed_router(fn: Any, keys: tuple[str, ...]) -> Callable[..., Any]:
+    """``fn`` called with the keys of its schema only (those the state has values for)."""
+
+    def narrowed(state: Any) -> Any:
+        if not isinstance(state, Mapping):
+            return state
+        return {k: state[k] for k in keys if k in state}
+
+    return _called_with(fn, narrowed, lambda result: result)
 
 
 def _root_node(fn: Any) -> Callable[..., Any]:
