@@ -24,6 +24,7 @@ from ._blueprint import Blueprint
 from ._draw import DrawableGraph, drawing
 from ._errors import UnsupportedFeatureError, deprecated
 from ._lower import ROOT, _object_update, is_root_state
+from ._lower import _annotations as _annotations_of
 from ._schema import schema_name, state_json_schema
 
 if TYPE_CHECKING:
@@ -409,15 +410,16 @@ class CompiledStateGraph:
             return {ROOT: input}
         # LangGraph reads an input's keys of the input schema only, and ignores the others
         keys = self._input_keys
-        schema = self.blueprint.input_schema
+        schema = self.blueprint.input_schema or self.blueprint.state
         if (
             keys is not None
             and not isinstance(input, Mapping)
             and isinstance(schema, type)
             and type(input) is schema
         ):
-            # an instance of an input schema that is not the state: its keys, by LangGraph's rule
-            return _object_update(input, tuple(keys))
+            # an instance of the input schema (or the state): its keys, by LangGraph's rule
+            # (a pydantic model leaves out the None of unset fields whose default is None)
+            return _object_update(input, tuple(_annotations_of(schema)))
         if keys is None or not isinstance(input, Mapping) or all(k in keys for k in input):
             return input
         return {k: v for k, v in input.items() if k in keys}

@@ -396,7 +396,11 @@ class _Lowering:
             # whose schema has them
             schema = self.bp.state
         # LangGraph takes a returned state object as the update of its fields
-        keys = tuple(_annotations(self.bp.state)) if _returns_object(action) else None
+        keys = (
+            tuple(_annotations(self.bp.state))
+            if _returns_object(action) or _is_object_class(self.bp.state)
+            else None
+        )
         if not _annotations_resolve(action):
             # LangGraph ignores annotations it cannot resolve (a class defined in the function
             # that made the node, under `from __future__ import annotations`): so does flowc
@@ -1039,6 +1043,20 @@ def _adapted(fn: Any, schema: Any, object_keys: tuple[str, ...] | None) -> Calla
     def convert(result: Any) -> Any:
         if object_keys is None or result is None or isinstance(result, Mapping):
             return result
+        command = as_command(result)
+        if command is not None:
+            # a Command's update may be a state object too
+            update = command.update
+            if update is None or isinstance(update, Mapping | list | tuple):
+                return result
+            return Command(
+                graph=command.graph,
+                update=_object_update(update, object_keys),
+                resume=command.resume,
+                goto=command.goto,
+            )
+        if not _is_object_class(type(result)):
+            return result
         return _object_update(result, object_keys)
 
     wrapper: Callable[..., Any]
@@ -1135,6 +1153,13 @@ def _unannotated(fn: Any) -> Callable[..., Any]:
     wrapper.__name__ = getattr(fn, "__name__", type(fn).__name__)
     wrapper.__qualname__ = getattr(fn, "__qualname__", wrapper.__name__)
     return wrapper
+
+
+def _is_object_class(cls: Any) -> bool:
+    """A dataclass or pydantic class (whose instances a node may return as its update)."""
+    return isinstance(cls, type) and (
+        dataclasses.is_dataclass(cls) or issubclass(cls, pydantic.BaseModel)
+    )
 
 
 def _returns_object(fn: Any) -> bool:
