@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 from flowc.runtime import Config
 from flowc.runtime._persist import BRANCH, CHECKPOINTER, DURABILITY, START, next_of, task_id
 from flowc.runtime.checkpoint import ERROR
+from flowc.runtime.control import as_command
 
 from ._blueprint import Blueprint
 from ._draw import DrawableGraph, drawing
@@ -407,6 +408,9 @@ class CompiledStateGraph:
 
     def _input(self, input: Any) -> Any:
         if self._root:
+            # None (go on from a thread's checkpoint) and a Command are no value of the state
+            if input is None or as_command(input) is not None:
+                return input
             return {ROOT: input}
         # LangGraph reads an input's keys of the input schema only, and ignores the others
         keys = self._input_keys
