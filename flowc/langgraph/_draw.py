@@ -55,15 +55,26 @@ _STYLES = (
 
 
 def _runnable_kind(action: Any) -> tuple[str, ...]:
-    """The LangChain id LangGraph gives a node: a runnable's own, else RunnableCallable's."""
-    lc_id = getattr(action, "lc_id", None)
-    if callable(lc_id) and (type(action).__module__ or "").startswith("langchain"):
-        try:
-            found = lc_id()
-        except Exception:
-            return _CALLABLE
-        if isinstance(found, list) and all(isinstance(part, str) for part in found):
-            return tuple(found)
+    """The LangChain id LangGraph gives a node: a runnable's own (as LangChain's graph
+    drawing names it), else RunnableCallable's."""
+    from ._lower import is_runnable
+
+    if not is_runnable(action):
+        return _CALLABLE
+    # LangChain is loaded: the runnable's class comes from it
+    from langchain_core.load.serializable import to_json_not_implemented
+    from langchain_core.runnables import RunnableSerializable
+
+    try:
+        found = (
+            action.lc_id()
+            if isinstance(action, RunnableSerializable)
+            else to_json_not_implemented(action)["id"]
+        )
+    except Exception:
+        return _CALLABLE
+    if isinstance(found, list) and all(isinstance(part, str) for part in found):
+        return tuple(found)
     return _CALLABLE
 
 

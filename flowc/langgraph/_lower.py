@@ -949,14 +949,15 @@ def _not_runnable(obj: Any) -> tuple[str, str] | None:
 
 
 def is_runnable(obj: Any) -> bool:
-    """A LangChain runnable (a chain, a ``RunnableLambda``, a tool), checked without importing
-    LangChain; LangGraph's own objects are not (they are refused by name)."""
-    module = type(obj).__module__ or ""
-    return (
-        module.startswith(("langchain_core.", "langchain."))
-        and callable(getattr(obj, "invoke", None))
-        and callable(getattr(obj, "ainvoke", None))
-    )
+    """A LangChain runnable (a chain, a ``RunnableLambda``, a tool, a chat model), checked
+    without importing LangChain; LangGraph's own objects are not (they are refused by name)."""
+    if (type(obj).__module__ or "").startswith(("langgraph.", "flowc.")):
+        return False
+    # a class of the user's (a fake or custom chat model) counts when it derives from one
+    return any(
+        (cls.__module__ or "").startswith(("langchain_core.", "langchain."))
+        for cls in type(obj).__mro__[:-1]
+    ) and (callable(getattr(obj, "invoke", None)) and callable(getattr(obj, "ainvoke", None)))
 
 
 def _runnable_call(runnable: Any) -> Callable[..., Any]:

@@ -1,7 +1,7 @@
 """LangChain runnables as nodes and routers: called with the state and the run's config.
 
-A chain (`RunnableLambda | RunnablePassthrough.assign(...)`) is a node, and a
-`RunnableLambda` a router, as LangGraph coerces them.
+A chain (`RunnableLambda | RunnablePassthrough.assign(...)`) and a runnable class of the
+user's are nodes, and a `RunnableLambda` a router, as LangGraph coerces them.
 """
 
 from typing import TypedDict
@@ -33,5 +33,18 @@ looped = (
     .compile()
 )
 
-GRAPHS = ["looped"]
+
+class Labeller(RunnableLambda):
+    """A runnable class of the user's own (as a custom chat model would be)."""
+
+    def __init__(self) -> None:
+        super().__init__(lambda s: {"label": f"labelled {s['n']}"}, name="Labeller")
+
+
+# both builds of this file name the class alike in `get_graph().to_json()`, which shows its module
+Labeller.__module__ = "runnables"
+
+custom = StateGraph(State).add_node("label", Labeller()).add_edge(START, "label").compile()
+
+GRAPHS = ["looped", "custom"]
 INPUTS = [{"n": 0, "label": ""}, {"n": 5, "label": "x"}]
