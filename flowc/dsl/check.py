@@ -1393,7 +1393,7 @@ class _Checker:
                     loc,
                     "a key both graphs share must have the same type in both",
                 )
-                ok = False
+                ok = ok and "E502" in self.warn_only
         return sub if ok else None
 
     def check_module_names(self, sub: CheckedGraph, loc: Loc) -> bool:

@@ -53,9 +53,11 @@ NOT_A_NODE = "E602"
 BAD_METADATA = "E603"
 """Node metadata that generated code cannot hold."""
 
-_LANGGRAPH_ACCEPTS = frozenset({"E201"})
+_LANGGRAPH_ACCEPTS = frozenset({"E201", "E502"})
 """Checks that are errors in flowc's own specs but that LangGraph's builder passes: a node
-nothing leads to may still be reached by a ``Command`` or a ``Send``."""
+nothing leads to may still be reached by a ``Command`` or a ``Send``; a key a subgraph types
+otherwise than its parent (``list[BaseMessage]`` and ``MessagesState``'s ``list[AnyMessage]``)
+passes its values as they are."""
 
 _lock = threading.Lock()
 _modules: dict[str, ModuleType] = {}
