@@ -95,6 +95,7 @@ def check(
         )
 
     subgraphs = Subgraphs(spec, smap, origin, load_subgraph, stack, cache, check_child)
+    subgraphs.warn_only = warn_only
     with import_root(origin):
         graph, diags = _run(spec, smap, origin, subgraphs, warn_only)
     errors = [d for d in diags if d.severity is Severity.ERROR]

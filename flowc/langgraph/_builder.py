@@ -27,6 +27,7 @@ from ._lower import (
     check_blueprint,
     compile_blueprint,
     is_compiled_graph,
+    is_runnable,
     is_tool_node,
 )
 from ._policies import cache_policy, retry_policies
@@ -127,8 +128,8 @@ def _destinations(given: Any) -> tuple[tuple[str, str], ...] | None:
 
 
 def router_name(path: Any) -> str | None:
-    """The name LangGraph gives a router: its function's (none for a lambda)."""
-    name = getattr(path, "__name__", None)
+    """The name LangGraph gives a router: its function's or runnable's (none for a lambda)."""
+    name = getattr(path, "name", None) if is_runnable(path) else getattr(path, "__name__", None)
     if not isinstance(name, str):
         name = type(path).__name__
     return None if name == "<lambda>" else name

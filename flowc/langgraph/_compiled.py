@@ -27,14 +27,15 @@ from flowc.runtime._persist import (
     task_id,
 )
 from flowc.runtime.context import with_context
-from flowc.runtime.control import as_send
+from flowc.runtime.control import as_command, as_send
 from flowc.runtime.events import InterruptEvent
 from flowc.runtime.policies import CACHE
 
 from ._blueprint import Blueprint
 from ._draw import DrawableGraph, drawing
-from ._errors import UnsupportedFeatureError
+from ._errors import UnsupportedFeatureError, deprecated
 from ._lower import ROOT, _object_update, is_root_state
+from ._lower import _annotations as _annotations_of
 from ._schema import schema_name, state_json_schema
 from .runtime import coerce_context
 
@@ -133,7 +134,6 @@ _IGNORED_CONFIG_KEYS = ("run_name",)
 _RUN_OPTIONS: dict[str, str] = {
     "print_mode": "`print_mode=` is",
     "output_keys": "`output_keys=` is",
-    "checkpoint_during": "`checkpoint_during=` (LangGraph's older name of `durability=`) is",
     "debug": "`debug=` is",
     "control": "run controls (`control=`) are",
 }
@@ -474,18 +474,22 @@ class CompiledStateGraph:
         if type(input).__name__ == "Command":
             return input  # resuming or steering a run on a thread (flowc's or LangGraph's)
         if self._root:
+            # None (go on from a thread's checkpoint) and a Command are no value of the state
+            if input is None or as_command(input) is not None:
+                return input
             return {ROOT: input}
         # LangGraph reads an input's keys of the input schema only, and ignores the others
         keys = self._input_keys
-        schema = self.blueprint.input_schema
+        schema = self.blueprint.input_schema or self.blueprint.state
         if (
             keys is not None
             and not isinstance(input, Mapping)
             and isinstance(schema, type)
             and type(input) is schema
         ):
-            # an instance of an input schema that is not the state: its keys, by LangGraph's rule
-            return _object_update(input, tuple(keys))
+            # an instance of the input schema (or the state): its keys, by LangGraph's rule
+            # (a pydantic model leaves out the None of unset fields whose default is None)
+            return _object_update(input, tuple(_annotations_of(schema)))
         if keys is None or not isinstance(input, Mapping) or all(k in keys for k in input):
             return input
         return {k: v for k, v in input.items() if k in keys}
@@ -530,6 +534,20 @@ class CompiledStateGraph:
         self, config: Mapping[str, Any] | None, options: dict[str, Any] | None = None
     ) -> Config | None:
         durability = options.pop("durability", None) if options else None
+        during = options.pop("checkpoint_during", None) if options else None
+        if during is not None:
+            deprecated(
+                "`checkpoint_during` is deprecated and will be removed. "
+                "Please use `durability` instead.",
+                "V10",
+                stacklevel=4,
+            )
+            if durability is not None:
+                raise ValueError(
+                    "Cannot use both `checkpoint_during` and `durability` parameters. "
+                    "Please use `durability` instead."
+                )
+            durability = "async" if during else "exit"
         if self.config:
             config = merge_configs(self.config, config)
         context = options.pop("context", None) if options else None

@@ -52,6 +52,30 @@ _SUBGRAPH = ("langgraph", "graph", "state", "CompiledStateGraph")
 """How LangGraph's ``to_json()`` names what a node runs: the class of the node's runnable."""
 
 
+def _runnable_kind(action: Any) -> tuple[str, ...]:
+    """The LangChain id LangGraph gives a node: a runnable's own (as LangChain's graph
+    drawing names it), else RunnableCallable's."""
+    from ._lower import is_runnable
+
+    if not is_runnable(action):
+        return _CALLABLE
+    # LangChain is loaded: the runnable's class comes from it
+    from langchain_core.load.serializable import to_json_not_implemented
+    from langchain_core.runnables import RunnableSerializable
+
+    try:
+        found = (
+            action.lc_id()
+            if isinstance(action, RunnableSerializable)
+            else to_json_not_implemented(action)["id"]
+        )
+    except Exception:
+        return _CALLABLE
+    if isinstance(found, list) and all(isinstance(part, str) for part in found):
+        return tuple(found)
+    return _CALLABLE
+
+
 @dataclass(frozen=True, slots=True)
 class DrawnNode:
     """A box: its id (``outer:inner`` inside an expanded subgraph), name and metadata.
@@ -417,7 +441,7 @@ def drawing(bp: Blueprint, *, xray: bool | int = False) -> DrawableGraph:
                 graph.nodes[handler[0]] = DrawnNode(handler[0], handler[0], kind=_CALLABLE)
             else:
                 default_handler = handler[0]
-        kind = _SUBGRAPH if is_compiled_graph(record.action) else _CALLABLE
+        kind = _SUBGRAPH if is_compiled_graph(record.action) else _runnable_kind(record.action)
         metadata = record.metadata
         tools = getattr(record.action, "tools_by_name", None)
         if isinstance(tools, Mapping) and tools:

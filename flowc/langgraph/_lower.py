@@ -56,9 +56,11 @@ NOT_A_NODE = "E602"
 BAD_METADATA = "E603"
 """Node metadata that generated code cannot hold."""
 
-_LANGGRAPH_ACCEPTS = frozenset({"E201"})
+_LANGGRAPH_ACCEPTS = frozenset({"E201", "E502"})
 """Checks that are errors in flowc's own specs but that LangGraph's builder passes: a node
-nothing leads to may still be reached by a ``Command`` or a ``Send``."""
+nothing leads to may still be reached by a ``Command`` or a ``Send``; a key a subgraph types
+otherwise than its parent (``list[BaseMessage]`` and ``MessagesState``'s ``list[AnyMessage]``)
+passes its values as they are."""
 
 _lock = threading.Lock()
 _modules: dict[str, ModuleType] = {}
@@ -426,6 +428,8 @@ class _Lowering:
             return self.spec_of_node(
                 record, {**common, "subgraph": self.child_ref(action.blueprint)}
             )
+        if is_runnable(action):
+            action = _runnable_call(action)
         problem = _not_runnable(action)
         if problem is not None:
             self.error(NOT_A_NODE, f"node `{record.name}`: {problem[0]}", record.span, problem[1])
@@ -452,7 +456,11 @@ class _Lowering:
             # whose schema has them
             schema = self.bp.state
         # LangGraph takes a returned state object as the update of its fields
-        keys = tuple(_annotations(self.bp.state)) if _returns_object(action) else None
+        keys = (
+            tuple(_annotations(self.bp.state))
+            if _returns_object(action) or _is_object_class(self.bp.state)
+            else None
+        )
         if not _annotations_resolve(action):
             # LangGraph ignores annotations it cannot resolve (a class defined in the function
             # that made the node, under `from __future__ import annotations`): so does flowc
@@ -497,7 +505,7 @@ class _Lowering:
 
     def branch(self, index: int, record: BranchRecord) -> BranchSpec:
         self.mark(("branches", index), record.span)
-        path = record.path
+        path = _runnable_call(record.path) if is_runnable(record.path) else record.path
         what = f"the router of `{_show(record.source)}`"
         anywhere = (*self.bp.node_names(), END)
         stand_in = BranchSpec(source=record.source, router=_STAND_IN_ROUTER, targets=anywhere)
@@ -510,6 +518,14 @@ class _Lowering:
         path_map = record.path_map
         path = _with_runtime(path)
         call = _root_router(path) if self.root else path
+        schema = None if self.root else _param_schema(path)
+        if (
+            schema is not None
+            and schema is not self.bp.state
+            and typing_extensions.is_typeddict(schema)
+        ):
+            # LangGraph gives a router the keys of its own schema only
+            call = _narrowed_router(call, tuple(_annotations(schema)))
         router = _call_ref(call, "router", _name_of(path))
         if path_map is None:
             # as in LangGraph, a router that says nothing may go anywhere
@@ -590,15 +606,24 @@ def _rooted(value: Any) -> Any:
     return value
 
 
+def _root_value(state: Any) -> Any:
+    return state[ROOT] if isinstance(state, Mapping) and ROOT in state else None
+
+
 def _root_call(fn: Any, result: Callable[[Any], Any]) -> Callable[..., Any]:
     """``fn`` called with the root state's value, its result passed through ``result``."""
+    return _called_with(fn, _root_value, result)
+
+
+def _called_with(
+    fn: Any, value_of: Callable[[Any], Any], result: Callable[[Any], Any]
+) -> Callable[..., Any]:
+    """``fn`` called with ``value_of(state)`` and its other arguments, its result passed
+    through ``result``; the signature kept, without annotations."""
     try:
         sig: inspect.Signature | None = inspect.signature(fn)
     except (TypeError, ValueError):
         sig = None
-
-    def value_of(state: Any) -> Any:
-        return state[ROOT] if isinstance(state, Mapping) and ROOT in state else None
 
     wrapper: Callable[..., Any]
     if is_async(fn):
@@ -622,6 +647,17 @@ def _root_call(fn: Any, result: Callable[[Any], Any]) -> Callable[..., Any]:
     wrapper.__annotations__ = {}
     wrapper.__name__ = getattr(fn, "__name__", type(fn).__name__)
     return wrapper
+
+
+def _narrowed_router(fn: Any, keys: tuple[str, ...]) -> Callable[..., Any]:
+    """``fn`` called with the keys of its schema only (those the state has values for)."""
+
+    def narrowed(state: Any) -> Any:
+        if not isinstance(state, Mapping):
+            return state
+        return {k: state[k] for k in keys if k in state}
+
+    return _called_with(fn, narrowed, lambda result: result)
 
 
 def _root_node(fn: Any) -> Callable[..., Any]:
@@ -962,14 +998,45 @@ def _not_runnable(obj: Any) -> tuple[str, str] | None:
             f"LangGraph's {type(obj).__name__} as a node is not supported by flowc yet",
             "write the node as a function of the state that returns its update",
         )
-    if module.startswith("langchain_core.") and hasattr(obj, "invoke"):
-        return (
-            f"LangChain runnables ({type(obj).__name__}) as nodes are not supported by flowc yet",
-            "wrap the call in a function: `lambda state: runnable.invoke(state)`",
-        )
     if not callable(obj):
         return f"a {type(obj).__name__} is not callable", "pass a function"
     return None
+
+
+def is_runnable(obj: Any) -> bool:
+    """A LangChain runnable (a chain, a ``RunnableLambda``, a tool, a chat model), checked
+    without importing LangChain; LangGraph's own objects are not (they are refused by name)."""
+    if (type(obj).__module__ or "").startswith(("langgraph.", "flowc.")):
+        return False
+    # a class of the user's (a fake or custom chat model) counts when it derives from one
+    return any(
+        (cls.__module__ or "").startswith(("langchain_core.", "langchain."))
+        for cls in type(obj).__mro__[:-1]
+    ) and (callable(getattr(obj, "invoke", None)) and callable(getattr(obj, "ainvoke", None)))
+
+
+def _runnable_call(runnable: Any) -> Callable[..., Any]:
+    """A LangChain runnable as a node or router, called as LangGraph calls it: ``invoke``
+    (``ainvoke`` for one made of an async function only) with the state and the run's config."""
+    only_async = getattr(runnable, "afunc", None) is not None and (
+        getattr(runnable, "func", None) is None
+    )
+    wrapper: Callable[..., Any]
+    if only_async:
+
+        async def arunnable(state: Any, config: Any) -> Any:
+            return await runnable.ainvoke(state, config)
+
+        wrapper = arunnable
+    else:
+
+        def call_runnable(state: Any, config: Any) -> Any:
+            return runnable.invoke(state, config)
+
+        wrapper = call_runnable
+    name = getattr(runnable, "name", None)
+    wrapper.__name__ = name if isinstance(name, str) and name.isidentifier() else "runnable"
+    return wrapper
 
 
 def _annotations(cls: type) -> dict[str, Any]:
@@ -1024,6 +1091,20 @@ def _adapted(fn: Any, schema: Any, object_keys: tuple[str, ...] | None) -> Calla
 
     def convert(result: Any) -> Any:
         if object_keys is None or result is None or isinstance(result, Mapping):
+            return result
+        command = as_command(result)
+        if command is not None:
+            # a Command's update may be a state object too
+            update = command.update
+            if update is None or isinstance(update, Mapping | list | tuple):
+                return result
+            return Command(
+                graph=command.graph,
+                update=_object_update(update, object_keys),
+                resume=command.resume,
+                goto=command.goto,
+            )
+        if not _is_object_class(type(result)):
             return result
         return _object_update(result, object_keys)
 
@@ -1180,6 +1261,13 @@ def _unannotated(fn: Any) -> Callable[..., Any]:
     wrapper.__name__ = getattr(fn, "__name__", type(fn).__name__)
     wrapper.__qualname__ = getattr(fn, "__qualname__", wrapper.__name__)
     return wrapper
+
+
+def _is_object_class(cls: Any) -> bool:
+    """A dataclass or pydantic class (whose instances a node may return as its update)."""
+    return isinstance(cls, type) and (
+        dataclasses.is_dataclass(cls) or issubclass(cls, pydantic.BaseModel)
+    )
 
 
 def _returns_object(fn: Any) -> bool:

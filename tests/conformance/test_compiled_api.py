@@ -73,3 +73,28 @@ def test_copy_runs_the_same_graph() -> None:
         ).compile()
         outcomes.append((graph.copy().invoke({"n": 2}), graph.copy({}).get_name()))
     assert outcomes[1] == outcomes[0]
+
+
+@pytest.mark.parametrize("during", [True, False])
+def test_checkpoint_during_warns_and_means_durability_as_in_langgraph(during: bool) -> None:
+    from langgraph.checkpoint.memory import InMemorySaver
+    from langgraph.warnings import LangGraphDeprecatedSinceV10
+
+    outcomes = []
+    for graph_class in (LangGraphStateGraph, FlowcStateGraph):
+        graph = (
+            graph_class(State)
+            .add_node("one", lambda s: {"n": s["n"] + 1})
+            .add_node("two", lambda s: {"n": s["n"] + 1})
+            .add_edge(START, "one")
+            .add_edge("one", "two")
+            .compile(checkpointer=InMemorySaver())
+        )
+        config: Any = {"configurable": {"thread_id": "t"}}
+        with pytest.warns(LangGraphDeprecatedSinceV10) as caught:
+            result = graph.invoke({"n": 0}, config, checkpoint_during=during)
+        steps = [s.metadata["step"] for s in graph.get_state_history(config)]
+        with pytest.raises(ValueError) as both:
+            graph.invoke({"n": 0}, config, checkpoint_during=during, durability="sync")
+        outcomes.append((result, steps, [str(w.message) for w in caught], str(both.value)))
+    assert outcomes[1] == outcomes[0]

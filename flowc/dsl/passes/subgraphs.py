@@ -58,6 +58,8 @@ class Subgraphs:
         self.stack = stack
         self.cache = cache
         self.check_child = check_child
+        self.warn_only: frozenset[str] = frozenset()
+        """Codes the graph's check reports as warnings (a subgraph passes in spite of them)."""
         self.modules: dict[str, CheckedGraph | _Root] = {
             module: _Root(spec.name, origin) for module in (spec.name, f"{spec.name}_types")
         }
@@ -83,6 +85,7 @@ class _SubgraphCheck(Pass):
         self.load_subgraph = tree.load_subgraph
         self.stack = tree.stack
         self.cache = tree.cache
+        self.warn_only = tree.warn_only
         self.check_child = tree.check_child
         self.modules = tree.modules
         self.texts = tree.texts
@@ -172,7 +175,7 @@ class _SubgraphCheck(Pass):
                     loc,
                     "a key both graphs share must have the same type in both",
                 )
-                ok = False
+                ok = ok and "E502" in self.warn_only
         return sub if ok else None
 
     def check_module_names(self, sub: CheckedGraph, loc: Loc) -> bool:

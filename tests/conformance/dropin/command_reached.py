@@ -5,7 +5,7 @@ drop-in does too: flowc's unreachable-node check is a warning here, not an error
 """
 
 import operator
-import time
+import threading
 from typing import Annotated, TypedDict
 
 from langgraph.graph import END, START, StateGraph
@@ -37,15 +37,27 @@ hops = (
 )
 
 
+done = [threading.Event() for _ in range(3)]
+
+
 def spread(state: State):
+    for event in done:
+        event.clear()
     return Command(
         update={"log": ["spread"]}, goto=[Send("job", {"n": i}) for i in range(state["n"])]
     )
 
 
 def job(state: dict):
-    time.sleep(0.02 * (state["n"] + 1))  # finish in the order sent, as the chunks are compared
-    return {"log": [f"job{state['n']}"]}
+    # each job finishes after the one sent before it, so that both runtimes stream one order
+    n = state["n"]
+    try:
+        if n > 0:
+            done[n - 1].wait(timeout=5)
+            done[n - 1].clear()
+        return {"log": [f"job{n}"]}
+    finally:
+        done[n].set()
 
 
 sends = (

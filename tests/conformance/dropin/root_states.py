@@ -6,7 +6,7 @@ chunk shows the value itself.
 """
 
 import operator
-import time
+import threading
 from typing import Annotated
 
 from langgraph.graph import END, START, StateGraph
@@ -47,13 +47,24 @@ def start(items: list) -> None:
     return None
 
 
+first_done = threading.Event()
+
+
 def fan(items: list):
+    first_done.clear()
     return [Send("double", i) for i in items if isinstance(i, int)]
 
 
 def double(i: int) -> list:
-    time.sleep(0.02 * i)  # finish in the order sent, as the chunks are compared
-    return [i * 2]
+    # the second Send finishes after the first, so that both runtimes stream one order
+    try:
+        if i == 2:
+            first_done.wait(timeout=5)
+            first_done.clear()
+        return [i * 2]
+    finally:
+        if i == 1:
+            first_done.set()
 
 
 def finish(items: list):

@@ -46,9 +46,7 @@ def plan(state: State):
 
 def route_plan(state: State):
     # a Send to each item and a plain edge to summarize in the same superstep
-    return [Send("work", {"items": [item], "done": []}) for item in state["items"]] + [
-        "summarize"
-    ]
+    return [Send("work", {"items": [item], "done": []}) for item in state["items"]] + ["summarize"]
 
 
 from_node = (
