@@ -136,6 +136,6 @@ def test_langgraphs_own_get_runtime_is_refused_naming_flowcs() -> None:
     assert "from flowc.langgraph.runtime import get_runtime" in str(info.value)
 
 
-def test_runtime_has_no_execution_info_server_info_heartbeat_or_control() -> None:
+def test_runtime_has_no_execution_info_server_info_or_control() -> None:
     fields = {f.name for f in dataclasses.fields(Runtime)}
-    assert fields == {"context", "store", "stream_writer", "previous"}
+    assert fields == {"context", "store", "stream_writer", "heartbeat", "previous"}

@@ -33,7 +33,7 @@ from flowc.dsl.spec import END, START
 from flowc.reducers import add_messages
 from flowc.runtime import StreamWriter, get_config, get_stream_writer
 from flowc.runtime.control import Command, Send
-from flowc.runtime.policies import CachePolicy, RetryPolicy
+from flowc.runtime.policies import CachePolicy, RetryPolicy, TimeoutPolicy
 
 from ._builder import StateGraph
 from ._compiled import CompiledStateGraph, GraphOutput
@@ -54,6 +54,7 @@ __all__ = [
     "Send",
     "StateGraph",
     "StreamWriter",
+    "TimeoutPolicy",
     "UnsupportedFeatureError",
     "add_messages",
     "get_config",

@@ -16,11 +16,13 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from flowc.dsl.diagnostics import Diagnostic, Span
 from flowc.dsl.spec import END, START
+from flowc.runtime.policies import sync_timeout_message, timeout_policy
 
 from ._blueprint import Blueprint, BranchRecord, EdgeRecord, NodePolicies, NodeRecord
 from ._errors import UnsupportedFeatureError, call_site
 from ._lower import (
     UNSUPPORTED,
+    _is_async,
     check_blueprint,
     compile_blueprint,
     is_compiled_graph,
@@ -37,7 +39,6 @@ StateT = TypeVar("StateT")
 
 _NODE_OPTIONS: dict[str, str] = {
     "destinations": "`destinations=` (edges of nodes that return `Command`) is",
-    "timeout": "node timeouts (`timeout=`) are",
     "trace_policy": "trace policies (`trace_policy=`) are",
 }
 """LangGraph's node options flowc does not offer yet, each with the start of the sentence
@@ -215,6 +216,7 @@ class StateGraph(Generic[StateT]):
         defer = bool(options.pop("defer", False))
         cache = options.pop("cache_policy", None)
         handler = options.pop("error_handler", None)
+        timeout = timeout_policy(options.pop("timeout", None))
         for option, value in options.items():
             what = _NODE_OPTIONS.get(option)
             if what is None:
@@ -240,8 +242,13 @@ class StateGraph(Generic[StateT]):
                 error_handler=None
                 if handler is None
                 else (f"__error_handler__{name}", handler, None),
+                timeout=timeout,
             )
-            if retry is not None or defer or cache is not None or handler is not None
+            if retry is not None
+            or defer
+            or cache is not None
+            or handler is not None
+            or timeout is not None
             else None
         )
         self._nodes.append(
@@ -331,6 +338,9 @@ class StateGraph(Generic[StateT]):
         handler = policies.pop("error_handler", None)
         if handler is not None:
             self._defaults["error_handler"] = handler
+        timeout = timeout_policy(policies.pop("timeout", None))
+        if timeout is not None:
+            self._defaults["timeout"] = timeout
         for option, value in policies.items():
             what = _NODE_OPTIONS.get(option)
             if what is None:
@@ -368,11 +378,19 @@ class StateGraph(Generic[StateT]):
         if handler is not None:
             # the retry defaults apply to error handlers too, as in LangGraph
             handler = (handler[0], handler[1], defaults.get("retry_policy"))
-        if retry is own.retry and cache is own.cache and handler == own.error_handler:
+        timeout = defaults.get("timeout") if own.timeout is None else own.timeout
+        if (
+            retry is own.retry
+            and cache is own.cache
+            and handler == own.error_handler
+            and timeout is own.timeout
+        ):
             return record
         return dataclasses.replace(
             record,
-            policies=dataclasses.replace(own, retry=retry, cache=cache, error_handler=handler),
+            policies=dataclasses.replace(
+                own, retry=retry, cache=cache, error_handler=handler, timeout=timeout
+            ),
         )
 
     def validate(self) -> StateGraph[StateT]:
@@ -437,6 +455,11 @@ class StateGraph(Generic[StateT]):
                         "or a LangGraph saver",
                     )
                 )
+        for record in map(self._with_defaults, self._nodes):
+            timed = record.policies is not None and record.policies.timeout is not None
+            if timed and not is_compiled_graph(record.action) and not _is_async(record.action):
+                # as LangGraph: a sync node cannot be stopped, so it cannot time out
+                raise ValueError(sync_timeout_message(record.name))
         blueprint = self._blueprint(name, span, problems)
         return CompiledStateGraph(
             compile_blueprint(blueprint),

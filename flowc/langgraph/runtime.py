@@ -11,11 +11,13 @@ dataclass or pydantic model given as a dict, as in LangGraph).
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from flowc.runtime import StreamWriter, current_task
 from flowc.runtime.context import get_context
+from flowc.runtime.policies import heartbeat
 
 __all__ = ["Runtime", "get_runtime"]
 
@@ -34,12 +36,14 @@ class Runtime(Generic[ContextT]):
         context: the run's ``context=`` argument (``None`` if it was given none).
         store: always ``None``: flowc has no store.
         stream_writer: the task's stream writer (``custom`` events).
+        heartbeat: tells the node's idle timeout that the node is still at work.
         previous: always ``None``: flowc has no functional API.
     """
 
     context: ContextT = field(default=None)  # type: ignore[assignment]
     store: Any = None
     stream_writer: StreamWriter[Any] = field(default=_no_writer)
+    heartbeat: Callable[[], None] = field(default=heartbeat)
     previous: Any = None
 
     def override(self, **overrides: Any) -> Runtime[ContextT]:

@@ -10,11 +10,19 @@ from __future__ import annotations
 from typing import Any
 
 from flowc.runtime.control import Command, Send
-from flowc.runtime.policies import CachePolicy, RetryPolicy
+from flowc.runtime.policies import CachePolicy, RetryPolicy, TimeoutPolicy
 
 from ._compiled import PregelTask, StateSnapshot
 
-__all__ = ["CachePolicy", "Command", "PregelTask", "RetryPolicy", "Send", "StateSnapshot"]
+__all__ = [
+    "CachePolicy",
+    "Command",
+    "PregelTask",
+    "RetryPolicy",
+    "Send",
+    "StateSnapshot",
+    "TimeoutPolicy",
+]
 
 
 def __getattr__(name: str) -> Any:
