@@ -230,3 +230,29 @@ def test_langgraphs_timeout_policy_is_taken() -> None:
     )
     with pytest.raises(NodeTimeoutError, match=r"exceeded its run timeout of 0\.050s"):
         asyncio.run(graph.ainvoke({"n": 0}))
+
+
+def test_a_nodes_cache_entries_live_under_flowcs_namespace() -> None:
+    cache = InMemoryCache()
+    graph = _fan(cache_policy=CachePolicy()).compile(cache=cache)
+    graph.invoke({"n": 0})
+    assert list(cache._entries) == [("__flowc_writes", f"{__name__}.first", "first")]
+
+
+def test_an_error_handler_gets_no_timeout_from_the_defaults() -> None:
+    async def fails(state: State) -> dict[str, Any]:
+        raise ValueError("no")
+
+    async def handler(state: State) -> dict[str, Any]:
+        await asyncio.sleep(0.2)
+        return {"n": -1}
+
+    graph = (
+        StateGraph(State)
+        .set_node_defaults(timeout=0.05)
+        .add_node("first", fails, error_handler=handler)
+        .add_edge(START, "first")
+        .compile()
+    )
+    # LangGraph's handler would time out after 0.05 s
+    assert asyncio.run(graph.ainvoke({"n": 0})) == {"n": -1, "log": []}

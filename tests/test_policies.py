@@ -731,3 +731,59 @@ def test_timeout_policy_reads_seconds_and_timedeltas_and_refuses_what_is_not_pos
         timeout_policy(0)
     with pytest.raises(ValueError, match="refresh_on must be 'auto' or 'heartbeat'"):
         timeout_policy(TimeoutPolicy(run_timeout=1, refresh_on="never"))
+
+
+# -- what policies cost: plans that need the executor take every superstep there
+
+
+def _thread_of_lone_node(configure: Any, config: Any = None) -> str:
+    threads: list[str] = []
+
+    def node(state: Any) -> Any:
+        threads.append(threading.current_thread().name)
+        return {"x": 1}
+
+    plan = Plan("where", ("x",), (Node("n", UpdatesEvent, plain=node),), entry=("n",))
+    configure(plan)
+    invoke(plan, {}, config(plan) if callable(config) else config)
+    return threads[0]
+
+
+def test_a_cached_plan_with_a_cache_runs_its_lone_tasks_on_workers() -> None:
+    here = threading.current_thread().name
+
+    def cache(plan: Plan) -> None:
+        plan.guard("n", cache=CachePolicy())
+
+    assert _thread_of_lone_node(cache) == here
+    assert _thread_of_lone_node(cache, _with_cache(InMemoryCache())) != here
+
+
+def test_a_plan_with_an_error_handler_or_a_step_timeout_runs_its_lone_tasks_on_workers() -> None:
+    here = threading.current_thread().name
+
+    def handled(plan: Plan) -> None:
+        plan.guard("n", error_handler=_handler())
+
+    def timed(plan: Plan) -> None:
+        plan.timing = True
+
+    assert _thread_of_lone_node(handled) != here
+    assert _thread_of_lone_node(timed) == here
+    assert _thread_of_lone_node(timed, lambda plan: _timeout(plan, 5)) != here
+
+
+def test_an_exhausted_retrys_error_carries_no_notes() -> None:
+    fn = failing_then({"x": 1}, 5)
+    with pytest.raises(Flaky) as info:
+        invoke(_plan(fn), {}, None)
+    assert not hasattr(info.value, "__notes__")
+
+
+def test_an_async_run_past_its_step_timeout_waits_for_a_late_sync_task() -> None:
+    plan = _timed_plan(0.3)
+    started = time.monotonic()
+    with pytest.raises(TimeoutError):
+        asyncio.run(ainvoke(plan, {}, _timeout(plan, 0.05)))
+    # LangGraph raises at once and leaves the node running on its thread
+    assert time.monotonic() - started >= 0.3

@@ -6,11 +6,12 @@ attempts stay streamed), or always. Intervals are short and without jitter.
 """
 
 import operator
-from typing import Annotated, TypedDict
+from typing import Annotated
 
 from langgraph.config import get_stream_writer
 from langgraph.graph import START, StateGraph
 from langgraph.types import RetryPolicy
+from typing_extensions import TypedDict
 
 
 class State(TypedDict):
