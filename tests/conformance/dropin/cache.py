@@ -31,7 +31,8 @@ async def async_expensive(state: State):
 
 
 def slow(state: State):
-    time.sleep(0.02)
+    # a cached node that misses finishes first
+    time.sleep(0.05)
     return {"log": ["slow"]}
 
 

@@ -6,6 +6,8 @@ attempts stay streamed), or always. Intervals are short and without jitter.
 """
 
 import operator
+import threading
+import time
 from typing import Annotated
 
 from langgraph.config import get_stream_writer
@@ -27,12 +29,17 @@ FAST = {"initial_interval": 0.001, "jitter": False}
 counts = {"third": 0, "always": 0, "value": 0}
 
 
-def third_time(error):
-    """A node that raises ``error`` on its first two attempts of each run."""
+def third_time(error, key="third", before_second=None):
+    """A node that raises ``error`` on its first two attempts of each run (its second waits
+    for ``before_second`` if given, so that chunks of parallel nodes come in a fixed order)."""
 
     def node(state: State):
-        counts["third"] += 1
-        attempt = (counts["third"] - 1) % 3 + 1
+        counts[key] = counts.get(key, 0) + 1
+        attempt = (counts[key] - 1) % 3 + 1
+        if attempt == 2 and before_second is not None:
+            before_second.wait(5)
+            before_second.clear()
+            time.sleep(0.02)
         get_stream_writer()({"attempt": attempt})
         if attempt < 3:
             raise error(f"attempt {attempt}")
@@ -59,11 +66,11 @@ async def async_flaky(state: State):
     return third_time(ConnectionError)(state)
 
 
-def single(node, policy, *, sibling=False):
+def single(node, policy, *, sibling=None):
     builder = StateGraph(State).add_node("node", node, retry_policy=policy)
     builder.add_edge(START, "node")
-    if sibling:
-        builder.add_node("other", other).add_edge(START, "other")
+    if sibling is not None:
+        builder.add_node("other", sibling).add_edge(START, "other")
     else:
         builder.add_node("other", other).add_edge("node", "other")
     return builder.compile()
@@ -85,11 +92,19 @@ policy_list = single(
 )
 exhausted = single(always_fails, RetryPolicy(max_attempts=2, **FAST))
 not_retried = single(value_error, RetryPolicy(**FAST))
-# the sibling finishes while the retried node waits for its second attempt
+# the sibling finishes before the retried node's second attempt
+other_done = threading.Event()
+
+
+def signalling_other(state: State):
+    other_done.set()
+    return {"log": ["other"]}
+
+
 parallel = single(
-    third_time(ConnectionError),
-    RetryPolicy(initial_interval=0.05, backoff_factor=0.02, jitter=False),
-    sibling=True,
+    third_time(ConnectionError, "parallel", other_done),
+    RetryPolicy(**FAST),
+    sibling=signalling_other,
 )
 asynchronous = single(async_flaky, RetryPolicy(**FAST))
 defaults = (
