@@ -28,7 +28,9 @@ __all__ = [
     "RetryPolicy",
     "TimeoutPolicy",
     "aretrying",
+    "attempt_var",
     "cache_key",
+    "current_attempt",
     "default_cache_key",
     "default_retry_on",
     "heartbeat",
@@ -139,6 +141,26 @@ def retry_delay(policy: RetryPolicy, failures: int) -> float:
     return interval + random.uniform(0, 1)
 
 
+_attempt: Any = None
+
+
+def attempt_var() -> Any:
+    """The context variable holding the running attempt of a retried node: its number (from 1)
+    and when the first attempt started (``time.time()``)."""
+    global _attempt
+    if _attempt is None:
+        import contextvars
+
+        _attempt = contextvars.ContextVar("flowc_node_attempt", default=None)
+    return _attempt
+
+
+def current_attempt() -> tuple[int, float | None]:
+    """The running node's attempt number and its first attempt's start (``None``: not retried)."""
+    current = None if _attempt is None else _attempt.get()
+    return current if current is not None else (1, None)
+
+
 def retrying(
     policies: Sequence[RetryPolicy],
     call: Callable[..., T],
@@ -155,7 +177,10 @@ def retrying(
 
     def attempt(*args: Any) -> T:
         failures = 0
+        first = time.time()
+        var = attempt_var()
         while True:
+            token = var.set((failures + 1, first))
             try:
                 return call(*args)
             except Exception as exc:
@@ -166,6 +191,8 @@ def retrying(
                 if failures >= policy.max_attempts:
                     raise
                 sleep(retry_delay(policy, failures))
+            finally:
+                var.reset(token)
 
     return attempt
 
@@ -180,7 +207,10 @@ def aretrying(
         import asyncio
 
         failures = 0
+        first = time.time()
+        var = attempt_var()
         while True:
+            token = var.set((failures + 1, first))
             try:
                 return await acall(*args)
             except Exception as exc:
@@ -191,6 +221,8 @@ def aretrying(
                 if failures >= policy.max_attempts:
                     raise
                 await asyncio.sleep(retry_delay(policy, failures))
+            finally:
+                var.reset(token)
 
     return attempt
 
