@@ -12,6 +12,7 @@ from typing import Annotated
 
 from langgraph.config import get_stream_writer
 from langgraph.graph import START, StateGraph
+from langgraph.runtime import Runtime
 from langgraph.types import RetryPolicy
 from typing_extensions import TypedDict
 
@@ -134,6 +135,23 @@ subgraph_retries = (
     StateGraph(State).add_node("child", retrying_child).add_edge(START, "child").compile()
 )
 
+
+def knows_its_attempt(state: State, runtime: Runtime):
+    info = runtime.execution_info
+    counts["info"] = counts.get("info", 0) + 1
+    if counts["info"] % 2:
+        raise ConnectionError("first attempt")
+    return {
+        "log": [
+            f"attempt {info.node_attempt}",
+            f"own namespace: {info.checkpoint_ns == f'node:{info.task_id}'}",
+            f"timed: {info.node_first_attempt_time is not None}",
+        ]
+    }
+
+
+execution_info = single(knows_its_attempt, RetryPolicy(**FAST))
+
 GRAPHS = [
     "default_rules",
     "custom_error",
@@ -148,5 +166,6 @@ GRAPHS = [
     "defaults",
     "retried_subgraph",
     "subgraph_retries",
+    "execution_info",
 ]
 INPUTS = [{"topic": "cats", "log": []}]
