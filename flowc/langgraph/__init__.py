@@ -17,8 +17,10 @@ returns a graph whose ``stream``, ``astream``, ``invoke`` and ``ainvoke``
 produce exactly LangGraph's chunks and results (v1's, or with ``version="v2"``
 its stream parts and :class:`GraphOutput`), and whose ``get_graph()``,
 ``get_input_jsonschema()`` and ``get_output_jsonschema()`` describe it as
-LangGraph does. ``Send`` and ``Command`` are flowc's (also in
-:mod:`flowc.langgraph.types`). LangGraph's prebuilt agent and tool node
+LangGraph does. ``Send``, ``Command`` and the node policies ``RetryPolicy``,
+``CachePolicy`` and ``TimeoutPolicy`` are flowc's (also in
+:mod:`flowc.langgraph.types`); ``Runtime`` and ``get_runtime`` are in
+:mod:`flowc.langgraph.runtime`, the node caches in ``flowc.langgraph.cache``. LangGraph's prebuilt agent and tool node
 (``create_react_agent``, ``ToolNode``, ``tools_condition``) are in
 :mod:`flowc.langgraph.prebuilt`, as in ``langgraph.prebuilt``. LangGraph features flowc
 does not support yet fail at ``compile()`` (node options at ``add_node``) with

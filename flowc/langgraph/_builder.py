@@ -3,9 +3,12 @@
 Every method takes LangGraph's arguments and returns the builder, so builder
 code written for LangGraph runs unchanged. Each call remembers where it was
 made, so that ``compile()`` can point every problem at the user's line.
-Node options flowc cannot honour (retry and cache policies, ``defer``...)
-fail right away, in the ``add_node`` call that asks for them; everything else
-is checked at once by ``compile()``.
+Node policies (``retry_policy``, ``cache_policy``, ``defer``,
+``error_handler``, ``timeout``) are recorded with the node and given to the
+engine's plan of the runner ``compile()`` generates; node options flowc cannot
+honour (``destinations``, ``trace_policy``) fail right away, in the
+``add_node`` call that asks for them; everything else is checked at once by
+``compile()``.
 """
 
 from __future__ import annotations
@@ -190,9 +193,13 @@ class StateGraph(Generic[StateT]):
             metadata: shown in task events and messages metadata.
             input_schema: a narrower schema the node receives (default: the state).
 
+        LangGraph's node policies are taken too: ``retry_policy`` (a
+        ``RetryPolicy`` or a list of them; ``retry`` is its old name),
+        ``cache_policy``, ``defer``, ``error_handler`` and ``timeout``.
+
         Raises:
             UnsupportedFeatureError: for LangGraph node options flowc does not
-                support yet (``defer``, ``retry_policy``, ``cache_policy``...).
+                support yet (``destinations``, ``trace_policy``).
         """
         span = call_site()
         self._add_node(node, action, metadata, input_schema, options, span)
