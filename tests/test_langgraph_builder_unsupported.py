@@ -50,7 +50,6 @@ def compile_error(builder: StateGraph[Any], **kwargs: Any) -> list[tuple[str, st
 @pytest.mark.parametrize(
     ("option", "value", "message"),
     [
-        ("timeout", 1.5, "node timeouts (`timeout=`) are not supported by flowc yet"),
     ],
 )
 def test_node_options_fail_at_add_node(option: str, value: Any, message: str) -> None:
@@ -64,9 +63,9 @@ def test_node_options_fail_at_add_node(option: str, value: Any, message: str) ->
 
 def test_default_node_policies_flowc_lacks_fail_at_set_node_defaults() -> None:
     with pytest.raises(
-        UnsupportedFeatureError, match=r"node timeouts \(`timeout=`\) are not supported"
+        UnsupportedFeatureError, match=r"trace policies \(`trace_policy=`\) are not supported"
     ):
-        StateGraph(State).set_node_defaults(timeout=1.5)
+        StateGraph(State).set_node_defaults(trace_policy=object())
     StateGraph(State).set_node_defaults()  # nothing asked, nothing refused
     StateGraph(State).set_node_defaults(retry_policy=RetryPolicy())
 

@@ -202,3 +202,57 @@ def test_an_error_handler_gets_the_error_config_and_writer_by_name() -> None:
     ]
     error, node = seen[0]
     assert (error.node, type(error.error), node) == ("first", KeyError, "__error_handler__first")
+
+
+def test_a_timeout_on_a_sync_node_fails_at_compile_as_in_langgraph() -> None:
+    builder = StateGraph(State).add_node("first", first, timeout=1.0).add_edge(START, "first")
+    with pytest.raises(ValueError, match="Node timeouts are only supported for async nodes"):
+        builder.compile()
+    defaults = StateGraph(State).set_node_defaults(timeout=1.0).add_node("first", first)
+    with pytest.raises(ValueError, match="Node 'first' is sync"):
+        defaults.add_edge(START, "first").compile()
+
+
+def test_langgraphs_timeout_policy_is_taken() -> None:
+    from langgraph.types import TimeoutPolicy as LangGraphsTimeoutPolicy
+
+    from flowc.langgraph.errors import NodeTimeoutError
+
+    async def slow(state: State) -> dict[str, Any]:
+        await asyncio.sleep(5)
+        return {"n": 1}
+
+    graph = (
+        StateGraph(State)
+        .add_node("slow", slow, timeout=LangGraphsTimeoutPolicy(run_timeout=0.05))
+        .add_edge(START, "slow")
+        .compile()
+    )
+    with pytest.raises(NodeTimeoutError, match=r"exceeded its run timeout of 0\.050s"):
+        asyncio.run(graph.ainvoke({"n": 0}))
+
+
+def test_a_nodes_cache_entries_live_under_flowcs_namespace() -> None:
+    cache = InMemoryCache()
+    graph = _fan(cache_policy=CachePolicy()).compile(cache=cache)
+    graph.invoke({"n": 0})
+    assert list(cache._entries) == [("__flowc_writes", f"{__name__}.first", "first")]
+
+
+def test_an_error_handler_gets_no_timeout_from_the_defaults() -> None:
+    async def fails(state: State) -> dict[str, Any]:
+        raise ValueError("no")
+
+    async def handler(state: State) -> dict[str, Any]:
+        await asyncio.sleep(0.2)
+        return {"n": -1}
+
+    graph = (
+        StateGraph(State)
+        .set_node_defaults(timeout=0.05)
+        .add_node("first", fails, error_handler=handler)
+        .add_edge(START, "first")
+        .compile()
+    )
+    # LangGraph's handler would time out after 0.05 s
+    assert asyncio.run(graph.ainvoke({"n": 0})) == {"n": -1, "log": []}

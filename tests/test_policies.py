@@ -1,5 +1,5 @@
-"""Node policies in the runtime: retries, deferred nodes, caches, step timeouts and error
-handlers (hand-built plans, no codegen)."""
+"""Node policies in the runtime: retries, deferred nodes, caches, step and node timeouts and
+error handlers (hand-built plans, no codegen)."""
 
 from __future__ import annotations
 
@@ -18,13 +18,17 @@ from flowc.runtime.control import Command
 from flowc.runtime.policies import (
     CACHE,
     CachePolicy,
+    NodeTimeoutError,
     RetryPolicy,
+    TimeoutPolicy,
     cache_key,
     default_cache_key,
     default_retry_on,
+    heartbeat,
     matching_policy,
     retry_delay,
     retrying,
+    timeout_policy,
 )
 
 
@@ -623,3 +627,163 @@ def test_a_failed_node_does_not_count_for_its_join() -> None:
     plan.guard("bad", error_handler=_handler())
     # d never runs: its join waits for bad, whose handler stands in for its writes only
     assert invoke(plan, {"log": []}, None) == {"log": ["b", "handled bad"]}
+
+
+# -- node timeouts
+
+
+def _timed_node(body: Any, policy: TimeoutPolicy, **kwargs: Any) -> Plan:
+    async def acall(task: Any, inp: Any, values: Any) -> Any:
+        return await body(task)
+
+    plan = Plan("timed", ("x",), (Node("n", UpdatesEvent, acall=acall),), entry=("n",))
+    plan.guard("n", timeout=policy, **kwargs)
+    return plan
+
+
+def test_an_attempt_past_its_run_timeout_fails_with_node_timeout_error() -> None:
+    async def slow(task: Any) -> Any:
+        await asyncio.sleep(5)
+
+    started = time.monotonic()
+    with pytest.raises(NodeTimeoutError) as info:
+        asyncio.run(ainvoke(_timed_node(slow, TimeoutPolicy(run_timeout=0.05)), {}, None))
+    assert time.monotonic() - started < 2
+    error = info.value
+    assert (error.node, error.kind, error.timeout, error.run_timeout) == ("n", "run", 0.05, 0.05)
+    assert str(error).startswith("Node 'n' exceeded its run timeout of 0.050s (elapsed: 0.0")
+    assert default_retry_on(error) is True
+
+
+def test_progress_keeps_an_idle_timeout_off_and_heartbeat_only_counts_heartbeats() -> None:
+    async def chatty(task: Any) -> Any:
+        for _ in range(4):
+            task.writer({"tick": 1})
+            await asyncio.sleep(0.04)
+        return {"x": 1}
+
+    async def beating(task: Any) -> Any:
+        for _ in range(4):
+            heartbeat()
+            await asyncio.sleep(0.04)
+        return {"x": 2}
+
+    idle = TimeoutPolicy(idle_timeout=0.1)
+    assert asyncio.run(ainvoke(_timed_node(chatty, idle), {}, None)) == {"x": 1}
+    assert asyncio.run(ainvoke(_timed_node(beating, idle), {}, None)) == {"x": 2}
+    only_beats = TimeoutPolicy(idle_timeout=0.1, refresh_on="heartbeat")
+    assert asyncio.run(ainvoke(_timed_node(beating, only_beats), {}, None)) == {"x": 2}
+    with pytest.raises(NodeTimeoutError, match=r"idle timeout of 0\.100s without making progress"):
+        asyncio.run(ainvoke(_timed_node(chatty, only_beats), {}, None))
+
+
+def test_a_timed_attempt_is_retried_and_each_attempt_is_timed() -> None:
+    attempts: list[int] = []
+
+    async def late_once(task: Any) -> Any:
+        attempts.append(1)
+        await asyncio.sleep(5 if len(attempts) == 1 else 0)
+        return {"x": len(attempts)}
+
+    plan = _timed_node(late_once, TimeoutPolicy(run_timeout=0.05), retry=(FAST,))
+    assert asyncio.run(ainvoke(plan, {}, None)) == {"x": 2}
+
+
+def test_a_sync_run_of_a_timed_node_fails_as_in_langgraph() -> None:
+    async def quick(task: Any) -> Any:
+        return {"x": 1}
+
+    with pytest.raises(ValueError, match="Node timeouts are only supported for async nodes"):
+        invoke(_timed_node(quick, TimeoutPolicy(run_timeout=1)), {}, None)
+
+
+def test_a_cancelled_timed_attempt_cancels_the_node() -> None:
+    cleaned: list[str] = []
+
+    async def slow(task: Any) -> Any:
+        try:
+            await asyncio.sleep(5)
+        finally:
+            cleaned.append("node")
+
+    async def main() -> None:
+        run = asyncio.ensure_future(
+            ainvoke(_timed_node(slow, TimeoutPolicy(run_timeout=10)), {}, None)
+        )
+        await asyncio.sleep(0.05)
+        run.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await run
+
+    asyncio.run(main())
+    assert cleaned == ["node"]
+
+
+def test_timeout_policy_reads_seconds_and_timedeltas_and_refuses_what_is_not_positive() -> None:
+    import datetime
+
+    assert timeout_policy(None) is None
+    assert timeout_policy(2) == TimeoutPolicy(run_timeout=2.0)
+    assert timeout_policy(datetime.timedelta(milliseconds=500)) == TimeoutPolicy(run_timeout=0.5)
+    assert timeout_policy(TimeoutPolicy(idle_timeout=1)) == TimeoutPolicy(idle_timeout=1.0)
+    assert timeout_policy(TimeoutPolicy()) is None
+    with pytest.raises(ValueError, match="run_timeout must be greater than 0"):
+        timeout_policy(0)
+    with pytest.raises(ValueError, match="refresh_on must be 'auto' or 'heartbeat'"):
+        timeout_policy(TimeoutPolicy(run_timeout=1, refresh_on="never"))
+
+
+# -- what policies cost: plans that need the executor take every superstep there
+
+
+def _thread_of_lone_node(configure: Any, config: Any = None) -> str:
+    threads: list[str] = []
+
+    def node(state: Any) -> Any:
+        threads.append(threading.current_thread().name)
+        return {"x": 1}
+
+    plan = Plan("where", ("x",), (Node("n", UpdatesEvent, plain=node),), entry=("n",))
+    configure(plan)
+    invoke(plan, {}, config(plan) if callable(config) else config)
+    return threads[0]
+
+
+def test_a_cached_plan_with_a_cache_runs_its_lone_tasks_on_workers() -> None:
+    here = threading.current_thread().name
+
+    def cache(plan: Plan) -> None:
+        plan.guard("n", cache=CachePolicy())
+
+    assert _thread_of_lone_node(cache) == here
+    assert _thread_of_lone_node(cache, _with_cache(InMemoryCache())) != here
+
+
+def test_a_plan_with_an_error_handler_or_a_step_timeout_runs_its_lone_tasks_on_workers() -> None:
+    here = threading.current_thread().name
+
+    def handled(plan: Plan) -> None:
+        plan.guard("n", error_handler=_handler())
+
+    def timed(plan: Plan) -> None:
+        plan.timing = True
+
+    assert _thread_of_lone_node(handled) != here
+    assert _thread_of_lone_node(timed) == here
+    assert _thread_of_lone_node(timed, lambda plan: _timeout(plan, 5)) != here
+
+
+def test_an_exhausted_retrys_error_carries_no_notes() -> None:
+    fn = failing_then({"x": 1}, 5)
+    with pytest.raises(Flaky) as info:
+        invoke(_plan(fn), {}, None)
+    assert not hasattr(info.value, "__notes__")
+
+
+def test_an_async_run_past_its_step_timeout_waits_for_a_late_sync_task() -> None:
+    plan = _timed_plan(0.3)
+    started = time.monotonic()
+    with pytest.raises(TimeoutError):
+        asyncio.run(ainvoke(plan, {}, _timeout(plan, 0.05)))
+    # LangGraph raises at once and leaves the node running on its thread
+    assert time.monotonic() - started >= 0.3

@@ -136,6 +136,43 @@ def test_langgraphs_own_get_runtime_is_refused_naming_flowcs() -> None:
     assert "from flowc.langgraph.runtime import get_runtime" in str(info.value)
 
 
-def test_runtime_has_no_execution_info_server_info_heartbeat_or_control() -> None:
+def test_runtime_has_no_server_info_or_control() -> None:
     fields = {f.name for f in dataclasses.fields(Runtime)}
-    assert fields == {"context", "store", "stream_writer", "previous"}
+    assert fields == {
+        "context",
+        "store",
+        "stream_writer",
+        "heartbeat",
+        "previous",
+        "execution_info",
+    }
+
+
+def test_execution_info_names_the_task_and_its_attempt_but_no_checkpoint() -> None:
+    from flowc.langgraph import RetryPolicy
+
+    seen: list[Any] = []
+
+    def node(state: State, runtime: Runtime[None]) -> dict[str, Any]:
+        seen.append(runtime.execution_info)
+        if len(seen) < 2:
+            raise ConnectionError("again")
+        return {"out": "x"}
+
+    graph = (
+        StateGraph(State)
+        .add_node(node, retry_policy=RetryPolicy(initial_interval=0, jitter=False))
+        .add_edge(START, "node")
+        .compile()
+    )
+    graph.invoke({"out": ""}, {"run_id": "8a1d1b4c-0000-4000-8000-000000000001"})
+    first, second = seen
+    assert (first.node_attempt, second.node_attempt) == (1, 2)
+    assert first.node_first_attempt_time == second.node_first_attempt_time
+    assert first.task_id == second.task_id
+    assert first.checkpoint_ns == f"node:{first.task_id}"
+    assert (first.run_id, first.thread_id, first.checkpoint_id) == (
+        "8a1d1b4c-0000-4000-8000-000000000001",
+        None,
+        "",
+    )

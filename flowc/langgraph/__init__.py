@@ -17,8 +17,10 @@ returns a graph whose ``stream``, ``astream``, ``invoke`` and ``ainvoke``
 produce exactly LangGraph's chunks and results (v1's, or with ``version="v2"``
 its stream parts and :class:`GraphOutput`), and whose ``get_graph()``,
 ``get_input_jsonschema()`` and ``get_output_jsonschema()`` describe it as
-LangGraph does. ``Send``, ``Command``, ``interrupt`` and ``Interrupt`` are flowc's (also in
-:mod:`flowc.langgraph.types`). LangGraph's prebuilt agent and tool node
+LangGraph does. ``Send``, ``Command``, ``interrupt``, ``Interrupt`` and the node policies
+``RetryPolicy``, ``CachePolicy`` and ``TimeoutPolicy`` are flowc's (also in
+:mod:`flowc.langgraph.types`); ``Runtime`` and ``get_runtime`` are in
+:mod:`flowc.langgraph.runtime`, the node caches in ``flowc.langgraph.cache``. LangGraph's prebuilt agent and tool node
 (``create_react_agent``, ``ToolNode``, ``tools_condition``) are in
 :mod:`flowc.langgraph.prebuilt`, as in ``langgraph.prebuilt``. LangGraph features flowc
 does not support yet fail at ``compile()`` (node options at ``add_node``) with
@@ -34,7 +36,7 @@ from flowc.reducers import add_messages
 from flowc.runtime import StreamWriter, get_config, get_stream_writer
 from flowc.runtime.control import Command, Send
 from flowc.runtime.interrupts import Interrupt, interrupt
-from flowc.runtime.policies import CachePolicy, RetryPolicy
+from flowc.runtime.policies import CachePolicy, RetryPolicy, TimeoutPolicy
 
 from ._builder import StateGraph
 from ._compiled import CompiledStateGraph, GraphOutput
@@ -56,6 +58,7 @@ __all__ = [
     "Send",
     "StateGraph",
     "StreamWriter",
+    "TimeoutPolicy",
     "UnsupportedFeatureError",
     "add_messages",
     "get_config",

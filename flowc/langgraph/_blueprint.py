@@ -28,6 +28,8 @@ class NodePolicies:
     """A cache policy (:class:`flowc.runtime.policies.CachePolicy`); ``None`` if not given."""
     error_handler: tuple[str, Any, tuple[Any, ...] | None] | None = None
     """The node's error handler: its node's name, its function and its retry policies."""
+    timeout: Any = None
+    """The timeout of each attempt (:class:`flowc.runtime.policies.TimeoutPolicy`), if any."""
 
     def key(self) -> tuple[Any, ...]:
         """What tells these policies apart, for the cache of runner modules (functions and
@@ -42,7 +44,7 @@ class NodePolicies:
         cache = None if self.cache is None else (id(self.cache.key_func), self.cache.ttl)
         handler = self.error_handler
         handled = None if handler is None else (handler[0], id(handler[1]), handler[2])
-        return (retry, self.defer, cache, handled)
+        return (retry, self.defer, cache, handled, self.timeout)
 
 
 @dataclass(frozen=True, slots=True)

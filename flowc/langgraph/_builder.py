@@ -3,9 +3,12 @@
 Every method takes LangGraph's arguments and returns the builder, so builder
 code written for LangGraph runs unchanged. Each call remembers where it was
 made, so that ``compile()`` can point every problem at the user's line.
-Node options flowc cannot honour (retry and cache policies, ``defer``...)
-fail right away, in the ``add_node`` call that asks for them; everything else
-is checked at once by ``compile()``.
+Node policies (``retry_policy``, ``cache_policy``, ``defer``,
+``error_handler``, ``timeout``) are recorded with the node and given to the
+engine's plan of the runner ``compile()`` generates; node options flowc cannot
+honour (``destinations``, ``trace_policy``) fail right away, in the
+``add_node`` call that asks for them; everything else is checked at once by
+``compile()``.
 """
 
 from __future__ import annotations
@@ -17,12 +20,14 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from flowc.dsl.diagnostics import Diagnostic, Span
 from flowc.dsl.spec import END, START
+from flowc.runtime.policies import sync_timeout_message, timeout_policy
 
 from ._blueprint import Blueprint, BranchRecord, EdgeRecord, NodePolicies, NodeRecord
 from ._errors import UnsupportedFeatureError, call_site, deprecated
 from ._lower import (
     UNSUPPORTED,
     _annotations,
+    _is_async,
     _metadata,
     check_blueprint,
     compile_blueprint,
@@ -40,7 +45,6 @@ __all__ = ["StateGraph"]
 StateT = TypeVar("StateT")
 
 _NODE_OPTIONS: dict[str, str] = {
-    "timeout": "node timeouts (`timeout=`) are",
     "trace_policy": "trace policies (`trace_policy=`) are",
 }
 """LangGraph's node options flowc does not offer yet, each with the start of the sentence
@@ -246,9 +250,13 @@ class StateGraph(Generic[StateT]):
             metadata: shown in task events and messages metadata.
             input_schema: a narrower schema the node receives (default: the state).
 
+        LangGraph's node policies are taken too: ``retry_policy`` (a
+        ``RetryPolicy`` or a list of them; ``retry`` is its old name),
+        ``cache_policy``, ``defer``, ``error_handler`` and ``timeout``.
+
         Raises:
             UnsupportedFeatureError: for LangGraph node options flowc does not
-                support yet (``defer``, ``retry_policy``, ``cache_policy``...).
+                support yet (``destinations``, ``trace_policy``).
         """
         span = call_site()
         self._add_node(node, action, metadata, input_schema, options, span)
@@ -284,6 +292,7 @@ class StateGraph(Generic[StateT]):
         defer = bool(options.pop("defer", False))
         cache = options.pop("cache_policy", None)
         handler = options.pop("error_handler", None)
+        timeout = timeout_policy(options.pop("timeout", None))
         for option, value in options.items():
             what = _NODE_OPTIONS.get(option)
             if what is None:
@@ -311,8 +320,13 @@ class StateGraph(Generic[StateT]):
                 error_handler=None
                 if handler is None
                 else (f"__error_handler__{name}", handler, None),
+                timeout=timeout,
             )
-            if retry is not None or defer or cache is not None or handler is not None
+            if retry is not None
+            or defer
+            or cache is not None
+            or handler is not None
+            or timeout is not None
             else None
         )
         self._nodes.append(
@@ -439,6 +453,9 @@ class StateGraph(Generic[StateT]):
         handler = policies.pop("error_handler", None)
         if handler is not None:
             self._defaults["error_handler"] = handler
+        timeout = timeout_policy(policies.pop("timeout", None))
+        if timeout is not None:
+            self._defaults["timeout"] = timeout
         for option, value in policies.items():
             what = _NODE_OPTIONS.get(option)
             if what is None:
@@ -478,11 +495,19 @@ class StateGraph(Generic[StateT]):
         if handler is not None:
             # the retry defaults apply to error handlers too, as in LangGraph
             handler = (handler[0], handler[1], defaults.get("retry_policy"))
-        if retry is own.retry and cache is own.cache and handler == own.error_handler:
+        timeout = defaults.get("timeout") if own.timeout is None else own.timeout
+        if (
+            retry is own.retry
+            and cache is own.cache
+            and handler == own.error_handler
+            and timeout is own.timeout
+        ):
             return record
         return dataclasses.replace(
             record,
-            policies=dataclasses.replace(own, retry=retry, cache=cache, error_handler=handler),
+            policies=dataclasses.replace(
+                own, retry=retry, cache=cache, error_handler=handler, timeout=timeout
+            ),
         )
 
     def _unresumable(self) -> list[Diagnostic]:
@@ -569,6 +594,11 @@ class StateGraph(Generic[StateT]):
                 )
         if checkpointer in (None, False):
             problems.extend(self._unresumable())
+        for record in map(self._with_defaults, self._nodes):
+            timed = record.policies is not None and record.policies.timeout is not None
+            if timed and not is_compiled_graph(record.action) and not _is_async(record.action):
+                # as LangGraph: a sync node cannot be stopped, so it cannot time out
+                raise ValueError(sync_timeout_message(record.name))
         blueprint = self._blueprint(name, span, problems)
         return CompiledStateGraph(
             compile_blueprint(blueprint),

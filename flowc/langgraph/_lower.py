@@ -143,6 +143,7 @@ def _apply_policies(
                 cache=policies.cache,
                 cache_ns=cache_namespace(record.action, record.name),
                 error_handler=handler,
+                timeout=policies.timeout,
             )
         if is_compiled_graph(record.action):
             child_bp = record.action.blueprint

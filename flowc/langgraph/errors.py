@@ -1,4 +1,5 @@
-"""``langgraph.errors`` on flowc: :class:`NodeError` and the errors a run raises.
+"""``langgraph.errors`` on flowc: :class:`NodeError`, ``NodeTimeoutError`` and the errors a run
+raises.
 
 ``from langgraph.errors import NodeError`` becomes ``from flowc.langgraph.errors import
 NodeError``. ``GraphRecursionError``, ``InvalidUpdateError`` and ``EmptyInputError`` are
@@ -10,8 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flowc.runtime.errors import EmptyInputError, GraphRecursionError, InvalidUpdateError
+from flowc.runtime.policies import NodeTimeoutError
 
-__all__ = ["EmptyInputError", "GraphRecursionError", "InvalidUpdateError", "NodeError"]
+__all__ = [
+    "EmptyInputError",
+    "GraphRecursionError",
+    "InvalidUpdateError",
+    "NodeError",
+    "NodeTimeoutError",
+]
 
 
 @dataclass(frozen=True, slots=True)

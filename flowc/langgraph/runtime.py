@@ -11,19 +11,45 @@ dataclass or pydantic model given as a dict, as in LangGraph).
 from __future__ import annotations
 
 import dataclasses
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from flowc.runtime import StreamWriter, current_task
 from flowc.runtime.context import get_context
+from flowc.runtime.policies import current_attempt, heartbeat
 
-__all__ = ["Runtime", "get_runtime"]
+__all__ = ["ExecutionInfo", "Runtime", "get_runtime"]
 
 ContextT = TypeVar("ContextT")
 
 
 def _no_writer(chunk: Any) -> None:
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class ExecutionInfo:
+    """What a node learns of the task it runs in: LangGraph's ``ExecutionInfo``.
+
+    Attributes:
+        checkpoint_id: always ``""``: flowc does not tell a task its checkpoint.
+        checkpoint_ns: the task's namespace (``node:task id``, under its parents').
+        task_id: the task's id.
+        thread_id: the run's ``thread_id``, if it runs on a thread.
+        run_id: the run's ``run_id``, if its config gives one.
+        node_attempt: the attempt running, from 1 (retries count up).
+        node_first_attempt_time: when the first attempt started (``time.time()``).
+    """
+
+    checkpoint_id: str
+    checkpoint_ns: str
+    task_id: str
+    thread_id: str | None = None
+    run_id: str | None = None
+    node_attempt: int = 1
+    node_first_attempt_time: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,13 +60,17 @@ class Runtime(Generic[ContextT]):
         context: the run's ``context=`` argument (``None`` if it was given none).
         store: always ``None``: flowc has no store.
         stream_writer: the task's stream writer (``custom`` events).
+        heartbeat: tells the node's idle timeout that the node is still at work.
+        execution_info: the task the node runs in and its attempt.
         previous: always ``None``: flowc has no functional API.
     """
 
     context: ContextT = field(default=None)  # type: ignore[assignment]
     store: Any = None
     stream_writer: StreamWriter[Any] = field(default=_no_writer)
+    heartbeat: Callable[[], None] = field(default=heartbeat)
     previous: Any = None
+    execution_info: ExecutionInfo | None = None
 
     def override(self, **overrides: Any) -> Runtime[ContextT]:
         """A copy with the given fields replaced."""
@@ -60,7 +90,20 @@ def get_runtime(context_schema: type[ContextT] | None = None) -> Runtime[Context
     task = current_task()
     if task is None:
         raise RuntimeError("get_runtime() was called outside a running flowc graph")
-    return Runtime(context=get_context(), stream_writer=task.writer)
+    attempt, first = current_attempt()
+    config = task.run.config
+    configurable = config.get("configurable") or {}
+    run_id = config.get("run_id")
+    info = ExecutionInfo(
+        checkpoint_id="",
+        checkpoint_ns=task.checkpoint_ns,
+        task_id=task.id,
+        thread_id=configurable.get("thread_id"),
+        run_id=None if run_id is None else str(run_id),
+        node_attempt=attempt,
+        node_first_attempt_time=time.time() if first is None else first,
+    )
+    return Runtime(context=get_context(), stream_writer=task.writer, execution_info=info)
 
 
 def coerce_context(context_schema: Any, context: Any) -> Any:

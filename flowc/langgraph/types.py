@@ -11,7 +11,7 @@ from typing import Any
 
 from flowc.runtime.control import Command, Send
 from flowc.runtime.interrupts import GraphInterrupt, Interrupt, interrupt
-from flowc.runtime.policies import CachePolicy, RetryPolicy
+from flowc.runtime.policies import CachePolicy, RetryPolicy, TimeoutPolicy
 
 from ._compiled import PregelTask, StateSnapshot
 
@@ -24,6 +24,7 @@ __all__ = [
     "RetryPolicy",
     "Send",
     "StateSnapshot",
+    "TimeoutPolicy",
     "interrupt",
 ]
 

@@ -73,7 +73,7 @@ from .run import (
 )
 
 if TYPE_CHECKING:
-    from .policies import CachePolicy, RetryPolicy
+    from .policies import CachePolicy, RetryPolicy, TimeoutPolicy
 
 __all__ = [
     "BREAKPOINTS",
@@ -237,17 +237,29 @@ class Node:
         cache: CachePolicy | None = None,
         cache_ns: tuple[str, ...] = (),
         error_handler: Node | None = None,
+        timeout: TimeoutPolicy | None = None,
     ) -> None:
         """Give the node policies (before it runs): ``retry`` runs a failed attempt again;
         ``defer`` makes it wait until nothing else is left to run; ``cache`` takes what it
         wrote from the run's cache when its input was seen before (its entries under
         ``cache_ns``, by default ``("__flowc_writes", node name)``); ``error_handler``
-        runs when the node fails, in its place (see :meth:`Engine.rescue`).
+        runs when the node fails, in its place (see :meth:`Engine.rescue`); ``timeout``
+        gives up on an attempt of an async node that takes too long (a sync run of it fails,
+        as in LangGraph).
 
         A node with retry policies is called through its ``call`` (and ``acall``), which
         retry within the task (:mod:`.policies`): the engine no longer calls its ``plain``
         function or its ``stream`` directly.
         """
+        if timeout is not None:
+            from .policies import sync_timeout_message, timed
+
+            # each attempt is timed: the retries go around the timed call
+            if self.acall is not None:
+                self.acall = timed(timeout, self.name, self.acall)
+            self.call = _failing_call(sync_timeout_message(self.name))
+            self.plain = None
+            self.stream = None
         if retry:
             # only graphs with policies load them
             from .policies import aretrying, retrying
@@ -283,6 +295,13 @@ def _async_only(name: str) -> Callable[[Task, Any, dict[str, Any]], object]:
         raise no_sync(name)
 
     call.async_only = True  # type: ignore[attr-defined]
+    return call
+
+
+def _failing_call(message: str) -> Callable[[Task, Any, dict[str, Any]], object]:
+    def call(task: Task, inp: Any, values: dict[str, Any]) -> object:
+        raise ValueError(message)
+
     return call
 
 
@@ -409,6 +428,7 @@ class Plan:
         cache: CachePolicy | None = None,
         cache_ns: tuple[str, ...] = (),
         error_handler: Node | None = None,
+        timeout: TimeoutPolicy | None = None,
     ) -> None:
         """Give ``node`` policies, before the plan runs (see :meth:`Node.guard`).
 
@@ -416,7 +436,12 @@ class Plan:
         name it), which no edge leads to.
         """
         self.nodes[node].guard(
-            retry=retry, defer=defer, cache=cache, cache_ns=cache_ns, error_handler=error_handler
+            retry=retry,
+            defer=defer,
+            cache=cache,
+            cache_ns=cache_ns,
+            error_handler=error_handler,
+            timeout=timeout,
         )
         if error_handler is not None:
             error_handler.keys = error_handler.writes or self.keys

@@ -24,14 +24,21 @@ from typing import Any, Final, NamedTuple, TypeVar
 __all__ = [
     "CACHE",
     "CachePolicy",
+    "NodeTimeoutError",
     "RetryPolicy",
+    "TimeoutPolicy",
     "aretrying",
+    "attempt_var",
     "cache_key",
+    "current_attempt",
     "default_cache_key",
     "default_retry_on",
+    "heartbeat",
     "matching_policy",
     "retry_delay",
     "retrying",
+    "timed",
+    "timeout_policy",
 ]
 
 T = TypeVar("T")
@@ -134,6 +141,26 @@ def retry_delay(policy: RetryPolicy, failures: int) -> float:
     return interval + random.uniform(0, 1)
 
 
+_attempt: Any = None
+
+
+def attempt_var() -> Any:
+    """The context variable holding the running attempt of a retried node: its number (from 1)
+    and when the first attempt started (``time.time()``)."""
+    global _attempt
+    if _attempt is None:
+        import contextvars
+
+        _attempt = contextvars.ContextVar("flowc_node_attempt", default=None)
+    return _attempt
+
+
+def current_attempt() -> tuple[int, float | None]:
+    """The running node's attempt number and its first attempt's start (``None``: not retried)."""
+    current = None if _attempt is None else _attempt.get()
+    return current if current is not None else (1, None)
+
+
 def retrying(
     policies: Sequence[RetryPolicy],
     call: Callable[..., T],
@@ -150,7 +177,10 @@ def retrying(
 
     def attempt(*args: Any) -> T:
         failures = 0
+        first = time.time()
+        var = attempt_var()
         while True:
+            token = var.set((failures + 1, first))
             try:
                 return call(*args)
             except Exception as exc:
@@ -161,6 +191,8 @@ def retrying(
                 if failures >= policy.max_attempts:
                     raise
                 sleep(retry_delay(policy, failures))
+            finally:
+                var.reset(token)
 
     return attempt
 
@@ -175,7 +207,10 @@ def aretrying(
         import asyncio
 
         failures = 0
+        first = time.time()
+        var = attempt_var()
         while True:
+            token = var.set((failures + 1, first))
             try:
                 return await acall(*args)
             except Exception as exc:
@@ -186,6 +221,8 @@ def aretrying(
                 if failures >= policy.max_attempts:
                     raise
                 await asyncio.sleep(retry_delay(policy, failures))
+            finally:
+                var.reset(token)
 
     return attempt
 
@@ -235,3 +272,210 @@ def cache_key(
     key = policy.key_func(input)
     data = key.encode() if isinstance(key, str) else key
     return namespace, hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+# -- node timeouts
+
+
+class TimeoutPolicy(NamedTuple):
+    """How long one attempt of an async node may take: LangGraph's ``TimeoutPolicy``.
+
+    Attributes:
+        run_timeout: seconds an attempt may take in all.
+        idle_timeout: seconds an attempt may go without progress: with
+            ``refresh_on="auto"`` a ``custom`` chunk it writes or a heartbeat
+            (``Runtime.heartbeat()``) is progress; with ``"heartbeat"`` only a
+            heartbeat is.
+        refresh_on: ``"auto"`` or ``"heartbeat"``.
+    """
+
+    run_timeout: float | None = None
+    idle_timeout: float | None = None
+    refresh_on: str = "auto"
+
+
+def _seconds(value: Any, field: str) -> float | None:
+    if value is None:
+        return None
+    seconds = value.total_seconds() if hasattr(value, "total_seconds") else float(value)
+    if seconds <= 0:
+        raise ValueError(f"{field} must be greater than 0")
+    return float(seconds)
+
+
+def timeout_policy(value: Any) -> TimeoutPolicy | None:
+    """A node's ``timeout=`` as a policy, as LangGraph reads it: seconds (or a ``timedelta``)
+    are a ``run_timeout``; ``None`` when no timeout is set.
+
+    Raises:
+        ValueError: for a timeout that is not positive, or another ``refresh_on``.
+    """
+    if value is None:
+        return None
+    if not hasattr(value, "run_timeout"):
+        value = TimeoutPolicy(run_timeout=value)
+    if value.refresh_on not in ("auto", "heartbeat"):
+        raise ValueError("refresh_on must be 'auto' or 'heartbeat'")
+    run = _seconds(value.run_timeout, "run_timeout")
+    idle = _seconds(value.idle_timeout, "idle_timeout")
+    if run is None and idle is None:
+        return None
+    return TimeoutPolicy(run, idle, value.refresh_on)
+
+
+def sync_timeout_message(node: str) -> str:
+    """LangGraph's error for a timeout on a node that runs sync."""
+    return (
+        "Node timeouts are only supported for async nodes because sync Python execution "
+        f"cannot be safely cancelled in-process. Node {node!r} is sync."
+    )
+
+
+class NodeTimeoutError(Exception):
+    """An attempt of a node took longer than its timeout allows (LangGraph's ``NodeTimeoutError``).
+
+    Not a ``TimeoutError`` (an ``OSError``), so that the default retry policy retries it.
+
+    Attributes:
+        node: the node's name.
+        elapsed: the seconds the attempt ran.
+        kind: ``"run"`` or ``"idle"``: which timeout it exceeded.
+        timeout: that timeout's seconds.
+        run_timeout, idle_timeout: the node's timeouts.
+    """
+
+    def __init__(
+        self,
+        node: str,
+        elapsed: float,
+        *,
+        kind: str,
+        idle_timeout: float | None = None,
+        run_timeout: float | None = None,
+    ) -> None:
+        if kind == "idle":
+            assert idle_timeout is not None
+            message = (
+                f"Node '{node}' exceeded its idle timeout of {idle_timeout:.3f}s "
+                f"without making progress (elapsed: {elapsed:.3f}s)."
+            )
+            self.timeout = idle_timeout
+        else:
+            assert run_timeout is not None
+            message = (
+                f"Node '{node}' exceeded its run timeout of {run_timeout:.3f}s "
+                f"(elapsed: {elapsed:.3f}s)."
+            )
+            self.timeout = run_timeout
+        super().__init__(message)
+        self.node = node
+        self.elapsed = elapsed
+        self.kind = kind
+        self.idle_timeout = idle_timeout
+        self.run_timeout = run_timeout
+
+
+class Progress:
+    """When the attempt of a timed node last made progress (its idle timeout counts from it)."""
+
+    __slots__ = ("at", "auto")
+
+    def __init__(self, at: float, auto: bool) -> None:
+        self.at = at
+        self.auto = auto
+
+    def beat(self) -> None:
+        """A heartbeat: the node is still at work."""
+        import time as _time
+
+        self.at = _time.monotonic()
+
+
+_progress: Any = None
+
+
+def progress_var() -> Any:
+    """The context variable holding the running timed attempt's :class:`Progress`."""
+    global _progress
+    if _progress is None:
+        import contextvars
+
+        _progress = contextvars.ContextVar("flowc_node_progress", default=None)
+    return _progress
+
+
+def heartbeat() -> None:
+    """Tell the running node's idle timeout that the node is still at work (else nothing)."""
+    if _progress is None:
+        return
+    current = _progress.get()
+    if current is not None:
+        current.beat()
+
+
+def timed(
+    policy: TimeoutPolicy, name: str, acall: Callable[..., Awaitable[T]]
+) -> Callable[..., Awaitable[T]]:
+    """``acall`` given up on with :class:`NodeTimeoutError` past ``policy``'s timeouts.
+
+    The attempt runs as a task of its own, cancelled when it is late. Its
+    ``custom`` chunks refresh the idle timeout under ``refresh_on="auto"``,
+    heartbeats under both settings.
+    """
+    run_timeout, idle_timeout = policy.run_timeout, policy.idle_timeout
+    auto = policy.refresh_on == "auto"
+
+    async def attempt(task: Any, *args: Any) -> T:
+        import asyncio
+        import time as _time
+
+        started = _time.monotonic()
+        progress = Progress(started, auto)
+        var = progress_var()
+        token = var.set(progress)
+        writer = task.writer
+        if auto and idle_timeout is not None:
+
+            def refreshing(chunk: Any) -> None:
+                progress.beat()
+                writer(chunk)
+
+            task._writer = refreshing
+        work = asyncio.ensure_future(acall(task, *args))
+        try:
+            while True:
+                now = _time.monotonic()
+                waits = []
+                if run_timeout is not None:
+                    waits.append(started + run_timeout - now)
+                if idle_timeout is not None:
+                    waits.append(progress.at + idle_timeout - now)
+                done, _ = await asyncio.wait({work}, timeout=max(0.0, min(waits)))
+                if done:
+                    return work.result()
+                now = _time.monotonic()
+                kind = None
+                if run_timeout is not None and now - started >= run_timeout:
+                    kind = "run"
+                elif idle_timeout is not None and now - progress.at >= idle_timeout:
+                    kind = "idle"
+                if kind is None:
+                    continue
+                work.cancel()
+                await asyncio.gather(work, return_exceptions=True)
+                raise NodeTimeoutError(
+                    name,
+                    now - started,
+                    kind=kind,
+                    idle_timeout=idle_timeout,
+                    run_timeout=run_timeout,
+                )
+        finally:
+            if not work.done():
+                # the attempt itself was cancelled (its run ended): so is the node's task
+                work.cancel()
+            var.reset(token)
+            if auto and idle_timeout is not None:
+                task._writer = writer
+
+    return attempt

@@ -1,18 +1,22 @@
-"""`step_timeout` against LangGraph 1.2.22: what a run that times out streams, and what it raises.
+"""`step_timeout` and node timeouts against LangGraph 1.2.22: what a run that times out
+streams, and what it raises.
 
 The graphs (``streams_only/timeouts.py``) are LangGraph code run as it is and with its
 imports swapped, as the drop-in graphs are; they live outside ``dropin/`` because each run
 waits for a late node, which every mode and pair of modes would make slow: here each mode
-runs alone and all at once, sync and async.
+runs alone and all at once, sync and async. A ``NodeTimeoutError`` says how long the attempt
+ran: its seconds are left out of the comparison.
 """
 
 from __future__ import annotations
 
 import copy
+import re
 import sys
 import types
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,6 +26,17 @@ from .test_dropin import swap_imports
 pytestmark = pytest.mark.conformance
 
 SOURCE = Path(__file__).parent / "streams_only" / "timeouts.py"
+_ELAPSED = re.compile(r"\(elapsed: \d+\.\d+s\)")
+
+
+def _without_elapsed(value: Any) -> Any:
+    if isinstance(value, str):
+        return _ELAPSED.sub("(elapsed: <s>)", value)
+    if isinstance(value, dict):
+        return {k: _without_elapsed(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_without_elapsed(v) for v in value)
+    return value
 
 
 @cache
@@ -38,20 +53,24 @@ def load(impl: str) -> types.ModuleType:
 
 @pytest.mark.parametrize("use_async", [False, True], ids=["sync", "async"])
 @pytest.mark.parametrize("name", load("langgraph").GRAPHS)
-def test_a_step_that_times_out_streams_and_raises_as_in_langgraph(
+def test_a_run_past_a_timeout_streams_and_raises_as_in_langgraph(
     name: str, use_async: bool
 ) -> None:
     for mode in [*(m for m in MODES if m != "checkpoints"), list(MODES)]:
         expected, actual = (
-            normalize(
-                collect(
-                    getattr(module, name),
-                    copy.deepcopy(module.INPUTS[0]),
-                    stream_mode=mode,
-                    use_async=use_async,
+            _without_elapsed(
+                normalize(
+                    collect(
+                        getattr(module, name),
+                        copy.deepcopy(module.INPUTS[0]),
+                        stream_mode=mode,
+                        use_async=use_async,
+                    )
                 )
             )
             for module in (load("langgraph"), load("flowc"))
         )
         assert actual == expected, f"{name} stream_mode={mode}"
-        assert actual[-1][0] == "<raised>"
+        # a retried attempt that was late once ends in time
+        raised = bool(actual) and isinstance(actual[-1], tuple) and actual[-1][0] == "<raised>"
+        assert raised is (name != "node_retried" or not use_async)

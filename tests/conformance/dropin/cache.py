@@ -7,12 +7,13 @@ with what it wrote). `ttl=0` always misses; a failing node is never cached.
 
 import operator
 import time
-from typing import Annotated, TypedDict
+from typing import Annotated
 
 from langgraph.cache.memory import InMemoryCache
 from langgraph.config import get_stream_writer
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import CachePolicy, Send
+from typing_extensions import TypedDict
 
 
 class State(TypedDict):
@@ -30,7 +31,8 @@ async def async_expensive(state: State):
 
 
 def slow(state: State):
-    time.sleep(0.02)
+    # a cached node that misses finishes first
+    time.sleep(0.05)
     return {"log": ["slow"]}
 
 

@@ -7,6 +7,7 @@ deferred nodes run together at the end.
 
 import itertools
 import operator
+import threading
 import time
 from typing import Annotated, TypedDict
 
@@ -19,10 +20,21 @@ class State(TypedDict):
     log: Annotated[list[str], operator.add]
 
 
-def logs(name, delay=0.0):
+def logs(name, *, signal=None, after=None):
+    """A node that logs its name; it sets ``signal`` when done, and with ``after`` it finishes
+    after that event was set (and cleared it), so that the order of the chunks of parallel
+    nodes does not depend on how loaded the machine is."""
+
     def node(state: State):
-        time.sleep(delay)
-        return {"log": [f"{name} after {len(state['log'])}"]}
+        if after is not None:
+            after.wait(5)
+            after.clear()
+            # and the other node's result is in
+            time.sleep(0.02)
+        result = {"log": [f"{name} after {len(state['log'])}"]}
+        if signal is not None:
+            signal.set()
+        return result
 
     node.__name__ = name
     return node
@@ -41,8 +53,9 @@ waits_for_a_branch.add_node("summary", logs("summary"), defer=True)
 waits_for_a_branch.add_edge(START, "a").add_edge("a", "summary").add_edge("c", "summary")
 waits_for_a_branch = waits_for_a_branch.compile()
 
-behind_a_join = StateGraph(State).add_node("b", logs("b", 0.02)).add_node("c", logs("c"))
-behind_a_join.add_edge("b", "c").add_node("a", logs("a")).add_node(
+a_done, sent_done, first_done = threading.Event(), threading.Event(), threading.Event()
+behind_a_join = StateGraph(State).add_node("b", logs("b", after=a_done)).add_node("c", logs("c"))
+behind_a_join.add_edge("b", "c").add_node("a", logs("a", signal=a_done)).add_node(
     "summary", logs("summary"), defer=True
 )
 behind_a_join.add_edge(START, "a").add_edge(START, "b").add_edge(["a", "b"], "summary")
@@ -53,14 +66,16 @@ def fan_out(state: State):
     return [Send("sent", {"topic": "s", "log": []})]
 
 
-with_sends = StateGraph(State).add_node("a", logs("a")).add_node("sent", logs("sent"))
-with_sends.add_node("summary", logs("summary", 0.02), defer=True)
+with_sends = (
+    StateGraph(State).add_node("a", logs("a")).add_node("sent", logs("sent", signal=sent_done))
+)
+with_sends.add_node("summary", logs("summary", after=sent_done), defer=True)
 with_sends.add_edge(START, "a").add_conditional_edges("a", fan_out).add_edge("a", "summary")
 with_sends = with_sends.compile()
 
 two_deferred = chain(StateGraph(State), "a", "b", "c")
-two_deferred.add_node("first", logs("first"), defer=True)
-two_deferred.add_node("second", logs("second", 0.02), defer=True)
+two_deferred.add_node("first", logs("first", signal=first_done), defer=True)
+two_deferred.add_node("second", logs("second", after=first_done), defer=True)
 two_deferred.add_edge(START, "a").add_edge("a", "first").add_edge("b", "second")
 two_deferred = two_deferred.compile()
 

@@ -6,11 +6,15 @@ attempts stay streamed), or always. Intervals are short and without jitter.
 """
 
 import operator
-from typing import Annotated, TypedDict
+import threading
+import time
+from typing import Annotated
 
 from langgraph.config import get_stream_writer
 from langgraph.graph import START, StateGraph
+from langgraph.runtime import Runtime
 from langgraph.types import RetryPolicy
+from typing_extensions import TypedDict
 
 
 class State(TypedDict):
@@ -26,12 +30,17 @@ FAST = {"initial_interval": 0.001, "jitter": False}
 counts = {"third": 0, "always": 0, "value": 0}
 
 
-def third_time(error):
-    """A node that raises ``error`` on its first two attempts of each run."""
+def third_time(error, key="third", before_second=None):
+    """A node that raises ``error`` on its first two attempts of each run (its second waits
+    for ``before_second`` if given, so that chunks of parallel nodes come in a fixed order)."""
 
     def node(state: State):
-        counts["third"] += 1
-        attempt = (counts["third"] - 1) % 3 + 1
+        counts[key] = counts.get(key, 0) + 1
+        attempt = (counts[key] - 1) % 3 + 1
+        if attempt == 2 and before_second is not None:
+            before_second.wait(5)
+            before_second.clear()
+            time.sleep(0.02)
         get_stream_writer()({"attempt": attempt})
         if attempt < 3:
             raise error(f"attempt {attempt}")
@@ -58,11 +67,11 @@ async def async_flaky(state: State):
     return third_time(ConnectionError)(state)
 
 
-def single(node, policy, *, sibling=False):
+def single(node, policy, *, sibling=None):
     builder = StateGraph(State).add_node("node", node, retry_policy=policy)
     builder.add_edge(START, "node")
-    if sibling:
-        builder.add_node("other", other).add_edge(START, "other")
+    if sibling is not None:
+        builder.add_node("other", sibling).add_edge(START, "other")
     else:
         builder.add_node("other", other).add_edge("node", "other")
     return builder.compile()
@@ -84,11 +93,19 @@ policy_list = single(
 )
 exhausted = single(always_fails, RetryPolicy(max_attempts=2, **FAST))
 not_retried = single(value_error, RetryPolicy(**FAST))
-# the sibling finishes while the retried node waits for its second attempt
+# the sibling finishes before the retried node's second attempt
+other_done = threading.Event()
+
+
+def signalling_other(state: State):
+    other_done.set()
+    return {"log": ["other"]}
+
+
 parallel = single(
-    third_time(ConnectionError),
-    RetryPolicy(initial_interval=0.05, backoff_factor=0.02, jitter=False),
-    sibling=True,
+    third_time(ConnectionError, "parallel", other_done),
+    RetryPolicy(**FAST),
+    sibling=signalling_other,
 )
 asynchronous = single(async_flaky, RetryPolicy(**FAST))
 defaults = (
@@ -118,6 +135,23 @@ subgraph_retries = (
     StateGraph(State).add_node("child", retrying_child).add_edge(START, "child").compile()
 )
 
+
+def knows_its_attempt(state: State, runtime: Runtime):
+    info = runtime.execution_info
+    counts["info"] = counts.get("info", 0) + 1
+    if counts["info"] % 2:
+        raise ConnectionError("first attempt")
+    return {
+        "log": [
+            f"attempt {info.node_attempt}",
+            f"own namespace: {info.checkpoint_ns == f'node:{info.task_id}'}",
+            f"timed: {info.node_first_attempt_time is not None}",
+        ]
+    }
+
+
+execution_info = single(knows_its_attempt, RetryPolicy(**FAST))
+
 GRAPHS = [
     "default_rules",
     "custom_error",
@@ -132,5 +166,6 @@ GRAPHS = [
     "defaults",
     "retried_subgraph",
     "subgraph_retries",
+    "execution_info",
 ]
 INPUTS = [{"topic": "cats", "log": []}]

@@ -1,7 +1,11 @@
-"""Supersteps that take longer than the graph's `step_timeout`: the run raises `TimeoutError`.
+"""Supersteps that take longer than the graph's `step_timeout`, and async nodes that take
+longer than their own `timeout=`.
 
-What streamed before stays streamed: the step's task starts and the tasks that finished in
-time; the late task has no result, and the step no values.
+Past a `step_timeout` the run raises `TimeoutError`: what streamed before stays streamed (the
+step's task starts and the tasks that finished in time); the late task has no result, and the
+step no values. Past a node's timeout the attempt fails with `NodeTimeoutError` (its task
+result shows it), which a retry policy may retry; `custom` chunks keep an idle timeout off;
+a sync run of a timed node fails with LangGraph's `ValueError`.
 """
 
 import asyncio
@@ -9,7 +13,9 @@ import operator
 import time
 from typing import Annotated, TypedDict
 
+from langgraph.config import get_stream_writer
 from langgraph.graph import START, StateGraph
+from langgraph.types import RetryPolicy, TimeoutPolicy
 
 
 class State(TypedDict):
@@ -55,5 +61,45 @@ async_too_slow = fan(async_slow)
 alone = StateGraph(State).add_node("late", slow).add_edge(START, "late").compile()
 alone.step_timeout = 0.2
 
-GRAPHS = ("too_slow", "async_too_slow", "alone")
+
+async def chatty(state: State):
+    write = get_stream_writer()
+    for tick in range(4):
+        write({"tick": tick})
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(0.4)
+    return {"log": ["chatty"]}
+
+
+attempts = {"n": 0}
+
+
+async def late_once(state: State):
+    attempts["n"] += 1
+    # every other attempt is late: the first of a run, then its retry is in time
+    await asyncio.sleep(0.4 if attempts["n"] % 2 else 0)
+    return {"log": [f"attempt {attempts['n'] % 2 + 1}"]}
+
+
+def timed(node, timeout, *, sibling=False, **options):
+    builder = (
+        StateGraph(State).add_node("node", node, timeout=timeout, **options).add_edge(START, "node")
+    )
+    if sibling:
+        builder.add_node("fast", fast).add_edge(START, "fast")
+    return builder.compile()
+
+
+node_run_timeout = timed(async_slow, 0.2, sibling=True)
+node_idle_timeout = timed(chatty, TimeoutPolicy(idle_timeout=0.2))
+node_retried = timed(late_once, 0.2, retry_policy=RetryPolicy(initial_interval=0.001, jitter=False))
+
+GRAPHS = (
+    "too_slow",
+    "async_too_slow",
+    "alone",
+    "node_run_timeout",
+    "node_idle_timeout",
+    "node_retried",
+)
 INPUTS = [{"topic": "cats", "log": []}]
