@@ -145,9 +145,18 @@ MODES_ONLY: dict[tuple[str, str], list[Any]] = {("approval", "on_exit"): ["updat
 """Scripts compared in some modes only (each says why)."""
 
 
-@pytest.mark.parametrize("use_async", [False, True], ids=["sync", "async"])
-@pytest.mark.parametrize("subgraphs", [False, True], ids=["root", "sub"])
-@pytest.mark.parametrize("saver", sorted(SAVERS))
+# flowc on LangGraph's saver stores what it stores on its own: with subgraphs=True (which
+# changes only the chunks' shape here) it is left out, to keep the suite's time down
+RUNS = [
+    pytest.param(saver, subgraphs, use_async, id=f"{saver}-{kind}-{mode}")
+    for saver in sorted(SAVERS)
+    for subgraphs, kind in ((False, "root"), (True, "sub"))
+    for use_async, mode in ((False, "sync"), (True, "async"))
+    if not (saver == "langgraph" and subgraphs)
+]
+
+
+@pytest.mark.parametrize(("saver", "subgraphs", "use_async"), RUNS)
 @pytest.mark.parametrize(("stem", "name"), cases())
 def test_a_script_streams_and_keeps_what_langgraph_does(
     stem: str, name: str, saver: str, subgraphs: bool, use_async: bool

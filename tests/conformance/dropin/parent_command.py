@@ -42,7 +42,7 @@ child = (
 
 def big(state: State):
     # runs with `after`, and finishes after it on both sides
-    time.sleep(0.02)
+    time.sleep(0.04)
     return {"log": ["big"]}
 
 

@@ -20,14 +20,14 @@ def left(state: State):
 
 def right(state: State):
     # finishes after `left` and `done`, so both sides stream the step in one order
-    time.sleep(0.04)
+    time.sleep(0.08)
     first = interrupt("right?")
     second = interrupt("right again?")
     return {"log": [f"right:{first}:{second}"]}
 
 
 def done(state: State):
-    time.sleep(0.02)
+    time.sleep(0.03)
     return {"log": ["done"]}
 
 

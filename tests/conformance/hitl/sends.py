@@ -20,7 +20,7 @@ def fan(state: State):
 def tool(state: State):
     (item,) = state["items"]
     # the tasks finish in the order they were sent, on both sides
-    time.sleep(0.02 * ord(item[0]) - 1.9)
+    time.sleep(0.04 * (ord(item[0]) - ord("a")) + 0.03)
     answer = interrupt(f"approve {item}?")
     return {"log": [f"{item}:{answer}"]}
 
