@@ -7,12 +7,14 @@ delivered later than LangGraph delivers it.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, TypedDict
 
 import pytest
 
 import flowc
 from flowc import END, START, Graph
+from flowc.dsl.diagnostics import DiagnosticError
 from flowc.dsl.streams import may_stream
 from flowc.runtime import CustomEvent, UpdatesEvent, get_stream_writer
 from flowc.runtime._drive import stream
@@ -117,3 +119,63 @@ def test_a_node_wrongly_marked_quiet_still_delivers_its_events_before_its_update
         CustomEvent("second", ()),
         UpdatesEvent("loud", {"n": 1}, ()),
     ]
+
+
+def _plan_streams(module: Any) -> dict[str, bool]:
+    return {name: node.streams for name, node in module.PLAN.nodes.items()}
+
+
+def test_a_declared_streams_overrides_the_analysis_in_the_decorator_dsl() -> None:
+    graph = Graph("declared", State)
+    graph.add_node(nodes.plain, streams=True)
+    graph.add_node(nodes.writes, streams=False)
+    graph.sequence(START, "plain", "writes", END)
+    module = flowc.build(graph)
+    assert _plan_streams(module) == {"plain": True, "writes": False}
+    # forced into the loop, the writing node's events still come, before its update
+    assert list(module.stream_chunks({"n": 0}, stream_mode=["custom", "updates"])) == [
+        ("updates", {"plain": {"n": 1}}),
+        ("custom", {"n": 1}),
+        ("updates", {"writes": {"n": 1}}),
+    ]
+
+
+def test_a_declared_streams_overrides_the_analysis_in_toml(tmp_path: Path) -> None:
+    spec = tmp_path / "declared.toml"
+    spec.write_text(
+        "\n".join(
+            [
+                "[graph]",
+                'name = "declared_toml"',
+                "[state.fields]",
+                'n = "int"',
+                "[nodes.plain]",
+                'call = "tests.streams_support.nodes:plain"',
+                "streams = true",
+                "[nodes.writes]",
+                'call = "tests.streams_support.nodes:writes"',
+                "streams = false",
+                "[[edges]]",
+                'chain = ["START", "plain", "writes", "END"]',
+            ]
+        ),
+        encoding="utf-8",
+    )
+    assert _plan_streams(flowc.build(spec)) == {"plain": True, "writes": False}
+
+
+def test_a_streams_that_is_not_a_bool_is_an_error_at_its_value() -> None:
+    graph = Graph("wrongly_declared", State)
+    graph.add_node(nodes.plain, streams="no")  # type: ignore[arg-type]  # mark: streams
+    graph.sequence(START, "plain", END)
+    with pytest.raises(DiagnosticError) as info:
+        flowc.build(graph)
+    diag = info.value.diagnostics[0]
+    assert (diag.code, diag.message) == (
+        "E004",
+        "node `plain`: `streams` must be True or False, not a string",
+    )
+    assert diag.span is not None
+    source = Path(__file__).read_text(encoding="utf-8").splitlines()
+    assert "# mark: streams" in source[diag.span.line - 1]
+    assert source[diag.span.line - 1][diag.span.col - 1 :].startswith('"no"')

@@ -967,9 +967,12 @@ def _node_view(
 def _may_stream(n: NodeInfo) -> bool:
     """Whether node ``n`` may emit while it runs (else the engine runs it inline in any mode).
 
-    A ``writer`` parameter streams; otherwise the node's function and its
-    routers are read by :func:`~flowc.dsl.streams.may_stream`.
+    The spec's ``streams`` decides when given; else a ``writer`` parameter
+    streams, and otherwise the node's function and its routers are read by
+    :func:`~flowc.dsl.streams.may_stream`.
     """
+    if n.streams is not None:
+        return n.streams
     if n.writer_arg or n.call is None or n.call.obj is None:
         return True
     routers = [b.router.obj for b in n.branches]

@@ -172,6 +172,9 @@ def _option_problem(options: Mapping[str, Any]) -> tuple[str, str] | None:
         or not all(isinstance(w, str) for w in writes)
     ):
         return "writes", f"`writes` must be a list of state keys, not {_a(writes)}"
+    streams = options.get("streams")
+    if streams is not None and not isinstance(streams, bool):
+        return "streams", f"`streams` must be True or False, not {_a(streams)}"
     return None
 
 
@@ -483,6 +486,7 @@ class Graph(Generic[S]):
         writer: bool | None = None,
         custom_type: Any = None,
         writes: Sequence[str] | None = None,
+        streams: bool | None = None,
     ) -> Callable[[F], F]: ...
 
     def node(
@@ -497,6 +501,7 @@ class Graph(Generic[S]):
         writer: bool | None = None,
         custom_type: Any = None,
         writes: Sequence[str] | None = None,
+        streams: bool | None = None,
     ) -> F | Callable[[F], F]:
         """Declare a node; use as ``@graph.node``, ``@graph.node("name")`` or ``@graph.node(tags=...)``."""
         site = caller(1)
@@ -509,6 +514,7 @@ class Graph(Generic[S]):
             "writer": writer,
             "custom_type": custom_type,
             "writes": writes,
+            "streams": streams,
         }
 
         def register(func: F) -> F:
@@ -530,6 +536,7 @@ class Graph(Generic[S]):
         writer: bool | None = None,
         custom_type: Any = None,
         writes: Sequence[str] | None = None,
+        streams: bool | None = None,
         **unsupported: Any,
     ) -> Self:
         """Add a node: ``add_node(fn)``, ``add_node("name", fn)`` or ``add_node("name", graph)``.
@@ -550,6 +557,7 @@ class Graph(Generic[S]):
             "writer": writer,
             "custom_type": custom_type,
             "writes": writes,
+            "streams": streams,
         }
         if isinstance(node, str):
             if action is None:
@@ -713,7 +721,15 @@ class Graph(Generic[S]):
                 if fn_expr is not None:
                     out[(*loc, "call")] = fn_expr
             out.setdefault(loc, call)
-            for key in ("tags", "metadata", "description", "writer", "custom_type", "writes"):
+            for key in (
+                "tags",
+                "metadata",
+                "description",
+                "writer",
+                "custom_type",
+                "writes",
+                "streams",
+            ):
                 value = _kwarg(call, key)
                 if value is not None:
                     out[(*loc, key)] = value

@@ -161,6 +161,8 @@ class NodeInfo:
     branches: tuple[BranchInfo, ...]
     joins: tuple[int, ...]
     """Indices of the joins (in :attr:`CheckedGraph.joins`) this node is a source of."""
+    streams: bool | None = None
+    """The spec's ``streams``: whether the node may emit while it runs (``None``: not said)."""
 
 
 @dataclass(frozen=True, slots=True)

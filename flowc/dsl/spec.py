@@ -94,6 +94,13 @@ class NodeSpec(_Model):
         default=None,
         description="Where the node may go when it returns a Command (for checking and drawing).",
     )
+    streams: bool | None = Field(
+        default=None,
+        description=(
+            "Whether the node may emit while it runs (custom events, a graph's events): `false` "
+            "runs it in the superstep loop in every mode; by default, as flowc reads its code."
+        ),
+    )
 
 
 class EdgeSpec(_Model):
@@ -145,8 +152,12 @@ class GraphSpec(_Model):
         """A stable hash of the spec (sha256 of its canonical JSON)."""
         # a spec that declares no node destinations, and no agent, hashes as it did before
         # those fields existed
-        unset = all(node.destinations is None for node in self.nodes)
-        exclude: Any = {"nodes": {"__all__": {"destinations"}}} if unset else {}
+        unset = {
+            key
+            for key in ("destinations", "streams")
+            if all(getattr(node, key) is None for node in self.nodes)
+        }
+        exclude: Any = {"nodes": {"__all__": unset}} if unset else {}
         if self.agent is None:
             exclude["agent"] = True
         text = self.model_dump_json(by_alias=True, exclude=exclude or None)

@@ -87,6 +87,8 @@ class TomlNode(_Toml):
     writer: bool | None = None
     custom_type: str | None = None
     writes: list[str] | None = None
+    destinations: list[str] | None = None
+    streams: bool | None = None
 
 
 class TomlEdge(_Toml):
@@ -587,6 +589,8 @@ def _to_spec(doc: TomlSpec, smap: SourceMap) -> tuple[GraphSpec | None, list[Dia
             writer=node.writer,
             custom_type=None if node.custom_type is None else normalize_type_expr(node.custom_type),
             writes=None if node.writes is None else tuple(node.writes),
+            destinations=None if node.destinations is None else tuple(node.destinations),
+            streams=node.streams,
         )
         for name, node in doc.nodes.items()
     )

@@ -133,11 +133,12 @@ class NodePass(Pass):
             successors=tuple(t for t in succ.get(node.name, ()) if t != END),
             branches=tuple(branches.get(node.name, ())),
             joins=tuple(i for i, j in enumerate(joins) if node.name in j.sources),
+            streams=node.streams,
         )
         custom = self.resolve_type_expr(node.custom_type, (*loc, "custom_type"))
         declared_writes = self.check_declared_writes(node)
         if node.subgraph is not None:
-            for key in ("writer", "writes"):
+            for key in ("writer", "writes", "streams"):
                 if getattr(node, key) is not None:
                     self.error(
                         "E004", f"subgraph node `{node.name}` cannot declare `{key}`", (*loc, key)
