@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from flowc.dsl.diagnostics import Diagnostic, Span
 from flowc.dsl.spec import END, START
+from flowc.dsl.usercode import is_async as _is_async
 from flowc.runtime.policies import sync_timeout_message, timeout_policy
 
 from ._blueprint import Blueprint, BranchRecord, EdgeRecord, NodePolicies, NodeRecord
@@ -27,7 +28,6 @@ from ._errors import UnsupportedFeatureError, call_site, deprecated
 from ._lower import (
     UNSUPPORTED,
     _annotations,
-    _is_async,
     _metadata,
     check_blueprint,
     compile_blueprint,
