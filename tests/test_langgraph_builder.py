@@ -70,14 +70,13 @@ def test_exports_langgraph_names() -> None:
     assert fl.get_config is runtime.get_config
 
 
-def test_unsupported_names_fail_to_import_with_the_feature_named() -> None:
-    from flowc.langgraph import Command, Send
+def test_the_types_are_one_object_wherever_imported_and_unknown_names_fail() -> None:
+    from flowc.langgraph import Command, RetryPolicy, Send
     from flowc.langgraph.types import Command as TypesCommand
+    from flowc.langgraph.types import RetryPolicy as TypesRetryPolicy
     from flowc.langgraph.types import Send as TypesSend
 
-    assert (Send, Command) == (TypesSend, TypesCommand)
-    with pytest.raises(ImportError, match="has no RetryPolicy: retry policies are not supported"):
-        from flowc.langgraph import RetryPolicy  # noqa: F401
+    assert (Send, Command, RetryPolicy) == (TypesSend, TypesCommand, TypesRetryPolicy)
     with pytest.raises(ImportError, match="cannot import name 'Nonsense'"):
         from flowc.langgraph import Nonsense  # type: ignore[attr-defined]  # noqa: F401
 

@@ -157,23 +157,29 @@ def test_step_timeout_set_after_compile_fails_a_slow_run() -> None:
     assert graph.invoke({"n": 0}) == {"n": 1, "log": []}
 
 
-def test_a_node_reached_only_through_an_error_handlers_command_is_refused_as_unreachable() -> None:
-    from flowc.langgraph import Command, GraphCompileError
+def test_a_node_reached_only_through_an_error_handlers_command_runs_as_in_langgraph() -> None:
+    from langgraph.graph import StateGraph as LangGraphStateGraph
+    from langgraph.types import Command as LangGraphCommand
+
+    from flowc.langgraph import Command
 
     def fails(state: State) -> dict[str, Any]:
         raise ValueError("no")
 
-    def handler(state: State) -> Command:
-        return Command(goto="second")
+    results = []
+    for builder_class, command in ((StateGraph, Command), (LangGraphStateGraph, LangGraphCommand)):
 
-    builder = (
-        StateGraph(State)
-        .add_node("first", fails, error_handler=handler)
-        .add_node("second", second)
-        .add_edge(START, "first")
-    )
-    with pytest.raises(GraphCompileError, match="node `second` is unreachable from START"):
-        builder.compile()
+        def handler(state: State) -> Any:
+            return command(goto="second")
+
+        builder = (
+            builder_class(State)
+            .add_node("first", fails, error_handler=handler)
+            .add_node("second", second)
+            .add_edge(START, "first")
+        )
+        results.append(builder.compile().invoke({"n": 0}))
+    assert results[0] == results[1]
 
 
 def test_an_error_handler_gets_the_error_config_and_writer_by_name() -> None:

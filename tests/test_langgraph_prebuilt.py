@@ -40,18 +40,6 @@ def refusal(**kwargs: Any) -> str:
     ("option", "value", "message"),
     [
         (
-            "interrupt_before",
-            ["tools"],
-            "create_react_agent(interrupt_before=...): interrupts (`interrupt_before=`) are not "
-            "supported by flowc yet; flowc runs have no checkpointer to resume from",
-        ),
-        (
-            "interrupt_after",
-            ["agent"],
-            "create_react_agent(interrupt_after=...): interrupts (`interrupt_after=`) are not "
-            "supported by flowc yet; flowc runs have no checkpointer to resume from",
-        ),
-        (
             "store",
             object(),
             "create_react_agent(store=...): stores (`store=`) are not supported by flowc yet; "

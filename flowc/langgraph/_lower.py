@@ -412,7 +412,9 @@ class _Lowering:
         if record.metadata:
             common["metadata"] = record.metadata
         if record.destinations:
-            common["destinations"] = tuple(name for name, _ in record.destinations)
+            # an unknown destination is reported once, in LangGraph's words (see compile)
+            known = {node.name for node in self.bp.nodes} | {END}
+            common["destinations"] = tuple(name for name, _ in record.destinations if name in known)
         if is_compiled_graph(action):
             narrowed = _narrowing_schema(action.blueprint)
             if narrowed is not None:
