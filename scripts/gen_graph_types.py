@@ -245,7 +245,7 @@ COMMON = '''
         # _drive.invoke, written out: the call is a noticeable part of a short run
         plan = self.plan
         run = Run.start(plan.name, (), False, config, plan.limit)
-        values, wrote = plan.start(input)
+        values, wrote = plan.start(input) if input is not None else _drive.resumed(plan, config)
         events = Engine(plan, run, values, input).steps(wrote)
         # a root run streams nothing here; a nested one hands its parent what it wants
         for _ in events if run.parent is None else run.split(events):

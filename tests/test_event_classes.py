@@ -40,7 +40,7 @@ from .conftest import ROOT
 
 FIELDS = {
     ValuesEvent: ["data", "ns"],
-    UpdatesEvent: ["node", "data", "ns"],
+    UpdatesEvent: ["node", "data", "ns", "cached"],
     CustomEvent: ["data", "ns"],
     MessagesEvent: ["message", "metadata", "ns"],
     TaskEvent: ["id", "name", "input", "triggers", "metadata", "step", "ns"],
@@ -76,7 +76,12 @@ def test_event_classes_are_frozen_slotted_dataclasses(cls: Any) -> None:
     defaults = {
         f.name: f.default for f in dataclasses.fields(cls) if f.default is not dataclasses.MISSING
     }
-    assert defaults == ({"interrupts": (), "ns": ()} if cls is TaskResultEvent else {"ns": ()})
+    expected: dict[str, Any] = {"ns": ()}
+    if cls is TaskResultEvent:
+        expected["interrupts"] = ()
+    if cls is UpdatesEvent:
+        expected["cached"] = False
+    assert defaults == expected
 
 
 def test_events_have_dataclass_reprs_equality_and_hashes() -> None:
@@ -143,7 +148,7 @@ def test_generated_event_subclasses_are_dataclasses_too() -> None:
     from tests.golden import joke
 
     event = joke.RefineTopicUpdated("refine_topic", {"topic": "x"})
-    assert [f.name for f in dataclasses.fields(event)] == ["node", "data", "ns"]
+    assert [f.name for f in dataclasses.fields(event)] == ["node", "data", "ns", "cached"]
     assert repr(event) == "RefineTopicUpdated(node='refine_topic', data={'topic': 'x'}, ns=())"
     assert pickle.loads(pickle.dumps(event)) == event
     assert event != typing.cast(object, UpdatesEvent("refine_topic", {"topic": "x"}))

@@ -20,6 +20,7 @@ from collections.abc import AsyncIterator, Generator, Iterator, Sequence
 from typing import Any, cast
 
 from ._engine import Engine, Node, Plan, Request, Writes
+from ._persist import CHECKPOINTER
 from .config import Config
 from .events import Event, StreamMode, UpdatesEvent
 from .messages import emit_node_output
@@ -45,6 +46,15 @@ __all__ = [
 ]
 
 
+def resumed(plan: Plan, config: Config | None) -> tuple[dict[str, Any], bool]:
+    """A run given no input: on a thread it goes on from the thread's checkpoint (the engine
+    loads it); anywhere else, ``None`` is refused as the plan refuses it."""
+    configurable = config.get("configurable") if config else None
+    if configurable and configurable.get(CHECKPOINTER) is not None:
+        return {}, False
+    return plan.start(None)
+
+
 def drive(
     plan: Plan, run: Run, values: dict[str, Any], wrote: bool
 ) -> Generator[Event, None, None]:
@@ -68,8 +78,11 @@ async def adrive(
     try:
         engine = Engine(plan, run, values, input)
         # on a thread, START's routers see the thread's state with the input applied
-        engine.on_thread()
-        if plan.afirst is not None:
+        thread = engine.on_thread()
+        if thread is not None and thread.resumed is not None:
+            # a resumed run goes on with the nodes its checkpoint has due
+            first = thread.resumed
+        elif plan.afirst is not None:
             first = await plan.afirst(values)
         elif plan.first is not None:
             first = plan.first(values)
@@ -125,7 +138,7 @@ def stream(
     """
     try:
         run = Run.start(plan.name, stream_mode, subgraphs, config, plan.limit)
-        values, wrote = plan.start(input)
+        values, wrote = plan.start(input) if input is not None else resumed(plan, config)
     except Exception as exc:
         return failing(exc)
     events = Engine(plan, run, values, input).steps(wrote)
@@ -142,7 +155,7 @@ def astream(
     """Async twin of :func:`stream`: a refused argument raises on the first ``anext()``."""
     try:
         run = Run.start(plan.name, stream_mode, subgraphs, config, plan.limit)
-        values, wrote = plan.start(input)
+        values, wrote = plan.start(input) if input is not None else resumed(plan, config)
     except Exception as exc:
         return afailing(exc)
     events = adrive(plan, run, values, wrote, input)
@@ -152,7 +165,7 @@ def astream(
 def invoke(plan: Plan, input: Any, config: Config | None) -> dict[str, Any]:
     """Run ``plan`` to the end; its final values."""
     run = Run.start(plan.name, (), False, config, plan.limit)
-    values, wrote = plan.start(input)
+    values, wrote = plan.start(input) if input is not None else resumed(plan, config)
     events = Engine(plan, run, values, input).steps(wrote)
     # a root run streams nothing here; a nested one hands its parent what it wants
     for _ in events if run.parent is None else run.split(events):
@@ -163,7 +176,7 @@ def invoke(plan: Plan, input: Any, config: Config | None) -> dict[str, Any]:
 async def ainvoke(plan: Plan, input: Any, config: Config | None) -> dict[str, Any]:
     """Async twin of :func:`invoke`."""
     run = Run.start(plan.name, (), False, config, plan.limit)
-    values, wrote = plan.start(input)
+    values, wrote = plan.start(input) if input is not None else resumed(plan, config)
     events = adrive(plan, run, values, wrote, input)
     async for _ in events if run.parent is None else run.asplit(events):
         pass

@@ -37,7 +37,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Generator, Mapping
 from typing import Any, Final, Literal
 
-from ._persist import CHECKPOINTER, DURABILITY, START, Thread, task_id
+from ._persist import BRANCH, CHECKPOINTER, DURABILITY, START, Thread, task_id
 from .config import DEFAULT_RECURSION_LIMIT
 from .control import Send, as_command, as_send
 from .errors import (
@@ -592,9 +592,11 @@ class Engine:
             durability=configurable.get(DURABILITY) or "async",
         )
         saved, step = thread.load()
-        self.step = step + 2
         values = self.values
         given = self.given
+        if given is None:
+            return self._resumed(thread, saved, step)
+        self.step = step + 2
         # the input writes the keys it has; `values` also holds the defaults it starts a state with
         thread.given = (
             {key: value for key, value in values.items() if key in given}
@@ -610,14 +612,78 @@ class Engine:
             self.plan.apply(values, thread.given)
         return thread
 
+    def _resumed(self, thread: Thread, saved: dict[str, Any], step: int) -> Thread:
+        """A run without input: it goes on from the thread's checkpoint (see :meth:`Thread.resume`)."""
+        if thread.loaded is None:
+            raise EmptyInputError("Received no input for __start__")
+        values = self.values
+        values.clear()
+        values.update(self.plan.stored(saved))
+        thread.saved = dict(values)
+        due, self.step, thread.opening = thread.resume(values)
+        # LangGraph counts a resumed run's limit from the checkpoint: two more supersteps
+        thread.bound = 2 + step - self.step
+        # a run stopped after its input checkpoint: the hidden __start__ task takes the input
+        thread.resumed = due if START not in due else None
+        thread.given = (
+            dict(thread.loaded.checkpoint["channel_values"].get(START) or {})
+            if START in due
+            else {}
+        )
+        if START in due:
+            self.plan.apply(values, thread.given)
+        return thread
+
     def begin(self, thread: Thread, first: Goto) -> tuple[Event, ...]:
         """The input checkpoint and the hidden ``__start__`` task's writes (where START leads)."""
+        if thread.opening is not None:
+            return self.reopen(thread, first)
         checkpoint_id, events = thread.checkpoint(
             "input", self.step - 1, thread.saved, (), start=thread.given
         )
         thread.ran_task(START, (START,))
         thread.put_writes(task_id(checkpoint_id, "", START), thread.given, first)
         return events
+
+    def reopen(self, thread: Thread, first: Goto) -> tuple[Event, ...]:
+        """A resumed run's first events: the state, then the checkpoint it goes on from."""
+        events: list[Event] = []
+        if self.run.values:
+            events.append(ValuesEvent(dict(self.values), self.run.ns))
+        events.extend(thread.opening or ())
+        thread.opening = None
+        if thread.resumed is None:
+            # the hidden __start__ task's writes (a retried task's are stored once)
+            checkpoint_id = thread.config["configurable"]["checkpoint_id"]
+            thread.ran_task(START, (START,))
+            thread.put_writes(task_id(checkpoint_id, "", START), thread.given, first)
+            events.extend(self.save(thread, self.step + 1))
+            self.step += 1
+        return tuple(events)
+
+    def reuse(self, tasks: tuple[Task, ...]) -> tuple[Event, ...]:
+        """Record the writes the resumed step's tasks saved before the run stopped; their events.
+
+        Those tasks do not run again; as LangGraph does, each one's update
+        streams marked as cached.
+        """
+        thread = self.thread
+        assert thread is not None
+        cached = thread.cached
+        thread.cached = {}
+        events: list[Event] = []
+        run = self.run
+        for task in tasks:
+            saved = cached.get(task.id)
+            if saved is None:
+                continue
+            update, goto = saved
+            self.writes[task] = (task, update, goto)
+            thread.written.update(update or ())
+            thread.written.update(BRANCH + name for name in goto)
+            if run.updates:
+                events.append(self.plan.nodes[task.name].updated(task.name, update, run.ns, True))
+        return tuple(events)
 
     def save(self, thread: Thread, step: int) -> tuple[Event, ...]:
         """The checkpoint after superstep ``step``; it names the next superstep's tasks."""
@@ -682,7 +748,10 @@ class Engine:
                 # only a run given a config can be on a thread: others skip the call
                 if run.config:
                     thread = self.on_thread()
-                first = plan.entry if plan.first is None else plan.first(values)
+                if thread is not None and thread.resumed is not None:
+                    first = thread.resumed
+                else:
+                    first = plan.entry if plan.first is None else plan.first(values)
             if len(first) == 1 and type(first[0]) is str:
                 ready = self.ready = alone[first[0]]
             else:
@@ -696,11 +765,12 @@ class Engine:
                 inline = False
             if thread is not None:
                 step = self.step
-                limit += step
+                limit += step + thread.bound
                 yield from self.begin(thread, first)
+                step = self.step
             if wrote and want_values:
                 yield ValuesEvent(dict(values), ns)
-            if thread is not None:
+            if thread is not None and thread.resumed is None:
                 yield from self.save(thread, step)
             while True:
                 step += 1
@@ -823,6 +893,13 @@ class Engine:
                 inputs = self.inputs(values)
                 if want_tasks:
                     yield from run.task_starts(tasks, inputs)
+                if thread is not None and thread.cached:
+                    # a resumed step: the tasks that saved their writes do not run again
+                    yield from self.reuse(tasks)
+                    kept = [i for i, task in enumerate(tasks) if task not in self.writes]
+                    tasks = tuple(tasks[i] for i in kept)
+                    nodes = tuple(nodes[i] for i in kept)
+                    inputs = [inputs[i] for i in kept]
                 if asynchronous:
                     jobs: Any = [
                         (task, abody if n.is_async else body, (inp, values, n, plan), n.is_async)

@@ -124,7 +124,7 @@ class Graph(
         # _drive.invoke, written out: the call is a noticeable part of a short run
         plan = self.plan
         run = Run.start(plan.name, (), False, config, plan.limit)
-        values, wrote = plan.start(input)
+        values, wrote = plan.start(input) if input is not None else _drive.resumed(plan, config)
         events = Engine(plan, run, values, input).steps(wrote)
         # a root run streams nothing here; a nested one hands its parent what it wants
         for _ in events if run.parent is None else run.split(events):
@@ -2067,7 +2067,7 @@ class GraphWithSubgraphs(
         # _drive.invoke, written out: the call is a noticeable part of a short run
         plan = self.plan
         run = Run.start(plan.name, (), False, config, plan.limit)
-        values, wrote = plan.start(input)
+        values, wrote = plan.start(input) if input is not None else _drive.resumed(plan, config)
         events = Engine(plan, run, values, input).steps(wrote)
         # a root run streams nothing here; a nested one hands its parent what it wants
         for _ in events if run.parent is None else run.split(events):

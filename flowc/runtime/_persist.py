@@ -61,6 +61,32 @@ def next_of(channel_values: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(sorted(due))
 
 
+NO_WRITES: Final = "__no_writes__"
+"""The write of a task that finished without writing anything (LangGraph's marker)."""
+_CONTROL: Final = frozenset(("__error__", "__interrupt__", "__resume__"))
+
+
+def statuses(
+    pending: Sequence[tuple[str, str, Any]] | None,
+) -> dict[str, tuple[list[tuple[str, Any]], Any]]:
+    """Per task id: its output writes (empty if it did not finish) and its error, if any.
+
+    As in LangGraph, a task finished when it stored a write other than an
+    error, interrupt or resume (a task that wrote nothing stores
+    :data:`NO_WRITES`), even if it also stored an error.
+    """
+    out: dict[str, tuple[list[tuple[str, Any]], Any]] = {}
+    for tid, channel, value in pending or ():
+        output, error = out.get(tid) or ([], None)
+        if channel == "__error__":
+            if error is None:
+                error = value
+        elif channel not in _CONTROL:
+            output.append((channel, value))
+        out[tid] = (output, error)
+    return out
+
+
 def _config(thread_id: str, ns: str, checkpoint_id: str) -> dict[str, Any]:
     return {
         "configurable": {
@@ -83,6 +109,9 @@ class Thread:
     """
 
     __slots__ = (
+        "addressed",
+        "bound",
+        "cached",
         "config",
         "debug",
         "deferred",
@@ -90,9 +119,12 @@ class Thread:
         "durability",
         "fields",
         "given",
+        "loaded",
         "ns",
+        "opening",
         "parent",
         "ran",
+        "resumed",
         "saved",
         "saver",
         "seen",
@@ -125,6 +157,19 @@ class Thread:
             "configurable": {"thread_id": self.thread_id, "checkpoint_ns": self.ns}
         }
         """The config of the latest checkpoint (the parent of the next one)."""
+        self.addressed: str | None = configurable.get("checkpoint_id") or None
+        """The checkpoint the run's config names (it starts there), if it names one."""
+        self.loaded: Any = None
+        """The stored checkpoint the run starts from (a ``CheckpointTuple``), if any."""
+        self.cached: dict[str, tuple[dict[str, Any] | None, tuple[str, ...]]] = {}
+        """On a resume: per task id, the writes its task saved before the run stopped."""
+        self.resumed: tuple[str, ...] | None = None
+        """On a resume: the nodes due at the checkpoint it goes on from (not ``__start__``)."""
+        self.opening: tuple[Event, ...] | None = None
+        """On a resume: the events of the checkpoint it goes on from, streamed first."""
+        self.bound = 0
+        """How many more supersteps than the recursion limit the run may take (a resumed
+        run's, counted from its checkpoint as LangGraph counts them)."""
         self.stored = self.config
         """The config of the thread's latest stored checkpoint (the parent of the next one stored)."""
         self.stored_versions: dict[str, Any] = {}
@@ -152,7 +197,10 @@ class Thread:
 
     def load(self) -> tuple[dict[str, Any], int]:
         """The thread's state and step: its latest checkpoint's (``{}`` and -2 on a new thread)."""
-        saved = self.saver.get_tuple(self.config)
+        wanted = self.config
+        if self.addressed is not None:
+            wanted = {"configurable": {**wanted["configurable"], "checkpoint_id": self.addressed}}
+        saved = self.loaded = self.saver.get_tuple(wanted)
         if saved is None:
             return {}, -2
         checkpoint = saved.checkpoint
@@ -188,8 +236,8 @@ class Thread:
             if type(target) is str:
                 writes.append((BRANCH + target, None))
         self.written.update(channel for channel, _ in writes)
-        if writes:
-            self._put_writes(writes, tid)
+        # a task that wrote nothing says it finished, so that a resume does not run it again
+        self._put_writes(writes or [(NO_WRITES, None)], tid)
 
     def _put_writes(self, writes: list[tuple[str, Any]], tid: str) -> None:
         if self.durability == "exit":
@@ -308,12 +356,30 @@ class Thread:
             }
             for name, kind in zip(names, kinds, strict=True)
         )
-        event = CheckpointEvent(
-            _config(self.thread_id, self.ns, checkpoint_id),
+        parent_config = (
             None
             if parent is None
-            else _config(self.thread_id, self.ns, parent["configurable"]["checkpoint_id"]),
-            {key: values[key] for key in self.fields if key in values},
+            else _config(self.thread_id, self.ns, parent["configurable"]["checkpoint_id"])
+        )
+        values = {key: values[key] for key in self.fields if key in values}
+        return checkpoint_id, self._events(
+            checkpoint_id, parent_config, values, metadata, names, tasks, step
+        )
+
+    def _events(
+        self,
+        checkpoint_id: str,
+        parent_config: dict[str, Any] | None,
+        values: dict[str, Any],
+        metadata: Mapping[str, Any],
+        names: tuple[str, ...],
+        tasks: tuple[dict[str, Any], ...],
+        step: int,
+    ) -> tuple[Event, ...]:
+        event = CheckpointEvent(
+            _config(self.thread_id, self.ns, checkpoint_id),
+            parent_config,
+            values,
             metadata,
             names,
             tasks,
@@ -325,4 +391,140 @@ class Thread:
         if self.debug:
             # the clock's reading is made into text when first read, as for task events
             out.append(CheckpointDebugEvent(step, time.time_ns(), event))  # type: ignore[arg-type]
-        return checkpoint_id, tuple(out)
+        return tuple(out)
+
+    # --- resuming -----------------------------------------------------------------------
+
+    def superseded(self) -> bool:
+        """Whether the thread has moved past the checkpoint the run's config names."""
+        if self.addressed is None or self.loaded is None:
+            return False
+        latest = self.saver.get_tuple(self.config_of(None))
+        return latest is not None and latest.checkpoint["id"] != self.loaded.checkpoint["id"]
+
+    def config_of(self, checkpoint_id: str | None) -> dict[str, Any]:
+        """The config naming checkpoint ``checkpoint_id`` of this thread (its latest for ``None``)."""
+        configurable: dict[str, Any] = {"thread_id": self.thread_id, "checkpoint_ns": self.ns}
+        if checkpoint_id is not None:
+            configurable["checkpoint_id"] = checkpoint_id
+        return {"configurable": configurable}
+
+    def resume(self, values: Mapping[str, Any]) -> tuple[tuple[str, ...], int, tuple[Event, ...]]:
+        """A run without input goes on from the loaded checkpoint: its due nodes, step, events.
+
+        As in LangGraph: at the thread's latest checkpoint the tasks that saved
+        their writes before the run stopped are not run again (their writes
+        are :attr:`cached`); a run at a checkpoint the config names replays
+        it, every due task running again, on a branch of its own (a ``"fork"``
+        checkpoint, a copy of it) unless that checkpoint is an update or a
+        fork the thread has not moved past.
+        """
+        saved = self.loaded
+        checkpoint = saved.checkpoint
+        stored = checkpoint["channel_values"]
+        due = next_of(stored)
+        metadata = dict(saved.metadata)
+        step = int(metadata.get("step", -1))
+        # the due tasks' triggers are consumed by the step that runs them
+        self.ran = [(name, (BRANCH + name,)) for name in due if name != START]
+        if self.addressed is None:
+            self.cached = self._saved_writes(checkpoint["id"], due, saved.pending_writes or ())
+            if not self.stream and not self.debug:
+                return due, step, ()
+            return due, step, self._loaded_events(saved, values, due, step)
+        if metadata.get("source") in ("update", "fork") and not self.superseded():
+            events = (
+                self._loaded_events(saved, values, due, step) if self.stream or self.debug else ()
+            )
+            return due, step, events
+        # a branch of its own: a copy of the checkpoint, as LangGraph's time travel makes it
+        fork = {
+            **checkpoint,
+            "id": str(_uuid6(step + 1)),
+            "ts": _dt.datetime.now(_dt.UTC).isoformat(),
+        }
+        fork_metadata = {"source": "fork", "step": step + 1, "parents": metadata.get("parents", {})}
+        parent = self.config
+        self.config = dict(self.saver.put(self.stored, fork, dict(fork_metadata), {}))
+        self.stored = self.config
+        if not self.stream and not self.debug:
+            return due, step + 1, ()
+        tasks = tuple(
+            {
+                "id": task_id(fork["id"], self.ns, name),
+                "name": name,
+                "interrupts": (),
+                "state": None,
+            }
+            for name in due
+        )
+        parent_config = _config(self.thread_id, self.ns, parent["configurable"]["checkpoint_id"])
+        shown = {key: values[key] for key in self.fields if key in values}
+        events = self._events(fork["id"], parent_config, shown, fork_metadata, due, tasks, step + 1)
+        return due, step + 1, events
+
+    def _saved_writes(
+        self, checkpoint_id: str, due: Sequence[str], pending: Sequence[tuple[str, str, Any]]
+    ) -> dict[str, tuple[dict[str, Any] | None, tuple[str, ...]]]:
+        found = statuses(pending)
+        cached: dict[str, tuple[dict[str, Any] | None, tuple[str, ...]]] = {}
+        for name in due:
+            tid = task_id(checkpoint_id, self.ns, name)
+            output = found.get(tid, ((), None))[0]
+            # a task that failed, or stopped before it stored anything, runs again
+            if not output:
+                continue
+            update = {ch: v for ch, v in output if ch in self.fields}
+            goto = tuple(ch[len(BRANCH) :] for ch, _ in output if ch.startswith(BRANCH))
+            cached[tid] = (update or None, goto)
+        return cached
+
+    def _loaded_events(
+        self, saved: Any, values: Mapping[str, Any], due: tuple[str, ...], step: int
+    ) -> tuple[Event, ...]:
+        """The loaded checkpoint's events, as LangGraph streams it again when a run resumes."""
+        checkpoint_id = saved.checkpoint["id"]
+        tasks = task_reports(checkpoint_id, self.ns, due, saved.pending_writes or (), self.fields)
+        shown = {key: values[key] for key in self.fields if key in values}
+        return self._events(
+            checkpoint_id,
+            None if saved.parent_config is None else dict(saved.parent_config),
+            shown,
+            dict(saved.metadata),
+            due,
+            tasks,
+            step,
+        )
+
+
+def _uuid6(step: int) -> Any:
+    from .checkpoint import uuid6
+
+    return uuid6(clock_seq=step)
+
+
+def task_reports(
+    checkpoint_id: str,
+    ns: str,
+    due: Sequence[str],
+    pending: Sequence[tuple[str, str, Any]],
+    fields: Sequence[str],
+) -> tuple[dict[str, Any], ...]:
+    """The due tasks of a stored checkpoint as its ``checkpoints`` event lists them.
+
+    A task that failed shows its error, one that finished its writes (state
+    keys only), as LangGraph's ``tasks`` entries do.
+    """
+    found = statuses(pending)
+    out = []
+    for name in due:
+        tid = task_id(checkpoint_id, ns, name)
+        output, error = found.get(tid) or ([], None)
+        result = {ch: v for ch, v in output if ch in fields}
+        if error is not None:
+            out.append({"id": tid, "name": name, "error": error, "state": None})
+        elif result:
+            out.append({"id": tid, "name": name, "result": result, "interrupts": (), "state": None})
+        else:
+            out.append({"id": tid, "name": name, "interrupts": (), "state": None})
+    return tuple(out)

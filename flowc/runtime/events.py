@@ -114,6 +114,8 @@ def _frozen_slotted(cls: type[Any]) -> type[Any]:
     # the events' annotations are strings (``from __future__ import annotations``)
     names = tuple(name for name, ann in annotations.items() if not ann.startswith("ClassVar["))
     made: Mapping[str, tuple[type[Any], Callable[[Any], Any]]] = body.get("_made_on_read", {})
+    # flags a repr leaves out while they are off (an event rarely has them on)
+    quiet: frozenset[str] = body.get("_quiet", frozenset())
     slots = tuple(f"_{name}" if name in made else name for name in names)
     twin: dict[str, Any] = {
         "__module__": cls.__module__,
@@ -138,7 +140,11 @@ def _frozen_slotted(cls: type[Any]) -> type[Any]:
 
     @recursive_repr()
     def __repr__(self: Any) -> str:
-        pairs = ", ".join(f"{n}={v!r}" for n, v in zip(names, values(self), strict=True))
+        pairs = ", ".join(
+            f"{n}={v!r}"
+            for n, v in zip(names, values(self), strict=True)
+            if not (n in quiet and not v)
+        )
         return f"{self.__class__.__qualname__}({pairs})"
 
     def __eq__(self: Any, other: object) -> bool:
@@ -288,10 +294,15 @@ class UpdatesEvent(Generic[N_co, U_co]):
     node: N_co
     data: U_co | None
     ns: Namespace = ()
+    cached: bool = False
+    """The node did not run again: a resumed run took the writes it saved before it stopped."""
     mode: ClassVar[Literal["updates"]] = "updates"
+    _quiet: ClassVar[frozenset[str]] = frozenset(("cached",))
 
     def chunk(self) -> Any:
-        """LangGraph's chunk: ``{node: update}``."""
+        """LangGraph's chunk: ``{node: update}`` (and ``__metadata__`` for a cached one)."""
+        if self.cached:
+            return {self.node: self.data, "__metadata__": {"cached": True}}
         return {self.node: self.data}
 
 
