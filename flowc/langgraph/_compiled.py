@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
-from flowc.runtime import Config
-from flowc.runtime._persist import BRANCH, CHECKPOINTER, DURABILITY, START, next_of, task_id
-from flowc.runtime.checkpoint import ERROR
+from flowc.runtime import Config, _state
+from flowc.runtime._persist import CHECKPOINTER, DURABILITY
 
 from ._blueprint import Blueprint
 from ._draw import DrawableGraph, drawing
@@ -153,6 +152,11 @@ def _thread_config(config: Mapping[str, Any]) -> dict[str, Any]:
     return {"configurable": configurable}
 
 
+def _updates(supersteps: Sequence[Sequence[Any]]) -> list[list[Any]]:
+    """LangGraph's ``StateUpdate``s (named tuples) or plain tuples, as plain tuples."""
+    return [[tuple(update) for update in updates] for updates in supersteps]
+
+
 def _refuse(version: str, options: Mapping[str, Any]) -> None:
     if version not in ("v1", "v2"):
         raise UnsupportedFeatureError(
@@ -230,16 +234,18 @@ class CompiledStateGraph:
     def get_state(self, config: Mapping[str, Any], *, subgraphs: bool = False) -> StateSnapshot:
         """The thread's state at its latest checkpoint (or at the one ``config`` names)."""
         del subgraphs
-        saved = self._saver().get_tuple(_thread_config(config))
-        return self._snapshot(config, saved)
+        wanted = _thread_config(config)
+        saved = self._saver().get_tuple(wanted)
+        return self._snapshot(config, saved, live="checkpoint_id" not in wanted["configurable"])
 
     async def aget_state(
         self, config: Mapping[str, Any], *, subgraphs: bool = False
     ) -> StateSnapshot:
         """Async twin of :meth:`get_state`."""
         del subgraphs
-        saved = await self._saver().aget_tuple(_thread_config(config))
-        return self._snapshot(config, saved)
+        wanted = _thread_config(config)
+        saved = await self._saver().aget_tuple(wanted)
+        return self._snapshot(config, saved, live="checkpoint_id" not in wanted["configurable"])
 
     def get_state_history(
         self,
@@ -250,10 +256,10 @@ class CompiledStateGraph:
         limit: int | None = None,
     ) -> Iterator[StateSnapshot]:
         """The thread's snapshots, newest first."""
-        for saved in self._saver().list(
-            _thread_config(config), filter=filter, before=before, limit=limit
+        for saved in list(
+            self._saver().list(_thread_config(config), filter=filter, before=before, limit=limit)
         ):
-            yield self._snapshot(config, saved)
+            yield self._snapshot(saved.config, saved)
 
     async def aget_state_history(
         self,
@@ -264,49 +270,67 @@ class CompiledStateGraph:
         limit: int | None = None,
     ) -> AsyncIterator[StateSnapshot]:
         """Async twin of :meth:`get_state_history`."""
-        async for saved in self._saver().alist(
-            _thread_config(config), filter=filter, before=before, limit=limit
-        ):
-            yield self._snapshot(config, saved)
+        found = [
+            saved
+            async for saved in self._saver().alist(
+                _thread_config(config), filter=filter, before=before, limit=limit
+            )
+        ]
+        for saved in found:
+            yield self._snapshot(saved.config, saved)
 
-    def _snapshot(self, config: Mapping[str, Any], saved: Any) -> StateSnapshot:
-        if saved is None:
-            return StateSnapshot({}, (), dict(config), None, None, None, (), ())
-        checkpoint = saved.checkpoint
-        stored = checkpoint["channel_values"]
-        values = self.module.PLAN.stored(stored)
-        due = next_of(stored)
-        checkpoint_id = checkpoint["id"]
-        ns = saved.config["configurable"].get("checkpoint_ns", "")
-        writes: dict[str, list[tuple[str, Any]]] = {}
-        for tid, channel, value in saved.pending_writes or ():
-            writes.setdefault(tid, []).append((channel, value))
-        tasks = []
-        for name in due:
-            tid = task_id(checkpoint_id, ns, name)
-            written = writes.get(tid)
-            error = None
-            result = None
-            if written is not None:
-                for channel, value in written:
-                    if channel == ERROR:
-                        error = value
-                if error is None:
-                    result = {
-                        channel: value
-                        for channel, value in written
-                        if not channel.startswith(BRANCH) and channel != START
-                    }
-            tasks.append(PregelTask(tid, name, ("__pregel_pull", name), error, (), None, result))
+    def update_state(
+        self,
+        config: Mapping[str, Any],
+        values: Any,
+        as_node: str | None = None,
+        task_id: str | None = None,
+    ) -> dict[str, Any]:
+        """Write ``values`` into the thread as if node ``as_node`` had returned them.
+
+        Without ``as_node``, the node that ran last; the new checkpoint
+        (``source: "update"``) has due the nodes ``as_node`` leads to. Its config is returned.
+        """
+        return self.bulk_update_state(config, [[(values, as_node, task_id)]])
+
+    async def aupdate_state(
+        self,
+        config: Mapping[str, Any],
+        values: Any,
+        as_node: str | None = None,
+        task_id: str | None = None,
+    ) -> dict[str, Any]:
+        """Async twin of :meth:`update_state`."""
+        return await self.abulk_update_state(config, [[(values, as_node, task_id)]])
+
+    def bulk_update_state(
+        self, config: Mapping[str, Any], supersteps: Sequence[Sequence[Any]]
+    ) -> dict[str, Any]:
+        """Apply supersteps of updates (``(values, as_node[, task_id])`` each), one checkpoint each."""
+        saver = self._saver()
+        return _state.update_state(self.module.PLAN, saver, config, _updates(supersteps))
+
+    async def abulk_update_state(
+        self, config: Mapping[str, Any], supersteps: Sequence[Sequence[Any]]
+    ) -> dict[str, Any]:
+        """Async twin of :meth:`bulk_update_state`."""
+        saver = self._saver()
+        return await _state.aupdate_state(self.module.PLAN, saver, config, _updates(supersteps))
+
+    def _snapshot(self, config: Mapping[str, Any], saved: Any, live: bool = False) -> StateSnapshot:
+        state = _state.snapshot(self.module.PLAN, config, saved, live=live)
         return StateSnapshot(
-            values,
-            due,
-            dict(saved.config),
-            dict(saved.metadata),
-            checkpoint["ts"],
-            None if saved.parent_config is None else dict(saved.parent_config),
-            tuple(tasks),
-            (),
+            state.values,
+            state.next,
+            state.config,
+            state.metadata,
+            state.created_at,
+            state.parent_config,
+            tuple(
+                PregelTask(t.id, t.name, t.path, t.error, t.interrupts, t.state, t.result)
+                for t in state.tasks
+            ),
+            state.interrupts,
         )
 
     def __repr__(self) -> str:
