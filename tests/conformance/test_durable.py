@@ -274,3 +274,65 @@ def test_a_thread_resumes_forks_and_updates_as_in_langgraph(
         assert got == want, f"item {index} differs"
         assert _key_order(got) == _key_order(want), f"key order of item {index} differs"
     assert len(actual) == len(expected)
+
+
+class Count(TypedDict, total=False):
+    n: int
+
+
+def inc(state: Count) -> dict[str, Any]:
+    return {"n": state["n"] + 1}
+
+
+def loop(builder: type[Any]) -> Any:
+    graph = builder(Count)
+    graph.add_node("inc", inc)
+    graph.add_edge("__start__", "inc")
+    graph.add_conditional_edges("inc", lambda s: "inc" if s["n"] < 100 else "__end__")
+    return graph
+
+
+@pytest.mark.parametrize("use_async", [False, True], ids=["sync", "async"])
+def test_a_resumed_run_counts_the_recursion_limit_from_its_checkpoint_as_langgraph(
+    use_async: bool,
+) -> None:
+    # LangGraph lets a resumed run take two supersteps more than the limit
+    config: Any = {"configurable": {"thread_id": "t"}, "recursion_limit": 3}
+
+    def steps(builder: type[Any], saver: Any) -> list[Any]:
+        graph = loop(builder).compile(checkpointer=saver)
+        out = []
+        for input in ({"n": 0}, None, {"n": 50}, None):
+            try:
+                if use_async:
+                    asyncio.run(graph.ainvoke(input, config))
+                else:
+                    graph.invoke(input, config)
+            except Exception as exc:
+                out.append(type(exc).__name__)
+            state = graph.get_state(config)
+            out.append((state.values, state.metadata["step"]))
+        return out
+
+    expected = steps(LangGraphStateGraph, LangGraphSaver())
+    assert expected == [
+        "GraphRecursionError",
+        ({"n": 3}, 3),
+        "GraphRecursionError",
+        ({"n": 8}, 8),
+        "GraphRecursionError",
+        ({"n": 53}, 13),
+        "GraphRecursionError",
+        ({"n": 58}, 18),
+    ]
+    assert steps(FlowcStateGraph, FlowcSaver()) == expected
+
+
+def test_an_update_naming_a_key_the_state_does_not_have_is_refused() -> None:
+    # LangGraph drops such a key without a word; flowc refuses it and keeps the thread as it was
+    graph = chain3(FlowcStateGraph).compile(checkpointer=FlowcSaver())
+    graph.invoke({"topic": "x"}, THREAD)
+    before = snapshot(graph.get_state(THREAD))
+    with pytest.raises(Exception, match="node 'a' wrote 'topik', which the state does not have"):
+        graph.update_state(THREAD, {"topik": "y"}, as_node="a")
+    assert snapshot(graph.get_state(THREAD)) == before
