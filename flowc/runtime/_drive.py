@@ -233,4 +233,6 @@ def subgraph_node(
         await adrain(adrive(child, run, state, wrote), task.emit)
         return end(task, run)
 
-    return Node(name, updated, call, stream=events, acall=acall, **node)
+    made = Node(name, updated, call, stream=events, acall=acall, **node)
+    made.subgraph = child
+    return made

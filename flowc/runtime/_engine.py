@@ -120,6 +120,7 @@ class Node:
         "route",
         "routed",
         "stream",
+        "subgraph",
         "tags",
         "then",
         "triggers",
@@ -174,6 +175,8 @@ class Node:
         self.after: tuple[Node, ...] | None = None
         """The nodes of ``then``, sorted, when they alone decide where the node leads
         (no routers, no joins): the plan resolves them."""
+        self.subgraph: Plan | None = None
+        """A subgraph node's graph (its state is read from its own checkpoints)."""
         self.is_async = acall is not None or aroute is not None
         self.routed = route is not None or aroute is not None
         """Whether routers decide where the node leads (else its plain edges do)."""
@@ -242,6 +245,7 @@ class Plan:
         "nodes",
         "recursion_limit",
         "start",
+        "subgraphs",
     )
 
     def __init__(
@@ -288,6 +292,8 @@ class Plan:
         self.limit = DEFAULT_RECURSION_LIMIT if recursion_limit is None else recursion_limit
         """The recursion limit of a run that sets none."""
         self.start = start or self._start
+        self.subgraphs = frozenset(node.name for node in nodes if node.stream is not None)
+        """The nodes that run a subgraph (their tasks' states are the subgraphs')."""
         if input is not None:
             for node in nodes:
                 if node.input is dict:
@@ -574,7 +580,7 @@ class Engine:
         """
         run = self.run
         if run.parent is not None:
-            return None
+            return self._nested_thread()
         configurable = run.config.get("configurable")
         if not configurable or configurable.get(CHECKPOINTER) is None:
             return None
@@ -583,19 +589,55 @@ class Engine:
                 "a graph with a checkpointer needs a thread to run on: pass "
                 'config={"configurable": {"thread_id": ...}}'
             )
-        thread = self.thread = Thread(
+        thread = self.thread = run.thread = Thread(
             configurable[CHECKPOINTER],
             run.config,
             self.plan.fields,
             stream="checkpoints" in run.modes,
             debug=run.debug,
             durability=configurable.get(DURABILITY) or "async",
+            subgraphs=self.plan.subgraphs,
         )
         saved, step = thread.load()
-        values = self.values
         given = self.given
         if given is None:
             return self._resumed(thread, saved, step)
+        return self._started(thread, saved, step)
+
+    def _nested_thread(self) -> Thread | None:
+        """A subgraph's run inside a run on a thread keeps its checkpoints in its own namespace.
+
+        As in LangGraph, its namespace is its task's (``node:task id``), and a
+        run of a task that ran before (the parent resumed it) goes on from the
+        subgraph's latest checkpoint there instead of starting from its input.
+        """
+        run = self.run
+        parent = run.parent
+        assert parent is not None
+        outer = parent.run.thread
+        if outer is None:
+            return None
+        thread = self.thread = run.thread = Thread(
+            outer.saver,
+            outer.config,
+            self.plan.fields,
+            stream="checkpoints" in run.modes,
+            debug=run.debug,
+            durability=outer.durability,
+            subgraphs=self.plan.subgraphs,
+            ns=run.checkpoint_ns,
+            parents={**outer.parents, outer.ns: outer.config["configurable"]["checkpoint_id"]},
+            event_ns=run.ns,
+        )
+        saved, step = thread.load()
+        if thread.loaded is not None:
+            return self._resumed(thread, saved, step)
+        return self._started(thread, saved, step)
+
+    def _started(self, thread: Thread, saved: dict[str, Any], step: int) -> Thread:
+        """A run with input on its thread: the input applied on top of the thread's state."""
+        values = self.values
+        given = self.given
         self.step = step + 2
         # the input writes the keys it has; `values` also holds the defaults it starts a state with
         thread.given = (
@@ -620,6 +662,7 @@ class Engine:
         values.clear()
         values.update(self.plan.stored(saved))
         thread.saved = dict(values)
+        thread.resuming = True
         due, self.step, thread.opening = thread.resume(values)
         # LangGraph counts a resumed run's limit from the checkpoint: two more supersteps
         thread.bound = 2 + step - self.step
@@ -768,7 +811,7 @@ class Engine:
                 limit += step + thread.bound
                 yield from self.begin(thread, first)
                 step = self.step
-            if wrote and want_values:
+            if wrote and want_values and (thread is None or not thread.resuming):
                 yield ValuesEvent(dict(values), ns)
             if thread is not None and thread.resumed is None:
                 yield from self.save(thread, step)

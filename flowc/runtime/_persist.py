@@ -29,7 +29,15 @@ from typing import Any, Final
 
 from .events import CheckpointDebugEvent, CheckpointEvent, Event, TaskId
 
-__all__ = ["CHECKPOINTER", "DURABILITY", "START", "Thread", "next_of", "task_id"]
+__all__ = [
+    "CHECKPOINTER",
+    "DURABILITY",
+    "START",
+    "Thread",
+    "next_of",
+    "subgraph_state",
+    "task_id",
+]
 
 CHECKPOINTER: Final = "__pregel_checkpointer"
 """The ``configurable`` key of a run's checkpointer (LangGraph's ``CONFIG_KEY_CHECKPOINTER``)."""
@@ -87,7 +95,19 @@ def statuses(
     return out
 
 
-def _config(thread_id: str, ns: str, checkpoint_id: str) -> dict[str, Any]:
+def _config(
+    thread_id: str, ns: str, checkpoint_id: str, parents: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    if parents:
+        # a subgraph's checkpoint names its parents' too, as LangGraph's checkpoint_map
+        return {
+            "configurable": {
+                "checkpoint_ns": ns,
+                "thread_id": thread_id,
+                "checkpoint_map": {**parents, ns: checkpoint_id},
+                "checkpoint_id": checkpoint_id,
+            }
+        }
     return {
         "configurable": {
             "checkpoint_ns": ns,
@@ -95,6 +115,12 @@ def _config(thread_id: str, ns: str, checkpoint_id: str) -> dict[str, Any]:
             "checkpoint_id": checkpoint_id,
         }
     }
+
+
+def subgraph_state(thread_id: str, ns: str, name: str, tid: str) -> dict[str, Any]:
+    """What a due subgraph task's ``state`` is in a snapshot: the config of its checkpoints."""
+    own = f"{name}:{tid}"
+    return {"configurable": {"thread_id": thread_id, "checkpoint_ns": f"{ns}|{own}" if ns else own}}
 
 
 class Thread:
@@ -117,20 +143,24 @@ class Thread:
         "deferred",
         "deferred_writes",
         "durability",
+        "event_ns",
         "fields",
         "given",
         "loaded",
         "ns",
         "opening",
         "parent",
+        "parents",
         "ran",
         "resumed",
+        "resuming",
         "saved",
         "saver",
         "seen",
         "stored",
         "stored_versions",
         "stream",
+        "subgraphs",
         "thread_id",
         "versions",
         "written",
@@ -145,11 +175,21 @@ class Thread:
         stream: bool,
         debug: bool,
         durability: str = "async",
+        subgraphs: frozenset[str] = frozenset(),
+        ns: str = "",
+        parents: Mapping[str, str] | None = None,
+        event_ns: tuple[str, ...] = (),
     ) -> None:
         configurable = config["configurable"]
         self.saver = saver
         self.thread_id = str(configurable["thread_id"])
-        self.ns = ""
+        self.ns = ns
+        self.parents: dict[str, str] = dict(parents or {})
+        """Namespace → checkpoint id of each graph this one runs in (a subgraph's)."""
+        self.event_ns = event_ns
+        self.subgraphs = subgraphs
+        """The graph's subgraph nodes: their tasks' ``state`` names their checkpoints."""
+        self.resuming = False
         self.fields = fields
         self.stream = stream
         self.debug = debug
@@ -157,7 +197,8 @@ class Thread:
             "configurable": {"thread_id": self.thread_id, "checkpoint_ns": self.ns}
         }
         """The config of the latest checkpoint (the parent of the next one)."""
-        self.addressed: str | None = configurable.get("checkpoint_id") or None
+        # a subgraph's checkpoints are its own: the id a parent run was given is not one of them
+        self.addressed: str | None = None if ns else configurable.get("checkpoint_id") or None
         """The checkpoint the run's config names (it starts there), if it names one."""
         self.loaded: Any = None
         """The stored checkpoint the run starts from (a ``CheckpointTuple``), if any."""
@@ -325,7 +366,7 @@ class Thread:
             "versions_seen": {node: dict(seen) for node, seen in self.seen.items()},
             "updated_channels": updated,
         }
-        metadata: dict[str, Any] = {"source": source, "step": step, "parents": {}}
+        metadata: dict[str, Any] = {"source": source, "step": step, "parents": dict(self.parents)}
         parent = self.config if "checkpoint_id" in self.config["configurable"] else None
         self.parent = parent
         if self.durability == "exit":
@@ -349,17 +390,21 @@ class Thread:
             kinds[index] = f"push:{index}"
         tasks = tuple(
             {
-                "id": task_id(checkpoint_id, self.ns, name, kind),
+                "id": (tid := task_id(checkpoint_id, self.ns, name, kind)),
                 "name": name,
                 "interrupts": (),
-                "state": None,
+                "state": subgraph_state(self.thread_id, self.ns, name, tid)
+                if name in self.subgraphs
+                else None,
             }
             for name, kind in zip(names, kinds, strict=True)
         )
         parent_config = (
             None
             if parent is None
-            else _config(self.thread_id, self.ns, parent["configurable"]["checkpoint_id"])
+            else _config(
+                self.thread_id, self.ns, parent["configurable"]["checkpoint_id"], self.parents
+            )
         )
         values = {key: values[key] for key in self.fields if key in values}
         return checkpoint_id, self._events(
@@ -377,20 +422,22 @@ class Thread:
         step: int,
     ) -> tuple[Event, ...]:
         event = CheckpointEvent(
-            _config(self.thread_id, self.ns, checkpoint_id),
+            _config(self.thread_id, self.ns, checkpoint_id, self.parents),
             parent_config,
             values,
             metadata,
             names,
             tasks,
             step,
+            self.event_ns,
         )
         out: list[Event] = []
         if self.stream:
             out.append(event)
         if self.debug:
             # the clock's reading is made into text when first read, as for task events
-            out.append(CheckpointDebugEvent(step, time.time_ns(), event))  # type: ignore[arg-type]
+            stamped = CheckpointDebugEvent(step, time.time_ns(), event, self.event_ns)  # type: ignore[arg-type]
+            out.append(stamped)
         return tuple(out)
 
     # --- resuming -----------------------------------------------------------------------
@@ -451,14 +498,18 @@ class Thread:
             return due, step + 1, ()
         tasks = tuple(
             {
-                "id": task_id(fork["id"], self.ns, name),
+                "id": (tid := task_id(fork["id"], self.ns, name)),
                 "name": name,
                 "interrupts": (),
-                "state": None,
+                "state": subgraph_state(self.thread_id, self.ns, name, tid)
+                if name in self.subgraphs
+                else None,
             }
             for name in due
         )
-        parent_config = _config(self.thread_id, self.ns, parent["configurable"]["checkpoint_id"])
+        parent_config = _config(
+            self.thread_id, self.ns, parent["configurable"]["checkpoint_id"], self.parents
+        )
         shown = {key: values[key] for key in self.fields if key in values}
         events = self._events(fork["id"], parent_config, shown, fork_metadata, due, tasks, step + 1)
         return due, step + 1, events
@@ -484,11 +535,29 @@ class Thread:
     ) -> tuple[Event, ...]:
         """The loaded checkpoint's events, as LangGraph streams it again when a run resumes."""
         checkpoint_id = saved.checkpoint["id"]
-        tasks = task_reports(checkpoint_id, self.ns, due, saved.pending_writes or (), self.fields)
+        tasks = task_reports(
+            checkpoint_id,
+            self.ns,
+            due,
+            saved.pending_writes or (),
+            self.fields,
+            self.thread_id,
+            self.subgraphs,
+        )
         shown = {key: values[key] for key in self.fields if key in values}
+        parent_config = None
+        if saved.parent_config is not None:
+            parent_config = dict(saved.parent_config)
+            if self.parents:
+                # the saver's config, then the map (LangGraph's order)
+                configurable = parent_config["configurable"]
+                own = {self.ns: configurable["checkpoint_id"]}
+                parent_config = {
+                    "configurable": {**configurable, "checkpoint_map": {**self.parents, **own}}
+                }
         return self._events(
             checkpoint_id,
-            None if saved.parent_config is None else dict(saved.parent_config),
+            parent_config,
             shown,
             dict(saved.metadata),
             due,
@@ -509,6 +578,8 @@ def task_reports(
     due: Sequence[str],
     pending: Sequence[tuple[str, str, Any]],
     fields: Sequence[str],
+    thread_id: str = "",
+    subgraphs: frozenset[str] = frozenset(),
 ) -> tuple[dict[str, Any], ...]:
     """The due tasks of a stored checkpoint as its ``checkpoints`` event lists them.
 
@@ -521,10 +592,13 @@ def task_reports(
         tid = task_id(checkpoint_id, ns, name)
         output, error = found.get(tid) or ([], None)
         result = {ch: v for ch, v in output if ch in fields}
+        state = subgraph_state(thread_id, ns, name, tid) if name in subgraphs else None
         if error is not None:
-            out.append({"id": tid, "name": name, "error": error, "state": None})
+            out.append({"id": tid, "name": name, "error": error, "state": state})
         elif result:
-            out.append({"id": tid, "name": name, "result": result, "interrupts": (), "state": None})
+            out.append(
+                {"id": tid, "name": name, "result": result, "interrupts": (), "state": state}
+            )
         else:
-            out.append({"id": tid, "name": name, "interrupts": (), "state": None})
+            out.append({"id": tid, "name": name, "interrupts": (), "state": state})
     return tuple(out)
