@@ -152,6 +152,31 @@ def _thread_config(config: Mapping[str, Any]) -> dict[str, Any]:
     return {"configurable": configurable}
 
 
+def _langgraph_snapshot(state: Any) -> StateSnapshot:
+    """flowc's snapshot as LangGraph's named tuples (a subgraph task's state too)."""
+    return StateSnapshot(
+        state.values,
+        state.next,
+        state.config,
+        state.metadata,
+        state.created_at,
+        state.parent_config,
+        tuple(
+            PregelTask(
+                t.id,
+                t.name,
+                t.path,
+                t.error,
+                t.interrupts,
+                t.state if isinstance(t.state, dict | None) else _langgraph_snapshot(t.state),
+                t.result,
+            )
+            for t in state.tasks
+        ),
+        state.interrupts,
+    )
+
+
 def _updates(supersteps: Sequence[Sequence[Any]]) -> list[list[Any]]:
     """LangGraph's ``StateUpdate``s (named tuples) or plain tuples, as plain tuples."""
     return [[tuple(update) for update in updates] for updates in supersteps]
@@ -232,20 +257,31 @@ class CompiledStateGraph:
         return self.checkpointer
 
     def get_state(self, config: Mapping[str, Any], *, subgraphs: bool = False) -> StateSnapshot:
-        """The thread's state at its latest checkpoint (or at the one ``config`` names)."""
-        del subgraphs
+        """The thread's state at its latest checkpoint (or at the one ``config`` names).
+
+        With ``subgraphs=True``, a due subgraph task's ``state`` is the snapshot
+        of its subgraph (else the config of the subgraph's checkpoints).
+        """
         wanted = _thread_config(config)
-        saved = self._saver().get_tuple(wanted)
-        return self._snapshot(config, saved, live="checkpoint_id" not in wanted["configurable"])
+        saver = self._saver()
+        saved = saver.get_tuple(wanted)
+        live = "checkpoint_id" not in wanted["configurable"]
+        return _langgraph_snapshot(
+            _state.state_of(self.module.PLAN, saver, config, saved, live=live, recurse=subgraphs)
+        )
 
     async def aget_state(
         self, config: Mapping[str, Any], *, subgraphs: bool = False
     ) -> StateSnapshot:
         """Async twin of :meth:`get_state`."""
-        del subgraphs
         wanted = _thread_config(config)
-        saved = await self._saver().aget_tuple(wanted)
-        return self._snapshot(config, saved, live="checkpoint_id" not in wanted["configurable"])
+        saver = self._saver()
+        saved = await saver.aget_tuple(wanted)
+        live = "checkpoint_id" not in wanted["configurable"]
+        state = await _state.astate_of(
+            self.module.PLAN, saver, config, saved, live=live, recurse=subgraphs
+        )
+        return _langgraph_snapshot(state)
 
     def get_state_history(
         self,
@@ -318,20 +354,7 @@ class CompiledStateGraph:
         return await _state.aupdate_state(self.module.PLAN, saver, config, _updates(supersteps))
 
     def _snapshot(self, config: Mapping[str, Any], saved: Any, live: bool = False) -> StateSnapshot:
-        state = _state.snapshot(self.module.PLAN, config, saved, live=live)
-        return StateSnapshot(
-            state.values,
-            state.next,
-            state.config,
-            state.metadata,
-            state.created_at,
-            state.parent_config,
-            tuple(
-                PregelTask(t.id, t.name, t.path, t.error, t.interrupts, t.state, t.result)
-                for t in state.tasks
-            ),
-            state.interrupts,
-        )
+        return _langgraph_snapshot(_state.snapshot(self.module.PLAN, config, saved, live=live))
 
     def __repr__(self) -> str:
         return f"<flowc CompiledStateGraph {self.name!r} ({len(self.blueprint.nodes)} nodes)>"

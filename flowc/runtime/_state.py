@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from ._engine import Plan
-from ._persist import BRANCH, START, next_of, statuses, task_id
+from ._persist import BRANCH, START, next_of, statuses, subgraph_state, task_id
 from .checkpoint import checkpoint_config, uuid6
 from .errors import InvalidUpdateError
 from .run import check_concurrent_writes, check_update
@@ -88,8 +88,63 @@ class StateSnapshot(Generic[ValuesT]):
     interrupts: tuple[Any, ...] = ()
 
 
+def subgraph_tasks(plan: Plan, saved: Any) -> list[tuple[str, Plan, dict[str, Any]]]:
+    """A checkpoint's due subgraph tasks: each one's id, its graph and the config of its state."""
+    if saved is None or not plan.subgraphs:
+        return []
+    configurable = saved.config["configurable"]
+    ns = configurable.get("checkpoint_ns", "")
+    out: list[tuple[str, Plan, dict[str, Any]]] = []
+    for name in next_of(saved.checkpoint["channel_values"]):
+        node = plan.nodes.get(name)
+        if node is None or node.subgraph is None:
+            continue
+        tid = task_id(saved.checkpoint["id"], ns, name)
+        config = subgraph_state(str(configurable["thread_id"]), ns, name, tid)
+        out.append((tid, node.subgraph, config))
+    return out
+
+
+def state_of(
+    plan: Plan, saver: Any, config: Mapping[str, Any], saved: Any, *, live: bool, recurse: bool
+) -> StateSnapshot[Any]:
+    """:func:`snapshot`, with each due subgraph task's state read from its checkpoints if ``recurse``."""
+    children: dict[str, Any] = {}
+    if recurse:
+        for tid, child, child_config in subgraph_tasks(plan, saved):
+            found = saver.get_tuple(child_config)
+            children[tid] = state_of(child, saver, child_config, found, live=True, recurse=True)
+    return snapshot(plan, config, saved, live=live, children=children)
+
+
+async def astate_of(
+    plan: Plan, saver: Any, config: Mapping[str, Any], saved: Any, *, live: bool, recurse: bool
+) -> StateSnapshot[Any]:
+    """Async twin of :func:`state_of`."""
+    children: dict[str, Any] = {}
+    if recurse:
+        for tid, child, child_config in subgraph_tasks(plan, saved):
+            found = await saver.aget_tuple(child_config)
+            children[tid] = await astate_of(
+                child, saver, child_config, found, live=True, recurse=True
+            )
+    return snapshot(plan, config, saved, live=live, children=children)
+
+
+def _with_map(config: dict[str, Any], parents: Mapping[str, str]) -> dict[str, Any]:
+    """A subgraph checkpoint's config names its parents' checkpoints (LangGraph's checkpoint_map)."""
+    configurable = config["configurable"]
+    own = {configurable.get("checkpoint_ns", ""): configurable["checkpoint_id"]}
+    return {"configurable": {**configurable, "checkpoint_map": {**parents, **own}}}
+
+
 def snapshot(
-    plan: Plan, config: Mapping[str, Any], saved: Any, *, live: bool
+    plan: Plan,
+    config: Mapping[str, Any],
+    saved: Any,
+    *,
+    live: bool,
+    children: Mapping[str, Any] | None = None,
 ) -> StateSnapshot[Any]:
     """The snapshot of ``saved`` (a ``CheckpointTuple``, or ``None`` for a thread with none).
 
@@ -117,18 +172,30 @@ def snapshot(
             finished.append(result)
         else:
             left.append(name)
-        tasks.append(TaskState(tid, name, ("__pregel_pull", name), error, (), None, result))
+        state: Any = None
+        if name in plan.subgraphs:
+            state = (children or {}).get(tid) or subgraph_state(
+                str(saved.config["configurable"]["thread_id"]), ns, name, tid
+            )
+        tasks.append(TaskState(tid, name, ("__pregel_pull", name), error, (), state, result))
     if live and finished:
         for update in finished:
             if update:
                 plan.apply(values, update)
+    own_config = dict(saved.config)
+    parent_config = None if saved.parent_config is None else dict(saved.parent_config)
+    parents = saved.metadata.get("parents")
+    if parents:
+        own_config = _with_map(own_config, parents)
+        if parent_config is not None:
+            parent_config = _with_map(parent_config, parents)
     return StateSnapshot(
         values,
         tuple(left) if live else due,
-        dict(saved.config),
+        own_config,
         dict(saved.metadata),
         checkpoint["ts"],
-        None if saved.parent_config is None else dict(saved.parent_config),
+        parent_config,
         tuple(tasks),
     )
 

@@ -336,3 +336,85 @@ def test_an_update_naming_a_key_the_state_does_not_have_is_refused() -> None:
     with pytest.raises(Exception, match="node 'a' wrote 'topik', which the state does not have"):
         graph.update_state(THREAD, {"topik": "y"}, as_node="a")
     assert snapshot(graph.get_state(THREAD)) == before
+
+
+FAIL_SUB = {"y": False}
+
+
+def sub_x(state: Fan) -> dict[str, Any]:
+    return {"items": ["x"]}
+
+
+def sub_y(state: Fan) -> dict[str, Any]:
+    if FAIL_SUB["y"]:
+        raise ValueError("y failed")
+    return {"items": ["y"]}
+
+
+def with_subgraph(builder: type[Any]) -> Any:
+    sub = builder(Fan)
+    sub.add_node("x", sub_x)
+    sub.add_node("y", sub_y)
+    sub.add_edge("__start__", "x")
+    sub.add_edge("x", "y")
+    graph = builder(Fan)
+    graph.add_node("a", step_a)
+    graph.add_node("sub", sub.compile())
+    graph.add_edge("__start__", "a")
+    graph.add_edge("a", "sub")
+    return graph
+
+
+def deep_snapshot(state: Any) -> dict[str, Any]:
+    """A snapshot as a dict, with a subgraph task's state (a snapshot itself) as one too."""
+    fields = snapshot(state)
+    fields["tasks"] = [
+        {**task, "state": deep_snapshot(task["state"])}
+        if hasattr(task["state"], "_asdict")
+        else task
+        for task in fields["tasks"]
+    ]
+    return fields
+
+
+@pytest.mark.parametrize("use_async", [False, True], ids=["sync", "async"])
+@pytest.mark.parametrize("saver", sorted(SAVERS))
+@pytest.mark.parametrize(
+    "mode", [["checkpoints", "updates"], ["values", "debug"], "tasks"], ids=str
+)
+def test_a_subgraph_keeps_its_checkpoints_in_its_namespace_and_resumes_there(
+    mode: Any, saver: str, use_async: bool
+) -> None:
+    # the subgraph fails midway; resumed, it goes on from its own checkpoint (x does not rerun)
+    def play_sub(builder: type[Any], made: Any) -> list[Any]:
+        graph = with_subgraph(builder).compile(checkpointer=made)
+        out: list[Any] = []
+
+        async def astream(input: Any) -> list[Any]:
+            stream = graph.astream(input, THREAD, stream_mode=mode, subgraphs=True)
+            return [chunk async for chunk in stream]
+
+        for input, fail in (({"topic": "q"}, True), (None, False)):
+            FAIL_SUB["y"] = fail
+            try:
+                if use_async:
+                    out.extend(asyncio.run(astream(input)))
+                else:
+                    out.extend(graph.stream(input, THREAD, stream_mode=mode, subgraphs=True))
+            except Exception as exc:
+                out.append(("<raised>", type(exc).__name__, str(exc)))
+            if use_async:
+                out.append(deep_snapshot(asyncio.run(graph.aget_state(THREAD, subgraphs=True))))
+            else:
+                out.append(deep_snapshot(graph.get_state(THREAD, subgraphs=True)))
+            out.append(deep_snapshot(graph.get_state(THREAD)))
+        out.append([deep_snapshot(state) for state in history(graph)])
+        return normalize(out)
+
+    expected = play_sub(LangGraphStateGraph, LangGraphSaver())
+    actual = play_sub(FlowcStateGraph, SAVERS[saver]())
+    assert actual == expected
+    for got, want in zip(actual, expected, strict=True):
+        assert _key_order(got) == _key_order(want)
+    # the subgraph's checkpoints are there: its namespace appears in the chunks
+    assert "sub:<id" in repr(expected)
