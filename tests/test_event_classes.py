@@ -68,8 +68,8 @@ def test_event_classes_are_frozen_slotted_dataclasses(cls: Any) -> None:
     assert [f.name for f in dataclasses.fields(cls)] == FIELDS[cls]
     assert cls.__dataclass_params__.frozen is True
     # fields made when first read (a debug event's timestamp, a task event's id) keep
-    # what they are made from in a slot of their own
-    made = {"timestamp", "id"}
+    # what they are made from in a slot of their own, and so does a flag (`cached`)
+    made = {"timestamp", "id", "cached"}
     slots = [f"_{name}" if name in made else name for name in FIELDS[cls]]
     assert cls.__slots__ == tuple(slots)
     assert cls.__match_args__ == tuple(FIELDS[cls])
@@ -329,3 +329,20 @@ def test_importing_a_runner_loads_neither_dataclasses_nor_typing_extensions() ->
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
     )
     assert proc.stdout.splitlines() == ["[]", "[]"]
+
+
+def test_a_flag_costs_an_event_nothing_until_it_is_set() -> None:
+    # `cached` is not an argument of __init__ (an updates event is made per node step)
+    from flowc.runtime.events import set_flag
+
+    with pytest.raises(TypeError):
+        UpdatesEvent("n", {"a": 1}, (), True)  # type: ignore[call-arg]
+    plain = UpdatesEvent("n", {"a": 1})
+    cached = set_flag(UpdatesEvent("n", {"a": 1}), "cached")
+    assert (plain.cached, cached.cached) == (False, True)
+    assert repr(plain) == "UpdatesEvent(node='n', data={'a': 1}, ns=())"
+    assert repr(cached) == "UpdatesEvent(node='n', data={'a': 1}, ns=(), cached=True)"
+    assert plain != cached
+    assert pickle.loads(pickle.dumps(cached)) == cached
+    assert cached.chunk() == {"n": {"a": 1}, "__metadata__": {"cached": True}}
+    assert dataclasses.asdict(cached) == {"node": "n", "data": {"a": 1}, "ns": (), "cached": True}

@@ -47,7 +47,7 @@ from .errors import (
     InvalidUpdateError,
     recursion_message,
 )
-from .events import Event, UpdatesEvent, ValuesEvent
+from .events import Event, UpdatesEvent, ValuesEvent, set_flag
 from .run import (
     CURRENT_TASK,
     Done,
@@ -725,7 +725,8 @@ class Engine:
             thread.written.update(update or ())
             thread.written.update(BRANCH + name for name in goto)
             if run.updates:
-                events.append(self.plan.nodes[task.name].updated(task.name, update, run.ns, True))
+                event = self.plan.nodes[task.name].updated(task.name, update, run.ns)
+                events.append(set_flag(event, "cached"))
         return tuple(events)
 
     def save(self, thread: Thread, step: int) -> tuple[Event, ...]:

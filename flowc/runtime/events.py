@@ -70,8 +70,9 @@ class _DataclassAttribute:
     subclass) pays for it; then the values replace both descriptors.
     """
 
-    def __init__(self, body: dict[str, Any]) -> None:
+    def __init__(self, body: dict[str, Any], flags: frozenset[str] = frozenset()) -> None:
         self.body = body
+        self.flags = flags
         self.owner: type[Any] = object
         self.name = ""
 
@@ -83,8 +84,12 @@ class _DataclassAttribute:
         import dataclasses
 
         owner = self.owner
+        body = dict(self.body)
+        for flag in self.flags:
+            # a flag is not an argument of __init__ (see _frozen_slotted)
+            body[flag] = dataclasses.field(default=body[flag], init=False)
         twin: type[Any] = dataclasses.dataclass(frozen=True, slots=True)(
-            type(owner.__name__, (), dict(self.body))
+            type(owner.__name__, (), body)
         )
         owner.__dataclass_fields__ = twin.__dataclass_fields__
         owner.__dataclass_params__ = twin.__dataclass_params__
@@ -108,15 +113,19 @@ def _frozen_slotted(cls: type[Any]) -> type[Any]:
     makes the value from a raw one on first read and keeps it. Everything
     that reads fields (equality, ``repr``, pickling, ``dataclasses.asdict``)
     sees only made values.
+
+    A class may also name flags (``_flags``): boolean fields that are off
+    unless set with :func:`set_flag` after the event is made. ``__init__``
+    does not take them (an event made per node step pays nothing for a flag
+    it rarely has), and ``repr`` shows a flag only when it is on.
     """
     body = dict(cls.__dict__)
     annotations: dict[str, str] = body.get("__annotations__", {})
     # the events' annotations are strings (``from __future__ import annotations``)
     names = tuple(name for name, ann in annotations.items() if not ann.startswith("ClassVar["))
     made: Mapping[str, tuple[type[Any], Callable[[Any], Any]]] = body.get("_made_on_read", {})
-    # flags a repr leaves out while they are off (an event rarely has them on)
-    quiet: frozenset[str] = body.get("_quiet", frozenset())
-    slots = tuple(f"_{name}" if name in made else name for name in names)
+    flags: frozenset[str] = body.get("_flags", frozenset())
+    slots = tuple(f"_{name}" if name in made or name in flags else name for name in names)
     twin: dict[str, Any] = {
         "__module__": cls.__module__,
         "__qualname__": cls.__qualname__,
@@ -132,8 +141,8 @@ def _frozen_slotted(cls: type[Any]) -> type[Any]:
     body.pop("__weakref__", None)
     body["__slots__"] = slots
     body["__match_args__"] = names
-    body["__dataclass_fields__"] = _DataclassAttribute(twin)
-    body["__dataclass_params__"] = _DataclassAttribute(twin)
+    body["__dataclass_fields__"] = _DataclassAttribute(twin, flags)
+    body["__dataclass_params__"] = _DataclassAttribute(twin, flags)
     assert len(names) > 1, "attrgetter of one name gives a value, not a tuple"
     values = attrgetter(*names)
     frozen: type[Any] = object  # the class made below
@@ -143,7 +152,7 @@ def _frozen_slotted(cls: type[Any]) -> type[Any]:
         pairs = ", ".join(
             f"{n}={v!r}"
             for n, v in zip(names, values(self), strict=True)
-            if not (n in quiet and not v)
+            if not (n in flags and not v)
         )
         return f"{self.__class__.__qualname__}({pairs})"
 
@@ -201,24 +210,47 @@ def _frozen_slotted(cls: type[Any]) -> type[Any]:
 
     for name, (raw, make) in made.items():
         setattr(frozen, name, _made_on_read(getattr(frozen, f"_{name}"), raw, make))
+    for name in flags:
+        setattr(frozen, name, _flag(getattr(frozen, f"_{name}")))
 
     # __init__ writes through the slots' descriptors, which exist only now
     scope: dict[str, Any] = {}
     params = []
     for name, slot in zip(names, slots, strict=True):
+        if name in flags:
+            continue
         scope[f"_set_{name}"] = getattr(frozen, slot).__set__
         if name in defaults:
             scope[f"_default_{name}"] = defaults[name]
             params.append(f"{name}=_default_{name}")
         else:
             params.append(name)
-    lines = "".join(f"    _set_{name}(self, {name})\n" for name in names)
+    lines = "".join(f"    _set_{name}(self, {name})\n" for name in names if name not in flags)
     namespace: dict[str, Any] = {}
     exec(f"def __init__(self, {', '.join(params)}):\n{lines}", scope, namespace)
     init = namespace["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     frozen.__init__ = init
     return frozen
+
+
+def _flag(slot: Any) -> property:
+    """A flag's value: its slot's, or off while the slot is unset."""
+    get = slot.__get__
+
+    def read(self: Any) -> bool:
+        try:
+            return bool(get(self))
+        except AttributeError:
+            return False
+
+    return property(read)
+
+
+def set_flag(event: Any, name: str) -> Any:
+    """Turn flag ``name`` of a just-made ``event`` on (see ``_frozen_slotted``); the event."""
+    getattr(type(event), f"_{name}").__set__(event, True)
+    return event
 
 
 def _made_on_read(slot: Any, raw: type[Any], make: Callable[[Any], Any]) -> property:
@@ -297,7 +329,7 @@ class UpdatesEvent(Generic[N_co, U_co]):
     cached: bool = False
     """The node did not run again: a resumed run took the writes it saved before it stopped."""
     mode: ClassVar[Literal["updates"]] = "updates"
-    _quiet: ClassVar[frozenset[str]] = frozenset(("cached",))
+    _flags: ClassVar[frozenset[str]] = frozenset(("cached",))
 
     def chunk(self) -> Any:
         """LangGraph's chunk: ``{node: update}`` (and ``__metadata__`` for a cached one)."""
