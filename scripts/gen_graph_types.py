@@ -315,23 +315,34 @@ COMMON = '''
             )
         return self.checkpointer
 
-    def get_state(self, config: Config) -> _state.StateSnapshot[OutputT]:
-        """The thread's state at its latest checkpoint (or at the one ``config`` names)."""
+    def get_state(
+        self, config: Config, *, subgraphs: bool = False
+    ) -> _state.StateSnapshot[OutputT]:
+        """The thread's state at its latest checkpoint (or at the one ``config`` names).
+
+        With ``subgraphs=True`` a due subgraph task's ``state`` is its subgraph's snapshot.
+        """
         from . import _state  # the checkpoint code loads with the first use of a thread
 
         wanted = _state_config(config)
-        saved = self._saver().get_tuple(wanted)
+        saver = self._saver()
+        saved = saver.get_tuple(wanted)
         live = "checkpoint_id" not in wanted["configurable"]
-        return _state.snapshot(self.plan, config, saved, live=live)
+        return _state.state_of(self.plan, saver, config, saved, live=live, recurse=subgraphs)
 
-    async def aget_state(self, config: Config) -> _state.StateSnapshot[OutputT]:
+    async def aget_state(
+        self, config: Config, *, subgraphs: bool = False
+    ) -> _state.StateSnapshot[OutputT]:
         """Async twin of :meth:`get_state`."""
         from . import _state
 
         wanted = _state_config(config)
-        saved = await self._saver().aget_tuple(wanted)
+        saver = self._saver()
+        saved = await saver.aget_tuple(wanted)
         live = "checkpoint_id" not in wanted["configurable"]
-        return _state.snapshot(self.plan, config, saved, live=live)
+        return await _state.astate_of(
+            self.plan, saver, config, saved, live=live, recurse=subgraphs
+        )
 
     def get_state_history(
         self,

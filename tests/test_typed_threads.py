@@ -119,3 +119,32 @@ def test_a_snapshot_has_the_graphs_values_type_for_mypy(tmp_path: Path) -> None:
         f'21: note: Revealed type is "{values}"',
         f'23: note: Revealed type is "flowc.runtime._state.StateSnapshot[{values}]"',
     ]
+
+
+def test_a_typed_graphs_failed_subgraph_shows_its_own_state_with_subgraphs_true() -> None:
+    from tests.golden import subgraph_error
+
+    saver = InMemorySaver()
+    graph = subgraph_error.graph.with_checkpointer(saver)
+    with pytest.raises(ValueError, match="review of 'ice cream' failed"):
+        graph.invoke({"topic": "  ice cream "}, config=CONFIG)
+    state = graph.get_state(CONFIG)
+    assert state.next == ("write",)
+    (task,) = state.tasks
+    assert task.error == "ValueError(\"review of 'ice cream' failed\")"
+    assert task.state == {"configurable": {"thread_id": "t", "checkpoint_ns": f"write:{task.id}"}}
+    deep = graph.get_state(CONFIG, subgraphs=True)
+    sub = deep.tasks[0].state
+    assert isinstance(sub, StateSnapshot)
+    assert sub.values == {"topic": "ice cream", "draft": "A few words on ice cream"}
+    assert sub.next == ("review",)
+    assert sub.metadata == {
+        "source": "loop",
+        "step": 1,
+        "parents": {"": state.config["configurable"]["checkpoint_id"]},
+    }
+    assert sub.config["configurable"]["checkpoint_map"] == {
+        "": state.config["configurable"]["checkpoint_id"],
+        f"write:{task.id}": sub.config["configurable"]["checkpoint_id"],
+    }
+    assert asyncio.run(graph.aget_state(CONFIG, subgraphs=True)) == deep
