@@ -43,6 +43,7 @@ sys.path.insert(0, str(BENCH))
 
 from flowc_bench import baseline, specs  # noqa: E402
 from flowc_bench import handwritten as hand  # noqa: E402
+from flowc_bench import savers as durable  # noqa: E402
 from flowc_bench.measure import (  # noqa: E402
     PYTHON,
     Impl,
@@ -60,7 +61,7 @@ GRAPHS = ("chain10", "chain10w", "chain100", "fanout", "loop", "parent")
 """The compiled graphs the timed cases run."""
 SLOWER = 1.05
 """flowc/base above this, in medians or fastest samples, is reported: more than 5% slower."""
-PARTS = ("cases", "import", "memory", "compile")
+PARTS = ("cases", "savers", "threads", "import", "memory", "compile")
 INPUT = {"count": 0}
 
 
@@ -240,6 +241,64 @@ def build_cases(modules: dict[str, Any], base: dict[str, Any] | None = None) -> 
         case.impls["hand"] = hand_runs[name]
         cases.append(case)
     return cases
+
+
+SAVER_KINDS = ("memory", "sqlite", "postgres")
+
+
+def saver_cases(modules: dict[str, Any], tmp: Path, postgres: durable.Postgres) -> list[Case]:
+    """chain10 on a new thread per run, flowc and LangGraph each with its saver of each kind."""
+    try:
+        from flowc_bench import langgraph_graphs as lg
+
+        lg_error = None
+    except Exception as exc:
+        lg, lg_error = None, f"langgraph unavailable: {type(exc).__name__}: {exc}"
+    flowc_made = durable.flowc_savers(tmp, postgres)
+    lg_made = durable.langgraph_savers(tmp, postgres) if lg is not None else {}
+    module = modules["chain10"]
+    cases = []
+    for kind in SAVER_KINDS:
+        case = Case(f"chain10 {kind} saver", 10)
+        for impl, made in (("flowc", flowc_made), ("langgraph", lg_made)):
+            factory = made.get(kind, lg_error)
+            if isinstance(factory, str) or factory is None:
+                case.missing[impl] = str(factory)
+                continue
+            try:
+                saver = factory()
+                if impl == "flowc":
+                    if isinstance(module, str):
+                        raise RuntimeError(module)
+                    case.impls[impl] = durable.flowc_run(module, saver)
+                else:
+                    assert lg is not None
+                    case.impls[impl] = durable.langgraph_run(lg.chain, saver)
+            except Exception as exc:
+                case.missing[impl] = f"{type(exc).__name__}: {exc}"
+        case.missing["hand"] = "a hand-written loop keeps no checkpoints"
+        cases.append(case)
+    return cases
+
+
+def print_threads(threads: dict[str, Any]) -> None:
+    if not threads:
+        return
+    if "error" in threads:
+        print(f"concurrent threads on Postgres: not measured: {threads['error']}\n")
+        return
+    print(
+        f"{threads['threads']} chain10 runs at once, each on its own Postgres thread "
+        "(async, runs/s, best of the rounds):"
+    )
+    print(f"{'pool size':<12}{'flowc':>14}{'LangGraph':>14}")
+    for size, row in threads["runs_per_second"].items():
+        cells = [f"{v:.0f}" if isinstance(v, float) else "failed" for v in row.values()]
+        print(f"{size:<12}" + "".join(f"{c:>14}" for c in cells))
+        for name, value in row.items():
+            if isinstance(value, str):
+                print(f"  {name} at pool size {size}: {value}")
+    print()
 
 
 def trial(timer: Timer, case: Case) -> None:
@@ -526,6 +585,18 @@ def targets(
             }
         )
 
+    durable = [case for case in cases if case.name.endswith(" saver")]
+    cases = [case for case in cases if not case.name.endswith(" saver")]
+    for case in durable:
+        if not case.name.endswith("postgres saver"):
+            # issue 17: at least 20x LangGraph per checkpointed step, with the same kind of saver
+            add(
+                f"{case.name}: flowc/LangGraph per checkpointed step",
+                ratio(case, "flowc", "langgraph"),
+                1 / 20,
+                "x",
+                case.missing.get("flowc", "") or case.missing.get("langgraph", ""),
+            )
     for case in cases:
         if case.name.startswith(("chain", "loop")):
             add(
@@ -737,6 +808,41 @@ def main(argv: list[str] | None = None) -> int:
             finally:
                 timer.close()
             print_cases(cases, args.baseline)
+        threads: dict[str, Any] = {}
+        if "savers" in parts or "threads" in parts:
+            postgres = durable.Postgres(BENCH.parent)
+            try:
+                if "savers" in parts:
+                    durable_cases = [
+                        c
+                        for c in saver_cases(modules, tmp, postgres)
+                        if args.case is None or args.case in c.name
+                    ]
+                    timer = Timer()
+                    try:
+                        for case in durable_cases:
+                            trial(timer, case)
+                            case.stats = timer.interleaved(
+                                case.impls, settings.samples, settings.target
+                            )
+                    finally:
+                        timer.close()
+                    print_cases(durable_cases)
+                    cases += durable_cases
+                if "threads" in parts:
+                    try:
+                        from flowc_bench import langgraph_graphs as lg
+
+                        chain: Any = lg.chain
+                    except Exception:
+                        chain = None
+                    rounds = 1 if args.quick else 3
+                    threads = durable.concurrent_threads(
+                        modules["chain10"], chain, postgres, rounds
+                    )
+                    print_threads(threads)
+            finally:
+                postgres.stop()
         imports = measure_imports(tmp, settings, modules) if "import" in parts else {}
         memory = measure_memory(tmp, settings, modules) if "memory" in parts else {}
         compiled = measure_compile(spec_paths, tmp, settings) if "compile" in parts else {}
@@ -772,6 +878,7 @@ def main(argv: list[str] | None = None) -> int:
                 }
                 for c in cases
             },
+            "postgres_concurrent_threads": threads,
             "import_seconds": imports,
             "peak_rss_kib": memory,
             "compile_seconds": compiled,

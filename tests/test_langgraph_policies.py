@@ -166,12 +166,15 @@ def test_a_node_reached_only_through_an_error_handlers_command_runs_as_in_langgr
     def fails(state: State) -> dict[str, Any]:
         raise ValueError("no")
 
-    results = []
-    for builder_class, command in ((StateGraph, Command), (LangGraphStateGraph, LangGraphCommand)):
-
+    def handler_of(command: Any) -> Any:
         def handler(state: State) -> Any:
             return command(goto="second")
 
+        return handler
+
+    results = []
+    for builder_class, command in ((StateGraph, Command), (LangGraphStateGraph, LangGraphCommand)):
+        handler = handler_of(command)
         builder = (
             builder_class(State)
             .add_node("first", fails, error_handler=handler)

@@ -33,9 +33,10 @@ def _chain(names: list[str], fn: Any) -> StateGraph[Any]:
     return graph
 
 
-def chain(n: int, *, writer: bool = False) -> Any:
-    """A chain of ``n`` nodes (calling ``inc_write`` when ``writer``)."""
-    return _chain(chain_names(n), nodes.inc_write if writer else nodes.inc).compile()
+def chain(n: int, *, writer: bool = False, checkpointer: Any = None) -> Any:
+    """A chain of ``n`` nodes (calling ``inc_write`` when ``writer``), with a saver if given."""
+    graph = _chain(chain_names(n), nodes.inc_write if writer else nodes.inc)
+    return graph.compile(checkpointer=checkpointer)
 
 
 def fanout() -> Any:

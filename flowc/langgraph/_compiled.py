@@ -16,18 +16,14 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
-from flowc.runtime import Config
+from flowc.runtime import Config, _state
 from flowc.runtime._engine import BREAKPOINTS, STEP_TIMEOUT
 from flowc.runtime._persist import (
     CHECKPOINTER,
     DURABILITY,
-    NULL_TASK_ID,
-    TASKS,
-    next_of,
-    task_id,
 )
 from flowc.runtime.context import with_context
-from flowc.runtime.control import as_command, as_send
+from flowc.runtime.control import as_command
 from flowc.runtime.events import InterruptEvent
 from flowc.runtime.policies import CACHE
 
@@ -46,8 +42,6 @@ __all__ = ["CompiledStateGraph", "GraphOutput", "PregelTask", "StateSnapshot"]
 
 OutputT = TypeVar("OutputT")
 _INTERRUPT = "__interrupt__"
-PUSH = "__pregel_push"
-PULL = "__pregel_pull"
 
 
 @dataclass(frozen=True)
@@ -199,6 +193,39 @@ def _thread_config(config: Mapping[str, Any]) -> dict[str, Any]:
         raise ValueError("get_state needs a thread: config={'configurable': {'thread_id': ...}}")
     configurable.setdefault("checkpoint_ns", "")
     return {"configurable": configurable}
+
+
+def _langgraph_snapshot(state: Any, root: bool = False) -> StateSnapshot:
+    """flowc's snapshot as LangGraph's named tuples (a subgraph task's state too).
+
+    ``root``: the graph's state is a root value, which LangGraph's snapshots show bare.
+    """
+    return StateSnapshot(
+        _root_value(state.values) if root else state.values,
+        state.next,
+        state.config,
+        state.metadata,
+        state.created_at,
+        state.parent_config,
+        tuple(
+            PregelTask(
+                t.id,
+                t.name,
+                t.path,
+                t.error,
+                t.interrupts,
+                t.state if isinstance(t.state, dict | None) else _langgraph_snapshot(t.state),
+                _root_result(t.result) if root else t.result,
+            )
+            for t in state.tasks
+        ),
+        state.interrupts,
+    )
+
+
+def _updates(supersteps: Sequence[Sequence[Any]]) -> list[list[Any]]:
+    """LangGraph's ``StateUpdate``s (named tuples) or plain tuples, as plain tuples."""
+    return [[tuple(update) for update in updates] for updates in supersteps]
 
 
 def _refuse(version: str, options: Mapping[str, Any]) -> None:
@@ -417,18 +444,6 @@ def _latest(events: list[Any]) -> Any:
     return latest
 
 
-def _task_result(output: Sequence[tuple[str, Any]], keys: frozenset[str]) -> dict[str, Any]:
-    """A finished task's result as LangGraph's snapshots give it: its writes of state keys.
-
-    A key written twice shows as ``{"$writes": [first, second]}``.
-    """
-    written: dict[str, list[Any]] = {}
-    for channel, value in output:
-        if channel in keys:
-            written.setdefault(channel, []).append(value)
-    return {k: v[0] if len(v) == 1 else {"$writes": v} for k, v in written.items()}
-
-
 class CompiledStateGraph:
     """A graph compiled by flowc, run with LangGraph's API.
 
@@ -594,18 +609,28 @@ class CompiledStateGraph:
         return self.checkpointer
 
     def get_state(self, config: Mapping[str, Any], *, subgraphs: bool = False) -> StateSnapshot:
-        """The thread's state at its latest checkpoint (or at the one ``config`` names)."""
-        del subgraphs
-        saved = self._saver().get_tuple(_thread_config(config))
-        return self._snapshot(config, saved, _live(config))
+        """The thread's state at its latest checkpoint (or at the one ``config`` names).
+
+        With ``subgraphs=True``, a due subgraph task's ``state`` is the snapshot
+        of its subgraph (else the config of the subgraph's checkpoints).
+        """
+        saver = self._saver()
+        saved = saver.get_tuple(_thread_config(config))
+        state = _state.state_of(
+            self.module.PLAN, saver, config, saved, live=_live(config), recurse=subgraphs
+        )
+        return _langgraph_snapshot(state, self._root)
 
     async def aget_state(
         self, config: Mapping[str, Any], *, subgraphs: bool = False
     ) -> StateSnapshot:
         """Async twin of :meth:`get_state`."""
-        del subgraphs
-        saved = await self._saver().aget_tuple(_thread_config(config))
-        return self._snapshot(config, saved, _live(config))
+        saver = self._saver()
+        saved = await saver.aget_tuple(_thread_config(config))
+        state = await _state.astate_of(
+            self.module.PLAN, saver, config, saved, live=_live(config), recurse=subgraphs
+        )
+        return _langgraph_snapshot(state, self._root)
 
     def get_state_history(
         self,
@@ -616,8 +641,8 @@ class CompiledStateGraph:
         limit: int | None = None,
     ) -> Iterator[StateSnapshot]:
         """The thread's snapshots, newest first."""
-        for saved in self._saver().list(
-            _thread_config(config), filter=filter, before=before, limit=limit
+        for saved in list(
+            self._saver().list(_thread_config(config), filter=filter, before=before, limit=limit)
         ):
             yield self._snapshot(config, saved, live=False)
 
@@ -630,77 +655,57 @@ class CompiledStateGraph:
         limit: int | None = None,
     ) -> AsyncIterator[StateSnapshot]:
         """Async twin of :meth:`get_state_history`."""
-        async for saved in self._saver().alist(
-            _thread_config(config), filter=filter, before=before, limit=limit
-        ):
+        found = [
+            saved
+            async for saved in self._saver().alist(
+                _thread_config(config), filter=filter, before=before, limit=limit
+            )
+        ]
+        for saved in found:
             yield self._snapshot(config, saved, live=False)
 
-    def _snapshot(self, config: Mapping[str, Any], saved: Any, live: bool) -> StateSnapshot:
-        """The snapshot of a stored checkpoint, as LangGraph makes it.
+    def update_state(
+        self,
+        config: Mapping[str, Any],
+        values: Any,
+        as_node: str | None = None,
+        task_id: str | None = None,
+    ) -> dict[str, Any]:
+        """Write ``values`` into the thread as if node ``as_node`` had returned them.
 
-        ``live`` (the thread's latest, not a named checkpoint): the writes of
-        the tasks that finished are applied to ``values``, ``next`` names only
-        the tasks still to run, and tasks show only unanswered interrupts.
-        Otherwise it is a record of the step.
+        Without ``as_node``, the node that ran last; the new checkpoint
+        (``source: "update"``) has due the nodes ``as_node`` leads to. Its config is returned.
         """
-        if saved is None:
-            return StateSnapshot({}, (), dict(config), None, None, None, (), ())
-        from flowc.runtime._resume import task_statuses
+        return self.bulk_update_state(config, [[(values, as_node, task_id)]])
 
-        checkpoint = saved.checkpoint
-        stored = checkpoint["channel_values"]
-        plan = self.module.PLAN
-        values = plan.stored(stored)
-        # outside a run LangGraph lists a checkpoint's tasks in the order nodes were added
-        order = {name: index for index, name in enumerate(("__start__", *plan.nodes))}
-        due = tuple(sorted(next_of(stored), key=lambda name: order.get(name, len(order))))
-        checkpoint_id = checkpoint["id"]
-        ns = saved.config["configurable"].get("checkpoint_ns", "")
-        statuses = task_statuses(saved.pending_writes or ())
-        # the run's own writes (a Command's update) are the state's, as LangGraph shows them
-        null = {
-            channel: value
-            for tid, channel, value in saved.pending_writes or ()
-            if tid == NULL_TASK_ID and channel in plan.keys
-        }
-        if null:
-            plan.apply(values, null)
-        tasks = []
-        still = []
-        # the checkpoint's Send tasks come first, as LangGraph lists them
-        sends = [send for send in map(as_send, stored.get(TASKS) or ()) if send is not None]
-        paths: list[tuple[Any, ...]] = [(PUSH, index, False) for index in range(len(sends))]
-        paths.extend((PULL, name) for name in due)
-        for path, name in zip(paths, [*(send.node for send in sends), *due], strict=True):
-            tid = task_id(checkpoint_id, ns, name, f"push:{path[1]}" if path[0] == PUSH else "pull")
-            status = statuses.get(tid)
-            if status is None:
-                tasks.append(PregelTask(tid, name, path))
-                still.append(name)
-                continue
-            result = None
-            if status.finished:
-                result = _task_result(status.output, plan.keys)
-                if self._root:
-                    result = _root_result(result)
-                if live:
-                    update = {k: v for k, v in status.output if k in plan.keys}
-                    if update:
-                        plan.apply(values, update)
-            else:
-                still.append(name)
-            raised = status.pending if live else status.interrupts
-            tasks.append(PregelTask(tid, name, path, status.error, raised, None, result))
-        return StateSnapshot(
-            _root_value(values) if self._root else values,
-            tuple(still) if live else tuple(task.name for task in tasks),
-            dict(saved.config),
-            dict(saved.metadata),
-            checkpoint["ts"],
-            None if saved.parent_config is None else dict(saved.parent_config),
-            tuple(tasks),
-            tuple(i for task in tasks for i in task.interrupts),
-        )
+    async def aupdate_state(
+        self,
+        config: Mapping[str, Any],
+        values: Any,
+        as_node: str | None = None,
+        task_id: str | None = None,
+    ) -> dict[str, Any]:
+        """Async twin of :meth:`update_state`."""
+        return await self.abulk_update_state(config, [[(values, as_node, task_id)]])
+
+    def bulk_update_state(
+        self, config: Mapping[str, Any], supersteps: Sequence[Sequence[Any]]
+    ) -> dict[str, Any]:
+        """Apply supersteps of updates (``(values, as_node[, task_id])`` each), one checkpoint each."""
+        saver = self._saver()
+        return _state.update_state(self.module.PLAN, saver, config, _updates(supersteps))
+
+    async def abulk_update_state(
+        self, config: Mapping[str, Any], supersteps: Sequence[Sequence[Any]]
+    ) -> dict[str, Any]:
+        """Async twin of :meth:`bulk_update_state`."""
+        saver = self._saver()
+        return await _state.aupdate_state(self.module.PLAN, saver, config, _updates(supersteps))
+
+    def _snapshot(self, config: Mapping[str, Any], saved: Any, live: bool) -> StateSnapshot:
+        """The snapshot of a stored checkpoint, as LangGraph makes it (see :func:`_state.snapshot`)."""
+        state = _state.snapshot(self.module.PLAN, config, saved, live=live)
+        return _langgraph_snapshot(state, self._root)
 
     def __repr__(self) -> str:
         return f"<flowc CompiledStateGraph {self.name!r} ({len(self.blueprint.nodes)} nodes)>"

@@ -40,6 +40,7 @@ from .interrupts import GraphInterrupt, Interrupt, interrupt
 from .run import StreamWriter, current_task, get_config, get_stream_writer
 
 if TYPE_CHECKING:
+    from ._state import StateSnapshot, TaskState
     from .parts import (
         CustomPart,
         DebugPart,
@@ -72,12 +73,14 @@ __all__ = [
     "Namespace",
     "NodeConfig",
     "ReplayedUpdatesEvent",
+    "StateSnapshot",
     "StreamMode",
     "StreamPart",
     "StreamWriter",
     "TaskEvent",
     "TaskId",
     "TaskResultEvent",
+    "TaskState",
     "TasksPart",
     "UpdatesEvent",
     "UpdatesPart",
@@ -143,6 +146,13 @@ def __getattr__(name: str) -> Any:
         from . import parts
 
         value = getattr(parts, name)
+        globals()[name] = value
+        return value
+    if name in ("StateSnapshot", "TaskState"):
+        # a thread's snapshots (._state), loaded with the first use of a thread
+        from . import _state
+
+        value = getattr(_state, name)
         globals()[name] = value
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -75,6 +75,7 @@ async def adrive(
         if run.config:
             engine.on_thread()
         if engine.resumed is not None:
+            # a resumed run goes on with the nodes its checkpoint has due
             first: Any = ()
         elif plan.afirst is not None:
             first = await plan.afirst(values)
@@ -270,4 +271,6 @@ def subgraph_node(
         command = sent.command
         return Command(update=command.update, goto=command.goto)
 
-    return Node(name, updated, call, stream=events, acall=acall, **node)
+    made = Node(name, updated, call, stream=events, acall=acall, **node)
+    made.subgraph = child
+    return made

@@ -38,7 +38,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Generator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, Literal
 
-from ._persist import CHECKPOINTER, DURABILITY, START, TASKS, Thread, task_id
+from ._persist import BRANCH, CHECKPOINTER, DURABILITY, START, TASKS, Thread, task_id
 from .config import DEFAULT_RECURSION_LIMIT
 from .control import PARENT, ParentCommand, Send, as_command, as_send
 from .errors import (
@@ -49,8 +49,6 @@ from .errors import (
     recursion_message,
 )
 from .events import (
-    CheckpointDebugEvent,
-    CheckpointEvent,
     CustomEvent,
     Event,
     InterruptEvent,
@@ -147,6 +145,7 @@ class Node:
         "routed",
         "stream",
         "streams",
+        "subgraph",
         "tags",
         "then",
         "triggers",
@@ -208,6 +207,8 @@ class Node:
         self.after: tuple[Node, ...] | None = None
         """The nodes of ``then``, sorted, when they alone decide where the node leads
         (no routers, no joins): the plan resolves them."""
+        self.subgraph: Plan | None = None
+        """A subgraph node's graph (its state is read from its own checkpoints)."""
         self.is_async = acall is not None or aroute is not None
         self.routed = route is not None or aroute is not None
         self.direct: Callable[[dict[str, Any]], Goto] | None = None
@@ -354,6 +355,7 @@ class Plan:
         "nodes",
         "recursion_limit",
         "start",
+        "subgraphs",
         "timing",
     )
 
@@ -403,6 +405,8 @@ class Plan:
         self.limit = DEFAULT_RECURSION_LIMIT if recursion_limit is None else recursion_limit
         """The recursion limit of a run that sets none."""
         self.start = start or self._start
+        self.subgraphs = frozenset(node.name for node in nodes if node.stream is not None)
+        """The nodes that run a subgraph (their tasks' states are the subgraphs')."""
         if input is not None:
             for node in nodes:
                 if node.input is dict:
@@ -887,7 +891,7 @@ class Engine:
         """
         run = self.run
         if run.parent is not None:
-            return None
+            return self._nested_thread()
         configurable = run.config.get("configurable")
         if not configurable or configurable.get(CHECKPOINTER) is None:
             return None
@@ -896,22 +900,58 @@ class Engine:
                 "a graph with a checkpointer needs a thread to run on: pass "
                 'config={"configurable": {"thread_id": ...}}'
             )
-        thread = self.thread = Thread(
+        thread = self.thread = run.thread = Thread(
             configurable[CHECKPOINTER],
             run.config,
             self.plan.fields,
             stream="checkpoints" in run.modes,
             debug=run.debug,
             durability=configurable.get(DURABILITY) or "async",
+            subgraphs=self.plan.subgraphs,
         )
         before, after = (configurable.get(key) for key in BREAKPOINTS)
         if before or after:
             self.breaks = (frozenset(before or ()), frozenset(after or ()))
         saved, step = thread.load()
-        values = self.values
         given = self.given
         if given is None or (type(given) is not dict and as_command(given) is not None):
             return self.resume_thread(thread, saved, step)
+        return self._started(thread, saved, step)
+
+    def _nested_thread(self) -> Thread | None:
+        """A subgraph's run inside a run on a thread keeps its checkpoints in its own namespace.
+
+        As in LangGraph, its namespace is its task's (``node:task id``), and a
+        run of a task that ran before (the parent resumed it) goes on from the
+        subgraph's latest checkpoint there instead of starting from its input.
+        """
+        run = self.run
+        parent = run.parent
+        assert parent is not None
+        outer = parent.run.thread
+        if outer is None:
+            return None
+        thread = self.thread = run.thread = Thread(
+            outer.saver,
+            outer.config,
+            self.plan.fields,
+            stream="checkpoints" in run.modes,
+            debug=run.debug,
+            durability=outer.durability,
+            subgraphs=self.plan.subgraphs,
+            ns=run.checkpoint_ns,
+            parents={**outer.parents, outer.ns: outer.config["configurable"]["checkpoint_id"]},
+            event_ns=run.ns,
+        )
+        saved, step = thread.load()
+        if thread.loaded is not None:
+            return self.resume_thread(thread, saved, step)
+        return self._started(thread, saved, step)
+
+    def _started(self, thread: Thread, saved: dict[str, Any], step: int) -> Thread:
+        """A run with input on its thread: the input applied on top of the thread's state."""
+        values = self.values
+        given = self.given
         self.step = step + 2
         # the input writes the keys it has; `values` also holds the defaults it starts a state with
         thread.given = (
@@ -932,29 +972,46 @@ class Engine:
         """Go on from the thread's checkpoint (the input is ``None`` or a ``Command``).
 
         The run's state is the checkpoint's, its first superstep the one the
-        checkpoint names, numbered after it; nothing is written for the input.
+        checkpoint names (or, at a checkpoint its config names, a fork of it:
+        see :meth:`Thread.resume`), numbered after it; nothing is written for
+        the input. A run that stopped right after its input checkpoint takes
+        that input again: the hidden ``__start__`` task runs (see :meth:`begin`).
+        A subgraph's run whose task ran before goes on the same way from the
+        subgraph's own checkpoint.
         """
         from ._resume import Resumed, no_checkpoint
 
         loaded = thread.loaded
         if loaded is None:
             raise no_checkpoint()
-        self.step = step
         values = self.values
         values.clear()
         values.update(self.plan.stored(saved))
+        thread.saved = dict(values)
         # the due tasks run now: none of them is discarded, as a new input would
         thread.ran.clear()
-        resumed = self.resumed = Resumed(
-            thread, loaded.pending_writes or (), self.given, self.plan.fields
-        )
-        for target in resumed.goto:
-            if target not in self.plan.nodes:
-                raise InvalidUpdateError(
-                    f"Command(goto={target!r}) as input: {target!r} is not a node of the graph"
-                )
-        for key, value in resumed.update:
-            self.plan.apply(values, {key: value})
+        due, self.step, latest = thread.resume()
+        if START in due:
+            thread.restarted = True
+            thread.given = dict(loaded.checkpoint["channel_values"].get(START) or {})
+            if thread.given:
+                self.plan.apply(values, thread.given)
+            self.step += 1
+        else:
+            # only the root run's input is the resume's (a subgraph's is its task's input)
+            given = self.given if self.run.parent is None else None
+            # the pending writes of a checkpoint the run replays are not its tasks'
+            pending = (loaded.pending_writes or ()) if latest else ()
+            resumed = self.resumed = Resumed(thread, pending, given, self.plan.fields)
+            for target in resumed.goto:
+                if target not in self.plan.nodes:
+                    raise InvalidUpdateError(
+                        f"Command(goto={target!r}) as input: {target!r} is not a node of the graph"
+                    )
+            for key, value in resumed.update:
+                self.plan.apply(values, {key: value})
+        # LangGraph counts a resumed run's recursion limit from its checkpoint
+        thread.bound = 2 + step - self.step
         return thread
 
     def resume(self, thread: Thread) -> Generator[Event, None, None]:
@@ -971,95 +1028,88 @@ class Engine:
         sends = [as_send(send) for send in stored.get(TASKS) or ()]
         self.pushes = [send for send in sends if send is not None]
         if thread.stream or thread.debug:
-            yield from self.resumed_checkpoint(thread, loaded)
+            pushed = [send.node for send in self.pushes]
+            names = (*pushed, *(node.name for node in self.ready))
+            yield from self.resumed_checkpoint(thread, names, len(pushed), self.values, self.step)
 
-    def resumed_checkpoint(self, thread: Thread, loaded: Any) -> tuple[Event, ...]:
-        """The event of the checkpoint a resumed run goes on from, as LangGraph streams it again.
+    def resumed_checkpoint(
+        self,
+        thread: Thread,
+        names: Sequence[str],
+        pushed: int,
+        values: Mapping[str, Any],
+        step: int,
+    ) -> tuple[Event, ...]:
+        """The events of the checkpoint a resumed run goes on from, as LangGraph streams it again.
 
-        Its tasks show what their stored writes say: a finished task's
-        result, an interrupted task's interrupts.
+        Its tasks (``pushed`` ``Send`` tasks first) show what their stored
+        writes say: a finished task's result, a failed one's error, an
+        interrupted one's interrupts.
         """
-        checkpoint_id = loaded.checkpoint["id"]
-        ns = thread.ns
-        statuses = self.resumed.statuses
-        tasks = []
-        pushed = [send.node for send in self.pushes]
-        names = (*pushed, *(node.name for node in self.ready))
-        for index, name in enumerate(names):
-            kind = f"push:{index}" if index < len(pushed) else "pull"
-            tid = task_id(checkpoint_id, ns, name, kind)
-            status = statuses.get(tid)
-            raised = tuple(_interrupt_dict(i) for i in status.interrupts) if status else ()
-            if status is not None and status.error is not None:
-                tasks.append({"id": tid, "name": name, "error": status.error, "state": None})
-                continue
-            result = None
-            if status is not None and status.finished:
-                result = {k: v for k, v in status.output if k in self.plan.keys}
-            if result:
-                tasks.append(
-                    {
-                        "id": tid,
-                        "name": name,
-                        "result": result,
-                        "interrupts": raised,
-                        "state": None,
-                    }
-                )
-            else:
-                tasks.append({"id": tid, "name": name, "interrupts": raised, "state": None})
-        parent = loaded.parent_config
-        event = CheckpointEvent(
-            {
-                "configurable": {
-                    "checkpoint_ns": ns,
-                    "thread_id": thread.thread_id,
-                    "checkpoint_id": checkpoint_id,
-                }
-            },
-            None if parent is None else dict(parent),
-            dict(self.values),
-            dict(loaded.metadata),
-            names,
-            tuple(tasks),
-            self.step,
-        )
-        out: list[Event] = []
-        if thread.stream:
-            out.append(event)
-        if thread.debug:
-            import time
+        from ._resume import task_statuses
 
-            out.append(CheckpointDebugEvent(self.step, time.time_ns(), event))  # type: ignore[arg-type]
-        return tuple(out)
+        resumed = self.resumed
+        loaded = thread.loaded
+        statuses = (
+            resumed.statuses if resumed is not None else task_statuses(loaded.pending_writes or ())
+        )
+        checkpoint_id = thread.config["configurable"]["checkpoint_id"]
+        reports: list[dict[str, Any]] = []
+        for index, name in enumerate(names):
+            kind = f"push:{index}" if index < pushed else "pull"
+            status = statuses.get(task_id(checkpoint_id, thread.ns, name, kind))
+            if status is None:
+                reports.append({"interrupts": ()})
+                continue
+            if status.error is not None:
+                reports.append({"error": status.error})
+                continue
+            raised = tuple(_interrupt_dict(i) for i in status.interrupts)
+            result = None
+            if status.finished:
+                result = {k: v for k, v in status.output if k in self.plan.keys}
+            reports.append(
+                {"result": result, "interrupts": raised} if result else {"interrupts": raised}
+            )
+        return thread.reopened(values, names, pushed, reports, step)
 
     def prepare(self, tasks: tuple[Task, ...]) -> Generator[Event, None, None]:
         """Ready a superstep's tasks on a thread for ``interrupt()``; hand back finished ones' writes.
 
-        Every task gets its :class:`~.interrupts.Resumes`. In the first
-        superstep of a resumed run, a task that finished before the run
-        stopped does not run again: its stored writes are its outcome, and
-        its update streams marked as cached, as LangGraph streams it.
+        Every task of the root run gets its :class:`~.interrupts.Resumes` (a
+        subgraph's tasks get none: ``interrupt()`` refuses to run there). In
+        the first superstep of a resumed run, a task that finished before the
+        run stopped does not run again: its stored writes are its outcome,
+        and its update streams marked as cached, as LangGraph streams it.
         """
         resumed = self.resumed
+        run = self.run
+        root = run.parent is None
         if resumed is None:
-            for task in tasks:
-                task.resumes = Resumes(task.checkpoint_ns, [], _NO_ANSWER)
+            if root:
+                for task in tasks:
+                    task.resumes = Resumes(task.checkpoint_ns, [], _NO_ANSWER)
             return
         self.resumed = None
         from ._resume import stored_goto, stored_update
 
         fields = self.plan.fields
-        run = self.run
+        thread = self.thread
+        assert thread is not None
         for task in tasks:
             output = resumed.finished.get(task.id)
             if output is None:
-                task.resumes = Resumes(
-                    task.checkpoint_ns, resumed.answers(task.id), resumed.given, resumed.by_id
-                )
+                if root:
+                    task.resumes = Resumes(
+                        task.checkpoint_ns, resumed.answers(task.id), resumed.given, resumed.by_id
+                    )
                 continue
             update = stored_update(output, fields)
-            self.writes[task] = (task, update, stored_goto(output))
+            goto = stored_goto(output)
+            self.writes[task] = (task, update, goto)
+            # the next checkpoint holds them as it holds the writes of the tasks that run
+            thread.written.update(update or ())
+            thread.written.update(BRANCH + name for name in goto)
             if run.updates:
                 yield ReplayedUpdatesEvent(task.name, update, run.ns)
 
@@ -1111,10 +1161,23 @@ class Engine:
         return bool(names) and ("*" in names or any(node.name in names for node in nodes))
 
     def begin(self, thread: Thread, first: Goto) -> tuple[Event, ...]:
-        """The input checkpoint and the hidden ``__start__`` task's writes (where START leads)."""
-        checkpoint_id, events = thread.checkpoint(
-            "input", self.step - 1, thread.saved, (), start=thread.given
-        )
+        """The input checkpoint and the hidden ``__start__`` task's writes (where START leads).
+
+        A run resumed at its input checkpoint (see :meth:`resume_thread`) has
+        that checkpoint already: its first events are the state and that
+        checkpoint's, as LangGraph streams them again.
+        """
+        if thread.restarted:
+            events: tuple[Event, ...] = ()
+            if self.run.values:
+                events = (ValuesEvent(dict(self.values), self.run.ns),)
+            if thread.stream or thread.debug:
+                events += self.resumed_checkpoint(thread, (START,), 0, thread.saved, self.step - 1)
+            checkpoint_id = thread.config["configurable"]["checkpoint_id"]
+        else:
+            checkpoint_id, events = thread.checkpoint(
+                "input", self.step - 1, thread.saved, (), start=thread.given
+            )
         thread.ran_task(START, (START,))
         thread.put_writes(task_id(checkpoint_id, "", START), thread.given, first)
         return events
@@ -1226,14 +1289,14 @@ class Engine:
             resuming = self.resumed is not None
             if thread is not None:
                 step = self.step
-                limit += step
+                limit += step + thread.bound
                 if resuming:
                     yield from self.resume(thread)
                     ready = self.ready
                     pushes = self.pushes
                 else:
                     yield from self.begin(thread, first)
-            if wrote and want_values:
+            if wrote and want_values and not resuming:
                 yield ValuesEvent(dict(values), ns)
             if thread is not None and not resuming:
                 yield from self.save(thread, step)

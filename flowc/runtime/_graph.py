@@ -16,11 +16,12 @@ is the most precise one.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Generic, Literal, Self, TypeVar, overload
 
 from . import _drive
 from ._engine import Engine, Plan
+from ._persist import CHECKPOINTER
 from .chunks import (
     ValuesMapper,
     Version,
@@ -33,6 +34,7 @@ from .config import Config
 from .events import StreamMode
 
 if TYPE_CHECKING:
+    from . import _state
     from .events import CustomEvent, TaskEvent, TaskResultEvent, ValuesEvent
     from .parts import (
         CustomPart,
@@ -61,6 +63,25 @@ def _check_version(version: str) -> None:
     # LangGraph takes any other version for "v1"; a typo should not pass silently
     if version not in ("v1", "v2"):
         raise ValueError(f'version={version!r}: expected "v1" or "v2"')
+
+
+def _on_saver(config: Config | None, checkpointer: Any) -> Config:
+    """``config`` carrying the graph's checkpointer where runs look for it."""
+    out: dict[str, Any] = dict(config or {})
+    out["configurable"] = {**out.get("configurable", {}), CHECKPOINTER: checkpointer}
+    return out  # type: ignore[return-value]
+
+
+def _state_config(config: Mapping[str, Any]) -> dict[str, Any]:
+    configurable = dict(config.get("configurable") or {})
+    if configurable.get("thread_id") is None:
+        raise ValueError(
+            "a thread's state needs its id: config={'configurable': {'thread_id': ...}}"
+        )
+    configurable.pop(CHECKPOINTER, None)
+    configurable["thread_id"] = str(configurable["thread_id"])
+    configurable.setdefault("checkpoint_ns", "")
+    return {"configurable": configurable}
 
 
 def _values_mapper(plan: Plan) -> ValuesMapper | None:
@@ -110,21 +131,36 @@ class Graph(
 ):
     """A compiled graph: typed entry points over its plan."""
 
-    __slots__ = ("plan",)
+    __slots__ = ("checkpointer", "plan")
 
-    def __init__(self, plan: Plan) -> None:
+    def __init__(self, plan: Plan, checkpointer: Any = None) -> None:
         self.plan = plan
         """The graph as the engine runs it."""
+        self.checkpointer = checkpointer
+        """Where runs on a thread keep their checkpoints (see :meth:`with_checkpointer`)."""
 
     def __repr__(self) -> str:
         return f"<graph {self.plan.name!r}>"
+
+    def with_checkpointer(self, checkpointer: Any) -> Self:
+        """This graph, with runs on a thread saving their checkpoints in ``checkpointer``.
+
+        A run given ``config={"configurable": {"thread_id": ...}}`` then starts
+        from the thread's state, and one given ``None`` as input goes on from
+        the thread's checkpoint. ``checkpointer`` is any of
+        :mod:`flowc.savers`' savers (or LangGraph's).
+        """
+        return type(self)(self.plan, checkpointer)
 
     def invoke(self, input: InputT, *, config: Config | None = None) -> OutputT:
         """Run the graph to the end and return its final values."""
         # _drive.invoke, written out: the call is a noticeable part of a short run
         plan = self.plan
+        if self.checkpointer is not None:
+            config = _on_saver(config, self.checkpointer)
         run = Run.start(plan.name, (), False, config, plan.limit)
-        values, wrote = plan.start(input)
+        # on a thread, None (or a Command) goes on from its checkpoint
+        values, wrote = plan.start(input) if type(input) is dict else _drive.start(plan, run, input)
         events = Engine(plan, run, values, input).steps(wrote)
         # a root run streams nothing here; a nested one hands its parent what it wants
         for _ in events if run.parent is None else run.split(events):
@@ -133,7 +169,100 @@ class Graph(
 
     async def ainvoke(self, input: InputT, *, config: Config | None = None) -> OutputT:
         """Async twin of :meth:`invoke`."""
+        if self.checkpointer is not None:
+            config = _on_saver(config, self.checkpointer)
         return await _drive.ainvoke(self.plan, input, config)  # type: ignore[return-value]
+
+    def resume(self, *, config: Config) -> OutputT:
+        """Run on from the thread's checkpoint (LangGraph's ``invoke(None, config)``); its final values.
+
+        Tasks that finished before the run stopped are not run again; with a
+        ``checkpoint_id`` in ``config``, the run goes on from that checkpoint, on a branch of its own.
+        """
+        return self.invoke(None, config=config)  # type: ignore[arg-type]
+
+    async def aresume(self, *, config: Config) -> OutputT:
+        """Async twin of :meth:`resume`."""
+        return await self.ainvoke(None, config=config)  # type: ignore[arg-type]
+
+    def _saver(self) -> Any:
+        if self.checkpointer is None:
+            raise ValueError(
+                f"graph {self.plan.name!r} has no checkpointer: use graph.with_checkpointer(saver)"
+            )
+        return self.checkpointer
+
+    def get_state(
+        self, config: Config, *, subgraphs: bool = False
+    ) -> _state.StateSnapshot[OutputT]:
+        """The thread's state at its latest checkpoint (or at the one ``config`` names).
+
+        With ``subgraphs=True`` a due subgraph task's ``state`` is its subgraph's snapshot.
+        """
+        from . import _state  # the checkpoint code loads with the first use of a thread
+
+        wanted = _state_config(config)
+        saver = self._saver()
+        saved = saver.get_tuple(wanted)
+        live = "checkpoint_id" not in wanted["configurable"]
+        return _state.state_of(self.plan, saver, config, saved, live=live, recurse=subgraphs)
+
+    async def aget_state(
+        self, config: Config, *, subgraphs: bool = False
+    ) -> _state.StateSnapshot[OutputT]:
+        """Async twin of :meth:`get_state`."""
+        from . import _state
+
+        wanted = _state_config(config)
+        saver = self._saver()
+        saved = await saver.aget_tuple(wanted)
+        live = "checkpoint_id" not in wanted["configurable"]
+        return await _state.astate_of(self.plan, saver, config, saved, live=live, recurse=subgraphs)
+
+    def get_state_history(
+        self,
+        config: Config,
+        *,
+        filter: Mapping[str, Any] | None = None,
+        before: Config | None = None,
+        limit: int | None = None,
+    ) -> Iterator[_state.StateSnapshot[OutputT]]:
+        """The thread's snapshots, newest first (``filter``: metadata values they must have)."""
+        from . import _state
+
+        found = list(
+            self._saver().list(_state_config(config), filter=filter, before=before, limit=limit)
+        )
+        for saved in found:
+            yield _state.snapshot(self.plan, saved.config, saved, live=False)
+
+    def update_state(self, config: Config, values: InputT, as_node: str | None = None) -> Config:
+        """Write ``values`` into the thread as if node ``as_node`` had returned them.
+
+        Without ``as_node``, the node that ran last. The new checkpoint
+        (``source: "update"``) has due the nodes ``as_node`` leads to; its
+        config is returned.
+        """
+        return self.bulk_update_state(config, [[(values, as_node)]])
+
+    async def aupdate_state(
+        self, config: Config, values: InputT, as_node: str | None = None
+    ) -> Config:
+        """Async twin of :meth:`update_state`."""
+        from . import _state
+
+        saver = self._saver()
+        found = await _state.aupdate_state(self.plan, saver, config, [[(values, as_node)]])
+        return found  # type: ignore[return-value]
+
+    def bulk_update_state(
+        self, config: Config, supersteps: Sequence[Sequence[_state.StateUpdate]]
+    ) -> Config:
+        """Apply supersteps of ``(values, as_node)`` updates, one checkpoint each."""
+        from . import _state
+
+        found = _state.update_state(self.plan, self._saver(), config, supersteps)
+        return found  # type: ignore[return-value]
 
     @overload
     def stream_chunks(
@@ -845,6 +974,8 @@ class Graph(
         """
         _check_version(version)
         mode = default_mode() if stream_mode is None else stream_mode
+        if self.checkpointer is not None:
+            config = _on_saver(config, self.checkpointer)
         events = _drive.stream(self.plan, input, mode, subgraphs, config)
         if version == "v2":
             return shape_parts(events, _values_mapper(self.plan))
@@ -1556,6 +1687,8 @@ class Graph(
         """Async twin of :meth:`stream_chunks`."""
         _check_version(version)
         mode = default_mode() if stream_mode is None else stream_mode
+        if self.checkpointer is not None:
+            config = _on_saver(config, self.checkpointer)
         events = _drive.astream(self.plan, input, mode, subgraphs, config)
         if version == "v2":
             return ashape_parts(events, _values_mapper(self.plan))
@@ -1797,6 +1930,8 @@ class Graph(
             subgraphs: include the events of subgraphs, each with its namespace.
             config: recursion limit, tags, metadata, run id, configurable values.
         """
+        if self.checkpointer is not None:
+            config = _on_saver(config, self.checkpointer)
         return _drive.stream(self.plan, input, stream_mode, subgraphs, config)
 
     @overload
@@ -2028,6 +2163,8 @@ class Graph(
         config: Config | None = None,
     ) -> AsyncIterator[Any]:
         """Async twin of :meth:`stream`."""
+        if self.checkpointer is not None:
+            config = _on_saver(config, self.checkpointer)
         return _drive.astream(self.plan, input, stream_mode, subgraphs, config)
 
 
@@ -2053,21 +2190,36 @@ class GraphWithSubgraphs(
 ):
     """A compiled graph with subgraphs: ``subgraphs=True`` adds their events."""
 
-    __slots__ = ("plan",)
+    __slots__ = ("checkpointer", "plan")
 
-    def __init__(self, plan: Plan) -> None:
+    def __init__(self, plan: Plan, checkpointer: Any = None) -> None:
         self.plan = plan
         """The graph as the engine runs it."""
+        self.checkpointer = checkpointer
+        """Where runs on a thread keep their checkpoints (see :meth:`with_checkpointer`)."""
 
     def __repr__(self) -> str:
         return f"<graph {self.plan.name!r}>"
+
+    def with_checkpointer(self, checkpointer: Any) -> Self:
+        """This graph, with runs on a thread saving their checkpoints in ``checkpointer``.
+
+        A run given ``config={"configurable": {"thread_id": ...}}`` then starts
+        from the thread's state, and one given ``None`` as input goes on from
+        the thread's checkpoint. ``checkpointer`` is any of
+        :mod:`flowc.savers`' savers (or LangGraph's).
+        """
+        return type(self)(self.plan, checkpointer)
 
     def invoke(self, input: InputT, *, config: Config | None = None) -> OutputT:
         """Run the graph to the end and return its final values."""
         # _drive.invoke, written out: the call is a noticeable part of a short run
         plan = self.plan
+        if self.checkpointer is not None:
+            config = _on_saver(config, self.checkpointer)
         run = Run.start(plan.name, (), False, config, plan.limit)
-        values, wrote = plan.start(input)
+        # on a thread, None (or a Command) goes on from its checkpoint
+        values, wrote = plan.start(input) if type(input) is dict else _drive.start(plan, run, input)
         events = Engine(plan, run, values, input).steps(wrote)
         # a root run streams nothing here; a nested one hands its parent what it wants
         for _ in events if run.parent is None else run.split(events):
@@ -2076,7 +2228,100 @@ class GraphWithSubgraphs(
 
     async def ainvoke(self, input: InputT, *, config: Config | None = None) -> OutputT:
         """Async twin of :meth:`invoke`."""
+        if self.checkpointer is not None:
+            config = _on_saver(config, self.checkpointer)
         return await _drive.ainvoke(self.plan, input, config)  # type: ignore[return-value]
+
+    def resume(self, *, config: Config) -> OutputT:
+        """Run on from the thread's checkpoint (LangGraph's ``invoke(None, config)``); its final values.
+
+        Tasks that finished before the run stopped are not run again; with a
+        ``checkpoint_id`` in ``config``, the run goes on from that checkpoint, on a branch of its own.
+        """
+        return self.invoke(None, config=config)  # type: ignore[arg-type]
+
+    async def aresume(self, *, config: Config) -> OutputT:
+        """Async twin of :meth:`resume`."""
+        return await self.ainvoke(None, config=config)  # type: ignore[arg-type]
+
+    def _saver(self) -> Any:
+        if self.checkpointer is None:
+            raise ValueError(
+                f"graph {self.plan.name!r} has no checkpointer: use graph.with_checkpointer(saver)"
+            )
+        return self.checkpointer
+
+    def get_state(
+        self, config: Config, *, subgraphs: bool = False
+    ) -> _state.StateSnapshot[OutputT]:
+        """The thread's state at its latest checkpoint (or at the one ``config`` names).
+
+        With ``subgraphs=True`` a due subgraph task's ``state`` is its subgraph's snapshot.
+        """
+        from . import _state  # the checkpoint code loads with the first use of a thread
+
+        wanted = _state_config(config)
+        saver = self._saver()
+        saved = saver.get_tuple(wanted)
+        live = "checkpoint_id" not in wanted["configurable"]
+        return _state.state_of(self.plan, saver, config, saved, live=live, recurse=subgraphs)
+
+    async def aget_state(
+        self, config: Config, *, subgraphs: bool = False
+    ) -> _state.StateSnapshot[OutputT]:
+        """Async twin of :meth:`get_state`."""
+        from . import _state
+
+        wanted = _state_config(config)
+        saver = self._saver()
+        saved = await saver.aget_tuple(wanted)
+        live = "checkpoint_id" not in wanted["configurable"]
+        return await _state.astate_of(self.plan, saver, config, saved, live=live, recurse=subgraphs)
+
+    def get_state_history(
+        self,
+        config: Config,
+        *,
+        filter: Mapping[str, Any] | None = None,
+        before: Config | None = None,
+        limit: int | None = None,
+    ) -> Iterator[_state.StateSnapshot[OutputT]]:
+        """The thread's snapshots, newest first (``filter``: metadata values they must have)."""
+        from . import _state
+
+        found = list(
+            self._saver().list(_state_config(config), filter=filter, before=before, limit=limit)
+        )
+        for saved in found:
+            yield _state.snapshot(self.plan, saved.config, saved, live=False)
+
+    def update_state(self, config: Config, values: InputT, as_node: str | None = None) -> Config:
+        """Write ``values`` into the thread as if node ``as_node`` had returned them.
+
+        Without ``as_node``, the node that ran last. The new checkpoint
+        (``source: "update"``) has due the nodes ``as_node`` leads to; its
+        config is returned.
+        """
+        return self.bulk_update_state(config, [[(values, as_node)]])
+
+    async def aupdate_state(
+        self, config: Config, values: InputT, as_node: str | None = None
+    ) -> Config:
+        """Async twin of :meth:`update_state`."""
+        from . import _state
+
+        saver = self._saver()
+        found = await _state.aupdate_state(self.plan, saver, config, [[(values, as_node)]])
+        return found  # type: ignore[return-value]
+
+    def bulk_update_state(
+        self, config: Config, supersteps: Sequence[Sequence[_state.StateUpdate]]
+    ) -> Config:
+        """Apply supersteps of ``(values, as_node)`` updates, one checkpoint each."""
+        from . import _state
+
+        found = _state.update_state(self.plan, self._saver(), config, supersteps)
+        return found  # type: ignore[return-value]
 
     @overload
     def stream_chunks(
@@ -2935,6 +3180,8 @@ class GraphWithSubgraphs(
         """
         _check_version(version)
         mode = default_mode() if stream_mode is None else stream_mode
+        if self.checkpointer is not None:
+            config = _on_saver(config, self.checkpointer)
         events = _drive.stream(self.plan, input, mode, subgraphs, config)
         if version == "v2":
             return shape_parts(events, _values_mapper(self.plan))
@@ -3793,6 +4040,8 @@ class GraphWithSubgraphs(
         """Async twin of :meth:`stream_chunks`."""
         _check_version(version)
         mode = default_mode() if stream_mode is None else stream_mode
+        if self.checkpointer is not None:
+            config = _on_saver(config, self.checkpointer)
         events = _drive.astream(self.plan, input, mode, subgraphs, config)
         if version == "v2":
             return ashape_parts(events, _values_mapper(self.plan))
@@ -4254,6 +4503,8 @@ class GraphWithSubgraphs(
             subgraphs: include the events of subgraphs, each with its namespace.
             config: recursion limit, tags, metadata, run id, configurable values.
         """
+        if self.checkpointer is not None:
+            config = _on_saver(config, self.checkpointer)
         return _drive.stream(self.plan, input, stream_mode, subgraphs, config)
 
     @overload
@@ -4705,4 +4956,6 @@ class GraphWithSubgraphs(
         config: Config | None = None,
     ) -> AsyncIterator[Any]:
         """Async twin of :meth:`stream`."""
+        if self.checkpointer is not None:
+            config = _on_saver(config, self.checkpointer)
         return _drive.astream(self.plan, input, stream_mode, subgraphs, config)

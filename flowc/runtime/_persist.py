@@ -30,7 +30,15 @@ from typing import Any, Final
 
 from .events import CheckpointDebugEvent, CheckpointEvent, Event, TaskId
 
-__all__ = ["CHECKPOINTER", "DURABILITY", "START", "Thread", "next_of", "task_id"]
+__all__ = [
+    "CHECKPOINTER",
+    "DURABILITY",
+    "START",
+    "Thread",
+    "next_of",
+    "subgraph_state",
+    "task_id",
+]
 
 CHECKPOINTER: Final = "__pregel_checkpointer"
 """The ``configurable`` key of a run's checkpointer (LangGraph's ``CONFIG_KEY_CHECKPOINTER``)."""
@@ -70,7 +78,33 @@ def next_of(channel_values: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(sorted(due))
 
 
-def _config(thread_id: str, ns: str, checkpoint_id: str) -> dict[str, Any]:
+def statuses(
+    pending: Sequence[tuple[str, str, Any]] | None,
+) -> dict[str, tuple[list[tuple[str, Any]], Any]]:
+    """Per task id: its output writes (empty if it did not finish) and its error, if any.
+
+    The rule is :func:`._resume.task_statuses`'s (LangGraph's): a task
+    finished when it stored a write other than a control write.
+    """
+    from ._resume import task_statuses
+
+    found = task_statuses(pending or ())
+    return {tid: (status.output, status.error) for tid, status in found.items()}
+
+
+def _config(
+    thread_id: str, ns: str, checkpoint_id: str, parents: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    if parents:
+        # a subgraph's checkpoint names its parents' too, as LangGraph's checkpoint_map
+        return {
+            "configurable": {
+                "checkpoint_ns": ns,
+                "thread_id": thread_id,
+                "checkpoint_map": {**parents, ns: checkpoint_id},
+                "checkpoint_id": checkpoint_id,
+            }
+        }
     return {
         "configurable": {
             "checkpoint_ns": ns,
@@ -78,6 +112,12 @@ def _config(thread_id: str, ns: str, checkpoint_id: str) -> dict[str, Any]:
             "checkpoint_id": checkpoint_id,
         }
     }
+
+
+def subgraph_state(thread_id: str, ns: str, name: str, tid: str) -> dict[str, Any]:
+    """What a due subgraph task's ``state`` is in a snapshot: the config of its checkpoints."""
+    own = f"{name}:{tid}"
+    return {"configurable": {"thread_id": thread_id, "checkpoint_ns": f"{ns}|{own}" if ns else own}}
 
 
 class Thread:
@@ -92,17 +132,23 @@ class Thread:
     """
 
     __slots__ = (
+        "addressed",
+        "bound",
         "config",
         "debug",
         "deferred",
         "deferred_writes",
         "durability",
+        "event_ns",
         "fields",
         "given",
         "loaded",
         "ns",
+        "opened",
         "parent",
+        "parents",
         "ran",
+        "restarted",
         "saved",
         "saver",
         "seen",
@@ -110,6 +156,7 @@ class Thread:
         "stored",
         "stored_versions",
         "stream",
+        "subgraphs",
         "thread_id",
         "versions",
         "written",
@@ -124,11 +171,20 @@ class Thread:
         stream: bool,
         debug: bool,
         durability: str = "async",
+        subgraphs: frozenset[str] = frozenset(),
+        ns: str = "",
+        parents: Mapping[str, str] | None = None,
+        event_ns: tuple[str, ...] = (),
     ) -> None:
         configurable = config["configurable"]
         self.saver = saver
         self.thread_id = str(configurable["thread_id"])
-        self.ns = ""
+        self.ns = ns
+        self.parents: dict[str, str] = dict(parents or {})
+        """Namespace → checkpoint id of each graph this one runs in (a subgraph's)."""
+        self.event_ns = event_ns
+        self.subgraphs = subgraphs
+        """The graph's subgraph nodes: their tasks' ``state`` names their checkpoints."""
         self.fields = fields
         self.stream = stream
         self.debug = debug
@@ -136,6 +192,18 @@ class Thread:
             "configurable": {"thread_id": self.thread_id, "checkpoint_ns": self.ns}
         }
         """The config of the latest checkpoint (the parent of the next one)."""
+        # a subgraph's checkpoints are its own: the id a parent run was given is not one of them
+        self.addressed: str | None = None if ns else configurable.get("checkpoint_id") or None
+        """The checkpoint the run's config names (it starts there), if it names one."""
+        self.loaded: Any = None
+        """The stored checkpoint the run starts from (a ``CheckpointTuple``), if any."""
+        self.opened: tuple[dict[str, Any], dict[str, Any] | None] = ({}, None)
+        """On a resume: the metadata and parent config of the checkpoint it goes on from."""
+        self.restarted = False
+        """On a resume: the run stopped after its input checkpoint and takes that input again."""
+        self.bound = 0
+        """How many more supersteps than the recursion limit the run may take (a resumed
+        run's, counted from its checkpoint as LangGraph counts them)."""
         self.stored = self.config
         """The config of the thread's latest stored checkpoint (the parent of the next one stored)."""
         self.stored_versions: dict[str, Any] = {}
@@ -162,16 +230,16 @@ class Thread:
         """This superstep's tasks: each one's node and the channels that triggered it."""
         self.sent = False
         """Whether the latest checkpoint names ``Send`` tasks (its ``__pregel_tasks`` has a value)."""
-        self.loaded: Any = None
-        """The thread's latest checkpoint tuple as :meth:`load` found it (with its pending writes)."""
 
     def load(self) -> tuple[dict[str, Any], int]:
         """The thread's state and step: its latest checkpoint's (``{}`` and -2 on a new thread)."""
-        saved = self.saver.get_tuple(self.config)
+        wanted = self.config
+        if self.addressed is not None:
+            wanted = {"configurable": {**wanted["configurable"], "checkpoint_id": self.addressed}}
+        saved = self.loaded = self.saver.get_tuple(wanted)
         if saved is None:
             return {}, -2
         checkpoint = saved.checkpoint
-        self.loaded = saved
         self.config = self.stored = dict(saved.config)
         self.versions = dict(checkpoint["channel_versions"])
         self.stored_versions = dict(self.versions)
@@ -349,7 +417,7 @@ class Thread:
             "versions_seen": {node: dict(seen) for node, seen in self.seen.items()},
             "updated_channels": updated,
         }
-        metadata: dict[str, Any] = {"source": source, "step": step, "parents": {}}
+        metadata: dict[str, Any] = {"source": source, "step": step, "parents": dict(self.parents)}
         parent = self.config if "checkpoint_id" in self.config["configurable"] else None
         self.parent = parent
         if self.durability == "exit":
@@ -373,28 +441,153 @@ class Thread:
             kinds[index] = f"push:{index}"
         tasks = tuple(
             {
-                "id": task_id(checkpoint_id, self.ns, name, kind),
+                "id": (tid := task_id(checkpoint_id, self.ns, name, kind)),
                 "name": name,
                 "interrupts": (),
-                "state": None,
+                "state": subgraph_state(self.thread_id, self.ns, name, tid)
+                if name in self.subgraphs
+                else None,
             }
             for name, kind in zip(names, kinds, strict=True)
         )
-        event = CheckpointEvent(
-            _config(self.thread_id, self.ns, checkpoint_id),
+        parent_config = (
             None
             if parent is None
-            else _config(self.thread_id, self.ns, parent["configurable"]["checkpoint_id"]),
-            {key: values[key] for key in self.fields if key in values},
+            else _config(
+                self.thread_id, self.ns, parent["configurable"]["checkpoint_id"], self.parents
+            )
+        )
+        values = {key: values[key] for key in self.fields if key in values}
+        return checkpoint_id, self._events(
+            checkpoint_id, parent_config, values, metadata, names, tasks, step
+        )
+
+    def _events(
+        self,
+        checkpoint_id: str,
+        parent_config: dict[str, Any] | None,
+        values: dict[str, Any],
+        metadata: Mapping[str, Any],
+        names: tuple[str, ...],
+        tasks: tuple[dict[str, Any], ...],
+        step: int,
+    ) -> tuple[Event, ...]:
+        event = CheckpointEvent(
+            _config(self.thread_id, self.ns, checkpoint_id, self.parents),
+            parent_config,
+            values,
             metadata,
             names,
             tasks,
             step,
+            self.event_ns,
         )
         out: list[Event] = []
         if self.stream:
             out.append(event)
         if self.debug:
             # the clock's reading is made into text when first read, as for task events
-            out.append(CheckpointDebugEvent(step, time.time_ns(), event))  # type: ignore[arg-type]
-        return checkpoint_id, tuple(out)
+            stamped = CheckpointDebugEvent(step, time.time_ns(), event, self.event_ns)  # type: ignore[arg-type]
+            out.append(stamped)
+        return tuple(out)
+
+    # --- resuming -----------------------------------------------------------------------
+
+    def superseded(self) -> bool:
+        """Whether the thread has moved past the checkpoint the run's config names."""
+        if self.addressed is None or self.loaded is None:
+            return False
+        latest = self.saver.get_tuple(self.config_of(None))
+        return latest is not None and latest.checkpoint["id"] != self.loaded.checkpoint["id"]
+
+    def config_of(self, checkpoint_id: str | None) -> dict[str, Any]:
+        """The config naming checkpoint ``checkpoint_id`` of this thread (its latest for ``None``)."""
+        configurable: dict[str, Any] = {"thread_id": self.thread_id, "checkpoint_ns": self.ns}
+        if checkpoint_id is not None:
+            configurable["checkpoint_id"] = checkpoint_id
+        return {"configurable": configurable}
+
+    def resume(self) -> tuple[tuple[str, ...], int, bool]:
+        """A run without new input goes on from the loaded checkpoint: its due nodes, its step,
+        and whether the checkpoint's pending writes count (the tasks that saved them are done).
+
+        As in LangGraph: at the thread's latest checkpoint the tasks that saved
+        their writes before the run stopped are not run again; a run at a
+        checkpoint the config names replays it, every due task running again,
+        on a branch of its own (a ``"fork"`` checkpoint, a copy of it) unless
+        that checkpoint is an update or a fork the thread has not moved past.
+        The checkpoint it goes on from is then :attr:`config` (see :meth:`reopened`).
+        """
+        saved = self.loaded
+        checkpoint = saved.checkpoint
+        due = next_of(checkpoint["channel_values"])
+        metadata = dict(saved.metadata)
+        step = int(metadata.get("step", -1))
+        parent = saved.parent_config
+        self.opened = (metadata, None if parent is None else dict(parent))
+        if self.addressed is None:
+            return due, step, True
+        if metadata.get("source") in ("update", "fork") and not self.superseded():
+            return due, step, False
+        # a branch of its own: a copy of the checkpoint, as LangGraph's time travel makes it
+        fork = {
+            **checkpoint,
+            "id": str(_uuid6(step + 1)),
+            "ts": _dt.datetime.now(_dt.UTC).isoformat(),
+        }
+        fork_metadata = {"source": "fork", "step": step + 1, "parents": metadata.get("parents", {})}
+        parent_id = self.config["configurable"]["checkpoint_id"]
+        self.config = dict(self.saver.put(self.stored, fork, dict(fork_metadata), {}))
+        self.stored = self.config
+        self.opened = (fork_metadata, _config(self.thread_id, self.ns, parent_id))
+        return due, step + 1, False
+
+    def reopened(
+        self,
+        values: Mapping[str, Any],
+        names: Sequence[str],
+        pushed: int,
+        tasks: Sequence[dict[str, Any]],
+        step: int,
+    ) -> tuple[Event, ...]:
+        """The events of the checkpoint a resumed run goes on from, as LangGraph streams it again.
+
+        Args:
+            values: the state the run goes on with.
+            names: the checkpoint's tasks' nodes, its ``Send`` tasks' first.
+            pushed: how many of them are ``Send`` tasks.
+            tasks: what each task's stored writes say (a finished task's
+                ``result``, a failed one's ``error``, its ``interrupts``), in order.
+            step: the checkpoint's step.
+        """
+        if not self.stream and not self.debug:
+            return ()
+        checkpoint_id = self.config["configurable"]["checkpoint_id"]
+        metadata, parent_config = self.opened
+        if parent_config is not None and self.parents:
+            # the saver's config, then the map (LangGraph's order)
+            configurable = parent_config["configurable"]
+            own = {self.ns: configurable["checkpoint_id"]}
+            parent_config = {
+                "configurable": {**configurable, "checkpoint_map": {**self.parents, **own}}
+            }
+        reports = []
+        for index, (name, report) in enumerate(zip(names, tasks, strict=True)):
+            kind = f"push:{index}" if index < pushed else "pull"
+            tid = task_id(checkpoint_id, self.ns, name, kind)
+            state = (
+                subgraph_state(self.thread_id, self.ns, name, tid)
+                if name in self.subgraphs
+                else None
+            )
+            reports.append({"id": tid, "name": name, **report, "state": state})
+        shown = {key: values[key] for key in self.fields if key in values}
+        return self._events(
+            checkpoint_id, parent_config, shown, metadata, tuple(names), tuple(reports), step
+        )
+
+
+def _uuid6(step: int) -> Any:
+    from .checkpoint import uuid6
+
+    return uuid6(clock_seq=step)

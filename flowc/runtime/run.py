@@ -250,6 +250,7 @@ class Run:
         "subgraphs",
         "tags",
         "tasks",
+        "thread",
         "updates",
         "user_metadata",
         "values",
@@ -316,6 +317,9 @@ class Run:
         self._pending: list[asyncio.Future[Any]] = []
         self.result: dict[str, Any] | None = None
         """The final values, set by the runner when the run completes."""
+        self.thread: Any = None
+        """The run's thread (``._persist.Thread``) when it runs on one: its subgraphs' runs
+        keep their checkpoints in it, under their own namespaces."""
 
     @classmethod
     def start(

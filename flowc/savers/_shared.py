@@ -29,6 +29,8 @@ from flowc.runtime.checkpoint import (
     writes_sort_key,
 )
 
+from ._delta import DECODED
+
 EMPTY = "empty"
 """Blob type of a channel version that has no value (the channel was cleared)."""
 
@@ -174,7 +176,10 @@ def assemble(
     found = {channel: (kind, data) for channel, kind, data in blobs if kind != EMPTY}
     # in the checkpoint's own channel order, whatever order the store gave the blobs in
     values = {
-        channel: decode_value(serde, found[channel], channel=channel, checkpoint_id=cid)
+        # a list stored as deltas comes rebuilt (see ._delta)
+        channel: found[channel][1]
+        if found[channel][0] == DECODED
+        else decode_value(serde, found[channel], channel=channel, checkpoint_id=cid)
         for channel in body["channel_versions"]
         if channel in found
     }

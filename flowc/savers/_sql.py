@@ -7,6 +7,7 @@ from typing import Any
 
 from flowc.runtime.checkpoint import SerializerProtocol
 
+from ._delta import DELTA, base_of
 from ._shared import CheckpointRow, decode_body, versions_of
 
 SCHEMA_VERSION = 1
@@ -112,11 +113,21 @@ def _drop_unused_blobs(
             )
             used.update(versions_of(decode_body(serde, row)).items())
         stored = execute(
-            "SELECT channel, version FROM checkpoint_blobs WHERE thread_id = %s "
+            "SELECT channel, version, type, blob FROM checkpoint_blobs WHERE thread_id = %s "
             "AND checkpoint_ns = %s",
             (thread_id, ns),
         ).fetchall()
-        for channel, version in stored:
+        # a list stored as a delta needs the version it extends, and so on down
+        kinds = {(channel, version): (kind, data) for channel, version, kind, data in stored}
+        stack = [pair for pair in used if kinds.get(pair, ("", b""))[0] == DELTA]
+        while stack:
+            channel, version = stack.pop()
+            base = (channel, base_of(bytes(kinds[(channel, version)][1])))
+            if base not in used:
+                used.add(base)
+                if kinds.get(base, ("", b""))[0] == DELTA:
+                    stack.append(base)
+        for channel, version, _, _ in stored:
             if (channel, version) not in used:
                 execute(
                     "DELETE FROM checkpoint_blobs WHERE thread_id = %s AND checkpoint_ns = %s "

@@ -17,7 +17,7 @@ import os
 import sqlite3
 import threading
 import weakref
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Literal
 
 from flowc.runtime.checkpoint import (
@@ -29,12 +29,15 @@ from flowc.runtime.checkpoint import (
     CheckpointTuple,
     SerializerProtocol,
     check_prune_strategy,
+    encode_value,
     metadata_matches,
     thread_of,
 )
 
 from . import _sql
+from ._delta import DELTA, DeltaCache, encode_delta, resolve
 from ._shared import (
+    BlobRow,
     CheckpointRow,
     assemble,
     assemble_many,
@@ -47,6 +50,12 @@ from ._shared import (
 from ._sql import CHECKPOINT_COLUMNS, SCHEMA_VERSION, schema
 
 __all__ = ["SqliteSaver"]
+
+_Deltas = list[tuple[str, str, str, bytes]]
+"""Versions to store as deltas: ``(channel, version, base version, delta blob)``."""
+_Lists = list[tuple[tuple[str, str, str], str, list[Any]]]
+"""Every list a checkpoint stores: ``((thread, ns, channel), version, value)``."""
+_Rows = list[tuple[str, str, bytes]]
 
 # how many (channel, version) pairs one query looks up: well under SQLite's variable limit
 _CHUNK = 200
@@ -65,6 +74,9 @@ class SqliteSaver(BaseCheckpointSaver):
         synchronous: ``"FULL"`` (the default) makes each commit survive a power
             loss; ``"NORMAL"`` is faster and still survives a crash of the process.
         serde: How values are encoded (default :class:`~flowc.runtime.checkpoint.JsonSerializer`).
+        deltas: Store a list version that extends the last one stored as the
+            items it adds (see :mod:`flowc.savers._delta`); ``False`` stores
+            every version whole.
     """
 
     def __init__(
@@ -74,9 +86,11 @@ class SqliteSaver(BaseCheckpointSaver):
         timeout: float = 30.0,
         synchronous: Literal["FULL", "NORMAL"] = "FULL",
         serde: SerializerProtocol | None = None,
+        deltas: bool = True,
     ) -> None:
         super().__init__(serde=serde)
         self.path = str(path)
+        self._deltas = DeltaCache() if deltas else None
         self.timeout = timeout
         self.synchronous = synchronous
         self._local = threading.local()
@@ -241,7 +255,7 @@ class SqliteSaver(BaseCheckpointSaver):
                         "(VALUES " + ", ".join("(?, ?)" for _ in chunk) + ")",
                         [thread_id, ns, *(x for pair in chunk for x in pair)],
                     ).fetchall()
-                return out
+                return resolve(self.serde, out, self._channel_rows(conn, thread_id, ns), "<list>")
 
             def writes(
                 thread_id: str, ns: str, ids: list[str]
@@ -268,8 +282,29 @@ class SqliteSaver(BaseCheckpointSaver):
         new_versions: ChannelVersions,
     ) -> dict[str, Any]:
         """Store a checkpoint and its new channel values in one transaction; its config."""
-        row, blobs = split_checkpoint(self.serde, config, checkpoint, metadata, new_versions)
+        whole: Mapping[str, Any] = new_versions
+        deltas: _Deltas = []
+        lists: _Lists = []
+        if self._deltas is not None:
+            whole, deltas, lists = self._plan_deltas(config, checkpoint, new_versions)
+        row, blobs = split_checkpoint(self.serde, config, checkpoint, metadata, whole)
         with self._session(write=True) as conn:
+            for channel, version, base, data in deltas:
+                # the base may be gone (another saver deleted the thread): then the list is whole
+                if conn.execute(
+                    "SELECT 1 FROM checkpoint_blobs WHERE thread_id = ? AND checkpoint_ns = ? "
+                    "AND channel = ? AND version = ?",
+                    (row.thread_id, row.checkpoint_ns, channel, base),
+                ).fetchone():
+                    blobs.append(BlobRow(channel, version, DELTA, data))
+                else:
+                    kind, encoded = encode_value(
+                        self.serde,
+                        checkpoint["channel_values"][channel],
+                        channel=channel,
+                        checkpoint_id=checkpoint["id"],
+                    )
+                    blobs.append(BlobRow(channel, version, kind, encoded))
             conn.executemany(
                 "INSERT OR IGNORE INTO checkpoint_blobs (thread_id, checkpoint_ns, channel, "
                 "version, type, blob) VALUES (?, ?, ?, ?, ?, ?)",
@@ -293,6 +328,9 @@ class SqliteSaver(BaseCheckpointSaver):
                     row.run_id,
                 ),
             )
+        if self._deltas is not None:
+            for key, version, value in lists:
+                self._deltas.remember(key, version, value)
         return {
             "configurable": {
                 "thread_id": row.thread_id,
@@ -300,6 +338,33 @@ class SqliteSaver(BaseCheckpointSaver):
                 "checkpoint_id": row.checkpoint_id,
             }
         }
+
+    def _plan_deltas(
+        self, config: CheckpointConfig, checkpoint: Checkpoint, new_versions: ChannelVersions
+    ) -> tuple[dict[str, Any], _Deltas, _Lists]:
+        """The versions stored whole, the ones stored as deltas, and every list stored."""
+        assert self._deltas is not None
+        thread_id, ns, _ = thread_of(config)
+        values = checkpoint["channel_values"]
+        whole: dict[str, Any] = dict(new_versions)
+        deltas: _Deltas = []
+        lists: _Lists = []
+        for channel, version in new_versions.items():
+            value = values.get(channel)
+            if type(value) is not list:
+                continue
+            key = (thread_id, ns, channel)
+            lists.append((key, str(version), value))
+            found = self._deltas.base(key, value)
+            if found is None or found[0] == str(version):
+                continue
+            base, length = found
+            data = encode_delta(
+                self.serde, base, value[length:], channel=channel, checkpoint_id=checkpoint["id"]
+            )
+            deltas.append((channel, str(version), base, data))
+            del whole[channel]
+        return whole, deltas, lists
 
     def put_writes(
         self,
@@ -334,12 +399,16 @@ class SqliteSaver(BaseCheckpointSaver):
 
     def delete_thread(self, thread_id: str) -> None:
         """Delete a thread's checkpoints, blobs and writes, in every namespace, in one transaction."""
+        if self._deltas is not None:
+            self._deltas.forget(thread_id)
         with self._session(write=True) as conn:
             for table in ("checkpoints", "checkpoint_blobs", "checkpoint_writes"):
                 conn.execute(f"DELETE FROM {table} WHERE thread_id = ?", (thread_id,))
 
     def delete_for_runs(self, run_ids: Sequence[str]) -> None:
         """Delete these runs' checkpoints, their writes and the blobs left unused, in one transaction."""
+        if self._deltas is not None:
+            self._deltas.forget()
         with self._session(write=True) as conn:
             _sql.delete_for_runs(_qmark(conn), self.serde, run_ids)
 
@@ -351,6 +420,9 @@ class SqliteSaver(BaseCheckpointSaver):
     def prune(self, thread_ids: Sequence[str], *, strategy: str = "keep_latest") -> None:
         """Keep each namespace's newest checkpoint (``keep_latest``), or delete the threads."""
         check_prune_strategy(strategy)
+        if self._deltas is not None:
+            for thread_id in thread_ids:
+                self._deltas.forget(thread_id)
         with self._session(write=True) as conn:
             for thread_id in thread_ids:
                 if strategy == "delete":
@@ -367,22 +439,41 @@ class SqliteSaver(BaseCheckpointSaver):
     ) -> CheckpointTuple:
         body = decode_body(self.serde, row)
         pairs = list(versions_of(body).items())
-        blobs: list[tuple[str, str, bytes]] = []
+        rows: list[tuple[str, str, str, bytes]] = []
         for start in range(0, len(pairs), _CHUNK):
             chunk = pairs[start : start + _CHUNK]
-            blobs += conn.execute(
-                "SELECT channel, type, blob FROM checkpoint_blobs WHERE thread_id = ? AND "
+            rows += conn.execute(
+                "SELECT channel, version, type, blob FROM checkpoint_blobs WHERE thread_id = ? AND "
                 "checkpoint_ns = ? AND (channel, version) IN (VALUES "
                 + ", ".join("(?, ?)" for _ in chunk)
                 + ")",
                 [row.thread_id, row.checkpoint_ns, *(x for pair in chunk for x in pair)],
             ).fetchall()
+        fetch = self._channel_rows(conn, row.thread_id, row.checkpoint_ns)
+        blobs = [
+            (channel, kind, data)
+            for channel, _, kind, data in resolve(self.serde, rows, fetch, row.checkpoint_id)
+        ]
         writes = conn.execute(
             "SELECT task_id, channel, type, value, task_path, idx FROM checkpoint_writes "
             "WHERE thread_id = ? AND checkpoint_ns = ? AND checkpoint_id = ?",
             (row.thread_id, row.checkpoint_ns, row.checkpoint_id),
         ).fetchall()
         return assemble(self.serde, row, body, blobs, writes, metadata)
+
+    @staticmethod
+    def _channel_rows(conn: sqlite3.Connection, thread_id: str, ns: str) -> Callable[[str], _Rows]:
+        """Every stored version of a channel: what a delta's value is rebuilt from."""
+
+        def fetch(channel: str) -> _Rows:
+            rows: _Rows = conn.execute(
+                "SELECT version, type, blob FROM checkpoint_blobs WHERE thread_id = ? AND "
+                "checkpoint_ns = ? AND channel = ?",
+                (thread_id, ns, channel),
+            ).fetchall()
+            return rows
+
+        return fetch
 
 
 def _qmark(conn: sqlite3.Connection) -> _sql.Execute:
