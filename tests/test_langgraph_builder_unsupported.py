@@ -50,6 +50,11 @@ def compile_error(builder: StateGraph[Any], **kwargs: Any) -> list[tuple[str, st
 @pytest.mark.parametrize(
     ("option", "value", "message"),
     [
+        (
+            "trace_policy",
+            object(),
+            "trace policies (`trace_policy=`) are not supported by flowc yet",
+        ),
     ],
 )
 def test_node_options_fail_at_add_node(option: str, value: Any, message: str) -> None:
