@@ -1,10 +1,9 @@
 """Command(graph=Command.PARENT): a subgraph's node stops its graph and steers the parent."""
 
 import operator
-import time
 from typing import Annotated, TypedDict
 
-from langgraph.graph import START, StateGraph
+from langgraph.graph import END, START, StateGraph
 from langgraph.types import Command
 
 
@@ -19,7 +18,7 @@ def inner1(state: State):
 
 def inner2(state: State):
     if state["n"] > 0:
-        # the subgraph ends here; the parent writes the update and also goes to `big`
+        # the subgraph ends here; the parent writes the update and goes on to `big`
         return Command(graph=Command.PARENT, goto="big", update={"log": ["to-parent"]})
     return {"log": ["inner2"]}
 
@@ -41,13 +40,7 @@ child = (
 
 
 def big(state: State):
-    # runs with `after`, and finishes after it on both sides
-    time.sleep(0.04)
     return {"log": ["big"]}
-
-
-def after(state: State):
-    return {"log": ["after"]}
 
 
 parent = (
@@ -55,9 +48,8 @@ parent = (
     # where the subgraph's Command(graph=PARENT) may send the run: for drawing and checking
     .add_node("child", child, destinations=("big",))
     .add_node("big", big)
-    .add_node("after", after)
     .add_edge(START, "child")
-    .add_edge("child", "after")
+    .add_edge("big", END)
     .compile()
 )
 

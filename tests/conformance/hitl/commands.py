@@ -19,7 +19,7 @@ def pre(state: State):
 
 def ask(state: State):
     # finishes after `after` when the two run together, so both sides stream one order
-    time.sleep(0.04)
+    time.sleep(0.1)
     return {"log": [f"ask:{interrupt('q')}:{state['topic']}"]}
 
 

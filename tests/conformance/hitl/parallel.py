@@ -19,15 +19,16 @@ def left(state: State):
 
 
 def right(state: State):
-    # finishes after `left` and `done`, so both sides stream the step in one order
-    time.sleep(0.08)
+    # finishes well after `left` and `done`, so both sides stream the step in one order
+    # (even on a loaded machine, where a thread may start late)
+    time.sleep(0.2)
     first = interrupt("right?")
     second = interrupt("right again?")
     return {"log": [f"right:{first}:{second}"]}
 
 
 def done(state: State):
-    time.sleep(0.03)
+    time.sleep(0.1)
     return {"log": ["done"]}
 
 

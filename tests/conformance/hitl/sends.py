@@ -20,7 +20,7 @@ def fan(state: State):
 def tool(state: State):
     (item,) = state["items"]
     # the tasks finish in the order they were sent, on both sides
-    time.sleep(0.04 * (ord(item[0]) - ord("a")) + 0.03)
+    time.sleep(0.1 * (ord(item[0]) - ord("a")) + 0.05)
     answer = interrupt(f"approve {item}?")
     return {"log": [f"{item}:{answer}"]}
 
