@@ -5,14 +5,16 @@ values (character columns, counted from 1) of the exact tokens a diagnostic
 should underline: an argument of a ``graph.add_edge(...)`` call, a parameter
 or the return annotation of a node function, a field of a state class.
 Each source file is read and parsed once, when a decorator-DSL graph asks
-where something was written; a file that cannot be read gives no positions,
-and diagnostics then fall back to coarser places.
+where something was written (code that is in no file, such as a notebook
+cell, is read from :mod:`linecache`); a file that cannot be read gives no
+positions, and diagnostics then fall back to coarser places.
 """
 
 from __future__ import annotations
 
 import ast
 import inspect
+import linecache
 import os
 import sys
 from dataclasses import dataclass, field
@@ -177,6 +179,11 @@ def _parse(filename: str, stamp: tuple[int, int]) -> PySource:
             text = handle.read()
     except (OSError, UnicodeDecodeError):
         return PySource(filename, [], None)
+    return _parse_text(filename, text)
+
+
+@cache
+def _parse_text(filename: str, text: str) -> PySource:
     try:
         tree: ast.Module | None = ast.parse(text, filename)
     except (SyntaxError, ValueError):
@@ -185,14 +192,23 @@ def _parse(filename: str, stamp: tuple[int, int]) -> PySource:
 
 
 def source_of(filename: str | None) -> PySource | None:
-    """The parsed file (cached while it is unchanged), or None for code without a file."""
-    if not filename or filename.startswith("<"):
+    """The parsed file (cached while it is unchanged), or None for code without a file.
+
+    Code run from a name that is no file (a notebook cell, ``exec``'d text) is
+    read from :mod:`linecache` when the tool that ran it put it there, as
+    Jupyter does for every cell.
+    """
+    if not filename:
         return None
-    try:
-        info = os.stat(filename)
-    except OSError:
-        return None
-    return _parse(filename, (info.st_mtime_ns, info.st_size))
+    if not filename.startswith("<"):
+        try:
+            info = os.stat(filename)
+        except OSError:
+            pass
+        else:
+            return _parse(filename, (info.st_mtime_ns, info.st_size))
+    lines = linecache.getlines(filename)
+    return _parse_text(filename, "".join(lines)) if lines else None
 
 
 def _unwrap(fn: Any) -> Any:

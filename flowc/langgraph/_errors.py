@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import linecache
 import os
 import sys
 import warnings
 from collections.abc import Mapping, Sequence
 
 from flowc.dsl.diagnostics import Diagnostic, DiagnosticError, Span
-from flowc.dsl.pysource import caller
+from flowc.dsl.pysource import caller, source_of
 
 __all__ = [
     "GraphCompileError",
@@ -58,12 +57,13 @@ def call_site(depth: int = 2) -> Span | None:
 
 
 def source_texts(spans: Sequence[Span | None]) -> dict[str, list[str]]:
-    """Source lines of files that are not on disk (code run with ``exec``), from ``linecache``."""
+    """Source lines of files that are not on disk (code run with ``exec``, notebook cells),
+    as the front end reads them (from ``linecache``)."""
     texts: dict[str, list[str]] = {}
     for span in spans:
         if span is None or span.file in texts or os.path.exists(span.file):
             continue
-        lines = linecache.getlines(span.file)
-        if lines:
-            texts[span.file] = [line.rstrip("\n") for line in lines]
+        src = source_of(span.file)
+        if src is not None and src.lines:
+            texts[span.file] = src.lines
     return texts
