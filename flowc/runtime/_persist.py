@@ -398,7 +398,9 @@ class Thread:
         self._bump(consumed | self.written)
         self.ran.clear()
         self.written.clear()
-        channel_values: dict[str, Any] = dict(values)
+        # as LangGraph's channels: a key never written has no value in a checkpoint (its start
+        # value comes back on load), so a saver stores exactly what the checkpoint holds
+        channel_values: dict[str, Any] = {k: v for k, v in values.items() if k in versions}
         if start is not None:
             channel_values[START] = dict(start)
         for name in due:
