@@ -104,6 +104,16 @@ def check(
     return CheckResult(None if errors else graph, tuple(_unique(diags)), result_map)
 
 
+def _demoted(diags: list[Diagnostic], warn_only: frozenset[str]) -> list[Diagnostic]:
+    """``diags`` with the codes of ``warn_only`` reported as warnings."""
+    if not warn_only:
+        return diags
+    return [
+        dataclasses.replace(d, severity=Severity.WARNING) if d.code in warn_only else d
+        for d in diags
+    ]
+
+
 def _run(
     spec: GraphSpec,
     smap: SourceMap,
@@ -117,12 +127,7 @@ def _run(
         # a prebuilt agent: flowc makes its state and nodes
         agent_pass = StatePass(spec, smap)
         agent = check_agent(agent_pass, origin, spec.agent)
-        diags += agent_pass.diags
-        if warn_only:
-            diags = [
-                dataclasses.replace(d, severity=Severity.WARNING) if d.code in warn_only else d
-                for d in diags
-            ]
+        diags = _demoted(diags + agent_pass.diags, warn_only)
         if any(d.severity is Severity.ERROR for d in diags):
             return None, diags
         return agent, diags
@@ -144,11 +149,7 @@ def _run(
     custom = custom_pass.resolve_type_expr(spec.custom_type, ("graph", "custom_type"))
     diags += custom_pass.diags
     name = identifier(spec.name)
-    if warn_only:
-        diags = [
-            dataclasses.replace(d, severity=Severity.WARNING) if d.code in warn_only else d
-            for d in diags
-        ]
+    diags = _demoted(diags, warn_only)
     failed = any(d.severity is Severity.ERROR for d in diags)
     if failed or state.info is None or not state.ok or name is None:
         return None, diags
