@@ -74,6 +74,17 @@ EXPECTED: dict[str, list[str]] = {
     "input_wrong_key.py": [
         '9: error: Extra key "topics" for TypedDict "JokeInput"  [typeddict-unknown-key]',
     ],
+    "resume_wrong_type.py": [
+        # a dict that is no Approval is taken for a resume map {interrupt_id: Approval}
+        '9: error: Dict entry 0 has incompatible type "str": "str"; expected "str": "Approval"'
+        "  [dict-item]",
+        '10: error: Argument 1 to "resume" of "InterruptingGraph" has incompatible type "bool"; '
+        'expected "Approval | Mapping[str, Approval] | None"  [arg-type]',
+    ],
+    "interrupt_wrong_payload.py": [
+        '11: error: TypedDict "ApprovalRequest" has no key "reasons"  [typeddict-item]',
+        '11: note: Did you mean "reason"?',
+    ],
 }
 
 

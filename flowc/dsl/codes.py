@@ -138,7 +138,10 @@ E103 = _code(
 E104 = _code(
     "E104",
     "an unknown node in an edge or router",
-    ("An edge, router, target list or path map names a node that does not exist."),
+    (
+        "An edge, router, target list, path map or `interrupt_before` / `interrupt_after` "
+        "list names a node that does not exist."
+    ),
 )
 E106 = _code(
     "E106",
