@@ -287,6 +287,24 @@ E312 = _code(
         "`total=False`, as in LangGraph's examples) names only its required keys."
     ),
 )
+E313 = _code(
+    "E313",
+    "a Send to a node the graph lacks",
+    (
+        "A router whose return annotation sends to a node that is not in the graph: "
+        '`Send[Literal["worker"], Job]` names the node its `Send`s go to, which must be a '
+        "node of the same graph."
+    ),
+)
+E314 = _code(
+    "E314",
+    "a Send argument the node does not take",
+    (
+        'A router whose return annotation sends an argument (`Send[Literal["worker"], Job]`) '
+        "that the node's first parameter cannot take: a `Send` task gets the argument instead "
+        "of the state."
+    ),
+)
 E401 = _code(
     "E401",
     "two nodes of one superstep writing a last-value field",

@@ -20,13 +20,13 @@ from flowc.langgraph import START as langgraph_start
 from flowc.runtime import (
     Config,
     CustomPart,
+    InterruptEvent,
+    InterruptValuesEvent,
     MessagesPart,
     StreamPart,
     StreamWriter,
     TasksPart,
     UpdatesPart,
-    InterruptEvent,
-    InterruptValuesEvent,
     ValuesEvent,
 )
 from tests.golden import (

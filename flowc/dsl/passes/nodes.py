@@ -201,6 +201,7 @@ class NodePass(Pass):
             checked_state=self.checked_state,
             node_names=self.node_names,
             generated_names=self.generated_names,
+            sent=self.wiring.sends.get(node.name, ()),
         )
         self.diags.extend(found)
         if sig.definite_writes is not None:
