@@ -58,6 +58,33 @@ EXPECTED: dict[str, list[str]] = {
     "input_wrong_key.py": [
         '9: error: Extra key "topics" for TypedDict "JokeInput"  [typeddict-unknown-key]',
     ],
+    "resume_wrong_type.py": [
+        # a dict that is no Approval is taken for a resume map {interrupt_id: Approval}
+        '9: error: Dict entry 0 has incompatible type "str": "str"; expected "str": "Approval"'
+        "  [dict-item]",
+        '10: error: Argument 1 to "resume" of "InterruptingGraph" has incompatible type "bool"; '
+        'expected "Approval | Mapping[str, Approval] | None"  [arg-type]',
+    ],
+    "interrupt_wrong_payload.py": [
+        '11: error: TypedDict "ApprovalRequest" has no key "reasons"  [typeddict-item]',
+        '11: note: Did you mean "reason"?',
+    ],
+    # flowc check proves the annotation's node exists and takes its argument type (E313, E314)
+    "send_missing_node.py": [
+        '11: error: Argument 1 to "Send" has incompatible type "Literal[\'wrok\']"; expected '
+        '"Literal[\'work\']"  [arg-type]',
+    ],
+    "send_wrong_payload.py": [
+        '11: error: Missing key "item" for TypedDict "Job"  [typeddict-item]',
+        '11: error: Extra key "items" for TypedDict "Job"  [typeddict-unknown-key]',
+        '15: error: Argument 2 to "Send" has incompatible type "str"; expected "Job"  [arg-type]',
+    ],
+    # flowc check proves the annotation's destinations are nodes (E310)
+    "command_missing_destination.py": [
+        '11: error: Argument "goto" to "Command" has incompatible type "Literal[\'publish\']"; '
+        "expected \"Literal['review', 'act'] | Send[str, Any] | "
+        "Sequence[Literal['review', 'act'] | Send[str, Any]]\"  [arg-type]",
+    ],
 }
 
 
