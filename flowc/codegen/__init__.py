@@ -38,20 +38,27 @@ _LAZY = {
 }
 
 
+def _stage(stage: str) -> Any:
+    """Import a stage and bind its names here, over the submodule attribute importing it set
+    (the stage ``validate`` and its function ``validate`` share a name)."""
+    import importlib
+
+    module = importlib.import_module(f"{__name__}.{stage}")
+    for name, owner in _LAZY.items():
+        if owner == stage:
+            globals()[name] = getattr(module, name)
+    return module
+
+
 def __getattr__(name: str) -> Any:
     stage = _LAZY.get(name)
     if stage is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(f"{__name__}.{stage}"), name)
-    globals()[name] = value
-    return value
+    return getattr(_stage(stage), name)
 
 
 def generate(graph: CheckedGraph) -> list[GeneratedFile]:
     """Every module of ``graph`` (and its subgraphs), rendered, checked and formatted."""
-    from .render import render_graph
-    from .validate import validate
-
-    return validate(render_graph(graph))
+    render_graph = _stage("render").render_graph
+    validate = _stage("validate").validate
+    return validate(render_graph(graph))  # type: ignore[no-any-return]
