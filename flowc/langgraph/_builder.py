@@ -23,18 +23,11 @@ from flowc.dsl.spec import END, START
 from flowc.dsl.usercode import is_async as _is_async
 from flowc.runtime.policies import sync_timeout_message, timeout_policy
 
+from ._adapt import _annotations, _metadata, is_compiled_graph, is_runnable, is_tool_node
 from ._blueprint import Blueprint, BranchRecord, EdgeRecord, NodePolicies, NodeRecord
 from ._errors import UnsupportedFeatureError, call_site, deprecated
-from ._lower import (
-    UNSUPPORTED,
-    _annotations,
-    _metadata,
-    check_blueprint,
-    compile_blueprint,
-    is_compiled_graph,
-    is_runnable,
-    is_tool_node,
-)
+from ._lower import check_blueprint, compile_blueprint
+from ._lowering import UNSUPPORTED
 from ._policies import cache_policy, retry_policies
 
 if TYPE_CHECKING:

@@ -27,11 +27,12 @@ from flowc.runtime.control import as_command
 from flowc.runtime.events import InterruptEvent
 from flowc.runtime.policies import CACHE
 
+from ._adapt import _annotations as _annotations_of
+from ._adapt import _object_update
 from ._blueprint import Blueprint
 from ._draw import DrawableGraph, drawing
 from ._errors import UnsupportedFeatureError, deprecated
-from ._lower import ROOT, _object_update, is_root_state
-from ._lower import _annotations as _annotations_of
+from ._roots import ROOT, is_root_state
 from ._schema import schema_name, state_json_schema
 from .runtime import coerce_context
 
@@ -246,7 +247,8 @@ def _io_keys(bp: Blueprint) -> tuple[frozenset[str] | None, tuple[str, ...] | No
     """The keys an input may set (``None`` for a root state) and the keys ``invoke`` returns,
     when they are not simply the state's (``None``: a graph without input or output schemas
     or private channels)."""
-    from ._lower import _annotations, _private_channels
+    from ._adapt import _annotations
+    from ._roots import _private_channels
 
     private = _private_channels(bp)
     state_keys = tuple(_annotations(bp.state)) if isinstance(bp.state, type) else ()
