@@ -5,7 +5,7 @@ from __future__ import annotations
 from flowc.dsl.graph import CheckedGraph
 
 from .render import GeneratedFile, render_graph
-from .validate import TemplateError, validate
+from .validation import TemplateError, validate
 from .write import WriteError, plan, write_files
 
 __all__ = [

@@ -36,9 +36,12 @@ import json
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final, TypeAlias
+from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
 from flowc.runtime import messages as _messages
+
+if TYPE_CHECKING:
+    from ._chat_client import ChatClient
 
 __all__ = [
     "ChatClient",
@@ -389,5 +392,12 @@ def _parse_completion(completion: Any) -> ChatMessage:
 
 _messages.register_message_type(ChatMessage)
 
-# last: the client builds on the messages and errors above
-from ._chat_client import ChatClient  # noqa: E402
+
+def __getattr__(name: str) -> Any:
+    # the client builds on the messages and errors above: it is imported when first asked for,
+    # so that either module may be imported first
+    if name == "ChatClient":
+        from ._chat_client import ChatClient
+
+        return ChatClient
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
-from flowc.dsl.check import check
+from flowc.dsl.checker import check
 from flowc.dsl.diagnostics import Diagnostic, SourceMap
 from flowc.dsl.graph import CheckedGraph, CheckResult
 from flowc.dsl.load import load_subgraph as load_file_subgraph
