@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated, Literal, TypedDict
 
 from flowc import END, START, Graph
-from flowc.dsl.check import check
+from flowc.dsl.checker import check
 from flowc.dsl.diagnostics import SourceMap
 from flowc.dsl.load import check_graph
 from flowc.dsl.spec import EdgeSpec, FieldSpec, GraphSpec, NodeSpec, StateSpec
