@@ -198,6 +198,8 @@ class GraphView:
     interrupt_types: tuple[AliasView, ...]
     """The types module's aliases of what the graph's interrupts ask and are answered with
     (none when no node can interrupt)."""
+    interrupted: str
+    """The runner's alias of the event a run stops with (``""`` when no node can interrupt)."""
     fields: tuple[FieldView, ...]
     state_fields: tuple[FieldView, ...]
     """The fields in the order a generated state class declares them."""
@@ -762,6 +764,7 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
         custom_type=custom_type,
         custom_declared=custom_declared,
         interrupt_types=interrupt_types,
+        interrupted=interrupted,
         fields=fields,
         state_fields=tuple(
             sorted(fields, key=lambda f: f.state_required) if state.kind == "dataclass" else fields
