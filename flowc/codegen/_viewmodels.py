@@ -165,6 +165,8 @@ class GraphView:
     interrupt_types: tuple[AliasView, ...]
     """The types module's aliases of what the graph's interrupts ask and are answered with
     (none when no node can interrupt)."""
+    interrupted: str
+    """The runner's alias of the event a run stops with (``""`` when no node can interrupt)."""
     fields: tuple[FieldView, ...]
     state_fields: tuple[FieldView, ...]
     """The fields in the order a generated state class declares them."""

@@ -332,6 +332,7 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
         custom_type=custom_type,
         custom_declared=custom_declared,
         interrupt_types=interrupt_types,
+        interrupted=interrupted,
         fields=fields,
         state_fields=tuple(
             sorted(fields, key=lambda f: f.state_required) if state.kind == "dataclass" else fields

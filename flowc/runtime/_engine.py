@@ -1018,8 +1018,10 @@ class Engine:
             given = self.given if self.run.parent is None else None
             # the pending writes of a checkpoint the run replays are not its tasks'
             pending = (loaded.pending_writes or ()) if latest else ()
-            resumed = self.resumed = Resumed(thread, pending, given, self.plan.fields)
-            for target in resumed.goto:
+            resumed = self.resumed = Resumed(
+                thread, pending, given, self.plan.fields, self.plan.nodes
+            )
+            for target in (*resumed.goto, *(send.node for send in resumed.sends)):
                 if target not in self.plan.nodes:
                     raise InvalidUpdateError(
                         f"Command(goto={target!r}) as input: {target!r} is not a node of the graph"
@@ -1043,6 +1045,9 @@ class Engine:
         self.ready = self.nodes(due) if due else ()
         sends = [as_send(send) for send in stored.get(TASKS) or ()]
         self.pushes = [send for send in sends if send is not None]
+        if self.resumed.sends:
+            # a Command(goto=Send(...)) input's tasks come first, as LangGraph's null task's
+            self.pushes[:0] = self.resumed.sends
         if thread.stream or thread.debug:
             pushed = [send.node for send in self.pushes]
             names = (*pushed, *(node.name for node in self.ready))

@@ -259,7 +259,10 @@ class Thread(_Reopening):
             # class), so that LangGraph reads the thread as its own
             types = sys.modules.get("langgraph.types")
             if types is not None:
-                interrupts = tuple(types.Interrupt(value=i.value, id=i.id) for i in interrupts)
+                interrupts = tuple(
+                    types.Interrupt(value=i.value, id=i.id, response_schema=i.response_schema)
+                    for i in interrupts
+                )
         writes: list[tuple[str, Any]] = [(INTERRUPT, interrupts)]
         if resume:
             writes.append((RESUME, resume))
