@@ -98,7 +98,10 @@ def compile_blueprint(bp: Blueprint) -> ModuleType:
     with _lock:
         module = _modules.get(key)
     if module is None:
-        module = build_checked(graph, salt=key)
+        from flowc.cache import cached_files
+
+        # the generated text is read back from the disk cache when another process made it
+        module = build_checked(graph, salt=key, files=cached_files(graph))
         if policies:
             _apply_policies(module, bp, _graph_names(bp), set())
         with _lock:
