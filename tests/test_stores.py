@@ -20,6 +20,8 @@ from typing import Annotated, Any, Optional, TypedDict
 
 import pytest
 from langchain_core.messages import AIMessage, ToolMessage
+from langgraph.prebuilt import InjectedStore as TheirInjectedStore
+from langgraph.prebuilt import ToolRuntime as TheirToolRuntime
 from langgraph.store.base import PutOp as LangGraphPutOp
 from langgraph.store.memory import InMemoryStore as LangGraphStore
 
@@ -353,3 +355,25 @@ def test_the_model_cannot_forge_an_injected_store_or_runtime() -> None:
     forged = _call("save", {"text": "hi", "store": "forged", "runtime": "forged"}, "c7")
     graph.invoke(forged)
     assert store.get(("saved",), "c7").value == {"text": "hi"}  # type: ignore[union-attr]
+
+
+def test_langgraphs_own_injected_store_and_tool_runtime_markers_work_in_flowcs_tool_node() -> None:
+    # code that still imports the markers from langgraph.prebuilt runs unchanged
+    store = InMemoryStore()
+
+    def save(text: str, shelf: Annotated[Any, TheirInjectedStore()], rt: TheirToolRuntime) -> str:
+        """Save a text."""
+        shelf.put(("saved",), rt.tool_call_id or "", {"text": text, "same": rt.store is shelf})
+        return "ok"
+
+    class Chat(TypedDict):
+        messages: list
+
+    graph = (
+        StateGraph(Chat)
+        .add_node("tools", ToolNode([save]))
+        .add_edge(START, "tools")
+        .compile(store=store)
+    )
+    graph.invoke(_call("save", {"text": "hi"}, "c3"))
+    assert store.get(("saved",), "c3").value == {"text": "hi", "same": True}  # type: ignore[union-attr]
