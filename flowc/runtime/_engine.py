@@ -1181,6 +1181,13 @@ class Engine:
         """Whether a breakpoint (``interrupt_before`` / ``interrupt_after``) names one of ``nodes``."""
         return bool(names) and ("*" in names or any(node.name in names for node in nodes))
 
+    def breaks_before(self, names: frozenset[str], ready: tuple[Node, ...]) -> bool:
+        """Whether ``interrupt_before`` names a task of the next superstep: one of ``ready``,
+        or a node a ``Send`` goes to (LangGraph stops before those too)."""
+        return self.breakpoint(names, ready) or (
+            bool(names) and any(send.node in names for send in self.pushes)
+        )
+
     def begin(self, thread: Thread, first: Goto) -> tuple[Event, ...]:
         """The input checkpoint and the hidden ``__start__`` task's writes (where START leads).
 
@@ -1500,7 +1507,7 @@ class Engine:
                     continue
                 # several tasks, or one whose events stream as they happen
                 breaks = self.breaks
-                if breaks is not None and not resuming and self.breakpoint(breaks[0], ready):
+                if breaks is not None and not resuming and self.breaks_before(breaks[0], ready):
                     # interrupt_before: the checkpoint that names these tasks is saved
                     if want_updates:
                         yield InterruptEvent((), ns)
