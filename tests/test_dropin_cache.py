@@ -282,3 +282,25 @@ def test_unused_entries_and_stale_temporary_files_are_pruned(tmp_path: Path) -> 
     os.utime(folder / ".tmp-new.json", (now - 60,) * 2)
     assert prune_entries(folder, now=now) == [".tmp-old.json", "old.json"]
     assert sorted(p.name for p in folder.iterdir()) == [".tmp-new.json", "new.json", "other.txt"]
+
+
+def test_a_cache_folder_that_cannot_be_made_costs_a_compile_and_one_warning(
+    tmp_path: Path,
+) -> None:
+    project, cache = _project(tmp_path), tmp_path / "cache"
+    cache.mkdir()
+    (cache / "dropin").write_text("not a folder", encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-W", "always", "main.py"],
+        cwd=project,
+        env=_env(cache),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["result"] == {"count": 2}
+    assert (
+        proc.stderr.count(f"not using the drop-in cache {cache / 'dropin'}: cannot create it") == 1
+    )
+    assert (cache / "dropin").read_text(encoding="utf-8") == "not a folder"
