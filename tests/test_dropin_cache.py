@@ -304,3 +304,55 @@ def test_a_cache_folder_that_cannot_be_made_costs_a_compile_and_one_warning(
         proc.stderr.count(f"not using the drop-in cache {cache / 'dropin'}: cannot create it") == 1
     )
     assert (cache / "dropin").read_text(encoding="utf-8") == "not a folder"
+
+
+CALLABLES = """\
+import json
+import os
+import sys
+
+from flowc.langgraph import END, START, StateGraph
+
+from nodes import State
+
+STEP = int(os.environ["STEP"])
+
+
+def make(step):
+    def add(state):
+        return {"count": state["count"] + step}
+
+    return add
+
+
+# a function with no source file, as a notebook cell or exec() makes
+namespace = {}
+exec(compile("def cell(state):\\n    return {'count': state['count'] * 2}\\n", "<cell>", "exec"),
+     namespace)
+
+builder = StateGraph(State)
+builder.add_node("closure", make(STEP))
+builder.add_node("lam", lambda state: {"count": state["count"] - 1})
+builder.add_node("cell", namespace["cell"])
+builder.add_edge(START, "closure")
+builder.add_edge("closure", "lam")
+builder.add_edge("lam", "cell")
+builder.add_edge("cell", END)
+graph = builder.compile()
+print(json.dumps({
+    "result": graph.invoke({"count": 0}),
+    "generated": "libcst" in sys.modules or "jinja2" in sys.modules,
+}))
+"""
+
+
+def test_closures_lambdas_and_sourceless_nodes_run_the_objects_of_this_process(
+    tmp_path: Path,
+) -> None:
+    project, cache = _project(tmp_path), tmp_path / "cache"
+    (project / "main.py").write_text(CALLABLES, encoding="utf-8")
+    # the modules bind the very objects compile() was given: a closure over another value
+    # reuses the entry and runs with its own value
+    assert _run(project, _env(cache, STEP="5")) == {"result": {"count": 8}, "generated": True}
+    assert _run(project, _env(cache, STEP="7")) == {"result": {"count": 12}, "generated": False}
+    assert len(_entries(cache)) == 1
