@@ -396,7 +396,8 @@ _FRESH_CACHE = (
 
 def measure_dropin(tmp: Path, settings: Settings, modules: dict[str, Any]) -> dict[str, Any]:
     """A fresh process's first run of chain10 (``invoke``): the drop-in with its disk cache
-    empty and filled, the compiled module, LangGraph, and a bare interpreter."""
+    empty and filled, the compiled module, LangGraph, the hand-written loop, and a bare
+    interpreter."""
     if isinstance(modules["chain10"], str):
         return {"error": modules["chain10"]}
     caches = tmp / "dropin-caches"
@@ -417,6 +418,13 @@ def measure_dropin(tmp: Path, settings: Settings, modules: dict[str, Any]) -> di
             "-P",
             "-c",
             "from flowc_bench import langgraph_graphs as g\nm = g.chain(10)\n" + run,
+        ],
+        "hand": [
+            PYTHON,
+            "-P",
+            "-c",
+            "from flowc_bench import handwritten as h\n"
+            "assert h.chain_invoke(h.chain_nodes(10), {'count': 0}) == {'count': 10}\n",
         ],
     }
     try:
@@ -742,10 +750,13 @@ def print_dropin(dropin: dict[str, Any]) -> None:
         ("dropin_warm", "drop-in, cache filled"),
         ("dropin_cold", "drop-in, cache empty"),
         ("langgraph", "LangGraph"),
+        ("hand", "hand-written loop"),
     ):
         s = Stats(dropin[name]["samples"])
         c = Stats(dropin[name]["cpu"]["samples"])
         times = "" if name in ("bare", "compiled") else f" ({s.median / compiled:.1f}x compiled)"
+        if name == "hand":
+            times = ""
         print(f"  {label:<26}{fmt_stats(s):>32}{times:<20} cpu {fmt_time(c.median)}")
     print()
 
