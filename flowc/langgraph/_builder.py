@@ -511,7 +511,11 @@ class StateGraph(Generic[StateT]):
         )
 
     def _unresumable(self) -> list[Diagnostic]:
-        """Nodes that call ``interrupt()`` in a graph compiled without a checkpointer (E604)."""
+        """Nodes that call ``interrupt()`` in a graph compiled without a checkpointer (E604).
+
+        Not a compile error: run as a subgraph, the graph takes its parent's
+        checkpointer, as in LangGraph. A run of it as a root graph reports them.
+        """
         from ._scan import calls_interrupt
 
         out = []
@@ -524,10 +528,12 @@ class StateGraph(Generic[StateT]):
                     Diagnostic.error(
                         "E604",
                         f"node `{record.name}` calls `{spelled}()`, but the graph is compiled "
-                        "without a checkpointer: nothing could resume the run it stops",
+                        "without a checkpointer and runs as a root graph: nothing could resume "
+                        "the run it stops",
                         record.span,
                         "compile with checkpointer=... (flowc.savers or a LangGraph saver) and "
-                        "run on a thread; a subgraph that interrupts is not supported yet",
+                        "run on a thread, or run the graph as a subgraph of one that has a "
+                        "checkpointer",
                     )
                 )
         return out
@@ -592,8 +598,6 @@ class StateGraph(Generic[StateT]):
                         "or a LangGraph saver",
                     )
                 )
-        if checkpointer in (None, False):
-            problems.extend(self._unresumable())
         for record in map(self._with_defaults, self._nodes):
             timed = record.policies is not None and record.policies.timeout is not None
             if timed and not is_compiled_graph(record.action) and not _is_async(record.action):
@@ -605,6 +609,7 @@ class StateGraph(Generic[StateT]):
             blueprint,
             self,
             checkpointer=None if checkpointer in (None, False, True) else checkpointer,
+            unresumable=self._unresumable() if checkpointer in (None, False, True) else (),
             context_schema=self.context_schema,
             cache=cache,
             interrupt_before=interrupt_before,

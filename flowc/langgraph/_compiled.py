@@ -26,16 +26,19 @@ from flowc.runtime.context import with_context
 from flowc.runtime.control import as_command
 from flowc.runtime.events import InterruptEvent
 from flowc.runtime.policies import CACHE
+from flowc.runtime.run import current_task
 
 from ._blueprint import Blueprint
 from ._draw import DrawableGraph, drawing
-from ._errors import UnsupportedFeatureError, deprecated
+from ._errors import GraphCompileError, UnsupportedFeatureError, deprecated, source_texts
 from ._lower import ROOT, _object_update, is_root_state
 from ._lower import _annotations as _annotations_of
 from ._schema import schema_name, state_json_schema
 from .runtime import coerce_context
 
 if TYPE_CHECKING:
+    from flowc.dsl.diagnostics import Diagnostic
+
     from ._builder import StateGraph
 
 __all__ = ["CompiledStateGraph", "GraphOutput", "PregelTask", "StateSnapshot"]
@@ -460,12 +463,16 @@ class CompiledStateGraph:
         builder: StateGraph[Any],
         *,
         checkpointer: Any = None,
+        unresumable: Sequence[Diagnostic] = (),
         context_schema: Any = None,
         cache: Any = None,
         interrupt_before: Any = None,
         interrupt_after: Any = None,
     ) -> None:
         self.module = module
+        self._unresumable = tuple(unresumable)
+        """E604 for each node that calls ``interrupt()`` (a graph compiled without a
+        checkpointer): a run of the graph as a root graph fails with them before it starts."""
         self.blueprint = blueprint
         self.builder = builder
         self.name = blueprint.name
@@ -568,6 +575,11 @@ class CompiledStateGraph:
         context = options.pop("context", None) if options else None
         before = options.pop("interrupt_before", None) if options else None
         after = options.pop("interrupt_after", None) if options else None
+        if self._unresumable and current_task() is None:
+            # a run inside a node is a subgraph's: it keeps its checkpoints on the root's thread
+            raise GraphCompileError(
+                self._unresumable, source_texts([d.span for d in self._unresumable])
+            )
         out = _config(config, self.checkpointer)
         extra: dict[str, Any] = {}
         if self.cache is not None:

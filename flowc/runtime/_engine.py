@@ -1076,19 +1076,18 @@ class Engine:
     def prepare(self, tasks: tuple[Task, ...]) -> Generator[Event, None, None]:
         """Ready a superstep's tasks on a thread for ``interrupt()``; hand back finished ones' writes.
 
-        Every task of the root run gets its :class:`~.interrupts.Resumes` (a
-        subgraph's tasks get none: ``interrupt()`` refuses to run there). In
+        Every task gets its :class:`~.interrupts.Resumes` (a subgraph's tasks
+        share the answers of the task that runs their graph). In
         the first superstep of a resumed run, a task that finished before the
         run stopped does not run again: its stored writes are its outcome,
         and its update streams marked as cached, as LangGraph streams it.
         """
         resumed = self.resumed
         run = self.run
-        root = run.parent is None
+        given, by_id = self.answers_given()
         if resumed is None:
-            if root:
-                for task in tasks:
-                    task.resumes = Resumes(task.checkpoint_ns, [], _NO_ANSWER)
+            for task in tasks:
+                task.resumes = Resumes(task.checkpoint_ns, [], given, by_id)
             return
         self.resumed = None
         from ._resume import stored_goto, stored_update
@@ -1099,10 +1098,7 @@ class Engine:
         for task in tasks:
             output = resumed.finished.get(task.id)
             if output is None:
-                if root:
-                    task.resumes = Resumes(
-                        task.checkpoint_ns, resumed.answers(task.id), resumed.given, resumed.by_id
-                    )
+                task.resumes = Resumes(task.checkpoint_ns, resumed.answers(task.id), given, by_id)
                 continue
             update = stored_update(output, fields)
             goto = stored_goto(output)
@@ -1112,6 +1108,24 @@ class Engine:
             thread.written.update(BRANCH + name for name in goto)
             if run.updates:
                 yield ReplayedUpdatesEvent(task.name, update, run.ns)
+
+    def answers_given(self) -> tuple[list[Any], Mapping[str, Any] | None]:
+        """The run's resume value (scalar, as a list the first unanswered call empties) and map.
+
+        A root run's are its ``Command(resume=...)``'s. A subgraph's run shares
+        those of the task that runs it: an ``interrupt()`` anywhere below a
+        resumed task takes the answer the root run was given, as in LangGraph.
+        """
+        resumed = self.resumed
+        parent = self.run.parent
+        if parent is None:
+            if resumed is None:
+                return _NO_ANSWER, None
+            return resumed.given, resumed.by_id
+        outer = parent.resumes
+        if outer is None:
+            return _NO_ANSWER, None
+        return outer.given, outer.by_id
 
     def interrupted(self, task: Task, error: GraphInterrupt) -> tuple[Event, ...]:
         """A task stopped at an interrupt: record it (the run stops after the superstep); its events."""
@@ -1526,6 +1540,9 @@ class Engine:
                 resuming = False
                 if thread is not None and self.interrupts:
                     yield from self.halt()
+                    if run.parent is not None:
+                        # the task that runs this graph stops at the same interrupts
+                        raise GraphInterrupt(tuple(self.interrupts))
                     break
                 yield from self.settle()
                 ready = self.ready

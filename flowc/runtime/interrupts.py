@@ -106,7 +106,7 @@ class Resumes:
         by_id: the run's resume map (``{interrupt_id: value}``).
     """
 
-    __slots__ = ("answers", "calls", "given", "ns", "used")
+    __slots__ = ("answers", "by_id", "calls", "given", "ns", "used")
 
     def __init__(
         self,
@@ -118,6 +118,8 @@ class Resumes:
         self.ns = ns
         self.answers = answers
         self.given = given
+        self.by_id = by_id
+        """The run's resume map: the subgraphs the task runs answer their interrupts from it too."""
         self.calls = 0
         self.used = 0
         """How many answers the task's calls took: what its ``__resume__`` write keeps."""
@@ -157,22 +159,19 @@ def interrupt(value: Any) -> Any:
 
     Raises:
         RuntimeError: outside a running graph, or in a run without a
-            checkpointer (an interrupt there could never be answered).
+            checkpointer (an interrupt there could never be answered); a
+            subgraph's run uses its root run's.
     """
     task: Task | None = current_task()
     if task is None:
         raise RuntimeError("interrupt() was called outside a running flowc graph")
     resumes = task.resumes
     if resumes is None:
-        if task.run.parent is not None:
-            raise RuntimeError(
-                f"node {task.name!r} of graph {task.run.graph!r} called interrupt() inside a "
-                "subgraph, which flowc does not support yet: interrupt in a node of the "
-                "graph run on the thread"
-            )
+        # a subgraph's run keeps its checkpoints on its root run's thread: without one, none
+        where = "" if task.run.parent is None else f" in subgraph {task.run.graph!r}"
         raise RuntimeError(
-            f"node {task.name!r} called interrupt(), which needs a checkpointer: compile the "
-            "graph with checkpointer=... and run it on a thread "
+            f"node {task.name!r} called interrupt(){where}, which needs a checkpointer: "
+            "compile the graph with checkpointer=... and run it on a thread "
             "(config={'configurable': {'thread_id': ...}}) so that the run can be resumed"
         )
     return resumes.ask(value)
