@@ -371,6 +371,79 @@ def test_an_interrupt_in_a_subgraph_stops_the_parent_and_resumes_inside_the_subg
     assert final == {"log": ["first", "first", "before", "ask:yes"]}
 
 
+@both
+def test_parallel_subgraphs_interrupt_in_one_step_and_a_resume_map_answers_each(
+    use_async: bool,
+) -> None:
+    from flowc.runtime._drive import subgraph_node
+
+    def child(name: str) -> Plan:
+        def ask(state: Any) -> Any:
+            return {"log": [f"{name}:{interrupt(name + '?')}"]}
+
+        return Plan(
+            "child_" + name,
+            ("log",),
+            (Node("ask", UpdatesEvent, plain=ask),),
+            entry=("ask",),
+            merge=_append,
+        )
+
+    plan = plan_of(
+        subgraph_node("left", UpdatesEvent, child("left"), ("log",)),
+        subgraph_node("right", UpdatesEvent, child("right"), ("log",)),
+        entry=("left", "right"),
+    )
+    saver = InMemorySaver()
+    raised = raised_by(events(plan, {"log": []}, on_thread(saver), use_async))
+    assert sorted(i.value for i in raised) == ["left?", "right?"]
+    assert len({i.id for i in raised}) == 2
+    # both are pending: a scalar cannot say which it answers
+    with pytest.raises(RuntimeError, match=r"^When there are multiple pending interrupts"):
+        invoke(plan, Command(resume="x"), on_thread(saver))
+    answers = {i.id: i.value.upper() for i in raised}
+    final = invoke(plan, Command(resume=answers), on_thread(saver))
+    assert final == {"log": ["left:LEFT?", "right:RIGHT?"]}
+
+
+@both
+def test_a_subgraph_answered_in_part_resumes_only_the_task_still_waiting(use_async: bool) -> None:
+    from flowc.runtime._drive import subgraph_node
+
+    calls: list[str] = []
+
+    def child(name: str) -> Plan:
+        def ask(state: Any) -> Any:
+            calls.append(name)
+            return {"log": [f"{name}:{interrupt(name + '?')}"]}
+
+        return Plan(
+            "child_" + name,
+            ("log",),
+            (Node("ask", UpdatesEvent, plain=ask),),
+            entry=("ask",),
+            merge=_append,
+        )
+
+    plan = plan_of(
+        subgraph_node("left", UpdatesEvent, child("left"), ("log",)),
+        subgraph_node("right", UpdatesEvent, child("right"), ("log",)),
+        entry=("left", "right"),
+    )
+    saver = InMemorySaver()
+    raised = raised_by(events(plan, {"log": []}, on_thread(saver), use_async))
+    left = next(i for i in raised if i.value == "left?")
+    calls.clear()
+    again = raised_by(events(plan, Command(resume={left.id: "L"}), on_thread(saver), use_async))
+    # right asks again under the same id; left, answered, is done
+    assert [(i.value, i.id) for i in again] == [
+        ("right?", next(i.id for i in raised if i.value == "right?"))
+    ]
+    assert sorted(calls) == ["left", "right"]
+    final = invoke(plan, Command(resume="R"), on_thread(saver))
+    assert final == {"log": ["left:L", "right:R"]}
+
+
 def test_a_subgraph_of_a_run_without_a_checkpointer_cannot_interrupt() -> None:
     with pytest.raises(
         RuntimeError, match=r"^node 'ask' called interrupt\(\) in subgraph 'child', which needs a c"

@@ -193,7 +193,7 @@ class Thread:
         }
         """The config of the latest checkpoint (the parent of the next one)."""
         # a subgraph's checkpoints are its own: the id a parent run was given is not one of them
-        self.addressed: str | None = None if ns else configurable.get("checkpoint_id") or None
+        self.addressed: str | None = None if ns else _root_checkpoint_id(configurable)
         """The checkpoint the run's config names (it starts there), if it names one."""
         self.loaded: Any = None
         """The stored checkpoint the run starts from (a ``CheckpointTuple``), if any."""
@@ -593,3 +593,16 @@ def _uuid6(step: int) -> Any:
     from .checkpoint import uuid6
 
     return uuid6(clock_seq=step)
+
+
+def _root_checkpoint_id(configurable: Mapping[str, Any]) -> str | None:
+    """The root graph's checkpoint a run's config names (``None``: the thread's latest).
+
+    A subgraph's checkpoint config (``get_state(subgraphs=True)`` gives them) names the
+    subgraph's namespace and checkpoint: a root run given it goes on from the root checkpoint
+    its ``checkpoint_map`` names, as LangGraph's does.
+    """
+    mapped = configurable.get("checkpoint_map")
+    if configurable.get("checkpoint_ns") and isinstance(mapped, Mapping):
+        return mapped.get("") or None
+    return configurable.get("checkpoint_id") or None
