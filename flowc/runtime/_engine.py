@@ -1006,7 +1006,8 @@ class Engine:
         thread.saved = dict(values)
         # the due tasks run now: none of them is discarded, as a new input would
         thread.ran.clear()
-        due, self.step, latest = thread.resume()
+        command = None if self.given is None else as_command(self.given)
+        due, self.step, latest = thread.resume(command is not None and command.resume is not None)
         if START in due:
             thread.restarted = True
             thread.given = dict(loaded.checkpoint["channel_values"].get(START) or {})

@@ -266,3 +266,40 @@ def test_a_root_run_given_a_subgraph_checkpoint_replays_from_the_root_checkpoint
 ) -> None:
     expected = normalize(_replay_from_a_subgraph_checkpoint("langgraph", "langgraph"))
     assert normalize(_replay_from_a_subgraph_checkpoint("flowc", saver)) == expected
+
+
+def _resume_at_the_paused_checkpoint(impl: str, saver: str) -> list[Any]:
+    """Answer two interrupts of one node with the config ``get_state`` gives, then replay."""
+    module = load("several", impl)
+    graph_module = sys.modules["flowc.langgraph" if impl == "flowc" else "langgraph.graph"]
+    types_module = sys.modules["flowc.langgraph" if impl == "flowc" else "langgraph.types"]
+    ask, command = types_module.interrupt, types_module.Command  # type: ignore[attr-defined]
+
+    def two(state: Any) -> Any:
+        return {"log": [f"{ask('first?')}+{ask('second?')}"]}
+
+    builder = graph_module.StateGraph(module.State)  # type: ignore[attr-defined]
+    builder.add_node("two", two)
+    builder.add_node("after", lambda state: {"log": ["after"]})
+    builder.add_edge(graph_module.START, "two")  # type: ignore[attr-defined]
+    builder.add_edge("two", "after")
+    graph = builder.compile(checkpointer=SAVERS[saver]())
+    config: Any = {"configurable": {"thread_id": "t"}}
+    out: list[Any] = [graph.invoke({"log": []}, config)]
+    # addressed at the thread's latest checkpoint, a resume answers what waits there
+    out.append(graph.invoke(command(resume="one"), graph.get_state(config).config))
+    out.append(graph.invoke(command(resume="two"), graph.get_state(config).config))
+    history = list(graph.get_state_history(config))
+    before = [state for state in history if state.next == ("two",)][-1]
+    # a checkpoint the thread moved past is replayed: the first question is asked again
+    out.append(graph.invoke(None, before.config))
+    out.append(len(list(graph.get_state_history(config))))
+    return out
+
+
+@pytest.mark.parametrize("saver", sorted(SAVERS))
+def test_a_resume_addressed_at_the_paused_checkpoint_answers_as_one_without_an_id(
+    saver: str,
+) -> None:
+    expected = normalize(_resume_at_the_paused_checkpoint("langgraph", "langgraph"))
+    assert normalize(_resume_at_the_paused_checkpoint("flowc", saver)) == expected
