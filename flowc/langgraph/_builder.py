@@ -622,6 +622,7 @@ class StateGraph(Generic[StateT]):
             self,
             checkpointer=None if checkpointer in (None, False, True) else checkpointer,
             unresumable=self._unresumable() if checkpointer in (None, False, True) else (),
+            stateful=checkpointer is True,
             context_schema=self.context_schema,
             cache=cache,
             store=store,

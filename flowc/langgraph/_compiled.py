@@ -464,6 +464,7 @@ class CompiledStateGraph:
         *,
         checkpointer: Any = None,
         unresumable: Sequence[Diagnostic] = (),
+        stateful: bool = False,
         context_schema: Any = None,
         cache: Any = None,
         store: Any = None,
@@ -471,6 +472,9 @@ class CompiledStateGraph:
         interrupt_after: Any = None,
     ) -> None:
         self.module = module
+        self.stateful = stateful
+        """Compiled with ``checkpointer=True``: as a subgraph node it keeps its state on the
+        thread from one run of the node to the next."""
         self._unresumable = tuple(unresumable)
         """E604 for each node that calls ``interrupt()`` (a graph compiled without a
         checkpointer): a run of the graph as a root graph fails with them before it starts."""

@@ -359,6 +359,7 @@ class Plan:
         "nodes",
         "recursion_limit",
         "start",
+        "stateful",
         "subgraphs",
         "timing",
     )
@@ -415,6 +416,10 @@ class Plan:
         self.start = start or self._start
         self.subgraphs = frozenset(node.name for node in nodes if node.stream is not None)
         """The nodes that run a subgraph (their tasks' states are the subgraphs')."""
+        self.stateful = False
+        """As a subgraph, the graph keeps one state per thread from one run of it to the next
+        (LangGraph's ``compile(checkpointer=True)``): its checkpoints' namespace is its node's
+        name, without the task id."""
         if input is not None:
             for node in nodes:
                 if node.input is dict:
@@ -671,6 +676,12 @@ async def abody(
         return update, await aroute(local) + sent
     assert node.route is not None
     return update, node.route(local) + sent
+
+
+def _resuming(task: Task) -> bool:
+    """Whether ``task`` runs again in a resumed run, to go on where it stopped."""
+    resumes = task.resumes
+    return resumes is not None and resumes.resuming
 
 
 def _skipped(task: Task, hits: Any, done: Any) -> bool:
@@ -958,9 +969,12 @@ class Engine:
             ns=run.checkpoint_ns,
             parents={**outer.parents, outer.ns: outer.config["configurable"]["checkpoint_id"]},
             event_ns=run.ns,
+            mapped=outer.mapped,
         )
         saved, step = thread.load()
-        if thread.loaded is not None:
+        if thread.loaded is not None and (
+            not self.plan.stateful or _resuming(parent) or thread.addressed is not None
+        ):
             return self.resume_thread(thread, saved, step)
         return self._started(thread, saved, step)
 
@@ -1115,7 +1129,9 @@ class Engine:
         for task in tasks:
             output = resumed.finished.get(task.id)
             if output is None:
-                task.resumes = Resumes(task.checkpoint_ns, resumed.answers(task.id), given, by_id)
+                task.resumes = Resumes(
+                    task.checkpoint_ns, resumed.answers(task.id), given, by_id, resuming=True
+                )
                 continue
             update = stored_update(output, fields)
             goto = stored_goto(output)

@@ -114,10 +114,22 @@ def _config(
     }
 
 
-def subgraph_state(thread_id: str, ns: str, name: str, tid: str) -> dict[str, Any]:
-    """What a due subgraph task's ``state`` is in a snapshot: the config of its checkpoints."""
+def subgraph_state(
+    thread_id: str, ns: str, name: str, tid: str, stateful: bool = False
+) -> dict[str, Any]:
+    """What a due subgraph task's ``state`` is in a snapshot: the config of its checkpoints.
+
+    A ``stateful`` subgraph's (``compile(checkpointer=True)``) namespace has no task ids.
+    """
+    if stateful:
+        return {"configurable": {"thread_id": thread_id, "checkpoint_ns": stateful_ns(ns, name)}}
     own = f"{name}:{tid}"
     return {"configurable": {"thread_id": thread_id, "checkpoint_ns": f"{ns}|{own}" if ns else own}}
+
+
+def stateful_ns(ns: str, name: str) -> str:
+    """The namespace of a stateful subgraph run by node ``name`` in namespace ``ns``."""
+    return "|".join((*(part.partition(":")[0] for part in ns.split("|") if part), name))
 
 
 class Thread:
@@ -143,6 +155,7 @@ class Thread:
         "fields",
         "given",
         "loaded",
+        "mapped",
         "ns",
         "opened",
         "parent",
@@ -175,6 +188,7 @@ class Thread:
         ns: str = "",
         parents: Mapping[str, str] | None = None,
         event_ns: tuple[str, ...] = (),
+        mapped: Mapping[str, str] | None = None,
     ) -> None:
         configurable = config["configurable"]
         self.saver = saver
@@ -193,7 +207,14 @@ class Thread:
         }
         """The config of the latest checkpoint (the parent of the next one)."""
         # a subgraph's checkpoints are its own: the id a parent run was given is not one of them
-        self.addressed: str | None = None if ns else _root_checkpoint_id(configurable)
+        self.mapped: Mapping[str, str] | None = (
+            mapped if ns else _subgraph_checkpoints(configurable)
+        )
+        """The checkpoint of each subgraph namespace a root run's config names (a subgraph's
+        checkpoint config has them in its ``checkpoint_map``): a subgraph run there starts at it."""
+        self.addressed: str | None = (
+            (mapped or {}).get(ns) if ns else _root_checkpoint_id(configurable)
+        )
         """The checkpoint the run's config names (it starts there), if it names one."""
         self.loaded: Any = None
         """The stored checkpoint the run starts from (a ``CheckpointTuple``), if any."""
@@ -612,3 +633,10 @@ def _root_checkpoint_id(configurable: Mapping[str, Any]) -> str | None:
     if configurable.get("checkpoint_ns") and isinstance(mapped, Mapping):
         return mapped.get("") or None
     return configurable.get("checkpoint_id") or None
+
+
+def _subgraph_checkpoints(configurable: Mapping[str, Any]) -> Mapping[str, str] | None:
+    mapped = configurable.get("checkpoint_map")
+    if configurable.get("checkpoint_ns") and isinstance(mapped, Mapping):
+        return {ns: cid for ns, cid in mapped.items() if ns}
+    return None

@@ -105,9 +105,10 @@ class Resumes:
         given: the run's scalar resume value, shared by the run's tasks: the first
             ``interrupt()`` call without an answer takes it (a one-item list, or empty).
         by_id: the run's resume map (``{interrupt_id: value}``).
+        resuming: the task runs again in a resumed run, to go on where it stopped.
     """
 
-    __slots__ = ("answers", "by_id", "calls", "given", "ns", "used")
+    __slots__ = ("answers", "by_id", "calls", "given", "ns", "resuming", "used")
 
     def __init__(
         self,
@@ -115,8 +116,12 @@ class Resumes:
         answers: list[Any],
         given: list[Any],
         by_id: Mapping[str, Any] | None = None,
+        *,
+        resuming: bool = False,
     ) -> None:
         self.ns = ns
+        self.resuming = resuming
+        """The task runs again in a resumed run (a subgraph it runs goes on from its checkpoint)."""
         self.answers = answers
         self.given = given
         self.by_id = by_id

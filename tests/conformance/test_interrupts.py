@@ -216,8 +216,12 @@ def test_invoke_returns_what_langgraph_returns(
             _assert_same(actual, expected, f"{stem}.{name} {mode} {version} async={use_async}")
 
 
-def _replay_from_a_subgraph_checkpoint(impl: str, saver: str) -> list[Any]:
-    """Pause twice inside a subgraph, finish, then replay from the subgraph's first pause."""
+def _replay_from_a_subgraph_checkpoint(impl: str, saver: str, keeps: bool) -> list[Any]:
+    """Pause twice inside a subgraph, finish, then replay from the subgraph's first pause.
+
+    A subgraph that ``keeps`` its state (``checkpointer=True``) goes on from that checkpoint of
+    its own; one compiled without a checkpointer starts again, from the root checkpoint.
+    """
     module = load("subgraphs", impl)
     called: list[str] = []
     graph_module = sys.modules["flowc.langgraph" if impl == "flowc" else "langgraph.graph"]
@@ -244,7 +248,7 @@ def _replay_from_a_subgraph_checkpoint(impl: str, saver: str) -> list[Any]:
     inner.add_edge("step_a", "ask_1")
     inner.add_edge("ask_1", "ask_2")
     outer = state_graph(module.State)
-    outer.add_node("executor", inner.compile())
+    outer.add_node("executor", inner.compile(checkpointer=True) if keeps else inner.compile())
     outer.add_edge(start, "executor")
     graph = outer.compile(checkpointer=SAVERS[saver]())
     config: Any = {"configurable": {"thread_id": "t"}}
@@ -260,12 +264,13 @@ def _replay_from_a_subgraph_checkpoint(impl: str, saver: str) -> list[Any]:
     return out
 
 
+@pytest.mark.parametrize("keeps", [False, True], ids=["stateless", "stateful"])
 @pytest.mark.parametrize("saver", sorted(SAVERS))
-def test_a_root_run_given_a_subgraph_checkpoint_replays_from_the_root_checkpoint_it_maps(
-    saver: str,
+def test_a_root_run_given_a_subgraph_checkpoint_replays_from_the_checkpoints_it_maps(
+    saver: str, keeps: bool
 ) -> None:
-    expected = normalize(_replay_from_a_subgraph_checkpoint("langgraph", "langgraph"))
-    assert normalize(_replay_from_a_subgraph_checkpoint("flowc", saver)) == expected
+    expected = normalize(_replay_from_a_subgraph_checkpoint("langgraph", "langgraph", keeps))
+    assert normalize(_replay_from_a_subgraph_checkpoint("flowc", saver, keeps)) == expected
 
 
 def _resume_at_the_paused_checkpoint(impl: str, saver: str) -> list[Any]:

@@ -99,6 +99,15 @@ nested.add_edge(START, "middle")
 nested.add_edge("middle", "last")
 
 
+# checkpointer=True: the subgraph keeps its state on the thread from one run of the node to
+# the next, in the namespace of the node's name
+stateful = StateGraph(State)
+stateful.add_node("first", first)
+stateful.add_node("sub", inner.compile(checkpointer=True))
+stateful.add_edge(START, "first")
+stateful.add_edge("first", "sub")
+
+
 def by_id(graph, config):
     # answer the pending interrupt by its id, as a resume map
     (pending,) = graph.get_state(config).interrupts
@@ -109,9 +118,11 @@ GRAPHS = {
     "node": (node, {}),
     "call": (call, {}),
     "nested": (nested, {}),
+    "stateful": (stateful, {}),
 }
 SCRIPTS = {
     "node": [{"log": []}, Command(resume="yes"), {"log": ["again"]}, by_id],
     "call": [{"log": []}, Command(resume="a"), Command(resume="b"), None],
     "nested": [{"log": []}, Command(resume="deep"), {"log": []}, by_id],
+    "stateful": [{"log": []}, Command(resume="one"), {"log": ["again"]}, by_id],
 }
