@@ -533,8 +533,6 @@ class StateGraph(_Recording, Generic[StateT]):
                         "pass one of flowc.stores (InMemoryStore, SqliteStore) or a LangGraph store",
                     )
                 )
-        if checkpointer in (None, False):
-            problems.extend(self._unresumable())
         for record in map(self._with_defaults, self._nodes):
             timed = record.policies is not None and record.policies.timeout is not None
             if timed and not is_compiled_graph(record.action) and not _is_async(record.action):
@@ -546,6 +544,8 @@ class StateGraph(_Recording, Generic[StateT]):
             blueprint,
             self,
             checkpointer=None if checkpointer in (None, False, True) else checkpointer,
+            unresumable=self._unresumable() if checkpointer in (None, False, True) else (),
+            stateful=checkpointer is True,
             context_schema=self.context_schema,
             cache=cache,
             store=store,

@@ -39,7 +39,7 @@ from ._chunks import (
     _tagged,
 )
 from ._draw import DrawableGraph, drawing
-from ._errors import deprecated
+from ._errors import GraphCompileError, deprecated, source_texts
 from ._roots import ROOT, is_root_state
 from ._run_options import _config, _io_keys, _nodes, _refuse, merge_configs
 from ._schema import schema_name, state_json_schema
@@ -47,6 +47,8 @@ from ._thread_state import PregelTask, StateSnapshot, _ThreadState
 from .runtime import coerce_context
 
 if TYPE_CHECKING:
+    from flowc.dsl.diagnostics import Diagnostic
+
     from ._builder import StateGraph
 
 __all__ = ["CompiledStateGraph", "GraphOutput", "PregelTask", "StateSnapshot"]
@@ -68,6 +70,8 @@ class CompiledStateGraph(_ThreadState):
         builder: StateGraph[Any],
         *,
         checkpointer: Any = None,
+        unresumable: Sequence[Diagnostic] = (),
+        stateful: bool = False,
         context_schema: Any = None,
         cache: Any = None,
         store: Any = None,
@@ -75,6 +79,12 @@ class CompiledStateGraph(_ThreadState):
         interrupt_after: Any = None,
     ) -> None:
         self.module = module
+        self.stateful = stateful
+        """Compiled with ``checkpointer=True``: as a subgraph node it keeps its state on the
+        thread from one run of the node to the next."""
+        self._unresumable = tuple(unresumable)
+        """E604 for each node that calls ``interrupt()`` (a graph compiled without a
+        checkpointer): a run of the graph as a root graph fails with them before it starts."""
         self.blueprint = blueprint
         self.builder = builder
         self.name = blueprint.name
@@ -179,6 +189,11 @@ class CompiledStateGraph(_ThreadState):
         context = options.pop("context", None) if options else None
         before = options.pop("interrupt_before", None) if options else None
         after = options.pop("interrupt_after", None) if options else None
+        if self._unresumable and current_task() is None:
+            # a run inside a node is a subgraph's: it keeps its checkpoints on the root's thread
+            raise GraphCompileError(
+                self._unresumable, source_texts([d.span for d in self._unresumable])
+            )
         out = _config(config, self.checkpointer)
         extra: dict[str, Any] = {}
         if self.cache is not None:

@@ -66,6 +66,10 @@ def compile_blueprint(bp: Blueprint) -> ModuleType:
     policies = _policy_key(bp)
     if policies:
         key += f":policies:{policies!r}"
+    # subgraphs compiled with checkpointer=True keep their state: flags on their plans
+    stateful = _stateful_key(bp)
+    if stateful:
+        key += f":stateful:{stateful!r}"
     with _lock:
         module = _modules.get(key)
     if module is None:
@@ -75,6 +79,8 @@ def compile_blueprint(bp: Blueprint) -> ModuleType:
         module = build_checked(graph, salt=key, files=cached_files(graph))
         if policies:
             _apply_policies(module, bp, _graph_names(bp), set())
+        if stateful:
+            _mark_stateful(module, bp, _graph_names(bp))
         with _lock:
             module = _modules.setdefault(key, module)
     return module
@@ -91,6 +97,29 @@ def _policy_key(bp: Blueprint) -> tuple[Any, ...]:
             if inner:
                 out.append((record.name, inner))
     return tuple(out)
+
+
+def _stateful_key(bp: Blueprint) -> tuple[Any, ...]:
+    """The subgraph nodes of ``bp`` (and of its subgraphs) compiled with ``checkpointer=True``."""
+    out: list[Any] = []
+    for record in bp.nodes:
+        if is_compiled_graph(record.action):
+            inner = _stateful_key(record.action.blueprint)
+            if getattr(record.action, "stateful", False) or inner:
+                out.append((record.name, getattr(record.action, "stateful", False), inner))
+    return tuple(out)
+
+
+def _mark_stateful(module: ModuleType, bp: Blueprint, names: dict[int, str]) -> None:
+    """Flag the plans of a fresh runner's subgraphs compiled with ``checkpointer=True``."""
+    for record in bp.nodes:
+        if is_compiled_graph(record.action):
+            child_bp = record.action.blueprint
+            child = getattr(module, f"_graph_{names[id(child_bp)]}", None)
+            if child is not None:
+                if getattr(record.action, "stateful", False):
+                    child.PLAN.stateful = True
+                _mark_stateful(child, child_bp, names)
 
 
 def _apply_policies(

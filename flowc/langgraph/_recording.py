@@ -70,7 +70,11 @@ class _Recording:
         )
 
     def _unresumable(self) -> list[Diagnostic]:
-        """Nodes that call ``interrupt()`` in a graph compiled without a checkpointer (E604)."""
+        """Nodes that call ``interrupt()`` in a graph compiled without a checkpointer (E604).
+
+        Not a compile error: run as a subgraph, the graph takes its parent's
+        checkpointer, as in LangGraph. A run of it as a root graph reports them.
+        """
         from ._scan import calls_interrupt
 
         out = []
@@ -83,10 +87,12 @@ class _Recording:
                     Diagnostic.error(
                         "E604",
                         f"node `{record.name}` calls `{spelled}()`, but the graph is compiled "
-                        "without a checkpointer: nothing could resume the run it stops",
+                        "without a checkpointer and runs as a root graph: nothing could resume "
+                        "the run it stops",
                         record.span,
                         "compile with checkpointer=... (flowc.savers or a LangGraph saver) and "
-                        "run on a thread; a subgraph that interrupts is not supported yet",
+                        "run on a thread, or run the graph as a subgraph of one that has a "
+                        "checkpointer",
                     )
                 )
         return out

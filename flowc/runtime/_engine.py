@@ -359,6 +359,7 @@ class Plan:
         "nodes",
         "recursion_limit",
         "start",
+        "stateful",
         "subgraphs",
         "timing",
     )
@@ -415,6 +416,10 @@ class Plan:
         self.start = start or self._start
         self.subgraphs = frozenset(node.name for node in nodes if node.stream is not None)
         """The nodes that run a subgraph (their tasks' states are the subgraphs')."""
+        self.stateful = False
+        """As a subgraph, the graph keeps one state per thread from one run of it to the next
+        (LangGraph's ``compile(checkpointer=True)``): its checkpoints' namespace is its node's
+        name, without the task id."""
         if input is not None:
             for node in nodes:
                 if node.input is dict:
@@ -671,6 +676,12 @@ async def abody(
         return update, await aroute(local) + sent
     assert node.route is not None
     return update, node.route(local) + sent
+
+
+def _resuming(task: Task) -> bool:
+    """Whether ``task`` runs again in a resumed run, to go on where it stopped."""
+    resumes = task.resumes
+    return resumes is not None and resumes.resuming
 
 
 def _skipped(task: Task, hits: Any, done: Any) -> bool:
@@ -958,9 +969,12 @@ class Engine:
             ns=run.checkpoint_ns,
             parents={**outer.parents, outer.ns: outer.config["configurable"]["checkpoint_id"]},
             event_ns=run.ns,
+            mapped=outer.mapped,
         )
         saved, step = thread.load()
-        if thread.loaded is not None:
+        if thread.loaded is not None and (
+            not self.plan.stateful or _resuming(parent) or thread.addressed is not None
+        ):
             return self.resume_thread(thread, saved, step)
         return self._started(thread, saved, step)
 
@@ -1006,7 +1020,8 @@ class Engine:
         thread.saved = dict(values)
         # the due tasks run now: none of them is discarded, as a new input would
         thread.ran.clear()
-        due, self.step, latest = thread.resume()
+        command = None if self.given is None else as_command(self.given)
+        due, self.step, latest = thread.resume(command is not None and command.resume is not None)
         if START in due:
             thread.restarted = True
             thread.given = dict(loaded.checkpoint["channel_values"].get(START) or {})
@@ -1097,19 +1112,18 @@ class Engine:
     def prepare(self, tasks: tuple[Task, ...]) -> Generator[Event, None, None]:
         """Ready a superstep's tasks on a thread for ``interrupt()``; hand back finished ones' writes.
 
-        Every task of the root run gets its :class:`~.interrupts.Resumes` (a
-        subgraph's tasks get none: ``interrupt()`` refuses to run there). In
+        Every task gets its :class:`~.interrupts.Resumes` (a subgraph's tasks
+        share the answers of the task that runs their graph). In
         the first superstep of a resumed run, a task that finished before the
         run stopped does not run again: its stored writes are its outcome,
         and its update streams marked as cached, as LangGraph streams it.
         """
         resumed = self.resumed
         run = self.run
-        root = run.parent is None
+        given, by_id = self.answers_given()
         if resumed is None:
-            if root:
-                for task in tasks:
-                    task.resumes = Resumes(task.checkpoint_ns, [], _NO_ANSWER)
+            for task in tasks:
+                task.resumes = Resumes(task.checkpoint_ns, [], given, by_id)
             return
         self.resumed = None
         from ._resume import stored_goto, stored_update
@@ -1120,10 +1134,9 @@ class Engine:
         for task in tasks:
             output = resumed.finished.get(task.id)
             if output is None:
-                if root:
-                    task.resumes = Resumes(
-                        task.checkpoint_ns, resumed.answers(task.id), resumed.given, resumed.by_id
-                    )
+                task.resumes = Resumes(
+                    task.checkpoint_ns, resumed.answers(task.id), given, by_id, resuming=True
+                )
                 continue
             update = stored_update(output, fields)
             goto = stored_goto(output)
@@ -1133,6 +1146,24 @@ class Engine:
             thread.written.update(BRANCH + name for name in goto)
             if run.updates:
                 yield ReplayedUpdatesEvent(task.name, update, run.ns)
+
+    def answers_given(self) -> tuple[list[Any], Mapping[str, Any] | None]:
+        """The run's resume value (scalar, as a list the first unanswered call empties) and map.
+
+        A root run's are its ``Command(resume=...)``'s. A subgraph's run shares
+        those of the task that runs it: an ``interrupt()`` anywhere below a
+        resumed task takes the answer the root run was given, as in LangGraph.
+        """
+        resumed = self.resumed
+        parent = self.run.parent
+        if parent is None:
+            if resumed is None:
+                return _NO_ANSWER, None
+            return resumed.given, resumed.by_id
+        outer = parent.resumes
+        if outer is None:
+            return _NO_ANSWER, None
+        return outer.given, outer.by_id
 
     def interrupted(self, task: Task, error: GraphInterrupt) -> tuple[Event, ...]:
         """A task stopped at an interrupt: record it (the run stops after the superstep); its events."""
@@ -1555,6 +1586,9 @@ class Engine:
                 resuming = False
                 if thread is not None and self.interrupts:
                     yield from self.halt()
+                    if run.parent is not None:
+                        # the task that runs this graph stops at the same interrupts
+                        raise GraphInterrupt(tuple(self.interrupts))
                     break
                 yield from self.settle()
                 ready = self.ready

@@ -28,7 +28,16 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from ._reopen import _Reopening
-from ._thread_keys import BRANCH, START, _config, next_of, subgraph_state, task_id
+from ._thread_keys import (
+    BRANCH,
+    START,
+    _config,
+    _root_checkpoint_id,
+    _subgraph_checkpoints,
+    next_of,
+    subgraph_state,
+    task_id,
+)
 from .events import Event
 
 __all__ = [
@@ -93,6 +102,7 @@ class Thread(_Reopening):
         "fields",
         "given",
         "loaded",
+        "mapped",
         "ns",
         "parent",
         "parents",
@@ -123,6 +133,7 @@ class Thread(_Reopening):
         ns: str = "",
         parents: Mapping[str, str] | None = None,
         event_ns: tuple[str, ...] = (),
+        mapped: Mapping[str, str] | None = None,
     ) -> None:
         configurable = config["configurable"]
         self.saver = saver
@@ -141,7 +152,14 @@ class Thread(_Reopening):
         }
         """The config of the latest checkpoint (the parent of the next one)."""
         # a subgraph's checkpoints are its own: the id a parent run was given is not one of them
-        self.addressed: str | None = None if ns else configurable.get("checkpoint_id") or None
+        self.mapped: Mapping[str, str] | None = (
+            mapped if ns else _subgraph_checkpoints(configurable)
+        )
+        """The checkpoint of each subgraph namespace a root run's config names (a subgraph's
+        checkpoint config has them in its ``checkpoint_map``): a subgraph run there starts at it."""
+        self.addressed: str | None = (
+            (mapped or {}).get(ns) if ns else _root_checkpoint_id(configurable)
+        )
         """The checkpoint the run's config names (it starts there), if it names one."""
         self.loaded: Any = None
         """The stored checkpoint the run starts from (a ``CheckpointTuple``), if any."""

@@ -76,9 +76,13 @@ class _Reopening:
             configurable["checkpoint_id"] = checkpoint_id
         return {"configurable": configurable}
 
-    def resume(self) -> tuple[tuple[str, ...], int, bool]:
+    def resume(self, answering: bool = False) -> tuple[tuple[str, ...], int, bool]:
         """A run without new input goes on from the loaded checkpoint: its due nodes, its step,
         and whether the checkpoint's pending writes count (the tasks that saved them are done).
+
+        ``answering``: the run's input is a ``Command(resume=...)``. Addressed at the thread's
+        latest checkpoint (``get_state(...).config`` of a paused thread), it answers the
+        interrupts there, as without an id; at a checkpoint the thread has moved past, it replays.
 
         As in LangGraph: at the thread's latest checkpoint the tasks that saved
         their writes before the run stopped are not run again; a run at a
@@ -95,6 +99,8 @@ class _Reopening:
         parent = saved.parent_config
         self.opened = (metadata, None if parent is None else dict(parent))
         if self.addressed is None:
+            return due, step, True
+        if answering and not self.superseded():
             return due, step, True
         if metadata.get("source") in ("update", "fork") and not self.superseded():
             return due, step, False

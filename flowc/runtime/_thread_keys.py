@@ -58,10 +58,42 @@ def _config(
     }
 
 
-def subgraph_state(thread_id: str, ns: str, name: str, tid: str) -> dict[str, Any]:
-    """What a due subgraph task's ``state`` is in a snapshot: the config of its checkpoints."""
+def subgraph_state(
+    thread_id: str, ns: str, name: str, tid: str, stateful: bool = False
+) -> dict[str, Any]:
+    """What a due subgraph task's ``state`` is in a snapshot: the config of its checkpoints.
+
+    A ``stateful`` subgraph's (``compile(checkpointer=True)``) namespace has no task ids.
+    """
+    if stateful:
+        return {"configurable": {"thread_id": thread_id, "checkpoint_ns": stateful_ns(ns, name)}}
     own = f"{name}:{tid}"
     return {"configurable": {"thread_id": thread_id, "checkpoint_ns": f"{ns}|{own}" if ns else own}}
+
+
+def stateful_ns(ns: str, name: str) -> str:
+    """The namespace of a stateful subgraph run by node ``name`` in namespace ``ns``."""
+    return "|".join((*(part.partition(":")[0] for part in ns.split("|") if part), name))
+
+
+def _root_checkpoint_id(configurable: Mapping[str, Any]) -> str | None:
+    """The root graph's checkpoint a run's config names (``None``: the thread's latest).
+
+    A subgraph's checkpoint config (``get_state(subgraphs=True)`` gives them) names the
+    subgraph's namespace and checkpoint: a root run given it goes on from the root checkpoint
+    its ``checkpoint_map`` names, as LangGraph's does.
+    """
+    mapped = configurable.get("checkpoint_map")
+    if configurable.get("checkpoint_ns") and isinstance(mapped, Mapping):
+        return mapped.get("") or None
+    return configurable.get("checkpoint_id") or None
+
+
+def _subgraph_checkpoints(configurable: Mapping[str, Any]) -> Mapping[str, str] | None:
+    mapped = configurable.get("checkpoint_map")
+    if configurable.get("checkpoint_ns") and isinstance(mapped, Mapping):
+        return {ns: cid for ns, cid in mapped.items() if ns}
+    return None
 
 
 def _uuid6(step: int) -> Any:

@@ -115,9 +115,10 @@ class Resumes:
         given: the run's scalar resume value, shared by the run's tasks: the first
             ``interrupt()`` call without an answer takes it (a one-item list, or empty).
         by_id: the run's resume map (``{interrupt_id: value}``).
+        resuming: the task runs again in a resumed run, to go on where it stopped.
     """
 
-    __slots__ = ("answers", "calls", "given", "ns", "used")
+    __slots__ = ("answers", "by_id", "calls", "given", "ns", "resuming", "used")
 
     def __init__(
         self,
@@ -125,10 +126,16 @@ class Resumes:
         answers: list[Any],
         given: list[Any],
         by_id: Mapping[str, Any] | None = None,
+        *,
+        resuming: bool = False,
     ) -> None:
         self.ns = ns
+        self.resuming = resuming
+        """The task runs again in a resumed run (a subgraph it runs goes on from its checkpoint)."""
         self.answers = answers
         self.given = given
+        self.by_id = by_id
+        """The run's resume map: the subgraphs the task runs answer their interrupts from it too."""
         self.calls = 0
         self.used = 0
         """How many answers the task's calls took: what its ``__resume__`` write keeps."""
@@ -200,7 +207,8 @@ def interrupt(value: Any, *, response_schema: Any = None) -> Any:
 
     Raises:
         RuntimeError: outside a running graph, or in a run without a
-            checkpointer (an interrupt there could never be answered).
+            checkpointer (an interrupt there could never be answered); a
+            subgraph's run uses its root run's.
         TypeError: for a ``response_schema`` that is none of those.
     """
     schema, validate = response_schema, None
@@ -219,15 +227,11 @@ def interrupt(value: Any, *, response_schema: Any = None) -> Any:
         raise RuntimeError("interrupt() was called outside a running flowc graph")
     resumes = task.resumes
     if resumes is None:
-        if task.run.parent is not None:
-            raise RuntimeError(
-                f"node {task.name!r} of graph {task.run.graph!r} called interrupt() inside a "
-                "subgraph, which flowc does not support yet: interrupt in a node of the "
-                "graph run on the thread"
-            )
+        # a subgraph's run keeps its checkpoints on its root run's thread: without one, none
+        where = "" if task.run.parent is None else f" in subgraph {task.run.graph!r}"
         raise RuntimeError(
-            f"node {task.name!r} called interrupt(), which needs a checkpointer: compile the "
-            "graph with checkpointer=... and run it on a thread "
+            f"node {task.name!r} called interrupt(){where}, which needs a checkpointer: "
+            "compile the graph with checkpointer=... and run it on a thread "
             "(config={'configurable': {'thread_id': ...}}) so that the run can be resumed"
         )
     return resumes.ask(value, schema, validate)
