@@ -707,6 +707,8 @@ _NO_JOINS: Final[list[set[str]]] = []
 _NO_WRITES: Final[dict[Any, Any]] = {}
 _NO_PUSHES: Final[list[Any]] = []
 _NONE_HELD: Final[frozenset[str]] = frozenset()
+_NO_INTERRUPTS: Final[list[Interrupt[Any]]] = []
+_NO_EVENTS: Final[list[Event]] = []
 """Shared by every engine until it needs its own (never written to)."""
 STEP_TIMEOUT: Final = "__flowc_step_timeout"
 """The ``configurable`` key of a run's step timeout: ``(plan, seconds)``."""
@@ -821,31 +823,50 @@ class Engine:
             in place.
     """
 
-    __slots__ = (
-        "_lone",
-        "breaks",
-        "cache",
-        "cache_keys",
-        "given",
-        "held",
-        "interrupts",
-        "order",
-        "plan",
-        "pushes",
-        "pushes_running",
-        "ready",
-        "rescued",
-        "rescues",
-        "resumed",
-        "run",
-        "running",
-        "seen",
-        "step",
-        "thread",
-        "timeout",
-        "values",
-        "writes",
-    )
+    # Only the plan, the run, its state and its input are set per engine: every other
+    # attribute starts as the class's default (shared, never written to) until a run
+    # needs its own, so a run of lone tasks makes an engine in four stores.
+    step: int = 0
+    """The superstep running now (0 before the first)."""
+    seen: list[set[str]] = _NO_JOINS
+    """Per join, the sources that ran since its target last ran."""
+    # made by the first superstep of several tasks: a run of lone tasks needs none
+    writes: dict[Task, tuple[Task, Writes, Goto]] = _NO_WRITES
+    """This superstep's recorded writes, by task, until :meth:`settle` applies them."""
+    pushes: list[Send] = _NO_PUSHES
+    """The next superstep's ``Send``s, in the order they were sent."""
+    pushes_running: list[Send] = _NO_PUSHES
+    """The ``Send``s of the superstep of several tasks that runs now."""
+    order: tuple[Task, ...] = ()
+    """The tasks of a superstep of several, in LangGraph's order."""
+    running: tuple[Node, ...] = ()
+    """The node of each task of :attr:`order`."""
+    _lone: Task | None = None
+    ready: tuple[Node, ...] = ()
+    """The next superstep's nodes, in order."""
+    thread: Thread | None = None
+    """The run's thread, when it runs on one with a checkpointer (see :meth:`on_thread`)."""
+    # what only plans with policies use
+    held: frozenset[str] = _NONE_HELD
+    """Deferred nodes triggered while other nodes still run (see :meth:`hold`)."""
+    cache: Any = None
+    """The run's node cache, when its plan caches and its config carries one."""
+    cache_keys: dict[Task, Any] = _NO_WRITES
+    """The cache keys of this superstep's cached tasks that missed, until they finish."""
+    timeout: float | None = None
+    """The seconds a superstep may take, if the run limits them (see :meth:`use_timeout`)."""
+    rescues: list[Any] | None = None
+    """The jobs of the error handlers of this superstep's failed tasks, for the executor to
+    start (a list in runs of plans with error handlers, see :meth:`rescue`)."""
+    rescued: dict[Task, Task] = _NO_WRITES
+    """Each handler's task of this superstep, and the failed task it stands in for."""
+    resumed: Any = None
+    """A run that goes on from its thread's checkpoint: what it takes from it
+    (a :class:`~._resume.Resumed`, until its first superstep has started)."""
+    interrupts: list[Interrupt[Any]] = _NO_INTERRUPTS
+    """The interrupts this superstep's tasks raised: the run stops after it."""
+    breaks: tuple[frozenset[str], frozenset[str]] | None = None
+    """The run's ``interrupt_before`` and ``interrupt_after`` nodes (``"*"``: all)."""
 
     def __init__(self, plan: Plan, run: Run, values: dict[str, Any], given: Any = None) -> None:
         self.plan = plan
@@ -853,47 +874,8 @@ class Engine:
         """The run's input as given (on a thread, only its keys are written over the state)."""
         self.run = run
         self.values = values
-        self.step = 0
-        """The superstep running now (0 before the first)."""
-        self.seen: list[set[str]] = [set() for _ in plan.joins] if plan.joins else _NO_JOINS
-        """Per join, the sources that ran since its target last ran."""
-        # made by the first superstep of several tasks: a run of lone tasks needs none
-        self.writes: dict[Task, tuple[Task, Writes, Goto]] = _NO_WRITES
-        """This superstep's recorded writes, by task, until :meth:`settle` applies them."""
-        self.pushes: list[Send] = _NO_PUSHES
-        """The next superstep's ``Send``s, in the order they were sent."""
-        self.pushes_running: list[Send] = _NO_PUSHES
-        """The ``Send``s of the superstep of several tasks that runs now."""
-        self.order: tuple[Task, ...] = ()
-        """The tasks of a superstep of several, in LangGraph's order."""
-        self.running: tuple[Node, ...] = ()
-        """The node of each task of :attr:`order`."""
-        self._lone: Task | None = None
-        self.ready: tuple[Node, ...] = ()
-        """The next superstep's nodes, in order."""
-        self.thread: Thread | None = None
-        """The run's thread, when it runs on one with a checkpointer (see :meth:`on_thread`)."""
-        # what only plans with policies use, shared until a run needs its own
-        self.held: frozenset[str] = _NONE_HELD
-        """Deferred nodes triggered while other nodes still run (see :meth:`hold`)."""
-        self.cache: Any = None
-        """The run's node cache, when its plan caches and its config carries one."""
-        self.cache_keys: dict[Task, Any] = _NO_WRITES
-        """The cache keys of this superstep's cached tasks that missed, until they finish."""
-        self.timeout: float | None = None
-        """The seconds a superstep may take, if the run limits them (see :meth:`use_timeout`)."""
-        self.rescues: list[Any] | None = None
-        """The jobs of the error handlers of this superstep's failed tasks, for the executor to
-        start (a list in runs of plans with error handlers, see :meth:`rescue`)."""
-        self.rescued: dict[Task, Task] = _NO_WRITES
-        """Each handler's task of this superstep, and the failed task it stands in for."""
-        self.resumed: Any = None
-        """A run that goes on from its thread's checkpoint: what it takes from it
-        (a :class:`~._resume.Resumed`, until its first superstep has started)."""
-        self.interrupts: list[Interrupt[Any]] = []
-        """The interrupts this superstep's tasks raised: the run stops after it."""
-        self.breaks: tuple[frozenset[str], frozenset[str]] | None = None
-        """The run's ``interrupt_before`` and ``interrupt_after`` nodes (``"*"``: all)."""
+        if plan.joins:
+            self.seen = [set() for _ in plan.joins]
 
     @property
     def lone(self) -> Task | None:
@@ -1168,6 +1150,8 @@ class Engine:
     def interrupted(self, task: Task, error: GraphInterrupt) -> tuple[Event, ...]:
         """A task stopped at an interrupt: record it (the run stops after the superstep); its events."""
         raised = error.interrupts
+        if self.interrupts is _NO_INTERRUPTS:
+            self.interrupts = []
         self.interrupts.extend(raised)
         resumes = task.resumes
         thread = self.thread
@@ -1298,22 +1282,23 @@ class Engine:
         if asynchronous and plan.guarded:
             # a retry waits between attempts: not on the event loop
             inline = False
-        lone = self._lone
-        held: list[Event] = []
-        ready = self.ready
-        pushes = self.pushes
-        step = self.step
-        thread = self.thread
+        lone: Task | None = None
+        # a live run's lone task hands its events to the loop here (a quiet one has none)
+        held: list[Event] = [] if live else _NO_EVENTS
+        ready: tuple[Node, ...] = ()
+        pushes = _NO_PUSHES
+        thread: Thread | None = None
+        step = 0
         try:
+            # only a run given a config can be on a thread: others skip the call (the async
+            # driver put its run on its thread, if any, before it started the loop)
+            # (but for breakpoints, which refuse to run without one)
+            on = run.config or plan.breakpoints is not None
+            thread = self.thread if first is not None else self.on_thread() if on else None
+            step = self.step
+            resuming = self.resumed is not None
             if first is None:
-                # only a run given a config can be on a thread: others skip the call (but
-                # for breakpoints, which refuse to run without one)
-                if run.config or plan.breakpoints is not None:
-                    thread = self.on_thread()
-                if self.resumed is None:
-                    first = plan.entry if plan.first is None else plan.first(values)
-                else:
-                    first = ()
+                first = () if resuming else plan.entry if plan.first is None else plan.first(values)
             if len(first) == 1 and type(first[0]) is str:
                 ready = self.ready = alone[first[0]]
             else:
@@ -1325,20 +1310,9 @@ class Engine:
             saving = thread is not None
             if saving:
                 inline = False
-            if plan.caching and self.use_cache():
-                # cached tasks are looked up with their superstep's others: no lone-task path
-                saving = True
-                inline = False
-            if plan.handling:
-                # a failed task's handler runs in its superstep, next to the others
-                saving = True
-                inline = False
-                self.rescues = []
-            if plan.timing and self.use_timeout():
-                # a task that takes too long is given up on: it runs on a worker
-                saving = True
-                inline = False
-            timeout = self.timeout
+            if plan.caching or plan.handling or plan.timing:
+                saving = self.use_policies(saving)
+                inline = inline and not saving
             # a node that cannot stream runs right here in every mode but messages (whose
             # events of the node's output are made around a task that runs live)
             calm = (
@@ -1346,9 +1320,7 @@ class Engine:
                 and (not asynchronous or (run.parent is None and not plan.guarded))
                 and not run.messages
             )
-            resuming = self.resumed is not None
             if thread is not None:
-                step = self.step
                 limit += step + thread.bound
                 if resuming:
                     yield from self.resume(thread)
@@ -1565,12 +1537,12 @@ class Engine:
                     jobs: Any = self.jobs(tasks, nodes, inputs, True)
                     if hits or done:
                         jobs = [job for job in jobs if not _skipped(job[0], hits, done)]
-                    yield Request("superstep", jobs, timeout, self.rescues)
+                    yield Request("superstep", jobs, self.timeout, self.rescues)
                 else:
                     jobs = self.jobs(tasks, nodes, inputs, False)
                     if hits or done:
                         jobs = [job for job in jobs if not _skipped(job[0], hits, done)]
-                    for item in run.run_threads(jobs, timeout, self.rescues):
+                    for item in run.run_threads(jobs, self.timeout, self.rescues):
                         if not isinstance(item, Done):
                             yield item
                             continue
@@ -1613,6 +1585,26 @@ class Engine:
             if not asynchronous:
                 # the async driver waits for its tasks itself, without blocking its loop
                 run.close()
+
+    def use_policies(self, saving: bool) -> bool:
+        """Take what the plan's policies need of the run (its cache, handlers, step timeout).
+
+        Returns whether the run's supersteps must all go through :meth:`record` and
+        :meth:`settle` (``saving``, or a policy that needs them): then no task runs
+        on the lone-task path.
+        """
+        plan = self.plan
+        if plan.caching and self.use_cache():
+            # cached tasks are looked up with their superstep's others: no lone-task path
+            saving = True
+        if plan.handling:
+            # a failed task's handler runs in its superstep, next to the others
+            saving = True
+            self.rescues = []
+        if plan.timing and self.use_timeout():
+            # a task that takes too long is given up on: it runs on a worker
+            saving = True
+        return saving
 
     def jobs(
         self,

@@ -183,6 +183,7 @@ def _node_key(name: str) -> int:
 
 
 _ONE_MODE: Final[dict[str, frozenset[str]]] = {mode: frozenset((mode,)) for mode in MODES}
+_NO_MODES: Final[frozenset[str]] = frozenset()
 
 
 def parse_modes(stream_mode: StreamMode | Sequence[StreamMode]) -> frozenset[str]:
@@ -192,6 +193,9 @@ def parse_modes(stream_mode: StreamMode | Sequence[StreamMode]) -> frozenset[str
     """
     if stream_mode is None:
         return _ONE_MODE["updates"]
+    if stream_mode == ():
+        # invoke's: no modes at all
+        return _NO_MODES
     if isinstance(stream_mode, str):
         # the common call names one mode: its set is made once, at import
         one = _ONE_MODE.get(stream_mode)
@@ -219,6 +223,11 @@ def _mode_flags(modes: frozenset[str]) -> tuple[bool, bool, bool, bool, bool, bo
         "debug" in modes,
     )
 
+
+_NO_TAGS: Final[list[str]] = []
+_NO_METADATA: Final[dict[str, Any]] = {}
+_NO_FUTURES: Final[list[Any]] = []
+"""A run's tags, metadata and asyncio tasks until it has some of its own (never written to)."""
 
 _FLAGS: dict[frozenset[str], tuple[bool, bool, bool, bool, bool, bool]] = {}
 """The flags of each set of modes met so far (at most 128 sets)."""
@@ -297,8 +306,9 @@ class Run:
         self.user_metadata: dict[str, Any]
         if config is None:
             limit = default_limit
-            self.tags = []
-            self.user_metadata = {}
+            # shared and never written to: a run only reads them (and copies them on)
+            self.tags = _NO_TAGS
+            self.user_metadata = _NO_METADATA
             self._run_id = None
         else:
             limit = cfg.get("recursion_limit", default_limit)
@@ -314,7 +324,7 @@ class Run:
         self.limit = limit
         self._jobs: Group | None = None
         self._lane: Lane | None = None
-        self._pending: list[asyncio.Future[Any]] = []
+        self._pending: list[asyncio.Future[Any]] = _NO_FUTURES
         self.result: dict[str, Any] | None = None
         """The final values, set by the runner when the run completes."""
         self.thread: Any = None
@@ -668,6 +678,8 @@ class Run:
                 task.emit = threadsafe_put
                 group = self._group()
                 group.submit_then(threadsafe_put, _work, task, fn, args)
+        if self._pending is _NO_FUTURES:
+            self._pending = []
         self._pending.extend(started)
         pending = len(jobs)
         # an event loop on a worker (a node running a graph with asyncio.run) waits
