@@ -114,6 +114,16 @@ def _config(
     }
 
 
+def saver_sends(saver: Any, sends: Sequence[Any]) -> list[Any]:
+    """``sends`` as ``saver`` stores them in a checkpoint."""
+    if type(saver).__module__.startswith("langgraph."):
+        # LangGraph's saver stores LangGraph's own Send, which its serializer knows
+        types = sys.modules.get("langgraph.types")
+        if types is not None:
+            return [types.Send(send.node, send.arg) for send in sends]
+    return list(sends)
+
+
 def subgraph_state(thread_id: str, ns: str, name: str, tid: str) -> dict[str, Any]:
     """What a due subgraph task's ``state`` is in a snapshot: the config of its checkpoints."""
     own = f"{name}:{tid}"
@@ -291,12 +301,7 @@ class Thread:
         self._put_writes(writes, tid)
 
     def _sends(self, sends: Sequence[Any]) -> list[Any]:
-        if type(self.saver).__module__.startswith("langgraph."):
-            # LangGraph's saver stores LangGraph's own Send, which its serializer knows
-            types = sys.modules.get("langgraph.types")
-            if types is not None:
-                return [types.Send(send.node, send.arg) for send in sends]
-        return list(sends)
+        return saver_sends(self.saver, sends)
 
     def put_null_writes(self, writes: list[tuple[str, Any]]) -> None:
         """Store writes of the run itself (LangGraph's null task): a resume value, a Command's update."""
