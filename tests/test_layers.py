@@ -23,6 +23,8 @@ _LAYERS: dict[str, tuple[int, str]] = {
     "runtime": (0, "runtime"),
     # the savers implement the runtime's checkpoint protocol and need nothing else
     "savers": (1, "savers"),
+    # the stores implement the runtime's store contract and need nothing else
+    "stores": (1, "stores"),
     "dsl": (1, "dsl"),
     "codegen": (2, "codegen"),
     "langgraph": (4, "langgraph"),

@@ -195,6 +195,9 @@ class GraphView:
     custom_type: str
     """The code of the custom payload type (``Any`` when the spec declares none)."""
     custom_declared: bool
+    interrupt_types: tuple[AliasView, ...]
+    """The types module's aliases of what the graph's interrupts ask and are answered with
+    (none when no node can interrupt)."""
     fields: tuple[FieldView, ...]
     state_fields: tuple[FieldView, ...]
     """The fields in the order a generated state class declares them."""
@@ -378,11 +381,20 @@ RUNNER_HEADER = (
         "TaskResultEvent",
         "UpdatesEvent",
         "ValuesEvent",
+        "InterruptEvent",
+        "InterruptValuesEvent",
+        "ReplayedUpdatesEvent",
     )
     | _imports("flowc.integrations", "Message")
     | _imports("flowc.runtime._drive", "subgraph_node")
     | _imports("flowc.runtime._engine", "Node", "Plan", "Task", "keyed_input", "no_sync", "route")
-    | _imports("flowc.runtime._graph", "Graph", "GraphWithSubgraphs")
+    | _imports(
+        "flowc.runtime._graph",
+        "Graph",
+        "GraphWithSubgraphs",
+        "InterruptingGraph",
+        "InterruptingGraphWithSubgraphs",
+    )
 )
 # Names the templates define (or bind otherwise) at module level.
 _TEMPLATE_NAMES = frozenset(
@@ -502,6 +514,21 @@ def _custom_type(graph: CheckedGraph, scope: _Scope) -> tuple[str, bool]:
     return " | ".join(types), True
 
 
+def _declared_union(declared: list[TypeRef | None], scope: _Scope) -> str:
+    """The union of the types nodes declare (``interrupts`` or ``resumes``); ``Any`` if none does.
+
+    A node that interrupts without saying with what adds nothing: its value is
+    not known, so the graph's type says only what the spec says.
+    """
+    types: list[str] = []
+    for tref in declared:
+        if tref is not None:
+            code = scope.type(tref)
+            if code not in types:
+                types.append(code)
+    return union_code(types) if types else "Any"
+
+
 def tree_views(graph: CheckedGraph) -> tuple[GraphView, ...]:
     """The views of ``graph`` and of every graph below it, once each, children first:
     what the templates render, module by module."""
@@ -562,6 +589,17 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
     )
     runner_imports: set[Import] = set(reducers.values())
     custom_type, custom_declared = _custom_type(graph, scope)
+    interrupting = graph.interrupting
+    interrupt_names: tuple[str, ...] = (
+        (scope.define(f"{prefix}Interrupt"), scope.define(f"{prefix}Resume"))
+        if interrupting
+        else ()
+    )
+    interrupted = scope.define(f"{prefix}Interrupted") if interrupting else ""
+    interrupt_types = tuple(
+        AliasView(name, _declared_union([getattr(n, key) for n in graph.nodes], scope))
+        for name, key in zip(interrupt_names, ("interrupts", "resumes"), strict=False)
+    )
     agent_code, tool_args = (
         _agent_view(graph.agent, scope, runner_imports) if graph.agent is not None else (None, ())
     )
@@ -590,7 +628,21 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
         "tasks": f"TaskEvent[NodeName, {task_input}] | TaskResultEvent[NodeName, {update_type}]",
         "debug": "DebugEvent[NodeName]",
     }
+    if interrupting:
+        # a run stops at an interrupt with `__interrupt__` in updates and values mode, as
+        # LangGraph's; a resumed superstep hands back the writes its finished tasks kept
+        asked = interrupt_names[0]
+        aliases["values"] += f" | InterruptValuesEvent[{values_type}, {asked}]"
+        aliases["updates"] = union_code(
+            [
+                *(n.updated_class for n in nodes),
+                interrupted,
+                f"ReplayedUpdatesEvent[NodeName, {update_type}]",
+            ]
+        )
     event_aliases = [AliasView(alias_names[m], aliases[m]) for m in MODES_TYPED]
+    if interrupting:
+        event_aliases.insert(0, AliasView(interrupted, f"InterruptEvent[{interrupt_names[0]}]"))
     event_aliases.append(AliasView(event_union, " | ".join(alias_names[m] for m in MODES_TYPED)))
     if has_subgraphs:
         event_aliases.extend(_deep_aliases(graph, alias_names, deep_names))
@@ -606,17 +658,19 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
             generated_types.append(n.protocol)
     types_exports = (
         "Custom",
+        *interrupt_names,
         *(t.name for t in tool_args),
         *generated_types,
         *(["get_stream_writer"] if custom_declared else []),
     )
-    runner_type_imports = ("Custom", *generated_types)
+    runner_type_imports = ("Custom", *interrupt_names, *generated_types)
     runner_exports = (
         "NAME",
         "NodeName",
         *(n.updated_class for n in nodes),
         *(a.name for a in event_aliases),
         "Custom",
+        *interrupt_names,
         *([state_type] if state.cls is None else []),
         values_type,
         input_type,
@@ -671,7 +725,12 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
         plan_args.append(f"writes={{{entries}}}")
     if graph.recursion_limit is not None:
         plan_args.append(f"recursion_limit={graph.recursion_limit!r}")
+    if graph.interrupt_before or graph.interrupt_after:
+        breakpoints = (tuple(graph.interrupt_before), tuple(graph.interrupt_after))
+        plan_args.append(f"breakpoints={breakpoints!r}")
     graph_class = "GraphWithSubgraphs" if has_subgraphs else "Graph"
+    if interrupting:
+        graph_class = f"Interrupting{graph_class}"
     type_args = [
         f"{input_type} | {state_type}" if takes_instance else input_type,
         values_type,
@@ -680,6 +739,8 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
     ]
     if has_subgraphs:
         type_args += [*(deep_names[m] for m in MODES_TYPED), deep_names[""]]
+    if interrupting:
+        type_args.append(interrupt_names[1])
     graph_type = f"{graph_class}[{', '.join(type_args)}]"
     return GraphView(
         name=graph.name,
@@ -700,6 +761,7 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
         update_type=update_type,
         custom_type=custom_type,
         custom_declared=custom_declared,
+        interrupt_types=interrupt_types,
         fields=fields,
         state_fields=tuple(
             sorted(fields, key=lambda f: f.state_required) if state.kind == "dataclass" else fields

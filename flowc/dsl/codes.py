@@ -138,7 +138,10 @@ E103 = _code(
 E104 = _code(
     "E104",
     "an unknown node in an edge or router",
-    ("An edge, router, target list or path map names a node that does not exist."),
+    (
+        "An edge, router, target list, path map or `interrupt_before` / `interrupt_after` "
+        "list names a node that does not exist."
+    ),
 )
 E106 = _code(
     "E106",
@@ -282,6 +285,24 @@ E312 = _code(
         "A node whose return type writes a key its `writes` list leaves out. A TypedDict "
         "names the keys it writes; one with every state key (the state itself, "
         "`total=False`, as in LangGraph's examples) names only its required keys."
+    ),
+)
+E313 = _code(
+    "E313",
+    "a Send to a node the graph lacks",
+    (
+        "A router whose return annotation sends to a node that is not in the graph: "
+        '`Send[Literal["worker"], Job]` names the node its `Send`s go to, which must be a '
+        "node of the same graph."
+    ),
+)
+E314 = _code(
+    "E314",
+    "a Send argument the node does not take",
+    (
+        'A router whose return annotation sends an argument (`Send[Literal["worker"], Job]`) '
+        "that the node's first parameter cannot take: a `Send` task gets the argument instead "
+        "of the state."
     ),
 )
 E401 = _code(

@@ -162,9 +162,10 @@ def _option_problem(options: Mapping[str, Any]) -> tuple[str, str] | None:
     metadata = options.get("metadata")
     if metadata is not None and not isinstance(metadata, Mapping):
         return "metadata", f"`metadata` must be a dict, not {_a(metadata)}"
-    custom = options.get("custom_type")
-    if custom is not None and not _is_type(custom):
-        return "custom_type", f"`custom_type` must be a type, not {_a(custom)}"
+    for key in ("custom_type", "interrupts", "resumes"):
+        declared = options.get(key)
+        if declared is not None and not _is_type(declared):
+            return key, f"`{key}` must be a type, not {_a(declared)}"
     writes = options.get("writes")
     if writes is not None and (
         isinstance(writes, str | bytes)
@@ -328,6 +329,9 @@ class Graph(Generic[S]):
         description: a sentence for docs and generated docstrings.
         recursion_limit: the graph's default recursion limit.
         custom_type: the type of the payloads nodes pass to the stream writer.
+        interrupt_before: the nodes a run on a thread stops before (``"*"``: every
+            node); it is resumed with ``graph.resume(config=...)``.
+        interrupt_after: the nodes a run on a thread stops after.
         agent: instead of a state and nodes, a prebuilt :class:`Agent`, whose
             graph flowc makes.
     """
@@ -341,6 +345,8 @@ class Graph(Generic[S]):
         description: str | None = None,
         recursion_limit: int | None = None,
         custom_type: Any = None,
+        interrupt_before: Sequence[str] | None = None,
+        interrupt_after: Sequence[str] | None = None,
     ) -> None: ...
 
     @overload
@@ -353,6 +359,8 @@ class Graph(Generic[S]):
         description: str | None = None,
         recursion_limit: int | None = None,
         custom_type: Any = None,
+        interrupt_before: Sequence[str] | None = None,
+        interrupt_after: Sequence[str] | None = None,
     ) -> None: ...
 
     @overload
@@ -366,6 +374,8 @@ class Graph(Generic[S]):
         description: str | None = None,
         recursion_limit: int | None = None,
         custom_type: Any = None,
+        interrupt_before: Sequence[str] | None = None,
+        interrupt_after: Sequence[str] | None = None,
     ) -> None: ...
 
     def __init__(
@@ -379,8 +389,12 @@ class Graph(Generic[S]):
         recursion_limit: int | None = None,
         custom_type: Any = None,
         agent: Agent | None = None,
+        interrupt_before: Sequence[str] | None = None,
+        interrupt_after: Sequence[str] | None = None,
     ) -> None:
         self.name = name
+        self.interrupt_before = interrupt_before
+        self.interrupt_after = interrupt_after
         self.agent = agent
         self.state = state
         self.fields = fields
@@ -406,8 +420,16 @@ class Graph(Generic[S]):
                 (("graph", "description"), _kwarg(call, "description")),
                 (("graph", "recursion_limit"), _kwarg(call, "recursion_limit")),
                 (("graph", "custom_type"), _kwarg(call, "custom_type")),
+                (("graph", "interrupt_before"), _kwarg(call, "interrupt_before")),
+                (("graph", "interrupt_after"), _kwarg(call, "interrupt_after")),
                 *_agent_parts(_kwarg(call, "agent")),
             ]
+            for breakpoints in ("interrupt_before", "interrupt_after"):
+                names = _kwarg(call, breakpoints)
+                if isinstance(names, ast.List | ast.Tuple):
+                    parts.extend(
+                        (("graph", breakpoints, i), elt) for i, elt in enumerate(names.elts)
+                    )
             mapping = _kwarg(call, "fields")
             if isinstance(mapping, ast.Dict):
                 for key, value in zip(mapping.keys, mapping.values, strict=True):
@@ -487,6 +509,8 @@ class Graph(Generic[S]):
         custom_type: Any = None,
         writes: Sequence[str] | None = None,
         streams: bool | None = None,
+        interrupts: Any = None,
+        resumes: Any = None,
     ) -> Callable[[F], F]: ...
 
     def node(
@@ -502,6 +526,8 @@ class Graph(Generic[S]):
         custom_type: Any = None,
         writes: Sequence[str] | None = None,
         streams: bool | None = None,
+        interrupts: Any = None,
+        resumes: Any = None,
     ) -> F | Callable[[F], F]:
         """Declare a node; use as ``@graph.node``, ``@graph.node("name")`` or ``@graph.node(tags=...)``."""
         site = caller(1)
@@ -515,6 +541,8 @@ class Graph(Generic[S]):
             "custom_type": custom_type,
             "writes": writes,
             "streams": streams,
+            "interrupts": interrupts,
+            "resumes": resumes,
         }
 
         def register(func: F) -> F:
@@ -537,6 +565,8 @@ class Graph(Generic[S]):
         custom_type: Any = None,
         writes: Sequence[str] | None = None,
         streams: bool | None = None,
+        interrupts: Any = None,
+        resumes: Any = None,
         **unsupported: Any,
     ) -> Self:
         """Add a node: ``add_node(fn)``, ``add_node("name", fn)`` or ``add_node("name", graph)``.
@@ -558,6 +588,8 @@ class Graph(Generic[S]):
             "custom_type": custom_type,
             "writes": writes,
             "streams": streams,
+            "interrupts": interrupts,
+            "resumes": resumes,
         }
         if isinstance(node, str):
             if action is None:
@@ -729,6 +761,8 @@ class Graph(Generic[S]):
                 "custom_type",
                 "writes",
                 "streams",
+                "interrupts",
+                "resumes",
             ):
                 value = _kwarg(call, key)
                 if value is not None:
@@ -799,7 +833,7 @@ class Graph(Generic[S]):
             self._error("E004", f"node `{name}`: {message}", ("nodes", name, key))
             return
         for key, value in fields.items():
-            if key == "custom_type":
+            if key in ("custom_type", "interrupts", "resumes"):
                 data[key] = None if value is None else type_expr(value)
             elif key == "tags":
                 data[key] = tuple(value or ())
@@ -1098,8 +1132,26 @@ class Graph(Generic[S]):
             branches=tuple(self._branches),
             custom_type=None if custom is None else type_expr(custom),
             agent=None if self.agent is None else self._agent_spec(self.agent, smap, diags),
+            interrupt_before=self._breakpoints("interrupt_before", smap, diags),
+            interrupt_after=self._breakpoints("interrupt_after", smap, diags),
         )
         return spec, smap, tuple(diags)
+
+    def _breakpoints(
+        self, key: str, smap: SourceMap, diags: list[Diagnostic]
+    ) -> tuple[str, ...] | None:
+        given = getattr(self, key)
+        if given is None:
+            return None
+        if given == "*":
+            return ("*",)
+        if isinstance(given, str | bytes) or not (
+            isinstance(given, Sequence) and all(isinstance(n, str) for n in given)
+        ):
+            message = f'`{key}` must be a list of node names or "*", not {_a(given)}'
+            diags.append(Diagnostic.error("E004", message, smap.get(("graph", key))))
+            return None
+        return tuple(given)
 
     def _agent_spec(self, agent: Agent, smap: SourceMap, diags: list[Diagnostic]) -> AgentSpec:
         def ref(value: Any, loc: Loc, what: str) -> str:

@@ -53,6 +53,8 @@ class TomlGraph(_Toml):
     description: str | None = None
     recursion_limit: int | None = Field(default=None, ge=1)
     custom_type: str | None = None
+    interrupt_before: Literal["*"] | list[str] | None = None
+    interrupt_after: Literal["*"] | list[str] | None = None
 
 
 class TomlField(_Toml):
@@ -89,6 +91,8 @@ class TomlNode(_Toml):
     writes: list[str] | None = None
     destinations: list[str] | None = None
     streams: bool | None = None
+    interrupts: str | None = None
+    resumes: str | None = None
 
 
 class TomlEdge(_Toml):
@@ -591,6 +595,8 @@ def _to_spec(doc: TomlSpec, smap: SourceMap) -> tuple[GraphSpec | None, list[Dia
             writes=None if node.writes is None else tuple(node.writes),
             destinations=None if node.destinations is None else tuple(node.destinations),
             streams=node.streams,
+            interrupts=None if node.interrupts is None else normalize_type_expr(node.interrupts),
+            resumes=None if node.resumes is None else normalize_type_expr(node.resumes),
         )
         for name, node in doc.nodes.items()
     )
@@ -625,8 +631,17 @@ def _to_spec(doc: TomlSpec, smap: SourceMap) -> tuple[GraphSpec | None, list[Dia
             if doc.agent.response_format is None
             else normalize_type_expr(doc.agent.response_format),
         ),
+        interrupt_before=_breakpoints(doc.graph.interrupt_before),
+        interrupt_after=_breakpoints(doc.graph.interrupt_after),
     )
     return spec, diags
+
+
+def _breakpoints(given: str | list[str] | None) -> tuple[str, ...] | None:
+    """``interrupt_before`` / ``interrupt_after`` as node names (``("*",)``: every node)."""
+    if given is None:
+        return None
+    return ("*",) if given == "*" else tuple(map(_canon, given))
 
 
 def _edges(declared: list[TomlEdge], smap: SourceMap) -> tuple[EdgeSpec, ...]:

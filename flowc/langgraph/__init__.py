@@ -37,6 +37,7 @@ from flowc.runtime import StreamWriter, get_config, get_stream_writer
 from flowc.runtime.control import Command, Send
 from flowc.runtime.interrupts import Interrupt, interrupt
 from flowc.runtime.policies import CachePolicy, RetryPolicy, TimeoutPolicy
+from flowc.runtime.store import get_store
 
 from ._builder import StateGraph
 from ._compiled import CompiledStateGraph, GraphOutput
@@ -62,6 +63,7 @@ __all__ = [
     "UnsupportedFeatureError",
     "add_messages",
     "get_config",
+    "get_store",
     "get_stream_writer",
     "interrupt",
 ]

@@ -56,8 +56,10 @@ _POLICY_OPTIONS = ("retry_policy", "retry")
 _SAVER_METHODS = ("get_tuple", "list", "put", "put_writes", "get_next_version")
 """What a run on a thread calls on its checkpointer (LangGraph's ``BaseCheckpointSaver``)."""
 
+_STORE_METHODS = ("batch", "abatch", "get", "put", "search")
+"""What nodes and tools call on a store (LangGraph's ``BaseStore``)."""
+
 _COMPILE_OPTIONS: dict[str, tuple[str, str]] = {
-    "store": ("stores (`store=`) are not supported by flowc yet", "compile without `store`"),
     "debug": (
         "`debug=True` (printing every step) is not supported by flowc",
         'stream with `stream_mode="debug"`',
@@ -568,7 +570,6 @@ class StateGraph(Generic[StateT]):
 
         span = call_site()
         given = {
-            "store": store is not None,
             "debug": bool(debug),
             "transformers": bool(transformers),
         }
@@ -592,6 +593,17 @@ class StateGraph(Generic[StateT]):
                         "or a LangGraph saver",
                     )
                 )
+        if store is not None:
+            missing = [m for m in _STORE_METHODS if not callable(getattr(store, m, None))]
+            if missing:
+                problems.append(
+                    Diagnostic.error(
+                        UNSUPPORTED,
+                        f"`store=` takes a store; a {type(store).__name__} has no `{missing[0]}`",
+                        span,
+                        "pass one of flowc.stores (InMemoryStore, SqliteStore) or a LangGraph store",
+                    )
+                )
         if checkpointer in (None, False):
             problems.extend(self._unresumable())
         for record in map(self._with_defaults, self._nodes):
@@ -607,6 +619,7 @@ class StateGraph(Generic[StateT]):
             checkpointer=None if checkpointer in (None, False, True) else checkpointer,
             context_schema=self.context_schema,
             cache=cache,
+            store=store,
             interrupt_before=interrupt_before,
             interrupt_after=interrupt_after,
         )

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
-from flowc.runtime import Config, _state
+from flowc.runtime import Config, _state, current_task
 from flowc.runtime._engine import BREAKPOINTS, STEP_TIMEOUT
 from flowc.runtime._persist import (
     CHECKPOINTER,
@@ -26,6 +26,7 @@ from flowc.runtime.context import with_context
 from flowc.runtime.control import as_command
 from flowc.runtime.events import InterruptEvent
 from flowc.runtime.policies import CACHE
+from flowc.runtime.store import with_store
 
 from ._blueprint import Blueprint
 from ._draw import DrawableGraph, drawing
@@ -462,6 +463,7 @@ class CompiledStateGraph:
         checkpointer: Any = None,
         context_schema: Any = None,
         cache: Any = None,
+        store: Any = None,
         interrupt_before: Any = None,
         interrupt_after: Any = None,
     ) -> None:
@@ -479,6 +481,8 @@ class CompiledStateGraph:
         """The type of a run's ``context=`` (see :class:`~flowc.langgraph.runtime.Runtime`)."""
         self.cache = cache
         """Where nodes with a cache policy keep their writes (``compile(cache=...)``)."""
+        self.store = store
+        """The store nodes and tools are given (``compile(store=...)``), flowc's or LangGraph's."""
         self._step_timeout: float | None = None
         self.interrupt_before_nodes = _nodes(interrupt_before)
         """The nodes a run stops before (``("*",)``: every node), unless a call names others."""
@@ -580,6 +584,9 @@ class CompiledStateGraph:
             out["configurable"] = {**out.get("configurable", {}), **extra}  # type: ignore[union-attr,index]
         if context is not None:
             out = with_context(out, coerce_context(self.context_schema, context))  # type: ignore[assignment]
+        if self.store is not None and current_task() is None:
+            # as in LangGraph, a graph run inside a task uses the root run's store (or none)
+            out = with_store(out, self.store)  # type: ignore[assignment]
         breaks = (
             _nodes(before) if before is not None else self.interrupt_before_nodes,
             _nodes(after) if after is not None else self.interrupt_after_nodes,

@@ -40,6 +40,7 @@ from flowc.dsl.types import RefError, is_identifier, parse_ref
 from flowc.dsl.usercode import is_async
 from flowc.inmemory import build_checked
 from flowc.runtime.control import Command, Send, as_command, as_send
+from flowc.runtime.store import get_store
 
 from . import _objects
 from ._blueprint import Blueprint, BranchRecord, NodeRecord
@@ -97,7 +98,10 @@ def compile_blueprint(bp: Blueprint) -> ModuleType:
     with _lock:
         module = _modules.get(key)
     if module is None:
-        module = build_checked(graph, salt=key)
+        from flowc.cache import cached_files
+
+        # the generated text is read back from the disk cache when another process made it
+        module = build_checked(graph, salt=key, files=cached_files(graph))
         if policies:
             _apply_policies(module, bp, _graph_names(bp), set())
         with _lock:
@@ -1182,15 +1186,46 @@ def _annotations_resolve(fn: Any) -> bool:
 
 _RUNTIME_KINDS = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
 _runtime_wrappers: dict[int, tuple[Any, Callable[..., Any]]] = {}
-"""The wrapper made for each callable that takes ``runtime``, so that compiling the same
-builder again reuses its runner module."""
+"""The wrapper made for each callable that takes ``runtime`` or ``store``, so that compiling
+the same builder again reuses its runner module."""
+
+
+def _is_store_annotation(annotation: Any) -> bool:
+    """Whether LangGraph injects the store into a ``store`` parameter so annotated: none, or
+    ``BaseStore`` (LangGraph's or flowc's), optional or not, or their names in a string."""
+    if annotation is inspect.Parameter.empty:
+        return True
+    if isinstance(annotation, str):
+        return annotation in ("BaseStore", "Optional[BaseStore]", "BaseStore | None")
+    if getattr(annotation, "__name__", None) == "BaseStore":
+        return True
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    return len(args) == 1 and getattr(args[0], "__name__", None) == "BaseStore"
+
+
+def _injected(sig: inspect.Signature) -> dict[str, Callable[[], Any]]:
+    """The parameters LangGraph fills in from the run that ``sig`` declares (its first
+    parameter is the state), each with what gives its value."""
+    params = list(sig.parameters.values())[1:]
+    out: dict[str, Callable[[], Any]] = {}
+    for param in params:
+        if param.kind not in _RUNTIME_KINDS:
+            continue
+        if param.name == "runtime":
+            from .runtime import get_runtime
+
+            out["runtime"] = get_runtime
+        elif param.name == "store" and _is_store_annotation(param.annotation):
+            out["store"] = get_store
+    return out
 
 
 def _with_runtime(fn: Any) -> Any:
     """``fn`` given the run's :class:`~flowc.langgraph.runtime.Runtime` when it takes a
-    ``runtime`` parameter (LangGraph injects it by that name, whatever its annotation).
+    ``runtime`` parameter (LangGraph injects it by that name, whatever its annotation), and
+    the graph's store when it takes a ``store`` parameter (``None`` without one).
 
-    The wrapper's signature is ``fn``'s without ``runtime``, so that flowc's checker sees
+    The wrapper's signature is ``fn``'s without them, so that flowc's checker sees
     a node (or router) of the state, and of ``config`` and ``writer`` if ``fn`` takes them;
     its annotations are ``fn``'s, resolved where ``fn`` was defined (none if one does not
     resolve, as LangGraph then reads none).
@@ -1201,29 +1236,28 @@ def _with_runtime(fn: Any) -> Any:
         sig = inspect.signature(fn)
     except (TypeError, ValueError):
         return fn
-    param = sig.parameters.get("runtime")
-    if param is None or param.kind not in _RUNTIME_KINDS or next(iter(sig.parameters)) == "runtime":
+    inject = _injected(sig)
+    if not inject:
         return fn
     with _lock:
         known = _runtime_wrappers.get(id(fn))
     if known is not None and known[0] is fn:
         return known[1]
-    from .runtime import get_runtime
 
     wrapper: Callable[..., Any]
     if is_async(fn):
 
         async def anode(*args: Any, **kwargs: Any) -> Any:
-            return await fn(*args, runtime=get_runtime(), **kwargs)
+            return await fn(*args, **{k: get() for k, get in inject.items()}, **kwargs)
 
         wrapper = anode
     else:
 
         def node(*args: Any, **kwargs: Any) -> Any:
-            return fn(*args, runtime=get_runtime(), **kwargs)
+            return fn(*args, **{k: get() for k, get in inject.items()}, **kwargs)
 
         wrapper = node
-    params = [p for p in sig.parameters.values() if p.name != "runtime"]
+    params = [p for p in sig.parameters.values() if p.name not in inject]
     hints = _hints(fn) if _annotations_resolve(fn) else {}
     if not hints:
         params = [p.replace(annotation=inspect.Parameter.empty) for p in params]
@@ -1231,7 +1265,7 @@ def _with_runtime(fn: Any) -> Any:
         parameters=params,
         return_annotation=hints.get("return", inspect.Signature.empty),
     )
-    wrapper.__annotations__ = {k: v for k, v in hints.items() if k != "runtime"}
+    wrapper.__annotations__ = {k: v for k, v in hints.items() if k not in inject}
     wrapper.__name__ = getattr(fn, "__name__", type(fn).__name__)
     wrapper.__qualname__ = getattr(fn, "__qualname__", wrapper.__name__)
     with _lock:

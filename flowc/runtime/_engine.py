@@ -332,11 +332,15 @@ class Plan:
         input: what a node receives by default, made from the state.
         recursion_limit: the graph's default recursion limit.
         writes: per node, the keys its spec declares it writes (see :class:`Node`).
+        breakpoints: the nodes a run on a thread stops before and after (``"*"``:
+            every node), unless its config names others: the spec's
+            ``interrupt_before`` and ``interrupt_after``.
     """
 
     __slots__ = (
         "afirst",
         "alone",
+        "breakpoints",
         "caching",
         "deferring",
         "entry",
@@ -375,8 +379,12 @@ class Plan:
         input: Callable[[dict[str, Any]], Any] | None = None,
         recursion_limit: int | None = None,
         writes: Mapping[str, tuple[str, ...]] | None = None,
+        breakpoints: tuple[tuple[str, ...], tuple[str, ...]] | None = None,
     ) -> None:
         self.name = name
+        self.breakpoints = (
+            None if breakpoints is None else (frozenset(breakpoints[0]), frozenset(breakpoints[1]))
+        )
         self.fields = fields
         self.keys = frozenset(fields)
         self.nodes: Mapping[str, Node] = {node.name: node for node in nodes}
@@ -894,6 +902,12 @@ class Engine:
             return self._nested_thread()
         configurable = run.config.get("configurable")
         if not configurable or configurable.get(CHECKPOINTER) is None:
+            if self.plan.breakpoints is not None:
+                raise ValueError(
+                    f"graph {self.plan.name!r} has interrupt_before / interrupt_after, which need "
+                    "a checkpointer: run graph.with_checkpointer(saver) on a thread "
+                    "(config={'configurable': {'thread_id': ...}}) so that the run can be resumed"
+                )
             return None
         if configurable.get("thread_id") is None:
             raise ValueError(
@@ -912,6 +926,8 @@ class Engine:
         before, after = (configurable.get(key) for key in BREAKPOINTS)
         if before or after:
             self.breaks = (frozenset(before or ()), frozenset(after or ()))
+        elif self.plan.breakpoints is not None:
+            self.breaks = self.plan.breakpoints
         saved, step = thread.load()
         given = self.given
         if given is None or (type(given) is not dict and as_command(given) is not None):
@@ -1250,8 +1266,9 @@ class Engine:
         thread = self.thread
         try:
             if first is None:
-                # only a run given a config can be on a thread: others skip the call
-                if run.config:
+                # only a run given a config can be on a thread: others skip the call (but
+                # for breakpoints, which refuse to run without one)
+                if run.config or plan.breakpoints is not None:
                     thread = self.on_thread()
                 if self.resumed is None:
                     first = plan.entry if plan.first is None else plan.first(values)

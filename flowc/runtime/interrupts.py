@@ -44,17 +44,18 @@ __all__ = [
     "interrupt_id",
 ]
 
-T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
 
 
 @dataclass(frozen=True, slots=True)
-class Interrupt(Generic[T]):
+class Interrupt(Generic[T_co]):
     """An interrupt a node raised: what it asks (``value``) and the ``id`` to answer it by.
 
-    LangGraph's ``langgraph.types.Interrupt``, with the same fields.
+    LangGraph's ``langgraph.types.Interrupt``, with the same fields; generic over
+    the value's type (a spec's ``interrupts = ...``).
     """
 
-    value: T
+    value: T_co
     id: str
     response_schema: Any = None
 
