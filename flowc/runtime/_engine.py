@@ -1211,11 +1211,14 @@ class Engine:
         checkpoint's, as LangGraph streams them again.
         """
         if thread.restarted:
+            # as LangGraph's resume: the state as stored, that checkpoint, then the input applied
             events: tuple[Event, ...] = ()
             if self.run.values:
-                events = (ValuesEvent(dict(self.values), self.run.ns),)
+                events = (ValuesEvent(dict(thread.saved), self.run.ns),)
             if thread.stream or thread.debug:
                 events += self.resumed_checkpoint(thread, (START,), 0, thread.saved, self.step - 1)
+            if self.run.values and thread.given:
+                events += (ValuesEvent(dict(self.values), self.run.ns),)
             checkpoint_id = thread.config["configurable"]["checkpoint_id"]
         else:
             checkpoint_id, events = thread.checkpoint(

@@ -80,6 +80,16 @@ def statuses(
     return {tid: (status.output, status.error) for tid, status in found.items()}
 
 
+def saver_sends(saver: Any, sends: Sequence[Any]) -> list[Any]:
+    """``sends`` as ``saver`` stores them in a checkpoint."""
+    if type(saver).__module__.startswith("langgraph."):
+        # LangGraph's saver stores LangGraph's own Send, which its serializer knows
+        types = sys.modules.get("langgraph.types")
+        if types is not None:
+            return [types.Send(send.node, send.arg) for send in sends]
+    return list(sends)
+
+
 class Thread(_Reopening):
     """One run's checkpoints on one thread (see the module's docstring).
 
@@ -257,12 +267,7 @@ class Thread(_Reopening):
         self._put_writes(writes, tid)
 
     def _sends(self, sends: Sequence[Any]) -> list[Any]:
-        if type(self.saver).__module__.startswith("langgraph."):
-            # LangGraph's saver stores LangGraph's own Send, which its serializer knows
-            types = sys.modules.get("langgraph.types")
-            if types is not None:
-                return [types.Send(send.node, send.arg) for send in sends]
-        return list(sends)
+        return saver_sends(self.saver, sends)
 
     def put_null_writes(self, writes: list[tuple[str, Any]]) -> None:
         """Store writes of the run itself (LangGraph's null task): a resume value, a Command's update."""

@@ -18,6 +18,7 @@ import datetime as _dt
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Generic, TypeVar
 
 from ._engine import Plan
@@ -27,12 +28,13 @@ from ._persist import (
     START,
     TASKS,
     next_of,
+    saver_sends,
     statuses,
     subgraph_state,
     task_id,
 )
 from .checkpoint import checkpoint_config, uuid6
-from .control import as_send
+from .control import as_command, as_send
 from .errors import InvalidUpdateError
 from .run import check_concurrent_writes, check_update
 
@@ -328,6 +330,7 @@ def plan_update(
     *,
     superseded: bool,
     next_version: Callable[[Any, None], Any],
+    stored_sends: Callable[[Sequence[Any]], list[Any]] = list,
 ) -> PlannedUpdate:
     """The checkpoint one superstep of updates makes on top of ``saved``.
 
@@ -340,6 +343,7 @@ def plan_update(
         superseded: the thread has moved past ``saved``: the writes are not stored
             against it (its other children would read them).
         next_version: the saver's ``get_next_version``.
+        stored_sends: the ``Send`` s the routes give, as the saver stores them.
     """
     configurable = thread["configurable"]
     ns = configurable.get("checkpoint_ns", "")
@@ -366,12 +370,16 @@ def plan_update(
             reusable.setdefault(name, []).append(task_id(base["id"], ns, name))
     values = plan.stored(stored)
     task_writes: list[tuple[str, list[tuple[str, Any]]]] = []
+    sends: list[Any] = []
     state_updates: list[dict[str, Any] | None] = []
     for index, ((as_node, update, given_id), goto) in enumerate(zip(updates, routes, strict=True)):
         ids = reusable.get(as_node)
         tid = given_id or (ids.pop(0) if ids else _update_task_id(base["id"], index))
         writes: list[tuple[str, Any]] = list((update or {}).items())
         writes.extend((BRANCH + target, None) for target in goto if type(target) is str)
+        pushed = stored_sends([send for target in goto if (send := as_send(target)) is not None])
+        writes.extend((TASKS, send) for send in pushed)
+        sends.extend(pushed)
         task_writes.append((tid, writes))
         state_updates.append(update)
     if plan.last_value and len(state_updates) > 1:
@@ -381,12 +389,15 @@ def plan_update(
         if update:
             plan.apply(values, update)
             written.update(update)
-    channel_values: dict[str, Any] = {key: values[key] for key in plan.fields if key in values}
     branches = {ch for _, writes in task_writes for ch, _ in writes if ch.startswith(BRANCH)}
-    for channel in sorted(branches):
-        channel_values[channel] = None
     # the due nodes' triggers and the input are cleared: the update is a step of its own
-    cleared = {ch for ch in stored if (ch.startswith(BRANCH) or ch == START) and ch not in branches}
+    cleared = {
+        ch
+        for ch in stored
+        if (ch.startswith(BRANCH) or ch in (START, TASKS)) and ch not in branches
+    }
+    if sends:
+        branches.add(TASKS)
     versions = dict(base["channel_versions"])
     changed = written | branches | (cleared & set(versions))
     if changed:
@@ -394,13 +405,23 @@ def plan_update(
         version = next_version(latest, None)
         for channel in changed:
             versions[channel] = version
+    # a key never written (a reducer's start value) is left out, as a run leaves it out
+    channel_values: dict[str, Any] = {
+        key: values[key] for key in plan.fields if key in values and key in versions
+    }
+    for channel in sorted(branches):
+        channel_values[channel] = sends if channel == TASKS else None
+    # as LangGraph's, each updating node is recorded as having seen no channel
+    seen = {node: dict(seen) for node, seen in base["versions_seen"].items()}
+    for as_node, _, _ in updates:
+        seen.setdefault(as_node, {})
     checkpoint = {
         "v": 4,
         "id": str(uuid6(clock_seq=step + 1)),
         "ts": _dt.datetime.now(_dt.UTC).isoformat(),
         "channel_values": channel_values,
         "channel_versions": versions,
-        "versions_seen": {node: dict(seen) for node, seen in base["versions_seen"].items()},
+        "versions_seen": seen,
         "updated_channels": None,
     }
     metadata = {"source": "update", "step": step + 1, "parents": parents}
@@ -430,6 +451,39 @@ def checked_updates(
         keys = plan.keys if node is None else node.keys
         out.append((as_node, check_update(as_node, values, keys), given_id))
     return out
+
+
+def split_commands(
+    plan: Plan, updates: Sequence[StateUpdate]
+) -> tuple[list[StateUpdate], list[tuple[Any, ...]]]:
+    """The updates with each ``Command`` replaced by its ``update``, and each one's ``goto``.
+
+    As in LangGraph, an update given as a ``Command`` is what its node returned:
+    its ``goto`` (node names and ``Send`` s) leads on besides the node's edges.
+    """
+    plain: list[StateUpdate] = []
+    gotos: list[tuple[Any, ...]] = []
+    for update in updates:
+        command = as_command(update[0])
+        if command is None:
+            plain.append(update)
+            gotos.append(())
+            continue
+        as_node = update[1]
+        writes: Any
+        goto: tuple[Any, ...]
+        if as_node is not None and as_node in plan.nodes:
+            writes, goto = plan.outcome(as_node, command)
+        else:
+            writes = command.update
+            if isinstance(writes, list | tuple):
+                writes = dict(writes)
+            targets: Any = command.goto
+            given = tuple(targets) if isinstance(targets, list | tuple) else (targets,)
+            goto = tuple(t for t in given if t and t not in (END, "END"))
+        plain.append((writes, as_node, update[2] if len(update) > 2 else None))
+        gotos.append(goto)
+    return plain, gotos
 
 
 def state_after(plan: Plan, saved: Any, updates: Sequence[tuple[str, Any, Any]]) -> dict[str, Any]:
@@ -529,7 +583,7 @@ def _clear(
         version = next_version(latest, None)
         for channel in changed:
             versions[channel] = version
-    channel_values = {key: values[key] for key in plan.fields if key in values}
+    channel_values = {key: values[key] for key in plan.fields if key in values and key in versions}
     for channel in sorted(branches):
         channel_values[channel] = None
     checkpoint = {
@@ -545,6 +599,59 @@ def _clear(
     previous = base["channel_versions"]
     new_versions = {ch: v for ch, v in versions.items() if previous.get(ch) != v}
     return PlannedUpdate(parent_config, (), checkpoint, metadata, new_versions)
+
+
+def _as_input(
+    saved: Any,
+    thread: Mapping[str, Any],
+    values: Any,
+    *,
+    superseded: bool,
+    next_version: Callable[[Any, None], Any],
+) -> PlannedUpdate:
+    """``update_state(config, values, as_node="__input__")``: the checkpoint a run's input makes.
+
+    As LangGraph's: ``values`` is stored as the pending input (the ``__start__``
+    channel), the state and the due tasks stay as they were, and the checkpoint
+    (``source: "input"``) has ``__start__`` due, so that a run with ``None`` as
+    input takes it. The write is stored against the parent, under the task id
+    LangGraph gives it.
+    """
+    if values is None:
+        raise InvalidUpdateError(f"Received no input writes for {START}")
+    if saved is not None:
+        base = saved.checkpoint
+        step = int(saved.metadata.get("step", -1)) + 1
+        parents = dict(saved.metadata.get("parents", {}))
+        parent_config = dict(saved.config)
+        base_id = base["id"]
+    else:
+        base = {"channel_values": {}, "channel_versions": {}, "versions_seen": {}}
+        step = -1
+        parents = {}
+        parent_config = checkpoint_config(
+            str(thread["configurable"]["thread_id"]), thread["configurable"]["checkpoint_ns"], None
+        )
+        base_id = ""
+    versions = dict(base["channel_versions"])
+    version = next_version(max(versions.values()) if versions else None, None)
+    versions[START] = version
+    seen = {node: dict(s) for node, s in base["versions_seen"].items()}
+    seen.setdefault(INPUT, {})
+    checkpoint = {
+        "v": 4,
+        "id": str(uuid6(clock_seq=step)),
+        "ts": _dt.datetime.now(_dt.UTC).isoformat(),
+        "channel_values": {**base["channel_values"], START: values},
+        "channel_versions": versions,
+        "versions_seen": seen,
+        "updated_channels": None,
+    }
+    metadata = {"source": "input", "step": step, "parents": parents}
+    writes: tuple[tuple[str, list[tuple[str, Any]]], ...] = ()
+    if saved is not None and not superseded:
+        writes = ((str(uuid.uuid5(uuid.UUID(base_id), INPUT)), [(START, values)]),)
+    return PlannedUpdate(parent_config, writes, checkpoint, metadata, {START: version})
 
 
 def update_state(
@@ -573,15 +680,24 @@ def update_state(
             continue
         if special == END:
             planned = _clear(plan, saved, current, saver.get_next_version)
+        elif special == INPUT:
+            planned = _as_input(
+                saved,
+                current,
+                updates[0][0],
+                superseded=superseded,
+                next_version=saver.get_next_version,
+            )
         else:
+            updates, gotos = split_commands(plan, updates)
             checked = checked_updates(plan, saved, updates)
             values = state_after(plan, saved, checked)
             routes = []
-            for as_node, _, _ in checked:
+            for (as_node, _, _), extra in zip(checked, gotos, strict=True):
                 goto = _route(plan, as_node, values)
                 if not isinstance(goto, tuple):
                     raise TypeError(f"the router of node {as_node!r} is async: use aupdate_state")
-                routes.append(goto)
+                routes.append(goto + extra)
             planned = plan_update(
                 plan,
                 saved,
@@ -590,6 +706,7 @@ def update_state(
                 routes,
                 superseded=superseded,
                 next_version=saver.get_next_version,
+                stored_sends=partial(saver_sends, saver),
             )
         for tid, writes in planned.writes:
             saver.put_writes(planned.parent_config, writes, tid, "")
@@ -620,13 +737,22 @@ async def aupdate_state(
             continue
         if special == END:
             planned = _clear(plan, saved, current, saver.get_next_version)
+        elif special == INPUT:
+            planned = _as_input(
+                saved,
+                current,
+                updates[0][0],
+                superseded=superseded,
+                next_version=saver.get_next_version,
+            )
         else:
+            updates, gotos = split_commands(plan, updates)
             checked = checked_updates(plan, saved, updates)
             values = state_after(plan, saved, checked)
             routes = []
-            for as_node, _, _ in checked:
+            for (as_node, _, _), extra in zip(checked, gotos, strict=True):
                 goto = _route(plan, as_node, values)
-                routes.append(goto if isinstance(goto, tuple) else await goto)
+                routes.append((goto if isinstance(goto, tuple) else await goto) + extra)
             planned = plan_update(
                 plan,
                 saved,
@@ -635,6 +761,7 @@ async def aupdate_state(
                 routes,
                 superseded=superseded,
                 next_version=saver.get_next_version,
+                stored_sends=partial(saver_sends, saver),
             )
         for tid, writes in planned.writes:
             await saver.aput_writes(planned.parent_config, writes, tid, "")
@@ -653,7 +780,7 @@ def _latest(config: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _special(updates: Sequence[StateUpdate]) -> str | None:
-    """``END`` or ``COPY`` when the superstep is LangGraph's clearing or copying update."""
+    """``END``, ``COPY`` or ``INPUT`` for LangGraph's clearing, copying or input update."""
     values, as_node = updates[0][0], updates[0][1]
     if as_node == COPY:
         if len(updates) > 1:
@@ -663,4 +790,8 @@ def _special(updates: Sequence[StateUpdate]) -> str | None:
         if len(updates) > 1:
             raise InvalidUpdateError("Cannot apply multiple updates when clearing state")
         return END
+    if as_node == INPUT:
+        if len(updates) > 1:
+            raise InvalidUpdateError("Cannot apply multiple updates when updating as input")
+        return INPUT
     return None

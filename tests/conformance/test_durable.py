@@ -21,6 +21,7 @@ from typing import Annotated, Any, TypedDict
 import pytest
 from langgraph.checkpoint.memory import InMemorySaver as LangGraphSaver
 from langgraph.graph import StateGraph as LangGraphStateGraph
+from langgraph.types import Command, Send
 
 from flowc.langgraph import StateGraph as FlowcStateGraph
 from flowc.savers.memory import InMemorySaver as FlowcSaver
@@ -182,6 +183,44 @@ SCENARIOS: dict[str, tuple[Callable[[type[Any]], Any], list[Any]]] = {
         [run({"topic": "go"}), update(None, "__copy__", at=1), run(None)],
     ),
     "delete_thread": (chain3, [run({"topic": "x"}), ("delete",), run({"topic": "y"})]),
+    # as_node="__input__": the update is a run's input, taken by the next run of None
+    "update_as_input_then_resume": (
+        chain3,
+        [run({"topic": "x"}), update({"topic": "go"}, "__input__"), run(None)],
+    ),
+    "update_as_input_on_a_new_thread": (chain3, [update({"topic": "in"}, "__input__"), run(None)]),
+    "bulk_update_replays_a_run_from_its_input": (
+        chain3,
+        [
+            bulk(
+                [
+                    [({"topic": "go"}, "__input__", None)],
+                    [({"topic": "go"}, "__start__", None)],
+                    [({"topic": "goa", "items": ["a"]}, "a", None)],
+                ]
+            ),
+            run(None),
+        ],
+    ),
+    "update_as_input_errors": (
+        chain3,
+        [
+            update(None, "__input__"),
+            bulk([[({"topic": "p"}, "__input__", None), ({"topic": "q"}, "__input__", None)]]),
+        ],
+    ),
+    # a Command as an update is what its node returned: its goto leads on besides the edges
+    "update_with_a_command": (
+        chain3,
+        [
+            run({"topic": "x"}),
+            update(Command(update={"topic": "cmd"}, goto="c"), "b"),
+            run(None),
+            update(Command(update={"items": ["s"]}, goto=[Send("c", {"topic": "sent"})]), "b"),
+            run(None),
+            update(Command(update=[("topic", "pairs")]), "b"),
+        ],
+    ),
 }
 
 
