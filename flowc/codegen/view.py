@@ -39,6 +39,7 @@ __all__ = [
     "RouteFunctionView",
     "RouterView",
     "build_view",
+    "state_schema",
 ]
 
 MODES_TYPED = ("values", "updates", "custom", "messages", "tasks", "debug")
@@ -457,6 +458,34 @@ def _imports_code(imports: Iterable[Import]) -> tuple[str, ...]:
     )
 
 
+def state_schema(fields: Iterable[StateField]) -> tuple[tuple[str, str, bool], ...]:
+    """The state's fields as each checkpoint records them: name, declared type, optional.
+
+    Optional means a run can start without a stored value for the field (a
+    default, a reducer's starting value, or a type that admits ``None``): a
+    thread saved before the field was added can still go on.
+    """
+    return tuple(
+        (
+            str(f.name),
+            f.type.code,
+            f.default is not None or f.initial is not None or _admits_none(f.type),
+        )
+        for f in fields
+    )
+
+
+def _admits_none(ref: TypeRef) -> bool:
+    obj = ref.obj
+    if obj is None or obj is typing.Any:
+        return obj is typing.Any or ref.code in ("None", "Any") or ref.code.endswith("| None")
+    args = typing.get_args(obj)
+    origin = typing.get_origin(obj)
+    if origin is typing.Annotated:
+        return _admits_none(TypeRef(ref.code, obj=args[0]))
+    return type(None) in args if args else False
+
+
 def _reducer_imports(fields: Iterable[StateField], scope: _Scope) -> dict[str, Import]:
     """Field name → the import of its reducer, as ``_reduce_<field>``."""
     return {
@@ -725,6 +754,7 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
         plan_args.append(f"writes={{{entries}}}")
     if graph.recursion_limit is not None:
         plan_args.append(f"recursion_limit={graph.recursion_limit!r}")
+    plan_args.append(f"schema={state_schema(state.fields)!r}")
     if graph.interrupt_before or graph.interrupt_after:
         breakpoints = (tuple(graph.interrupt_before), tuple(graph.interrupt_after))
         plan_args.append(f"breakpoints={breakpoints!r}")

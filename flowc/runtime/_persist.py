@@ -29,6 +29,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from .events import CheckpointDebugEvent, CheckpointEvent, Event, TaskId
+from .fingerprint import SCHEMA_KEY, SchemaChangedError, StateSchema, schema_changes, schema_entry
 
 __all__ = [
     "CHECKPOINTER",
@@ -129,6 +130,7 @@ class Thread:
         fields: the state's keys: what of a checkpoint's channels is state.
         stream: whether the run streams ``checkpoints`` events.
         debug: whether it streams ``debug`` events.
+        schema: the state's fields and declared types (see :mod:`.fingerprint`).
     """
 
     __slots__ = (
@@ -151,6 +153,7 @@ class Thread:
         "restarted",
         "saved",
         "saver",
+        "schema",
         "seen",
         "sent",
         "stored",
@@ -175,9 +178,12 @@ class Thread:
         ns: str = "",
         parents: Mapping[str, str] | None = None,
         event_ns: tuple[str, ...] = (),
+        schema: StateSchema = (),
     ) -> None:
         configurable = config["configurable"]
         self.saver = saver
+        self.schema = schema
+        """The state's declared fields: checkpoints record them, a resumed run checks them."""
         self.thread_id = str(configurable["thread_id"])
         self.ns = ns
         self.parents: dict[str, str] = dict(parents or {})
@@ -240,6 +246,8 @@ class Thread:
         if saved is None:
             return {}, -2
         checkpoint = saved.checkpoint
+        if self.schema:
+            self._check_schema(checkpoint)
         self.config = self.stored = dict(saved.config)
         self.versions = dict(checkpoint["channel_versions"])
         self.stored_versions = dict(self.versions)
@@ -251,6 +259,12 @@ class Thread:
         # stopped): as in LangGraph, their triggers are consumed by the input checkpoint
         self.ran = [(name, (BRANCH + name,)) for name in next_of(stored) if name != START]
         return values, int(saved.metadata.get("step", -1))
+
+    def _check_schema(self, checkpoint: Mapping[str, Any]) -> None:
+        """Refuse, before any node runs, a checkpoint saved under a schema this graph cannot read."""
+        changes = schema_changes(checkpoint.get(SCHEMA_KEY), self.schema)
+        if changes:
+            raise SchemaChangedError(self.thread_id, str(checkpoint.get("id")), changes)
 
     def _bump(self, channels: set[str]) -> None:
         latest = max(self.versions.values()) if self.versions else None
@@ -419,6 +433,8 @@ class Thread:
             "versions_seen": {node: dict(seen) for node, seen in self.seen.items()},
             "updated_channels": updated,
         }
+        if self.schema:
+            checkpoint[SCHEMA_KEY] = schema_entry(self.schema)
         metadata: dict[str, Any] = {"source": source, "step": step, "parents": dict(self.parents)}
         parent = self.config if "checkpoint_id" in self.config["configurable"] else None
         self.parent = parent

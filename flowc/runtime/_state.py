@@ -34,6 +34,7 @@ from ._persist import (
 from .checkpoint import checkpoint_config, uuid6
 from .control import as_send
 from .errors import InvalidUpdateError
+from .fingerprint import SCHEMA_KEY, schema_entry
 from .run import check_concurrent_writes, check_update
 
 __all__ = [
@@ -401,6 +402,8 @@ def plan_update(
         "versions_seen": {node: dict(seen) for node, seen in base["versions_seen"].items()},
         "updated_channels": None,
     }
+    if plan.schema:
+        checkpoint[SCHEMA_KEY] = schema_entry(plan.schema)
     metadata = {"source": "update", "step": step + 1, "parents": parents}
     previous = base["channel_versions"]
     new_versions = {ch: v for ch, v in versions.items() if previous.get(ch) != v}
@@ -539,6 +542,8 @@ def _clear(
         "versions_seen": seen,
         "updated_channels": None,
     }
+    if plan.schema:
+        checkpoint[SCHEMA_KEY] = schema_entry(plan.schema)
     metadata = {"source": "update", "step": step + 1, "parents": parents}
     previous = base["channel_versions"]
     new_versions = {ch: v for ch, v in versions.items() if previous.get(ch) != v}
