@@ -29,7 +29,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from .events import CheckpointDebugEvent, CheckpointEvent, Event, TaskId
-from .fingerprint import SCHEMA_KEY, SchemaChangedError, StateSchema, schema_changes, schema_entry
+from .fingerprint import SCHEMA_KEY, StateSchema, check_schema, schema_entry
 
 __all__ = [
     "CHECKPOINTER",
@@ -246,8 +246,8 @@ class Thread:
         if saved is None:
             return {}, -2
         checkpoint = saved.checkpoint
-        if self.schema:
-            self._check_schema(checkpoint)
+        # before any node runs: a checkpoint saved under a schema this graph cannot read
+        check_schema(self.thread_id, checkpoint, self.schema)
         self.config = self.stored = dict(saved.config)
         self.versions = dict(checkpoint["channel_versions"])
         self.stored_versions = dict(self.versions)
@@ -259,12 +259,6 @@ class Thread:
         # stopped): as in LangGraph, their triggers are consumed by the input checkpoint
         self.ran = [(name, (BRANCH + name,)) for name in next_of(stored) if name != START]
         return values, int(saved.metadata.get("step", -1))
-
-    def _check_schema(self, checkpoint: Mapping[str, Any]) -> None:
-        """Refuse, before any node runs, a checkpoint saved under a schema this graph cannot read."""
-        changes = schema_changes(checkpoint.get(SCHEMA_KEY), self.schema)
-        if changes:
-            raise SchemaChangedError(self.thread_id, str(checkpoint.get("id")), changes)
 
     def _bump(self, channels: set[str]) -> None:
         latest = max(self.versions.values()) if self.versions else None

@@ -34,7 +34,7 @@ from ._persist import (
 from .checkpoint import checkpoint_config, uuid6
 from .control import as_send
 from .errors import InvalidUpdateError
-from .fingerprint import SCHEMA_KEY, schema_entry
+from .fingerprint import SCHEMA_KEY, check_schema, schema_entry
 from .run import check_concurrent_writes, check_update
 
 __all__ = [
@@ -565,6 +565,8 @@ def update_state(
     current = _thread(config)
     for index, updates in enumerate(supersteps):
         saved = saver.get_tuple(current)
+        if saved is not None:
+            check_schema(current["configurable"]["thread_id"], saved.checkpoint, plan.schema)
         superseded = False
         if index == 0 and saved is not None and current["configurable"].get("checkpoint_id"):
             latest = saver.get_tuple(_latest(current))
@@ -612,6 +614,8 @@ async def aupdate_state(
     current = _thread(config)
     for index, updates in enumerate(supersteps):
         saved = await saver.aget_tuple(current)
+        if saved is not None:
+            check_schema(current["configurable"]["thread_id"], saved.checkpoint, plan.schema)
         superseded = False
         if index == 0 and saved is not None and current["configurable"].get("checkpoint_id"):
             latest = await saver.aget_tuple(_latest(current))

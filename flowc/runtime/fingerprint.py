@@ -23,6 +23,7 @@ __all__ = [
     "SCHEMA_KEY",
     "SchemaChangedError",
     "StateSchema",
+    "check_schema",
     "fingerprint",
     "schema_changes",
     "schema_entry",
@@ -103,3 +104,12 @@ def schema_changes(stored: Any, schema: StateSchema) -> list[str]:
                 "checkpoints have no value for it"
             )
     return changes
+
+
+def check_schema(thread_id: str, checkpoint: Mapping[str, Any], schema: StateSchema) -> None:
+    """Raise :class:`SchemaChangedError` if a graph of ``schema`` cannot go on from ``checkpoint``."""
+    if not schema:
+        return
+    changes = schema_changes(checkpoint.get(SCHEMA_KEY), schema)
+    if changes:
+        raise SchemaChangedError(thread_id, str(checkpoint.get("id")), changes)

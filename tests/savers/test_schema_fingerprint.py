@@ -125,6 +125,21 @@ def test_a_run_under_an_incompatible_schema_fails_before_any_node_runs_naming_th
     assert after is not None and after.checkpoint["id"] == latest.checkpoint["id"]
 
 
+def test_update_state_on_a_thread_saved_under_an_incompatible_schema_is_refused(
+    make_saver: SaverFactory,
+) -> None:
+    saver = make_saver()
+    _graph(Before, saver, []).invoke({"topic": "cats", "count": 1}, CONFIG)
+    latest = saver.get_tuple(CONFIG)
+    assert latest is not None
+    graph = _graph(TypeChanged, make_saver(), [])
+    with pytest.raises(SchemaChangedError) as caught:
+        graph.update_state(CONFIG, {"topic": "dogs"}, as_node="refine")
+    assert caught.value.changes == ("field 'count' changed type from int to str",)
+    after = saver.get_tuple(CONFIG)
+    assert after is not None and after.checkpoint["id"] == latest.checkpoint["id"]
+
+
 def test_a_field_added_that_admits_none_goes_on_from_the_old_checkpoint(
     make_saver: SaverFactory,
 ) -> None:
