@@ -7,6 +7,7 @@ other name so that none can collide or shadow another.
 from __future__ import annotations
 
 import ast
+import typing
 from collections.abc import Iterable
 
 from flowc.dsl.graph import Ref, StateField
@@ -217,6 +218,34 @@ def _imports_code(imports: Iterable[Import]) -> tuple[str, ...]:
         f"from {module} import {', '.join(sorted(names))}"
         for module, names in sorted(by_module.items())
     )
+
+
+def state_schema(fields: Iterable[StateField]) -> tuple[tuple[str, str, bool], ...]:
+    """The state's fields as each checkpoint records them: name, declared type, optional.
+
+    Optional means a run can start without a stored value for the field (a
+    default, a reducer's starting value, or a type that admits ``None``): a
+    thread saved before the field was added can still go on.
+    """
+    return tuple(
+        (
+            str(f.name),
+            f.type.code,
+            f.default is not None or f.initial is not None or _admits_none(f.type),
+        )
+        for f in fields
+    )
+
+
+def _admits_none(ref: TypeRef) -> bool:
+    obj = ref.obj
+    if obj is None or obj is typing.Any:
+        return obj is typing.Any or ref.code in ("None", "Any") or ref.code.endswith("| None")
+    args = typing.get_args(obj)
+    origin = typing.get_origin(obj)
+    if origin is typing.Annotated:
+        return _admits_none(TypeRef(ref.code, obj=args[0]))
+    return type(None) in args if args else False
 
 
 def _reducer_imports(fields: Iterable[StateField], scope: _Scope) -> dict[str, Import]:

@@ -40,6 +40,7 @@ from ._scope import (
     _imports_code,
     _reducer_imports,
     _Scope,
+    state_schema,
 )
 from ._viewmodels import (
     MODES_TYPED,
@@ -61,6 +62,7 @@ __all__ = [
     "RouteFunctionView",
     "RouterView",
     "build_view",
+    "state_schema",
 ]
 
 
@@ -295,6 +297,7 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
         plan_args.append(f"writes={{{entries}}}")
     if graph.recursion_limit is not None:
         plan_args.append(f"recursion_limit={graph.recursion_limit!r}")
+    plan_args.append(f"schema={state_schema(state.fields)!r}")
     if graph.interrupt_before or graph.interrupt_after:
         breakpoints = (tuple(graph.interrupt_before), tuple(graph.interrupt_after))
         plan_args.append(f"breakpoints={breakpoints!r}")

@@ -57,6 +57,7 @@ from .events import (
     UpdatesEvent,
     ValuesEvent,
 )
+from .fingerprint import StateSchema
 from .interrupts import GraphInterrupt, Interrupt, Resumes
 from .run import (
     CURRENT_TASK,
@@ -335,6 +336,8 @@ class Plan:
         breakpoints: the nodes a run on a thread stops before and after (``"*"``:
             every node), unless its config names others: the spec's
             ``interrupt_before`` and ``interrupt_after``.
+        schema: the state's fields with their declared types, which each checkpoint
+            records (see :mod:`.fingerprint`).
     """
 
     __slots__ = (
@@ -358,6 +361,7 @@ class Plan:
         "name",
         "nodes",
         "recursion_limit",
+        "schema",
         "start",
         "stateful",
         "subgraphs",
@@ -381,8 +385,10 @@ class Plan:
         recursion_limit: int | None = None,
         writes: Mapping[str, tuple[str, ...]] | None = None,
         breakpoints: tuple[tuple[str, ...], tuple[str, ...]] | None = None,
+        schema: StateSchema = (),
     ) -> None:
         self.name = name
+        self.schema = schema
         self.breakpoints = (
             None if breakpoints is None else (frozenset(breakpoints[0]), frozenset(breakpoints[1]))
         )
@@ -915,6 +921,7 @@ class Engine:
             debug=run.debug,
             durability=configurable.get(DURABILITY) or "async",
             subgraphs=self.plan.subgraphs,
+            schema=self.plan.schema,
         )
         before, after = (configurable.get(key) for key in BREAKPOINTS)
         if before or after:
@@ -948,6 +955,7 @@ class Engine:
             debug=run.debug,
             durability=outer.durability,
             subgraphs=self.plan.subgraphs,
+            schema=self.plan.schema,
             ns=run.checkpoint_ns,
             parents={**outer.parents, outer.ns: outer.config["configurable"]["checkpoint_id"]},
             event_ns=run.ns,

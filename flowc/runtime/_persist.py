@@ -39,6 +39,7 @@ from ._thread_keys import (
     task_id,
 )
 from .events import Event
+from .fingerprint import SCHEMA_KEY, StateSchema, check_schema, schema_entry
 
 __all__ = [
     "BRANCH",
@@ -99,6 +100,7 @@ class Thread(_Reopening):
         fields: the state's keys: what of a checkpoint's channels is state.
         stream: whether the run streams ``checkpoints`` events.
         debug: whether it streams ``debug`` events.
+        schema: the state's fields and declared types (see :mod:`.fingerprint`).
     """
 
     __slots__ = (
@@ -120,6 +122,7 @@ class Thread(_Reopening):
         "restarted",
         "saved",
         "saver",
+        "schema",
         "seen",
         "sent",
         "stored_versions",
@@ -144,9 +147,12 @@ class Thread(_Reopening):
         parents: Mapping[str, str] | None = None,
         event_ns: tuple[str, ...] = (),
         mapped: Mapping[str, str] | None = None,
+        schema: StateSchema = (),
     ) -> None:
         configurable = config["configurable"]
         self.saver = saver
+        self.schema = schema
+        """The state's declared fields: checkpoints record them, a resumed run checks them."""
         self.thread_id = str(configurable["thread_id"])
         self.ns = ns
         self.parents: dict[str, str] = dict(parents or {})
@@ -216,6 +222,8 @@ class Thread(_Reopening):
         if saved is None:
             return {}, -2
         checkpoint = saved.checkpoint
+        # before any node runs: a checkpoint saved under a schema this graph cannot read
+        check_schema(self.thread_id, checkpoint, self.schema)
         self.config = self.stored = dict(saved.config)
         self.versions = dict(checkpoint["channel_versions"])
         self.stored_versions = dict(self.versions)
@@ -393,6 +401,8 @@ class Thread(_Reopening):
             "versions_seen": {node: dict(seen) for node, seen in self.seen.items()},
             "updated_channels": updated,
         }
+        if self.schema:
+            checkpoint[SCHEMA_KEY] = schema_entry(self.schema)
         metadata: dict[str, Any] = {"source": source, "step": step, "parents": dict(self.parents)}
         parent = self.config if "checkpoint_id" in self.config["configurable"] else None
         self.parent = parent

@@ -234,9 +234,9 @@ class JsonSerializer:
         if kind == "decimal":
             return decimal.Decimal(tree["str"])
         if kind == "enum":
-            return _loaded_class(tree["cls"], path)(self._decode(tree["value"], path))
+            return _loaded_class(tree["cls"], path, kind)(self._decode(tree["value"], path))
         if kind in ("pydantic", "dataclass", "namedtuple"):
-            cls = _loaded_class(tree["cls"], path)
+            cls = _loaded_class(tree["cls"], path, kind)
             fields = {k: self._decode(v, f"{path}.{k}") for k, v in tree["fields"].items()}
             if kind == "pydantic":
                 return cls.model_validate(fields)
@@ -264,7 +264,15 @@ def _class_path(cls: type) -> str:
     return f"{cls.__module__}:{cls.__qualname__}"
 
 
-def _loaded_class(name: str, path: str) -> Any:
+_KIND_CHECKS: dict[str, Any] = {
+    "enum": lambda cls: issubclass(cls, enum.Enum),
+    "dataclass": dataclasses.is_dataclass,
+    "namedtuple": lambda cls: issubclass(cls, tuple) and hasattr(cls, "_fields"),
+    "pydantic": lambda cls: hasattr(cls, "model_fields") and hasattr(cls, "model_validate"),
+}
+
+
+def _loaded_class(name: str, path: str, kind: str) -> Any:
     module_name, _, qualname = name.partition(":")
     module = sys.modules.get(module_name)
     target: Any = module
@@ -275,6 +283,10 @@ def _loaded_class(name: str, path: str) -> Any:
             f"at {path}: the stored value is a {name}, and that class is not loaded "
             f"(import {module_name} before reading the checkpoint; decoding never imports)"
         )
+    # stored data names the class it is built with: only a class of the kind the codec
+    # writes may be, so that a stored name cannot call any other loaded class
+    if not _KIND_CHECKS[kind](target):
+        raise TypeError(f"at {path}: the stored value names {name}, which is not a {kind} class")
     return target
 
 

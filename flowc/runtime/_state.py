@@ -36,6 +36,7 @@ from ._persist import (
 from .checkpoint import checkpoint_config, uuid6
 from .control import as_command, as_send
 from .errors import InvalidUpdateError
+from .fingerprint import SCHEMA_KEY, check_schema, schema_entry
 from .run import check_concurrent_writes, check_update
 
 __all__ = [
@@ -424,6 +425,8 @@ def plan_update(
         "versions_seen": seen,
         "updated_channels": None,
     }
+    if plan.schema:
+        checkpoint[SCHEMA_KEY] = schema_entry(plan.schema)
     metadata = {"source": "update", "step": step + 1, "parents": parents}
     previous = base["channel_versions"]
     new_versions = {ch: v for ch, v in versions.items() if previous.get(ch) != v}
@@ -595,6 +598,8 @@ def _clear(
         "versions_seen": seen,
         "updated_channels": None,
     }
+    if plan.schema:
+        checkpoint[SCHEMA_KEY] = schema_entry(plan.schema)
     metadata = {"source": "update", "step": step + 1, "parents": parents}
     previous = base["channel_versions"]
     new_versions = {ch: v for ch, v in versions.items() if previous.get(ch) != v}
@@ -669,6 +674,8 @@ def update_state(
     current = _thread(config)
     for index, updates in enumerate(supersteps):
         saved = saver.get_tuple(current)
+        if saved is not None:
+            check_schema(current["configurable"]["thread_id"], saved.checkpoint, plan.schema)
         superseded = False
         if index == 0 and saved is not None and current["configurable"].get("checkpoint_id"):
             latest = saver.get_tuple(_latest(current))
@@ -726,6 +733,8 @@ async def aupdate_state(
     current = _thread(config)
     for index, updates in enumerate(supersteps):
         saved = await saver.aget_tuple(current)
+        if saved is not None:
+            check_schema(current["configurable"]["thread_id"], saved.checkpoint, plan.schema)
         superseded = False
         if index == 0 and saved is not None and current["configurable"].get("checkpoint_id"):
             latest = await saver.aget_tuple(_latest(current))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from flowc.runtime.checkpoint import SerializerProtocol
@@ -58,6 +58,26 @@ CHECKPOINT_COLUMNS = (
     "metadata_type, metadata"
 )
 """The columns a :class:`~flowc.savers._shared.CheckpointRow` is read from."""
+
+
+def latest_query(placeholder: str) -> str:
+    """Each thread's checkpoints in one namespace, the thread's latest first."""
+    return (
+        f"SELECT {CHECKPOINT_COLUMNS} FROM checkpoints WHERE checkpoint_ns = {placeholder} "
+        "ORDER BY thread_id, checkpoint_id DESC"
+    )
+
+
+def latest_bodies(
+    serde: SerializerProtocol, rows: Iterable[CheckpointRow]
+) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """``(thread id, checkpoint id, body)`` of the first row of each thread (its latest)."""
+    last: str | None = None
+    for row in rows:
+        if row.thread_id != last:
+            last = row.thread_id
+            yield row.thread_id, row.checkpoint_id, decode_body(serde, row)
+
 
 Execute = Callable[[str, Sequence[Any]], Any]
 """``conn.execute`` of either driver, with ``%s`` placeholders (SQLite's are substituted)."""

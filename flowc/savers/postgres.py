@@ -249,6 +249,16 @@ class PostgresSaver(BaseCheckpointSaver):
                 return None
             return self._load(conn, _row(found))
 
+    def latest(self, ns: str = "") -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """Each thread's latest checkpoint in namespace ``ns``, without its values.
+
+        ``(thread id, checkpoint id, body)``, by thread id: what ``flowc check
+        --against-db`` compares a spec's state schema with.
+        """
+        with self._sync_pool().connection() as conn, conn.transaction():
+            rows = [_row(found) for found in conn.execute(_sql.latest_query("%s"), (ns,))]
+        return _sql.latest_bodies(self.serde, rows)
+
     def list(
         self,
         config: CheckpointConfig | None,

@@ -197,6 +197,18 @@ class SqliteSaver(_SqliteReads, BaseCheckpointSaver):
                 return None
             return self._load(conn, CheckpointRow(*found))
 
+    def latest(self, ns: str = "") -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """Each thread's latest checkpoint in namespace ``ns``, without its values.
+
+        ``(thread id, checkpoint id, body)``, by thread id: what ``flowc check
+        --against-db`` compares a spec's state schema with.
+        """
+        with self._session(write=False) as conn:
+            rows = [
+                CheckpointRow(*values) for values in conn.execute(_sql.latest_query("?"), (ns,))
+            ]
+        return _sql.latest_bodies(self.serde, rows)
+
     def list(
         self,
         config: CheckpointConfig | None,

@@ -153,6 +153,7 @@ PLAN: Final = Plan(
     start=_start,
     merge=_merge,
     writes={"agent": ("messages",), "tools": ("messages",)},
+    schema=(("messages", "list[AnyMessage]", True),),
 )
 """Graph 'agent' as the engine runs it."""
 

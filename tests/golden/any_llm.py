@@ -133,6 +133,7 @@ PLAN: Final = Plan(
     start=_start,
     merge=_merge,
     writes={"call_tool": ("messages",)},
+    schema=(("messages", "list[dict[str, Any]]", True),),
 )
 """Graph 'any_llm' as the engine runs it."""
 

@@ -179,6 +179,7 @@ PLAN: Final = Plan(
     start=_start,
     merge=_merge,
     last_value=frozenset(("action", "approved")),
+    schema=(("action", "str", False), ("approved", "bool", False), ("log", "list[str]", True)),
     breakpoints=(("act",), ()),
 )
 """Graph 'approval' as the engine runs it."""

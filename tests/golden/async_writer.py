@@ -113,6 +113,7 @@ PLAN: Final = Plan(
     (Node("generate_joke", GenerateJokeUpdated, acall=_call_generate_joke),),
     entry=("generate_joke",),
     writes={"generate_joke": ("joke",)},
+    schema=(("topic", "str", False), ("joke", "str", False)),
 )
 """Graph 'async_writer' as the engine runs it."""
 

@@ -124,6 +124,7 @@ PLAN: Final = Plan(
     entry=("node",),
     last_value=frozenset(("query", "answer", "records")),
     writes={"node": ("answer",), "call_tool": ("records",)},
+    schema=(("query", "str", False), ("answer", "str", False), ("records", "str", False)),
 )
 """Graph 'custom_writer' as the engine runs it."""
 

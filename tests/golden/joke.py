@@ -128,6 +128,7 @@ PLAN: Final = Plan(
     entry=("refine_topic",),
     last_value=frozenset(("topic", "joke")),
     writes={"refine_topic": ("topic",), "generate_joke": ("joke",)},
+    schema=(("topic", "str", False), ("joke", "str", False)),
 )
 """Graph 'joke' as the engine runs it."""
 

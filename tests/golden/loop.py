@@ -144,6 +144,7 @@ PLAN: Final = Plan(
     start=_start,
     merge=_merge,
     writes={"increment": ("count", "history")},
+    schema=(("count", "int", False), ("target", "int", False), ("history", "list[int]", True)),
 )
 """Graph 'loop' as the engine runs it."""
 

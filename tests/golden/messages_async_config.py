@@ -114,6 +114,7 @@ PLAN: Final = Plan(
     (Node("call_model", CallModelUpdated, acall=_call_call_model),),
     entry=("call_model",),
     writes={"call_model": ("joke",)},
+    schema=(("topic", "str", False), ("joke", "str", False)),
 )
 """Graph 'messages_async_config' as the engine runs it."""
 

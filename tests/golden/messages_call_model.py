@@ -125,6 +125,7 @@ PLAN: Final = Plan(
     entry=("call_model",),
     start=_start,
     input=_input,
+    schema=(("topic", "str", False), ("joke", "str", True)),
 )
 """Graph 'messages_call_model' as the engine runs it."""
 

@@ -108,6 +108,7 @@ PLAN: Final = Plan(
     (Node("call_model", CallModelUpdated, plain=_node_call_model),),
     entry=("call_model",),
     writes={"call_model": ("answer",)},
+    schema=(("topic", "str", False), ("answer", "str", False)),
 )
 """Graph 'messages_http' as the engine runs it."""
 

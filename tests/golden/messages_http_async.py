@@ -113,6 +113,7 @@ PLAN: Final = Plan(
     (Node("stream_answer", StreamAnswerUpdated, acall=_call_stream_answer),),
     entry=("stream_answer",),
     writes={"stream_answer": ("answer",)},
+    schema=(("topic", "str", False), ("answer", "str", False)),
 )
 """Graph 'messages_http_async' as the engine runs it."""
 

@@ -134,6 +134,7 @@ PLAN: Final = Plan(
     entry=("left", "right"),
     last_value=frozenset(("topic", "left", "right")),
     writes={"left": ("left",), "right": ("right",)},
+    schema=(("topic", "str", False), ("left", "str", False), ("right", "str", False)),
 )
 """Graph 'messages_live_async' as the engine runs it."""
 

@@ -137,6 +137,12 @@ PLAN: Final = Plan(
     entry=("streamed",),
     last_value=frozenset(("topic", "streamed", "whole", "disabled")),
     writes={"streamed": ("streamed",), "whole": ("whole",), "disabled": ("disabled",)},
+    schema=(
+        ("topic", "str", False),
+        ("streamed", "str", False),
+        ("whole", "str", False),
+        ("disabled", "str", False),
+    ),
 )
 """Graph 'messages_models' as the engine runs it."""
 

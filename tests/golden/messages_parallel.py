@@ -124,6 +124,7 @@ PLAN: Final = Plan(
     entry=("write_joke", "write_poem"),
     last_value=frozenset(("topic", "joke", "poem")),
     writes={"write_joke": ("joke",), "write_poem": ("poem",)},
+    schema=(("topic", "str", False), ("joke", "str", False), ("poem", "str", False)),
 )
 """Graph 'messages_parallel' as the engine runs it."""
 

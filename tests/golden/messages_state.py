@@ -156,6 +156,7 @@ PLAN: Final = Plan(
     start=_start,
     merge=_merge,
     writes={"chat": ("messages",), "echo": ("messages",), "quiet": ("messages",)},
+    schema=(("messages", "list[AnyMessage]", True),),
 )
 """Graph 'messages_state' as the engine runs it."""
 

@@ -184,6 +184,7 @@ PLAN: Final = Plan(
     entry=("refine_topic",),
     last_value=frozenset(("topic", "joke")),
     writes={"refine_topic": ("topic",), "retell": ("joke",)},
+    schema=(("topic", "str", False), ("joke", "str", False)),
 )
 """Graph 'messages_subgraph' as the engine runs it."""
 

@@ -129,6 +129,7 @@ PLAN: Final = Plan(
     start=_start,
     merge=_merge,
     writes={"call_model": ("joke", "notes")},
+    schema=(("topic", "str", False), ("joke", "str", False), ("notes", "list[AnyMessage]", True)),
 )
 """Graph 'messages_subgraph_child' as the engine runs it."""
 

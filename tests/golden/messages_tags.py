@@ -113,6 +113,7 @@ PLAN: Final = Plan(
     (Node("call_model", CallModelUpdated, acall=_call_call_model),),
     entry=("call_model",),
     writes={"call_model": ("joke", "poem")},
+    schema=(("topic", "str", False), ("joke", "str", False), ("poem", "str", False)),
 )
 """Graph 'messages_tags' as the engine runs it."""
 

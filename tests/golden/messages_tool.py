@@ -108,6 +108,7 @@ PLAN: Final = Plan(
     (Node("call_tool", CallToolUpdated, plain=_node_call_tool),),
     entry=("call_tool",),
     writes={"call_tool": ("items",)},
+    schema=(("place", "str", False), ("items", "str", False)),
 )
 """Graph 'messages_tool' as the engine runs it."""
 

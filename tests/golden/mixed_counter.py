@@ -105,6 +105,7 @@ PLAN: Final = Plan(
     ("topic", "count", "note"),
     (Node("count_up", CountUpUpdated, plain=_node_count_up, streams=False),),
     entry=("count_up",),
+    schema=(("topic", "str", False), ("count", "int", False), ("note", "str | None", True)),
 )
 """Graph 'mixed_counter' as the engine runs it."""
 

@@ -178,6 +178,7 @@ PLAN: Final = Plan(
     start=_start,
     input=_input,
     last_value=frozenset(("topic", "count", "note")),
+    schema=(("topic", "str", True), ("count", "int", True), ("note", "str | None", True)),
 )
 """Graph 'mixed_dataclass' as the engine runs it."""
 

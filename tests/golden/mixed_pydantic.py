@@ -181,6 +181,7 @@ PLAN: Final = Plan(
     start=_start,
     input=_input,
     last_value=frozenset(("topic", "count", "note")),
+    schema=(("topic", "str", False), ("count", "int", False), ("note", "str | None", True)),
 )
 """Graph 'mixed_pydantic' as the engine runs it."""
 

@@ -125,6 +125,7 @@ PLAN: Final = Plan(
     entry=("add_one",),
     start=_start,
     input=_input,
+    schema=(("topic", "str", False), ("count", "int", False)),
 )
 """Graph 'mixed_pydantic_child' as the engine runs it."""
 

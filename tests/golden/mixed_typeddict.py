@@ -163,6 +163,7 @@ PLAN: Final = Plan(
     ),
     entry=("first_count",),
     last_value=frozenset(("topic", "count", "note")),
+    schema=(("topic", "str", False), ("count", "int", False), ("note", "str | None", True)),
 )
 """Graph 'mixed_typeddict' as the engine runs it."""
 

@@ -200,6 +200,7 @@ PLAN: Final = Plan(
     merge=_merge,
     last_value=frozenset(("foo", "note")),
     writes={"parent_1": ("foo", "steps", "note"), "parent_2": ("foo",)},
+    schema=(("foo", "str", False), ("steps", "list[str]", True), ("note", "str", False)),
 )
 """Graph 'nested' as the engine runs it."""
 

@@ -199,6 +199,7 @@ PLAN: Final = Plan(
     merge=_merge,
     last_value=frozenset(("foo", "bar")),
     writes={"child_1": ("bar", "steps"), "child_2": ("foo", "steps")},
+    schema=(("foo", "str", False), ("steps", "list[str]", True), ("bar", "str", False)),
 )
 """Graph 'nested_child' as the engine runs it."""
 

@@ -202,6 +202,7 @@ PLAN: Final = Plan(
     start=_start,
     merge=_merge,
     last_value=frozenset(("foo", "note")),
+    schema=(("foo", "str", False), ("steps", "list[str]", True), ("note", "str", False)),
 )
 """Graph 'nested_decorated' as the engine runs it."""
 

@@ -201,6 +201,7 @@ PLAN: Final = Plan(
     start=_start,
     merge=_merge,
     last_value=frozenset(("foo", "bar")),
+    schema=(("foo", "str", False), ("steps", "list[str]", True), ("bar", "str", False)),
 )
 """Graph 'nested_decorated_child' as the engine runs it."""
 

@@ -127,6 +127,7 @@ PLAN: Final = Plan(
     ),
     entry=("grandchild_1",),
     last_value=frozenset(("foo", "depth")),
+    schema=(("foo", "str", False), ("depth", "int", False)),
 )
 """Graph 'nested_decorated_grandchild' as the engine runs it."""
 

@@ -130,6 +130,7 @@ PLAN: Final = Plan(
     entry=("grandchild_1",),
     last_value=frozenset(("foo", "depth")),
     writes={"grandchild_1": ("depth",), "grandchild_2": ("foo",)},
+    schema=(("foo", "str", False), ("depth", "int", False)),
 )
 """Graph 'nested_grandchild' as the engine runs it."""
 

@@ -144,6 +144,7 @@ PLAN: Final = Plan(
     merge=_merge,
     last_value=frozenset(("foo", "note")),
     writes={"deep": ("foo", "steps"), "shallow": ("steps",)},
+    schema=(("foo", "str", False), ("steps", "list[str]", True), ("note", "str", False)),
 )
 """Graph 'nested_in_node' as the engine runs it."""
 

@@ -177,6 +177,7 @@ PLAN: Final = Plan(
     joins=((frozenset(("alpha", "mid", "zeta")), "summarize"),),
     last_value=frozenset(("topic", "summary")),
     writes={"alpha": ("log",), "mid": ("log",), "zeta": ("log",), "summarize": ("summary",)},
+    schema=(("topic", "str", False), ("log", "list[str]", True), ("summary", "str", False)),
 )
 """Graph 'parallel_join' as the engine runs it."""
 

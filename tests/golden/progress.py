@@ -154,6 +154,7 @@ PLAN: Final = Plan(
     merge=_merge,
     last_value=frozenset(("items", "summary")),
     writes={"work": ("done",), "summarize": ("summary",)},
+    schema=(("items", "list[str]", False), ("done", "list[str]", True), ("summary", "str", False)),
 )
 """Graph 'progress' as the engine runs it."""
 

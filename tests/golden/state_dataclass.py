@@ -157,6 +157,7 @@ PLAN: Final = Plan(
     merge=_merge,
     last_value=frozenset(("topic", "count")),
     writes={"tally": ("count", "log"), "finish": ("topic", "log")},
+    schema=(("topic", "str", False), ("count", "int", True), ("log", "list[str]", True)),
 )
 """Graph 'state_dataclass' as the engine runs it."""
 

@@ -158,6 +158,7 @@ PLAN: Final = Plan(
     merge=_merge,
     last_value=frozenset(("topic", "count")),
     writes={"tally": ("count", "log"), "finish": ("topic", "log")},
+    schema=(("topic", "str", False), ("count", "int", True), ("log", "list[str]", True)),
 )
 """Graph 'state_pydantic' as the engine runs it."""
 

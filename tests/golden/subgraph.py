@@ -158,6 +158,7 @@ PLAN: Final = Plan(
     entry=("node_1",),
     last_value=frozenset(("foo",)),
     writes={"node_1": ("foo",)},
+    schema=(("foo", "str", False),),
 )
 """Graph 'subgraph' as the engine runs it."""
 

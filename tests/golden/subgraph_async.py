@@ -202,6 +202,7 @@ PLAN: Final = Plan(
     merge=_merge,
     last_value=frozenset(("query", "summary")),
     writes={"plan": ("query",), "summarise": ("summary",)},
+    schema=(("query", "str", False), ("results", "list[str]", True), ("summary", "str", False)),
 )
 """Graph 'subgraph_async' as the engine runs it."""
 

@@ -155,6 +155,7 @@ PLAN: Final = Plan(
     merge=_merge,
     last_value=frozenset(("query",)),
     writes={"fetch_first": ("results",), "fetch_second": ("results",)},
+    schema=(("query", "str", False), ("results", "list[str]", True)),
 )
 """Graph 'subgraph_async_child' as the engine runs it."""
 

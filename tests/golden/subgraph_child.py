@@ -130,6 +130,7 @@ PLAN: Final = Plan(
     entry=("subgraph_node_1",),
     last_value=frozenset(("foo", "bar")),
     writes={"subgraph_node_1": ("bar",), "subgraph_node_2": ("foo",)},
+    schema=(("foo", "str", False), ("bar", "str", False)),
 )
 """Graph 'subgraph_child' as the engine runs it."""
 

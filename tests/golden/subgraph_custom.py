@@ -182,6 +182,7 @@ PLAN: Final = Plan(
     entry=("prepare",),
     last_value=frozenset(("items", "total")),
     writes={"prepare": ("items",), "report": ()},
+    schema=(("items", "list[str]", False), ("total", "int", False)),
 )
 """Graph 'subgraph_custom' as the engine runs it."""
 

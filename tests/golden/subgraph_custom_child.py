@@ -130,6 +130,7 @@ PLAN: Final = Plan(
     entry=("count",),
     last_value=frozenset(("items", "total")),
     writes={"count": ("total",), "announce": ()},
+    schema=(("items", "list[str]", False), ("total", "int", False)),
 )
 """Graph 'subgraph_custom_child' as the engine runs it."""
 

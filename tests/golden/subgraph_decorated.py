@@ -157,6 +157,7 @@ PLAN: Final = Plan(
     ),
     entry=("node_1",),
     last_value=frozenset(("foo",)),
+    schema=(("foo", "str", False),),
 )
 """Graph 'subgraph_decorated' as the engine runs it."""
 

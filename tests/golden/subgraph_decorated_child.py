@@ -126,6 +126,7 @@ PLAN: Final = Plan(
     ),
     entry=("subgraph_node_1",),
     last_value=frozenset(("foo", "bar")),
+    schema=(("foo", "str", False), ("bar", "str", False)),
 )
 """Graph 'subgraph_decorated_child' as the engine runs it."""
 

@@ -177,6 +177,7 @@ PLAN: Final = Plan(
     entry=("outline",),
     last_value=frozenset(("topic", "draft")),
     writes={"outline": ("topic",), "publish": ("draft",)},
+    schema=(("topic", "str", False), ("draft", "str", False)),
 )
 """Graph 'subgraph_error' as the engine runs it."""
 

@@ -125,6 +125,7 @@ PLAN: Final = Plan(
     entry=("draft",),
     last_value=frozenset(("topic", "draft")),
     writes={"draft": ("draft",), "review": ("draft",)},
+    schema=(("topic", "str", False), ("draft", "str", False)),
 )
 """Graph 'subgraph_error_child' as the engine runs it."""
 

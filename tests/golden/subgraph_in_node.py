@@ -161,6 +161,7 @@ PLAN: Final = Plan(
         "twice": ("foo", "calls"),
         "three_times": ("foo", "calls"),
     },
+    schema=(("foo", "str", False), ("calls", "list[str]", True)),
 )
 """Graph 'subgraph_in_node' as the engine runs it."""
 

@@ -155,6 +155,7 @@ PLAN: Final = Plan(
     merge=_merge,
     last_value=frozenset(("foo",)),
     writes={"call_subgraph": ("foo", "calls"), "twice": ("foo", "calls")},
+    schema=(("foo", "str", False), ("calls", "list[str]", True)),
 )
 """Graph 'subgraph_in_node_async' as the engine runs it."""
 

@@ -200,6 +200,7 @@ PLAN: Final = Plan(
     joins=((frozenset(("left", "right")), "summarize"),),
     last_value=frozenset(("topic", "summary")),
     writes={"summarize": ("summary",)},
+    schema=(("topic", "str", False), ("log", "list[str]", True), ("summary", "str", False)),
 )
 """Graph 'subgraph_parallel' as the engine runs it."""
 

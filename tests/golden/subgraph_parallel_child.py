@@ -129,6 +129,7 @@ PLAN: Final = Plan(
     start=_start,
     merge=_merge,
     writes={"work": ("log",)},
+    schema=(("log", "list[str]", True),),
 )
 """Graph 'subgraph_parallel_child' as the engine runs it."""
 

@@ -197,6 +197,7 @@ PLAN: Final = Plan(
     start=_start,
     merge=_merge,
     last_value=frozenset(("structured_response",)),
+    schema=(("messages", "list[AnyMessage]", True), ("structured_response", "Weather", False)),
 )
 """Graph 'typed_agent' as the engine runs it."""
 

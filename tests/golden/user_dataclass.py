@@ -159,6 +159,7 @@ PLAN: Final = Plan(
     input=_input,
     merge=_merge,
     last_value=frozenset(("topic", "count")),
+    schema=(("topic", "str", False), ("count", "int", True), ("log", "list[str]", True)),
 )
 """Graph 'user_dataclass' as the engine runs it."""
 

@@ -158,6 +158,7 @@ PLAN: Final = Plan(
     input=_input,
     merge=_merge,
     last_value=frozenset(("topic", "count")),
+    schema=(("topic", "str", False), ("count", "int", False), ("log", "list[str]", True)),
 )
 """Graph 'user_pydantic' as the engine runs it."""
 

@@ -146,6 +146,7 @@ PLAN: Final = Plan(
     start=_start,
     merge=_merge,
     last_value=frozenset(("topic", "count")),
+    schema=(("topic", "str", False), ("count", "int", False), ("log", "list[str]", True)),
 )
 """Graph 'user_typeddict' as the engine runs it."""
 
