@@ -51,7 +51,8 @@ def spread(state: State) -> Command[Literal["tally", "work"]]:
 
 
 def work(state: State):
-    time.sleep(0.05 * (state["n"] + 1))
+    # 100 ms apart: on a loaded machine a thread may start late
+    time.sleep(0.1 * (state["n"] + 1))
     return {"log": [f"work{state['n']}"]}
 
 

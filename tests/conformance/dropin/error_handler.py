@@ -26,7 +26,7 @@ class State(TypedDict):
 
 def bad(state: State):
     # the Send task "b" fails after "a" has been handled
-    time.sleep(0.05 if state["topic"] == "b" else 0)
+    time.sleep(0.1 if state["topic"] == "b" else 0)
     get_stream_writer()({"failing": state["topic"]})
     raise ValueError(f"boom on {state['topic']}")
 
@@ -72,7 +72,7 @@ def slow(state: State):
     HANDLED.wait(5)
     HANDLED.clear()
     # and the handler has returned
-    time.sleep(0.05)
+    time.sleep(0.1)
     return {"log": ["slow"]}
 
 

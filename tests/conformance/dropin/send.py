@@ -21,7 +21,7 @@ def fan_out(state: State):
 def work(state: State):
     item = state["items"][0]
     # "b" finishes after "a", and any item after a task that does not sleep
-    time.sleep(0.1 if item == "b" else 0.05)
+    time.sleep(0.2 if item == "b" else 0.1)
     return {"done": [item.upper()]}
 
 
