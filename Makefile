@@ -21,9 +21,12 @@ demo: setup
 	$(BIN)/flowc compile specs/joke.toml -o build/demo
 	$(BIN)/flowc run specs/joke.toml --input '{"topic": "ice cream"}' --stream-mode updates --stream-mode custom --stream-mode values
 
-# Install everything the tests need (LangGraph for conformance, Graphviz), run them all.
+# Install everything the tests need (LangGraph for conformance, Graphviz), run them all,
+# spread over worker processes (many tests wait on sleeps, subprocesses and servers; the
+# typing tests share one worker, so mypy runs once: tests/conftest.py).
+TEST_WORKERS ?= 3
 test: setup-test
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 # Regenerate the golden files under tests/golden/ from specs/.
 golden: setup

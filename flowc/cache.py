@@ -9,8 +9,14 @@ generator's own source (templates included). A hit imports the package
 written earlier; a miss generates it, writes it atomically (a temporary
 folder renamed into place) and imports it.
 
+The drop-in builder (:mod:`flowc.langgraph`) keeps the modules it generates
+here too, under the same key, one JSON entry per graph in
+``dropin/`` (:func:`cached_files`): a new process that compiles an unchanged
+builder reads them back instead of rendering, formatting and checking them
+again. ``FLOWC_DROPIN_CACHE=0`` turns that off.
+
 The cache lives in ``$FLOWC_CACHE_DIR``, else ``$XDG_CACHE_HOME/flowc``, else
-``~/.cache/flowc``. Deleting it at any time is safe; packages unused for
+``~/.cache/flowc``. Deleting it at any time is safe; packages and entries unused for
 :data:`UNUSED_DAYS` days are deleted when something new is compiled.
 """
 
@@ -19,18 +25,41 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import importlib
+import json
 import os
 import shutil
+import stat
 import sys
 import tempfile
 import time
 import types
+import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from flowc.codegen.cachedir import cache_dir, generator_fingerprint
-from flowc.dsl.graph import CheckedGraph
+from flowc.codegen.cachedir import cache_dir, generator_fingerprint, private_dir, unsafe_reason
 
-__all__ = ["cache_dir", "cache_key", "generator_fingerprint", "load_cached", "prune"]
+if TYPE_CHECKING:
+    from flowc.codegen.render import GeneratedFile
+    from flowc.dsl.graph import CheckedGraph
+
+__all__ = [
+    "DROPIN_ENV",
+    "cache_dir",
+    "cache_key",
+    "cached_files",
+    "dropin_cache_enabled",
+    "generator_fingerprint",
+    "load_cached",
+    "prune",
+    "prune_entries",
+]
+
+DROPIN_ENV = "FLOWC_DROPIN_CACHE"
+"""Set to ``0`` (or ``off``, ``false``, ``no``) to keep the drop-in from using the disk cache."""
+_DROPIN = "dropin"
+_FORMAT = 1
+"""The layout of a drop-in entry; another layout is not read."""
 
 UNUSED_DAYS = 30
 """Cached packages not used for this long are deleted (on the next compile)."""
@@ -123,4 +152,158 @@ def prune(root: Path, *, now: float | None = None) -> list[str]:
         if old:
             shutil.rmtree(entry, ignore_errors=True)
             deleted.append(entry.name)
+    return sorted(deleted)
+
+
+# -- the drop-in's generated modules ------------------------------------------------------
+
+
+def dropin_cache_enabled() -> bool:
+    """Whether the drop-in reads and writes the disk cache (``$FLOWC_DROPIN_CACHE``)."""
+    value = os.environ.get(DROPIN_ENV, "").strip().lower()
+    return value not in ("0", "off", "false", "no")
+
+
+_warned: set[str] = set()
+
+
+def cached_files(graph: CheckedGraph, root: Path | None = None) -> list[GeneratedFile]:
+    """The generated modules of ``graph``: read from the disk cache, else generated into it.
+
+    An entry is read only from a folder and a file that are the user's own and
+    writable by nobody else, and only if its recorded hash matches its text
+    (a corrupted or partial entry is generated again and replaced). Entries
+    are written whole, to a temporary file renamed into place, so that a
+    process never reads half of one and two processes writing the same entry
+    both succeed. Without a usable cache (turned off, not writable, not safe)
+    the modules are generated as if there were none.
+    """
+    from flowc.codegen import generate
+
+    if not dropin_cache_enabled():
+        return generate(graph)
+    folder = (cache_dir() if root is None else root) / _DROPIN
+    key = cache_key(graph)
+    entry = folder / f"{key}.json"
+    try:
+        private_dir(folder)
+    except OSError as exc:
+        _warn(folder, f"cannot create it ({exc.strerror or exc})")
+        return generate(graph)
+    reason = unsafe_reason(folder)
+    if reason is not None:
+        _warn(folder, reason)
+        return generate(graph)
+    files = _read_entry(entry, key)
+    if files is not None:
+        _touch(entry)
+        return files
+    files = generate(graph)
+    with contextlib.suppress(OSError):
+        # a full disk or a read-only cache costs the next process a compile, nothing more
+        _write_entry(folder, entry, key, files)
+    return files
+
+
+def _warn(folder: Path, reason: str) -> None:
+    if str(folder) in _warned:
+        return
+    _warned.add(str(folder))
+    warnings.warn(
+        f"flowc: not using the drop-in cache {folder}: {reason}; graphs are compiled "
+        f"in every process (set {DROPIN_ENV}=0 to silence this, or FLOWC_CACHE_DIR to "
+        "another folder)",
+        RuntimeWarning,
+        stacklevel=4,
+    )
+
+
+def _files_digest(files: list[dict[str, str]]) -> str:
+    digest = hashlib.sha256()
+    for file in files:
+        for part in (file["name"], file["template"], file["text"]):
+            data = part.encode()
+            digest.update(len(data).to_bytes(8, "little"))
+            digest.update(data)
+    return digest.hexdigest()
+
+
+def _read_entry(entry: Path, key: str) -> list[GeneratedFile] | None:
+    """The files of an entry, or ``None`` if it is missing, not ours or not whole."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(entry, flags)
+    except OSError:
+        return None
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not _own_file(info):
+                return None
+            data: Any = json.loads(handle.read())
+    except (OSError, ValueError):
+        return None
+    try:
+        if data["format"] != _FORMAT or data["key"] != key:
+            return None
+        files = data["files"]
+        if data["sha256"] != _files_digest(files):
+            return None
+        from flowc.codegen.render import GeneratedFile
+
+        return [GeneratedFile(f["name"], f["text"], f["template"]) for f in files]
+    except (KeyError, TypeError, AttributeError):
+        return None
+
+
+def _own_file(info: os.stat_result) -> bool:
+    """A regular file of this user's that nobody else may write."""
+    if not stat.S_ISREG(info.st_mode):
+        return False
+    getuid = getattr(os, "getuid", None)
+    if getuid is None:
+        return True
+    return info.st_uid == getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _write_entry(folder: Path, entry: Path, key: str, files: list[GeneratedFile]) -> None:
+    records = [{"name": f.name, "template": f.template, "text": f.text} for f in files]
+    data = {"format": _FORMAT, "key": key, "files": records, "sha256": _files_digest(records)}
+    prune_entries(folder)
+    fd, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle)
+        # atomic: a reader sees the old entry or the whole new one; a writer racing with
+        # another replaces an identical entry
+        os.replace(temp, entry)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+
+
+def prune_entries(folder: Path, *, now: float | None = None) -> list[str]:
+    """Delete drop-in entries unused for :data:`UNUSED_DAYS` days, and temporary files left
+    behind by a process killed while writing. Returns the names of what was deleted."""
+    now = time.time() if now is None else now
+    deleted: list[str] = []
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return deleted
+    for entry in entries:
+        name = entry.name
+        if name.startswith(".tmp-"):
+            limit = _STAGING_HOURS * 3600
+        elif name.endswith(".json"):
+            limit = UNUSED_DAYS * 86400
+        else:
+            continue
+        try:
+            if now - entry.lstat().st_mtime > limit:
+                entry.unlink()
+                deleted.append(name)
+        except OSError:
+            continue
     return sorted(deleted)

@@ -14,14 +14,17 @@ import hashlib
 import sys
 import types
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flowc.dsl.check import check
+from flowc.dsl.checker import check
 from flowc.dsl.decorators import Graph
 from flowc.dsl.diagnostics import DiagnosticError, SourceMap
 from flowc.dsl.graph import CheckedGraph
 from flowc.dsl.load import check_graph, check_target, load_subgraph
 from flowc.dsl.spec import GraphSpec
+
+if TYPE_CHECKING:
+    from flowc.codegen.render import GeneratedFile
 
 __all__ = ["build", "build_checked"]
 
@@ -62,7 +65,9 @@ def build(
     return build_checked(result.graph)
 
 
-def build_checked(graph: CheckedGraph, *, salt: str = "") -> types.ModuleType:
+def build_checked(
+    graph: CheckedGraph, *, salt: str = "", files: list[GeneratedFile] | None = None
+) -> types.ModuleType:
     """Generate and import the runner module of a graph that passed the checks.
 
     Args:
@@ -70,12 +75,15 @@ def build_checked(graph: CheckedGraph, *, salt: str = "") -> types.ModuleType:
         salt: makes the module distinct from others with the same text (the
             drop-in builder's runners bind the very objects they were built
             for, which a same-named object defined again must not reuse).
+        files: the graph's generated modules, if they were generated already
+            (the drop-in reads them from its disk cache).
     """
-    # imported here: the code generator (libcst, Jinja) is slow to import, and
-    # `flowc run` of an unchanged spec never needs it
-    from flowc.codegen import generate
+    if files is None:
+        # imported here: the code generator (libcst, Jinja) is slow to import, and
+        # `flowc run` of an unchanged spec never needs it
+        from flowc.codegen import generate
 
-    files = generate(graph)
+        files = generate(graph)
     text = salt + "".join(f.name + f.text for f in files)
     digest = hashlib.sha256(text.encode()).hexdigest()[:16]
     package = f"_flowc_build_{digest}"

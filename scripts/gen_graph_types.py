@@ -55,6 +55,7 @@ from .chunks import (
     shape_parts,
 )
 from .config import Config
+from .control import Command
 from .events import StreamMode
 
 if TYPE_CHECKING:
@@ -71,7 +72,7 @@ if TYPE_CHECKING:
     )
 from .run import Run, default_mode
 
-__all__ = ["Graph", "GraphWithSubgraphs"]
+__all__ = ["Graph", "GraphWithSubgraphs", "InterruptingGraph", "InterruptingGraphWithSubgraphs"]
 
 InputT = TypeVar("InputT")
 OutputT = TypeVar("OutputT")
@@ -81,6 +82,11 @@ _C = TypeVar("_C")
 _N = TypeVar("_N", bound=str)
 _I = TypeVar("_I")
 _U = TypeVar("_U")
+
+
+def _answered(answer: Any) -> Any:
+    """A resume's input: ``Command(resume=answer)``, or ``None`` to go on without one."""
+    return None if answer is None else Command(resume=answer)
 
 
 def _check_version(version: str) -> None:
@@ -519,11 +525,56 @@ def _class(name: str, deep: bool) -> str:
     )
 
 
+RESUME = '''
+    __slots__ = ()
+
+    def resume(
+        self, answer: ResumeT | Mapping[str, ResumeT] | None = None, *, config: Config
+    ) -> OutputT:
+        """Run on from the thread's checkpoint, answering its pending interrupts; its final values.
+
+        ``answer`` is what the one pending ``interrupt()`` call returns when its
+        node runs again, typed as the spec's ``resumes``; a map ``{interrupt_id:
+        answer}`` answers several by id (:attr:`~.events.InterruptEvent.ids`);
+        without one, the run goes on from a breakpoint (LangGraph's
+        ``invoke(Command(resume=answer), config)`` and ``invoke(None, config)``).
+        """
+        return self.invoke(_answered(answer), config=config)
+
+    async def aresume(
+        self, answer: ResumeT | Mapping[str, ResumeT] | None = None, *, config: Config
+    ) -> OutputT:
+        """Async twin of :meth:`resume`."""
+        return await self.ainvoke(_answered(answer), config=config)
+'''
+
+
+def _interrupting(name: str, base: str, deep: bool) -> str:
+    params = ["InputT", "OutputT", *OWN.values(), "EventT"]
+    if deep:
+        params += [*DEEP.values(), "SubEventT"]
+    what = "A graph with subgraphs" if deep else "A graph"
+    return (
+        f"\n\nclass {name}({base}[{', '.join(params)}], Generic[{', '.join([*params, 'ResumeT'])}]):\n"
+        f'    """{what} whose runs stop at interrupts: :meth:`resume` takes the declared answer.\n\n'
+        "    ``ResumeT`` is the type of the answers its spec's nodes declare (``resumes``).\n"
+        '    """\n' + RESUME
+    )
+
+
 def render() -> str:
     typevars = "".join(
-        f'{v} = TypeVar("{v}")\n' for v in [*OWN.values(), "EventT", *DEEP.values(), "SubEventT"]
+        f'{v} = TypeVar("{v}")\n'
+        for v in [*OWN.values(), "EventT", *DEEP.values(), "SubEventT", "ResumeT"]
     )
-    return HEADER + typevars + _class("Graph", False) + _class("GraphWithSubgraphs", True)
+    return (
+        HEADER
+        + typevars
+        + _class("Graph", False)
+        + _class("GraphWithSubgraphs", True)
+        + _interrupting("InterruptingGraph", "Graph", False)
+        + _interrupting("InterruptingGraphWithSubgraphs", "GraphWithSubgraphs", True)
+    )
 
 
 def main() -> int:

@@ -14,10 +14,10 @@ from typing import Annotated, Any, Literal, TypedDict
 import langgraph.types as lgtypes
 import pytest
 from langgraph.checkpoint.memory import InMemorySaver
+from langgraph.config import get_store as langgraph_get_store
 from langgraph.config import get_stream_writer as langgraph_get_stream_writer
 from langgraph.graph import StateGraph as LangGraphStateGraph
 from langgraph.managed import RemainingSteps
-from langgraph.store.memory import InMemoryStore
 from langgraph.types import Command, RetryPolicy, Send, interrupt
 
 from flowc.langgraph import END, START, GraphCompileError, StateGraph, UnsupportedFeatureError
@@ -81,7 +81,7 @@ def test_default_node_policies_flowc_lacks_fail_at_set_node_defaults() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"store": InMemoryStore()}, "stores (`store=`) are not supported by flowc yet"),
+        ({"store": object()}, "`store=` takes a store; a object has no `batch`"),
         ({"debug": True}, "`debug=True` (printing every step) is not supported by flowc"),
         (
             {"transformers": [object]},
@@ -178,8 +178,8 @@ def module_attribute(state: State) -> Any:
     return lgtypes.Send("node", state)
 
 
-def takes_store(state: State, store: Any = None) -> Any:
-    return None
+def asks_langgraphs_store(state: State) -> Any:
+    return langgraph_get_store()
 
 
 @pytest.mark.parametrize(
@@ -194,8 +194,8 @@ def takes_store(state: State, store: Any = None) -> Any:
             "node `node` uses `langgraph_get_stream_writer`: LangGraph's `get_stream_writer` does not write to a flowc run",
         ),
         (
-            takes_store,
-            "node `node` takes `store`: the store (`store` parameter) is not supported by flowc yet",
+            asks_langgraphs_store,
+            "node `node` uses `langgraph_get_store`: LangGraph's `get_store` does not see a flowc run",
         ),
     ],
 )
@@ -302,10 +302,11 @@ def test_prebuilt_agents_and_tool_nodes_import_from_flowc_langgraph_prebuilt() -
 
 def test_names_only_langgraph_prebuilt_has_fail_to_import_naming_the_feature() -> None:
     with pytest.raises(ImportError) as info:
-        from flowc.langgraph.prebuilt import ToolRuntime  # noqa: F401
+        from flowc.langgraph.prebuilt import ValidationNode  # noqa: F401
     assert str(info.value) == (
-        "flowc.langgraph.prebuilt has no ToolRuntime: the tool runtime (`ToolRuntime`) is "
-        "not supported by flowc yet"
+        "flowc.langgraph.prebuilt has no ValidationNode: LangGraph's prebuilt `ValidationNode` "
+        "is not supported by flowc yet; write the node as a function that validates the tool "
+        "calls of the last AI message"
     )
     with pytest.raises(ImportError, match="cannot import name 'Nothing'"):
         from flowc.langgraph.prebuilt import Nothing  # noqa: F401

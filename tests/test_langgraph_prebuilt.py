@@ -13,7 +13,6 @@ from typing import Annotated, Any
 import pytest
 from flowc_demo.fake_chat import ToolCallingFakeModel, weather_model
 from langchain_core.messages import AIMessage, ToolMessage
-from langgraph.prebuilt import ToolRuntime
 
 from flowc.langgraph import GraphCompileError, UnsupportedFeatureError
 from flowc.langgraph.prebuilt import (
@@ -28,29 +27,6 @@ from flowc.langgraph.prebuilt import (
 def get_weather(city: str) -> str:
     """Get weather for a given city."""
     return f"It's always sunny in {city}!"
-
-
-def refusal(**kwargs: Any) -> str:
-    with pytest.raises(UnsupportedFeatureError) as info:
-        create_react_agent(weather_model(), [get_weather], **kwargs)
-    return str(info.value)
-
-
-@pytest.mark.parametrize(
-    ("option", "value", "message"),
-    [
-        (
-            "store",
-            object(),
-            "create_react_agent(store=...): stores (`store=`) are not supported by flowc yet; "
-            "compile without `store`",
-        ),
-    ],
-)
-def test_compile_options_the_builder_refuses_are_refused_at_the_agents_call(
-    option: str, value: Any, message: str
-) -> None:
-    assert refusal(**{option: value}) == message
 
 
 def test_a_checkpointer_keeps_the_conversation_of_a_thread_as_langgraphs_agent_does() -> None:
@@ -190,18 +166,6 @@ def test_async_only_tools_make_an_async_tool_node_that_stream_refuses() -> None:
     with pytest.raises(TypeError) as info:
         list(agent.stream({"messages": [("user", "hi")]}, stream_mode="updates"))
     assert str(info.value).startswith('No synchronous function provided to "tools".')
-
-
-def test_a_tool_that_takes_the_tool_runtime_is_refused_when_the_node_is_made() -> None:
-    def shout(city: str, runtime: ToolRuntime) -> str:
-        """Shout."""
-        return city
-
-    with pytest.raises(NotImplementedError) as info:
-        ToolNode([shout])
-    assert str(info.value).startswith(
-        "tool shout: the tool runtime (`ToolRuntime`) is not supported by flowc yet"
-    )
 
 
 def test_a_tool_that_takes_the_store_fails_with_langgraphs_message() -> None:

@@ -55,3 +55,17 @@ def test_there_is_no_submodule_named_build() -> None:
         """
     )
     assert out == "flowc.build\n"
+
+
+def test_codegen_validate_is_the_function_whatever_stage_is_imported_first() -> None:
+    # the codegen stages are imported lazily; the stage `validate` shares its function's name
+    out = run_fresh(
+        """
+        from flowc.codegen import TemplateError, render_graph, validate
+        import flowc.codegen
+        print(validate.__module__, callable(validate), flowc.codegen.validate is validate)
+        from flowc.codegen import generate
+        print(TemplateError.__name__, render_graph.__module__)
+        """
+    )
+    assert out == "flowc.codegen.validation True True\nTemplateError flowc.codegen.render\n"

@@ -9,20 +9,15 @@ of the graph's values type (checked by mypy in the last test), and
 from __future__ import annotations
 
 import asyncio
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
-from mypy import api
 
 from flowc.runtime import Config, StateSnapshot, TaskState
 from flowc.savers.memory import InMemorySaver
 from flowc.savers.sqlite import SqliteSaver
 from tests.golden import joke
-
-from .conftest import ROOT
-from .test_subgraphs_typing import MYPY_INI
 
 CONFIG: Config = {"configurable": {"thread_id": "t"}}
 
@@ -93,23 +88,11 @@ def test_the_async_twins_on_a_sqlite_thread(tmp_path: Path) -> None:
     ]
 
 
-def test_a_snapshot_has_the_graphs_values_type_for_mypy(tmp_path: Path) -> None:
-    config = tmp_path / "mypy.ini"
-    config.write_text(MYPY_INI, encoding="utf-8")
+def test_a_snapshot_has_the_graphs_values_type_for_mypy(mypy_report: dict[str, list[str]]) -> None:
     snippet = Path("tests", "typing", "state_snippets", "typed_state.py")
-    cwd = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        # a fresh cache: a cached TypedDict prints its keys in another order
-        cache = str(tmp_path / "cache")
-        stdout, stderr, _ = api.run(
-            ["--config-file", str(config), "--cache-dir", cache, str(snippet)]
-        )
-    finally:
-        os.chdir(cwd)
-    assert stderr == ""
+    stdout_lines = mypy_report[snippet.as_posix()]
     values = "TypedDict(tests.golden.joke_types.JokeValues, {'topic'?: str, 'joke'?: str})"
-    assert [line.partition(":")[2] for line in stdout.splitlines()] == [
+    assert stdout_lines == [
         f'15: note: Revealed type is "{values}"',
         '16: note: Revealed type is "tuple[str, ...]"',
         '18: error: TypedDict "JokeValues" has no key "jokes"  [typeddict-item]',

@@ -1,11 +1,16 @@
-"""Code generation: checked graph → view model → Jinja → libcst + ruff → files."""
+"""Code generation: checked graph → view model → Jinja → libcst + ruff → files.
+
+Jinja and libcst are imported when first used: they take long to import, and a
+process that reads its generated code back from a cache (:mod:`flowc.cache`)
+needs neither.
+"""
 
 from __future__ import annotations
 
 from flowc.dsl.graph import CheckedGraph
 
 from .render import GeneratedFile, render_graph
-from .validate import TemplateError, validate
+from .validation import TemplateError, validate
 from .write import WriteError, plan, write_files
 
 __all__ = [

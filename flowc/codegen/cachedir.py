@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from functools import cache
 from pathlib import Path
 
-__all__ = ["cache_dir", "generator_fingerprint"]
+__all__ = ["cache_dir", "generator_fingerprint", "private_dir", "unsafe_reason"]
 
 
 def cache_dir() -> Path:
@@ -39,3 +40,34 @@ def generator_fingerprint() -> str:
                 digest.update(path.relative_to(root).as_posix().encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def unsafe_reason(path: Path) -> str | None:
+    """Why flowc must not run code it reads from ``path``, or ``None`` if it may.
+
+    The folder is the user's: it must be a real folder (not a link), owned by
+    the user running flowc and writable by nobody else, so that no other
+    account can put code there that flowc would then run. Where the platform
+    has no owners (Windows), only the kind of file is checked.
+    """
+    try:
+        info = os.lstat(path)
+    except OSError as exc:
+        return f"cannot read it ({exc.strerror or exc})"
+    if stat.S_ISLNK(info.st_mode):
+        return "it is a symbolic link"
+    if not stat.S_ISDIR(info.st_mode):
+        return "it is not a folder"
+    getuid = getattr(os, "getuid", None)
+    if getuid is not None:
+        if info.st_uid != getuid():
+            return f"it is owned by another user (uid {info.st_uid})"
+        if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+            return f"other users may write to it (mode {stat.filemode(info.st_mode)})"
+    return None
+
+
+def private_dir(path: Path) -> Path:
+    """``path``, created if missing with only its owner allowed in (mode 0700)."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-
-import jinja2
+from typing import TYPE_CHECKING
 
 from flowc.dsl.graph import CheckedGraph
 
 from .view import GraphView, tree_views
+
+if TYPE_CHECKING:
+    import jinja2
 
 __all__ = ["GeneratedFile", "render_graph"]
 
@@ -35,6 +37,9 @@ class GeneratedFile:
 
 @cache
 def _env() -> jinja2.Environment:
+    # imported here: a process that reads its modules from the cache renders nothing
+    import jinja2
+
     return jinja2.Environment(
         loader=jinja2.PackageLoader("flowc.codegen", "templates"),
         undefined=jinja2.StrictUndefined,

@@ -138,7 +138,10 @@ E103 = _code(
 E104 = _code(
     "E104",
     "an unknown node in an edge or router",
-    ("An edge, router, target list or path map names a node that does not exist."),
+    (
+        "An edge, router, target list, path map or `interrupt_before` / `interrupt_after` "
+        "list names a node that does not exist."
+    ),
 )
 E106 = _code(
     "E106",
@@ -284,6 +287,24 @@ E312 = _code(
         "`total=False`, as in LangGraph's examples) names only its required keys."
     ),
 )
+E313 = _code(
+    "E313",
+    "a Send to a node the graph lacks",
+    (
+        "A router whose return annotation sends to a node that is not in the graph: "
+        '`Send[Literal["worker"], Job]` names the node its `Send`s go to, which must be a '
+        "node of the same graph."
+    ),
+)
+E314 = _code(
+    "E314",
+    "a Send argument the node does not take",
+    (
+        'A router whose return annotation sends an argument (`Send[Literal["worker"], Job]`) '
+        "that the node's first parameter cannot take: a `Send` task gets the argument instead "
+        "of the state."
+    ),
+)
 E401 = _code(
     "E401",
     "two nodes of one superstep writing a last-value field",
@@ -357,12 +378,14 @@ E603 = _code(
 )
 E604 = _code(
     "E604",
-    "interrupt() in a graph compiled without a checkpointer",
+    "interrupt() in a root graph run without a checkpointer",
     (
-        "A node that calls `interrupt()` in a graph compiled without a checkpointer: nothing "
-        "could resume the run it stops, so flowc refuses it when the graph is compiled. "
-        "Compile with `checkpointer=` (one of `flowc.savers`, or a LangGraph saver) and run on "
-        "a thread."
+        "A node that calls `interrupt()` in a graph compiled without a checkpointer, run as a "
+        "root graph: nothing could resume the run it stops, so flowc refuses the run before it "
+        "starts. The graph compiles, as in LangGraph: run as a subgraph of a graph with a "
+        "checkpointer (a node, or `invoke` inside a node), it keeps its checkpoints on its "
+        "parent's thread and may interrupt. Compile with `checkpointer=` (one of "
+        "`flowc.savers`, or a LangGraph saver) and run on a thread."
     ),
 )
 E701 = _code(

@@ -163,6 +163,10 @@ class NodeInfo:
     """Indices of the joins (in :attr:`CheckedGraph.joins`) this node is a source of."""
     streams: bool | None = None
     """The spec's ``streams``: whether the node may emit while it runs (``None``: not said)."""
+    interrupts: TypeRef | None = None
+    """The type of the value the node passes to ``interrupt()``, if the spec says."""
+    resumes: TypeRef | None = None
+    """The type of the answer the node's ``interrupt()`` is resumed with, if the spec says."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +188,18 @@ class CheckedGraph:
     spec: GraphSpec = field(compare=False, repr=False)
     agent: AgentInfo | None = None
     """The prebuilt agent the graph is, if it is one (its nodes are the agent's)."""
+    interrupt_before: tuple[str, ...] = ()
+    """The nodes a run on a thread stops before (``("*",)``: every node)."""
+    interrupt_after: tuple[str, ...] = ()
+    """The nodes a run on a thread stops after."""
+
+    @property
+    def interrupting(self) -> bool:
+        """Whether a run of the graph can stop to be resumed: a node declares an interrupt,
+        or the graph has breakpoints."""
+        return bool(self.interrupt_before or self.interrupt_after) or any(
+            n.interrupts is not None or n.resumes is not None for n in self.nodes
+        )
 
     def node(self, name: str) -> NodeInfo:
         """The node called ``name``."""

@@ -101,6 +101,14 @@ class NodeSpec(_Model):
             "runs it in the superstep loop in every mode; by default, as flowc reads its code."
         ),
     )
+    interrupts: str | None = Field(
+        default=None,
+        description="The type of the value the node passes to `interrupt()` (its payload).",
+    )
+    resumes: str | None = Field(
+        default=None,
+        description="The type of the answer a run resumes the node's `interrupt()` with.",
+    )
 
 
 class EdgeSpec(_Model):
@@ -147,19 +155,26 @@ class GraphSpec(_Model):
     branches: tuple[BranchSpec, ...] = ()
     custom_type: str | None = None
     agent: AgentSpec | None = None
+    interrupt_before: tuple[str, ...] | None = Field(
+        default=None, description="The nodes a run on a thread stops before (`*`: every node)."
+    )
+    interrupt_after: tuple[str, ...] | None = Field(
+        default=None, description="The nodes a run on a thread stops after (`*`: every node)."
+    )
 
     def digest(self) -> str:
         """A stable hash of the spec (sha256 of its canonical JSON)."""
-        # a spec that declares no node destinations, and no agent, hashes as it did before
-        # those fields existed
+        # a spec that declares none of the later keys (node destinations, interrupts, an
+        # agent, breakpoints) hashes as it did before those keys existed
         unset = {
             key
-            for key in ("destinations", "streams")
+            for key in ("destinations", "streams", "interrupts", "resumes")
             if all(getattr(node, key) is None for node in self.nodes)
         }
         exclude: Any = {"nodes": {"__all__": unset}} if unset else {}
-        if self.agent is None:
-            exclude["agent"] = True
+        for key in ("agent", "interrupt_before", "interrupt_after"):
+            if getattr(self, key) is None:
+                exclude[key] = True
         text = self.model_dump_json(by_alias=True, exclude=exclude or None)
         return hashlib.sha256(text.encode()).hexdigest()
 

@@ -30,10 +30,12 @@ __all__ = [
     "compatible",
     "is_command",
     "is_pydantic",
+    "is_send",
     "is_typeddict",
     "is_union",
     "reducer_of",
     "router_literals",
+    "send_targets",
     "show_type",
     "strip_qualifiers",
     "type_code",
@@ -73,6 +75,33 @@ def is_command(tp: Any) -> bool:
         and origin.__name__ == "Command"
         and (origin.__module__.startswith(("flowc.", "langgraph.")))
     )
+
+
+def is_send(tp: Any) -> bool:
+    """Whether ``tp`` is ``Send`` or ``Send[...]`` (flowc's or LangGraph's)."""
+    origin = get_origin(tp) or tp
+    return (
+        isinstance(origin, type)
+        and origin.__name__ == "Send"
+        and (origin.__module__.startswith(("flowc.", "langgraph.")))
+    )
+
+
+def send_targets(tp: Any) -> list[tuple[str, Any]]:
+    """Each ``(node, argument type)`` a router's ``Send[Literal["node"], T]`` annotation names.
+
+    Found in unions and in ``list`` / ``tuple`` / ``Sequence`` items; a bare
+    ``Send`` (or one whose node is not a ``Literal``) names nothing.
+    """
+    tp = unwrap(tp)
+    if is_send(tp):
+        args = get_args(tp)
+        if len(args) == 2 and get_origin(args[0]) is Literal:
+            return [(str(name), args[1]) for name in get_args(args[0])]
+        return []
+    if is_union(tp) or get_origin(tp) in (list, tuple, Sequence, abc.Sequence):
+        return [found for arg in get_args(tp) for found in send_targets(arg)]
+    return []
 
 
 def command_destinations(tp: Any) -> list[str]:
@@ -256,6 +285,9 @@ def router_literals(tp: Any) -> tuple[list[str], bool] | None:
     origin = get_origin(tp)
     if origin is Literal:
         return [str(a) for a in get_args(tp)], False
+    if is_send(tp):
+        # a Send names its node in its own Literal (see send_targets); a bare one, nothing
+        return ([], True) if send_targets(tp) else None
     if is_union(tp):
         names: list[str] = []
         multi = False

@@ -271,11 +271,14 @@ def create_react_agent(
             made in; ``"v1"``, one ``tools`` task runs all the calls of a reply.
         checkpointer: a checkpoint saver: runs with a ``thread_id`` keep the
             conversation.
+        store: a store (:mod:`flowc.stores`, or LangGraph's) for the tools'
+            ``InjectedStore`` arguments and ``ToolRuntime.store``, and the
+            hooks' ``store`` parameter.
         name: the graph's name, also set as the ``name`` of the model's replies.
 
     Raises:
         UnsupportedFeatureError: for what flowc does not support yet:
-            ``store``, ``context_schema``, a model function, and the compile
+            ``context_schema``, a model function, and the compile
             options flowc's ``StateGraph.compile`` refuses (``interrupt_before``
             / ``interrupt_after`` until interrupts exist, ``debug``).
     """
@@ -286,7 +289,6 @@ def create_react_agent(
     # compile options the builder does not take yet are refused here, where the user
     # called (the builder would point at this module); the others pass through to it
     for option, given in (
-        ("store", store),
         ("interrupt_before", interrupt_before),
         ("interrupt_after", interrupt_after),
         ("debug", debug),

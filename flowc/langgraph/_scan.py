@@ -49,8 +49,8 @@ _WATCHED: dict[tuple[str, str], tuple[str, str]] = {
         "take a `config` parameter, or use `flowc.langgraph.get_config`",
     ),
     ("langgraph.config", "get_store"): (
-        "the store (`get_store`) is not supported by flowc yet",
-        "pass what the node needs in the state or through a closure",
+        "LangGraph's `get_store` does not see a flowc run",
+        "import it from flowc.langgraph.config: `from flowc.langgraph.config import get_store`",
     ),
     ("langgraph.runtime", "get_runtime"): (
         "LangGraph's `get_runtime` does not see a flowc run",
@@ -59,10 +59,6 @@ _WATCHED: dict[tuple[str, str], tuple[str, str]] = {
 }
 
 _PARAMS: dict[str, tuple[str, str]] = {
-    "store": (
-        "the store (`store` parameter) is not supported by flowc yet",
-        "pass what the node needs in the state or through a closure",
-    ),
     "previous": (
         "`previous` (the last return value of an entrypoint) is not supported by flowc yet",
         "keep what the node needs in the state",

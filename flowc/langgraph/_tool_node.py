@@ -9,29 +9,47 @@ handling follows LangGraph's ``handle_tool_errors``: by default only invalid
 arguments become an error ``ToolMessage`` for the model to read; any other
 failure fails the run. Sent one call with the state it was made in (what a
 ``version="v2"`` agent sends), it runs that call. Tool arguments marked
-:class:`InjectedState` are filled from the state, hidden from the model.
+:class:`InjectedState` are filled from the state, :class:`InjectedStore` with
+the graph's store, and a ``runtime`` argument (or one annotated
+:class:`ToolRuntime`) with the call's :class:`ToolRuntime`, all hidden from the model.
 
 Needs ``langchain-core`` (extra ``langchain``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import json
 import types
 import typing
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Literal, TypeAlias, Union, cast
+from dataclasses import dataclass
+from typing import Any, Generic, Literal, TypeAlias, TypeVar, Union, cast
 
 from langchain_core.messages import AIMessage, AnyMessage, ToolCall, ToolMessage
 from langchain_core.runnables import RunnableConfig
 from langchain_core.runnables.config import get_config_list, get_executor_for_config
 from langchain_core.tools import BaseTool, InjectedToolArg, ToolException
 from langchain_core.tools import tool as as_tool
-from langchain_core.tools.base import get_all_basemodel_annotations
+from langchain_core.tools.base import _DirectlyInjectedToolArg, get_all_basemodel_annotations
 from pydantic import ValidationError
 
-__all__ = ["InjectedState", "InjectedStore", "ToolInvocationError", "ToolNode", "tools_condition"]
+from flowc.runtime import StreamWriter, current_task
+
+from .runtime import ExecutionInfo, Runtime, get_runtime
+
+__all__ = [
+    "InjectedState",
+    "InjectedStore",
+    "ToolInvocationError",
+    "ToolNode",
+    "ToolRuntime",
+    "tools_condition",
+]
+
+ContextT = TypeVar("ContextT")
+StateT = TypeVar("StateT")
 
 ErrorHandling: TypeAlias = (
     bool | str | Callable[..., str] | type[Exception] | tuple[type[Exception], ...]
@@ -67,8 +85,36 @@ class InjectedState(InjectedToolArg):
 
 
 class InjectedStore(InjectedToolArg):
-    """Marks a tool argument for the graph's store (flowc graphs have none yet: the call fails
-    with LangGraph's message)."""
+    """Marks a tool argument the tool node fills with the graph's store (``compile(store=...)``),
+    hidden from the model; without a store the call fails with LangGraph's message."""
+
+
+@dataclass
+class ToolRuntime(_DirectlyInjectedToolArg, Generic[ContextT, StateT]):
+    """What a tool learns of its run: LangGraph's ``ToolRuntime``, given to a tool argument
+    named ``runtime`` or annotated ``ToolRuntime`` (hidden from the model).
+
+    Attributes:
+        state: the state the tool node was given.
+        context: the run's ``context=``.
+        config: the tool call's config.
+        stream_writer: the task's stream writer (``custom`` events).
+        tool_call_id: the id of the tool call.
+        store: the graph's store (``None`` if it has none).
+        tools: the tool node's tools.
+        execution_info: the task the tool node runs in.
+        server_info: always ``None`` (LangGraph Platform's).
+    """
+
+    state: StateT
+    context: ContextT
+    config: RunnableConfig
+    stream_writer: StreamWriter[Any]
+    tool_call_id: str | None
+    store: Any
+    tools: list[BaseTool] = dataclasses.field(default_factory=list)
+    execution_info: ExecutionInfo | None = None
+    server_info: Any = None
 
 
 def _marker(hint: Any, name: str) -> Any:
@@ -98,10 +144,31 @@ def _marker(hint: Any, name: str) -> Any:
     return None
 
 
+def _runtime_class(hint: Any) -> type[Any]:
+    """The ``ToolRuntime`` class ``hint`` names: LangGraph's, for code that still imports it
+    (the tool's schema checks the argument is one), else flowc's."""
+    for candidate in (hint, typing.get_origin(hint), *typing.get_args(hint)):
+        if (
+            isinstance(candidate, type)
+            and candidate.__name__ == "ToolRuntime"
+            and dataclasses.is_dataclass(candidate)
+        ):
+            return candidate
+    return ToolRuntime
+
+
+def _as_runtime_of(cls: type[Any], runtime: ToolRuntime[Any, Any]) -> Any:
+    """``runtime`` as an instance of ``cls`` (the same fields; those flowc lacks are ``None``)."""
+    if cls is ToolRuntime:
+        return runtime
+    names = {f.name for f in dataclasses.fields(cls)}
+    return cls(**{name: getattr(runtime, name, None) for name in names})
+
+
 class _Injected:
     """What a tool's hidden arguments take from the run: state fields and the store."""
 
-    __slots__ = ("hidden", "optional", "state", "store")
+    __slots__ = ("hidden", "optional", "runtime", "runtime_class", "state", "store")
 
     def __init__(self, tool: BaseTool) -> None:
         schema = tool.get_input_schema()
@@ -110,16 +177,17 @@ class _Injected:
         hints.update(get_all_basemodel_annotations(schema))
         self.state: dict[str, str | None] = {}
         self.store: str | None = None
+        self.runtime: str | None = None
+        self.runtime_class: type[Any] = ToolRuntime
         self.hidden: set[str] = set()
         self.optional: set[str] = set()
         fields = getattr(schema, "model_fields", {})
         for arg, hint in hints.items():
-            if _marker(hint, "ToolRuntime") is not None:
-                raise NotImplementedError(
-                    f"tool {tool.name}: the tool runtime (`ToolRuntime`) is not supported by "
-                    "flowc yet; take the state with `InjectedState` and the config with a "
-                    "`config: RunnableConfig` argument"
-                )
+            # as in LangGraph, an argument named `runtime` is the tool runtime, whatever its type
+            if arg == "runtime" or _marker(hint, "ToolRuntime") is not None:
+                self.runtime = arg
+                self.runtime_class = _runtime_class(hint)
+                self.hidden.add(arg)
             if _marker(hint, "InjectedToolArg") is not None:
                 self.hidden.add(arg)
             state = _marker(hint, "InjectedState")
@@ -131,13 +199,19 @@ class _Injected:
                 self.store = arg
 
     def __bool__(self) -> bool:
-        return bool(self.state or self.store)
+        return bool(self.state or self.store or self.runtime)
 
-    def call(self, call: ToolCall, state: Any, messages_key: str) -> ToolCall:
+    def call(
+        self, call: ToolCall, state: Any, messages_key: str, runtime: ToolRuntime[Any, Any]
+    ) -> ToolCall:
         """``call`` with its hidden arguments filled in (any the model sent are dropped)."""
-        if self.store is not None:
-            raise ValueError(_NO_STORE)
         given: dict[str, Any] = {}
+        if self.store is not None:
+            if runtime.store is None:
+                raise ValueError(_NO_STORE)
+            given[self.store] = runtime.store
+        if self.runtime is not None:
+            given[self.runtime] = _as_runtime_of(self.runtime_class, runtime)
         if isinstance(state, list):
             wanted = list(self.state.values())
             if (len(wanted) == 1 and wanted[0] == messages_key) or wanted[0] is None:
@@ -167,7 +241,7 @@ class _Injected:
 
     def errors(self, source: ValidationError) -> list[Any]:
         """The validation errors about the model's own arguments (not the injected ones)."""
-        injected = set(self.state) | ({self.store} if self.store else set())
+        injected = set(self.state) | {arg for arg in (self.store, self.runtime) if arg}
         kept = []
         for error in source.errors():
             if error["loc"] and error["loc"][0] not in injected:
@@ -318,9 +392,9 @@ class ToolNode:
         """Run the tool calls of the last AI message in ``state``, in parallel."""
         calls, as_list, context = self._tool_calls(state)
         configs = get_config_list(config, len(calls))
-        contexts = [context] * len(calls)
+        runtimes = self._runtimes(calls, configs, context)
         with get_executor_for_config(config) as executor:
-            outputs = list(executor.map(self._run_one, calls, configs, contexts))
+            outputs = list(executor.map(self._run_one, calls, runtimes))
         return outputs if as_list else {self._messages_key: outputs}
 
     async def ainvoke(self, state: Any, config: RunnableConfig) -> Any:
@@ -329,10 +403,31 @@ class ToolNode:
 
         calls, as_list, context = self._tool_calls(state)
         configs = get_config_list(config, len(calls))
+        runtimes = self._runtimes(calls, configs, context)
         outputs = await asyncio.gather(
-            *(self._arun_one(call, cfg, context) for call, cfg in zip(calls, configs, strict=True))
+            *(self._arun_one(call, rt) for call, rt in zip(calls, runtimes, strict=True))
         )
         return list(outputs) if as_list else {self._messages_key: list(outputs)}
+
+    def _runtimes(
+        self, calls: list[ToolCall], configs: list[RunnableConfig], state: Any
+    ) -> list[ToolRuntime[Any, Any]]:
+        """Each call's :class:`ToolRuntime`, made in the node's task (tools may run elsewhere)."""
+        run: Runtime[Any] = get_runtime() if current_task() is not None else Runtime()
+        tools = list(self._tools_by_name.values())
+        return [
+            ToolRuntime(
+                state=state,
+                context=run.context,
+                config=cfg,
+                stream_writer=run.stream_writer,
+                tool_call_id=call.get("id"),
+                store=run.store,
+                tools=tools,
+                execution_info=run.execution_info,
+            )
+            for call, cfg in zip(calls, configs, strict=True)
+        ]
 
     def invoke(self, state: Any, config: RunnableConfig | None = None) -> Any:
         """Run the node outside a graph (as LangGraph's runnable ``invoke``)."""
@@ -361,13 +456,15 @@ class ToolNode:
             raise ValueError("No AIMessage found in input")
         return list(last.tool_calls), isinstance(state, list), state
 
-    def _prepared(self, call: ToolCall, context: Any) -> tuple[BaseTool | None, dict[str, Any]]:
+    def _prepared(
+        self, call: ToolCall, runtime: ToolRuntime[Any, Any]
+    ) -> tuple[BaseTool | None, dict[str, Any]]:
         tool = self._tools_by_name.get(call["name"])
         if tool is None:
             return None, {}
         injected = self._injected[call["name"]]
         if injected:
-            call = injected.call(call, context, self._messages_key)
+            call = injected.call(call, runtime.state, self._messages_key, runtime)
         return tool, {**call, "type": "tool_call"}
 
     def _invalid(self, call: ToolCall, exc: ValidationError) -> ToolInvocationError:
@@ -384,26 +481,26 @@ class ToolNode:
             status="error",
         )
 
-    def _run_one(self, call: ToolCall, config: RunnableConfig, context: Any) -> ToolMessage:
-        tool, given = self._prepared(call, context)
+    def _run_one(self, call: ToolCall, runtime: ToolRuntime[Any, Any]) -> ToolMessage:
+        tool, given = self._prepared(call, runtime)
         if tool is None:
             return self._unknown(call)
         try:
             try:
-                response = tool.invoke(given, config)
+                response = tool.invoke(given, runtime.config)
             except ValidationError as exc:
                 raise self._invalid(call, exc) from exc
             return self._tool_message(response, call)
         except Exception as exc:
             return self._failed(exc, call)
 
-    async def _arun_one(self, call: ToolCall, config: RunnableConfig, context: Any) -> ToolMessage:
-        tool, given = self._prepared(call, context)
+    async def _arun_one(self, call: ToolCall, runtime: ToolRuntime[Any, Any]) -> ToolMessage:
+        tool, given = self._prepared(call, runtime)
         if tool is None:
             return self._unknown(call)
         try:
             try:
-                response = await tool.ainvoke(given, config)
+                response = await tool.ainvoke(given, runtime.config)
             except ValidationError as exc:
                 raise self._invalid(call, exc) from exc
             return self._tool_message(response, call)

@@ -19,6 +19,7 @@ from typing import Any, Generic, TypeVar
 from flowc.runtime import StreamWriter, current_task
 from flowc.runtime.context import get_context
 from flowc.runtime.policies import current_attempt, heartbeat
+from flowc.runtime.store import STORE
 
 __all__ = ["ExecutionInfo", "Runtime", "get_runtime"]
 
@@ -58,7 +59,7 @@ class Runtime(Generic[ContextT]):
 
     Attributes:
         context: the run's ``context=`` argument (``None`` if it was given none).
-        store: always ``None``: flowc has no store.
+        store: the graph's store (``compile(store=...)``), ``None`` if it has none.
         stream_writer: the task's stream writer (``custom`` events).
         heartbeat: tells the node's idle timeout that the node is still at work.
         execution_info: the task the node runs in and its attempt.
@@ -103,7 +104,12 @@ def get_runtime(context_schema: type[ContextT] | None = None) -> Runtime[Context
         node_attempt=attempt,
         node_first_attempt_time=time.time() if first is None else first,
     )
-    return Runtime(context=get_context(), stream_writer=task.writer, execution_info=info)
+    return Runtime(
+        context=get_context(),
+        store=configurable.get(STORE),
+        stream_writer=task.writer,
+        execution_info=info,
+    )
 
 
 def coerce_context(context_schema: Any, context: Any) -> Any:

@@ -2,7 +2,8 @@
 
 Application code uses the event classes (for ``match`` and annotations),
 :func:`get_stream_writer` / :data:`StreamWriter`, :func:`get_config` and
-:func:`interrupt` inside nodes, :class:`Config` and the errors. The superstep engine that runs a
+:func:`interrupt` inside nodes, :class:`Send` and :class:`Command` from routers and
+nodes, :class:`Config` and the errors. The superstep engine that runs a
 compiled graph lives in private modules (``_engine``, ``_drive``, ``_graph``)
 that generated modules import explicitly.
 """
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from .chunks import Version, ashape_chunks, ashape_parts, shape_chunks, shape_parts
 from .config import DEFAULT_RECURSION_LIMIT, Config, NodeConfig
+from .control import Command, Send
 from .errors import (
     EmptyInputError,
     GraphRecursionError,
@@ -53,6 +55,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_RECURSION_LIMIT",
+    "Command",
     "Config",
     "CustomEvent",
     "CustomPart",
@@ -73,6 +76,7 @@ __all__ = [
     "Namespace",
     "NodeConfig",
     "ReplayedUpdatesEvent",
+    "Send",
     "StateSnapshot",
     "StreamMode",
     "StreamPart",

@@ -71,8 +71,8 @@ async def adrive(
     try:
         engine = Engine(plan, run, values, input)
         # on a thread, START's routers see the thread's state with the input applied (only
-        # a run given a config can be on one)
-        if run.config:
+        # a run given a config can be on one; breakpoints refuse to run without one)
+        if run.config or plan.breakpoints is not None:
             engine.on_thread()
         if engine.resumed is not None:
             # a resumed run goes on with the nodes its checkpoint has due
@@ -233,7 +233,7 @@ def subgraph_node(
     """
 
     def begin(task: Task, inp: Any, values: dict[str, Any]) -> tuple[Run, dict[str, Any], bool]:
-        run = Run.nested(child.name, task)
+        run = Run.nested(child.name, task, stateful=child.stateful)
         if instance:
             state = shared_input(inp, shared)
         else:

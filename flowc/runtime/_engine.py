@@ -332,11 +332,15 @@ class Plan:
         input: what a node receives by default, made from the state.
         recursion_limit: the graph's default recursion limit.
         writes: per node, the keys its spec declares it writes (see :class:`Node`).
+        breakpoints: the nodes a run on a thread stops before and after (``"*"``:
+            every node), unless its config names others: the spec's
+            ``interrupt_before`` and ``interrupt_after``.
     """
 
     __slots__ = (
         "afirst",
         "alone",
+        "breakpoints",
         "caching",
         "deferring",
         "entry",
@@ -355,6 +359,7 @@ class Plan:
         "nodes",
         "recursion_limit",
         "start",
+        "stateful",
         "subgraphs",
         "timing",
     )
@@ -375,8 +380,12 @@ class Plan:
         input: Callable[[dict[str, Any]], Any] | None = None,
         recursion_limit: int | None = None,
         writes: Mapping[str, tuple[str, ...]] | None = None,
+        breakpoints: tuple[tuple[str, ...], tuple[str, ...]] | None = None,
     ) -> None:
         self.name = name
+        self.breakpoints = (
+            None if breakpoints is None else (frozenset(breakpoints[0]), frozenset(breakpoints[1]))
+        )
         self.fields = fields
         self.keys = frozenset(fields)
         self.nodes: Mapping[str, Node] = {node.name: node for node in nodes}
@@ -407,6 +416,10 @@ class Plan:
         self.start = start or self._start
         self.subgraphs = frozenset(node.name for node in nodes if node.stream is not None)
         """The nodes that run a subgraph (their tasks' states are the subgraphs')."""
+        self.stateful = False
+        """As a subgraph, the graph keeps one state per thread from one run of it to the next
+        (LangGraph's ``compile(checkpointer=True)``): its checkpoints' namespace is its node's
+        name, without the task id."""
         if input is not None:
             for node in nodes:
                 if node.input is dict:
@@ -665,6 +678,12 @@ async def abody(
     return update, node.route(local) + sent
 
 
+def _resuming(task: Task) -> bool:
+    """Whether ``task`` runs again in a resumed run, to go on where it stopped."""
+    resumes = task.resumes
+    return resumes is not None and resumes.resuming
+
+
 def _skipped(task: Task, hits: Any, done: Any) -> bool:
     """Whether a superstep's task needs no job: a cache hit, or done before a resume."""
     return bool(hits and task in hits) or bool(done and task in done)
@@ -876,6 +895,12 @@ class Engine:
             return self._nested_thread()
         configurable = run.config.get("configurable")
         if not configurable or configurable.get(CHECKPOINTER) is None:
+            if self.plan.breakpoints is not None:
+                raise ValueError(
+                    f"graph {self.plan.name!r} has interrupt_before / interrupt_after, which need "
+                    "a checkpointer: run graph.with_checkpointer(saver) on a thread "
+                    "(config={'configurable': {'thread_id': ...}}) so that the run can be resumed"
+                )
             return None
         if configurable.get("thread_id") is None:
             raise ValueError(
@@ -894,6 +919,8 @@ class Engine:
         before, after = (configurable.get(key) for key in BREAKPOINTS)
         if before or after:
             self.breaks = (frozenset(before or ()), frozenset(after or ()))
+        elif self.plan.breakpoints is not None:
+            self.breaks = self.plan.breakpoints
         saved, step = thread.load()
         given = self.given
         if given is None or (type(given) is not dict and as_command(given) is not None):
@@ -924,9 +951,12 @@ class Engine:
             ns=run.checkpoint_ns,
             parents={**outer.parents, outer.ns: outer.config["configurable"]["checkpoint_id"]},
             event_ns=run.ns,
+            mapped=outer.mapped,
         )
         saved, step = thread.load()
-        if thread.loaded is not None:
+        if thread.loaded is not None and (
+            not self.plan.stateful or _resuming(parent) or thread.addressed is not None
+        ):
             return self.resume_thread(thread, saved, step)
         return self._started(thread, saved, step)
 
@@ -972,7 +1002,8 @@ class Engine:
         thread.saved = dict(values)
         # the due tasks run now: none of them is discarded, as a new input would
         thread.ran.clear()
-        due, self.step, latest = thread.resume()
+        command = None if self.given is None else as_command(self.given)
+        due, self.step, latest = thread.resume(command is not None and command.resume is not None)
         if START in due:
             thread.restarted = True
             thread.given = dict(loaded.checkpoint["channel_values"].get(START) or {})
@@ -984,8 +1015,10 @@ class Engine:
             given = self.given if self.run.parent is None else None
             # the pending writes of a checkpoint the run replays are not its tasks'
             pending = (loaded.pending_writes or ()) if latest else ()
-            resumed = self.resumed = Resumed(thread, pending, given, self.plan.fields)
-            for target in resumed.goto:
+            resumed = self.resumed = Resumed(
+                thread, pending, given, self.plan.fields, self.plan.nodes
+            )
+            for target in (*resumed.goto, *(send.node for send in resumed.sends)):
                 if target not in self.plan.nodes:
                     raise InvalidUpdateError(
                         f"Command(goto={target!r}) as input: {target!r} is not a node of the graph"
@@ -1009,6 +1042,9 @@ class Engine:
         self.ready = self.nodes(due) if due else ()
         sends = [as_send(send) for send in stored.get(TASKS) or ()]
         self.pushes = [send for send in sends if send is not None]
+        if self.resumed.sends:
+            # a Command(goto=Send(...)) input's tasks come first, as LangGraph's null task's
+            self.pushes[:0] = self.resumed.sends
         if thread.stream or thread.debug:
             pushed = [send.node for send in self.pushes]
             names = (*pushed, *(node.name for node in self.ready))
@@ -1058,19 +1094,18 @@ class Engine:
     def prepare(self, tasks: tuple[Task, ...]) -> Generator[Event, None, None]:
         """Ready a superstep's tasks on a thread for ``interrupt()``; hand back finished ones' writes.
 
-        Every task of the root run gets its :class:`~.interrupts.Resumes` (a
-        subgraph's tasks get none: ``interrupt()`` refuses to run there). In
+        Every task gets its :class:`~.interrupts.Resumes` (a subgraph's tasks
+        share the answers of the task that runs their graph). In
         the first superstep of a resumed run, a task that finished before the
         run stopped does not run again: its stored writes are its outcome,
         and its update streams marked as cached, as LangGraph streams it.
         """
         resumed = self.resumed
         run = self.run
-        root = run.parent is None
+        given, by_id = self.answers_given()
         if resumed is None:
-            if root:
-                for task in tasks:
-                    task.resumes = Resumes(task.checkpoint_ns, [], _NO_ANSWER)
+            for task in tasks:
+                task.resumes = Resumes(task.checkpoint_ns, [], given, by_id)
             return
         self.resumed = None
         from ._resume import stored_goto, stored_update
@@ -1081,10 +1116,9 @@ class Engine:
         for task in tasks:
             output = resumed.finished.get(task.id)
             if output is None:
-                if root:
-                    task.resumes = Resumes(
-                        task.checkpoint_ns, resumed.answers(task.id), resumed.given, resumed.by_id
-                    )
+                task.resumes = Resumes(
+                    task.checkpoint_ns, resumed.answers(task.id), given, by_id, resuming=True
+                )
                 continue
             update = stored_update(output, fields)
             goto = stored_goto(output)
@@ -1094,6 +1128,24 @@ class Engine:
             thread.written.update(BRANCH + name for name in goto)
             if run.updates:
                 yield ReplayedUpdatesEvent(task.name, update, run.ns)
+
+    def answers_given(self) -> tuple[list[Any], Mapping[str, Any] | None]:
+        """The run's resume value (scalar, as a list the first unanswered call empties) and map.
+
+        A root run's are its ``Command(resume=...)``'s. A subgraph's run shares
+        those of the task that runs it: an ``interrupt()`` anywhere below a
+        resumed task takes the answer the root run was given, as in LangGraph.
+        """
+        resumed = self.resumed
+        parent = self.run.parent
+        if parent is None:
+            if resumed is None:
+                return _NO_ANSWER, None
+            return resumed.given, resumed.by_id
+        outer = parent.resumes
+        if outer is None:
+            return _NO_ANSWER, None
+        return outer.given, outer.by_id
 
     def interrupted(self, task: Task, error: GraphInterrupt) -> tuple[Event, ...]:
         """A task stopped at an interrupt: record it (the run stops after the superstep); its events."""
@@ -1143,6 +1195,13 @@ class Engine:
     def breakpoint(self, names: frozenset[str], nodes: tuple[Node, ...]) -> bool:
         """Whether a breakpoint (``interrupt_before`` / ``interrupt_after``) names one of ``nodes``."""
         return bool(names) and ("*" in names or any(node.name in names for node in nodes))
+
+    def breaks_before(self, names: frozenset[str], ready: tuple[Node, ...]) -> bool:
+        """Whether ``interrupt_before`` names a task of the next superstep: one of ``ready``,
+        or a node a ``Send`` goes to (LangGraph stops before those too)."""
+        return self.breakpoint(names, ready) or (
+            bool(names) and any(send.node in names for send in self.pushes)
+        )
 
     def begin(self, thread: Thread, first: Goto) -> tuple[Event, ...]:
         """The input checkpoint and the hidden ``__start__`` task's writes (where START leads).
@@ -1231,9 +1290,16 @@ class Engine:
         thread: Thread | None = None
         step = 0
         try:
-            # only a run given a config can be on a thread: others skip the call (the async
-            # driver put its run on its thread, if any, before it started the loop)
-            thread = self.thread if first is not None else self.on_thread() if run.config else None
+            # only a run given a config can be on a thread: others skip the call (but for
+            # breakpoints, which refuse to run without one; the async driver put its run on
+            # its thread, if any, before it started the loop)
+            thread = (
+                self.thread
+                if first is not None
+                else self.on_thread()
+                if run.config or plan.breakpoints is not None
+                else None
+            )
             step = self.step
             resuming = self.resumed is not None
             if first is None:
@@ -1449,7 +1515,7 @@ class Engine:
                     continue
                 # several tasks, or one whose events stream as they happen
                 breaks = self.breaks
-                if breaks is not None and not resuming and self.breakpoint(breaks[0], ready):
+                if breaks is not None and not resuming and self.breaks_before(breaks[0], ready):
                     # interrupt_before: the checkpoint that names these tasks is saved
                     if want_updates:
                         yield InterruptEvent((), ns)
@@ -1497,6 +1563,9 @@ class Engine:
                 resuming = False
                 if thread is not None and self.interrupts:
                     yield from self.halt()
+                    if run.parent is not None:
+                        # the task that runs this graph stops at the same interrupts
+                        raise GraphInterrupt(tuple(self.interrupts))
                     break
                 yield from self.settle()
                 ready = self.ready

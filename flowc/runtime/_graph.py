@@ -31,6 +31,7 @@ from .chunks import (
     shape_parts,
 )
 from .config import Config
+from .control import Command
 from .events import StreamMode
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ if TYPE_CHECKING:
     )
 from .run import Run, default_mode
 
-__all__ = ["Graph", "GraphWithSubgraphs"]
+__all__ = ["Graph", "GraphWithSubgraphs", "InterruptingGraph", "InterruptingGraphWithSubgraphs"]
 
 InputT = TypeVar("InputT")
 OutputT = TypeVar("OutputT")
@@ -57,6 +58,11 @@ _C = TypeVar("_C")
 _N = TypeVar("_N", bound=str)
 _I = TypeVar("_I")
 _U = TypeVar("_U")
+
+
+def _answered(answer: Any) -> Any:
+    """A resume's input: ``Command(resume=answer)``, or ``None`` to go on without one."""
+    return None if answer is None else Command(resume=answer)
 
 
 def _check_version(version: str) -> None:
@@ -124,6 +130,7 @@ SubMessagesT = TypeVar("SubMessagesT")
 SubTasksT = TypeVar("SubTasksT")
 SubDebugT = TypeVar("SubDebugT")
 SubEventT = TypeVar("SubEventT")
+ResumeT = TypeVar("ResumeT")
 
 
 class Graph(
@@ -4959,3 +4966,102 @@ class GraphWithSubgraphs(
         if self.checkpointer is not None:
             config = _on_saver(config, self.checkpointer)
         return _drive.astream(self.plan, input, stream_mode, subgraphs, config)
+
+
+class InterruptingGraph(
+    Graph[InputT, OutputT, ValuesT, UpdatesT, CustomT, MessagesT, TasksT, DebugT, EventT],
+    Generic[
+        InputT, OutputT, ValuesT, UpdatesT, CustomT, MessagesT, TasksT, DebugT, EventT, ResumeT
+    ],
+):
+    """A graph whose runs stop at interrupts: :meth:`resume` takes the declared answer.
+
+    ``ResumeT`` is the type of the answers its spec's nodes declare (``resumes``).
+    """
+
+    __slots__ = ()
+
+    def resume(
+        self, answer: ResumeT | Mapping[str, ResumeT] | None = None, *, config: Config
+    ) -> OutputT:
+        """Run on from the thread's checkpoint, answering its pending interrupts; its final values.
+
+        ``answer`` is what the one pending ``interrupt()`` call returns when its
+        node runs again, typed as the spec's ``resumes``; a map ``{interrupt_id:
+        answer}`` answers several by id (:attr:`~.events.InterruptEvent.ids`);
+        without one, the run goes on from a breakpoint (LangGraph's
+        ``invoke(Command(resume=answer), config)`` and ``invoke(None, config)``).
+        """
+        return self.invoke(_answered(answer), config=config)
+
+    async def aresume(
+        self, answer: ResumeT | Mapping[str, ResumeT] | None = None, *, config: Config
+    ) -> OutputT:
+        """Async twin of :meth:`resume`."""
+        return await self.ainvoke(_answered(answer), config=config)
+
+
+class InterruptingGraphWithSubgraphs(
+    GraphWithSubgraphs[
+        InputT,
+        OutputT,
+        ValuesT,
+        UpdatesT,
+        CustomT,
+        MessagesT,
+        TasksT,
+        DebugT,
+        EventT,
+        SubValuesT,
+        SubUpdatesT,
+        SubCustomT,
+        SubMessagesT,
+        SubTasksT,
+        SubDebugT,
+        SubEventT,
+    ],
+    Generic[
+        InputT,
+        OutputT,
+        ValuesT,
+        UpdatesT,
+        CustomT,
+        MessagesT,
+        TasksT,
+        DebugT,
+        EventT,
+        SubValuesT,
+        SubUpdatesT,
+        SubCustomT,
+        SubMessagesT,
+        SubTasksT,
+        SubDebugT,
+        SubEventT,
+        ResumeT,
+    ],
+):
+    """A graph with subgraphs whose runs stop at interrupts: :meth:`resume` takes the declared answer.
+
+    ``ResumeT`` is the type of the answers its spec's nodes declare (``resumes``).
+    """
+
+    __slots__ = ()
+
+    def resume(
+        self, answer: ResumeT | Mapping[str, ResumeT] | None = None, *, config: Config
+    ) -> OutputT:
+        """Run on from the thread's checkpoint, answering its pending interrupts; its final values.
+
+        ``answer`` is what the one pending ``interrupt()`` call returns when its
+        node runs again, typed as the spec's ``resumes``; a map ``{interrupt_id:
+        answer}`` answers several by id (:attr:`~.events.InterruptEvent.ids`);
+        without one, the run goes on from a breakpoint (LangGraph's
+        ``invoke(Command(resume=answer), config)`` and ``invoke(None, config)``).
+        """
+        return self.invoke(_answered(answer), config=config)
+
+    async def aresume(
+        self, answer: ResumeT | Mapping[str, ResumeT] | None = None, *, config: Config
+    ) -> OutputT:
+        """Async twin of :meth:`resume`."""
+        return await self.ainvoke(_answered(answer), config=config)

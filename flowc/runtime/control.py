@@ -19,13 +19,22 @@ else:
 __all__ = ["PARENT", "Command", "ParentCommand", "Send", "as_command", "as_send"]
 
 N = TypeVar("N", bound=str)
+if TYPE_CHECKING:
+    # defaults keep a bare `Send` valid under --strict (as `Send[str, Any]`)
+    from typing_extensions import TypeVar as DefaultTypeVar
+
+    SN_co = DefaultTypeVar("SN_co", bound=str, covariant=True, default=str)
+    SA_co = DefaultTypeVar("SA_co", covariant=True, default=Any)
+else:
+    SN_co = TypeVar("SN_co", bound=str, covariant=True)
+    SA_co = TypeVar("SA_co", covariant=True)
 
 PARENT: Final = "__parent__"
 """``Command(graph=PARENT)``: the command is for the graph that runs this one as a subgraph."""
 
 
 @dataclass(frozen=True, slots=True)
-class Send:
+class Send(Generic[SN_co, SA_co]):
     """Run ``node`` once more in the next superstep, on ``arg`` instead of the state.
 
     A router returns a list of them to fan out (map-reduce): each is a task of
@@ -33,10 +42,15 @@ class Send:
     its edges trigger, in the order they were sent; their writes are applied
     in that order too. A frozen dataclass, so that a checkpoint that names
     the next superstep's ``Send`` tasks can store them.
+
+    Generic over the node's name and the argument's type: a router annotated
+    ``-> list[Send[Literal["worker"], Job]]`` tells ``flowc check`` where it
+    sends what (it proves ``worker`` is a node that takes a ``Job``), and mypy
+    refuses a ``Send`` in its body to another node or with another argument.
     """
 
-    node: str
-    arg: Any
+    node: SN_co
+    arg: SA_co
 
 
 def _send_hash(self: Send) -> int:

@@ -25,6 +25,9 @@ from typing import (
     TypeVar,
 )
 
+if TYPE_CHECKING:
+    from .interrupts import Interrupt
+
 __all__ = [
     "CheckpointDebugEvent",
     "CheckpointEvent",
@@ -66,10 +69,13 @@ if TYPE_CHECKING:
     from typing_extensions import TypeVar as DefaultTypeVar
 
     M_co = DefaultTypeVar("M_co", covariant=True, default=Any)
+    # an interrupt's value type: a bare `InterruptEvent` is `InterruptEvent[Any]`
+    V_co = DefaultTypeVar("V_co", covariant=True, default=Any)
     MN_co = DefaultTypeVar("MN_co", bound=str, covariant=True, default=str)
     MN = DefaultTypeVar("MN", bound=str, default=str)
 else:
     M_co = TypeVar("M_co", covariant=True)
+    V_co = TypeVar("V_co", covariant=True)
     MN_co = TypeVar("MN_co", bound=str, covariant=True)
     MN = TypeVar("MN", bound=str)
 U_co = TypeVar("U_co", covariant=True)
@@ -312,17 +318,24 @@ class UpdatesEvent(Generic[N_co, U_co]):
 
 
 @dataclass(frozen=True, slots=True)
-class InterruptEvent:
+class InterruptEvent(Generic[V_co]):
     """A run stopped at interrupts (``updates`` mode): LangGraph's ``{"__interrupt__": ...}`` chunk.
 
     ``interrupts`` are the :class:`~flowc.runtime.interrupts.Interrupt` s a task
     raised, or ``()`` when the run stopped at an ``interrupt_before`` /
-    ``interrupt_after`` breakpoint.
+    ``interrupt_after`` breakpoint. Generic over the interrupts' value type: a
+    generated module's ``<Graph>Interrupted`` is ``InterruptEvent[Payload]``,
+    with the payload types its spec's nodes declare (``interrupts = ...``).
     """
 
-    interrupts: tuple[Any, ...]
+    interrupts: tuple[Interrupt[V_co], ...]
     ns: Namespace = ()
     mode: ClassVar[Literal["updates"]] = "updates"
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """The interrupts' ids: what ``resume({id: answer, ...})`` answers them by."""
+        return tuple(i.id for i in self.interrupts)
 
     def chunk(self) -> Any:
         """LangGraph's chunk: ``{"__interrupt__": interrupts}``."""
@@ -330,17 +343,23 @@ class InterruptEvent:
 
 
 @dataclass(frozen=True, slots=True)
-class InterruptValuesEvent(Generic[S_co]):
+class InterruptValuesEvent(Generic[S_co, V_co]):
     """The state when a task raised an interrupt (``values`` mode), with the interrupts.
 
     ``data`` is the state before the superstep's writes are applied, as in
     LangGraph, whose chunk is that state plus an ``"__interrupt__"`` key.
+    Generic over the state and the interrupts' value type (as :class:`InterruptEvent`).
     """
 
     data: S_co
-    interrupts: tuple[Any, ...]
+    interrupts: tuple[Interrupt[V_co], ...]
     ns: Namespace = ()
     mode: ClassVar[Literal["values"]] = "values"
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """The interrupts' ids."""
+        return tuple(i.id for i in self.interrupts)
 
     def chunk(self) -> Any:
         """LangGraph's chunk: the state dict with ``"__interrupt__"`` added."""
@@ -638,7 +657,7 @@ Event: TypeAlias = (
     | DebugEvent[str]
     | CheckpointEvent
     | CheckpointDebugEvent
-    | InterruptEvent
-    | InterruptValuesEvent[Any]
+    | InterruptEvent[Any]
+    | InterruptValuesEvent[Any, Any]
     | ReplayedUpdatesEvent[str, Any]
 )

@@ -38,7 +38,8 @@ pytestmark = [
 
 PREBUILT = Path(__file__).parent / "prebuilt"
 _IMPORTS = re.compile(
-    r"^from langgraph\.(prebuilt(?:\.chat_agent_executor|\.tool_node)?|graph|config|types) import ",
+    r"^from langgraph\.(prebuilt(?:\.chat_agent_executor|\.tool_node)?|store\.\w+|runtime"
+    r"|graph|config|types) import ",
     re.MULTILINE,
 )
 
@@ -47,8 +48,8 @@ def swap_imports(text: str) -> str:
     """LangGraph code with its imports changed to flowc's, line for line."""
 
     def flowc(match: re.Match[str]) -> str:
-        prebuilt = match[1].startswith("prebuilt")
-        module = f"flowc.langgraph.{match[1]}" if prebuilt else "flowc.langgraph"
+        same_path = match[1].startswith(("prebuilt", "store", "runtime"))
+        module = f"flowc.langgraph.{match[1]}" if same_path else "flowc.langgraph"
         return f"from {module} import "
 
     return _IMPORTS.sub(flowc, text)
@@ -76,7 +77,8 @@ def load(stem: str, impl: str) -> types.ModuleType:
     module = types.ModuleType(name)
     module.__file__ = str(path)
     sys.modules[name] = module
-    exec(compile(text, str(path), "exec"), module.__dict__)
+    # dont_inherit: the file runs as written, not under this module's `from __future__` imports
+    exec(compile(text, str(path), "exec", dont_inherit=True), module.__dict__)
     return module
 
 

@@ -10,6 +10,7 @@ import operator
 from typing import Annotated, Any, Literal, TypedDict
 
 from flowc import StreamWriter
+from flowc.runtime import Send
 
 NOT_CALLABLE = 42
 
@@ -180,3 +181,19 @@ def any_topic(state: dict[str, Any]) -> TopicUpdate:
 
 def any_nothing(state: dict[str, Any]) -> None:
     return None
+
+
+class Job(TypedDict):
+    item: str
+
+
+def work(job: Job) -> CountUpdate:
+    return {"count": len(job["item"])}
+
+
+def send_to_typo(state: State) -> list[Send[Literal["wrok"], Job]]:
+    return [Send("wrok", {"item": "x"})]
+
+
+def send_wrong_argument(state: State) -> list[Send[Literal["work"], int]]:
+    return [Send("work", 1)]

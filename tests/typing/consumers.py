@@ -20,6 +20,8 @@ from flowc.langgraph import START as langgraph_start
 from flowc.runtime import (
     Config,
     CustomPart,
+    InterruptEvent,
+    InterruptValuesEvent,
     MessagesPart,
     StreamPart,
     StreamWriter,
@@ -28,6 +30,7 @@ from flowc.runtime import (
     ValuesEvent,
 )
 from tests.golden import (
+    approval,
     joke,
     nested,
     nested_child,
@@ -261,3 +264,26 @@ async def av2_parts() -> list[MessagesPart]:
     """The async twin, typed the same way."""
     chunks = joke.astream_chunks({"topic": "t"}, stream_mode="messages", version="v2")
     return [part async for part in chunks]
+
+
+def interrupts_and_resume(saver: Any) -> list[str]:
+    """An interrupt's value has the type its node declares; ``resume`` takes the declared answer."""
+    from flowc_demo.approval import Approval, ApprovalRequest
+
+    config: Config = {"configurable": {"thread_id": "t"}}
+    graph = approval.graph.with_checkpointer(saver)
+    reasons: list[str] = []
+    for event in graph.stream({"action": "old-backups"}, config=config):
+        if isinstance(event, InterruptEvent):
+            assert_type(event, approval.ApprovalInterrupted)
+            assert_type(event.interrupts[0].value, ApprovalRequest)
+            assert_type(event.ids, tuple[str, ...])
+            reasons.append(event.interrupts[0].value["reason"])
+    for values in graph.stream({"action": "x"}, stream_mode="values", config=config):
+        if isinstance(values, InterruptValuesEvent):
+            reasons.extend(i.value["action"] for i in values.interrupts)
+    answer: Approval = {"approved": True}
+    assert_type(graph.resume(answer, config=config), approval.ApprovalValues)
+    graph.resume({"0" * 32: answer}, config=config)
+    graph.resume(config=config)
+    return reasons

@@ -21,8 +21,10 @@ def poem_tokens() -> str:
         assert_type(event, messages_parallel.MessagesParallelMessagesEvent)
         assert_type(event.metadata, MessageMetadata[Literal["write_joke", "write_poem"]])
         assert_type(event.metadata["langgraph_node"], Literal["write_joke", "write_poem"])
-        if event.message.content and event.metadata["langgraph_node"] == "write_poem":
-            out.append(event.message.content)
+        # a LangChain message's content is text or a list of content blocks
+        content = event.message.content
+        if isinstance(content, str) and event.metadata["langgraph_node"] == "write_poem":
+            out.append(content)
     return "".join(out)
 
 
@@ -31,8 +33,9 @@ async def joke_tokens() -> str:
     out: list[str] = []
     async for event in messages_tags.astream({"topic": "cats"}, stream_mode="messages"):
         assert_type(event.metadata.get("tags"), list[str] | None)
-        if event.metadata.get("tags") == ["joke"]:
-            out.append(event.message.content)
+        content = event.message.content
+        if event.metadata.get("tags") == ["joke"] and isinstance(content, str):
+            out.append(content)
     return "".join(out)
 
 

@@ -71,6 +71,7 @@ class NodePass(Pass):
         """Check the nodes (see the module docstring)."""
         w = self.wiring
         self.check_destinations()
+        self.check_breakpoints()
         node_infos = []
         for node in self.spec.nodes:
             info = self.check_node(node, self.checked_state.info, w.succ, w.joins, w.branches)
@@ -104,6 +105,20 @@ class NodePass(Pass):
                 *node.destinations,
             )
 
+    def check_breakpoints(self) -> None:
+        """``interrupt_before`` / ``interrupt_after`` name nodes of the graph (or ``"*"``)."""
+        for key in ("interrupt_before", "interrupt_after"):
+            names: tuple[str, ...] = getattr(self.spec, key) or ()
+            for i, name in enumerate(names):
+                if name == "*" or name in self.node_names:
+                    continue
+                self.error(
+                    "E104",
+                    f"`{key}` names `{name}`, which is not a node of the graph",
+                    ("graph", key, i),
+                    did_you_mean(name, sorted(self.node_names)),
+                )
+
     def check_node(
         self,
         node: NodeSpec,
@@ -134,11 +149,14 @@ class NodePass(Pass):
             branches=tuple(branches.get(node.name, ())),
             joins=tuple(i for i, j in enumerate(joins) if node.name in j.sources),
             streams=node.streams,
+            interrupts=self.resolve_type_expr(node.interrupts, (*loc, "interrupts")),
+            resumes=self.resolve_type_expr(node.resumes, (*loc, "resumes")),
         )
         custom = self.resolve_type_expr(node.custom_type, (*loc, "custom_type"))
         declared_writes = self.check_declared_writes(node)
         if node.subgraph is not None:
-            for key in ("writer", "writes", "streams"):
+            # interrupt() inside a subgraph is not supported yet (docs/differences-from-langgraph.md)
+            for key in ("writer", "writes", "streams", "interrupts", "resumes"):
                 if getattr(node, key) is not None:
                     self.error(
                         "E004", f"subgraph node `{node.name}` cannot declare `{key}`", (*loc, key)
@@ -183,6 +201,7 @@ class NodePass(Pass):
             checked_state=self.checked_state,
             node_names=self.node_names,
             generated_names=self.generated_names,
+            sent=self.wiring.sends.get(node.name, ()),
         )
         self.diags.extend(found)
         if sig.definite_writes is not None:
@@ -225,7 +244,11 @@ class NodePass(Pass):
                 )
                 return None
             writer_arg = None
-        if (custom is None and node.custom_type is not None) or name is None:
+        unresolved = any(
+            common[key] is None and getattr(node, key) is not None
+            for key in ("interrupts", "resumes")
+        )
+        if (custom is None and node.custom_type is not None) or name is None or unresolved:
             return None
         return NodeInfo(
             call=Ref(module, attr, fn),

@@ -122,9 +122,15 @@ def inspect_signature(
     checked_state: CheckedState,
     node_names: frozenset[str],
     generated_names: Callable[[], Mapping[str, Any]],
+    sent: tuple[Any, ...] = (),
 ) -> tuple[SignatureFound, list[Diagnostic]]:
-    """Check node ``node``'s function ``fn``; see the module docstring."""
+    """Check node ``node``'s function ``fn``; see the module docstring.
+
+    ``sent`` are the argument types routers' ``Send`` annotations send the node
+    (the wiring pass checked that its first parameter takes them).
+    """
     run = _SignatureCheck(spec, smap, checked_state, node_names, generated_names)
+    run.sent = sent
     found = run.check_signature(node, fn, state)
     signature = None if found is None else NodeSignature(*found)
     writes = run.definite_writes.get(node.name)
@@ -157,6 +163,7 @@ class _SignatureCheck(Pass):
         self.generated_names = generated_names
         self.definite_writes: dict[str, set[str]] = {}
         self.destinations: dict[str, tuple[str, ...]] = {}
+        self.sent: tuple[Any, ...] = ()
 
     def check_signature(
         self, node: NodeSpec, fn: Any, state: StateInfo | None
@@ -231,6 +238,10 @@ class _SignatureCheck(Pass):
         loc: Loc = ("nodes", node.name, "call", "annotation", param)
         ann = unwrap(ann)
         if ann is Any or ann in (dict, Mapping, object) or get_origin(ann) in (dict, Mapping):
+            return None
+        if self.sent:
+            # a node routers Send to takes what they send (checked against its annotation)
+            # instead of the state, as in LangGraph
             return None
         state_cls = state.cls.obj if state.cls else None
         if ann is state_cls:

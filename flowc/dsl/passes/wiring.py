@@ -20,7 +20,7 @@ from ..diagnostics import Loc, SourceMap
 from ..graph import BranchInfo, JoinInfo, Ref
 from ..names import identifier_problem
 from ..spec import END, START, BranchSpec, GraphSpec
-from ..typerules import router_literals
+from ..typerules import compatible, router_literals, send_targets, show_type
 from ..types import RefError, parse_ref, resolve_ref
 from ..usercode import is_async, resolve_annotations
 from .report import Pass, did_you_mean, name_of, node_list, ref_hint, show_node
@@ -47,6 +47,8 @@ class Wiring:
     """``id`` of the :class:`BranchInfo` of routers that can pick several targets."""
     ok: bool
     """Whether every edge and router checked (else the topology is not analysed)."""
+    sends: Mapping[str, tuple[Any, ...]]
+    """Per node, the argument types routers' ``Send[Literal[node], T]`` annotations send it."""
 
 
 class WiringPass(Pass):
@@ -63,6 +65,7 @@ class WiringPass(Pass):
         self.generated_names = generated_names
         self.node_names: set[str] = set()
         self.multi_routers: set[int] = set()
+        self.sends: dict[str, list[Any]] = {}
 
     def run(self) -> Wiring:
         """Check the wiring (see the module docstring)."""
@@ -77,6 +80,7 @@ class WiringPass(Pass):
             branches=MappingProxyType({k: tuple(v) for k, v in branches.items()}),
             multi_routers=frozenset(self.multi_routers),
             ok=edges_ok and branches_ok,
+            sends=MappingProxyType({k: tuple(v) for k, v in self.sends.items()}),
         )
 
     def check_node_names(self) -> None:
@@ -183,6 +187,49 @@ class WiringPass(Pass):
                 out.setdefault(br.source, []).append(info)
         return out, ok
 
+    def check_send(self, router: Any, name: str, arg: Any, loc: Loc) -> bool:
+        """A router's ``Send[Literal[name], arg]``: ``name`` is a node that takes an ``arg``."""
+        if name not in self.node_names:
+            self.error(
+                "E313",
+                f"router `{name_of(router)}` sends to `{name}`, which is not a node of the graph",
+                loc,
+                did_you_mean(name, sorted(self.node_names)),
+            )
+            return False
+        # the node takes what is sent to it, not the state (the node pass does not say it
+        # cannot take the state, even when what is sent is wrong)
+        self.sends.setdefault(name, []).append(arg)
+        node = self.spec.node(name)
+        takes = None if node is None or node.call is None else self.first_parameter_type(node.call)
+        if takes is not None and not compatible(arg, takes):
+            self.error(
+                "E314",
+                f"router `{name_of(router)}` sends `{show_type(arg)}` to node `{name}`, "
+                f"which takes `{show_type(takes)}`",
+                loc,
+                f"send what `{name}` takes, or annotate its first parameter with `{show_type(arg)}`",
+            )
+            return False
+        return True
+
+    def first_parameter_type(self, call: str) -> Any:
+        """The annotation of a node function's first parameter (``None``: unknown; the node pass
+        reports a node that does not resolve)."""
+        try:
+            fn = resolve_ref(call)
+            params = [
+                p
+                for p in inspect.signature(fn).parameters.values()
+                if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+            ]
+        except (RefError, TypeError, ValueError):
+            return None
+        if not params:
+            return None
+        hints, _ = resolve_annotations(fn, self.generated_names())
+        return hints.get(params[0].name)
+
     def check_branch(self, i: int, br: BranchSpec) -> BranchInfo | None:
         loc: Loc = ("branches", i)
         router_loc: Loc = (*loc, "router")
@@ -224,6 +271,10 @@ class WiringPass(Pass):
             ok = False
         literal = router_literals(hints["return"]) if "return" in hints else None
         declared: list[str] = []
+        for name, arg in send_targets(hints.get("return")):
+            # a Send names its node itself, whatever the router's targets or path map
+            ok &= self.check_send(fn, name, arg, (*router_loc, "return", name))
+            declared.append(name)
         if br.targets is not None and br.path_map is not None:
             self.error(
                 "E004",

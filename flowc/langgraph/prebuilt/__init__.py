@@ -3,7 +3,8 @@
 ``create_react_agent``, ``ToolNode`` and ``tools_condition`` build flowc graphs
 with LangGraph's node names, state, messages and stream chunks (``version="v2"``
 and ``"v1"`` agents; they need the ``langchain`` extra). ``InjectedState`` marks a
-tool argument the tool node fills from the state. The other names of
+tool argument the tool node fills from the state, ``InjectedStore`` one it fills
+with the graph's store; ``ToolRuntime`` is what a tool's ``runtime`` argument gets. The other names of
 ``langgraph.prebuilt`` fail to import with an :class:`ImportError` that names
 the feature flowc does not support yet (mypy, which sees no such names here,
 says so too).
@@ -21,6 +22,7 @@ __all__ = [
     "InjectedState",
     "InjectedStore",
     "ToolNode",
+    "ToolRuntime",
     "create_react_agent",
     "tools_condition",
 ]
@@ -33,7 +35,7 @@ if TYPE_CHECKING:
         AgentStateWithStructuredResponsePydantic,
         create_react_agent,
     )
-    from .._tool_node import InjectedState, InjectedStore, ToolNode, tools_condition
+    from .._tool_node import InjectedState, InjectedStore, ToolNode, ToolRuntime, tools_condition
 
 # names of langgraph.prebuilt flowc does not offer: the start of the sentence that
 # refuses each, and the flowc way
@@ -42,7 +44,6 @@ _PREBUILT: dict[str, tuple[str, str | None]] = {
         "LangGraph's prebuilt `ValidationNode` is",
         "write the node as a function that validates the tool calls of the last AI message",
     ),
-    "ToolRuntime": ("the tool runtime (`ToolRuntime`) is", None),
     "ToolCallTransformer": ("LangGraph's prebuilt `ToolCallTransformer` is", None),
 }
 
@@ -56,6 +57,7 @@ _OFFERED = {
     "InjectedState": "tool_node",
     "InjectedStore": "tool_node",
     "ToolNode": "tool_node",
+    "ToolRuntime": "tool_node",
     "tools_condition": "tool_node",
 }
 """What this module offers, and the private module that has it (imported when asked

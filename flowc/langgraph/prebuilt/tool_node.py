@@ -5,7 +5,15 @@ from flowc.langgraph._tool_node import (
     InjectedStore,
     ToolInvocationError,
     ToolNode,
+    ToolRuntime,
     tools_condition,
 )
 
-__all__ = ["InjectedState", "InjectedStore", "ToolInvocationError", "ToolNode", "tools_condition"]
+__all__ = [
+    "InjectedState",
+    "InjectedStore",
+    "ToolInvocationError",
+    "ToolNode",
+    "ToolRuntime",
+    "tools_condition",
+]

@@ -166,6 +166,8 @@ def _run(
         joins=wiring.joins,
         custom_type=custom,
         spec=spec,
+        interrupt_before=spec.interrupt_before or (),
+        interrupt_after=spec.interrupt_after or (),
     )
     return graph, diags
 
