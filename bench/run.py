@@ -56,8 +56,8 @@ from flowc_bench.measure import (  # noqa: E402
 GEN = "flowc_bench_gen"
 """Package the benchmark's generated modules are compiled into."""
 
-IMPLS = ("flowc", "langgraph", "hand")
-GRAPHS = ("chain10", "chain10w", "chain100", "fanout", "loop", "parent")
+IMPLS = ("flowc", "langgraph", "hand", "dropin")
+GRAPHS = ("chain10", "chain10w", "chain100", "fanout", "loop", "parent", "router12", "sleep8")
 """The compiled graphs the timed cases run."""
 SLOWER = 1.05
 """flowc/base above this, in medians or fastest samples, is reported: more than 5% slower."""
@@ -239,6 +239,93 @@ def build_cases(modules: dict[str, Any], base: dict[str, Any] | None = None) -> 
             except Exception as exc:
                 case.missing["langgraph"] = f"{type(exc).__name__}: {exc}"
         case.impls["hand"] = hand_runs[name]
+        cases.append(case)
+    return cases + newer_cases(modules, base)
+
+
+MODES3 = ["updates", "values", "custom"]
+"""The router graph's modes."""
+
+
+def newer_cases(modules: dict[str, Any], base: dict[str, Any] | None = None) -> list[Case]:
+    """The cases of issue 20: the router graph in three modes, parallel sleeps, many runs at once.
+
+    Each as flowc (a compiled module), LangGraph, hand-written and flowc's drop-in
+    (``flowc.langgraph``, the same builder code as LangGraph's: :mod:`flowc_bench.builders`).
+    """
+    from flowc_bench import builders
+
+    try:
+        import langgraph.graph as lg_api
+
+        lg_error = None
+    except Exception as exc:
+        lg_api, lg_error = None, f"langgraph unavailable: {type(exc).__name__}: {exc}"
+    import flowc.langgraph as dropin_api
+
+    def streams(obj: Any) -> Callable[[], Any]:
+        return lambda: obj.stream(dict(INPUT), stream_mode="updates")
+
+    def astreams(obj: Any) -> Callable[[], Any]:
+        return lambda: obj.astream(dict(INPUT), stream_mode="updates")
+
+    chain10 = hand.chain_nodes(10)
+    # per case: its graph module, how flowc (or the baseline) runs it, how a builder-made
+    # graph (LangGraph's or the drop-in's) is made and run, the hand-written run, its steps
+    runs: dict[str, tuple[str, Callable[[Any], Impl], Callable[[Any], Impl], Impl, int]] = {
+        "router12 3 modes": (
+            "router12",
+            lambda m: _stream(m, stream_mode=MODES3),
+            lambda api: _stream(builders.router12(api), stream_mode=MODES3),
+            Impl("iter", lambda: hand.router_modes(dict(INPUT))),
+            12,
+        ),
+        "sleep8 parallel": (
+            "sleep8",
+            lambda m: _stream(m, stream_mode="updates"),
+            lambda api: _stream(builders.sleep8(api), stream_mode="updates"),
+            Impl("iter", lambda: hand.sleep_updates(dict(INPUT))),
+            specs.SLEEPERS + 1,
+        ),
+        "1000 concurrent astream": (
+            "chain10",
+            lambda m: Impl("call", hand.concurrently(astreams(m))),
+            lambda api: Impl("call", hand.concurrently(astreams(builders.chain(api, 10)))),
+            Impl("call", hand.concurrently(lambda: hand.achain_updates(chain10, dict(INPUT)))),
+            10 * hand.CONCURRENT,
+        ),
+        "32 threads streaming": (
+            "chain10",
+            lambda m: Impl("call", hand.in_threads(streams(m))),
+            lambda api: Impl("call", hand.in_threads(streams(builders.chain(api, 10)))),
+            Impl("call", hand.in_threads(lambda: hand.chain_updates(chain10, dict(INPUT)))),
+            10 * hand.THREADS,
+        ),
+        # "drop-in first run (fresh process)": the drop-in's on-disk cache of its compiled
+        # code (issue 20 item 4) is measured here, as a fresh-process case next to
+        # measure_imports' (a child process per sample: bare interpreter, compiled module,
+        # LangGraph, drop-in)
+    }
+    cases = []
+    for name, (graph, make, build, hand_run, steps) in runs.items():
+        case = Case(name, steps)
+        for impl, graphs in (("flowc", modules), ("base", base)):
+            if graphs is None:
+                continue
+            module = graphs[graph]
+            if isinstance(module, str):
+                case.missing[impl] = module
+            else:
+                case.impls[impl] = make(module)
+        for impl, api in (("langgraph", lg_api), ("dropin", dropin_api)):
+            if api is None:
+                case.missing[impl] = str(lg_error)
+                continue
+            try:
+                case.impls[impl] = build(api)
+            except Exception as exc:
+                case.missing[impl] = f"{type(exc).__name__}: {exc}"
+        case.impls["hand"] = hand_run
         cases.append(case)
     return cases
 
@@ -550,6 +637,7 @@ def print_cases(cases: list[Case], base: str | None = None) -> None:
     """The cases' tables; ``base`` names the baseline revision, if one was measured."""
     impls = (*IMPLS, "base") if base else IMPLS
     labels = {"flowc": "flowc", "langgraph": "LangGraph", "hand": "hand-written"}
+    labels["dropin"] = "drop-in"
     labels["base"] = f"flowc at {base}"
     head = f"{'case':<24}" + "".join(f"{labels[i]:>33}" for i in impls)
     print(head)
@@ -563,7 +651,7 @@ def print_cases(cases: list[Case], base: str | None = None) -> None:
     print()
     head = (
         f"{'case':<24}{'steps':>6}{'flowc/step':>12}{'LG/step':>12}{'hand/step':>12}"
-        f"{'flowc/LG':>10}{'LG÷flowc':>10}{'flowc/hand':>12}"
+        f"{'flowc/LG':>10}{'LG÷flowc':>10}{'flowc/hand':>12}{'drop-in/step':>14}"
     ) + (f"{'base/step':>12}{'flowc/base':>12}" if base else "")
     print(head)
     print("-" * len(head))
@@ -576,11 +664,11 @@ def print_cases(cases: list[Case], base: str | None = None) -> None:
         line = (
             f"{case.name:<24}{case.steps:>6}{per[0]:>12}{per[1]:>12}{per[2]:>12}"
             f"{f'{lg:.4f}' if lg else 'n/a':>10}{f'{1 / lg:.0f}x' if lg else 'n/a':>10}"
-            f"{f'{hw:.2f}' if hw else 'n/a':>12}"
+            f"{f'{hw:.2f}' if hw else 'n/a':>12}{per[3]:>14}"
         )
         if base:
             fb = ratio(case, "flowc", "base")
-            line += f"{per[3]:>12}{f'{fb:.3f}' if fb else 'n/a':>12}"
+            line += f"{per[4]:>12}{f'{fb:.3f}' if fb else 'n/a':>12}"
         print(line)
     for case in cases:
         for impl, why in case.missing.items():
@@ -960,6 +1048,7 @@ def main(argv: list[str] | None = None) -> int:
                     "per_step_seconds": {k: s.median / c.steps for k, s in c.stats.items()},
                     "flowc_over_langgraph": ratio(c, "flowc", "langgraph"),
                     "flowc_over_hand": ratio(c, "flowc", "hand"),
+                    "dropin_over_flowc": ratio(c, "dropin", "flowc"),
                     # the fastest samples are the least disturbed by other processes
                     "flowc_over_langgraph_min": ratio(c, "flowc", "langgraph", best=True),
                     "flowc_over_hand_min": ratio(c, "flowc", "hand", best=True),

@@ -8,14 +8,24 @@ what a case needs.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from . import nodes
-from .specs import PARENT, chain_names, fan_names, sub_names
+from .specs import (
+    PARENT,
+    ROUTER_FAN,
+    ROUTER_HEAD,
+    chain_names,
+    fan_names,
+    sleep_names,
+    sub_names,
+)
 
 Node = Callable[..., dict[str, Any]]
 
@@ -154,3 +164,100 @@ def subgraph_updates(state: dict[str, Any]) -> Iterator[Update]:
             update = nodes.inc(state)
         state.update(update)
         yield Update(name, update)
+
+
+def router_modes(state: dict[str, Any]) -> Iterator[Update | Values | Custom]:
+    """The router graph in ``["updates", "values", "custom"]``: what each step emits."""
+    state = {"items": [], **state}
+    yield Values(dict(state))
+    buffer: list[Any] = []
+
+    def step(name: str, fn: Node) -> Iterator[Update | Values | Custom]:
+        update = fn(state)
+        state.update(update)
+        yield Update(name, update)
+        yield Values(dict(state))
+
+    for name in ROUTER_HEAD:
+        yield from step(name, nodes.inc)
+    if nodes.to_fan(state) == "b0":
+        yield from step("b0", nodes.inc)
+        # the parallel step: each node sees the same state; writes merge in name order
+        updates = []
+        for name in ROUTER_FAN:
+            if name == "p0":
+                update = nodes.fan_write(state, buffer.append)
+                for item in buffer:
+                    yield Custom(item)
+                buffer.clear()
+            else:
+                update = nodes.fan(state)
+            updates.append((name, update))
+        for name, update in updates:
+            state["items"] = state["items"] + update["items"]
+            yield Update(name, update)
+        yield Values(dict(state))
+        yield from step("c0", nodes.inc)
+        yield from step("c1", nodes.inc)
+        if nodes.to_tail(state) == "c2":
+            for name in ("c2", "d0", "d1"):
+                yield from step(name, nodes.inc)
+
+
+_POOL: ThreadPoolExecutor | None = None
+
+
+def _pool() -> ThreadPoolExecutor:
+    global _POOL
+    if _POOL is None:
+        _POOL = ThreadPoolExecutor(max_workers=THREADS)
+    return _POOL
+
+
+def sleep_updates(state: dict[str, Any]) -> Iterator[Update]:
+    """The parallel sleepers on a thread pool, then the join."""
+    state = {"items": [], **state}
+    names = sleep_names()
+    futures = [_pool().submit(nodes.nap, state) for _ in names]
+    updates = [future.result() for future in futures]
+    for name, update in zip(names, updates, strict=True):
+        yield Update(name, update)
+    for update in updates:
+        state["items"] = state["items"] + update["items"]
+    update = nodes.join(state)
+    state.update(update)
+    yield Update("join", update)
+
+
+THREADS = 32
+"""Threads of the threads-streaming case (and of this module's pool)."""
+
+
+def in_threads(run: Callable[[], Iterator[Any]]) -> Callable[[], int]:
+    """A case that drains ``THREADS`` runs of ``run`` at once, one per thread; the events seen."""
+
+    def drain() -> int:
+        return sum(1 for _ in run())
+
+    def many() -> int:
+        pool = _pool()
+        return sum(f.result() for f in [pool.submit(drain) for _ in range(THREADS)])
+
+    return many
+
+
+CONCURRENT = 1000
+"""Runs of the concurrent-astream case."""
+
+
+def concurrently(run: Callable[[], AsyncIterator[Any]]) -> Callable[[], int]:
+    """A case that drains ``CONCURRENT`` async runs of ``run`` at once in one event loop."""
+    loop = asyncio.new_event_loop()
+
+    async def drain() -> int:
+        return sum([1 async for _ in run()])
+
+    async def many() -> int:
+        return sum(await asyncio.gather(*(drain() for _ in range(CONCURRENT))))
+
+    return lambda: loop.run_until_complete(many())

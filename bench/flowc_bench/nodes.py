@@ -41,3 +41,31 @@ def join(state: dict[str, Any]) -> dict[str, Any]:
 def again(state: dict[str, Any]) -> str:
     """Router of the self-loop: go round until the count reaches ``LOOP_STEPS``."""
     return "tick" if state["count"] < LOOP_STEPS else "__end__"
+
+
+def fan_write(state: dict[str, Any], writer: StreamWriter) -> dict[str, Any]:
+    """A parallel node that tells the stream writer, then appends one item."""
+    writer({"items": 1})
+    return {"items": [1]}
+
+
+def to_fan(state: dict[str, Any]) -> str:
+    """First router of the router graph: on to the node that fans out."""
+    return "b0"
+
+
+def to_tail(state: dict[str, Any]) -> str:
+    """Second router of the router graph: on to the tail of the graph."""
+    return "c2"
+
+
+NAP_SECONDS = 0.01
+"""How long each node of the parallel-sleep graph sleeps."""
+
+
+def nap(state: dict[str, Any]) -> dict[str, Any]:
+    """Sleep (a stand-in for a blocking call), then append one item."""
+    import time
+
+    time.sleep(NAP_SECONDS)
+    return {"items": [1]}

@@ -30,6 +30,21 @@ PARENT = ("p0", "p1", "middle", "p3", "p4")
 """The parent graph of the subgraph case; ``middle`` runs the 5-node subgraph."""
 
 
+ROUTER_HEAD = ("a0", "a1", "a2")
+"""The router graph: a chain whose last node routes (``to_fan``) to ``b0``, ..."""
+ROUTER_FAN = ("p0", "p1", "p2")
+"""... which fans out to three parallel nodes (``p0`` calls the writer), joined by ``c0``, ..."""
+ROUTER_TAIL = ("c0", "c1", "c2", "d0", "d1")
+"""... then ``c1`` routes (``to_tail``) to ``c2``, and a chain to END: twelve nodes."""
+SLEEPERS = 8
+"""Parallel nodes of the sleep graph, each sleeping ``nodes.NAP_SECONDS``."""
+
+
+def sleep_names() -> list[str]:
+    """Node names of the parallel-sleep graph's sleepers."""
+    return [f"z{i}" for i in range(SLEEPERS)]
+
+
 def sub_names() -> list[str]:
     """Node names of the subgraph."""
     return [f"s{i}" for i in range(SUB_CHAIN)]
@@ -128,6 +143,88 @@ def parent_toml() -> str:
     return "\n".join(lines)
 
 
+def router_toml() -> str:
+    """The 12-node graph with two routers and a 3-way parallel step (see ``ROUTER_HEAD``)."""
+    lines = [
+        "[graph]",
+        'name = "router12"',
+        "",
+        "[state.fields]",
+        'count = "int"',
+        'items = { type = "list[int]", reducer = "add" }',
+        "",
+    ]
+    for node in (*ROUTER_HEAD, "b0", *ROUTER_TAIL):
+        lines += [f"[nodes.{node}]", f'call = "{NODES}:inc"', ""]
+    for node in ROUTER_FAN:
+        fn = "fan_write" if node == "p0" else "fan"
+        lines += [f"[nodes.{node}]", f'call = "{NODES}:{fn}"', ""]
+    lines += [
+        "[[edges]]",
+        f"chain = {_quoted(['START', *ROUTER_HEAD])}",
+        "",
+        "[[branches]]",
+        'from = "a2"',
+        f'router = "{NODES}:to_fan"',
+        'targets = ["b0", "END"]',
+        "",
+        "[[edges]]",
+        'from = "b0"',
+        f"to = {_quoted(ROUTER_FAN)}",
+        "",
+        "[[edges]]",
+        f"from = {_quoted(ROUTER_FAN)}",
+        'to = "c0"',
+        "",
+        "[[edges]]",
+        'chain = ["c0", "c1"]',
+        "",
+        "[[branches]]",
+        'from = "c1"',
+        f'router = "{NODES}:to_tail"',
+        'targets = ["c2", "END"]',
+        "",
+        "[[edges]]",
+        'chain = ["c2", "d0", "d1", "END"]',
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def sleep_toml() -> str:
+    """``SLEEPERS`` parallel nodes that sleep, then a join node."""
+    names = sleep_names()
+    lines = [
+        "[graph]",
+        'name = "sleep8"',
+        "",
+        "[state.fields]",
+        'count = "int"',
+        'items = { type = "list[int]", reducer = "add" }',
+        "",
+    ]
+    for node in names:
+        lines += [f"[nodes.{node}]", f'call = "{NODES}:nap"', ""]
+    lines += [
+        "[nodes.join]",
+        f'call = "{NODES}:join"',
+        "",
+        "[[edges]]",
+        'from = "START"',
+        f"to = {_quoted(names)}",
+        "",
+        "[[edges]]",
+        f"from = {_quoted(names)}",
+        'to = "join"',
+        "",
+        "[[edges]]",
+        'from = "join"',
+        'to = "END"',
+        "",
+    ]
+    return "\n".join(lines)
+
+
 def sub_toml() -> str:
     """The subgraph: a chain of ``SUB_CHAIN`` nodes."""
     return chain_toml("sub", SUB_CHAIN)
@@ -144,6 +241,8 @@ def write_specs(folder: Path) -> dict[str, Path]:
         "parent": parent_toml(),
         "sub": sub_toml(),
         "chain1000": chain_toml("chain1000", 1000),
+        "router12": router_toml(),
+        "sleep8": sleep_toml(),
     }
     folder.mkdir(parents=True, exist_ok=True)
     paths = {}

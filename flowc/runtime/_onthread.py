@@ -1,0 +1,410 @@
+"""A run on a thread: its checkpoints, its resume, its interrupts, as engine methods.
+
+:class:`OnThread` puts a run on its thread (a config naming a ``thread_id``
+and carrying a checkpointer), goes on from a thread's checkpoint, records
+interrupts and takes LangGraph's checkpoints at the step boundaries
+(:mod:`._persist`). It is a base of :class:`~._engine.Engine`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ._persist import BRANCH, CHECKPOINTER, DURABILITY, START, TASKS, Thread, task_id
+from .control import as_command, as_send
+from .errors import (
+    InvalidUpdateError,
+)
+from .events import (
+    Event,
+    InterruptEvent,
+    InterruptValuesEvent,
+    ReplayedUpdatesEvent,
+    ValuesEvent,
+)
+from .interrupts import GraphInterrupt, Resumes
+from .run import (
+    Task,
+)
+
+if TYPE_CHECKING:
+    pass
+
+
+from ._plan import Goto, Node
+from ._steps import (
+    _NO_ANSWER,
+    _NO_INTERRUPTS,
+    _NO_PUSHES,
+    _NOTHING,
+    BREAKPOINTS,
+    _interrupt_dict,
+    _resuming,
+)
+from ._supersteps import Supersteps
+
+
+class OnThread(Supersteps):
+    """The engine's methods for a run on a thread."""
+
+    def on_thread(self) -> Thread | None:
+        """Put the run on its thread, if its config names one and carries a checkpointer.
+
+        The thread's latest state becomes the run's, with the input applied
+        on top of it through the reducers (as LangGraph applies it), and the
+        step numbers go on from the thread's. Nested runs keep no thread of
+        their own.
+        """
+        run = self.run
+        if run.parent is not None:
+            return self._nested_thread()
+        configurable = run.config.get("configurable")
+        if not configurable or configurable.get(CHECKPOINTER) is None:
+            if self.plan.breakpoints is not None:
+                raise ValueError(
+                    f"graph {self.plan.name!r} has interrupt_before / interrupt_after, which need "
+                    "a checkpointer: run graph.with_checkpointer(saver) on a thread "
+                    "(config={'configurable': {'thread_id': ...}}) so that the run can be resumed"
+                )
+            return None
+        if configurable.get("thread_id") is None:
+            raise ValueError(
+                "a graph with a checkpointer needs a thread to run on: pass "
+                'config={"configurable": {"thread_id": ...}}'
+            )
+        thread = self.thread = run.thread = Thread(
+            configurable[CHECKPOINTER],
+            run.config,
+            self.plan.fields,
+            stream="checkpoints" in run.modes,
+            debug=run.debug,
+            durability=configurable.get(DURABILITY) or "async",
+            subgraphs=self.plan.subgraphs,
+            schema=self.plan.schema,
+        )
+        before, after = (configurable.get(key) for key in BREAKPOINTS)
+        if before or after:
+            self.breaks = (frozenset(before or ()), frozenset(after or ()))
+        elif self.plan.breakpoints is not None:
+            self.breaks = self.plan.breakpoints
+        saved, step = thread.load()
+        given = self.given
+        if given is None or (type(given) is not dict and as_command(given) is not None):
+            return self.resume_thread(thread, saved, step)
+        return self._started(thread, saved, step)
+
+    def _nested_thread(self) -> Thread | None:
+        """A subgraph's run inside a run on a thread keeps its checkpoints in its own namespace.
+
+        As in LangGraph, its namespace is its task's (``node:task id``), and a
+        run of a task that ran before (the parent resumed it) goes on from the
+        subgraph's latest checkpoint there instead of starting from its input.
+        """
+        run = self.run
+        parent = run.parent
+        assert parent is not None
+        outer = parent.run.thread
+        if outer is None:
+            return None
+        thread = self.thread = run.thread = Thread(
+            outer.saver,
+            outer.config,
+            self.plan.fields,
+            stream="checkpoints" in run.modes,
+            debug=run.debug,
+            durability=outer.durability,
+            subgraphs=self.plan.subgraphs,
+            schema=self.plan.schema,
+            ns=run.checkpoint_ns,
+            parents={**outer.parents, outer.ns: outer.config["configurable"]["checkpoint_id"]},
+            event_ns=run.ns,
+            mapped=outer.mapped,
+        )
+        saved, step = thread.load()
+        if thread.loaded is not None and (
+            not self.plan.stateful or _resuming(parent) or thread.addressed is not None
+        ):
+            return self.resume_thread(thread, saved, step)
+        return self._started(thread, saved, step)
+
+    def _started(self, thread: Thread, saved: dict[str, Any], step: int) -> Thread:
+        """A run with input on its thread: the input applied on top of the thread's state."""
+        values = self.values
+        given = self.given
+        self.step = step + 2
+        # the input writes the keys it has; `values` also holds the defaults it starts a state with
+        thread.given = (
+            {key: value for key, value in values.items() if key in given}
+            if isinstance(given, Mapping)
+            else dict(values)
+        )
+        # savers keep only channels that were written: the others have their start values
+        saved = self.plan.stored(saved)
+        thread.saved = dict(saved)
+        values.clear()
+        values.update(saved)
+        if thread.given:
+            self.plan.apply(values, thread.given)
+        return thread
+
+    def resume_thread(self, thread: Thread, saved: dict[str, Any], step: int) -> Thread:
+        """Go on from the thread's checkpoint (the input is ``None`` or a ``Command``).
+
+        The run's state is the checkpoint's, its first superstep the one the
+        checkpoint names (or, at a checkpoint its config names, a fork of it:
+        see :meth:`Thread.resume`), numbered after it; nothing is written for
+        the input. A run that stopped right after its input checkpoint takes
+        that input again: the hidden ``__start__`` task runs (see :meth:`begin`).
+        A subgraph's run whose task ran before goes on the same way from the
+        subgraph's own checkpoint.
+        """
+        from ._resume import Resumed, no_checkpoint
+
+        loaded = thread.loaded
+        if loaded is None:
+            raise no_checkpoint()
+        values = self.values
+        values.clear()
+        values.update(self.plan.stored(saved))
+        thread.saved = dict(values)
+        # the due tasks run now: none of them is discarded, as a new input would
+        thread.ran.clear()
+        command = None if self.given is None else as_command(self.given)
+        due, self.step, latest = thread.resume(command is not None and command.resume is not None)
+        if START in due:
+            thread.restarted = True
+            thread.given = dict(loaded.checkpoint["channel_values"].get(START) or {})
+            if thread.given:
+                self.plan.apply(values, thread.given)
+            self.step += 1
+        else:
+            # only the root run's input is the resume's (a subgraph's is its task's input)
+            given = self.given if self.run.parent is None else None
+            # the pending writes of a checkpoint the run replays are not its tasks'
+            pending = (loaded.pending_writes or ()) if latest else ()
+            resumed = self.resumed = Resumed(
+                thread, pending, given, self.plan.fields, self.plan.nodes
+            )
+            for target in (*resumed.goto, *(send.node for send in resumed.sends)):
+                if target not in self.plan.nodes:
+                    raise InvalidUpdateError(
+                        f"Command(goto={target!r}) as input: {target!r} is not a node of the graph"
+                    )
+            for key, value in resumed.update:
+                self.plan.apply(values, {key: value})
+        # LangGraph counts a resumed run's recursion limit from its checkpoint
+        thread.bound = 2 + step - self.step
+        return thread
+
+    def resume(self, thread: Thread) -> Generator[Event, None, None]:
+        """A resumed run's start: the state it goes on from, its checkpoint's event; its tasks."""
+        from ._persist import next_of
+
+        loaded = thread.loaded
+        if self.run.values:
+            yield ValuesEvent(dict(self.values), self.run.ns)
+        stored = loaded.checkpoint["channel_values"]
+        due = {name for name in next_of(stored) if name in self.plan.nodes}
+        due.update(self.resumed.goto)
+        self.ready = self.nodes(due) if due else ()
+        sends = [as_send(send) for send in stored.get(TASKS) or ()]
+        self.pushes = [send for send in sends if send is not None]
+        if self.resumed.sends:
+            # a Command(goto=Send(...)) input's tasks come first, as LangGraph's null task's
+            self.pushes[:0] = self.resumed.sends
+        if thread.stream or thread.debug:
+            pushed = [send.node for send in self.pushes]
+            names = (*pushed, *(node.name for node in self.ready))
+            yield from self.resumed_checkpoint(thread, names, len(pushed), self.values, self.step)
+
+    def resumed_checkpoint(
+        self,
+        thread: Thread,
+        names: Sequence[str],
+        pushed: int,
+        values: Mapping[str, Any],
+        step: int,
+    ) -> tuple[Event, ...]:
+        """The events of the checkpoint a resumed run goes on from, as LangGraph streams it again.
+
+        Its tasks (``pushed`` ``Send`` tasks first) show what their stored
+        writes say: a finished task's result, a failed one's error, an
+        interrupted one's interrupts.
+        """
+        from ._resume import task_statuses
+
+        resumed = self.resumed
+        loaded = thread.loaded
+        statuses = (
+            resumed.statuses if resumed is not None else task_statuses(loaded.pending_writes or ())
+        )
+        checkpoint_id = thread.config["configurable"]["checkpoint_id"]
+        reports: list[dict[str, Any]] = []
+        for index, name in enumerate(names):
+            kind = f"push:{index}" if index < pushed else "pull"
+            status = statuses.get(task_id(checkpoint_id, thread.ns, name, kind))
+            if status is None:
+                reports.append({"interrupts": ()})
+                continue
+            if status.error is not None:
+                reports.append({"error": status.error})
+                continue
+            raised = tuple(_interrupt_dict(i) for i in status.interrupts)
+            result = None
+            if status.finished:
+                result = {k: v for k, v in status.output if k in self.plan.keys}
+            reports.append(
+                {"result": result, "interrupts": raised} if result else {"interrupts": raised}
+            )
+        return thread.reopened(values, names, pushed, reports, step)
+
+    def prepare(self, tasks: tuple[Task, ...]) -> Generator[Event, None, None]:
+        """Ready a superstep's tasks on a thread for ``interrupt()``; hand back finished ones' writes.
+
+        Every task gets its :class:`~.interrupts.Resumes` (a subgraph's tasks
+        share the answers of the task that runs their graph). In
+        the first superstep of a resumed run, a task that finished before the
+        run stopped does not run again: its stored writes are its outcome,
+        and its update streams marked as cached, as LangGraph streams it.
+        """
+        resumed = self.resumed
+        run = self.run
+        given, by_id = self.answers_given()
+        if resumed is None:
+            for task in tasks:
+                task.resumes = Resumes(task.checkpoint_ns, [], given, by_id)
+            return
+        self.resumed = None
+        from ._resume import stored_goto, stored_update
+
+        fields = self.plan.fields
+        thread = self.thread
+        assert thread is not None
+        for task in tasks:
+            output = resumed.finished.get(task.id)
+            if output is None:
+                task.resumes = Resumes(
+                    task.checkpoint_ns, resumed.answers(task.id), given, by_id, resuming=True
+                )
+                continue
+            update = stored_update(output, fields)
+            goto = stored_goto(output)
+            self.writes[task] = (task, update, goto)
+            # the next checkpoint holds them as it holds the writes of the tasks that run
+            thread.written.update(update or ())
+            thread.written.update(BRANCH + name for name in goto)
+            if run.updates:
+                yield ReplayedUpdatesEvent(task.name, update, run.ns)
+
+    def answers_given(self) -> tuple[list[Any], Mapping[str, Any] | None]:
+        """The run's resume value (scalar, as a list the first unanswered call empties) and map.
+
+        A root run's are its ``Command(resume=...)``'s. A subgraph's run shares
+        those of the task that runs it: an ``interrupt()`` anywhere below a
+        resumed task takes the answer the root run was given, as in LangGraph.
+        """
+        resumed = self.resumed
+        parent = self.run.parent
+        if parent is None:
+            if resumed is None:
+                return _NO_ANSWER, None
+            return resumed.given, resumed.by_id
+        outer = parent.resumes
+        if outer is None:
+            return _NO_ANSWER, None
+        return outer.given, outer.by_id
+
+    def interrupted(self, task: Task, error: GraphInterrupt) -> tuple[Event, ...]:
+        """A task stopped at an interrupt: record it (the run stops after the superstep); its events."""
+        raised = error.interrupts
+        if self.interrupts is _NO_INTERRUPTS:
+            self.interrupts = []
+        self.interrupts.extend(raised)
+        resumes = task.resumes
+        thread = self.thread
+        assert thread is not None
+        thread.put_interrupt(task.id, raised, None if resumes is None else resumes.written())
+        run = self.run
+        events: list[Event] = []
+        if run.updates:
+            events.append(InterruptEvent(raised, run.ns))
+        if run.values:
+            events.append(InterruptValuesEvent(dict(self.values), raised, run.ns))
+        if run.tasks or run.debug:
+            events.extend(
+                run.task_result_interrupted(task, tuple(_interrupt_dict(i) for i in raised))
+            )
+        return tuple(events)
+
+    def halt(self) -> tuple[Event, ...]:
+        """End a superstep that raised interrupts: the run stops here.
+
+        The writes of the tasks that finished are stored (they are not run
+        again on resume) and applied to the state the run ends with; if they
+        wrote state keys, ``values`` streams it, as LangGraph does.
+        """
+        writes = self.writes
+        pushed = len(self.pushes_running)
+        order = self.order[pushed:] + self.order[:pushed]
+        wrote = False
+        for task in order:
+            done = writes.get(task)
+            if done is not None and done[1]:
+                self.plan.apply(self.values, done[1])
+                wrote = True
+        writes.clear()
+        self.ready = ()
+        self.pushes = _NO_PUSHES
+        if wrote and self.run.values:
+            return (ValuesEvent(dict(self.values), self.run.ns),)
+        return _NOTHING
+
+    def breakpoint(self, names: frozenset[str], nodes: tuple[Node, ...]) -> bool:
+        """Whether a breakpoint (``interrupt_before`` / ``interrupt_after``) names one of ``nodes``."""
+        return bool(names) and ("*" in names or any(node.name in names for node in nodes))
+
+    def breaks_before(self, names: frozenset[str], ready: tuple[Node, ...]) -> bool:
+        """Whether ``interrupt_before`` names a task of the next superstep: one of ``ready``,
+        or a node a ``Send`` goes to (LangGraph stops before those too)."""
+        return self.breakpoint(names, ready) or (
+            bool(names) and any(send.node in names for send in self.pushes)
+        )
+
+    def begin(self, thread: Thread, first: Goto) -> tuple[Event, ...]:
+        """The input checkpoint and the hidden ``__start__`` task's writes (where START leads).
+
+        A run resumed at its input checkpoint (see :meth:`resume_thread`) has
+        that checkpoint already: its first events are the state and that
+        checkpoint's, as LangGraph streams them again.
+        """
+        if thread.restarted:
+            # as LangGraph's resume: the state as stored, that checkpoint, then the input applied
+            events: tuple[Event, ...] = ()
+            if self.run.values:
+                events = (ValuesEvent(dict(thread.saved), self.run.ns),)
+            if thread.stream or thread.debug:
+                events += self.resumed_checkpoint(thread, (START,), 0, thread.saved, self.step - 1)
+            if self.run.values and thread.given:
+                events += (ValuesEvent(dict(self.values), self.run.ns),)
+            checkpoint_id = thread.config["configurable"]["checkpoint_id"]
+        else:
+            checkpoint_id, events = thread.checkpoint(
+                "input", self.step - 1, thread.saved, (), start=thread.given
+            )
+        thread.ran_task(START, (START,))
+        thread.put_writes(task_id(checkpoint_id, "", START), thread.given, first)
+        return events
+
+    def save(self, thread: Thread, step: int) -> tuple[Event, ...]:
+        """The checkpoint after superstep ``step``; it names the next superstep's tasks."""
+        checkpoint_id, events = thread.checkpoint(
+            "loop",
+            step,
+            self.values,
+            tuple(node.name for node in self.ready),
+            tuple(send.node for send in self.pushes),
+            sends=self.pushes,
+        )
+        del checkpoint_id
+        return events

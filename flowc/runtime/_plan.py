@@ -1,0 +1,552 @@
+"""A compiled graph as the engine runs it: its :class:`Plan` and :class:`Node` objects.
+
+A generated module describes its graph with these (its functions: what a
+node receives, what it does, where it leads); the engine (:mod:`._engine`)
+runs one plan per run. Standard library only, as all of the runtime.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Generator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from .config import DEFAULT_RECURSION_LIMIT
+from .control import PARENT, ParentCommand, as_command, as_send
+from .errors import (
+    EmptyInputError,
+    InvalidInputError,
+    InvalidUpdateError,
+)
+from .events import (
+    Event,
+    UpdatesEvent,
+)
+from .fingerprint import StateSchema
+from .run import (
+    Task,
+    check_update,
+    no_sync,
+)
+
+if TYPE_CHECKING:
+    from .policies import CachePolicy, RetryPolicy, TimeoutPolicy
+
+
+Writes = dict[str, Any] | None
+"""What a task wrote: a dict of state keys, or ``None`` for nothing."""
+Goto = tuple[str, ...]
+"""The nodes a task leads to (from its edges and routers)."""
+
+
+class Node:
+    """One node of a plan: its name, what it runs and where it leads.
+
+    Args:
+        name: the node's name.
+        updated: the node's ``@final`` updates-event class.
+        call: runs the node on a task: ``call(task, input, values)`` returns
+            what the node returned (the engine checks it against the state's
+            keys). Made from ``plain`` if not given.
+        then: the nodes its plain edges lead to (END left out).
+        plain: the node's own function, when it takes the state alone: the
+            drivers call it directly, and the engine checks what it returns.
+        acall: the async twin of ``call`` (async nodes and subgraph nodes).
+        stream: a subgraph node's body as a generator of its graph's events
+            that returns its writes, which a lone sync task runs in the loop.
+        route: ``route(state)`` gives where the node leads (edges and
+            routers) from the state with its writes applied.
+        aroute: the async twin of ``route``, when a router is async.
+        input: what the node receives, made from the state (the plan's
+            ``input`` if not given).
+        triggers, metadata, tags: what ``tasks`` and ``debug`` events show.
+        joins: the indices of the plan's joins this node feeds.
+        streams: the node may emit while it runs (the safe default); ``False``
+            when the compiler proved it quiet.
+        writes: the keys the spec declares the node writes: writing another
+            is an error at run time (else any of the state's keys).
+        retry: the node's retry policies (see :meth:`guard`).
+        defer: the node waits until nothing else is left to run (see :meth:`guard`).
+    """
+
+    __slots__ = (
+        "acall",
+        "after",
+        "aroute",
+        "cache",
+        "cache_ns",
+        "call",
+        "defer",
+        "direct",
+        "handler",
+        "input",
+        "is_async",
+        "joins",
+        "keys",
+        "metadata",
+        "name",
+        "plain",
+        "retry",
+        "route",
+        "routed",
+        "stream",
+        "streams",
+        "subgraph",
+        "tags",
+        "then",
+        "triggers",
+        "updated",
+        "writes",
+    )
+
+    def __init__(
+        self,
+        name: str,
+        updated: type[UpdatesEvent[Any, Any]],
+        call: Callable[[Task, Any, dict[str, Any]], object] | None = None,
+        *,
+        then: Goto = (),
+        plain: Callable[[Any], object] | None = None,
+        acall: Callable[[Task, Any, dict[str, Any]], Awaitable[object]] | None = None,
+        stream: Callable[[Task, Any, dict[str, Any]], Generator[Event, None, Writes]] | None = None,
+        route: Callable[[dict[str, Any]], Goto] | None = None,
+        aroute: Callable[[dict[str, Any]], Awaitable[Goto]] | None = None,
+        input: Callable[[dict[str, Any]], Any] | None = None,
+        triggers: tuple[str, ...] | None = None,
+        metadata: dict[str, Any] | None = None,
+        tags: tuple[str, ...] = (),
+        joins: tuple[int, ...] = (),
+        writes: tuple[str, ...] | None = None,
+        streams: bool = True,
+        retry: Sequence[RetryPolicy] = (),
+        defer: bool = False,
+    ) -> None:
+        self.name = name
+        self.updated = updated
+        if call is None:
+            if plain is not None:
+                call = _plain_call(plain)
+            elif acall is not None:
+                call = _async_only(name)
+            else:
+                raise TypeError(f"node {name!r} needs a call, a plain function or an acall")
+        self.call = call
+        self.then = then
+        self.plain = plain
+        self.acall = acall
+        self.stream = stream
+        self.route = route
+        self.aroute = aroute
+        self.input: Callable[[dict[str, Any]], Any] = input or dict
+        self.triggers = triggers if triggers is not None else (f"branch:to:{name}",)
+        self.metadata = metadata
+        self.tags = tags
+        self.joins = joins
+        self.writes = None if writes is None else frozenset(writes)
+        self.streams = streams
+        """Whether the node (or a router of it) may emit while it runs: custom events,
+        a graph's events. ``False`` (proven by the compiler) lets it run in the loop in
+        every mode; a subgraph node streams."""
+        """The keys the spec declares the node writes; it may write no other."""
+        self.keys: frozenset[str] = self.writes or frozenset()
+        """The keys the node may write (its declared writes, else the plan's state keys)."""
+        self.after: tuple[Node, ...] | None = None
+        """The nodes of ``then``, sorted, when they alone decide where the node leads
+        (no routers, no joins): the plan resolves them."""
+        self.subgraph: Plan | None = None
+        """A subgraph node's graph (its state is read from its own checkpoints)."""
+        self.is_async = acall is not None or aroute is not None
+        self.routed = route is not None or aroute is not None
+        self.direct: Callable[[dict[str, Any]], Goto] | None = None
+        """``route`` when it alone decides where the node leads (a sync router, no
+        joins): a lone task's next superstep is then the one node it names."""
+        """Whether routers decide where the node leads (else its plain edges do)."""
+        """Whether the node's task awaits something (an async node, subgraph or router)."""
+        self.retry: tuple[RetryPolicy, ...] = ()
+        """The node's retry policies (none: a failure fails the run)."""
+        self.cache: CachePolicy | None = None
+        """The node's cache policy, if any (see :meth:`Engine.look_up`)."""
+        self.cache_ns: tuple[str, ...] = ()
+        """Where the node's cache entries live."""
+        self.handler: Node | None = None
+        """The node that runs in this node's place when it fails (see :meth:`Engine.rescue`)."""
+        self.defer = defer
+        """Whether the node, once triggered, waits until no other node is triggered (LangGraph's
+        ``defer=True``): it then runs, with the ``Send`` tasks of that step if any."""
+        if retry:
+            self.guard(retry=retry)
+
+    def guard(
+        self,
+        *,
+        retry: Sequence[RetryPolicy] = (),
+        defer: bool = False,
+        cache: CachePolicy | None = None,
+        cache_ns: tuple[str, ...] = (),
+        error_handler: Node | None = None,
+        timeout: TimeoutPolicy | None = None,
+    ) -> None:
+        """Give the node policies (before it runs): ``retry`` runs a failed attempt again;
+        ``defer`` makes it wait until nothing else is left to run; ``cache`` takes what it
+        wrote from the run's cache when its input was seen before (its entries under
+        ``cache_ns``, by default ``("__flowc_writes", node name)``); ``error_handler``
+        runs when the node fails, in its place (see :meth:`Engine.rescue`); ``timeout``
+        gives up on an attempt of an async node that takes too long (a sync run of it fails,
+        as in LangGraph).
+
+        A node with retry policies is called through its ``call`` (and ``acall``), which
+        retry within the task (:mod:`.policies`): the engine no longer calls its ``plain``
+        function or its ``stream`` directly.
+        """
+        if timeout is not None:
+            from .policies import sync_timeout_message, timed
+
+            # each attempt is timed: the retries go around the timed call
+            if self.acall is not None:
+                self.acall = timed(timeout, self.name, self.acall)
+            self.call = _failing_call(sync_timeout_message(self.name))
+            self.plain = None
+            self.stream = None
+        if retry:
+            # only graphs with policies load them
+            from .policies import aretrying, retrying
+
+            self.retry = tuple(retry)
+            if not getattr(self.call, "async_only", False):
+                self.call = retrying(self.retry, self.call)
+            if self.acall is not None:
+                self.acall = aretrying(self.retry, self.acall)
+            self.plain = None
+            self.stream = None
+        if defer:
+            self.defer = True
+        if cache is not None:
+            self.cache = cache
+            self.cache_ns = cache_ns or ("__flowc_writes", self.name)
+        if error_handler is not None:
+            self.handler = error_handler
+
+    def __repr__(self) -> str:
+        return f"Node({self.name!r})"
+
+
+def _plain_call(plain: Callable[[Any], object]) -> Callable[[Task, Any, dict[str, Any]], object]:
+    def call(task: Task, inp: Any, values: dict[str, Any]) -> object:
+        return plain(inp)
+
+    return call
+
+
+def _async_only(name: str) -> Callable[[Task, Any, dict[str, Any]], object]:
+    def call(task: Task, inp: Any, values: dict[str, Any]) -> object:
+        raise no_sync(name)
+
+    call.async_only = True  # type: ignore[attr-defined]
+    return call
+
+
+def _failing_call(message: str) -> Callable[[Task, Any, dict[str, Any]], object]:
+    def call(task: Task, inp: Any, values: dict[str, Any]) -> object:
+        raise ValueError(message)
+
+    return call
+
+
+def _merge(values: dict[str, Any], update: dict[str, Any]) -> None:
+    values.update(update)
+
+
+class Plan:
+    """A compiled graph as the engine runs it.
+
+    Args:
+        name: the graph's name.
+        fields: the state's keys in declaration order (the order of ``values``).
+        nodes: the graph's nodes.
+        entry: the nodes of the first superstep (START's plain edges).
+        start: the state a run starts from, given its input, and whether the
+            input wrote anything (checks the input; a dict of the plan's keys
+            is taken as it is if not given).
+        merge: writes one task's writes into the state, through each field's
+            reducer (a plain ``update`` if not given).
+        first: START's routers, if any: the first superstep's nodes from the
+            input's state. ``afirst`` is its async twin.
+        joins: each join (an edge from several nodes at once): its sources
+            and its target.
+        last_value: the keys without a reducer: two tasks of one superstep
+            may not both write one.
+        input: what a node receives by default, made from the state.
+        recursion_limit: the graph's default recursion limit.
+        writes: per node, the keys its spec declares it writes (see :class:`Node`).
+        breakpoints: the nodes a run on a thread stops before and after (``"*"``:
+            every node), unless its config names others: the spec's
+            ``interrupt_before`` and ``interrupt_after``.
+        schema: the state's fields with their declared types, which each checkpoint
+            records (see :mod:`.fingerprint`).
+    """
+
+    __slots__ = (
+        "afirst",
+        "alone",
+        "breakpoints",
+        "caching",
+        "deferring",
+        "entry",
+        "fields",
+        "first",
+        "guarded",
+        "handling",
+        "input",
+        "joins",
+        "keys",
+        "last_value",
+        "limit",
+        "merge",
+        "merge_writes",
+        "name",
+        "nodes",
+        "recursion_limit",
+        "schema",
+        "start",
+        "stateful",
+        "subgraphs",
+        "timing",
+    )
+
+    def __init__(
+        self,
+        name: str,
+        fields: tuple[str, ...],
+        nodes: tuple[Node, ...],
+        entry: Goto = (),
+        *,
+        start: Callable[[Any], tuple[dict[str, Any], bool]] | None = None,
+        merge: Callable[[dict[str, Any], dict[str, Any]], None] | None = None,
+        first: Callable[[dict[str, Any]], Goto] | None = None,
+        afirst: Callable[[dict[str, Any]], Awaitable[Goto]] | None = None,
+        joins: tuple[tuple[frozenset[str], str], ...] = (),
+        last_value: frozenset[str] = frozenset(),
+        input: Callable[[dict[str, Any]], Any] | None = None,
+        recursion_limit: int | None = None,
+        writes: Mapping[str, tuple[str, ...]] | None = None,
+        breakpoints: tuple[tuple[str, ...], tuple[str, ...]] | None = None,
+        schema: StateSchema = (),
+    ) -> None:
+        self.name = name
+        self.schema = schema
+        self.breakpoints = (
+            None if breakpoints is None else (frozenset(breakpoints[0]), frozenset(breakpoints[1]))
+        )
+        self.fields = fields
+        self.keys = frozenset(fields)
+        self.nodes: Mapping[str, Node] = {node.name: node for node in nodes}
+        self.entry = entry
+        self.merge = merge or _merge
+        self.alone = {node.name: (node,) for node in nodes}
+        """Each node as a superstep of its own (a tuple made once)."""
+        self.merge_writes = merge
+        """The graph's own merge; ``None`` when writes are a plain ``update``."""
+        for node in nodes:
+            if writes and node.name in writes:
+                node.writes = frozenset(writes[node.name])
+                node.keys = node.writes
+            elif node.writes is None:
+                node.keys = self.keys
+            if not node.routed and not node.joins:
+                node.after = tuple(self.nodes[name] for name in sorted(set(node.then)))
+            elif node.aroute is None and not node.joins:
+                node.direct = node.route
+        self.first = first
+        self.afirst = afirst
+        self.joins = joins
+        self.last_value = last_value if len(nodes) > 1 else frozenset()
+        self.input = input
+        self.recursion_limit = recursion_limit
+        self.limit = DEFAULT_RECURSION_LIMIT if recursion_limit is None else recursion_limit
+        """The recursion limit of a run that sets none."""
+        self.start = start or self._start
+        self.subgraphs = frozenset(node.name for node in nodes if node.stream is not None)
+        """The nodes that run a subgraph (their tasks' states are the subgraphs')."""
+        self.stateful = False
+        """As a subgraph, the graph keeps one state per thread from one run of it to the next
+        (LangGraph's ``compile(checkpointer=True)``): its checkpoints' namespace is its node's
+        name, without the task id."""
+        if input is not None:
+            for node in nodes:
+                if node.input is dict:
+                    node.input = input
+        self.guarded = any(node.retry for node in nodes)
+        """Whether a node has a policy: then an async run's lone sync tasks run on a worker
+        (a retry's wait would block the event loop)."""
+        self.deferring = any(node.defer for node in nodes)
+        """Whether a node is deferred (see :meth:`Engine.hold`)."""
+        self.caching = False
+        """Whether a node has a cache policy (see :meth:`Engine.look_up`)."""
+        self.timing = False
+        """Whether runs may limit the time of a superstep (see :meth:`Engine.use_timeout`)."""
+        self.handling = False
+        """Whether a node has an error handler (see :meth:`Engine.rescue`)."""
+
+    def guard(
+        self,
+        node: str,
+        *,
+        retry: Sequence[RetryPolicy] = (),
+        defer: bool = False,
+        cache: CachePolicy | None = None,
+        cache_ns: tuple[str, ...] = (),
+        error_handler: Node | None = None,
+        timeout: TimeoutPolicy | None = None,
+    ) -> None:
+        """Give ``node`` policies, before the plan runs (see :meth:`Node.guard`).
+
+        An error handler becomes one of the plan's nodes (its updates and task results
+        name it), which no edge leads to.
+        """
+        self.nodes[node].guard(
+            retry=retry,
+            defer=defer,
+            cache=cache,
+            cache_ns=cache_ns,
+            error_handler=error_handler,
+            timeout=timeout,
+        )
+        if error_handler is not None:
+            error_handler.keys = error_handler.writes or self.keys
+            self.nodes[error_handler.name] = error_handler  # type: ignore[index]
+            self.handling = True
+        self.guarded = self.guarded or bool(retry)
+        self.deferring = self.deferring or defer
+        self.caching = self.caching or cache is not None
+
+    def stored(self, channels: Mapping[str, Any]) -> dict[str, Any]:
+        """The state a checkpoint's ``channels`` hold, in declaration order.
+
+        A key never written has the value an empty input starts it with (an
+        empty list for a list reducer, as LangGraph's channels start), if any.
+        """
+        try:
+            state = self.start({})[0]
+        except (EmptyInputError, InvalidInputError, TypeError, ValueError):
+            # a state whose class requires fields has no empty start
+            state = {}
+        state.update((key, channels[key]) for key in self.fields if key in channels)
+        return {key: state[key] for key in self.fields if key in state}
+
+    def _start(self, input: Any) -> tuple[dict[str, Any], bool]:
+        # the common input, a dict of state keys, needs no call
+        if type(input) is not dict or not self.keys.issuperset(input):
+            input = self.checked_input(input)
+        # into an empty state every key is written as it is, in declaration order
+        return {key: input[key] for key in self.fields if key in input}, bool(input)
+
+    def checked_input(self, input: Any) -> Mapping[str, Any]:
+        """A run's input, checked: a mapping of the state's keys.
+
+        Raises:
+            EmptyInputError: for ``None``, as LangGraph says it.
+            InvalidInputError: for anything but a mapping, or a key the state does not have.
+        """
+        if input is None:
+            raise EmptyInputError("Received no input for __start__")
+        if type(input) is not dict and not isinstance(input, Mapping):
+            raise InvalidInputError(
+                f"graph {self.name!r} takes a mapping of state keys as input, "
+                f"not {type(input).__name__}"
+            )
+        if not self.keys.issuperset(input):
+            unknown = [key for key in input if key not in self.keys]
+            raise InvalidInputError(
+                f"graph {self.name!r} has no state key {unknown[0]!r} "
+                f"(its keys: {', '.join(self.fields)})"
+            )
+        return input
+
+    def check(self, node: str, result: object) -> Writes:
+        """What ``node`` returned, as its writes (see :func:`check_update`)."""
+        declared = self.nodes[node].writes
+        if type(result) is dict and result and (declared or self.keys).issuperset(result):
+            return result
+        writes = check_update(node, result, self.keys)
+        if writes and declared is not None and not declared.issuperset(writes):
+            extra = sorted(str(k) for k in writes if k not in declared)
+            raise InvalidUpdateError(
+                f"node {node!r} wrote {', '.join(repr(k) for k in extra)}, which its spec "
+                f"does not declare in `writes` (it writes {', '.join(sorted(declared))})"
+            )
+        return writes
+
+    def outcome(self, node: str, result: object) -> tuple[Writes, Goto]:
+        """What ``node`` returned, as its writes and where it sends the run besides its edges.
+
+        A :class:`~.control.Command` gives both (its ``update`` and its
+        ``goto``: node names and ``Send``s); anything else is writes alone.
+        """
+        command = as_command(result)
+        if command is None:
+            return self.check(node, result), ()
+        if command.graph == PARENT:
+            raise ParentCommand(node, command)
+        if command.graph is not None:
+            raise InvalidUpdateError(
+                f"node {node!r} returned a Command for graph {command.graph!r}: "
+                "commands to a parent graph are not supported by flowc yet"
+            )
+        if command.resume is not None:
+            raise InvalidUpdateError(
+                f"node {node!r} returned a Command with resume: resuming needs a checkpointer, "
+                "which flowc runs do not have yet"
+            )
+        update = command.update
+        if isinstance(update, list | tuple):
+            update = dict(update)
+        goto = command.goto
+        targets: tuple[Any, ...] = (
+            tuple(goto) if isinstance(goto, list | tuple) else (goto,) if goto else ()
+        )
+        out: list[Any] = []
+        for target in targets:
+            send = as_send(target) if not isinstance(target, str) else None
+            if send is not None:
+                out.append(send)
+            elif target not in ("__end__", "END"):
+                if target not in self.nodes:
+                    raise InvalidUpdateError(
+                        f"node {node!r} returned a Command to go to {target!r}, "
+                        "which is not a node of the graph"
+                    )
+                out.append(target)
+        return self.check(node, update), tuple(out)
+
+    def apply(self, values: dict[str, Any], update: dict[str, Any]) -> None:
+        """Write ``update`` into ``values``, keeping ``values`` in declaration order."""
+        known = len(values)
+        self.merge(values, update)
+        if len(values) != known:
+            self.reorder(values)
+
+    def reorder(self, values: dict[str, Any]) -> None:
+        """Put the keys back in declaration order after a key was written for the first time.
+
+        That happens at most once per key and run.
+        """
+        ordered = [(key, values[key]) for key in self.fields if key in values]
+        values.clear()
+        values.update(ordered)
+
+
+def keyed_input(
+    keys: tuple[str, ...], defaults: Mapping[str, Any] | None = None
+) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """What a node with an input schema of its own receives: only those keys."""
+    if defaults:
+
+        def with_defaults(values: dict[str, Any]) -> dict[str, Any]:
+            state = {**defaults, **values}
+            return {key: state[key] for key in keys if key in state}
+
+        return with_defaults
+
+    def only(values: dict[str, Any]) -> dict[str, Any]:
+        return {key: values[key] for key in keys if key in values}
+
+    return only
