@@ -316,18 +316,139 @@ def test_send_tasks_interrupt_with_ids_of_their_own_and_resume(use_async: bool) 
     assert final == {"log": ["a:a?", "b:b?"]}
 
 
-def test_interrupt_in_a_subgraph_is_refused_naming_the_subgraph() -> None:
+def subgraph_asking_plan(calls: list[str]) -> Plan:
+    """first -> sub, where sub runs ``before -> ask`` (``ask`` interrupts once)."""
     from flowc.runtime._drive import subgraph_node
 
-    def ask(state: Any) -> Any:
-        return {"log": [interrupt("deep?")]}
+    def before(state: Any) -> Any:
+        calls.append("before")
+        return {"log": ["before"]}
 
-    child = Plan("child", ("log",), (Node("ask", UpdatesEvent, plain=ask),), entry=("ask",))
-    plan = plan_of(subgraph_node("sub", UpdatesEvent, child, ("log",)), entry=("sub",))
+    def ask(state: Any) -> Any:
+        calls.append("ask")
+        return {"log": [f"ask:{interrupt('deep?')}"]}
+
+    child = Plan(
+        "child",
+        ("log",),
+        (
+            Node("before", UpdatesEvent, plain=before, then=("ask",)),
+            Node("ask", UpdatesEvent, plain=ask),
+        ),
+        entry=("before",),
+        merge=_append,
+    )
+    return plan_of(
+        Node("first", UpdatesEvent, plain=lambda s: {"log": ["first"]}, then=("sub",)),
+        subgraph_node("sub", UpdatesEvent, child, ("log",)),
+        entry=("first",),
+    )
+
+
+@both
+def test_an_interrupt_in_a_subgraph_stops_the_parent_and_resumes_inside_the_subgraph(
+    use_async: bool,
+) -> None:
+    saver = InMemorySaver()
+    calls: list[str] = []
+    plan = subgraph_asking_plan(calls)
+    found = events(plan, {"log": []}, on_thread(saver), use_async)
+    ((raised,),) = [e.interrupts for e in found if isinstance(e, InterruptEvent)]
+    assert raised.value == "deep?"
+    # the id is the asking task's own: its namespace runs through the subgraph's task
+    (sub_task,) = {tid for tid, channel, _ in pending_writes(saver) if channel == "__interrupt__"}
+    assert sub_task == task_id(
+        saver.get_tuple({"configurable": {"thread_id": "t", "checkpoint_ns": ""}}).config[  # type: ignore[union-attr]
+            "configurable"
+        ]["checkpoint_id"],
+        "",
+        "sub",
+    )
+    assert calls == ["before", "ask"]
+    final = invoke(plan, Command(resume="yes"), on_thread(saver))
+    # the subgraph goes on from its own checkpoint: `before` does not run again
+    assert calls == ["before", "ask", "ask"]
+    assert final == {"log": ["first", "first", "before", "ask:yes"]}
+
+
+@both
+def test_parallel_subgraphs_interrupt_in_one_step_and_a_resume_map_answers_each(
+    use_async: bool,
+) -> None:
+    from flowc.runtime._drive import subgraph_node
+
+    def child(name: str) -> Plan:
+        def ask(state: Any) -> Any:
+            return {"log": [f"{name}:{interrupt(name + '?')}"]}
+
+        return Plan(
+            "child_" + name,
+            ("log",),
+            (Node("ask", UpdatesEvent, plain=ask),),
+            entry=("ask",),
+            merge=_append,
+        )
+
+    plan = plan_of(
+        subgraph_node("left", UpdatesEvent, child("left"), ("log",)),
+        subgraph_node("right", UpdatesEvent, child("right"), ("log",)),
+        entry=("left", "right"),
+    )
+    saver = InMemorySaver()
+    raised = raised_by(events(plan, {"log": []}, on_thread(saver), use_async))
+    assert sorted(i.value for i in raised) == ["left?", "right?"]
+    assert len({i.id for i in raised}) == 2
+    # both are pending: a scalar cannot say which it answers
+    with pytest.raises(RuntimeError, match=r"^When there are multiple pending interrupts"):
+        invoke(plan, Command(resume="x"), on_thread(saver))
+    answers = {i.id: i.value.upper() for i in raised}
+    final = invoke(plan, Command(resume=answers), on_thread(saver))
+    assert final == {"log": ["left:LEFT?", "right:RIGHT?"]}
+
+
+@both
+def test_a_subgraph_answered_in_part_resumes_only_the_task_still_waiting(use_async: bool) -> None:
+    from flowc.runtime._drive import subgraph_node
+
+    calls: list[str] = []
+
+    def child(name: str) -> Plan:
+        def ask(state: Any) -> Any:
+            calls.append(name)
+            return {"log": [f"{name}:{interrupt(name + '?')}"]}
+
+        return Plan(
+            "child_" + name,
+            ("log",),
+            (Node("ask", UpdatesEvent, plain=ask),),
+            entry=("ask",),
+            merge=_append,
+        )
+
+    plan = plan_of(
+        subgraph_node("left", UpdatesEvent, child("left"), ("log",)),
+        subgraph_node("right", UpdatesEvent, child("right"), ("log",)),
+        entry=("left", "right"),
+    )
+    saver = InMemorySaver()
+    raised = raised_by(events(plan, {"log": []}, on_thread(saver), use_async))
+    left = next(i for i in raised if i.value == "left?")
+    calls.clear()
+    again = raised_by(events(plan, Command(resume={left.id: "L"}), on_thread(saver), use_async))
+    # right asks again under the same id; left, answered, is done
+    assert [(i.value, i.id) for i in again] == [
+        ("right?", next(i.id for i in raised if i.value == "right?"))
+    ]
+    assert sorted(calls) == ["left", "right"]
+    final = invoke(plan, Command(resume="R"), on_thread(saver))
+    assert final == {"log": ["left:L", "right:R"]}
+
+
+def test_a_subgraph_of_a_run_without_a_checkpointer_cannot_interrupt() -> None:
     with pytest.raises(
-        RuntimeError, match="node 'ask' of graph 'child' called interrupt\\(\\) inside"
+        RuntimeError, match=r"^node 'ask' called interrupt\(\) in subgraph 'child', which needs a c"
     ):
-        invoke(plan, {"log": []}, on_thread(InMemorySaver()))
+        invoke(subgraph_asking_plan([]), {"log": []}, None)
 
 
 def test_an_empty_command_as_input_is_refused_as_empty_input() -> None:
@@ -391,27 +512,65 @@ def _ask_helper() -> Any:
     return interrupt("through a helper?")
 
 
-def test_compiling_an_interrupting_node_without_a_checkpointer_is_a_located_error() -> None:
+def test_a_root_run_of_an_interrupting_graph_without_a_checkpointer_is_a_located_error() -> None:
     from flowc.langgraph import START, GraphCompileError, StateGraph
+
+    ran: list[str] = []
 
     def build() -> Any:
         builder = StateGraph(LogState)
         builder.add_node("ask", _asks_through_a_helper)
-        builder.add_edge(START, "ask")
+        builder.add_node("pre", lambda s: ran.append("pre") or {"log": ["pre"]})
+        builder.add_edge(START, "pre")
+        builder.add_edge("pre", "ask")
         return builder
 
+    # it compiles, as in LangGraph: run as a subgraph it takes its parent's checkpointer
+    graph = build().compile()
     with pytest.raises(GraphCompileError) as info:
-        build().compile()
+        graph.invoke({"log": []})
     ((diagnostic),) = info.value.diagnostics
     assert (diagnostic.code, diagnostic.message) == (
         "E604",
-        "node `ask` calls `interrupt()`, but the graph is compiled without a checkpointer: "
-        "nothing could resume the run it stops",
+        "node `ask` calls `interrupt()`, but the graph is compiled without a checkpointer and "
+        "runs as a root graph: nothing could resume the run it stops",
     )
     assert diagnostic.span is not None and diagnostic.span.file == __file__
+    assert ran == []
     graph = build().compile(checkpointer=InMemorySaver())
     config = {"configurable": {"thread_id": "t"}}
     assert graph.invoke({"log": []}, config)["__interrupt__"][0].value == "through a helper?"
+
+
+@both
+def test_a_graph_compiled_without_a_checkpointer_interrupts_as_a_subgraph_of_one_with(
+    use_async: bool,
+) -> None:
+    from flowc.langgraph import START, StateGraph
+
+    inner_builder = StateGraph(LogState)
+    inner_builder.add_node("ask", _asks_through_a_helper)
+    inner_builder.add_edge(START, "ask")
+    inner = inner_builder.compile()
+
+    def call_inner(state: LogState) -> Any:
+        return {"log": inner.invoke({"log": []})["log"]}
+
+    outer = StateGraph(LogState)
+    outer.add_node("call_inner", call_inner)
+    outer.add_edge(START, "call_inner")
+    graph = outer.compile(checkpointer=InMemorySaver())
+    config = {"configurable": {"thread_id": "t"}}
+
+    def run(given: Any) -> Any:
+        if use_async:
+            return asyncio.run(graph.ainvoke(given, config))
+        return graph.invoke(given, config)
+
+    paused = run({"log": []})
+    assert [i.value for i in paused["__interrupt__"]] == ["through a helper?"]
+    assert paused["log"] == []
+    assert run(Command(resume="yes")) == {"log": ["yes"]}
 
 
 def test_breakpoints_without_a_checkpointer_fail_before_anything_runs() -> None:
@@ -434,3 +593,48 @@ def test_breakpoints_without_a_checkpointer_fail_before_anything_runs() -> None:
         with pytest.raises(ValueError, match=r"^interrupt_before / interrupt_after need a checkp"):
             list(graph.stream({"log": []}, **options))
     assert ran == []
+
+
+class Answer(TypedDict):
+    ok: bool
+
+
+def test_a_response_schema_validates_the_answer_and_a_refused_one_is_asked_again() -> None:
+    import langgraph.errors
+    from pydantic import TypeAdapter, ValidationError
+    from typing_extensions import TypedDict as ValidatedDict
+
+    class Checked(ValidatedDict):
+        ok: bool
+
+    schemas: list[Any] = [Checked, TypeAdapter(Checked)]
+    for schema in schemas:
+
+        def ask(state: Any, schema: Any = schema) -> Any:
+            return {"log": [str(interrupt("ok?", response_schema=schema)["ok"])]}
+
+        plan = plan_of(Node("ask", UpdatesEvent, plain=ask), entry=("ask",))
+        config = on_thread(InMemorySaver())
+        (asked,) = events(plan, {"log": []}, config, use_async=False)
+        assert asked.interrupts[0].response_schema == TypeAdapter(Checked).json_schema()
+        with pytest.raises(ValidationError) as refused:
+            invoke(plan, Command(resume={"ok": "perhaps"}), config)
+        # marked as LangGraph marks it, so LangGraph's own test says so too
+        assert langgraph.errors.is_invalid_resume(refused.value)
+        # nothing of the refused answer was kept: a good one answers the same question
+        assert invoke(plan, Command(resume={"ok": "yes"}), config) == {"log": ["True"]}
+
+
+def test_a_response_schema_that_is_no_schema_is_refused_naming_it() -> None:
+    def ask(state: Any) -> Any:
+        return {"log": [interrupt("ok?", response_schema=42)]}
+
+    plan = plan_of(Node("ask", UpdatesEvent, plain=ask), entry=("ask",))
+    assert events(plan, {"log": []}, on_thread(InMemorySaver()), use_async=False) == [
+        (
+            "raised",
+            "TypeError",
+            "interrupt(response_schema=42): give a class, a JSON schema dict, or a validator "
+            "such as pydantic.TypeAdapter(...)",
+        )
+    ]

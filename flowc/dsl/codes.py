@@ -378,12 +378,14 @@ E603 = _code(
 )
 E604 = _code(
     "E604",
-    "interrupt() in a graph compiled without a checkpointer",
+    "interrupt() in a root graph run without a checkpointer",
     (
-        "A node that calls `interrupt()` in a graph compiled without a checkpointer: nothing "
-        "could resume the run it stops, so flowc refuses it when the graph is compiled. "
-        "Compile with `checkpointer=` (one of `flowc.savers`, or a LangGraph saver) and run on "
-        "a thread."
+        "A node that calls `interrupt()` in a graph compiled without a checkpointer, run as a "
+        "root graph: nothing could resume the run it stops, so flowc refuses the run before it "
+        "starts. The graph compiles, as in LangGraph: run as a subgraph of a graph with a "
+        "checkpointer (a node, or `invoke` inside a node), it keeps its checkpoints on its "
+        "parent's thread and may interrupt. Compile with `checkpointer=` (one of "
+        "`flowc.savers`, or a LangGraph saver) and run on a thread."
     ),
 )
 E701 = _code(

@@ -13,7 +13,6 @@ honour (``destinations``, ``trace_policy``) fail right away, in the
 
 from __future__ import annotations
 
-import dataclasses
 import inspect
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -23,19 +22,13 @@ from flowc.dsl.spec import END, START
 from flowc.dsl.usercode import is_async as _is_async
 from flowc.runtime.policies import sync_timeout_message, timeout_policy
 
-from ._blueprint import Blueprint, BranchRecord, EdgeRecord, NodePolicies, NodeRecord
+from ._adapt import _annotations, _metadata, is_compiled_graph, is_runnable, is_tool_node
+from ._blueprint import BranchRecord, EdgeRecord, NodePolicies, NodeRecord
 from ._errors import UnsupportedFeatureError, call_site, deprecated
-from ._lower import (
-    UNSUPPORTED,
-    _annotations,
-    _metadata,
-    check_blueprint,
-    compile_blueprint,
-    is_compiled_graph,
-    is_runnable,
-    is_tool_node,
-)
+from ._lower import check_blueprint, compile_blueprint
+from ._lowering import UNSUPPORTED
 from ._policies import cache_policy, retry_policies
+from ._recording import _Recording
 
 if TYPE_CHECKING:
     from ._compiled import CompiledStateGraph
@@ -159,7 +152,7 @@ def _check_reducers(state: Any) -> None:
             raise ValueError(f"Invalid reducer signature. Expected (a, b) -> c. Got {sig}")
 
 
-class StateGraph(Generic[StateT]):
+class StateGraph(_Recording, Generic[StateT]):
     """A graph whose nodes read and update a shared state (LangGraph's builder API).
 
     Args:
@@ -470,70 +463,6 @@ class StateGraph(Generic[StateT]):
 
     # -- compiling
 
-    def _blueprint(
-        self, name: str | None, compile_span: Span | None, problems: list[Diagnostic]
-    ) -> Blueprint:
-        return Blueprint(
-            name=name or "LangGraph",
-            state=self.state_schema,
-            state_span=self._span,
-            compile_span=compile_span,
-            nodes=tuple(self._with_defaults(n) for n in self._nodes),
-            edges=tuple(self._edges),
-            branches=tuple(self._branches),
-            problems=(*self._problems, *problems),
-            input_schema=None if self.input_schema is self.state_schema else self.input_schema,
-            output_schema=None if self.output_schema is self.state_schema else self.output_schema,
-        )
-
-    def _with_defaults(self, record: NodeRecord) -> NodeRecord:
-        defaults = self._defaults
-        own = record.policies or NodePolicies()
-        retry = defaults.get("retry_policy") if own.retry is None else own.retry
-        cache = defaults.get("cache_policy") if own.cache is None else own.cache
-        handler = own.error_handler
-        if handler is None and "error_handler" in defaults:
-            handler = ("__default_error_handler__", defaults["error_handler"], None)
-        if handler is not None:
-            # the retry defaults apply to error handlers too, as in LangGraph
-            handler = (handler[0], handler[1], defaults.get("retry_policy"))
-        timeout = defaults.get("timeout") if own.timeout is None else own.timeout
-        if (
-            retry is own.retry
-            and cache is own.cache
-            and handler == own.error_handler
-            and timeout is own.timeout
-        ):
-            return record
-        return dataclasses.replace(
-            record,
-            policies=dataclasses.replace(
-                own, retry=retry, cache=cache, error_handler=handler, timeout=timeout
-            ),
-        )
-
-    def _unresumable(self) -> list[Diagnostic]:
-        """Nodes that call ``interrupt()`` in a graph compiled without a checkpointer (E604)."""
-        from ._scan import calls_interrupt
-
-        out = []
-        for record in self._nodes:
-            if is_compiled_graph(record.action) or not callable(record.action):
-                continue
-            spelled = calls_interrupt(record.action)
-            if spelled is not None:
-                out.append(
-                    Diagnostic.error(
-                        "E604",
-                        f"node `{record.name}` calls `{spelled}()`, but the graph is compiled "
-                        "without a checkpointer: nothing could resume the run it stops",
-                        record.span,
-                        "compile with checkpointer=... (flowc.savers or a LangGraph saver) and "
-                        "run on a thread; a subgraph that interrupts is not supported yet",
-                    )
-                )
-        return out
-
     def validate(self) -> StateGraph[StateT]:
         """Run flowc's checks without generating code.
 
@@ -604,8 +533,6 @@ class StateGraph(Generic[StateT]):
                         "pass one of flowc.stores (InMemoryStore, SqliteStore) or a LangGraph store",
                     )
                 )
-        if checkpointer in (None, False):
-            problems.extend(self._unresumable())
         for record in map(self._with_defaults, self._nodes):
             timed = record.policies is not None and record.policies.timeout is not None
             if timed and not is_compiled_graph(record.action) and not _is_async(record.action):
@@ -617,6 +544,8 @@ class StateGraph(Generic[StateT]):
             blueprint,
             self,
             checkpointer=None if checkpointer in (None, False, True) else checkpointer,
+            unresumable=self._unresumable() if checkpointer in (None, False, True) else (),
+            stateful=checkpointer is True,
             context_schema=self.context_schema,
             cache=cache,
             store=store,

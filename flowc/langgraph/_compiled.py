@@ -10,442 +10,51 @@ that flowc does not support fail before anything runs, naming the option.
 from __future__ import annotations
 
 import copy
-import warnings
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any
 
-from flowc.runtime import Config, _state, current_task
+from flowc.runtime import Config, current_task
 from flowc.runtime._engine import BREAKPOINTS, STEP_TIMEOUT
 from flowc.runtime._persist import (
-    CHECKPOINTER,
     DURABILITY,
 )
 from flowc.runtime.context import with_context
 from flowc.runtime.control import as_command
-from flowc.runtime.events import InterruptEvent
 from flowc.runtime.policies import CACHE
 from flowc.runtime.store import with_store
 
+from ._adapt import _annotations as _annotations_of
+from ._adapt import _object_update
 from ._blueprint import Blueprint
+from ._chunks import (
+    _INTERRUPT,
+    GraphOutput,
+    _aroot_chunks,
+    _latest,
+    _output_chunks,
+    _result,
+    _root_chunks,
+    _root_value,
+    _tagged,
+)
 from ._draw import DrawableGraph, drawing
-from ._errors import UnsupportedFeatureError, deprecated
-from ._lower import ROOT, _object_update, is_root_state
-from ._lower import _annotations as _annotations_of
+from ._errors import GraphCompileError, deprecated, source_texts
+from ._roots import ROOT, is_root_state
+from ._run_options import _config, _io_keys, _nodes, _refuse, merge_configs
 from ._schema import schema_name, state_json_schema
+from ._thread_state import PregelTask, StateSnapshot, _ThreadState
 from .runtime import coerce_context
 
 if TYPE_CHECKING:
+    from flowc.dsl.diagnostics import Diagnostic
+
     from ._builder import StateGraph
 
 __all__ = ["CompiledStateGraph", "GraphOutput", "PregelTask", "StateSnapshot"]
 
-OutputT = TypeVar("OutputT")
-_INTERRUPT = "__interrupt__"
 
-
-@dataclass(frozen=True)
-class GraphOutput(Generic[OutputT]):
-    """What ``invoke`` / ``ainvoke`` return with ``version="v2"``: LangGraph's ``GraphOutput``.
-
-    Attributes:
-        value: the final state (a dict, or the dataclass / pydantic state's class).
-        interrupts: the interrupts the run stopped at (``Interrupt`` s), else ``()``.
-    """
-
-    value: OutputT
-    interrupts: tuple[Any, ...] = ()
-
-    def __getitem__(self, key: str) -> Any:
-        """Deprecated in LangGraph too: ``result[key]`` reads ``value`` (or the interrupts)."""
-        warnings.warn(_KEY_ACCESS, DeprecationWarning, stacklevel=2)
-        if key == _INTERRUPT:
-            return self.interrupts
-        if isinstance(self.value, dict):
-            return self.value[key]
-        try:
-            return getattr(self.value, key)
-        except AttributeError:
-            raise KeyError(key) from None
-
-    def __contains__(self, key: object) -> bool:
-        """Deprecated in LangGraph too: ``key in result`` looks in ``value``."""
-        warnings.warn(
-            _KEY_ACCESS.replace("`result[key]`", "`key in result`"),
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        if key == _INTERRUPT:
-            return bool(self.interrupts)
-        if isinstance(self.value, dict):
-            return key in self.value
-        return isinstance(key, str) and hasattr(self.value, key)
-
-
-class PregelTask(NamedTuple):
-    """A task of a :class:`StateSnapshot`: LangGraph's ``PregelTask``."""
-
-    id: str
-    name: str
-    path: tuple[Any, ...]
-    error: Any = None
-    interrupts: tuple[Any, ...] = ()
-    state: Any = None
-    result: Any = None
-
-
-class StateSnapshot(NamedTuple):
-    """A thread's state at one checkpoint: LangGraph's ``StateSnapshot``."""
-
-    values: dict[str, Any] | Any
-    next: tuple[str, ...]
-    config: dict[str, Any]
-    metadata: dict[str, Any] | None
-    created_at: str | None
-    parent_config: dict[str, Any] | None
-    tasks: tuple[PregelTask, ...]
-    interrupts: tuple[Any, ...]
-
-
-_KEY_ACCESS = (
-    "Accessing GraphOutput via `result[key]` is deprecated. "
-    "Use `result.value` to access the output value directly, "
-    "or `result.interrupts` for interrupts."
-)
-
-_CONFIG_KEYS = (
-    "recursion_limit",
-    "tags",
-    "metadata",
-    "configurable",
-    "run_id",
-    "callbacks",
-    "max_concurrency",
-)
-# keys of a LangChain RunnableConfig that change nothing in a flowc run
-_IGNORED_CONFIG_KEYS = ("run_name",)
-
-_RUN_OPTIONS: dict[str, str] = {
-    "print_mode": "`print_mode=` is",
-    "output_keys": "`output_keys=` is",
-    "debug": "`debug=` is",
-    "control": "run controls (`control=`) are",
-}
-"""LangGraph's run options, each with the start of the sentence that refuses it."""
-
-
-def _config(config: Mapping[str, Any] | None, checkpointer: Any = None) -> Config | None:
-    """LangGraph's ``RunnableConfig`` as flowc's run config (carrying the graph's checkpointer)."""
-    if checkpointer is not None:
-        # the run reads its checkpointer where LangGraph keeps it, in `configurable`
-        config = dict(config or {})
-        config["configurable"] = {**config.get("configurable", {}), CHECKPOINTER: checkpointer}
-    if not config:
-        return None
-    unknown = [k for k in config if k not in _CONFIG_KEYS and k not in _IGNORED_CONFIG_KEYS]
-    if unknown:
-        raise UnsupportedFeatureError(
-            f"config key {unknown[0]!r} is not supported by flowc "
-            f"(supported: {', '.join(_CONFIG_KEYS)})"
-        )
-    out: dict[str, Any] = {k: config[k] for k in _CONFIG_KEYS if config.get(k) is not None}
-    return out  # type: ignore[return-value]
-
-
-def merge_configs(
-    bound: Mapping[str, Any] | None, given: Mapping[str, Any] | None
-) -> dict[str, Any]:
-    """``given`` over ``bound``, as LangChain's ``merge_configs``: ``configurable`` and
-    ``metadata`` merged key by key, ``tags`` and ``callbacks`` (lists) added, others replaced."""
-    out = dict(bound or {})
-    for key, value in (given or {}).items():
-        if value is None:
-            continue
-        old = out.get(key)
-        if key in ("configurable", "metadata") and isinstance(old, Mapping):
-            out[key] = {**old, **value}
-        elif key == "tags" and isinstance(old, list | tuple):
-            out[key] = sorted({*old, *value})
-        elif key == "callbacks" and isinstance(old, list) and isinstance(value, list):
-            out[key] = [*old, *value]
-        else:
-            out[key] = value
-    return out
-
-
-def _live(config: Mapping[str, Any]) -> bool:
-    # LangGraph's snapshot of a thread's latest checkpoint shows its current status
-    return "checkpoint_id" not in (config.get("configurable") or {})
-
-
-def _nodes(given: Any) -> tuple[str, ...]:
-    """``interrupt_before`` / ``interrupt_after`` as a tuple of node names (``"*"``: every node)."""
-    if not given:
-        return ()
-    if given == "*":
-        return ("*",)
-    return tuple(given)
-
-
-def _thread_config(config: Mapping[str, Any]) -> dict[str, Any]:
-    configurable = dict(config.get("configurable") or {})
-    if configurable.get("thread_id") is None:
-        raise ValueError("get_state needs a thread: config={'configurable': {'thread_id': ...}}")
-    configurable.setdefault("checkpoint_ns", "")
-    return {"configurable": configurable}
-
-
-def _langgraph_snapshot(state: Any, root: bool = False) -> StateSnapshot:
-    """flowc's snapshot as LangGraph's named tuples (a subgraph task's state too).
-
-    ``root``: the graph's state is a root value, which LangGraph's snapshots show bare.
-    """
-    return StateSnapshot(
-        _root_value(state.values) if root else state.values,
-        state.next,
-        state.config,
-        state.metadata,
-        state.created_at,
-        state.parent_config,
-        tuple(
-            PregelTask(
-                t.id,
-                t.name,
-                t.path,
-                t.error,
-                t.interrupts,
-                t.state if isinstance(t.state, dict | None) else _langgraph_snapshot(t.state),
-                _root_result(t.result) if root else t.result,
-            )
-            for t in state.tasks
-        ),
-        state.interrupts,
-    )
-
-
-def _updates(supersteps: Sequence[Sequence[Any]]) -> list[list[Any]]:
-    """LangGraph's ``StateUpdate``s (named tuples) or plain tuples, as plain tuples."""
-    return [[tuple(update) for update in updates] for updates in supersteps]
-
-
-def _refuse(version: str, options: Mapping[str, Any]) -> None:
-    if version not in ("v1", "v2"):
-        raise UnsupportedFeatureError(
-            f'version={version!r} is not supported by flowc; use "v1" or "v2"'
-        )
-    for option, value in options.items():
-        what = _RUN_OPTIONS.get(option)
-        if what is None:
-            raise TypeError(f"unexpected keyword argument {option!r}")
-        if value is None or value is False or value == ():
-            continue
-        raise UnsupportedFeatureError(f"{what} not supported by flowc yet")
-
-
-def _io_keys(bp: Blueprint) -> tuple[frozenset[str] | None, tuple[str, ...] | None]:
-    """The keys an input may set (``None`` for a root state) and the keys ``invoke`` returns,
-    when they are not simply the state's (``None``: a graph without input or output schemas
-    or private channels)."""
-    from ._lower import _annotations, _private_channels
-
-    private = _private_channels(bp)
-    state_keys = tuple(_annotations(bp.state)) if isinstance(bp.state, type) else ()
-    given_in = bp.input_schema
-    given_out = bp.output_schema
-    # LangGraph ignores an input's keys that are no channel of the input schema
-    inputs = (
-        frozenset(_annotations(given_in))
-        if isinstance(given_in, type)
-        else frozenset(state_keys)
-        if state_keys
-        else None
-    )
-    outputs = (
-        tuple(_annotations(given_out))
-        if isinstance(given_out, type)
-        else state_keys
-        if private
-        else None
-    )
-    return inputs, outputs
-
-
-_UNSET = object()
-
-
-def _output_chunks(
-    chunks: Iterator[Any],
-    stream_mode: Any,
-    version: str,
-    keys: tuple[str, ...],
-    input: Any,
-    subgraphs: bool = False,
-) -> Iterator[Any]:
-    """The chunks ``invoke`` returns when the output keys are not the state's, as LangGraph
-    reads them: an update shows the output keys it wrote (``None`` if none), and a values
-    chunk comes only after a step that wrote an output key, with those keys only.
-
-    Whether a step wrote an output key is seen from the values themselves: a key whose value
-    is the same object as in the chunk before was not written (a node that writes back the
-    very object it read is the one case this misses). A subgraph's chunks (``subgraphs=True``)
-    are its own, and kept as they are.
-    """
-    written = set(input) if isinstance(input, Mapping) else set(keys)
-    previous: dict[str, Any] | None = None
-    for chunk in chunks:
-        ns: tuple[str, ...] = ()
-        if version == "v2":
-            ns, mode, data = chunk["ns"], chunk["type"], chunk["data"]
-        elif subgraphs:
-            ns, *rest = chunk
-            mode, data = (stream_mode, rest[0]) if isinstance(stream_mode, str) else rest
-        elif isinstance(stream_mode, str):
-            mode, data = stream_mode, chunk
-        else:
-            mode, data = chunk
-        if ns:
-            yield chunk
-        elif mode == "updates" and isinstance(data, dict):
-            data = {
-                node: {k: v for k, v in update.items() if k in keys} or None
-                if isinstance(update, dict)
-                else update
-                for node, update in data.items()
-            }
-        elif mode == "values" and isinstance(data, dict):
-            if previous is None:
-                fresh = any(k in written for k in keys)
-            else:
-                fresh = any(data.get(k, _UNSET) is not previous.get(k, _UNSET) for k in keys)
-            previous = data
-            if not fresh:
-                continue
-            data = {k: data[k] for k in keys if k in data}
-        if ns:
-            continue
-        if version == "v2":
-            yield {**chunk, "data": data}
-        elif subgraphs:
-            yield (ns, data) if isinstance(stream_mode, str) else (ns, mode, data)
-        elif isinstance(stream_mode, str):
-            yield data
-        else:
-            yield (mode, data)
-
-
-def _root_value(state: Any) -> Any:
-    return state.get(ROOT) if isinstance(state, dict) else state
-
-
-def _root_result(result: Any) -> Any:
-    # a task's writes: LangGraph names the root channel `__root__`
-    if isinstance(result, dict) and ROOT in result:
-        return {"__root__": result[ROOT], **{k: v for k, v in result.items() if k != ROOT}}
-    return result
-
-
-def _root_task(payload: Any) -> Any:
-    """A tasks (or debug) payload of a root-state graph, as LangGraph shows it."""
-    if not isinstance(payload, dict):
-        return payload
-    out = dict(payload)
-    if "input" in out:
-        out["input"] = _root_value(out["input"])
-    if "result" in out:
-        out["result"] = _root_result(out["result"])
-    if "values" in out:
-        out["values"] = _root_value(out["values"])
-    if isinstance(out.get("tasks"), list):
-        out["tasks"] = [_root_task(t) for t in out["tasks"]]
-    return out
-
-
-def _root_data(mode: str, data: Any) -> Any:
-    """A chunk's data of a root-state graph: the value where flowc has its one key."""
-    if mode == "values":
-        return _root_value(data)
-    if mode == "updates" and isinstance(data, dict):
-        return {node: _root_value(update) for node, update in data.items()}
-    if mode in ("tasks", "checkpoints"):
-        return _root_task(data)
-    if mode == "debug" and isinstance(data, dict) and "payload" in data:
-        return {**data, "payload": _root_task(data["payload"])}
-    return data
-
-
-def _root_chunks(
-    chunks: Iterator[Any], stream_mode: Any, version: str, subgraphs: bool
-) -> Iterator[Any]:
-    """The chunks of a root-state graph, in every shape ``stream`` gives them.
-
-    With a tuple of modes LangGraph's chunks carry no mode: they were asked for as a list
-    (see :func:`_tagged`), and lose their mode here.
-    """
-    single = "updates" if stream_mode is None else stream_mode
-    untag = isinstance(stream_mode, tuple)
-    for chunk in chunks:
-        if version == "v2":
-            yield {**chunk, "data": _root_data(chunk["type"], chunk["data"])}
-        elif subgraphs and isinstance(single, str):
-            yield (chunk[0], _root_data(single, chunk[1]))
-        elif subgraphs:
-            data = _root_data(chunk[1], chunk[2])
-            yield (chunk[0], data) if untag else (chunk[0], chunk[1], data)
-        elif isinstance(single, str):
-            yield _root_data(single, chunk)
-        else:
-            data = _root_data(chunk[0], chunk[1])
-            yield data if untag else (chunk[0], data)
-
-
-def _tagged(stream_mode: Any, root: bool) -> Any:
-    """The modes to ask the runner for: a tuple as a list for a root state, whose chunks are
-    reshaped by mode."""
-    return list(stream_mode) if root and isinstance(stream_mode, tuple) else stream_mode
-
-
-async def _aroot_chunks(
-    chunks: AsyncIterator[Any], stream_mode: Any, version: str, subgraphs: bool
-) -> AsyncIterator[Any]:
-    async for chunk in chunks:
-        for out in _root_chunks(iter((chunk,)), stream_mode, version, subgraphs):
-            yield out
-
-
-def _result(chunks: list[Any], stream_mode: str, version: str) -> Any:
-    """What ``invoke`` returns, given every chunk of its run (already shaped for the output)."""
-    if stream_mode != "values":
-        return chunks
-    # v2 (a v1 run in "values" mode reads events, not chunks): values parts carry interrupts
-    latest = chunks[-1]["data"] if chunks else None
-    interrupts = tuple(i for chunk in chunks for i in chunk.get("interrupts", ()))
-    return GraphOutput(latest, interrupts)
-
-
-def _latest(events: list[Any]) -> Any:
-    """What a v1 ``invoke`` in ``values`` mode returns: the last state, with its interrupts.
-
-    As LangGraph's: the interrupts of every ``{"__interrupt__": ...}`` update,
-    as a list under ``"__interrupt__"`` (none for a breakpoint's empty one).
-    """
-    latest = None
-    interrupts: list[Any] = []
-    for event in events:
-        if event.mode == "values":
-            latest = event.chunk()
-        elif type(event) is InterruptEvent:
-            interrupts.extend(event.interrupts)
-    if interrupts:
-        return (
-            {**latest, _INTERRUPT: interrupts}
-            if isinstance(latest, dict)
-            else {_INTERRUPT: interrupts}
-        )
-    return latest
-
-
-class CompiledStateGraph:
+class CompiledStateGraph(_ThreadState):
     """A graph compiled by flowc, run with LangGraph's API.
 
     Attributes:
@@ -461,6 +70,8 @@ class CompiledStateGraph:
         builder: StateGraph[Any],
         *,
         checkpointer: Any = None,
+        unresumable: Sequence[Diagnostic] = (),
+        stateful: bool = False,
         context_schema: Any = None,
         cache: Any = None,
         store: Any = None,
@@ -468,6 +79,12 @@ class CompiledStateGraph:
         interrupt_after: Any = None,
     ) -> None:
         self.module = module
+        self.stateful = stateful
+        """Compiled with ``checkpointer=True``: as a subgraph node it keeps its state on the
+        thread from one run of the node to the next."""
+        self._unresumable = tuple(unresumable)
+        """E604 for each node that calls ``interrupt()`` (a graph compiled without a
+        checkpointer): a run of the graph as a root graph fails with them before it starts."""
         self.blueprint = blueprint
         self.builder = builder
         self.name = blueprint.name
@@ -572,6 +189,11 @@ class CompiledStateGraph:
         context = options.pop("context", None) if options else None
         before = options.pop("interrupt_before", None) if options else None
         after = options.pop("interrupt_after", None) if options else None
+        if self._unresumable and current_task() is None:
+            # a run inside a node is a subgraph's: it keeps its checkpoints on the root's thread
+            raise GraphCompileError(
+                self._unresumable, source_texts([d.span for d in self._unresumable])
+            )
         out = _config(config, self.checkpointer)
         extra: dict[str, Any] = {}
         if self.cache is not None:
@@ -609,110 +231,6 @@ class CompiledStateGraph:
             if out is not None and self.checkpointer is not None:
                 out["configurable"] = {**out["configurable"], DURABILITY: durability}
         return out
-
-    def _saver(self) -> Any:
-        if self.checkpointer is None:
-            raise ValueError("No checkpointer set")
-        return self.checkpointer
-
-    def get_state(self, config: Mapping[str, Any], *, subgraphs: bool = False) -> StateSnapshot:
-        """The thread's state at its latest checkpoint (or at the one ``config`` names).
-
-        With ``subgraphs=True``, a due subgraph task's ``state`` is the snapshot
-        of its subgraph (else the config of the subgraph's checkpoints).
-        """
-        saver = self._saver()
-        saved = saver.get_tuple(_thread_config(config))
-        state = _state.state_of(
-            self.module.PLAN, saver, config, saved, live=_live(config), recurse=subgraphs
-        )
-        return _langgraph_snapshot(state, self._root)
-
-    async def aget_state(
-        self, config: Mapping[str, Any], *, subgraphs: bool = False
-    ) -> StateSnapshot:
-        """Async twin of :meth:`get_state`."""
-        saver = self._saver()
-        saved = await saver.aget_tuple(_thread_config(config))
-        state = await _state.astate_of(
-            self.module.PLAN, saver, config, saved, live=_live(config), recurse=subgraphs
-        )
-        return _langgraph_snapshot(state, self._root)
-
-    def get_state_history(
-        self,
-        config: Mapping[str, Any],
-        *,
-        filter: Mapping[str, Any] | None = None,
-        before: Mapping[str, Any] | None = None,
-        limit: int | None = None,
-    ) -> Iterator[StateSnapshot]:
-        """The thread's snapshots, newest first."""
-        for saved in list(
-            self._saver().list(_thread_config(config), filter=filter, before=before, limit=limit)
-        ):
-            yield self._snapshot(config, saved, live=False)
-
-    async def aget_state_history(
-        self,
-        config: Mapping[str, Any],
-        *,
-        filter: Mapping[str, Any] | None = None,
-        before: Mapping[str, Any] | None = None,
-        limit: int | None = None,
-    ) -> AsyncIterator[StateSnapshot]:
-        """Async twin of :meth:`get_state_history`."""
-        found = [
-            saved
-            async for saved in self._saver().alist(
-                _thread_config(config), filter=filter, before=before, limit=limit
-            )
-        ]
-        for saved in found:
-            yield self._snapshot(config, saved, live=False)
-
-    def update_state(
-        self,
-        config: Mapping[str, Any],
-        values: Any,
-        as_node: str | None = None,
-        task_id: str | None = None,
-    ) -> dict[str, Any]:
-        """Write ``values`` into the thread as if node ``as_node`` had returned them.
-
-        Without ``as_node``, the node that ran last; the new checkpoint
-        (``source: "update"``) has due the nodes ``as_node`` leads to. Its config is returned.
-        """
-        return self.bulk_update_state(config, [[(values, as_node, task_id)]])
-
-    async def aupdate_state(
-        self,
-        config: Mapping[str, Any],
-        values: Any,
-        as_node: str | None = None,
-        task_id: str | None = None,
-    ) -> dict[str, Any]:
-        """Async twin of :meth:`update_state`."""
-        return await self.abulk_update_state(config, [[(values, as_node, task_id)]])
-
-    def bulk_update_state(
-        self, config: Mapping[str, Any], supersteps: Sequence[Sequence[Any]]
-    ) -> dict[str, Any]:
-        """Apply supersteps of updates (``(values, as_node[, task_id])`` each), one checkpoint each."""
-        saver = self._saver()
-        return _state.update_state(self.module.PLAN, saver, config, _updates(supersteps))
-
-    async def abulk_update_state(
-        self, config: Mapping[str, Any], supersteps: Sequence[Sequence[Any]]
-    ) -> dict[str, Any]:
-        """Async twin of :meth:`bulk_update_state`."""
-        saver = self._saver()
-        return await _state.aupdate_state(self.module.PLAN, saver, config, _updates(supersteps))
-
-    def _snapshot(self, config: Mapping[str, Any], saved: Any, live: bool) -> StateSnapshot:
-        """The snapshot of a stored checkpoint, as LangGraph makes it (see :func:`_state.snapshot`)."""
-        state = _state.snapshot(self.module.PLAN, config, saved, live=live)
-        return _langgraph_snapshot(state, self._root)
 
     def __repr__(self) -> str:
         return f"<flowc CompiledStateGraph {self.name!r} ({len(self.blueprint.nodes)} nodes)>"

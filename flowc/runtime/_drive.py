@@ -233,7 +233,7 @@ def subgraph_node(
     """
 
     def begin(task: Task, inp: Any, values: dict[str, Any]) -> tuple[Run, dict[str, Any], bool]:
-        run = Run.nested(child.name, task)
+        run = Run.nested(child.name, task, stateful=child.stateful)
         if instance:
             state = shared_input(inp, shared)
         else:

@@ -363,6 +363,7 @@ class Plan:
         "recursion_limit",
         "schema",
         "start",
+        "stateful",
         "subgraphs",
         "timing",
     )
@@ -421,6 +422,10 @@ class Plan:
         self.start = start or self._start
         self.subgraphs = frozenset(node.name for node in nodes if node.stream is not None)
         """The nodes that run a subgraph (their tasks' states are the subgraphs')."""
+        self.stateful = False
+        """As a subgraph, the graph keeps one state per thread from one run of it to the next
+        (LangGraph's ``compile(checkpointer=True)``): its checkpoints' namespace is its node's
+        name, without the task id."""
         if input is not None:
             for node in nodes:
                 if node.input is dict:
@@ -677,6 +682,12 @@ async def abody(
         return update, await aroute(local) + sent
     assert node.route is not None
     return update, node.route(local) + sent
+
+
+def _resuming(task: Task) -> bool:
+    """Whether ``task`` runs again in a resumed run, to go on where it stopped."""
+    resumes = task.resumes
+    return resumes is not None and resumes.resuming
 
 
 def _skipped(task: Task, hits: Any, done: Any) -> bool:
@@ -966,9 +977,12 @@ class Engine:
             ns=run.checkpoint_ns,
             parents={**outer.parents, outer.ns: outer.config["configurable"]["checkpoint_id"]},
             event_ns=run.ns,
+            mapped=outer.mapped,
         )
         saved, step = thread.load()
-        if thread.loaded is not None:
+        if thread.loaded is not None and (
+            not self.plan.stateful or _resuming(parent) or thread.addressed is not None
+        ):
             return self.resume_thread(thread, saved, step)
         return self._started(thread, saved, step)
 
@@ -1014,7 +1028,8 @@ class Engine:
         thread.saved = dict(values)
         # the due tasks run now: none of them is discarded, as a new input would
         thread.ran.clear()
-        due, self.step, latest = thread.resume()
+        command = None if self.given is None else as_command(self.given)
+        due, self.step, latest = thread.resume(command is not None and command.resume is not None)
         if START in due:
             thread.restarted = True
             thread.given = dict(loaded.checkpoint["channel_values"].get(START) or {})
@@ -1026,8 +1041,10 @@ class Engine:
             given = self.given if self.run.parent is None else None
             # the pending writes of a checkpoint the run replays are not its tasks'
             pending = (loaded.pending_writes or ()) if latest else ()
-            resumed = self.resumed = Resumed(thread, pending, given, self.plan.fields)
-            for target in resumed.goto:
+            resumed = self.resumed = Resumed(
+                thread, pending, given, self.plan.fields, self.plan.nodes
+            )
+            for target in (*resumed.goto, *(send.node for send in resumed.sends)):
                 if target not in self.plan.nodes:
                     raise InvalidUpdateError(
                         f"Command(goto={target!r}) as input: {target!r} is not a node of the graph"
@@ -1051,6 +1068,9 @@ class Engine:
         self.ready = self.nodes(due) if due else ()
         sends = [as_send(send) for send in stored.get(TASKS) or ()]
         self.pushes = [send for send in sends if send is not None]
+        if self.resumed.sends:
+            # a Command(goto=Send(...)) input's tasks come first, as LangGraph's null task's
+            self.pushes[:0] = self.resumed.sends
         if thread.stream or thread.debug:
             pushed = [send.node for send in self.pushes]
             names = (*pushed, *(node.name for node in self.ready))
@@ -1100,19 +1120,18 @@ class Engine:
     def prepare(self, tasks: tuple[Task, ...]) -> Generator[Event, None, None]:
         """Ready a superstep's tasks on a thread for ``interrupt()``; hand back finished ones' writes.
 
-        Every task of the root run gets its :class:`~.interrupts.Resumes` (a
-        subgraph's tasks get none: ``interrupt()`` refuses to run there). In
+        Every task gets its :class:`~.interrupts.Resumes` (a subgraph's tasks
+        share the answers of the task that runs their graph). In
         the first superstep of a resumed run, a task that finished before the
         run stopped does not run again: its stored writes are its outcome,
         and its update streams marked as cached, as LangGraph streams it.
         """
         resumed = self.resumed
         run = self.run
-        root = run.parent is None
+        given, by_id = self.answers_given()
         if resumed is None:
-            if root:
-                for task in tasks:
-                    task.resumes = Resumes(task.checkpoint_ns, [], _NO_ANSWER)
+            for task in tasks:
+                task.resumes = Resumes(task.checkpoint_ns, [], given, by_id)
             return
         self.resumed = None
         from ._resume import stored_goto, stored_update
@@ -1123,10 +1142,9 @@ class Engine:
         for task in tasks:
             output = resumed.finished.get(task.id)
             if output is None:
-                if root:
-                    task.resumes = Resumes(
-                        task.checkpoint_ns, resumed.answers(task.id), resumed.given, resumed.by_id
-                    )
+                task.resumes = Resumes(
+                    task.checkpoint_ns, resumed.answers(task.id), given, by_id, resuming=True
+                )
                 continue
             update = stored_update(output, fields)
             goto = stored_goto(output)
@@ -1136,6 +1154,24 @@ class Engine:
             thread.written.update(BRANCH + name for name in goto)
             if run.updates:
                 yield ReplayedUpdatesEvent(task.name, update, run.ns)
+
+    def answers_given(self) -> tuple[list[Any], Mapping[str, Any] | None]:
+        """The run's resume value (scalar, as a list the first unanswered call empties) and map.
+
+        A root run's are its ``Command(resume=...)``'s. A subgraph's run shares
+        those of the task that runs it: an ``interrupt()`` anywhere below a
+        resumed task takes the answer the root run was given, as in LangGraph.
+        """
+        resumed = self.resumed
+        parent = self.run.parent
+        if parent is None:
+            if resumed is None:
+                return _NO_ANSWER, None
+            return resumed.given, resumed.by_id
+        outer = parent.resumes
+        if outer is None:
+            return _NO_ANSWER, None
+        return outer.given, outer.by_id
 
     def interrupted(self, task: Task, error: GraphInterrupt) -> tuple[Event, ...]:
         """A task stopped at an interrupt: record it (the run stops after the superstep); its events."""
@@ -1183,6 +1219,13 @@ class Engine:
     def breakpoint(self, names: frozenset[str], nodes: tuple[Node, ...]) -> bool:
         """Whether a breakpoint (``interrupt_before`` / ``interrupt_after``) names one of ``nodes``."""
         return bool(names) and ("*" in names or any(node.name in names for node in nodes))
+
+    def breaks_before(self, names: frozenset[str], ready: tuple[Node, ...]) -> bool:
+        """Whether ``interrupt_before`` names a task of the next superstep: one of ``ready``,
+        or a node a ``Send`` goes to (LangGraph stops before those too)."""
+        return self.breakpoint(names, ready) or (
+            bool(names) and any(send.node in names for send in self.pushes)
+        )
 
     def begin(self, thread: Thread, first: Goto) -> tuple[Event, ...]:
         """The input checkpoint and the hidden ``__start__`` task's writes (where START leads).
@@ -1503,7 +1546,7 @@ class Engine:
                     continue
                 # several tasks, or one whose events stream as they happen
                 breaks = self.breaks
-                if breaks is not None and not resuming and self.breakpoint(breaks[0], ready):
+                if breaks is not None and not resuming and self.breaks_before(breaks[0], ready):
                     # interrupt_before: the checkpoint that names these tasks is saved
                     if want_updates:
                         yield InterruptEvent((), ns)
@@ -1551,6 +1594,9 @@ class Engine:
                 resuming = False
                 if thread is not None and self.interrupts:
                     yield from self.halt()
+                    if run.parent is not None:
+                        # the task that runs this graph stops at the same interrupts
+                        raise GraphInterrupt(tuple(self.interrupts))
                     break
                 yield from self.settle()
                 ready = self.ready

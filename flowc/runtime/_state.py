@@ -113,7 +113,9 @@ def subgraph_tasks(plan: Plan, saved: Any) -> list[tuple[str, Plan, dict[str, An
         if node is None or node.subgraph is None:
             continue
         tid = task_id(saved.checkpoint["id"], ns, name)
-        config = subgraph_state(str(configurable["thread_id"]), ns, name, tid)
+        config = subgraph_state(
+            str(configurable["thread_id"]), ns, name, tid, node.subgraph.stateful
+        )
         out.append((tid, node.subgraph, config))
     return out
 

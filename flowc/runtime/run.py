@@ -348,8 +348,13 @@ class Run:
         config: Config | None = None,
         *,
         subgraphs: bool = False,
+        stateful: bool = False,
     ) -> Run:
         """A run of a graph inside ``parent``'s task, joining the parent's stream.
+
+        A ``stateful`` graph (LangGraph's ``compile(checkpointer=True)``) runs in
+        the namespace of its node's name, without task ids, as LangGraph's: its
+        checkpoints are found again by the next task of the node.
 
         ``local`` and ``subgraphs`` are what the code that started the nested run
         asked for (nothing, for a subgraph node). Every run above that streams
@@ -390,7 +395,11 @@ class Run:
             local,
             subgraphs=subgraphs,
             config=merged,
-            ns=(*prun.ns, *parent.next_segments()),
+            ns=(
+                (*(segment.partition(":")[0] for segment in prun.ns), parent.name)
+                if stateful
+                else (*prun.ns, *parent.next_segments())
+            ),
             parent=parent,
             forward=forward,
         )

@@ -151,6 +151,7 @@ MODES_ONLY: dict[tuple[str, str], list[Any]] = {
     ("commands", "goto"): _SLOW,
     ("commands", "update"): _SLOW,
     ("commands", "edit"): _SLOW,
+    ("commands", "send"): _SLOW,
 }
 """Scripts compared in some modes only (each says why); the others in every argument of the
 oracle (each mode, every pair, one-element lists, tuples)."""
@@ -214,3 +215,97 @@ def test_invoke_returns_what_langgraph_returns(
                 )
             )
             _assert_same(actual, expected, f"{stem}.{name} {mode} {version} async={use_async}")
+
+
+def _replay_from_a_subgraph_checkpoint(impl: str, saver: str, keeps: bool) -> list[Any]:
+    """Pause twice inside a subgraph, finish, then replay from the subgraph's first pause.
+
+    A subgraph that ``keeps`` its state (``checkpointer=True``) goes on from that checkpoint of
+    its own; one compiled without a checkpointer starts again, from the root checkpoint.
+    """
+    module = load("subgraphs", impl)
+    called: list[str] = []
+    graph_module = sys.modules["flowc.langgraph" if impl == "flowc" else "langgraph.graph"]
+    types_module = sys.modules["flowc.langgraph" if impl == "flowc" else "langgraph.types"]
+    state_graph, start = graph_module.StateGraph, graph_module.START  # type: ignore[attr-defined]
+    ask, command = types_module.interrupt, types_module.Command  # type: ignore[attr-defined]
+
+    def step_a(state: Any) -> Any:
+        called.append("step_a")
+        return {"log": ["a"]}
+
+    def asking(name: str) -> Any:
+        def node(state: Any) -> Any:
+            called.append(name)
+            return {"log": [f"{name}:{ask(name + '?')}"]}
+
+        return node
+
+    inner = state_graph(module.State)
+    inner.add_node("step_a", step_a)
+    inner.add_node("ask_1", asking("ask_1"))
+    inner.add_node("ask_2", asking("ask_2"))
+    inner.add_edge(start, "step_a")
+    inner.add_edge("step_a", "ask_1")
+    inner.add_edge("ask_1", "ask_2")
+    outer = state_graph(module.State)
+    outer.add_node("executor", inner.compile(checkpointer=True) if keeps else inner.compile())
+    outer.add_edge(start, "executor")
+    graph = outer.compile(checkpointer=SAVERS[saver]())
+    config: Any = {"configurable": {"thread_id": "t"}}
+    out: list[Any] = [graph.invoke({"log": []}, config)]
+    at_first = graph.get_state(config, subgraphs=True).tasks[0].state.config
+    out.append(graph.invoke(command(resume="r1"), config))
+    out.append(graph.invoke(command(resume="r2"), config))
+    called.clear()
+    # the subgraph's config names its checkpoint and, in its map, the root's
+    out.append((graph.invoke(None, at_first), list(called)))
+    called.clear()
+    out.append((graph.invoke(command(resume="again"), config), list(called)))
+    return out
+
+
+@pytest.mark.parametrize("keeps", [False, True], ids=["stateless", "stateful"])
+@pytest.mark.parametrize("saver", sorted(SAVERS))
+def test_a_root_run_given_a_subgraph_checkpoint_replays_from_the_checkpoints_it_maps(
+    saver: str, keeps: bool
+) -> None:
+    expected = normalize(_replay_from_a_subgraph_checkpoint("langgraph", "langgraph", keeps))
+    assert normalize(_replay_from_a_subgraph_checkpoint("flowc", saver, keeps)) == expected
+
+
+def _resume_at_the_paused_checkpoint(impl: str, saver: str) -> list[Any]:
+    """Answer two interrupts of one node with the config ``get_state`` gives, then replay."""
+    module = load("several", impl)
+    graph_module = sys.modules["flowc.langgraph" if impl == "flowc" else "langgraph.graph"]
+    types_module = sys.modules["flowc.langgraph" if impl == "flowc" else "langgraph.types"]
+    ask, command = types_module.interrupt, types_module.Command  # type: ignore[attr-defined]
+
+    def two(state: Any) -> Any:
+        return {"log": [f"{ask('first?')}+{ask('second?')}"]}
+
+    builder = graph_module.StateGraph(module.State)  # type: ignore[attr-defined]
+    builder.add_node("two", two)
+    builder.add_node("after", lambda state: {"log": ["after"]})
+    builder.add_edge(graph_module.START, "two")  # type: ignore[attr-defined]
+    builder.add_edge("two", "after")
+    graph = builder.compile(checkpointer=SAVERS[saver]())
+    config: Any = {"configurable": {"thread_id": "t"}}
+    out: list[Any] = [graph.invoke({"log": []}, config)]
+    # addressed at the thread's latest checkpoint, a resume answers what waits there
+    out.append(graph.invoke(command(resume="one"), graph.get_state(config).config))
+    out.append(graph.invoke(command(resume="two"), graph.get_state(config).config))
+    history = list(graph.get_state_history(config))
+    before = [state for state in history if state.next == ("two",)][-1]
+    # a checkpoint the thread moved past is replayed: the first question is asked again
+    out.append(graph.invoke(None, before.config))
+    out.append(len(list(graph.get_state_history(config))))
+    return out
+
+
+@pytest.mark.parametrize("saver", sorted(SAVERS))
+def test_a_resume_addressed_at_the_paused_checkpoint_answers_as_one_without_an_id(
+    saver: str,
+) -> None:
+    expected = normalize(_resume_at_the_paused_checkpoint("langgraph", "langgraph"))
+    assert normalize(_resume_at_the_paused_checkpoint("flowc", saver)) == expected
