@@ -119,6 +119,7 @@ class Thread(_Reopening):
         "parent",
         "parents",
         "ran",
+        "relaxed",
         "restarted",
         "saved",
         "saver",
@@ -195,6 +196,9 @@ class Thread(_Reopening):
                 f"durability={durability!r}: use 'sync', 'async' (the default) or 'exit'"
             )
         self.durability = durability
+        self.relaxed = durability != "sync" and getattr(saver, "synchronous", None) == "auto"
+        """Whether the saver is told the run's durability (flowc's SQLite saver then commits
+        an ``"async"`` or ``"exit"`` run's writes without waiting for the disk)."""
         self.deferred: tuple[dict[str, Any], dict[str, Any]] | None = None
         """Under ``"exit"``: the run's latest checkpoint and metadata, stored when the run ends."""
         self.deferred_writes: list[tuple[list[tuple[str, Any]], str]] = []
@@ -303,7 +307,13 @@ class Thread(_Reopening):
         if self.durability == "exit":
             self.deferred_writes.append((writes, tid))
         else:
-            self.saver.put_writes(self.config, writes, tid, "")
+            self.saver.put_writes(self._told(self.config), writes, tid, "")
+
+    def _told(self, config: dict[str, Any]) -> dict[str, Any]:
+        """``config``, with the run's durability for a saver that takes it into account."""
+        if not self.relaxed:
+            return config
+        return {"configurable": {**config["configurable"], DURABILITY: self.durability}}
 
     def put_error(self, tid: str, error: BaseException) -> None:
         """Store that a task failed (LangGraph's ``__error__`` write)."""
@@ -321,7 +331,7 @@ class Thread(_Reopening):
         stored = self.stored_versions
         # what changed since the stored parent: under "exit", all that changed in the run
         new_versions = {ch: v for ch, v in versions.items() if stored.get(ch) != v}
-        saved = dict(self.saver.put(self.stored, checkpoint, metadata, new_versions))
+        saved = dict(self.saver.put(self._told(self.stored), checkpoint, metadata, new_versions))
         self.stored = saved
         self.stored_versions = dict(versions)
         return saved
@@ -334,7 +344,7 @@ class Thread(_Reopening):
         self.deferred = None
         saved = self._put(*deferred)
         for writes, tid in self.deferred_writes:
-            self.saver.put_writes(saved, writes, tid, "")
+            self.saver.put_writes(self._told(saved), writes, tid, "")
         self.deferred_writes.clear()
 
     def checkpoint(

@@ -58,6 +58,13 @@ _Lists = list[tuple[tuple[str, str, str], str, list[Any]]]
 class _Connection(sqlite3.Connection):
     """A connection that can be weakly referenced (the base class cannot)."""
 
+    relaxed = False
+    """Whether its ``PRAGMA synchronous`` is ``NORMAL`` now (``"auto"`` mode)."""
+
+
+_DURABILITY = "__pregel_durability"
+"""The ``configurable`` key a run on a thread gives its durability under (LangGraph's)."""
+
 
 class SqliteSaver(_SqliteReads, BaseCheckpointSaver):
     """Checkpoints in one SQLite file (created with its tables when missing).
@@ -65,8 +72,12 @@ class SqliteSaver(_SqliteReads, BaseCheckpointSaver):
     Args:
         path: The database file, or ``":memory:"`` for a private in-memory one.
         timeout: Seconds to wait for another connection's write lock.
-        synchronous: ``"FULL"`` (the default) makes each commit survive a power
-            loss; ``"NORMAL"`` is faster and still survives a crash of the process.
+        synchronous: ``"auto"`` (the default) commits with ``FULL`` the writes of a
+            run with ``durability="sync"`` and anything not from a run, so that they
+            survive a power loss, and with ``NORMAL`` those of ``"async"`` and ``"exit"``
+            runs, which survive a crash of the process (``kill -9``) but may lose the
+            last commits to a power loss (the file is never corrupted); ``"FULL"`` and
+            ``"NORMAL"`` use one of them for every commit.
         serde: How values are encoded (default :class:`~flowc.runtime.checkpoint.JsonSerializer`).
         deltas: Store a list version that extends the last one stored as the
             items it adds (see :mod:`flowc.savers._delta`); ``False`` stores
@@ -78,7 +89,7 @@ class SqliteSaver(_SqliteReads, BaseCheckpointSaver):
         path: str | os.PathLike[str],
         *,
         timeout: float = 30.0,
-        synchronous: Literal["FULL", "NORMAL"] = "FULL",
+        synchronous: Literal["auto", "FULL", "NORMAL"] = "auto",
         serde: SerializerProtocol | None = None,
         deltas: bool = True,
     ) -> None:
@@ -129,7 +140,9 @@ class SqliteSaver(_SqliteReads, BaseCheckpointSaver):
         conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
         if self.path != ":memory:":
             conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute(f"PRAGMA synchronous = {self.synchronous}")
+        conn.execute(
+            f"PRAGMA synchronous = {'FULL' if self.synchronous == 'auto' else self.synchronous}"
+        )
         with self._all_lock:
             self._all.add(conn)
         return conn
@@ -144,13 +157,27 @@ class SqliteSaver(_SqliteReads, BaseCheckpointSaver):
         return conn
 
     @contextlib.contextmanager
-    def _session(self, *, write: bool) -> Iterator[sqlite3.Connection]:
-        """A transaction: ``BEGIN IMMEDIATE`` for writes, a consistent snapshot for reads."""
+    def _session(
+        self, *, write: bool, config: CheckpointConfig | None = None
+    ) -> Iterator[sqlite3.Connection]:
+        """A transaction: ``BEGIN IMMEDIATE`` for writes, a consistent snapshot for reads.
+
+        A write for ``config`` of a run whose durability is not ``"sync"`` commits
+        with ``synchronous = NORMAL`` in ``"auto"`` mode (see the class).
+        """
         if self._closed:
             raise RuntimeError(f"{self.path}: this SqliteSaver is closed")
         lock = self._shared_lock or contextlib.nullcontext()
         with lock:
             conn = self._shared or self._connection()
+            if write and self.synchronous == "auto":
+                relaxed = config is not None and config.get("configurable", {}).get(
+                    _DURABILITY
+                ) in ("async", "exit")
+                if relaxed != getattr(conn, "relaxed", False):
+                    # a per-connection setting, changed between transactions (no I/O)
+                    conn.execute(f"PRAGMA synchronous = {'NORMAL' if relaxed else 'FULL'}")
+                    setattr(conn, "relaxed", relaxed)  # noqa: B010
             conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             try:
                 yield conn
@@ -294,7 +321,7 @@ class SqliteSaver(_SqliteReads, BaseCheckpointSaver):
         if self._deltas is not None:
             whole, deltas, lists = self._plan_deltas(config, checkpoint, new_versions)
         row, blobs = split_checkpoint(self.serde, config, checkpoint, metadata, whole)
-        with self._session(write=True) as conn:
+        with self._session(write=True, config=config) as conn:
             for channel, version, base, data in deltas:
                 # the base may be gone (another saver deleted the thread): then the list is whole
                 if conn.execute(
@@ -383,7 +410,7 @@ class SqliteSaver(_SqliteReads, BaseCheckpointSaver):
         (thread_id, ns, checkpoint_id), rows = split_writes(
             self.serde, config, writes, task_id, task_path
         )
-        with self._session(write=True) as conn:
+        with self._session(write=True, config=config) as conn:
             for w in rows:
                 verb = "INSERT OR REPLACE" if w.upsert else "INSERT OR IGNORE"
                 conn.execute(
