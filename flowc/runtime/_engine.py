@@ -38,7 +38,16 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Generator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, Literal
 
-from ._persist import BRANCH, CHECKPOINTER, DURABILITY, START, TASKS, Thread, task_id
+from ._persist import (
+    BRANCH,
+    CHECKPOINTER,
+    DURABILITY,
+    INTERRUPT,
+    START,
+    TASKS,
+    Thread,
+    task_id,
+)
 from .config import DEFAULT_RECURSION_LIMIT
 from .control import PARENT, ParentCommand, Send, as_command, as_send
 from .errors import (
@@ -1006,6 +1015,8 @@ class Engine:
         thread.saved = dict(values)
         # the due tasks run now: none of them is discarded, as a new input would
         thread.ran.clear()
+        # as LangGraph's resume, the run records having seen every channel as stored
+        thread.seen[INTERRUPT] = dict(thread.versions)
         due, self.step, latest = thread.resume()
         if START in due:
             thread.restarted = True
