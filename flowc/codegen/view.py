@@ -16,10 +16,8 @@ same local name in each, and no import can shadow a generated name.
 from __future__ import annotations
 
 import dataclasses
-import typing
-from collections.abc import Iterable
 
-from flowc.dsl.graph import CheckedGraph, StateField
+from flowc.dsl.graph import CheckedGraph
 from flowc.dsl.names import camel
 from flowc.dsl.typerules import type_code
 from flowc.dsl.types import Import, TypeRef
@@ -404,31 +402,3 @@ def _required_input(graph: CheckedGraph) -> tuple[str, ...]:
 
 
 __all__ += ["as_code", "comment_text", "doc_text", "literal_union", "type_code"]
-
-
-def state_schema(fields: Iterable[StateField]) -> tuple[tuple[str, str, bool], ...]:
-    """The state's fields as each checkpoint records them: name, declared type, optional.
-
-    Optional means a run can start without a stored value for the field (a
-    default, a reducer's starting value, or a type that admits ``None``): a
-    thread saved before the field was added can still go on.
-    """
-    return tuple(
-        (
-            str(f.name),
-            f.type.code,
-            f.default is not None or f.initial is not None or _admits_none(f.type),
-        )
-        for f in fields
-    )
-
-
-def _admits_none(ref: TypeRef) -> bool:
-    obj = ref.obj
-    if obj is None or obj is typing.Any:
-        return obj is typing.Any or ref.code in ("None", "Any") or ref.code.endswith("| None")
-    args = typing.get_args(obj)
-    origin = typing.get_origin(obj)
-    if origin is typing.Annotated:
-        return _admits_none(TypeRef(ref.code, obj=args[0]))
-    return type(None) in args if args else False

@@ -11,7 +11,16 @@ from __future__ import annotations
 from collections.abc import Generator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ._persist import BRANCH, CHECKPOINTER, DURABILITY, START, TASKS, Thread, task_id
+from ._persist import (
+    BRANCH,
+    CHECKPOINTER,
+    DURABILITY,
+    INTERRUPT,
+    START,
+    TASKS,
+    Thread,
+    task_id,
+)
 from .control import as_command, as_send
 from .errors import (
     InvalidUpdateError,
@@ -170,6 +179,8 @@ class OnThread(Supersteps):
         thread.saved = dict(values)
         # the due tasks run now: none of them is discarded, as a new input would
         thread.ran.clear()
+        # as LangGraph's resume, the run records having seen every channel as stored
+        thread.seen[INTERRUPT] = dict(thread.versions)
         command = None if self.given is None else as_command(self.given)
         due, self.step, latest = thread.resume(command is not None and command.resume is not None)
         if START in due:

@@ -58,3 +58,28 @@ def test_checkpoints_hold_the_written_channels_only_as_in_langgraph() -> None:
     assert _channels(StateGraph, START) == _channels(LangGraphStateGraph, LG_START)
     # the key never written is absent from every checkpoint handed to the saver
     assert all("untouched" not in keys for keys in _channels(StateGraph, START))
+
+
+def _seen_after_a_resume(builder_class: Any, start: str) -> list[Any]:
+    saver = InMemorySaver()
+    graph = (
+        builder_class(State)
+        .add_node("step", step)
+        .add_edge(start, "step")
+        .compile(checkpointer=saver, interrupt_before=["step"])
+    )
+    config = {"configurable": {"thread_id": "t"}}
+    graph.invoke({"root": 1}, config)
+    graph.invoke(None, config)
+    out = []
+    for saved in saver.list(config):
+        seen = saved.checkpoint["versions_seen"]
+        # the versions themselves are the saver's; which channels each node saw is the graph's
+        out.append(sorted((node, sorted(channels)) for node, channels in seen.items()))
+    return out
+
+
+def test_a_resumed_run_records_the_channels_it_resumed_from_as_langgraph() -> None:
+    expected = _seen_after_a_resume(LangGraphStateGraph, LG_START)
+    assert ("__interrupt__", ["__start__", "branch:to:step", "root"]) in expected[0]
+    assert _seen_after_a_resume(StateGraph, START) == expected
