@@ -61,7 +61,7 @@ GRAPHS = ("chain10", "chain10w", "chain100", "fanout", "loop", "parent")
 """The compiled graphs the timed cases run."""
 SLOWER = 1.05
 """flowc/base above this, in medians or fastest samples, is reported: more than 5% slower."""
-PARTS = ("cases", "savers", "threads", "import", "memory", "compile")
+PARTS = ("cases", "savers", "threads", "import", "memory", "compile", "dropin")
 INPUT = {"count": 0}
 
 
@@ -387,6 +387,55 @@ def measure_memory(tmp: Path, settings: Settings, modules: dict[str, Any]) -> di
     return out
 
 
+_FRESH_CACHE = (
+    "import os, tempfile\n"
+    "os.environ['FLOWC_CACHE_DIR'] = tempfile.mkdtemp(dir=os.environ['FLOWC_BENCH_CACHES'])\n"
+)
+"""Prefix of a probe that must find the drop-in's disk cache empty: a new folder per run."""
+
+
+def measure_dropin(tmp: Path, settings: Settings, modules: dict[str, Any]) -> dict[str, Any]:
+    """A fresh process's first run of chain10 (``invoke``): the drop-in with its disk cache
+    empty and filled, the compiled module, LangGraph, the hand-written loop, and a bare
+    interpreter."""
+    if isinstance(modules["chain10"], str):
+        return {"error": modules["chain10"]}
+    caches = tmp / "dropin-caches"
+    caches.mkdir()
+    env = child_env([str(tmp), str(BENCH)])
+    env["FLOWC_BENCH_CACHES"] = str(caches)
+    env["FLOWC_CACHE_DIR"] = str(tmp / "dropin-cache")
+    env.pop("FLOWC_DROPIN_CACHE", None)
+    run = "assert m.invoke({'count': 0}) == {'count': 10}\n"
+    dropin = "from flowc_bench import dropin_graphs as g\nm = g.chain(10)\n" + run
+    commands = {
+        "bare": [PYTHON, "-P", "-c", "pass"],
+        "compiled": [PYTHON, "-P", "-c", f"import {GEN}.chain10 as m\n" + run],
+        "dropin_warm": [PYTHON, "-P", "-c", dropin],
+        "dropin_cold": [PYTHON, "-P", "-c", _FRESH_CACHE + dropin],
+        "langgraph": [
+            PYTHON,
+            "-P",
+            "-c",
+            "from flowc_bench import langgraph_graphs as g\nm = g.chain(10)\n" + run,
+        ],
+        "hand": [
+            PYTHON,
+            "-P",
+            "-c",
+            "from flowc_bench import handwritten as h\n"
+            "assert h.chain_invoke(h.chain_nodes(10), {'count': 0}) == {'count': 10}\n",
+        ],
+    }
+    try:
+        wall, cpu = interleaved_processes(commands, env, settings.process_samples)
+    except RuntimeError as exc:
+        return {"error": str(exc)}
+    finally:
+        shutil.rmtree(caches, ignore_errors=True)
+    return {name: {**s.as_json(), "cpu": cpu[name].as_json()} for name, s in wall.items()}
+
+
 def measure_compile(spec_paths: dict[str, Path], tmp: Path, settings: Settings) -> dict[str, Any]:
     """``flowc compile`` times: fresh output for 10/100/1,000 nodes, then unchanged specs."""
     sizes = {
@@ -568,7 +617,11 @@ def print_slower(cases: list[Case], base: str) -> None:
 
 
 def targets(
-    cases: list[Case], imports: dict[str, Any], memory: dict[str, Any], compiled: dict[str, Any]
+    cases: list[Case],
+    imports: dict[str, Any],
+    memory: dict[str, Any],
+    compiled: dict[str, Any],
+    dropin: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     """Each target of the performance issue, with the measured figure."""
     out: list[dict[str, Any]] = []
@@ -663,7 +716,49 @@ def targets(
         add("recompile an unchanged spec (slowest size)", worst * 1e3, 100.0, "ms")
     else:
         add("compile a 1,000-node spec", None, 2.0, "s", str(compiled.get("error", "")))
+    if not dropin:
+        pass
+    elif "compiled" in dropin:
+        # issue 20: a fresh process's first run through the drop-in, its cache filled
+        add(
+            "drop-in first run in a fresh process (cache filled) / compiled module's",
+            dropin["dropin_warm"]["median"] / dropin["compiled"]["median"],
+            2.0,
+            "x",
+        )
+    else:
+        add(
+            "drop-in first run in a fresh process / compiled module's",
+            None,
+            2.0,
+            "x",
+            str(dropin.get("error", "")),
+        )
     return out
+
+
+def print_dropin(dropin: dict[str, Any]) -> None:
+    print("first run in a fresh process, chain10 invoke (wall clock, then CPU time)")
+    if "error" in dropin:
+        print(f"  not measured: {dropin['error']}")
+        print()
+        return
+    compiled = dropin["compiled"]["median"]
+    for name, label in (
+        ("bare", "python -c pass"),
+        ("compiled", "compiled module"),
+        ("dropin_warm", "drop-in, cache filled"),
+        ("dropin_cold", "drop-in, cache empty"),
+        ("langgraph", "LangGraph"),
+        ("hand", "hand-written loop"),
+    ):
+        s = Stats(dropin[name]["samples"])
+        c = Stats(dropin[name]["cpu"]["samples"])
+        times = "" if name in ("bare", "compiled") else f" ({s.median / compiled:.1f}x compiled)"
+        if name == "hand":
+            times = ""
+        print(f"  {label:<26}{fmt_stats(s):>32}{times:<20} cpu {fmt_time(c.median)}")
+    print()
 
 
 def print_extras(imports: dict[str, Any], memory: dict[str, Any], compiled: dict[str, Any]) -> None:
@@ -846,8 +941,11 @@ def main(argv: list[str] | None = None) -> int:
         imports = measure_imports(tmp, settings, modules) if "import" in parts else {}
         memory = measure_memory(tmp, settings, modules) if "memory" in parts else {}
         compiled = measure_compile(spec_paths, tmp, settings) if "compile" in parts else {}
+        dropin = measure_dropin(tmp, settings, modules) if "dropin" in parts else {}
         print_extras(imports, memory, compiled)
-        rows = targets(cases, imports, memory, compiled)
+        if dropin:
+            print_dropin(dropin)
+        rows = targets(cases, imports, memory, compiled, dropin)
         print_targets(rows)
     elapsed = time.perf_counter() - started
     print(f"\n(benchmark took {elapsed:.0f} s)")
@@ -882,6 +980,7 @@ def main(argv: list[str] | None = None) -> int:
             "import_seconds": imports,
             "peak_rss_kib": memory,
             "compile_seconds": compiled,
+            "dropin_first_run_seconds": dropin,
             "targets": rows,
             "elapsed_seconds": elapsed,
         }

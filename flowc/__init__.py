@@ -11,6 +11,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from flowc.runtime import StreamWriter, get_config, get_stream_writer
+from flowc.runtime import interrupts as _interrupts
 
 if TYPE_CHECKING:
     from flowc.dsl import END, START, Agent, GraphSpec
@@ -30,6 +31,17 @@ __all__ = [
 ]
 
 __version__ = "0.1.0"
+
+
+def _type_adapter(cls: Any) -> Any:
+    """The validator ``interrupt(..., response_schema=cls)`` checks an answer with."""
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(cls)
+
+
+# the runtime imports only the standard library: the package lends it pydantic's validator
+_interrupts.schema_validator = _type_adapter
 
 # Generated runner modules import `flowc.runtime`, which imports this package
 # first: the compiler's names (pydantic, Jinja, libcst behind them) load on

@@ -16,7 +16,7 @@ import types
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from flowc.dsl.check import check
+from flowc.dsl.checker import check
 from flowc.dsl.decorators import Graph
 from flowc.dsl.diagnostics import DiagnosticError, SourceMap
 from flowc.dsl.graph import CheckedGraph

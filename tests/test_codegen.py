@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 
 from flowc import build
 from flowc.codegen import GeneratedFile, TemplateError, generate, render_graph, validate
+from flowc.codegen._scope import _rename
 from flowc.codegen.render import _env
-from flowc.codegen.view import _rename, build_view
+from flowc.codegen.view import build_view
 from flowc.dsl.graph import CheckedGraph
 from flowc.dsl.load import check_target
 

@@ -44,7 +44,7 @@ def test_the_registry_is_ordered_by_family_and_code() -> None:
 
 
 def test_every_code_written_in_flowc_is_registered() -> None:
-    # every string literal that looks like a code, in every module (check.py's among them)
+    # every string literal that looks like a code, in every module (checker.py's among them)
     found: set[str] = set()
     for path in PACKAGE.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):

@@ -68,3 +68,28 @@ def test_a_parent_command_from_the_root_graph_fails_naming_the_node() -> None:
     ):
         graph.invoke({"log": []})
     assert LangGraphCommand.PARENT == Command.PARENT
+
+
+def test_a_command_input_sending_to_no_node_fails_naming_it_and_leaves_the_thread() -> None:
+    from flowc.langgraph import Send
+    from flowc.runtime import InvalidUpdateError
+    from flowc.savers.memory import InMemorySaver
+
+    graph = chooser(StateGraph, None).compile(checkpointer=InMemorySaver())
+    config: Any = {"configurable": {"thread_id": "t"}}
+    graph.invoke({"log": []}, config)
+    before = graph.get_state(config)
+    # LangGraph logs "Ignoring unknown node name nope in pending sends" and runs nothing:
+    # flowc refuses it, as it refuses Command(goto="nope") as input
+    with pytest.raises(
+        InvalidUpdateError,
+        match=r"^Command\(goto='nope'\) as input: 'nope' is not a node of the graph$",
+    ):
+        graph.invoke(Command(goto=Send("nope", 1)), config)
+    with pytest.raises(InvalidUpdateError, match=r"^Command\(goto='nope'\) as input"):
+        graph.invoke(Command(goto="nope"), config)
+    # nothing of a refused input is stored: the next run does not trip over it
+    assert graph.get_state(config).values == before.values
+    assert graph.invoke(Command(goto=[Send("done", {"log": []})]), config) == {
+        "log": ["decide", "done", "done"]
+    }

@@ -26,6 +26,8 @@ TWINS = [
     "any_llm",
     "state_typeddict",
     "messages_call_model",
+    "approval",
+    "mapreduce",
 ]
 
 
@@ -70,6 +72,22 @@ def test_a_decorator_twin_streams_what_its_toml_spec_streams() -> None:
         e.data for e in toml.stream(dict(run), stream_mode="values")
     ]
     assert python.invoke(dict(run)) == {"count": 3, "target": 3, "history": [1, 2, 3]}
+
+
+def test_breakpoints_read_alike_in_both_front_ends() -> None:
+    from flowc.dsl.decorators import Graph
+    from flowc.dsl.toml_loader import load_toml
+
+    text = (
+        '[graph]\nname = "g"\ninterrupt_before = "*"\ninterrupt_after = ["a"]\n'
+        "[state.fields]\nx = \"int\"\n"
+    )
+    toml = load_toml(text, "g.toml")
+    assert toml.spec is not None
+    assert (toml.spec.interrupt_before, toml.spec.interrupt_after) == (("*",), ("a",))
+    graph = Graph("g", fields={"x": int}, interrupt_before="*", interrupt_after=["a"])
+    spec, _, diags = graph.to_spec()
+    assert (spec.interrupt_before, spec.interrupt_after, diags) == (("*",), ("a",), ())
 
 
 def test_fan_out_edges_are_one_edge_per_target_in_both_front_ends() -> None:

@@ -593,3 +593,48 @@ def test_breakpoints_without_a_checkpointer_fail_before_anything_runs() -> None:
         with pytest.raises(ValueError, match=r"^interrupt_before / interrupt_after need a checkp"):
             list(graph.stream({"log": []}, **options))
     assert ran == []
+
+
+class Answer(TypedDict):
+    ok: bool
+
+
+def test_a_response_schema_validates_the_answer_and_a_refused_one_is_asked_again() -> None:
+    import langgraph.errors
+    from pydantic import TypeAdapter, ValidationError
+    from typing_extensions import TypedDict as ValidatedDict
+
+    class Checked(ValidatedDict):
+        ok: bool
+
+    schemas: list[Any] = [Checked, TypeAdapter(Checked)]
+    for schema in schemas:
+
+        def ask(state: Any, schema: Any = schema) -> Any:
+            return {"log": [str(interrupt("ok?", response_schema=schema)["ok"])]}
+
+        plan = plan_of(Node("ask", UpdatesEvent, plain=ask), entry=("ask",))
+        config = on_thread(InMemorySaver())
+        (asked,) = events(plan, {"log": []}, config, use_async=False)
+        assert asked.interrupts[0].response_schema == TypeAdapter(Checked).json_schema()
+        with pytest.raises(ValidationError) as refused:
+            invoke(plan, Command(resume={"ok": "perhaps"}), config)
+        # marked as LangGraph marks it, so LangGraph's own test says so too
+        assert langgraph.errors.is_invalid_resume(refused.value)
+        # nothing of the refused answer was kept: a good one answers the same question
+        assert invoke(plan, Command(resume={"ok": "yes"}), config) == {"log": ["True"]}
+
+
+def test_a_response_schema_that_is_no_schema_is_refused_naming_it() -> None:
+    def ask(state: Any) -> Any:
+        return {"log": [interrupt("ok?", response_schema=42)]}
+
+    plan = plan_of(Node("ask", UpdatesEvent, plain=ask), entry=("ask",))
+    assert events(plan, {"log": []}, on_thread(InMemorySaver()), use_async=False) == [
+        (
+            "raised",
+            "TypeError",
+            "interrupt(response_schema=42): give a class, a JSON schema dict, or a validator "
+            "such as pydantic.TypeAdapter(...)",
+        )
+    ]

@@ -50,7 +50,7 @@ def layer_of(module: str) -> tuple[int, str]:
 
 
 def module_name(path: Path) -> str:
-    """``flowc/dsl/check.py`` → ``flowc.dsl.check``; a package's ``__init__`` is the package."""
+    """``flowc/dsl/checker.py`` → ``flowc.dsl.checker``; a package's ``__init__`` is the package."""
     parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
     if parts[-1] == "__init__":
         parts.pop()
@@ -261,3 +261,42 @@ def test_a_sys_path_edit_is_found_in_any_form() -> None:
     )
     # reading it (`index`, another name for it) is no edit
     assert edits_sys_path(source) == [2, 3, 4]
+
+
+_IMPORT_EVERY_MODULE = """
+import importlib, json, pkgutil, sys, types
+import flowc
+out = {"failed": [], "hidden": []}
+for info in pkgutil.walk_packages(flowc.__path__, "flowc."):
+    try:
+        importlib.import_module(info.name)
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").startswith("flowc"):
+            out["failed"].append(f"{info.name}: {exc}")
+        continue  # an extra that is not installed
+    except Exception as exc:
+        out["failed"].append(f"{info.name}: {type(exc).__name__}: {exc}")
+        continue
+    parent, _, leaf = info.name.rpartition(".")
+    bound = vars(sys.modules[parent]).get(leaf)
+    if bound is not None and not isinstance(bound, types.ModuleType):
+        out["hidden"].append(f"{info.name} (by a {type(bound).__name__})")
+print(json.dumps(out))
+"""
+
+
+def test_every_module_imports_in_a_fresh_interpreter_and_no_package_name_hides_a_module() -> None:
+    # `flowc.dsl.check` was once both the checker's module and the function `check`, which
+    # hid it: `flowc.dsl.check.passes` failed and `import flowc.dsl.check as m` gave a function
+    import json
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", _IMPORT_EVERY_MODULE],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    assert json.loads(done.stdout) == {"failed": [], "hidden": []}

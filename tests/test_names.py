@@ -19,7 +19,7 @@ import pytest
 
 from flowc import END, START, Graph, build
 from flowc.codegen import generate
-from flowc.codegen.view import _template_private
+from flowc.codegen._scope import _template_private
 from flowc.dsl.load import check_graph, check_target
 from flowc.dsl.names import literal_code
 from flowc.runtime import TaskEvent

@@ -68,4 +68,4 @@ def test_codegen_validate_is_the_function_whatever_stage_is_imported_first() -> 
         print(TemplateError.__name__, render_graph.__module__)
         """
     )
-    assert out == "flowc.codegen.validate True True\nTemplateError flowc.codegen.render\n"
+    assert out == "flowc.codegen.validation True True\nTemplateError flowc.codegen.render\n"

@@ -556,7 +556,7 @@ def test_two_different_subgraphs_with_one_name_are_an_error_not_a_mixup(
 def test_checking_a_subgraph_leaves_the_callers_source_map_as_it_was(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from flowc.dsl.check import check
+    from flowc.dsl.checker import check
     from flowc.dsl.load import load_subgraph, load_target
 
     (tmp_path / "child.toml").write_text(

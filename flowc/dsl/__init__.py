@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .check import check
+from .checker import check
 from .decorators import Agent, Graph, field
 from .diagnostics import Diagnostic, DiagnosticError, SourceMap, Span, render, render_all
 from .graph import CheckedGraph, CheckResult

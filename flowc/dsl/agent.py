@@ -290,7 +290,7 @@ def _tool(checker: StatePass, given: str, i: int) -> ToolInfo | None:
 
 def _type_code(hint: Any) -> TypeRef | None:
     """``hint`` as code, when a type expression says it (the tool's argument types)."""
-    from .check import type_code
+    from .checker import type_code
 
     try:
         return type_code(hint)

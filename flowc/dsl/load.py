@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .check import check
+from .checker import check
 from .decorators import Graph
 from .diagnostics import Diagnostic, SourceMap, Span, text_lines
 from .graph import CheckResult

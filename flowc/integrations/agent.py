@@ -6,7 +6,9 @@ path), and its nodes are the agent's methods: ``agent`` calls the model,
 ``tools`` runs the tool calls of its reply side by side, ``should_continue`` goes to the
 tools or on, and ``generate_structured_response`` asks the model for the
 response type at the end. They do what LangGraph's prebuilt agent
-(``version="v1"``) does, with LangGraph's node names and messages.
+(``version="v1"``) does, with LangGraph's node names and messages, down to its
+``remaining_steps``: a reply that would need more supersteps than the run's
+recursion limit leaves becomes LangGraph's "Sorry, need more steps" message.
 
 Needs ``langchain-core`` (extra ``langchain``).
 """
@@ -27,6 +29,7 @@ from pydantic import ValidationError
 __all__ = ["ReactAgent"]
 
 _UNKNOWN_TOOL = "Error: {name} is not a valid tool, try one of [{names}]."
+_MORE_STEPS = "Sorry, need more steps to process this request."
 _BAD_ARGUMENTS = (
     "Error invoking tool '{name}' with kwargs {args} with error:\n {error}\n"
     " Please fix the error and try again."
@@ -69,7 +72,25 @@ class ReactAgent:
 
     def call_model(self, state: Any, config: Any) -> Any:
         """Node ``agent``: the model's reply to the conversation."""
-        return {"messages": [self._bound.invoke(self._input(state), config)]}
+        reply = self._bound.invoke(self._input(state), config)
+        if self._out_of_steps(reply, config):
+            return {"messages": [AIMessage(id=reply.id, content=_MORE_STEPS)]}
+        return {"messages": [reply]}
+
+    def _out_of_steps(self, reply: BaseMessage, config: Any) -> bool:
+        """LangGraph's ``remaining_steps`` rule: the recursion limit less the step must leave
+        one more superstep for a final answer, two for a tool call and the answer after it."""
+        limit = config.get("recursion_limit")
+        step = (config.get("metadata") or {}).get("langgraph_step")
+        if not isinstance(limit, int) or not isinstance(step, int):
+            return False
+        remaining = limit - step
+        calls = reply.tool_calls if isinstance(reply, AIMessage) else []
+        # as in LangGraph, a reply without tool calls counts as all-return-direct
+        direct = isinstance(reply, AIMessage) and all(
+            self.tools[c["name"]].return_direct if c["name"] in self.tools else False for c in calls
+        )
+        return (remaining < 1 and direct) or (remaining < 2 and bool(calls))
 
     def should_continue(self, state: Any) -> str:
         """After ``agent``: ``tools`` while the model calls tools, then the end (or the response)."""

@@ -20,7 +20,8 @@ its stream parts and :class:`GraphOutput`), and whose ``get_graph()``,
 LangGraph does. ``Send``, ``Command``, ``interrupt``, ``Interrupt`` and the node policies
 ``RetryPolicy``, ``CachePolicy`` and ``TimeoutPolicy`` are flowc's (also in
 :mod:`flowc.langgraph.types`); ``Runtime`` and ``get_runtime`` are in
-:mod:`flowc.langgraph.runtime`, the node caches in ``flowc.langgraph.cache``. LangGraph's prebuilt agent and tool node
+:mod:`flowc.langgraph.runtime`, the node caches in ``flowc.langgraph.cache``, the stores
+(``compile(store=...)``, ``get_store``) in ``flowc.langgraph.store``. LangGraph's prebuilt agent and tool node
 (``create_react_agent``, ``ToolNode``, ``tools_condition``) are in
 :mod:`flowc.langgraph.prebuilt`, as in ``langgraph.prebuilt``. LangGraph features flowc
 does not support yet fail at ``compile()`` (node options at ``add_node``) with

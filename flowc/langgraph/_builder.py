@@ -13,7 +13,6 @@ honour (``destinations``, ``trace_policy``) fail right away, in the
 
 from __future__ import annotations
 
-import dataclasses
 import inspect
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -23,19 +22,13 @@ from flowc.dsl.spec import END, START
 from flowc.dsl.usercode import is_async as _is_async
 from flowc.runtime.policies import sync_timeout_message, timeout_policy
 
-from ._blueprint import Blueprint, BranchRecord, EdgeRecord, NodePolicies, NodeRecord
+from ._adapt import _annotations, _metadata, is_compiled_graph, is_runnable, is_tool_node
+from ._blueprint import BranchRecord, EdgeRecord, NodePolicies, NodeRecord
 from ._errors import UnsupportedFeatureError, call_site, deprecated
-from ._lower import (
-    UNSUPPORTED,
-    _annotations,
-    _metadata,
-    check_blueprint,
-    compile_blueprint,
-    is_compiled_graph,
-    is_runnable,
-    is_tool_node,
-)
+from ._lower import check_blueprint, compile_blueprint
+from ._lowering import UNSUPPORTED
 from ._policies import cache_policy, retry_policies
+from ._recording import _Recording
 
 if TYPE_CHECKING:
     from ._compiled import CompiledStateGraph
@@ -159,7 +152,7 @@ def _check_reducers(state: Any) -> None:
             raise ValueError(f"Invalid reducer signature. Expected (a, b) -> c. Got {sig}")
 
 
-class StateGraph(Generic[StateT]):
+class StateGraph(_Recording, Generic[StateT]):
     """A graph whose nodes read and update a shared state (LangGraph's builder API).
 
     Args:
@@ -469,76 +462,6 @@ class StateGraph(Generic[StateT]):
         return self
 
     # -- compiling
-
-    def _blueprint(
-        self, name: str | None, compile_span: Span | None, problems: list[Diagnostic]
-    ) -> Blueprint:
-        return Blueprint(
-            name=name or "LangGraph",
-            state=self.state_schema,
-            state_span=self._span,
-            compile_span=compile_span,
-            nodes=tuple(self._with_defaults(n) for n in self._nodes),
-            edges=tuple(self._edges),
-            branches=tuple(self._branches),
-            problems=(*self._problems, *problems),
-            input_schema=None if self.input_schema is self.state_schema else self.input_schema,
-            output_schema=None if self.output_schema is self.state_schema else self.output_schema,
-        )
-
-    def _with_defaults(self, record: NodeRecord) -> NodeRecord:
-        defaults = self._defaults
-        own = record.policies or NodePolicies()
-        retry = defaults.get("retry_policy") if own.retry is None else own.retry
-        cache = defaults.get("cache_policy") if own.cache is None else own.cache
-        handler = own.error_handler
-        if handler is None and "error_handler" in defaults:
-            handler = ("__default_error_handler__", defaults["error_handler"], None)
-        if handler is not None:
-            # the retry defaults apply to error handlers too, as in LangGraph
-            handler = (handler[0], handler[1], defaults.get("retry_policy"))
-        timeout = defaults.get("timeout") if own.timeout is None else own.timeout
-        if (
-            retry is own.retry
-            and cache is own.cache
-            and handler == own.error_handler
-            and timeout is own.timeout
-        ):
-            return record
-        return dataclasses.replace(
-            record,
-            policies=dataclasses.replace(
-                own, retry=retry, cache=cache, error_handler=handler, timeout=timeout
-            ),
-        )
-
-    def _unresumable(self) -> list[Diagnostic]:
-        """Nodes that call ``interrupt()`` in a graph compiled without a checkpointer (E604).
-
-        Not a compile error: run as a subgraph, the graph takes its parent's
-        checkpointer, as in LangGraph. A run of it as a root graph reports them.
-        """
-        from ._scan import calls_interrupt
-
-        out = []
-        for record in self._nodes:
-            if is_compiled_graph(record.action) or not callable(record.action):
-                continue
-            spelled = calls_interrupt(record.action)
-            if spelled is not None:
-                out.append(
-                    Diagnostic.error(
-                        "E604",
-                        f"node `{record.name}` calls `{spelled}()`, but the graph is compiled "
-                        "without a checkpointer and runs as a root graph: nothing could resume "
-                        "the run it stops",
-                        record.span,
-                        "compile with checkpointer=... (flowc.savers or a LangGraph saver) and "
-                        "run on a thread, or run the graph as a subgraph of one that has a "
-                        "checkpointer",
-                    )
-                )
-        return out
 
     def validate(self) -> StateGraph[StateT]:
         """Run flowc's checks without generating code.

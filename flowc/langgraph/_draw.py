@@ -55,7 +55,7 @@ _SUBGRAPH = ("langgraph", "graph", "state", "CompiledStateGraph")
 def _runnable_kind(action: Any) -> tuple[str, ...]:
     """The LangChain id LangGraph gives a node: a runnable's own (as LangChain's graph
     drawing names it), else RunnableCallable's."""
-    from ._lower import is_runnable
+    from ._adapt import is_runnable
 
     if not is_runnable(action):
         return _CALLABLE
@@ -428,7 +428,7 @@ def _last_step(writes: dict[str, list[_Edge]], joins: list[tuple[frozenset[str],
 
 def drawing(bp: Blueprint, *, xray: bool | int = False) -> DrawableGraph:
     """The picture of a compiled graph (``get_graph()``)."""
-    from ._lower import is_compiled_graph
+    from ._adapt import is_compiled_graph
 
     graph = DrawableGraph()
     graph.nodes[START] = DrawnNode(START, START, kind=_CALLABLE)
@@ -486,7 +486,7 @@ def drawing(bp: Blueprint, *, xray: bool | int = False) -> DrawableGraph:
 
 def _graph_in_node(action: Any) -> Any:
     """A compiled graph a node function refers to, which LangGraph draws in the node's place."""
-    from ._lower import is_compiled_graph
+    from ._adapt import is_compiled_graph
 
     for value in _nonlocals(action):
         value = getattr(value, "__self__", value)

@@ -99,7 +99,7 @@ def handler_node(name: str, fn: Any, retry: tuple[RetryPolicy, ...] | None) -> N
     and ``runtime``, as LangGraph calls it."""
     from flowc.dsl.usercode import is_async as _is_async
 
-    from ._lower import _with_runtime
+    from ._adapt import _with_runtime
     from .errors import NodeError
 
     fn = _with_runtime(fn)

@@ -144,10 +144,31 @@ def _marker(hint: Any, name: str) -> Any:
     return None
 
 
+def _runtime_class(hint: Any) -> type[Any]:
+    """The ``ToolRuntime`` class ``hint`` names: LangGraph's, for code that still imports it
+    (the tool's schema checks the argument is one), else flowc's."""
+    for candidate in (hint, typing.get_origin(hint), *typing.get_args(hint)):
+        if (
+            isinstance(candidate, type)
+            and candidate.__name__ == "ToolRuntime"
+            and dataclasses.is_dataclass(candidate)
+        ):
+            return candidate
+    return ToolRuntime
+
+
+def _as_runtime_of(cls: type[Any], runtime: ToolRuntime[Any, Any]) -> Any:
+    """``runtime`` as an instance of ``cls`` (the same fields; those flowc lacks are ``None``)."""
+    if cls is ToolRuntime:
+        return runtime
+    names = {f.name for f in dataclasses.fields(cls)}
+    return cls(**{name: getattr(runtime, name, None) for name in names})
+
+
 class _Injected:
     """What a tool's hidden arguments take from the run: state fields and the store."""
 
-    __slots__ = ("hidden", "optional", "runtime", "state", "store")
+    __slots__ = ("hidden", "optional", "runtime", "runtime_class", "state", "store")
 
     def __init__(self, tool: BaseTool) -> None:
         schema = tool.get_input_schema()
@@ -157,6 +178,7 @@ class _Injected:
         self.state: dict[str, str | None] = {}
         self.store: str | None = None
         self.runtime: str | None = None
+        self.runtime_class: type[Any] = ToolRuntime
         self.hidden: set[str] = set()
         self.optional: set[str] = set()
         fields = getattr(schema, "model_fields", {})
@@ -164,6 +186,7 @@ class _Injected:
             # as in LangGraph, an argument named `runtime` is the tool runtime, whatever its type
             if arg == "runtime" or _marker(hint, "ToolRuntime") is not None:
                 self.runtime = arg
+                self.runtime_class = _runtime_class(hint)
                 self.hidden.add(arg)
             if _marker(hint, "InjectedToolArg") is not None:
                 self.hidden.add(arg)
@@ -188,7 +211,7 @@ class _Injected:
                 raise ValueError(_NO_STORE)
             given[self.store] = runtime.store
         if self.runtime is not None:
-            given[self.runtime] = runtime
+            given[self.runtime] = _as_runtime_of(self.runtime_class, runtime)
         if isinstance(state, list):
             wanted = list(self.state.values())
             if (len(wanted) == 1 and wanted[0] == messages_key) or wanted[0] is None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flowc.runtime.errors import EmptyInputError, GraphRecursionError, InvalidUpdateError
+from flowc.runtime.interrupts import is_invalid_resume
 from flowc.runtime.policies import NodeTimeoutError
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "InvalidUpdateError",
     "NodeError",
     "NodeTimeoutError",
+    "is_invalid_resume",
 ]
 
 

@@ -1033,8 +1033,10 @@ class Engine:
             given = self.given if self.run.parent is None else None
             # the pending writes of a checkpoint the run replays are not its tasks'
             pending = (loaded.pending_writes or ()) if latest else ()
-            resumed = self.resumed = Resumed(thread, pending, given, self.plan.fields)
-            for target in resumed.goto:
+            resumed = self.resumed = Resumed(
+                thread, pending, given, self.plan.fields, self.plan.nodes
+            )
+            for target in (*resumed.goto, *(send.node for send in resumed.sends)):
                 if target not in self.plan.nodes:
                     raise InvalidUpdateError(
                         f"Command(goto={target!r}) as input: {target!r} is not a node of the graph"
@@ -1058,6 +1060,9 @@ class Engine:
         self.ready = self.nodes(due) if due else ()
         sends = [as_send(send) for send in stored.get(TASKS) or ()]
         self.pushes = [send for send in sends if send is not None]
+        if self.resumed.sends:
+            # a Command(goto=Send(...)) input's tasks come first, as LangGraph's null task's
+            self.pushes[:0] = self.resumed.sends
         if thread.stream or thread.debug:
             pushed = [send.node for send in self.pushes]
             names = (*pushed, *(node.name for node in self.ready))
@@ -1206,6 +1211,13 @@ class Engine:
     def breakpoint(self, names: frozenset[str], nodes: tuple[Node, ...]) -> bool:
         """Whether a breakpoint (``interrupt_before`` / ``interrupt_after``) names one of ``nodes``."""
         return bool(names) and ("*" in names or any(node.name in names for node in nodes))
+
+    def breaks_before(self, names: frozenset[str], ready: tuple[Node, ...]) -> bool:
+        """Whether ``interrupt_before`` names a task of the next superstep: one of ``ready``,
+        or a node a ``Send`` goes to (LangGraph stops before those too)."""
+        return self.breakpoint(names, ready) or (
+            bool(names) and any(send.node in names for send in self.pushes)
+        )
 
     def begin(self, thread: Thread, first: Goto) -> tuple[Event, ...]:
         """The input checkpoint and the hidden ``__start__`` task's writes (where START leads).
@@ -1526,7 +1538,7 @@ class Engine:
                     continue
                 # several tasks, or one whose events stream as they happen
                 breaks = self.breaks
-                if breaks is not None and not resuming and self.breakpoint(breaks[0], ready):
+                if breaks is not None and not resuming and self.breaks_before(breaks[0], ready):
                     # interrupt_before: the checkpoint that names these tasks is saved
                     if want_updates:
                         yield InterruptEvent((), ns)

@@ -24,13 +24,24 @@ from __future__ import annotations
 
 import datetime as _dt
 import sys
-import time
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
-from .events import CheckpointDebugEvent, CheckpointEvent, Event, TaskId
+from ._reopen import _Reopening
+from ._thread_keys import (
+    BRANCH,
+    START,
+    _config,
+    _root_checkpoint_id,
+    _subgraph_checkpoints,
+    next_of,
+    subgraph_state,
+    task_id,
+)
+from .events import Event
 
 __all__ = [
+    "BRANCH",
     "CHECKPOINTER",
     "DURABILITY",
     "START",
@@ -44,7 +55,6 @@ CHECKPOINTER: Final = "__pregel_checkpointer"
 """The ``configurable`` key of a run's checkpointer (LangGraph's ``CONFIG_KEY_CHECKPOINTER``)."""
 DURABILITY: Final = "__pregel_durability"
 """The ``configurable`` key of a run's durability (LangGraph's ``CONFIG_KEY_DURABILITY``)."""
-START: Final = "__start__"
 INPUT: Final = "__input__"
 NO_WRITES: Final = "__no_writes__"
 """What a finished task that wrote nothing stores (LangGraph's marker: the task finished)."""
@@ -54,28 +64,6 @@ INTERRUPT: Final = "__interrupt__"
 RESUME: Final = "__resume__"
 TASKS: Final = "__pregel_tasks"
 """The channel of a checkpoint's ``Send`` tasks (LangGraph's)."""
-BRANCH: Final = "branch:to:"
-
-
-def task_id(checkpoint_id: str, ns: str, name: str, kind: str = "pull") -> TaskId:
-    """The id of ``name``'s task scheduled by checkpoint ``checkpoint_id``.
-
-    LangGraph makes a task's id from the checkpoint that scheduled it, so
-    ``get_state`` gives a due task the id its run streamed; so does this.
-    """
-    # hashlib (OpenSSL) is imported by the first run on a thread, not with every runner
-    from hashlib import blake2b
-
-    digest = blake2b(f"{checkpoint_id}|{ns}|{name}|{kind}".encode(), digest_size=16).hexdigest()
-    return TaskId(f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:]}")
-
-
-def next_of(channel_values: Mapping[str, Any]) -> tuple[str, ...]:
-    """The nodes a stored checkpoint says are due, in LangGraph's order (by name)."""
-    due = [key[len(BRANCH) :] for key in channel_values if key.startswith(BRANCH)]
-    if START in channel_values:
-        due.append(START)
-    return tuple(sorted(due))
 
 
 def statuses(
@@ -92,47 +80,7 @@ def statuses(
     return {tid: (status.output, status.error) for tid, status in found.items()}
 
 
-def _config(
-    thread_id: str, ns: str, checkpoint_id: str, parents: Mapping[str, str] | None = None
-) -> dict[str, Any]:
-    if parents:
-        # a subgraph's checkpoint names its parents' too, as LangGraph's checkpoint_map
-        return {
-            "configurable": {
-                "checkpoint_ns": ns,
-                "thread_id": thread_id,
-                "checkpoint_map": {**parents, ns: checkpoint_id},
-                "checkpoint_id": checkpoint_id,
-            }
-        }
-    return {
-        "configurable": {
-            "checkpoint_ns": ns,
-            "thread_id": thread_id,
-            "checkpoint_id": checkpoint_id,
-        }
-    }
-
-
-def subgraph_state(
-    thread_id: str, ns: str, name: str, tid: str, stateful: bool = False
-) -> dict[str, Any]:
-    """What a due subgraph task's ``state`` is in a snapshot: the config of its checkpoints.
-
-    A ``stateful`` subgraph's (``compile(checkpointer=True)``) namespace has no task ids.
-    """
-    if stateful:
-        return {"configurable": {"thread_id": thread_id, "checkpoint_ns": stateful_ns(ns, name)}}
-    own = f"{name}:{tid}"
-    return {"configurable": {"thread_id": thread_id, "checkpoint_ns": f"{ns}|{own}" if ns else own}}
-
-
-def stateful_ns(ns: str, name: str) -> str:
-    """The namespace of a stateful subgraph run by node ``name`` in namespace ``ns``."""
-    return "|".join((*(part.partition(":")[0] for part in ns.split("|") if part), name))
-
-
-class Thread:
+class Thread(_Reopening):
     """One run's checkpoints on one thread (see the module's docstring).
 
     Args:
@@ -146,7 +94,6 @@ class Thread:
     __slots__ = (
         "addressed",
         "bound",
-        "config",
         "debug",
         "deferred",
         "deferred_writes",
@@ -157,7 +104,6 @@ class Thread:
         "loaded",
         "mapped",
         "ns",
-        "opened",
         "parent",
         "parents",
         "ran",
@@ -166,7 +112,6 @@ class Thread:
         "saver",
         "seen",
         "sent",
-        "stored",
         "stored_versions",
         "stream",
         "subgraphs",
@@ -332,7 +277,10 @@ class Thread:
             # class), so that LangGraph reads the thread as its own
             types = sys.modules.get("langgraph.types")
             if types is not None:
-                interrupts = tuple(types.Interrupt(value=i.value, id=i.id) for i in interrupts)
+                interrupts = tuple(
+                    types.Interrupt(value=i.value, id=i.id, response_schema=i.response_schema)
+                    for i in interrupts
+                )
         writes: list[tuple[str, Any]] = [(INTERRUPT, interrupts)]
         if resume:
             writes.append((RESUME, resume))
@@ -484,159 +432,3 @@ class Thread:
         return checkpoint_id, self._events(
             checkpoint_id, parent_config, values, metadata, names, tasks, step
         )
-
-    def _events(
-        self,
-        checkpoint_id: str,
-        parent_config: dict[str, Any] | None,
-        values: dict[str, Any],
-        metadata: Mapping[str, Any],
-        names: tuple[str, ...],
-        tasks: tuple[dict[str, Any], ...],
-        step: int,
-    ) -> tuple[Event, ...]:
-        event = CheckpointEvent(
-            _config(self.thread_id, self.ns, checkpoint_id, self.parents),
-            parent_config,
-            values,
-            metadata,
-            names,
-            tasks,
-            step,
-            self.event_ns,
-        )
-        out: list[Event] = []
-        if self.stream:
-            out.append(event)
-        if self.debug:
-            # the clock's reading is made into text when first read, as for task events
-            stamped = CheckpointDebugEvent(step, time.time_ns(), event, self.event_ns)  # type: ignore[arg-type]
-            out.append(stamped)
-        return tuple(out)
-
-    # --- resuming -----------------------------------------------------------------------
-
-    def superseded(self) -> bool:
-        """Whether the thread has moved past the checkpoint the run's config names."""
-        if self.addressed is None or self.loaded is None:
-            return False
-        latest = self.saver.get_tuple(self.config_of(None))
-        return latest is not None and latest.checkpoint["id"] != self.loaded.checkpoint["id"]
-
-    def config_of(self, checkpoint_id: str | None) -> dict[str, Any]:
-        """The config naming checkpoint ``checkpoint_id`` of this thread (its latest for ``None``)."""
-        configurable: dict[str, Any] = {"thread_id": self.thread_id, "checkpoint_ns": self.ns}
-        if checkpoint_id is not None:
-            configurable["checkpoint_id"] = checkpoint_id
-        return {"configurable": configurable}
-
-    def resume(self, answering: bool = False) -> tuple[tuple[str, ...], int, bool]:
-        """A run without new input goes on from the loaded checkpoint: its due nodes, its step,
-        and whether the checkpoint's pending writes count (the tasks that saved them are done).
-
-        ``answering``: the run's input is a ``Command(resume=...)``. Addressed at the thread's
-        latest checkpoint (``get_state(...).config`` of a paused thread), it answers the
-        interrupts there, as without an id; at a checkpoint the thread has moved past, it replays.
-
-        As in LangGraph: at the thread's latest checkpoint the tasks that saved
-        their writes before the run stopped are not run again; a run at a
-        checkpoint the config names replays it, every due task running again,
-        on a branch of its own (a ``"fork"`` checkpoint, a copy of it) unless
-        that checkpoint is an update or a fork the thread has not moved past.
-        The checkpoint it goes on from is then :attr:`config` (see :meth:`reopened`).
-        """
-        saved = self.loaded
-        checkpoint = saved.checkpoint
-        due = next_of(checkpoint["channel_values"])
-        metadata = dict(saved.metadata)
-        step = int(metadata.get("step", -1))
-        parent = saved.parent_config
-        self.opened = (metadata, None if parent is None else dict(parent))
-        if self.addressed is None:
-            return due, step, True
-        if answering and not self.superseded():
-            return due, step, True
-        if metadata.get("source") in ("update", "fork") and not self.superseded():
-            return due, step, False
-        # a branch of its own: a copy of the checkpoint, as LangGraph's time travel makes it
-        fork = {
-            **checkpoint,
-            "id": str(_uuid6(step + 1)),
-            "ts": _dt.datetime.now(_dt.UTC).isoformat(),
-        }
-        fork_metadata = {"source": "fork", "step": step + 1, "parents": metadata.get("parents", {})}
-        parent_id = self.config["configurable"]["checkpoint_id"]
-        self.config = dict(self.saver.put(self.stored, fork, dict(fork_metadata), {}))
-        self.stored = self.config
-        self.opened = (fork_metadata, _config(self.thread_id, self.ns, parent_id))
-        return due, step + 1, False
-
-    def reopened(
-        self,
-        values: Mapping[str, Any],
-        names: Sequence[str],
-        pushed: int,
-        tasks: Sequence[dict[str, Any]],
-        step: int,
-    ) -> tuple[Event, ...]:
-        """The events of the checkpoint a resumed run goes on from, as LangGraph streams it again.
-
-        Args:
-            values: the state the run goes on with.
-            names: the checkpoint's tasks' nodes, its ``Send`` tasks' first.
-            pushed: how many of them are ``Send`` tasks.
-            tasks: what each task's stored writes say (a finished task's
-                ``result``, a failed one's ``error``, its ``interrupts``), in order.
-            step: the checkpoint's step.
-        """
-        if not self.stream and not self.debug:
-            return ()
-        checkpoint_id = self.config["configurable"]["checkpoint_id"]
-        metadata, parent_config = self.opened
-        if parent_config is not None and self.parents:
-            # the saver's config, then the map (LangGraph's order)
-            configurable = parent_config["configurable"]
-            own = {self.ns: configurable["checkpoint_id"]}
-            parent_config = {
-                "configurable": {**configurable, "checkpoint_map": {**self.parents, **own}}
-            }
-        reports = []
-        for index, (name, report) in enumerate(zip(names, tasks, strict=True)):
-            kind = f"push:{index}" if index < pushed else "pull"
-            tid = task_id(checkpoint_id, self.ns, name, kind)
-            state = (
-                subgraph_state(self.thread_id, self.ns, name, tid)
-                if name in self.subgraphs
-                else None
-            )
-            reports.append({"id": tid, "name": name, **report, "state": state})
-        shown = {key: values[key] for key in self.fields if key in values}
-        return self._events(
-            checkpoint_id, parent_config, shown, metadata, tuple(names), tuple(reports), step
-        )
-
-
-def _uuid6(step: int) -> Any:
-    from .checkpoint import uuid6
-
-    return uuid6(clock_seq=step)
-
-
-def _root_checkpoint_id(configurable: Mapping[str, Any]) -> str | None:
-    """The root graph's checkpoint a run's config names (``None``: the thread's latest).
-
-    A subgraph's checkpoint config (``get_state(subgraphs=True)`` gives them) names the
-    subgraph's namespace and checkpoint: a root run given it goes on from the root checkpoint
-    its ``checkpoint_map`` names, as LangGraph's does.
-    """
-    mapped = configurable.get("checkpoint_map")
-    if configurable.get("checkpoint_ns") and isinstance(mapped, Mapping):
-        return mapped.get("") or None
-    return configurable.get("checkpoint_id") or None
-
-
-def _subgraph_checkpoints(configurable: Mapping[str, Any]) -> Mapping[str, str] | None:
-    mapped = configurable.get("checkpoint_map")
-    if configurable.get("checkpoint_ns") and isinstance(mapped, Mapping):
-        return {ns: cid for ns, cid in mapped.items() if ns}
-    return None

@@ -21,11 +21,11 @@ Standard library only.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any, Final
 
-from ._persist import BRANCH, INTERRUPT, NULL_TASK_ID, RESUME, Thread
-from .control import as_command
+from ._persist import BRANCH, INTERRUPT, NULL_TASK_ID, RESUME, TASKS, Thread
+from .control import Send, as_command, as_send
 from .errors import EmptyInputError, InvalidUpdateError
 from .interrupts import Interrupt, as_interrupt
 
@@ -98,13 +98,16 @@ class Resumed:
         pending_writes: the checkpoint's pending writes.
         input: the run's input: ``None`` or a ``Command``.
         fields: the state's keys.
+        nodes: the graph's nodes, which a ``Command``'s ``goto`` must name (checked before
+            anything is stored).
 
     Raises:
         EmptyInputError: on a thread with no checkpoint, as LangGraph's.
         RuntimeError: for a scalar resume value while several interrupts are pending.
+        InvalidUpdateError: for a ``goto`` (a name or a ``Send``) that is not a node.
     """
 
-    __slots__ = ("by_id", "finished", "given", "goto", "statuses", "update")
+    __slots__ = ("by_id", "finished", "given", "goto", "sends", "statuses", "update")
 
     def __init__(
         self,
@@ -112,6 +115,7 @@ class Resumed:
         pending_writes: Sequence[tuple[str, str, Any]],
         input: Any,
         fields: Sequence[str],
+        nodes: Collection[str] | None = None,
     ) -> None:
         self.statuses = task_statuses(pending_writes)
         command = None if input is None else as_command(input)
@@ -136,7 +140,13 @@ class Resumed:
         if command is not None:
             if command.resume is None and not command.update and not command.goto:
                 raise EmptyInputError("Received empty Command input")
-            null.extend((BRANCH + node, "__start__") for node in _goto(command.goto))
+            goto = _goto(command.goto, thread)
+            for target, _ in goto:
+                if nodes is not None and target not in nodes:
+                    raise InvalidUpdateError(
+                        f"Command(goto={target!r}) as input: {target!r} is not a node of the graph"
+                    )
+            null.extend(write for _, write in goto)
         resume = None if command is None else command.resume
         if resume is not None:
             if isinstance(resume, Mapping) and resume and all(_is_id(k) for k in resume):
@@ -167,6 +177,11 @@ class Resumed:
         self.goto = tuple(
             dict.fromkeys(c[len(BRANCH) :] for c, _ in written if c.startswith(BRANCH))
         )
+        self.sends: tuple[Send, ...] = tuple(
+            send for c, value in written if c == TASKS and (send := as_send(value)) is not None
+        )
+        """The ``Send`` s of the run's ``Command(goto=...)``: tasks of the first superstep, before
+        the checkpoint's own (LangGraph's null-task ``__pregel_tasks`` writes)."""
         self.finished = {
             tid: status.output for tid, status in self.statuses.items() if status.finished
         }
@@ -197,19 +212,25 @@ def no_checkpoint() -> EmptyInputError:
     return EmptyInputError("Received no input for __start__")
 
 
-def _goto(goto: Any) -> tuple[str, ...]:
-    """A ``Command``'s ``goto`` as node names (END left out); ``Send`` s are refused."""
+def _goto(goto: Any, thread: Thread) -> list[tuple[str, tuple[str, Any]]]:
+    """A ``Command``'s ``goto`` as the null task's writes, in its order, each with the node it
+    names: a node name (END left out) as its ``branch:to:`` trigger, a ``Send`` as a
+    ``__pregel_tasks`` write."""
     targets = goto if isinstance(goto, list | tuple) else (goto,) if goto else ()
-    out = []
+    out: list[tuple[str, tuple[str, Any]]] = []
     for target in targets:
-        if not isinstance(target, str):
+        if isinstance(target, str):
+            if target not in ("__end__", "END"):
+                out.append((target, (BRANCH + target, "__start__")))
+            continue
+        send = as_send(target)
+        if send is None:
             raise InvalidUpdateError(
-                "Command(goto=Send(...)) as a run's input is not supported by flowc yet: "
-                "go to the node by name"
+                f"Command(goto={target!r}) as input: goto takes node names and Sends"
             )
-        if target not in ("__end__", "END"):
-            out.append(target)
-    return tuple(out)
+        # stored as the thread's saver stores a checkpoint's Send tasks
+        out.append((send.node, (TASKS, thread._sends([send])[0])))
+    return out
 
 
 def _is_id(key: object) -> bool:

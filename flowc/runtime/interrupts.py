@@ -42,7 +42,17 @@ __all__ = [
     "as_interrupt",
     "interrupt",
     "interrupt_id",
+    "is_invalid_resume",
 ]
+
+schema_validator: Any = None
+"""Makes the validator of a class given as ``response_schema`` (``TypeAdapter(cls)``): set by
+the ``flowc`` package, which imports pydantic for it when first called, as the runtime itself
+imports only the standard library."""
+
+INVALID_RESUME = "_langgraph_invalid_resume"
+"""The attribute that marks an error as a resume value its ``response_schema`` refused
+(LangGraph's, so that ``langgraph.errors.is_invalid_resume`` says so of flowc's too)."""
 
 T_co = TypeVar("T_co", covariant=True)
 
@@ -134,28 +144,48 @@ class Resumes:
             if next_id in by_id:
                 answers.append(by_id[next_id])
 
-    def ask(self, value: Any) -> Any:
-        """The answer to the task's next ``interrupt(value)`` call, or :class:`GraphInterrupt`."""
+    def ask(self, value: Any, schema: Any = None, validate: Any = None) -> Any:
+        """The answer to the task's next ``interrupt(value)`` call, or :class:`GraphInterrupt`.
+
+        ``validate`` (if any) makes the answer the call returns; what it raises
+        propagates, marked (:func:`is_invalid_resume`), and a new answer it
+        refused is not kept, so the interrupt can be answered again.
+        """
         index = self.calls
         self.calls += 1
         answers = self.answers
         if index < len(answers):
             self.used = index + 1
-            return answers[index]
+            return answers[index] if validate is None else _validated(validate, answers[index])
         try:
             answer = self.given.pop()
         except IndexError:
-            raise GraphInterrupt((Interrupt(value, interrupt_id(self.ns, len(answers))),)) from None
+            raised = Interrupt(value, interrupt_id(self.ns, len(answers)), schema)
+            raise GraphInterrupt((raised,)) from None
+        taken = answer if validate is None else _validated(validate, answer)
         answers.append(answer)
         self.used = len(answers)
-        return answer
+        return taken
 
     def written(self) -> list[Any] | None:
         """The task's ``__resume__`` write: the answers its calls took (``None`` for none)."""
         return self.answers[: self.used] if self.used else None
 
 
-def interrupt(value: Any) -> Any:
+def _validated(validate: Any, answer: Any) -> Any:
+    try:
+        return validate(answer)
+    except Exception as exc:
+        setattr(exc, INVALID_RESUME, True)
+        raise
+
+
+def is_invalid_resume(error: BaseException) -> bool:
+    """Whether ``error`` was raised because a resume value did not match ``response_schema``."""
+    return getattr(error, INVALID_RESUME, False) is True
+
+
+def interrupt(value: Any, *, response_schema: Any = None) -> Any:
     """Stop the run here and ask for ``value``'s answer; a resumed run returns it.
 
     The first call raises :class:`GraphInterrupt`, which ends the run after its
@@ -163,11 +193,35 @@ def interrupt(value: Any) -> Any:
     ``Command(resume=answer)`` runs the node again from its start, and there
     this call returns ``answer`` (the n-th call of the task the n-th answer).
 
+    Args:
+        value: what the interrupt asks (its ``value``).
+        response_schema: what the answer must be, as LangGraph 1.2.22 takes it:
+            a JSON schema dict is shown with the interrupt (``response_schema``)
+            and not checked; a validator (a pydantic ``TypeAdapter``, or any
+            object with ``json_schema()`` and ``validate_python(answer)``) shows
+            its JSON schema and makes the answer the call returns; so does a
+            class (a pydantic model, TypedDict or dataclass), through pydantic's
+            ``TypeAdapter``. An answer it refuses raises its error
+            (:func:`is_invalid_resume` says so) and is not kept: the interrupt
+            can be answered again.
+
     Raises:
         RuntimeError: outside a running graph, or in a run without a
             checkpointer (an interrupt there could never be answered); a
             subgraph's run uses its root run's.
+        TypeError: for a ``response_schema`` that is none of those.
     """
+    schema, validate = response_schema, None
+    if response_schema is not None and not isinstance(response_schema, Mapping):
+        adapter = response_schema
+        if not hasattr(adapter, "validate_python"):
+            if not isinstance(response_schema, type) or schema_validator is None:
+                raise TypeError(
+                    f"interrupt(response_schema={response_schema!r}): give a class, a JSON "
+                    "schema dict, or a validator such as pydantic.TypeAdapter(...)"
+                )
+            adapter = schema_validator(response_schema)
+        schema, validate = adapter.json_schema(), adapter.validate_python
     task: Task | None = current_task()
     if task is None:
         raise RuntimeError("interrupt() was called outside a running flowc graph")
@@ -180,4 +234,4 @@ def interrupt(value: Any) -> Any:
             "compile the graph with checkpointer=... and run it on a thread "
             "(config={'configurable': {'thread_id': ...}}) so that the run can be resumed"
         )
-    return resumes.ask(value)
+    return resumes.ask(value, schema, validate)

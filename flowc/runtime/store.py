@@ -136,7 +136,8 @@ class Item:
 
     def __repr__(self) -> str:
         fields = ", ".join(f"{k}={v!r}" for k, v in self.dict().items())
-        return f"{type(self).__name__}({fields})"
+        # LangGraph prints a SearchItem as an Item too
+        return f"Item({fields})"
 
 
 class SearchItem(Item):

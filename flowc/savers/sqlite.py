@@ -17,7 +17,7 @@ import os
 import sqlite3
 import threading
 import weakref
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Literal
 
 from flowc.runtime.checkpoint import (
@@ -39,15 +39,13 @@ from ._delta import DELTA, DeltaCache, encode_delta, resolve
 from ._shared import (
     BlobRow,
     CheckpointRow,
-    assemble,
     assemble_many,
-    decode_body,
     metadata_of,
     split_checkpoint,
     split_writes,
-    versions_of,
 )
 from ._sql import CHECKPOINT_COLUMNS, SCHEMA_VERSION, schema
+from ._sqlite_reads import _CHUNK, _SqliteReads
 
 __all__ = ["SqliteSaver"]
 
@@ -55,17 +53,13 @@ _Deltas = list[tuple[str, str, str, bytes]]
 """Versions to store as deltas: ``(channel, version, base version, delta blob)``."""
 _Lists = list[tuple[tuple[str, str, str], str, list[Any]]]
 """Every list a checkpoint stores: ``((thread, ns, channel), version, value)``."""
-_Rows = list[tuple[str, str, bytes]]
-
-# how many (channel, version) pairs one query looks up: well under SQLite's variable limit
-_CHUNK = 200
 
 
 class _Connection(sqlite3.Connection):
     """A connection that can be weakly referenced (the base class cannot)."""
 
 
-class SqliteSaver(BaseCheckpointSaver):
+class SqliteSaver(_SqliteReads, BaseCheckpointSaver):
     """Checkpoints in one SQLite file (created with its tables when missing).
 
     Args:
@@ -430,50 +424,6 @@ class SqliteSaver(BaseCheckpointSaver):
                         conn.execute(f"DELETE FROM {table} WHERE thread_id = ?", (thread_id,))
                 else:
                     _sql.prune_keep_latest(_qmark(conn), self.serde, thread_id)
-
-    def _load(
-        self,
-        conn: sqlite3.Connection,
-        row: CheckpointRow,
-        metadata: Mapping[str, Any] | None = None,
-    ) -> CheckpointTuple:
-        body = decode_body(self.serde, row)
-        pairs = list(versions_of(body).items())
-        rows: list[tuple[str, str, str, bytes]] = []
-        for start in range(0, len(pairs), _CHUNK):
-            chunk = pairs[start : start + _CHUNK]
-            rows += conn.execute(
-                "SELECT channel, version, type, blob FROM checkpoint_blobs WHERE thread_id = ? AND "
-                "checkpoint_ns = ? AND (channel, version) IN (VALUES "
-                + ", ".join("(?, ?)" for _ in chunk)
-                + ")",
-                [row.thread_id, row.checkpoint_ns, *(x for pair in chunk for x in pair)],
-            ).fetchall()
-        fetch = self._channel_rows(conn, row.thread_id, row.checkpoint_ns)
-        blobs = [
-            (channel, kind, data)
-            for channel, _, kind, data in resolve(self.serde, rows, fetch, row.checkpoint_id)
-        ]
-        writes = conn.execute(
-            "SELECT task_id, channel, type, value, task_path, idx FROM checkpoint_writes "
-            "WHERE thread_id = ? AND checkpoint_ns = ? AND checkpoint_id = ?",
-            (row.thread_id, row.checkpoint_ns, row.checkpoint_id),
-        ).fetchall()
-        return assemble(self.serde, row, body, blobs, writes, metadata)
-
-    @staticmethod
-    def _channel_rows(conn: sqlite3.Connection, thread_id: str, ns: str) -> Callable[[str], _Rows]:
-        """Every stored version of a channel: what a delta's value is rebuilt from."""
-
-        def fetch(channel: str) -> _Rows:
-            rows: _Rows = conn.execute(
-                "SELECT version, type, blob FROM checkpoint_blobs WHERE thread_id = ? AND "
-                "checkpoint_ns = ? AND channel = ?",
-                (thread_id, ns, channel),
-            ).fetchall()
-            return rows
-
-        return fetch
 
 
 def _qmark(conn: sqlite3.Connection) -> _sql.Execute:

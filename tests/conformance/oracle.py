@@ -36,7 +36,7 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import StreamWriter
 
 import flowc
-from flowc.dsl.check import camel, check
+from flowc.dsl.checker import camel, check
 from flowc.dsl.decorators import Graph
 from flowc.dsl.diagnostics import DiagnosticError, SourceMap
 from flowc.dsl.graph import BranchInfo, CheckedGraph, NodeInfo

@@ -136,3 +136,38 @@ def test_the_agent_spec_draws_langgraphs_edges() -> None:
         "tools --> agent;",
         "generate_structured_response --> __end__;",
     }
+
+
+@pytest.mark.parametrize("use_async", [False, True], ids=["sync", "async"])
+@pytest.mark.parametrize("limit", [2, 3, 4])
+def test_the_agent_spec_runs_out_of_steps_as_langgraphs_agent(limit: int, use_async: bool) -> None:
+    # with too few steps left for the tool call, the model's reply becomes LangGraph's
+    # "Sorry, need more steps..." (its managed `remaining_steps`), not a recursion error
+    reference = langgraph_agent()
+    # a run cut short leaves the spec's model mid-way through its replies: start it over
+    # (before and after, for the other tests of the module)
+    parts.model._next = 0
+    try:
+        expected, actual = (
+            normalize(
+                collect(
+                    graph,
+                    copy.deepcopy(parts.EXAMPLE_INPUT),
+                    stream_mode="updates",
+                    use_async=use_async,
+                    config={"recursion_limit": limit},
+                )
+            )
+            for graph in (reference, weather_agent)
+        )
+    finally:
+        parts.model._next = 0
+    assert actual == expected
+    texts = [
+        fields["content"]
+        for update in actual
+        if isinstance(update, dict) and "agent" in update
+        for _, fields in update["agent"]["messages"]
+    ]
+    if limit < 4:
+        assert "Sorry, need more steps to process this request." in texts

@@ -9,6 +9,12 @@ class per node, so a ``match`` on them narrows ``data`` and can be proven
 exhaustive. Each mode has such an alias; a pair of modes gives the union of
 the two, and any other combination ``ApprovalEvent``.
 
+On a thread (``graph.with_checkpointer(saver)``) a run stops where a node
+interrupts or at a breakpoint, with ``ApprovalInterrupted`` (in ``values``
+mode ``InterruptValuesEvent``), whose interrupts' values are
+``ApprovalInterrupt``; ``resume(answer, config=...)`` goes on, with
+``answer`` typed ``ApprovalResume``.
+
 The supersteps are run by flowc's engine (``flowc.runtime._engine``) from
 :data:`PLAN`, which is this graph: its nodes, where each leads, and how
 writes merge into the state.

@@ -1,4 +1,4 @@
-"""The checker's passes, one module each, in the order :func:`flowc.dsl.check.check` runs them.
+"""The checker's passes, one module each, in the order :func:`flowc.dsl.checker.check` runs them.
 
 - :mod:`.state`: the ``[state]`` → its fields, types and reducers.
 - :mod:`.wiring`: node names, edges and routers → who runs after whom.

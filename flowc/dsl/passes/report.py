@@ -1,7 +1,7 @@
 """What every pass of the checker shares: a list of diagnostics and the words of messages.
 
 A :class:`Pass` gathers the diagnostics it finds, in order, each located
-through the spec's :class:`SourceMap`; the checker (:mod:`flowc.dsl.check`)
+through the spec's :class:`SourceMap`; the checker (:mod:`flowc.dsl.checker`)
 runs the passes one after another and keeps their lists in that order. The
 functions below word the parts of messages that several passes write.
 """

@@ -5,7 +5,7 @@ import time
 from typing import Annotated, TypedDict
 
 from langgraph.graph import START, StateGraph
-from langgraph.types import Command, interrupt
+from langgraph.types import Command, Send, interrupt
 
 
 class State(TypedDict, total=False):
@@ -35,7 +35,12 @@ builder.add_edge(START, "pre")
 builder.add_edge("pre", "ask")
 builder.add_edge("ask", "after")
 
-GRAPHS = {"update": (builder, {}), "goto": (builder, {}), "edit": (builder, {})}
+GRAPHS = {
+    "update": (builder, {}),
+    "goto": (builder, {}),
+    "edit": (builder, {}),
+    "send": (builder, {}),
+}
 SCRIPTS = {
     # an update and the answer at once
     "update": [{"topic": "x"}, Command(update={"log": ["upd"]}, resume="r")],
@@ -45,4 +50,6 @@ SCRIPTS = {
     # (an empty Command() fails in LangGraph 1.2.22 with an UnboundLocalError; flowc raises
     # EmptyInputError: tests/test_interrupts.py)
     "edit": [{"topic": "x"}, Command(update={"topic": "t2"}), Command(resume="r")],
+    # a Send task of its own (on its own argument) runs first, with the answered node
+    "send": [{"topic": "x"}, Command(goto=[Send("after", {"topic": "sent"})], resume="r")],
 }

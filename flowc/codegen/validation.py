@@ -15,8 +15,6 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
-import libcst
-
 from .render import GeneratedFile
 
 __all__ = ["LINE_LENGTH", "TemplateError", "format_source", "validate"]
@@ -93,6 +91,9 @@ stricter) is then the only check."""
 
 
 def _parse(file: GeneratedFile) -> None:
+    # imported here: a process that reads its modules from a cache checks none of them
+    import libcst
+
     try:
         if len(file.text) <= LIBCST_MAX_BYTES:
             libcst.parse_module(file.text)

@@ -1,0 +1,252 @@
+"""A decorator-DSL :class:`~flowc.dsl.decorators.Graph`'s recorded calls lowered to a
+:class:`GraphSpec` and its :class:`SourceMap`.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import inspect
+import typing
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pydantic import ValidationError
+
+from ._deco_nodes import _NodeCalls
+from ._deco_parts import (
+    _MISSING,
+    Agent,
+    S,
+    _a,
+    _add_text,
+    _arg_span,
+    _At,
+    _first_error,
+    _is_type,
+    _module_name_of,
+    _raw_ref,
+    _reducer_of,
+    _site_span,
+    _Where,
+    field,
+    reference_of,
+    type_expr,
+)
+from .diagnostics import Diagnostic, Loc, SourceMap, Span
+from .pysource import CallSite, class_fields, source_of
+from .spec import (
+    REDUCER_ALIASES,
+    UNNAMED,
+    AgentSpec,
+    DefaultValue,
+    FieldSpec,
+    GraphSpec,
+    StateSpec,
+)
+
+_ALIAS_OF: dict[str, str] = {}
+for _alias, _target in REDUCER_ALIASES.items():
+    _ALIAS_OF.setdefault(_target, _alias)
+
+
+class _SpecLowering(_NodeCalls[S]):
+    """A graph's recorded calls lowered to its spec and source map."""
+
+    def to_spec(self) -> tuple[GraphSpec, SourceMap, tuple[Diagnostic, ...]]:
+        """The graph's :class:`GraphSpec`, where each part was written, and front-end diagnostics."""
+        smap = self._source_map()
+        diags = [
+            Diagnostic.error(code, message, self._span(where, smap), hint)
+            for code, message, where, hint in self._diags
+        ]
+        state, state_diags = self._state_spec(smap)
+        diags.extend(state_diags)
+        custom = self.custom_type
+        if custom is not None and not _is_type(custom):
+            where = smap.get(("graph", "custom_type"))
+            message = f"`custom_type` must be a type, not {_a(custom)}"
+            diags.append(Diagnostic.error("E004", message, where))
+            custom = None
+        spec = GraphSpec(
+            name=str(self.name),
+            description=self.description,
+            recursion_limit=self.recursion_limit,
+            state=state,
+            nodes=tuple(self._nodes),
+            edges=tuple(self._edges),
+            branches=tuple(self._branches),
+            custom_type=None if custom is None else type_expr(custom),
+            agent=None if self.agent is None else self._agent_spec(self.agent, smap, diags),
+            interrupt_before=self._breakpoints("interrupt_before", smap, diags),
+            interrupt_after=self._breakpoints("interrupt_after", smap, diags),
+        )
+        return spec, smap, tuple(diags)
+
+    def _breakpoints(
+        self, key: str, smap: SourceMap, diags: list[Diagnostic]
+    ) -> tuple[str, ...] | None:
+        given = getattr(self, key)
+        if given is None:
+            return None
+        if given == "*":
+            return ("*",)
+        if isinstance(given, str | bytes) or not (
+            isinstance(given, Sequence) and all(isinstance(n, str) for n in given)
+        ):
+            message = f'`{key}` must be a list of node names or "*", not {_a(given)}'
+            diags.append(Diagnostic.error("E004", message, smap.get(("graph", key))))
+            return None
+        return tuple(given)
+
+    def _agent_spec(self, agent: Agent, smap: SourceMap, diags: list[Diagnostic]) -> AgentSpec:
+        def ref(value: Any, loc: Loc, what: str) -> str:
+            if isinstance(value, str):
+                return value
+            found = reference_of(value) if inspect.isfunction(value) else _module_name_of(value)
+            if found is None:
+                diags.append(
+                    Diagnostic.error(
+                        "E301",
+                        f"the agent's {what} is not held by a module-level name flowc can import",
+                        smap.get(loc),
+                        "assign it to a name at the top of a module, or pass `module:attribute`",
+                    )
+                )
+                return UNNAMED
+            return found
+
+        response = agent.response_format
+        return AgentSpec(
+            model=ref(agent.model, ("agent", "model"), "model"),
+            tools=tuple(
+                ref(tool, ("agent", "tools", i), f"tool #{i + 1}")
+                for i, tool in enumerate(agent.tools)
+            ),
+            prompt=agent.prompt,
+            response_format=None
+            if response is None
+            else (response if isinstance(response, str) else type_expr(response)),
+        )
+
+    def spec(self) -> GraphSpec:
+        """Just the :class:`GraphSpec`."""
+        return self.to_spec()[0]
+
+    def _span(self, where: _Where, smap: SourceMap) -> Span | None:
+        if isinstance(where, CallSite):
+            return _site_span(where)
+        if isinstance(where, _At):
+            return _arg_span(where) if where.site is not None else None
+        if where is None:
+            return None
+        return smap.get(where)
+
+    def _source_map(self) -> SourceMap:
+        file = self._site.file if self._site is not None else "<python>"
+        smap = SourceMap(file)
+        for record in self._records:
+            for loc, span in record.fixed.items():
+                smap.spans[loc] = span
+                _add_text(smap, span.file)
+        for record in self._records:
+            if record.site is None or record.recipe is None:
+                continue
+            src = source_of(record.site.filename)
+            node = src.node_at(record.site) if src is not None else None
+            if src is None or node is None:
+                span = _site_span(record.site)
+                for loc in record.recipe(ast.Call(func=ast.Name("_"), args=[], keywords=[])):
+                    smap.spans.setdefault(loc, span)
+                continue
+            _add_text(smap, record.site.filename)
+            for loc, sub in record.recipe(node).items():
+                smap.spans.setdefault(loc, src.span(sub))
+        return smap
+
+    def _state_spec(self, smap: SourceMap) -> tuple[StateSpec, list[Diagnostic]]:
+        diags: list[Diagnostic] = []
+        if self.state is not None:
+            ref = reference_of(self.state) or _raw_ref(self.state)
+            found = class_fields(self.state)
+            if found is not None:
+                src, _, spans = found
+                _add_text(smap, src.filename)
+                for key, span in spans.items():
+                    kind, _, name = key.partition(":")
+                    smap.spans.setdefault(("state", "class", kind, name), span)
+            return StateSpec.model_validate({"class": ref}), diags
+        if self.fields is None:
+            return StateSpec(), diags
+        fields, field_diags = self._field_specs(smap)
+        diags.extend(field_diags)
+        return StateSpec(kind=self.kind, fields=tuple(fields)), diags
+
+    def _field_specs(self, smap: SourceMap) -> tuple[list[FieldSpec], list[Diagnostic]]:
+        diags: list[Diagnostic] = []
+        declared: dict[str, Any]
+        if isinstance(self.fields, Mapping):
+            declared = dict(self.fields)
+        elif isinstance(self.fields, type):
+            try:
+                declared = typing.get_type_hints(self.fields, include_extras=True)
+            except Exception as exc:
+                diags.append(
+                    Diagnostic.error(
+                        "E302",
+                        f"cannot read the fields of `{self.fields.__qualname__}`: {type(exc).__name__}: {exc}",
+                        smap.get(("state", "fields")),
+                    )
+                )
+                return [], diags
+            found = class_fields(self.fields)
+            if found is not None:
+                src, _, spans = found
+                _add_text(smap, src.filename)
+                for key, span in spans.items():
+                    kind, _, name = key.partition(":")
+                    sub = {"field": (), "type": ("type",), "reducer": ("reducer",)}[kind]
+                    smap.spans.setdefault(("state", "fields", name, *sub), span)
+            if dataclasses.is_dataclass(self.fields):
+                for f in dataclasses.fields(self.fields):
+                    if f.default is not dataclasses.MISSING:
+                        declared[f.name] = field(declared[f.name], default=f.default)
+        else:
+            diags.append(
+                Diagnostic.error(
+                    "E004",
+                    f"`fields` must be a TypedDict class or a mapping, not {type(self.fields).__name__}",
+                    smap.get(("state", "fields")),
+                )
+            )
+            return [], diags
+        out: list[FieldSpec] = []
+        for name, value in declared.items():
+            spec = value if isinstance(value, field) else field(value)
+            reducer = spec.reducer or _reducer_of(spec.type)
+            reducer_ref = None
+            if reducer is not None:
+                reducer_ref = reference_of(reducer) or _raw_ref(reducer)
+                # the short name a TOML spec would use (`add`), so both front ends agree
+                reducer_ref = _ALIAS_OF.get(reducer_ref, reducer_ref)
+            try:
+                out.append(
+                    FieldSpec(
+                        name=str(name),
+                        type=type_expr(spec.type),
+                        default=None
+                        if spec.default is _MISSING
+                        else DefaultValue(value=spec.default),
+                        reducer=reducer_ref,
+                        description=spec.description,
+                    )
+                )
+            except ValidationError as exc:
+                diags.append(
+                    Diagnostic.error(
+                        "E004",
+                        f"field `{name}`: {_first_error(exc)}",
+                        smap.get(("state", "fields", str(name))),
+                    )
+                )
+        return out, diags

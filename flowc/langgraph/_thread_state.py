@@ -1,0 +1,195 @@
+"""A compiled graph's thread API: ``get_state``, its history and ``update_state``, in LangGraph's shapes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from types import ModuleType
+from typing import Any, NamedTuple
+
+from flowc.runtime import _state
+
+from ._chunks import _root_result, _root_value
+
+
+class PregelTask(NamedTuple):
+    """A task of a :class:`StateSnapshot`: LangGraph's ``PregelTask``."""
+
+    id: str
+    name: str
+    path: tuple[Any, ...]
+    error: Any = None
+    interrupts: tuple[Any, ...] = ()
+    state: Any = None
+    result: Any = None
+
+
+class StateSnapshot(NamedTuple):
+    """A thread's state at one checkpoint: LangGraph's ``StateSnapshot``."""
+
+    values: dict[str, Any] | Any
+    next: tuple[str, ...]
+    config: dict[str, Any]
+    metadata: dict[str, Any] | None
+    created_at: str | None
+    parent_config: dict[str, Any] | None
+    tasks: tuple[PregelTask, ...]
+    interrupts: tuple[Any, ...]
+
+
+def _live(config: Mapping[str, Any]) -> bool:
+    # LangGraph's snapshot of a thread's latest checkpoint shows its current status
+    return "checkpoint_id" not in (config.get("configurable") or {})
+
+
+def _thread_config(config: Mapping[str, Any]) -> dict[str, Any]:
+    configurable = dict(config.get("configurable") or {})
+    if configurable.get("thread_id") is None:
+        raise ValueError("get_state needs a thread: config={'configurable': {'thread_id': ...}}")
+    configurable.setdefault("checkpoint_ns", "")
+    return {"configurable": configurable}
+
+
+def _langgraph_snapshot(state: Any, root: bool = False) -> StateSnapshot:
+    """flowc's snapshot as LangGraph's named tuples (a subgraph task's state too).
+
+    ``root``: the graph's state is a root value, which LangGraph's snapshots show bare.
+    """
+    return StateSnapshot(
+        _root_value(state.values) if root else state.values,
+        state.next,
+        state.config,
+        state.metadata,
+        state.created_at,
+        state.parent_config,
+        tuple(
+            PregelTask(
+                t.id,
+                t.name,
+                t.path,
+                t.error,
+                t.interrupts,
+                t.state if isinstance(t.state, dict | None) else _langgraph_snapshot(t.state),
+                _root_result(t.result) if root else t.result,
+            )
+            for t in state.tasks
+        ),
+        state.interrupts,
+    )
+
+
+def _updates(supersteps: Sequence[Sequence[Any]]) -> list[list[Any]]:
+    """LangGraph's ``StateUpdate``s (named tuples) or plain tuples, as plain tuples."""
+    return [[tuple(update) for update in updates] for updates in supersteps]
+
+
+class _ThreadState:
+    """The thread API of :class:`~flowc.langgraph._compiled.CompiledStateGraph`:
+    a thread's checkpoints, read and written."""
+
+    module: ModuleType
+    checkpointer: Any
+    _root: bool
+
+    def _saver(self) -> Any:
+        if self.checkpointer is None:
+            raise ValueError("No checkpointer set")
+        return self.checkpointer
+
+    def get_state(self, config: Mapping[str, Any], *, subgraphs: bool = False) -> StateSnapshot:
+        """The thread's state at its latest checkpoint (or at the one ``config`` names).
+
+        With ``subgraphs=True``, a due subgraph task's ``state`` is the snapshot
+        of its subgraph (else the config of the subgraph's checkpoints).
+        """
+        saver = self._saver()
+        saved = saver.get_tuple(_thread_config(config))
+        state = _state.state_of(
+            self.module.PLAN, saver, config, saved, live=_live(config), recurse=subgraphs
+        )
+        return _langgraph_snapshot(state, self._root)
+
+    async def aget_state(
+        self, config: Mapping[str, Any], *, subgraphs: bool = False
+    ) -> StateSnapshot:
+        """Async twin of :meth:`get_state`."""
+        saver = self._saver()
+        saved = await saver.aget_tuple(_thread_config(config))
+        state = await _state.astate_of(
+            self.module.PLAN, saver, config, saved, live=_live(config), recurse=subgraphs
+        )
+        return _langgraph_snapshot(state, self._root)
+
+    def get_state_history(
+        self,
+        config: Mapping[str, Any],
+        *,
+        filter: Mapping[str, Any] | None = None,
+        before: Mapping[str, Any] | None = None,
+        limit: int | None = None,
+    ) -> Iterator[StateSnapshot]:
+        """The thread's snapshots, newest first."""
+        for saved in list(
+            self._saver().list(_thread_config(config), filter=filter, before=before, limit=limit)
+        ):
+            yield self._snapshot(config, saved, live=False)
+
+    async def aget_state_history(
+        self,
+        config: Mapping[str, Any],
+        *,
+        filter: Mapping[str, Any] | None = None,
+        before: Mapping[str, Any] | None = None,
+        limit: int | None = None,
+    ) -> AsyncIterator[StateSnapshot]:
+        """Async twin of :meth:`get_state_history`."""
+        found = [
+            saved
+            async for saved in self._saver().alist(
+                _thread_config(config), filter=filter, before=before, limit=limit
+            )
+        ]
+        for saved in found:
+            yield self._snapshot(config, saved, live=False)
+
+    def update_state(
+        self,
+        config: Mapping[str, Any],
+        values: Any,
+        as_node: str | None = None,
+        task_id: str | None = None,
+    ) -> dict[str, Any]:
+        """Write ``values`` into the thread as if node ``as_node`` had returned them.
+
+        Without ``as_node``, the node that ran last; the new checkpoint
+        (``source: "update"``) has due the nodes ``as_node`` leads to. Its config is returned.
+        """
+        return self.bulk_update_state(config, [[(values, as_node, task_id)]])
+
+    async def aupdate_state(
+        self,
+        config: Mapping[str, Any],
+        values: Any,
+        as_node: str | None = None,
+        task_id: str | None = None,
+    ) -> dict[str, Any]:
+        """Async twin of :meth:`update_state`."""
+        return await self.abulk_update_state(config, [[(values, as_node, task_id)]])
+
+    def bulk_update_state(
+        self, config: Mapping[str, Any], supersteps: Sequence[Sequence[Any]]
+    ) -> dict[str, Any]:
+        """Apply supersteps of updates (``(values, as_node[, task_id])`` each), one checkpoint each."""
+        saver = self._saver()
+        return _state.update_state(self.module.PLAN, saver, config, _updates(supersteps))
+
+    async def abulk_update_state(
+        self, config: Mapping[str, Any], supersteps: Sequence[Sequence[Any]]
+    ) -> dict[str, Any]:
+        """Async twin of :meth:`bulk_update_state`."""
+        saver = self._saver()
+        return await _state.aupdate_state(self.module.PLAN, saver, config, _updates(supersteps))
+
+    def _snapshot(self, config: Mapping[str, Any], saved: Any, live: bool) -> StateSnapshot:
+        """The snapshot of a stored checkpoint, as LangGraph makes it (see :func:`_state.snapshot`)."""
+        state = _state.snapshot(self.module.PLAN, config, saved, live=live)
+        return _langgraph_snapshot(state, self._root)

@@ -1,0 +1,102 @@
+"""The names of a thread's checkpoints, as LangGraph makes them: configs, task ids, and the
+channels that say which nodes are due. Standard library only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+from .events import TaskId
+
+START: Final = "__start__"
+
+
+BRANCH: Final = "branch:to:"
+
+
+def task_id(checkpoint_id: str, ns: str, name: str, kind: str = "pull") -> TaskId:
+    """The id of ``name``'s task scheduled by checkpoint ``checkpoint_id``.
+
+    LangGraph makes a task's id from the checkpoint that scheduled it, so
+    ``get_state`` gives a due task the id its run streamed; so does this.
+    """
+    # hashlib (OpenSSL) is imported by the first run on a thread, not with every runner
+    from hashlib import blake2b
+
+    digest = blake2b(f"{checkpoint_id}|{ns}|{name}|{kind}".encode(), digest_size=16).hexdigest()
+    return TaskId(f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:]}")
+
+
+def next_of(channel_values: Mapping[str, Any]) -> tuple[str, ...]:
+    """The nodes a stored checkpoint says are due, in LangGraph's order (by name)."""
+    due = [key[len(BRANCH) :] for key in channel_values if key.startswith(BRANCH)]
+    if START in channel_values:
+        due.append(START)
+    return tuple(sorted(due))
+
+
+def _config(
+    thread_id: str, ns: str, checkpoint_id: str, parents: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    if parents:
+        # a subgraph's checkpoint names its parents' too, as LangGraph's checkpoint_map
+        return {
+            "configurable": {
+                "checkpoint_ns": ns,
+                "thread_id": thread_id,
+                "checkpoint_map": {**parents, ns: checkpoint_id},
+                "checkpoint_id": checkpoint_id,
+            }
+        }
+    return {
+        "configurable": {
+            "checkpoint_ns": ns,
+            "thread_id": thread_id,
+            "checkpoint_id": checkpoint_id,
+        }
+    }
+
+
+def subgraph_state(
+    thread_id: str, ns: str, name: str, tid: str, stateful: bool = False
+) -> dict[str, Any]:
+    """What a due subgraph task's ``state`` is in a snapshot: the config of its checkpoints.
+
+    A ``stateful`` subgraph's (``compile(checkpointer=True)``) namespace has no task ids.
+    """
+    if stateful:
+        return {"configurable": {"thread_id": thread_id, "checkpoint_ns": stateful_ns(ns, name)}}
+    own = f"{name}:{tid}"
+    return {"configurable": {"thread_id": thread_id, "checkpoint_ns": f"{ns}|{own}" if ns else own}}
+
+
+def stateful_ns(ns: str, name: str) -> str:
+    """The namespace of a stateful subgraph run by node ``name`` in namespace ``ns``."""
+    return "|".join((*(part.partition(":")[0] for part in ns.split("|") if part), name))
+
+
+def _root_checkpoint_id(configurable: Mapping[str, Any]) -> str | None:
+    """The root graph's checkpoint a run's config names (``None``: the thread's latest).
+
+    A subgraph's checkpoint config (``get_state(subgraphs=True)`` gives them) names the
+    subgraph's namespace and checkpoint: a root run given it goes on from the root checkpoint
+    its ``checkpoint_map`` names, as LangGraph's does.
+    """
+    mapped = configurable.get("checkpoint_map")
+    if configurable.get("checkpoint_ns") and isinstance(mapped, Mapping):
+        return mapped.get("") or None
+    return configurable.get("checkpoint_id") or None
+
+
+def _subgraph_checkpoints(configurable: Mapping[str, Any]) -> Mapping[str, str] | None:
+    mapped = configurable.get("checkpoint_map")
+    if configurable.get("checkpoint_ns") and isinstance(mapped, Mapping):
+        return {ns: cid for ns, cid in mapped.items() if ns}
+    return None
+
+
+def _uuid6(step: int) -> Any:
+    from .checkpoint import uuid6
+
+    return uuid6(clock_seq=step)
