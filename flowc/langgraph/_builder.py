@@ -540,7 +540,7 @@ class StateGraph(_Recording, Generic[StateT]):
                 raise ValueError(sync_timeout_message(record.name))
         blueprint = self._blueprint(name, span, problems)
         return CompiledStateGraph(
-            compile_blueprint(blueprint),
+            compile_blueprint(blueprint, stateful=checkpointer is True),
             blueprint,
             self,
             checkpointer=None if checkpointer in (None, False, True) else checkpointer,

@@ -50,7 +50,7 @@ _modules: dict[str, ModuleType] = {}
 _subgraphs: dict[str, tuple[GraphSpec, SourceMap]] = {}
 
 
-def compile_blueprint(bp: Blueprint) -> ModuleType:
+def compile_blueprint(bp: Blueprint, stateful: bool = False) -> ModuleType:
     """The runner module of ``bp`` (generated once per distinct spec).
 
     Raises:
@@ -67,9 +67,10 @@ def compile_blueprint(bp: Blueprint) -> ModuleType:
     if policies:
         key += f":policies:{policies!r}"
     # subgraphs compiled with checkpointer=True keep their state: flags on their plans
-    stateful = _stateful_key(bp)
-    if stateful:
-        key += f":stateful:{stateful!r}"
+    # (the graph itself, compiled with checkpointer=True, keeps its state when a node invokes it)
+    kept = _stateful_key(bp)
+    if kept or stateful:
+        key += f":stateful:{stateful}:{kept!r}"
     with _lock:
         module = _modules.get(key)
     if module is None:
@@ -79,8 +80,9 @@ def compile_blueprint(bp: Blueprint) -> ModuleType:
         module = build_checked(graph, salt=key, files=cached_files(graph))
         if policies:
             _apply_policies(module, bp, _graph_names(bp), set())
-        if stateful:
+        if kept:
             _mark_stateful(module, bp, _graph_names(bp))
+        module.PLAN.stateful = stateful
         with _lock:
             module = _modules.setdefault(key, module)
     return module

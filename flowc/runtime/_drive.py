@@ -138,7 +138,7 @@ def stream(
     an argument it refuses raises on the first ``next()``, as in LangGraph.
     """
     try:
-        run = Run.start(plan.name, stream_mode, subgraphs, config, plan.limit)
+        run = Run.start(plan.name, stream_mode, subgraphs, config, plan.limit, plan.stateful)
         values, wrote = start(plan, run, input)
     except Exception as exc:
         return failing(exc)
@@ -155,7 +155,7 @@ def astream(
 ) -> AsyncIterator[Event]:
     """Async twin of :func:`stream`: a refused argument raises on the first ``anext()``."""
     try:
-        run = Run.start(plan.name, stream_mode, subgraphs, config, plan.limit)
+        run = Run.start(plan.name, stream_mode, subgraphs, config, plan.limit, plan.stateful)
         values, wrote = start(plan, run, input)
     except Exception as exc:
         return afailing(exc)
@@ -165,7 +165,7 @@ def astream(
 
 def invoke(plan: Plan, input: Any, config: Config | None) -> dict[str, Any]:
     """Run ``plan`` to the end; its final values."""
-    run = Run.start(plan.name, (), False, config, plan.limit)
+    run = Run.start(plan.name, (), False, config, plan.limit, plan.stateful)
     values, wrote = start(plan, run, input)
     events = Engine(plan, run, values, input).steps(wrote)
     # a root run streams nothing here; a nested one hands its parent what it wants
@@ -176,7 +176,7 @@ def invoke(plan: Plan, input: Any, config: Config | None) -> dict[str, Any]:
 
 async def ainvoke(plan: Plan, input: Any, config: Config | None) -> dict[str, Any]:
     """Async twin of :func:`invoke`."""
-    run = Run.start(plan.name, (), False, config, plan.limit)
+    run = Run.start(plan.name, (), False, config, plan.limit, plan.stateful)
     values, wrote = start(plan, run, input)
     events = adrive(plan, run, values, wrote, input)
     async for _ in events if run.parent is None else run.asplit(events):

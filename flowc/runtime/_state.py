@@ -671,6 +671,7 @@ def update_state(
     ``(None, "__copy__")`` copies the checkpoint as a ``"fork"``.
     """
     _check_supersteps(supersteps)
+    plan = plan_at(plan, config)
     current = _thread(config)
     for index, updates in enumerate(supersteps):
         saved = saver.get_tuple(current)
@@ -722,7 +723,7 @@ def update_state(
                 planned.parent_config, planned.checkpoint, planned.metadata, planned.new_versions
             )
         )
-    return current
+    return _mapped(current, saver.get_tuple(current))
 
 
 async def aupdate_state(
@@ -730,6 +731,7 @@ async def aupdate_state(
 ) -> dict[str, Any]:
     """Async twin of :func:`update_state` (async routers are awaited)."""
     _check_supersteps(supersteps)
+    plan = plan_at(plan, config)
     current = _thread(config)
     for index, updates in enumerate(supersteps):
         saved = await saver.aget_tuple(current)
@@ -779,7 +781,34 @@ async def aupdate_state(
                 planned.parent_config, planned.checkpoint, planned.metadata, planned.new_versions
             )
         )
-    return current
+    return _mapped(current, await saver.aget_tuple(current))
+
+
+def plan_at(plan: Plan, config: Mapping[str, Any]) -> Plan:
+    """The plan of the (sub)graph whose checkpoints a config's ``checkpoint_ns`` names.
+
+    A subgraph's checkpoint config (``get_state(subgraphs=True)`` gives them) is
+    updated through that subgraph's nodes and reducers, as LangGraph updates it.
+    """
+    ns = (config.get("configurable") or {}).get("checkpoint_ns") or ""
+    for part in ns.split("|") if ns else ():
+        node = plan.nodes.get(part.partition(":")[0])
+        if node is None or node.subgraph is None:
+            return plan
+        plan = node.subgraph
+    return plan
+
+
+def _mapped(config: dict[str, Any], saved: Any) -> dict[str, Any]:
+    """A subgraph checkpoint's config with its ``checkpoint_map`` (its parents' and its own
+    checkpoints, as LangGraph's): a root run given it goes on from them."""
+    configurable = config["configurable"]
+    ns = configurable.get("checkpoint_ns")
+    if not ns or saved is None:
+        return config
+    parents = dict(saved.metadata.get("parents") or {})
+    mapped = {**parents, ns: configurable["checkpoint_id"]}
+    return {"configurable": {**configurable, "checkpoint_map": mapped}}
 
 
 def _latest(config: Mapping[str, Any]) -> dict[str, Any]:

@@ -305,15 +305,17 @@ class Run(Executor):
         subgraphs: bool,
         config: Config | None,
         default_limit: int = DEFAULT_RECURSION_LIMIT,
+        stateful: bool = False,
     ) -> Run:
-        """A run for a ``stream`` call, nested in the current task if there is one."""
+        """A run for a ``stream`` call, nested in the current task if there is one
+        (``stateful``: see :meth:`nested`)."""
         local = parse_modes(stream_mode)
         parent = current_task()
         if parent is None:
             return cls(
                 graph, local, subgraphs=subgraphs, config=config, default_limit=default_limit
             )
-        return cls.nested(graph, parent, local, config, subgraphs=subgraphs)
+        return cls.nested(graph, parent, local, config, subgraphs=subgraphs, stateful=stateful)
 
     @classmethod
     def nested(

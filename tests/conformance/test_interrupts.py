@@ -262,6 +262,12 @@ def _replay_from_a_subgraph_checkpoint(impl: str, saver: str, keeps: bool) -> li
     out.append((graph.invoke(None, at_first), list(called)))
     called.clear()
     out.append((graph.invoke(command(resume="again"), config), list(called)))
+    # an update of the subgraph's checkpoint goes through the subgraph's nodes and reducers,
+    # and its config maps the checkpoints a root run given it goes on from
+    called.clear()
+    fork = graph.update_state(at_first, {"log": ["forked"]})
+    out.append(sorted(fork["configurable"]))
+    out.append((graph.invoke(None, fork), list(called)))
     return out
 
 

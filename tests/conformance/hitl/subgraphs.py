@@ -108,6 +108,28 @@ stateful.add_edge(START, "first")
 stateful.add_edge("first", "sub")
 
 
+def counted(state: State):
+    return {"log": [f"counted:{interrupt('count?')}:{len(state['log'])}"]}
+
+
+COMPILED["counting"] = (
+    StateGraph(State)
+    .add_node("counted", counted)
+    .add_edge(START, "counted")
+    .compile(checkpointer=True)
+)
+
+
+def call_counting(state: State):
+    # invoked inside a node, a graph compiled with checkpointer=True keeps its state too
+    return {"log": COMPILED["counting"].invoke({"log": ["in"]})["log"]}
+
+
+call_stateful = StateGraph(State)
+call_stateful.add_node("call_counting", call_counting)
+call_stateful.add_edge(START, "call_counting")
+
+
 def by_id(graph, config):
     # answer the pending interrupt by its id, as a resume map
     (pending,) = graph.get_state(config).interrupts
@@ -119,10 +141,12 @@ GRAPHS = {
     "call": (call, {}),
     "nested": (nested, {}),
     "stateful": (stateful, {}),
+    "call_stateful": (call_stateful, {}),
 }
 SCRIPTS = {
     "node": [{"log": []}, Command(resume="yes"), {"log": ["again"]}, by_id],
     "call": [{"log": []}, Command(resume="a"), Command(resume="b"), None],
     "nested": [{"log": []}, Command(resume="deep"), {"log": []}, by_id],
     "stateful": [{"log": []}, Command(resume="one"), {"log": ["again"]}, by_id],
+    "call_stateful": [{"log": []}, Command(resume="a"), {"log": []}, Command(resume="b")],
 }
