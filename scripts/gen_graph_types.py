@@ -287,7 +287,7 @@ COMMON = '''
         plan = self.plan
         if self.checkpointer is not None:
             config = _on_saver(config, self.checkpointer)
-        run = Run.start(plan.name, (), False, config, plan.limit)
+        run = Run.start(plan.name, (), False, config, plan.limit, plan.stateful)
         # on a thread, None (or a Command) goes on from its checkpoint
         values, wrote = plan.start(input) if type(input) is dict else _drive.start(plan, run, input)
         events = Engine(plan, run, values, input).steps(wrote)
