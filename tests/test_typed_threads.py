@@ -100,7 +100,7 @@ def test_a_snapshot_has_the_graphs_values_type_for_mypy(mypy_report: dict[str, l
         '20: error: Incompatible types (expression has type "int", TypedDict item "topic" '
         'has type "str")  [typeddict-item]',
         f'21: note: Revealed type is "{values}"',
-        f'23: note: Revealed type is "flowc.runtime._state.StateSnapshot[{values}]"',
+        f'23: note: Revealed type is "flowc.runtime._snapshot.StateSnapshot[{values}]"',
     ]
 
 
