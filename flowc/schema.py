@@ -156,7 +156,11 @@ def _runner_types(graph: CheckedGraph, module: types.ModuleType) -> dict[str, An
     updates: dict[str, Any] = {}
     union = getattr(module, f"{prefix}UpdatesEvent")
     for cls in typing.get_args(union) or (union,):
-        node_lit, update = typing.get_args(cls.__orig_bases__[0])
+        if not isinstance(cls, type):
+            # an interrupting graph's updates also stream its interrupt and the writes a
+            # resumed superstep hands back (generic aliases, not a node's event class)
+            continue
+        node_lit, update = typing.get_args(cls.__orig_bases__[0])  # type: ignore[attr-defined]
         (node,) = typing.get_args(node_lit)
         updates[node] = update
     (custom,) = typing.get_args(getattr(module, f"{prefix}CustomEvent"))

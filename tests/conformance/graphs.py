@@ -72,6 +72,8 @@ def a2(state: LogState) -> dict[str, Any]:
 
 
 def b(state: LogState) -> dict[str, Any]:
+    # finish after `a`, which runs in the same superstep: both sides then stream one order
+    time.sleep(0.05)
     return {"log": ["b"]}
 
 
