@@ -31,6 +31,13 @@ def fast(state: State):
     return {"log": ["fast"]}
 
 
+def fast_after_a_while(state: State):
+    # in a sync run the async `late` fails at once; LangGraph does not wait for its siblings,
+    # so `fast` must still be running then for the chunks to come in one order
+    time.sleep(0.05)
+    return {"log": ["fast"]}
+
+
 def slow(state: State):
     time.sleep(0.4)
     return {"log": ["slow"]}
@@ -45,7 +52,7 @@ def fan(late):
     graph = (
         StateGraph(State)
         .add_node("first", first)
-        .add_node("fast", fast)
+        .add_node("fast", fast_after_a_while)
         .add_node("late", late)
         .add_edge(START, "first")
         .add_edge("first", "fast")
