@@ -16,8 +16,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
+from flowc.dsl.ends import END, START
 from flowc.dsl.graph import CheckedGraph
-from flowc.dsl.spec import END, START
 from flowc.mermaid import (
     FRONT_MATTER,
     STYLES,

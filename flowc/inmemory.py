@@ -16,17 +16,13 @@ import types
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from flowc.dsl.checker import check
-from flowc.dsl.decorators import Graph
-from flowc.dsl.diagnostics import DiagnosticError, SourceMap
-from flowc.dsl.graph import CheckedGraph
-from flowc.dsl.load import check_graph, check_target, load_subgraph
-from flowc.dsl.spec import GraphSpec
-
 if TYPE_CHECKING:
     from flowc.codegen.render import GeneratedFile
+    from flowc.dsl.decorators import Graph
+    from flowc.dsl.graph import CheckedGraph
+    from flowc.dsl.spec import GraphSpec
 
-__all__ = ["build", "build_checked"]
+__all__ = ["build", "build_checked", "exec_package"]
 
 
 def build(
@@ -48,6 +44,13 @@ def build(
     Raises:
         DiagnosticError: with every diagnostic, if the graph does not check.
     """
+    # imported here: the drop-in runs cached code through exec_package, and needs none of it
+    from flowc.dsl.checker import check
+    from flowc.dsl.decorators import Graph
+    from flowc.dsl.diagnostics import DiagnosticError, SourceMap
+    from flowc.dsl.load import check_graph, check_target, load_subgraph
+    from flowc.dsl.spec import GraphSpec
+
     if isinstance(target, Graph):
         result = check_graph(target)
     elif isinstance(target, GraphSpec):
@@ -84,26 +87,36 @@ def build_checked(
         from flowc.codegen import generate
 
         files = generate(graph)
-    text = salt + "".join(f.name + f.text for f in files)
+    return exec_package([(f.name, f.text) for f in files], graph.name, salt=salt)
+
+
+def exec_package(files: list[tuple[str, str]], runner: str, *, salt: str = "") -> types.ModuleType:
+    """Import generated modules (``(file name, text)`` pairs) as a package of their own.
+
+    The package is named after a hash of ``salt`` and the texts: the same files give
+    the same modules. Returns the module ``runner`` of the package.
+    """
+    text = salt + "".join(name + body for name, body in files)
     digest = hashlib.sha256(text.encode()).hexdigest()[:16]
     package = f"_flowc_build_{digest}"
-    runner = f"{package}.{graph.name}"
-    if runner in sys.modules:
-        return sys.modules[runner]
+    main = f"{package}.{runner}"
+    if main in sys.modules:
+        return sys.modules[main]
     pkg = types.ModuleType(package)
     pkg.__path__ = []
     pkg.__package__ = package
     sys.modules[package] = pkg
-    for file in files:
-        name = f"{package}.{file.module}"
+    for file_name, body in files:
+        stem = file_name.removesuffix(".py")
+        name = f"{package}.{stem}"
         module = types.ModuleType(name)
         module.__package__ = package
-        module.__file__ = f"<flowc build {file.name}>"
+        module.__file__ = f"<flowc build {file_name}>"
         sys.modules[name] = module
         try:
-            exec(compile(file.text, module.__file__, "exec"), module.__dict__)
+            exec(compile(body, module.__file__, "exec"), module.__dict__)
         except BaseException:
             del sys.modules[name]
             raise
-        setattr(pkg, file.module, module)
-    return sys.modules[runner]
+        setattr(pkg, stem, module)
+    return sys.modules[main]

@@ -12,6 +12,8 @@ from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
+from .ends import END, START
+
 __all__ = [
     "END",
     "REDUCER_ALIASES",
@@ -26,11 +28,6 @@ __all__ = [
     "StateSpec",
 ]
 
-# Final literals, so that a router annotated `-> Literal["tools", "__end__"]` may return END
-START: Final = "__start__"
-"""The virtual node a run starts from (spelled ``START`` in TOML; LangGraph's value)."""
-END: Final = "__end__"
-"""The virtual node a run ends at (spelled ``END`` in TOML; LangGraph's value)."""
 
 UNNAMED: Final = "<unnamed>:object"
 """The reference a front end writes for an object no module-level name holds, after

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flowc.dsl.spec import END, START
+from flowc.dsl.ends import END, START
 from flowc.reducers import add_messages
 from flowc.runtime import StreamWriter, get_config, get_stream_writer
 from flowc.runtime.control import Command, Send

@@ -18,15 +18,13 @@ from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from flowc.dsl.diagnostics import Diagnostic, Span
-from flowc.dsl.spec import END, START
+from flowc.dsl.ends import END, START
 from flowc.dsl.usercode import is_async as _is_async
 from flowc.runtime.policies import sync_timeout_message, timeout_policy
 
 from ._adapt import _annotations, _metadata, is_compiled_graph, is_runnable, is_tool_node
 from ._blueprint import BranchRecord, EdgeRecord, NodePolicies, NodeRecord
-from ._errors import UnsupportedFeatureError, call_site, deprecated
-from ._lower import check_blueprint, compile_blueprint
-from ._lowering import UNSUPPORTED
+from ._errors import UNSUPPORTED, UnsupportedFeatureError, call_site, deprecated
 from ._policies import cache_policy, retry_policies
 from ._recording import _Recording
 
@@ -469,6 +467,8 @@ class StateGraph(_Recording, Generic[StateT]):
         Raises:
             GraphCompileError: listing every problem, each at its line.
         """
+        from ._lower import check_blueprint
+
         check_blueprint(self._blueprint(None, call_site(), []))
         return self
 
@@ -496,6 +496,7 @@ class StateGraph(_Recording, Generic[StateT]):
                 the builder call it is about.
         """
         from ._compiled import CompiledStateGraph
+        from ._runners import compile_blueprint
 
         span = call_site()
         given = {

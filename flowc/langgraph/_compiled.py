@@ -42,7 +42,6 @@ from ._draw import DrawableGraph, drawing
 from ._errors import GraphCompileError, deprecated, source_texts
 from ._roots import ROOT, is_root_state
 from ._run_options import _config, _io_keys, _nodes, _refuse, merge_configs
-from ._schema import schema_name, state_json_schema
 from ._thread_state import PregelTask, StateSnapshot, _ThreadState
 from .runtime import coerce_context
 
@@ -435,11 +434,15 @@ class CompiledStateGraph(_ThreadState):
 
     def get_input_jsonschema(self, config: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """The JSON Schema of the graph's input, as LangGraph gives it (the input schema's)."""
+        from ._schema import schema_name, state_json_schema
+
         del config
         return state_json_schema(self.builder.input_schema, schema_name(self.name, "Input"))
 
     def get_output_jsonschema(self, config: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """The JSON Schema of the graph's output, as LangGraph gives it (the output schema's)."""
+        from ._schema import schema_name, state_json_schema
+
         del config
         return state_json_schema(self.builder.output_schema, schema_name(self.name, "Output"))
 

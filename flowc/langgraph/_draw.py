@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, get_args, get_origin
 
-from flowc.dsl.spec import END, START
+from flowc.dsl.ends import END, START
 from flowc.mermaid import (
     FRONT_MATTER,
     STYLES,

@@ -11,12 +11,20 @@ from flowc.dsl.diagnostics import Diagnostic, DiagnosticError, Span
 from flowc.dsl.pysource import caller, source_of
 
 __all__ = [
+    "NOT_A_NODE",
+    "UNSUPPORTED",
     "GraphCompileError",
     "UnsupportedFeatureError",
     "call_site",
     "deprecated",
     "source_texts",
 ]
+
+UNSUPPORTED = "E601"
+"""A LangGraph feature flowc does not support yet."""
+
+NOT_A_NODE = "E602"
+"""Something that cannot run as a node or router."""
 
 
 class GraphCompileError(DiagnosticError, ValueError):

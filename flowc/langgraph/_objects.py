@@ -17,9 +17,7 @@ import re
 import threading
 from typing import Any
 
-from flowc.dsl.types import serve
-
-__all__ = ["MODULE", "ref", "register", "serve_import"]
+__all__ = ["MODULE", "adopt", "ref", "register", "registered", "serve_import"]
 
 MODULE = __name__
 
@@ -42,10 +40,37 @@ def register(obj: Any, kind: str, hint: str) -> str:
         if name is not None and _objects[name] is obj:
             return name
         stem = _UNSAFE.sub("_", hint).strip("_")[:40] or "obj"
-        name = f"{kind}_{stem}_{len(_objects)}"
+        count = len(_objects)
+        name = f"{kind}_{stem}_{count}"
+        while name in _objects:  # a name adopted from a cached runner (see adopt)
+            count += 1
+            name = f"{kind}_{stem}_{count}"
         _objects[name] = obj
         _names[id(obj)] = name
     return name
+
+
+def registered(name: str) -> Any:
+    """The object registered under ``name``, or ``None``."""
+    with _lock:
+        return _objects.get(name)
+
+
+def adopt(objects: list[tuple[str, Any]]) -> bool:
+    """Register each object under the name a cached runner module imports it by.
+
+    Returns ``False`` (and registers nothing) if one of the names is another object's:
+    that runner cannot be used in this process.
+    """
+    with _lock:
+        if any(_objects.get(name, obj) is not obj for name, obj in objects):
+            return False
+        for name, obj in objects:
+            _objects[name] = obj
+            current = _names.get(id(obj))
+            if current is None or _objects.get(current) is not obj:
+                _names[id(obj)] = name
+    return True
 
 
 def ref(obj: Any, kind: str, hint: str) -> str:
@@ -59,6 +84,8 @@ def serve_import(obj: Any, kind: str, hint: str) -> None:
     For the classes and reducers the checker reads from a state class, which
     it names through ``import_of`` rather than through a spec reference.
     """
+    from flowc.dsl.types import serve
+
     serve(obj, MODULE, register(obj, kind, hint))
 
 
