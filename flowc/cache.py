@@ -23,7 +23,6 @@ The cache lives in ``$FLOWC_CACHE_DIR``, else ``$XDG_CACHE_HOME/flowc``, else
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import importlib
 import json
 import os
@@ -32,12 +31,24 @@ import sys
 import time
 import types
 import warnings
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from flowc.codegen.cachedir import cache_dir, generator_fingerprint, private_dir, unsafe_reason
+try:  # the builtin module: hashlib loads OpenSSL first, a tenth of the drop-in's warm start
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover (an interpreter built without it)
+    from hashlib import blake2b
+
+from flowc.codegen.cachedir import (
+    cache_dir,
+    cache_dir_name,
+    generator_fingerprint,
+    private_dir,
+    unsafe_reason,
+)
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from flowc.codegen.render import GeneratedFile
     from flowc.dsl.graph import CheckedGraph
 
@@ -58,7 +69,7 @@ __all__ = [
 DROPIN_ENV = "FLOWC_DROPIN_CACHE"
 """Set to ``0`` (or ``off``, ``false``, ``no``) to keep the drop-in from using the disk cache."""
 _DROPIN = "dropin"
-_FORMAT = 1
+_FORMAT = 2
 """The layout of a drop-in entry; another layout is not read."""
 
 UNUSED_DAYS = 30
@@ -74,6 +85,8 @@ def cache_key(graph: CheckedGraph) -> str:
     # the views are all the templates render (the graph and its subgraphs, with what the
     # generator read off the user's objects), and the fingerprint covers the templates
     text = f"{generator_fingerprint()}\n{graph.digest}\n{canonical_json(tree_views(graph))}"
+    import hashlib
+
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
@@ -93,6 +106,7 @@ def load_cached(graph: CheckedGraph, root: Path | None = None) -> types.ModuleTy
     else:
         import shutil
         import tempfile
+        from pathlib import Path
 
         files = generate(graph)
         root.mkdir(parents=True, exist_ok=True)
@@ -123,7 +137,7 @@ def load_cached(graph: CheckedGraph, root: Path | None = None) -> types.ModuleTy
     return importlib.import_module(runner)
 
 
-def _touch(folder: Path) -> None:
+def _touch(folder: str | Path) -> None:
     """Mark a cached package as used (its folder's mtime), for :func:`prune`."""
     with contextlib.suppress(OSError):
         os.utime(folder)
@@ -190,7 +204,7 @@ def cached_files(graph: CheckedGraph, root: Path | None = None) -> list[Generate
     if folder is None:
         return generate(graph)
     key = cache_key(graph)
-    entry = folder / f"{key}.json"
+    entry = os.path.join(folder, f"{key}.json")
     found = _read_entry(entry, key)
     if found is not None:
         _touch(entry)
@@ -203,12 +217,13 @@ def cached_files(graph: CheckedGraph, root: Path | None = None) -> list[Generate
     return files
 
 
-def _dropin_folder(root: Path | None) -> Path | None:
+def _dropin_folder(root: Path | None) -> str | None:
     """The drop-in's cache folder, made if missing; ``None`` (after one warning) if it
-    cannot be used, or if the cache is turned off."""
+    cannot be used, or if the cache is turned off. A string: the drop-in's warm start
+    imports no :mod:`pathlib`."""
     if not dropin_cache_enabled():
         return None
-    folder = (cache_dir() if root is None else root) / _DROPIN
+    folder = os.path.join(cache_dir_name() if root is None else root, _DROPIN)
     try:
         private_dir(folder)
     except OSError as exc:
@@ -235,7 +250,7 @@ def read_warm(key: str, root: Path | None = None) -> tuple[list[dict[str, str]],
     folder = _dropin_folder(root)
     if folder is None:
         return None
-    entry = folder / f"{_WARM}{key}.json"
+    entry = os.path.join(folder, f"{_WARM}{key}.json")
     found = _read_entry(entry, key)
     if found is None:
         return None
@@ -253,10 +268,12 @@ def write_warm(
         return
     records = [{"name": f.name, "template": f.template, "text": f.text} for f in files]
     with contextlib.suppress(OSError):
-        _write_entry(folder, folder / f"{_WARM}{key}.json", key, records, objects=objects)
+        _write_entry(
+            folder, os.path.join(folder, f"{_WARM}{key}.json"), key, records, objects=objects
+        )
 
 
-def _warn(folder: Path, reason: str) -> None:
+def _warn(folder: str, reason: str) -> None:
     if str(folder) in _warned:
         return
     _warned.add(str(folder))
@@ -270,7 +287,7 @@ def _warn(folder: Path, reason: str) -> None:
 
 
 def _files_digest(files: list[dict[str, str]]) -> str:
-    digest = hashlib.sha256()
+    digest = blake2b()
     for file in files:
         for part in (file["name"], file["template"], file["text"]):
             data = part.encode()
@@ -287,7 +304,7 @@ def _entry_digest(files: list[dict[str, str]], objects: Any) -> str:
     return _files_digest([*files, {"name": "", "template": "", "text": json.dumps(objects)}])
 
 
-def _read_entry(entry: Path, key: str) -> dict[str, Any] | None:
+def _read_entry(entry: str, key: str) -> dict[str, Any] | None:
     """An entry (its ``files`` checked whole), or ``None`` if it is missing, not ours or not
     whole."""
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
@@ -307,7 +324,7 @@ def _read_entry(entry: Path, key: str) -> dict[str, Any] | None:
         if data["format"] != _FORMAT or data["key"] != key:
             return None
         files = data["files"]
-        if data["sha256"] != _entry_digest(files, data.get("objects")):
+        if data["digest"] != _entry_digest(files, data.get("objects")):
             return None
         for file in files:
             if not all(isinstance(file[k], str) for k in ("name", "template", "text")):
@@ -328,15 +345,16 @@ def _own_file(info: os.stat_result) -> bool:
 
 
 def _write_entry(
-    folder: Path, entry: Path, key: str, records: list[dict[str, str]], objects: Any = None
+    folder: str, entry: str, key: str, records: list[dict[str, str]], objects: Any = None
 ) -> None:
     data: dict[str, Any] = {"format": _FORMAT, "key": key, "files": records}
     if objects is not None:
         data["objects"] = objects
-    data["sha256"] = _entry_digest(records, objects)
+    data["digest"] = _entry_digest(records, objects)
     import tempfile
+    from pathlib import Path
 
-    prune_entries(folder)
+    prune_entries(Path(folder))
     fd, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=folder)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

@@ -10,13 +10,18 @@ so building the same graph twice returns the same module.
 
 from __future__ import annotations
 
-import hashlib
 import sys
 import types
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+try:  # the builtin module: hashlib loads OpenSSL first, which the drop-in's warm start skips
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover (an interpreter built without it)
+    from hashlib import blake2b
+
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from flowc.codegen.render import GeneratedFile
     from flowc.dsl.decorators import Graph
     from flowc.dsl.graph import CheckedGraph
@@ -62,6 +67,8 @@ def build(
     if result.graph is None:
         raise DiagnosticError(result.diagnostics, result.source_map.texts)
     if cache is not False:
+        from pathlib import Path
+
         from flowc.cache import load_cached
 
         return load_cached(result.graph, None if cache is True else Path(cache))
@@ -97,7 +104,7 @@ def exec_package(files: list[tuple[str, str]], runner: str, *, salt: str = "") -
     the same modules. Returns the module ``runner`` of the package.
     """
     text = salt + "".join(name + body for name, body in files)
-    digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+    digest = blake2b(text.encode(), digest_size=8).hexdigest()
     package = f"_flowc_build_{digest}"
     main = f"{package}.{runner}"
     if main in sys.modules:

@@ -200,7 +200,7 @@ def _tamper(entry: Path, *, keep_hash: bool) -> None:
     if keep_hash:
         from flowc.cache import _entry_digest
 
-        data["sha256"] = _entry_digest(data["files"], data.get("objects"))
+        data["digest"] = _entry_digest(data["files"], data.get("objects"))
     entry.write_text(json.dumps(data), encoding="utf-8")
 
 

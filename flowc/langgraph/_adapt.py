@@ -20,7 +20,6 @@ from typing import Any, Literal, get_args, get_origin
 
 from flowc.dsl.usercode import is_async
 from flowc.runtime.control import Command, as_command
-from flowc.runtime.store import get_store
 
 from ._blueprint import Blueprint
 
@@ -312,6 +311,8 @@ def _injected(sig: inspect.Signature) -> dict[str, Callable[[], Any]]:
 
             out["runtime"] = get_runtime
         elif param.name == "store" and _is_store_annotation(param.annotation):
+            from flowc.runtime.store import get_store
+
             out["store"] = get_store
     return out
 

@@ -19,10 +19,8 @@ from flowc.runtime._engine import BREAKPOINTS, STEP_TIMEOUT
 from flowc.runtime._persist import (
     DURABILITY,
 )
-from flowc.runtime.context import with_context
 from flowc.runtime.control import as_command
 from flowc.runtime.policies import CACHE
-from flowc.runtime.store import with_store
 
 from ._adapt import _annotations as _annotations_of
 from ._adapt import _object_update
@@ -38,17 +36,16 @@ from ._chunks import (
     _root_value,
     _tagged,
 )
-from ._draw import DrawableGraph, drawing
 from ._errors import GraphCompileError, deprecated, source_texts
 from ._roots import ROOT, is_root_state
 from ._run_options import _config, _io_keys, _nodes, _refuse, merge_configs
 from ._thread_state import PregelTask, StateSnapshot, _ThreadState
-from .runtime import coerce_context
 
 if TYPE_CHECKING:
     from flowc.dsl.diagnostics import Diagnostic
 
     from ._builder import StateGraph
+    from ._draw import DrawableGraph
 
 __all__ = ["CompiledStateGraph", "GraphOutput", "PregelTask", "StateSnapshot"]
 
@@ -204,9 +201,15 @@ class CompiledStateGraph(_ThreadState):
             out = dict(out or {})  # type: ignore[assignment]
             out["configurable"] = {**out.get("configurable", {}), **extra}  # type: ignore[union-attr,index]
         if context is not None:
+            from flowc.runtime.context import with_context
+
+            from .runtime import coerce_context
+
             out = with_context(out, coerce_context(self.context_schema, context))  # type: ignore[assignment]
         if self.store is not None and current_task() is None:
             # as in LangGraph, a graph run inside a task uses the root run's store (or none)
+            from flowc.runtime.store import with_store
+
             out = with_store(out, self.store)  # type: ignore[assignment]
         breaks = (
             _nodes(before) if before is not None else self.interrupt_before_nodes,
@@ -451,4 +454,6 @@ class CompiledStateGraph(_ThreadState):
     ) -> DrawableGraph:
         """The graph's nodes and edges as LangGraph gives them (``to_json()``, ``draw_mermaid()``)."""
         del config
+        from ._draw import drawing
+
         return drawing(self.blueprint, xray=xray)
