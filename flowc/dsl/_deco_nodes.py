@@ -26,6 +26,7 @@ from ._deco_parts import (
     reference_of,
     type_expr,
 )
+from ._deco_policies import POLICY_OPTIONS, PolicyError, policy_fields
 from .diagnostics import Loc, Span
 from .pysource import CallSite, caller, function_spans
 from .spec import (
@@ -58,6 +59,10 @@ class _NodeCalls(_EdgeCalls[S]):
         streams: bool | None = None,
         interrupts: Any = None,
         resumes: Any = None,
+        retry: Any = None,
+        timeout: Any = None,
+        cache: Any = None,
+        defer: bool = False,
     ) -> Callable[[F], F]: ...
 
     def node(
@@ -75,6 +80,10 @@ class _NodeCalls(_EdgeCalls[S]):
         streams: bool | None = None,
         interrupts: Any = None,
         resumes: Any = None,
+        retry: Any = None,
+        timeout: Any = None,
+        cache: Any = None,
+        defer: bool = False,
     ) -> F | Callable[[F], F]:
         """Declare a node; use as ``@graph.node``, ``@graph.node("name")`` or ``@graph.node(tags=...)``."""
         site = caller(1)
@@ -90,6 +99,10 @@ class _NodeCalls(_EdgeCalls[S]):
             "streams": streams,
             "interrupts": interrupts,
             "resumes": resumes,
+            "retry": retry,
+            "timeout": timeout,
+            "cache": cache,
+            "defer": defer,
         }
 
         def register(func: F) -> F:
@@ -114,6 +127,10 @@ class _NodeCalls(_EdgeCalls[S]):
         streams: bool | None = None,
         interrupts: Any = None,
         resumes: Any = None,
+        retry: Any = None,
+        timeout: Any = None,
+        cache: Any = None,
+        defer: bool = False,
         **unsupported: Any,
     ) -> Self:
         """Add a node: ``add_node(fn)``, ``add_node("name", fn)`` or ``add_node("name", graph)``.
@@ -139,6 +156,10 @@ class _NodeCalls(_EdgeCalls[S]):
             "streams": streams,
             "interrupts": interrupts,
             "resumes": resumes,
+            "retry": retry,
+            "timeout": timeout,
+            "cache": cache,
+            "defer": defer,
         }
         if isinstance(node, str):
             if action is None:
@@ -314,6 +335,7 @@ class _NodeCalls(_EdgeCalls[S]):
                 "streams",
                 "interrupts",
                 "resumes",
+                *POLICY_OPTIONS,
             ):
                 value = _kwarg(call, key)
                 if value is not None:
@@ -383,7 +405,15 @@ class _NodeCalls(_EdgeCalls[S]):
             key, message = wrong
             self._error("E004", f"node `{name}`: {message}", ("nodes", name, key))
             return
+        try:
+            data.update(policy_fields(fields))
+        except PolicyError as exc:
+            key, message = exc.args
+            self._error("E004", f"node `{name}`: {message}", ("nodes", name, key))
+            return
         for key, value in fields.items():
+            if key in POLICY_OPTIONS:
+                continue
             if key in ("custom_type", "interrupts", "resumes"):
                 data[key] = None if value is None else type_expr(value)
             elif key == "tags":

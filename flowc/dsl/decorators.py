@@ -81,6 +81,7 @@ class Graph(_SpecLowering[S]):
         interrupt_before: the nodes a run on a thread stops before (``"*"``: every
             node); it is resumed with ``graph.resume(config=...)``.
         interrupt_after: the nodes a run on a thread stops after.
+        step_timeout: the seconds a superstep may take (LangGraph's ``step_timeout``).
         agent: instead of a state and nodes, a prebuilt :class:`Agent`, whose
             graph flowc makes.
     """
@@ -96,6 +97,7 @@ class Graph(_SpecLowering[S]):
         custom_type: Any = None,
         interrupt_before: Sequence[str] | None = None,
         interrupt_after: Sequence[str] | None = None,
+        step_timeout: float | None = None,
     ) -> None: ...
 
     @overload
@@ -110,6 +112,7 @@ class Graph(_SpecLowering[S]):
         custom_type: Any = None,
         interrupt_before: Sequence[str] | None = None,
         interrupt_after: Sequence[str] | None = None,
+        step_timeout: float | None = None,
     ) -> None: ...
 
     @overload
@@ -125,6 +128,7 @@ class Graph(_SpecLowering[S]):
         custom_type: Any = None,
         interrupt_before: Sequence[str] | None = None,
         interrupt_after: Sequence[str] | None = None,
+        step_timeout: float | None = None,
     ) -> None: ...
 
     def __init__(
@@ -140,10 +144,12 @@ class Graph(_SpecLowering[S]):
         agent: Agent | None = None,
         interrupt_before: Sequence[str] | None = None,
         interrupt_after: Sequence[str] | None = None,
+        step_timeout: float | None = None,
     ) -> None:
         self.name = name
         self.interrupt_before = interrupt_before
         self.interrupt_after = interrupt_after
+        self.step_timeout = step_timeout
         self.agent = agent
         self.state = state
         self.fields = fields
@@ -171,6 +177,7 @@ class Graph(_SpecLowering[S]):
                 (("graph", "custom_type"), _kwarg(call, "custom_type")),
                 (("graph", "interrupt_before"), _kwarg(call, "interrupt_before")),
                 (("graph", "interrupt_after"), _kwarg(call, "interrupt_after")),
+                (("graph", "step_timeout"), _kwarg(call, "step_timeout")),
                 *_agent_parts(_kwarg(call, "agent")),
             ]
             for breakpoints in ("interrupt_before", "interrupt_after"):
