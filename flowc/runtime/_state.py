@@ -18,7 +18,7 @@ import datetime as _dt
 import uuid
 from collections.abc import Callable, Generator, Mapping, Sequence
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any
 
 from ._engine import Plan
 from ._persist import (
@@ -32,7 +32,11 @@ from ._persist import (
 from ._sansio import drive_async, drive_sync
 from ._snapshot import StateSnapshot, TaskState, astate_of, snapshot, state_of
 from ._update_plan import (
+    COPY,
+    END,
+    INPUT,
     PlannedUpdate,
+    StateUpdate,
     _route,
     bump_versions,
     checked_updates,
@@ -59,18 +63,6 @@ __all__ = [
     "state_of",
     "update_state",
 ]
-
-ValuesT = TypeVar("ValuesT")
-
-END = "__end__"
-COPY = "__copy__"
-"""``as_node`` of an update that copies the checkpoint as a ``"fork"`` (LangGraph's)."""
-INPUT = "__input__"
-PUSH = "__pregel_push"
-PULL = "__pregel_pull"
-
-StateUpdate = tuple[Any, str | None] | tuple[Any, str | None, str | None]
-"""``(values, as_node)`` or ``(values, as_node, task_id)``: one update of a superstep."""
 
 
 def _thread(config: Mapping[str, Any]) -> dict[str, Any]:

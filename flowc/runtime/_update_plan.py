@@ -29,11 +29,11 @@ from .run import check_concurrent_writes, check_update
 
 END = "__end__"
 COPY = "__copy__"
+"""``as_node`` of an update that copies the checkpoint as a ``"fork"`` (LangGraph's)."""
 INPUT = "__input__"
-PUSH = "__pregel_push"
-PULL = "__pregel_pull"
 
 StateUpdate = tuple[Any, str | None] | tuple[Any, str | None, str | None]
+"""``(values, as_node)`` or ``(values, as_node, task_id)``: one update of a superstep."""
 
 
 @dataclass(frozen=True, slots=True)
