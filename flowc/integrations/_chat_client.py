@@ -201,15 +201,9 @@ class ChatClient:
             return _finish(reply.message(), meta)
         request = self._request(messages, False, params)
         meta = self._metadata(request)
-        url = self._url()
-        try:
+        with self._requesting():
             completion = self._sync().chat.completions.create(**request)
-        except openai.APIError as exc:
-            raise _request_error(exc, url, self.timeout) from exc
-        message = _parse_completion(completion)
-        if meta is not None:
-            _messages.emit_message(message, meta)
-        return message
+        return _received(completion, meta)
 
     def stream(self, messages: Iterable[MessageInput], **params: Any) -> Iterator[ChatMessageChunk]:
         """The reply, chunk by chunk (one whole chunk if streaming is disabled)."""
@@ -238,16 +232,10 @@ class ChatClient:
             return _finish(reply.message(), meta)
         request = self._request(messages, False, params)
         meta = self._metadata(request)
-        url = self._url()
         async with self._async() as client:
-            try:
+            with self._requesting():
                 completion = await client.chat.completions.create(**request)
-            except openai.APIError as exc:
-                raise _request_error(exc, url, self.timeout) from exc
-        message = _parse_completion(completion)
-        if meta is not None:
-            _messages.emit_message(message, meta)
-        return message
+        return _received(completion, meta)
 
     async def astream(
         self, messages: Iterable[MessageInput], **params: Any
@@ -296,6 +284,15 @@ class ChatClient:
         _check_complete(chunks, url)
 
     @contextmanager
+    def _requesting(self) -> Iterator[None]:
+        """flowc's error for a request that failed before any reply."""
+        url = self._url()
+        try:
+            yield
+        except openai.APIError as exc:
+            raise _request_error(exc, url, self.timeout) from exc
+
+    @contextmanager
     def _reading(self, url: str, chunks: _Chunks) -> Iterator[None]:
         """flowc's errors for a stream that failed while it was read (what came is kept)."""
         try:
@@ -304,6 +301,14 @@ class ChatClient:
             raise _stream_error(exc, url, self.timeout, chunks) from exc
         except json.JSONDecodeError as exc:
             raise _bad_json(exc, chunks) from None
+
+
+def _received(completion: Any, meta: MessageMetadata | None) -> ChatMessage:
+    """The message of a whole reply, emitted as a message of the run."""
+    message = _parse_completion(completion)
+    if meta is not None:
+        _messages.emit_message(message, meta)
+    return message
 
 
 def _next_chunk(
