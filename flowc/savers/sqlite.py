@@ -182,27 +182,7 @@ class SqliteSaver(SqliteFile, _SqliteReads, BaseCheckpointSaver):
         limit: int | None = None,
     ) -> Iterator[CheckpointTuple]:
         """Checkpoints newest first (see :meth:`BaseCheckpointSaver.list`)."""
-        where: list[str] = []
-        args: list[Any] = []
-        if config is not None:
-            thread_id, ns, checkpoint_id = thread_of(config)
-            where.append("thread_id = ?")
-            args.append(thread_id)
-            if "checkpoint_ns" in config.get("configurable", {}):
-                where.append("checkpoint_ns = ?")
-                args.append(ns)
-            if checkpoint_id is not None:
-                where.append("checkpoint_id = ?")
-                args.append(checkpoint_id)
-        if before is not None and (before_id := thread_of(before)[2]) is not None:
-            where.append("checkpoint_id < ?")
-            args.append(before_id)
-        query = f"SELECT {CHECKPOINT_COLUMNS} FROM checkpoints"
-        if where:
-            query += " WHERE " + " AND ".join(where)
-        query += " ORDER BY checkpoint_id DESC"
-        if limit is not None and not filter:
-            query += f" LIMIT {int(limit)}"
+        query, args = _sql.list_query(config, before, limit, bool(filter), "?")
         with self._session(write=False) as conn:
             found: list[tuple[CheckpointRow, dict[str, Any]]] = []
             for values in conn.execute(query, args):
