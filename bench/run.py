@@ -265,7 +265,8 @@ SUB_STREAMER = "streaming subgraph node"
 
 
 def newer_cases(modules: dict[str, Any], base: dict[str, Any] | None = None) -> list[Case]:
-    """The cases of issue 20: the router graph in three modes, parallel sleeps, many runs at once.
+    """The cases of issue 20: the single-writer chain in custom mode, a subgraph node as the only
+    streaming node, the router graph in three modes, parallel sleeps, many runs at once.
 
     Each as flowc (a compiled module), LangGraph, hand-written and flowc's drop-in
     (``flowc.langgraph``, the same builder code as LangGraph's: :mod:`flowc_bench.builders`).
