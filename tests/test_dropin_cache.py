@@ -561,11 +561,14 @@ import os
 
 from flowc.langgraph import END, START, StateGraph
 
-from nodes import State, bump
+from nodes import State
 
 
-def double(state):
-    return {"count": state["count"] * 2 + 1}
+def make(step):
+    def add(state):
+        return {"count": state["count"] + step}
+
+    return add
 
 
 def build(fn):
@@ -578,7 +581,7 @@ def build(fn):
 
 graphs = {}
 for name in os.environ["ORDER"]:
-    graphs[name] = build(bump if name == "G" else double)
+    graphs[name] = build(make(1) if name == "G" else make(10))
 print(json.dumps({name: g.invoke({"count": 1}) for name, g in graphs.items()}))
 """
 
@@ -587,6 +590,8 @@ def test_a_cached_runner_is_not_used_where_its_names_are_other_objects(tmp_path:
     project, cache = _project(tmp_path), tmp_path / "cache"
     (project / "main.py").write_text(TWO_GRAPHS, encoding="utf-8")
     assert _run(project, _env(cache, ORDER="G")) == {"G": {"count": 2}}
-    # H registers its own node `a` first, under the name G's cached runner imports
-    assert _run(project, _env(cache, ORDER="HG")) == {"H": {"count": 3}, "G": {"count": 2}}
-    assert _run(project, _env(cache, ORDER="GH")) == {"G": {"count": 2}, "H": {"count": 3}}
+    # G and H have one key (their closures differ only by a number), and so one entry: H,
+    # compiled first, takes its names for its own closure, and G's closure must not be run
+    # as H's (nor H's as G's)
+    assert _run(project, _env(cache, ORDER="HG")) == {"H": {"count": 11}, "G": {"count": 2}}
+    assert _run(project, _env(cache, ORDER="GH")) == {"G": {"count": 2}, "H": {"count": 11}}
