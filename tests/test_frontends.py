@@ -29,6 +29,8 @@ TWINS = [
     "approval",
     "mapreduce",
     "policies",
+    "context",
+    "error_handler",
 ]
 
 

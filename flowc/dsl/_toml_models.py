@@ -20,6 +20,7 @@ class TomlGraph(_Toml):
     interrupt_before: Literal["*"] | list[str] | None = None
     interrupt_after: Literal["*"] | list[str] | None = None
     step_timeout: float | None = Field(default=None, gt=0)
+    context_type: str | None = None
 
 
 class TomlField(_Toml):
@@ -81,6 +82,7 @@ class TomlNode(_Toml):
     timeout: Annotated[float, Field(gt=0)] | TomlTimeout | None = None
     cache: bool | TomlCache | None = None
     defer: bool = False
+    error_handler: str | None = None
 
 
 class TomlEdge(_Toml):

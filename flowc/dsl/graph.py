@@ -161,6 +161,10 @@ class PolicyInfo:
     cache: tuple[int | None, Ref | None] | None = None
     """``(ttl, key function)`` of the node's cache policy, if it has one."""
     defer: bool = False
+    error_handler: Ref | None = None
+    """What runs in the node's place when it fails."""
+    handler_async: bool = False
+    """Whether the error handler is a coroutine function."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,6 +228,8 @@ class CheckedGraph:
     """The nodes a run on a thread stops after."""
     step_timeout: float | None = None
     """Seconds a superstep may take, if the graph limits them."""
+    context_type: TypeRef | None = None
+    """The type of a run's context, if the spec declares one."""
 
     @property
     def interrupting(self) -> bool:

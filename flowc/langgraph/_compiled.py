@@ -205,7 +205,7 @@ class CompiledStateGraph(_ThreadState):
 
             from .runtime import coerce_context
 
-            out = with_context(out, coerce_context(self.context_schema, context))  # type: ignore[assignment]
+            out = with_context(out, coerce_context(self.context_schema, context))
         if self.store is not None and current_task() is None:
             # as in LangGraph, a graph run inside a task uses the root run's store (or none)
             from flowc.runtime.store import with_store
