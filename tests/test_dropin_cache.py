@@ -595,3 +595,21 @@ def test_a_cached_runner_is_not_used_where_its_names_are_other_objects(tmp_path:
     # as H's (nor H's as G's)
     assert _run(project, _env(cache, ORDER="HG")) == {"H": {"count": 11}, "G": {"count": 2}}
     assert _run(project, _env(cache, ORDER="GH")) == {"G": {"count": 2}, "H": {"count": 11}}
+
+
+def test_a_cached_runner_that_fails_to_import_is_checked_and_made_again(tmp_path: Path) -> None:
+    project, cache = _project(tmp_path), tmp_path / "cache"
+    _run(project, _env(cache))
+    (warm,) = _warm_entries(cache)
+    good = warm.read_text(encoding="utf-8")
+    data = json.loads(good)
+    for file in data["files"]:
+        file["text"] = 'raise ImportError("a module the runner imports is gone")\n' + file["text"]
+    from flowc.cache import _entry_digest
+
+    data["digest"] = _entry_digest(data["files"], data["objects"])
+    warm.write_text(json.dumps(data), encoding="utf-8")
+    again = _run(project, _env(cache))
+    assert (again["chunks"], again["result"], again["checked"]) == (UPDATES, {"count": 2}, True)
+    assert warm.read_text(encoding="utf-8") == good
+    assert _run(project, _env(cache))["checked"] is False

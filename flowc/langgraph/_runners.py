@@ -47,7 +47,12 @@ def compile_blueprint(bp: Blueprint, stateful: bool = False) -> ModuleType:
 
         warm = warm_key(bp, stateful)
     if warm is not None:
-        module = _warm_runner(bp, stateful, warm)
+        try:
+            module = _warm_runner(bp, stateful, warm)
+        except Exception:
+            # cached code that no longer runs here (a module it imports is gone): the
+            # checked path reports what is wrong, at the builder call it is about
+            module = None
         if module is not None:
             return module
     return _checked_runner(bp, stateful, warm)

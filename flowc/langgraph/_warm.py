@@ -81,7 +81,9 @@ def warm_key(bp: Blueprint, stateful: bool) -> str | None:
     describer = _Describer()
     try:
         root = describer.token(bp, 0)
-    except (_Opaque, RecursionError):
+    except Exception:
+        # _Opaque, a RecursionError, or a user object that fails to be looked at: no key,
+        # and the builder is checked as it always was
         return None
     digest = blake2b(digest_size=16)
     for part in (_FORMAT, sys.version, flowc_stamp(), repr(stateful), root, *describer.defs):
