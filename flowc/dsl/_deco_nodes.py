@@ -26,6 +26,7 @@ from ._deco_parts import (
     reference_of,
     type_expr,
 )
+from ._deco_policies import POLICY_OPTIONS, PolicyError, policy_fields
 from .diagnostics import Loc, Span
 from .pysource import CallSite, caller, function_spans
 from .spec import (
@@ -54,6 +55,15 @@ class NodeOptions(TypedDict, total=False):
     """The type of the value the node passes to ``interrupt()``."""
     resumes: Any
     """The type of the answer its ``interrupt()`` is resumed with."""
+    retry: Any
+    """A ``RetryPolicy``, or a list of them (the first whose ``retry_on`` matches applies)."""
+    timeout: Any
+    """Seconds each attempt of an async node may take, or a ``TimeoutPolicy``."""
+    cache: Any
+    """A ``CachePolicy`` (or ``True``): a node run on an input it saw takes its writes from
+    the run's cache."""
+    defer: bool
+    """Run the node only when nothing else is left to run."""
 
 
 NODE_OPTIONS: dict[str, Any] = {key: None for key in NodeOptions.__annotations__} | {"tags": ()}
@@ -354,7 +364,15 @@ class _NodeCalls(_EdgeCalls[S]):
             key, message = wrong
             self._error("E004", f"node `{name}`: {message}", ("nodes", name, key))
             return
+        try:
+            data.update(policy_fields(fields))
+        except PolicyError as exc:
+            key, message = exc.args
+            self._error("E004", f"node `{name}`: {message}", ("nodes", name, key))
+            return
         for key, value in fields.items():
+            if key in POLICY_OPTIONS:
+                continue
             if key in ("custom_type", "interrupts", "resumes"):
                 data[key] = None if value is None else type_expr(value)
             elif key == "tags":

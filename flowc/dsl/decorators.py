@@ -83,6 +83,7 @@ class GraphOptions(TypedDict, total=False):
     custom_type: Any
     interrupt_before: Sequence[str] | None
     interrupt_after: Sequence[str] | None
+    step_timeout: float | None
 
 
 class Graph(_SpecLowering[S]):
@@ -102,6 +103,7 @@ class Graph(_SpecLowering[S]):
         interrupt_before: the nodes a run on a thread stops before (``"*"``: every
             node); it is resumed with ``graph.resume(config=...)``.
         interrupt_after: the nodes a run on a thread stops after.
+        step_timeout: the seconds a superstep may take (LangGraph's ``step_timeout``).
         agent: instead of a state and nodes, a prebuilt :class:`Agent`, whose
             graph flowc makes.
     """
@@ -142,6 +144,7 @@ class Graph(_SpecLowering[S]):
         recursion_limit = options.get("recursion_limit")
         interrupt_before = options.get("interrupt_before")
         interrupt_after = options.get("interrupt_after")
+        self.step_timeout = options.get("step_timeout")
         self.custom_type = options.get("custom_type")
         self.name = name
         self.interrupt_before = interrupt_before
@@ -172,6 +175,7 @@ class Graph(_SpecLowering[S]):
                 (("graph", "custom_type"), _kwarg(call, "custom_type")),
                 (("graph", "interrupt_before"), _kwarg(call, "interrupt_before")),
                 (("graph", "interrupt_after"), _kwarg(call, "interrupt_after")),
+                (("graph", "step_timeout"), _kwarg(call, "step_timeout")),
                 *_agent_parts(_kwarg(call, "agent")),
             ]
             for breakpoints in ("interrupt_before", "interrupt_after"):

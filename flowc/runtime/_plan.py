@@ -286,6 +286,8 @@ class Plan:
             ``interrupt_before`` and ``interrupt_after``.
         schema: the state's fields with their declared types, which each checkpoint
             records (see :mod:`.fingerprint`).
+        step_timeout: the seconds a superstep may take (the spec's ``step_timeout``),
+            unless a run's config says otherwise.
     """
 
     __slots__ = (
@@ -312,6 +314,7 @@ class Plan:
         "schema",
         "start",
         "stateful",
+        "step_timeout",
         "subgraphs",
         "timing",
     )
@@ -334,9 +337,11 @@ class Plan:
         writes: Mapping[str, tuple[str, ...]] | None = None,
         breakpoints: tuple[tuple[str, ...], tuple[str, ...]] | None = None,
         schema: StateSchema = (),
+        step_timeout: float | None = None,
     ) -> None:
         self.name = name
         self.schema = schema
+        self.step_timeout = step_timeout
         self.breakpoints = (
             None if breakpoints is None else (frozenset(breakpoints[0]), frozenset(breakpoints[1]))
         )
@@ -385,7 +390,7 @@ class Plan:
         """Whether a node is deferred (see :meth:`Engine.hold`)."""
         self.caching = False
         """Whether a node has a cache policy (see :meth:`Engine.look_up`)."""
-        self.timing = False
+        self.timing = step_timeout is not None
         """Whether runs may limit the time of a superstep (see :meth:`Engine.use_timeout`)."""
         self.handling = False
         """Whether a node has an error handler (see :meth:`Engine.rescue`)."""

@@ -19,7 +19,9 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
-from typing import Any, Final, NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar
+
+from .config import CACHE
 
 __all__ = [
     "CACHE",
@@ -232,10 +234,6 @@ def aretrying(
             await asyncio.sleep(attempts.wait)
 
     return attempt
-
-
-CACHE: Final = "__flowc_cache"
-"""The ``configurable`` key of a run's node cache (a subgraph's runs use their parent's)."""
 
 
 def _freeze(obj: Any, depth: int = 10) -> Any:
