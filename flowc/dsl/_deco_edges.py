@@ -12,19 +12,21 @@ from ._deco_parts import (
     F,
     S,
     _a,
-    _arg,
-    _At,
     _canon,
-    _dict_value,
-    _element,
     _GraphCore,
-    _kwarg,
     _name_list,
     _raw_ref,
     reference_of,
 )
 from .diagnostics import Loc, Span
 from .pysource import CallSite, caller, function_spans
+from .recording import (
+    _arg,
+    _At,
+    _dict_value,
+    _element,
+    _kwarg,
+)
 from .spec import (
     END,
     START,
