@@ -11,7 +11,6 @@ from typing import Any, Self
 from ._deco_parts import (
     F,
     S,
-    _a,
     _canon,
     _GraphCore,
     _name_list,
@@ -19,6 +18,7 @@ from ._deco_parts import (
     reference_of,
 )
 from .diagnostics import Loc, Span
+from .passes.report import a_value
 from .pysource import CallSite, caller, function_spans
 from .recording import (
     _arg,
@@ -189,7 +189,7 @@ class _EdgeCalls(_GraphCore[S]):
         else:
             self._error(
                 "E004",
-                f"`path_map` must be a list or a dict of node names, not {_a(path_map)}",
+                f"`path_map` must be a list or a dict of node names, not {a_value(path_map)}",
                 _At(site, 2 + offset, "path_map"),
             )
 

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from typing_extensions import TypeVar
 
 from .diagnostics import Loc
+from .passes.report import a_value
 from .pysource import annotated_metadata
 from .recording import Recording, _arg, _kwarg
 from .spec import (
@@ -142,24 +143,24 @@ def _option_problem(options: Mapping[str, Any]) -> tuple[str, str] | None:
         tags is None
         or (isinstance(tags, Sequence | set | frozenset) and all(isinstance(t, str) for t in tags))
     ):
-        return "tags", f"`tags` must be a list of strings, not {_a(tags)}"
+        return "tags", f"`tags` must be a list of strings, not {a_value(tags)}"
     metadata = options.get("metadata")
     if metadata is not None and not isinstance(metadata, Mapping):
-        return "metadata", f"`metadata` must be a dict, not {_a(metadata)}"
+        return "metadata", f"`metadata` must be a dict, not {a_value(metadata)}"
     for key in ("custom_type", "interrupts", "resumes"):
         declared = options.get(key)
         if declared is not None and not _is_type(declared):
-            return key, f"`{key}` must be a type, not {_a(declared)}"
+            return key, f"`{key}` must be a type, not {a_value(declared)}"
     writes = options.get("writes")
     if writes is not None and (
         isinstance(writes, str | bytes)
         or not isinstance(writes, Sequence)
         or not all(isinstance(w, str) for w in writes)
     ):
-        return "writes", f"`writes` must be a list of state keys, not {_a(writes)}"
+        return "writes", f"`writes` must be a list of state keys, not {a_value(writes)}"
     streams = options.get("streams")
     if streams is not None and not isinstance(streams, bool):
-        return "streams", f"`streams` must be True or False, not {_a(streams)}"
+        return "streams", f"`streams` must be True or False, not {a_value(streams)}"
     return None
 
 
@@ -242,18 +243,6 @@ def _module_name_of(obj: Any) -> str | None:
             if value is obj and not attr.startswith("_"):
                 return f"{module_name}:{attr}"
     return None
-
-
-def _a(value: object) -> str:
-    """``value``'s type with an article: `a string`, `an integer`."""
-    names = {
-        str: "a string",
-        bytes: "bytes",
-        int: "an integer",
-        float: "a float",
-        bool: "a boolean",
-    }
-    return names.get(type(value), f"a {type(value).__name__}")
 
 
 def _raw_ref(obj: Any) -> str:

@@ -17,7 +17,6 @@ from ._deco_parts import (
     _MISSING,
     Agent,
     S,
-    _a,
     _first_error,
     _is_type,
     _module_name_of,
@@ -28,6 +27,7 @@ from ._deco_parts import (
     type_expr,
 )
 from .diagnostics import Diagnostic, Loc, SourceMap
+from .passes.report import a_value
 from .pysource import class_fields
 from .recording import (
     _add_text,
@@ -59,7 +59,7 @@ class _SpecLowering(_NodeCalls[S]):
         custom = self.custom_type
         if custom is not None and not _is_type(custom):
             where = smap.get(("graph", "custom_type"))
-            message = f"`custom_type` must be a type, not {_a(custom)}"
+            message = f"`custom_type` must be a type, not {a_value(custom)}"
             diags.append(Diagnostic.error("E004", message, where))
             custom = None
         spec = GraphSpec(
@@ -90,7 +90,7 @@ class _SpecLowering(_NodeCalls[S]):
         if isinstance(given, str | bytes) or not (
             isinstance(given, Sequence) and all(isinstance(n, str) for n in given)
         ):
-            message = f'`{key}` must be a list of node names or "*", not {_a(given)}'
+            message = f'`{key}` must be a list of node names or "*", not {a_value(given)}'
             diags.append(Diagnostic.error("E004", message, smap.get(("graph", key))))
             return None
         return tuple(given)
