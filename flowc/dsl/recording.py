@@ -9,19 +9,24 @@ found, each at a call, an argument (:class:`_At`) or a part of the spec (a
 :data:`~flowc.dsl.diagnostics.Loc`), and turns them into the
 :class:`~flowc.dsl.diagnostics.SourceMap` of the spec the calls make.
 Source files are read only then, and each only once (:func:`source_of`).
+
+The drop-in builder records where each of its calls was made with
+:func:`call_site` (the call on its first line, no file read), and the
+source lines its diagnostics show with :func:`source_texts`.
 """
 
 from __future__ import annotations
 
 import ast
 import dataclasses
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .diagnostics import Diagnostic, Loc, SourceMap, Span
-from .pysource import CallSite, source_of
+from .pysource import CallSite, caller, source_of
 
-__all__ = ["Recording"]
+__all__ = ["Recording", "call_site", "source_texts"]
 
 
 _Recipe = Callable[[ast.AST], dict[Loc, ast.AST]]
@@ -115,6 +120,29 @@ def _add_text(smap: SourceMap, filename: str) -> None:
     src = source_of(filename)
     if src is not None and src.file not in smap.texts:
         smap.texts[src.file] = src.lines
+
+
+def call_site(depth: int = 2) -> Span | None:
+    """Where the caller's caller made the call (``depth`` frames up from here).
+
+    The span covers the call expression on its first line, so a diagnostic's
+    caret underlines ``.add_node("x", f)`` in a chain of builder calls.
+    """
+    site = caller(depth)
+    return None if site is None else site.first_line_span()
+
+
+def source_texts(spans: Sequence[Span | None]) -> dict[str, list[str]]:
+    """Source lines of files that are not on disk (code run with ``exec``, notebook cells),
+    as the front end reads them (from ``linecache``)."""
+    texts: dict[str, list[str]] = {}
+    for span in spans:
+        if span is None or span.file in texts or os.path.exists(span.file):
+            continue
+        src = source_of(span.file)
+        if src is not None and src.lines:
+            texts[span.file] = src.lines
+    return texts
 
 
 class Recording:
