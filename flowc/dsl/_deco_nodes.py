@@ -66,6 +66,9 @@ class NodeOptions(TypedDict, total=False):
     the run's cache."""
     defer: bool
     """Run the node only when nothing else is left to run."""
+    error_handler: Callable[..., Any] | None
+    """What runs in the node's place when it fails (after its retries), with its input and,
+    by name, ``error: NodeError``."""
 
 
 NODE_OPTIONS: dict[str, Any] = {key: None for key in NodeOptions.__annotations__} | {"tags": ()}

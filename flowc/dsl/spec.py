@@ -159,6 +159,10 @@ class NodeSpec(_Model):
     defer: bool = Field(
         default=False, description="Run the node only when nothing else is left to run."
     )
+    error_handler: str | None = Field(
+        default=None,
+        description="`module:function` run in the node's place when it fails (after its retries).",
+    )
 
 
 class EdgeSpec(_Model):
@@ -230,7 +234,7 @@ class GraphSpec(_Model):
         }
         unset |= {
             key
-            for key in ("retry", "timeout", "cache", "defer")
+            for key in ("retry", "timeout", "cache", "defer", "error_handler")
             if not any(getattr(node, key) for node in self.nodes)
         }
         exclude: Any = {"nodes": {"__all__": unset}} if unset else {}
