@@ -15,20 +15,22 @@ from ._deco_edges import _EdgeCalls
 from ._deco_parts import (
     F,
     S,
-    _arg,
-    _At,
-    _element,
     _first_error,
-    _kwarg,
     _option_problem,
     _raw_ref,
-    _Recipe,
     reference_of,
     type_expr,
 )
 from ._deco_policies import POLICY_OPTIONS, PolicyError, policy_fields
 from .diagnostics import Loc, Span
 from .pysource import CallSite, caller, function_spans
+from .recording import (
+    _arg,
+    _At,
+    _element,
+    _kwarg,
+    _Recipe,
+)
 from .spec import (
     NodeSpec,
 )

@@ -371,15 +371,9 @@ class CompiledStateGraph(_ThreadState):
                 version=version,
                 subgraphs=subgraphs and stream_mode != "values",
             )
-            if self._output_keys is not None:
-                chunks = _output_chunks(
-                    chunks, stream_mode, version, self._output_keys, input, subgraphs
-                )
-            if self._root:
-                chunks = _root_chunks(
-                    chunks, stream_mode, version, subgraphs and stream_mode != "values"
-                )
-            return _result(list(chunks), stream_mode, version)
+            return _result(
+                self._invoked(chunks, stream_mode, version, subgraphs, input), stream_mode, version
+            )
         if self.checkpointer is not None:
             modes = ["updates", "values"]
             return self._final(
@@ -412,20 +406,10 @@ class CompiledStateGraph(_ThreadState):
                 version=version,
                 subgraphs=subgraphs and stream_mode != "values",
             )
-            got = [chunk async for chunk in chunks]
-            if self._root:
-                got = list(
-                    _root_chunks(
-                        iter(got), stream_mode, version, subgraphs and stream_mode != "values"
-                    )
-                )
-            if self._output_keys is not None:
-                got = list(
-                    _output_chunks(
-                        iter(got), stream_mode, version, self._output_keys, input, subgraphs
-                    )
-                )
-            return _result(got, stream_mode, version)
+            got = iter([chunk async for chunk in chunks])
+            return _result(
+                self._invoked(got, stream_mode, version, subgraphs, input), stream_mode, version
+            )
         if self.checkpointer is not None:
             modes = ["updates", "values"]
             events = self.module.astream(input, stream_mode=modes, config=run_config)
@@ -434,6 +418,21 @@ class CompiledStateGraph(_ThreadState):
         async for event in self.module.astream(input, stream_mode="values", config=run_config):
             latest = event.data
         return self._output(latest)
+
+    def _invoked(
+        self, chunks: Iterator[Any], stream_mode: str, version: str, subgraphs: bool, input: Any
+    ) -> list[Any]:
+        """The chunks ``invoke`` returns: the output schema's keys only, a root state's value
+        as the state."""
+        if self._output_keys is not None:
+            chunks = _output_chunks(
+                chunks, stream_mode, version, self._output_keys, input, subgraphs
+            )
+        if self._root:
+            chunks = _root_chunks(
+                chunks, stream_mode, version, subgraphs and stream_mode != "values"
+            )
+        return list(chunks)
 
     def get_input_jsonschema(self, config: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """The JSON Schema of the graph's input, as LangGraph gives it (the input schema's)."""
