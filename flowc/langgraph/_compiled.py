@@ -50,6 +50,35 @@ if TYPE_CHECKING:
 __all__ = ["CompiledStateGraph", "GraphOutput", "PregelTask", "StateSnapshot"]
 
 
+# imported where used: a process that only runs a cached graph needs none of these modules
+
+
+def _with_context(config: Any, schema: Any, context: Any) -> Any:
+    from flowc.runtime.context import with_context
+
+    from .runtime import coerce_context
+
+    return with_context(config, coerce_context(schema, context))
+
+
+def _with_store(config: Any, store: Any) -> Any:
+    from flowc.runtime.store import with_store
+
+    return with_store(config, store)
+
+
+def _json_schema(schema: Any, graph: str, kind: str) -> dict[str, Any]:
+    from ._schema import schema_name, state_json_schema  # pydantic
+
+    return state_json_schema(schema, schema_name(graph, kind))
+
+
+def _drawing(bp: Blueprint, xray: bool | int) -> DrawableGraph:
+    from ._draw import drawing
+
+    return drawing(bp, xray=xray)
+
+
 class CompiledStateGraph(_ThreadState):
     """A graph compiled by flowc, run with LangGraph's API.
 
@@ -201,16 +230,10 @@ class CompiledStateGraph(_ThreadState):
             out = dict(out or {})  # type: ignore[assignment]
             out["configurable"] = {**out.get("configurable", {}), **extra}  # type: ignore[union-attr,index]
         if context is not None:
-            from flowc.runtime.context import with_context
-
-            from .runtime import coerce_context
-
-            out = with_context(out, coerce_context(self.context_schema, context))
+            out = _with_context(out, self.context_schema, context)
         if self.store is not None and current_task() is None:
             # as in LangGraph, a graph run inside a task uses the root run's store (or none)
-            from flowc.runtime.store import with_store
-
-            out = with_store(out, self.store)  # type: ignore[assignment]
+            out = _with_store(out, self.store)
         breaks = (
             _nodes(before) if before is not None else self.interrupt_before_nodes,
             _nodes(after) if after is not None else self.interrupt_after_nodes,
@@ -436,23 +459,17 @@ class CompiledStateGraph(_ThreadState):
 
     def get_input_jsonschema(self, config: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """The JSON Schema of the graph's input, as LangGraph gives it (the input schema's)."""
-        from ._schema import schema_name, state_json_schema
-
         del config
-        return state_json_schema(self.builder.input_schema, schema_name(self.name, "Input"))
+        return _json_schema(self.builder.input_schema, self.name, "Input")
 
     def get_output_jsonschema(self, config: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """The JSON Schema of the graph's output, as LangGraph gives it (the output schema's)."""
-        from ._schema import schema_name, state_json_schema
-
         del config
-        return state_json_schema(self.builder.output_schema, schema_name(self.name, "Output"))
+        return _json_schema(self.builder.output_schema, self.name, "Output")
 
     def get_graph(
         self, config: Mapping[str, Any] | None = None, *, xray: bool | int = False
     ) -> DrawableGraph:
         """The graph's nodes and edges as LangGraph gives them (``to_json()``, ``draw_mermaid()``)."""
         del config
-        from ._draw import drawing
-
-        return drawing(self.blueprint, xray=xray)
+        return _drawing(self.blueprint, xray)
