@@ -443,7 +443,16 @@ class Engine(OnThread):
                     jobs = self.jobs(tasks, nodes, inputs, False)
                     if hits or done:
                         jobs = [job for job in jobs if not _skipped(job[0], hits, done)]
-                    for item in run.run_threads(jobs, self.timeout, self.rescues):
+                    # a lone quiet task on a thread runs right here (see run_here)
+                    ran = (
+                        self.run_here(jobs, self.rescues)
+                        if thread is not None
+                        and len(jobs) == 1
+                        and not live
+                        and self.timeout is None
+                        else run.run_threads(jobs, self.timeout, self.rescues)
+                    )
+                    for item in ran:
                         if not isinstance(item, Done):
                             yield item
                             continue
