@@ -126,7 +126,8 @@ class Thread(_Reopening):
         "schema",
         "seen",
         "sent",
-        "stored_versions",
+        "fresh",
+        "latest",
         "stream",
         "subgraphs",
         "thread_id",
@@ -189,8 +190,10 @@ class Thread(_Reopening):
         run's, counted from its checkpoint as LangGraph counts them)."""
         self.stored = self.config
         """The config of the thread's latest stored checkpoint (the parent of the next one stored)."""
-        self.stored_versions: dict[str, Any] = {}
-        """The channel versions of that checkpoint: what a new one must store is what differs."""
+        self.fresh: set[str] = set()
+        """The channels given a new version since that checkpoint: what a new one must store."""
+        self.latest: Any = None
+        """The newest channel version (the one a new version comes after)."""
         if durability not in ("sync", "async", "exit"):
             raise ValueError(
                 f"durability={durability!r}: use 'sync', 'async' (the default) or 'exit'"
@@ -230,7 +233,8 @@ class Thread(_Reopening):
         check_schema(self.thread_id, checkpoint, self.schema)
         self.config = self.stored = dict(saved.config)
         self.versions = dict(checkpoint["channel_versions"])
-        self.stored_versions = dict(self.versions)
+        self.fresh = set()
+        self.latest = max(self.versions.values()) if self.versions else None
         self.seen = {node: dict(seen) for node, seen in checkpoint["versions_seen"].items()}
         stored = checkpoint["channel_values"]
         self.sent = TASKS in stored
@@ -241,10 +245,11 @@ class Thread(_Reopening):
         return values, int(saved.metadata.get("step", -1))
 
     def _bump(self, channels: set[str]) -> None:
-        latest = max(self.versions.values()) if self.versions else None
-        version = self.saver.get_next_version(latest, None)
+        version = self.latest = self.saver.get_next_version(self.latest, None)
+        versions = self.versions
         for channel in channels:
-            self.versions[channel] = version
+            versions[channel] = version
+        self.fresh.update(channels)
 
     def started(self, tasks: Sequence[Any], pushed: Sequence[Any]) -> None:
         """A superstep's tasks start: give them the ids the latest checkpoint named them by."""
@@ -327,13 +332,12 @@ class Thread(_Reopening):
         self.ran.append((name, triggers))
 
     def _put(self, checkpoint: dict[str, Any], metadata: dict[str, Any]) -> dict[str, Any]:
-        versions = checkpoint["channel_versions"]
-        stored = self.stored_versions
+        fresh = self.fresh
         # what changed since the stored parent: under "exit", all that changed in the run
-        new_versions = {ch: v for ch, v in versions.items() if stored.get(ch) != v}
+        new_versions = {ch: v for ch, v in checkpoint["channel_versions"].items() if ch in fresh}
         saved = dict(self.saver.put(self._told(self.stored), checkpoint, metadata, new_versions))
         self.stored = saved
-        self.stored_versions = dict(versions)
+        fresh.clear()
         return saved
 
     def flush(self) -> None:
@@ -383,9 +387,11 @@ class Thread(_Reopening):
             # the Send tasks ran: the channel's new version has no value
             consumed.add(TASKS)
         self.sent = bool(sends)
+        seen = self.seen
         for name, triggers in self.ran:
-            self.seen[name] = {ch: versions[ch] for ch in triggers if ch in versions}
-            consumed.update(ch for ch in triggers if ch in versions)
+            # a new dict each time, never changed after: a checkpoint may share it (below)
+            mine = seen[name] = {ch: versions[ch] for ch in triggers if ch in versions}
+            consumed.update(mine)
         updated = sorted(self.written)
         self._bump(consumed | self.written)
         self.ran.clear()
@@ -408,7 +414,7 @@ class Thread(_Reopening):
             "ts": _dt.datetime.now(_dt.UTC).isoformat(),
             "channel_values": channel_values,
             "channel_versions": dict(versions),
-            "versions_seen": {node: dict(seen) for node, seen in self.seen.items()},
+            "versions_seen": dict(seen),
             "updated_channels": updated,
         }
         if self.schema:

@@ -1,61 +1,209 @@
 """An in-memory saver: for tests, notebooks and runs that need not outlive the process.
 
-Values are stored encoded, as the other savers store them, so what comes back
-is a copy (a node that mutates its state cannot change a stored checkpoint)
-and a value that could not be saved to disk fails here too.
+What it keeps is a snapshot no caller can change: a node that mutates its state
+cannot change a stored checkpoint, and what comes back is a copy. Immutable
+values (``None``, booleans, numbers, strings, bytes) are kept as they are, and a
+checkpoint's own bookkeeping (versions, ``versions_seen``, metadata of plain
+values) as copies made with the built-in containers; anything else is stored
+encoded by the saver's serializer, as the other savers store it, so a value
+that could not be saved to disk fails here too. With another serializer than
+the default one, everything goes through it.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, Final
 
 from flowc.runtime.checkpoint import (
+    WRITES_IDX_MAP,
     BaseCheckpointSaver,
     ChannelVersions,
     Checkpoint,
     CheckpointConfig,
     CheckpointMetadata,
     CheckpointTuple,
+    JsonSerializer,
     SerializerProtocol,
     check_prune_strategy,
+    checkpoint_config,
+    checkpoint_metadata,
+    decode_value,
+    encode_value,
     metadata_matches,
     thread_of,
-)
-
-from ._shared import (
-    BlobRow,
-    CheckpointRow,
-    WriteRow,
-    assemble,
-    decode_body,
-    metadata_of,
-    split_checkpoint,
-    split_writes,
-    versions_of,
+    write_index,
+    writes_sort_key,
 )
 
 __all__ = ["InMemorySaver"]
 
 _Key = tuple[str, str]  # (thread_id, checkpoint_ns)
 
+_KEPT: Final = "<kept>"
+"""The kind of a stored value kept as it is (immutable), not encoded."""
+_EMPTY: Final = "empty"
+"""The kind of a channel version without a value (the channel was cleared)."""
+_IMMUTABLE: Final = frozenset({type(None), bool, int, float, str, bytes})
+_NONE: Final[frozenset[str]] = frozenset()
+
+_Stored = tuple[str, Any]
+"""A stored value: ``(_KEPT, value)`` or the serializer's ``(type, bytes)``."""
+_Body = dict[str, Any]
+"""A checkpoint without its values; entries the saver could not copy are ``_Stored`` encodings."""
+
+
+class _Row:
+    """One stored checkpoint: its body and metadata as copies, its values by channel version."""
+
+    __slots__ = ("body", "checkpoint_id", "encoded", "metadata", "ns", "parent_id", "thread_id")
+
+    def __init__(
+        self,
+        thread_id: str,
+        ns: str,
+        checkpoint_id: str,
+        parent_id: str | None,
+        body: _Body,
+        encoded: frozenset[str],
+        metadata: _Stored,
+    ) -> None:
+        self.thread_id = thread_id
+        self.ns = ns
+        self.checkpoint_id = checkpoint_id
+        self.parent_id = parent_id
+        self.body = body
+        self.encoded = encoded
+        """The keys of ``body`` stored encoded (``(type, bytes)``), not copied."""
+        self.metadata = metadata
+
+
+class _Write:
+    __slots__ = ("channel", "idx", "task_id", "task_path", "value")
+
+    def __init__(self, task_id: str, idx: int, channel: str, value: _Stored, path: str) -> None:
+        self.task_id = task_id
+        self.idx = idx
+        self.channel = channel
+        self.value = value
+        self.task_path = path
+
 
 class InMemorySaver(BaseCheckpointSaver):
     """Checkpoints in dictionaries of this process; thread-safe.
 
-    One lock guards the dictionaries; it is held only while rows are copied in
-    or out (decoding happens outside it), so runs on other threads wait
-    microseconds, not for each other's work.
+    One lock guards the dictionaries; it is held only while rows are put in or
+    taken out (copying and decoding happen outside it), so runs on other
+    threads wait microseconds, not for each other's work.
     """
 
     def __init__(self, *, serde: SerializerProtocol | None = None) -> None:
         super().__init__(serde=serde)
         self._lock = threading.Lock()
-        self._checkpoints: dict[_Key, dict[str, CheckpointRow]] = {}
-        self._blobs: dict[tuple[str, str, str, str], BlobRow] = {}
-        self._writes: dict[tuple[str, str, str], dict[tuple[str, int], WriteRow]] = {}
+        self._checkpoints: dict[_Key, dict[str, _Row]] = {}
+        self._blobs: dict[tuple[str, str, str, str], _Stored] = {}
+        self._writes: dict[tuple[str, str, str], dict[tuple[str, int], _Write]] = {}
+        # only the default serializer's encoding is known to keep these values as they are
+        self._plain = type(self.serde) is JsonSerializer
+        self._extra: tuple[Any, Any, _Stored] | None = None
+        """The last extra body entry encoded (``flowc_schema``: one object per graph) and its copy."""
+
+    # storing ----------------------------------------------------------------------------
+
+    def _keep(self, value: Any, channel: str, checkpoint_id: str) -> _Stored:
+        if self._plain and type(value) in _IMMUTABLE:
+            return _KEPT, value
+        return encode_value(self.serde, value, channel=channel, checkpoint_id=checkpoint_id)
+
+    def _load_value(self, stored: _Stored, channel: str, checkpoint_id: str) -> Any:
+        kind, data = stored
+        if kind == _KEPT:
+            return data
+        return decode_value(self.serde, stored, channel=channel, checkpoint_id=checkpoint_id)
+
+    def _copy_body(self, checkpoint: Checkpoint) -> tuple[_Body, frozenset[str]]:
+        """The checkpoint without its values, copied; what cannot be copied is encoded.
+
+        Versions are kept as they are: the protocol has them as strings or numbers.
+        """
+        cid = checkpoint["id"]
+        body: _Body = {}
+        encoded: frozenset[str] = _NONE
+        plain = self._plain
+        for key, value in checkpoint.items():
+            if key == "channel_values":
+                continue
+            kind = type(value)
+            if plain:
+                if kind in _IMMUTABLE:
+                    body[key] = value
+                    continue
+                if kind is dict and key == "channel_versions":
+                    body[key] = dict(value)
+                    continue
+                if kind is dict and key == "versions_seen":
+                    try:
+                        body[key] = {node: dict(seen) for node, seen in value.items()}
+                    except (TypeError, ValueError):
+                        pass
+                    else:
+                        continue
+                if kind is list and key == "updated_channels":
+                    body[key] = list(value)
+                    continue
+            body[key] = self._encode_extra(key, value, cid)
+            encoded = encoded | {key}
+        return body, encoded
+
+    def _encode_extra(self, key: str, value: Any, checkpoint_id: str) -> _Stored:
+        # a flowc graph's schema record is one object, equal in every checkpoint: encode it once
+        last = self._extra
+        if last is not None and last[0] is value and last[1] == value:
+            return last[2]
+        stored = encode_value(self.serde, value, channel=f"<{key}>", checkpoint_id=checkpoint_id)
+        self._extra = (value, self._load_value(stored, key, checkpoint_id), stored)
+        return stored
+
+    def _body_of(self, row: _Row) -> dict[str, Any]:
+        """A copy of a stored body, as the checkpoint had it."""
+        out: dict[str, Any] = {}
+        for key, value in row.body.items():
+            if key in row.encoded:
+                out[key] = self._load_value(value, f"<{key}>", row.checkpoint_id)
+            elif key == "versions_seen":
+                out[key] = {node: dict(versions) for node, versions in value.items()}
+            elif type(value) is dict:
+                out[key] = dict(value)
+            elif type(value) is list:
+                out[key] = list(value)
+            else:
+                out[key] = value
+        return out
+
+    def _keep_metadata(self, metadata: dict[str, Any], checkpoint_id: str) -> _Stored:
+        if self._plain:
+            copied: dict[str, Any] = {}
+            for key, value in metadata.items():
+                if type(key) is not str:
+                    break
+                if type(value) in _IMMUTABLE:
+                    copied[key] = value
+                elif type(value) is dict and _IMMUTABLE.issuperset(map(type, value.values())):
+                    copied[key] = dict(value)
+                else:
+                    break
+            else:
+                return _KEPT, copied
+        return encode_value(self.serde, metadata, channel="<metadata>", checkpoint_id=checkpoint_id)
+
+    def _metadata_of(self, row: _Row) -> dict[str, Any]:
+        kind, data = row.metadata
+        if kind == _KEPT:
+            return {key: dict(v) if type(v) is dict else v for key, v in data.items()}
+        return dict(self._load_value(row.metadata, "<metadata>", row.checkpoint_id))
+
+    # the protocol -----------------------------------------------------------------------
 
     def get_tuple(self, config: CheckpointConfig) -> CheckpointTuple | None:
         """The checkpoint ``config`` names, or the thread's latest."""
@@ -100,7 +248,7 @@ class InMemorySaver(BaseCheckpointSaver):
         for row in rows:
             if limit is not None and count >= limit:
                 return
-            metadata = metadata_of(self.serde, row)
+            metadata = self._metadata_of(row)
             if not metadata_matches(metadata, filter):
                 continue
             count += 1
@@ -114,19 +262,26 @@ class InMemorySaver(BaseCheckpointSaver):
         new_versions: ChannelVersions,
     ) -> dict[str, Any]:
         """Store a checkpoint; its config."""
-        row, blobs = split_checkpoint(self.serde, config, checkpoint, metadata, new_versions)
-        key = (row.thread_id, row.checkpoint_ns)
+        thread_id, ns, parent_id = thread_of(config)
+        cid = checkpoint["id"]
+        values = checkpoint["channel_values"]
+        blobs = [
+            (
+                channel,
+                str(version),
+                self._keep(values[channel], channel, cid) if channel in values else (_EMPTY, b""),
+            )
+            for channel, version in new_versions.items()
+        ]
+        body, encoded = self._copy_body(checkpoint)
+        stored_metadata = self._keep_metadata(checkpoint_metadata(config, metadata), cid)
+        row = _Row(thread_id, ns, cid, parent_id, body, encoded, stored_metadata)
+        key = (thread_id, ns)
         with self._lock:
-            self._checkpoints.setdefault(key, {})[row.checkpoint_id] = row
-            for blob in blobs:
-                self._blobs.setdefault((*key, blob.channel, blob.version), blob)
-        return {
-            "configurable": {
-                "thread_id": row.thread_id,
-                "checkpoint_ns": row.checkpoint_ns,
-                "checkpoint_id": row.checkpoint_id,
-            }
-        }
+            self._checkpoints.setdefault(key, {})[cid] = row
+            for channel, version, stored in blobs:
+                self._blobs.setdefault((thread_id, ns, channel, version), stored)
+        return {"configurable": {"thread_id": thread_id, "checkpoint_ns": ns, "checkpoint_id": cid}}
 
     def put_writes(
         self,
@@ -136,13 +291,29 @@ class InMemorySaver(BaseCheckpointSaver):
         task_path: str = "",
     ) -> None:
         """Store a task's writes: special ones replace, normal ones are kept once."""
-        where, rows = split_writes(self.serde, config, writes, task_id, task_path)
+        thread_id, ns, checkpoint_id = thread_of(config)
+        if checkpoint_id is None:
+            raise ValueError(
+                "put_writes needs the config of a stored checkpoint (with a checkpoint_id), "
+                f"as put returns it; got {dict(config)!r}"
+            )
+        where = f"{checkpoint_id} (task {task_id})"
+        rows = [
+            _Write(
+                task_id,
+                write_index(channel, position),
+                channel,
+                self._keep(value, channel, where),
+                task_path,
+            )
+            for position, (channel, value) in enumerate(writes)
+        ]
         with self._lock:
-            stored = self._writes.setdefault(where, {})
+            stored = self._writes.setdefault((thread_id, ns, checkpoint_id), {})
             for write in rows:
-                key = (write.task_id, write.idx)
-                if write.upsert or key not in stored:
-                    stored[key] = write
+                index = (write.task_id, write.idx)
+                if write.channel in WRITES_IDX_MAP or index not in stored:
+                    stored[index] = write
 
     def delete_thread(self, thread_id: str) -> None:
         """Forget a thread's checkpoints, blobs and writes, in every namespace."""
@@ -158,14 +329,12 @@ class InMemorySaver(BaseCheckpointSaver):
             return
         with self._lock:
             rows = [row for table in self._checkpoints.values() for row in table.values()]
-        doomed = [row for row in rows if metadata_of(self.serde, row).get("run_id") in runs]
+        doomed = [row for row in rows if self._metadata_of(row).get("run_id") in runs]
         with self._lock:
             for row in doomed:
-                self._checkpoints.get((row.thread_id, row.checkpoint_ns), {}).pop(
-                    row.checkpoint_id, None
-                )
-                self._writes.pop((row.thread_id, row.checkpoint_ns, row.checkpoint_id), None)
-            self._drop_unused_blobs({(row.thread_id, row.checkpoint_ns) for row in doomed})
+                self._checkpoints.get((row.thread_id, row.ns), {}).pop(row.checkpoint_id, None)
+                self._writes.pop((row.thread_id, row.ns, row.checkpoint_id), None)
+            self._drop_unused_blobs({(row.thread_id, row.ns) for row in doomed})
 
     def copy_thread(self, source_thread_id: str, target_thread_id: str) -> None:
         """Copy a thread to another id; what the target has is kept."""
@@ -175,7 +344,17 @@ class InMemorySaver(BaseCheckpointSaver):
                     continue
                 target = self._checkpoints.setdefault((target_thread_id, ns), {})
                 for cid, row in rows.items():
-                    target.setdefault(cid, dataclasses.replace(row, thread_id=target_thread_id))
+                    # rows are never changed once stored: the copy may share their parts
+                    copied = _Row(
+                        target_thread_id,
+                        ns,
+                        cid,
+                        row.parent_id,
+                        row.body,
+                        row.encoded,
+                        row.metadata,
+                    )
+                    target.setdefault(cid, copied)
             for key, blob in list(self._blobs.items()):
                 if key[0] == source_thread_id:
                     self._blobs.setdefault((target_thread_id, *key[1:]), blob)
@@ -208,29 +387,52 @@ class InMemorySaver(BaseCheckpointSaver):
         """Delete the blobs no checkpoint left in these namespaces refers to (lock held)."""
         for key in namespaces:
             used = {
-                (channel, version)
+                (channel, str(version))
                 for row in self._checkpoints.get(key, {}).values()
-                for channel, version in versions_of(decode_body(self.serde, row)).items()
+                for channel, version in self._versions_of(row).items()
             }
             for blob_key in [k for k in self._blobs if k[:2] == key and (k[2], k[3]) not in used]:
                 del self._blobs[blob_key]
 
-    def _load(
-        self, row: CheckpointRow, metadata: Mapping[str, Any] | None = None
-    ) -> CheckpointTuple:
-        body = decode_body(self.serde, row)
-        key = (row.thread_id, row.checkpoint_ns)
+    def _versions_of(self, row: _Row) -> Mapping[str, Any]:
+        if "channel_versions" in row.encoded:
+            versions = self._load_value(
+                row.body["channel_versions"], "<channel_versions>", row.checkpoint_id
+            )
+            return dict(versions)
+        versions = row.body["channel_versions"]
+        assert isinstance(versions, dict)
+        return versions
+
+    def _load(self, row: _Row, metadata: Mapping[str, Any] | None = None) -> CheckpointTuple:
+        body = self._body_of(row)
+        key = (row.thread_id, row.ns)
+        cid = row.checkpoint_id
+        versions = body["channel_versions"]
         with self._lock:
             blobs = [
-                self._blobs.get((*key, channel, version))
-                for channel, version in versions_of(body).items()
+                (channel, self._blobs.get((*key, channel, str(version))))
+                for channel, version in versions.items()
             ]
-            writes = list(self._writes.get((*key, row.checkpoint_id), {}).values())
-        return assemble(
-            self.serde,
-            row,
-            body,
-            ((b.channel, b.type, b.data) for b in blobs if b is not None),
-            ((w.task_id, w.channel, w.type, w.data, w.task_path, w.idx) for w in writes),
-            metadata,
+            writes = list(self._writes.get((*key, cid), {}).values())
+        values = {
+            channel: self._load_value(stored, channel, cid)
+            for channel, stored in blobs
+            if stored is not None and stored[0] != _EMPTY
+        }
+        checkpoint: dict[str, Any] = {**body, "channel_values": values}
+        checkpoint.setdefault("updated_channels", None)
+        writes.sort(key=lambda w: writes_sort_key(w.task_path, w.task_id, w.idx))
+        pending = [
+            (w.task_id, w.channel, self._load_value(w.value, w.channel, cid)) for w in writes
+        ]
+        return CheckpointTuple(
+            config=checkpoint_config(row.thread_id, row.ns, cid),
+            checkpoint=checkpoint,  # type: ignore[arg-type]
+            metadata=dict(metadata if metadata is not None else self._metadata_of(row)),  # type: ignore[arg-type]
+            parent_config=(
+                checkpoint_config(row.thread_id, row.ns, row.parent_id) if row.parent_id else None
+            ),
+            pending_writes=pending,
         )
+
