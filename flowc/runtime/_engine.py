@@ -486,8 +486,9 @@ class Engine(OnThread):
         finally:
             self.step = step
             self.ready = ready
-            if thread is not None and thread.deferred is not None:
-                # durability "exit": the run's last checkpoint is stored as it ends, however
+            if thread is not None:
+                # durability "exit": the run's last checkpoint is stored as it ends, however;
+                # a saver storing in the background has stored what the run gave it
                 thread.flush()
             if lone is not None and get_current() is lone:
                 # hand the context back to the task this run started in (or to none)

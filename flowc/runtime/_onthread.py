@@ -20,6 +20,7 @@ from ._persist import (
     START,
     TASKS,
     Thread,
+    check_codecs,
     task_id,
 )
 from .control import as_command, as_send
@@ -93,6 +94,8 @@ class OnThread(Supersteps):
             subgraphs=self.plan.subgraphs,
             schema=self.plan.schema,
         )
+        if self.plan.codecs:
+            check_codecs(self.plan.name, self.plan.codecs, self.plan.schema, thread.saver)
         before, after = (configurable.get(key) for key in BREAKPOINTS)
         if before or after:
             self.breaks = (frozenset(before or ()), frozenset(after or ()))
@@ -153,6 +156,8 @@ class OnThread(Supersteps):
             event_ns=run.ns,
             mapped=outer.mapped,
         )
+        if self.plan.codecs:
+            check_codecs(self.plan.name, self.plan.codecs, self.plan.schema, thread.saver)
         saved, step = thread.load()
         if thread.loaded is not None and (
             not self.plan.stateful or _resuming(parent) or thread.addressed is not None

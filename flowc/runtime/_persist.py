@@ -47,6 +47,7 @@ __all__ = [
     "DURABILITY",
     "START",
     "Thread",
+    "check_codecs",
     "next_of",
     "subgraph_state",
     "task_id",
@@ -63,6 +64,9 @@ NULL_TASK_ID: Final = "00000000-0000-0000-0000-000000000000"
 """The task id of a run's own writes (LangGraph's null task)."""
 INTERRUPT: Final = "__interrupt__"
 RESUME: Final = "__resume__"
+HANDOVER: Final = "__flowc_handover"
+"""The ``configurable`` key of a put that hands the checkpoint over (``checkpoint.HANDOVER``;
+the protocol module is imported by the first run on a thread, not with every runner)."""
 TASKS: Final = "__pregel_tasks"
 """The channel of a checkpoint's ``Send`` tasks (LangGraph's)."""
 
@@ -91,6 +95,32 @@ def saver_sends(saver: Any, sends: Sequence[Any]) -> list[Any]:
     return list(sends)
 
 
+def check_codecs(
+    graph: str, codecs: Sequence[tuple[str, str]], schema: StateSchema, saver: Any
+) -> None:
+    """Refuse, before anything runs, a saver that cannot store the fields only pickle stores.
+
+    ``codecs`` are the graph's fields no JSON codec stores, which its spec's
+    ``checkpoints = "pickle"`` opted into pickle; flowc's serializer stores them only
+    with ``pickle_fallback=True`` (another serializer decides for itself).
+
+    Raises:
+        CheckpointSerializationError: for a saver whose flowc serializer refuses pickles.
+    """
+    from .checkpoint import CheckpointSerializationError, JsonSerializer
+
+    serde = getattr(saver, "serde", None)
+    if not isinstance(serde, JsonSerializer) or serde.pickle_fallback:
+        return
+    types = {name: type_ for name, type_, _ in schema}
+    fields = ", ".join(f"{name!r} ({types.get(name, '?')})" for name, _ in codecs)
+    raise CheckpointSerializationError(
+        f"graph {graph!r} stores state fields {fields} with pickle, as its spec opts into "
+        '(`checkpoints = "pickle"`), and this saver\'s serializer refuses pickles: give the '
+        "saver serde=JsonSerializer(pickle_fallback=True)"
+    )
+
+
 class Thread(_Reopening):
     """One run's checkpoints on one thread (see the module's docstring).
 
@@ -109,12 +139,17 @@ class Thread(_Reopening):
         "debug",
         "deferred",
         "deferred_writes",
+        "drain",
         "durability",
         "event_ns",
         "fields",
+        "fresh",
         "given",
+        "handover",
+        "latest",
         "loaded",
         "mapped",
+        "new_id",
         "ns",
         "parent",
         "parents",
@@ -126,8 +161,6 @@ class Thread(_Reopening):
         "schema",
         "seen",
         "sent",
-        "fresh",
-        "latest",
         "stream",
         "subgraphs",
         "thread_id",
@@ -199,9 +232,19 @@ class Thread(_Reopening):
                 f"durability={durability!r}: use 'sync', 'async' (the default) or 'exit'"
             )
         self.durability = durability
-        self.relaxed = durability != "sync" and getattr(saver, "synchronous", None) == "auto"
-        """Whether the saver is told the run's durability (flowc's SQLite saver then commits
-        an ``"async"`` or ``"exit"`` run's writes without waiting for the disk)."""
+        self.relaxed = getattr(saver, "synchronous", None) is not None
+        """Whether the saver is told the run's durability (flowc's SQLite saver then stores
+        an ``"async"`` or ``"exit"`` run's writes off its steps, without waiting for the disk,
+        and a ``"sync"`` run's writes with the step's checkpoint)."""
+        self.drain = getattr(saver, "flush", None)
+        """What the saver waits with until it has stored what the run handed it, if it
+        stores in the background (flowc's SQLite saver)."""
+        from .checkpoint import uuid6
+
+        self.new_id = uuid6
+        self.handover = getattr(saver, "handover", False) is True
+        """Whether the saver may keep the parts of the checkpoints it is given (flowc's
+        in-memory saver): the thread never changes them after a ``put``."""
         self.deferred: tuple[dict[str, Any], dict[str, Any]] | None = None
         """Under ``"exit"``: the run's latest checkpoint and metadata, stored when the run ends."""
         self.deferred_writes: list[tuple[list[tuple[str, Any]], str]] = []
@@ -335,21 +378,29 @@ class Thread(_Reopening):
         fresh = self.fresh
         # what changed since the stored parent: under "exit", all that changed in the run
         new_versions = {ch: v for ch, v in checkpoint["channel_versions"].items() if ch in fresh}
-        saved = dict(self.saver.put(self._told(self.stored), checkpoint, metadata, new_versions))
+        config = self._told(self.stored)
+        if self.handover:
+            config = {"configurable": {**config["configurable"], HANDOVER: True}}
+        saved = dict(self.saver.put(config, checkpoint, metadata, new_versions))
         self.stored = saved
         fresh.clear()
         return saved
 
     def flush(self) -> None:
-        """Under ``"exit"``: store the run's latest checkpoint and its writes (the run ended)."""
+        """The run ended: what it handed the saver is stored when this returns.
+
+        Under ``"exit"``, the run's latest checkpoint and its writes are stored now.
+        """
         deferred = self.deferred
-        if deferred is None:
-            return
-        self.deferred = None
-        saved = self._put(*deferred)
-        for writes, tid in self.deferred_writes:
-            self.saver.put_writes(self._told(saved), writes, tid, "")
-        self.deferred_writes.clear()
+        if deferred is not None:
+            self.deferred = None
+            saved = self._put(*deferred)
+            for writes, tid in self.deferred_writes:
+                self.saver.put_writes(self._told(saved), writes, tid, "")
+            self.deferred_writes.clear()
+        drain = self.drain
+        if drain is not None:
+            drain()
 
     def checkpoint(
         self,
@@ -405,9 +456,7 @@ class Thread(_Reopening):
             channel_values[BRANCH + name] = None
         if sends:
             channel_values[TASKS] = self._sends(sends)
-        from .checkpoint import uuid6
-
-        checkpoint_id = str(uuid6(clock_seq=step))
+        checkpoint_id = str(self.new_id(clock_seq=step))
         checkpoint = {
             "v": 4,
             "id": checkpoint_id,

@@ -282,6 +282,10 @@ class Plan:
             ``interrupt_before`` and ``interrupt_after``.
         schema: the state's fields with their declared types, which each checkpoint
             records (see :mod:`.fingerprint`).
+        codecs: the state fields only pickle can store, as ``(field, "pickle")`` (the
+            spec opts into pickle): a run on a thread refuses a saver whose serializer
+            refuses pickles before anything runs. Every other field is stored as JSON or
+            tagged JSON.
     """
 
     __slots__ = (
@@ -289,6 +293,7 @@ class Plan:
         "alone",
         "breakpoints",
         "caching",
+        "codecs",
         "deferring",
         "entry",
         "fields",
@@ -330,9 +335,11 @@ class Plan:
         writes: Mapping[str, tuple[str, ...]] | None = None,
         breakpoints: tuple[tuple[str, ...], tuple[str, ...]] | None = None,
         schema: StateSchema = (),
+        codecs: tuple[tuple[str, str], ...] = (),
     ) -> None:
         self.name = name
         self.schema = schema
+        self.codecs = codecs
         self.breakpoints = (
             None if breakpoints is None else (frozenset(breakpoints[0]), frozenset(breakpoints[1]))
         )

@@ -41,6 +41,7 @@ from ._serde import (
 
 __all__ = [
     "ERROR",
+    "HANDOVER",
     "INTERRUPT",
     "RESUME",
     "SCHEDULED",
@@ -81,6 +82,11 @@ CheckpointConfig = Mapping[str, Any]
 """A run config: its ``configurable`` holds ``thread_id``, ``checkpoint_ns``, ``checkpoint_id``."""
 
 CheckpointSource = Literal["input", "loop", "update", "fork"]
+
+HANDOVER = "__flowc_handover"
+"""The ``configurable`` key of a ``put`` whose caller hands the checkpoint over: it never
+changes the checkpoint, or any part of it, afterwards (the engine's puts, for a saver whose
+``handover`` is true), so the saver may keep its parts without copying them."""
 
 ERROR = "__error__"
 SCHEDULED = "__scheduled__"

@@ -12,11 +12,13 @@ the default one, everything goes through it.
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Final
 
 from flowc.runtime.checkpoint import (
+    HANDOVER,
     WRITES_IDX_MAP,
     BaseCheckpointSaver,
     ChannelVersions,
@@ -98,6 +100,9 @@ class InMemorySaver(BaseCheckpointSaver):
     threads wait microseconds, not for each other's work.
     """
 
+    handover = True
+    """The engine hands its checkpoints over (see ``checkpoint.HANDOVER``): they are kept as given."""
+
     def __init__(self, *, serde: SerializerProtocol | None = None) -> None:
         super().__init__(serde=serde)
         self._lock = threading.Lock()
@@ -131,7 +136,8 @@ class InMemorySaver(BaseCheckpointSaver):
         body: _Body = {}
         encoded: frozenset[str] = _NONE
         plain = self._plain
-        for key, value in checkpoint.items():
+        entries: Mapping[str, Any] = checkpoint
+        for key, value in entries.items():
             if key == "channel_values":
                 continue
             kind = type(value)
@@ -173,12 +179,13 @@ class InMemorySaver(BaseCheckpointSaver):
                 out[key] = self._load_value(value, f"<{key}>", row.checkpoint_id)
             elif key == "versions_seen":
                 out[key] = {node: dict(versions) for node, versions in value.items()}
-            elif type(value) is dict:
-                out[key] = dict(value)
-            elif type(value) is list:
-                out[key] = list(value)
-            else:
+            elif key == "channel_versions" or key == "updated_channels":
+                out[key] = copy.copy(value)
+            elif type(value) in _IMMUTABLE:
                 out[key] = value
+            else:
+                # another entry handed over (a flowc graph's schema record): a copy of its own
+                out[key] = copy.deepcopy(value)
         return out
 
     def _keep_metadata(self, metadata: dict[str, Any], checkpoint_id: str) -> _Stored:
@@ -200,7 +207,9 @@ class InMemorySaver(BaseCheckpointSaver):
     def _metadata_of(self, row: _Row) -> dict[str, Any]:
         kind, data = row.metadata
         if kind == _KEPT:
-            return {key: dict(v) if type(v) is dict else v for key, v in data.items()}
+            return {
+                key: v if type(v) in _IMMUTABLE else copy.deepcopy(v) for key, v in data.items()
+            }
         return dict(self._load_value(row.metadata, "<metadata>", row.checkpoint_id))
 
     # the protocol -----------------------------------------------------------------------
@@ -273,8 +282,15 @@ class InMemorySaver(BaseCheckpointSaver):
             )
             for channel, version in new_versions.items()
         ]
-        body, encoded = self._copy_body(checkpoint)
-        stored_metadata = self._keep_metadata(checkpoint_metadata(config, metadata), cid)
+        stored_metadata: _Stored
+        if self._plain and config["configurable"].get(HANDOVER) is True:
+            # the engine never changes what it handed over: its parts are kept as they are
+            body = {key: value for key, value in checkpoint.items() if key != "channel_values"}
+            encoded = _NONE
+            stored_metadata = (_KEPT, checkpoint_metadata(config, metadata))
+        else:
+            body, encoded = self._copy_body(checkpoint)
+            stored_metadata = self._keep_metadata(checkpoint_metadata(config, metadata), cid)
         row = _Row(thread_id, ns, cid, parent_id, body, encoded, stored_metadata)
         key = (thread_id, ns)
         with self._lock:
@@ -435,4 +451,3 @@ class InMemorySaver(BaseCheckpointSaver):
             ),
             pending_writes=pending,
         )
-
