@@ -161,6 +161,13 @@ class GraphSpec(_Model):
     interrupt_after: tuple[str, ...] | None = Field(
         default=None, description="The nodes a run on a thread stops after (`*`: every node)."
     )
+    checkpoints: Literal["json", "pickle"] | None = Field(
+        default=None,
+        description=(
+            "The graph keeps checkpoints: every state field needs a codec (`json`), or a field "
+            "no codec stores is pickled (`pickle`, opted into)."
+        ),
+    )
 
     def digest(self) -> str:
         """A stable hash of the spec (sha256 of its canonical JSON)."""
@@ -172,7 +179,7 @@ class GraphSpec(_Model):
             if all(getattr(node, key) is None for node in self.nodes)
         }
         exclude: Any = {"nodes": {"__all__": unset}} if unset else {}
-        for key in ("agent", "interrupt_before", "interrupt_after"):
+        for key in ("agent", "interrupt_before", "interrupt_after", "checkpoints"):
             if getattr(self, key) is None:
                 exclude[key] = True
         text = self.model_dump_json(by_alias=True, exclude=exclude or None)
