@@ -105,6 +105,10 @@ class SqliteSaver(_SqliteReads, BaseCheckpointSaver):
             every version whole.
     """
 
+    handover = True
+    """The engine hands its checkpoints over (see ``checkpoint.HANDOVER``): the writer may
+    encode a list whole later, and the body is encoded without a check that it is plain."""
+
     def __init__(
         self,
         path: str | os.PathLike[str],
