@@ -241,7 +241,7 @@ def checkpoint_config(
 
 def _configurable(config: CheckpointConfig) -> Mapping[str, Any]:
     configurable = config.get("configurable")
-    if not isinstance(configurable, Mapping):
+    if type(configurable) is not dict and not isinstance(configurable, Mapping):
         raise ValueError(
             "a checkpointer needs a config with a 'configurable' mapping holding a thread_id, "
             f"as {{'configurable': {{'thread_id': '1'}}}}; got {dict(config)!r}"
@@ -275,7 +275,7 @@ def checkpoint_metadata(config: CheckpointConfig, metadata: CheckpointMetadata) 
         if key != "writes"
     }
     for source in (config.get("metadata"), config.get("configurable")):
-        if not isinstance(source, Mapping):
+        if source is None or (type(source) is not dict and not isinstance(source, Mapping)):
             continue
         for key, value in source.items():
             if key in out or key in _CONFIG_KEYS_NOT_METADATA or key.startswith("__"):
