@@ -234,3 +234,39 @@ def test_dataclass_and_pydantic_fields_come_back_as_their_types(tmp_path: Path) 
     assert type(values["visit"]) is Visit
     assert type(values["profile"]) is Profile
     assert type(values["profile"].tags) is tuple
+
+
+def test_the_decorator_dsl_declares_checkpoints_as_toml_does(tmp_path: Path) -> None:
+    from flowc import END, START, Graph
+    from flowc.dsl.load import check_graph, load_target
+    from tests.codecs_support import connect
+
+    graph = Graph(
+        "codecs",
+        fields={"topic": str, "connection": Connection},
+        checkpoints="json",
+    )
+    graph.add_node(connect)
+    graph.sequence(START, "connect", END)
+    assert [(d.code, d.message) for d in check_graph(graph).diagnostics] == [
+        (
+            "E801",
+            "state field `connection` has type `Connection`, which no checkpoint codec can "
+            'store, and the graph keeps checkpoints (`[graph] checkpoints = "json"`)',
+        )
+    ]
+    toml, _ = load_target(
+        _spec(tmp_path, 'checkpoints = "json"', 'connection = "tests.codecs_support.Connection"')
+    )
+    assert toml.spec is not None
+    assert graph.spec().checkpoints == toml.spec.checkpoints == "json"
+
+
+def test_a_checkpoints_value_the_dsl_does_not_know_is_refused() -> None:
+    from flowc import Graph
+    from flowc.dsl.load import check_graph
+
+    graph = Graph("codecs", fields={"topic": str}, checkpoints="yaml")  # type: ignore[call-overload]
+    assert [(d.code, d.message) for d in check_graph(graph).diagnostics][:1] == [
+        ("E004", '`checkpoints` must be "json" or "pickle", not \'yaml\'')
+    ]

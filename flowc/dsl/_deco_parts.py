@@ -374,6 +374,7 @@ class _GraphCore(Generic[S]):
     description: str | None
     recursion_limit: int | None
     custom_type: Any
+    checkpoints: Literal["json", "pickle"] | None
     _nodes: list[NodeSpec]
     _edges: list[EdgeSpec]
     _branches: list[BranchSpec]

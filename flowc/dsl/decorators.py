@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Mapping, Sequence
-from typing import Any, overload
+from typing import Any, Literal, overload
 
 from ._deco_parts import (
     Agent,
@@ -81,6 +81,8 @@ class Graph(_SpecLowering[S]):
         interrupt_before: the nodes a run on a thread stops before (``"*"``: every
             node); it is resumed with ``graph.resume(config=...)``.
         interrupt_after: the nodes a run on a thread stops after.
+        checkpoints: the graph keeps checkpoints: every state field needs a codec
+            (``"json"``), or a field no codec stores is pickled (``"pickle"``, opted into).
         agent: instead of a state and nodes, a prebuilt :class:`Agent`, whose
             graph flowc makes.
     """
@@ -96,6 +98,7 @@ class Graph(_SpecLowering[S]):
         custom_type: Any = None,
         interrupt_before: Sequence[str] | None = None,
         interrupt_after: Sequence[str] | None = None,
+        checkpoints: Literal["json", "pickle"] | None = None,
     ) -> None: ...
 
     @overload
@@ -110,6 +113,7 @@ class Graph(_SpecLowering[S]):
         custom_type: Any = None,
         interrupt_before: Sequence[str] | None = None,
         interrupt_after: Sequence[str] | None = None,
+        checkpoints: Literal["json", "pickle"] | None = None,
     ) -> None: ...
 
     @overload
@@ -125,6 +129,7 @@ class Graph(_SpecLowering[S]):
         custom_type: Any = None,
         interrupt_before: Sequence[str] | None = None,
         interrupt_after: Sequence[str] | None = None,
+        checkpoints: Literal["json", "pickle"] | None = None,
     ) -> None: ...
 
     def __init__(
@@ -140,8 +145,10 @@ class Graph(_SpecLowering[S]):
         agent: Agent | None = None,
         interrupt_before: Sequence[str] | None = None,
         interrupt_after: Sequence[str] | None = None,
+        checkpoints: Literal["json", "pickle"] | None = None,
     ) -> None:
         self.name = name
+        self.checkpoints = checkpoints
         self.interrupt_before = interrupt_before
         self.interrupt_after = interrupt_after
         self.agent = agent
@@ -171,6 +178,7 @@ class Graph(_SpecLowering[S]):
                 (("graph", "custom_type"), _kwarg(call, "custom_type")),
                 (("graph", "interrupt_before"), _kwarg(call, "interrupt_before")),
                 (("graph", "interrupt_after"), _kwarg(call, "interrupt_after")),
+                (("graph", "checkpoints"), _kwarg(call, "checkpoints")),
                 *_agent_parts(_kwarg(call, "agent")),
             ]
             for breakpoints in ("interrupt_before", "interrupt_after"):
@@ -201,6 +209,13 @@ class Graph(_SpecLowering[S]):
                 "E004", "`recursion_limit` must be an integer", ("graph", "recursion_limit")
             )
             self.recursion_limit = None
+        if checkpoints is not None and checkpoints not in ("json", "pickle"):
+            self._error(
+                "E004",
+                f'`checkpoints` must be "json" or "pickle", not {checkpoints!r}',
+                ("graph", "checkpoints"),
+            )
+            self.checkpoints = None
         if description is not None and not isinstance(description, str):
             self._error("E004", "`description` must be a string", ("graph", "description"))
             self.description = None
