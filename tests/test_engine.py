@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
+import threading
+import time
 from operator import add
 from typing import Any
 
@@ -332,8 +334,38 @@ def _collect_async(plan: Plan, modes: Any) -> list[Any]:
     return asyncio.run(main())
 
 
+def _fan_plan_b_first() -> Plan:
+    """:func:`fan_plan` whose ``c`` finishes well after ``b``: one order of their updates."""
+    b_ran = threading.Event()
+
+    def b(state: Any) -> dict[str, Any]:
+        b_ran.set()
+        return {"log": ["b"]}
+
+    def c(state: Any) -> dict[str, Any]:
+        b_ran.wait(5)
+        # b's outcome is on its way to the loop when b returns: c's comes later
+        time.sleep(0.05)
+        b_ran.clear()
+        return {"log": ["c"]}
+
+    return Plan(
+        "fan",
+        ("log", "x"),
+        (
+            _node("a", then=("c", "b")),
+            Node("b", UpdatesEvent, plain=b, joins=(0,)),
+            Node("c", UpdatesEvent, plain=c, joins=(0,)),
+            _node("d"),
+        ),
+        entry=("a",),
+        merge=_merge_log,
+        joins=((frozenset(("b", "c")), "d"),),
+    )
+
+
 def test_the_sync_and_async_drivers_give_the_same_events() -> None:
-    plan = fan_plan()
+    plan = _fan_plan_b_first()
     run = Run(plan.name, frozenset({"updates", "values"}))
     values, wrote = plan.start({"log": []})
     sync = list(drive(plan, run, values, wrote))

@@ -139,7 +139,8 @@ def stream(
     """
     try:
         run = Run.start(plan.name, stream_mode, subgraphs, config, plan.limit, plan.stateful)
-        values, wrote = start(plan, run, input)
+        # the common input, a dict, goes straight to the plan
+        values, wrote = plan.start(input) if type(input) is dict else start(plan, run, input)
     except Exception as exc:
         return failing(exc)
     events = Engine(plan, run, values, input).steps(wrote)
@@ -156,7 +157,7 @@ def astream(
     """Async twin of :func:`stream`: a refused argument raises on the first ``anext()``."""
     try:
         run = Run.start(plan.name, stream_mode, subgraphs, config, plan.limit, plan.stateful)
-        values, wrote = start(plan, run, input)
+        values, wrote = plan.start(input) if type(input) is dict else start(plan, run, input)
     except Exception as exc:
         return afailing(exc)
     events = adrive(plan, run, values, wrote, input)
@@ -166,7 +167,7 @@ def astream(
 def invoke(plan: Plan, input: Any, config: Config | None) -> dict[str, Any]:
     """Run ``plan`` to the end; its final values."""
     run = Run.start(plan.name, (), False, config, plan.limit, plan.stateful)
-    values, wrote = start(plan, run, input)
+    values, wrote = plan.start(input) if type(input) is dict else start(plan, run, input)
     events = Engine(plan, run, values, input).steps(wrote)
     # a root run streams nothing here; a nested one hands its parent what it wants
     for _ in events if run.parent is None else run.split(events):
@@ -177,7 +178,7 @@ def invoke(plan: Plan, input: Any, config: Config | None) -> dict[str, Any]:
 async def ainvoke(plan: Plan, input: Any, config: Config | None) -> dict[str, Any]:
     """Async twin of :func:`invoke`."""
     run = Run.start(plan.name, (), False, config, plan.limit, plan.stateful)
-    values, wrote = start(plan, run, input)
+    values, wrote = plan.start(input) if type(input) is dict else start(plan, run, input)
     events = adrive(plan, run, values, wrote, input)
     async for _ in events if run.parent is None else run.asplit(events):
         pass

@@ -210,3 +210,9 @@ class Session:
 
     user: str
     connection: Connection
+def key_of_two(state: dict[str, object], other: object) -> str:
+    """A cache key function with one parameter too many."""
+    return "key"
+
+
+NOT_A_CLASS = "ConnectionError"
