@@ -7,7 +7,10 @@ checkpoint's own bookkeeping (versions, ``versions_seen``, metadata of plain
 values) as copies made with the built-in containers; anything else is stored
 encoded by the saver's serializer, as the other savers store it, so a value
 that could not be saved to disk fails here too. With another serializer than
-the default one, everything goes through it.
+the default one, everything goes through it. A list version that extends the
+last one stored (an append-only reducer's) is kept as that version and the
+items it adds, as the SQLite saver keeps it (see :mod:`flowc.savers._delta`):
+a thread's memory grows with what it holds, not with the square of its length.
 """
 
 from __future__ import annotations
@@ -39,6 +42,8 @@ from flowc.runtime.checkpoint import (
     writes_sort_key,
 )
 
+from ._delta import DeltaCache
+
 __all__ = ["InMemorySaver"]
 
 _Key = tuple[str, str]  # (thread_id, checkpoint_ns)
@@ -46,12 +51,16 @@ _Key = tuple[str, str]  # (thread_id, checkpoint_ns)
 _KEPT: Final = "<kept>"
 """The kind of a stored value kept as it is (immutable), not encoded."""
 _EMPTY: Final = "empty"
+_DELTA: Final = "<delta>"
+"""The kind of a list version kept as ``(base version, the added items as stored)``."""
 """The kind of a channel version without a value (the channel was cleared)."""
 _IMMUTABLE: Final = frozenset({type(None), bool, int, float, str, bytes})
 _NONE: Final[frozenset[str]] = frozenset()
 
 _Stored = tuple[str, Any]
 """A stored value: ``(_KEPT, value)`` or the serializer's ``(type, bytes)``."""
+_Chain = list[_Stored]
+"""A channel version's stored value, whole first, then the deltas that extend it."""
 _Body = dict[str, Any]
 """A checkpoint without its values; entries the saver could not copy are ``_Stored`` encodings."""
 
@@ -111,6 +120,7 @@ class InMemorySaver(BaseCheckpointSaver):
         self._writes: dict[tuple[str, str, str], dict[tuple[str, int], _Write]] = {}
         # only the default serializer's encoding is known to keep these values as they are
         self._plain = type(self.serde) is JsonSerializer
+        self._deltas = DeltaCache()
         self._extra: tuple[Any, Any, _Stored] | None = None
         """The last extra body entry encoded (``flowc_schema``: one object per graph) and its copy."""
 
@@ -274,14 +284,22 @@ class InMemorySaver(BaseCheckpointSaver):
         thread_id, ns, parent_id = thread_of(config)
         cid = checkpoint["id"]
         values = checkpoint["channel_values"]
-        blobs = [
-            (
-                channel,
-                str(version),
-                self._keep(values[channel], channel, cid) if channel in values else (_EMPTY, b""),
-            )
-            for channel, version in new_versions.items()
-        ]
+        blobs: list[tuple[str, str, _Stored]] = []
+        lists: list[tuple[tuple[str, str, str], str, list[Any]]] = []
+        for channel, version in new_versions.items():
+            if channel not in values:
+                blobs.append((channel, str(version), (_EMPTY, b"")))
+                continue
+            value = values[channel]
+            if type(value) is list:
+                list_key = (thread_id, ns, channel)
+                lists.append((list_key, str(version), value))
+                found = self._deltas.base(list_key, value)
+                if found is not None and found[0] != str(version):
+                    items = self._keep(value[found[1] :], channel, cid)
+                    blobs.append((channel, str(version), (_DELTA, (found[0], items))))
+                    continue
+            blobs.append((channel, str(version), self._keep(value, channel, cid)))
         stored_metadata: _Stored
         if self._plain and config["configurable"].get(HANDOVER) is True:
             # the engine never changes what it handed over: its parts are kept as they are
@@ -294,9 +312,23 @@ class InMemorySaver(BaseCheckpointSaver):
         row = _Row(thread_id, ns, cid, parent_id, body, encoded, stored_metadata)
         key = (thread_id, ns)
         with self._lock:
+            missing = [
+                channel
+                for channel, _, stored in blobs
+                if stored[0] == _DELTA and (*key, channel, stored[1][0]) not in self._blobs
+            ]
+        for channel in missing:
+            # the version it extends is gone (the thread was deleted meanwhile): whole then
+            blobs = [
+                (name, version, self._keep(values[name], name, cid) if name == channel else stored)
+                for name, version, stored in blobs
+            ]
+        with self._lock:
             self._checkpoints.setdefault(key, {})[cid] = row
             for channel, version, stored in blobs:
                 self._blobs.setdefault((thread_id, ns, channel, version), stored)
+        for list_key, version, value in lists:
+            self._deltas.remember(list_key, version, value)
         return {"configurable": {"thread_id": thread_id, "checkpoint_ns": ns, "checkpoint_id": cid}}
 
     def put_writes(
@@ -333,6 +365,7 @@ class InMemorySaver(BaseCheckpointSaver):
 
     def delete_thread(self, thread_id: str) -> None:
         """Forget a thread's checkpoints, blobs and writes, in every namespace."""
+        self._deltas.forget(thread_id)
         with self._lock:
             self._checkpoints = {k: v for k, v in self._checkpoints.items() if k[0] != thread_id}
             self._blobs = {k: v for k, v in self._blobs.items() if k[0] != thread_id}
@@ -343,6 +376,7 @@ class InMemorySaver(BaseCheckpointSaver):
         runs = set(run_ids)
         if not runs:
             return
+        self._deltas.forget()
         with self._lock:
             rows = [row for table in self._checkpoints.values() for row in table.values()]
         doomed = [row for row in rows if self._metadata_of(row).get("run_id") in runs]
@@ -384,6 +418,7 @@ class InMemorySaver(BaseCheckpointSaver):
         """Keep each namespace's newest checkpoint (``keep_latest``), or delete the threads."""
         check_prune_strategy(strategy)
         for thread_id in thread_ids:
+            self._deltas.forget(thread_id)
             if strategy == "delete":
                 self.delete_thread(thread_id)
                 continue
@@ -407,8 +442,47 @@ class InMemorySaver(BaseCheckpointSaver):
                 for row in self._checkpoints.get(key, {}).values()
                 for channel, version in self._versions_of(row).items()
             }
+            # a list kept as a delta needs the version it extends, and so on down
+            stack = list(used)
+            while stack:
+                channel, version = stack.pop()
+                stored = self._blobs.get((*key, channel, version))
+                if stored is not None and stored[0] == _DELTA:
+                    base = (channel, stored[1][0])
+                    if base not in used:
+                        used.add(base)
+                        stack.append(base)
             for blob_key in [k for k in self._blobs if k[:2] == key and (k[2], k[3]) not in used]:
                 del self._blobs[blob_key]
+
+    def _chain(self, key: _Key, channel: str, version: str) -> _Chain:
+        """The stored value of a channel version and, for a delta, those it extends (lock held).
+
+        Whole first: ``[whole, delta, delta, ...]``; empty when the version is not stored.
+        """
+        chain: _Chain = []
+        stored = self._blobs.get((*key, channel, version))
+        while stored is not None and stored[0] == _DELTA:
+            chain.append(stored[1][1])
+            stored = self._blobs.get((*key, channel, stored[1][0]))
+        if stored is None:
+            if chain:
+                raise ValueError(
+                    f"cannot read channel {channel!r}: the list version it extends is not stored"
+                )
+            return []
+        chain.append(stored)
+        chain.reverse()
+        return chain
+
+    def _rebuilt(self, chain: _Chain, channel: str, checkpoint_id: str) -> Any:
+        value = self._load_value(chain[0], channel, checkpoint_id)
+        if len(chain) == 1:
+            return value
+        out = list(value)
+        for items in chain[1:]:
+            out.extend(self._load_value(items, channel, checkpoint_id))
+        return out
 
     def _versions_of(self, row: _Row) -> Mapping[str, Any]:
         if "channel_versions" in row.encoded:
@@ -427,14 +501,14 @@ class InMemorySaver(BaseCheckpointSaver):
         versions = body["channel_versions"]
         with self._lock:
             blobs = [
-                (channel, self._blobs.get((*key, channel, str(version))))
+                (channel, self._chain(key, channel, str(version)))
                 for channel, version in versions.items()
             ]
             writes = list(self._writes.get((*key, cid), {}).values())
         values = {
-            channel: self._load_value(stored, channel, cid)
-            for channel, stored in blobs
-            if stored is not None and stored[0] != _EMPTY
+            channel: self._rebuilt(chain, channel, cid)
+            for channel, chain in blobs
+            if chain and chain[0][0] != _EMPTY
         }
         checkpoint: dict[str, Any] = {**body, "channel_values": values}
         checkpoint.setdefault("updated_channels", None)

@@ -183,3 +183,36 @@ def test_the_memory_saver_keeps_snapshots_the_caller_cannot_change(handover: boo
     assert again.checkpoint["versions_seen"] == {"a": {"count": "1"}}
     assert again.checkpoint["channel_values"] == expected
     assert again.metadata["parents"] == {"": "p"}
+
+
+def test_the_memory_saver_keeps_what_an_append_only_list_adds_not_the_list_again() -> None:
+    saver = InMemorySaver()
+    config: Any = {"configurable": {"thread_id": "t", "checkpoint_ns": ""}}
+    log: list[str] = []
+    for turn in range(50):
+        log = [*log, f"turn {turn}"]
+        checkpoint = empty_checkpoint()
+        checkpoint["channel_values"] = {"log": log}
+        version = f"{turn + 1:032}.0"
+        checkpoint["channel_versions"] = {"log": version}
+        config = saver.put(config, checkpoint, {"source": "loop", "step": turn}, {"log": version})
+    # what the saver holds of the list: 50 items, one per turn (whole lists would be 1275)
+    stored = [value for key, value in saver._blobs.items() if key[2] == "log"]
+    held = 0
+    for kind, data in stored:
+        items = data[1] if kind == "<delta>" else (kind, data)
+        held += len(saver.serde.loads_typed(items))
+    assert (len(stored), held) == (50, 50)
+    # every version reads back whole, the latest and the first
+    history = [
+        t.checkpoint["channel_values"]["log"]
+        for t in saver.list({"configurable": {"thread_id": "t"}})
+    ]
+    assert history[0] == [f"turn {i}" for i in range(50)]
+    assert history[-1] == ["turn 0"]
+    assert [len(h) for h in history] == list(range(50, 0, -1))
+    # keep_latest keeps the versions the latest one extends
+    saver.prune(["t"])
+    latest = saver.get_tuple({"configurable": {"thread_id": "t"}})
+    assert latest is not None
+    assert latest.checkpoint["channel_values"]["log"] == [f"turn {i}" for i in range(50)]
