@@ -308,6 +308,8 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
     if graph.recursion_limit is not None:
         plan_args.append(f"recursion_limit={graph.recursion_limit!r}")
     plan_args.append(f"schema={state_schema(graph.state.fields)!r}")
+    if graph.codecs:
+        plan_args.append(f"codecs={graph.codecs!r}")
     if graph.interrupt_before or graph.interrupt_after:
         breakpoints = (tuple(graph.interrupt_before), tuple(graph.interrupt_after))
         plan_args.append(f"breakpoints={breakpoints!r}")

@@ -270,6 +270,7 @@ class _GraphCore(Recording, Generic[S]):
     description: str | None
     recursion_limit: int | None
     custom_type: Any
+    checkpoints: Literal["json", "pickle"] | None
     step_timeout: float | None
     context_type: Any
     _nodes: list[NodeSpec]

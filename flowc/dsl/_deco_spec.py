@@ -74,6 +74,7 @@ class _SpecLowering(_NodeCalls[S]):
             agent=None if self.agent is None else self._agent_spec(self.agent, smap, diags),
             interrupt_before=self._breakpoints("interrupt_before", smap, diags),
             interrupt_after=self._breakpoints("interrupt_after", smap, diags),
+            checkpoints=self.checkpoints,
             step_timeout=self.step_timeout,
             context_type=None if self.context_type is None else type_expr(self.context_type),
         )

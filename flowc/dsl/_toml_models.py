@@ -19,6 +19,7 @@ class TomlGraph(_Toml):
     custom_type: str | None = None
     interrupt_before: Literal["*"] | list[str] | None = None
     interrupt_after: Literal["*"] | list[str] | None = None
+    checkpoints: Literal["json", "pickle"] | None = None
     step_timeout: float | None = Field(default=None, gt=0)
     context_type: str | None = None
 

@@ -31,6 +31,7 @@ from .agent import check_agent
 from .diagnostics import Diagnostic, Severity, SourceMap
 from .graph import CheckedGraph, CheckResult
 from .names import camel, graph_name_problem, identifier
+from .passes.codecs import CodecPass
 from .passes.nodes import NodePass
 from .passes.report import Pass
 from .passes.signatures import GeneratedNames
@@ -145,6 +146,11 @@ def _run(
         topology = TopologyPass(spec, smap, state, wiring, nodes)
         topology.run()
         diags += topology.diags
+    codecs: tuple[tuple[str, str], ...] = ()
+    if state.info is not None and state.ok:
+        codec_pass = CodecPass(spec, smap, state.info)
+        codecs = codec_pass.run()
+        diags += codec_pass.diags
     custom_pass = Pass(smap)
     custom = custom_pass.resolve_type_expr(spec.custom_type, ("graph", "custom_type"))
     context = custom_pass.resolve_type_expr(spec.context_type, ("graph", "context_type"))
@@ -169,6 +175,7 @@ def _run(
         spec=spec,
         interrupt_before=spec.interrupt_before or (),
         interrupt_after=spec.interrupt_after or (),
+        codecs=codecs,
         step_timeout=spec.step_timeout,
         context_type=context,
     )

@@ -38,6 +38,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("E5", "subgraphs"),
     ("E6", "the LangGraph drop-in"),
     ("E7", "prebuilt agents"),
+    ("E8", "checkpoints"),
     ("W0", "warnings of `flowc compile`"),
 )
 """The families of codes, by the first two characters of their code, as the docs group them."""
@@ -434,6 +435,13 @@ E704 = _code(
     "an agent spec that also declares the graph",
     (
         "A spec with an `[agent]` table also declares nodes, edges, branches or a state: the agent's graph is LangGraph's prebuilt agent (`agent`, `tools`, `generate_structured_response`; `messages`, `structured_response`), made by flowc."
+    ),
+)
+E801 = _code(
+    "E801",
+    "a state field no checkpoint codec can store",
+    (
+        'A state field whose declared type no checkpoint codec can store (a plain class, a callable, a file: not JSON values, tuples, sets, bytes, datetimes, UUIDs, Decimals, enums, named tuples, dataclasses, TypedDicts or pydantic models, or a container of such a type), in a graph that keeps checkpoints: its `[graph] checkpoints` is `"json"`, or it has breakpoints or a node that interrupts, which need a checkpointer. The message names the part of the type that cannot be stored. Opt into pickle with `checkpoints = "pickle"` (the saver then needs `serde=JsonSerializer(pickle_fallback=True)`: unpickling runs code, so only for a database you trust), or give the field a type a codec stores.'
     ),
 )
 W001 = _code(

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Mapping, Sequence
-from typing import Any, TypedDict, Unpack, overload
+from typing import Any, Literal, TypedDict, Unpack, overload
 
 from ._deco_parts import (
     Agent,
@@ -87,6 +87,7 @@ class GraphOptions(TypedDict, total=False):
     interrupt_after: Sequence[str] | None
     step_timeout: float | None
     context_type: Any
+    checkpoints: Literal["json", "pickle"] | None
 
 
 class Graph(_SpecLowering[S]):
@@ -106,6 +107,8 @@ class Graph(_SpecLowering[S]):
         interrupt_before: the nodes a run on a thread stops before (``"*"``: every
             node); it is resumed with ``graph.resume(config=...)``.
         interrupt_after: the nodes a run on a thread stops after.
+        checkpoints: the graph keeps checkpoints: every state field needs a codec
+            (``"json"``), or a field no codec stores is pickled (``"pickle"``, opted into).
         step_timeout: the seconds a superstep may take (LangGraph's ``step_timeout``).
         context_type: the type of a run's context (LangGraph's ``context_schema``): the
             generated types module's ``get_context()`` returns it.
@@ -153,6 +156,7 @@ class Graph(_SpecLowering[S]):
         self.context_type = options.get("context_type")
         self.custom_type = options.get("custom_type")
         self.name = name
+        checkpoints = self.checkpoints = options.get("checkpoints")
         self.interrupt_before = interrupt_before
         self.interrupt_after = interrupt_after
         self.agent = agent
@@ -181,6 +185,7 @@ class Graph(_SpecLowering[S]):
                 (("graph", "custom_type"), _kwarg(call, "custom_type")),
                 (("graph", "interrupt_before"), _kwarg(call, "interrupt_before")),
                 (("graph", "interrupt_after"), _kwarg(call, "interrupt_after")),
+                (("graph", "checkpoints"), _kwarg(call, "checkpoints")),
                 (("graph", "step_timeout"), _kwarg(call, "step_timeout")),
                 (("graph", "context_type"), _kwarg(call, "context_type")),
                 *_agent_parts(_kwarg(call, "agent")),
@@ -213,6 +218,13 @@ class Graph(_SpecLowering[S]):
                 "E004", "`recursion_limit` must be an integer", ("graph", "recursion_limit")
             )
             self.recursion_limit = None
+        if checkpoints is not None and checkpoints not in ("json", "pickle"):
+            self._error(
+                "E004",
+                f'`checkpoints` must be "json" or "pickle", not {checkpoints!r}',
+                ("graph", "checkpoints"),
+            )
+            self.checkpoints = None
         if description is not None and not isinstance(description, str):
             self._error("E004", "`description` must be a string", ("graph", "description"))
             self.description = None

@@ -226,6 +226,10 @@ class CheckedGraph:
     """The nodes a run on a thread stops before (``("*",)``: every node)."""
     interrupt_after: tuple[str, ...] = ()
     """The nodes a run on a thread stops after."""
+    codecs: tuple[tuple[str, str], ...] = ()
+    """The state fields only pickle stores, as ``(field, "pickle")`` (the spec opted into
+    pickle): a run on a thread checks its saver can store them (see
+    :mod:`flowc.dsl.passes.codecs`)."""
     step_timeout: float | None = None
     """Seconds a superstep may take, if the graph limits them."""
     context_type: TypeRef | None = None

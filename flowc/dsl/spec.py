@@ -212,6 +212,13 @@ class GraphSpec(_Model):
     interrupt_after: tuple[str, ...] | None = Field(
         default=None, description="The nodes a run on a thread stops after (`*`: every node)."
     )
+    checkpoints: Literal["json", "pickle"] | None = Field(
+        default=None,
+        description=(
+            "The graph keeps checkpoints: every state field needs a codec (`json`), or a field "
+            "no codec stores is pickled (`pickle`, opted into)."
+        ),
+    )
     step_timeout: float | None = Field(
         default=None, description="Seconds a superstep may take (LangGraph's `step_timeout`)."
     )
@@ -235,7 +242,14 @@ class GraphSpec(_Model):
             if not any(getattr(node, key) for node in self.nodes)
         }
         exclude: Any = {"nodes": {"__all__": unset}} if unset else {}
-        for key in ("agent", "interrupt_before", "interrupt_after", "step_timeout", "context_type"):
+        for key in (
+            "agent",
+            "interrupt_before",
+            "interrupt_after",
+            "checkpoints",
+            "step_timeout",
+            "context_type",
+        ):
             if getattr(self, key) is None:
                 exclude[key] = True
         text = self.model_dump_json(by_alias=True, exclude=exclude or None)

@@ -162,6 +162,7 @@ def _to_spec(doc: TomlSpec, smap: SourceMap) -> tuple[GraphSpec | None, list[Dia
         ),
         interrupt_before=_breakpoints(doc.graph.interrupt_before),
         interrupt_after=_breakpoints(doc.graph.interrupt_after),
+        checkpoints=doc.graph.checkpoints,
         step_timeout=doc.graph.step_timeout,
         context_type=None
         if doc.graph.context_type is None

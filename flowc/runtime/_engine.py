@@ -443,7 +443,16 @@ class Engine(OnThread):
                     jobs = self.jobs(tasks, nodes, inputs, False)
                     if hits or done:
                         jobs = [job for job in jobs if not _skipped(job[0], hits, done)]
-                    for item in run.run_threads(jobs, self.timeout, self.rescues):
+                    # a lone quiet task on a thread runs right here (see run_here)
+                    ran = (
+                        self.run_here(jobs, self.rescues)
+                        if thread is not None
+                        and len(jobs) == 1
+                        and not live
+                        and self.timeout is None
+                        else run.run_threads(jobs, self.timeout, self.rescues)
+                    )
+                    for item in ran:
                         if not isinstance(item, Done):
                             yield item
                             continue
@@ -477,8 +486,9 @@ class Engine(OnThread):
         finally:
             self.step = step
             self.ready = ready
-            if thread is not None and thread.deferred is not None:
-                # durability "exit": the run's last checkpoint is stored as it ends, however
+            if thread is not None:
+                # durability "exit": the run's last checkpoint is stored as it ends, however;
+                # a saver storing in the background has stored what the run gave it
                 thread.flush()
             if lone is not None and get_current() is lone:
                 # hand the context back to the task this run started in (or to none)

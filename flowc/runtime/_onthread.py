@@ -8,9 +8,10 @@ interrupts and takes LangGraph's checkpoints at the step boundaries
 
 from __future__ import annotations
 
-from collections.abc import Generator, Mapping, Sequence
+from collections.abc import Generator, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ._executor import Done, _work
 from ._persist import (
     BRANCH,
     CHECKPOINTER,
@@ -19,6 +20,7 @@ from ._persist import (
     START,
     TASKS,
     Thread,
+    check_codecs,
     task_id,
 )
 from .control import as_command, as_send
@@ -92,6 +94,8 @@ class OnThread(Supersteps):
             subgraphs=self.plan.subgraphs,
             schema=self.plan.schema,
         )
+        if self.plan.codecs:
+            check_codecs(self.plan.name, self.plan.codecs, self.plan.schema, thread.saver)
         before, after = (configurable.get(key) for key in BREAKPOINTS)
         if before or after:
             self.breaks = (frozenset(before or ()), frozenset(after or ()))
@@ -102,6 +106,28 @@ class OnThread(Supersteps):
         if given is None or (type(given) is not dict and as_command(given) is not None):
             return self.resume_thread(thread, saved, step)
         return self._started(thread, saved, step)
+
+    def run_here(
+        self,
+        jobs: Sequence[tuple[Task, Any, tuple[Any, ...]]],
+        more: list[tuple[Task, Any, tuple[Any, ...]]] | None,
+    ) -> Iterator[Done]:
+        """Run a quiet superstep's tasks one after the other in the loop's thread.
+
+        For a sync run on a thread whose superstep has one task and nothing that
+        streams while it runs (the engine's lone-task path is not taken: the
+        task's writes are stored before they are applied): a worker's hand-off
+        would cost more than most nodes. Each task's :class:`Done` comes as
+        :meth:`Run.run_threads` gives it, and the error handlers the consumer
+        queues in ``more`` run after it, the same way.
+        """
+        for task, fn, args in jobs:
+            yield _work(task, fn, args)
+        while more:
+            queued = list(more)
+            more.clear()
+            for task, fn, args in queued:
+                yield _work(task, fn, args)
 
     def _nested_thread(self) -> Thread | None:
         """A subgraph's run inside a run on a thread keeps its checkpoints in its own namespace.
@@ -130,6 +156,8 @@ class OnThread(Supersteps):
             event_ns=run.ns,
             mapped=outer.mapped,
         )
+        if self.plan.codecs:
+            check_codecs(self.plan.name, self.plan.codecs, self.plan.schema, thread.saver)
         saved, step = thread.load()
         if thread.loaded is not None and (
             not self.plan.stateful or _resuming(parent) or thread.addressed is not None

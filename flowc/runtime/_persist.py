@@ -47,6 +47,7 @@ __all__ = [
     "DURABILITY",
     "START",
     "Thread",
+    "check_codecs",
     "next_of",
     "subgraph_state",
     "task_id",
@@ -63,6 +64,9 @@ NULL_TASK_ID: Final = "00000000-0000-0000-0000-000000000000"
 """The task id of a run's own writes (LangGraph's null task)."""
 INTERRUPT: Final = "__interrupt__"
 RESUME: Final = "__resume__"
+HANDOVER: Final = "__flowc_handover"
+"""The ``configurable`` key of a put that hands the checkpoint over (``checkpoint.HANDOVER``;
+the protocol module is imported by the first run on a thread, not with every runner)."""
 TASKS: Final = "__pregel_tasks"
 """The channel of a checkpoint's ``Send`` tasks (LangGraph's)."""
 
@@ -91,6 +95,32 @@ def saver_sends(saver: Any, sends: Sequence[Any]) -> list[Any]:
     return list(sends)
 
 
+def check_codecs(
+    graph: str, codecs: Sequence[tuple[str, str]], schema: StateSchema, saver: Any
+) -> None:
+    """Refuse, before anything runs, a saver that cannot store the fields only pickle stores.
+
+    ``codecs`` are the graph's fields no JSON codec stores, which its spec's
+    ``checkpoints = "pickle"`` opted into pickle; flowc's serializer stores them only
+    with ``pickle_fallback=True`` (another serializer decides for itself).
+
+    Raises:
+        CheckpointSerializationError: for a saver whose flowc serializer refuses pickles.
+    """
+    from .checkpoint import CheckpointSerializationError, JsonSerializer
+
+    serde = getattr(saver, "serde", None)
+    if not isinstance(serde, JsonSerializer) or serde.pickle_fallback:
+        return
+    types = {name: type_ for name, type_, _ in schema}
+    fields = ", ".join(f"{name!r} ({types.get(name, '?')})" for name, _ in codecs)
+    raise CheckpointSerializationError(
+        f"graph {graph!r} stores state fields {fields} with pickle, as its spec opts into "
+        '(`checkpoints = "pickle"`), and this saver\'s serializer refuses pickles: give the '
+        "saver serde=JsonSerializer(pickle_fallback=True)"
+    )
+
+
 class Thread(_Reopening):
     """One run's checkpoints on one thread (see the module's docstring).
 
@@ -109,12 +139,17 @@ class Thread(_Reopening):
         "debug",
         "deferred",
         "deferred_writes",
+        "drain",
         "durability",
         "event_ns",
         "fields",
+        "fresh",
         "given",
+        "handover",
+        "latest",
         "loaded",
         "mapped",
+        "new_id",
         "ns",
         "parent",
         "parents",
@@ -126,7 +161,6 @@ class Thread(_Reopening):
         "schema",
         "seen",
         "sent",
-        "stored_versions",
         "stream",
         "subgraphs",
         "thread_id",
@@ -189,16 +223,28 @@ class Thread(_Reopening):
         run's, counted from its checkpoint as LangGraph counts them)."""
         self.stored = self.config
         """The config of the thread's latest stored checkpoint (the parent of the next one stored)."""
-        self.stored_versions: dict[str, Any] = {}
-        """The channel versions of that checkpoint: what a new one must store is what differs."""
+        self.fresh: set[str] = set()
+        """The channels given a new version since that checkpoint: what a new one must store."""
+        self.latest: Any = None
+        """The newest channel version (the one a new version comes after)."""
         if durability not in ("sync", "async", "exit"):
             raise ValueError(
                 f"durability={durability!r}: use 'sync', 'async' (the default) or 'exit'"
             )
         self.durability = durability
-        self.relaxed = durability != "sync" and getattr(saver, "synchronous", None) == "auto"
-        """Whether the saver is told the run's durability (flowc's SQLite saver then commits
-        an ``"async"`` or ``"exit"`` run's writes without waiting for the disk)."""
+        self.relaxed = getattr(saver, "synchronous", None) is not None
+        """Whether the saver is told the run's durability (flowc's SQLite saver then stores
+        an ``"async"`` or ``"exit"`` run's writes off its steps, without waiting for the disk,
+        and a ``"sync"`` run's writes with the step's checkpoint)."""
+        self.drain = getattr(saver, "flush", None)
+        """What the saver waits with until it has stored what the run handed it, if it
+        stores in the background (flowc's SQLite saver)."""
+        from .checkpoint import uuid6
+
+        self.new_id = uuid6
+        self.handover = getattr(saver, "handover", False) is True
+        """Whether the saver may keep the parts of the checkpoints it is given (flowc's
+        in-memory saver): the thread never changes them after a ``put``."""
         self.deferred: tuple[dict[str, Any], dict[str, Any]] | None = None
         """Under ``"exit"``: the run's latest checkpoint and metadata, stored when the run ends."""
         self.deferred_writes: list[tuple[list[tuple[str, Any]], str]] = []
@@ -230,7 +276,8 @@ class Thread(_Reopening):
         check_schema(self.thread_id, checkpoint, self.schema)
         self.config = self.stored = dict(saved.config)
         self.versions = dict(checkpoint["channel_versions"])
-        self.stored_versions = dict(self.versions)
+        self.fresh = set()
+        self.latest = max(self.versions.values()) if self.versions else None
         self.seen = {node: dict(seen) for node, seen in checkpoint["versions_seen"].items()}
         stored = checkpoint["channel_values"]
         self.sent = TASKS in stored
@@ -241,10 +288,11 @@ class Thread(_Reopening):
         return values, int(saved.metadata.get("step", -1))
 
     def _bump(self, channels: set[str]) -> None:
-        latest = max(self.versions.values()) if self.versions else None
-        version = self.saver.get_next_version(latest, None)
+        version = self.latest = self.saver.get_next_version(self.latest, None)
+        versions = self.versions
         for channel in channels:
-            self.versions[channel] = version
+            versions[channel] = version
+        self.fresh.update(channels)
 
     def started(self, tasks: Sequence[Any], pushed: Sequence[Any]) -> None:
         """A superstep's tasks start: give them the ids the latest checkpoint named them by."""
@@ -327,25 +375,32 @@ class Thread(_Reopening):
         self.ran.append((name, triggers))
 
     def _put(self, checkpoint: dict[str, Any], metadata: dict[str, Any]) -> dict[str, Any]:
-        versions = checkpoint["channel_versions"]
-        stored = self.stored_versions
+        fresh = self.fresh
         # what changed since the stored parent: under "exit", all that changed in the run
-        new_versions = {ch: v for ch, v in versions.items() if stored.get(ch) != v}
-        saved = dict(self.saver.put(self._told(self.stored), checkpoint, metadata, new_versions))
+        new_versions = {ch: v for ch, v in checkpoint["channel_versions"].items() if ch in fresh}
+        config = self._told(self.stored)
+        if self.handover:
+            config = {"configurable": {**config["configurable"], HANDOVER: True}}
+        saved = dict(self.saver.put(config, checkpoint, metadata, new_versions))
         self.stored = saved
-        self.stored_versions = dict(versions)
+        fresh.clear()
         return saved
 
     def flush(self) -> None:
-        """Under ``"exit"``: store the run's latest checkpoint and its writes (the run ended)."""
+        """The run ended: what it handed the saver is stored when this returns.
+
+        Under ``"exit"``, the run's latest checkpoint and its writes are stored now.
+        """
         deferred = self.deferred
-        if deferred is None:
-            return
-        self.deferred = None
-        saved = self._put(*deferred)
-        for writes, tid in self.deferred_writes:
-            self.saver.put_writes(self._told(saved), writes, tid, "")
-        self.deferred_writes.clear()
+        if deferred is not None:
+            self.deferred = None
+            saved = self._put(*deferred)
+            for writes, tid in self.deferred_writes:
+                self.saver.put_writes(self._told(saved), writes, tid, "")
+            self.deferred_writes.clear()
+        drain = self.drain
+        if drain is not None:
+            drain()
 
     def checkpoint(
         self,
@@ -383,9 +438,11 @@ class Thread(_Reopening):
             # the Send tasks ran: the channel's new version has no value
             consumed.add(TASKS)
         self.sent = bool(sends)
+        seen = self.seen
         for name, triggers in self.ran:
-            self.seen[name] = {ch: versions[ch] for ch in triggers if ch in versions}
-            consumed.update(ch for ch in triggers if ch in versions)
+            # a new dict each time, never changed after: a checkpoint may share it (below)
+            mine = seen[name] = {ch: versions[ch] for ch in triggers if ch in versions}
+            consumed.update(mine)
         updated = sorted(self.written)
         self._bump(consumed | self.written)
         self.ran.clear()
@@ -399,16 +456,14 @@ class Thread(_Reopening):
             channel_values[BRANCH + name] = None
         if sends:
             channel_values[TASKS] = self._sends(sends)
-        from .checkpoint import uuid6
-
-        checkpoint_id = str(uuid6(clock_seq=step))
+        checkpoint_id = str(self.new_id(clock_seq=step))
         checkpoint = {
             "v": 4,
             "id": checkpoint_id,
             "ts": _dt.datetime.now(_dt.UTC).isoformat(),
             "channel_values": channel_values,
             "channel_versions": dict(versions),
-            "versions_seen": {node: dict(seen) for node, seen in self.seen.items()},
+            "versions_seen": dict(seen),
             "updated_channels": updated,
         }
         if self.schema:

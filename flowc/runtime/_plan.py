@@ -286,6 +286,10 @@ class Plan:
             ``interrupt_before`` and ``interrupt_after``.
         schema: the state's fields with their declared types, which each checkpoint
             records (see :mod:`.fingerprint`).
+        codecs: the state fields only pickle can store, as ``(field, "pickle")`` (the
+            spec opts into pickle): a run on a thread refuses a saver whose serializer
+            refuses pickles before anything runs. Every other field is stored as JSON or
+            tagged JSON.
         step_timeout: the seconds a superstep may take (the spec's ``step_timeout``),
             unless a run's config says otherwise.
     """
@@ -295,6 +299,7 @@ class Plan:
         "alone",
         "breakpoints",
         "caching",
+        "codecs",
         "deferring",
         "entry",
         "fields",
@@ -337,10 +342,12 @@ class Plan:
         writes: Mapping[str, tuple[str, ...]] | None = None,
         breakpoints: tuple[tuple[str, ...], tuple[str, ...]] | None = None,
         schema: StateSchema = (),
+        codecs: tuple[tuple[str, str], ...] = (),
         step_timeout: float | None = None,
     ) -> None:
         self.name = name
         self.schema = schema
+        self.codecs = codecs
         self.step_timeout = step_timeout
         self.breakpoints = (
             None if breakpoints is None else (frozenset(breakpoints[0]), frozenset(breakpoints[1]))

@@ -14,6 +14,9 @@ START: Final = "__start__"
 
 BRANCH: Final = "branch:to:"
 
+_blake2b: Any = None
+"""``hashlib.blake2b``, once a task id was made (an import statement per id costs more)."""
+
 
 def task_id(checkpoint_id: str, ns: str, name: str, kind: str = "pull") -> TaskId:
     """The id of ``name``'s task scheduled by checkpoint ``checkpoint_id``.
@@ -21,9 +24,13 @@ def task_id(checkpoint_id: str, ns: str, name: str, kind: str = "pull") -> TaskI
     LangGraph makes a task's id from the checkpoint that scheduled it, so
     ``get_state`` gives a due task the id its run streamed; so does this.
     """
-    # hashlib (OpenSSL) is imported by the first run on a thread, not with every runner
-    from hashlib import blake2b
+    global _blake2b
+    blake2b = _blake2b
+    if blake2b is None:
+        # hashlib (OpenSSL) is imported by the first run on a thread, not with every runner
+        from hashlib import blake2b
 
+        _blake2b = blake2b
     digest = blake2b(f"{checkpoint_id}|{ns}|{name}|{kind}".encode(), digest_size=16).hexdigest()
     return TaskId(f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:]}")
 

@@ -41,6 +41,7 @@ from ._serde import (
 
 __all__ = [
     "ERROR",
+    "HANDOVER",
     "INTERRUPT",
     "RESUME",
     "SCHEDULED",
@@ -81,6 +82,11 @@ CheckpointConfig = Mapping[str, Any]
 """A run config: its ``configurable`` holds ``thread_id``, ``checkpoint_ns``, ``checkpoint_id``."""
 
 CheckpointSource = Literal["input", "loop", "update", "fork"]
+
+HANDOVER = "__flowc_handover"
+"""The ``configurable`` key of a ``put`` whose caller hands the checkpoint over: it never
+changes the checkpoint, or any part of it, afterwards (the engine's puts, for a saver whose
+``handover`` is true), so the saver may keep its parts without copying them."""
 
 ERROR = "__error__"
 SCHEDULED = "__scheduled__"
@@ -235,7 +241,7 @@ def checkpoint_config(
 
 def _configurable(config: CheckpointConfig) -> Mapping[str, Any]:
     configurable = config.get("configurable")
-    if not isinstance(configurable, Mapping):
+    if type(configurable) is not dict and not isinstance(configurable, Mapping):
         raise ValueError(
             "a checkpointer needs a config with a 'configurable' mapping holding a thread_id, "
             f"as {{'configurable': {{'thread_id': '1'}}}}; got {dict(config)!r}"
@@ -269,7 +275,7 @@ def checkpoint_metadata(config: CheckpointConfig, metadata: CheckpointMetadata) 
         if key != "writes"
     }
     for source in (config.get("metadata"), config.get("configurable")):
-        if not isinstance(source, Mapping):
+        if source is None or (type(source) is not dict and not isinstance(source, Mapping)):
             continue
         for key, value in source.items():
             if key in out or key in _CONFIG_KEYS_NOT_METADATA or key.startswith("__"):

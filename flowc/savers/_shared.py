@@ -9,16 +9,19 @@ records live.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from flowc.runtime.checkpoint import (
+    HANDOVER,
     WRITES_IDX_MAP,
     Checkpoint,
     CheckpointConfig,
     CheckpointMetadata,
     CheckpointTuple,
+    JsonSerializer,
     SerializerProtocol,
     checkpoint_config,
     checkpoint_metadata,
@@ -98,7 +101,13 @@ def split_checkpoint(
             kind, data = EMPTY, b""
         blobs.append(BlobRow(channel, str(version), kind, data))
     body = {key: value for key, value in checkpoint.items() if key != "channel_values"}
-    body_type, body_data = encode_value(serde, body, channel=_BODY, checkpoint_id=checkpoint_id)
+    if type(serde) is JsonSerializer and config["configurable"].get(HANDOVER) is True:
+        # the engine's own checkpoint: its body is plain JSON by construction (string
+        # versions, dicts of them, a list of channel names), so no walk checks it first
+        text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+        body_type, body_data = "json", text.encode("utf-8")
+    else:
+        body_type, body_data = encode_value(serde, body, channel=_BODY, checkpoint_id=checkpoint_id)
     stored_metadata = checkpoint_metadata(config, metadata)
     meta_type, meta_data = encode_value(
         serde, stored_metadata, channel=_METADATA, checkpoint_id=checkpoint_id

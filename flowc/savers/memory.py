@@ -1,61 +1,85 @@
 """An in-memory saver: for tests, notebooks and runs that need not outlive the process.
 
-Values are stored encoded, as the other savers store them, so what comes back
-is a copy (a node that mutates its state cannot change a stored checkpoint)
-and a value that could not be saved to disk fails here too.
+What it keeps is a snapshot no caller can change: a node that mutates its state
+cannot change a stored checkpoint, and what comes back is a copy. Immutable
+values (``None``, booleans, numbers, strings, bytes) are kept as they are, and a
+checkpoint's own bookkeeping (versions, ``versions_seen``, metadata of plain
+values) as copies made with the built-in containers; anything else is stored
+encoded by the saver's serializer, as the other savers store it, so a value
+that could not be saved to disk fails here too. With another serializer than
+the default one, everything goes through it. A list version that extends the
+last one stored (an append-only reducer's) is kept as that version and the
+items it adds, as the SQLite saver keeps it (see :mod:`flowc.savers._delta`):
+a thread's memory grows with what it holds, not with the square of its length.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from flowc.runtime.checkpoint import (
+    HANDOVER,
+    WRITES_IDX_MAP,
     BaseCheckpointSaver,
     ChannelVersions,
     Checkpoint,
     CheckpointConfig,
     CheckpointMetadata,
     CheckpointTuple,
+    JsonSerializer,
     SerializerProtocol,
     check_prune_strategy,
+    checkpoint_config,
+    checkpoint_metadata,
     metadata_matches,
     thread_of,
+    write_index,
+    writes_sort_key,
 )
 
-from ._shared import (
-    BlobRow,
-    CheckpointRow,
-    WriteRow,
-    assemble,
-    decode_body,
-    metadata_of,
-    split_checkpoint,
-    split_writes,
-    versions_of,
+from ._delta import DeltaCache
+from ._memory_rows import (
+    _DELTA,
+    _EMPTY,
+    _KEPT,
+    _NONE,
+    _Chain,
+    _Keeping,
+    _Key,
+    _Row,
+    _Stored,
+    _Write,
 )
 
 __all__ = ["InMemorySaver"]
 
-_Key = tuple[str, str]  # (thread_id, checkpoint_ns)
 
-
-class InMemorySaver(BaseCheckpointSaver):
+class InMemorySaver(_Keeping, BaseCheckpointSaver):
     """Checkpoints in dictionaries of this process; thread-safe.
 
-    One lock guards the dictionaries; it is held only while rows are copied in
-    or out (decoding happens outside it), so runs on other threads wait
-    microseconds, not for each other's work.
+    One lock guards the dictionaries; it is held only while rows are put in or
+    taken out (copying and decoding happen outside it), so runs on other
+    threads wait microseconds, not for each other's work.
     """
+
+    handover = True
+    """The engine hands its checkpoints over (see ``checkpoint.HANDOVER``): they are kept as given."""
 
     def __init__(self, *, serde: SerializerProtocol | None = None) -> None:
         super().__init__(serde=serde)
         self._lock = threading.Lock()
-        self._checkpoints: dict[_Key, dict[str, CheckpointRow]] = {}
-        self._blobs: dict[tuple[str, str, str, str], BlobRow] = {}
-        self._writes: dict[tuple[str, str, str], dict[tuple[str, int], WriteRow]] = {}
+        self._checkpoints: dict[_Key, dict[str, _Row]] = {}
+        self._blobs: dict[tuple[str, str, str, str], _Stored] = {}
+        self._writes: dict[tuple[str, str, str], dict[tuple[str, int], _Write]] = {}
+        # only the default serializer's encoding is known to keep these values as they are
+        self._plain = type(self.serde) is JsonSerializer
+        self._deltas = DeltaCache()
+        self._extra: tuple[Any, Any, _Stored] | None = None
+        """The last extra body entry encoded (``flowc_schema``: one object per graph) and its copy."""
+
+    # the protocol -----------------------------------------------------------------------
 
     def get_tuple(self, config: CheckpointConfig) -> CheckpointTuple | None:
         """The checkpoint ``config`` names, or the thread's latest."""
@@ -100,7 +124,7 @@ class InMemorySaver(BaseCheckpointSaver):
         for row in rows:
             if limit is not None and count >= limit:
                 return
-            metadata = metadata_of(self.serde, row)
+            metadata = self._metadata_of(row)
             if not metadata_matches(metadata, filter):
                 continue
             count += 1
@@ -114,19 +138,55 @@ class InMemorySaver(BaseCheckpointSaver):
         new_versions: ChannelVersions,
     ) -> dict[str, Any]:
         """Store a checkpoint; its config."""
-        row, blobs = split_checkpoint(self.serde, config, checkpoint, metadata, new_versions)
-        key = (row.thread_id, row.checkpoint_ns)
+        thread_id, ns, parent_id = thread_of(config)
+        cid = checkpoint["id"]
+        values = checkpoint["channel_values"]
+        blobs: list[tuple[str, str, _Stored]] = []
+        lists: list[tuple[tuple[str, str, str], str, list[Any]]] = []
+        for channel, version in new_versions.items():
+            if channel not in values:
+                blobs.append((channel, str(version), (_EMPTY, b"")))
+                continue
+            value = values[channel]
+            if type(value) is list:
+                list_key = (thread_id, ns, channel)
+                lists.append((list_key, str(version), value))
+                found = self._deltas.base(list_key, value)
+                if found is not None and found[0] != str(version):
+                    items = self._keep(value[found[1] :], channel, cid)
+                    blobs.append((channel, str(version), (_DELTA, (found[0], items))))
+                    continue
+            blobs.append((channel, str(version), self._keep(value, channel, cid)))
+        stored_metadata: _Stored
+        if self._plain and config["configurable"].get(HANDOVER) is True:
+            # the engine never changes what it handed over: its parts are kept as they are
+            body = {key: value for key, value in checkpoint.items() if key != "channel_values"}
+            encoded = _NONE
+            stored_metadata = (_KEPT, checkpoint_metadata(config, metadata))
+        else:
+            body, encoded = self._copy_body(checkpoint)
+            stored_metadata = self._keep_metadata(checkpoint_metadata(config, metadata), cid)
+        row = _Row(thread_id, ns, cid, parent_id, body, encoded, stored_metadata)
+        key = (thread_id, ns)
         with self._lock:
-            self._checkpoints.setdefault(key, {})[row.checkpoint_id] = row
-            for blob in blobs:
-                self._blobs.setdefault((*key, blob.channel, blob.version), blob)
-        return {
-            "configurable": {
-                "thread_id": row.thread_id,
-                "checkpoint_ns": row.checkpoint_ns,
-                "checkpoint_id": row.checkpoint_id,
-            }
-        }
+            missing = [
+                channel
+                for channel, _, stored in blobs
+                if stored[0] == _DELTA and (*key, channel, stored[1][0]) not in self._blobs
+            ]
+        for channel in missing:
+            # the version it extends is gone (the thread was deleted meanwhile): whole then
+            blobs = [
+                (name, version, self._keep(values[name], name, cid) if name == channel else stored)
+                for name, version, stored in blobs
+            ]
+        with self._lock:
+            self._checkpoints.setdefault(key, {})[cid] = row
+            for channel, version, stored in blobs:
+                self._blobs.setdefault((thread_id, ns, channel, version), stored)
+        for list_key, version, value in lists:
+            self._deltas.remember(list_key, version, value)
+        return {"configurable": {"thread_id": thread_id, "checkpoint_ns": ns, "checkpoint_id": cid}}
 
     def put_writes(
         self,
@@ -136,16 +196,33 @@ class InMemorySaver(BaseCheckpointSaver):
         task_path: str = "",
     ) -> None:
         """Store a task's writes: special ones replace, normal ones are kept once."""
-        where, rows = split_writes(self.serde, config, writes, task_id, task_path)
+        thread_id, ns, checkpoint_id = thread_of(config)
+        if checkpoint_id is None:
+            raise ValueError(
+                "put_writes needs the config of a stored checkpoint (with a checkpoint_id), "
+                f"as put returns it; got {dict(config)!r}"
+            )
+        where = f"{checkpoint_id} (task {task_id})"
+        rows = [
+            _Write(
+                task_id,
+                write_index(channel, position),
+                channel,
+                self._keep(value, channel, where),
+                task_path,
+            )
+            for position, (channel, value) in enumerate(writes)
+        ]
         with self._lock:
-            stored = self._writes.setdefault(where, {})
+            stored = self._writes.setdefault((thread_id, ns, checkpoint_id), {})
             for write in rows:
-                key = (write.task_id, write.idx)
-                if write.upsert or key not in stored:
-                    stored[key] = write
+                index = (write.task_id, write.idx)
+                if write.channel in WRITES_IDX_MAP or index not in stored:
+                    stored[index] = write
 
     def delete_thread(self, thread_id: str) -> None:
         """Forget a thread's checkpoints, blobs and writes, in every namespace."""
+        self._deltas.forget(thread_id)
         with self._lock:
             self._checkpoints = {k: v for k, v in self._checkpoints.items() if k[0] != thread_id}
             self._blobs = {k: v for k, v in self._blobs.items() if k[0] != thread_id}
@@ -156,16 +233,15 @@ class InMemorySaver(BaseCheckpointSaver):
         runs = set(run_ids)
         if not runs:
             return
+        self._deltas.forget()
         with self._lock:
             rows = [row for table in self._checkpoints.values() for row in table.values()]
-        doomed = [row for row in rows if metadata_of(self.serde, row).get("run_id") in runs]
+        doomed = [row for row in rows if self._metadata_of(row).get("run_id") in runs]
         with self._lock:
             for row in doomed:
-                self._checkpoints.get((row.thread_id, row.checkpoint_ns), {}).pop(
-                    row.checkpoint_id, None
-                )
-                self._writes.pop((row.thread_id, row.checkpoint_ns, row.checkpoint_id), None)
-            self._drop_unused_blobs({(row.thread_id, row.checkpoint_ns) for row in doomed})
+                self._checkpoints.get((row.thread_id, row.ns), {}).pop(row.checkpoint_id, None)
+                self._writes.pop((row.thread_id, row.ns, row.checkpoint_id), None)
+            self._drop_unused_blobs({(row.thread_id, row.ns) for row in doomed})
 
     def copy_thread(self, source_thread_id: str, target_thread_id: str) -> None:
         """Copy a thread to another id; what the target has is kept."""
@@ -175,7 +251,17 @@ class InMemorySaver(BaseCheckpointSaver):
                     continue
                 target = self._checkpoints.setdefault((target_thread_id, ns), {})
                 for cid, row in rows.items():
-                    target.setdefault(cid, dataclasses.replace(row, thread_id=target_thread_id))
+                    # rows are never changed once stored: the copy may share their parts
+                    copied = _Row(
+                        target_thread_id,
+                        ns,
+                        cid,
+                        row.parent_id,
+                        row.body,
+                        row.encoded,
+                        row.metadata,
+                    )
+                    target.setdefault(cid, copied)
             for key, blob in list(self._blobs.items()):
                 if key[0] == source_thread_id:
                     self._blobs.setdefault((target_thread_id, *key[1:]), blob)
@@ -189,6 +275,7 @@ class InMemorySaver(BaseCheckpointSaver):
         """Keep each namespace's newest checkpoint (``keep_latest``), or delete the threads."""
         check_prune_strategy(strategy)
         for thread_id in thread_ids:
+            self._deltas.forget(thread_id)
             if strategy == "delete":
                 self.delete_thread(thread_id)
                 continue
@@ -208,29 +295,90 @@ class InMemorySaver(BaseCheckpointSaver):
         """Delete the blobs no checkpoint left in these namespaces refers to (lock held)."""
         for key in namespaces:
             used = {
-                (channel, version)
+                (channel, str(version))
                 for row in self._checkpoints.get(key, {}).values()
-                for channel, version in versions_of(decode_body(self.serde, row)).items()
+                for channel, version in self._versions_of(row).items()
             }
+            # a list kept as a delta needs the version it extends, and so on down
+            stack = list(used)
+            while stack:
+                channel, version = stack.pop()
+                stored = self._blobs.get((*key, channel, version))
+                if stored is not None and stored[0] == _DELTA:
+                    base = (channel, stored[1][0])
+                    if base not in used:
+                        used.add(base)
+                        stack.append(base)
             for blob_key in [k for k in self._blobs if k[:2] == key and (k[2], k[3]) not in used]:
                 del self._blobs[blob_key]
 
-    def _load(
-        self, row: CheckpointRow, metadata: Mapping[str, Any] | None = None
-    ) -> CheckpointTuple:
-        body = decode_body(self.serde, row)
-        key = (row.thread_id, row.checkpoint_ns)
+    def _chain(self, key: _Key, channel: str, version: str) -> _Chain:
+        """The stored value of a channel version and, for a delta, those it extends (lock held).
+
+        Whole first: ``[whole, delta, delta, ...]``; empty when the version is not stored.
+        """
+        chain: _Chain = []
+        stored = self._blobs.get((*key, channel, version))
+        while stored is not None and stored[0] == _DELTA:
+            chain.append(stored[1][1])
+            stored = self._blobs.get((*key, channel, stored[1][0]))
+        if stored is None:
+            if chain:
+                raise ValueError(
+                    f"cannot read channel {channel!r}: the list version it extends is not stored"
+                )
+            return []
+        chain.append(stored)
+        chain.reverse()
+        return chain
+
+    def _rebuilt(self, chain: _Chain, channel: str, checkpoint_id: str) -> Any:
+        value = self._load_value(chain[0], channel, checkpoint_id)
+        if len(chain) == 1:
+            return value
+        out = list(value)
+        for items in chain[1:]:
+            out.extend(self._load_value(items, channel, checkpoint_id))
+        return out
+
+    def _versions_of(self, row: _Row) -> Mapping[str, Any]:
+        if "channel_versions" in row.encoded:
+            versions = self._load_value(
+                row.body["channel_versions"], "<channel_versions>", row.checkpoint_id
+            )
+            return dict(versions)
+        versions = row.body["channel_versions"]
+        assert isinstance(versions, dict)
+        return versions
+
+    def _load(self, row: _Row, metadata: Mapping[str, Any] | None = None) -> CheckpointTuple:
+        body = self._body_of(row)
+        key = (row.thread_id, row.ns)
+        cid = row.checkpoint_id
+        versions = body["channel_versions"]
         with self._lock:
             blobs = [
-                self._blobs.get((*key, channel, version))
-                for channel, version in versions_of(body).items()
+                (channel, self._chain(key, channel, str(version)))
+                for channel, version in versions.items()
             ]
-            writes = list(self._writes.get((*key, row.checkpoint_id), {}).values())
-        return assemble(
-            self.serde,
-            row,
-            body,
-            ((b.channel, b.type, b.data) for b in blobs if b is not None),
-            ((w.task_id, w.channel, w.type, w.data, w.task_path, w.idx) for w in writes),
-            metadata,
+            writes = list(self._writes.get((*key, cid), {}).values())
+        values = {
+            channel: self._rebuilt(chain, channel, cid)
+            for channel, chain in blobs
+            if chain and chain[0][0] != _EMPTY
+        }
+        checkpoint: dict[str, Any] = {**body, "channel_values": values}
+        checkpoint.setdefault("updated_channels", None)
+        writes.sort(key=lambda w: writes_sort_key(w.task_path, w.task_id, w.idx))
+        pending = [
+            (w.task_id, w.channel, self._load_value(w.value, w.channel, cid)) for w in writes
+        ]
+        return CheckpointTuple(
+            config=checkpoint_config(row.thread_id, row.ns, cid),
+            checkpoint=checkpoint,  # type: ignore[arg-type]
+            metadata=dict(metadata if metadata is not None else self._metadata_of(row)),  # type: ignore[arg-type]
+            parent_config=(
+                checkpoint_config(row.thread_id, row.ns, row.parent_id) if row.parent_id else None
+            ),
+            pending_writes=pending,
         )

@@ -36,7 +36,6 @@ from flowc.runtime.sqlite_file import SqliteFile
 from . import _sql
 from ._delta import DELTA, DeltaCache, encode_delta, resolve
 from ._shared import (
-    BlobRow,
     CheckpointRow,
     assemble_many,
     metadata_of,
@@ -45,6 +44,7 @@ from ._shared import (
 )
 from ._sql import CHECKPOINT_COLUMNS, SCHEMA_VERSION, schema
 from ._sqlite_reads import _SqliteReads, stored_blobs, stored_writes
+from ._sqlite_writer import Writer
 
 __all__ = ["SqliteSaver"]
 
@@ -56,6 +56,27 @@ _Lists = list[tuple[tuple[str, str, str], str, list[Any]]]
 
 _DURABILITY = "__pregel_durability"
 """The ``configurable`` key a run on a thread gives its durability under (LangGraph's)."""
+
+
+_RUN_DURABILITIES = frozenset({"sync", "async", "exit"})
+_BASE_STORED = (
+    "SELECT 1 FROM checkpoint_blobs WHERE thread_id = ? AND checkpoint_ns = ? "
+    "AND channel = ? AND version = ?"
+)
+_BLOB_INSERT = (
+    "INSERT OR IGNORE INTO checkpoint_blobs (thread_id, checkpoint_ns, channel, "
+    "version, type, blob) VALUES (?, ?, ?, ?, ?, ?)"
+)
+_CHECKPOINT_INSERT = (
+    f"INSERT OR REPLACE INTO checkpoints ({CHECKPOINT_COLUMNS}, run_id) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_WRITE_COLUMNS = (
+    "INTO checkpoint_writes (thread_id, checkpoint_ns, checkpoint_id, task_id, idx, channel, "
+    "type, value, task_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_WRITE_UPSERT = "INSERT OR REPLACE " + _WRITE_COLUMNS
+_WRITE_INSERT = "INSERT OR IGNORE " + _WRITE_COLUMNS
 
 
 class SqliteSaver(SqliteFile, _SqliteReads, BaseCheckpointSaver):
@@ -77,6 +98,9 @@ class SqliteSaver(SqliteFile, _SqliteReads, BaseCheckpointSaver):
     """
 
     _kind = "SqliteSaver"
+    handover = True
+    """The engine hands its checkpoints over (see ``checkpoint.HANDOVER``): the writer may
+    encode a list whole later, and the body is encoded without a check that it is plain."""
 
     def __init__(
         self,
@@ -91,6 +115,7 @@ class SqliteSaver(SqliteFile, _SqliteReads, BaseCheckpointSaver):
         self._deltas = DeltaCache() if deltas else None
         self.synchronous = synchronous
         self._open(path, timeout)
+        self._writer = Writer(self._session, self._forget_deltas)
         try:
             with self._session(write=True) as conn:
                 (found,) = conn.execute("PRAGMA user_version").fetchone()
@@ -109,6 +134,14 @@ class SqliteSaver(SqliteFile, _SqliteReads, BaseCheckpointSaver):
             ) from exc
 
     # connections -------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Store what runs handed over, then close every connection this saver opened."""
+        try:
+            if not self._closed:
+                self._writer.wait()
+        finally:
+            super().close()
 
     def _configure(self, conn: sqlite3.Connection) -> None:
         super()._configure(conn)
@@ -144,6 +177,7 @@ class SqliteSaver(SqliteFile, _SqliteReads, BaseCheckpointSaver):
     def get_tuple(self, config: CheckpointConfig) -> CheckpointTuple | None:
         """The checkpoint ``config`` names, or the thread's latest."""
         thread_id, ns, checkpoint_id = thread_of(config)
+        self._writer.wait()
         with self._session(write=False) as conn:
             if checkpoint_id is None:
                 found = conn.execute(
@@ -167,6 +201,7 @@ class SqliteSaver(SqliteFile, _SqliteReads, BaseCheckpointSaver):
         ``(thread id, checkpoint id, body)``, by thread id: what ``flowc check
         --against-db`` compares a spec's state schema with.
         """
+        self._writer.wait()
         with self._session(write=False) as conn:
             rows = [
                 CheckpointRow(*values) for values in conn.execute(_sql.latest_query("?"), (ns,))
@@ -183,6 +218,7 @@ class SqliteSaver(SqliteFile, _SqliteReads, BaseCheckpointSaver):
     ) -> Iterator[CheckpointTuple]:
         """Checkpoints newest first (see :meth:`BaseCheckpointSaver.list`)."""
         query, args = _sql.list_query(config, before, limit, bool(filter), "?")
+        self._writer.wait()
         with self._session(write=False) as conn:
             found: list[tuple[CheckpointRow, dict[str, Any]]] = []
             for values in conn.execute(query, args):
@@ -214,22 +250,30 @@ class SqliteSaver(SqliteFile, _SqliteReads, BaseCheckpointSaver):
         metadata: CheckpointMetadata,
         new_versions: ChannelVersions,
     ) -> dict[str, Any]:
-        """Store a checkpoint and its new channel values in one transaction; its config."""
+        """Store a checkpoint and its new channel values in one transaction; its config.
+
+        From a run on a thread, the transaction is the writer's (see
+        :mod:`flowc.savers._sqlite_writer`): under ``"sync"`` this returns once it
+        has committed, under ``"async"`` and ``"exit"`` at once.
+        """
         whole: Mapping[str, Any] = new_versions
         deltas: _Deltas = []
         lists: _Lists = []
         if self._deltas is not None:
             whole, deltas, lists = self._plan_deltas(config, checkpoint, new_versions)
         row, blobs = split_checkpoint(self.serde, config, checkpoint, metadata, whole)
-        with self._session(write=True, config=config) as conn:
+        args = [
+            (row.thread_id, row.checkpoint_ns, b.channel, b.version, b.type, b.data) for b in blobs
+        ]
+
+        def write(conn: sqlite3.Connection) -> None:
             for channel, version, base, data in deltas:
                 # the base may be gone (another saver deleted the thread): then the list is whole
-                if conn.execute(
-                    "SELECT 1 FROM checkpoint_blobs WHERE thread_id = ? AND checkpoint_ns = ? "
-                    "AND channel = ? AND version = ?",
-                    (row.thread_id, row.checkpoint_ns, channel, base),
-                ).fetchone():
-                    blobs.append(BlobRow(channel, version, DELTA, data))
+                found = conn.execute(
+                    _BASE_STORED, (row.thread_id, row.checkpoint_ns, channel, base)
+                )
+                if found.fetchone():
+                    kind, encoded = DELTA, data
                 else:
                     kind, encoded = encode_value(
                         self.serde,
@@ -237,18 +281,10 @@ class SqliteSaver(SqliteFile, _SqliteReads, BaseCheckpointSaver):
                         channel=channel,
                         checkpoint_id=checkpoint["id"],
                     )
-                    blobs.append(BlobRow(channel, version, kind, encoded))
-            conn.executemany(
-                "INSERT OR IGNORE INTO checkpoint_blobs (thread_id, checkpoint_ns, channel, "
-                "version, type, blob) VALUES (?, ?, ?, ?, ?, ?)",
-                [
-                    (row.thread_id, row.checkpoint_ns, b.channel, b.version, b.type, b.data)
-                    for b in blobs
-                ],
-            )
+                args.append((row.thread_id, row.checkpoint_ns, channel, version, kind, encoded))
+            conn.executemany(_BLOB_INSERT, args)
             conn.execute(
-                f"INSERT OR REPLACE INTO checkpoints ({CHECKPOINT_COLUMNS}, run_id) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                _CHECKPOINT_INSERT,
                 (
                     row.thread_id,
                     row.checkpoint_ns,
@@ -261,6 +297,16 @@ class SqliteSaver(SqliteFile, _SqliteReads, BaseCheckpointSaver):
                     row.run_id,
                 ),
             )
+
+        durability = config.get("configurable", {}).get(_DURABILITY)
+        if durability in _RUN_DURABILITIES:
+            ticket = self._writer.queue(write, relaxed=durability != "sync")
+            if durability == "sync":
+                self._writer.wait(ticket)
+        else:
+            self._writer.wait()
+            with self._session(write=True, config=config) as conn:
+                write(conn)
         if self._deltas is not None:
             for key, version, value in lists:
                 self._deltas.remember(key, version, value)
@@ -271,6 +317,15 @@ class SqliteSaver(SqliteFile, _SqliteReads, BaseCheckpointSaver):
                 "checkpoint_id": row.checkpoint_id,
             }
         }
+
+    def flush(self) -> None:
+        """Wait until every checkpoint and write a run handed over is stored (a run ends)."""
+        self._writer.wait()
+
+    def _forget_deltas(self) -> None:
+        # a batch failed: what the cache says was stored may not be
+        if self._deltas is not None:
+            self._deltas.forget()
 
     def _plan_deltas(
         self, config: CheckpointConfig, checkpoint: Checkpoint, new_versions: ChannelVersions
@@ -306,32 +361,42 @@ class SqliteSaver(SqliteFile, _SqliteReads, BaseCheckpointSaver):
         task_id: str,
         task_path: str = "",
     ) -> None:
-        """Store a task's writes in one transaction: special ones replace, normal ones are kept once."""
+        """Store a task's writes: special ones replace, normal ones are kept once.
+
+        From a run on a thread they join the writer's queue (see :meth:`put`),
+        and reach the file with or before the next checkpoint.
+        """
         (thread_id, ns, checkpoint_id), rows = split_writes(
             self.serde, config, writes, task_id, task_path
         )
+        upserts = [
+            (thread_id, ns, checkpoint_id, w.task_id, w.idx, w.channel, w.type, w.data, w.task_path)
+            for w in rows
+            if w.upsert
+        ]
+        inserts = [
+            (thread_id, ns, checkpoint_id, w.task_id, w.idx, w.channel, w.type, w.data, w.task_path)
+            for w in rows
+            if not w.upsert
+        ]
+
+        def write(conn: sqlite3.Connection) -> None:
+            if upserts:
+                conn.executemany(_WRITE_UPSERT, upserts)
+            if inserts:
+                conn.executemany(_WRITE_INSERT, inserts)
+
+        durability = config.get("configurable", {}).get(_DURABILITY)
+        if durability in _RUN_DURABILITIES:
+            self._writer.queue(write, relaxed=durability != "sync")
+            return
+        self._writer.wait()
         with self._session(write=True, config=config) as conn:
-            for w in rows:
-                verb = "INSERT OR REPLACE" if w.upsert else "INSERT OR IGNORE"
-                conn.execute(
-                    f"{verb} INTO checkpoint_writes (thread_id, checkpoint_ns, checkpoint_id, "
-                    "task_id, idx, channel, type, value, task_path) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        thread_id,
-                        ns,
-                        checkpoint_id,
-                        w.task_id,
-                        w.idx,
-                        w.channel,
-                        w.type,
-                        w.data,
-                        w.task_path,
-                    ),
-                )
+            write(conn)
 
     def delete_thread(self, thread_id: str) -> None:
         """Delete a thread's checkpoints, blobs and writes, in every namespace, in one transaction."""
+        self._writer.wait()
         if self._deltas is not None:
             self._deltas.forget(thread_id)
         with self._session(write=True) as conn:
@@ -340,6 +405,7 @@ class SqliteSaver(SqliteFile, _SqliteReads, BaseCheckpointSaver):
 
     def delete_for_runs(self, run_ids: Sequence[str]) -> None:
         """Delete these runs' checkpoints, their writes and the blobs left unused, in one transaction."""
+        self._writer.wait()
         if self._deltas is not None:
             self._deltas.forget()
         with self._session(write=True) as conn:
@@ -347,12 +413,14 @@ class SqliteSaver(SqliteFile, _SqliteReads, BaseCheckpointSaver):
 
     def copy_thread(self, source_thread_id: str, target_thread_id: str) -> None:
         """Copy a thread to another id in one transaction; what the target has is kept."""
+        self._writer.wait()
         with self._session(write=True) as conn:
             _sql.copy_thread(_qmark(conn), source_thread_id, target_thread_id)
 
     def prune(self, thread_ids: Sequence[str], *, strategy: str = "keep_latest") -> None:
         """Keep each namespace's newest checkpoint (``keep_latest``), or delete the threads."""
         check_prune_strategy(strategy)
+        self._writer.wait()
         if self._deltas is not None:
             for thread_id in thread_ids:
                 self._deltas.forget(thread_id)

@@ -7,6 +7,7 @@ spec needs a working node next to its mistake).
 from __future__ import annotations
 
 import operator
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal, TypedDict
 
 from flowc import StreamWriter
@@ -199,6 +200,16 @@ def send_wrong_argument(state: State) -> list[Send[Literal["work"], int]]:
     return [Send("work", 1)]
 
 
+class Connection:
+    """A plain class: no checkpoint codec stores its instances."""
+
+
+@dataclass
+class Session:
+    """A dataclass with a field of a type no codec stores."""
+
+    user: str
+    connection: Connection
 def key_of_two(state: dict[str, object], other: object) -> str:
     """A cache key function with one parameter too many."""
     return "key"
