@@ -64,6 +64,9 @@ class FieldSpec(_Model):
         default=None, description="`module:function`, or an alias: `add`, `add_messages`."
     )
     description: str | None = None
+    untracked: bool | None = Field(
+        default=None, description="No checkpoint stores the field: it lasts one run."
+    )
 
 
 class StateSpec(_Model):
@@ -175,6 +178,8 @@ class GraphSpec(_Model):
         for key in ("agent", "interrupt_before", "interrupt_after"):
             if getattr(self, key) is None:
                 exclude[key] = True
+        if all(f.untracked is None for f in self.state.fields):
+            exclude["state"] = {"fields": {"__all__": {"untracked"}}}
         text = self.model_dump_json(by_alias=True, exclude=exclude or None)
         return hashlib.sha256(text.encode()).hexdigest()
 

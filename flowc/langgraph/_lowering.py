@@ -12,6 +12,7 @@ from typing import Any
 import pydantic
 import typing_extensions
 
+from flowc.channels import is_untracked
 from flowc.dsl.diagnostics import Diagnostic, SourceMap, Span
 from flowc.dsl.spec import END, BranchSpec, NodeSpec
 from flowc.dsl.types import RefError, is_identifier, parse_ref
@@ -105,6 +106,8 @@ class _Lowering:
             for meta in _metadata(tp):
                 owner = meta if isinstance(meta, type) else type(meta)
                 module = getattr(owner, "__module__", "") or ""
+                if is_untracked(meta):
+                    continue  # a field no checkpoint stores, as flowc's `Untracked`
                 if module.startswith(("langgraph.managed", "langgraph.channels")):
                     self.refused_fields.append(name)
                     self.error(

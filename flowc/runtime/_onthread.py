@@ -91,6 +91,7 @@ class OnThread(Supersteps):
             durability=configurable.get(DURABILITY) or "async",
             subgraphs=self.plan.subgraphs,
             schema=self.plan.schema,
+            untracked=self.plan.untracked,
         )
         before, after = (configurable.get(key) for key in BREAKPOINTS)
         if before or after:
@@ -125,6 +126,7 @@ class OnThread(Supersteps):
             durability=outer.durability,
             subgraphs=self.plan.subgraphs,
             schema=self.plan.schema,
+            untracked=self.plan.untracked,
             ns=run.checkpoint_ns,
             parents={**outer.parents, outer.ns: outer.config["configurable"]["checkpoint_id"]},
             event_ns=run.ns,

@@ -130,6 +130,7 @@ class Thread(_Reopening):
         "stream",
         "subgraphs",
         "thread_id",
+        "untracked",
         "versions",
         "written",
     )
@@ -149,9 +150,12 @@ class Thread(_Reopening):
         event_ns: tuple[str, ...] = (),
         mapped: Mapping[str, str] | None = None,
         schema: StateSchema = (),
+        untracked: frozenset[str] = frozenset(),
     ) -> None:
         configurable = config["configurable"]
         self.saver = saver
+        self.untracked = untracked
+        """The keys that last one run: left out of checkpoints, writes and ``Send`` s stored."""
         self.schema = schema
         """The state's declared fields: checkpoints record them, a resumed run checks them."""
         self.thread_id = str(configurable["thread_id"])
@@ -272,6 +276,10 @@ class Thread(_Reopening):
             if type(target) is str:
                 writes.append((BRANCH + target, None))
         self.written.update(channel for channel, _ in writes)
+        if self.untracked and writes:
+            writes = [
+                (channel, value) for channel, value in writes if channel not in self.untracked
+            ]
         if not writes:
             writes.append((NO_WRITES, None))
         if resume:
@@ -279,6 +287,15 @@ class Thread(_Reopening):
         self._put_writes(writes, tid)
 
     def _sends(self, sends: Sequence[Any]) -> list[Any]:
+        untracked = self.untracked
+        if untracked:
+            # a Send's state argument leaves the untracked keys out too, as LangGraph's does
+            sends = [
+                type(s)(s.node, {k: v for k, v in s.arg.items() if k not in untracked})
+                if isinstance(s.arg, dict)
+                else s
+                for s in sends
+            ]
         return saver_sends(self.saver, sends)
 
     def put_null_writes(self, writes: list[tuple[str, Any]]) -> None:
@@ -392,7 +409,10 @@ class Thread(_Reopening):
         self.written.clear()
         # as LangGraph's channels: a key never written has no value in a checkpoint (its start
         # value comes back on load), so a saver stores exactly what the checkpoint holds
-        channel_values: dict[str, Any] = {k: v for k, v in values.items() if k in versions}
+        untracked = self.untracked
+        channel_values: dict[str, Any] = {
+            k: v for k, v in values.items() if k in versions and k not in untracked
+        }
         if start is not None:
             channel_values[START] = dict(start)
         for name in due:

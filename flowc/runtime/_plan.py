@@ -282,6 +282,8 @@ class Plan:
             ``interrupt_before`` and ``interrupt_after``.
         schema: the state's fields with their declared types, which each checkpoint
             records (see :mod:`.fingerprint`).
+        untracked: the keys whose values last one run: no checkpoint, and no write a
+            saver keeps, holds them (LangGraph's ``UntrackedValue``).
     """
 
     __slots__ = (
@@ -310,6 +312,7 @@ class Plan:
         "stateful",
         "subgraphs",
         "timing",
+        "untracked",
     )
 
     def __init__(
@@ -330,9 +333,12 @@ class Plan:
         writes: Mapping[str, tuple[str, ...]] | None = None,
         breakpoints: tuple[tuple[str, ...], tuple[str, ...]] | None = None,
         schema: StateSchema = (),
+        untracked: frozenset[str] = frozenset(),
     ) -> None:
         self.name = name
         self.schema = schema
+        self.untracked = untracked
+        """The keys no checkpoint stores (see :mod:`flowc.channels`)."""
         self.breakpoints = (
             None if breakpoints is None else (frozenset(breakpoints[0]), frozenset(breakpoints[1]))
         )

@@ -330,7 +330,9 @@ class Supersteps(Policies):
         running = self.running[pushed:] + self.running[:pushed]
         plan = self.plan
         if plan.last_value and len(order) > 1:
-            check_concurrent_writes([writes[task][1] for task in order], plan.last_value)
+            check_concurrent_writes(
+                [writes[task][1] for task in order], plan.last_value, plan.untracked
+            )
         values = self.values
         wrote = False
         outcomes = []
