@@ -65,7 +65,7 @@ class StateField:
     """Code of the value nodes see while the field is unwritten, if any."""
     description: str | None = None
     untracked: bool = False
-    """No checkpoint stores the field (see :mod:`flowc.channels`)."""
+    """No checkpoint stores the field (see :mod:`flowc.runtime.channels`)."""
 
 
 StateKind = Literal["typeddict", "dataclass", "pydantic"]

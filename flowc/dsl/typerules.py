@@ -20,7 +20,7 @@ from typing import Any, Literal, get_args, get_origin
 
 import typing_extensions
 
-from ..channels import is_untracked
+from ..runtime.channels import is_untracked
 from .types import Import, TypeRef, import_of
 from .usercode import resolve_annotations
 
@@ -332,7 +332,7 @@ def reducer_of(tp: Any) -> Any:
 
 
 def untracked_of(tp: Any) -> bool:
-    """Whether an ``Annotated`` state key is marked untracked (see :mod:`flowc.channels`)."""
+    """Whether an ``Annotated`` state key is marked untracked (see :mod:`flowc.runtime.channels`)."""
     tp = strip_qualifiers(tp)
     return get_origin(tp) is typing.Annotated and any(map(is_untracked, get_args(tp)[1:]))
 

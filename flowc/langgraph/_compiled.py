@@ -21,6 +21,7 @@ from flowc.runtime._persist import (
 )
 from flowc.runtime.context import with_context
 from flowc.runtime.control import as_command
+from flowc.runtime.drain import with_control
 from flowc.runtime.policies import CACHE
 from flowc.runtime.store import with_store
 
@@ -187,6 +188,7 @@ class CompiledStateGraph(_ThreadState):
         if self.config:
             config = merge_configs(self.config, config)
         context = options.pop("context", None) if options else None
+        control = options.pop("control", None) if options else None
         before = options.pop("interrupt_before", None) if options else None
         after = options.pop("interrupt_after", None) if options else None
         if self._unresumable and current_task() is None:
@@ -206,6 +208,8 @@ class CompiledStateGraph(_ThreadState):
             out["configurable"] = {**out.get("configurable", {}), **extra}  # type: ignore[union-attr,index]
         if context is not None:
             out = with_context(out, coerce_context(self.context_schema, context))  # type: ignore[assignment]
+        if control is not None:
+            out = with_control(out, control)  # type: ignore[assignment]
         if self.store is not None and current_task() is None:
             # as in LangGraph, a graph run inside a task uses the root run's store (or none)
             out = with_store(out, self.store)  # type: ignore[assignment]

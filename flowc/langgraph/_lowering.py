@@ -12,10 +12,10 @@ from typing import Any
 import pydantic
 import typing_extensions
 
-from flowc.channels import is_untracked
 from flowc.dsl.diagnostics import Diagnostic, SourceMap, Span
 from flowc.dsl.spec import END, BranchSpec, NodeSpec
 from flowc.dsl.types import RefError, is_identifier, parse_ref
+from flowc.runtime.channels import is_untracked
 
 from . import _objects
 from ._adapt import (

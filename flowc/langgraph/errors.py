@@ -2,7 +2,7 @@
 raises.
 
 ``from langgraph.errors import NodeError`` becomes ``from flowc.langgraph.errors import
-NodeError``. ``GraphRecursionError``, ``InvalidUpdateError`` and ``EmptyInputError`` are
+NodeError``. ``GraphRecursionError``, ``InvalidUpdateError``, ``EmptyInputError`` and ``GraphDrained`` are
 flowc's own (what flowc runs raise).
 """
 
@@ -10,12 +10,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flowc.runtime.errors import EmptyInputError, GraphRecursionError, InvalidUpdateError
+from flowc.runtime.errors import (
+    EmptyInputError,
+    GraphDrained,
+    GraphRecursionError,
+    InvalidUpdateError,
+)
 from flowc.runtime.interrupts import is_invalid_resume
 from flowc.runtime.policies import NodeTimeoutError
 
 __all__ = [
     "EmptyInputError",
+    "GraphDrained",
     "GraphRecursionError",
     "InvalidUpdateError",
     "NodeError",

@@ -40,7 +40,9 @@ from typing import TYPE_CHECKING, Any
 
 from ._persist import Thread
 from .control import ParentCommand
+from .drain import control_of, drained
 from .errors import (
+    GraphDrained,
     GraphRecursionError,
     recursion_message,
 )
@@ -133,6 +135,21 @@ class Engine(OnThread):
     def lone(self) -> Task | None:
         """The one task object the run reuses for its supersteps of a single task."""
         return self._lone
+
+    def at_boundary(self, step: int, bound: int, due: bool) -> None:
+        """Before superstep ``step``: fail past the recursion limit ``bound``, or, when tasks
+        are ``due``, if the run's control asks it to drain (see :mod:`.drain`).
+
+        Raises:
+            GraphRecursionError: past the limit.
+            GraphDrained: the run's control asked it to drain.
+        """
+        if step > bound:
+            raise GraphRecursionError(recursion_message(bound))
+        if due:
+            error = drained(control_of(self.run.config))
+            if error is not None:
+                raise error
 
     def steps(
         self, wrote: bool, first: Goto | None = None, asynchronous: bool = False
@@ -233,10 +250,15 @@ class Engine(OnThread):
                 yield ValuesEvent(dict(values), ns)
             if thread is not None and not resuming:
                 yield from self.save(thread, step)
+            bound = limit
+            if run.config and control_of(run.config) is not None:
+                # a run with a RunControl takes the limit's branch at every step, which checks
+                # the control too: a run without one pays nothing for it
+                limit = -1
             while True:
                 step += 1
                 if step > limit:
-                    raise GraphRecursionError(recursion_message(limit))
+                    self.at_boundary(step, bound, bool(ready or pushes))
                 if (
                     len(ready) == 1
                     and not pushes
@@ -345,8 +367,13 @@ class Engine(OnThread):
                         if held:
                             yield from held
                             held.clear()
-                        # a command for the parent graph ends this graph, not the task
-                        if want_tasks and type(exc) is not ParentCommand:
+                        # a command for the parent graph ends this graph, not the task; a
+                        # subgraph's drain stops its task, which did not fail either
+                        if (
+                            want_tasks
+                            and type(exc) is not ParentCommand
+                            and type(exc) is not GraphDrained
+                        ):
                             yield from run.task_result(task, None, exc)
                         raise
                     task.active = False

@@ -338,7 +338,7 @@ class Plan:
         self.name = name
         self.schema = schema
         self.untracked = untracked
-        """The keys no checkpoint stores (see :mod:`flowc.channels`)."""
+        """The keys no checkpoint stores (see :mod:`flowc.runtime.channels`)."""
         self.breakpoints = (
             None if breakpoints is None else (frozenset(breakpoints[0]), frozenset(breakpoints[1]))
         )

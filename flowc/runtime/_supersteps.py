@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from .control import ParentCommand, Send
 from .errors import (
+    GraphDrained,
     InvalidUpdateError,
 )
 from .events import (
@@ -297,8 +298,9 @@ class Supersteps(Policies):
 
     def failed(self, task: Task, error: BaseException) -> tuple[Event, ...]:
         """A task raised ``error``: its events (the error then goes through)."""
-        if type(error) is ParentCommand:
-            # the task handed a command to the parent graph: it did not fail
+        if type(error) is ParentCommand or type(error) is GraphDrained:
+            # the task handed a command to the parent graph, or its subgraph drained (the
+            # task runs again when the run is resumed): it did not fail
             return _NOTHING
         run = self.run
         thread = self.thread

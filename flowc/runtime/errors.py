@@ -4,6 +4,7 @@ from __future__ import annotations
 
 __all__ = [
     "EmptyInputError",
+    "GraphDrained",
     "GraphRecursionError",
     "InvalidInputError",
     "InvalidUpdateError",
@@ -35,3 +36,15 @@ class InvalidUpdateError(Exception):
 
 class InvalidInputError(ValueError):
     """The input of a run does not fit the graph's input type."""
+
+
+class GraphDrained(Exception):
+    """A run stopped between supersteps because its ``RunControl`` asked it to drain.
+
+    The checkpoint before the superstep it did not start is saved: a run on a
+    thread goes on from there when given ``None`` as its input.
+    """
+
+    def __init__(self, reason: str = "shutdown") -> None:
+        self.reason = reason
+        super().__init__(f"Graph drained: {reason}")
