@@ -197,6 +197,14 @@ class CompiledStateGraph(_ThreadState):
                 self._unresumable, source_texts([d.span for d in self._unresumable])
             )
         out = _config(config, self.checkpointer)
+        seeded = _seeded_runtime(out)
+        if seeded is not None:
+            # an object a layer outside the run (a server) put in LangGraph's runtime slot: its
+            # context is the run's when the run is given none, its store when the graph has none
+            if context is None:
+                context = getattr(seeded, "context", None)
+            if self.store is None and getattr(seeded, "store", None) is not None:
+                out = with_store(out, seeded.store)  # type: ignore[assignment]
         extra: dict[str, Any] = {}
         if self.cache is not None:
             # the run reads its cache where LangGraph keeps it, in `configurable`
@@ -453,3 +461,17 @@ class CompiledStateGraph(_ThreadState):
         """The graph's nodes and edges as LangGraph gives them (``to_json()``, ``draw_mermaid()``)."""
         del config
         return drawing(self.blueprint, xray=xray)
+
+
+_RUNTIME_SLOT = "__pregel_runtime"
+"""LangGraph's ``CONFIG_KEY_RUNTIME``: where a run's ``Runtime`` is kept in ``configurable``."""
+
+
+def _seeded_runtime(config: Any) -> Any:
+    """The object a run's config carries in LangGraph's runtime slot, if any; the run's
+    config (``_config``'s own dict) then goes on without it (the caller's is left as it is)."""
+    configurable = config.get("configurable") if config else None
+    if not configurable or _RUNTIME_SLOT not in configurable:
+        return None
+    config["configurable"] = {k: v for k, v in configurable.items() if k != _RUNTIME_SLOT}
+    return configurable[_RUNTIME_SLOT]
