@@ -36,6 +36,7 @@ from ._adapt import (
     is_tool_node,
 )
 from ._blueprint import Blueprint, BranchRecord, NodeRecord
+from ._channels import delta_fields, is_delta_channel, with_delta_reducers
 from ._roots import (
     _STAND_IN,
     _STAND_IN_ROUTER,
@@ -108,6 +109,8 @@ class _Lowering:
                 module = getattr(owner, "__module__", "") or ""
                 if is_untracked(meta):
                     continue  # a field no checkpoint stores, as flowc's `Untracked`
+                if is_delta_channel(meta) and typing_extensions.is_typeddict(cls):
+                    continue  # a reducer field (see ._channels)
                 if module.startswith(("langgraph.managed", "langgraph.channels")):
                     self.refused_fields.append(name)
                     self.error(
@@ -119,6 +122,9 @@ class _Lowering:
                     )
                 elif callable(meta) and not isinstance(meta, type):
                     _serve(meta, "reducer")
+        deltas = delta_fields(cls)
+        if deltas and typing_extensions.is_typeddict(cls):
+            cls = with_delta_reducers(cls, deltas)
         self.private = _private_channels(bp)
         if self.private:
             cls = _with_channels(cls, self.private)
