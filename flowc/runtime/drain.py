@@ -13,8 +13,9 @@ Subgraphs share their parent's control. It is LangGraph's ``RunControl``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any, Final, cast
 
+from .config import Config
 from .errors import GraphDrained
 
 __all__ = ["CONTROL", "RunControl", "control_of", "drained", "with_control"]
@@ -48,11 +49,11 @@ class RunControl:
         return self._drain_reason
 
 
-def with_control(config: Mapping[str, Any] | None, control: Any) -> dict[str, Any]:
+def with_control(config: Mapping[str, Any] | None, control: Any) -> Config:
     """``config`` carrying ``control`` (a new dict; ``config`` is left as it was)."""
     out = dict(config or {})
     out["configurable"] = {**(out.get("configurable") or {}), CONTROL: control}
-    return out
+    return cast(Config, out)
 
 
 def control_of(config: Any) -> Any:
