@@ -222,6 +222,15 @@ class GraphSpec(_Model):
         description="The type of a run's context (LangGraph's `context_schema`), read by nodes.",
     )
 
+    input_keys: tuple[str, ...] | None = Field(
+        default=None,
+        description="As a subgraph, the keys it takes from its parent's state (default: all).",
+    )
+    output_keys: tuple[str, ...] | None = Field(
+        default=None,
+        description="As a subgraph, the keys it gives back to its parent (default: all).",
+    )
+
     def digest(self) -> str:
         """A stable hash of the spec (sha256 of its canonical JSON)."""
         # a spec that declares none of the later keys (node destinations, interrupts, an
@@ -237,7 +246,15 @@ class GraphSpec(_Model):
             if not any(getattr(node, key) for node in self.nodes)
         }
         exclude: Any = {"nodes": {"__all__": unset}} if unset else {}
-        for key in ("agent", "interrupt_before", "interrupt_after", "step_timeout", "context_type"):
+        for key in (
+            "agent",
+            "interrupt_before",
+            "interrupt_after",
+            "step_timeout",
+            "context_type",
+            "input_keys",
+            "output_keys",
+        ):
             if getattr(self, key) is None:
                 exclude[key] = True
         if all(f.untracked is None for f in self.state.fields):
