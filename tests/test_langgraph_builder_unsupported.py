@@ -119,23 +119,6 @@ class Answer(TypedDict):
     n: int
 
 
-@pytest.mark.parametrize("option", ["input_schema", "output_schema"])
-def test_a_subgraph_with_its_own_input_or_output_schema_fails_at_compile(option: str) -> None:
-    # LangGraph passes such a subgraph its input keys only and takes back its output keys;
-    # flowc would pass and take back every key the two states share
-    sub = one_node(**{option: Answer}).compile()
-    parent = StateGraph(State).add_node("sub", sub).add_edge(START, "sub")  # subgraph node
-    with pytest.raises(GraphCompileError) as info:
-        parent.compile()
-    (diag,) = info.value.diagnostics
-    assert (diag.code, diag.message, diag.span and diag.span.line) == (
-        "E601",
-        f"node `sub`: a subgraph with its own {option} is not supported by flowc yet "
-        "(flowc passes a subgraph the keys both states declare, and takes all of them back)",
-        line_of("subgraph node", __file__),
-    )
-
-
 def test_managed_values_in_the_state_fail_at_compile() -> None:
     class Managed(TypedDict):
         n: int

@@ -136,7 +136,7 @@ def test_langgraphs_own_get_runtime_is_refused_naming_flowcs() -> None:
     assert "from flowc.langgraph.runtime import get_runtime" in str(info.value)
 
 
-def test_runtime_has_no_server_info_or_control() -> None:
+def test_runtime_has_a_control_but_no_server_info() -> None:
     fields = {f.name for f in dataclasses.fields(Runtime)}
     assert fields == {
         "context",
@@ -145,6 +145,7 @@ def test_runtime_has_no_server_info_or_control() -> None:
         "heartbeat",
         "previous",
         "execution_info",
+        "control",
     }
 
 

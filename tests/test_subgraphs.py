@@ -167,6 +167,29 @@ def test_a_subgraph_node_writes_the_childs_final_values_of_the_parents_keys() ->
     ]
 
 
+@pytest.mark.parametrize("use_async", [False, True], ids=["sync", "async"])
+def test_a_subgraph_sharing_no_key_starts_empty_and_writes_nothing_back(use_async: bool) -> None:
+    events = run(
+        spec("subgraph_disjoint"),
+        {"topic": "cats", "count": 0},
+        stream_mode=["updates", "values"],
+        subgraphs=True,
+        use_async=use_async,
+    )
+    seen = [(e.ns[0].split(":")[0] if e.ns else "", e.mode, e.data) for e in events]
+    assert seen == [
+        ("", "values", {"topic": "cats", "count": 0}),
+        ("", "updates", {"count": 1}),
+        ("", "values", {"topic": "cats", "count": 1}),
+        # the child's own start: no key of the parent's reaches it
+        ("child", "updates", {"query": "seen ['notes']", "notes": ["0 notes"]}),
+        ("child", "values", {"query": "seen ['notes']", "notes": ["0 notes"]}),
+        ("", "updates", None),
+        ("", "updates", {"count": 2}),
+        ("", "values", {"topic": "cats", "count": 2}),
+    ]
+
+
 # -- subgraphs=False ----------------------------------------------------------------------
 
 

@@ -199,6 +199,11 @@ def _node_view(
         head = f"subgraph_node({n.name!r}, {updated_class}, _graph_{subgraph}.PLAN, {tuple(n.writes or ())!r}"
         if graph.state.kind != "typeddict":
             head += ", instance=True"
+        taken = n.subgraph.spec.input_keys if n.subgraph is not None else None
+        if taken is not None:
+            # a subgraph with an input schema starts from those of its parent's keys only
+            mine = {f.name for f in graph.state.fields}
+            head += f", inputs={tuple(k for k in taken if k in mine)!r}"
     elif plain:
         head = f"Node({n.name!r}, {updated_class}, plain=_node_{n.name}"
     elif n.is_async:

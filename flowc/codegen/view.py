@@ -305,6 +305,9 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
     if declared:
         entries = ", ".join(f"{name!r}: {keys!r}" for name, keys in declared.items())
         plan_args.append(f"writes={{{entries}}}")
+    untracked = tuple(f.name for f in graph.state.fields if f.untracked)
+    if untracked:
+        plan_args.append(f"untracked=frozenset({untracked!r})")
     if graph.recursion_limit is not None:
         plan_args.append(f"recursion_limit={graph.recursion_limit!r}")
     plan_args.append(f"schema={state_schema(graph.state.fields)!r}")

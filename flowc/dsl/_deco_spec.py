@@ -41,6 +41,7 @@ from .spec import (
     GraphSpec,
     StateSpec,
 )
+from .typerules import untracked_of
 
 _ALIAS_OF: dict[str, str] = {}
 for _alias, _target in REDUCER_ALIASES.items():
@@ -191,6 +192,7 @@ class _SpecLowering(_NodeCalls[S]):
                         else DefaultValue(value=spec.default),
                         reducer=reducer_ref,
                         description=spec.description,
+                        untracked=untracked_of(spec.type) or None,
                     )
                 )
             except ValidationError as exc:

@@ -29,6 +29,7 @@ class TomlField(_Toml):
     default: JsonValue = None
     reducer: str | None = None
     description: str | None = None
+    untracked: bool = False
 
 
 class TomlState(_Toml):

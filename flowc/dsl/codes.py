@@ -338,11 +338,6 @@ E401 = _code(
         "LangGraph."
     ),
 )
-E501 = _code(
-    "E501",
-    "a subgraph sharing no key with its parent",
-    ("A subgraph whose state shares no key with its parent's."),
-)
 E502 = _code(
     "E502",
     "a subgraph sharing a key with another type",

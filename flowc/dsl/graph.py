@@ -66,6 +66,8 @@ class StateField:
     default: str | None = None
     """Code of the value nodes see while the field is unwritten, if any."""
     description: str | None = None
+    untracked: bool = False
+    """No checkpoint stores the field (see :mod:`flowc.runtime.channels`)."""
 
 
 StateKind = Literal["typeddict", "dataclass", "pydantic"]

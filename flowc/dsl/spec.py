@@ -64,6 +64,9 @@ class FieldSpec(_Model):
         default=None, description="`module:function`, or an alias: `add`, `add_messages`."
     )
     description: str | None = None
+    untracked: bool | None = Field(
+        default=None, description="No checkpoint stores the field: it lasts one run."
+    )
 
 
 class StateSpec(_Model):
@@ -227,6 +230,15 @@ class GraphSpec(_Model):
         description="The type of a run's context (LangGraph's `context_schema`), read by nodes.",
     )
 
+    input_keys: tuple[str, ...] | None = Field(
+        default=None,
+        description="As a subgraph, the keys it takes from its parent's state (default: all).",
+    )
+    output_keys: tuple[str, ...] | None = Field(
+        default=None,
+        description="As a subgraph, the keys it gives back to its parent (default: all).",
+    )
+
     def digest(self) -> str:
         """A stable hash of the spec (sha256 of its canonical JSON)."""
         # a spec that declares none of the later keys (node destinations, interrupts, an
@@ -249,9 +261,13 @@ class GraphSpec(_Model):
             "checkpoints",
             "step_timeout",
             "context_type",
+            "input_keys",
+            "output_keys",
         ):
             if getattr(self, key) is None:
                 exclude[key] = True
+        if all(f.untracked is None for f in self.state.fields):
+            exclude["state"] = {"fields": {"__all__": {"untracked"}}}
         text = self.model_dump_json(by_alias=True, exclude=exclude or None)
         return hashlib.sha256(text.encode()).hexdigest()
 

@@ -101,6 +101,7 @@ def _to_spec(doc: TomlSpec, smap: SourceMap) -> tuple[GraphSpec | None, list[Dia
                     default=default,
                     reducer=raw.reducer,
                     description=raw.description,
+                    untracked=raw.untracked or None,
                 )
             )
     state = StateSpec.model_validate(

@@ -20,6 +20,7 @@ from typing import Any, Literal, get_args, get_origin
 
 import typing_extensions
 
+from ..runtime.channels import is_untracked
 from .types import Import, TypeRef, import_of
 from .usercode import resolve_annotations
 
@@ -40,6 +41,7 @@ __all__ = [
     "strip_qualifiers",
     "type_code",
     "typed_fields",
+    "untracked_of",
     "unwrap",
     "update_type",
     "value_fits",
@@ -323,9 +325,16 @@ def reducer_of(tp: Any) -> Any:
     tp = strip_qualifiers(tp)
     if get_origin(tp) is typing.Annotated:
         for meta in reversed(get_args(tp)[1:]):
-            if callable(meta):
+            # LangGraph's `UntrackedValue` class is callable, and no reducer
+            if callable(meta) and not is_untracked(meta):
                 return meta
     return None
+
+
+def untracked_of(tp: Any) -> bool:
+    """Whether an ``Annotated`` state key is marked untracked (see :mod:`flowc.runtime.channels`)."""
+    tp = strip_qualifiers(tp)
+    return get_origin(tp) is typing.Annotated and any(map(is_untracked, get_args(tp)[1:]))
 
 
 def update_type(reducer: Any) -> Any:

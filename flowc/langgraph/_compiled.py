@@ -20,6 +20,7 @@ from flowc.runtime._persist import (
     DURABILITY,
 )
 from flowc.runtime.control import as_command
+from flowc.runtime.drain import with_control
 from flowc.runtime.policies import CACHE
 
 from ._adapt import _annotations as _annotations_of
@@ -212,6 +213,7 @@ class CompiledStateGraph(_ThreadState):
         if self.config:
             config = merge_configs(self.config, config)
         context = options.pop("context", None) if options else None
+        control = options.pop("control", None) if options else None
         before = options.pop("interrupt_before", None) if options else None
         after = options.pop("interrupt_after", None) if options else None
         if self._unresumable and current_task() is None:
@@ -220,6 +222,14 @@ class CompiledStateGraph(_ThreadState):
                 self._unresumable, source_texts([d.span for d in self._unresumable])
             )
         out = _config(config, self.checkpointer)
+        seeded = _seeded_runtime(out)
+        if seeded is not None:
+            # an object a layer outside the run (a server) put in LangGraph's runtime slot: its
+            # context is the run's when the run is given none, its store when the graph has none
+            if context is None:
+                context = getattr(seeded, "context", None)
+            if self.store is None and getattr(seeded, "store", None) is not None:
+                out = _with_store(out, seeded.store)
         extra: dict[str, Any] = {}
         if self.cache is not None:
             # the run reads its cache where LangGraph keeps it, in `configurable`
@@ -231,6 +241,8 @@ class CompiledStateGraph(_ThreadState):
             out["configurable"] = {**out.get("configurable", {}), **extra}  # type: ignore[union-attr,index]
         if context is not None:
             out = _with_context(out, self.context_schema, context)
+        if control is not None:
+            out = with_control(out, control)
         if self.store is not None and current_task() is None:
             # as in LangGraph, a graph run inside a task uses the root run's store (or none)
             out = _with_store(out, self.store)
@@ -260,26 +272,14 @@ class CompiledStateGraph(_ThreadState):
     def __repr__(self) -> str:
         return f"<flowc CompiledStateGraph {self.name!r} ({len(self.blueprint.nodes)} nodes)>"
 
-    def _cache_namespaces(self, nodes: Sequence[str] | None) -> list[tuple[str, ...]]:
-        if self.cache is None:
-            raise ValueError("No cache is set for this graph. Cannot clear cache.")
-        from ._policies import cache_namespace
-
-        records = {record.name: record for record in self.blueprint.nodes}
-        return [
-            cache_namespace(records[name].action, name)
-            for name in (nodes or records)
-            if name in records
-        ]
-
     def clear_cache(self, nodes: Sequence[str] | None = None) -> None:
         """Drop the cache entries of ``nodes`` (of every node by default), as LangGraph's."""
-        namespaces = self._cache_namespaces(nodes)
+        namespaces = _cache_namespaces(self, nodes)
         self.cache.clear(namespaces)
 
     async def aclear_cache(self, nodes: Sequence[str] | None = None) -> None:
         """Async twin of :meth:`clear_cache`."""
-        namespaces = self._cache_namespaces(nodes)
+        namespaces = _cache_namespaces(self, nodes)
         await self.cache.aclear(namespaces)
 
     def get_name(self) -> str:
@@ -473,3 +473,33 @@ class CompiledStateGraph(_ThreadState):
         """The graph's nodes and edges as LangGraph gives them (``to_json()``, ``draw_mermaid()``)."""
         del config
         return _drawing(self.blueprint, xray)
+
+
+_RUNTIME_SLOT = "__pregel_runtime"
+"""LangGraph's ``CONFIG_KEY_RUNTIME``: where a run's ``Runtime`` is kept in ``configurable``."""
+
+
+def _seeded_runtime(config: Any) -> Any:
+    """The object a run's config carries in LangGraph's runtime slot, if any; the run's
+    config (``_config``'s own dict) then goes on without it (the caller's is left as it is)."""
+    configurable = config.get("configurable") if config else None
+    if not configurable or _RUNTIME_SLOT not in configurable:
+        return None
+    config["configurable"] = {k: v for k, v in configurable.items() if k != _RUNTIME_SLOT}
+    return configurable[_RUNTIME_SLOT]
+
+
+def _cache_namespaces(
+    graph: CompiledStateGraph, nodes: Sequence[str] | None
+) -> list[tuple[str, ...]]:
+    """Where the cache entries of ``nodes`` (every node by default) of ``graph`` live."""
+    if graph.cache is None:
+        raise ValueError("No cache is set for this graph. Cannot clear cache.")
+    from ._policies import cache_namespace
+
+    records = {record.name: record for record in graph.blueprint.nodes}
+    return [
+        cache_namespace(records[name].action, name)
+        for name in (nodes or records)
+        if name in records
+    ]

@@ -189,6 +189,7 @@ def _lower(
         nodes=tuple(nodes),
         edges=tuple(edges),
         branches=tuple(branches),
+        **low.io_keys(),
     )
     low.smap.texts.update(source_texts(list(low.smap.spans.values())))
     return spec, low

@@ -14,6 +14,7 @@ import typing_extensions
 from flowc.dsl.diagnostics import Diagnostic, SourceMap, Span
 from flowc.dsl.spec import END, BranchSpec, NodeSpec
 from flowc.dsl.types import RefError, parse_ref
+from flowc.runtime.channels import is_untracked
 
 from . import _objects
 from ._adapt import (
@@ -34,12 +35,12 @@ from ._adapt import (
     is_tool_node,
 )
 from ._blueprint import Blueprint, BranchRecord, NodeRecord
+from ._channels import delta_fields, is_delta_channel, with_delta_reducers
 from ._errors import NOT_A_NODE, UNSUPPORTED
 from ._roots import (
     _STAND_IN,
     _STAND_IN_ROUTER,
     _narrowed_router,
-    _narrowing_schema,
     _node_schema,
     _param_schema,
     _private_channels,
@@ -105,6 +106,10 @@ class _Lowering:
             for meta in _metadata(tp):
                 owner = meta if isinstance(meta, type) else type(meta)
                 module = getattr(owner, "__module__", "") or ""
+                if is_untracked(meta):
+                    continue  # a field no checkpoint stores, as flowc's `Untracked`
+                if is_delta_channel(meta) and typing_extensions.is_typeddict(cls):
+                    continue  # a reducer field (see ._channels)
                 if module.startswith(("langgraph.managed", "langgraph.channels")):
                     self.refused_fields.append(name)
                     self.error(
@@ -116,6 +121,9 @@ class _Lowering:
                     )
                 elif callable(meta) and not isinstance(meta, type):
                     _serve(meta, "reducer")
+        deltas = delta_fields(cls)
+        if deltas and typing_extensions.is_typeddict(cls):
+            cls = with_delta_reducers(cls, deltas)
         self.private = _private_channels(bp)
         if self.private:
             cls = _with_channels(cls, self.private)
@@ -124,6 +132,24 @@ class _Lowering:
             _objects.serve_import(cls, "state", cls.__qualname__)
             ref = _objects.ref(cls, "state", cls.__qualname__)
         return ref
+
+    def io_keys(self) -> dict[str, tuple[str, ...]]:
+        """The keys of the graph's input and output schemas, where they are not its state's:
+        as a subgraph, it takes the first from its parent and gives back the second."""
+        bp = self.bp
+        if self.root or not isinstance(bp.state, type):
+            return {}
+        state = list(_annotations(bp.state))
+        out: dict[str, tuple[str, ...]] = {}
+        given = bp.output_schema
+        if isinstance(given, type) and list(_annotations(given)) != state:
+            out["output_keys"] = tuple(_annotations(given))
+        taken = bp.input_schema if isinstance(bp.input_schema, type) else bp.state
+        if out or self.private or list(_annotations(taken)) != state:
+            # a subgraph takes its input schema's keys (by default its state's) only: never
+            # its private channels, which its output schema or its nodes' schemas made
+            out["input_keys"] = tuple(_annotations(taken))
+        return out
 
     def node(self, record: NodeRecord) -> NodeSpec:
         loc = ("nodes", record.name)
@@ -137,18 +163,7 @@ class _Lowering:
             known = {node.name for node in self.bp.nodes} | {END}
             common["destinations"] = tuple(name for name, _ in record.destinations if name in known)
         if is_compiled_graph(action):
-            narrowed = _narrowing_schema(action.blueprint)
-            if narrowed is not None:
-                self.error(
-                    UNSUPPORTED,
-                    f"node `{record.name}`: a subgraph with its own {narrowed} is not "
-                    "supported by flowc yet (flowc passes a subgraph the keys both states "
-                    "declare, and takes all of them back)",
-                    record.span,
-                    f"compile the subgraph without `{narrowed}=`, or call it from a node "
-                    "function and return the keys the parent should get",
-                )
-                return NodeSpec(name=record.name, call=_STAND_IN)
+            # its own input and output schemas are its spec's (see `io_keys`)
             return self.spec_of_node(
                 record, {**common, "subgraph": self.child_ref(action.blueprint)}
             )

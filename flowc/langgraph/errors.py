@@ -2,7 +2,7 @@
 raises.
 
 ``from langgraph.errors import NodeError`` becomes ``from flowc.langgraph.errors import
-NodeError``. ``GraphRecursionError``, ``InvalidUpdateError`` and ``EmptyInputError`` are
+NodeError``. ``GraphRecursionError``, ``InvalidUpdateError``, ``EmptyInputError`` and ``GraphDrained`` are
 flowc's own (what flowc runs raise).
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flowc.runtime.errors import (
     EmptyInputError,
+    GraphDrained,
     GraphRecursionError,
     InvalidUpdateError,
     NodeError,
@@ -19,6 +20,7 @@ from flowc.runtime.policies import NodeTimeoutError
 
 __all__ = [
     "EmptyInputError",
+    "GraphDrained",
     "GraphRecursionError",
     "InvalidUpdateError",
     "NodeError",

@@ -18,10 +18,11 @@ from typing import Any, Generic, TypeVar
 
 from flowc.runtime import StreamWriter, current_task
 from flowc.runtime.context import get_context
+from flowc.runtime.drain import RunControl, control_of
 from flowc.runtime.policies import current_attempt, heartbeat
 from flowc.runtime.store import STORE
 
-__all__ = ["ExecutionInfo", "Runtime", "get_runtime"]
+__all__ = ["ExecutionInfo", "RunControl", "Runtime", "get_runtime"]
 
 ContextT = TypeVar("ContextT")
 
@@ -64,6 +65,7 @@ class Runtime(Generic[ContextT]):
         heartbeat: tells the node's idle timeout that the node is still at work.
         execution_info: the task the node runs in and its attempt.
         previous: always ``None``: flowc has no functional API.
+        control: the run's ``control=`` (a :class:`RunControl`), ``None`` if it was given none.
     """
 
     context: ContextT = field(default=None)  # type: ignore[assignment]
@@ -72,10 +74,36 @@ class Runtime(Generic[ContextT]):
     heartbeat: Callable[[], None] = field(default=heartbeat)
     previous: Any = None
     execution_info: ExecutionInfo | None = None
+    control: Any = None
 
     def override(self, **overrides: Any) -> Runtime[ContextT]:
         """A copy with the given fields replaced."""
         return dataclasses.replace(self, **overrides)
+
+    def merge(self, other: Runtime[ContextT]) -> Runtime[ContextT]:
+        """``other``'s fields where it has them (truthy, or not the default writer and
+        heartbeat), this runtime's elsewhere, as LangGraph's ``Runtime.merge``."""
+        return Runtime(
+            context=other.context or self.context,
+            store=other.store or self.store,
+            stream_writer=other.stream_writer
+            if other.stream_writer is not _no_writer
+            else self.stream_writer,
+            heartbeat=other.heartbeat if other.heartbeat is not heartbeat else self.heartbeat,
+            previous=self.previous if other.previous is None else other.previous,
+            execution_info=other.execution_info or self.execution_info,
+            control=other.control or self.control,
+        )
+
+    @property
+    def drain_requested(self) -> bool:
+        """Whether the run's control asked it to drain (``False`` without a control)."""
+        return self.control is not None and bool(self.control.drain_requested)
+
+    @property
+    def drain_reason(self) -> str | None:
+        """The reason the run's control was given to drain, if any."""
+        return None if self.control is None else self.control.drain_reason
 
 
 def get_runtime(context_schema: type[ContextT] | None = None) -> Runtime[ContextT]:
@@ -109,6 +137,7 @@ def get_runtime(context_schema: type[ContextT] | None = None) -> Runtime[Context
         store=configurable.get(STORE),
         stream_writer=task.writer,
         execution_info=info,
+        control=control_of(config),
     )
 
 

@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING, Any
 from .chunks import Version, ashape_chunks, ashape_parts, shape_chunks, shape_parts
 from .config import DEFAULT_RECURSION_LIMIT, Config, NodeConfig
 from .control import Command, Send
+from .drain import RunControl, with_control
 from .errors import (
     EmptyInputError,
+    GraphDrained,
     GraphRecursionError,
     InvalidInputError,
     InvalidUpdateError,
@@ -63,6 +65,7 @@ __all__ = [
     "DebugPart",
     "EmptyInputError",
     "Event",
+    "GraphDrained",
     "GraphInterrupt",
     "GraphRecursionError",
     "Interrupt",
@@ -76,6 +79,7 @@ __all__ = [
     "Namespace",
     "NodeConfig",
     "ReplayedUpdatesEvent",
+    "RunControl",
     "Send",
     "StateSnapshot",
     "StreamMode",
@@ -100,6 +104,7 @@ __all__ = [
     "interrupt",
     "shape_chunks",
     "shape_parts",
+    "with_control",
 ]
 
 

@@ -217,6 +217,7 @@ def subgraph_node(
     shared: tuple[str, ...],
     *,
     instance: bool = False,
+    inputs: tuple[str, ...] | None = None,
     **node: Any,
 ) -> Node:
     """The node that runs ``child`` as a subgraph on the keys it shares with its parent.
@@ -230,15 +231,20 @@ def subgraph_node(
         instance: the parent's state is a dataclass or pydantic model: the
             shared keys are read from the instance the node receives, as
             LangGraph reads them (defaults filled in).
+        inputs: the keys the subgraph starts from, when not ``shared`` (its input
+            schema's keys that the parent has; ``shared`` is then its output
+            schema's).
         node: the rest of :class:`~._engine.Node`'s arguments.
     """
+
+    taken = shared if inputs is None else inputs
 
     def begin(task: Task, inp: Any, values: dict[str, Any]) -> tuple[Run, dict[str, Any], bool]:
         run = Run.nested(child.name, task, stateful=child.stateful)
         if instance:
-            state = shared_input(inp, shared)
+            state = shared_input(inp, taken)
         else:
-            state = {key: values[key] for key in shared if key in values}
+            state = {key: values[key] for key in taken if key in values}
         return (run, *child.start(state))
 
     def end(task: Task, run: Run) -> Writes:

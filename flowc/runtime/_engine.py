@@ -40,9 +40,9 @@ from typing import TYPE_CHECKING, Any
 
 from ._persist import Thread
 from .control import ParentCommand
+from .drain import control_of
 from .errors import (
-    GraphRecursionError,
-    recursion_message,
+    GraphDrained,
 )
 from .events import (
     Event,
@@ -53,7 +53,6 @@ from .interrupts import GraphInterrupt
 from .run import (
     CURRENT_TASK,
     Done,
-    Run,
     Task,
     ignore,
     no_sync,
@@ -119,20 +118,6 @@ class Engine(OnThread):
     # The engine's methods live in its bases, one concern each (a run on a thread,
     # supersteps of several tasks, policies); its state, with the defaults every
     # attribute starts with, in EngineState. Here: the superstep loop.
-
-    def __init__(self, plan: Plan, run: Run, values: dict[str, Any], given: Any = None) -> None:
-        self.plan = plan
-        self.given = given
-        """The run's input as given (on a thread, only its keys are written over the state)."""
-        self.run = run
-        self.values = values
-        if plan.joins:
-            self.seen = [set() for _ in plan.joins]
-
-    @property
-    def lone(self) -> Task | None:
-        """The one task object the run reuses for its supersteps of a single task."""
-        return self._lone
 
     def steps(
         self, wrote: bool, first: Goto | None = None, asynchronous: bool = False
@@ -233,10 +218,15 @@ class Engine(OnThread):
                 yield ValuesEvent(dict(values), ns)
             if thread is not None and not resuming:
                 yield from self.save(thread, step)
+            bound = limit
+            if run.config and control_of(run.config) is not None:
+                # a run with a RunControl takes the limit's branch at every step, which checks
+                # the control too: a run without one pays nothing for it
+                limit = -1
             while True:
                 step += 1
                 if step > limit:
-                    raise GraphRecursionError(recursion_message(limit))
+                    self.at_boundary(step, bound, bool(ready or pushes))
                 if (
                     len(ready) == 1
                     and not pushes
@@ -345,8 +335,13 @@ class Engine(OnThread):
                         if held:
                             yield from held
                             held.clear()
-                        # a command for the parent graph ends this graph, not the task
-                        if want_tasks and type(exc) is not ParentCommand:
+                        # a command for the parent graph ends this graph, not the task; a
+                        # subgraph's drain stops its task, which did not fail either
+                        if (
+                            want_tasks
+                            and type(exc) is not ParentCommand
+                            and type(exc) is not GraphDrained
+                        ):
                             yield from run.task_result(task, None, exc)
                         raise
                     task.active = False

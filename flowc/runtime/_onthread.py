@@ -93,6 +93,7 @@ class OnThread(Supersteps):
             durability=configurable.get(DURABILITY) or "async",
             subgraphs=self.plan.subgraphs,
             schema=self.plan.schema,
+            untracked=self.plan.untracked,
         )
         if self.plan.codecs:
             check_codecs(self.plan.name, self.plan.codecs, self.plan.schema, thread.saver)
@@ -151,6 +152,7 @@ class OnThread(Supersteps):
             durability=outer.durability,
             subgraphs=self.plan.subgraphs,
             schema=self.plan.schema,
+            untracked=self.plan.untracked,
             ns=run.checkpoint_ns,
             parents={**outer.parents, outer.ns: outer.config["configurable"]["checkpoint_id"]},
             event_ns=run.ns,

@@ -107,7 +107,9 @@ def shared_input(state: Any, keys: tuple[str, ...]) -> dict[str, Any]:
 
 
 def check_concurrent_writes(
-    updates: Sequence[Mapping[str, Any] | None], last_value: frozenset[str]
+    updates: Sequence[Mapping[str, Any] | None],
+    last_value: frozenset[str],
+    untracked: frozenset[str] = frozenset(),
 ) -> None:
     """Fail as LangGraph does when tasks of one superstep wrote the same plain key.
 
@@ -124,6 +126,11 @@ def check_concurrent_writes(
                 if key in last_value:
                     counts[key] = counts.get(key, 0) + 1
     for key, count in counts.items():
+        if count > 1 and key in untracked:
+            raise InvalidUpdateError(
+                f"At key '{key}': UntrackedValue(guard=True) can receive only one value per "
+                "step. Use guard=False if you want to store any one of multiple values."
+            )
         if count > 1:
             raise InvalidUpdateError(
                 f"At key '{key}': Can receive only one value per step. "

@@ -164,6 +164,7 @@ class Thread(_Reopening):
         "stream",
         "subgraphs",
         "thread_id",
+        "untracked",
         "versions",
         "written",
     )
@@ -183,9 +184,12 @@ class Thread(_Reopening):
         event_ns: tuple[str, ...] = (),
         mapped: Mapping[str, str] | None = None,
         schema: StateSchema = (),
+        untracked: frozenset[str] = frozenset(),
     ) -> None:
         configurable = config["configurable"]
         self.saver = saver
+        self.untracked = untracked
+        """The keys that last one run: left out of checkpoints, writes and ``Send`` s stored."""
         self.schema = schema
         """The state's declared fields: checkpoints record them, a resumed run checks them."""
         self.thread_id = str(configurable["thread_id"])
@@ -320,14 +324,15 @@ class Thread(_Reopening):
             if type(target) is str:
                 writes.append((BRANCH + target, None))
         self.written.update(channel for channel, _ in writes)
+        if self.untracked and writes:
+            writes = [
+                (channel, value) for channel, value in writes if channel not in self.untracked
+            ]
         if not writes:
             writes.append((NO_WRITES, None))
         if resume:
             writes.insert(0, (RESUME, resume))
         self._put_writes(writes, tid)
-
-    def _sends(self, sends: Sequence[Any]) -> list[Any]:
-        return saver_sends(self.saver, sends)
 
     def put_null_writes(self, writes: list[tuple[str, Any]]) -> None:
         """Store writes of the run itself (LangGraph's null task): a resume value, a Command's update."""
@@ -449,13 +454,16 @@ class Thread(_Reopening):
         self.written.clear()
         # as LangGraph's channels: a key never written has no value in a checkpoint (its start
         # value comes back on load), so a saver stores exactly what the checkpoint holds
-        channel_values: dict[str, Any] = {k: v for k, v in values.items() if k in versions}
+        untracked = self.untracked
+        channel_values: dict[str, Any] = {
+            k: v for k, v in values.items() if k in versions and k not in untracked
+        }
         if start is not None:
             channel_values[START] = dict(start)
         for name in due:
             channel_values[BRANCH + name] = None
         if sends:
-            channel_values[TASKS] = self._sends(sends)
+            channel_values[TASKS] = thread_sends(self, sends)
         checkpoint_id = str(self.new_id(clock_seq=step))
         checkpoint = {
             "v": 4,
@@ -512,3 +520,17 @@ class Thread(_Reopening):
         return checkpoint_id, self._events(
             checkpoint_id, parent_config, values, metadata, names, tasks, step
         )
+
+
+def thread_sends(thread: Thread, sends: Sequence[Any]) -> list[Any]:
+    """``sends`` as ``thread``'s saver stores them: a ``Send``'s state argument leaves the
+    untracked keys out, as LangGraph's does."""
+    untracked = thread.untracked
+    if untracked:
+        sends = [
+            type(s)(s.node, {k: v for k, v in s.arg.items() if k not in untracked})
+            if isinstance(s.arg, dict)
+            else s
+            for s in sends
+        ]
+    return saver_sends(thread.saver, sends)

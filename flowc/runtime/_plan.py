@@ -290,6 +290,8 @@ class Plan:
             spec opts into pickle): a run on a thread refuses a saver whose serializer
             refuses pickles before anything runs. Every other field is stored as JSON or
             tagged JSON.
+        untracked: the keys whose values last one run: no checkpoint, and no write a
+            saver keeps, holds them (LangGraph's ``UntrackedValue``).
         step_timeout: the seconds a superstep may take (the spec's ``step_timeout``),
             unless a run's config says otherwise.
     """
@@ -322,6 +324,7 @@ class Plan:
         "step_timeout",
         "subgraphs",
         "timing",
+        "untracked",
     )
 
     def __init__(
@@ -343,11 +346,14 @@ class Plan:
         breakpoints: tuple[tuple[str, ...], tuple[str, ...]] | None = None,
         schema: StateSchema = (),
         codecs: tuple[tuple[str, str], ...] = (),
+        untracked: frozenset[str] = frozenset(),
         step_timeout: float | None = None,
     ) -> None:
         self.name = name
         self.schema = schema
         self.codecs = codecs
+        self.untracked = untracked
+        """The keys no checkpoint stores (see :mod:`flowc.runtime.channels`)."""
         self.step_timeout = step_timeout
         self.breakpoints = (
             None if breakpoints is None else (frozenset(breakpoints[0]), frozenset(breakpoints[1]))

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any, Final
 
-from ._persist import BRANCH, INTERRUPT, NULL_TASK_ID, RESUME, TASKS, Thread
+from ._persist import BRANCH, INTERRUPT, NULL_TASK_ID, RESUME, TASKS, Thread, thread_sends
 from .control import Send, as_command, as_send
 from .errors import EmptyInputError, InvalidUpdateError
 from .interrupts import Interrupt, as_interrupt
@@ -229,7 +229,7 @@ def _goto(goto: Any, thread: Thread) -> list[tuple[str, tuple[str, Any]]]:
                 f"Command(goto={target!r}) as input: goto takes node names and Sends"
             )
         # stored as the thread's saver stores a checkpoint's Send tasks
-        out.append((send.node, (TASKS, thread._sends([send])[0])))
+        out.append((send.node, (TASKS, thread_sends(thread, [send])[0])))
     return out
 
 

@@ -12,8 +12,12 @@ from collections.abc import Generator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .control import ParentCommand, Send
+from .drain import control_of, drained
 from .errors import (
+    GraphDrained,
+    GraphRecursionError,
     InvalidUpdateError,
+    recursion_message,
 )
 from .events import (
     CustomEvent,
@@ -21,6 +25,7 @@ from .events import (
     ValuesEvent,
 )
 from .run import (
+    Run,
     Task,
     check_concurrent_writes,
     ignore,
@@ -30,7 +35,7 @@ if TYPE_CHECKING:
     pass
 
 
-from ._plan import Goto, Node, Writes
+from ._plan import Goto, Node, Plan, Writes
 from ._steps import (
     _NO_WRITES,
     _NONE_HELD,
@@ -50,7 +55,37 @@ from ._steps import (
 
 
 class Policies(EngineState):
-    """The engine's methods for the node policies: cache, error handlers, step timeout."""
+    """The engine's making, its step boundary (recursion limit, drain), and its methods for
+    the node policies: cache, error handlers, step timeout."""
+
+    def __init__(self, plan: Plan, run: Run, values: dict[str, Any], given: Any = None) -> None:
+        self.plan = plan
+        self.given = given
+        """The run's input as given (on a thread, only its keys are written over the state)."""
+        self.run = run
+        self.values = values
+        if plan.joins:
+            self.seen = [set() for _ in plan.joins]
+
+    @property
+    def lone(self) -> Task | None:
+        """The one task object the run reuses for its supersteps of a single task."""
+        return self._lone
+
+    def at_boundary(self, step: int, bound: int, due: bool) -> None:
+        """Before superstep ``step``: fail past the recursion limit ``bound``, or, when tasks
+        are ``due``, if the run's control asks it to drain (see :mod:`.drain`).
+
+        Raises:
+            GraphRecursionError: past the limit.
+            GraphDrained: the run's control asked it to drain.
+        """
+        if step > bound:
+            raise GraphRecursionError(recursion_message(bound))
+        if due:
+            error = drained(control_of(self.run.config))
+            if error is not None:
+                raise error
 
     def use_policies(self, saving: bool) -> bool:
         """Take what the plan's policies need of the run (its cache, handlers, step timeout).
@@ -301,8 +336,9 @@ class Supersteps(Policies):
 
     def failed(self, task: Task, error: BaseException) -> tuple[Event, ...]:
         """A task raised ``error``: its events (the error then goes through)."""
-        if type(error) is ParentCommand:
-            # the task handed a command to the parent graph: it did not fail
+        if type(error) is ParentCommand or type(error) is GraphDrained:
+            # the task handed a command to the parent graph, or its subgraph drained (the
+            # task runs again when the run is resumed): it did not fail
             return _NOTHING
         run = self.run
         thread = self.thread
@@ -334,7 +370,9 @@ class Supersteps(Policies):
         running = self.running[pushed:] + self.running[:pushed]
         plan = self.plan
         if plan.last_value and len(order) > 1:
-            check_concurrent_writes([writes[task][1] for task in order], plan.last_value)
+            check_concurrent_writes(
+                [writes[task][1] for task in order], plan.last_value, plan.untracked
+            )
         values = self.values
         wrote = False
         outcomes = []

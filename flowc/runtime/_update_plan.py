@@ -161,7 +161,7 @@ def plan_update(
         task_writes.append((tid, writes))
         state_updates.append(update)
     if plan.last_value and len(state_updates) > 1:
-        check_concurrent_writes(state_updates, plan.last_value)
+        check_concurrent_writes(state_updates, plan.last_value, plan.untracked)
     written: set[str] = set()
     for update in state_updates:
         if update:

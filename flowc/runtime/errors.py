@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "EmptyInputError",
+    "GraphDrained",
     "GraphRecursionError",
     "InvalidInputError",
     "InvalidUpdateError",
@@ -53,3 +54,15 @@ class NodeError:
 
     node: str
     error: BaseException
+
+
+class GraphDrained(Exception):
+    """A run stopped between supersteps because its ``RunControl`` asked it to drain.
+
+    The checkpoint before the superstep it did not start is saved: a run on a
+    thread goes on from there when given ``None`` as its input.
+    """
+
+    def __init__(self, reason: str = "shutdown") -> None:
+        self.reason = reason
+        super().__init__(f"Graph drained: {reason}")

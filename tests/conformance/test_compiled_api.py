@@ -98,3 +98,44 @@ def test_checkpoint_during_warns_and_means_durability_as_in_langgraph(during: bo
             graph.invoke({"n": 0}, config, checkpoint_during=during, durability="sync")
         outcomes.append((result, steps, [str(w.message) for w in caught], str(both.value)))
     assert outcomes[1] == outcomes[0]
+
+
+class _ServerSeed:
+    """What a layer outside the run (a server) puts in LangGraph's runtime slot: an object
+    with a context and a store, which is no ``Runtime``."""
+
+    def __init__(self, store: Any) -> None:
+        self.context = {"source": "graph-level"}
+        self.store = store
+
+
+def _seeded(graph_class: Any, start: str, runtime_class: Any, context: Any) -> Any:
+    from langgraph.store.memory import InMemoryStore
+
+    store = InMemoryStore()
+    seen: dict[str, Any] = {}
+
+    def echo(state: State, runtime: runtime_class) -> dict[str, Any]:  # type: ignore[valid-type]
+        seen["context"] = runtime.context
+        seen["store"] = runtime.store is store
+        return {"n": state["n"] + 1}
+
+    graph = graph_class(State).add_node("echo", echo).add_edge(start, "echo").compile()
+    config: dict[str, Any] = {"configurable": {"__pregel_runtime": _ServerSeed(store), "x": 1}}
+    result = graph.invoke({"n": 1}, config, context=context)
+    # the caller's config is left as it was
+    return result, seen, sorted(config["configurable"])
+
+
+@pytest.mark.parametrize("context", [None, {"source": "run"}], ids=["seeded", "given"])
+def test_an_object_in_the_runtime_slot_gives_its_context_and_store_as_in_langgraph(
+    context: Any,
+) -> None:
+    from langgraph.runtime import Runtime as LangGraphRuntime
+
+    from flowc.langgraph import START as FLOWC_START
+    from flowc.langgraph.runtime import Runtime as FlowcRuntime
+
+    expected = _seeded(LangGraphStateGraph, START, LangGraphRuntime, context)
+    assert _seeded(FlowcStateGraph, FLOWC_START, FlowcRuntime, context) == expected
+    assert expected[1]["context"] == (context or {"source": "graph-level"})

@@ -35,6 +35,7 @@ SPEC_NAMES = (
     "subgraph_async",
     "subgraph_in_node",
     "subgraph_in_node_async",
+    "subgraph_disjoint",
 )
 DECORATED = ("flowc_demo.subgraph_decorated:parent", "flowc_demo.subgraph_decorated:top")
 EXAMPLES = (*SPEC_NAMES, *DECORATED)

@@ -1,4 +1,5 @@
-"""Subgraph nodes whose graphs share no key with the parent, or share one with another type."""
+"""Subgraph nodes whose graphs share a key with another type, or are held by no module-level name
+(`lookup` shares no key at all, which is no error: it runs on an empty input, as in LangGraph)."""
 
 from __future__ import annotations
 

@@ -167,7 +167,14 @@ class NodePass(Pass):
             self.diags.extend(found)
             if sub is None:
                 return None
-            shared = tuple(f.name for f in sub.state.fields if self.has_key(f.name))
+            # a subgraph with an output schema gives back those of its keys only (LangGraph's
+            # node writes what the subgraph's invoke returns)
+            given = sub.spec.output_keys
+            shared = tuple(
+                f.name
+                for f in sub.state.fields
+                if self.has_key(f.name) and (given is None or f.name in given)
+            )
             self.definite_writes[node.name] = set()
             if name is None:
                 return None

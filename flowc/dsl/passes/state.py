@@ -38,6 +38,7 @@ from ..typerules import (
     show_type,
     type_code,
     typed_fields,
+    untracked_of,
     unwrap,
     update_type,
     value_fits,
@@ -235,6 +236,7 @@ class StatePass(Pass):
                     reducer=ref,
                     initial=initial,
                     default=defaults.get(name),
+                    untracked=untracked_of(tp),
                 )
             )
         ref = self.ref_of(cls, loc, "state class")
@@ -310,6 +312,7 @@ class StatePass(Pass):
             initial=initial,
             default=default,
             description=fs.description,
+            untracked=bool(fs.untracked),
         )
 
     def check_pydantic_type(self, fs: FieldSpec, tref: TypeRef) -> bool:

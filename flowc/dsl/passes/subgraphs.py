@@ -6,7 +6,8 @@ named by several nodes is checked once, from a cache shared by the tree), and
 checks that it fits its node: that it is not a graph it is part of, that the
 tree stays within :data:`MAX_SUBGRAPH_DEPTH`, that no two graphs of the tree
 would be compiled to the same module, and that the keys both states share
-have the same type. Gives the checked subgraph (``None`` when it does not fit)
+have the same type (a subgraph may share none: it then starts from an empty
+input and gives nothing back, as in LangGraph). Gives the checked subgraph (``None`` when it does not fit)
 with the diagnostics, and collects the source texts of the subgraphs' files
 for the caller's result (the caller's :class:`SourceMap` is never edited).
 """
@@ -20,7 +21,7 @@ from ..diagnostics import Diagnostic, Loc, Severity, SourceMap
 from ..graph import CheckedGraph, CheckResult, StateInfo
 from ..spec import GraphSpec, NodeSpec
 from ..typerules import compatible, show_type
-from .report import Pass, node_list, origin_key, short_origin
+from .report import Pass, origin_key, short_origin
 from .state import CheckedState
 
 __all__ = ["MAX_SUBGRAPH_DEPTH", "SubgraphCache", "SubgraphLoader", "Subgraphs"]
@@ -91,7 +92,6 @@ class _SubgraphCheck(Pass):
         self.texts = tree.texts
         self.state_types = checked_state.types
         self.has_key = checked_state.has_key
-        self.keys = checked_state.keys
 
     def check_subgraph(self, node: NodeSpec, state: StateInfo | None) -> CheckedGraph | None:
         loc: Loc = ("nodes", node.name, "subgraph")
@@ -149,17 +149,9 @@ class _SubgraphCheck(Pass):
             return None
         if state is None:
             return sub
+        # a subgraph may share no key at all: LangGraph runs it on an empty input and takes
+        # nothing back (its node's update is `None`), so only the shared keys are checked
         shared = [f for f in sub.state.fields if self.has_key(f.name)]
-        if not shared:
-            self.error(
-                "E501",
-                f"subgraph `{sub.name}` shares no state key with graph `{self.spec.name}`",
-                loc,
-                "a subgraph node passes the keys both states declare; "
-                f"`{sub.name}` has {node_list(f.name for f in sub.state.fields)}; "
-                f"`{self.spec.name}` has {node_list(self.keys())}",
-            )
-            return None
         ok = True
         for f in shared:
             mine = self.state_types.get(f.name)
