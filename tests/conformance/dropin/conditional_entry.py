@@ -36,7 +36,8 @@ def large_second(state: State):
     # runs only next to `small`: finish second, so that both runtimes stream one order
     small_done.wait(timeout=5)
     small_done.clear()
-    time.sleep(0.005)
+    # small's outcome is on its way to the loop when it returns: large's comes well after
+    time.sleep(0.03)
     return {"seen": ["large"]}
 
 

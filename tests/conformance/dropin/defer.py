@@ -30,7 +30,7 @@ def logs(name, *, signal=None, after=None):
             after.wait(5)
             after.clear()
             # and the other node's result is in
-            time.sleep(0.02)
+            time.sleep(0.04)
         result = {"log": [f"{name} after {len(state['log'])}"]}
         if signal is not None:
             signal.set()

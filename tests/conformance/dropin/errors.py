@@ -26,7 +26,7 @@ def quick(state: State):
 
 
 def slow_explode(state: State):
-    time.sleep(0.02)
+    time.sleep(0.04)
     raise RuntimeError("late failure")
 
 

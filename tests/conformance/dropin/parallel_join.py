@@ -30,7 +30,7 @@ class Turns:
     def wait(self, name: str) -> None:
         with self.cond:
             self.cond.wait_for(lambda: self.order[self.turn] == name, timeout=5)
-        time.sleep(0.01)
+        time.sleep(0.02)
 
     def done(self) -> None:
         with self.cond:

@@ -40,7 +40,7 @@ def third_time(error, key="third", before_second=None):
         if attempt == 2 and before_second is not None:
             before_second.wait(5)
             before_second.clear()
-            time.sleep(0.02)
+            time.sleep(0.04)
         get_stream_writer()({"attempt": attempt})
         if attempt < 3:
             raise error(f"attempt {attempt}")

@@ -61,7 +61,7 @@ def g(state: State):
     # runs only next to `f`: finish second, so that both runtimes stream one order
     f_done.wait(timeout=5)
     f_done.clear()
-    time.sleep(0.005)
+    time.sleep(0.03)
     return {"path": ["g"]}
 
 
@@ -95,7 +95,7 @@ def second_writer(state: State):
     # finish second, so that both runtimes stream the two updates in one order
     first_done.wait(timeout=5)
     first_done.clear()
-    time.sleep(0.005)
+    time.sleep(0.03)
     return {"start": 200}
 
 
