@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 
 from flowc.dsl.graph import CheckedGraph
-from flowc.dsl.names import camel
+from flowc.dsl.names import camel, node_identifiers
 from flowc.dsl.typerules import type_code
 from flowc.dsl.types import Import, TypeRef
 
@@ -132,11 +132,12 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
     update_type = scope.define(f"{prefix}Update")
     event_union = scope.define(f"{prefix}Event")
     alias_names = {m: scope.define(f"{prefix}{_MODE_CLASS[m]}Event") for m in MODES_TYPED}
+    idents = node_identifiers(n.name for n in graph.nodes)
     node_names = {
         n.name: (
-            scope.define(f"{camel(n.name)}Updated", f"{camel(n.name)}NodeUpdated"),
-            scope.define(f"{camel(n.name)}Update", f"{camel(n.name)}NodeUpdate"),
-            scope.define(f"{camel(n.name)}Node", f"{camel(n.name)}NodeProtocol"),
+            scope.define(f"{camel(idents[n.name])}Updated", f"{camel(idents[n.name])}NodeUpdated"),
+            scope.define(f"{camel(idents[n.name])}Update", f"{camel(idents[n.name])}NodeUpdate"),
+            scope.define(f"{camel(idents[n.name])}Node", f"{camel(idents[n.name])}NodeProtocol"),
         )
         for n in graph.nodes
     }
@@ -177,7 +178,15 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
     )
     nodes = tuple(
         _node_view(
-            graph, n, state_type, update_type, node_names[n.name], scope, runner_imports, user_types
+            graph,
+            n,
+            idents[n.name],
+            state_type,
+            update_type,
+            node_names[n.name],
+            scope,
+            runner_imports,
+            user_types,
         )
         for n in graph.nodes
     )
