@@ -772,3 +772,30 @@ def test_a_root_state_is_one_value_that_nodes_replace_or_reduce() -> None:
         "title": "LangGraphInput",
         "type": "array",
     }
+
+
+def test_debug_prints_every_update_and_values_chunk_in_bold(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    def shout(state: State) -> dict[str, Any]:
+        return {"log": ["shout"]}
+
+    builder = StateGraph(State).add_node("a", bump).add_node("b", shout)
+    graph = builder.add_edge(START, "a").add_edge("a", "b").compile(debug=True)
+    assert graph.invoke({"n": 1}) == {"n": 2, "log": ["bump", "shout"]}
+    assert capsys.readouterr().out.splitlines() == [
+        "\033[1m[values]\033[0m {'n': 1, 'log': []}",
+        "\033[1m[updates]\033[0m {'a': {'n': 2, 'log': ['bump']}}",
+        "\033[1m[values]\033[0m {'n': 2, 'log': ['bump']}",
+        "\033[1m[updates]\033[0m {'b': {'log': ['shout']}}",
+        "\033[1m[values]\033[0m {'n': 2, 'log': ['bump', 'shout']}",
+    ]
+
+
+def test_print_mode_prints_a_mode_the_run_does_not_yield(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    graph = StateGraph(State).add_node("a", bump).add_edge(START, "a").compile()
+    chunks = list(graph.stream({"n": 1}, stream_mode="values", print_mode="updates"))
+    assert chunks == [{"n": 1, "log": []}, {"n": 2, "log": ["bump"]}]
+    assert capsys.readouterr().out == "\033[1m[updates]\033[0m {'a': {'n': 2, 'log': ['bump']}}\n"

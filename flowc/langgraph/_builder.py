@@ -53,10 +53,6 @@ _STORE_METHODS = ("batch", "abatch", "get", "put", "search")
 """What nodes and tools call on a store (LangGraph's ``BaseStore``)."""
 
 _COMPILE_OPTIONS: dict[str, tuple[str, str]] = {
-    "debug": (
-        "`debug=True` (printing every step) is not supported by flowc",
-        'stream with `stream_mode="debug"`',
-    ),
     "transformers": (
         "stream transformers (`transformers=`) are not supported by flowc yet",
         "compile without `transformers`",
@@ -499,7 +495,6 @@ class StateGraph(_Recording, Generic[StateT]):
 
         span = call_site()
         given = {
-            "debug": bool(debug),
             "transformers": bool(transformers),
         }
         problems = [
@@ -551,4 +546,5 @@ class StateGraph(_Recording, Generic[StateT]):
             store=store,
             interrupt_before=interrupt_before,
             interrupt_after=interrupt_after,
+            debug=debug,
         )

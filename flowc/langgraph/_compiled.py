@@ -10,7 +10,7 @@ that flowc does not support fail before anything runs, naming the option.
 from __future__ import annotations
 
 import copy
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +40,7 @@ from ._chunks import (
 )
 from ._draw import DrawableGraph, drawing
 from ._errors import GraphCompileError, deprecated, source_texts
+from ._printing import aprinted, print_event, print_modes, printed, run_modes
 from ._roots import ROOT, is_root_state
 from ._run_options import _config, _io_keys, _nodes, _refuse, merge_configs
 from ._schema import schema_name, state_json_schema
@@ -77,8 +78,11 @@ class CompiledStateGraph(_ThreadState):
         store: Any = None,
         interrupt_before: Any = None,
         interrupt_after: Any = None,
+        debug: bool = False,
     ) -> None:
         self.module = module
+        self.debug = debug
+        """Print every run's ``updates`` and ``values`` chunks (``compile(debug=True)``)."""
         self.stateful = stateful
         """Compiled with ``checkpointer=True``: as a subgraph node it keeps its state on the
         thread from one run of the node to the next."""
@@ -129,6 +133,16 @@ class CompiledStateGraph(_ThreadState):
         if keys is None or not isinstance(input, Mapping) or all(k in keys for k in input):
             return input
         return {k: v for k, v in input.items() if k in keys}
+
+    def _printing(self, options: dict[str, Any]) -> tuple[str, ...]:
+        """The modes a run prints (taking ``debug`` and ``print_mode`` out of ``options``)."""
+        debug = options.pop("debug", None)
+        return print_modes(debug or self.debug, options.pop("print_mode", ()))
+
+    def _print_events(self, events: Iterable[Any], printing: Sequence[str]) -> None:
+        for event in events:
+            if event.mode in printing:
+                print_event(event, self._root)
 
     def _final(self, latest: Any) -> Any:
         """What ``invoke`` returns of a run on a thread: :meth:`_output`, with the
@@ -302,6 +316,23 @@ class CompiledStateGraph(_ThreadState):
             version: ``"v1"``'s chunk shapes, or ``"v2"``'s stream parts
                 (``{"type", "ns", "data"}`` dicts).
         """
+        printing = self._printing(options)
+        if printing:
+            modes = run_modes(stream_mode, printing)
+            inner = self._stream(input, config, modes, subgraphs, version, options)
+            yield from printed(inner, stream_mode, subgraphs, version, printing)
+        else:
+            yield from self._stream(input, config, stream_mode, subgraphs, version, options)
+
+    def _stream(
+        self,
+        input: Any,
+        config: Mapping[str, Any] | None,
+        stream_mode: str | Sequence[str] | None,
+        subgraphs: bool,
+        version: str,
+        options: dict[str, Any],
+    ) -> Iterator[Any]:
         run_config = self._config(config, options)
         _refuse(version, options)
         chunks = self.module.stream_chunks(
@@ -326,6 +357,27 @@ class CompiledStateGraph(_ThreadState):
         **options: Any,
     ) -> AsyncIterator[Any]:
         """Async twin of :meth:`stream`."""
+        printing = self._printing(options)
+        if printing:
+            modes = run_modes(stream_mode, printing)
+            inner = self._astream(input, config, modes, subgraphs, version, options)
+            async for chunk in aprinted(inner, stream_mode, subgraphs, version, printing):
+                yield chunk
+        else:
+            async for chunk in self._astream(
+                input, config, stream_mode, subgraphs, version, options
+            ):
+                yield chunk
+
+    async def _astream(
+        self,
+        input: Any,
+        config: Mapping[str, Any] | None,
+        stream_mode: str | Sequence[str] | None,
+        subgraphs: bool,
+        version: str,
+        options: dict[str, Any],
+    ) -> AsyncIterator[Any]:
         run_config = self._config(config, options)
         _refuse(version, options)
         chunks = self.module.astream_chunks(
@@ -358,17 +410,21 @@ class CompiledStateGraph(_ThreadState):
         and other modes' chunks as stream parts; with ``subgraphs=True`` those chunks
         include the subgraphs' (the last state is the graph's own either way).
         """
+        printing = self._printing(options)
         run_config = self._config(config, options)
         _refuse(version, options)
         input = self._input(input)
         if stream_mode != "values" or version == "v2":
+            nested = subgraphs and stream_mode != "values"
             chunks = self.module.stream_chunks(
                 input,
-                stream_mode=stream_mode,
+                stream_mode=run_modes(stream_mode, printing) if printing else stream_mode,
                 config=run_config,
                 version=version,
-                subgraphs=subgraphs and stream_mode != "values",
+                subgraphs=nested,
             )
+            if printing:
+                chunks = printed(chunks, stream_mode, nested, version, printing, self._root)
             if self._output_keys is not None:
                 chunks = _output_chunks(
                     chunks, stream_mode, version, self._output_keys, input, subgraphs
@@ -379,13 +435,20 @@ class CompiledStateGraph(_ThreadState):
                 )
             return _result(list(chunks), stream_mode, version)
         if self.checkpointer is not None:
-            modes = ["updates", "values"]
-            return self._final(
-                _latest(list(self.module.stream(input, stream_mode=modes, config=run_config)))
-            )
+            modes = run_modes(["updates", "values"], printing)
+            events = list(self.module.stream(input, stream_mode=modes, config=run_config))
+            self._print_events(events, printing)
+            return self._final(_latest(events))
         latest = None
-        for event in self.module.stream(input, stream_mode="values", config=run_config):
-            latest = event.data
+        for event in self.module.stream(
+            input,
+            stream_mode=run_modes("values", printing) if printing else "values",
+            config=run_config,
+        ):
+            if printing:
+                self._print_events((event,), printing)
+            if event.mode == "values":
+                latest = event.data
         return self._output(latest)
 
     async def ainvoke(
@@ -399,17 +462,21 @@ class CompiledStateGraph(_ThreadState):
         **options: Any,
     ) -> Any:
         """Async twin of :meth:`invoke`."""
+        printing = self._printing(options)
         run_config = self._config(config, options)
         _refuse(version, options)
         input = self._input(input)
         if stream_mode != "values" or version == "v2":
+            nested = subgraphs and stream_mode != "values"
             chunks = self.module.astream_chunks(
                 input,
-                stream_mode=stream_mode,
+                stream_mode=run_modes(stream_mode, printing) if printing else stream_mode,
                 config=run_config,
                 version=version,
-                subgraphs=subgraphs and stream_mode != "values",
+                subgraphs=nested,
             )
+            if printing:
+                chunks = aprinted(chunks, stream_mode, nested, version, printing, self._root)
             got = [chunk async for chunk in chunks]
             if self._root:
                 got = list(
@@ -425,12 +492,21 @@ class CompiledStateGraph(_ThreadState):
                 )
             return _result(got, stream_mode, version)
         if self.checkpointer is not None:
-            modes = ["updates", "values"]
-            events = self.module.astream(input, stream_mode=modes, config=run_config)
-            return self._final(_latest([event async for event in events]))
+            modes = run_modes(["updates", "values"], printing)
+            stream = self.module.astream(input, stream_mode=modes, config=run_config)
+            events = [event async for event in stream]
+            self._print_events(events, printing)
+            return self._final(_latest(events))
         latest = None
-        async for event in self.module.astream(input, stream_mode="values", config=run_config):
-            latest = event.data
+        async for event in self.module.astream(
+            input,
+            stream_mode=run_modes("values", printing) if printing else "values",
+            config=run_config,
+        ):
+            if printing:
+                self._print_events((event,), printing)
+            if event.mode == "values":
+                latest = event.data
         return self._output(latest)
 
     def get_input_jsonschema(self, config: Mapping[str, Any] | None = None) -> dict[str, Any]:
