@@ -10,9 +10,14 @@ that flowc does not support fail before anything runs, naming the option.
 from __future__ import annotations
 
 import copy
+import dataclasses
+import warnings
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
+
+import pydantic
+import typing_extensions
 
 from flowc.runtime import Config, current_task
 from flowc.runtime._engine import BREAKPOINTS, STEP_TIMEOUT
@@ -40,10 +45,11 @@ from ._chunks import (
 )
 from ._draw import DrawableGraph, drawing
 from ._errors import GraphCompileError, deprecated, source_texts
+from ._nodes_view import PregelNode, pregel_nodes
 from ._printing import aprinted, print_event, print_modes, printed, run_modes
 from ._roots import ROOT, is_root_state
 from ._run_options import _config, _io_keys, _nodes, _refuse, merge_configs
-from ._schema import schema_name, state_json_schema
+from ._schema import _pydantic_typeddict, schema_name, state_json_schema
 from ._thread_state import PregelTask, StateSnapshot, _ThreadState
 from .runtime import coerce_context
 
@@ -509,6 +515,95 @@ class CompiledStateGraph(_ThreadState):
                 latest = event.data
         return self._output(latest)
 
+    def batch(
+        self,
+        inputs: Sequence[Any],
+        config: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = None,
+        *,
+        return_exceptions: bool = False,
+        **kwargs: Any,
+    ) -> list[Any]:
+        """``invoke`` on each input, on threads (at most the config's ``max_concurrency`` at
+        once), as LangChain's ``Runnable.batch``: the results in the inputs' order.
+
+        Args:
+            inputs: the inputs.
+            config: one config for every run, or a list of one per input.
+            return_exceptions: give a run's exception as its result instead of raising it.
+        """
+        if not inputs:
+            return []
+        configs = _config_list(config, len(inputs))
+
+        def run(input: Any, config: Mapping[str, Any]) -> Any:
+            try:
+                return self.invoke(input, config, **kwargs)
+            except Exception as exc:
+                if return_exceptions:
+                    return exc
+                raise
+
+        if len(inputs) == 1:
+            return [run(inputs[0], configs[0])]
+        from concurrent.futures import ThreadPoolExecutor
+
+        workers = configs[0].get("max_concurrency")
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            return list(pool.map(run, inputs, configs))
+
+    async def abatch(
+        self,
+        inputs: Sequence[Any],
+        config: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = None,
+        *,
+        return_exceptions: bool = False,
+        **kwargs: Any,
+    ) -> list[Any]:
+        """Async twin of :meth:`batch`: ``ainvoke`` on each input, at most ``max_concurrency``
+        at once."""
+        if not inputs:
+            return []
+        import asyncio
+
+        configs = _config_list(config, len(inputs))
+        limit = configs[0].get("max_concurrency")
+        gate = asyncio.Semaphore(limit) if limit else None
+
+        async def run(input: Any, config: Mapping[str, Any]) -> Any:
+            try:
+                if gate is None:
+                    return await self.ainvoke(input, config, **kwargs)
+                async with gate:
+                    return await self.ainvoke(input, config, **kwargs)
+            except Exception as exc:
+                if return_exceptions:
+                    return exc
+                raise
+
+        return list(await asyncio.gather(*map(run, inputs, configs)))
+
+    @property
+    def nodes(self) -> dict[str, PregelNode]:
+        """The graph's nodes as LangGraph's ``PregelNode`` s, ``__start__`` first."""
+        return pregel_nodes(self.blueprint, self.module.PLAN)
+
+    def get_context_jsonschema(self) -> dict[str, Any] | None:
+        """The JSON schema of ``context_schema`` (``None`` without one), as LangGraph's."""
+        schema = self.context_schema
+        if schema is None:
+            return None
+        if isinstance(schema, type) and issubclass(schema, pydantic.BaseModel):
+            return schema.model_json_schema()
+        if typing_extensions.is_typeddict(schema):
+            # a `typing` TypedDict as its `typing_extensions` twin before Python 3.12, as
+            # get_input_jsonschema (docs/differences-from-langgraph.md#introspection)
+            return pydantic.TypeAdapter(_pydantic_typeddict(schema)).json_schema()
+        if dataclasses.is_dataclass(schema):
+            return pydantic.TypeAdapter(schema).json_schema()
+        raise ValueError(
+            f"Invalid context schema type: {schema}. Must be a BaseModel, TypedDict or dataclass."
+        )
+
     def get_input_jsonschema(self, config: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """The JSON Schema of the graph's input, as LangGraph gives it (the input schema's)."""
         del config
@@ -525,3 +620,26 @@ class CompiledStateGraph(_ThreadState):
         """The graph's nodes and edges as LangGraph gives them (``to_json()``, ``draw_mermaid()``)."""
         del config
         return drawing(self.blueprint, xray=xray)
+
+
+def _config_list(
+    config: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None, length: int
+) -> list[Mapping[str, Any]]:
+    """One config per input of a batch, as LangChain's ``get_config_list``."""
+    if isinstance(config, Sequence):
+        if len(config) != length:
+            raise ValueError(
+                "config must be a list of the same length as inputs, "
+                f"but got {len(config)} configs for {length} inputs"
+            )
+        return [dict(c) for c in config]
+    given = dict(config or {})
+    if length > 1 and given.get("run_id") is not None:
+        warnings.warn(
+            "Provided run_id be used only for the first element of the batch.",
+            category=RuntimeWarning,
+            stacklevel=3,
+        )
+        rest = {k: v for k, v in given.items() if k != "run_id"}
+        return [given, *(dict(rest) for _ in range(length - 1))]
+    return [dict(given) for _ in range(length)]
