@@ -87,6 +87,7 @@ class CompiledStateGraph(_ThreadState):
         debug: bool = False,
     ) -> None:
         self.module = module
+        _drop_unknown_keys(module)
         self.debug = debug
         """Print every run's ``updates`` and ``values`` chunks (``compile(debug=True)``)."""
         self.stateful = stateful
@@ -643,3 +644,12 @@ def _config_list(
         rest = {k: v for k, v in given.items() if k != "run_id"}
         return [given, *(dict(rest) for _ in range(length - 1))]
     return [dict(given) for _ in range(length)]
+
+
+def _drop_unknown_keys(module: ModuleType) -> None:
+    """Make the plans of ``module`` and of its subgraphs' modules drop a node's writes to keys
+    their state has not, as LangGraph drops them (flowc's own specs refuse them)."""
+    module.PLAN.drops_unknown = True
+    for name, value in vars(module).items():
+        if name.startswith("_graph_") and isinstance(value, ModuleType):
+            _drop_unknown_keys(value)

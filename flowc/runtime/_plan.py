@@ -290,6 +290,7 @@ class Plan:
         "breakpoints",
         "caching",
         "deferring",
+        "drops_unknown",
         "entry",
         "fields",
         "first",
@@ -385,6 +386,9 @@ class Plan:
         """Whether runs may limit the time of a superstep (see :meth:`Engine.use_timeout`)."""
         self.handling = False
         """Whether a node has an error handler (see :meth:`Engine.rescue`)."""
+        self.drops_unknown = False
+        """A node's writes to keys the state has not are dropped, as LangGraph drops them (the
+        drop-in's graphs), instead of failing the run (see :meth:`check`)."""
 
     def guard(
         self,
@@ -466,6 +470,8 @@ class Plan:
         declared = self.nodes[node].writes
         if type(result) is dict and result and (declared or self.keys).issuperset(result):
             return result
+        if self.drops_unknown and isinstance(result, Mapping):
+            result = {key: value for key, value in result.items() if key in self.keys}
         writes = check_update(node, result, self.keys)
         if writes and declared is not None and not declared.issuperset(writes):
             extra = sorted(str(k) for k in writes if k not in declared)
