@@ -54,7 +54,7 @@ from .chunks import (
     shape_chunks,
     shape_parts,
 )
-from .config import Config
+from .config import CACHE, Config
 from .control import Command
 from .events import StreamMode
 
@@ -95,10 +95,10 @@ def _check_version(version: str) -> None:
         raise ValueError(f'version={version!r}: expected "v1" or "v2"')
 
 
-def _on_saver(config: Config | None, checkpointer: Any) -> Config:
-    """``config`` carrying the graph's checkpointer where runs look for it."""
+def _with_given(config: Config | None, given: Mapping[str, Any]) -> Config:
+    """``config`` carrying the graph's checkpointer and cache where runs look for them."""
     out: dict[str, Any] = dict(config or {})
-    out["configurable"] = {**out.get("configurable", {}), CHECKPOINTER: checkpointer}
+    out["configurable"] = {**out.get("configurable", {}), **given}
     return out  # type: ignore[return-value]
 
 
@@ -241,8 +241,8 @@ STREAM_IMPL = '''
             subgraphs: include the events of subgraphs, each with its namespace.
             config: recursion limit, tags, metadata, run id, configurable values.
         """
-        if self.checkpointer is not None:
-            config = _on_saver(config, self.checkpointer)
+        if self._given is not None:
+            config = _with_given(config, self._given)
         return _drive.stream(self.plan, input, stream_mode, subgraphs, config)
 '''
 
@@ -256,17 +256,25 @@ ASTREAM_IMPL = '''
         config: Config | None = None,
     ) -> AsyncIterator[Any]:
         """Async twin of :meth:`stream`."""
-        if self.checkpointer is not None:
-            config = _on_saver(config, self.checkpointer)
+        if self._given is not None:
+            config = _with_given(config, self._given)
         return _drive.astream(self.plan, input, stream_mode, subgraphs, config)
 '''
 
 COMMON = '''
-    def __init__(self, plan: Plan, checkpointer: Any = None) -> None:
+    def __init__(self, plan: Plan, checkpointer: Any = None, cache: Any = None) -> None:
         self.plan = plan
         """The graph as the engine runs it."""
         self.checkpointer = checkpointer
         """Where runs on a thread keep their checkpoints (see :meth:`with_checkpointer`)."""
+        self.cache = cache
+        """Where nodes with a cache policy keep their writes (see :meth:`with_cache`)."""
+        given: dict[str, Any] = {}
+        if checkpointer is not None:
+            given[CHECKPOINTER] = checkpointer
+        if cache is not None:
+            given[CACHE] = cache
+        self._given = given or None
 
     def __repr__(self) -> str:
         return f"<graph {self.plan.name!r}>"
@@ -279,14 +287,22 @@ COMMON = '''
         the thread's checkpoint. ``checkpointer`` is any of
         :mod:`flowc.savers`' savers (or LangGraph's).
         """
-        return type(self)(self.plan, checkpointer)
+        return type(self)(self.plan, checkpointer, self.cache)
+
+    def with_cache(self, cache: Any) -> Self:
+        """This graph, with its nodes' cache policies keeping their writes in ``cache``.
+
+        ``cache`` is one of :mod:`flowc.runtime.caches`' caches (in memory, or a
+        SQLite file); without one, a cache policy caches nothing, as in LangGraph.
+        """
+        return type(self)(self.plan, self.checkpointer, cache)
 
     def invoke(self, input: InputT, *, config: Config | None = None) -> OutputT:
         """Run the graph to the end and return its final values."""
         # _drive.invoke, written out: the call is a noticeable part of a short run
         plan = self.plan
-        if self.checkpointer is not None:
-            config = _on_saver(config, self.checkpointer)
+        if self._given is not None:
+            config = _with_given(config, self._given)
         run = Run.start(plan.name, (), False, config, plan.limit, plan.stateful)
         # on a thread, None (or a Command) goes on from its checkpoint
         values, wrote = plan.start(input) if type(input) is dict else _drive.start(plan, run, input)
@@ -298,8 +314,8 @@ COMMON = '''
 
     async def ainvoke(self, input: InputT, *, config: Config | None = None) -> OutputT:
         """Async twin of :meth:`invoke`."""
-        if self.checkpointer is not None:
-            config = _on_saver(config, self.checkpointer)
+        if self._given is not None:
+            config = _with_given(config, self._given)
         return await _drive.ainvoke(self.plan, input, config)  # type: ignore[return-value]
 
     def resume(self, *, config: Config) -> OutputT:
@@ -441,8 +457,8 @@ CHUNKS_IMPL = '''
         """
         _check_version(version)
         mode = default_mode() if stream_mode is None else stream_mode
-        if self.checkpointer is not None:
-            config = _on_saver(config, self.checkpointer)
+        if self._given is not None:
+            config = _with_given(config, self._given)
         events = _drive.stream(self.plan, input, mode, subgraphs, config)
         if version == "v2":
             return shape_parts(events, _values_mapper(self.plan))
@@ -462,8 +478,8 @@ ACHUNKS_IMPL = '''
         """Async twin of :meth:`stream_chunks`."""
         _check_version(version)
         mode = default_mode() if stream_mode is None else stream_mode
-        if self.checkpointer is not None:
-            config = _on_saver(config, self.checkpointer)
+        if self._given is not None:
+            config = _with_given(config, self._given)
         events = _drive.astream(self.plan, input, mode, subgraphs, config)
         if version == "v2":
             return ashape_parts(events, _values_mapper(self.plan))
@@ -521,7 +537,7 @@ def _class(name: str, deep: bool) -> str:
     )
     return (
         f"\n\nclass {name}(Generic[{', '.join(params)}]):\n"
-        f'    """{doc}"""\n\n    __slots__ = ("checkpointer", "plan")\n' + COMMON + _chunk_methods(name, deep) + _methods(deep)
+        f'    """{doc}"""\n\n    __slots__ = ("_given", "cache", "checkpointer", "plan")\n' + COMMON + _chunk_methods(name, deep) + _methods(deep)
     )
 
 

@@ -28,6 +28,7 @@ TWINS = [
     "messages_call_model",
     "approval",
     "mapreduce",
+    "policies",
 ]
 
 

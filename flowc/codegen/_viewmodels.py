@@ -228,3 +228,5 @@ class GraphView:
     """``_first`` (and ``_afirst``) when START has routers."""
     plan_args: tuple[str, ...]
     """The plan's keyword arguments after its nodes."""
+    guards: tuple[str, ...]
+    """``PLAN.guard(...)`` lines: the node policies (retry, timeout, cache, defer)."""

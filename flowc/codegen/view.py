@@ -32,6 +32,7 @@ from ._nodeview import (
     _router_view,
     _state_arg,
 )
+from ._policyview import guard_lines
 from ._scope import (
     _MODE_CLASS,
     _TEMPLATE_NAMES,
@@ -310,6 +311,9 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
     if graph.interrupt_before or graph.interrupt_after:
         breakpoints = (tuple(graph.interrupt_before), tuple(graph.interrupt_after))
         plan_args.append(f"breakpoints={breakpoints!r}")
+    if graph.step_timeout is not None:
+        plan_args.append(f"step_timeout={graph.step_timeout!r}")
+    guards = guard_lines(graph, scope, runner_imports)
     graph_class = "GraphWithSubgraphs" if has_subgraphs else "Graph"
     if interrupting:
         graph_class = f"Interrupting{graph_class}"
@@ -388,6 +392,7 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
         initial_code=initial_code,
         first_functions=first_functions,
         plan_args=tuple(plan_args),
+        guards=guards,
         agent_code=agent_code,
         tool_args=tool_args,
     )

@@ -374,6 +374,7 @@ class _GraphCore(Generic[S]):
     description: str | None
     recursion_limit: int | None
     custom_type: Any
+    step_timeout: float | None
     _nodes: list[NodeSpec]
     _edges: list[EdgeSpec]
     _branches: list[BranchSpec]

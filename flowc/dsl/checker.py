@@ -168,6 +168,7 @@ def _run(
         spec=spec,
         interrupt_before=spec.interrupt_before or (),
         interrupt_after=spec.interrupt_after or (),
+        step_timeout=spec.step_timeout,
     )
     return graph, diags
 
@@ -184,6 +185,12 @@ def _check_graph_settings(spec: GraphSpec, smap: SourceMap) -> list[Diagnostic]:
             "E004",
             f"the recursion limit must be at least 1, not {spec.recursion_limit}",
             ("graph", "recursion_limit"),
+        )
+    if spec.step_timeout is not None and not spec.step_timeout > 0:
+        found.error(
+            "E321",
+            f"`step_timeout` is {spec.step_timeout!r} seconds; a timeout is greater than 0",
+            ("graph", "step_timeout"),
         )
     return found.diags
 

@@ -30,7 +30,7 @@ from .chunks import (
     shape_chunks,
     shape_parts,
 )
-from .config import Config
+from .config import CACHE, Config
 from .control import Command
 from .events import StreamMode
 
@@ -71,10 +71,10 @@ def _check_version(version: str) -> None:
         raise ValueError(f'version={version!r}: expected "v1" or "v2"')
 
 
-def _on_saver(config: Config | None, checkpointer: Any) -> Config:
-    """``config`` carrying the graph's checkpointer where runs look for it."""
+def _with_given(config: Config | None, given: Mapping[str, Any]) -> Config:
+    """``config`` carrying the graph's checkpointer and cache where runs look for them."""
     out: dict[str, Any] = dict(config or {})
-    out["configurable"] = {**out.get("configurable", {}), CHECKPOINTER: checkpointer}
+    out["configurable"] = {**out.get("configurable", {}), **given}
     return out  # type: ignore[return-value]
 
 
@@ -138,13 +138,21 @@ class Graph(
 ):
     """A compiled graph: typed entry points over its plan."""
 
-    __slots__ = ("checkpointer", "plan")
+    __slots__ = ("_given", "cache", "checkpointer", "plan")
 
-    def __init__(self, plan: Plan, checkpointer: Any = None) -> None:
+    def __init__(self, plan: Plan, checkpointer: Any = None, cache: Any = None) -> None:
         self.plan = plan
         """The graph as the engine runs it."""
         self.checkpointer = checkpointer
         """Where runs on a thread keep their checkpoints (see :meth:`with_checkpointer`)."""
+        self.cache = cache
+        """Where nodes with a cache policy keep their writes (see :meth:`with_cache`)."""
+        given: dict[str, Any] = {}
+        if checkpointer is not None:
+            given[CHECKPOINTER] = checkpointer
+        if cache is not None:
+            given[CACHE] = cache
+        self._given = given or None
 
     def __repr__(self) -> str:
         return f"<graph {self.plan.name!r}>"
@@ -157,14 +165,22 @@ class Graph(
         the thread's checkpoint. ``checkpointer`` is any of
         :mod:`flowc.savers`' savers (or LangGraph's).
         """
-        return type(self)(self.plan, checkpointer)
+        return type(self)(self.plan, checkpointer, self.cache)
+
+    def with_cache(self, cache: Any) -> Self:
+        """This graph, with its nodes' cache policies keeping their writes in ``cache``.
+
+        ``cache`` is one of :mod:`flowc.runtime.caches`' caches (in memory, or a
+        SQLite file); without one, a cache policy caches nothing, as in LangGraph.
+        """
+        return type(self)(self.plan, self.checkpointer, cache)
 
     def invoke(self, input: InputT, *, config: Config | None = None) -> OutputT:
         """Run the graph to the end and return its final values."""
         # _drive.invoke, written out: the call is a noticeable part of a short run
         plan = self.plan
-        if self.checkpointer is not None:
-            config = _on_saver(config, self.checkpointer)
+        if self._given is not None:
+            config = _with_given(config, self._given)
         run = Run.start(plan.name, (), False, config, plan.limit, plan.stateful)
         # on a thread, None (or a Command) goes on from its checkpoint
         values, wrote = plan.start(input) if type(input) is dict else _drive.start(plan, run, input)
@@ -176,8 +192,8 @@ class Graph(
 
     async def ainvoke(self, input: InputT, *, config: Config | None = None) -> OutputT:
         """Async twin of :meth:`invoke`."""
-        if self.checkpointer is not None:
-            config = _on_saver(config, self.checkpointer)
+        if self._given is not None:
+            config = _with_given(config, self._given)
         return await _drive.ainvoke(self.plan, input, config)  # type: ignore[return-value]
 
     def resume(self, *, config: Config) -> OutputT:
@@ -981,8 +997,8 @@ class Graph(
         """
         _check_version(version)
         mode = default_mode() if stream_mode is None else stream_mode
-        if self.checkpointer is not None:
-            config = _on_saver(config, self.checkpointer)
+        if self._given is not None:
+            config = _with_given(config, self._given)
         events = _drive.stream(self.plan, input, mode, subgraphs, config)
         if version == "v2":
             return shape_parts(events, _values_mapper(self.plan))
@@ -1694,8 +1710,8 @@ class Graph(
         """Async twin of :meth:`stream_chunks`."""
         _check_version(version)
         mode = default_mode() if stream_mode is None else stream_mode
-        if self.checkpointer is not None:
-            config = _on_saver(config, self.checkpointer)
+        if self._given is not None:
+            config = _with_given(config, self._given)
         events = _drive.astream(self.plan, input, mode, subgraphs, config)
         if version == "v2":
             return ashape_parts(events, _values_mapper(self.plan))
@@ -1937,8 +1953,8 @@ class Graph(
             subgraphs: include the events of subgraphs, each with its namespace.
             config: recursion limit, tags, metadata, run id, configurable values.
         """
-        if self.checkpointer is not None:
-            config = _on_saver(config, self.checkpointer)
+        if self._given is not None:
+            config = _with_given(config, self._given)
         return _drive.stream(self.plan, input, stream_mode, subgraphs, config)
 
     @overload
@@ -2170,8 +2186,8 @@ class Graph(
         config: Config | None = None,
     ) -> AsyncIterator[Any]:
         """Async twin of :meth:`stream`."""
-        if self.checkpointer is not None:
-            config = _on_saver(config, self.checkpointer)
+        if self._given is not None:
+            config = _with_given(config, self._given)
         return _drive.astream(self.plan, input, stream_mode, subgraphs, config)
 
 
@@ -2197,13 +2213,21 @@ class GraphWithSubgraphs(
 ):
     """A compiled graph with subgraphs: ``subgraphs=True`` adds their events."""
 
-    __slots__ = ("checkpointer", "plan")
+    __slots__ = ("_given", "cache", "checkpointer", "plan")
 
-    def __init__(self, plan: Plan, checkpointer: Any = None) -> None:
+    def __init__(self, plan: Plan, checkpointer: Any = None, cache: Any = None) -> None:
         self.plan = plan
         """The graph as the engine runs it."""
         self.checkpointer = checkpointer
         """Where runs on a thread keep their checkpoints (see :meth:`with_checkpointer`)."""
+        self.cache = cache
+        """Where nodes with a cache policy keep their writes (see :meth:`with_cache`)."""
+        given: dict[str, Any] = {}
+        if checkpointer is not None:
+            given[CHECKPOINTER] = checkpointer
+        if cache is not None:
+            given[CACHE] = cache
+        self._given = given or None
 
     def __repr__(self) -> str:
         return f"<graph {self.plan.name!r}>"
@@ -2216,14 +2240,22 @@ class GraphWithSubgraphs(
         the thread's checkpoint. ``checkpointer`` is any of
         :mod:`flowc.savers`' savers (or LangGraph's).
         """
-        return type(self)(self.plan, checkpointer)
+        return type(self)(self.plan, checkpointer, self.cache)
+
+    def with_cache(self, cache: Any) -> Self:
+        """This graph, with its nodes' cache policies keeping their writes in ``cache``.
+
+        ``cache`` is one of :mod:`flowc.runtime.caches`' caches (in memory, or a
+        SQLite file); without one, a cache policy caches nothing, as in LangGraph.
+        """
+        return type(self)(self.plan, self.checkpointer, cache)
 
     def invoke(self, input: InputT, *, config: Config | None = None) -> OutputT:
         """Run the graph to the end and return its final values."""
         # _drive.invoke, written out: the call is a noticeable part of a short run
         plan = self.plan
-        if self.checkpointer is not None:
-            config = _on_saver(config, self.checkpointer)
+        if self._given is not None:
+            config = _with_given(config, self._given)
         run = Run.start(plan.name, (), False, config, plan.limit, plan.stateful)
         # on a thread, None (or a Command) goes on from its checkpoint
         values, wrote = plan.start(input) if type(input) is dict else _drive.start(plan, run, input)
@@ -2235,8 +2267,8 @@ class GraphWithSubgraphs(
 
     async def ainvoke(self, input: InputT, *, config: Config | None = None) -> OutputT:
         """Async twin of :meth:`invoke`."""
-        if self.checkpointer is not None:
-            config = _on_saver(config, self.checkpointer)
+        if self._given is not None:
+            config = _with_given(config, self._given)
         return await _drive.ainvoke(self.plan, input, config)  # type: ignore[return-value]
 
     def resume(self, *, config: Config) -> OutputT:
@@ -3187,8 +3219,8 @@ class GraphWithSubgraphs(
         """
         _check_version(version)
         mode = default_mode() if stream_mode is None else stream_mode
-        if self.checkpointer is not None:
-            config = _on_saver(config, self.checkpointer)
+        if self._given is not None:
+            config = _with_given(config, self._given)
         events = _drive.stream(self.plan, input, mode, subgraphs, config)
         if version == "v2":
             return shape_parts(events, _values_mapper(self.plan))
@@ -4047,8 +4079,8 @@ class GraphWithSubgraphs(
         """Async twin of :meth:`stream_chunks`."""
         _check_version(version)
         mode = default_mode() if stream_mode is None else stream_mode
-        if self.checkpointer is not None:
-            config = _on_saver(config, self.checkpointer)
+        if self._given is not None:
+            config = _with_given(config, self._given)
         events = _drive.astream(self.plan, input, mode, subgraphs, config)
         if version == "v2":
             return ashape_parts(events, _values_mapper(self.plan))
@@ -4510,8 +4542,8 @@ class GraphWithSubgraphs(
             subgraphs: include the events of subgraphs, each with its namespace.
             config: recursion limit, tags, metadata, run id, configurable values.
         """
-        if self.checkpointer is not None:
-            config = _on_saver(config, self.checkpointer)
+        if self._given is not None:
+            config = _with_given(config, self._given)
         return _drive.stream(self.plan, input, stream_mode, subgraphs, config)
 
     @overload
@@ -4963,8 +4995,8 @@ class GraphWithSubgraphs(
         config: Config | None = None,
     ) -> AsyncIterator[Any]:
         """Async twin of :meth:`stream`."""
-        if self.checkpointer is not None:
-            config = _on_saver(config, self.checkpointer)
+        if self._given is not None:
+            config = _with_given(config, self._given)
         return _drive.astream(self.plan, input, stream_mode, subgraphs, config)
 
 

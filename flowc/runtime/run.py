@@ -154,6 +154,9 @@ def _node_key(name: str) -> int:
 
 _ONE_MODE: Final[dict[str, frozenset[str]]] = {mode: frozenset((mode,)) for mode in MODES}
 _NO_MODES: Final[frozenset[str]] = frozenset()
+_QUICK_MODES: Final[dict[Any, frozenset[str]]] = {**_ONE_MODE, (): _NO_MODES}
+"""The sets of the commonest ``stream_mode`` arguments: one mode, or none (invoke's)."""
+_HASHABLE: Final = (str, tuple)
 
 
 def parse_modes(stream_mode: StreamMode | Sequence[StreamMode]) -> frozenset[str]:
@@ -309,8 +312,13 @@ class Run(Executor):
     ) -> Run:
         """A run for a ``stream`` call, nested in the current task if there is one
         (``stateful``: see :meth:`nested`)."""
-        local = parse_modes(stream_mode)
-        parent = current_task()
+        # the common call names one mode (or none, invoke's): its set is made once, at import
+        local = _QUICK_MODES.get(stream_mode) if type(stream_mode) in _HASHABLE else None
+        if local is None:
+            local = parse_modes(stream_mode)
+        parent = CURRENT_TASK.get()
+        if parent is not None and not parent.active:
+            parent = current_task()
         if parent is None:
             return cls(
                 graph, local, subgraphs=subgraphs, config=config, default_limit=default_limit
