@@ -294,7 +294,9 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
     if graph.joins:
         joins = ", ".join(f"(frozenset({tuple(j.sources)!r}), {j.target!r})" for j in graph.joins)
         plan_args.append(f"joins=({joins},)")
-    if plain_keys and len(nodes) > 1:
+    # one node can write a key twice too, in a list of updates: the engine then needs to know
+    # which keys have no reducer (with no reducer at all, every key is such)
+    if plain_keys and (len(nodes) > 1 or has_reducers):
         plan_args.append(f"last_value=frozenset({tuple(plain_keys)!r})")
     # what the spec declares a node writes is what it may write, at run time too
     declared = {

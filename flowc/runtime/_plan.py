@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Generator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
+from ._sequenced import sequenced
 from .config import DEFAULT_RECURSION_LIMIT
 from .control import PARENT, ParentCommand, as_command, as_send
 from .errors import (
@@ -311,6 +312,7 @@ class Plan:
         "merge_writes",
         "name",
         "nodes",
+        "plain_keys",
         "recursion_limit",
         "schema",
         "start",
@@ -369,6 +371,9 @@ class Plan:
         self.afirst = afirst
         self.joins = joins
         self.last_value = last_value if len(nodes) > 1 else frozenset()
+        self.plain_keys = last_value
+        """The keys without a reducer, whatever the number of nodes (one node may write one
+        of them twice in a list of updates)."""
         self.input = input
         self.recursion_limit = recursion_limit
         self.limit = DEFAULT_RECURSION_LIMIT if recursion_limit is None else recursion_limit
@@ -482,6 +487,8 @@ class Plan:
         """
         command = as_command(result)
         if command is None:
+            if isinstance(result, list | tuple) and any(as_command(r) is not None for r in result):
+                return self._outcomes(node, result)
             return self.check(node, result), ()
         if command.graph == PARENT:
             raise ParentCommand(node, command)
@@ -515,6 +522,20 @@ class Plan:
                     )
                 out.append(target)
         return self.check(node, update), tuple(out)
+
+    def _outcomes(self, node: str, results: Sequence[object]) -> tuple[Writes, Goto]:
+        """A list of updates and ``Command`` s a node returned, as LangGraph takes it: every
+        item's writes in order (see :mod:`._sequenced`), and the Commands' gotos."""
+        pairs: list[tuple[str, Any]] = []
+        goto: list[Any] = []
+        for result in results:
+            writes, sent = self.outcome(node, result)
+            if writes:
+                pairs.extend(writes.items())
+            goto.extend(sent)
+        # without reducers every key keeps its last value only
+        plain = self.keys if self.merge_writes is None else self.plain_keys
+        return sequenced(pairs, plain), tuple(goto)  # type: ignore[return-value]
 
     def apply(self, values: dict[str, Any], update: dict[str, Any]) -> None:
         """Write ``update`` into ``values``, keeping ``values`` in declaration order."""
