@@ -55,6 +55,7 @@ from .chunks import (
     shape_parts,
 )
 from .config import CACHE, Config
+from .context import with_context
 from .control import Command
 from .events import StreamMode
 
@@ -194,6 +195,7 @@ def _overload(fn: str, iterator: str, mode: str, subgraphs: str, events: str) ->
         stream_mode: {mode},
         subgraphs: {subgraphs},
         config: Config | None = ...,
+        context: Any = ...,
     ) -> {iterator}[{events}]: ...
 """
 
@@ -232,6 +234,7 @@ STREAM_IMPL = '''
         stream_mode: StreamMode | Sequence[StreamMode] = "updates",
         subgraphs: bool = False,
         config: Config | None = None,
+        context: Any = None,
     ) -> Iterator[Any]:
         """Run the graph, yielding the events of the requested stream modes.
 
@@ -240,9 +243,12 @@ STREAM_IMPL = '''
             stream_mode: one mode, or several (a list or tuple).
             subgraphs: include the events of subgraphs, each with its namespace.
             config: recursion limit, tags, metadata, run id, configurable values.
+            context: the run's context, which its nodes read with ``get_context()``.
         """
         if self._given is not None:
             config = _with_given(config, self._given)
+        if context is not None:
+            config = with_context(config, context)
         return _drive.stream(self.plan, input, stream_mode, subgraphs, config)
 '''
 
@@ -254,10 +260,13 @@ ASTREAM_IMPL = '''
         stream_mode: StreamMode | Sequence[StreamMode] = "updates",
         subgraphs: bool = False,
         config: Config | None = None,
+        context: Any = None,
     ) -> AsyncIterator[Any]:
         """Async twin of :meth:`stream`."""
         if self._given is not None:
             config = _with_given(config, self._given)
+        if context is not None:
+            config = with_context(config, context)
         return _drive.astream(self.plan, input, stream_mode, subgraphs, config)
 '''
 
@@ -297,12 +306,16 @@ COMMON = '''
         """
         return type(self)(self.plan, self.checkpointer, cache)
 
-    def invoke(self, input: InputT, *, config: Config | None = None) -> OutputT:
+    def invoke(
+        self, input: InputT, *, config: Config | None = None, context: Any = None
+    ) -> OutputT:
         """Run the graph to the end and return its final values."""
         # _drive.invoke, written out: the call is a noticeable part of a short run
         plan = self.plan
         if self._given is not None:
             config = _with_given(config, self._given)
+        if context is not None:
+            config = with_context(config, context)
         run = Run.start(plan.name, (), False, config, plan.limit, plan.stateful)
         # on a thread, None (or a Command) goes on from its checkpoint
         values, wrote = plan.start(input) if type(input) is dict else _drive.start(plan, run, input)
@@ -312,10 +325,14 @@ COMMON = '''
             pass
         return run.result  # type: ignore[return-value]
 
-    async def ainvoke(self, input: InputT, *, config: Config | None = None) -> OutputT:
+    async def ainvoke(
+        self, input: InputT, *, config: Config | None = None, context: Any = None
+    ) -> OutputT:
         """Async twin of :meth:`invoke`."""
         if self._given is not None:
             config = _with_given(config, self._given)
+        if context is not None:
+            config = with_context(config, context)
         return await _drive.ainvoke(self.plan, input, config)  # type: ignore[return-value]
 
     def resume(self, *, config: Config) -> OutputT:
@@ -435,6 +452,7 @@ def _chunk_overload(
         stream_mode: {mode},
         subgraphs: {subgraphs},
         config: Config | None = ...,
+        context: Any = ...,
         version: {version},
     ) -> {iterator}[{items}]: ...
 """
@@ -448,6 +466,7 @@ CHUNKS_IMPL = '''
         stream_mode: StreamMode | Sequence[StreamMode] | None = None,
         subgraphs: bool = False,
         config: Config | None = None,
+        context: Any = None,
         version: Version = "v1",
     ) -> Iterator[Any]:
         """LangGraph's items, exactly as ``CompiledStateGraph.stream`` yields them.
@@ -459,6 +478,8 @@ CHUNKS_IMPL = '''
         mode = default_mode() if stream_mode is None else stream_mode
         if self._given is not None:
             config = _with_given(config, self._given)
+        if context is not None:
+            config = with_context(config, context)
         events = _drive.stream(self.plan, input, mode, subgraphs, config)
         if version == "v2":
             return shape_parts(events, _values_mapper(self.plan))
@@ -473,6 +494,7 @@ ACHUNKS_IMPL = '''
         stream_mode: StreamMode | Sequence[StreamMode] | None = None,
         subgraphs: bool = False,
         config: Config | None = None,
+        context: Any = None,
         version: Version = "v1",
     ) -> AsyncIterator[Any]:
         """Async twin of :meth:`stream_chunks`."""
@@ -480,6 +502,8 @@ ACHUNKS_IMPL = '''
         mode = default_mode() if stream_mode is None else stream_mode
         if self._given is not None:
             config = _with_given(config, self._given)
+        if context is not None:
+            config = with_context(config, context)
         events = _drive.astream(self.plan, input, mode, subgraphs, config)
         if version == "v2":
             return ashape_parts(events, _values_mapper(self.plan))

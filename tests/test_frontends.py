@@ -29,6 +29,7 @@ TWINS = [
     "approval",
     "mapreduce",
     "policies",
+    "context",
 ]
 
 

@@ -244,6 +244,7 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
         *(t.name for t in tool_args),
         *generated_types,
         *(["get_stream_writer"] if custom_declared else []),
+        *(["get_context"] if graph.context_type is not None else []),
     )
     runner_type_imports = ("Custom", *interrupt_names, *generated_types)
     runner_exports = (
@@ -349,6 +350,7 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
         update_type=update_type,
         custom_type=custom_type,
         custom_declared=custom_declared,
+        context_type=None if graph.context_type is None else scope.type(graph.context_type),
         interrupt_types=interrupt_types,
         interrupted=interrupted,
         fields=fields,

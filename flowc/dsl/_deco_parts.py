@@ -375,6 +375,7 @@ class _GraphCore(Generic[S]):
     recursion_limit: int | None
     custom_type: Any
     step_timeout: float | None
+    context_type: Any
     _nodes: list[NodeSpec]
     _edges: list[EdgeSpec]
     _branches: list[BranchSpec]

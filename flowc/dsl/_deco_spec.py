@@ -81,6 +81,7 @@ class _SpecLowering(_NodeCalls[S]):
             interrupt_before=self._breakpoints("interrupt_before", smap, diags),
             interrupt_after=self._breakpoints("interrupt_after", smap, diags),
             step_timeout=self.step_timeout,
+            context_type=None if self.context_type is None else type_expr(self.context_type),
         )
         return spec, smap, tuple(diags)
 

@@ -20,6 +20,7 @@ class TomlGraph(_Toml):
     interrupt_before: Literal["*"] | list[str] | None = None
     interrupt_after: Literal["*"] | list[str] | None = None
     step_timeout: float | None = Field(default=None, gt=0)
+    context_type: str | None = None
 
 
 class TomlField(_Toml):

@@ -147,6 +147,7 @@ def _run(
         diags += topology.diags
     custom_pass = Pass(smap)
     custom = custom_pass.resolve_type_expr(spec.custom_type, ("graph", "custom_type"))
+    context = custom_pass.resolve_type_expr(spec.context_type, ("graph", "context_type"))
     diags += custom_pass.diags
     name = identifier(spec.name)
     diags = _demoted(diags, warn_only)
@@ -169,6 +170,7 @@ def _run(
         interrupt_before=spec.interrupt_before or (),
         interrupt_after=spec.interrupt_after or (),
         step_timeout=spec.step_timeout,
+        context_type=context,
     )
     return graph, diags
 

@@ -84,6 +84,7 @@ class GraphOptions(TypedDict, total=False):
     interrupt_before: Sequence[str] | None
     interrupt_after: Sequence[str] | None
     step_timeout: float | None
+    context_type: Any
 
 
 class Graph(_SpecLowering[S]):
@@ -104,6 +105,8 @@ class Graph(_SpecLowering[S]):
             node); it is resumed with ``graph.resume(config=...)``.
         interrupt_after: the nodes a run on a thread stops after.
         step_timeout: the seconds a superstep may take (LangGraph's ``step_timeout``).
+        context_type: the type of a run's context (LangGraph's ``context_schema``): the
+            generated types module's ``get_context()`` returns it.
         agent: instead of a state and nodes, a prebuilt :class:`Agent`, whose
             graph flowc makes.
     """
@@ -145,6 +148,7 @@ class Graph(_SpecLowering[S]):
         interrupt_before = options.get("interrupt_before")
         interrupt_after = options.get("interrupt_after")
         self.step_timeout = options.get("step_timeout")
+        self.context_type = options.get("context_type")
         self.custom_type = options.get("custom_type")
         self.name = name
         self.interrupt_before = interrupt_before
@@ -176,6 +180,7 @@ class Graph(_SpecLowering[S]):
                 (("graph", "interrupt_before"), _kwarg(call, "interrupt_before")),
                 (("graph", "interrupt_after"), _kwarg(call, "interrupt_after")),
                 (("graph", "step_timeout"), _kwarg(call, "step_timeout")),
+                (("graph", "context_type"), _kwarg(call, "context_type")),
                 *_agent_parts(_kwarg(call, "agent")),
             ]
             for breakpoints in ("interrupt_before", "interrupt_after"):

@@ -224,6 +224,8 @@ class CheckedGraph:
     """The nodes a run on a thread stops after."""
     step_timeout: float | None = None
     """Seconds a superstep may take, if the graph limits them."""
+    context_type: TypeRef | None = None
+    """The type of a run's context, if the spec declares one."""
 
     @property
     def interrupting(self) -> bool:

@@ -214,6 +214,10 @@ class GraphSpec(_Model):
     step_timeout: float | None = Field(
         default=None, description="Seconds a superstep may take (LangGraph's `step_timeout`)."
     )
+    context_type: str | None = Field(
+        default=None,
+        description="The type of a run's context (LangGraph's `context_schema`), read by nodes.",
+    )
 
     def digest(self) -> str:
         """A stable hash of the spec (sha256 of its canonical JSON)."""
@@ -230,7 +234,7 @@ class GraphSpec(_Model):
             if not any(getattr(node, key) for node in self.nodes)
         }
         exclude: Any = {"nodes": {"__all__": unset}} if unset else {}
-        for key in ("agent", "interrupt_before", "interrupt_after", "step_timeout"):
+        for key in ("agent", "interrupt_before", "interrupt_after", "step_timeout", "context_type"):
             if getattr(self, key) is None:
                 exclude[key] = True
         text = self.model_dump_json(by_alias=True, exclude=exclude or None)

@@ -163,6 +163,9 @@ def _to_spec(doc: TomlSpec, smap: SourceMap) -> tuple[GraphSpec | None, list[Dia
         interrupt_before=_breakpoints(doc.graph.interrupt_before),
         interrupt_after=_breakpoints(doc.graph.interrupt_after),
         step_timeout=doc.graph.step_timeout,
+        context_type=None
+        if doc.graph.context_type is None
+        else normalize_type_expr(doc.graph.context_type),
     )
     return spec, diags
 
@@ -174,11 +177,7 @@ def _policies(node: TomlNode) -> dict[str, Any]:
         given = node.retry if isinstance(node.retry, list) else [node.retry]
         out["retry"] = tuple(
             RetrySpec(
-                initial_interval=r.initial_interval,
-                backoff_factor=r.backoff_factor,
-                max_interval=r.max_interval,
-                max_attempts=r.max_attempts,
-                jitter=r.jitter,
+                **r.model_dump(exclude={"retry_on"}),
                 retry_on=None
                 if r.retry_on is None
                 else (r.retry_on,)

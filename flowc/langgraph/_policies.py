@@ -10,12 +10,11 @@ LangGraph's (its ``default_cache_key`` taken as flowc's, the same function).
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from flowc.runtime import UpdatesEvent
 from flowc.runtime._engine import Node
+from flowc.runtime.handlers import error_handler
 from flowc.runtime.policies import CachePolicy, RetryPolicy, default_cache_key, default_retry_on
 
 __all__ = ["cache_namespace", "cache_policy", "handler_node", "retry_policies"]
@@ -87,57 +86,12 @@ def retry_policies(value: Any) -> tuple[RetryPolicy, ...]:
     return (_retry_policy(value),)
 
 
-def _takes_error(param: inspect.Parameter) -> bool:
-    # LangGraph passes the failure to a parameter `error` annotated NodeError (its own or ours)
-    annotation = param.annotation
-    return bool(getattr(annotation, "__name__", annotation) == "NodeError")
-
-
 def handler_node(name: str, fn: Any, retry: tuple[RetryPolicy, ...] | None) -> Node:
-    """The engine node of an error handler ``fn``: called with the failed node's input and,
-    by name, ``error`` (a :class:`~flowc.langgraph.errors.NodeError`), ``config``, ``writer``
-    and ``runtime``, as LangGraph calls it."""
+    """The engine node of an error handler ``fn`` (see :mod:`flowc.runtime.handlers`), also
+    given ``runtime`` by name, as LangGraph calls it."""
     from flowc.dsl.usercode import is_async as _is_async
 
     from ._adapt import _with_runtime
-    from .errors import NodeError
 
     fn = _with_runtime(fn)
-    try:
-        params = inspect.signature(fn).parameters
-    except (TypeError, ValueError):
-        params = {}  # type: ignore[assignment]
-    error = "error" in params and _takes_error(params["error"])
-    config = "config" in params
-    writer = "writer" in params
-
-    def arguments(task: Any, failure: tuple[str, BaseException]) -> dict[str, Any]:
-        kwargs: dict[str, Any] = {}
-        if error:
-            kwargs["error"] = NodeError(*failure)
-        if config:
-            kwargs["config"] = task.node_config()
-        if writer:
-            kwargs["writer"] = task.writer
-        return kwargs
-
-    call: Callable[..., Any]
-    acall: Callable[..., Any] | None = None
-    if _is_async(fn):
-
-        async def acall(task: Any, inp: Any, values: Any, failure: Any) -> Any:
-            return await fn(inp, **arguments(task, failure))
-
-        def call(task: Any, inp: Any, values: Any, failure: Any) -> Any:
-            raise TypeError(
-                f'No synchronous function provided to "{name}".\nEither initialize with a '
-                "synchronous function or invoke via the async API (ainvoke, astream, etc.)"
-            )
-
-    else:
-
-        def call(task: Any, inp: Any, values: Any, failure: Any) -> Any:
-            return fn(inp, **arguments(task, failure))
-
-    # a handler's call takes the failure as a fourth argument (the engine's rescue_body)
-    return Node(name, UpdatesEvent, call, acall=acall, retry=retry or ())  # type: ignore[arg-type]
+    return error_handler(name, fn, is_async=_is_async(fn), retry=retry or ())

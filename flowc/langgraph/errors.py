@@ -8,9 +8,12 @@ flowc's own (what flowc runs raise).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from flowc.runtime.errors import EmptyInputError, GraphRecursionError, InvalidUpdateError
+from flowc.runtime.errors import (
+    EmptyInputError,
+    GraphRecursionError,
+    InvalidUpdateError,
+    NodeError,
+)
 from flowc.runtime.interrupts import is_invalid_resume
 from flowc.runtime.policies import NodeTimeoutError
 
@@ -22,18 +25,3 @@ __all__ = [
     "NodeTimeoutError",
     "is_invalid_resume",
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class NodeError:
-    """What a node's error handler is told of the failure (LangGraph's ``NodeError``).
-
-    A handler receives it through a parameter ``error: NodeError``.
-
-    Attributes:
-        node: the name of the node that failed.
-        error: what it raised.
-    """
-
-    node: str
-    error: BaseException

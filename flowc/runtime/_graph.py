@@ -31,6 +31,7 @@ from .chunks import (
     shape_parts,
 )
 from .config import CACHE, Config
+from .context import with_context
 from .control import Command
 from .events import StreamMode
 
@@ -175,12 +176,16 @@ class Graph(
         """
         return type(self)(self.plan, self.checkpointer, cache)
 
-    def invoke(self, input: InputT, *, config: Config | None = None) -> OutputT:
+    def invoke(
+        self, input: InputT, *, config: Config | None = None, context: Any = None
+    ) -> OutputT:
         """Run the graph to the end and return its final values."""
         # _drive.invoke, written out: the call is a noticeable part of a short run
         plan = self.plan
         if self._given is not None:
             config = _with_given(config, self._given)
+        if context is not None:
+            config = with_context(config, context)
         run = Run.start(plan.name, (), False, config, plan.limit, plan.stateful)
         # on a thread, None (or a Command) goes on from its checkpoint
         values, wrote = plan.start(input) if type(input) is dict else _drive.start(plan, run, input)
@@ -190,10 +195,14 @@ class Graph(
             pass
         return run.result  # type: ignore[return-value]
 
-    async def ainvoke(self, input: InputT, *, config: Config | None = None) -> OutputT:
+    async def ainvoke(
+        self, input: InputT, *, config: Config | None = None, context: Any = None
+    ) -> OutputT:
         """Async twin of :meth:`invoke`."""
         if self._given is not None:
             config = _with_given(config, self._given)
+        if context is not None:
+            config = with_context(config, context)
         return await _drive.ainvoke(self.plan, input, config)  # type: ignore[return-value]
 
     def resume(self, *, config: Config) -> OutputT:
@@ -305,6 +314,7 @@ class Graph(
         stream_mode: Literal["values"] | Sequence[Literal["values"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[ValuesPart[_S | _I]]: ...
 
@@ -316,6 +326,7 @@ class Graph(
         stream_mode: Literal["values"] | Sequence[Literal["values"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[ValuesPart[Any]]: ...
 
@@ -337,6 +348,7 @@ class Graph(
         stream_mode: Literal["updates"] | Sequence[Literal["updates"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[UpdatesPart]: ...
 
@@ -348,6 +360,7 @@ class Graph(
         stream_mode: Literal["updates"] | Sequence[Literal["updates"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[UpdatesPart]: ...
 
@@ -369,6 +382,7 @@ class Graph(
         stream_mode: Literal["custom"] | Sequence[Literal["custom"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[CustomPart[_C]]: ...
 
@@ -380,6 +394,7 @@ class Graph(
         stream_mode: Literal["custom"] | Sequence[Literal["custom"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[CustomPart[Any]]: ...
 
@@ -401,6 +416,7 @@ class Graph(
         stream_mode: Literal["messages"] | Sequence[Literal["messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[MessagesPart]: ...
 
@@ -412,6 +428,7 @@ class Graph(
         stream_mode: Literal["messages"] | Sequence[Literal["messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[MessagesPart]: ...
 
@@ -433,6 +450,7 @@ class Graph(
         stream_mode: Literal["tasks"] | Sequence[Literal["tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[TasksPart[_N, _I, _U]]: ...
 
@@ -444,6 +462,7 @@ class Graph(
         stream_mode: Literal["tasks"] | Sequence[Literal["tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[TasksPart[Any, Any, Any]]: ...
 
@@ -465,6 +484,7 @@ class Graph(
         stream_mode: Literal["debug"] | Sequence[Literal["debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[DebugPart[_N, _I, _U]]: ...
 
@@ -476,6 +496,7 @@ class Graph(
         stream_mode: Literal["debug"] | Sequence[Literal["debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[DebugPart[Any, Any, Any]]: ...
 
@@ -497,6 +518,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "updates"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[ValuesPart[_S | _I] | UpdatesPart]: ...
 
@@ -508,6 +530,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "updates"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[ValuesPart[Any] | UpdatesPart]: ...
 
@@ -529,6 +552,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "custom"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[ValuesPart[_S | _I] | CustomPart[_C]]: ...
 
@@ -540,6 +564,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "custom"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[ValuesPart[Any] | CustomPart[Any]]: ...
 
@@ -561,6 +586,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[ValuesPart[_S | _I] | MessagesPart]: ...
 
@@ -572,6 +598,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[ValuesPart[Any] | MessagesPart]: ...
 
@@ -593,6 +620,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[ValuesPart[_S | _I] | TasksPart[_N, _I, _U]]: ...
 
@@ -604,6 +632,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[ValuesPart[Any] | TasksPart[Any, Any, Any]]: ...
 
@@ -625,6 +654,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[ValuesPart[_S | _I] | DebugPart[_N, _I, _U]]: ...
 
@@ -636,6 +666,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[ValuesPart[Any] | DebugPart[Any, Any, Any]]: ...
 
@@ -657,6 +688,7 @@ class Graph(
         stream_mode: Sequence[Literal["updates", "custom"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[UpdatesPart | CustomPart[_C]]: ...
 
@@ -668,6 +700,7 @@ class Graph(
         stream_mode: Sequence[Literal["updates", "custom"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[UpdatesPart | CustomPart[Any]]: ...
 
@@ -689,6 +722,7 @@ class Graph(
         stream_mode: Sequence[Literal["updates", "messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[UpdatesPart | MessagesPart]: ...
 
@@ -700,6 +734,7 @@ class Graph(
         stream_mode: Sequence[Literal["updates", "messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[UpdatesPart | MessagesPart]: ...
 
@@ -721,6 +756,7 @@ class Graph(
         stream_mode: Sequence[Literal["updates", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[UpdatesPart | TasksPart[_N, _I, _U]]: ...
 
@@ -732,6 +768,7 @@ class Graph(
         stream_mode: Sequence[Literal["updates", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[UpdatesPart | TasksPart[Any, Any, Any]]: ...
 
@@ -753,6 +790,7 @@ class Graph(
         stream_mode: Sequence[Literal["updates", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[UpdatesPart | DebugPart[_N, _I, _U]]: ...
 
@@ -764,6 +802,7 @@ class Graph(
         stream_mode: Sequence[Literal["updates", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[UpdatesPart | DebugPart[Any, Any, Any]]: ...
 
@@ -785,6 +824,7 @@ class Graph(
         stream_mode: Sequence[Literal["custom", "messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[CustomPart[_C] | MessagesPart]: ...
 
@@ -796,6 +836,7 @@ class Graph(
         stream_mode: Sequence[Literal["custom", "messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[CustomPart[Any] | MessagesPart]: ...
 
@@ -817,6 +858,7 @@ class Graph(
         stream_mode: Sequence[Literal["custom", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[CustomPart[_C] | TasksPart[_N, _I, _U]]: ...
 
@@ -828,6 +870,7 @@ class Graph(
         stream_mode: Sequence[Literal["custom", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[CustomPart[Any] | TasksPart[Any, Any, Any]]: ...
 
@@ -849,6 +892,7 @@ class Graph(
         stream_mode: Sequence[Literal["custom", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[CustomPart[_C] | DebugPart[_N, _I, _U]]: ...
 
@@ -860,6 +904,7 @@ class Graph(
         stream_mode: Sequence[Literal["custom", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[CustomPart[Any] | DebugPart[Any, Any, Any]]: ...
 
@@ -881,6 +926,7 @@ class Graph(
         stream_mode: Sequence[Literal["messages", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[MessagesPart | TasksPart[_N, _I, _U]]: ...
 
@@ -892,6 +938,7 @@ class Graph(
         stream_mode: Sequence[Literal["messages", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[MessagesPart | TasksPart[Any, Any, Any]]: ...
 
@@ -913,6 +960,7 @@ class Graph(
         stream_mode: Sequence[Literal["messages", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[MessagesPart | DebugPart[_N, _I, _U]]: ...
 
@@ -924,6 +972,7 @@ class Graph(
         stream_mode: Sequence[Literal["messages", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[MessagesPart | DebugPart[Any, Any, Any]]: ...
 
@@ -945,6 +994,7 @@ class Graph(
         stream_mode: Sequence[Literal["tasks", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[TasksPart[_N, _I, _U] | DebugPart[_N, _I, _U]]: ...
 
@@ -956,6 +1006,7 @@ class Graph(
         stream_mode: Sequence[Literal["tasks", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[TasksPart[Any, Any, Any] | DebugPart[Any, Any, Any]]: ...
 
@@ -967,6 +1018,7 @@ class Graph(
         stream_mode: StreamMode | Sequence[StreamMode] | None = ...,
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[StreamPart]: ...
 
@@ -978,6 +1030,7 @@ class Graph(
         stream_mode: StreamMode | Sequence[StreamMode] | None = ...,
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v1"] = ...,
     ) -> Iterator[Any]: ...
 
@@ -988,6 +1041,7 @@ class Graph(
         stream_mode: StreamMode | Sequence[StreamMode] | None = None,
         subgraphs: bool = False,
         config: Config | None = None,
+        context: Any = None,
         version: Version = "v1",
     ) -> Iterator[Any]:
         """LangGraph's items, exactly as ``CompiledStateGraph.stream`` yields them.
@@ -999,6 +1053,8 @@ class Graph(
         mode = default_mode() if stream_mode is None else stream_mode
         if self._given is not None:
             config = _with_given(config, self._given)
+        if context is not None:
+            config = with_context(config, context)
         events = _drive.stream(self.plan, input, mode, subgraphs, config)
         if version == "v2":
             return shape_parts(events, _values_mapper(self.plan))
@@ -1022,6 +1078,7 @@ class Graph(
         stream_mode: Literal["values"] | Sequence[Literal["values"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[ValuesPart[_S | _I]]: ...
 
@@ -1033,6 +1090,7 @@ class Graph(
         stream_mode: Literal["values"] | Sequence[Literal["values"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[ValuesPart[Any]]: ...
 
@@ -1054,6 +1112,7 @@ class Graph(
         stream_mode: Literal["updates"] | Sequence[Literal["updates"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[UpdatesPart]: ...
 
@@ -1065,6 +1124,7 @@ class Graph(
         stream_mode: Literal["updates"] | Sequence[Literal["updates"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[UpdatesPart]: ...
 
@@ -1086,6 +1146,7 @@ class Graph(
         stream_mode: Literal["custom"] | Sequence[Literal["custom"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[CustomPart[_C]]: ...
 
@@ -1097,6 +1158,7 @@ class Graph(
         stream_mode: Literal["custom"] | Sequence[Literal["custom"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[CustomPart[Any]]: ...
 
@@ -1118,6 +1180,7 @@ class Graph(
         stream_mode: Literal["messages"] | Sequence[Literal["messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[MessagesPart]: ...
 
@@ -1129,6 +1192,7 @@ class Graph(
         stream_mode: Literal["messages"] | Sequence[Literal["messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[MessagesPart]: ...
 
@@ -1150,6 +1214,7 @@ class Graph(
         stream_mode: Literal["tasks"] | Sequence[Literal["tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[TasksPart[_N, _I, _U]]: ...
 
@@ -1161,6 +1226,7 @@ class Graph(
         stream_mode: Literal["tasks"] | Sequence[Literal["tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[TasksPart[Any, Any, Any]]: ...
 
@@ -1182,6 +1248,7 @@ class Graph(
         stream_mode: Literal["debug"] | Sequence[Literal["debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[DebugPart[_N, _I, _U]]: ...
 
@@ -1193,6 +1260,7 @@ class Graph(
         stream_mode: Literal["debug"] | Sequence[Literal["debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[DebugPart[Any, Any, Any]]: ...
 
@@ -1214,6 +1282,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "updates"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[ValuesPart[_S | _I] | UpdatesPart]: ...
 
@@ -1225,6 +1294,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "updates"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[ValuesPart[Any] | UpdatesPart]: ...
 
@@ -1246,6 +1316,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "custom"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[ValuesPart[_S | _I] | CustomPart[_C]]: ...
 
@@ -1257,6 +1328,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "custom"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[ValuesPart[Any] | CustomPart[Any]]: ...
 
@@ -1278,6 +1350,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[ValuesPart[_S | _I] | MessagesPart]: ...
 
@@ -1289,6 +1362,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[ValuesPart[Any] | MessagesPart]: ...
 
@@ -1310,6 +1384,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[ValuesPart[_S | _I] | TasksPart[_N, _I, _U]]: ...
 
@@ -1321,6 +1396,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[ValuesPart[Any] | TasksPart[Any, Any, Any]]: ...
 
@@ -1342,6 +1418,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[ValuesPart[_S | _I] | DebugPart[_N, _I, _U]]: ...
 
@@ -1353,6 +1430,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[ValuesPart[Any] | DebugPart[Any, Any, Any]]: ...
 
@@ -1374,6 +1452,7 @@ class Graph(
         stream_mode: Sequence[Literal["updates", "custom"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[UpdatesPart | CustomPart[_C]]: ...
 
@@ -1385,6 +1464,7 @@ class Graph(
         stream_mode: Sequence[Literal["updates", "custom"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[UpdatesPart | CustomPart[Any]]: ...
 
@@ -1406,6 +1486,7 @@ class Graph(
         stream_mode: Sequence[Literal["updates", "messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[UpdatesPart | MessagesPart]: ...
 
@@ -1417,6 +1498,7 @@ class Graph(
         stream_mode: Sequence[Literal["updates", "messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[UpdatesPart | MessagesPart]: ...
 
@@ -1438,6 +1520,7 @@ class Graph(
         stream_mode: Sequence[Literal["updates", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[UpdatesPart | TasksPart[_N, _I, _U]]: ...
 
@@ -1449,6 +1532,7 @@ class Graph(
         stream_mode: Sequence[Literal["updates", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[UpdatesPart | TasksPart[Any, Any, Any]]: ...
 
@@ -1470,6 +1554,7 @@ class Graph(
         stream_mode: Sequence[Literal["updates", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[UpdatesPart | DebugPart[_N, _I, _U]]: ...
 
@@ -1481,6 +1566,7 @@ class Graph(
         stream_mode: Sequence[Literal["updates", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[UpdatesPart | DebugPart[Any, Any, Any]]: ...
 
@@ -1502,6 +1588,7 @@ class Graph(
         stream_mode: Sequence[Literal["custom", "messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[CustomPart[_C] | MessagesPart]: ...
 
@@ -1513,6 +1600,7 @@ class Graph(
         stream_mode: Sequence[Literal["custom", "messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[CustomPart[Any] | MessagesPart]: ...
 
@@ -1534,6 +1622,7 @@ class Graph(
         stream_mode: Sequence[Literal["custom", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[CustomPart[_C] | TasksPart[_N, _I, _U]]: ...
 
@@ -1545,6 +1634,7 @@ class Graph(
         stream_mode: Sequence[Literal["custom", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[CustomPart[Any] | TasksPart[Any, Any, Any]]: ...
 
@@ -1566,6 +1656,7 @@ class Graph(
         stream_mode: Sequence[Literal["custom", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[CustomPart[_C] | DebugPart[_N, _I, _U]]: ...
 
@@ -1577,6 +1668,7 @@ class Graph(
         stream_mode: Sequence[Literal["custom", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[CustomPart[Any] | DebugPart[Any, Any, Any]]: ...
 
@@ -1598,6 +1690,7 @@ class Graph(
         stream_mode: Sequence[Literal["messages", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[MessagesPart | TasksPart[_N, _I, _U]]: ...
 
@@ -1609,6 +1702,7 @@ class Graph(
         stream_mode: Sequence[Literal["messages", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[MessagesPart | TasksPart[Any, Any, Any]]: ...
 
@@ -1630,6 +1724,7 @@ class Graph(
         stream_mode: Sequence[Literal["messages", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[MessagesPart | DebugPart[_N, _I, _U]]: ...
 
@@ -1641,6 +1736,7 @@ class Graph(
         stream_mode: Sequence[Literal["messages", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[MessagesPart | DebugPart[Any, Any, Any]]: ...
 
@@ -1662,6 +1758,7 @@ class Graph(
         stream_mode: Sequence[Literal["tasks", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[TasksPart[_N, _I, _U] | DebugPart[_N, _I, _U]]: ...
 
@@ -1673,6 +1770,7 @@ class Graph(
         stream_mode: Sequence[Literal["tasks", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[TasksPart[Any, Any, Any] | DebugPart[Any, Any, Any]]: ...
 
@@ -1684,6 +1782,7 @@ class Graph(
         stream_mode: StreamMode | Sequence[StreamMode] | None = ...,
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[StreamPart]: ...
 
@@ -1695,6 +1794,7 @@ class Graph(
         stream_mode: StreamMode | Sequence[StreamMode] | None = ...,
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v1"] = ...,
     ) -> AsyncIterator[Any]: ...
 
@@ -1705,6 +1805,7 @@ class Graph(
         stream_mode: StreamMode | Sequence[StreamMode] | None = None,
         subgraphs: bool = False,
         config: Config | None = None,
+        context: Any = None,
         version: Version = "v1",
     ) -> AsyncIterator[Any]:
         """Async twin of :meth:`stream_chunks`."""
@@ -1712,6 +1813,8 @@ class Graph(
         mode = default_mode() if stream_mode is None else stream_mode
         if self._given is not None:
             config = _with_given(config, self._given)
+        if context is not None:
+            config = with_context(config, context)
         events = _drive.astream(self.plan, input, mode, subgraphs, config)
         if version == "v2":
             return ashape_parts(events, _values_mapper(self.plan))
@@ -1725,6 +1828,7 @@ class Graph(
         stream_mode: Literal["values"] | Sequence[Literal["values"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[ValuesT]: ...
 
     @overload
@@ -1735,6 +1839,7 @@ class Graph(
         stream_mode: Literal["updates"] | Sequence[Literal["updates"]] = ...,
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[UpdatesT]: ...
 
     @overload
@@ -1745,6 +1850,7 @@ class Graph(
         stream_mode: Literal["custom"] | Sequence[Literal["custom"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[CustomT]: ...
 
     @overload
@@ -1755,6 +1861,7 @@ class Graph(
         stream_mode: Literal["messages"] | Sequence[Literal["messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[MessagesT]: ...
 
     @overload
@@ -1765,6 +1872,7 @@ class Graph(
         stream_mode: Literal["tasks"] | Sequence[Literal["tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[TasksT]: ...
 
     @overload
@@ -1775,6 +1883,7 @@ class Graph(
         stream_mode: Literal["debug"] | Sequence[Literal["debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[DebugT]: ...
 
     @overload
@@ -1785,6 +1894,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "updates"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[ValuesT | UpdatesT]: ...
 
     @overload
@@ -1795,6 +1905,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "custom"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[ValuesT | CustomT]: ...
 
     @overload
@@ -1805,6 +1916,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[ValuesT | MessagesT]: ...
 
     @overload
@@ -1815,6 +1927,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[ValuesT | TasksT]: ...
 
     @overload
@@ -1825,6 +1938,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[ValuesT | DebugT]: ...
 
     @overload
@@ -1835,6 +1949,7 @@ class Graph(
         stream_mode: Sequence[Literal["updates", "custom"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[UpdatesT | CustomT]: ...
 
     @overload
@@ -1845,6 +1960,7 @@ class Graph(
         stream_mode: Sequence[Literal["updates", "messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[UpdatesT | MessagesT]: ...
 
     @overload
@@ -1855,6 +1971,7 @@ class Graph(
         stream_mode: Sequence[Literal["updates", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[UpdatesT | TasksT]: ...
 
     @overload
@@ -1865,6 +1982,7 @@ class Graph(
         stream_mode: Sequence[Literal["updates", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[UpdatesT | DebugT]: ...
 
     @overload
@@ -1875,6 +1993,7 @@ class Graph(
         stream_mode: Sequence[Literal["custom", "messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[CustomT | MessagesT]: ...
 
     @overload
@@ -1885,6 +2004,7 @@ class Graph(
         stream_mode: Sequence[Literal["custom", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[CustomT | TasksT]: ...
 
     @overload
@@ -1895,6 +2015,7 @@ class Graph(
         stream_mode: Sequence[Literal["custom", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[CustomT | DebugT]: ...
 
     @overload
@@ -1905,6 +2026,7 @@ class Graph(
         stream_mode: Sequence[Literal["messages", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[MessagesT | TasksT]: ...
 
     @overload
@@ -1915,6 +2037,7 @@ class Graph(
         stream_mode: Sequence[Literal["messages", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[MessagesT | DebugT]: ...
 
     @overload
@@ -1925,6 +2048,7 @@ class Graph(
         stream_mode: Sequence[Literal["tasks", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[TasksT | DebugT]: ...
 
     @overload
@@ -1935,6 +2059,7 @@ class Graph(
         stream_mode: StreamMode | Sequence[StreamMode] = ...,
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[EventT]: ...
 
     def stream(
@@ -1944,6 +2069,7 @@ class Graph(
         stream_mode: StreamMode | Sequence[StreamMode] = "updates",
         subgraphs: bool = False,
         config: Config | None = None,
+        context: Any = None,
     ) -> Iterator[Any]:
         """Run the graph, yielding the events of the requested stream modes.
 
@@ -1952,9 +2078,12 @@ class Graph(
             stream_mode: one mode, or several (a list or tuple).
             subgraphs: include the events of subgraphs, each with its namespace.
             config: recursion limit, tags, metadata, run id, configurable values.
+            context: the run's context, which its nodes read with ``get_context()``.
         """
         if self._given is not None:
             config = _with_given(config, self._given)
+        if context is not None:
+            config = with_context(config, context)
         return _drive.stream(self.plan, input, stream_mode, subgraphs, config)
 
     @overload
@@ -1965,6 +2094,7 @@ class Graph(
         stream_mode: Literal["values"] | Sequence[Literal["values"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[ValuesT]: ...
 
     @overload
@@ -1975,6 +2105,7 @@ class Graph(
         stream_mode: Literal["updates"] | Sequence[Literal["updates"]] = ...,
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[UpdatesT]: ...
 
     @overload
@@ -1985,6 +2116,7 @@ class Graph(
         stream_mode: Literal["custom"] | Sequence[Literal["custom"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[CustomT]: ...
 
     @overload
@@ -1995,6 +2127,7 @@ class Graph(
         stream_mode: Literal["messages"] | Sequence[Literal["messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[MessagesT]: ...
 
     @overload
@@ -2005,6 +2138,7 @@ class Graph(
         stream_mode: Literal["tasks"] | Sequence[Literal["tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[TasksT]: ...
 
     @overload
@@ -2015,6 +2149,7 @@ class Graph(
         stream_mode: Literal["debug"] | Sequence[Literal["debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[DebugT]: ...
 
     @overload
@@ -2025,6 +2160,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "updates"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[ValuesT | UpdatesT]: ...
 
     @overload
@@ -2035,6 +2171,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "custom"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[ValuesT | CustomT]: ...
 
     @overload
@@ -2045,6 +2182,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[ValuesT | MessagesT]: ...
 
     @overload
@@ -2055,6 +2193,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[ValuesT | TasksT]: ...
 
     @overload
@@ -2065,6 +2204,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[ValuesT | DebugT]: ...
 
     @overload
@@ -2075,6 +2215,7 @@ class Graph(
         stream_mode: Sequence[Literal["updates", "custom"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[UpdatesT | CustomT]: ...
 
     @overload
@@ -2085,6 +2226,7 @@ class Graph(
         stream_mode: Sequence[Literal["updates", "messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[UpdatesT | MessagesT]: ...
 
     @overload
@@ -2095,6 +2237,7 @@ class Graph(
         stream_mode: Sequence[Literal["updates", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[UpdatesT | TasksT]: ...
 
     @overload
@@ -2105,6 +2248,7 @@ class Graph(
         stream_mode: Sequence[Literal["updates", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[UpdatesT | DebugT]: ...
 
     @overload
@@ -2115,6 +2259,7 @@ class Graph(
         stream_mode: Sequence[Literal["custom", "messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[CustomT | MessagesT]: ...
 
     @overload
@@ -2125,6 +2270,7 @@ class Graph(
         stream_mode: Sequence[Literal["custom", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[CustomT | TasksT]: ...
 
     @overload
@@ -2135,6 +2281,7 @@ class Graph(
         stream_mode: Sequence[Literal["custom", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[CustomT | DebugT]: ...
 
     @overload
@@ -2145,6 +2292,7 @@ class Graph(
         stream_mode: Sequence[Literal["messages", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[MessagesT | TasksT]: ...
 
     @overload
@@ -2155,6 +2303,7 @@ class Graph(
         stream_mode: Sequence[Literal["messages", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[MessagesT | DebugT]: ...
 
     @overload
@@ -2165,6 +2314,7 @@ class Graph(
         stream_mode: Sequence[Literal["tasks", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[TasksT | DebugT]: ...
 
     @overload
@@ -2175,6 +2325,7 @@ class Graph(
         stream_mode: StreamMode | Sequence[StreamMode] = ...,
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[EventT]: ...
 
     def astream(
@@ -2184,10 +2335,13 @@ class Graph(
         stream_mode: StreamMode | Sequence[StreamMode] = "updates",
         subgraphs: bool = False,
         config: Config | None = None,
+        context: Any = None,
     ) -> AsyncIterator[Any]:
         """Async twin of :meth:`stream`."""
         if self._given is not None:
             config = _with_given(config, self._given)
+        if context is not None:
+            config = with_context(config, context)
         return _drive.astream(self.plan, input, stream_mode, subgraphs, config)
 
 
@@ -2250,12 +2404,16 @@ class GraphWithSubgraphs(
         """
         return type(self)(self.plan, self.checkpointer, cache)
 
-    def invoke(self, input: InputT, *, config: Config | None = None) -> OutputT:
+    def invoke(
+        self, input: InputT, *, config: Config | None = None, context: Any = None
+    ) -> OutputT:
         """Run the graph to the end and return its final values."""
         # _drive.invoke, written out: the call is a noticeable part of a short run
         plan = self.plan
         if self._given is not None:
             config = _with_given(config, self._given)
+        if context is not None:
+            config = with_context(config, context)
         run = Run.start(plan.name, (), False, config, plan.limit, plan.stateful)
         # on a thread, None (or a Command) goes on from its checkpoint
         values, wrote = plan.start(input) if type(input) is dict else _drive.start(plan, run, input)
@@ -2265,10 +2423,14 @@ class GraphWithSubgraphs(
             pass
         return run.result  # type: ignore[return-value]
 
-    async def ainvoke(self, input: InputT, *, config: Config | None = None) -> OutputT:
+    async def ainvoke(
+        self, input: InputT, *, config: Config | None = None, context: Any = None
+    ) -> OutputT:
         """Async twin of :meth:`invoke`."""
         if self._given is not None:
             config = _with_given(config, self._given)
+        if context is not None:
+            config = with_context(config, context)
         return await _drive.ainvoke(self.plan, input, config)  # type: ignore[return-value]
 
     def resume(self, *, config: Config) -> OutputT:
@@ -2387,6 +2549,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["values"] | Sequence[Literal["values"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[ValuesPart[_S | _I]]: ...
 
@@ -2398,6 +2561,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["values"] | Sequence[Literal["values"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[ValuesPart[Any]]: ...
 
@@ -2426,6 +2590,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["updates"] | Sequence[Literal["updates"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[UpdatesPart]: ...
 
@@ -2437,6 +2602,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["updates"] | Sequence[Literal["updates"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[UpdatesPart]: ...
 
@@ -2465,6 +2631,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["custom"] | Sequence[Literal["custom"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[CustomPart[_C]]: ...
 
@@ -2476,6 +2643,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["custom"] | Sequence[Literal["custom"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[CustomPart[Any]]: ...
 
@@ -2504,6 +2672,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["messages"] | Sequence[Literal["messages"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[MessagesPart]: ...
 
@@ -2515,6 +2684,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["messages"] | Sequence[Literal["messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[MessagesPart]: ...
 
@@ -2543,6 +2713,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["tasks"] | Sequence[Literal["tasks"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[TasksPart[_N, _I, _U]]: ...
 
@@ -2554,6 +2725,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["tasks"] | Sequence[Literal["tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[TasksPart[Any, Any, Any]]: ...
 
@@ -2582,6 +2754,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["debug"] | Sequence[Literal["debug"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[DebugPart[_N, _I, _U]]: ...
 
@@ -2593,6 +2766,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["debug"] | Sequence[Literal["debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[DebugPart[Any, Any, Any]]: ...
 
@@ -2621,6 +2795,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "updates"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[ValuesPart[_S | _I] | UpdatesPart]: ...
 
@@ -2632,6 +2807,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "updates"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[ValuesPart[Any] | UpdatesPart]: ...
 
@@ -2660,6 +2836,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "custom"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[ValuesPart[_S | _I] | CustomPart[_C]]: ...
 
@@ -2671,6 +2848,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "custom"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[ValuesPart[Any] | CustomPart[Any]]: ...
 
@@ -2699,6 +2877,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "messages"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[ValuesPart[_S | _I] | MessagesPart]: ...
 
@@ -2710,6 +2889,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[ValuesPart[Any] | MessagesPart]: ...
 
@@ -2738,6 +2918,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "tasks"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[ValuesPart[_S | _I] | TasksPart[_N, _I, _U]]: ...
 
@@ -2749,6 +2930,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[ValuesPart[Any] | TasksPart[Any, Any, Any]]: ...
 
@@ -2777,6 +2959,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "debug"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[ValuesPart[_S | _I] | DebugPart[_N, _I, _U]]: ...
 
@@ -2788,6 +2971,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[ValuesPart[Any] | DebugPart[Any, Any, Any]]: ...
 
@@ -2816,6 +3000,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "custom"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[UpdatesPart | CustomPart[_C]]: ...
 
@@ -2827,6 +3012,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "custom"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[UpdatesPart | CustomPart[Any]]: ...
 
@@ -2855,6 +3041,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "messages"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[UpdatesPart | MessagesPart]: ...
 
@@ -2866,6 +3053,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[UpdatesPart | MessagesPart]: ...
 
@@ -2894,6 +3082,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "tasks"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[UpdatesPart | TasksPart[_N, _I, _U]]: ...
 
@@ -2905,6 +3094,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[UpdatesPart | TasksPart[Any, Any, Any]]: ...
 
@@ -2933,6 +3123,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "debug"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[UpdatesPart | DebugPart[_N, _I, _U]]: ...
 
@@ -2944,6 +3135,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[UpdatesPart | DebugPart[Any, Any, Any]]: ...
 
@@ -2972,6 +3164,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["custom", "messages"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[CustomPart[_C] | MessagesPart]: ...
 
@@ -2983,6 +3176,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["custom", "messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[CustomPart[Any] | MessagesPart]: ...
 
@@ -3011,6 +3205,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["custom", "tasks"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[CustomPart[_C] | TasksPart[_N, _I, _U]]: ...
 
@@ -3022,6 +3217,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["custom", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[CustomPart[Any] | TasksPart[Any, Any, Any]]: ...
 
@@ -3050,6 +3246,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["custom", "debug"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[CustomPart[_C] | DebugPart[_N, _I, _U]]: ...
 
@@ -3061,6 +3258,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["custom", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[CustomPart[Any] | DebugPart[Any, Any, Any]]: ...
 
@@ -3089,6 +3287,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["messages", "tasks"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[MessagesPart | TasksPart[_N, _I, _U]]: ...
 
@@ -3100,6 +3299,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["messages", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[MessagesPart | TasksPart[Any, Any, Any]]: ...
 
@@ -3128,6 +3328,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["messages", "debug"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[MessagesPart | DebugPart[_N, _I, _U]]: ...
 
@@ -3139,6 +3340,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["messages", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[MessagesPart | DebugPart[Any, Any, Any]]: ...
 
@@ -3167,6 +3369,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["tasks", "debug"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[TasksPart[_N, _I, _U] | DebugPart[_N, _I, _U]]: ...
 
@@ -3178,6 +3381,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["tasks", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[TasksPart[Any, Any, Any] | DebugPart[Any, Any, Any]]: ...
 
@@ -3189,6 +3393,7 @@ class GraphWithSubgraphs(
         stream_mode: StreamMode | Sequence[StreamMode] | None = ...,
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[StreamPart]: ...
 
@@ -3200,6 +3405,7 @@ class GraphWithSubgraphs(
         stream_mode: StreamMode | Sequence[StreamMode] | None = ...,
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v1"] = ...,
     ) -> Iterator[Any]: ...
 
@@ -3210,6 +3416,7 @@ class GraphWithSubgraphs(
         stream_mode: StreamMode | Sequence[StreamMode] | None = None,
         subgraphs: bool = False,
         config: Config | None = None,
+        context: Any = None,
         version: Version = "v1",
     ) -> Iterator[Any]:
         """LangGraph's items, exactly as ``CompiledStateGraph.stream`` yields them.
@@ -3221,6 +3428,8 @@ class GraphWithSubgraphs(
         mode = default_mode() if stream_mode is None else stream_mode
         if self._given is not None:
             config = _with_given(config, self._given)
+        if context is not None:
+            config = with_context(config, context)
         events = _drive.stream(self.plan, input, mode, subgraphs, config)
         if version == "v2":
             return shape_parts(events, _values_mapper(self.plan))
@@ -3251,6 +3460,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["values"] | Sequence[Literal["values"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[ValuesPart[_S | _I]]: ...
 
@@ -3262,6 +3472,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["values"] | Sequence[Literal["values"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[ValuesPart[Any]]: ...
 
@@ -3290,6 +3501,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["updates"] | Sequence[Literal["updates"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[UpdatesPart]: ...
 
@@ -3301,6 +3513,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["updates"] | Sequence[Literal["updates"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[UpdatesPart]: ...
 
@@ -3329,6 +3542,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["custom"] | Sequence[Literal["custom"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[CustomPart[_C]]: ...
 
@@ -3340,6 +3554,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["custom"] | Sequence[Literal["custom"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[CustomPart[Any]]: ...
 
@@ -3368,6 +3583,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["messages"] | Sequence[Literal["messages"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[MessagesPart]: ...
 
@@ -3379,6 +3595,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["messages"] | Sequence[Literal["messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[MessagesPart]: ...
 
@@ -3407,6 +3624,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["tasks"] | Sequence[Literal["tasks"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[TasksPart[_N, _I, _U]]: ...
 
@@ -3418,6 +3636,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["tasks"] | Sequence[Literal["tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[TasksPart[Any, Any, Any]]: ...
 
@@ -3446,6 +3665,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["debug"] | Sequence[Literal["debug"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[DebugPart[_N, _I, _U]]: ...
 
@@ -3457,6 +3677,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["debug"] | Sequence[Literal["debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[DebugPart[Any, Any, Any]]: ...
 
@@ -3485,6 +3706,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "updates"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[ValuesPart[_S | _I] | UpdatesPart]: ...
 
@@ -3496,6 +3718,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "updates"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[ValuesPart[Any] | UpdatesPart]: ...
 
@@ -3524,6 +3747,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "custom"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[ValuesPart[_S | _I] | CustomPart[_C]]: ...
 
@@ -3535,6 +3759,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "custom"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[ValuesPart[Any] | CustomPart[Any]]: ...
 
@@ -3563,6 +3788,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "messages"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[ValuesPart[_S | _I] | MessagesPart]: ...
 
@@ -3574,6 +3800,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[ValuesPart[Any] | MessagesPart]: ...
 
@@ -3602,6 +3829,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "tasks"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[ValuesPart[_S | _I] | TasksPart[_N, _I, _U]]: ...
 
@@ -3613,6 +3841,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[ValuesPart[Any] | TasksPart[Any, Any, Any]]: ...
 
@@ -3641,6 +3870,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "debug"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[ValuesPart[_S | _I] | DebugPart[_N, _I, _U]]: ...
 
@@ -3652,6 +3882,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[ValuesPart[Any] | DebugPart[Any, Any, Any]]: ...
 
@@ -3680,6 +3911,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "custom"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[UpdatesPart | CustomPart[_C]]: ...
 
@@ -3691,6 +3923,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "custom"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[UpdatesPart | CustomPart[Any]]: ...
 
@@ -3719,6 +3952,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "messages"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[UpdatesPart | MessagesPart]: ...
 
@@ -3730,6 +3964,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[UpdatesPart | MessagesPart]: ...
 
@@ -3758,6 +3993,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "tasks"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[UpdatesPart | TasksPart[_N, _I, _U]]: ...
 
@@ -3769,6 +4005,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[UpdatesPart | TasksPart[Any, Any, Any]]: ...
 
@@ -3797,6 +4034,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "debug"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[UpdatesPart | DebugPart[_N, _I, _U]]: ...
 
@@ -3808,6 +4046,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[UpdatesPart | DebugPart[Any, Any, Any]]: ...
 
@@ -3836,6 +4075,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["custom", "messages"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[CustomPart[_C] | MessagesPart]: ...
 
@@ -3847,6 +4087,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["custom", "messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[CustomPart[Any] | MessagesPart]: ...
 
@@ -3875,6 +4116,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["custom", "tasks"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[CustomPart[_C] | TasksPart[_N, _I, _U]]: ...
 
@@ -3886,6 +4128,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["custom", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[CustomPart[Any] | TasksPart[Any, Any, Any]]: ...
 
@@ -3914,6 +4157,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["custom", "debug"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[CustomPart[_C] | DebugPart[_N, _I, _U]]: ...
 
@@ -3925,6 +4169,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["custom", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[CustomPart[Any] | DebugPart[Any, Any, Any]]: ...
 
@@ -3953,6 +4198,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["messages", "tasks"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[MessagesPart | TasksPart[_N, _I, _U]]: ...
 
@@ -3964,6 +4210,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["messages", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[MessagesPart | TasksPart[Any, Any, Any]]: ...
 
@@ -3992,6 +4239,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["messages", "debug"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[MessagesPart | DebugPart[_N, _I, _U]]: ...
 
@@ -4003,6 +4251,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["messages", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[MessagesPart | DebugPart[Any, Any, Any]]: ...
 
@@ -4031,6 +4280,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["tasks", "debug"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[TasksPart[_N, _I, _U] | DebugPart[_N, _I, _U]]: ...
 
@@ -4042,6 +4292,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["tasks", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[TasksPart[Any, Any, Any] | DebugPart[Any, Any, Any]]: ...
 
@@ -4053,6 +4304,7 @@ class GraphWithSubgraphs(
         stream_mode: StreamMode | Sequence[StreamMode] | None = ...,
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[StreamPart]: ...
 
@@ -4064,6 +4316,7 @@ class GraphWithSubgraphs(
         stream_mode: StreamMode | Sequence[StreamMode] | None = ...,
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v1"] = ...,
     ) -> AsyncIterator[Any]: ...
 
@@ -4074,6 +4327,7 @@ class GraphWithSubgraphs(
         stream_mode: StreamMode | Sequence[StreamMode] | None = None,
         subgraphs: bool = False,
         config: Config | None = None,
+        context: Any = None,
         version: Version = "v1",
     ) -> AsyncIterator[Any]:
         """Async twin of :meth:`stream_chunks`."""
@@ -4081,6 +4335,8 @@ class GraphWithSubgraphs(
         mode = default_mode() if stream_mode is None else stream_mode
         if self._given is not None:
             config = _with_given(config, self._given)
+        if context is not None:
+            config = with_context(config, context)
         events = _drive.astream(self.plan, input, mode, subgraphs, config)
         if version == "v2":
             return ashape_parts(events, _values_mapper(self.plan))
@@ -4094,6 +4350,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["values"] | Sequence[Literal["values"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[ValuesT]: ...
 
     @overload
@@ -4104,6 +4361,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["values"] | Sequence[Literal["values"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[SubValuesT]: ...
 
     @overload
@@ -4114,6 +4372,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["updates"] | Sequence[Literal["updates"]] = ...,
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[UpdatesT]: ...
 
     @overload
@@ -4124,6 +4383,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["updates"] | Sequence[Literal["updates"]] = ...,
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[SubUpdatesT]: ...
 
     @overload
@@ -4134,6 +4394,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["custom"] | Sequence[Literal["custom"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[CustomT]: ...
 
     @overload
@@ -4144,6 +4405,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["custom"] | Sequence[Literal["custom"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[SubCustomT]: ...
 
     @overload
@@ -4154,6 +4416,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["messages"] | Sequence[Literal["messages"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[MessagesT]: ...
 
     @overload
@@ -4164,6 +4427,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["messages"] | Sequence[Literal["messages"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[SubMessagesT]: ...
 
     @overload
@@ -4174,6 +4438,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["tasks"] | Sequence[Literal["tasks"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[TasksT]: ...
 
     @overload
@@ -4184,6 +4449,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["tasks"] | Sequence[Literal["tasks"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[SubTasksT]: ...
 
     @overload
@@ -4194,6 +4460,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["debug"] | Sequence[Literal["debug"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[DebugT]: ...
 
     @overload
@@ -4204,6 +4471,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["debug"] | Sequence[Literal["debug"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[SubDebugT]: ...
 
     @overload
@@ -4214,6 +4482,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "updates"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[ValuesT | UpdatesT]: ...
 
     @overload
@@ -4224,6 +4493,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "updates"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[SubValuesT | SubUpdatesT]: ...
 
     @overload
@@ -4234,6 +4504,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "custom"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[ValuesT | CustomT]: ...
 
     @overload
@@ -4244,6 +4515,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "custom"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[SubValuesT | SubCustomT]: ...
 
     @overload
@@ -4254,6 +4526,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "messages"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[ValuesT | MessagesT]: ...
 
     @overload
@@ -4264,6 +4537,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "messages"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[SubValuesT | SubMessagesT]: ...
 
     @overload
@@ -4274,6 +4548,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "tasks"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[ValuesT | TasksT]: ...
 
     @overload
@@ -4284,6 +4559,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "tasks"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[SubValuesT | SubTasksT]: ...
 
     @overload
@@ -4294,6 +4570,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "debug"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[ValuesT | DebugT]: ...
 
     @overload
@@ -4304,6 +4581,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "debug"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[SubValuesT | SubDebugT]: ...
 
     @overload
@@ -4314,6 +4592,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "custom"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[UpdatesT | CustomT]: ...
 
     @overload
@@ -4324,6 +4603,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "custom"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[SubUpdatesT | SubCustomT]: ...
 
     @overload
@@ -4334,6 +4614,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "messages"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[UpdatesT | MessagesT]: ...
 
     @overload
@@ -4344,6 +4625,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "messages"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[SubUpdatesT | SubMessagesT]: ...
 
     @overload
@@ -4354,6 +4636,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "tasks"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[UpdatesT | TasksT]: ...
 
     @overload
@@ -4364,6 +4647,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "tasks"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[SubUpdatesT | SubTasksT]: ...
 
     @overload
@@ -4374,6 +4658,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "debug"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[UpdatesT | DebugT]: ...
 
     @overload
@@ -4384,6 +4669,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "debug"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[SubUpdatesT | SubDebugT]: ...
 
     @overload
@@ -4394,6 +4680,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["custom", "messages"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[CustomT | MessagesT]: ...
 
     @overload
@@ -4404,6 +4691,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["custom", "messages"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[SubCustomT | SubMessagesT]: ...
 
     @overload
@@ -4414,6 +4702,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["custom", "tasks"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[CustomT | TasksT]: ...
 
     @overload
@@ -4424,6 +4713,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["custom", "tasks"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[SubCustomT | SubTasksT]: ...
 
     @overload
@@ -4434,6 +4724,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["custom", "debug"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[CustomT | DebugT]: ...
 
     @overload
@@ -4444,6 +4735,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["custom", "debug"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[SubCustomT | SubDebugT]: ...
 
     @overload
@@ -4454,6 +4746,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["messages", "tasks"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[MessagesT | TasksT]: ...
 
     @overload
@@ -4464,6 +4757,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["messages", "tasks"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[SubMessagesT | SubTasksT]: ...
 
     @overload
@@ -4474,6 +4768,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["messages", "debug"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[MessagesT | DebugT]: ...
 
     @overload
@@ -4484,6 +4779,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["messages", "debug"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[SubMessagesT | SubDebugT]: ...
 
     @overload
@@ -4494,6 +4790,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["tasks", "debug"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[TasksT | DebugT]: ...
 
     @overload
@@ -4504,6 +4801,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["tasks", "debug"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[SubTasksT | SubDebugT]: ...
 
     @overload
@@ -4514,6 +4812,7 @@ class GraphWithSubgraphs(
         stream_mode: StreamMode | Sequence[StreamMode] = ...,
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[EventT]: ...
 
     @overload
@@ -4524,6 +4823,7 @@ class GraphWithSubgraphs(
         stream_mode: StreamMode | Sequence[StreamMode] = ...,
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[SubEventT]: ...
 
     def stream(
@@ -4533,6 +4833,7 @@ class GraphWithSubgraphs(
         stream_mode: StreamMode | Sequence[StreamMode] = "updates",
         subgraphs: bool = False,
         config: Config | None = None,
+        context: Any = None,
     ) -> Iterator[Any]:
         """Run the graph, yielding the events of the requested stream modes.
 
@@ -4541,9 +4842,12 @@ class GraphWithSubgraphs(
             stream_mode: one mode, or several (a list or tuple).
             subgraphs: include the events of subgraphs, each with its namespace.
             config: recursion limit, tags, metadata, run id, configurable values.
+            context: the run's context, which its nodes read with ``get_context()``.
         """
         if self._given is not None:
             config = _with_given(config, self._given)
+        if context is not None:
+            config = with_context(config, context)
         return _drive.stream(self.plan, input, stream_mode, subgraphs, config)
 
     @overload
@@ -4554,6 +4858,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["values"] | Sequence[Literal["values"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[ValuesT]: ...
 
     @overload
@@ -4564,6 +4869,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["values"] | Sequence[Literal["values"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[SubValuesT]: ...
 
     @overload
@@ -4574,6 +4880,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["updates"] | Sequence[Literal["updates"]] = ...,
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[UpdatesT]: ...
 
     @overload
@@ -4584,6 +4891,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["updates"] | Sequence[Literal["updates"]] = ...,
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[SubUpdatesT]: ...
 
     @overload
@@ -4594,6 +4902,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["custom"] | Sequence[Literal["custom"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[CustomT]: ...
 
     @overload
@@ -4604,6 +4913,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["custom"] | Sequence[Literal["custom"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[SubCustomT]: ...
 
     @overload
@@ -4614,6 +4924,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["messages"] | Sequence[Literal["messages"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[MessagesT]: ...
 
     @overload
@@ -4624,6 +4935,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["messages"] | Sequence[Literal["messages"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[SubMessagesT]: ...
 
     @overload
@@ -4634,6 +4946,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["tasks"] | Sequence[Literal["tasks"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[TasksT]: ...
 
     @overload
@@ -4644,6 +4957,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["tasks"] | Sequence[Literal["tasks"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[SubTasksT]: ...
 
     @overload
@@ -4654,6 +4968,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["debug"] | Sequence[Literal["debug"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[DebugT]: ...
 
     @overload
@@ -4664,6 +4979,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["debug"] | Sequence[Literal["debug"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[SubDebugT]: ...
 
     @overload
@@ -4674,6 +4990,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "updates"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[ValuesT | UpdatesT]: ...
 
     @overload
@@ -4684,6 +5001,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "updates"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[SubValuesT | SubUpdatesT]: ...
 
     @overload
@@ -4694,6 +5012,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "custom"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[ValuesT | CustomT]: ...
 
     @overload
@@ -4704,6 +5023,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "custom"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[SubValuesT | SubCustomT]: ...
 
     @overload
@@ -4714,6 +5034,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "messages"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[ValuesT | MessagesT]: ...
 
     @overload
@@ -4724,6 +5045,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "messages"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[SubValuesT | SubMessagesT]: ...
 
     @overload
@@ -4734,6 +5056,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "tasks"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[ValuesT | TasksT]: ...
 
     @overload
@@ -4744,6 +5067,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "tasks"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[SubValuesT | SubTasksT]: ...
 
     @overload
@@ -4754,6 +5078,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "debug"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[ValuesT | DebugT]: ...
 
     @overload
@@ -4764,6 +5089,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "debug"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[SubValuesT | SubDebugT]: ...
 
     @overload
@@ -4774,6 +5100,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "custom"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[UpdatesT | CustomT]: ...
 
     @overload
@@ -4784,6 +5111,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "custom"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[SubUpdatesT | SubCustomT]: ...
 
     @overload
@@ -4794,6 +5122,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "messages"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[UpdatesT | MessagesT]: ...
 
     @overload
@@ -4804,6 +5133,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "messages"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[SubUpdatesT | SubMessagesT]: ...
 
     @overload
@@ -4814,6 +5144,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "tasks"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[UpdatesT | TasksT]: ...
 
     @overload
@@ -4824,6 +5155,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "tasks"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[SubUpdatesT | SubTasksT]: ...
 
     @overload
@@ -4834,6 +5166,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "debug"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[UpdatesT | DebugT]: ...
 
     @overload
@@ -4844,6 +5177,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "debug"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[SubUpdatesT | SubDebugT]: ...
 
     @overload
@@ -4854,6 +5188,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["custom", "messages"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[CustomT | MessagesT]: ...
 
     @overload
@@ -4864,6 +5199,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["custom", "messages"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[SubCustomT | SubMessagesT]: ...
 
     @overload
@@ -4874,6 +5210,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["custom", "tasks"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[CustomT | TasksT]: ...
 
     @overload
@@ -4884,6 +5221,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["custom", "tasks"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[SubCustomT | SubTasksT]: ...
 
     @overload
@@ -4894,6 +5232,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["custom", "debug"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[CustomT | DebugT]: ...
 
     @overload
@@ -4904,6 +5243,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["custom", "debug"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[SubCustomT | SubDebugT]: ...
 
     @overload
@@ -4914,6 +5254,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["messages", "tasks"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[MessagesT | TasksT]: ...
 
     @overload
@@ -4924,6 +5265,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["messages", "tasks"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[SubMessagesT | SubTasksT]: ...
 
     @overload
@@ -4934,6 +5276,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["messages", "debug"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[MessagesT | DebugT]: ...
 
     @overload
@@ -4944,6 +5287,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["messages", "debug"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[SubMessagesT | SubDebugT]: ...
 
     @overload
@@ -4954,6 +5298,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["tasks", "debug"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[TasksT | DebugT]: ...
 
     @overload
@@ -4964,6 +5309,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["tasks", "debug"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[SubTasksT | SubDebugT]: ...
 
     @overload
@@ -4974,6 +5320,7 @@ class GraphWithSubgraphs(
         stream_mode: StreamMode | Sequence[StreamMode] = ...,
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[EventT]: ...
 
     @overload
@@ -4984,6 +5331,7 @@ class GraphWithSubgraphs(
         stream_mode: StreamMode | Sequence[StreamMode] = ...,
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[SubEventT]: ...
 
     def astream(
@@ -4993,10 +5341,13 @@ class GraphWithSubgraphs(
         stream_mode: StreamMode | Sequence[StreamMode] = "updates",
         subgraphs: bool = False,
         config: Config | None = None,
+        context: Any = None,
     ) -> AsyncIterator[Any]:
         """Async twin of :meth:`stream`."""
         if self._given is not None:
             config = _with_given(config, self._given)
+        if context is not None:
+            config = with_context(config, context)
         return _drive.astream(self.plan, input, stream_mode, subgraphs, config)
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 __all__ = [
     "EmptyInputError",
     "GraphRecursionError",
     "InvalidInputError",
     "InvalidUpdateError",
+    "NodeError",
     "recursion_message",
 ]
 
@@ -35,3 +38,18 @@ class InvalidUpdateError(Exception):
 
 class InvalidInputError(ValueError):
     """The input of a run does not fit the graph's input type."""
+
+
+@dataclass(frozen=True, slots=True)
+class NodeError:
+    """What a node's error handler is told of the failure (LangGraph's ``NodeError``).
+
+    A handler receives it through a parameter ``error: NodeError``.
+
+    Attributes:
+        node: the name of the node that failed.
+        error: what it raised.
+    """
+
+    node: str
+    error: BaseException

@@ -29,16 +29,7 @@ def check_policies(check: Pass, node: NodeSpec) -> PolicyInfo | None:
     for i, policy in enumerate(node.retry):
         where = (*loc, "retry", i) if len(node.retry) > 1 else (*loc, "retry")
         retry_on = _retry_on(check, node.name, policy.retry_on, (*where, "retry_on"))
-        retry.append(
-            RetryInfo(
-                initial_interval=policy.initial_interval,
-                backoff_factor=policy.backoff_factor,
-                max_interval=policy.max_interval,
-                max_attempts=policy.max_attempts,
-                jitter=policy.jitter,
-                retry_on=retry_on,
-            )
-        )
+        retry.append(RetryInfo(**policy.model_dump(exclude={"retry_on"}), retry_on=retry_on))
     timeout = None
     if node.timeout is not None:
         timeout = (node.timeout.run_timeout, node.timeout.idle_timeout)
