@@ -40,11 +40,13 @@ from ._validate import _validate
 __all__ = ["check_blueprint", "compile_blueprint", "is_compiled_graph"]
 
 
-_LANGGRAPH_ACCEPTS = frozenset({"E201", "E502"})
+_LANGGRAPH_ACCEPTS = frozenset({"E201", "E203", "E401", "E502"})
 """Checks that are errors in flowc's own specs but that LangGraph's builder passes: a node
-nothing leads to may still be reached by a ``Command`` or a ``Send``; a key a subgraph types
-otherwise than its parent (``list[BaseMessage]`` and ``MessagesState``'s ``list[AnyMessage]``)
-passes its values as they are."""
+nothing leads to may still be reached by a ``Command`` or a ``Send``; a loop of plain edges
+runs until the recursion limit (E203); two nodes of one superstep writing a key without a
+reducer fail the run only when it happens, with LangGraph's ``InvalidUpdateError`` (E401); a
+key a subgraph types otherwise than its parent (``list[BaseMessage]`` and ``MessagesState``'s
+``list[AnyMessage]``) passes its values as they are."""
 
 _modules: dict[str, ModuleType] = {}
 _subgraphs: dict[str, tuple[GraphSpec, SourceMap]] = {}
