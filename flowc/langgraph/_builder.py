@@ -24,7 +24,7 @@ from flowc.runtime.policies import sync_timeout_message, timeout_policy
 
 from ._adapt import _annotations, _metadata, is_compiled_graph, is_runnable, is_tool_node
 from ._blueprint import BranchRecord, EdgeRecord, NodePolicies, NodeRecord
-from ._errors import UnsupportedFeatureError, call_site, deprecated
+from ._errors import UnsupportedFeatureError, call_site, deprecated, warn_config_annotation
 from ._lower import check_blueprint, compile_blueprint
 from ._lowering import UNSUPPORTED
 from ._policies import cache_policy, retry_policies
@@ -302,6 +302,7 @@ class StateGraph(_Recording, Generic[StateT]):
                 raise TypeError("add_node(fn) takes the node's name first when given two arguments")
             action, name = node, _node_name(node)
         _check_node_name(name, self._names)
+        warn_config_annotation(action)
         self._names.add(name)
         policies = (
             NodePolicies(

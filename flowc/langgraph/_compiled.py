@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import typing
 import warnings
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from types import ModuleType
@@ -278,9 +279,42 @@ class CompiledStateGraph(_ThreadState):
         namespaces = self._cache_namespaces(nodes)
         await self.cache.aclear(namespaces)
 
-    def get_name(self) -> str:
-        """The graph's name."""
-        return self.name
+    def get_name(self, suffix: str | None = None, *, name: str | None = None) -> str:
+        """The graph's name (or ``name``), with ``suffix`` after it, as LangChain's."""
+        return f"{name or self.name}{suffix or ''}"
+
+    def config_schema(self, *, include: Sequence[str] | None = None) -> type[pydantic.BaseModel]:
+        """Deprecated in LangGraph: a model of ``configurable`` (the context schema) and the
+        config keys ``include`` names."""
+        deprecated(
+            "`config_schema` is deprecated. Use `get_context_jsonschema` for the relevant "
+            "schema instead.",
+            "V10",
+        )
+        return self._config_model(include)
+
+    def get_config_jsonschema(self, *, include: Sequence[str] | None = None) -> dict[str, Any]:
+        """Deprecated in LangGraph: the JSON schema of :meth:`config_schema`."""
+        deprecated(
+            "`get_config_jsonschema` is deprecated. Use `get_context_jsonschema` instead.", "V10"
+        )
+        return self._config_model(include).model_json_schema()
+
+    def _config_model(self, include: Sequence[str] | None) -> type[pydantic.BaseModel]:
+        fields: dict[str, Any] = {}
+        if self.context_schema is not None:
+            fields["configurable"] = (self.context_schema, None)
+        wanted = [key for key in include or () if key != "configurable"]
+        if wanted:
+            try:
+                from langchain_core.runnables import RunnableConfig
+            except ImportError:  # pragma: no cover - LangChain is installed with LangGraph
+                hints: dict[str, Any] = {}
+            else:
+                hints = typing.get_type_hints(RunnableConfig)
+            fields.update((key, (hints[key], None)) for key in hints if key in wanted)
+        model: type[pydantic.BaseModel] = pydantic.create_model(self.get_name("Config"), **fields)
+        return model
 
     def with_config(
         self, config: Mapping[str, Any] | None = None, **kwargs: Any

@@ -10,9 +10,11 @@ from __future__ import annotations
 import asyncio
 import copy
 import sys
+import warnings
 from typing import Any, TypedDict
 
 import pytest
+import typing_extensions
 from langchain_core.runnables import RunnableConfig
 from langgraph.graph import START
 from langgraph.graph import StateGraph as LangGraphStateGraph
@@ -214,3 +216,53 @@ def test_a_typing_typeddict_context_is_described_where_langgraph_raises() -> Non
         "title": "DictCtx",
         "type": "object",
     }
+
+
+# -- LangGraph's deprecated config schema and its config-annotation warning ---------------
+
+
+class ConfigContext(typing_extensions.TypedDict):
+    x: int
+
+
+def _config_schemas(graph_class: Any) -> list[Any]:
+    import langgraph.warnings  # noqa: F401  (flowc warns with LangGraph's categories then)
+
+    def wrong(state: State, config: dict[str, Any]) -> dict[str, Any]:
+        return {}
+
+    def anything(state: State, config: Any) -> dict[str, Any]:
+        return {}
+
+    def right(state: State, config: RunnableConfig) -> dict[str, Any]:
+        return {}
+
+    def optional(state: State, config: RunnableConfig | None) -> dict[str, Any]:
+        return {}
+
+    def untyped(state, config):  # type: ignore[no-untyped-def]
+        return {}
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        builder = graph_class(State, config_schema=ConfigContext)
+        graph = builder.add_node("node", right).add_edge(START, "node").compile()
+        out: list[Any] = [
+            graph.config_schema().model_json_schema(),
+            graph.get_config_jsonschema(),
+            graph.get_config_jsonschema(include=["tags", "recursion_limit"]),
+            graph_class(State)
+            .add_node("n", right)
+            .add_edge(START, "n")
+            .compile()
+            .get_config_jsonschema(),
+        ]
+        nodes = graph_class(State)
+        for fn in (wrong, anything, right, optional, untyped):
+            nodes.add_node(fn)
+    out.append([(w.category.__name__, str(w.message)) for w in caught])
+    return out
+
+
+def test_config_schema_and_config_annotation_warnings_are_langgraphs() -> None:
+    assert _config_schemas(FlowcStateGraph) == _config_schemas(LangGraphStateGraph)
