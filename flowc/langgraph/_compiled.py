@@ -22,6 +22,7 @@ import typing_extensions
 
 from flowc.runtime import Config, current_task
 from flowc.runtime._engine import BREAKPOINTS, STEP_TIMEOUT
+from flowc.runtime._overwrite import overwritable
 from flowc.runtime._persist import (
     DURABILITY,
 )
@@ -682,8 +683,14 @@ def _config_list(
 
 def _drop_unknown_keys(module: ModuleType) -> None:
     """Make the plans of ``module`` and of its subgraphs' modules drop a node's writes to keys
-    their state has not, as LangGraph drops them (flowc's own specs refuse them)."""
+    their state has not, as LangGraph drops them (flowc's own specs refuse them), and take
+    LangGraph's ``Overwrite`` s."""
     module.PLAN.drops_unknown = True
+    # LangGraph's reducers take an Overwrite: the generated merge calls them by these names
+    module.PLAN.overwrites = True
+    for name, value in list(vars(module).items()):
+        if name.startswith("_reduce_") and callable(value) and not hasattr(value, "__wrapped__"):
+            setattr(module, name, overwritable(value))
     for name, value in vars(module).items():
         if name.startswith("_graph_") and isinstance(value, ModuleType):
             _drop_unknown_keys(value)

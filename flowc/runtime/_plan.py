@@ -312,6 +312,7 @@ class Plan:
         "merge_writes",
         "name",
         "nodes",
+        "overwrites",
         "plain_keys",
         "recursion_limit",
         "schema",
@@ -400,6 +401,9 @@ class Plan:
         """Whether runs may limit the time of a superstep (see :meth:`Engine.use_timeout`)."""
         self.handling = False
         """Whether a node has an error handler (see :meth:`Engine.rescue`)."""
+        self.overwrites = False
+        """Writes may be ``Overwrite`` s, which bypass reducers (the drop-in's graphs, whose
+        reducers take them: see :mod:`._overwrite`)."""
         self.drops_unknown = False
         """A node's writes to keys the state has not are dropped, as LangGraph drops them (the
         drop-in's graphs), instead of failing the run (see :meth:`check`)."""
