@@ -130,6 +130,18 @@ def router_name(path: Any) -> str | None:
     return None if name == "<lambda>" else name
 
 
+def _coerced(action: Any) -> Any:
+    """A dict of runnables as a node is LangChain's ``RunnableParallel`` of them, as LangGraph
+    takes it (each value run on the state, the results its update)."""
+    if isinstance(action, dict):
+        try:
+            from langchain_core.runnables import RunnableParallel
+        except ImportError:
+            return action  # refused at compile() (E602), naming the dict
+        return RunnableParallel(action)
+    return action
+
+
 def _check_reducers(state: Any) -> None:
     """A reducer must take two arguments: LangGraph refuses the state at ``StateGraph()``."""
     if not isinstance(state, type):
@@ -302,6 +314,7 @@ class StateGraph(_Recording, Generic[StateT]):
                 raise TypeError("add_node(fn) takes the node's name first when given two arguments")
             action, name = node, _node_name(node)
         _check_node_name(name, self._names)
+        action = _coerced(action)
         warn_config_annotation(action)
         self._names.add(name)
         policies = (
