@@ -139,7 +139,39 @@ def _coerced(action: Any) -> Any:
         except ImportError:
             return action  # refused at compile() (E602), naming the dict
         return RunnableParallel(action)
+    if inspect.isfunction(action) and not _takes_a_state(action):
+        return _called_with_the_state(action)
     return action
+
+
+def _takes_a_state(fn: Any) -> bool:
+    try:
+        params = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return True
+    return any(
+        p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL) for p in params
+    )
+
+
+def _called_with_the_state(fn: Any) -> Any:
+    """A node function that takes no state, called with it all the same, as LangGraph calls it:
+    its run fails with Python's own ``TypeError`` (``f() takes 0 positional arguments but 1
+    was given``), and a graph that never runs it compiles and runs."""
+    if inspect.iscoroutinefunction(fn):
+
+        async def anode(state: Any) -> Any:
+            return await fn(state)
+
+        wrapper: Any = anode
+    else:
+
+        def node(state: Any) -> Any:
+            return fn(state)
+
+        wrapper = node
+    wrapper.__name__ = fn.__name__
+    return wrapper
 
 
 def _check_reducers(state: Any) -> None:

@@ -1,6 +1,7 @@
 """What LangGraph's builder accepts and a run settles: two nodes of one superstep writing a key
 without a reducer (the run fails with LangGraph's `InvalidUpdateError` after their updates),
-and a loop of plain edges with no way out (the run stops at the recursion limit)."""
+a loop of plain edges with no way out (the run stops at the recursion limit), and a node that
+takes no state (a run that reaches it fails with Python's `TypeError`)."""
 
 import time
 from typing import TypedDict
@@ -41,6 +42,26 @@ loop = (
     .compile()
 )
 
-GRAPHS = ["concurrent", "loop"]
+def takes_nothing():
+    return {"hello": "never"}
+
+
+unreached = (
+    StateGraph(State)
+    .add_node("a", write("a"))
+    .add_node("takes_nothing", takes_nothing)
+    .add_edge(START, "a")
+    .compile()
+)
+reached = (
+    StateGraph(State)
+    .add_node("a", write("a"))
+    .add_node("takes_nothing", takes_nothing)
+    .add_edge(START, "a")
+    .add_edge("a", "takes_nothing")
+    .compile()
+)
+
+GRAPHS = ["concurrent", "loop", "unreached", "reached"]
 INPUTS = [{"hello": "there"}]
 CONFIGS = [{"recursion_limit": 5}]
