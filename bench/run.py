@@ -57,7 +57,18 @@ GEN = "flowc_bench_gen"
 """Package the benchmark's generated modules are compiled into."""
 
 IMPLS = ("flowc", "langgraph", "hand", "dropin")
-GRAPHS = ("chain10", "chain10w", "chain100", "fanout", "loop", "parent", "router12", "sleep8")
+GRAPHS = (
+    "chain10",
+    "chain10w",
+    "chain10w1",
+    "chain100",
+    "fanout",
+    "loop",
+    "parent",
+    "parentw",
+    "router12",
+    "sleep8",
+)
 """The compiled graphs the timed cases run."""
 SLOWER = 1.05
 """flowc/base above this, in medians or fastest samples, is reported: more than 5% slower."""
@@ -245,10 +256,17 @@ def build_cases(modules: dict[str, Any], base: dict[str, Any] | None = None) -> 
 
 MODES3 = ["updates", "values", "custom"]
 """The router graph's modes."""
+MODES2 = ["updates", "custom"]
+"""The streaming subgraph's modes."""
+ONE_WRITER = "1-writer chain10 custom"
+"""Issue 20's chain of 10 where one node calls the writer, in ``custom`` mode."""
+SUB_STREAMER = "streaming subgraph node"
+"""Issue 20's ``subgraphs=True`` run of a graph whose only streaming node is its subgraph node."""
 
 
 def newer_cases(modules: dict[str, Any], base: dict[str, Any] | None = None) -> list[Case]:
-    """The cases of issue 20: the router graph in three modes, parallel sleeps, many runs at once.
+    """The cases of issue 20: the single-writer chain in custom mode, a subgraph node as the only
+    streaming node, the router graph in three modes, parallel sleeps, many runs at once.
 
     Each as flowc (a compiled module), LangGraph, hand-written and flowc's drop-in
     (``flowc.langgraph``, the same builder code as LangGraph's: :mod:`flowc_bench.builders`).
@@ -273,6 +291,22 @@ def newer_cases(modules: dict[str, Any], base: dict[str, Any] | None = None) -> 
     # per case: its graph module, how flowc (or the baseline) runs it, how a builder-made
     # graph (LangGraph's or the drop-in's) is made and run, the hand-written run, its steps
     runs: dict[str, tuple[str, Callable[[Any], Impl], Callable[[Any], Impl], Impl, int]] = {
+        ONE_WRITER: (
+            "chain10w1",
+            lambda m: _stream(m, stream_mode="custom"),
+            lambda api: _stream(builders.chain_one_writer(api), stream_mode="custom"),
+            Impl("iter", lambda: hand.chain_one_writer(10, dict(INPUT))),
+            10,
+        ),
+        SUB_STREAMER: (
+            "parentw",
+            lambda m: _stream(m, stream_mode=MODES2, subgraphs=True),
+            lambda api: _stream(
+                builders.streaming_subgraph_parent(api), stream_mode=MODES2, subgraphs=True
+            ),
+            Impl("iter", lambda: hand.streaming_subgraph(dict(INPUT))),
+            len(specs.PARENT) + specs.SUB_CHAIN,
+        ),
         "router12 3 modes": (
             "router12",
             lambda m: _stream(m, stream_mode=MODES3),
@@ -755,6 +789,25 @@ def targets(
                 1 / 50,
                 "x",
                 case.missing.get("flowc", "") or case.missing.get("langgraph", ""),
+            )
+    for case in cases:
+        # issue 20's acceptance: the live-streaming cases where one node streams
+        why = case.missing.get("flowc", "") or case.missing.get("langgraph", "")
+        if case.name == ONE_WRITER:
+            add(
+                f"{case.name}: flowc/hand-written",
+                ratio(case, "flowc", "hand"),
+                3.0,
+                "x",
+                case.missing.get("flowc", ""),
+            )
+        if case.name in (ONE_WRITER, SUB_STREAMER):
+            add(
+                f"{case.name}: flowc/LangGraph (100x)",
+                ratio(case, "flowc", "langgraph"),
+                1 / 100,
+                "x",
+                why,
             )
     if not imports:
         pass

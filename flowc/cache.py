@@ -23,23 +23,32 @@ The cache lives in ``$FLOWC_CACHE_DIR``, else ``$XDG_CACHE_HOME/flowc``, else
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import importlib
 import json
 import os
-import shutil
 import stat
 import sys
-import tempfile
 import time
 import types
 import warnings
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from flowc.codegen.cachedir import cache_dir, generator_fingerprint, private_dir, unsafe_reason
+try:  # the builtin module: hashlib loads OpenSSL first, a tenth of the drop-in's warm start
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover (an interpreter built without it)
+    from hashlib import blake2b
+
+from flowc.codegen.cachedir import (
+    cache_dir,
+    cache_dir_name,
+    generator_fingerprint,
+    private_dir,
+    unsafe_reason,
+)
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from flowc.codegen.render import GeneratedFile
     from flowc.dsl.graph import CheckedGraph
 
@@ -53,12 +62,14 @@ __all__ = [
     "load_cached",
     "prune",
     "prune_entries",
+    "read_warm",
+    "write_warm",
 ]
 
 DROPIN_ENV = "FLOWC_DROPIN_CACHE"
 """Set to ``0`` (or ``off``, ``false``, ``no``) to keep the drop-in from using the disk cache."""
 _DROPIN = "dropin"
-_FORMAT = 1
+_FORMAT = 2
 """The layout of a drop-in entry; another layout is not read."""
 
 UNUSED_DAYS = 30
@@ -74,6 +85,8 @@ def cache_key(graph: CheckedGraph) -> str:
     # the views are all the templates render (the graph and its subgraphs, with what the
     # generator read off the user's objects), and the fingerprint covers the templates
     text = f"{generator_fingerprint()}\n{graph.digest}\n{canonical_json(tree_views(graph))}"
+    import hashlib
+
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
@@ -91,6 +104,10 @@ def load_cached(graph: CheckedGraph, root: Path | None = None) -> types.ModuleTy
     if (folder / f"{graph.name}.py").is_file():
         _touch(folder)
     else:
+        import shutil
+        import tempfile
+        from pathlib import Path
+
         files = generate(graph)
         root.mkdir(parents=True, exist_ok=True)
         prune(root)
@@ -120,7 +137,7 @@ def load_cached(graph: CheckedGraph, root: Path | None = None) -> types.ModuleTy
     return importlib.import_module(runner)
 
 
-def _touch(folder: Path) -> None:
+def _touch(folder: str | Path) -> None:
     """Mark a cached package as used (its folder's mtime), for :func:`prune`."""
     with contextlib.suppress(OSError):
         os.utime(folder)
@@ -131,6 +148,8 @@ def prune(root: Path, *, now: float | None = None) -> list[str]:
 
     Returns the names of what was deleted.
     """
+    import shutil
+
     now = time.time() if now is None else now
     deleted: list[str] = []
     try:
@@ -179,33 +198,82 @@ def cached_files(graph: CheckedGraph, root: Path | None = None) -> list[Generate
     the modules are generated as if there were none.
     """
     from flowc.codegen import generate
+    from flowc.codegen.render import GeneratedFile
 
-    if not dropin_cache_enabled():
+    folder = _dropin_folder(root)
+    if folder is None:
         return generate(graph)
-    folder = (cache_dir() if root is None else root) / _DROPIN
     key = cache_key(graph)
-    entry = folder / f"{key}.json"
+    entry = os.path.join(folder, f"{key}.json")
+    found = _read_entry(entry, key)
+    if found is not None:
+        _touch(entry)
+        return [GeneratedFile(f["name"], f["text"], f["template"]) for f in found["files"]]
+    files = generate(graph)
+    records = [{"name": f.name, "template": f.template, "text": f.text} for f in files]
+    with contextlib.suppress(OSError):
+        # a full disk or a read-only cache costs the next process a compile, nothing more
+        _write_entry(folder, entry, key, records)
+    return files
+
+
+def _dropin_folder(root: Path | None) -> str | None:
+    """The drop-in's cache folder, made if missing; ``None`` (after one warning) if it
+    cannot be used, or if the cache is turned off. A string: the drop-in's warm start
+    imports no :mod:`pathlib`."""
+    if not dropin_cache_enabled():
+        return None
+    folder = os.path.join(cache_dir_name() if root is None else root, _DROPIN)
     try:
         private_dir(folder)
     except OSError as exc:
         _warn(folder, f"cannot create it ({exc.strerror or exc})")
-        return generate(graph)
+        return None
     reason = unsafe_reason(folder)
     if reason is not None:
         _warn(folder, reason)
-        return generate(graph)
-    files = _read_entry(entry, key)
-    if files is not None:
-        _touch(entry)
-        return files
-    files = generate(graph)
+        return None
+    return folder
+
+
+_WARM = "warm-"
+"""Prefix of the entries keyed before any check (:mod:`flowc.langgraph._warm`)."""
+
+
+def read_warm(key: str, root: Path | None = None) -> tuple[list[dict[str, str]], Any] | None:
+    """The files and object places of the drop-in entry keyed ``key`` before any check
+    (by :func:`flowc.langgraph._warm.warm_key`), or ``None`` if there is none usable.
+
+    Read as :func:`cached_files` reads its entries: only from the user's own folder and
+    file, only if whole. Imports nothing of the checker or the code generator.
+    """
+    folder = _dropin_folder(root)
+    if folder is None:
+        return None
+    entry = os.path.join(folder, f"{_WARM}{key}.json")
+    found = _read_entry(entry, key)
+    if found is None:
+        return None
+    _touch(entry)
+    return found["files"], found.get("objects")
+
+
+def write_warm(
+    key: str, files: list[GeneratedFile], objects: Any, root: Path | None = None
+) -> None:
+    """Keep ``files`` as the entry keyed ``key`` before any check, with the places of the
+    objects they import (a list of ``[name, place]``). Failing to write costs nothing."""
+    folder = _dropin_folder(root)
+    if folder is None:
+        return
+    records = [{"name": f.name, "template": f.template, "text": f.text} for f in files]
     with contextlib.suppress(OSError):
-        # a full disk or a read-only cache costs the next process a compile, nothing more
-        _write_entry(folder, entry, key, files)
-    return files
+        _write_entry(
+            folder, os.path.join(folder, f"{_WARM}{key}.json"), key, records, objects=objects
+        )
 
 
-def _warn(folder: Path, reason: str) -> None:
+def _warn(folder: str, reason: str) -> None:
     if str(folder) in _warned:
         return
     _warned.add(str(folder))
@@ -219,7 +287,7 @@ def _warn(folder: Path, reason: str) -> None:
 
 
 def _files_digest(files: list[dict[str, str]]) -> str:
-    digest = hashlib.sha256()
+    digest = blake2b()
     for file in files:
         for part in (file["name"], file["template"], file["text"]):
             data = part.encode()
@@ -228,8 +296,17 @@ def _files_digest(files: list[dict[str, str]]) -> str:
     return digest.hexdigest()
 
 
-def _read_entry(entry: Path, key: str) -> list[GeneratedFile] | None:
-    """The files of an entry, or ``None`` if it is missing, not ours or not whole."""
+def _entry_digest(files: list[dict[str, str]], objects: Any) -> str:
+    """What an entry's hash vouches for: its files, and the places of the objects they
+    import if it records them."""
+    if objects is None:
+        return _files_digest(files)
+    return _files_digest([*files, {"name": "", "template": "", "text": json.dumps(objects)}])
+
+
+def _read_entry(entry: str, key: str) -> dict[str, Any] | None:
+    """An entry (its ``files`` checked whole), or ``None`` if it is missing, not ours or not
+    whole."""
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
     try:
         fd = os.open(entry, flags)
@@ -247,11 +324,12 @@ def _read_entry(entry: Path, key: str) -> list[GeneratedFile] | None:
         if data["format"] != _FORMAT or data["key"] != key:
             return None
         files = data["files"]
-        if data["sha256"] != _files_digest(files):
+        if data["digest"] != _entry_digest(files, data.get("objects")):
             return None
-        from flowc.codegen.render import GeneratedFile
-
-        return [GeneratedFile(f["name"], f["text"], f["template"]) for f in files]
+        for file in files:
+            if not all(isinstance(file[k], str) for k in ("name", "template", "text")):
+                return None
+        return data if isinstance(data, dict) else None
     except (KeyError, TypeError, AttributeError):
         return None
 
@@ -266,10 +344,17 @@ def _own_file(info: os.stat_result) -> bool:
     return info.st_uid == getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
-def _write_entry(folder: Path, entry: Path, key: str, files: list[GeneratedFile]) -> None:
-    records = [{"name": f.name, "template": f.template, "text": f.text} for f in files]
-    data = {"format": _FORMAT, "key": key, "files": records, "sha256": _files_digest(records)}
-    prune_entries(folder)
+def _write_entry(
+    folder: str, entry: str, key: str, records: list[dict[str, str]], objects: Any = None
+) -> None:
+    data: dict[str, Any] = {"format": _FORMAT, "key": key, "files": records}
+    if objects is not None:
+        data["objects"] = objects
+    data["digest"] = _entry_digest(records, objects)
+    import tempfile
+    from pathlib import Path
+
+    prune_entries(Path(folder))
     fd, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=folder)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

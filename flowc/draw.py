@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from flowc.drawing import CALLABLE, SUBGRAPH, DrawableGraph, DrawnEdge, DrawnNode
+from flowc.dsl.ends import END, START
 from flowc.dsl.graph import CheckedGraph
-from flowc.dsl.spec import END, START
 from flowc.mermaid import mermaid_text, render
 
 __all__ = [

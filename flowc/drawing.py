@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from flowc.dsl.spec import END
+from flowc.dsl.ends import END
 
 __all__ = ["CALLABLE", "SUBGRAPH", "DrawableGraph", "DrawnEdge", "DrawnNode"]
 
@@ -74,39 +74,36 @@ class DrawableGraph:
 
     def first_node(self, exclude: tuple[str, ...] = ()) -> DrawnNode | None:
         """The one node no edge leads to, if there is exactly one."""
-        targets = {e.target for e in self.edges if e.source not in exclude}
-        found = [n for n in self.nodes.values() if n.id not in exclude and n.id not in targets]
-        return found[0] if len(found) == 1 else None
+        return self._lone_end(exclude, first=True)
 
     def last_node(self, exclude: tuple[str, ...] = ()) -> DrawnNode | None:
         """The one node no edge leaves, if there is exactly one."""
-        sources = {e.source for e in self.edges if e.target not in exclude}
-        found = [n for n in self.nodes.values() if n.id not in exclude and n.id not in sources]
-        return found[0] if len(found) == 1 else None
+        return self._lone_end(exclude, first=False)
 
-    def _remove(self, node_id: str) -> None:
-        self.nodes.pop(node_id)
-        self.edges = [e for e in self.edges if node_id not in (e.source, e.target)]
+    def _lone_end(self, exclude: tuple[str, ...], *, first: bool) -> DrawnNode | None:
+        reached = {
+            e.target if first else e.source
+            for e in self.edges
+            if (e.source if first else e.target) not in exclude
+        }
+        found = [n for n in self.nodes.values() if n.id not in exclude and n.id not in reached]
+        return found[0] if len(found) == 1 else None
 
     def trim_first_node(self) -> None:
         """Drop START when the rest still has a first node and START has one edge."""
-        first = self.first_node()
-        if (
-            first
-            and self.first_node(exclude=(first.id,))
-            and sum(e.source == first.id for e in self.edges) == 1
-        ):
-            self._remove(first.id)
+        self._trim(first=True)
 
     def trim_last_node(self) -> None:
         """Drop END when the rest still has a last node and END has one edge."""
-        last = self.last_node()
-        if (
-            last
-            and self.last_node(exclude=(last.id,))
-            and sum(e.target == last.id for e in self.edges) == 1
-        ):
-            self._remove(last.id)
+        self._trim(first=False)
+
+    def _trim(self, *, first: bool) -> None:
+        end = self._lone_end((), first=first)
+        if end is None or self._lone_end((end.id,), first=first) is None:
+            return
+        if sum((e.source if first else e.target) == end.id for e in self.edges) == 1:
+            self.nodes.pop(end.id)
+            self.edges = [e for e in self.edges if end.id not in (e.source, e.target)]
 
     def extend(
         self, other: DrawableGraph, prefix: str

@@ -10,23 +10,24 @@ so building the same graph twice returns the same module.
 
 from __future__ import annotations
 
-import hashlib
 import sys
 import types
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from flowc.dsl.checker import check
-from flowc.dsl.decorators import Graph
-from flowc.dsl.diagnostics import DiagnosticError, SourceMap
-from flowc.dsl.graph import CheckedGraph
-from flowc.dsl.load import check_graph, check_target, load_subgraph
-from flowc.dsl.spec import GraphSpec
+try:  # the builtin module: hashlib loads OpenSSL first, which the drop-in's warm start skips
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover (an interpreter built without it)
+    from hashlib import blake2b
 
 if TYPE_CHECKING:
-    from flowc.codegen.render import GeneratedFile
+    from pathlib import Path
 
-__all__ = ["build", "build_checked"]
+    from flowc.codegen.render import GeneratedFile
+    from flowc.dsl.decorators import Graph
+    from flowc.dsl.graph import CheckedGraph
+    from flowc.dsl.spec import GraphSpec
+
+__all__ = ["build", "build_checked", "exec_package"]
 
 
 def build(
@@ -48,6 +49,13 @@ def build(
     Raises:
         DiagnosticError: with every diagnostic, if the graph does not check.
     """
+    # imported here: the drop-in runs cached code through exec_package, and needs none of it
+    from flowc.dsl.checker import check
+    from flowc.dsl.decorators import Graph
+    from flowc.dsl.diagnostics import DiagnosticError, SourceMap
+    from flowc.dsl.load import check_graph, check_target, load_subgraph
+    from flowc.dsl.spec import GraphSpec
+
     if isinstance(target, Graph):
         result = check_graph(target)
     elif isinstance(target, GraphSpec):
@@ -59,6 +67,8 @@ def build(
     if result.graph is None:
         raise DiagnosticError(result.diagnostics, result.source_map.texts)
     if cache is not False:
+        from pathlib import Path
+
         from flowc.cache import load_cached
 
         return load_cached(result.graph, None if cache is True else Path(cache))
@@ -84,26 +94,36 @@ def build_checked(
         from flowc.codegen import generate
 
         files = generate(graph)
-    text = salt + "".join(f.name + f.text for f in files)
-    digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+    return exec_package([(f.name, f.text) for f in files], graph.name, salt=salt)
+
+
+def exec_package(files: list[tuple[str, str]], runner: str, *, salt: str = "") -> types.ModuleType:
+    """Import generated modules (``(file name, text)`` pairs) as a package of their own.
+
+    The package is named after a hash of ``salt`` and the texts: the same files give
+    the same modules. Returns the module ``runner`` of the package.
+    """
+    text = salt + "".join(name + body for name, body in files)
+    digest = blake2b(text.encode(), digest_size=8).hexdigest()
     package = f"_flowc_build_{digest}"
-    runner = f"{package}.{graph.name}"
-    if runner in sys.modules:
-        return sys.modules[runner]
+    main = f"{package}.{runner}"
+    if main in sys.modules:
+        return sys.modules[main]
     pkg = types.ModuleType(package)
     pkg.__path__ = []
     pkg.__package__ = package
     sys.modules[package] = pkg
-    for file in files:
-        name = f"{package}.{file.module}"
+    for file_name, body in files:
+        stem = file_name.removesuffix(".py")
+        name = f"{package}.{stem}"
         module = types.ModuleType(name)
         module.__package__ = package
-        module.__file__ = f"<flowc build {file.name}>"
+        module.__file__ = f"<flowc build {file_name}>"
         sys.modules[name] = module
         try:
-            exec(compile(file.text, module.__file__, "exec"), module.__dict__)
+            exec(compile(body, module.__file__, "exec"), module.__dict__)
         except BaseException:
             del sys.modules[name]
             raise
-        setattr(pkg, file.module, module)
-    return sys.modules[runner]
+        setattr(pkg, stem, module)
+    return sys.modules[main]

@@ -30,6 +30,7 @@ TWINS = [
     "mapreduce",
     "policies",
     "context",
+    "error_handler",
 ]
 
 

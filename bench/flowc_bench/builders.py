@@ -12,7 +12,17 @@ from types import ModuleType
 from typing import Annotated, Any, TypedDict
 
 from . import nodes
-from .specs import ROUTER_FAN, ROUTER_HEAD, ROUTER_TAIL, chain_names, sleep_names
+from .specs import (
+    PARENT,
+    ROUTER_FAN,
+    ROUTER_HEAD,
+    ROUTER_TAIL,
+    SUB_WRITER,
+    WRITER_AT,
+    chain_names,
+    sleep_names,
+    sub_names,
+)
 
 
 class ItemsState(TypedDict, total=False):
@@ -31,6 +41,35 @@ def chain(api: ModuleType, n: int) -> Any:
     for name in names:
         graph.add_node(name, nodes.inc)
     for a, b in zip([api.START, *names], [*names, api.END], strict=True):
+        graph.add_edge(a, b)
+    return graph.compile()
+
+
+def chain_one_writer(api: ModuleType, n: int = 10) -> Any:
+    """A chain of ``n`` nodes of which one (``WRITER_AT``) calls its writer."""
+    graph = api.StateGraph(CountState)
+    names = chain_names(n)
+    for index, name in enumerate(names):
+        graph.add_node(name, nodes.inc_write if index == WRITER_AT else nodes.inc)
+    for a, b in zip([api.START, *names], [*names, api.END], strict=True):
+        graph.add_edge(a, b)
+    return graph.compile()
+
+
+def streaming_subgraph_parent(api: ModuleType) -> Any:
+    """Five plain nodes whose middle one runs a 5-node subgraph in which ``SUB_WRITER``
+    calls its writer: the parent's only node that streams is its subgraph node."""
+    sub = api.StateGraph(CountState)
+    inner = sub_names()
+    for name in inner:
+        sub.add_node(name, nodes.inc_write if name == SUB_WRITER else nodes.inc)
+    for a, b in zip([api.START, *inner], [*inner, api.END], strict=True):
+        sub.add_edge(a, b)
+    compiled = sub.compile()
+    graph = api.StateGraph(CountState)
+    for name in PARENT:
+        graph.add_node(name, compiled if name == "middle" else nodes.inc)
+    for a, b in zip([api.START, *PARENT], [*PARENT, api.END], strict=True):
         graph.add_edge(a, b)
     return graph.compile()
 

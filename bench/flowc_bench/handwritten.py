@@ -21,6 +21,8 @@ from .specs import (
     PARENT,
     ROUTER_FAN,
     ROUTER_HEAD,
+    SUB_WRITER,
+    WRITER_AT,
     chain_names,
     fan_names,
     sleep_names,
@@ -103,6 +105,20 @@ def chain_custom(n: int, state: dict[str, Any]) -> Iterator[Custom]:
         buffer.clear()
 
 
+def chain_one_writer(n: int, state: dict[str, Any]) -> Iterator[Custom]:
+    """``custom`` mode on a chain where only node ``WRITER_AT`` calls its writer."""
+    state = dict(state)
+    buffer: list[Any] = []
+    for index in range(n):
+        if index == WRITER_AT:
+            state.update(nodes.inc_write(state, buffer.append))
+            for item in buffer:
+                yield Custom(item)
+            buffer.clear()
+        else:
+            state.update(nodes.inc(state))
+
+
 def chain_invoke(chain: list[tuple[str, Node]], state: dict[str, Any]) -> dict[str, Any]:
     """``invoke``: the final state only."""
     state = dict(state)
@@ -157,6 +173,32 @@ def subgraph_updates(state: dict[str, Any]) -> Iterator[Update]:
             inner = dict(state)
             for sub in sub_names():
                 update = nodes.inc(inner)
+                inner.update(update)
+                yield Update(sub, update, ns)
+            update = {"count": inner["count"]}
+        else:
+            update = nodes.inc(state)
+        state.update(update)
+        yield Update(name, update)
+
+
+def streaming_subgraph(state: dict[str, Any]) -> Iterator[Update | Custom]:
+    """``["updates", "custom"]`` with subgraphs: the parent chain, ``middle`` running the
+    sub-chain under its own namespace, ``SUB_WRITER`` writing to the stream."""
+    state = dict(state)
+    buffer: list[Any] = []
+    for name in PARENT:
+        if name == "middle":
+            ns = (f"middle:{uuid.uuid4()}",)
+            inner = dict(state)
+            for sub in sub_names():
+                if sub == SUB_WRITER:
+                    update = nodes.inc_write(inner, buffer.append)
+                    for item in buffer:
+                        yield Custom(item)
+                    buffer.clear()
+                else:
+                    update = nodes.inc(inner)
                 inner.update(update)
                 yield Update(sub, update, ns)
             update = {"count": inner["count"]}

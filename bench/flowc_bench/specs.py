@@ -8,7 +8,11 @@ that the three implementations run the same graph.
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    # the drop-in's fresh-process probe imports this module: no pathlib it does not need
+    from pathlib import Path
 
 NODES = "flowc_bench.nodes"
 FAN_WIDTH = 50
@@ -54,8 +58,14 @@ def _quoted(names: list[str] | tuple[str, ...]) -> str:
     return "[" + ", ".join(f'"{n}"' for n in names) + "]"
 
 
-def chain_toml(name: str, n: int, fn: str = "inc") -> str:
-    """A chain of ``n`` nodes, each calling ``fn``."""
+WRITER_AT = 4
+"""The one node (by position) that calls its writer in the single-writer chain."""
+SUB_WRITER = "s2"
+"""The one node of the streaming subgraph that calls its writer."""
+
+
+def chain_toml(name: str, n: int, fn: str = "inc", writer_at: int | None = None) -> str:
+    """A chain of ``n`` nodes, each calling ``fn`` (the one at ``writer_at``: ``inc_write``)."""
     names = chain_names(n)
     lines = [
         "[graph]",
@@ -65,8 +75,9 @@ def chain_toml(name: str, n: int, fn: str = "inc") -> str:
         'count = "int"',
         "",
     ]
-    for node in names:
-        lines += [f"[nodes.{node}]", f'call = "{NODES}:{fn}"', ""]
+    for index, node in enumerate(names):
+        call = "inc_write" if index == writer_at else fn
+        lines += [f"[nodes.{node}]", f'call = "{NODES}:{call}"', ""]
     lines += ["[[edges]]", f"chain = {_quoted(['START', *names, 'END'])}", ""]
     return "\n".join(lines)
 
@@ -131,12 +142,12 @@ def loop_toml() -> str:
     )
 
 
-def parent_toml() -> str:
-    """Five nodes whose middle one is the subgraph of :func:`sub_toml`."""
-    lines = ["[graph]", 'name = "parent"', "", "[state.fields]", 'count = "int"', ""]
+def parent_toml(name: str = "parent", sub: str = "sub.toml") -> str:
+    """Five nodes whose middle one is the subgraph of :func:`sub_toml` (or of ``sub``)."""
+    lines = ["[graph]", f'name = "{name}"', "", "[state.fields]", 'count = "int"', ""]
     for node in PARENT:
         if node == "middle":
-            lines += ["[nodes.middle]", 'subgraph = "sub.toml"', ""]
+            lines += ["[nodes.middle]", f'subgraph = "{sub}"', ""]
         else:
             lines += [f"[nodes.{node}]", f'call = "{NODES}:inc"', ""]
     lines += ["[[edges]]", f"chain = {_quoted(['START', *PARENT, 'END'])}", ""]
@@ -230,11 +241,19 @@ def sub_toml() -> str:
     return chain_toml("sub", SUB_CHAIN)
 
 
+def subw_toml() -> str:
+    """The streaming subgraph: a chain of ``SUB_CHAIN`` nodes, ``SUB_WRITER`` calling its writer."""
+    return chain_toml("subw", SUB_CHAIN, writer_at=sub_names().index(SUB_WRITER))
+
+
 def write_specs(folder: Path) -> dict[str, Path]:
     """Write every benchmark spec into ``folder``; returns them by graph name."""
     texts = {
         "chain10": chain_toml("chain10", 10),
         "chain10w": chain_toml("chain10w", 10, "inc_write"),
+        "chain10w1": chain_toml("chain10w1", 10, writer_at=WRITER_AT),
+        "parentw": parent_toml("parentw", "subw.toml"),
+        "subw": subw_toml(),
         "chain100": chain_toml("chain100", 100),
         "fanout": fan_toml(),
         "loop": loop_toml(),

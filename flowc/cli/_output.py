@@ -6,6 +6,7 @@ schemas); this module is where they become text on stdout and stderr.
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 from collections.abc import Sequence
@@ -18,6 +19,9 @@ from flowc.dsl.load import check_target, is_toml_target
 
 __all__ = [
     "UsageError",
+    "add_color",
+    "add_out",
+    "add_target",
     "check_for_command",
     "color",
     "error",
@@ -30,6 +34,25 @@ __all__ = [
 
 class UsageError(Exception):
     """Bad command-line use (exit 2)."""
+
+
+def add_target(p: argparse.ArgumentParser) -> None:
+    """The graph a command reads: ``SPEC``."""
+    p.add_argument("target", metavar="SPEC", help="spec.toml or module:attribute")
+
+
+def add_out(p: argparse.ArgumentParser) -> None:
+    """``-o/--out FILE`` of a command that prints one result."""
+    p.add_argument("-o", "--out", metavar="FILE", help="write to FILE instead of standard output")
+
+
+def add_color(p: argparse.ArgumentParser, default: str | None = None) -> None:
+    """``--color`` (by default the one given before the command, ``flowc --color ...``)."""
+    p.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default=argparse.SUPPRESS if default is None else default,
+    )
 
 
 def color(choice: str, stream: Any) -> bool:

@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from flowc.cli._output import UsageError, print_diagnostics
+from flowc.cli._output import UsageError, add_color, print_diagnostics
 from flowc.cli._project import configured_specs, project, working_dir
 from flowc.dsl.diagnostics import Diagnostic, dumps, to_json
 from flowc.dsl.graph import CheckedGraph
@@ -20,7 +20,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p = sub.add_parser("check", help="check specs and report every problem")
     p.add_argument("targets", nargs="*", metavar="SPEC", help="spec.toml or module:attribute")
     p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    add_color(p, "auto")
     p.add_argument(
         "--against-db",
         metavar="URL",

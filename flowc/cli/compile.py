@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from flowc.cli._output import UsageError, color, error, internal_error, print_diagnostics
+from flowc.cli._output import UsageError, add_color, color, error, internal_error, print_diagnostics
 from flowc.cli._project import configured_specs, project, shown, spec_base, working_dir
 from flowc.dsl.diagnostics import Diagnostic, Severity, SourceMap, Span, render
 from flowc.dsl.graph import CheckedGraph
@@ -38,7 +38,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         action="store_true",
         help="overwrite files flowc did not generate; regenerate current ones too",
     )
-    p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    add_color(p, "auto")
     p.set_defaults(func=cmd_compile)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from flowc.cli._output import check_for_command, error, write_out
+from flowc.cli._output import add_color, add_out, add_target, check_for_command, error, write_out
 from flowc.draw import DotMissing, picture, render_with_dot, to_dot, to_mermaid
 
 __all__ = ["add_parser", "draw_command"]
@@ -17,11 +17,11 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="draw a graph (Mermaid, or SVG/PNG with Graphviz)",
         description="Draw a graph: Mermaid text (offline), or SVG/PNG through Graphviz's `dot`.",
     )
-    p.add_argument("target", metavar="SPEC", help="spec.toml or module:attribute")
+    add_target(p)
     p.add_argument("--format", choices=("mermaid", "dot", "svg", "png"), default="mermaid")
-    p.add_argument("-o", "--out", metavar="FILE", help="write to FILE instead of standard output")
+    add_out(p)
     p.add_argument("--xray", action="store_true", help="draw the inside of subgraphs")
-    p.add_argument("--color", choices=("auto", "always", "never"), default=argparse.SUPPRESS)
+    add_color(p)
     p.set_defaults(func=draw_command)
 
 

@@ -28,7 +28,15 @@ from types import FrameType, TracebackType
 from typing import Any
 
 from flowc.cache import load_cached
-from flowc.cli._output import check_for_command, color, error, import_failure, internal_error
+from flowc.cli._output import (
+    add_color,
+    add_target,
+    check_for_command,
+    color,
+    error,
+    import_failure,
+    internal_error,
+)
 from flowc.cli._pretty import Pretty, ns_label
 from flowc.dsl.graph import CheckedGraph
 from flowc.runtime import (
@@ -72,7 +80,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="compile if stale, run, and print events as they arrive",
         description="Run a graph and print its events as they arrive (schema of jsonl: docs/cli.md).",
     )
-    p.add_argument("target", metavar="SPEC", help="spec.toml or module:attribute")
+    add_target(p)
     p.add_argument("--input", required=True, help="the input: JSON text, @file, or - for stdin")
     p.add_argument(
         "--stream-mode",
@@ -90,7 +98,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "run_id",
     )
     p.add_argument("--format", choices=("pretty", "jsonl"), default="pretty")
-    p.add_argument("--color", choices=("auto", "always", "never"), default=argparse.SUPPRESS)
+    add_color(p)
     p.add_argument(
         "--async",
         dest="use_async",

@@ -6,7 +6,15 @@ import argparse
 import json
 
 from flowc.cache import load_cached
-from flowc.cli._output import check_for_command, import_failure, internal_error, write_out
+from flowc.cli._output import (
+    add_color,
+    add_out,
+    add_target,
+    check_for_command,
+    import_failure,
+    internal_error,
+    write_out,
+)
 from flowc.schema import graph_schema
 
 __all__ = ["add_parser", "schema_command"]
@@ -19,9 +27,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="JSON Schema of a graph's input, state, updates and events",
         description="Print the JSON Schema of a graph's input, state, updates and stream events.",
     )
-    p.add_argument("target", metavar="SPEC", help="spec.toml or module:attribute")
-    p.add_argument("-o", "--out", metavar="FILE", help="write to FILE instead of standard output")
-    p.add_argument("--color", choices=("auto", "always", "never"), default=argparse.SUPPRESS)
+    add_target(p)
+    add_out(p)
+    add_color(p)
     p.set_defaults(func=schema_command)
 
 

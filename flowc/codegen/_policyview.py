@@ -10,21 +10,33 @@ from __future__ import annotations
 
 from flowc.dsl.graph import CheckedGraph, NodeInfo, PolicyInfo, Ref, RetryInfo
 from flowc.dsl.types import Import
+from flowc.runtime.handlers import handler_name
 from flowc.runtime.policies import RetryPolicy
 
 from ._scope import _Scope
 
-__all__ = ["guard_lines"]
+__all__ = ["guard_lines", "handler_classes"]
 
 _RETRY_DEFAULTS = RetryPolicy()
 
 
-def guard_lines(graph: CheckedGraph, scope: _Scope, imports: set[Import]) -> tuple[str, ...]:
+def handler_classes(graph: CheckedGraph, camels: dict[str, str], scope: _Scope) -> dict[str, str]:
+    """The updates-event class of each node's error handler (``FetchErrorHandled``), by node."""
+    return {
+        node.name: scope.define(f"{camels[node.name]}ErrorHandled")
+        for node in graph.nodes
+        if node.policies is not None and node.policies.error_handler is not None
+    }
+
+
+def guard_lines(
+    graph: CheckedGraph, scope: _Scope, imports: set[Import], handlers: dict[str, str]
+) -> tuple[str, ...]:
     """``PLAN.guard(...)`` for each node of ``graph`` that has policies, in node order."""
     lines = []
     for node in graph.nodes:
         if node.policies is not None:
-            lines.append(_guard(node, node.policies, scope, imports))
+            lines.append(_guard(node, node.policies, scope, imports, handlers.get(node.name)))
     return tuple(lines)
 
 
@@ -55,7 +67,13 @@ def _retry(policy: RetryInfo, scope: _Scope, imports: set[Import]) -> str:
     return f"{_policy_class('RetryPolicy', scope, imports)}({', '.join(args)})"
 
 
-def _guard(node: NodeInfo, policies: PolicyInfo, scope: _Scope, imports: set[Import]) -> str:
+def _guard(
+    node: NodeInfo,
+    policies: PolicyInfo,
+    scope: _Scope,
+    imports: set[Import],
+    handled: str | None,
+) -> str:
     args = [repr(node.name)]
     if policies.retry:
         retries = ", ".join(_retry(p, scope, imports) for p in policies.retry)
@@ -76,4 +94,12 @@ def _guard(node: NodeInfo, policies: PolicyInfo, scope: _Scope, imports: set[Imp
         args.append(f"cache_ns={('__flowc_writes', where, node.name)!r}")
     if policies.defer:
         args.append("defer=True")
+    if policies.error_handler is not None and handled is not None:
+        imp = scope.add(Import("flowc.runtime.handlers", "error_handler"))
+        imports.add(imp)
+        handler = _ref(policies.error_handler, scope, imports)
+        args.append(
+            f"error_handler={imp.local}({handler_name(node.name)!r}, {handler}, "
+            f"is_async={policies.handler_async!r}, updated={handled})"
+        )
     return f"PLAN.guard({', '.join(args)})"

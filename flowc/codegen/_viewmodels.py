@@ -232,3 +232,5 @@ class GraphView:
     """The plan's keyword arguments after its nodes."""
     guards: tuple[str, ...]
     """``PLAN.guard(...)`` lines: the node policies (retry, timeout, cache, defer)."""
+    handlers: tuple[tuple[str, str, str], ...]
+    """Each error handler's updates-event class, its node literal and docstring."""

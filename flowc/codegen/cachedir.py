@@ -8,28 +8,41 @@ and both are valid only for the code generator that wrote them: its
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 from functools import cache
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-__all__ = ["cache_dir", "generator_fingerprint", "private_dir", "unsafe_reason"]
+if TYPE_CHECKING:
+    from pathlib import Path
+
+__all__ = ["cache_dir", "cache_dir_name", "generator_fingerprint", "private_dir", "unsafe_reason"]
 
 
 def cache_dir() -> Path:
     """``$FLOWC_CACHE_DIR``, else ``$XDG_CACHE_HOME/flowc``, else ``~/.cache/flowc``."""
+    from pathlib import Path
+
+    return Path(cache_dir_name())
+
+
+def cache_dir_name() -> str:
+    """:func:`cache_dir` as a string: the drop-in's warm start reads the cache without
+    importing :mod:`pathlib`."""
     explicit = os.environ.get("FLOWC_CACHE_DIR")
     if explicit:
-        return Path(explicit)
+        return explicit
     xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg) if xdg else Path.home() / ".cache"
-    return base / "flowc"
+    base = xdg if xdg else os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "flowc")
 
 
 @cache
 def generator_fingerprint() -> str:
     """A hash of the code generator's source: a new flowc must not reuse old output."""
+    import hashlib
+    from pathlib import Path
+
     import flowc
 
     root = Path(flowc.__file__).parent
@@ -42,7 +55,7 @@ def generator_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def unsafe_reason(path: Path) -> str | None:
+def unsafe_reason(path: str | Path) -> str | None:
     """Why flowc must not run code it reads from ``path``, or ``None`` if it may.
 
     The folder is the user's: it must be a real folder (not a link), owned by
@@ -67,7 +80,6 @@ def unsafe_reason(path: Path) -> str | None:
     return None
 
 
-def private_dir(path: Path) -> Path:
-    """``path``, created if missing with only its owner allowed in (mode 0700)."""
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return path
+def private_dir(path: str | Path) -> None:
+    """Create ``path`` if missing, with only its owner allowed in (mode 0700)."""
+    os.makedirs(path, mode=0o700, exist_ok=True)

@@ -21,6 +21,7 @@ from flowc.dsl.graph import CheckedGraph
 from flowc.dsl.names import camel, node_identifiers
 from flowc.dsl.typerules import type_code
 from flowc.dsl.types import Import, TypeRef
+from flowc.runtime.handlers import handler_name
 
 from ._nodeview import (
     _agent_view,
@@ -32,7 +33,7 @@ from ._nodeview import (
     _router_view,
     _state_arg,
 )
-from ._policyview import guard_lines
+from ._policyview import guard_lines, handler_classes
 from ._scope import (
     _MODE_CLASS,
     _TEMPLATE_NAMES,
@@ -199,12 +200,17 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
     children = tuple(sorted({n.subgraph for n in nodes if n.subgraph}))
     digest = graph.digest
     banner = banner_text(graph.origin, digest)
-    node_literal = "Literal[" + ", ".join(repr(n.name) for n in graph.nodes) + "]"
+    handlers = handler_classes(graph, {n.name: n.camel for n in nodes}, scope)
+    node_literal = (
+        "Literal["
+        + ", ".join([*(repr(n.name) for n in graph.nodes), *map(repr, map(handler_name, handlers))])
+        + "]"
+    )
     takes_instance = state.kind in ("dataclass", "pydantic")
     task_input = "Any" if any(n.input_keys is not None for n in graph.nodes) else state_type
     aliases = {
         "values": f"ValuesEvent[{values_type}]",
-        "updates": union_code([n.updated_class for n in nodes]),
+        "updates": union_code([*(n.updated_class for n in nodes), *handlers.values()]),
         "custom": "CustomEvent[Custom]",
         "messages": "MessagesEvent[Message, NodeName]",
         "tasks": f"TaskEvent[NodeName, {task_input}] | TaskResultEvent[NodeName, {update_type}]",
@@ -218,6 +224,7 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
         aliases["updates"] = union_code(
             [
                 *(n.updated_class for n in nodes),
+                *handlers.values(),
                 interrupted,
                 f"ReplayedUpdatesEvent[NodeName, {update_type}]",
             ]
@@ -251,6 +258,7 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
         "NAME",
         "NodeName",
         *(n.updated_class for n in nodes),
+        *handlers.values(),
         *(a.name for a in event_aliases),
         "Custom",
         *interrupt_names,
@@ -316,7 +324,7 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
         plan_args.append(f"breakpoints={breakpoints!r}")
     if graph.step_timeout is not None:
         plan_args.append(f"step_timeout={graph.step_timeout!r}")
-    guards = guard_lines(graph, scope, runner_imports)
+    guards = guard_lines(graph, scope, runner_imports, handlers)
     graph_class = "GraphWithSubgraphs" if has_subgraphs else "Graph"
     if interrupting:
         graph_class = f"Interrupting{graph_class}"
@@ -397,6 +405,10 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
         first_functions=first_functions,
         plan_args=tuple(plan_args),
         guards=guards,
+        handlers=tuple(
+            (cls, repr(handler_name(node)), f"`{node}` failed, and its error handler finished.")
+            for node, cls in handlers.items()
+        ),
         agent_code=agent_code,
         tool_args=tool_args,
     )

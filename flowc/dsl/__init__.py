@@ -1,13 +1,23 @@
-"""Front ends and checks: TOML or decorators → :class:`GraphSpec` → checked graph."""
+"""Front ends and checks: TOML or decorators → :class:`GraphSpec` → checked graph.
+
+The names below are imported on first use: the checker, pydantic and the TOML
+models take long to import, and a process that only runs cached code (a
+drop-in graph read back from the disk cache) imports a few of the light
+modules here (``diagnostics``, ``usercode``) and never the rest.
+"""
 
 from __future__ import annotations
 
-from .checker import check
-from .decorators import Agent, Graph, field
-from .diagnostics import Diagnostic, DiagnosticError, SourceMap, Span, render, render_all
-from .graph import CheckedGraph, CheckResult
-from .load import check_target, load_target
-from .spec import END, START, GraphSpec
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .checker import check
+    from .decorators import Agent, Graph, field
+    from .diagnostics import Diagnostic, DiagnosticError, SourceMap, Span, render, render_all
+    from .graph import CheckedGraph, CheckResult
+    from .load import check_target, load_target
+    from .spec import END, START, GraphSpec
 
 __all__ = [
     "END",
@@ -28,3 +38,32 @@ __all__ = [
     "render",
     "render_all",
 ]
+
+_HOMES = {
+    "check": "checker",
+    "Agent": "decorators",
+    "Graph": "decorators",
+    "field": "decorators",
+    "Diagnostic": "diagnostics",
+    "DiagnosticError": "diagnostics",
+    "SourceMap": "diagnostics",
+    "Span": "diagnostics",
+    "render": "diagnostics",
+    "render_all": "diagnostics",
+    "CheckedGraph": "graph",
+    "CheckResult": "graph",
+    "check_target": "load",
+    "load_target": "load",
+    "END": "spec",
+    "START": "spec",
+    "GraphSpec": "spec",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value

@@ -11,20 +11,22 @@ from typing import Any, Self
 from ._deco_parts import (
     F,
     S,
-    _a,
-    _arg,
-    _At,
     _canon,
-    _dict_value,
-    _element,
     _GraphCore,
-    _kwarg,
     _name_list,
     _raw_ref,
     reference_of,
 )
 from .diagnostics import Loc, Span
+from .passes.report import a_value
 from .pysource import CallSite, caller, function_spans
+from .recording import (
+    _arg,
+    _At,
+    _dict_value,
+    _element,
+    _kwarg,
+)
 from .spec import (
     END,
     START,
@@ -187,7 +189,7 @@ class _EdgeCalls(_GraphCore[S]):
         else:
             self._error(
                 "E004",
-                f"`path_map` must be a list or a dict of node names, not {_a(path_map)}",
+                f"`path_map` must be a list or a dict of node names, not {a_value(path_map)}",
                 _At(site, 2 + offset, "path_map"),
             )
 

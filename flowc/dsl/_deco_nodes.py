@@ -15,20 +15,22 @@ from ._deco_edges import _EdgeCalls
 from ._deco_parts import (
     F,
     S,
-    _arg,
-    _At,
-    _element,
     _first_error,
-    _kwarg,
     _option_problem,
     _raw_ref,
-    _Recipe,
     reference_of,
     type_expr,
 )
 from ._deco_policies import POLICY_OPTIONS, PolicyError, policy_fields
 from .diagnostics import Loc, Span
 from .pysource import CallSite, caller, function_spans
+from .recording import (
+    _arg,
+    _At,
+    _element,
+    _kwarg,
+    _Recipe,
+)
 from .spec import (
     NodeSpec,
 )
@@ -64,6 +66,9 @@ class NodeOptions(TypedDict, total=False):
     the run's cache."""
     defer: bool
     """Run the node only when nothing else is left to run."""
+    error_handler: Callable[..., Any] | None
+    """What runs in the node's place when it fails (after its retries), with its input and,
+    by name, ``error: NodeError``."""
 
 
 NODE_OPTIONS: dict[str, Any] = {key: None for key in NodeOptions.__annotations__} | {"tags": ()}

@@ -8,7 +8,6 @@ Shared by the builder's calls (:mod:`flowc.dsl._deco_nodes`, :mod:`flowc.dsl._de
 from __future__ import annotations
 
 import ast
-import dataclasses
 import sys
 import types
 import typing
@@ -19,8 +18,10 @@ from typing import Any, Generic, Literal, get_args, get_origin
 from pydantic import ValidationError
 from typing_extensions import TypeVar
 
-from .diagnostics import Loc, SourceMap, Span
-from .pysource import CallSite, annotated_metadata, source_of
+from .diagnostics import Loc
+from .passes.report import a_value
+from .pysource import annotated_metadata
+from .recording import Recording, _arg, _kwarg
 from .spec import (
     END,
     START,
@@ -142,24 +143,24 @@ def _option_problem(options: Mapping[str, Any]) -> tuple[str, str] | None:
         tags is None
         or (isinstance(tags, Sequence | set | frozenset) and all(isinstance(t, str) for t in tags))
     ):
-        return "tags", f"`tags` must be a list of strings, not {_a(tags)}"
+        return "tags", f"`tags` must be a list of strings, not {a_value(tags)}"
     metadata = options.get("metadata")
     if metadata is not None and not isinstance(metadata, Mapping):
-        return "metadata", f"`metadata` must be a dict, not {_a(metadata)}"
+        return "metadata", f"`metadata` must be a dict, not {a_value(metadata)}"
     for key in ("custom_type", "interrupts", "resumes"):
         declared = options.get(key)
         if declared is not None and not _is_type(declared):
-            return key, f"`{key}` must be a type, not {_a(declared)}"
+            return key, f"`{key}` must be a type, not {a_value(declared)}"
     writes = options.get("writes")
     if writes is not None and (
         isinstance(writes, str | bytes)
         or not isinstance(writes, Sequence)
         or not all(isinstance(w, str) for w in writes)
     ):
-        return "writes", f"`writes` must be a list of state keys, not {_a(writes)}"
+        return "writes", f"`writes` must be a list of state keys, not {a_value(writes)}"
     streams = options.get("streams")
     if streams is not None and not isinstance(streams, bool):
-        return "streams", f"`streams` must be True or False, not {_a(streams)}"
+        return "streams", f"`streams` must be True or False, not {a_value(streams)}"
     return None
 
 
@@ -186,64 +187,6 @@ class field:
     default: Any = _MISSING
     reducer: Callable[..., Any] | None = None
     description: str | None = None
-
-
-_Recipe = Callable[[ast.AST], dict[Loc, ast.AST]]
-"""From the call's syntax node, the syntax node of each part the call declared."""
-
-
-def _arg(node: ast.AST, index: int, keyword: str | None = None) -> ast.expr | None:
-    if not isinstance(node, ast.Call):
-        return None
-    if keyword is not None:
-        for kw in node.keywords:
-            if kw.arg == keyword:
-                return kw.value
-    positional = [a for a in node.args if not isinstance(a, ast.Starred)]
-    return positional[index] if index < len(positional) else None
-
-
-def _kwarg(node: ast.AST, keyword: str) -> ast.expr | None:
-    if isinstance(node, ast.Call):
-        for kw in node.keywords:
-            if kw.arg == keyword:
-                return kw.value
-    return None
-
-
-def _element(node: ast.expr | None, index: int) -> ast.expr | None:
-    """The ``index``-th element of a list/tuple literal (or the node itself if it is not one)."""
-    if isinstance(node, ast.List | ast.Tuple):
-        return node.elts[index] if index < len(node.elts) else None
-    return node if index == 0 else None
-
-
-def _dict_value(node: ast.expr | None, key: str) -> ast.expr | None:
-    if isinstance(node, ast.Dict):
-        for k, v in zip(node.keys, node.values, strict=True):
-            if isinstance(k, ast.Constant) and k.value == key:
-                return v
-    return None
-
-
-@dataclass(slots=True)
-class _Record:
-    site: CallSite | None
-    recipe: _Recipe | None
-    fixed: dict[Loc, Span] = dataclasses.field(default_factory=dict)
-    """Spans known without the call's syntax (a function's ``def``...)."""
-
-
-@dataclass(frozen=True, slots=True)
-class _At:
-    """One argument of a recorded call (by position or keyword), for a diagnostic's caret."""
-
-    site: CallSite | None
-    index: int | None = None
-    keyword: str | None = None
-
-
-_Where = Loc | CallSite | _At | None
 
 
 def _field_parts(loc: Loc, key: ast.expr, value: ast.expr) -> list[tuple[Loc, ast.expr | None]]:
@@ -302,58 +245,11 @@ def _module_name_of(obj: Any) -> str | None:
     return None
 
 
-def _a(value: object) -> str:
-    """``value``'s type with an article: `a string`, `an integer`."""
-    names = {
-        str: "a string",
-        bytes: "bytes",
-        int: "an integer",
-        float: "a float",
-        bool: "a boolean",
-    }
-    return names.get(type(value), f"a {type(value).__name__}")
-
-
 def _raw_ref(obj: Any) -> str:
     """``module:qualname`` even for an object generated code cannot import (for the checker to report)."""
     module = getattr(obj, "__module__", None) or "__main__"
     qualname = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None) or repr(obj)
     return f"{module}:{qualname}"
-
-
-def _site_span(site: CallSite) -> Span:
-    src = source_of(site.filename)
-    if src is not None and src.tree is not None:
-        node = src.node_at(site)
-        if node is not None:
-            return src.span(node)
-        line = src.lines[site.line - 1] if 0 < site.line <= len(src.lines) else ""
-        indent = len(line) - len(line.lstrip())
-        return Span(site.file, site.line, indent + 1, len(line.rstrip()) + 1)
-    return Span(site.file, site.line, site.col + 1)
-
-
-def _arg_span(at: _At) -> Span:
-    """The span of an argument of a recorded call (the whole call if it cannot be found)."""
-    assert at.site is not None
-    src = source_of(at.site.filename)
-    call = src.node_at(at.site) if src is not None else None
-    if src is not None and call is not None:
-        if at.keyword is not None:
-            node = _kwarg(call, at.keyword) or (
-                _arg(call, at.index) if at.index is not None else None
-            )
-        else:
-            node = _arg(call, at.index) if at.index is not None else None
-        if node is not None:
-            return src.span(node)
-    return _site_span(at.site)
-
-
-def _add_text(smap: SourceMap, filename: str) -> None:
-    src = source_of(filename)
-    if src is not None and src.file not in smap.texts:
-        smap.texts[src.file] = src.lines
 
 
 def _first_error(exc: ValidationError) -> str:
@@ -362,7 +258,7 @@ def _first_error(exc: ValidationError) -> str:
     return f"`{where}`: {err['msg'].lower()}" if where else str(err["msg"]).lower()
 
 
-class _GraphCore(Generic[S]):
+class _GraphCore(Recording, Generic[S]):
     """What every part of a :class:`~flowc.dsl.decorators.Graph` reads and records: the graph's
     arguments, its recorded parts and calls, and the problems found in them."""
 
@@ -379,14 +275,3 @@ class _GraphCore(Generic[S]):
     _nodes: list[NodeSpec]
     _edges: list[EdgeSpec]
     _branches: list[BranchSpec]
-    _records: list[_Record]
-    _diags: list[tuple[str, str, _Where, str | None]]
-    _site: CallSite | None
-
-    def _error(self, code: str, message: str, where: _Where, hint: str | None = None) -> None:
-        self._diags.append((code, message, where, hint))
-
-    def _record(
-        self, site: CallSite | None, recipe: _Recipe | None, fixed: dict[Loc, Span] | None = None
-    ) -> None:
-        self._records.append(_Record(site, recipe, fixed or {}))

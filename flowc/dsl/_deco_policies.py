@@ -17,7 +17,7 @@ from ._deco_parts import _raw_ref, reference_of
 
 __all__ = ["POLICY_OPTIONS", "policy_fields"]
 
-POLICY_OPTIONS = ("retry", "timeout", "cache", "defer")
+POLICY_OPTIONS = ("retry", "timeout", "cache", "defer", "error_handler")
 """The node options this module turns into spec keys."""
 
 _RETRY_FIELDS = ("initial_interval", "backoff_factor", "max_interval", "max_attempts", "jitter")
@@ -89,4 +89,11 @@ def policy_fields(options: dict[str, Any]) -> dict[str, Any]:
         raise PolicyError("defer", f"`defer` takes a bool, not {type(defer).__name__}")
     if defer:
         out["defer"] = True
+    handler = options.get("error_handler")
+    if handler is not None:
+        if not callable(handler):
+            raise PolicyError(
+                "error_handler", f"`error_handler` takes a function, not {type(handler).__name__}"
+            )
+        out["error_handler"] = _ref(handler)
     return out

@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import inspect
 import typing
@@ -18,23 +17,21 @@ from ._deco_parts import (
     _MISSING,
     Agent,
     S,
-    _a,
-    _add_text,
-    _arg_span,
-    _At,
     _first_error,
     _is_type,
     _module_name_of,
     _raw_ref,
     _reducer_of,
-    _site_span,
-    _Where,
     field,
     reference_of,
     type_expr,
 )
-from .diagnostics import Diagnostic, Loc, SourceMap, Span
-from .pysource import CallSite, class_fields, source_of
+from .diagnostics import Diagnostic, Loc, SourceMap
+from .passes.report import a_value
+from .pysource import class_fields
+from .recording import (
+    _add_text,
+)
 from .spec import (
     REDUCER_ALIASES,
     UNNAMED,
@@ -56,16 +53,13 @@ class _SpecLowering(_NodeCalls[S]):
     def to_spec(self) -> tuple[GraphSpec, SourceMap, tuple[Diagnostic, ...]]:
         """The graph's :class:`GraphSpec`, where each part was written, and front-end diagnostics."""
         smap = self._source_map()
-        diags = [
-            Diagnostic.error(code, message, self._span(where, smap), hint)
-            for code, message, where, hint in self._diags
-        ]
+        diags = self._diagnostics(smap)
         state, state_diags = self._state_spec(smap)
         diags.extend(state_diags)
         custom = self.custom_type
         if custom is not None and not _is_type(custom):
             where = smap.get(("graph", "custom_type"))
-            message = f"`custom_type` must be a type, not {_a(custom)}"
+            message = f"`custom_type` must be a type, not {a_value(custom)}"
             diags.append(Diagnostic.error("E004", message, where))
             custom = None
         spec = GraphSpec(
@@ -96,7 +90,7 @@ class _SpecLowering(_NodeCalls[S]):
         if isinstance(given, str | bytes) or not (
             isinstance(given, Sequence) and all(isinstance(n, str) for n in given)
         ):
-            message = f'`{key}` must be a list of node names or "*", not {_a(given)}'
+            message = f'`{key}` must be a list of node names or "*", not {a_value(given)}'
             diags.append(Diagnostic.error("E004", message, smap.get(("graph", key))))
             return None
         return tuple(given)
@@ -134,37 +128,6 @@ class _SpecLowering(_NodeCalls[S]):
     def spec(self) -> GraphSpec:
         """Just the :class:`GraphSpec`."""
         return self.to_spec()[0]
-
-    def _span(self, where: _Where, smap: SourceMap) -> Span | None:
-        if isinstance(where, CallSite):
-            return _site_span(where)
-        if isinstance(where, _At):
-            return _arg_span(where) if where.site is not None else None
-        if where is None:
-            return None
-        return smap.get(where)
-
-    def _source_map(self) -> SourceMap:
-        file = self._site.file if self._site is not None else "<python>"
-        smap = SourceMap(file)
-        for record in self._records:
-            for loc, span in record.fixed.items():
-                smap.spans[loc] = span
-                _add_text(smap, span.file)
-        for record in self._records:
-            if record.site is None or record.recipe is None:
-                continue
-            src = source_of(record.site.filename)
-            node = src.node_at(record.site) if src is not None else None
-            if src is None or node is None:
-                span = _site_span(record.site)
-                for loc in record.recipe(ast.Call(func=ast.Name("_"), args=[], keywords=[])):
-                    smap.spans.setdefault(loc, span)
-                continue
-            _add_text(smap, record.site.filename)
-            for loc, sub in record.recipe(node).items():
-                smap.spans.setdefault(loc, src.span(sub))
-        return smap
 
     def _state_spec(self, smap: SourceMap) -> tuple[StateSpec, list[Diagnostic]]:
         diags: list[Diagnostic] = []

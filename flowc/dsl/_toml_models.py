@@ -82,6 +82,7 @@ class TomlNode(_Toml):
     timeout: Annotated[float, Field(gt=0)] | TomlTimeout | None = None
     cache: bool | TomlCache | None = None
     defer: bool = False
+    error_handler: str | None = None
 
 
 class TomlEdge(_Toml):

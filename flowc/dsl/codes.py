@@ -314,8 +314,9 @@ E320 = _code(
     "a node policy that names the wrong kind of object",
     (
         "A retry policy's `retry_on` names something that is not an exception class (or, "
-        "alone, a function deciding from the exception), or a cache policy's `key` is not "
-        "a function of one argument (the node's input). The name is imported at check "
+        "alone, a function deciding from the exception), a cache policy's `key` is not "
+        "a function of one argument (the node's input), or an `error_handler` is not a "
+        "function. The name is imported at check "
         "time, so that a wrong one fails here, not at the node's first failure."
     ),
 )

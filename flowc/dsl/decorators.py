@@ -41,11 +41,7 @@ from ._deco_parts import (
     S,
     StateKind,
     _agent_parts,
-    _arg,
     _field_parts,
-    _kwarg,
-    _Record,
-    _Where,
     field,
     reference_of,
     type_expr,
@@ -53,6 +49,12 @@ from ._deco_parts import (
 from ._deco_spec import _SpecLowering
 from .diagnostics import Loc
 from .pysource import caller
+from .recording import (
+    _arg,
+    _kwarg,
+    _Record,
+    _Where,
+)
 from .spec import (
     END,
     START,

@@ -9,10 +9,10 @@ caret under the bad spot, the way ruff and rustc do.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from pathlib import Path
 from typing import Any
 
 from .codes import CODES, Code
@@ -129,7 +129,7 @@ class SourceMap:
             span = self.spans.get(loc[:end])
             if span is not None:
                 return span
-        if Path(self.file).suffix in (".toml", ".py") and not self.file.startswith("<"):
+        if os.path.splitext(self.file)[1] in (".toml", ".py") and not self.file.startswith("<"):
             return Span.whole(self.file)
         return None
 
@@ -155,7 +155,8 @@ def _source_line(span: Span, texts: Mapping[str, list[str]]) -> str | None:
     lines = texts.get(span.file)
     if lines is None:
         try:
-            lines = text_lines(Path(span.file).read_text(encoding="utf-8", errors="replace"))
+            with open(span.file, encoding="utf-8", errors="replace") as handle:
+                lines = text_lines(handle.read())
         except OSError:
             return None
     if 1 <= span.line <= len(lines):

@@ -161,6 +161,10 @@ class PolicyInfo:
     cache: tuple[int | None, Ref | None] | None = None
     """``(ttl, key function)`` of the node's cache policy, if it has one."""
     defer: bool = False
+    error_handler: Ref | None = None
+    """What runs in the node's place when it fails."""
+    handler_async: bool = False
+    """Whether the error handler is a coroutine function."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,8 @@ from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
+from .ends import END, START
+
 __all__ = [
     "END",
     "REDUCER_ALIASES",
@@ -29,11 +31,6 @@ __all__ = [
     "TimeoutSpec",
 ]
 
-# Final literals, so that a router annotated `-> Literal["tools", "__end__"]` may return END
-START: Final = "__start__"
-"""The virtual node a run starts from (spelled ``START`` in TOML; LangGraph's value)."""
-END: Final = "__end__"
-"""The virtual node a run ends at (spelled ``END`` in TOML; LangGraph's value)."""
 
 UNNAMED: Final = "<unnamed>:object"
 """The reference a front end writes for an object no module-level name holds, after
@@ -159,6 +156,10 @@ class NodeSpec(_Model):
     defer: bool = Field(
         default=False, description="Run the node only when nothing else is left to run."
     )
+    error_handler: str | None = Field(
+        default=None,
+        description="`module:function` run in the node's place when it fails (after its retries).",
+    )
 
 
 class EdgeSpec(_Model):
@@ -230,7 +231,7 @@ class GraphSpec(_Model):
         }
         unset |= {
             key
-            for key in ("retry", "timeout", "cache", "defer")
+            for key in ("retry", "timeout", "cache", "defer", "error_handler")
             if not any(getattr(node, key) for node in self.nodes)
         }
         exclude: Any = {"nodes": {"__all__": unset}} if unset else {}

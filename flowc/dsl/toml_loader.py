@@ -198,6 +198,8 @@ def _policies(node: TomlNode) -> dict[str, Any]:
         out["cache"] = CacheSpec(ttl=node.cache.ttl, key=node.cache.key)
     if node.defer:
         out["defer"] = True
+    if node.error_handler is not None:
+        out["error_handler"] = node.error_handler
     return out
 
 

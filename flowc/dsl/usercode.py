@@ -18,7 +18,6 @@ import sys
 import typing
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
-from pathlib import Path
 from typing import Any
 
 __all__ = ["add_to_path", "import_root", "is_async", "resolve_annotations"]
@@ -33,6 +32,8 @@ def add_to_path(folder: str) -> None:
 @contextmanager
 def import_root(origin: str) -> Iterator[None]:
     """Make modules next to a spec file importable while checking it."""
+    from pathlib import Path
+
     path = Path(origin)
     folder = str(path.parent.resolve()) if path.suffix == ".toml" else None
     added = folder is not None and folder not in sys.path

@@ -30,21 +30,24 @@ an :class:`UnsupportedFeatureError` or a diagnostic naming the feature.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flowc.dsl.spec import END, START
+from flowc.dsl.ends import END, START
 from flowc.reducers import add_messages
 from flowc.runtime import StreamWriter, get_config, get_stream_writer
 from flowc.runtime._overwrite import Overwrite
 from flowc.runtime.control import Command, Send
 from flowc.runtime.interrupts import Interrupt, interrupt
 from flowc.runtime.policies import CachePolicy, RetryPolicy, TimeoutPolicy
-from flowc.runtime.store import get_store
 
 from ._builder import StateGraph
 from ._compiled import CompiledStateGraph, GraphOutput
-from ._draw import DrawableGraph
 from ._errors import GraphCompileError, UnsupportedFeatureError
+
+if TYPE_CHECKING:
+    from flowc.runtime.store import get_store
+
+    from ._draw import DrawableGraph
 
 __all__ = [
     "END",
@@ -109,6 +112,15 @@ def __getattr__(name: str) -> Any:
         from ._messages import MessagesState
 
         return MessagesState
+    # imported on first use: a process that only runs a cached graph needs neither
+    if name == "get_store":
+        from flowc.runtime.store import get_store
+
+        return get_store
+    if name == "DrawableGraph":
+        from ._draw import DrawableGraph
+
+        return DrawableGraph
     what = _NOT_YET.get(name)
     if what is not None:
         raise _not_yet(__name__, name, *what)

@@ -18,12 +18,8 @@ import typing
 from collections.abc import Callable, Hashable, Mapping
 from typing import Any, Literal, get_args, get_origin
 
-import pydantic
-import typing_extensions
-
 from flowc.dsl.usercode import is_async
 from flowc.runtime.control import Command, as_command
-from flowc.runtime.store import get_store
 
 from ._blueprint import Blueprint
 
@@ -133,7 +129,11 @@ def _annotations(cls: type) -> dict[str, Any]:
 
 def _metadata(tp: Any) -> tuple[Any, ...]:
     """The ``Annotated`` extras of a field type (under ``Required``/``NotRequired`` too)."""
-    while get_origin(tp) in (typing.Required, typing.NotRequired, typing_extensions.ReadOnly):
+    while get_origin(tp) in (
+        typing.Required,
+        typing.NotRequired,
+        _loaded("typing_extensions", "ReadOnly"),
+    ):
         tp = get_args(tp)[0]
     if get_origin(tp) is typing.Annotated:
         return tuple(getattr(tp, "__metadata__", ()))
@@ -208,13 +208,37 @@ def _adapted(fn: Any, schema: Any, object_keys: tuple[str, ...] | None) -> Calla
 _MISSING = object()
 
 
+def _loaded(module: str, name: str) -> Any:
+    """``module.name`` if ``module`` is imported, else a value nothing equals.
+
+    pydantic and typing_extensions are not imported by the drop-in until a graph
+    needs checking: an object made with one of them exists only once it is imported.
+    """
+    found = sys.modules.get(module)
+    return _MISSING if found is None else getattr(found, name, _MISSING)
+
+
+def is_typeddict(tp: Any) -> bool:
+    """Whether ``tp`` is a TypedDict class, of ``typing``'s or of ``typing_extensions``'."""
+    extensions = sys.modules.get("typing_extensions")
+    if extensions is None:
+        return typing.is_typeddict(tp)
+    return bool(extensions.is_typeddict(tp))
+
+
+def _is_model(cls: type) -> bool:
+    """Whether ``cls`` is a pydantic model class."""
+    base = _loaded("pydantic", "BaseModel")
+    return base is not _MISSING and issubclass(cls, base)
+
+
 def _object_update(obj: Any, keys: tuple[str, ...]) -> dict[str, Any]:
     """The update a returned state object makes, by LangGraph's rule.
 
     Every state key the object has, except that a pydantic model leaves out
     ``None`` values of fields whose default is ``None`` and that were not set.
     """
-    if isinstance(obj, pydantic.BaseModel):
+    if _is_model(type(obj)):
         kept: set[str] | None = obj.model_fields_set
         defaults = {k: f.default for k, f in type(obj).model_fields.items()}
     else:
@@ -287,6 +311,8 @@ def _injected(sig: inspect.Signature) -> dict[str, Callable[[], Any]]:
 
             out["runtime"] = get_runtime
         elif param.name == "store" and _is_store_annotation(param.annotation):
+            from flowc.runtime.store import get_store
+
             out["store"] = get_store
     return out
 
@@ -373,9 +399,7 @@ def _unannotated(fn: Any) -> Callable[..., Any]:
 
 def _is_object_class(cls: Any) -> bool:
     """A dataclass or pydantic class (whose instances a node may return as its update)."""
-    return isinstance(cls, type) and (
-        dataclasses.is_dataclass(cls) or issubclass(cls, pydantic.BaseModel)
-    )
+    return isinstance(cls, type) and (dataclasses.is_dataclass(cls) or _is_model(cls))
 
 
 def _returns_object(fn: Any) -> bool:
@@ -388,8 +412,7 @@ def _returns_object(fn: Any) -> bool:
     else:
         options = (ret,)
     return any(
-        isinstance(o, type) and (dataclasses.is_dataclass(o) or issubclass(o, pydantic.BaseModel))
-        for o in options
+        isinstance(o, type) and (dataclasses.is_dataclass(o) or _is_model(o)) for o in options
     )
 
 

@@ -38,7 +38,7 @@ from langchain_core.messages import (
 from langchain_core.runnables import Runnable, RunnableBinding, RunnableConfig, RunnableLambda
 from langchain_core.tools import BaseTool
 
-from flowc.dsl.spec import END
+from flowc.dsl.ends import END
 from flowc.reducers import add_messages
 from flowc.runtime.control import Send
 

@@ -15,18 +15,23 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Hashable, Mapping, Sequence
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from flowc.dsl.diagnostics import Diagnostic, Span
-from flowc.dsl.spec import END, START
+from flowc.dsl.ends import END, START
 from flowc.dsl.usercode import is_async as _is_async
 from flowc.runtime.policies import sync_timeout_message, timeout_policy
 
 from ._adapt import _annotations, _metadata, is_compiled_graph, is_runnable, is_tool_node
-from ._blueprint import BranchRecord, EdgeRecord, NodePolicies, NodeRecord
-from ._errors import UnsupportedFeatureError, call_site, deprecated, warn_config_annotation
-from ._lower import check_blueprint, compile_blueprint
-from ._lowering import UNSUPPORTED
+from ._blueprint import Blueprint, BranchRecord, EdgeRecord, NodePolicies, NodeRecord
+from ._errors import (
+    UNSUPPORTED,
+    UnsupportedFeatureError,
+    call_site,
+    deprecated,
+    warn_config_annotation,
+)
 from ._policies import cache_policy, retry_policies
 from ._recording import _Recording
 
@@ -190,6 +195,19 @@ def _check_reducers(state: Any) -> None:
         positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
         if sum(p.kind in positional for p in sig.parameters.values()) != 2:
             raise ValueError(f"Invalid reducer signature. Expected (a, b) -> c. Got {sig}")
+
+
+def _check(bp: Blueprint) -> None:
+    # the checker (and pydantic) is imported when a builder is checked, not with the builder
+    from ._lower import check_blueprint
+
+    check_blueprint(bp)
+
+
+def _runner(bp: Blueprint, stateful: bool) -> ModuleType:
+    from ._runners import compile_blueprint
+
+    return compile_blueprint(bp, stateful=stateful)
 
 
 class StateGraph(_Recording, Generic[StateT]):
@@ -511,7 +529,7 @@ class StateGraph(_Recording, Generic[StateT]):
         Raises:
             GraphCompileError: listing every problem, each at its line.
         """
-        check_blueprint(self._blueprint(None, call_site(), []))
+        _check(self._blueprint(None, call_site(), []))
         return self
 
     def compile(
@@ -581,7 +599,7 @@ class StateGraph(_Recording, Generic[StateT]):
                 raise ValueError(sync_timeout_message(record.name))
         blueprint = self._blueprint(name, span, problems)
         return CompiledStateGraph(
-            compile_blueprint(blueprint, stateful=checkpointer is True),
+            _runner(blueprint, stateful=checkpointer is True),
             blueprint,
             self,
             checkpointer=None if checkpointer in (None, False, True) else checkpointer,

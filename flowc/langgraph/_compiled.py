@@ -17,19 +17,14 @@ from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-import pydantic
-import typing_extensions
-
 from flowc.runtime import Config, current_task
 from flowc.runtime._engine import BREAKPOINTS, STEP_TIMEOUT
 from flowc.runtime._overwrite import overwritable
 from flowc.runtime._persist import (
     DURABILITY,
 )
-from flowc.runtime.context import with_context
 from flowc.runtime.control import as_command
 from flowc.runtime.policies import CACHE
-from flowc.runtime.store import with_store
 
 from ._adapt import _annotations as _annotations_of
 from ._adapt import _object_update
@@ -45,22 +40,51 @@ from ._chunks import (
     _root_value,
     _tagged,
 )
-from ._draw import DrawableGraph, drawing
 from ._errors import GraphCompileError, deprecated, source_texts
 from ._nodes_view import PregelNode, pregel_nodes
 from ._printing import aprinted, print_event, print_modes, printed, run_modes
 from ._roots import ROOT, is_root_state
 from ._run_options import _config, _io_keys, _nodes, _refuse, merge_configs
-from ._schema import _pydantic_typeddict, schema_name, state_json_schema
 from ._thread_state import PregelTask, StateSnapshot, _ThreadState
-from .runtime import coerce_context
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
     from flowc.dsl.diagnostics import Diagnostic
 
     from ._builder import StateGraph
+    from ._draw import DrawableGraph
 
 __all__ = ["CompiledStateGraph", "GraphOutput", "PregelTask", "StateSnapshot"]
+
+
+# imported where used: a process that only runs a cached graph needs none of these modules
+
+
+def _with_context(config: Any, schema: Any, context: Any) -> Any:
+    from flowc.runtime.context import with_context
+
+    from .runtime import coerce_context
+
+    return with_context(config, coerce_context(schema, context))
+
+
+def _with_store(config: Any, store: Any) -> Any:
+    from flowc.runtime.store import with_store
+
+    return with_store(config, store)
+
+
+def _json_schema(schema: Any, graph: str, kind: str) -> dict[str, Any]:
+    from ._schema import schema_name, state_json_schema  # pydantic
+
+    return state_json_schema(schema, schema_name(graph, kind))
+
+
+def _drawing(bp: Blueprint, xray: bool | int) -> DrawableGraph:
+    from ._draw import drawing
+
+    return drawing(bp, xray=xray)
 
 
 class CompiledStateGraph(_ThreadState):
@@ -228,10 +252,10 @@ class CompiledStateGraph(_ThreadState):
             out = dict(out or {})  # type: ignore[assignment]
             out["configurable"] = {**out.get("configurable", {}), **extra}  # type: ignore[union-attr,index]
         if context is not None:
-            out = with_context(out, coerce_context(self.context_schema, context))
+            out = _with_context(out, self.context_schema, context)
         if self.store is not None and current_task() is None:
             # as in LangGraph, a graph run inside a task uses the root run's store (or none)
-            out = with_store(out, self.store)  # type: ignore[assignment]
+            out = _with_store(out, self.store)
         breaks = (
             _nodes(before) if before is not None else self.interrupt_before_nodes,
             _nodes(after) if after is not None else self.interrupt_after_nodes,
@@ -284,7 +308,7 @@ class CompiledStateGraph(_ThreadState):
         """The graph's name (or ``name``), with ``suffix`` after it, as LangChain's."""
         return f"{name or self.name}{suffix or ''}"
 
-    def config_schema(self, *, include: Sequence[str] | None = None) -> type[pydantic.BaseModel]:
+    def config_schema(self, *, include: Sequence[str] | None = None) -> type[BaseModel]:
         """Deprecated in LangGraph: a model of ``configurable`` (the context schema) and the
         config keys ``include`` names."""
         deprecated(
@@ -301,7 +325,9 @@ class CompiledStateGraph(_ThreadState):
         )
         return self._config_model(include).model_json_schema()
 
-    def _config_model(self, include: Sequence[str] | None) -> type[pydantic.BaseModel]:
+    def _config_model(self, include: Sequence[str] | None) -> type[BaseModel]:
+        import pydantic
+
         fields: dict[str, Any] = {}
         if self.context_schema is not None:
             fields["configurable"] = (self.context_schema, None)
@@ -314,7 +340,7 @@ class CompiledStateGraph(_ThreadState):
             else:
                 hints = typing.get_type_hints(RunnableConfig)
             fields.update((key, (hints[key], None)) for key in hints if key in wanted)
-        model: type[pydantic.BaseModel] = pydantic.create_model(self.get_name("Config"), **fields)
+        model: type[BaseModel] = pydantic.create_model(self.get_name("Config"), **fields)
         return model
 
     def with_config(
@@ -467,15 +493,9 @@ class CompiledStateGraph(_ThreadState):
             )
             if printing:
                 chunks = printed(chunks, stream_mode, nested, version, printing, self._root)
-            if self._output_keys is not None:
-                chunks = _output_chunks(
-                    chunks, stream_mode, version, self._output_keys, input, subgraphs
-                )
-            if self._root:
-                chunks = _root_chunks(
-                    chunks, stream_mode, version, subgraphs and stream_mode != "values"
-                )
-            return _result(list(chunks), stream_mode, version)
+            return _result(
+                self._invoked(chunks, stream_mode, version, subgraphs, input), stream_mode, version
+            )
         if self.checkpointer is not None:
             modes = run_modes(["updates", "values"], printing)
             events = list(self.module.stream(input, stream_mode=modes, config=run_config))
@@ -519,20 +539,10 @@ class CompiledStateGraph(_ThreadState):
             )
             if printing:
                 chunks = aprinted(chunks, stream_mode, nested, version, printing, self._root)
-            got = [chunk async for chunk in chunks]
-            if self._root:
-                got = list(
-                    _root_chunks(
-                        iter(got), stream_mode, version, subgraphs and stream_mode != "values"
-                    )
-                )
-            if self._output_keys is not None:
-                got = list(
-                    _output_chunks(
-                        iter(got), stream_mode, version, self._output_keys, input, subgraphs
-                    )
-                )
-            return _result(got, stream_mode, version)
+            got = iter([chunk async for chunk in chunks])
+            return _result(
+                self._invoked(got, stream_mode, version, subgraphs, input), stream_mode, version
+            )
         if self.checkpointer is not None:
             modes = run_modes(["updates", "values"], printing)
             stream = self.module.astream(input, stream_mode=modes, config=run_config)
@@ -628,6 +638,11 @@ class CompiledStateGraph(_ThreadState):
         schema = self.context_schema
         if schema is None:
             return None
+        import pydantic
+        import typing_extensions
+
+        from ._schema import _pydantic_typeddict
+
         if isinstance(schema, type) and issubclass(schema, pydantic.BaseModel):
             return schema.model_json_schema()
         if typing_extensions.is_typeddict(schema):
@@ -640,22 +655,37 @@ class CompiledStateGraph(_ThreadState):
             f"Invalid context schema type: {schema}. Must be a BaseModel, TypedDict or dataclass."
         )
 
+    def _invoked(
+        self, chunks: Iterator[Any], stream_mode: str, version: str, subgraphs: bool, input: Any
+    ) -> list[Any]:
+        """The chunks ``invoke`` returns: the output schema's keys only, a root state's value
+        as the state."""
+        if self._output_keys is not None:
+            chunks = _output_chunks(
+                chunks, stream_mode, version, self._output_keys, input, subgraphs
+            )
+        if self._root:
+            chunks = _root_chunks(
+                chunks, stream_mode, version, subgraphs and stream_mode != "values"
+            )
+        return list(chunks)
+
     def get_input_jsonschema(self, config: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """The JSON Schema of the graph's input, as LangGraph gives it (the input schema's)."""
         del config
-        return state_json_schema(self.builder.input_schema, schema_name(self.name, "Input"))
+        return _json_schema(self.builder.input_schema, self.name, "Input")
 
     def get_output_jsonschema(self, config: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """The JSON Schema of the graph's output, as LangGraph gives it (the output schema's)."""
         del config
-        return state_json_schema(self.builder.output_schema, schema_name(self.name, "Output"))
+        return _json_schema(self.builder.output_schema, self.name, "Output")
 
     def get_graph(
         self, config: Mapping[str, Any] | None = None, *, xray: bool | int = False
     ) -> DrawableGraph:
         """The graph's nodes and edges as LangGraph gives them (``to_json()``, ``draw_mermaid()``)."""
         del config
-        return drawing(self.blueprint, xray=xray)
+        return _drawing(self.blueprint, xray)
 
 
 def _config_list(

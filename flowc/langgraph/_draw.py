@@ -22,7 +22,7 @@ from dataclasses import replace
 from typing import Any, get_args, get_origin
 
 from flowc.drawing import CALLABLE, SUBGRAPH, DrawableGraph, DrawnEdge, DrawnNode
-from flowc.dsl.spec import END, START
+from flowc.dsl.ends import END, START
 
 from ._blueprint import Blueprint, BranchRecord
 

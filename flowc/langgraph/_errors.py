@@ -1,25 +1,33 @@
-"""Errors of the drop-in builder, and where in the user's code a builder call was made."""
+"""Errors of the drop-in builder (where a builder call was made is read by
+:mod:`flowc.dsl.recording`, the builders' shared recording of calls)."""
 
 from __future__ import annotations
 
 import inspect
-import os
 import sys
 import typing
 import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from flowc.dsl.diagnostics import Diagnostic, DiagnosticError, Span
-from flowc.dsl.pysource import caller, source_of
+from flowc.dsl.diagnostics import Diagnostic, DiagnosticError
+from flowc.dsl.recording import call_site, source_texts
 
 __all__ = [
+    "NOT_A_NODE",
+    "UNSUPPORTED",
     "GraphCompileError",
     "UnsupportedFeatureError",
     "call_site",
     "deprecated",
     "source_texts",
 ]
+
+UNSUPPORTED = "E601"
+"""A LangGraph feature flowc does not support yet."""
+
+NOT_A_NODE = "E602"
+"""Something that cannot run as a node or router."""
 
 
 class GraphCompileError(DiagnosticError, ValueError):
@@ -84,26 +92,3 @@ def warn_config_annotation(action: Any) -> None:
         UserWarning,
         stacklevel=4,
     )
-
-
-def call_site(depth: int = 2) -> Span | None:
-    """Where the caller's caller made the call (``depth`` frames up from here).
-
-    The span covers the call expression on its first line, so a diagnostic's
-    caret underlines ``.add_node("x", f)`` in a chain of builder calls.
-    """
-    site = caller(depth)
-    return None if site is None else site.first_line_span()
-
-
-def source_texts(spans: Sequence[Span | None]) -> dict[str, list[str]]:
-    """Source lines of files that are not on disk (code run with ``exec``, notebook cells),
-    as the front end reads them (from ``linecache``)."""
-    texts: dict[str, list[str]] = {}
-    for span in spans:
-        if span is None or span.file in texts or os.path.exists(span.file):
-            continue
-        src = source_of(span.file)
-        if src is not None and src.lines:
-            texts[span.file] = src.lines
-    return texts

@@ -1,20 +1,18 @@
-"""Lowering: :class:`Blueprint` → :class:`GraphSpec` → checked graph → runner module.
+"""Lowering: :class:`Blueprint` → :class:`GraphSpec` → checked graph.
 
 Takes a frozen builder (and the builders of its subgraphs), gives flowc's
 spec of each graph with a source map that points every part at the user's
-builder call, runs flowc's checker over the whole tree, and generates and
-imports the runner module. Nodes and routers (and state classes and reducers
+builder call, and runs flowc's checker over the whole tree
+(:mod:`flowc.langgraph._runners` then generates the runner module). Nodes and routers (and state classes and reducers
 without an importable name) are served by :mod:`flowc.langgraph._objects`;
 callables that need adapting to flowc's node and router conventions (a node's
 ``input_schema``, a path map keyed by something else than strings) are wrapped
-first. Runner modules are cached by the spec's digest and the objects they
-import, so compiling the same builder again costs no generation.
+first.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from types import ModuleType
 from typing import Any
 
 from flowc.dsl.checker import check
@@ -22,7 +20,6 @@ from flowc.dsl.diagnostics import Diagnostic, SourceMap
 from flowc.dsl.graph import CheckedGraph, CheckResult
 from flowc.dsl.load import load_subgraph as load_file_subgraph
 from flowc.dsl.spec import END, START, BranchSpec, EdgeSpec, GraphSpec, StateSpec
-from flowc.inmemory import build_checked
 
 from ._adapt import (
     _lock,
@@ -30,14 +27,14 @@ from ._adapt import (
 )
 from ._blueprint import Blueprint
 from ._errors import GraphCompileError, source_texts
-from ._lowering import _identifier, _Lowering
-from ._policies import cache_namespace, handler_node
+from ._identifiers import graph_names
+from ._lowering import _Lowering
 from ._roots import (
     _STAND_IN_ROUTER,
 )
 from ._validate import _validate
 
-__all__ = ["check_blueprint", "compile_blueprint", "is_compiled_graph"]
+__all__ = ["check_blueprint", "imported_objects", "is_compiled_graph"]
 
 
 _LANGGRAPH_ACCEPTS = frozenset({"E201", "E203", "E401", "E502"})
@@ -48,119 +45,10 @@ reducer fail the run only when it happens, with LangGraph's ``InvalidUpdateError
 key a subgraph types otherwise than its parent (``list[BaseMessage]`` and ``MessagesState``'s
 ``list[AnyMessage]``) passes its values as they are."""
 
-_modules: dict[str, ModuleType] = {}
 _subgraphs: dict[str, tuple[GraphSpec, SourceMap]] = {}
 
 
-def compile_blueprint(bp: Blueprint, stateful: bool = False) -> ModuleType:
-    """The runner module of ``bp`` (generated once per distinct spec).
-
-    Raises:
-        GraphCompileError: listing every problem, each at the builder call it is about.
-    """
-    result, digest = check_blueprint(bp)
-    graph = result.graph
-    assert graph is not None
-    # generated code imports state classes and reducers by name: a class or
-    # reducer defined again under the same name needs a runner of its own
-    key = digest + "".join(f":{id(obj)}" for obj in _imported_objects(graph))
-    # node policies are set on the plans of the runner it generated: other policies, another runner
-    policies = _policy_key(bp)
-    if policies:
-        key += f":policies:{policies!r}"
-    # subgraphs compiled with checkpointer=True keep their state: flags on their plans
-    # (the graph itself, compiled with checkpointer=True, keeps its state when a node invokes it)
-    kept = _stateful_key(bp)
-    if kept or stateful:
-        key += f":stateful:{stateful}:{kept!r}"
-    with _lock:
-        module = _modules.get(key)
-    if module is None:
-        from flowc.cache import cached_files
-
-        # the generated text is read back from the disk cache when another process made it
-        module = build_checked(graph, salt=key, files=cached_files(graph))
-        if policies:
-            _apply_policies(module, bp, _graph_names(bp), set())
-        if kept:
-            _mark_stateful(module, bp, _graph_names(bp))
-        module.PLAN.stateful = stateful
-        with _lock:
-            module = _modules.setdefault(key, module)
-    return module
-
-
-def _policy_key(bp: Blueprint) -> tuple[Any, ...]:
-    """The node policies of ``bp`` and of its subgraphs, as a key (empty if there are none)."""
-    out: list[Any] = []
-    for record in bp.nodes:
-        if record.policies is not None:
-            out.append((record.name, record.policies.key()))
-        if is_compiled_graph(record.action):
-            inner = _policy_key(record.action.blueprint)
-            if inner:
-                out.append((record.name, inner))
-    return tuple(out)
-
-
-def _stateful_key(bp: Blueprint) -> tuple[Any, ...]:
-    """The subgraph nodes of ``bp`` (and of its subgraphs) compiled with ``checkpointer=True``."""
-    out: list[Any] = []
-    for record in bp.nodes:
-        if is_compiled_graph(record.action):
-            inner = _stateful_key(record.action.blueprint)
-            if getattr(record.action, "stateful", False) or inner:
-                out.append((record.name, getattr(record.action, "stateful", False), inner))
-    return tuple(out)
-
-
-def _mark_stateful(module: ModuleType, bp: Blueprint, names: dict[int, str]) -> None:
-    """Flag the plans of a fresh runner's subgraphs compiled with ``checkpointer=True``."""
-    for record in bp.nodes:
-        if is_compiled_graph(record.action):
-            child_bp = record.action.blueprint
-            child = getattr(module, f"_graph_{names[id(child_bp)]}", None)
-            if child is not None:
-                if getattr(record.action, "stateful", False):
-                    child.PLAN.stateful = True
-                _mark_stateful(child, child_bp, names)
-
-
-def _apply_policies(
-    module: ModuleType, bp: Blueprint, names: dict[int, str], done: set[int]
-) -> None:
-    """Give the nodes of a freshly generated runner (and of its subgraphs') their policies."""
-    if id(module) in done:
-        return
-    done.add(id(module))
-    plan = module.PLAN
-    handlers: dict[str, Any] = {}
-    for record in bp.nodes:
-        policies = record.policies
-        if policies is not None:
-            handler = None
-            if policies.error_handler is not None:
-                name, fn, retry = policies.error_handler
-                handler = handlers.get(name)
-                if handler is None:
-                    handler = handlers[name] = handler_node(name, fn, retry)
-            plan.guard(
-                record.name,
-                retry=policies.retry or (),
-                defer=policies.defer,
-                cache=policies.cache,
-                cache_ns=cache_namespace(record.action, record.name),
-                error_handler=handler,
-                timeout=policies.timeout,
-            )
-        if is_compiled_graph(record.action):
-            child_bp = record.action.blueprint
-            child = getattr(module, f"_graph_{names[id(child_bp)]}", None)
-            if child is not None:
-                _apply_policies(child, child_bp, names, done)
-
-
-def _imported_objects(graph: CheckedGraph) -> list[Any]:
+def imported_objects(graph: CheckedGraph) -> list[Any]:
     """The state classes and reducers a graph's runner modules import by name."""
     out: list[Any] = []
     seen: set[str] = set()
@@ -183,7 +71,7 @@ def check_blueprint(bp: Blueprint) -> tuple[CheckResult, str]:
     Raises:
         GraphCompileError: listing every problem, each at the builder call it is about.
     """
-    names = _graph_names(bp)
+    names = graph_names(bp)
     refs: dict[int, str] = {}
     diags: list[Diagnostic] = []
     refused: list[str] = []
@@ -249,31 +137,6 @@ def _load_subgraph(
         return load_file_subgraph(ref, from_origin)
     spec, smap = found
     return spec, SourceMap(smap.file, dict(smap.spans), dict(smap.texts)), (), ref
-
-
-# -- names ------------------------------------------------------------------------------
-
-
-def _graph_names(root: Blueprint) -> dict[int, str]:
-    """A distinct module name for every graph of the tree (the root keeps its own)."""
-    names: dict[int, str] = {}
-    taken: set[str] = set()
-
-    def visit(bp: Blueprint) -> None:
-        if id(bp) in names:
-            return
-        base = _identifier(bp.name)
-        name, n = base, 2
-        while name in taken:
-            name, n = f"{base}_{n}", n + 1
-        taken.add(name)
-        names[id(bp)] = name
-        for node in bp.nodes:
-            if is_compiled_graph(node.action):
-                visit(node.action.blueprint)
-
-    visit(root)
-    return names
 
 
 # -- references -------------------------------------------------------------------------

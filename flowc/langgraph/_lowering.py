@@ -4,7 +4,6 @@ part at the user's builder call.
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -14,7 +13,7 @@ import typing_extensions
 
 from flowc.dsl.diagnostics import Diagnostic, SourceMap, Span
 from flowc.dsl.spec import END, BranchSpec, NodeSpec
-from flowc.dsl.types import RefError, is_identifier, parse_ref
+from flowc.dsl.types import RefError, parse_ref
 
 from . import _objects
 from ._adapt import (
@@ -35,6 +34,7 @@ from ._adapt import (
     is_tool_node,
 )
 from ._blueprint import Blueprint, BranchRecord, NodeRecord
+from ._errors import NOT_A_NODE, UNSUPPORTED
 from ._roots import (
     _STAND_IN,
     _STAND_IN_ROUTER,
@@ -325,25 +325,6 @@ def _name_of(obj: Any) -> str:
     return str(
         getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None) or type(obj).__name__
     )
-
-
-_NON_IDENT = re.compile(r"\W+")
-
-
-def _identifier(name: str) -> str:
-    """A graph's name as a Python identifier (it names generated modules)."""
-    ident = _NON_IDENT.sub("_", name).strip("_") or "graph"
-    if ident[0].isdigit():
-        ident = f"graph_{ident}"
-    return ident if is_identifier(ident) else f"{ident}_"
-
-
-UNSUPPORTED = "E601"
-"""A LangGraph feature flowc does not support yet."""
-
-
-NOT_A_NODE = "E602"
-"""Something that cannot run as a node or router."""
 
 
 BAD_METADATA = "E603"

@@ -78,10 +78,14 @@ class _Recording:
         from ._scan import calls_interrupt
 
         out = []
+        spellings: dict[int, str | None] = {}  # a function added as ten nodes is read once
         for record in self._nodes:
             if is_compiled_graph(record.action) or not callable(record.action):
                 continue
-            spelled = calls_interrupt(record.action)
+            key = id(record.action)
+            if key not in spellings:
+                spellings[key] = calls_interrupt(record.action)
+            spelled = spellings[key]
             if spelled is not None:
                 out.append(
                     Diagnostic.error(

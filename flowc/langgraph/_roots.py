@@ -13,15 +13,12 @@ import typing
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import typing_extensions
-
-from flowc.dsl.spec import END
-from flowc.dsl.typerules import strip_qualifiers
+from flowc.dsl.ends import END
 from flowc.dsl.usercode import is_async
 from flowc.runtime.control import Command, Send, as_command, as_send
 
 from . import _objects
-from ._adapt import _annotations, _hints, _lock, is_compiled_graph
+from ._adapt import _annotations, _hints, _lock, is_compiled_graph, is_typeddict
 from ._blueprint import Blueprint, NodeRecord
 
 ROOT = "root"
@@ -44,6 +41,8 @@ def _root_class(schema: Any) -> type:
         known = _roots.get(id(schema))
     if known is not None and known[0] is schema:
         return known[1]
+    import typing_extensions
+
     make: Any = typing_extensions.TypedDict
     root: type = make("Root", {ROOT: schema})
     root.__module__ = _objects.MODULE
@@ -192,7 +191,7 @@ def _private_channels(bp: Blueprint) -> dict[str, Any]:
     in ``values``, but not in the graph's output.
     """
     state = bp.state
-    if not (isinstance(state, type) and typing_extensions.is_typeddict(state)):
+    if not (isinstance(state, type) and is_typeddict(state)):
         return {}
     keys = _annotations(state)
     out: dict[str, Any] = {}
@@ -205,7 +204,7 @@ def _private_channels(bp: Blueprint) -> dict[str, Any]:
         *(_param_schema(b.path) for b in bp.branches),
     ]
     for schema in schemas:
-        if schema is None or schema is state or not typing_extensions.is_typeddict(schema):
+        if schema is None or schema is state or not is_typeddict(schema):
             continue
         for key, tp in _annotations(schema).items():
             if key not in keys and key not in out:
@@ -224,6 +223,10 @@ def _with_channels(state: type, private: dict[str, Any]) -> type:
         known = _combined.get(memo)
     if known is not None and known[0] is state and known[1] == private:
         return known[2]
+    import typing_extensions
+
+    from flowc.dsl.typerules import strip_qualifiers
+
     required: frozenset[str] = getattr(state, "__required_keys__", frozenset())
     fields: dict[str, Any] = {}
     for key, tp in _annotations(state).items():

@@ -6,8 +6,6 @@ from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from types import ModuleType
 from typing import Any, NamedTuple
 
-from flowc.runtime import _state
-
 from ._chunks import _root_result, _root_value
 
 
@@ -103,6 +101,8 @@ class _ThreadState:
         """
         saver = self._saver()
         saved = saver.get_tuple(_thread_config(config))
+        from flowc.runtime import _state  # its savers' code imports asyncio
+
         state = _state.state_of(
             self.module.PLAN, saver, config, saved, live=_live(config), recurse=subgraphs
         )
@@ -114,6 +114,8 @@ class _ThreadState:
         """Async twin of :meth:`get_state`."""
         saver = self._saver()
         saved = await saver.aget_tuple(_thread_config(config))
+        from flowc.runtime import _state  # its savers' code imports asyncio
+
         state = await _state.astate_of(
             self.module.PLAN, saver, config, saved, live=_live(config), recurse=subgraphs
         )
@@ -180,6 +182,8 @@ class _ThreadState:
     ) -> dict[str, Any]:
         """Apply supersteps of updates (``(values, as_node[, task_id])`` each), one checkpoint each."""
         saver = self._saver()
+        from flowc.runtime import _state  # its savers' code imports asyncio
+
         return _state.update_state(self.module.PLAN, saver, config, _updates(supersteps))
 
     async def abulk_update_state(
@@ -187,9 +191,13 @@ class _ThreadState:
     ) -> dict[str, Any]:
         """Async twin of :meth:`bulk_update_state`."""
         saver = self._saver()
+        from flowc.runtime import _state  # its savers' code imports asyncio
+
         return await _state.aupdate_state(self.module.PLAN, saver, config, _updates(supersteps))
 
     def _snapshot(self, config: Mapping[str, Any], saved: Any, live: bool) -> StateSnapshot:
         """The snapshot of a stored checkpoint, as LangGraph makes it (see :func:`_state.snapshot`)."""
+        from flowc.runtime import _state  # its savers' code imports asyncio
+
         state = _state.snapshot(self.module.PLAN, config, saved, live=live)
         return _langgraph_snapshot(state, self._root)

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from flowc.dsl.spec import END, START
+from flowc.dsl.ends import END, START
 
 __all__ = ["END", "START"]

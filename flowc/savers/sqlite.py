@@ -44,7 +44,7 @@ from ._shared import (
     split_writes,
 )
 from ._sql import CHECKPOINT_COLUMNS, SCHEMA_VERSION, schema
-from ._sqlite_reads import _CHUNK, _SqliteReads
+from ._sqlite_reads import _SqliteReads, stored_blobs, stored_writes
 
 __all__ = ["SqliteSaver"]
 
@@ -196,30 +196,13 @@ class SqliteSaver(SqliteFile, _SqliteReads, BaseCheckpointSaver):
             def blobs(
                 thread_id: str, ns: str, pairs: list[tuple[str, str]]
             ) -> list[tuple[str, str, str, bytes]]:
-                out = []
-                for start in range(0, len(pairs), _CHUNK):
-                    chunk = pairs[start : start + _CHUNK]
-                    out += conn.execute(
-                        "SELECT channel, version, type, blob FROM checkpoint_blobs "
-                        "WHERE thread_id = ? AND checkpoint_ns = ? AND (channel, version) IN "
-                        "(VALUES " + ", ".join("(?, ?)" for _ in chunk) + ")",
-                        [thread_id, ns, *(x for pair in chunk for x in pair)],
-                    ).fetchall()
-                return resolve(self.serde, out, self._channel_rows(conn, thread_id, ns), "<list>")
+                rows = stored_blobs(conn, thread_id, ns, pairs)
+                return resolve(self.serde, rows, self._channel_rows(conn, thread_id, ns), "<list>")
 
             def writes(
                 thread_id: str, ns: str, ids: list[str]
             ) -> list[tuple[str, str, str, str, bytes, str, int]]:
-                out = []
-                for start in range(0, len(ids), _CHUNK):
-                    chunk = ids[start : start + _CHUNK]
-                    out += conn.execute(
-                        "SELECT checkpoint_id, task_id, channel, type, value, task_path, idx "
-                        "FROM checkpoint_writes WHERE thread_id = ? AND checkpoint_ns = ? AND "
-                        "checkpoint_id IN (" + ", ".join("?" for _ in chunk) + ")",
-                        [thread_id, ns, *chunk],
-                    ).fetchall()
-                return out
+                return stored_writes(conn, thread_id, ns, ids)
 
             loaded = assemble_many(self.serde, found, blobs, writes)
         yield from loaded

@@ -15,6 +15,7 @@ from ..diagnostics import Loc
 from ..graph import PolicyInfo, Ref, RetryInfo
 from ..spec import NodeSpec
 from ..types import RefError, parse_ref, resolve_ref
+from ..usercode import is_async
 from .report import Pass, name_of, ref_hint
 
 __all__ = ["check_policies"]
@@ -22,7 +23,7 @@ __all__ = ["check_policies"]
 
 def check_policies(check: Pass, node: NodeSpec) -> PolicyInfo | None:
     """The node's checked policies (``None`` if it has none); errors go to ``check``."""
-    if not (node.retry or node.timeout or node.cache or node.defer):
+    if not (node.retry or node.timeout or node.cache or node.defer or node.error_handler):
         return None
     loc: Loc = ("nodes", node.name)
     retry = []
@@ -54,7 +55,25 @@ def check_policies(check: Pass, node: NodeSpec) -> PolicyInfo | None:
                 check, node.name, node.cache.key, (*loc, "cache", "key"), "cache key"
             )
         cache = (node.cache.ttl, key_fn)
-    return PolicyInfo(retry=tuple(retry), timeout=timeout, cache=cache, defer=node.defer)
+    handler = None
+    if node.error_handler is not None:
+        handler = _resolved(check, node.name, node.error_handler, (*loc, "error_handler"))
+        if handler is not None and (isinstance(handler.obj, type) or not callable(handler.obj)):
+            check.error(
+                "E320",
+                f"node `{node.name}`: the error handler `{node.error_handler}` must be a "
+                f"function, not {_what(handler.obj)}",
+                (*loc, "error_handler"),
+            )
+            handler = None
+    return PolicyInfo(
+        retry=tuple(retry),
+        timeout=timeout,
+        cache=cache,
+        defer=node.defer,
+        error_handler=handler,
+        handler_async=handler is not None and is_async(handler.obj),
+    )
 
 
 def _resolved(check: Pass, node: str, ref: str, loc: Loc) -> Ref | None:

@@ -21,6 +21,7 @@ from ..types import TypeExprError, TypeRef, resolve_type
 
 __all__ = [
     "Pass",
+    "a_value",
     "and_list",
     "article",
     "did_you_mean",
@@ -66,17 +67,27 @@ class Pass:
             return None
 
 
+_ARTICLES = {
+    str: "a string",
+    bytes: "bytes",
+    bool: "a boolean",
+    int: "an integer",
+    float: "a float",
+    list: "a list",
+}
+
+
 def article(value: Any) -> str:
-    """``a string``, ``an integer``...: what a default value is, in a message."""
-    names = {
-        str: "a string",
-        bool: "a boolean",
-        int: "an integer",
-        float: "a float",
-        list: "a list",
-        dict: "a table",
-    }
-    return names.get(type(value), type(value).__name__)
+    """``a string``, ``an integer``...: what a default value is, in a message (a TOML
+    table is ``a table``)."""
+    if type(value) is dict:
+        return "a table"
+    return _ARTICLES.get(type(value), type(value).__name__)
+
+
+def a_value(value: object) -> str:
+    """``value``'s type with an article: ``a string``, ``an integer``, ``a dict``."""
+    return _ARTICLES.get(type(value), f"a {type(value).__name__}")
 
 
 def show_node(name: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flowc.dsl.spec import END, START
+from flowc.dsl.ends import END, START
 from flowc.reducers import add_messages
 
 from .._builder import StateGraph
