@@ -82,7 +82,6 @@ def test_default_node_policies_flowc_lacks_fail_at_set_node_defaults() -> None:
     ("kwargs", "message"),
     [
         ({"store": object()}, "`store=` takes a store; a object has no `batch`"),
-        ({"debug": True}, "`debug=True` (printing every step) is not supported by flowc"),
         (
             {"transformers": [object]},
             "stream transformers (`transformers=`) are not supported by flowc yet",

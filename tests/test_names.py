@@ -21,7 +21,7 @@ from flowc import END, START, Graph, build
 from flowc.codegen import generate
 from flowc.codegen._scope import _template_private
 from flowc.dsl.load import check_graph, check_target
-from flowc.dsl.names import literal_code
+from flowc.dsl.names import literal_code, node_identifiers
 from flowc.runtime import TaskEvent
 from tests.names_support import first, second
 
@@ -76,6 +76,36 @@ def test_routers_named_alike_in_the_decorator_dsl_each_route_their_own_way() -> 
     graph.add_conditional_edges("b", second.to_next)
     graph.add_edge("c", END)
     assert build(graph).invoke({}) == {"log": ["a", "b", "c"]}
+
+
+def test_node_names_that_are_no_python_names_get_distinct_identifiers_in_node_order() -> None:
+    names = ["Call Tool", "1", "Call_Tool", "class", "", "a-b", "a b", "é", "__x"]
+    assert node_identifiers(names) == {
+        "Call Tool": "Call_Tool_2",  # `Call_Tool` is a node's own name
+        "1": "n1",
+        "Call_Tool": "Call_Tool",
+        "class": "class",  # only ever written after a prefix (`_node_class`)
+        "": "node",
+        "a-b": "a_b",
+        "a b": "a_b_2",
+        "é": "_",
+        "__x": "__x",
+    }
+
+
+def test_a_decorator_dsl_graph_runs_nodes_named_as_langgraph_names_them() -> None:
+    graph = Graph("named_deco", first.State)
+    graph.add_node("Call Tool", first.step_a)
+    graph.add_node("Call_Tool", first.step_b)
+    graph.add_node("1", first.step_c)
+    graph.sequence(START, "Call Tool", "Call_Tool", "1", END)
+    runner = build(graph)
+    assert [(type(e).__name__, e.node) for e in runner.stream({}, stream_mode="updates")] == [
+        ("CallTool2Updated", "Call Tool"),
+        ("CallToolUpdated", "Call_Tool"),
+        ("N1Updated", "1"),
+    ]
+    assert runner.invoke({}) == {"log": ["a", "b", "c"]}
 
 
 def test_one_router_used_twice_is_imported_once(tmp_path: Path) -> None:

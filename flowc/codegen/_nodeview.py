@@ -144,6 +144,7 @@ def _router_view(
 def _node_view(
     graph: CheckedGraph,
     n: NodeInfo,
+    ident: str,
     state_type: str,
     graph_update: str,
     names: tuple[str, str, str],
@@ -151,7 +152,7 @@ def _node_view(
     runner_imports: set[Import],
     user_types: set[Import],
 ) -> NodeView:
-    ncamel = camel(n.name)
+    ncamel = camel(ident)
     updated_class, own_update, own_protocol = names
     update_generated = False
     if n.update_type is not None and (n.writes is None or not graph.state.generated):
@@ -183,7 +184,7 @@ def _node_view(
         protocol_sig, protocol_doc = _protocol(graph, n, state_type, update_type, scope)
     else:
         assert n.call is not None
-        imp = scope.bind(("impl", n.name), n.call.as_import(), f"_impl_{n.name}")
+        imp = scope.bind(("impl", n.name), n.call.as_import(), f"_impl_{ident}")
         runner_imports.add(imp)
         local = _local_ref(imp, n.call)
         protocol = own_protocol
@@ -205,15 +206,15 @@ def _node_view(
             mine = {f.name for f in graph.state.fields}
             head += f", inputs={tuple(k for k in taken if k in mine)!r}"
     elif plain:
-        head = f"Node({n.name!r}, {updated_class}, plain=_node_{n.name}"
+        head = f"Node({n.name!r}, {updated_class}, plain=_node_{ident}"
     elif n.is_async:
-        head = f"Node({n.name!r}, {updated_class}, acall=_call_{n.name}"
+        head = f"Node({n.name!r}, {updated_class}, acall=_call_{ident}"
     else:
-        head = f"Node({n.name!r}, {updated_class}, _call_{n.name}"
+        head = f"Node({n.name!r}, {updated_class}, _call_{ident}"
     if routers:
-        kwargs.append(f"route=_route_{n.name}")
+        kwargs.append(f"route=_route_{ident}")
         if any(r.is_async for r in routers):
-            kwargs.append(f"aroute=_aroute_{n.name}")
+            kwargs.append(f"aroute=_aroute_{ident}")
     elif successors:
         kwargs.append(f"then={successors!r}")
     if n.input_keys is not None:
@@ -232,6 +233,7 @@ def _node_view(
     plan_entry = ", ".join([head, *kwargs]) + ")"
     return NodeView(
         name=n.name,
+        ident=ident,
         literal=repr(n.name),
         camel=ncamel,
         local=local,

@@ -76,6 +76,9 @@ class NodeView:
     """One node as the templates write it."""
 
     name: str
+    ident: str
+    """The node's Python name (:func:`flowc.dsl.names.node_identifiers`): its functions'
+    suffix (``_node_<ident>``), unique in its graph."""
     literal: str
     camel: str
     local: str

@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 
 from flowc.dsl.graph import CheckedGraph
-from flowc.dsl.names import camel
+from flowc.dsl.names import camel, node_identifiers
 from flowc.dsl.typerules import type_code
 from flowc.dsl.types import Import, TypeRef
 from flowc.runtime.handlers import handler_name
@@ -134,11 +134,12 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
     update_type = scope.define(f"{prefix}Update")
     event_union = scope.define(f"{prefix}Event")
     alias_names = {m: scope.define(f"{prefix}{_MODE_CLASS[m]}Event") for m in MODES_TYPED}
+    idents = node_identifiers(n.name for n in graph.nodes)
     node_names = {
         n.name: (
-            scope.define(f"{camel(n.name)}Updated", f"{camel(n.name)}NodeUpdated"),
-            scope.define(f"{camel(n.name)}Update", f"{camel(n.name)}NodeUpdate"),
-            scope.define(f"{camel(n.name)}Node", f"{camel(n.name)}NodeProtocol"),
+            scope.define(f"{camel(idents[n.name])}Updated", f"{camel(idents[n.name])}NodeUpdated"),
+            scope.define(f"{camel(idents[n.name])}Update", f"{camel(idents[n.name])}NodeUpdate"),
+            scope.define(f"{camel(idents[n.name])}Node", f"{camel(idents[n.name])}NodeProtocol"),
         )
         for n in graph.nodes
     }
@@ -179,7 +180,15 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
     )
     nodes = tuple(
         _node_view(
-            graph, n, state_type, update_type, node_names[n.name], scope, runner_imports, user_types
+            graph,
+            n,
+            idents[n.name],
+            state_type,
+            update_type,
+            node_names[n.name],
+            scope,
+            runner_imports,
+            user_types,
         )
         for n in graph.nodes
     )
@@ -294,7 +303,9 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
     if graph.joins:
         joins = ", ".join(f"(frozenset({tuple(j.sources)!r}), {j.target!r})" for j in graph.joins)
         plan_args.append(f"joins=({joins},)")
-    if plain_keys and len(nodes) > 1:
+    # one node can write a key twice too, in a list of updates: the engine then needs to know
+    # which keys have no reducer (with no reducer at all, every key is such)
+    if plain_keys and (len(nodes) > 1 or has_reducers):
         plan_args.append(f"last_value=frozenset({tuple(plain_keys)!r})")
     # what the spec declares a node writes is what it may write, at run time too
     declared = {

@@ -111,8 +111,8 @@ E101 = _code(
     "E101",
     "a name that cannot be a Python name",
     (
-        "A graph, field or node name that cannot be a Python name where generated code "
-        "puts it: a keyword, a non-identifier, a node or graph name starting with `__` (a "
+        "A graph or field name that cannot be a Python name where generated code "
+        "puts it: a keyword, a non-identifier, a graph name starting with `__` (a "
         "graph `__init__` would be its package's `__init__.py`), a field of a generated "
         "pydantic model starting with `_` (pydantic drops it as a private attribute) or "
         "with `model_`, or named like a `BaseModel` method (`json`, `dict`, `copy`...), a "
@@ -123,7 +123,11 @@ E101 = _code(
         "field starting with `__` (Python renames `__x` in a class body, and `__init__` "
         "or `__class__` are the class's own). A TypedDict state takes any other "
         "identifier; a state `class` must have keys that are identifiers too (a "
-        "functional `TypedDict` may not)."
+        "functional `TypedDict` may not). A node name holding `|` or `:`, which LangGraph "
+        "keeps for the namespaces of subgraphs' tasks; any other string names a node, as in "
+        'LangGraph (`"1"`, `"Call Tool"`), and generated code names the node\'s '
+        "functions and classes with an identifier made from it (`N1Updated`, "
+        "`CallToolUpdated`)."
     ),
 )
 E102 = _code(

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .diagnostics import Diagnostic, SourceMap
-from .names import Identifier
+from .names import Identifier, NodeName
 from .spec import GraphSpec
 from .types import Import, TypeRef
 
@@ -173,7 +173,7 @@ class PolicyInfo:
 class NodeInfo:
     """A resolved node."""
 
-    name: Identifier
+    name: NodeName
     call: Ref | None
     subgraph: CheckedGraph | None
     is_async: bool

@@ -14,17 +14,22 @@ from __future__ import annotations
 import keyword
 import math
 import re
+from collections.abc import Iterable
 from typing import Any, Literal, NewType
 
 __all__ = [
     "Identifier",
     "LiteralError",
+    "NodeName",
     "camel",
     "field_name_problem",
     "graph_name_problem",
     "identifier",
     "identifier_problem",
     "literal_code",
+    "node_identifiers",
+    "node_name",
+    "node_name_problem",
 ]
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -61,7 +66,7 @@ _CLASS_BODY_CALLS: dict[str, frozenset[str]] = {
 
 Identifier = NewType("Identifier", str)
 """A spec's name that passed :func:`identifier`: the only kind of name the checked graph
-(:mod:`flowc.dsl.graph`) holds for graphs, nodes and state fields."""
+(:mod:`flowc.dsl.graph`) holds for graphs and state fields."""
 
 
 def identifier(name: str) -> Identifier | None:
@@ -79,6 +84,61 @@ def identifier_problem(name: str) -> str | None:
     if not _IDENT.match(name):
         return "is not a Python identifier"
     return None
+
+
+NODE_NAME_RESERVED_CHARACTERS = ("|", ":")
+"""Characters LangGraph keeps for namespaces (``parent:task|child``) and refuses in node names."""
+
+
+NodeName = NewType("NodeName", str)
+"""A node's name that passed :func:`node_name_problem`: any string LangGraph takes. Generated
+code holds it as a literal only; its Python names come from :func:`node_identifiers`."""
+
+
+def node_name(name: str) -> NodeName | None:
+    """``name`` as a :data:`NodeName`, or ``None`` when LangGraph's rule refuses it."""
+    return None if node_name_problem(name) is not None else NodeName(name)
+
+
+def node_name_problem(name: str) -> str | None:
+    """Why a node cannot be called ``name``: LangGraph's own rule, in its words.
+
+    Any other string names a node, as in LangGraph (``"1"``, ``"Call Tool"``):
+    generated code names its functions and classes after
+    :func:`node_identifiers`, never after the name itself.
+    """
+    for character in NODE_NAME_RESERVED_CHARACTERS:
+        if character in name:
+            return f"'{character}' is a reserved character and is not allowed in the node names."
+    return None
+
+
+_NOT_IDENT_CHARS = re.compile(r"[^A-Za-z0-9_]+")
+
+
+def node_identifiers(names: Iterable[str]) -> dict[str, Identifier]:
+    """A distinct Python identifier for each node name, the same for the same names.
+
+    A name that is an identifier already is its own (so that generated code
+    reads like the graph); any other is spelt with ``_`` for each run of other
+    characters, ``n`` before a leading digit, and ``_2``, ``_3``... after it
+    when an earlier node (or a node named so) has that spelling.
+    """
+    ordered = list(dict.fromkeys(names))
+    out = {name: Identifier(name) for name in ordered if _IDENT.match(name)}
+    taken: set[str] = set(out.values())
+    for name in ordered:
+        if name in out:
+            continue
+        base = _NOT_IDENT_CHARS.sub("_", name) or "node"
+        if base[0].isdigit():
+            base = f"n{base}"
+        ident, n = base, 2
+        while ident in taken:
+            ident, n = f"{base}_{n}", n + 1
+        taken.add(ident)
+        out[name] = Identifier(ident)
+    return out
 
 
 def graph_name_problem(name: str) -> tuple[str, str] | None:

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 from flowc.dsl.ends import END, START
 from flowc.reducers import add_messages
 from flowc.runtime import StreamWriter, get_config, get_stream_writer
+from flowc.runtime._overwrite import Overwrite
 from flowc.runtime.control import Command, Send
 from flowc.runtime.interrupts import Interrupt, interrupt
 from flowc.runtime.policies import CachePolicy, RetryPolicy, TimeoutPolicy
@@ -59,6 +60,7 @@ __all__ = [
     "GraphOutput",
     "Interrupt",
     "MessagesState",
+    "Overwrite",
     "RetryPolicy",
     "Send",
     "StateGraph",

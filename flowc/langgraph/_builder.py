@@ -13,7 +13,6 @@ honour (``destinations``, ``trace_policy``) fail right away, in the
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -23,14 +22,22 @@ from flowc.dsl.ends import END, START
 from flowc.dsl.usercode import is_async as _is_async
 from flowc.runtime.policies import sync_timeout_message, timeout_policy
 
-from ._adapt import _annotations, _metadata, is_compiled_graph, is_runnable, is_tool_node
+from ._adapt import is_compiled_graph, is_runnable, is_tool_node
 from ._blueprint import Blueprint, BranchRecord, EdgeRecord, NodePolicies, NodeRecord
-from ._errors import UNSUPPORTED, UnsupportedFeatureError, call_site, deprecated
+from ._errors import (
+    UNSUPPORTED,
+    UnsupportedFeatureError,
+    call_site,
+    deprecated,
+    warn_config_annotation,
+)
 from ._policies import cache_policy, retry_policies
 from ._recording import _Recording
 
 if TYPE_CHECKING:
     from ._compiled import CompiledStateGraph
+
+from ._node_checks import _check_reducers, _coerced
 
 __all__ = ["StateGraph"]
 
@@ -52,10 +59,6 @@ _STORE_METHODS = ("batch", "abatch", "get", "put", "search")
 """What nodes and tools call on a store (LangGraph's ``BaseStore``)."""
 
 _COMPILE_OPTIONS: dict[str, tuple[str, str]] = {
-    "debug": (
-        "`debug=True` (printing every step) is not supported by flowc",
-        'stream with `stream_mode="debug"`',
-    ),
     "transformers": (
         "stream transformers (`transformers=`) are not supported by flowc yet",
         "compile without `transformers`",
@@ -131,24 +134,6 @@ def router_name(path: Any) -> str | None:
     if not isinstance(name, str):
         name = type(path).__name__
     return None if name == "<lambda>" else name
-
-
-def _check_reducers(state: Any) -> None:
-    """A reducer must take two arguments: LangGraph refuses the state at ``StateGraph()``."""
-    if not isinstance(state, type):
-        return
-    for tp in _annotations(state).values():
-        extras = _metadata(tp)
-        reducer = extras[-1] if extras else None
-        if reducer is None or not callable(reducer) or isinstance(reducer, type):
-            continue
-        try:
-            sig = inspect.signature(reducer)
-        except (TypeError, ValueError):
-            continue
-        positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
-        if sum(p.kind in positional for p in sig.parameters.values()) != 2:
-            raise ValueError(f"Invalid reducer signature. Expected (a, b) -> c. Got {sig}")
 
 
 def _check(bp: Blueprint) -> None:
@@ -318,6 +303,8 @@ class StateGraph(_Recording, Generic[StateT]):
                 raise TypeError("add_node(fn) takes the node's name first when given two arguments")
             action, name = node, _node_name(node)
         _check_node_name(name, self._names)
+        action = _coerced(action)
+        warn_config_annotation(action)
         self._names.add(name)
         policies = (
             NodePolicies(
@@ -414,14 +401,8 @@ class StateGraph(_Recording, Generic[StateT]):
             ValueError: ``source`` has a router of the same name already (LangGraph's
                 error: a router is named after its function).
         """
-        self._add_branch(source, path, path_map, call_site())
+        _add_branch(self._branches, source, path, path_map, call_site())
         return self
-
-    def _add_branch(self, source: str, path: Any, path_map: Any, span: Span | None) -> None:
-        name = router_name(path)
-        if any(b.source == source and router_name(b.path) == name for b in self._branches):
-            raise ValueError(f"Branch with name `{name}` already exists for node `{source}`")
-        self._branches.append(BranchRecord(source, path, path_map, span))
 
     def set_entry_point(self, key: str) -> StateGraph[StateT]:
         """The first node: ``add_edge(START, key)``."""
@@ -434,7 +415,7 @@ class StateGraph(_Recording, Generic[StateT]):
         path_map: dict[Hashable, str] | list[str] | None = None,
     ) -> StateGraph[StateT]:
         """A router that picks the first node(s): ``add_conditional_edges(START, ...)``."""
-        self._add_branch(START, path, path_map, call_site())
+        _add_branch(self._branches, START, path, path_map, call_site())
         return self
 
     def set_finish_point(self, key: str) -> StateGraph[StateT]:
@@ -511,7 +492,6 @@ class StateGraph(_Recording, Generic[StateT]):
 
         span = call_site()
         given = {
-            "debug": bool(debug),
             "transformers": bool(transformers),
         }
         problems = [
@@ -563,4 +543,14 @@ class StateGraph(_Recording, Generic[StateT]):
             store=store,
             interrupt_before=interrupt_before,
             interrupt_after=interrupt_after,
+            debug=debug,
         )
+
+
+def _add_branch(
+    branches: list[BranchRecord], source: str, path: Any, path_map: Any, span: Span | None
+) -> None:
+    name = router_name(path)
+    if any(b.source == source and router_name(b.path) == name for b in branches):
+        raise ValueError(f"Branch with name `{name}` already exists for node `{source}`")
+    branches.append(BranchRecord(source, path, path_map, span))

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from flowc.runtime._sequenced import SequencedWrites
 from flowc.runtime.events import InterruptEvent
 
 from ._roots import ROOT
@@ -151,7 +152,12 @@ def _root_data(mode: str, data: Any) -> Any:
     if mode == "values":
         return _root_value(data)
     if mode == "updates" and isinstance(data, dict):
-        return {node: _root_value(update) for node, update in data.items()}
+        return {
+            node: [_root_value(u) for u in update]
+            if type(update) is SequencedWrites
+            else _root_value(update)
+            for node, update in data.items()
+        }
     if mode in ("tasks", "checkpoints"):
         return _root_task(data)
     if mode == "debug" and isinstance(data, dict) and "payload" in data:

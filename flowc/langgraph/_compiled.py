@@ -9,13 +9,13 @@ that flowc does not support fail before anything runs, naming the option.
 
 from __future__ import annotations
 
-import copy
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from flowc.runtime import Config, current_task
 from flowc.runtime._engine import BREAKPOINTS, STEP_TIMEOUT
+from flowc.runtime._overwrite import overwritable
 from flowc.runtime._persist import (
     DURABILITY,
 )
@@ -27,17 +27,16 @@ from ._adapt import _annotations as _annotations_of
 from ._adapt import _object_update
 from ._blueprint import Blueprint
 from ._chunks import (
-    _INTERRUPT,
     GraphOutput,
     _aroot_chunks,
     _latest,
-    _output_chunks,
     _result,
     _root_chunks,
-    _root_value,
     _tagged,
 )
+from ._compiled_api import _CompiledApi
 from ._errors import GraphCompileError, deprecated, source_texts
+from ._printing import aprinted, print_event, print_modes, printed, run_modes
 from ._roots import ROOT, is_root_state
 from ._run_options import _config, _io_keys, _nodes, _refuse, merge_configs
 from ._thread_state import PregelTask, StateSnapshot, _ThreadState
@@ -46,7 +45,6 @@ if TYPE_CHECKING:
     from flowc.dsl.diagnostics import Diagnostic
 
     from ._builder import StateGraph
-    from ._draw import DrawableGraph
 
 __all__ = ["CompiledStateGraph", "GraphOutput", "PregelTask", "StateSnapshot"]
 
@@ -68,19 +66,7 @@ def _with_store(config: Any, store: Any) -> Any:
     return with_store(config, store)
 
 
-def _json_schema(schema: Any, graph: str, kind: str) -> dict[str, Any]:
-    from ._schema import schema_name, state_json_schema  # pydantic
-
-    return state_json_schema(schema, schema_name(graph, kind))
-
-
-def _drawing(bp: Blueprint, xray: bool | int) -> DrawableGraph:
-    from ._draw import drawing
-
-    return drawing(bp, xray=xray)
-
-
-class CompiledStateGraph(_ThreadState):
+class CompiledStateGraph(_CompiledApi, _ThreadState):
     """A graph compiled by flowc, run with LangGraph's API.
 
     Attributes:
@@ -103,8 +89,12 @@ class CompiledStateGraph(_ThreadState):
         store: Any = None,
         interrupt_before: Any = None,
         interrupt_after: Any = None,
+        debug: bool = False,
     ) -> None:
         self.module = module
+        _drop_unknown_keys(module)
+        self.debug = debug
+        """Print every run's ``updates`` and ``values`` chunks (``compile(debug=True)``)."""
         self.stateful = stateful
         """Compiled with ``checkpointer=True``: as a subgraph node it keeps its state on the
         thread from one run of the node to the next."""
@@ -156,25 +146,15 @@ class CompiledStateGraph(_ThreadState):
             return input
         return {k: v for k, v in input.items() if k in keys}
 
-    def _final(self, latest: Any) -> Any:
-        """What ``invoke`` returns of a run on a thread: :meth:`_output`, with the
-        run's interrupts kept under ``__interrupt__``."""
-        if isinstance(latest, dict) and _INTERRUPT in latest:
-            state = {k: v for k, v in latest.items() if k != _INTERRUPT}
-            out = self._output(state) if state else state
-            if isinstance(out, dict):
-                return {**out, _INTERRUPT: latest[_INTERRUPT]}
-            return {_INTERRUPT: latest[_INTERRUPT]}
-        return self._output(latest)
+    def _printing(self, options: dict[str, Any]) -> tuple[str, ...]:
+        """The modes a run prints (taking ``debug`` and ``print_mode`` out of ``options``)."""
+        debug = options.pop("debug", None)
+        return print_modes(debug or self.debug, options.pop("print_mode", ()))
 
-    def _output(self, state: Any) -> Any:
-        # what invoke returns: the output schema's keys, in its order, as LangGraph reads them
-        if self._root:
-            return _root_value(state)
-        keys = self._output_keys
-        if keys is None or not isinstance(state, dict):
-            return state
-        return {k: state[k] for k in keys if k in state}
+    def _print_events(self, events: Iterable[Any], printing: Sequence[str]) -> None:
+        for event in events:
+            if event.mode in printing:
+                print_event(event, self._root)
 
     @property
     def step_timeout(self) -> float | None:
@@ -272,39 +252,6 @@ class CompiledStateGraph(_ThreadState):
     def __repr__(self) -> str:
         return f"<flowc CompiledStateGraph {self.name!r} ({len(self.blueprint.nodes)} nodes)>"
 
-    def clear_cache(self, nodes: Sequence[str] | None = None) -> None:
-        """Drop the cache entries of ``nodes`` (of every node by default), as LangGraph's."""
-        namespaces = _cache_namespaces(self, nodes)
-        self.cache.clear(namespaces)
-
-    async def aclear_cache(self, nodes: Sequence[str] | None = None) -> None:
-        """Async twin of :meth:`clear_cache`."""
-        namespaces = _cache_namespaces(self, nodes)
-        await self.cache.aclear(namespaces)
-
-    def get_name(self) -> str:
-        """The graph's name."""
-        return self.name
-
-    def with_config(
-        self, config: Mapping[str, Any] | None = None, **kwargs: Any
-    ) -> CompiledStateGraph:
-        """The same graph, whose runs start from ``config`` (and ``kwargs``), as LangGraph's.
-
-        A run's own config is merged into it as LangChain merges configs: ``configurable``
-        and ``metadata`` key by key, ``tags`` added, anything else replaced.
-        """
-        clone = copy.copy(self)
-        clone.config = merge_configs(self.config, {**(config or {}), **kwargs})
-        return clone
-
-    def copy(self, update: Mapping[str, Any] | None = None) -> CompiledStateGraph:
-        """A shallow copy, with the attributes in ``update`` replaced (LangGraph's ``copy``)."""
-        clone = copy.copy(self)
-        for attr, value in (update or {}).items():
-            setattr(clone, attr, value)
-        return clone
-
     def stream(
         self,
         input: Any,
@@ -327,6 +274,23 @@ class CompiledStateGraph(_ThreadState):
             version: ``"v1"``'s chunk shapes, or ``"v2"``'s stream parts
                 (``{"type", "ns", "data"}`` dicts).
         """
+        printing = self._printing(options)
+        if printing:
+            modes = run_modes(stream_mode, printing)
+            inner = self._stream(input, config, modes, subgraphs, version, options)
+            yield from printed(inner, stream_mode, subgraphs, version, printing)
+        else:
+            yield from self._stream(input, config, stream_mode, subgraphs, version, options)
+
+    def _stream(
+        self,
+        input: Any,
+        config: Mapping[str, Any] | None,
+        stream_mode: str | Sequence[str] | None,
+        subgraphs: bool,
+        version: str,
+        options: dict[str, Any],
+    ) -> Iterator[Any]:
         run_config = self._config(config, options)
         _refuse(version, options)
         chunks = self.module.stream_chunks(
@@ -351,6 +315,27 @@ class CompiledStateGraph(_ThreadState):
         **options: Any,
     ) -> AsyncIterator[Any]:
         """Async twin of :meth:`stream`."""
+        printing = self._printing(options)
+        if printing:
+            modes = run_modes(stream_mode, printing)
+            inner = self._astream(input, config, modes, subgraphs, version, options)
+            async for chunk in aprinted(inner, stream_mode, subgraphs, version, printing):
+                yield chunk
+        else:
+            async for chunk in self._astream(
+                input, config, stream_mode, subgraphs, version, options
+            ):
+                yield chunk
+
+    async def _astream(
+        self,
+        input: Any,
+        config: Mapping[str, Any] | None,
+        stream_mode: str | Sequence[str] | None,
+        subgraphs: bool,
+        version: str,
+        options: dict[str, Any],
+    ) -> AsyncIterator[Any]:
         run_config = self._config(config, options)
         _refuse(version, options)
         chunks = self.module.astream_chunks(
@@ -383,28 +368,39 @@ class CompiledStateGraph(_ThreadState):
         and other modes' chunks as stream parts; with ``subgraphs=True`` those chunks
         include the subgraphs' (the last state is the graph's own either way).
         """
+        printing = self._printing(options)
         run_config = self._config(config, options)
         _refuse(version, options)
         input = self._input(input)
         if stream_mode != "values" or version == "v2":
+            nested = subgraphs and stream_mode != "values"
             chunks = self.module.stream_chunks(
                 input,
-                stream_mode=stream_mode,
+                stream_mode=run_modes(stream_mode, printing) if printing else stream_mode,
                 config=run_config,
                 version=version,
-                subgraphs=subgraphs and stream_mode != "values",
+                subgraphs=nested,
             )
+            if printing:
+                chunks = printed(chunks, stream_mode, nested, version, printing, self._root)
             return _result(
                 self._invoked(chunks, stream_mode, version, subgraphs, input), stream_mode, version
             )
         if self.checkpointer is not None:
-            modes = ["updates", "values"]
-            return self._final(
-                _latest(list(self.module.stream(input, stream_mode=modes, config=run_config)))
-            )
+            modes = run_modes(["updates", "values"], printing)
+            events = list(self.module.stream(input, stream_mode=modes, config=run_config))
+            self._print_events(events, printing)
+            return self._final(_latest(events))
         latest = None
-        for event in self.module.stream(input, stream_mode="values", config=run_config):
-            latest = event.data
+        for event in self.module.stream(
+            input,
+            stream_mode=run_modes("values", printing) if printing else "values",
+            config=run_config,
+        ):
+            if printing:
+                self._print_events((event,), printing)
+            if event.mode == "values":
+                latest = event.data
         return self._output(latest)
 
     async def ainvoke(
@@ -418,61 +414,42 @@ class CompiledStateGraph(_ThreadState):
         **options: Any,
     ) -> Any:
         """Async twin of :meth:`invoke`."""
+        printing = self._printing(options)
         run_config = self._config(config, options)
         _refuse(version, options)
         input = self._input(input)
         if stream_mode != "values" or version == "v2":
+            nested = subgraphs and stream_mode != "values"
             chunks = self.module.astream_chunks(
                 input,
-                stream_mode=stream_mode,
+                stream_mode=run_modes(stream_mode, printing) if printing else stream_mode,
                 config=run_config,
                 version=version,
-                subgraphs=subgraphs and stream_mode != "values",
+                subgraphs=nested,
             )
+            if printing:
+                chunks = aprinted(chunks, stream_mode, nested, version, printing, self._root)
             got = iter([chunk async for chunk in chunks])
             return _result(
                 self._invoked(got, stream_mode, version, subgraphs, input), stream_mode, version
             )
         if self.checkpointer is not None:
-            modes = ["updates", "values"]
-            events = self.module.astream(input, stream_mode=modes, config=run_config)
-            return self._final(_latest([event async for event in events]))
+            modes = run_modes(["updates", "values"], printing)
+            stream = self.module.astream(input, stream_mode=modes, config=run_config)
+            events = [event async for event in stream]
+            self._print_events(events, printing)
+            return self._final(_latest(events))
         latest = None
-        async for event in self.module.astream(input, stream_mode="values", config=run_config):
-            latest = event.data
+        async for event in self.module.astream(
+            input,
+            stream_mode=run_modes("values", printing) if printing else "values",
+            config=run_config,
+        ):
+            if printing:
+                self._print_events((event,), printing)
+            if event.mode == "values":
+                latest = event.data
         return self._output(latest)
-
-    def _invoked(
-        self, chunks: Iterator[Any], stream_mode: str, version: str, subgraphs: bool, input: Any
-    ) -> list[Any]:
-        """The chunks ``invoke`` returns: the output schema's keys only, a root state's value
-        as the state."""
-        if self._output_keys is not None:
-            chunks = _output_chunks(
-                chunks, stream_mode, version, self._output_keys, input, subgraphs
-            )
-        if self._root:
-            chunks = _root_chunks(
-                chunks, stream_mode, version, subgraphs and stream_mode != "values"
-            )
-        return list(chunks)
-
-    def get_input_jsonschema(self, config: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        """The JSON Schema of the graph's input, as LangGraph gives it (the input schema's)."""
-        del config
-        return _json_schema(self.builder.input_schema, self.name, "Input")
-
-    def get_output_jsonschema(self, config: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        """The JSON Schema of the graph's output, as LangGraph gives it (the output schema's)."""
-        del config
-        return _json_schema(self.builder.output_schema, self.name, "Output")
-
-    def get_graph(
-        self, config: Mapping[str, Any] | None = None, *, xray: bool | int = False
-    ) -> DrawableGraph:
-        """The graph's nodes and edges as LangGraph gives them (``to_json()``, ``draw_mermaid()``)."""
-        del config
-        return _drawing(self.blueprint, xray)
 
 
 _RUNTIME_SLOT = "__pregel_runtime"
@@ -489,17 +466,16 @@ def _seeded_runtime(config: Any) -> Any:
     return configurable[_RUNTIME_SLOT]
 
 
-def _cache_namespaces(
-    graph: CompiledStateGraph, nodes: Sequence[str] | None
-) -> list[tuple[str, ...]]:
-    """Where the cache entries of ``nodes`` (every node by default) of ``graph`` live."""
-    if graph.cache is None:
-        raise ValueError("No cache is set for this graph. Cannot clear cache.")
-    from ._policies import cache_namespace
-
-    records = {record.name: record for record in graph.blueprint.nodes}
-    return [
-        cache_namespace(records[name].action, name)
-        for name in (nodes or records)
-        if name in records
-    ]
+def _drop_unknown_keys(module: ModuleType) -> None:
+    """Make the plans of ``module`` and of its subgraphs' modules drop a node's writes to keys
+    their state has not, as LangGraph drops them (flowc's own specs refuse them), and take
+    LangGraph's ``Overwrite`` s."""
+    module.PLAN.drops_unknown = True
+    # LangGraph's reducers take an Overwrite: the generated merge calls them by these names
+    module.PLAN.overwrites = True
+    for name, value in list(vars(module).items()):
+        if name.startswith("_reduce_") and callable(value) and not hasattr(value, "__wrapped__"):
+            setattr(module, name, overwritable(value))
+    for name, value in vars(module).items():
+        if name.startswith("_graph_") and isinstance(value, ModuleType):
+            _drop_unknown_keys(value)

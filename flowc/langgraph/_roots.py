@@ -136,7 +136,8 @@ def _root_node(fn: Any) -> Callable[..., Any]:
         if as_command(result) is not None:
             return _rooted(result)
         if isinstance(result, list | tuple) and any(as_command(r) is not None for r in result):
-            return [_rooted(r) for r in result]
+            # each item a Command or a value of the state
+            return [_rooted(r) if as_command(r) is not None else {ROOT: r} for r in result]
         return {ROOT: result}
 
     return _root_call(fn, update)

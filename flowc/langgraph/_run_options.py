@@ -40,9 +40,7 @@ _IGNORED_CONFIG_KEYS = ("run_name",)
 
 
 _RUN_OPTIONS: dict[str, str] = {
-    "print_mode": "`print_mode=` is",
     "output_keys": "`output_keys=` is",
-    "debug": "`debug=` is",
 }
 """LangGraph's run options, each with the start of the sentence that refuses it."""
 

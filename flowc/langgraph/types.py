@@ -1,5 +1,5 @@
 """``langgraph.types`` on flowc: ``Send``, ``Command``, ``interrupt``, ``Interrupt``,
-``RetryPolicy``, ``CachePolicy``, ``StateSnapshot`` and ``PregelTask``.
+``Overwrite``, ``RetryPolicy``, ``CachePolicy``, ``StateSnapshot`` and ``PregelTask``.
 
 ``from langgraph.types import Send, Command, interrupt`` becomes ``from flowc.langgraph.types
 import Send, Command, interrupt``. LangGraph's other types refuse to import with the feature named.
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flowc.runtime._overwrite import Overwrite
 from flowc.runtime.control import Command, Send
 from flowc.runtime.interrupts import GraphInterrupt, Interrupt, interrupt
 from flowc.runtime.policies import CachePolicy, RetryPolicy, TimeoutPolicy
@@ -20,6 +21,7 @@ __all__ = [
     "Command",
     "GraphInterrupt",
     "Interrupt",
+    "Overwrite",
     "PregelTask",
     "RetryPolicy",
     "Send",

@@ -122,7 +122,7 @@ def check_concurrent_writes(
     counts: dict[str, int] = {}
     for update in updates:
         if update:
-            for key in update:
+            for key in update.keys():  # noqa: SIM118 (SequencedWrites iterates writes)
                 if key in last_value:
                     counts[key] = counts.get(key, 0) + 1
     for key, count in counts.items():

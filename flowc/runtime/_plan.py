@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Generator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
+from ._sequenced import sequenced
 from .config import DEFAULT_RECURSION_LIMIT
 from .control import PARENT, ParentCommand, as_command, as_send
 from .errors import (
@@ -303,6 +304,7 @@ class Plan:
         "caching",
         "codecs",
         "deferring",
+        "drops_unknown",
         "entry",
         "fields",
         "first",
@@ -317,6 +319,8 @@ class Plan:
         "merge_writes",
         "name",
         "nodes",
+        "overwrites",
+        "plain_keys",
         "recursion_limit",
         "schema",
         "start",
@@ -381,6 +385,9 @@ class Plan:
         self.afirst = afirst
         self.joins = joins
         self.last_value = last_value if len(nodes) > 1 else frozenset()
+        self.plain_keys = last_value
+        """The keys without a reducer, whatever the number of nodes (one node may write one
+        of them twice in a list of updates)."""
         self.input = input
         self.recursion_limit = recursion_limit
         self.limit = DEFAULT_RECURSION_LIMIT if recursion_limit is None else recursion_limit
@@ -407,6 +414,12 @@ class Plan:
         """Whether runs may limit the time of a superstep (see :meth:`Engine.use_timeout`)."""
         self.handling = False
         """Whether a node has an error handler (see :meth:`Engine.rescue`)."""
+        self.overwrites = False
+        """Writes may be ``Overwrite`` s, which bypass reducers (the drop-in's graphs, whose
+        reducers take them: see :mod:`._overwrite`)."""
+        self.drops_unknown = False
+        """A node's writes to keys the state has not are dropped, as LangGraph drops them (the
+        drop-in's graphs), instead of failing the run (see :meth:`check`)."""
 
     def guard(self, node: str, **policies: Unpack[Guards]) -> None:
         """Give ``node`` policies, before the plan runs (see :meth:`Node.guard`).
@@ -472,6 +485,8 @@ class Plan:
         declared = self.nodes[node].writes
         if type(result) is dict and result and (declared or self.keys).issuperset(result):
             return result
+        if self.drops_unknown and isinstance(result, Mapping):
+            result = {key: value for key, value in result.items() if key in self.keys}
         writes = check_update(node, result, self.keys)
         if writes and declared is not None and not declared.issuperset(writes):
             extra = sorted(str(k) for k in writes if k not in declared)
@@ -489,6 +504,8 @@ class Plan:
         """
         command = as_command(result)
         if command is None:
+            if isinstance(result, list | tuple) and any(as_command(r) is not None for r in result):
+                return self._outcomes(node, result)
             return self.check(node, result), ()
         if command.graph == PARENT:
             raise ParentCommand(node, command)
@@ -522,6 +539,20 @@ class Plan:
                     )
                 out.append(target)
         return self.check(node, update), tuple(out)
+
+    def _outcomes(self, node: str, results: Sequence[object]) -> tuple[Writes, Goto]:
+        """A list of updates and ``Command`` s a node returned, as LangGraph takes it: every
+        item's writes in order (see :mod:`._sequenced`), and the Commands' gotos."""
+        pairs: list[tuple[str, Any]] = []
+        goto: list[Any] = []
+        for result in results:
+            writes, sent = self.outcome(node, result)
+            if writes:
+                pairs.extend(writes.items())
+            goto.extend(sent)
+        # without reducers every key keeps its last value only
+        plain = self.keys if self.merge_writes is None else self.plain_keys
+        return sequenced(pairs, plain), tuple(goto)  # type: ignore[return-value]
 
     def apply(self, values: dict[str, Any], update: dict[str, Any]) -> None:
         """Write ``update`` into ``values``, keeping ``values`` in declaration order."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Generator, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ._overwrite import settled_overwrites
 from .control import ParentCommand, Send
 from .drain import control_of, drained
 from .errors import (
@@ -376,8 +377,17 @@ class Supersteps(Policies):
         values = self.values
         wrote = False
         outcomes = []
-        for task, node in zip(order, running, strict=True):
+        settled = (
+            settled_overwrites(
+                [writes[task][1] for task in order], lambda key: key not in plan.plain_keys
+            )
+            if plan.overwrites
+            else None
+        )
+        for index, (task, node) in enumerate(zip(order, running, strict=True)):
             owner, update, goto = writes[task]
+            if settled is not None:
+                update = settled[index]
             if update:
                 plan.apply(values, update)
                 wrote = True

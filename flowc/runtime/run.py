@@ -55,6 +55,7 @@ from ._outcomes import (
     route,
     shared_input,
 )
+from ._sequenced import SequencedWrites
 from ._task import (
     CURRENT_TASK,
     StreamWriter,
@@ -474,6 +475,8 @@ class Run(Executor):
         """``tasks``/``debug`` events for a finished (or failed) task."""
         ns = self.ns
         step = task.step
+        if type(result) is SequencedWrites:
+            result = result.task_result()
         event = pending_task_result_event(
             task.id_or_pending(),
             task.name,

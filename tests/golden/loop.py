@@ -143,6 +143,7 @@ PLAN: Final = Plan(
     entry=("increment",),
     start=_start,
     merge=_merge,
+    last_value=frozenset(("count", "target")),
     writes={"increment": ("count", "history")},
     schema=(("count", "int", False), ("target", "int", False), ("history", "list[int]", True)),
 )

@@ -138,6 +138,7 @@ PLAN: Final = Plan(
     start=_start,
     merge=_merge,
     first=_first,
+    last_value=frozenset(("items",)),
     schema=(("items", "list[str]", False), ("results", "list[str]", True)),
 )
 """Graph 'mapreduce' as the engine runs it."""

@@ -128,6 +128,7 @@ PLAN: Final = Plan(
     entry=("call_model",),
     start=_start,
     merge=_merge,
+    last_value=frozenset(("topic", "joke")),
     writes={"call_model": ("joke", "notes")},
     schema=(("topic", "str", False), ("joke", "str", False), ("notes", "list[AnyMessage]", True)),
 )

@@ -128,6 +128,7 @@ PLAN: Final = Plan(
     entry=("answer",),
     start=_start,
     merge=_merge,
+    last_value=frozenset(("query",)),
     writes={"answer": ("query", "notes")},
     schema=(("query", "str", False), ("notes", "list[str]", True)),
 )

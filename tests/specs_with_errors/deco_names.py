@@ -1,4 +1,4 @@
-"""Node names that cannot be used: a duplicate, a keyword, a dash, a reserved name."""
+"""Node names that cannot be used: a duplicate, LangGraph's reserved characters, a reserved name."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ def refine(state: State) -> TopicUpdate:
 
 graph.add_node(refine)
 graph.add_node(refine)
-graph.add_node("class", refine)
-graph.add_node("my-node", refine)
+graph.add_node("a|b", refine)
+graph.add_node("sub:task", refine)
 graph.add_node(END, refine)
-graph.sequence(START, "refine", "class", "my-node", END)
+graph.sequence(START, "refine", "a|b", "sub:task", END)

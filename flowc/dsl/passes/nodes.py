@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from ..diagnostics import Loc, SourceMap
 from ..graph import BranchInfo, JoinInfo, NodeInfo, Ref, StateInfo
-from ..names import identifier
+from ..names import node_name
 from ..spec import END, GraphSpec, NodeSpec
 from ..types import RefError, parse_ref, resolve_ref
 from ..usercode import is_async
@@ -139,7 +139,7 @@ class NodePass(Pass):
             return None
         triggers = self.triggers_of(node.name, succ, joins, branches)
         # a node whose name is refused (check_node_names) is still checked, never built
-        name = identifier(node.name)
+        name = node_name(node.name)
         common = dict(
             name=name,
             tags=node.tags,

@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from ..diagnostics import Loc, SourceMap
 from ..graph import BranchInfo, JoinInfo, Ref
-from ..names import identifier_problem
+from ..names import node_name_problem
 from ..spec import END, START, BranchSpec, GraphSpec
 from ..typerules import compatible, router_literals, send_targets, show_type
 from ..types import RefError, parse_ref, resolve_ref
@@ -94,19 +94,12 @@ class WiringPass(Pass):
                     loc,
                     "START and END are the graph's virtual entry and exit",
                 )
-            elif (why := identifier_problem(node.name)) is not None:
+            elif (why := node_name_problem(node.name)) is not None:
                 self.error(
                     "E101",
-                    f"node name `{node.name}` {why}",
+                    f"node name `{node.name}`: {why}",
                     loc,
-                    "node names become Python names in generated code: use letters, digits and `_`",
-                )
-            elif node.name.startswith("__"):
-                self.error(
-                    "E101",
-                    f"node name `{node.name}` may not start with `__`",
-                    loc,
-                    "LangGraph reserves such names",
+                    "LangGraph keeps `|` and `:` for the namespaces of subgraphs' tasks",
                 )
             if node.name in seen:
                 self.error("E103", f"node `{node.name}` is declared more than once", loc)
