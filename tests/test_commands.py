@@ -70,6 +70,20 @@ def test_a_parent_command_from_the_root_graph_fails_naming_the_node() -> None:
     assert LangGraphCommand.PARENT == Command.PARENT
 
 
+def test_a_parent_command_leaving_the_root_graph_carries_the_command_as_langgraph_does() -> None:
+    from flowc.langgraph.errors import ParentCommand as DropInParentCommand
+
+    def up(state: State) -> Any:
+        return Command(graph=Command.PARENT, goto="x", update={"log": ["up"]})
+
+    graph = StateGraph(State).add_node("up", up).add_edge(START, "up").compile()
+    with pytest.raises(DropInParentCommand) as raised:
+        graph.invoke({"log": []})
+    # LangGraph 1.2.22: args == (Command(update={'log': ['up']}, goto='x'),), its graph unset
+    assert raised.value.args == (Command(update={"log": ["up"]}, goto="x"),)
+    assert raised.value.args[0].graph is None
+
+
 def test_a_command_input_sending_to_no_node_fails_naming_it_and_leaves_the_thread() -> None:
     from flowc.langgraph import Send
     from flowc.runtime import InvalidUpdateError

@@ -2,14 +2,16 @@
 raises.
 
 ``from langgraph.errors import NodeError`` becomes ``from flowc.langgraph.errors import
-NodeError``. ``GraphRecursionError``, ``InvalidUpdateError`` and ``EmptyInputError`` are
-flowc's own (what flowc runs raise).
+NodeError``. ``GraphRecursionError``, ``InvalidUpdateError``, ``EmptyInputError`` and
+``ParentCommand`` (a ``Command(graph=Command.PARENT)`` from the root graph; ``args[0]`` is the
+command, as in LangGraph) are flowc's own (what flowc runs raise).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flowc.runtime.control import ParentCommand
 from flowc.runtime.errors import EmptyInputError, GraphRecursionError, InvalidUpdateError
 from flowc.runtime.interrupts import is_invalid_resume
 from flowc.runtime.policies import NodeTimeoutError
@@ -20,6 +22,7 @@ __all__ = [
     "InvalidUpdateError",
     "NodeError",
     "NodeTimeoutError",
+    "ParentCommand",
     "is_invalid_resume",
 ]
 
