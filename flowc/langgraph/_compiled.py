@@ -22,6 +22,7 @@ from flowc.runtime._persist import (
 from flowc.runtime.context import with_context
 from flowc.runtime.control import as_command
 from flowc.runtime.policies import CACHE
+from flowc.runtime.run import OWN_THREAD
 from flowc.runtime.store import with_store
 
 from ._adapt import _annotations as _annotations_of
@@ -196,6 +197,9 @@ class CompiledStateGraph(_ThreadState):
             )
         out = _config(config, self.checkpointer)
         extra: dict[str, Any] = {}
+        if self.checkpointer is not None and _own_thread(config):
+            # a graph run inside a node on a thread of its own, not as a subgraph (LangGraph's)
+            extra[OWN_THREAD] = True
         if self.cache is not None:
             # the run reads its cache where LangGraph keeps it, in `configurable`
             extra[CACHE] = self.cache
@@ -449,3 +453,22 @@ class CompiledStateGraph(_ThreadState):
         """The graph's nodes and edges as LangGraph gives them (``to_json()``, ``draw_mermaid()``)."""
         del config
         return drawing(self.blueprint, xray=xray)
+
+
+_COORDINATES = ("thread_id", "checkpoint_ns", "checkpoint_id", "checkpoint_map")
+
+
+def _own_thread(config: Mapping[str, Any] | None) -> bool:
+    """Whether a run started inside a node is given a config that addresses checkpoints of its
+    own (a thread id, a namespace...): as in LangGraph, it is then a root run, not a subgraph's.
+
+    A node's own config passed on names the node's task's namespace: that run is the task's
+    subgraph still.
+    """
+    task = current_task()
+    if task is None or not config:
+        return False
+    configurable = config.get("configurable") or {}
+    if not any(configurable.get(key) for key in _COORDINATES):
+        return False
+    return bool(configurable.get("checkpoint_ns") != task.checkpoint_ns)

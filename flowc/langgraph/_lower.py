@@ -40,11 +40,13 @@ from ._validate import _validate
 __all__ = ["check_blueprint", "compile_blueprint", "is_compiled_graph"]
 
 
-_LANGGRAPH_ACCEPTS = frozenset({"E201", "E502"})
+_LANGGRAPH_ACCEPTS = frozenset({"E201", "E501", "E502"})
 """Checks that are errors in flowc's own specs but that LangGraph's builder passes: a node
-nothing leads to may still be reached by a ``Command`` or a ``Send``; a key a subgraph types
-otherwise than its parent (``list[BaseMessage]`` and ``MessagesState``'s ``list[AnyMessage]``)
-passes its values as they are."""
+nothing leads to may still be reached by a ``Command`` or a ``Send``; a subgraph sharing no key
+with its parent starts from its defaults and writes nothing back (it can still interrupt, keep
+its state, steer its parent); a key a subgraph types otherwise than its parent
+(``list[BaseMessage]`` and ``MessagesState``'s ``list[AnyMessage]``) passes its values as they
+are."""
 
 _modules: dict[str, ModuleType] = {}
 _subgraphs: dict[str, tuple[GraphSpec, SourceMap]] = {}
@@ -71,6 +73,10 @@ def compile_blueprint(bp: Blueprint, stateful: bool = False) -> ModuleType:
     kept = _stateful_key(bp)
     if kept or stateful:
         key += f":stateful:{stateful}:{kept!r}"
+    # a subgraph compiled with interrupt_before / interrupt_after stops there: on its plan
+    breaks = _breakpoint_key(bp)
+    if breaks:
+        key += f":breakpoints:{breaks!r}"
     with _lock:
         module = _modules.get(key)
     if module is None:
@@ -82,6 +88,8 @@ def compile_blueprint(bp: Blueprint, stateful: bool = False) -> ModuleType:
             _apply_policies(module, bp, _graph_names(bp), set())
         if kept:
             _mark_stateful(module, bp, _graph_names(bp))
+        if breaks:
+            _mark_breakpoints(module, bp, _graph_names(bp))
         module.PLAN.stateful = stateful
         with _lock:
             module = _modules.setdefault(key, module)
@@ -122,6 +130,38 @@ def _mark_stateful(module: ModuleType, bp: Blueprint, names: dict[int, str]) -> 
                 if getattr(record.action, "stateful", False):
                     child.PLAN.stateful = True
                 _mark_stateful(child, child_bp, names)
+
+
+def _breakpoints_of(graph: Any) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    before = getattr(graph, "interrupt_before_nodes", ())
+    after = getattr(graph, "interrupt_after_nodes", ())
+    return (tuple(before), tuple(after)) if before or after else None
+
+
+def _breakpoint_key(bp: Blueprint) -> tuple[Any, ...]:
+    """The subgraph nodes of ``bp`` (and of its subgraphs) compiled with breakpoints."""
+    out: list[Any] = []
+    for record in bp.nodes:
+        if is_compiled_graph(record.action):
+            inner = _breakpoint_key(record.action.blueprint)
+            own = _breakpoints_of(record.action)
+            if own or inner:
+                out.append((record.name, own, inner))
+    return tuple(out)
+
+
+def _mark_breakpoints(module: ModuleType, bp: Blueprint, names: dict[int, str]) -> None:
+    """Give the plans of a fresh runner's subgraphs their ``compile(interrupt_before=...)``
+    and ``interrupt_after``: a subgraph's run on its parent's thread stops there, as LangGraph's."""
+    for record in bp.nodes:
+        if is_compiled_graph(record.action):
+            child_bp = record.action.blueprint
+            child = getattr(module, f"_graph_{names[id(child_bp)]}", None)
+            if child is not None:
+                own = _breakpoints_of(record.action)
+                if own is not None:
+                    child.PLAN.breakpoints = (frozenset(own[0]), frozenset(own[1]))
+                _mark_breakpoints(child, child_bp, names)
 
 
 def _apply_policies(

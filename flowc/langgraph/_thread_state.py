@@ -104,7 +104,12 @@ class _ThreadState:
         saver = self._saver()
         saved = saver.get_tuple(_thread_config(config))
         state = _state.state_of(
-            self.module.PLAN, saver, config, saved, live=_live(config), recurse=subgraphs
+            _state.plan_at(self.module.PLAN, config),
+            saver,
+            config,
+            saved,
+            live=_live(config),
+            recurse=subgraphs,
         )
         return _langgraph_snapshot(state, self._root)
 
@@ -115,7 +120,12 @@ class _ThreadState:
         saver = self._saver()
         saved = await saver.aget_tuple(_thread_config(config))
         state = await _state.astate_of(
-            self.module.PLAN, saver, config, saved, live=_live(config), recurse=subgraphs
+            _state.plan_at(self.module.PLAN, config),
+            saver,
+            config,
+            saved,
+            live=_live(config),
+            recurse=subgraphs,
         )
         return _langgraph_snapshot(state, self._root)
 
@@ -191,5 +201,6 @@ class _ThreadState:
 
     def _snapshot(self, config: Mapping[str, Any], saved: Any, live: bool) -> StateSnapshot:
         """The snapshot of a stored checkpoint, as LangGraph makes it (see :func:`_state.snapshot`)."""
-        state = _state.snapshot(self.module.PLAN, config, saved, live=live)
+        # a subgraph's checkpoint (its config's namespace) is read with that subgraph's plan
+        state = _state.snapshot(_state.plan_at(self.module.PLAN, config), config, saved, live=live)
         return _langgraph_snapshot(state, self._root)

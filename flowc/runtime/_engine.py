@@ -46,7 +46,6 @@ from .errors import (
 )
 from .events import (
     Event,
-    InterruptEvent,
     ValuesEvent,
 )
 from .interrupts import GraphInterrupt
@@ -68,6 +67,7 @@ from ._onthread import OnThread
 from ._plan import Goto, Node, Plan, Writes, keyed_input
 from ._steps import (
     _NO_EVENTS,
+    _NO_INTERRUPTS,
     _NO_PUSHES,
     BREAKPOINTS,
     STEP_TIMEOUT,
@@ -413,8 +413,7 @@ class Engine(OnThread):
                 breaks = self.breaks
                 if breaks is not None and not resuming and self.breaks_before(breaks[0], ready):
                     # interrupt_before: the checkpoint that names these tasks is saved
-                    if want_updates:
-                        yield InterruptEvent((), ns)
+                    yield from self.at_breakpoint()
                     break
                 self.step = step
                 if plan.deferring:
@@ -457,7 +456,8 @@ class Engine(OnThread):
                             continue
                         yield from self.record(item.task, *item.result)
                 resuming = False
-                if thread is not None and self.interrupts:
+                # a subgraph stopped at a breakpoint interrupts its task with no interrupts
+                if thread is not None and self.interrupts is not _NO_INTERRUPTS:
                     yield from self.halt()
                     if run.parent is not None:
                         # the task that runs this graph stops at the same interrupts
@@ -470,16 +470,15 @@ class Engine(OnThread):
                     yield from self.save(thread, step)
                     if breaks is not None and self.breakpoint(breaks[1], nodes):
                         # interrupt_after: the checkpoint after these tasks is saved
-                        if want_updates:
-                            yield InterruptEvent((), ns)
+                        yield from self.at_breakpoint()
                         break
             run.result = dict(values)
         finally:
             self.step = step
             self.ready = ready
             if thread is not None and thread.deferred is not None:
-                # durability "exit": the run's last checkpoint is stored as it ends, however
-                thread.flush()
+                # durability "exit": the run's last checkpoint is stored as it ends
+                self.exit_checkpoint(thread)
             if lone is not None and get_current() is lone:
                 # hand the context back to the task this run started in (or to none)
                 CURRENT_TASK.set(run.parent)

@@ -8,6 +8,7 @@ interrupts and takes LangGraph's checkpoints at the step boundaries
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Generator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -48,6 +49,7 @@ from ._steps import (
     _NO_PUSHES,
     _NOTHING,
     BREAKPOINTS,
+    NODE_FINISHED,
     _interrupt_dict,
     _resuming,
 )
@@ -92,6 +94,7 @@ class OnThread(Supersteps):
             subgraphs=self.plan.subgraphs,
             schema=self.plan.schema,
         )
+        self.node_finished = configurable.get(NODE_FINISHED)
         before, after = (configurable.get(key) for key in BREAKPOINTS)
         if before or after:
             self.breaks = (frozenset(before or ()), frozenset(after or ()))
@@ -130,12 +133,32 @@ class OnThread(Supersteps):
             event_ns=run.ns,
             mapped=outer.mapped,
         )
+        self.node_finished = (run.config.get("configurable") or {}).get(NODE_FINISHED)
+        if self.plan.breakpoints is not None:
+            # the subgraph's own interrupt_before / interrupt_after (its compile()'s)
+            self.breaks = self.plan.breakpoints
         saved, step = thread.load()
         if thread.loaded is not None and (
             not self.plan.stateful or _resuming(parent) or thread.addressed is not None
         ):
             return self.resume_thread(thread, saved, step)
         return self._started(thread, saved, step)
+
+    def exit_checkpoint(self, thread: Thread) -> None:
+        """Under ``"exit"``, as the run ends: store its last checkpoint and writes.
+
+        As LangGraph's: a root run's always; a subgraph's only if it stops at an
+        interrupt or an error (a resume goes on from it) or keeps its state from one
+        run to the next (``checkpointer=True``: a namespace without task ids). A
+        subgraph that finished leaves nothing: its parent's checkpoint holds its result.
+        """
+        run = self.run
+        if (
+            run.parent is None
+            or sys.exc_info()[0] is not None
+            or all(":" not in part for part in run.ns)
+        ):
+            thread.flush()
 
     def _started(self, thread: Thread, saved: dict[str, Any], step: int) -> Thread:
         """A run with input on its thread: the input applied on top of the thread's state."""
@@ -337,6 +360,10 @@ class OnThread(Supersteps):
         assert thread is not None
         thread.put_interrupt(task.id, raised, None if resumes is None else resumes.written())
         run = self.run
+        if not raised:
+            # a subgraph stopped at one of its breakpoints: no state and no task result, and
+            # the root's `__interrupt__` update (with none) comes as the run stops (see halt)
+            return _NOTHING
         events: list[Event] = []
         if run.updates:
             events.append(InterruptEvent(raised, run.ns))
@@ -367,9 +394,24 @@ class OnThread(Supersteps):
         writes.clear()
         self.ready = ()
         self.pushes = _NO_PUSHES
-        if wrote and self.run.values:
-            return (ValuesEvent(dict(self.values), self.run.ns),)
-        return _NOTHING
+        run = self.run
+        events: tuple[Event, ...] = _NOTHING
+        if wrote and run.values:
+            events = (ValuesEvent(dict(self.values), run.ns),)
+        if not self.interrupts and run.updates and run.parent is None:
+            # only subgraphs' breakpoints stopped the superstep: as LangGraph's root run ends
+            events += (InterruptEvent((), run.ns),)
+        return events
+
+    def at_breakpoint(self) -> tuple[Event, ...]:
+        """The run stops at a breakpoint: its ``__interrupt__`` update (with no interrupts).
+
+        A subgraph's run stops its task too, as LangGraph's: the task is interrupted
+        (with no interrupts), and the parent's run stops after its superstep.
+        """
+        if self.run.parent is not None:
+            raise GraphInterrupt(())
+        return (InterruptEvent((), self.run.ns),) if self.run.updates else _NOTHING
 
     def breakpoint(self, names: frozenset[str], nodes: tuple[Node, ...]) -> bool:
         """Whether a breakpoint (``interrupt_before`` / ``interrupt_after``) names one of ``nodes``."""

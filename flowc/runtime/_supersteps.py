@@ -282,6 +282,8 @@ class Supersteps(Policies):
         if thread is not None:
             resumes = task.resumes
             thread.put_writes(task.id, update, goto, None if resumes is None else resumes.written())
+            if self.node_finished is not None:
+                self.node_finished(task.name)
         if self.cache_keys:
             self.remember(task, update, goto)
         run = self.run
