@@ -204,3 +204,53 @@ def test_a_subgraph_sharing_no_key_runs_from_its_defaults_and_writes_nothing_bac
     assert seen == [{}, {}]
     sub_config = {"configurable": {"thread_id": "1", "checkpoint_ns": "sub"}}
     assert graph.get_state(sub_config).values == {"value": ["a:yes"]}
+
+
+def _asking(builder: Any, called: list[str], **options: Any) -> Any:
+    from langgraph import types as langgraph_types
+
+    from flowc.langgraph import types as flowc_types
+
+    interrupt = (flowc_types if builder is StateGraph else langgraph_types).interrupt
+
+    def step_a(state: Values) -> Values:
+        called.append("step_a")
+        return {"value": ["a"]}
+
+    def ask(state: Values) -> Values:
+        called.append("ask")
+        return {"value": [f"human:{interrupt('question')}"]}
+
+    sub = builder(Values).add_node("step_a", step_a).add_node("ask", ask)
+    sub = sub.set_entry_point("step_a").add_edge("step_a", "ask").compile(**options)
+    parent = builder(Values).add_node("sub", sub).add_node("post", lambda s: {"value": ["post"]})
+    return parent.set_entry_point("sub").add_edge("sub", "post")
+
+
+@pytest.mark.parametrize("stateful", [True, None], ids=["checkpointer_true", "no_checkpointer"])
+@pytest.mark.parametrize("impl", sorted(IMPLS))
+def test_replaying_a_parent_checkpoint_before_a_subgraph_runs_it_afresh_and_it_asks_again(
+    impl: str, stateful: bool | None
+) -> None:
+    from langgraph import types as langgraph_types
+
+    from flowc.langgraph import types as flowc_types
+
+    builder, saver_of = IMPLS[impl]
+    command = (flowc_types if impl == "flowc" else langgraph_types).Command
+    called: list[str] = []
+    graph = _asking(builder, called, checkpointer=stateful).compile(checkpointer=saver_of())
+    config: Any = {"configurable": {"thread_id": "1"}}
+    graph.invoke({"value": []}, config)
+    # `value` has no reducer: the last write wins
+    assert graph.invoke(command(resume="yes"), config) == {"value": ["post"]}
+    before = [s for s in graph.get_state_history(config) if s.next == ("sub",)][-1]
+    called.clear()
+    replayed = graph.invoke(None, before.config)
+    # the subgraph's checkpoints made after that one are not where it starts: it asks again
+    assert [i.value for i in replayed["__interrupt__"]] == ["question"]
+    assert called == ["step_a", "ask"]
+    # and a resume answers the question asked now, going on inside the subgraph
+    called.clear()
+    assert graph.invoke(command(resume="again"), config) == {"value": ["post"]}
+    assert called == ["ask"]

@@ -55,6 +55,37 @@ from ._steps import (
 )
 from ._supersteps import Supersteps
 
+REPLAY = "__flowc_replay"
+"""The configurable key of a root run's :class:`Replay`, which its nested runs inherit."""
+
+
+class Replay:
+    """A root run replaying an earlier checkpoint, as its subgraphs see it (LangGraph's
+    ``ReplayState``): each subgraph's first run starts from the subgraph's latest checkpoint
+    before that one; its later runs (a subgraph in a loop) from its latest."""
+
+    __slots__ = ("bound", "visited")
+
+    def __init__(self, bound: str) -> None:
+        self.bound = bound
+        self.visited: set[str] = set()
+
+    def first_visit(self, ns: str) -> bool:
+        """Whether a subgraph of namespace ``ns`` runs for the first time in the replay
+        (its last task id left out: the same subgraph in a loop is one subgraph)."""
+        stable = ns.rpartition(":")[0] if ":" in ns else ns
+        if stable in self.visited:
+            return False
+        self.visited.add(stable)
+        return True
+
+    def earlier(self, saver: Any, config: Mapping[str, Any]) -> str | None:
+        """The id of the latest checkpoint of ``config``'s namespace before the bound."""
+        before = {"configurable": {**config["configurable"], "checkpoint_id": self.bound}}
+        for saved in saver.list(config, before=before, limit=1):
+            return str(saved.checkpoint["id"])
+        return None
+
 
 class OnThread(Supersteps):
     """The engine's methods for a run on a thread."""
@@ -102,9 +133,33 @@ class OnThread(Supersteps):
             self.breaks = self.plan.breakpoints
         saved, step = thread.load()
         given = self.given
-        if given is None or (type(given) is not dict and as_command(given) is not None):
+        command = None if given is None or type(given) is dict else as_command(given)
+        if (
+            thread.addressed is not None
+            and thread.loaded is not None
+            and (command is None or command.resume is None)
+        ):
+            # time travel (not a resume): the subgraphs start from what they had then
+            self._replaying(thread)
+        if given is None or command is not None:
             return self.resume_thread(thread, saved, step)
         return self._started(thread, saved, step)
+
+    def _replaying(self, thread: Thread) -> None:
+        """A root run going on from an earlier checkpoint hands its subgraphs a :class:`Replay`.
+
+        As LangGraph's: bounded by that checkpoint (by its parent's, for one an
+        update or a fork made, which came after the subgraphs' checkpoints).
+        """
+        loaded = thread.loaded
+        bound = loaded.checkpoint["id"]
+        parent = loaded.parent_config
+        if (loaded.metadata or {}).get("source") in ("update", "fork") and parent:
+            bound = parent["configurable"].get("checkpoint_id", bound)
+        run = self.run
+        configurable = run.config.get("configurable") or {}
+        # a new config, inherited by the nested runs: the caller's own is not changed
+        run.config = {**run.config, "configurable": {**configurable, REPLAY: Replay(bound)}}
 
     def _nested_thread(self) -> Thread | None:
         """A subgraph's run inside a run on a thread keeps its checkpoints in its own namespace.
@@ -134,6 +189,18 @@ class OnThread(Supersteps):
             mapped=outer.mapped,
         )
         self.node_finished = (run.config.get("configurable") or {}).get(NODE_FINISHED)
+        replay = (run.config.get("configurable") or {}).get(REPLAY)
+        if replay is not None and thread.addressed is None and replay.first_visit(thread.ns):
+            # the root run replays an earlier checkpoint: the subgraph starts from its latest
+            # checkpoint before it (or afresh), with its input applied, as in LangGraph
+            earlier = replay.earlier(outer.saver, thread.config)
+            if self.plan.breakpoints is not None:
+                self.breaks = self.plan.breakpoints
+            if earlier is None:
+                return self._started(thread, {}, -2)
+            thread.addressed = earlier
+            saved, step = thread.load()
+            return self._started(thread, saved, step)
         if self.plan.breakpoints is not None:
             # the subgraph's own interrupt_before / interrupt_after (its compile()'s)
             self.breaks = self.plan.breakpoints
