@@ -26,7 +26,7 @@ demo: setup
 # typing tests share one worker, so mypy runs once: tests/conftest.py).
 TEST_WORKERS ?= 3
 test: setup-test
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --durations=30
 
 # Regenerate the golden files under tests/golden/ from specs/.
 golden: setup

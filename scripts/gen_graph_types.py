@@ -54,7 +54,8 @@ from .chunks import (
     shape_chunks,
     shape_parts,
 )
-from .config import Config
+from .config import CACHE, Config
+from .context import with_context
 from .control import Command
 from .events import StreamMode
 
@@ -95,10 +96,10 @@ def _check_version(version: str) -> None:
         raise ValueError(f'version={version!r}: expected "v1" or "v2"')
 
 
-def _on_saver(config: Config | None, checkpointer: Any) -> Config:
-    """``config`` carrying the graph's checkpointer where runs look for it."""
+def _with_given(config: Config | None, given: Mapping[str, Any]) -> Config:
+    """``config`` carrying the graph's checkpointer and cache where runs look for them."""
     out: dict[str, Any] = dict(config or {})
-    out["configurable"] = {**out.get("configurable", {}), CHECKPOINTER: checkpointer}
+    out["configurable"] = {**out.get("configurable", {}), **given}
     return out  # type: ignore[return-value]
 
 
@@ -194,6 +195,7 @@ def _overload(fn: str, iterator: str, mode: str, subgraphs: str, events: str) ->
         stream_mode: {mode},
         subgraphs: {subgraphs},
         config: Config | None = ...,
+        context: Any = ...,
     ) -> {iterator}[{events}]: ...
 """
 
@@ -232,6 +234,7 @@ STREAM_IMPL = '''
         stream_mode: StreamMode | Sequence[StreamMode] = "updates",
         subgraphs: bool = False,
         config: Config | None = None,
+        context: Any = None,
     ) -> Iterator[Any]:
         """Run the graph, yielding the events of the requested stream modes.
 
@@ -240,9 +243,12 @@ STREAM_IMPL = '''
             stream_mode: one mode, or several (a list or tuple).
             subgraphs: include the events of subgraphs, each with its namespace.
             config: recursion limit, tags, metadata, run id, configurable values.
+            context: the run's context, which its nodes read with ``get_context()``.
         """
-        if self.checkpointer is not None:
-            config = _on_saver(config, self.checkpointer)
+        if self._given is not None:
+            config = _with_given(config, self._given)
+        if context is not None:
+            config = with_context(config, context)
         return _drive.stream(self.plan, input, stream_mode, subgraphs, config)
 '''
 
@@ -254,19 +260,30 @@ ASTREAM_IMPL = '''
         stream_mode: StreamMode | Sequence[StreamMode] = "updates",
         subgraphs: bool = False,
         config: Config | None = None,
+        context: Any = None,
     ) -> AsyncIterator[Any]:
         """Async twin of :meth:`stream`."""
-        if self.checkpointer is not None:
-            config = _on_saver(config, self.checkpointer)
+        if self._given is not None:
+            config = _with_given(config, self._given)
+        if context is not None:
+            config = with_context(config, context)
         return _drive.astream(self.plan, input, stream_mode, subgraphs, config)
 '''
 
 COMMON = '''
-    def __init__(self, plan: Plan, checkpointer: Any = None) -> None:
+    def __init__(self, plan: Plan, checkpointer: Any = None, cache: Any = None) -> None:
         self.plan = plan
         """The graph as the engine runs it."""
         self.checkpointer = checkpointer
         """Where runs on a thread keep their checkpoints (see :meth:`with_checkpointer`)."""
+        self.cache = cache
+        """Where nodes with a cache policy keep their writes (see :meth:`with_cache`)."""
+        given: dict[str, Any] = {}
+        if checkpointer is not None:
+            given[CHECKPOINTER] = checkpointer
+        if cache is not None:
+            given[CACHE] = cache
+        self._given = given or None
 
     def __repr__(self) -> str:
         return f"<graph {self.plan.name!r}>"
@@ -279,14 +296,26 @@ COMMON = '''
         the thread's checkpoint. ``checkpointer`` is any of
         :mod:`flowc.savers`' savers (or LangGraph's).
         """
-        return type(self)(self.plan, checkpointer)
+        return type(self)(self.plan, checkpointer, self.cache)
 
-    def invoke(self, input: InputT, *, config: Config | None = None) -> OutputT:
+    def with_cache(self, cache: Any) -> Self:
+        """This graph, with its nodes' cache policies keeping their writes in ``cache``.
+
+        ``cache`` is one of :mod:`flowc.runtime.caches`' caches (in memory, or a
+        SQLite file); without one, a cache policy caches nothing, as in LangGraph.
+        """
+        return type(self)(self.plan, self.checkpointer, cache)
+
+    def invoke(
+        self, input: InputT, *, config: Config | None = None, context: Any = None
+    ) -> OutputT:
         """Run the graph to the end and return its final values."""
         # _drive.invoke, written out: the call is a noticeable part of a short run
         plan = self.plan
-        if self.checkpointer is not None:
-            config = _on_saver(config, self.checkpointer)
+        if self._given is not None:
+            config = _with_given(config, self._given)
+        if context is not None:
+            config = with_context(config, context)
         run = Run.start(plan.name, (), False, config, plan.limit, plan.stateful)
         # on a thread, None (or a Command) goes on from its checkpoint
         values, wrote = plan.start(input) if type(input) is dict else _drive.start(plan, run, input)
@@ -296,10 +325,14 @@ COMMON = '''
             pass
         return run.result  # type: ignore[return-value]
 
-    async def ainvoke(self, input: InputT, *, config: Config | None = None) -> OutputT:
+    async def ainvoke(
+        self, input: InputT, *, config: Config | None = None, context: Any = None
+    ) -> OutputT:
         """Async twin of :meth:`invoke`."""
-        if self.checkpointer is not None:
-            config = _on_saver(config, self.checkpointer)
+        if self._given is not None:
+            config = _with_given(config, self._given)
+        if context is not None:
+            config = with_context(config, context)
         return await _drive.ainvoke(self.plan, input, config)  # type: ignore[return-value]
 
     def resume(self, *, config: Config) -> OutputT:
@@ -419,6 +452,7 @@ def _chunk_overload(
         stream_mode: {mode},
         subgraphs: {subgraphs},
         config: Config | None = ...,
+        context: Any = ...,
         version: {version},
     ) -> {iterator}[{items}]: ...
 """
@@ -432,6 +466,7 @@ CHUNKS_IMPL = '''
         stream_mode: StreamMode | Sequence[StreamMode] | None = None,
         subgraphs: bool = False,
         config: Config | None = None,
+        context: Any = None,
         version: Version = "v1",
     ) -> Iterator[Any]:
         """LangGraph's items, exactly as ``CompiledStateGraph.stream`` yields them.
@@ -441,8 +476,10 @@ CHUNKS_IMPL = '''
         """
         _check_version(version)
         mode = default_mode() if stream_mode is None else stream_mode
-        if self.checkpointer is not None:
-            config = _on_saver(config, self.checkpointer)
+        if self._given is not None:
+            config = _with_given(config, self._given)
+        if context is not None:
+            config = with_context(config, context)
         events = _drive.stream(self.plan, input, mode, subgraphs, config)
         if version == "v2":
             return shape_parts(events, _values_mapper(self.plan))
@@ -457,13 +494,16 @@ ACHUNKS_IMPL = '''
         stream_mode: StreamMode | Sequence[StreamMode] | None = None,
         subgraphs: bool = False,
         config: Config | None = None,
+        context: Any = None,
         version: Version = "v1",
     ) -> AsyncIterator[Any]:
         """Async twin of :meth:`stream_chunks`."""
         _check_version(version)
         mode = default_mode() if stream_mode is None else stream_mode
-        if self.checkpointer is not None:
-            config = _on_saver(config, self.checkpointer)
+        if self._given is not None:
+            config = _with_given(config, self._given)
+        if context is not None:
+            config = with_context(config, context)
         events = _drive.astream(self.plan, input, mode, subgraphs, config)
         if version == "v2":
             return ashape_parts(events, _values_mapper(self.plan))
@@ -521,7 +561,7 @@ def _class(name: str, deep: bool) -> str:
     )
     return (
         f"\n\nclass {name}(Generic[{', '.join(params)}]):\n"
-        f'    """{doc}"""\n\n    __slots__ = ("checkpointer", "plan")\n' + COMMON + _chunk_methods(name, deep) + _methods(deep)
+        f'    """{doc}"""\n\n    __slots__ = ("_given", "cache", "checkpointer", "plan")\n' + COMMON + _chunk_methods(name, deep) + _methods(deep)
     )
 
 

@@ -28,6 +28,8 @@ TWINS = [
     "messages_call_model",
     "approval",
     "mapreduce",
+    "policies",
+    "context",
 ]
 
 

@@ -34,6 +34,11 @@ EXPECTED: dict[str, list[str]] = {
         '17: note: "TallyNode.__call__" has type "Callable[[StateTypeddictState], '
         'TallyUpdate | Mapping[str, Any] | None]"',
     ],
+    "context_wrong_attribute.py": [
+        '9: error: Returning Any from function declared to return "str"  [no-any-return]',
+        '9: error: "UserContext" has no attribute "user_name"  [attr-defined]',
+        '13: error: Incompatible return value type (got "str", expected "int")  [return-value]',
+    ],
     "custom_wrong_payload.py": [
         '15: error: Incompatible types in assignment (expression has type "Callable[[ProgressState, '
         'Callable[[int], None]], WorkUpdate]", variable has type "WorkNode")  [assignment]',

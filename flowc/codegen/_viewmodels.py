@@ -162,6 +162,8 @@ class GraphView:
     custom_type: str
     """The code of the custom payload type (``Any`` when the spec declares none)."""
     custom_declared: bool
+    context_type: str | None
+    """The code of the run context's type, if the spec declares one."""
     interrupt_types: tuple[AliasView, ...]
     """The types module's aliases of what the graph's interrupts ask and are answered with
     (none when no node can interrupt)."""
@@ -225,3 +227,5 @@ class GraphView:
     """``_first`` (and ``_afirst``) when START has routers."""
     plan_args: tuple[str, ...]
     """The plan's keyword arguments after its nodes."""
+    guards: tuple[str, ...]
+    """``PLAN.guard(...)`` lines: the node policies (retry, timeout, cache, defer)."""

@@ -32,6 +32,7 @@ from ._nodeview import (
     _router_view,
     _state_arg,
 )
+from ._policyview import guard_lines
 from ._scope import (
     _MODE_CLASS,
     _TEMPLATE_NAMES,
@@ -234,6 +235,7 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
         *(t.name for t in tool_args),
         *generated_types,
         *(["get_stream_writer"] if custom_declared else []),
+        *(["get_context"] if graph.context_type is not None else []),
     )
     runner_type_imports = ("Custom", *interrupt_names, *generated_types)
     runner_exports = (
@@ -301,6 +303,9 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
     if graph.interrupt_before or graph.interrupt_after:
         breakpoints = (tuple(graph.interrupt_before), tuple(graph.interrupt_after))
         plan_args.append(f"breakpoints={breakpoints!r}")
+    if graph.step_timeout is not None:
+        plan_args.append(f"step_timeout={graph.step_timeout!r}")
+    guards = guard_lines(graph, scope, runner_imports)
     graph_class = "GraphWithSubgraphs" if has_subgraphs else "Graph"
     if interrupting:
         graph_class = f"Interrupting{graph_class}"
@@ -334,6 +339,7 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
         update_type=update_type,
         custom_type=custom_type,
         custom_declared=custom_declared,
+        context_type=None if graph.context_type is None else scope.type(graph.context_type),
         interrupt_types=interrupt_types,
         interrupted=interrupted,
         fields=fields,
@@ -379,6 +385,7 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
         initial_code=initial_code,
         first_functions=first_functions,
         plan_args=tuple(plan_args),
+        guards=guards,
         agent_code=agent_code,
         tool_args=tool_args,
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 import itertools
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Self, overload
+from typing import TYPE_CHECKING, Any, Self, TypedDict, Unpack, overload
 
 from pydantic import ValidationError
 
@@ -26,6 +26,7 @@ from ._deco_parts import (
     reference_of,
     type_expr,
 )
+from ._deco_policies import POLICY_OPTIONS, PolicyError, policy_fields
 from .diagnostics import Loc, Span
 from .pysource import CallSite, caller, function_spans
 from .spec import (
@@ -36,6 +37,39 @@ if TYPE_CHECKING:
     from .decorators import Graph
 
 
+class NodeOptions(TypedDict, total=False):
+    """The options of a node: ``@graph.node(...)``, ``add_node(...)`` (TOML's node keys)."""
+
+    tags: Sequence[str]
+    metadata: Mapping[str, Any] | None
+    description: str | None
+    writer: bool | None
+    """Pass a ``writer`` argument (default: if the node's signature has one)."""
+    custom_type: Any
+    """The type of what the node passes to the stream writer."""
+    writes: Sequence[str] | None
+    """The state keys the node writes."""
+    streams: bool | None
+    """Whether the node emits while it runs."""
+    interrupts: Any
+    """The type of the value the node passes to ``interrupt()``."""
+    resumes: Any
+    """The type of the answer its ``interrupt()`` is resumed with."""
+    retry: Any
+    """A ``RetryPolicy``, or a list of them (the first whose ``retry_on`` matches applies)."""
+    timeout: Any
+    """Seconds each attempt of an async node may take, or a ``TimeoutPolicy``."""
+    cache: Any
+    """A ``CachePolicy`` (or ``True``): a node run on an input it saw takes its writes from
+    the run's cache."""
+    defer: bool
+    """Run the node only when nothing else is left to run."""
+
+
+NODE_OPTIONS: dict[str, Any] = {key: None for key in NodeOptions.__annotations__} | {"tags": ()}
+"""Each node option and its default."""
+
+
 class _NodeCalls(_EdgeCalls[S]):
     """The node calls of a graph."""
 
@@ -44,20 +78,7 @@ class _NodeCalls(_EdgeCalls[S]):
 
     @overload
     def node(
-        self,
-        fn: str | None = None,
-        /,
-        *,
-        name: str | None = None,
-        tags: Sequence[str] = (),
-        metadata: Mapping[str, Any] | None = None,
-        description: str | None = None,
-        writer: bool | None = None,
-        custom_type: Any = None,
-        writes: Sequence[str] | None = None,
-        streams: bool | None = None,
-        interrupts: Any = None,
-        resumes: Any = None,
+        self, fn: str | None = None, /, *, name: str | None = None, **options: Unpack[NodeOptions]
     ) -> Callable[[F], F]: ...
 
     def node(
@@ -66,34 +87,22 @@ class _NodeCalls(_EdgeCalls[S]):
         /,
         *,
         name: str | None = None,
-        tags: Sequence[str] = (),
-        metadata: Mapping[str, Any] | None = None,
-        description: str | None = None,
-        writer: bool | None = None,
-        custom_type: Any = None,
-        writes: Sequence[str] | None = None,
-        streams: bool | None = None,
-        interrupts: Any = None,
-        resumes: Any = None,
+        **options: Unpack[NodeOptions],
     ) -> F | Callable[[F], F]:
-        """Declare a node; use as ``@graph.node``, ``@graph.node("name")`` or ``@graph.node(tags=...)``."""
+        """Declare a node; use as ``@graph.node``, ``@graph.node("name")`` or ``@graph.node(tags=...)``.
+
+        The options are :class:`NodeOptions`'.
+        """
         site = caller(1)
         if isinstance(fn, str):
             name, fn = fn, None
-        options: dict[str, Any] = {
-            "tags": tags,
-            "metadata": metadata,
-            "description": description,
-            "writer": writer,
-            "custom_type": custom_type,
-            "writes": writes,
-            "streams": streams,
-            "interrupts": interrupts,
-            "resumes": resumes,
-        }
+        for option in options:
+            if option not in NODE_OPTIONS:
+                raise TypeError(f"node() got an unexpected keyword argument {option!r}")
+        given = {**NODE_OPTIONS, **options}
 
         def register(func: F) -> F:
-            self._add_function_node(name, func, options, site, decorator=True)
+            self._add_function_node(name, func, given, site, decorator=True)
             return func
 
         if fn is not None:
@@ -104,42 +113,24 @@ class _NodeCalls(_EdgeCalls[S]):
         self,
         node: str | Callable[..., Any] | Graph[Any],
         action: Callable[..., Any] | Graph[Any] | None = None,
-        *,
-        tags: Sequence[str] = (),
-        metadata: Mapping[str, Any] | None = None,
-        description: str | None = None,
-        writer: bool | None = None,
-        custom_type: Any = None,
-        writes: Sequence[str] | None = None,
-        streams: bool | None = None,
-        interrupts: Any = None,
-        resumes: Any = None,
-        **unsupported: Any,
+        **options: Unpack[NodeOptions],
     ) -> Self:
         """Add a node: ``add_node(fn)``, ``add_node("name", fn)`` or ``add_node("name", graph)``.
 
-        A :class:`Graph` as the action makes a subgraph node.
+        A :class:`Graph` as the action makes a subgraph node. The options are
+        :class:`NodeOptions`'; another (LangGraph's ``retry_policy``...) is reported.
         """
         from .decorators import Graph  # the class this one is a part of
 
         site = caller(1)
-        for option in unsupported:
-            self._error(
-                "E003",
-                f"`add_node` option `{option}` is not supported by flowc",
-                _At(site, keyword=option),
-            )
-        options: dict[str, Any] = {
-            "tags": tags,
-            "metadata": metadata,
-            "description": description,
-            "writer": writer,
-            "custom_type": custom_type,
-            "writes": writes,
-            "streams": streams,
-            "interrupts": interrupts,
-            "resumes": resumes,
-        }
+        for option in options:
+            if option not in NODE_OPTIONS:
+                self._error(
+                    "E003",
+                    f"`add_node` option `{option}` is not supported by flowc",
+                    _At(site, keyword=option),
+                )
+        given = {key: options.get(key, default) for key, default in NODE_OPTIONS.items()}
         if isinstance(node, str):
             if action is None:
                 self._error(
@@ -150,13 +141,13 @@ class _NodeCalls(_EdgeCalls[S]):
                 )
                 return self
             if isinstance(action, Graph):
-                self._add_subgraph(node, action, options, site, name_arg=0, graph_arg=1)
+                self._add_subgraph(node, action, given, site, name_arg=0, graph_arg=1)
             else:
-                self._add_function_node(node, action, options, site, decorator=False, fn_arg=1)
+                self._add_function_node(node, action, given, site, decorator=False, fn_arg=1)
         elif isinstance(node, Graph):
-            self._add_subgraph(node.name, node, options, site, name_arg=None, graph_arg=0)
+            self._add_subgraph(node.name, node, given, site, name_arg=None, graph_arg=0)
         else:
-            self._add_function_node(None, node, options, site, decorator=False, fn_arg=0)
+            self._add_function_node(None, node, given, site, decorator=False, fn_arg=0)
         return self
 
     def subgraph(
@@ -304,17 +295,7 @@ class _NodeCalls(_EdgeCalls[S]):
                 if fn_expr is not None:
                     out[(*loc, "call")] = fn_expr
             out.setdefault(loc, call)
-            for key in (
-                "tags",
-                "metadata",
-                "description",
-                "writer",
-                "custom_type",
-                "writes",
-                "streams",
-                "interrupts",
-                "resumes",
-            ):
+            for key in NODE_OPTIONS:
                 value = _kwarg(call, key)
                 if value is not None:
                     out[(*loc, key)] = value
@@ -383,7 +364,15 @@ class _NodeCalls(_EdgeCalls[S]):
             key, message = wrong
             self._error("E004", f"node `{name}`: {message}", ("nodes", name, key))
             return
+        try:
+            data.update(policy_fields(fields))
+        except PolicyError as exc:
+            key, message = exc.args
+            self._error("E004", f"node `{name}`: {message}", ("nodes", name, key))
+            return
         for key, value in fields.items():
+            if key in POLICY_OPTIONS:
+                continue
             if key in ("custom_type", "interrupts", "resumes"):
                 data[key] = None if value is None else type_expr(value)
             elif key == "tags":

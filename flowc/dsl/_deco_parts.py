@@ -374,6 +374,8 @@ class _GraphCore(Generic[S]):
     description: str | None
     recursion_limit: int | None
     custom_type: Any
+    step_timeout: float | None
+    context_type: Any
     _nodes: list[NodeSpec]
     _edges: list[EdgeSpec]
     _branches: list[BranchSpec]

@@ -8,7 +8,7 @@ import ast
 import dataclasses
 import inspect
 import typing
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from pydantic import ValidationError
@@ -80,6 +80,8 @@ class _SpecLowering(_NodeCalls[S]):
             agent=None if self.agent is None else self._agent_spec(self.agent, smap, diags),
             interrupt_before=self._breakpoints("interrupt_before", smap, diags),
             interrupt_after=self._breakpoints("interrupt_after", smap, diags),
+            step_timeout=self.step_timeout,
+            context_type=None if self.context_type is None else type_expr(self.context_type),
         )
         return spec, smap, tuple(diags)
 
@@ -168,13 +170,7 @@ class _SpecLowering(_NodeCalls[S]):
         diags: list[Diagnostic] = []
         if self.state is not None:
             ref = reference_of(self.state) or _raw_ref(self.state)
-            found = class_fields(self.state)
-            if found is not None:
-                src, _, spans = found
-                _add_text(smap, src.filename)
-                for key, span in spans.items():
-                    kind, _, name = key.partition(":")
-                    smap.spans.setdefault(("state", "class", kind, name), span)
+            _mark_fields(smap, self.state, lambda kind, name: ("state", "class", kind, name))
             return StateSpec.model_validate({"class": ref}), diags
         if self.fields is None:
             return StateSpec(), diags
@@ -184,6 +180,11 @@ class _SpecLowering(_NodeCalls[S]):
 
     def _field_specs(self, smap: SourceMap) -> tuple[list[FieldSpec], list[Diagnostic]]:
         diags: list[Diagnostic] = []
+
+        def refused(code: str, message: str) -> tuple[list[FieldSpec], list[Diagnostic]]:
+            diags.append(Diagnostic.error(code, message, smap.get(("state", "fields"))))
+            return [], diags
+
         declared: dict[str, Any]
         if isinstance(self.fields, Mapping):
             declared = dict(self.fields)
@@ -191,35 +192,22 @@ class _SpecLowering(_NodeCalls[S]):
             try:
                 declared = typing.get_type_hints(self.fields, include_extras=True)
             except Exception as exc:
-                diags.append(
-                    Diagnostic.error(
-                        "E302",
-                        f"cannot read the fields of `{self.fields.__qualname__}`: {type(exc).__name__}: {exc}",
-                        smap.get(("state", "fields")),
-                    )
+                return refused(
+                    "E302",
+                    f"cannot read the fields of `{self.fields.__qualname__}`: {type(exc).__name__}: {exc}",
                 )
-                return [], diags
-            found = class_fields(self.fields)
-            if found is not None:
-                src, _, spans = found
-                _add_text(smap, src.filename)
-                for key, span in spans.items():
-                    kind, _, name = key.partition(":")
-                    sub = {"field": (), "type": ("type",), "reducer": ("reducer",)}[kind]
-                    smap.spans.setdefault(("state", "fields", name, *sub), span)
+            _mark_fields(
+                smap, self.fields, lambda kind, name: ("state", "fields", name, *_SUB[kind])
+            )
             if dataclasses.is_dataclass(self.fields):
                 for f in dataclasses.fields(self.fields):
                     if f.default is not dataclasses.MISSING:
                         declared[f.name] = field(declared[f.name], default=f.default)
         else:
-            diags.append(
-                Diagnostic.error(
-                    "E004",
-                    f"`fields` must be a TypedDict class or a mapping, not {type(self.fields).__name__}",
-                    smap.get(("state", "fields")),
-                )
+            return refused(
+                "E004",
+                f"`fields` must be a TypedDict class or a mapping, not {type(self.fields).__name__}",
             )
-            return [], diags
         out: list[FieldSpec] = []
         for name, value in declared.items():
             spec = value if isinstance(value, field) else field(value)
@@ -250,3 +238,18 @@ class _SpecLowering(_NodeCalls[S]):
                     )
                 )
         return out, diags
+
+
+_SUB: dict[str, Loc] = {"field": (), "type": ("type",), "reducer": ("reducer",)}
+"""Where in a field's part of the source map each span of its class's source goes."""
+
+
+def _mark_fields(smap: SourceMap, cls: type, loc: Callable[[str, str], Loc]) -> None:
+    """Spans of ``cls``'s fields (``field:x``, ``type:x``, ``reducer:x``) at ``loc(kind, x)``."""
+    found = class_fields(cls)
+    if found is not None:
+        src, _, spans = found
+        _add_text(smap, src.filename)
+        for key, span in spans.items():
+            kind, _, name = key.partition(":")
+            smap.spans.setdefault(loc(kind, name), span)

@@ -210,7 +210,18 @@ _EXPECTED = {
 }
 
 
-_UNION_MEMBERS = {"str": "a string", "list[str]": "an array of strings", "TomlField": "a table"}
+_UNION_MEMBERS = {
+    "str": "a string",
+    "list[str]": "an array of strings",
+    "TomlField": "a table",
+    "float": "a number of seconds",
+    "constrained-float": "a number of seconds",
+    "bool": "a boolean",
+    "TomlRetry": "a table",
+    "list[TomlRetry]": "an array of tables",
+    "TomlTimeout": "a table",
+    "TomlCache": "a table",
+}
 
 
 def _where(loc: Loc) -> str:
@@ -236,6 +247,10 @@ def _raw_at(raw: object, loc: Loc) -> object:
 def _member_fits(tag: str, value: object) -> bool:
     if tag == "str":
         return isinstance(value, str)
+    if tag == "bool":
+        return isinstance(value, bool)
+    if tag in ("float", "constrained-float"):
+        return isinstance(value, int | float) and not isinstance(value, bool)
     if tag.startswith("list["):
         return isinstance(value, list)
     return isinstance(value, dict)
@@ -324,11 +339,21 @@ def _schema_diagnostic(kind: str, loc: Loc, err: Any, smap: SourceMap) -> Diagno
         )
     if kind == "edge_shape":
         return Diagnostic.error("E005", str(err["msg"]), smap.get((*loc, err["ctx"]["key"])))
+    if kind == "timeout_shape":
+        return Diagnostic.error("E321", str(err["msg"]), smap.get((*loc, err["ctx"]["key"])))
+    if kind == "greater_than" and str(loc[-1]).endswith("timeout"):
+        return Diagnostic.error(
+            "E321",
+            f"`{where}` is {err.get('input')!r} seconds; a timeout is greater than 0",
+            smap.get(loc),
+        )
     value = err.get("input")
     if kind in _EXPECTED:
         message = f"`{where}` must be {_EXPECTED[kind]}, not {_kind(value)}"
     elif kind == "greater_than_equal":
         message = f"`{where}` must be at least {err['ctx']['ge']}, not {value!r}"
+    elif kind == "greater_than":
+        message = f"`{where}` must be greater than {err['ctx']['gt']}, not {value!r}"
     elif kind == "invalid-json-value":
         message = f"`{where}` must be a string, number, boolean, array or table, not {_kind(value)}"
     else:

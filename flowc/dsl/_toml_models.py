@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, model_validator
 from pydantic_core import PydanticCustomError
@@ -19,6 +19,8 @@ class TomlGraph(_Toml):
     custom_type: str | None = None
     interrupt_before: Literal["*"] | list[str] | None = None
     interrupt_after: Literal["*"] | list[str] | None = None
+    step_timeout: float | None = Field(default=None, gt=0)
+    context_type: str | None = None
 
 
 class TomlField(_Toml):
@@ -44,6 +46,25 @@ class TomlState(_Toml):
         return self
 
 
+class TomlRetry(_Toml):
+    initial_interval: float = Field(default=0.5, ge=0)
+    backoff_factor: float = Field(default=2.0, ge=1)
+    max_interval: float = Field(default=128.0, ge=0)
+    max_attempts: int = Field(default=3, ge=1)
+    jitter: bool = True
+    retry_on: str | list[str] | None = None
+
+
+class TomlTimeout(_Toml):
+    run_timeout: float | None = Field(default=None, gt=0)
+    idle_timeout: float | None = Field(default=None, gt=0)
+
+
+class TomlCache(_Toml):
+    ttl: int | None = Field(default=None, ge=0)
+    key: str | None = None
+
+
 class TomlNode(_Toml):
     call: str | None = None
     subgraph: str | None = None
@@ -57,6 +78,10 @@ class TomlNode(_Toml):
     streams: bool | None = None
     interrupts: str | None = None
     resumes: str | None = None
+    retry: TomlRetry | list[TomlRetry] | None = None
+    timeout: Annotated[float, Field(gt=0)] | TomlTimeout | None = None
+    cache: bool | TomlCache | None = None
+    defer: bool = False
 
 
 class TomlEdge(_Toml):

@@ -147,6 +147,7 @@ def _run(
         diags += topology.diags
     custom_pass = Pass(smap)
     custom = custom_pass.resolve_type_expr(spec.custom_type, ("graph", "custom_type"))
+    context = custom_pass.resolve_type_expr(spec.context_type, ("graph", "context_type"))
     diags += custom_pass.diags
     name = identifier(spec.name)
     diags = _demoted(diags, warn_only)
@@ -168,6 +169,8 @@ def _run(
         spec=spec,
         interrupt_before=spec.interrupt_before or (),
         interrupt_after=spec.interrupt_after or (),
+        step_timeout=spec.step_timeout,
+        context_type=context,
     )
     return graph, diags
 
@@ -184,6 +187,12 @@ def _check_graph_settings(spec: GraphSpec, smap: SourceMap) -> list[Diagnostic]:
             "E004",
             f"the recursion limit must be at least 1, not {spec.recursion_limit}",
             ("graph", "recursion_limit"),
+        )
+    if spec.step_timeout is not None and not spec.step_timeout > 0:
+        found.error(
+            "E321",
+            f"`step_timeout` is {spec.step_timeout!r} seconds; a timeout is greater than 0",
+            ("graph", "step_timeout"),
         )
     return found.diags
 

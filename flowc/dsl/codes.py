@@ -305,6 +305,25 @@ E314 = _code(
         "of the state."
     ),
 )
+E320 = _code(
+    "E320",
+    "a node policy that names the wrong kind of object",
+    (
+        "A retry policy's `retry_on` names something that is not an exception class (or, "
+        "alone, a function deciding from the exception), or a cache policy's `key` is not "
+        "a function of one argument (the node's input). The name is imported at check "
+        "time, so that a wrong one fails here, not at the node's first failure."
+    ),
+)
+E321 = _code(
+    "E321",
+    "a timeout that is not a positive number of seconds",
+    (
+        "A node's `timeout` (its `run_timeout` or `idle_timeout`), or the graph's "
+        "`step_timeout`, is zero or negative, or a timeout table gives neither: a "
+        "timeout is a number of seconds greater than 0."
+    ),
+)
 E401 = _code(
     "E401",
     "two nodes of one superstep writing a last-value field",

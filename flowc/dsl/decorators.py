@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Mapping, Sequence
-from typing import Any, overload
+from typing import Any, TypedDict, Unpack, overload
 
 from ._deco_parts import (
     Agent,
@@ -61,7 +61,30 @@ from .spec import (
     NodeSpec,
 )
 
-__all__ = ["END", "START", "Agent", "Graph", "S", "field", "reference_of", "type_expr"]
+__all__ = [
+    "END",
+    "START",
+    "Agent",
+    "Graph",
+    "GraphOptions",
+    "S",
+    "field",
+    "reference_of",
+    "type_expr",
+]
+
+
+class GraphOptions(TypedDict, total=False):
+    """What a :class:`Graph` may say besides its name and state (TOML's ``[graph]`` keys);
+    see :class:`Graph`'s arguments."""
+
+    description: str | None
+    recursion_limit: int | None
+    custom_type: Any
+    interrupt_before: Sequence[str] | None
+    interrupt_after: Sequence[str] | None
+    step_timeout: float | None
+    context_type: Any
 
 
 class Graph(_SpecLowering[S]):
@@ -81,35 +104,19 @@ class Graph(_SpecLowering[S]):
         interrupt_before: the nodes a run on a thread stops before (``"*"``: every
             node); it is resumed with ``graph.resume(config=...)``.
         interrupt_after: the nodes a run on a thread stops after.
+        step_timeout: the seconds a superstep may take (LangGraph's ``step_timeout``).
+        context_type: the type of a run's context (LangGraph's ``context_schema``): the
+            generated types module's ``get_context()`` returns it.
         agent: instead of a state and nodes, a prebuilt :class:`Agent`, whose
             graph flowc makes.
     """
 
     @overload
-    def __init__(
-        self,
-        name: str,
-        state: type[S],
-        *,
-        description: str | None = None,
-        recursion_limit: int | None = None,
-        custom_type: Any = None,
-        interrupt_before: Sequence[str] | None = None,
-        interrupt_after: Sequence[str] | None = None,
-    ) -> None: ...
+    def __init__(self, name: str, state: type[S], **options: Unpack[GraphOptions]) -> None: ...
 
     @overload
     def __init__(
-        self,
-        name: str,
-        state: None = None,
-        *,
-        agent: Agent,
-        description: str | None = None,
-        recursion_limit: int | None = None,
-        custom_type: Any = None,
-        interrupt_before: Sequence[str] | None = None,
-        interrupt_after: Sequence[str] | None = None,
+        self, name: str, state: None = None, *, agent: Agent, **options: Unpack[GraphOptions]
     ) -> None: ...
 
     @overload
@@ -120,11 +127,7 @@ class Graph(_SpecLowering[S]):
         *,
         fields: type | Mapping[str, Any],
         kind: StateKind = "typeddict",
-        description: str | None = None,
-        recursion_limit: int | None = None,
-        custom_type: Any = None,
-        interrupt_before: Sequence[str] | None = None,
-        interrupt_after: Sequence[str] | None = None,
+        **options: Unpack[GraphOptions],
     ) -> None: ...
 
     def __init__(
@@ -134,13 +137,19 @@ class Graph(_SpecLowering[S]):
         *,
         fields: type | Mapping[str, Any] | None = None,
         kind: StateKind = "typeddict",
-        description: str | None = None,
-        recursion_limit: int | None = None,
-        custom_type: Any = None,
         agent: Agent | None = None,
-        interrupt_before: Sequence[str] | None = None,
-        interrupt_after: Sequence[str] | None = None,
+        **options: Unpack[GraphOptions],
     ) -> None:
+        for option in options:
+            if option not in GraphOptions.__annotations__:
+                raise TypeError(f"Graph() got an unexpected keyword argument {option!r}")
+        description = options.get("description")
+        recursion_limit = options.get("recursion_limit")
+        interrupt_before = options.get("interrupt_before")
+        interrupt_after = options.get("interrupt_after")
+        self.step_timeout = options.get("step_timeout")
+        self.context_type = options.get("context_type")
+        self.custom_type = options.get("custom_type")
         self.name = name
         self.interrupt_before = interrupt_before
         self.interrupt_after = interrupt_after
@@ -150,7 +159,6 @@ class Graph(_SpecLowering[S]):
         self.kind = kind
         self.description = description
         self.recursion_limit = recursion_limit
-        self.custom_type = custom_type
         self._nodes: list[NodeSpec] = []
         self._edges: list[EdgeSpec] = []
         self._branches: list[BranchSpec] = []
@@ -171,6 +179,8 @@ class Graph(_SpecLowering[S]):
                 (("graph", "custom_type"), _kwarg(call, "custom_type")),
                 (("graph", "interrupt_before"), _kwarg(call, "interrupt_before")),
                 (("graph", "interrupt_after"), _kwarg(call, "interrupt_after")),
+                (("graph", "step_timeout"), _kwarg(call, "step_timeout")),
+                (("graph", "context_type"), _kwarg(call, "context_type")),
                 *_agent_parts(_kwarg(call, "agent")),
             ]
             for breakpoints in ("interrupt_before", "interrupt_after"):

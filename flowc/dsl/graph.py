@@ -22,7 +22,9 @@ __all__ = [
     "CheckedGraph",
     "JoinInfo",
     "NodeInfo",
+    "PolicyInfo",
     "Ref",
+    "RetryInfo",
     "StateField",
     "StateInfo",
     "ToolInfo",
@@ -136,6 +138,32 @@ class AgentInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class RetryInfo:
+    """A checked retry policy (see :class:`~flowc.dsl.spec.RetrySpec`)."""
+
+    initial_interval: float
+    backoff_factor: float
+    max_interval: float
+    max_attempts: int
+    jitter: bool
+    retry_on: tuple[Ref, ...] | Ref | None
+    """The exception classes to retry, a function deciding from the exception, or
+    ``None`` for LangGraph's default rules."""
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyInfo:
+    """A node's checked policies."""
+
+    retry: tuple[RetryInfo, ...] = ()
+    timeout: tuple[float | None, float | None] | None = None
+    """``(run_timeout, idle_timeout)`` of each attempt, if the node is timed."""
+    cache: tuple[int | None, Ref | None] | None = None
+    """``(ttl, key function)`` of the node's cache policy, if it has one."""
+    defer: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class NodeInfo:
     """A resolved node."""
 
@@ -167,6 +195,8 @@ class NodeInfo:
     """The type of the value the node passes to ``interrupt()``, if the spec says."""
     resumes: TypeRef | None = None
     """The type of the answer the node's ``interrupt()`` is resumed with, if the spec says."""
+    policies: PolicyInfo | None = None
+    """Retry, timeout, cache and defer, if the spec gives the node any."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +222,10 @@ class CheckedGraph:
     """The nodes a run on a thread stops before (``("*",)``: every node)."""
     interrupt_after: tuple[str, ...] = ()
     """The nodes a run on a thread stops after."""
+    step_timeout: float | None = None
+    """Seconds a superstep may take, if the graph limits them."""
+    context_type: TypeRef | None = None
+    """The type of a run's context, if the spec declares one."""
 
     @property
     def interrupting(self) -> bool:

@@ -18,12 +18,15 @@ __all__ = [
     "START",
     "AgentSpec",
     "BranchSpec",
+    "CacheSpec",
     "DefaultValue",
     "EdgeSpec",
     "FieldSpec",
     "GraphSpec",
     "NodeSpec",
+    "RetrySpec",
     "StateSpec",
+    "TimeoutSpec",
 ]
 
 # Final literals, so that a router annotated `-> Literal["tools", "__end__"]` may return END
@@ -74,6 +77,45 @@ class StateSpec(_Model):
     fields: tuple[FieldSpec, ...] = ()
 
 
+class RetrySpec(_Model):
+    """A retry policy: how often and how soon a node's failed attempt runs again.
+
+    The fields and defaults are LangGraph's ``RetryPolicy``'s.
+    """
+
+    initial_interval: float = 0.5
+    backoff_factor: float = 2.0
+    max_interval: float = 128.0
+    max_attempts: int = 3
+    jitter: bool = True
+    retry_on: tuple[str, ...] | None = Field(
+        default=None,
+        description=(
+            "`module:Class` of each exception class to retry, or one `module:function` "
+            "deciding from the exception; by default LangGraph's rules (not on a bug in the code)."
+        ),
+    )
+
+
+class TimeoutSpec(_Model):
+    """How long each attempt of an async node may take (LangGraph's ``TimeoutPolicy``)."""
+
+    run_timeout: float | None = Field(default=None, description="Seconds an attempt may take.")
+    idle_timeout: float | None = Field(
+        default=None, description="Seconds an attempt may go without emitting anything."
+    )
+
+
+class CacheSpec(_Model):
+    """A node cache policy: a node run again on an input it saw takes its writes from the cache."""
+
+    ttl: int | None = Field(default=None, description="Seconds an entry lives; none: for ever.")
+    key: str | None = Field(
+        default=None,
+        description="`module:function` making the cache key from the node's input.",
+    )
+
+
 class NodeSpec(_Model):
     """A node: an imported callable, or another graph (a subgraph)."""
 
@@ -108,6 +150,14 @@ class NodeSpec(_Model):
     resumes: str | None = Field(
         default=None,
         description="The type of the answer a run resumes the node's `interrupt()` with.",
+    )
+    retry: tuple[RetrySpec, ...] = Field(
+        default=(), description="Retry policies, the first whose `retry_on` matches applies."
+    )
+    timeout: TimeoutSpec | None = None
+    cache: CacheSpec | None = None
+    defer: bool = Field(
+        default=False, description="Run the node only when nothing else is left to run."
     )
 
 
@@ -161,6 +211,13 @@ class GraphSpec(_Model):
     interrupt_after: tuple[str, ...] | None = Field(
         default=None, description="The nodes a run on a thread stops after (`*`: every node)."
     )
+    step_timeout: float | None = Field(
+        default=None, description="Seconds a superstep may take (LangGraph's `step_timeout`)."
+    )
+    context_type: str | None = Field(
+        default=None,
+        description="The type of a run's context (LangGraph's `context_schema`), read by nodes.",
+    )
 
     def digest(self) -> str:
         """A stable hash of the spec (sha256 of its canonical JSON)."""
@@ -171,8 +228,13 @@ class GraphSpec(_Model):
             for key in ("destinations", "streams", "interrupts", "resumes")
             if all(getattr(node, key) is None for node in self.nodes)
         }
+        unset |= {
+            key
+            for key in ("retry", "timeout", "cache", "defer")
+            if not any(getattr(node, key) for node in self.nodes)
+        }
         exclude: Any = {"nodes": {"__all__": unset}} if unset else {}
-        for key in ("agent", "interrupt_before", "interrupt_after"):
+        for key in ("agent", "interrupt_before", "interrupt_after", "step_timeout", "context_type"):
             if getattr(self, key) is None:
                 exclude[key] = True
         text = self.model_dump_json(by_alias=True, exclude=exclude or None)

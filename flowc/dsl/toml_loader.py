@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import tomllib
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -21,7 +22,7 @@ from ._toml_errors import (
     _pydantic_diagnostics,
     _syntax_diagnostic,
 )
-from ._toml_models import TomlEdge, TomlSpec
+from ._toml_models import TomlCache, TomlEdge, TomlNode, TomlSpec
 from ._toml_positions import KEY, index_positions
 from .diagnostics import Diagnostic, Loc, SourceMap, Span, text_lines
 from .spec import (
@@ -29,12 +30,15 @@ from .spec import (
     START,
     AgentSpec,
     BranchSpec,
+    CacheSpec,
     DefaultValue,
     EdgeSpec,
     FieldSpec,
     GraphSpec,
     NodeSpec,
+    RetrySpec,
     StateSpec,
+    TimeoutSpec,
 )
 from .types import normalize_type_expr
 
@@ -121,6 +125,7 @@ def _to_spec(doc: TomlSpec, smap: SourceMap) -> tuple[GraphSpec | None, list[Dia
             streams=node.streams,
             interrupts=None if node.interrupts is None else normalize_type_expr(node.interrupts),
             resumes=None if node.resumes is None else normalize_type_expr(node.resumes),
+            **_policies(node),
         )
         for name, node in doc.nodes.items()
     )
@@ -157,8 +162,47 @@ def _to_spec(doc: TomlSpec, smap: SourceMap) -> tuple[GraphSpec | None, list[Dia
         ),
         interrupt_before=_breakpoints(doc.graph.interrupt_before),
         interrupt_after=_breakpoints(doc.graph.interrupt_after),
+        step_timeout=doc.graph.step_timeout,
+        context_type=None
+        if doc.graph.context_type is None
+        else normalize_type_expr(doc.graph.context_type),
     )
     return spec, diags
+
+
+def _policies(node: TomlNode) -> dict[str, Any]:
+    """A node table's policy keys as :class:`NodeSpec`'s (only those it sets)."""
+    out: dict[str, Any] = {}
+    if node.retry is not None:
+        given = node.retry if isinstance(node.retry, list) else [node.retry]
+        out["retry"] = tuple(
+            RetrySpec(
+                initial_interval=r.initial_interval,
+                backoff_factor=r.backoff_factor,
+                max_interval=r.max_interval,
+                max_attempts=r.max_attempts,
+                jitter=r.jitter,
+                retry_on=None
+                if r.retry_on is None
+                else (r.retry_on,)
+                if isinstance(r.retry_on, str)
+                else tuple(r.retry_on),
+            )
+            for r in given
+        )
+    if isinstance(node.timeout, float):
+        out["timeout"] = TimeoutSpec(run_timeout=node.timeout)
+    elif node.timeout is not None:
+        out["timeout"] = TimeoutSpec(
+            run_timeout=node.timeout.run_timeout, idle_timeout=node.timeout.idle_timeout
+        )
+    if node.cache is True:
+        out["cache"] = CacheSpec()
+    elif isinstance(node.cache, TomlCache):
+        out["cache"] = CacheSpec(ttl=node.cache.ttl, key=node.cache.key)
+    if node.defer:
+        out["defer"] = True
+    return out
 
 
 def _breakpoints(given: str | list[str] | None) -> tuple[str, ...] | None:

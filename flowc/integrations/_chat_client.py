@@ -11,7 +11,7 @@ import json
 import os
 import threading
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
-from contextlib import AbstractAsyncContextManager, nullcontext
+from contextlib import AbstractAsyncContextManager, contextmanager, nullcontext
 from typing import Any
 
 import openai
@@ -201,15 +201,9 @@ class ChatClient:
             return _finish(reply.message(), meta)
         request = self._request(messages, False, params)
         meta = self._metadata(request)
-        url = self._url()
-        try:
+        with self._requesting():
             completion = self._sync().chat.completions.create(**request)
-        except openai.APIError as exc:
-            raise _request_error(exc, url, self.timeout) from exc
-        message = _parse_completion(completion)
-        if meta is not None:
-            _messages.emit_message(message, meta)
-        return message
+        return _received(completion, meta)
 
     def stream(self, messages: Iterable[MessageInput], **params: Any) -> Iterator[ChatMessageChunk]:
         """The reply, chunk by chunk (one whole chunk if streaming is disabled)."""
@@ -238,16 +232,10 @@ class ChatClient:
             return _finish(reply.message(), meta)
         request = self._request(messages, False, params)
         meta = self._metadata(request)
-        url = self._url()
         async with self._async() as client:
-            try:
+            with self._requesting():
                 completion = await client.chat.completions.create(**request)
-            except openai.APIError as exc:
-                raise _request_error(exc, url, self.timeout) from exc
-        message = _parse_completion(completion)
-        if meta is not None:
-            _messages.emit_message(message, meta)
-        return message
+        return _received(completion, meta)
 
     async def astream(
         self, messages: Iterable[MessageInput], **params: Any
@@ -273,19 +261,12 @@ class ChatClient:
     ) -> Iterator[ChatMessageChunk]:
         url = self._url()
         chunks = _Chunks(reply)
-        try:
+        with self._reading(url, chunks):
             events = self._sync().chat.completions.create(**request)
             with events:
                 for event in events:
-                    chunk = chunks.chunk(event)
-                    if chunk is not None:
-                        if meta is not None:
-                            _messages.emit_chunk(chunk, meta)
+                    if (chunk := _next_chunk(chunks, event, meta)) is not None:
                         yield chunk
-        except openai.APIError as exc:
-            raise _stream_error(exc, url, self.timeout, chunks) from exc
-        except json.JSONDecodeError as exc:
-            raise _bad_json(exc, chunks) from None
         _check_complete(chunks, url)
 
     async def _astream(
@@ -294,20 +275,50 @@ class ChatClient:
         url = self._url()
         chunks = _Chunks(reply)
         async with self._async() as client:
-            try:
+            with self._reading(url, chunks):
                 events = await client.chat.completions.create(**request)
                 async with events:
                     async for event in events:
-                        chunk = chunks.chunk(event)
-                        if chunk is not None:
-                            if meta is not None:
-                                _messages.emit_chunk(chunk, meta)
+                        if (chunk := _next_chunk(chunks, event, meta)) is not None:
                             yield chunk
-            except openai.APIError as exc:
-                raise _stream_error(exc, url, self.timeout, chunks) from exc
-            except json.JSONDecodeError as exc:
-                raise _bad_json(exc, chunks) from None
         _check_complete(chunks, url)
+
+    @contextmanager
+    def _requesting(self) -> Iterator[None]:
+        """flowc's error for a request that failed before any reply."""
+        url = self._url()
+        try:
+            yield
+        except openai.APIError as exc:
+            raise _request_error(exc, url, self.timeout) from exc
+
+    @contextmanager
+    def _reading(self, url: str, chunks: _Chunks) -> Iterator[None]:
+        """flowc's errors for a stream that failed while it was read (what came is kept)."""
+        try:
+            yield
+        except openai.APIError as exc:
+            raise _stream_error(exc, url, self.timeout, chunks) from exc
+        except json.JSONDecodeError as exc:
+            raise _bad_json(exc, chunks) from None
+
+
+def _received(completion: Any, meta: MessageMetadata | None) -> ChatMessage:
+    """The message of a whole reply, emitted as a message of the run."""
+    message = _parse_completion(completion)
+    if meta is not None:
+        _messages.emit_message(message, meta)
+    return message
+
+
+def _next_chunk(
+    chunks: _Chunks, event: Any, meta: MessageMetadata | None
+) -> ChatMessageChunk | None:
+    """The chunk a stream event makes, if any, emitted as a message chunk of the run."""
+    chunk = chunks.chunk(event)
+    if chunk is not None and meta is not None:
+        _messages.emit_chunk(chunk, meta)
+    return chunk
 
 
 def _request_error(exc: openai.APIError, url: str, timeout: float) -> ChatError:

@@ -209,7 +209,7 @@ class CompiledStateGraph(_ThreadState):
             out = dict(out or {})  # type: ignore[assignment]
             out["configurable"] = {**out.get("configurable", {}), **extra}  # type: ignore[union-attr,index]
         if context is not None:
-            out = with_context(out, coerce_context(self.context_schema, context))  # type: ignore[assignment]
+            out = with_context(out, coerce_context(self.context_schema, context))
         if self.store is not None and current_task() is None:
             # as in LangGraph, a graph run inside a task uses the root run's store (or none)
             out = with_store(out, self.store)  # type: ignore[assignment]

@@ -5,10 +5,10 @@ conditional edge with known targets is taken; a node is drawn with its
 outgoing edges only if that run reaches it, a router with unknown targets
 adds no edge, and a node that is reached but leads nowhere gets an edge to
 END. :func:`drawing` does the same over the builder's record, without
-running anything, and :meth:`DrawableGraph.draw_mermaid` writes the Mermaid
-text LangGraph's ``draw_mermaid()`` writes (header, node shapes, classes,
-escaped ids, dashed conditional edges labelled with their path-map keys,
-subgraphs expanded with ``xray``). No LangChain import is needed.
+running anything, into flowc's one picture model (:mod:`flowc.drawing`),
+whose :meth:`~flowc.drawing.DrawableGraph.draw_mermaid` writes the Mermaid
+text LangGraph's ``draw_mermaid()`` writes (:mod:`flowc.mermaid`). No
+LangChain import is needed.
 """
 
 from __future__ import annotations
@@ -18,38 +18,15 @@ import inspect
 import types
 import typing
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any, get_args, get_origin
 
+from flowc.drawing import CALLABLE, SUBGRAPH, DrawableGraph, DrawnEdge, DrawnNode
 from flowc.dsl.spec import END, START
-from flowc.mermaid import (
-    FRONT_MATTER,
-    STYLES,
-    mermaid_arrow,
-    mermaid_id,
-    mermaid_label,
-    mermaid_text,
-)
 
 from ._blueprint import Blueprint, BranchRecord
 
 __all__ = ["DrawableGraph", "DrawnEdge", "DrawnNode", "drawing"]
-
-_LABEL_ESCAPES = {
-    "[": "#91;",
-    "]": "#93;",
-    "(": "#40;",
-    ")": "#41;",
-    "{": "#123;",
-    "}": "#125;",
-    '"': "#quot;",
-    "<": "#60;",
-    ">": "#62;",
-    "|": "#124;",
-}
-_CALLABLE = ("langgraph", "_internal", "_runnable", "RunnableCallable")
-_SUBGRAPH = ("langgraph", "graph", "state", "CompiledStateGraph")
-"""How LangGraph's ``to_json()`` names what a node runs: the class of the node's runnable."""
 
 
 def _runnable_kind(action: Any) -> tuple[str, ...]:
@@ -58,7 +35,7 @@ def _runnable_kind(action: Any) -> tuple[str, ...]:
     from ._adapt import is_runnable
 
     if not is_runnable(action):
-        return _CALLABLE
+        return CALLABLE
     # LangChain is loaded: the runnable's class comes from it
     from langchain_core.load.serializable import to_json_not_implemented
     from langchain_core.runnables import RunnableSerializable
@@ -70,235 +47,10 @@ def _runnable_kind(action: Any) -> tuple[str, ...]:
             else to_json_not_implemented(action)["id"]
         )
     except Exception:
-        return _CALLABLE
+        return CALLABLE
     if isinstance(found, list) and all(isinstance(part, str) for part in found):
         return tuple(found)
-    return _CALLABLE
-
-
-@dataclass(frozen=True, slots=True)
-class DrawnNode:
-    """A box: its id (``outer:inner`` inside an expanded subgraph), name and metadata.
-
-    ``kind`` is the LangChain id of the class LangGraph runs the node as (a
-    function's ``RunnableCallable``, a subgraph's ``CompiledStateGraph``);
-    ``None`` for END, which LangGraph gives no data.
-    """
-
-    id: str
-    name: str
-    metadata: Mapping[str, Any] | None = None
-    kind: tuple[str, ...] | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class DrawnEdge:
-    """An arrow; ``data`` is its label (a path-map key)."""
-
-    source: str
-    target: str
-    data: str | None = None
-    conditional: bool = False
-
-
-@dataclass(slots=True)
-class DrawableGraph:
-    """Nodes and edges in LangGraph's drawing order."""
-
-    nodes: dict[str, DrawnNode] = field(default_factory=dict)
-    edges: list[DrawnEdge] = field(default_factory=list)
-
-    def add_edge(
-        self, source: str, target: str, data: str | None = None, conditional: bool = False
-    ) -> None:
-        """Add an edge unless one joins the same nodes already; END appears with its first edge."""
-        if any(e.source == source and e.target == target for e in self.edges):
-            return
-        if target not in self.nodes and target == END:
-            self.nodes[END] = DrawnNode(END, END)
-        self.edges.append(DrawnEdge(source, target, data, conditional))
-
-    def first_node(self, exclude: tuple[str, ...] = ()) -> DrawnNode | None:
-        """The one node no edge leads to, if there is exactly one."""
-        targets = {e.target for e in self.edges if e.source not in exclude}
-        found = [n for n in self.nodes.values() if n.id not in exclude and n.id not in targets]
-        return found[0] if len(found) == 1 else None
-
-    def last_node(self, exclude: tuple[str, ...] = ()) -> DrawnNode | None:
-        """The one node no edge leaves, if there is exactly one."""
-        sources = {e.source for e in self.edges if e.target not in exclude}
-        found = [n for n in self.nodes.values() if n.id not in exclude and n.id not in sources]
-        return found[0] if len(found) == 1 else None
-
-    def _remove(self, node_id: str) -> None:
-        self.nodes.pop(node_id)
-        self.edges = [e for e in self.edges if node_id not in (e.source, e.target)]
-
-    def trim_first_node(self) -> None:
-        """Drop START when the rest still has a first node and START has one edge."""
-        first = self.first_node()
-        if (
-            first
-            and self.first_node(exclude=(first.id,))
-            and sum(e.source == first.id for e in self.edges) == 1
-        ):
-            self._remove(first.id)
-
-    def trim_last_node(self) -> None:
-        """Drop END when the rest still has a last node and END has one edge."""
-        last = self.last_node()
-        if (
-            last
-            and self.last_node(exclude=(last.id,))
-            and sum(e.target == last.id for e in self.edges) == 1
-        ):
-            self._remove(last.id)
-
-    def extend(
-        self, other: DrawableGraph, prefix: str
-    ) -> tuple[DrawnNode | None, DrawnNode | None]:
-        """Add ``other``'s nodes and edges under ``prefix:``; its first and last nodes."""
-
-        def prefixed(node_id: str) -> str:
-            return f"{prefix}:{node_id}"
-
-        for node_id, node in other.nodes.items():
-            self.nodes[prefixed(node_id)] = replace(node, id=prefixed(node_id))
-        self.edges.extend(
-            replace(e, source=prefixed(e.source), target=prefixed(e.target)) for e in other.edges
-        )
-        first, last = other.first_node(), other.last_node()
-        return (
-            replace(first, id=prefixed(first.id)) if first else None,
-            replace(last, id=prefixed(last.id)) if last else None,
-        )
-
-    def to_json(self, *, with_schemas: bool = False) -> dict[str, list[dict[str, Any]]]:
-        """The nodes and edges as LangGraph's ``get_graph().to_json()`` gives them.
-
-        ``with_schemas`` changes nothing, as in LangGraph: it is about schema
-        nodes, which a compiled graph's picture has none of.
-        """
-        del with_schemas
-        nodes: list[dict[str, Any]] = []
-        for node in self.nodes.values():
-            item: dict[str, Any] = {"id": node.id}
-            if node.kind is not None:
-                item["type"] = "runnable"
-                item["data"] = {"id": list(node.kind), "name": node.id}
-            if node.metadata is not None:
-                item["metadata"] = node.metadata
-            nodes.append(item)
-        edges: list[dict[str, Any]] = []
-        for edge in self.edges:
-            out: dict[str, Any] = {"source": edge.source, "target": edge.target}
-            if edge.data is not None:
-                out["data"] = edge.data
-            if edge.conditional:
-                out["conditional"] = True
-            edges.append(out)
-        return {"nodes": nodes, "edges": edges}
-
-    def draw_mermaid(self, *, with_styles: bool = True, wrap_label_n_words: int = 9) -> str:
-        """Mermaid flowchart text, as LangGraph's ``get_graph().draw_mermaid()`` writes it."""
-        first, last = self.first_node(), self.last_node()
-        formats = {"": "{0}({1})"}
-        if first is not None:
-            formats[first.id] = "{0}([{1}]):::first"
-        if last is not None:
-            formats[last.id] = "{0}([{1}]):::last"
-        out = [FRONT_MATTER + "graph TD;\n" if with_styles else "graph TD;\n"]
-        nested: dict[str, dict[str, DrawnNode]] = {}
-        regular: dict[str, DrawnNode] = {}
-        for key, node in self.nodes.items():
-            if ":" in key:
-                nested.setdefault(key.rsplit(":", 1)[0], {})[key] = node
-            else:
-                regular[key] = node
-
-        def render(key: str, node: DrawnNode) -> str:
-            label = mermaid_label(node.name.split(":")[-1])
-            lines = _metadata_lines(node.metadata or {})
-            if lines:
-                label = f"{label}<hr/><small><em>" + "\n".join(lines) + "</em></small>"
-            return "\t" + formats.get(key, formats[""]).format(mermaid_id(key), label) + "\n"
-
-        if with_styles:
-            out.extend(render(k, n) for k, n in regular.items())
-        groups: dict[str, list[DrawnEdge]] = {}
-        for edge in self.edges:
-            common = ":".join(
-                s
-                for s, t in zip(edge.source.split(":"), edge.target.split(":"), strict=False)
-                if s == t
-            )
-            groups.setdefault(common, []).append(edge)
-        seen: set[str] = set()
-
-        def group(edges: list[DrawnEdge], prefix: str) -> None:
-            self_loop = len(edges) == 1 and edges[0].source == edges[0].target
-            if prefix and not self_loop:
-                name = prefix.rsplit(":", 1)[-1]
-                if name in seen:
-                    raise ValueError(
-                        f"Found duplicate subgraph '{name}' -- this likely means that you're reusing "
-                        "a subgraph node with the same name. Please adjust your graph to have "
-                        "subgraph nodes with unique names."
-                    )
-                seen.add(name)
-                out.append(f"\tsubgraph {mermaid_text(name)}\n")
-                if with_styles and prefix in nested:
-                    out.extend(render(k, n) for k, n in nested[prefix].items())
-            for edge in edges:
-                arrow = mermaid_arrow(
-                    edge.data, conditional=edge.conditional, wrap=wrap_label_n_words
-                )
-                out.append(f"\t{mermaid_id(edge.source)}{arrow}{mermaid_id(edge.target)};\n")
-            for inner, inner_edges in groups.items():
-                if not inner.startswith(prefix + ":") or inner == prefix:
-                    continue
-                if ":" in inner[len(prefix) + 1 :]:
-                    continue
-                group(inner_edges, inner)
-            if prefix and not self_loop:
-                out.append("\tend\n")
-
-        group(groups.get("", []), "")
-        for prefix, edges in groups.items():
-            if not prefix or ":" in prefix:
-                continue
-            group(edges, prefix)
-            seen.add(prefix)
-        if with_styles:
-            for prefix, members in nested.items():
-                if ":" not in prefix and prefix not in seen:
-                    out.append(f"\tsubgraph {mermaid_text(prefix)}\n")
-                    out.extend(render(k, n) for k, n in members.items())
-                    out.append("\tend\n")
-            out.append(STYLES)
-        return "".join(out)
-
-
-def _metadata_lines(metadata: Mapping[str, Any]) -> list[str]:
-    lines = []
-    for key, value in metadata.items():
-        shown = _metadata_value(value)
-        if shown is not None:
-            text = f"{key} = {shown}".replace("#", "#35;")
-            for char, entity in _LABEL_ESCAPES.items():
-                text = text.replace(char, entity)
-            lines.append(text)
-    return lines
-
-
-def _metadata_value(value: Any) -> str | None:
-    scalars = (str, int, float, bool)
-    if isinstance(value, scalars):
-        return str(value)
-    if isinstance(value, list | tuple | set) and all(isinstance(v, scalars) for v in value):
-        items = [str(v) for v in value]
-        return ", ".join(sorted(items) if isinstance(value, set) else items)
-    return None
+    return CALLABLE
 
 
 # -- the dry run ------------------------------------------------------------------------
@@ -431,17 +183,17 @@ def drawing(bp: Blueprint, *, xray: bool | int = False) -> DrawableGraph:
     from ._adapt import is_compiled_graph
 
     graph = DrawableGraph()
-    graph.nodes[START] = DrawnNode(START, START, kind=_CALLABLE)
+    graph.nodes[START] = DrawnNode(START, START, kind=CALLABLE)
     default_handler: str | None = None
     for record in bp.nodes:
         handler = record.policies.error_handler if record.policies is not None else None
         if handler is not None:
             # LangGraph adds a node's own handler right before it, and the default one last
             if handler[0].startswith("__error_handler__"):
-                graph.nodes[handler[0]] = DrawnNode(handler[0], handler[0], kind=_CALLABLE)
+                graph.nodes[handler[0]] = DrawnNode(handler[0], handler[0], kind=CALLABLE)
             else:
                 default_handler = handler[0]
-        kind = _SUBGRAPH if is_compiled_graph(record.action) else _runnable_kind(record.action)
+        kind = SUBGRAPH if is_compiled_graph(record.action) else _runnable_kind(record.action)
         metadata = record.metadata
         tools = getattr(record.action, "tools_by_name", None)
         if isinstance(tools, Mapping) and tools:
@@ -451,7 +203,7 @@ def drawing(bp: Blueprint, *, xray: bool | int = False) -> DrawableGraph:
             metadata = {**(metadata or {}), "defer": True}
         graph.nodes[record.name] = DrawnNode(record.name, record.name, metadata, kind)
     if default_handler is not None:
-        graph.nodes[default_handler] = DrawnNode(default_handler, default_handler, kind=_CALLABLE)
+        graph.nodes[default_handler] = DrawnNode(default_handler, default_handler, kind=CALLABLE)
     edges, last_step = _discover(bp)
     for src, dst, conditional, label in sorted(edges):
         graph.add_edge(src, dst, label or None, conditional)

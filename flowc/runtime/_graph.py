@@ -30,7 +30,8 @@ from .chunks import (
     shape_chunks,
     shape_parts,
 )
-from .config import Config
+from .config import CACHE, Config
+from .context import with_context
 from .control import Command
 from .events import StreamMode
 
@@ -71,10 +72,10 @@ def _check_version(version: str) -> None:
         raise ValueError(f'version={version!r}: expected "v1" or "v2"')
 
 
-def _on_saver(config: Config | None, checkpointer: Any) -> Config:
-    """``config`` carrying the graph's checkpointer where runs look for it."""
+def _with_given(config: Config | None, given: Mapping[str, Any]) -> Config:
+    """``config`` carrying the graph's checkpointer and cache where runs look for them."""
     out: dict[str, Any] = dict(config or {})
-    out["configurable"] = {**out.get("configurable", {}), CHECKPOINTER: checkpointer}
+    out["configurable"] = {**out.get("configurable", {}), **given}
     return out  # type: ignore[return-value]
 
 
@@ -138,13 +139,21 @@ class Graph(
 ):
     """A compiled graph: typed entry points over its plan."""
 
-    __slots__ = ("checkpointer", "plan")
+    __slots__ = ("_given", "cache", "checkpointer", "plan")
 
-    def __init__(self, plan: Plan, checkpointer: Any = None) -> None:
+    def __init__(self, plan: Plan, checkpointer: Any = None, cache: Any = None) -> None:
         self.plan = plan
         """The graph as the engine runs it."""
         self.checkpointer = checkpointer
         """Where runs on a thread keep their checkpoints (see :meth:`with_checkpointer`)."""
+        self.cache = cache
+        """Where nodes with a cache policy keep their writes (see :meth:`with_cache`)."""
+        given: dict[str, Any] = {}
+        if checkpointer is not None:
+            given[CHECKPOINTER] = checkpointer
+        if cache is not None:
+            given[CACHE] = cache
+        self._given = given or None
 
     def __repr__(self) -> str:
         return f"<graph {self.plan.name!r}>"
@@ -157,14 +166,26 @@ class Graph(
         the thread's checkpoint. ``checkpointer`` is any of
         :mod:`flowc.savers`' savers (or LangGraph's).
         """
-        return type(self)(self.plan, checkpointer)
+        return type(self)(self.plan, checkpointer, self.cache)
 
-    def invoke(self, input: InputT, *, config: Config | None = None) -> OutputT:
+    def with_cache(self, cache: Any) -> Self:
+        """This graph, with its nodes' cache policies keeping their writes in ``cache``.
+
+        ``cache`` is one of :mod:`flowc.runtime.caches`' caches (in memory, or a
+        SQLite file); without one, a cache policy caches nothing, as in LangGraph.
+        """
+        return type(self)(self.plan, self.checkpointer, cache)
+
+    def invoke(
+        self, input: InputT, *, config: Config | None = None, context: Any = None
+    ) -> OutputT:
         """Run the graph to the end and return its final values."""
         # _drive.invoke, written out: the call is a noticeable part of a short run
         plan = self.plan
-        if self.checkpointer is not None:
-            config = _on_saver(config, self.checkpointer)
+        if self._given is not None:
+            config = _with_given(config, self._given)
+        if context is not None:
+            config = with_context(config, context)
         run = Run.start(plan.name, (), False, config, plan.limit, plan.stateful)
         # on a thread, None (or a Command) goes on from its checkpoint
         values, wrote = plan.start(input) if type(input) is dict else _drive.start(plan, run, input)
@@ -174,10 +195,14 @@ class Graph(
             pass
         return run.result  # type: ignore[return-value]
 
-    async def ainvoke(self, input: InputT, *, config: Config | None = None) -> OutputT:
+    async def ainvoke(
+        self, input: InputT, *, config: Config | None = None, context: Any = None
+    ) -> OutputT:
         """Async twin of :meth:`invoke`."""
-        if self.checkpointer is not None:
-            config = _on_saver(config, self.checkpointer)
+        if self._given is not None:
+            config = _with_given(config, self._given)
+        if context is not None:
+            config = with_context(config, context)
         return await _drive.ainvoke(self.plan, input, config)  # type: ignore[return-value]
 
     def resume(self, *, config: Config) -> OutputT:
@@ -289,6 +314,7 @@ class Graph(
         stream_mode: Literal["values"] | Sequence[Literal["values"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[ValuesPart[_S | _I]]: ...
 
@@ -300,6 +326,7 @@ class Graph(
         stream_mode: Literal["values"] | Sequence[Literal["values"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[ValuesPart[Any]]: ...
 
@@ -321,6 +348,7 @@ class Graph(
         stream_mode: Literal["updates"] | Sequence[Literal["updates"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[UpdatesPart]: ...
 
@@ -332,6 +360,7 @@ class Graph(
         stream_mode: Literal["updates"] | Sequence[Literal["updates"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[UpdatesPart]: ...
 
@@ -353,6 +382,7 @@ class Graph(
         stream_mode: Literal["custom"] | Sequence[Literal["custom"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[CustomPart[_C]]: ...
 
@@ -364,6 +394,7 @@ class Graph(
         stream_mode: Literal["custom"] | Sequence[Literal["custom"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[CustomPart[Any]]: ...
 
@@ -385,6 +416,7 @@ class Graph(
         stream_mode: Literal["messages"] | Sequence[Literal["messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[MessagesPart]: ...
 
@@ -396,6 +428,7 @@ class Graph(
         stream_mode: Literal["messages"] | Sequence[Literal["messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[MessagesPart]: ...
 
@@ -417,6 +450,7 @@ class Graph(
         stream_mode: Literal["tasks"] | Sequence[Literal["tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[TasksPart[_N, _I, _U]]: ...
 
@@ -428,6 +462,7 @@ class Graph(
         stream_mode: Literal["tasks"] | Sequence[Literal["tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[TasksPart[Any, Any, Any]]: ...
 
@@ -449,6 +484,7 @@ class Graph(
         stream_mode: Literal["debug"] | Sequence[Literal["debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[DebugPart[_N, _I, _U]]: ...
 
@@ -460,6 +496,7 @@ class Graph(
         stream_mode: Literal["debug"] | Sequence[Literal["debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[DebugPart[Any, Any, Any]]: ...
 
@@ -481,6 +518,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "updates"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[ValuesPart[_S | _I] | UpdatesPart]: ...
 
@@ -492,6 +530,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "updates"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[ValuesPart[Any] | UpdatesPart]: ...
 
@@ -513,6 +552,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "custom"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[ValuesPart[_S | _I] | CustomPart[_C]]: ...
 
@@ -524,6 +564,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "custom"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[ValuesPart[Any] | CustomPart[Any]]: ...
 
@@ -545,6 +586,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[ValuesPart[_S | _I] | MessagesPart]: ...
 
@@ -556,6 +598,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[ValuesPart[Any] | MessagesPart]: ...
 
@@ -577,6 +620,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[ValuesPart[_S | _I] | TasksPart[_N, _I, _U]]: ...
 
@@ -588,6 +632,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[ValuesPart[Any] | TasksPart[Any, Any, Any]]: ...
 
@@ -609,6 +654,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[ValuesPart[_S | _I] | DebugPart[_N, _I, _U]]: ...
 
@@ -620,6 +666,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[ValuesPart[Any] | DebugPart[Any, Any, Any]]: ...
 
@@ -641,6 +688,7 @@ class Graph(
         stream_mode: Sequence[Literal["updates", "custom"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[UpdatesPart | CustomPart[_C]]: ...
 
@@ -652,6 +700,7 @@ class Graph(
         stream_mode: Sequence[Literal["updates", "custom"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[UpdatesPart | CustomPart[Any]]: ...
 
@@ -673,6 +722,7 @@ class Graph(
         stream_mode: Sequence[Literal["updates", "messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[UpdatesPart | MessagesPart]: ...
 
@@ -684,6 +734,7 @@ class Graph(
         stream_mode: Sequence[Literal["updates", "messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[UpdatesPart | MessagesPart]: ...
 
@@ -705,6 +756,7 @@ class Graph(
         stream_mode: Sequence[Literal["updates", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[UpdatesPart | TasksPart[_N, _I, _U]]: ...
 
@@ -716,6 +768,7 @@ class Graph(
         stream_mode: Sequence[Literal["updates", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[UpdatesPart | TasksPart[Any, Any, Any]]: ...
 
@@ -737,6 +790,7 @@ class Graph(
         stream_mode: Sequence[Literal["updates", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[UpdatesPart | DebugPart[_N, _I, _U]]: ...
 
@@ -748,6 +802,7 @@ class Graph(
         stream_mode: Sequence[Literal["updates", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[UpdatesPart | DebugPart[Any, Any, Any]]: ...
 
@@ -769,6 +824,7 @@ class Graph(
         stream_mode: Sequence[Literal["custom", "messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[CustomPart[_C] | MessagesPart]: ...
 
@@ -780,6 +836,7 @@ class Graph(
         stream_mode: Sequence[Literal["custom", "messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[CustomPart[Any] | MessagesPart]: ...
 
@@ -801,6 +858,7 @@ class Graph(
         stream_mode: Sequence[Literal["custom", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[CustomPart[_C] | TasksPart[_N, _I, _U]]: ...
 
@@ -812,6 +870,7 @@ class Graph(
         stream_mode: Sequence[Literal["custom", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[CustomPart[Any] | TasksPart[Any, Any, Any]]: ...
 
@@ -833,6 +892,7 @@ class Graph(
         stream_mode: Sequence[Literal["custom", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[CustomPart[_C] | DebugPart[_N, _I, _U]]: ...
 
@@ -844,6 +904,7 @@ class Graph(
         stream_mode: Sequence[Literal["custom", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[CustomPart[Any] | DebugPart[Any, Any, Any]]: ...
 
@@ -865,6 +926,7 @@ class Graph(
         stream_mode: Sequence[Literal["messages", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[MessagesPart | TasksPart[_N, _I, _U]]: ...
 
@@ -876,6 +938,7 @@ class Graph(
         stream_mode: Sequence[Literal["messages", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[MessagesPart | TasksPart[Any, Any, Any]]: ...
 
@@ -897,6 +960,7 @@ class Graph(
         stream_mode: Sequence[Literal["messages", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[MessagesPart | DebugPart[_N, _I, _U]]: ...
 
@@ -908,6 +972,7 @@ class Graph(
         stream_mode: Sequence[Literal["messages", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[MessagesPart | DebugPart[Any, Any, Any]]: ...
 
@@ -929,6 +994,7 @@ class Graph(
         stream_mode: Sequence[Literal["tasks", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[TasksPart[_N, _I, _U] | DebugPart[_N, _I, _U]]: ...
 
@@ -940,6 +1006,7 @@ class Graph(
         stream_mode: Sequence[Literal["tasks", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[TasksPart[Any, Any, Any] | DebugPart[Any, Any, Any]]: ...
 
@@ -951,6 +1018,7 @@ class Graph(
         stream_mode: StreamMode | Sequence[StreamMode] | None = ...,
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[StreamPart]: ...
 
@@ -962,6 +1030,7 @@ class Graph(
         stream_mode: StreamMode | Sequence[StreamMode] | None = ...,
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v1"] = ...,
     ) -> Iterator[Any]: ...
 
@@ -972,6 +1041,7 @@ class Graph(
         stream_mode: StreamMode | Sequence[StreamMode] | None = None,
         subgraphs: bool = False,
         config: Config | None = None,
+        context: Any = None,
         version: Version = "v1",
     ) -> Iterator[Any]:
         """LangGraph's items, exactly as ``CompiledStateGraph.stream`` yields them.
@@ -981,8 +1051,10 @@ class Graph(
         """
         _check_version(version)
         mode = default_mode() if stream_mode is None else stream_mode
-        if self.checkpointer is not None:
-            config = _on_saver(config, self.checkpointer)
+        if self._given is not None:
+            config = _with_given(config, self._given)
+        if context is not None:
+            config = with_context(config, context)
         events = _drive.stream(self.plan, input, mode, subgraphs, config)
         if version == "v2":
             return shape_parts(events, _values_mapper(self.plan))
@@ -1006,6 +1078,7 @@ class Graph(
         stream_mode: Literal["values"] | Sequence[Literal["values"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[ValuesPart[_S | _I]]: ...
 
@@ -1017,6 +1090,7 @@ class Graph(
         stream_mode: Literal["values"] | Sequence[Literal["values"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[ValuesPart[Any]]: ...
 
@@ -1038,6 +1112,7 @@ class Graph(
         stream_mode: Literal["updates"] | Sequence[Literal["updates"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[UpdatesPart]: ...
 
@@ -1049,6 +1124,7 @@ class Graph(
         stream_mode: Literal["updates"] | Sequence[Literal["updates"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[UpdatesPart]: ...
 
@@ -1070,6 +1146,7 @@ class Graph(
         stream_mode: Literal["custom"] | Sequence[Literal["custom"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[CustomPart[_C]]: ...
 
@@ -1081,6 +1158,7 @@ class Graph(
         stream_mode: Literal["custom"] | Sequence[Literal["custom"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[CustomPart[Any]]: ...
 
@@ -1102,6 +1180,7 @@ class Graph(
         stream_mode: Literal["messages"] | Sequence[Literal["messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[MessagesPart]: ...
 
@@ -1113,6 +1192,7 @@ class Graph(
         stream_mode: Literal["messages"] | Sequence[Literal["messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[MessagesPart]: ...
 
@@ -1134,6 +1214,7 @@ class Graph(
         stream_mode: Literal["tasks"] | Sequence[Literal["tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[TasksPart[_N, _I, _U]]: ...
 
@@ -1145,6 +1226,7 @@ class Graph(
         stream_mode: Literal["tasks"] | Sequence[Literal["tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[TasksPart[Any, Any, Any]]: ...
 
@@ -1166,6 +1248,7 @@ class Graph(
         stream_mode: Literal["debug"] | Sequence[Literal["debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[DebugPart[_N, _I, _U]]: ...
 
@@ -1177,6 +1260,7 @@ class Graph(
         stream_mode: Literal["debug"] | Sequence[Literal["debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[DebugPart[Any, Any, Any]]: ...
 
@@ -1198,6 +1282,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "updates"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[ValuesPart[_S | _I] | UpdatesPart]: ...
 
@@ -1209,6 +1294,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "updates"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[ValuesPart[Any] | UpdatesPart]: ...
 
@@ -1230,6 +1316,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "custom"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[ValuesPart[_S | _I] | CustomPart[_C]]: ...
 
@@ -1241,6 +1328,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "custom"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[ValuesPart[Any] | CustomPart[Any]]: ...
 
@@ -1262,6 +1350,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[ValuesPart[_S | _I] | MessagesPart]: ...
 
@@ -1273,6 +1362,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[ValuesPart[Any] | MessagesPart]: ...
 
@@ -1294,6 +1384,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[ValuesPart[_S | _I] | TasksPart[_N, _I, _U]]: ...
 
@@ -1305,6 +1396,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[ValuesPart[Any] | TasksPart[Any, Any, Any]]: ...
 
@@ -1326,6 +1418,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[ValuesPart[_S | _I] | DebugPart[_N, _I, _U]]: ...
 
@@ -1337,6 +1430,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[ValuesPart[Any] | DebugPart[Any, Any, Any]]: ...
 
@@ -1358,6 +1452,7 @@ class Graph(
         stream_mode: Sequence[Literal["updates", "custom"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[UpdatesPart | CustomPart[_C]]: ...
 
@@ -1369,6 +1464,7 @@ class Graph(
         stream_mode: Sequence[Literal["updates", "custom"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[UpdatesPart | CustomPart[Any]]: ...
 
@@ -1390,6 +1486,7 @@ class Graph(
         stream_mode: Sequence[Literal["updates", "messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[UpdatesPart | MessagesPart]: ...
 
@@ -1401,6 +1498,7 @@ class Graph(
         stream_mode: Sequence[Literal["updates", "messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[UpdatesPart | MessagesPart]: ...
 
@@ -1422,6 +1520,7 @@ class Graph(
         stream_mode: Sequence[Literal["updates", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[UpdatesPart | TasksPart[_N, _I, _U]]: ...
 
@@ -1433,6 +1532,7 @@ class Graph(
         stream_mode: Sequence[Literal["updates", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[UpdatesPart | TasksPart[Any, Any, Any]]: ...
 
@@ -1454,6 +1554,7 @@ class Graph(
         stream_mode: Sequence[Literal["updates", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[UpdatesPart | DebugPart[_N, _I, _U]]: ...
 
@@ -1465,6 +1566,7 @@ class Graph(
         stream_mode: Sequence[Literal["updates", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[UpdatesPart | DebugPart[Any, Any, Any]]: ...
 
@@ -1486,6 +1588,7 @@ class Graph(
         stream_mode: Sequence[Literal["custom", "messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[CustomPart[_C] | MessagesPart]: ...
 
@@ -1497,6 +1600,7 @@ class Graph(
         stream_mode: Sequence[Literal["custom", "messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[CustomPart[Any] | MessagesPart]: ...
 
@@ -1518,6 +1622,7 @@ class Graph(
         stream_mode: Sequence[Literal["custom", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[CustomPart[_C] | TasksPart[_N, _I, _U]]: ...
 
@@ -1529,6 +1634,7 @@ class Graph(
         stream_mode: Sequence[Literal["custom", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[CustomPart[Any] | TasksPart[Any, Any, Any]]: ...
 
@@ -1550,6 +1656,7 @@ class Graph(
         stream_mode: Sequence[Literal["custom", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[CustomPart[_C] | DebugPart[_N, _I, _U]]: ...
 
@@ -1561,6 +1668,7 @@ class Graph(
         stream_mode: Sequence[Literal["custom", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[CustomPart[Any] | DebugPart[Any, Any, Any]]: ...
 
@@ -1582,6 +1690,7 @@ class Graph(
         stream_mode: Sequence[Literal["messages", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[MessagesPart | TasksPart[_N, _I, _U]]: ...
 
@@ -1593,6 +1702,7 @@ class Graph(
         stream_mode: Sequence[Literal["messages", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[MessagesPart | TasksPart[Any, Any, Any]]: ...
 
@@ -1614,6 +1724,7 @@ class Graph(
         stream_mode: Sequence[Literal["messages", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[MessagesPart | DebugPart[_N, _I, _U]]: ...
 
@@ -1625,6 +1736,7 @@ class Graph(
         stream_mode: Sequence[Literal["messages", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[MessagesPart | DebugPart[Any, Any, Any]]: ...
 
@@ -1646,6 +1758,7 @@ class Graph(
         stream_mode: Sequence[Literal["tasks", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[TasksPart[_N, _I, _U] | DebugPart[_N, _I, _U]]: ...
 
@@ -1657,6 +1770,7 @@ class Graph(
         stream_mode: Sequence[Literal["tasks", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[TasksPart[Any, Any, Any] | DebugPart[Any, Any, Any]]: ...
 
@@ -1668,6 +1782,7 @@ class Graph(
         stream_mode: StreamMode | Sequence[StreamMode] | None = ...,
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[StreamPart]: ...
 
@@ -1679,6 +1794,7 @@ class Graph(
         stream_mode: StreamMode | Sequence[StreamMode] | None = ...,
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v1"] = ...,
     ) -> AsyncIterator[Any]: ...
 
@@ -1689,13 +1805,16 @@ class Graph(
         stream_mode: StreamMode | Sequence[StreamMode] | None = None,
         subgraphs: bool = False,
         config: Config | None = None,
+        context: Any = None,
         version: Version = "v1",
     ) -> AsyncIterator[Any]:
         """Async twin of :meth:`stream_chunks`."""
         _check_version(version)
         mode = default_mode() if stream_mode is None else stream_mode
-        if self.checkpointer is not None:
-            config = _on_saver(config, self.checkpointer)
+        if self._given is not None:
+            config = _with_given(config, self._given)
+        if context is not None:
+            config = with_context(config, context)
         events = _drive.astream(self.plan, input, mode, subgraphs, config)
         if version == "v2":
             return ashape_parts(events, _values_mapper(self.plan))
@@ -1709,6 +1828,7 @@ class Graph(
         stream_mode: Literal["values"] | Sequence[Literal["values"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[ValuesT]: ...
 
     @overload
@@ -1719,6 +1839,7 @@ class Graph(
         stream_mode: Literal["updates"] | Sequence[Literal["updates"]] = ...,
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[UpdatesT]: ...
 
     @overload
@@ -1729,6 +1850,7 @@ class Graph(
         stream_mode: Literal["custom"] | Sequence[Literal["custom"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[CustomT]: ...
 
     @overload
@@ -1739,6 +1861,7 @@ class Graph(
         stream_mode: Literal["messages"] | Sequence[Literal["messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[MessagesT]: ...
 
     @overload
@@ -1749,6 +1872,7 @@ class Graph(
         stream_mode: Literal["tasks"] | Sequence[Literal["tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[TasksT]: ...
 
     @overload
@@ -1759,6 +1883,7 @@ class Graph(
         stream_mode: Literal["debug"] | Sequence[Literal["debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[DebugT]: ...
 
     @overload
@@ -1769,6 +1894,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "updates"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[ValuesT | UpdatesT]: ...
 
     @overload
@@ -1779,6 +1905,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "custom"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[ValuesT | CustomT]: ...
 
     @overload
@@ -1789,6 +1916,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[ValuesT | MessagesT]: ...
 
     @overload
@@ -1799,6 +1927,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[ValuesT | TasksT]: ...
 
     @overload
@@ -1809,6 +1938,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[ValuesT | DebugT]: ...
 
     @overload
@@ -1819,6 +1949,7 @@ class Graph(
         stream_mode: Sequence[Literal["updates", "custom"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[UpdatesT | CustomT]: ...
 
     @overload
@@ -1829,6 +1960,7 @@ class Graph(
         stream_mode: Sequence[Literal["updates", "messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[UpdatesT | MessagesT]: ...
 
     @overload
@@ -1839,6 +1971,7 @@ class Graph(
         stream_mode: Sequence[Literal["updates", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[UpdatesT | TasksT]: ...
 
     @overload
@@ -1849,6 +1982,7 @@ class Graph(
         stream_mode: Sequence[Literal["updates", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[UpdatesT | DebugT]: ...
 
     @overload
@@ -1859,6 +1993,7 @@ class Graph(
         stream_mode: Sequence[Literal["custom", "messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[CustomT | MessagesT]: ...
 
     @overload
@@ -1869,6 +2004,7 @@ class Graph(
         stream_mode: Sequence[Literal["custom", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[CustomT | TasksT]: ...
 
     @overload
@@ -1879,6 +2015,7 @@ class Graph(
         stream_mode: Sequence[Literal["custom", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[CustomT | DebugT]: ...
 
     @overload
@@ -1889,6 +2026,7 @@ class Graph(
         stream_mode: Sequence[Literal["messages", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[MessagesT | TasksT]: ...
 
     @overload
@@ -1899,6 +2037,7 @@ class Graph(
         stream_mode: Sequence[Literal["messages", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[MessagesT | DebugT]: ...
 
     @overload
@@ -1909,6 +2048,7 @@ class Graph(
         stream_mode: Sequence[Literal["tasks", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[TasksT | DebugT]: ...
 
     @overload
@@ -1919,6 +2059,7 @@ class Graph(
         stream_mode: StreamMode | Sequence[StreamMode] = ...,
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[EventT]: ...
 
     def stream(
@@ -1928,6 +2069,7 @@ class Graph(
         stream_mode: StreamMode | Sequence[StreamMode] = "updates",
         subgraphs: bool = False,
         config: Config | None = None,
+        context: Any = None,
     ) -> Iterator[Any]:
         """Run the graph, yielding the events of the requested stream modes.
 
@@ -1936,9 +2078,12 @@ class Graph(
             stream_mode: one mode, or several (a list or tuple).
             subgraphs: include the events of subgraphs, each with its namespace.
             config: recursion limit, tags, metadata, run id, configurable values.
+            context: the run's context, which its nodes read with ``get_context()``.
         """
-        if self.checkpointer is not None:
-            config = _on_saver(config, self.checkpointer)
+        if self._given is not None:
+            config = _with_given(config, self._given)
+        if context is not None:
+            config = with_context(config, context)
         return _drive.stream(self.plan, input, stream_mode, subgraphs, config)
 
     @overload
@@ -1949,6 +2094,7 @@ class Graph(
         stream_mode: Literal["values"] | Sequence[Literal["values"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[ValuesT]: ...
 
     @overload
@@ -1959,6 +2105,7 @@ class Graph(
         stream_mode: Literal["updates"] | Sequence[Literal["updates"]] = ...,
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[UpdatesT]: ...
 
     @overload
@@ -1969,6 +2116,7 @@ class Graph(
         stream_mode: Literal["custom"] | Sequence[Literal["custom"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[CustomT]: ...
 
     @overload
@@ -1979,6 +2127,7 @@ class Graph(
         stream_mode: Literal["messages"] | Sequence[Literal["messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[MessagesT]: ...
 
     @overload
@@ -1989,6 +2138,7 @@ class Graph(
         stream_mode: Literal["tasks"] | Sequence[Literal["tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[TasksT]: ...
 
     @overload
@@ -1999,6 +2149,7 @@ class Graph(
         stream_mode: Literal["debug"] | Sequence[Literal["debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[DebugT]: ...
 
     @overload
@@ -2009,6 +2160,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "updates"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[ValuesT | UpdatesT]: ...
 
     @overload
@@ -2019,6 +2171,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "custom"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[ValuesT | CustomT]: ...
 
     @overload
@@ -2029,6 +2182,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[ValuesT | MessagesT]: ...
 
     @overload
@@ -2039,6 +2193,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[ValuesT | TasksT]: ...
 
     @overload
@@ -2049,6 +2204,7 @@ class Graph(
         stream_mode: Sequence[Literal["values", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[ValuesT | DebugT]: ...
 
     @overload
@@ -2059,6 +2215,7 @@ class Graph(
         stream_mode: Sequence[Literal["updates", "custom"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[UpdatesT | CustomT]: ...
 
     @overload
@@ -2069,6 +2226,7 @@ class Graph(
         stream_mode: Sequence[Literal["updates", "messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[UpdatesT | MessagesT]: ...
 
     @overload
@@ -2079,6 +2237,7 @@ class Graph(
         stream_mode: Sequence[Literal["updates", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[UpdatesT | TasksT]: ...
 
     @overload
@@ -2089,6 +2248,7 @@ class Graph(
         stream_mode: Sequence[Literal["updates", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[UpdatesT | DebugT]: ...
 
     @overload
@@ -2099,6 +2259,7 @@ class Graph(
         stream_mode: Sequence[Literal["custom", "messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[CustomT | MessagesT]: ...
 
     @overload
@@ -2109,6 +2270,7 @@ class Graph(
         stream_mode: Sequence[Literal["custom", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[CustomT | TasksT]: ...
 
     @overload
@@ -2119,6 +2281,7 @@ class Graph(
         stream_mode: Sequence[Literal["custom", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[CustomT | DebugT]: ...
 
     @overload
@@ -2129,6 +2292,7 @@ class Graph(
         stream_mode: Sequence[Literal["messages", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[MessagesT | TasksT]: ...
 
     @overload
@@ -2139,6 +2303,7 @@ class Graph(
         stream_mode: Sequence[Literal["messages", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[MessagesT | DebugT]: ...
 
     @overload
@@ -2149,6 +2314,7 @@ class Graph(
         stream_mode: Sequence[Literal["tasks", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[TasksT | DebugT]: ...
 
     @overload
@@ -2159,6 +2325,7 @@ class Graph(
         stream_mode: StreamMode | Sequence[StreamMode] = ...,
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[EventT]: ...
 
     def astream(
@@ -2168,10 +2335,13 @@ class Graph(
         stream_mode: StreamMode | Sequence[StreamMode] = "updates",
         subgraphs: bool = False,
         config: Config | None = None,
+        context: Any = None,
     ) -> AsyncIterator[Any]:
         """Async twin of :meth:`stream`."""
-        if self.checkpointer is not None:
-            config = _on_saver(config, self.checkpointer)
+        if self._given is not None:
+            config = _with_given(config, self._given)
+        if context is not None:
+            config = with_context(config, context)
         return _drive.astream(self.plan, input, stream_mode, subgraphs, config)
 
 
@@ -2197,13 +2367,21 @@ class GraphWithSubgraphs(
 ):
     """A compiled graph with subgraphs: ``subgraphs=True`` adds their events."""
 
-    __slots__ = ("checkpointer", "plan")
+    __slots__ = ("_given", "cache", "checkpointer", "plan")
 
-    def __init__(self, plan: Plan, checkpointer: Any = None) -> None:
+    def __init__(self, plan: Plan, checkpointer: Any = None, cache: Any = None) -> None:
         self.plan = plan
         """The graph as the engine runs it."""
         self.checkpointer = checkpointer
         """Where runs on a thread keep their checkpoints (see :meth:`with_checkpointer`)."""
+        self.cache = cache
+        """Where nodes with a cache policy keep their writes (see :meth:`with_cache`)."""
+        given: dict[str, Any] = {}
+        if checkpointer is not None:
+            given[CHECKPOINTER] = checkpointer
+        if cache is not None:
+            given[CACHE] = cache
+        self._given = given or None
 
     def __repr__(self) -> str:
         return f"<graph {self.plan.name!r}>"
@@ -2216,14 +2394,26 @@ class GraphWithSubgraphs(
         the thread's checkpoint. ``checkpointer`` is any of
         :mod:`flowc.savers`' savers (or LangGraph's).
         """
-        return type(self)(self.plan, checkpointer)
+        return type(self)(self.plan, checkpointer, self.cache)
 
-    def invoke(self, input: InputT, *, config: Config | None = None) -> OutputT:
+    def with_cache(self, cache: Any) -> Self:
+        """This graph, with its nodes' cache policies keeping their writes in ``cache``.
+
+        ``cache`` is one of :mod:`flowc.runtime.caches`' caches (in memory, or a
+        SQLite file); without one, a cache policy caches nothing, as in LangGraph.
+        """
+        return type(self)(self.plan, self.checkpointer, cache)
+
+    def invoke(
+        self, input: InputT, *, config: Config | None = None, context: Any = None
+    ) -> OutputT:
         """Run the graph to the end and return its final values."""
         # _drive.invoke, written out: the call is a noticeable part of a short run
         plan = self.plan
-        if self.checkpointer is not None:
-            config = _on_saver(config, self.checkpointer)
+        if self._given is not None:
+            config = _with_given(config, self._given)
+        if context is not None:
+            config = with_context(config, context)
         run = Run.start(plan.name, (), False, config, plan.limit, plan.stateful)
         # on a thread, None (or a Command) goes on from its checkpoint
         values, wrote = plan.start(input) if type(input) is dict else _drive.start(plan, run, input)
@@ -2233,10 +2423,14 @@ class GraphWithSubgraphs(
             pass
         return run.result  # type: ignore[return-value]
 
-    async def ainvoke(self, input: InputT, *, config: Config | None = None) -> OutputT:
+    async def ainvoke(
+        self, input: InputT, *, config: Config | None = None, context: Any = None
+    ) -> OutputT:
         """Async twin of :meth:`invoke`."""
-        if self.checkpointer is not None:
-            config = _on_saver(config, self.checkpointer)
+        if self._given is not None:
+            config = _with_given(config, self._given)
+        if context is not None:
+            config = with_context(config, context)
         return await _drive.ainvoke(self.plan, input, config)  # type: ignore[return-value]
 
     def resume(self, *, config: Config) -> OutputT:
@@ -2355,6 +2549,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["values"] | Sequence[Literal["values"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[ValuesPart[_S | _I]]: ...
 
@@ -2366,6 +2561,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["values"] | Sequence[Literal["values"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[ValuesPart[Any]]: ...
 
@@ -2394,6 +2590,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["updates"] | Sequence[Literal["updates"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[UpdatesPart]: ...
 
@@ -2405,6 +2602,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["updates"] | Sequence[Literal["updates"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[UpdatesPart]: ...
 
@@ -2433,6 +2631,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["custom"] | Sequence[Literal["custom"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[CustomPart[_C]]: ...
 
@@ -2444,6 +2643,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["custom"] | Sequence[Literal["custom"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[CustomPart[Any]]: ...
 
@@ -2472,6 +2672,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["messages"] | Sequence[Literal["messages"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[MessagesPart]: ...
 
@@ -2483,6 +2684,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["messages"] | Sequence[Literal["messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[MessagesPart]: ...
 
@@ -2511,6 +2713,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["tasks"] | Sequence[Literal["tasks"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[TasksPart[_N, _I, _U]]: ...
 
@@ -2522,6 +2725,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["tasks"] | Sequence[Literal["tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[TasksPart[Any, Any, Any]]: ...
 
@@ -2550,6 +2754,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["debug"] | Sequence[Literal["debug"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[DebugPart[_N, _I, _U]]: ...
 
@@ -2561,6 +2766,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["debug"] | Sequence[Literal["debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[DebugPart[Any, Any, Any]]: ...
 
@@ -2589,6 +2795,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "updates"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[ValuesPart[_S | _I] | UpdatesPart]: ...
 
@@ -2600,6 +2807,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "updates"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[ValuesPart[Any] | UpdatesPart]: ...
 
@@ -2628,6 +2836,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "custom"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[ValuesPart[_S | _I] | CustomPart[_C]]: ...
 
@@ -2639,6 +2848,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "custom"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[ValuesPart[Any] | CustomPart[Any]]: ...
 
@@ -2667,6 +2877,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "messages"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[ValuesPart[_S | _I] | MessagesPart]: ...
 
@@ -2678,6 +2889,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[ValuesPart[Any] | MessagesPart]: ...
 
@@ -2706,6 +2918,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "tasks"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[ValuesPart[_S | _I] | TasksPart[_N, _I, _U]]: ...
 
@@ -2717,6 +2930,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[ValuesPart[Any] | TasksPart[Any, Any, Any]]: ...
 
@@ -2745,6 +2959,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "debug"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[ValuesPart[_S | _I] | DebugPart[_N, _I, _U]]: ...
 
@@ -2756,6 +2971,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[ValuesPart[Any] | DebugPart[Any, Any, Any]]: ...
 
@@ -2784,6 +3000,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "custom"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[UpdatesPart | CustomPart[_C]]: ...
 
@@ -2795,6 +3012,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "custom"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[UpdatesPart | CustomPart[Any]]: ...
 
@@ -2823,6 +3041,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "messages"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[UpdatesPart | MessagesPart]: ...
 
@@ -2834,6 +3053,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[UpdatesPart | MessagesPart]: ...
 
@@ -2862,6 +3082,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "tasks"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[UpdatesPart | TasksPart[_N, _I, _U]]: ...
 
@@ -2873,6 +3094,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[UpdatesPart | TasksPart[Any, Any, Any]]: ...
 
@@ -2901,6 +3123,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "debug"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[UpdatesPart | DebugPart[_N, _I, _U]]: ...
 
@@ -2912,6 +3135,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[UpdatesPart | DebugPart[Any, Any, Any]]: ...
 
@@ -2940,6 +3164,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["custom", "messages"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[CustomPart[_C] | MessagesPart]: ...
 
@@ -2951,6 +3176,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["custom", "messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[CustomPart[Any] | MessagesPart]: ...
 
@@ -2979,6 +3205,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["custom", "tasks"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[CustomPart[_C] | TasksPart[_N, _I, _U]]: ...
 
@@ -2990,6 +3217,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["custom", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[CustomPart[Any] | TasksPart[Any, Any, Any]]: ...
 
@@ -3018,6 +3246,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["custom", "debug"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[CustomPart[_C] | DebugPart[_N, _I, _U]]: ...
 
@@ -3029,6 +3258,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["custom", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[CustomPart[Any] | DebugPart[Any, Any, Any]]: ...
 
@@ -3057,6 +3287,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["messages", "tasks"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[MessagesPart | TasksPart[_N, _I, _U]]: ...
 
@@ -3068,6 +3299,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["messages", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[MessagesPart | TasksPart[Any, Any, Any]]: ...
 
@@ -3096,6 +3328,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["messages", "debug"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[MessagesPart | DebugPart[_N, _I, _U]]: ...
 
@@ -3107,6 +3340,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["messages", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[MessagesPart | DebugPart[Any, Any, Any]]: ...
 
@@ -3135,6 +3369,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["tasks", "debug"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[TasksPart[_N, _I, _U] | DebugPart[_N, _I, _U]]: ...
 
@@ -3146,6 +3381,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["tasks", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[TasksPart[Any, Any, Any] | DebugPart[Any, Any, Any]]: ...
 
@@ -3157,6 +3393,7 @@ class GraphWithSubgraphs(
         stream_mode: StreamMode | Sequence[StreamMode] | None = ...,
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> Iterator[StreamPart]: ...
 
@@ -3168,6 +3405,7 @@ class GraphWithSubgraphs(
         stream_mode: StreamMode | Sequence[StreamMode] | None = ...,
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v1"] = ...,
     ) -> Iterator[Any]: ...
 
@@ -3178,6 +3416,7 @@ class GraphWithSubgraphs(
         stream_mode: StreamMode | Sequence[StreamMode] | None = None,
         subgraphs: bool = False,
         config: Config | None = None,
+        context: Any = None,
         version: Version = "v1",
     ) -> Iterator[Any]:
         """LangGraph's items, exactly as ``CompiledStateGraph.stream`` yields them.
@@ -3187,8 +3426,10 @@ class GraphWithSubgraphs(
         """
         _check_version(version)
         mode = default_mode() if stream_mode is None else stream_mode
-        if self.checkpointer is not None:
-            config = _on_saver(config, self.checkpointer)
+        if self._given is not None:
+            config = _with_given(config, self._given)
+        if context is not None:
+            config = with_context(config, context)
         events = _drive.stream(self.plan, input, mode, subgraphs, config)
         if version == "v2":
             return shape_parts(events, _values_mapper(self.plan))
@@ -3219,6 +3460,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["values"] | Sequence[Literal["values"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[ValuesPart[_S | _I]]: ...
 
@@ -3230,6 +3472,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["values"] | Sequence[Literal["values"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[ValuesPart[Any]]: ...
 
@@ -3258,6 +3501,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["updates"] | Sequence[Literal["updates"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[UpdatesPart]: ...
 
@@ -3269,6 +3513,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["updates"] | Sequence[Literal["updates"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[UpdatesPart]: ...
 
@@ -3297,6 +3542,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["custom"] | Sequence[Literal["custom"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[CustomPart[_C]]: ...
 
@@ -3308,6 +3554,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["custom"] | Sequence[Literal["custom"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[CustomPart[Any]]: ...
 
@@ -3336,6 +3583,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["messages"] | Sequence[Literal["messages"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[MessagesPart]: ...
 
@@ -3347,6 +3595,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["messages"] | Sequence[Literal["messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[MessagesPart]: ...
 
@@ -3375,6 +3624,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["tasks"] | Sequence[Literal["tasks"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[TasksPart[_N, _I, _U]]: ...
 
@@ -3386,6 +3636,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["tasks"] | Sequence[Literal["tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[TasksPart[Any, Any, Any]]: ...
 
@@ -3414,6 +3665,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["debug"] | Sequence[Literal["debug"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[DebugPart[_N, _I, _U]]: ...
 
@@ -3425,6 +3677,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["debug"] | Sequence[Literal["debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[DebugPart[Any, Any, Any]]: ...
 
@@ -3453,6 +3706,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "updates"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[ValuesPart[_S | _I] | UpdatesPart]: ...
 
@@ -3464,6 +3718,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "updates"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[ValuesPart[Any] | UpdatesPart]: ...
 
@@ -3492,6 +3747,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "custom"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[ValuesPart[_S | _I] | CustomPart[_C]]: ...
 
@@ -3503,6 +3759,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "custom"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[ValuesPart[Any] | CustomPart[Any]]: ...
 
@@ -3531,6 +3788,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "messages"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[ValuesPart[_S | _I] | MessagesPart]: ...
 
@@ -3542,6 +3800,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[ValuesPart[Any] | MessagesPart]: ...
 
@@ -3570,6 +3829,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "tasks"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[ValuesPart[_S | _I] | TasksPart[_N, _I, _U]]: ...
 
@@ -3581,6 +3841,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[ValuesPart[Any] | TasksPart[Any, Any, Any]]: ...
 
@@ -3609,6 +3870,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "debug"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[ValuesPart[_S | _I] | DebugPart[_N, _I, _U]]: ...
 
@@ -3620,6 +3882,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[ValuesPart[Any] | DebugPart[Any, Any, Any]]: ...
 
@@ -3648,6 +3911,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "custom"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[UpdatesPart | CustomPart[_C]]: ...
 
@@ -3659,6 +3923,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "custom"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[UpdatesPart | CustomPart[Any]]: ...
 
@@ -3687,6 +3952,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "messages"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[UpdatesPart | MessagesPart]: ...
 
@@ -3698,6 +3964,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[UpdatesPart | MessagesPart]: ...
 
@@ -3726,6 +3993,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "tasks"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[UpdatesPart | TasksPart[_N, _I, _U]]: ...
 
@@ -3737,6 +4005,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[UpdatesPart | TasksPart[Any, Any, Any]]: ...
 
@@ -3765,6 +4034,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "debug"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[UpdatesPart | DebugPart[_N, _I, _U]]: ...
 
@@ -3776,6 +4046,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[UpdatesPart | DebugPart[Any, Any, Any]]: ...
 
@@ -3804,6 +4075,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["custom", "messages"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[CustomPart[_C] | MessagesPart]: ...
 
@@ -3815,6 +4087,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["custom", "messages"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[CustomPart[Any] | MessagesPart]: ...
 
@@ -3843,6 +4116,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["custom", "tasks"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[CustomPart[_C] | TasksPart[_N, _I, _U]]: ...
 
@@ -3854,6 +4128,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["custom", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[CustomPart[Any] | TasksPart[Any, Any, Any]]: ...
 
@@ -3882,6 +4157,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["custom", "debug"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[CustomPart[_C] | DebugPart[_N, _I, _U]]: ...
 
@@ -3893,6 +4169,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["custom", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[CustomPart[Any] | DebugPart[Any, Any, Any]]: ...
 
@@ -3921,6 +4198,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["messages", "tasks"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[MessagesPart | TasksPart[_N, _I, _U]]: ...
 
@@ -3932,6 +4210,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["messages", "tasks"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[MessagesPart | TasksPart[Any, Any, Any]]: ...
 
@@ -3960,6 +4239,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["messages", "debug"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[MessagesPart | DebugPart[_N, _I, _U]]: ...
 
@@ -3971,6 +4251,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["messages", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[MessagesPart | DebugPart[Any, Any, Any]]: ...
 
@@ -3999,6 +4280,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["tasks", "debug"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[TasksPart[_N, _I, _U] | DebugPart[_N, _I, _U]]: ...
 
@@ -4010,6 +4292,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["tasks", "debug"]],
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[TasksPart[Any, Any, Any] | DebugPart[Any, Any, Any]]: ...
 
@@ -4021,6 +4304,7 @@ class GraphWithSubgraphs(
         stream_mode: StreamMode | Sequence[StreamMode] | None = ...,
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v2"],
     ) -> AsyncIterator[StreamPart]: ...
 
@@ -4032,6 +4316,7 @@ class GraphWithSubgraphs(
         stream_mode: StreamMode | Sequence[StreamMode] | None = ...,
         subgraphs: bool = ...,
         config: Config | None = ...,
+        context: Any = ...,
         version: Literal["v1"] = ...,
     ) -> AsyncIterator[Any]: ...
 
@@ -4042,13 +4327,16 @@ class GraphWithSubgraphs(
         stream_mode: StreamMode | Sequence[StreamMode] | None = None,
         subgraphs: bool = False,
         config: Config | None = None,
+        context: Any = None,
         version: Version = "v1",
     ) -> AsyncIterator[Any]:
         """Async twin of :meth:`stream_chunks`."""
         _check_version(version)
         mode = default_mode() if stream_mode is None else stream_mode
-        if self.checkpointer is not None:
-            config = _on_saver(config, self.checkpointer)
+        if self._given is not None:
+            config = _with_given(config, self._given)
+        if context is not None:
+            config = with_context(config, context)
         events = _drive.astream(self.plan, input, mode, subgraphs, config)
         if version == "v2":
             return ashape_parts(events, _values_mapper(self.plan))
@@ -4062,6 +4350,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["values"] | Sequence[Literal["values"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[ValuesT]: ...
 
     @overload
@@ -4072,6 +4361,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["values"] | Sequence[Literal["values"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[SubValuesT]: ...
 
     @overload
@@ -4082,6 +4372,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["updates"] | Sequence[Literal["updates"]] = ...,
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[UpdatesT]: ...
 
     @overload
@@ -4092,6 +4383,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["updates"] | Sequence[Literal["updates"]] = ...,
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[SubUpdatesT]: ...
 
     @overload
@@ -4102,6 +4394,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["custom"] | Sequence[Literal["custom"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[CustomT]: ...
 
     @overload
@@ -4112,6 +4405,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["custom"] | Sequence[Literal["custom"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[SubCustomT]: ...
 
     @overload
@@ -4122,6 +4416,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["messages"] | Sequence[Literal["messages"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[MessagesT]: ...
 
     @overload
@@ -4132,6 +4427,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["messages"] | Sequence[Literal["messages"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[SubMessagesT]: ...
 
     @overload
@@ -4142,6 +4438,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["tasks"] | Sequence[Literal["tasks"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[TasksT]: ...
 
     @overload
@@ -4152,6 +4449,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["tasks"] | Sequence[Literal["tasks"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[SubTasksT]: ...
 
     @overload
@@ -4162,6 +4460,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["debug"] | Sequence[Literal["debug"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[DebugT]: ...
 
     @overload
@@ -4172,6 +4471,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["debug"] | Sequence[Literal["debug"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[SubDebugT]: ...
 
     @overload
@@ -4182,6 +4482,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "updates"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[ValuesT | UpdatesT]: ...
 
     @overload
@@ -4192,6 +4493,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "updates"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[SubValuesT | SubUpdatesT]: ...
 
     @overload
@@ -4202,6 +4504,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "custom"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[ValuesT | CustomT]: ...
 
     @overload
@@ -4212,6 +4515,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "custom"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[SubValuesT | SubCustomT]: ...
 
     @overload
@@ -4222,6 +4526,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "messages"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[ValuesT | MessagesT]: ...
 
     @overload
@@ -4232,6 +4537,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "messages"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[SubValuesT | SubMessagesT]: ...
 
     @overload
@@ -4242,6 +4548,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "tasks"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[ValuesT | TasksT]: ...
 
     @overload
@@ -4252,6 +4559,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "tasks"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[SubValuesT | SubTasksT]: ...
 
     @overload
@@ -4262,6 +4570,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "debug"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[ValuesT | DebugT]: ...
 
     @overload
@@ -4272,6 +4581,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "debug"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[SubValuesT | SubDebugT]: ...
 
     @overload
@@ -4282,6 +4592,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "custom"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[UpdatesT | CustomT]: ...
 
     @overload
@@ -4292,6 +4603,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "custom"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[SubUpdatesT | SubCustomT]: ...
 
     @overload
@@ -4302,6 +4614,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "messages"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[UpdatesT | MessagesT]: ...
 
     @overload
@@ -4312,6 +4625,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "messages"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[SubUpdatesT | SubMessagesT]: ...
 
     @overload
@@ -4322,6 +4636,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "tasks"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[UpdatesT | TasksT]: ...
 
     @overload
@@ -4332,6 +4647,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "tasks"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[SubUpdatesT | SubTasksT]: ...
 
     @overload
@@ -4342,6 +4658,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "debug"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[UpdatesT | DebugT]: ...
 
     @overload
@@ -4352,6 +4669,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "debug"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[SubUpdatesT | SubDebugT]: ...
 
     @overload
@@ -4362,6 +4680,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["custom", "messages"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[CustomT | MessagesT]: ...
 
     @overload
@@ -4372,6 +4691,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["custom", "messages"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[SubCustomT | SubMessagesT]: ...
 
     @overload
@@ -4382,6 +4702,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["custom", "tasks"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[CustomT | TasksT]: ...
 
     @overload
@@ -4392,6 +4713,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["custom", "tasks"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[SubCustomT | SubTasksT]: ...
 
     @overload
@@ -4402,6 +4724,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["custom", "debug"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[CustomT | DebugT]: ...
 
     @overload
@@ -4412,6 +4735,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["custom", "debug"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[SubCustomT | SubDebugT]: ...
 
     @overload
@@ -4422,6 +4746,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["messages", "tasks"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[MessagesT | TasksT]: ...
 
     @overload
@@ -4432,6 +4757,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["messages", "tasks"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[SubMessagesT | SubTasksT]: ...
 
     @overload
@@ -4442,6 +4768,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["messages", "debug"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[MessagesT | DebugT]: ...
 
     @overload
@@ -4452,6 +4779,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["messages", "debug"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[SubMessagesT | SubDebugT]: ...
 
     @overload
@@ -4462,6 +4790,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["tasks", "debug"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[TasksT | DebugT]: ...
 
     @overload
@@ -4472,6 +4801,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["tasks", "debug"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[SubTasksT | SubDebugT]: ...
 
     @overload
@@ -4482,6 +4812,7 @@ class GraphWithSubgraphs(
         stream_mode: StreamMode | Sequence[StreamMode] = ...,
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[EventT]: ...
 
     @overload
@@ -4492,6 +4823,7 @@ class GraphWithSubgraphs(
         stream_mode: StreamMode | Sequence[StreamMode] = ...,
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> Iterator[SubEventT]: ...
 
     def stream(
@@ -4501,6 +4833,7 @@ class GraphWithSubgraphs(
         stream_mode: StreamMode | Sequence[StreamMode] = "updates",
         subgraphs: bool = False,
         config: Config | None = None,
+        context: Any = None,
     ) -> Iterator[Any]:
         """Run the graph, yielding the events of the requested stream modes.
 
@@ -4509,9 +4842,12 @@ class GraphWithSubgraphs(
             stream_mode: one mode, or several (a list or tuple).
             subgraphs: include the events of subgraphs, each with its namespace.
             config: recursion limit, tags, metadata, run id, configurable values.
+            context: the run's context, which its nodes read with ``get_context()``.
         """
-        if self.checkpointer is not None:
-            config = _on_saver(config, self.checkpointer)
+        if self._given is not None:
+            config = _with_given(config, self._given)
+        if context is not None:
+            config = with_context(config, context)
         return _drive.stream(self.plan, input, stream_mode, subgraphs, config)
 
     @overload
@@ -4522,6 +4858,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["values"] | Sequence[Literal["values"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[ValuesT]: ...
 
     @overload
@@ -4532,6 +4869,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["values"] | Sequence[Literal["values"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[SubValuesT]: ...
 
     @overload
@@ -4542,6 +4880,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["updates"] | Sequence[Literal["updates"]] = ...,
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[UpdatesT]: ...
 
     @overload
@@ -4552,6 +4891,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["updates"] | Sequence[Literal["updates"]] = ...,
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[SubUpdatesT]: ...
 
     @overload
@@ -4562,6 +4902,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["custom"] | Sequence[Literal["custom"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[CustomT]: ...
 
     @overload
@@ -4572,6 +4913,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["custom"] | Sequence[Literal["custom"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[SubCustomT]: ...
 
     @overload
@@ -4582,6 +4924,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["messages"] | Sequence[Literal["messages"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[MessagesT]: ...
 
     @overload
@@ -4592,6 +4935,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["messages"] | Sequence[Literal["messages"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[SubMessagesT]: ...
 
     @overload
@@ -4602,6 +4946,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["tasks"] | Sequence[Literal["tasks"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[TasksT]: ...
 
     @overload
@@ -4612,6 +4957,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["tasks"] | Sequence[Literal["tasks"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[SubTasksT]: ...
 
     @overload
@@ -4622,6 +4968,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["debug"] | Sequence[Literal["debug"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[DebugT]: ...
 
     @overload
@@ -4632,6 +4979,7 @@ class GraphWithSubgraphs(
         stream_mode: Literal["debug"] | Sequence[Literal["debug"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[SubDebugT]: ...
 
     @overload
@@ -4642,6 +4990,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "updates"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[ValuesT | UpdatesT]: ...
 
     @overload
@@ -4652,6 +5001,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "updates"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[SubValuesT | SubUpdatesT]: ...
 
     @overload
@@ -4662,6 +5012,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "custom"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[ValuesT | CustomT]: ...
 
     @overload
@@ -4672,6 +5023,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "custom"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[SubValuesT | SubCustomT]: ...
 
     @overload
@@ -4682,6 +5034,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "messages"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[ValuesT | MessagesT]: ...
 
     @overload
@@ -4692,6 +5045,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "messages"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[SubValuesT | SubMessagesT]: ...
 
     @overload
@@ -4702,6 +5056,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "tasks"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[ValuesT | TasksT]: ...
 
     @overload
@@ -4712,6 +5067,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "tasks"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[SubValuesT | SubTasksT]: ...
 
     @overload
@@ -4722,6 +5078,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "debug"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[ValuesT | DebugT]: ...
 
     @overload
@@ -4732,6 +5089,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["values", "debug"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[SubValuesT | SubDebugT]: ...
 
     @overload
@@ -4742,6 +5100,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "custom"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[UpdatesT | CustomT]: ...
 
     @overload
@@ -4752,6 +5111,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "custom"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[SubUpdatesT | SubCustomT]: ...
 
     @overload
@@ -4762,6 +5122,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "messages"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[UpdatesT | MessagesT]: ...
 
     @overload
@@ -4772,6 +5133,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "messages"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[SubUpdatesT | SubMessagesT]: ...
 
     @overload
@@ -4782,6 +5144,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "tasks"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[UpdatesT | TasksT]: ...
 
     @overload
@@ -4792,6 +5155,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "tasks"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[SubUpdatesT | SubTasksT]: ...
 
     @overload
@@ -4802,6 +5166,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "debug"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[UpdatesT | DebugT]: ...
 
     @overload
@@ -4812,6 +5177,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["updates", "debug"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[SubUpdatesT | SubDebugT]: ...
 
     @overload
@@ -4822,6 +5188,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["custom", "messages"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[CustomT | MessagesT]: ...
 
     @overload
@@ -4832,6 +5199,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["custom", "messages"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[SubCustomT | SubMessagesT]: ...
 
     @overload
@@ -4842,6 +5210,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["custom", "tasks"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[CustomT | TasksT]: ...
 
     @overload
@@ -4852,6 +5221,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["custom", "tasks"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[SubCustomT | SubTasksT]: ...
 
     @overload
@@ -4862,6 +5232,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["custom", "debug"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[CustomT | DebugT]: ...
 
     @overload
@@ -4872,6 +5243,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["custom", "debug"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[SubCustomT | SubDebugT]: ...
 
     @overload
@@ -4882,6 +5254,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["messages", "tasks"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[MessagesT | TasksT]: ...
 
     @overload
@@ -4892,6 +5265,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["messages", "tasks"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[SubMessagesT | SubTasksT]: ...
 
     @overload
@@ -4902,6 +5276,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["messages", "debug"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[MessagesT | DebugT]: ...
 
     @overload
@@ -4912,6 +5287,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["messages", "debug"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[SubMessagesT | SubDebugT]: ...
 
     @overload
@@ -4922,6 +5298,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["tasks", "debug"]],
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[TasksT | DebugT]: ...
 
     @overload
@@ -4932,6 +5309,7 @@ class GraphWithSubgraphs(
         stream_mode: Sequence[Literal["tasks", "debug"]],
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[SubTasksT | SubDebugT]: ...
 
     @overload
@@ -4942,6 +5320,7 @@ class GraphWithSubgraphs(
         stream_mode: StreamMode | Sequence[StreamMode] = ...,
         subgraphs: Literal[False] = ...,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[EventT]: ...
 
     @overload
@@ -4952,6 +5331,7 @@ class GraphWithSubgraphs(
         stream_mode: StreamMode | Sequence[StreamMode] = ...,
         subgraphs: bool,
         config: Config | None = ...,
+        context: Any = ...,
     ) -> AsyncIterator[SubEventT]: ...
 
     def astream(
@@ -4961,10 +5341,13 @@ class GraphWithSubgraphs(
         stream_mode: StreamMode | Sequence[StreamMode] = "updates",
         subgraphs: bool = False,
         config: Config | None = None,
+        context: Any = None,
     ) -> AsyncIterator[Any]:
         """Async twin of :meth:`stream`."""
-        if self.checkpointer is not None:
-            config = _on_saver(config, self.checkpointer)
+        if self._given is not None:
+            config = _with_given(config, self._given)
+        if context is not None:
+            config = with_context(config, context)
         return _drive.astream(self.plan, input, stream_mode, subgraphs, config)
 
 

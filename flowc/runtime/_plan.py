@@ -8,7 +8,7 @@ runs one plan per run. Standard library only, as all of the runtime.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Generator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from .config import DEFAULT_RECURSION_LIMIT
 from .control import PARENT, ParentCommand, as_command, as_send
@@ -36,6 +36,17 @@ Writes = dict[str, Any] | None
 """What a task wrote: a dict of state keys, or ``None`` for nothing."""
 Goto = tuple[str, ...]
 """The nodes a task leads to (from its edges and routers)."""
+
+
+class Guards(TypedDict, total=False):
+    """A node's policies (see :meth:`Node.guard`)."""
+
+    retry: Sequence[RetryPolicy]
+    defer: bool
+    cache: CachePolicy | None
+    cache_ns: tuple[str, ...]
+    error_handler: Node | None
+    timeout: TimeoutPolicy | None
 
 
 class Node:
@@ -175,16 +186,7 @@ class Node:
         if retry:
             self.guard(retry=retry)
 
-    def guard(
-        self,
-        *,
-        retry: Sequence[RetryPolicy] = (),
-        defer: bool = False,
-        cache: CachePolicy | None = None,
-        cache_ns: tuple[str, ...] = (),
-        error_handler: Node | None = None,
-        timeout: TimeoutPolicy | None = None,
-    ) -> None:
+    def guard(self, **policies: Unpack[Guards]) -> None:
         """Give the node policies (before it runs): ``retry`` runs a failed attempt again;
         ``defer`` makes it wait until nothing else is left to run; ``cache`` takes what it
         wrote from the run's cache when its input was seen before (its entries under
@@ -197,6 +199,8 @@ class Node:
         retry within the task (:mod:`.policies`): the engine no longer calls its ``plain``
         function or its ``stream`` directly.
         """
+        retry, timeout = policies.get("retry", ()), policies.get("timeout")
+        cache, error_handler = policies.get("cache"), policies.get("error_handler")
         if timeout is not None:
             from .policies import sync_timeout_message, timed
 
@@ -217,11 +221,11 @@ class Node:
                 self.acall = aretrying(self.retry, self.acall)
             self.plain = None
             self.stream = None
-        if defer:
+        if policies.get("defer"):
             self.defer = True
         if cache is not None:
             self.cache = cache
-            self.cache_ns = cache_ns or ("__flowc_writes", self.name)
+            self.cache_ns = policies.get("cache_ns") or ("__flowc_writes", self.name)
         if error_handler is not None:
             self.handler = error_handler
 
@@ -282,6 +286,8 @@ class Plan:
             ``interrupt_before`` and ``interrupt_after``.
         schema: the state's fields with their declared types, which each checkpoint
             records (see :mod:`.fingerprint`).
+        step_timeout: the seconds a superstep may take (the spec's ``step_timeout``),
+            unless a run's config says otherwise.
     """
 
     __slots__ = (
@@ -308,6 +314,7 @@ class Plan:
         "schema",
         "start",
         "stateful",
+        "step_timeout",
         "subgraphs",
         "timing",
     )
@@ -330,9 +337,11 @@ class Plan:
         writes: Mapping[str, tuple[str, ...]] | None = None,
         breakpoints: tuple[tuple[str, ...], tuple[str, ...]] | None = None,
         schema: StateSchema = (),
+        step_timeout: float | None = None,
     ) -> None:
         self.name = name
         self.schema = schema
+        self.step_timeout = step_timeout
         self.breakpoints = (
             None if breakpoints is None else (frozenset(breakpoints[0]), frozenset(breakpoints[1]))
         )
@@ -381,42 +390,26 @@ class Plan:
         """Whether a node is deferred (see :meth:`Engine.hold`)."""
         self.caching = False
         """Whether a node has a cache policy (see :meth:`Engine.look_up`)."""
-        self.timing = False
+        self.timing = step_timeout is not None
         """Whether runs may limit the time of a superstep (see :meth:`Engine.use_timeout`)."""
         self.handling = False
         """Whether a node has an error handler (see :meth:`Engine.rescue`)."""
 
-    def guard(
-        self,
-        node: str,
-        *,
-        retry: Sequence[RetryPolicy] = (),
-        defer: bool = False,
-        cache: CachePolicy | None = None,
-        cache_ns: tuple[str, ...] = (),
-        error_handler: Node | None = None,
-        timeout: TimeoutPolicy | None = None,
-    ) -> None:
+    def guard(self, node: str, **policies: Unpack[Guards]) -> None:
         """Give ``node`` policies, before the plan runs (see :meth:`Node.guard`).
 
         An error handler becomes one of the plan's nodes (its updates and task results
         name it), which no edge leads to.
         """
-        self.nodes[node].guard(
-            retry=retry,
-            defer=defer,
-            cache=cache,
-            cache_ns=cache_ns,
-            error_handler=error_handler,
-            timeout=timeout,
-        )
+        self.nodes[node].guard(**policies)
+        error_handler = policies.get("error_handler")
         if error_handler is not None:
             error_handler.keys = error_handler.writes or self.keys
             self.nodes[error_handler.name] = error_handler  # type: ignore[index]
             self.handling = True
-        self.guarded = self.guarded or bool(retry)
-        self.deferring = self.deferring or defer
-        self.caching = self.caching or cache is not None
+        self.guarded = self.guarded or bool(policies.get("retry"))
+        self.deferring = self.deferring or bool(policies.get("defer"))
+        self.caching = self.caching or policies.get("cache") is not None
 
     def stored(self, channels: Mapping[str, Any]) -> dict[str, Any]:
         """The state a checkpoint's ``channels`` hold, in declaration order.

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Generator, Mapping, Sequence
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any
 
 from ._engine import Plan
 from ._persist import (
@@ -29,18 +29,25 @@ from ._persist import (
     statuses,
     task_id,
 )
+from ._sansio import drive_async, drive_sync
 from ._snapshot import StateSnapshot, TaskState, astate_of, snapshot, state_of
 from ._update_plan import (
+    COPY,
+    END,
+    INPUT,
     PlannedUpdate,
+    StateUpdate,
     _route,
+    bump_versions,
     checked_updates,
     plan_update,
     split_commands,
     state_after,
+    updated_checkpoint,
 )
 from .checkpoint import checkpoint_config, uuid6
 from .errors import InvalidUpdateError
-from .fingerprint import SCHEMA_KEY, check_schema, schema_entry
+from .fingerprint import check_schema
 
 __all__ = [
     "COPY",
@@ -56,18 +63,6 @@ __all__ = [
     "state_of",
     "update_state",
 ]
-
-ValuesT = TypeVar("ValuesT")
-
-END = "__end__"
-COPY = "__copy__"
-"""``as_node`` of an update that copies the checkpoint as a ``"fork"`` (LangGraph's)."""
-INPUT = "__input__"
-PUSH = "__pregel_push"
-PULL = "__pregel_pull"
-
-StateUpdate = tuple[Any, str | None] | tuple[Any, str | None, str | None]
-"""``(values, as_node)`` or ``(values, as_node, task_id)``: one update of a superstep."""
 
 
 def _thread(config: Mapping[str, Any]) -> dict[str, Any]:
@@ -136,29 +131,13 @@ def _clear(
             written.update(update)
         branches.update(ch for ch, _ in output if ch.startswith(BRANCH))
     cleared = {ch for ch in stored if ch.startswith(BRANCH) or ch == START}
-    changed = written | branches | (cleared & set(versions))
-    if changed:
-        latest = max(versions.values()) if versions else None
-        version = next_version(latest, None)
-        for channel in changed:
-            versions[channel] = version
+    bump_versions(versions, written | branches | (cleared & set(versions)), next_version)
     channel_values = {key: values[key] for key in plan.fields if key in values and key in versions}
     for channel in sorted(branches):
         channel_values[channel] = None
-    checkpoint = {
-        "v": 4,
-        "id": str(uuid6(clock_seq=step + 1)),
-        "ts": _dt.datetime.now(_dt.UTC).isoformat(),
-        "channel_values": channel_values,
-        "channel_versions": versions,
-        "versions_seen": seen,
-        "updated_channels": None,
-    }
-    if plan.schema:
-        checkpoint[SCHEMA_KEY] = schema_entry(plan.schema)
-    metadata = {"source": "update", "step": step + 1, "parents": parents}
-    previous = base["channel_versions"]
-    new_versions = {ch: v for ch, v in versions.items() if previous.get(ch) != v}
+    checkpoint, metadata, new_versions = updated_checkpoint(
+        plan, base, step, parents, versions, channel_values, seen
+    )
     return PlannedUpdate(parent_config, (), checkpoint, metadata, new_versions)
 
 
@@ -226,21 +205,58 @@ def update_state(
     nodes those nodes lead to. ``(None, "__end__")`` drops the due tasks;
     ``(None, "__copy__")`` copies the checkpoint as a ``"fork"``.
     """
+
+    def answer(op: str, args: tuple[Any, ...]) -> Any:
+        if op != "route":
+            return getattr(saver, op)(*args)
+        as_node, goto = args
+        if not isinstance(goto, tuple):
+            raise TypeError(f"the router of node {as_node!r} is async: use aupdate_state")
+        return goto
+
+    return drive_sync(_updating(plan, saver, config, supersteps), answer)
+
+
+async def aupdate_state(
+    plan: Plan, saver: Any, config: Mapping[str, Any], supersteps: Sequence[Sequence[StateUpdate]]
+) -> dict[str, Any]:
+    """Async twin of :func:`update_state` (async routers are awaited)."""
+
+    async def answer(op: str, args: tuple[Any, ...]) -> Any:
+        if op != "route":
+            return await getattr(saver, "a" + op)(*args)
+        goto = args[1]
+        return goto if isinstance(goto, tuple) else await goto
+
+    return await drive_async(_updating(plan, saver, config, supersteps), answer)
+
+
+_Op = tuple[str, tuple[Any, ...]]
+"""What :func:`_updating` asks its driver for: a saver method (``get_tuple``, ``put``,
+``put_writes``, run as is or as its async twin) and its arguments, or ``("route", (node,
+goto))`` for a router's answer, which may be awaitable."""
+
+
+def _updating(
+    plan: Plan, saver: Any, config: Mapping[str, Any], supersteps: Sequence[Sequence[StateUpdate]]
+) -> Generator[_Op, Any, dict[str, Any]]:
+    """The rules of ``update_state``, sync and async alike: the saver's reads and writes and
+    the routers' answers are asked of the driver, which does them and sends back the result."""
     _check_supersteps(supersteps)
     plan = plan_at(plan, config)
     current = _thread(config)
     for index, updates in enumerate(supersteps):
-        saved = saver.get_tuple(current)
+        saved = yield "get_tuple", (current,)
         if saved is not None:
             check_schema(current["configurable"]["thread_id"], saved.checkpoint, plan.schema)
         superseded = False
         if index == 0 and saved is not None and current["configurable"].get("checkpoint_id"):
-            latest = saver.get_tuple(_latest(current))
+            latest = yield "get_tuple", (_latest(current),)
             superseded = latest is not None and latest.checkpoint["id"] != saved.checkpoint["id"]
         special = _special(updates)
         if special == COPY:
             parent, checkpoint, metadata = _copy(saved)
-            current = dict(saver.put(parent, checkpoint, metadata, {}))
+            current = dict((yield "put", (parent, checkpoint, metadata, {})))
             continue
         if special == END:
             planned = _clear(plan, saved, current, saver.get_next_version)
@@ -258,9 +274,7 @@ def update_state(
             values = state_after(plan, saved, checked)
             routes = []
             for (as_node, _, _), extra in zip(checked, gotos, strict=True):
-                goto = _route(plan, as_node, values)
-                if not isinstance(goto, tuple):
-                    raise TypeError(f"the router of node {as_node!r} is async: use aupdate_state")
+                goto = yield "route", (as_node, _route(plan, as_node, values))
                 routes.append(goto + extra)
             planned = plan_update(
                 plan,
@@ -273,71 +287,21 @@ def update_state(
                 stored_sends=partial(saver_sends, saver),
             )
         for tid, writes in planned.writes:
-            saver.put_writes(planned.parent_config, writes, tid, "")
+            yield "put_writes", (planned.parent_config, writes, tid, "")
         current = dict(
-            saver.put(
-                planned.parent_config, planned.checkpoint, planned.metadata, planned.new_versions
+            (
+                yield (
+                    "put",
+                    (
+                        planned.parent_config,
+                        planned.checkpoint,
+                        planned.metadata,
+                        planned.new_versions,
+                    ),
+                )
             )
         )
-    return _mapped(current, saver.get_tuple(current))
-
-
-async def aupdate_state(
-    plan: Plan, saver: Any, config: Mapping[str, Any], supersteps: Sequence[Sequence[StateUpdate]]
-) -> dict[str, Any]:
-    """Async twin of :func:`update_state` (async routers are awaited)."""
-    _check_supersteps(supersteps)
-    plan = plan_at(plan, config)
-    current = _thread(config)
-    for index, updates in enumerate(supersteps):
-        saved = await saver.aget_tuple(current)
-        if saved is not None:
-            check_schema(current["configurable"]["thread_id"], saved.checkpoint, plan.schema)
-        superseded = False
-        if index == 0 and saved is not None and current["configurable"].get("checkpoint_id"):
-            latest = await saver.aget_tuple(_latest(current))
-            superseded = latest is not None and latest.checkpoint["id"] != saved.checkpoint["id"]
-        special = _special(updates)
-        if special == COPY:
-            parent, checkpoint, metadata = _copy(saved)
-            current = dict(await saver.aput(parent, checkpoint, metadata, {}))
-            continue
-        if special == END:
-            planned = _clear(plan, saved, current, saver.get_next_version)
-        elif special == INPUT:
-            planned = _as_input(
-                saved,
-                current,
-                updates[0][0],
-                superseded=superseded,
-                next_version=saver.get_next_version,
-            )
-        else:
-            updates, gotos = split_commands(plan, updates)
-            checked = checked_updates(plan, saved, updates)
-            values = state_after(plan, saved, checked)
-            routes = []
-            for (as_node, _, _), extra in zip(checked, gotos, strict=True):
-                goto = _route(plan, as_node, values)
-                routes.append((goto if isinstance(goto, tuple) else await goto) + extra)
-            planned = plan_update(
-                plan,
-                saved,
-                current,
-                checked,
-                routes,
-                superseded=superseded,
-                next_version=saver.get_next_version,
-                stored_sends=partial(saver_sends, saver),
-            )
-        for tid, writes in planned.writes:
-            await saver.aput_writes(planned.parent_config, writes, tid, "")
-        current = dict(
-            await saver.aput(
-                planned.parent_config, planned.checkpoint, planned.metadata, planned.new_versions
-            )
-        )
-    return _mapped(current, await saver.aget_tuple(current))
+    return _mapped(current, (yield "get_tuple", (current,)))
 
 
 def plan_at(plan: Plan, config: Mapping[str, Any]) -> Plan:

@@ -133,8 +133,12 @@ class Policies(EngineState):
         """
         configurable = self.run.config.get("configurable")
         given = None if not configurable else configurable.get(STEP_TIMEOUT)
-        if given is not None and given[0] is self.plan and given[1]:
-            self.timeout = float(given[1])
+        if given is not None and given[0] is self.plan:
+            if given[1]:
+                self.timeout = float(given[1])
+        elif self.plan.step_timeout is not None:
+            # the spec's own
+            self.timeout = self.plan.step_timeout
         return self.timeout is not None
 
     def look_up(

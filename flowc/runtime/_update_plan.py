@@ -29,11 +29,11 @@ from .run import check_concurrent_writes, check_update
 
 END = "__end__"
 COPY = "__copy__"
+"""``as_node`` of an update that copies the checkpoint as a ``"fork"`` (LangGraph's)."""
 INPUT = "__input__"
-PUSH = "__pregel_push"
-PULL = "__pregel_pull"
 
 StateUpdate = tuple[Any, str | None] | tuple[Any, str | None, str | None]
+"""``(values, as_node)`` or ``(values, as_node, task_id)``: one update of a superstep."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,12 +177,7 @@ def plan_update(
     if sends:
         branches.add(TASKS)
     versions = dict(base["channel_versions"])
-    changed = written | branches | (cleared & set(versions))
-    if changed:
-        latest = max(versions.values()) if versions else None
-        version = next_version(latest, None)
-        for channel in changed:
-            versions[channel] = version
+    bump_versions(versions, written | branches | (cleared & set(versions)), next_version)
     # a key never written (a reducer's start value) is left out, as a run leaves it out
     channel_values: dict[str, Any] = {
         key: values[key] for key in plan.fields if key in values and key in versions
@@ -193,6 +188,38 @@ def plan_update(
     seen = {node: dict(seen) for node, seen in base["versions_seen"].items()}
     for as_node, _, _ in updates:
         seen.setdefault(as_node, {})
+    checkpoint, metadata, new_versions = updated_checkpoint(
+        plan, base, step, parents, versions, channel_values, seen
+    )
+    stored_writes = (
+        ()
+        if saved is None or superseded
+        else tuple((tid, [(ch, v) for ch, v in writes]) for tid, writes in task_writes if writes)
+    )
+    return PlannedUpdate(parent_config, stored_writes, checkpoint, metadata, new_versions)
+
+
+def bump_versions(
+    versions: dict[str, Any], changed: set[str], next_version: Callable[[Any, None], Any]
+) -> None:
+    """Give the ``changed`` channels one new version (the saver's next)."""
+    if changed:
+        version = next_version(max(versions.values()) if versions else None, None)
+        for channel in changed:
+            versions[channel] = version
+
+
+def updated_checkpoint(
+    plan: Plan,
+    base: Mapping[str, Any],
+    step: int,
+    parents: dict[str, Any],
+    versions: dict[str, Any],
+    channel_values: dict[str, Any],
+    seen: dict[str, Any],
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """The checkpoint (``source: "update"``) an update makes on top of ``base``, its
+    metadata and the versions it changed."""
     checkpoint = {
         "v": 4,
         "id": str(uuid6(clock_seq=step + 1)),
@@ -207,12 +234,7 @@ def plan_update(
     metadata = {"source": "update", "step": step + 1, "parents": parents}
     previous = base["channel_versions"]
     new_versions = {ch: v for ch, v in versions.items() if previous.get(ch) != v}
-    stored_writes = (
-        ()
-        if saved is None or superseded
-        else tuple((tid, [(ch, v) for ch, v in writes]) for tid, writes in task_writes if writes)
-    )
-    return PlannedUpdate(parent_config, stored_writes, checkpoint, metadata, new_versions)
+    return checkpoint, metadata, new_versions
 
 
 def checked_updates(

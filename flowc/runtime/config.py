@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, Final, TypedDict
 
 if TYPE_CHECKING:
     from uuid import UUID
 
-__all__ = ["DEFAULT_RECURSION_LIMIT", "Config", "NodeConfig"]
+__all__ = ["CACHE", "DEFAULT_RECURSION_LIMIT", "Config", "NodeConfig"]
 
 DEFAULT_RECURSION_LIMIT = 10007
 """LangGraph 1.x's default: a run may take this many supersteps minus one."""
@@ -48,3 +48,7 @@ class NodeConfig(TypedDict, total=False):
     run_id: str
     configurable: dict[str, Any]
     callbacks: Any
+
+
+CACHE: Final = "__flowc_cache"
+"""The ``configurable`` key of a run's node cache (a subgraph's runs use their parent's)."""

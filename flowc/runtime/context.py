@@ -8,8 +8,9 @@ inherits it with the rest of ``configurable``, as LangGraph's runtime does.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any, Final, cast
 
+from .config import Config
 from .run import current_task
 
 __all__ = ["CONTEXT", "get_context", "with_context"]
@@ -18,11 +19,11 @@ CONTEXT: Final = "__flowc_context"
 """The ``configurable`` key of a run's context."""
 
 
-def with_context(config: Mapping[str, Any] | None, context: Any) -> dict[str, Any]:
+def with_context(config: Mapping[str, Any] | None, context: Any) -> Config:
     """``config`` carrying ``context`` (a new dict; ``config`` is left as it was)."""
     out = dict(config or {})
     out["configurable"] = {**(out.get("configurable") or {}), CONTEXT: context}
-    return out
+    return cast(Config, out)
 
 
 def get_context() -> Any:

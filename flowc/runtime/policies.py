@@ -19,7 +19,9 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
-from typing import Any, Final, NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar
+
+from .config import CACHE
 
 __all__ = [
     "CACHE",
@@ -161,6 +163,37 @@ def current_attempt() -> tuple[int, float | None]:
     return current if current is not None else (1, None)
 
 
+class _Attempts:
+    """The attempts of one call under retry policies, as a ``with`` block per attempt: the
+    block holds the attempt's number in :func:`attempt_var`, and swallows a failure that a
+    policy retries, leaving in :attr:`wait` how long to wait before the next attempt."""
+
+    __slots__ = ("failures", "first", "policies", "token", "wait")
+
+    def __init__(self, policies: tuple[RetryPolicy, ...]) -> None:
+        self.policies = policies
+        self.failures = 0
+        self.first = time.time()
+        self.wait = 0.0
+        self.token: Any = None
+
+    def __enter__(self) -> None:
+        self.token = attempt_var().set((self.failures + 1, self.first))
+
+    def __exit__(self, kind: object, exc: BaseException | None, tb: object) -> bool:
+        attempt_var().reset(self.token)
+        if exc is None:
+            return False
+        policy = matching_policy(self.policies, exc)
+        if policy is None:
+            return False
+        self.failures += 1
+        if self.failures >= policy.max_attempts:
+            return False
+        self.wait = retry_delay(policy, self.failures)
+        return True
+
+
 def retrying(
     policies: Sequence[RetryPolicy],
     call: Callable[..., T],
@@ -176,23 +209,11 @@ def retrying(
     policies = tuple(policies)
 
     def attempt(*args: Any) -> T:
-        failures = 0
-        first = time.time()
-        var = attempt_var()
+        attempts = _Attempts(policies)
         while True:
-            token = var.set((failures + 1, first))
-            try:
+            with attempts:
                 return call(*args)
-            except Exception as exc:
-                policy = matching_policy(policies, exc)
-                if policy is None:
-                    raise
-                failures += 1
-                if failures >= policy.max_attempts:
-                    raise
-                sleep(retry_delay(policy, failures))
-            finally:
-                var.reset(token)
+            sleep(attempts.wait)
 
     return attempt
 
@@ -201,34 +222,18 @@ def aretrying(
     policies: Sequence[RetryPolicy], acall: Callable[..., Awaitable[T]]
 ) -> Callable[..., Awaitable[T]]:
     """Async twin of :func:`retrying`: waits with ``asyncio.sleep``."""
+    import asyncio
+
     policies = tuple(policies)
 
     async def attempt(*args: Any) -> T:
-        import asyncio
-
-        failures = 0
-        first = time.time()
-        var = attempt_var()
+        attempts = _Attempts(policies)
         while True:
-            token = var.set((failures + 1, first))
-            try:
+            with attempts:
                 return await acall(*args)
-            except Exception as exc:
-                policy = matching_policy(policies, exc)
-                if policy is None:
-                    raise
-                failures += 1
-                if failures >= policy.max_attempts:
-                    raise
-                await asyncio.sleep(retry_delay(policy, failures))
-            finally:
-                var.reset(token)
+            await asyncio.sleep(attempts.wait)
 
     return attempt
-
-
-CACHE: Final = "__flowc_cache"
-"""The ``configurable`` key of a run's node cache (a subgraph's runs use their parent's)."""
 
 
 def _freeze(obj: Any, depth: int = 10) -> Any:

@@ -167,6 +167,9 @@ graph given a config that names its own thread (see the drop-in), as LangGraph r
 
 _ONE_MODE: Final[dict[str, frozenset[str]]] = {mode: frozenset((mode,)) for mode in MODES}
 _NO_MODES: Final[frozenset[str]] = frozenset()
+_QUICK_MODES: Final[dict[Any, frozenset[str]]] = {**_ONE_MODE, (): _NO_MODES}
+"""The sets of the commonest ``stream_mode`` arguments: one mode, or none (invoke's)."""
+_HASHABLE: Final = (str, tuple)
 
 
 def parse_modes(stream_mode: StreamMode | Sequence[StreamMode]) -> frozenset[str]:
@@ -322,8 +325,13 @@ class Run(Executor):
     ) -> Run:
         """A run for a ``stream`` call, nested in the current task if there is one
         (``stateful``: see :meth:`nested`)."""
-        local = parse_modes(stream_mode)
-        parent = current_task()
+        # the common call names one mode (or none, invoke's): its set is made once, at import
+        local = _QUICK_MODES.get(stream_mode) if type(stream_mode) in _HASHABLE else None
+        if local is None:
+            local = parse_modes(stream_mode)
+        parent = CURRENT_TASK.get()
+        if parent is not None and not parent.active:
+            parent = current_task()
         if parent is None or (
             config is not None and OWN_THREAD in config.get("configurable", _NO_METADATA)
         ):

@@ -21,10 +21,22 @@ a graph invoked from a node) sees the root run's store, as in LangGraph.
 
 from __future__ import annotations
 
+import functools
+import inspect
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Coroutine, Iterable, Mapping
 from datetime import datetime
-from typing import Any, Final, Literal, NamedTuple, TypedDict
+from typing import (
+    Any,
+    Concatenate,
+    Final,
+    Generic,
+    Literal,
+    NamedTuple,
+    ParamSpec,
+    TypedDict,
+    TypeVar,
+)
 
 from ._store_match import matches_filter, namespace_matches
 from .run import current_task
@@ -371,6 +383,59 @@ def _list_op(
     return ListNamespacesOp(tuple(conditions), max_depth, limit, offset)
 
 
+R = TypeVar("R")
+P = ParamSpec("P")
+
+
+class _OneOp(Generic[R]):
+    """The one operation a single-operation method of :class:`BaseStore` asks for; ``R`` is
+    the type of its result."""
+
+    __slots__ = ("op",)
+
+    def __init__(self, op: Op) -> None:
+        self.op = op
+
+
+def _one_op(
+    ask: Callable[Concatenate[BaseStore, P], _OneOp[R]],
+) -> Callable[Concatenate[BaseStore, P], R]:
+    """The method that runs ``ask``'s operation in a batch of one and gives its result."""
+
+    @functools.wraps(ask)
+    def method(self: BaseStore, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        return self.batch([ask(self, *args, **kwargs).op])[0]  # type: ignore[return-value]
+
+    method.__name__ = ask.__name__.removeprefix("_ask_")
+    method.__qualname__ = f"BaseStore.{method.__name__}"
+    _unwrapped(method)
+    return method
+
+
+def _one_aop(
+    ask: Callable[Concatenate[BaseStore, P], _OneOp[R]],
+) -> Callable[Concatenate[BaseStore, P], Coroutine[Any, Any, R]]:
+    """The async twin of :func:`_one_op`'s method, through ``abatch``."""
+
+    @functools.wraps(ask)
+    async def method(self: BaseStore, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        return (await self.abatch([ask(self, *args, **kwargs).op]))[0]  # type: ignore[return-value]
+
+    name = ask.__name__.removeprefix("_ask_")
+    method.__name__, method.__qualname__ = f"a{name}", f"BaseStore.a{name}"
+    method.__doc__ = f"Async twin of :meth:`{name}`."
+    _unwrapped(method)
+    return method
+
+
+def _unwrapped(method: Callable[..., Any]) -> None:
+    """``method`` shown with its own signature but no return type (``help()`` would show
+    the operation's wrapper), as ``functools.wraps`` leaves it."""
+    sig = inspect.signature(method)
+    del method.__wrapped__  # type: ignore[attr-defined]
+    method.__signature__ = sig.replace(return_annotation=inspect.Signature.empty)  # type: ignore[attr-defined]
+
+
 class BaseStore(ABC):
     """What a store does: run batches of operations, sync and async.
 
@@ -393,15 +458,17 @@ class BaseStore(ABC):
     async def abatch(self, ops: Iterable[Op]) -> list[Result]:
         """Async twin of :meth:`batch`."""
 
-    def get(
+    # each single-operation method is written once, as the operation it asks for; the sync
+    # and async methods run it through batch and abatch (see _one_op)
+
+    def _ask_get(
         self, namespace: tuple[str, ...], key: str, *, refresh_ttl: bool | None = None
-    ) -> Item | None:
+    ) -> _OneOp[Item | None]:
         """The item at ``(namespace, key)``, or ``None``."""
         validate_namespace_labels(namespace)
-        result = self.batch([GetOp(namespace, str(key), _refresh(self, refresh_ttl))])[0]
-        return result  # type: ignore[return-value]
+        return _OneOp(GetOp(namespace, str(key), _refresh(self, refresh_ttl)))
 
-    def search(
+    def _ask_search(
         self,
         namespace_prefix: tuple[str, ...],
         /,
@@ -411,13 +478,13 @@ class BaseStore(ABC):
         limit: int = 10,
         offset: int = 0,
         refresh_ttl: bool | None = None,
-    ) -> list[SearchItem]:
+    ) -> _OneOp[list[SearchItem]]:
         """Items under ``namespace_prefix`` matching ``filter`` (see :class:`SearchOp`)."""
         validate_namespace_labels(namespace_prefix)
         op = SearchOp(namespace_prefix, filter, limit, offset, query, _refresh(self, refresh_ttl))
-        return self.batch([op])[0]  # type: ignore[return-value]
+        return _OneOp(op)
 
-    def put(
+    def _ask_put(
         self,
         namespace: tuple[str, ...],
         key: str,
@@ -425,18 +492,18 @@ class BaseStore(ABC):
         index: Literal[False] | list[str] | None = None,
         *,
         ttl: float | NotProvided | None = NOT_PROVIDED,
-    ) -> None:
+    ) -> _OneOp[None]:
         """Write ``value`` at ``(namespace, key)`` (replacing what was there)."""
         validate_namespace(namespace)
         _ttl_refused(self, ttl)
-        self.batch([PutOp(namespace, str(key), value, index, _ttl(self, ttl))])
+        return _OneOp(PutOp(namespace, str(key), value, index, _ttl(self, ttl)))
 
-    def delete(self, namespace: tuple[str, ...], key: str) -> None:
+    def _ask_delete(self, namespace: tuple[str, ...], key: str) -> _OneOp[None]:
         """Delete the item at ``(namespace, key)`` (nothing happens if there is none)."""
         validate_namespace_labels(namespace)
-        self.batch([PutOp(namespace, str(key), None)])
+        return _OneOp(PutOp(namespace, str(key), None))
 
-    def list_namespaces(
+    def _ask_list_namespaces(
         self,
         *,
         prefix: NamespacePath | None = None,
@@ -444,66 +511,20 @@ class BaseStore(ABC):
         max_depth: int | None = None,
         limit: int = 100,
         offset: int = 0,
-    ) -> list[tuple[str, ...]]:
+    ) -> _OneOp[list[tuple[str, ...]]]:
         """The namespaces holding items (see :class:`ListNamespacesOp`)."""
-        op = _list_op(prefix, suffix, max_depth, limit, offset)
-        return self.batch([op])[0]  # type: ignore[return-value]
+        return _OneOp(_list_op(prefix, suffix, max_depth, limit, offset))
 
-    async def aget(
-        self, namespace: tuple[str, ...], key: str, *, refresh_ttl: bool | None = None
-    ) -> Item | None:
-        """Async twin of :meth:`get`."""
-        validate_namespace_labels(namespace)
-        results = await self.abatch([GetOp(namespace, str(key), _refresh(self, refresh_ttl))])
-        return results[0]  # type: ignore[return-value]
-
-    async def asearch(
-        self,
-        namespace_prefix: tuple[str, ...],
-        /,
-        *,
-        query: str | None = None,
-        filter: dict[str, Any] | None = None,
-        limit: int = 10,
-        offset: int = 0,
-        refresh_ttl: bool | None = None,
-    ) -> list[SearchItem]:
-        """Async twin of :meth:`search`."""
-        validate_namespace_labels(namespace_prefix)
-        op = SearchOp(namespace_prefix, filter, limit, offset, query, _refresh(self, refresh_ttl))
-        return (await self.abatch([op]))[0]  # type: ignore[return-value]
-
-    async def aput(
-        self,
-        namespace: tuple[str, ...],
-        key: str,
-        value: Mapping[str, Any],
-        index: Literal[False] | list[str] | None = None,
-        *,
-        ttl: float | NotProvided | None = NOT_PROVIDED,
-    ) -> None:
-        """Async twin of :meth:`put`."""
-        validate_namespace(namespace)
-        _ttl_refused(self, ttl)
-        await self.abatch([PutOp(namespace, str(key), value, index, _ttl(self, ttl))])
-
-    async def adelete(self, namespace: tuple[str, ...], key: str) -> None:
-        """Async twin of :meth:`delete`."""
-        validate_namespace_labels(namespace)
-        await self.abatch([PutOp(namespace, str(key), None)])
-
-    async def alist_namespaces(
-        self,
-        *,
-        prefix: NamespacePath | None = None,
-        suffix: NamespacePath | None = None,
-        max_depth: int | None = None,
-        limit: int = 100,
-        offset: int = 0,
-    ) -> list[tuple[str, ...]]:
-        """Async twin of :meth:`list_namespaces`."""
-        op = _list_op(prefix, suffix, max_depth, limit, offset)
-        return (await self.abatch([op]))[0]  # type: ignore[return-value]
+    get = _one_op(_ask_get)
+    search = _one_op(_ask_search)
+    put = _one_op(_ask_put)
+    delete = _one_op(_ask_delete)
+    list_namespaces = _one_op(_ask_list_namespaces)
+    aget = _one_aop(_ask_get)
+    asearch = _one_aop(_ask_search)
+    aput = _one_aop(_ask_put)
+    adelete = _one_aop(_ask_delete)
+    alist_namespaces = _one_aop(_ask_list_namespaces)
 
 
 def with_store(config: Mapping[str, Any] | None, store: Any) -> dict[str, Any]:

@@ -4,13 +4,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from flowc.runtime.checkpoint import (
-    CheckpointConfig,
-    thread_of,
-)
-
 from ._sql import CHECKPOINT_COLUMNS, schema
 
 _SETUP_LOCK_KEY = 0x666C6F7763  # "flowc": one advisory lock id for the schema's creation
@@ -95,34 +88,3 @@ _DELETES = [
     f"DELETE FROM {table} WHERE thread_id = %s"
     for table in ("checkpoints", "checkpoint_blobs", "checkpoint_writes")
 ]
-
-
-def _list_query(
-    config: CheckpointConfig | None,
-    before: CheckpointConfig | None,
-    limit: int | None,
-    filtered: bool,
-) -> tuple[str, list[Any]]:
-    where: list[str] = []
-    args: list[Any] = []
-    if config is not None:
-        thread_id, ns, checkpoint_id = thread_of(config)
-        where.append("thread_id = %s")
-        args.append(thread_id)
-        if "checkpoint_ns" in config.get("configurable", {}):
-            where.append("checkpoint_ns = %s")
-            args.append(ns)
-        if checkpoint_id is not None:
-            where.append("checkpoint_id = %s")
-            args.append(checkpoint_id)
-    if before is not None and (before_id := thread_of(before)[2]) is not None:
-        where.append("checkpoint_id < %s")
-        args.append(before_id)
-    query = f"SELECT {CHECKPOINT_COLUMNS} FROM checkpoints"
-    if where:
-        query += " WHERE " + " AND ".join(where)
-    query += " ORDER BY checkpoint_id DESC"
-    if limit is not None and not filtered:
-        query += " LIMIT %s"
-        args.append(int(limit))
-    return query, args

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
-from flowc.runtime.checkpoint import SerializerProtocol
+from flowc.runtime.checkpoint import CheckpointConfig, SerializerProtocol, thread_of
 
 from ._delta import DELTA, base_of
 from ._shared import CheckpointRow, decode_body, versions_of
@@ -190,3 +190,38 @@ def prune_keep_latest(execute: Execute, serde: SerializerProtocol, thread_id: st
         )
     _delete_checkpoints(execute, doomed)
     _drop_unused_blobs(execute, serde, {(thread_id, ns) for ns, _ in latest})
+
+
+def list_query(
+    config: CheckpointConfig | None,
+    before: CheckpointConfig | None,
+    limit: int | None,
+    filtered: bool,
+    mark: str,
+) -> tuple[str, list[Any]]:
+    """The query of a saver's ``list()`` and its arguments, with ``mark`` as the
+    placeholder (``?`` or ``%s``); without a limit when a metadata filter is applied
+    to the rows it gives."""
+    where: list[str] = []
+    args: list[Any] = []
+    if config is not None:
+        thread_id, ns, checkpoint_id = thread_of(config)
+        where.append(f"thread_id = {mark}")
+        args.append(thread_id)
+        if "checkpoint_ns" in config.get("configurable", {}):
+            where.append(f"checkpoint_ns = {mark}")
+            args.append(ns)
+        if checkpoint_id is not None:
+            where.append(f"checkpoint_id = {mark}")
+            args.append(checkpoint_id)
+    if before is not None and (before_id := thread_of(before)[2]) is not None:
+        where.append(f"checkpoint_id < {mark}")
+        args.append(before_id)
+    query = f"SELECT {CHECKPOINT_COLUMNS} FROM checkpoints"
+    if where:
+        query += " WHERE " + " AND ".join(where)
+    query += " ORDER BY checkpoint_id DESC"
+    if limit is not None and not filtered:
+        query += f" LIMIT {mark}"
+        args.append(int(limit))
+    return query, args

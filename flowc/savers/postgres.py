@@ -48,7 +48,6 @@ from ._postgres_sql import (
     _PUT_CHECKPOINT,
     _SETUP,
     _UPSERT_WRITE,
-    _list_query,
 )
 from ._shared import (
     CheckpointRow,
@@ -268,7 +267,7 @@ class PostgresSaver(BaseCheckpointSaver):
         limit: int | None = None,
     ) -> Iterator[CheckpointTuple]:
         """Checkpoints newest first (see :meth:`BaseCheckpointSaver.list`)."""
-        query, args = _list_query(config, before, limit, bool(filter))
+        query, args = _sql.list_query(config, before, limit, bool(filter), "%s")
         with self._sync_pool().connection() as conn, conn.transaction():
             found = _matching(self.serde, conn.execute(query, args).fetchall(), filter, limit)
             blobs: dict[tuple[str, str], list[Any]] = {}
@@ -389,7 +388,7 @@ class PostgresSaver(BaseCheckpointSaver):
         limit: int | None = None,
     ) -> AsyncIterator[CheckpointTuple]:
         """Async :meth:`list`, on the async pool."""
-        query, args = _list_query(config, before, limit, bool(filter))
+        query, args = _sql.list_query(config, before, limit, bool(filter), "%s")
         pool = await self._async_pool()
         async with pool.connection() as conn, conn.transaction():
             cur = await conn.execute(query, args)

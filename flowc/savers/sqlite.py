@@ -15,8 +15,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-import threading
-import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Literal
 
@@ -33,6 +31,7 @@ from flowc.runtime.checkpoint import (
     metadata_matches,
     thread_of,
 )
+from flowc.runtime.sqlite_file import SqliteFile
 
 from . import _sql
 from ._delta import DELTA, DeltaCache, encode_delta, resolve
@@ -55,18 +54,11 @@ _Lists = list[tuple[tuple[str, str, str], str, list[Any]]]
 """Every list a checkpoint stores: ``((thread, ns, channel), version, value)``."""
 
 
-class _Connection(sqlite3.Connection):
-    """A connection that can be weakly referenced (the base class cannot)."""
-
-    relaxed = False
-    """Whether its ``PRAGMA synchronous`` is ``NORMAL`` now (``"auto"`` mode)."""
-
-
 _DURABILITY = "__pregel_durability"
 """The ``configurable`` key a run on a thread gives its durability under (LangGraph's)."""
 
 
-class SqliteSaver(_SqliteReads, BaseCheckpointSaver):
+class SqliteSaver(SqliteFile, _SqliteReads, BaseCheckpointSaver):
     """Checkpoints in one SQLite file (created with its tables when missing).
 
     Args:
@@ -84,6 +76,8 @@ class SqliteSaver(_SqliteReads, BaseCheckpointSaver):
             every version whole.
     """
 
+    _kind = "SqliteSaver"
+
     def __init__(
         self,
         path: str | os.PathLike[str],
@@ -94,20 +88,9 @@ class SqliteSaver(_SqliteReads, BaseCheckpointSaver):
         deltas: bool = True,
     ) -> None:
         super().__init__(serde=serde)
-        self.path = str(path)
         self._deltas = DeltaCache() if deltas else None
-        self.timeout = timeout
         self.synchronous = synchronous
-        self._local = threading.local()
-        # weak: a thread that ends drops its connection (threading.local), which closes it
-        self._all: weakref.WeakSet[sqlite3.Connection] = weakref.WeakSet()
-        self._all_lock = threading.Lock()
-        self._closed = False
-        self._shared: sqlite3.Connection | None = None
-        self._shared_lock: threading.Lock | None = None
-        if self.path == ":memory:":
-            self._shared = self._connect()
-            self._shared_lock = threading.Lock()
+        self._open(path, timeout)
         try:
             with self._session(write=True) as conn:
                 (found,) = conn.execute("PRAGMA user_version").fetchone()
@@ -127,80 +110,34 @@ class SqliteSaver(_SqliteReads, BaseCheckpointSaver):
 
     # connections -------------------------------------------------------------------------
 
-    def _connect(self) -> sqlite3.Connection:
-        if self._closed:
-            raise RuntimeError(f"{self.path}: this SqliteSaver is closed")
-        conn = sqlite3.connect(
-            self.path,
-            timeout=self.timeout,
-            isolation_level=None,
-            check_same_thread=False,
-            factory=_Connection,
-        )
-        conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
-        if self.path != ":memory:":
-            conn.execute("PRAGMA journal_mode = WAL")
+    def _configure(self, conn: sqlite3.Connection) -> None:
+        super()._configure(conn)
         conn.execute(
             f"PRAGMA synchronous = {'FULL' if self.synchronous == 'auto' else self.synchronous}"
         )
-        with self._all_lock:
-            self._all.add(conn)
-        return conn
 
-    def _connection(self) -> sqlite3.Connection:
-        # a connection made before a fork belongs to the parent: the child opens its own
-        pid = os.getpid()
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None or self._local.pid != pid:
-            conn = self._connect()
-            self._local.conn, self._local.pid = conn, pid
-        return conn
-
-    @contextlib.contextmanager
     def _session(
         self, *, write: bool, config: CheckpointConfig | None = None
-    ) -> Iterator[sqlite3.Connection]:
-        """A transaction: ``BEGIN IMMEDIATE`` for writes, a consistent snapshot for reads.
+    ) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        """A transaction (see :class:`~flowc.runtime.sqlite_file.SqliteFile`).
 
         A write for ``config`` of a run whose durability is not ``"sync"`` commits
         with ``synchronous = NORMAL`` in ``"auto"`` mode (see the class).
         """
-        if self._closed:
-            raise RuntimeError(f"{self.path}: this SqliteSaver is closed")
-        lock = self._shared_lock or contextlib.nullcontext()
-        with lock:
-            conn = self._shared or self._connection()
-            if write and self.synchronous == "auto":
-                relaxed = config is not None and config.get("configurable", {}).get(
-                    _DURABILITY
-                ) in ("async", "exit")
-                if relaxed != getattr(conn, "relaxed", False):
-                    # a per-connection setting, changed between transactions (no I/O)
-                    conn.execute(f"PRAGMA synchronous = {'NORMAL' if relaxed else 'FULL'}")
-                    setattr(conn, "relaxed", relaxed)  # noqa: B010
-            conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-            try:
-                yield conn
-                conn.execute("COMMIT")
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
+        if not write or self.synchronous != "auto":
+            return self._transaction(write=write)
+        relaxed = config is not None and config.get("configurable", {}).get(_DURABILITY) in (
+            "async",
+            "exit",
+        )
 
-    def close(self) -> None:
-        """Close every connection this saver opened (on any thread)."""
-        self._closed = True
-        with self._all_lock:
-            conns = list(self._all)
-            self._all.clear()
-        for conn in conns:
-            conn.close()
+        def prepare(conn: sqlite3.Connection) -> None:
+            if relaxed != getattr(conn, "relaxed", False):
+                # a per-connection setting, changed between transactions (no I/O)
+                conn.execute(f"PRAGMA synchronous = {'NORMAL' if relaxed else 'FULL'}")
+                setattr(conn, "relaxed", relaxed)  # noqa: B010
 
-    def __enter__(self) -> SqliteSaver:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+        return self._transaction(write=True, prepare=prepare)
 
     # the protocol ------------------------------------------------------------------------
 
@@ -245,27 +182,7 @@ class SqliteSaver(_SqliteReads, BaseCheckpointSaver):
         limit: int | None = None,
     ) -> Iterator[CheckpointTuple]:
         """Checkpoints newest first (see :meth:`BaseCheckpointSaver.list`)."""
-        where: list[str] = []
-        args: list[Any] = []
-        if config is not None:
-            thread_id, ns, checkpoint_id = thread_of(config)
-            where.append("thread_id = ?")
-            args.append(thread_id)
-            if "checkpoint_ns" in config.get("configurable", {}):
-                where.append("checkpoint_ns = ?")
-                args.append(ns)
-            if checkpoint_id is not None:
-                where.append("checkpoint_id = ?")
-                args.append(checkpoint_id)
-        if before is not None and (before_id := thread_of(before)[2]) is not None:
-            where.append("checkpoint_id < ?")
-            args.append(before_id)
-        query = f"SELECT {CHECKPOINT_COLUMNS} FROM checkpoints"
-        if where:
-            query += " WHERE " + " AND ".join(where)
-        query += " ORDER BY checkpoint_id DESC"
-        if limit is not None and not filter:
-            query += f" LIMIT {int(limit)}"
+        query, args = _sql.list_query(config, before, limit, bool(filter), "?")
         with self._session(write=False) as conn:
             found: list[tuple[CheckpointRow, dict[str, Any]]] = []
             for values in conn.execute(query, args):

@@ -20,12 +20,11 @@ import contextlib
 import json
 import os
 import sqlite3
-import threading
-import weakref
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
+from flowc.runtime.sqlite_file import SqliteFile
 from flowc.runtime.store import (
     BaseStore,
     GetOp,
@@ -74,11 +73,7 @@ def _labels(text: str) -> tuple[str, ...]:
     return tuple(text.split(".")) if text else ()
 
 
-class _Connection(sqlite3.Connection):
-    """A connection that can be weakly referenced (the base class cannot)."""
-
-
-class SqliteStore(BaseStore):
+class SqliteStore(SqliteFile, BaseStore):
     """A store in one SQLite file (created with its tables when missing).
 
     Search results come in the order their namespaces were first written, then
@@ -95,6 +90,8 @@ class SqliteStore(BaseStore):
         sqlite3.DatabaseError: when the file is not a database this store can use.
     """
 
+    _kind = "SqliteStore"
+
     def __init__(
         self,
         path: str | os.PathLike[str],
@@ -103,18 +100,7 @@ class SqliteStore(BaseStore):
         index: IndexConfig | None = None,
     ) -> None:
         refuse_index(index, "SqliteStore")
-        self.path = str(path)
-        self.timeout = timeout
-        self._local = threading.local()
-        # weak: a thread that ends drops its connection (threading.local), which closes it
-        self._all: weakref.WeakSet[sqlite3.Connection] = weakref.WeakSet()
-        self._all_lock = threading.Lock()
-        self._closed = False
-        self._shared: sqlite3.Connection | None = None
-        self._shared_lock: threading.Lock | None = None
-        if self.path == ":memory:":
-            self._shared = self._connect()
-            self._shared_lock = threading.Lock()
+        self._open(path, timeout)
         try:
             self.setup()
         except sqlite3.DatabaseError as exc:
@@ -138,7 +124,7 @@ class SqliteStore(BaseStore):
         Raises:
             RuntimeError: when the file's store tables were written by a newer flowc.
         """
-        with self._session(write=True) as conn:
+        with self._transaction(write=True) as conn:
             for statement in _SCHEMA:
                 conn.execute(statement)
             found = conn.execute("SELECT version FROM flowc_store_schema").fetchone()
@@ -150,71 +136,13 @@ class SqliteStore(BaseStore):
                     f"(schema {found[0]}; this one knows {SCHEMA_VERSION})"
                 )
 
-    # connections -------------------------------------------------------------------------
-
-    def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(
-            self.path,
-            timeout=self.timeout,
-            isolation_level=None,
-            check_same_thread=False,
-            factory=_Connection,
-        )
-        conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
-        if self.path != ":memory:":
-            conn.execute("PRAGMA journal_mode = WAL")
-        with self._all_lock:
-            self._all.add(conn)
-        return conn
-
-    def _connection(self) -> sqlite3.Connection:
-        # a connection made before a fork belongs to the parent: the child opens its own
-        pid = os.getpid()
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None or self._local.pid != pid:
-            conn = self._connect()
-            self._local.conn, self._local.pid = conn, pid
-        return conn
-
-    @contextlib.contextmanager
-    def _session(self, *, write: bool) -> Iterator[sqlite3.Connection]:
-        """A transaction: ``BEGIN IMMEDIATE`` for writes, a consistent snapshot for reads."""
-        if self._closed:
-            raise RuntimeError(f"{self.path}: this SqliteStore is closed")
-        lock = self._shared_lock or contextlib.nullcontext()
-        with lock:
-            conn = self._shared or self._connection()
-            conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-            try:
-                yield conn
-                conn.execute("COMMIT")
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
-
-    def close(self) -> None:
-        """Close every connection this store opened (on any thread)."""
-        self._closed = True
-        with self._all_lock:
-            conns = list(self._all)
-            self._all.clear()
-        for conn in conns:
-            conn.close()
-
-    def __enter__(self) -> SqliteStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
     # batches -----------------------------------------------------------------------------
 
     def batch(self, ops: Iterable[Op]) -> list[Result]:
         """Run ``ops`` in one transaction (reads see the store as it was before its writes)."""
         listed, writes = split_batch(ops)
         encoded = {where: _encode(op) for where, op in writes.items()}
-        with self._session(write=bool(writes)) as conn:
+        with self._transaction(write=bool(writes)) as conn:
             results = [self._read(conn, op) for op in listed]
             if writes:
                 _write(conn, encoded)

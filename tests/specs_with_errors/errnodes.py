@@ -197,3 +197,11 @@ def send_to_typo(state: State) -> list[Send[Literal["wrok"], Job]]:
 
 def send_wrong_argument(state: State) -> list[Send[Literal["work"], int]]:
     return [Send("work", 1)]
+
+
+def key_of_two(state: dict[str, object], other: object) -> str:
+    """A cache key function with one parameter too many."""
+    return "key"
+
+
+NOT_A_CLASS = "ConnectionError"

@@ -22,6 +22,7 @@ from ..names import identifier
 from ..spec import END, GraphSpec, NodeSpec
 from ..types import RefError, parse_ref, resolve_ref
 from ..usercode import is_async
+from .policies import check_policies
 from .report import Pass, did_you_mean, name_of, ref_hint
 from .signatures import inspect_signature
 from .state import CheckedState
@@ -151,6 +152,7 @@ class NodePass(Pass):
             streams=node.streams,
             interrupts=self.resolve_type_expr(node.interrupts, (*loc, "interrupts")),
             resumes=self.resolve_type_expr(node.resumes, (*loc, "resumes")),
+            policies=check_policies(self, node),
         )
         custom = self.resolve_type_expr(node.custom_type, (*loc, "custom_type"))
         declared_writes = self.check_declared_writes(node)
