@@ -342,13 +342,24 @@ class Engine(OnThread):
                                 goto += sent
                     except BaseException as exc:
                         task.active = False
-                        if held:
-                            yield from held
-                            held.clear()
-                        # a command for the parent graph ends this graph, not the task
-                        if want_tasks and type(exc) is not ParentCommand:
-                            yield from run.task_result(task, None, exc)
-                        raise
+                        taken = self.taken(task, exc) if type(exc) is ParentCommand else None
+                        if taken is None:
+                            if held:
+                                yield from held
+                                held.clear()
+                            if type(exc) is ParentCommand:
+                                # a command for the parent graph ends this graph, not the task:
+                                # the task this graph runs in takes it
+                                if exc.receiver is None:
+                                    exc.receiver = run.parent
+                            elif want_tasks:
+                                yield from run.task_result(task, None, exc)
+                            raise
+                        # a graph the node ran sent this graph a command: the task's outcome
+                        update, goto = taken
+                        if update:
+                            plan.apply(values, update)
+                        after = None
                     task.active = False
                     if held:
                         yield from held
@@ -388,8 +399,12 @@ class Engine(OnThread):
                             yield item
                             continue
                         if item.error is not None:
-                            yield from self.failed(task, item.error)
-                            raise item.error
+                            taken = self.taken(task, item.error)
+                            if taken is None:
+                                yield from self.failed(task, item.error)
+                                raise item.error
+                            update, goto = taken
+                            continue
                         update, goto = item.result
                     if update:
                         plan.apply(values, update)
@@ -449,6 +464,10 @@ class Engine(OnThread):
                         if item.error is not None:
                             if type(item.error) is GraphInterrupt and thread is not None:
                                 yield from self.interrupted(item.task, item.error)
+                                continue
+                            taken = self.taken(item.task, item.error)
+                            if taken is not None:
+                                yield from self.record(item.task, *taken)
                                 continue
                             yield from self.failed(item.task, item.error)
                             if not self.rescue(item.task, item.error):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Generator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .control import ParentCommand, Send
+from .control import Command, ParentCommand, Send
 from .errors import (
     InvalidUpdateError,
 )
@@ -305,6 +305,8 @@ class Supersteps(Policies):
         """A task raised ``error``: its events (the error then goes through)."""
         if type(error) is ParentCommand:
             # the task handed a command to the parent graph: it did not fail
+            if error.receiver is None:
+                error.receiver = self.run.parent
             return _NOTHING
         run = self.run
         thread = self.thread
@@ -313,6 +315,24 @@ class Supersteps(Policies):
         if run.tasks or run.debug:
             return run.task_result(task, None, error)
         return _NOTHING
+
+    def taken(self, task: Task, error: BaseException) -> tuple[Writes, Goto] | None:
+        """The outcome of ``task`` whose node ran a graph that sent ``Command(graph=PARENT)``:
+        the command's update, and where it leads besides the node's edges (as LangGraph takes
+        it); ``None`` for any other error."""
+        if type(error) is not ParentCommand or error.receiver is not task:
+            return None
+        command = error.command
+        plan = self.plan
+        update, sent = plan.outcome(task.name, Command(update=command.update, goto=command.goto))
+        node = plan.nodes[task.name]
+        route = node.route
+        if route is None:
+            return update, node.then + sent
+        local = dict(self.values)
+        if update:
+            plan.apply(local, update)
+        return update, route(local) + sent
 
     def settle(self) -> tuple[Event, ...]:
         """End a superstep of several tasks: apply their writes; its events; its successors.

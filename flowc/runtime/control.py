@@ -115,6 +115,9 @@ class ParentCommand(Exception):
         super().__init__(Command(update=command.update, goto=command.goto))
         self.node = node
         self.command = command
+        self.receiver: Any = None
+        """The task whose graph takes the command (the task the sending graph runs in), set as
+        the error leaves that graph's run; ``None`` when that graph is the root."""
 
     def __str__(self) -> str:
         return (
