@@ -254,3 +254,18 @@ def test_replaying_a_parent_checkpoint_before_a_subgraph_runs_it_afresh_and_it_a
     called.clear()
     assert graph.invoke(command(resume="again"), config) == {"value": ["post"]}
     assert called == ["ask"]
+
+
+@pytest.mark.parametrize("impl", sorted(IMPLS))
+def test_under_exit_durability_streamed_checkpoints_name_no_parent(impl: str) -> None:
+    builder, saver_of = IMPLS[impl]
+    graph = app(builder, saver_of(), interrupt_before=["inner_2"])
+    config: Any = {"configurable": {"thread_id": "1"}}
+
+    def parents(input: Any) -> list[bool]:
+        chunks = graph.stream(input, config, stream_mode="checkpoints", durability="exit")
+        return [chunk["parent_config"] is not None for chunk in chunks]
+
+    # LangGraph 1.2.22 names none, of a new run's checkpoints or of a resumed one's
+    assert parents({"key": "x"}) == [False, False]
+    assert parents(None) == [False, False]

@@ -446,6 +446,9 @@ class Thread(_Reopening):
             }
             for name, kind in zip(names, kinds, strict=True)
         )
+        if self.durability == "exit":
+            # as LangGraph's: under "exit" a streamed checkpoint names no parent
+            parent = None
         parent_config = (
             None
             if parent is None
