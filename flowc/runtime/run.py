@@ -539,8 +539,14 @@ class Run(Executor):
         local = self.local
         deep = self.subgraphs
         own = self.ns
-        async for event in events:
-            if parent is not None and event.mode in forward:
-                parent.emit(event)
-            if event.mode in local and (deep or event.ns == own):
-                yield event
+        try:
+            async for event in events:
+                if parent is not None and event.mode in forward:
+                    parent.emit(event)
+                if event.mode in local and (deep or event.ns == own):
+                    yield event
+        finally:
+            # stopped early: the nested run's tasks are stopped now, not when collected
+            close = getattr(events, "aclose", None)
+            if close is not None:
+                await close()
