@@ -70,6 +70,20 @@ def test_a_parent_command_from_the_root_graph_fails_naming_the_node() -> None:
     assert LangGraphCommand.PARENT == Command.PARENT
 
 
+def test_a_parent_command_leaving_the_root_graph_carries_the_command_as_langgraph_does() -> None:
+    from flowc.langgraph.errors import ParentCommand as DropInParentCommand
+
+    def up(state: State) -> Any:
+        return Command(graph=Command.PARENT, goto="x", update={"log": ["up"]})
+
+    graph = StateGraph(State).add_node("up", up).add_edge(START, "up").compile()
+    with pytest.raises(DropInParentCommand) as raised:
+        graph.invoke({"log": []})
+    # LangGraph 1.2.22: args == (Command(update={'log': ['up']}, goto='x'),), its graph unset
+    assert raised.value.args == (Command(update={"log": ["up"]}, goto="x"),)
+    assert raised.value.args[0].graph is None
+
+
 def test_a_command_input_sending_to_no_node_fails_naming_it_and_leaves_the_thread() -> None:
     from flowc.langgraph import Send
     from flowc.runtime import InvalidUpdateError
@@ -93,3 +107,32 @@ def test_a_command_input_sending_to_no_node_fails_naming_it_and_leaves_the_threa
     assert graph.invoke(Command(goto=[Send("done", {"log": []})]), config) == {
         "log": ["decide", "done", "done"]
     }
+
+
+def test_a_parent_command_from_a_graph_a_node_invokes_steers_that_nodes_graph_one_level_up() -> (
+    None
+):
+    reached: list[str] = []
+
+    def leaf_node(state: State) -> Any:
+        return Command(graph=Command.PARENT, goto="m2", update={"log": ["leaf"]})
+
+    leaf = StateGraph(State).add_node("leaf_node", leaf_node).add_edge(START, "leaf_node").compile()
+
+    def m1(state: State) -> Any:
+        leaf.invoke({"log": []})
+        reached.append("after leaf")  # never: the command stops the node here
+        return {"log": ["m1"]}
+
+    def m2(state: State) -> Any:
+        return {"log": ["m2"]}
+
+    mid = StateGraph(State).add_node("m1", m1).add_node("m2", m2).add_edge(START, "m1").compile()
+
+    def root_node(state: State) -> Any:
+        return {"log": mid.invoke({"log": []})["log"]}
+
+    root = StateGraph(State).add_node("root_node", root_node).add_edge(START, "root_node")
+    # the command reached mid's graph, not the root's: mid went on to m2 and ended
+    assert root.compile().invoke({"log": []}) == {"log": ["leaf", "m2"]}
+    assert reached == []

@@ -199,9 +199,14 @@ def _tagged(stream_mode: Any, root: bool) -> Any:
 async def _aroot_chunks(
     chunks: AsyncIterator[Any], stream_mode: Any, version: str, subgraphs: bool
 ) -> AsyncIterator[Any]:
-    async for chunk in chunks:
-        for out in _root_chunks(iter((chunk,)), stream_mode, version, subgraphs):
-            yield out
+    try:
+        async for chunk in chunks:
+            for out in _root_chunks(iter((chunk,)), stream_mode, version, subgraphs):
+                yield out
+    finally:
+        close = getattr(chunks, "aclose", None)
+        if close is not None:
+            await close()
 
 
 def _result(chunks: list[Any], stream_mode: str, version: str) -> Any:

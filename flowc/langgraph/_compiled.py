@@ -22,6 +22,7 @@ from flowc.runtime._persist import (
 from flowc.runtime.control import as_command
 from flowc.runtime.drain import with_control
 from flowc.runtime.policies import CACHE
+from flowc.runtime.run import OWN_THREAD
 
 from ._adapt import _annotations as _annotations_of
 from ._adapt import _object_update
@@ -211,6 +212,9 @@ class CompiledStateGraph(_CompiledApi, _ThreadState):
             if self.store is None and getattr(seeded, "store", None) is not None:
                 out = _with_store(out, seeded.store)
         extra: dict[str, Any] = {}
+        if self.checkpointer is not None and _own_thread(config):
+            # a graph run inside a node on a thread of its own, not as a subgraph (LangGraph's)
+            extra[OWN_THREAD] = True
         if self.cache is not None:
             # the run reads its cache where LangGraph keeps it, in `configurable`
             extra[CACHE] = self.cache
@@ -479,3 +483,22 @@ def _drop_unknown_keys(module: ModuleType) -> None:
     for name, value in vars(module).items():
         if name.startswith("_graph_") and isinstance(value, ModuleType):
             _drop_unknown_keys(value)
+
+
+_COORDINATES = ("thread_id", "checkpoint_ns", "checkpoint_id", "checkpoint_map")
+
+
+def _own_thread(config: Mapping[str, Any] | None) -> bool:
+    """Whether a run started inside a node is given a config that addresses checkpoints of its
+    own (a thread id, a namespace...): as in LangGraph, it is then a root run, not a subgraph's.
+
+    A node's own config passed on names the node's task's namespace: that run is the task's
+    subgraph still.
+    """
+    task = current_task()
+    if task is None or not config:
+        return False
+    configurable = config.get("configurable") or {}
+    if not any(configurable.get(key) for key in _COORDINATES):
+        return False
+    return bool(configurable.get("checkpoint_ns") != task.checkpoint_ns)

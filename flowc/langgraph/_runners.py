@@ -70,6 +70,10 @@ def _tail(bp: Blueprint, stateful: bool) -> tuple[str, tuple[Any, ...], tuple[An
     kept = _stateful_key(bp)
     if kept or stateful:
         key += f":stateful:{stateful}:{kept!r}"
+    # a subgraph compiled with interrupt_before / interrupt_after stops there: on its plan
+    breaks = _breakpoint_key(bp)
+    if breaks:
+        key += f":breakpoints:{breaks!r}"
     return key, policies, kept
 
 
@@ -81,6 +85,8 @@ def _finish(module: ModuleType, bp: Blueprint, stateful: bool, key: str, fresh: 
             _apply_policies(module, bp, graph_names(bp), set())
         if kept:
             _mark_stateful(module, bp, graph_names(bp))
+        if _breakpoint_key(bp):
+            _mark_breakpoints(module, bp, graph_names(bp))
         module.PLAN.stateful = stateful
     with _lock:
         return _modules.setdefault(key, module)
@@ -209,6 +215,38 @@ def _mark_stateful(module: ModuleType, bp: Blueprint, names: dict[int, str]) -> 
                 if getattr(record.action, "stateful", False):
                     child.PLAN.stateful = True
                 _mark_stateful(child, child_bp, names)
+
+
+def _breakpoints_of(graph: Any) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    before = getattr(graph, "interrupt_before_nodes", ())
+    after = getattr(graph, "interrupt_after_nodes", ())
+    return (tuple(before), tuple(after)) if before or after else None
+
+
+def _breakpoint_key(bp: Blueprint) -> tuple[Any, ...]:
+    """The subgraph nodes of ``bp`` (and of its subgraphs) compiled with breakpoints."""
+    out: list[Any] = []
+    for record in bp.nodes:
+        if is_compiled_graph(record.action):
+            inner = _breakpoint_key(record.action.blueprint)
+            own = _breakpoints_of(record.action)
+            if own or inner:
+                out.append((record.name, own, inner))
+    return tuple(out)
+
+
+def _mark_breakpoints(module: ModuleType, bp: Blueprint, names: dict[int, str]) -> None:
+    """Give the plans of a fresh runner's subgraphs their ``compile(interrupt_before=...)``
+    and ``interrupt_after``: a subgraph's run on its parent's thread stops there, as LangGraph's."""
+    for record in bp.nodes:
+        if is_compiled_graph(record.action):
+            child_bp = record.action.blueprint
+            child = getattr(module, f"_graph_{names[id(child_bp)]}", None)
+            if child is not None:
+                own = _breakpoints_of(record.action)
+                if own is not None:
+                    child.PLAN.breakpoints = (frozenset(own[0]), frozenset(own[1]))
+                _mark_breakpoints(child, child_bp, names)
 
 
 def _apply_policies(

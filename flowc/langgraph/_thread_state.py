@@ -104,7 +104,12 @@ class _ThreadState:
         from flowc.runtime import _state  # its savers' code imports asyncio
 
         state = _state.state_of(
-            self.module.PLAN, saver, config, saved, live=_live(config), recurse=subgraphs
+            _state.plan_at(self.module.PLAN, config),
+            saver,
+            config,
+            saved,
+            live=_live(config),
+            recurse=subgraphs,
         )
         return _langgraph_snapshot(state, self._root)
 
@@ -117,7 +122,12 @@ class _ThreadState:
         from flowc.runtime import _state  # its savers' code imports asyncio
 
         state = await _state.astate_of(
-            self.module.PLAN, saver, config, saved, live=_live(config), recurse=subgraphs
+            _state.plan_at(self.module.PLAN, config),
+            saver,
+            config,
+            saved,
+            live=_live(config),
+            recurse=subgraphs,
         )
         return _langgraph_snapshot(state, self._root)
 
@@ -199,5 +209,6 @@ class _ThreadState:
         """The snapshot of a stored checkpoint, as LangGraph makes it (see :func:`_state.snapshot`)."""
         from flowc.runtime import _state  # its savers' code imports asyncio
 
-        state = _state.snapshot(self.module.PLAN, config, saved, live=live)
+        # a subgraph's checkpoint (its config's namespace) is read with that subgraph's plan
+        state = _state.snapshot(_state.plan_at(self.module.PLAN, config), config, saved, live=live)
         return _langgraph_snapshot(state, self._root)

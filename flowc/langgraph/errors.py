@@ -2,12 +2,14 @@
 raises.
 
 ``from langgraph.errors import NodeError`` becomes ``from flowc.langgraph.errors import
-NodeError``. ``GraphRecursionError``, ``InvalidUpdateError``, ``EmptyInputError`` and ``GraphDrained`` are
-flowc's own (what flowc runs raise).
+NodeError``. ``GraphRecursionError``, ``InvalidUpdateError``, ``EmptyInputError``,
+``GraphDrained`` and ``ParentCommand`` (a ``Command(graph=Command.PARENT)`` from the root graph;
+``args[0]`` is the command, as in LangGraph) are flowc's own (what flowc runs raise).
 """
 
 from __future__ import annotations
 
+from flowc.runtime.control import ParentCommand
 from flowc.runtime.errors import (
     EmptyInputError,
     GraphDrained,
@@ -25,5 +27,6 @@ __all__ = [
     "InvalidUpdateError",
     "NodeError",
     "NodeTimeoutError",
+    "ParentCommand",
     "is_invalid_resume",
 ]

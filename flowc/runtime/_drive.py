@@ -104,6 +104,11 @@ async def adrive(
                                 for event in engine.interrupted(done.task, done.error):
                                     yield event
                                 continue
+                            taken = engine.taken(done.task, done.error)
+                            if taken is not None:
+                                for event in engine.record(done.task, *taken):
+                                    yield event
+                                continue
                             for event in engine.failed(done.task, done.error):
                                 yield event
                             if not engine.rescue(done.task, done.error, asynchronous=True):

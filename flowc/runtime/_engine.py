@@ -46,7 +46,6 @@ from .errors import (
 )
 from .events import (
     Event,
-    InterruptEvent,
     ValuesEvent,
 )
 from .interrupts import GraphInterrupt
@@ -67,6 +66,7 @@ from ._onthread import OnThread
 from ._plan import Goto, Node, Plan, Writes, keyed_input
 from ._steps import (
     _NO_EVENTS,
+    _NO_INTERRUPTS,
     _NO_PUSHES,
     BREAKPOINTS,
     STEP_TIMEOUT,
@@ -332,18 +332,25 @@ class Engine(OnThread):
                                 goto += sent
                     except BaseException as exc:
                         task.active = False
-                        if held:
-                            yield from held
-                            held.clear()
-                        # a command for the parent graph ends this graph, not the task; a
-                        # subgraph's drain stops its task, which did not fail either
-                        if (
-                            want_tasks
-                            and type(exc) is not ParentCommand
-                            and type(exc) is not GraphDrained
-                        ):
-                            yield from run.task_result(task, None, exc)
-                        raise
+                        taken = self.taken(task, exc) if type(exc) is ParentCommand else None
+                        if taken is None:
+                            if held:
+                                yield from held
+                                held.clear()
+                            if type(exc) is ParentCommand:
+                                # a command for the parent graph ends this graph, not the task:
+                                # the task this graph runs in takes it
+                                if exc.receiver is None:
+                                    exc.receiver = run.parent
+                            elif want_tasks and type(exc) is not GraphDrained:
+                                # a subgraph's drain stops its task, which did not fail either
+                                yield from run.task_result(task, None, exc)
+                            raise
+                        # a graph the node ran sent this graph a command: the task's outcome
+                        update, goto = taken
+                        if update:
+                            plan.apply(values, update)
+                        after = None
                     task.active = False
                     if held:
                         yield from held
@@ -383,8 +390,12 @@ class Engine(OnThread):
                             yield item
                             continue
                         if item.error is not None:
-                            yield from self.failed(task, item.error)
-                            raise item.error
+                            taken = self.taken(task, item.error)
+                            if taken is None:
+                                yield from self.failed(task, item.error)
+                                raise item.error
+                            update, goto = taken
+                            continue
                         update, goto = item.result
                     if update:
                         plan.apply(values, update)
@@ -408,8 +419,7 @@ class Engine(OnThread):
                 breaks = self.breaks
                 if breaks is not None and not resuming and self.breaks_before(breaks[0], ready):
                     # interrupt_before: the checkpoint that names these tasks is saved
-                    if want_updates:
-                        yield InterruptEvent((), ns)
+                    yield from self.at_breakpoint()
                     break
                 self.step = step
                 if plan.deferring:
@@ -438,30 +448,10 @@ class Engine(OnThread):
                     jobs = self.jobs(tasks, nodes, inputs, False)
                     if hits or done:
                         jobs = [job for job in jobs if not _skipped(job[0], hits, done)]
-                    # a lone quiet task on a thread runs right here (see run_here)
-                    ran = (
-                        self.run_here(jobs, self.rescues)
-                        if thread is not None
-                        and len(jobs) == 1
-                        and not live
-                        and self.timeout is None
-                        else run.run_threads(jobs, self.timeout, self.rescues)
-                    )
-                    for item in ran:
-                        if not isinstance(item, Done):
-                            yield item
-                            continue
-                        if item.error is not None:
-                            if type(item.error) is GraphInterrupt and thread is not None:
-                                yield from self.interrupted(item.task, item.error)
-                                continue
-                            yield from self.failed(item.task, item.error)
-                            if not self.rescue(item.task, item.error):
-                                raise item.error
-                            continue
-                        yield from self.record(item.task, *item.result)
+                    yield from self.run_sync(jobs, thread, live)
                 resuming = False
-                if thread is not None and self.interrupts:
+                # a subgraph stopped at a breakpoint interrupts its task with no interrupts
+                if thread is not None and self.interrupts is not _NO_INTERRUPTS:
                     yield from self.halt()
                     if run.parent is not None:
                         # the task that runs this graph stops at the same interrupts
@@ -474,15 +464,17 @@ class Engine(OnThread):
                     yield from self.save(thread, step)
                     if breaks is not None and self.breakpoint(breaks[1], nodes):
                         # interrupt_after: the checkpoint after these tasks is saved
-                        if want_updates:
-                            yield InterruptEvent((), ns)
+                        yield from self.at_breakpoint()
                         break
             run.result = dict(values)
         finally:
             self.step = step
             self.ready = ready
             if thread is not None:
-                # durability "exit": the run's last checkpoint is stored as it ends, however;
+                if thread.deferred is not None:
+                    # durability "exit": the run's last checkpoint is stored as it ends
+                    # (a subgraph that finished leaves nothing)
+                    self.exit_checkpoint(thread)
                 # a saver storing in the background has stored what the run gave it
                 thread.flush()
             if lone is not None and get_current() is lone:

@@ -8,10 +8,10 @@ interrupts and takes LangGraph's checkpoints at the step boundaries
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterator, Mapping, Sequence
+import sys
+from collections.abc import Generator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ._executor import Done, _work
 from ._persist import (
     BRANCH,
     CHECKPOINTER,
@@ -29,12 +29,10 @@ from .errors import (
 )
 from .events import (
     Event,
-    InterruptEvent,
-    InterruptValuesEvent,
     ReplayedUpdatesEvent,
     ValuesEvent,
 )
-from .interrupts import GraphInterrupt, Resumes
+from .interrupts import Resumes
 from .run import (
     Task,
 )
@@ -43,20 +41,48 @@ if TYPE_CHECKING:
     pass
 
 
-from ._plan import Goto, Node
+from ._interrupting import Interrupting
+from ._plan import Goto
 from ._steps import (
-    _NO_ANSWER,
-    _NO_INTERRUPTS,
-    _NO_PUSHES,
-    _NOTHING,
     BREAKPOINTS,
+    NODE_FINISHED,
     _interrupt_dict,
     _resuming,
 )
-from ._supersteps import Supersteps
+
+REPLAY = "__flowc_replay"
+"""The configurable key of a root run's :class:`Replay`, which its nested runs inherit."""
 
 
-class OnThread(Supersteps):
+class Replay:
+    """A root run replaying an earlier checkpoint, as its subgraphs see it (LangGraph's
+    ``ReplayState``): each subgraph's first run starts from the subgraph's latest checkpoint
+    before that one; its later runs (a subgraph in a loop) from its latest."""
+
+    __slots__ = ("bound", "visited")
+
+    def __init__(self, bound: str) -> None:
+        self.bound = bound
+        self.visited: set[str] = set()
+
+    def first_visit(self, ns: str) -> bool:
+        """Whether a subgraph of namespace ``ns`` runs for the first time in the replay
+        (its last task id left out: the same subgraph in a loop is one subgraph)."""
+        stable = ns.rpartition(":")[0] if ":" in ns else ns
+        if stable in self.visited:
+            return False
+        self.visited.add(stable)
+        return True
+
+    def earlier(self, saver: Any, config: Mapping[str, Any]) -> str | None:
+        """The id of the latest checkpoint of ``config``'s namespace before the bound."""
+        before = {"configurable": {**config["configurable"], "checkpoint_id": self.bound}}
+        for saved in saver.list(config, before=before, limit=1):
+            return str(saved.checkpoint["id"])
+        return None
+
+
+class OnThread(Interrupting):
     """The engine's methods for a run on a thread."""
 
     def on_thread(self) -> Thread | None:
@@ -97,6 +123,7 @@ class OnThread(Supersteps):
         )
         if self.plan.codecs:
             check_codecs(self.plan.name, self.plan.codecs, self.plan.schema, thread.saver)
+        self.node_finished = configurable.get(NODE_FINISHED)
         before, after = (configurable.get(key) for key in BREAKPOINTS)
         if before or after:
             self.breaks = (frozenset(before or ()), frozenset(after or ()))
@@ -104,31 +131,33 @@ class OnThread(Supersteps):
             self.breaks = self.plan.breakpoints
         saved, step = thread.load()
         given = self.given
-        if given is None or (type(given) is not dict and as_command(given) is not None):
+        command = None if given is None or type(given) is dict else as_command(given)
+        if (
+            thread.addressed is not None
+            and thread.loaded is not None
+            and (command is None or command.resume is None)
+        ):
+            # time travel (not a resume): the subgraphs start from what they had then
+            self._replaying(thread)
+        if given is None or command is not None:
             return self.resume_thread(thread, saved, step)
         return self._started(thread, saved, step)
 
-    def run_here(
-        self,
-        jobs: Sequence[tuple[Task, Any, tuple[Any, ...]]],
-        more: list[tuple[Task, Any, tuple[Any, ...]]] | None,
-    ) -> Iterator[Done]:
-        """Run a quiet superstep's tasks one after the other in the loop's thread.
+    def _replaying(self, thread: Thread) -> None:
+        """A root run going on from an earlier checkpoint hands its subgraphs a :class:`Replay`.
 
-        For a sync run on a thread whose superstep has one task and nothing that
-        streams while it runs (the engine's lone-task path is not taken: the
-        task's writes are stored before they are applied): a worker's hand-off
-        would cost more than most nodes. Each task's :class:`Done` comes as
-        :meth:`Run.run_threads` gives it, and the error handlers the consumer
-        queues in ``more`` run after it, the same way.
+        As LangGraph's: bounded by that checkpoint (by its parent's, for one an
+        update or a fork made, which came after the subgraphs' checkpoints).
         """
-        for task, fn, args in jobs:
-            yield _work(task, fn, args)
-        while more:
-            queued = list(more)
-            more.clear()
-            for task, fn, args in queued:
-                yield _work(task, fn, args)
+        loaded = thread.loaded
+        bound = loaded.checkpoint["id"]
+        parent = loaded.parent_config
+        if (loaded.metadata or {}).get("source") in ("update", "fork") and parent:
+            bound = parent["configurable"].get("checkpoint_id", bound)
+        run = self.run
+        configurable = run.config.get("configurable") or {}
+        # a new config, inherited by the nested runs: the caller's own is not changed
+        run.config = {**run.config, "configurable": {**configurable, REPLAY: Replay(bound)}}
 
     def _nested_thread(self) -> Thread | None:
         """A subgraph's run inside a run on a thread keeps its checkpoints in its own namespace.
@@ -160,12 +189,47 @@ class OnThread(Supersteps):
         )
         if self.plan.codecs:
             check_codecs(self.plan.name, self.plan.codecs, self.plan.schema, thread.saver)
+        self.node_finished = (run.config.get("configurable") or {}).get(NODE_FINISHED)
+        replay = (run.config.get("configurable") or {}).get(REPLAY)
+        if replay is not None and thread.addressed is None and replay.first_visit(thread.ns):
+            # the root run replays an earlier checkpoint: the subgraph starts from its latest
+            # checkpoint before it (or afresh), with its input applied, as in LangGraph
+            earlier = replay.earlier(outer.saver, thread.config)
+            if self.plan.breakpoints is not None:
+                self.breaks = self.plan.breakpoints
+            if earlier is None:
+                return self._started(thread, {}, -2)
+            thread.addressed = earlier
+            saved, step = thread.load()
+            return self._started(thread, saved, step)
+        if self.plan.breakpoints is not None:
+            # the subgraph's own interrupt_before / interrupt_after (its compile()'s)
+            self.breaks = self.plan.breakpoints
         saved, step = thread.load()
         if thread.loaded is not None and (
             not self.plan.stateful or _resuming(parent) or thread.addressed is not None
         ):
             return self.resume_thread(thread, saved, step)
         return self._started(thread, saved, step)
+
+    def exit_checkpoint(self, thread: Thread) -> None:
+        """Under ``"exit"``, as the run ends: store its last checkpoint and writes.
+
+        As LangGraph's: a root run's always; a subgraph's only if it stops at an
+        interrupt or an error (a resume goes on from it) or keeps its state from one
+        run to the next (``checkpointer=True``: a namespace without task ids). A
+        subgraph that finished leaves nothing: its parent's checkpoint holds its result.
+        """
+        run = self.run
+        if (
+            run.parent is None
+            or sys.exc_info()[0] is not None
+            or all(":" not in part for part in run.ns)
+        ):
+            thread.flush()
+        else:
+            thread.deferred = None
+            thread.deferred_writes.clear()
 
     def _started(self, thread: Thread, saved: dict[str, Any], step: int) -> Thread:
         """A run with input on its thread: the input applied on top of the thread's state."""
@@ -337,80 +401,6 @@ class OnThread(Supersteps):
             thread.written.update(BRANCH + name for name in goto)
             if run.updates:
                 yield ReplayedUpdatesEvent(task.name, update, run.ns)
-
-    def answers_given(self) -> tuple[list[Any], Mapping[str, Any] | None]:
-        """The run's resume value (scalar, as a list the first unanswered call empties) and map.
-
-        A root run's are its ``Command(resume=...)``'s. A subgraph's run shares
-        those of the task that runs it: an ``interrupt()`` anywhere below a
-        resumed task takes the answer the root run was given, as in LangGraph.
-        """
-        resumed = self.resumed
-        parent = self.run.parent
-        if parent is None:
-            if resumed is None:
-                return _NO_ANSWER, None
-            return resumed.given, resumed.by_id
-        outer = parent.resumes
-        if outer is None:
-            return _NO_ANSWER, None
-        return outer.given, outer.by_id
-
-    def interrupted(self, task: Task, error: GraphInterrupt) -> tuple[Event, ...]:
-        """A task stopped at an interrupt: record it (the run stops after the superstep); its events."""
-        raised = error.interrupts
-        if self.interrupts is _NO_INTERRUPTS:
-            self.interrupts = []
-        self.interrupts.extend(raised)
-        resumes = task.resumes
-        thread = self.thread
-        assert thread is not None
-        thread.put_interrupt(task.id, raised, None if resumes is None else resumes.written())
-        run = self.run
-        events: list[Event] = []
-        if run.updates:
-            events.append(InterruptEvent(raised, run.ns))
-        if run.values:
-            events.append(InterruptValuesEvent(dict(self.values), raised, run.ns))
-        if run.tasks or run.debug:
-            events.extend(
-                run.task_result_interrupted(task, tuple(_interrupt_dict(i) for i in raised))
-            )
-        return tuple(events)
-
-    def halt(self) -> tuple[Event, ...]:
-        """End a superstep that raised interrupts: the run stops here.
-
-        The writes of the tasks that finished are stored (they are not run
-        again on resume) and applied to the state the run ends with; if they
-        wrote state keys, ``values`` streams it, as LangGraph does.
-        """
-        writes = self.writes
-        pushed = len(self.pushes_running)
-        order = self.order[pushed:] + self.order[:pushed]
-        wrote = False
-        for task in order:
-            done = writes.get(task)
-            if done is not None and done[1]:
-                self.plan.apply(self.values, done[1])
-                wrote = True
-        writes.clear()
-        self.ready = ()
-        self.pushes = _NO_PUSHES
-        if wrote and self.run.values:
-            return (ValuesEvent(dict(self.values), self.run.ns),)
-        return _NOTHING
-
-    def breakpoint(self, names: frozenset[str], nodes: tuple[Node, ...]) -> bool:
-        """Whether a breakpoint (``interrupt_before`` / ``interrupt_after``) names one of ``nodes``."""
-        return bool(names) and ("*" in names or any(node.name in names for node in nodes))
-
-    def breaks_before(self, names: frozenset[str], ready: tuple[Node, ...]) -> bool:
-        """Whether ``interrupt_before`` names a task of the next superstep: one of ``ready``,
-        or a node a ``Send`` goes to (LangGraph stops before those too)."""
-        return self.breakpoint(names, ready) or (
-            bool(names) and any(send.node in names for send in self.pushes)
-        )
 
     def begin(self, thread: Thread, first: Goto) -> tuple[Event, ...]:
         """The input checkpoint and the hidden ``__start__`` task's writes (where START leads).

@@ -368,13 +368,6 @@ class Thread(_Reopening):
             return config
         return {"configurable": {**config["configurable"], DURABILITY: self.durability}}
 
-    def put_error(self, tid: str, error: BaseException) -> None:
-        """Store that a task failed (LangGraph's ``__error__`` write)."""
-        # LangGraph's snapshots show a failed task's error as its repr
-        from .checkpoint import ERROR
-
-        self._put_writes([(ERROR, repr(error))], tid)
-
     def ran_task(self, name: str, triggers: tuple[str, ...]) -> None:
         """Note a task of this superstep: its node and what triggered it."""
         self.ran.append((name, triggers))
@@ -509,6 +502,9 @@ class Thread(_Reopening):
             }
             for name, kind in zip(names, kinds, strict=True)
         )
+        if self.durability == "exit":
+            # as LangGraph's: under "exit" a streamed checkpoint names no parent
+            parent = None
         parent_config = (
             None
             if parent is None
@@ -534,3 +530,11 @@ def thread_sends(thread: Thread, sends: Sequence[Any]) -> list[Any]:
             for s in sends
         ]
     return saver_sends(thread.saver, sends)
+
+
+def put_error(thread: Thread, tid: str, error: BaseException) -> None:
+    """Store on ``thread`` that a task failed (LangGraph's ``__error__`` write)."""
+    # LangGraph's snapshots show a failed task's error as its repr
+    from .checkpoint import ERROR
+
+    thread._put_writes([(ERROR, repr(error))], tid)

@@ -197,6 +197,10 @@ class JsonSerializer:
                 "cls": _class_path(type(obj)),
                 "fields": {k: self._encode(v, f"{path}.{k}", typed) for k, v in fields.items()},
             }
+        if isinstance(obj, str):
+            # a str subclass (langchain's TextAccessor, a message's .text) is its text, as
+            # LangGraph's msgpack stores it
+            return str(obj)
         raise _Unencodable(path, obj)
 
     def _decode(self, tree: Any, path: str) -> Any:

@@ -143,6 +143,8 @@ STEP_TIMEOUT: Final = "__flowc_step_timeout"
 """The ``configurable`` key of a run's step timeout: ``(plan, seconds)``."""
 
 BREAKPOINTS: Final = ("__flowc_interrupt_before", "__flowc_interrupt_after")
+NODE_FINISHED: Final = "__pregel_node_finished"
+"""The configurable key of LangGraph's callback told of each node that finishes."""
 """The ``configurable`` keys of a run's ``interrupt_before`` and ``interrupt_after`` nodes."""
 _PUSH: Final = ("__pregel_push",)
 
@@ -289,3 +291,6 @@ class EngineState:
     """The interrupts this superstep's tasks raised: the run stops after it."""
     breaks: tuple[frozenset[str], frozenset[str]] | None = None
     """The run's ``interrupt_before`` and ``interrupt_after`` nodes (``"*"``: all)."""
+    node_finished: Any = None
+    """Called with a node's name when its task finishes, in a run on a thread whose config
+    has one (LangGraph's ``__pregel_node_finished``; its subgraphs' runs call it too)."""

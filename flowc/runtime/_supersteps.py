@@ -12,7 +12,8 @@ from collections.abc import Generator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ._overwrite import settled_overwrites
-from .control import ParentCommand, Send
+from ._persist import put_error
+from .control import Command, ParentCommand, Send
 from .drain import control_of, drained
 from .errors import (
     GraphDrained,
@@ -322,6 +323,8 @@ class Supersteps(Policies):
         if thread is not None:
             resumes = task.resumes
             thread.put_writes(task.id, update, goto, None if resumes is None else resumes.written())
+            if self.node_finished is not None:
+                self.node_finished(task.name)
         if self.cache_keys:
             self.remember(task, update, goto)
         run = self.run
@@ -340,14 +343,34 @@ class Supersteps(Policies):
         if type(error) is ParentCommand or type(error) is GraphDrained:
             # the task handed a command to the parent graph, or its subgraph drained (the
             # task runs again when the run is resumed): it did not fail
+            if type(error) is ParentCommand and error.receiver is None:
+                error.receiver = self.run.parent
             return _NOTHING
         run = self.run
         thread = self.thread
         if thread is not None:
-            thread.put_error(task.id, error)
+            put_error(thread, task.id, error)
         if run.tasks or run.debug:
             return run.task_result(task, None, error)
         return _NOTHING
+
+    def taken(self, task: Task, error: BaseException) -> tuple[Writes, Goto] | None:
+        """The outcome of ``task`` whose node ran a graph that sent ``Command(graph=PARENT)``:
+        the command's update, and where it leads besides the node's edges (as LangGraph takes
+        it); ``None`` for any other error."""
+        if type(error) is not ParentCommand or error.receiver is not task:
+            return None
+        command = error.command
+        plan = self.plan
+        update, sent = plan.outcome(task.name, Command(update=command.update, goto=command.goto))
+        node = plan.nodes[task.name]
+        route = node.route
+        if route is None:
+            return update, node.then + sent
+        local = dict(self.values)
+        if update:
+            plan.apply(local, update)
+        return update, route(local) + sent
 
     def settle(self) -> tuple[Event, ...]:
         """End a superstep of several tasks: apply their writes; its events; its successors.

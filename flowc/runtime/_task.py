@@ -178,6 +178,12 @@ class Task:
 
     def next_segments(self) -> tuple[str, ...]:
         """Namespace segments for the next graph this task runs (``'1'``, ``'2'``... after the first)."""
+        n = self.next_call()
+        own = f"{self.name}:{self.id}"
+        return (own,) if n == 0 else (own, str(n))
+
+    def next_call(self) -> int:
+        """How many graphs this task ran before the one it runs now (in this step)."""
         calls = self.calls
         step = self.step
         if calls is None or self._calls_step != step:
@@ -187,9 +193,7 @@ class Task:
                     # next() on a count is atomic: threads a node starts may each run a graph
                     calls = self.calls = itertools.count()
                     self._calls_step = step
-        n = next(calls)
-        own = f"{self.name}:{self.id}"
-        return (own,) if n == 0 else (own, str(n))
+        return next(calls)
 
     @property
     def writer(self) -> StreamWriter[Any]:

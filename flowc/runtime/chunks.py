@@ -67,8 +67,12 @@ async def ashape_chunks(
 ) -> AsyncIterator[Any]:
     """Async twin of :func:`shape_chunks`."""
     shape = _shaper(stream_mode, subgraphs)
-    async for event in events:
-        yield shape(event)
+    try:
+        async for event in events:
+            yield shape(event)
+    finally:
+        # a consumer that stops early stops the run now: its tasks are cancelled and awaited
+        await _aclose(events)
 
 
 ValuesMapper: TypeAlias = Callable[[dict[str, Any]], Any]
@@ -109,5 +113,14 @@ async def ashape_parts(
     events: AsyncIterator[Event], values: ValuesMapper | None = None
 ) -> AsyncIterator[StreamPart]:
     """Async twin of :func:`shape_parts`."""
-    async for event in events:
-        yield _part(event, values)
+    try:
+        async for event in events:
+            yield _part(event, values)
+    finally:
+        await _aclose(events)
+
+
+async def _aclose(events: AsyncIterator[Any]) -> None:
+    close = getattr(events, "aclose", None)
+    if close is not None:
+        await close()

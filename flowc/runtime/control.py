@@ -110,12 +110,20 @@ class ParentCommand(Exception):
     """
 
     def __init__(self, node: str, command: Command[str]) -> None:
-        super().__init__(
-            f"node {node!r} returned Command(graph=Command.PARENT), but its graph is not run "
-            "as a subgraph: there is no parent graph to send the command to"
-        )
+        # as in LangGraph's ParentCommand, the error's one argument is the command without its
+        # `graph` (what a parent would apply), read as `args[0].goto` where it left the root
+        super().__init__(Command(update=command.update, goto=command.goto))
         self.node = node
         self.command = command
+        self.receiver: Any = None
+        """The task whose graph takes the command (the task the sending graph runs in), set as
+        the error leaves that graph's run; ``None`` when that graph is the root."""
+
+    def __str__(self) -> str:
+        return (
+            f"node {self.node!r} returned Command(graph=Command.PARENT), but its graph is not "
+            "run as a subgraph: there is no parent graph to send the command to"
+        )
 
 
 def as_send(value: object) -> Send | None:

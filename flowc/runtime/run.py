@@ -70,6 +70,7 @@ from ._task import (
 __all__ = [
     "CURRENT_TASK",
     "MODES",
+    "OWN_THREAD",
     "Done",
     "Run",
     "StreamWriter",
@@ -151,6 +152,18 @@ def _node_key(name: str) -> int:
     digest = (_blake2b or _load_blake2b())(name.encode(), digest_size=8).digest()
     key = _node_keys[name] = int.from_bytes(digest)
     return key
+
+
+def _stateful_ns(outer: Namespace, node: str, calls: int) -> Namespace:
+    # the node's name without task ids, found again by the node's next task; a task's second
+    # stateful graph (and its third...) gets a namespace of its own, as in LangGraph
+    ns = (*(segment.partition(":")[0] for segment in outer), node)
+    return (*ns, str(calls)) if calls else ns
+
+
+OWN_THREAD: Final = "__flowc_own_thread"
+"""The ``configurable`` key of a run started inside a task that is a root run all the same: a
+graph given a config that names its own thread (see the drop-in), as LangGraph runs it."""
 
 
 _ONE_MODE: Final[dict[str, frozenset[str]]] = {mode: frozenset((mode,)) for mode in MODES}
@@ -320,7 +333,9 @@ class Run(Executor):
         parent = CURRENT_TASK.get()
         if parent is not None and not parent.active:
             parent = current_task()
-        if parent is None:
+        if parent is None or (
+            config is not None and OWN_THREAD in config.get("configurable", _NO_METADATA)
+        ):
             return cls(
                 graph, local, subgraphs=subgraphs, config=config, default_limit=default_limit
             )
@@ -383,7 +398,7 @@ class Run(Executor):
             subgraphs=subgraphs,
             config=merged,
             ns=(
-                (*(segment.partition(":")[0] for segment in prun.ns), parent.name)
+                _stateful_ns(prun.ns, parent.name, parent.next_call())
                 if stateful
                 else (*prun.ns, *parent.next_segments())
             ),
@@ -527,8 +542,14 @@ class Run(Executor):
         local = self.local
         deep = self.subgraphs
         own = self.ns
-        async for event in events:
-            if parent is not None and event.mode in forward:
-                parent.emit(event)
-            if event.mode in local and (deep or event.ns == own):
-                yield event
+        try:
+            async for event in events:
+                if parent is not None and event.mode in forward:
+                    parent.emit(event)
+                if event.mode in local and (deep or event.ns == own):
+                    yield event
+        finally:
+            # stopped early: the nested run's tasks are stopped now, not when collected
+            close = getattr(events, "aclose", None)
+            if close is not None:
+                await close()

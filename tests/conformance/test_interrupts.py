@@ -152,6 +152,7 @@ MODES_ONLY: dict[tuple[str, str], list[Any]] = {
     ("commands", "update"): _SLOW,
     ("commands", "edit"): _SLOW,
     ("commands", "send"): _SLOW,
+    ("subgraph_breakpoints", "parallel"): _SLOW,
 }
 """Scripts compared in some modes only (each says why); the others in every argument of the
 oracle (each mode, every pair, one-element lists, tuples)."""

@@ -111,6 +111,22 @@ def test_aclose_cancels_and_awaits_running_tasks() -> None:
     asyncio.run(main())
 
 
+@pytest.mark.parametrize("version", ["v1", "v2"])
+def test_aclose_of_a_chunk_stream_cancels_and_awaits_running_tasks(version: str) -> None:
+    # LangGraph's chunk shapes (and the drop-in's astream, built on them) close the run too
+    runner = built("async_parallel")
+
+    async def main() -> None:
+        baseline = _pending_tasks()
+        stream = runner.astream_chunks({"run": "r"}, stream_mode="custom", version=version)
+        await stream.__anext__()
+        await stream.aclose()
+        assert _pending_tasks() == baseline
+        assert FINALLY and sorted(FINALLY) == sorted(CALLS)
+
+    asyncio.run(main())
+
+
 def test_cancelling_the_consumer_cancels_the_nodes() -> None:
     runner = built("async_parallel")
 

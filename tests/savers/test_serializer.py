@@ -106,6 +106,15 @@ def test_an_unknown_value_fails_naming_where_it_is() -> None:
     assert "JsonSerializer(pickle_fallback=True)" in str(failed.value)
 
 
+def test_a_str_subclass_is_stored_as_its_text_as_langgraph_stores_it() -> None:
+    class Text(str):
+        """As langchain's ``TextAccessor`` (a message's ``.text``)."""
+
+    back = roundtrip({"result": Text("Fruit: cherries"), "items": [Text("a")]})
+    assert back == {"result": "Fruit: cherries", "items": ["a"]}
+    assert type(back["result"]) is str
+
+
 def test_pickle_is_used_only_when_opted_into_and_refused_otherwise() -> None:
     value = {"f": complex(1, 2)}
     with pytest.raises(TypeError, match="cannot be stored"):

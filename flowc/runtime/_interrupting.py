@@ -1,0 +1,219 @@
+"""The engine's interrupts and breakpoints, and how a sync superstep of several tasks runs
+(see :class:`~._engine.Engine`)."""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ._executor import Done, _work
+from ._persist import (
+    Thread,
+)
+from .events import (
+    Event,
+    InterruptEvent,
+    InterruptValuesEvent,
+    ValuesEvent,
+)
+from .interrupts import GraphInterrupt
+from .run import (
+    Task,
+)
+
+if TYPE_CHECKING:
+    pass
+
+
+from ._plan import Node
+from ._steps import (
+    _NO_ANSWER,
+    _NO_INTERRUPTS,
+    _NO_PUSHES,
+    _NOTHING,
+    _interrupt_dict,
+)
+from ._supersteps import Supersteps
+
+REPLAY = "__flowc_replay"
+"""The configurable key of a root run's :class:`Replay`, which its nested runs inherit."""
+
+
+class Replay:
+    """A root run replaying an earlier checkpoint, as its subgraphs see it (LangGraph's
+    ``ReplayState``): each subgraph's first run starts from the subgraph's latest checkpoint
+    before that one; its later runs (a subgraph in a loop) from its latest."""
+
+    __slots__ = ("bound", "visited")
+
+    def __init__(self, bound: str) -> None:
+        self.bound = bound
+        self.visited: set[str] = set()
+
+    def first_visit(self, ns: str) -> bool:
+        """Whether a subgraph of namespace ``ns`` runs for the first time in the replay
+        (its last task id left out: the same subgraph in a loop is one subgraph)."""
+        stable = ns.rpartition(":")[0] if ":" in ns else ns
+        if stable in self.visited:
+            return False
+        self.visited.add(stable)
+        return True
+
+    def earlier(self, saver: Any, config: Mapping[str, Any]) -> str | None:
+        """The id of the latest checkpoint of ``config``'s namespace before the bound."""
+        before = {"configurable": {**config["configurable"], "checkpoint_id": self.bound}}
+        for saved in saver.list(config, before=before, limit=1):
+            return str(saved.checkpoint["id"])
+        return None
+
+
+class Interrupting(Supersteps):
+    """The engine's methods for the interrupts its tasks raise and the breakpoints of its
+    run, and the sync driver of a superstep of several tasks."""
+
+    def run_here(
+        self,
+        jobs: Sequence[tuple[Task, Any, tuple[Any, ...]]],
+        more: list[tuple[Task, Any, tuple[Any, ...]]] | None,
+    ) -> Iterator[Done]:
+        """Run a quiet superstep's tasks one after the other in the loop's thread.
+
+        For a sync run on a thread whose superstep has one task and nothing that
+        streams while it runs (the engine's lone-task path is not taken: the
+        task's writes are stored before they are applied): a worker's hand-off
+        would cost more than most nodes. Each task's :class:`Done` comes as
+        :meth:`Run.run_threads` gives it, and the error handlers the consumer
+        queues in ``more`` run after it, the same way.
+        """
+        for task, fn, args in jobs:
+            yield _work(task, fn, args)
+        while more:
+            queued = list(more)
+            more.clear()
+            for task, fn, args in queued:
+                yield _work(task, fn, args)
+
+    def answers_given(self) -> tuple[list[Any], Mapping[str, Any] | None]:
+        """The run's resume value (scalar, as a list the first unanswered call empties) and map.
+
+        A root run's are its ``Command(resume=...)``'s. A subgraph's run shares
+        those of the task that runs it: an ``interrupt()`` anywhere below a
+        resumed task takes the answer the root run was given, as in LangGraph.
+        """
+        resumed = self.resumed
+        parent = self.run.parent
+        if parent is None:
+            if resumed is None:
+                return _NO_ANSWER, None
+            return resumed.given, resumed.by_id
+        outer = parent.resumes
+        if outer is None:
+            return _NO_ANSWER, None
+        return outer.given, outer.by_id
+
+    def interrupted(self, task: Task, error: GraphInterrupt) -> tuple[Event, ...]:
+        """A task stopped at an interrupt: record it (the run stops after the superstep); its events."""
+        raised = error.interrupts
+        if self.interrupts is _NO_INTERRUPTS:
+            self.interrupts = []
+        self.interrupts.extend(raised)
+        resumes = task.resumes
+        thread = self.thread
+        assert thread is not None
+        thread.put_interrupt(task.id, raised, None if resumes is None else resumes.written())
+        run = self.run
+        if not raised:
+            # a subgraph stopped at one of its breakpoints: no state and no task result, and
+            # the root's `__interrupt__` update (with none) comes as the run stops (see halt)
+            return _NOTHING
+        events: list[Event] = []
+        if run.updates:
+            events.append(InterruptEvent(raised, run.ns))
+        if run.values:
+            events.append(InterruptValuesEvent(dict(self.values), raised, run.ns))
+        if run.tasks or run.debug:
+            events.extend(
+                run.task_result_interrupted(task, tuple(_interrupt_dict(i) for i in raised))
+            )
+        return tuple(events)
+
+    def halt(self) -> tuple[Event, ...]:
+        """End a superstep that raised interrupts: the run stops here.
+
+        The writes of the tasks that finished are stored (they are not run
+        again on resume) and applied to the state the run ends with; if they
+        wrote state keys, ``values`` streams it, as LangGraph does.
+        """
+        writes = self.writes
+        pushed = len(self.pushes_running)
+        order = self.order[pushed:] + self.order[:pushed]
+        wrote = False
+        for task in order:
+            done = writes.get(task)
+            if done is not None and done[1]:
+                self.plan.apply(self.values, done[1])
+                wrote = True
+        writes.clear()
+        self.ready = ()
+        self.pushes = _NO_PUSHES
+        run = self.run
+        events: tuple[Event, ...] = _NOTHING
+        if wrote and run.values:
+            events = (ValuesEvent(dict(self.values), run.ns),)
+        if not self.interrupts and run.updates and run.parent is None:
+            # only subgraphs' breakpoints stopped the superstep: as LangGraph's root run ends
+            events += (InterruptEvent((), run.ns),)
+        return events
+
+    def at_breakpoint(self) -> tuple[Event, ...]:
+        """The run stops at a breakpoint: its ``__interrupt__`` update (with no interrupts).
+
+        A subgraph's run stops its task too, as LangGraph's: the task is interrupted
+        (with no interrupts), and the parent's run stops after its superstep.
+        """
+        if self.run.parent is not None:
+            raise GraphInterrupt(())
+        return (InterruptEvent((), self.run.ns),) if self.run.updates else _NOTHING
+
+    def breakpoint(self, names: frozenset[str], nodes: tuple[Node, ...]) -> bool:
+        """Whether a breakpoint (``interrupt_before`` / ``interrupt_after``) names one of ``nodes``."""
+        return bool(names) and ("*" in names or any(node.name in names for node in nodes))
+
+    def breaks_before(self, names: frozenset[str], ready: tuple[Node, ...]) -> bool:
+        """Whether ``interrupt_before`` names a task of the next superstep: one of ``ready``,
+        or a node a ``Send`` goes to (LangGraph stops before those too)."""
+        return self.breakpoint(names, ready) or (
+            bool(names) and any(send.node in names for send in self.pushes)
+        )
+
+    def run_sync(
+        self, jobs: Any, thread: Thread | None, live: bool
+    ) -> Generator[Event, None, None]:
+        """Run a sync superstep's ``jobs``: their events, each outcome recorded as it comes.
+
+        A lone quiet task on a thread runs in the loop's thread (see ``run_here``), others on
+        the run's worker pool.
+        """
+        run = self.run
+        ran = (
+            self.run_here(jobs, self.rescues)
+            if thread is not None and len(jobs) == 1 and not live and self.timeout is None
+            else run.run_threads(jobs, self.timeout, self.rescues)
+        )
+        for item in ran:
+            if not isinstance(item, Done):
+                yield item
+                continue
+            if item.error is not None:
+                if type(item.error) is GraphInterrupt and thread is not None:
+                    yield from self.interrupted(item.task, item.error)
+                    continue
+                taken = self.taken(item.task, item.error)
+                if taken is not None:
+                    yield from self.record(item.task, *taken)
+                    continue
+                yield from self.failed(item.task, item.error)
+                if not self.rescue(item.task, item.error):
+                    raise item.error
+                continue
+            yield from self.record(item.task, *item.result)
