@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Generator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ._overwrite import settled_overwrites
 from ._persist import put_error
 from .control import Command, ParentCommand, Send
 from .drain import control_of, drained
@@ -401,7 +400,7 @@ class Supersteps(Policies):
         wrote = False
         outcomes = []
         settled = (
-            settled_overwrites(
+            _settled_overwrites(
                 [writes[task][1] for task in order], lambda key: key not in plan.plain_keys
             )
             if plan.overwrites
@@ -447,3 +446,10 @@ class Supersteps(Policies):
             for name in names:
                 return (nodes[name],)
         return tuple(nodes[name] for name in sorted(set(names)))
+
+
+def _settled_overwrites(updates: Any, reduced: Any) -> Any:
+    # only plans that take LangGraph's Overwrite load it (its dataclass module costs a runner)
+    from ._overwrite import settled_overwrites
+
+    return settled_overwrites(updates, reduced)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 __all__ = [
     "EmptyInputError",
     "GraphDrained",
@@ -41,19 +39,39 @@ class InvalidInputError(ValueError):
     """The input of a run does not fit the graph's input type."""
 
 
-@dataclass(frozen=True, slots=True)
 class NodeError:
     """What a node's error handler is told of the failure (LangGraph's ``NodeError``).
 
-    A handler receives it through a parameter ``error: NodeError``.
+    A handler receives it through a parameter ``error: NodeError``. Immutable, compared
+    and shown as LangGraph's dataclass (written out: a runner imports no ``dataclasses``).
 
     Attributes:
         node: the name of the node that failed.
         error: what it raised.
     """
 
+    __slots__ = ("error", "node")
+
     node: str
     error: BaseException
+
+    def __init__(self, node: str, error: BaseException) -> None:
+        object.__setattr__(self, "node", node)
+        object.__setattr__(self, "error", error)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not NodeError:
+            return NotImplemented
+        return (self.node, self.error) == (other.node, other.error)
+
+    def __hash__(self) -> int:
+        return hash((self.node, self.error))
+
+    def __repr__(self) -> str:
+        return f"NodeError(node={self.node!r}, error={self.error!r})"
 
 
 class GraphDrained(Exception):
