@@ -4,27 +4,10 @@
 from __future__ import annotations
 
 from collections.abc import Generator, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ._executor import Done, _work
-from ._persist import (
-    Thread,
-)
-from .events import (
-    Event,
-    InterruptEvent,
-    InterruptValuesEvent,
-    ValuesEvent,
-)
-from .interrupts import GraphInterrupt
-from .run import (
-    Task,
-)
-
-if TYPE_CHECKING:
-    pass
-
-
+from ._persist import Thread
 from ._plan import Node
 from ._steps import (
     _NO_ANSWER,
@@ -34,37 +17,9 @@ from ._steps import (
     _interrupt_dict,
 )
 from ._supersteps import Supersteps
-
-REPLAY = "__flowc_replay"
-"""The configurable key of a root run's :class:`Replay`, which its nested runs inherit."""
-
-
-class Replay:
-    """A root run replaying an earlier checkpoint, as its subgraphs see it (LangGraph's
-    ``ReplayState``): each subgraph's first run starts from the subgraph's latest checkpoint
-    before that one; its later runs (a subgraph in a loop) from its latest."""
-
-    __slots__ = ("bound", "visited")
-
-    def __init__(self, bound: str) -> None:
-        self.bound = bound
-        self.visited: set[str] = set()
-
-    def first_visit(self, ns: str) -> bool:
-        """Whether a subgraph of namespace ``ns`` runs for the first time in the replay
-        (its last task id left out: the same subgraph in a loop is one subgraph)."""
-        stable = ns.rpartition(":")[0] if ":" in ns else ns
-        if stable in self.visited:
-            return False
-        self.visited.add(stable)
-        return True
-
-    def earlier(self, saver: Any, config: Mapping[str, Any]) -> str | None:
-        """The id of the latest checkpoint of ``config``'s namespace before the bound."""
-        before = {"configurable": {**config["configurable"], "checkpoint_id": self.bound}}
-        for saved in saver.list(config, before=before, limit=1):
-            return str(saved.checkpoint["id"])
-        return None
+from .events import Event, InterruptEvent, InterruptValuesEvent, ValuesEvent
+from .interrupts import GraphInterrupt
+from .run import Task
 
 
 class Interrupting(Supersteps):
