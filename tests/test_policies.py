@@ -73,6 +73,19 @@ def test_the_waits_grow_by_the_backoff_factor_up_to_max_interval() -> None:
     assert slept == [1.0, 2.0, 3.0, 3.0]
 
 
+def test_a_run_waits_through_time_sleep_looked_up_at_each_wait(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # LangGraph's users speed up their retry tests by patching time.sleep: a policy built
+    # before the patch still waits through the patched function
+    policy = RetryPolicy(initial_interval=0.5, backoff_factor=2.0, max_attempts=3, jitter=False)
+    retried = retrying((policy,), failing_then("ok", 2))
+    slept: list[float] = []
+    monkeypatch.setattr(time, "sleep", slept.append)
+    assert retried(None) == "ok"
+    assert slept == [0.5, 1.0]
+
+
 def test_jitter_adds_less_than_a_second() -> None:
     policy = RetryPolicy(initial_interval=2.0, jitter=True)
     delays = [retry_delay(policy, 1) for _ in range(50)]
