@@ -32,7 +32,7 @@ from ._errors import (
     warn_config_annotation,
 )
 from ._policies import cache_policy, retry_policies
-from ._recording import _Recording
+from ._recording import DEFAULT_ERROR_HANDLER, _Recording
 
 if TYPE_CHECKING:
     from ._compiled import CompiledStateGraph
@@ -525,6 +525,14 @@ class StateGraph(_Recording, Generic[StateT]):
                         "pass one of flowc.stores (InMemoryStore, SqliteStore) or a LangGraph store",
                     )
                 )
+        if "error_handler" in self._defaults and any(
+            record.name == DEFAULT_ERROR_HANDLER for record in self._nodes
+        ):
+            # LangGraph's error and words: the default handler runs as a node of this name
+            raise ValueError(
+                f"Auto-generated default error handler node `{DEFAULT_ERROR_HANDLER}` "
+                "already exists."
+            )
         for record in map(self._with_defaults, self._nodes):
             timed = record.policies is not None and record.policies.timeout is not None
             if timed and not is_compiled_graph(record.action) and not _is_async(record.action):
