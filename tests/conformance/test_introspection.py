@@ -46,12 +46,15 @@ def test_get_graph_to_json_is_langgraphs(stem: str, xray: bool | int) -> None:
     # DRAWN: the graphs whose drawings match (docs/differences-from-langgraph.md names the others)
     module = load(stem, "langgraph")
     for name in getattr(module, "DRAWN", module.GRAPHS):
-        expected, actual = (
-            getattr(load(stem, impl), name).get_graph(xray=xray).to_json()
-            for impl in ("langgraph", "flowc")
+        theirs, ours = (
+            getattr(load(stem, impl), name).get_graph(xray=xray) for impl in ("langgraph", "flowc")
         )
+        expected, actual = theirs.to_json(), ours.to_json()
         assert actual == expected, f"{stem}.{name}"
         assert list(map(list, actual["nodes"])) == list(map(list, expected["nodes"]))
+        # the edges equal LangChain's Edge tuples, in order, and unpack as they do
+        assert ours.edges == theirs.edges, f"{stem}.{name}"
+        assert [tuple(edge) for edge in ours.edges] == [tuple(edge) for edge in theirs.edges]
 
 
 def test_to_json_names_functions_subgraphs_and_metadata_as_langgraph() -> None:
