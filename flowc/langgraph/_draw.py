@@ -17,7 +17,7 @@ import dis
 import inspect
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import replace
 from typing import Any, get_args, get_origin
 
@@ -178,8 +178,15 @@ def _last_step(writes: dict[str, list[_Edge]], joins: list[tuple[frozenset[str],
     return last
 
 
-def drawing(bp: Blueprint, *, xray: bool | int = False) -> DrawableGraph:
-    """The picture of a compiled graph (``get_graph()``)."""
+def drawing(
+    bp: Blueprint,
+    *,
+    xray: bool | int = False,
+    before: Collection[str] = (),
+    after: Collection[str] = (),
+) -> DrawableGraph:
+    """The picture of a compiled graph (``get_graph()``); ``before``/``after``: the nodes its
+    compile() interrupts before and after, which LangGraph marks in their boxes."""
     from ._adapt import is_compiled_graph
 
     graph = DrawableGraph()
@@ -201,6 +208,11 @@ def drawing(bp: Blueprint, *, xray: bool | int = False) -> DrawableGraph:
             metadata = {**(metadata or {}), "__tools": list(tools)}
         if record.policies is not None and record.policies.defer:
             metadata = {**(metadata or {}), "defer": True}
+        stops = ",".join(
+            when for when, nodes in (("before", before), ("after", after)) if record.name in nodes
+        )
+        if stops:
+            metadata = {**(metadata or {}), "__interrupt": stops}
         graph.nodes[record.name] = DrawnNode(record.name, record.name, metadata, kind)
     if default_handler is not None:
         graph.nodes[default_handler] = DrawnNode(default_handler, default_handler, kind=CALLABLE)
@@ -220,7 +232,12 @@ def drawing(bp: Blueprint, *, xray: bool | int = False) -> DrawableGraph:
         inner = record.action if is_compiled_graph(record.action) else _graph_in_node(record.action)
         if inner is None or record.name not in graph.nodes:
             continue
-        sub = drawing(inner.blueprint, xray=deeper)
+        sub = drawing(
+            inner.blueprint,
+            xray=deeper,
+            before=inner.interrupt_before_nodes,
+            after=inner.interrupt_after_nodes,
+        )
         if len(sub.nodes) <= 1 or not sub.first_node() or not sub.last_node():
             continue
         sub.trim_first_node()
