@@ -318,14 +318,15 @@ def test_guard_defers_a_built_plans_node() -> None:
     assert invoke(plan, {"log": []}, None) == {"log": ["a", "d", "b"]}
 
 
-def test_a_deferred_nodes_drawing_lacks_langgraphs_dotted_edges_from_the_step_before() -> None:
+def test_a_deferred_node_triggered_steps_before_gets_dotted_edges_from_the_step_before() -> None:
     from tests.conformance.test_dropin import load
 
     graph = load("defer", "flowc").two_deferred.get_graph()
     edges = sorted((e.source, e.target, e.conditional) for e in graph.edges)
-    # LangGraph draws c -.-> first and c -.-> second instead of c --> __end__
-    assert ("c", "__end__", False) in edges
-    assert ("c", "first", True) not in edges
+    # as LangGraph's dry run: c -.-> first and c -.-> second instead of c --> __end__
+    assert ("c", "__end__", False) not in edges
+    assert ("c", "first", True) in edges
+    assert ("c", "second", True) in edges
 
 
 # -- caches
