@@ -10,10 +10,9 @@ import operator
 import threading
 from typing import Annotated
 
-from typing_extensions import TypedDict
-
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import Command, Send
+from typing_extensions import TypedDict
 
 
 def rename(state: dict):
