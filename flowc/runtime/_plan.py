@@ -234,29 +234,6 @@ class Node:
         if error_handler is not None:
             self.handler = error_handler
 
-    def timed_for_send(self, timeout: Any) -> Node:
-        """This node as a ``Send`` with a timeout of its own runs it: each attempt of its
-        async call limited by ``timeout`` (LangGraph's ``Send(..., timeout=)``, which takes the
-        place of the node's own timeout); its retries as the node's."""
-        known = self.sent_timed
-        if known is not None and timeout in known:
-            return known[timeout]
-        import copy
-
-        from .policies import aretrying, sync_timeout_message, timed
-
-        clone = copy.copy(self)
-        clone.sent_timed = None
-        if self.base_acall is not None:
-            clone.acall = timed(timeout, self.name, self.base_acall)
-            if self.retry:
-                clone.acall = aretrying(self.retry, clone.acall)
-        clone.call = _failing_call(sync_timeout_message(self.name))
-        clone.plain = None
-        clone.stream = None
-        self.sent_timed = {**(known or {}), timeout: clone}
-        return clone
-
     def __repr__(self) -> str:
         return f"Node({self.name!r})"
 

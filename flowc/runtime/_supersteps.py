@@ -261,7 +261,9 @@ class Supersteps(Policies):
         for index, send in enumerate(self.pushes):
             node = nodes[send.node]
             if send.timeout is not None:
-                node = node.timed_for_send(send.timeout)
+                from .policies import timed_for_send
+
+                node = timed_for_send(node, send.timeout)
             task = _PushTask(run, node.name, step, _PUSH, ignore, node.metadata, node.tags)
             task.path = ("__pregel_push", index, False)
             # tasks of one node sent twice in a step have ids of their own
