@@ -10,6 +10,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -58,8 +59,56 @@ def mypy_report(typing_run: TypingRun) -> dict[str, list[str]]:
     return typing_run.report
 
 
+_MYPY_FIXTURES = {"typing_run", "mypy_report"}
+
+
+def _typing_modules() -> frozenset[str]:
+    """The test modules (rootdir-relative, ``/``) that read the session's one mypy run.
+
+    The controller of pytest-xdist sees node ids only, never fixtures, so it finds them
+    by their source; each worker checks the items it collected against this set.
+    """
+    return frozenset(
+        path.relative_to(ROOT).as_posix()
+        for path in (ROOT / "tests").rglob("test_*.py")
+        if any(name in path.read_text(encoding="utf-8") for name in _MYPY_FIXTURES)
+    )
+
+
+TYPING_MODULES = _typing_modules()
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under pytest-xdist (`make test`), the typing tests share one worker: one mypy run."""
+    """Typing tests share one worker (one mypy run); they and the slow tests are handed out first.
+
+    A slow test started last would leave the other workers idle while it runs.
+    The sort is stable, so every worker collects the same order, as xdist requires.
+    """
+    typing = set()
     for item in items:
-        if {"typing_run", "mypy_report"} & set(getattr(item, "fixturenames", ())):
-            item.add_marker(pytest.mark.xdist_group("mypy"))
+        if _MYPY_FIXTURES & set(getattr(item, "fixturenames", ())):
+            path = item.nodeid.partition("::")[0]
+            if path not in TYPING_MODULES:
+                raise pytest.UsageError(f"{path} reads mypy_report but is not grouped with it")
+            typing.add(item)
+    # the mypy group (about a minute on one worker) counts as slow
+    items.sort(key=lambda item: item not in typing and item.get_closest_marker("slow") is None)
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``--dist loadgroup``, with the typing tests (TYPING_MODULES) in one group.
+
+    pytest-xdist 3.8 groups tests by an ``@group`` suffix it writes into each node id,
+    which pytest 9.2's node ids no longer take: its ``xdist_group`` marks group nothing.
+    """
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class TypingGroupScheduling(LoadGroupScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            if nodeid.partition("::")[0] in TYPING_MODULES:
+                return "mypy"
+            return super()._split_scope(nodeid)
+
+    return TypingGroupScheduling(config, log)
