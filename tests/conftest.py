@@ -29,6 +29,40 @@ if "FLOWC_CACHE_DIR" not in os.environ:
     atexit.register(shutil.rmtree, _cache, ignore_errors=True)
 
 
+_DONT_WRITE_BYTECODE = sys.dont_write_bytecode
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep the bytecode of flowc and of the example specs, even under PYTHONDONTWRITEBYTECODE.
+
+    That setting (the shared machine has it) made every interpreter the suite starts
+    compile flowc from source again: about half a second each, hundreds of times. Only
+    the project's own folders are compiled, once, by the controller: a module a test
+    writes and imports is still never cached, so a rewrite within the same second can
+    never be read back stale.
+    """
+    if hasattr(config, "workerinput"):
+        return
+    import compileall
+
+    for folder in ("flowc", "specs"):
+        compileall.compile_dir(ROOT / folder, quiet=1)
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Test modules collected now keep their rewritten bytecode (pytest's own pyc files).
+
+    Collection imports only the project's files (tests/, flowc/, specs/), none a test
+    writes: rewriting every test module's asserts was most of each worker's 25 s collection.
+    """
+    sys.dont_write_bytecode = False
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """From here on, as the environment asked (modules written by tests are never cached)."""
+    sys.dont_write_bytecode = _DONT_WRITE_BYTECODE
+
+
 @dataclass(frozen=True)
 class TypingRun:
     """The session's one mypy run (tests/typing_support.py) and the runners it checked."""
