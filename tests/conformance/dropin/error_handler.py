@@ -25,8 +25,10 @@ class State(TypedDict):
 
 
 def bad(state: State):
-    # the Send task "b" fails after "a" has been handled
-    time.sleep(0.1 if state["topic"] == "b" else 0)
+    # the Send task "b" fails after "a" has been handled (its handler returned, then 100 ms)
+    if state["topic"] == "b":
+        A_HANDLED.wait(5)
+        time.sleep(0.1)
     get_stream_writer()({"failing": state["topic"]})
     raise ValueError(f"boom on {state['topic']}")
 
@@ -38,6 +40,14 @@ async def async_bad(state: State):
 def handler(state: State, error: NodeError):
     get_stream_writer()({"handling": error.node})
     return {"log": [f"handled {error.node}: {error.error!r} (input {state['topic']})"]}
+
+
+def handler_before_b(state: State, error: NodeError):
+    try:
+        return handler(state, error)
+    finally:
+        if state["topic"] == "a":
+            A_HANDLED.set()
 
 
 def handler_before_sibling(state: State, error: NodeError):
@@ -72,6 +82,9 @@ def after(state: State):
 def fast(state: State):
     return {"log": ["fast"]}
 
+
+A_HANDLED = threading.Event()
+"""Set when the handler of the Send task "a" has returned (cleared by the router each run)."""
 
 HANDLED = threading.Event()
 """Set by a handler: the sibling of a failing node finishes after the failure was handled, so
@@ -141,12 +154,13 @@ defaults = (
 
 
 def fan_out(state: State):
+    A_HANDLED.clear()
     return [Send("node", {"topic": t, "log": []}) for t in ("a", "b")]
 
 
 sent = (
     StateGraph(State)
-    .add_node("node", bad, error_handler=handler)
+    .add_node("node", bad, error_handler=handler_before_b)
     .add_conditional_edges(START, fan_out)
     .compile()
 )
