@@ -33,7 +33,7 @@ from ._lowering import _Lowering
 from ._roots import _STAND_IN_ROUTER
 from ._validate import _validate
 
-__all__ = ["check_blueprint", "imported_objects", "is_compiled_graph"]
+__all__ = ["blueprint_tree", "check_blueprint", "imported_objects", "is_compiled_graph"]
 
 
 _LANGGRAPH_ACCEPTS = frozenset({"E201", "E203", "E401", "E502", "E801"})
@@ -70,27 +70,7 @@ def check_blueprint(bp: Blueprint) -> tuple[CheckResult, str]:
     Raises:
         GraphCompileError: listing every problem, each at the builder call it is about.
     """
-    names = graph_names(bp)
-    made: dict[int, SpecBlueprint] = {}
-    diags: list[Diagnostic] = []
-    refused: list[str] = []
-    superseded: list[tuple[str, str]] = []
-
-    def child(sub: Blueprint) -> SpecBlueprint:
-        known = made.get(id(sub))
-        if known is not None:
-            return known
-        blueprint, low = _blueprint(sub, names[id(sub)], child)
-        diags.extend(d for d in low.diags if d not in diags)
-        refused.extend(low.refused_fields)
-        superseded.extend(low.superseded)
-        made[id(sub)] = blueprint
-        return blueprint
-
-    root, low = _blueprint(bp, names[id(bp)], child)
-    diags[:0] = low.diags
-    refused.extend(low.refused_fields)
-    superseded.extend(low.superseded)
+    root, diags, refused, superseded = blueprint_tree(bp)
     spec, smap = lower(root)
     subgraphs = dict(root.tree())
 
@@ -122,6 +102,36 @@ def check_blueprint(bp: Blueprint) -> tuple[CheckResult, str]:
         texts.update(source_texts([d.span for d in problems]))
         raise GraphCompileError(_unique(problems), texts)
     return result, spec.digest()
+
+
+def blueprint_tree(
+    bp: Blueprint,
+) -> tuple[SpecBlueprint, list[Diagnostic], list[str], list[tuple[str, str]]]:
+    """The blueprint of ``bp`` (its subgraphs' in its tree, each made once), the problems
+    found, the state fields refused and the (code, text) of checker diagnostics that would
+    repeat a problem found."""
+    names = graph_names(bp)
+    made: dict[int, SpecBlueprint] = {}
+    diags: list[Diagnostic] = []
+    refused: list[str] = []
+    superseded: list[tuple[str, str]] = []
+
+    def child(sub: Blueprint) -> SpecBlueprint:
+        known = made.get(id(sub))
+        if known is not None:
+            return known
+        blueprint, low = _blueprint(sub, names[id(sub)], child)
+        diags.extend(d for d in low.diags if d not in diags)
+        refused.extend(low.refused_fields)
+        superseded.extend(low.superseded)
+        made[id(sub)] = blueprint
+        return blueprint
+
+    root, low = _blueprint(bp, names[id(bp)], child)
+    diags[:0] = low.diags
+    refused.extend(low.refused_fields)
+    superseded.extend(low.superseded)
+    return root, diags, refused, superseded
 
 
 def _unique(diags: list[Diagnostic]) -> list[Diagnostic]:
