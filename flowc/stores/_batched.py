@@ -3,10 +3,11 @@ searches, lists its namespaces and writes."""
 
 from __future__ import annotations
 
+import asyncio
 from abc import abstractmethod
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
-from typing import Generic, TypeVar
+from typing import ClassVar, Generic, TypeVar
 
 from flowc.runtime.store import (
     BaseStore,
@@ -39,6 +40,10 @@ class BatchedStore(BaseStore, Generic[C, V]):
 
     __slots__ = ()
 
+    _waits: ClassVar[bool] = True
+    """A batch may wait (for a file, a lock another process holds): :meth:`abatch` runs it in
+    a worker thread; one that never waits runs in the caller."""
+
     def batch(self, ops: Iterable[Op]) -> list[Result]:
         """Run ``ops`` (reads see the store as it was before the batch's writes)."""
         listed, writes = split_batch(ops)
@@ -48,6 +53,12 @@ class BatchedStore(BaseStore, Generic[C, V]):
             if writes:
                 self._write(conn, prepared)
         return results
+
+    async def abatch(self, ops: Iterable[Op]) -> list[Result]:
+        """Async twin of :meth:`batch`."""
+        if self._waits:
+            return await asyncio.to_thread(self.batch, list(ops))
+        return self.batch(ops)
 
     def _read(self, conn: C, op: Op) -> Result:
         if isinstance(op, GetOp):

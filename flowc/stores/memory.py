@@ -18,9 +18,7 @@ from flowc.runtime.store import (
     GetOp,
     IndexConfig,
     Item,
-    Op,
     PutOp,
-    Result,
     SearchItem,
     SearchOp,
     matches_filter,
@@ -51,6 +49,8 @@ class InMemoryStore(BatchedStore[None, PutOp]):
 
     __slots__ = ("_data", "_lock")
 
+    _waits = False  # a batch holds the lock for a few dict operations
+
     def __init__(self, *, index: IndexConfig | None = None) -> None:
         refuse_index(index, "InMemoryStore")
         self._data: dict[tuple[str, ...], dict[str, _Entry]] = {}
@@ -64,10 +64,6 @@ class InMemoryStore(BatchedStore[None, PutOp]):
 
     def _prepare(self, op: PutOp) -> PutOp:
         return op
-
-    async def abatch(self, ops: Iterable[Op]) -> list[Result]:
-        """Async twin of :meth:`batch` (nothing here waits, so it runs in the caller)."""
-        return self.batch(ops)
 
     def _get(self, conn: None, op: GetOp) -> Item | None:
         entry = self._data.get(tuple(op.namespace), {}).get(op.key)

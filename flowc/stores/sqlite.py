@@ -15,7 +15,6 @@ a list). Search filters and namespace patterns are applied by
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import os
@@ -30,9 +29,7 @@ from flowc.runtime.store import (
     GetOp,
     IndexConfig,
     Item,
-    Op,
     PutOp,
-    Result,
     SearchItem,
     SearchOp,
     matches_filter,
@@ -143,10 +140,6 @@ class SqliteStore(SqliteFile, BatchedStore[sqlite3.Connection, str | None]):
 
     def _prepare(self, op: PutOp) -> str | None:
         return _encode(op)
-
-    async def abatch(self, ops: Iterable[Op]) -> list[Result]:
-        """Async twin of :meth:`batch`, run in a worker thread."""
-        return await asyncio.to_thread(self.batch, list(ops))
 
     def _get(self, conn: sqlite3.Connection, op: GetOp) -> Item | None:
         row = conn.execute(
