@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from flowc.runtime import Config, current_task
 from flowc.runtime._engine import BREAKPOINTS, STEP_TIMEOUT
@@ -51,6 +51,17 @@ __all__ = ["CompiledStateGraph", "GraphOutput", "PregelTask", "StateSnapshot"]
 
 
 # imported where used: a process that only runs a cached graph needs none of these modules
+
+
+class _StreamCall(NamedTuple):
+    """The arguments of one ``stream`` or ``astream`` call."""
+
+    input: Any
+    config: Mapping[str, Any] | None
+    stream_mode: str | Sequence[str] | None
+    subgraphs: bool
+    version: str
+    options: dict[str, Any]
 
 
 def _with_context(config: Any, schema: Any, context: Any) -> Any:
@@ -278,34 +289,30 @@ class CompiledStateGraph(_CompiledApi, _ThreadState):
             version: ``"v1"``'s chunk shapes, or ``"v2"``'s stream parts
                 (``{"type", "ns", "data"}`` dicts).
         """
+        call = _StreamCall(input, config, stream_mode, subgraphs, version, options)
         printing = self._printing(options)
         if printing:
-            modes = run_modes(stream_mode, printing)
-            inner = self._stream(input, config, modes, subgraphs, version, options)
+            inner = self._stream(call._replace(stream_mode=run_modes(stream_mode, printing)))
             yield from printed(inner, stream_mode, subgraphs, version, printing)
         else:
-            yield from self._stream(input, config, stream_mode, subgraphs, version, options)
+            yield from self._stream(call)
 
-    def _stream(
-        self,
-        input: Any,
-        config: Mapping[str, Any] | None,
-        stream_mode: str | Sequence[str] | None,
-        subgraphs: bool,
-        version: str,
-        options: dict[str, Any],
-    ) -> Iterator[Any]:
-        run_config = self._config(config, options)
-        _refuse(version, options)
-        chunks = self.module.stream_chunks(
-            self._input(input),
-            stream_mode=_tagged(stream_mode, self._root),
-            subgraphs=subgraphs,
-            config=run_config,
-            version=version,
-        )
+    def _chunk_args(self, call: _StreamCall) -> dict[str, Any]:
+        """The runner's arguments for a stream of chunks (the run's options checked)."""
+        run_config = self._config(call.config, call.options)
+        _refuse(call.version, call.options)
+        return {
+            "stream_mode": _tagged(call.stream_mode, self._root),
+            "subgraphs": call.subgraphs,
+            "config": run_config,
+            "version": call.version,
+        }
+
+    def _stream(self, call: _StreamCall) -> Iterator[Any]:
+        args = self._chunk_args(call)
+        chunks = self.module.stream_chunks(self._input(call.input), **args)
         if self._root:
-            chunks = _root_chunks(chunks, stream_mode, version, subgraphs)
+            chunks = _root_chunks(chunks, call.stream_mode, call.version, call.subgraphs)
         yield from chunks
 
     async def astream(
@@ -319,37 +326,24 @@ class CompiledStateGraph(_CompiledApi, _ThreadState):
         **options: Any,
     ) -> AsyncIterator[Any]:
         """Async twin of :meth:`stream`."""
+        call = _StreamCall(input, config, stream_mode, subgraphs, version, options)
         printing = self._printing(options)
         if printing:
-            modes = run_modes(stream_mode, printing)
-            inner = self._astream(input, config, modes, subgraphs, version, options)
+            inner = self._astream(call._replace(stream_mode=run_modes(stream_mode, printing)))
             async for chunk in aprinted(inner, stream_mode, subgraphs, version, printing):
                 yield chunk
         else:
-            async for chunk in self._astream(
-                input, config, stream_mode, subgraphs, version, options
-            ):
+            async for chunk in self._astream(call):
                 yield chunk
 
-    async def _astream(
-        self,
-        input: Any,
-        config: Mapping[str, Any] | None,
-        stream_mode: str | Sequence[str] | None,
-        subgraphs: bool,
-        version: str,
-        options: dict[str, Any],
-    ) -> AsyncIterator[Any]:
-        run_config = self._config(config, options)
-        _refuse(version, options)
-        chunks = self.module.astream_chunks(
-            self._input(input),
-            stream_mode=_tagged(stream_mode, self._root),
-            subgraphs=subgraphs,
-            config=run_config,
-            version=version,
+    async def _astream(self, call: _StreamCall) -> AsyncIterator[Any]:
+        args = self._chunk_args(call)
+        chunks = self.module.astream_chunks(self._input(call.input), **args)
+        shaped = (
+            _aroot_chunks(chunks, call.stream_mode, call.version, call.subgraphs)
+            if self._root
+            else chunks
         )
-        shaped = _aroot_chunks(chunks, stream_mode, version, subgraphs) if self._root else chunks
         try:
             async for chunk in shaped:
                 yield chunk
