@@ -148,7 +148,7 @@ def putting(row: CheckpointRow, blobs: Sequence[BlobRow]) -> Generator[Step, Any
     """Store a checkpoint and its new channel values."""
     where = (row.thread_id, row.checkpoint_ns)
     yield "many", (_PUT_BLOB, [(*where, b.channel, b.version, b.type, b.data) for b in blobs])
-    yield "run", (_PUT_CHECKPOINT, _checkpoint_args(row))
+    yield "run", (_PUT_CHECKPOINT, row.columns())
 
 
 def writing(where: tuple[str, str, str], rows: Sequence[WriteRow]) -> Generator[Step, Any, None]:
@@ -192,17 +192,3 @@ def _wanted(
         pairs.setdefault(key, set()).update(versions_of(decode_body(serde, row)).items())
         ids.setdefault(key, []).append(row.checkpoint_id)
     return {key: (sorted(pairs[key]), ids[key]) for key in ids}
-
-
-def _checkpoint_args(row: CheckpointRow) -> tuple[Any, ...]:
-    return (
-        row.thread_id,
-        row.checkpoint_ns,
-        row.checkpoint_id,
-        row.parent_checkpoint_id,
-        row.type,
-        row.body,
-        row.metadata_type,
-        row.metadata,
-        row.run_id,
-    )
