@@ -148,7 +148,7 @@ class Policies(EngineState):
                 rescuer.emit(CustomEvent(chunk, ns))
 
             rescuer._writer = writer
-        args = (inp, self.values, handler, self.plan, task.name, error)
+        args = (inp, self.values, handler, self.plan, (task.name, error))
         assert self.rescues is not None
         if not asynchronous:
             self.rescues.append((rescuer, rescue_body, args))
