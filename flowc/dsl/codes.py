@@ -310,6 +310,16 @@ E314 = _code(
         "of the state."
     ),
 )
+E315 = _code(
+    "E315",
+    "a graph input or output schema that does not fit the state",
+    (
+        "A graph's `input_schema` or `output_schema` that is not a state class (a TypedDict, "
+        "dataclass or pydantic model), or that has a key the state lacks or types a key "
+        "otherwise than the state: a schema names some of the state's keys, which a run "
+        "takes as input or `invoke` returns."
+    ),
+)
 E320 = _code(
     "E320",
     "a node policy that names the wrong kind of object",

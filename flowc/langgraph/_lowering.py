@@ -265,6 +265,10 @@ class _Lowering:
         ):
             # LangGraph gives a router the keys of its own schema only
             call = _narrowed_router(call, tuple(_annotations(schema)))
+        elif self.private and (schema is None or schema is self.bp.state):
+            # the private channels are not the state's: a router reading the state sees the
+            # state's keys only, as in LangGraph
+            call = _narrowed_router(call, tuple(_annotations(self.bp.state)))
         router = _call_ref(call, "router", _name_of(path))
         if path_map is None:
             # as in LangGraph, a router that says nothing may go anywhere

@@ -177,7 +177,7 @@ def invoke(plan: Plan, input: Any, config: Config | None) -> dict[str, Any]:
     # a root run streams nothing here; a nested one hands its parent what it wants
     for _ in events if run.parent is None else run.split(events):
         pass
-    return cast(dict[str, Any], run.result)
+    return cast(dict[str, Any], plan.output(run.result))
 
 
 async def ainvoke(plan: Plan, input: Any, config: Config | None) -> dict[str, Any]:
@@ -187,7 +187,7 @@ async def ainvoke(plan: Plan, input: Any, config: Config | None) -> dict[str, An
     events = adrive(plan, run, values, wrote, input)
     async for _ in events if run.parent is None else run.asplit(events):
         pass
-    return cast(dict[str, Any], run.result)
+    return cast(dict[str, Any], plan.output(run.result))
 
 
 def start(plan: Plan, run: Run, input: Any) -> tuple[dict[str, Any], bool]:
