@@ -27,8 +27,19 @@ ROOT = "root"
 
 def is_root_state(schema: Any) -> bool:
     """LangGraph's rule: a state schema without annotations (``dict``, ``list[str]``,
-    ``Annotated[list, operator.add]``) is one value, its ``__root__`` channel."""
-    return not hasattr(schema, "__annotations__")
+    ``Annotated[list, operator.add]``) is one value, its ``__root__`` channel; so is a
+    TypedDict whose one key is ``__root__``."""
+    return not hasattr(schema, "__annotations__") or root_type(schema) is not schema
+
+
+def root_type(schema: Any) -> Any:
+    """The type of a TypedDict's one key ``__root__`` (LangGraph's root channel), else
+    ``schema`` itself."""
+    if isinstance(schema, type) and is_typeddict(schema):
+        fields = _annotations(schema)
+        if list(fields) == ["__root__"]:
+            return fields["__root__"]
+    return schema
 
 
 _roots: dict[int, tuple[Any, type]] = {}
