@@ -34,6 +34,10 @@ def _runnable_kind(action: Any) -> tuple[str, ...]:
     drawing names it), else RunnableCallable's."""
     from ._adapt import is_runnable
 
+    own = getattr(type(action), "LANGCHAIN_ID", None)
+    if own is not None:
+        # a prebuilt node of the drop-in's stands for LangGraph's
+        return tuple(own)
     if not is_runnable(action):
         return CALLABLE
     # LangChain is loaded: the runnable's class comes from it
