@@ -455,11 +455,18 @@ class Plan:
         A key never written has the value an empty input starts it with (an
         empty list for a list reducer, as LangGraph's channels start), if any.
         """
+        refused = (EmptyInputError, InvalidInputError, TypeError, ValueError)
         try:
             state = self.start({})[0]
-        except (EmptyInputError, InvalidInputError, TypeError, ValueError):
-            # a state whose class requires fields has no empty start
-            state = {}
+        except refused:
+            # a state whose class requires fields has no empty start: start from what the
+            # checkpoint holds, for the empty starts of the keys it does not (its values are
+            # then taken as they are)
+            try:
+                held = {key: channels[key] for key in self.fields if key in channels}
+                state = self.start(held)[0] if held else {}
+            except refused:
+                state = {}
         state.update((key, channels[key]) for key in self.fields if key in channels)
         return {key: state[key] for key in self.fields if key in state}
 
