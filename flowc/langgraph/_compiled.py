@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from flowc.runtime import Config, current_task
 from flowc.runtime._engine import BREAKPOINTS, STEP_TIMEOUT
@@ -52,6 +52,31 @@ __all__ = ["CompiledStateGraph", "GraphOutput", "PregelTask", "StateSnapshot"]
 
 
 # imported where used: a process that only runs a cached graph needs none of these modules
+
+
+class _Invocation(NamedTuple):
+    """An ``invoke`` or ``ainvoke`` call, made ready to run."""
+
+    input: Any
+    printing: tuple[str, ...]
+    nested: bool
+    """Chunks include the subgraphs'."""
+    chunks: dict[str, Any] | None
+    """The runner's arguments for a stream of chunks, if the call returns more than the
+    last state."""
+    events: dict[str, Any]
+    """The runner's arguments for a stream of events, otherwise."""
+
+
+class _StreamCall(NamedTuple):
+    """The arguments of one ``stream`` or ``astream`` call."""
+
+    input: Any
+    config: Mapping[str, Any] | None
+    stream_mode: str | Sequence[str] | None
+    subgraphs: bool
+    version: str
+    options: dict[str, Any]
 
 
 def _with_context(config: Any, schema: Any, context: Any) -> Any:
@@ -280,34 +305,30 @@ class CompiledStateGraph(_CompiledApi, _ThreadState, _Composing):
             version: ``"v1"``'s chunk shapes, or ``"v2"``'s stream parts
                 (``{"type", "ns", "data"}`` dicts).
         """
+        call = _StreamCall(input, config, stream_mode, subgraphs, version, options)
         printing = self._printing(options)
         if printing:
-            modes = run_modes(stream_mode, printing)
-            inner = self._stream(input, config, modes, subgraphs, version, options)
+            inner = self._stream(call._replace(stream_mode=run_modes(stream_mode, printing)))
             yield from printed(inner, stream_mode, subgraphs, version, printing)
         else:
-            yield from self._stream(input, config, stream_mode, subgraphs, version, options)
+            yield from self._stream(call)
 
-    def _stream(
-        self,
-        input: Any,
-        config: Mapping[str, Any] | None,
-        stream_mode: str | Sequence[str] | None,
-        subgraphs: bool,
-        version: str,
-        options: dict[str, Any],
-    ) -> Iterator[Any]:
-        run_config = self._config(config, options)
-        _refuse(version, options)
-        chunks = self.module.stream_chunks(
-            self._input(input),
-            stream_mode=_tagged(stream_mode, self._root),
-            subgraphs=subgraphs,
-            config=run_config,
-            version=version,
-        )
+    def _chunk_args(self, call: _StreamCall) -> dict[str, Any]:
+        """The runner's arguments for a stream of chunks (the run's options checked)."""
+        run_config = self._config(call.config, call.options)
+        _refuse(call.version, call.options)
+        return {
+            "stream_mode": _tagged(call.stream_mode, self._root),
+            "subgraphs": call.subgraphs,
+            "config": run_config,
+            "version": call.version,
+        }
+
+    def _stream(self, call: _StreamCall) -> Iterator[Any]:
+        args = self._chunk_args(call)
+        chunks = self.module.stream_chunks(self._input(call.input), **args)
         if self._root:
-            chunks = _root_chunks(chunks, stream_mode, version, subgraphs)
+            chunks = _root_chunks(chunks, call.stream_mode, call.version, call.subgraphs)
         yield from chunks
 
     async def astream(
@@ -321,37 +342,24 @@ class CompiledStateGraph(_CompiledApi, _ThreadState, _Composing):
         **options: Any,
     ) -> AsyncIterator[Any]:
         """Async twin of :meth:`stream`."""
+        call = _StreamCall(input, config, stream_mode, subgraphs, version, options)
         printing = self._printing(options)
         if printing:
-            modes = run_modes(stream_mode, printing)
-            inner = self._astream(input, config, modes, subgraphs, version, options)
+            inner = self._astream(call._replace(stream_mode=run_modes(stream_mode, printing)))
             async for chunk in aprinted(inner, stream_mode, subgraphs, version, printing):
                 yield chunk
         else:
-            async for chunk in self._astream(
-                input, config, stream_mode, subgraphs, version, options
-            ):
+            async for chunk in self._astream(call):
                 yield chunk
 
-    async def _astream(
-        self,
-        input: Any,
-        config: Mapping[str, Any] | None,
-        stream_mode: str | Sequence[str] | None,
-        subgraphs: bool,
-        version: str,
-        options: dict[str, Any],
-    ) -> AsyncIterator[Any]:
-        run_config = self._config(config, options)
-        _refuse(version, options)
-        chunks = self.module.astream_chunks(
-            self._input(input),
-            stream_mode=_tagged(stream_mode, self._root),
-            subgraphs=subgraphs,
-            config=run_config,
-            version=version,
+    async def _astream(self, call: _StreamCall) -> AsyncIterator[Any]:
+        args = self._chunk_args(call)
+        chunks = self.module.astream_chunks(self._input(call.input), **args)
+        shaped = (
+            _aroot_chunks(chunks, call.stream_mode, call.version, call.subgraphs)
+            if self._root
+            else chunks
         )
-        shaped = _aroot_chunks(chunks, stream_mode, version, subgraphs) if self._root else chunks
         try:
             async for chunk in shaped:
                 yield chunk
@@ -374,39 +382,22 @@ class CompiledStateGraph(_CompiledApi, _ThreadState, _Composing):
         and other modes' chunks as stream parts; with ``subgraphs=True`` those chunks
         include the subgraphs' (the last state is the graph's own either way).
         """
-        printing = self._printing(options)
-        run_config = self._config(config, options)
-        _refuse(version, options)
-        input = self._input(input)
-        if stream_mode != "values" or version == "v2":
-            nested = subgraphs and stream_mode != "values"
-            chunks = self.module.stream_chunks(
-                input,
-                stream_mode=run_modes(stream_mode, printing) if printing else stream_mode,
-                config=run_config,
-                version=version,
-                subgraphs=nested,
-            )
-            if printing:
-                chunks = printed(chunks, stream_mode, nested, version, printing, self._root)
+        run = self._invocation(input, config, stream_mode, version, subgraphs, options)
+        if run.chunks is not None:
+            chunks = self.module.stream_chunks(run.input, **run.chunks)
+            if run.printing:
+                chunks = printed(chunks, stream_mode, run.nested, version, run.printing, self._root)
             return _result(
-                self._invoked(chunks, stream_mode, version, subgraphs, input), stream_mode, version
+                self._invoked(chunks, stream_mode, version, subgraphs, run.input),
+                stream_mode,
+                version,
             )
+        events = self.module.stream(run.input, **run.events)
         if self.checkpointer is not None:
-            modes = run_modes(["updates", "values"], printing)
-            events = list(self.module.stream(input, stream_mode=modes, config=run_config))
-            self._print_events(events, printing)
-            return self._final(_latest(events))
+            return self._final_of(list(events), run.printing)
         latest = None
-        for event in self.module.stream(
-            input,
-            stream_mode=run_modes("values", printing) if printing else "values",
-            config=run_config,
-        ):
-            if printing:
-                self._print_events((event,), printing)
-            if event.mode == "values":
-                latest = event.data
+        for event in events:
+            latest = self._seen(event, latest, run.printing)
         return self._output(latest)
 
     async def ainvoke(
@@ -420,42 +411,66 @@ class CompiledStateGraph(_CompiledApi, _ThreadState, _Composing):
         **options: Any,
     ) -> Any:
         """Async twin of :meth:`invoke`."""
+        run = self._invocation(input, config, stream_mode, version, subgraphs, options)
+        if run.chunks is not None:
+            chunks = self.module.astream_chunks(run.input, **run.chunks)
+            if run.printing:
+                chunks = aprinted(
+                    chunks, stream_mode, run.nested, version, run.printing, self._root
+                )
+            got = iter([chunk async for chunk in chunks])
+            return _result(
+                self._invoked(got, stream_mode, version, subgraphs, run.input), stream_mode, version
+            )
+        events = self.module.astream(run.input, **run.events)
+        if self.checkpointer is not None:
+            return self._final_of([event async for event in events], run.printing)
+        latest = None
+        async for event in events:
+            latest = self._seen(event, latest, run.printing)
+        return self._output(latest)
+
+    def _invocation(
+        self,
+        input: Any,
+        config: Mapping[str, Any] | None,
+        stream_mode: str,
+        version: str,
+        subgraphs: bool,
+        options: dict[str, Any],
+    ) -> _Invocation:
+        """What ``invoke`` and ``ainvoke`` run: the run's options checked, and the runner's
+        arguments for a stream of chunks (another mode than the last state, or v2) or of
+        events (a thread's updates and values, or the values alone)."""
         printing = self._printing(options)
         run_config = self._config(config, options)
         _refuse(version, options)
-        input = self._input(input)
+        nested = subgraphs and stream_mode != "values"
+        chunks = None
         if stream_mode != "values" or version == "v2":
-            nested = subgraphs and stream_mode != "values"
-            chunks = self.module.astream_chunks(
-                input,
-                stream_mode=run_modes(stream_mode, printing) if printing else stream_mode,
-                config=run_config,
-                version=version,
-                subgraphs=nested,
-            )
-            if printing:
-                chunks = aprinted(chunks, stream_mode, nested, version, printing, self._root)
-            got = iter([chunk async for chunk in chunks])
-            return _result(
-                self._invoked(got, stream_mode, version, subgraphs, input), stream_mode, version
-            )
+            chunks = {
+                "stream_mode": run_modes(stream_mode, printing) if printing else stream_mode,
+                "config": run_config,
+                "version": version,
+                "subgraphs": nested,
+            }
         if self.checkpointer is not None:
-            modes = run_modes(["updates", "values"], printing)
-            stream = self.module.astream(input, stream_mode=modes, config=run_config)
-            events = [event async for event in stream]
-            self._print_events(events, printing)
-            return self._final(_latest(events))
-        latest = None
-        async for event in self.module.astream(
-            input,
-            stream_mode=run_modes("values", printing) if printing else "values",
-            config=run_config,
-        ):
-            if printing:
-                self._print_events((event,), printing)
-            if event.mode == "values":
-                latest = event.data
-        return self._output(latest)
+            modes: Any = run_modes(["updates", "values"], printing)
+        else:
+            modes = run_modes("values", printing) if printing else "values"
+        events = {"stream_mode": modes, "config": run_config}
+        return _Invocation(self._input(input), printing, nested, chunks, events)
+
+    def _final_of(self, events: list[Any], printing: tuple[str, ...]) -> Any:
+        """The last state of a run on a thread, from its events."""
+        self._print_events(events, printing)
+        return self._final(_latest(events))
+
+    def _seen(self, event: Any, latest: Any, printing: tuple[str, ...]) -> Any:
+        """The last state after ``event`` (printed if the run prints)."""
+        if printing:
+            self._print_events((event,), printing)
+        return event.data if event.mode == "values" else latest
 
 
 _RUNTIME_SLOT = "__pregel_runtime"

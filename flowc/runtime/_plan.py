@@ -86,6 +86,7 @@ class Node:
         "acall",
         "after",
         "aroute",
+        "base_acall",
         "cache",
         "cache_ns",
         "call",
@@ -102,6 +103,7 @@ class Node:
         "retry",
         "route",
         "routed",
+        "sent_timed",
         "stream",
         "streams",
         "subgraph",
@@ -147,6 +149,8 @@ class Node:
         self.then = then
         self.plain = plain
         self.acall = acall
+        self.base_acall = acall
+        self.sent_timed: dict[Any, Node] | None = None
         self.stream = stream
         self.route = route
         self.aroute = aroute

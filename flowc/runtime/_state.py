@@ -30,7 +30,7 @@ from ._persist import (
     task_id,
 )
 from ._sansio import drive_async, drive_sync
-from ._snapshot import StateSnapshot, TaskState, astate_of, snapshot, state_of
+from ._snapshot import StateSnapshot, TaskState, astate_of, reading_state, snapshot, state_of
 from ._update_plan import (
     COPY,
     END,
@@ -59,6 +59,7 @@ __all__ = [
     "astate_of",
     "aupdate_state",
     "plan_update",
+    "reading_state",
     "snapshot",
     "state_of",
     "update_state",
