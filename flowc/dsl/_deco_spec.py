@@ -83,6 +83,8 @@ class _SpecLowering(_NodeCalls[S]):
             "checkpoints": self.checkpoints,
             "step_timeout": self.step_timeout,
             "context_type": None if self.context_type is None else type_expr(self.context_type),
+            "input_schema": _schema_ref(self.input_schema),
+            "output_schema": _schema_ref(self.output_schema),
         }
         parts = _PartSpans(self._nodes, len(self._edges), len(self._branches), smap)
         return Blueprint(
@@ -266,3 +268,11 @@ def _mark_fields(smap: SourceMap, cls: type, loc: Callable[[str, str], Loc]) -> 
         for key, span in spans.items():
             kind, _, name = key.partition(":")
             smap.spans.setdefault(loc(kind, name), span)
+
+
+def _schema_ref(schema: Any) -> str | None:
+    """``Graph(input_schema=...)`` or ``output_schema=...`` as the spec's reference (the
+    checker imports it, and says where it is wrong)."""
+    if schema is None:
+        return None
+    return reference_of(schema) or _raw_ref(schema)

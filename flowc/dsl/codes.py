@@ -228,8 +228,8 @@ E305 = _code(
     "a node parameter type that cannot take the state",
     (
         "A node whose first parameter's type cannot hold the state: another type, a "
-        "TypedDict with keys the state lacks or of other types, another class than the "
-        "state class."
+        "TypedDict with keys the state lacks, another class than the state class (a key it "
+        "types otherwise is an E316)."
     ),
 )
 E306 = _code(
@@ -308,6 +308,26 @@ E314 = _code(
         'A router whose return annotation sends an argument (`Send[Literal["worker"], Job]`) '
         "that the node's first parameter cannot take: a `Send` task gets the argument instead "
         "of the state."
+    ),
+)
+E315 = _code(
+    "E315",
+    "a graph input or output schema that does not fit the state",
+    (
+        "A graph's `input_schema` or `output_schema` that is not a state class (a TypedDict, "
+        "dataclass or pydantic model), or that has a key the state lacks or types a key "
+        "otherwise than the state: a schema names some of the state's keys, which a run "
+        "takes as input or `invoke` returns."
+    ),
+)
+E316 = _code(
+    "E316",
+    "a node schema key typed otherwise than the state",
+    (
+        "A node whose first parameter is a TypedDict, dataclass or pydantic model of some of "
+        "the state's keys, one of which it types so that the state's values may not fit "
+        "(`str` for the state's `Optional[str]`). LangGraph passes the value as it is; the "
+        "drop-in does too, flowc's own specs refuse it."
     ),
 )
 E320 = _code(

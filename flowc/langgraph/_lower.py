@@ -36,13 +36,14 @@ from ._validate import _validate
 __all__ = ["blueprint_tree", "check_blueprint", "imported_objects", "is_compiled_graph"]
 
 
-_LANGGRAPH_ACCEPTS = frozenset({"E201", "E203", "E401", "E502", "E801"})
+_LANGGRAPH_ACCEPTS = frozenset({"E201", "E203", "E316", "E401", "E502", "E801"})
 """Checks that are errors in flowc's own specs but that LangGraph's builder passes: a node
 nothing leads to may still be reached by a ``Command`` or a ``Send``; a loop of plain edges
 runs until the recursion limit (E203); two nodes of one superstep writing a key without a
 reducer fail the run only when it happens, with LangGraph's ``InvalidUpdateError`` (E401); a
 key a subgraph types otherwise than its parent (``list[BaseMessage]`` and ``MessagesState``'s
-``list[AnyMessage]``) passes its values as they are; a field flowc's codecs cannot store may be
+``list[AnyMessage]``) passes its values as they are, and so does a key a node's schema types
+otherwise than the state (E316); a field flowc's codecs cannot store may be
 stored by a LangGraph saver's serializer (flowc's savers fail naming it when a value of it is
 stored)."""
 

@@ -235,6 +235,13 @@ class _Lowering:
                 )
         return ok
 
+    def _reads_state(self, source: str) -> bool:
+        """Whether node ``source`` reads the state (no schema of its own), which a router
+        after it without an annotation then reads too."""
+        found = [r for r in self.bp.nodes if r.name == source]
+        schema = _node_schema(found[0]) if found else None
+        return schema is None or schema is self.bp.state
+
     def branch(self, record: BranchRecord) -> BranchSpec:
         path = _runnable_call(record.path) if is_runnable(record.path) else record.path
         what = f"the router of `{_show(record.source)}`"
@@ -257,6 +264,12 @@ class _Lowering:
         ):
             # LangGraph gives a router the keys of its own schema only
             call = _narrowed_router(call, tuple(_annotations(schema)))
+        elif self.private and (
+            schema is self.bp.state or (schema is None and self._reads_state(record.source))
+        ):
+            # the private channels are not the state's: a router reading the state (its own
+            # annotation's, or by default its node's) sees the state's keys only, as in LangGraph
+            call = _narrowed_router(call, tuple(_annotations(self.bp.state)))
         router = _call_ref(call, "router", _name_of(path))
         if path_map is None:
             # as in LangGraph, a router that says nothing may go anywhere

@@ -244,6 +244,16 @@ class OnThread(Interrupting):
         )
         # savers keep only channels that were written: the others have their start values
         saved = self.plan.stored(saved)
+        # a key the thread never wrote starts as the input's start made it (a reducer's empty
+        # start), also for a state class whose required fields leave `stored` no empty start
+        fresh = {key: value for key, value in values.items() if key not in saved}
+        if fresh and isinstance(given, Mapping):
+            fresh = {key: value for key, value in fresh.items() if key not in given}
+            saved = {
+                key: saved[key] if key in saved else fresh[key]
+                for key in self.plan.fields
+                if key in saved or key in fresh
+            }
         thread.saved = dict(saved)
         values.clear()
         values.update(saved)

@@ -166,7 +166,7 @@ class NodePass(WiredPass):
                 return None
             # a subgraph with an output schema gives back those of its keys only (LangGraph's
             # node writes what the subgraph's invoke returns)
-            given = sub.spec.output_keys
+            given = sub.output_keys
             shared = tuple(
                 f.name
                 for f in sub.state.fields
