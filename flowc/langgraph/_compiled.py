@@ -36,10 +36,11 @@ from ._chunks import (
     _tagged,
 )
 from ._compiled_api import _CompiledApi
-from ._errors import GraphCompileError, deprecated, source_texts
+from ._errors import deprecated
 from ._printing import aprinted, print_event, print_modes, printed, run_modes
 from ._roots import ROOT, is_root_state
 from ._run_options import _config, _io_keys, _nodes, _refuse, merge_configs
+from ._scratch import may_stop, on_scratch_thread, stopping
 from ._thread_state import PregelTask, StateSnapshot, _ThreadState
 
 if TYPE_CHECKING:
@@ -99,9 +100,9 @@ class CompiledStateGraph(_CompiledApi, _ThreadState):
         self.stateful = stateful
         """Compiled with ``checkpointer=True``: as a subgraph node it keeps its state on the
         thread from one run of the node to the next."""
-        self._unresumable = tuple(unresumable)
-        """E604 for each node that calls ``interrupt()`` (a graph compiled without a
-        checkpointer): a run of the graph as a root graph fails with them before it starts."""
+        self.may_stop = may_stop(unresumable, builder._nodes)
+        """A graph compiled without a checkpointer whose nodes (or subgraphs) call
+        ``interrupt()``: a root run of it stops there on a scratch thread, as LangGraph's."""
         self.blueprint = blueprint
         self.builder = builder
         self.name = blueprint.name
@@ -174,7 +175,10 @@ class CompiledStateGraph(_CompiledApi, _ThreadState):
         self._step_timeout = seconds
 
     def _config(
-        self, config: Mapping[str, Any] | None, options: dict[str, Any] | None = None
+        self,
+        config: Mapping[str, Any] | None,
+        options: dict[str, Any] | None = None,
+        input: Any = None,
     ) -> Config | None:
         durability = options.pop("durability", None) if options else None
         during = options.pop("checkpoint_during", None) if options else None
@@ -197,11 +201,6 @@ class CompiledStateGraph(_CompiledApi, _ThreadState):
         control = options.pop("control", None) if options else None
         before = options.pop("interrupt_before", None) if options else None
         after = options.pop("interrupt_after", None) if options else None
-        if self._unresumable and current_task() is None:
-            # a run inside a node is a subgraph's: it keeps its checkpoints on the root's thread
-            raise GraphCompileError(
-                self._unresumable, source_texts([d.span for d in self._unresumable])
-            )
         out = _config(config, self.checkpointer)
         seeded = _seeded_runtime(out)
         if seeded is not None:
@@ -234,8 +233,17 @@ class CompiledStateGraph(_CompiledApi, _ThreadState):
             _nodes(before) if before is not None else self.interrupt_before_nodes,
             _nodes(after) if after is not None else self.interrupt_after_nodes,
         )
+        scratch = (
+            self.checkpointer is None
+            and (self.may_stop or bool(breaks[0] or breaks[1]))
+            and current_task() is None
+            and getattr(input, "resume", None) is None
+        )
+        if scratch:
+            # a run inside a node is a subgraph's: it keeps its checkpoints on the root's thread
+            out = on_scratch_thread(out)  # type: ignore[assignment]
         if breaks[0] or breaks[1]:
-            if out is None or self.checkpointer is None:
+            if out is None or (self.checkpointer is None and not scratch):
                 raise ValueError(
                     "interrupt_before / interrupt_after need a checkpointer: compile the graph "
                     "with checkpointer=... and run it on a thread, so that the run can be resumed"
@@ -295,7 +303,7 @@ class CompiledStateGraph(_CompiledApi, _ThreadState):
         version: str,
         options: dict[str, Any],
     ) -> Iterator[Any]:
-        run_config = self._config(config, options)
+        run_config = self._config(config, options, input)
         _refuse(version, options)
         chunks = self.module.stream_chunks(
             self._input(input),
@@ -340,7 +348,7 @@ class CompiledStateGraph(_CompiledApi, _ThreadState):
         version: str,
         options: dict[str, Any],
     ) -> AsyncIterator[Any]:
-        run_config = self._config(config, options)
+        run_config = self._config(config, options, input)
         _refuse(version, options)
         chunks = self.module.astream_chunks(
             self._input(input),
@@ -373,7 +381,7 @@ class CompiledStateGraph(_CompiledApi, _ThreadState):
         include the subgraphs' (the last state is the graph's own either way).
         """
         printing = self._printing(options)
-        run_config = self._config(config, options)
+        run_config = self._config(config, options, input)
         _refuse(version, options)
         input = self._input(input)
         if stream_mode != "values" or version == "v2":
@@ -390,7 +398,7 @@ class CompiledStateGraph(_CompiledApi, _ThreadState):
             return _result(
                 self._invoked(chunks, stream_mode, version, subgraphs, input), stream_mode, version
             )
-        if self.checkpointer is not None:
+        if self.checkpointer is not None or stopping(run_config):
             modes = run_modes(["updates", "values"], printing)
             events = list(self.module.stream(input, stream_mode=modes, config=run_config))
             self._print_events(events, printing)
@@ -419,7 +427,7 @@ class CompiledStateGraph(_CompiledApi, _ThreadState):
     ) -> Any:
         """Async twin of :meth:`invoke`."""
         printing = self._printing(options)
-        run_config = self._config(config, options)
+        run_config = self._config(config, options, input)
         _refuse(version, options)
         input = self._input(input)
         if stream_mode != "values" or version == "v2":
@@ -437,7 +445,7 @@ class CompiledStateGraph(_CompiledApi, _ThreadState):
             return _result(
                 self._invoked(got, stream_mode, version, subgraphs, input), stream_mode, version
             )
-        if self.checkpointer is not None:
+        if self.checkpointer is not None or stopping(run_config):
             modes = run_modes(["updates", "values"], printing)
             stream = self.module.astream(input, stream_mode=modes, config=run_config)
             events = [event async for event in stream]

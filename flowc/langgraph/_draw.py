@@ -17,7 +17,7 @@ import dis
 import inspect
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any, get_args, get_origin
 
@@ -178,8 +178,25 @@ def _last_step(writes: dict[str, list[_Edge]], joins: list[tuple[frozenset[str],
     return last
 
 
-def drawing(bp: Blueprint, *, xray: bool | int = False) -> DrawableGraph:
-    """The picture of a compiled graph (``get_graph()``)."""
+_WHEN = ("before", "after")
+
+
+def _breakpoints(graph: Any) -> tuple[Sequence[str], Sequence[str]]:
+    """The nodes a compiled graph stops before and after (``"*"``, every node, marks none)."""
+    return (
+        getattr(graph, "interrupt_before_nodes", None) or (),
+        getattr(graph, "interrupt_after_nodes", None) or (),
+    )
+
+
+def drawing(
+    bp: Blueprint,
+    *,
+    xray: bool | int = False,
+    breakpoints: tuple[Sequence[str], Sequence[str]] = ((), ()),
+) -> DrawableGraph:
+    """The picture of a compiled graph (``get_graph()``); ``breakpoints``: the nodes it is
+    compiled to stop before and after, marked in their boxes as LangGraph marks them."""
     from ._adapt import is_compiled_graph
 
     graph = DrawableGraph()
@@ -201,6 +218,11 @@ def drawing(bp: Blueprint, *, xray: bool | int = False) -> DrawableGraph:
             metadata = {**(metadata or {}), "__tools": list(tools)}
         if record.policies is not None and record.policies.defer:
             metadata = {**(metadata or {}), "defer": True}
+        stops = [
+            when for when, names in zip(_WHEN, breakpoints, strict=True) if record.name in names
+        ]
+        if stops:
+            metadata = {**(metadata or {}), "__interrupt": ",".join(stops)}
         graph.nodes[record.name] = DrawnNode(record.name, record.name, metadata, kind)
     if default_handler is not None:
         graph.nodes[default_handler] = DrawnNode(default_handler, default_handler, kind=CALLABLE)
@@ -220,7 +242,7 @@ def drawing(bp: Blueprint, *, xray: bool | int = False) -> DrawableGraph:
         inner = record.action if is_compiled_graph(record.action) else _graph_in_node(record.action)
         if inner is None or record.name not in graph.nodes:
             continue
-        sub = drawing(inner.blueprint, xray=deeper)
+        sub = drawing(inner.blueprint, xray=deeper, breakpoints=_breakpoints(inner))
         if len(sub.nodes) <= 1 or not sub.first_node() or not sub.last_node():
             continue
         sub.trim_first_node()
