@@ -406,7 +406,7 @@ class OnThread(Interrupting):
             self.writes[task] = (task, update, goto)
             # the next checkpoint holds them as it holds the writes of the tasks that run
             thread.written.update(update or ())
-            thread.written.update(BRANCH + name for name in goto)
+            thread.written.update(BRANCH + name if type(name) is str else TASKS for name in goto)
             if run.updates:
                 yield ReplayedUpdatesEvent(task.name, update, run.ns)
 

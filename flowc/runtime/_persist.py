@@ -38,6 +38,7 @@ from ._thread_keys import (
     subgraph_state,
     task_id,
 )
+from .control import Command, Send
 from .events import Event
 from .fingerprint import SCHEMA_KEY, StateSchema, check_schema, schema_entry
 
@@ -91,8 +92,24 @@ def saver_sends(saver: Any, sends: Sequence[Any]) -> list[Any]:
         # LangGraph's saver stores LangGraph's own Send, which its serializer knows
         types = sys.modules.get("langgraph.types")
         if types is not None:
-            return [types.Send(send.node, send.arg) for send in sends]
+            return [types.Send(send.node, _langgraph_arg(send.arg, types)) for send in sends]
     return list(sends)
+
+
+def _langgraph_arg(value: Any, types: Any) -> Any:
+    """A ``Send``'s argument with flowc's ``Send`` and ``Command`` in it made LangGraph's
+    (a ``Send`` may carry a ``Command`` whose ``goto`` sends on), which its serializer knows."""
+    cls = type(value)
+    if cls is Send:
+        return types.Send(value.node, _langgraph_arg(value.arg, types))
+    if cls is Command:
+        goto = value.goto
+        if isinstance(goto, list | tuple):
+            goto = type(goto)(_langgraph_arg(item, types) for item in goto)
+        else:
+            goto = _langgraph_arg(goto, types)
+        return types.Command(graph=value.graph, update=value.update, resume=value.resume, goto=goto)
+    return value
 
 
 def check_codecs(
@@ -323,6 +340,10 @@ class Thread(_Reopening):
         for target in goto:
             if type(target) is str:
                 writes.append((BRANCH + target, None))
+            else:
+                # a Send it made (a Command's goto, a router's): a resume that does not run the
+                # task again sends it from the stored write, as LangGraph's `__pregel_tasks`
+                writes.append((TASKS, saver_sends(self.saver, (target,))[0]))
         self.written.update(channel for channel, _ in writes)
         if self.untracked and writes:
             writes = [
