@@ -195,6 +195,8 @@ class OnThread(Interrupting):
             event_ns=run.ns,
             mapped=outer.mapped,
         )
+        # the root run's config keys go into its subgraphs' checkpoint metadata too
+        thread.extras = outer.extras
         if self.plan.codecs:
             check_codecs(self.plan.name, self.plan.codecs, self.plan.schema, thread.saver)
         self.node_finished = (run.config.get("configurable") or {}).get(NODE_FINISHED)

@@ -34,9 +34,11 @@ from ._thread_keys import (
     _config,
     _root_checkpoint_id,
     _subgraph_checkpoints,
+    config_metadata,
     next_of,
     subgraph_state,
     task_id,
+    with_config_metadata,
 )
 from .control import Command, Send
 from .events import Event
@@ -159,6 +161,7 @@ class Thread(_Reopening):
         "drain",
         "durability",
         "event_ns",
+        "extras",
         "fields",
         "fresh",
         "given",
@@ -219,6 +222,8 @@ class Thread(_Reopening):
         self.fields = fields
         self.stream = stream
         self.debug = debug
+        self.extras = config_metadata(config)
+        """What the run's config adds to the metadata the saver stores (LangGraph's savers')."""
         self.config: dict[str, Any] = {
             "configurable": {"thread_id": self.thread_id, "checkpoint_ns": self.ns}
         }
@@ -400,6 +405,8 @@ class Thread(_Reopening):
         config = self._told(self.stored)
         if self.handover:
             config = {"configurable": {**config["configurable"], HANDOVER: True}}
+        if self.extras:
+            metadata = with_config_metadata(metadata, self.extras)
         saved = dict(self.saver.put(config, checkpoint, metadata, new_versions))
         self.stored = saved
         fresh.clear()
