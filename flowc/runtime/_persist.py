@@ -222,8 +222,7 @@ class Thread(_Reopening):
         self.fields = fields
         self.stream = stream
         self.debug = debug
-        self.extras = config_metadata(config)
-        """What the run's config adds to the metadata the saver stores (LangGraph's savers')."""
+        self.extras = config_metadata(config)  # what the config adds to stored metadata
         self.config: dict[str, Any] = {
             "configurable": {"thread_id": self.thread_id, "checkpoint_ns": self.ns}
         }
@@ -345,9 +344,7 @@ class Thread(_Reopening):
         for target in goto:
             if type(target) is str:
                 writes.append((BRANCH + target, None))
-            else:
-                # a Send it made (a Command's goto, a router's): a resume that does not run the
-                # task again sends it from the stored write, as LangGraph's `__pregel_tasks`
+            else:  # a Send: a resume that does not rerun the task sends it from this write
                 writes.append((TASKS, saver_sends(self.saver, (target,))[0]))
         self.written.update(channel for channel, _ in writes)
         if self.untracked and writes:
@@ -405,8 +402,7 @@ class Thread(_Reopening):
         config = self._told(self.stored)
         if self.handover:
             config = {"configurable": {**config["configurable"], HANDOVER: True}}
-        if self.extras:
-            metadata = with_config_metadata(metadata, self.extras)
+        metadata = with_config_metadata(metadata, self.extras)
         saved = dict(self.saver.put(config, checkpoint, metadata, new_versions))
         self.stored = saved
         fresh.clear()
