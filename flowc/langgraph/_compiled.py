@@ -259,8 +259,9 @@ class CompiledStateGraph(_CompiledApi, _ThreadState, _Composing):
                 raise ValueError(
                     f"durability={durability!r}: use 'sync', 'async' (the default) or 'exit'"
                 )
-            if out is not None and self.checkpointer is not None:
-                out["configurable"] = {**out["configurable"], DURABILITY: durability}
+            # a node's config says it even without a checkpointer, as LangGraph's does
+            out = dict(out or {})  # type: ignore[assignment]
+            out["configurable"] = {**out.get("configurable", {}), DURABILITY: durability}  # type: ignore[union-attr,index]
         return out
 
     def __repr__(self) -> str:
