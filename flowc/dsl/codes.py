@@ -418,14 +418,16 @@ E603 = _code(
 )
 E604 = _code(
     "E604",
-    "interrupt() in a root graph run without a checkpointer",
+    "interrupt() in a graph compiled without a checkpointer",
     (
-        "A node that calls `interrupt()` in a graph compiled without a checkpointer, run as a "
-        "root graph: nothing could resume the run it stops, so flowc refuses the run before it "
-        "starts. The graph compiles, as in LangGraph: run as a subgraph of a graph with a "
-        "checkpointer (a node, or `invoke` inside a node), it keeps its checkpoints on its "
-        "parent's thread and may interrupt. Compile with `checkpointer=` (one of "
-        "`flowc.savers`, or a LangGraph saver) and run on a thread."
+        "A node that calls `interrupt()` in a drop-in graph compiled without a checkpointer. Not "
+        "refused: as in LangGraph, a root run of the graph stops there (on a scratch thread of "
+        "its own: `invoke` returns the state with its `__interrupt__`, no checkpoint streams) and "
+        "nothing can resume it (`Command(resume=...)` raises); run as a subgraph of a graph with "
+        "a checkpointer, it keeps its checkpoints on its parent's thread and may be resumed. "
+        "flowc's own specs take their checkpointer at run time, where `interrupt()` without one "
+        "raises naming the node. Compile with `checkpointer=` (one of `flowc.savers`, or a "
+        "LangGraph saver) and run on a thread to resume."
     ),
 )
 E701 = _code(

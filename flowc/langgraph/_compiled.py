@@ -37,10 +37,11 @@ from ._chunks import (
 )
 from ._compiled_api import _CompiledApi
 from ._composing import _Composing, register_as_runnable
-from ._errors import GraphCompileError, deprecated, source_texts
+from ._errors import deprecated
 from ._printing import aprinted, print_event, print_modes, printed, run_modes
 from ._roots import ROOT, is_root_state
 from ._run_options import _config, _io_keys, _nodes, _refuse, merge_configs
+from ._scratch import may_stop, on_scratch_thread, stopping
 from ._thread_state import PregelTask, StateSnapshot, _ThreadState
 
 if TYPE_CHECKING:
@@ -126,9 +127,9 @@ class CompiledStateGraph(_CompiledApi, _ThreadState, _Composing):
         self.stateful = stateful
         """Compiled with ``checkpointer=True``: as a subgraph node it keeps its state on the
         thread from one run of the node to the next."""
-        self._unresumable = tuple(unresumable)
-        """E604 for each node that calls ``interrupt()`` (a graph compiled without a
-        checkpointer): a run of the graph as a root graph fails with them before it starts."""
+        self.may_stop = may_stop(unresumable, builder._nodes)
+        """A graph compiled without a checkpointer whose nodes (or subgraphs) call
+        ``interrupt()``: a root run of it stops there on a scratch thread, as LangGraph's."""
         self.blueprint = blueprint
         self.builder = builder
         self.name = blueprint.name
@@ -201,7 +202,10 @@ class CompiledStateGraph(_CompiledApi, _ThreadState, _Composing):
         self._step_timeout = seconds
 
     def _config(
-        self, config: Mapping[str, Any] | None, options: dict[str, Any] | None = None
+        self,
+        config: Mapping[str, Any] | None,
+        options: dict[str, Any] | None = None,
+        input: Any = None,
     ) -> Config | None:
         durability = options.pop("durability", None) if options else None
         during = options.pop("checkpoint_during", None) if options else None
@@ -224,11 +228,6 @@ class CompiledStateGraph(_CompiledApi, _ThreadState, _Composing):
         control = options.pop("control", None) if options else None
         before = options.pop("interrupt_before", None) if options else None
         after = options.pop("interrupt_after", None) if options else None
-        if self._unresumable and current_task() is None:
-            # a run inside a node is a subgraph's: it keeps its checkpoints on the root's thread
-            raise GraphCompileError(
-                self._unresumable, source_texts([d.span for d in self._unresumable])
-            )
         out = _config(config, self.checkpointer)
         seeded = _seeded_runtime(out)
         if seeded is not None:
@@ -261,8 +260,17 @@ class CompiledStateGraph(_CompiledApi, _ThreadState, _Composing):
             _nodes(before) if before is not None else self.interrupt_before_nodes,
             _nodes(after) if after is not None else self.interrupt_after_nodes,
         )
+        scratch = (
+            self.checkpointer is None
+            and (self.may_stop or bool(breaks[0] or breaks[1]))
+            and current_task() is None
+            and getattr(input, "resume", None) is None
+        )
+        if scratch:
+            # a run inside a node is a subgraph's: it keeps its checkpoints on the root's thread
+            out = on_scratch_thread(out)  # type: ignore[assignment]
         if breaks[0] or breaks[1]:
-            if out is None or self.checkpointer is None:
+            if out is None or (self.checkpointer is None and not scratch):
                 raise ValueError(
                     "interrupt_before / interrupt_after need a checkpointer: compile the graph "
                     "with checkpointer=... and run it on a thread, so that the run can be resumed"
@@ -276,8 +284,9 @@ class CompiledStateGraph(_CompiledApi, _ThreadState, _Composing):
                 raise ValueError(
                     f"durability={durability!r}: use 'sync', 'async' (the default) or 'exit'"
                 )
-            if out is not None and self.checkpointer is not None:
-                out["configurable"] = {**out["configurable"], DURABILITY: durability}
+            # a node's config says it even without a checkpointer, as LangGraph's does
+            out = dict(out or {})  # type: ignore[assignment]
+            out["configurable"] = {**out.get("configurable", {}), DURABILITY: durability}  # type: ignore[union-attr,index]
         return out
 
     def __repr__(self) -> str:
@@ -315,7 +324,7 @@ class CompiledStateGraph(_CompiledApi, _ThreadState, _Composing):
 
     def _chunk_args(self, call: _StreamCall) -> dict[str, Any]:
         """The runner's arguments for a stream of chunks (the run's options checked)."""
-        run_config = self._config(call.config, call.options)
+        run_config = self._config(call.config, call.options, call.input)
         _refuse(call.version, call.options)
         return {
             "stream_mode": _tagged(call.stream_mode, self._root),
@@ -393,7 +402,7 @@ class CompiledStateGraph(_CompiledApi, _ThreadState, _Composing):
                 version,
             )
         events = self.module.stream(run.input, **run.events)
-        if self.checkpointer is not None:
+        if self.checkpointer is not None or stopping(run.events["config"]):
             return self._final_of(list(events), run.printing)
         latest = None
         for event in events:
@@ -423,7 +432,7 @@ class CompiledStateGraph(_CompiledApi, _ThreadState, _Composing):
                 self._invoked(got, stream_mode, version, subgraphs, run.input), stream_mode, version
             )
         events = self.module.astream(run.input, **run.events)
-        if self.checkpointer is not None:
+        if self.checkpointer is not None or stopping(run.events["config"]):
             return self._final_of([event async for event in events], run.printing)
         latest = None
         async for event in events:
@@ -443,7 +452,7 @@ class CompiledStateGraph(_CompiledApi, _ThreadState, _Composing):
         arguments for a stream of chunks (another mode than the last state, or v2) or of
         events (a thread's updates and values, or the values alone)."""
         printing = self._printing(options)
-        run_config = self._config(config, options)
+        run_config = self._config(config, options, input)
         _refuse(version, options)
         nested = subgraphs and stream_mode != "values"
         chunks = None
@@ -454,7 +463,7 @@ class CompiledStateGraph(_CompiledApi, _ThreadState, _Composing):
                 "version": version,
                 "subgraphs": nested,
             }
-        if self.checkpointer is not None:
+        if self.checkpointer is not None or stopping(run_config):
             modes: Any = run_modes(["updates", "values"], printing)
         else:
             modes = run_modes("values", printing) if printing else "values"

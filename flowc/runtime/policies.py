@@ -22,6 +22,8 @@ from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from typing import Any, NamedTuple, TypeVar
 
 from .config import CACHE
+from .control import ParentCommand
+from .interrupts import GraphInterrupt
 
 __all__ = [
     "CACHE",
@@ -121,9 +123,14 @@ def _retries_on(policy: RetryPolicy, exc: Exception) -> bool:
     )
 
 
+_CONTROL = (GraphInterrupt, ParentCommand)
+"""What a node raises to steer the run, never retried (LangGraph's ``GraphBubbleUp`` and
+``ParentCommand``): an interrupt stops the run, a command goes to the parent graph."""
+
+
 def matching_policy(policies: Sequence[RetryPolicy], exc: BaseException) -> RetryPolicy | None:
     """The first of ``policies`` that retries on ``exc``, if any (only an ``Exception`` is)."""
-    if not isinstance(exc, Exception):
+    if not isinstance(exc, Exception) or isinstance(exc, _CONTROL):
         return None
     for policy in policies:
         if _retries_on(policy, exc):
