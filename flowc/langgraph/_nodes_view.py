@@ -16,6 +16,7 @@ from typing import Any
 
 from ._adapt import _annotations, is_compiled_graph
 from ._blueprint import Blueprint
+from ._roots import is_root_state
 
 __all__ = ["PregelNode", "pregel_nodes"]
 
@@ -50,7 +51,7 @@ def _reads(bp: Blueprint, schema: Any) -> list[str] | str:
     """The keys a node reads; a root state's node reads its one channel, named alone."""
     if schema is not None and isinstance(schema, type):
         return list(_annotations(schema))
-    if isinstance(bp.state, type):
+    if isinstance(bp.state, type) and not is_root_state(bp.state):
         keys = list(_annotations(bp.state))
         if keys:
             return keys

@@ -103,7 +103,6 @@ class Node:
         "retry",
         "route",
         "routed",
-        "sent_timed",
         "stream",
         "streams",
         "subgraph",
@@ -150,7 +149,6 @@ class Node:
         self.plain = plain
         self.acall = acall
         self.base_acall = acall
-        self.sent_timed: dict[Any, Node] | None = None
         self.stream = stream
         self.route = route
         self.aroute = aroute

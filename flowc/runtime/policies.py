@@ -498,16 +498,12 @@ def timed_for_send(node: Any, timeout: TimeoutPolicy) -> Any:
     """``node`` as a ``Send`` with a timeout of its own runs it (LangGraph's ``Send(...,
     timeout=)``, which takes the place of the node's own timeout): each attempt of its async
     call limited by ``timeout``, its retries as the node's; a sync run of it fails as a timed
-    node's does. Made once per node and timeout."""
-    known = node.sent_timed
-    if known is not None and timeout in known:
-        return known[timeout]
+    node's does."""
     import copy
 
     from ._plan import _failing_call
 
     clone = copy.copy(node)
-    clone.sent_timed = None
     if node.base_acall is not None:
         clone.acall = timed(timeout, node.name, node.base_acall)
         if node.retry:
@@ -515,5 +511,4 @@ def timed_for_send(node: Any, timeout: TimeoutPolicy) -> Any:
     clone.call = _failing_call(sync_timeout_message(node.name))
     clone.plain = None
     clone.stream = None
-    node.sent_timed = {**(known or {}), timeout: clone}
     return clone

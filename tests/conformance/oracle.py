@@ -419,7 +419,14 @@ class _Normalizer:
             return (type(value).__name__, fields)
         if type(value).__name__ == "Send" and type(value).__module__ == "langgraph.types":
             # LangGraph's Send is no dataclass: as flowc's (one) is normalised
-            return ("Send", {"node": self(value.node), "arg": self(value.arg)})
+            return (
+                "Send",
+                {
+                    "node": self(value.node),
+                    "arg": self(value.arg),
+                    "timeout": self(getattr(value, "timeout", None)),
+                },
+            )
         if isinstance(value, Mapping):
             return {self(k): self(v) for k, v in value.items()}
         return value
