@@ -37,9 +37,11 @@ from ._chunks import (
 )
 from ._compiled_api import _CompiledApi
 from ._errors import GraphCompileError, deprecated, source_texts
+from ._event_streams import _EventStreams
 from ._printing import aprinted, print_event, print_modes, printed, run_modes
 from ._roots import ROOT, is_root_state
 from ._run_options import _config, _io_keys, _nodes, _refuse, merge_configs
+from ._runners import label_subgraphs
 from ._thread_state import PregelTask, StateSnapshot, _ThreadState
 
 if TYPE_CHECKING:
@@ -67,7 +69,7 @@ def _with_store(config: Any, store: Any) -> Any:
     return with_store(config, store)
 
 
-class CompiledStateGraph(_CompiledApi, _ThreadState):
+class CompiledStateGraph(_CompiledApi, _ThreadState, _EventStreams):
     """A graph compiled by flowc, run with LangGraph's API.
 
     Attributes:
@@ -94,6 +96,7 @@ class CompiledStateGraph(_CompiledApi, _ThreadState):
     ) -> None:
         self.module = module
         _drop_unknown_keys(module)
+        label_subgraphs(module, blueprint)
         self.debug = debug
         """Print every run's ``updates`` and ``values`` chunks (``compile(debug=True)``)."""
         self.stateful = stateful

@@ -217,6 +217,24 @@ def _mark_stateful(module: ModuleType, bp: Blueprint, names: dict[int, str]) -> 
                 _mark_stateful(child, child_bp, names)
 
 
+def label_subgraphs(module: ModuleType, bp: Blueprint) -> None:
+    """Name the plans of a runner's subgraphs after their graphs, for callbacks (their
+    modules' names are made unique; LangGraph reports each subgraph under its own name)."""
+    names = graph_names(bp)
+
+    def walk(module: ModuleType, bp: Blueprint) -> None:
+        for record in bp.nodes:
+            if is_compiled_graph(record.action):
+                child_bp = record.action.blueprint
+                child = getattr(module, f"_graph_{names[id(child_bp)]}", None)
+                if child is not None:
+                    if child.PLAN.name != child_bp.name:
+                        child.PLAN.label = child_bp.name
+                    walk(child, child_bp)
+
+    walk(module, bp)
+
+
 def _breakpoints_of(graph: Any) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
     before = getattr(graph, "interrupt_before_nodes", ())
     after = getattr(graph, "interrupt_after_nodes", ())

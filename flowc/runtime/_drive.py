@@ -77,8 +77,10 @@ async def adrive(
         if engine.resumed is not None:
             # a resumed run goes on with the nodes its checkpoint has due
             first: Any = ()
-        elif plan.afirst is not None:
-            first = await plan.afirst(values)
+        elif plan.afirst is not None or (plan.first is not None and run.hooks is not None):
+            # START's routers (a run's hooks report them, to callbacks it awaits)
+            hooks = run.hooks
+            first = await (plan.afirst(values) if hooks is None else hooks.afirst(plan, values))  # type: ignore[misc]
         elif plan.first is not None:
             first = plan.first(values)
         else:
@@ -148,7 +150,9 @@ def stream(
         values, wrote = plan.start(input) if type(input) is dict else start(plan, run, input)
     except Exception as exc:
         return failing(exc)
-    events = Engine(plan, run, values, input).steps(wrote)
+    events: Iterator[Event] = Engine(plan, run, values, input).steps(wrote)
+    if run.hooks is not None:
+        events = run.hooks.traced(events, input, plan)
     return events if run.parent is None else run.split(events)
 
 
@@ -166,6 +170,8 @@ def astream(
     except Exception as exc:
         return afailing(exc)
     events = adrive(plan, run, values, wrote, input)
+    if run.hooks is not None:
+        events = run.hooks.atraced(events, input, plan)
     return events if run.parent is None else run.asplit(events)
 
 
@@ -173,7 +179,9 @@ def invoke(plan: Plan, input: Any, config: Config | None) -> dict[str, Any]:
     """Run ``plan`` to the end; its final values."""
     run = Run.start(plan.name, (), False, config, plan.limit, plan.stateful)
     values, wrote = plan.start(input) if type(input) is dict else start(plan, run, input)
-    events = Engine(plan, run, values, input).steps(wrote)
+    events: Iterator[Event] = Engine(plan, run, values, input).steps(wrote)
+    if run.hooks is not None:
+        events = run.hooks.traced(events, input, plan)
     # a root run streams nothing here; a nested one hands its parent what it wants
     for _ in events if run.parent is None else run.split(events):
         pass
@@ -185,6 +193,8 @@ async def ainvoke(plan: Plan, input: Any, config: Config | None) -> dict[str, An
     run = Run.start(plan.name, (), False, config, plan.limit, plan.stateful)
     values, wrote = plan.start(input) if type(input) is dict else start(plan, run, input)
     events = adrive(plan, run, values, wrote, input)
+    if run.hooks is not None:
+        events = run.hooks.atraced(events, input, plan)
     async for _ in events if run.parent is None else run.asplit(events):
         pass
     return cast(dict[str, Any], run.result)
@@ -244,13 +254,15 @@ def subgraph_node(
 
     taken = shared if inputs is None else inputs
 
-    def begin(task: Task, inp: Any, values: dict[str, Any]) -> tuple[Run, dict[str, Any], bool]:
+    def begin(
+        task: Task, inp: Any, values: dict[str, Any]
+    ) -> tuple[Run, dict[str, Any], bool, dict[str, Any]]:
         run = Run.nested(child.name, task, stateful=child.stateful)
         if instance:
             state = shared_input(inp, taken)
         else:
             state = {key: values[key] for key in taken if key in values}
-        return (run, *child.start(state))
+        return (run, *child.start(state), state)
 
     def end(task: Task, run: Run) -> Writes:
         final = cast(dict[str, Any], run.result)
@@ -259,9 +271,10 @@ def subgraph_node(
         return {key: final[key] for key in shared if key in final} or None
 
     def events(task: Task, inp: Any, values: dict[str, Any]) -> Generator[Event, None, Any]:
-        run, state, wrote = begin(task, inp, values)
+        run, state, wrote, given = begin(task, inp, values)
+        steps = drive(child, run, state, wrote)
         try:
-            yield from drive(child, run, state, wrote)
+            yield from steps if run.hooks is None else run.hooks.traced(steps, given, child)
         except ParentCommand as sent:
             return up(sent)
         return end(task, run)
@@ -270,9 +283,12 @@ def subgraph_node(
         return drain(events(task, inp, values), task.emit)
 
     async def acall(task: Task, inp: Any, values: dict[str, Any]) -> Any:
-        run, state, wrote = begin(task, inp, values)
+        run, state, wrote, given = begin(task, inp, values)
+        steps = adrive(child, run, state, wrote)
         try:
-            await adrain(adrive(child, run, state, wrote), task.emit)
+            await adrain(
+                steps if run.hooks is None else run.hooks.atraced(steps, given, child), task.emit
+            )
         except ParentCommand as sent:
             return up(sent)
         return end(task, run)

@@ -20,7 +20,7 @@ from collections.abc import (
 from functools import partial
 from typing import TYPE_CHECKING, Any, Final
 
-from . import messages as _messages
+from . import hooks as _hooks
 from .config import Config
 from .events import (
     Event,
@@ -355,7 +355,7 @@ def _work(task: Task, fn: Callable[..., Any], args: tuple[Any, ...]) -> Done:
     # the pool hands the Done to the run once the worker is free (Group.submit_then)
     token = _current.set(task)
     try:
-        result = _messages.run_task(task, fn, args) if task.run.messages else fn(task, *args)
+        result = _hooks.run_task(task, fn, args) if task.run.wraps else fn(task, *args)
     except BaseException as exc:
         return Done(task, None, exc)
     else:
@@ -413,8 +413,8 @@ async def _awork(
 ) -> None:
     token = _current.set(task)
     try:
-        if task.run.messages:
-            result = await _messages.arun_task(task, fn, args)
+        if task.run.wraps:
+            result = await _hooks.arun_task(task, fn, args)
         else:
             result = await fn(task, *args)
     except BaseException as exc:

@@ -313,6 +313,7 @@ class Plan:
         "input",
         "joins",
         "keys",
+        "label",
         "last_value",
         "limit",
         "merge",
@@ -354,6 +355,9 @@ class Plan:
         step_timeout: float | None = None,
     ) -> None:
         self.name = name
+        self.label: str | None = None
+        """The name the graph's runs are reported under to callbacks, when not ``name`` (a
+        drop-in subgraph's: its module's name is made unique, its graph's is not)."""
         self.schema = schema
         self.codecs = codecs
         self.untracked = untracked
