@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Final
 from langchain_core.callbacks.manager import AsyncCallbackManager, CallbackManager
 
 if TYPE_CHECKING:
-    from flowc.runtime._plan import Node
+    from flowc.runtime._plan import Node, Plan
 
 __all__ = [
     "RUNNING",
@@ -31,6 +31,7 @@ __all__ = [
     "picked",
     "record",
     "router_of",
+    "run_name",
     "traced_node",
 ]
 
@@ -67,9 +68,18 @@ RUNNING: contextvars.ContextVar[Running | None] = contextvars.ContextVar(
 """The running task's chain run."""
 
 
-def router_of(route: Callable[..., Any]) -> tuple[str, Mapping[Hashable, str] | None]:
-    """The name of the router a generated ``_route_<node>`` (or ``_first``) calls first,
-    and the ``path_map`` its results go through, if any."""
+def router_of(
+    route: Callable[..., Any], plan: Plan, source: str
+) -> tuple[str, Mapping[Hashable, str] | None]:
+    """The name of the (first) router of node ``source`` (START's: ``__start__``) of ``plan``,
+    and the ``path_map`` its results go through, if any.
+
+    The plan knows them if its graph is a drop-in's; else they are read off the generated
+    ``_route_<node>`` (or ``_first``), from the router function it calls first.
+    """
+    known = plan.routers.get(source) if plan.routers else None
+    if known is not None:
+        return known
     code = getattr(route, "__code__", None)
     scope = getattr(route, "__globals__", {})
     for name in getattr(code, "co_names", ()):
@@ -80,9 +90,7 @@ def router_of(route: Callable[..., Any]) -> tuple[str, Mapping[Hashable, str] | 
                 path_map = getattr(found, "path_map", None)
                 found = getattr(found, "__wrapped__", None)
             fn = inspect.unwrap(scope[name])
-            label = getattr(fn, "__name__", None) or type(fn).__name__
-            # LangGraph's name of a runnable made of a lambda
-            return ("Unnamed" if label == "<lambda>" else str(label)), path_map
+            return str(getattr(fn, "__name__", None) or type(fn).__name__), path_map
     return str(getattr(route, "__name__", "route")).lstrip("_"), None
 
 
@@ -96,17 +104,24 @@ def picked(goto: Any, path_map: Mapping[Hashable, str] | None) -> Any:
     return targets[0] if len(targets) == 1 else targets
 
 
-def traced_node(node: Node) -> Node:
+def traced_node(node: Node, plan: Plan) -> Node:
     """A copy of ``node`` that records its output and reports its routers (see the module)."""
     traced = copy.copy(node)
     if node.subgraph is None:
         # a subgraph node's output is its graph's, which the graph's run records
         _record_outputs(traced, node)
     if node.route is not None:
-        traced.route = _traced_route(node.route)
+        traced.route = _traced_route(node.route, *router_of(node.route, plan, node.name))
     if node.aroute is not None:
-        traced.aroute = _traced_aroute(node.aroute)
+        traced.aroute = _traced_aroute(node.aroute, *router_of(node.aroute, plan, node.name))
     return traced
+
+
+def run_name(router: str, asynchronous: bool) -> str:
+    """The name of a router's run: LangGraph names a lambda's by its run's flavour."""
+    if router != "<lambda>":
+        return router
+    return "Unnamed" if asynchronous else "RunnableCallable"
 
 
 def record(output: Any) -> None:
@@ -152,8 +167,9 @@ def router_manager(running: Running, manager_class: Any, step: str = "seq:step:3
     )
 
 
-def _traced_route(route: Callable[[dict[str, Any]], Any]) -> Callable[[dict[str, Any]], Any]:
-    name, path_map = router_of(route)
+def _traced_route(
+    route: Callable[[dict[str, Any]], Any], name: str, path_map: Mapping[Hashable, str] | None
+) -> Callable[[dict[str, Any]], Any]:
 
     def traced_route(state: dict[str, Any]) -> Any:
         running = RUNNING.get()
@@ -176,7 +192,9 @@ def call_router(
     if running.loop is not None:
         # a task of an async run, on a worker: the run's handlers are the loop's
         manager = router_manager(running, AsyncCallbackManager, step)
-        router_run = running.on_loop(manager.on_chain_start(None, state, name=name))
+        router_run = running.on_loop(
+            manager.on_chain_start(None, state, name=run_name(name, True))
+        )
         try:
             goto = route(state)
         except BaseException as exc:
@@ -185,7 +203,7 @@ def call_router(
         running.on_loop(router_run.on_chain_end(picked(goto, path_map)))
         return goto
     manager = router_manager(running, CallbackManager, step)
-    router_run = manager.on_chain_start(None, state, name=name)
+    router_run = manager.on_chain_start(None, state, name=run_name(name, False))
     try:
         goto = route(state)
     except BaseException as exc:
@@ -195,8 +213,9 @@ def call_router(
     return goto
 
 
-def _traced_aroute(aroute: Callable[[dict[str, Any]], Any]) -> Callable[[dict[str, Any]], Any]:
-    name, path_map = router_of(aroute)
+def _traced_aroute(
+    aroute: Callable[[dict[str, Any]], Any], name: str, path_map: Mapping[Hashable, str] | None
+) -> Callable[[dict[str, Any]], Any]:
 
     async def traced_aroute(state: dict[str, Any]) -> Any:
         running = RUNNING.get()
@@ -217,7 +236,7 @@ async def acall_router(
 ) -> Any:
     """Await an async router as a chain run under ``running``'s task run."""
     manager = router_manager(running, AsyncCallbackManager, step)
-    router_run = await manager.on_chain_start(None, state, name=name)
+    router_run = await manager.on_chain_start(None, state, name=run_name(name, True))
     try:
         goto = await aroute(state)
     except BaseException as exc:

@@ -96,7 +96,7 @@ def _one(value: Any) -> AsyncIterator[Any]:
 class _Hooks:
     """The hooks of one run given callbacks (see the module's docstring)."""
 
-    __slots__ = ("_traced", "input", "loop", "manager", "run")
+    __slots__ = ("_started", "_traced", "input", "loop", "manager", "run")
 
     def __init__(self, run: Run) -> None:
         self.run = run
@@ -107,6 +107,8 @@ class _Hooks:
         self.input: Any = None
         """The run's input (its ``__start__`` task's, when START has routers)."""
         self._traced: dict[int, Node] = {}
+        self._started: dict[int, Any] = {}
+        """The runs of sync tasks of an async run started on the loop, by task."""
 
     # -- the graph's run ------------------------------------------------------------------
 
@@ -201,7 +203,7 @@ class _Hooks:
             None, self.input, name=_START
         )
         running = Running(task_run, None, [*self.run.tags, _HIDDEN])
-        name, path_map = router_of(route)
+        name, path_map = router_of(route, plan, _START)
         try:
             goto = call_router(running, name, path_map, route, values, "seq:step:2")
         except BaseException as exc:
@@ -221,9 +223,9 @@ class _Hooks:
             async def aroute(values: dict[str, Any]) -> Goto:
                 return route(values)
 
-            name, path_map = router_of(route)
+            name, path_map = router_of(route, plan, _START)
         else:
-            name, path_map = router_of(aroute)
+            name, path_map = router_of(aroute, plan, _START)
         if self.manager is None:
             return await aroute(values)
         task = self._start_task()
@@ -278,7 +280,7 @@ class _Hooks:
         node = args[2]
         traced = self._traced.get(id(node))
         if traced is None:
-            traced = self._traced[id(node)] = traced_node(node)
+            traced = self._traced[id(node)] = traced_node(node, args[3])
         return (args[0], args[1], traced, *args[3:])
 
     def run_task(self, task: Task, fn: Callable[..., R], args: tuple[Any, ...]) -> R:
@@ -303,12 +305,20 @@ class _Hooks:
         task_run.on_chain_end(_output(running, result))
         return result
 
-    def _run_task_on_loop(self, task: Task, fn: Callable[..., R], args: tuple[Any, ...]) -> R:
+    async def astart(self, task: Task, args: tuple[Any, ...]) -> None:
+        """Start a task's run on the loop, before it runs (see the protocol)."""
+        if self.manager is None:
+            return
         manager = self._task_manager(task, AsyncCallbackManager)
+        self._started[id(task)] = await manager.on_chain_start(None, args[0], name=task.name)
+
+    def _run_task_on_loop(self, task: Task, fn: Callable[..., R], args: tuple[Any, ...]) -> R:
         running = Running(None, self.loop, self.run.tags)
-        task_run = running.manager = running.on_loop(
-            manager.on_chain_start(None, args[0], name=task.name)
-        )
+        task_run = self._started.pop(id(task), None)
+        if task_run is None:
+            manager = self._task_manager(task, AsyncCallbackManager)
+            task_run = running.on_loop(manager.on_chain_start(None, args[0], name=task.name))
+        running.manager = task_run
         leave = self._enter(task, running)
         try:
             result = fn(task, *self._args(fn, args))
@@ -326,8 +336,10 @@ class _Hooks:
         """Async twin of :meth:`run_task`."""
         if self.manager is None:
             return await fn(task, *args)
-        manager = self._task_manager(task, AsyncCallbackManager)
-        task_run = await manager.on_chain_start(None, args[0], name=task.name)
+        task_run = self._started.pop(id(task), None)
+        if task_run is None:
+            manager = self._task_manager(task, AsyncCallbackManager)
+            task_run = await manager.on_chain_start(None, args[0], name=task.name)
         running = Running(task_run, None, self.run.tags)
         leave = self._enter(task, running)
         try:

@@ -41,7 +41,7 @@ from ._event_streams import _EventStreams
 from ._printing import aprinted, print_event, print_modes, printed, run_modes
 from ._roots import ROOT, is_root_state
 from ._run_options import _config, _io_keys, _nodes, _refuse, merge_configs
-from ._runners import label_subgraphs
+from ._runners import describe_plans
 from ._thread_state import PregelTask, StateSnapshot, _ThreadState
 
 if TYPE_CHECKING:
@@ -96,7 +96,7 @@ class CompiledStateGraph(_CompiledApi, _ThreadState, _EventStreams):
     ) -> None:
         self.module = module
         _drop_unknown_keys(module)
-        label_subgraphs(module, blueprint)
+        describe_plans(module, blueprint)
         self.debug = debug
         """Print every run's ``updates`` and ``values`` chunks (``compile(debug=True)``)."""
         self.stateful = stateful

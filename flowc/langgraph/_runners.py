@@ -217,12 +217,20 @@ def _mark_stateful(module: ModuleType, bp: Blueprint, names: dict[int, str]) -> 
                 _mark_stateful(child, child_bp, names)
 
 
-def label_subgraphs(module: ModuleType, bp: Blueprint) -> None:
-    """Name the plans of a runner's subgraphs after their graphs, for callbacks (their
-    modules' names are made unique; LangGraph reports each subgraph under its own name)."""
+def describe_plans(module: ModuleType, bp: Blueprint) -> None:
+    """Tell the plans of a runner (and of its subgraphs) what callbacks report of them: each
+    subgraph's name (their modules' names are made unique; LangGraph reports a subgraph
+    under its own) and each node's router, with its ``path_map``."""
     names = graph_names(bp)
 
     def walk(module: ModuleType, bp: Blueprint) -> None:
+        plan = module.PLAN
+        routers: dict[str, tuple[str, Any]] = {}
+        for branch in bp.branches:
+            # a node's first router: flowc routes a node through all of them at once
+            path_map = branch.path_map if isinstance(branch.path_map, dict) else None
+            routers.setdefault(branch.source, (_router_name(branch.path), path_map))
+        plan.routers = routers
         for record in bp.nodes:
             if is_compiled_graph(record.action):
                 child_bp = record.action.blueprint
@@ -233,6 +241,14 @@ def label_subgraphs(module: ModuleType, bp: Blueprint) -> None:
                     walk(child, child_bp)
 
     walk(module, bp)
+
+
+def _router_name(path: Any) -> str:
+    """The name LangGraph gives a router's runs (a lambda's: ``<lambda>``, see the hooks)."""
+    get_name = getattr(path, "get_name", None)
+    if callable(get_name):
+        return str(get_name())
+    return str(getattr(path, "__name__", None) or type(path).__name__)
 
 
 def _breakpoints_of(graph: Any) -> tuple[tuple[str, ...], tuple[str, ...]] | None:

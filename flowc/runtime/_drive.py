@@ -254,15 +254,13 @@ def subgraph_node(
 
     taken = shared if inputs is None else inputs
 
-    def begin(
-        task: Task, inp: Any, values: dict[str, Any]
-    ) -> tuple[Run, dict[str, Any], bool, dict[str, Any]]:
+    def begin(task: Task, inp: Any, values: dict[str, Any]) -> tuple[Run, dict[str, Any], bool]:
         run = Run.nested(child.name, task, stateful=child.stateful)
         if instance:
             state = shared_input(inp, taken)
         else:
             state = {key: values[key] for key in taken if key in values}
-        return (run, *child.start(state), state)
+        return (run, *child.start(state))
 
     def end(task: Task, run: Run) -> Writes:
         final = cast(dict[str, Any], run.result)
@@ -271,10 +269,10 @@ def subgraph_node(
         return {key: final[key] for key in shared if key in final} or None
 
     def events(task: Task, inp: Any, values: dict[str, Any]) -> Generator[Event, None, Any]:
-        run, state, wrote, given = begin(task, inp, values)
+        run, state, wrote = begin(task, inp, values)
         steps = drive(child, run, state, wrote)
         try:
-            yield from steps if run.hooks is None else run.hooks.traced(steps, given, child)
+            yield from steps if run.hooks is None else run.hooks.traced(steps, inp, child)
         except ParentCommand as sent:
             return up(sent)
         return end(task, run)
@@ -283,11 +281,11 @@ def subgraph_node(
         return drain(events(task, inp, values), task.emit)
 
     async def acall(task: Task, inp: Any, values: dict[str, Any]) -> Any:
-        run, state, wrote, given = begin(task, inp, values)
+        run, state, wrote = begin(task, inp, values)
         steps = adrive(child, run, state, wrote)
         try:
             await adrain(
-                steps if run.hooks is None else run.hooks.atraced(steps, given, child), task.emit
+                steps if run.hooks is None else run.hooks.atraced(steps, inp, child), task.emit
             )
         except ParentCommand as sent:
             return up(sent)

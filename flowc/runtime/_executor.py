@@ -49,6 +49,9 @@ class Executor:
 
     __slots__ = ("_jobs", "_lane", "_pending")
 
+    hooks: _hooks.RunHooks | None
+    """What an integration does around the run's tasks (a :class:`~.run.Run` sets it)."""
+
     _jobs: Group | None
     _lane: Lane | None
     _pending: list[asyncio.Future[Any]]
@@ -151,6 +154,11 @@ class Executor:
         def threadsafe_put(item: Event | Done) -> None:
             loop.call_soon_threadsafe(inbox.put_nowait, item)
 
+        hooks = self.hooks
+        if hooks is not None:
+            # traced tasks' runs start here, on the loop, in order (as LangGraph's start)
+            for task, _, args, _ in jobs:
+                await hooks.astart(task, args)
         limit = _max_concurrency(self) if len(jobs) > 1 else None
         gate = asyncio.Semaphore(limit) if limit is not None and limit < len(jobs) else None
         for task, fn, args, is_async in jobs:

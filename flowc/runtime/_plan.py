@@ -323,6 +323,7 @@ class Plan:
         "overwrites",
         "plain_keys",
         "recursion_limit",
+        "routers",
         "schema",
         "start",
         "stateful",
@@ -358,6 +359,9 @@ class Plan:
         self.label: str | None = None
         """The name the graph's runs are reported under to callbacks, when not ``name`` (a
         drop-in subgraph's: its module's name is made unique, its graph's is not)."""
+        self.routers: dict[str, tuple[str, Any]] | None = None
+        """For callbacks: the name of each node's router (START's under ``__start__``) and
+        the ``path_map`` its results go through (``None`` if none), when known."""
         self.schema = schema
         self.codecs = codecs
         self.untracked = untracked

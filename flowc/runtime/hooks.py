@@ -69,6 +69,11 @@ class RunHooks(Protocol):
         """Async twin of :meth:`run_task` (``await fn(task, *args)``)."""
         ...
 
+    async def astart(self, task: Task, args: tuple[Any, ...]) -> None:
+        """Start a task of an async run's superstep, before any of them runs (they then start
+        in order, as LangGraph's do; a worker running a sync one would start it at any time)."""
+        ...
+
 
 _factories: list[Callable[[Run], RunHooks | None]] = []
 _loaded = False
