@@ -192,9 +192,7 @@ def call_router(
     if running.loop is not None:
         # a task of an async run, on a worker: the run's handlers are the loop's
         manager = router_manager(running, AsyncCallbackManager, step)
-        router_run = running.on_loop(
-            manager.on_chain_start(None, state, name=run_name(name, True))
-        )
+        router_run = running.on_loop(manager.on_chain_start(None, state, name=run_name(name, True)))
         try:
             goto = route(state)
         except BaseException as exc:

@@ -36,6 +36,7 @@ from flowc.runtime import hooks as _hooks
 from flowc.runtime import messages as _messages
 from flowc.runtime._steps import abody, body
 
+from . import _trace_policy as _policy
 from ._traced_nodes import (
     RUNNING,
     UNSET,
@@ -96,7 +97,7 @@ def _one(value: Any) -> AsyncIterator[Any]:
 class _Hooks:
     """The hooks of one run given callbacks (see the module's docstring)."""
 
-    __slots__ = ("_started", "_traced", "input", "loop", "manager", "run")
+    __slots__ = ("_started", "_traced", "input", "loop", "manager", "policies", "run")
 
     def __init__(self, run: Run) -> None:
         self.run = run
@@ -107,6 +108,8 @@ class _Hooks:
         self.input: Any = None
         """The run's input (its ``__start__`` task's, when START has routers)."""
         self._traced: dict[int, Node] = {}
+        self.policies: dict[str, Any] = {}
+        """The nodes' trace policies (see :mod:`._trace_policy`)."""
         self._started: dict[int, Any] = {}
         """The runs of sync tasks of an async run started on the loop, by task."""
 
@@ -152,6 +155,7 @@ class _Hooks:
     def traced(self, events: Iterator[Event], input: Any, plan: Plan) -> Iterator[Event]:
         """The run's events between the graph's chain start and its end (or error)."""
         self.input = input
+        self.policies = plan.trace_policies or {}
         manager = self._configure(CallbackManager)
         run_manager = manager.on_chain_start(None, input, **self._start_args(plan))
         self.manager = run_manager
@@ -169,6 +173,7 @@ class _Hooks:
         import asyncio
 
         self.input = input
+        self.policies = plan.trace_policies or {}
         self.loop = asyncio.get_running_loop()
         manager = self._configure(AsyncCallbackManager)
         run_manager = await manager.on_chain_start(None, input, **self._start_args(plan))
@@ -290,9 +295,9 @@ class _Hooks:
         if self.loop is not None:
             # a sync task of an async run, on a worker: the run's handlers are the loop's
             return self._run_task_on_loop(task, fn, args)
-        task_run = self._task_manager(task, CallbackManager).on_chain_start(
-            None, args[0], name=task.name
-        )
+        policy = self.policies.get(task.name)
+        manager = self._task_manager(task, CallbackManager)
+        task_run = _policy.start(manager, args[0], task.name, policy)
         running = Running(task_run, None, self.run.tags)
         leave = self._enter(task, running)
         try:
@@ -302,7 +307,7 @@ class _Hooks:
             raise
         finally:
             leave()
-        task_run.on_chain_end(_output(running, result))
+        _policy.end(task_run, _output(running, result), policy)
         return result
 
     async def astart(self, task: Task, args: tuple[Any, ...]) -> None:
@@ -310,14 +315,16 @@ class _Hooks:
         if self.manager is None:
             return
         manager = self._task_manager(task, AsyncCallbackManager)
-        self._started[id(task)] = await manager.on_chain_start(None, args[0], name=task.name)
+        policy = self.policies.get(task.name)
+        self._started[id(task)] = await _policy.astart(manager, args[0], task.name, policy)
 
     def _run_task_on_loop(self, task: Task, fn: Callable[..., R], args: tuple[Any, ...]) -> R:
         running = Running(None, self.loop, self.run.tags)
+        policy = self.policies.get(task.name)
         task_run = self._started.pop(id(task), None)
         if task_run is None:
             manager = self._task_manager(task, AsyncCallbackManager)
-            task_run = running.on_loop(manager.on_chain_start(None, args[0], name=task.name))
+            task_run = running.on_loop(_policy.astart(manager, args[0], task.name, policy))
         running.manager = task_run
         leave = self._enter(task, running)
         try:
@@ -329,17 +336,18 @@ class _Hooks:
             leave()
         output = _output(running, result)
         running.on_loop(_streamed(task_run, output))
-        running.on_loop(task_run.on_chain_end(output))
+        running.on_loop(_policy.aend(task_run, output, policy))
         return result
 
     async def arun_task(self, task: Task, fn: Callable[..., Any], args: tuple[Any, ...]) -> Any:
         """Async twin of :meth:`run_task`."""
         if self.manager is None:
             return await fn(task, *args)
+        policy = self.policies.get(task.name)
         task_run = self._started.pop(id(task), None)
         if task_run is None:
             manager = self._task_manager(task, AsyncCallbackManager)
-            task_run = await manager.on_chain_start(None, args[0], name=task.name)
+            task_run = await _policy.astart(manager, args[0], task.name, policy)
         running = Running(task_run, None, self.run.tags)
         leave = self._enter(task, running)
         try:
@@ -351,7 +359,7 @@ class _Hooks:
             leave()
         output = _output(running, result)
         await _streamed(task_run, output)
-        await task_run.on_chain_end(output)
+        await _policy.aend(task_run, output, policy)
         return result
 
 

@@ -220,7 +220,8 @@ def _mark_stateful(module: ModuleType, bp: Blueprint, names: dict[int, str]) -> 
 def describe_plans(module: ModuleType, bp: Blueprint) -> None:
     """Tell the plans of a runner (and of its subgraphs) what callbacks report of them: each
     subgraph's name (their modules' names are made unique; LangGraph reports a subgraph
-    under its own) and each node's router, with its ``path_map``."""
+    under its own), each node's router, with its ``path_map``, and the nodes' trace
+    policies."""
     names = graph_names(bp)
 
     def walk(module: ModuleType, bp: Blueprint) -> None:
@@ -231,6 +232,8 @@ def describe_plans(module: ModuleType, bp: Blueprint) -> None:
             path_map = branch.path_map if isinstance(branch.path_map, dict) else None
             routers.setdefault(branch.source, (_router_name(branch.path), path_map))
         plan.routers = routers
+        policies = {r.name: r.trace_policy for r in bp.nodes if r.trace_policy is not None}
+        plan.trace_policies = policies or None
         for record in bp.nodes:
             if is_compiled_graph(record.action):
                 child_bp = record.action.blueprint

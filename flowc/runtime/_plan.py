@@ -329,6 +329,7 @@ class Plan:
         "stateful",
         "step_timeout",
         "subgraphs",
+        "trace_policies",
         "timing",
         "untracked",
     )
@@ -362,6 +363,9 @@ class Plan:
         self.routers: dict[str, tuple[str, Any]] | None = None
         """For callbacks: the name of each node's router (START's under ``__start__``) and
         the ``path_map`` its results go through (``None`` if none), when known."""
+        self.trace_policies: dict[str, Any] | None = None
+        """For callbacks: each node's trace policy (``process_inputs`` / ``process_outputs``
+        transform what its task run records to tracers), for the nodes that have one."""
         self.schema = schema
         self.codecs = codecs
         self.untracked = untracked

@@ -42,6 +42,7 @@ CONFORMING = (
     "sequence",
     "subgraph",
     "subgraph_in_node",
+    "trace_policy",
 )
 """The drop-in files whose runs report alike (see docs/differences-from-langgraph.md for
 what others report otherwise)."""
