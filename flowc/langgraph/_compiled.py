@@ -36,6 +36,7 @@ from ._chunks import (
     _tagged,
 )
 from ._compiled_api import _CompiledApi
+from ._composing import _Composing, register_as_runnable
 from ._errors import GraphCompileError, deprecated, source_texts
 from ._event_streams import _EventStreams
 from ._printing import aprinted, print_event, print_modes, printed, run_modes
@@ -69,7 +70,7 @@ def _with_store(config: Any, store: Any) -> Any:
     return with_store(config, store)
 
 
-class CompiledStateGraph(_CompiledApi, _ThreadState, _EventStreams):
+class CompiledStateGraph(_CompiledApi, _ThreadState, _Composing, _EventStreams):
     """A graph compiled by flowc, run with LangGraph's API.
 
     Attributes:
@@ -94,6 +95,7 @@ class CompiledStateGraph(_CompiledApi, _ThreadState, _EventStreams):
         interrupt_after: Any = None,
         debug: bool = False,
     ) -> None:
+        register_as_runnable(type(self))
         self.module = module
         _drop_unknown_keys(module)
         describe_plans(module, blueprint)

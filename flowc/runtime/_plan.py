@@ -329,8 +329,8 @@ class Plan:
         "stateful",
         "step_timeout",
         "subgraphs",
-        "trace_policies",
         "timing",
+        "trace_policies",
         "untracked",
     )
 
@@ -357,15 +357,12 @@ class Plan:
         step_timeout: float | None = None,
     ) -> None:
         self.name = name
+        # for callbacks (flowc.runtime.hooks): the name runs report the graph under if not
+        # `name`, each node's router (START's: `__start__`) with its path_map, and the nodes'
+        # trace policies (drop-in graphs say; else the hooks read what the code shows)
         self.label: str | None = None
-        """The name the graph's runs are reported under to callbacks, when not ``name`` (a
-        drop-in subgraph's: its module's name is made unique, its graph's is not)."""
         self.routers: dict[str, tuple[str, Any]] | None = None
-        """For callbacks: the name of each node's router (START's under ``__start__``) and
-        the ``path_map`` its results go through (``None`` if none), when known."""
         self.trace_policies: dict[str, Any] | None = None
-        """For callbacks: each node's trace policy (``process_inputs`` / ``process_outputs``
-        transform what its task run records to tracers), for the nodes that have one."""
         self.schema = schema
         self.codecs = codecs
         self.untracked = untracked
