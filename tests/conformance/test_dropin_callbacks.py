@@ -33,6 +33,7 @@ pytestmark = pytest.mark.conformance
 CONFORMING = (
     "async_writer",
     "callables",
+    "callbacks_in_nodes",
     "custom_writer",
     "input_schema",
     "joke",
