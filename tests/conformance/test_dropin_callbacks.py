@@ -225,3 +225,20 @@ def test_a_config_run_id_names_the_graphs_run_and_its_events(stem: str) -> None:
             assert [e["run_id"] for e in roots] == [str(run_id)] * len(roots), impl
             assert roots[0]["event"] == "on_chain_start"
             assert roots[-1]["event"] == "on_chain_end"
+
+
+def messages_and_runs(graph: Any, input: Any, config: Any, context: Any) -> list[Any]:
+    """The ``messages`` and ``updates`` chunks of an async run given a tracer, and its runs."""
+    tracer = _Tracer()
+
+    async def consume() -> list[Any]:
+        stream = graph.astream(input, _config(tracer, config), stream_mode=["messages", "updates"])
+        return [chunk async for chunk in stream]
+
+    chunks = asyncio.run(consume())
+    return [chunks, [_tree(run) for run in tracer.roots]]
+
+
+def test_a_run_streaming_messages_to_a_tracer_streams_and_reports_as_langgraph() -> None:
+    for where, expected, actual in both("callbacks_in_nodes", messages_and_runs, None):
+        assert actual == expected, where
