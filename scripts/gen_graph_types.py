@@ -61,7 +61,7 @@ from .events import StreamMode
 
 if TYPE_CHECKING:
     from . import _state
-    from .events import CustomEvent, TaskEvent, TaskResultEvent, ValuesEvent
+    from .events import CustomEvent, Event, TaskEvent, TaskResultEvent, ValuesEvent
     from .parts import (
         CustomPart,
         DebugPart,
@@ -319,7 +319,9 @@ COMMON = '''
         run = Run.start(plan.name, (), False, config, plan.limit, plan.stateful)
         # on a thread, None (or a Command) goes on from its checkpoint
         values, wrote = plan.start(input) if type(input) is dict else _drive.start(plan, run, input)
-        events = Engine(plan, run, values, input).steps(wrote)
+        events: Iterator[Event] = Engine(plan, run, values, input).steps(wrote)
+        if run.hooks is not None:
+            events = run.hooks.traced(events, input, plan)
         # a root run streams nothing here; a nested one hands its parent what it wants
         for _ in events if run.parent is None else run.split(events):
             pass
@@ -539,9 +541,7 @@ def _chunk_methods(name: str, deep: bool) -> str:
             mode = f"{literal} | Sequence[{literal}]" if len(modes) == 1 else f"Sequence[{literal}]"
             typed = " | ".join(TYPED_PART[m] for m in modes)
             out.append(
-                _chunk_overload(
-                    fn, iterator, mode, 'Literal["v2"]', typed, pattern, own_subgraphs
-                )
+                _chunk_overload(fn, iterator, mode, 'Literal["v2"]', typed, pattern, own_subgraphs)
             )
             parts = " | ".join(PART[m] for m in modes)
             out.append(_chunk_overload(fn, iterator, mode, 'Literal["v2"]', parts))
@@ -563,7 +563,10 @@ def _class(name: str, deep: bool) -> str:
     )
     return (
         f"\n\nclass {name}(Generic[{', '.join(params)}]):\n"
-        f'    """{doc}"""\n\n    __slots__ = ("_given", "cache", "checkpointer", "plan")\n' + COMMON + _chunk_methods(name, deep) + _methods(deep)
+        f'    """{doc}"""\n\n    __slots__ = ("_given", "cache", "checkpointer", "plan")\n'
+        + COMMON
+        + _chunk_methods(name, deep)
+        + _methods(deep)
     )
 
 

@@ -22,8 +22,6 @@ from langgraph.types import Command, RetryPolicy, Send, interrupt
 
 from flowc.langgraph import END, START, GraphCompileError, StateGraph, UnsupportedFeatureError
 
-from .test_langgraph_builder import line_of
-
 
 class State(TypedDict):
     n: int
@@ -47,28 +45,10 @@ def compile_error(builder: StateGraph[Any], **kwargs: Any) -> list[tuple[str, st
 # -- node options: at add_node ----------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("option", "value", "message"),
-    [
-        (
-            "trace_policy",
-            object(),
-            "trace policies (`trace_policy=`) are not supported by flowc yet",
-        ),
-    ],
-)
-def test_node_options_fail_at_add_node(option: str, value: Any, message: str) -> None:
-    builder = StateGraph(State)
-    with pytest.raises(UnsupportedFeatureError) as info:
-        builder.add_node("node", bump, **{option: value})  # mark: add_node option
-    assert message in str(info.value)
-    assert str(info.value).startswith(f"{__file__}:{line_of('mark: add_node option', __file__)}:")
-    assert builder.nodes == {}
-
-
 def test_default_node_policies_flowc_lacks_fail_at_set_node_defaults() -> None:
     with pytest.raises(
-        UnsupportedFeatureError, match=r"trace policies \(`trace_policy=`\) are not supported"
+        UnsupportedFeatureError,
+        match=r"default trace policies \(`trace_policy=`\) are not supported",
     ):
         StateGraph(State).set_node_defaults(trace_policy=object())
     StateGraph(State).set_node_defaults()  # nothing asked, nothing refused

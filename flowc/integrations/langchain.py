@@ -155,6 +155,15 @@ def _root_callbacks(task: Task) -> Any:
 
 def _callback_manager(task: Task, handler: StreamMessagesHandler) -> CallbackManager:
     """The task's callbacks: the run's own, plus ``handler``, with LangGraph's run metadata."""
+    from .langchain_callbacks import node_callbacks
+
+    traced = node_callbacks()
+    if traced is not None:
+        # the run reports to callbacks: model calls report under the task's run too
+        manager = traced.copy()
+        manager.add_handler(handler, inherit=True)
+        manager.add_metadata(messages.run_metadata(task), inherit=True)
+        return manager  # type: ignore[no-any-return]
     user = _root_callbacks(task)
     if isinstance(user, BaseCallbackManager):
         manager = CallbackManager(

@@ -44,6 +44,7 @@ from flowc.runtime.policies import CachePolicy, RetryPolicy, TimeoutPolicy
 from ._builder import StateGraph
 from ._compiled import CompiledStateGraph, GraphOutput
 from ._errors import GraphCompileError, UnsupportedFeatureError
+from ._tracing import TracePolicy
 
 if TYPE_CHECKING:
     from flowc.runtime.store import get_store
@@ -67,6 +68,7 @@ __all__ = [
     "StateGraph",
     "StreamWriter",
     "TimeoutPolicy",
+    "TracePolicy",
     "UnsupportedFeatureError",
     "add_messages",
     "get_config",

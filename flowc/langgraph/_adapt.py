@@ -442,6 +442,8 @@ def _keyed_router(fn: Any, path_map: dict[Hashable, str]) -> Callable[..., Any]:
             return_annotation=inspect.Signature.empty
         )
     functools.update_wrapper(wrapper, fn, assigned=("__name__", "__doc__"), updated=())
+    # callbacks record what the router returned, before the map (as LangGraph's do)
+    vars(wrapper)["path_map"] = path_map
     return wrapper
 
 

@@ -62,6 +62,8 @@ class NodeRecord:
     of its edge in drawings (``""`` for none)."""
     policies: NodePolicies | None = None
     """Retry policies and the like, if the call gave any."""
+    trace_policy: Any = None
+    """``add_node(trace_policy=...)``: what the node's task run records to tracers."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,9 +5,9 @@ code written for LangGraph runs unchanged. Each call remembers where it was
 made, so that ``compile()`` can point every problem at the user's line.
 Node policies (``retry_policy``, ``cache_policy``, ``defer``,
 ``error_handler``, ``timeout``) are recorded with the node and given to the
-engine's plan of the runner ``compile()`` generates; node options flowc cannot
-honour (``destinations``, ``trace_policy``) fail right away, in the
-``add_node`` call that asks for them; everything else is checked at once by
+engine's plan of the runner ``compile()`` generates; ``trace_policy`` is given to the plan
+too (for callbacks); node defaults flowc cannot honour (a default ``trace_policy``) fail
+right away, in the ``set_node_defaults`` call that asks for them; everything else is checked at once by
 ``compile()``.
 """
 
@@ -43,11 +43,14 @@ __all__ = ["StateGraph"]
 
 StateT = TypeVar("StateT")
 
-_NODE_OPTIONS: dict[str, str] = {
-    "trace_policy": "trace policies (`trace_policy=`) are",
-}
+_NODE_OPTIONS: dict[str, str] = {}
 """LangGraph's node options flowc does not offer yet, each with the start of the sentence
 that refuses it."""
+
+_DEFAULT_OPTIONS: dict[str, str] = {
+    "trace_policy": "default trace policies (`trace_policy=`) are",
+}
+"""LangGraph's node defaults flowc does not offer yet (``set_node_defaults``), likewise."""
 
 _POLICY_OPTIONS = ("retry_policy", "retry")
 """Node options flowc offers (``retry`` is LangGraph's deprecated name of ``retry_policy``)."""
@@ -77,7 +80,8 @@ LangGraph version since which the old one warns."""
 def _unsupported_option(option: str, where: Span | None) -> UnsupportedFeatureError:
     at = f"{where}: " if where is not None else ""
     return UnsupportedFeatureError(
-        f"{at}{_NODE_OPTIONS[option]} not supported by flowc yet; remove `{option}=` from this call"
+        f"{at}{_NODE_OPTIONS.get(option) or _DEFAULT_OPTIONS[option]} not supported by flowc yet; "
+        f"remove `{option}=` from this call"
     )
 
 
@@ -254,11 +258,8 @@ class StateGraph(_Recording, Generic[StateT]):
 
         LangGraph's node policies are taken too: ``retry_policy`` (a
         ``RetryPolicy`` or a list of them; ``retry`` is its old name),
-        ``cache_policy``, ``defer``, ``error_handler`` and ``timeout``.
-
-        Raises:
-            UnsupportedFeatureError: for LangGraph node options flowc does not
-                support yet (``destinations``, ``trace_policy``).
+        ``cache_policy``, ``defer``, ``error_handler`` and ``timeout``; and
+        ``trace_policy`` (what the node's run records to tracers given in a run's callbacks).
         """
         span = call_site()
         self._add_node(node, action, metadata, input_schema, options, span)
@@ -295,6 +296,7 @@ class StateGraph(_Recording, Generic[StateT]):
         cache = options.pop("cache_policy", None)
         handler = options.pop("error_handler", None)
         timeout = timeout_policy(options.pop("timeout", None))
+        trace_policy = options.pop("trace_policy", None)
         for option, value in options.items():
             what = _NODE_OPTIONS.get(option)
             if what is None:
@@ -342,6 +344,7 @@ class StateGraph(_Recording, Generic[StateT]):
                 span,
                 destinations,
                 policies,
+                trace_policy,
             )
         )
 
@@ -455,7 +458,7 @@ class StateGraph(_Recording, Generic[StateT]):
         if timeout is not None:
             self._defaults["timeout"] = timeout
         for option, value in policies.items():
-            what = _NODE_OPTIONS.get(option)
+            what = _DEFAULT_OPTIONS.get(option)
             if what is None:
                 raise TypeError(
                     f"set_node_defaults() got an unexpected keyword argument {option!r}"

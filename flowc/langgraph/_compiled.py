@@ -38,9 +38,11 @@ from ._chunks import (
 from ._compiled_api import _CompiledApi
 from ._composing import _Composing, register_as_runnable
 from ._errors import deprecated
+from ._event_streams import _EventStreams
 from ._printing import aprinted, print_event, print_modes, printed, run_modes
 from ._roots import ROOT, is_root_state
 from ._run_options import _config, _io_keys, _nodes, _refuse, merge_configs
+from ._runners import describe_plans
 from ._scratch import may_stop, on_scratch_thread, stopping
 from ._thread_state import PregelTask, StateSnapshot, _ThreadState
 
@@ -94,7 +96,7 @@ def _with_store(config: Any, store: Any) -> Any:
     return with_store(config, store)
 
 
-class CompiledStateGraph(_CompiledApi, _ThreadState, _Composing):
+class CompiledStateGraph(_CompiledApi, _ThreadState, _Composing, _EventStreams):
     """A graph compiled by flowc, run with LangGraph's API.
 
     Attributes:
@@ -122,6 +124,7 @@ class CompiledStateGraph(_CompiledApi, _ThreadState, _Composing):
         register_as_runnable(type(self))
         self.module = module
         _drop_unknown_keys(module)
+        describe_plans(module, blueprint)
         self.debug = debug
         """Print every run's ``updates`` and ``values`` chunks (``compile(debug=True)``)."""
         self.stateful = stateful

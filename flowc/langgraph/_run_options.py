@@ -31,12 +31,13 @@ _CONFIG_KEYS = (
     "configurable",
     "run_id",
     "callbacks",
+    "run_name",
     "max_concurrency",
 )
 
 
 # keys of a LangChain RunnableConfig that change nothing in a flowc run
-_IGNORED_CONFIG_KEYS = ("run_name",)
+_IGNORED_CONFIG_KEYS: tuple[str, ...] = ()
 
 
 _RUN_OPTIONS: dict[str, str] = {

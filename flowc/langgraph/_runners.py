@@ -217,6 +217,43 @@ def _mark_stateful(module: ModuleType, bp: Blueprint, names: dict[int, str]) -> 
                 _mark_stateful(child, child_bp, names)
 
 
+def describe_plans(module: ModuleType, bp: Blueprint) -> None:
+    """Tell the plans of a runner (and of its subgraphs) what callbacks report of them: each
+    subgraph's name (their modules' names are made unique; LangGraph reports a subgraph
+    under its own), each node's router, with its ``path_map``, and the nodes' trace
+    policies."""
+    names = graph_names(bp)
+
+    def walk(module: ModuleType, bp: Blueprint) -> None:
+        plan = module.PLAN
+        routers: dict[str, tuple[str, Any]] = {}
+        for branch in bp.branches:
+            # a node's first router: flowc routes a node through all of them at once
+            path_map = branch.path_map if isinstance(branch.path_map, dict) else None
+            routers.setdefault(branch.source, (_router_name(branch.path), path_map))
+        plan.routers = routers
+        policies = {r.name: r.trace_policy for r in bp.nodes if r.trace_policy is not None}
+        plan.trace_policies = policies or None
+        for record in bp.nodes:
+            if is_compiled_graph(record.action):
+                child_bp = record.action.blueprint
+                child = getattr(module, f"_graph_{names[id(child_bp)]}", None)
+                if child is not None:
+                    if child.PLAN.name != child_bp.name:
+                        child.PLAN.label = child_bp.name
+                    walk(child, child_bp)
+
+    walk(module, bp)
+
+
+def _router_name(path: Any) -> str:
+    """The name LangGraph gives a router's runs (a lambda's: ``<lambda>``, see the hooks)."""
+    get_name = getattr(path, "get_name", None)
+    if callable(get_name):
+        return str(get_name())
+    return str(getattr(path, "__name__", None) or type(path).__name__)
+
+
 def _breakpoints_of(graph: Any) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
     before = getattr(graph, "interrupt_before_nodes", ())
     after = getattr(graph, "interrupt_after_nodes", ())

@@ -1,5 +1,6 @@
 """``langgraph.types`` on flowc: ``Send``, ``Command``, ``interrupt``, ``Interrupt``,
-``Overwrite``, ``RetryPolicy``, ``CachePolicy``, ``StateSnapshot`` and ``PregelTask``.
+``Overwrite``, ``RetryPolicy``, ``CachePolicy``, ``TracePolicy``, ``StateSnapshot`` and
+``PregelTask``.
 
 ``from langgraph.types import Send, Command, interrupt`` becomes ``from flowc.langgraph.types
 import Send, Command, interrupt``. LangGraph's other types refuse to import with the feature named.
@@ -15,6 +16,7 @@ from flowc.runtime.interrupts import GraphInterrupt, Interrupt, interrupt
 from flowc.runtime.policies import CachePolicy, RetryPolicy, TimeoutPolicy
 
 from ._compiled import PregelTask, StateSnapshot
+from ._tracing import TracePolicy, omit_payload
 
 __all__ = [
     "CachePolicy",
@@ -27,7 +29,9 @@ __all__ = [
     "Send",
     "StateSnapshot",
     "TimeoutPolicy",
+    "TracePolicy",
     "interrupt",
+    "omit_payload",
 ]
 
 

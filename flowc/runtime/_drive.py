@@ -78,8 +78,10 @@ async def adrive(
         if engine.resumed is not None:
             # a resumed run goes on with the nodes its checkpoint has due
             first: Any = ()
-        elif plan.afirst is not None:
-            first = await plan.afirst(values)
+        elif plan.afirst is not None or (plan.first is not None and run.hooks is not None):
+            # START's routers (a run's hooks report them, to callbacks it awaits)
+            hooks = run.hooks
+            first = await (plan.afirst(values) if hooks is None else hooks.afirst(plan, values))  # type: ignore[misc]
         elif plan.first is not None:
             first = plan.first(values)
         else:
@@ -149,7 +151,9 @@ def stream(
         values, wrote = plan.start(input) if type(input) is dict else start(plan, run, input)
     except Exception as exc:
         return failing(exc)
-    events = Engine(plan, run, values, input).steps(wrote)
+    events: Iterator[Event] = Engine(plan, run, values, input).steps(wrote)
+    if run.hooks is not None:
+        events = run.hooks.traced(events, input, plan)
     return events if run.parent is None else run.split(events)
 
 
@@ -167,6 +171,8 @@ def astream(
     except Exception as exc:
         return afailing(exc)
     events = adrive(plan, run, values, wrote, input)
+    if run.hooks is not None:
+        events = run.hooks.atraced(events, input, plan)
     return events if run.parent is None else run.asplit(events)
 
 
@@ -174,7 +180,9 @@ def invoke(plan: Plan, input: Any, config: Config | None) -> dict[str, Any]:
     """Run ``plan`` to the end; its final values."""
     run = Run.start(plan.name, (), False, config, plan.limit, plan.stateful)
     values, wrote = plan.start(input) if type(input) is dict else start(plan, run, input)
-    events = Engine(plan, run, values, input).steps(wrote)
+    events: Iterator[Event] = Engine(plan, run, values, input).steps(wrote)
+    if run.hooks is not None:
+        events = run.hooks.traced(events, input, plan)
     # a root run streams nothing here; a nested one hands its parent what it wants
     for _ in events if run.parent is None else run.split(events):
         pass
@@ -186,6 +194,8 @@ async def ainvoke(plan: Plan, input: Any, config: Config | None) -> dict[str, An
     run = Run.start(plan.name, (), False, config, plan.limit, plan.stateful)
     values, wrote = plan.start(input) if type(input) is dict else start(plan, run, input)
     events = adrive(plan, run, values, wrote, input)
+    if run.hooks is not None:
+        events = run.hooks.atraced(events, input, plan)
     async for _ in events if run.parent is None else run.asplit(events):
         pass
     return cast(dict[str, Any], plan.output(run.result))
@@ -266,8 +276,9 @@ def subgraph_node(
 
     def events(task: Task, inp: Any, values: dict[str, Any]) -> Generator[Event, None, Any]:
         run, state, wrote = begin(task, inp, values)
+        steps = drive(child, run, state, wrote)
         try:
-            yield from drive(child, run, state, wrote)
+            yield from steps if run.hooks is None else run.hooks.traced(steps, inp, child)
         except ParentCommand as sent:
             return up(sent)
         return end(task, run)
@@ -277,8 +288,11 @@ def subgraph_node(
 
     async def acall(task: Task, inp: Any, values: dict[str, Any]) -> Any:
         run, state, wrote = begin(task, inp, values)
+        steps = adrive(child, run, state, wrote)
         try:
-            await adrain(adrive(child, run, state, wrote), task.emit)
+            await adrain(
+                steps if run.hooks is None else run.hooks.atraced(steps, inp, child), task.emit
+            )
         except ParentCommand as sent:
             return up(sent)
         return end(task, run)

@@ -120,6 +120,13 @@ class Engine(OnThread):
     # supersteps of several tasks, policies); its state, with the defaults every
     # attribute starts with, in EngineState. Here: the superstep loop.
 
+    def first(self, values: dict[str, Any]) -> Goto:
+        """START's sync routers' pick (a run's hooks report them as LangGraph's ``__start__``)."""
+        hooks = self.run.hooks
+        plan = self.plan
+        assert plan.first is not None
+        return plan.first(values) if hooks is None else hooks.first(plan, values)
+
     def steps(
         self, wrote: bool, first: Goto | None = None, asynchronous: bool = False
     ) -> Generator[Any, Any, None]:
@@ -185,7 +192,7 @@ class Engine(OnThread):
             step = self.step
             resuming = self.resumed is not None
             if first is None:
-                first = () if resuming else plan.entry if plan.first is None else plan.first(values)
+                first = () if resuming else plan.entry if plan.first is None else self.first(values)
             if len(first) == 1 and type(first[0]) is str:
                 ready = self.ready = alone[first[0]]
             else:
@@ -205,7 +212,7 @@ class Engine(OnThread):
             calm = (
                 not saving
                 and (not asynchronous or (run.parent is None and not plan.guarded))
-                and not run.messages
+                and not run.wraps
             )
             if thread is not None:
                 limit += step + thread.bound
@@ -243,7 +250,7 @@ class Engine(OnThread):
                                 if asynchronous
                                 # a lone subgraph node runs its graph right here even when events
                                 # stream live: the graph's events come out of its own loop as they happen
-                                else (ready[0].stream is not None and not run.messages)
+                                else (ready[0].stream is not None and not run.wraps)
                             )
                         )
                     )

@@ -20,7 +20,7 @@ from collections.abc import (
 from functools import partial
 from typing import TYPE_CHECKING, Any, Final
 
-from . import messages as _messages
+from . import hooks as _hooks
 from .config import Config
 from .errors import node_failure
 from .events import (
@@ -49,6 +49,9 @@ class Executor:
     """What a run needs to run tasks: its worker group, its lane, its asyncio tasks."""
 
     __slots__ = ("_jobs", "_lane", "_pending")
+
+    hooks: _hooks.RunHooks | None
+    """What an integration does around the run's tasks (a :class:`~.run.Run` sets it)."""
 
     _jobs: Group | None
     _lane: Lane | None
@@ -152,6 +155,11 @@ class Executor:
         def threadsafe_put(item: Event | Done) -> None:
             loop.call_soon_threadsafe(inbox.put_nowait, item)
 
+        hooks = self.hooks
+        if hooks is not None:
+            # traced tasks' runs start here, on the loop, in order (as LangGraph's start)
+            for task, _, args, _ in jobs:
+                await hooks.astart(task, args)
         limit = _max_concurrency(self) if len(jobs) > 1 else None
         gate = asyncio.Semaphore(limit) if limit is not None and limit < len(jobs) else None
         for task, fn, args, is_async in jobs:
@@ -356,7 +364,7 @@ def _work(task: Task, fn: Callable[..., Any], args: tuple[Any, ...]) -> Done:
     # the pool hands the Done to the run once the worker is free (Group.submit_then)
     token = _current.set(task)
     try:
-        result = _messages.run_task(task, fn, args) if task.run.messages else fn(task, *args)
+        result = _hooks.run_task(task, fn, args) if task.run.wraps else fn(task, *args)
     except BaseException as exc:
         # a worker thread runs no asyncio task: a CancelledError came from the node
         return Done(task, None, node_failure(task.name, exc, False))
@@ -415,8 +423,8 @@ async def _awork(
 ) -> None:
     token = _current.set(task)
     try:
-        if task.run.messages:
-            result = await _messages.arun_task(task, fn, args)
+        if task.run.wraps:
+            result = await _hooks.arun_task(task, fn, args)
         else:
             result = await fn(task, *args)
     except BaseException as exc:

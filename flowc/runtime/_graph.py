@@ -37,7 +37,7 @@ from .events import StreamMode
 
 if TYPE_CHECKING:
     from . import _state
-    from .events import CustomEvent, TaskEvent, TaskResultEvent, ValuesEvent
+    from .events import CustomEvent, Event, TaskEvent, TaskResultEvent, ValuesEvent
     from .parts import (
         CustomPart,
         DebugPart,
@@ -189,7 +189,9 @@ class Graph(
         run = Run.start(plan.name, (), False, config, plan.limit, plan.stateful)
         # on a thread, None (or a Command) goes on from its checkpoint
         values, wrote = plan.start(input) if type(input) is dict else _drive.start(plan, run, input)
-        events = Engine(plan, run, values, input).steps(wrote)
+        events: Iterator[Event] = Engine(plan, run, values, input).steps(wrote)
+        if run.hooks is not None:
+            events = run.hooks.traced(events, input, plan)
         # a root run streams nothing here; a nested one hands its parent what it wants
         for _ in events if run.parent is None else run.split(events):
             pass
@@ -2419,7 +2421,9 @@ class GraphWithSubgraphs(
         run = Run.start(plan.name, (), False, config, plan.limit, plan.stateful)
         # on a thread, None (or a Command) goes on from its checkpoint
         values, wrote = plan.start(input) if type(input) is dict else _drive.start(plan, run, input)
-        events = Engine(plan, run, values, input).steps(wrote)
+        events: Iterator[Event] = Engine(plan, run, values, input).steps(wrote)
+        if run.hooks is not None:
+            events = run.hooks.traced(events, input, plan)
         # a root run streams nothing here; a nested one hands its parent what it wants
         for _ in events if run.parent is None else run.split(events):
             pass

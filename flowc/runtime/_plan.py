@@ -320,6 +320,7 @@ class Plan:
         "input",
         "joins",
         "keys",
+        "label",
         "last_value",
         "limit",
         "merge",
@@ -330,12 +331,14 @@ class Plan:
         "overwrites",
         "plain_keys",
         "recursion_limit",
+        "routers",
         "schema",
         "start",
         "stateful",
         "step_timeout",
         "subgraphs",
         "timing",
+        "trace_policies",
         "untracked",
     )
 
@@ -364,6 +367,12 @@ class Plan:
         outputs: tuple[str, ...] | None = None,
     ) -> None:
         self.name = name
+        # for callbacks (flowc.runtime.hooks): the name runs report the graph under if not
+        # `name`, each node's router (START's: `__start__`) with its path_map, and the nodes'
+        # trace policies (drop-in graphs say; else the hooks read what the code shows)
+        self.label: str | None = None
+        self.routers: dict[str, tuple[str, Any]] | None = None
+        self.trace_policies: dict[str, Any] | None = None
         self.schema = schema
         self.codecs = codecs
         self.untracked = untracked

@@ -225,7 +225,7 @@ class Task:
         }
         if "callbacks" in run.config:
             config["callbacks"] = run.config["callbacks"]
-        extras = _messages.config_extras() if run.messages else None
+        extras = _messages.config_extras() if run.wraps else None
         if extras:
             config.update(extras)  # type: ignore[typeddict-item]
         return config

@@ -23,7 +23,10 @@ class Config(TypedDict, total=False):
         run_id: fixes the run's id; task ids are derived from it, so a fixed
             ``run_id`` gives the same task ids on every run.
         configurable: free-form values for nodes that take ``config``.
-        callbacks: passed through to nodes that take ``config`` (LangChain).
+        callbacks: LangChain callbacks: the run reports its graph and its
+            tasks to them as chain runs (see :mod:`flowc.runtime.hooks`), and
+            nodes that take ``config`` get their task's.
+        run_name: the name of the graph's chain run (default: the graph's name).
         max_concurrency: the most tasks of one superstep that run at once
             (default: all of them); the others start, in order, as those
             finish. Graphs run inside the run's nodes get the same limit for
@@ -36,6 +39,7 @@ class Config(TypedDict, total=False):
     run_id: str | UUID
     configurable: dict[str, Any]
     callbacks: Any
+    run_name: str
     max_concurrency: int
 
 

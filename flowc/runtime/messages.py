@@ -52,6 +52,7 @@ __all__ = [
     "register_task_context",
     "run_metadata",
     "run_task",
+    "set_config_extras",
     "streaming_task",
 ]
 
@@ -362,6 +363,13 @@ def config_extras() -> Mapping[str, Any] | None:
     return _config_extras.get()
 
 
+def set_config_extras(extras: Mapping[str, Any]) -> Callable[[], None]:
+    """Add ``extras`` to the current task's node config (over what is there); returns the undo."""
+    current = _config_extras.get()
+    token = _config_extras.set({**current, **extras} if current else extras)
+    return lambda: _config_extras.reset(token)
+
+
 def _enter(task: Task, stack: ExitStack) -> None:
     extras: dict[str, Any] = {}
     for factory in _task_contexts:
@@ -369,8 +377,7 @@ def _enter(task: Task, stack: ExitStack) -> None:
         if value:
             extras.update(value)
     if extras:
-        token = _config_extras.set(extras)
-        stack.callback(_config_extras.reset, token)
+        stack.callback(set_config_extras(extras))
 
 
 def run_task(task: Task, fn: Callable[..., R], args: tuple[Any, ...]) -> R:

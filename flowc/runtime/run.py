@@ -19,6 +19,7 @@ from collections.abc import (
 )
 from typing import TYPE_CHECKING, Any, Final
 
+from . import hooks as _hooks
 from . import messages as _messages
 from .config import DEFAULT_RECURSION_LIMIT, Config
 from .events import (
@@ -230,6 +231,7 @@ class Run(Executor):
         "debug",
         "forward",
         "graph",
+        "hooks",
         "limit",
         "live",
         "local",
@@ -246,6 +248,7 @@ class Run(Executor):
         "updates",
         "user_metadata",
         "values",
+        "wraps",
     )
 
     def __init__(
@@ -283,10 +286,10 @@ class Run(Executor):
                 self.message_stream = _messages.MessageStream()
             elif parent is not None:
                 self.message_stream = parent.run.message_stream
-        # tasks run on threads (not inline) when their events must stream as they happen
-        self.live = self.custom or self.messages or subgraphs or bool(forward)
         self.tags: list[str]
         self.user_metadata: dict[str, Any]
+        self.hooks: _hooks.RunHooks | None = None
+        """What an integration does around this run and its tasks (its config has callbacks)."""
         if config is None:
             limit = default_limit
             # shared and never written to: a run only reads them (and copies them on)
@@ -299,6 +302,12 @@ class Run(Executor):
             self.user_metadata = dict(cfg.get("metadata", {}))
             rid = cfg.get("run_id")
             self._run_id = None if rid is None else str(rid)
+            if cfg.get("callbacks"):
+                self.hooks = _hooks.for_run(self)
+        # a task runs wrapped (never inline) when it streams messages or is traced
+        self.wraps = self.messages or self.hooks is not None
+        # tasks run on threads (not inline) when their events must stream as they happen
+        self.live = self.custom or self.wraps or subgraphs or bool(forward)
         if type(limit) is not int:
             # LangGraph fails later with a bare comparison error ("3") or takes True for 1
             raise TypeError(f"recursion_limit must be an int, not {type(limit).__name__}")
