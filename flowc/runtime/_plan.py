@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from ._io_keys import cut_input
 from ._io_keys import keyed_input as keyed_input  # the engine imports it from here
+from ._node_calls import _async_only, _failing_call, _plain_call
 from ._sequenced import sequenced
 from .config import DEFAULT_RECURSION_LIMIT
 from .control import PARENT, ParentCommand, as_command, as_send
@@ -28,7 +29,6 @@ from .fingerprint import StateSchema
 from .run import (
     Task,
     check_update,
-    no_sync,
 )
 
 if TYPE_CHECKING:
@@ -236,28 +236,6 @@ class Node:
 
     def __repr__(self) -> str:
         return f"Node({self.name!r})"
-
-
-def _plain_call(plain: Callable[[Any], object]) -> Callable[[Task, Any, dict[str, Any]], object]:
-    def call(task: Task, inp: Any, values: dict[str, Any]) -> object:
-        return plain(inp)
-
-    return call
-
-
-def _async_only(name: str) -> Callable[[Task, Any, dict[str, Any]], object]:
-    def call(task: Task, inp: Any, values: dict[str, Any]) -> object:
-        raise no_sync(name)
-
-    call.async_only = True  # type: ignore[attr-defined]
-    return call
-
-
-def _failing_call(message: str) -> Callable[[Task, Any, dict[str, Any]], object]:
-    def call(task: Task, inp: Any, values: dict[str, Any]) -> object:
-        raise ValueError(message)
-
-    return call
 
 
 def _merge(values: dict[str, Any], update: dict[str, Any]) -> None:

@@ -501,7 +501,7 @@ def timed_for_send(node: Any, timeout: TimeoutPolicy) -> Any:
     node's does."""
     import copy
 
-    from ._plan import _failing_call
+    from ._node_calls import _failing_call
 
     clone = copy.copy(node)
     if node.base_acall is not None:
