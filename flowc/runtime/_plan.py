@@ -448,11 +448,10 @@ class Plan:
         try:
             state = self.start({})[0]
         except refused:
-            # a state whose class requires fields has no empty start: start from what the
-            # checkpoint holds, for the empty starts of the keys it does not (its values are
-            # then taken as they are)
+            # a state class that requires fields has no empty start: the empty starts of the
+            # keys the checkpoint lacks come from starting with the keys it holds
+            held = {key: channels[key] for key in self.fields if key in channels}
             try:
-                held = {key: channels[key] for key in self.fields if key in channels}
                 state = self.start(held)[0] if held else {}
             except refused:
                 state = {}
@@ -467,8 +466,7 @@ class Plan:
         return {key: input[key] for key in self.fields if key in input}, bool(input)
 
     def output(self, values: dict[str, Any] | None) -> dict[str, Any] | None:
-        """What ``invoke`` returns of a run's final ``values``: the output keys, in their
-        order, as LangGraph reads its output schema's channels."""
+        """What ``invoke`` returns of a run's final ``values``: its output schema's keys."""
         keys = self.outputs
         if keys is None or values is None:
             return values
