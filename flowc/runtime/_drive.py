@@ -16,7 +16,7 @@ typed facade over them is :class:`~._graph.Graph`.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Generator, Iterator, Sequence
+from collections.abc import AsyncIterator, Generator, Iterator, Mapping, Sequence
 from typing import Any, cast
 
 from ._engine import Engine, Node, Plan, Request, Writes
@@ -215,6 +215,10 @@ def start(plan: Plan, run: Run, input: Any) -> tuple[dict[str, Any], bool]:
     return plan.start(input)
 
 
+_PUSHED = ("__pregel_push",)
+"""The triggers of a ``Send``'s task."""
+
+
 def subgraph_node(
     name: str,
     updated: type[UpdatesEvent[Any, Any]],
@@ -248,6 +252,9 @@ def subgraph_node(
         run = Run.nested(child.name, task, stateful=child.stateful)
         if instance:
             state = shared_input(inp, taken)
+        elif task.triggers == _PUSHED and isinstance(inp, Mapping):
+            # a Send's task runs the subgraph on the Send's payload, not on the parent's state
+            state = {key: inp[key] for key in taken if key in inp}
         else:
             state = {key: values[key] for key in taken if key in values}
         return (run, *child.start(state))
