@@ -20,9 +20,10 @@ def split(state: Inner):
 
 
 def work(state: Inner):
-    # parallel tasks finish in item order on both sides: a, a!, b, b!
+    # parallel tasks finish in item order on both sides (a, a!, b, b!), after both subgraph
+    # runs started theirs
     item = state["items"][0]
-    time.sleep(0.1 * (ord(item[0]) - ord("a")) + 0.05 * (len(item) - 1))
+    time.sleep(0.1 + 0.1 * (ord(item[0]) - ord("a")) + 0.05 * (len(item) - 1))
     return {"done": [f"worked {state['items'][0]}"]}
 
 
