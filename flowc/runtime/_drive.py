@@ -226,6 +226,10 @@ def start(plan: Plan, run: Run, input: Any) -> tuple[dict[str, Any], bool]:
     return plan.start(input)
 
 
+_PUSHED = ("__pregel_push",)
+"""The triggers of a ``Send``'s task."""
+
+
 def subgraph_node(
     name: str,
     updated: type[UpdatesEvent[Any, Any]],
@@ -264,6 +268,9 @@ def subgraph_node(
             state = {key: given[key] for key in child.fields if key in given}
         elif instance:
             state = shared_input(inp, taken)
+        elif task.triggers == _PUSHED and isinstance(inp, Mapping):
+            # a Send's task runs the subgraph on the Send's payload, not on the parent's state
+            state = {key: inp[key] for key in taken if key in inp}
         else:
             state = {key: values[key] for key in taken if key in values}
         return (run, *child.start(state))
