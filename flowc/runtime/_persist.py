@@ -136,6 +136,7 @@ class Thread(_Reopening):
     __slots__ = (
         "addressed",
         "bound",
+        "count",
         "debug",
         "deferred",
         "deferred_writes",
@@ -164,6 +165,7 @@ class Thread(_Reopening):
         "stream",
         "subgraphs",
         "thread_id",
+        "tie_break",
         "untracked",
         "versions",
         "written",
@@ -243,9 +245,16 @@ class Thread(_Reopening):
         self.drain = getattr(saver, "flush", None)
         """What the saver waits with until it has stored what the run handed it, if it
         stores in the background (flowc's SQLite saver)."""
-        from .checkpoint import uuid6
+        from .checkpoint import BaseCheckpointSaver, uuid6_text, version_tie_break
 
-        self.new_id = uuid6
+        self.new_id = uuid6_text
+        self.count: int | None = (
+            0 if type(saver).get_next_version is BaseCheckpointSaver.get_next_version else None
+        )
+        """The counter of the latest version, for a saver that makes versions by flowc's rule
+        (:func:`~.checkpoint.next_version`): the thread makes them itself, with one random
+        tie-break for the run. ``None``: the saver's ``get_next_version`` makes each one."""
+        self.tie_break = version_tie_break()
         self.handover = getattr(saver, "handover", False) is True
         """Whether the saver may keep the parts of the checkpoints it is given (flowc's
         in-memory saver): the thread never changes them after a ``put``."""
@@ -282,6 +291,10 @@ class Thread(_Reopening):
         self.versions = dict(checkpoint["channel_versions"])
         self.fresh = set()
         self.latest = max(self.versions.values()) if self.versions else None
+        if self.count is not None:
+            from .checkpoint import version_count
+
+            self.count = version_count(self.latest)
         self.seen = {node: dict(seen) for node, seen in checkpoint["versions_seen"].items()}
         stored = checkpoint["channel_values"]
         self.sent = TASKS in stored
@@ -292,7 +305,12 @@ class Thread(_Reopening):
         return values, int(saved.metadata.get("step", -1))
 
     def _bump(self, channels: set[str]) -> None:
-        version = self.latest = self.saver.get_next_version(self.latest, None)
+        count = self.count
+        if count is None:
+            version = self.latest = self.saver.get_next_version(self.latest, None)
+        else:
+            self.count = count = count + 1
+            version = self.latest = f"{count:032}{self.tie_break}"
         versions = self.versions
         for channel in channels:
             versions[channel] = version
@@ -457,7 +475,7 @@ class Thread(_Reopening):
             channel_values[BRANCH + name] = None
         if sends:
             channel_values[TASKS] = thread_sends(self, sends)
-        checkpoint_id = str(self.new_id(clock_seq=step))
+        checkpoint_id = self.new_id(step)
         checkpoint = {
             "v": 4,
             "id": checkpoint_id,
@@ -472,9 +490,12 @@ class Thread(_Reopening):
         metadata: dict[str, Any] = {"source": source, "step": step, "parents": dict(self.parents)}
         parent = self.config if "checkpoint_id" in self.config["configurable"] else None
         self.parent = parent
+        streamed = self.stream or self.debug
+        # the saver may keep what it is given: the events get a copy of their own
+        stored_metadata = dict(metadata) if streamed else metadata
         if self.durability == "exit":
             # stored when the run ends, with the writes made against it (see `flush`)
-            self.deferred = (checkpoint, dict(metadata))
+            self.deferred = (checkpoint, stored_metadata)
             self.deferred_writes.clear()
             self.config = {
                 "configurable": {
@@ -484,8 +505,8 @@ class Thread(_Reopening):
                 }
             }
         else:
-            self.config = self._put(checkpoint, dict(metadata))
-        if not self.stream and not self.debug:
+            self.config = self._put(checkpoint, stored_metadata)
+        if not streamed:
             return checkpoint_id, ()
         names = (START,) if source == "input" else (*pushed, *due)
         kinds = ["pull"] * len(names)
