@@ -95,6 +95,20 @@ def saver_sends(saver: Any, sends: Sequence[Any]) -> list[Any]:
     return list(sends)
 
 
+def saver_interrupts(saver: Any, interrupts: tuple[Any, ...]) -> tuple[Any, ...]:
+    """``interrupts`` as ``saver`` stores them."""
+    if type(saver).__module__.startswith("langgraph."):
+        # a LangGraph saver stores LangGraph's own Interrupt (its serializer knows that
+        # class), so that LangGraph reads the thread as its own
+        types = sys.modules.get("langgraph.types")
+        if types is not None:
+            return tuple(
+                types.Interrupt(value=i.value, id=i.id, response_schema=i.response_schema)
+                for i in interrupts
+            )
+    return interrupts
+
+
 def check_codecs(
     graph: str, codecs: Sequence[tuple[str, str]], schema: StateSchema, saver: Any
 ) -> None:
@@ -160,12 +174,14 @@ class Thread(_Reopening):
         "saved",
         "saver",
         "schema",
+        "schema_record",
         "seen",
         "sent",
         "stream",
         "subgraphs",
         "thread_id",
         "tie_break",
+        "told",
         "untracked",
         "versions",
         "written",
@@ -194,6 +210,8 @@ class Thread(_Reopening):
         """The keys that last one run: left out of checkpoints, writes and ``Send`` s stored."""
         self.schema = schema
         """The state's declared fields: checkpoints record them, a resumed run checks them."""
+        self.schema_record: Mapping[str, Any] | None = schema_entry(schema) if schema else None
+        """What each checkpoint records of them (one object, made once)."""
         self.thread_id = str(configurable["thread_id"])
         self.ns = ns
         self.parents: dict[str, str] = dict(parents or {})
@@ -251,10 +269,12 @@ class Thread(_Reopening):
         self.count: int | None = (
             0 if type(saver).get_next_version is BaseCheckpointSaver.get_next_version else None
         )
-        """The counter of the latest version, for a saver that makes versions by flowc's rule
-        (:func:`~.checkpoint.next_version`): the thread makes them itself, with one random
-        tie-break for the run. ``None``: the saver's ``get_next_version`` makes each one."""
+        """The latest version's counter, for a saver whose versions are flowc's (the thread
+        makes them, with one tie-break per run); ``None``: the saver's ``get_next_version``."""
         self.tie_break = version_tie_break()
+        self.told: tuple[dict[str, Any], dict[str, Any]] | None = None
+        """The latest config :meth:`_told` was asked for, and its answer (a step's writes and
+        the checkpoint after them are stored against the same one)."""
         self.handover = getattr(saver, "handover", False) is True
         """Whether the saver may keep the parts of the checkpoints it is given (flowc's
         in-memory saver): the thread never changes them after a ``put``."""
@@ -360,16 +380,7 @@ class Thread(_Reopening):
         self, tid: str, interrupts: tuple[Any, ...], resume: list[Any] | None
     ) -> None:
         """Store that a task stopped at ``interrupts``, with the answers it took before them."""
-        if type(self.saver).__module__.startswith("langgraph."):
-            # a LangGraph saver stores LangGraph's own Interrupt (its serializer knows that
-            # class), so that LangGraph reads the thread as its own
-            types = sys.modules.get("langgraph.types")
-            if types is not None:
-                interrupts = tuple(
-                    types.Interrupt(value=i.value, id=i.id, response_schema=i.response_schema)
-                    for i in interrupts
-                )
-        writes: list[tuple[str, Any]] = [(INTERRUPT, interrupts)]
+        writes: list[tuple[str, Any]] = [(INTERRUPT, saver_interrupts(self.saver, interrupts))]
         if resume:
             writes.append((RESUME, resume))
         self._put_writes(writes, tid)
@@ -381,10 +392,23 @@ class Thread(_Reopening):
             self.saver.put_writes(self._told(self.config), writes, tid, "")
 
     def _told(self, config: dict[str, Any]) -> dict[str, Any]:
-        """``config``, with the run's durability for a saver that takes it into account."""
-        if not self.relaxed:
-            return config
-        return {"configurable": {**config["configurable"], DURABILITY: self.durability}}
+        """``config``, with the run's durability for a saver that takes it into account.
+
+        For a saver the checkpoints are handed over to, it also says so (a ``put``'s
+        ``HANDOVER``; the other calls ignore it). Configs are never changed once made,
+        so the answer for the latest one is kept.
+        """
+        told = self.told
+        if told is not None and told[0] is config:
+            return told[1]
+        extra: dict[str, Any] = {}
+        if self.relaxed:
+            extra[DURABILITY] = self.durability
+        if self.handover:
+            extra[HANDOVER] = True
+        answer = {"configurable": {**config["configurable"], **extra}} if extra else config
+        self.told = (config, answer)
+        return answer
 
     def ran_task(self, name: str, triggers: tuple[str, ...]) -> None:
         """Note a task of this superstep: its node and what triggered it."""
@@ -394,10 +418,7 @@ class Thread(_Reopening):
         fresh = self.fresh
         # what changed since the stored parent: under "exit", all that changed in the run
         new_versions = {ch: v for ch, v in checkpoint["channel_versions"].items() if ch in fresh}
-        config = self._told(self.stored)
-        if self.handover:
-            config = {"configurable": {**config["configurable"], HANDOVER: True}}
-        saved = dict(self.saver.put(config, checkpoint, metadata, new_versions))
+        saved = dict(self.saver.put(self._told(self.stored), checkpoint, metadata, new_versions))
         self.stored = saved
         fresh.clear()
         return saved
@@ -485,8 +506,8 @@ class Thread(_Reopening):
             "versions_seen": dict(seen),
             "updated_channels": updated,
         }
-        if self.schema:
-            checkpoint[SCHEMA_KEY] = schema_entry(self.schema)
+        if self.schema_record is not None:
+            checkpoint[SCHEMA_KEY] = self.schema_record
         metadata: dict[str, Any] = {"source": source, "step": step, "parents": dict(self.parents)}
         parent = self.config if "checkpoint_id" in self.config["configurable"] else None
         self.parent = parent
@@ -509,34 +530,46 @@ class Thread(_Reopening):
         if not streamed:
             return checkpoint_id, ()
         names = (START,) if source == "input" else (*pushed, *due)
-        kinds = ["pull"] * len(names)
-        for index in range(len(pushed)):
-            kinds[index] = f"push:{index}"
-        tasks = tuple(
-            {
-                "id": (tid := task_id(checkpoint_id, self.ns, name, kind)),
-                "name": name,
-                "interrupts": (),
-                "state": subgraph_state(self.thread_id, self.ns, name, tid)
-                if name in self.subgraphs
-                else None,
-            }
-            for name, kind in zip(names, kinds, strict=True)
+        # as LangGraph's: under "exit" a streamed checkpoint names no parent
+        shown = None if self.durability == "exit" else parent
+        return checkpoint_id, _checkpoint_events(
+            self, checkpoint_id, shown, values, metadata, names, len(pushed), step
         )
-        if self.durability == "exit":
-            # as LangGraph's: under "exit" a streamed checkpoint names no parent
-            parent = None
-        parent_config = (
-            None
-            if parent is None
-            else _config(
-                self.thread_id, self.ns, parent["configurable"]["checkpoint_id"], self.parents
-            )
-        )
-        values = {key: values[key] for key in self.fields if key in values}
-        return checkpoint_id, self._events(
-            checkpoint_id, parent_config, values, metadata, names, tasks, step
-        )
+
+
+def _checkpoint_events(
+    thread: Thread,
+    checkpoint_id: str,
+    parent: Mapping[str, Any] | None,
+    values: Mapping[str, Any],
+    metadata: dict[str, Any],
+    names: tuple[str, ...],
+    pushed: int,
+    step: int,
+) -> tuple[Event, ...]:
+    """The events of a checkpoint saved (for a run streaming checkpoints or debug events)."""
+    ns = thread.ns
+    kinds = ["pull"] * len(names)
+    for index in range(pushed):
+        kinds[index] = f"push:{index}"
+    tasks = tuple(
+        {
+            "id": (tid := task_id(checkpoint_id, ns, name, kind)),
+            "name": name,
+            "interrupts": (),
+            "state": subgraph_state(thread.thread_id, ns, name, tid)
+            if name in thread.subgraphs
+            else None,
+        }
+        for name, kind in zip(names, kinds, strict=True)
+    )
+    parent_config = (
+        None
+        if parent is None
+        else _config(thread.thread_id, ns, parent["configurable"]["checkpoint_id"], thread.parents)
+    )
+    values = {key: values[key] for key in thread.fields if key in values}
+    return thread._events(checkpoint_id, parent_config, values, metadata, names, tasks, step)
 
 
 def thread_sends(thread: Thread, sends: Sequence[Any]) -> list[Any]:
