@@ -91,7 +91,16 @@ def saver_sends(saver: Any, sends: Sequence[Any]) -> list[Any]:
         # LangGraph's saver stores LangGraph's own Send, which its serializer knows
         types = sys.modules.get("langgraph.types")
         if types is not None:
-            return [types.Send(send.node, send.arg) for send in sends]
+            return [
+                types.Send(
+                    send.node,
+                    send.arg,
+                    timeout=None
+                    if send.timeout is None
+                    else types.TimeoutPolicy(**send.timeout._asdict()),
+                )
+                for send in sends
+            ]
     return list(sends)
 
 
@@ -578,7 +587,9 @@ def thread_sends(thread: Thread, sends: Sequence[Any]) -> list[Any]:
     untracked = thread.untracked
     if untracked:
         sends = [
-            type(s)(s.node, {k: v for k, v in s.arg.items() if k not in untracked})
+            type(s)(
+                s.node, {k: v for k, v in s.arg.items() if k not in untracked}, timeout=s.timeout
+            )
             if isinstance(s.arg, dict)
             else s
             for s in sends

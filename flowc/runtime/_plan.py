@@ -84,6 +84,7 @@ class Node:
         "acall",
         "after",
         "aroute",
+        "base_acall",
         "cache",
         "cache_ns",
         "call",
@@ -100,6 +101,7 @@ class Node:
         "retry",
         "route",
         "routed",
+        "sent_timed",
         "stream",
         "streams",
         "subgraph",
@@ -145,6 +147,8 @@ class Node:
         self.then = then
         self.plain = plain
         self.acall = acall
+        self.base_acall = acall
+        self.sent_timed: dict[Any, Node] | None = None
         self.stream = stream
         self.route = route
         self.aroute = aroute
@@ -229,6 +233,29 @@ class Node:
             self.cache_ns = policies.get("cache_ns") or ("__flowc_writes", self.name)
         if error_handler is not None:
             self.handler = error_handler
+
+    def timed_for_send(self, timeout: Any) -> Node:
+        """This node as a ``Send`` with a timeout of its own runs it: each attempt of its
+        async call limited by ``timeout`` (LangGraph's ``Send(..., timeout=)``, which takes the
+        place of the node's own timeout); its retries as the node's."""
+        known = self.sent_timed
+        if known is not None and timeout in known:
+            return known[timeout]
+        import copy
+
+        from .policies import aretrying, sync_timeout_message, timed
+
+        clone = copy.copy(self)
+        clone.sent_timed = None
+        if self.base_acall is not None:
+            clone.acall = timed(timeout, self.name, self.base_acall)
+            if self.retry:
+                clone.acall = aretrying(self.retry, clone.acall)
+        clone.call = _failing_call(sync_timeout_message(self.name))
+        clone.plain = None
+        clone.stream = None
+        self.sent_timed = {**(known or {}), timeout: clone}
+        return clone
 
     def __repr__(self) -> str:
         return f"Node({self.name!r})"

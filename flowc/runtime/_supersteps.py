@@ -260,6 +260,8 @@ class Supersteps(Policies):
         running: list[Node] = []
         for index, send in enumerate(self.pushes):
             node = nodes[send.node]
+            if send.timeout is not None:
+                node = node.timed_for_send(send.timeout)
             task = _PushTask(run, node.name, step, _PUSH, ignore, node.metadata, node.tags)
             task.path = ("__pregel_push", index, False)
             # tasks of one node sent twice in a step have ids of their own

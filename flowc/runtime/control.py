@@ -51,13 +51,37 @@ class Send(Generic[SN_co, SA_co]):
 
     node: SN_co
     arg: SA_co
+    timeout: Any = None
+    """A timeout of the pushed task's own, in the place of its node's (LangGraph's
+    ``Send(..., timeout=)``): seconds or a ``timedelta`` (a run timeout) or a
+    ``TimeoutPolicy``; checked when the ``Send`` is made."""
 
 
 def _send_hash(self: Send) -> int:
     # an argument is often a dict: hashed by its repr, as before
-    return hash((self.node, repr(self.arg)))
+    return hash((self.node, repr(self.arg), self.timeout))
 
 
+def _send_repr(self: Send) -> str:
+    # LangGraph's: the timeout shown only when there is one
+    if self.timeout is None:
+        return f"Send(node={self.node!r}, arg={self.arg!r})"
+    return f"Send(node={self.node!r}, arg={self.arg!r}, timeout={self.timeout!r})"
+
+
+_fill_send = Send.__init__
+
+
+def _send_init(self: Send, node: Any, arg: Any, *, timeout: Any = None) -> None:
+    if timeout is not None:
+        from .policies import timeout_policy
+
+        timeout = timeout_policy(timeout)
+    _fill_send(self, node, arg, timeout)
+
+
+Send.__repr__ = _send_repr  # type: ignore[method-assign,assignment]
+Send.__init__ = _send_init  # type: ignore[method-assign,assignment]
 Send.__hash__ = _send_hash  # type: ignore[method-assign,assignment]
 
 
@@ -132,7 +156,7 @@ def as_send(value: object) -> Send | None:
         return value
     cls = type(value)
     if cls.__name__ == "Send" and hasattr(value, "node") and hasattr(value, "arg"):
-        return Send(value.node, value.arg)
+        return Send(value.node, value.arg, timeout=getattr(value, "timeout", None))
     return None
 
 

@@ -71,6 +71,25 @@ def test_a_run_past_a_timeout_streams_and_raises_as_in_langgraph(
             for module in (load("langgraph"), load("flowc"))
         )
         assert actual == expected, f"{name} stream_mode={mode}"
-        # a retried attempt that was late once ends in time
+        # a retried attempt that was late once ends in time, as does a Send whose own
+        # timeout is looser than its node's
         raised = bool(actual) and isinstance(actual[-1], tuple) and actual[-1][0] == "<raised>"
-        assert raised is (name != "node_retried" or not use_async)
+        ends_in_time = name in ("node_retried", "send_timeout_looser") and use_async
+        assert raised is not ends_in_time
+
+
+def test_a_sends_timeout_is_checked_when_made_and_shown_as_langgraphs() -> None:
+    from langgraph.types import Send as LangGraphSend
+    from langgraph.types import TimeoutPolicy as LangGraphTimeoutPolicy
+
+    from flowc.langgraph.types import Send, TimeoutPolicy
+
+    for send in (Send, LangGraphSend):
+        with pytest.raises(ValueError, match="run_timeout must be greater than 0"):
+            send("slow", {}, timeout=0)
+    assert repr(Send("a", {"x": 1})) == repr(LangGraphSend("a", {"x": 1}))
+    assert Send("a", 1, timeout=2.0) == Send("a", 1, timeout=TimeoutPolicy(run_timeout=2.0))
+    assert Send("a", 1, timeout=2.0) != Send("a", 1)
+    assert hash(Send("a", 1, timeout=2.0)) != hash(Send("a", 1))
+    ours = repr(Send("a", 1, timeout=TimeoutPolicy(idle_timeout=0.5)))
+    assert ours == repr(LangGraphSend("a", 1, timeout=LangGraphTimeoutPolicy(idle_timeout=0.5)))

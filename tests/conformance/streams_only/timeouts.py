@@ -5,7 +5,9 @@ Past a `step_timeout` the run raises `TimeoutError`: what streamed before stays 
 step's task starts and the tasks that finished in time); the late task has no result, and the
 step no values. Past a node's timeout the attempt fails with `NodeTimeoutError` (its task
 result shows it), which a retry policy may retry; `custom` chunks keep an idle timeout off;
-a sync run of a timed node fails with LangGraph's `ValueError`.
+a sync run of a timed node fails with LangGraph's `ValueError`. A `Send` with a timeout of its
+own limits its task in the place of the node's (a tight one fails the task, a loose one lets a
+node with a tight timeout finish).
 """
 
 import asyncio
@@ -15,7 +17,7 @@ from typing import Annotated, TypedDict
 
 from langgraph.config import get_stream_writer
 from langgraph.graph import START, StateGraph
-from langgraph.types import RetryPolicy, TimeoutPolicy
+from langgraph.types import RetryPolicy, Send, TimeoutPolicy
 
 
 class State(TypedDict):
@@ -101,7 +103,37 @@ node_run_timeout = timed(async_slow, 0.2, sibling=True)
 node_idle_timeout = timed(chatty, TimeoutPolicy(idle_timeout=0.2))
 node_retried = timed(late_once, 0.2, retry_policy=RetryPolicy(initial_interval=0.001, jitter=False))
 
+async def waits(state: State):
+    await asyncio.sleep(0.3)
+    return {"log": [f"waited for {state['topic']}"]}
+
+
+def sends_with_a_tighter_timeout(state: State):
+    return [
+        Send("fast", state),
+        Send("waits", {"topic": "own", "log": []}, timeout=TimeoutPolicy(idle_timeout=0.1)),
+    ]
+
+
+send_timeout_tighter = (
+    StateGraph(State)
+    .add_node("fast", fast_after_a_while)
+    .add_node("waits", waits, timeout=TimeoutPolicy(run_timeout=1.0))
+    .add_conditional_edges(START, sends_with_a_tighter_timeout, ["fast", "waits"])
+    .compile()
+)
+send_timeout_looser = (
+    StateGraph(State)
+    .add_node("waits", waits, timeout=0.1)
+    .add_conditional_edges(
+        START, lambda state: [Send("waits", {"topic": "own", "log": []}, timeout=2.0)], ["waits"]
+    )
+    .compile()
+)
+
 GRAPHS = (
+    "send_timeout_tighter",
+    "send_timeout_looser",
     "too_slow",
     "async_too_slow",
     "alone",
