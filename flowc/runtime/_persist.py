@@ -39,7 +39,7 @@ from ._thread_keys import (
     task_id,
 )
 from .events import Event
-from .fingerprint import SCHEMA_KEY, StateSchema, check_schema, schema_entry
+from .fingerprint import SCHEMA_KEY, StateSchema, check_codecs, check_schema, schema_entry
 
 __all__ = [
     "BRANCH",
@@ -116,32 +116,6 @@ def saver_interrupts(saver: Any, interrupts: tuple[Any, ...]) -> tuple[Any, ...]
                 for i in interrupts
             )
     return interrupts
-
-
-def check_codecs(
-    graph: str, codecs: Sequence[tuple[str, str]], schema: StateSchema, saver: Any
-) -> None:
-    """Refuse, before anything runs, a saver that cannot store the fields only pickle stores.
-
-    ``codecs`` are the graph's fields no JSON codec stores, which its spec's
-    ``checkpoints = "pickle"`` opted into pickle; flowc's serializer stores them only
-    with ``pickle_fallback=True`` (another serializer decides for itself).
-
-    Raises:
-        CheckpointSerializationError: for a saver whose flowc serializer refuses pickles.
-    """
-    from .checkpoint import CheckpointSerializationError, JsonSerializer
-
-    serde = getattr(saver, "serde", None)
-    if not isinstance(serde, JsonSerializer) or serde.pickle_fallback:
-        return
-    types = {name: type_ for name, type_, _ in schema}
-    fields = ", ".join(f"{name!r} ({types.get(name, '?')})" for name, _ in codecs)
-    raise CheckpointSerializationError(
-        f"graph {graph!r} stores state fields {fields} with pickle, as its spec opts into "
-        '(`checkpoints = "pickle"`), and this saver\'s serializer refuses pickles: give the '
-        "saver serde=JsonSerializer(pickle_fallback=True)"
-    )
 
 
 class Thread(_Reopening):
