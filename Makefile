@@ -23,7 +23,7 @@ demo: setup
 
 # Install everything the tests need (LangGraph for conformance, Graphviz), run them all,
 # spread over worker processes (many tests wait on sleeps, subprocesses and servers; the
-# typing tests share one worker, so mypy runs once: tests/conftest.py).
+# typing tests share one worker, so mypy runs once; slow tests start first: tests/conftest.py).
 TEST_WORKERS ?= 4
 test: setup-test
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --durations=30

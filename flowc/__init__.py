@@ -7,11 +7,11 @@ compile it (``flowc compile``) and import the generated module, whose
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
 
 from flowc.runtime import StreamWriter, get_config, get_stream_writer
 from flowc.runtime import interrupts as _interrupts
+from flowc.runtime._lazy import lazy_names
 
 if TYPE_CHECKING:
     from flowc.dsl import END, START, Agent, GraphSpec
@@ -56,13 +56,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'flowc' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _LAZY)
 
 
 def __dir__() -> list[str]:

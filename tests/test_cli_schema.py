@@ -196,6 +196,7 @@ def _example_input(spec: Path) -> object:
     return getattr(importlib.import_module(calls[0].split(":")[0]), "EXAMPLE_INPUT", None)
 
 
+@pytest.mark.slow
 def test_every_spec_has_a_schema_that_its_example_run_satisfies(
     inproc: Callable[..., tuple[int, str, str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:

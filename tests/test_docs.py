@@ -321,7 +321,21 @@ def check_page(page: Path, tmp: Path, *, update: bool = False) -> None:
         page.write_text("".join(lines), encoding="utf-8")
 
 
-@pytest.mark.parametrize("page", DOCS, ids=[p.relative_to(ROOT).as_posix() for p in DOCS])
+SLOW_PAGES = frozenset({"docs/messages.md", "docs/events.md"})
+"""Pages whose blocks take 20 s or more (mypy runs, subprocesses): `make test` starts them first."""
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        pytest.param(
+            p,
+            id=p.relative_to(ROOT).as_posix(),
+            marks=[pytest.mark.slow] if p.relative_to(ROOT).as_posix() in SLOW_PAGES else [],
+        )
+        for p in DOCS
+    ],
+)
 def test_doc_page_blocks_run_and_show_their_real_output(
     page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

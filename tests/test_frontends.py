@@ -31,6 +31,7 @@ TWINS = [
     "policies",
     "context",
     "error_handler",
+    "io_schemas",
 ]
 
 

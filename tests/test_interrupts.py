@@ -512,8 +512,8 @@ def _ask_helper() -> Any:
     return interrupt("through a helper?")
 
 
-def test_a_root_run_of_an_interrupting_graph_without_a_checkpointer_is_a_located_error() -> None:
-    from flowc.langgraph import START, GraphCompileError, StateGraph
+def test_a_root_run_without_a_checkpointer_stops_at_its_interrupt_and_cannot_be_resumed() -> None:
+    from flowc.langgraph import START, StateGraph
 
     ran: list[str] = []
 
@@ -525,21 +525,26 @@ def test_a_root_run_of_an_interrupting_graph_without_a_checkpointer_is_a_located
         builder.add_edge("pre", "ask")
         return builder
 
-    # it compiles, as in LangGraph: run as a subgraph it takes its parent's checkpointer
+    # as in LangGraph: the run stops there, and no checkpoint of it streams or stays
     graph = build().compile()
-    with pytest.raises(GraphCompileError) as info:
-        graph.invoke({"log": []})
-    ((diagnostic),) = info.value.diagnostics
-    assert (diagnostic.code, diagnostic.message) == (
-        "E604",
-        "node `ask` calls `interrupt()`, but the graph is compiled without a checkpointer and "
-        "runs as a root graph: nothing could resume the run it stops",
-    )
-    assert diagnostic.span is not None and diagnostic.span.file == __file__
-    assert ran == []
+    result = graph.invoke({"log": []})
+    assert result["log"] == ["pre"]
+    ((asked,),) = (result["__interrupt__"],)
+    assert asked.value == "through a helper?"
+    chunks = list(graph.stream({"log": []}, stream_mode=["updates", "checkpoints"]))
+    assert [mode for mode, _ in chunks] == ["updates", "updates"]
+    assert chunks[1][1]["__interrupt__"][0].value == "through a helper?"
+    assert ran == ["pre", "pre"]
+    with pytest.raises(
+        RuntimeError, match=r"^Cannot use Command\(resume=\.\.\.\) without checkpointer$"
+    ):
+        graph.invoke(Command(resume="yes"))
+    with pytest.raises(ValueError, match="No checkpointer set"):
+        graph.get_state({"configurable": {"thread_id": "t"}})
     graph = build().compile(checkpointer=InMemorySaver())
     config = {"configurable": {"thread_id": "t"}}
     assert graph.invoke({"log": []}, config)["__interrupt__"][0].value == "through a helper?"
+    assert graph.invoke(Command(resume="yes"), config) == {"log": ["yes"]}
 
 
 @both
@@ -573,8 +578,7 @@ def test_a_graph_compiled_without_a_checkpointer_interrupts_as_a_subgraph_of_one
     assert run(Command(resume="yes")) == {"log": ["yes"]}
 
 
-def test_breakpoints_without_a_checkpointer_fail_before_anything_runs() -> None:
-    # LangGraph stops such a run at the breakpoint, and nothing can resume it
+def test_breakpoints_without_a_checkpointer_stop_the_run_as_in_langgraph() -> None:
     from flowc.langgraph import START, StateGraph
 
     ran: list[str] = []
@@ -585,14 +589,19 @@ def test_breakpoints_without_a_checkpointer_fail_before_anything_runs() -> None:
 
     builder = StateGraph(LogState)
     builder.add_node("one", one)
+    builder.add_node("two", lambda s: ran.append("two") or {"log": ["two"]})
     builder.add_edge(START, "one")
+    builder.add_edge("one", "two")
     for graph, options in (
-        (builder.compile(interrupt_before=["one"]), {}),
-        (builder.compile(), {"interrupt_after": "*"}),
+        (builder.compile(interrupt_before=["two"]), {}),
+        (builder.compile(), {"interrupt_after": ["one"]}),
     ):
-        with pytest.raises(ValueError, match=r"^interrupt_before / interrupt_after need a checkp"):
-            list(graph.stream({"log": []}, **options))
-    assert ran == []
+        assert list(graph.stream({"log": []}, **options)) == [
+            {"one": {"log": ["one"]}},
+            {"__interrupt__": ()},
+        ]
+        assert graph.invoke({"log": []}, **options) == {"log": ["one"]}
+    assert ran == ["one"] * 4
 
 
 class Answer(TypedDict):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from typing import Any
+from typing import Any, TypedDict
 
 import pytest
 
@@ -34,6 +34,10 @@ from flowc.runtime.policies import (
 
 class Flaky(Exception):
     pass
+
+
+class Asked(TypedDict, total=False):
+    answer: str
 
 
 def failing_then(result: Any, failures: int, error: type[Exception] = Flaky) -> Any:
@@ -123,6 +127,52 @@ def test_an_interrupting_base_exception_is_never_retried() -> None:
     with pytest.raises(KeyboardInterrupt):
         retrying((RetryPolicy(retry_on=lambda e: True, initial_interval=0.0),), stop)(None)
     assert calls == [1]
+
+
+def test_an_interrupt_or_a_command_for_the_parent_is_never_retried() -> None:
+    # LangGraph never retries them: they steer the run, and a policy that retries on anything
+    # (its default retries most errors) would run the node again up to max_attempts
+    from flowc.runtime.control import ParentCommand
+    from flowc.runtime.interrupts import GraphInterrupt, Interrupt
+
+    everything = (RetryPolicy(retry_on=lambda e: True, initial_interval=0.0),)
+    for error in (
+        GraphInterrupt((Interrupt("q", "i"),)),
+        ParentCommand("node", Command(goto="elsewhere")),
+    ):
+        calls: list[int] = []
+
+        def steer(state: Any, error: Exception = error, calls: list[int] = calls) -> Any:
+            calls.append(1)
+            raise error
+
+        assert matching_policy(everything, error) is None
+        assert matching_policy((RetryPolicy(),), error) is None
+        with pytest.raises(type(error)):
+            retrying(everything, steer)(None)
+        assert calls == [1]
+
+
+@pytest.mark.parametrize("checkpointer", [False, True], ids=["no-checkpointer", "on-a-thread"])
+def test_a_drop_in_node_with_a_retry_policy_asks_its_interrupt_once(checkpointer: bool) -> None:
+    from flowc.langgraph import START, StateGraph
+    from flowc.langgraph.types import interrupt
+    from flowc.savers.memory import InMemorySaver
+
+    calls: list[str] = []
+
+    def ask(state: dict[str, Any]) -> Any:
+        calls.append("ask")
+        return {"answer": interrupt("go?")}
+
+    builder = StateGraph(Asked)
+    builder.add_node("ask", ask, retry_policy=RetryPolicy(initial_interval=0.0))
+    builder.add_edge(START, "ask")
+    graph = builder.compile(checkpointer=InMemorySaver() if checkpointer else None)
+    config = {"configurable": {"thread_id": "t"}} if checkpointer else None
+    result = graph.invoke({}, config)
+    assert [i.value for i in result["__interrupt__"]] == ["go?"]
+    assert calls == ["ask"]
 
 
 @pytest.mark.parametrize(

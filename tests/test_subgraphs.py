@@ -600,9 +600,10 @@ def test_checking_a_subgraph_leaves_the_callers_source_map_as_it_was(
     smap = loaded.source_map
     spans, texts = dict(smap.spans), {k: list(v) for k, v in smap.texts.items()}
     result = check(loaded.spec, smap, origin, load_subgraph=load_subgraph)
-    # the child's node takes `str`, its state says `int`: an error in the child's file
+    # the child's node takes and returns `str`, its state says `int`: errors in the child's file
     assert [(d.code, d.span and d.span.file) for d in result.diagnostics] == [
-        ("E305", "child.toml")
+        ("E316", "child.toml"),
+        ("E307", "child.toml"),
     ]
     # the caller's map is unchanged; the result's adds the child's text, to show that error
     assert (smap.spans, smap.texts) == (spans, texts)

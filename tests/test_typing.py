@@ -60,6 +60,11 @@ EXPECTED: dict[str, list[str]] = {
     "v2_part_wrong_key.py": [
         '10: error: TypedDict "UpdatesPart" has no key "update"  [typeddict-item]',
     ],
+    # the output schema's keys only (specs/io_schemas.toml), and the input schema's
+    "output_schema_wrong_key.py": [
+        '9: error: Extra key "notes" for TypedDict "IoSchemasInput"  [typeddict-unknown-key]',
+        '10: error: TypedDict "IoSchemasOutput" has no key "notes"  [typeddict-item]',
+    ],
     "input_wrong_key.py": [
         '9: error: Extra key "topics" for TypedDict "JokeInput"  [typeddict-unknown-key]',
     ],

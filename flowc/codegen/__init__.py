@@ -8,8 +8,9 @@ the cache folder's settings (:mod:`flowc.codegen.cachedir`) imports nothing else
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from flowc.runtime._lazy import lazy_names
 
 if TYPE_CHECKING:
     from flowc.dsl.graph import CheckedGraph
@@ -30,23 +31,17 @@ __all__ = [
 ]
 
 _HOMES = {
-    "GeneratedFile": "render",
-    "render_graph": "render",
-    "TemplateError": "validation",
-    "validate": "validation",
-    "WriteError": "write",
-    "plan": "write",
-    "write_files": "write",
+    "GeneratedFile": ".render",
+    "render_graph": ".render",
+    "TemplateError": ".validation",
+    "validate": ".validation",
+    "WriteError": ".write",
+    "plan": ".write",
+    "write_files": ".write",
 }
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _HOMES)
 
 
 def generate(graph: CheckedGraph) -> list[GeneratedFile]:

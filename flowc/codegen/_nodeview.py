@@ -200,7 +200,7 @@ def _node_view(
         head = f"subgraph_node({n.name!r}, {updated_class}, _graph_{subgraph}.PLAN, {tuple(n.writes or ())!r}"
         if graph.state.kind != "typeddict":
             head += ", instance=True"
-        taken = n.subgraph.spec.input_keys if n.subgraph is not None else None
+        taken = n.subgraph.input_keys if n.subgraph is not None else None
         if taken is not None:
             # a subgraph with an input schema starts from those of its parent's keys only
             mine = {f.name for f in graph.state.fields}

@@ -131,6 +131,7 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
     state_type = scope.define(f"{prefix}State") if state.cls is None else ""
     values_type = scope.define(f"{prefix}Values")
     input_type = scope.define(f"{prefix}Input")
+    output_type = scope.define(f"{prefix}Output") if graph.output_keys is not None else values_type
     update_type = scope.define(f"{prefix}Update")
     event_union = scope.define(f"{prefix}Event")
     alias_names = {m: scope.define(f"{prefix}{_MODE_CLASS[m]}Event") for m in MODES_TYPED}
@@ -235,9 +236,16 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
     event_aliases.append(AliasView(event_union, " | ".join(alias_names[m] for m in MODES_TYPED)))
     if has_subgraphs:
         event_aliases.extend(_deep_aliases(graph, alias_names, deep_names))
+    output_extra = output_type if output_type != values_type else ""
     generated_types = [
         n
-        for n in (state_type if state.cls is None else "", values_type, input_type, update_type)
+        for n in (
+            state_type if state.cls is None else "",
+            values_type,
+            input_type,
+            output_extra,
+            update_type,
+        )
         if n
     ]
     for n in nodes:
@@ -265,6 +273,7 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
         *([state_type] if state.cls is None else []),
         values_type,
         input_type,
+        *([output_extra] if output_extra else []),
         update_type,
         "PLAN",
         "graph",
@@ -329,13 +338,17 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
         plan_args.append(f"breakpoints={breakpoints!r}")
     if graph.step_timeout is not None:
         plan_args.append(f"step_timeout={graph.step_timeout!r}")
+    if graph.input_keys is not None:
+        plan_args.append(f"inputs=frozenset({tuple(graph.input_keys)!r})")
+    if graph.output_keys is not None:
+        plan_args.append(f"outputs={tuple(graph.output_keys)!r}")
     guards = guard_lines(graph, scope, runner_imports, handlers)
     graph_class = "GraphWithSubgraphs" if has_subgraphs else "Graph"
     if interrupting:
         graph_class = f"Interrupting{graph_class}"
     type_args = [
         f"{input_type} | {state_type}" if takes_instance else input_type,
-        values_type,
+        output_type,
         *(alias_names[m] for m in MODES_TYPED),
         event_union,
     ]
@@ -360,6 +373,9 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
         values_type=values_type,
         input_type=input_type,
         input_annotation=f"{input_type} | {state_type}" if takes_instance else input_type,
+        input_fields=_keyed(fields, graph.input_keys),
+        output_type=output_type,
+        output_fields=() if graph.output_keys is None else _keyed(fields, graph.output_keys),
         update_type=update_type,
         custom_type=custom_type,
         custom_declared=custom_declared,
@@ -419,6 +435,11 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
     )
 
 
+def _keyed(fields: tuple[FieldView, ...], keys: tuple[str, ...] | None) -> tuple[FieldView, ...]:
+    """The ``fields`` of a schema's ``keys``, in the state's order (all of them without one)."""
+    return fields if keys is None else tuple(f for f in fields if f.name in keys)
+
+
 def _required_input(graph: CheckedGraph) -> tuple[str, ...]:
     """Keys a dataclass state cannot be built without (no default, no starting value)."""
     state = graph.state
@@ -429,10 +450,14 @@ def _required_input(graph: CheckedGraph) -> tuple[str, ...]:
     cls = state.cls.obj
     if not dataclasses.is_dataclass(cls):
         return ()
+    # a reducer field starts from its reducer's empty value, as LangGraph's channel does
+    started = {f.name for f in state.fields if f.reducer is not None and f.initial is not None}
     return tuple(
         f.name
         for f in dataclasses.fields(cls)
-        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+        if f.default is dataclasses.MISSING
+        and f.default_factory is dataclasses.MISSING
+        and f.name not in started
     )
 
 

@@ -8,8 +8,9 @@ modules here (``diagnostics``, ``usercode``) and never the rest.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from flowc.runtime._lazy import lazy_names
 
 if TYPE_CHECKING:
     from .checker import check
@@ -40,30 +41,24 @@ __all__ = [
 ]
 
 _HOMES = {
-    "check": "checker",
-    "Agent": "decorators",
-    "Graph": "decorators",
-    "field": "decorators",
-    "Diagnostic": "diagnostics",
-    "DiagnosticError": "diagnostics",
-    "SourceMap": "diagnostics",
-    "Span": "diagnostics",
-    "render": "diagnostics",
-    "render_all": "diagnostics",
-    "CheckedGraph": "graph",
-    "CheckResult": "graph",
-    "check_target": "load",
-    "load_target": "load",
-    "END": "spec",
-    "START": "spec",
-    "GraphSpec": "spec",
+    "check": ".checker",
+    "Agent": ".decorators",
+    "Graph": ".decorators",
+    "field": ".decorators",
+    "Diagnostic": ".diagnostics",
+    "DiagnosticError": ".diagnostics",
+    "SourceMap": ".diagnostics",
+    "Span": ".diagnostics",
+    "render": ".diagnostics",
+    "render_all": ".diagnostics",
+    "CheckedGraph": ".graph",
+    "CheckResult": ".graph",
+    "check_target": ".load",
+    "load_target": ".load",
+    "END": ".spec",
+    "START": ".spec",
+    "GraphSpec": ".spec",
 }
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _HOMES)

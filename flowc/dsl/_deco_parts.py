@@ -273,6 +273,8 @@ class _GraphCore(Recording, Generic[S]):
     checkpoints: Literal["json", "pickle"] | None
     step_timeout: float | None
     context_type: Any
+    input_schema: Any
+    output_schema: Any
     _nodes: list[NodeSpec]
     _edges: list[EdgeSpec]
     _branches: list[BranchSpec]

@@ -26,7 +26,8 @@ from ._deco_parts import (
     reference_of,
     type_expr,
 )
-from .diagnostics import Diagnostic, Loc, SourceMap
+from .blueprint import Blueprint, Part, Spans, lower
+from .diagnostics import Diagnostic, Loc, SourceMap, Span
 from .passes.report import a_value
 from .pysource import class_fields
 from .recording import (
@@ -39,6 +40,7 @@ from .spec import (
     DefaultValue,
     FieldSpec,
     GraphSpec,
+    NodeSpec,
     StateSpec,
 )
 from .typerules import untracked_of
@@ -49,10 +51,18 @@ for _alias, _target in REDUCER_ALIASES.items():
 
 
 class _SpecLowering(_NodeCalls[S]):
-    """A graph's recorded calls lowered to its spec and source map."""
+    """A graph's recorded calls made into its :class:`Blueprint`, and so into its spec and
+    source map."""
 
     def to_spec(self) -> tuple[GraphSpec, SourceMap, tuple[Diagnostic, ...]]:
         """The graph's :class:`GraphSpec`, where each part was written, and front-end diagnostics."""
+        bp = self.blueprint()
+        spec, smap = lower(bp)
+        return spec, smap, bp.diagnostics
+
+    def blueprint(self) -> Blueprint:
+        """The graph's calls, frozen: its parts with the spans of their pieces, and the
+        problems found in the calls."""
         smap = self._source_map()
         diags = self._diagnostics(smap)
         state, state_diags = self._state_spec(smap)
@@ -63,23 +73,34 @@ class _SpecLowering(_NodeCalls[S]):
             message = f"`custom_type` must be a type, not {a_value(custom)}"
             diags.append(Diagnostic.error("E004", message, where))
             custom = None
-        spec = GraphSpec(
+        options = {
+            "description": self.description,
+            "recursion_limit": self.recursion_limit,
+            "custom_type": None if custom is None else type_expr(custom),
+            "agent": None if self.agent is None else self._agent_spec(self.agent, smap, diags),
+            "interrupt_before": self._breakpoints("interrupt_before", smap, diags),
+            "interrupt_after": self._breakpoints("interrupt_after", smap, diags),
+            "checkpoints": self.checkpoints,
+            "step_timeout": self.step_timeout,
+            "context_type": None if self.context_type is None else type_expr(self.context_type),
+            "input_schema": _schema_ref(self.input_schema),
+            "output_schema": _schema_ref(self.output_schema),
+        }
+        parts = _PartSpans(self._nodes, len(self._edges), len(self._branches), smap)
+        return Blueprint(
             name=str(self.name),
-            description=self.description,
-            recursion_limit=self.recursion_limit,
+            file=smap.file,
             state=state,
-            nodes=tuple(self._nodes),
-            edges=tuple(self._edges),
-            branches=tuple(self._branches),
-            custom_type=None if custom is None else type_expr(custom),
-            agent=None if self.agent is None else self._agent_spec(self.agent, smap, diags),
-            interrupt_before=self._breakpoints("interrupt_before", smap, diags),
-            interrupt_after=self._breakpoints("interrupt_after", smap, diags),
-            checkpoints=self.checkpoints,
-            step_timeout=self.step_timeout,
-            context_type=None if self.context_type is None else type_expr(self.context_type),
+            nodes=tuple(Part(node, parts.of("nodes", node.name)) for node in self._nodes),
+            edges=tuple(Part(edge, parts.of("edges", i)) for i, edge in enumerate(self._edges)),
+            routers=tuple(
+                Part(branch, parts.of("branches", i)) for i, branch in enumerate(self._branches)
+            ),
+            options=tuple(options.items()),
+            spans=parts.rest(),
+            texts=tuple((file, tuple(lines)) for file, lines in smap.texts.items()),
+            diagnostics=tuple(diags),
         )
-        return spec, smap, tuple(diags)
 
     def _breakpoints(
         self, key: str, smap: SourceMap, diags: list[Diagnostic]
@@ -206,6 +227,34 @@ class _SpecLowering(_NodeCalls[S]):
         return out, diags
 
 
+class _PartSpans:
+    """The recorded spans, split by the part of the spec each is a piece of: a node (by
+    name), an edge or a router (by index); the rest are the graph's own."""
+
+    def __init__(
+        self, nodes: Sequence[NodeSpec], edges: int, branches: int, smap: SourceMap
+    ) -> None:
+        names = {node.name for node in nodes}
+        self._parts: dict[tuple[str, str | int], list[tuple[Loc, Span]]] = {}
+        self._rest: list[tuple[Loc, Span]] = []
+        counts = {"edges": edges, "branches": branches}
+        for loc, span in smap.spans.items():
+            kind = loc[0] if loc else None
+            if len(loc) >= 2 and (
+                (kind == "nodes" and loc[1] in names)
+                or (kind in counts and isinstance(loc[1], int) and 0 <= loc[1] < counts[kind])
+            ):
+                self._parts.setdefault((str(kind), loc[1]), []).append((loc[2:], span))
+            else:
+                self._rest.append((loc, span))
+
+    def of(self, kind: str, key: str | int) -> Spans:
+        return tuple(self._parts.get((kind, key), ()))
+
+    def rest(self) -> Spans:
+        return tuple(self._rest)
+
+
 _SUB: dict[str, Loc] = {"field": (), "type": ("type",), "reducer": ("reducer",)}
 """Where in a field's part of the source map each span of its class's source goes."""
 
@@ -219,3 +268,11 @@ def _mark_fields(smap: SourceMap, cls: type, loc: Callable[[str, str], Loc]) -> 
         for key, span in spans.items():
             kind, _, name = key.partition(":")
             smap.spans.setdefault(loc(kind, name), span)
+
+
+def _schema_ref(schema: Any) -> str | None:
+    """``Graph(input_schema=...)`` or ``output_schema=...`` as the spec's reference (the
+    checker imports it, and says where it is wrong)."""
+    if schema is None:
+        return None
+    return reference_of(schema) or _raw_ref(schema)

@@ -22,6 +22,8 @@ class TomlGraph(_Toml):
     checkpoints: Literal["json", "pickle"] | None = None
     step_timeout: float | None = Field(default=None, gt=0)
     context_type: str | None = None
+    input_schema: str | None = None
+    output_schema: str | None = None
 
 
 class TomlField(_Toml):

@@ -32,6 +32,7 @@ from .diagnostics import Diagnostic, Severity, SourceMap
 from .graph import CheckedGraph, CheckResult
 from .names import camel, graph_name_problem, identifier
 from .passes.codecs import CodecPass
+from .passes.io_schemas import IoSchemaPass
 from .passes.nodes import NodePass
 from .passes.report import Pass
 from .passes.signatures import GeneratedNames
@@ -155,6 +156,9 @@ def _run(
     custom = custom_pass.resolve_type_expr(spec.custom_type, ("graph", "custom_type"))
     context = custom_pass.resolve_type_expr(spec.context_type, ("graph", "context_type"))
     diags += custom_pass.diags
+    io_pass = IoSchemaPass(smap)
+    input_keys, output_keys = io_pass.run(spec, state, state.info)
+    diags += io_pass.diags
     name = identifier(spec.name)
     diags = _demoted(diags, warn_only)
     failed = any(d.severity is Severity.ERROR for d in diags)
@@ -178,6 +182,8 @@ def _run(
         codecs=codecs,
         step_timeout=spec.step_timeout,
         context_type=context,
+        input_keys=input_keys,
+        output_keys=output_keys,
     )
     return graph, diags
 

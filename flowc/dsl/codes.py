@@ -228,8 +228,8 @@ E305 = _code(
     "a node parameter type that cannot take the state",
     (
         "A node whose first parameter's type cannot hold the state: another type, a "
-        "TypedDict with keys the state lacks or of other types, another class than the "
-        "state class."
+        "TypedDict with keys the state lacks, another class than the state class (a key it "
+        "types otherwise is an E316)."
     ),
 )
 E306 = _code(
@@ -308,6 +308,26 @@ E314 = _code(
         'A router whose return annotation sends an argument (`Send[Literal["worker"], Job]`) '
         "that the node's first parameter cannot take: a `Send` task gets the argument instead "
         "of the state."
+    ),
+)
+E315 = _code(
+    "E315",
+    "a graph input or output schema that does not fit the state",
+    (
+        "A graph's `input_schema` or `output_schema` that is not a state class (a TypedDict, "
+        "dataclass or pydantic model), or that has a key the state lacks or types a key "
+        "otherwise than the state: a schema names some of the state's keys, which a run "
+        "takes as input or `invoke` returns."
+    ),
+)
+E316 = _code(
+    "E316",
+    "a node schema key typed otherwise than the state",
+    (
+        "A node whose first parameter is a TypedDict, dataclass or pydantic model of some of "
+        "the state's keys, one of which it types so that the state's values may not fit "
+        "(`str` for the state's `Optional[str]`). LangGraph passes the value as it is; the "
+        "drop-in does too, flowc's own specs refuse it."
     ),
 )
 E320 = _code(
@@ -398,14 +418,16 @@ E603 = _code(
 )
 E604 = _code(
     "E604",
-    "interrupt() in a root graph run without a checkpointer",
+    "interrupt() in a graph compiled without a checkpointer",
     (
-        "A node that calls `interrupt()` in a graph compiled without a checkpointer, run as a "
-        "root graph: nothing could resume the run it stops, so flowc refuses the run before it "
-        "starts. The graph compiles, as in LangGraph: run as a subgraph of a graph with a "
-        "checkpointer (a node, or `invoke` inside a node), it keeps its checkpoints on its "
-        "parent's thread and may interrupt. Compile with `checkpointer=` (one of "
-        "`flowc.savers`, or a LangGraph saver) and run on a thread."
+        "A node that calls `interrupt()` in a drop-in graph compiled without a checkpointer. Not "
+        "refused: as in LangGraph, a root run of the graph stops there (on a scratch thread of "
+        "its own: `invoke` returns the state with its `__interrupt__`, no checkpoint streams) and "
+        "nothing can resume it (`Command(resume=...)` raises); run as a subgraph of a graph with "
+        "a checkpointer, it keeps its checkpoints on its parent's thread and may be resumed. "
+        "flowc's own specs take their checkpointer at run time, where `interrupt()` without one "
+        "raises naming the node. Compile with `checkpointer=` (one of `flowc.savers`, or a "
+        "LangGraph saver) and run on a thread to resume."
     ),
 )
 E701 = _code(

@@ -88,6 +88,8 @@ class GraphOptions(TypedDict, total=False):
     step_timeout: float | None
     context_type: Any
     checkpoints: Literal["json", "pickle"] | None
+    input_schema: type | None
+    output_schema: type | None
 
 
 class Graph(_SpecLowering[S]):
@@ -112,6 +114,9 @@ class Graph(_SpecLowering[S]):
         step_timeout: the seconds a superstep may take (LangGraph's ``step_timeout``).
         context_type: the type of a run's context (LangGraph's ``context_schema``): the
             generated types module's ``get_context()`` returns it.
+        input_schema: a class of some of the state's keys (LangGraph's ``input_schema``): a
+            run ignores its input's other keys, and the generated input type has these only.
+        output_schema: a class of some of the state's keys: what ``invoke`` returns.
         agent: instead of a state and nodes, a prebuilt :class:`Agent`, whose
             graph flowc makes.
     """
@@ -154,6 +159,8 @@ class Graph(_SpecLowering[S]):
         interrupt_after = options.get("interrupt_after")
         self.step_timeout = options.get("step_timeout")
         self.context_type = options.get("context_type")
+        self.input_schema = options.get("input_schema")
+        self.output_schema = options.get("output_schema")
         self.custom_type = options.get("custom_type")
         self.name = name
         checkpoints = self.checkpoints = options.get("checkpoints")
@@ -188,6 +195,8 @@ class Graph(_SpecLowering[S]):
                 (("graph", "checkpoints"), _kwarg(call, "checkpoints")),
                 (("graph", "step_timeout"), _kwarg(call, "step_timeout")),
                 (("graph", "context_type"), _kwarg(call, "context_type")),
+                (("graph", "input_schema"), _kwarg(call, "input_schema")),
+                (("graph", "output_schema"), _kwarg(call, "output_schema")),
                 *_agent_parts(_kwarg(call, "agent")),
             ]
             for breakpoints in ("interrupt_before", "interrupt_after"):

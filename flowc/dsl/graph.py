@@ -236,6 +236,10 @@ class CheckedGraph:
     """Seconds a superstep may take, if the graph limits them."""
     context_type: TypeRef | None = None
     """The type of a run's context, if the spec declares one."""
+    input_keys: tuple[str, ...] | None = None
+    """The keys a run's input may set (its input schema's), when not every key of the state."""
+    output_keys: tuple[str, ...] | None = None
+    """The keys ``invoke`` returns (its output schema's), when not every key of the state."""
 
     @property
     def interrupting(self) -> bool:

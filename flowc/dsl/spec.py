@@ -230,6 +230,17 @@ class GraphSpec(_Model):
         description="The type of a run's context (LangGraph's `context_schema`), read by nodes.",
     )
 
+    input_schema: str | None = Field(
+        default=None,
+        description=(
+            "`module:Class` of the keys an input may set (LangGraph's `input_schema`): a run "
+            "ignores its input's other keys."
+        ),
+    )
+    output_schema: str | None = Field(
+        default=None,
+        description="`module:Class` of the keys `invoke` returns (LangGraph's `output_schema`).",
+    )
     input_keys: tuple[str, ...] | None = Field(
         default=None,
         description="As a subgraph, the keys it takes from its parent's state (default: all).",
@@ -261,6 +272,8 @@ class GraphSpec(_Model):
             "checkpoints",
             "step_timeout",
             "context_type",
+            "input_schema",
+            "output_schema",
             "input_keys",
             "output_keys",
         ):

@@ -168,6 +168,8 @@ def _to_spec(doc: TomlSpec, smap: SourceMap) -> tuple[GraphSpec | None, list[Dia
         context_type=None
         if doc.graph.context_type is None
         else normalize_type_expr(doc.graph.context_type),
+        input_schema=doc.graph.input_schema,
+        output_schema=doc.graph.output_schema,
     )
     return spec, diags
 

@@ -14,8 +14,9 @@
 message id). ``compile()`` runs flowc's checks (one :class:`GraphCompileError` lists every
 problem, each at the builder call it is about), generates a runner module and
 returns a graph whose ``stream``, ``astream``, ``invoke`` and ``ainvoke``
-produce exactly LangGraph's chunks and results (v1's, or with ``version="v2"``
-its stream parts and :class:`GraphOutput`), and whose ``get_graph()``,
+produce LangGraph's chunks and results (v1's, or with ``version="v2"``
+its stream parts and :class:`GraphOutput`; the conformance tests compare them with LangGraph's,
+and docs/differences-from-langgraph.md lists what differs), and whose ``get_graph()``,
 ``get_input_jsonschema()`` and ``get_output_jsonschema()`` describe it as
 LangGraph does. ``Send``, ``Command``, ``interrupt``, ``Interrupt`` and the node policies
 ``RetryPolicy``, ``CachePolicy`` and ``TimeoutPolicy`` are flowc's (also in

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from flowc.runtime import Config, current_task
 from flowc.runtime._engine import BREAKPOINTS, STEP_TIMEOUT
@@ -37,10 +37,11 @@ from ._chunks import (
 )
 from ._compiled_api import _CompiledApi
 from ._composing import _Composing, register_as_runnable
-from ._errors import GraphCompileError, deprecated, source_texts
+from ._errors import deprecated
 from ._printing import aprinted, print_event, print_modes, printed, run_modes
 from ._roots import ROOT, is_root_state
 from ._run_options import _config, _io_keys, _nodes, _refuse, merge_configs
+from ._scratch import may_stop, on_scratch_thread, stopping
 from ._thread_state import PregelTask, StateSnapshot, _ThreadState
 
 if TYPE_CHECKING:
@@ -52,6 +53,31 @@ __all__ = ["CompiledStateGraph", "GraphOutput", "PregelTask", "StateSnapshot"]
 
 
 # imported where used: a process that only runs a cached graph needs none of these modules
+
+
+class _Invocation(NamedTuple):
+    """An ``invoke`` or ``ainvoke`` call, made ready to run."""
+
+    input: Any
+    printing: tuple[str, ...]
+    nested: bool
+    """Chunks include the subgraphs'."""
+    chunks: dict[str, Any] | None
+    """The runner's arguments for a stream of chunks, if the call returns more than the
+    last state."""
+    events: dict[str, Any]
+    """The runner's arguments for a stream of events, otherwise."""
+
+
+class _StreamCall(NamedTuple):
+    """The arguments of one ``stream`` or ``astream`` call."""
+
+    input: Any
+    config: Mapping[str, Any] | None
+    stream_mode: str | Sequence[str] | None
+    subgraphs: bool
+    version: str
+    options: dict[str, Any]
 
 
 def _with_context(config: Any, schema: Any, context: Any) -> Any:
@@ -101,9 +127,9 @@ class CompiledStateGraph(_CompiledApi, _ThreadState, _Composing):
         self.stateful = stateful
         """Compiled with ``checkpointer=True``: as a subgraph node it keeps its state on the
         thread from one run of the node to the next."""
-        self._unresumable = tuple(unresumable)
-        """E604 for each node that calls ``interrupt()`` (a graph compiled without a
-        checkpointer): a run of the graph as a root graph fails with them before it starts."""
+        self.may_stop = may_stop(unresumable, builder._nodes)
+        """A graph compiled without a checkpointer whose nodes (or subgraphs) call
+        ``interrupt()``: a root run of it stops there on a scratch thread, as LangGraph's."""
         self.blueprint = blueprint
         self.builder = builder
         self.name = blueprint.name
@@ -176,7 +202,10 @@ class CompiledStateGraph(_CompiledApi, _ThreadState, _Composing):
         self._step_timeout = seconds
 
     def _config(
-        self, config: Mapping[str, Any] | None, options: dict[str, Any] | None = None
+        self,
+        config: Mapping[str, Any] | None,
+        options: dict[str, Any] | None = None,
+        input: Any = None,
     ) -> Config | None:
         durability = options.pop("durability", None) if options else None
         during = options.pop("checkpoint_during", None) if options else None
@@ -199,11 +228,6 @@ class CompiledStateGraph(_CompiledApi, _ThreadState, _Composing):
         control = options.pop("control", None) if options else None
         before = options.pop("interrupt_before", None) if options else None
         after = options.pop("interrupt_after", None) if options else None
-        if self._unresumable and current_task() is None:
-            # a run inside a node is a subgraph's: it keeps its checkpoints on the root's thread
-            raise GraphCompileError(
-                self._unresumable, source_texts([d.span for d in self._unresumable])
-            )
         out = _config(config, self.checkpointer)
         seeded = _seeded_runtime(out)
         if seeded is not None:
@@ -236,8 +260,17 @@ class CompiledStateGraph(_CompiledApi, _ThreadState, _Composing):
             _nodes(before) if before is not None else self.interrupt_before_nodes,
             _nodes(after) if after is not None else self.interrupt_after_nodes,
         )
+        scratch = (
+            self.checkpointer is None
+            and (self.may_stop or bool(breaks[0] or breaks[1]))
+            and current_task() is None
+            and getattr(input, "resume", None) is None
+        )
+        if scratch:
+            # a run inside a node is a subgraph's: it keeps its checkpoints on the root's thread
+            out = on_scratch_thread(out)  # type: ignore[assignment]
         if breaks[0] or breaks[1]:
-            if out is None or self.checkpointer is None:
+            if out is None or (self.checkpointer is None and not scratch):
                 raise ValueError(
                     "interrupt_before / interrupt_after need a checkpointer: compile the graph "
                     "with checkpointer=... and run it on a thread, so that the run can be resumed"
@@ -251,8 +284,9 @@ class CompiledStateGraph(_CompiledApi, _ThreadState, _Composing):
                 raise ValueError(
                     f"durability={durability!r}: use 'sync', 'async' (the default) or 'exit'"
                 )
-            if out is not None and self.checkpointer is not None:
-                out["configurable"] = {**out["configurable"], DURABILITY: durability}
+            # a node's config says it even without a checkpointer, as LangGraph's does
+            out = dict(out or {})  # type: ignore[assignment]
+            out["configurable"] = {**out.get("configurable", {}), DURABILITY: durability}  # type: ignore[union-attr,index]
         return out
 
     def __repr__(self) -> str:
@@ -280,34 +314,30 @@ class CompiledStateGraph(_CompiledApi, _ThreadState, _Composing):
             version: ``"v1"``'s chunk shapes, or ``"v2"``'s stream parts
                 (``{"type", "ns", "data"}`` dicts).
         """
+        call = _StreamCall(input, config, stream_mode, subgraphs, version, options)
         printing = self._printing(options)
         if printing:
-            modes = run_modes(stream_mode, printing)
-            inner = self._stream(input, config, modes, subgraphs, version, options)
+            inner = self._stream(call._replace(stream_mode=run_modes(stream_mode, printing)))
             yield from printed(inner, stream_mode, subgraphs, version, printing)
         else:
-            yield from self._stream(input, config, stream_mode, subgraphs, version, options)
+            yield from self._stream(call)
 
-    def _stream(
-        self,
-        input: Any,
-        config: Mapping[str, Any] | None,
-        stream_mode: str | Sequence[str] | None,
-        subgraphs: bool,
-        version: str,
-        options: dict[str, Any],
-    ) -> Iterator[Any]:
-        run_config = self._config(config, options)
-        _refuse(version, options)
-        chunks = self.module.stream_chunks(
-            self._input(input),
-            stream_mode=_tagged(stream_mode, self._root),
-            subgraphs=subgraphs,
-            config=run_config,
-            version=version,
-        )
+    def _chunk_args(self, call: _StreamCall) -> dict[str, Any]:
+        """The runner's arguments for a stream of chunks (the run's options checked)."""
+        run_config = self._config(call.config, call.options, call.input)
+        _refuse(call.version, call.options)
+        return {
+            "stream_mode": _tagged(call.stream_mode, self._root),
+            "subgraphs": call.subgraphs,
+            "config": run_config,
+            "version": call.version,
+        }
+
+    def _stream(self, call: _StreamCall) -> Iterator[Any]:
+        args = self._chunk_args(call)
+        chunks = self.module.stream_chunks(self._input(call.input), **args)
         if self._root:
-            chunks = _root_chunks(chunks, stream_mode, version, subgraphs)
+            chunks = _root_chunks(chunks, call.stream_mode, call.version, call.subgraphs)
         yield from chunks
 
     async def astream(
@@ -321,37 +351,24 @@ class CompiledStateGraph(_CompiledApi, _ThreadState, _Composing):
         **options: Any,
     ) -> AsyncIterator[Any]:
         """Async twin of :meth:`stream`."""
+        call = _StreamCall(input, config, stream_mode, subgraphs, version, options)
         printing = self._printing(options)
         if printing:
-            modes = run_modes(stream_mode, printing)
-            inner = self._astream(input, config, modes, subgraphs, version, options)
+            inner = self._astream(call._replace(stream_mode=run_modes(stream_mode, printing)))
             async for chunk in aprinted(inner, stream_mode, subgraphs, version, printing):
                 yield chunk
         else:
-            async for chunk in self._astream(
-                input, config, stream_mode, subgraphs, version, options
-            ):
+            async for chunk in self._astream(call):
                 yield chunk
 
-    async def _astream(
-        self,
-        input: Any,
-        config: Mapping[str, Any] | None,
-        stream_mode: str | Sequence[str] | None,
-        subgraphs: bool,
-        version: str,
-        options: dict[str, Any],
-    ) -> AsyncIterator[Any]:
-        run_config = self._config(config, options)
-        _refuse(version, options)
-        chunks = self.module.astream_chunks(
-            self._input(input),
-            stream_mode=_tagged(stream_mode, self._root),
-            subgraphs=subgraphs,
-            config=run_config,
-            version=version,
+    async def _astream(self, call: _StreamCall) -> AsyncIterator[Any]:
+        args = self._chunk_args(call)
+        chunks = self.module.astream_chunks(self._input(call.input), **args)
+        shaped = (
+            _aroot_chunks(chunks, call.stream_mode, call.version, call.subgraphs)
+            if self._root
+            else chunks
         )
-        shaped = _aroot_chunks(chunks, stream_mode, version, subgraphs) if self._root else chunks
         try:
             async for chunk in shaped:
                 yield chunk
@@ -374,39 +391,22 @@ class CompiledStateGraph(_CompiledApi, _ThreadState, _Composing):
         and other modes' chunks as stream parts; with ``subgraphs=True`` those chunks
         include the subgraphs' (the last state is the graph's own either way).
         """
-        printing = self._printing(options)
-        run_config = self._config(config, options)
-        _refuse(version, options)
-        input = self._input(input)
-        if stream_mode != "values" or version == "v2":
-            nested = subgraphs and stream_mode != "values"
-            chunks = self.module.stream_chunks(
-                input,
-                stream_mode=run_modes(stream_mode, printing) if printing else stream_mode,
-                config=run_config,
-                version=version,
-                subgraphs=nested,
-            )
-            if printing:
-                chunks = printed(chunks, stream_mode, nested, version, printing, self._root)
+        run = self._invocation(input, config, stream_mode, version, subgraphs, options)
+        if run.chunks is not None:
+            chunks = self.module.stream_chunks(run.input, **run.chunks)
+            if run.printing:
+                chunks = printed(chunks, stream_mode, run.nested, version, run.printing, self._root)
             return _result(
-                self._invoked(chunks, stream_mode, version, subgraphs, input), stream_mode, version
+                self._invoked(chunks, stream_mode, version, subgraphs, run.input),
+                stream_mode,
+                version,
             )
-        if self.checkpointer is not None:
-            modes = run_modes(["updates", "values"], printing)
-            events = list(self.module.stream(input, stream_mode=modes, config=run_config))
-            self._print_events(events, printing)
-            return self._final(_latest(events))
+        events = self.module.stream(run.input, **run.events)
+        if self.checkpointer is not None or stopping(run.events["config"]):
+            return self._final_of(list(events), run.printing)
         latest = None
-        for event in self.module.stream(
-            input,
-            stream_mode=run_modes("values", printing) if printing else "values",
-            config=run_config,
-        ):
-            if printing:
-                self._print_events((event,), printing)
-            if event.mode == "values":
-                latest = event.data
+        for event in events:
+            latest = self._seen(event, latest, run.printing)
         return self._output(latest)
 
     async def ainvoke(
@@ -420,42 +420,66 @@ class CompiledStateGraph(_CompiledApi, _ThreadState, _Composing):
         **options: Any,
     ) -> Any:
         """Async twin of :meth:`invoke`."""
-        printing = self._printing(options)
-        run_config = self._config(config, options)
-        _refuse(version, options)
-        input = self._input(input)
-        if stream_mode != "values" or version == "v2":
-            nested = subgraphs and stream_mode != "values"
-            chunks = self.module.astream_chunks(
-                input,
-                stream_mode=run_modes(stream_mode, printing) if printing else stream_mode,
-                config=run_config,
-                version=version,
-                subgraphs=nested,
-            )
-            if printing:
-                chunks = aprinted(chunks, stream_mode, nested, version, printing, self._root)
+        run = self._invocation(input, config, stream_mode, version, subgraphs, options)
+        if run.chunks is not None:
+            chunks = self.module.astream_chunks(run.input, **run.chunks)
+            if run.printing:
+                chunks = aprinted(
+                    chunks, stream_mode, run.nested, version, run.printing, self._root
+                )
             got = iter([chunk async for chunk in chunks])
             return _result(
-                self._invoked(got, stream_mode, version, subgraphs, input), stream_mode, version
+                self._invoked(got, stream_mode, version, subgraphs, run.input), stream_mode, version
             )
-        if self.checkpointer is not None:
-            modes = run_modes(["updates", "values"], printing)
-            stream = self.module.astream(input, stream_mode=modes, config=run_config)
-            events = [event async for event in stream]
-            self._print_events(events, printing)
-            return self._final(_latest(events))
+        events = self.module.astream(run.input, **run.events)
+        if self.checkpointer is not None or stopping(run.events["config"]):
+            return self._final_of([event async for event in events], run.printing)
         latest = None
-        async for event in self.module.astream(
-            input,
-            stream_mode=run_modes("values", printing) if printing else "values",
-            config=run_config,
-        ):
-            if printing:
-                self._print_events((event,), printing)
-            if event.mode == "values":
-                latest = event.data
+        async for event in events:
+            latest = self._seen(event, latest, run.printing)
         return self._output(latest)
+
+    def _invocation(
+        self,
+        input: Any,
+        config: Mapping[str, Any] | None,
+        stream_mode: str,
+        version: str,
+        subgraphs: bool,
+        options: dict[str, Any],
+    ) -> _Invocation:
+        """What ``invoke`` and ``ainvoke`` run: the run's options checked, and the runner's
+        arguments for a stream of chunks (another mode than the last state, or v2) or of
+        events (a thread's updates and values, or the values alone)."""
+        printing = self._printing(options)
+        run_config = self._config(config, options, input)
+        _refuse(version, options)
+        nested = subgraphs and stream_mode != "values"
+        chunks = None
+        if stream_mode != "values" or version == "v2":
+            chunks = {
+                "stream_mode": run_modes(stream_mode, printing) if printing else stream_mode,
+                "config": run_config,
+                "version": version,
+                "subgraphs": nested,
+            }
+        if self.checkpointer is not None or stopping(run_config):
+            modes: Any = run_modes(["updates", "values"], printing)
+        else:
+            modes = run_modes("values", printing) if printing else "values"
+        events = {"stream_mode": modes, "config": run_config}
+        return _Invocation(self._input(input), printing, nested, chunks, events)
+
+    def _final_of(self, events: list[Any], printing: tuple[str, ...]) -> Any:
+        """The last state of a run on a thread, from its events."""
+        self._print_events(events, printing)
+        return self._final(_latest(events))
+
+    def _seen(self, event: Any, latest: Any, printing: tuple[str, ...]) -> Any:
+        """The last state after ``event`` (printed if the run prints)."""
+        if printing:
+            self._print_events((event,), printing)
+        return event.data if event.mode == "values" else latest
 
 
 _RUNTIME_SLOT = "__pregel_runtime"

@@ -1,5 +1,6 @@
-"""One builder lowered to flowc's :class:`GraphSpec`, with a source map that points every
-part at the user's builder call.
+"""The drop-in's conventions for the parts of one builder: each node, router and schema
+as flowc's spec of it (callables served by identity, adapted to flowc's node and router
+conventions), for :mod:`flowc.langgraph._lower` to place in the graph's blueprint.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from typing import Any
 import pydantic
 import typing_extensions
 
-from flowc.dsl.diagnostics import Diagnostic, SourceMap, Span
+from flowc.dsl.blueprint import Part, Schema
+from flowc.dsl.diagnostics import Diagnostic, Span
 from flowc.dsl.spec import END, BranchSpec, NodeSpec
 from flowc.dsl.types import RefError, parse_ref
 from flowc.runtime.channels import is_untracked
@@ -59,8 +61,6 @@ class _Lowering:
     def __init__(self, bp: Blueprint, child_ref: Callable[[Blueprint], str]) -> None:
         self.bp = bp
         self.child_ref = child_ref
-        first = bp.state_span or bp.compile_span
-        self.smap = SourceMap(first.file if first is not None else "<StateGraph>")
         self.diags: list[Diagnostic] = list(bp.problems)
         self.superseded: list[tuple[str, str]] = []
         """(code, text) of the checker's diagnostics that repeat a problem reported here."""
@@ -75,15 +75,8 @@ class _Lowering:
     def error(self, code: str, message: str, span: Span | None, hint: str | None = None) -> None:
         self.diags.append(Diagnostic.error(code, message, span, hint))
 
-    def mark(self, loc: tuple[str | int, ...], span: Span | None) -> None:
-        if span is not None:
-            self.smap.spans[loc] = span
-
     def state(self) -> str | None:
         bp = self.bp
-        self.mark((), bp.state_span)
-        self.mark(("state", "class"), bp.state_span)
-        self.mark(("graph", "name"), bp.compile_span or bp.state_span)
         cls = bp.state
         if is_root_state(cls):
             # LangGraph's one `__root__` channel: a state of one key, nodes and routers
@@ -135,27 +128,25 @@ class _Lowering:
             ref = _objects.ref(cls, "state", cls.__qualname__)
         return ref
 
-    def io_keys(self) -> dict[str, tuple[str, ...]]:
+    def schemas(self) -> tuple[Part[Schema], ...]:
         """The keys of the graph's input and output schemas, where they are not its state's:
         as a subgraph, it takes the first from its parent and gives back the second."""
         bp = self.bp
         if self.root or not isinstance(bp.state, type):
-            return {}
+            return ()
         state = list(_annotations(bp.state))
-        out: dict[str, tuple[str, ...]] = {}
+        out: list[Part[Schema]] = []
         given = bp.output_schema
         if isinstance(given, type) and list(_annotations(given)) != state:
-            out["output_keys"] = tuple(_annotations(given))
+            out.append(Part(Schema("output", tuple(_annotations(given)))))
         taken = bp.input_schema if isinstance(bp.input_schema, type) else bp.state
         if out or self.private or list(_annotations(taken)) != state:
             # a subgraph takes its input schema's keys (by default its state's) only: never
             # its private channels, which its output schema or its nodes' schemas made
-            out["input_keys"] = tuple(_annotations(taken))
-        return out
+            out.append(Part(Schema("input", tuple(_annotations(taken)))))
+        return tuple(out)
 
     def node(self, record: NodeRecord) -> NodeSpec:
-        loc = ("nodes", record.name)
-        self.mark(loc, record.span)
         action = record.action
         common: dict[str, Any] = {"name": record.name}
         if record.metadata:
@@ -165,7 +156,7 @@ class _Lowering:
             known = {node.name for node in self.bp.nodes} | {END}
             common["destinations"] = tuple(name for name, _ in record.destinations if name in known)
         if is_compiled_graph(action):
-            # its own input and output schemas are its spec's (see `io_keys`)
+            # its own input and output schemas are its spec's (see `schemas`)
             return self.spec_of_node(
                 record, {**common, "subgraph": self.child_ref(action.blueprint)}
             )
@@ -244,8 +235,14 @@ class _Lowering:
                 )
         return ok
 
-    def branch(self, index: int, record: BranchRecord) -> BranchSpec:
-        self.mark(("branches", index), record.span)
+    def _reads_state(self, source: str) -> bool:
+        """Whether node ``source`` reads the state (no schema of its own), which a router
+        after it without an annotation then reads too."""
+        found = [r for r in self.bp.nodes if r.name == source]
+        schema = _node_schema(found[0]) if found else None
+        return schema is None or schema is self.bp.state
+
+    def branch(self, record: BranchRecord) -> BranchSpec:
         path = _runnable_call(record.path) if is_runnable(record.path) else record.path
         what = f"the router of `{_show(record.source)}`"
         anywhere = (*self.bp.node_names(), END)
@@ -267,6 +264,12 @@ class _Lowering:
         ):
             # LangGraph gives a router the keys of its own schema only
             call = _narrowed_router(call, tuple(_annotations(schema)))
+        elif self.private and (
+            schema is self.bp.state or (schema is None and self._reads_state(record.source))
+        ):
+            # the private channels are not the state's: a router reading the state (its own
+            # annotation's, or by default its node's) sees the state's keys only, as in LangGraph
+            call = _narrowed_router(call, tuple(_annotations(self.bp.state)))
         router = _call_ref(call, "router", _name_of(path))
         if path_map is None:
             # as in LangGraph, a router that says nothing may go anywhere

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Generator, Iterator, Mapping, Sequence
 from types import ModuleType
 from typing import Any, NamedTuple
+
+from flowc.runtime._sansio import drive_async, drive_sync
 
 from ._chunks import _root_result, _root_value
 
@@ -100,17 +102,7 @@ class _ThreadState:
         of its subgraph (else the config of the subgraph's checkpoints).
         """
         saver = self._saver()
-        saved = saver.get_tuple(_thread_config(config))
-        from flowc.runtime import _state  # its savers' code imports asyncio
-
-        state = _state.state_of(
-            _state.plan_at(self.module.PLAN, config),
-            saver,
-            config,
-            saved,
-            live=_live(config),
-            recurse=subgraphs,
-        )
+        state = drive_sync(self._reading(config, subgraphs), lambda _, at: saver.get_tuple(at))
         return _langgraph_snapshot(state, self._root)
 
     async def aget_state(
@@ -118,18 +110,23 @@ class _ThreadState:
     ) -> StateSnapshot:
         """Async twin of :meth:`get_state`."""
         saver = self._saver()
-        saved = await saver.aget_tuple(_thread_config(config))
+        steps = self._reading(config, subgraphs)
+        state = await drive_async(steps, lambda _, at: saver.aget_tuple(at))
+        return _langgraph_snapshot(state, self._root)
+
+    def _reading(
+        self, config: Mapping[str, Any], subgraphs: bool
+    ) -> Generator[tuple[str, Any], Any, Any]:
+        """The thread's state read sans I/O: its checkpoint, then its due subgraph tasks'."""
+        saved = yield "get_tuple", _thread_config(config)
         from flowc.runtime import _state  # its savers' code imports asyncio
 
-        state = await _state.astate_of(
-            _state.plan_at(self.module.PLAN, config),
-            saver,
-            config,
-            saved,
-            live=_live(config),
-            recurse=subgraphs,
+        plan = _state.plan_at(self.module.PLAN, config)
+        return (
+            yield from _state.reading_state(
+                plan, config, saved, live=_live(config), recurse=subgraphs
+            )
         )
-        return _langgraph_snapshot(state, self._root)
 
     def get_state_history(
         self,

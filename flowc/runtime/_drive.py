@@ -16,11 +16,12 @@ typed facade over them is :class:`~._graph.Graph`.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Generator, Iterator, Sequence
+from collections.abc import AsyncIterator, Generator, Iterator, Mapping, Sequence
 from typing import Any, cast
 
 from ._engine import Engine, Node, Plan, Request, Writes
 from ._persist import CHECKPOINTER
+from ._steps import _PUSH
 from .config import Config
 from .control import Command, ParentCommand, as_command
 from .events import Event, StreamMode, UpdatesEvent
@@ -177,7 +178,7 @@ def invoke(plan: Plan, input: Any, config: Config | None) -> dict[str, Any]:
     # a root run streams nothing here; a nested one hands its parent what it wants
     for _ in events if run.parent is None else run.split(events):
         pass
-    return cast(dict[str, Any], run.result)
+    return cast(dict[str, Any], plan.output(run.result))
 
 
 async def ainvoke(plan: Plan, input: Any, config: Config | None) -> dict[str, Any]:
@@ -187,7 +188,7 @@ async def ainvoke(plan: Plan, input: Any, config: Config | None) -> dict[str, An
     events = adrive(plan, run, values, wrote, input)
     async for _ in events if run.parent is None else run.asplit(events):
         pass
-    return cast(dict[str, Any], run.result)
+    return cast(dict[str, Any], plan.output(run.result))
 
 
 def start(plan: Plan, run: Run, input: Any) -> tuple[dict[str, Any], bool]:
@@ -246,7 +247,12 @@ def subgraph_node(
 
     def begin(task: Task, inp: Any, values: dict[str, Any]) -> tuple[Run, dict[str, Any], bool]:
         run = Run.nested(child.name, task, stateful=child.stateful)
-        if instance:
+        if task.triggers == _PUSH:
+            # a Send's argument is the subgraph's input as it is (its keys the subgraph has),
+            # not the keys it shares with this graph, as LangGraph gives it
+            given = inp if isinstance(inp, Mapping) else shared_input(inp, child.fields)
+            state = {key: given[key] for key in child.fields if key in given}
+        elif instance:
             state = shared_input(inp, taken)
         else:
             state = {key: values[key] for key in taken if key in values}

@@ -193,6 +193,8 @@ class Graph(
         # a root run streams nothing here; a nested one hands its parent what it wants
         for _ in events if run.parent is None else run.split(events):
             pass
+        if plan.outputs is not None:
+            return plan.output(run.result)  # type: ignore[return-value]
         return run.result  # type: ignore[return-value]
 
     async def ainvoke(
@@ -2421,6 +2423,8 @@ class GraphWithSubgraphs(
         # a root run streams nothing here; a nested one hands its parent what it wants
         for _ in events if run.parent is None else run.split(events):
             pass
+        if plan.outputs is not None:
+            return plan.output(run.result)  # type: ignore[return-value]
         return run.result  # type: ignore[return-value]
 
     async def ainvoke(

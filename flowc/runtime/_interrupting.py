@@ -136,7 +136,10 @@ class Interrupting(Supersteps):
 
     def breaks_before(self, names: frozenset[str], ready: tuple[Node, ...]) -> bool:
         """Whether ``interrupt_before`` names a task of the next superstep: one of ``ready``,
-        or a node a ``Send`` goes to (LangGraph stops before those too)."""
+        or a node a ``Send`` goes to (LangGraph stops before those too). A deferred node that
+        waits while others run (:meth:`hold`) is no task of it."""
+        if self.plan.deferring:
+            ready = tuple(node for node in ready if not node.defer) or ready
         return self.breakpoint(names, ready) or (
             bool(names) and any(send.node in names for send in self.pushes)
         )

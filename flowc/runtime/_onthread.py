@@ -50,6 +50,11 @@ from ._steps import (
     _resuming,
 )
 
+SCRATCH = "__flowc_scratch_thread"
+"""The configurable key that marks a run's thread as scratch: a saver of the run's own, made
+by a caller (the drop-in) so that a graph without a checkpointer can stop at an interrupt or a
+breakpoint as LangGraph's does; nothing can resume it, and it streams no checkpoints."""
+
 REPLAY = "__flowc_replay"
 """The configurable key of a root run's :class:`Replay`, which its nested runs inherit."""
 
@@ -110,12 +115,14 @@ class OnThread(Interrupting):
                 "a graph with a checkpointer needs a thread to run on: pass "
                 'config={"configurable": {"thread_id": ...}}'
             )
+        # a scratch thread (see SCRATCH) is the run's own business: no checkpoint streams
+        scratch = configurable.get(SCRATCH) is not None
         thread = self.thread = run.thread = Thread(
             configurable[CHECKPOINTER],
             run.config,
             self.plan.fields,
-            stream="checkpoints" in run.modes,
-            debug=run.debug,
+            stream="checkpoints" in run.modes and not scratch,
+            debug=run.debug and not scratch,
             durability=configurable.get(DURABILITY) or "async",
             subgraphs=self.plan.subgraphs,
             schema=self.plan.schema,
@@ -172,12 +179,13 @@ class OnThread(Interrupting):
         outer = parent.run.thread
         if outer is None:
             return None
+        streamed = SCRATCH not in (run.config.get("configurable") or ())
         thread = self.thread = run.thread = Thread(
             outer.saver,
             outer.config,
             self.plan.fields,
-            stream="checkpoints" in run.modes,
-            debug=run.debug,
+            stream=streamed and "checkpoints" in run.modes,
+            debug=streamed and run.debug,
             durability=outer.durability,
             subgraphs=self.plan.subgraphs,
             schema=self.plan.schema,
@@ -187,6 +195,8 @@ class OnThread(Interrupting):
             event_ns=run.ns,
             mapped=outer.mapped,
         )
+        # the root run's config keys go into its subgraphs' checkpoint metadata too
+        thread.extras = outer.extras
         if self.plan.codecs:
             check_codecs(self.plan.name, self.plan.codecs, self.plan.schema, thread.saver)
         self.node_finished = (run.config.get("configurable") or {}).get(NODE_FINISHED)
@@ -244,6 +254,16 @@ class OnThread(Interrupting):
         )
         # savers keep only channels that were written: the others have their start values
         saved = self.plan.stored(saved)
+        # a key the thread never wrote starts as the input's start made it (a reducer's empty
+        # start), also for a state class whose required fields leave `stored` no empty start
+        fresh = {key: value for key, value in values.items() if key not in saved}
+        if fresh and isinstance(given, Mapping):
+            fresh = {key: value for key, value in fresh.items() if key not in given}
+            saved = {
+                key: saved[key] if key in saved else fresh[key]
+                for key in self.plan.fields
+                if key in saved or key in fresh
+            }
         thread.saved = dict(saved)
         values.clear()
         values.update(saved)
@@ -398,7 +418,7 @@ class OnThread(Interrupting):
             self.writes[task] = (task, update, goto)
             # the next checkpoint holds them as it holds the writes of the tasks that run
             thread.written.update(update or ())
-            thread.written.update(BRANCH + name for name in goto)
+            thread.written.update(BRANCH + name if type(name) is str else TASKS for name in goto)
             if run.updates:
                 yield ReplayedUpdatesEvent(task.name, update, run.ns)
 

@@ -34,10 +34,13 @@ from ._thread_keys import (
     _config,
     _root_checkpoint_id,
     _subgraph_checkpoints,
+    config_metadata,
     next_of,
     subgraph_state,
     task_id,
+    with_config_metadata,
 )
+from .control import Command, Send
 from .events import Event
 from .fingerprint import SCHEMA_KEY, StateSchema, check_codecs, check_schema, schema_entry
 
@@ -94,7 +97,7 @@ def saver_sends(saver: Any, sends: Sequence[Any]) -> list[Any]:
             return [
                 types.Send(
                     send.node,
-                    send.arg,
+                    _langgraph_arg(send.arg, types),
                     timeout=None
                     if send.timeout is None
                     else types.TimeoutPolicy(**send.timeout._asdict()),
@@ -116,6 +119,22 @@ def saver_interrupts(saver: Any, interrupts: tuple[Any, ...]) -> tuple[Any, ...]
                 for i in interrupts
             )
     return interrupts
+
+
+def _langgraph_arg(value: Any, types: Any) -> Any:
+    """A ``Send``'s argument with flowc's ``Send`` and ``Command`` in it made LangGraph's
+    (a ``Send`` may carry a ``Command`` whose ``goto`` sends on), which its serializer knows."""
+    cls = type(value)
+    if cls is Send:
+        return types.Send(value.node, _langgraph_arg(value.arg, types))
+    if cls is Command:
+        goto = value.goto
+        if isinstance(goto, list | tuple):
+            goto = type(goto)(_langgraph_arg(item, types) for item in goto)
+        else:
+            goto = _langgraph_arg(goto, types)
+        return types.Command(graph=value.graph, update=value.update, resume=value.resume, goto=goto)
+    return value
 
 
 class Thread(_Reopening):
@@ -140,6 +159,7 @@ class Thread(_Reopening):
         "drain",
         "durability",
         "event_ns",
+        "extras",
         "fields",
         "fresh",
         "given",
@@ -205,6 +225,7 @@ class Thread(_Reopening):
         self.fields = fields
         self.stream = stream
         self.debug = debug
+        self.extras = config_metadata(config)  # what the config adds to stored metadata
         self.config: dict[str, Any] = {
             "configurable": {"thread_id": self.thread_id, "checkpoint_ns": self.ns}
         }
@@ -344,6 +365,8 @@ class Thread(_Reopening):
         for target in goto:
             if type(target) is str:
                 writes.append((BRANCH + target, None))
+            else:  # a Send: a resume that does not rerun the task sends it from this write
+                writes.append((TASKS, saver_sends(self.saver, (target,))[0]))
         self.written.update(channel for channel, _ in writes)
         if self.untracked and writes:
             writes = [
@@ -401,6 +424,7 @@ class Thread(_Reopening):
         fresh = self.fresh
         # what changed since the stored parent: under "exit", all that changed in the run
         new_versions = {ch: v for ch, v in checkpoint["channel_versions"].items() if ch in fresh}
+        metadata = with_config_metadata(metadata, self.extras)
         saved = dict(self.saver.put(self._told(self.stored), checkpoint, metadata, new_versions))
         self.stored = saved
         fresh.clear()

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Generator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
+from ._io_keys import cut_input
+from ._io_keys import keyed_input as keyed_input  # the engine imports it from here
 from ._sequenced import sequenced
 from .config import DEFAULT_RECURSION_LIMIT
 from .control import PARENT, ParentCommand, as_command, as_send
@@ -234,29 +236,6 @@ class Node:
         if error_handler is not None:
             self.handler = error_handler
 
-    def timed_for_send(self, timeout: Any) -> Node:
-        """This node as a ``Send`` with a timeout of its own runs it: each attempt of its
-        async call limited by ``timeout`` (LangGraph's ``Send(..., timeout=)``, which takes the
-        place of the node's own timeout); its retries as the node's."""
-        known = self.sent_timed
-        if known is not None and timeout in known:
-            return known[timeout]
-        import copy
-
-        from .policies import aretrying, sync_timeout_message, timed
-
-        clone = copy.copy(self)
-        clone.sent_timed = None
-        if self.base_acall is not None:
-            clone.acall = timed(timeout, self.name, self.base_acall)
-            if self.retry:
-                clone.acall = aretrying(self.retry, clone.acall)
-        clone.call = _failing_call(sync_timeout_message(self.name))
-        clone.plain = None
-        clone.stream = None
-        self.sent_timed = {**(known or {}), timeout: clone}
-        return clone
-
     def __repr__(self) -> str:
         return f"Node({self.name!r})"
 
@@ -322,6 +301,9 @@ class Plan:
             saver keeps, holds them (LangGraph's ``UntrackedValue``).
         step_timeout: the seconds a superstep may take (the spec's ``step_timeout``),
             unless a run's config says otherwise.
+        inputs: the keys an input may set (the spec's ``input_schema``): a run ignores
+            its input's other keys, as LangGraph does.
+        outputs: the keys ``invoke`` returns (the spec's ``output_schema``).
     """
 
     __slots__ = (
@@ -346,6 +328,7 @@ class Plan:
         "merge_writes",
         "name",
         "nodes",
+        "outputs",
         "overwrites",
         "plain_keys",
         "recursion_limit",
@@ -379,6 +362,8 @@ class Plan:
         codecs: tuple[tuple[str, str], ...] = (),
         untracked: frozenset[str] = frozenset(),
         step_timeout: float | None = None,
+        inputs: frozenset[str] | None = None,
+        outputs: tuple[str, ...] | None = None,
     ) -> None:
         self.name = name
         self.schema = schema
@@ -420,6 +405,10 @@ class Plan:
         self.limit = DEFAULT_RECURSION_LIMIT if recursion_limit is None else recursion_limit
         """The recursion limit of a run that sets none."""
         self.start = start or self._start
+        if inputs is not None:
+            self.start = cut_input(self.start, inputs)
+        self.outputs = outputs
+        """The keys ``invoke`` returns, when not every key of the state (see :meth:`output`)."""
         self.subgraphs = frozenset(node.name for node in nodes if node.stream is not None)
         """The nodes that run a subgraph (their tasks' states are the subgraphs')."""
         self.stateful = False
@@ -470,11 +459,18 @@ class Plan:
         A key never written has the value an empty input starts it with (an
         empty list for a list reducer, as LangGraph's channels start), if any.
         """
+        refused = (EmptyInputError, InvalidInputError, TypeError, ValueError)
         try:
             state = self.start({})[0]
-        except (EmptyInputError, InvalidInputError, TypeError, ValueError):
-            # a state whose class requires fields has no empty start
-            state = {}
+        except refused:
+            # a state whose class requires fields has no empty start: start from what the
+            # checkpoint holds, for the empty starts of the keys it does not (its values are
+            # then taken as they are)
+            try:
+                held = {key: channels[key] for key in self.fields if key in channels}
+                state = self.start(held)[0] if held else {}
+            except refused:
+                state = {}
         state.update((key, channels[key]) for key in self.fields if key in channels)
         return {key: state[key] for key in self.fields if key in state}
 
@@ -484,6 +480,14 @@ class Plan:
             input = self.checked_input(input)
         # into an empty state every key is written as it is, in declaration order
         return {key: input[key] for key in self.fields if key in input}, bool(input)
+
+    def output(self, values: dict[str, Any] | None) -> dict[str, Any] | None:
+        """What ``invoke`` returns of a run's final ``values``: the output keys, in their
+        order, as LangGraph reads its output schema's channels."""
+        keys = self.outputs
+        if keys is None or values is None:
+            return values
+        return {key: values[key] for key in keys if key in values}
 
     def checked_input(self, input: Any) -> Mapping[str, Any]:
         """A run's input, checked: a mapping of the state's keys.
@@ -596,21 +600,3 @@ class Plan:
         ordered = [(key, values[key]) for key in self.fields if key in values]
         values.clear()
         values.update(ordered)
-
-
-def keyed_input(
-    keys: tuple[str, ...], defaults: Mapping[str, Any] | None = None
-) -> Callable[[dict[str, Any]], dict[str, Any]]:
-    """What a node with an input schema of its own receives: only those keys."""
-    if defaults:
-
-        def with_defaults(values: dict[str, Any]) -> dict[str, Any]:
-            state = {**defaults, **values}
-            return {key: state[key] for key in keys if key in state}
-
-        return with_defaults
-
-    def only(values: dict[str, Any]) -> dict[str, Any]:
-        return {key: values[key] for key in keys if key in values}
-
-    return only

@@ -193,9 +193,18 @@ class Resumed:
         return list(status.answers) if status is not None else []
 
 
-def stored_goto(output: Sequence[tuple[str, Any]]) -> tuple[str, ...]:
-    """Where a finished task's stored writes lead (its ``branch:to:`` writes)."""
-    return tuple(channel[len(BRANCH) :] for channel, _ in output if channel.startswith(BRANCH))
+def stored_goto(output: Sequence[tuple[str, Any]]) -> tuple[Any, ...]:
+    """Where a finished task's stored writes lead: its ``branch:to:`` writes, and the ``Send`` s
+    of its ``__pregel_tasks`` writes, in the order it wrote them (a goto, as a router's)."""
+    out: list[str | Send] = []
+    for channel, value in output:
+        if channel.startswith(BRANCH):
+            out.append(channel[len(BRANCH) :])
+        elif channel == TASKS:
+            send = as_send(value)
+            if send is not None:
+                out.append(send)
+    return tuple(out)
 
 
 def stored_update(

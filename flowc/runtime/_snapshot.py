@@ -8,7 +8,7 @@ parent_config, tasks, interrupts); :func:`state_of` loads and reads one.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Generator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -21,6 +21,7 @@ from ._persist import (
     subgraph_state,
     task_id,
 )
+from ._sansio import drive_async, drive_sync
 from .control import as_send
 
 ValuesT = TypeVar("ValuesT")
@@ -87,30 +88,35 @@ def subgraph_tasks(plan: Plan, saved: Any) -> list[tuple[str, Plan, dict[str, An
     return out
 
 
+def reading_state(
+    plan: Plan, config: Mapping[str, Any], saved: Any, *, live: bool, recurse: bool
+) -> Generator[tuple[str, Any], Any, StateSnapshot[Any]]:
+    """:func:`state_of`'s rules, sans I/O: yields ``("get_tuple", config)`` for each due
+    subgraph task's checkpoint it reads and is sent the saver's answer."""
+    children: dict[str, Any] = {}
+    if recurse:
+        for tid, child, child_config in subgraph_tasks(plan, saved):
+            found = yield "get_tuple", child_config
+            children[tid] = yield from reading_state(
+                child, child_config, found, live=True, recurse=True
+            )
+    return snapshot(plan, config, saved, live=live, children=children)
+
+
 def state_of(
     plan: Plan, saver: Any, config: Mapping[str, Any], saved: Any, *, live: bool, recurse: bool
 ) -> StateSnapshot[Any]:
     """:func:`snapshot`, with each due subgraph task's state read from its checkpoints if ``recurse``."""
-    children: dict[str, Any] = {}
-    if recurse:
-        for tid, child, child_config in subgraph_tasks(plan, saved):
-            found = saver.get_tuple(child_config)
-            children[tid] = state_of(child, saver, child_config, found, live=True, recurse=True)
-    return snapshot(plan, config, saved, live=live, children=children)
+    steps = reading_state(plan, config, saved, live=live, recurse=recurse)
+    return drive_sync(steps, lambda _, child_config: saver.get_tuple(child_config))
 
 
 async def astate_of(
     plan: Plan, saver: Any, config: Mapping[str, Any], saved: Any, *, live: bool, recurse: bool
 ) -> StateSnapshot[Any]:
     """Async twin of :func:`state_of`."""
-    children: dict[str, Any] = {}
-    if recurse:
-        for tid, child, child_config in subgraph_tasks(plan, saved):
-            found = await saver.aget_tuple(child_config)
-            children[tid] = await astate_of(
-                child, saver, child_config, found, live=True, recurse=True
-            )
-    return snapshot(plan, config, saved, live=live, children=children)
+    steps = reading_state(plan, config, saved, live=live, recurse=recurse)
+    return await drive_async(steps, lambda _, child_config: saver.aget_tuple(child_config))
 
 
 def _with_map(config: dict[str, Any], parents: Mapping[str, str]) -> dict[str, Any]:

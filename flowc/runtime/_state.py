@@ -30,7 +30,8 @@ from ._persist import (
     task_id,
 )
 from ._sansio import drive_async, drive_sync
-from ._snapshot import StateSnapshot, TaskState, astate_of, snapshot, state_of
+from ._snapshot import StateSnapshot, TaskState, astate_of, reading_state, snapshot, state_of
+from ._thread_keys import config_metadata, with_config_metadata
 from ._update_plan import (
     COPY,
     END,
@@ -59,6 +60,7 @@ __all__ = [
     "astate_of",
     "aupdate_state",
     "plan_update",
+    "reading_state",
     "snapshot",
     "state_of",
     "update_state",
@@ -245,6 +247,7 @@ def _updating(
     _check_supersteps(supersteps)
     plan = plan_at(plan, config)
     current = _thread(config)
+    extras = config_metadata(config)
     for index, updates in enumerate(supersteps):
         saved = yield "get_tuple", (current,)
         if saved is not None:
@@ -256,6 +259,7 @@ def _updating(
         special = _special(updates)
         if special == COPY:
             parent, checkpoint, metadata = _copy(saved)
+            metadata = with_config_metadata(metadata, extras)
             current = dict((yield "put", (parent, checkpoint, metadata, {})))
             continue
         if special == END:
@@ -295,7 +299,7 @@ def _updating(
                     (
                         planned.parent_config,
                         planned.checkpoint,
-                        planned.metadata,
+                        with_config_metadata(planned.metadata, extras),
                         planned.new_versions,
                     ),
                 )

@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 
 from ._plan import Goto, Node, Plan, Writes
 
+Failure = tuple[str, BaseException]
+"""A failed task: its node's name and its error (what an error handler is given)."""
+
 
 def body(
     task: Task, inp: Any, values: dict[str, Any], node: Node, plan: Plan
@@ -57,34 +60,20 @@ def body(
 
 
 def rescue_body(
-    task: Task,
-    inp: Any,
-    values: dict[str, Any],
-    node: Node,
-    plan: Plan,
-    failed: str,
-    error: BaseException,
+    task: Task, inp: Any, values: dict[str, Any], node: Node, plan: Plan, failure: Failure
 ) -> tuple[Writes, Goto]:
-    """Run error handler ``node`` for the failed node ``failed``: its writes and its goto.
-
-    A handler's ``call`` takes the failure as a fourth argument: ``(failed, error)``.
-    """
-    result = node.call(task, inp, values, (failed, error))  # type: ignore[call-arg]
+    """Run error handler ``node`` for ``failure`` (the failed node's name, its error): its
+    writes and its goto. A handler's ``call`` takes the failure as a fourth argument."""
+    result = node.call(task, inp, values, failure)  # type: ignore[call-arg]
     return plan.outcome(node.name, result)
 
 
 async def arescue_body(
-    task: Task,
-    inp: Any,
-    values: dict[str, Any],
-    node: Node,
-    plan: Plan,
-    failed: str,
-    error: BaseException,
+    task: Task, inp: Any, values: dict[str, Any], node: Node, plan: Plan, failure: Failure
 ) -> tuple[Writes, Goto]:
     """Async twin of :func:`rescue_body`."""
     assert node.acall is not None
-    result = await node.acall(task, inp, values, (failed, error))  # type: ignore[call-arg]
+    result = await node.acall(task, inp, values, failure)  # type: ignore[call-arg]
     return plan.outcome(node.name, result)
 
 

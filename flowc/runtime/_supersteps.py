@@ -148,7 +148,7 @@ class Policies(EngineState):
                 rescuer.emit(CustomEvent(chunk, ns))
 
             rescuer._writer = writer
-        args = (inp, self.values, handler, self.plan, task.name, error)
+        args = (inp, self.values, handler, self.plan, (task.name, error))
         assert self.rescues is not None
         if not asynchronous:
             self.rescues.append((rescuer, rescue_body, args))
@@ -261,7 +261,9 @@ class Supersteps(Policies):
         for index, send in enumerate(self.pushes):
             node = nodes[send.node]
             if send.timeout is not None:
-                node = node.timed_for_send(send.timeout)
+                from .policies import timed_for_send
+
+                node = timed_for_send(node, send.timeout)
             task = _PushTask(run, node.name, step, _PUSH, ignore, node.metadata, node.tags)
             task.path = ("__pregel_push", index, False)
             # tasks of one node sent twice in a step have ids of their own

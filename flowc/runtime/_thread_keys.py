@@ -35,6 +35,50 @@ def task_id(checkpoint_id: str, ns: str, name: str, kind: str = "pull") -> TaskI
     return TaskId(f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:]}")
 
 
+_NOT_METADATA: Final = frozenset(
+    {
+        "thread_id",
+        "checkpoint_id",
+        "checkpoint_ns",
+        "checkpoint_map",
+        "langgraph_step",
+        "langgraph_node",
+        "langgraph_triggers",
+        "langgraph_path",
+        "langgraph_checkpoint_ns",
+    }
+)
+
+
+def config_metadata(config: Mapping[str, Any]) -> dict[str, Any]:
+    """What a run's config adds to each checkpoint's metadata, as LangGraph's savers add it.
+
+    The scalar values of its ``metadata`` and ``configurable`` (strings, numbers,
+    booleans), but for the thread's own keys and those starting with ``__``; a key
+    of ``metadata`` wins over one of ``configurable``, and the checkpoint's own
+    metadata over both (the saver's ``get_checkpoint_metadata``).
+    """
+    out: dict[str, Any] = {}
+    for part in (config.get("metadata"), config.get("configurable")):
+        if not part:
+            continue
+        for key, value in part.items():
+            if key in out or key in _NOT_METADATA or key.startswith("__"):
+                continue
+            if isinstance(value, str):
+                out[key] = value.replace("\u0000", "")
+            elif isinstance(value, int | float):  # bool is an int
+                out[key] = value
+    return out
+
+
+def with_config_metadata(metadata: dict[str, Any], extras: Mapping[str, Any]) -> dict[str, Any]:
+    """``metadata`` with ``extras`` (see :func:`config_metadata`) for the keys it lacks."""
+    if not extras:
+        return metadata
+    return {**metadata, **{k: v for k, v in extras.items() if k not in metadata}}
+
+
 def next_of(channel_values: Mapping[str, Any]) -> tuple[str, ...]:
     """The nodes a stored checkpoint says are due, in LangGraph's order (by name)."""
     due = [key[len(BRANCH) :] for key in channel_values if key.startswith(BRANCH)]

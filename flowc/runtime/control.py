@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Generic, TypeVar
 
+from ._eventclass import _DataclassAttribute
+
 if TYPE_CHECKING:
     from dataclasses import dataclass
 else:
@@ -31,6 +33,16 @@ else:
 
 PARENT: Final = "__parent__"
 """``Command(graph=PARENT)``: the command is for the graph that runs this one as a subgraph."""
+
+
+_COMMAND_FIELDS: dict[str, Any] = {
+    "__annotations__": {"graph": "Any", "update": "Any", "resume": "Any", "goto": "Any"},
+    "graph": None,
+    "update": None,
+    "resume": None,
+    "goto": (),
+}
+"""The fields of :class:`Command` as a dataclass's (see ``Command.__dataclass_fields__``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +107,11 @@ class Command(Generic[N]):
     __slots__ = ("goto", "graph", "resume", "update")
 
     PARENT: ClassVar[str] = PARENT
+
+    # LangGraph's Command is a dataclass, and node code calls `dataclasses.replace` on one it
+    # was sent: the fields that reads are made on first use (a runner imports no dataclasses)
+    __dataclass_fields__: ClassVar[Any] = _DataclassAttribute(_COMMAND_FIELDS)
+    __dataclass_params__: ClassVar[Any] = _DataclassAttribute(_COMMAND_FIELDS)
 
     def __init__(
         self,

@@ -22,6 +22,8 @@ from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from typing import Any, NamedTuple, TypeVar
 
 from .config import CACHE
+from .control import ParentCommand
+from .interrupts import GraphInterrupt
 
 __all__ = [
     "CACHE",
@@ -121,9 +123,14 @@ def _retries_on(policy: RetryPolicy, exc: Exception) -> bool:
     )
 
 
+_CONTROL = (GraphInterrupt, ParentCommand)
+"""What a node raises to steer the run, never retried (LangGraph's ``GraphBubbleUp`` and
+``ParentCommand``): an interrupt stops the run, a command goes to the parent graph."""
+
+
 def matching_policy(policies: Sequence[RetryPolicy], exc: BaseException) -> RetryPolicy | None:
     """The first of ``policies`` that retries on ``exc``, if any (only an ``Exception`` is)."""
-    if not isinstance(exc, Exception):
+    if not isinstance(exc, Exception) or isinstance(exc, _CONTROL):
         return None
     for policy in policies:
         if _retries_on(policy, exc):
@@ -485,3 +492,28 @@ def timed(
                 task._writer = writer
 
     return attempt
+
+
+def timed_for_send(node: Any, timeout: TimeoutPolicy) -> Any:
+    """``node`` as a ``Send`` with a timeout of its own runs it (LangGraph's ``Send(...,
+    timeout=)``, which takes the place of the node's own timeout): each attempt of its async
+    call limited by ``timeout``, its retries as the node's; a sync run of it fails as a timed
+    node's does. Made once per node and timeout."""
+    known = node.sent_timed
+    if known is not None and timeout in known:
+        return known[timeout]
+    import copy
+
+    from ._plan import _failing_call
+
+    clone = copy.copy(node)
+    clone.sent_timed = None
+    if node.base_acall is not None:
+        clone.acall = timed(timeout, node.name, node.base_acall)
+        if node.retry:
+            clone.acall = aretrying(node.retry, clone.acall)
+    clone.call = _failing_call(sync_timeout_message(node.name))
+    clone.plain = None
+    clone.stream = None
+    node.sent_timed = {**(known or {}), timeout: clone}
+    return clone

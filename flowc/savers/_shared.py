@@ -66,6 +66,20 @@ class CheckpointRow:
     run_id: str | None = None
     """The metadata's ``run_id`` (a column of its own, for ``delete_for_runs``)."""
 
+    def columns(self) -> tuple[Any, ...]:
+        """The row's values in its fields' order: the columns of the SQL savers' inserts."""
+        return (
+            self.thread_id,
+            self.checkpoint_ns,
+            self.checkpoint_id,
+            self.parent_checkpoint_id,
+            self.type,
+            self.body,
+            self.metadata_type,
+            self.metadata,
+            self.run_id,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class WriteRow:

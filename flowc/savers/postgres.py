@@ -14,13 +14,15 @@ Needs the ``postgres`` extra: ``pip install 'flowc[postgres]'``.
 from __future__ import annotations
 
 import asyncio
+import functools
 import threading
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from typing import Any
+from collections.abc import AsyncIterator, Generator, Iterator, Mapping, Sequence
+from typing import Any, TypeVar
 
 from psycopg import AsyncConnection, Connection
 from psycopg_pool import AsyncConnectionPool, ConnectionPool
 
+from flowc.runtime._sansio import drive_async, drive_sync
 from flowc.runtime.checkpoint import (
     BaseCheckpointSaver,
     ChannelVersions,
@@ -30,56 +32,33 @@ from flowc.runtime.checkpoint import (
     CheckpointTuple,
     SerializerProtocol,
     check_prune_strategy,
-    metadata_matches,
-    thread_of,
 )
 
 from . import _sql
 from ._postgres_sql import (
-    _DELETES,
-    _GET_BLOBS,
-    _GET_LATEST,
-    _GET_MANY_BLOBS,
-    _GET_MANY_WRITES,
-    _GET_ONE,
-    _GET_WRITES,
-    _INSERT_WRITE,
-    _PUT_BLOB,
-    _PUT_CHECKPOINT,
     _SETUP,
-    _UPSERT_WRITE,
+)
+from ._postgres_steps import (
+    Step,
+    aanswer,
+    answer,
+    deleting,
+    getting,
+    listing,
+    putting,
+    row_of,
+    writing,
 )
 from ._shared import (
     CheckpointRow,
-    WriteRow,
-    assemble,
-    assemble_many,
-    decode_body,
-    metadata_of,
     split_checkpoint,
     split_writes,
-    versions_of,
 )
 from ._sql import SCHEMA_VERSION
 
 __all__ = ["PostgresSaver"]
 
-
-def _row(found: Sequence[Any]) -> CheckpointRow:
-    return CheckpointRow(
-        found[0],
-        found[1],
-        found[2],
-        found[3],
-        found[4],
-        bytes(found[5]),
-        found[6],
-        bytes(found[7]),
-    )
-
-
-def _write_args(where: tuple[str, str, str], w: WriteRow) -> tuple[Any, ...]:
-    return (*where, w.task_id, w.idx, w.channel, w.type, w.data, w.task_path)
+T = TypeVar("T")
 
 
 def _stored_config(row: CheckpointRow) -> dict[str, Any]:
@@ -234,19 +213,22 @@ class PostgresSaver(BaseCheckpointSaver):
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
 
+    def _run(self, steps: Generator[Step, Any, T]) -> T:
+        """Run an operation's statements in one transaction on the sync pool."""
+        with self._sync_pool().connection() as conn, conn.transaction():
+            return drive_sync(steps, functools.partial(answer, conn))
+
+    async def _arun(self, steps: Generator[Step, Any, T]) -> T:
+        """:meth:`_run` on the async pool."""
+        pool = await self._async_pool()
+        async with pool.connection() as conn, conn.transaction():
+            return await drive_async(steps, functools.partial(aanswer, conn))
+
     # sync --------------------------------------------------------------------------------
 
     def get_tuple(self, config: CheckpointConfig) -> CheckpointTuple | None:
         """The checkpoint ``config`` names, or the thread's latest."""
-        thread_id, ns, checkpoint_id = thread_of(config)
-        with self._sync_pool().connection() as conn, conn.transaction():
-            if checkpoint_id is None:
-                found = conn.execute(_GET_LATEST, (thread_id, ns)).fetchone()
-            else:
-                found = conn.execute(_GET_ONE, (thread_id, ns, checkpoint_id)).fetchone()
-            if found is None:
-                return None
-            return self._load(conn, _row(found))
+        return self._run(getting(self.serde, config))
 
     def latest(self, ns: str = "") -> Iterator[tuple[str, str, dict[str, Any]]]:
         """Each thread's latest checkpoint in namespace ``ns``, without its values.
@@ -255,7 +237,7 @@ class PostgresSaver(BaseCheckpointSaver):
         --against-db`` compares a spec's state schema with.
         """
         with self._sync_pool().connection() as conn, conn.transaction():
-            rows = [_row(found) for found in conn.execute(_sql.latest_query("%s"), (ns,))]
+            rows = [row_of(found) for found in conn.execute(_sql.latest_query("%s"), (ns,))]
         return _sql.latest_bodies(self.serde, rows)
 
     def list(
@@ -267,20 +249,7 @@ class PostgresSaver(BaseCheckpointSaver):
         limit: int | None = None,
     ) -> Iterator[CheckpointTuple]:
         """Checkpoints newest first (see :meth:`BaseCheckpointSaver.list`)."""
-        query, args = _sql.list_query(config, before, limit, bool(filter), "%s")
-        with self._sync_pool().connection() as conn, conn.transaction():
-            found = _matching(self.serde, conn.execute(query, args).fetchall(), filter, limit)
-            blobs: dict[tuple[str, str], list[Any]] = {}
-            writes: dict[tuple[str, str], list[Any]] = {}
-            for (thread_id, ns), (pairs, ids) in _wanted(self.serde, found).items():
-                channels, versions = [p[0] for p in pairs], [p[1] for p in pairs]
-                blobs[(thread_id, ns)] = conn.execute(
-                    _GET_MANY_BLOBS, (thread_id, ns, channels, versions)
-                ).fetchall()
-                writes[(thread_id, ns)] = conn.execute(
-                    _GET_MANY_WRITES, (thread_id, ns, ids)
-                ).fetchall()
-        yield from _assemble_fetched(self.serde, found, blobs, writes)
+        yield from self._run(listing(self.serde, config, filter, before, limit))
 
     def put(
         self,
@@ -291,16 +260,7 @@ class PostgresSaver(BaseCheckpointSaver):
     ) -> dict[str, Any]:
         """Store a checkpoint and its new channel values in one transaction; its config."""
         row, blobs = split_checkpoint(self.serde, config, checkpoint, metadata, new_versions)
-        with self._sync_pool().connection() as conn, conn.transaction():
-            with conn.cursor() as cur:
-                cur.executemany(
-                    _PUT_BLOB,
-                    [
-                        (row.thread_id, row.checkpoint_ns, b.channel, b.version, b.type, b.data)
-                        for b in blobs
-                    ],
-                )
-            conn.execute(_PUT_CHECKPOINT, _checkpoint_args(row))
+        self._run(putting(row, blobs))
         return _stored_config(row)
 
     def put_writes(
@@ -311,16 +271,11 @@ class PostgresSaver(BaseCheckpointSaver):
         task_path: str = "",
     ) -> None:
         """Store a task's writes in one transaction: special ones replace, normal ones are kept once."""
-        where, rows = split_writes(self.serde, config, writes, task_id, task_path)
-        with self._sync_pool().connection() as conn, conn.transaction():
-            for w in rows:
-                conn.execute(_UPSERT_WRITE if w.upsert else _INSERT_WRITE, _write_args(where, w))
+        self._run(writing(*split_writes(self.serde, config, writes, task_id, task_path)))
 
     def delete_thread(self, thread_id: str) -> None:
         """Delete a thread's checkpoints, blobs and writes, in every namespace, in one transaction."""
-        with self._sync_pool().connection() as conn, conn.transaction():
-            for statement in _DELETES:
-                conn.execute(statement, (thread_id,))
+        self._run(deleting(thread_id))
 
     def delete_for_runs(self, run_ids: Sequence[str]) -> None:
         """Delete these runs' checkpoints, their writes and the blobs left unused, in one transaction."""
@@ -338,46 +293,15 @@ class PostgresSaver(BaseCheckpointSaver):
         with self._sync_pool().connection() as conn, conn.transaction():
             for thread_id in thread_ids:
                 if strategy == "delete":
-                    for statement in _DELETES:
-                        conn.execute(statement, (thread_id,))
+                    drive_sync(deleting(thread_id), functools.partial(answer, conn))
                 else:
                     _sql.prune_keep_latest(conn.execute, self.serde, thread_id)
-
-    def _load(
-        self, conn: Connection[Any], row: CheckpointRow, metadata: Mapping[str, Any] | None = None
-    ) -> CheckpointTuple:
-        body = decode_body(self.serde, row)
-        versions = versions_of(body)
-        blobs = conn.execute(
-            _GET_BLOBS, (row.thread_id, row.checkpoint_ns, list(versions), list(versions.values()))
-        ).fetchall()
-        writes = conn.execute(
-            _GET_WRITES, (row.thread_id, row.checkpoint_ns, row.checkpoint_id)
-        ).fetchall()
-        return assemble(
-            self.serde,
-            row,
-            body,
-            ((c, t, bytes(d)) for c, t, d in blobs),
-            ((t, c, k, bytes(d), p, i) for t, c, k, d, p, i in writes),
-            metadata,
-        )
 
     # async -------------------------------------------------------------------------------
 
     async def aget_tuple(self, config: CheckpointConfig) -> CheckpointTuple | None:
         """Async :meth:`get_tuple`, on the async pool."""
-        thread_id, ns, checkpoint_id = thread_of(config)
-        pool = await self._async_pool()
-        async with pool.connection() as conn, conn.transaction():
-            if checkpoint_id is None:
-                cur = await conn.execute(_GET_LATEST, (thread_id, ns))
-            else:
-                cur = await conn.execute(_GET_ONE, (thread_id, ns, checkpoint_id))
-            found = await cur.fetchone()
-            if found is None:
-                return None
-            return await self._aload(conn, _row(found))
+        return await self._arun(getting(self.serde, config))
 
     async def alist(
         self,
@@ -388,20 +312,7 @@ class PostgresSaver(BaseCheckpointSaver):
         limit: int | None = None,
     ) -> AsyncIterator[CheckpointTuple]:
         """Async :meth:`list`, on the async pool."""
-        query, args = _sql.list_query(config, before, limit, bool(filter), "%s")
-        pool = await self._async_pool()
-        async with pool.connection() as conn, conn.transaction():
-            cur = await conn.execute(query, args)
-            found = _matching(self.serde, await cur.fetchall(), filter, limit)
-            blobs: dict[tuple[str, str], list[Any]] = {}
-            writes: dict[tuple[str, str], list[Any]] = {}
-            for (thread_id, ns), (pairs, ids) in _wanted(self.serde, found).items():
-                channels, versions = [p[0] for p in pairs], [p[1] for p in pairs]
-                cur = await conn.execute(_GET_MANY_BLOBS, (thread_id, ns, channels, versions))
-                blobs[(thread_id, ns)] = await cur.fetchall()
-                cur = await conn.execute(_GET_MANY_WRITES, (thread_id, ns, ids))
-                writes[(thread_id, ns)] = await cur.fetchall()
-        for item in _assemble_fetched(self.serde, found, blobs, writes):
+        for item in await self._arun(listing(self.serde, config, filter, before, limit)):
             yield item
 
     async def aput(
@@ -413,17 +324,7 @@ class PostgresSaver(BaseCheckpointSaver):
     ) -> dict[str, Any]:
         """Async :meth:`put`, on the async pool."""
         row, blobs = split_checkpoint(self.serde, config, checkpoint, metadata, new_versions)
-        pool = await self._async_pool()
-        async with pool.connection() as conn, conn.transaction():
-            async with conn.cursor() as cur:
-                await cur.executemany(
-                    _PUT_BLOB,
-                    [
-                        (row.thread_id, row.checkpoint_ns, b.channel, b.version, b.type, b.data)
-                        for b in blobs
-                    ],
-                )
-            await conn.execute(_PUT_CHECKPOINT, _checkpoint_args(row))
+        await self._arun(putting(row, blobs))
         return _stored_config(row)
 
     async def aput_writes(
@@ -434,103 +335,11 @@ class PostgresSaver(BaseCheckpointSaver):
         task_path: str = "",
     ) -> None:
         """Async :meth:`put_writes`, on the async pool."""
-        where, rows = split_writes(self.serde, config, writes, task_id, task_path)
-        pool = await self._async_pool()
-        async with pool.connection() as conn, conn.transaction():
-            for w in rows:
-                await conn.execute(
-                    _UPSERT_WRITE if w.upsert else _INSERT_WRITE, _write_args(where, w)
-                )
+        await self._arun(writing(*split_writes(self.serde, config, writes, task_id, task_path)))
 
     async def adelete_thread(self, thread_id: str) -> None:
         """Async :meth:`delete_thread`, on the async pool."""
-        pool = await self._async_pool()
-        async with pool.connection() as conn, conn.transaction():
-            for statement in _DELETES:
-                await conn.execute(statement, (thread_id,))
-
-    async def _aload(
-        self,
-        conn: AsyncConnection[Any],
-        row: CheckpointRow,
-        metadata: Mapping[str, Any] | None = None,
-    ) -> CheckpointTuple:
-        body = decode_body(self.serde, row)
-        versions = versions_of(body)
-        cur = await conn.execute(
-            _GET_BLOBS, (row.thread_id, row.checkpoint_ns, list(versions), list(versions.values()))
-        )
-        blobs = await cur.fetchall()
-        cur = await conn.execute(_GET_WRITES, (row.thread_id, row.checkpoint_ns, row.checkpoint_id))
-        writes = await cur.fetchall()
-        return assemble(
-            self.serde,
-            row,
-            body,
-            ((c, t, bytes(d)) for c, t, d in blobs),
-            ((t, c, k, bytes(d), p, i) for t, c, k, d, p, i in writes),
-            metadata,
-        )
-
-
-def _matching(
-    serde: SerializerProtocol,
-    rows: Sequence[Sequence[Any]],
-    filter: Mapping[str, Any] | None,
-    limit: int | None,
-) -> list[tuple[CheckpointRow, dict[str, Any]]]:
-    found: list[tuple[CheckpointRow, dict[str, Any]]] = []
-    for values in rows:
-        if limit is not None and len(found) >= limit:
-            break
-        row = _row(values)
-        metadata = metadata_of(serde, row)
-        if metadata_matches(metadata, filter):
-            found.append((row, metadata))
-    return found
-
-
-def _wanted(
-    serde: SerializerProtocol, found: Sequence[tuple[CheckpointRow, Mapping[str, Any]]]
-) -> dict[tuple[str, str], tuple[list[tuple[str, str]], list[str]]]:
-    """Per (thread, namespace): the (channel, version) pairs and checkpoint ids to load."""
-    pairs: dict[tuple[str, str], set[tuple[str, str]]] = {}
-    ids: dict[tuple[str, str], list[str]] = {}
-    for row, _ in found:
-        key = (row.thread_id, row.checkpoint_ns)
-        pairs.setdefault(key, set()).update(versions_of(decode_body(serde, row)).items())
-        ids.setdefault(key, []).append(row.checkpoint_id)
-    return {key: (sorted(pairs[key]), ids[key]) for key in ids}
-
-
-def _assemble_fetched(
-    serde: SerializerProtocol,
-    found: Sequence[tuple[CheckpointRow, Mapping[str, Any]]],
-    blobs: Mapping[tuple[str, str], Sequence[Sequence[Any]]],
-    writes: Mapping[tuple[str, str], Sequence[Sequence[Any]]],
-) -> list[CheckpointTuple]:
-    return assemble_many(
-        serde,
-        found,
-        lambda t, ns, _pairs: ((c, v, k, bytes(d)) for c, v, k, d in blobs[(t, ns)]),
-        lambda t, ns, _ids: (
-            (cid, task, c, k, bytes(d), p, i) for cid, task, c, k, d, p, i in writes[(t, ns)]
-        ),
-    )
-
-
-def _checkpoint_args(row: CheckpointRow) -> tuple[Any, ...]:
-    return (
-        row.thread_id,
-        row.checkpoint_ns,
-        row.checkpoint_id,
-        row.parent_checkpoint_id,
-        row.type,
-        row.body,
-        row.metadata_type,
-        row.metadata,
-        row.run_id,
-    )
+        await self._arun(deleting(thread_id))
 
 
 def _check_schema(version: int | None) -> None:

@@ -283,20 +283,7 @@ class SqliteSaver(SqliteFile, _SqliteReads, BaseCheckpointSaver):
                     )
                 args.append((row.thread_id, row.checkpoint_ns, channel, version, kind, encoded))
             conn.executemany(_BLOB_INSERT, args)
-            conn.execute(
-                _CHECKPOINT_INSERT,
-                (
-                    row.thread_id,
-                    row.checkpoint_ns,
-                    row.checkpoint_id,
-                    row.parent_checkpoint_id,
-                    row.type,
-                    row.body,
-                    row.metadata_type,
-                    row.metadata,
-                    row.run_id,
-                ),
-            )
+            conn.execute(_CHECKPOINT_INSERT, row.columns())
 
         durability = config.get("configurable", {}).get(_DURABILITY)
         if durability in _RUN_DURABILITIES:

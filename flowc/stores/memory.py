@@ -7,28 +7,25 @@ Thread-safe: one lock around each batch.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 from flowc.runtime.store import (
-    BaseStore,
     GetOp,
     IndexConfig,
     Item,
-    ListNamespacesOp,
-    Op,
     PutOp,
-    Result,
     SearchItem,
     SearchOp,
     matches_filter,
-    namespace_matches,
     refuse_index,
-    split_batch,
 )
+
+from ._batched import BatchedStore, Writes
 
 __all__ = ["InMemoryStore"]
 
@@ -36,7 +33,7 @@ _Entry = tuple[dict[str, Any], datetime, datetime]
 """A stored value with when its key was created and last written."""
 
 
-class InMemoryStore(BaseStore):
+class InMemoryStore(BatchedStore[None, PutOp]):
     """A store kept in this process's memory (lost when it exits).
 
     Search results come in the order their namespaces were first written,
@@ -52,44 +49,36 @@ class InMemoryStore(BaseStore):
 
     __slots__ = ("_data", "_lock")
 
+    _waits = False  # a batch holds the lock for a few dict operations
+
     def __init__(self, *, index: IndexConfig | None = None) -> None:
         refuse_index(index, "InMemoryStore")
         self._data: dict[tuple[str, ...], dict[str, _Entry]] = {}
         self._lock = threading.Lock()
 
-    def batch(self, ops: Iterable[Op]) -> list[Result]:
-        """Run ``ops`` (reads see the store as it was before the batch's writes)."""
-        listed, writes = split_batch(ops)
+    @contextlib.contextmanager
+    def _session(self, *, write: bool) -> Iterator[None]:
+        # one lock around each batch: its reads and writes see no other batch's
         with self._lock:
-            results = [self._read(op) for op in listed]
-            if writes:
-                self._write(writes)
-        return results
+            yield None
 
-    async def abatch(self, ops: Iterable[Op]) -> list[Result]:
-        """Async twin of :meth:`batch` (nothing here waits, so it runs in the caller)."""
-        return self.batch(ops)
+    def _prepare(self, op: PutOp) -> PutOp:
+        return op
 
-    def _read(self, op: Op) -> Result:
-        if isinstance(op, GetOp):
-            entry = self._data.get(tuple(op.namespace), {}).get(op.key)
-            if entry is None:
-                return None
-            value, created, updated = entry
-            return Item(
-                value=copy.deepcopy(value),
-                key=op.key,
-                namespace=op.namespace,
-                created_at=created,
-                updated_at=updated,
-            )
-        if isinstance(op, SearchOp):
-            return self._search(op)
-        if isinstance(op, ListNamespacesOp):
-            return self._namespaces(op)
-        return None
+    def _get(self, conn: None, op: GetOp) -> Item | None:
+        entry = self._data.get(tuple(op.namespace), {}).get(op.key)
+        if entry is None:
+            return None
+        value, created, updated = entry
+        return Item(
+            value=copy.deepcopy(value),
+            key=op.key,
+            namespace=op.namespace,
+            created_at=created,
+            updated_at=updated,
+        )
 
-    def _search(self, op: SearchOp) -> list[SearchItem]:
+    def _search(self, conn: None, op: SearchOp) -> list[SearchItem]:
         prefix = tuple(op.namespace_prefix)
         n = len(prefix)
         found = [
@@ -104,17 +93,10 @@ class InMemoryStore(BaseStore):
             for namespace, key, (value, created, updated) in found[op.offset : op.offset + op.limit]
         ]
 
-    def _namespaces(self, op: ListNamespacesOp) -> list[tuple[str, ...]]:
-        names: Iterable[tuple[str, ...]] = self._data
-        if op.match_conditions:
-            names = [
-                ns for ns in names if all(namespace_matches(c, ns) for c in op.match_conditions)
-            ]
-        if op.max_depth is not None:
-            names = {ns[: op.max_depth] for ns in names}
-        return sorted(names)[op.offset : op.offset + op.limit]
+    def _namespaces(self, conn: None) -> Iterable[tuple[str, ...]]:
+        return self._data
 
-    def _write(self, writes: dict[tuple[tuple[str, ...], str], PutOp]) -> None:
+    def _write(self, conn: None, writes: Writes[PutOp]) -> None:
         now = datetime.now(UTC)
         for (namespace, key), op in writes.items():
             items = self._data.get(namespace)

@@ -15,32 +15,28 @@ a list). Search filters and namespace patterns are applied by
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any
 
 from flowc.runtime.sqlite_file import SqliteFile
 from flowc.runtime.store import (
-    BaseStore,
     GetOp,
     IndexConfig,
     Item,
-    ListNamespacesOp,
-    Op,
     PutOp,
-    Result,
     SearchItem,
     SearchOp,
     matches_filter,
-    namespace_matches,
     refuse_index,
-    split_batch,
 )
+
+from ._batched import BatchedStore, Writes
 
 __all__ = ["SqliteStore"]
 
@@ -73,7 +69,7 @@ def _labels(text: str) -> tuple[str, ...]:
     return tuple(text.split(".")) if text else ()
 
 
-class SqliteStore(SqliteFile, BaseStore):
+class SqliteStore(SqliteFile, BatchedStore[sqlite3.Connection, str | None]):
     """A store in one SQLite file (created with its tables when missing).
 
     Search results come in the order their namespaces were first written, then
@@ -138,69 +134,77 @@ class SqliteStore(SqliteFile, BaseStore):
 
     # batches -----------------------------------------------------------------------------
 
-    def batch(self, ops: Iterable[Op]) -> list[Result]:
-        """Run ``ops`` in one transaction (reads see the store as it was before its writes)."""
-        listed, writes = split_batch(ops)
-        encoded = {where: _encode(op) for where, op in writes.items()}
-        with self._transaction(write=bool(writes)) as conn:
-            results = [self._read(conn, op) for op in listed]
-            if writes:
-                _write(conn, encoded)
-        return results
+    def _session(self, *, write: bool) -> AbstractContextManager[sqlite3.Connection]:
+        # one transaction: a batch's writes all commit or none do
+        return self._transaction(write=write)
 
-    async def abatch(self, ops: Iterable[Op]) -> list[Result]:
-        """Async twin of :meth:`batch`, run in a worker thread."""
-        return await asyncio.to_thread(self.batch, list(ops))
+    def _prepare(self, op: PutOp) -> str | None:
+        return _encode(op)
 
-    def _read(self, conn: sqlite3.Connection, op: Op) -> Result:
-        if isinstance(op, GetOp):
-            row = conn.execute(
-                "SELECT value, created_at, updated_at FROM flowc_store_items "
-                "WHERE namespace = ? AND key = ?",
-                (_text(tuple(op.namespace)), op.key),
-            ).fetchone()
-            if row is None:
-                return None
-            return Item(
-                value=json.loads(row[0]),
-                key=op.key,
-                namespace=tuple(op.namespace),
-                created_at=row[1],
-                updated_at=row[2],
+    def _get(self, conn: sqlite3.Connection, op: GetOp) -> Item | None:
+        row = conn.execute(
+            "SELECT value, created_at, updated_at FROM flowc_store_items "
+            "WHERE namespace = ? AND key = ?",
+            (_text(tuple(op.namespace)), op.key),
+        ).fetchone()
+        if row is None:
+            return None
+        return Item(
+            value=json.loads(row[0]),
+            key=op.key,
+            namespace=tuple(op.namespace),
+            created_at=row[1],
+            updated_at=row[2],
+        )
+
+    def _search(self, conn: sqlite3.Connection, op: SearchOp) -> list[SearchItem]:
+        prefix = _text(tuple(op.namespace_prefix))
+        where, args = "", []
+        if prefix:
+            where = " WHERE i.namespace = ? OR substr(i.namespace, 1, ?) = ?"
+            args = [prefix, len(prefix) + 1, prefix + "."]
+        query = f"{_SELECT}{where} ORDER BY n.id, i.id"
+        paged = not op.filter and op.limit >= 0 and op.offset >= 0
+        if paged:
+            # without a filter the database can page; otherwise the filter is applied here first
+            query += " LIMIT ? OFFSET ?"
+            args += [op.limit, op.offset]
+        rows = [(row, json.loads(row[2])) for row in conn.execute(query, args)]
+        if not paged:
+            kept = [(row, value) for row, value in rows if matches_filter(value, op.filter)]
+            rows = kept[op.offset : op.offset + op.limit]
+        return [SearchItem(_labels(row[0]), row[1], value, row[3], row[4]) for row, value in rows]
+
+    def _namespaces(self, conn: sqlite3.Connection) -> Iterable[tuple[str, ...]]:
+        return [
+            _labels(text)
+            for (text,) in conn.execute("SELECT namespace FROM flowc_store_namespaces")
+        ]
+
+    def _write(self, conn: sqlite3.Connection, writes: Writes[str | None]) -> None:
+        now = datetime.now(UTC).isoformat()
+        for (namespace, key), value in writes.items():
+            text = _text(namespace)
+            if value is None:
+                conn.execute(
+                    "DELETE FROM flowc_store_items WHERE namespace = ? AND key = ?", (text, key)
+                )
+                # a namespace is listed only while it holds items
+                conn.execute(
+                    "DELETE FROM flowc_store_namespaces WHERE namespace = ? AND NOT EXISTS "
+                    "(SELECT 1 FROM flowc_store_items WHERE namespace = ?)",
+                    (text, text),
+                )
+                continue
+            conn.execute(
+                "INSERT OR IGNORE INTO flowc_store_namespaces (namespace) VALUES (?)", (text,)
             )
-        if isinstance(op, SearchOp):
-            return _search(conn, op)
-        if isinstance(op, ListNamespacesOp):
-            names: Iterable[tuple[str, ...]] = [
-                _labels(text)
-                for (text,) in conn.execute("SELECT namespace FROM flowc_store_namespaces")
-            ]
-            if op.match_conditions:
-                conditions = op.match_conditions
-                names = [ns for ns in names if all(namespace_matches(c, ns) for c in conditions)]
-            if op.max_depth is not None:
-                names = {ns[: op.max_depth] for ns in names}
-            return sorted(names)[op.offset : op.offset + op.limit]
-        return None
-
-
-def _search(conn: sqlite3.Connection, op: SearchOp) -> list[SearchItem]:
-    prefix = _text(tuple(op.namespace_prefix))
-    where, args = "", []
-    if prefix:
-        where = " WHERE i.namespace = ? OR substr(i.namespace, 1, ?) = ?"
-        args = [prefix, len(prefix) + 1, prefix + "."]
-    query = f"{_SELECT}{where} ORDER BY n.id, i.id"
-    paged = not op.filter and op.limit >= 0 and op.offset >= 0
-    if paged:
-        # without a filter the database can page; otherwise the filter is applied here first
-        query += " LIMIT ? OFFSET ?"
-        args += [op.limit, op.offset]
-    rows = [(row, json.loads(row[2])) for row in conn.execute(query, args)]
-    if not paged:
-        kept = [(row, value) for row, value in rows if matches_filter(value, op.filter)]
-        rows = kept[op.offset : op.offset + op.limit]
-    return [SearchItem(_labels(row[0]), row[1], value, row[3], row[4]) for row, value in rows]
+            conn.execute(
+                "INSERT INTO flowc_store_items (namespace, key, value, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (namespace, key) "
+                "DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+                (text, key, value, now, now),
+            )
 
 
 def _encode(op: PutOp) -> str | None:
@@ -213,27 +217,3 @@ def _encode(op: PutOp) -> str | None:
             f"store item {op.namespace}/{op.key!r}: the value cannot be stored as JSON ({exc}); "
             "a SqliteStore keeps dicts of str, int, float, bool, None, lists and dicts"
         ) from exc
-
-
-def _write(conn: sqlite3.Connection, writes: dict[tuple[tuple[str, ...], str], str | None]) -> None:
-    now = datetime.now(UTC).isoformat()
-    for (namespace, key), value in writes.items():
-        text = _text(namespace)
-        if value is None:
-            conn.execute(
-                "DELETE FROM flowc_store_items WHERE namespace = ? AND key = ?", (text, key)
-            )
-            # a namespace is listed only while it holds items
-            conn.execute(
-                "DELETE FROM flowc_store_namespaces WHERE namespace = ? AND NOT EXISTS "
-                "(SELECT 1 FROM flowc_store_items WHERE namespace = ?)",
-                (text, text),
-            )
-            continue
-        conn.execute("INSERT OR IGNORE INTO flowc_store_namespaces (namespace) VALUES (?)", (text,))
-        conn.execute(
-            "INSERT INTO flowc_store_items (namespace, key, value, created_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (namespace, key) "
-            "DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-            (text, key, value, now, now),
-        )

@@ -417,6 +417,9 @@ class _Normalizer:
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
             fields = {f.name: self(getattr(value, f.name)) for f in dataclasses.fields(value)}
             return (type(value).__name__, fields)
+        if type(value).__name__ == "Send" and type(value).__module__ == "langgraph.types":
+            # LangGraph's Send is no dataclass: as flowc's (one) is normalised
+            return ("Send", {"node": self(value.node), "arg": self(value.arg)})
         if isinstance(value, Mapping):
             return {self(k): self(v) for k, v in value.items()}
         return value
@@ -431,7 +434,7 @@ def normalize(items: list[Any]) -> list[Any]:
     ``'lc_run--<uuid>'`` ``'<msg0>'``...; interrupt ids (32 hex digits) ``'<iidN>'``
     (numbered with the task ids); exception objects
     ``('<error>', type name, message)``; dataclass and pydantic instances
-    ``(class name, {field: value})``.
+    ``(class name, {field: value})``, and LangGraph's ``Send`` as flowc's.
     """
     return _Normalizer()(items)  # type: ignore[no-any-return]
 

@@ -11,6 +11,8 @@ import asyncio
 import copy
 import sys
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, TypedDict
 
 import pytest
@@ -151,6 +153,22 @@ def test_an_object_in_the_runtime_slot_gives_its_context_and_store_as_in_langgra
 BATCHED = ["sequence", "parallel_join", "subgraph", "node_names", "root_states"]
 
 
+@contextmanager
+def _one_at_a_time(module: Any, config: Any) -> Iterator[None]:
+    """Under ``max_concurrency=1``, parallel nodes that finish in turns (``parallel_join``'s
+    ``turns``) run unordered: each would otherwise wait out its turn's 5 s timeout for a
+    sibling that cannot start before it ends (a batch's result does not depend on it)."""
+    turns = getattr(module, "turns", None)
+    if turns is None or config != {"max_concurrency": 1}:
+        yield
+        return
+    turns.ordered = False
+    try:
+        yield
+    finally:
+        turns.ordered = True
+
+
 def _batch_outcomes(stem: str, impl: str) -> list[Any]:
     from .test_dropin import context_of, inputs, load
 
@@ -161,10 +179,13 @@ def _batch_outcomes(stem: str, impl: str) -> list[Any]:
         given = inputs(module, name)
         options = {} if context_of(module, name) is None else {"context": context_of(module, name)}
         for config in (None, {"max_concurrency": 1}, [{"tags": ["t"]} for _ in given]):
-            out.append(graph.batch(copy.deepcopy(given), copy.deepcopy(config), **options))
-            out.append(
-                asyncio.run(graph.abatch(copy.deepcopy(given), copy.deepcopy(config), **options))
-            )
+            with _one_at_a_time(module, config):
+                out.append(graph.batch(copy.deepcopy(given), copy.deepcopy(config), **options))
+                out.append(
+                    asyncio.run(
+                        graph.abatch(copy.deepcopy(given), copy.deepcopy(config), **options)
+                    )
+                )
         out.append(graph.batch([]))
     return out
 

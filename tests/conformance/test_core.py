@@ -54,9 +54,10 @@ def _needs_llm(graph: CheckedGraph) -> bool:
 # graphs that interrupt or fan out with Sends, which this file's LangGraph twins do not
 # build: tests/conformance/test_typed_dynamic.py compares them with LangGraph's
 DYNAMIC = {"approval", "mapreduce"}
-# graphs whose node policies, run context or error handler this file's LangGraph twins do not
-# build: each has a conformance file of its own (test_spec_<name>.py)
-OWN_FILES = {"policies", "context", "error_handler"}
+# graphs whose node policies, run context, error handler or input and output schemas this
+# file's LangGraph twins do not build: each has a conformance file of its own
+# (test_spec_<name>.py)
+OWN_FILES = {"policies", "context", "error_handler", "io_schemas"}
 
 
 @cache

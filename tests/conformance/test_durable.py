@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import Annotated, Any, TypedDict
 
 import pytest
+from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.memory import InMemorySaver as LangGraphSaver
 from langgraph.graph import StateGraph as LangGraphStateGraph
 from langgraph.types import Command, Send
@@ -457,3 +458,39 @@ def test_a_subgraph_keeps_its_checkpoints_in_its_namespace_and_resumes_there(
         assert _key_order(got) == _key_order(want)
     # the subgraph's checkpoints are there: its namespace appears in the chunks
     assert "sub:<id" in repr(expected)
+
+
+class Durable(TypedDict, total=False):
+    durability: str
+
+
+def _durability_seen(state: Durable, config: RunnableConfig) -> Durable:
+    return {"durability": config["configurable"].get("__pregel_durability", "<unset>")}
+
+
+@pytest.mark.parametrize("use_async", [False, True], ids=["sync", "async"])
+def test_a_nodes_config_names_the_durability_a_run_was_given_without_a_checkpointer(
+    use_async: bool,
+) -> None:
+    # LangGraph's node config carries `durability=` (or `checkpoint_during=`) whether or not
+    # the graph has a checkpointer, and nothing when the run was given neither
+    import warnings
+
+    def seen(graph_class: Any) -> list[Any]:
+        builder = graph_class(Durable)
+        builder.add_node("seen", _durability_seen)
+        builder.set_entry_point("seen")
+        graph = builder.compile()
+        out = []
+        for options in ({}, {"durability": "exit"}, {"checkpoint_during": True}):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                if use_async:
+                    out.append(asyncio.run(graph.ainvoke({}, **options)))
+                else:
+                    out.append(graph.invoke({}, **options))
+        return out
+
+    expected = [{"durability": "<unset>"}, {"durability": "exit"}, {"durability": "async"}]
+    assert seen(LangGraphStateGraph) == expected
+    assert seen(FlowcStateGraph) == expected

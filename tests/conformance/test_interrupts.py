@@ -18,11 +18,12 @@ places on both sides), with dict keys in the same order. ``invoke`` and
 from __future__ import annotations
 
 import asyncio
+import operator
 import sys
 import types
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, TypedDict
 
 import pytest
 from langgraph.checkpoint.memory import InMemorySaver as LangGraphSaver
@@ -316,3 +317,46 @@ def test_a_resume_addressed_at_the_paused_checkpoint_answers_as_one_without_an_i
 ) -> None:
     expected = normalize(_resume_at_the_paused_checkpoint("langgraph", "langgraph"))
     assert normalize(_resume_at_the_paused_checkpoint("flowc", saver)) == expected
+
+
+class LogState(TypedDict, total=False):
+    topic: str
+    log: Annotated[list[str], operator.add]
+
+
+@pytest.mark.parametrize("use_async", [False, True], ids=["sync", "async"])
+def test_a_breakpoint_before_a_deferred_node_stops_when_it_runs_as_langgraphs(
+    use_async: bool,
+) -> None:
+    from langgraph.graph import START, StateGraph
+
+    from flowc.langgraph.graph import StateGraph as FlowcStateGraph
+
+    def logs(name: str) -> Any:
+        return lambda state: {"log": [name]}
+
+    def runs(builder_class: Any) -> list[Any]:
+        builder = builder_class(LogState)
+        builder.add_node("one", logs("one")).add_node("two", logs("two"))
+        builder.add_node("three", logs("three"), defer=True)
+        builder.add_edge(START, "one").add_edge("one", "two").add_edge("one", "three")
+        graph = builder.compile(checkpointer=LangGraphSaver(), interrupt_before=["three"])
+        config = {"configurable": {"thread_id": "t"}}
+        if not use_async:
+            return [list(graph.stream(given, config)) for given in ({"topic": "x"}, None)]
+
+        async def both() -> list[Any]:
+            return [
+                [chunk async for chunk in graph.astream(given, config)]
+                for given in ({"topic": "x"}, None)
+            ]
+
+        return asyncio.run(both())
+
+    # `three` waits while `two` runs: the run stops before the step `three` runs in
+    expected = [
+        [{"one": {"log": ["one"]}}, {"two": {"log": ["two"]}}, {"__interrupt__": ()}],
+        [{"three": {"log": ["three"]}}],
+    ]
+    assert runs(StateGraph) == expected
+    assert runs(FlowcStateGraph) == expected

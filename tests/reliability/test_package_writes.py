@@ -127,6 +127,7 @@ def _run(folder: Path) -> str:
     return proc.stdout.strip()
 
 
+@pytest.mark.slow
 def test_a_compile_killed_at_any_write_leaves_the_package_all_old_or_all_new(
     tmp_path: Path,
 ) -> None:

@@ -287,3 +287,11 @@ def interrupts_and_resume(saver: Any) -> list[str]:
     graph.resume({"0" * 32: answer}, config=config)
     graph.resume(config=config)
     return reasons
+
+
+def io_schemas_answer() -> str | None:
+    """``invoke`` of a graph with an output schema gives its keys, typed."""
+    from tests.golden import io_schemas
+
+    result = io_schemas.invoke({"question": "why"})
+    return result.get("answer")

@@ -23,11 +23,11 @@ from ..spec import END, GraphSpec, NodeSpec
 from ..types import RefError, parse_ref, resolve_ref
 from ..usercode import is_async
 from .policies import check_policies
-from .report import Pass, did_you_mean, name_of, ref_hint
+from .report import did_you_mean, name_of, ref_hint
 from .signatures import inspect_signature
 from .state import CheckedState
 from .subgraphs import Subgraphs
-from .wiring import Wiring
+from .wiring import WiredPass, Wiring
 
 __all__ = ["CheckedNodes", "NodePass"]
 
@@ -44,7 +44,7 @@ class CheckedNodes:
     """Per node returning ``Command[Literal[...]]``, where its commands may go."""
 
 
-class NodePass(Pass):
+class NodePass(WiredPass):
     """Checks every node; :meth:`run` gives the :class:`CheckedNodes`."""
 
     def __init__(
@@ -56,13 +56,10 @@ class NodePass(Pass):
         generated_names: Callable[[], Mapping[str, Any]],
         subgraphs: Subgraphs,
     ) -> None:
-        super().__init__(smap)
-        self.spec = spec
+        super().__init__(spec, smap, wiring)
         self.checked_state = checked_state
         self.has_key = checked_state.has_key
         self.keys = checked_state.keys
-        self.wiring = wiring
-        self.node_names = wiring.node_names
         self.generated_names = generated_names
         self.subgraphs = subgraphs
         self.definite_writes: dict[str, set[str]] = {}
@@ -169,7 +166,7 @@ class NodePass(Pass):
                 return None
             # a subgraph with an output schema gives back those of its keys only (LangGraph's
             # node writes what the subgraph's invoke returns)
-            given = sub.spec.output_keys
+            given = sub.output_keys
             shared = tuple(
                 f.name
                 for f in sub.state.fields

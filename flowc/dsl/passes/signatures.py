@@ -258,18 +258,15 @@ class _SignatureCheck(Pass):
                 )
             if missing:
                 return False
-            ok = True
             for key, tp in fields.items():
                 declared = self.state_types.get(key)
                 if declared is not None and not compatible(declared, tp):
+                    # an error of flowc's own specs; the drop-in passes it, as LangGraph does
                     self.error(
-                        "E305",
+                        "E316",
                         f"node `{node.name}` takes `{key}` as `{show_type(tp)}`, but the state has `{show_type(declared)}`",
                         loc,
                     )
-                    ok = False
-            if not ok:
-                return False
             if state_cls is None and is_typeddict(ann) and set(fields) == set(self.state_types):
                 return None
             if is_typeddict(ann) and (state_cls is None or is_typeddict(state_cls)):

@@ -17,9 +17,9 @@ from ..diagnostics import Loc, SourceMap
 from ..graph import BranchInfo, JoinInfo
 from ..spec import END, START, GraphSpec
 from .nodes import CheckedNodes
-from .report import Pass, and_list, node_list
+from .report import and_list, node_list
 from .state import CheckedState
-from .wiring import RESERVED, Wiring
+from .wiring import RESERVED, WiredPass, Wiring
 
 __all__ = ["TopologyPass"]
 
@@ -27,7 +27,7 @@ _MAX_CONCURRENCY_STATES = 5000
 """How many (running nodes, join progress) states the superstep analysis explores at most."""
 
 
-class TopologyPass(Pass):
+class TopologyPass(WiredPass):
     """Analyses a graph's topology; :meth:`run` reports what it finds."""
 
     def __init__(
@@ -38,10 +38,7 @@ class TopologyPass(Pass):
         wiring: Wiring,
         nodes: CheckedNodes,
     ) -> None:
-        super().__init__(smap)
-        self.spec = spec
-        self.wiring = wiring
-        self.node_names = wiring.node_names
+        super().__init__(spec, smap, wiring)
         self.multi_routers = wiring.multi_routers
         self.state_types = checked_state.types
         self.reducer_fields = checked_state.reducer_fields

@@ -51,6 +51,17 @@ class Wiring:
     """Per node, the argument types routers' ``Send[Literal[node], T]`` annotations send it."""
 
 
+class WiredPass(Pass):
+    """A pass that runs once the wiring is known: the spec, its wiring and its node names
+    at hand."""
+
+    def __init__(self, spec: GraphSpec, smap: SourceMap, wiring: Wiring) -> None:
+        super().__init__(smap)
+        self.spec = spec
+        self.wiring = wiring
+        self.node_names = wiring.node_names
+
+
 class WiringPass(Pass):
     """Checks node names, edges and routers; :meth:`run` gives the :class:`Wiring`."""
 

@@ -1,6 +1,7 @@
 """Command: a node writes its update and chooses where the run goes (names and Sends)."""
 
 import operator
+import threading
 import time
 from typing import Annotated, Literal, TypedDict
 
@@ -42,8 +43,38 @@ choose = (
 )
 
 
+class Order:
+    """Lets the tasks of one superstep finish in a set order, however loaded the machine is.
+
+    A node sets the order before the tasks start; each task waits until the one before
+    it has handed over, then 40 ms more, so that the earlier one's chunk is out first.
+    """
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self.handed_over: dict[str, threading.Event] = {}
+
+    def start(self, *names: str) -> None:
+        self.names = list(names)
+        self.handed_over = {name: threading.Event() for name in names}
+
+    def wait(self, name: str) -> None:
+        if name in self.names[1:]:
+            self.handed_over[self.names[self.names.index(name) - 1]].wait(5)
+            time.sleep(0.04)
+
+    def done(self, name: str) -> None:
+        if name in self.handed_over:
+            self.handed_over[name].set()
+
+
+order = Order()
+
+
 def spread(state: State) -> Command[Literal["tally", "work"]]:
-    # a name and Sends at once: the Send tasks run first, in the order sent
+    # a name and Sends at once: the Send tasks run first, in the order sent; tally
+    # finishes first, then each work task in turn
+    order.start("tally", *(f"work{i}" for i in range(state["n"])))
     return Command(
         update={"log": ["spread"]},
         goto=[Send("work", {"n": i, "log": []}) for i in range(state["n"])] + ["tally"],
@@ -51,13 +82,19 @@ def spread(state: State) -> Command[Literal["tally", "work"]]:
 
 
 def work(state: State):
-    # 100 ms apart: on a loaded machine a thread may start late
-    time.sleep(0.1 * (state["n"] + 1))
-    return {"log": [f"work{state['n']}"]}
+    name = f"work{state['n']}"
+    order.wait(name)
+    try:
+        return {"log": [name]}
+    finally:
+        order.done(name)
 
 
 def tally(state: State):
-    return {"log": ["tally"]}
+    try:
+        return {"log": ["tally"]}
+    finally:
+        order.done("tally")
 
 
 fan = (

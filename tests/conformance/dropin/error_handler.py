@@ -25,8 +25,10 @@ class State(TypedDict):
 
 
 def bad(state: State):
-    # the Send task "b" fails after "a" has been handled
-    time.sleep(0.1 if state["topic"] == "b" else 0)
+    # the Send task "b" fails after "a" has been handled (its handler returned, then 100 ms)
+    if state["topic"] == "b":
+        A_HANDLED.wait(5)
+        time.sleep(0.1)
     get_stream_writer()({"failing": state["topic"]})
     raise ValueError(f"boom on {state['topic']}")
 
@@ -37,8 +39,24 @@ async def async_bad(state: State):
 
 def handler(state: State, error: NodeError):
     get_stream_writer()({"handling": error.node})
-    HANDLED.set()
     return {"log": [f"handled {error.node}: {error.error!r} (input {state['topic']})"]}
+
+
+def handler_before_b(state: State, error: NodeError):
+    try:
+        return handler(state, error)
+    finally:
+        if state["topic"] == "a":
+            A_HANDLED.set()
+
+
+def handler_before_sibling(state: State, error: NodeError):
+    # only the graphs with a `slow` sibling set HANDLED: a set that no sibling clears would
+    # let the next run's sibling go on before its failing node was handled
+    try:
+        return handler(state, error)
+    finally:
+        HANDLED.set()
 
 
 async def async_handler(state: State, error: NodeError):
@@ -47,8 +65,10 @@ async def async_handler(state: State, error: NodeError):
 
 
 def go_on(state: State, error: NodeError):
-    HANDLED.set()
-    return Command(update={"log": [f"recovered from {error.node}"]}, goto="after")
+    try:
+        return Command(update={"log": [f"recovered from {error.node}"]}, goto="after")
+    finally:
+        HANDLED.set()
 
 
 def failing_handler(state: State, error: NodeError):
@@ -63,6 +83,9 @@ def fast(state: State):
     return {"log": ["fast"]}
 
 
+A_HANDLED = threading.Event()
+"""Set when the handler of the Send task "a" has returned (cleared by the router each run)."""
+
 HANDLED = threading.Event()
 """Set by a handler: the sibling of a failing node finishes after the failure was handled, so
 that the order of the chunks does not depend on how loaded the machine is."""
@@ -71,7 +94,7 @@ that the order of the chunks does not depend on how loaded the machine is."""
 def slow(state: State):
     HANDLED.wait(5)
     HANDLED.clear()
-    # and the handler has returned
+    # and the handler has returned (its updates chunk is out: 40 ms raced under load)
     time.sleep(0.1)
     return {"log": ["slow"]}
 
@@ -89,7 +112,7 @@ def fan(node, handler, *, sibling=None, **options):
     return builder.compile()
 
 
-handled = fan(bad, handler, sibling=slow)
+handled = fan(bad, handler_before_sibling, sibling=slow)
 handled_async = fan(async_bad, async_handler)
 command = (
     StateGraph(State)
@@ -119,7 +142,7 @@ alone = (
 )
 defaults = (
     StateGraph(State)
-    .set_node_defaults(error_handler=handler)
+    .set_node_defaults(error_handler=handler_before_sibling)
     .add_node("node", bad)
     .add_node("sibling", slow)
     .add_node("after", after)
@@ -131,12 +154,13 @@ defaults = (
 
 
 def fan_out(state: State):
+    A_HANDLED.clear()
     return [Send("node", {"topic": t, "log": []}) for t in ("a", "b")]
 
 
 sent = (
     StateGraph(State)
-    .add_node("node", bad, error_handler=handler)
+    .add_node("node", bad, error_handler=handler_before_b)
     .add_conditional_edges(START, fan_out)
     .compile()
 )

@@ -95,7 +95,8 @@ def timed(node, timeout, *, sibling=False, **options):
         StateGraph(State).add_node("node", node, timeout=timeout, **options).add_edge(START, "node")
     )
     if sibling:
-        builder.add_node("fast", fast).add_edge(START, "fast")
+        # still running when a sync run fails the timed node at once (LangGraph does not wait)
+        builder.add_node("fast", fast_after_a_while).add_edge(START, "fast")
     return builder.compile()
 
 
