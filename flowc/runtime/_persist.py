@@ -23,11 +23,11 @@ savers and LangGraph's own alike. Standard library only.
 from __future__ import annotations
 
 import datetime as _dt
-import sys
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from ._reopen import _Reopening
+from ._saver_shapes import saver_interrupts, saver_sends
 from ._thread_keys import (
     BRANCH,
     START,
@@ -40,7 +40,6 @@ from ._thread_keys import (
     task_id,
     with_config_metadata,
 )
-from .control import Command, Send
 from .events import Event
 from .fingerprint import SCHEMA_KEY, StateSchema, check_codecs, check_schema, schema_entry
 
@@ -52,6 +51,7 @@ __all__ = [
     "Thread",
     "check_codecs",
     "next_of",
+    "saver_sends",
     "subgraph_state",
     "task_id",
 ]
@@ -86,55 +86,6 @@ def statuses(
 
     found = task_statuses(pending or ())
     return {tid: (status.output, status.error) for tid, status in found.items()}
-
-
-def saver_sends(saver: Any, sends: Sequence[Any]) -> list[Any]:
-    """``sends`` as ``saver`` stores them in a checkpoint."""
-    if type(saver).__module__.startswith("langgraph."):
-        # LangGraph's saver stores LangGraph's own Send, which its serializer knows
-        types = sys.modules.get("langgraph.types")
-        if types is not None:
-            return [
-                types.Send(
-                    send.node,
-                    _langgraph_arg(send.arg, types),
-                    timeout=None
-                    if send.timeout is None
-                    else types.TimeoutPolicy(**send.timeout._asdict()),
-                )
-                for send in sends
-            ]
-    return list(sends)
-
-
-def saver_interrupts(saver: Any, interrupts: tuple[Any, ...]) -> tuple[Any, ...]:
-    """``interrupts`` as ``saver`` stores them."""
-    if type(saver).__module__.startswith("langgraph."):
-        # a LangGraph saver stores LangGraph's own Interrupt (its serializer knows that
-        # class), so that LangGraph reads the thread as its own
-        types = sys.modules.get("langgraph.types")
-        if types is not None:
-            return tuple(
-                types.Interrupt(value=i.value, id=i.id, response_schema=i.response_schema)
-                for i in interrupts
-            )
-    return interrupts
-
-
-def _langgraph_arg(value: Any, types: Any) -> Any:
-    """A ``Send``'s argument with flowc's ``Send`` and ``Command`` in it made LangGraph's
-    (a ``Send`` may carry a ``Command`` whose ``goto`` sends on), which its serializer knows."""
-    cls = type(value)
-    if cls is Send:
-        return types.Send(value.node, _langgraph_arg(value.arg, types))
-    if cls is Command:
-        goto = value.goto
-        if isinstance(goto, list | tuple):
-            goto = type(goto)(_langgraph_arg(item, types) for item in goto)
-        else:
-            goto = _langgraph_arg(goto, types)
-        return types.Command(graph=value.graph, update=value.update, resume=value.resume, goto=goto)
-    return value
 
 
 class Thread(_Reopening):
@@ -213,8 +164,8 @@ class Thread(_Reopening):
         """The keys that last one run: left out of checkpoints, writes and ``Send`` s stored."""
         self.schema = schema
         """The state's declared fields: checkpoints record them, a resumed run checks them."""
+        # what each checkpoint records of them: one object, made once
         self.schema_record: Mapping[str, Any] | None = schema_entry(schema) if schema else None
-        """What each checkpoint records of them (one object, made once)."""
         self.thread_id = str(configurable["thread_id"])
         self.ns = ns
         self.parents: dict[str, str] = dict(parents or {})
@@ -276,9 +227,7 @@ class Thread(_Reopening):
         """The latest version's counter, for a saver whose versions are flowc's (the thread
         makes them, with one tie-break per run); ``None``: the saver's ``get_next_version``."""
         self.tie_break = version_tie_break()
-        self.told: tuple[dict[str, Any], dict[str, Any]] | None = None
-        """The latest config :meth:`_told` was asked for, and its answer (a step's writes and
-        the checkpoint after them are stored against the same one)."""
+        self.told: tuple[dict[str, Any], dict[str, Any]] | None = None  # see _told
         self.handover = getattr(saver, "handover", False) is True
         """Whether the saver may keep the parts of the checkpoints it is given (flowc's
         in-memory saver): the thread never changes them after a ``put``."""
@@ -398,12 +347,9 @@ class Thread(_Reopening):
             self.saver.put_writes(self._told(self.config), writes, tid, "")
 
     def _told(self, config: dict[str, Any]) -> dict[str, Any]:
-        """``config``, with the run's durability for a saver that takes it into account.
-
-        For a saver the checkpoints are handed over to, it also says so (a ``put``'s
-        ``HANDOVER``; the other calls ignore it). Configs are never changed once made,
-        so the answer for the latest one is kept.
-        """
+        """``config``, with the run's durability for a saver that takes it into account and
+        ``HANDOVER`` for one that is handed the checkpoints (configs are never changed once
+        made: the latest answer is kept, as a step's writes and checkpoint both ask)."""
         told = self.told
         if told is not None and told[0] is config:
             return told[1]
