@@ -39,6 +39,7 @@ from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
 from ._persist import Thread
+from ._saved_step import saved_step, takes_saved_steps
 from .control import ParentCommand
 from .drain import control_of
 from .errors import (
@@ -226,6 +227,8 @@ class Engine(OnThread):
                 yield ValuesEvent(dict(values), ns)
             if thread is not None and not resuming:
                 yield from self.save(thread, step)
+            # a lone task of a sync run on a thread, nothing streaming live: see `saved_step`
+            saved_alone = thread is not None and takes_saved_steps(self, asynchronous)
             bound = limit
             if run.config and control_of(run.config) is not None:
                 # a run with a RunControl takes the limit's branch at every step, which checks
@@ -382,6 +385,12 @@ class Engine(OnThread):
                     continue
                 if not ready and not pushes:
                     break
+                if saved_alone and len(ready) == 1 and not pushes and not resuming:
+                    if not (yield from saved_step(self, ready[0], step)):
+                        break
+                    ready = self.ready
+                    pushes = self.pushes
+                    continue
                 if not saving and not asynchronous and len(ready) == 1 and not pushes:
                     # one task that streams while it runs: on the run's worker, its outcome
                     # taken right here (a superstep of one needs none of settle's ordering)

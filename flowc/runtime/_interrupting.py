@@ -162,16 +162,22 @@ class Interrupting(Supersteps):
             if not isinstance(item, Done):
                 yield item
                 continue
-            if item.error is not None:
-                if type(item.error) is GraphInterrupt and thread is not None:
-                    yield from self.interrupted(item.task, item.error)
-                    continue
-                taken = self.taken(item.task, item.error)
-                if taken is not None:
-                    yield from self.record(item.task, *taken)
-                    continue
-                yield from self.failed(item.task, item.error)
-                if not self.rescue(item.task, item.error):
-                    raise item.error
-                continue
+            yield from self.outcome(item, thread)
+
+    def outcome(self, item: Done, thread: Thread | None) -> Generator[Event, None, None]:
+        """Take a finished task of a sync superstep: record its writes (or its interrupt,
+        its failure), yielding its events. A failure no handler takes is then raised."""
+        error = item.error
+        if error is None:
             yield from self.record(item.task, *item.result)
+            return
+        if type(error) is GraphInterrupt and thread is not None:
+            yield from self.interrupted(item.task, error)
+            return
+        taken = self.taken(item.task, error)
+        if taken is not None:
+            yield from self.record(item.task, *taken)
+            return
+        yield from self.failed(item.task, error)
+        if not self.rescue(item.task, error):
+            raise error

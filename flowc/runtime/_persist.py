@@ -23,11 +23,11 @@ savers and LangGraph's own alike. Standard library only.
 from __future__ import annotations
 
 import datetime as _dt
-import sys
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from ._reopen import _Reopening
+from ._saver_shapes import saver_interrupts, saver_sends
 from ._thread_keys import (
     BRANCH,
     START,
@@ -40,9 +40,8 @@ from ._thread_keys import (
     task_id,
     with_config_metadata,
 )
-from .control import Command, Send
 from .events import Event
-from .fingerprint import SCHEMA_KEY, StateSchema, check_schema, schema_entry
+from .fingerprint import SCHEMA_KEY, StateSchema, check_codecs, check_schema, schema_entry
 
 __all__ = [
     "BRANCH",
@@ -52,6 +51,7 @@ __all__ = [
     "Thread",
     "check_codecs",
     "next_of",
+    "saver_sends",
     "subgraph_state",
     "task_id",
 ]
@@ -88,67 +88,6 @@ def statuses(
     return {tid: (status.output, status.error) for tid, status in found.items()}
 
 
-def saver_sends(saver: Any, sends: Sequence[Any]) -> list[Any]:
-    """``sends`` as ``saver`` stores them in a checkpoint."""
-    if type(saver).__module__.startswith("langgraph."):
-        # LangGraph's saver stores LangGraph's own Send, which its serializer knows
-        types = sys.modules.get("langgraph.types")
-        if types is not None:
-            return [
-                types.Send(
-                    send.node,
-                    _langgraph_arg(send.arg, types),
-                    timeout=None
-                    if send.timeout is None
-                    else types.TimeoutPolicy(**send.timeout._asdict()),
-                )
-                for send in sends
-            ]
-    return list(sends)
-
-
-def _langgraph_arg(value: Any, types: Any) -> Any:
-    """A ``Send``'s argument with flowc's ``Send`` and ``Command`` in it made LangGraph's
-    (a ``Send`` may carry a ``Command`` whose ``goto`` sends on), which its serializer knows."""
-    cls = type(value)
-    if cls is Send:
-        return types.Send(value.node, _langgraph_arg(value.arg, types))
-    if cls is Command:
-        goto = value.goto
-        if isinstance(goto, list | tuple):
-            goto = type(goto)(_langgraph_arg(item, types) for item in goto)
-        else:
-            goto = _langgraph_arg(goto, types)
-        return types.Command(graph=value.graph, update=value.update, resume=value.resume, goto=goto)
-    return value
-
-
-def check_codecs(
-    graph: str, codecs: Sequence[tuple[str, str]], schema: StateSchema, saver: Any
-) -> None:
-    """Refuse, before anything runs, a saver that cannot store the fields only pickle stores.
-
-    ``codecs`` are the graph's fields no JSON codec stores, which its spec's
-    ``checkpoints = "pickle"`` opted into pickle; flowc's serializer stores them only
-    with ``pickle_fallback=True`` (another serializer decides for itself).
-
-    Raises:
-        CheckpointSerializationError: for a saver whose flowc serializer refuses pickles.
-    """
-    from .checkpoint import CheckpointSerializationError, JsonSerializer
-
-    serde = getattr(saver, "serde", None)
-    if not isinstance(serde, JsonSerializer) or serde.pickle_fallback:
-        return
-    types = {name: type_ for name, type_, _ in schema}
-    fields = ", ".join(f"{name!r} ({types.get(name, '?')})" for name, _ in codecs)
-    raise CheckpointSerializationError(
-        f"graph {graph!r} stores state fields {fields} with pickle, as its spec opts into "
-        '(`checkpoints = "pickle"`), and this saver\'s serializer refuses pickles: give the '
-        "saver serde=JsonSerializer(pickle_fallback=True)"
-    )
-
-
 class Thread(_Reopening):
     """One run's checkpoints on one thread (see the module's docstring).
 
@@ -164,6 +103,7 @@ class Thread(_Reopening):
     __slots__ = (
         "addressed",
         "bound",
+        "count",
         "debug",
         "deferred",
         "deferred_writes",
@@ -188,11 +128,14 @@ class Thread(_Reopening):
         "saved",
         "saver",
         "schema",
+        "schema_record",
         "seen",
         "sent",
         "stream",
         "subgraphs",
         "thread_id",
+        "tie_break",
+        "told",
         "untracked",
         "versions",
         "written",
@@ -221,6 +164,8 @@ class Thread(_Reopening):
         """The keys that last one run: left out of checkpoints, writes and ``Send`` s stored."""
         self.schema = schema
         """The state's declared fields: checkpoints record them, a resumed run checks them."""
+        # what each checkpoint records of them: one object, made once
+        self.schema_record: Mapping[str, Any] | None = schema_entry(schema) if schema else None
         self.thread_id = str(configurable["thread_id"])
         self.ns = ns
         self.parents: dict[str, str] = dict(parents or {})
@@ -273,9 +218,16 @@ class Thread(_Reopening):
         self.drain = getattr(saver, "flush", None)
         """What the saver waits with until it has stored what the run handed it, if it
         stores in the background (flowc's SQLite saver)."""
-        from .checkpoint import uuid6
+        from .checkpoint import BaseCheckpointSaver, uuid6_text, version_tie_break
 
-        self.new_id = uuid6
+        self.new_id = uuid6_text
+        self.count: int | None = (
+            0 if type(saver).get_next_version is BaseCheckpointSaver.get_next_version else None
+        )
+        """The latest version's counter, for a saver whose versions are flowc's (the thread
+        makes them, with one tie-break per run); ``None``: the saver's ``get_next_version``."""
+        self.tie_break = version_tie_break()
+        self.told: tuple[dict[str, Any], dict[str, Any]] | None = None  # see _told
         self.handover = getattr(saver, "handover", False) is True
         """Whether the saver may keep the parts of the checkpoints it is given (flowc's
         in-memory saver): the thread never changes them after a ``put``."""
@@ -312,6 +264,10 @@ class Thread(_Reopening):
         self.versions = dict(checkpoint["channel_versions"])
         self.fresh = set()
         self.latest = max(self.versions.values()) if self.versions else None
+        if self.count is not None:
+            from .checkpoint import version_count
+
+            self.count = version_count(self.latest)
         self.seen = {node: dict(seen) for node, seen in checkpoint["versions_seen"].items()}
         stored = checkpoint["channel_values"]
         self.sent = TASKS in stored
@@ -322,7 +278,12 @@ class Thread(_Reopening):
         return values, int(saved.metadata.get("step", -1))
 
     def _bump(self, channels: set[str]) -> None:
-        version = self.latest = self.saver.get_next_version(self.latest, None)
+        count = self.count
+        if count is None:
+            version = self.latest = self.saver.get_next_version(self.latest, None)
+        else:
+            self.count = count = count + 1
+            version = self.latest = f"{count:032}{self.tie_break}"
         versions = self.versions
         for channel in channels:
             versions[channel] = version
@@ -374,16 +335,7 @@ class Thread(_Reopening):
         self, tid: str, interrupts: tuple[Any, ...], resume: list[Any] | None
     ) -> None:
         """Store that a task stopped at ``interrupts``, with the answers it took before them."""
-        if type(self.saver).__module__.startswith("langgraph."):
-            # a LangGraph saver stores LangGraph's own Interrupt (its serializer knows that
-            # class), so that LangGraph reads the thread as its own
-            types = sys.modules.get("langgraph.types")
-            if types is not None:
-                interrupts = tuple(
-                    types.Interrupt(value=i.value, id=i.id, response_schema=i.response_schema)
-                    for i in interrupts
-                )
-        writes: list[tuple[str, Any]] = [(INTERRUPT, interrupts)]
+        writes: list[tuple[str, Any]] = [(INTERRUPT, saver_interrupts(self.saver, interrupts))]
         if resume:
             writes.append((RESUME, resume))
         self._put_writes(writes, tid)
@@ -395,10 +347,20 @@ class Thread(_Reopening):
             self.saver.put_writes(self._told(self.config), writes, tid, "")
 
     def _told(self, config: dict[str, Any]) -> dict[str, Any]:
-        """``config``, with the run's durability for a saver that takes it into account."""
-        if not self.relaxed:
-            return config
-        return {"configurable": {**config["configurable"], DURABILITY: self.durability}}
+        """``config``, with the run's durability for a saver that takes it into account and
+        ``HANDOVER`` for one that is handed the checkpoints (configs are never changed once
+        made: the latest answer is kept, as a step's writes and checkpoint both ask)."""
+        told = self.told
+        if told is not None and told[0] is config:
+            return told[1]
+        extra: dict[str, Any] = {}
+        if self.relaxed:
+            extra[DURABILITY] = self.durability
+        if self.handover:
+            extra[HANDOVER] = True
+        answer = {"configurable": {**config["configurable"], **extra}} if extra else config
+        self.told = (config, answer)
+        return answer
 
     def ran_task(self, name: str, triggers: tuple[str, ...]) -> None:
         """Note a task of this superstep: its node and what triggered it."""
@@ -408,11 +370,8 @@ class Thread(_Reopening):
         fresh = self.fresh
         # what changed since the stored parent: under "exit", all that changed in the run
         new_versions = {ch: v for ch, v in checkpoint["channel_versions"].items() if ch in fresh}
-        config = self._told(self.stored)
-        if self.handover:
-            config = {"configurable": {**config["configurable"], HANDOVER: True}}
         metadata = with_config_metadata(metadata, self.extras)
-        saved = dict(self.saver.put(config, checkpoint, metadata, new_versions))
+        saved = dict(self.saver.put(self._told(self.stored), checkpoint, metadata, new_versions))
         self.stored = saved
         fresh.clear()
         return saved
@@ -490,7 +449,7 @@ class Thread(_Reopening):
             channel_values[BRANCH + name] = None
         if sends:
             channel_values[TASKS] = thread_sends(self, sends)
-        checkpoint_id = str(self.new_id(clock_seq=step))
+        checkpoint_id = self.new_id(step)
         checkpoint = {
             "v": 4,
             "id": checkpoint_id,
@@ -500,14 +459,17 @@ class Thread(_Reopening):
             "versions_seen": dict(seen),
             "updated_channels": updated,
         }
-        if self.schema:
-            checkpoint[SCHEMA_KEY] = schema_entry(self.schema)
+        if self.schema_record is not None:
+            checkpoint[SCHEMA_KEY] = self.schema_record
         metadata: dict[str, Any] = {"source": source, "step": step, "parents": dict(self.parents)}
         parent = self.config if "checkpoint_id" in self.config["configurable"] else None
         self.parent = parent
+        streamed = self.stream or self.debug
+        # the saver may keep what it is given: the events get a copy of their own
+        stored_metadata = dict(metadata) if streamed else metadata
         if self.durability == "exit":
             # stored when the run ends, with the writes made against it (see `flush`)
-            self.deferred = (checkpoint, dict(metadata))
+            self.deferred = (checkpoint, stored_metadata)
             self.deferred_writes.clear()
             self.config = {
                 "configurable": {
@@ -517,38 +479,50 @@ class Thread(_Reopening):
                 }
             }
         else:
-            self.config = self._put(checkpoint, dict(metadata))
-        if not self.stream and not self.debug:
+            self.config = self._put(checkpoint, stored_metadata)
+        if not streamed:
             return checkpoint_id, ()
         names = (START,) if source == "input" else (*pushed, *due)
-        kinds = ["pull"] * len(names)
-        for index in range(len(pushed)):
-            kinds[index] = f"push:{index}"
-        tasks = tuple(
-            {
-                "id": (tid := task_id(checkpoint_id, self.ns, name, kind)),
-                "name": name,
-                "interrupts": (),
-                "state": subgraph_state(self.thread_id, self.ns, name, tid)
-                if name in self.subgraphs
-                else None,
-            }
-            for name, kind in zip(names, kinds, strict=True)
+        # as LangGraph's: under "exit" a streamed checkpoint names no parent
+        shown = None if self.durability == "exit" else parent
+        return checkpoint_id, _checkpoint_events(
+            self, checkpoint_id, shown, values, metadata, names, len(pushed), step
         )
-        if self.durability == "exit":
-            # as LangGraph's: under "exit" a streamed checkpoint names no parent
-            parent = None
-        parent_config = (
-            None
-            if parent is None
-            else _config(
-                self.thread_id, self.ns, parent["configurable"]["checkpoint_id"], self.parents
-            )
-        )
-        values = {key: values[key] for key in self.fields if key in values}
-        return checkpoint_id, self._events(
-            checkpoint_id, parent_config, values, metadata, names, tasks, step
-        )
+
+
+def _checkpoint_events(
+    thread: Thread,
+    checkpoint_id: str,
+    parent: Mapping[str, Any] | None,
+    values: Mapping[str, Any],
+    metadata: dict[str, Any],
+    names: tuple[str, ...],
+    pushed: int,
+    step: int,
+) -> tuple[Event, ...]:
+    """The events of a checkpoint saved (for a run streaming checkpoints or debug events)."""
+    ns = thread.ns
+    kinds = ["pull"] * len(names)
+    for index in range(pushed):
+        kinds[index] = f"push:{index}"
+    tasks = tuple(
+        {
+            "id": (tid := task_id(checkpoint_id, ns, name, kind)),
+            "name": name,
+            "interrupts": (),
+            "state": subgraph_state(thread.thread_id, ns, name, tid)
+            if name in thread.subgraphs
+            else None,
+        }
+        for name, kind in zip(names, kinds, strict=True)
+    )
+    parent_config = (
+        None
+        if parent is None
+        else _config(thread.thread_id, ns, parent["configurable"]["checkpoint_id"], thread.parents)
+    )
+    values = {key: values[key] for key in thread.fields if key in values}
+    return thread._events(checkpoint_id, parent_config, values, metadata, names, tasks, step)
 
 
 def thread_sends(thread: Thread, sends: Sequence[Any]) -> list[Any]:

@@ -68,6 +68,9 @@ __all__ = [
     "next_version",
     "thread_of",
     "uuid6",
+    "uuid6_text",
+    "version_count",
+    "version_tie_break",
     "write_index",
     "writes_sort_key",
 ]
@@ -161,12 +164,7 @@ _last_timestamp = 0
 _id_lock = threading.Lock()
 
 
-def uuid6(clock_seq: int | None = None) -> uuid.UUID:
-    """A version 6 UUID (RFC 9562): time-ordered, so its string sorts by creation.
-
-    Within a process the timestamp strictly increases, even for ids made in the
-    same 100 ns, so ids made one after the other always sort in that order.
-    """
+def _uuid6_int(clock_seq: int | None) -> int:
     global _last_timestamp
     with _id_lock:
         timestamp = time.time_ns() // 100 + _UUID_EPOCH_100NS
@@ -179,8 +177,40 @@ def uuid6(clock_seq: int | None = None) -> uuid.UUID:
     time_high_mid = (timestamp >> 12) & 0xFFFF_FFFF_FFFF
     time_low = timestamp & 0x0FFF
     value = (time_high_mid << 80) | (0x6 << 76) | (time_low << 64)
-    value |= (0b10 << 62) | ((clock_seq & 0x3FFF) << 48) | node
-    return uuid.UUID(int=value)
+    return value | (0b10 << 62) | ((clock_seq & 0x3FFF) << 48) | node
+
+
+def uuid6(clock_seq: int | None = None) -> uuid.UUID:
+    """A version 6 UUID (RFC 9562): time-ordered, so its string sorts by creation.
+
+    Within a process the timestamp strictly increases, even for ids made in the
+    same 100 ns, so ids made one after the other always sort in that order.
+    """
+    return uuid.UUID(int=_uuid6_int(clock_seq))
+
+
+def uuid6_text(clock_seq: int | None = None) -> str:
+    """``str(uuid6(clock_seq))``, made without a ``UUID`` object (a checkpoint's id, per step)."""
+    h = f"{_uuid6_int(clock_seq):032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+def version_count(current: str | int | float | None) -> int:
+    """The counter a version starts with (0 for none): what :func:`next_version` adds one to."""
+    if current is None:
+        return 0
+    if isinstance(current, (int, float)):
+        return int(current)
+    return int(current.split(".")[0])
+
+
+def version_tie_break() -> str:
+    """A version's random tie-break (``.`` and 16 characters), as :func:`next_version` makes it.
+
+    A run on a thread draws one and gives it to every version it makes (their
+    counters differ): two forks of one thread still never share a version.
+    """
+    return f".{random.random():016}"
 
 
 def next_version(current: str | int | float | None) -> str:
@@ -190,13 +220,7 @@ def next_version(current: str | int | float | None) -> str:
     correctly in SQL too; the random part keeps two forks of one thread from
     reusing a version for different values.
     """
-    if current is None:
-        counter = 0
-    elif isinstance(current, (int, float)):
-        counter = int(current)
-    else:
-        counter = int(current.split(".")[0])
-    return f"{counter + 1:032}.{random.random():016}"
+    return f"{version_count(current) + 1:032}{version_tie_break()}"
 
 
 def empty_checkpoint() -> Checkpoint:
@@ -229,6 +253,12 @@ _CONFIG_KEYS_NOT_METADATA = frozenset(
 )
 
 
+_CONFIG_KEYS_OF_A_PUT = frozenset(
+    {"thread_id", "checkpoint_ns", "checkpoint_id", HANDOVER, "__pregel_durability"}
+)
+"""The keys of the config of a run's put, none of which its metadata keeps."""
+
+
 def checkpoint_config(
     thread_id: str, checkpoint_ns: str, checkpoint_id: str | None
 ) -> dict[str, Any]:
@@ -251,6 +281,13 @@ def _configurable(config: CheckpointConfig) -> Mapping[str, Any]:
 
 def thread_of(config: CheckpointConfig) -> tuple[str, str, str | None]:
     """``(thread_id, checkpoint_ns, checkpoint_id)`` of a config; a clear error without a thread."""
+    configurable = config.get("configurable")
+    if type(configurable) is dict:
+        # every put and put_writes asks: the usual config (strings in a dict) answers at once
+        thread_id = configurable.get("thread_id")
+        ns = configurable.get("checkpoint_ns", "")
+        if type(thread_id) is str and thread_id and type(ns) is str:
+            return thread_id, ns, configurable.get("checkpoint_id") or None
     configurable = _configurable(config)
     thread_id = configurable.get("thread_id")
     if thread_id is None or thread_id == "":
@@ -269,6 +306,16 @@ def checkpoint_metadata(config: CheckpointConfig, metadata: CheckpointMetadata) 
     ``__``-prefixed ones), so ``list(filter=...)`` can find runs by them. NUL
     characters are dropped from strings: Postgres cannot store them in text.
     """
+    configurable = config.get("configurable")
+    if (
+        len(config) == 1
+        and type(configurable) is dict
+        and _CONFIG_KEYS_OF_A_PUT.issuperset(configurable)
+        and "writes" not in metadata
+        and not any(isinstance(value, str) and "\x00" in value for value in metadata.values())
+    ):
+        # a run's put (its config names the checkpoint only): the metadata as it is
+        return dict(metadata)
     out: dict[str, Any] = {
         key: value.replace("\x00", "") if isinstance(value, str) else value
         for key, value in metadata.items()

@@ -23,6 +23,7 @@ __all__ = [
     "SCHEMA_KEY",
     "SchemaChangedError",
     "StateSchema",
+    "check_codecs",
     "check_schema",
     "fingerprint",
     "schema_changes",
@@ -113,3 +114,29 @@ def check_schema(thread_id: str, checkpoint: Mapping[str, Any], schema: StateSch
     changes = schema_changes(checkpoint.get(SCHEMA_KEY), schema)
     if changes:
         raise SchemaChangedError(thread_id, str(checkpoint.get("id")), changes)
+
+
+def check_codecs(
+    graph: str, codecs: Sequence[tuple[str, str]], schema: StateSchema, saver: Any
+) -> None:
+    """Refuse, before anything runs, a saver that cannot store the fields only pickle stores.
+
+    ``codecs`` are the graph's fields no JSON codec stores, which its spec's
+    ``checkpoints = "pickle"`` opted into pickle; flowc's serializer stores them only
+    with ``pickle_fallback=True`` (another serializer decides for itself).
+
+    Raises:
+        CheckpointSerializationError: for a saver whose flowc serializer refuses pickles.
+    """
+    from .checkpoint import CheckpointSerializationError, JsonSerializer
+
+    serde = getattr(saver, "serde", None)
+    if not isinstance(serde, JsonSerializer) or serde.pickle_fallback:
+        return
+    types = {name: type_ for name, type_, _ in schema}
+    fields = ", ".join(f"{name!r} ({types.get(name, '?')})" for name, _ in codecs)
+    raise CheckpointSerializationError(
+        f"graph {graph!r} stores state fields {fields} with pickle, as its spec opts into "
+        '(`checkpoints = "pickle"`), and this saver\'s serializer refuses pickles: give the '
+        "saver serde=JsonSerializer(pickle_fallback=True)"
+    )

@@ -43,6 +43,7 @@ from ._delta import DeltaCache
 from ._memory_rows import (
     _DELTA,
     _EMPTY,
+    _IMMUTABLE,
     _KEPT,
     _NONE,
     _Chain,
@@ -54,6 +55,11 @@ from ._memory_rows import (
 )
 
 __all__ = ["InMemorySaver"]
+
+_Blobs = list[tuple[str, str, _Stored]]
+"""A checkpoint's new channel versions as kept: ``(channel, version, stored value)``."""
+_NO_VALUE: _Stored = (_EMPTY, b"")
+"""What a channel version without a value stores."""
 
 
 class InMemorySaver(_Keeping, BaseCheckpointSaver):
@@ -143,12 +149,18 @@ class InMemorySaver(_Keeping, BaseCheckpointSaver):
         values = checkpoint["channel_values"]
         blobs: list[tuple[str, str, _Stored]] = []
         lists: list[tuple[tuple[str, str, str], str, list[Any]]] = []
+        plain = self._plain
         for channel, version in new_versions.items():
             if channel not in values:
-                blobs.append((channel, str(version), (_EMPTY, b"")))
+                blobs.append((channel, str(version), _NO_VALUE))
                 continue
             value = values[channel]
-            if type(value) is list:
+            kind = type(value)
+            if plain and kind in _IMMUTABLE:
+                # most of a step's channels: a number, a string, a due node's None
+                blobs.append((channel, str(version), (_KEPT, value)))
+                continue
+            if kind is list:
                 list_key = (thread_id, ns, channel)
                 lists.append((list_key, str(version), value))
                 found = self._deltas.base(list_key, value)
@@ -158,7 +170,7 @@ class InMemorySaver(_Keeping, BaseCheckpointSaver):
                     continue
             blobs.append((channel, str(version), self._keep(value, channel, cid)))
         stored_metadata: _Stored
-        if self._plain and config["configurable"].get(HANDOVER) is True:
+        if plain and config["configurable"].get(HANDOVER) is True:
             # the engine never changes what it handed over: its parts are kept as they are
             body = {key: value for key, value in checkpoint.items() if key != "channel_values"}
             encoded = _NONE
@@ -168,6 +180,26 @@ class InMemorySaver(_Keeping, BaseCheckpointSaver):
             stored_metadata = self._keep_metadata(checkpoint_metadata(config, metadata), cid)
         row = _Row(thread_id, ns, cid, parent_id, body, encoded, stored_metadata)
         key = (thread_id, ns)
+        if lists:
+            blobs = self._whole_where_gone(key, blobs, values, cid)
+        with self._lock:
+            self._checkpoints.setdefault(key, {})[cid] = row
+            stored_blobs = self._blobs
+            for channel, version, stored in blobs:
+                stored_blobs.setdefault((thread_id, ns, channel, version), stored)
+        for list_key, version, value in lists:
+            self._deltas.remember(list_key, version, value)
+        return {"configurable": {"thread_id": thread_id, "checkpoint_ns": ns, "checkpoint_id": cid}}
+
+    def _whole_where_gone(
+        self,
+        key: _Key,
+        blobs: _Blobs,
+        values: Mapping[str, Any],
+        cid: str,
+    ) -> _Blobs:
+        """``blobs``, with a delta whose base version is gone (the thread was deleted
+        meanwhile) kept whole instead."""
         with self._lock:
             missing = [
                 channel
@@ -175,18 +207,11 @@ class InMemorySaver(_Keeping, BaseCheckpointSaver):
                 if stored[0] == _DELTA and (*key, channel, stored[1][0]) not in self._blobs
             ]
         for channel in missing:
-            # the version it extends is gone (the thread was deleted meanwhile): whole then
             blobs = [
                 (name, version, self._keep(values[name], name, cid) if name == channel else stored)
                 for name, version, stored in blobs
             ]
-        with self._lock:
-            self._checkpoints.setdefault(key, {})[cid] = row
-            for channel, version, stored in blobs:
-                self._blobs.setdefault((thread_id, ns, channel, version), stored)
-        for list_key, version, value in lists:
-            self._deltas.remember(list_key, version, value)
-        return {"configurable": {"thread_id": thread_id, "checkpoint_ns": ns, "checkpoint_id": cid}}
+        return blobs
 
     def put_writes(
         self,
@@ -202,17 +227,14 @@ class InMemorySaver(_Keeping, BaseCheckpointSaver):
                 "put_writes needs the config of a stored checkpoint (with a checkpoint_id), "
                 f"as put returns it; got {dict(config)!r}"
             )
-        where = f"{checkpoint_id} (task {task_id})"
-        rows = [
-            _Write(
-                task_id,
-                write_index(channel, position),
-                channel,
-                self._keep(value, channel, where),
-                task_path,
-            )
-            for position, (channel, value) in enumerate(writes)
-        ]
+        plain = self._plain
+        rows = []
+        for position, (channel, value) in enumerate(writes):
+            if plain and type(value) in _IMMUTABLE:
+                kept: _Stored = (_KEPT, value)
+            else:
+                kept = self._keep(value, channel, f"{checkpoint_id} (task {task_id})")
+            rows.append(_Write(task_id, write_index(channel, position), channel, kept, task_path))
         with self._lock:
             stored = self._writes.setdefault((thread_id, ns, checkpoint_id), {})
             for write in rows:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from flowc.runtime import UpdatesEvent
 from flowc.runtime._drive import invoke
 from flowc.runtime._engine import Node, Plan
 from flowc.runtime._persist import CHECKPOINTER, DURABILITY
-from flowc.runtime.checkpoint import HANDOVER, empty_checkpoint
+from flowc.runtime.checkpoint import HANDOVER, checkpoint_metadata, empty_checkpoint, uuid6_text
 from flowc.savers.memory import InMemorySaver
 from flowc.savers.sqlite import SqliteSaver
 
@@ -216,3 +217,49 @@ def test_the_memory_saver_keeps_what_an_append_only_list_adds_not_the_list_again
     latest = saver.get_tuple({"configurable": {"thread_id": "t"}})
     assert latest is not None
     assert latest.checkpoint["channel_values"]["log"] == [f"turn {i}" for i in range(50)]
+
+
+def test_checkpoint_ids_made_as_text_are_the_uuid6_strings() -> None:
+    made = [uuid6_text(step) for step in range(-1, 2000)]
+    assert sorted(made) == made
+    assert len(set(made)) == len(made)
+    parsed = [uuid.UUID(text) for text in made]
+    assert [str(u) for u in parsed] == made
+    assert {u.version for u in parsed} == {6}
+    # the step is the id's clock sequence, as in LangGraph's ids
+    assert [u.clock_seq for u in parsed[:3]] == [0x3FFF, 0, 1]
+
+
+def test_a_runs_versions_count_up_with_one_tie_break_and_forks_never_share_them() -> None:
+    saver = InMemorySaver()
+    invoke(chain_plan(), {"log": []}, config=on_thread(saver, "t", "async"))
+    history = list(saver.list({"configurable": {"thread_id": "t"}}))
+    versions = [set(saved.checkpoint["channel_versions"].values()) for saved in history]
+    newest = {v for found in versions for v in found}
+    counters = sorted(int(v.split(".")[0]) for v in newest)
+    assert counters == [1, 2, 3, 4]
+    assert all(len(v.split(".")[0]) == 32 for v in newest)
+    assert len({v.split(".", 1)[1] for v in newest}) == 1
+    # two runs going on from the input checkpoint: the same counters, other versions
+    first = history[-1].config
+    for thread in ("fork-1", "fork-2"):
+        saver.copy_thread("t", thread)
+    forked = []
+    for thread in ("fork-1", "fork-2"):
+        config = {"configurable": {**first["configurable"], "thread_id": thread}}
+        config["configurable"][CHECKPOINTER] = saver
+        invoke(chain_plan(), None, config=config)
+        latest = saver.get_tuple({"configurable": {"thread_id": thread}})
+        assert latest is not None
+        forked.append(set(latest.checkpoint["channel_versions"].values()) - newest)
+    assert forked[0] and forked[1] and not forked[0] & forked[1]
+
+
+def test_a_runs_checkpoint_metadata_is_kept_as_given_and_other_configs_add_theirs() -> None:
+    put = {"configurable": {"thread_id": "t", "checkpoint_ns": "", HANDOVER: True}}
+    metadata = {"source": "loop", "step": 3, "parents": {}}
+    assert checkpoint_metadata(put, metadata) == metadata  # type: ignore[arg-type]
+    assert checkpoint_metadata(put, {"source": "a\x00b"}) == {"source": "ab"}  # type: ignore[typeddict-item]
+    assert checkpoint_metadata(put, {"step": 1, "writes": {}}) == {"step": 1}  # type: ignore[typeddict-unknown-key]
+    user = {"configurable": {"thread_id": "t", "user": "ann"}, "metadata": {"team": 7}}
+    assert checkpoint_metadata(user, {"step": 1}) == {"step": 1, "team": 7, "user": "ann"}  # type: ignore[arg-type]
