@@ -187,10 +187,15 @@ class Engine(OnThread):
                 first = () if resuming else plan.entry if plan.first is None else plan.first(values)
             if len(first) == 1 and type(first[0]) is str:
                 ready = self.ready = alone[first[0]]
+            elif first is plan.entry and plan.entry_ready is not None:
+                ready = self.ready = plan.entry_ready
             else:
                 # START's routers may send tasks too
                 ready = self.ready = self._successors(((None, first),))
                 pushes = self.pushes
+                if first is plan.entry:
+                    # START's plain edges: the same superstep for every run, sorted once
+                    plan.entry_ready = ready
             # a run on a thread takes every step through record and settle, which store
             # its writes before they are applied: the lone-task path stays as it was
             saving = thread is not None

@@ -100,10 +100,12 @@ class Executor:
                 task.emit = put
                 submit(put, _work, task, fn, args)
         pending = len(jobs)
+        # a worker waiting for the tasks it queued (a graph run inside a node) lets
+        # another worker start meanwhile, so that nested graphs never run out of workers
+        on_worker = group.in_worker()
         while pending:
-            # a worker waiting for the tasks it queued (a graph run inside a node) lets
-            # another worker start meanwhile, so that nested graphs never run out of workers
-            if group.block():
+            if on_worker:
+                group.block()
                 try:
                     item = get()
                 finally:

@@ -124,6 +124,11 @@ class Group:
         """
         (_pool or _make_pool()).submit(self, fn, args, then)
 
+    @staticmethod
+    def in_worker() -> bool:
+        """Whether the calling thread is one of the pool's workers (see :meth:`block`)."""
+        return getattr(_local, "worker", False) is True
+
     def block(self) -> bool:
         """The calling thread starts waiting for the group's jobs.
 
