@@ -10,7 +10,7 @@ have ids ``outer:inner``, as in LangGraph.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -38,12 +38,16 @@ class DrawnNode:
     kind: tuple[str, ...] | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class DrawnEdge:
     """An arrow; ``data`` is its label (a path-map key).
 
     ``join`` marks an edge into a node that waits for all of its sources:
     ``flowc draw`` draws it thick; LangGraph's pictures have none.
+
+    Like LangChain's ``Edge`` (the named tuple ``(source, target, data, conditional)`` of
+    LangGraph's ``get_graph().edges``), it unpacks into those four and equals such a tuple,
+    so code written against LangGraph's edges reads flowc's alike.
     """
 
     source: str
@@ -51,6 +55,19 @@ class DrawnEdge:
     data: str | None = None
     conditional: bool = False
     join: bool = False
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter((self.source, self.target, self.data, self.conditional))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, DrawnEdge):
+            return tuple(self) == tuple(other) and self.join == other.join
+        if isinstance(other, tuple):
+            return tuple(self) == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
 
 
 @dataclass(slots=True)

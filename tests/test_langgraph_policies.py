@@ -134,6 +134,34 @@ def test_set_node_defaults_gives_policies_only_to_nodes_without_their_own() -> N
     assert nodes["first"].cache == nodes["second"].cache == CachePolicy(ttl=5)
 
 
+def test_a_default_error_handler_beside_a_node_of_its_name_fails_at_compile_as_langgraphs() -> None:
+    from langgraph.graph import StateGraph as LangGraphStateGraph
+
+    def handler(state: State, error: Any) -> dict[str, Any]:
+        return {"log": ["handled"]}
+
+    messages = []
+    for builder_class in (LangGraphStateGraph, StateGraph):
+        builder = (
+            builder_class(State)
+            .set_node_defaults(error_handler=handler)
+            .add_node("__default_error_handler__", first)
+            .add_edge(START, "__default_error_handler__")
+        )
+        with pytest.raises(ValueError) as raised:
+            builder.compile()
+        messages.append(str(raised.value))
+    assert (
+        messages[1]
+        == messages[0]
+        == ("Auto-generated default error handler node `__default_error_handler__` already exists.")
+    )
+    # without the default handler, the name is a node like any other
+    assert StateGraph(State).add_node("__default_error_handler__", first).add_edge(
+        START, "__default_error_handler__"
+    ).compile().invoke({"n": 1, "log": []})["log"] == ["first"]
+
+
 def test_a_retry_policy_of_another_type_fails_at_add_node() -> None:
     with pytest.raises(TypeError, match="retry_policy takes a RetryPolicy or a list of them"):
         StateGraph(State).add_node("first", first, retry_policy=3)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import inspect
 import typing
 from collections.abc import Callable, Sequence
-from typing import Annotated, Any, Literal, NotRequired, TypedDict, cast
+from typing import Annotated, Any, Literal, NotRequired, TypedDict
 
 import pydantic
 from langchain_core.language_models import BaseChatModel
@@ -199,18 +199,6 @@ def _resolve(model: Any) -> Any:
             )
         raise TypeError(f"create_react_agent(model=...) needs a chat model, not {type(model)}")
     return model
-
-
-def _as_node(hook: Any) -> Callable[..., Any]:
-    """A hook as a flowc node: a function, or a runnable called with the node's config."""
-    if isinstance(hook, Runnable):
-
-        def run_hook(state: Any, config: RunnableConfig) -> Any:
-            return hook.invoke(state, config)
-
-        run_hook.__name__ = getattr(hook, "name", None) or "hook"
-        return run_hook
-    return cast("Callable[..., Any]", hook)
 
 
 Prompt: typing.TypeAlias = str | SystemMessage | Callable[[Any], Any] | Runnable[Any, Any]
@@ -422,7 +410,7 @@ def create_react_agent(
     if calls_tools:
         workflow.add_node("tools", tool_node)
     if pre_model_hook is not None:
-        workflow.add_node("pre_model_hook", _as_node(pre_model_hook))
+        workflow.add_node("pre_model_hook", typing.cast(Any, pre_model_hook))
         workflow.add_edge("pre_model_hook", "agent")
         entry = "pre_model_hook"
     else:
@@ -431,7 +419,7 @@ def create_react_agent(
     if not calls_tools:
         last = "agent"
         if post_model_hook is not None:
-            workflow.add_node("post_model_hook", _as_node(post_model_hook))
+            workflow.add_node("post_model_hook", typing.cast(Any, post_model_hook))
             workflow.add_edge("agent", "post_model_hook")
             last = "post_model_hook"
         if response_format is not None:
@@ -442,7 +430,7 @@ def create_react_agent(
     final = "generate_structured_response" if response_format is not None else END
     agent_paths = ["post_model_hook"] if post_model_hook is not None else ["tools", final]
     if post_model_hook is not None:
-        workflow.add_node("post_model_hook", _as_node(post_model_hook))
+        workflow.add_node("post_model_hook", typing.cast(Any, post_model_hook))
         workflow.add_edge("agent", "post_model_hook")
     if response_format is not None:
         workflow.add_node("generate_structured_response", structured_node)

@@ -32,7 +32,7 @@ from ._errors import (
     warn_config_annotation,
 )
 from ._policies import cache_policy, retry_policies
-from ._recording import _Recording
+from ._recording import DEFAULT_ERROR_HANDLER, _Recording
 
 if TYPE_CHECKING:
     from ._compiled import CompiledStateGraph
@@ -147,6 +147,16 @@ def _runner(bp: Blueprint, stateful: bool) -> ModuleType:
     from ._runners import compile_blueprint
 
     return compile_blueprint(bp, stateful=stateful)
+
+
+def _refuse_a_node_named_as_the_default_handler(
+    defaults: Mapping[str, Any], nodes: Sequence[NodeRecord]
+) -> None:
+    if "error_handler" in defaults and any(node.name == DEFAULT_ERROR_HANDLER for node in nodes):
+        # LangGraph's error and words: the default handler runs as a node of this name
+        raise ValueError(
+            f"Auto-generated default error handler node `{DEFAULT_ERROR_HANDLER}` already exists."
+        )
 
 
 class StateGraph(_Recording, Generic[StateT]):
@@ -525,6 +535,7 @@ class StateGraph(_Recording, Generic[StateT]):
                         "pass one of flowc.stores (InMemoryStore, SqliteStore) or a LangGraph store",
                     )
                 )
+        _refuse_a_node_named_as_the_default_handler(self._defaults, self._nodes)
         for record in map(self._with_defaults, self._nodes):
             timed = record.policies is not None and record.policies.timeout is not None
             if timed and not is_compiled_graph(record.action) and not _is_async(record.action):

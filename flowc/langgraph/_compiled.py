@@ -36,6 +36,7 @@ from ._chunks import (
     _tagged,
 )
 from ._compiled_api import _CompiledApi
+from ._composing import _Composing, register_as_runnable
 from ._errors import GraphCompileError, deprecated, source_texts
 from ._printing import aprinted, print_event, print_modes, printed, run_modes
 from ._roots import ROOT, is_root_state
@@ -67,7 +68,7 @@ def _with_store(config: Any, store: Any) -> Any:
     return with_store(config, store)
 
 
-class CompiledStateGraph(_CompiledApi, _ThreadState):
+class CompiledStateGraph(_CompiledApi, _ThreadState, _Composing):
     """A graph compiled by flowc, run with LangGraph's API.
 
     Attributes:
@@ -92,6 +93,7 @@ class CompiledStateGraph(_CompiledApi, _ThreadState):
         interrupt_after: Any = None,
         debug: bool = False,
     ) -> None:
+        register_as_runnable(type(self))
         self.module = module
         _drop_unknown_keys(module)
         self.debug = debug

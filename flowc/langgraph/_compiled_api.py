@@ -220,7 +220,7 @@ class _CompiledApi:
     ) -> DrawableGraph:
         """The graph's nodes and edges as LangGraph gives them (``to_json()``, ``draw_mermaid()``)."""
         del config
-        return _drawing(self.blueprint, xray)
+        return _drawing(self, xray)
 
     def _final(self, latest: Any) -> Any:
         """What ``invoke`` returns of a run on a thread: :meth:`_output`, with the
@@ -264,10 +264,15 @@ def _json_schema(schema: Any, graph: str, kind: str) -> dict[str, Any]:
     return state_json_schema(schema, schema_name(graph, kind))
 
 
-def _drawing(bp: Blueprint, xray: bool | int) -> DrawableGraph:
+def _drawing(graph: Any, xray: bool | int) -> DrawableGraph:
     from ._draw import drawing
 
-    return drawing(bp, xray=xray)
+    return drawing(
+        graph.blueprint,
+        xray=xray,
+        before=graph.interrupt_before_nodes,
+        after=graph.interrupt_after_nodes,
+    )
 
 
 def _cache_namespaces(graph: _CompiledApi, nodes: Sequence[str] | None) -> list[tuple[str, ...]]:

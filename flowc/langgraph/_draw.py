@@ -17,7 +17,7 @@ import dis
 import inspect
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import replace
 from typing import Any, get_args, get_origin
 
@@ -34,6 +34,10 @@ def _runnable_kind(action: Any) -> tuple[str, ...]:
     drawing names it), else RunnableCallable's."""
     from ._adapt import is_runnable
 
+    own = getattr(type(action), "LANGCHAIN_ID", None)
+    if own is not None:
+        # a prebuilt node of the drop-in's stands for LangGraph's
+        return tuple(own)
     if not is_runnable(action):
         return CALLABLE
     # LangChain is loaded: the runnable's class comes from it
@@ -133,7 +137,9 @@ def _discover(bp: Blueprint) -> tuple[set[_Edge], set[str]]:
     for sources, target in joins:
         if sources <= reached and target != END:
             found.update((s, target, False, "") for s in sources)
-    return found, _last_step(writes, joins)
+    deferred = {n.name for n in bp.nodes if n.policies is not None and n.policies.defer}
+    last, implicit = _last_step(writes, joins, deferred)
+    return found | implicit, last
 
 
 def _command_ends(action: Any) -> tuple[str, ...]:
@@ -159,27 +165,61 @@ def _command_ends(action: Any) -> tuple[str, ...]:
     return tuple(t for o in options if is_command(o) for t in command_destinations(o))
 
 
-def _last_step(writes: dict[str, list[_Edge]], joins: list[tuple[frozenset[str], str]]) -> set[str]:
-    """The nodes of the last step of LangGraph's dry run."""
+def _last_step(
+    writes: dict[str, list[_Edge]],
+    joins: list[tuple[frozenset[str], str]],
+    deferred: Collection[str] = (),
+) -> tuple[set[str], set[_Edge]]:
+    """The nodes of the last step of LangGraph's dry run, and the dotted edges it adds into
+    deferred nodes.
+
+    A deferred node runs once nothing else is triggered; when the nodes that triggered it ran
+    before the step just done, LangGraph's dry run draws a conditional edge into it from every
+    node of that step (which then has no edge to END).
+    """
     step: set[str] = {START}
     waiting: list[set[str]] = [set() for _ in joins]
+    held: dict[str, set[str]] = {}
+    implicit: set[_Edge] = set()
     last = step
     for _ in range(_DRY_RUN_STEPS):
         if not step:
             break
         last = step
-        following = {target for node in step for _, target, _, _ in writes.get(node, ())}
+        following: set[str] = set()
+        for node in step:
+            for _, target, _, _ in writes.get(node, ()):
+                if target in deferred:
+                    held.setdefault(target, set()).add(node)
+                else:
+                    following.add(target)
         for index, (sources, target) in enumerate(joins):
             waiting[index] |= step & sources
             if waiting[index] >= sources and target != END:
-                following.add(target)
+                if target in deferred:
+                    held.setdefault(target, set()).update(sources)
+                else:
+                    following.add(target)
                 waiting[index] = set()
+        if not following and held:
+            for target, triggers in held.items():
+                if not triggers & step:
+                    implicit.update((src, target, True, "") for src in step)
+            following = set(held)
+            held = {}
         step = following
-    return last
+    return last, implicit
 
 
-def drawing(bp: Blueprint, *, xray: bool | int = False) -> DrawableGraph:
-    """The picture of a compiled graph (``get_graph()``)."""
+def drawing(
+    bp: Blueprint,
+    *,
+    xray: bool | int = False,
+    before: Collection[str] = (),
+    after: Collection[str] = (),
+) -> DrawableGraph:
+    """The picture of a compiled graph (``get_graph()``); ``before``/``after``: the nodes its
+    compile() interrupts before and after, which LangGraph marks in their boxes."""
     from ._adapt import is_compiled_graph
 
     graph = DrawableGraph()
@@ -201,6 +241,11 @@ def drawing(bp: Blueprint, *, xray: bool | int = False) -> DrawableGraph:
             metadata = {**(metadata or {}), "__tools": list(tools)}
         if record.policies is not None and record.policies.defer:
             metadata = {**(metadata or {}), "defer": True}
+        stops = ",".join(
+            when for when, nodes in (("before", before), ("after", after)) if record.name in nodes
+        )
+        if stops:
+            metadata = {**(metadata or {}), "__interrupt": stops}
         graph.nodes[record.name] = DrawnNode(record.name, record.name, metadata, kind)
     if default_handler is not None:
         graph.nodes[default_handler] = DrawnNode(default_handler, default_handler, kind=CALLABLE)
@@ -220,7 +265,12 @@ def drawing(bp: Blueprint, *, xray: bool | int = False) -> DrawableGraph:
         inner = record.action if is_compiled_graph(record.action) else _graph_in_node(record.action)
         if inner is None or record.name not in graph.nodes:
             continue
-        sub = drawing(inner.blueprint, xray=deeper)
+        sub = drawing(
+            inner.blueprint,
+            xray=deeper,
+            before=inner.interrupt_before_nodes,
+            after=inner.interrupt_after_nodes,
+        )
         if len(sub.nodes) <= 1 or not sub.first_node() or not sub.last_node():
             continue
         sub.trim_first_node()

@@ -49,6 +49,7 @@ from ._roots import (
     _root_router,
     _with_channels,
     is_root_state,
+    root_type,
 )
 from ._scan import unsupported_params, unsupported_uses
 from ._validate import _show
@@ -88,10 +89,11 @@ class _Lowering:
             # LangGraph's one `__root__` channel: a state of one key, nodes and routers
             # adapted to take and return its value, the compiled graph showing the value
             self.root = True
-            for meta in _metadata(cls):
+            value_type = root_type(cls)
+            for meta in _metadata(value_type):
                 if callable(meta) and not isinstance(meta, type):
                     _serve(meta, "reducer")
-            root = _root_class(cls)
+            root = _root_class(value_type)
             _objects.serve_import(root, "state", "Root")
             return _objects.ref(root, "state", "Root")
         if not isinstance(cls, type):

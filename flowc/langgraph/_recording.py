@@ -13,6 +13,9 @@ from flowc.dsl.diagnostics import Diagnostic, Span
 from ._adapt import is_compiled_graph
 from ._blueprint import Blueprint, BranchRecord, EdgeRecord, NodePolicies, NodeRecord
 
+DEFAULT_ERROR_HANDLER = "__default_error_handler__"
+"""The name ``set_node_defaults(error_handler=...)``'s handler runs under, as in LangGraph."""
+
 
 class _Recording:
     """The calls a builder has recorded, and the blueprint they make."""
@@ -50,7 +53,7 @@ class _Recording:
         cache = defaults.get("cache_policy") if own.cache is None else own.cache
         handler = own.error_handler
         if handler is None and "error_handler" in defaults:
-            handler = ("__default_error_handler__", defaults["error_handler"], None)
+            handler = (DEFAULT_ERROR_HANDLER, defaults["error_handler"], None)
         if handler is not None:
             # the retry defaults apply to error handlers too, as in LangGraph
             handler = (handler[0], handler[1], defaults.get("retry_policy"))

@@ -27,8 +27,18 @@ ROOT = "root"
 
 def is_root_state(schema: Any) -> bool:
     """LangGraph's rule: a state schema without annotations (``dict``, ``list[str]``,
-    ``Annotated[list, operator.add]``) is one value, its ``__root__`` channel."""
-    return not hasattr(schema, "__annotations__")
+    ``Annotated[list, operator.add]``), or whose one annotated key is ``__root__``, is one
+    value, its ``__root__`` channel."""
+    annotations = getattr(schema, "__annotations__", None)
+    return annotations is None or (isinstance(schema, type) and list(annotations) == ["__root__"])
+
+
+def root_type(schema: Any) -> Any:
+    """The type of a root state's value (:func:`is_root_state`): the schema itself, or the
+    annotation of its ``__root__`` key, reducer and all."""
+    if not hasattr(schema, "__annotations__"):
+        return schema
+    return typing.get_type_hints(schema, include_extras=True)["__root__"]
 
 
 _roots: dict[int, tuple[Any, type]] = {}

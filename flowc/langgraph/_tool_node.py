@@ -25,7 +25,7 @@ import types
 import typing
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, Literal, TypeAlias, TypeVar, Union, cast
+from typing import Any, ClassVar, Generic, Literal, TypeAlias, TypeVar, Union, cast
 
 from langchain_core.messages import AIMessage, AnyMessage, ToolCall, ToolMessage
 from langchain_core.runnables import RunnableConfig
@@ -340,6 +340,9 @@ class ToolNode:
             only invalid arguments.
         messages_key: the state key that holds the messages.
     """
+
+    LANGCHAIN_ID: ClassVar[tuple[str, ...]] = ("langgraph", "prebuilt", "tool_node", "ToolNode")
+    """What LangGraph's ``get_graph().to_json()`` names a tool node's runnable."""
 
     def __init__(
         self,

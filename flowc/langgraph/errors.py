@@ -3,7 +3,8 @@ raises.
 
 ``from langgraph.errors import NodeError`` becomes ``from flowc.langgraph.errors import
 NodeError``. ``GraphRecursionError``, ``InvalidUpdateError``, ``EmptyInputError``,
-``GraphDrained`` and ``ParentCommand`` (a ``Command(graph=Command.PARENT)`` from the root graph;
+``GraphDrained``, ``NodeCancelledError`` (a node raised ``asyncio.CancelledError`` itself) and
+``ParentCommand`` (a ``Command(graph=Command.PARENT)`` from the root graph;
 ``args[0]`` is the command, as in LangGraph) are flowc's own (what flowc runs raise).
 """
 
@@ -15,6 +16,7 @@ from flowc.runtime.errors import (
     GraphDrained,
     GraphRecursionError,
     InvalidUpdateError,
+    NodeCancelledError,
     NodeError,
 )
 from flowc.runtime.interrupts import is_invalid_resume
@@ -25,6 +27,7 @@ __all__ = [
     "GraphDrained",
     "GraphRecursionError",
     "InvalidUpdateError",
+    "NodeCancelledError",
     "NodeError",
     "NodeTimeoutError",
     "ParentCommand",

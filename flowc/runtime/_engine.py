@@ -43,6 +43,7 @@ from .control import ParentCommand
 from .drain import control_of
 from .errors import (
     GraphDrained,
+    node_failure,
 )
 from .events import (
     Event,
@@ -334,6 +335,8 @@ class Engine(OnThread):
                             )
                     except BaseException as exc:
                         task.active = False
+                        if type(exc).__name__ == "CancelledError":
+                            exc = node_failure(node.name, exc, asynchronous)
                         taken = self.taken(task, exc) if type(exc) is ParentCommand else None
                         if taken is None:
                             if held:
@@ -347,7 +350,7 @@ class Engine(OnThread):
                             elif want_tasks and type(exc) is not GraphDrained:
                                 # a subgraph's drain stops its task, which did not fail either
                                 yield from run.task_result(task, None, exc)
-                            raise
+                            raise exc
                         # a graph the node ran sent this graph a command: the task's outcome
                         update, goto = taken
                         if update:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from . import messages as _messages
 from .config import Config
+from .errors import node_failure
 from .events import (
     Event,
 )
@@ -359,7 +360,8 @@ def _work(task: Task, fn: Callable[..., Any], args: tuple[Any, ...]) -> Done:
     try:
         result = _messages.run_task(task, fn, args) if task.run.messages else fn(task, *args)
     except BaseException as exc:
-        return Done(task, None, exc)
+        # a worker thread runs no asyncio task: a CancelledError came from the node
+        return Done(task, None, node_failure(task.name, exc, False))
     else:
         return Done(task, result, None)
     finally:
@@ -422,9 +424,10 @@ async def _awork(
     except BaseException as exc:
         import asyncio
 
-        if isinstance(exc, asyncio.CancelledError):
-            raise
-        put(Done(task, None, exc))
+        failure = node_failure(task.name, exc, True)
+        if failure is exc and isinstance(exc, asyncio.CancelledError):
+            raise  # the run is cancelled: its tasks stop silently
+        put(Done(task, None, failure))
     else:
         put(Done(task, result, None))
     finally:

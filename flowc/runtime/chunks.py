@@ -91,7 +91,24 @@ def _part(event: Event, values: ValuesMapper | None) -> StreamPart:
         # the state when a task raised an interrupt carries it, as LangGraph's parts do
         interrupts = getattr(event, "interrupts", ())
         return {"type": "values", "ns": event.ns, "data": data, "interrupts": interrupts}
-    return {"type": mode, "ns": event.ns, "data": event.chunk()}  # type: ignore[return-value,misc]
+    chunk = event.chunk()
+    if values is not None and not event.ns and mode in ("checkpoints", "debug"):
+        chunk = _checkpoint_values(chunk, values)
+    return {"type": mode, "ns": event.ns, "data": chunk}  # type: ignore[return-value,misc]
+
+
+def _checkpoint_values(chunk: Any, values: ValuesMapper) -> Any:
+    """A ``checkpoints`` payload (or a ``debug`` checkpoint's) with its ``values`` made by
+    ``values``, as LangGraph's v2 parts give them — but for the input's checkpoint, whose
+    state may lack keys the state class requires."""
+    if not isinstance(chunk, dict):
+        return chunk
+    if chunk.get("type") == "checkpoint" and isinstance(chunk.get("payload"), dict):
+        return {**chunk, "payload": _checkpoint_values(chunk["payload"], values)}
+    state = chunk.get("values")
+    if not isinstance(state, dict) or "__start__" in chunk.get("next", ()):
+        return chunk
+    return {**chunk, "values": values(state)}
 
 
 def shape_parts(

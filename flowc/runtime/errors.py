@@ -8,9 +8,13 @@ __all__ = [
     "GraphRecursionError",
     "InvalidInputError",
     "InvalidUpdateError",
+    "NodeCancelledError",
     "NodeError",
+    "node_failure",
     "recursion_message",
 ]
+
+import sys
 
 
 def recursion_message(limit: int) -> str:
@@ -37,6 +41,42 @@ class InvalidUpdateError(Exception):
 
 class InvalidInputError(ValueError):
     """The input of a run does not fit the graph's input type."""
+
+
+class NodeCancelledError(Exception):
+    """A node raised ``asyncio.CancelledError`` itself (LangGraph's ``NodeCancelledError``).
+
+    A cancellation of the run stops its tasks silently; a node that raises the error from its
+    own body has failed, and the run fails with this error (its ``__cause__`` is what the
+    node raised) instead of waiting for a task that never reports.
+
+    Attributes:
+        node: the name of the node.
+    """
+
+    def __init__(self, node: str, message: str | None = None) -> None:
+        super().__init__(message or f"Node {node!r} raised asyncio.CancelledError")
+        self.node = node
+
+
+def node_failure(node: str, exc: BaseException, in_task: bool) -> BaseException:
+    """What a node's failure ``exc`` is to its run: ``exc`` itself, or a
+    :class:`NodeCancelledError` when ``exc`` is an ``asyncio.CancelledError`` the node raised
+    from its own body rather than a cancellation of the asyncio task running it (``in_task``:
+    the node ran in that task, whose ``cancelling()`` tells the two apart)."""
+    asyncio = sys.modules.get("asyncio")
+    if asyncio is None:  # no event loop ever ran here: no CancelledError either
+        return exc
+    cancelled: type[BaseException] = asyncio.CancelledError
+    if not isinstance(exc, cancelled):
+        return exc
+    if in_task:
+        current = asyncio.current_task()
+        if current is not None and current.cancelling():
+            return exc
+    error = NodeCancelledError(node)
+    error.__cause__ = exc
+    return error
 
 
 class NodeError:

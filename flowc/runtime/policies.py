@@ -197,14 +197,15 @@ class _Attempts:
 def retrying(
     policies: Sequence[RetryPolicy],
     call: Callable[..., T],
-    sleep: Callable[[float], Any] = time.sleep,
+    sleep: Callable[[float], Any] | None = None,
 ) -> Callable[..., T]:
     """``call`` run again under ``policies`` while it fails with an error they retry on.
 
     The first policy that retries on an error decides (its interval, its
     limit); failures are counted across policies, as in LangGraph. A failure
     that no policy retries on, or that reaches the deciding policy's
-    ``max_attempts``, goes through unchanged.
+    ``max_attempts``, goes through unchanged. Without ``sleep``, ``time.sleep`` is looked up
+    at each wait, so a test that patches it (as LangGraph's users do) takes the waits.
     """
     policies = tuple(policies)
 
@@ -213,7 +214,7 @@ def retrying(
         while True:
             with attempts:
                 return call(*args)
-            sleep(attempts.wait)
+            (sleep or time.sleep)(attempts.wait)
 
     return attempt
 

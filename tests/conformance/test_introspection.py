@@ -46,12 +46,15 @@ def test_get_graph_to_json_is_langgraphs(stem: str, xray: bool | int) -> None:
     # DRAWN: the graphs whose drawings match (docs/differences-from-langgraph.md names the others)
     module = load(stem, "langgraph")
     for name in getattr(module, "DRAWN", module.GRAPHS):
-        expected, actual = (
-            getattr(load(stem, impl), name).get_graph(xray=xray).to_json()
-            for impl in ("langgraph", "flowc")
+        theirs, ours = (
+            getattr(load(stem, impl), name).get_graph(xray=xray) for impl in ("langgraph", "flowc")
         )
+        expected, actual = theirs.to_json(), ours.to_json()
         assert actual == expected, f"{stem}.{name}"
         assert list(map(list, actual["nodes"])) == list(map(list, expected["nodes"]))
+        # the edges equal LangChain's Edge tuples, in order, and unpack as they do
+        assert ours.edges == theirs.edges, f"{stem}.{name}"
+        assert [tuple(edge) for edge in ours.edges] == [tuple(edge) for edge in theirs.edges]
 
 
 def test_to_json_names_functions_subgraphs_and_metadata_as_langgraph() -> None:
@@ -419,3 +422,50 @@ def _langgraph_formatted_graph() -> Any:
     builder.add_node("describe", _describe)
     builder.add_edge(START, "describe")
     return builder.compile()
+
+
+def test_nodes_a_compile_interrupts_at_are_marked_in_the_drawing_as_langgraphs() -> None:
+    from langgraph.checkpoint.memory import InMemorySaver
+
+    from flowc.langgraph.graph import StateGraph as FlowcStateGraph
+
+    class State(TypedDict):
+        n: int
+
+    def step(state: State) -> State:
+        return {"n": state["n"] + 1}
+
+    def build(builder_class: Any) -> Any:
+        inner = (
+            builder_class(State)
+            .add_node("ask", step)
+            .add_node("act", step)
+            .add_edge(START, "ask")
+            .add_edge("ask", "act")
+            .compile(interrupt_before=["act"])
+        )
+        return (
+            builder_class(State)
+            .add_node("plan", step)
+            .add_node("weather", inner)
+            .add_node("report", step)
+            .add_edge(START, "plan")
+            .add_edge("plan", "weather")
+            .add_edge("weather", "report")
+            .compile(
+                checkpointer=InMemorySaver(),
+                interrupt_before=["report"],
+                interrupt_after=["plan", "report"],
+            )
+        )
+
+    theirs, ours = build(StateGraph), build(FlowcStateGraph)
+    for xray in (False, True):
+        expected = theirs.get_graph(xray=xray)
+        actual = ours.get_graph(xray=xray)
+        assert actual.draw_mermaid() == expected.draw_mermaid()
+        assert normalize(actual.to_json()) == normalize(expected.to_json())
+    marks = {n["id"]: n.get("metadata") for n in ours.get_graph(xray=True).to_json()["nodes"]}
+    assert marks["plan"] == {"__interrupt": "after"}
+    assert marks["report"] == {"__interrupt": "before,after"}
+    assert marks["weather:act"] == {"__interrupt": "before"}

@@ -356,13 +356,14 @@ def test_the_documents_agent_as_written_sends_each_tool_call_as_langgraph_does(
 
 @pytest.mark.parametrize("stem", files())
 @pytest.mark.parametrize("xray", [False, True])
-def test_same_mermaid_drawing(stem: str, xray: bool) -> None:
+def test_same_mermaid_drawing_and_json(stem: str, xray: bool) -> None:
     for name in load(stem, "langgraph").GRAPHS:
-        expected, actual = (
-            getattr(load(stem, impl), name).get_graph(xray=xray).draw_mermaid()
-            for impl in ("langgraph", "flowc")
+        theirs, ours = (
+            getattr(load(stem, impl), name).get_graph(xray=xray) for impl in ("langgraph", "flowc")
         )
-        assert actual == expected, f"{stem}.{name}"
+        assert ours.draw_mermaid() == theirs.draw_mermaid(), f"{stem}.{name}"
+        # a tool node is named as LangGraph's ToolNode, its tools listed
+        assert ours.to_json() == theirs.to_json(), f"{stem}.{name}"
 
 
 RUN_CONFIG = {

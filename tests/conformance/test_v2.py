@@ -354,3 +354,68 @@ def test_stream_chunks_refuses_an_unknown_version_at_the_call(use_async: bool) -
     call = module.astream_chunks if use_async else module.stream_chunks
     with pytest.raises(ValueError, match=r"^version='v3': expected \"v1\" or \"v2\"$"):
         call({"topic": "t"}, version="v3")
+
+
+@pytest.mark.parametrize("use_async", [False, True], ids=["sync", "async"])
+@pytest.mark.parametrize("form", ["pydantic", "dataclass"])
+def test_v2_checkpoint_and_debug_parts_carry_the_state_class_as_langgraphs(
+    form: str, use_async: bool
+) -> None:
+    import dataclasses
+
+    import pydantic
+    from langgraph.checkpoint.memory import InMemorySaver as LangGraphSaver
+    from langgraph.graph import START, StateGraph
+
+    from flowc.langgraph.graph import StateGraph as FlowcStateGraph
+    from flowc.savers.memory import InMemorySaver
+
+    if form == "pydantic":
+
+        class State(pydantic.BaseModel):
+            value: str
+            items: list[str] = []
+
+        state_class: Any = State
+    else:
+
+        @dataclasses.dataclass
+        class DState:
+            value: str
+            items: list[str] = dataclasses.field(default_factory=list)
+
+        state_class = DState
+
+    def grow(state: Any) -> dict[str, Any]:
+        return {"value": state.value + "+", "items": [*state.items, "grown"]}
+
+    outcomes = []
+    for builder_class, saver in ((StateGraph, LangGraphSaver), (FlowcStateGraph, InMemorySaver)):
+        graph = (
+            builder_class(state_class)
+            .add_node("grow", grow)
+            .add_edge(START, "grow")
+            .compile(checkpointer=saver())
+        )
+        runs = []
+        for index, mode in enumerate(["checkpoints", "debug", ["checkpoints", "values"]]):
+            config = {"configurable": {"thread_id": f"t{index}"}}
+            runs.append(
+                collect(
+                    graph,
+                    {"value": "x", "items": []},
+                    config=config,
+                    stream_mode=mode,
+                    version="v2",
+                    use_async=use_async,
+                )
+            )
+        outcomes.append(normalize(runs))
+    assert outcomes[1] == outcomes[0]
+    # the input's checkpoint keeps its dict; the later ones hold instances of the class
+    checkpoints = [part["data"]["values"] for part in outcomes[1][0]]
+    name = state_class.__name__
+    assert checkpoints[1:] == [
+        (name, {"value": "x", "items": []}),
+        (name, {"value": "x+", "items": ["grown"]}),
+    ]

@@ -84,7 +84,4 @@ alone.add_node("summary", logs("summary"), defer=True)
 alone = alone.add_edge(START, "a").add_edge("a", "summary").compile()
 
 GRAPHS = ["waits_for_a_branch", "behind_a_join", "with_sends", "two_deferred", "alone"]
-# LangGraph draws dotted edges into deferred nodes from the nodes of the step before they run
-# (docs/differences-from-langgraph.md)
-DRAWN = ["waits_for_a_branch", "with_sends", "alone"]
 INPUTS = [{"topic": "cats", "log": []}]

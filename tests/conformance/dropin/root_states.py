@@ -1,4 +1,5 @@
-"""Root states: `StateGraph(dict)`, `StateGraph(list[str])`, `StateGraph(Annotated[list, add])`.
+"""Root states: `StateGraph(dict)`, `StateGraph(list[str])`, `StateGraph(Annotated[list, add])`,
+and a TypedDict whose one key is `__root__`.
 
 The state is one value (LangGraph's `__root__` channel): nodes and routers receive it, a
 node's return replaces it or goes through the reducer, a Send carries a value, and every
@@ -11,6 +12,7 @@ from typing import Annotated
 
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import Command, Send
+from typing_extensions import TypedDict
 
 
 def rename(state: dict):
@@ -82,8 +84,31 @@ reduced = (
     .compile()
 )
 
-GRAPHS = ["replaced", "typed", "reduced"]
+
+
+class Keyed(TypedDict):
+    __root__: Annotated[list[str], operator.add]
+
+
+def grow(items: list[str]) -> list[str]:
+    return [f"item{len(items)}"]
+
+
+def more(items: list[str]) -> str:
+    return "grow" if len(items) < 3 else END
+
+
+keyed = (
+    StateGraph(Keyed)
+    .add_node("grow", grow)
+    .add_edge(START, "grow")
+    .add_conditional_edges("grow", more, ["grow", END])
+    .compile()
+)
+
+GRAPHS = ["replaced", "typed", "reduced", "keyed"]
 INPUTS = {
+    "keyed": [["seed"]],
     "replaced": [{"name": "ada", "steps": 0}, {}],
     "typed": [["a", "b"], []],
     "reduced": [[1, 2], ["x"]],
