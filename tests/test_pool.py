@@ -217,6 +217,44 @@ def test_submit_then_hands_the_result_over_once_the_worker_is_idle() -> None:
     assert seen == [(42, pool.PoolStats(workers=1, idle=1, running=0, queued=0))]
 
 
+def test_submit_all_then_runs_each_job_under_the_groups_limit_and_hands_each_result_over() -> None:
+    group = pool.Group(limit=2)
+    results: list[int] = []
+    two = threading.Barrier(3)
+
+    def job(i: int) -> int:
+        if i < 2:
+            two.wait(PATIENCE)
+            GO.wait(PATIENCE)
+        return i * 10
+
+    group.submit_all_then(results.append, job, [(i,) for i in range(5)])
+    two.wait(PATIENCE)  # the two jobs the limit lets through run; the three others wait in it
+    assert pool.stats() == pool.PoolStats(workers=2, idle=0, running=2, queued=3)
+    GO.set()
+    assert _wait_for(lambda: len(results) == 5)
+    group.wait()
+    assert sorted(results) == [0, 10, 20, 30, 40]
+
+
+def test_submit_all_then_cancels_the_groups_jobs_when_no_worker_can_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refuse(self: threading.Thread) -> None:
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(threading.Thread, "start", refuse)
+    group = pool.Group()
+    ran: list[int] = []
+    with pytest.raises(RuntimeError, match="can't start new thread"):
+        group.submit_all_then(ran.append, int, [("1",), ("2",), ("3",)])
+    # none of them waits for a worker that never comes
+    assert (len(group.queued), pool.stats().queued) == (0, 0)
+    monkeypatch.undo()
+    group.submit_then(ran.append, int, "4")  # the group serves on
+    assert _wait_for(lambda: ran == [4])
+
+
 def test_workers_are_started_on_demand_and_named() -> None:
     assert pool.stats() == pool.PoolStats(workers=0, idle=0, running=0, queued=0)
     assert _updates(build(trio)) == ["a", "b", "c"]

@@ -164,6 +164,7 @@ class Engine(OnThread):
         live = run.live
         limit = run.limit
         merge = plan.merge_writes
+        full = len(plan.fields)
         get_current = CURRENT_TASK.get
         alone = plan.alone
         # every lone task is called in the loop: a sync run streaming nothing live, or an
@@ -196,10 +197,15 @@ class Engine(OnThread):
                 first = () if resuming else plan.entry if plan.first is None else self.first(values)
             if len(first) == 1 and type(first[0]) is str:
                 ready = self.ready = alone[first[0]]
+            elif first is plan.entry and plan.entry_ready is not None:
+                ready = self.ready = plan.entry_ready
             else:
                 # START's routers may send tasks too
                 ready = self.ready = self._successors(((None, first),))
                 pushes = self.pushes
+                if first is plan.entry:
+                    # START's plain edges: the same superstep for every run, sorted once
+                    plan.entry_ready = ready
             # a run on a thread takes every step through record and settle, which store
             # its writes before they are applied: the lone-task path stays as it was
             saving = thread is not None
@@ -306,41 +312,37 @@ class Engine(OnThread):
                         else:
                             result = node.call(task, inp, values)
                         update: Writes
-                        sent: Goto = ()
                         # the common case, a non-empty dict of state keys, needs no call
                         if type(result) is dict and result and node.keys.issuperset(result):
                             update = result
-                        else:
-                            update, sent = plan.outcome(node.name, result)
-                        # the only task of its superstep: its writes go straight into the
-                        # state, which is then what its routers see
-                        if update:
-                            known = len(values)
-                            if merge is None:
+                            # the only task of its superstep: its writes go straight into
+                            # the state, which is then what its routers see (a state that has
+                            # every key keeps its order)
+                            if len(values) != full:
+                                plan.apply(values, update)
+                            elif merge is None:
                                 values.update(update)
                             else:
                                 merge(values, update)
-                            if len(values) != known:
-                                plan.reorder(values)
-                        goto: Goto = ()
-                        after = node.after
-                        if after is None or sent:
-                            direct = node.direct
-                            if direct is not None and not sent:
-                                # a sync router that names one node: that node alone is next
-                                goto = direct(values)
-                                if len(goto) == 1 and type(goto[0]) is str:
-                                    after = alone[goto[0]]
-                            else:
-                                after = None
-                                if not node.routed:
+                            after = node.after
+                            if after is None:
+                                direct = node.direct
+                                if direct is not None:
+                                    # a sync router that names one node: that node alone is next
+                                    goto = direct(values)
+                                    if len(goto) == 1 and type(goto[0]) is str:
+                                        after = alone[goto[0]]
+                                elif not node.routed:
                                     goto = node.then
                                 elif asynchronous and node.aroute is not None:
                                     goto = yield Request("await", node.aroute(values))
                                 else:
                                     goto = node.route(values)  # type: ignore[misc]
-                                # a Command's goto adds to the node's edges
-                                goto += sent
+                        else:
+                            # a Command, a list of updates, None: its writes and where it leads
+                            update, goto, after = yield from _lone_outcome(
+                                plan, node, result, values, asynchronous
+                            )
                     except BaseException as exc:
                         task.active = False
                         if type(exc).__name__ == "CancelledError":
@@ -365,7 +367,7 @@ class Engine(OnThread):
                             plan.apply(values, update)
                         after = None
                     task.active = False
-                    if held:
+                    if live and held:
                         yield from held
                         held.clear()
                     if want_updates:
@@ -373,7 +375,7 @@ class Engine(OnThread):
                         yield updated(node.name, update, ns)
                     if want_tasks:
                         yield from run.task_result(task, update, None)
-                    if update and want_values:
+                    if want_values and update:
                         yield ValuesEvent(dict(values), ns)
                     if after is not None:
                         ready = after
@@ -423,7 +425,7 @@ class Engine(OnThread):
                         yield updated(node.name, update, ns)
                     if want_tasks:
                         yield from run.task_result(task, update, None)
-                    if update and want_values:
+                    if want_values and update:
                         yield ValuesEvent(dict(values), ns)
                     after = node.after
                     if after is not None and goto is node.then:
@@ -502,3 +504,31 @@ class Engine(OnThread):
             if not asynchronous:
                 # the async driver waits for its tasks itself, without blocking its loop
                 run.close()
+
+
+def _lone_outcome(
+    plan: Plan, node: Node, result: object, values: dict[str, Any], asynchronous: bool
+) -> Generator[Any, Any, tuple[Writes, Goto, tuple[Node, ...] | None]]:
+    """A lone task's outcome when its node returned other than a dict of state keys: its
+    writes (applied to ``values``), its goto, and its successors when they are known."""
+    update, sent = plan.outcome(node.name, result)
+    if update:
+        plan.apply(values, update)
+    after = node.after
+    if after is not None and not sent:
+        return update, (), after
+    direct = node.direct
+    goto: Goto
+    if direct is not None and not sent:
+        goto = direct(values)
+        if len(goto) == 1 and type(goto[0]) is str:
+            return update, goto, plan.alone[goto[0]]
+        return update, goto, None
+    if not node.routed:
+        goto = node.then
+    elif asynchronous and node.aroute is not None:
+        goto = yield Request("await", node.aroute(values))
+    else:
+        goto = node.route(values)  # type: ignore[misc]
+    # a Command's goto adds to the node's edges
+    return update, goto + sent, None

@@ -100,14 +100,17 @@ class Executor:
             task.emit = put
             lane.submit(_work_then, put, task, fn, args)
         else:
-            for task, fn, args in jobs:
-                task.emit = put
-                submit(put, _work, task, fn, args)
+            for job in jobs:
+                job[0].emit = put
+            # each job is _work's arguments: the task, its body, the body's arguments
+            group.submit_all_then(put, _work, jobs)
         pending = len(jobs)
+        # a worker waiting for the tasks it queued (a graph run inside a node) lets
+        # another worker start meanwhile, so that nested graphs never run out of workers
+        on_worker = group.in_worker()
         while pending:
-            # a worker waiting for the tasks it queued (a graph run inside a node) lets
-            # another worker start meanwhile, so that nested graphs never run out of workers
-            if group.block():
+            if on_worker:
+                group.block()
                 try:
                     item = get()
                 finally:

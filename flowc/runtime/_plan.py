@@ -291,6 +291,7 @@ class Plan:
         "deferring",
         "drops_unknown",
         "entry",
+        "entry_ready",
         "fields",
         "first",
         "guarded",
@@ -363,6 +364,9 @@ class Plan:
         self.keys = frozenset(fields)
         self.nodes: Mapping[str, Node] = {node.name: node for node in nodes}
         self.entry = entry
+        self.entry_ready: tuple[Node, ...] | None = None
+        """The nodes of ``entry`` as a superstep, once a run has made them (they are
+        the same for every run: START's plain edges never send)."""
         self.merge = merge or _merge
         self.alone = {node.name: (node,) for node in nodes}
         """Each node as a superstep of its own (a tuple made once)."""

@@ -393,8 +393,11 @@ class Supersteps(Policies):
         # name) before its Sends' (`__pregel_push`, in the order sent), though the Send
         # tasks start first
         pushed = len(self.pushes_running)
-        order = self.order[pushed:] + self.order[:pushed]
-        running = self.running[pushed:] + self.running[:pushed]
+        order = self.order
+        running = self.running
+        if pushed:
+            order = order[pushed:] + order[:pushed]
+            running = running[pushed:] + running[:pushed]
         plan = self.plan
         if plan.last_value and len(order) > 1:
             check_concurrent_writes(

@@ -30,10 +30,9 @@ from __future__ import annotations
 import contextvars
 import itertools
 import os
-import queue
 import threading
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Final, NamedTuple, TypeVar
 
 __all__ = [
@@ -124,6 +123,21 @@ class Group:
         """
         (_pool or _make_pool()).submit(self, fn, args, then)
 
+    @staticmethod
+    def in_worker() -> bool:
+        """Whether the calling thread is one of the pool's workers (see :meth:`block`)."""
+        return getattr(_local, "worker", False) is True
+
+    def submit_all_then(
+        self, then: Callable[[T], object], fn: Callable[..., T], argss: Sequence[tuple[Any, ...]]
+    ) -> None:
+        """:meth:`submit_then` of ``fn(*args)`` for each ``args`` of ``argss``, in order.
+
+        The jobs are queued at once, under one hold of the pool's lock, and
+        one worker is called for them (it calls the next while jobs wait).
+        """
+        (_pool or _make_pool()).submit_all(self, fn, argss, then)
+
     def block(self) -> bool:
         """The calling thread starts waiting for the group's jobs.
 
@@ -161,80 +175,6 @@ class Group:
         waiter.acquire()
         if self.on_idle(waiter.release):
             waiter.acquire()
-
-
-class Lane:
-    """One worker kept for a caller's jobs, run one after another (a run's live lone steps).
-
-    A stream whose lone node must run on a thread hands it one job a step.
-    Through a :class:`Group`, each job wakes a parked worker and hands its
-    result over once that worker has parked again; a lane's worker instead
-    waits for the next job right where it is, which halves the cost of a
-    step's hand-over. The worker is one of the pool's (so nothing is started
-    per run) and goes back to the pool after :func:`idle_timeout` seconds
-    without a job, or at :meth:`close`.
-    """
-
-    __slots__ = ("_group", "_jobs", "_lock", "_serving")
-
-    def __init__(self) -> None:
-        self._jobs: queue.SimpleQueue[
-            tuple[contextvars.Context, Callable[..., object], tuple[Any, ...]] | None
-        ] = queue.SimpleQueue()
-        self._lock = threading.Lock()
-        self._serving = False
-        self._group = Group()
-
-    def submit(self, fn: Callable[..., object], *args: Any) -> None:
-        """Run ``fn(*args)`` on the lane's worker, in a copy of the caller's context.
-
-        ``fn`` reports its own result and errors, as with :meth:`Group.submit`.
-        """
-        job = (contextvars.copy_context(), fn, args)
-        with self._lock:
-            self._jobs.put(job)
-            if self._serving:
-                return
-            self._serving = True
-        self._group.submit(self._serve)
-
-    def close(self, wait: bool = True) -> None:
-        """Let the worker go once its job (if any) is done; with ``wait``, until then."""
-        with self._lock:
-            if self._serving:
-                self._jobs.put(None)
-        self._group.cancel()
-        if wait:
-            self._group.wait()
-
-    def _serve(self) -> None:
-        jobs = self._jobs
-        while True:
-            # waiting here, the worker counts against no cap (as one waiting on its own jobs)
-            capped = _max_workers is not None
-            if capped:
-                _shared().block()
-            try:
-                job = jobs.get(timeout=_idle_timeout)
-            except queue.Empty:
-                job = None
-                with self._lock:
-                    if not jobs.empty():
-                        continue
-                    self._serving = False
-                return
-            finally:
-                if capped:
-                    _shared().unblock()
-            if job is None:
-                with self._lock:
-                    self._serving = False
-                return
-            ctx, fn, args = job
-            try:
-                ctx.run(fn, *args)
-            except BaseException as exc:  # a job reports its own errors; this is a bug
-                _report(exc)
 
 
 class PoolStats(NamedTuple):
@@ -326,6 +266,38 @@ class _Pool:
             if self._coming or not self._call_worker():
                 return  # a worker on its way calls the next one if more jobs wait
         self._start(job)
+
+    def submit_all(
+        self,
+        group: Group,
+        fn: Callable[..., Any],
+        argss: Sequence[tuple[Any, ...]],
+        then: Callable[[Any], object] | None,
+    ) -> None:
+        # submit() for each, the lock taken once: a superstep's tasks reach the workers
+        # without contending with them for it job by job
+        jobs = [_Job(group, fn, args, contextvars.copy_context(), then) for args in argss]
+        start: _Job | None = None
+        with self._lock:
+            for job in jobs:
+                group.queued.add(job)
+                self._queued += 1
+                limit = group.limit
+                if limit is not None and group._active >= limit:
+                    group._backlog.append(job)
+                    continue
+                group._active += 1
+                self._waiting += 1
+                self._jobs.append(job)
+                if start is None and not self._coming and self._call_worker():
+                    start = job
+        if start is not None:
+            try:
+                self._start(start)
+            except BaseException:
+                # the jobs after it would wait for a worker that never comes
+                self.cancel(group)
+                raise
 
     def _call_worker(self) -> bool:
         """Wake an idle worker for a waiting job; whether a new one must start (under the lock).
@@ -594,3 +566,7 @@ def _forget_in_child() -> None:
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_forget_in_child)
+
+
+# the lane is a worker of this pool's, kept for one caller (its own module: this one's size)
+from ._lane import Lane  # noqa: E402
