@@ -121,13 +121,6 @@ class Engine(OnThread):
     # supersteps of several tasks, policies); its state, with the defaults every
     # attribute starts with, in EngineState. Here: the superstep loop.
 
-    def first(self, values: dict[str, Any]) -> Goto:
-        """START's sync routers' pick (a run's hooks report them as LangGraph's ``__start__``)."""
-        hooks = self.run.hooks
-        plan = self.plan
-        assert plan.first is not None
-        return plan.first(values) if hooks is None else hooks.first(plan, values)
-
     def steps(
         self, wrote: bool, first: Goto | None = None, asynchronous: bool = False
     ) -> Generator[Any, Any, None]:

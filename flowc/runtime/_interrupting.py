@@ -8,7 +8,7 @@ from typing import Any
 
 from ._executor import Done, _work
 from ._persist import Thread
-from ._plan import Node
+from ._plan import Goto, Node
 from ._steps import (
     _NO_ANSWER,
     _NO_INTERRUPTS,
@@ -129,6 +129,13 @@ class Interrupting(Supersteps):
         if self.run.parent is not None:
             raise GraphInterrupt(())
         return (InterruptEvent((), self.run.ns),) if self.run.updates else _NOTHING
+
+    def first(self, values: dict[str, Any]) -> Goto:
+        """START's sync routers' pick (a run's hooks report them as LangGraph's ``__start__``)."""
+        hooks = self.run.hooks
+        plan = self.plan
+        assert plan.first is not None
+        return plan.first(values) if hooks is None else hooks.first(plan, values)
 
     def breakpoint(self, names: frozenset[str], nodes: tuple[Node, ...]) -> bool:
         """Whether a breakpoint (``interrupt_before`` / ``interrupt_after``) names one of ``nodes``."""

@@ -11,8 +11,6 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from . import pool as _pool
-
 __all__ = ["Lane"]
 
 
@@ -88,3 +86,7 @@ class Lane:
                 ctx.run(fn, *args)
             except BaseException as exc:  # a job reports its own errors; this is a bug
                 _pool._report(exc)
+
+
+# after Lane: the pool imports this module at its end, whichever of the two comes first
+from . import pool as _pool  # noqa: E402
