@@ -101,25 +101,22 @@ __all__ = [
 class Engine(OnThread):
     """One run of one plan, superstep by superstep.
 
-    :meth:`steps` is the superstep loop. A superstep of one task that needs
-    no executor (a sync node whose events need not stream while it runs) is
-    called right in the loop's frame, through one task object reused from
-    step to step; every other superstep is handed to an executor: the sync
-    run's worker pool (:meth:`Run.run_threads`), or the async driver, which
-    the loop asks through :class:`Request`. The rules of a superstep of
-    several tasks are also methods of their own (:meth:`record`,
-    :meth:`settle`), which the drivers and tests call.
+    :meth:`steps` is the superstep loop. A superstep of one task that needs no executor (a
+    sync node whose events need not stream while it runs) is called right in the loop's
+    frame, through one task object reused from step to step; every other superstep is handed
+    to an executor: the sync run's worker pool (:meth:`Run.run_threads`), or the async
+    driver, which the loop asks through :class:`Request`. The rules of a superstep of several
+    tasks are also methods of their own (:meth:`record`, :meth:`settle`), which the drivers
+    and tests call.
 
     Args:
         plan: the graph.
         run: the run (its modes, config and namespace).
-        values: the state after the input was applied; the engine updates it
-            in place.
+        values: the state after the input was applied; the engine updates it in place.
     """
 
-    # The engine's methods live in its bases, one concern each (a run on a thread,
-    # supersteps of several tasks, policies); its state, with the defaults every
-    # attribute starts with, in EngineState. Here: the superstep loop.
+    # The engine's methods live in its bases, one concern each (a run on a thread, supersteps
+    # of several tasks, policies); its state and defaults in EngineState. Here: the loop.
 
     def steps(
         self, wrote: bool, first: Goto | None = None, asynchronous: bool = False
@@ -190,15 +187,10 @@ class Engine(OnThread):
                 first = () if resuming else plan.entry if plan.first is None else self.first(values)
             if len(first) == 1 and type(first[0]) is str:
                 ready = self.ready = alone[first[0]]
-            elif first is plan.entry and plan.entry_ready is not None:
-                ready = self.ready = plan.entry_ready
             else:
                 # START's routers may send tasks too
-                ready = self.ready = self._successors(((None, first),))
+                ready = self.ready = self.first_superstep(first)
                 pushes = self.pushes
-                if first is plan.entry:
-                    # START's plain edges: the same superstep for every run, sorted once
-                    plan.entry_ready = ready
             # a run on a thread takes every step through record and settle, which store
             # its writes before they are applied: the lone-task path stays as it was
             saving = thread is not None

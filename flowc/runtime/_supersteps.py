@@ -289,6 +289,17 @@ class Supersteps(Policies):
         inputs.extend(node.input(values) for node in self.running[len(pushes) :])
         return inputs
 
+    def first_superstep(self, first: Goto) -> tuple[Node, ...]:
+        """The first superstep's nodes from where START leads, ``first`` (its ``Send``s
+        become :attr:`pushes`); START's plain edges make the same superstep in every run of
+        the plan, so it is made once (:attr:`Plan.entry_ready`)."""
+        plan = self.plan
+        if first is not plan.entry:
+            return self._successors(((None, first),))
+        if plan.entry_ready is None:
+            plan.entry_ready = self._successors(((None, first),))
+        return plan.entry_ready
+
     def _successors(self, outcomes: Any) -> tuple[Node, ...]:
         """The next superstep's nodes from each task's ``goto``, in task order.
 
