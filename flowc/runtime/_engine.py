@@ -218,8 +218,7 @@ class Engine(OnThread):
                 yield ValuesEvent(dict(values), ns)
             if thread is not None and not resuming:
                 yield from self.save(thread, step)
-            # a lone task of a sync run on a thread, nothing streaming live: see `saved_step`
-            saved_alone = thread is not None and takes_saved_steps(self, asynchronous)
+            saved_alone = takes_saved_steps(self, asynchronous)  # see _saved_step
             bound = limit
             if run.config and control_of(run.config) is not None:
                 # a run with a RunControl takes the limit's branch at every step, which checks
@@ -375,8 +374,7 @@ class Engine(OnThread):
                 if saved_alone and len(ready) == 1 and not pushes and not resuming:
                     if not (yield from saved_step(self, ready[0], step)):
                         break
-                    ready = self.ready
-                    pushes = self.pushes
+                    ready, pushes = self.ready, self.pushes
                     continue
                 if not saving and not asynchronous and len(ready) == 1 and not pushes:
                     # one task that streams while it runs: on the run's worker, its outcome
