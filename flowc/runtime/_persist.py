@@ -315,7 +315,7 @@ class Thread(_Reopening):
             if type(target) is str:
                 writes.append((BRANCH + target, None))
             else:  # a Send: a resume that does not rerun the task sends it from this write
-                writes.append((TASKS, saver_sends(self.saver, (target,))[0]))
+                writes.append((TASKS, thread_sends(self, (target,))[0]))
         self.written.update(channel for channel, _ in writes)
         if self.untracked and writes:
             writes = [
