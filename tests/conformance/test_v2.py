@@ -93,7 +93,9 @@ def _invoke(graph: Any, input: Any, config: Any, mode: str, use_async: bool) -> 
         return ("raised", type(exc).__name__, str(exc))
     if type(result).__name__ == "GraphOutput":
         # LangGraph's class and flowc's: compared by what they hold
-        return ("GraphOutput", normalize([result.value])[0], result.interrupts)
+        # (an interrupt's id is the run's: a run without a checkpointer has a fresh thread)
+        value, interrupts = normalize([result.value, list(result.interrupts)])
+        return ("GraphOutput", value, interrupts)
     return ("returned", normalize([result])[0])
 
 
