@@ -81,7 +81,7 @@ class Recorder:
 def recorded(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     """The log of hooks that every run given callbacks gets (instead of LangChain's)."""
     log: list[Any] = []
-    monkeypatch.setattr(rt_hooks, "_loaded", True)
+    monkeypatch.setattr(rt_hooks._INTEGRATIONS, "loaded", True)
     monkeypatch.setattr(rt_hooks, "_factories", [lambda run: Recorder(log)])
     return log
 

@@ -21,13 +21,11 @@ A :class:`RunHooks` object sees
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar
 
 from . import messages as _messages
+from ._integrations import Integrations
 
 if TYPE_CHECKING:
     from ._plan import Goto, Plan
@@ -38,7 +36,7 @@ __all__ = ["RunHooks", "arun_task", "for_run", "register_run_hooks", "run_task"]
 
 R = TypeVar("R")
 
-_INTEGRATIONS: Final = (("langchain_core", "flowc.integrations.langchain_callbacks"),)
+_INTEGRATIONS: Final = Integrations(("langchain_core", "flowc.integrations.langchain_callbacks"))
 """(module that must be importable, integration module that registers its factory)."""
 
 
@@ -76,8 +74,6 @@ class RunHooks(Protocol):
 
 
 _factories: list[Callable[[Run], RunHooks | None]] = []
-_loaded = False
-_load_lock = threading.Lock()
 
 
 def register_run_hooks(factory: Callable[[Run], RunHooks | None]) -> None:
@@ -86,26 +82,9 @@ def register_run_hooks(factory: Callable[[Run], RunHooks | None]) -> None:
         _factories.append(factory)
 
 
-def _load_integrations() -> None:
-    global _loaded
-    if _loaded:
-        return
-    with _load_lock:
-        if _loaded:
-            return
-        for library, integration in _INTEGRATIONS:
-            try:
-                found = importlib.util.find_spec(library) is not None
-            except (ImportError, ValueError):
-                found = False
-            if found:
-                importlib.import_module(integration)
-        _loaded = True
-
-
 def for_run(run: Run) -> RunHooks | None:
     """The hooks of ``run`` (whose config has callbacks), or ``None`` if no integration has any."""
-    _load_integrations()
+    _INTEGRATIONS.load()
     for factory in _factories:
         hooks = factory(run)
         if hooks is not None:

@@ -24,13 +24,12 @@ model's ``ls_*`` keys and ``tags``.
 from __future__ import annotations
 
 import contextvars
-import importlib
-import importlib.util
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, ExitStack
 from typing import TYPE_CHECKING, Any, Final, TypeAlias, TypeVar, cast
 
+from ._integrations import Integrations
 from .events import MessageMetadata, MessagesEvent
 
 if TYPE_CHECKING:
@@ -77,13 +76,11 @@ _PROPAGATED: Final = (
 )
 """``configurable`` keys that LangGraph copies into a run's metadata."""
 
-_INTEGRATIONS: Final = (("langchain_core", "flowc.integrations.langchain"),)
+_INTEGRATIONS: Final = Integrations(("langchain_core", "flowc.integrations.langchain"))
 """(module that must be importable, integration module that registers itself)."""
 
 _message_types: tuple[type, ...] = ()
 _task_contexts: list[TaskContext] = []
-_loaded = False
-_load_lock = threading.Lock()
 
 _config_extras: contextvars.ContextVar[Mapping[str, Any] | None] = contextvars.ContextVar(
     "flowc_config_extras", default=None
@@ -103,24 +100,6 @@ def register_task_context(factory: TaskContext) -> None:
         _task_contexts.append(factory)
 
 
-def _load_integrations() -> None:
-    """Import the integrations whose library is installed (once per process)."""
-    global _loaded
-    if _loaded:
-        return
-    with _load_lock:
-        if _loaded:
-            return
-        for library, integration in _INTEGRATIONS:
-            try:
-                found = importlib.util.find_spec(library) is not None
-            except (ImportError, ValueError):
-                found = False
-            if found:
-                importlib.import_module(integration)
-        _loaded = True
-
-
 def is_message(value: Any) -> bool:
     """Whether ``value`` is an instance of a registered message class."""
     return bool(_message_types) and isinstance(value, _message_types)
@@ -137,7 +116,7 @@ class MessageStream:
     __slots__ = ("_lock", "_seen")
 
     def __init__(self) -> None:
-        _load_integrations()
+        _INTEGRATIONS.load()
         self._lock = threading.Lock()
         self._seen: set[Any] = set()
 
