@@ -196,3 +196,25 @@ def test_a_tool_node_sent_one_call_with_its_state_runs_that_call_on_that_state()
     }
     out = node.invoke(sent)
     assert [(m.tool_call_id, m.content) for m in out["messages"]] == [("c-1", "cats")]
+
+
+def test_agents_differing_only_in_their_tools_have_different_keys_in_the_dropin_cache() -> None:
+    # a runner read back from the disk cache by another agent's key would run async-only
+    # tools as synchronous ones (or the other way round)
+    from flowc.langgraph._warm import warm_key
+
+    async def get_weather_async(city: str) -> str:
+        """Get weather for a given city."""
+        return f"It's always sunny in {city}!"
+
+    def get_time(city: str) -> str:
+        """Get the time in a given city."""
+        return "noon"
+
+    keys = [
+        warm_key(create_react_agent(weather_model(), tools).blueprint, False)
+        for tools in ([get_weather], [get_weather_async], [get_weather, get_time], [get_weather])
+    ]
+    assert None not in keys
+    assert len(set(keys[:3])) == 3
+    assert keys[3] == keys[0]

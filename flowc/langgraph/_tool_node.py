@@ -388,6 +388,14 @@ class ToolNode:
             for t in self._tools_by_name.values()
         )
 
+    def warm_parts(self) -> tuple[Any, ...]:
+        """What lowering this node reads of its tools (their names, whether each runs
+        synchronously, their functions): part of a builder's key in the drop-in's cache."""
+        return tuple(
+            (name, getattr(tool, "func", None), getattr(tool, "coroutine", None))
+            for name, tool in self._tools_by_name.items()
+        )
+
     def __repr__(self) -> str:
         return f"ToolNode(tools=[{', '.join(self._tools_by_name)}])"
 

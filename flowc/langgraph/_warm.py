@@ -261,8 +261,11 @@ class _Describer:
             return typed
         if callable(obj):
             # the checker reads the signature of its class's __call__, the analysis
-            # counts any such object as streaming: its state changes neither
-            return f"instance({self.token(type(obj), depth)})"
+            # counts any such object as streaming: its state changes neither; an object
+            # whose lowering reads its state (a tool node's tools) names that state
+            parts = getattr(type(obj), "warm_parts", None)
+            state = "" if parts is None else ";" + self.token(parts(obj), depth)
+            return f"instance({self.token(type(obj), depth)}{state})"
         raise _Opaque
 
     def _callable_or_type(self, value: Any, depth: int) -> str:

@@ -446,6 +446,58 @@ def normalize(items: list[Any]) -> list[Any]:
     return _Normalizer()(items)  # type: ignore[no-any-return]
 
 
+def _namespace(item: Any) -> tuple[str, ...]:
+    """The namespace of a streamed item: a v1 ``(ns, ...)`` tuple's first part, a v2 part's
+    ``ns``; ``()`` for an item of the root graph (or a stream without namespaces)."""
+    if isinstance(item, dict) and isinstance(item.get("ns"), tuple):
+        return item["ns"]
+    if isinstance(item, tuple) and len(item) >= 2 and isinstance(item[0], tuple):
+        return item[0]
+    return ()
+
+
+def concurrent_runs_apart(items: list[Any]) -> list[Any]:
+    """``items`` with the parts of subgraph runs that ran at the same time set one run after
+    the other: in each stretch between two items of the root graph, the items of each
+    top-level namespace together (in their order), runs ordered by their items with task
+    ids left out.
+
+    For graphs whose subgraph runs overlap (one run per ``Send`` to a subgraph node): which
+    run's first part comes first is a race on LangGraph's side as on flowc's; each run's own
+    order, and where the runs sit among the root's parts, are still compared.
+    """
+    blank = _UUID
+
+    def order(run: list[Any]) -> str:
+        return blank.sub("<id>", repr([_strip_ns(item) for item in run]))
+
+    out: list[Any] = []
+    stretch: dict[str, list[Any]] = {}
+
+    def flush() -> None:
+        for run in sorted(stretch.values(), key=order):
+            out.extend(run)
+        stretch.clear()
+
+    for item in items:
+        ns = _namespace(item)
+        if not ns:
+            flush()
+            out.append(item)
+        else:
+            stretch.setdefault(ns[0], []).append(item)
+    flush()
+    return out
+
+
+def _strip_ns(item: Any) -> Any:
+    if isinstance(item, dict) and "ns" in item:
+        return {k: v for k, v in item.items() if k != "ns"}
+    if isinstance(item, tuple) and len(item) >= 2 and isinstance(item[0], tuple):
+        return item[1:]
+    return item
+
+
 def assert_conforms(
     spec: SpecLike,
     input: Any,

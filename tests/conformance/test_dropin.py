@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from .oracle import MODE_ARGS, MODES, collect, normalize
+from .oracle import MODE_ARGS, MODES, collect, concurrent_runs_apart, normalize
 
 pytestmark = pytest.mark.conformance
 
@@ -123,17 +123,16 @@ def run_both(
         module = load(stem, impl)
         input = copy.deepcopy(inputs(module, name)[index])
         context = context_of(module, name)
-        out.append(
-            normalize(
-                collect(
-                    getattr(module, name),
-                    input,
-                    config=copy.deepcopy(config),
-                    context=context,
-                    **kwargs,
-                )
-            )
+        items = collect(
+            getattr(module, name),
+            input,
+            config=copy.deepcopy(config),
+            context=context,
+            **kwargs,
         )
+        if getattr(module, "CONCURRENT_SUBGRAPH_RUNS", False):
+            items = concurrent_runs_apart(items)
+        out.append(normalize(items))
     return out[0], out[1]
 
 

@@ -18,7 +18,14 @@ from typing import Any
 import pytest
 
 from ..conftest import SPECS
-from .oracle import MODES, assert_conforms, build_pair, collect, normalize
+from .oracle import (
+    MODES,
+    assert_conforms,
+    build_pair,
+    collect,
+    concurrent_runs_apart,
+    normalize,
+)
 from .test_dropin import cases, graph_files, inputs, key_order, load
 
 pytestmark = pytest.mark.conformance
@@ -47,6 +54,8 @@ def _run_both(
         items = collect(
             getattr(module, name), input, config=copy.deepcopy(config), version="v2", **kwargs
         )
+        if getattr(module, "CONCURRENT_SUBGRAPH_RUNS", False):
+            items = concurrent_runs_apart(items)
         out.append(normalize(items))
     return out[0], out[1]
 

@@ -26,6 +26,11 @@ def b_dict(state: State):
     return {"messages": {"__overwrite__": ["b"]}}
 
 
+def b_dict_late(state: State):
+    time.sleep(0.05)  # finishes after its sibling
+    return {"messages": {"__overwrite__": ["b"]}}
+
+
 def c(state: State):
     time.sleep(0.05)  # finishes after its sibling
     return {"messages": ["c"]}
@@ -60,7 +65,7 @@ def parallel_graph(overwriting, sibling):
 
 parallel = parallel_graph(b, c)
 parallel_dict = parallel_graph(b_dict, c)
-twice = parallel_graph(b, b_dict)
+twice = parallel_graph(b, b_dict_late)
 
 GRAPHS = ["sequence", "parallel", "parallel_dict", "twice"]
 INPUTS = [{"messages": ["START"]}]

@@ -61,4 +61,7 @@ sender.add_edge("mapper", "report")
 sent_to = sender.compile()
 
 GRAPHS = {"inside": inside, "sent_to": sent_to}
+CONCURRENT_SUBGRAPH_RUNS = True
+"""The two runs of ``mapper`` that ``sent_to`` starts run at once: which one's first part comes
+first is a race on either side, so the tests compare them one run after the other."""
 INPUTS = [{"items": ["a", "b"], "done": []}, {"items": [], "done": []}]
