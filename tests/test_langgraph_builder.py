@@ -490,7 +490,7 @@ def test_compile_lists_every_problem_at_the_users_line() -> None:
     builder.add_edge("bump", "bmup")  # mark: unknown
     builder.add_node("no_state", lambda: {})  # no state: LangGraph compiles it too
     with pytest.raises(GraphCompileError) as info:
-        builder.compile(checkpointer=object())  # mark: compile
+        builder.compile(store=object())  # mark: compile
     diags = info.value.diagnostics
     here = __file__
     assert sorted(
@@ -510,7 +510,7 @@ def test_compile_lists_every_problem_at_the_users_line() -> None:
         f'{unknown} |     builder.add_edge("bump", "bmup")  # mark: unknown\n'
     ) in text
     assert (
-        "error[E601]: `checkpointer=` takes a checkpoint saver; a object has no `get_tuple`" in text
+        "error[E601]: `store=` takes a store; a object has no `batch`" in text
     )
     assert text.endswith("found 2 errors")
 

@@ -58,6 +58,23 @@ _POLICY_OPTIONS = ("retry_policy", "retry")
 _SAVER_METHODS = ("get_tuple", "list", "put", "put_writes", "get_next_version")
 """What a run on a thread calls on its checkpointer (LangGraph's ``BaseCheckpointSaver``)."""
 
+
+def _refuse_what_is_no_saver(checkpointer: Any) -> None:
+    """LangGraph's ``TypeError`` for a ``checkpointer=`` that is no saver, before any other
+    check; a saver is anything with the methods a run calls (flowc's savers are no subclass of
+    LangGraph's ``BaseCheckpointSaver``, which is what LangGraph asks)."""
+    if checkpointer in (None, False, True):
+        return
+    if all(callable(getattr(checkpointer, method, None)) for method in _SAVER_METHODS):
+        return
+    raise TypeError(
+        "Invalid checkpointer provided. Expected an instance of "
+        "`BaseCheckpointSaver`, `True`, `False`, or `None`. "
+        f"Received {type(checkpointer).__name__!s}. "
+        "Pass a proper saver (e.g., InMemorySaver, AsyncPostgresSaver)."
+    )
+
+
 _STORE_METHODS = ("batch", "abatch", "get", "put", "search")
 """What nodes and tools call on a store (LangGraph's ``BaseStore``)."""
 
@@ -500,9 +517,11 @@ class StateGraph(_Recording, Generic[StateT]):
             GraphCompileError: listing every problem (flowc's checks and the
                 LangGraph features flowc does not support yet), each pointing at
                 the builder call it is about.
+            TypeError: ``checkpointer`` is no saver (LangGraph's error, raised first).
         """
         from ._compiled import CompiledStateGraph
 
+        _refuse_what_is_no_saver(checkpointer)
         span = call_site()
         given = {
             "transformers": bool(transformers),
@@ -514,19 +533,6 @@ class StateGraph(_Recording, Generic[StateT]):
             for option, asked in given.items()
             if asked
         ]
-        if checkpointer not in (None, False, True):
-            missing = [m for m in _SAVER_METHODS if not callable(getattr(checkpointer, m, None))]
-            if missing:
-                problems.append(
-                    Diagnostic.error(
-                        UNSUPPORTED,
-                        f"`checkpointer=` takes a checkpoint saver; a "
-                        f"{type(checkpointer).__name__} has no `{missing[0]}`",
-                        span,
-                        "pass one of flowc.savers (InMemorySaver, SqliteSaver, PostgresSaver) "
-                        "or a LangGraph saver",
-                    )
-                )
         if store is not None:
             missing = [m for m in _STORE_METHODS if not callable(getattr(store, m, None))]
             if missing:

@@ -2,7 +2,8 @@
 
 The same builder code runs against LangGraph's ``StateGraph`` and flowc's. A mistake LangGraph
 refuses at the builder call (a node added twice, a reserved name, END as a source, a join
-on a node not added yet, a router added twice, a reducer that does not take two values)
+on a node not added yet, a router added twice, a reducer that does not take two values, a
+``checkpointer=`` that is no saver, which ``compile()`` refuses before any other check)
 raises the same exception type with the same message at the same call in flowc. A mistake
 LangGraph refuses at ``compile()`` (an edge or router naming an unknown node, no entry point)
 fails flowc's ``compile()`` with a :class:`GraphCompileError` (a ``ValueError``, as
@@ -47,6 +48,11 @@ class BadReducer(TypedDict):
     log: Annotated[list[str], one_argument]
 
 
+class HalfASaver:
+    def get_tuple(self, config: Any) -> None:
+        return None
+
+
 Build = Callable[[Any], Any]
 
 AT_THE_CALL: dict[str, Build] = {
@@ -86,6 +92,13 @@ AT_THE_CALL: dict[str, Build] = {
         .set_conditional_entry_point(route)
     ),
     "reducer of one argument": lambda G: G(BadReducer),
+    # refused before any other check: the unknown node goes unreported
+    "checkpointer that is no saver": lambda G: (
+        G(State).add_node("a", step).add_edge("a", "nowhere").compile(checkpointer=object())
+    ),
+    "checkpointer with some of a saver's methods": lambda G: (
+        G(State).add_node("a", step).set_entry_point("a").compile(checkpointer=HalfASaver())
+    ),
 }
 
 AT_COMPILE: dict[str, Build] = {
