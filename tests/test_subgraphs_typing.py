@@ -2,7 +2,8 @@
 
 The session's one mypy run (tests/typing_support.py) checks ``tests/typing/subgraph_consumers.py`` (matches over the
 events of the golden ``subgraph`` and ``nested`` runners with
-``subgraphs=True``), which must give no error, and the snippets of
+``subgraphs=True``, and the typed resume of ``subgraph_approval``), which must give no error,
+and the snippets of
 ``tests/typing/subgraph_errors/``, each of which holds one mistake and must
 give exactly the lines below.
 """
@@ -18,6 +19,12 @@ EXPECTED: dict[str, list[str]] = {
     "child_update_wrong_key.py": [
         '9: error: TypedDict "SubgraphNode1Update" has no key "bars"  [typeddict-item]',
         '9: note: Did you mean "bar"?',
+    ],
+    # specs/subgraph_approval.toml: the subgraph node declares what its subgraph's
+    # interrupt takes, and the parent's resume() is typed with it
+    "resume_wrong_type.py": [
+        '9: error: Argument 1 to "resume" of "InterruptingGraphWithSubgraphs" has incompatible '
+        'type "str"; expected "Approval | Mapping[str, Approval] | None"  [arg-type]',
     ],
     "match_misses_subgraph_events.py": [
         '14: error: Argument 1 to "assert_never" has incompatible type '

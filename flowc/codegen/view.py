@@ -88,7 +88,7 @@ def _custom_type(graph: CheckedGraph, scope: _Scope) -> tuple[str, bool]:
     return " | ".join(types), True
 
 
-def _declared_union(declared: list[TypeRef | None], scope: _Scope) -> str:
+def _declared_union(declared: list[TypeRef], scope: _Scope) -> str:
     """The union of the types nodes declare (``interrupts`` or ``resumes``); ``Any`` if none does.
 
     A node that interrupts without saying with what adds nothing: its value is
@@ -96,10 +96,9 @@ def _declared_union(declared: list[TypeRef | None], scope: _Scope) -> str:
     """
     types: list[str] = []
     for tref in declared:
-        if tref is not None:
-            code = scope.type(tref)
-            if code not in types:
-                types.append(code)
+        code = scope.type(tref)
+        if code not in types:
+            types.append(code)
     return union_code(types) if types else "Any"
 
 
@@ -173,7 +172,7 @@ def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:
     )
     interrupted = scope.define(f"{prefix}Interrupted") if interrupting else ""
     interrupt_types = tuple(
-        AliasView(name, _declared_union([getattr(n, key) for n in graph.nodes], scope))
+        AliasView(name, _declared_union(graph.declared(key), scope))
         for name, key in zip(interrupt_names, ("interrupts", "resumes"), strict=False)
     )
     agent_code, tool_args = (

@@ -244,10 +244,27 @@ class CheckedGraph:
     @property
     def interrupting(self) -> bool:
         """Whether a run of the graph can stop to be resumed: a node declares an interrupt,
-        or the graph has breakpoints."""
+        the graph has breakpoints, or a subgraph of it can stop."""
         return bool(self.interrupt_before or self.interrupt_after) or any(
-            n.interrupts is not None or n.resumes is not None for n in self.nodes
+            n.interrupts is not None
+            or n.resumes is not None
+            or (n.subgraph is not None and n.subgraph.interrupting)
+            for n in self.nodes
         )
+
+    def declared(self, key: str) -> list[TypeRef]:
+        """What the graph's interrupts ask (``key`` ``"interrupts"``) or take (``"resumes"``):
+        each node's declaration, in node order; a subgraph node without one counts its
+        subgraph's (the subgraph's interrupts stop this graph's run, and its resume answers
+        them)."""
+        out: list[TypeRef] = []
+        for node in self.nodes:
+            declared = getattr(node, key)
+            if declared is not None:
+                out.append(declared)
+            elif node.subgraph is not None:
+                out.extend(node.subgraph.declared(key))
+        return out
 
     def node(self, name: str) -> NodeInfo:
         """The node called ``name``."""

@@ -558,6 +558,7 @@ class StateGraph(_Recording, Generic[StateT]):
             checkpointer=None if checkpointer in (None, False, True) else checkpointer,
             unresumable=self._unresumable() if checkpointer in (None, False, True) else (),
             stateful=checkpointer is True,
+            checkpointless=checkpointer is False,
             context_schema=self.context_schema,
             cache=cache,
             store=store,

@@ -114,6 +114,7 @@ class CompiledStateGraph(_CompiledApi, _ThreadState, _Composing, _EventStreams):
         checkpointer: Any = None,
         unresumable: Sequence[Diagnostic] = (),
         stateful: bool = False,
+        checkpointless: bool = False,
         context_schema: Any = None,
         cache: Any = None,
         store: Any = None,
@@ -130,6 +131,9 @@ class CompiledStateGraph(_CompiledApi, _ThreadState, _Composing, _EventStreams):
         self.stateful = stateful
         """Compiled with ``checkpointer=True``: as a subgraph node it keeps its state on the
         thread from one run of the node to the next."""
+        self.checkpointless = checkpointless
+        """Compiled with ``checkpointer=False``: as a subgraph node it keeps no checkpoint on
+        its parent's thread, and each run of it starts afresh."""
         self.may_stop = may_stop(unresumable, builder._nodes)
         """A graph compiled without a checkpointer whose nodes (or subgraphs) call
         ``interrupt()``: a root run of it stops there on a scratch thread, as LangGraph's."""

@@ -195,18 +195,22 @@ def _policy_key(bp: Blueprint) -> tuple[Any, ...]:
 
 
 def _stateful_key(bp: Blueprint) -> tuple[Any, ...]:
-    """The subgraph nodes of ``bp`` (and of its subgraphs) compiled with ``checkpointer=True``."""
+    """The subgraph nodes of ``bp`` (and of its subgraphs) compiled with ``checkpointer=True``
+    or ``checkpointer=False``."""
     out: list[Any] = []
     for record in bp.nodes:
         if is_compiled_graph(record.action):
             inner = _stateful_key(record.action.blueprint)
-            if getattr(record.action, "stateful", False) or inner:
-                out.append((record.name, getattr(record.action, "stateful", False), inner))
+            kept = getattr(record.action, "stateful", False)
+            none = getattr(record.action, "checkpointless", False)
+            if kept or none or inner:
+                out.append((record.name, kept, none, inner) if none else (record.name, kept, inner))
     return tuple(out)
 
 
 def _mark_stateful(module: ModuleType, bp: Blueprint, names: dict[int, str]) -> None:
-    """Flag the plans of a fresh runner's subgraphs compiled with ``checkpointer=True``."""
+    """Flag the plans of a fresh runner's subgraphs compiled with ``checkpointer=True`` (they
+    keep their state) or ``checkpointer=False`` (they keep no checkpoint)."""
     for record in bp.nodes:
         if is_compiled_graph(record.action):
             child_bp = record.action.blueprint
@@ -214,6 +218,12 @@ def _mark_stateful(module: ModuleType, bp: Blueprint, names: dict[int, str]) -> 
             if child is not None:
                 if getattr(record.action, "stateful", False):
                     child.PLAN.stateful = True
+                if getattr(record.action, "checkpointless", False):
+                    from flowc.savers.memory import InMemorySaver
+
+                    child.PLAN.own_saver = InMemorySaver
+                    # its task names no checkpoint of its own (a snapshot's `state`)
+                    module.PLAN.subgraphs = module.PLAN.subgraphs - {record.name}
                 _mark_stateful(child, child_bp, names)
 
 

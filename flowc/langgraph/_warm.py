@@ -209,6 +209,8 @@ class _Describer:
     def _describe(self, obj: Any, depth: int) -> str:
         if is_compiled_graph(obj):
             stateful = bool(getattr(obj, "stateful", False))
+            if getattr(obj, "checkpointless", False):
+                return f"graph({self.token(obj.blueprint, depth)},{stateful},checkpointless)"
             return f"graph({self.token(obj.blueprint, depth)},{stateful})"
         if isinstance(obj, Blueprint) or (
             dataclasses.is_dataclass(obj) and not isinstance(obj, type)

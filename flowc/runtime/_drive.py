@@ -20,7 +20,8 @@ from collections.abc import AsyncIterator, Generator, Iterator, Mapping, Sequenc
 from typing import Any, cast
 
 from ._engine import Engine, Node, Plan, Request, Writes
-from ._persist import CHECKPOINTER
+from ._persist import CHECKPOINTER, Thread
+from ._saver_io import put_through
 from ._steps import _PUSH
 from .config import Config
 from .control import Command, ParentCommand, as_command
@@ -67,14 +68,20 @@ async def adrive(
 
     It awaits lone async nodes and routers, and runs supersteps of several
     tasks as asyncio tasks (async nodes) or on the worker pool (sync ones).
+    On a thread whose saver is not flowc's, it awaits the stores the run queued
+    (:func:`~._saver_io.put_through`) before it passes an event on or does what
+    the loop asks, and as the run ends, however it ends.
     """
     steps: Generator[Any, Any, None] | None = None
+    thread: Thread | None = None
     try:
         engine = Engine(plan, run, values, input)
         # on a thread, START's routers see the thread's state with the input applied (only
         # a run given a config can be on one; breakpoints refuse to run without one)
         if run.config or plan.breakpoints is not None:
-            engine.on_thread()
+            thread = await engine.aon_thread()
+            if thread is not None and thread.outbox is None:
+                thread = None  # nothing to await: its saver is called as the run goes
         if engine.resumed is not None:
             # a resumed run goes on with the nodes its checkpoint has due
             first: Any = ()
@@ -91,6 +98,8 @@ async def adrive(
         # the answer sent back, which gives the loop's next item
         for item in steps:
             while type(item) is Request:
+                if thread is not None:
+                    await put_through(thread)
                 reply: Any = None
                 error: BaseException | None = None
                 if item.kind == "await":
@@ -124,13 +133,20 @@ async def adrive(
                 except StopIteration:
                     break
             else:
+                if thread is not None:
+                    await put_through(thread)
                 yield item
     finally:
         if steps is not None:
-            # its own finally hands the current task back
+            # its own finally hands the current task back (and queues a run's last stores)
             steps.close()
-        if not run.settled:
-            await run.aclose()
+        try:
+            if not run.settled:
+                # a node still running is cancelled before the stores, as in LangGraph
+                await run.aclose()
+        finally:
+            if thread is not None:
+                await put_through(thread)
 
 
 def stream(

@@ -64,6 +64,10 @@ class Interrupting(Supersteps):
         outer = parent.resumes
         if outer is None:
             return _NO_ANSWER, None
+        if self.plan.own_saver is not None:
+            # as LangGraph's graph without a checkpointer: a resume map answers none of its
+            # interrupts (their ids are new each run), a scalar resume its first
+            return outer.given, None
         return outer.given, outer.by_id
 
     def interrupted(self, task: Task, error: GraphInterrupt) -> tuple[Event, ...]:
@@ -100,8 +104,7 @@ class Interrupting(Supersteps):
         wrote state keys, ``values`` streams it, as LangGraph does.
         """
         writes = self.writes
-        pushed = len(self.pushes_running)
-        order = self.order[pushed:] + self.order[:pushed]
+        order, _ = self.in_path_order()
         wrote = False
         for task in order:
             done = writes.get(task)

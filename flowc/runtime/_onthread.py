@@ -23,6 +23,8 @@ from ._persist import (
     check_codecs,
     task_id,
 )
+from ._sansio import drive_async, drive_sync
+from ._saver_io import Read, read_async, read_sync
 from .control import as_command, as_send
 from .errors import (
     InvalidUpdateError,
@@ -79,12 +81,11 @@ class Replay:
         self.visited.add(stable)
         return True
 
-    def earlier(self, saver: Any, config: Mapping[str, Any]) -> str | None:
+    def earlier(self, saver: Any, config: Mapping[str, Any]) -> Generator[Read, Any, str | None]:
         """The id of the latest checkpoint of ``config``'s namespace before the bound."""
         before = {"configurable": {**config["configurable"], "checkpoint_id": self.bound}}
-        for saved in saver.list(config, before=before, limit=1):
-            return str(saved.checkpoint["id"])
-        return None
+        saved = yield ("earlier", (saver, config, before))
+        return None if saved is None else str(saved.checkpoint["id"])
 
 
 class OnThread(Interrupting):
@@ -98,9 +99,18 @@ class OnThread(Interrupting):
         step numbers go on from the thread's. Nested runs keep no thread of
         their own.
         """
+        return drive_sync(self.joining(False), read_sync)
+
+    async def aon_thread(self) -> Thread | None:
+        """:meth:`on_thread` for an async run: the saver's reads are awaited, and its stores
+        (a saver that is not flowc's) go through its async twins (see :mod:`._persist`)."""
+        return await drive_async(self.joining(True), read_async)
+
+    def joining(self, asynchronous: bool) -> Generator[Read, Any, Thread | None]:
+        """:meth:`on_thread` as a sans-I/O procedure: it asks its driver for what it reads."""
         run = self.run
         if run.parent is not None:
-            return self._nested_thread()
+            return (yield from self._nested_thread(asynchronous))
         configurable = run.config.get("configurable")
         if not configurable or configurable.get(CHECKPOINTER) is None:
             if self.plan.breakpoints is not None:
@@ -127,6 +137,7 @@ class OnThread(Interrupting):
             subgraphs=self.plan.subgraphs,
             schema=self.plan.schema,
             untracked=self.plan.untracked,
+            asynchronous=asynchronous,
         )
         if self.plan.codecs:
             check_codecs(self.plan.name, self.plan.codecs, self.plan.schema, thread.saver)
@@ -136,7 +147,7 @@ class OnThread(Interrupting):
             self.breaks = (frozenset(before or ()), frozenset(after or ()))
         elif self.plan.breakpoints is not None:
             self.breaks = self.plan.breakpoints
-        saved, step = thread.load()
+        saved, step = yield from thread.load()
         given = self.given
         command = None if given is None or type(given) is dict else as_command(given)
         if (
@@ -147,7 +158,7 @@ class OnThread(Interrupting):
             # time travel (not a resume): the subgraphs start from what they had then
             self._replaying(thread)
         if given is None or command is not None:
-            return self.resume_thread(thread, saved, step)
+            return (yield from self.resume_thread(thread, saved, step))
         return self._started(thread, saved, step)
 
     def _replaying(self, thread: Thread) -> None:
@@ -166,7 +177,7 @@ class OnThread(Interrupting):
         # a new config, inherited by the nested runs: the caller's own is not changed
         run.config = {**run.config, "configurable": {**configurable, REPLAY: Replay(bound)}}
 
-    def _nested_thread(self) -> Thread | None:
+    def _nested_thread(self, asynchronous: bool) -> Generator[Read, Any, Thread | None]:
         """A subgraph's run inside a run on a thread keeps its checkpoints in its own namespace.
 
         As in LangGraph, its namespace is its task's (``node:task id``), and a
@@ -179,6 +190,8 @@ class OnThread(Interrupting):
         outer = parent.run.thread
         if outer is None:
             return None
+        if self.plan.own_saver is not None:
+            return _scratch_thread(self, outer)
         streamed = SCRATCH not in (run.config.get("configurable") or ())
         thread = self.thread = run.thread = Thread(
             outer.saver,
@@ -194,6 +207,7 @@ class OnThread(Interrupting):
             parents={**outer.parents, outer.ns: outer.config["configurable"]["checkpoint_id"]},
             event_ns=run.ns,
             mapped=outer.mapped,
+            asynchronous=asynchronous,
         )
         # the root run's config keys go into its subgraphs' checkpoint metadata too
         thread.extras = outer.extras
@@ -204,22 +218,22 @@ class OnThread(Interrupting):
         if replay is not None and thread.addressed is None and replay.first_visit(thread.ns):
             # the root run replays an earlier checkpoint: the subgraph starts from its latest
             # checkpoint before it (or afresh), with its input applied, as in LangGraph
-            earlier = replay.earlier(outer.saver, thread.config)
+            earlier = yield from replay.earlier(outer.saver, thread.config)
             if self.plan.breakpoints is not None:
                 self.breaks = self.plan.breakpoints
             if earlier is None:
                 return self._started(thread, {}, -2)
             thread.addressed = earlier
-            saved, step = thread.load()
+            saved, step = yield from thread.load()
             return self._started(thread, saved, step)
         if self.plan.breakpoints is not None:
             # the subgraph's own interrupt_before / interrupt_after (its compile()'s)
             self.breaks = self.plan.breakpoints
-        saved, step = thread.load()
+        saved, step = yield from thread.load()
         if thread.loaded is not None and (
             not self.plan.stateful or _resuming(parent) or thread.addressed is not None
         ):
-            return self.resume_thread(thread, saved, step)
+            return (yield from self.resume_thread(thread, saved, step))
         return self._started(thread, saved, step)
 
     def exit_checkpoint(self, thread: Thread) -> None:
@@ -271,7 +285,9 @@ class OnThread(Interrupting):
             self.plan.apply(values, thread.given)
         return thread
 
-    def resume_thread(self, thread: Thread, saved: dict[str, Any], step: int) -> Thread:
+    def resume_thread(
+        self, thread: Thread, saved: dict[str, Any], step: int
+    ) -> Generator[Read, Any, Thread]:
         """Go on from the thread's checkpoint (the input is ``None`` or a ``Command``).
 
         The run's state is the checkpoint's, its first superstep the one the
@@ -296,7 +312,9 @@ class OnThread(Interrupting):
         # as LangGraph's resume, the run records having seen every channel as stored
         thread.seen[INTERRUPT] = dict(thread.versions)
         command = None if self.given is None else as_command(self.given)
-        due, self.step, latest = thread.resume(command is not None and command.resume is not None)
+        due, self.step, latest = yield from thread.resume(
+            command is not None and command.resume is not None
+        )
         if START in due:
             thread.restarted = True
             thread.given = dict(loaded.checkpoint["channel_values"].get(START) or {})
@@ -332,7 +350,13 @@ class OnThread(Interrupting):
         stored = loaded.checkpoint["channel_values"]
         due = {name for name in next_of(stored) if name in self.plan.nodes}
         due.update(self.resumed.goto)
-        self.ready = self.nodes(due) if due else ()
+        if loaded.checkpoint.get("updated_channels") or len(due) < 2:
+            self.ready = self.nodes(due) if due else ()
+        else:
+            # as LangGraph's: a checkpoint that does not say which channels it updated (an
+            # update's) has its tasks planned in the graph's order of nodes, not by name
+            self.ready = tuple(node for name, node in self.plan.nodes.items() if name in due)
+            self.unsorted = True
         sends = [as_send(send) for send in stored.get(TASKS) or ()]
         self.pushes = [send for send in sends if send is not None]
         if self.resumed.sends:
@@ -459,3 +483,25 @@ class OnThread(Interrupting):
         )
         del checkpoint_id
         return events
+
+
+def _scratch_thread(engine: OnThread, outer: Thread) -> Thread:
+    """A run of a subgraph compiled with ``checkpointer=False``: on a thread of its own
+    saver (see :attr:`~._plan.Plan.own_saver`), from its input, streaming no checkpoint."""
+    plan, run = engine.plan, engine.run
+    assert plan.own_saver is not None
+    thread = engine.thread = run.thread = Thread(
+        plan.own_saver(),
+        outer.config,
+        plan.fields,
+        stream=False,
+        debug=False,
+        durability="exit",
+        schema=plan.schema,
+        untracked=plan.untracked,
+        ns=run.checkpoint_ns,
+        event_ns=run.ns,
+    )
+    if plan.breakpoints is not None:
+        engine.breaks = plan.breakpoints
+    return engine._started(thread, {}, -2)

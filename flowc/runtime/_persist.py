@@ -17,16 +17,18 @@ itself which nodes run next, and a saver written for LangGraph reads it.
 
 A saver is anything with LangGraph's ``BaseCheckpointSaver`` methods
 (``get_tuple``, ``put``, ``put_writes``, ``get_next_version``): flowc's
-savers and LangGraph's own alike. Standard library only.
+savers and LangGraph's own alike; an async run awaits the async twins of a
+saver that is not flowc's (:mod:`._saver_io`). Standard library only.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Generator, Mapping, Sequence
 from typing import Any, Final
 
 from ._reopen import _Reopening
+from ._saver_io import Read, awaits
 from ._saver_shapes import saver_interrupts, saver_sends
 from ._thread_keys import (
     BRANCH,
@@ -98,6 +100,7 @@ class Thread(_Reopening):
         stream: whether the run streams ``checkpoints`` events.
         debug: whether it streams ``debug`` events.
         schema: the state's fields and declared types (see :mod:`.fingerprint`).
+        asynchronous: an async run's (see :mod:`._saver_io`).
     """
 
     __slots__ = (
@@ -126,7 +129,6 @@ class Thread(_Reopening):
         "relaxed",
         "restarted",
         "saved",
-        "saver",
         "schema",
         "schema_record",
         "seen",
@@ -157,9 +159,11 @@ class Thread(_Reopening):
         mapped: Mapping[str, str] | None = None,
         schema: StateSchema = (),
         untracked: frozenset[str] = frozenset(),
+        asynchronous: bool = False,
     ) -> None:
         configurable = config["configurable"]
         self.saver = saver
+        self.outbox = [] if asynchronous and awaits(saver) else None
         self.untracked = untracked
         """The keys that last one run: left out of checkpoints, writes and ``Send`` s stored."""
         self.schema = schema
@@ -249,12 +253,12 @@ class Thread(_Reopening):
         self.sent = False
         """Whether the latest checkpoint names ``Send`` tasks (its ``__pregel_tasks`` has a value)."""
 
-    def load(self) -> tuple[dict[str, Any], int]:
-        """The thread's state and step: its latest checkpoint's (``{}`` and -2 on a new thread)."""
+    def load(self) -> Generator[Read, Any, tuple[dict[str, Any], int]]:
+        """The thread's state and step, asked of its driver (``{}`` and -2 on a new thread)."""
         wanted = self.config
         if self.addressed is not None:
             wanted = {"configurable": {**wanted["configurable"], "checkpoint_id": self.addressed}}
-        saved = self.loaded = self.saver.get_tuple(wanted)
+        saved = self.loaded = yield ("get_tuple", (self.saver, wanted))
         if saved is None:
             return {}, -2
         checkpoint = saved.checkpoint
@@ -340,12 +344,6 @@ class Thread(_Reopening):
             writes.append((RESUME, resume))
         self._put_writes(writes, tid)
 
-    def _put_writes(self, writes: list[tuple[str, Any]], tid: str) -> None:
-        if self.durability == "exit":
-            self.deferred_writes.append((writes, tid))
-        else:
-            self.saver.put_writes(self._told(self.config), writes, tid, "")
-
     def _told(self, config: dict[str, Any]) -> dict[str, Any]:
         """``config``, with the run's durability for a saver that takes it into account and
         ``HANDOVER`` for one that is handed the checkpoints (configs are never changed once
@@ -371,7 +369,7 @@ class Thread(_Reopening):
         # what changed since the stored parent: under "exit", all that changed in the run
         new_versions = {ch: v for ch, v in checkpoint["channel_versions"].items() if ch in fresh}
         metadata = with_config_metadata(metadata, self.extras)
-        saved = dict(self.saver.put(self._told(self.stored), checkpoint, metadata, new_versions))
+        saved = self._store(self._told(self.stored), checkpoint, metadata, new_versions)
         self.stored = saved
         fresh.clear()
         return saved
@@ -379,15 +377,16 @@ class Thread(_Reopening):
     def flush(self) -> None:
         """The run ended: what it handed the saver is stored when this returns.
 
-        Under ``"exit"``, the run's latest checkpoint and its writes are stored now.
+        Under ``"exit"``, the run's latest checkpoint and its writes are stored now (a
+        resumed run that stopped again at the checkpoint it went on from, made none: its
+        writes, a node's next interrupt and the answers it took, are that checkpoint's).
         """
         deferred = self.deferred
-        if deferred is not None:
-            self.deferred = None
-            saved = self._put(*deferred)
-            for writes, tid in self.deferred_writes:
-                self.saver.put_writes(self._told(saved), writes, tid, "")
-            self.deferred_writes.clear()
+        self.deferred = None
+        saved = self.config if deferred is None else self._put(*deferred)
+        for writes, tid in self.deferred_writes:
+            self._store_writes(self._told(saved), writes, tid)
+        self.deferred_writes.clear()
         drain = self.drain
         if drain is not None:
             drain()
@@ -483,8 +482,8 @@ class Thread(_Reopening):
         if not streamed:
             return checkpoint_id, ()
         names = (START,) if source == "input" else (*pushed, *due)
-        # as LangGraph's: under "exit" a streamed checkpoint names no parent
-        shown = None if self.durability == "exit" else parent
+        # as LangGraph's: under "exit" a streamed checkpoint names the loaded one's parent
+        shown = parent if self.durability != "exit" else getattr(self.loaded, "parent_config", None)
         return checkpoint_id, _checkpoint_events(
             self, checkpoint_id, shown, values, metadata, names, len(pushed), step
         )
@@ -516,11 +515,13 @@ def _checkpoint_events(
         }
         for name, kind in zip(names, kinds, strict=True)
     )
-    parent_config = (
-        None
-        if parent is None
-        else _config(thread.thread_id, ns, parent["configurable"]["checkpoint_id"], thread.parents)
-    )
+    parent_config: dict[str, Any] | None = None
+    if parent is not None and thread.durability == "exit":
+        # the loaded checkpoint's parent, as its saver gave it
+        parent_config = {"configurable": dict(parent["configurable"])}
+    elif parent is not None:
+        parent_id = parent["configurable"]["checkpoint_id"]
+        parent_config = _config(thread.thread_id, ns, parent_id, thread.parents)
     values = {key: values[key] for key in thread.fields if key in values}
     return thread._events(checkpoint_id, parent_config, values, metadata, names, tasks, step)
 

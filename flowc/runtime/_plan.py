@@ -308,6 +308,7 @@ class Plan:
         "nodes",
         "outputs",
         "overwrites",
+        "own_saver",
         "plain_keys",
         "recursion_limit",
         "routers",
@@ -404,6 +405,10 @@ class Plan:
         """As a subgraph, the graph keeps one state per thread from one run of it to the next
         (LangGraph's ``compile(checkpointer=True)``): its checkpoints' namespace is its node's
         name, without the task id."""
+        self.own_saver: Callable[[], Any] | None = None
+        """As a subgraph, the graph keeps no checkpoint on its parent's thread (LangGraph's
+        ``compile(checkpointer=False)``): each run of it starts afresh, on a scratch thread of a
+        saver this makes, and its interrupts stop its parent's task all the same."""
         if input is not None:
             for node in nodes:
                 if node.input is dict:

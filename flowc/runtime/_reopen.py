@@ -6,19 +6,19 @@ from __future__ import annotations
 
 import datetime as _dt
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Generator, Mapping, Sequence
 from typing import Any
 
+from ._saver_io import _Storing
 from ._thread_keys import _config, _uuid6, next_of, subgraph_state, task_id
 from .events import CheckpointDebugEvent, CheckpointEvent, Event
 
 
-class _Reopening:
+class _Reopening(_Storing):
     """Resuming from the checkpoint a thread's run loaded, and the events of that checkpoint."""
 
     # the attributes its methods assign; the others are Thread's
     __slots__ = ("config", "opened", "stored")
-    saver: Any
     thread_id: str
     ns: str
     parents: dict[str, str]
@@ -62,21 +62,17 @@ class _Reopening:
             out.append(stamped)
         return tuple(out)
 
-    def superseded(self) -> bool:
-        """Whether the thread has moved past the checkpoint the run's config names."""
+    def superseded(self) -> Generator[tuple[str, tuple[Any, ...]], Any, bool]:
+        """Whether the thread has moved past the checkpoint the run's config names (it asks
+        its driver for the thread's latest checkpoint)."""
         if self.addressed is None or self.loaded is None:
             return False
-        latest = self.saver.get_tuple(self.config_of(None))
+        latest = yield ("get_tuple", (self.saver, self.config_of(None)))
         return latest is not None and latest.checkpoint["id"] != self.loaded.checkpoint["id"]
 
-    def config_of(self, checkpoint_id: str | None) -> dict[str, Any]:
-        """The config naming checkpoint ``checkpoint_id`` of this thread (its latest for ``None``)."""
-        configurable: dict[str, Any] = {"thread_id": self.thread_id, "checkpoint_ns": self.ns}
-        if checkpoint_id is not None:
-            configurable["checkpoint_id"] = checkpoint_id
-        return {"configurable": configurable}
-
-    def resume(self, answering: bool = False) -> tuple[tuple[str, ...], int, bool]:
+    def resume(
+        self, answering: bool = False
+    ) -> Generator[tuple[str, tuple[Any, ...]], Any, tuple[tuple[str, ...], int, bool]]:
         """A run without new input goes on from the loaded checkpoint: its due nodes, its step,
         and whether the checkpoint's pending writes count (the tasks that saved them are done).
 
@@ -100,9 +96,9 @@ class _Reopening:
         self.opened = (metadata, None if parent is None else dict(parent))
         if self.addressed is None:
             return due, step, True
-        if answering and not self.superseded():
+        if answering and not (yield from self.superseded()):
             return due, step, True
-        if metadata.get("source") in ("update", "fork") and not self.superseded():
+        if metadata.get("source") in ("update", "fork") and not (yield from self.superseded()):
             return due, step, False
         # a branch of its own: a copy of the checkpoint, as LangGraph's time travel makes it
         fork = {
@@ -112,7 +108,7 @@ class _Reopening:
         }
         fork_metadata = {"source": "fork", "step": step + 1, "parents": metadata.get("parents", {})}
         parent_id = self.config["configurable"]["checkpoint_id"]
-        self.config = dict(self.saver.put(self.stored, fork, dict(fork_metadata), {}))
+        self.config = self._store(self.stored, fork, dict(fork_metadata), {})
         self.stored = self.config
         self.opened = (fork_metadata, _config(self.thread_id, self.ns, parent_id))
         return due, step + 1, False

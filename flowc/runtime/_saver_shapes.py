@@ -4,6 +4,7 @@ which its serializer knows, so that LangGraph reads the thread as its own. Stand
 
 from __future__ import annotations
 
+import importlib
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -17,7 +18,7 @@ def saver_sends(saver: Any, sends: Sequence[Any]) -> list[Any]:
     """``sends`` as ``saver`` stores them in a checkpoint."""
     if type(saver).__module__.startswith("langgraph."):
         # LangGraph's saver stores LangGraph's own Send, which its serializer knows
-        types = sys.modules.get("langgraph.types")
+        types = _langgraph_types()
         if types is not None:
             return [
                 types.Send(
@@ -37,13 +38,26 @@ def saver_interrupts(saver: Any, interrupts: tuple[Any, ...]) -> tuple[Any, ...]
     if type(saver).__module__.startswith("langgraph."):
         # a LangGraph saver stores LangGraph's own Interrupt (its serializer knows that
         # class), so that LangGraph reads the thread as its own
-        types = sys.modules.get("langgraph.types")
+        types = _langgraph_types()
         if types is not None:
             return tuple(
                 types.Interrupt(value=i.value, id=i.id, response_schema=i.response_schema)
                 for i in interrupts
             )
     return interrupts
+
+
+def _langgraph_types() -> Any:
+    """LangGraph's ``langgraph.types``, imported if need be: a LangGraph saver is in use, so
+    LangGraph is installed, and a serializer that refuses classes it does not know (LangGraph's
+    ``LANGGRAPH_STRICT_MSGPACK``) would drop flowc's (``None`` if it cannot be imported)."""
+    types = sys.modules.get("langgraph.types")
+    if types is None:
+        try:
+            types = importlib.import_module("langgraph.types")
+        except ImportError:
+            return None
+    return types
 
 
 def _langgraph_arg(value: Any, types: Any) -> Any:

@@ -78,7 +78,7 @@ def subgraph_tasks(plan: Plan, saved: Any) -> list[tuple[str, Plan, dict[str, An
     out: list[tuple[str, Plan, dict[str, Any]]] = []
     for name in next_of(saved.checkpoint["channel_values"]):
         node = plan.nodes.get(name)
-        if node is None or node.subgraph is None:
+        if node is None or node.subgraph is None or node.subgraph.own_saver is not None:
             continue
         tid = task_id(saved.checkpoint["id"], ns, name)
         config = subgraph_state(

@@ -280,6 +280,9 @@ class EngineState:
     """The interrupts this superstep's tasks raised: the run stops after it."""
     breaks: tuple[frozenset[str], frozenset[str]] | None = None
     """The run's ``interrupt_before`` and ``interrupt_after`` nodes (``"*"``: all)."""
+    unsorted: bool = False
+    """The superstep running now started its nodes in the graph's order, not by name (a
+    resumed run's first, at an update's checkpoint): its writes are still applied by name."""
     node_finished: Any = None
     """Called with a node's name when its task finishes, in a run on a thread whose config
     has one (LangGraph's ``__pregel_node_finished``; its subgraphs' runs call it too)."""

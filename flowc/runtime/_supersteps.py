@@ -400,15 +400,7 @@ class Supersteps(Policies):
             for rescuer, failed in self.rescued.items():
                 writes[failed] = writes.pop(rescuer)
             self.rescued = {}
-        # LangGraph applies writes by task path: its triggered nodes' (`__pregel_pull`, by
-        # name) before its Sends' (`__pregel_push`, in the order sent), though the Send
-        # tasks start first
-        pushed = len(self.pushes_running)
-        order = self.order
-        running = self.running
-        if pushed:
-            order = order[pushed:] + order[:pushed]
-            running = running[pushed:] + running[:pushed]
+        order, running = self.in_path_order()
         plan = self.plan
         if plan.last_value and len(order) > 1:
             check_concurrent_writes(
@@ -442,6 +434,27 @@ class Supersteps(Policies):
         if wrote and self.run.values:
             return (ValuesEvent(dict(values), self.run.ns),)
         return _NOTHING
+
+    def in_path_order(self) -> tuple[tuple[Task, ...], tuple[Node, ...]]:
+        """This superstep's tasks and their nodes in the order their writes are applied."""
+        # LangGraph applies writes by task path: its triggered nodes' (`__pregel_pull`, by
+        # name) before its Sends' (`__pregel_push`, in the order sent), though the Send
+        # tasks start first (and a resumed run may have started its nodes in graph order)
+        pushed = len(self.pushes_running)
+        order = self.order
+        running = self.running
+        if pushed:
+            order = order[pushed:] + order[:pushed]
+            running = running[pushed:] + running[:pushed]
+        if self.unsorted:
+            self.unsorted = False
+            pulls = len(order) - pushed
+            pairs = sorted(
+                zip(order[:pulls], running[:pulls], strict=True), key=lambda pair: pair[0].name
+            )
+            order = tuple(task for task, _ in pairs) + order[pulls:]
+            running = tuple(node for _, node in pairs) + running[pulls:]
+        return order, running
 
     def hold(self, ready: tuple[Node, ...]) -> tuple[Node, ...]:
         """The nodes of a superstep of several, deferred ones held back while others run.

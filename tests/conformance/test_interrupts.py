@@ -142,6 +142,8 @@ def _assert_same(actual: list[Any], expected: list[Any], where: str) -> None:
         assert _key_order(got) == _key_order(want), f"{where}: key order differs:\n{got}\n{want}"
 
 
+DURABILITIES = ("sync", "async", "exit")
+
 # the tasks of these scripts' supersteps finish in an order their sleeps decide (100 ms apart,
 # so that a loaded machine does not reorder them): each mode alone, and all of them at once
 _SLOW = [*MODES, list(MODES)]
@@ -154,6 +156,7 @@ MODES_ONLY: dict[tuple[str, str], list[Any]] = {
     ("commands", "edit"): _SLOW,
     ("commands", "send"): _SLOW,
     ("subgraph_breakpoints", "parallel"): _SLOW,
+    **{("pending", f"{graph}_{d}"): _SLOW for graph in ("kept", "forked") for d in DURABILITIES},
 }
 """Scripts compared in some modes only (each says why); the others in every argument of the
 oracle (each mode, every pair, one-element lists, tuples)."""

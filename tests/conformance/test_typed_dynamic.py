@@ -1,8 +1,12 @@
 """A spec's interrupts, breakpoints and typed Sends run as LangGraph 1.2.22 runs them.
 
 The generated modules of ``specs/approval.toml`` (a node interrupts, the graph
-stops before ``act``) and ``specs/mapreduce.toml`` (a router fans out with
-``Send``), whose decorator twins compile to the same modules, against the
+stops before ``act``), ``specs/subgraph_approval.toml`` (the same approval
+inside a subgraph, whose node declares what the interrupt asks and takes),
+``specs/review_batch.toml`` (Send tasks interrupting in one superstep, answered
+with one resume map, then a node asking in a loop, answered one by one) and
+``specs/mapreduce.toml`` (a router fans out with ``Send``; its and approval's
+decorator twins compile to the same modules), against the
 same graphs built with LangGraph's ``StateGraph`` (with LangGraph's own
 ``interrupt`` and ``Send`` in the node and router). Each script runs on one
 thread in every ``stream_mode`` argument of the oracle; chunks, errors and the
@@ -15,11 +19,13 @@ from __future__ import annotations
 import asyncio
 import operator
 import re
+import time
 from typing import Annotated, Any, TypedDict
 
 import pytest
 from flowc_demo import approval as nodes
 from flowc_demo import mapreduce as jobs
+from flowc_demo import review_batch as batch
 from langgraph.checkpoint.memory import InMemorySaver as LangGraphSaver
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import Command as LangGraphCommand
@@ -28,7 +34,7 @@ from langgraph.types import interrupt as langgraph_interrupt
 
 from flowc.runtime import Command, InterruptEvent
 from flowc.savers.memory import InMemorySaver
-from tests.golden import approval, mapreduce
+from tests.golden import approval, mapreduce, review_batch, subgraph_approval
 
 from .oracle import MODE_ARGS, _key_order, normalize
 
@@ -59,6 +65,21 @@ def langgraph_approval() -> Any:
     return builder.compile(checkpointer=LangGraphSaver(), interrupt_before=["act"])
 
 
+def langgraph_subgraph_approval() -> Any:
+    child = StateGraph(ApprovalState)
+    child.add_node("propose", nodes.propose)
+    child.add_node("review", review)
+    child.add_edge(START, "propose")
+    child.add_edge("propose", "review")
+    builder = StateGraph(ApprovalState)
+    builder.add_node("approval", child.compile())
+    builder.add_node("act", nodes.act)
+    builder.add_edge(START, "approval")
+    builder.add_edge("approval", "act")
+    builder.add_edge("act", END)
+    return builder.compile(checkpointer=LangGraphSaver())
+
+
 class MapState(TypedDict, total=False):
     items: list[str]
     results: Annotated[list[str], operator.add]
@@ -76,9 +97,47 @@ def langgraph_mapreduce() -> Any:
     return builder.compile(checkpointer=LangGraphSaver())
 
 
+def batch_review(job: batch.Item) -> dict[str, Any]:
+    time.sleep(0.05 * (ord(job["item"][0]) - ord("a")))
+    verdict = langgraph_interrupt({"question": f"is {job['item']} ok?"})
+    return {"verdicts": [f"{job['item']}:{'ok' if verdict['ok'] else 'no'}"]}
+
+
+def batch_summary(state: batch.BatchState) -> dict[str, Any]:
+    confirmed = []
+    for verdict in sorted(state["verdicts"]):
+        answer = langgraph_interrupt({"question": f"confirm {verdict}?"})
+        confirmed.append(f"{verdict}={'yes' if answer['ok'] else 'no'}")
+    return {"verdicts": [",".join(confirmed)]}
+
+
+def batch_fan_out(state: batch.BatchState) -> list[LangGraphSend]:
+    return [LangGraphSend("review", {"item": item}) for item in state["items"]]
+
+
+def langgraph_review_batch() -> Any:
+    builder = StateGraph(batch.BatchState)
+    builder.add_node("review", batch_review)
+    builder.add_node("summary", batch_summary)
+    builder.add_conditional_edges(START, batch_fan_out)
+    builder.add_edge("review", "summary")
+    builder.add_edge("summary", END)
+    return builder.compile(checkpointer=LangGraphSaver())
+
+
+def answer_each_review(graph: Any, config: Any) -> dict[str, Any]:
+    """A resume map: every pending review answered by its id."""
+    pending = graph.get_state(config).interrupts
+    return {i.id: {"ok": i.value["question"] == "is a ok?"} for i in pending}
+
+
 # the approval script: stop at review's interrupt, answer it, stop before act, go on
 APPROVAL = [{"action": "old-backups"}, {"approved": True}, None]
 MAPREDUCE = [{"items": ["a", "b", "c"]}]
+# stop at the subgraph's interrupt, answer it: the subgraph goes on, then `act`
+SUBGRAPH_APPROVAL = [{"action": "old-backups"}, {"approved": False}]
+# both reviews stop; one map answers them; the summary asks twice, answered one at a time
+REVIEW_BATCH = [{"items": ["a", "b"]}, answer_each_review, {"ok": True}, {"ok": False}]
 
 
 def _input(step: int, given: Any, command: type) -> Any:
@@ -88,7 +147,8 @@ def _input(step: int, given: Any, command: type) -> Any:
 def run(graph: Any, script: list[Any], command: type, mode: Any) -> list[Any]:
     config = {"configurable": {"thread_id": "t"}}
     out: list[Any] = []
-    for step, given in enumerate(script):
+    for step, entry in enumerate(script):
+        given = entry(graph, config) if callable(entry) else entry
         try:
             if command is Command:
                 chunks = graph.stream_chunks(
@@ -106,7 +166,8 @@ def run(graph: Any, script: list[Any], command: type, mode: Any) -> list[Any]:
 async def arun(graph: Any, script: list[Any], command: type, mode: Any) -> list[Any]:
     config = {"configurable": {"thread_id": "t"}}
     out: list[Any] = []
-    for step, given in enumerate(script):
+    for step, entry in enumerate(script):
+        given = entry(graph, config) if callable(entry) else entry
         if command is Command:
             chunks = graph.astream_chunks(
                 _input(step, given, command), stream_mode=mode, config=config
@@ -121,6 +182,12 @@ async def arun(graph: Any, script: list[Any], command: type, mode: Any) -> list[
 CASES = {
     "approval": (approval.graph, langgraph_approval, APPROVAL),
     "mapreduce": (mapreduce.graph, langgraph_mapreduce, MAPREDUCE),
+    "subgraph_approval": (
+        subgraph_approval.graph,
+        langgraph_subgraph_approval,
+        SUBGRAPH_APPROVAL,
+    ),
+    "review_batch": (review_batch.graph, langgraph_review_batch, REVIEW_BATCH),
 }
 
 

@@ -11,7 +11,18 @@ from __future__ import annotations
 
 from typing import assert_never, assert_type
 
-from tests.golden import nested, nested_child, nested_grandchild, subgraph, subgraph_child
+from flowc_demo.approval import Approval, ApprovalRequest
+
+from flowc.runtime import Config, InterruptEvent
+from flowc.savers.memory import InMemorySaver
+from tests.golden import (
+    nested,
+    nested_child,
+    nested_grandchild,
+    subgraph,
+    subgraph_approval,
+    subgraph_child,
+)
 from tests.golden.nested_grandchild_types import Grandchild1Update
 from tests.golden.subgraph_child_types import SubgraphNode1Update, SubgraphNode2Update
 from tests.golden.subgraph_types import Node1Update, Node2Update
@@ -89,3 +100,15 @@ def three_modes_without_subgraphs() -> int:
     ):
         assert_type(deep, nested.NestedEventWithSubgraphs)
     return count
+
+
+def approved_in_a_subgraph(config: Config) -> bool:
+    """The subgraph's interrupt, read with its declared payload type, answered with its answer's."""
+    graph = subgraph_approval.graph.with_checkpointer(InMemorySaver())
+    for ev in graph.stream({"action": "old-backups"}, config=config, subgraphs=True):
+        if isinstance(ev, InterruptEvent):
+            for asked in ev.interrupts:
+                assert_type(asked.value, ApprovalRequest)
+                print(asked.value["reason"])
+    answer: Approval = {"approved": True}
+    return graph.resume(answer, config=config)["approved"]

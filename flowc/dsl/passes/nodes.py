@@ -154,8 +154,9 @@ class NodePass(WiredPass):
         custom = self.resolve_type_expr(node.custom_type, (*loc, "custom_type"))
         declared_writes = self.check_declared_writes(node)
         if node.subgraph is not None:
-            # interrupt() inside a subgraph is not supported yet (docs/differences-from-langgraph.md)
-            for key in ("writer", "writes", "streams", "interrupts", "resumes"):
+            # what its subgraph's interrupts ask and take it may declare (else its subgraph's
+            # nodes' declarations count, see CheckedGraph.declared); its writes are the subgraph's
+            for key in ("writer", "writes", "streams"):
                 if getattr(node, key) is not None:
                     self.error(
                         "E004", f"subgraph node `{node.name}` cannot declare `{key}`", (*loc, key)

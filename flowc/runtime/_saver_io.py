@@ -1,0 +1,121 @@
+"""How a run on a thread calls its saver: synchronously, or through the async twins.
+
+A sync run calls the saver's methods as it goes. An async run hands a saver
+that is not flowc's its stores through ``aput`` and ``aput_writes``, as
+LangGraph's async loop does (LangGraph's async savers refuse sync calls from
+the event loop's thread): :class:`_Storing` queues them in
+:attr:`_Storing.outbox` and the async driver awaits them in order
+(:func:`put_through`). A thread's reads are requests of a sans-I/O procedure
+(:data:`Read`), answered by :func:`read_sync` or :func:`read_async`.
+flowc's own savers are called through their sync methods in both: their
+async twins only hand the sync ones to a worker thread, which a run need not
+pay for. Standard library only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+__all__ = ["Read", "awaits", "put_through", "read_async", "read_sync"]
+
+Read = tuple[str, tuple[Any, ...]]
+"""What a thread's procedure asks its driver to read: ``("get_tuple", (saver, config))`` or
+``("earlier", (saver, config, before))`` (the latest checkpoint before ``before``, or ``None``)."""
+
+
+def awaits(saver: Any) -> bool:
+    """Whether an async run awaits ``saver``'s async twins: a saver that is not flowc's."""
+    from .checkpoint import BaseCheckpointSaver
+
+    return not isinstance(saver, BaseCheckpointSaver)
+
+
+def read_sync(op: str, args: tuple[Any, ...]) -> Any:
+    """Answer a thread's :data:`Read` by calling its saver."""
+    saver, config = args[0], args[1]
+    if op == "get_tuple":
+        return saver.get_tuple(config)
+    for saved in saver.list(config, before=args[2], limit=1):
+        return saved
+    return None
+
+
+async def read_async(op: str, args: tuple[Any, ...]) -> Any:
+    """Answer a thread's :data:`Read` by awaiting its saver (see :func:`awaits`)."""
+    saver, config = args[0], args[1]
+    if not awaits(saver):
+        return read_sync(op, args)
+    if op == "get_tuple":
+        return await saver.aget_tuple(config)
+    async for saved in saver.alist(config, before=args[2], limit=1):
+        return saved
+    return None
+
+
+class _Storing:
+    """A thread's stores: made at once, or queued for the async driver (a base of ``Thread``)."""
+
+    __slots__ = ("outbox", "saver")
+    thread_id: str
+    ns: str
+
+    saver: Any
+    outbox: list[tuple[str, tuple[Any, ...]]] | None
+    """An async run's stores its saver awaits; ``None``: the saver's sync methods are called."""
+    durability: str
+    deferred_writes: list[tuple[list[tuple[str, Any]], str]]
+    config: dict[str, Any]
+    _told: Callable[[dict[str, Any]], dict[str, Any]]
+
+    def config_of(self, checkpoint_id: str | None) -> dict[str, Any]:
+        """The config naming checkpoint ``checkpoint_id`` of this thread (its latest for ``None``)."""
+        configurable: dict[str, Any] = {"thread_id": self.thread_id, "checkpoint_ns": self.ns}
+        if checkpoint_id is not None:
+            configurable["checkpoint_id"] = checkpoint_id
+        return {"configurable": configurable}
+
+    def _put_writes(self, writes: list[tuple[str, Any]], tid: str) -> None:
+        if self.durability == "exit":
+            self.deferred_writes.append((writes, tid))
+        else:
+            self._store_writes(self._told(self.config), writes, tid)
+
+    def _store_writes(
+        self, config: dict[str, Any], writes: list[tuple[str, Any]], tid: str
+    ) -> None:
+        outbox = self.outbox
+        if outbox is None:
+            self.saver.put_writes(config, writes, tid, "")
+        else:
+            outbox.append(("aput_writes", (config, writes, tid, "")))
+
+    def _store(
+        self,
+        config: dict[str, Any],
+        checkpoint: dict[str, Any],
+        metadata: dict[str, Any],
+        new_versions: dict[str, Any],
+    ) -> dict[str, Any]:
+        """Store ``checkpoint``; the config naming it (the parent of the next one)."""
+        outbox = self.outbox
+        if outbox is None:
+            return dict(self.saver.put(config, checkpoint, metadata, new_versions))
+        outbox.append(("aput", (config, checkpoint, metadata, new_versions)))
+        # LangGraph's async loop names the checkpoint itself, without waiting for the saver
+        return self.config_of(checkpoint["id"])
+
+
+async def put_through(thread: _Storing) -> None:
+    """Await the stores ``thread`` queued for its saver, in order (see :class:`_Storing`).
+
+    A store that fails drops the ones after it and raises its error, as LangGraph's does.
+    """
+    outbox = thread.outbox
+    if not outbox:
+        return
+    saver = thread.saver
+    queued = list(outbox)
+    outbox.clear()
+    for op, args in queued:
+        await getattr(saver, op)(*args)
