@@ -136,7 +136,7 @@ def test_langgraphs_own_get_runtime_is_refused_naming_flowcs() -> None:
     assert "from flowc.langgraph.runtime import get_runtime" in str(info.value)
 
 
-def test_runtime_has_a_control_but_no_server_info() -> None:
+def test_runtime_has_langgraphs_fields_and_a_control() -> None:
     fields = {f.name for f in dataclasses.fields(Runtime)}
     assert fields == {
         "context",
@@ -146,6 +146,7 @@ def test_runtime_has_a_control_but_no_server_info() -> None:
         "previous",
         "execution_info",
         "control",
+        "server_info",
     }
 
 

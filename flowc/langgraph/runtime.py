@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -22,7 +22,7 @@ from flowc.runtime.drain import RunControl, control_of
 from flowc.runtime.policies import current_attempt, heartbeat
 from flowc.runtime.store import STORE
 
-__all__ = ["ExecutionInfo", "RunControl", "Runtime", "get_runtime"]
+__all__ = ["ExecutionInfo", "RunControl", "Runtime", "ServerInfo", "get_runtime"]
 
 ContextT = TypeVar("ContextT")
 
@@ -55,6 +55,41 @@ class ExecutionInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class ServerInfo:
+    """What a server running the graph tells its nodes: LangGraph's ``ServerInfo``.
+
+    Made from the run's ``configurable``: ``assistant_id``, ``graph_id`` and
+    ``langgraph_auth_user`` (the authenticated user, any object with an ``identity``);
+    a run whose config has none of them has no server info.
+
+    Attributes:
+        assistant_id: the assistant the run is for (``""`` if only a graph id was given).
+        graph_id: the graph the run is of (``""`` if only an assistant id was given).
+        user: the authenticated user, if any.
+    """
+
+    assistant_id: str
+    graph_id: str
+    user: Any = None
+
+
+def server_info_of(configurable: Mapping[str, Any]) -> ServerInfo | None:
+    """The :class:`ServerInfo` of a run's ``configurable``, ``None`` if it names no server
+    run (as LangGraph's)."""
+    assistant_id = configurable.get("assistant_id")
+    graph_id = configurable.get("graph_id")
+    found = configurable.get("langgraph_auth_user")
+    user = found if found is not None and hasattr(found, "identity") else None
+    if assistant_id is None and graph_id is None and user is None:
+        return None
+    return ServerInfo(
+        assistant_id=str(assistant_id) if assistant_id else "",
+        graph_id=str(graph_id) if graph_id else "",
+        user=user,
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class Runtime(Generic[ContextT]):
     """What a node learns of its run besides the state: LangGraph's ``Runtime``.
 
@@ -66,6 +101,8 @@ class Runtime(Generic[ContextT]):
         execution_info: the task the node runs in and its attempt.
         previous: always ``None``: flowc has no functional API.
         control: the run's ``control=`` (a :class:`RunControl`), ``None`` if it was given none.
+        server_info: what a server running the graph tells it (:class:`ServerInfo`),
+            ``None`` outside one.
     """
 
     context: ContextT = field(default=None)  # type: ignore[assignment]
@@ -75,6 +112,7 @@ class Runtime(Generic[ContextT]):
     previous: Any = None
     execution_info: ExecutionInfo | None = None
     control: Any = None
+    server_info: ServerInfo | None = None
 
     def override(self, **overrides: Any) -> Runtime[ContextT]:
         """A copy with the given fields replaced."""
@@ -93,6 +131,7 @@ class Runtime(Generic[ContextT]):
             previous=self.previous if other.previous is None else other.previous,
             execution_info=other.execution_info or self.execution_info,
             control=other.control or self.control,
+            server_info=other.server_info or self.server_info,
         )
 
     @property
@@ -138,6 +177,7 @@ def get_runtime(context_schema: type[ContextT] | None = None) -> Runtime[Context
         stream_writer=task.writer,
         execution_info=info,
         control=control_of(config),
+        server_info=server_info_of(configurable),
     )
 
 

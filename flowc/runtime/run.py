@@ -216,6 +216,11 @@ _NO_TAGS: Final[list[str]] = []
 _NO_METADATA: Final[dict[str, Any]] = {}
 """A run's tags and metadata until it has some of its own (never written to)."""
 
+_TASK_METADATA_KEYS: Final = ("task_id", "run_id", "assistant_id", "graph_id")
+"""``configurable`` keys LangGraph copies into a run's metadata and shows in the ``metadata``
+of its ``tasks`` and ``debug`` events (``thread_id`` and the checkpoint's keys it copies too,
+but leaves out of those events)."""
+
 _FLAGS: dict[frozenset[str], tuple[bool, bool, bool, bool, bool, bool]] = {}
 """The flags of each set of modes met so far (at most 128 sets)."""
 
@@ -300,6 +305,14 @@ class Run(Executor):
             limit = cfg.get("recursion_limit", default_limit)
             self.tags = list(cfg.get("tags", ()))
             self.user_metadata = dict(cfg.get("metadata", {}))
+            configurable = cfg.get("configurable")
+            if configurable:
+                # the keys LangGraph copies from `configurable` into a run's metadata that
+                # its task events keep (the thread's own coordinates it leaves out)
+                for key in _TASK_METADATA_KEYS:
+                    value = configurable.get(key)
+                    if value and key not in self.user_metadata:
+                        self.user_metadata[key] = value
             rid = cfg.get("run_id")
             self._run_id = None if rid is None else str(rid)
             if cfg.get("callbacks"):
