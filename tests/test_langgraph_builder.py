@@ -808,3 +808,45 @@ def test_a_node_that_takes_no_state_compiles_and_fails_only_when_it_runs() -> No
     builder.add_edge("bump", "takes_nothing")
     with pytest.raises(TypeError, match=r"takes_nothing\(\) takes 0 positional arguments"):
         builder.compile().invoke({"n": 1})
+
+
+def test_builder_nodes_read_as_langgraphs_node_specs() -> None:
+    from langgraph.graph import StateGraph as LangGraphStateGraph
+
+    class Counter:
+        __name__ = "counter"
+
+        def __call__(self, state: State) -> dict[str, Any]:
+            return {}
+
+    async def later(state: State) -> dict[str, Any]:
+        return {}
+
+    from flowc.langgraph import RetryPolicy
+
+    counter = Counter()
+    policy = RetryPolicy(max_attempts=2)
+    seen = []
+    for make in (LangGraphStateGraph, StateGraph):
+        builder = make(State)
+        builder.add_node("counter", counter, retry_policy=policy, defer=True)
+        builder.add_node("later", later, destinations=("counter",))
+        sub = make(State).add_node("bump", bump).add_edge(START, "bump").compile()
+        builder.add_node("sub", sub)
+        nodes = builder.nodes
+        seen.append(
+            (
+                nodes["counter"].runnable.func is counter,
+                nodes["later"].runnable.func,
+                nodes["later"].runnable.afunc is later,
+                nodes["later"].runnable.name,
+                nodes["counter"].retry_policy is policy,
+                nodes["counter"].defer,
+                nodes["later"].defer,
+                nodes["counter"].cache_policy,
+                nodes["later"].ends,
+                nodes["sub"].runnable is sub,
+            )
+        )
+    assert seen[1] == seen[0]
+    assert seen[1] == (True, None, True, "later", True, True, False, None, ("counter",), True)

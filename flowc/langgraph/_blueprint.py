@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from flowc.dsl.diagnostics import Diagnostic, Span
+from flowc.dsl.usercode import is_async as is_async_callable
 
-__all__ = ["Blueprint", "BranchRecord", "EdgeRecord", "NodePolicies", "NodeRecord"]
+__all__ = ["Blueprint", "BranchRecord", "EdgeRecord", "NodePolicies", "NodeRecord", "NodeRunnable"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +65,62 @@ class NodeRecord:
     """Retry policies and the like, if the call gave any."""
     trace_policy: Any = None
     """``add_node(trace_policy=...)``: what the node's task run records to tracers."""
+
+    # LangGraph's `StateNodeSpec` attributes, read by code that inspects `builder.nodes`
+
+    @property
+    def runnable(self) -> Any:
+        """What runs the node, as LangGraph's ``StateNodeSpec.runnable``: a graph or LangChain
+        runnable as it is, else a :class:`NodeRunnable` whose ``func`` (``afunc`` for an
+        async function) is the function given."""
+        action = self.action
+        if callable(getattr(action, "invoke", None)) and callable(getattr(action, "ainvoke", None)):
+            return action
+        if is_async_callable(action):
+            return NodeRunnable(None, action, _name_of(action))
+        return NodeRunnable(action, None, _name_of(action))
+
+    @property
+    def retry_policy(self) -> Any:
+        """The node's retry policies as given (one, or a tuple), ``None`` if it has none."""
+        retry = None if self.policies is None else self.policies.retry
+        return retry[0] if retry is not None and len(retry) == 1 else retry
+
+    @property
+    def cache_policy(self) -> Any:
+        """The node's cache policy, ``None`` if it has none."""
+        return None if self.policies is None else self.policies.cache
+
+    @property
+    def defer(self) -> bool:
+        """Whether the node runs only when nothing else is left to run."""
+        return self.policies is not None and self.policies.defer
+
+    @property
+    def timeout(self) -> Any:
+        """The node's timeout policy, ``None`` if it has none."""
+        return None if self.policies is None else self.policies.timeout
+
+    @property
+    def ends(self) -> tuple[str, ...]:
+        """``add_node(destinations=...)``'s node names (``()`` if not given)."""
+        return tuple(name for name, _ in self.destinations or ())
+
+
+@dataclass(frozen=True, slots=True)
+class NodeRunnable:
+    """A node's function as LangGraph's builder holds it (``builder.nodes[name].runnable``)."""
+
+    func: Any
+    """The function given, if it is synchronous."""
+    afunc: Any
+    """The function given, if it is asynchronous."""
+    name: str | None
+
+
+def _name_of(action: Any) -> str | None:
+    name = getattr(action, "__name__", None)
+    return name if isinstance(name, str) and name != "<lambda>" else None
 
 
 @dataclass(frozen=True, slots=True)
