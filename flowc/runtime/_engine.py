@@ -53,7 +53,6 @@ from .events import (
 from .interrupts import GraphInterrupt
 from .run import (
     CURRENT_TASK,
-    Done,
     Task,
     ignore,
     no_sync,
@@ -232,6 +231,12 @@ class Engine(OnThread):
                 if run.config and control_of(run.config) is not None:
                     # a run with a RunControl takes the limit's branch at every step (see it)
                     limit = -1
+            careful: tuple[bool, bool] | None = None
+            if asynchronous and plan.blocking and (inline or calm):
+                # a sync node that may wait runs on a worker, not on the event loop's thread
+                # (where it would hold up every run on the loop): each lone step asks
+                careful = (inline, calm)
+                inline = calm = False
             while True:
                 step += 1
                 if step > limit:
@@ -247,7 +252,14 @@ class Engine(OnThread):
                             and (
                                 # a nested async run's lone sync node goes to a thread: here, it
                                 # would block the event loop, and with it the graph's parallel siblings
-                                (not live and ready[0].is_async)
+                                (
+                                    (not live and ready[0].is_async and ready[0].loop_safe)
+                                    or (
+                                        careful is not None
+                                        and ready[0].loop_safe
+                                        and (careful[0] or (careful[1] and not ready[0].streams))
+                                    )
+                                )
                                 if asynchronous
                                 # a lone subgraph node runs its graph right here even when events
                                 # stream live: the graph's events come out of its own loop as they happen
@@ -387,47 +399,8 @@ class Engine(OnThread):
                     ready, pushes = self.ready, self.pushes
                     continue
                 if not saving and not asynchronous and len(ready) == 1 and not pushes:
-                    # one task that streams while it runs: on the run's worker, its outcome
-                    # taken right here (a superstep of one needs none of settle's ordering)
-                    node = ready[0]
-                    task = Task(
-                        run, node.name, step, node.triggers, ignore, node.metadata, node.tags
-                    )
-                    input_of = node.input
-                    inp = input_of(values)
-                    if want_tasks:
-                        yield from run.task_starts((task,), (inp,))
-                    update = None
-                    goto = ()
-                    for item in run.run_threads(((task, body, (inp, values, node, plan)),)):
-                        if type(item) is not Done:
-                            yield item
-                            continue
-                        if item.error is not None:
-                            taken = self.taken(task, item.error)
-                            if taken is None:
-                                yield from self.failed(task, item.error)
-                                raise item.error
-                            update, goto = taken
-                            continue
-                        update, goto = item.result
-                    if update:
-                        plan.apply(values, update)
-                    if want_updates:
-                        updated = node.updated
-                        yield updated(node.name, update, ns)
-                    if want_tasks:
-                        yield from run.task_result(task, update, None)
-                    if want_values and update:
-                        yield ValuesEvent(dict(values), ns)
-                    after = node.after
-                    if after is not None and goto is node.then:
-                        ready = after
-                    elif len(goto) == 1 and type(goto[0]) is str and not node.joins:
-                        ready = alone[goto[0]]
-                    else:
-                        ready = self._successors(((node, goto),))
-                        pushes = self.pushes
+                    # one task that streams while it runs: on the run's worker
+                    ready, pushes = yield from self.live_lone(ready[0], step)
                     continue
                 # several tasks, or one whose events stream as they happen
                 breaks = self.breaks

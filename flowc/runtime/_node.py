@@ -62,6 +62,9 @@ class Node:
         joins: the indices of the plan's joins this node feeds.
         streams: the node may emit while it runs (the safe default); ``False``
             when the compiler proved it quiet.
+        blocks: the node's sync code (its function, its sync routers) may wait
+            (the safe default); ``False`` when the compiler proved it cannot:
+            then an async run may call it on the event loop's thread.
         writes: the keys the spec declares the node writes: writing another
             is an error at run time (else any of the state's keys).
         retry: the node's retry policies (see :meth:`guard`).
@@ -73,6 +76,7 @@ class Node:
         "after",
         "aroute",
         "base_acall",
+        "blocks",
         "cache",
         "cache_ns",
         "call",
@@ -83,6 +87,7 @@ class Node:
         "is_async",
         "joins",
         "keys",
+        "loop_safe",
         "metadata",
         "name",
         "plain",
@@ -118,6 +123,7 @@ class Node:
         joins: tuple[int, ...] = (),
         writes: tuple[str, ...] | None = None,
         streams: bool = True,
+        blocks: bool = True,
         retry: Sequence[RetryPolicy] = (),
         defer: bool = False,
     ) -> None:
@@ -148,6 +154,10 @@ class Node:
         """Whether the node (or a router of it) may emit while it runs: custom events,
         a graph's events. ``False`` (proven by the compiler) lets it run in the loop in
         every mode; a subgraph node streams."""
+        self.blocks = blocks
+        self.loop_safe = acall is not None or not blocks
+        """Whether an async run may run the node on the event loop's thread: an async
+        node, or a sync one proven not to wait (``blocks`` false)."""
         """The keys the spec declares the node writes; it may write no other."""
         self.keys: frozenset[str] = self.writes or frozenset()
         """The keys the node may write (its declared writes, else the plan's state keys)."""

@@ -83,6 +83,7 @@ class Plan:
         "_timing",
         "afirst",
         "alone",
+        "blocking",
         "caching",
         "codecs",
         "deferring",
@@ -225,6 +226,9 @@ class Plan:
         self.guarded = any(node.retry for node in nodes)
         """Whether a node has a policy: then an async run's lone sync tasks run on a worker
         (a retry's wait would block the event loop)."""
+        self.blocking = any(not node.loop_safe for node in nodes)
+        """Whether a sync node may wait: then an async run asks at each lone step whether
+        its node may run on the event loop's thread (see :attr:`Node.loop_safe`)."""
         self.deferring = any(node.defer for node in nodes)
         """Whether a node is deferred (see :meth:`Engine.hold`)."""
         self._requick()
