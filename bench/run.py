@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import importlib
 import importlib.metadata
 import io
@@ -984,6 +985,11 @@ def print_targets(rows: list[dict[str, Any]]) -> None:
         print(f"  [{'met' if row['met'] else 'NOT met':>7}] {row['target']}: {shown}")
 
 
+def chosen(name: str, wanted: list[str] | None) -> bool:
+    """Whether the case ``name`` is one ``--case`` asks for (all of them without ``--case``)."""
+    return wanted is None or any(text in name for text in wanted)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", type=Path, help="write every figure to this file")
@@ -994,7 +1000,14 @@ def main(argv: list[str] | None = None) -> int:
         choices=PARTS,
         help="run only this part (repeatable; default: all)",
     )
-    parser.add_argument("--case", help="time only the cases whose name contains this")
+    parser.add_argument(
+        "--case",
+        action="append",
+        help="time only the cases whose name contains this (repeatable: any of them)",
+    )
+    parser.add_argument(
+        "--samples", type=int, help="samples per timed case (default: 21, or 5 with --quick)"
+    )
     parser.add_argument(
         "--baseline",
         metavar="REV",
@@ -1003,6 +1016,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     parts = set(args.only or PARTS)
     settings = QUICK if args.quick else FULL
+    if args.samples is not None:
+        settings = dataclasses.replace(settings, samples=max(1, args.samples))
     started = time.perf_counter()
     info = machine()
     base_commit = None
@@ -1034,7 +1049,7 @@ def main(argv: list[str] | None = None) -> int:
                 except baseline.BaselineError as exc:
                     base = dict.fromkeys(GRAPHS, str(exc))
             cases = [
-                c for c in build_cases(modules, base) if args.case is None or args.case in c.name
+                c for c in build_cases(modules, base) if chosen(c.name, args.case)
             ]
             timer = Timer()
             try:
@@ -1052,7 +1067,7 @@ def main(argv: list[str] | None = None) -> int:
                     durable_cases = [
                         c
                         for c in saver_cases(modules, tmp, postgres)
-                        if args.case is None or args.case in c.name
+                        if chosen(c.name, args.case)
                     ]
                     timer = Timer()
                     try:

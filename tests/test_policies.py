@@ -273,7 +273,15 @@ def test_a_plan_without_policies_keeps_its_lone_sync_tasks_inline_in_async_runs(
     plan = Plan(
         "plain",
         ("x",),
-        (Node("a", UpdatesEvent, plain=lambda s: threads.append(threading.current_thread().name)),),
+        # a node known not to wait (blocks=False): one that may wait runs on a worker anyway
+        (
+            Node(
+                "a",
+                UpdatesEvent,
+                plain=lambda s: threads.append(threading.current_thread().name),
+                blocks=False,
+            ),
+        ),
         entry=("a",),
     )
     assert not plan.guarded

@@ -11,7 +11,7 @@ from typing import Any
 from flowc.dsl.graph import AgentInfo, BranchInfo, CheckedGraph, NodeInfo, Ref, StateField
 from flowc.dsl.names import camel, literal_code
 from flowc.dsl.spec import END
-from flowc.dsl.streams import may_stream
+from flowc.dsl.streams import may_block, may_stream
 from flowc.dsl.types import Import, import_of
 
 from ._scope import _MODE_CLASS, _local_ref, _Scope
@@ -230,6 +230,8 @@ def _node_view(
         kwargs.append(f"joins={tuple(n.joins)!r}")
     if subgraph is None and not _may_stream(n):
         kwargs.append("streams=False")
+    if subgraph is None and not n.is_async and not _may_block(n):
+        kwargs.append("blocks=False")
     plan_entry = ", ".join([head, *kwargs]) + ")"
     return NodeView(
         name=n.name,
@@ -283,6 +285,15 @@ def _may_stream(n: NodeInfo) -> bool:
         return True
     routers = [b.router.obj for b in n.branches]
     return None in routers or may_stream(n.call.obj, *routers)
+
+
+def _may_block(n: NodeInfo) -> bool:
+    """Whether sync node ``n`` (or a sync router of it) may wait while it runs (else an
+    async run calls it on the event loop's thread): :func:`~flowc.dsl.streams.may_block`."""
+    if n.call is None or n.call.obj is None:
+        return True
+    routers = [b.router.obj for b in n.branches if not b.is_async]
+    return None in routers or may_block(n.call.obj, *routers)
 
 
 def _state_arg(graph: CheckedGraph) -> str:

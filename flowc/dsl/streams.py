@@ -29,7 +29,7 @@ import textwrap
 import types
 from typing import is_typeddict
 
-__all__ = ["may_stream"]
+__all__ = ["may_block", "may_stream"]
 
 _MAX_DEPTH = 8
 """How many functions deep calls are followed before the analysis gives up."""
@@ -81,6 +81,25 @@ def may_stream(*functions: object) -> bool:
     ``True`` unless each is proven quiet; see the module docstring.
     """
     scan = _Scan()
+    return not all(scan.quiet_callable(fn, 0) for fn in functions)
+
+
+def may_block(*functions: object) -> bool:
+    """Whether any of ``functions`` (a sync node and its sync routers) might wait while running.
+
+    An async run calls a sync node on the event loop's thread only when this
+    is ``False``: then the node cannot hold up the other runs on the loop for
+    longer than its own computation. The scan is :func:`may_stream`'s, made
+    stricter: what the node calls must be a builtin that does no I/O, a
+    function or class of a standard module that cannot wait (:data:`_CALM_STDLIB`,
+    :data:`_CALM_FUNCTIONS`), a method of a builtin value that cannot wait
+    (``get`` and ``join`` only on a parameter or a literal, since a queue's
+    ``get`` and a thread's ``join`` wait), a state class, or a function
+    itself proven so. ``time.sleep``, ``print``, sockets, files, locks,
+    third-party clients, anything unknown: the node may block, and runs on a
+    worker thread.
+    """
+    scan = _BlockScan()
     return not all(scan.quiet_callable(fn, 0) for fn in functions)
 
 
@@ -210,6 +229,91 @@ class _Scan:
 
 
 _MISSING = object()
+
+
+_CALM_STDLIB = frozenset(
+    """
+    abc base64 binascii bisect cmath collections copy dataclasses datetime decimal difflib enum
+    fractions functools hashlib heapq itertools json keyword math numbers operator random re
+    statistics string struct textwrap types typing unicodedata uuid
+    """.split()  # noqa: SIM905
+)
+"""Standard modules whose functions and classes compute and return: none of them waits."""
+
+_CALM_FUNCTIONS = frozenset(
+    {"time.time", "time.time_ns", "time.monotonic", "time.monotonic_ns", "time.perf_counter"}
+)
+"""Functions of other standard modules that read a clock and return."""
+
+_NOISY_BUILTINS = _DYNAMIC | {"open", "print", "help"}
+"""Builtins that may wait (on a file, a terminal) or reach anything."""
+
+_WAITING_METHODS = frozenset({"get", "join"})
+"""Methods of builtin values whose namesakes wait (a queue's ``get``, a thread's ``join``)."""
+
+
+class _BlockScan(_Scan):
+    """:class:`_Scan` asking whether code may wait rather than whether it may stream."""
+
+    def quiet_callable(self, obj: object, depth: int) -> bool:
+        if depth > _MAX_DEPTH:
+            return False
+        if isinstance(obj, types.BuiltinFunctionType | types.BuiltinMethodType):
+            module = getattr(obj, "__module__", None) or ""
+            if module == "builtins":
+                return obj.__name__ not in _NOISY_BUILTINS
+            return _calm_module(module) or f"{module}.{obj.__name__}" in _CALM_FUNCTIONS
+        return super().quiet_callable(obj, depth)
+
+    def quiet_class(self, cls: type, depth: int) -> bool:
+        if _is_stdlib(cls.__module__) and not _calm_module(cls.__module__):
+            return False
+        return super().quiet_class(cls, depth)
+
+    def quiet_function(self, fn: types.FunctionType, depth: int) -> bool:
+        module = fn.__module__ or ""
+        if _is_stdlib(module):
+            return _calm_module(module) or f"{module}.{fn.__name__}" in _CALM_FUNCTIONS
+        return super().quiet_function(fn, depth)
+
+    def _quiet_call(
+        self,
+        fn: types.FunctionType,
+        func: ast.expr,
+        local: set[str],
+        nested: set[str],
+        depth: int,
+    ) -> bool:
+        if isinstance(func, ast.Attribute) and func.attr in _WAITING_METHODS:
+            receiver = func.value
+            if isinstance(receiver, ast.Constant | ast.Dict | ast.List | ast.Set | ast.Tuple):
+                return True
+            if isinstance(receiver, ast.Name) and receiver.id in _parameters(fn):
+                # a node's state or config, a router's state: values, not queues
+                return True
+            path = _dotted(func)
+            if path is None or path[0] in local:
+                return False
+            found, value = _lookup(fn, path[0])
+            if not (found and isinstance(value, types.ModuleType | type)):
+                # a queue's get, a thread's join
+                return False
+        return super()._quiet_call(fn, func, local, nested, depth)
+
+
+def _is_stdlib(module: str) -> bool:
+    # the builtins' classes (dict, list, str, ...) compute and return: not "standard" here
+    return module != "builtins" and module.partition(".")[0] in _STDLIB
+
+
+def _calm_module(module: str) -> bool:
+    return module.lstrip("_").partition(".")[0] in _CALM_STDLIB
+
+
+def _parameters(fn: types.FunctionType) -> set[str]:
+    code = fn.__code__
+    count = code.co_argcount + code.co_kwonlyargcount
+    return set(code.co_varnames[:count])
 
 
 def _definition(fn: types.FunctionType) -> ast.AST | None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Generator, Iterator, Mapping, Sequence
 from typing import Any, cast
 
-from ._engine import Engine, Node, Plan, Request, Writes
+from ._engine import Engine, Node, Plan, Writes
 from ._persist import CHECKPOINTER, Thread
 from ._saver_io import put_through
 from ._steps import _PUSH
@@ -76,39 +76,50 @@ async def adrive(
     thread: Thread | None = None
     try:
         engine = Engine(plan, run, values, input)
-        # on a thread, START's routers see the thread's state with the input applied (only
-        # a run given a config can be on one; breakpoints refuse to run without one)
+        first: Any = None
         if run.config or plan.breakpoints is not None:
+            # on a thread, START's routers see the thread's state with the input applied
+            # (only a run given a config can be on one; breakpoints refuse to run without one)
             thread = await engine.aon_thread()
             if thread is not None and thread.outbox is None:
                 thread = None  # nothing to await: its saver is called as the run goes
-        if engine.resumed is not None:
-            # a resumed run goes on with the nodes its checkpoint has due
-            first: Any = ()
-        elif plan.afirst is not None or (plan.first is not None and run.hooks is not None):
-            # START's routers (a run's hooks report them, to callbacks it awaits)
-            hooks = run.hooks
-            first = await (plan.afirst(values) if hooks is None else hooks.afirst(plan, values))  # type: ignore[misc]
-        elif plan.first is not None:
-            first = plan.first(values)
-        else:
-            first = plan.entry
+            if engine.resumed is not None:
+                # a resumed run goes on with the nodes its checkpoint has due
+                first = ()
+            elif plan.afirst is not None or (plan.first is not None and run.hooks is not None):
+                # START's routers (a run's hooks report them, to callbacks it awaits)
+                hooks = run.hooks
+                first = await (plan.afirst(values) if hooks is None else hooks.afirst(plan, values))  # type: ignore[misc]
+            elif plan.first is not None:
+                first = plan.first(values)
+            else:
+                first = plan.entry
+        elif plan.afirst is not None:
+            first = await plan.afirst(values)
+        # else (``first`` left ``None``) the loop finds START's nodes itself
         steps = engine.steps(wrote, first, asynchronous=True)
-        # the loop yields events, and now and then a request: what it asks is done here and
-        # the answer sent back, which gives the loop's next item
+        # the loop yields events, and now and then None: a request (engine.request), which
+        # is done here and its answer sent back, which gives the loop's next item
         for item in steps:
-            while type(item) is Request:
+            if item is not None:
                 if thread is not None:
                     await put_through(thread)
+                yield item
+                continue
+            while item is None:
+                if thread is not None:
+                    await put_through(thread)
+                request = engine.request
+                assert request is not None
                 reply: Any = None
                 error: BaseException | None = None
-                if item.kind == "await":
+                if request.kind == "await":
                     try:
-                        reply = await item.work
+                        reply = await request.work
                     except BaseException as exc:
                         error = exc
                 else:
-                    async for done in run.run_async(item.work, item.timeout, item.more):
+                    async for done in run.run_async(request.work, request.timeout, request.more):
                         if not isinstance(done, Done):
                             yield done
                         elif done.error is not None:
@@ -128,14 +139,14 @@ async def adrive(
                         else:
                             for event in engine.record(done.task, *done.result):
                                 yield event
+                engine.request = None
                 try:
                     item = steps.send(reply) if error is None else steps.throw(error)
                 except StopIteration:
-                    break
-            else:
-                if thread is not None:
-                    await put_through(thread)
-                yield item
+                    return
+            if thread is not None:
+                await put_through(thread)
+            yield item
     finally:
         if steps is not None:
             # its own finally hands the current task back (and queues a run's last stores)

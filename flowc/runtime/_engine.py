@@ -53,7 +53,6 @@ from .events import (
 from .interrupts import GraphInterrupt
 from .run import (
     CURRENT_TASK,
-    Done,
     Task,
     ignore,
     no_sync,
@@ -154,15 +153,9 @@ class Engine(OnThread):
         live = run.live
         limit = run.limit
         merge = plan.merge_writes
-        full = len(plan.fields)
+        full = plan.width
         get_current = CURRENT_TASK.get
         alone = plan.alone
-        # every lone task is called in the loop: a sync run streaming nothing live, or an
-        # async one at the root streaming nothing live (else, see the step's own test)
-        inline = not live and (not asynchronous or run.parent is None)
-        if asynchronous and plan.guarded:
-            # a retry waits between attempts: not on the event loop
-            inline = False
         lone: Task | None = None
         # a live run's lone task hands its events to the loop here (a quiet one has none)
         held: list[Event] = [] if live else _NO_EVENTS
@@ -171,59 +164,79 @@ class Engine(OnThread):
         thread: Thread | None = None
         step = 0
         try:
-            # only a run given a config can be on a thread: others skip the call (but for
-            # breakpoints, which refuse to run without one; the async driver put its run on
-            # its thread, if any, before it started the loop)
-            thread = (
-                self.thread
-                if first is not None
-                else self.on_thread()
-                if run.config or plan.breakpoints is not None
-                else None
-            )
-            step = self.step
-            resuming = self.resumed is not None
-            if first is None:
-                first = () if resuming else plan.entry if plan.first is None else self.first(values)
-            if len(first) == 1 and type(first[0]) is str:
-                ready = self.ready = alone[first[0]]
-            else:
-                # START's routers may send tasks too
-                ready = self.ready = self.first_superstep(first)
+            if first is None and plan.quick and not run.config:
+                # the common run: no thread, policies, breakpoints or run control to ask for
+                inline = not live and (not asynchronous or run.parent is None)
+                calm = not run.wraps and (not asynchronous or run.parent is None)
+                resuming = saving = saved_alone = False
+                bound = limit
+                ready = self.ready = plan.entry_lone or self.start_superstep()
                 pushes = self.pushes
-            # a run on a thread takes every step through record and settle, which store
-            # its writes before they are applied: the lone-task path stays as it was
-            saving = thread is not None
-            if saving:
-                inline = False
-            if plan.caching or plan.handling or plan.timing:
-                saving = self.use_policies(saving)
-                inline = inline and not saving
-            # a node that cannot stream runs right here in every mode but messages (whose
-            # events of the node's output are made around a task that runs live)
-            calm = (
-                not saving
-                and (not asynchronous or (run.parent is None and not plan.guarded))
-                and not run.wraps
-            )
-            if thread is not None:
-                limit += step + thread.bound
-                if resuming:
-                    yield from self.resume(thread)
-                    ready = self.ready
-                    pushes = self.pushes
+                if wrote and want_values:
+                    yield ValuesEvent(dict(values), ns)
+            else:
+                # every lone task is called in the loop: a sync run streaming nothing live,
+                # or an async one at the root streaming nothing live, without retries (their
+                # waits are not for the event loop); else, see the step's own test
+                inline = not live and (
+                    not asynchronous or (run.parent is None and not plan.guarded)
+                )
+                # only a run given a config can be on a thread (or breakpoints, which refuse to
+                # run without one); the async driver put its run on its thread, if any
+                if first is not None:
+                    thread = self.thread
+                elif run.config or plan.breakpoints is not None:
+                    thread = self.on_thread()
+                step = self.step
+                resuming = self.resumed is not None
+                if first is None:
+                    first = (
+                        () if resuming else plan.entry if plan.first is None else self.first(values)
+                    )
+                if len(first) == 1 and type(first[0]) is str:
+                    ready = self.ready = alone[first[0]]
                 else:
-                    yield from self.begin(thread, first)
-            if wrote and want_values and not resuming:
-                yield ValuesEvent(dict(values), ns)
-            if thread is not None and not resuming:
-                yield from self.save(thread, step)
-            saved_alone = takes_saved_steps(self, asynchronous)  # see _saved_step
-            bound = limit
-            if run.config and control_of(run.config) is not None:
-                # a run with a RunControl takes the limit's branch at every step, which checks
-                # the control too: a run without one pays nothing for it
-                limit = -1
+                    # START's routers may send tasks too
+                    ready = self.ready = self.first_superstep(first)
+                    pushes = self.pushes
+                # a run on a thread takes every step through record and settle, which store
+                # its writes before they are applied: the lone-task path stays as it was
+                saving = thread is not None
+                if saving:
+                    inline = False
+                if plan.caching or plan.handling or plan.timing:
+                    saving = self.use_policies(saving)
+                    inline = inline and not saving
+                # a node that cannot stream runs right here in every mode but messages (whose
+                # events of the node's output are made around a task that runs live)
+                calm = (
+                    not saving
+                    and (not asynchronous or (run.parent is None and not plan.guarded))
+                    and not run.wraps
+                )
+                if thread is not None:
+                    limit += step + thread.bound
+                    if resuming:
+                        yield from self.resume(thread)
+                        ready = self.ready
+                        pushes = self.pushes
+                    else:
+                        yield from self.begin(thread, first)
+                if wrote and want_values and not resuming:
+                    yield ValuesEvent(dict(values), ns)
+                if thread is not None and not resuming:
+                    yield from self.save(thread, step)
+                saved_alone = thread is not None and takes_saved_steps(self, asynchronous)
+                bound = limit
+                if run.config and control_of(run.config) is not None:
+                    # a run with a RunControl takes the limit's branch at every step (see it)
+                    limit = -1
+            careful: tuple[bool, bool] | None = None
+            if asynchronous and plan.blocking and (inline or calm):
+                # a sync node that may wait runs on a worker, not on the event loop's thread
+                # (where it would hold up every run on the loop): each lone step asks
+                careful = (inline, calm)
+                inline = calm = False
             while True:
                 step += 1
                 if step > limit:
@@ -239,7 +252,14 @@ class Engine(OnThread):
                             and (
                                 # a nested async run's lone sync node goes to a thread: here, it
                                 # would block the event loop, and with it the graph's parallel siblings
-                                (not live and ready[0].is_async)
+                                (
+                                    (not live and ready[0].is_async and ready[0].loop_safe)
+                                    or (
+                                        careful is not None
+                                        and ready[0].loop_safe
+                                        and (careful[0] or (careful[1] and not ready[0].streams))
+                                    )
+                                )
                                 if asynchronous
                                 # a lone subgraph node runs its graph right here even when events
                                 # stream live: the graph's events come out of its own loop as they happen
@@ -288,7 +308,8 @@ class Engine(OnThread):
                         if plain is not None:
                             result = plain(inp)
                         elif asynchronous and node.acall is not None:
-                            result = yield Request("await", node.acall(task, inp, values))
+                            self.request = Request("await", node.acall(task, inp, values))
+                            result = yield None
                         elif not asynchronous and node.stream is not None:
                             # while it yields, the code running is the run's consumer
                             task.active = False
@@ -319,13 +340,14 @@ class Engine(OnThread):
                                 elif not node.routed:
                                     goto = node.then
                                 elif asynchronous and node.aroute is not None:
-                                    goto = yield Request("await", node.aroute(values))
+                                    self.request = Request("await", node.aroute(values))
+                                    goto = yield None
                                 else:
                                     goto = node.route(values)  # type: ignore[misc]
                         else:
                             # a Command, a list of updates, None: its writes and where it leads
                             update, goto, after = yield from _lone_outcome(
-                                plan, node, result, values, asynchronous
+                                self, node, result, values, asynchronous
                             )
                     except BaseException as exc:
                         task.active = False
@@ -377,47 +399,8 @@ class Engine(OnThread):
                     ready, pushes = self.ready, self.pushes
                     continue
                 if not saving and not asynchronous and len(ready) == 1 and not pushes:
-                    # one task that streams while it runs: on the run's worker, its outcome
-                    # taken right here (a superstep of one needs none of settle's ordering)
-                    node = ready[0]
-                    task = Task(
-                        run, node.name, step, node.triggers, ignore, node.metadata, node.tags
-                    )
-                    input_of = node.input
-                    inp = input_of(values)
-                    if want_tasks:
-                        yield from run.task_starts((task,), (inp,))
-                    update = None
-                    goto = ()
-                    for item in run.run_threads(((task, body, (inp, values, node, plan)),)):
-                        if type(item) is not Done:
-                            yield item
-                            continue
-                        if item.error is not None:
-                            taken = self.taken(task, item.error)
-                            if taken is None:
-                                yield from self.failed(task, item.error)
-                                raise item.error
-                            update, goto = taken
-                            continue
-                        update, goto = item.result
-                    if update:
-                        plan.apply(values, update)
-                    if want_updates:
-                        updated = node.updated
-                        yield updated(node.name, update, ns)
-                    if want_tasks:
-                        yield from run.task_result(task, update, None)
-                    if want_values and update:
-                        yield ValuesEvent(dict(values), ns)
-                    after = node.after
-                    if after is not None and goto is node.then:
-                        ready = after
-                    elif len(goto) == 1 and type(goto[0]) is str and not node.joins:
-                        ready = alone[goto[0]]
-                    else:
-                        ready = self._successors(((node, goto),))
-                        pushes = self.pushes
+                    # one task that streams while it runs: on the run's worker
+                    ready, pushes = yield from self.live_lone(ready[0], step)
                     continue
                 # several tasks, or one whose events stream as they happen
                 breaks = self.breaks
@@ -447,7 +430,8 @@ class Engine(OnThread):
                     jobs: Any = self.jobs(tasks, nodes, inputs, True)
                     if hits or done:
                         jobs = [job for job in jobs if not _skipped(job[0], hits, done)]
-                    yield Request("superstep", jobs, self.timeout, self.rescues)
+                    self.request = Request("superstep", jobs, self.timeout, self.rescues)
+                    yield None
                 else:
                     jobs = self.jobs(tasks, nodes, inputs, False)
                     if hits or done:
@@ -490,10 +474,11 @@ class Engine(OnThread):
 
 
 def _lone_outcome(
-    plan: Plan, node: Node, result: object, values: dict[str, Any], asynchronous: bool
+    engine: Engine, node: Node, result: object, values: dict[str, Any], asynchronous: bool
 ) -> Generator[Any, Any, tuple[Writes, Goto, tuple[Node, ...] | None]]:
     """A lone task's outcome when its node returned other than a dict of state keys: its
     writes (applied to ``values``), its goto, and its successors when they are known."""
+    plan = engine.plan
     update, sent = plan.outcome(node.name, result)
     if update:
         plan.apply(values, update)
@@ -510,7 +495,8 @@ def _lone_outcome(
     if not node.routed:
         goto = node.then
     elif asynchronous and node.aroute is not None:
-        goto = yield Request("await", node.aroute(values))
+        engine.request = Request("await", node.aroute(values))
+        goto = yield None
     else:
         goto = node.route(values)  # type: ignore[misc]
     # a Command's goto adds to the node's edges

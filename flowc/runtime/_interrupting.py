@@ -133,6 +133,11 @@ class Interrupting(Supersteps):
             raise GraphInterrupt(())
         return (InterruptEvent((), self.run.ns),) if self.run.updates else _NOTHING
 
+    def start_superstep(self) -> tuple[Node, ...]:
+        """The first superstep's nodes, from START's edges and (sync) routers."""
+        plan = self.plan
+        return self.first_superstep(plan.entry if plan.first is None else self.first(self.values))
+
     def first(self, values: dict[str, Any]) -> Goto:
         """START's sync routers' pick (a run's hooks report them as LangGraph's ``__start__``)."""
         hooks = self.run.hooks

@@ -200,6 +200,10 @@ class CachedUpdates:
 class Request:
     """What the engine asks of an async driver, between the events it yields.
 
+    The engine's loop announces one by yielding ``None`` (never an event) with
+    the request in :attr:`EngineState.request`: a driver tells the two apart
+    with one test of identity per event.
+
     ``await``: await :attr:`work` (a lone async node or router) and send the
     result back, or throw its error in. ``superstep``: run :attr:`work`, the
     jobs of a superstep, with :meth:`Run.run_async`; pass their live events
@@ -255,6 +259,8 @@ class EngineState:
     running: tuple[Node, ...] = ()
     """The node of each task of :attr:`order`."""
     _lone: Task | None = None
+    request: Request | None = None
+    """What the loop asks of its async driver when it yields ``None`` (see :class:`Request`)."""
     ready: tuple[Node, ...] = ()
     """The next superstep's nodes, in order."""
     thread: Thread | None = None

@@ -26,6 +26,7 @@ from .events import (
     ValuesEvent,
 )
 from .run import (
+    Done,
     Run,
     Task,
     check_concurrent_writes,
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 
 from ._plan import Goto, Node, Plan, Writes
 from ._steps import (
+    _NO_PUSHES,
     _NO_WRITES,
     _NONE_HELD,
     _NOTHING,
@@ -288,6 +290,51 @@ class Supersteps(Policies):
         inputs = [send.arg for send in pushes]
         inputs.extend(node.input(values) for node in self.running[len(pushes) :])
         return inputs
+
+    def live_lone(
+        self, node: Node, step: int
+    ) -> Generator[Event, None, tuple[tuple[Node, ...], list[Send]]]:
+        """Superstep ``step`` of a sync run: ``node``'s task alone, on the run's worker (it
+        streams while it runs), its outcome taken right here (a superstep of one needs none
+        of :meth:`settle`'s ordering). Yields its events; returns the next superstep's nodes
+        and ``Send``s."""
+        run = self.run
+        plan = self.plan
+        values = self.values
+        task = Task(run, node.name, step, node.triggers, ignore, node.metadata, node.tags)
+        input_of = node.input
+        inp = input_of(values)
+        if run.tasks or run.debug:
+            yield from run.task_starts((task,), (inp,))
+        update = None
+        goto: Goto = ()
+        for item in run.run_threads(((task, body, (inp, values, node, plan)),)):
+            if not isinstance(item, Done):
+                yield item
+                continue
+            if item.error is not None:
+                taken = self.taken(task, item.error)
+                if taken is None:
+                    yield from self.failed(task, item.error)
+                    raise item.error
+                update, goto = taken
+                continue
+            update, goto = item.result
+        if update:
+            plan.apply(values, update)
+        if run.updates:
+            updated = node.updated
+            yield updated(node.name, update, run.ns)
+        if run.tasks or run.debug:
+            yield from run.task_result(task, update, None)
+        if run.values and update:
+            yield ValuesEvent(dict(values), run.ns)
+        after = node.after
+        if after is not None and goto is node.then:
+            return after, _NO_PUSHES
+        if len(goto) == 1 and type(goto[0]) is str and not node.joins:
+            return plan.alone[goto[0]], _NO_PUSHES
+        return self._successors(((node, goto),)), self.pushes
 
     def first_superstep(self, first: Goto) -> tuple[Node, ...]:
         """The first superstep's nodes from where START leads, ``first`` (its ``Send``s

@@ -171,9 +171,16 @@ PLAN: Final = Plan(
     NAME,
     ("action", "approved", "log"),
     (
-        Node("propose", ProposeUpdated, plain=_node_propose, then=("review",), streams=False),
+        Node(
+            "propose",
+            ProposeUpdated,
+            plain=_node_propose,
+            then=("review",),
+            streams=False,
+            blocks=False,
+        ),
         Node("review", ReviewUpdated, plain=_node_review, then=("act",)),
-        Node("act", ActUpdated, plain=_node_act, streams=False),
+        Node("act", ActUpdated, plain=_node_act, streams=False, blocks=False),
     ),
     entry=("propose",),
     start=_start,

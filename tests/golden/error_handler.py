@@ -146,8 +146,10 @@ PLAN: Final = Plan(
     NAME,
     ("text", "number", "log"),
     (
-        Node("parse", ParseUpdated, plain=_node_parse, then=("report",), streams=False),
-        Node("report", ReportUpdated, plain=_node_report, streams=False),
+        Node(
+            "parse", ParseUpdated, plain=_node_parse, then=("report",), streams=False, blocks=False
+        ),
+        Node("report", ReportUpdated, plain=_node_report, streams=False, blocks=False),
     ),
     entry=("parse",),
     start=_start,

@@ -135,8 +135,15 @@ PLAN: Final = Plan(
     NAME,
     ("question", "notes", "answer"),
     (
-        Node("research", ResearchUpdated, plain=_node_research, then=("respond",), streams=False),
-        Node("respond", RespondUpdated, plain=_node_respond, streams=False),
+        Node(
+            "research",
+            ResearchUpdated,
+            plain=_node_research,
+            then=("respond",),
+            streams=False,
+            blocks=False,
+        ),
+        Node("respond", RespondUpdated, plain=_node_respond, streams=False, blocks=False),
     ),
     entry=("research",),
     start=_start,

@@ -138,6 +138,7 @@ PLAN: Final = Plan(
             plain=_node_increment,
             route=_route_increment,
             streams=False,
+            blocks=False,
         ),
     ),
     entry=("increment",),

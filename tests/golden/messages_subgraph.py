@@ -171,6 +171,7 @@ PLAN: Final = Plan(
             plain=_node_refine_topic,
             then=("joke_graph",),
             streams=False,
+            blocks=False,
         ),
         subgraph_node(
             "joke_graph",

@@ -165,7 +165,9 @@ PLAN: Final = Plan(
     NAME,
     ("topic", "count", "note"),
     (
-        Node("shout", ShoutUpdated, plain=_node_shout, then=("count",), streams=False),
+        Node(
+            "shout", ShoutUpdated, plain=_node_shout, then=("count",), streams=False, blocks=False
+        ),
         subgraph_node(
             "count",
             CountUpdated,

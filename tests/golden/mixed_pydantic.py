@@ -168,7 +168,14 @@ PLAN: Final = Plan(
     NAME,
     ("topic", "count", "note"),
     (
-        Node("whisper", WhisperUpdated, plain=_node_whisper, then=("count",), streams=False),
+        Node(
+            "whisper",
+            WhisperUpdated,
+            plain=_node_whisper,
+            then=("count",),
+            streams=False,
+            blocks=False,
+        ),
         subgraph_node(
             "count",
             CountUpdated,

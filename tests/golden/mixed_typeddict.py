@@ -156,6 +156,7 @@ PLAN: Final = Plan(
             plain=_node_first_count,
             then=("validated",),
             streams=False,
+            blocks=False,
         ),
         subgraph_node(
             "validated", ValidatedUpdated, _graph_mixed_pydantic_child.PLAN, ("topic", "count")

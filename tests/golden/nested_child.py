@@ -183,7 +183,12 @@ PLAN: Final = Plan(
     ("foo", "steps", "bar"),
     (
         Node(
-            "child_1", Child1Updated, plain=_node_child_1, then=("grandchild_graph",), streams=False
+            "child_1",
+            Child1Updated,
+            plain=_node_child_1,
+            then=("grandchild_graph",),
+            streams=False,
+            blocks=False,
         ),
         subgraph_node(
             "grandchild_graph",
@@ -192,7 +197,7 @@ PLAN: Final = Plan(
             ("foo",),
             then=("child_2",),
         ),
-        Node("child_2", Child2Updated, plain=_node_child_2, streams=False),
+        Node("child_2", Child2Updated, plain=_node_child_2, streams=False, blocks=False),
     ),
     entry=("child_1",),
     start=_start,

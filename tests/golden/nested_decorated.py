@@ -186,7 +186,12 @@ PLAN: Final = Plan(
     ("foo", "steps", "note"),
     (
         Node(
-            "parent_1", Parent1Updated, plain=_node_parent_1, then=("child_graph",), streams=False
+            "parent_1",
+            Parent1Updated,
+            plain=_node_parent_1,
+            then=("child_graph",),
+            streams=False,
+            blocks=False,
         ),
         subgraph_node(
             "child_graph",
@@ -196,7 +201,7 @@ PLAN: Final = Plan(
             then=("parent_2",),
             metadata={"level": "child"},
         ),
-        Node("parent_2", Parent2Updated, plain=_node_parent_2, streams=False),
+        Node("parent_2", Parent2Updated, plain=_node_parent_2, streams=False, blocks=False),
     ),
     entry=("parent_1",),
     start=_start,

@@ -169,6 +169,7 @@ PLAN: Final = Plan(
             plain=_node_summarize,
             triggers=("branch:to:summarize", "join:alpha+mid+zeta:summarize"),
             streams=False,
+            blocks=False,
         ),
     ),
     entry=("alpha", "mid", "zeta"),

@@ -150,8 +150,10 @@ PLAN: Final = Plan(
     NAME,
     ("topic", "count", "log"),
     (
-        Node("tally", TallyUpdated, plain=_node_tally, then=("finish",), streams=False),
-        Node("finish", FinishUpdated, plain=_node_finish, streams=False),
+        Node(
+            "tally", TallyUpdated, plain=_node_tally, then=("finish",), streams=False, blocks=False
+        ),
+        Node("finish", FinishUpdated, plain=_node_finish, streams=False, blocks=False),
     ),
     entry=("tally",),
     start=_start,

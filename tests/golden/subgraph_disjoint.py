@@ -165,11 +165,18 @@ PLAN: Final = Plan(
     NAME,
     ("topic", "count"),
     (
-        Node("before", BeforeUpdated, plain=_node_before, then=("child",), streams=False),
+        Node(
+            "before",
+            BeforeUpdated,
+            plain=_node_before,
+            then=("child",),
+            streams=False,
+            blocks=False,
+        ),
         subgraph_node(
             "child", ChildUpdated, _graph_subgraph_disjoint_child.PLAN, (), then=("after",)
         ),
-        Node("after", AfterUpdated, plain=_node_after, streams=False),
+        Node("after", AfterUpdated, plain=_node_after, streams=False, blocks=False),
     ),
     entry=("before",),
     last_value=frozenset(("topic", "count")),

@@ -164,7 +164,14 @@ PLAN: Final = Plan(
     NAME,
     ("topic", "draft"),
     (
-        Node("outline", OutlineUpdated, plain=_node_outline, then=("write",), streams=False),
+        Node(
+            "outline",
+            OutlineUpdated,
+            plain=_node_outline,
+            then=("write",),
+            streams=False,
+            blocks=False,
+        ),
         subgraph_node(
             "write",
             WriteUpdated,
@@ -172,7 +179,7 @@ PLAN: Final = Plan(
             ("topic", "draft"),
             then=("publish",),
         ),
-        Node("publish", PublishUpdated, plain=_node_publish, streams=False),
+        Node("publish", PublishUpdated, plain=_node_publish, streams=False, blocks=False),
     ),
     entry=("outline",),
     last_value=frozenset(("topic", "draft")),

@@ -192,6 +192,7 @@ PLAN: Final = Plan(
             plain=_node_summarize,
             triggers=("branch:to:summarize", "join:left+right:summarize"),
             streams=False,
+            blocks=False,
         ),
     ),
     entry=("left", "right"),

@@ -151,8 +151,11 @@ PLAN: Final = Plan(
             plain=_node_tally_data,
             then=("finish_data",),
             streams=False,
+            blocks=False,
         ),
-        Node("finish_data", FinishDataUpdated, plain=_node_finish_data, streams=False),
+        Node(
+            "finish_data", FinishDataUpdated, plain=_node_finish_data, streams=False, blocks=False
+        ),
     ),
     entry=("tally_data",),
     start=_start,
