@@ -69,6 +69,16 @@ def faulty(method: str) -> InMemorySaver:
     return saver
 
 
+class PathlessFaultyWrites(InMemorySaver):
+    """A saver written before ``put_writes`` took ``task_path``: it is called without it."""
+
+    def put_writes(self, config: Any, writes: Any, task_id: str) -> None:  # type: ignore[override]
+        raise ValueError("faulty put_writes without task_path")
+
+    async def aput_writes(self, config: Any, writes: Any, task_id: str) -> None:  # type: ignore[override]
+        raise ValueError("faulty aput_writes without task_path")
+
+
 class FaultySerializer(JsonPlusSerializer):
     def dumps_typed(self, obj: Any) -> tuple[str, bytes]:
         raise ValueError("faulty serializer")
@@ -86,6 +96,7 @@ FAULTS: dict[str, tuple[Callable[[], Any], bool, str]] = {
     "aput under exit": (lambda: faulty("aput"), False, "exit"),
     "aput_writes": (lambda: faulty("aput_writes"), True, "async"),
     "serializer": (lambda: InMemorySaver(serde=FaultySerializer()), False, "async"),
+    "put_writes without task_path": (PathlessFaultyWrites, True, "async"),
 }
 
 
