@@ -239,14 +239,16 @@ def test_a_subgraph_used_twice_reports_its_mistakes_once() -> None:
     assert once == twice == ["tests/specs_with_errors/children/child_broken.toml:13:24: E104"]
 
 
-def test_a_subgraph_node_declaring_interrupts_is_refused_at_the_key() -> None:
-    # interrupt() inside a subgraph is not supported yet: its node may not declare one
+def test_a_subgraph_node_declares_its_interrupts_but_not_its_writes() -> None:
+    # what its subgraph's interrupts ask and take it may declare; what it writes is its
+    # subgraph's, refused at the key
     head = '[graph]\nname = "uses_child"\n[state.fields]\ntopic = "str"\n'
+    edges = '[[edges]]\nchain = ["START", "x", "END"]\n'
     node = '[nodes.x]\nsubgraph = "children/child_ok.toml"\ninterrupts = "str"\nresumes = "int"\n'
-    found = _check_text(f'{head}{node}[[edges]]\nchain = ["START", "x", "END"]\n')
-    assert found == [
-        "tests/specs_with_errors/uses_child.toml:7:14: E004",
-        "tests/specs_with_errors/uses_child.toml:8:11: E004",
+    assert _check_text(f"{head}{node}{edges}") == []
+    node = '[nodes.x]\nsubgraph = "children/child_ok.toml"\nwrites = ["topic"]\n'
+    assert _check_text(f"{head}{node}{edges}") == [
+        "tests/specs_with_errors/uses_child.toml:7:10: E004",
     ]
 
 

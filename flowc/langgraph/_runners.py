@@ -21,6 +21,7 @@ from ._adapt import _lock, is_compiled_graph
 from ._blueprint import Blueprint
 from ._identifiers import graph_names
 from ._policies import cache_namespace, handler_node
+from ._scan import invoked_graph
 
 if TYPE_CHECKING:
     from flowc.codegen.render import GeneratedFile
@@ -231,7 +232,8 @@ def describe_plans(module: ModuleType, bp: Blueprint) -> None:
     """Tell the plans of a runner (and of its subgraphs) what callbacks report of them: each
     subgraph's name (their modules' names are made unique; LangGraph reports a subgraph
     under its own), each node's router, with its ``path_map``, and the nodes' trace
-    policies."""
+    policies; and which of its node functions run a compiled graph (their tasks' states are
+    that graph's, see :func:`~._scan.invoked_graph`)."""
     names = graph_names(bp)
 
     def walk(module: ModuleType, bp: Blueprint) -> None:
@@ -252,6 +254,12 @@ def describe_plans(module: ModuleType, bp: Blueprint) -> None:
                     if child.PLAN.name != child_bp.name:
                         child.PLAN.label = child_bp.name
                     walk(child, child_bp)
+            elif callable(record.action):
+                invoked = invoked_graph(record.action)
+                node = plan.nodes.get(record.name)
+                if invoked is not None and node is not None and node.subgraph is None:
+                    node.subgraph = invoked.module.PLAN
+                    plan.subgraphs = plan.subgraphs | {record.name}
 
     walk(module, bp)
 

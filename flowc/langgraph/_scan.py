@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Use", "calls_interrupt", "unsupported_params", "unsupported_uses"]
+__all__ = ["Use", "calls_interrupt", "invoked_graph", "unsupported_params", "unsupported_uses"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +184,29 @@ def _uses(obj: Any, watched: dict[int, tuple[str, str, str]], modules: dict[int,
     for fn in _functions_of(obj):
         visit(fn, 0)
     return list(found.values())
+
+
+def invoked_graph(obj: Any) -> Any:
+    """The first compiled graph ``obj``'s code names (a global or a closure variable), if any:
+    the graph a node function runs, whose checkpoints its task's state is, as LangGraph finds
+    it (a graph compiled with ``checkpointer=False`` keeps none and does not count)."""
+    from ._adapt import is_compiled_graph
+
+    for fn in _functions_of(obj):
+        code = fn.__code__
+        closure: dict[str, Any] = {}
+        for var, cell in zip(code.co_freevars, fn.__closure__ or (), strict=False):
+            try:
+                closure[var] = cell.cell_contents
+            except ValueError:
+                continue
+        for ins in dis.get_instructions(code):
+            if ins.opname not in _VARIABLE_LOADS or not isinstance(ins.argval, str):
+                continue
+            value = closure.get(ins.argval, fn.__globals__.get(ins.argval))
+            if is_compiled_graph(value) and not getattr(value, "checkpointless", False):
+                return value
+    return None
 
 
 def unsupported_params(obj: Any) -> list[tuple[str, str, str]]:

@@ -53,6 +53,28 @@ async def read_async(op: str, args: tuple[Any, ...]) -> Any:
     return None
 
 
+_PATHLESS: dict[tuple[type, str], bool] = {}
+"""Per saver class and method: whether its ``put_writes`` (``aput_writes``) takes no
+``task_path`` (a saver written before LangGraph added it)."""
+
+
+def _pathless(saver: Any, method: str) -> bool:
+    key = (type(saver), method)
+    found = _PATHLESS.get(key)
+    if found is not None:
+        return found
+    import inspect
+
+    try:
+        found = "task_path" not in inspect.signature(getattr(saver, method)).parameters
+    except (TypeError, ValueError):
+        found = False
+    # a method set on the instance is its own: not kept for the class
+    if method not in getattr(saver, "__dict__", ()):
+        _PATHLESS[key] = found
+    return found
+
+
 class _Storing:
     """A thread's stores: made at once, or queued for the async driver (a base of ``Thread``)."""
 
@@ -85,10 +107,13 @@ class _Storing:
         self, config: dict[str, Any], writes: list[tuple[str, Any]], tid: str
     ) -> None:
         outbox = self.outbox
+        method = "put_writes" if outbox is None else "aput_writes"
+        # as LangGraph: `task_path` only for a saver whose method takes it
+        args = (config, writes, tid) if _pathless(self.saver, method) else (config, writes, tid, "")
         if outbox is None:
-            self.saver.put_writes(config, writes, tid, "")
+            self.saver.put_writes(*args)
         else:
-            outbox.append(("aput_writes", (config, writes, tid, "")))
+            outbox.append((method, args))
 
     def _store(
         self,

@@ -69,6 +69,16 @@ def faulty(method: str) -> InMemorySaver:
     return saver
 
 
+class PathlessFaultyWrites(InMemorySaver):
+    """A saver written before ``put_writes`` took ``task_path``: it is called without it."""
+
+    def put_writes(self, config: Any, writes: Any, task_id: str) -> None:  # type: ignore[override]
+        raise ValueError("faulty put_writes without task_path")
+
+    async def aput_writes(self, config: Any, writes: Any, task_id: str) -> None:  # type: ignore[override]
+        raise ValueError("faulty aput_writes without task_path")
+
+
 class FaultySerializer(JsonPlusSerializer):
     def dumps_typed(self, obj: Any) -> tuple[str, bytes]:
         raise ValueError("faulty serializer")
@@ -86,6 +96,7 @@ FAULTS: dict[str, tuple[Callable[[], Any], bool, str]] = {
     "aput under exit": (lambda: faulty("aput"), False, "exit"),
     "aput_writes": (lambda: faulty("aput_writes"), True, "async"),
     "serializer": (lambda: InMemorySaver(serde=FaultySerializer()), False, "async"),
+    "put_writes without task_path": (PathlessFaultyWrites, True, "async"),
 }
 
 
@@ -272,3 +283,48 @@ def test_a_run_cancelled_during_a_node_stores_its_exit_checkpoint_through_aput(h
     # the node is cancelled, then the exit checkpoint is stored, then the caller is cancelled
     assert expected[1] == ["node start", "node cancelled", "node end", "aput start", "aput end"]
     assert normalize(_cancelled_during_a_node("flowc", how)) == expected
+
+
+_STORES_LANGGRAPH_CLASSES = """
+import operator
+from typing import Annotated, TypedDict
+
+from langgraph.checkpoint.memory import InMemorySaver
+
+from flowc.langgraph import START, Command, Send, StateGraph, interrupt
+
+
+class State(TypedDict, total=False):
+    log: Annotated[list[str], operator.add]
+
+
+def ask(state):
+    return {"log": [interrupt("ok?")]}
+
+
+builder = StateGraph(State)
+builder.add_node("ask", ask)
+builder.add_conditional_edges(START, lambda state: [Send("ask", {"log": []})], ["ask"])
+graph = builder.compile(checkpointer=InMemorySaver())
+config = {"configurable": {"thread_id": "t"}}
+graph.invoke({"log": []}, config)
+print(graph.get_state(config).interrupts[0].value, graph.invoke(Command(resume="yes"), config))
+"""
+
+
+def test_a_langgraph_saver_stores_langgraphs_own_interrupts_and_sends() -> None:
+    # in a program that imports no LangGraph module but its saver, the saver is handed
+    # LangGraph's classes, which its serializer knows (a strict one refuses others)
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", _STORES_LANGGRAPH_CLASSES],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**__import__("os").environ, "LANGGRAPH_STRICT_MSGPACK": "true"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "ok? {'log': ['yes']}\n"
+    assert "unregistered type" not in done.stderr and "Blocked" not in done.stderr

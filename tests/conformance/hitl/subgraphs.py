@@ -68,9 +68,9 @@ asks_twice.add_node("before", before)
 asks_twice.add_node("twice", twice)
 asks_twice.add_edge(START, "before")
 asks_twice.add_edge("before", "twice")
-# LangGraph takes a compiled graph a node function names (a global, a closure) for the node's
-# subgraph, and its snapshots then show the subgraph's config; flowc does not look (see
-# docs/differences-from-langgraph.md): reached through a dict, neither does
+# a compiled graph a node function names (a global, a closure) is the node's subgraph: the
+# node's task states (snapshots, checkpoints) name the subgraph's checkpoints (see call_named);
+# reached through a dict, it is not
 COMPILED = {"asks_twice": asks_twice.compile()}
 
 
@@ -130,6 +130,29 @@ call_stateful.add_node("call_counting", call_counting)
 call_stateful.add_edge(START, "call_counting")
 
 
+ASKS_TWICE = asks_twice.compile()
+COUNTING = COMPILED["counting"]
+
+
+def call_asks_twice(state: State):
+    return {"log": ASKS_TWICE.invoke({"log": ["named"]})["log"]}
+
+
+def call_counting_named(state: State):
+    return {"log": COUNTING.invoke({"log": ["in"]})["log"]}
+
+
+call_named = StateGraph(State)
+call_named.add_node("first", first)
+call_named.add_node("call_asks_twice", call_asks_twice)
+call_named.add_edge(START, "first")
+call_named.add_edge("first", "call_asks_twice")
+
+call_named_stateful = StateGraph(State)
+call_named_stateful.add_node("call_counting_named", call_counting_named)
+call_named_stateful.add_edge(START, "call_counting_named")
+
+
 def by_id(graph, config):
     # answer the pending interrupt by its id, as a resume map
     (pending,) = graph.get_state(config).interrupts
@@ -142,6 +165,8 @@ GRAPHS = {
     "nested": (nested, {}),
     "stateful": (stateful, {}),
     "call_stateful": (call_stateful, {}),
+    "call_named": (call_named, {}),
+    "call_named_stateful": (call_named_stateful, {}),
 }
 SCRIPTS = {
     "node": [{"log": []}, Command(resume="yes"), {"log": ["again"]}, by_id],
@@ -149,4 +174,6 @@ SCRIPTS = {
     "nested": [{"log": []}, Command(resume="deep"), {"log": []}, by_id],
     "stateful": [{"log": []}, Command(resume="one"), {"log": ["again"]}, by_id],
     "call_stateful": [{"log": []}, Command(resume="a"), {"log": []}, Command(resume="b")],
+    "call_named": [{"log": []}, Command(resume="a"), Command(resume="b"), None],
+    "call_named_stateful": [{"log": []}, Command(resume="a"), {"log": []}, by_id],
 }
