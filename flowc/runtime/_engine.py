@@ -219,7 +219,7 @@ class Engine(OnThread):
             if thread is not None and not resuming:
                 yield from self.save(thread, step)
             saved_alone = takes_saved_steps(self, asynchronous)  # see _saved_step
-            bound = limit
+            bound = run.stop = limit
             if run.config and control_of(run.config) is not None:
                 # a run with a RunControl takes the limit's branch at every step, which checks
                 # the control too: a run without one pays nothing for it
