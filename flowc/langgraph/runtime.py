@@ -1,4 +1,4 @@
-"""``langgraph.runtime`` on flowc: :class:`Runtime` and :func:`get_runtime`.
+"""``langgraph.runtime`` on flowc: :class:`Runtime`, :func:`get_runtime` and :class:`ServerInfo`.
 
 ``from langgraph.runtime import Runtime, get_runtime`` becomes ``from
 flowc.langgraph.runtime import Runtime, get_runtime``. A node that takes a
@@ -22,7 +22,7 @@ from flowc.runtime.drain import RunControl, control_of
 from flowc.runtime.policies import current_attempt, heartbeat
 from flowc.runtime.store import STORE
 
-__all__ = ["ExecutionInfo", "RunControl", "Runtime", "get_runtime"]
+__all__ = ["ExecutionInfo", "RunControl", "Runtime", "ServerInfo", "get_runtime"]
 
 ContextT = TypeVar("ContextT")
 
@@ -55,6 +55,40 @@ class ExecutionInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class ServerInfo:
+    """What LangGraph Server tells a run of itself, read from the run's ``configurable``
+    (``assistant_id``, ``graph_id``, and the user as ``langgraph_auth_user``), as LangGraph
+    reads it; a run given none of them has none (``Runtime.server_info`` is ``None``).
+
+    Attributes:
+        assistant_id: the assistant's id (``""`` if only the other keys are given).
+        graph_id: the graph's id (likewise).
+        user: the authenticated user: an object with an ``identity``, else ``None``.
+    """
+
+    assistant_id: str
+    graph_id: str
+    user: Any = None
+
+
+def server_info_of(config: Any) -> ServerInfo | None:
+    """The :class:`ServerInfo` a run's config gives, if any."""
+    configurable = config.get("configurable") or {}
+    assistant_id = configurable.get("assistant_id")
+    graph_id = configurable.get("graph_id")
+    user = configurable.get("langgraph_auth_user")
+    if user is not None and not hasattr(user, "identity"):
+        user = None
+    if assistant_id is None and graph_id is None and user is None:
+        return None
+    return ServerInfo(
+        assistant_id=str(assistant_id) if assistant_id else "",
+        graph_id=str(graph_id) if graph_id else "",
+        user=user,
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class Runtime(Generic[ContextT]):
     """What a node learns of its run besides the state: LangGraph's ``Runtime``.
 
@@ -66,6 +100,7 @@ class Runtime(Generic[ContextT]):
         execution_info: the task the node runs in and its attempt.
         previous: always ``None``: flowc has no functional API.
         control: the run's ``control=`` (a :class:`RunControl`), ``None`` if it was given none.
+        server_info: what LangGraph Server tells the run (:class:`ServerInfo`), else ``None``.
     """
 
     context: ContextT = field(default=None)  # type: ignore[assignment]
@@ -75,6 +110,7 @@ class Runtime(Generic[ContextT]):
     previous: Any = None
     execution_info: ExecutionInfo | None = None
     control: Any = None
+    server_info: ServerInfo | None = None
 
     def override(self, **overrides: Any) -> Runtime[ContextT]:
         """A copy with the given fields replaced."""
@@ -93,6 +129,7 @@ class Runtime(Generic[ContextT]):
             previous=self.previous if other.previous is None else other.previous,
             execution_info=other.execution_info or self.execution_info,
             control=other.control or self.control,
+            server_info=other.server_info or self.server_info,
         )
 
     @property
@@ -138,6 +175,7 @@ def get_runtime(context_schema: type[ContextT] | None = None) -> Runtime[Context
         stream_writer=task.writer,
         execution_info=info,
         control=control_of(config),
+        server_info=server_info_of(config),
     )
 
 
