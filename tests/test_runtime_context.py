@@ -136,7 +136,9 @@ def test_langgraphs_own_get_runtime_is_refused_naming_flowcs() -> None:
     assert "from flowc.langgraph.runtime import get_runtime" in str(info.value)
 
 
-def test_runtime_has_langgraphs_fields_and_a_control() -> None:
+def test_runtime_has_langgraphs_fields() -> None:
+    from langgraph.runtime import Runtime as LangGraphRuntime
+
     fields = {f.name for f in dataclasses.fields(Runtime)}
     assert fields == {
         "context",
@@ -148,6 +150,7 @@ def test_runtime_has_langgraphs_fields_and_a_control() -> None:
         "control",
         "server_info",
     }
+    assert fields == {f.name for f in dataclasses.fields(LangGraphRuntime)}
 
 
 def test_execution_info_names_the_task_and_its_attempt_but_no_checkpoint() -> None:

@@ -31,6 +31,7 @@ from ._errors import (
     deprecated,
     warn_config_annotation,
 )
+from ._managed import refuse_managed_io
 from ._policies import cache_policy, retry_policies
 from ._recording import DEFAULT_ERROR_HANDLER, _Recording
 
@@ -234,6 +235,7 @@ class StateGraph(_Recording, Generic[StateT]):
         self._defaults: dict[str, Any] = {}
         """``set_node_defaults``' policies, applied at ``compile()`` to the nodes without their own."""
         _check_reducers(state_schema)
+        refuse_managed_io(state_schema, input_schema, output_schema)
         for option in kwargs:
             raise TypeError(f"StateGraph() got an unexpected keyword argument {option!r}")
 

@@ -39,6 +39,7 @@ from ._adapt import (
 from ._blueprint import Blueprint, BranchRecord, NodeRecord
 from ._channels import delta_fields, is_delta_channel, with_delta_reducers
 from ._errors import NOT_A_NODE, UNSUPPORTED
+from ._managed import is_manager, manager_kind, with_managed, without_managed
 from ._roots import (
     _STAND_IN,
     _STAND_IN_ROUTER,
@@ -71,6 +72,9 @@ class _Lowering:
         self.private: dict[str, Any] = {}
         """Private channels: keys of node and router schemas that the state has not, with
         their types."""
+        self.managed: dict[str, str] = {}
+        """The state's managed keys (LangGraph's ``RemainingSteps``, ``IsLastStep``), each
+        with what it gives (see ._managed)."""
 
     def error(self, code: str, message: str, span: Span | None, hint: str | None = None) -> None:
         self.diags.append(Diagnostic.error(code, message, span, hint))
@@ -105,6 +109,22 @@ class _Lowering:
                     continue  # a field no checkpoint stores, as flowc's `Untracked`
                 if is_delta_channel(meta) and typing_extensions.is_typeddict(cls):
                     continue  # a reducer field (see ._channels)
+                kind = manager_kind(meta)
+                if kind is not None and typing_extensions.is_typeddict(cls):
+                    self.managed[name] = kind  # no channel: nodes read it (see ._managed)
+                    break
+                if is_manager(meta):
+                    self.refused_fields.append(name)
+                    self.error(
+                        UNSUPPORTED,
+                        f"state field `{name}` is a managed value (`{meta.__name__}`), "
+                        "which flowc supports in a TypedDict state only "
+                        "(`RemainingSteps`, `IsLastStep`)",
+                        bp.state_span,
+                        "make the state a TypedDict, or read flowc.runtime.remaining_steps() "
+                        "in the node",
+                    )
+                    break
                 if module.startswith(("langgraph.managed", "langgraph.channels")):
                     self.refused_fields.append(name)
                     self.error(
@@ -122,6 +142,8 @@ class _Lowering:
         self.private = _private_channels(bp)
         if self.private:
             cls = _with_channels(cls, self.private)
+        if self.managed:
+            cls = without_managed(cls, self.managed)
         ref = importable_ref(cls)
         if ref is None:
             _objects.serve_import(cls, "state", cls.__qualname__)
@@ -198,6 +220,8 @@ class _Lowering:
             # that made the node, under `from __future__ import annotations`): so does flowc
             action = _unannotated(action)
         fn = action if schema is None and keys is None else _adapted(action, schema, keys)
+        if self.managed and not is_tool_node(fn):
+            fn = with_managed(fn, self.managed, record.name)
         return self.spec_of_node(record, {**common, "call": _call_ref(fn, "node", record.name)})
 
     def spec_of_node(self, record: NodeRecord, fields: dict[str, Any]) -> NodeSpec:
@@ -270,6 +294,8 @@ class _Lowering:
             # the private channels are not the state's: a router reading the state (its own
             # annotation's, or by default its node's) sees the state's keys only, as in LangGraph
             call = _narrowed_router(call, tuple(_annotations(self.bp.state)))
+        if self.managed:
+            call = with_managed(call, self.managed, None)
         router = _call_ref(call, "router", _name_of(path))
         if path_map is None:
             # as in LangGraph, a router that says nothing may go anywhere

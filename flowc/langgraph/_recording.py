@@ -1,6 +1,6 @@
 """What a :class:`~flowc.langgraph.StateGraph` has recorded, made into its frozen
 :class:`Blueprint`: the nodes with ``set_node_defaults``' policies applied, and the
-problems ``compile()`` reports of them.
+problems ``compile()`` reports of them; and the builder's ``managed`` and ``channels``.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from flowc.dsl.diagnostics import Diagnostic, Span
 
 from ._adapt import is_compiled_graph
 from ._blueprint import Blueprint, BranchRecord, EdgeRecord, NodePolicies, NodeRecord
+from ._managed import channels_of, managed_fields
 
 DEFAULT_ERROR_HANDLER = "__default_error_handler__"
 """The name ``set_node_defaults(error_handler=...)``'s handler runs under, as in LangGraph."""
@@ -29,6 +30,16 @@ class _Recording:
     _branches: list[BranchRecord]
     _problems: list[Diagnostic]
     _defaults: dict[str, Any]
+
+    @property
+    def managed(self) -> dict[str, type]:
+        """The state's managed values (``RemainingSteps``...), each with its manager."""
+        return managed_fields(self.state_schema)
+
+    @property
+    def channels(self) -> dict[str, Any]:
+        """The graph's keys, managed values left out (see :func:`._managed.channels_of`)."""
+        return channels_of(self.state_schema, self.input_schema, self.output_schema)
 
     def _blueprint(
         self, name: str | None, compile_span: Span | None, problems: list[Diagnostic]

@@ -1,4 +1,4 @@
-"""``langgraph.runtime`` on flowc: :class:`Runtime` and :func:`get_runtime`.
+"""``langgraph.runtime`` on flowc: :class:`Runtime`, :func:`get_runtime` and :class:`ServerInfo`.
 
 ``from langgraph.runtime import Runtime, get_runtime`` becomes ``from
 flowc.langgraph.runtime import Runtime, get_runtime``. A node that takes a
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -56,16 +56,14 @@ class ExecutionInfo:
 
 @dataclass(frozen=True, slots=True)
 class ServerInfo:
-    """What a server running the graph tells its nodes: LangGraph's ``ServerInfo``.
-
-    Made from the run's ``configurable``: ``assistant_id``, ``graph_id`` and
-    ``langgraph_auth_user`` (the authenticated user, any object with an ``identity``);
-    a run whose config has none of them has no server info.
+    """What LangGraph Server tells a run of itself, read from the run's ``configurable``
+    (``assistant_id``, ``graph_id``, and the user as ``langgraph_auth_user``), as LangGraph
+    reads it; a run given none of them has none (``Runtime.server_info`` is ``None``).
 
     Attributes:
-        assistant_id: the assistant the run is for (``""`` if only a graph id was given).
-        graph_id: the graph the run is of (``""`` if only an assistant id was given).
-        user: the authenticated user, if any.
+        assistant_id: the assistant's id (``""`` if only the other keys are given).
+        graph_id: the graph's id (likewise).
+        user: the authenticated user: an object with an ``identity``, else ``None``.
     """
 
     assistant_id: str
@@ -73,13 +71,14 @@ class ServerInfo:
     user: Any = None
 
 
-def server_info_of(configurable: Mapping[str, Any]) -> ServerInfo | None:
-    """The :class:`ServerInfo` of a run's ``configurable``, ``None`` if it names no server
-    run (as LangGraph's)."""
+def server_info_of(config: Any) -> ServerInfo | None:
+    """The :class:`ServerInfo` a run's config gives, if any."""
+    configurable = config.get("configurable") or {}
     assistant_id = configurable.get("assistant_id")
     graph_id = configurable.get("graph_id")
-    found = configurable.get("langgraph_auth_user")
-    user = found if found is not None and hasattr(found, "identity") else None
+    user = configurable.get("langgraph_auth_user")
+    if user is not None and not hasattr(user, "identity"):
+        user = None
     if assistant_id is None and graph_id is None and user is None:
         return None
     return ServerInfo(
@@ -101,8 +100,7 @@ class Runtime(Generic[ContextT]):
         execution_info: the task the node runs in and its attempt.
         previous: always ``None``: flowc has no functional API.
         control: the run's ``control=`` (a :class:`RunControl`), ``None`` if it was given none.
-        server_info: what a server running the graph tells it (:class:`ServerInfo`),
-            ``None`` outside one.
+        server_info: what LangGraph Server tells the run (:class:`ServerInfo`), else ``None``.
     """
 
     context: ContextT = field(default=None)  # type: ignore[assignment]
@@ -177,7 +175,7 @@ def get_runtime(context_schema: type[ContextT] | None = None) -> Runtime[Context
         stream_writer=task.writer,
         execution_info=info,
         control=control_of(config),
-        server_info=server_info_of(configurable),
+        server_info=server_info_of(config),
     )
 
 

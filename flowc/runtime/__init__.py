@@ -1,9 +1,9 @@
 """flowc's runtime (standard library only): what compiled graphs and their users share.
 
 Application code uses the event classes (for ``match`` and annotations),
-:func:`get_stream_writer` / :data:`StreamWriter`, :func:`get_config` and
-:func:`interrupt` inside nodes, :class:`Send` and :class:`Command` from routers and
-nodes, :class:`Config` and the errors. The superstep engine that runs a
+:func:`get_stream_writer` / :data:`StreamWriter`, :func:`get_config`,
+:func:`remaining_steps` and :func:`interrupt` inside nodes, :class:`Send` and
+:class:`Command` from routers and nodes, :class:`Config` and the errors. The superstep engine that runs a
 compiled graph lives in private modules (``_engine``, ``_drive``, ``_graph``)
 that generated modules import explicitly.
 """
@@ -41,7 +41,7 @@ from .events import (
     ValuesEvent,
 )
 from .interrupts import GraphInterrupt, Interrupt, interrupt
-from .run import StreamWriter, current_task, get_config, get_stream_writer
+from .run import StreamWriter, current_task, get_config, get_stream_writer, remaining_steps
 
 if TYPE_CHECKING:
     from ._state import StateSnapshot, TaskState
@@ -102,6 +102,7 @@ __all__ = [
     "get_config",
     "get_stream_writer",
     "interrupt",
+    "remaining_steps",
     "shape_chunks",
     "shape_parts",
     "with_control",

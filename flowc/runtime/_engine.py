@@ -227,7 +227,7 @@ class Engine(OnThread):
                 if thread is not None and not resuming:
                     yield from self.save(thread, step)
                 saved_alone = thread is not None and takes_saved_steps(self, asynchronous)
-                bound = limit
+                bound = run.stop = limit
                 if run.config and control_of(run.config) is not None:
                     # a run with a RunControl takes the limit's branch at every step (see it)
                     limit = -1

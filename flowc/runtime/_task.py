@@ -92,6 +92,20 @@ def get_config() -> NodeConfig:
     return task.node_config()
 
 
+def remaining_steps() -> int:
+    """How many supersteps the run of the task running in this context may still take, its
+    own included: 1 in the last one its recursion limit allows (LangGraph's managed
+    ``RemainingSteps``; its ``IsLastStep`` is ``remaining_steps() == 1``).
+
+    Raises:
+        RuntimeError: when called outside a flowc run.
+    """
+    task = current_task()
+    if task is None:
+        raise RuntimeError("remaining_steps() was called outside a running flowc graph")
+    return task.run.stop - task.step
+
+
 class Task:
     """One node running in one superstep of one run."""
 

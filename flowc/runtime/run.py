@@ -66,6 +66,7 @@ from ._task import (
     get_config,
     get_stream_writer,
     leave,
+    remaining_steps,
 )
 
 __all__ = [
@@ -91,6 +92,7 @@ __all__ = [
     "leave",
     "no_sync",
     "parse_modes",
+    "remaining_steps",
     "route",
     "shared_input",
     "timestamp",
@@ -246,6 +248,7 @@ class Run(Executor):
         "ns",
         "parent",
         "result",
+        "stop",
         "subgraphs",
         "tags",
         "tasks",
@@ -327,6 +330,9 @@ class Run(Executor):
         if limit < 1:
             raise ValueError("recursion_limit must be at least 1")
         self.limit = limit
+        self.stop = limit
+        """The last superstep this run may take (its engine sets it: on a thread the steps
+        go on from the thread's): what ``remaining_steps()`` counts down to."""
         self._jobs: Group | None = None
         self._lane: Lane | None = None
         self._pending: list[asyncio.Future[Any]] = _NO_FUTURES

@@ -33,7 +33,7 @@ DROPIN = Path(__file__).parent / "dropin"
 _LANGGRAPH_IMPORT = re.compile(r"^from langgraph\.(graph|config|types) import ", re.MULTILINE)
 FLOWC_IMPORT = "from flowc.langgraph import "
 _LANGGRAPH_SUBMODULE = re.compile(
-    r"^from langgraph\.(runtime|errors|cache\.memory|cache\.sqlite) import ", re.MULTILINE
+    r"^from langgraph\.(runtime|errors|managed|cache\.memory|cache\.sqlite) import ", re.MULTILINE
 )
 """LangGraph modules flowc.langgraph has under the same name."""
 
