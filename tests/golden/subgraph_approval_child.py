@@ -160,7 +160,14 @@ PLAN: Final = Plan(
     NAME,
     ("action", "approved", "log"),
     (
-        Node("propose", ProposeUpdated, plain=_node_propose, then=("review",), streams=False),
+        Node(
+            "propose",
+            ProposeUpdated,
+            plain=_node_propose,
+            then=("review",),
+            streams=False,
+            blocks=False,
+        ),
         Node("review", ReviewUpdated, plain=_node_review),
     ),
     entry=("propose",),
