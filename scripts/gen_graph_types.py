@@ -43,7 +43,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, Literal, Self, TypeVar, overload
 
-from . import _drive
+from . import _drive, _quick
 from ._engine import Engine, Plan
 from ._persist import CHECKPOINTER
 from .chunks import (
@@ -316,6 +316,8 @@ COMMON = '''
             config = _with_given(config, self._given)
         if context is not None:
             config = with_context(config, context)
+        if _quick.takes(plan, input, config):
+            return _quick.invoke(plan, input)  # type: ignore[arg-type, return-value]
         run = Run.start(plan.name, (), False, config, plan.limit, plan.stateful)
         # on a thread, None (or a Command) goes on from its checkpoint
         values, wrote = plan.start(input) if type(input) is dict else _drive.start(plan, run, input)

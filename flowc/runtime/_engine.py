@@ -118,7 +118,11 @@ class Engine(OnThread):
     # of several tasks, policies); its state and defaults in EngineState. Here: the loop.
 
     def steps(
-        self, wrote: bool, first: Goto | None = None, asynchronous: bool = False
+        self,
+        wrote: bool,
+        first: Goto | None = None,
+        asynchronous: bool = False,
+        onward: bool = False,
     ) -> Generator[Any, Any, None]:
         """Run the supersteps, yielding the requested events (and, if ``asynchronous``, requests).
 
@@ -129,6 +133,8 @@ class Engine(OnThread):
                 first task, before the input's values.
             asynchronous: the run is an async driver's, which does what the
                 loop asks of it.
+            onward: the run's first supersteps ran already (see :mod:`._quick`):
+                it goes on after :attr:`step` with :attr:`ready` and :attr:`pushes`.
 
         LangGraph checks the recursion limit before it looks for work: limit N
         allows N supersteps, and the step after the Nth fails even with
@@ -193,7 +199,9 @@ class Engine(OnThread):
                     first = (
                         () if resuming else plan.entry if plan.first is None else self.first(values)
                     )
-                if len(first) == 1 and type(first[0]) is str:
+                if onward:
+                    ready, pushes = self.ready, self.pushes
+                elif len(first) == 1 and type(first[0]) is str:
                     ready = self.ready = alone[first[0]]
                 else:
                     # START's routers may send tasks too
