@@ -8,10 +8,9 @@ annotated with a TypedDict reads the state alone.
 import operator
 from typing import Annotated
 
-from typing_extensions import TypedDict
-
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import Send
+from typing_extensions import TypedDict
 
 
 class State(TypedDict):
