@@ -21,8 +21,10 @@ from flowc.runtime import current_task
 
 __all__ = ["keeping_output", "reading_output"]
 
-_kept: dict[int, tuple[Any, int, Mapping[str, Any]]] = {}
-"""The last output of each task whose node keeps it: (task, step, output), by the task's id."""
+_kept: dict[tuple[int, str], tuple[Any, int, Mapping[str, Any]]] = {}
+"""The last output of each node that keeps it: (its run, the step, the output), by the run's
+id and the node's name (a router runs in its node's task, or in a task of the same run,
+step and name)."""
 
 _lock = threading.Lock()
 
@@ -36,7 +38,7 @@ def keeping_output(fn: Any, keys: tuple[str, ...]) -> Callable[..., Any]:
             task = current_task()
             if task is not None:
                 with _lock:
-                    _kept[id(task)] = (task, task.step, output)
+                    _kept[id(task.run), task.name] = (task.run, task.step, output)
         return output
 
     wrapper: Callable[..., Any]
@@ -60,8 +62,8 @@ def _with_output(state: Any) -> Any:
     if task is None or not isinstance(state, Mapping):
         return state
     with _lock:
-        kept = _kept.pop(id(task), None)
-    if kept is None or kept[0] is not task or kept[1] != task.step:
+        kept = _kept.pop((id(task.run), task.name), None)
+    if kept is None or kept[0] is not task.run or kept[1] != task.step:
         return state
     return {**kept[2], **state}
 
