@@ -295,6 +295,10 @@ class _Lowering:
         path = _with_runtime(path)
         call = _root_router(path) if self.root else path
         schema = None if self.root else _param_schema(path)
+        if schema is None and not self.root and record.source != START:
+            # LangGraph calls it with its node's output under the state (see ._extras), the
+            # state narrowed to its keys first if the graph has private channels (below)
+            call = reading_output(call)
         if (
             schema is not None
             and schema is not self.bp.state
@@ -308,9 +312,6 @@ class _Lowering:
             # the private channels are not the state's: a router reading the state (its own
             # annotation's, or by default its node's) sees the state's keys only, as in LangGraph
             call = _narrowed_router(call, tuple(_annotations(self.bp.state)))
-        if schema is None and not self.root and record.source != START:
-            # LangGraph calls it with its node's output under the state (see ._extras)
-            call = reading_output(call)
         if self.managed:
             call = with_managed(call, self.managed, None)
         router = _call_ref(call, "router", _name_of(path))
