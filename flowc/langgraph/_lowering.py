@@ -14,7 +14,7 @@ import typing_extensions
 
 from flowc.dsl.blueprint import Part, Schema
 from flowc.dsl.diagnostics import Diagnostic, Span
-from flowc.dsl.spec import END, BranchSpec, NodeSpec
+from flowc.dsl.spec import END, START, BranchSpec, NodeSpec
 from flowc.dsl.types import RefError, parse_ref
 from flowc.runtime.channels import is_untracked
 
@@ -39,6 +39,7 @@ from ._adapt import (
 from ._blueprint import Blueprint, BranchRecord, NodeRecord
 from ._channels import delta_fields, is_delta_channel, with_delta_reducers
 from ._errors import NOT_A_NODE, UNSUPPORTED
+from ._extras import keeping_output, reading_output
 from ._managed import is_manager, manager_kind, with_managed, without_managed
 from ._roots import (
     _STAND_IN,
@@ -220,6 +221,8 @@ class _Lowering:
             # that made the node, under `from __future__ import annotations`): so does flowc
             action = _unannotated(action)
         fn = action if schema is None and keys is None else _adapted(action, schema, keys)
+        if self._has_schemaless_router(record.name) and not is_tool_node(fn):
+            fn = keeping_output(fn, tuple(_annotations(self.bp.state)))
         if self.managed and not is_tool_node(fn):
             fn = with_managed(fn, self.managed, record.name)
         return self.spec_of_node(record, {**common, "call": _call_ref(fn, "node", record.name)})
@@ -259,6 +262,17 @@ class _Lowering:
                 )
         return ok
 
+    def _has_schemaless_router(self, node: str) -> bool:
+        """Whether a router after ``node`` takes no schema (see ._extras)."""
+        if self.root:
+            return False
+        for record in self.bp.branches:
+            if record.source == node:
+                path = _runnable_call(record.path) if is_runnable(record.path) else record.path
+                if _param_schema(path) is None:
+                    return True
+        return False
+
     def _reads_state(self, source: str) -> bool:
         """Whether node ``source`` reads the state (no schema of its own), which a router
         after it without an annotation then reads too."""
@@ -281,6 +295,10 @@ class _Lowering:
         path = _with_runtime(path)
         call = _root_router(path) if self.root else path
         schema = None if self.root else _param_schema(path)
+        if schema is None and not self.root and record.source != START:
+            # LangGraph calls it with its node's output under the state (see ._extras), the
+            # state narrowed to its keys first if the graph has private channels (below)
+            call = reading_output(call)
         if (
             schema is not None
             and schema is not self.bp.state
