@@ -75,6 +75,16 @@ def pregel_nodes(bp: Blueprint, plan: Any) -> dict[str, PregelNode]:
             retry_policy=None if policies is None else policies.retry,
             cache_policy=None if policies is None else policies.cache,
             timeout=None if policies is None else policies.timeout,
-            subgraphs=[action] if is_compiled_graph(action) else [],
+            subgraphs=_subgraphs_of(action),
         )
     return out
+
+
+def _subgraphs_of(action: Any) -> list[Any]:
+    """A node's subgraph: the compiled graph it is, or the one its function names."""
+    if is_compiled_graph(action):
+        return [action]
+    from ._scan import invoked_graph
+
+    invoked = invoked_graph(action)
+    return [] if invoked is None else [invoked]

@@ -45,6 +45,8 @@ def _thread_config(config: Mapping[str, Any]) -> dict[str, Any]:
     configurable = dict(config.get("configurable") or {})
     if configurable.get("thread_id") is None:
         raise ValueError("get_state needs a thread: config={'configurable': {'thread_id': ...}}")
+    # a run keeps its checkpoints under the thread id as text (a uuid.UUID given, too)
+    configurable["thread_id"] = str(configurable["thread_id"])
     configurable.setdefault("checkpoint_ns", "")
     return {"configurable": configurable}
 

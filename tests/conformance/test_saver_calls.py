@@ -24,9 +24,11 @@ from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from langgraph.graph import START
 from langgraph.graph import StateGraph as LangGraphStateGraph
 from langgraph.types import Command as LangGraphCommand
+from langgraph.types import Send as LangGraphSend
 from langgraph.types import interrupt as langgraph_interrupt
 
 from flowc.langgraph import Command as FlowcCommand
+from flowc.langgraph import Send as FlowcSend
 from flowc.langgraph import StateGraph as FlowcStateGraph
 from flowc.langgraph import interrupt as flowc_interrupt
 
@@ -38,6 +40,7 @@ IMPLS: dict[str, tuple[Any, Any, Any]] = {
     "langgraph": (LangGraphStateGraph, LangGraphCommand, langgraph_interrupt),
     "flowc": (FlowcStateGraph, FlowcCommand, flowc_interrupt),
 }
+SENDS: dict[str, Any] = {"langgraph": LangGraphSend, "flowc": FlowcSend}
 
 
 def ignore(value: str) -> str:
@@ -328,3 +331,32 @@ def test_a_langgraph_saver_stores_langgraphs_own_interrupts_and_sends() -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout == "ok? {'log': ['yes']}\n"
     assert "unregistered type" not in done.stderr and "Blocked" not in done.stderr
+
+
+def _on_a_uuid_thread(impl: str) -> list[Any]:
+    """Two interrupting Send tasks on a thread whose id is a ``uuid.UUID``, answered by a map."""
+    import uuid
+
+    graph_class, command, ask = IMPLS[impl]
+    send = SENDS[impl]
+
+    def fan(state: Log) -> list[Any]:
+        return [send("asks", {"log": [name]}) for name in ("a", "b")]
+
+    def asks(state: Log) -> dict[str, Any]:
+        return {"log": [f"{state['log'][0]}:{ask(state['log'][0])}"]}
+
+    builder = graph_class(Log)
+    builder.add_node("asks", asks)
+    builder.add_conditional_edges(START, fan, ["asks"])
+    graph = builder.compile(checkpointer=InMemorySaver())
+    config: Any = {"configurable": {"thread_id": uuid.UUID(int=7)}}
+    graph.invoke({"log": []}, config)
+    pending = graph.get_state(config).interrupts
+    answers = {i.id: f"answer {i.value}" for i in pending}
+    result = graph.invoke(command(resume=answers), config)
+    return [sorted(i.value for i in pending), sorted(result["log"])]
+
+
+def test_a_thread_named_by_a_uuid_keeps_its_interrupts_for_get_state() -> None:
+    assert _on_a_uuid_thread("flowc") == _on_a_uuid_thread("langgraph")
