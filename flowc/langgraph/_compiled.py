@@ -121,6 +121,7 @@ class CompiledStateGraph(_CompiledApi, _ThreadState, _Composing, _EventStreams):
         interrupt_before: Any = None,
         interrupt_after: Any = None,
         debug: bool = False,
+        stream_transformers: Sequence[Any] | None = None,
     ) -> None:
         register_as_runnable(type(self))
         self.module = module
@@ -157,6 +158,9 @@ class CompiledStateGraph(_CompiledApi, _ThreadState, _Composing, _EventStreams):
         """The nodes a run stops before (``("*",)``: every node), unless a call names others."""
         self.interrupt_after_nodes = _nodes(interrupt_after)
         """The nodes a run stops after, unless a call names others."""
+        self.stream_transformers: tuple[Any, ...] = tuple(stream_transformers or ())
+        """The transformer factories of every ``stream_events(version="v3")`` run
+        (``compile(transformers=...)``), after the built-in ones."""
 
     def _input(self, input: Any) -> Any:
         if type(input).__name__ == "Command":
