@@ -227,9 +227,18 @@ def test_subgraph_handles_drill_down() -> None:
         handles = []
         for handle in stream.subgraphs:
             values = list(handle.values)
-            grandchildren = [(g.path, g.graph_name, list(g.values), g.status) for g in handle.subgraphs]
+            grandchildren = [
+                (g.path, g.graph_name, list(g.values), g.status) for g in handle.subgraphs
+            ]
             handles.append(
-                (handle.path, handle.graph_name, handle.trigger_call_id, values, grandchildren, handle.status)
+                (
+                    handle.path,
+                    handle.graph_name,
+                    handle.trigger_call_id,
+                    values,
+                    grandchildren,
+                    handle.status,
+                )
             )
         return {"handles": handles, "output": stream.output}
 
@@ -284,21 +293,27 @@ def test_error_in_subgraph() -> None:
 def test_error_on_handles_and_output() -> None:
     def run(lib: SimpleNamespace) -> Any:
         stream = failing(lib).stream_events(START_STATE, version="v3")
-        statuses = []
+        statuses: list[Any] = []
+        handles = []
         try:
             for handle in stream.subgraphs:
+                handles.append(handle)
                 statuses.append((handle.graph_name, handle.status))
         except ValueError:
             statuses.append("raised")
-        statuses.append(("after", [(h, s) for h, s in statuses if isinstance(h, str)]))
+        statuses.extend((h.graph_name, h.status, h.error) for h in handles)
         try:
-            stream.output
+            _ = stream.output
         except ValueError as exc:
             return {"statuses": statuses, "output": str(exc)}
         return {"statuses": statuses, "output": None}
 
     lg, fc = both(run)
     assert fc == lg
+    assert lg[0] == {
+        "statuses": [("child", "started"), "raised", ("child", "failed", "boom")],
+        "output": "boom",
+    }
 
 
 @pytest.mark.parametrize("lane", ["sync", "async"])
@@ -311,7 +326,12 @@ def test_interrupt_then_resume(lane: str) -> None:
             log = events(list(first))
             flags = (first.output, first.interrupted, first.interrupts)
             second = graph.stream_events(lib.Command(resume="!"), config, version="v3")
-            return {"first": log, "flags": flags, "resumed": events(list(second)), "out": second.output}
+            return {
+                "first": log,
+                "flags": flags,
+                "resumed": events(list(second)),
+                "out": second.output,
+            }
 
         async def main() -> Any:
             first = await graph.astream_events(START_STATE, config, version="v3")
@@ -333,7 +353,10 @@ def test_checkpoints_projection() -> None:
         graph = interrupting(lib)
         config = {"configurable": {"thread_id": "c"}}
         stream = graph.stream_events(
-            START_STATE, config, version="v3", transformers=[lib.transformers.CheckpointsTransformer]
+            START_STATE,
+            config,
+            version="v3",
+            transformers=[lib.transformers.CheckpointsTransformer],
         )
         return [(c["values"], c["next"], c["metadata"]["step"]) for c in stream.checkpoints]
 
