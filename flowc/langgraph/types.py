@@ -1,6 +1,6 @@
 """``langgraph.types`` on flowc: ``Send``, ``Command``, ``interrupt``, ``Interrupt``,
-``Overwrite``, ``RetryPolicy``, ``CachePolicy``, ``TracePolicy``, ``StateSnapshot`` and
-``PregelTask``.
+``Overwrite``, ``RetryPolicy``, ``CachePolicy``, ``TracePolicy``, ``StateSnapshot``,
+``PregelTask`` and ``GraphOutput`` (what ``invoke(..., version="v2")`` returns).
 
 ``from langgraph.types import Send, Command, interrupt`` becomes ``from flowc.langgraph.types
 import Send, Command, interrupt``. LangGraph's other types refuse to import with the feature named.
@@ -15,13 +15,14 @@ from flowc.runtime.control import Command, Send
 from flowc.runtime.interrupts import GraphInterrupt, Interrupt, interrupt
 from flowc.runtime.policies import CachePolicy, RetryPolicy, TimeoutPolicy
 
-from ._compiled import PregelTask, StateSnapshot
+from ._compiled import GraphOutput, PregelTask, StateSnapshot
 from ._tracing import TracePolicy, omit_payload
 
 __all__ = [
     "CachePolicy",
     "Command",
     "GraphInterrupt",
+    "GraphOutput",
     "Interrupt",
     "Overwrite",
     "PregelTask",

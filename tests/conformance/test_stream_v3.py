@@ -401,3 +401,49 @@ def test_async_transformer_refused_in_sync_run() -> None:
     lg, fc = both(run)
     assert fc == lg
     assert lg[1][0] == "RuntimeError"
+
+
+def _messages_graph(lib: SimpleNamespace, node: Any) -> Any:
+    graph = importlib.import_module(lib.StateGraph.__module__.rsplit(".", 1)[0])
+    builder = graph.StateGraph(graph.MessagesState)
+    return builder.add_node("n", node).add_edge(lib.START, "n").compile()
+
+
+def test_messages_projection_of_a_returned_message() -> None:
+    from langchain_core.messages import AIMessage
+
+    def run(lib: SimpleNamespace) -> Any:
+        def reply(state: Any) -> dict[str, Any]:
+            return {"messages": AIMessage("made", id="m1")}
+
+        stream = _messages_graph(lib, reply).stream_events({"messages": "hi"}, version="v3")
+        return [(s.message_id, s.node, s.output.text) for s in stream.messages]
+
+    lg, fc = both(run)
+    assert fc == lg
+    assert lg[0] == [("m1", "n", "made")]
+
+
+def test_messages_projection_of_a_model_call_differs() -> None:
+    """Pinned difference: a chat model called in a node streams token chunks on flowc,
+    which ``run.messages`` does not project (LangGraph streams content-block events)."""
+    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+
+    def run(lib: SimpleNamespace) -> Any:
+        model = GenericFakeChatModel(messages=iter(["hello world"]))
+
+        def call(state: Any) -> dict[str, Any]:
+            return {"messages": model.invoke(state["messages"])}
+
+        stream = _messages_graph(lib, call).stream_events({"messages": "hi"}, version="v3")
+        texts = [s.output.text for s in stream.messages]
+        reply = stream.output["messages"][-1]
+        return {"texts": texts, "content": reply.content, "meta": reply.response_metadata}
+
+    lg, fc = both(run)
+    assert lg[0] == {
+        "texts": ["hello world"],
+        "content": [{"type": "text", "text": "hello world", "index": 0}],
+        "meta": {"output_version": "v1"},
+    }
+    assert fc[0] == {"texts": [], "content": "hello world", "meta": {}}
