@@ -26,6 +26,16 @@ _V3_OWNED = ("stream_mode", "subgraphs")
 
 _Factory = Callable[[tuple[str, ...]], Any]
 
+_CONTENT_BLOCKS = "__pregel_stream_messages_v2"
+"""LangGraph's ``configurable`` key asking chat models for content-block events (what
+``run.messages`` projects) instead of token chunks (read by flowc's LangChain handler)."""
+
+
+def _with_content_blocks(config: Any) -> dict[str, Any]:
+    given: dict[str, Any] = dict(config or {})
+    given["configurable"] = {**(given.get("configurable") or {}), _CONTENT_BLOCKS: True}
+    return given
+
 
 def _refuse_owned(kwargs: Mapping[str, Any]) -> None:
     given = [key for key in _V3_OWNED if key in kwargs]
@@ -141,7 +151,7 @@ class _EventStreams:
             from .stream import GraphRunStream
 
             mux, options = self._v3_mux(config, transformers, kwargs, is_async=False)
-            stream = as_any(self).stream(input, config, **options)
+            stream = as_any(self).stream(input, _with_content_blocks(config), **options)
             return GraphRunStream(iter(stream), mux)
         raise NotImplementedError(
             f"stream_events(version={version!r}) is not supported. "
@@ -189,7 +199,7 @@ class _EventStreams:
         mux, options = self._v3_mux(config, transformers, kwargs, is_async=True)
 
         async def started() -> Any:
-            parts = as_any(self).astream(input, config, **options)
+            parts = as_any(self).astream(input, _with_content_blocks(config), **options)
             return AsyncGraphRunStream(parts.__aiter__(), mux)
 
         return started()

@@ -424,9 +424,8 @@ def test_messages_projection_of_a_returned_message() -> None:
     assert lg[0] == [("m1", "n", "made")]
 
 
-def test_messages_projection_of_a_model_call_differs() -> None:
-    """Pinned difference: a chat model called in a node streams token chunks on flowc,
-    which ``run.messages`` does not project (LangGraph streams content-block events)."""
+@pytest.mark.parametrize("lane", ["sync", "async"])
+def test_messages_projection_of_a_model_call(lane: str) -> None:
     from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 
     def run(lib: SimpleNamespace) -> Any:
@@ -435,15 +434,50 @@ def test_messages_projection_of_a_model_call_differs() -> None:
         def call(state: Any) -> dict[str, Any]:
             return {"messages": model.invoke(state["messages"])}
 
-        stream = _messages_graph(lib, call).stream_events({"messages": "hi"}, version="v3")
-        texts = [s.output.text for s in stream.messages]
-        reply = stream.output["messages"][-1]
+        async def acall(state: Any) -> dict[str, Any]:
+            return {"messages": await model.ainvoke(state["messages"])}
+
+        if lane == "sync":
+            stream = _messages_graph(lib, call).stream_events({"messages": "hi"}, version="v3")
+            texts = [("".join(s.text), s.node, s.output.text) for s in stream.messages]
+            output = stream.output
+        else:
+
+            async def main() -> Any:
+                graph = _messages_graph(lib, acall)
+                stream = await graph.astream_events({"messages": "hi"}, version="v3")
+                texts = []
+                async for s in stream.messages:
+                    texts.append(("".join([d async for d in s.text]), s.node, None))
+                return texts, await stream.output()
+
+            texts, output = asyncio.run(main())
+        reply = output["messages"][-1]
         return {"texts": texts, "content": reply.content, "meta": reply.response_metadata}
 
     lg, fc = both(run)
-    assert lg[0] == {
-        "texts": ["hello world"],
-        "content": [{"type": "text", "text": "hello world", "index": 0}],
-        "meta": {"output_version": "v1"},
-    }
-    assert fc[0] == {"texts": [], "content": "hello world", "meta": {}}
+    assert fc == lg
+    assert lg[0]["texts"][0][0] == "hello world"
+    assert lg[0]["meta"] == {"output_version": "v1"}
+
+
+def test_main_log_of_a_model_call() -> None:
+    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+
+    def run(lib: SimpleNamespace) -> Any:
+        model = GenericFakeChatModel(messages=iter(["hi there"]))
+
+        def call(state: Any) -> dict[str, Any]:
+            return {"messages": model.invoke(state["messages"])}
+
+        stream = _messages_graph(lib, call).stream_events({"messages": "hi"}, version="v3")
+        kept = []
+        for event in stream:
+            if event["method"] == "messages":
+                payload, meta = event["params"]["data"]
+                kept.append((payload, sorted(meta)))
+        return kept
+
+    lg, fc = both(run)
+    assert fc == lg
+    assert lg[0][0][0]["event"] == "message-start"
