@@ -16,7 +16,7 @@ the subgraphs' and the modes the transformers ask for, pulled part by part throu
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 __all__ = ["_EventStreams"]
@@ -75,6 +75,39 @@ def _parent_ns(*configs: Any) -> tuple[str, ...]:
     for config in configs:
         ns = ((config or {}).get("configurable") or {}).get("checkpoint_ns") or ns
     return tuple(ns.split("|")) if ns else ()
+
+
+def _is_tool_message(part: Mapping[str, Any]) -> bool:
+    # a v3 run leaves tool results to the state (LangGraph's v3 handler does not stream them)
+    if part.get("type") != "messages":
+        return False
+    try:
+        from langchain_core.messages import ToolMessage
+    except ImportError:
+        return False
+    return isinstance(part["data"][0], ToolMessage)
+
+
+def _v3_parts(parts: Iterator[Any]) -> Iterator[Any]:
+    try:
+        for part in parts:
+            if not _is_tool_message(part):
+                yield part
+    finally:  # an aborted v3 run stops the graph's run
+        close = getattr(parts, "close", None)
+        if close is not None:
+            close()
+
+
+async def _av3_parts(parts: AsyncIterator[Any]) -> AsyncIterator[Any]:
+    try:
+        async for part in parts:
+            if not _is_tool_message(part):
+                yield part
+    finally:
+        aclose = getattr(parts, "aclose", None)
+        if aclose is not None:
+            await aclose()
 
 
 def _modes(mux: Any) -> list[str]:
@@ -152,7 +185,7 @@ class _EventStreams:
 
             mux, options = self._v3_mux(config, transformers, kwargs, is_async=False)
             stream = as_any(self).stream(input, _with_content_blocks(config), **options)
-            return GraphRunStream(iter(stream), mux)
+            return GraphRunStream(_v3_parts(iter(stream)), mux)
         raise NotImplementedError(
             f"stream_events(version={version!r}) is not supported. "
             "Use astream_events() for v1/v2, or stream_events(version='v3') "
@@ -200,7 +233,7 @@ class _EventStreams:
 
         async def started() -> Any:
             parts = as_any(self).astream(input, _with_content_blocks(config), **options)
-            return AsyncGraphRunStream(parts.__aiter__(), mux)
+            return AsyncGraphRunStream(_av3_parts(parts.__aiter__()), mux)
 
         return started()
 

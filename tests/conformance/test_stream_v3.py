@@ -481,3 +481,28 @@ def test_main_log_of_a_model_call() -> None:
     lg, fc = both(run)
     assert fc == lg
     assert lg[0][0][0]["event"] == "message-start"
+
+
+def test_tool_messages_a_node_returns_stay_off_the_messages_events() -> None:
+    from langchain_core.messages import AIMessage, ToolMessage
+
+    def run(lib: SimpleNamespace) -> Any:
+        def node(state: Any) -> dict[str, Any]:
+            return {
+                "messages": [ToolMessage("r", tool_call_id="c1", id="t1"), AIMessage("x", id="a1")]
+            }
+
+        stream = _messages_graph(lib, node).stream_events({"messages": "hi"}, version="v3")
+        return [event["params"]["data"][0].id for event in stream if event["method"] == "messages"]
+
+    lg, fc = both(run)
+    assert fc == lg
+    assert lg[0] == ["a1"]
+
+
+def test_no_beta_warning() -> None:
+    """Pinned difference: LangGraph warns that its v3 run streams are a beta API."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        nested(api("flowc")).stream_events(START_STATE, version="v3")
+    assert [w.category.__name__ for w in caught] == []
