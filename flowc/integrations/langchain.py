@@ -215,10 +215,15 @@ class ContentBlockMessagesHandler(StreamMessagesHandler, _V2StreamingCallbackHan
 
 
 def _content_blocks(task: Task) -> bool:
-    run = task.run
-    while run.parent is not None:
+    # the nearest run that says: a v1 run inside a node of a v3 run turns it off
+    run: Any = task.run
+    while True:
+        configurable = run.config.get("configurable") or {}
+        if CONTENT_BLOCK_EVENTS in configurable:
+            return bool(configurable[CONTENT_BLOCK_EVENTS])
+        if run.parent is None:
+            return False
         run = run.parent.run
-    return bool((run.config.get("configurable") or {}).get(CONTENT_BLOCK_EVENTS))
 
 
 def _root_callbacks(task: Task) -> Any:
