@@ -506,3 +506,31 @@ def test_no_beta_warning() -> None:
         warnings.simplefilter("always")
         nested(api("flowc")).stream_events(START_STATE, version="v3")
     assert [w.category.__name__ for w in caught] == []
+
+
+def test_a_v1_stream_inside_a_v3_run_gets_token_chunks() -> None:
+    """A node of a v3 run that streams another graph's ``messages`` (v1) gets token chunks,
+    as on LangGraph. Pinned difference: flowc's stream then also gives the whole reply."""
+    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+
+    class Outer(TypedDict, total=False):
+        kinds: list[str]
+
+    def run(lib: SimpleNamespace) -> Any:
+        model = GenericFakeChatModel(messages=iter(["nested legacy path"]))
+
+        def call(state: Any) -> dict[str, Any]:
+            return {"messages": model.invoke(state["messages"])}
+
+        inner = _messages_graph(lib, call)
+
+        def outer(state: Outer, config: Any) -> dict[str, Any]:
+            parts = list(inner.stream({"messages": "hi"}, config, stream_mode="messages"))
+            return {"kinds": [type(payload).__name__ for payload, _ in parts]}
+
+        graph = lib.StateGraph(Outer).add_node("o", outer).add_edge(lib.START, "o").compile()
+        return graph.stream_events({}, version="v3").output
+
+    lg, fc = both(run)
+    assert lg[0] == {"kinds": ["AIMessageChunk"] * 5}
+    assert fc[0] == {"kinds": ["AIMessageChunk"] * 5 + ["AIMessage"]}
