@@ -18,6 +18,7 @@ from types import SimpleNamespace
 from typing import Annotated, Any
 
 import pytest
+from langchain_core.runnables import RunnableConfig
 from typing_extensions import TypedDict
 
 from .oracle import normalize
@@ -43,6 +44,10 @@ def api(impl: str) -> SimpleNamespace:
         stream=stream,
         transformers=transformers,
     )
+
+
+class Outer(TypedDict, total=False):
+    kinds: list[str]
 
 
 class State(TypedDict):
@@ -513,9 +518,6 @@ def test_a_v1_stream_inside_a_v3_run_gets_token_chunks() -> None:
     as on LangGraph. Pinned difference: flowc's stream then also gives the whole reply."""
     from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 
-    class Outer(TypedDict, total=False):
-        kinds: list[str]
-
     def run(lib: SimpleNamespace) -> Any:
         model = GenericFakeChatModel(messages=iter(["nested legacy path"]))
 
@@ -524,7 +526,7 @@ def test_a_v1_stream_inside_a_v3_run_gets_token_chunks() -> None:
 
         inner = _messages_graph(lib, call)
 
-        def outer(state: Outer, config: Any) -> dict[str, Any]:
+        def outer(state: Outer, config: RunnableConfig) -> dict[str, Any]:
             parts = list(inner.stream({"messages": "hi"}, config, stream_mode="messages"))
             return {"kinds": [type(payload).__name__ for payload, _ in parts]}
 
