@@ -62,10 +62,6 @@ def test_default_node_policies_flowc_lacks_fail_at_set_node_defaults() -> None:
     ("kwargs", "message"),
     [
         ({"store": object()}, "`store=` takes a store; a object has no `batch`"),
-        (
-            {"transformers": [object]},
-            "stream transformers (`transformers=`) are not supported by flowc yet",
-        ),
     ],
 )
 def test_compile_options_fail_at_compile(kwargs: dict[str, Any], message: str) -> None:

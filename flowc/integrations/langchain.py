@@ -29,9 +29,10 @@ from langchain_core.callbacks import BaseCallbackHandler, BaseCallbackManager, C
 from langchain_core.messages import BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, LLMResult
 from langchain_core.runnables.config import var_child_runnable_config
+from langchain_core.tracers._streaming import _V2StreamingCallbackHandler
 
 from flowc.runtime import messages
-from flowc.runtime.events import MessageMetadata
+from flowc.runtime.events import MessageMetadata, MessagesEvent
 from flowc.runtime.run import current_task
 
 if TYPE_CHECKING:
@@ -39,9 +40,13 @@ if TYPE_CHECKING:
 
     from flowc.runtime.run import Task
 
-__all__ = ["NOSTREAM", "StreamMessagesHandler", "task_context"]
+__all__ = ["CONTENT_BLOCK_EVENTS", "NOSTREAM", "StreamMessagesHandler", "task_context"]
 
 T = TypeVar("T")
+
+CONTENT_BLOCK_EVENTS: Final = "__pregel_stream_messages_v2"
+"""A ``configurable`` key (LangGraph's): the run streams chat models' content-block events
+(``message-start``...) instead of their token chunks, as LangGraph's v3 event streams ask."""
 
 NOSTREAM: Final = "nostream"
 """A model tagged with this is not streamed (its reply still is, once, if the node returns it)."""
@@ -146,6 +151,81 @@ class StreamMessagesHandler(BaseCallbackHandler):
         self.metadata.pop(run_id, None)
 
 
+class ContentBlockMessagesHandler(StreamMessagesHandler, _V2StreamingCallbackHandler):
+    """Streams a task's chat-model calls as LangChain's content-block events.
+
+    Being a ``_V2StreamingCallbackHandler`` makes LangChain's ``invoke`` report
+    ``on_stream_event`` instead of tokens; each event is streamed as the ``messages``
+    payload, with the model run's id added to its metadata (``run_id``). A streamed
+    reply's id counts as streamed, so the node returning it does not stream it again.
+    """
+
+    def __init__(self, task: Task) -> None:
+        super().__init__(task)
+        self._streamed: set[UUID] = set()
+
+    def on_llm_new_token(
+        self, token: Any, *, chunk: Any = None, run_id: UUID, **kwargs: Any
+    ) -> Any:
+        """Token chunks are not streamed (a node's own ``model.stream()`` reports them)."""
+
+    def on_stream_event(
+        self,
+        event: Any,
+        *,
+        run_id: UUID,
+        parent_run_id: UUID | None = None,
+        tags: list[str] | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """Stream one content-block event of a model call."""
+        meta = self.metadata.get(run_id)
+        task = messages.streaming_task(self.task)
+        if meta is None or task is None:
+            return
+        if event.get("event") == "message-start":
+            self._streamed.add(run_id)
+            if event.get("message_id"):
+                cast(messages.MessageStream, task.run.message_stream).add(event["message_id"])
+        tagged = cast(MessageMetadata, {**meta, "run_id": str(run_id)})
+        task.emit(MessagesEvent(event, tagged, task.run.ns))
+
+    def on_llm_end(self, response: LLMResult, *, run_id: UUID, **kwargs: Any) -> Any:
+        """Stream the whole reply unless its events were streamed."""
+        if run_id not in self._streamed:
+            super().on_llm_end(response, run_id=run_id, **kwargs)
+            return
+        self._streamed.discard(run_id)
+        self.metadata.pop(run_id, None)
+        task = messages.streaming_task(self.task)
+        generation = (
+            response.generations[0][0] if response.generations and response.generations[0] else None
+        )
+        if task is not None and isinstance(generation, ChatGeneration):
+            if generation.message.id is None:
+                import uuid
+
+                generation.message.id = str(uuid.uuid4())
+            cast(messages.MessageStream, task.run.message_stream).add(generation.message.id)
+
+    def on_llm_error(self, error: BaseException, *, run_id: UUID, **kwargs: Any) -> Any:
+        """Forget the failed call."""
+        self._streamed.discard(run_id)
+        super().on_llm_error(error, run_id=run_id, **kwargs)
+
+
+def _content_blocks(task: Task) -> bool:
+    # the nearest run that says: a v1 run inside a node of a v3 run turns it off
+    run: Any = task.run
+    while True:
+        configurable = run.config.get("configurable") or {}
+        if CONTENT_BLOCK_EVENTS in configurable:
+            return bool(configurable[CONTENT_BLOCK_EVENTS])
+        if run.parent is None:
+            return False
+        run = run.parent.run
+
+
 def _root_callbacks(task: Task) -> Any:
     run = task.run
     while run.parent is not None:
@@ -191,7 +271,8 @@ def task_context(task: Task) -> Iterator[Mapping[str, Any]]:
     Yields the node config's ``callbacks``, so that a node that passes its
     ``config`` to a model explicitly streams the same way.
     """
-    manager = _callback_manager(task, StreamMessagesHandler(task))
+    handler_cls = ContentBlockMessagesHandler if _content_blocks(task) else StreamMessagesHandler
+    manager = _callback_manager(task, handler_cls(task))
     config = cast("RunnableConfig", dict(task.node_config()))
     config["callbacks"] = manager
     token = var_child_runnable_config.set(config)

@@ -79,12 +79,8 @@ def _refuse_what_is_no_saver(checkpointer: Any) -> None:
 _STORE_METHODS = ("batch", "abatch", "get", "put", "search")
 """What nodes and tools call on a store (LangGraph's ``BaseStore``)."""
 
-_COMPILE_OPTIONS: dict[str, tuple[str, str]] = {
-    "transformers": (
-        "stream transformers (`transformers=`) are not supported by flowc yet",
-        "compile without `transformers`",
-    ),
-}
+_COMPILE_OPTIONS: dict[str, tuple[str, str]] = {}
+"""``compile`` options flowc refuses: the sentence and the hint of each (none at present)."""
 
 _RENAMED_SCHEMAS = (
     ("input", "input_schema", "V05"),
@@ -525,16 +521,7 @@ class StateGraph(_Recording, Generic[StateT]):
 
         _refuse_what_is_no_saver(checkpointer)
         span = call_site()
-        given = {
-            "transformers": bool(transformers),
-        }
-        problems = [
-            Diagnostic.error(
-                UNSUPPORTED, _COMPILE_OPTIONS[option][0], span, _COMPILE_OPTIONS[option][1]
-            )
-            for option, asked in given.items()
-            if asked
-        ]
+        problems: list[Diagnostic] = []
         if store is not None:
             missing = [m for m in _STORE_METHODS if not callable(getattr(store, m, None))]
             if missing:
@@ -567,6 +554,7 @@ class StateGraph(_Recording, Generic[StateT]):
             interrupt_before=interrupt_before,
             interrupt_after=interrupt_after,
             debug=debug,
+            stream_transformers=transformers,
         )
 
 

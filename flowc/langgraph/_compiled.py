@@ -121,6 +121,7 @@ class CompiledStateGraph(_CompiledApi, _ThreadState, _Composing, _EventStreams):
         interrupt_before: Any = None,
         interrupt_after: Any = None,
         debug: bool = False,
+        stream_transformers: Sequence[Any] | None = None,
     ) -> None:
         register_as_runnable(type(self))
         self.module = module
@@ -157,6 +158,9 @@ class CompiledStateGraph(_CompiledApi, _ThreadState, _Composing, _EventStreams):
         """The nodes a run stops before (``("*",)``: every node), unless a call names others."""
         self.interrupt_after_nodes = _nodes(interrupt_after)
         """The nodes a run stops after, unless a call names others."""
+        self.stream_transformers: tuple[Any, ...] = tuple(stream_transformers or ())
+        """The transformer factories of every ``stream_events(version="v3")`` run
+        (``compile(transformers=...)``), after the built-in ones."""
 
     def _input(self, input: Any) -> Any:
         if type(input).__name__ == "Command":
@@ -321,6 +325,7 @@ class CompiledStateGraph(_CompiledApi, _ThreadState, _Composing, _EventStreams):
             version: ``"v1"``'s chunk shapes, or ``"v2"``'s stream parts
                 (``{"type", "ns", "data"}`` dicts).
         """
+        config = _content_blocks_for(config, version)
         call = _StreamCall(input, config, stream_mode, subgraphs, version, options)
         printing = self._printing(options)
         if printing:
@@ -358,6 +363,7 @@ class CompiledStateGraph(_CompiledApi, _ThreadState, _Composing, _EventStreams):
         **options: Any,
     ) -> AsyncIterator[Any]:
         """Async twin of :meth:`stream`."""
+        config = _content_blocks_for(config, version)
         call = _StreamCall(input, config, stream_mode, subgraphs, version, options)
         printing = self._printing(options)
         if printing:
@@ -535,3 +541,15 @@ def _own_thread(config: Mapping[str, Any] | None) -> bool:
     if not any(configurable.get(key) for key in _COORDINATES):
         return False
     return bool(configurable.get("checkpoint_ns") != task.checkpoint_ns)
+
+
+_CONTENT_BLOCKS = "__pregel_stream_messages_v2"
+
+
+def _content_blocks_for(config: Mapping[str, Any] | None, version: str) -> Mapping[str, Any] | None:
+    """``config`` for a run of this ``version``: as LangGraph's, only a v2 stream asks chat
+    models for content-block events (a v1 stream in a node of a v3 run gets token chunks)."""
+    configurable = (config or {}).get("configurable") or {}
+    if version == "v2" or not configurable.get(_CONTENT_BLOCKS):
+        return config
+    return {**(config or {}), "configurable": {**configurable, _CONTENT_BLOCKS: False}}
