@@ -12,6 +12,7 @@ import re
 from typing import Annotated, Any, Literal, TypedDict
 
 import langgraph.types as lgtypes
+import pydantic
 import pytest
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.config import get_store as langgraph_get_store
@@ -94,17 +95,18 @@ class Answer(TypedDict):
     n: int
 
 
-def test_managed_values_in_the_state_fail_at_compile() -> None:
-    class Managed(TypedDict):
+def test_managed_values_in_a_pydantic_state_fail_at_compile() -> None:
+    class Managed(pydantic.BaseModel):
         n: int
         remaining_steps: RemainingSteps
 
     builder = StateGraph(Managed).add_node("node", lambda state: None).add_edge(START, "node")
     (diag,) = compile_error(builder)
-    assert diag[:2] == (
+    assert diag == (
         "E601",
-        "state field `remaining_steps` uses LangGraph's `RemainingStepsManager` (a managed value or channel), "
-        "which flowc does not support yet",
+        "state field `remaining_steps` is a managed value (`RemainingStepsManager`), which flowc "
+        "supports in a TypedDict state only (`RemainingSteps`, `IsLastStep`)",
+        "make the state a TypedDict, or read flowc.runtime.remaining_steps() in the node",
     )
 
 

@@ -287,7 +287,7 @@ def test_workers_grow_to_a_cap_and_no_further() -> None:
     consumer.start()
     try:
         # four nodes run (and wait for GO); the other 46 are queued, with no worker started for them
-        assert _wait_for(lambda: pool.stats().running == 4)
+        assert _wait_for(lambda: pool.stats().running == 4 and _running == 4)
         assert pool.stats() == pool.PoolStats(workers=4, idle=0, running=4, queued=WIDTH - 4)
     finally:
         GO.set()

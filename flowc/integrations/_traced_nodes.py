@@ -107,8 +107,9 @@ def picked(goto: Any, path_map: Mapping[Hashable, str] | None) -> Any:
 def traced_node(node: Node, plan: Plan) -> Node:
     """A copy of ``node`` that records its output and reports its routers (see the module)."""
     traced = copy.copy(node)
-    if node.subgraph is None:
-        # a subgraph node's output is its graph's, which the graph's run records
+    if node.stream is None:
+        # a subgraph node's output is its graph's, which the graph's run records (a function
+        # that runs a graph has that graph's state, not its output: ``node.subgraph``)
         _record_outputs(traced, node)
     if node.route is not None:
         traced.route = _traced_route(node.route, *router_of(node.route, plan, node.name))

@@ -26,6 +26,8 @@ def _reset() -> Iterator[None]:
     g.reset()
     yield
     g.HOLD.set()  # a failed test must not leave nodes waiting for their patience
+    # and the next test's recorders must not hear this test's nodes let go late
+    _wait_until(lambda: len(g.LET_GO) >= len(g.HELD))
 
 
 def _in_thread(target: Any) -> threading.Thread:
