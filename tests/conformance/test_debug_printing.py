@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import functools
 import re
 from typing import Any
 
 import pytest
 
-from .oracle import normalize
+from .oracle import agreeing, normalize
 from .test_dropin import inputs, load
 
 pytestmark = pytest.mark.conformance
@@ -58,6 +59,27 @@ CALLS: list[tuple[str, dict[str, Any]]] = [
 ]
 
 
+def _outcomes(
+    stem: str,
+    impl: str,
+    where: str,
+    how: str,
+    kwargs: dict[str, Any],
+    capsys: pytest.CaptureFixture[str],
+) -> list[tuple[str, str, Any]]:
+    """Each graph's and input's printed text and normalised chunks or result, in one build."""
+    outcomes = []
+    module = load(stem, impl)
+    for name in module.GRAPHS:
+        graph = getattr(module, name)
+        if where == "compiled":
+            graph = graph.builder.compile(debug=True, name=graph.name)
+        for input in inputs(module, name):
+            result = normalize([_run(graph, input, how, kwargs)])
+            outcomes.append((name, _text(capsys.readouterr().out), result))
+    return outcomes
+
+
 @pytest.mark.parametrize("stem", STEMS)
 @pytest.mark.parametrize("how", ["stream", "astream", "invoke", "ainvoke"])
 def test_printed_text_and_chunks_are_langgraphs(
@@ -68,16 +90,8 @@ def test_printed_text_and_chunks_are_langgraphs(
             if isinstance(kwargs.get("stream_mode"), list | tuple):
                 continue
             kwargs = {k: v for k, v in kwargs.items() if k != "subgraphs"}
-        outcomes = []
-        for impl in ("langgraph", "flowc"):
-            module = load(stem, impl)
-            for name in module.GRAPHS:
-                graph = getattr(module, name)
-                if where == "compiled":
-                    graph = graph.builder.compile(debug=True, name=graph.name)
-                for input in inputs(module, name):
-                    result = normalize([_run(graph, input, how, kwargs)])
-                    outcomes.append((name, _text(capsys.readouterr().out), result))
-        half = len(outcomes) // 2
-        for expected, actual in zip(outcomes[:half], outcomes[half:], strict=True):
-            assert actual == expected, f"{stem} {how} {where} {kwargs}"
+        actual = _outcomes(stem, "flowc", where, how, kwargs, capsys)
+        langgraph = functools.partial(_outcomes, stem, "langgraph", where, how, kwargs, capsys)
+        expected = agreeing(langgraph, actual)
+        for expected_one, actual_one in zip(expected, actual, strict=True):
+            assert actual_one == expected_one, f"{stem} {how} {where} {kwargs}"

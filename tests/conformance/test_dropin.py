@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from .oracle import MODE_ARGS, MODES, collect, concurrent_runs_apart, normalize
+from .oracle import MODE_ARGS, MODES, agreeing, collect, concurrent_runs_apart, normalize
 
 pytestmark = pytest.mark.conformance
 
@@ -118,22 +118,25 @@ def run_both(
     Each build runs on its own module's input: a dataclass or pydantic input is
     an instance of that module's state class.
     """
-    out = []
-    for impl in ("langgraph", "flowc"):
-        module = load(stem, impl)
-        input = copy.deepcopy(inputs(module, name)[index])
-        context = context_of(module, name)
-        items = collect(
-            getattr(module, name),
-            input,
-            config=copy.deepcopy(config),
-            context=context,
-            **kwargs,
-        )
-        if getattr(module, "CONCURRENT_SUBGRAPH_RUNS", False):
-            items = concurrent_runs_apart(items)
-        out.append(normalize(items))
-    return out[0], out[1]
+    actual = run_one(stem, "flowc", name, index, config, **kwargs)
+    expected = agreeing(lambda: run_one(stem, "langgraph", name, index, config, **kwargs), actual)
+    return expected, actual
+
+
+def run_one(stem: str, impl: str, name: str, index: int, config: Any, **kwargs: Any) -> list[Any]:
+    """Normalised chunks of one build (``"langgraph"`` or ``"flowc"``) of one graph."""
+    module = load(stem, impl)
+    input = copy.deepcopy(inputs(module, name)[index])
+    items = collect(
+        getattr(module, name),
+        input,
+        config=copy.deepcopy(config),
+        context=context_of(module, name),
+        **kwargs,
+    )
+    if getattr(module, "CONCURRENT_SUBGRAPH_RUNS", False):
+        items = concurrent_runs_apart(items)
+    return normalize(items)
 
 
 def _compare(

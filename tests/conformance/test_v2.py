@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import functools
 import warnings
 from typing import Any
 
@@ -20,13 +21,13 @@ import pytest
 from ..conftest import SPECS
 from .oracle import (
     MODES,
+    agreeing,
     assert_conforms,
     build_pair,
     collect,
-    concurrent_runs_apart,
     normalize,
 )
-from .test_dropin import cases, graph_files, inputs, key_order, load
+from .test_dropin import cases, graph_files, inputs, key_order, load, run_one
 
 pytestmark = pytest.mark.conformance
 
@@ -47,17 +48,11 @@ V2_MODE_ARGS: list[Any] = [
 def _run_both(
     stem: str, name: str, index: int, config: Any, **kwargs: Any
 ) -> tuple[list[Any], list[Any]]:
-    out = []
-    for impl in ("langgraph", "flowc"):
-        module = load(stem, impl)
-        input = copy.deepcopy(inputs(module, name)[index])
-        items = collect(
-            getattr(module, name), input, config=copy.deepcopy(config), version="v2", **kwargs
-        )
-        if getattr(module, "CONCURRENT_SUBGRAPH_RUNS", False):
-            items = concurrent_runs_apart(items)
-        out.append(normalize(items))
-    return out[0], out[1]
+    actual = run_one(stem, "flowc", name, index, config, version="v2", **kwargs)
+    langgraph = functools.partial(
+        run_one, stem, "langgraph", name, index, config, version="v2", **kwargs
+    )
+    return agreeing(langgraph, actual), actual
 
 
 CASES = [
