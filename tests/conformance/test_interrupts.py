@@ -188,7 +188,42 @@ def test_a_script_streams_and_keeps_what_langgraph_does(
             run_script(want, script_of["langgraph"], mode, subgraphs, use_async, thread)
         )
         actual = normalize(run_script(got, script_of["flowc"], mode, subgraphs, use_async, thread))
+        for _ in range(_RACE_TRIES):
+            if actual == expected:
+                break
+            # parallel tasks whose sleeps order them can still swap on a loaded machine (on
+            # either side): both run again, each on a new saver, so the thread starts empty
+            expected = normalize(
+                run_script(
+                    _fresh(stem, "langgraph", "langgraph", name),
+                    script_of["langgraph"],
+                    mode,
+                    subgraphs,
+                    use_async,
+                    thread,
+                )
+            )
+            actual = normalize(
+                run_script(
+                    _fresh(stem, "flowc", saver, name),
+                    script_of["flowc"],
+                    mode,
+                    subgraphs,
+                    use_async,
+                    thread,
+                )
+            )
         _assert_same(actual, expected, f"{stem}.{name} stream_mode={mode!r}")
+
+
+_RACE_TRIES = 3
+"""Reruns of a script whose outcome differs, before the difference counts."""
+
+
+def _fresh(stem: str, impl: str, saver: str, name: str) -> Any:
+    """Graph ``name`` compiled again, on a saver of its own."""
+    builder, options = load(stem, impl).GRAPHS[name]
+    return builder.compile(checkpointer=SAVERS[saver](), **options)
 
 
 @pytest.mark.parametrize("version", ["v1", "v2"])
