@@ -26,8 +26,9 @@ def _reset() -> Iterator[None]:
     g.reset()
     yield
     g.HOLD.set()  # a failed test must not leave nodes waiting for their patience
-    # and the next test's recorders must not hear this test's nodes let go late
-    _wait_until(lambda: len(g.LET_GO) >= len(g.HELD))
+    # and the next test's recorders must not hear this test's nodes (one that starts late,
+    # on a loaded machine, would count as the next test's) start or let go late
+    _wait_until(lambda: len(g.LET_GO) >= len(g.HELD) and pool.stats()[2:] == (0, 0))
 
 
 def _in_thread(target: Any) -> threading.Thread:
