@@ -150,6 +150,9 @@ def _root_task(payload: Any) -> Any:
 def _root_data(mode: str, data: Any) -> Any:
     """A chunk's data of a root-state graph: the value where flowc has its one key."""
     if mode == "values":
+        if isinstance(data, dict) and _INTERRUPT in data:
+            # LangGraph's values chunk of an interrupt holds the interrupts alone
+            return {_INTERRUPT: data[_INTERRUPT]}
         return _root_value(data)
     if mode == "updates" and isinstance(data, dict):
         return {
@@ -165,6 +168,14 @@ def _root_data(mode: str, data: Any) -> Any:
     return data
 
 
+def _root_part_data(part: Any) -> Any:
+    """A v2 part's data of a root-state graph. LangGraph's values part of an interrupt has
+    ``{}`` for its data (a TypedDict state's has the values)."""
+    if part["type"] == "values" and part.get("interrupts"):
+        return {}
+    return _root_data(part["type"], part["data"])
+
+
 def _root_chunks(
     chunks: Iterator[Any], stream_mode: Any, version: str, subgraphs: bool
 ) -> Iterator[Any]:
@@ -177,7 +188,7 @@ def _root_chunks(
     untag = isinstance(stream_mode, tuple)
     for chunk in chunks:
         if version == "v2":
-            yield {**chunk, "data": _root_data(chunk["type"], chunk["data"])}
+            yield {**chunk, "data": _root_part_data(chunk)}
         elif subgraphs and isinstance(single, str):
             yield (chunk[0], _root_data(single, chunk[1]))
         elif subgraphs:

@@ -8,7 +8,8 @@ from typing import Any, NamedTuple
 
 from flowc.runtime._sansio import drive_async, drive_sync
 
-from ._chunks import _root_result, _root_value
+from ._chunks import _root_value
+from ._roots import ROOT, _rooted
 
 
 class PregelTask(NamedTuple):
@@ -71,7 +72,7 @@ def _langgraph_snapshot(state: Any, root: bool = False) -> StateSnapshot:
                 t.error,
                 t.interrupts,
                 t.state if isinstance(t.state, dict | None) else _langgraph_snapshot(t.state),
-                _root_result(t.result) if root else t.result,
+                _root_snapshot_result(t.result) if root else t.result,
             )
             for t in state.tasks
         ),
@@ -79,9 +80,28 @@ def _langgraph_snapshot(state: Any, root: bool = False) -> StateSnapshot:
     )
 
 
-def _updates(supersteps: Sequence[Sequence[Any]]) -> list[list[Any]]:
-    """LangGraph's ``StateUpdate``s (named tuples) or plain tuples, as plain tuples."""
-    return [[tuple(update) for update in updates] for updates in supersteps]
+def _root_snapshot_result(result: Any) -> Any:
+    # LangGraph's snapshot of a root-state graph shows a task's write of the one channel
+    # bare (its output channel is a name, not a list), and None for a task that wrote none
+    if isinstance(result, dict):
+        return result.get(ROOT)
+    return result
+
+
+def _updates(supersteps: Sequence[Sequence[Any]], root: bool = False) -> list[list[Any]]:
+    """LangGraph's ``StateUpdate``s (named tuples) or plain tuples, as plain tuples.
+
+    ``root``: the graph's state is a root value, which flowc keeps under its one key.
+    """
+    return [[_rooted_update(tuple(update), root) for update in updates] for updates in supersteps]
+
+
+def _rooted_update(update: tuple[Any, ...], root: bool) -> tuple[Any, ...]:
+    if not root or not update or update[0] is None:
+        return update
+    values = update[0]
+    rooted = _rooted(values)
+    return (rooted if rooted is not values else {ROOT: values}, *update[1:])
 
 
 class _ThreadState:
@@ -193,7 +213,9 @@ class _ThreadState:
         saver = self._saver()
         from flowc.runtime import _state  # its savers' code imports asyncio
 
-        return _state.update_state(self.module.PLAN, saver, config, _updates(supersteps))
+        return _state.update_state(
+            self.module.PLAN, saver, config, _updates(supersteps, self._root)
+        )
 
     async def abulk_update_state(
         self, config: Mapping[str, Any], supersteps: Sequence[Sequence[Any]]
@@ -202,7 +224,9 @@ class _ThreadState:
         saver = self._saver()
         from flowc.runtime import _state  # its savers' code imports asyncio
 
-        return await _state.aupdate_state(self.module.PLAN, saver, config, _updates(supersteps))
+        return await _state.aupdate_state(
+            self.module.PLAN, saver, config, _updates(supersteps, self._root)
+        )
 
     def _snapshot(self, config: Mapping[str, Any], saved: Any, live: bool) -> StateSnapshot:
         """The snapshot of a stored checkpoint, as LangGraph makes it (see :func:`_state.snapshot`)."""

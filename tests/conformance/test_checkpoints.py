@@ -89,11 +89,32 @@ def parallel(builder: type[Any]) -> Any:
     return graph
 
 
+def grow(state: list[str]) -> list[str]:
+    return [f"{len(state)}"]
+
+
+def quiet(state: list[str]) -> None:
+    return None
+
+
+def root_list(builder: type[Any]) -> Any:
+    # a root state: snapshots show a task's write of the one value bare, and None for none
+    graph = builder(Annotated[list, operator.add])
+    graph.add_node("grow", grow)
+    graph.add_node("quiet", quiet)
+    graph.add_node("again", grow)
+    graph.add_edge("__start__", "grow")
+    graph.add_edge("grow", "quiet")
+    graph.add_edge("quiet", "again")
+    return graph
+
+
 GRAPHS: dict[str, tuple[Callable[[type[Any]], Any], list[Any]]] = {
     "chain": (chain, [{"topic": "cats"}, {"topic": "dogs"}]),
     "parallel": (parallel, [{"topic": "x"}, {"topic": "y"}]),
     # the second run fails midway; the third starts from the state the failure left
     "error_midway": (chain, [{"topic": "cats"}, {"topic": "boom"}, {"topic": "owls"}]),
+    "root_list": (root_list, [["a"], ["b"]]),
 }
 
 STREAM_MODES: list[Any] = [
