@@ -509,6 +509,24 @@ def agreeing(run_langgraph: Callable[[], _T], actual: _T, tries: int = 5) -> _T:
     return expected
 
 
+def both_agreeing(
+    run_langgraph: Callable[[], _T], run_flowc: Callable[[], _T], tries: int = 3
+) -> tuple[_T, _T]:
+    """``(actual, expected)``: flowc's and LangGraph's outcomes, both run again (``tries``
+    times at most) while they differ.
+
+    Parallel tasks run on threads on both sides: which of two tasks that finish together
+    comes first is a race on each. Each call must build its graph afresh (a new saver, so a
+    thread starts empty).
+    """
+    expected, actual = run_langgraph(), run_flowc()
+    for _ in range(tries - 1):
+        if actual == expected:
+            break
+        expected, actual = run_langgraph(), run_flowc()
+    return actual, expected
+
+
 def _strip_ns(item: Any) -> Any:
     if isinstance(item, dict) and "ns" in item:
         return {k: v for k, v in item.items() if k != "ns"}

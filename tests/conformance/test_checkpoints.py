@@ -27,7 +27,7 @@ from langgraph.graph import StateGraph as LangGraphStateGraph
 from flowc.langgraph import StateGraph as FlowcStateGraph
 from flowc.savers.memory import InMemorySaver as FlowcSaver
 
-from .oracle import _key_order, normalize
+from .oracle import _key_order, both_agreeing, normalize
 
 pytestmark = pytest.mark.conformance
 
@@ -178,21 +178,23 @@ def test_a_thread_streams_and_keeps_what_langgraph_does(
     name: str, saver: str, stream_mode: Any, use_async: bool
 ) -> None:
     build, inputs = GRAPHS[name]
-    expected = normalize(
-        run_thread(
-            build(LangGraphStateGraph).compile(checkpointer=LangGraphSaver()),
-            inputs,
-            stream_mode,
-            use_async,
-        )
-    )
-    actual = normalize(
-        run_thread(
-            build(FlowcStateGraph).compile(checkpointer=SAVERS[saver]()),
-            inputs,
-            stream_mode,
-            use_async,
-        )
+    actual, expected = both_agreeing(
+        lambda: normalize(
+            run_thread(
+                build(LangGraphStateGraph).compile(checkpointer=LangGraphSaver()),
+                inputs,
+                stream_mode,
+                use_async,
+            )
+        ),
+        lambda: normalize(
+            run_thread(
+                build(FlowcStateGraph).compile(checkpointer=SAVERS[saver]()),
+                inputs,
+                stream_mode,
+                use_async,
+            )
+        ),
     )
     assert actual == expected
     for got, want in zip(actual, expected, strict=True):

@@ -53,7 +53,13 @@ def _needs_llm(graph: CheckedGraph) -> bool:
 
 # graphs that interrupt or fan out with Sends, which this file's LangGraph twins do not
 # build: tests/conformance/test_typed_dynamic.py compares them with LangGraph's
-DYNAMIC = {"approval", "mapreduce", "review_batch", "subgraph_approval", "subgraph_approval_child"}  # the child as the subgraph of subgraph_approval
+DYNAMIC = {
+    "approval",
+    "mapreduce",
+    "review_batch",
+    "subgraph_approval",
+    "subgraph_approval_child",
+}  # the child as the subgraph of subgraph_approval
 # graphs whose node policies, run context, error handler or input and output schemas this
 # file's LangGraph twins do not build: each has a conformance file of its own
 # (test_spec_<name>.py)

@@ -9,14 +9,14 @@ them, and a node's write of one is dropped. One difference is pinned: a `tasks` 
 
 import sys
 import types
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any, NotRequired
 
 import pytest
 from typing_extensions import TypedDict
 
-from .oracle import MODE_ARGS, collect, normalize
+from .oracle import MODE_ARGS, both_agreeing, collect, normalize
 from .test_dropin import swap_imports
 
 pytestmark = pytest.mark.conformance
@@ -72,8 +72,10 @@ def test_managed_values_stream_as_in_langgraph(name: str, use_async: bool) -> No
         if _shows_tasks(mode):
             continue
         for subgraphs in (False, True):
-            expected = _runs("langgraph", name, mode, use_async, subgraphs)
-            actual = _runs("flowc", name, mode, use_async, subgraphs)
+            actual, expected = both_agreeing(
+                partial(_runs, "langgraph", name, mode, use_async, subgraphs),
+                partial(_runs, "flowc", name, mode, use_async, subgraphs),
+            )
             assert actual == expected, f"stream_mode={mode} subgraphs={subgraphs}"
 
 

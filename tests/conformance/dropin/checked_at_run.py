@@ -42,6 +42,7 @@ loop = (
     .compile()
 )
 
+
 def takes_nothing():
     return {"hello": "never"}
 

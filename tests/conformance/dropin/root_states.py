@@ -85,7 +85,6 @@ reduced = (
 )
 
 
-
 class Keyed(TypedDict):
     __root__: Annotated[list[str], operator.add]
 

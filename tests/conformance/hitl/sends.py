@@ -48,7 +48,6 @@ def approve_all(graph, config):
     return Command(resume={i.id: "ok" for i in graph.get_state(config).interrupts})
 
 
-
 def dispatch(state: State):
     return {"log": ["dispatch"]}
 

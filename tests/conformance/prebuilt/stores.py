@@ -96,7 +96,11 @@ def calls(*asked):
                 for i, (name, args) in enumerate(asked, 1)
             ],
         ),
-        AIMessage("", id="ai-2", tool_calls=[{"name": "read_notes", "args": {"topic": "x"}, "id": "call-9"}]),
+        AIMessage(
+            "",
+            id="ai-2",
+            tool_calls=[{"name": "read_notes", "args": {"topic": "x"}, "id": "call-9"}],
+        ),
         AIMessage("Done.", id="ai-3"),
     ]
 

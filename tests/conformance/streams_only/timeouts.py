@@ -104,6 +104,7 @@ node_run_timeout = timed(async_slow, 0.2, sibling=True)
 node_idle_timeout = timed(chatty, TimeoutPolicy(idle_timeout=0.2))
 node_retried = timed(late_once, 0.2, retry_policy=RetryPolicy(initial_interval=0.001, jitter=False))
 
+
 async def waits(state: State):
     await asyncio.sleep(0.3)
     return {"log": [f"waited for {state['topic']}"]}
