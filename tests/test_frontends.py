@@ -84,7 +84,7 @@ def test_breakpoints_read_alike_in_both_front_ends() -> None:
 
     text = (
         '[graph]\nname = "g"\ninterrupt_before = "*"\ninterrupt_after = ["a"]\n'
-        "[state.fields]\nx = \"int\"\n"
+        '[state.fields]\nx = "int"\n'
     )
     toml = load_toml(text, "g.toml")
     assert toml.spec is not None

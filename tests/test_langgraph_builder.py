@@ -509,9 +509,7 @@ def test_compile_lists_every_problem_at_the_users_line() -> None:
         f"{' ' * len(str(unknown))} |\n"
         f'{unknown} |     builder.add_edge("bump", "bmup")  # mark: unknown\n'
     ) in text
-    assert (
-        "error[E601]: `store=` takes a store; a object has no `batch`" in text
-    )
+    assert "error[E601]: `store=` takes a store; a object has no `batch`" in text
     assert text.endswith("found 2 errors")
 
 

@@ -82,7 +82,7 @@ EXPECTED: dict[str, list[str]] = {
     # flowc check proves the annotation's node exists and takes its argument type (E313, E314)
     "send_missing_node.py": [
         '11: error: Argument 1 to "Send" has incompatible type "Literal[\'wrok\']"; expected '
-        '"Literal[\'work\']"  [arg-type]',
+        "\"Literal['work']\"  [arg-type]",
     ],
     "send_wrong_payload.py": [
         '11: error: Missing key "item" for TypedDict "Job"  [typeddict-item]',

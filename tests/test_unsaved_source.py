@@ -99,5 +99,7 @@ def test_a_drop_in_builder_in_a_notebook_cell_shows_the_cells_line() -> None:
             namespace["builder"].compile()
     finally:
         linecache.cache.pop(filename, None)
-    assert f"{filename}:15:1: error[E104]: Found edge ending at unknown node `wirte`" in str(info.value)
+    assert f"{filename}:15:1: error[E104]: Found edge ending at unknown node `wirte`" in str(
+        info.value
+    )
     assert '15 | builder.add_edge(START, "wirte")' in str(info.value)

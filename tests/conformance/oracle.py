@@ -493,22 +493,6 @@ def concurrent_runs_apart(items: list[Any]) -> list[Any]:
     return out
 
 
-def agreeing(run_langgraph: Callable[[], _T], actual: _T, tries: int = 5) -> _T:
-    """What ``run_langgraph`` returns, run again (``tries`` times at most) while it differs
-    from flowc's ``actual``.
-
-    LangGraph runs parallel tasks on threads: under load, which of two tasks that start or
-    finish together comes first is a race on its side. flowc conforms when its outcome is
-    one LangGraph gives; the outcome returned is the last LangGraph gave when none was.
-    """
-    expected = run_langgraph()
-    for _ in range(tries - 1):
-        if expected == actual:
-            break
-        expected = run_langgraph()
-    return expected
-
-
 def both_agreeing(
     run_langgraph: Callable[[], _T], run_flowc: Callable[[], _T], tries: int = 3
 ) -> tuple[_T, _T]:

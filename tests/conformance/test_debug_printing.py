@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from .oracle import agreeing, normalize
+from .oracle import both_agreeing, normalize
 from .test_dropin import inputs, load
 
 pytestmark = pytest.mark.conformance
@@ -90,8 +90,9 @@ def test_printed_text_and_chunks_are_langgraphs(
             if isinstance(kwargs.get("stream_mode"), list | tuple):
                 continue
             kwargs = {k: v for k, v in kwargs.items() if k != "subgraphs"}
-        actual = _outcomes(stem, "flowc", where, how, kwargs, capsys)
-        langgraph = functools.partial(_outcomes, stem, "langgraph", where, how, kwargs, capsys)
-        expected = agreeing(langgraph, actual)
+        actual, expected = both_agreeing(
+            functools.partial(_outcomes, stem, "langgraph", where, how, kwargs, capsys),
+            functools.partial(_outcomes, stem, "flowc", where, how, kwargs, capsys),
+        )
         for expected_one, actual_one in zip(expected, actual, strict=True):
             assert actual_one == expected_one, f"{stem} {how} {where} {kwargs}"

@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from .oracle import MODE_ARGS, MODES, agreeing, collect, concurrent_runs_apart, normalize
+from .oracle import MODE_ARGS, MODES, both_agreeing, collect, concurrent_runs_apart, normalize
 
 pytestmark = pytest.mark.conformance
 
@@ -118,8 +118,10 @@ def run_both(
     Each build runs on its own module's input: a dataclass or pydantic input is
     an instance of that module's state class.
     """
-    actual = run_one(stem, "flowc", name, index, config, **kwargs)
-    expected = agreeing(lambda: run_one(stem, "langgraph", name, index, config, **kwargs), actual)
+    actual, expected = both_agreeing(
+        lambda: run_one(stem, "langgraph", name, index, config, **kwargs),
+        lambda: run_one(stem, "flowc", name, index, config, **kwargs),
+    )
     return expected, actual
 
 

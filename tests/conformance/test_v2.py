@@ -21,8 +21,8 @@ import pytest
 from ..conftest import SPECS
 from .oracle import (
     MODES,
-    agreeing,
     assert_conforms,
+    both_agreeing,
     build_pair,
     collect,
     normalize,
@@ -48,11 +48,11 @@ V2_MODE_ARGS: list[Any] = [
 def _run_both(
     stem: str, name: str, index: int, config: Any, **kwargs: Any
 ) -> tuple[list[Any], list[Any]]:
-    actual = run_one(stem, "flowc", name, index, config, version="v2", **kwargs)
-    langgraph = functools.partial(
-        run_one, stem, "langgraph", name, index, config, version="v2", **kwargs
+    actual, expected = both_agreeing(
+        functools.partial(run_one, stem, "langgraph", name, index, config, version="v2", **kwargs),
+        functools.partial(run_one, stem, "flowc", name, index, config, version="v2", **kwargs),
     )
-    return agreeing(langgraph, actual), actual
+    return expected, actual
 
 
 CASES = [

@@ -13,7 +13,7 @@ from typing import Annotated, Any, TypedDict
 
 from flowc import START, Graph, get_stream_writer
 
-PATIENCE = 10.0
+PATIENCE = 30.0
 """How long a held node waits for HOLD before it gives up (a broken test ends then)."""
 HOLD = threading.Event()
 """Set by a test to release the held nodes."""
