@@ -401,8 +401,9 @@ class Engine(OnThread):
                     if want_updates:
                         updated = node.updated
                         yield updated(node.name, update, ns)
-                    if want_tasks and task is not None:
-                        yield from run.task_result(task, update, None)
+                    if want_tasks:
+                        # a run that shows tasks gives every step one (``bare`` is false)
+                        yield from run.task_result(task, update, None)  # type: ignore[arg-type]
                     if want_values and update:
                         yield ValuesEvent(dict(values), ns)
                     if after is not None:
