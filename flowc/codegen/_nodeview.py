@@ -230,6 +230,9 @@ def _node_view(
         kwargs.append(f"joins={tuple(n.joins)!r}")
     if subgraph is None and not _may_stream(n):
         kwargs.append("streams=False")
+        if n.streams is False:
+            # declared, not proven: the node may still read its task (its config)
+            kwargs.append("reads_task=True")
     if subgraph is None and not n.is_async and not _may_block(n):
         kwargs.append("blocks=False")
     plan_entry = ", ".join([head, *kwargs]) + ")"

@@ -165,6 +165,9 @@ class Engine(OnThread):
         lone: Task | None = None
         # a live run's lone task hands its events to the loop here (a quiet one has none)
         held: list[Event] = [] if live else _NO_EVENTS
+        # a run that shows no task and streams nothing live calls a node that reads no task
+        # without one
+        bare = not want_tasks and not live
         ready: tuple[Node, ...] = ()
         pushes = _NO_PUSHES
         thread: Thread | None = None
@@ -277,53 +280,58 @@ class Engine(OnThread):
                     )
                 ):
                     node = ready[0]
-                    # one task and nothing to stream while it runs: call it right here,
-                    # through the one task object every such step of the run reuses
-                    task = lone
-                    if task is None:
-                        # in a live run, what a node runs here emits anyway (a node the analysis
-                        # took for quiet) comes out as the node ends: late, but never lost
-                        task = lone = self._lone = Task(
-                            run,
-                            node.name,
-                            step,
-                            node.triggers,
-                            held.append if live else ignore,
-                            node.metadata,
-                            node.tags,
-                        )
+                    plain = node.plain
+                    task: Task | None
+                    if bare and plain is not None and not node.reads_task:
+                        # a node proven quiet that takes the state alone reads no task: none
+                        # is made or renamed for it, and the context variable is left as it is
+                        # (an inactive task there stands for the run's parent, as between steps)
+                        task = None
+                        input_of = node.input
+                        inp = input_of(values)
                     else:
-                        if task.name != node.name:
-                            task.name = node.name
-                            task.triggers = node.triggers
-                            task.metadata = node.metadata
-                            task.tags = node.tags
-                        task.step = step
-                    # a callable in a slot is loaded, then called: Python 3.11 does not
-                    # specialise a method-style call of an instance attribute
-                    input_of = node.input
-                    inp = input_of(values)
-                    if want_tasks:
-                        yield from run.task_starts((task,), (inp,))
-                    # the context variable is set once for the reused task, which is active
-                    # only while its node runs: cheaper than setting it around every node
-                    if get_current() is not task:
-                        CURRENT_TASK.set(task)
-                    task.active = True
+                        # one task and nothing to stream while it runs: call it right here,
+                        # through the one task object every such step of the run reuses
+                        task = lone
+                        if task is None:
+                            # in a live run, what a node runs here emits anyway (a node the
+                            # analysis took for quiet) comes out as the node ends: late, but
+                            # never lost
+                            task = lone = self.new_lone(node, step, held.append if live else ignore)
+                        else:
+                            if task.name != node.name:
+                                task.name = node.name
+                                task.triggers = node.triggers
+                                task.metadata = node.metadata
+                                task.tags = node.tags
+                            task.step = step
+                        # a callable in a slot is loaded, then called: Python 3.11 does not
+                        # specialise a method-style call of an instance attribute
+                        input_of = node.input
+                        inp = input_of(values)
+                        if want_tasks:
+                            yield from run.task_starts((task,), (inp,))
+                        # the context variable is set once for the reused task, which is
+                        # active only while its node runs: cheaper than setting it around
+                        # every node
+                        if get_current() is not task:
+                            CURRENT_TASK.set(task)
+                        task.active = True
                     try:
-                        plain = node.plain
                         result: object
                         if plain is not None:
                             result = plain(inp)
-                        elif asynchronous and node.acall is not None:
-                            self.request = Request("await", node.acall(task, inp, values))
-                            result = yield None
-                        elif not asynchronous and node.stream is not None:
-                            # while it yields, the code running is the run's consumer
-                            task.active = False
-                            result = yield from node.stream(task, inp, values)
                         else:
-                            result = node.call(task, inp, values)
+                            assert task is not None  # only a plain node may run without one
+                            if asynchronous and node.acall is not None:
+                                self.request = Request("await", node.acall(task, inp, values))
+                                result = yield None
+                            elif not asynchronous and node.stream is not None:
+                                # while it yields, the code running is the run's consumer
+                                task.active = False
+                                result = yield from node.stream(task, inp, values)
+                            else:
+                                result = node.call(task, inp, values)
                         update: Writes
                         # the common case, a non-empty dict of state keys, needs no call
                         if type(result) is dict and result and node.keys.issuperset(result):
@@ -358,10 +366,15 @@ class Engine(OnThread):
                                 self, node, result, values, asynchronous
                             )
                     except BaseException as exc:
-                        task.active = False
+                        if task is not None:
+                            task.active = False
                         if type(exc).__name__ == "CancelledError":
                             exc = node_failure(node.name, exc, asynchronous)
-                        taken = self.taken(task, exc) if type(exc) is ParentCommand else None
+                        taken = (
+                            self.taken(task, exc)
+                            if task is not None and type(exc) is ParentCommand
+                            else None
+                        )
                         if taken is None:
                             if held:
                                 yield from held
@@ -371,7 +384,7 @@ class Engine(OnThread):
                                 # the task this graph runs in takes it
                                 if exc.receiver is None:
                                     exc.receiver = run.parent
-                            elif want_tasks and type(exc) is not GraphDrained:
+                            elif want_tasks and task is not None and type(exc) is not GraphDrained:
                                 # a subgraph's drain stops its task, which did not fail either
                                 yield from run.task_result(task, None, exc)
                             raise exc
@@ -380,7 +393,8 @@ class Engine(OnThread):
                         if update:
                             plan.apply(values, update)
                         after = None
-                    task.active = False
+                    if task is not None:
+                        task.active = False
                     if live and held:
                         yield from held
                         held.clear()
@@ -388,7 +402,8 @@ class Engine(OnThread):
                         updated = node.updated
                         yield updated(node.name, update, ns)
                     if want_tasks:
-                        yield from run.task_result(task, update, None)
+                        # a run that shows tasks gives every step one (``bare`` is false)
+                        yield from run.task_result(task, update, None)  # type: ignore[arg-type]
                     if want_values and update:
                         yield ValuesEvent(dict(values), ns)
                     if after is not None:

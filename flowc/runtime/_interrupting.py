@@ -35,13 +35,15 @@ class Interrupting(Supersteps):
 
         For a sync run on a thread whose superstep has one task and nothing that
         streams while it runs (the engine's lone-task path is not taken: the
-        task's writes are stored before they are applied): a worker's hand-off
-        would cost more than most nodes. Each task's :class:`Done` comes as
-        :meth:`Run.run_threads` gives it, and the error handlers the consumer
-        queues in ``more`` run after it, the same way.
+        task's writes are stored before they are applied), and for a superstep
+        whose tasks the compiler proved quiet and unable to wait: a worker's
+        hand-off would cost more than most nodes. Every task runs before the
+        first :class:`Done` comes (as on the pool, a task's failure does not stop
+        its siblings), in the superstep's order, as :meth:`Run.run_threads` gives
+        them, and the error handlers the consumer queues in ``more`` run after
+        them, the same way.
         """
-        for task, fn, args in jobs:
-            yield _work(task, fn, args)
+        yield from [_work(task, fn, args) for task, fn, args in jobs]
         while more:
             queued = list(more)
             more.clear()
@@ -164,13 +166,23 @@ class Interrupting(Supersteps):
     ) -> Generator[Event, None, None]:
         """Run a sync superstep's ``jobs``: their events, each outcome recorded as it comes.
 
-        A lone quiet task on a thread runs in the loop's thread (see ``run_here``), others on
-        the run's worker pool.
+        A lone quiet task on a thread, and a superstep whose tasks are all proven quiet and
+        unable to wait, run in the loop's thread (see ``run_here``), others on the run's
+        worker pool.
         """
         run = self.run
+        here = not live and self.timeout is None
+        if here and (thread is None or len(jobs) != 1):
+            # nothing such a task does can be seen to happen at once with its siblings:
+            # handing each to a worker would cost more than running them all
+            here = (
+                not run.wraps
+                and not self.plan.handling
+                and all(not node.streams and not node.blocks for node in self.running)
+            )
         ran = (
             self.run_here(jobs, self.rescues)
-            if thread is not None and len(jobs) == 1 and not live and self.timeout is None
+            if here
             else run.run_threads(jobs, self.timeout, self.rescues)
         )
         for item in ran:

@@ -62,6 +62,9 @@ class Node:
         joins: the indices of the plan's joins this node feeds.
         streams: the node may emit while it runs (the safe default); ``False``
             when the compiler proved it quiet.
+        reads_task: the node may read its task (``get_config()``, ``get_stream_writer()``,
+            a graph it runs): by default, what ``streams`` says; ``True`` for a node
+            declared quiet (the compiler proved nothing of it).
         blocks: the node's sync code (its function, its sync routers) may wait
             (the safe default); ``False`` when the compiler proved it cannot:
             then an async run may call it on the event loop's thread.
@@ -91,6 +94,7 @@ class Node:
         "metadata",
         "name",
         "plain",
+        "reads_task",
         "retry",
         "route",
         "routed",
@@ -124,6 +128,7 @@ class Node:
         writes: tuple[str, ...] | None = None,
         streams: bool = True,
         blocks: bool = True,
+        reads_task: bool | None = None,
         retry: Sequence[RetryPolicy] = (),
         defer: bool = False,
     ) -> None:
@@ -154,6 +159,9 @@ class Node:
         """Whether the node (or a router of it) may emit while it runs: custom events,
         a graph's events. ``False`` (proven by the compiler) lets it run in the loop in
         every mode; a subgraph node streams."""
+        self.reads_task = streams if reads_task is None else reads_task
+        """Whether the node may read its task; ``False`` (a node the compiler proved quiet, that
+        calls nothing of flowc's) lets a run that shows no task call it without one."""
         self.blocks = blocks
         self.loop_safe = acall is not None or not blocks
         """Whether an async run may run the node on the event loop's thread: an async

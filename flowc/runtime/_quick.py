@@ -5,9 +5,9 @@ deferred nodes (:attr:`Plan.quick`), has nothing to stream, no thread to save
 to and no run control to ask: :func:`invoke` calls its lone supersteps here,
 one after the other, without a run object, an engine, a task object, events
 or a mode test. What it can take is a superstep of one node proven quiet
-(``streams`` false: it reads no task, so none is made for it) that takes the
+(``reads_task`` false: it reads no task, so none is made for it) that takes the
 state alone (``plain``) and feeds no join. At the first superstep it cannot
-take (several tasks, a node that streams or takes more, a ``Send``, the
+take (several tasks, a node that may read its task or takes more, a ``Send``, the
 recursion limit) it hands the run over to the engine (:meth:`Engine.steps`
 with ``onward``), which goes on from that step with every rule of a
 superstep: the outcome is the same run, the first steps only cheaper.
@@ -57,7 +57,7 @@ def invoke(plan: Plan, input: dict[str, Any]) -> dict[str, Any] | None:
                 return plan.output(dict(values))
             node = ready[0]
             plain = node.plain
-            if len(ready) > 1 or plain is None or node.streams or node.joins or node.is_async:
+            if len(ready) > 1 or plain is None or node.reads_task or node.joins or node.is_async:
                 break
             step += 1
             input_of = node.input

@@ -8,7 +8,7 @@ in LangGraph's order, records each task's outcome and applies their writes
 
 from __future__ import annotations
 
-from collections.abc import Generator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ._persist import put_error
@@ -74,6 +74,13 @@ class Policies(EngineState):
     def lone(self) -> Task | None:
         """The one task object the run reuses for its supersteps of a single task."""
         return self._lone
+
+    def new_lone(self, node: Node, step: int, emit: Callable[[Event], None]) -> Task:
+        """The task object the run's lone supersteps reuse, made for ``node`` at ``step``."""
+        task = self._lone = Task(
+            self.run, node.name, step, node.triggers, emit, node.metadata, node.tags
+        )
+        return task
 
     def at_boundary(self, step: int, bound: int, due: bool) -> None:
         """Before superstep ``step``: fail past the recursion limit ``bound``, or, when tasks
