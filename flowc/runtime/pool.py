@@ -318,15 +318,19 @@ class _Pool:
         self._workers += 1
         return True
 
-    def _start(self, job: _Job | None) -> None:
+    def _start(self, job: _Job | None, after: threading.Event | None = None) -> None:
         """Start a worker (counted already) for ``job``, or, from a worker, for the queue.
 
         A worker that cannot start fails the submit of the job it was for: that
         job is cancelled. Called from a worker, nothing fails: the calling worker
-        takes the waiting jobs itself once its job is done.
+        takes the waiting jobs itself once its job is done. With ``after``, the new
+        worker takes no job before that event is set.
         """
         thread = threading.Thread(
-            target=self._work, name=f"flowc-worker-{next(_names)}", daemon=True
+            target=self._work,
+            args=(after,),
+            name=f"flowc-worker-{next(_names)}",
+            daemon=True,
         )
         try:
             thread.start()
@@ -345,8 +349,10 @@ class _Pool:
                     self._waiting -= 1
             raise
 
-    def _work(self) -> None:
+    def _work(self, after: threading.Event | None = None) -> None:
         _local.worker = True
+        if after is not None:
+            after.wait()
         lock = self._lock
         jobs = self._jobs
         idle = self._idle
@@ -398,7 +404,12 @@ class _Pool:
                     # another, while quick ones are taken by the few workers awake
                     start = self._call_worker()
             if start:
-                self._start(None)
+                # the new worker waits while this one goes on to its job, so that a
+                # superstep's tasks start in the order they were submitted (a new thread
+                # would otherwise take the next job before this one runs the one it took)
+                follower = threading.Event()
+                self._start(None, follower)
+                follower.set()
             if notify is not None:
                 notify()
             if then is not None:
