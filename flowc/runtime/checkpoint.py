@@ -37,6 +37,7 @@ from ._serde import (
     decode_value,
     encode_json,
     encode_value,
+    plain_json,
 )
 
 __all__ = [
@@ -65,6 +66,7 @@ __all__ = [
     "encode_json",
     "encode_value",
     "metadata_matches",
+    "plain_json",
     "next_version",
     "thread_of",
     "uuid6",

@@ -9,7 +9,6 @@ records live.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +26,7 @@ from flowc.runtime.checkpoint import (
     checkpoint_metadata,
     decode_value,
     encode_value,
+    plain_json,
     thread_of,
     write_index,
     writes_sort_key,
@@ -118,8 +118,7 @@ def split_checkpoint(
     if type(serde) is JsonSerializer and config["configurable"].get(HANDOVER) is True:
         # the engine's own checkpoint: its body is plain JSON by construction (string
         # versions, dicts of them, a list of channel names), so no walk checks it first
-        text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
-        body_type, body_data = "json", text.encode("utf-8")
+        body_type, body_data = "json", plain_json(body).encode("utf-8")
     else:
         body_type, body_data = encode_value(serde, body, channel=_BODY, checkpoint_id=checkpoint_id)
     stored_metadata = checkpoint_metadata(config, metadata)
