@@ -23,7 +23,6 @@ saver that is not flowc's (:mod:`._saver_io`). Standard library only.
 
 from __future__ import annotations
 
-import datetime as _dt
 from collections.abc import Generator, Mapping, Sequence
 from typing import Any, Final
 
@@ -122,6 +121,7 @@ class Thread(_Reopening):
         "loaded",
         "mapped",
         "new_id",
+        "now",
         "ns",
         "parent",
         "parents",
@@ -222,9 +222,10 @@ class Thread(_Reopening):
         self.drain = getattr(saver, "flush", None)
         """What the saver waits with until it has stored what the run handed it, if it
         stores in the background (flowc's SQLite saver)."""
-        from .checkpoint import BaseCheckpointSaver, uuid6_text, version_tie_break
+        from .checkpoint import BaseCheckpointSaver, timestamp_text, uuid6_text, version_tie_break
 
         self.new_id = uuid6_text
+        self.now = timestamp_text
         self.count: int | None = (
             0 if type(saver).get_next_version is BaseCheckpointSaver.get_next_version else None
         )
@@ -452,7 +453,7 @@ class Thread(_Reopening):
         checkpoint = {
             "v": 4,
             "id": checkpoint_id,
-            "ts": _dt.datetime.now(_dt.UTC).isoformat(),
+            "ts": self.now(),
             "channel_values": channel_values,
             "channel_versions": dict(versions),
             "versions_seen": dict(seen),

@@ -69,6 +69,7 @@ __all__ = [
     "plain_json",
     "next_version",
     "thread_of",
+    "timestamp_text",
     "uuid6",
     "uuid6_text",
     "version_count",
@@ -195,6 +196,25 @@ def uuid6_text(clock_seq: int | None = None) -> str:
     """``str(uuid6(clock_seq))``, made without a ``UUID`` object (a checkpoint's id, per step)."""
     h = f"{_uuid6_int(clock_seq):032x}"
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+_stamp_second: tuple[int, str] = (-1, "")
+"""The last second :func:`timestamp_text` formatted, and its text up to the seconds."""
+
+
+def timestamp_text() -> str:
+    """``datetime.now(UTC).isoformat()`` (a checkpoint's ``ts``), the date and time of day
+    formatted once per second."""
+    global _stamp_second
+    micros = time.time_ns() // 1000
+    second, micro = divmod(micros, 1_000_000)
+    last, text = _stamp_second
+    if second != last:
+        text = _dt.datetime.fromtimestamp(second, _dt.UTC).isoformat()[:19]
+        _stamp_second = (second, text)
+    if micro:
+        return f"{text}.{micro:06}+00:00"
+    return text + "+00:00"
 
 
 def version_count(current: str | int | float | None) -> int:

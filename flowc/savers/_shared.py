@@ -10,8 +10,7 @@ records live.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from flowc.runtime.checkpoint import (
     HANDOVER,
@@ -41,8 +40,7 @@ _BODY = "<checkpoint>"
 _METADATA = "<metadata>"
 
 
-@dataclass(frozen=True, slots=True)
-class BlobRow:
+class BlobRow(NamedTuple):
     """One channel's value at one version."""
 
     channel: str
@@ -51,8 +49,7 @@ class BlobRow:
     data: bytes
 
 
-@dataclass(frozen=True, slots=True)
-class CheckpointRow:
+class CheckpointRow(NamedTuple):
     """A checkpoint as stored: its body and metadata encoded, its values in blobs."""
 
     thread_id: str
@@ -68,21 +65,10 @@ class CheckpointRow:
 
     def columns(self) -> tuple[Any, ...]:
         """The row's values in its fields' order: the columns of the SQL savers' inserts."""
-        return (
-            self.thread_id,
-            self.checkpoint_ns,
-            self.checkpoint_id,
-            self.parent_checkpoint_id,
-            self.type,
-            self.body,
-            self.metadata_type,
-            self.metadata,
-            self.run_id,
-        )
+        return tuple(self)
 
 
-@dataclass(frozen=True, slots=True)
-class WriteRow:
+class WriteRow(NamedTuple):
     """One pending write as stored; ``upsert`` for the special channels."""
 
     task_id: str
