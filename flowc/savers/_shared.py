@@ -100,7 +100,8 @@ def split_checkpoint(
         else:
             kind, data = EMPTY, b""
         blobs.append(BlobRow(channel, str(version), kind, data))
-    body = {key: value for key, value in checkpoint.items() if key != "channel_values"}
+    body = dict(checkpoint)
+    del body["channel_values"]
     if type(serde) is JsonSerializer and config["configurable"].get(HANDOVER) is True:
         # the engine's own checkpoint: its body is plain JSON by construction (string
         # versions, dicts of them, a list of channel names), so no walk checks it first
