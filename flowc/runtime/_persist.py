@@ -315,13 +315,19 @@ class Thread(_Reopening):
         ``__resume__`` write). A task that wrote nothing stores LangGraph's
         ``__no_writes__``, which says it finished.
         """
-        writes: list[tuple[str, Any]] = list(update.items()) if update else []
+        written = self.written
+        writes: list[tuple[str, Any]] = []
+        if update:
+            writes = list(update.items())
+            written.update(update)
         for target in goto:
             if type(target) is str:
-                writes.append((BRANCH + target, None))
+                channel = BRANCH + target
+                writes.append((channel, None))
             else:  # a Send: a resume that does not rerun the task sends it from this write
+                channel = TASKS
                 writes.append((TASKS, thread_sends(self, (target,))[0]))
-        self.written.update(channel for channel, _ in writes)
+            written.add(channel)
         if self.untracked and writes:
             writes = [
                 (channel, value) for channel, value in writes if channel not in self.untracked
@@ -357,7 +363,9 @@ class Thread(_Reopening):
             extra[DURABILITY] = self.durability
         if self.handover:
             extra[HANDOVER] = True
-        answer = {"configurable": {**config["configurable"], **extra}} if extra else config
+        answer = config
+        if extra:
+            answer = {"configurable": {**config["configurable"], **extra}}
         self.told = (config, answer)
         return answer
 
@@ -420,7 +428,9 @@ class Thread(_Reopening):
             self.seen.setdefault(INPUT, {})
             self.written.add(START)
         # a node a join makes due has no branch write of its own: its channel is new here
-        self.written.update(BRANCH + name for name in due)
+        written = self.written
+        for name in due:
+            written.add(BRANCH + name)
         consumed: set[str] = set()
         if sends:
             self.written.add(TASKS)

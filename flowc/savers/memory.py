@@ -35,7 +35,6 @@ from flowc.runtime.checkpoint import (
     checkpoint_metadata,
     metadata_matches,
     thread_of,
-    write_index,
     writes_sort_key,
 )
 
@@ -231,12 +230,15 @@ class InMemorySaver(_Keeping, BaseCheckpointSaver):
             )
         plain = self._plain
         rows = []
+        special = WRITES_IDX_MAP
         for position, (channel, value) in enumerate(writes):
             if plain and type(value) in _IMMUTABLE:
                 kept: _Stored = (_KEPT, value)
             else:
                 kept = self._keep(value, channel, f"{checkpoint_id} (task {task_id})")
-            rows.append(_Write(task_id, write_index(channel, position), channel, kept, task_path))
+            # write_index's rule, inline: a special channel's fixed index, else the position
+            index = special.get(channel, position)
+            rows.append(_Write(task_id, index, channel, kept, task_path))
         with self._lock:
             stored = self._writes.setdefault((thread_id, ns, checkpoint_id), {})
             for write in rows:
