@@ -27,7 +27,7 @@ from collections.abc import Generator, Mapping, Sequence
 from typing import Any, Final
 
 from ._reopen import _Reopening
-from ._saver_io import Read, awaits
+from ._saver_io import DURABILITY, Read, awaits
 from ._saver_shapes import saver_interrupts, saver_sends
 from ._thread_keys import (
     BRANCH,
@@ -59,8 +59,6 @@ __all__ = [
 
 CHECKPOINTER: Final = "__pregel_checkpointer"
 """The ``configurable`` key of a run's checkpointer (LangGraph's ``CONFIG_KEY_CHECKPOINTER``)."""
-DURABILITY: Final = "__pregel_durability"
-"""The ``configurable`` key of a run's durability (LangGraph's ``CONFIG_KEY_DURABILITY``)."""
 INPUT: Final = "__input__"
 NO_WRITES: Final = "__no_writes__"
 """What a finished task that wrote nothing stores (LangGraph's marker: the task finished)."""
@@ -68,9 +66,6 @@ NULL_TASK_ID: Final = "00000000-0000-0000-0000-000000000000"
 """The task id of a run's own writes (LangGraph's null task)."""
 INTERRUPT: Final = "__interrupt__"
 RESUME: Final = "__resume__"
-HANDOVER: Final = "__flowc_handover"
-"""The ``configurable`` key of a put that hands the checkpoint over (``checkpoint.HANDOVER``;
-the protocol module is imported by the first run on a thread, not with every runner)."""
 TASKS: Final = "__pregel_tasks"
 """The channel of a checkpoint's ``Send`` tasks (LangGraph's)."""
 
@@ -137,7 +132,6 @@ class Thread(_Reopening):
         "subgraphs",
         "thread_id",
         "tie_break",
-        "told",
         "untracked",
         "versions",
         "written",
@@ -350,24 +344,6 @@ class Thread(_Reopening):
         if resume:
             writes.append((RESUME, resume))
         self._put_writes(writes, tid)
-
-    def _told(self, config: dict[str, Any]) -> dict[str, Any]:
-        """``config``, with the run's durability for a saver that takes it into account and
-        ``HANDOVER`` for one that is handed the checkpoints (configs are never changed once
-        made: the latest answer is kept, as a step's writes and checkpoint both ask)."""
-        told = self.told
-        if told is not None and told[0] is config:
-            return told[1]
-        extra: dict[str, Any] = {}
-        if self.relaxed:
-            extra[DURABILITY] = self.durability
-        if self.handover:
-            extra[HANDOVER] = True
-        answer = config
-        if extra:
-            answer = {"configurable": {**config["configurable"], **extra}}
-        self.told = (config, answer)
-        return answer
 
     def ran_task(self, name: str, triggers: tuple[str, ...]) -> None:
         """Note a task of this superstep: its node and what triggered it."""

@@ -271,7 +271,7 @@ def _plain_encoder() -> Callable[[Any, int], list[str]] | None:
     return encoder
 
 
-_quoted: Callable[[str], str] = json.encoder.encode_basestring  # type: ignore[attr-defined]
+_quoted: Callable[[str], str] = json.encoder.encode_basestring
 """A string as JSON (``ensure_ascii=False``), quoted: the C function where it is built."""
 _C_PLAIN = _plain_encoder()
 

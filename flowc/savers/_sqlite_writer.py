@@ -72,6 +72,8 @@ class Writer:
         """How many of them were written (or failed with their batch)."""
         self._error: BaseException | None = None
         self._thread: threading.Thread | None = None
+        self._idle = False
+        """Whether the thread waits for work (a queued call then wakes it)."""
         self._pid = os.getpid()
 
     def queue(self, op: Op, *, relaxed: bool) -> int:
@@ -90,7 +92,8 @@ class Writer:
                     target=self._run, name="flowc-sqlite-writer", daemon=True
                 )
                 self._thread.start()
-            else:
+            elif self._idle:
+                # the thread waits for work (else it takes this with what it takes next)
                 self._cond.notify_all()
         return ticket
 
@@ -117,7 +120,10 @@ class Writer:
         while True:
             with self._cond:
                 while not self._ops:
-                    if not self._cond.wait(_IDLE) and not self._ops:
+                    self._idle = True
+                    woken = self._cond.wait(_IDLE)
+                    self._idle = False
+                    if not woken and not self._ops:
                         self._thread = None
                         return
                 batch, self._ops = self._ops, []
@@ -131,7 +137,7 @@ class Writer:
                 with self._session(write=True, config=_RELAXED if relaxed else None) as conn:
                     rows: dict[str, list[tuple[Any, ...]]] = {}
                     for op, _ in batch:
-                        if type(op) is tuple:
+                        if isinstance(op, tuple):
                             for statement, args in op:
                                 rows.setdefault(statement, []).extend(args)
                             continue

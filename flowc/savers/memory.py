@@ -237,8 +237,8 @@ class InMemorySaver(_Keeping, BaseCheckpointSaver):
             else:
                 kept = self._keep(value, channel, f"{checkpoint_id} (task {task_id})")
             # write_index's rule, inline: a special channel's fixed index, else the position
-            index = special.get(channel, position)
-            rows.append(_Write(task_id, index, channel, kept, task_path))
+            idx = special.get(channel, position)
+            rows.append(_Write(task_id, idx, channel, kept, task_path))
         with self._lock:
             stored = self._writes.setdefault((thread_id, ns, checkpoint_id), {})
             for write in rows:

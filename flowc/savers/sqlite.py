@@ -320,7 +320,6 @@ class SqliteSaver(SqliteFile, _SqliteReads, BaseCheckpointSaver):
     ) -> tuple[dict[str, Any], _Deltas, _Lists]:
         """The versions stored whole, the ones stored as deltas, and every list stored."""
         assert self._deltas is not None
-        thread_id, ns, _ = thread_of(config)
         values = checkpoint["channel_values"]
         whole: dict[str, Any] = dict(new_versions)
         deltas: _Deltas = []
@@ -329,6 +328,7 @@ class SqliteSaver(SqliteFile, _SqliteReads, BaseCheckpointSaver):
             value = values.get(channel)
             if type(value) is not list:
                 continue
+            thread_id, ns, _ = thread_of(config)
             key = (thread_id, ns, channel)
             lists.append((key, str(version), value))
             found = self._deltas.base(key, value)
@@ -357,11 +357,21 @@ class SqliteSaver(SqliteFile, _SqliteReads, BaseCheckpointSaver):
         (thread_id, ns, checkpoint_id), rows = split_writes(
             self.serde, config, writes, task_id, task_path
         )
-        upserts = []
-        inserts = []
+        upserts: list[tuple[Any, ...]] = []
+        inserts: list[tuple[Any, ...]] = []
         for w in rows:
             (upserts if w.upsert else inserts).append(
-                (thread_id, ns, checkpoint_id, w.task_id, w.idx, w.channel, w.type, w.data, w.task_path)
+                (
+                    thread_id,
+                    ns,
+                    checkpoint_id,
+                    w.task_id,
+                    w.idx,
+                    w.channel,
+                    w.type,
+                    w.data,
+                    w.task_path,
+                )
             )
         queued: Rows = ((_WRITE_UPSERT, upserts), (_WRITE_INSERT, inserts))
         durability = config.get("configurable", {}).get(_DURABILITY)
