@@ -23,12 +23,11 @@ saver that is not flowc's (:mod:`._saver_io`). Standard library only.
 
 from __future__ import annotations
 
-import datetime as _dt
 from collections.abc import Generator, Mapping, Sequence
 from typing import Any, Final
 
 from ._reopen import _Reopening
-from ._saver_io import Read, awaits
+from ._saver_io import DURABILITY, Read, awaits
 from ._saver_shapes import saver_interrupts, saver_sends
 from ._thread_keys import (
     BRANCH,
@@ -60,8 +59,6 @@ __all__ = [
 
 CHECKPOINTER: Final = "__pregel_checkpointer"
 """The ``configurable`` key of a run's checkpointer (LangGraph's ``CONFIG_KEY_CHECKPOINTER``)."""
-DURABILITY: Final = "__pregel_durability"
-"""The ``configurable`` key of a run's durability (LangGraph's ``CONFIG_KEY_DURABILITY``)."""
 INPUT: Final = "__input__"
 NO_WRITES: Final = "__no_writes__"
 """What a finished task that wrote nothing stores (LangGraph's marker: the task finished)."""
@@ -69,9 +66,6 @@ NULL_TASK_ID: Final = "00000000-0000-0000-0000-000000000000"
 """The task id of a run's own writes (LangGraph's null task)."""
 INTERRUPT: Final = "__interrupt__"
 RESUME: Final = "__resume__"
-HANDOVER: Final = "__flowc_handover"
-"""The ``configurable`` key of a put that hands the checkpoint over (``checkpoint.HANDOVER``;
-the protocol module is imported by the first run on a thread, not with every runner)."""
 TASKS: Final = "__pregel_tasks"
 """The channel of a checkpoint's ``Send`` tasks (LangGraph's)."""
 
@@ -122,6 +116,7 @@ class Thread(_Reopening):
         "loaded",
         "mapped",
         "new_id",
+        "now",
         "ns",
         "parent",
         "parents",
@@ -137,7 +132,6 @@ class Thread(_Reopening):
         "subgraphs",
         "thread_id",
         "tie_break",
-        "told",
         "untracked",
         "versions",
         "written",
@@ -222,9 +216,10 @@ class Thread(_Reopening):
         self.drain = getattr(saver, "flush", None)
         """What the saver waits with until it has stored what the run handed it, if it
         stores in the background (flowc's SQLite saver)."""
-        from .checkpoint import BaseCheckpointSaver, uuid6_text, version_tie_break
+        from .checkpoint import BaseCheckpointSaver, timestamp_text, uuid6_text, version_tie_break
 
         self.new_id = uuid6_text
+        self.now = timestamp_text
         self.count: int | None = (
             0 if type(saver).get_next_version is BaseCheckpointSaver.get_next_version else None
         )
@@ -314,13 +309,19 @@ class Thread(_Reopening):
         ``__resume__`` write). A task that wrote nothing stores LangGraph's
         ``__no_writes__``, which says it finished.
         """
-        writes: list[tuple[str, Any]] = list(update.items()) if update else []
+        written = self.written
+        writes: list[tuple[str, Any]] = []
+        if update:
+            writes = list(update.items())
+            written.update(update)
         for target in goto:
             if type(target) is str:
-                writes.append((BRANCH + target, None))
+                channel = BRANCH + target
+                writes.append((channel, None))
             else:  # a Send: a resume that does not rerun the task sends it from this write
+                channel = TASKS
                 writes.append((TASKS, thread_sends(self, (target,))[0]))
-        self.written.update(channel for channel, _ in writes)
+            written.add(channel)
         if self.untracked and writes:
             writes = [
                 (channel, value) for channel, value in writes if channel not in self.untracked
@@ -343,22 +344,6 @@ class Thread(_Reopening):
         if resume:
             writes.append((RESUME, resume))
         self._put_writes(writes, tid)
-
-    def _told(self, config: dict[str, Any]) -> dict[str, Any]:
-        """``config``, with the run's durability for a saver that takes it into account and
-        ``HANDOVER`` for one that is handed the checkpoints (configs are never changed once
-        made: the latest answer is kept, as a step's writes and checkpoint both ask)."""
-        told = self.told
-        if told is not None and told[0] is config:
-            return told[1]
-        extra: dict[str, Any] = {}
-        if self.relaxed:
-            extra[DURABILITY] = self.durability
-        if self.handover:
-            extra[HANDOVER] = True
-        answer = {"configurable": {**config["configurable"], **extra}} if extra else config
-        self.told = (config, answer)
-        return answer
 
     def ran_task(self, name: str, triggers: tuple[str, ...]) -> None:
         """Note a task of this superstep: its node and what triggered it."""
@@ -419,7 +404,9 @@ class Thread(_Reopening):
             self.seen.setdefault(INPUT, {})
             self.written.add(START)
         # a node a join makes due has no branch write of its own: its channel is new here
-        self.written.update(BRANCH + name for name in due)
+        written = self.written
+        for name in due:
+            written.add(BRANCH + name)
         consumed: set[str] = set()
         if sends:
             self.written.add(TASKS)
@@ -452,7 +439,7 @@ class Thread(_Reopening):
         checkpoint = {
             "v": 4,
             "id": checkpoint_id,
-            "ts": _dt.datetime.now(_dt.UTC).isoformat(),
+            "ts": self.now(),
             "channel_values": channel_values,
             "channel_versions": dict(versions),
             "versions_seen": dict(seen),

@@ -14,10 +14,15 @@ pay for. Standard library only.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from typing import Any, Final
 
-__all__ = ["Read", "awaits", "put_through", "read_async", "read_sync"]
+__all__ = ["DURABILITY", "HANDOVER", "Read", "awaits", "put_through", "read_async", "read_sync"]
+
+DURABILITY: Final = "__pregel_durability"
+"""The ``configurable`` key of a run's durability (LangGraph's ``CONFIG_KEY_DURABILITY``)."""
+HANDOVER: Final = "__flowc_handover"
+"""The ``configurable`` key of a put that hands the checkpoint over (``checkpoint.HANDOVER``;
+the protocol module is imported by the first run on a thread, not with every runner)."""
 
 Read = tuple[str, tuple[Any, ...]]
 """What a thread's procedure asks its driver to read: ``("get_tuple", (saver, config))`` or
@@ -78,7 +83,7 @@ def _pathless(saver: Any, method: str) -> bool:
 class _Storing:
     """A thread's stores: made at once, or queued for the async driver (a base of ``Thread``)."""
 
-    __slots__ = ("outbox", "saver")
+    __slots__ = ("outbox", "saver", "told")
     thread_id: str
     ns: str
 
@@ -86,9 +91,27 @@ class _Storing:
     outbox: list[tuple[str, tuple[Any, ...]]] | None
     """An async run's stores its saver awaits; ``None``: the saver's sync methods are called."""
     durability: str
+    relaxed: bool
+    handover: bool
+    told: tuple[dict[str, Any], dict[str, Any]] | None
     deferred_writes: list[tuple[list[tuple[str, Any]], str]]
     config: dict[str, Any]
-    _told: Callable[[dict[str, Any]], dict[str, Any]]
+
+    def _told(self, config: dict[str, Any]) -> dict[str, Any]:
+        """``config``, with the run's durability for a saver that takes it into account and
+        ``HANDOVER`` for one that is handed the checkpoints (configs are never changed once
+        made: the latest answer is kept, as a step's writes and checkpoint both ask)."""
+        told = self.told
+        if told is not None and told[0] is config:
+            return told[1]
+        extra: dict[str, Any] = {}
+        if self.relaxed:
+            extra[DURABILITY] = self.durability
+        if self.handover:
+            extra[HANDOVER] = True
+        answer = {"configurable": {**config["configurable"], **extra}} if extra else config
+        self.told = (config, answer)
+        return answer
 
     def config_of(self, checkpoint_id: str | None) -> dict[str, Any]:
         """The config naming checkpoint ``checkpoint_id`` of this thread (its latest for ``None``)."""

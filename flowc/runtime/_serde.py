@@ -16,6 +16,7 @@ import enum
 import json
 import sys
 import uuid
+from collections.abc import Callable
 from typing import Any, Protocol, runtime_checkable
 
 
@@ -81,12 +82,21 @@ class JsonSerializer:
 
     def dumps_typed(self, obj: Any) -> tuple[str, bytes]:
         """Encode ``obj`` as ``("json" | "json+typed" | "bytes" | "pickle", data)``."""
+        kind = type(obj)
+        # most of a step's values and writes: a scalar, encoded as json.dumps would
+        if kind is str:
+            return "json", _quoted(obj).encode("utf-8")
+        if kind is int:
+            return "json", int.__repr__(obj).encode()
+        if obj is None:
+            return "json", b"null"
+        if kind is bool:
+            return "json", b"true" if obj else b"false"
         if isinstance(obj, bytes):
             return "bytes", obj
         if _is_plain(obj):
             # the common case, checked without building paths or a copy of the value
-            text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=True)
-            return "json", text.encode("utf-8")
+            return "json", plain_json(obj).encode("utf-8")
         typed = [False]
         try:
             tree = self._encode(obj, "$", typed)
@@ -96,8 +106,7 @@ class JsonSerializer:
             import pickle
 
             return "pickle", pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
-        text = json.dumps(tree, ensure_ascii=False, separators=(",", ":"), allow_nan=True)
-        return ("json+typed" if typed[0] else "json"), text.encode("utf-8")
+        return ("json+typed" if typed[0] else "json"), plain_json(tree).encode("utf-8")
 
     def loads_typed(self, data: tuple[str, bytes]) -> Any:
         """Decode what :meth:`dumps_typed` gave; refuses pickles unless opted into."""
@@ -246,6 +255,33 @@ class JsonSerializer:
                 return cls.model_validate(fields)
             return cls(**fields)
         raise TypeError(f"at {path}: unknown tagged kind {kind!r}")
+
+
+def _plain_encoder() -> Callable[[Any, int], list[str]] | None:
+    """The C encoder of ``json.dumps(..., ensure_ascii=False, separators=(",", ":"))``,
+    made once (``json.dumps`` with arguments makes a new ``JSONEncoder`` per call)."""
+    made = json.encoder.c_make_encoder  # type: ignore[attr-defined]
+    if made is None:
+        return None
+    # no check for cycles: it is given values checked plain, trees made here and the
+    # engine's own checkpoint bodies, none of which can hold one
+    encoder: Callable[[Any, int], list[str]] = made(
+        None, json.JSONEncoder().default, _quoted, None, ":", ",", False, False, True
+    )
+    return encoder
+
+
+_quoted: Callable[[str], str] = json.encoder.encode_basestring
+"""A string as JSON (``ensure_ascii=False``), quoted: the C function where it is built."""
+_C_PLAIN = _plain_encoder()
+
+
+def plain_json(value: Any) -> str:
+    """``json.dumps(value, ensure_ascii=False, separators=(",", ":"))`` of a value made of
+    JSON types only (no cycles), without making an encoder for each value."""
+    if _C_PLAIN is None:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=True)
+    return "".join(_C_PLAIN(value, 0))
 
 
 def _is_plain(obj: Any) -> bool:

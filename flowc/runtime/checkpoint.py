@@ -37,6 +37,7 @@ from ._serde import (
     decode_value,
     encode_json,
     encode_value,
+    plain_json,
 )
 
 __all__ = [
@@ -66,7 +67,9 @@ __all__ = [
     "encode_value",
     "metadata_matches",
     "next_version",
+    "plain_json",
     "thread_of",
+    "timestamp_text",
     "uuid6",
     "uuid6_text",
     "version_count",
@@ -164,13 +167,18 @@ _last_timestamp = 0
 _id_lock = threading.Lock()
 
 
-def _uuid6_int(clock_seq: int | None) -> int:
+def _uuid6_timestamp() -> int:
     global _last_timestamp
     with _id_lock:
         timestamp = time.time_ns() // 100 + _UUID_EPOCH_100NS
         if timestamp <= _last_timestamp:
             timestamp = _last_timestamp + 1
         _last_timestamp = timestamp
+    return timestamp
+
+
+def _uuid6_int(clock_seq: int | None) -> int:
+    timestamp = _uuid6_timestamp()
     if clock_seq is None:
         clock_seq = random.getrandbits(14)
     node = random.getrandbits(48)
@@ -191,8 +199,33 @@ def uuid6(clock_seq: int | None = None) -> uuid.UUID:
 
 def uuid6_text(clock_seq: int | None = None) -> str:
     """``str(uuid6(clock_seq))``, made without a ``UUID`` object (a checkpoint's id, per step)."""
-    h = f"{_uuid6_int(clock_seq):032x}"
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    timestamp = _uuid6_timestamp()
+    if clock_seq is None:
+        clock_seq = random.getrandbits(14)
+    high_mid = (timestamp >> 12) & 0xFFFF_FFFF_FFFF
+    return (
+        f"{high_mid >> 16:08x}-{high_mid & 0xFFFF:04x}-6{timestamp & 0x0FFF:03x}-"
+        f"{0x8000 | (clock_seq & 0x3FFF):04x}-{random.getrandbits(48):012x}"
+    )
+
+
+_stamp_second: tuple[int, str] = (-1, "")
+"""The last second :func:`timestamp_text` formatted, and its text up to the seconds."""
+
+
+def timestamp_text() -> str:
+    """``datetime.now(UTC).isoformat()`` (a checkpoint's ``ts``), the date and time of day
+    formatted once per second."""
+    global _stamp_second
+    micros = time.time_ns() // 1000
+    second, micro = divmod(micros, 1_000_000)
+    last, text = _stamp_second
+    if second != last:
+        text = _dt.datetime.fromtimestamp(second, _dt.UTC).isoformat()[:19]
+        _stamp_second = (second, text)
+    if micro:
+        return f"{text}.{micro:06}+00:00"
+    return text + "+00:00"
 
 
 def version_count(current: str | int | float | None) -> int:
@@ -298,6 +331,15 @@ def thread_of(config: CheckpointConfig) -> tuple[str, str, str | None]:
     return str(thread_id), str(configurable.get("checkpoint_ns", "")), checkpoint_id or None
 
 
+def _has_nul(metadata: CheckpointMetadata) -> bool:
+    """Whether a string of ``metadata`` holds a NUL (Postgres cannot store one in text)."""
+    # a loop, not any() over a generator: every put asks
+    for value in metadata.values():  # noqa: SIM110
+        if isinstance(value, str) and "\x00" in value:
+            return True
+    return False
+
+
 def checkpoint_metadata(config: CheckpointConfig, metadata: CheckpointMetadata) -> dict[str, Any]:
     """The metadata stored with a checkpoint: ``metadata`` plus the run's scalar config keys.
 
@@ -312,7 +354,7 @@ def checkpoint_metadata(config: CheckpointConfig, metadata: CheckpointMetadata) 
         and type(configurable) is dict
         and _CONFIG_KEYS_OF_A_PUT.issuperset(configurable)
         and "writes" not in metadata
-        and not any(isinstance(value, str) and "\x00" in value for value in metadata.values())
+        and not _has_nul(metadata)
     ):
         # a run's put (its config names the checkpoint only): the metadata as it is
         return dict(metadata)

@@ -9,10 +9,8 @@ records live.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from flowc.runtime.checkpoint import (
     HANDOVER,
@@ -27,6 +25,7 @@ from flowc.runtime.checkpoint import (
     checkpoint_metadata,
     decode_value,
     encode_value,
+    plain_json,
     thread_of,
     write_index,
     writes_sort_key,
@@ -41,8 +40,7 @@ _BODY = "<checkpoint>"
 _METADATA = "<metadata>"
 
 
-@dataclass(frozen=True, slots=True)
-class BlobRow:
+class BlobRow(NamedTuple):
     """One channel's value at one version."""
 
     channel: str
@@ -51,8 +49,7 @@ class BlobRow:
     data: bytes
 
 
-@dataclass(frozen=True, slots=True)
-class CheckpointRow:
+class CheckpointRow(NamedTuple):
     """A checkpoint as stored: its body and metadata encoded, its values in blobs."""
 
     thread_id: str
@@ -68,21 +65,10 @@ class CheckpointRow:
 
     def columns(self) -> tuple[Any, ...]:
         """The row's values in its fields' order: the columns of the SQL savers' inserts."""
-        return (
-            self.thread_id,
-            self.checkpoint_ns,
-            self.checkpoint_id,
-            self.parent_checkpoint_id,
-            self.type,
-            self.body,
-            self.metadata_type,
-            self.metadata,
-            self.run_id,
-        )
+        return tuple(self)
 
 
-@dataclass(frozen=True, slots=True)
-class WriteRow:
+class WriteRow(NamedTuple):
     """One pending write as stored; ``upsert`` for the special channels."""
 
     task_id: str
@@ -114,12 +100,12 @@ def split_checkpoint(
         else:
             kind, data = EMPTY, b""
         blobs.append(BlobRow(channel, str(version), kind, data))
-    body = {key: value for key, value in checkpoint.items() if key != "channel_values"}
+    body = dict(checkpoint)
+    del body["channel_values"]
     if type(serde) is JsonSerializer and config["configurable"].get(HANDOVER) is True:
         # the engine's own checkpoint: its body is plain JSON by construction (string
         # versions, dicts of them, a list of channel names), so no walk checks it first
-        text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
-        body_type, body_data = "json", text.encode("utf-8")
+        body_type, body_data = "json", plain_json(body).encode("utf-8")
     else:
         body_type, body_data = encode_value(serde, body, channel=_BODY, checkpoint_id=checkpoint_id)
     stored_metadata = checkpoint_metadata(config, metadata)

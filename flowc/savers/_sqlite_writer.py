@@ -27,14 +27,26 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from typing import Any, Final
 
-Op = Callable[[Any], None]
-"""What a queued call does with the writer's connection, inside the batch's transaction."""
+Rows = tuple[tuple[str, list[tuple[Any, ...]]], ...]
+"""Statements and the rows each inserts: what most queued calls store."""
+Op = Callable[[Any], None] | Rows
+"""What a queued call does with the writer's connection, inside the batch's transaction: a
+function of it, or rows. A batch's rows go in with one ``executemany`` per statement (rows of
+one statement in the order queued), before the next function of the batch runs."""
 
 _IDLE: Final = 0.5
 """Seconds the thread waits for more work before it exits."""
 
 _RELAXED: Final = {"configurable": {"__pregel_durability": "async"}}
 """The config of a batch of ``"async"`` / ``"exit"`` writes only (it may commit without a sync)."""
+
+
+def insert(conn: Any, rows: dict[str, list[tuple[Any, ...]]]) -> None:
+    """Run each statement of ``rows`` over its rows, and forget them."""
+    for statement, args in rows.items():
+        if args:
+            conn.executemany(statement, args)
+    rows.clear()
 
 
 class Writer:
@@ -60,6 +72,8 @@ class Writer:
         """How many of them were written (or failed with their batch)."""
         self._error: BaseException | None = None
         self._thread: threading.Thread | None = None
+        self._idle = False
+        """Whether the thread waits for work (a queued call then wakes it)."""
         self._pid = os.getpid()
 
     def queue(self, op: Op, *, relaxed: bool) -> int:
@@ -78,7 +92,8 @@ class Writer:
                     target=self._run, name="flowc-sqlite-writer", daemon=True
                 )
                 self._thread.start()
-            else:
+            elif self._idle:
+                # the thread waits for work (else it takes this with what it takes next)
                 self._cond.notify_all()
         return ticket
 
@@ -105,7 +120,10 @@ class Writer:
         while True:
             with self._cond:
                 while not self._ops:
-                    if not self._cond.wait(_IDLE) and not self._ops:
+                    self._idle = True
+                    woken = self._cond.wait(_IDLE)
+                    self._idle = False
+                    if not woken and not self._ops:
                         self._thread = None
                         return
                 batch, self._ops = self._ops, []
@@ -117,8 +135,15 @@ class Writer:
             try:
                 relaxed = all(relaxed for _, relaxed in batch)
                 with self._session(write=True, config=_RELAXED if relaxed else None) as conn:
+                    rows: dict[str, list[tuple[Any, ...]]] = {}
                     for op, _ in batch:
+                        if isinstance(op, tuple):
+                            for statement, args in op:
+                                rows.setdefault(statement, []).extend(args)
+                            continue
+                        insert(conn, rows)
                         op(conn)
+                    insert(conn, rows)
             except BaseException as exc:  # handed to the run that waits
                 error = exc
                 self._failed()

@@ -35,7 +35,6 @@ from flowc.runtime.checkpoint import (
     checkpoint_metadata,
     metadata_matches,
     thread_of,
-    write_index,
     writes_sort_key,
 )
 
@@ -150,29 +149,31 @@ class InMemorySaver(_Keeping, BaseCheckpointSaver):
         blobs: list[tuple[str, str, _Stored]] = []
         lists: list[tuple[tuple[str, str, str], str, list[Any]]] = []
         plain = self._plain
-        for channel, version in new_versions.items():
+        for channel, given in new_versions.items():
+            version = str(given)
             if channel not in values:
-                blobs.append((channel, str(version), _NO_VALUE))
+                blobs.append((channel, version, _NO_VALUE))
                 continue
             value = values[channel]
             kind = type(value)
             if plain and kind in _IMMUTABLE:
                 # most of a step's channels: a number, a string, a due node's None
-                blobs.append((channel, str(version), (_KEPT, value)))
+                blobs.append((channel, version, (_KEPT, value)))
                 continue
             if kind is list:
                 list_key = (thread_id, ns, channel)
-                lists.append((list_key, str(version), value))
+                lists.append((list_key, version, value))
                 found = self._deltas.base(list_key, value)
-                if found is not None and found[0] != str(version):
+                if found is not None and found[0] != version:
                     items = self._keep(value[found[1] :], channel, cid)
-                    blobs.append((channel, str(version), (_DELTA, (found[0], items))))
+                    blobs.append((channel, version, (_DELTA, (found[0], items))))
                     continue
-            blobs.append((channel, str(version), self._keep(value, channel, cid)))
+            blobs.append((channel, version, self._keep(value, channel, cid)))
         stored_metadata: _Stored
         if plain and config["configurable"].get(HANDOVER) is True:
             # the engine never changes what it handed over: its parts are kept as they are
-            body = {key: value for key, value in checkpoint.items() if key != "channel_values"}
+            body = dict(checkpoint)
+            del body["channel_values"]
             encoded = _NONE
             stored_metadata = (_KEPT, checkpoint_metadata(config, metadata))
         else:
@@ -229,12 +230,15 @@ class InMemorySaver(_Keeping, BaseCheckpointSaver):
             )
         plain = self._plain
         rows = []
+        special = WRITES_IDX_MAP
         for position, (channel, value) in enumerate(writes):
             if plain and type(value) in _IMMUTABLE:
                 kept: _Stored = (_KEPT, value)
             else:
                 kept = self._keep(value, channel, f"{checkpoint_id} (task {task_id})")
-            rows.append(_Write(task_id, write_index(channel, position), channel, kept, task_path))
+            # write_index's rule, inline: a special channel's fixed index, else the position
+            idx = special.get(channel, position)
+            rows.append(_Write(task_id, idx, channel, kept, task_path))
         with self._lock:
             stored = self._writes.setdefault((thread_id, ns, checkpoint_id), {})
             for write in rows:

@@ -36,6 +36,7 @@ from flowc.runtime.sqlite_file import SqliteFile
 from . import _sql
 from ._delta import DELTA, DeltaCache, encode_delta, resolve
 from ._shared import (
+    EMPTY,
     CheckpointRow,
     assemble_many,
     metadata_of,
@@ -44,7 +45,7 @@ from ._shared import (
 )
 from ._sql import CHECKPOINT_COLUMNS, SCHEMA_VERSION, schema
 from ._sqlite_reads import _SqliteReads, stored_blobs, stored_writes
-from ._sqlite_writer import Writer
+from ._sqlite_writer import Rows, Writer, insert
 
 __all__ = ["SqliteSaver"]
 
@@ -262,16 +263,17 @@ class SqliteSaver(SqliteFile, _SqliteReads, BaseCheckpointSaver):
         if self._deltas is not None:
             whole, deltas, lists = self._plan_deltas(config, checkpoint, new_versions)
         row, blobs = split_checkpoint(self.serde, config, checkpoint, metadata, whole)
+        thread_id, ns = row.thread_id, row.checkpoint_ns
+        # a channel version without a value is not stored: a read finds none either way
         args = [
-            (row.thread_id, row.checkpoint_ns, b.channel, b.version, b.type, b.data) for b in blobs
+            (thread_id, ns, b.channel, b.version, b.type, b.data) for b in blobs if b.type != EMPTY
         ]
+        rows: Rows = ((_BLOB_INSERT, args), (_CHECKPOINT_INSERT, [row.columns()]))
 
         def write(conn: sqlite3.Connection) -> None:
             for channel, version, base, data in deltas:
                 # the base may be gone (another saver deleted the thread): then the list is whole
-                found = conn.execute(
-                    _BASE_STORED, (row.thread_id, row.checkpoint_ns, channel, base)
-                )
+                found = conn.execute(_BASE_STORED, (thread_id, ns, channel, base))
                 if found.fetchone():
                     kind, encoded = DELTA, data
                 else:
@@ -281,13 +283,12 @@ class SqliteSaver(SqliteFile, _SqliteReads, BaseCheckpointSaver):
                         channel=channel,
                         checkpoint_id=checkpoint["id"],
                     )
-                args.append((row.thread_id, row.checkpoint_ns, channel, version, kind, encoded))
-            conn.executemany(_BLOB_INSERT, args)
-            conn.execute(_CHECKPOINT_INSERT, row.columns())
+                args.append((thread_id, ns, channel, version, kind, encoded))
+            insert(conn, dict(rows))
 
         durability = config.get("configurable", {}).get(_DURABILITY)
         if durability in _RUN_DURABILITIES:
-            ticket = self._writer.queue(write, relaxed=durability != "sync")
+            ticket = self._writer.queue(write if deltas else rows, relaxed=durability != "sync")
             if durability == "sync":
                 self._writer.wait(ticket)
         else:
@@ -319,7 +320,6 @@ class SqliteSaver(SqliteFile, _SqliteReads, BaseCheckpointSaver):
     ) -> tuple[dict[str, Any], _Deltas, _Lists]:
         """The versions stored whole, the ones stored as deltas, and every list stored."""
         assert self._deltas is not None
-        thread_id, ns, _ = thread_of(config)
         values = checkpoint["channel_values"]
         whole: dict[str, Any] = dict(new_versions)
         deltas: _Deltas = []
@@ -328,6 +328,7 @@ class SqliteSaver(SqliteFile, _SqliteReads, BaseCheckpointSaver):
             value = values.get(channel)
             if type(value) is not list:
                 continue
+            thread_id, ns, _ = thread_of(config)
             key = (thread_id, ns, channel)
             lists.append((key, str(version), value))
             found = self._deltas.base(key, value)
@@ -356,30 +357,30 @@ class SqliteSaver(SqliteFile, _SqliteReads, BaseCheckpointSaver):
         (thread_id, ns, checkpoint_id), rows = split_writes(
             self.serde, config, writes, task_id, task_path
         )
-        upserts = [
-            (thread_id, ns, checkpoint_id, w.task_id, w.idx, w.channel, w.type, w.data, w.task_path)
-            for w in rows
-            if w.upsert
-        ]
-        inserts = [
-            (thread_id, ns, checkpoint_id, w.task_id, w.idx, w.channel, w.type, w.data, w.task_path)
-            for w in rows
-            if not w.upsert
-        ]
-
-        def write(conn: sqlite3.Connection) -> None:
-            if upserts:
-                conn.executemany(_WRITE_UPSERT, upserts)
-            if inserts:
-                conn.executemany(_WRITE_INSERT, inserts)
-
+        upserts: list[tuple[Any, ...]] = []
+        inserts: list[tuple[Any, ...]] = []
+        for w in rows:
+            (upserts if w.upsert else inserts).append(
+                (
+                    thread_id,
+                    ns,
+                    checkpoint_id,
+                    w.task_id,
+                    w.idx,
+                    w.channel,
+                    w.type,
+                    w.data,
+                    w.task_path,
+                )
+            )
+        queued: Rows = ((_WRITE_UPSERT, upserts), (_WRITE_INSERT, inserts))
         durability = config.get("configurable", {}).get(_DURABILITY)
         if durability in _RUN_DURABILITIES:
-            self._writer.queue(write, relaxed=durability != "sync")
+            self._writer.queue(queued, relaxed=durability != "sync")
             return
         self._writer.wait()
         with self._session(write=True, config=config) as conn:
-            write(conn)
+            insert(conn, dict(queued))
 
     def delete_thread(self, thread_id: str) -> None:
         """Delete a thread's checkpoints, blobs and writes, in every namespace, in one transaction."""
