@@ -1048,9 +1048,7 @@ def main(argv: list[str] | None = None) -> int:
                     base = compile_baseline(base_commit, spec_paths, tmp)
                 except baseline.BaselineError as exc:
                     base = dict.fromkeys(GRAPHS, str(exc))
-            cases = [
-                c for c in build_cases(modules, base) if chosen(c.name, args.case)
-            ]
+            cases = [c for c in build_cases(modules, base) if chosen(c.name, args.case)]
             timer = Timer()
             try:
                 for case in cases:
@@ -1065,9 +1063,7 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 if "savers" in parts:
                     durable_cases = [
-                        c
-                        for c in saver_cases(modules, tmp, postgres)
-                        if chosen(c.name, args.case)
+                        c for c in saver_cases(modules, tmp, postgres) if chosen(c.name, args.case)
                     ]
                     timer = Timer()
                     try:
