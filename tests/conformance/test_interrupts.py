@@ -30,7 +30,7 @@ from langgraph.checkpoint.memory import InMemorySaver as LangGraphSaver
 
 from flowc.savers.memory import InMemorySaver as FlowcSaver
 
-from .oracle import MODE_ARGS, MODES, _key_order, normalize
+from .oracle import MODE_ARGS, MODES, _key_order, both_agreeing, normalize
 from .test_dropin import swap_imports
 
 pytestmark = pytest.mark.conformance
@@ -184,40 +184,26 @@ def test_a_script_streams_and_keeps_what_langgraph_does(
     for mode in MODES_ONLY.get((stem, name), MODE_ARGS):
         # each run on a thread of its own, named alike on both sides
         thread = f"{saver}-{subgraphs}-{use_async}-{mode!r}"
-        expected = normalize(
-            run_script(want, script_of["langgraph"], mode, subgraphs, use_async, thread)
-        )
-        actual = normalize(run_script(got, script_of["flowc"], mode, subgraphs, use_async, thread))
-        for _ in range(_RACE_TRIES):
-            if actual == expected:
-                break
-            # parallel tasks whose sleeps order them can still swap on a loaded machine (on
-            # either side): both run again, each on a new saver, so the thread starts empty
-            expected = normalize(
-                run_script(
-                    _fresh(stem, "langgraph", "langgraph", name),
-                    script_of["langgraph"],
-                    mode,
-                    subgraphs,
-                    use_async,
-                    thread,
-                )
-            )
-            actual = normalize(
-                run_script(
-                    _fresh(stem, "flowc", saver, name),
-                    script_of["flowc"],
-                    mode,
-                    subgraphs,
-                    use_async,
-                    thread,
-                )
-            )
+        # parallel tasks whose sleeps order them can still swap on a loaded machine (on
+        # either side): both run again, each on a new saver, so the thread starts empty
+        actual, expected = both_agreeing(
+            _runner(want, (stem, "langgraph", "langgraph", name), script_of["langgraph"],
+                    (mode, subgraphs, use_async, thread)),
+            _runner(got, (stem, "flowc", saver, name), script_of["flowc"],
+                    (mode, subgraphs, use_async, thread)),
+        )  # fmt: skip
         _assert_same(actual, expected, f"{stem}.{name} stream_mode={mode!r}")
 
 
-_RACE_TRIES = 3
-"""Reruns of a script whose outcome differs, before the difference counts."""
+def _runner(graph: Any, which: tuple[str, str, str, str], script: Any, how: tuple[Any, ...]) -> Any:
+    """The normalised outcome of ``script`` as a callable: on ``graph`` the first time, then
+    on graph ``which`` (stem, impl, saver, name) compiled afresh."""
+    graphs = [graph]
+
+    def run() -> Any:
+        return normalize(run_script(graphs.pop() if graphs else _fresh(*which), script, *how))
+
+    return run
 
 
 def _fresh(stem: str, impl: str, saver: str, name: str) -> Any:

@@ -22,13 +22,13 @@ import difflib
 import re
 import sys
 import types
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .oracle import MODE_ARGS, collect, normalize
+from .oracle import MODE_ARGS, both_agreeing, collect, normalize
 
 pytestmark = [
     pytest.mark.conformance,
@@ -140,17 +140,16 @@ def inputs(module: types.ModuleType, name: str) -> list[Any]:
 
 
 def run_both(stem: str, name: str, index: int, **kwargs: Any) -> tuple[list[Any], list[Any]]:
-    """LangGraph's chunks and flowc's; both sides run again (twice at most) while they differ:
-    parallel tool calls whose sleeps order them can still swap on a loaded machine."""
-    for _ in range(3):
-        out = []
-        for impl in ("langgraph", "flowc"):
-            module = load(stem, impl)
-            input = copy.deepcopy(inputs(module, name)[index])
-            out.append(normalize(collect(getattr(module, name), input, **kwargs)))
-        if out[0] == out[1]:
-            break
-    return out[0], out[1]
+    """LangGraph's chunks and flowc's; both sides run again while they differ: parallel tool
+    calls whose sleeps order them can still swap on a loaded machine."""
+
+    def run(impl: str) -> list[Any]:
+        module = load(stem, impl)
+        input = copy.deepcopy(inputs(module, name)[index])
+        return normalize(collect(getattr(module, name), input, **kwargs))
+
+    actual, expected = both_agreeing(partial(run, "langgraph"), partial(run, "flowc"))
+    return expected, actual
 
 
 CASES = [
