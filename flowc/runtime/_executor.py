@@ -156,7 +156,10 @@ class Executor:
         group: Group | None = None
 
         def threadsafe_put(item: Event | Done) -> None:
-            loop.call_soon_threadsafe(inbox.put_nowait, item)
+            try:
+                loop.call_soon_threadsafe(inbox.put_nowait, item)
+            except RuntimeError:  # the loop is closed: the run was left, nothing reads
+                return
 
         hooks = self.hooks
         if hooks is not None:
