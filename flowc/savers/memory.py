@@ -15,6 +15,7 @@ a thread's memory grows with what it holds, not with the square of its length.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -278,16 +279,7 @@ class InMemorySaver(_Keeping, BaseCheckpointSaver):
                 target = self._checkpoints.setdefault((target_thread_id, ns), {})
                 for cid, row in rows.items():
                     # rows are never changed once stored: the copy may share their parts
-                    copied = _Row(
-                        target_thread_id,
-                        ns,
-                        cid,
-                        row.parent_id,
-                        row.body,
-                        row.encoded,
-                        row.metadata,
-                    )
-                    target.setdefault(cid, copied)
+                    target.setdefault(cid, dataclasses.replace(row, thread_id=target_thread_id))
             for key, blob in list(self._blobs.items()):
                 if key[0] == source_thread_id:
                     self._blobs.setdefault((target_thread_id, *key[1:]), blob)
