@@ -53,6 +53,7 @@ from ._memory_rows import (
     _Stored,
     _Write,
 )
+from ._shared import writes_target
 
 __all__ = ["InMemorySaver"]
 
@@ -191,7 +192,7 @@ class InMemorySaver(_Keeping, BaseCheckpointSaver):
                 stored_blobs.setdefault((thread_id, ns, channel, version), stored)
         for list_key, version, value in lists:
             self._deltas.remember(list_key, version, value)
-        return {"configurable": {"thread_id": thread_id, "checkpoint_ns": ns, "checkpoint_id": cid}}
+        return checkpoint_config(thread_id, ns, cid)
 
     def _whole_where_gone(
         self,
@@ -223,12 +224,7 @@ class InMemorySaver(_Keeping, BaseCheckpointSaver):
         task_path: str = "",
     ) -> None:
         """Store a task's writes: special ones replace, normal ones are kept once."""
-        thread_id, ns, checkpoint_id = thread_of(config)
-        if checkpoint_id is None:
-            raise ValueError(
-                "put_writes needs the config of a stored checkpoint (with a checkpoint_id), "
-                f"as put returns it; got {dict(config)!r}"
-            )
+        thread_id, ns, checkpoint_id = writes_target(config)
         plain = self._plain
         rows = []
         special = WRITES_IDX_MAP
