@@ -60,7 +60,7 @@ def config_metadata(config: Mapping[str, Any]) -> dict[str, Any]:
     """
     out: dict[str, Any] = {}
     for part in (config.get("metadata"), config.get("configurable")):
-        if not part:
+        if not part or (type(part) is not dict and not isinstance(part, Mapping)):
             continue
         for key, value in part.items():
             if key in out or key in _NOT_METADATA or key.startswith("__"):

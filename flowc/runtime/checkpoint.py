@@ -39,6 +39,7 @@ from ._serde import (
     encode_value,
     plain_json,
 )
+from ._thread_keys import config_metadata, with_config_metadata
 
 __all__ = [
     "ERROR",
@@ -271,21 +272,6 @@ def empty_checkpoint() -> Checkpoint:
 
 # --- configs and metadata ----------------------------------------------------------------
 
-_CONFIG_KEYS_NOT_METADATA = frozenset(
-    {
-        "thread_id",
-        "checkpoint_id",
-        "checkpoint_ns",
-        "checkpoint_map",
-        "langgraph_step",
-        "langgraph_node",
-        "langgraph_triggers",
-        "langgraph_path",
-        "langgraph_checkpoint_ns",
-    }
-)
-
-
 _CONFIG_KEYS_OF_A_PUT = frozenset(
     {"thread_id", "checkpoint_ns", "checkpoint_id", HANDOVER, "__pregel_durability"}
 )
@@ -363,17 +349,7 @@ def checkpoint_metadata(config: CheckpointConfig, metadata: CheckpointMetadata) 
         for key, value in metadata.items()
         if key != "writes"
     }
-    for source in (config.get("metadata"), config.get("configurable")):
-        if source is None or (type(source) is not dict and not isinstance(source, Mapping)):
-            continue
-        for key, value in source.items():
-            if key in out or key in _CONFIG_KEYS_NOT_METADATA or key.startswith("__"):
-                continue
-            if isinstance(value, str):
-                out[key] = value.replace("\x00", "")
-            elif isinstance(value, (int, float, bool)):
-                out[key] = value
-    return out
+    return with_config_metadata(out, config_metadata(config))
 
 
 def metadata_matches(metadata: Mapping[str, Any], filter: Mapping[str, Any] | None) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, Final
 
 from flowc.runtime.checkpoint import Checkpoint, SerializerProtocol, decode_value, encode_value
@@ -13,9 +14,9 @@ _Key = tuple[str, str]  # (thread_id, checkpoint_ns)
 _KEPT: Final = "<kept>"
 """The kind of a stored value kept as it is (immutable), not encoded."""
 _EMPTY: Final = "empty"
+"""The kind of a channel version without a value (the channel was cleared)."""
 _DELTA: Final = "<delta>"
 """The kind of a list version kept as ``(base version, the added items as stored)``."""
-"""The kind of a channel version without a value (the channel was cleared)."""
 _IMMUTABLE: Final = frozenset({type(None), bool, int, float, str, bytes})
 _NONE: Final[frozenset[str]] = frozenset()
 
@@ -27,40 +28,29 @@ _Body = dict[str, Any]
 """A checkpoint without its values; entries the saver could not copy are ``_Stored`` encodings."""
 
 
+@dataclass(slots=True, eq=False)
 class _Row:
     """One stored checkpoint: its body and metadata as copies, its values by channel version."""
 
-    __slots__ = ("body", "checkpoint_id", "encoded", "metadata", "ns", "parent_id", "thread_id")
-
-    def __init__(
-        self,
-        thread_id: str,
-        ns: str,
-        checkpoint_id: str,
-        parent_id: str | None,
-        body: _Body,
-        encoded: frozenset[str],
-        metadata: _Stored,
-    ) -> None:
-        self.thread_id = thread_id
-        self.ns = ns
-        self.checkpoint_id = checkpoint_id
-        self.parent_id = parent_id
-        self.body = body
-        self.encoded = encoded
-        """The keys of ``body`` stored encoded (``(type, bytes)``), not copied."""
-        self.metadata = metadata
+    thread_id: str
+    ns: str
+    checkpoint_id: str
+    parent_id: str | None
+    body: _Body
+    encoded: frozenset[str]
+    """The keys of ``body`` stored encoded (``(type, bytes)``), not copied."""
+    metadata: _Stored
 
 
+@dataclass(slots=True, eq=False)
 class _Write:
-    __slots__ = ("channel", "idx", "task_id", "task_path", "value")
+    """One pending write: its value kept as :meth:`_Keeping._keep` keeps it."""
 
-    def __init__(self, task_id: str, idx: int, channel: str, value: _Stored, path: str) -> None:
-        self.task_id = task_id
-        self.idx = idx
-        self.channel = channel
-        self.value = value
-        self.task_path = path
+    task_id: str
+    idx: int
+    channel: str
+    value: _Stored
+    task_path: str
 
 
 class _Keeping:

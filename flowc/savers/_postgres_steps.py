@@ -13,7 +13,6 @@ from flowc.runtime.checkpoint import (
     CheckpointConfig,
     CheckpointTuple,
     SerializerProtocol,
-    metadata_matches,
     thread_of,
 )
 
@@ -38,7 +37,7 @@ from ._shared import (
     assemble,
     assemble_many,
     decode_body,
-    metadata_of,
+    matching,
     versions_of,
 )
 
@@ -127,7 +126,8 @@ def listing(
 ) -> Generator[Step, Any, list[CheckpointTuple]]:
     """Checkpoints newest first, each thread's blobs and writes fetched at once."""
     query, args = _sql.list_query(config, before, limit, bool(filter), "%s")
-    found = _matching(serde, (yield "all", (query, args)), filter, limit)
+    rows = yield "all", (query, args)
+    found = matching(serde, map(row_of, rows), filter, limit)
     blobs: dict[tuple[str, str], list[Any]] = {}
     writes: dict[tuple[str, str], list[Any]] = {}
     for (thread_id, ns), (pairs, ids) in _wanted(serde, found).items():
@@ -144,11 +144,12 @@ def listing(
     )
 
 
-def putting(row: CheckpointRow, blobs: Sequence[BlobRow]) -> Generator[Step, Any, None]:
-    """Store a checkpoint and its new channel values."""
+def putting(row: CheckpointRow, blobs: Sequence[BlobRow]) -> Generator[Step, Any, dict[str, Any]]:
+    """Store a checkpoint and its new channel values; its config."""
     where = (row.thread_id, row.checkpoint_ns)
     yield "many", (_PUT_BLOB, [(*where, b.channel, b.version, b.type, b.data) for b in blobs])
     yield "run", (_PUT_CHECKPOINT, row.columns())
+    return row.config()
 
 
 def writing(where: tuple[str, str, str], rows: Sequence[WriteRow]) -> Generator[Step, Any, None]:
@@ -162,23 +163,6 @@ def deleting(thread_id: str) -> Generator[Step, Any, None]:
     """Delete a thread's checkpoints, blobs and writes, in every namespace."""
     for statement in _DELETES:
         yield "run", (statement, (thread_id,))
-
-
-def _matching(
-    serde: SerializerProtocol,
-    rows: Sequence[Sequence[Any]],
-    filter: Mapping[str, Any] | None,
-    limit: int | None,
-) -> list[tuple[CheckpointRow, dict[str, Any]]]:
-    found: list[tuple[CheckpointRow, dict[str, Any]]] = []
-    for values in rows:
-        if limit is not None and len(found) >= limit:
-            break
-        row = row_of(values)
-        metadata = metadata_of(serde, row)
-        if metadata_matches(metadata, filter):
-            found.append((row, metadata))
-    return found
 
 
 def _wanted(

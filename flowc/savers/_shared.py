@@ -25,6 +25,7 @@ from flowc.runtime.checkpoint import (
     checkpoint_metadata,
     decode_value,
     encode_value,
+    metadata_matches,
     plain_json,
     thread_of,
     write_index,
@@ -66,6 +67,10 @@ class CheckpointRow(NamedTuple):
     def columns(self) -> tuple[Any, ...]:
         """The row's values in its fields' order: the columns of the SQL savers' inserts."""
         return tuple(self)
+
+    def config(self) -> dict[str, Any]:
+        """The config that names this checkpoint (what ``put`` returns)."""
+        return checkpoint_config(self.thread_id, self.checkpoint_ns, self.checkpoint_id)
 
 
 class WriteRow(NamedTuple):
@@ -127,6 +132,18 @@ def split_checkpoint(
     return row, blobs
 
 
+def writes_target(config: CheckpointConfig) -> tuple[str, str, str]:
+    """``(thread_id, checkpoint_ns, checkpoint_id)`` of the checkpoint ``put_writes`` stores
+    a task's writes against; a clear error when ``config`` names no checkpoint."""
+    thread_id, checkpoint_ns, checkpoint_id = thread_of(config)
+    if checkpoint_id is None:
+        raise ValueError(
+            "put_writes needs the config of a stored checkpoint (with a checkpoint_id), "
+            f"as put returns it; got {dict(config)!r}"
+        )
+    return thread_id, checkpoint_ns, checkpoint_id
+
+
 def split_writes(
     serde: SerializerProtocol,
     config: CheckpointConfig,
@@ -135,12 +152,7 @@ def split_writes(
     task_path: str,
 ) -> tuple[tuple[str, str, str], list[WriteRow]]:
     """``(thread_id, checkpoint_ns, checkpoint_id)`` and the rows of a task's writes."""
-    thread_id, checkpoint_ns, checkpoint_id = thread_of(config)
-    if checkpoint_id is None:
-        raise ValueError(
-            "put_writes needs the config of a stored checkpoint (with a checkpoint_id), "
-            f"as put returns it; got {dict(config)!r}"
-        )
+    thread_id, checkpoint_ns, checkpoint_id = writes_target(config)
     rows = []
     for position, (channel, value) in enumerate(writes):
         kind, data = encode_value(
@@ -166,6 +178,24 @@ def metadata_of(serde: SerializerProtocol, row: CheckpointRow) -> dict[str, Any]
         serde, (row.metadata_type, row.metadata), channel=_METADATA, checkpoint_id=row.checkpoint_id
     )
     return dict(value)
+
+
+def matching(
+    serde: SerializerProtocol,
+    rows: Iterable[CheckpointRow],
+    filter: Mapping[str, Any] | None,
+    limit: int | None,
+) -> list[tuple[CheckpointRow, dict[str, Any]]]:
+    """The first ``limit`` of ``rows`` whose metadata matches ``filter``, with that metadata
+    (a query cannot filter on encoded metadata: ``list`` filters the rows it gives)."""
+    found: list[tuple[CheckpointRow, dict[str, Any]]] = []
+    for row in rows:
+        if limit is not None and len(found) >= limit:
+            break
+        metadata = metadata_of(serde, row)
+        if metadata_matches(metadata, filter):
+            found.append((row, metadata))
+    return found
 
 
 def assemble(

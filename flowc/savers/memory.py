@@ -15,6 +15,7 @@ a thread's memory grows with what it holds, not with the square of its length.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -52,6 +53,7 @@ from ._memory_rows import (
     _Stored,
     _Write,
 )
+from ._shared import writes_target
 
 __all__ = ["InMemorySaver"]
 
@@ -190,7 +192,7 @@ class InMemorySaver(_Keeping, BaseCheckpointSaver):
                 stored_blobs.setdefault((thread_id, ns, channel, version), stored)
         for list_key, version, value in lists:
             self._deltas.remember(list_key, version, value)
-        return {"configurable": {"thread_id": thread_id, "checkpoint_ns": ns, "checkpoint_id": cid}}
+        return checkpoint_config(thread_id, ns, cid)
 
     def _whole_where_gone(
         self,
@@ -222,12 +224,7 @@ class InMemorySaver(_Keeping, BaseCheckpointSaver):
         task_path: str = "",
     ) -> None:
         """Store a task's writes: special ones replace, normal ones are kept once."""
-        thread_id, ns, checkpoint_id = thread_of(config)
-        if checkpoint_id is None:
-            raise ValueError(
-                "put_writes needs the config of a stored checkpoint (with a checkpoint_id), "
-                f"as put returns it; got {dict(config)!r}"
-            )
+        thread_id, ns, checkpoint_id = writes_target(config)
         plain = self._plain
         rows = []
         special = WRITES_IDX_MAP
@@ -278,16 +275,7 @@ class InMemorySaver(_Keeping, BaseCheckpointSaver):
                 target = self._checkpoints.setdefault((target_thread_id, ns), {})
                 for cid, row in rows.items():
                     # rows are never changed once stored: the copy may share their parts
-                    copied = _Row(
-                        target_thread_id,
-                        ns,
-                        cid,
-                        row.parent_id,
-                        row.body,
-                        row.encoded,
-                        row.metadata,
-                    )
-                    target.setdefault(cid, copied)
+                    target.setdefault(cid, dataclasses.replace(row, thread_id=target_thread_id))
             for key, blob in list(self._blobs.items()):
                 if key[0] == source_thread_id:
                     self._blobs.setdefault((target_thread_id, *key[1:]), blob)

@@ -49,26 +49,12 @@ from ._postgres_steps import (
     row_of,
     writing,
 )
-from ._shared import (
-    CheckpointRow,
-    split_checkpoint,
-    split_writes,
-)
+from ._shared import split_checkpoint, split_writes
 from ._sql import SCHEMA_VERSION
 
 __all__ = ["PostgresSaver"]
 
 T = TypeVar("T")
-
-
-def _stored_config(row: CheckpointRow) -> dict[str, Any]:
-    return {
-        "configurable": {
-            "thread_id": row.thread_id,
-            "checkpoint_ns": row.checkpoint_ns,
-            "checkpoint_id": row.checkpoint_id,
-        }
-    }
 
 
 class PostgresSaver(BaseCheckpointSaver):
@@ -259,9 +245,9 @@ class PostgresSaver(BaseCheckpointSaver):
         new_versions: ChannelVersions,
     ) -> dict[str, Any]:
         """Store a checkpoint and its new channel values in one transaction; its config."""
-        row, blobs = split_checkpoint(self.serde, config, checkpoint, metadata, new_versions)
-        self._run(putting(row, blobs))
-        return _stored_config(row)
+        return self._run(
+            putting(*split_checkpoint(self.serde, config, checkpoint, metadata, new_versions))
+        )
 
     def put_writes(
         self,
@@ -323,9 +309,9 @@ class PostgresSaver(BaseCheckpointSaver):
         new_versions: ChannelVersions,
     ) -> dict[str, Any]:
         """Async :meth:`put`, on the async pool."""
-        row, blobs = split_checkpoint(self.serde, config, checkpoint, metadata, new_versions)
-        await self._arun(putting(row, blobs))
-        return _stored_config(row)
+        return await self._arun(
+            putting(*split_checkpoint(self.serde, config, checkpoint, metadata, new_versions))
+        )
 
     async def aput_writes(
         self,

@@ -28,7 +28,6 @@ from flowc.runtime.checkpoint import (
     SerializerProtocol,
     check_prune_strategy,
     encode_value,
-    metadata_matches,
     thread_of,
 )
 from flowc.runtime.sqlite_file import SqliteFile
@@ -39,13 +38,13 @@ from ._shared import (
     EMPTY,
     CheckpointRow,
     assemble_many,
-    metadata_of,
+    matching,
     split_checkpoint,
     split_writes,
 )
 from ._sql import CHECKPOINT_COLUMNS, SCHEMA_VERSION, schema
 from ._sqlite_reads import _SqliteReads, stored_blobs, stored_writes
-from ._sqlite_writer import Rows, Writer, insert
+from ._sqlite_writer import Op, Rows, Writer, insert
 
 __all__ = ["SqliteSaver"]
 
@@ -221,20 +220,16 @@ class SqliteSaver(SqliteFile, _SqliteReads, BaseCheckpointSaver):
         query, args = _sql.list_query(config, before, limit, bool(filter), "?")
         self._writer.wait()
         with self._session(write=False) as conn:
-            found: list[tuple[CheckpointRow, dict[str, Any]]] = []
-            for values in conn.execute(query, args):
-                if limit is not None and len(found) >= limit:
-                    break
-                row = CheckpointRow(*values)
-                metadata = metadata_of(self.serde, row)
-                if metadata_matches(metadata, filter):
-                    found.append((row, metadata))
+            rows = (CheckpointRow(*values) for values in conn.execute(query, args))
+            found = matching(self.serde, rows, filter, limit)
 
             def blobs(
                 thread_id: str, ns: str, pairs: list[tuple[str, str]]
             ) -> list[tuple[str, str, str, bytes]]:
-                rows = stored_blobs(conn, thread_id, ns, pairs)
-                return resolve(self.serde, rows, self._channel_rows(conn, thread_id, ns), "<list>")
+                stored = stored_blobs(conn, thread_id, ns, pairs)
+                return resolve(
+                    self.serde, stored, self._channel_rows(conn, thread_id, ns), "<list>"
+                )
 
             def writes(
                 thread_id: str, ns: str, ids: list[str]
@@ -286,25 +281,27 @@ class SqliteSaver(SqliteFile, _SqliteReads, BaseCheckpointSaver):
                 args.append((thread_id, ns, channel, version, kind, encoded))
             insert(conn, dict(rows))
 
-        durability = config.get("configurable", {}).get(_DURABILITY)
-        if durability in _RUN_DURABILITIES:
-            ticket = self._writer.queue(write if deltas else rows, relaxed=durability != "sync")
-            if durability == "sync":
-                self._writer.wait(ticket)
-        else:
-            self._writer.wait()
-            with self._session(write=True, config=config) as conn:
-                write(conn)
+        self._store(config, write if deltas else rows, wait_for_sync=True)
         if self._deltas is not None:
             for key, version, value in lists:
                 self._deltas.remember(key, version, value)
-        return {
-            "configurable": {
-                "thread_id": row.thread_id,
-                "checkpoint_ns": row.checkpoint_ns,
-                "checkpoint_id": row.checkpoint_id,
-            }
-        }
+        return row.config()
+
+    def _store(self, config: CheckpointConfig, op: Op, *, wait_for_sync: bool) -> None:
+        """Commit ``op`` (rows, or what writes them): a run's joins the writer's queue, and
+        with ``wait_for_sync`` a ``"sync"`` run's is waited for; anything else commits now."""
+        durability = config.get("configurable", {}).get(_DURABILITY)
+        if durability in _RUN_DURABILITIES:
+            ticket = self._writer.queue(op, relaxed=durability != "sync")
+            if wait_for_sync and durability == "sync":
+                self._writer.wait(ticket)
+            return
+        self._writer.wait()
+        with self._session(write=True, config=config) as conn:
+            if callable(op):
+                op(conn)
+            else:
+                insert(conn, dict(op))
 
     def flush(self) -> None:
         """Wait until every checkpoint and write a run handed over is stored (a run ends)."""
@@ -374,13 +371,7 @@ class SqliteSaver(SqliteFile, _SqliteReads, BaseCheckpointSaver):
                 )
             )
         queued: Rows = ((_WRITE_UPSERT, upserts), (_WRITE_INSERT, inserts))
-        durability = config.get("configurable", {}).get(_DURABILITY)
-        if durability in _RUN_DURABILITIES:
-            self._writer.queue(queued, relaxed=durability != "sync")
-            return
-        self._writer.wait()
-        with self._session(write=True, config=config) as conn:
-            insert(conn, dict(queued))
+        self._store(config, queued, wait_for_sync=False)
 
     def delete_thread(self, thread_id: str) -> None:
         """Delete a thread's checkpoints, blobs and writes, in every namespace, in one transaction."""
@@ -388,8 +379,7 @@ class SqliteSaver(SqliteFile, _SqliteReads, BaseCheckpointSaver):
         if self._deltas is not None:
             self._deltas.forget(thread_id)
         with self._session(write=True) as conn:
-            for table in ("checkpoints", "checkpoint_blobs", "checkpoint_writes"):
-                conn.execute(f"DELETE FROM {table} WHERE thread_id = ?", (thread_id,))
+            _delete_thread(conn, thread_id)
 
     def delete_for_runs(self, run_ids: Sequence[str]) -> None:
         """Delete these runs' checkpoints, their writes and the blobs left unused, in one transaction."""
@@ -415,10 +405,14 @@ class SqliteSaver(SqliteFile, _SqliteReads, BaseCheckpointSaver):
         with self._session(write=True) as conn:
             for thread_id in thread_ids:
                 if strategy == "delete":
-                    for table in ("checkpoints", "checkpoint_blobs", "checkpoint_writes"):
-                        conn.execute(f"DELETE FROM {table} WHERE thread_id = ?", (thread_id,))
+                    _delete_thread(conn, thread_id)
                 else:
                     _sql.prune_keep_latest(_qmark(conn), self.serde, thread_id)
+
+
+def _delete_thread(conn: sqlite3.Connection, thread_id: str) -> None:
+    for table in ("checkpoints", "checkpoint_blobs", "checkpoint_writes"):
+        conn.execute(f"DELETE FROM {table} WHERE thread_id = ?", (thread_id,))
 
 
 def _qmark(conn: sqlite3.Connection) -> _sql.Execute:

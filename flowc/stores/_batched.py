@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import asyncio
 from abc import abstractmethod
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
-from typing import ClassVar, Generic, TypeVar
+from datetime import datetime
+from typing import Any, ClassVar, Generic, TypeVar
 
 from flowc.runtime.store import (
     BaseStore,
@@ -19,11 +20,12 @@ from flowc.runtime.store import (
     Result,
     SearchItem,
     SearchOp,
+    matches_filter,
     namespace_matches,
     split_batch,
 )
 
-__all__ = ["BatchedStore", "Writes"]
+__all__ = ["BatchedStore", "Entry", "Found", "Writes", "page"]
 
 C = TypeVar("C")
 """What a back end reads and writes through for one batch (a connection, or nothing)."""
@@ -32,6 +34,20 @@ V = TypeVar("V")
 
 Writes = dict[tuple[tuple[str, ...], str], V]
 """A batch's writes by (namespace, key), the last one of a key kept."""
+
+Entry = tuple[dict[str, Any], datetime | str, datetime | str]
+"""A stored value as a back end reads it back: ``(value, created_at, updated_at)``."""
+
+Found = tuple[tuple[str, ...], str, dict[str, Any], datetime | str, datetime | str]
+"""An item a search found: ``(namespace, key, value, created_at, updated_at)``."""
+
+R = TypeVar("R")
+
+
+def page(rows: Iterable[R], op: SearchOp, value_of: Callable[[R], dict[str, Any]]) -> list[R]:
+    """The rows whose value (``value_of``) matches ``op``'s filter, from its offset to its limit."""
+    kept = [row for row in rows if matches_filter(value_of(row), op.filter)]
+    return kept[op.offset : op.offset + op.limit]
 
 
 class BatchedStore(BaseStore, Generic[C, V]):
@@ -62,9 +78,19 @@ class BatchedStore(BaseStore, Generic[C, V]):
 
     def _read(self, conn: C, op: Op) -> Result:
         if isinstance(op, GetOp):
-            return self._get(conn, op)
+            entry = self._get(conn, op)
+            if entry is None:
+                return None
+            value, created, updated = entry
+            return Item(
+                value=value,
+                key=op.key,
+                namespace=op.namespace,
+                created_at=created,
+                updated_at=updated,
+            )
         if isinstance(op, SearchOp):
-            return self._search(conn, op)
+            return [SearchItem(*found) for found in self._search(conn, op)]
         if isinstance(op, ListNamespacesOp):
             names: Iterable[tuple[str, ...]] = self._namespaces(conn)
             if op.match_conditions:
@@ -84,10 +110,12 @@ class BatchedStore(BaseStore, Generic[C, V]):
         """A write as :meth:`_write` takes it; raises before anything is written."""
 
     @abstractmethod
-    def _get(self, conn: C, op: GetOp) -> Item | None: ...
+    def _get(self, conn: C, op: GetOp) -> Entry | None:
+        """The stored value of ``op``'s key (a copy the caller may change), if any."""
 
     @abstractmethod
-    def _search(self, conn: C, op: SearchOp) -> list[SearchItem]: ...
+    def _search(self, conn: C, op: SearchOp) -> Iterable[Found]:
+        """The items ``op`` finds, in order, filtered and paged (see :func:`page`)."""
 
     @abstractmethod
     def _namespaces(self, conn: C) -> Iterable[tuple[str, ...]]:

@@ -14,18 +14,9 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from flowc.runtime.store import (
-    GetOp,
-    IndexConfig,
-    Item,
-    PutOp,
-    SearchItem,
-    SearchOp,
-    matches_filter,
-    refuse_index,
-)
+from flowc.runtime.store import GetOp, IndexConfig, PutOp, SearchOp, refuse_index
 
-from ._batched import BatchedStore, Writes
+from ._batched import BatchedStore, Entry, Found, Writes, page
 
 __all__ = ["InMemoryStore"]
 
@@ -65,32 +56,25 @@ class InMemoryStore(BatchedStore[None, PutOp]):
     def _prepare(self, op: PutOp) -> PutOp:
         return op
 
-    def _get(self, conn: None, op: GetOp) -> Item | None:
+    def _get(self, conn: None, op: GetOp) -> Entry | None:
         entry = self._data.get(tuple(op.namespace), {}).get(op.key)
         if entry is None:
             return None
         value, created, updated = entry
-        return Item(
-            value=copy.deepcopy(value),
-            key=op.key,
-            namespace=op.namespace,
-            created_at=created,
-            updated_at=updated,
-        )
+        return copy.deepcopy(value), created, updated
 
-    def _search(self, conn: None, op: SearchOp) -> list[SearchItem]:
+    def _search(self, conn: None, op: SearchOp) -> list[Found]:
         prefix = tuple(op.namespace_prefix)
         n = len(prefix)
-        found = [
+        candidates = (
             (namespace, key, entry)
             for namespace, items in self._data.items()
             if namespace[:n] == prefix
             for key, entry in items.items()
-            if matches_filter(entry[0], op.filter)
-        ]
+        )
         return [
-            SearchItem(namespace, key, copy.deepcopy(value), created, updated)
-            for namespace, key, (value, created, updated) in found[op.offset : op.offset + op.limit]
+            (namespace, key, copy.deepcopy(value), created, updated)
+            for namespace, key, (value, created, updated) in page(candidates, op, lambda c: c[2][0])
         ]
 
     def _namespaces(self, conn: None) -> Iterable[tuple[str, ...]]:

@@ -25,18 +25,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flowc.runtime.sqlite_file import SqliteFile
-from flowc.runtime.store import (
-    GetOp,
-    IndexConfig,
-    Item,
-    PutOp,
-    SearchItem,
-    SearchOp,
-    matches_filter,
-    refuse_index,
-)
+from flowc.runtime.store import GetOp, IndexConfig, PutOp, SearchOp, refuse_index
 
-from ._batched import BatchedStore, Writes
+from ._batched import BatchedStore, Entry, Found, Writes, page
 
 __all__ = ["SqliteStore"]
 
@@ -141,7 +132,7 @@ class SqliteStore(SqliteFile, BatchedStore[sqlite3.Connection, str | None]):
     def _prepare(self, op: PutOp) -> str | None:
         return _encode(op)
 
-    def _get(self, conn: sqlite3.Connection, op: GetOp) -> Item | None:
+    def _get(self, conn: sqlite3.Connection, op: GetOp) -> Entry | None:
         row = conn.execute(
             "SELECT value, created_at, updated_at FROM flowc_store_items "
             "WHERE namespace = ? AND key = ?",
@@ -149,15 +140,9 @@ class SqliteStore(SqliteFile, BatchedStore[sqlite3.Connection, str | None]):
         ).fetchone()
         if row is None:
             return None
-        return Item(
-            value=json.loads(row[0]),
-            key=op.key,
-            namespace=tuple(op.namespace),
-            created_at=row[1],
-            updated_at=row[2],
-        )
+        return json.loads(row[0]), row[1], row[2]
 
-    def _search(self, conn: sqlite3.Connection, op: SearchOp) -> list[SearchItem]:
+    def _search(self, conn: sqlite3.Connection, op: SearchOp) -> list[Found]:
         prefix = _text(tuple(op.namespace_prefix))
         where, args = "", []
         if prefix:
@@ -171,9 +156,8 @@ class SqliteStore(SqliteFile, BatchedStore[sqlite3.Connection, str | None]):
             args += [op.limit, op.offset]
         rows = [(row, json.loads(row[2])) for row in conn.execute(query, args)]
         if not paged:
-            kept = [(row, value) for row, value in rows if matches_filter(value, op.filter)]
-            rows = kept[op.offset : op.offset + op.limit]
-        return [SearchItem(_labels(row[0]), row[1], value, row[3], row[4]) for row, value in rows]
+            rows = page(rows, op, lambda found: found[1])
+        return [(_labels(row[0]), row[1], value, row[3], row[4]) for row, value in rows]
 
     def _namespaces(self, conn: sqlite3.Connection) -> Iterable[tuple[str, ...]]:
         return [
