@@ -9,6 +9,7 @@ the run ends. ``tasks`` events themselves stay out of the main log.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Literal, NotRequired
 
 from typing_extensions import TypedDict
@@ -370,24 +371,25 @@ class SubgraphTransformer(_TasksLifecycleBase):
         if first is not None:
             raise first
 
-    def fail(self, err: BaseException) -> None:
+    def _failing_handles(self, err: BaseException) -> Iterator[_Handle]:
+        """Mark each handle ended by ``err``, yielding those whose mux is still open."""
         status, error = _status_from_exception(err)
         self._open.clear()
         for handle in self._handles.values():
             self._mark_terminal(handle, status, error)
             if not handle._mux._events._closed:
-                try:
-                    handle._mux.fail(err)
-                except Exception:
-                    _logger.warning("Error failing subgraph mux at %s", handle.path, exc_info=True)
+                yield handle
+
+    def fail(self, err: BaseException) -> None:
+        for handle in self._failing_handles(err):
+            try:
+                handle._mux.fail(err)
+            except Exception:
+                _logger.warning("Error failing subgraph mux at %s", handle.path, exc_info=True)
 
     async def afail(self, err: BaseException) -> None:
-        status, error = _status_from_exception(err)
-        self._open.clear()
-        for handle in self._handles.values():
-            self._mark_terminal(handle, status, error)
-            if not handle._mux._events._closed:
-                try:
-                    await handle._mux.afail(err)
-                except Exception:
-                    _logger.warning("Error failing subgraph mux at %s", handle.path, exc_info=True)
+        for handle in self._failing_handles(err):
+            try:
+                await handle._mux.afail(err)
+            except Exception:
+                _logger.warning("Error failing subgraph mux at %s", handle.path, exc_info=True)

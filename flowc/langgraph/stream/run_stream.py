@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from types import MappingProxyType, TracebackType
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, Generic, NoReturn, TypeVar
 
 from ._convert import convert_to_protocol_event
 from ._mux import StreamMux
@@ -20,6 +20,8 @@ from .stream_channel import StreamChannel
 
 if TYPE_CHECKING:
     from .transformers import LifecyclePayload, SubgraphStatus
+
+_SubgraphT = TypeVar("_SubgraphT")
 
 __all__ = ["AsyncGraphRunStream", "AsyncSubgraphRunStream", "GraphRunStream", "SubgraphRunStream"]
 
@@ -33,8 +35,22 @@ def _missing_projection(run: object, name: str) -> NoReturn:
     )
 
 
-class _RunState:
-    """What both lanes track: the last values at the run's own level, and its interrupts."""
+class _RunState(Generic[_SubgraphT]):
+    """What both lanes track: the last values at the run's own level, and its interrupts.
+
+    The native projections are set from the mux in :meth:`_start`; ``_SubgraphT`` is the
+    lane's subgraph handle.
+    """
+
+    values: StreamChannel[dict[str, Any]]
+    messages: StreamChannel[Any]
+    lifecycle: StreamChannel[LifecyclePayload]
+    subgraphs: StreamChannel[_SubgraphT]
+    updates: StreamChannel[dict[str, Any]]
+    custom: StreamChannel[Any]
+    checkpoints: StreamChannel[dict[str, Any]]
+    debug: StreamChannel[dict[str, Any]]
+    tasks: StreamChannel[dict[str, Any]]
 
     _mux: StreamMux
     _scope_list: list[str]
@@ -70,23 +86,13 @@ class _RunState:
         _missing_projection(self, name)
 
 
-class GraphRunStream(_RunState):
+class GraphRunStream(_RunState["SubgraphRunStream"]):
     """A sync v3 run; the caller's ``for`` loop runs the graph.
 
     Native projections are attributes (``run.values``, ``run.messages``, ``run.lifecycle``,
     ``run.subgraphs``, and those of transformers registered on demand); all projections are
     in ``extensions``. Each projection takes one consumer (``tee(n)`` for more).
     """
-
-    values: StreamChannel[dict[str, Any]]
-    messages: StreamChannel[Any]
-    lifecycle: StreamChannel[LifecyclePayload]
-    subgraphs: StreamChannel[SubgraphRunStream]
-    updates: StreamChannel[dict[str, Any]]
-    custom: StreamChannel[Any]
-    checkpoints: StreamChannel[dict[str, Any]]
-    debug: StreamChannel[dict[str, Any]]
-    tasks: StreamChannel[dict[str, Any]]
 
     def __init__(
         self, graph_iter: Iterator[Any] | None, mux: StreamMux, *, wire_pump: bool = True
@@ -173,22 +179,12 @@ class GraphRunStream(_RunState):
         return interleave(self, names)
 
 
-class AsyncGraphRunStream(_RunState):
+class AsyncGraphRunStream(_RunState["AsyncSubgraphRunStream"]):
     """An async v3 run; awaiting cursors run the graph, one pull at a time.
 
     ``output()``, ``interrupted()`` and ``interrupts()`` are coroutines here. As an async
     context manager it aborts the run on exit.
     """
-
-    values: StreamChannel[dict[str, Any]]
-    messages: StreamChannel[Any]
-    lifecycle: StreamChannel[LifecyclePayload]
-    subgraphs: StreamChannel[AsyncSubgraphRunStream]
-    updates: StreamChannel[dict[str, Any]]
-    custom: StreamChannel[Any]
-    checkpoints: StreamChannel[dict[str, Any]]
-    debug: StreamChannel[dict[str, Any]]
-    tasks: StreamChannel[dict[str, Any]]
 
     def __init__(
         self, graph_aiter: AsyncIterator[Any] | None, mux: StreamMux, *, wire_pump: bool = True

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, Literal, TypeVar
 
 if TYPE_CHECKING:
     from ._mux import StreamMux
@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 __all__ = ["StreamChannel"]
 
 T = TypeVar("T")
+
+_Step = Literal["item", "end", "pull"]
 
 
 class StreamChannel(Generic[T]):
@@ -96,18 +98,24 @@ class StreamChannel(Generic[T]):
         self._subscribe(is_async=False)
         return self._sync_cursor()
 
+    def _next_step(self) -> _Step:
+        """What a cursor does next: take a queued item, end (raising the run's error), or pull."""
+        if self._items:
+            return "item"
+        if self._closed:
+            if self._error is not None:
+                raise self._error
+            return "end"
+        return "pull"
+
     def _sync_cursor(self) -> Iterator[T]:
-        while True:
-            if self._items:
+        while (step := self._next_step()) != "end":
+            if step == "item":
                 yield self._items.popleft()[1]
-            elif self._closed:
-                if self._error is not None:
-                    raise self._error
-                return
-            elif self._request_more is None or not self._request_more():
-                if self._items or self._closed:
-                    continue
-                return
+            else:
+                pulled = self._request_more is not None and self._request_more()
+                if not pulled and self._next_step() == "pull":
+                    return  # the pump had nothing more for this channel
 
     def __aiter__(self) -> AsyncIterator[T]:
         """The async cursor (one per channel; :meth:`atee` for more)."""
@@ -115,17 +123,13 @@ class StreamChannel(Generic[T]):
         return self._async_cursor()
 
     async def _async_cursor(self) -> AsyncIterator[T]:
-        while True:
-            if self._items:
+        while (step := self._next_step()) != "end":
+            if step == "item":
                 yield self._items.popleft()[1]
-            elif self._closed:
-                if self._error is not None:
-                    raise self._error
-                return
-            elif self._arequest_more is None or not await self._arequest_more():
-                if self._items or self._closed:
-                    continue
-                return
+            else:
+                pulled = self._arequest_more is not None and await self._arequest_more()
+                if not pulled and self._next_step() == "pull":
+                    return
 
     def tee(self, n: int = 2) -> tuple[Iterator[T], ...]:
         """``n`` sync cursors over the same items, each with its own buffer."""

@@ -43,6 +43,13 @@ class _ModeProjection(StreamTransformer):
     _native = True
     _mode: ClassVar[str]
 
+    def __init_subclass__(cls, *, mode: str | None = None, **kwargs: Any) -> None:
+        # a projection of one mode asks the graph for that mode
+        super().__init_subclass__(**kwargs)
+        if mode is not None:
+            cls._mode = mode
+            cls.required_stream_modes = (mode,)
+
     def __init__(self, scope: tuple[str, ...] = ()) -> None:
         super().__init__(scope)
         self._log: StreamChannel[Any] = StreamChannel()
@@ -60,11 +67,8 @@ class _ModeProjection(StreamTransformer):
         return True
 
 
-class ValuesTransformer(_ModeProjection):
+class ValuesTransformer(_ModeProjection, mode="values"):
     """``run.values``: the state after each step (also kept: the latest, the interrupts)."""
-
-    _mode = "values"
-    required_stream_modes = ("values",)
 
     def __init__(self, scope: tuple[str, ...] = ()) -> None:
         super().__init__(scope)
@@ -88,36 +92,21 @@ class ValuesTransformer(_ModeProjection):
         return True
 
 
-class CustomTransformer(_ModeProjection):
+class CustomTransformer(_ModeProjection, mode="custom"):
     """``run.custom``: what the nodes wrote with their stream writer."""
 
-    _mode = "custom"
-    required_stream_modes = ("custom",)
 
-
-class UpdatesTransformer(_ModeProjection):
+class UpdatesTransformer(_ModeProjection, mode="updates"):
     """``run.updates``: each step's ``{node: update}``."""
 
-    _mode = "updates"
-    required_stream_modes = ("updates",)
 
-
-class CheckpointsTransformer(_ModeProjection):
+class CheckpointsTransformer(_ModeProjection, mode="checkpoints"):
     """``run.checkpoints``: each checkpoint, as ``get_state`` shows it (with a checkpointer)."""
 
-    _mode = "checkpoints"
-    required_stream_modes = ("checkpoints",)
 
-
-class DebugTransformer(_ModeProjection):
+class DebugTransformer(_ModeProjection, mode="debug"):
     """``run.debug``: the debug mode's events."""
 
-    _mode = "debug"
-    required_stream_modes = ("debug",)
 
-
-class TasksTransformer(_ModeProjection):
+class TasksTransformer(_ModeProjection, mode="tasks"):
     """``run.tasks``: each task's start and result payloads."""
-
-    _mode = "tasks"
-    required_stream_modes = ("tasks",)
