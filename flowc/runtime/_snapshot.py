@@ -31,6 +31,20 @@ PUSH = "__pregel_push"
 PULL = "__pregel_pull"
 
 
+def thread_config(config: Mapping[str, Any], needed_by: str) -> dict[str, Any]:
+    """The config of ``config``'s thread as its saver keys it (the thread id as text, the root
+    namespace unless one is named); ``needed_by`` is the call a config without a thread fails."""
+    configurable = dict(config.get("configurable") or {})
+    if configurable.get("thread_id") is None:
+        raise ValueError(
+            f"{needed_by} needs a thread: config={{'configurable': {{'thread_id': ...}}}}"
+        )
+    # a run keeps its checkpoints under the thread id as text (a uuid.UUID given, too)
+    configurable["thread_id"] = str(configurable["thread_id"])
+    configurable.setdefault("checkpoint_ns", "")
+    return {"configurable": configurable}
+
+
 @dataclass(frozen=True, slots=True)
 class TaskState:
     """A task of a snapshot: due at its checkpoint, and what it did if it ran."""

@@ -30,7 +30,15 @@ from ._persist import (
     task_id,
 )
 from ._sansio import drive_async, drive_sync
-from ._snapshot import StateSnapshot, TaskState, astate_of, reading_state, snapshot, state_of
+from ._snapshot import (
+    StateSnapshot,
+    TaskState,
+    astate_of,
+    reading_state,
+    snapshot,
+    state_of,
+    thread_config,
+)
 from ._thread_keys import config_metadata, with_config_metadata
 from ._update_plan import (
     COPY,
@@ -65,15 +73,6 @@ __all__ = [
     "state_of",
     "update_state",
 ]
-
-
-def _thread(config: Mapping[str, Any]) -> dict[str, Any]:
-    configurable = dict(config.get("configurable") or {})
-    if configurable.get("thread_id") is None:
-        raise ValueError("update_state needs a thread: config={'configurable': {'thread_id': ...}}")
-    configurable["thread_id"] = str(configurable["thread_id"])
-    configurable.setdefault("checkpoint_ns", "")
-    return {"configurable": configurable}
 
 
 def _check_supersteps(supersteps: Sequence[Sequence[StateUpdate]]) -> None:
@@ -246,7 +245,7 @@ def _updating(
     the routers' answers are asked of the driver, which does them and sends back the result."""
     _check_supersteps(supersteps)
     plan = plan_at(plan, config)
-    current = _thread(config)
+    current = thread_config(config, "update_state")
     extras = config_metadata(config)
     for index, updates in enumerate(supersteps):
         saved = yield "get_tuple", (current,)

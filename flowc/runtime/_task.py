@@ -69,6 +69,14 @@ def _noop_writer(_: Any) -> None:
     return None
 
 
+def running_task(caller: str) -> Task:
+    """The task running in this context; outside a run, the error of calling ``caller()``."""
+    task = current_task()
+    if task is None:
+        raise RuntimeError(f"{caller}() was called outside a running flowc graph")
+    return task
+
+
 def get_stream_writer() -> StreamWriter[Any]:
     """The stream writer of the task running in this context.
 
@@ -78,18 +86,12 @@ def get_stream_writer() -> StreamWriter[Any]:
     Raises:
         RuntimeError: when called outside a flowc run.
     """
-    task = current_task()
-    if task is None:
-        raise RuntimeError("get_stream_writer() was called outside a running flowc graph")
-    return task.writer
+    return running_task("get_stream_writer").writer
 
 
 def get_config() -> NodeConfig:
     """The config of the task running in this context (as a ``config`` parameter gets it)."""
-    task = current_task()
-    if task is None:
-        raise RuntimeError("get_config() was called outside a running flowc graph")
-    return task.node_config()
+    return running_task("get_config").node_config()
 
 
 def remaining_steps() -> int:
@@ -100,9 +102,7 @@ def remaining_steps() -> int:
     Raises:
         RuntimeError: when called outside a flowc run.
     """
-    task = current_task()
-    if task is None:
-        raise RuntimeError("remaining_steps() was called outside a running flowc graph")
+    task = running_task("remaining_steps")
     return task.run.stop - task.step
 
 

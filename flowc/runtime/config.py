@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Final, TypedDict
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Final, TypedDict, cast
 
 if TYPE_CHECKING:
     from uuid import UUID
@@ -52,6 +53,14 @@ class NodeConfig(TypedDict, total=False):
     run_id: str
     configurable: dict[str, Any]
     callbacks: Any
+
+
+def with_configurable(config: Mapping[str, Any] | None, key: str, value: Any) -> Config:
+    """``config`` carrying ``value`` under ``key`` in its ``configurable``, where every graph
+    the run's tasks run inherits it (a new dict; ``config`` is left as it was)."""
+    out = dict(config or {})
+    out["configurable"] = {**(out.get("configurable") or {}), key: value}
+    return cast(Config, out)
 
 
 CACHE: Final = "__flowc_cache"

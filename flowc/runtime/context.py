@@ -8,10 +8,10 @@ inherits it with the rest of ``configurable``, as LangGraph's runtime does.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Final, cast
+from typing import Any, Final
 
-from .config import Config
-from .run import current_task
+from ._task import running_task
+from .config import Config, with_configurable
 
 __all__ = ["CONTEXT", "get_context", "with_context"]
 
@@ -21,9 +21,7 @@ CONTEXT: Final = "__flowc_context"
 
 def with_context(config: Mapping[str, Any] | None, context: Any) -> Config:
     """``config`` carrying ``context`` (a new dict; ``config`` is left as it was)."""
-    out = dict(config or {})
-    out["configurable"] = {**(out.get("configurable") or {}), CONTEXT: context}
-    return cast(Config, out)
+    return with_configurable(config, CONTEXT, context)
 
 
 def get_context() -> Any:
@@ -32,8 +30,5 @@ def get_context() -> Any:
     Raises:
         RuntimeError: when called outside a flowc run.
     """
-    task = current_task()
-    if task is None:
-        raise RuntimeError("get_context() was called outside a running flowc graph")
-    configurable = task.run.config.get("configurable")
+    configurable = running_task("get_context").run.config.get("configurable")
     return None if not configurable else configurable.get(CONTEXT)

@@ -13,9 +13,9 @@ Subgraphs share their parent's control. It is LangGraph's ``RunControl``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Final, cast
+from typing import Any, Final
 
-from .config import Config
+from .config import Config, with_configurable
 from .errors import GraphDrained
 
 __all__ = ["CONTROL", "RunControl", "control_of", "drained", "with_control"]
@@ -51,9 +51,7 @@ class RunControl:
 
 def with_control(config: Mapping[str, Any] | None, control: Any) -> Config:
     """``config`` carrying ``control`` (a new dict; ``config`` is left as it was)."""
-    out = dict(config or {})
-    out["configurable"] = {**(out.get("configurable") or {}), CONTROL: control}
-    return cast(Config, out)
+    return with_configurable(config, CONTROL, control)
 
 
 def control_of(config: Any) -> Any:

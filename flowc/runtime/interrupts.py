@@ -25,12 +25,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from .run import current_task
+from ._task import running_task
 
 if TYPE_CHECKING:
     from dataclasses import dataclass
 
-    from .run import Task
 else:
     # the events' own decorator: the same frozen, slotted dataclass without importing dataclasses
     from .events import dataclass
@@ -222,9 +221,7 @@ def interrupt(value: Any, *, response_schema: Any = None) -> Any:
                 )
             adapter = schema_validator(response_schema)
         schema, validate = adapter.json_schema(), adapter.validate_python
-    task: Task | None = current_task()
-    if task is None:
-        raise RuntimeError("interrupt() was called outside a running flowc graph")
+    task = running_task("interrupt")
     resumes = task.resumes
     if resumes is None:
         # a subgraph's run keeps its checkpoints on its root run's thread: without one, none

@@ -253,19 +253,27 @@ class _Pool:
     ) -> None:
         job = _Job(group, fn, args, contextvars.copy_context(), then)
         with self._lock:
-            group.queued.add(job)
-            self._queued += 1
-            limit = group.limit
-            if limit is not None and group._active >= limit:
-                # one of the group's jobs that finishes hands its worker to this one
-                group._backlog.append(job)
+            if not self._enqueue(job):
                 return
-            group._active += 1
-            self._waiting += 1
-            self._jobs.append(job)
             if self._coming or not self._call_worker():
                 return  # a worker on its way calls the next one if more jobs wait
         self._start(job)
+
+    def _enqueue(self, job: _Job) -> bool:
+        """Queue ``job`` (the lock held): whether workers may take it now, or it waits in its
+        group until one of the group's running jobs finishes."""
+        group = job.group
+        group.queued.add(job)
+        self._queued += 1
+        limit = group.limit
+        if limit is not None and group._active >= limit:
+            # one of the group's jobs that finishes hands its worker to this one
+            group._backlog.append(job)
+            return False
+        group._active += 1
+        self._waiting += 1
+        self._jobs.append(job)
+        return True
 
     def submit_all(
         self,
@@ -280,15 +288,8 @@ class _Pool:
         start: _Job | None = None
         with self._lock:
             for job in jobs:
-                group.queued.add(job)
-                self._queued += 1
-                limit = group.limit
-                if limit is not None and group._active >= limit:
-                    group._backlog.append(job)
+                if not self._enqueue(job):
                     continue
-                group._active += 1
-                self._waiting += 1
-                self._jobs.append(job)
                 if start is None and not self._coming and self._call_worker():
                     start = job
         if start is not None:

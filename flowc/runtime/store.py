@@ -39,7 +39,8 @@ from typing import (
 )
 
 from ._store_match import matches_filter, namespace_matches
-from .run import current_task
+from ._task import running_task
+from .config import with_configurable
 
 __all__ = [
     "NOT_PROVIDED",
@@ -529,9 +530,7 @@ class BaseStore(ABC):
 
 def with_store(config: Mapping[str, Any] | None, store: Any) -> dict[str, Any]:
     """``config`` carrying ``store`` for the run's nodes (a new dict; ``config`` is kept)."""
-    out = dict(config or {})
-    out["configurable"] = {**(out.get("configurable") or {}), STORE: store}
-    return out
+    return dict(with_configurable(config, STORE, store))
 
 
 def get_store() -> Any:
@@ -543,8 +542,5 @@ def get_store() -> Any:
     Raises:
         RuntimeError: when called outside a flowc run.
     """
-    task = current_task()
-    if task is None:
-        raise RuntimeError("get_store() was called outside a running flowc graph")
-    configurable = task.run.config.get("configurable")
+    configurable = running_task("get_store").run.config.get("configurable")
     return None if not configurable else configurable.get(STORE)
