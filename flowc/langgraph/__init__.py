@@ -90,6 +90,14 @@ def _not_yet(module: str, name: str, feature: str, hint: str | None) -> ImportEr
     return ImportError(message if hint is None else f"{message}; {hint}", name=name)
 
 
+def _unknown(module: str, name: str) -> ImportError | AttributeError:
+    """The error of asking ``module`` for a name it lacks (naming the feature if LangGraph's)."""
+    what = _NOT_YET.get(name)
+    if what is not None:
+        return _not_yet(module, name, *what)
+    return AttributeError(f"module {module!r} has no attribute {name!r}")
+
+
 _SAVERS = frozenset(("InMemorySaver", "MemorySaver"))
 """Checkpointers: LangGraph has them in ``langgraph.checkpoint``, not here."""
 
@@ -124,7 +132,4 @@ def __getattr__(name: str) -> Any:
         from ._draw import DrawableGraph
 
         return DrawableGraph
-    what = _NOT_YET.get(name)
-    if what is not None:
-        raise _not_yet(__name__, name, *what)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    raise _unknown(__name__, name)

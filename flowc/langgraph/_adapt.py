@@ -16,14 +16,58 @@ import threading
 import types
 import typing
 from collections.abc import Callable, Hashable, Mapping
-from typing import Any, Literal, get_args, get_origin
+from typing import Any, Generic, Literal, TypeVar, get_args, get_origin
 
+import typing_extensions
+
+from flowc.dsl.typerules import strip_qualifiers
 from flowc.dsl.usercode import is_async
 from flowc.runtime.control import Command, as_command
 
+from . import _objects
 from ._blueprint import Blueprint
 
 _lock = threading.Lock()
+
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+class IdentityMemo(Generic[_K, _V]):
+    """What was made from each object, by the object's identity.
+
+    The object is kept with what was made from it, so that its id is not reused by another
+    while the entry lives.
+    """
+
+    def __init__(self) -> None:
+        self._made: dict[int, tuple[_K, _V]] = {}
+
+    def get(self, obj: _K) -> _V | None:
+        """What was made from ``obj``, or ``None``."""
+        with _lock:
+            known = self._made.get(id(obj))
+        return known[1] if known is not None and known[0] is obj else None
+
+    def put(self, obj: _K, made: _V) -> _V:
+        """Remember ``made`` as made from ``obj``; gives ``made``."""
+        with _lock:
+            self._made[id(obj)] = (obj, made)
+        return made
+
+
+def remade_typeddict(state: type, fields: Mapping[str, Any]) -> type:
+    """A TypedDict named as ``state`` (a TypedDict) with ``fields`` (their qualifiers
+    stripped), each required where it is in ``state``; served from the drop-in's objects."""
+    required: frozenset[str] = getattr(state, "__required_keys__", frozenset())
+    annotations = {
+        key: (typing.Required if key in required else typing.NotRequired)[strip_qualifiers(tp)]
+        for key, tp in fields.items()
+    }
+    remade: type = typing_extensions.TypedDict(state.__name__, annotations)  # type: ignore[misc]
+    remade.__module__ = _objects.MODULE
+    remade.__qualname__ = state.__qualname__
+    return remade
 
 
 def is_tool_node(obj: Any) -> bool:
@@ -280,7 +324,7 @@ def _annotations_resolve(fn: Any) -> bool:
 _RUNTIME_KINDS = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
 
 
-_runtime_wrappers: dict[int, tuple[Any, Callable[..., Any]]] = {}
+_runtime_wrappers: IdentityMemo[Any, Callable[..., Any]] = IdentityMemo()
 """The wrapper made for each callable that takes ``runtime`` or ``store``, so that compiling
 the same builder again reuses its runner module."""
 
@@ -336,10 +380,9 @@ def _with_runtime(fn: Any) -> Any:
     inject = _injected(sig)
     if not inject:
         return fn
-    with _lock:
-        known = _runtime_wrappers.get(id(fn))
-    if known is not None and known[0] is fn:
-        return known[1]
+    known = _runtime_wrappers.get(fn)
+    if known is not None:
+        return known
 
     wrapper: Callable[..., Any]
     if is_async(fn):
@@ -365,9 +408,7 @@ def _with_runtime(fn: Any) -> Any:
     wrapper.__annotations__ = {k: v for k, v in hints.items() if k not in inject}
     wrapper.__name__ = getattr(fn, "__name__", type(fn).__name__)
     wrapper.__qualname__ = getattr(fn, "__qualname__", wrapper.__name__)
-    with _lock:
-        _runtime_wrappers[id(fn)] = (fn, wrapper)
-    return wrapper
+    return _runtime_wrappers.put(fn, wrapper)
 
 
 def _unannotated(fn: Any) -> Callable[..., Any]:

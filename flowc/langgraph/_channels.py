@@ -13,16 +13,13 @@ then stores the field's whole value, where LangGraph's stores only its writes
 from __future__ import annotations
 
 import copy
-import typing
 from collections.abc import Callable
 from typing import Annotated, Any, get_args, get_origin
-
-import typing_extensions
 
 from flowc.dsl.typerules import strip_qualifiers
 
 from . import _objects
-from ._adapt import _annotations, _lock
+from ._adapt import IdentityMemo, _annotations, remade_typeddict
 
 __all__ = ["delta_fields", "is_delta_channel", "with_delta_reducers"]
 
@@ -47,15 +44,14 @@ def delta_fields(cls: type) -> dict[str, Any]:
     return out
 
 
-_reducers: dict[int, tuple[Any, Callable[[Any, Any], Any]]] = {}
+_reducers: IdentityMemo[Any, Callable[[Any, Any], Any]] = IdentityMemo()
 """The reducer made for each channel object so far (compiling again reuses its runner)."""
 
 
 def _reducer_for(channel: Any) -> Callable[[Any, Any], Any]:
-    with _lock:
-        known = _reducers.get(id(channel))
-    if known is not None and known[0] is channel:
-        return known[1]
+    known = _reducers.get(channel)
+    if known is not None:
+        return known
     batch = channel.reducer
 
     def reduce(current: Any, update: Any) -> Any:
@@ -66,33 +62,22 @@ def _reducer_for(channel: Any) -> Callable[[Any, Any], Any]:
         return batch(current, [update])
 
     reduce.__qualname__ = f"delta_{getattr(batch, '__name__', 'reducer')}"
-    with _lock:
-        _reducers[id(channel)] = (channel, reduce)
-    return reduce
+    return _reducers.put(channel, reduce)
 
 
-_remade: dict[int, tuple[type, type]] = {}
+_remade: IdentityMemo[type, type] = IdentityMemo()
 
 
 def with_delta_reducers(state: type, channels: dict[str, Any]) -> type:
     """``state`` (a TypedDict) with each ``DeltaChannel`` field a reducer field."""
-    with _lock:
-        known = _remade.get(id(state))
-    if known is not None and known[0] is state:
-        return known[1]
-    required: frozenset[str] = getattr(state, "__required_keys__", frozenset())
+    known = _remade.get(state)
+    if known is not None:
+        return known
     fields: dict[str, Any] = {}
     for key, tp in _annotations(state).items():
-        base = strip_qualifiers(tp)
         if key in channels:
             reduce = _reducer_for(channels[key])
             _objects.serve_import(reduce, "reducer", reduce.__qualname__)
-            base = Annotated[get_args(base)[0], reduce]
-        wrap = typing.Required if key in required else typing.NotRequired
-        fields[key] = wrap[base]
-    remade: type = typing_extensions.TypedDict(state.__name__, fields)  # type: ignore[misc]
-    remade.__module__ = _objects.MODULE
-    remade.__qualname__ = state.__qualname__
-    with _lock:
-        _remade[id(state)] = (state, remade)
-    return remade
+            tp = Annotated[get_args(strip_qualifiers(tp))[0], reduce]
+        fields[key] = tp
+    return _remade.put(state, remade_typeddict(state, fields))

@@ -81,6 +81,13 @@ class _StreamCall(NamedTuple):
     version: str
     options: dict[str, Any]
 
+    def prepared(self, printing: tuple[str, ...]) -> _StreamCall:
+        """The call as run: ``version``'s content blocks in its config, and the modes it
+        prints among those it streams."""
+        modes = run_modes(self.stream_mode, printing) if printing else self.stream_mode
+        config = _content_blocks_for(self.config, self.version)
+        return self._replace(config=config, stream_mode=modes)
+
 
 def _with_context(config: Any, schema: Any, context: Any) -> Any:
     from flowc.runtime.context import with_context
@@ -325,14 +332,13 @@ class CompiledStateGraph(_CompiledApi, _ThreadState, _Composing, _EventStreams):
             version: ``"v1"``'s chunk shapes, or ``"v2"``'s stream parts
                 (``{"type", "ns", "data"}`` dicts).
         """
-        config = _content_blocks_for(config, version)
-        call = _StreamCall(input, config, stream_mode, subgraphs, version, options)
         printing = self._printing(options)
+        call = _StreamCall(input, config, stream_mode, subgraphs, version, options)
+        call = call.prepared(printing)
+        chunks = self._stream(call)
         if printing:
-            inner = self._stream(call._replace(stream_mode=run_modes(stream_mode, printing)))
-            yield from printed(inner, stream_mode, subgraphs, version, printing)
-        else:
-            yield from self._stream(call)
+            chunks = printed(chunks, stream_mode, subgraphs, version, printing)
+        yield from chunks
 
     def _chunk_args(self, call: _StreamCall) -> dict[str, Any]:
         """The runner's arguments for a stream of chunks (the run's options checked)."""
@@ -363,16 +369,14 @@ class CompiledStateGraph(_CompiledApi, _ThreadState, _Composing, _EventStreams):
         **options: Any,
     ) -> AsyncIterator[Any]:
         """Async twin of :meth:`stream`."""
-        config = _content_blocks_for(config, version)
-        call = _StreamCall(input, config, stream_mode, subgraphs, version, options)
         printing = self._printing(options)
+        call = _StreamCall(input, config, stream_mode, subgraphs, version, options)
+        call = call.prepared(printing)
+        chunks = self._astream(call)
         if printing:
-            inner = self._astream(call._replace(stream_mode=run_modes(stream_mode, printing)))
-            async for chunk in aprinted(inner, stream_mode, subgraphs, version, printing):
-                yield chunk
-        else:
-            async for chunk in self._astream(call):
-                yield chunk
+            chunks = aprinted(chunks, stream_mode, subgraphs, version, printing)
+        async for chunk in chunks:
+            yield chunk
 
     async def _astream(self, call: _StreamCall) -> AsyncIterator[Any]:
         args = self._chunk_args(call)

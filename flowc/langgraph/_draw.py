@@ -25,6 +25,7 @@ from flowc.drawing import CALLABLE, SUBGRAPH, DrawableGraph, DrawnEdge, DrawnNod
 from flowc.dsl.ends import END, START
 
 from ._blueprint import Blueprint, BranchRecord
+from ._scan import closure_values
 
 __all__ = ["DrawableGraph", "DrawnEdge", "DrawnNode", "drawing"]
 
@@ -310,12 +311,7 @@ def _nonlocals(func: Any) -> list[Any]:
     if not isinstance(func, types.FunctionType):
         return []
     code = func.__code__
-    cells: dict[str, Any] = {}
-    for name, cell in zip(code.co_freevars, func.__closure__ or (), strict=False):
-        try:
-            cells[name] = cell.cell_contents
-        except ValueError:
-            continue
+    cells = closure_values(func)
     values: list[Any] = list(cells.values())
     scope = func.__globals__
     names = {name: scope[name] for name in code.co_names if name in scope}

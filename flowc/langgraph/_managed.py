@@ -13,19 +13,14 @@ from __future__ import annotations
 
 import inspect
 import logging
-import typing
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import typing_extensions
-
-from flowc.dsl.typerules import strip_qualifiers
 from flowc.dsl.usercode import is_async, resolve_annotations
 from flowc.runtime import remaining_steps
 from flowc.runtime.control import Command, as_command
 
-from . import _objects
-from ._adapt import _annotations, _lock, _metadata
+from ._adapt import IdentityMemo, _annotations, _metadata, remade_typeddict
 
 __all__ = [
     "channels_of",
@@ -100,29 +95,17 @@ def refuse_managed_io(state: Any, *schemas: Any) -> None:
             )
 
 
-_remade: dict[int, tuple[type, type]] = {}
+_remade: IdentityMemo[type, type] = IdentityMemo()
 """The state classes remade without their managed keys, by the class's id."""
 
 
 def without_managed(state: type, names: Mapping[str, Any]) -> type:
     """``state`` (a TypedDict) without its managed keys."""
-    with _lock:
-        known = _remade.get(id(state))
-    if known is not None and known[0] is state:
-        return known[1]
-    required: frozenset[str] = getattr(state, "__required_keys__", frozenset())
-    fields: dict[str, Any] = {}
-    for key, tp in _annotations(state).items():
-        if key in names:
-            continue
-        wrap = typing.Required if key in required else typing.NotRequired
-        fields[key] = wrap[strip_qualifiers(tp)]
-    remade: type = typing_extensions.TypedDict(state.__name__, fields)  # type: ignore[misc]
-    remade.__module__ = _objects.MODULE
-    remade.__qualname__ = state.__qualname__
-    with _lock:
-        _remade[id(state)] = (state, remade)
-    return remade
+    known = _remade.get(state)
+    if known is not None:
+        return known
+    fields = {key: tp for key, tp in _annotations(state).items() if key not in names}
+    return _remade.put(state, remade_typeddict(state, fields))
 
 
 def _values(kinds: Mapping[str, str]) -> Callable[[Any], Any]:

@@ -83,6 +83,17 @@ def _watched_modules() -> dict[int, str]:
     return {id(sys.modules[m]): m for m in {m for m, _ in _WATCHED} if m in sys.modules}
 
 
+def closure_values(fn: types.FunctionType) -> dict[str, Any]:
+    """``fn``'s closure variables by name (those not assigned yet left out)."""
+    out: dict[str, Any] = {}
+    for var, cell in zip(fn.__code__.co_freevars, fn.__closure__ or (), strict=False):
+        try:
+            out[var] = cell.cell_contents
+        except ValueError:
+            continue
+    return out
+
+
 def _functions_of(obj: Any) -> Iterator[types.FunctionType]:
     """The Python functions that run when ``obj`` is called."""
     seen = 0
@@ -152,14 +163,8 @@ def _uses(obj: Any, watched: dict[int, tuple[str, str, str]], modules: dict[int,
         if id(fn) in visited or depth > _MAX_DEPTH:
             return
         visited.add(id(fn))
-        code = fn.__code__
-        names, attributes = _code_names(code)
-        closure: dict[str, Any] = {}
-        for var, cell in zip(code.co_freevars, fn.__closure__ or (), strict=False):
-            try:
-                closure[var] = cell.cell_contents
-            except ValueError:
-                continue
+        names, attributes = _code_names(fn.__code__)
+        closure = closure_values(fn)
         scope = fn.__globals__
         for name in sorted(names):
             if name in closure:
@@ -193,14 +198,8 @@ def invoked_graph(obj: Any) -> Any:
     from ._adapt import is_compiled_graph
 
     for fn in _functions_of(obj):
-        code = fn.__code__
-        closure: dict[str, Any] = {}
-        for var, cell in zip(code.co_freevars, fn.__closure__ or (), strict=False):
-            try:
-                closure[var] = cell.cell_contents
-            except ValueError:
-                continue
-        for ins in dis.get_instructions(code):
+        closure = closure_values(fn)
+        for ins in dis.get_instructions(fn.__code__):
             if ins.opname not in _VARIABLE_LOADS or not isinstance(ins.argval, str):
                 continue
             value = closure.get(ins.argval, fn.__globals__.get(ins.argval))

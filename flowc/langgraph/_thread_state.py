@@ -7,6 +7,7 @@ from types import ModuleType
 from typing import Any, NamedTuple
 
 from flowc.runtime._sansio import drive_async, drive_sync
+from flowc.runtime._snapshot import thread_config
 
 from ._chunks import _root_value
 from ._roots import ROOT, _rooted
@@ -40,16 +41,6 @@ class StateSnapshot(NamedTuple):
 def _live(config: Mapping[str, Any]) -> bool:
     # LangGraph's snapshot of a thread's latest checkpoint shows its current status
     return "checkpoint_id" not in (config.get("configurable") or {})
-
-
-def _thread_config(config: Mapping[str, Any]) -> dict[str, Any]:
-    configurable = dict(config.get("configurable") or {})
-    if configurable.get("thread_id") is None:
-        raise ValueError("get_state needs a thread: config={'configurable': {'thread_id': ...}}")
-    # a run keeps its checkpoints under the thread id as text (a uuid.UUID given, too)
-    configurable["thread_id"] = str(configurable["thread_id"])
-    configurable.setdefault("checkpoint_ns", "")
-    return {"configurable": configurable}
 
 
 def _langgraph_snapshot(state: Any, root: bool = False) -> StateSnapshot:
@@ -140,7 +131,7 @@ class _ThreadState:
         self, config: Mapping[str, Any], subgraphs: bool
     ) -> Generator[tuple[str, Any], Any, Any]:
         """The thread's state read sans I/O: its checkpoint, then its due subgraph tasks'."""
-        saved = yield "get_tuple", _thread_config(config)
+        saved = yield "get_tuple", thread_config(config, "get_state")
         from flowc.runtime import _state  # its savers' code imports asyncio
 
         plan = _state.plan_at(self.module.PLAN, config)
@@ -160,7 +151,9 @@ class _ThreadState:
     ) -> Iterator[StateSnapshot]:
         """The thread's snapshots, newest first."""
         for saved in list(
-            self._saver().list(_thread_config(config), filter=filter, before=before, limit=limit)
+            self._saver().list(
+                thread_config(config, "get_state"), filter=filter, before=before, limit=limit
+            )
         ):
             yield self._snapshot(config, saved, live=False)
 
@@ -176,7 +169,7 @@ class _ThreadState:
         found = [
             saved
             async for saved in self._saver().alist(
-                _thread_config(config), filter=filter, before=before, limit=limit
+                thread_config(config, "get_state"), filter=filter, before=before, limit=limit
             )
         ]
         for saved in found:

@@ -130,9 +130,6 @@ DebugPayload: TypeAlias = DebugTaskPayload[Any, Any] | DebugTaskResultPayload[An
 
 
 def __getattr__(name: str) -> Any:
-    from . import _NOT_YET, _not_yet
+    from . import _unknown
 
-    what = _NOT_YET.get(name)
-    if what is not None:
-        raise _not_yet(__name__, name, *what)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    raise _unknown(__name__, name)

@@ -23,9 +23,6 @@ def __getattr__(name: str) -> Any:
         from .._messages import MessagesState
 
         return MessagesState
-    from .. import _NOT_YET, _not_yet
+    from .. import _unknown
 
-    what = _NOT_YET.get(name)
-    if what is not None:
-        raise _not_yet(__name__, name, *what)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    raise _unknown(__name__, name)
