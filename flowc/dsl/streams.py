@@ -108,6 +108,8 @@ class _Scan:
 
     _noisy_builtins: frozenset[str] = _DYNAMIC
     """The builtins a call of which is not proven quiet."""
+    _waiting_methods: frozenset[str] = frozenset()
+    """Methods of builtin values proven quiet only on a value known not to be a queue or thread."""
 
     def __init__(self) -> None:
         self._done: set[types.CodeType] = set()
@@ -222,6 +224,8 @@ class _Scan:
             found, value = _lookup(fn, func.id)
             return found and self.quiet_callable(value, depth + 1)
         if isinstance(func, ast.Attribute):
+            if func.attr in self._waiting_methods and not _plain_receiver(fn, func, local):
+                return False  # a queue's get, a thread's join
             path = _dotted(func)
             value = _module_or_class(fn, path, local)
             if path is not None and value is not None:
@@ -262,6 +266,7 @@ class _BlockScan(_Scan):
     """:class:`_Scan` asking whether code may wait rather than whether it may stream."""
 
     _noisy_builtins = _NOISY_BUILTINS
+    _waiting_methods = _WAITING_METHODS
 
     def _quiet_compiled(self, module: str, name: str) -> bool:
         return _calm_module(module) or f"{module}.{name}" in _CALM_FUNCTIONS
@@ -277,25 +282,16 @@ class _BlockScan(_Scan):
             return self._quiet_compiled(module, fn.__name__)
         return super().quiet_function(fn, depth)
 
-    def _quiet_call(
-        self,
-        fn: types.FunctionType,
-        func: ast.expr,
-        local: set[str],
-        nested: set[str],
-        depth: int,
-    ) -> bool:
-        if isinstance(func, ast.Attribute) and func.attr in _WAITING_METHODS:
-            receiver = func.value
-            if isinstance(receiver, ast.Constant | ast.Dict | ast.List | ast.Set | ast.Tuple):
-                return True
-            if isinstance(receiver, ast.Name) and receiver.id in _parameters(fn):
-                # a node's state or config, a router's state: values, not queues
-                return True
-            if _module_or_class(fn, _dotted(func), local) is None:
-                # a queue's get, a thread's join
-                return False
-        return super()._quiet_call(fn, func, local, nested, depth)
+
+def _plain_receiver(fn: types.FunctionType, func: ast.Attribute, local: set[str]) -> bool:
+    """Whether the method ``func`` is looked up on a literal, a parameter of ``fn`` (a node's
+    state or config, a router's state: values, not queues) or a module or class."""
+    receiver = func.value
+    if isinstance(receiver, ast.Constant | ast.Dict | ast.List | ast.Set | ast.Tuple):
+        return True
+    if isinstance(receiver, ast.Name) and receiver.id in _parameters(fn):
+        return True
+    return _module_or_class(fn, _dotted(func), local) is not None
 
 
 def _is_stdlib(module: str) -> bool:
