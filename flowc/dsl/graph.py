@@ -7,6 +7,7 @@ the trigger channels of every node are known. Code generation reads only this.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -281,6 +282,12 @@ class CheckedGraph:
             if node.subgraph is not None:
                 seen.setdefault(node.subgraph.name, node.subgraph)
         return tuple(seen.values())
+
+    def tree(self) -> Iterator[CheckedGraph]:
+        """This graph, then every graph below it, each before its own subgraphs."""
+        yield self
+        for sub in self.subgraphs:
+            yield from sub.tree()
 
 
 @dataclass(frozen=True, slots=True)
