@@ -47,6 +47,7 @@ from flowc.codegen.cachedir import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
     from flowc.codegen.render import GeneratedFile
@@ -150,27 +151,52 @@ def prune(root: Path, *, now: float | None = None) -> list[str]:
     """
     import shutil
 
+    def max_age(name: str) -> float | None:
+        if name.startswith("_flowc_"):
+            return UNUSED_DAYS * 86400
+        if name.startswith(".staging-"):
+            # a compile that was killed half-way; a live one finishes in seconds
+            return _STAGING_HOURS * 3600
+        return None
+
+    return _delete_old(
+        root,
+        now,
+        max_age,
+        lambda entry: shutil.rmtree(entry, ignore_errors=True),
+        follow_symlinks=True,
+    )
+
+
+def _delete_old(
+    folder: Path,
+    now: float | None,
+    max_age: Callable[[str], float | None],
+    delete: Callable[[Path], object],
+    *,
+    follow_symlinks: bool,
+) -> list[str]:
+    """Delete each entry of ``folder`` last changed more than ``max_age(its name)`` seconds
+    before ``now`` (none when that is ``None``); returns the names of what was deleted, sorted.
+
+    An entry that cannot be read or deleted is left for the next time.
+    """
     now = time.time() if now is None else now
     deleted: list[str] = []
     try:
-        entries = list(root.iterdir())
+        entries = list(folder.iterdir())
     except OSError:
         return deleted
     for entry in entries:
+        limit = max_age(entry.name)
+        if limit is None:
+            continue
         try:
-            age = now - entry.stat().st_mtime
+            if now - entry.stat(follow_symlinks=follow_symlinks).st_mtime > limit:
+                delete(entry)
+                deleted.append(entry.name)
         except OSError:
             continue
-        if entry.name.startswith("_flowc_"):
-            old = age > UNUSED_DAYS * 86400
-        elif entry.name.startswith(".staging-"):
-            # a compile that was killed half-way; a live one finishes in seconds
-            old = age > _STAGING_HOURS * 3600
-        else:
-            continue
-        if old:
-            shutil.rmtree(entry, ignore_errors=True)
-            deleted.append(entry.name)
     return sorted(deleted)
 
 
@@ -371,24 +397,12 @@ def _write_entry(
 def prune_entries(folder: Path, *, now: float | None = None) -> list[str]:
     """Delete drop-in entries unused for :data:`UNUSED_DAYS` days, and temporary files left
     behind by a process killed while writing. Returns the names of what was deleted."""
-    now = time.time() if now is None else now
-    deleted: list[str] = []
-    try:
-        entries = list(folder.iterdir())
-    except OSError:
-        return deleted
-    for entry in entries:
-        name = entry.name
+
+    def max_age(name: str) -> float | None:
         if name.startswith(".tmp-"):
-            limit = _STAGING_HOURS * 3600
-        elif name.endswith(".json"):
-            limit = UNUSED_DAYS * 86400
-        else:
-            continue
-        try:
-            if now - entry.lstat().st_mtime > limit:
-                entry.unlink()
-                deleted.append(name)
-        except OSError:
-            continue
-    return sorted(deleted)
+            return _STAGING_HOURS * 3600
+        if name.endswith(".json"):
+            return UNUSED_DAYS * 86400
+        return None
+
+    return _delete_old(folder, now, max_age, lambda entry: entry.unlink(), follow_symlinks=False)
