@@ -7,7 +7,6 @@ the trigger channels of every node are known. Code generation reads only this.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -283,11 +282,25 @@ class CheckedGraph:
                 seen.setdefault(node.subgraph.name, node.subgraph)
         return tuple(seen.values())
 
-    def tree(self) -> Iterator[CheckedGraph]:
-        """This graph, then every graph below it, each before its own subgraphs."""
-        yield self
-        for sub in self.subgraphs:
-            yield from sub.tree()
+    def tree(self, *, children_first: bool = False) -> tuple[CheckedGraph, ...]:
+        """This graph and every graph below it, each once (by name): each before its own
+        subgraphs, or with ``children_first`` after them."""
+        out: list[CheckedGraph] = []
+        seen: set[str] = set()
+
+        def visit(graph: CheckedGraph) -> None:
+            if graph.name in seen:
+                return
+            seen.add(graph.name)
+            if not children_first:
+                out.append(graph)
+            for sub in graph.subgraphs:
+                visit(sub)
+            if children_first:
+                out.append(graph)
+
+        visit(self)
+        return tuple(out)
 
 
 @dataclass(frozen=True, slots=True)
