@@ -92,6 +92,21 @@ class GraphOptions(TypedDict, total=False):
     output_schema: type | None
 
 
+_GRAPH_KEYWORDS = (
+    "description",
+    "recursion_limit",
+    "custom_type",
+    "interrupt_before",
+    "interrupt_after",
+    "checkpoints",
+    "step_timeout",
+    "context_type",
+    "input_schema",
+    "output_schema",
+)
+"""The keywords of :class:`GraphOptions`: each locates the ``[graph]`` key of its name."""
+
+
 class Graph(_SpecLowering[S]):
     """A graph declared in Python.
 
@@ -187,16 +202,7 @@ class Graph(_SpecLowering[S]):
                 (("state", "class"), _arg(call, 1, "state")),
                 (("state", "fields"), _kwarg(call, "fields")),
                 (("state", "kind"), _kwarg(call, "kind")),
-                (("graph", "description"), _kwarg(call, "description")),
-                (("graph", "recursion_limit"), _kwarg(call, "recursion_limit")),
-                (("graph", "custom_type"), _kwarg(call, "custom_type")),
-                (("graph", "interrupt_before"), _kwarg(call, "interrupt_before")),
-                (("graph", "interrupt_after"), _kwarg(call, "interrupt_after")),
-                (("graph", "checkpoints"), _kwarg(call, "checkpoints")),
-                (("graph", "step_timeout"), _kwarg(call, "step_timeout")),
-                (("graph", "context_type"), _kwarg(call, "context_type")),
-                (("graph", "input_schema"), _kwarg(call, "input_schema")),
-                (("graph", "output_schema"), _kwarg(call, "output_schema")),
+                *((("graph", key), _kwarg(call, key)) for key in _GRAPH_KEYWORDS),
                 *_agent_parts(_kwarg(call, "agent")),
             ]
             for breakpoints in ("interrupt_before", "interrupt_after"):
