@@ -467,9 +467,3 @@ def test_a_toml_spec_takes_a_typing_extensions_typeddict_state(tmp_path: Path) -
         ("topic", False),
         ("count", True),
     ]
-
-
-def test_every_graph_option_is_located_at_its_keyword() -> None:
-    from flowc.dsl.decorators import _GRAPH_KEYWORDS, GraphOptions
-
-    assert sorted(_GRAPH_KEYWORDS) == sorted(GraphOptions.__annotations__)

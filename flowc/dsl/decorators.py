@@ -85,26 +85,11 @@ class GraphOptions(TypedDict, total=False):
     custom_type: Any
     interrupt_before: Sequence[str] | None
     interrupt_after: Sequence[str] | None
+    checkpoints: Literal["json", "pickle"] | None
     step_timeout: float | None
     context_type: Any
-    checkpoints: Literal["json", "pickle"] | None
     input_schema: type | None
     output_schema: type | None
-
-
-_GRAPH_KEYWORDS = (
-    "description",
-    "recursion_limit",
-    "custom_type",
-    "interrupt_before",
-    "interrupt_after",
-    "checkpoints",
-    "step_timeout",
-    "context_type",
-    "input_schema",
-    "output_schema",
-)
-"""The keywords of :class:`GraphOptions`: each locates the ``[graph]`` key of its name."""
 
 
 class Graph(_SpecLowering[S]):
@@ -202,7 +187,7 @@ class Graph(_SpecLowering[S]):
                 (("state", "class"), _arg(call, 1, "state")),
                 (("state", "fields"), _kwarg(call, "fields")),
                 (("state", "kind"), _kwarg(call, "kind")),
-                *((("graph", key), _kwarg(call, key)) for key in _GRAPH_KEYWORDS),
+                *((("graph", key), _kwarg(call, key)) for key in GraphOptions.__annotations__),
                 *_agent_parts(_kwarg(call, "agent")),
             ]
             for breakpoints in ("interrupt_before", "interrupt_after"):
