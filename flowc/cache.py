@@ -47,7 +47,7 @@ from flowc.codegen.cachedir import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
     from pathlib import Path
 
     from flowc.codegen.render import GeneratedFile
@@ -151,18 +151,11 @@ def prune(root: Path, *, now: float | None = None) -> list[str]:
     """
     import shutil
 
-    def max_age(name: str) -> float | None:
-        if name.startswith("_flowc_"):
-            return UNUSED_DAYS * 86400
-        if name.startswith(".staging-"):
-            # a compile that was killed half-way; a live one finishes in seconds
-            return _STAGING_HOURS * 3600
-        return None
-
     return _delete_old(
         root,
         now,
-        max_age,
+        # a staging folder is a compile that was killed half-way; a live one takes seconds
+        (("_flowc_*", UNUSED_DAYS * 86400), (".staging-*", _STAGING_HOURS * 3600)),
         lambda entry: shutil.rmtree(entry, ignore_errors=True),
         follow_symlinks=True,
     )
@@ -171,16 +164,19 @@ def prune(root: Path, *, now: float | None = None) -> list[str]:
 def _delete_old(
     folder: Path,
     now: float | None,
-    max_age: Callable[[str], float | None],
+    max_ages: Sequence[tuple[str, float]],
     delete: Callable[[Path], object],
     *,
     follow_symlinks: bool,
 ) -> list[str]:
-    """Delete each entry of ``folder`` last changed more than ``max_age(its name)`` seconds
-    before ``now`` (none when that is ``None``); returns the names of what was deleted, sorted.
+    """Delete each entry of ``folder`` last changed longer before ``now`` than the seconds
+    of the first ``(pattern, seconds)`` of ``max_ages`` its name matches (an entry matching
+    none is kept); returns the names of what was deleted, sorted.
 
     An entry that cannot be read or deleted is left for the next time.
     """
+    from fnmatch import fnmatchcase
+
     now = time.time() if now is None else now
     deleted: list[str] = []
     try:
@@ -188,7 +184,7 @@ def _delete_old(
     except OSError:
         return deleted
     for entry in entries:
-        limit = max_age(entry.name)
+        limit = next((age for pattern, age in max_ages if fnmatchcase(entry.name, pattern)), None)
         if limit is None:
             continue
         try:
@@ -397,12 +393,10 @@ def _write_entry(
 def prune_entries(folder: Path, *, now: float | None = None) -> list[str]:
     """Delete drop-in entries unused for :data:`UNUSED_DAYS` days, and temporary files left
     behind by a process killed while writing. Returns the names of what was deleted."""
-
-    def max_age(name: str) -> float | None:
-        if name.startswith(".tmp-"):
-            return _STAGING_HOURS * 3600
-        if name.endswith(".json"):
-            return UNUSED_DAYS * 86400
-        return None
-
-    return _delete_old(folder, now, max_age, lambda entry: entry.unlink(), follow_symlinks=False)
+    return _delete_old(
+        folder,
+        now,
+        ((".tmp-*", _STAGING_HOURS * 3600), ("*.json", UNUSED_DAYS * 86400)),
+        lambda entry: entry.unlink(),
+        follow_symlinks=False,
+    )
