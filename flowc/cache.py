@@ -47,6 +47,7 @@ from flowc.codegen.cachedir import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
     from pathlib import Path
 
     from flowc.codegen.render import GeneratedFile
@@ -150,27 +151,48 @@ def prune(root: Path, *, now: float | None = None) -> list[str]:
     """
     import shutil
 
+    return _delete_old(
+        root,
+        now,
+        # a staging folder is a compile that was killed half-way; a live one takes seconds
+        (("_flowc_*", UNUSED_DAYS * 86400), (".staging-*", _STAGING_HOURS * 3600)),
+        lambda entry: shutil.rmtree(entry, ignore_errors=True),
+        follow_symlinks=True,
+    )
+
+
+def _delete_old(
+    folder: Path,
+    now: float | None,
+    max_ages: Sequence[tuple[str, float]],
+    delete: Callable[[Path], object],
+    *,
+    follow_symlinks: bool,
+) -> list[str]:
+    """Delete each entry of ``folder`` last changed longer before ``now`` than the seconds
+    of the first ``(pattern, seconds)`` of ``max_ages`` its name matches (an entry matching
+    none is kept); returns the names of what was deleted, sorted.
+
+    An entry that cannot be read or deleted is left for the next time.
+    """
+    from fnmatch import fnmatchcase
+
     now = time.time() if now is None else now
     deleted: list[str] = []
     try:
-        entries = list(root.iterdir())
+        entries = list(folder.iterdir())
     except OSError:
         return deleted
     for entry in entries:
+        limit = next((age for pattern, age in max_ages if fnmatchcase(entry.name, pattern)), None)
+        if limit is None:
+            continue
         try:
-            age = now - entry.stat().st_mtime
+            if now - entry.stat(follow_symlinks=follow_symlinks).st_mtime > limit:
+                delete(entry)
+                deleted.append(entry.name)
         except OSError:
             continue
-        if entry.name.startswith("_flowc_"):
-            old = age > UNUSED_DAYS * 86400
-        elif entry.name.startswith(".staging-"):
-            # a compile that was killed half-way; a live one finishes in seconds
-            old = age > _STAGING_HOURS * 3600
-        else:
-            continue
-        if old:
-            shutil.rmtree(entry, ignore_errors=True)
-            deleted.append(entry.name)
     return sorted(deleted)
 
 
@@ -371,24 +393,10 @@ def _write_entry(
 def prune_entries(folder: Path, *, now: float | None = None) -> list[str]:
     """Delete drop-in entries unused for :data:`UNUSED_DAYS` days, and temporary files left
     behind by a process killed while writing. Returns the names of what was deleted."""
-    now = time.time() if now is None else now
-    deleted: list[str] = []
-    try:
-        entries = list(folder.iterdir())
-    except OSError:
-        return deleted
-    for entry in entries:
-        name = entry.name
-        if name.startswith(".tmp-"):
-            limit = _STAGING_HOURS * 3600
-        elif name.endswith(".json"):
-            limit = UNUSED_DAYS * 86400
-        else:
-            continue
-        try:
-            if now - entry.lstat().st_mtime > limit:
-                entry.unlink()
-                deleted.append(name)
-        except OSError:
-            continue
-    return sorted(deleted)
+    return _delete_old(
+        folder,
+        now,
+        ((".tmp-*", _STAGING_HOURS * 3600), ("*.json", UNUSED_DAYS * 86400)),
+        lambda entry: entry.unlink(),
+        follow_symlinks=False,
+    )

@@ -173,23 +173,6 @@ def _runner_types(graph: CheckedGraph, module: types.ModuleType) -> dict[str, An
     }
 
 
-def _graphs(graph: CheckedGraph) -> list[CheckedGraph]:
-    """The graph and every subgraph below it, each once, parents first."""
-    out: list[CheckedGraph] = []
-    seen: set[str] = set()
-
-    def visit(g: CheckedGraph) -> None:
-        if g.name in seen:
-            return
-        seen.add(g.name)
-        out.append(g)
-        for child in g.subgraphs:
-            visit(child)
-
-    visit(graph)
-    return out
-
-
 def _event(
     mode: str, root: dict[str, Any], nested: dict[str, Any], description: str
 ) -> dict[str, Any]:
@@ -238,7 +221,7 @@ def graph_schema(graph: CheckedGraph, module: types.ModuleType) -> dict[str, Any
     ``data`` is described loosely.
     """
     defs = _Defs()
-    graphs = _graphs(graph)
+    graphs = graph.tree()
     root_nodes: list[tuple[str, dict[str, str]]] = []
     nested_nodes: list[tuple[str, dict[str, str]]] = []
     values: list[dict[str, Any]] = []

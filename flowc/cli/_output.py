@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from flowc.dsl.load import check_target, is_toml_target
 __all__ = [
     "UsageError",
     "add_color",
+    "add_graph_command",
     "add_out",
     "add_target",
     "check_for_command",
@@ -39,6 +40,21 @@ class UsageError(Exception):
 def add_target(p: argparse.ArgumentParser) -> None:
     """The graph a command reads: ``SPEC``."""
     p.add_argument("target", metavar="SPEC", help="spec.toml or module:attribute")
+
+
+def add_graph_command(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    func: Callable[[argparse.Namespace], int],
+    *,
+    help: str,
+    description: str,
+) -> argparse.ArgumentParser:
+    """The subparser of a command over one graph: its ``SPEC`` argument, and ``func`` to run."""
+    p = sub.add_parser(name, help=help, description=description)
+    add_target(p)
+    p.set_defaults(func=func)
+    return p
 
 
 def add_out(p: argparse.ArgumentParser) -> None:

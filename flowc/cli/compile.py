@@ -96,7 +96,7 @@ def cmd_compile(args: argparse.Namespace) -> int:
             except TemplateError as exc:
                 internal_error(str(exc))
                 return 3
-            spec_files = [g.origin for g in (result.graph, *_tree(result.graph))]
+            spec_files = [g.origin for g in result.graph.tree()]
             inputs = fresh.sources(o for o in spec_files if is_toml_target(o))
             painted = color(args.color, sys.stderr)
             warnings, texts = _as_seen_from(
@@ -175,7 +175,7 @@ def _unimportable(graph: CheckedGraph, smap: SourceMap, base: Path) -> list[Diag
     """A warning for each module the runner imports that only the spec's folder made
     importable: ``flowc run`` finds it, a program importing the package does not."""
     out: list[Diagnostic] = []
-    for g in (graph, *_tree(graph)):
+    for g in graph.tree():
         spec = g.spec
         refs: list[tuple[str, tuple[str | int, ...]]] = [
             (node.call, ("nodes", node.name, "call")) for node in spec.nodes if node.call
@@ -211,14 +211,6 @@ def _unimportable(graph: CheckedGraph, smap: SourceMap, base: Path) -> list[Diag
 def _package_files(items: Sequence[Planned]) -> int:
     """``__init__.py`` and ``py.typed`` when no spec was rendered (and so none planned them)."""
     return 0 if items else 2
-
-
-def _tree(graph: CheckedGraph) -> list[CheckedGraph]:
-    """Every subgraph of ``graph``, at any depth."""
-    out: list[CheckedGraph] = []
-    for sub in graph.subgraphs:
-        out += [sub, *_tree(sub)]
-    return out
 
 
 def _record(

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import argparse
 
-from flowc.cli._output import add_color, add_out, add_target, check_for_command, error, write_out
+from flowc.cli._output import (
+    add_color,
+    add_graph_command,
+    add_out,
+    check_for_command,
+    error,
+    write_out,
+)
 from flowc.draw import DotMissing, picture, render_with_dot, to_dot, to_mermaid
 
 __all__ = ["add_parser", "draw_command"]
@@ -12,17 +19,17 @@ __all__ = ["add_parser", "draw_command"]
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """The ``draw`` subcommand and its options."""
-    p = sub.add_parser(
+    p = add_graph_command(
+        sub,
         "draw",
+        draw_command,
         help="draw a graph (Mermaid, or SVG/PNG with Graphviz)",
         description="Draw a graph: Mermaid text (offline), or SVG/PNG through Graphviz's `dot`.",
     )
-    add_target(p)
     p.add_argument("--format", choices=("mermaid", "dot", "svg", "png"), default="mermaid")
     add_out(p)
     p.add_argument("--xray", action="store_true", help="draw the inside of subgraphs")
     add_color(p)
-    p.set_defaults(func=draw_command)
 
 
 def draw_command(args: argparse.Namespace) -> int:

@@ -30,7 +30,7 @@ from typing import Any
 from flowc.cache import load_cached
 from flowc.cli._output import (
     add_color,
-    add_target,
+    add_graph_command,
     check_for_command,
     color,
     error,
@@ -75,12 +75,13 @@ class _Usage(Exception):
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """The ``run`` subcommand and its options."""
-    p = sub.add_parser(
+    p = add_graph_command(
+        sub,
         "run",
+        run_command,
         help="compile if stale, run, and print events as they arrive",
         description="Run a graph and print its events as they arrive (schema of jsonl: docs/cli.md).",
     )
-    add_target(p)
     p.add_argument("--input", required=True, help="the input: JSON text, @file, or - for stdin")
     p.add_argument(
         "--stream-mode",
@@ -108,7 +109,6 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument(
         "--traceback", action="store_true", help="print the whole traceback of a failure"
     )
-    p.set_defaults(func=run_command)
 
 
 # -- JSON --------------------------------------------------------------------------

@@ -8,8 +8,8 @@ import json
 from flowc.cache import load_cached
 from flowc.cli._output import (
     add_color,
+    add_graph_command,
     add_out,
-    add_target,
     check_for_command,
     import_failure,
     internal_error,
@@ -22,15 +22,15 @@ __all__ = ["add_parser", "schema_command"]
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """The ``schema`` subcommand and its options."""
-    p = sub.add_parser(
+    p = add_graph_command(
+        sub,
         "schema",
+        schema_command,
         help="JSON Schema of a graph's input, state, updates and events",
         description="Print the JSON Schema of a graph's input, state, updates and stream events.",
     )
-    add_target(p)
     add_out(p)
     add_color(p)
-    p.set_defaults(func=schema_command)
 
 
 def schema_command(args: argparse.Namespace) -> int:

@@ -13,6 +13,7 @@ from flowc.dsl.names import camel, literal_code
 from flowc.dsl.spec import END
 from flowc.dsl.streams import may_block, may_stream
 from flowc.dsl.types import Import, import_of
+from flowc.dsl.usercode import positional_parameters
 
 from ._scope import _MODE_CLASS, _local_ref, _Scope
 from ._viewmodels import (
@@ -370,13 +371,8 @@ def _takes_state(fn: Any, graph: CheckedGraph, state_type: str) -> bool:
     """Whether a node's first parameter is annotated with the graph's state type (or not at all)."""
     # a callable object's annotations are on its __call__
     target = fn if inspect.isfunction(fn) or inspect.ismethod(fn) else fn.__call__
-    try:
-        params = [
-            p
-            for p in inspect.signature(target).parameters.values()
-            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-        ]
-    except (TypeError, ValueError):
+    params = positional_parameters(target)
+    if params is None:
         return False
     if not params or params[0].annotation is inspect.Parameter.empty:
         return True

@@ -160,13 +160,13 @@ class GraphView:
     values_type: str
     input_type: str
     input_annotation: str
+    """The ``input`` parameter's annotation (the state class too, for instance input)."""
     input_fields: tuple[FieldView, ...]
     """The fields an input may set: the input schema's, or every field."""
     output_type: str
     """What ``invoke`` returns: the output schema's TypedDict, or the values type."""
     output_fields: tuple[FieldView, ...]
     """The output schema's fields (none without one: ``invoke`` returns the values type)."""
-    """The ``input`` parameter's annotation (the state class too, for instance input)."""
     update_type: str
     custom_type: str
     """The code of the custom payload type (``Any`` when the spec declares none)."""

@@ -105,19 +105,7 @@ def _declared_union(declared: list[TypeRef], scope: _Scope) -> str:
 def tree_views(graph: CheckedGraph) -> tuple[GraphView, ...]:
     """The views of ``graph`` and of every graph below it, once each, children first:
     what the templates render, module by module."""
-    out: list[GraphView] = []
-    seen: set[str] = set()
-
-    def visit(g: CheckedGraph) -> None:
-        if g.name in seen:
-            return
-        seen.add(g.name)
-        for child in g.subgraphs:
-            visit(child)
-        out.append(build_view(g))
-
-    visit(graph)
-    return tuple(out)
+    return tuple(build_view(g) for g in graph.tree(children_first=True))
 
 
 def build_view(graph: CheckedGraph, *, module: str | None = None) -> GraphView:

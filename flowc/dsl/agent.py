@@ -134,19 +134,34 @@ def _method(node: str) -> Ref:
 
 def _nodes(info: AgentInfo) -> tuple[NodeInfo, ...]:
     final = "generate_structured_response" if info.response_format is not None else END
-    common: dict[str, Any] = dict(
-        subgraph=None,
-        is_async=False,
-        writer_arg=None,
-        config_arg="config",
-        input_keys=None,
-        update_type=None,
-        custom_type=None,
-        tags=(),
-        metadata=(),
-        description=None,
-        joins=(),
-    )
+
+    def node(
+        name: str,
+        writes: str,
+        successors: tuple[str, ...] = (),
+        branches: tuple[BranchInfo, ...] = (),
+    ) -> NodeInfo:
+        """The node ``name``: the agent's method of that name, run when a branch leads to it."""
+        return NodeInfo(
+            name=identifier(name),  # type: ignore[arg-type]
+            call=_method(name),
+            writes=(writes,),
+            triggers=(f"branch:to:{name}",),
+            successors=successors,
+            branches=branches,
+            subgraph=None,
+            is_async=False,
+            writer_arg=None,
+            config_arg="config",
+            input_keys=None,
+            update_type=None,
+            custom_type=None,
+            tags=(),
+            metadata=(),
+            description=None,
+            joins=(),
+        )
+
     route = BranchInfo(
         source="agent",
         router=_method("should_continue"),
@@ -154,41 +169,11 @@ def _nodes(info: AgentInfo) -> tuple[NodeInfo, ...]:
         targets=("tools", final) if info.tools else (final,),
         path_map=None,
     )
-    nodes = [
-        NodeInfo(
-            name=identifier("agent"),  # type: ignore[arg-type]
-            call=_method("agent"),
-            writes=("messages",),
-            triggers=("branch:to:agent",),
-            successors=(),
-            branches=(route,),
-            **common,
-        )
-    ]
+    nodes = [node("agent", "messages", branches=(route,))]
     if info.tools:
-        nodes.append(
-            NodeInfo(
-                name=identifier("tools"),  # type: ignore[arg-type]
-                call=_method("tools"),
-                writes=("messages",),
-                triggers=("branch:to:tools",),
-                successors=("agent",),
-                branches=(),
-                **common,
-            )
-        )
+        nodes.append(node("tools", "messages", successors=("agent",)))
     if info.response_format is not None:
-        nodes.append(
-            NodeInfo(
-                name=identifier("generate_structured_response"),  # type: ignore[arg-type]
-                call=_method("generate_structured_response"),
-                writes=("structured_response",),
-                triggers=("branch:to:generate_structured_response",),
-                successors=(),
-                branches=(),
-                **common,
-            )
-        )
+        nodes.append(node("generate_structured_response", "structured_response"))
     return tuple(nodes)
 
 

@@ -85,9 +85,9 @@ class GraphOptions(TypedDict, total=False):
     custom_type: Any
     interrupt_before: Sequence[str] | None
     interrupt_after: Sequence[str] | None
+    checkpoints: Literal["json", "pickle"] | None
     step_timeout: float | None
     context_type: Any
-    checkpoints: Literal["json", "pickle"] | None
     input_schema: type | None
     output_schema: type | None
 
@@ -187,16 +187,7 @@ class Graph(_SpecLowering[S]):
                 (("state", "class"), _arg(call, 1, "state")),
                 (("state", "fields"), _kwarg(call, "fields")),
                 (("state", "kind"), _kwarg(call, "kind")),
-                (("graph", "description"), _kwarg(call, "description")),
-                (("graph", "recursion_limit"), _kwarg(call, "recursion_limit")),
-                (("graph", "custom_type"), _kwarg(call, "custom_type")),
-                (("graph", "interrupt_before"), _kwarg(call, "interrupt_before")),
-                (("graph", "interrupt_after"), _kwarg(call, "interrupt_after")),
-                (("graph", "checkpoints"), _kwarg(call, "checkpoints")),
-                (("graph", "step_timeout"), _kwarg(call, "step_timeout")),
-                (("graph", "context_type"), _kwarg(call, "context_type")),
-                (("graph", "input_schema"), _kwarg(call, "input_schema")),
-                (("graph", "output_schema"), _kwarg(call, "output_schema")),
+                *((("graph", key), _kwarg(call, key)) for key in GraphOptions.__annotations__),
                 *_agent_parts(_kwarg(call, "agent")),
             ]
             for breakpoints in ("interrupt_before", "interrupt_after"):

@@ -282,6 +282,26 @@ class CheckedGraph:
                 seen.setdefault(node.subgraph.name, node.subgraph)
         return tuple(seen.values())
 
+    def tree(self, *, children_first: bool = False) -> tuple[CheckedGraph, ...]:
+        """This graph and every graph below it, each once (by name): each before its own
+        subgraphs, or with ``children_first`` after them."""
+        out: list[CheckedGraph] = []
+        seen: set[str] = set()
+
+        def visit(graph: CheckedGraph) -> None:
+            if graph.name in seen:
+                return
+            seen.add(graph.name)
+            if not children_first:
+                out.append(graph)
+            for sub in graph.subgraphs:
+                visit(sub)
+            if children_first:
+                out.append(graph)
+
+        visit(self)
+        return tuple(out)
+
 
 @dataclass(frozen=True, slots=True)
 class CheckResult:

@@ -106,6 +106,11 @@ def may_block(*functions: object) -> bool:
 class _Scan:
     """One analysis: functions already proven quiet (or being proven) are not read twice."""
 
+    _noisy_builtins: frozenset[str] = _DYNAMIC
+    """The builtins a call of which is not proven quiet."""
+    _waiting_methods: frozenset[str] = frozenset()
+    """Methods of builtin values proven quiet only on a value known not to be a queue or thread."""
+
     def __init__(self) -> None:
         self._done: set[types.CodeType] = set()
 
@@ -116,8 +121,8 @@ class _Scan:
         if isinstance(obj, types.BuiltinFunctionType | types.BuiltinMethodType):
             module = getattr(obj, "__module__", None) or ""
             if module == "builtins":
-                return obj.__name__ not in _DYNAMIC
-            return module.partition(".")[0] in _STDLIB
+                return obj.__name__ not in self._noisy_builtins
+            return self._quiet_compiled(module, obj.__name__)
         if isinstance(obj, functools.partial):
             return self.quiet_callable(obj.func, depth + 1) and all(
                 self.quiet_value(arg, depth + 1) for arg in (*obj.args, *obj.keywords.values())
@@ -129,6 +134,10 @@ class _Scan:
         if isinstance(obj, types.FunctionType):
             return self.quiet_function(obj, depth)
         return False
+
+    def _quiet_compiled(self, module: str, name: str) -> bool:
+        """Whether the function ``name`` of ``module``, written in C, surely emits nothing."""
+        return module.partition(".")[0] in _STDLIB
 
     def quiet_value(self, obj: object, depth: int) -> bool:
         """Whether ``obj``, handed to code that may call it, surely emits nothing."""
@@ -215,15 +224,16 @@ class _Scan:
             found, value = _lookup(fn, func.id)
             return found and self.quiet_callable(value, depth + 1)
         if isinstance(func, ast.Attribute):
+            if func.attr in self._waiting_methods and not _plain_receiver(fn, func, local):
+                return False  # a queue's get, a thread's join
             path = _dotted(func)
-            if path is not None and path[0] not in local:
-                found, value = _lookup(fn, path[0])
-                if found and isinstance(value, types.ModuleType | type):
-                    for attr in path[1:]:
-                        value = getattr(value, attr, _MISSING)
-                        if value is _MISSING:
-                            return False
-                    return self.quiet_callable(value, depth + 1)
+            value = _module_or_class(fn, path, local)
+            if path is not None and value is not None:
+                for attr in path[1:]:
+                    value = getattr(value, attr, _MISSING)
+                    if value is _MISSING:
+                        return False
+                return self.quiet_callable(value, depth + 1)
             return func.attr in _METHODS
         return False
 
@@ -255,15 +265,11 @@ _WAITING_METHODS = frozenset({"get", "join"})
 class _BlockScan(_Scan):
     """:class:`_Scan` asking whether code may wait rather than whether it may stream."""
 
-    def quiet_callable(self, obj: object, depth: int) -> bool:
-        if depth > _MAX_DEPTH:
-            return False
-        if isinstance(obj, types.BuiltinFunctionType | types.BuiltinMethodType):
-            module = getattr(obj, "__module__", None) or ""
-            if module == "builtins":
-                return obj.__name__ not in _NOISY_BUILTINS
-            return _calm_module(module) or f"{module}.{obj.__name__}" in _CALM_FUNCTIONS
-        return super().quiet_callable(obj, depth)
+    _noisy_builtins = _NOISY_BUILTINS
+    _waiting_methods = _WAITING_METHODS
+
+    def _quiet_compiled(self, module: str, name: str) -> bool:
+        return _calm_module(module) or f"{module}.{name}" in _CALM_FUNCTIONS
 
     def quiet_class(self, cls: type, depth: int) -> bool:
         if _is_stdlib(cls.__module__) and not _calm_module(cls.__module__):
@@ -273,32 +279,19 @@ class _BlockScan(_Scan):
     def quiet_function(self, fn: types.FunctionType, depth: int) -> bool:
         module = fn.__module__ or ""
         if _is_stdlib(module):
-            return _calm_module(module) or f"{module}.{fn.__name__}" in _CALM_FUNCTIONS
+            return self._quiet_compiled(module, fn.__name__)
         return super().quiet_function(fn, depth)
 
-    def _quiet_call(
-        self,
-        fn: types.FunctionType,
-        func: ast.expr,
-        local: set[str],
-        nested: set[str],
-        depth: int,
-    ) -> bool:
-        if isinstance(func, ast.Attribute) and func.attr in _WAITING_METHODS:
-            receiver = func.value
-            if isinstance(receiver, ast.Constant | ast.Dict | ast.List | ast.Set | ast.Tuple):
-                return True
-            if isinstance(receiver, ast.Name) and receiver.id in _parameters(fn):
-                # a node's state or config, a router's state: values, not queues
-                return True
-            path = _dotted(func)
-            if path is None or path[0] in local:
-                return False
-            found, value = _lookup(fn, path[0])
-            if not (found and isinstance(value, types.ModuleType | type)):
-                # a queue's get, a thread's join
-                return False
-        return super()._quiet_call(fn, func, local, nested, depth)
+
+def _plain_receiver(fn: types.FunctionType, func: ast.Attribute, local: set[str]) -> bool:
+    """Whether the method ``func`` is looked up on a literal, a parameter of ``fn`` (a node's
+    state or config, a router's state: values, not queues) or a module or class."""
+    receiver = func.value
+    if isinstance(receiver, ast.Constant | ast.Dict | ast.List | ast.Set | ast.Tuple):
+        return True
+    if isinstance(receiver, ast.Name) and receiver.id in _parameters(fn):
+        return True
+    return _module_or_class(fn, _dotted(func), local) is not None
 
 
 def _is_stdlib(module: str) -> bool:
@@ -391,6 +384,15 @@ def _lookup(fn: types.FunctionType, name: str) -> tuple[bool, object]:
     if hasattr(builtins, name):
         return True, getattr(builtins, name)
     return False, None
+
+
+def _module_or_class(fn: types.FunctionType, path: list[str] | None, local: set[str]) -> object:
+    """The module or class the first name of a dotted ``path`` is in ``fn``'s globals (or
+    closure), or ``None`` when it names something else (a local, or nothing)."""
+    if path is None or path[0] in local:
+        return None
+    found, value = _lookup(fn, path[0])
+    return value if found and isinstance(value, types.ModuleType | type) else None
 
 
 def _dotted(node: ast.expr) -> list[str] | None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import collections.abc as abc
 import dataclasses
-import inspect
 import types
 import typing
 from collections.abc import Mapping, Sequence
@@ -22,7 +21,7 @@ import typing_extensions
 
 from ..runtime.channels import is_untracked
 from .types import Import, TypeRef, import_of
-from .usercode import resolve_annotations
+from .usercode import positional_parameters, resolve_annotations
 
 __all__ = [
     "KEY_QUALIFIERS",
@@ -71,21 +70,22 @@ def is_union(tp: Any) -> bool:
 
 def is_command(tp: Any) -> bool:
     """Whether ``tp`` is ``Command`` or ``Command[...]`` (flowc's or LangGraph's)."""
-    origin = get_origin(tp) or tp
-    return (
-        isinstance(origin, type)
-        and origin.__name__ == "Command"
-        and (origin.__module__.startswith(("flowc.", "langgraph.")))
-    )
+    return _is_control(tp, "Command")
 
 
 def is_send(tp: Any) -> bool:
     """Whether ``tp`` is ``Send`` or ``Send[...]`` (flowc's or LangGraph's)."""
+    return _is_control(tp, "Send")
+
+
+def _is_control(tp: Any, name: str) -> bool:
+    """Whether ``tp`` (or its origin, when subscripted) is the class ``name`` of flowc's or
+    LangGraph's, by its name: either package's, whichever module defines it."""
     origin = get_origin(tp) or tp
     return (
         isinstance(origin, type)
-        and origin.__name__ == "Send"
-        and (origin.__module__.startswith(("flowc.", "langgraph.")))
+        and origin.__name__ == name
+        and origin.__module__.startswith(("flowc.", "langgraph."))
     )
 
 
@@ -339,15 +339,8 @@ def untracked_of(tp: Any) -> bool:
 
 def update_type(reducer: Any) -> Any:
     """The annotation of a reducer's second parameter (the update), if it has one."""
-    try:
-        params = [
-            p
-            for p in inspect.signature(reducer).parameters.values()
-            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-        ]
-    except (TypeError, ValueError):
-        return None
-    if len(params) < 2:
+    params = positional_parameters(reducer)
+    if params is None or len(params) < 2:
         return None
     hints, _ = resolve_annotations(reducer)
     return hints.get(params[1].name)

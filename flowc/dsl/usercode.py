@@ -4,7 +4,7 @@ Takes a spec's origin and the objects a spec names; gives the folders that
 make a spec's modules importable (for as long as it is checked, or, for a
 graph named by file, from then on), the annotations of a function or class
 resolved one by one (so that one bad annotation neither hides the others nor
-goes unreported), and whether a callable is async. Resolving a ``module:name``
+goes unreported), a callable's positional parameters, and whether it is async. Resolving a ``module:name``
 reference is :func:`flowc.dsl.types.resolve_ref`'s job; this module decides
 where it looks. (Above the front end, the command line adds a project's
 ``python-path`` folders for the length of a command, and the run cache its
@@ -20,7 +20,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
 from typing import Any
 
-__all__ = ["add_to_path", "import_root", "is_async", "resolve_annotations"]
+__all__ = ["add_to_path", "import_root", "is_async", "positional_parameters", "resolve_annotations"]
 
 
 def add_to_path(folder: str) -> None:
@@ -97,6 +97,16 @@ def _exc_text(exc: BaseException) -> str:
     if isinstance(exc, NameError) and exc.name:
         return f"name `{exc.name}` is not defined"
     return f"{type(exc).__name__}: {exc}"
+
+
+def positional_parameters(fn: Any) -> list[inspect.Parameter] | None:
+    """The parameters ``fn`` takes one by one by position (not ``*args``), or ``None`` when
+    its signature cannot be read."""
+    try:
+        params = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return None
+    return [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
 
 
 def is_async(fn: Any) -> bool:

@@ -190,26 +190,25 @@ def call_router(
     step: str = "seq:step:3",
 ) -> Any:
     """Call a sync router as a chain run under ``running``'s task run."""
-    if running.loop is not None:
-        # a task of an async run, on a worker: the run's handlers are the loop's
-        manager = router_manager(running, AsyncCallbackManager, step)
-        router_run = running.on_loop(manager.on_chain_start(None, state, name=run_name(name, True)))
-        try:
-            goto = route(state)
-        except BaseException as exc:
-            running.on_loop(router_run.on_chain_error(exc))
-            raise
-        running.on_loop(router_run.on_chain_end(picked(goto, path_map)))
-        return goto
-    manager = router_manager(running, CallbackManager, step)
-    router_run = manager.on_chain_start(None, state, name=run_name(name, False))
+    # a task of an async run, on a worker: the run's handlers are the loop's
+    in_async_run = running.loop is not None
+    manager = router_manager(
+        running, AsyncCallbackManager if in_async_run else CallbackManager, step
+    )
+    deliver: Callable[[Any], Any] = running.on_loop if in_async_run else _returned
+    router_run = deliver(manager.on_chain_start(None, state, name=run_name(name, in_async_run)))
     try:
         goto = route(state)
     except BaseException as exc:
-        router_run.on_chain_error(exc)
+        deliver(router_run.on_chain_error(exc))
         raise
-    router_run.on_chain_end(picked(goto, path_map))
+    deliver(router_run.on_chain_end(picked(goto, path_map)))
     return goto
+
+
+def _returned(value: Any) -> Any:
+    """What a sync callback manager's call returned (its async twin's is run on the loop)."""
+    return value
 
 
 def _traced_aroute(

@@ -14,7 +14,7 @@ for the caller's result (the caller's :class:`SourceMap` is never edited).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..diagnostics import Diagnostic, Loc, Severity, SourceMap
@@ -172,7 +172,7 @@ class _SubgraphCheck(Pass):
 
     def check_module_names(self, sub: CheckedGraph, loc: Loc) -> bool:
         """Every graph of a tree is compiled into one package, as modules named after it."""
-        for graph in _graph_tree(sub):
+        for graph in sub.tree():
             for module in (graph.name, f"{graph.name}_types"):
                 first = self.modules.setdefault(module, graph)
                 if origin_key(first.origin) != origin_key(graph.origin):
@@ -194,10 +194,3 @@ class _Root:
 
     name: str
     origin: str
-
-
-def _graph_tree(graph: CheckedGraph) -> Iterator[CheckedGraph]:
-    """``graph`` and every graph below it."""
-    yield graph
-    for sub in graph.subgraphs:
-        yield from _graph_tree(sub)

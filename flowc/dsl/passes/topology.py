@@ -109,14 +109,7 @@ class TopologyPass(WiredPass):
         for src, dsts in forward.items():
             for d in dsts:
                 backward.setdefault(d, set()).add(src)
-        can_end: set[str] = set()
-        todo = list(terminal)
-        while todo:
-            n = todo.pop()
-            if n in can_end:
-                continue
-            can_end.add(n)
-            todo.extend(backward.get(n, ()))
+        can_end = _closure_of(backward, terminal)
         # nodes that lead into a plain-edge cycle are covered by that cycle's diagnostic
         leads_to_loop = _closure_of(backward, in_loops)
         dead = {n for n in names if n in reached and n not in can_end and n not in leads_to_loop}
@@ -234,18 +227,13 @@ def _possible_steps(
 def _reachable(forward: Mapping[str, set[str]], joins: Sequence[JoinInfo]) -> set[str]:
     """Nodes a run can reach from START; a join's target only once all its sources can run."""
     reached: set[str] = set()
-    todo = [START]
+    starts = {START}
     pending = list(joins)
-    while todo:
-        while todo:
-            node = todo.pop()
-            if node in reached:
-                continue
-            reached.add(node)
-            todo.extend(forward.get(node, ()))
+    while starts:
+        reached |= _closure_of(forward, starts)
         ready = [j for j in pending if set(j.sources) <= reached]
         pending = [j for j in pending if j not in ready]
-        todo.extend(j.target for j in ready)
+        starts = {j.target for j in ready}
     return reached
 
 

@@ -22,7 +22,7 @@ from ..names import node_name_problem
 from ..spec import END, START, BranchSpec, GraphSpec
 from ..typerules import compatible, router_literals, send_targets, show_type
 from ..types import RefError, parse_ref, resolve_ref
-from ..usercode import is_async, resolve_annotations
+from ..usercode import is_async, positional_parameters, resolve_annotations
 from .report import Pass, did_you_mean, name_of, node_list, ref_hint, show_node
 
 __all__ = ["RESERVED", "Wiring", "WiringPass"]
@@ -222,13 +222,9 @@ class WiringPass(Pass):
         reports a node that does not resolve)."""
         try:
             fn = resolve_ref(call)
-            params = [
-                p
-                for p in inspect.signature(fn).parameters.values()
-                if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-            ]
         except (RefError, TypeError, ValueError):
             return None
+        params = positional_parameters(fn)
         if not params:
             return None
         hints, _ = resolve_annotations(fn, self.generated_names())
