@@ -96,6 +96,20 @@ def mypy_report(typing_run: TypingRun) -> dict[str, list[str]]:
 _MYPY_FIXTURES = {"typing_run", "mypy_report"}
 
 
+@pytest.fixture(scope="session")
+def shared_mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One mypy cache folder for the whole session, every xdist worker's tests alike.
+
+    Runs that check flowc itself (a docs page's block, a new user's project) then type it
+    once, not once per test; mypy writes its cache files atomically (``os.replace``).
+    """
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    cache = root / "shared-mypy-cache"
+    cache.mkdir(exist_ok=True)
+    return cache
+
+
 def _typing_modules() -> frozenset[str]:
     """The test modules (rootdir-relative, ``/``) that read the session's one mypy run.
 

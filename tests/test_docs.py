@@ -193,7 +193,7 @@ def _env(tmp: Path) -> dict[str, str]:
     return env
 
 
-def _run_mypy(block: Block, tmp: Path) -> str:
+def _run_mypy(block: Block, tmp: Path, cache: Path) -> str:
     """What ``mypy --strict example.py`` says about a block, next to its ``gen`` package."""
     from flowc.codegen import generate, plan, write_files
 
@@ -207,7 +207,7 @@ def _run_mypy(block: Block, tmp: Path) -> str:
     env = dict(os.environ, MYPYPATH=os.pathsep.join([str(ROOT / "specs"), str(ROOT)]))
     proc = subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", "--follow-imports=silent",
-         "--no-error-summary", "--hide-error-context", "--cache-dir", str(tmp / "mypy-cache"),
+         "--no-error-summary", "--hide-error-context", "--cache-dir", str(cache),
          "example.py"],
         cwd=folder,
         env=env,
@@ -219,7 +219,9 @@ def _run_mypy(block: Block, tmp: Path) -> str:
     return proc.stdout + proc.stderr
 
 
-def check_page(page: Path, tmp: Path, *, update: bool = False) -> None:
+def check_page(
+    page: Path, tmp: Path, *, update: bool = False, mypy_cache: Path | None = None
+) -> None:
     """Run every block of ``page`` as the module docstring says.
 
     With ``update``, shown outputs that differ are rewritten in the page
@@ -257,7 +259,7 @@ def check_page(page: Path, tmp: Path, *, update: bool = False) -> None:
         run = "no-run" not in block.flags
         if block.lang == "python":
             if "mypy" in block.flags:
-                pending = (block, _run_mypy(block, tmp))
+                pending = (block, _run_mypy(block, tmp, mypy_cache or tmp / "mypy-cache"))
             elif run and block.marker is None:
                 pending = (block, _run_python(block, scope))
             elif block.marker is None:
@@ -337,11 +339,12 @@ SLOW_PAGES = frozenset({"docs/messages.md", "docs/events.md"})
     ],
 )
 def test_doc_page_blocks_run_and_show_their_real_output(
-    page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shared_mypy_cache: Path
 ) -> None:
     monkeypatch.chdir(ROOT)
     monkeypatch.setenv("FLOWC_CACHE_DIR", str(tmp_path / "cache"))
-    check_page(page, tmp_path, update=os.environ.get("FLOWC_UPDATE_SNAPSHOTS") == "1")
+    update = os.environ.get("FLOWC_UPDATE_SNAPSHOTS") == "1"
+    check_page(page, tmp_path, update=update, mypy_cache=shared_mypy_cache)
 
 
 def test_pages_link_to_files_that_exist() -> None:

@@ -102,7 +102,7 @@ def _run(folder: Path, *command: str) -> tuple[int, str, str]:
 @pytest.mark.slow
 @pytest.mark.parametrize("layout", sorted(SETTINGS))
 def test_a_src_layout_project_checks_compiles_runs_and_passes_mypy_strict(
-    tmp_path: Path, layout: str
+    tmp_path: Path, layout: str, shared_mypy_cache: Path
 ) -> None:
     project = _project(tmp_path / "myproject", SETTINGS[layout])
     flowc, mypy = str(BIN / "flowc"), str(BIN / "mypy")
@@ -125,7 +125,7 @@ def test_a_src_layout_project_checks_compiles_runs_and_passes_mypy_strict(
         "updates   greet: {'greeting': 'hello ada'}\n",
     )
     status, out, err = _run(
-        project, mypy, "--strict", "--cache-dir", str(tmp_path / "mypy-cache"), "src/myapp"
+        project, mypy, "--strict", "--cache-dir", str(shared_mypy_cache), "src/myapp"
     )
     assert (status, err) == (0, ""), out
     assert out == "Success: no issues found in 6 source files\n"
