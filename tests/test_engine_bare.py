@@ -30,6 +30,21 @@ def _seen_task(seen: list[Any]) -> Node:
     return Node("a", UpdatesEvent, plain=node, streams=False, blocks=False)
 
 
+def test_quiet_is_streams_and_blocks_false_in_one() -> None:
+    def node(state: dict[str, Any]) -> dict[str, Any]:
+        return {}
+
+    quiet = Node("a", UpdatesEvent, plain=node, quiet=True)
+    spelled = Node("a", UpdatesEvent, plain=node, streams=False, blocks=False)
+    loud = Node("a", UpdatesEvent, plain=node)
+    facts = ("streams", "blocks", "reads_task", "loop_safe")
+    assert [getattr(quiet, name) for name in facts] == [False, False, False, True]
+    assert [getattr(spelled, name) for name in facts] == [False, False, False, True]
+    assert [getattr(loud, name) for name in facts] == [True, True, True, False]
+    declared = Node("a", UpdatesEvent, plain=node, quiet=True, reads_task=True)
+    assert [getattr(declared, name) for name in facts] == [False, False, True, True]
+
+
 def test_a_node_proven_quiet_runs_without_a_task_unless_the_run_shows_tasks() -> None:
     seen: list[Any] = []
     plan = Plan("bare", ("n",), (_seen_task(seen),), ("a",))

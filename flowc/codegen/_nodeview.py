@@ -229,13 +229,17 @@ def _node_view(
         kwargs.append(f"tags={tuple(n.tags)!r}")
     if n.joins:
         kwargs.append(f"joins={tuple(n.joins)!r}")
-    if subgraph is None and not _may_stream(n):
+    streams = subgraph is not None or _may_stream(n)
+    blocks = subgraph is not None or n.is_async or _may_block(n)
+    if not streams and not blocks:
+        kwargs.append("quiet=True")
+    elif not streams:
         kwargs.append("streams=False")
-        if n.streams is False:
-            # declared, not proven: the node may still read its task (its config)
-            kwargs.append("reads_task=True")
-    if subgraph is None and not n.is_async and not _may_block(n):
+    elif not blocks:
         kwargs.append("blocks=False")
+    if not streams and n.streams is False:
+        # declared, not proven: the node may still read its task (its config)
+        kwargs.append("reads_task=True")
     plan_entry = ", ".join([head, *kwargs]) + ")"
     return NodeView(
         name=n.name,
@@ -363,7 +367,7 @@ def _protocol(
     signature = f"def __call__(self, {', '.join(params)}) -> {ret}: ..."
     doc = f"The signature node {n.name!r} must have."
     if not takes_state:
-        doc += "\n\n    It takes its own state type, which flowc checked against the graph's state."
+        doc = f"The signature node {n.name!r} must have (its own state type, checked by flowc)."
     return signature, doc_text(doc)
 
 

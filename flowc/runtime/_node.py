@@ -68,6 +68,8 @@ class Node:
         blocks: the node's sync code (its function, its sync routers) may wait
             (the safe default); ``False`` when the compiler proved it cannot:
             then an async run may call it on the event loop's thread.
+        quiet: ``streams=False, blocks=False`` in one: the compiler proved the node
+            neither emits while it runs nor waits (most nodes).
         writes: the keys the spec declares the node writes: writing another
             is an error at run time (else any of the state's keys).
         retry: the node's retry policies (see :meth:`guard`).
@@ -128,12 +130,15 @@ class Node:
         writes: tuple[str, ...] | None = None,
         streams: bool = True,
         blocks: bool = True,
+        quiet: bool = False,
         reads_task: bool | None = None,
         retry: Sequence[RetryPolicy] = (),
         defer: bool = False,
     ) -> None:
         self.name = name
         self.updated = updated
+        if quiet:
+            streams = blocks = False
         if call is None:
             if plain is not None:
                 call = _plain_call(plain)
@@ -155,6 +160,7 @@ class Node:
         self.tags = tags
         self.joins = joins
         self.writes = None if writes is None else frozenset(writes)
+        """The keys the spec declares the node writes; it may write no other."""
         self.streams = streams
         """Whether the node (or a router of it) may emit while it runs: custom events,
         a graph's events. ``False`` (proven by the compiler) lets it run in the loop in
@@ -166,7 +172,6 @@ class Node:
         self.loop_safe = acall is not None or not blocks
         """Whether an async run may run the node on the event loop's thread: an async
         node, or a sync one proven not to wait (``blocks`` false)."""
-        """The keys the spec declares the node writes; it may write no other."""
         self.keys: frozenset[str] = self.writes or frozenset()
         """The keys the node may write (its declared writes, else the plan's state keys)."""
         self.after: tuple[Node, ...] | None = None
@@ -175,12 +180,12 @@ class Node:
         self.subgraph: Plan | None = None
         """A subgraph node's graph (its state is read from its own checkpoints)."""
         self.is_async = acall is not None or aroute is not None
+        """Whether the node's task awaits something (an async node, subgraph or router)."""
         self.routed = route is not None or aroute is not None
+        """Whether routers decide where the node leads (else its plain edges do)."""
         self.direct: Callable[[dict[str, Any]], Goto] | None = None
         """``route`` when it alone decides where the node leads (a sync router, no
         joins): a lone task's next superstep is then the one node it names."""
-        """Whether routers decide where the node leads (else its plain edges do)."""
-        """Whether the node's task awaits something (an async node, subgraph or router)."""
         self.retry: tuple[RetryPolicy, ...] = ()
         """The node's retry policies (none: a failure fails the run)."""
         self.cache: CachePolicy | None = None

@@ -74,9 +74,7 @@ class AgentNodeUpdate(TypedDict, total=False):
 
 
 class AgentNode(Protocol):
-    """The signature node 'agent' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'agent' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> AgentNodeUpdate | Mapping[str, Any] | None: ...
 
@@ -88,8 +86,6 @@ class ToolsUpdate(TypedDict, total=False):
 
 
 class ToolsNode(Protocol):
-    """The signature node 'tools' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'tools' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> ToolsUpdate | Mapping[str, Any] | None: ...

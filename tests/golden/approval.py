@@ -171,16 +171,9 @@ PLAN: Final = Plan(
     NAME,
     ("action", "approved", "log"),
     (
-        Node(
-            "propose",
-            ProposeUpdated,
-            plain=_node_propose,
-            then=("review",),
-            streams=False,
-            blocks=False,
-        ),
+        Node("propose", ProposeUpdated, plain=_node_propose, then=("review",), quiet=True),
         Node("review", ReviewUpdated, plain=_node_review, then=("act",)),
-        Node("act", ActUpdated, plain=_node_act, streams=False, blocks=False),
+        Node("act", ActUpdated, plain=_node_act, quiet=True),
     ),
     entry=("propose",),
     start=_start,

@@ -75,9 +75,7 @@ class GenerateJokeUpdate(TypedDict, total=False):
 
 
 class GenerateJokeNode(Protocol):
-    """The signature node 'generate_joke' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'generate_joke' must have (its own state type, checked by flowc)."""
 
     def __call__(
         self, state: Any, /, *, writer: StreamWriter[Custom]

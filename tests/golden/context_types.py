@@ -79,9 +79,7 @@ class GreetUpdate(TypedDict, total=False):
 
 
 class GreetNode(Protocol):
-    """The signature node 'greet' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'greet' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> GreetUpdate | Mapping[str, Any] | None: ...
 

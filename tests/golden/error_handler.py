@@ -146,10 +146,8 @@ PLAN: Final = Plan(
     NAME,
     ("text", "number", "log"),
     (
-        Node(
-            "parse", ParseUpdated, plain=_node_parse, then=("report",), streams=False, blocks=False
-        ),
-        Node("report", ReportUpdated, plain=_node_report, streams=False, blocks=False),
+        Node("parse", ParseUpdated, plain=_node_parse, then=("report",), quiet=True),
+        Node("report", ReportUpdated, plain=_node_report, quiet=True),
     ),
     entry=("parse",),
     start=_start,

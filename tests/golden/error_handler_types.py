@@ -83,9 +83,7 @@ class ParseUpdate(TypedDict, total=False):
 
 
 class ParseNode(Protocol):
-    """The signature node 'parse' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'parse' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> ParseUpdate | Mapping[str, Any] | None: ...
 
@@ -99,8 +97,6 @@ class ReportUpdate(TypedDict, total=False):
 
 
 class ReportNode(Protocol):
-    """The signature node 'report' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'report' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> ReportUpdate | Mapping[str, Any] | None: ...

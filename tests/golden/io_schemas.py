@@ -135,15 +135,8 @@ PLAN: Final = Plan(
     NAME,
     ("question", "notes", "answer"),
     (
-        Node(
-            "research",
-            ResearchUpdated,
-            plain=_node_research,
-            then=("respond",),
-            streams=False,
-            blocks=False,
-        ),
-        Node("respond", RespondUpdated, plain=_node_respond, streams=False, blocks=False),
+        Node("research", ResearchUpdated, plain=_node_research, then=("respond",), quiet=True),
+        Node("respond", RespondUpdated, plain=_node_respond, quiet=True),
     ),
     entry=("research",),
     start=_start,

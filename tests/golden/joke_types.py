@@ -77,9 +77,7 @@ class RefineTopicUpdate(TypedDict, total=False):
 
 
 class RefineTopicNode(Protocol):
-    """The signature node 'refine_topic' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'refine_topic' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> RefineTopicUpdate | Mapping[str, Any] | None: ...
 
@@ -91,8 +89,6 @@ class GenerateJokeUpdate(TypedDict, total=False):
 
 
 class GenerateJokeNode(Protocol):
-    """The signature node 'generate_joke' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'generate_joke' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> GenerateJokeUpdate | Mapping[str, Any] | None: ...

@@ -133,12 +133,7 @@ PLAN: Final = Plan(
     ("count", "target", "history"),
     (
         Node(
-            "increment",
-            IncrementUpdated,
-            plain=_node_increment,
-            route=_route_increment,
-            streams=False,
-            blocks=False,
+            "increment", IncrementUpdated, plain=_node_increment, route=_route_increment, quiet=True
         ),
     ),
     entry=("increment",),

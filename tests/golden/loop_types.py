@@ -80,8 +80,6 @@ class IncrementUpdate(TypedDict, total=False):
 
 
 class IncrementNode(Protocol):
-    """The signature node 'increment' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'increment' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> IncrementUpdate | Mapping[str, Any] | None: ...

@@ -133,7 +133,7 @@ def _first(state: dict[str, Any]) -> tuple[str, ...]:
 PLAN: Final = Plan(
     NAME,
     ("items", "results"),
-    (Node("work", WorkUpdated, plain=_node_work, streams=False, blocks=False),),
+    (Node("work", WorkUpdated, plain=_node_work, quiet=True),),
     entry=(),
     start=_start,
     merge=_merge,

@@ -75,8 +75,6 @@ class WorkUpdate(TypedDict, total=False):
 
 
 class WorkNode(Protocol):
-    """The signature node 'work' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'work' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> WorkUpdate | Mapping[str, Any] | None: ...

@@ -75,9 +75,7 @@ class StreamAnswerUpdate(TypedDict, total=False):
 
 
 class StreamAnswerNode(Protocol):
-    """The signature node 'stream_answer' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'stream_answer' must have (its own state type, checked by flowc)."""
 
     def __call__(
         self, state: Any, /, *, writer: StreamWriter[Custom]

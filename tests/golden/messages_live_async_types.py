@@ -81,9 +81,7 @@ class LeftUpdate(TypedDict, total=False):
 
 
 class LeftNode(Protocol):
-    """The signature node 'left' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'left' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> Awaitable[LeftUpdate | Mapping[str, Any] | None]: ...
 
@@ -95,8 +93,6 @@ class RightUpdate(TypedDict, total=False):
 
 
 class RightNode(Protocol):
-    """The signature node 'right' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'right' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> Awaitable[RightUpdate | Mapping[str, Any] | None]: ...

@@ -87,9 +87,7 @@ class StreamedUpdate(TypedDict, total=False):
 
 
 class StreamedNode(Protocol):
-    """The signature node 'streamed' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'streamed' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> StreamedUpdate | Mapping[str, Any] | None: ...
 
@@ -101,9 +99,7 @@ class WholeUpdate(TypedDict, total=False):
 
 
 class WholeNode(Protocol):
-    """The signature node 'whole' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'whole' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> WholeUpdate | Mapping[str, Any] | None: ...
 
@@ -115,8 +111,6 @@ class DisabledUpdate(TypedDict, total=False):
 
 
 class DisabledNode(Protocol):
-    """The signature node 'disabled' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'disabled' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> DisabledUpdate | Mapping[str, Any] | None: ...

@@ -81,9 +81,7 @@ class WriteJokeUpdate(TypedDict, total=False):
 
 
 class WriteJokeNode(Protocol):
-    """The signature node 'write_joke' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'write_joke' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> WriteJokeUpdate | Mapping[str, Any] | None: ...
 
@@ -95,8 +93,6 @@ class WritePoemUpdate(TypedDict, total=False):
 
 
 class WritePoemNode(Protocol):
-    """The signature node 'write_poem' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'write_poem' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> WritePoemUpdate | Mapping[str, Any] | None: ...

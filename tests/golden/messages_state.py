@@ -149,7 +149,7 @@ PLAN: Final = Plan(
     ("messages",),
     (
         Node("chat", ChatUpdated, plain=_node_chat, then=("echo",)),
-        Node("echo", EchoUpdated, plain=_node_echo, then=("quiet",), streams=False, blocks=False),
+        Node("echo", EchoUpdated, plain=_node_echo, then=("quiet",), quiet=True),
         Node("quiet", QuietUpdated, plain=_node_quiet),
     ),
     entry=("chat",),

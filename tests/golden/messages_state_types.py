@@ -76,9 +76,7 @@ class ChatUpdate(TypedDict, total=False):
 
 
 class ChatNode(Protocol):
-    """The signature node 'chat' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'chat' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> ChatUpdate | Mapping[str, Any] | None: ...
 
@@ -90,9 +88,7 @@ class EchoUpdate(TypedDict, total=False):
 
 
 class EchoNode(Protocol):
-    """The signature node 'echo' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'echo' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> EchoUpdate | Mapping[str, Any] | None: ...
 
@@ -104,8 +100,6 @@ class QuietUpdate(TypedDict, total=False):
 
 
 class QuietNode(Protocol):
-    """The signature node 'quiet' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'quiet' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> QuietUpdate | Mapping[str, Any] | None: ...

@@ -170,8 +170,7 @@ PLAN: Final = Plan(
             RefineTopicUpdated,
             plain=_node_refine_topic,
             then=("joke_graph",),
-            streams=False,
-            blocks=False,
+            quiet=True,
         ),
         subgraph_node(
             "joke_graph",

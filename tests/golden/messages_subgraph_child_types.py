@@ -81,8 +81,6 @@ class CallModelUpdate(TypedDict, total=False):
 
 
 class CallModelNode(Protocol):
-    """The signature node 'call_model' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'call_model' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> CallModelUpdate | Mapping[str, Any] | None: ...

@@ -78,9 +78,7 @@ class RefineTopicUpdate(TypedDict, total=False):
 
 
 class RefineTopicNode(Protocol):
-    """The signature node 'refine_topic' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'refine_topic' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> RefineTopicUpdate | Mapping[str, Any] | None: ...
 
@@ -99,8 +97,6 @@ class RetellUpdate(TypedDict, total=False):
 
 
 class RetellNode(Protocol):
-    """The signature node 'retell' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'retell' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> RetellUpdate | Mapping[str, Any] | None: ...

@@ -75,8 +75,6 @@ class CallToolUpdate(TypedDict, total=False):
 
 
 class CallToolNode(Protocol):
-    """The signature node 'call_tool' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'call_tool' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> CallToolUpdate | Mapping[str, Any] | None: ...

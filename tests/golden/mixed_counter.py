@@ -103,7 +103,7 @@ MixedCounterEvent: TypeAlias = (
 PLAN: Final = Plan(
     NAME,
     ("topic", "count", "note"),
-    (Node("count_up", CountUpUpdated, plain=_node_count_up, streams=False, blocks=False),),
+    (Node("count_up", CountUpUpdated, plain=_node_count_up, quiet=True),),
     entry=("count_up",),
     schema=(("topic", "str", False), ("count", "int", False), ("note", "str | None", True)),
 )

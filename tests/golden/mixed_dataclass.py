@@ -165,9 +165,7 @@ PLAN: Final = Plan(
     NAME,
     ("topic", "count", "note"),
     (
-        Node(
-            "shout", ShoutUpdated, plain=_node_shout, then=("count",), streams=False, blocks=False
-        ),
+        Node("shout", ShoutUpdated, plain=_node_shout, then=("count",), quiet=True),
         subgraph_node(
             "count",
             CountUpdated,

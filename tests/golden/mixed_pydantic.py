@@ -168,14 +168,7 @@ PLAN: Final = Plan(
     NAME,
     ("topic", "count", "note"),
     (
-        Node(
-            "whisper",
-            WhisperUpdated,
-            plain=_node_whisper,
-            then=("count",),
-            streams=False,
-            blocks=False,
-        ),
+        Node("whisper", WhisperUpdated, plain=_node_whisper, then=("count",), quiet=True),
         subgraph_node(
             "count",
             CountUpdated,

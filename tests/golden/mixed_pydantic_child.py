@@ -121,7 +121,7 @@ def _input(values: dict[str, Any]) -> Any:
 PLAN: Final = Plan(
     NAME,
     ("topic", "count"),
-    (Node("add_one", AddOneUpdated, plain=_node_add_one, streams=False, blocks=False),),
+    (Node("add_one", AddOneUpdated, plain=_node_add_one, quiet=True),),
     entry=("add_one",),
     start=_start,
     input=_input,

@@ -155,8 +155,7 @@ PLAN: Final = Plan(
             FirstCountUpdated,
             plain=_node_first_count,
             then=("validated",),
-            streams=False,
-            blocks=False,
+            quiet=True,
         ),
         subgraph_node(
             "validated", ValidatedUpdated, _graph_mixed_pydantic_child.PLAN, ("topic", "count")

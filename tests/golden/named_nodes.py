@@ -170,24 +170,12 @@ PLAN: Final = Plan(
     NAME,
     ("topic", "log"),
     (
-        Node("1", N1Updated, plain=_node_n1, route=_route_n1, streams=False, blocks=False),
+        Node("1", N1Updated, plain=_node_n1, route=_route_n1, quiet=True),
         Node(
-            "Call Tool",
-            CallTool2Updated,
-            plain=_node_Call_Tool_2,
-            then=("Call_Tool",),
-            streams=False,
-            blocks=False,
+            "Call Tool", CallTool2Updated, plain=_node_Call_Tool_2, then=("Call_Tool",), quiet=True
         ),
-        Node(
-            "Call_Tool",
-            CallToolUpdated,
-            plain=_node_Call_Tool,
-            then=("class",),
-            streams=False,
-            blocks=False,
-        ),
-        Node("class", ClassUpdated, plain=_node_class, streams=False, blocks=False),
+        Node("Call_Tool", CallToolUpdated, plain=_node_Call_Tool, then=("class",), quiet=True),
+        Node("class", ClassUpdated, plain=_node_class, quiet=True),
     ),
     entry=("1",),
     start=_start,

@@ -81,9 +81,7 @@ class N1Update(TypedDict, total=False):
 
 
 class N1Node(Protocol):
-    """The signature node '1' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node '1' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> N1Update | Mapping[str, Any] | None: ...
 
@@ -95,9 +93,7 @@ class CallTool2Update(TypedDict, total=False):
 
 
 class CallTool2Node(Protocol):
-    """The signature node 'Call Tool' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'Call Tool' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> CallTool2Update | Mapping[str, Any] | None: ...
 
@@ -109,9 +105,7 @@ class CallToolUpdate(TypedDict, total=False):
 
 
 class CallToolNode(Protocol):
-    """The signature node 'Call_Tool' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'Call_Tool' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> CallToolUpdate | Mapping[str, Any] | None: ...
 
@@ -124,8 +118,6 @@ class ClassUpdate(TypedDict, total=False):
 
 
 class ClassNode(Protocol):
-    """The signature node 'class' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'class' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> ClassUpdate | Mapping[str, Any] | None: ...

@@ -182,14 +182,7 @@ PLAN: Final = Plan(
     NAME,
     ("foo", "steps", "bar"),
     (
-        Node(
-            "child_1",
-            Child1Updated,
-            plain=_node_child_1,
-            then=("grandchild_graph",),
-            streams=False,
-            blocks=False,
-        ),
+        Node("child_1", Child1Updated, plain=_node_child_1, then=("grandchild_graph",), quiet=True),
         subgraph_node(
             "grandchild_graph",
             GrandchildGraphUpdated,
@@ -197,7 +190,7 @@ PLAN: Final = Plan(
             ("foo",),
             then=("child_2",),
         ),
-        Node("child_2", Child2Updated, plain=_node_child_2, streams=False, blocks=False),
+        Node("child_2", Child2Updated, plain=_node_child_2, quiet=True),
     ),
     entry=("child_1",),
     start=_start,

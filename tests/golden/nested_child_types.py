@@ -83,9 +83,7 @@ class Child1Update(TypedDict, total=False):
 
 
 class Child1Node(Protocol):
-    """The signature node 'child_1' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'child_1' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> Child1Update | Mapping[str, Any] | None: ...
 
@@ -104,8 +102,6 @@ class Child2Update(TypedDict, total=False):
 
 
 class Child2Node(Protocol):
-    """The signature node 'child_2' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'child_2' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> Child2Update | Mapping[str, Any] | None: ...

@@ -185,14 +185,7 @@ PLAN: Final = Plan(
     NAME,
     ("foo", "steps", "note"),
     (
-        Node(
-            "parent_1",
-            Parent1Updated,
-            plain=_node_parent_1,
-            then=("child_graph",),
-            streams=False,
-            blocks=False,
-        ),
+        Node("parent_1", Parent1Updated, plain=_node_parent_1, then=("child_graph",), quiet=True),
         subgraph_node(
             "child_graph",
             ChildGraphUpdated,
@@ -201,7 +194,7 @@ PLAN: Final = Plan(
             then=("parent_2",),
             metadata={"level": "child"},
         ),
-        Node("parent_2", Parent2Updated, plain=_node_parent_2, streams=False, blocks=False),
+        Node("parent_2", Parent2Updated, plain=_node_parent_2, quiet=True),
     ),
     entry=("parent_1",),
     start=_start,

@@ -77,9 +77,7 @@ class Grandchild1Update(TypedDict, total=False):
 
 
 class Grandchild1Node(Protocol):
-    """The signature node 'grandchild_1' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'grandchild_1' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> Grandchild1Update | Mapping[str, Any] | None: ...
 
@@ -91,8 +89,6 @@ class Grandchild2Update(TypedDict, total=False):
 
 
 class Grandchild2Node(Protocol):
-    """The signature node 'grandchild_2' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'grandchild_2' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> Grandchild2Update | Mapping[str, Any] | None: ...

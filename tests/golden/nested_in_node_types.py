@@ -82,9 +82,7 @@ class DeepUpdate(TypedDict, total=False):
 
 
 class DeepNode(Protocol):
-    """The signature node 'deep' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'deep' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> DeepUpdate | Mapping[str, Any] | None: ...
 
@@ -96,8 +94,6 @@ class ShallowUpdate(TypedDict, total=False):
 
 
 class ShallowNode(Protocol):
-    """The signature node 'shallow' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'shallow' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> ShallowUpdate | Mapping[str, Any] | None: ...

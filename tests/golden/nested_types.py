@@ -84,9 +84,7 @@ class Parent1Update(TypedDict, total=False):
 
 
 class Parent1Node(Protocol):
-    """The signature node 'parent_1' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'parent_1' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> Parent1Update | Mapping[str, Any] | None: ...
 
@@ -105,8 +103,6 @@ class Parent2Update(TypedDict, total=False):
 
 
 class Parent2Node(Protocol):
-    """The signature node 'parent_2' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'parent_2' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> Parent2Update | Mapping[str, Any] | None: ...

@@ -85,9 +85,7 @@ class AlphaUpdate(TypedDict, total=False):
 
 
 class AlphaNode(Protocol):
-    """The signature node 'alpha' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'alpha' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> AlphaUpdate | Mapping[str, Any] | None: ...
 
@@ -99,9 +97,7 @@ class MidUpdate(TypedDict, total=False):
 
 
 class MidNode(Protocol):
-    """The signature node 'mid' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'mid' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> MidUpdate | Mapping[str, Any] | None: ...
 
@@ -113,9 +109,7 @@ class ZetaUpdate(TypedDict, total=False):
 
 
 class ZetaNode(Protocol):
-    """The signature node 'zeta' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'zeta' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> ZetaUpdate | Mapping[str, Any] | None: ...
 
@@ -127,8 +121,6 @@ class SummarizeUpdate(TypedDict, total=False):
 
 
 class SummarizeNode(Protocol):
-    """The signature node 'summarize' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'summarize' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> SummarizeUpdate | Mapping[str, Any] | None: ...

@@ -87,9 +87,7 @@ class FetchUpdate(TypedDict, total=False):
 
 
 class FetchNode(Protocol):
-    """The signature node 'fetch' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'fetch' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> FetchUpdate | Mapping[str, Any] | None: ...
 
@@ -103,9 +101,7 @@ class LookupUpdate(TypedDict, total=False):
 
 
 class LookupNode(Protocol):
-    """The signature node 'lookup' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'lookup' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> LookupUpdate | Mapping[str, Any] | None: ...
 
@@ -119,9 +115,7 @@ class CheckUpdate(TypedDict, total=False):
 
 
 class CheckNode(Protocol):
-    """The signature node 'check' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'check' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> CheckUpdate | Mapping[str, Any] | None: ...
 
@@ -135,8 +129,6 @@ class SummarizeUpdate(TypedDict, total=False):
 
 
 class SummarizeNode(Protocol):
-    """The signature node 'summarize' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'summarize' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> SummarizeUpdate | Mapping[str, Any] | None: ...

@@ -84,9 +84,7 @@ class ReviewUpdate(TypedDict, total=False):
 
 
 class ReviewNode(Protocol):
-    """The signature node 'review' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'review' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> ReviewUpdate | Mapping[str, Any] | None: ...
 
@@ -98,8 +96,6 @@ class SummaryUpdate(TypedDict, total=False):
 
 
 class SummaryNode(Protocol):
-    """The signature node 'summary' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'summary' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> SummaryUpdate | Mapping[str, Any] | None: ...

@@ -148,10 +148,8 @@ PLAN: Final = Plan(
     NAME,
     ("topic", "count", "log"),
     (
-        Node(
-            "tally", TallyUpdated, plain=_node_tally, then=("finish",), streams=False, blocks=False
-        ),
-        Node("finish", FinishUpdated, plain=_node_finish, streams=False, blocks=False),
+        Node("tally", TallyUpdated, plain=_node_tally, then=("finish",), quiet=True),
+        Node("finish", FinishUpdated, plain=_node_finish, quiet=True),
     ),
     entry=("tally",),
     start=_start,

@@ -152,14 +152,7 @@ PLAN: Final = Plan(
     NAME,
     ("foo",),
     (
-        Node(
-            "node_1",
-            Node1Updated,
-            plain=_node_node_1,
-            then=("node_2",),
-            streams=False,
-            blocks=False,
-        ),
+        Node("node_1", Node1Updated, plain=_node_node_1, then=("node_2",), quiet=True),
         subgraph_node("node_2", Node2Updated, _graph_subgraph_child.PLAN, ("foo",)),
     ),
     entry=("node_1",),

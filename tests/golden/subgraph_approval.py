@@ -201,7 +201,7 @@ PLAN: Final = Plan(
             ("action", "approved", "log"),
             then=("act",),
         ),
-        Node("act", ActUpdated, plain=_node_act, streams=False, blocks=False),
+        Node("act", ActUpdated, plain=_node_act, quiet=True),
     ),
     entry=("approval",),
     start=_start,

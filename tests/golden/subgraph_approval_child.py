@@ -160,14 +160,7 @@ PLAN: Final = Plan(
     NAME,
     ("action", "approved", "log"),
     (
-        Node(
-            "propose",
-            ProposeUpdated,
-            plain=_node_propose,
-            then=("review",),
-            streams=False,
-            blocks=False,
-        ),
+        Node("propose", ProposeUpdated, plain=_node_propose, then=("review",), quiet=True),
         Node("review", ReviewUpdated, plain=_node_review),
     ),
     entry=("propose",),

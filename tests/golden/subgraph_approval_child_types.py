@@ -89,9 +89,7 @@ class ProposeUpdate(TypedDict, total=False):
 
 
 class ProposeNode(Protocol):
-    """The signature node 'propose' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'propose' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> ProposeUpdate | Mapping[str, Any] | None: ...
 
@@ -104,8 +102,6 @@ class ReviewUpdate(TypedDict, total=False):
 
 
 class ReviewNode(Protocol):
-    """The signature node 'review' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'review' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> ReviewUpdate | Mapping[str, Any] | None: ...

@@ -95,8 +95,6 @@ class ActUpdate(TypedDict, total=False):
 
 
 class ActNode(Protocol):
-    """The signature node 'act' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'act' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> ActUpdate | Mapping[str, Any] | None: ...

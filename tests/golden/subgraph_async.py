@@ -187,7 +187,7 @@ PLAN: Final = Plan(
     NAME,
     ("query", "results", "summary"),
     (
-        Node("plan", PlanUpdated, plain=_node_plan, then=("search",), streams=False, blocks=False),
+        Node("plan", PlanUpdated, plain=_node_plan, then=("search",), quiet=True),
         subgraph_node(
             "search",
             SearchUpdated,

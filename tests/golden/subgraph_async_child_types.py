@@ -77,9 +77,7 @@ class FetchFirstUpdate(TypedDict, total=False):
 
 
 class FetchFirstNode(Protocol):
-    """The signature node 'fetch_first' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'fetch_first' must have (its own state type, checked by flowc)."""
 
     def __call__(
         self, state: Any, /, *, writer: StreamWriter[Custom]
@@ -93,9 +91,7 @@ class FetchSecondUpdate(TypedDict, total=False):
 
 
 class FetchSecondNode(Protocol):
-    """The signature node 'fetch_second' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'fetch_second' must have (its own state type, checked by flowc)."""
 
     def __call__(
         self, state: Any, /

@@ -82,9 +82,7 @@ class PlanUpdate(TypedDict, total=False):
 
 
 class PlanNode(Protocol):
-    """The signature node 'plan' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'plan' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> PlanUpdate | Mapping[str, Any] | None: ...
 
@@ -103,8 +101,6 @@ class SummariseUpdate(TypedDict, total=False):
 
 
 class SummariseNode(Protocol):
-    """The signature node 'summarise' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'summarise' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> Awaitable[SummariseUpdate | Mapping[str, Any] | None]: ...

@@ -77,9 +77,7 @@ class SubgraphNode1Update(TypedDict, total=False):
 
 
 class SubgraphNode1Node(Protocol):
-    """The signature node 'subgraph_node_1' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'subgraph_node_1' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> SubgraphNode1Update | Mapping[str, Any] | None: ...
 
@@ -91,8 +89,6 @@ class SubgraphNode2Update(TypedDict, total=False):
 
 
 class SubgraphNode2Node(Protocol):
-    """The signature node 'subgraph_node_2' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'subgraph_node_2' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> SubgraphNode2Update | Mapping[str, Any] | None: ...

@@ -77,9 +77,7 @@ class CountUpdate(TypedDict, total=False):
 
 
 class CountNode(Protocol):
-    """The signature node 'count' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'count' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> CountUpdate | Mapping[str, Any] | None: ...
 
@@ -89,9 +87,7 @@ class AnnounceUpdate(TypedDict, total=False):
 
 
 class AnnounceNode(Protocol):
-    """The signature node 'announce' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'announce' must have (its own state type, checked by flowc)."""
 
     def __call__(
         self, state: Any, /, *, writer: StreamWriter[Custom]

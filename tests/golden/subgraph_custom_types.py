@@ -78,9 +78,7 @@ class PrepareUpdate(TypedDict, total=False):
 
 
 class PrepareNode(Protocol):
-    """The signature node 'prepare' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'prepare' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> PrepareUpdate | Mapping[str, Any] | None: ...
 
@@ -97,9 +95,7 @@ class ReportUpdate(TypedDict, total=False):
 
 
 class ReportNode(Protocol):
-    """The signature node 'report' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'report' must have (its own state type, checked by flowc)."""
 
     def __call__(
         self, state: Any, /, *, writer: StreamWriter[Custom]

@@ -165,18 +165,11 @@ PLAN: Final = Plan(
     NAME,
     ("topic", "count"),
     (
-        Node(
-            "before",
-            BeforeUpdated,
-            plain=_node_before,
-            then=("child",),
-            streams=False,
-            blocks=False,
-        ),
+        Node("before", BeforeUpdated, plain=_node_before, then=("child",), quiet=True),
         subgraph_node(
             "child", ChildUpdated, _graph_subgraph_disjoint_child.PLAN, (), then=("after",)
         ),
-        Node("after", AfterUpdated, plain=_node_after, streams=False, blocks=False),
+        Node("after", AfterUpdated, plain=_node_after, quiet=True),
     ),
     entry=("before",),
     last_value=frozenset(("topic", "count")),

@@ -124,7 +124,7 @@ def _merge(values: dict[str, Any], update: dict[str, Any]) -> None:
 PLAN: Final = Plan(
     NAME,
     ("query", "notes"),
-    (Node("answer", AnswerUpdated, plain=_node_answer, streams=False, blocks=False),),
+    (Node("answer", AnswerUpdated, plain=_node_answer, quiet=True),),
     entry=("answer",),
     start=_start,
     merge=_merge,

@@ -76,8 +76,6 @@ class AnswerUpdate(TypedDict, total=False):
 
 
 class AnswerNode(Protocol):
-    """The signature node 'answer' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'answer' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> AnswerUpdate | Mapping[str, Any] | None: ...

@@ -78,9 +78,7 @@ class BeforeUpdate(TypedDict, total=False):
 
 
 class BeforeNode(Protocol):
-    """The signature node 'before' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'before' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> BeforeUpdate | Mapping[str, Any] | None: ...
 
@@ -96,8 +94,6 @@ class AfterUpdate(TypedDict, total=False):
 
 
 class AfterNode(Protocol):
-    """The signature node 'after' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'after' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> AfterUpdate | Mapping[str, Any] | None: ...

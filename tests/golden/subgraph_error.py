@@ -164,14 +164,7 @@ PLAN: Final = Plan(
     NAME,
     ("topic", "draft"),
     (
-        Node(
-            "outline",
-            OutlineUpdated,
-            plain=_node_outline,
-            then=("write",),
-            streams=False,
-            blocks=False,
-        ),
+        Node("outline", OutlineUpdated, plain=_node_outline, then=("write",), quiet=True),
         subgraph_node(
             "write",
             WriteUpdated,
@@ -179,7 +172,7 @@ PLAN: Final = Plan(
             ("topic", "draft"),
             then=("publish",),
         ),
-        Node("publish", PublishUpdated, plain=_node_publish, streams=False, blocks=False),
+        Node("publish", PublishUpdated, plain=_node_publish, quiet=True),
     ),
     entry=("outline",),
     last_value=frozenset(("topic", "draft")),

@@ -77,9 +77,7 @@ class DraftUpdate(TypedDict, total=False):
 
 
 class DraftNode(Protocol):
-    """The signature node 'draft' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'draft' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> DraftUpdate | Mapping[str, Any] | None: ...
 
@@ -91,8 +89,6 @@ class ReviewUpdate(TypedDict, total=False):
 
 
 class ReviewNode(Protocol):
-    """The signature node 'review' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'review' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> ReviewUpdate | Mapping[str, Any] | None: ...

@@ -78,9 +78,7 @@ class OutlineUpdate(TypedDict, total=False):
 
 
 class OutlineNode(Protocol):
-    """The signature node 'outline' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'outline' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> OutlineUpdate | Mapping[str, Any] | None: ...
 
@@ -99,8 +97,6 @@ class PublishUpdate(TypedDict, total=False):
 
 
 class PublishNode(Protocol):
-    """The signature node 'publish' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'publish' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> PublishUpdate | Mapping[str, Any] | None: ...

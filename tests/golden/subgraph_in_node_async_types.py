@@ -78,9 +78,7 @@ class CallSubgraphUpdate(TypedDict, total=False):
 
 
 class CallSubgraphNode(Protocol):
-    """The signature node 'call_subgraph' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'call_subgraph' must have (its own state type, checked by flowc)."""
 
     def __call__(
         self, state: Any, /
@@ -95,8 +93,6 @@ class TwiceUpdate(TypedDict, total=False):
 
 
 class TwiceNode(Protocol):
-    """The signature node 'twice' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'twice' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> Awaitable[TwiceUpdate | Mapping[str, Any] | None]: ...

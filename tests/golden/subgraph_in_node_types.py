@@ -80,9 +80,7 @@ class CallSubgraphUpdate(TypedDict, total=False):
 
 
 class CallSubgraphNode(Protocol):
-    """The signature node 'call_subgraph' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'call_subgraph' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> CallSubgraphUpdate | Mapping[str, Any] | None: ...
 
@@ -95,9 +93,7 @@ class TwiceUpdate(TypedDict, total=False):
 
 
 class TwiceNode(Protocol):
-    """The signature node 'twice' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'twice' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> TwiceUpdate | Mapping[str, Any] | None: ...
 
@@ -110,8 +106,6 @@ class ThreeTimesUpdate(TypedDict, total=False):
 
 
 class ThreeTimesNode(Protocol):
-    """The signature node 'three_times' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'three_times' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> ThreeTimesUpdate | Mapping[str, Any] | None: ...

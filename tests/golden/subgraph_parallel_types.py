@@ -93,8 +93,6 @@ class SummarizeUpdate(TypedDict, total=False):
 
 
 class SummarizeNode(Protocol):
-    """The signature node 'summarize' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'summarize' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> SummarizeUpdate | Mapping[str, Any] | None: ...

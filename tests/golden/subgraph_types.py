@@ -72,9 +72,7 @@ class Node1Update(TypedDict, total=False):
 
 
 class Node1Node(Protocol):
-    """The signature node 'node_1' must have.
-
-    It takes its own state type, which flowc checked against the graph's state."""
+    """The signature node 'node_1' must have (its own state type, checked by flowc)."""
 
     def __call__(self, state: Any, /) -> Node1Update | Mapping[str, Any] | None: ...
 

@@ -150,12 +150,9 @@ PLAN: Final = Plan(
             TallyDataUpdated,
             plain=_node_tally_data,
             then=("finish_data",),
-            streams=False,
-            blocks=False,
+            quiet=True,
         ),
-        Node(
-            "finish_data", FinishDataUpdated, plain=_node_finish_data, streams=False, blocks=False
-        ),
+        Node("finish_data", FinishDataUpdated, plain=_node_finish_data, quiet=True),
     ),
     entry=("tally_data",),
     start=_start,
