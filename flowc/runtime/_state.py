@@ -24,6 +24,7 @@ from ._engine import Plan
 from ._persist import (
     BRANCH,
     START,
+    TASKS,
     next_of,
     saver_sends,
     statuses,
@@ -55,6 +56,7 @@ from ._update_plan import (
     updated_checkpoint,
 )
 from .checkpoint import checkpoint_config, uuid6
+from .control import as_send
 from .errors import InvalidUpdateError
 from .fingerprint import check_schema
 
@@ -122,16 +124,21 @@ def _clear(
     found = statuses(saved.pending_writes if saved is not None else None)
     branches: set[str] = set()
     written: set[str] = set()
-    for name in next_of(stored):
+    # the Send tasks first, as a step applies their writes; then the due nodes
+    sends = [send for send in map(as_send, stored.get(TASKS) or ()) if send is not None]
+    due = [(send.node, f"push:{index}") for index, send in enumerate(sends)]
+    due.extend((name, "pull") for name in next_of(stored))
+    for name, kind in due:
         # each due task's triggers are consumed; one that finished has its writes applied
-        seen[name] = {ch: versions[ch] for ch in (BRANCH + name, START) if ch in versions}
-        output = found.get(task_id(base["id"], ns, name), ((), None))[0]
+        if kind == "pull":
+            seen[name] = {ch: versions[ch] for ch in (BRANCH + name, START) if ch in versions}
+        output = found.get(task_id(base["id"], ns, name, kind), ((), None))[0]
         update = {ch: v for ch, v in output if ch in plan.keys}
         if update:
             plan.apply(values, update)
             written.update(update)
         branches.update(ch for ch, _ in output if ch.startswith(BRANCH))
-    cleared = {ch for ch in stored if ch.startswith(BRANCH) or ch == START}
+    cleared = {ch for ch in stored if ch.startswith(BRANCH) or ch in (START, TASKS)}
     bump_versions(versions, written | branches | (cleared & set(versions)), next_version)
     channel_values = {key: values[key] for key in plan.fields if key in values and key in versions}
     for channel in sorted(branches):

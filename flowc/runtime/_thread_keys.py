@@ -4,7 +4,7 @@ channels that say which nodes are due. Standard library only.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any, Final
 
 from .events import TaskId
@@ -85,6 +85,16 @@ def next_of(channel_values: Mapping[str, Any]) -> tuple[str, ...]:
     if START in channel_values:
         due.append(START)
     return tuple(sorted(due))
+
+
+def without_waiting(due: tuple[str, ...], deferred: Collection[str]) -> tuple[str, ...]:
+    """``due`` without its ``deferred`` nodes while other nodes are due: as LangGraph's deferred
+    channels, such a node is a task (of a snapshot, of a streamed checkpoint) only once
+    nothing else is left to run."""
+    waiting = [name for name in due if name in deferred]
+    if waiting and len(waiting) < len(due):
+        return tuple(name for name in due if name not in deferred)
+    return due
 
 
 def _config(
