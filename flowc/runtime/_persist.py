@@ -32,6 +32,7 @@ from ._saver_shapes import saver_interrupts, saver_sends
 from ._thread_keys import (
     BRANCH,
     START,
+    TASKS,
     _config,
     _root_checkpoint_id,
     _subgraph_checkpoints,
@@ -50,6 +51,7 @@ __all__ = [
     "CHECKPOINTER",
     "DURABILITY",
     "START",
+    "TASKS",
     "Thread",
     "check_codecs",
     "next_of",
@@ -67,8 +69,6 @@ NULL_TASK_ID: Final = "00000000-0000-0000-0000-000000000000"
 """The task id of a run's own writes (LangGraph's null task)."""
 INTERRUPT: Final = "__interrupt__"
 RESUME: Final = "__resume__"
-TASKS: Final = "__pregel_tasks"
-"""The channel of a checkpoint's ``Send`` tasks (LangGraph's)."""
 
 
 def statuses(

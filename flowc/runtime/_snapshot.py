@@ -22,7 +22,7 @@ from ._persist import (
     task_id,
 )
 from ._sansio import drive_async, drive_sync
-from ._thread_keys import without_waiting
+from ._thread_keys import due_tasks, without_waiting
 from .control import as_send
 
 ValuesT = TypeVar("ValuesT")
@@ -91,11 +91,7 @@ def subgraph_tasks(plan: Plan, saved: Any) -> list[tuple[str, Plan, dict[str, An
     configurable = saved.config["configurable"]
     ns = configurable.get("checkpoint_ns", "")
     out: list[tuple[str, Plan, dict[str, Any]]] = []
-    stored = saved.checkpoint["channel_values"]
-    # the Send tasks first, as the snapshot lists them
-    sends = [send for send in map(as_send, stored.get(TASKS) or ()) if send is not None]
-    kinds = [(send.node, f"push:{index}") for index, send in enumerate(sends)]
-    for name, kind in [*kinds, *((name, "pull") for name in next_of(stored))]:
+    for name, kind in due_tasks(saved.checkpoint["channel_values"]):
         node = plan.nodes.get(name)
         if node is None or node.subgraph is None or node.subgraph.own_saver is not None:
             continue

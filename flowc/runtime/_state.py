@@ -25,7 +25,6 @@ from ._persist import (
     BRANCH,
     START,
     TASKS,
-    next_of,
     saver_sends,
     statuses,
     task_id,
@@ -40,7 +39,7 @@ from ._snapshot import (
     state_of,
     thread_config,
 )
-from ._thread_keys import config_metadata, with_config_metadata
+from ._thread_keys import config_metadata, due_tasks, with_config_metadata
 from ._update_plan import (
     COPY,
     END,
@@ -56,7 +55,6 @@ from ._update_plan import (
     updated_checkpoint,
 )
 from .checkpoint import checkpoint_config, uuid6
-from .control import as_send
 from .errors import InvalidUpdateError
 from .fingerprint import check_schema
 
@@ -124,11 +122,7 @@ def _clear(
     found = statuses(saved.pending_writes if saved is not None else None)
     branches: set[str] = set()
     written: set[str] = set()
-    # the Send tasks first, as a step applies their writes; then the due nodes
-    sends = [send for send in map(as_send, stored.get(TASKS) or ()) if send is not None]
-    due = [(send.node, f"push:{index}") for index, send in enumerate(sends)]
-    due.extend((name, "pull") for name in next_of(stored))
-    for name, kind in due:
+    for name, kind in due_tasks(stored):
         # each due task's triggers are consumed; one that finished has its writes applied
         if kind == "pull":
             seen[name] = {ch: versions[ch] for ch in (BRANCH + name, START) if ch in versions}
@@ -267,7 +261,12 @@ def _updating(
             parent, checkpoint, metadata = _copy(saved)
             metadata = with_config_metadata(metadata, extras)
             current = dict((yield "put", (parent, checkpoint, metadata, {})))
-            continue
+            copied = updates[0][0]
+            if not isinstance(copied, list) or not copied:
+                continue
+            # a copy given updates: they are a superstep on top of the copy, as LangGraph's
+            updates, special = _copied_updates(copied), None
+            saved, superseded = (yield "get_tuple", (current,)), False
         if special == END:
             planned = _clear(plan, saved, current, saver.get_next_version)
         elif special == INPUT:
@@ -345,6 +344,17 @@ def _latest(config: Mapping[str, Any]) -> dict[str, Any]:
     configurable = dict(config["configurable"])
     configurable.pop("checkpoint_id", None)
     return {"configurable": configurable}
+
+
+def _copied_updates(items: Sequence[Any]) -> list[StateUpdate]:
+    """The updates a ``__copy__`` update gives (``(values, as_node)`` each) as the superstep
+    made on the copy: grouped by node, in the order the nodes first come, as LangGraph's."""
+    grouped: dict[Any, list[StateUpdate]] = {}
+    for item in items:
+        if not isinstance(item, Sequence) or isinstance(item, str):
+            raise InvalidUpdateError(f"Invalid update item: {item} when copying checkpoint")
+        grouped.setdefault(item[1], []).append((item[0], item[1]))
+    return [update for group in grouped.values() for update in group]
 
 
 def _special(updates: Sequence[StateUpdate]) -> str | None:

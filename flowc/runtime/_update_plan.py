@@ -18,9 +18,9 @@ from ._persist import (
     BRANCH,
     START,
     TASKS,
-    next_of,
     task_id,
 )
+from ._thread_keys import due_tasks
 from .checkpoint import checkpoint_config, uuid6
 from .control import as_command, as_send
 from .errors import InvalidUpdateError
@@ -141,11 +141,11 @@ def plan_update(
         parents = {}
         parent_config = checkpoint_config(str(configurable["thread_id"]), ns, None)
     stored = dict(base["channel_values"])
-    due = next_of(stored)
     reusable: dict[str, list[str]] = {}
     if saved is not None and saved.pending_writes is not None:
-        for name in due:
-            reusable.setdefault(name, []).append(task_id(base["id"], ns, name))
+        # an update as a node takes the id of its due task (a Send task's first)
+        for name, kind in due_tasks(stored):
+            reusable.setdefault(name, []).append(task_id(base["id"], ns, name, kind))
     values = plan.stored(stored)
     task_writes: list[tuple[str, list[tuple[str, Any]]]] = []
     sends: list[Any] = []
