@@ -366,8 +366,13 @@ class CompiledStateGraph(_CompiledApi, _ThreadState, _Composing, _EventStreams):
         chunks = self._astream(call)
         if printing:
             chunks = aprinted(chunks, stream_mode, subgraphs, version, printing)
-        async for chunk in chunks:
-            yield chunk
+        try:
+            async for chunk in chunks:
+                yield chunk
+        finally:
+            # closed now, not when collected: a consumer that stops early has the run's
+            # running nodes cancelled (and awaited) before its aclose() returns, as LangGraph's
+            await chunks.aclose()  # type: ignore[attr-defined]
 
     async def _astream(self, call: _StreamCall) -> AsyncIterator[Any]:
         args = self._chunk_args(call)
