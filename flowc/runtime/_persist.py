@@ -314,7 +314,7 @@ class Thread(_Reopening):
         writes: list[tuple[str, Any]] = []
         if update:
             writes = list(update.items())
-            written.update(update)
+            written.update(update.keys())  # a SequencedWrites' keys, too
         for target in goto:
             if type(target) is str:
                 channel = BRANCH + target
