@@ -287,16 +287,7 @@ class CompiledStateGraph(_CompiledApi, _ThreadState, _Composing, _EventStreams):
         if scratch:
             # a run inside a node is a subgraph's: it keeps its checkpoints on the root's thread
             out = on_scratch_thread(out)  # type: ignore[assignment]
-        if breaks[0] or breaks[1]:
-            if out is None or (self.checkpointer is None and not scratch):
-                raise ValueError(
-                    "interrupt_before / interrupt_after need a checkpointer: compile the graph "
-                    "with checkpointer=... and run it on a thread, so that the run can be resumed"
-                )
-            out["configurable"] = {
-                **out["configurable"],
-                **{key: nodes for key, nodes in zip(BREAKPOINTS, breaks, strict=True) if nodes},
-            }
+        out = _with_breakpoints(out, breaks, self.checkpointer is None and not scratch)
         if durability is not None:
             if durability not in ("sync", "async", "exit"):
                 raise ValueError(
@@ -375,8 +366,13 @@ class CompiledStateGraph(_CompiledApi, _ThreadState, _Composing, _EventStreams):
         chunks = self._astream(call)
         if printing:
             chunks = aprinted(chunks, stream_mode, subgraphs, version, printing)
-        async for chunk in chunks:
-            yield chunk
+        try:
+            async for chunk in chunks:
+                yield chunk
+        finally:
+            # closed now, not when collected: a consumer that stops early has the run's
+            # running nodes cancelled (and awaited) before its aclose() returns, as LangGraph's
+            await chunks.aclose()  # type: ignore[attr-defined]
 
     async def _astream(self, call: _StreamCall) -> AsyncIterator[Any]:
         args = self._chunk_args(call)
@@ -557,3 +553,32 @@ def _content_blocks_for(config: Mapping[str, Any] | None, version: str) -> Mappi
     if version == "v2" or not configurable.get(_CONTENT_BLOCKS):
         return config
     return {**(config or {}), "configurable": {**configurable, _CONTENT_BLOCKS: False}}
+
+
+def _with_breakpoints(
+    out: Config | None, breaks: tuple[tuple[str, ...], tuple[str, ...]], saverless: bool
+) -> Config | None:
+    """A run's config with its graph's ``interrupt_before`` / ``interrupt_after`` (``breaks``).
+
+    Inside a task the graph is its subgraph, which stops on its parent's thread: the task's
+    config passed on carries its own run's breakpoints, which are not this graph's. At the root
+    a graph without a checkpointer (``saverless``) cannot stop.
+    """
+    inside = current_task() is not None
+    if (
+        inside
+        and out is not None
+        and any(key in out.get("configurable", ()) for key in BREAKPOINTS)
+    ):
+        configurable = {k: v for k, v in out["configurable"].items() if k not in BREAKPOINTS}
+        out = {**out, "configurable": configurable}
+    if not (breaks[0] or breaks[1]):
+        return out
+    if not inside and (out is None or saverless):
+        raise ValueError(
+            "interrupt_before / interrupt_after need a checkpointer: compile the graph "
+            "with checkpointer=... and run it on a thread, so that the run can be resumed"
+        )
+    own = {key: nodes for key, nodes in zip(BREAKPOINTS, breaks, strict=True) if nodes}
+    given = out or {}
+    return {**given, "configurable": {**given.get("configurable", {}), **own}}

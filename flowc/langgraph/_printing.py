@@ -113,7 +113,10 @@ async def aprinted(
     root: bool = False,
 ) -> AsyncIterator[Any]:
     """Async twin of :func:`printed`."""
-    async for chunk in chunks:
-        asked, shaped = _shaped(chunk, stream_mode, subgraphs, version, printing, root)
-        if asked:
-            yield shaped
+    try:
+        async for chunk in chunks:
+            asked, shaped = _shaped(chunk, stream_mode, subgraphs, version, printing, root)
+            if asked:
+                yield shaped
+    finally:
+        await chunks.aclose()  # type: ignore[attr-defined]

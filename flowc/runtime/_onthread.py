@@ -25,6 +25,7 @@ from ._persist import (
 )
 from ._sansio import drive_async, drive_sync
 from ._saver_io import Read, read_async, read_sync
+from ._thread_keys import without_waiting as _without_waiting
 from .control import as_command, as_send
 from .errors import (
     InvalidUpdateError,
@@ -142,11 +143,7 @@ class OnThread(Interrupting):
         if self.plan.codecs:
             check_codecs(self.plan.name, self.plan.codecs, self.plan.schema, thread.saver)
         self.node_finished = configurable.get(NODE_FINISHED)
-        before, after = (configurable.get(key) for key in BREAKPOINTS)
-        if before or after:
-            self.breaks = (frozenset(before or ()), frozenset(after or ()))
-        elif self.plan.breakpoints is not None:
-            self.breaks = self.plan.breakpoints
+        self.breaks = breaks_of(configurable, self.plan) or self.breaks
         saved, step = yield from thread.load()
         given = self.given
         command = None if given is None or type(given) is dict else as_command(given)
@@ -213,8 +210,9 @@ class OnThread(Interrupting):
         thread.extras = outer.extras
         if self.plan.codecs:
             check_codecs(self.plan.name, self.plan.codecs, self.plan.schema, thread.saver)
-        self.node_finished = (run.config.get("configurable") or {}).get(NODE_FINISHED)
-        replay = (run.config.get("configurable") or {}).get(REPLAY)
+        configurable = run.config.get("configurable") or {}
+        self.node_finished = configurable.get(NODE_FINISHED)
+        replay = configurable.get(REPLAY)
         if replay is not None and thread.addressed is None and replay.first_visit(thread.ns):
             # the root run replays an earlier checkpoint: the subgraph starts from its latest
             # checkpoint before it (or afresh), with its input applied, as in LangGraph
@@ -226,9 +224,9 @@ class OnThread(Interrupting):
             thread.addressed = earlier
             saved, step = yield from thread.load()
             return self._started(thread, saved, step)
-        if self.plan.breakpoints is not None:
-            # the subgraph's own interrupt_before / interrupt_after (its compile()'s)
-            self.breaks = self.plan.breakpoints
+        # the parent run's own breakpoints, which its config passes down, are not the subgraph's
+        inherited = parent.run.config.get("configurable") or {}
+        self.breaks = breaks_of(configurable, self.plan, inherited) or self.breaks
         saved, step = yield from thread.load()
         if thread.loaded is not None and (
             not self.plan.stateful or _resuming(parent) or thread.addressed is not None
@@ -364,7 +362,7 @@ class OnThread(Interrupting):
             self.pushes[:0] = self.resumed.sends
         if thread.stream or thread.debug:
             pushed = [send.node for send in self.pushes]
-            names = (*pushed, *(node.name for node in self.ready))
+            names = (*pushed, *without_waiting(self.ready, self.plan))
             yield from self.resumed_checkpoint(thread, names, len(pushed), self.values, self.step)
 
     def resumed_checkpoint(
@@ -480,6 +478,7 @@ class OnThread(Interrupting):
             tuple(node.name for node in self.ready),
             tuple(send.node for send in self.pushes),
             sends=self.pushes,
+            deferred=self.plan.deferred if self.plan.deferring else (),
         )
         del checkpoint_id
         return events
@@ -505,3 +504,25 @@ def _scratch_thread(engine: OnThread, outer: Thread) -> Thread:
     if plan.breakpoints is not None:
         engine.breaks = plan.breakpoints
     return engine._started(thread, {}, -2)
+
+
+def breaks_of(
+    configurable: Mapping[str, Any], plan: Any, inherited: Mapping[str, Any] | None = None
+) -> tuple[frozenset[str], frozenset[str]] | None:
+    """A run's ``interrupt_before`` / ``interrupt_after``: its config's (a run's own, or those
+    of a graph compiled with them that a node runs), else its plan's (a subgraph's compile()).
+    A subgraph's config passes on its parent run's (``inherited``): those are not its own."""
+    before, after = (
+        None if inherited and configurable.get(key) is inherited.get(key) else configurable.get(key)
+        for key in BREAKPOINTS
+    )
+    if before or after:
+        return (frozenset(before or ()), frozenset(after or ()))
+    return plan.breakpoints  # type: ignore[no-any-return]
+
+
+def without_waiting(ready: Sequence[Any], plan: Any) -> tuple[str, ...]:
+    """The names of ``ready`` a streamed checkpoint shows as its tasks (see
+    :func:`._thread_keys.without_waiting`)."""
+    due = tuple(node.name for node in ready)
+    return _without_waiting(due, plan.deferred) if plan.deferring else due

@@ -23,7 +23,7 @@ saver that is not flowc's (:mod:`._saver_io`). Standard library only.
 
 from __future__ import annotations
 
-from collections.abc import Generator, Mapping, Sequence
+from collections.abc import Collection, Generator, Mapping, Sequence
 from typing import Any, Final
 
 from ._reopen import _Reopening
@@ -32,6 +32,7 @@ from ._saver_shapes import saver_interrupts, saver_sends
 from ._thread_keys import (
     BRANCH,
     START,
+    TASKS,
     _config,
     _root_checkpoint_id,
     _subgraph_checkpoints,
@@ -40,6 +41,7 @@ from ._thread_keys import (
     subgraph_state,
     task_id,
     with_config_metadata,
+    without_waiting,
 )
 from .events import Event
 from .fingerprint import SCHEMA_KEY, StateSchema, check_codecs, check_schema, schema_entry
@@ -49,6 +51,7 @@ __all__ = [
     "CHECKPOINTER",
     "DURABILITY",
     "START",
+    "TASKS",
     "Thread",
     "check_codecs",
     "next_of",
@@ -66,8 +69,6 @@ NULL_TASK_ID: Final = "00000000-0000-0000-0000-000000000000"
 """The task id of a run's own writes (LangGraph's null task)."""
 INTERRUPT: Final = "__interrupt__"
 RESUME: Final = "__resume__"
-TASKS: Final = "__pregel_tasks"
-"""The channel of a checkpoint's ``Send`` tasks (LangGraph's)."""
 
 
 def statuses(
@@ -313,7 +314,7 @@ class Thread(_Reopening):
         writes: list[tuple[str, Any]] = []
         if update:
             writes = list(update.items())
-            written.update(update)
+            written.update(update.keys())  # a SequencedWrites' keys, too
         for target in goto:
             if type(target) is str:
                 channel = BRANCH + target
@@ -385,6 +386,7 @@ class Thread(_Reopening):
         pushed: Sequence[str] = (),
         start: Mapping[str, Any] | None = None,
         sends: Sequence[Any] = (),
+        deferred: Collection[str] = (),
     ) -> tuple[str, tuple[Event, ...]]:
         """Save the checkpoint after a superstep (or of the input); its id and events.
 
@@ -398,6 +400,8 @@ class Thread(_Reopening):
             sends: the ``Send`` s of the next superstep's push tasks, which the
                 checkpoint stores (LangGraph's ``__pregel_tasks``) so that a resumed
                 run has them.
+            deferred: the graph's deferred nodes: stored as due, but no task of the
+                streamed checkpoint while others are due (see ``without_waiting``).
         """
         versions = self.versions
         if source == "input":
@@ -468,7 +472,7 @@ class Thread(_Reopening):
             self.config = self._put(checkpoint, stored_metadata)
         if not streamed:
             return checkpoint_id, ()
-        names = (START,) if source == "input" else (*pushed, *due)
+        names = (START,) if source == "input" else (*pushed, *without_waiting(tuple(due), deferred))
         # as LangGraph's: under "exit" a streamed checkpoint names the loaded one's parent
         shown = parent if self.durability != "exit" else getattr(self.loaded, "parent_config", None)
         return checkpoint_id, _checkpoint_events(

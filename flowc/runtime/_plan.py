@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Unpack
 
 from ._io_keys import cut_input
 from ._io_keys import keyed_input as keyed_input  # the engine imports it from here
-from ._sequenced import sequenced
+from ._sequenced import paired_writes, sequenced
 from .config import DEFAULT_RECURSION_LIMIT
 from .control import PARENT, ParentCommand, as_command, as_send
 from .errors import (
@@ -262,6 +262,11 @@ class Plan:
         self._requick()
 
     @property
+    def deferred(self) -> frozenset[str]:
+        """The names of the deferred nodes (``defer=True``)."""
+        return frozenset(name for name, node in self.nodes.items() if node.defer)
+
+    @property
     def timing(self) -> bool:
         """Whether runs may limit the time of a superstep (see :meth:`Engine.use_timeout`)."""
         return self._timing
@@ -382,8 +387,8 @@ class Plan:
                 "which flowc runs do not have yet"
             )
         update = command.update
-        if isinstance(update, list | tuple):
-            update = dict(update)
+        pairs = [tuple(pair) for pair in update] if isinstance(update, list | tuple) else None
+        update = update if pairs is None else dict(pairs)
         goto = command.goto
         targets: tuple[Any, ...] = (
             tuple(goto) if isinstance(goto, list | tuple) else (goto,) if goto else ()
@@ -400,7 +405,8 @@ class Plan:
                         "which is not a node of the graph"
                     )
                 out.append(target)
-        return self.check(node, update), tuple(out)
+        writes = self.check(node, update)
+        return (writes if pairs is None else paired_writes(pairs, writes, self)), tuple(out)
 
     def _outcomes(self, node: str, results: Sequence[object]) -> tuple[Writes, Goto]:
         """A list of updates and ``Command`` s a node returned, as LangGraph takes it: every

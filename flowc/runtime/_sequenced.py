@@ -13,7 +13,7 @@ from typing import Any
 
 from .errors import InvalidUpdateError
 
-__all__ = ["SequencedWrites", "concurrent_update_error", "sequenced"]
+__all__ = ["SequencedWrites", "concurrent_update_error", "paired_writes", "sequenced"]
 
 
 class SequencedWrites(list[dict[str, Any]]):
@@ -79,3 +79,14 @@ def sequenced(
             raise concurrent_update_error(key)
         seen.add(key)
     return SequencedWrites({key: value} for key, value in pairs)
+
+
+def paired_writes(pairs: list[Any], checked: Any, plan: Any) -> Any:
+    """The writes of a ``Command`` whose update is a list of ``(key, value)`` pairs, given
+    ``checked``, the writes of ``dict(pairs)``: those, unless a key is written more than once,
+    when every pair of a checked key is written in turn, as LangGraph applies them (a key of
+    ``plan`` without a reducer may be written once)."""
+    if not checked or len(pairs) <= len(checked):
+        return checked
+    plain = plan.keys if plan.merge_writes is None else plan.plain_keys
+    return sequenced([(key, value) for key, value in pairs if key in checked], plain)

@@ -22,6 +22,7 @@ from ._persist import (
     task_id,
 )
 from ._sansio import drive_async, drive_sync
+from ._thread_keys import due_tasks, without_waiting
 from .control import as_send
 
 ValuesT = TypeVar("ValuesT")
@@ -90,11 +91,11 @@ def subgraph_tasks(plan: Plan, saved: Any) -> list[tuple[str, Plan, dict[str, An
     configurable = saved.config["configurable"]
     ns = configurable.get("checkpoint_ns", "")
     out: list[tuple[str, Plan, dict[str, Any]]] = []
-    for name in next_of(saved.checkpoint["channel_values"]):
+    for name, kind in due_tasks(saved.checkpoint["channel_values"]):
         node = plan.nodes.get(name)
         if node is None or node.subgraph is None or node.subgraph.own_saver is not None:
             continue
-        tid = task_id(saved.checkpoint["id"], ns, name)
+        tid = task_id(saved.checkpoint["id"], ns, name, kind)
         config = subgraph_state(
             str(configurable["thread_id"]), ns, name, tid, node.subgraph.stateful
         )
@@ -168,6 +169,8 @@ def snapshot(
     # outside a run LangGraph lists a checkpoint's tasks in the order nodes were added
     order = {name: index for index, name in enumerate((START, *plan.nodes))}
     due = tuple(sorted(next_of(stored), key=lambda name: order.get(name, len(order))))
+    if plan.deferring:
+        due = without_waiting(due, plan.deferred)
     checkpoint_id = checkpoint["id"]
     configurable = saved.config["configurable"]
     ns = configurable.get("checkpoint_ns", "")
@@ -187,10 +190,10 @@ def snapshot(
     paths: list[tuple[Any, ...]] = [(PUSH, index, False) for index in range(len(sends))]
     paths.extend((PULL, name) for name in due)
     for path, name in zip(paths, [*(send.node for send in sends), *due], strict=True):
-        pushed = path[0] == PUSH
-        tid = task_id(checkpoint_id, ns, name, f"push:{path[1]}" if pushed else "pull")
+        tid = task_id(checkpoint_id, ns, name, f"push:{path[1]}" if path[0] == PUSH else "pull")
         state: Any = None
-        if name in plan.subgraphs and not pushed:
+        if name in plan.subgraphs:
+            # a Send task to a subgraph node runs it in a namespace of its own, as a pull task
             state = (children or {}).get(tid) or subgraph_state(
                 str(configurable["thread_id"]), ns, name, tid
             )

@@ -24,7 +24,7 @@ from ._engine import Plan
 from ._persist import (
     BRANCH,
     START,
-    next_of,
+    TASKS,
     saver_sends,
     statuses,
     task_id,
@@ -39,7 +39,7 @@ from ._snapshot import (
     state_of,
     thread_config,
 )
-from ._thread_keys import config_metadata, with_config_metadata
+from ._thread_keys import config_metadata, due_tasks, with_config_metadata
 from ._update_plan import (
     COPY,
     END,
@@ -122,16 +122,17 @@ def _clear(
     found = statuses(saved.pending_writes if saved is not None else None)
     branches: set[str] = set()
     written: set[str] = set()
-    for name in next_of(stored):
+    for name, kind in due_tasks(stored):
         # each due task's triggers are consumed; one that finished has its writes applied
-        seen[name] = {ch: versions[ch] for ch in (BRANCH + name, START) if ch in versions}
-        output = found.get(task_id(base["id"], ns, name), ((), None))[0]
+        if kind == "pull":
+            seen[name] = {ch: versions[ch] for ch in (BRANCH + name, START) if ch in versions}
+        output = found.get(task_id(base["id"], ns, name, kind), ((), None))[0]
         update = {ch: v for ch, v in output if ch in plan.keys}
         if update:
             plan.apply(values, update)
             written.update(update)
         branches.update(ch for ch, _ in output if ch.startswith(BRANCH))
-    cleared = {ch for ch in stored if ch.startswith(BRANCH) or ch == START}
+    cleared = {ch for ch in stored if ch.startswith(BRANCH) or ch in (START, TASKS)}
     bump_versions(versions, written | branches | (cleared & set(versions)), next_version)
     channel_values = {key: values[key] for key in plan.fields if key in values and key in versions}
     for channel in sorted(branches):
@@ -260,7 +261,12 @@ def _updating(
             parent, checkpoint, metadata = _copy(saved)
             metadata = with_config_metadata(metadata, extras)
             current = dict((yield "put", (parent, checkpoint, metadata, {})))
-            continue
+            copied = updates[0][0]
+            if not isinstance(copied, list) or not copied:
+                continue
+            # a copy given updates: they are a superstep on top of the copy, as LangGraph's
+            updates, special = _copied_updates(copied), None
+            saved, superseded = (yield "get_tuple", (current,)), False
         if special == END:
             planned = _clear(plan, saved, current, saver.get_next_version)
         elif special == INPUT:
@@ -338,6 +344,17 @@ def _latest(config: Mapping[str, Any]) -> dict[str, Any]:
     configurable = dict(config["configurable"])
     configurable.pop("checkpoint_id", None)
     return {"configurable": configurable}
+
+
+def _copied_updates(items: Sequence[Any]) -> list[StateUpdate]:
+    """The updates a ``__copy__`` update gives (``(values, as_node)`` each) as the superstep
+    made on the copy: grouped by node, in the order the nodes first come, as LangGraph's."""
+    grouped: dict[Any, list[StateUpdate]] = {}
+    for item in items:
+        if not isinstance(item, Sequence) or isinstance(item, str):
+            raise InvalidUpdateError(f"Invalid update item: {item} when copying checkpoint")
+        grouped.setdefault(item[1], []).append((item[0], item[1]))
+    return [update for group in grouped.values() for update in group]
 
 
 def _special(updates: Sequence[StateUpdate]) -> str | None:

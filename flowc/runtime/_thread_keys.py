@@ -4,15 +4,19 @@ channels that say which nodes are due. Standard library only.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any, Final
 
+from .control import as_send
 from .events import TaskId
 
 START: Final = "__start__"
 
 
 BRANCH: Final = "branch:to:"
+
+TASKS: Final = "__pregel_tasks"
+"""The channel of a checkpoint's ``Send`` tasks (LangGraph's)."""
 
 _blake2b: Any = None
 """``hashlib.blake2b``, once a task id was made (an import statement per id costs more)."""
@@ -85,6 +89,25 @@ def next_of(channel_values: Mapping[str, Any]) -> tuple[str, ...]:
     if START in channel_values:
         due.append(START)
     return tuple(sorted(due))
+
+
+def due_tasks(channel_values: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """A stored checkpoint's due tasks as ``(node, kind)``, in LangGraph's order: its ``Send``
+    tasks first (``push:<index>``), then the nodes it has due (``pull``)."""
+    sends = [send for send in map(as_send, channel_values.get(TASKS) or ()) if send is not None]
+    out = [(send.node, f"push:{index}") for index, send in enumerate(sends)]
+    out.extend((name, "pull") for name in next_of(channel_values))
+    return out
+
+
+def without_waiting(due: tuple[str, ...], deferred: Collection[str]) -> tuple[str, ...]:
+    """``due`` without its ``deferred`` nodes while other nodes are due: as LangGraph's deferred
+    channels, such a node is a task (of a snapshot, of a streamed checkpoint) only once
+    nothing else is left to run."""
+    waiting = [name for name in due if name in deferred]
+    if waiting and len(waiting) < len(due):
+        return tuple(name for name in due if name not in deferred)
+    return due
 
 
 def _config(

@@ -18,9 +18,9 @@ from ._persist import (
     BRANCH,
     START,
     TASKS,
-    next_of,
     task_id,
 )
+from ._thread_keys import due_tasks
 from .checkpoint import checkpoint_config, uuid6
 from .control import as_command, as_send
 from .errors import InvalidUpdateError
@@ -141,11 +141,11 @@ def plan_update(
         parents = {}
         parent_config = checkpoint_config(str(configurable["thread_id"]), ns, None)
     stored = dict(base["channel_values"])
-    due = next_of(stored)
     reusable: dict[str, list[str]] = {}
     if saved is not None and saved.pending_writes is not None:
-        for name in due:
-            reusable.setdefault(name, []).append(task_id(base["id"], ns, name))
+        # an update as a node takes the id of its due task (a Send task's first)
+        for name, kind in due_tasks(stored):
+            reusable.setdefault(name, []).append(task_id(base["id"], ns, name, kind))
     values = plan.stored(stored)
     task_writes: list[tuple[str, list[tuple[str, Any]]]] = []
     sends: list[Any] = []
@@ -169,10 +169,13 @@ def plan_update(
             written.update(update)
     branches = {ch for _, writes in task_writes for ch, _ in writes if ch.startswith(BRANCH)}
     # the due nodes' triggers and the input are cleared: the update is a step of its own
+    lasting = _lasting_triggers(plan) & stored.keys()
     cleared = {
         ch
         for ch in stored
-        if (ch.startswith(BRANCH) or ch in (START, TASKS)) and ch not in branches
+        if (ch.startswith(BRANCH) or ch in (START, TASKS))
+        and ch not in branches
+        and ch not in lasting
     }
     if sends:
         branches.add(TASKS)
@@ -182,7 +185,7 @@ def plan_update(
     channel_values: dict[str, Any] = {
         key: values[key] for key in plan.fields if key in values and key in versions
     }
-    for channel in sorted(branches):
+    for channel in sorted(branches | lasting):
         channel_values[channel] = sends if channel == TASKS else None
     # as LangGraph's, each updating node is recorded as having seen no channel
     seen = {node: dict(seen) for node, seen in base["versions_seen"].items()}
@@ -197,6 +200,15 @@ def plan_update(
         else tuple((tid, [(ch, v) for ch, v in writes]) for tid, writes in task_writes if writes)
     )
     return PlannedUpdate(parent_config, stored_writes, checkpoint, metadata, new_versions)
+
+
+def _lasting_triggers(plan: Plan) -> set[str]:
+    """The triggers an update leaves standing: a join's target and a deferred node stay due,
+    as LangGraph's barrier and deferred channels keep their value through a step that does
+    not run their node (its branch channels of plain edges are cleared by any step)."""
+    targets = {target for _, target in plan.joins}
+    targets.update(name for name, node in plan.nodes.items() if node.defer)
+    return {BRANCH + target for target in targets}
 
 
 def bump_versions(

@@ -156,6 +156,10 @@ MODES_ONLY: dict[tuple[str, str], list[Any]] = {
     ("commands", "edit"): _SLOW,
     ("commands", "send"): _SLOW,
     ("subgraph_breakpoints", "parallel"): _SLOW,
+    ("cleared_sends", "end"): _SLOW,
+    **{("copied_forks", name): _SLOW for name in ("twice", "start")},
+    # its two subgraph runs start together: which one's first checkpoint streams first is a race
+    ("sent_subgraph_states", "update_one"): ["updates", "values"],
     **{("pending", f"{graph}_{d}"): _SLOW for graph in ("kept", "forked") for d in DURABILITIES},
 }
 """Scripts compared in some modes only (each says why); the others in every argument of the

@@ -1,7 +1,8 @@
 """A node returning a list of updates with a `Command` in it: every item's writes in order, a
 key with a reducer through it each time, the Commands' gotos followed; a root state's list of
-values and Commands. (A key without a reducer written twice fails with LangGraph's error, at
-another point of the stream: tests/test_writes.py.)"""
+values and Commands; a `Command` whose update is a list of pairs writing a key twice. (A key
+without a reducer written twice fails with LangGraph's error, at another point of the stream:
+tests/test_writes.py.)"""
 
 import operator
 import time
@@ -57,5 +58,17 @@ root = (
     .compile()
 )
 
-GRAPHS = ["parallel", "root"]
-INPUTS = {"parallel": [{"foo": ""}], "root": [["0"]]}
+
+def pairs(state: State):
+    return Command(update=[("foo", "p1"), ("bar", 3), ("foo", "p2")], goto="after_pairs")
+
+
+def after_pairs(state: State):
+    return {"foo": "q"}
+
+
+# a Command whose update is a list of (key, value) pairs writing a key twice: each write in turn
+paired = StateGraph(State).add_node(pairs).add_node(after_pairs).add_edge(START, "pairs").compile()
+
+GRAPHS = ["parallel", "root", "paired"]
+INPUTS = {"parallel": [{"foo": ""}], "root": [["0"]], "paired": [{"foo": "in"}]}
