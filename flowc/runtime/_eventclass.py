@@ -150,6 +150,8 @@ def _frozen_slotted(cls: type[Any]) -> type[Any]:
     for name, (raw, make) in made.items():
         setattr(frozen, name, _made_on_read(getattr(frozen, f"_{name}"), raw, make))
 
+    if "__init__" in body:
+        return frozen  # the class's own, as dataclasses keeps it
     # __init__ writes through the slots' descriptors, which exist only now
     scope: dict[str, Any] = {}
     params = []

@@ -22,8 +22,9 @@ Standard library only.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
 
 from ._task import running_task
 
@@ -35,6 +36,7 @@ else:
     from .events import dataclass
 
 __all__ = [
+    "PLACEHOLDER_ID",
     "GraphInterrupt",
     "Interrupt",
     "Resumes",
@@ -54,6 +56,11 @@ INVALID_RESUME = "_langgraph_invalid_resume"
 (LangGraph's, so that ``langgraph.errors.is_invalid_resume`` says so of flowc's too)."""
 
 T_co = TypeVar("T_co", covariant=True)
+_V = TypeVar("_V")
+
+
+PLACEHOLDER_ID: Final = "placeholder-id"
+"""The id of an interrupt made without one (LangGraph's default)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,12 +68,44 @@ class Interrupt(Generic[T_co]):
     """An interrupt a node raised: what it asks (``value``) and the ``id`` to answer it by.
 
     LangGraph's ``langgraph.types.Interrupt``, with the same fields; generic over
-    the value's type (a spec's ``interrupts = ...``).
+    the value's type (a spec's ``interrupts = ...``). As LangGraph's, it takes the
+    keywords of its 0.x form (``ns``, ``when``, ``resumable``) and drops them, an
+    ``ns`` making the id when none is given.
     """
 
     value: T_co
     id: str
-    response_schema: Any = None
+    response_schema: Any
+
+    def __init__(
+        self,
+        value: T_co,
+        id: str = PLACEHOLDER_ID,
+        response_schema: Any = None,
+        **legacy: Any,
+    ) -> None:
+        unknown = sorted(set(legacy) - {"ns", "when", "resumable"})
+        if unknown:
+            raise TypeError(f"Interrupt() got an unexpected keyword argument {unknown[0]!r}")
+        ns = legacy.get("ns")
+        if id == PLACEHOLDER_ID and isinstance(ns, list | tuple):
+            id = interrupt_id("|".join(ns), 0)
+        object.__setattr__(self, "value", value)
+        object.__setattr__(self, "id", id)
+        object.__setattr__(self, "response_schema", response_schema)
+
+    @classmethod
+    def from_ns(cls, value: _V, ns: str) -> Interrupt[_V]:
+        """The interrupt a task of namespace ``ns`` raises first."""
+        return Interrupt(value, interrupt_id(ns, 0))
+
+    @property
+    def interrupt_id(self) -> str:
+        """``id`` by its 0.x name (deprecated in LangGraph since 1.0)."""
+        warnings.warn(
+            "`interrupt_id` is deprecated. Use `id` instead.", DeprecationWarning, stacklevel=2
+        )
+        return self.id
 
 
 class GraphInterrupt(Exception):
