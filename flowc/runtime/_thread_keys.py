@@ -39,7 +39,7 @@ def task_id(checkpoint_id: str, ns: str, name: str, kind: str = "pull") -> TaskI
     return TaskId(f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:]}")
 
 
-_NOT_METADATA: Final = frozenset(
+NOT_METADATA: Final = frozenset(
     {
         "thread_id",
         "checkpoint_id",
@@ -52,6 +52,9 @@ _NOT_METADATA: Final = frozenset(
         "langgraph_checkpoint_ns",
     }
 )
+"""The ``configurable`` keys LangGraph keeps out of checkpoint metadata and out of the metadata of
+task events (its ``EXCLUDED_METADATA_KEYS``): a node that passes its config on to a graph it
+runs gives that run its thread's keys."""
 
 
 def config_metadata(config: Mapping[str, Any]) -> dict[str, Any]:
@@ -67,7 +70,7 @@ def config_metadata(config: Mapping[str, Any]) -> dict[str, Any]:
         if not part or (type(part) is not dict and not isinstance(part, Mapping)):
             continue
         for key, value in part.items():
-            if key in out or key in _NOT_METADATA or key.startswith("__"):
+            if key in out or key in NOT_METADATA or key.startswith("__"):
                 continue
             if isinstance(value, str):
                 out[key] = value.replace("\u0000", "")

@@ -68,6 +68,7 @@ from ._task import (
     leave,
     remaining_steps,
 )
+from ._thread_keys import NOT_METADATA
 
 __all__ = [
     "CURRENT_TASK",
@@ -223,21 +224,6 @@ _TASK_METADATA_KEYS: Final = ("task_id", "run_id", "assistant_id", "graph_id")
 of its ``tasks`` and ``debug`` events (``thread_id`` and the checkpoint's keys it copies too,
 but leaves out of those events)."""
 
-_NOT_TASK_METADATA: Final = frozenset(
-    (
-        "thread_id",
-        "checkpoint_id",
-        "checkpoint_ns",
-        "checkpoint_map",
-        "langgraph_step",
-        "langgraph_node",
-        "langgraph_triggers",
-        "langgraph_path",
-        "langgraph_checkpoint_ns",
-    )
-)
-"""The metadata keys LangGraph leaves out of task events (its ``EXCLUDED_METADATA_KEYS``): a
-node that passes its config on to a graph it runs gives that run its thread's keys."""
 
 _FLAGS: dict[frozenset[str], tuple[bool, bool, bool, bool, bool, bool]] = {}
 """The flags of each set of modes met so far (at most 128 sets)."""
@@ -486,7 +472,7 @@ class Run(Executor):
         """The ``metadata`` of a task event: config metadata, node metadata, tags."""
         if not self.user_metadata and not task.metadata and not self.tags and not task.tags:
             return None
-        meta = {k: v for k, v in self.user_metadata.items() if k not in _NOT_TASK_METADATA}
+        meta = {k: v for k, v in self.user_metadata.items() if k not in NOT_METADATA}
         if task.metadata:
             meta.update(task.metadata)
         if self.tags or task.tags:

@@ -166,6 +166,8 @@ def hostile_spec(
         name = draw(st.sampled_from([f"f{len(fields)}", draw(names)]))
         tp = draw(st.sampled_from(list(TYPES)))
         field: dict[str, Any] = {"type": tp, "description": draw(text)}
+        # a name drawn again declares the field anew: the input follows its last declaration
+        run_input.pop(name, None)
         if draw(st.booleans()):
             field["default"] = draw(st.one_of(_fitting(tp), _fitting(tp), values))
         elif kind != "typeddict":
