@@ -25,7 +25,7 @@ from ._persist import (
 )
 from ._sansio import drive_async, drive_sync
 from ._saver_io import Read, read_async, read_sync
-from ._thread_keys import without_waiting as _without_waiting
+from ._thread_keys import deferred_of, without_waiting
 from .control import as_command, as_send
 from .errors import (
     InvalidUpdateError,
@@ -362,7 +362,10 @@ class OnThread(Interrupting):
             self.pushes[:0] = self.resumed.sends
         if thread.stream or thread.debug:
             pushed = [send.node for send in self.pushes]
-            names = (*pushed, *without_waiting(self.ready, self.plan))
+            names = (
+                *pushed,
+                *without_waiting(tuple(n.name for n in self.ready), deferred_of(self.plan)),
+            )
             yield from self.resumed_checkpoint(thread, names, len(pushed), self.values, self.step)
 
     def resumed_checkpoint(
@@ -478,7 +481,7 @@ class OnThread(Interrupting):
             tuple(node.name for node in self.ready),
             tuple(send.node for send in self.pushes),
             sends=self.pushes,
-            deferred=self.plan.deferred if self.plan.deferring else (),
+            deferred=deferred_of(self.plan),
         )
         del checkpoint_id
         return events
@@ -519,10 +522,3 @@ def breaks_of(
     if before or after:
         return (frozenset(before or ()), frozenset(after or ()))
     return plan.breakpoints  # type: ignore[no-any-return]
-
-
-def without_waiting(ready: Sequence[Any], plan: Any) -> tuple[str, ...]:
-    """The names of ``ready`` a streamed checkpoint shows as its tasks (see
-    :func:`._thread_keys.without_waiting`)."""
-    due = tuple(node.name for node in ready)
-    return _without_waiting(due, plan.deferred) if plan.deferring else due

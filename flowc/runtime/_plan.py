@@ -262,11 +262,6 @@ class Plan:
         self._requick()
 
     @property
-    def deferred(self) -> frozenset[str]:
-        """The names of the deferred nodes (``defer=True``)."""
-        return frozenset(name for name, node in self.nodes.items() if node.defer)
-
-    @property
     def timing(self) -> bool:
         """Whether runs may limit the time of a superstep (see :meth:`Engine.use_timeout`)."""
         return self._timing

@@ -22,7 +22,7 @@ from ._persist import (
     task_id,
 )
 from ._sansio import drive_async, drive_sync
-from ._thread_keys import due_tasks, without_waiting
+from ._thread_keys import deferred_of, due_tasks, without_waiting
 from .control import as_send
 
 ValuesT = TypeVar("ValuesT")
@@ -169,8 +169,7 @@ def snapshot(
     # outside a run LangGraph lists a checkpoint's tasks in the order nodes were added
     order = {name: index for index, name in enumerate((START, *plan.nodes))}
     due = tuple(sorted(next_of(stored), key=lambda name: order.get(name, len(order))))
-    if plan.deferring:
-        due = without_waiting(due, plan.deferred)
+    due = without_waiting(due, deferred_of(plan))
     checkpoint_id = checkpoint["id"]
     configurable = saved.config["configurable"]
     ns = configurable.get("checkpoint_ns", "")

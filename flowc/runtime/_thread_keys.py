@@ -103,10 +103,19 @@ def due_tasks(channel_values: Mapping[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
+def deferred_of(plan: Any) -> frozenset[str]:
+    """The names of ``plan``'s deferred nodes (``defer=True``): none when it defers none."""
+    if not plan.deferring:
+        return frozenset()
+    return frozenset(name for name, node in plan.nodes.items() if node.defer)
+
+
 def without_waiting(due: tuple[str, ...], deferred: Collection[str]) -> tuple[str, ...]:
     """``due`` without its ``deferred`` nodes while other nodes are due: as LangGraph's deferred
     channels, such a node is a task (of a snapshot, of a streamed checkpoint) only once
     nothing else is left to run."""
+    if not deferred:
+        return due
     waiting = [name for name in due if name in deferred]
     if waiting and len(waiting) < len(due):
         return tuple(name for name in due if name not in deferred)

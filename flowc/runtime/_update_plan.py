@@ -20,7 +20,7 @@ from ._persist import (
     TASKS,
     task_id,
 )
-from ._thread_keys import due_tasks
+from ._thread_keys import deferred_of, due_tasks
 from .checkpoint import checkpoint_config, uuid6
 from .control import as_command, as_send
 from .errors import InvalidUpdateError
@@ -206,8 +206,7 @@ def _lasting_triggers(plan: Plan) -> set[str]:
     """The triggers an update leaves standing: a join's target and a deferred node stay due,
     as LangGraph's barrier and deferred channels keep their value through a step that does
     not run their node (its branch channels of plain edges are cleared by any step)."""
-    targets = {target for _, target in plan.joins}
-    targets.update(name for name, node in plan.nodes.items() if node.defer)
+    targets = {target for _, target in plan.joins} | deferred_of(plan)
     return {BRANCH + target for target in targets}
 
 

@@ -224,7 +224,6 @@ _TASK_METADATA_KEYS: Final = ("task_id", "run_id", "assistant_id", "graph_id")
 of its ``tasks`` and ``debug`` events (``thread_id`` and the checkpoint's keys it copies too,
 but leaves out of those events)."""
 
-
 _FLAGS: dict[frozenset[str], tuple[bool, bool, bool, bool, bool, bool]] = {}
 """The flags of each set of modes met so far (at most 128 sets)."""
 
